@@ -1,0 +1,563 @@
+/* config.c: configuration file, contexts and effective settings. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#include <ini.h>
+#include <libpq-fe.h>
+
+#include "config.h"
+#include "dbconn.h"
+
+enum key_type { K_STRING, K_ENVNAME, K_COMMAND, K_BOOL, K_SECONDS, K_AUTH,
+	K_URL, K_CONNINFO, K_PATH };
+
+struct key {
+	const char	*name;
+	enum key_type	 type;
+	size_t		 offset;
+	int		 min, max;	/* K_SECONDS */
+};
+
+#define CTX(f) offsetof(struct context, f)
+
+/* Every key a [context NAME] section may hold. */
+static const struct key context_keys[] = {
+	{ "database", K_CONNINFO, CTX(database), 0, 0 },
+	{ "database_password_env", K_ENVNAME, CTX(database_password_env), 0, 0 },
+	{ "database_password_command", K_COMMAND, CTX(database_password_command), 0, 0 },
+	{ "airflow_api", K_URL, CTX(airflow_api), 0, 0 },
+	{ "airflow_auth", K_AUTH, CTX(airflow_auth), 0, 0 },
+	{ "airflow_user", K_STRING, CTX(airflow_user), 0, 0 },
+	{ "airflow_password_env", K_ENVNAME, CTX(airflow_password_env), 0, 0 },
+	{ "airflow_token_env", K_ENVNAME, CTX(airflow_token_env), 0, 0 },
+	{ "airflow_token_command", K_COMMAND, CTX(airflow_token_command), 0, 0 },
+	{ "log_folder", K_PATH, CTX(log_folder), 0, 0 },
+	{ "timezone", K_STRING, CTX(timezone), 0, 0 },
+	{ "readonly", K_BOOL, CTX(readonly), 0, 0 },
+	{ "statement_timeout", K_SECONDS, CTX(statement_timeout), 1, 3600 },
+	{ "connect_timeout", K_SECONDS, CTX(connect_timeout), 1, 300 },
+	{ "scheduler_health_threshold", K_SECONDS, CTX(scheduler_threshold), 1, 86400 },
+	{ "refresh", K_SECONDS, CTX(refresh), 1, 3600 },
+	{ NULL, K_STRING, 0, 0, 0 }
+};
+
+/* Keys that would put a secret in the file: refused with a pointer. */
+static const struct {
+	const char *name, *instead;
+} secret_keys[] = {
+	{ "database_password", "database_password_env or database_password_command" },
+	{ "airflow_password", "airflow_password_env" },
+	{ "airflow_token", "airflow_token_env or airflow_token_command" },
+	{ NULL, NULL }
+};
+
+struct parse_state {
+	struct config	*cfg;
+	const char	*file;
+	FILE		*fp;
+	int		 line;		/* line last read by the reader */
+	int		 section_line;	/* line of the last [section] header */
+	struct context	*cur;		/* NULL outside a context section */
+	bool		 in_dagtop;	/* inside [dagtop] */
+	bool		 bad_section;	/* inside a section already reported */
+};
+
+static void config_error(struct parse_state *, const char *, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Records "file:line: message" for the line being parsed. */
+static void
+config_error(struct parse_state *ps, const char *fmt, ...)
+{
+	va_list ap;
+
+	buf_printf(&ps->cfg->errors, "%s:%d: ", ps->file, ps->line);
+	va_start(ap, fmt);
+	buf_vprintf(&ps->cfg->errors, fmt, ap);
+	va_end(ap);
+	buf_putc(&ps->cfg->errors, '\n');
+}
+
+/* inih's reader: fgets that counts lines, so the handler knows where it is. */
+static char *
+counting_reader(char *str, int num, void *stream)
+{
+	struct parse_state *ps = stream;
+	char *s = fgets(str, num, ps->fp);
+
+	if (s != NULL) {
+		ps->line++;
+		if (s[strspn(s, " \t")] == '[')
+			ps->section_line = ps->line;
+	}
+	return s;
+}
+
+static bool
+parse_bool(const char *v, int *out)
+{
+	static const char *yes[] = { "true", "yes", "on", "1", NULL };
+	static const char *no[] = { "false", "no", "off", "0", NULL };
+	int i;
+
+	for (i = 0; yes[i] != NULL; i++)
+		if (strcasecmp(v, yes[i]) == 0) {
+			*out = 1;
+			return true;
+		}
+	for (i = 0; no[i] != NULL; i++)
+		if (strcasecmp(v, no[i]) == 0) {
+			*out = 0;
+			return true;
+		}
+	return false;
+}
+
+static bool
+parse_int(const char *v, int min, int max, int *out)
+{
+	char	*end;
+	long	 n;
+
+	errno = 0;
+	n = strtol(v, &end, 10);
+	if (errno != 0 || end == v || *end != '\0' || n < min || n > max)
+		return false;
+	*out = (int)n;
+	return true;
+}
+
+/* A password inside a conninfo or URL: the file then holds a secret. */
+static bool
+conninfo_has_password(const char *v)
+{
+	PQconninfoOption	*opts, *o;
+	char			*err = NULL;
+	bool			 found = false;
+
+	opts = PQconninfoParse(v, &err);
+	if (opts == NULL) {
+		PQfreemem(err);
+		return false;
+	}
+	for (o = opts; o->keyword != NULL; o++)
+		if (strcmp(o->keyword, "password") == 0 && o->val != NULL &&
+		    *o->val != '\0')
+			found = true;
+	PQconninfoFree(opts);
+	return found;
+}
+
+static bool
+valid_env_name(const char *v)
+{
+	const char *p;
+
+	if (*v == '\0' || (*v >= '0' && *v <= '9'))
+		return false;
+	for (p = v; *p != '\0'; p++)
+		if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+		    (*p >= '0' && *p <= '9') || *p == '_'))
+			return false;
+	return true;
+}
+
+static void
+set_key(struct parse_state *ps, void *base, const struct key *k,
+    const char *value)
+{
+	char	**sp = (char **)((char *)base + k->offset);
+	int	 *ip = (int *)((char *)base + k->offset), n;
+	char	 *err = NULL;
+	struct buf norm = BUF_INIT;
+	PQconninfoOption *opts;
+
+	switch (k->type) {
+	case K_BOOL:
+		if (!parse_bool(value, &n)) {
+			config_error(ps, "'%s' must be true or false, not '%s'",
+			    k->name, value);
+			return;
+		}
+		*ip = n;
+		return;
+	case K_SECONDS:
+		if (!parse_int(value, k->min, k->max, &n)) {
+			config_error(ps, "'%s' must be a whole number of seconds "
+			    "from %d to %d, not '%s'", k->name, k->min, k->max,
+			    value);
+			return;
+		}
+		*ip = n;
+		return;
+	case K_AUTH:
+		if (strcmp(value, "none") != 0 && strcmp(value, "basic") != 0 &&
+		    strcmp(value, "bearer") != 0 &&
+		    strcmp(value, "command") != 0 &&
+		    strcmp(value, "login") != 0) {
+			config_error(ps, "'%s' must be none, basic, bearer, "
+			    "command or login, not '%s'", k->name, value);
+			return;
+		}
+		break;
+	case K_ENVNAME:
+		if (!valid_env_name(value)) {
+			config_error(ps, "'%s' names an environment variable; "
+			    "'%s' is not a variable name", k->name, value);
+			return;
+		}
+		break;
+	case K_URL:
+		if (strncmp(value, "http://", 7) != 0 &&
+		    strncmp(value, "https://", 8) != 0) {
+			config_error(ps, "'%s' must be an http:// or https:// "
+			    "URL, not '%s'", k->name, value);
+			return;
+		}
+		break;
+	case K_CONNINFO:
+		db_conninfo_normalise(value, &norm);
+		opts = PQconninfoParse(buf_str(&norm), &err);
+		buf_free(&norm);
+		if (opts == NULL) {
+			/* libpq's message names the offending part, not the password. */
+			config_error(ps, "'%s' is not a valid connection string: %s",
+			    k->name, err != NULL ? strtok(err, "\n") :
+			    "out of memory");
+			PQfreemem(err);
+			return;
+		}
+		PQconninfoFree(opts);
+		db_conninfo_normalise(value, &norm);
+		if (conninfo_has_password(buf_str(&norm)))
+			ps->cfg->holds_secret = true;
+		buf_free(&norm);
+		break;
+	case K_STRING:
+	case K_COMMAND:
+	case K_PATH:
+		if (*value == '\0') {
+			config_error(ps, "'%s' is empty", k->name);
+			return;
+		}
+		break;
+	}
+	free(*sp);
+	*sp = xstrdup(value);
+}
+
+static struct context *
+context_new(struct config *cfg, const char *name, const char *file, int line)
+{
+	struct context *c;
+
+	cfg->ctx = xreallocarray(cfg->ctx, cfg->nctx + 1, sizeof *cfg->ctx);
+	c = &cfg->ctx[cfg->nctx++];
+	memset(c, 0, sizeof *c);
+	c->name = xstrdup(name);
+	c->file = xstrdup(file);
+	c->line = line;
+	c->readonly = c->statement_timeout = c->connect_timeout = -1;
+	c->scheduler_threshold = c->refresh = -1;
+	return c;
+}
+
+static int
+config_ini_handler(void *user, const char *section, const char *name,
+    const char *value)
+{
+	struct parse_state	*ps = user;
+	const struct key	*k;
+	size_t			 i;
+	const char		*cname;
+
+	/* Builds with INI_CALL_HANDLER_ON_NEW_SECTION call once per section. */
+	if (name == NULL)
+		return 1;
+	if (ps->bad_section)
+		return 1;
+
+	if (strcmp(section, "dagtop") == 0) {
+		if (strcmp(name, "context") == 0) {
+			free(ps->cfg->default_context);
+			ps->cfg->default_context = xstrdup(value);
+		} else if (strcmp(name, "refresh") == 0) {
+			int n;
+
+			if (!parse_int(value, 1, 3600, &n))
+				config_error(ps, "'%s' must be a whole number of "
+				    "seconds from 1 to 3600, not '%s'", name, value);
+			else
+				ps->cfg->refresh = n;
+		} else
+			config_error(ps, "unknown key '%s' in [%s]", name, section);
+		return 1;
+	}
+	if (strncmp(section, "context ", 8) != 0) {
+		int here = ps->line;
+
+		ps->line = ps->section_line;	/* point at the header */
+		config_error(ps, "unknown section [%s]", section);
+		ps->line = here;
+		ps->bad_section = true;
+		return 1;
+	}
+	cname = section + 8;
+	while (*cname == ' ')
+		cname++;
+	if (ps->cur == NULL || strcmp(ps->cur->name, cname) != 0) {
+		ps->cur = NULL;
+		for (i = 0; i < ps->cfg->nctx; i++)
+			if (strcmp(ps->cfg->ctx[i].name, cname) == 0)
+				ps->cur = &ps->cfg->ctx[i];
+		if (ps->cur == NULL)
+			ps->cur = context_new(ps->cfg, cname, ps->file, ps->line);
+	}
+	for (i = 0; secret_keys[i].name != NULL; i++) {
+		if (strcmp(name, secret_keys[i].name) == 0) {
+			config_error(ps, "'%s' is not read from the file, to keep "
+			    "secrets out of it; use %s", name,
+			    secret_keys[i].instead);
+			return 1;
+		}
+	}
+	for (k = context_keys; k->name != NULL; k++) {
+		if (strcmp(k->name, name) == 0) {
+			set_key(ps, ps->cur, k, value);
+			return 1;
+		}
+	}
+	config_error(ps, "unknown key '%s' in [%s]", name, section);
+	return 1;
+}
+
+char *
+config_default_path(void)
+{
+	const char	*x = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+	struct buf	 b = BUF_INIT;
+
+	/* A relative XDG value is to be ignored (XDG Base Directory spec). */
+	if (x != NULL && x[0] == '/')
+		buf_printf(&b, "%s/dagtop/config", x);
+	else
+		buf_printf(&b, "%s/.config/dagtop/config",
+		    home != NULL ? home : "");
+	return buf_detach(&b);
+}
+
+int
+config_load(struct config *cfg, const char *explicit_path)
+{
+	struct parse_state	 ps;
+	struct stat		 st;
+	const char		*env = getenv("DAGTOP_CONFIG");
+	int			 rc;
+
+	memset(cfg, 0, sizeof *cfg);
+	cfg->refresh = -1;
+	if (explicit_path == NULL && env != NULL && *env != '\0')
+		explicit_path = env;
+	cfg->path = explicit_path != NULL ? xstrdup(explicit_path) :
+	    config_default_path();
+
+	memset(&ps, 0, sizeof ps);
+	ps.cfg = cfg;
+	ps.file = cfg->path;
+	ps.fp = fopen(cfg->path, "r");
+	if (ps.fp == NULL) {
+		if (errno == ENOENT && explicit_path == NULL)
+			return 0;	/* no file: no configuration */
+		buf_printf(&cfg->errors, "%s: cannot read: %s\n", cfg->path,
+		    strerror(errno));
+		return -1;
+	}
+	if (fstat(fileno(ps.fp), &st) == 0 && (st.st_mode & 077) != 0)
+		cfg->exposed = true;
+	rc = ini_parse_stream(counting_reader, &ps, config_ini_handler, &ps);
+	fclose(ps.fp);
+	cfg->loaded = true;
+	if (rc > 0)
+		buf_printf(&cfg->errors, "%s:%d: syntax error (expected "
+		    "[section], key = value, or a ; comment)\n", cfg->path, rc);
+	else if (rc < 0)
+		buf_printf(&cfg->errors, "%s: cannot parse (out of memory)\n",
+		    cfg->path);
+	if (cfg->holds_secret && cfg->exposed)
+		buf_printf(&cfg->warnings, "%s holds a database password and is "
+		    "readable by others; chmod 600 it, or use "
+		    "database_password_env\n", cfg->path);
+	return cfg->errors.len > 0 ? -1 : 0;
+}
+
+static void
+context_free(struct context *c)
+{
+	free(c->name);
+	free(c->file);
+	free(c->database);
+	free(c->database_password_env);
+	free(c->database_password_command);
+	free(c->airflow_api);
+	free(c->airflow_auth);
+	free(c->airflow_user);
+	free(c->airflow_password_env);
+	free(c->airflow_token_env);
+	free(c->airflow_token_command);
+	free(c->log_folder);
+	free(c->timezone);
+}
+
+void
+config_free(struct config *cfg)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->nctx; i++)
+		context_free(&cfg->ctx[i]);
+	free(cfg->ctx);
+	free(cfg->path);
+	free(cfg->default_context);
+	buf_free(&cfg->errors);
+	buf_free(&cfg->warnings);
+	memset(cfg, 0, sizeof *cfg);
+}
+
+static char *
+dup_or_null(const char *s)
+{
+	return s != NULL ? xstrdup(s) : NULL;
+}
+
+int
+config_resolve(const struct config *cfg, const struct cli_options *cli,
+    struct settings *s, struct buf *err)
+{
+	const struct context	*c = NULL;
+	const char		*want, *envdb = getenv("DAGTOP_DATABASE");
+	size_t			 i;
+	struct buf		 b = BUF_INIT;
+
+	memset(s, 0, sizeof *s);
+	want = cli->context;
+	if (want == NULL && getenv("DAGTOP_CONTEXT") != NULL &&
+	    *getenv("DAGTOP_CONTEXT") != '\0')
+		want = getenv("DAGTOP_CONTEXT");
+	if (want == NULL)
+		want = cfg->default_context;
+	if (want != NULL) {
+		for (i = 0; i < cfg->nctx; i++)
+			if (strcmp(cfg->ctx[i].name, want) == 0)
+				c = &cfg->ctx[i];
+		if (c == NULL) {
+			buf_printf(err, "no context '%s' in %s", want,
+			    cfg->loaded ? cfg->path : "the configuration (no file)");
+			if (cfg->nctx > 0) {
+				buf_puts(err, " (it has:");
+				for (i = 0; i < cfg->nctx; i++)
+					buf_printf(err, " %s", cfg->ctx[i].name);
+				buf_putc(err, ')');
+			}
+			return -1;
+		}
+	} else if (cfg->nctx == 1)
+		c = &cfg->ctx[0];
+	else if (cfg->nctx > 1 && cli->database == NULL &&
+	    (envdb == NULL || *envdb == '\0')) {
+		buf_printf(err, "%s has %zu contexts; choose one with --context "
+		    "or [dagtop] context =", cfg->path, cfg->nctx);
+		return -1;
+	}
+
+	if (c != NULL) {
+		s->context = xstrdup(c->name);
+		s->database = dup_or_null(c->database);
+		if (c->database != NULL) {
+			buf_printf(&b, "%s [context %s]", c->file, c->name);
+			s->database_source = buf_detach(&b);
+		}
+		s->database_password_env = dup_or_null(c->database_password_env);
+		s->database_password_command =
+		    dup_or_null(c->database_password_command);
+		s->airflow_api = dup_or_null(c->airflow_api);
+		s->airflow_auth = dup_or_null(c->airflow_auth);
+		s->airflow_user = dup_or_null(c->airflow_user);
+		s->airflow_password_env = dup_or_null(c->airflow_password_env);
+		s->airflow_token_env = dup_or_null(c->airflow_token_env);
+		s->airflow_token_command = dup_or_null(c->airflow_token_command);
+		s->log_folder = dup_or_null(c->log_folder);
+		s->timezone = dup_or_null(c->timezone);
+		s->readonly = c->readonly == 1;
+		s->statement_timeout = c->statement_timeout;
+		s->connect_timeout = c->connect_timeout;
+		s->scheduler_threshold = c->scheduler_threshold;
+		s->refresh = c->refresh;
+	} else {
+		s->statement_timeout = s->connect_timeout = -1;
+		s->scheduler_threshold = s->refresh = -1;
+	}
+	if (s->refresh < 0)
+		s->refresh = cfg->refresh;
+
+	if (cli->database != NULL) {
+		free(s->database);
+		free(s->database_source);
+		s->database = xstrdup(cli->database);
+		s->database_source = xstrdup("--database");
+	} else if (envdb != NULL && *envdb != '\0') {
+		free(s->database);
+		free(s->database_source);
+		s->database = xstrdup(envdb);
+		s->database_source = xstrdup("DAGTOP_DATABASE");
+	}
+	if (cli->readonly == 1)
+		s->readonly = true;
+	if (cli->refresh > 0)
+		s->refresh = cli->refresh;
+
+	/* Defaults. */
+	if (s->airflow_auth == NULL)
+		s->airflow_auth = xstrdup("none");
+	if (s->timezone == NULL)
+		s->timezone = xstrdup("UTC");
+	if (s->statement_timeout < 0)
+		s->statement_timeout = 30;
+	if (s->connect_timeout < 0)
+		s->connect_timeout = 10;
+	if (s->scheduler_threshold < 0)
+		s->scheduler_threshold = 30;
+	if (s->refresh < 0)
+		s->refresh = 5;
+
+	if (s->database == NULL) {
+		buf_printf(err, "no database configured: pass --database "
+		    "CONNINFO, set DAGTOP_DATABASE, or add 'database =' to a "
+		    "context in %s (see dagtop.conf(5))", cfg->path);
+		return -1;
+	}
+	return 0;
+}
+
+void
+settings_free(struct settings *s)
+{
+	free(s->context);
+	free(s->database);
+	free(s->database_source);
+	free(s->database_password_env);
+	free(s->database_password_command);
+	free(s->airflow_api);
+	free(s->airflow_auth);
+	free(s->airflow_user);
+	free(s->airflow_password_env);
+	free(s->airflow_token_env);
+	free(s->airflow_token_command);
+	free(s->log_folder);
+	free(s->timezone);
+	memset(s, 0, sizeof *s);
+}

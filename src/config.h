@@ -1,0 +1,101 @@
+/*
+ * config.h: the INI configuration file ($XDG_CONFIG_HOME/dagtop/config),
+ * named contexts, and the effective settings after the command line and the
+ * environment have had their say.  Format: dagtop.conf(5).
+ */
+#ifndef DAGTOP_CONFIG_H
+#define DAGTOP_CONFIG_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "buf.h"
+
+/* One Airflow environment: a [context NAME] section. */
+struct context {
+	char	*name;
+	char	*file;		/* where it was defined, for messages */
+	int	 line;
+	char	*database;	/* libpq conninfo, postgresql:// URL or SQLAlchemy URL */
+	char	*database_password_env;
+	char	*database_password_command;
+	char	*airflow_api;
+	char	*airflow_auth;	/* none | basic | bearer | command | login */
+	char	*airflow_user;
+	char	*airflow_password_env;
+	char	*airflow_token_env;
+	char	*airflow_token_command;
+	char	*log_folder;
+	char	*timezone;	/* IANA name; display and SLA zone */
+	int	 readonly;	/* -1 unset */
+	int	 statement_timeout;	/* seconds, -1 unset */
+	int	 connect_timeout;	/* seconds, -1 unset */
+	int	 scheduler_threshold;	/* seconds, -1 unset */
+	int	 refresh;		/* seconds, -1 unset */
+};
+
+struct config {
+	char		*path;		/* the file read, or NULL */
+	bool		 loaded;
+	bool		 exposed;	/* readable by group or others */
+	bool		 holds_secret;	/* a password in a database URL */
+	char		*default_context;	/* [dagtop] context = */
+	int		 refresh;		/* [dagtop] refresh =, -1 unset */
+	struct context	*ctx;
+	size_t		 nctx;
+	struct buf	 errors;	/* "file:line: message\n" each */
+	struct buf	 warnings;
+};
+
+/* What the command line says; NULL or -1 where it says nothing. */
+struct cli_options {
+	const char	*config;
+	const char	*context;
+	const char	*database;
+	int		 readonly;
+	int		 refresh;
+};
+
+/* The settings in force after file, environment and command line. */
+struct settings {
+	char	*context;	/* name, or NULL when only --database was given */
+	char	*database;
+	char	*database_source;	/* "--database", "DAGTOP_DATABASE", "file:line" */
+	char	*database_password_env;
+	char	*database_password_command;
+	char	*airflow_api;
+	char	*airflow_auth;
+	char	*airflow_user;
+	char	*airflow_password_env;
+	char	*airflow_token_env;
+	char	*airflow_token_command;
+	char	*log_folder;
+	char	*timezone;
+	bool	 readonly;
+	int	 statement_timeout;
+	int	 connect_timeout;
+	int	 scheduler_threshold;
+	int	 refresh;
+};
+
+/*
+ * Reads the file named by --config, $DAGTOP_CONFIG or the XDG default.  A
+ * missing default file is no error; a missing named one is.  Problems are
+ * collected in cfg->errors with file:line so config check can list them
+ * all.  Returns 0 when the file (if any) was read without error.
+ */
+int	 config_load(struct config *, const char *explicit_path);
+void	 config_free(struct config *);
+/* The default path ($XDG_CONFIG_HOME/dagtop/config); allocated. */
+char	*config_default_path(void);
+
+/*
+ * Picks the context and merges file, environment (DAGTOP_CONTEXT,
+ * DAGTOP_DATABASE) and command line.  Returns 0, or -1 with one line in err;
+ * either way the caller frees the settings with settings_free().
+ */
+int	 config_resolve(const struct config *, const struct cli_options *,
+	    struct settings *, struct buf *err);
+void	 settings_free(struct settings *);
+
+#endif

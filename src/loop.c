@@ -1,0 +1,252 @@
+/* loop.c: poll() event loop with timers. */
+#include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "buf.h"
+#include "loop.h"
+
+struct loop_fd {
+	struct loop	*loop;
+	int		 fd;
+	int		 events;
+	loop_fd_cb	 cb;
+	void		*arg;
+	bool		 dead;
+	struct loop_fd	*next;
+};
+
+struct loop_timer {
+	struct loop		*loop;
+	int64_t			 due;	/* ms; < 0 when not armed */
+	loop_timer_cb		 cb;
+	void			*arg;
+	bool			 dead;
+	struct loop_timer	*next;
+};
+
+struct loop {
+	struct loop_fd		*fds;
+	struct loop_timer	*timers;
+	bool			 stop;
+	int			 depth;	/* > 0 while dispatching */
+};
+
+int64_t
+loop_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+struct loop *
+loop_new(void)
+{
+	return xcalloc(1, sizeof(struct loop));
+}
+
+/* Frees the entries marked dead; only outside dispatch. */
+static void
+loop_reap(struct loop *l)
+{
+	struct loop_fd		**fp = &l->fds, *f;
+	struct loop_timer	**tp = &l->timers, *t;
+
+	while ((f = *fp) != NULL) {
+		if (f->dead) {
+			*fp = f->next;
+			free(f);
+		} else
+			fp = &f->next;
+	}
+	while ((t = *tp) != NULL) {
+		if (t->dead) {
+			*tp = t->next;
+			free(t);
+		} else
+			tp = &t->next;
+	}
+}
+
+void
+loop_free(struct loop *l)
+{
+	struct loop_fd		*f;
+	struct loop_timer	*t;
+
+	if (l == NULL)
+		return;
+	while ((f = l->fds) != NULL) {
+		l->fds = f->next;
+		free(f);
+	}
+	while ((t = l->timers) != NULL) {
+		l->timers = t->next;
+		free(t);
+	}
+	free(l);
+}
+
+void
+loop_break(struct loop *l)
+{
+	l->stop = true;
+}
+
+struct loop_fd *
+loop_fd_add(struct loop *l, int fd, int events, loop_fd_cb cb, void *arg)
+{
+	struct loop_fd *f = xcalloc(1, sizeof *f);
+
+	f->loop = l;
+	f->fd = fd;
+	f->events = events;
+	f->cb = cb;
+	f->arg = arg;
+	f->next = l->fds;
+	l->fds = f;
+	return f;
+}
+
+void
+loop_fd_set_events(struct loop_fd *f, int events)
+{
+	f->events = events;
+}
+
+void
+loop_fd_del(struct loop_fd *f)
+{
+	if (f == NULL)
+		return;
+	f->dead = true;
+	f->cb = NULL;
+	if (f->loop->depth == 0)
+		loop_reap(f->loop);
+}
+
+struct loop_timer *
+loop_timer_new(struct loop *l, loop_timer_cb cb, void *arg)
+{
+	struct loop_timer *t = xcalloc(1, sizeof *t);
+
+	t->loop = l;
+	t->due = -1;
+	t->cb = cb;
+	t->arg = arg;
+	t->next = l->timers;
+	l->timers = t;
+	return t;
+}
+
+void
+loop_timer_set(struct loop_timer *t, int64_t delay_ms)
+{
+	t->due = loop_now_ms() + (delay_ms > 0 ? delay_ms : 0);
+}
+
+void
+loop_timer_stop(struct loop_timer *t)
+{
+	t->due = -1;
+}
+
+bool
+loop_timer_pending(const struct loop_timer *t)
+{
+	return t->due >= 0;
+}
+
+void
+loop_timer_free(struct loop_timer *t)
+{
+	if (t == NULL)
+		return;
+	t->dead = true;
+	t->due = -1;
+	if (t->loop->depth == 0)
+		loop_reap(t->loop);
+}
+
+/* Fires due timers; returns the ms until the next one, or -1 for none. */
+static int
+loop_fire_timers(struct loop *l)
+{
+	struct loop_timer	*t;
+	int64_t			 now = loop_now_ms(), next = -1;
+
+	for (t = l->timers; t != NULL; t = t->next) {
+		if (t->dead || t->due < 0 || t->due > now)
+			continue;
+		t->due = -1;
+		t->cb(t, t->arg);
+	}
+	now = loop_now_ms();
+	for (t = l->timers; t != NULL; t = t->next) {
+		if (t->dead || t->due < 0)
+			continue;
+		if (next < 0 || t->due - now < next)
+			next = t->due > now ? t->due - now : 0;
+	}
+	return next > 60000 ? 60000 : (int)next;
+}
+
+int
+loop_run(struct loop *l)
+{
+	struct pollfd	*pfd = NULL;
+	struct loop_fd	**who = NULL, *f;
+	size_t		 n, cap = 0, i;
+	int		 timeout, rc;
+
+	l->stop = false;
+	while (!l->stop) {
+		l->depth++;
+		timeout = loop_fire_timers(l);
+		l->depth--;
+		loop_reap(l);
+		if (l->stop)
+			break;
+
+		n = 0;
+		for (f = l->fds; f != NULL; f = f->next)
+			n++;
+		if (n == 0 && timeout < 0)
+			break;		/* nothing left that could wake us */
+		if (n > cap) {
+			cap = n;
+			pfd = xreallocarray(pfd, cap, sizeof *pfd);
+			who = xreallocarray(who, cap, sizeof *who);
+		}
+		n = 0;
+		for (f = l->fds; f != NULL; f = f->next) {
+			pfd[n].fd = f->fd;
+			pfd[n].events = (short)f->events;
+			pfd[n].revents = 0;
+			who[n++] = f;
+		}
+		rc = poll(pfd, n, timeout);
+		if (rc < 0) {
+			if (errno == EINTR)
+				continue;
+			free(pfd);
+			free(who);
+			return -1;
+		}
+		l->depth++;
+		for (i = 0; i < n && !l->stop; i++) {
+			if (pfd[i].revents == 0 || who[i]->dead)
+				continue;
+			who[i]->cb(who[i], pfd[i].revents, who[i]->arg);
+		}
+		l->depth--;
+		loop_reap(l);
+	}
+	free(pfd);
+	free(who);
+	return 0;
+}

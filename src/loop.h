@@ -1,0 +1,42 @@
+/*
+ * loop.h: the one event loop.  poll() over file descriptors (terminal,
+ * database socket, HTTP sockets, the signal self-pipe) and timers.  Nothing
+ * in dagtop waits anywhere else.
+ */
+#ifndef DAGTOP_LOOP_H
+#define DAGTOP_LOOP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct loop;
+struct loop_fd;
+struct loop_timer;
+
+/* revents as poll() reports them (POLLIN, POLLOUT, POLLERR, POLLHUP). */
+typedef void (*loop_fd_cb)(struct loop_fd *, int revents, void *arg);
+typedef void (*loop_timer_cb)(struct loop_timer *, void *arg);
+
+struct loop	*loop_new(void);
+void		 loop_free(struct loop *);
+/* Runs until loop_break() is called; returns 0, or -1 if poll() failed. */
+int		 loop_run(struct loop *);
+void		 loop_break(struct loop *);
+/* Monotonic clock in milliseconds. */
+int64_t		 loop_now_ms(void);
+
+struct loop_fd	*loop_fd_add(struct loop *, int fd, int events, loop_fd_cb,
+		    void *arg);
+void		 loop_fd_set_events(struct loop_fd *, int events);
+/* Safe to call from inside the fd's own callback. */
+void		 loop_fd_del(struct loop_fd *);
+
+/* A one-shot timer; re-arm it with loop_timer_set. */
+struct loop_timer *loop_timer_new(struct loop *, loop_timer_cb, void *arg);
+void		 loop_timer_set(struct loop_timer *, int64_t delay_ms);
+void		 loop_timer_stop(struct loop_timer *);
+bool		 loop_timer_pending(const struct loop_timer *);
+/* Safe to call from inside the timer's own callback. */
+void		 loop_timer_free(struct loop_timer *);
+
+#endif

@@ -1,0 +1,311 @@
+/*
+ * dagtop: an operations console for Apache Airflow.
+ *
+ * main.c: the command line.  Global options may stand anywhere; the first
+ * words that are not options name the command.
+ */
+#include <errno.h>
+#include <locale.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "dbconn.h"
+#include "report.h"
+#include "sanitize.h"
+#include "timefmt.h"
+#include "tz.h"
+#include "zoneinfo.h"
+
+#define EXIT_USAGE 64	/* sysexits.h EX_USAGE; report mode uses 3 instead */
+
+static const char usage_text[] =
+"usage: dagtop [global options] COMMAND [options]\n"
+"\n"
+"commands:\n"
+"  report status [--since SPAN] [--format text|json] [--quiet]\n"
+"                      scheduler health, run counts, failed and running runs;\n"
+"                      exit 0 all good, 1 needs attention, 2 critical,\n"
+"                      3 cannot tell\n"
+"  report run DAG_ID [RUN_ID] [--format text|json]\n"
+"                      a run's task instances in task-graph order (the\n"
+"                      latest run without RUN_ID); exit 1 if it failed\n"
+"  config check        validate the configuration file and show the\n"
+"                      effective settings (secrets masked)\n"
+"\n"
+"global options:\n"
+"  --context NAME      the [context NAME] of the configuration file to use\n"
+"  --config FILE       configuration file (default $XDG_CONFIG_HOME/dagtop/config)\n"
+"  --database CONNINFO Airflow metadata database: libpq conninfo,\n"
+"                      postgresql:// URL or postgresql+psycopg2:// URL\n"
+"  --readonly          never write (reports are always read-only)\n"
+"  --refresh SECONDS   refresh interval (default 5)\n"
+"  -h, --help          this help\n"
+"  -V, --version       version and licence\n"
+"\n"
+"environment: DAGTOP_CONFIG, DAGTOP_CONTEXT, DAGTOP_DATABASE, XDG_CONFIG_HOME\n"
+"See dagtop(1) and dagtop.conf(5).\n";
+
+struct args {
+	struct cli_options	 cli;
+	struct report_options	 report;
+	const char		*words[8];
+	int			 nwords;
+	bool			 format_given;
+};
+
+static int usage_error(bool, const char *, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* A usage error: exit 3 in report mode ("cannot tell"), 64 elsewhere. */
+static int
+usage_error(bool report, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "dagtop: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry 'dagtop --help'.\n");
+	return report ? 3 : EXIT_USAGE;
+}
+
+/* Returns the value of --name VALUE or --name=VALUE, advancing *i. */
+static const char *
+option_value(int argc, char **argv, int *i, const char *name)
+{
+	size_t n = strlen(name);
+
+	if (strncmp(argv[*i], name, n) != 0)
+		return NULL;
+	if (argv[*i][n] == '=')
+		return argv[*i] + n + 1;
+	if (argv[*i][n] != '\0')
+		return NULL;
+	if (*i + 1 >= argc)
+		return "";
+	return argv[++*i];
+}
+
+static int
+parse_args(int argc, char **argv, struct args *a)
+{
+	const char	*v;
+	int		 i, n;
+	bool		 report;
+
+	memset(a, 0, sizeof *a);
+	a->cli.readonly = -1;
+	a->cli.refresh = -1;
+	a->report.format = REPORT_TEXT;
+	a->report.since_span = 24 * 3600;
+	report = argc > 1 && strcmp(argv[1], "report") == 0;
+
+	for (i = 1; i < argc; i++) {
+		const char *arg = argv[i];
+
+		if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
+			fputs(usage_text, stdout);
+			exit(0);
+		}
+		if (strcmp(arg, "-V") == 0 || strcmp(arg, "--version") == 0) {
+			printf("dagtop %s\nCopyright (C) 2026 the dagtop authors.\n"
+			    "License GPL-3.0-or-later: GNU GPL version 3 or "
+			    "later <https://gnu.org/licenses/gpl.html>.\n"
+			    "This is free software: you are free to change and "
+			    "redistribute it.\nThere is NO WARRANTY, to the "
+			    "extent permitted by law.\n", DAGTOP_VERSION);
+			exit(0);
+		}
+		if (strcmp(arg, "--readonly") == 0) {
+			a->cli.readonly = 1;
+			continue;
+		}
+		if (strcmp(arg, "--quiet") == 0 || strcmp(arg, "-q") == 0) {
+			a->report.quiet = true;
+			continue;
+		}
+		if ((v = option_value(argc, argv, &i, "--context")) != NULL) {
+			if (*v == '\0')
+				return usage_error(report, "--context needs a name");
+			a->cli.context = v;
+		} else if ((v = option_value(argc, argv, &i, "--config")) != NULL) {
+			if (*v == '\0')
+				return usage_error(report, "--config needs a file");
+			a->cli.config = v;
+		} else if ((v = option_value(argc, argv, &i, "--database")) != NULL) {
+			if (*v == '\0')
+				return usage_error(report, "--database needs a connection string");
+			a->cli.database = v;
+		} else if ((v = option_value(argc, argv, &i, "--refresh")) != NULL) {
+			n = atoi(v);
+			if (n < 1 || n > 3600)
+				return usage_error(report, "--refresh takes 1 to 3600 seconds, not '%s'", v);
+			a->cli.refresh = n;
+		} else if ((v = option_value(argc, argv, &i, "--format")) != NULL) {
+			if (report_format_parse(v, &a->report.format) != 0)
+				return usage_error(report, "--format takes text, json, csv or markdown, not '%s'", v);
+			a->format_given = true;
+		} else if ((v = option_value(argc, argv, &i, "--since")) != NULL) {
+			if (parse_span(v, &a->report.since_span) != 0 ||
+			    a->report.since_span <= 0)
+				return usage_error(report, "--since takes a span such as 30m, 24h or 7d, not '%s'", v);
+		} else if (arg[0] == '-' && arg[1] != '\0') {
+			return usage_error(report, "unknown option '%s'", arg);
+		} else {
+			if (a->nwords == (int)(sizeof a->words / sizeof *a->words))
+				return usage_error(report, "too many arguments");
+			a->words[a->nwords++] = arg;
+		}
+	}
+	return -1;
+}
+
+/* `dagtop config check`: every problem with file:line, then the settings. */
+static int
+config_check(const struct args *a)
+{
+	struct config	 cfg;
+	struct settings	 s;
+	struct buf	 err = BUF_INIT, masked = BUF_INIT, tzerr = BUF_INIT;
+	char		 why[256];
+	struct tz	*zone;
+	size_t		 i;
+	int		 bad = 0;
+
+	bad = config_load(&cfg, a->cli.config) != 0;
+	if (cfg.loaded)
+		printf("config file: %s\n", cfg.path);
+	else if (cfg.errors.len == 0)
+		printf("config file: %s (absent; using the command line and "
+		    "environment)\n", cfg.path);
+	fputs(buf_str(&cfg.warnings), stderr);
+	fputs(buf_str(&cfg.errors), stderr);
+	for (i = 0; i < cfg.nctx; i++) {
+		const char *zname = cfg.ctx[i].timezone;
+
+		if (zname == NULL)
+			continue;
+		zone = zoneinfo_load(zname, why, sizeof why);
+		if (zone == NULL) {
+			fprintf(stderr, "%s: [context %s]: %s\n", cfg.ctx[i].file,
+			    cfg.ctx[i].name, why);
+			bad = 1;
+		} else
+			tz_free(zone);
+	}
+	if (cfg.loaded || cfg.errors.len == 0) {
+		if (config_resolve(&cfg, &a->cli, &s, &err) != 0) {
+			fprintf(stderr, "dagtop: %s\n", buf_str(&err));
+			settings_free(&s);
+			bad = 1;
+		} else {
+			printf("context:     %s\n", s.context != NULL ? s.context :
+			    "(none: command line or environment)");
+			db_conninfo_masked(s.database, &masked);
+			printf("database:    %s  (from %s)\n", buf_str(&masked),
+			    s.database_source);
+			if (s.database_password_env != NULL)
+				printf("  password:  from $%s (%s)\n",
+				    s.database_password_env,
+				    getenv(s.database_password_env) != NULL ?
+				    "set" : "NOT SET");
+			if (s.database_password_command != NULL)
+				printf("  password:  from a command (not run)\n");
+			printf("airflow_api: %s\n", s.airflow_api != NULL ?
+			    s.airflow_api : "(none)");
+			printf("auth:        %s\n", s.airflow_auth);
+			if (s.log_folder != NULL)
+				printf("log_folder:  %s\n", s.log_folder);
+			printf("timezone:    %s\n", s.timezone);
+			printf("readonly:    %s\n", s.readonly ? "yes" : "no");
+			printf("statement_timeout: %ds, connect_timeout: %ds, "
+			    "scheduler_health_threshold: %ds, refresh: %ds\n",
+			    s.statement_timeout, s.connect_timeout,
+			    s.scheduler_threshold, s.refresh);
+			settings_free(&s);
+		}
+	}
+	printf("%s\n", bad ? "configuration has errors" : "configuration OK");
+	buf_free(&err);
+	buf_free(&masked);
+	buf_free(&tzerr);
+	config_free(&cfg);
+	return bad ? 1 : 0;
+}
+
+static int
+run_report(const struct args *a)
+{
+	struct config	 cfg;
+	struct settings	 s;
+	struct buf	 err = BUF_INIT;
+	int		 rc;
+
+	if (a->nwords < 2)
+		return usage_error(true, "report needs a kind: status or run");
+	if (strcmp(a->words[1], "status") == 0) {
+		if (a->nwords > 2)
+			return usage_error(true, "report status takes no "
+			    "argument '%s'", a->words[2]);
+	} else if (strcmp(a->words[1], "run") == 0) {
+		if (a->nwords < 3 || a->nwords > 4)
+			return usage_error(true, "usage: dagtop report run "
+			    "DAG_ID [RUN_ID]");
+	} else
+		return usage_error(true, "unknown report '%s' (this release "
+		    "has: status, run)", a->words[1]);
+	if (config_load(&cfg, a->cli.config) != 0) {
+		fputs(buf_str(&cfg.errors), stderr);
+		rc = report_unknown(a->report.format, "configuration",
+		    "errors in the configuration file (see dagtop config check)");
+		config_free(&cfg);
+		return rc;
+	}
+	fputs(buf_str(&cfg.warnings), stderr);
+	if (config_resolve(&cfg, &a->cli, &s, &err) != 0) {
+		rc = report_unknown(a->report.format, "configuration",
+		    buf_str(&err));
+		buf_free(&err);
+		settings_free(&s);
+		config_free(&cfg);
+		return rc;
+	}
+	/* Reports never write: the read-only gate is closed for them. */
+	s.readonly = true;
+	if (strcmp(a->words[1], "run") == 0)
+		rc = report_run(&s, &a->report, a->words[2],
+		    a->nwords > 3 ? a->words[3] : NULL);
+	else
+		rc = report_status(&s, &a->report);
+	settings_free(&s);
+	config_free(&cfg);
+	return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct args	a;
+	int		rc;
+
+	setlocale(LC_ALL, "");
+	rc = parse_args(argc, argv, &a);
+	if (rc >= 0)
+		return rc;
+	if (a.nwords == 0) {
+		fputs(usage_text, stderr);
+		return EXIT_USAGE;
+	}
+	if (strcmp(a.words[0], "report") == 0)
+		return run_report(&a);
+	if (strcmp(a.words[0], "config") == 0) {
+		if (a.nwords != 2 || strcmp(a.words[1], "check") != 0)
+			return usage_error(false, "usage: dagtop config check");
+		return config_check(&a);
+	}
+	return usage_error(false, "unknown command '%s'", a.words[0]);
+}

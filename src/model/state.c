@@ -1,0 +1,288 @@
+/* state.c: Airflow's task-instance and DAG-run states and their groups. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "airflow.h"
+
+static const struct {
+	const char	*name;
+	char		 letter;
+} ti_states[TI_NSTATES] = {
+	[TI_NONE] =		{ "none", '.' },
+	[TI_SCHEDULED] =	{ "scheduled", 'c' },
+	[TI_QUEUED] =		{ "queued", 'q' },
+	[TI_RUNNING] =		{ "running", 'R' },
+	[TI_SUCCESS] =		{ "success", 's' },
+	[TI_FAILED] =		{ "failed", 'F' },
+	[TI_UPSTREAM_FAILED] =	{ "upstream_failed", 'U' },
+	[TI_SKIPPED] =		{ "skipped", 'k' },
+	[TI_UP_FOR_RETRY] =	{ "up_for_retry", 'r' },
+	[TI_UP_FOR_RESCHEDULE] = { "up_for_reschedule", 'h' },
+	[TI_RESTARTING] =	{ "restarting", 'e' },
+	[TI_DEFERRED] =		{ "deferred", 'd' },
+	[TI_REMOVED] =		{ "removed", 'x' },
+	[TI_SHUTDOWN] =		{ "shutdown", 'z' },
+	[TI_UNKNOWN] =		{ "unknown", '?' },
+};
+
+static const struct {
+	const char	*name;
+	char		 letter;
+} run_states[RUN_NSTATES] = {
+	[RUN_QUEUED] =	{ "queued", 'q' },
+	[RUN_RUNNING] =	{ "running", 'R' },
+	[RUN_SUCCESS] =	{ "success", 's' },
+	[RUN_FAILED] =	{ "failed", 'F' },
+	[RUN_UNKNOWN] =	{ "unknown", '?' },
+};
+
+const char *const af_job_type[AF_NJOBS] = {
+	[AF_JOB_SCHEDULER] = "SchedulerJob",
+	[AF_JOB_TRIGGERER] = "TriggererJob",
+	[AF_JOB_DAG_PROCESSOR] = "DagProcessorJob",
+};
+
+enum ti_state
+ti_state_parse(const char *s)
+{
+	int i;
+
+	if (s == NULL || *s == '\0' || strcmp(s, "none") == 0)
+		return TI_NONE;
+	for (i = 1; i < TI_UNKNOWN; i++)
+		if (strcmp(s, ti_states[i].name) == 0)
+			return i;
+	return TI_UNKNOWN;
+}
+
+const char *
+ti_state_name(enum ti_state s)
+{
+	return (unsigned)s < TI_NSTATES ? ti_states[s].name : "unknown";
+}
+
+char
+ti_state_letter(enum ti_state s)
+{
+	return (unsigned)s < TI_NSTATES ? ti_states[s].letter : '?';
+}
+
+/* Airflow's State.finished. */
+bool
+ti_state_finished(enum ti_state s)
+{
+	return s == TI_SUCCESS || s == TI_FAILED || s == TI_SKIPPED ||
+	    s == TI_UPSTREAM_FAILED || s == TI_REMOVED;
+}
+
+/* Airflow's State.unfinished (includes "no status"). */
+bool
+ti_state_unfinished(enum ti_state s)
+{
+	return s == TI_NONE || s == TI_SCHEDULED || s == TI_QUEUED ||
+	    s == TI_RUNNING || s == TI_RESTARTING || s == TI_UP_FOR_RETRY ||
+	    s == TI_UP_FOR_RESCHEDULE || s == TI_DEFERRED;
+}
+
+bool
+ti_state_failed(enum ti_state s)
+{
+	return s == TI_FAILED || s == TI_UPSTREAM_FAILED;
+}
+
+bool
+ti_state_attention(enum ti_state s)
+{
+	return ti_state_failed(s) || s == TI_UP_FOR_RETRY;
+}
+
+enum run_state
+run_state_parse(const char *s)
+{
+	int i;
+
+	if (s == NULL)
+		return RUN_UNKNOWN;
+	for (i = 0; i < RUN_UNKNOWN; i++)
+		if (strcmp(s, run_states[i].name) == 0)
+			return i;
+	return RUN_UNKNOWN;
+}
+
+const char *
+run_state_name(enum run_state s)
+{
+	return (unsigned)s < RUN_NSTATES ? run_states[s].name : "unknown";
+}
+
+char
+run_state_letter(enum run_state s)
+{
+	return (unsigned)s < RUN_NSTATES ? run_states[s].letter : '?';
+}
+
+bool
+run_state_finished(enum run_state s)
+{
+	return s == RUN_SUCCESS || s == RUN_FAILED;
+}
+
+void
+af_dag_clear(struct af_dag *d)
+{
+	free(d->dag_id);
+	free(d->owners);
+	free(d->schedule);
+	free(d->timetable_description);
+	free(d->fileloc);
+	memset(d, 0, sizeof *d);
+}
+
+void
+af_run_clear(struct af_run *r)
+{
+	free(r->dag_id);
+	free(r->run_id);
+	free(r->state_raw);
+	free(r->run_type);
+	memset(r, 0, sizeof *r);
+}
+
+void
+af_ti_clear(struct af_ti *t)
+{
+	free(t->dag_id);
+	free(t->run_id);
+	free(t->task_id);
+	free(t->state_raw);
+	free(t->operator);
+	free(t->pool);
+	free(t->hostname);
+	free(t->rendered_map_index);
+	memset(t, 0, sizeof *t);
+}
+
+void
+af_health_clear(struct af_health *h)
+{
+	int i;
+
+	for (i = 0; i < AF_NJOBS; i++)
+		free(h->job[i].hostname);
+	memset(h, 0, sizeof *h);
+	h->now = TIME_NONE;
+	for (i = 0; i < AF_NJOBS; i++)
+		h->job[i].last_heartbeat = h->job[i].last_seen = TIME_NONE;
+}
+
+double
+af_run_duration(const struct af_run *r, int64_t now)
+{
+	if (r->start_date == TIME_NONE)
+		return -1;
+	if (r->end_date != TIME_NONE)
+		return r->end_date >= r->start_date ?
+		    (double)(r->end_date - r->start_date) : -1;
+	if (r->state == RUN_RUNNING && now != TIME_NONE && now >= r->start_date)
+		return (double)(now - r->start_date);
+	return -1;
+}
+
+/*
+ * Airflow's liveness rule (airflow.md, job table): a job is alive when its
+ * state is running and its newest heartbeat is younger than the threshold.
+ * A job type is absent when no row was ever written (a deployment without a
+ * triggerer, say), which is not the same as down.
+ */
+enum health
+af_job_state(const struct af_job_health *j, int64_t now, int threshold)
+{
+	if (!j->seen)
+		return HEALTH_ABSENT;
+	if (j->running == 0 || j->last_heartbeat == TIME_NONE)
+		return HEALTH_DOWN;
+	if (now - j->last_heartbeat >= threshold)
+		return HEALTH_DOWN;
+	return HEALTH_OK;
+}
+
+const char *
+health_name(enum health h)
+{
+	switch (h) {
+	case HEALTH_OK:
+		return "healthy";
+	case HEALTH_DOWN:
+		return "down";
+	case HEALTH_ABSENT:
+		break;
+	}
+	return "absent";
+}
+
+/* Doubles the array when n reaches a power of two; returns the new slot. */
+static void *
+push(void *v, size_t n, size_t size)
+{
+	if ((n & (n - 1)) == 0)
+		v = xreallocarray(v, n ? n * 2 : 1, size);
+	memset((char *)v + n * size, 0, size);
+	return v;
+}
+
+struct af_dag *
+af_dags_push(struct af_dags *a)
+{
+	a->v = push(a->v, a->n, sizeof *a->v);
+	return &a->v[a->n++];
+}
+
+struct af_run *
+af_runs_push(struct af_runs *a)
+{
+	a->v = push(a->v, a->n, sizeof *a->v);
+	return &a->v[a->n++];
+}
+
+struct af_ti *
+af_tis_push(struct af_tis *a)
+{
+	a->v = push(a->v, a->n, sizeof *a->v);
+	return &a->v[a->n++];
+}
+
+void
+af_dags_free(struct af_dags *a)
+{
+	size_t i;
+
+	for (i = 0; i < a->n; i++)
+		af_dag_clear(&a->v[i]);
+	free(a->v);
+	a->v = NULL;
+	a->n = 0;
+}
+
+void
+af_runs_free(struct af_runs *a)
+{
+	size_t i;
+
+	for (i = 0; i < a->n; i++)
+		af_run_clear(&a->v[i]);
+	free(a->v);
+	a->v = NULL;
+	a->n = 0;
+}
+
+void
+af_tis_free(struct af_tis *a)
+{
+	size_t i;
+
+	for (i = 0; i < a->n; i++)
+		af_ti_clear(&a->v[i]);
+	free(a->v);
+	a->v = NULL;
+	a->n = 0;
+}

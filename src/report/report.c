@@ -1,0 +1,163 @@
+/* report.c: what every report shares. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "airflow.h"
+#include "report.h"
+#include "sanitize.h"
+#include "timefmt.h"
+#include "tz.h"
+
+static const char *const format_names[] = {
+	[REPORT_TEXT] = "text",
+	[REPORT_JSON] = "json",
+	[REPORT_CSV] = "csv",
+	[REPORT_MARKDOWN] = "markdown",
+};
+
+int
+report_format_parse(const char *s, enum report_format *out)
+{
+	size_t i;
+
+	if (strcmp(s, "md") == 0) {
+		*out = REPORT_MARKDOWN;
+		return 0;
+	}
+	for (i = 0; i < sizeof format_names / sizeof *format_names; i++) {
+		if (strcmp(s, format_names[i]) == 0) {
+			*out = (enum report_format)i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+const char *
+report_format_name(enum report_format f)
+{
+	return format_names[f];
+}
+
+json_t *
+report_json_string(const char *s)
+{
+	json_t	*v;
+	char	*clean;
+
+	if (s == NULL)
+		return json_null();
+	v = json_string(s);
+	if (v != NULL)
+		return v;
+	/* Not valid UTF-8: jansson refuses it, so send the sanitised form. */
+	clean = sanitize_dup(s, SAN_NEWLINES | SAN_SHOW_ESCAPES);
+	v = json_string(clean);
+	free(clean);
+	return v != NULL ? v : json_null();
+}
+
+json_t *
+report_json_time(int64_t t)
+{
+	struct buf	 b = BUF_INIT;
+	json_t		*v;
+
+	if (t == TIME_NONE)
+		return json_null();
+	fmt_time(&b, tz_utc(), t, FMT_ISO);
+	v = json_string(buf_str(&b));
+	buf_free(&b);
+	return v;
+}
+
+void
+report_json_print(json_t *doc)
+{
+	/*
+	 * ENSURE_ASCII: every non-ASCII character, and every control
+	 * character, leaves as a \u escape, so nothing in an id can act on a
+	 * terminal that shows the file.
+	 */
+	json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_ENSURE_ASCII |
+	    JSON_PRESERVE_ORDER);
+	fputc('\n', stdout);
+}
+
+int
+report_unknown(enum report_format f, const char *what, const char *why)
+{
+	json_t	*doc;
+	char	*clean = sanitize_dup(why, 0);
+
+	/* Text keeps the monitoring convention: the verdict line on stdout. */
+	if (f == REPORT_TEXT || f == REPORT_MARKDOWN)
+		printf("UNKNOWN: %s: %s\n", what, clean);
+	else
+		fprintf(stderr, "dagtop: %s: %s\n", what, clean);
+	if (f == REPORT_JSON) {
+		doc = json_object();
+		json_object_set_new(doc, "status", json_string("unknown"));
+		json_object_set_new(doc, "exit_code", json_integer(3));
+		json_object_set_new(doc, "error", report_json_string(why));
+		report_json_print(doc);
+		json_decref(doc);
+	}
+	free(clean);
+	return 3;
+}
+
+void
+report_put_id(struct buf *b, const char *s)
+{
+	if (s == NULL)
+		buf_putc(b, '-');
+	else
+		sanitize_append(b, s, strlen(s), SAN_SHOW_ESCAPES);
+}
+
+json_t *
+report_json_ti(const struct af_ti *t)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "task_id", report_json_string(t->task_id));
+	json_object_set_new(o, "map_index", json_integer(t->map_index));
+	json_object_set_new(o, "state", t->state == TI_NONE ? json_null() :
+	    report_json_string(t->state_raw));
+	json_object_set_new(o, "try_number", json_integer(t->try_number));
+	json_object_set_new(o, "max_tries", json_integer(t->max_tries));
+	json_object_set_new(o, "start_date", report_json_time(t->start_date));
+	json_object_set_new(o, "end_date", report_json_time(t->end_date));
+	json_object_set_new(o, "duration", t->duration >= 0 ?
+	    json_real(t->duration) : json_null());
+	json_object_set_new(o, "operator", report_json_string(t->operator));
+	json_object_set_new(o, "pool", report_json_string(t->pool));
+	json_object_set_new(o, "hostname", report_json_string(t->hostname));
+	return o;
+}
+
+json_t *
+report_json_run(const struct af_run *r, int64_t now)
+{
+	json_t	*o = json_object();
+	double	 d = af_run_duration(r, now);
+
+	json_object_set_new(o, "dag_id", report_json_string(r->dag_id));
+	json_object_set_new(o, "run_id", report_json_string(r->run_id));
+	json_object_set_new(o, "state", report_json_string(r->state_raw));
+	json_object_set_new(o, "run_type", report_json_string(r->run_type));
+	json_object_set_new(o, "logical_date", report_json_time(r->logical_date));
+	json_object_set_new(o, "run_after", report_json_time(r->run_after));
+	json_object_set_new(o, "start_date", report_json_time(r->start_date));
+	json_object_set_new(o, "end_date", report_json_time(r->end_date));
+	json_object_set_new(o, "duration", d >= 0 ? json_real(d) : json_null());
+	return o;
+}
+
+void
+report_put_lines(struct buf *b, const char *s)
+{
+	sanitize_append(b, s, strlen(s), SAN_NEWLINES | SAN_SHOW_ESCAPES);
+}

@@ -1,0 +1,66 @@
+/*
+ * report.h: report mode.  The same sources and model as the console; a
+ * writer (text, JSON, CSV, Markdown) instead of panes.  Never starts curses,
+ * needs no terminal, never writes anywhere but stdout and stderr.
+ */
+#ifndef DAGTOP_REPORT_H
+#define DAGTOP_REPORT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "buf.h"
+
+struct settings;
+
+enum report_format { REPORT_TEXT, REPORT_JSON, REPORT_CSV, REPORT_MARKDOWN };
+
+struct report_options {
+	enum report_format	 format;
+	int64_t			 since_span;	/* status: seconds back from now */
+	bool			 quiet;		/* print nothing when all is good */
+};
+
+/* Parses "text", "json", "csv", "markdown" (or "md"). */
+int	 report_format_parse(const char *, enum report_format *);
+const char *report_format_name(enum report_format);
+
+/*
+ * `dagtop report status`: returns the exit status (0 OK, 1 warning, 2
+ * critical, 3 cannot tell).
+ */
+int	 report_status(const struct settings *, const struct report_options *);
+
+/*
+ * `dagtop report run DAG_ID [RUN_ID]`: exit 0, 1 when the run failed, 3
+ * when it cannot tell (no such DAG or run).
+ */
+int	 report_run(const struct settings *, const struct report_options *,
+	    const char *dag_id, const char *run_id);
+
+/*
+ * Says why a report could not be made: one line on stderr, and for JSON an
+ * object {"status": "unknown", "error": ...} on stdout so that a parser
+ * downstream still reads valid JSON.  Returns 3.
+ */
+int	 report_unknown(enum report_format, const char *what, const char *why);
+
+/* A JSON string from untrusted text: exact when valid UTF-8, else sanitised. */
+json_t	*report_json_string(const char *);
+/* An ISO 8601 instant in UTC, or JSON null for TIME_NONE. */
+json_t	*report_json_time(int64_t);
+struct af_ti;
+struct af_run;
+/* A task instance and a run as JSON objects, named as Airflow's API names them. */
+json_t	*report_json_ti(const struct af_ti *);
+json_t	*report_json_run(const struct af_run *, int64_t now);
+/* An id from outside, defused for a terminal: escapes shown, not obeyed. */
+void	 report_put_id(struct buf *, const char *);
+/* Lines of text from outside (warnings naming tasks), defused, newlines kept. */
+void	 report_put_lines(struct buf *, const char *);
+/* Prints a JSON document with the flags every report uses. */
+void	 report_json_print(json_t *);
+
+#endif

@@ -1,0 +1,400 @@
+/*
+ * report_status.c: `dagtop report status`, the deployment at a glance for
+ * cron and monitoring: scheduler health, run counts, every failed or running
+ * run with the task instances that need a human.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "airflow_db.h"
+#include "config.h"
+#include "dbconn.h"
+#include "loop.h"
+#include "report.h"
+#include "sanitize.h"
+#include "status.h"
+#include "timefmt.h"
+#include "tz.h"
+#include "zoneinfo.h"
+
+struct status_job {
+	const struct settings		*s;
+	const struct report_options	*o;
+	struct loop			*loop;
+	struct afdb			*db;
+	int64_t				 since;
+	int				 pending;
+	struct buf			 error;
+	struct af_health		 health;
+	struct af_dags			 dags;
+	struct af_runs			 runs;
+	struct af_tis			 tis;
+	struct status			 status;
+	bool				 built;
+};
+
+static void
+fail(struct status_job *j, const char *err)
+{
+	if (j->error.len == 0)
+		buf_puts(&j->error, err);
+	loop_break(j->loop);
+}
+
+static void
+tis_done(void *arg, const char *err)
+{
+	struct status_job *j = arg;
+
+	if (err != NULL)
+		fail(j, err);
+	else
+		loop_break(j->loop);
+}
+
+/* All three first reads are in: judge, then fetch the TIs that matter. */
+static void
+first_reads_done(void *arg, const char *err)
+{
+	struct status_job	*j = arg;
+	const struct af_run	**failed;
+	size_t			 i, n = 0;
+
+	if (err != NULL) {
+		fail(j, err);
+		return;
+	}
+	if (--j->pending > 0)
+		return;
+	status_build(&j->status, &j->health, &j->dags, &j->runs, j->since,
+	    j->s->scheduler_threshold);
+	j->built = true;
+	if (j->status.nattention == 0) {
+		loop_break(j->loop);
+		return;
+	}
+	failed = xcalloc(j->status.nattention, sizeof *failed);
+	for (i = 0; i < j->status.nattention; i++)
+		failed[n++] = j->status.attention[i];
+	afdb_fetch_attention_tis(j->db, failed, n, &j->tis, tis_done, j);
+	free(failed);
+}
+
+static void
+opened(void *arg, const char *err)
+{
+	struct status_job *j = arg;
+
+	if (err != NULL) {
+		fail(j, err);
+		return;
+	}
+	j->pending = 3;
+	afdb_fetch_health(j->db, &j->health, first_reads_done, j);
+	afdb_fetch_dags(j->db, &j->dags, first_reads_done, j);
+	afdb_fetch_runs_since(j->db, j->since, &j->runs, first_reads_done, j);
+}
+
+static void
+lost(void *arg, const char *err)
+{
+	fail(arg, err);
+}
+
+/* --- text ---------------------------------------------------------------- */
+
+static void
+text_job(struct buf *b, const char *label, enum health h,
+    const struct af_job_health *jh, int64_t now)
+{
+	buf_printf(b, "%-11s%s", label, health_name(h));
+	if (jh->last_seen != TIME_NONE) {
+		buf_puts(b, ", heartbeat ");
+		fmt_duration(b, (double)(now - (jh->last_heartbeat != TIME_NONE ?
+		    jh->last_heartbeat : jh->last_seen)));
+		buf_puts(b, " ago");
+	}
+	if (jh->hostname != NULL) {
+		buf_puts(b, " (");
+		report_put_id(b, jh->hostname);
+		buf_putc(b, ')');
+	}
+	buf_putc(b, '\n');
+}
+
+static void
+text_task_id(struct buf *b, const struct af_ti *t)
+{
+	report_put_id(b, t->task_id);
+	if (t->map_index >= 0)
+		buf_printf(b, "[%d]", t->map_index);
+}
+
+/*
+ * The task instances of one run: each failed or retrying one on its own
+ * line with its try and host, then the upstream_failed ones (which never
+ * ran) folded into one line, as a mail from cron should read.
+ */
+static void
+text_tis(struct buf *b, const struct af_ti *v, size_t n)
+{
+	size_t i, shown = 0, folded = 0;
+
+	for (i = 0; i < n; i++) {
+		const struct af_ti *t = &v[i];
+
+		if (t->state == TI_UPSTREAM_FAILED)
+			continue;
+		buf_printf(b, "         %-16s ", ti_state_name(t->state));
+		text_task_id(b, t);
+		buf_printf(b, "  try %d/%d", t->try_number, t->max_tries + 1);
+		if (t->hostname != NULL && *t->hostname != '\0') {
+			buf_puts(b, "  ");
+			report_put_id(b, t->hostname);
+		}
+		buf_putc(b, '\n');
+	}
+	for (i = 0; i < n; i++) {
+		if (v[i].state != TI_UPSTREAM_FAILED)
+			continue;
+		if (shown == 8) {
+			folded++;
+			continue;
+		}
+		buf_puts(b, shown++ == 0 ? "         upstream_failed  " : ", ");
+		text_task_id(b, &v[i]);
+	}
+	if (folded > 0)
+		buf_printf(b, " and %zu more", folded);
+	if (shown > 0)
+		buf_putc(b, '\n');
+}
+
+static void
+write_text(struct status_job *j, const struct tz *zone, struct buf *b)
+{
+	const struct status	*st = &j->status;
+	size_t			 i, first, n;
+	struct buf		 ver = BUF_INIT;
+
+	buf_printf(b, "%s\n", buf_str(&st->summary));
+	afdb_describe(j->db, &ver);
+	buf_printf(b, "%-11s", "context");
+	report_put_id(b, j->s->context != NULL ? j->s->context : "(command line)");
+	buf_printf(b, ", %s\n", buf_str(&ver));
+	buf_free(&ver);
+	buf_printf(b, "%-11s", "window");
+	fmt_time(b, zone, j->since, FMT_LONG);
+	buf_puts(b, " .. now (");
+	fmt_duration(b, (double)j->o->since_span);
+	buf_puts(b, ")\n");
+	text_job(b, "scheduler", st->job[AF_JOB_SCHEDULER],
+	    &j->health.job[AF_JOB_SCHEDULER], st->now);
+	if (st->job[AF_JOB_TRIGGERER] != HEALTH_ABSENT)
+		text_job(b, "triggerer", st->job[AF_JOB_TRIGGERER],
+		    &j->health.job[AF_JOB_TRIGGERER], st->now);
+	if (st->job[AF_JOB_DAG_PROCESSOR] != HEALTH_ABSENT)
+		text_job(b, "processor", st->job[AF_JOB_DAG_PROCESSOR],
+		    &j->health.job[AF_JOB_DAG_PROCESSOR], st->now);
+	buf_printf(b, "%-11s%zu success, %zu failed, %zu running, %zu queued\n",
+	    "runs", st->runs_by_state[RUN_SUCCESS],
+	    st->runs_by_state[RUN_FAILED], st->runs_by_state[RUN_RUNNING],
+	    st->runs_by_state[RUN_QUEUED]);
+	buf_printf(b, "%-11s%zu (%zu active, %zu paused, %zu with import "
+	    "errors)\n", "DAGs", st->ndags, st->nactive, st->npaused,
+	    st->nimport_errors);
+
+	for (i = 0; i < st->nattention; i++) {
+		const struct af_run *r = st->attention[i];
+
+		buf_printf(b, "\n%-8s ", run_state_name(r->state));
+		report_put_id(b, r->dag_id);
+		buf_puts(b, "  ");
+		report_put_id(b, r->run_id);
+		buf_puts(b, "\n         ");
+		if (r->start_date != TIME_NONE) {
+			buf_puts(b, "started ");
+			fmt_time(b, zone, r->start_date, FMT_LONG);
+		} else if (r->queued_at != TIME_NONE) {
+			buf_puts(b, "queued ");
+			fmt_time(b, zone, r->queued_at, FMT_LONG);
+		} else
+			buf_puts(b, "not started");
+		if (r->end_date != TIME_NONE) {
+			buf_puts(b, ", ended ");
+			fmt_time(b, zone, r->end_date, FMT_LONG);
+		}
+		if (af_run_duration(r, st->now) >= 0) {
+			buf_puts(b, " (");
+			fmt_duration(b, af_run_duration(r, st->now));
+			buf_putc(b, ')');
+		}
+		buf_putc(b, '\n');
+		first = status_run_tis(&j->tis, r, &n);
+		text_tis(b, &j->tis.v[first], n);
+	}
+}
+
+/* --- JSON ---------------------------------------------------------------- */
+
+static json_t *
+json_job(enum health h, const struct af_job_health *jh, int64_t now)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "state", json_string(health_name(h)));
+	json_object_set_new(o, "running", json_integer(jh->running));
+	json_object_set_new(o, "last_heartbeat",
+	    report_json_time(jh->last_heartbeat));
+	json_object_set_new(o, "heartbeat_age_seconds",
+	    jh->last_heartbeat != TIME_NONE ?
+	    json_integer(now - jh->last_heartbeat) : json_null());
+	json_object_set_new(o, "hostname", report_json_string(jh->hostname));
+	return o;
+}
+
+static void
+write_json(struct status_job *j)
+{
+	const struct status	*st = &j->status;
+	const struct af_schema	*s = afdb_schema(j->db);
+	json_t			*doc = json_object(), *o, *a, *tis;
+	size_t			 i, k, first, n;
+	int			 q;
+
+	json_object_set_new(doc, "report", json_string("status"));
+	json_object_set_new(doc, "status",
+	    json_string(st->verdict == VERDICT_OK ? "ok" :
+	    st->verdict == VERDICT_WARNING ? "warning" : "critical"));
+	json_object_set_new(doc, "exit_code", json_integer(st->verdict));
+	json_object_set_new(doc, "summary",
+	    json_string(buf_str(&st->summary)));
+	json_object_set_new(doc, "generated_at", report_json_time(st->now));
+	json_object_set_new(doc, "context", report_json_string(j->s->context));
+
+	o = json_object();
+	json_object_set_new(o, "major", json_integer(s->major));
+	json_object_set_new(o, "release", s->release != NULL ?
+	    json_string(s->release) : json_null());
+	json_object_set_new(o, "revision", report_json_string(s->revision));
+	json_object_set_new(doc, "airflow", o);
+
+	o = json_object();
+	json_object_set_new(o, "since", report_json_time(j->since));
+	json_object_set_new(o, "seconds", json_integer(j->o->since_span));
+	json_object_set_new(doc, "window", o);
+
+	o = json_object();
+	json_object_set_new(o, "scheduler", json_job(st->job[AF_JOB_SCHEDULER],
+	    &j->health.job[AF_JOB_SCHEDULER], st->now));
+	json_object_set_new(o, "triggerer", json_job(st->job[AF_JOB_TRIGGERER],
+	    &j->health.job[AF_JOB_TRIGGERER], st->now));
+	json_object_set_new(o, "dag_processor",
+	    json_job(st->job[AF_JOB_DAG_PROCESSOR],
+	    &j->health.job[AF_JOB_DAG_PROCESSOR], st->now));
+	json_object_set_new(doc, "health", o);
+
+	o = json_object();
+	json_object_set_new(o, "total", json_integer((json_int_t)st->ndags));
+	json_object_set_new(o, "active", json_integer((json_int_t)st->nactive));
+	json_object_set_new(o, "paused", json_integer((json_int_t)st->npaused));
+	json_object_set_new(o, "import_errors",
+	    json_integer((json_int_t)st->nimport_errors));
+	json_object_set_new(doc, "dags", o);
+
+	o = json_object();
+	json_object_set_new(o, "total", json_integer((json_int_t)st->nruns));
+	for (q = 0; q < RUN_NSTATES; q++)
+		if (q != RUN_UNKNOWN || st->runs_by_state[q] > 0)
+			json_object_set_new(o, run_state_name(q),
+			    json_integer((json_int_t)st->runs_by_state[q]));
+	json_object_set_new(doc, "run_counts", o);
+
+	a = json_array();
+	for (i = 0; i < st->nattention; i++) {
+		const struct af_run *r = st->attention[i];
+
+		o = report_json_run(r, st->now);
+		tis = json_array();
+		first = status_run_tis(&j->tis, r, &n);
+		for (k = first; k < first + n; k++)
+			json_array_append_new(tis, report_json_ti(&j->tis.v[k]));
+		json_object_set_new(o, "task_instances", tis);
+		json_array_append_new(a, o);
+	}
+	json_object_set_new(doc, "runs", a);
+
+	a = json_array();
+	if (*afdb_warnings(j->db) != '\0')
+		json_array_append_new(a, report_json_string(afdb_warnings(j->db)));
+	json_object_set_new(doc, "warnings", a);
+	report_json_print(doc);
+	json_decref(doc);
+}
+
+int
+report_status(const struct settings *s, const struct report_options *o)
+{
+	struct status_job	 j;
+	struct db_params	 p;
+	struct buf		 err = BUF_INIT, out = BUF_INIT;
+	struct tz		*zone;
+	char			 why[256];
+	int			 rc;
+
+	if (o->format != REPORT_TEXT && o->format != REPORT_JSON)
+		return report_unknown(o->format, "report status",
+		    "supports --format text or json");
+	zone = zoneinfo_load(s->timezone, why, sizeof why);
+	if (zone == NULL)
+		return report_unknown(o->format, "configuration", why);
+	if (db_params_build(s, &p, &err) != 0) {
+		rc = report_unknown(o->format, "database", buf_str(&err));
+		buf_free(&err);
+		tz_free(zone);
+		return rc;
+	}
+	memset(&j, 0, sizeof j);
+	j.s = s;
+	j.o = o;
+	j.since = (int64_t)time(NULL) - o->since_span;
+	j.loop = loop_new();
+	j.db = afdb_open(j.loop, &p, (s->statement_timeout + 5) * 1000,
+	    opened, lost, &j);
+	db_params_free(&p);
+	loop_run(j.loop);
+
+	if (j.error.len > 0 || !j.built) {
+		rc = report_unknown(o->format, "cannot read the Airflow database",
+		    j.error.len > 0 ? buf_str(&j.error) : "no answer");
+	} else {
+		rc = (int)j.status.verdict;
+		if (*afdb_warnings(j.db) != '\0' && o->format == REPORT_TEXT) {
+			struct buf clean = BUF_INIT;
+
+			report_put_lines(&clean, afdb_warnings(j.db));
+			fprintf(stderr, "dagtop: %s", buf_str(&clean));
+			buf_free(&clean);
+		}
+		if (o->format == REPORT_JSON)
+			write_json(&j);
+		else if (!(o->quiet && rc == 0)) {
+			write_text(&j, zone, &out);
+			fputs(buf_str(&out), stdout);
+		}
+	}
+	fflush(stdout);
+	status_clear(&j.status);
+	af_health_clear(&j.health);
+	af_dags_free(&j.dags);
+	af_runs_free(&j.runs);
+	af_tis_free(&j.tis);
+	afdb_free(j.db);
+	loop_free(j.loop);
+	buf_free(&j.error);
+	buf_free(&out);
+	tz_free(zone);
+	return rc;
+}

@@ -1,0 +1,715 @@
+/* airflow_db.c: the Airflow metadata database (2.7-2.11, 3.0-3.1+). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libpq-fe.h>
+
+#include "airflow_db.h"
+#include "dbconn.h"
+#include "loop.h"
+#include "pg.h"
+#include "serdag.h"
+#include "timefmt.h"
+#include "tz.h"
+
+struct afdb {
+	struct pg		*pg;
+	struct af_schema	 schema;
+	struct buf		 warnings;
+	char			**columns;
+	size_t			 ncolumns;
+	bool			 has_alembic;
+	bool			 opened;
+	afdb_cb			 ready;
+	afdb_cb			 lost;
+	void			*arg;
+};
+
+struct request {
+	struct afdb	*db;
+	void		*out;
+	struct buf	*warn;
+	afdb_cb		 cb;
+	void		*arg;
+};
+
+/* Epoch seconds of a timestamptz expression, NULL stays NULL. */
+#define EPOCH(x) "floor(extract(epoch FROM " x "))::int8"
+
+static struct request *
+request_new(struct afdb *db, void *out, afdb_cb cb, void *arg)
+{
+	struct request *r = xcalloc(1, sizeof *r);
+
+	r->db = db;
+	r->out = out;
+	r->cb = cb;
+	r->arg = arg;
+	return r;
+}
+
+/* Finishes a request: the callback, then the request is gone. */
+static void
+request_done(struct request *r, const char *err)
+{
+	afdb_cb	 cb = r->cb;
+	void	*arg = r->arg;
+
+	free(r);
+	cb(arg, err);
+}
+
+/* Result accessors; columns are addressed by position in our own SQL. */
+static char *
+col_str(const PGresult *res, int row, int col)
+{
+	if (PQgetisnull(res, row, col))
+		return NULL;
+	return xstrdup(PQgetvalue(res, row, col));
+}
+
+static int64_t
+col_time(const PGresult *res, int row, int col)
+{
+	if (PQgetisnull(res, row, col))
+		return TIME_NONE;
+	return strtoll(PQgetvalue(res, row, col), NULL, 10);
+}
+
+static int
+col_int(const PGresult *res, int row, int col, int dflt)
+{
+	if (PQgetisnull(res, row, col))
+		return dflt;
+	return (int)strtol(PQgetvalue(res, row, col), NULL, 10);
+}
+
+static bool
+col_bool(const PGresult *res, int row, int col)
+{
+	return !PQgetisnull(res, row, col) &&
+	    PQgetvalue(res, row, col)[0] == 't';
+}
+
+static double
+col_double(const PGresult *res, int row, int col)
+{
+	if (PQgetisnull(res, row, col))
+		return -1;
+	return strtod(PQgetvalue(res, row, col), NULL);
+}
+
+/* --- opening and schema detection ------------------------------------ */
+
+static void
+detect_revision(void *arg, const PGresult *res, const char *err)
+{
+	struct afdb	*db = arg;
+	struct buf	 e = BUF_INIT;
+	const char	*rev = NULL;
+
+	if (err != NULL) {
+		db->ready(db->arg, err);
+		return;
+	}
+	if (res != NULL && PQntuples(res) > 0 && !PQgetisnull(res, 0, 0))
+		rev = PQgetvalue(res, 0, 0);
+	if (schema_detect(&db->schema, (const char *const *)db->columns,
+	    db->ncolumns, rev, &e, &db->warnings) != 0) {
+		db->ready(db->arg, buf_str(&e));
+		buf_free(&e);
+		return;
+	}
+	buf_free(&e);
+	db->opened = true;
+	db->ready(db->arg, NULL);
+}
+
+static void
+detect_columns(void *arg, const PGresult *res, const char *err)
+{
+	struct afdb	*db = arg;
+	int		 i, n;
+	struct buf	 e = BUF_INIT;
+
+	if (err != NULL) {
+		db->ready(db->arg, err);
+		return;
+	}
+	n = PQntuples(res);
+	db->columns = xcalloc((size_t)n + 1, sizeof *db->columns);
+	for (i = 0; i < n; i++) {
+		db->columns[db->ncolumns++] = xstrdup(PQgetvalue(res, i, 0));
+		if (strncmp(db->columns[i], "alembic_version.", 16) == 0)
+			db->has_alembic = true;
+	}
+	if (db->has_alembic) {
+		pg_query(db->pg, "SELECT version_num FROM alembic_version "
+		    "ORDER BY version_num LIMIT 1", 0, NULL, detect_revision, db);
+		return;
+	}
+	/* Let schema_detect name what is missing. */
+	if (schema_detect(&db->schema, (const char *const *)db->columns,
+	    db->ncolumns, NULL, &e, &db->warnings) == 0)
+		db->opened = true;
+	db->ready(db->arg, db->opened ? NULL : buf_str(&e));
+	buf_free(&e);
+}
+
+static void
+on_state(struct pg *pg, void *arg)
+{
+	struct afdb	*db = arg;
+	struct buf	 tables = BUF_INIT;
+	const char	*params[1];
+	size_t		 ntables = 0;
+
+	if (pg_failed(pg)) {
+		if (db->opened) {
+			if (db->lost != NULL)
+				db->lost(db->arg, pg_error(pg));
+		} else
+			db->ready(db->arg, pg_error(pg));
+		return;
+	}
+	while (schema_tables[ntables] != NULL)
+		ntables++;
+	pg_array_literal(&tables, schema_tables, ntables);
+	params[0] = buf_str(&tables);
+	pg_query(db->pg,
+	    "SELECT c.table_name || '.' || c.column_name "
+	    "FROM information_schema.columns c "
+	    "WHERE c.table_schema = current_schema() "
+	    "AND c.table_name = ANY($1::text[]) "
+	    "ORDER BY 1", 1, params, detect_columns, db);
+	buf_free(&tables);
+}
+
+struct afdb *
+afdb_open(struct loop *loop, const struct db_params *p, int timeout_ms,
+    afdb_cb ready, afdb_cb lost, void *arg)
+{
+	struct afdb *db = xcalloc(1, sizeof *db);
+
+	db->ready = ready;
+	db->lost = lost;
+	db->arg = arg;
+	db->pg = pg_connect(loop, p->keywords, p->values, timeout_ms,
+	    on_state, db);
+	return db;
+}
+
+void
+afdb_free(struct afdb *db)
+{
+	size_t i;
+
+	if (db == NULL)
+		return;
+	pg_free(db->pg);
+	for (i = 0; i < db->ncolumns; i++)
+		free(db->columns[i]);
+	free(db->columns);
+	schema_clear(&db->schema);
+	buf_free(&db->warnings);
+	free(db);
+}
+
+const struct af_schema *
+afdb_schema(const struct afdb *db)
+{
+	return &db->schema;
+}
+
+const char *
+afdb_warnings(const struct afdb *db)
+{
+	return buf_str(&db->warnings);
+}
+
+void
+afdb_describe(const struct afdb *db, struct buf *b)
+{
+	const struct af_schema *s = &db->schema;
+
+	if (s->release != NULL)
+		buf_printf(b, "Airflow %s", s->release);
+	else
+		buf_printf(b, "Airflow %d.x", s->major);
+	buf_printf(b, " (%s)", s->revision != NULL ? s->revision :
+	    "no alembic revision");
+}
+
+/* --- health ------------------------------------------------------------ */
+
+static void
+health_result(void *arg, const PGresult *res, const char *err)
+{
+	struct request		*r = arg;
+	struct af_health	*h = r->out;
+	int			 i, j;
+	const char		*type;
+
+	if (err != NULL) {
+		request_done(r, err);
+		return;
+	}
+	for (i = 0; i < PQntuples(res); i++) {
+		h->now = col_time(res, i, 5);
+		if (PQgetisnull(res, i, 0))
+			continue;
+		type = PQgetvalue(res, i, 0);
+		for (j = 0; j < AF_NJOBS; j++) {
+			struct af_job_health *jh = &h->job[j];
+
+			if (strcmp(type, af_job_type[j]) != 0)
+				continue;
+			jh->seen = true;
+			jh->running = col_int(res, i, 1, 0);
+			jh->last_heartbeat = col_time(res, i, 2);
+			jh->last_seen = col_time(res, i, 3);
+			free(jh->hostname);
+			jh->hostname = col_str(res, i, 4);
+		}
+	}
+	request_done(r, NULL);
+}
+
+void
+afdb_fetch_health(struct afdb *db, struct af_health *out, afdb_cb cb,
+    void *arg)
+{
+	struct buf	 types = BUF_INIT;
+	const char	*params[1];
+
+	af_health_clear(out);
+	pg_array_literal(&types, af_job_type, AF_NJOBS);
+	params[0] = buf_str(&types);
+	pg_query(db->pg,
+	    "SELECT j.job_type, count(*) FILTER (WHERE j.state = 'running'), "
+	    EPOCH("max(j.latest_heartbeat) FILTER (WHERE j.state = 'running')") ", "
+	    EPOCH("max(j.latest_heartbeat)") ", "
+	    "(array_agg(j.hostname ORDER BY j.latest_heartbeat DESC NULLS LAST) "
+	    "FILTER (WHERE j.state = 'running'))[1], "
+	    EPOCH("now()") " "
+	    "FROM job j WHERE j.job_type = ANY($1::text[]) GROUP BY j.job_type "
+	    "UNION ALL SELECT NULL, 0, NULL, NULL, NULL, " EPOCH("now()"),
+	    1, params, health_result, request_new(db, out, cb, arg));
+	buf_free(&types);
+}
+
+/* --- DAGs -------------------------------------------------------------- */
+
+static void
+dags_result(void *arg, const PGresult *res, const char *err)
+{
+	struct request	*r = arg;
+	struct af_dags	*out = r->out;
+	struct af_dag	*d;
+	char		*raw;
+	int		 i;
+
+	if (err != NULL) {
+		request_done(r, err);
+		return;
+	}
+	for (i = 0; i < PQntuples(res); i++) {
+		d = af_dags_push(out);
+		d->dag_id = col_str(res, i, 0);
+		d->paused = col_bool(res, i, 1);
+		d->active = col_bool(res, i, 2);
+		d->owners = col_str(res, i, 3);
+		raw = col_str(res, i, 4);
+		d->schedule = schedule_summary(raw);
+		free(raw);
+		d->timetable_description = col_str(res, i, 5);
+		d->fileloc = col_str(res, i, 6);
+		d->next_run = col_time(res, i, 7);
+		d->next_run_after = col_time(res, i, 8);
+		d->import_errors = col_bool(res, i, 9);
+	}
+	request_done(r, NULL);
+}
+
+void
+afdb_fetch_dags(struct afdb *db, struct af_dags *out, afdb_cb cb, void *arg)
+{
+	const struct af_schema	*s = &db->schema;
+	struct buf		 sql = BUF_INIT;
+
+	buf_printf(&sql,
+	    "SELECT d.dag_id, coalesce(d.is_paused, false), %s, d.owners, %s, "
+	    "%s, d.fileloc, " EPOCH("d.next_dagrun") ", "
+	    EPOCH("d.next_dagrun_create_after") ", %s "
+	    "FROM dag d ORDER BY d.dag_id",
+	    s->is_stale ? "NOT coalesce(d.is_stale, false)" :
+	    "coalesce(d.is_active, false)",
+	    s->timetable_summary ? "d.timetable_summary" :
+	    "d.schedule_interval::text",
+	    s->timetable_description ? "d.timetable_description" : "NULL",
+	    s->has_import_errors ? "coalesce(d.has_import_errors, false)" :
+	    "false");
+	pg_query(db->pg, buf_str(&sql), 0, NULL, dags_result,
+	    request_new(db, out, cb, arg));
+	buf_free(&sql);
+}
+
+/* --- runs -------------------------------------------------------------- */
+
+/* The select list every run query shares, for alias r. */
+static void
+run_columns(const struct af_schema *s, struct buf *b)
+{
+	const char *logical = s->logical_date ? "r.logical_date" :
+	    "r.execution_date";
+
+	buf_puts(b, "r.dag_id, r.run_id, r.state, r.run_type, ");
+	buf_printf(b, "floor(extract(epoch FROM %s))::int8, ", logical);
+	if (s->run_after)
+		buf_puts(b, EPOCH("r.run_after") ", ");
+	else
+		buf_printf(b, "floor(extract(epoch FROM coalesce("
+		    "r.data_interval_end, %s)))::int8, ", logical);
+	buf_puts(b, EPOCH("r.queued_at") ", " EPOCH("r.start_date") ", "
+	    EPOCH("r.end_date") ", " EPOCH("r.data_interval_start") ", "
+	    EPOCH("r.data_interval_end") ", ");
+	buf_puts(b, s->clear_number ? "r.clear_number" : "0");
+}
+
+static void
+runs_result(void *arg, const PGresult *res, const char *err)
+{
+	struct request	*r = arg;
+	struct af_runs	*out = r->out;
+	struct af_run	*run;
+	int		 i;
+
+	if (err != NULL) {
+		request_done(r, err);
+		return;
+	}
+	for (i = 0; i < PQntuples(res); i++) {
+		run = af_runs_push(out);
+		run->dag_id = col_str(res, i, 0);
+		run->run_id = col_str(res, i, 1);
+		run->state_raw = col_str(res, i, 2);
+		run->state = run_state_parse(run->state_raw);
+		run->run_type = col_str(res, i, 3);
+		run->logical_date = col_time(res, i, 4);
+		run->run_after = col_time(res, i, 5);
+		run->queued_at = col_time(res, i, 6);
+		run->start_date = col_time(res, i, 7);
+		run->end_date = col_time(res, i, 8);
+		run->data_interval_start = col_time(res, i, 9);
+		run->data_interval_end = col_time(res, i, 10);
+		run->clear_number = col_int(res, i, 11, 0);
+	}
+	request_done(r, NULL);
+}
+
+void
+afdb_fetch_runs_since(struct afdb *db, int64_t since, struct af_runs *out,
+    afdb_cb cb, void *arg)
+{
+	const struct af_schema	*s = &db->schema;
+	struct buf		 sql = BUF_INIT, cols = BUF_INIT, p = BUF_INIT;
+	const char		*params[1];
+
+	run_columns(s, &cols);
+	/*
+	 * Each branch is served by an index: run_after (3.x), or on 2.x the
+	 * unique (dag_id, execution_date) index one DAG at a time, bounded
+	 * below by the DAG's own schedule interval; the partial indexes on
+	 * running and queued runs; (dag_id, state) for failed runs.
+	 */
+	if (s->run_after)
+		buf_printf(&sql, "SELECT %s FROM dag_run r "
+		    "WHERE r.run_after >= $1::timestamptz", buf_str(&cols));
+	else
+		buf_printf(&sql, "SELECT %s FROM dag d CROSS JOIN LATERAL ("
+		    "SELECT * FROM dag_run r WHERE r.dag_id = d.dag_id AND "
+		    "r.execution_date >= $1::timestamptz - coalesce("
+		    "d.next_dagrun_data_interval_end - "
+		    "d.next_dagrun_data_interval_start, interval '0')) r "
+		    "WHERE coalesce(r.data_interval_end, r.execution_date) >= "
+		    "$1::timestamptz", buf_str(&cols));
+	buf_printf(&sql,
+	    " UNION SELECT %s FROM dag_run r WHERE r.state = 'running'"
+	    " UNION SELECT %s FROM dag_run r WHERE r.state = 'queued'"
+	    " UNION SELECT %s FROM dag d CROSS JOIN LATERAL (SELECT * FROM "
+	    "dag_run r WHERE r.dag_id = d.dag_id AND r.state = 'failed' AND "
+	    "r.end_date >= $1::timestamptz) r"
+	    " ORDER BY 1, 6 DESC, 2",
+	    buf_str(&cols), buf_str(&cols), buf_str(&cols));
+	/* An ISO instant in UTC, read by PostgreSQL as a timestamptz. */
+	fmt_time(&p, tz_utc(), since, FMT_ISO);
+	params[0] = buf_str(&p);
+	pg_query(db->pg, buf_str(&sql), 1, params, runs_result,
+	    request_new(db, out, cb, arg));
+	buf_free(&sql);
+	buf_free(&cols);
+	buf_free(&p);
+}
+
+void
+afdb_fetch_runs_recent(struct afdb *db, int per_dag, struct af_runs *out,
+    afdb_cb cb, void *arg)
+{
+	const struct af_schema	*s = &db->schema;
+	struct buf		 sql = BUF_INIT, cols = BUF_INIT;
+	char			 n[16];
+	const char		*params[1];
+
+	run_columns(s, &cols);
+	if (s->logical_date)
+		/*
+		 * 3.x: newest by logical date through the unique index, plus
+		 * the runs without one (manual, asset-triggered), merged by
+		 * run_after.
+		 */
+		buf_printf(&sql, "SELECT %s FROM dag d CROSS JOIN LATERAL ("
+		    "SELECT * FROM ((SELECT * FROM dag_run r WHERE r.dag_id = "
+		    "d.dag_id AND r.logical_date IS NOT NULL ORDER BY "
+		    "r.logical_date DESC LIMIT $1) UNION ALL (SELECT * FROM "
+		    "dag_run r WHERE r.dag_id = d.dag_id AND r.logical_date IS "
+		    "NULL ORDER BY r.run_after DESC LIMIT $1)) u "
+		    "ORDER BY u.run_after DESC LIMIT $1) r "
+		    "ORDER BY 1, 6 DESC, 2", buf_str(&cols));
+	else
+		buf_printf(&sql, "SELECT %s FROM dag d CROSS JOIN LATERAL ("
+		    "SELECT * FROM dag_run r WHERE r.dag_id = d.dag_id "
+		    "ORDER BY r.execution_date DESC LIMIT $1) r "
+		    "ORDER BY 1, 5 DESC, 2", buf_str(&cols));
+	snprintf(n, sizeof n, "%d", per_dag);
+	params[0] = n;
+	pg_query(db->pg, buf_str(&sql), 1, params, runs_result,
+	    request_new(db, out, cb, arg));
+	buf_free(&sql);
+	buf_free(&cols);
+}
+
+void
+afdb_fetch_dag_runs(struct afdb *db, const char *dag_id, int limit,
+    struct af_runs *out, afdb_cb cb, void *arg)
+{
+	const struct af_schema	*s = &db->schema;
+	struct buf		 sql = BUF_INIT;
+	char			 n[16];
+	const char		*params[2];
+
+	buf_puts(&sql, "SELECT ");
+	run_columns(s, &sql);
+	/* 2.x: the unique (dag_id, execution_date) index, read backwards. */
+	buf_printf(&sql, " FROM dag_run r WHERE r.dag_id = $1 ORDER BY %s "
+	    "DESC, r.id DESC LIMIT $2", s->run_after ? "r.run_after" :
+	    "r.execution_date");
+	snprintf(n, sizeof n, "%d", limit);
+	params[0] = dag_id;
+	params[1] = n;
+	pg_query(db->pg, buf_str(&sql), 2, params, runs_result,
+	    request_new(db, out, cb, arg));
+	buf_free(&sql);
+}
+
+void
+afdb_fetch_run(struct afdb *db, const char *dag_id, const char *run_id,
+    struct af_runs *out, afdb_cb cb, void *arg)
+{
+	struct buf	 sql = BUF_INIT;
+	const char	*params[2] = { dag_id, run_id };
+
+	buf_puts(&sql, "SELECT ");
+	run_columns(&db->schema, &sql);
+	buf_puts(&sql, " FROM dag_run r WHERE r.dag_id = $1 AND r.run_id = $2");
+	pg_query(db->pg, buf_str(&sql), 2, params, runs_result,
+	    request_new(db, out, cb, arg));
+	buf_free(&sql);
+}
+
+/* --- task instances ---------------------------------------------------- */
+
+static void
+ti_columns(const struct af_schema *s, struct buf *b)
+{
+	buf_puts(b, "ti.dag_id, ti.run_id, ti.task_id, ti.map_index, ti.state, "
+	    "ti.try_number, ti.max_tries, " EPOCH("ti.start_date") ", "
+	    EPOCH("ti.end_date") ", ti.duration, ");
+	buf_puts(b, s->custom_operator_name ?
+	    "coalesce(nullif(ti.custom_operator_name, ''), ti.operator), " :
+	    "ti.operator, ");
+	buf_puts(b, "ti.pool, ti.hostname, ");
+	buf_puts(b, s->rendered_map_index ? "ti.rendered_map_index" : "NULL");
+}
+
+static void
+tis_result(void *arg, const PGresult *res, const char *err)
+{
+	struct request	*r = arg;
+	struct af_tis	*out = r->out;
+	struct af_ti	*t;
+	int		 i;
+
+	if (err != NULL) {
+		request_done(r, err);
+		return;
+	}
+	for (i = 0; i < PQntuples(res); i++) {
+		t = af_tis_push(out);
+		t->dag_id = col_str(res, i, 0);
+		t->run_id = col_str(res, i, 1);
+		t->task_id = col_str(res, i, 2);
+		t->map_index = col_int(res, i, 3, -1);
+		t->state_raw = col_str(res, i, 4);
+		t->state = ti_state_parse(t->state_raw);
+		t->try_number = col_int(res, i, 5, 0);
+		t->max_tries = col_int(res, i, 6, 0);
+		t->start_date = col_time(res, i, 7);
+		t->end_date = col_time(res, i, 8);
+		t->duration = col_double(res, i, 9);
+		t->operator = col_str(res, i, 10);
+		t->pool = col_str(res, i, 11);
+		t->hostname = col_str(res, i, 12);
+		t->rendered_map_index = col_str(res, i, 13);
+	}
+	request_done(r, NULL);
+}
+
+void
+afdb_fetch_tis(struct afdb *db, const char *dag_id, const char *run_id,
+    struct af_tis *out, afdb_cb cb, void *arg)
+{
+	struct buf	 sql = BUF_INIT;
+	const char	*params[2] = { dag_id, run_id };
+
+	buf_puts(&sql, "SELECT ");
+	ti_columns(&db->schema, &sql);
+	buf_puts(&sql, " FROM task_instance ti WHERE ti.dag_id = $1 AND "
+	    "ti.run_id = $2 ORDER BY ti.task_id, ti.map_index");
+	pg_query(db->pg, buf_str(&sql), 2, params, tis_result,
+	    request_new(db, out, cb, arg));
+	buf_free(&sql);
+}
+
+void
+afdb_fetch_attention_tis(struct afdb *db, const struct af_run *const *runs,
+    size_t n, struct af_tis *out, afdb_cb cb, void *arg)
+{
+	static const char *const states[] = { "failed", "upstream_failed",
+	    "up_for_retry" };
+	struct buf	 sql = BUF_INIT, dags = BUF_INIT, ids = BUF_INIT,
+			 st = BUF_INIT;
+	const char	**dv, **rv, *params[3];
+	size_t		 i;
+
+	dv = xcalloc(n + 1, sizeof *dv);
+	rv = xcalloc(n + 1, sizeof *rv);
+	for (i = 0; i < n; i++) {
+		dv[i] = runs[i]->dag_id;
+		rv[i] = runs[i]->run_id;
+	}
+	pg_array_literal(&dags, dv, n);
+	pg_array_literal(&ids, rv, n);
+	pg_array_literal(&st, states, 3);
+	free(dv);
+	free(rv);
+	buf_puts(&sql, "SELECT ");
+	ti_columns(&db->schema, &sql);
+	buf_puts(&sql, " FROM unnest($1::text[], $2::text[]) AS k(dag_id, "
+	    "run_id) JOIN task_instance ti ON ti.dag_id = k.dag_id AND "
+	    "ti.run_id = k.run_id WHERE ti.state = ANY($3::text[]) "
+	    "ORDER BY ti.dag_id COLLATE \"C\", ti.run_id COLLATE \"C\", "
+	    "ti.task_id COLLATE \"C\", ti.map_index");
+	params[0] = buf_str(&dags);
+	params[1] = buf_str(&ids);
+	params[2] = buf_str(&st);
+	pg_query(db->pg, buf_str(&sql), 3, params, tis_result,
+	    request_new(db, out, cb, arg));
+	buf_free(&sql);
+	buf_free(&dags);
+	buf_free(&ids);
+	buf_free(&st);
+}
+
+/* --- the task graph ---------------------------------------------------- */
+
+static void
+graph_result(void *arg, const PGresult *res, const char *err)
+{
+	struct request	 *r = arg;
+	struct graph	**out = r->out;
+	struct buf	  text = BUF_INIT, why = BUF_INIT;
+	unsigned char	 *raw;
+	size_t		  rawlen;
+
+	if (err != NULL) {
+		request_done(r, err);
+		return;
+	}
+	*out = NULL;
+	if (PQntuples(res) == 0) {
+		buf_puts(r->warn, "no serialized DAG in the database; tasks "
+		    "are listed unordered\n");
+		request_done(r, NULL);
+		return;
+	}
+	if (!PQgetisnull(res, 0, 0)) {
+		buf_puts(&text, PQgetvalue(res, 0, 0));
+	} else if (!PQgetisnull(res, 0, 1)) {
+		raw = PQunescapeBytea((const unsigned char *)
+		    PQgetvalue(res, 0, 1), &rawlen);
+		if (raw == NULL)
+			buf_puts(&why, "cannot decode data_compressed");
+		else {
+			serdag_inflate(raw, rawlen, &text, &why);
+			PQfreemem(raw);
+		}
+	} else
+		buf_puts(&why, "data and data_compressed are both empty");
+	if (why.len == 0)
+		*out = serdag_parse(text.data, text.len, &why);
+	if (*out == NULL)
+		buf_printf(r->warn, "serialized DAG unreadable (%s); tasks are "
+		    "listed unordered\n", buf_str(&why));
+	else if ((*out)->warnings.len > 0)
+		buf_puts(r->warn, buf_str(&(*out)->warnings));
+	buf_free(&text);
+	buf_free(&why);
+	request_done(r, NULL);
+}
+
+void
+afdb_fetch_graph(struct afdb *db, const char *dag_id, const char *run_id,
+    struct graph **out, struct buf *warn, afdb_cb cb, void *arg)
+{
+	struct request	*r = request_new(db, out, cb, arg);
+	const char	*params[2] = { dag_id, run_id };
+
+	r->warn = warn;
+	*out = NULL;
+	if (!db->schema.dag_version) {
+		pg_query(db->pg, "SELECT s.data::text, s.data_compressed "
+		    "FROM serialized_dag s WHERE s.dag_id = $1", 1, params,
+		    graph_result, r);
+		return;
+	}
+	/*
+	 * 3.x keeps one row per DAG version: the one the run was created
+	 * with, else the newest, found through dag_version's unique
+	 * (dag_id, version_number) index.
+	 */
+	if (db->schema.created_dag_version)
+		pg_query(db->pg, "SELECT s.data::text, s.data_compressed "
+		    "FROM serialized_dag s WHERE s.dag_version_id = coalesce("
+		    "(SELECT r.created_dag_version_id FROM dag_run r "
+		    "WHERE r.dag_id = $1 AND r.run_id = $2::text), "
+		    "(SELECT v.id FROM dag_version v WHERE v.dag_id = $1 "
+		    "ORDER BY v.version_number DESC LIMIT 1))",
+		    2, params, graph_result, r);
+	else
+		pg_query(db->pg, "SELECT s.data::text, s.data_compressed "
+		    "FROM serialized_dag s WHERE s.dag_version_id = "
+		    "(SELECT v.id FROM dag_version v WHERE v.dag_id = $1 "
+		    "ORDER BY v.version_number DESC LIMIT 1)",
+		    1, params, graph_result, r);
+}

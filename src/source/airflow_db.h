@@ -1,0 +1,78 @@
+/*
+ * airflow_db.h: the Airflow metadata database as a source.  Connects
+ * (asynchronously, read-only), detects the Airflow version and features,
+ * then answers fetches into model structs.  One SQL text per question and
+ * per schema generation; every value from outside goes in as a parameter.
+ */
+#ifndef DAGTOP_AIRFLOW_DB_H
+#define DAGTOP_AIRFLOW_DB_H
+
+#include <stdint.h>
+
+#include "airflow.h"
+#include "graph.h"
+#include "schema.h"
+
+struct loop;
+struct db_params;
+struct afdb;
+
+/* err is NULL on success, else one line for the user. */
+typedef void (*afdb_cb)(void *arg, const char *err);
+
+/*
+ * Connects and detects the schema; ready is called once either way.
+ * timeout_ms guards the connection and each query.  When an open
+ * connection is later lost, lost (if not NULL) is called once.
+ */
+struct afdb	*afdb_open(struct loop *, const struct db_params *,
+		    int timeout_ms, afdb_cb ready, afdb_cb lost, void *arg);
+void		 afdb_free(struct afdb *);
+const struct af_schema *afdb_schema(const struct afdb *);
+/* Notes from detection (an unknown revision), "" when none. */
+const char	*afdb_warnings(const struct afdb *);
+/* "Airflow 2.10.3-2.11 (5f2621c13b39)" or "Airflow 3.x (unknown ...)". */
+void		 afdb_describe(const struct afdb *, struct buf *);
+
+/*
+ * Each fetch fills *out (which must stay valid until cb is called) and then
+ * calls cb.  On error *out holds whatever was read before (nothing).
+ */
+void	afdb_fetch_health(struct afdb *, struct af_health *out, afdb_cb,
+	    void *arg);
+void	afdb_fetch_dags(struct afdb *, struct af_dags *out, afdb_cb, void *arg);
+/*
+ * Runs that belong to the window since `since` (epoch seconds): those whose
+ * run_after (3.x), or data interval end or logical date (2.x), is in it, every
+ * unfinished run, and every failed run that ended in it.
+ */
+void	afdb_fetch_runs_since(struct afdb *, int64_t since,
+	    struct af_runs *out, afdb_cb, void *arg);
+/* The newest `per_dag` runs of every DAG, newest first within a DAG. */
+void	afdb_fetch_runs_recent(struct afdb *, int per_dag,
+	    struct af_runs *out, afdb_cb, void *arg);
+/* The newest `limit` runs of one DAG, newest first. */
+void	afdb_fetch_dag_runs(struct afdb *, const char *dag_id, int limit,
+	    struct af_runs *out, afdb_cb, void *arg);
+/* One run by its id (0 or 1 element in *out). */
+void	afdb_fetch_run(struct afdb *, const char *dag_id, const char *run_id,
+	    struct af_runs *out, afdb_cb, void *arg);
+/* Every task instance of one run. */
+void	afdb_fetch_tis(struct afdb *, const char *dag_id, const char *run_id,
+	    struct af_tis *out, afdb_cb, void *arg);
+/*
+ * Failed, upstream_failed and up_for_retry task instances of these runs,
+ * sorted bytewise by dag_id, run_id, task_id (status_run_tis relies on it).
+ */
+void	afdb_fetch_attention_tis(struct afdb *, const struct af_run *const *,
+	    size_t, struct af_tis *out, afdb_cb, void *arg);
+/*
+ * The task graph of a DAG from serialized_dag: the version the run was
+ * created with on 3.x (run_id may be NULL for the latest).  *out is NULL
+ * and the reason is in warn when the stored document is unreadable; that
+ * is not an error (cb gets NULL), the tasks can still be listed.
+ */
+void	afdb_fetch_graph(struct afdb *, const char *dag_id, const char *run_id,
+	    struct graph **out, struct buf *warn, afdb_cb, void *arg);
+
+#endif

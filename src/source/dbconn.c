@@ -1,0 +1,218 @@
+/* dbconn.c: connection parameters for the Airflow metadata database. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include <libpq-fe.h>
+
+#include "config.h"
+#include "dbconn.h"
+
+void
+db_conninfo_normalise(const char *in, struct buf *out)
+{
+	const char *plus, *scheme_end;
+
+	buf_reset(out);
+	scheme_end = strstr(in, "://");
+	plus = strchr(in, '+');
+	if (scheme_end != NULL && plus != NULL && plus < scheme_end &&
+	    (strncmp(in, "postgresql+", 11) == 0 ||
+	    strncmp(in, "postgres+", 9) == 0)) {
+		buf_append(out, in, (size_t)(plus - in));
+		buf_puts(out, scheme_end);
+		return;
+	}
+	buf_puts(out, in);
+}
+
+static void
+add(struct db_params *p, const char *k, const char *v)
+{
+	size_t i;
+
+	for (i = 0; i < p->n; i++) {
+		if (strcmp(p->keywords[i], k) == 0) {
+			free((char *)p->values[i]);
+			p->values[i] = xstrdup(v);
+			return;
+		}
+	}
+	p->keywords = xreallocarray(p->keywords, p->n + 2, sizeof *p->keywords);
+	p->values = xreallocarray(p->values, p->n + 2, sizeof *p->values);
+	p->keywords[p->n] = xstrdup(k);
+	p->values[p->n] = xstrdup(v);
+	p->n++;
+	p->keywords[p->n] = NULL;
+	p->values[p->n] = NULL;
+}
+
+static const char *
+get(const struct db_params *p, const char *k)
+{
+	size_t i;
+
+	for (i = 0; i < p->n; i++)
+		if (strcmp(p->keywords[i], k) == 0)
+			return p->values[i];
+	return NULL;
+}
+
+/*
+ * Runs the password command through the shell and keeps the first line of
+ * its output.  It runs once, before the event loop starts.
+ */
+static int
+run_password_command(const char *cmd, struct buf *out, struct buf *err)
+{
+	FILE	*fp;
+	char	 chunk[512];
+	size_t	 n;
+	int	 status;
+
+	fflush(NULL);
+	fp = popen(cmd, "r");
+	if (fp == NULL) {
+		buf_puts(err, "database_password_command: cannot run it");
+		return -1;
+	}
+	while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0 && out->len < 65536)
+		buf_append(out, chunk, n);
+	status = pclose(fp);
+	if (status != 0) {
+		buf_printf(err, "database_password_command failed (exit status %d)",
+		    WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+		return -1;
+	}
+	out->len = strcspn(buf_str(out), "\r\n");
+	if (out->data != NULL)
+		out->data[out->len] = '\0';
+	if (out->len == 0) {
+		buf_puts(err, "database_password_command printed no password");
+		return -1;
+	}
+	return 0;
+}
+
+int
+db_params_build(const struct settings *s, struct db_params *p,
+    struct buf *err)
+{
+	PQconninfoOption	*opts, *o;
+	struct buf		 norm = BUF_INIT, b = BUF_INIT;
+	char			*perr = NULL;
+	const char		*pw;
+
+	memset(p, 0, sizeof *p);
+	db_conninfo_normalise(s->database, &norm);
+	opts = PQconninfoParse(buf_str(&norm), &perr);
+	buf_free(&norm);
+	if (opts == NULL) {
+		buf_printf(err, "bad database connection string: %s",
+		    perr != NULL ? strtok(perr, "\n") : "out of memory");
+		PQfreemem(perr);
+		return -1;
+	}
+	for (o = opts; o->keyword != NULL; o++)
+		if (o->val != NULL)
+			add(p, o->keyword, o->val);
+	PQconninfoFree(opts);
+
+	if (get(p, "application_name") == NULL)
+		add(p, "application_name", "dagtop");
+	add(p, "client_encoding", "UTF8");
+	if (get(p, "connect_timeout") == NULL) {
+		buf_printf(&b, "%d", s->connect_timeout);
+		add(p, "connect_timeout", buf_str(&b));
+		buf_reset(&b);
+	}
+	/*
+	 * The session is read-only whatever the user's role may do, answers
+	 * in UTC, and no statement may run longer than statement_timeout.
+	 * These ride on the startup packet, before any query of ours.
+	 */
+	if (get(p, "options") != NULL)
+		buf_printf(&b, "%s ", get(p, "options"));
+	buf_printf(&b, "-c default_transaction_read_only=on "
+	    "-c statement_timeout=%d -c TimeZone=UTC "
+	    "-c idle_in_transaction_session_timeout=60000",
+	    s->statement_timeout * 1000);
+	add(p, "options", buf_str(&b));
+	buf_free(&b);
+
+	if (s->database_password_env != NULL) {
+		pw = getenv(s->database_password_env);
+		if (pw == NULL) {
+			buf_printf(err, "database_password_env names %s, which "
+			    "is not set", s->database_password_env);
+			db_params_free(p);
+			return -1;
+		}
+		add(p, "password", pw);
+	} else if (s->database_password_command != NULL) {
+		if (run_password_command(s->database_password_command, &b,
+		    err) != 0) {
+			buf_free(&b);
+			db_params_free(p);
+			return -1;
+		}
+		add(p, "password", buf_str(&b));
+		memset(b.data, 0, b.len);
+		buf_free(&b);
+	}
+	return 0;
+}
+
+void
+db_params_free(struct db_params *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->n; i++) {
+		if (strcmp(p->keywords[i], "password") == 0)
+			memset((char *)p->values[i], 0, strlen(p->values[i]));
+		free((char *)p->keywords[i]);
+		free((char *)p->values[i]);
+	}
+	free(p->keywords);
+	free(p->values);
+	memset(p, 0, sizeof *p);
+}
+
+void
+db_conninfo_masked(const char *conninfo, struct buf *out)
+{
+	PQconninfoOption	*opts, *o;
+	struct buf		 norm = BUF_INIT;
+	char			*perr = NULL;
+	const char		*v;
+	bool			 first = true;
+
+	db_conninfo_normalise(conninfo, &norm);
+	opts = PQconninfoParse(buf_str(&norm), &perr);
+	buf_free(&norm);
+	if (opts == NULL) {
+		PQfreemem(perr);
+		buf_puts(out, "(unparsable connection string)");
+		return;
+	}
+	for (o = opts; o->keyword != NULL; o++) {
+		if (o->val == NULL)
+			continue;
+		v = strcmp(o->keyword, "password") == 0 ? "********" : o->val;
+		buf_printf(out, "%s%s=", first ? "" : " ", o->keyword);
+		first = false;
+		if (*v == '\0' || strpbrk(v, " '\\") != NULL) {
+			buf_putc(out, '\'');
+			for (; *v != '\0'; v++) {
+				if (*v == '\'' || *v == '\\')
+					buf_putc(out, '\\');
+				buf_putc(out, *v);
+			}
+			buf_putc(out, '\'');
+		} else
+			buf_puts(out, v);
+	}
+	PQconninfoFree(opts);
+}

@@ -1,0 +1,39 @@
+/*
+ * dbconn.h: from what the user wrote (libpq conninfo, postgresql:// URL, or
+ * Airflow's SQLAlchemy URL) to the libpq parameters dagtop connects with:
+ * read-only session, statement timeout, UTC, application_name, and the
+ * password from the environment or a command, never from the command line.
+ */
+#ifndef DAGTOP_DBCONN_H
+#define DAGTOP_DBCONN_H
+
+#include <stddef.h>
+
+#include "buf.h"
+
+struct settings;
+
+struct db_params {
+	const char	**keywords;	/* NULL-terminated */
+	const char	**values;
+	size_t		  n;
+};
+
+/*
+ * Rewrites an SQLAlchemy URL (postgresql+psycopg2://...) as a libpq URL by
+ * dropping the +driver part; anything else is copied as it is.
+ */
+void	db_conninfo_normalise(const char *, struct buf *out);
+
+/*
+ * Builds the connection parameters.  Returns 0, or -1 with one line in err
+ * (bad connection string, unset password variable, failing command).
+ */
+int	db_params_build(const struct settings *, struct db_params *,
+	    struct buf *err);
+void	db_params_free(struct db_params *);
+
+/* The connection string with any password replaced by "********". */
+void	db_conninfo_masked(const char *, struct buf *out);
+
+#endif

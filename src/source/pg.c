@@ -1,0 +1,477 @@
+/* pg.c: asynchronous libpq connection and query queue. */
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "loop.h"
+#include "pg.h"
+
+struct pg_query {
+	char		 *sql;
+	char		**params;
+	int		  nparams;
+	pg_result_cb	  cb;
+	void		 *arg;
+	struct pg_query	 *next;
+};
+
+enum pg_phase { PG_CONNECTING, PG_IDLE, PG_SENDING, PG_WAITING, PG_DEAD };
+
+struct pg {
+	struct loop		*loop;
+	PGconn			*conn;
+	enum pg_phase		 phase;
+	bool			 was_ready;
+	struct loop_fd		*watch;
+	int			 watch_fd;
+	struct loop_timer	*timer;
+	int			 timeout_ms;
+	pg_state_cb		 state_cb;
+	void			*state_arg;
+	struct pg_query		*head, *tail;
+	PGresult		*result;	/* first result of the query in flight */
+	struct buf		 error;
+	int			 in_cb;
+	bool			 freed;
+	bool			 told_dead;	/* the owner heard of the failure */
+	FILE			*trace;		/* $DAGTOP_TRACE_SQL */
+};
+
+static void	pg_io(struct loop_fd *, int, void *);
+static void	pg_pump(struct pg *);
+
+/* libpq's messages end in newlines and can span lines; keep the first line. */
+static void
+set_error(struct pg *p, const char *msg)
+{
+	size_t n;
+
+	buf_reset(&p->error);
+	if (msg == NULL || *msg == '\0')
+		msg = "unknown error";
+	if (strncmp(msg, "ERROR:  ", 8) == 0)
+		msg += 8;
+	n = strcspn(msg, "\n");
+	buf_append(&p->error, msg, n);
+}
+
+static void
+query_free(struct pg_query *q)
+{
+	int i;
+
+	for (i = 0; i < q->nparams; i++)
+		free(q->params[i]);
+	free(q->params);
+	free(q->sql);
+	free(q);
+}
+
+static void
+watch_socket(struct pg *p, int events)
+{
+	int fd = p->conn != NULL ? PQsocket(p->conn) : -1;
+
+	if (p->watch != NULL && (fd != p->watch_fd || fd < 0)) {
+		loop_fd_del(p->watch);
+		p->watch = NULL;
+	}
+	if (fd < 0)
+		return;
+	if (p->watch == NULL) {
+		p->watch = loop_fd_add(p->loop, fd, events, pg_io, p);
+		p->watch_fd = fd;
+	} else
+		loop_fd_set_events(p->watch, events);
+}
+
+/* Runs a user callback; returns true if the pg was freed inside it. */
+static bool
+call_state(struct pg *p)
+{
+	if (p->state_cb == NULL)
+		return false;
+	p->in_cb++;
+	p->state_cb(p, p->state_arg);
+	p->in_cb--;
+	if (p->freed && p->in_cb == 0) {
+		pg_free(p);
+		return true;
+	}
+	return p->freed;
+}
+
+static bool
+call_result(struct pg *p, struct pg_query *q, const PGresult *res,
+    const char *err)
+{
+	p->in_cb++;
+	q->cb(q->arg, res, err);
+	p->in_cb--;
+	if (p->freed && p->in_cb == 0) {
+		pg_free(p);
+		return true;
+	}
+	return p->freed;
+}
+
+/*
+ * The connection is gone: every queued query fails with the reason, then
+ * the owner hears of it, once.  why NULL keeps the reason already set.
+ */
+static void
+pg_die(struct pg *p, const char *why)
+{
+	struct pg_query *q;
+
+	if (why != NULL)
+		set_error(p, why);
+	p->phase = PG_DEAD;
+	loop_timer_stop(p->timer);
+	if (p->watch != NULL) {
+		loop_fd_del(p->watch);
+		p->watch = NULL;
+	}
+	if (p->result != NULL) {
+		PQclear(p->result);
+		p->result = NULL;
+	}
+	if (p->conn != NULL) {
+		PQfinish(p->conn);
+		p->conn = NULL;
+	}
+	while ((q = p->head) != NULL) {
+		p->head = q->next;
+		if (p->head == NULL)
+			p->tail = NULL;
+		if (call_result(p, q, NULL, buf_str(&p->error))) {
+			query_free(q);
+			return;
+		}
+		query_free(q);
+	}
+	if (!p->told_dead) {
+		p->told_dead = true;
+		call_state(p);
+	}
+}
+
+static void
+pg_timeout(struct loop_timer *t, void *arg)
+{
+	struct pg	*p = arg;
+	char		 msg[128];
+
+	(void)t;
+	if (p->phase == PG_DEAD) {
+		pg_die(p, NULL);	/* a failure that was waiting to be told */
+		return;
+	}
+	snprintf(msg, sizeof msg, "%s (no answer from the server in %d s)",
+	    p->phase == PG_CONNECTING ? "connection timed out" :
+	    "query timed out", (p->timeout_ms + 999) / 1000);
+	pg_die(p, msg);
+}
+
+static void
+connect_step(struct pg *p)
+{
+	switch (PQconnectPoll(p->conn)) {
+	case PGRES_POLLING_READING:
+		watch_socket(p, POLLIN);
+		return;
+	case PGRES_POLLING_WRITING:
+		watch_socket(p, POLLOUT);
+		return;
+	case PGRES_POLLING_OK:
+		break;
+	default:
+		pg_die(p, PQerrorMessage(p->conn));
+		return;
+	}
+	if (PQsetnonblocking(p->conn, 1) != 0) {
+		pg_die(p, PQerrorMessage(p->conn));
+		return;
+	}
+	p->phase = PG_IDLE;
+	p->was_ready = true;
+	loop_timer_stop(p->timer);
+	watch_socket(p, POLLIN);
+	if (call_state(p))
+		return;
+	pg_pump(p);
+}
+
+static void
+trace_query(struct pg *p, const struct pg_query *q)
+{
+	int i;
+
+	if (p->trace == NULL)
+		return;
+	fprintf(p->trace, "-- query %d params\n", q->nparams);
+	for (i = 0; i < q->nparams; i++)
+		fprintf(p->trace, "-- $%d = %s\n", i + 1,
+		    q->params[i] != NULL ? q->params[i] : "NULL");
+	fprintf(p->trace, "%s\n;\n", q->sql);
+	fflush(p->trace);
+}
+
+/* Sends the next query when the connection is idle. */
+static void
+pg_pump(struct pg *p)
+{
+	struct pg_query *q = p->head;
+
+	if (p->phase != PG_IDLE || q == NULL)
+		return;
+	trace_query(p, q);
+	if (!PQsendQueryParams(p->conn, q->sql, q->nparams, NULL,
+	    (const char *const *)q->params, NULL, NULL, 0)) {
+		pg_die(p, PQerrorMessage(p->conn));
+		return;
+	}
+	p->phase = PG_SENDING;
+	if (p->timeout_ms > 0)
+		loop_timer_set(p->timer, p->timeout_ms);
+	watch_socket(p, POLLIN | POLLOUT);
+}
+
+static void
+query_done(struct pg *p)
+{
+	struct pg_query	*q = p->head;
+	PGresult	*res = p->result;
+	ExecStatusType	 st;
+	char		 why[512];
+
+	p->result = NULL;
+	p->head = q->next;
+	if (p->head == NULL)
+		p->tail = NULL;
+	p->phase = PG_IDLE;
+	loop_timer_stop(p->timer);
+	watch_socket(p, POLLIN);
+
+	st = res != NULL ? PQresultStatus(res) : PGRES_FATAL_ERROR;
+	if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK) {
+		if (call_result(p, q, res, NULL))
+			goto out;
+	} else {
+		set_error(p, res != NULL ? PQresultErrorMessage(res) :
+		    PQerrorMessage(p->conn));
+		snprintf(why, sizeof why, "%s", buf_str(&p->error));
+		if (call_result(p, q, NULL, why))
+			goto out;
+	}
+	PQclear(res);
+	query_free(q);
+	pg_pump(p);
+	return;
+out:
+	PQclear(res);
+	query_free(q);
+}
+
+static void
+pg_io(struct loop_fd *f, int revents, void *arg)
+{
+	struct pg	*p = arg;
+	PGresult	*res;
+	int		 rc;
+
+	(void)f;
+	if (p->phase == PG_CONNECTING) {
+		connect_step(p);
+		return;
+	}
+	if (p->phase == PG_SENDING && (revents & (POLLOUT | POLLERR | POLLHUP))) {
+		rc = PQflush(p->conn);
+		if (rc < 0) {
+			pg_die(p, PQerrorMessage(p->conn));
+			return;
+		}
+		if (rc == 0) {
+			p->phase = PG_WAITING;
+			watch_socket(p, POLLIN);
+		}
+	}
+	if (!(revents & (POLLIN | POLLERR | POLLHUP)))
+		return;
+	if (!PQconsumeInput(p->conn)) {
+		pg_die(p, PQerrorMessage(p->conn));
+		return;
+	}
+	if (p->phase == PG_IDLE) {
+		/* Nothing asked: a notice, or the server going away. */
+		if (PQstatus(p->conn) == CONNECTION_BAD)
+			pg_die(p, PQerrorMessage(p->conn));
+		return;
+	}
+	while (!PQisBusy(p->conn)) {
+		res = PQgetResult(p->conn);
+		if (res == NULL) {
+			query_done(p);
+			return;
+		}
+		if (p->result == NULL)
+			p->result = res;	/* one statement, one result */
+		else
+			PQclear(res);
+	}
+	if (PQstatus(p->conn) == CONNECTION_BAD)
+		pg_die(p, PQerrorMessage(p->conn));
+}
+
+struct pg *
+pg_connect(struct loop *loop, const char *const *kw, const char *const *val,
+    int timeout_ms, pg_state_cb cb, void *arg)
+{
+	struct pg	*p = xcalloc(1, sizeof *p);
+	const char	*trace = getenv("DAGTOP_TRACE_SQL");
+
+	p->loop = loop;
+	p->timeout_ms = timeout_ms;
+	p->state_cb = cb;
+	p->state_arg = arg;
+	p->timer = loop_timer_new(loop, pg_timeout, p);
+	p->watch_fd = -1;
+	if (trace != NULL && *trace != '\0') {
+		int fd = open(trace, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
+		    0600);
+
+		if (fd >= 0)
+			p->trace = fdopen(fd, "a");
+	}
+	p->phase = PG_CONNECTING;
+	p->conn = PQconnectStartParams(kw, val, 0);
+	if (p->conn == NULL) {
+		set_error(p, "out of memory");
+		p->phase = PG_DEAD;
+		return p;
+	}
+	if (PQstatus(p->conn) == CONNECTION_BAD) {
+		set_error(p, PQerrorMessage(p->conn));
+		PQfinish(p->conn);
+		p->conn = NULL;
+		p->phase = PG_DEAD;
+		/* Report asynchronously, like every other failure. */
+		loop_timer_set(p->timer, 0);
+		return p;
+	}
+	if (timeout_ms > 0)
+		loop_timer_set(p->timer, timeout_ms);
+	connect_step(p);
+	return p;
+}
+
+bool
+pg_ready(const struct pg *p)
+{
+	return p->phase != PG_CONNECTING && p->phase != PG_DEAD;
+}
+
+bool
+pg_failed(const struct pg *p)
+{
+	return p->phase == PG_DEAD;
+}
+
+const char *
+pg_error(const struct pg *p)
+{
+	return buf_str(&p->error);
+}
+
+int
+pg_server_version(const struct pg *p)
+{
+	return p->conn != NULL ? PQserverVersion(p->conn) : 0;
+}
+
+bool
+pg_busy(const struct pg *p)
+{
+	return p->head != NULL;
+}
+
+void
+pg_query(struct pg *p, const char *sql, int nparams,
+    const char *const *params, pg_result_cb cb, void *arg)
+{
+	struct pg_query	*q = xcalloc(1, sizeof *q);
+	int		 i;
+
+	q->sql = xstrdup(sql);
+	q->nparams = nparams;
+	q->params = xcalloc((size_t)nparams + 1, sizeof *q->params);
+	for (i = 0; i < nparams; i++)
+		q->params[i] = params[i] != NULL ? xstrdup(params[i]) : NULL;
+	q->cb = cb;
+	q->arg = arg;
+	if (p->tail != NULL)
+		p->tail->next = q;
+	else
+		p->head = q;
+	p->tail = q;
+	if (p->phase == PG_DEAD) {
+		/* Fail it from the loop, never inside the caller. */
+		loop_timer_set(p->timer, 0);
+		return;
+	}
+	pg_pump(p);
+}
+
+void
+pg_free(struct pg *p)
+{
+	struct pg_query *q;
+
+	if (p == NULL)
+		return;
+	if (p->in_cb > 0) {
+		p->freed = true;
+		p->state_cb = NULL;
+		return;
+	}
+	while ((q = p->head) != NULL) {
+		p->head = q->next;
+		query_free(q);
+	}
+	if (p->watch != NULL)
+		loop_fd_del(p->watch);
+	loop_timer_free(p->timer);
+	if (p->result != NULL)
+		PQclear(p->result);
+	if (p->conn != NULL)
+		PQfinish(p->conn);
+	if (p->trace != NULL)
+		fclose(p->trace);
+	buf_free(&p->error);
+	free(p);
+}
+
+void
+pg_array_literal(struct buf *b, const char *const *v, size_t n)
+{
+	size_t		 i;
+	const char	*s;
+
+	buf_putc(b, '{');
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			buf_putc(b, ',');
+		buf_putc(b, '"');
+		for (s = v[i]; *s != '\0'; s++) {
+			if (*s == '"' || *s == '\\')
+				buf_putc(b, '\\');
+			buf_putc(b, *s);
+		}
+		buf_putc(b, '"');
+	}
+	buf_putc(b, '}');
+}

@@ -1,0 +1,54 @@
+/*
+ * pg.h: asynchronous PostgreSQL over libpq, driven by the event loop.
+ * PQconnectStartParams/PQconnectPoll to connect, PQsendQueryParams,
+ * PQconsumeInput and PQisBusy to query: nothing here ever blocks.  Queries
+ * are parameterised and sent one at a time in the order they were asked for.
+ */
+#ifndef DAGTOP_PG_H
+#define DAGTOP_PG_H
+
+#include <stdbool.h>
+
+#include <libpq-fe.h>
+
+struct loop;
+struct pg;
+
+/* Called once when the connection is up or has failed, and when it is lost. */
+typedef void (*pg_state_cb)(struct pg *, void *arg);
+/*
+ * Called once per query: res is the result (valid only during the call), or
+ * NULL with err, a one-line reason, when the query or the connection failed.
+ */
+typedef void (*pg_result_cb)(void *arg, const PGresult *res, const char *err);
+
+/*
+ * Starts connecting with libpq keyword/value arrays (NULL-terminated).
+ * timeout_ms bounds the connection attempt and each query (it is the
+ * client's own guard against a silent network; the server's
+ * statement_timeout is the first line).
+ */
+struct pg	*pg_connect(struct loop *, const char *const *keywords,
+		    const char *const *values, int timeout_ms, pg_state_cb,
+		    void *arg);
+bool		 pg_ready(const struct pg *);
+bool		 pg_failed(const struct pg *);
+/* The last connection or query error as one line, or "". */
+const char	*pg_error(const struct pg *);
+int		 pg_server_version(const struct pg *);
+/* Queues a query; sql and params are copied. */
+void		 pg_query(struct pg *, const char *sql, int nparams,
+		    const char *const *params, pg_result_cb, void *arg);
+/* True while queries are queued or in flight. */
+bool		 pg_busy(const struct pg *);
+/*
+ * Closes the connection.  Queued callbacks are not called.  Safe to call
+ * from inside a callback of the same connection.
+ */
+void		 pg_free(struct pg *);
+
+/* Writes a PostgreSQL array literal of the strings ({"a","b\"c"}). */
+struct buf;
+void		 pg_array_literal(struct buf *, const char *const *, size_t);
+
+#endif

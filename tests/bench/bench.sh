@@ -1,0 +1,73 @@
+#!/bin/sh
+# make bench: a large Airflow metadata database (2,000 DAGs, 90 days of
+# daily runs, about 5 million task instances, with the schema's indexes),
+# then `dagtop report status --format json` against psql running the same
+# statements, in the same run, on the same server; then the EXPLAIN plan of
+# every statement dagtop sent.  Figures are ratios: the machine's noise
+# moves both sides alike.
+set -eu
+cd "$(dirname "$0")/../.."
+. tests/lib/pg.sh
+ROUNDS=${DAGTOP_BENCH_ROUNDS:-15}
+SCHEMA=${DAGTOP_BENCH_SCHEMA:-2}
+work=$(mktemp -d "${TMPDIR:-/tmp}/dagtop-bench.XXXXXX")
+trap 'pg_stop; rm -rf "$work"' EXIT
+trap 'exit 130' INT TERM HUP
+
+now_ms() { date +%s%3N; }
+
+pg_start shared_buffers=1GB work_mem=64MB maintenance_work_mem=1GB \
+    max_wal_size=8GB wal_level=minimal max_wal_senders=0 autovacuum=off
+echo "bench: PostgreSQL on 127.0.0.1:$PGPORT, Airflow $SCHEMA.x schema"
+pg_load_schema airflow "$SCHEMA"
+t0=$(now_ms)
+build/rel/gen_history --schema "$SCHEMA" --bench --seed 7 |
+    psql -q -X -v ON_ERROR_STOP=1 -d airflow >/dev/null
+t1=$(now_ms)
+psql -X -A -t -d airflow -c "SELECT 'loaded: ' || (SELECT count(*) FROM dag) || ' DAGs, ' || (SELECT count(*) FROM dag_run) || ' runs, ' || (SELECT count(*) FROM task_instance) || ' task instances, ' || pg_size_pretty(pg_database_size('airflow'))"
+echo "generate + load: $(( (t1 - t0) / 1000 )) s"
+psql -q -X -d airflow -c 'VACUUM ANALYZE' >/dev/null
+# The scheduler is alive, as in production.
+psql -q -X -d airflow -c "UPDATE job SET latest_heartbeat = now() WHERE state = 'running'" >/dev/null
+
+DB="host=127.0.0.1 port=$PGPORT dbname=airflow user=postgres"
+# What dagtop sends, with its parameters.
+DAGTOP_TRACE_SQL="$work/trace.sql" ./dagtop report status --format json \
+    --database "$DB" >"$work/report.json" || true
+awk -f tests/bench/trace2sql.awk "$work/trace.sql" >"$work/same.sql"
+awk -v explain=1 -f tests/bench/trace2sql.awk "$work/trace.sql" >"$work/explain.sql"
+# psql connects with the same session settings dagtop uses.
+export PGOPTIONS="-c default_transaction_read_only=on -c statement_timeout=30000 -c TimeZone=UTC"
+
+run_dagtop() { ./dagtop report status --format json --database "$DB" >/dev/null || true; }
+run_psql() { psql -q -X -d "$DB" -f "$work/same.sql" >/dev/null; }
+
+# Warm both, then alternate so that drift hits both sides alike.
+run_dagtop; run_psql
+: >"$work/d.txt"; : >"$work/p.txt"
+i=0
+while [ $i -lt "$ROUNDS" ]; do
+	a=$(now_ms); run_dagtop; b=$(now_ms); run_psql; c=$(now_ms)
+	echo $((b - a)) >>"$work/d.txt"
+	echo $((c - b)) >>"$work/p.txt"
+	i=$((i + 1))
+done
+median() { sort -n "$1" | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2}'; }
+md=$(median "$work/d.txt"); mp=$(median "$work/p.txt")
+echo
+echo "report status --format json, median of $ROUNDS alternating runs:"
+echo "  dagtop: ${md} ms   psql (same $(grep -c '^EXECUTE' "$work/same.sql") statements): ${mp} ms"
+awk -v d="$md" -v p="$mp" 'BEGIN { printf "  ratio dagtop/psql: %.2f (target <= 1.30)\n", d / p }'
+
+echo
+echo "EXPLAIN (ANALYZE, BUFFERS) of every statement dagtop sent:"
+psql -X -d "$DB" -f "$work/explain.sql" >"$work/plans.txt" 2>&1
+cat "$work/plans.txt"
+echo
+echo "plan checks:"
+if grep -E 'Seq Scan on (task_instance|dag_run)' "$work/plans.txt"; then
+	echo "  FAIL: a sequential scan of task_instance or dag_run"
+else
+	echo "  no sequential scan of task_instance or dag_run"
+fi
+awk '/^==== query/ {q=$3} /Execution Time:/ {t=$3; printf "  query %s: %s ms%s\n", q, t, (t+0 >= 50 ? "  (over 50 ms)" : "")}' "$work/plans.txt"

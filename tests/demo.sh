@@ -1,0 +1,51 @@
+#!/bin/sh
+# make demo: a throwaway PostgreSQL in a temporary folder, loaded with the
+# Airflow 2.10 schema and two weeks of generated history (DAGs that
+# succeed, fail, retry, branch and map; a running run; a paused DAG; a DAG
+# with import errors; a compressed serialized DAG), a scheduler that keeps
+# heartbeating, and dagtop on it.  Everything is removed on exit.
+set -eu
+cd "$(dirname "$0")/.."
+. tests/lib/pg.sh
+SCHEMA=${DAGTOP_DEMO_SCHEMA:-2}
+
+cleanup() {
+	[ -n "${HEARTBEAT_PID:-}" ] && kill "$HEARTBEAT_PID" 2>/dev/null
+	pg_stop
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM HUP
+
+pg_start
+pg_load_schema airflow "$SCHEMA"
+build/rel/gen_history --schema "$SCHEMA" --dags 32 --days 14 |
+    psql -q -X -v ON_ERROR_STOP=1 -d airflow >/dev/null
+# A read-only role, as a real deployment would give dagtop.
+psql -q -X -v ON_ERROR_STOP=1 -d airflow <<'SQL' >/dev/null
+CREATE ROLE dagtop_reader LOGIN PASSWORD 'demo';
+GRANT SELECT ON ALL TABLES IN SCHEMA public TO dagtop_reader;
+SQL
+
+# The scheduler and triggerer of the demo stay alive while it runs.
+(
+	while :; do
+		psql -q -X -d airflow -c "UPDATE job SET latest_heartbeat = now() WHERE state = 'running'" >/dev/null 2>&1 || exit 0
+		sleep 5
+	done
+) &
+HEARTBEAT_PID=$!
+
+export DAGTOP_DATABASE="postgresql://dagtop_reader@127.0.0.1:$PGPORT/airflow"
+export PGPASSWORD=demo
+echo "demo: Airflow $SCHEMA.x metadata database on $DAGTOP_DATABASE"
+echo
+status=0
+./dagtop report status || status=$?
+echo
+echo "(dagtop report status exited $status: 0 all good, 1 needs attention, 2 critical)"
+if [ -t 0 ] && [ -t 1 ] && [ "${DAGTOP_DEMO_SHELL:-1}" = 1 ]; then
+	echo
+	echo "A shell with DAGTOP_DATABASE set; try 'dagtop report status --format json'"
+	echo "or '--since 7d'.  Leave it (exit or Ctrl-D) to tear the demo down."
+	PATH="$(pwd):$PATH" "${SHELL:-/bin/sh}" || true
+fi

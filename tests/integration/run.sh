@@ -1,0 +1,71 @@
+#!/bin/sh
+# Integration tests: a real PostgreSQL server started here, one database per
+# Airflow schema (2.10 and 3.1) loaded with the same facts, and the test
+# programs of both builds (plain, and ASan+UBSan) run against each.
+# Usage: run.sh BUILD_DIR...   (each holds dagtop and tests/test_db_*)
+set -eu
+cd "$(dirname "$0")/../.."
+. tests/lib/pg.sh
+
+# DAGTOP_TEST_KEEP=1 leaves the server running for a developer to poke at.
+if [ "${DAGTOP_TEST_KEEP:-0}" = 1 ]; then
+	trap 'kill ${HEARTBEAT_PID:-} 2>/dev/null; echo "kept: PGHOST=$PGHOST PGPORT=$PGPORT (stop: pg_ctl -D $PG_DIR/data stop)"' EXIT
+else
+	trap 'kill ${HEARTBEAT_PID:-} 2>/dev/null; pg_stop' EXIT
+fi
+trap 'exit 130' INT TERM HUP
+pg_start
+echo "integration: PostgreSQL on 127.0.0.1:$PGPORT ($PG_DIR), schemas from $PG_REFERENCE"
+
+psql -q -X -v ON_ERROR_STOP=1 -d postgres <<'SQL'
+CREATE ROLE reader LOGIN PASSWORD 'reader-secret';
+SQL
+
+for v in 2 3; do
+	pg_load_schema "af$v" "$v"
+	psql -q -X -v ON_ERROR_STOP=1 -d "af$v" -f "tests/integration/fixture_v$v.sql" >/dev/null
+	psql -q -X -v ON_ERROR_STOP=1 -d "af$v" -f tests/integration/fixture.sql >/dev/null
+	psql -q -X -v ON_ERROR_STOP=1 -d "af$v" -c 'GRANT SELECT ON ALL TABLES IN SCHEMA public TO reader' >/dev/null
+	# The same deployment with its scheduler dead for ten minutes.
+	createdb -T "af$v" "af${v}_down"
+	psql -q -X -v ON_ERROR_STOP=1 -d "af${v}_down" -c \
+	    "UPDATE job SET latest_heartbeat = now() - interval '10 minutes' WHERE job_type = 'SchedulerJob'" >/dev/null
+	# All good: no failures, no import errors.
+	createdb -T "af$v" "af${v}_ok"
+	psql -q -X -v ON_ERROR_STOP=1 -d "af${v}_ok" -c \
+	    "DELETE FROM dag_run WHERE state = 'failed'; UPDATE dag SET has_import_errors = false" >/dev/null
+	# An Airflow newer than this build knows.
+	createdb -T "af$v" "af${v}_newer"
+	psql -q -X -v ON_ERROR_STOP=1 -d "af${v}_newer" -c \
+	    "UPDATE alembic_version SET version_num = 'ffffffffffff'" >/dev/null
+done
+# A scheduler and a triggerer that stay alive: they heartbeat every two
+# seconds, as Airflow's do, for as long as the tests run.
+heartbeat() {
+	while :; do
+		for db in af2 af3 af2_ok af3_ok; do
+			psql -q -X -d "$db" -c "UPDATE job SET latest_heartbeat = now() - interval '2 seconds' WHERE state = 'running'" >/dev/null 2>&1 || true
+		done
+		sleep 2
+	done
+}
+heartbeat &
+HEARTBEAT_PID=$!
+
+createdb notairflow
+psql -q -X -v ON_ERROR_STOP=1 -d notairflow -c 'CREATE TABLE dag (dag_id text)' >/dev/null
+
+export DAGTOP_TEST_HOST="$PG_DIR" DAGTOP_TEST_PORT="$PGPORT"
+failed=0
+for build in "$@"; do
+	for v in 2 3; do
+		for t in "$build"/tests/test_db_*; do
+			echo "== $t (Airflow $v.x schema)"
+			if ! DAGTOP_TEST_MAJOR=$v DAGTOP_BIN="$build/dagtop" "$t"; then
+				echo "FAILED: $t on the Airflow $v.x schema" >&2
+				failed=1
+			fi
+		done
+	done
+done
+exit $failed

@@ -1,0 +1,659 @@
+/*
+ * test_db_airflow.c: the Airflow metadata source against a real PostgreSQL
+ * loaded with Airflow's 2.10 or 3.1 schema and fixture.sql (run.sh sets it
+ * up).  Every test checks the same facts on both schemas.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cmocka.h>
+#include <libpq-fe.h>
+#include <zlib.h>
+
+#include "airflow_db.h"
+#include "config.h"
+#include "dbconn.h"
+#include "loop.h"
+#include "pg.h"
+
+static int		 major;
+static const char	*host, *port;
+static struct loop	*L;
+
+#define WEIRD_DAG "we'ird\xc3\xa9\x1b[31mdag"
+
+struct waiter {
+	bool	 done;
+	char	*err;
+};
+
+static void
+wake(void *arg, const char *err)
+{
+	struct waiter *w = arg;
+
+	w->done = true;
+	free(w->err);
+	w->err = err != NULL ? strdup(err) : NULL;
+	loop_break(L);
+}
+
+static void
+wait_for(struct waiter *w)
+{
+	while (!w->done)
+		assert_int_equal(loop_run(L), 0);
+	w->done = false;
+}
+
+static void
+settings_for(struct settings *s, const char *db, const char *user)
+{
+	char conn[512];
+
+	memset(s, 0, sizeof *s);
+	snprintf(conn, sizeof conn, "postgresql://%s@127.0.0.1:%s/%s", user,
+	    port, db);
+	s->database = strdup(conn);
+	if (strcmp(user, "reader") == 0)
+		s->database_password_env = strdup("DAGTOP_TEST_PW");
+	s->statement_timeout = 30;
+	s->connect_timeout = 5;
+}
+
+/* Opens dbname as the reader role; returns NULL with *err on failure. */
+static struct afdb *
+open_as(const char *db, const char *user, char **err)
+{
+	struct settings		 s;
+	struct db_params	 p;
+	struct buf		 e = BUF_INIT;
+	struct waiter		 w = { false, NULL };
+	struct afdb		*a;
+
+	settings_for(&s, db, user);
+	assert_int_equal(db_params_build(&s, &p, &e), 0);
+	a = afdb_open(L, &p, 10000, wake, NULL, &w);
+	db_params_free(&p);
+	free(s.database);
+	free(s.database_password_env);
+	wait_for(&w);
+	*err = w.err;
+	if (w.err != NULL) {
+		afdb_free(a);
+		return NULL;
+	}
+	return a;
+}
+
+static char *
+dbname(const char *suffix)
+{
+	static char name[64];
+
+	snprintf(name, sizeof name, "af%d%s", major, suffix);
+	return name;
+}
+
+static struct afdb *
+open_main(void)
+{
+	char		*err = NULL;
+	struct afdb	*a = open_as(dbname(""), "reader", &err);
+
+	if (a == NULL)
+		fail_msg("cannot open: %s", err);
+	return a;
+}
+
+/* A superuser connection for setup, blocking: test code only. */
+static PGconn *
+admin(void)
+{
+	char	 conn[256];
+	PGconn	*c;
+
+	snprintf(conn, sizeof conn, "host=%s port=%s dbname=af%d user=postgres",
+	    host, port, major);
+	c = PQconnectdb(conn);
+	assert_int_equal(PQstatus(c), CONNECTION_OK);
+	return c;
+}
+
+static void
+test_detects_version(void **state)
+{
+	struct afdb		*a = open_main();
+	const struct af_schema	*s = afdb_schema(a);
+
+	(void)state;
+	assert_int_equal(s->major, major);
+	assert_non_null(s->release);
+	assert_string_equal(s->revision, major == 2 ? "5f2621c13b39" :
+	    "cc92b33c6709");
+	assert_string_equal(s->release, major == 2 ? "2.10.3-2.11" :
+	    "3.1.0-3.1.7");
+	assert_int_equal(s->logical_date, major == 3);
+	assert_int_equal(s->run_after, major == 3);
+	assert_int_equal(s->is_stale, major == 3);
+	assert_int_equal(s->dag_version, major == 3);
+	assert_int_equal(s->sla_miss, major == 2);
+	assert_true(s->ti_history);
+	assert_string_equal(afdb_warnings(a), "");
+	afdb_free(a);
+}
+
+static void
+show_result(void *arg, const PGresult *res, const char *err)
+{
+	struct buf *b = arg;
+	int i;
+
+	if (err != NULL)
+		buf_printf(b, "ERROR %s", err);
+	else
+		for (i = 0; i < PQnfields(res); i++)
+			buf_printf(b, "%s%s", i ? "|" : "",
+			    PQgetvalue(res, 0, i));
+	loop_break(L);
+}
+
+static void
+pg_ready_cb(struct pg *p, void *arg)
+{
+	(void)p;
+	*(bool *)arg = true;
+	loop_break(L);
+}
+
+/* The session dagtop opens is read-only, UTC, bounded, and says who it is. */
+static void
+test_session_is_read_only(void **state)
+{
+	struct settings		 s;
+	struct db_params	 p;
+	struct buf		 e = BUF_INIT, out = BUF_INIT;
+	struct pg		*pg;
+	bool			 up = false;
+
+	(void)state;
+	settings_for(&s, dbname(""), "reader");
+	assert_int_equal(db_params_build(&s, &p, &e), 0);
+	pg = pg_connect(L, p.keywords, p.values, 10000, pg_ready_cb, &up);
+	db_params_free(&p);
+	while (!up)
+		loop_run(L);
+	assert_true(pg_ready(pg));
+	pg_query(pg, "SELECT current_setting('default_transaction_read_only'), "
+	    "current_setting('TimeZone'), current_setting('statement_timeout'), "
+	    "current_setting('application_name'), current_user", 0, NULL,
+	    show_result, &out);
+	loop_run(L);
+	assert_string_equal(buf_str(&out), "on|UTC|30s|dagtop|reader");
+	buf_reset(&out);
+	pg_query(pg, "CREATE TEMP TABLE t (x int)", 0, NULL, show_result, &out);
+	loop_run(L);
+	assert_non_null(strstr(buf_str(&out),
+	    "cannot execute CREATE TABLE in a read-only transaction"));
+	pg_free(pg);
+	free(s.database);
+	free(s.database_password_env);
+	buf_free(&out);
+	buf_free(&e);
+}
+
+static const struct af_dag *
+find_dag(const struct af_dags *d, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < d->n; i++)
+		if (strcmp(d->v[i].dag_id, id) == 0)
+			return &d->v[i];
+	fail_msg("no DAG %s", id);
+	return NULL;
+}
+
+static void
+test_dags(void **state)
+{
+	struct afdb		*a = open_main();
+	struct af_dags		 d = { 0 };
+	struct waiter		 w = { false, NULL };
+	const struct af_dag	*x;
+
+	(void)state;
+	afdb_fetch_dags(a, &d, wake, &w);
+	wait_for(&w);
+	assert_null(w.err);
+	assert_int_equal(d.n, 12);
+	x = find_dag(&d, "etl_daily");
+	assert_false(x->paused);
+	assert_true(x->active);
+	assert_string_equal(x->schedule, "0 2 * * *");
+	assert_string_equal(x->owners, "data-eng");
+	assert_true(x->next_run != TIME_NONE);
+	assert_true(find_dag(&d, "paused_dag")->paused);
+	assert_false(find_dag(&d, "stale_dag")->active);
+	assert_string_equal(find_dag(&d, "stale_dag")->schedule, "None");
+	assert_true(find_dag(&d, "broken_import")->import_errors);
+	assert_false(find_dag(&d, "etl_daily")->import_errors);
+	assert_non_null(find_dag(&d, WEIRD_DAG));
+	af_dags_free(&d);
+	afdb_free(a);
+}
+
+static const struct af_run *
+find_run(const struct af_runs *r, const char *dag, const char *run)
+{
+	size_t i;
+
+	for (i = 0; i < r->n; i++)
+		if (strcmp(r->v[i].dag_id, dag) == 0 &&
+		    strcmp(r->v[i].run_id, run) == 0)
+			return &r->v[i];
+	return NULL;
+}
+
+static void
+test_runs_in_window(void **state)
+{
+	struct afdb		*a = open_main();
+	struct af_runs		 r = { 0 };
+	struct waiter		 w = { false, NULL };
+	const struct af_run	*x;
+
+	(void)state;
+	afdb_fetch_runs_since(a, (int64_t)time(NULL) - 86400, &r, wake, &w);
+	wait_for(&w);
+	assert_null(w.err);
+	assert_int_equal(r.n, 5);
+	x = find_run(&r, "etl_daily", "scheduled__d1");
+	assert_non_null(x);
+	assert_int_equal(x->state, RUN_FAILED);
+	assert_string_equal(x->run_type, "scheduled");
+	assert_true(x->start_date != TIME_NONE && x->end_date > x->start_date);
+	assert_int_equal(x->end_date - x->start_date, 3600);
+	assert_int_equal(x->run_after, x->data_interval_end);
+	x = find_run(&r, "etl_daily", "manual__today");
+	assert_non_null(x);
+	if (major == 3)
+		assert_true(x->logical_date == TIME_NONE);	/* nullable in 3.x */
+	else
+		assert_true(x->logical_date != TIME_NONE);
+	assert_non_null(find_run(&r, "mapped.dag", "scheduled__d1"));
+	assert_int_equal(find_run(&r, "hourly_sync", "scheduled__q")->state,
+	    RUN_QUEUED);
+	assert_non_null(find_run(&r, WEIRD_DAG, "scheduled__d1"));
+	/* Outside the window: older runs, and a failure three days ago. */
+	assert_null(find_run(&r, "etl_daily", "scheduled__d2"));
+	assert_null(find_run(&r, "etl_daily", "scheduled__d4"));
+	assert_null(find_run(&r, "paused_dag", "scheduled__old"));
+	af_runs_free(&r);
+	afdb_free(a);
+}
+
+static void
+test_recent_runs_per_dag(void **state)
+{
+	struct afdb	*a = open_main();
+	struct af_runs	 r = { 0 };
+	struct waiter	 w = { false, NULL };
+	size_t		 i, n = 0;
+
+	(void)state;
+	afdb_fetch_runs_recent(a, 3, &r, wake, &w);
+	wait_for(&w);
+	assert_null(w.err);
+	for (i = 0; i < r.n; i++) {
+		if (strcmp(r.v[i].dag_id, "etl_daily") != 0)
+			continue;
+		/* Newest first: manual today, then d1, then d2. */
+		assert_string_equal(r.v[i].run_id, n == 0 ? "manual__today" :
+		    n == 1 ? "scheduled__d1" : "scheduled__d2");
+		n++;
+	}
+	assert_int_equal(n, 3);
+	assert_int_equal(r.n, 3 + 1 + 1 + 1 + 1 + 1);	/* etl, mapped, hourly, paused, weird, corrupt */
+	af_runs_free(&r);
+	afdb_free(a);
+}
+
+static void
+test_task_instances(void **state)
+{
+	struct afdb	*a = open_main();
+	struct af_tis	 t = { 0 };
+	struct waiter	 w = { false, NULL };
+
+	(void)state;
+	afdb_fetch_tis(a, "etl_daily", "scheduled__d1", &t, wake, &w);
+	wait_for(&w);
+	assert_null(w.err);
+	assert_int_equal(t.n, 5);
+	/* Sorted by task id: extract, load, notify, publish, transform. */
+	assert_string_equal(t.v[4].task_id, "transform");
+	assert_int_equal(t.v[4].state, TI_FAILED);
+	assert_int_equal(t.v[4].try_number, 3);
+	assert_int_equal(t.v[4].max_tries, 2);
+	assert_int_equal((int)t.v[4].duration, 1800);
+	assert_string_equal(t.v[4].operator, "PythonOperator");
+	assert_string_equal(t.v[4].pool, "default_pool");
+	assert_int_equal(t.v[1].state, TI_UPSTREAM_FAILED);
+	assert_true(t.v[1].start_date == TIME_NONE);
+	assert_true(t.v[1].duration < 0);
+	af_tis_free(&t);
+
+	/* Mapped task: one row per map index; a NULL state is "none". */
+	afdb_fetch_tis(a, "mapped.dag", "scheduled__d1", &t, wake, &w);
+	wait_for(&w);
+	assert_int_equal(t.n, 5);
+	assert_string_equal(t.v[1].task_id, "process");
+	assert_int_equal(t.v[1].map_index, 0);
+	assert_int_equal(t.v[3].map_index, 2);
+	assert_int_equal(t.v[3].state, TI_UP_FOR_RETRY);
+	assert_int_equal(t.v[4].state, TI_NONE);
+	af_tis_free(&t);
+
+	/* Ids with a quote, an escape and a bidi override travel as parameters. */
+	afdb_fetch_tis(a, WEIRD_DAG, "scheduled__d1", &t, wake, &w);
+	wait_for(&w);
+	assert_null(w.err);
+	assert_int_equal(t.n, 1);
+	assert_string_equal(t.v[0].task_id, "task\xe2\x80\xae" "evil\x07");
+	af_tis_free(&t);
+	afdb_free(a);
+}
+
+static void
+test_attention_tis(void **state)
+{
+	struct afdb		*a = open_main();
+	struct af_runs		 r = { 0 };
+	struct af_tis		 t = { 0 };
+	struct waiter		 w = { false, NULL };
+	const struct af_run	*want[3];
+
+	(void)state;
+	afdb_fetch_runs_since(a, (int64_t)time(NULL) - 86400, &r, wake, &w);
+	wait_for(&w);
+	want[0] = find_run(&r, "etl_daily", "scheduled__d1");
+	want[1] = find_run(&r, "mapped.dag", "scheduled__d1");
+	want[2] = find_run(&r, WEIRD_DAG, "scheduled__d1");
+	afdb_fetch_attention_tis(a, want, 3, &t, wake, &w);
+	wait_for(&w);
+	assert_null(w.err);
+	/* etl: load, publish, transform; mapped: process[2]; weird: 1. */
+	assert_int_equal(t.n, 5);
+	assert_string_equal(t.v[0].task_id, "load");
+	assert_string_equal(t.v[2].task_id, "transform");
+	assert_string_equal(t.v[3].dag_id, "mapped.dag");
+	assert_int_equal(t.v[3].map_index, 2);
+	assert_string_equal(t.v[4].dag_id, WEIRD_DAG);
+	af_tis_free(&t);
+	af_runs_free(&r);
+	afdb_free(a);
+}
+
+static struct graph *
+graph_of(struct afdb *a, const char *dag, const char *run, struct buf *warn)
+{
+	struct waiter	 w = { false, NULL };
+	struct graph	*g = NULL;
+
+	afdb_fetch_graph(a, dag, run, &g, warn, wake, &w);
+	wait_for(&w);
+	assert_null(w.err);
+	return g;
+}
+
+static const char *
+order_string(const struct graph *g, struct buf *b)
+{
+	size_t i;
+
+	buf_reset(b);
+	for (i = 0; i < g->ntasks; i++)
+		buf_printf(b, "%s%s:%d", i ? " " : "",
+		    g->tasks[g->order[i]].task_id, g->tasks[g->order[i]].depth);
+	return buf_str(b);
+}
+
+/* Stores compressed_dag's document as zlib, the way Airflow does. */
+static void
+compress_in_place(void)
+{
+	PGconn		*c = admin();
+	PGresult	*res;
+	unsigned char	*z;
+	uLongf		 zlen;
+	const char	*json, *params[1];
+	int		 lens[1], fmts[1] = { 1 };
+
+	res = PQexec(c, "SELECT data::text FROM serialized_dag WHERE "
+	    "dag_id = 'compressed_dag' AND data IS NOT NULL");
+	assert_int_equal(PQresultStatus(res), PGRES_TUPLES_OK);
+	if (PQntuples(res) == 0) {	/* an earlier run did it */
+		PQclear(res);
+		PQfinish(c);
+		return;
+	}
+	json = PQgetvalue(res, 0, 0);
+	zlen = compressBound(strlen(json));
+	z = malloc(zlen);
+	assert_int_equal(compress(z, &zlen, (const Bytef *)json, strlen(json)),
+	    Z_OK);
+	PQclear(res);
+	params[0] = (const char *)z;
+	lens[0] = (int)zlen;
+	res = PQexecParams(c, "UPDATE serialized_dag SET data = NULL, "
+	    "data_compressed = $1 WHERE dag_id = 'compressed_dag'", 1, NULL,
+	    params, lens, fmts, 0);
+	assert_int_equal(PQresultStatus(res), PGRES_COMMAND_OK);
+	PQclear(res);
+	free(z);
+	PQfinish(c);
+}
+
+static void
+test_task_graph(void **state)
+{
+	struct afdb	*a = open_main();
+	struct buf	 warn = BUF_INIT, b = BUF_INIT;
+	struct graph	*g;
+	bool		*mark;
+
+	(void)state;
+	/* The version the run was created with (3.x keeps a later one too). */
+	g = graph_of(a, "etl_daily", "scheduled__d1", &warn);
+	assert_non_null(g);
+	assert_string_equal(buf_str(&warn), "");
+	assert_string_equal(order_string(g, &b),
+	    "extract:0 notify:1 transform:1 load:2 publish:3");
+	mark = calloc(g->ntasks, sizeof *mark);
+	assert_int_equal(graph_downstream(g, graph_find(g, "transform"), mark), 3);
+	assert_true(mark[graph_find(g, "publish")]);
+	assert_false(mark[graph_find(g, "notify")]);
+	free(mark);
+	assert_string_equal(g->tasks[graph_find(g, "load")].task_type,
+	    "BigQueryInsertJobOperator");
+	graph_free(g);
+
+	/* Latest version: 6 tasks on 3.x, the only one on 2.x. */
+	g = graph_of(a, "etl_daily", NULL, &warn);
+	assert_int_equal(g->ntasks, major == 3 ? 6 : 5);
+	graph_free(g);
+
+	g = graph_of(a, "mapped.dag", "scheduled__d1", &warn);
+	assert_true(g->tasks[graph_find(g, "process")].mapped);
+	assert_false(g->tasks[graph_find(g, "fetch")].mapped);
+	graph_free(g);
+
+	g = graph_of(a, "old_style", NULL, &warn);
+	assert_string_equal(order_string(g, &b), "a:0 b:1");
+	graph_free(g);
+
+	compress_in_place();
+	g = graph_of(a, "compressed_dag", NULL, &warn);
+	assert_non_null(g);
+	assert_string_equal(order_string(g, &b), "first:0 second:1 third:2");
+	graph_free(g);
+
+	/* Broken documents: no graph, a reason, no crash. */
+	g = graph_of(a, "corrupt_dag", NULL, &warn);
+	assert_null(g);
+	assert_non_null(strstr(buf_str(&warn), "serialized DAG unreadable (zlib"));
+	buf_reset(&warn);
+	g = graph_of(a, "badjson_dag", NULL, &warn);
+	assert_null(g);
+	assert_non_null(strstr(buf_str(&warn), "no task list"));
+	buf_reset(&warn);
+	g = graph_of(a, "cycle_dag", NULL, &warn);
+	assert_non_null(g);
+	assert_non_null(strstr(buf_str(&warn), "unknown task"));
+	assert_non_null(strstr(buf_str(&warn), "cycle through tasks: a b"));
+	assert_string_equal(order_string(g, &b), "start:0 a:-1 b:-1");
+	graph_free(g);
+	buf_reset(&warn);
+	g = graph_of(a, "no_such_dag", NULL, &warn);
+	assert_null(g);
+	assert_non_null(strstr(buf_str(&warn), "no serialized DAG"));
+	buf_free(&warn);
+	buf_free(&b);
+	afdb_free(a);
+}
+
+static void
+test_health(void **state)
+{
+	struct afdb		*a = open_main();
+	struct af_health	 h;
+	struct waiter		 w = { false, NULL };
+	char			*err = NULL;
+
+	(void)state;
+	memset(&h, 0, sizeof h);
+	afdb_fetch_health(a, &h, wake, &w);
+	wait_for(&w);
+	assert_null(w.err);
+	assert_int_equal(af_job_state(&h.job[AF_JOB_SCHEDULER], h.now, 30),
+	    HEALTH_OK);
+	assert_int_equal(h.job[AF_JOB_SCHEDULER].running, 1);
+	assert_string_equal(h.job[AF_JOB_SCHEDULER].hostname, "scheduler-0");
+	assert_in_range(h.now - h.job[AF_JOB_SCHEDULER].last_heartbeat, 1, 25);
+	assert_int_equal(af_job_state(&h.job[AF_JOB_TRIGGERER], h.now, 30),
+	    HEALTH_OK);
+	assert_int_equal(af_job_state(&h.job[AF_JOB_DAG_PROCESSOR], h.now, 30),
+	    HEALTH_ABSENT);
+	af_health_clear(&h);
+	afdb_free(a);
+
+	a = open_as(dbname("_down"), "reader", &err);
+	assert_non_null(a);
+	afdb_fetch_health(a, &h, wake, &w);
+	wait_for(&w);
+	assert_int_equal(af_job_state(&h.job[AF_JOB_SCHEDULER], h.now, 30),
+	    HEALTH_DOWN);
+	assert_in_range(h.now - h.job[AF_JOB_SCHEDULER].last_seen, 595, 700);
+	af_health_clear(&h);
+	afdb_free(a);
+}
+
+static void
+test_bad_databases(void **state)
+{
+	char		*err = NULL;
+	struct afdb	*a;
+
+	(void)state;
+	a = open_as("notairflow", "postgres", &err);
+	assert_null(a);
+	assert_string_equal(err, "not an Airflow metadata database: no table "
+	    "alembic_version, dag_run, task_instance, serialized_dag, job");
+	free(err);
+	a = open_as("postgres", "postgres", &err);
+	assert_null(a);
+	assert_non_null(strstr(err, "none of the tables"));
+	free(err);
+
+	setenv("DAGTOP_TEST_PW", "wrong", 1);
+	a = open_as(dbname(""), "reader", &err);
+	setenv("DAGTOP_TEST_PW", "reader-secret", 1);
+	assert_null(a);
+	assert_non_null(strstr(err, "password authentication failed for user \"reader\""));
+	free(err);
+
+	/* An unknown revision: read by its columns, with a warning. */
+	a = open_as(dbname("_newer"), "reader", &err);
+	assert_non_null(a);
+	assert_int_equal(afdb_schema(a)->major, major);
+	assert_null(afdb_schema(a)->release);
+	assert_non_null(strstr(afdb_warnings(a),
+	    "unknown Airflow schema revision ffffffffffff"));
+	afdb_free(a);
+}
+
+static void
+test_unreachable(void **state)
+{
+	struct settings		 s;
+	struct db_params	 p;
+	struct buf		 e = BUF_INIT;
+	struct waiter		 w = { false, NULL };
+	struct afdb		*a;
+
+	(void)state;
+	memset(&s, 0, sizeof s);
+	s.database = strdup("host=127.0.0.1 port=1 dbname=x user=x");
+	s.statement_timeout = 30;
+	s.connect_timeout = 5;
+	assert_int_equal(db_params_build(&s, &p, &e), 0);
+	a = afdb_open(L, &p, 5000, wake, NULL, &w);
+	wait_for(&w);
+	assert_non_null(w.err);
+	assert_non_null(strstr(w.err, "Connection refused"));
+	afdb_free(a);
+	db_params_free(&p);
+	free(w.err);
+	free(s.database);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_detects_version),
+		cmocka_unit_test(test_session_is_read_only),
+		cmocka_unit_test(test_dags),
+		cmocka_unit_test(test_runs_in_window),
+		cmocka_unit_test(test_recent_runs_per_dag),
+		cmocka_unit_test(test_task_instances),
+		cmocka_unit_test(test_attention_tis),
+		cmocka_unit_test(test_task_graph),
+		cmocka_unit_test(test_health),
+		cmocka_unit_test(test_bad_databases),
+		cmocka_unit_test(test_unreachable),
+	};
+	const char *m = getenv("DAGTOP_TEST_MAJOR");
+	int rc;
+
+	host = getenv("DAGTOP_TEST_HOST");
+	port = getenv("DAGTOP_TEST_PORT");
+	if (m == NULL || host == NULL || port == NULL) {
+		fprintf(stderr, "run me through tests/integration/run.sh\n");
+		return 1;
+	}
+	major = atoi(m);
+	setenv("DAGTOP_TEST_PW", "reader-secret", 1);
+	L = loop_new();
+	rc = cmocka_run_group_tests_name(major == 2 ? "airflow-2.10" :
+	    "airflow-3.1", tests, NULL, NULL);
+	loop_free(L);
+	return rc;
+}

@@ -1,0 +1,603 @@
+/*
+ * test_db_report.c: the real dagtop binary as cron and runbooks use it:
+ * `dagtop report status` and `dagtop config check`, their output, exit
+ * status and messages, against the databases run.sh prepared.
+ */
+#include <fcntl.h>
+#include <poll.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <jansson.h>
+
+static int		 major;
+static const char	*bin, *port;
+static char		 home[256], cfgpath[400];
+
+struct result {
+	int	 status;
+	char	*out;
+	char	*err;
+};
+
+static void
+result_free(struct result *r)
+{
+	free(r->out);
+	free(r->err);
+}
+
+static void
+slurp(int fd, char **dst, size_t *len)
+{
+	char	buf[4096];
+	ssize_t	n;
+
+	n = read(fd, buf, sizeof buf);
+	if (n <= 0)
+		return;
+	*dst = realloc(*dst, *len + (size_t)n + 1);
+	memcpy(*dst + *len, buf, (size_t)n);
+	*len += (size_t)n;
+	(*dst)[*len] = '\0';
+}
+
+/*
+ * Runs dagtop with argv in a clean environment (HOME in a scratch folder,
+ * no DAGTOP_* unless given in env), no terminal, and collects its output.
+ */
+static void
+run(struct result *r, const char *const *argv, const char *const *env)
+{
+	int		 po[2], pe[2], open_fds = 2;
+	pid_t		 pid;
+	size_t		 lo = 0, le = 0;
+	struct pollfd	 pf[2];
+	char		*args[32];
+	int		 i;
+
+	memset(r, 0, sizeof *r);
+	r->out = strdup("");
+	r->err = strdup("");
+	assert_int_equal(pipe(po), 0);
+	assert_int_equal(pipe(pe), 0);
+	args[0] = (char *)bin;
+	for (i = 0; argv[i] != NULL; i++)
+		args[i + 1] = (char *)argv[i];
+	args[i + 1] = NULL;
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDONLY);
+
+		dup2(null, 0);
+		dup2(po[1], 1);
+		dup2(pe[1], 2);
+		close(po[0]);
+		close(pe[0]);
+		clearenv();
+		setenv("HOME", home, 1);
+		setenv("PATH", "/usr/bin:/bin", 1);
+		setenv("LC_ALL", "C.UTF-8", 1);
+		setenv("ASAN_OPTIONS", "detect_leaks=1", 1);
+		for (i = 0; env != NULL && env[i] != NULL; i += 2)
+			setenv(env[i], env[i + 1], 1);
+		execv(bin, args);
+		_exit(127);
+	}
+	close(po[1]);
+	close(pe[1]);
+	pf[0].fd = po[0];
+	pf[1].fd = pe[0];
+	pf[0].events = pf[1].events = POLLIN;
+	while (open_fds > 0) {
+		assert_true(poll(pf, 2, 60000) > 0);
+		for (i = 0; i < 2; i++) {
+			if (pf[i].fd < 0 || !(pf[i].revents & (POLLIN | POLLHUP)))
+				continue;
+			size_t before = i == 0 ? lo : le;
+			slurp(pf[i].fd, i == 0 ? &r->out : &r->err,
+			    i == 0 ? &lo : &le);
+			if ((i == 0 ? lo : le) == before) {
+				close(pf[i].fd);
+				pf[i].fd = -1;
+				open_fds--;
+			}
+		}
+	}
+	assert_int_equal(waitpid(pid, &r->status, 0), pid);
+	assert_true(WIFEXITED(r->status));
+	r->status = WEXITSTATUS(r->status);
+}
+
+static const char *
+url(const char *suffix)
+{
+	static char u[256];
+
+	snprintf(u, sizeof u, "postgresql://reader@127.0.0.1:%s/af%d%s", port,
+	    major, suffix);
+	return u;
+}
+
+#define assert_starts_with(s, prefix) do {				\
+	if (strncmp((s), (prefix), strlen(prefix)) != 0)		\
+		fail_msg("output does not start with \"%s\":\n%s",	\
+		    (prefix), (s));					\
+} while (0)
+
+static const char *const pw_env[] = { "PGPASSWORD", "reader-secret", NULL };
+
+/* No byte of the output can drive a terminal. */
+static void
+assert_terminal_safe(const char *s)
+{
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)s; *p != '\0'; p++) {
+		if (*p < 0x20 && *p != '\n')
+			fail_msg("control byte 0x%02x in output at %zu", *p,
+			    (size_t)(p - (const unsigned char *)s));
+		if (*p == 0x7f)
+			fail_msg("DEL in output");
+	}
+	assert_null(strstr(s, "\xe2\x80\xae"));	/* RIGHT-TO-LEFT OVERRIDE */
+	assert_null(strstr(s, "\xc2\x9b"));	/* C1 CSI */
+}
+
+static void
+test_status_text(void **state)
+{
+	struct result	 r;
+	const char	*argv[] = { "report", "status", "--database", url(""),
+	    NULL };
+
+	(void)state;
+	run(&r, argv, pw_env);
+	assert_int_equal(r.status, 1);
+	assert_starts_with(r.out, "WARNING: 2 failed runs, 1 DAG with import "
+	    "errors\n");
+	assert_non_null(strstr(r.out, "runs       1 success, 2 failed, 1 running, "
+	    "1 queued\n"));
+	assert_non_null(strstr(r.out, "DAGs       12 (11 active, 1 paused, 1 with "
+	    "import errors)\n"));
+	assert_non_null(strstr(r.out, "scheduler  healthy, heartbeat "));
+	assert_non_null(strstr(r.out, "(scheduler-0)\n"));
+	assert_non_null(strstr(r.out, "\nfailed   etl_daily  scheduled__d1\n"));
+	assert_non_null(strstr(r.out, "         failed           transform  try 3/3  "
+	    "worker-1\n"));
+	assert_non_null(strstr(r.out, "         upstream_failed  load, publish\n"));
+	assert_non_null(strstr(r.out, "\nrunning  mapped.dag  scheduled__d1\n"));
+	assert_non_null(strstr(r.out, "         up_for_retry     process[2]  try 1/2"));
+	assert_non_null(strstr(r.out, "\nqueued   hourly_sync  scheduled__q\n"));
+	/* Hostile ids arrive defused, visibly. */
+	assert_non_null(strstr(r.out, "we'ird\xc3\xa9^[[31mdag"));
+	assert_non_null(strstr(r.out, "task<U+202E>evil^G"));
+	assert_terminal_safe(r.out);
+	/* Failed runs come first; the three-day-old failure is not here. */
+	assert_true(strstr(r.out, "\nfailed ") < strstr(r.out, "\nrunning "));
+	assert_null(strstr(r.out, "scheduled__d4"));
+	result_free(&r);
+}
+
+static json_t *
+find_run(json_t *runs, const char *dag, const char *run_id)
+{
+	size_t	 i;
+	json_t	*v;
+
+	json_array_foreach(runs, i, v) {
+		if (strcmp(json_string_value(json_object_get(v, "dag_id")),
+		    dag) == 0 && strcmp(json_string_value(json_object_get(v,
+		    "run_id")), run_id) == 0)
+			return v;
+	}
+	return NULL;
+}
+
+static void
+test_status_json(void **state)
+{
+	struct result	 r;
+	const char	*argv[] = { "report", "status", "--format", "json",
+	    "--database", url(""), NULL };
+	json_t		*doc, *runs, *run_j, *tis, *ti, *h;
+	json_error_t	 je;
+	const unsigned char *p;
+
+	(void)state;
+	run(&r, argv, pw_env);
+	assert_int_equal(r.status, 1);
+	for (p = (const unsigned char *)r.out; *p != '\0'; p++)
+		assert_true(*p < 0x80 && (*p >= 0x20 || *p == '\n'));
+	doc = json_loads(r.out, 0, &je);
+	if (doc == NULL)
+		fail_msg("not JSON: %s", je.text);
+	assert_string_equal(json_string_value(json_object_get(doc, "status")),
+	    "warning");
+	assert_int_equal(json_integer_value(json_object_get(doc, "exit_code")), 1);
+	assert_int_equal(json_integer_value(json_object_get(
+	    json_object_get(doc, "airflow"), "major")), major);
+	h = json_object_get(json_object_get(doc, "health"), "scheduler");
+	assert_string_equal(json_string_value(json_object_get(h, "state")),
+	    "healthy");
+	assert_int_equal(json_integer_value(json_object_get(
+	    json_object_get(doc, "run_counts"), "failed")), 2);
+	assert_int_equal(json_integer_value(json_object_get(
+	    json_object_get(doc, "run_counts"), "total")), 5);
+	runs = json_object_get(doc, "runs");
+	assert_int_equal(json_array_size(runs), 4);
+	run_j = find_run(runs, "etl_daily", "scheduled__d1");
+	assert_non_null(run_j);
+	assert_string_equal(json_string_value(json_object_get(run_j, "state")),
+	    "failed");
+	assert_int_equal((int)json_real_value(json_object_get(run_j,
+	    "duration")), 3600);
+	tis = json_object_get(run_j, "task_instances");
+	assert_int_equal(json_array_size(tis), 3);
+	ti = json_array_get(tis, 2);
+	assert_string_equal(json_string_value(json_object_get(ti, "task_id")),
+	    "transform");
+	assert_string_equal(json_string_value(json_object_get(ti, "state")),
+	    "failed");
+	assert_int_equal(json_integer_value(json_object_get(ti, "try_number")), 3);
+	/* The hostile id is exact in JSON (escaped, not altered). */
+	assert_non_null(find_run(runs, "we'ird\xc3\xa9\x1b[31mdag",
+	    "scheduled__d1"));
+	json_decref(doc);
+	result_free(&r);
+}
+
+static void
+test_status_critical(void **state)
+{
+	struct result	 r;
+	const char	*argv[] = { "report", "status", "--database",
+	    url("_down"), NULL };
+
+	(void)state;
+	run(&r, argv, pw_env);
+	assert_int_equal(r.status, 2);
+	assert_starts_with(r.out, "CRITICAL: scheduler down (last heartbeat 10m");
+	assert_non_null(strstr(r.out, "scheduler  down, heartbeat 10m"));
+	result_free(&r);
+}
+
+static void
+test_status_ok_and_quiet(void **state)
+{
+	struct result	 r;
+	const char	*argv[] = { "report", "status", "--database", url("_ok"),
+	    NULL };
+	const char	*quiet[] = { "report", "status", "--quiet", "--database",
+	    url("_ok"), NULL };
+
+	(void)state;
+	run(&r, argv, pw_env);
+	assert_int_equal(r.status, 0);
+	assert_starts_with(r.out, "OK: scheduler healthy, 3 runs, none failed\n");
+	result_free(&r);
+	run(&r, quiet, pw_env);
+	assert_int_equal(r.status, 0);
+	assert_string_equal(r.out, "");
+	assert_string_equal(r.err, "");
+	result_free(&r);
+}
+
+static void
+test_cannot_tell(void **state)
+{
+	struct result	 r;
+	const char	*none[] = { "report", "status", NULL };
+	const char	*refused[] = { "report", "status", "--format", "json",
+	    "--database", "host=127.0.0.1 port=1 dbname=x user=x", NULL };
+	const char	*notaf[] = { "report", "status", "--database", NULL, NULL };
+	const char	*csv[] = { "report", "status", "--format", "csv",
+	    "--database", url(""), NULL };
+	const char	*badspan[] = { "report", "status", "--since", "soon", NULL };
+	char		 u[256];
+	json_t		*doc;
+
+	(void)state;
+	run(&r, none, NULL);
+	assert_int_equal(r.status, 3);
+	assert_starts_with(r.out, "UNKNOWN: configuration: no database "
+	    "configured: pass --database CONNINFO");
+	result_free(&r);
+
+	run(&r, refused, NULL);
+	assert_int_equal(r.status, 3);
+	doc = json_loads(r.out, 0, NULL);
+	assert_non_null(doc);
+	assert_string_equal(json_string_value(json_object_get(doc, "status")),
+	    "unknown");
+	assert_non_null(strstr(json_string_value(json_object_get(doc, "error")),
+	    "Connection refused"));
+	json_decref(doc);
+	assert_non_null(strstr(r.err, "Connection refused"));
+	result_free(&r);
+
+	snprintf(u, sizeof u, "postgresql://postgres@127.0.0.1:%s/notairflow",
+	    port);
+	notaf[3] = u;
+	run(&r, notaf, NULL);
+	assert_int_equal(r.status, 3);
+	assert_non_null(strstr(r.out, "not an Airflow metadata database: no "
+	    "table alembic_version, dag_run"));
+	result_free(&r);
+
+	run(&r, csv, pw_env);
+	assert_int_equal(r.status, 3);
+	result_free(&r);
+	run(&r, badspan, NULL);
+	assert_int_equal(r.status, 3);
+	assert_non_null(strstr(r.err, "--since takes a span"));
+	result_free(&r);
+}
+
+static void
+test_report_run(void **state)
+{
+	struct result	 r;
+	const char	*text[] = { "report", "run", "etl_daily", "scheduled__d1",
+	    "--database", url(""), NULL };
+	const char	*mapped[] = { "report", "run", "mapped.dag", "--format",
+	    "json", "--database", url(""), NULL };
+	const char	*missing[] = { "report", "run", "etl_daily", "nope",
+	    "--database", url(""), NULL };
+	const char	*corrupt[] = { "report", "run", "corrupt_dag",
+	    "--database", url(""), NULL };
+	json_t		*doc, *tasks, *t;
+
+	(void)state;
+	run(&r, text, pw_env);
+	assert_int_equal(r.status, 1);	/* the run failed */
+	/* Graph order with depth marks; upstream_failed after the failure. */
+	assert_non_null(strstr(r.out,
+	    "success          1/3     10m00s   extract  BashOperator\n"
+	    "success          1/3     1m00s      notify  EmptyOperator\n"
+	    "failed           3/3     30m00s     transform  PythonOperator\n"
+	    "upstream_failed  0/3     -            load  BigQueryInsertJobOperator\n"
+	    "upstream_failed  0/3     -              publish  BashOperator\n"));
+	result_free(&r);
+
+	run(&r, mapped, pw_env);
+	assert_int_equal(r.status, 0);
+	doc = json_loads(r.out, 0, NULL);
+	assert_non_null(doc);
+	assert_true(json_is_true(json_object_get(doc, "ordered")));
+	tasks = json_object_get(doc, "tasks");
+	assert_int_equal(json_array_size(tasks), 3);
+	t = json_array_get(tasks, 1);
+	assert_string_equal(json_string_value(json_object_get(t, "task_id")),
+	    "process");
+	assert_true(json_is_true(json_object_get(t, "mapped")));
+	assert_int_equal(json_integer_value(json_object_get(t, "depth")), 1);
+	assert_string_equal(json_string_value(json_object_get(t, "state")),
+	    "up_for_retry");
+	assert_int_equal(json_array_size(json_object_get(t, "task_instances")), 3);
+	assert_true(json_is_null(json_object_get(json_array_get(tasks, 2),
+	    "state")));
+	json_decref(doc);
+	result_free(&r);
+
+	run(&r, missing, pw_env);
+	assert_int_equal(r.status, 3);
+	assert_non_null(strstr(r.out, "no run nope of DAG etl_daily"));
+	result_free(&r);
+
+	/* An unreadable serialized DAG: tasks still listed, with a warning. */
+	run(&r, corrupt, pw_env);
+	assert_int_equal(r.status, 0);
+	assert_non_null(strstr(r.out, "(task graph unavailable: tasks in name "
+	    "order)\n"));
+	assert_non_null(strstr(r.out, "success          1/1     1m00s    x  "
+	    "BashOperator\n"));
+	assert_non_null(strstr(r.err, "serialized DAG unreadable (zlib"));
+	result_free(&r);
+}
+
+static void
+write_config(const char *text, mode_t mode)
+{
+	FILE *fp = fopen(cfgpath, "w");
+
+	assert_non_null(fp);
+	fputs(text, fp);
+	fclose(fp);
+	chmod(cfgpath, mode);
+}
+
+static void
+test_config_file(void **state)
+{
+	struct result	 r;
+	char		 text[1024];
+	const char	*status[] = { "report", "status", "--context", "prod",
+	    NULL };
+	const char	*check[] = { "config", "check", "--context", "prod", NULL };
+	const char	*ambiguous[] = { "report", "status", NULL };
+	const char	*by_env[] = { "DAGTOP_CONTEXT", "cmd", NULL };
+
+	(void)state;
+	/* A password in the URL, SQLAlchemy form, world-readable file. */
+	snprintf(text, sizeof text,
+	    "; dagtop test configuration\n"
+	    "[context prod]\n"
+	    "database = postgresql+psycopg2://reader:reader-secret@127.0.0.1:%s/af%d\n"
+	    "timezone = Asia/Tokyo\n"
+	    "readonly = yes\n"
+	    "\n"
+	    "[context cmd]\n"
+	    "database = host=127.0.0.1 port=%s dbname=af%d user=reader\n"
+	    "database_password_command = printf reader-secret\n",
+	    port, major, port, major);
+	write_config(text, 0644);
+	run(&r, status, NULL);
+	assert_int_equal(r.status, 1);
+	assert_non_null(strstr(r.err, "holds a database password and is "
+	    "readable by others"));
+	assert_non_null(strstr(r.out, "context    prod, Airflow "));
+	assert_non_null(strstr(r.out, " JST"));	/* shown in the context's zone */
+	result_free(&r);
+
+	run(&r, check, NULL);
+	assert_int_equal(r.status, 0);
+	assert_non_null(strstr(r.out, "password=********"));
+	assert_null(strstr(r.out, "reader-secret"));
+	assert_null(strstr(r.err, "reader-secret"));
+	assert_non_null(strstr(r.out, "timezone:    Asia/Tokyo"));
+	assert_non_null(strstr(r.out, "readonly:    yes"));
+	assert_non_null(strstr(r.out, "configuration OK"));
+	result_free(&r);
+
+	run(&r, ambiguous, NULL);
+	assert_int_equal(r.status, 3);
+	assert_non_null(strstr(r.out, "has 2 contexts; choose one with --context"));
+	result_free(&r);
+
+	/* DAGTOP_CONTEXT picks the context whose password comes from a command. */
+	chmod(cfgpath, 0600);
+	run(&r, ambiguous, by_env);
+	assert_int_equal(r.status, 1);
+	assert_string_equal(r.err, "");
+	result_free(&r);
+}
+
+static void
+test_config_errors(void **state)
+{
+	struct result	 r;
+	const char	*check[] = { "config", "check", NULL };
+	const char	*status[] = { "report", "status", "--format", "json", NULL };
+	const char	*missing[] = { "report", "status", "--config",
+	    "/nonexistent/dagtop.conf", NULL };
+	json_t		*doc;
+
+	(void)state;
+	write_config("[context prod]\n"
+	    "database = host=x\n"
+	    "databse = host=y\n"
+	    "readonly = maybe\n"
+	    "airflow_password = hunter2\n"
+	    "timezone = Asia/Tokio\n"
+	    "statement_timeout = 0\n"
+	    "[nonsense]\n"
+	    "a = b\n", 0600);
+	run(&r, check, NULL);
+	assert_int_equal(r.status, 1);
+	assert_non_null(strstr(r.err, "/config:3: unknown key 'databse' in "
+	    "[context prod]\n"));
+	assert_non_null(strstr(r.err, "/config:4: 'readonly' must be true or "
+	    "false, not 'maybe'\n"));
+	assert_non_null(strstr(r.err, "/config:5: 'airflow_password' is not "
+	    "read from the file"));
+	assert_null(strstr(r.err, "hunter2"));
+	assert_non_null(strstr(r.err, "/config:7: 'statement_timeout' must be "
+	    "a whole number of seconds from 1 to 3600, not '0'"));
+	assert_non_null(strstr(r.err, "/config:8: unknown section [nonsense]"));
+	assert_non_null(strstr(r.err, "unknown time zone 'Asia/Tokio'"));
+	assert_non_null(strstr(r.out, "configuration has errors"));
+	result_free(&r);
+
+	write_config("[context prod\ndatabase = host=x\n", 0600);
+	run(&r, check, NULL);
+	assert_int_equal(r.status, 1);
+	assert_non_null(strstr(r.err, "/config:1: syntax error"));
+	result_free(&r);
+	run(&r, status, NULL);
+	assert_int_equal(r.status, 3);
+	doc = json_loads(r.out, 0, NULL);
+	assert_non_null(doc);
+	assert_string_equal(json_string_value(json_object_get(doc, "status")),
+	    "unknown");
+	json_decref(doc);
+	result_free(&r);
+
+	run(&r, missing, NULL);
+	assert_int_equal(r.status, 3);
+	assert_non_null(strstr(r.err, "/nonexistent/dagtop.conf: cannot read: "
+	    "No such file or directory"));
+	result_free(&r);
+	unlink(cfgpath);
+}
+
+static void
+test_usage(void **state)
+{
+	struct result	 r;
+	const char	*help[] = { "--help", NULL };
+	const char	*version[] = { "--version", NULL };
+	const char	*bogus[] = { "frobnicate", NULL };
+	const char	*badopt[] = { "report", "status", "--frob", NULL };
+
+	(void)state;
+	run(&r, help, NULL);
+	assert_int_equal(r.status, 0);
+	assert_non_null(strstr(r.out, "report status [--since SPAN]"));
+	result_free(&r);
+	run(&r, version, NULL);
+	assert_int_equal(r.status, 0);
+	assert_non_null(strstr(r.out, "GPL-3.0-or-later"));
+	result_free(&r);
+	run(&r, bogus, NULL);
+	assert_int_equal(r.status, 64);
+	assert_non_null(strstr(r.err, "unknown command 'frobnicate'"));
+	result_free(&r);
+	run(&r, badopt, NULL);
+	assert_int_equal(r.status, 3);
+	assert_non_null(strstr(r.err, "unknown option '--frob'"));
+	result_free(&r);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_status_text),
+		cmocka_unit_test(test_status_json),
+		cmocka_unit_test(test_status_critical),
+		cmocka_unit_test(test_status_ok_and_quiet),
+		cmocka_unit_test(test_cannot_tell),
+		cmocka_unit_test(test_report_run),
+		cmocka_unit_test(test_config_file),
+		cmocka_unit_test(test_config_errors),
+		cmocka_unit_test(test_usage),
+	};
+	const char *m = getenv("DAGTOP_TEST_MAJOR");
+	char dir[320];
+	int rc;
+
+	bin = getenv("DAGTOP_BIN");
+	port = getenv("DAGTOP_TEST_PORT");
+	if (m == NULL || bin == NULL || port == NULL) {
+		fprintf(stderr, "run me through tests/integration/run.sh\n");
+		return 1;
+	}
+	major = atoi(m);
+	snprintf(home, sizeof home, "%s/dagtop-report-test.XXXXXX",
+	    getenv("TMPDIR") != NULL ? getenv("TMPDIR") : "/tmp");
+	if (mkdtemp(home) == NULL)
+		return 1;
+	snprintf(dir, sizeof dir, "%s/.config", home);
+	mkdir(dir, 0700);
+	snprintf(dir, sizeof dir, "%s/.config/dagtop", home);
+	mkdir(dir, 0700);
+	snprintf(cfgpath, sizeof cfgpath, "%s/config", dir);
+	rc = cmocka_run_group_tests_name(major == 2 ? "report-airflow-2.10" :
+	    "report-airflow-3.1", tests, NULL, NULL);
+	rmdir(dir);
+	snprintf(dir, sizeof dir, "%s/.config", home);
+	rmdir(dir);
+	rmdir(home);
+	return rc;
+}

@@ -1,0 +1,262 @@
+/*
+ * test_config.c: the configuration file, context choice and precedence,
+ * connection strings in every form users write them, password masking.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "config.h"
+#include "dbconn.h"
+
+static char path[] = "/tmp/dagtop-config-test.XXXXXX";
+
+static void
+write_file(const char *text, mode_t mode)
+{
+	FILE *fp = fopen(path, "w");
+
+	assert_non_null(fp);
+	fputs(text, fp);
+	fclose(fp);
+	chmod(path, mode);
+}
+
+static const char *
+param(const struct db_params *p, const char *k)
+{
+	size_t i;
+
+	for (i = 0; i < p->n; i++)
+		if (strcmp(p->keywords[i], k) == 0)
+			return p->values[i];
+	return NULL;
+}
+
+static void
+test_normalise(void **state)
+{
+	struct buf b = BUF_INIT;
+
+	(void)state;
+	db_conninfo_normalise("postgresql+psycopg2://u:p@h:5432/db", &b);
+	assert_string_equal(buf_str(&b), "postgresql://u:p@h:5432/db");
+	db_conninfo_normalise("postgres+pg8000://h/db?sslmode=require", &b);
+	assert_string_equal(buf_str(&b), "postgres://h/db?sslmode=require");
+	db_conninfo_normalise("host=a+b dbname=x", &b);
+	assert_string_equal(buf_str(&b), "host=a+b dbname=x");
+	db_conninfo_normalise("postgresql://u@h/db", &b);
+	assert_string_equal(buf_str(&b), "postgresql://u@h/db");
+	buf_free(&b);
+}
+
+static void
+test_masked(void **state)
+{
+	struct buf b = BUF_INIT;
+
+	(void)state;
+	db_conninfo_masked("postgresql+psycopg2://airflow:s3cret@db:5432/airflow",
+	    &b);
+	assert_null(strstr(buf_str(&b), "s3cret"));
+	assert_non_null(strstr(buf_str(&b), "password=********"));
+	assert_non_null(strstr(buf_str(&b), "host=db"));
+	buf_reset(&b);
+	db_conninfo_masked("host=db password='it''s secret' user=x", &b);
+	assert_null(strstr(buf_str(&b), "secret"));
+	buf_reset(&b);
+	db_conninfo_masked("host=db user='a b'", &b);
+	assert_string_equal(buf_str(&b), "user='a b' host=db");
+	buf_free(&b);
+}
+
+static void
+test_params(void **state)
+{
+	struct settings		 s;
+	struct db_params	 p;
+	struct buf		 err = BUF_INIT;
+
+	(void)state;
+	memset(&s, 0, sizeof s);
+	s.database = "postgresql+psycopg2://reader@db/airflow?options=-c%20work_mem%3D8MB";
+	s.statement_timeout = 12;
+	s.connect_timeout = 4;
+	s.database_password_env = "DAGTOP_UNIT_PW";
+	setenv("DAGTOP_UNIT_PW", "pw-from-env", 1);
+	assert_int_equal(db_params_build(&s, &p, &err), 0);
+	assert_string_equal(param(&p, "host"), "db");
+	assert_string_equal(param(&p, "user"), "reader");
+	assert_string_equal(param(&p, "password"), "pw-from-env");
+	assert_string_equal(param(&p, "application_name"), "dagtop");
+	assert_string_equal(param(&p, "connect_timeout"), "4");
+	/* The user's options come first; ours after them win. */
+	assert_string_equal(param(&p, "options"), "-c work_mem=8MB "
+	    "-c default_transaction_read_only=on -c statement_timeout=12000 "
+	    "-c TimeZone=UTC -c idle_in_transaction_session_timeout=60000");
+	db_params_free(&p);
+
+	unsetenv("DAGTOP_UNIT_PW");
+	assert_int_equal(db_params_build(&s, &p, &err), -1);
+	assert_string_equal(buf_str(&err), "database_password_env names "
+	    "DAGTOP_UNIT_PW, which is not set");
+	buf_reset(&err);
+
+	s.database_password_env = NULL;
+	s.database_password_command = "printf 'from-command\\nsecond line'";
+	assert_int_equal(db_params_build(&s, &p, &err), 0);
+	assert_string_equal(param(&p, "password"), "from-command");
+	db_params_free(&p);
+	s.database_password_command = "exit 3";
+	assert_int_equal(db_params_build(&s, &p, &err), -1);
+	assert_string_equal(buf_str(&err), "database_password_command failed "
+	    "(exit status 3)");
+	buf_reset(&err);
+
+	s.database_password_command = NULL;
+	s.database = "host='unterminated";
+	assert_int_equal(db_params_build(&s, &p, &err), -1);
+	assert_non_null(strstr(buf_str(&err), "bad database connection string"));
+	buf_free(&err);
+}
+
+static void
+test_contexts_and_precedence(void **state)
+{
+	struct config		cfg;
+	struct settings		s;
+	struct cli_options	cli = { NULL, NULL, NULL, -1, -1 };
+	struct buf		err = BUF_INIT;
+
+	(void)state;
+	unsetenv("DAGTOP_CONTEXT");
+	unsetenv("DAGTOP_DATABASE");
+	unsetenv("DAGTOP_CONFIG");
+	write_file("[dagtop]\ncontext = stg\nrefresh = 9\n"
+	    "[context prod]\ndatabase = host=prod\nreadonly = on\n"
+	    "statement_timeout = 7\n"
+	    "[context stg]\ndatabase = host=stg\ntimezone = Asia/Tokyo\n", 0600);
+	assert_int_equal(config_load(&cfg, path), 0);
+	assert_int_equal(cfg.nctx, 2);
+	assert_false(cfg.exposed);
+
+	/* [dagtop] context = picks stg; its refresh comes from [dagtop]. */
+	assert_int_equal(config_resolve(&cfg, &cli, &s, &err), 0);
+	assert_string_equal(s.context, "stg");
+	assert_string_equal(s.database, "host=stg");
+	assert_string_equal(s.timezone, "Asia/Tokyo");
+	assert_int_equal(s.refresh, 9);
+	assert_false(s.readonly);
+	assert_int_equal(s.statement_timeout, 30);
+	settings_free(&s);
+
+	/* DAGTOP_CONTEXT beats the file; --context beats both. */
+	setenv("DAGTOP_CONTEXT", "prod", 1);
+	assert_int_equal(config_resolve(&cfg, &cli, &s, &err), 0);
+	assert_string_equal(s.context, "prod");
+	assert_true(s.readonly);
+	assert_int_equal(s.statement_timeout, 7);
+	assert_string_equal(s.timezone, "UTC");
+	settings_free(&s);
+	cli.context = "stg";
+	assert_int_equal(config_resolve(&cfg, &cli, &s, &err), 0);
+	assert_string_equal(s.context, "stg");
+	settings_free(&s);
+
+	/* DAGTOP_DATABASE beats the context; --database beats it. */
+	setenv("DAGTOP_DATABASE", "host=env", 1);
+	assert_int_equal(config_resolve(&cfg, &cli, &s, &err), 0);
+	assert_string_equal(s.database, "host=env");
+	assert_string_equal(s.database_source, "DAGTOP_DATABASE");
+	settings_free(&s);
+	cli.database = "host=cli";
+	cli.refresh = 2;
+	assert_int_equal(config_resolve(&cfg, &cli, &s, &err), 0);
+	assert_string_equal(s.database, "host=cli");
+	assert_int_equal(s.refresh, 2);
+	settings_free(&s);
+	unsetenv("DAGTOP_DATABASE");
+
+	cli.context = "nope";
+	cli.database = NULL;
+	assert_int_equal(config_resolve(&cfg, &cli, &s, &err), -1);
+	assert_non_null(strstr(buf_str(&err), "no context 'nope' in"));
+	assert_non_null(strstr(buf_str(&err), "(it has: prod stg)"));
+	settings_free(&s);
+	unsetenv("DAGTOP_CONTEXT");
+	config_free(&cfg);
+	buf_free(&err);
+}
+
+static void
+test_errors_with_lines(void **state)
+{
+	struct config cfg;
+
+	(void)state;
+	write_file("[context a]\n"
+	    "database = postgresql://u:pw@h/db\n"
+	    "airflow_auth = magic\n"
+	    "airflow_api = ftp://x\n"
+	    "database_password_env = 9LIVES\n"
+	    "refresh = 5s\n", 0644);
+	assert_int_equal(config_load(&cfg, path), -1);
+	assert_true(cfg.holds_secret);
+	assert_true(cfg.exposed);
+	assert_non_null(strstr(buf_str(&cfg.warnings), "holds a database "
+	    "password and is readable by others"));
+	assert_non_null(strstr(buf_str(&cfg.errors), ":3: 'airflow_auth' must "
+	    "be none, basic, bearer, command or login, not 'magic'\n"));
+	assert_non_null(strstr(buf_str(&cfg.errors), ":4: 'airflow_api' must "
+	    "be an http:// or https:// URL, not 'ftp://x'\n"));
+	assert_non_null(strstr(buf_str(&cfg.errors), ":5: "
+	    "'database_password_env' names an environment variable"));
+	assert_non_null(strstr(buf_str(&cfg.errors), ":6: 'refresh' must be a "
+	    "whole number of seconds"));
+	config_free(&cfg);
+
+	/* The default file may be absent; a named one may not. */
+	unlink(path);
+	assert_int_equal(config_load(&cfg, path), -1);
+	assert_non_null(strstr(buf_str(&cfg.errors), "cannot read"));
+	config_free(&cfg);
+	setenv("XDG_CONFIG_HOME", "/nonexistent-dagtop", 1);
+	assert_int_equal(config_load(&cfg, NULL), 0);
+	assert_false(cfg.loaded);
+	assert_string_equal(cfg.path, "/nonexistent-dagtop/dagtop/config");
+	config_free(&cfg);
+	/* A relative XDG value is ignored. */
+	setenv("XDG_CONFIG_HOME", "relative", 1);
+	setenv("HOME", "/home/someone", 1);
+	assert_int_equal(config_load(&cfg, NULL), 0);
+	assert_string_equal(cfg.path, "/home/someone/.config/dagtop/config");
+	config_free(&cfg);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_normalise),
+		cmocka_unit_test(test_masked),
+		cmocka_unit_test(test_params),
+		cmocka_unit_test(test_contexts_and_precedence),
+		cmocka_unit_test(test_errors_with_lines),
+	};
+	int fd = mkstemp(path), rc;
+
+	if (fd < 0)
+		return 1;
+	close(fd);
+	rc = cmocka_run_group_tests_name("config", tests, NULL, NULL);
+	unlink(path);
+	return rc;
+}
