@@ -57,21 +57,25 @@ INTEG_SAN = $(patsubst tests/integration/%.c,$(SAN)/tests/%,$(INTEG_SRC))
 all: dagtop
 
 dagtop: $(REL)/dagtop
-	cp $< $@
+	$(Q)cp $< $@
 
 $(REL)/dagtop: $(call rel_objs,src/main.c) $(REL)/libdagtop.a
-	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS)
+	$(SAY) LD $@
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS)
 
 $(SAN)/dagtop: $(call san_objs,src/main.c) $(SAN)/libdagtop.a
-	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -o $@ $^ $(LIBS)
+	$(SAY) LD $@
+	$(Q)$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -o $@ $^ $(LIBS)
 
 $(REL)/libdagtop.a: $(call rel_objs,$(APP_SRC))
-	rm -f $@
-	ar rcs $@ $^
+	$(Q)rm -f $@
+	$(SAY) AR $@
+	$(Q)ar rcs $@ $^
 
 $(SAN)/libdagtop.a: $(call san_objs,$(APP_SRC))
-	rm -f $@
-	ar rcs $@ $^
+	$(Q)rm -f $@
+	$(SAY) AR $@
+	$(Q)ar rcs $@ $^
 
 # Quiet by default, as tmux and redis are: V=1 shows the commands.
 V	?= 0
@@ -94,22 +98,27 @@ $(SAN)/%.o: %.c
 	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(SAN_FLAGS) -MMD -MP -c $< -o $@
 
 $(REL)/tests/%: $(REL)/tests/unit/%.o $(REL)/libdagtop.a
-	$(CC) $(ALL_CFLAGS) -o $@ $^ $(CMOCKA_LIBS) $(LIBS)
+	$(SAY) LD $@
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(CMOCKA_LIBS) $(LIBS)
 
 $(SAN)/tests/%: $(SAN)/tests/unit/%.o $(SAN)/libdagtop.a
-	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -o $@ $^ $(CMOCKA_LIBS) $(LIBS)
+	$(SAY) LD $@
+	$(Q)$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -o $@ $^ $(CMOCKA_LIBS) $(LIBS)
 
 $(REL)/tests/test_db_%: $(REL)/tests/integration/test_db_%.o $(REL)/libdagtop.a
-	$(CC) $(ALL_CFLAGS) -o $@ $^ $(CMOCKA_LIBS) $(LIBS)
+	$(SAY) LD $@
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(CMOCKA_LIBS) $(LIBS)
 
 $(SAN)/tests/test_db_%: $(SAN)/tests/integration/test_db_%.o $(SAN)/libdagtop.a
-	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -o $@ $^ $(CMOCKA_LIBS) $(LIBS)
+	$(SAY) LD $@
+	$(Q)$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -o $@ $^ $(CMOCKA_LIBS) $(LIBS)
 
 # Test tools: the history generator for the demo, the tests and the bench.
 GEN	 = $(REL)/gen_history
 $(GEN): tests/tools/gen_history.c
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ $< -lz
+	$(SAY) CC $@
+	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ $< -lz
 
 tools: $(GEN)
 

@@ -140,17 +140,27 @@ text_task_id(struct buf *b, const struct af_ti *t)
 static void
 text_tis(struct buf *b, const struct af_ti *v, size_t n)
 {
-	size_t i, shown = 0, folded = 0;
+	size_t i, j, shown = 0, folded = 0;
 
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n; i = j) {
 		const struct af_ti *t = &v[i];
 
+		/* Instances of one mapped task in one state share a line. */
+		for (j = i + 1; j < n && t->map_index >= 0 &&
+		    v[j].state == t->state && v[j].try_number == t->try_number &&
+		    strcmp(v[j].task_id, t->task_id) == 0; j++)
+			;
 		if (t->state == TI_UPSTREAM_FAILED)
 			continue;
 		buf_printf(b, "         %-16s ", ti_state_name(t->state));
-		text_task_id(b, t);
+		if (j - i > 1) {
+			report_put_id(b, t->task_id);
+			buf_printf(b, "[%d..%d] (%zu mapped)", t->map_index,
+			    v[j - 1].map_index, j - i);
+		} else
+			text_task_id(b, t);
 		buf_printf(b, "  try %d/%d", t->try_number, t->max_tries + 1);
-		if (t->hostname != NULL && *t->hostname != '\0') {
+		if (j - i == 1 && t->hostname != NULL && *t->hostname != '\0') {
 			buf_puts(b, "  ");
 			report_put_id(b, t->hostname);
 		}

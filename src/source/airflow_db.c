@@ -35,6 +35,7 @@ struct request {
 };
 
 /* Epoch seconds of a timestamptz expression, NULL stays NULL. */
+#define RUNS_PER_DAG_MAX "100000"	/* a bound that is never the limit */
 #define EPOCH(x) "floor(extract(epoch FROM " x "))::int8"
 
 static struct request *
@@ -408,20 +409,62 @@ runs_result(void *arg, const PGresult *res, const char *err)
 	request_done(r, NULL);
 }
 
+/* Two queries that fill one list: the user hears once, after both. */
+struct pair {
+	int	 pending;
+	char	*err;
+	afdb_cb	 cb;
+	void	*arg;
+};
+
+static void
+pair_done(void *arg, const char *err)
+{
+	struct pair	*p = arg;
+	afdb_cb		 cb;
+	void		*cbarg;
+	char		*e;
+
+	if (err != NULL && p->err == NULL)
+		p->err = xstrdup(err);
+	if (--p->pending > 0)
+		return;
+	cb = p->cb;
+	cbarg = p->arg;
+	e = p->err;
+	free(p);
+	cb(cbarg, e);
+	free(e);
+}
+
 void
 afdb_fetch_runs_since(struct afdb *db, int64_t since, struct af_runs *out,
     afdb_cb cb, void *arg)
 {
 	const struct af_schema	*s = &db->schema;
 	struct buf		 sql = BUF_INIT, cols = BUF_INIT, p = BUF_INIT;
-	const char		*params[1];
+	const char		*params[1], *run_time;
+	struct pair		*pair = xcalloc(1, sizeof *pair);
 
+	pair->pending = 2;
+	pair->cb = cb;
+	pair->arg = arg;
 	run_columns(s, &cols);
+	run_time = s->run_after ? "r.run_after" :
+	    "coalesce(r.data_interval_end, r.execution_date)";
+	/* An ISO instant in UTC, read by PostgreSQL as a timestamptz. */
+	fmt_time(&p, tz_utc(), since, FMT_ISO);
+	params[0] = buf_str(&p);
+
 	/*
-	 * Each branch is served by an index: run_after (3.x), or on 2.x the
-	 * unique (dag_id, execution_date) index one DAG at a time, bounded
-	 * below by the DAG's own schedule interval; the partial indexes on
-	 * running and queued runs; (dag_id, state) for failed runs.
+	 * First the runs of the window and every unfinished run.  Each branch
+	 * is served by an index: run_after (3.x), or on 2.x the unique
+	 * (dag_id, execution_date) index one DAG at a time, bounded below by
+	 * the DAG's own schedule interval; the partial indexes on running and
+	 * queued runs.  The LIMIT inside the LATERAL keeps the planner from
+	 * flattening it into a hash join over all of dag_run, which it prefers
+	 * on a cost estimate that is wrong for this shape (measured: 100 ms
+	 * against 20 ms on 180,000 runs).
 	 */
 	if (s->run_after)
 		buf_printf(&sql, "SELECT %s FROM dag_run r "
@@ -431,22 +474,32 @@ afdb_fetch_runs_since(struct afdb *db, int64_t since, struct af_runs *out,
 		    "SELECT * FROM dag_run r WHERE r.dag_id = d.dag_id AND "
 		    "r.execution_date >= $1::timestamptz - coalesce("
 		    "d.next_dagrun_data_interval_end - "
-		    "d.next_dagrun_data_interval_start, interval '0')) r "
+		    "d.next_dagrun_data_interval_start, interval '0') "
+		    "ORDER BY r.execution_date DESC LIMIT " RUNS_PER_DAG_MAX ") r "
 		    "WHERE coalesce(r.data_interval_end, r.execution_date) >= "
 		    "$1::timestamptz", buf_str(&cols));
 	buf_printf(&sql,
-	    " UNION SELECT %s FROM dag_run r WHERE r.state = 'running'"
-	    " UNION SELECT %s FROM dag_run r WHERE r.state = 'queued'"
-	    " UNION SELECT %s FROM dag d CROSS JOIN LATERAL (SELECT * FROM "
-	    "dag_run r WHERE r.dag_id = d.dag_id AND r.state = 'failed' AND "
-	    "r.end_date >= $1::timestamptz) r"
-	    " ORDER BY 1, 6 DESC, 2",
-	    buf_str(&cols), buf_str(&cols), buf_str(&cols));
-	/* An ISO instant in UTC, read by PostgreSQL as a timestamptz. */
-	fmt_time(&p, tz_utc(), since, FMT_ISO);
-	params[0] = buf_str(&p);
+	    " UNION ALL SELECT %s FROM dag_run r WHERE r.state = 'running' "
+	    "AND %s < $1::timestamptz"
+	    " UNION ALL SELECT %s FROM dag_run r WHERE r.state = 'queued' "
+	    "AND %s < $1::timestamptz",
+	    buf_str(&cols), run_time, buf_str(&cols), run_time);
 	pg_query(db->pg, buf_str(&sql), 1, params, runs_result,
-	    request_new(db, out, cb, arg));
+	    request_new(db, out, pair_done, pair));
+
+	/*
+	 * Then the failed runs that ended in the window though their own time
+	 * is older (a backfill, a catch-up): through (dag_id, state), a DAG
+	 * at a time.  A separate statement, so that each stays small; the two
+	 * answers never overlap.
+	 */
+	buf_reset(&sql);
+	buf_printf(&sql, "SELECT %s FROM dag d CROSS JOIN LATERAL (SELECT * "
+	    "FROM dag_run r WHERE r.dag_id = d.dag_id AND r.state = 'failed' "
+	    "AND r.end_date >= $1::timestamptz LIMIT " RUNS_PER_DAG_MAX ") r "
+	    "WHERE %s < $1::timestamptz", buf_str(&cols), run_time);
+	pg_query(db->pg, buf_str(&sql), 1, params, runs_result,
+	    request_new(db, out, pair_done, pair));
 	buf_free(&sql);
 	buf_free(&cols);
 	buf_free(&p);

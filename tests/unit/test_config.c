@@ -101,7 +101,8 @@ test_params(void **state)
 	/* The user's options come first; ours after them win. */
 	assert_string_equal(param(&p, "options"), "-c work_mem=8MB "
 	    "-c default_transaction_read_only=on -c statement_timeout=12000 "
-	    "-c TimeZone=UTC -c idle_in_transaction_session_timeout=60000");
+	    "-c TimeZone=UTC -c idle_in_transaction_session_timeout=60000 "
+	    "-c jit=off");
 	db_params_free(&p);
 
 	unsetenv("DAGTOP_UNIT_PW");
