@@ -155,7 +155,7 @@ set_task(struct task *t, const char *id, const char *op)
 static void
 make_graph(struct dag *d, int n, int idx)
 {
-	int i, k, nsrc, first_tr, ntr, first_ld, check, last, br = -1;
+	int i, k, nsrc, first_tr, ntr, first_ld, check, last, br = -1, room;
 	char id[64];
 
 	memset(d->t, 0, sizeof d->t);
@@ -163,6 +163,9 @@ make_graph(struct dag *d, int n, int idx)
 		n = 5;
 	if (n > MAXT)
 		n = MAXT;
+	/* Room kept at the end: check, publish, notify, a branch, a map. */
+	room = 3 + (idx % 5 == 0 && n >= 10 ? 3 : 0) +
+	    (idx % 4 == 1 && n >= 7 ? 1 : 0);
 	k = 0;
 	set_task(&d->t[k++], "wait_for_upstream", "ExternalTaskSensor");
 	nsrc = 1 + (n - 4) / 4;
@@ -178,7 +181,7 @@ make_graph(struct dag *d, int n, int idx)
 	ntr = (n - 4 - nsrc) / 2;
 	if (ntr < 1)
 		ntr = 1;
-	for (i = 0; i < ntr && k < n - 3; i++) {
+	for (i = 0; i < ntr && k < n - room; i++) {
 		snprintf(id, sizeof id, "transform.%s_%d", sources[i % 8], i);
 		set_task(&d->t[k], id, "BigQueryInsertJobOperator");
 		add_edge(d, 1 + i % nsrc, k);
@@ -188,13 +191,13 @@ make_graph(struct dag *d, int n, int idx)
 	}
 	ntr = k - first_tr;
 	first_ld = k;
-	for (i = 0; i < ntr && k < n - 3; i++) {
+	for (i = 0; i < ntr && k < n - room; i++) {
 		snprintf(id, sizeof id, "load.%s_%d", sources[i % 8], i);
 		set_task(&d->t[k], id, "SQLExecuteQueryOperator");
 		add_edge(d, first_tr + i, k++);
 	}
 	last = k - 1;
-	if (idx % 5 == 0 && k < n - 4) {
+	if (idx % 5 == 0 && k + 6 <= n) {
 		/* A branch: one side runs, the other is skipped. */
 		br = k;
 		set_task(&d->t[k], "choose_path", "BranchPythonOperator");
@@ -207,7 +210,7 @@ make_graph(struct dag *d, int n, int idx)
 		d->t[k].skip_side = 2;
 		add_edge(d, br, k++);
 	}
-	if (idx % 4 == 1 && k < n - 2) {
+	if (idx % 4 == 1 && k + 4 <= n) {
 		set_task(&d->t[k], "process_partition", "PythonOperator");
 		d->t[k].mapped = true;
 		d->t[k].nmap = 3 + idx % 6;
