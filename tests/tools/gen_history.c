@@ -44,28 +44,26 @@ rfrac(void)
 	return (double)(rnd() >> 11) / 9007199254740992.0;
 }
 
-/* An instant as PostgreSQL reads it. */
+/*
+ * An instant in UTC, b holding 80 bytes: as PostgreSQL reads it, or (with
+ * the T) as Airflow writes it into run ids.
+ */
 static const char *
-ts(int64_t t, char *b)
+utc(int64_t t, char *b, bool run_id_form)
 {
 	time_t tt = (time_t)t;
 	struct tm tm;
 
 	gmtime_r(&tt, &tm);
-	strftime(b, 40, "%Y-%m-%d %H:%M:%S+00", &tm);
+	snprintf(b, 80, "%04d-%02d-%02d%c%02d:%02d:%02d+00%s",
+	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+	    run_id_form ? 'T' : ' ', tm.tm_hour, tm.tm_min, tm.tm_sec,
+	    run_id_form ? ":00" : "");
 	return b;
 }
 
-static const char *
-iso(int64_t t, char *b)
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-
-	gmtime_r(&tt, &tm);
-	strftime(b, 40, "%Y-%m-%dT%H:%M:%S+00:00", &tm);
-	return b;
-}
+#define ts(t, b)	utc((t), (b), false)
+#define iso(t, b)	utc((t), (b), true)
 
 static void
 uuid(char *b)
@@ -349,7 +347,7 @@ static void
 emit_dags(FILE *o)
 {
 	int i;
-	char b1[40], b2[40], b3[40];
+	char b1[80], b2[80], b3[80];
 
 	if (schema == 3) {
 		fputs("INSERT INTO dag_bundle (name, active) VALUES "
@@ -430,7 +428,7 @@ static void
 emit_serialized(FILE *o)
 {
 	int i, v;
-	char b[40], *json, hash[40];
+	char b[80], *json, hash[40];
 	size_t len;
 	uLongf zlen;
 	unsigned char *z;
@@ -521,7 +519,7 @@ ti_row(FILE *o, const struct dag *d, const char *run_id, const struct task *t,
     int map, const char *state, int try_number, int64_t st, int64_t en,
     bool history)
 {
-	char b1[40], b2[40], id[40];
+	char b1[80], b2[80], id[40];
 	int max_tries = t->retries;
 
 	(void)history;
@@ -552,7 +550,7 @@ emit_runs(FILE *o)
 	char *rbuf, *tbuf, *hbuf;
 	size_t rlen, tlen, hlen;
 	int i, k, m;
-	char b1[40], b2[40], b3[40], b4[40], b5[40], b6[40], b7[40], run_id[96];
+	char b1[80], b2[80], b3[80], b4[80], b5[80], b6[80], b7[80], run_id[128];
 
 	runs = open_memstream(&rbuf, &rlen);
 	tis = open_memstream(&tbuf, &tlen);
@@ -743,7 +741,7 @@ int
 main(int argc, char **argv)
 {
 	int i, seed = 42, bench = 0;
-	char b[40];
+	char b[80];
 
 	ndags = 32;
 	ndays = 14;
