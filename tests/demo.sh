@@ -14,7 +14,7 @@ cleanup() {
 	pg_stop
 }
 trap cleanup EXIT
-trap 'exit 130' INT TERM HUP
+trap 'exit 130' INT TERM HUP PIPE QUIT
 
 pg_start
 pg_load_schema airflow "$SCHEMA"

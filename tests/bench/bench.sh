@@ -17,7 +17,7 @@ if [ "${DAGTOP_BENCH_KEEP:-0}" = 1 ]; then
 else
 	trap 'pg_stop; rm -rf "$work"' EXIT
 fi
-trap 'exit 130' INT TERM HUP
+trap 'exit 130' INT TERM HUP PIPE QUIT
 
 now_ms() { date +%s%3N; }
 

@@ -13,7 +13,7 @@ if [ "${DAGTOP_TEST_KEEP:-0}" = 1 ]; then
 else
 	trap 'kill ${HEARTBEAT_PID:-} 2>/dev/null; pg_stop' EXIT
 fi
-trap 'exit 130' INT TERM HUP
+trap 'exit 130' INT TERM HUP PIPE QUIT
 pg_start
 echo "integration: PostgreSQL on 127.0.0.1:$PGPORT ($PG_DIR), schemas from $PG_REFERENCE"
 
