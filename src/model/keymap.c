@@ -1,0 +1,358 @@
+/* keymap.c: key names, actions, and the keymap file format. */
+#include <ctype.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "keymap.h"
+#include "sanitize.h"
+
+static const struct {
+	const char	*name;
+	const char	*description;
+} actions[ACTION_COUNT] = {
+	[ACTION_NONE] = { "none", "do nothing" },
+	[ACTION_DOWN] = { "down", "move down one row" },
+	[ACTION_UP] = { "up", "move up one row" },
+	[ACTION_PAGE_DOWN] = { "page-down", "move down one page" },
+	[ACTION_PAGE_UP] = { "page-up", "move up one page" },
+	[ACTION_TOP] = { "top", "go to the first row" },
+	[ACTION_BOTTOM] = { "bottom", "go to the last row" },
+	[ACTION_LEFT] = { "left", "scroll left" },
+	[ACTION_RIGHT] = { "right", "scroll right" },
+	[ACTION_ENTER] = { "enter", "open: DAG -> runs -> tasks -> log" },
+	[ACTION_BACK] = { "back", "go back one level" },
+	[ACTION_NEXT_PANE] = { "next-pane", "focus the next pane" },
+	[ACTION_PREV_PANE] = { "prev-pane", "focus the previous pane" },
+	[ACTION_FILTER] = { "filter", "filter rows by a regular expression (!re inverts)" },
+	[ACTION_COMMAND] = { "command", "type a command (:view, :sort, :quit ...)" },
+	[ACTION_HELP] = { "help", "show this help" },
+	[ACTION_REFRESH] = { "refresh", "read the database again now" },
+	[ACTION_SORT] = { "sort", "change the sort order" },
+	[ACTION_SORT_REVERSE] = { "sort-reverse", "reverse the sort order" },
+	[ACTION_DOWNSTREAM] = { "downstream", "highlight what a rerun of the selected task would touch" },
+	[ACTION_UNFOLD] = { "unfold", "fold or unfold a mapped task" },
+	[ACTION_QUIT] = { "quit", "quit dagtop" },
+};
+
+static const struct {
+	const char	*name;
+	int		 code;
+} named_keys[] = {
+	{ "Up", KEYC_UP }, { "Down", KEYC_DOWN }, { "Left", KEYC_LEFT },
+	{ "Right", KEYC_RIGHT }, { "Home", KEYC_HOME }, { "End", KEYC_END },
+	{ "PageUp", KEYC_PAGEUP }, { "PageDown", KEYC_PAGEDOWN },
+	{ "Insert", KEYC_INSERT }, { "Delete", KEYC_DELETE },
+	{ "BTab", KEYC_BTAB }, { "Space", ' ' }, { "Tab", KEYC_TAB },
+	{ "Enter", KEYC_ENTER }, { "Esc", KEYC_ESC },
+	{ "Backspace", KEYC_BACKSPACE },
+	{ NULL, 0 }
+};
+
+enum action
+action_parse(const char *s)
+{
+	int i;
+
+	for (i = 1; i < ACTION_COUNT; i++)
+		if (strcmp(actions[i].name, s) == 0)
+			return (enum action)i;
+	return ACTION_NONE;
+}
+
+const char *
+action_name(enum action a)
+{
+	return (unsigned)a < ACTION_COUNT ? actions[a].name : "none";
+}
+
+const char *
+action_description(enum action a)
+{
+	return (unsigned)a < ACTION_COUNT ? actions[a].description : "";
+}
+
+int
+key_parse(const char *s, int *code)
+{
+	uint32_t	cp;
+	int		i, n, c;
+
+	if (s == NULL || *s == '\0')
+		return -1;
+	if (strncmp(s, "M-", 2) == 0 && s[2] != '\0') {
+		if (key_parse(s + 2, &c) != 0 || (c & KEYC_META))
+			return -1;
+		*code = c | KEYC_META;
+		return 0;
+	}
+	if ((strncmp(s, "C-", 2) == 0 && s[2] != '\0' && s[3] == '\0') ||
+	    (s[0] == '^' && s[1] != '\0' && s[2] == '\0')) {
+		c = (unsigned char)s[s[0] == '^' ? 1 : 2];
+		if (isalpha(c))
+			*code = toupper(c) - '@';
+		else if (c == '[')
+			*code = KEYC_ESC;
+		else if (c == '?')
+			*code = KEYC_BACKSPACE;
+		else
+			return -1;
+		return 0;
+	}
+	for (i = 0; named_keys[i].name != NULL; i++) {
+		if (strcasecmp(named_keys[i].name, s) == 0) {
+			*code = named_keys[i].code;
+			return 0;
+		}
+	}
+	if ((s[0] == 'F' || s[0] == 'f') && s[1] >= '1' && s[1] <= '9') {
+		n = atoi(s + 1);
+		if (n >= 1 && n <= 12 && strlen(s) == (n >= 10 ? 3u : 2u)) {
+			*code = KEYC_F1 + n - 1;
+			return 0;
+		}
+	}
+	/* One printable character, in UTF-8. */
+	n = utf8_decode(s, strlen(s), &cp);
+	if (n <= 0 || s[n] != '\0' || cp < 0x21 || cp == 0x7f ||
+	    (cp >= 0x80 && cp < 0xa0))
+		return -1;
+	*code = (int)cp;
+	return 0;
+}
+
+void
+key_name(int code, struct buf *b)
+{
+	int	i;
+	char	u[4];
+	int	c = code & ~KEYC_META;
+
+	if (code & KEYC_META)
+		buf_puts(b, "M-");
+	for (i = 0; named_keys[i].name != NULL; i++) {
+		if (named_keys[i].code == c) {
+			buf_puts(b, named_keys[i].name);
+			return;
+		}
+	}
+	if (c >= KEYC_F1 && c <= KEYC_F12) {
+		buf_printf(b, "F%d", c - KEYC_F1 + 1);
+		return;
+	}
+	if (c >= 1 && c <= 26) {
+		buf_printf(b, "C-%c", 'a' + c - 1);
+		return;
+	}
+	if (c < 0x80) {
+		buf_putc(b, (char)c);
+	} else if (c < 0x800) {
+		u[0] = (char)(0xc0 | c >> 6);
+		u[1] = (char)(0x80 | (c & 0x3f));
+		buf_append(b, u, 2);
+	} else if (c < 0x10000) {
+		u[0] = (char)(0xe0 | c >> 12);
+		u[1] = (char)(0x80 | (c >> 6 & 0x3f));
+		u[2] = (char)(0x80 | (c & 0x3f));
+		buf_append(b, u, 3);
+	} else {
+		u[0] = (char)(0xf0 | c >> 18);
+		u[1] = (char)(0x80 | (c >> 12 & 0x3f));
+		u[2] = (char)(0x80 | (c >> 6 & 0x3f));
+		u[3] = (char)(0x80 | (c & 0x3f));
+		buf_append(b, u, 4);
+	}
+}
+
+void
+keymap_bind(struct keymap *km, int key, enum action a)
+{
+	size_t i;
+
+	for (i = 0; i < km->n; i++) {
+		if (km->v[i].key == key) {
+			km->v[i].action = a;
+			return;
+		}
+	}
+	if ((km->n & (km->n - 1)) == 0)
+		km->v = xreallocarray(km->v, km->n ? km->n * 2 : 1,
+		    sizeof *km->v);
+	km->v[km->n].key = key;
+	km->v[km->n].action = a;
+	km->n++;
+}
+
+void
+keymap_unbind(struct keymap *km, int key)
+{
+	size_t i;
+
+	for (i = 0; i < km->n; i++) {
+		if (km->v[i].key == key) {
+			memmove(&km->v[i], &km->v[i + 1],
+			    (km->n - i - 1) * sizeof *km->v);
+			km->n--;
+			return;
+		}
+	}
+}
+
+enum action
+keymap_lookup(const struct keymap *km, int key)
+{
+	size_t i;
+
+	for (i = 0; i < km->n; i++)
+		if (km->v[i].key == key)
+			return km->v[i].action;
+	return ACTION_NONE;
+}
+
+void
+keymap_keys_for(const struct keymap *km, enum action a, struct buf *b)
+{
+	size_t	i;
+	bool	first = true;
+
+	for (i = 0; i < km->n; i++) {
+		if (km->v[i].action != a)
+			continue;
+		if (!first)
+			buf_puts(b, ", ");
+		first = false;
+		key_name(km->v[i].key, b);
+	}
+}
+
+void
+keymap_free(struct keymap *km)
+{
+	free(km->v);
+	km->v = NULL;
+	km->n = 0;
+}
+
+/* Splits a line into at most max whitespace-separated words, in place. */
+static int
+split_words(char *line, char **w, int max)
+{
+	int n = 0;
+
+	while (*line != '\0') {
+		while (*line == ' ' || *line == '\t')
+			line++;
+		if (*line == '\0')
+			break;
+		if (n == max)
+			return max + 1;
+		w[n++] = line;
+		while (*line != '\0' && *line != ' ' && *line != '\t')
+			line++;
+		if (*line != '\0')
+			*line++ = '\0';
+	}
+	return n;
+}
+
+static void
+file_error(struct buf *errors, const char *file, int line, const char *what,
+    const char *arg)
+{
+	buf_printf(errors, "%s:%d: ", file, line);
+	buf_printf(errors, "%s", what);
+	if (arg != NULL) {
+		buf_puts(errors, " '");
+		sanitize_append(errors, arg, strlen(arg), SAN_SHOW_ESCAPES);
+		buf_putc(errors, '\'');
+	}
+	buf_putc(errors, '\n');
+}
+
+static int
+parse_depth(struct keymap *km, const char *text, size_t len, const char *file,
+    keymap_resolver resolve, void *arg, struct buf *errors, int depth)
+{
+	char	*copy, *line, *next, *w[4];
+	int	 lineno = 0, n, key, bad = 0;
+	size_t	 ilen;
+	char	*itext, *ifile;
+	enum action a;
+
+	if (memchr(text, '\0', len) != NULL) {
+		file_error(errors, file, 1, "contains a NUL byte (not a text "
+		    "file?)", NULL);
+		return -1;
+	}
+	copy = xstrndup(text, len);
+	for (line = copy; line != NULL; line = next) {
+		next = strchr(line, '\n');
+		if (next != NULL)
+			*next++ = '\0';
+		else if (*line == '\0')
+			break;		/* after the last newline */
+		lineno++;
+		line[strcspn(line, "\r")] = '\0';
+		n = split_words(line, w, 3);
+		if (n == 0 || w[0][0] == '#')
+			continue;
+		if (strcmp(w[0], "bind") == 0) {
+			if (n != 3) {
+				file_error(errors, file, lineno,
+				    "'bind' needs a key and an action", NULL);
+				bad = 1;
+			} else if (key_parse(w[1], &key) != 0) {
+				file_error(errors, file, lineno,
+				    "unknown key name", w[1]);
+				bad = 1;
+			} else if ((a = action_parse(w[2])) == ACTION_NONE &&
+			    strcmp(w[2], "none") != 0) {
+				file_error(errors, file, lineno,
+				    "unknown action", w[2]);
+				bad = 1;
+			} else
+				keymap_bind(km, key, a);
+		} else if (strcmp(w[0], "unbind") == 0) {
+			if (n != 2 || key_parse(w[1], &key) != 0) {
+				file_error(errors, file, lineno,
+				    "'unbind' needs one key name", n > 1 ? w[1] :
+				    NULL);
+				bad = 1;
+			} else
+				keymap_unbind(km, key);
+		} else if (strcmp(w[0], "include") == 0) {
+			if (n != 2) {
+				file_error(errors, file, lineno,
+				    "'include' needs one keymap name", NULL);
+				bad = 1;
+			} else if (depth >= 4) {
+				file_error(errors, file, lineno,
+				    "includes nested too deep (a cycle?) at", w[1]);
+				bad = 1;
+			} else if (resolve == NULL || (itext = resolve(w[1],
+			    &ilen, &ifile, arg)) == NULL) {
+				file_error(errors, file, lineno,
+				    "no keymap named", w[1]);
+				bad = 1;
+			} else {
+				bad |= parse_depth(km, itext, ilen, ifile,
+				    resolve, arg, errors, depth + 1) != 0;
+				free(itext);
+				free(ifile);
+			}
+		} else {
+			file_error(errors, file, lineno, "unknown directive", w[0]);
+			bad = 1;
+		}
+	}
+	free(copy);
+	return bad ? -1 : 0;
+}
+
+int
+keymap_parse(struct keymap *km, const char *text, size_t len,
+    const char *file, keymap_resolver resolve, void *arg, struct buf *errors)
+{
+	return parse_depth(km, text, len, file, resolve, arg, errors, 0);
+}

@@ -1,0 +1,336 @@
+/* view.c: the view file format and the layout of panes. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sanitize.h"
+#include "view.h"
+
+static const char *const kind_names[PANE_KIND_COUNT] = {
+	[PANE_RUNS] = "runs", [PANE_TASKS] = "tasks", [PANE_LOG] = "log",
+	[PANE_DETAILS] = "details", [PANE_HELP] = "help", [PANE_SLA] = "sla",
+	[PANE_FOURKEYS] = "fourkeys", [PANE_SLOTS] = "slots",
+};
+
+const char *
+pane_kind_name(enum pane_kind k)
+{
+	return (unsigned)k < PANE_KIND_COUNT ? kind_names[k] : "?";
+}
+
+int
+pane_kind_parse(const char *s, enum pane_kind *k)
+{
+	int i;
+
+	for (i = 0; i < PANE_KIND_COUNT; i++) {
+		if (strcmp(kind_names[i], s) == 0) {
+			*k = (enum pane_kind)i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+static void
+verror(struct buf *errors, const char *file, int line, const char *what,
+    const char *arg)
+{
+	buf_printf(errors, "%s:%d: %s", file, line, what);
+	if (arg != NULL) {
+		buf_puts(errors, " '");
+		sanitize_append(errors, arg, strlen(arg), SAN_SHOW_ESCAPES);
+		buf_putc(errors, '\'');
+	}
+	buf_putc(errors, '\n');
+}
+
+/* "40%" -> 40; -1 when not a percentage from 1 to 100. */
+static int
+parse_pct(const char *s)
+{
+	char	*end;
+	long	 n = strtol(s, &end, 10);
+
+	if (end == s || strcmp(end, "%") != 0 || n < 1 || n > 100)
+		return -1;
+	return (int)n;
+}
+
+static struct view_screen *
+add_screen(struct view *v, const char *name)
+{
+	struct view_screen *s;
+
+	v->screens = xreallocarray(v->screens, v->nscreens + 1,
+	    sizeof *v->screens);
+	s = &v->screens[v->nscreens++];
+	memset(s, 0, sizeof *s);
+	s->name = xstrdup(name != NULL ? name : "");
+	return s;
+}
+
+static struct view_row *
+add_row(struct view_screen *s, int pct, int line)
+{
+	struct view_row *r;
+
+	s->rows = xreallocarray(s->rows, s->nrows + 1, sizeof *s->rows);
+	r = &s->rows[s->nrows++];
+	memset(r, 0, sizeof *r);
+	r->pct = pct;
+	r->line = line;
+	return r;
+}
+
+/* A finished screen or row must not ask for more than all of the space. */
+static void
+check_row(struct view_row *r, struct buf *errors, const char *file, int line)
+{
+	size_t	i;
+	int	sum = 0;
+
+	for (i = 0; i < r->npanes; i++)
+		sum += r->panes[i].pct;
+	if (sum > 100)
+		verror(errors, file, line, "the panes of this row ask for more "
+		    "than 100%", NULL);
+}
+
+int
+view_parse(struct view *v, const char *text, size_t len, const char *name,
+    const char *file, struct buf *errors)
+{
+	char			*copy = xstrndup(text, len), *line, *next, *w[4];
+	char			*end;
+	size_t			 before = errors->len, i, j;
+	int			 lineno = 0, n, pct, row_line = 0, sum;
+	struct view_screen	*s = NULL;
+	struct view_row		*r = NULL;
+	enum pane_kind		 kind;
+	long			 mw, mh;
+
+	memset(v, 0, sizeof *v);
+	v->name = xstrdup(name);
+	v->min_w = 60;
+	v->min_h = 16;
+	if (memchr(text, '\0', len) != NULL) {
+		verror(errors, file, 1, "contains a NUL byte (not a text file?)",
+		    NULL);
+		free(copy);
+		return -1;
+	}
+	for (line = copy; line != NULL; line = next) {
+		next = strchr(line, '\n');
+		if (next != NULL)
+			*next++ = '\0';
+		else if (*line == '\0')
+			break;		/* after the last newline */
+		lineno++;
+		line[strcspn(line, "\r")] = '\0';
+		for (n = 0; n < 4; n++) {
+			while (*line == ' ' || *line == '\t')
+				line++;
+			if (*line == '\0')
+				break;
+			w[n] = line;
+			line += strcspn(line, " \t");
+			if (*line != '\0')
+				*line++ = '\0';
+		}
+		while (*line == ' ' || *line == '\t')
+			line++;
+		if (n == 0 || w[0][0] == '#')
+			continue;
+		if (*line != '\0') {
+			verror(errors, file, lineno, "too many words", NULL);
+			continue;
+		}
+		if (strcmp(w[0], "min-size") == 0) {
+			mw = n == 2 ? strtol(w[1], &end, 10) : 0;
+			if (n != 2 || *end != 'x' ||
+			    (mh = strtol(end + 1, &end, 10), *end != '\0') ||
+			    mw < 20 || mw > 1000 || mh < 8 || mh > 1000) {
+				verror(errors, file, lineno, "min-size must be "
+				    "WxH with W >= 20 and H >= 8, not",
+				    n == 2 ? w[1] : "");
+				continue;
+			}
+			v->min_w = (int)mw;
+			v->min_h = (int)mh;
+		} else if (strcmp(w[0], "screen") == 0) {
+			if (n > 2) {
+				verror(errors, file, lineno, "'screen' takes at "
+				    "most a name", NULL);
+				continue;
+			}
+			if (r != NULL)
+				check_row(r, errors, file, row_line);
+			s = add_screen(v, n == 2 ? w[1] : NULL);
+			r = NULL;
+		} else if (strcmp(w[0], "row") == 0) {
+			pct = 0;
+			if (n > 2 || (n == 2 && (pct = parse_pct(w[1])) < 0)) {
+				verror(errors, file, lineno, "'row' takes a "
+				    "percentage from 1% to 100%, not",
+				    n == 2 ? w[1] : "");
+				continue;
+			}
+			if (r != NULL)
+				check_row(r, errors, file, row_line);
+			if (s == NULL)
+				s = add_screen(v, NULL);
+			r = add_row(s, pct, lineno);
+			row_line = lineno;
+		} else if (strcmp(w[0], "pane") == 0) {
+			pct = 0;
+			if (n < 2 || n > 3) {
+				verror(errors, file, lineno, "'pane' needs a kind "
+				    "and may have a percentage", NULL);
+				continue;
+			}
+			if (pane_kind_parse(w[1], &kind) != 0) {
+				verror(errors, file, lineno, "unknown pane kind",
+				    w[1]);
+				continue;
+			}
+			if (n == 3 && (pct = parse_pct(w[2])) < 0) {
+				verror(errors, file, lineno, "a pane takes a "
+				    "percentage from 1% to 100%, not", w[2]);
+				continue;
+			}
+			if (s == NULL)
+				s = add_screen(v, NULL);
+			if (r == NULL) {
+				r = add_row(s, 0, lineno);
+				row_line = lineno;
+			}
+			r->panes = xreallocarray(r->panes, r->npanes + 1,
+			    sizeof *r->panes);
+			r->panes[r->npanes].kind = kind;
+			r->panes[r->npanes].pct = pct;
+			r->npanes++;
+		} else
+			verror(errors, file, lineno, "unknown directive", w[0]);
+	}
+	if (r != NULL)
+		check_row(r, errors, file, row_line);
+	if (v->nscreens == 0)
+		verror(errors, file, lineno, "the view has no pane", NULL);
+	for (i = 0; i < v->nscreens; i++) {
+		const struct view_screen *sc = &v->screens[i];
+
+		if (sc->nrows == 0) {
+			verror(errors, file, lineno, "a screen has no pane",
+			    sc->name);
+			continue;
+		}
+		sum = 0;
+		for (j = 0; j < sc->nrows; j++) {
+			sum += sc->rows[j].pct;
+			if (sc->rows[j].npanes == 0)
+				verror(errors, file, sc->rows[j].line,
+				    "a row has no pane", NULL);
+		}
+		if (sum > 100)
+			verror(errors, file, sc->rows[sc->nrows - 1].line,
+			    "the rows of a screen ask for more than 100%", NULL);
+	}
+	free(copy);
+	return errors->len > before ? -1 : 0;
+}
+
+void
+view_free(struct view *v)
+{
+	size_t i, j;
+
+	for (i = 0; i < v->nscreens; i++) {
+		for (j = 0; j < v->screens[i].nrows; j++)
+			free(v->screens[i].rows[j].panes);
+		free(v->screens[i].rows);
+		free(v->screens[i].name);
+	}
+	free(v->screens);
+	free(v->name);
+	memset(v, 0, sizeof *v);
+}
+
+/*
+ * Splits total into n parts: explicit percentages first (of the total),
+ * the rest shared equally among the parts without one, the last part
+ * taking what rounding left.  Never negative.
+ */
+static void
+split(int total, const int *pct, size_t n, int *out)
+{
+	size_t	i, nfree = 0;
+	int	used = 0, rest, share, k = 0;
+
+	for (i = 0; i < n; i++) {
+		if (pct[i] > 0) {
+			out[i] = total * pct[i] / 100;
+			used += out[i];
+		} else
+			nfree++;
+	}
+	rest = total - used;
+	if (rest < 0)
+		rest = 0;
+	if (n == 0)
+		return;
+	share = nfree > 0 ? rest / (int)nfree : 0;
+	for (i = 0; i < n; i++)
+		if (pct[i] <= 0)
+			out[i] = share;
+	for (i = 0; i < n; i++)
+		k += out[i];
+	if (n > 0)
+		out[n - 1] += total - k;	/* rounding, and unasked space */
+	if (out[n - 1] < 0)
+		out[n - 1] = 0;
+}
+
+size_t
+view_layout(const struct view *v, size_t screen, int x, int y, int w, int h,
+    struct pane_rect *out, size_t max)
+{
+	const struct view_screen	*s;
+	int				*pct, *size, *pw, *ph;
+	size_t				 i, j, n = 0;
+	int				 yy = y, xx;
+
+	if (screen >= v->nscreens || w <= 0 || h <= 0)
+		return 0;
+	s = &v->screens[screen];
+	pct = xcalloc(s->nrows + 1, sizeof *pct);
+	size = xcalloc(s->nrows + 1, sizeof *size);
+	for (i = 0; i < s->nrows; i++)
+		pct[i] = s->rows[i].pct;
+	split(h, pct, s->nrows, size);
+	for (i = 0; i < s->nrows; i++) {
+		const struct view_row *r = &s->rows[i];
+
+		pw = xcalloc(r->npanes + 1, sizeof *pw);
+		ph = xcalloc(r->npanes + 1, sizeof *ph);
+		for (j = 0; j < r->npanes; j++)
+			pw[j] = r->panes[j].pct;
+		split(w, pw, r->npanes, ph);
+		xx = x;
+		for (j = 0; j < r->npanes && n < max; j++) {
+			out[n].kind = r->panes[j].kind;
+			out[n].x = xx;
+			out[n].y = yy;
+			out[n].w = ph[j];
+			out[n].h = size[i];
+			xx += ph[j];
+			n++;
+		}
+		free(pw);
+		free(ph);
+		yy += size[i];
+	}
+	free(pct);
+	free(size);
+	return n;
+}
