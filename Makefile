@@ -15,14 +15,14 @@ DATADIR	 = $(PREFIX)/share/dagtop
 VERSION	 = 0.1.0
 
 CC	?= cc
-PKGS	 = libpq jansson inih zlib
+PKGS	 = libpq jansson inih zlib ncursesw
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
 
 CPPFLAGS = -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
 	   -DDAGTOP_VERSION='"$(VERSION)"' -DDAGTOP_DATADIR='"$(DATADIR)"' \
-	   -Isrc -Isrc/model -Isrc/source -Isrc/report
+	   -Isrc -Isrc/model -Isrc/source -Isrc/report -Isrc/ui
 WARN	 = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat=2
 CFLAGS	?= -O2 -g
 ALL_CFLAGS = -std=c11 $(WARN) $(CFLAGS) $(PKG_CFLAGS)
@@ -31,7 +31,7 @@ SAN_FLAGS = -O1 -g -fno-omit-frame-pointer \
 LIBS	 = $(PKG_LIBS) -lm
 
 APP_SRC  = $(filter-out src/main.c,$(wildcard src/*.c src/model/*.c \
-	     src/source/*.c src/report/*.c))
+	     src/source/*.c src/report/*.c src/ui/*.c))
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 INTEG_SRC = $(wildcard tests/integration/test_*.c)
 FUZZ_SRC = $(wildcard tests/fuzz/fuzz_*.c)

@@ -32,6 +32,9 @@ struct loop {
 	struct loop_timer	*timers;
 	bool			 stop;
 	int			 depth;	/* > 0 while dispatching */
+	struct pollfd		*pfd;	/* poll()'s array, reused */
+	struct loop_fd		**who;
+	size_t			 cap;
 };
 
 int64_t
@@ -88,6 +91,8 @@ loop_free(struct loop *l)
 		l->timers = t->next;
 		free(t);
 	}
+	free(l->pfd);
+	free(l->who);
 	free(l);
 }
 
@@ -195,58 +200,65 @@ loop_fire_timers(struct loop *l)
 	return next > 60000 ? 60000 : (int)next;
 }
 
+/*
+ * One pass: fires due timers, waits in poll() for the next event or timer,
+ * and dispatches what is ready.  Returns 1 if there is more to wait for, 0
+ * when nothing could ever wake it, -1 if poll() failed.
+ */
+int
+loop_run_once(struct loop *l)
+{
+	struct loop_fd	*f;
+	size_t		 n, i;
+	int		 timeout, rc;
+
+	l->depth++;
+	timeout = loop_fire_timers(l);
+	l->depth--;
+	loop_reap(l);
+	if (l->stop)
+		return 1;
+	n = 0;
+	for (f = l->fds; f != NULL; f = f->next)
+		n++;
+	if (n == 0 && timeout < 0)
+		return 0;
+	if (n > l->cap) {
+		l->cap = n;
+		l->pfd = xreallocarray(l->pfd, l->cap, sizeof *l->pfd);
+		l->who = xreallocarray(l->who, l->cap, sizeof *l->who);
+	}
+	n = 0;
+	for (f = l->fds; f != NULL; f = f->next) {
+		l->pfd[n].fd = f->fd;
+		l->pfd[n].events = (short)f->events;
+		l->pfd[n].revents = 0;
+		l->who[n++] = f;
+	}
+	rc = poll(l->pfd, n, timeout);
+	if (rc < 0)
+		return errno == EINTR ? 1 : -1;
+	l->depth++;
+	for (i = 0; i < n && !l->stop; i++) {
+		if (l->pfd[i].revents == 0 || l->who[i]->dead)
+			continue;
+		l->who[i]->cb(l->who[i], l->pfd[i].revents, l->who[i]->arg);
+	}
+	l->depth--;
+	loop_reap(l);
+	return 1;
+}
+
 int
 loop_run(struct loop *l)
 {
-	struct pollfd	*pfd = NULL;
-	struct loop_fd	**who = NULL, *f;
-	size_t		 n, cap = 0, i;
-	int		 timeout, rc;
+	int rc;
 
 	l->stop = false;
 	while (!l->stop) {
-		l->depth++;
-		timeout = loop_fire_timers(l);
-		l->depth--;
-		loop_reap(l);
-		if (l->stop)
-			break;
-
-		n = 0;
-		for (f = l->fds; f != NULL; f = f->next)
-			n++;
-		if (n == 0 && timeout < 0)
-			break;		/* nothing left that could wake us */
-		if (n > cap) {
-			cap = n;
-			pfd = xreallocarray(pfd, cap, sizeof *pfd);
-			who = xreallocarray(who, cap, sizeof *who);
-		}
-		n = 0;
-		for (f = l->fds; f != NULL; f = f->next) {
-			pfd[n].fd = f->fd;
-			pfd[n].events = (short)f->events;
-			pfd[n].revents = 0;
-			who[n++] = f;
-		}
-		rc = poll(pfd, n, timeout);
-		if (rc < 0) {
-			if (errno == EINTR)
-				continue;
-			free(pfd);
-			free(who);
-			return -1;
-		}
-		l->depth++;
-		for (i = 0; i < n && !l->stop; i++) {
-			if (pfd[i].revents == 0 || who[i]->dead)
-				continue;
-			who[i]->cb(who[i], pfd[i].revents, who[i]->arg);
-		}
-		l->depth--;
-		loop_reap(l);
+		rc = loop_run_once(l);
+		if (rc <= 0)
+			return rc;
 	}
-	free(pfd);
-	free(who);
 	return 0;
 }

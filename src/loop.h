@@ -19,8 +19,13 @@ typedef void (*loop_timer_cb)(struct loop_timer *, void *arg);
 
 struct loop	*loop_new(void);
 void		 loop_free(struct loop *);
-/* Runs until loop_break() is called; returns 0, or -1 if poll() failed. */
+/*
+ * Runs until loop_break() is called or nothing is left to wait for;
+ * returns 0, or -1 if poll() failed.
+ */
 int		 loop_run(struct loop *);
+/* One wait-and-dispatch pass; 1 more to do, 0 nothing to wait for, -1 error. */
+int		 loop_run_once(struct loop *);
 void		 loop_break(struct loop *);
 /* Monotonic clock in milliseconds. */
 int64_t		 loop_now_ms(void);

@@ -17,12 +17,16 @@
 #include "sanitize.h"
 #include "timefmt.h"
 #include "tz.h"
+#include "ui.h"
 #include "zoneinfo.h"
 
 #define EXIT_USAGE 64	/* sysexits.h EX_USAGE; report mode uses 3 instead */
 
 static const char usage_text[] =
-"usage: dagtop [global options] COMMAND [options]\n"
+"usage: dagtop [global options] [COMMAND [options]]\n"
+"\n"
+"Without a command: the interactive console (needs a terminal; ? lists its\n"
+"keys).\n"
 "\n"
 "commands:\n"
 "  report status [--since SPAN] [--format text|json] [--quiet]\n"
@@ -42,6 +46,10 @@ static const char usage_text[] =
 "                      postgresql:// URL or postgresql+psycopg2:// URL\n"
 "  --readonly          never write (reports are always read-only)\n"
 "  --refresh SECONDS   refresh interval (default 5)\n"
+"  --view NAME         console layout: oncall (default), compact, wide\n"
+"  --keymap NAME       console keys: default (arrows and vi), emacs\n"
+"  --color WHEN        auto (default; NO_COLOR disables), always, never\n"
+"  --ascii             ASCII drawing only\n"
 "  -h, --help          this help\n"
 "  -V, --version       version and licence\n"
 "\n"
@@ -50,6 +58,10 @@ static const char usage_text[] =
 
 struct args {
 	struct cli_options	 cli;
+	const char		*view;
+	const char		*keymap;
+	int			 color;		/* -1 auto */
+	bool			 ascii;
 	struct report_options	 report;
 	const char		*words[8];
 	int			 nwords;
@@ -100,6 +112,7 @@ parse_args(int argc, char **argv, struct args *a)
 	memset(a, 0, sizeof *a);
 	a->cli.readonly = -1;
 	a->cli.refresh = -1;
+	a->color = -1;
 	a->report.format = REPORT_TEXT;
 	a->report.since_span = 24 * 3600;
 	report = argc > 1 && strcmp(argv[1], "report") == 0;
@@ -124,6 +137,10 @@ parse_args(int argc, char **argv, struct args *a)
 			a->cli.readonly = 1;
 			continue;
 		}
+		if (strcmp(arg, "--ascii") == 0) {
+			a->ascii = true;
+			continue;
+		}
 		if (strcmp(arg, "--quiet") == 0 || strcmp(arg, "-q") == 0) {
 			a->report.quiet = true;
 			continue;
@@ -145,6 +162,23 @@ parse_args(int argc, char **argv, struct args *a)
 			if (n < 1 || n > 3600)
 				return usage_error(report, "--refresh takes 1 to 3600 seconds, not '%s'", v);
 			a->cli.refresh = n;
+		} else if ((v = option_value(argc, argv, &i, "--view")) != NULL) {
+			if (*v == '\0')
+				return usage_error(report, "--view needs a name");
+			a->view = v;
+		} else if ((v = option_value(argc, argv, &i, "--keymap")) != NULL) {
+			if (*v == '\0')
+				return usage_error(report, "--keymap needs a name");
+			a->keymap = v;
+		} else if ((v = option_value(argc, argv, &i, "--color")) != NULL) {
+			if (strcmp(v, "auto") == 0)
+				a->color = -1;
+			else if (strcmp(v, "always") == 0)
+				a->color = 1;
+			else if (strcmp(v, "never") == 0)
+				a->color = 0;
+			else
+				return usage_error(report, "--color takes auto, always or never, not '%s'", v);
 		} else if ((v = option_value(argc, argv, &i, "--format")) != NULL) {
 			if (report_format_parse(v, &a->report.format) != 0)
 				return usage_error(report, "--format takes text, json, csv or markdown, not '%s'", v);
@@ -286,6 +320,36 @@ run_report(const struct args *a)
 	return rc;
 }
 
+/* `dagtop` alone: the interactive console. */
+static int
+run_console(const struct args *a)
+{
+	struct config	 cfg;
+	struct settings	 s;
+	struct buf	 err = BUF_INIT;
+	int		 rc;
+
+	if (config_load(&cfg, a->cli.config) != 0) {
+		fputs(buf_str(&cfg.errors), stderr);
+		fprintf(stderr, "dagtop: errors in the configuration file (see "
+		    "dagtop config check)\n");
+		config_free(&cfg);
+		return 78;
+	}
+	fputs(buf_str(&cfg.warnings), stderr);
+	if (config_resolve(&cfg, &a->cli, &s, &err) != 0) {
+		fprintf(stderr, "dagtop: %s\n", buf_str(&err));
+		buf_free(&err);
+		settings_free(&s);
+		config_free(&cfg);
+		return 78;
+	}
+	rc = console_main(&s, a->view, a->keymap, a->color, a->ascii);
+	settings_free(&s);
+	config_free(&cfg);
+	return rc;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -296,10 +360,8 @@ main(int argc, char **argv)
 	rc = parse_args(argc, argv, &a);
 	if (rc >= 0)
 		return rc;
-	if (a.nwords == 0) {
-		fputs(usage_text, stderr);
-		return EXIT_USAGE;
-	}
+	if (a.nwords == 0)
+		return run_console(&a);
 	if (strcmp(a.words[0], "report") == 0)
 		return run_report(&a);
 	if (strcmp(a.words[0], "config") == 0) {

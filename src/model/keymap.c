@@ -74,7 +74,7 @@ action_description(enum action a)
 }
 
 int
-key_parse(const char *s, int *code)
+keymap_key_parse(const char *s, int *code)
 {
 	uint32_t	cp;
 	int		i, n, c;
@@ -82,7 +82,7 @@ key_parse(const char *s, int *code)
 	if (s == NULL || *s == '\0')
 		return -1;
 	if (strncmp(s, "M-", 2) == 0 && s[2] != '\0') {
-		if (key_parse(s + 2, &c) != 0 || (c & KEYC_META))
+		if (keymap_key_parse(s + 2, &c) != 0 || (c & KEYC_META))
 			return -1;
 		*code = c | KEYC_META;
 		return 0;
@@ -123,7 +123,7 @@ key_parse(const char *s, int *code)
 }
 
 void
-key_name(int code, struct buf *b)
+keymap_key_name(int code, struct buf *b)
 {
 	int	i;
 	char	u[4];
@@ -222,7 +222,7 @@ keymap_keys_for(const struct keymap *km, enum action a, struct buf *b)
 		if (!first)
 			buf_puts(b, ", ");
 		first = false;
-		key_name(km->v[i].key, b);
+		keymap_key_name(km->v[i].key, b);
 	}
 }
 
@@ -302,7 +302,7 @@ parse_depth(struct keymap *km, const char *text, size_t len, const char *file,
 				file_error(errors, file, lineno,
 				    "'bind' needs a key and an action", NULL);
 				bad = 1;
-			} else if (key_parse(w[1], &key) != 0) {
+			} else if (keymap_key_parse(w[1], &key) != 0) {
 				file_error(errors, file, lineno,
 				    "unknown key name", w[1]);
 				bad = 1;
@@ -314,7 +314,7 @@ parse_depth(struct keymap *km, const char *text, size_t len, const char *file,
 			} else
 				keymap_bind(km, key, a);
 		} else if (strcmp(w[0], "unbind") == 0) {
-			if (n != 2 || key_parse(w[1], &key) != 0) {
+			if (n != 2 || keymap_key_parse(w[1], &key) != 0) {
 				file_error(errors, file, lineno,
 				    "'unbind' needs one key name", n > 1 ? w[1] :
 				    NULL);

@@ -51,9 +51,9 @@ const char	*action_name(enum action);
 const char	*action_description(enum action);
 
 /* Parses a key name; returns 0 and the code, or -1. */
-int		 key_parse(const char *, int *code);
+int		 keymap_key_parse(const char *, int *code);
 /* The canonical name of a key, as key_parse reads it back. */
-void		 key_name(int code, struct buf *);
+void		 keymap_key_name(int code, struct buf *);
 
 struct keymap_entry {
 	int		 key;

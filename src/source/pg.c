@@ -438,10 +438,14 @@ pg_free(struct pg *p)
 		p->state_cb = NULL;
 		return;
 	}
+	/* Queued queries hear that they will not run, so nothing leaks. */
+	p->in_cb++;
 	while ((q = p->head) != NULL) {
 		p->head = q->next;
+		q->cb(q->arg, NULL, "connection closed");
 		query_free(q);
 	}
+	p->in_cb--;
 	if (p->watch != NULL)
 		loop_fd_del(p->watch);
 	loop_timer_free(p->timer);

@@ -42,8 +42,10 @@ void		 pg_query(struct pg *, const char *sql, int nparams,
 /* True while queries are queued or in flight. */
 bool		 pg_busy(const struct pg *);
 /*
- * Closes the connection.  Queued callbacks are not called.  Safe to call
- * from inside a callback of the same connection.
+ * Closes the connection.  Queries still queued get their callback once,
+ * with the error "connection closed".  Safe to call from inside a callback
+ * of the same connection: the close then happens when that callback
+ * returns.
  */
 void		 pg_free(struct pg *);
 

@@ -1,7 +1,7 @@
 /*
  * fuzz_keymap.c: libFuzzer harness for the keymap format.  Whatever the
- * bytes, parsing ends, every binding names a key that key_name() writes
- * and key_parse() reads back to the same code, and no action is out of
+ * bytes, parsing ends, every binding names a key that keymap_key_name() writes
+ * and keymap_key_parse() reads back to the same code, and no action is out of
  * range.  An include resolves to the same bytes, so nesting is exercised.
  */
 #include <stdint.h>
@@ -41,8 +41,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if ((unsigned)km.v[i].action >= ACTION_COUNT)
 			abort();
 		buf_reset(&name);
-		key_name(km.v[i].key, &name);
-		if (key_parse(buf_str(&name), &code) != 0 ||
+		keymap_key_name(km.v[i].key, &name);
+		if (keymap_key_parse(buf_str(&name), &code) != 0 ||
 		    code != km.v[i].key)
 			abort();
 	}

@@ -66,6 +66,11 @@ for build in "$@"; do
 				failed=1
 			fi
 		done
+		echo "== console in tmux: $build/dagtop (Airflow $v.x schema)"
+		if ! sh tests/e2e/console.sh "$build/dagtop" "af$v"; then
+			echo "FAILED: console e2e on the Airflow $v.x schema" >&2
+			failed=1
+		fi
 	done
 done
 exit $failed

@@ -43,25 +43,25 @@ test_key_names(void **state)
 
 	(void)state;
 	for (i = 0; i < sizeof names / sizeof *names; i++) {
-		assert_int_equal(key_parse(names[i], &k), 0);
+		assert_int_equal(keymap_key_parse(names[i], &k), 0);
 		buf_reset(&b);
-		key_name(k, &b);
+		keymap_key_name(k, &b);
 		assert_string_equal(buf_str(&b), names[i]);
 	}
-	assert_int_equal(key_parse("C-N", &k), 0);
+	assert_int_equal(keymap_key_parse("C-N", &k), 0);
 	assert_int_equal(k, 14);
-	assert_int_equal(key_parse("^n", &k), 0);
+	assert_int_equal(keymap_key_parse("^n", &k), 0);
 	assert_int_equal(k, 14);
-	assert_int_equal(key_parse("C-m", &k), 0);
+	assert_int_equal(keymap_key_parse("C-m", &k), 0);
 	assert_int_equal(k, KEYC_ENTER);
-	assert_int_equal(key_parse("enter", &k), 0);
+	assert_int_equal(keymap_key_parse("enter", &k), 0);
 	assert_int_equal(k, KEYC_ENTER);
-	assert_int_equal(key_parse("j", &k), 0);
+	assert_int_equal(keymap_key_parse("j", &k), 0);
 	assert_int_equal(k, 'j');
 	static const char *bad[] = { "", "Ctrl-x", "C-", "C-1", "F13", "F0",
 	    "jk", "M-", "M-M-x", "\x1b", "\x7f", "\xc2\x9b", "\xff" };
 	for (i = 0; i < sizeof bad / sizeof *bad; i++)
-		assert_int_equal(key_parse(bad[i], &k), -1);
+		assert_int_equal(keymap_key_parse(bad[i], &k), -1);
 	buf_free(&b);
 }
 
@@ -124,7 +124,7 @@ test_format(void **state)
 	assert_int_equal(keymap_lookup(&km, 'j'), ACTION_UP);
 	assert_int_equal(keymap_lookup(&km, 'y'), ACTION_DOWN);
 	assert_int_equal(keymap_lookup(&km, 'x'), ACTION_NONE);
-	key_parse("Down", &k);
+	keymap_key_parse("Down", &k);
 	assert_int_equal(keymap_lookup(&km, k), ACTION_DOWN);
 	keymap_keys_for(&km, ACTION_DOWN, &b);
 	assert_string_equal(buf_str(&b), "y, Down");
@@ -170,7 +170,7 @@ test_shipped(void **state)
 			buf_free(&keys);
 		}
 		/* The arrows work in both. */
-		key_parse("Down", &k);
+		keymap_key_parse("Down", &k);
 		assert_int_equal(keymap_lookup(&km, k), ACTION_DOWN);
 		free(text);
 		keymap_free(&km);

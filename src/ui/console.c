@@ -1,0 +1,905 @@
+/*
+ * console.c: the interactive console.  One poll() loop over the terminal,
+ * the signal self-pipe, the database socket and timers; a refresh in
+ * flight never delays a key.  Reads go into a new snapshot that replaces
+ * the old one only when complete, so panes always draw whole data; when
+ * the database goes away the last snapshot stays, with its age, and the
+ * console reconnects by itself with backoff.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "airflow_db.h"
+#include "config.h"
+#include "dbconn.h"
+#include "loop.h"
+#include "timefmt.h"
+#include "tz.h"
+#include "ui.h"
+#include "zoneinfo.h"
+
+#define STRIP_RUNS	10
+#define BACKOFF_MAX	30
+
+/* Used when no keymap or view file can be read: the shipped defaults. */
+static const char builtin_keys[] =
+    "bind j down\nbind Down down\nbind k up\nbind Up up\n"
+    "bind PageDown page-down\nbind PageUp page-up\nbind g top\n"
+    "bind Home top\nbind G bottom\nbind End bottom\nbind Enter enter\n"
+    "bind Right enter\nbind q back\nbind Esc back\nbind Left back\n"
+    "bind Tab next-pane\nbind BTab prev-pane\nbind ? help\n"
+    "bind r refresh\nbind d downstream\nbind Q quit\n";
+static const char builtin_view[] =
+    "min-size 60x16\nrow 60%\npane runs 45%\npane tasks 55%\nrow\n"
+    "pane log\n";
+
+struct app {
+	struct console		 c;
+	struct loop		*loop;
+	struct db_params	 params;
+	struct afdb		*db;
+	bool			 tearing_down;
+	bool			 connected;
+	int			 backoff;	/* seconds before the next try */
+	int64_t			 retry_at;
+	struct buf		 last_error;
+	struct loop_timer	*refresh_timer;
+	struct loop_timer	*reconnect_timer;
+	struct loop_timer	*clock_timer;
+	int			 pending;	/* reads of the refresh in flight */
+	bool			 refreshing;
+	struct snapshot		 next;
+	int			 detail_pending;
+	struct af_tis		 next_tis;
+	size_t			 screen;	/* which screen of the view */
+	size_t			 focus;		/* pane index in the screen */
+	bool			 help;
+	bool			 quit;
+	bool			 dirty;
+	struct buf		 message;
+	char			*describe;
+	int			 sigpipe[2];
+};
+
+static struct app	*the_app;	/* for the signal handler only */
+
+static void	start_refresh(struct app *);
+static void	connect_db(struct app *);
+
+/* --- signals: a self-pipe, so handlers only write a byte ---------------- */
+
+static void
+on_signal(int signo)
+{
+	unsigned char	b = (unsigned char)signo;
+	int		saved = errno;
+
+	if (the_app != NULL)
+		(void)!write(the_app->sigpipe[1], &b, 1);
+	errno = saved;
+}
+
+static void
+signal_ready(struct loop_fd *f, int revents, void *arg)
+{
+	struct app	*a = arg;
+	unsigned char	 b[16];
+	ssize_t		 n, i;
+
+	(void)f;
+	(void)revents;
+	while ((n = read(a->sigpipe[0], b, sizeof b)) > 0) {
+		for (i = 0; i < n; i++) {
+			if (b[i] == SIGWINCH) {
+				endwin();
+				refresh();
+				a->dirty = true;
+			} else {
+				a->quit = true;
+				loop_break(a->loop);
+			}
+		}
+	}
+}
+
+/* --- data ----------------------------------------------------------------- */
+
+static int
+cmp_dag(const void *x, const void *y, void *ctx)
+{
+	const struct console	*c = ctx;
+	const struct af_dag	*a = &c->snap.dags.v[*(const size_t *)x];
+	const struct af_dag	*b = &c->snap.dags.v[*(const size_t *)y];
+	const struct af_run	*ra[1], *rb[1];
+	int			 ka = 3, kb = 3;
+
+	/* Failing DAGs first, then running, then the rest by id. */
+	if (console_dag_runs(c, a->dag_id, ra, 1) == 1)
+		ka = ra[0]->state == RUN_FAILED ? 0 : ra[0]->state ==
+		    RUN_RUNNING ? 1 : ra[0]->state == RUN_QUEUED ? 2 : 3;
+	if (console_dag_runs(c, b->dag_id, rb, 1) == 1)
+		kb = rb[0]->state == RUN_FAILED ? 0 : rb[0]->state ==
+		    RUN_RUNNING ? 1 : rb[0]->state == RUN_QUEUED ? 2 : 3;
+	if (ka != kb)
+		return ka - kb;
+	return strcmp(a->dag_id, b->dag_id);
+}
+
+/* Insertion sort with a context; a few thousand DAGs at most. */
+static void
+sort_dags(struct console *c)
+{
+	size_t i, j, x;
+
+	for (i = 1; i < c->ndag_order; i++) {
+		x = c->dag_order[i];
+		for (j = i; j > 0 && cmp_dag(&c->dag_order[j - 1], &x, c) > 0; j--)
+			c->dag_order[j] = c->dag_order[j - 1];
+		c->dag_order[j] = x;
+	}
+}
+
+size_t
+console_dag_runs(const struct console *c, const char *dag_id,
+    const struct af_run **out, size_t max)
+{
+	size_t lo = 0, hi = c->snap.runs.n, mid, n = 0;
+
+	/* runs are sorted by dag_id (bytewise), newest first within a DAG. */
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (strcmp(c->snap.runs.v[mid].dag_id, dag_id) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	while (lo < c->snap.runs.n && n < max &&
+	    strcmp(c->snap.runs.v[lo].dag_id, dag_id) == 0)
+		out[n++] = &c->snap.runs.v[lo++];
+	return n;
+}
+
+static int
+cmp_run(const void *x, const void *y)
+{
+	const struct af_run *a = x, *b = y;
+	int c = strcmp(a->dag_id, b->dag_id);
+
+	if (c != 0)
+		return c;
+	if (a->run_after != b->run_after)
+		return a->run_after > b->run_after ? -1 : 1;
+	return strcmp(b->run_id, a->run_id);
+}
+
+static void
+snapshot_free(struct snapshot *s)
+{
+	af_health_clear(&s->health);
+	af_dags_free(&s->dags);
+	af_runs_free(&s->runs);
+	s->valid = false;
+}
+
+/* The new snapshot is whole: it replaces the old, selection kept by id. */
+static void
+swap_snapshot(struct app *a)
+{
+	struct console	*c = &a->c;
+	char		*keep = NULL;
+	size_t		 i;
+
+	if (c->ndag_order > 0 && c->dag_sel < c->ndag_order)
+		keep = xstrdup(c->snap.dags.v[c->dag_order[c->dag_sel]].dag_id);
+	snapshot_free(&c->snap);
+	c->snap = a->next;
+	memset(&a->next, 0, sizeof a->next);
+	c->snap.valid = true;
+	c->snap.read_at = (int64_t)time(NULL);
+	qsort(c->snap.runs.v, c->snap.runs.n, sizeof *c->snap.runs.v, cmp_run);
+	free(c->dag_order);
+	c->dag_order = xcalloc(c->snap.dags.n + 1, sizeof *c->dag_order);
+	c->ndag_order = 0;
+	for (i = 0; i < c->snap.dags.n; i++)
+		if (c->snap.dags.v[i].active)
+			c->dag_order[c->ndag_order++] = i;
+	sort_dags(c);
+	c->dag_sel = 0;
+	for (i = 0; keep != NULL && i < c->ndag_order; i++)
+		if (strcmp(c->snap.dags.v[c->dag_order[i]].dag_id, keep) == 0)
+			c->dag_sel = i;
+	free(keep);
+	a->dirty = true;
+}
+
+static void
+read_done(void *arg, const char *err)
+{
+	struct app *a = arg;
+
+	if (a->tearing_down)
+		return;
+	if (err != NULL && a->last_error.len == 0) {
+		buf_reset(&a->message);
+		buf_puts(&a->message, err);
+	}
+	if (--a->pending > 0)
+		return;
+	a->refreshing = false;
+	if (err == NULL && a->message.len == 0)
+		swap_snapshot(a);
+	else if (err == NULL)
+		swap_snapshot(a);
+	loop_timer_set(a->refresh_timer, (int64_t)a->c.settings->refresh * 1000);
+	a->dirty = true;
+}
+
+static void
+detail_done(void *arg, const char *err)
+{
+	struct app	*a = arg;
+	struct console	*c = &a->c;
+
+	if (a->tearing_down)
+		return;
+	if (err != NULL) {
+		buf_reset(&a->message);
+		buf_puts(&a->message, err);
+	}
+	if (--a->detail_pending > 0)
+		return;
+	af_tis_free(&c->detail.tis);
+	c->detail.tis = a->next_tis;
+	memset(&a->next_tis, 0, sizeof a->next_tis);
+	task_rows_free(&c->detail.rows);
+	task_rows_build(&c->detail.rows, c->detail.graph, &c->detail.tis);
+	c->detail.loaded = true;
+	a->dirty = true;
+}
+
+static void
+fetch_detail(struct app *a, bool with_graph)
+{
+	struct console *c = &a->c;
+
+	if (a->db == NULL || !a->connected || c->detail.run_id == NULL ||
+	    a->detail_pending > 0)
+		return;
+	a->detail_pending = with_graph ? 2 : 1;
+	af_tis_free(&a->next_tis);
+	afdb_fetch_tis(a->db, c->detail.dag_id, c->detail.run_id, &a->next_tis,
+	    detail_done, a);
+	if (with_graph) {
+		graph_free(c->detail.graph);
+		c->detail.graph = NULL;
+		buf_reset(&c->detail.warnings);
+		afdb_fetch_graph(a->db, c->detail.dag_id, c->detail.run_id,
+		    &c->detail.graph, &c->detail.warnings, detail_done, a);
+	}
+}
+
+static void
+start_refresh(struct app *a)
+{
+	if (a->db == NULL || !a->connected || a->refreshing)
+		return;
+	a->refreshing = true;
+	a->pending = 3;
+	buf_reset(&a->message);
+	snapshot_free(&a->next);
+	afdb_fetch_health(a->db, &a->next.health, read_done, a);
+	afdb_fetch_dags(a->db, &a->next.dags, read_done, a);
+	afdb_fetch_runs_recent(a->db, STRIP_RUNS, &a->next.runs, read_done, a);
+	fetch_detail(a, false);
+}
+
+static void
+refresh_due(struct loop_timer *t, void *arg)
+{
+	(void)t;
+	start_refresh(arg);
+}
+
+static void
+schedule_reconnect(struct app *a, const char *why)
+{
+	a->connected = false;
+	a->refreshing = false;
+	a->pending = 0;
+	a->detail_pending = 0;
+	buf_reset(&a->last_error);
+	buf_puts(&a->last_error, why);
+	a->backoff = a->backoff == 0 ? 1 : a->backoff * 2;
+	if (a->backoff > BACKOFF_MAX)
+		a->backoff = BACKOFF_MAX;
+	a->retry_at = (int64_t)time(NULL) + a->backoff;
+	loop_timer_set(a->reconnect_timer, (int64_t)a->backoff * 1000);
+	a->dirty = true;
+}
+
+static void
+db_ready(void *arg, const char *err)
+{
+	struct app *a = arg;
+
+	if (a->tearing_down)
+		return;
+	if (err != NULL) {
+		schedule_reconnect(a, err);
+		return;
+	}
+	a->connected = true;
+	a->backoff = 0;
+	buf_reset(&a->last_error);
+	free(a->describe);
+	{
+		struct buf b = BUF_INIT;
+
+		afdb_describe(a->db, &b);
+		a->describe = buf_detach(&b);
+	}
+	start_refresh(a);
+	fetch_detail(a, a->c.detail.run_id != NULL);
+}
+
+static void
+db_lost(void *arg, const char *err)
+{
+	struct app *a = arg;
+
+	if (a->tearing_down)
+		return;
+	schedule_reconnect(a, err);
+}
+
+static void
+connect_db(struct app *a)
+{
+	if (a->db != NULL) {
+		a->tearing_down = true;
+		afdb_free(a->db);
+		a->tearing_down = false;
+		a->db = NULL;
+	}
+	a->db = afdb_open(a->loop, &a->params,
+	    (a->c.settings->statement_timeout + 5) * 1000, db_ready, db_lost, a);
+}
+
+static void
+reconnect_due(struct loop_timer *t, void *arg)
+{
+	(void)t;
+	connect_db(arg);
+}
+
+static void
+clock_tick(struct loop_timer *t, void *arg)
+{
+	struct app *a = arg;
+
+	a->dirty = true;	/* the header shows minutes and the data's age */
+	loop_timer_set(t, 1000);
+}
+
+/* --- drawing -------------------------------------------------------------- */
+
+static const struct pane_ops *
+ops_for(enum pane_kind k)
+{
+	switch (k) {
+	case PANE_RUNS:
+		return &pane_runs_ops;
+	case PANE_TASKS:
+		return &pane_tasks_ops;
+	default:
+		return &pane_details_ops;
+	}
+}
+
+static void
+draw_header(struct app *a, int w)
+{
+	struct console		*c = &a->c;
+	struct buf		 b = BUF_INIT;
+	enum health		 h;
+	int64_t			 now = (int64_t)time(NULL);
+
+	move(0, 0);
+	clrtoeol();
+	attron(A_BOLD);
+	addstr("dagtop");
+	attroff(A_BOLD);
+	buf_puts(&b, "  ");
+	buf_puts(&b, c->settings->context != NULL ? c->settings->context :
+	    "(command line)");
+	if (a->describe != NULL)
+		buf_printf(&b, "  %s", a->describe);
+	ui_put(stdscr, buf_str(&b), w - 40);
+	buf_reset(&b);
+	if (c->snap.valid) {
+		h = af_job_state(&c->snap.health.job[AF_JOB_SCHEDULER],
+		    c->snap.health.now, c->settings->scheduler_threshold);
+		buf_printf(&b, "  scheduler %s", health_name(h == HEALTH_ABSENT ?
+		    HEALTH_DOWN : h));
+		if (h != HEALTH_OK)
+			attron(A_BOLD | A_REVERSE);
+		addstr(buf_str(&b));
+		if (h != HEALTH_OK)
+			attroff(A_BOLD | A_REVERSE);
+		buf_reset(&b);
+	}
+	buf_puts(&b, "  ");
+	fmt_time(&b, c->zone, now, FMT_SHORT);
+	if (c->snap.valid && now - c->snap.read_at > 2 * c->settings->refresh) {
+		buf_puts(&b, "  data ");
+		fmt_duration(&b, (double)(now - c->snap.read_at));
+		buf_puts(&b, " old");
+	}
+	addstr(buf_str(&b));
+	if (c->settings->readonly) {
+		attron(A_REVERSE);
+		addstr(" READ-ONLY ");
+		attroff(A_REVERSE);
+	}
+	buf_free(&b);
+}
+
+static void
+draw_footer(struct app *a, int w, int h)
+{
+	struct buf	b = BUF_INIT;
+	static const enum action hints[] = { ACTION_HELP, ACTION_ENTER,
+	    ACTION_BACK, ACTION_NEXT_PANE, ACTION_DOWNSTREAM, ACTION_REFRESH,
+	    ACTION_QUIT };
+	size_t		i;
+
+	move(h - 2, 0);
+	clrtoeol();
+	if (!a->connected && a->last_error.len > 0) {
+		int64_t left = a->retry_at - (int64_t)time(NULL);
+
+		buf_printf(&b, "disconnected, retrying in %llds: ",
+		    (long long)(left > 0 ? left : 0));
+		buf_puts(&b, buf_str(&a->last_error));
+		attron(A_BOLD);
+		ui_put(stdscr, buf_str(&b), w);
+		attroff(A_BOLD);
+	} else if (a->message.len > 0)
+		ui_put(stdscr, buf_str(&a->message), w);
+	buf_reset(&b);
+	move(h - 1, 0);
+	clrtoeol();
+	for (i = 0; i < sizeof hints / sizeof *hints; i++) {
+		struct buf keys = BUF_INIT;
+
+		keymap_keys_for(&a->c.keymap, hints[i], &keys);
+		if (keys.len == 0) {
+			buf_free(&keys);
+			continue;
+		}
+		keys.len = strcspn(keys.data, ",");
+		keys.data[keys.len] = '\0';
+		buf_printf(&b, "%s %s  ", buf_str(&keys), action_name(hints[i]));
+		buf_free(&keys);
+	}
+	attron(A_DIM);
+	ui_put(stdscr, buf_str(&b), w);
+	attroff(A_DIM);
+	buf_free(&b);
+}
+
+static void
+draw_help(struct app *a, int y, int w, int h)
+{
+	WINDOW	*win = newwin(h, w, y, 0);
+	int	 row = 1, act;
+
+	if (win == NULL)
+		return;
+	ui_frame(win, "keys (any key closes)", true, a->c.ascii);
+	for (act = 1; act < ACTION_COUNT && row < h - 1; act++) {
+		struct buf keys = BUF_INIT;
+
+		keymap_keys_for(&a->c.keymap, act, &keys);
+		if (keys.len == 0) {
+			buf_free(&keys);
+			continue;
+		}
+		mvwaddstr(win, row, 2, "");
+		wattron(win, A_BOLD);
+		ui_put(win, buf_str(&keys), 22);
+		wattroff(win, A_BOLD);
+		wmove(win, row, 25);
+		wprintw(win, "%-13s ", action_name(act));
+		ui_put(win, action_description(act), w - 42);
+		row++;
+		buf_free(&keys);
+	}
+	wnoutrefresh(win);
+	delwin(win);
+}
+
+static void
+draw(struct app *a)
+{
+	struct console		*c = &a->c;
+	struct pane_rect	 r[16];
+	size_t			 n, i;
+	int			 w, h;
+	WINDOW			*win;
+
+	getmaxyx(stdscr, h, w);
+	erase();
+	if (w < c->view.min_w || h < c->view.min_h) {
+		mvprintw(0, 0, "terminal too small (need %dx%d)", c->view.min_w,
+		    c->view.min_h);
+		wnoutrefresh(stdscr);
+		doupdate();
+		return;
+	}
+	draw_header(a, w);
+	draw_footer(a, w, h);
+	wnoutrefresh(stdscr);
+	if (a->help) {
+		draw_help(a, 1, w, h - 3);
+		doupdate();
+		return;
+	}
+	n = view_layout(&c->view, a->screen, 0, 1, w, h - 3, r, 16);
+	if (a->focus >= n)
+		a->focus = 0;
+	for (i = 0; i < n; i++) {
+		if (r[i].w < 4 || r[i].h < 3)
+			continue;
+		win = newwin(r[i].h, r[i].w, r[i].y, r[i].x);
+		if (win == NULL)
+			continue;
+		ops_for(r[i].kind)->draw(c, win, i == a->focus);
+		wnoutrefresh(win);
+		delwin(win);
+	}
+	doupdate();
+}
+
+/* --- keys ----------------------------------------------------------------- */
+
+static size_t
+panes_in_screen(const struct app *a, size_t screen)
+{
+	size_t i, n = 0;
+
+	if (screen >= a->c.view.nscreens)
+		return 0;
+	for (i = 0; i < a->c.view.screens[screen].nrows; i++)
+		n += a->c.view.screens[screen].rows[i].npanes;
+	return n;
+}
+
+static enum pane_kind
+focused_kind(const struct app *a)
+{
+	struct pane_rect	r[16];
+	size_t			n = view_layout(&a->c.view, a->screen, 0, 0, 200,
+				    100, r, 16);
+
+	return a->focus < n ? r[a->focus].kind : PANE_RUNS;
+}
+
+/* Moves focus to the first pane of this kind, on any screen. */
+static void
+focus_kind(struct app *a, enum pane_kind k)
+{
+	struct pane_rect	r[16];
+	size_t			s, n, i;
+
+	for (s = 0; s < a->c.view.nscreens; s++) {
+		n = view_layout(&a->c.view, s, 0, 0, 200, 100, r, 16);
+		for (i = 0; i < n; i++) {
+			if (r[i].kind == k) {
+				a->screen = s;
+				a->focus = i;
+				return;
+			}
+		}
+	}
+}
+
+static void
+next_pane(struct app *a, int dir)
+{
+	size_t n = panes_in_screen(a, a->screen);
+
+	if (n > 1) {
+		a->focus = (a->focus + n + (size_t)(dir > 0 ? 1 : n - 1)) % n;
+		return;
+	}
+	/* One pane per screen: move between screens. */
+	n = a->c.view.nscreens;
+	a->screen = (a->screen + n + (size_t)(dir > 0 ? 1 : n - 1)) % n;
+	a->focus = 0;
+}
+
+static void
+open_run(struct app *a)
+{
+	struct console *c = &a->c;
+
+	free(c->detail.dag_id);
+	free(c->detail.run_id);
+	c->detail.dag_id = xstrdup(c->want_dag);
+	c->detail.run_id = xstrdup(c->want_run);
+	c->detail.loaded = false;
+	c->task_sel = c->task_top = 0;
+	c->show_downstream = false;
+	a->detail_pending = 0;
+	fetch_detail(a, true);
+	focus_kind(a, PANE_TASKS);
+}
+
+static void
+handle_key(struct app *a, int key)
+{
+	enum action		 act = keymap_lookup(&a->c.keymap, key);
+	enum pane_result	 r;
+	enum pane_kind		 k;
+
+	if (a->help) {
+		a->help = false;
+		return;
+	}
+	switch (act) {
+	case ACTION_QUIT:
+		a->quit = true;
+		loop_break(a->loop);
+		return;
+	case ACTION_HELP:
+		a->help = true;
+		return;
+	case ACTION_NEXT_PANE:
+		next_pane(a, 1);
+		return;
+	case ACTION_PREV_PANE:
+		next_pane(a, -1);
+		return;
+	case ACTION_REFRESH:
+		loop_timer_stop(a->refresh_timer);
+		start_refresh(a);
+		return;
+	case ACTION_NONE:
+		return;
+	default:
+		break;
+	}
+	k = focused_kind(a);
+	r = ops_for(k)->key != NULL ? ops_for(k)->key(&a->c, act) :
+	    PANE_IGNORED;
+	if (r == PANE_OPEN_RUN)
+		open_run(a);
+	else if (r == PANE_FOCUS_NEXT)
+		focus_kind(a, PANE_RUNS);
+	else if (r == PANE_IGNORED && act == ACTION_BACK) {
+		if (k != PANE_RUNS)
+			focus_kind(a, PANE_RUNS);
+		else {
+			a->quit = true;	/* back from the top: leave */
+			loop_break(a->loop);
+		}
+	}
+}
+
+/* Turns curses' key codes into keymap codes. */
+static int
+translate(int is_key, wint_t ch)
+{
+	if (!is_key)
+		return ch == '\n' || ch == '\r' ? KEYC_ENTER : (int)ch;
+	switch (ch) {
+	case KEY_UP: return KEYC_UP;
+	case KEY_DOWN: return KEYC_DOWN;
+	case KEY_LEFT: return KEYC_LEFT;
+	case KEY_RIGHT: return KEYC_RIGHT;
+	case KEY_HOME: return KEYC_HOME;
+	case KEY_END: return KEYC_END;
+	case KEY_PPAGE: return KEYC_PAGEUP;
+	case KEY_NPAGE: return KEYC_PAGEDOWN;
+	case KEY_IC: return KEYC_INSERT;
+	case KEY_DC: return KEYC_DELETE;
+	case KEY_BTAB: return KEYC_BTAB;
+	case KEY_ENTER: return KEYC_ENTER;
+	case KEY_BACKSPACE: return KEYC_BACKSPACE;
+	default:
+		if (ch >= KEY_F(1) && ch <= KEY_F(12))
+			return KEYC_F1 + (int)(ch - KEY_F(1));
+		return -1;
+	}
+}
+
+static void
+stdin_ready(struct loop_fd *f, int revents, void *arg)
+{
+	struct app	*a = arg;
+	wint_t		 ch;
+	int		 rc, key, meta = 0;
+
+	(void)f;
+	(void)revents;
+	while ((rc = get_wch(&ch)) != ERR) {
+		if (rc == KEY_CODE_YES && ch == KEY_RESIZE) {
+			a->dirty = true;
+			continue;
+		}
+		if (rc == OK && ch == 27) {
+			/* Esc then a key within ESCDELAY: meta. */
+			if (get_wch(&ch) != ERR) {
+				meta = KEYC_META;
+				key = translate(0, ch);
+			} else
+				key = KEYC_ESC;
+		} else
+			key = translate(rc == KEY_CODE_YES, ch);
+		if (key >= 0)
+			handle_key(a, key | meta);
+		meta = 0;
+		a->dirty = true;
+		if (a->quit)
+			return;
+	}
+}
+
+/* --- setup ---------------------------------------------------------------- */
+
+static void
+load_keymap(struct app *a, const char *name, struct buf *errors)
+{
+	char		*path = datafile_find("keymaps", name, ".keys");
+	struct buf	 text = BUF_INIT;
+
+	if (path == NULL || datafile_read(path, &text, errors) != 0 ||
+	    keymap_parse(&a->c.keymap, text.data, text.len, path, NULL, NULL,
+	    errors) != 0) {
+		if (path == NULL)
+			buf_printf(errors, "no keymap named '%s'\n", name);
+		keymap_free(&a->c.keymap);
+		keymap_parse(&a->c.keymap, builtin_keys, sizeof builtin_keys - 1,
+		    "(built-in)", NULL, NULL, errors);
+	}
+	free(path);
+	buf_free(&text);
+}
+
+static void
+load_view(struct app *a, const char *name, struct buf *errors)
+{
+	char		*path = datafile_find("views", name, ".view");
+	struct buf	 text = BUF_INIT;
+
+	if (path == NULL || datafile_read(path, &text, errors) != 0 ||
+	    view_parse(&a->c.view, text.data, text.len, name, path,
+	    errors) != 0) {
+		if (path == NULL)
+			buf_printf(errors, "no view named '%s'\n", name);
+		view_free(&a->c.view);
+		view_parse(&a->c.view, builtin_view, sizeof builtin_view - 1,
+		    "oncall", "(built-in)", errors);
+	}
+	free(path);
+	buf_free(&text);
+}
+
+int
+console_main(const struct settings *s, const char *view_name,
+    const char *keymap_name, int color, bool ascii)
+{
+	struct app		 a;
+	struct buf		 err = BUF_INIT;
+	char			 why[256];
+	const char		*nc = getenv("NO_COLOR");
+	struct sigaction	 sa;
+	int			 i;
+
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		fprintf(stderr, "dagtop: the console needs a terminal; scripts "
+		    "and cron use 'dagtop report status'\n");
+		return 64;
+	}
+	memset(&a, 0, sizeof a);
+	a.c.settings = s;
+	a.c.zone = zoneinfo_load(s->timezone, why, sizeof why);
+	if (a.c.zone == NULL) {
+		fprintf(stderr, "dagtop: %s\n", why);
+		return 78;
+	}
+	if (db_params_build(s, &a.params, &err) != 0) {
+		fprintf(stderr, "dagtop: %s\n", buf_str(&err));
+		tz_free(a.c.zone);
+		buf_free(&err);
+		return 78;
+	}
+	load_keymap(&a, keymap_name != NULL ? keymap_name : "default", &err);
+	load_view(&a, view_name != NULL ? view_name : "oncall", &err);
+	if (err.len > 0) {
+		/* Said before curses takes the screen; the built-ins still open. */
+		fputs(buf_str(&err), stderr);
+		sleep(1);
+	}
+	a.c.ascii = ascii;
+	if (color < 0)
+		color = nc == NULL || *nc == '\0';
+	if (pipe(a.sigpipe) != 0) {
+		perror("dagtop: pipe");
+		return 70;
+	}
+	for (i = 0; i < 2; i++)
+		fcntl(a.sigpipe[i], F_SETFL, O_NONBLOCK | fcntl(a.sigpipe[i],
+		    F_GETFL));
+	the_app = &a;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGWINCH, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+
+	set_escdelay(25);
+	initscr();
+	cbreak();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	curs_set(0);
+	ui_colors_init(color != 0);
+
+	a.loop = loop_new();
+	loop_fd_add(a.loop, STDIN_FILENO, POLLIN, stdin_ready, &a);
+	loop_fd_add(a.loop, a.sigpipe[0], POLLIN, signal_ready, &a);
+	a.refresh_timer = loop_timer_new(a.loop, refresh_due, &a);
+	a.reconnect_timer = loop_timer_new(a.loop, reconnect_due, &a);
+	a.clock_timer = loop_timer_new(a.loop, clock_tick, &a);
+	loop_timer_set(a.clock_timer, 1000);
+	connect_db(&a);
+	a.dirty = true;
+	while (!a.quit) {
+		if (a.dirty) {
+			draw(&a);
+			a.dirty = false;
+		}
+		if (loop_run_once(a.loop) < 0)
+			break;
+	}
+	endwin();
+	the_app = NULL;
+	a.tearing_down = true;
+	afdb_free(a.db);
+	db_params_free(&a.params);
+	snapshot_free(&a.c.snap);
+	snapshot_free(&a.next);
+	af_tis_free(&a.next_tis);
+	af_tis_free(&a.c.detail.tis);
+	graph_free(a.c.detail.graph);
+	task_rows_free(&a.c.detail.rows);
+	buf_free(&a.c.detail.warnings);
+	free(a.c.detail.dag_id);
+	free(a.c.detail.run_id);
+	free(a.c.dag_order);
+	free(a.c.downstream);
+	keymap_free(&a.c.keymap);
+	view_free(&a.c.view);
+	loop_free(a.loop);
+	tz_free(a.c.zone);
+	buf_free(&a.message);
+	buf_free(&a.last_error);
+	buf_free(&err);
+	free(a.describe);
+	close(a.sigpipe[0]);
+	close(a.sigpipe[1]);
+	return 0;
+}

@@ -1,0 +1,64 @@
+/*
+ * pane_details.c: the selected task instance, field by field; the slot a
+ * later release gives to its log.
+ */
+#include "timefmt.h"
+#include "ui.h"
+
+static void
+field(struct console *c, WINDOW *w, int y, const char *label, const char *v)
+{
+	int h, wd;
+
+	getmaxyx(w, h, wd);
+	if (y >= h - 1)
+		return;
+	(void)c;
+	wattron(w, A_DIM);
+	mvwprintw(w, y, 2, "%-10s", label);
+	wattroff(w, A_DIM);
+	ui_put(w, v != NULL ? v : "-", wd - 14);
+}
+
+static void
+details_draw(struct console *c, WINDOW *w, bool focused)
+{
+	const struct task_rows	*rows = &c->detail.rows;
+	const struct af_ti	*t;
+	struct buf		 b = BUF_INIT;
+	int			 y = 1;
+
+	werase(w);
+	ui_frame(w, "task instance", focused, c->ascii);
+	if (!c->detail.loaded || c->task_sel >= rows->n) {
+		mvwaddstr(w, 1, 2, "Select a task to see it here.");
+		return;
+	}
+	t = rows->v[c->task_sel].ti;
+	field(c, w, y++, "task", t->task_id);
+	buf_printf(&b, "%s, try %d of %d", ti_state_name(rows->v[c->task_sel].state),
+	    t->try_number, t->max_tries + 1);
+	if (rows->v[c->task_sel].nti > 1)
+		buf_printf(&b, ", %zu mapped instances", rows->v[c->task_sel].nti);
+	field(c, w, y++, "state", buf_str(&b));
+	buf_reset(&b);
+	fmt_time(&b, c->zone, t->start_date, FMT_LONG);
+	buf_puts(&b, "  ->  ");
+	fmt_time(&b, c->zone, t->end_date, FMT_LONG);
+	buf_puts(&b, "  (");
+	fmt_duration(&b, t->duration);
+	buf_putc(&b, ')');
+	field(c, w, y++, "time", buf_str(&b));
+	field(c, w, y++, "operator", t->operator);
+	field(c, w, y++, "pool", t->pool);
+	field(c, w, y++, "host", t->hostname);
+	if (c->detail.warnings.len > 0)
+		field(c, w, y++, "warning", buf_str(&c->detail.warnings));
+	buf_free(&b);
+}
+
+const struct pane_ops pane_details_ops = {
+	.name = "details",
+	.draw = details_draw,
+	.key = NULL,
+};

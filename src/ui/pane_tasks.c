@@ -1,0 +1,164 @@
+/*
+ * pane_tasks.c: the open run's task instances in graph order with depth
+ * marks; a key highlights what a rerun of the selected task would touch.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "timefmt.h"
+#include "ui.h"
+
+/* Marks the selected task's transitive downstream in c->downstream. */
+static void
+mark_downstream(struct console *c)
+{
+	const struct task_rows	*rows = &c->detail.rows;
+	const struct graph	*g = c->detail.graph;
+	size_t			 t;
+
+	free(c->downstream);
+	c->downstream = NULL;
+	if (g == NULL || c->task_sel >= rows->n)
+		return;
+	c->downstream = xcalloc(g->ntasks + 1, sizeof *c->downstream);
+	t = graph_find(g, rows->v[c->task_sel].ti->task_id);
+	if (t != (size_t)-1)
+		graph_downstream(g, t, c->downstream);
+}
+
+static bool
+in_downstream(const struct console *c, const char *task_id)
+{
+	size_t t;
+
+	if (!c->show_downstream || c->downstream == NULL ||
+	    c->detail.graph == NULL)
+		return false;
+	t = graph_find(c->detail.graph, task_id);
+	return t != (size_t)-1 && c->downstream[t];
+}
+
+static void
+tasks_draw(struct console *c, WINDOW *w, bool focused)
+{
+	const struct task_rows	*rows = &c->detail.rows;
+	struct buf		 b = BUF_INIT;
+	int			 h, wd, y, d;
+	size_t			 i;
+
+	getmaxyx(w, h, wd);
+	werase(w);
+	if (c->detail.run_id == NULL) {
+		ui_frame(w, "tasks", focused, c->ascii);
+		mvwaddstr(w, 2, 2, "Enter on a run shows its tasks here.");
+		return;
+	}
+	buf_puts(&b, "tasks of ");
+	buf_puts(&b, c->detail.run_id);
+	ui_frame(w, buf_str(&b), focused, c->ascii);
+	buf_free(&b);
+	if (!c->detail.loaded) {
+		mvwaddstr(w, 2, 2, "reading...");
+		return;
+	}
+	if (c->task_sel >= rows->n && rows->n > 0)
+		c->task_sel = rows->n - 1;
+	if (c->task_sel < c->task_top)
+		c->task_top = c->task_sel;
+	if (c->task_sel >= c->task_top + (size_t)(h - 3))
+		c->task_top = c->task_sel - (size_t)(h - 3) + 1;
+	wattron(w, A_DIM);
+	mvwaddnstr(w, 1, 1, rows->ordered ? "  STATE           TRY   TOOK    TASK" :
+	    "  STATE           TRY   TOOK    TASK (no graph: by name)", wd - 2);
+	wattroff(w, A_DIM);
+	for (y = 2, i = c->task_top; y < h - 1 && i < rows->n; y++, i++) {
+		const struct task_row	*r = &rows->v[i];
+		bool			 down = in_downstream(c, r->ti->task_id);
+		char			 try[16];
+
+		if (i == c->task_sel) {
+			wattron(w, A_REVERSE);
+			mvwhline(w, y, 1, ' ', wd - 2);
+		}
+		mvwaddch(w, y, 1, down ? '*' : ' ');
+		wattron(w, ui_ti_attr(r->state));
+		mvwaddnstr(w, y, 3, ti_state_name(r->state), 15);
+		wattroff(w, ui_ti_attr(r->state));
+		snprintf(try, sizeof try, "%d/%d", r->ti->try_number,
+		    r->ti->max_tries + 1);
+		b = (struct buf)BUF_INIT;
+		buf_printf(&b, "%-5s ", r->nti == 1 ? try : "-");
+		if (r->nti == 1)
+			fmt_duration(&b, r->ti->duration);
+		else
+			buf_putc(&b, '-');
+		if (wd > 34)
+			mvwaddnstr(w, y, 19, buf_str(&b), 14);
+		buf_free(&b);
+		if (wd > 36) {
+			wmove(w, y, 34);
+			for (d = 0; d < r->depth && d < 8 && 34 + 2 * d < wd - 8; d++)
+				waddstr(w, c->ascii ? ". " : "\xc2\xb7 ");
+			if (down)
+				wattron(w, A_BOLD);
+			ui_put(w, r->ti->task_id, wd - 35 - 2 * d);
+			if (r->nti > 1) {
+				char more[32];
+
+				snprintf(more, sizeof more, " [%zu mapped]", r->nti);
+				ui_put(w, more, wd - 35 - 2 * d -
+				    (int)strlen(r->ti->task_id));
+			}
+			if (down)
+				wattroff(w, A_BOLD);
+		}
+		if (i == c->task_sel)
+			wattroff(w, A_REVERSE);
+	}
+}
+
+static enum pane_result
+tasks_key(struct console *c, enum action a)
+{
+	size_t n = c->detail.rows.n;
+
+	switch (a) {
+	case ACTION_DOWN:
+		if (c->task_sel + 1 < n)
+			c->task_sel++;
+		break;
+	case ACTION_UP:
+		if (c->task_sel > 0)
+			c->task_sel--;
+		break;
+	case ACTION_PAGE_DOWN:
+		c->task_sel = c->task_sel + 10 < n ? c->task_sel + 10 :
+		    (n > 0 ? n - 1 : 0);
+		break;
+	case ACTION_PAGE_UP:
+		c->task_sel = c->task_sel > 10 ? c->task_sel - 10 : 0;
+		break;
+	case ACTION_TOP:
+		c->task_sel = 0;
+		break;
+	case ACTION_BOTTOM:
+		c->task_sel = n > 0 ? n - 1 : 0;
+		break;
+	case ACTION_DOWNSTREAM:
+		c->show_downstream = !c->show_downstream;
+		break;
+	case ACTION_BACK:
+		return PANE_FOCUS_NEXT;
+	default:
+		return PANE_IGNORED;
+	}
+	if (c->show_downstream)
+		mark_downstream(c);
+	return PANE_HANDLED;
+}
+
+const struct pane_ops pane_tasks_ops = {
+	.name = "tasks",
+	.draw = tasks_draw,
+	.key = tasks_key,
+};

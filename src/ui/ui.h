@@ -1,0 +1,103 @@
+/*
+ * ui.h: the interactive console.  Panes draw from the latest snapshot and
+ * never fetch; the console owns the sources and the event loop.
+ */
+#ifndef DAGTOP_UI_H
+#define DAGTOP_UI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <curses.h>
+
+#include "airflow.h"
+#include "graph.h"
+#include "keymap.h"
+#include "taskrows.h"
+#include "view.h"
+
+struct settings;
+struct tz;
+
+/* What the sources last read, complete: panes draw only from this. */
+struct snapshot {
+	struct af_health	 health;
+	struct af_dags		 dags;
+	struct af_runs		 runs;		/* newest runs per DAG */
+	int64_t			 read_at;	/* wall clock of the read */
+	bool			 valid;
+};
+
+/* The run whose tasks are shown, and what was read of it. */
+struct run_detail {
+	char			*dag_id;
+	char			*run_id;
+	struct af_tis		 tis;
+	struct graph		*graph;
+	struct buf		 warnings;
+	struct task_rows	 rows;
+	bool			 loaded;
+};
+
+struct console;
+
+/* What a pane's key handler asks of the console. */
+enum pane_result { PANE_IGNORED, PANE_HANDLED, PANE_OPEN_RUN, PANE_FOCUS_NEXT };
+
+/* A pane: a small vtable; NULL members mean "not supported". */
+struct pane_ops {
+	const char	*name;
+	void		 (*draw)(struct console *, WINDOW *, bool focused);
+	enum pane_result (*key)(struct console *, enum action);
+};
+
+extern const struct pane_ops pane_runs_ops;
+extern const struct pane_ops pane_tasks_ops;
+extern const struct pane_ops pane_details_ops;
+
+/* The console's state that panes read (and their own cursors). */
+struct console {
+	const struct settings	*settings;
+	struct tz		*zone;
+	struct snapshot		 snap;
+	struct run_detail	 detail;
+	struct keymap		 keymap;
+	struct view		 view;
+	bool			 color;
+	bool			 ascii;
+	/* runs pane */
+	int			 runs_level;	/* 0: DAGs, 1: runs of one DAG */
+	size_t			 dag_sel, dag_top;
+	size_t			 run_sel, run_top;
+	size_t			*dag_order;	/* indexes into snap.dags, sorted */
+	size_t			 ndag_order;
+	/* tasks pane */
+	size_t			 task_sel, task_top;
+	bool			 show_downstream;
+	bool			*downstream;	/* per graph task */
+	/* the run the runs pane asks to open */
+	const char		*want_dag, *want_run;
+};
+
+/* Colours and attributes per state; letters when there is no colour. */
+void	ui_colors_init(bool color);
+attr_t	ui_run_attr(enum run_state);
+attr_t	ui_ti_attr(enum ti_state);
+/* Writes text from outside, defused and cut to the columns left. */
+void	ui_put(WINDOW *, const char *, int maxcols);
+/* A frame with a title; focused panes are drawn bold. */
+void	ui_frame(WINDOW *, const char *title, bool focused, bool ascii);
+
+/* The runs of one DAG in the snapshot, newest first. */
+size_t	console_dag_runs(const struct console *, const char *dag_id,
+	    const struct af_run **out, size_t max);
+
+/* `dagtop` with no command on a terminal; returns the exit status. */
+int	console_main(const struct settings *, const char *view,
+	    const char *keymap, int color, bool ascii);
+
+/* Finds keymaps/NAME.keys or views/NAME.view: the user's, then shipped. */
+char	*datafile_find(const char *kind, const char *name, const char *ext);
+int	 datafile_read(const char *path, struct buf *out, struct buf *err);
+
+#endif

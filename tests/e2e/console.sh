@@ -1,0 +1,101 @@
+#!/bin/sh
+# End-to-end test of the console: the real binary inside a private tmux
+# server (send-keys to type, capture-pane to read the screen), against the
+# PostgreSQL that tests/integration/run.sh started and loaded.
+# Usage: console.sh DAGTOP_BINARY DBNAME
+set -u
+bin=$1
+db=$2
+sock=dagtop-e2e-$$
+fails=0
+T="tmux -L $sock -f /dev/null"
+
+cleanup() { $T kill-server 2>/dev/null; }
+trap cleanup EXIT
+
+fail() {
+	echo "FAIL: $*" >&2
+	echo "---- screen ----" >&2
+	$T capture-pane -p -t e2e >&2 2>/dev/null
+	echo "----------------" >&2
+	fails=$((fails + 1))
+}
+
+# Waits up to $2 seconds (default 10) for text $1 on the screen.
+wait_for() {
+	i=0
+	limit=$(( ${2:-10} * 10 ))
+	while [ $i -lt $limit ]; do
+		if $T capture-pane -p -t e2e 2>/dev/null | grep -qF -- "$1"; then
+			return 0
+		fi
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+
+expect() {
+	wait_for "$1" "${2:-10}" || fail "expected \"$1\" on the screen"
+}
+
+keys() { $T send-keys -t e2e "$@"; sleep 0.3; }
+
+url="postgresql://reader@127.0.0.1:$PGPORT/$db"
+$T new-session -d -s e2e -x 80 -y 24 \
+    "env PGPASSWORD=reader-secret TERM=tmux-256color LANG=C.UTF-8 HOME=/nonexistent $bin --database '$url'; echo EXITED \$?; sleep 30"
+
+expect "DAGs (11)" 15
+# The failed DAG comes first; its id's escape sequence is shown, not obeyed.
+$T capture-pane -p -t e2e | sed -n 4p | grep -q "we'ird.*F failed" ||
+    fail "the failed DAG is not the first row"
+$T capture-pane -p -t e2e | grep -q '\^\[\[31' || fail "escape not shown visibly"
+expect "scheduler healthy"
+
+# Drill down: the DAG's runs, then the failed run's tasks in graph order.
+keys j j j j j j j j
+keys Enter
+expect "runs of etl_daily"
+keys j Enter
+expect "tasks of scheduled__d1"
+expect "failed          3/3   30m00s"
+expect "upstream_failed 0/3"
+# The selected task's fields below; the downstream mark.
+expect "operator  BashOperator"
+keys j j
+expect "state     failed, try 3 of 3"
+keys d
+$T capture-pane -p -t e2e | grep -q '^\S*│\* failed' ||
+    $T capture-pane -p -t e2e | grep -q '\* failed' ||
+    fail "downstream of transform not marked"
+
+# Help lists the keys of the keymap file in use, with descriptions.
+keys '?'
+expect "j, Down"
+expect "move down one row"
+expect "highlight what a rerun"
+keys Space
+
+# Resize below the view's minimum, and back.
+$T resize-window -t e2e -x 60 -y 20
+expect "terminal too small (need 80x24)"
+$T resize-window -t e2e -x 80 -y 24
+expect "tasks of scheduled__d1"
+
+# Tab moves the focus on; q goes back a level at a time, then leaves, and
+# the terminal is restored.
+keys Tab
+keys q
+expect "runs of etl_daily"
+keys q
+expect "DAGs (11)"
+keys q
+expect "EXITED 0"
+$T capture-pane -p -t e2e | grep -q "DAGs (11)" &&
+    fail "the console's screen is still there after quitting"
+
+if [ $fails -gt 0 ]; then
+	echo "console e2e ($bin, $db): $fails failed" >&2
+	exit 1
+fi
+echo "console e2e ($bin, $db): all checks passed"
