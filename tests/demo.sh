@@ -3,7 +3,8 @@
 # Airflow 2.10 schema and two weeks of generated history (DAGs that
 # succeed, fail, retry, branch and map; a running run; a paused DAG; a DAG
 # with import errors; a compressed serialized DAG), a scheduler that keeps
-# heartbeating, and dagtop on it.  Everything is removed on exit.
+# heartbeating, and the dagtop console on it (the status report when there
+# is no terminal).  Everything is removed on exit.
 set -eu
 cd "$(dirname "$0")/.."
 . tests/lib/pg.sh
@@ -38,14 +39,14 @@ HEARTBEAT_PID=$!
 export DAGTOP_DATABASE="postgresql://dagtop_reader@127.0.0.1:$PGPORT/airflow"
 export PGPASSWORD=demo
 echo "demo: Airflow $SCHEMA.x metadata database on $DAGTOP_DATABASE"
+if [ -t 0 ] && [ -t 1 ]; then
+	# The console; q (at the top) or Q quits, and the demo goes with it.
+	./dagtop || true
+	exit 0
+fi
 echo
 status=0
 ./dagtop report status || status=$?
 echo
-echo "(dagtop report status exited $status: 0 all good, 1 needs attention, 2 critical)"
-if [ -t 0 ] && [ -t 1 ] && [ "${DAGTOP_DEMO_SHELL:-1}" = 1 ]; then
-	echo
-	echo "A shell with DAGTOP_DATABASE set; try 'dagtop report status --format json'"
-	echo "or '--since 7d'.  Leave it (exit or Ctrl-D) to tear the demo down."
-	PATH="$(pwd):$PATH" "${SHELL:-/bin/sh}" || true
-fi
+echo "(dagtop report status exited $status: 0 all good, 1 needs attention, 2 critical;"
+echo " on a terminal, make demo opens the console)"

@@ -4,6 +4,7 @@
 # PostgreSQL that tests/integration/run.sh started and loaded.
 # Usage: console.sh DAGTOP_BINARY DBNAME
 set -u
+. tests/lib/pg.sh
 bin=$1
 db=$2
 sock=dagtop-e2e-$$
@@ -81,6 +82,24 @@ $T resize-window -t e2e -x 60 -y 20
 expect "terminal too small (need 80x24)"
 $T resize-window -t e2e -x 80 -y 24
 expect "tasks of scheduled__d1"
+
+# The database goes away and comes back: the console stays up, says so,
+# and recovers by itself (only when run.sh lets us restart the server).
+if [ "${DAGTOP_E2E_RESTART:-0}" = 1 ]; then
+	pg_as_owner "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast -w stop >/dev/null
+	expect "disconnected, retrying in" 40
+	expect "tasks of scheduled__d1"
+	pg_as_owner "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" \
+	    -o "$PG_OPTS" -w start >/dev/null
+	i=0
+	while [ $i -lt 400 ]; do
+		$T capture-pane -p -t e2e | grep -qF "disconnected" || break
+		sleep 0.1
+		i=$((i + 1))
+	done
+	[ $i -lt 400 ] || fail "the console did not reconnect"
+	expect "scheduler healthy" 20
+fi
 
 # Tab moves the focus on; q goes back a level at a time, then leaves, and
 # the terminal is restored.

@@ -73,4 +73,10 @@ for build in "$@"; do
 		fi
 	done
 done
+# Last, as it stops and starts the server: the console across an outage.
+echo "== console in tmux: $1/dagtop while PostgreSQL restarts"
+if ! DAGTOP_E2E_RESTART=1 sh tests/e2e/console.sh "$1/dagtop" af2; then
+	echo "FAILED: console e2e across a database restart" >&2
+	failed=1
+fi
 exit $failed

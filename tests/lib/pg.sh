@@ -54,6 +54,7 @@ HBA
 		for o in "$@"; do opts="$opts -c $o"; done
 		if pg_as_owner "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" \
 		    -o "$opts" -w -t 60 start >/dev/null 2>&1; then
+			PG_OPTS=$opts
 			break
 		fi
 		tries=$((tries + 1))
@@ -65,7 +66,7 @@ HBA
 	done
 	PGHOST=$PG_DIR
 	PGUSER=postgres
-	export PGHOST PGPORT PGUSER PG_DIR PG_BIN
+	export PGHOST PGPORT PGUSER PG_DIR PG_BIN PG_OPTS PG_OWNER
 	unset PGDATABASE PGPASSWORD PGSERVICE PGOPTIONS
 }
 
