@@ -28,7 +28,7 @@ CFLAGS	?= -O2 -g
 ALL_CFLAGS = -std=c11 $(WARN) $(CFLAGS) $(PKG_CFLAGS)
 SAN_FLAGS = -O1 -g -fno-omit-frame-pointer \
 	    -fsanitize=address,undefined -fno-sanitize-recover=all
-LIBS	 = $(PKG_LIBS) -lm
+LIBS	 = $(PKG_LIBS) $(shell pkg-config --libs readline 2>/dev/null || echo -lreadline) -lm
 
 APP_SRC  = $(filter-out src/main.c,$(wildcard src/*.c src/model/*.c \
 	     src/source/*.c src/report/*.c src/ui/*.c))

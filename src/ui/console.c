@@ -72,6 +72,7 @@ static struct app	*the_app;	/* for the signal handler only */
 
 static void	start_refresh(struct app *);
 static void	connect_db(struct app *);
+static void	draw_now(struct app *);
 
 /* --- signals: a self-pipe, so handlers only write a byte ---------------- */
 
@@ -111,25 +112,119 @@ signal_ready(struct loop_fd *f, int revents, void *arg)
 
 /* --- data ----------------------------------------------------------------- */
 
+static const char *const sort_names[SORT_COUNT] = {
+	[SORT_ATTENTION] = "attention", [SORT_NAME] = "name",
+	[SORT_STARTED] = "started", [SORT_DURATION] = "duration",
+};
+
+const char *
+sort_name(enum sort_key k)
+{
+	return (unsigned)k < SORT_COUNT ? sort_names[k] : "?";
+}
+
+int
+filter_set(struct filter *f, const char *text, struct buf *err)
+{
+	struct filter	nf;
+	char		msg[256];
+	int		rc;
+
+	memset(&nf, 0, sizeof nf);
+	if (text == NULL || *text == '\0' || strcmp(text, "!") == 0) {
+		filter_clear(f);
+		return 0;
+	}
+	nf.invert = text[0] == '!';
+	rc = regcomp(&nf.re, text + (nf.invert ? 1 : 0),
+	    REG_EXTENDED | REG_NOSUB | REG_ICASE);
+	if (rc != 0) {
+		regerror(rc, &nf.re, msg, sizeof msg);
+		buf_printf(err, "bad filter: %s", msg);
+		return -1;
+	}
+	filter_clear(f);
+	*f = nf;
+	f->on = true;
+	f->text = xstrdup(text);
+	return 0;
+}
+
+void
+filter_clear(struct filter *f)
+{
+	if (f->on)
+		regfree(&f->re);
+	free(f->text);
+	memset(f, 0, sizeof *f);
+}
+
+/* True when a or b (b may be NULL) matches, or inverted, neither does. */
+bool
+filter_match(const struct filter *f, const char *a, const char *b)
+{
+	bool m;
+
+	if (!f->on)
+		return true;
+	m = (a != NULL && regexec(&f->re, a, 0, NULL, 0) == 0) ||
+	    (b != NULL && regexec(&f->re, b, 0, NULL, 0) == 0);
+	return f->invert ? !m : m;
+}
+
+static int
+attention_rank(const struct console *c, const char *dag_id,
+    const struct af_run **latest)
+{
+	const struct af_run *r[1];
+
+	*latest = NULL;
+	if (console_dag_runs(c, dag_id, r, 1) != 1)
+		return 3;
+	*latest = r[0];
+	return r[0]->state == RUN_FAILED ? 0 : r[0]->state == RUN_RUNNING ? 1 :
+	    r[0]->state == RUN_QUEUED ? 2 : 3;
+}
+
+/*
+ * The order of the DAG list: by attention (failing, running, queued first),
+ * name, latest start (newest first) or latest duration (longest first);
+ * ties by name.
+ */
 static int
 cmp_dag(const void *x, const void *y, void *ctx)
 {
 	const struct console	*c = ctx;
 	const struct af_dag	*a = &c->snap.dags.v[*(const size_t *)x];
 	const struct af_dag	*b = &c->snap.dags.v[*(const size_t *)y];
-	const struct af_run	*ra[1], *rb[1];
-	int			 ka = 3, kb = 3;
+	const struct af_run	*ra, *rb;
+	int			 ka = attention_rank(c, a->dag_id, &ra);
+	int			 kb = attention_rank(c, b->dag_id, &rb);
+	double			 da, db;
+	int			 r = 0;
 
-	/* Failing DAGs first, then running, then the rest by id. */
-	if (console_dag_runs(c, a->dag_id, ra, 1) == 1)
-		ka = ra[0]->state == RUN_FAILED ? 0 : ra[0]->state ==
-		    RUN_RUNNING ? 1 : ra[0]->state == RUN_QUEUED ? 2 : 3;
-	if (console_dag_runs(c, b->dag_id, rb, 1) == 1)
-		kb = rb[0]->state == RUN_FAILED ? 0 : rb[0]->state ==
-		    RUN_RUNNING ? 1 : rb[0]->state == RUN_QUEUED ? 2 : 3;
-	if (ka != kb)
-		return ka - kb;
-	return strcmp(a->dag_id, b->dag_id);
+	switch (c->sort) {
+	case SORT_ATTENTION:
+		r = ka - kb;
+		break;
+	case SORT_NAME:
+		break;
+	case SORT_STARTED:
+		da = ra != NULL ? (double)ra->start_date : -1e18;
+		db = rb != NULL ? (double)rb->start_date : -1e18;
+		r = da > db ? -1 : da < db ? 1 : 0;
+		break;
+	case SORT_DURATION:
+		da = ra != NULL ? af_run_duration(ra, c->snap.health.now) : -1;
+		db = rb != NULL ? af_run_duration(rb, c->snap.health.now) : -1;
+		r = da > db ? -1 : da < db ? 1 : 0;
+		break;
+	default:
+		break;
+	}
+	if (r == 0)
+		r = strcmp(a->dag_id, b->dag_id);
+	return c->sort_reverse ? -r : r;
 }
 
 /* Insertion sort with a context; a few thousand DAGs at most. */
@@ -188,33 +283,75 @@ snapshot_free(struct snapshot *s)
 	s->valid = false;
 }
 
-/* The new snapshot is whole: it replaces the old, selection kept by id. */
+/* The DAG list from the snapshot, filter and sort; selection kept by id. */
 static void
-swap_snapshot(struct app *a)
+rebuild_dag_order(struct console *c, const char *keep)
 {
-	struct console	*c = &a->c;
-	char		*keep = NULL;
-	size_t		 i;
+	size_t i;
 
-	if (c->ndag_order > 0 && c->dag_sel < c->ndag_order)
-		keep = xstrdup(c->snap.dags.v[c->dag_order[c->dag_sel]].dag_id);
-	snapshot_free(&c->snap);
-	c->snap = a->next;
-	memset(&a->next, 0, sizeof a->next);
-	c->snap.valid = true;
-	c->snap.read_at = (int64_t)time(NULL);
-	qsort(c->snap.runs.v, c->snap.runs.n, sizeof *c->snap.runs.v, cmp_run);
 	free(c->dag_order);
 	c->dag_order = xcalloc(c->snap.dags.n + 1, sizeof *c->dag_order);
 	c->ndag_order = 0;
 	for (i = 0; i < c->snap.dags.n; i++)
-		if (c->snap.dags.v[i].active)
+		if (c->snap.dags.v[i].active && filter_match(&c->dag_filter,
+		    c->snap.dags.v[i].dag_id, c->snap.dags.v[i].owners))
 			c->dag_order[c->ndag_order++] = i;
 	sort_dags(c);
 	c->dag_sel = 0;
 	for (i = 0; keep != NULL && i < c->ndag_order; i++)
 		if (strcmp(c->snap.dags.v[c->dag_order[i]].dag_id, keep) == 0)
 			c->dag_sel = i;
+	if (c->runs_level == 1 && c->ndag_order == 0)
+		c->runs_level = 0;
+}
+
+static char *
+selected_dag(const struct console *c)
+{
+	if (c->ndag_order > 0 && c->dag_sel < c->ndag_order)
+		return xstrdup(c->snap.dags.v[c->dag_order[c->dag_sel]].dag_id);
+	return NULL;
+}
+
+/* The task rows shown: those the task filter lets through. */
+static void
+rebuild_task_vis(struct console *c)
+{
+	size_t i;
+
+	free(c->task_vis);
+	c->task_vis = xcalloc(c->detail.rows.n + 1, sizeof *c->task_vis);
+	c->ntask_vis = 0;
+	for (i = 0; i < c->detail.rows.n; i++)
+		if (filter_match(&c->task_filter, c->detail.rows.v[i].ti->task_id,
+		    c->detail.rows.v[i].ti->operator))
+			c->task_vis[c->ntask_vis++] = i;
+	if (c->task_sel >= c->ntask_vis)
+		c->task_sel = c->ntask_vis > 0 ? c->ntask_vis - 1 : 0;
+}
+
+const struct task_row *
+console_task_row(const struct console *c, size_t i)
+{
+	if (i >= c->ntask_vis)
+		return NULL;
+	return &c->detail.rows.v[c->task_vis[i]];
+}
+
+/* The new snapshot is whole: it replaces the old, selection kept by id. */
+static void
+swap_snapshot(struct app *a)
+{
+	struct console	*c = &a->c;
+	char		*keep = selected_dag(c);
+
+	snapshot_free(&c->snap);
+	c->snap = a->next;
+	memset(&a->next, 0, sizeof a->next);
+	c->snap.valid = true;
+	c->snap.read_at = (int64_t)time(NULL);
+	qsort(c->snap.runs.v, c->snap.runs.n, sizeof *c->snap.runs.v, cmp_run);
+	rebuild_dag_order(c, keep);
 	free(keep);
 	a->dirty = true;
 }
@@ -260,6 +397,7 @@ detail_done(void *arg, const char *err)
 	memset(&a->next_tis, 0, sizeof a->next_tis);
 	task_rows_free(&c->detail.rows);
 	task_rows_build(&c->detail.rows, c->detail.graph, &c->detail.tis);
+	rebuild_task_vis(c);
 	c->detail.loaded = true;
 	a->dirty = true;
 }
@@ -566,6 +704,171 @@ draw(struct app *a)
 		delwin(win);
 	}
 	doupdate();
+	if (prompt_active())
+		prompt_redraw(stdscr, h - 2);
+}
+
+static void
+draw_now(struct app *a)
+{
+	draw(a);
+	a->dirty = false;
+}
+
+/* --- the prompt: / filters and : commands --------------------------------- */
+
+static const char *const command_words[] = { "view", "keymap", "sort",
+	"refresh", "help", "quit", "oncall", "compact", "wide", "default",
+	"emacs", "attention", "name", "started", "duration", NULL };
+
+static const char	**candidates;	/* completions of the open prompt */
+
+static void
+free_candidates(void)
+{
+	free(candidates);
+	candidates = NULL;
+}
+
+static void	load_view(struct app *, const char *, struct buf *);
+static void	load_keymap(struct app *, const char *, struct buf *);
+static enum pane_kind focused_kind(const struct app *);
+
+static void
+filter_done(void *arg, const char *line)
+{
+	struct app	*a = arg;
+	struct console	*c = &a->c;
+	struct buf	 err = BUF_INIT;
+	char		*keep;
+	bool		 tasks = focused_kind(a) == PANE_TASKS;
+
+	free_candidates();
+	a->dirty = true;
+	if (line == NULL)
+		return;
+	if (filter_set(tasks ? &c->task_filter : &c->dag_filter, line,
+	    &err) != 0) {
+		buf_reset(&a->message);
+		buf_puts(&a->message, buf_str(&err));
+		buf_free(&err);
+		return;
+	}
+	if (tasks)
+		rebuild_task_vis(c);
+	else {
+		keep = selected_dag(c);
+		rebuild_dag_order(c, keep);
+		free(keep);
+	}
+	buf_reset(&a->message);
+}
+
+/* Swaps in a view or keymap read from its file; the old one stays on error. */
+static void
+switch_data(struct app *a, bool view, const char *name)
+{
+	struct app	tmp;
+	struct buf	err = BUF_INIT;
+
+	memset(&tmp, 0, sizeof tmp);
+	if (view)
+		load_view(&tmp, name, &err);
+	else
+		load_keymap(&tmp, name, &err);
+	buf_reset(&a->message);
+	if (err.len > 0) {
+		err.len = strcspn(err.data, "\n");
+		err.data[err.len] = '\0';
+		buf_puts(&a->message, buf_str(&err));
+		if (view)
+			view_free(&tmp.c.view);
+		else
+			keymap_free(&tmp.c.keymap);
+	} else if (view) {
+		view_free(&a->c.view);
+		a->c.view = tmp.c.view;
+		a->screen = a->focus = 0;
+	} else {
+		keymap_free(&a->c.keymap);
+		a->c.keymap = tmp.c.keymap;
+	}
+	buf_free(&err);
+}
+
+static void
+command_done(void *arg, const char *line)
+{
+	struct app	*a = arg;
+	struct console	*c = &a->c;
+	char		*copy, *w[3] = { NULL, NULL, NULL }, *save = NULL, *keep;
+	int		 n = 0, k;
+
+	free_candidates();
+	a->dirty = true;
+	if (line == NULL)
+		return;
+	copy = xstrdup(line);
+	for (w[n] = strtok_r(copy, " \t", &save); w[n] != NULL && n < 2;
+	    w[++n] = strtok_r(NULL, " \t", &save))
+		;
+	buf_reset(&a->message);
+	if (w[0] == NULL)
+		;
+	else if (strcmp(w[0], "quit") == 0 || strcmp(w[0], "q") == 0) {
+		a->quit = true;
+		loop_break(a->loop);
+	} else if (strcmp(w[0], "refresh") == 0) {
+		loop_timer_stop(a->refresh_timer);
+		start_refresh(a);
+	} else if (strcmp(w[0], "help") == 0)
+		a->help = true;
+	else if ((strcmp(w[0], "view") == 0 || strcmp(w[0], "keymap") == 0) &&
+	    w[1] != NULL)
+		switch_data(a, w[0][0] == 'v', w[1]);
+	else if (strcmp(w[0], "sort") == 0 && w[1] != NULL) {
+		for (k = 0; k < SORT_COUNT; k++)
+			if (strcmp(w[1], sort_name(k)) == 0)
+				break;
+		if (k == SORT_COUNT)
+			buf_puts(&a->message, "sort by attention, name, started "
+			    "or duration");
+		else {
+			c->sort = (enum sort_key)k;
+			keep = selected_dag(c);
+			rebuild_dag_order(c, keep);
+			free(keep);
+		}
+	} else {
+		buf_puts(&a->message, "unknown command '");
+		buf_puts(&a->message, w[0]);
+		buf_puts(&a->message, "' (view NAME, keymap NAME, sort KEY, "
+		    "refresh, help, quit)");
+	}
+	free(copy);
+}
+
+static void
+open_prompt(struct app *a, bool filter)
+{
+	struct console	*c = &a->c;
+	size_t		 i, n = 0;
+	int		 h = getmaxy(stdscr);
+
+	free_candidates();
+	if (filter && focused_kind(a) == PANE_TASKS) {
+		candidates = xcalloc(c->detail.rows.n + 1, sizeof *candidates);
+		for (i = 0; i < c->detail.rows.n; i++)
+			candidates[n++] = c->detail.rows.v[i].ti->task_id;
+	} else if (filter) {
+		candidates = xcalloc(c->snap.dags.n + 1, sizeof *candidates);
+		for (i = 0; i < c->snap.dags.n; i++)
+			candidates[n++] = c->snap.dags.v[i].dag_id;
+	}
+	a->dirty = true;
+	draw_now(a);
+	prompt_open(stdscr, h - 2, filter ? "/" : ":", filter ? candidates :
+	    command_words, filter ? filter_done : command_done, a);
 }
 
 /* --- keys ----------------------------------------------------------------- */
@@ -672,6 +975,27 @@ handle_key(struct app *a, int key)
 		loop_timer_stop(a->refresh_timer);
 		start_refresh(a);
 		return;
+	case ACTION_FILTER:
+		open_prompt(a, true);
+		return;
+	case ACTION_COMMAND:
+		open_prompt(a, false);
+		return;
+	case ACTION_SORT:
+	case ACTION_SORT_REVERSE: {
+		char *keep = selected_dag(&a->c);
+
+		if (act == ACTION_SORT)
+			a->c.sort = (enum sort_key)((a->c.sort + 1) % SORT_COUNT);
+		else
+			a->c.sort_reverse = !a->c.sort_reverse;
+		rebuild_dag_order(&a->c, keep);
+		free(keep);
+		buf_reset(&a->message);
+		buf_printf(&a->message, "sorted by %s%s", sort_name(a->c.sort),
+		    a->c.sort_reverse ? ", reversed" : "");
+		return;
+	}
 	case ACTION_NONE:
 		return;
 	default:
@@ -721,6 +1045,62 @@ translate(int is_key, wint_t ch)
 	}
 }
 
+/*
+ * Keys for readline: characters as UTF-8, curses' key codes back into the
+ * escape sequences readline knows; Esc alone cancels.
+ */
+static void
+feed_prompt(struct app *a, int rc, wint_t ch)
+{
+	char	u[8];
+	size_t	n = 0;
+	wint_t	next;
+
+	a->dirty = true;
+	if (rc == KEY_CODE_YES) {
+		const char *seq = NULL;
+
+		switch (ch) {
+		case KEY_LEFT: seq = "\033[D"; break;
+		case KEY_RIGHT: seq = "\033[C"; break;
+		case KEY_UP: seq = "\033[A"; break;
+		case KEY_DOWN: seq = "\033[B"; break;
+		case KEY_HOME: seq = "\033[H"; break;
+		case KEY_END: seq = "\033[F"; break;
+		case KEY_DC: seq = "\033[3~"; break;
+		case KEY_BACKSPACE: seq = "\177"; break;
+		case KEY_ENTER: seq = "\r"; break;
+		default: return;
+		}
+		prompt_feed(seq, strlen(seq));
+		return;
+	}
+	if (ch == 27) {
+		if (get_wch(&next) == ERR) {
+			prompt_cancel();
+			return;
+		}
+		prompt_feed("\033", 1);
+		ch = next;
+	}
+	if (ch < 0x80)
+		u[n++] = (char)ch;
+	else if (ch < 0x800) {
+		u[n++] = (char)(0xc0 | ch >> 6);
+		u[n++] = (char)(0x80 | (ch & 0x3f));
+	} else if (ch < 0x10000) {
+		u[n++] = (char)(0xe0 | ch >> 12);
+		u[n++] = (char)(0x80 | (ch >> 6 & 0x3f));
+		u[n++] = (char)(0x80 | (ch & 0x3f));
+	} else {
+		u[n++] = (char)(0xf0 | ch >> 18);
+		u[n++] = (char)(0x80 | (ch >> 12 & 0x3f));
+		u[n++] = (char)(0x80 | (ch >> 6 & 0x3f));
+		u[n++] = (char)(0x80 | (ch & 0x3f));
+	}
+	prompt_feed(u, n);
+}
+
 static void
 stdin_ready(struct loop_fd *f, int revents, void *arg)
 {
@@ -733,6 +1113,10 @@ stdin_ready(struct loop_fd *f, int revents, void *arg)
 	while ((rc = get_wch(&ch)) != ERR) {
 		if (rc == KEY_CODE_YES && ch == KEY_RESIZE) {
 			a->dirty = true;
+			continue;
+		}
+		if (prompt_active()) {
+			feed_prompt(a, rc, ch);
 			continue;
 		}
 		if (rc == OK && ch == 27) {
@@ -857,6 +1241,7 @@ console_main(const struct settings *s, const char *view_name,
 	nodelay(stdscr, TRUE);
 	curs_set(0);
 	ui_colors_init(color != 0);
+	prompt_init();
 
 	a.loop = loop_new();
 	loop_fd_add(a.loop, STDIN_FILENO, POLLIN, stdin_ready, &a);
@@ -875,6 +1260,8 @@ console_main(const struct settings *s, const char *view_name,
 		if (loop_run_once(a.loop) < 0)
 			break;
 	}
+	prompt_shutdown();
+	free_candidates();
 	endwin();
 	the_app = NULL;
 	a.tearing_down = true;
@@ -891,6 +1278,9 @@ console_main(const struct settings *s, const char *view_name,
 	free(a.c.detail.run_id);
 	free(a.c.dag_order);
 	free(a.c.downstream);
+	free(a.c.task_vis);
+	filter_clear(&a.c.dag_filter);
+	filter_clear(&a.c.task_filter);
 	keymap_free(&a.c.keymap);
 	view_free(&a.c.view);
 	loop_free(a.loop);

@@ -23,23 +23,23 @@ field(struct console *c, WINDOW *w, int y, const char *label, const char *v)
 static void
 details_draw(struct console *c, WINDOW *w, bool focused)
 {
-	const struct task_rows	*rows = &c->detail.rows;
+	const struct task_row	*row = console_task_row(c, c->task_sel);
 	const struct af_ti	*t;
 	struct buf		 b = BUF_INIT;
 	int			 y = 1;
 
 	werase(w);
 	ui_frame(w, "task instance", focused, c->ascii);
-	if (!c->detail.loaded || c->task_sel >= rows->n) {
+	if (!c->detail.loaded || row == NULL) {
 		mvwaddstr(w, 1, 2, "Select a task to see it here.");
 		return;
 	}
-	t = rows->v[c->task_sel].ti;
+	t = row->ti;
 	field(c, w, y++, "task", t->task_id);
-	buf_printf(&b, "%s, try %d of %d", ti_state_name(rows->v[c->task_sel].state),
+	buf_printf(&b, "%s, try %d of %d", ti_state_name(row->state),
 	    t->try_number, t->max_tries + 1);
-	if (rows->v[c->task_sel].nti > 1)
-		buf_printf(&b, ", %zu mapped instances", rows->v[c->task_sel].nti);
+	if (row->nti > 1)
+		buf_printf(&b, ", %zu mapped instances", row->nti);
 	field(c, w, y++, "state", buf_str(&b));
 	buf_reset(&b);
 	fmt_time(&b, c->zone, t->start_date, FMT_LONG);

@@ -167,7 +167,10 @@ runs_draw(struct console *c, WINDOW *w, bool focused)
 
 	getmaxyx(w, h, wd);
 	werase(w);
-	if (c->runs_level == 0)
+	if (c->runs_level == 0 && c->dag_filter.on)
+		buf_printf(&title, "DAGs (%zu, /%s)", c->ndag_order,
+		    c->dag_filter.text);
+	else if (c->runs_level == 0)
 		buf_printf(&title, "DAGs (%zu)", c->ndag_order);
 	else {
 		buf_puts(&title, "runs of ");

@@ -12,16 +12,15 @@
 static void
 mark_downstream(struct console *c)
 {
-	const struct task_rows	*rows = &c->detail.rows;
 	const struct graph	*g = c->detail.graph;
 	size_t			 t;
 
 	free(c->downstream);
 	c->downstream = NULL;
-	if (g == NULL || c->task_sel >= rows->n)
+	if (g == NULL || console_task_row(c, c->task_sel) == NULL)
 		return;
 	c->downstream = xcalloc(g->ntasks + 1, sizeof *c->downstream);
-	t = graph_find(g, rows->v[c->task_sel].ti->task_id);
+	t = graph_find(g, console_task_row(c, c->task_sel)->ti->task_id);
 	if (t != (size_t)-1)
 		graph_downstream(g, t, c->downstream);
 }
@@ -61,8 +60,8 @@ tasks_draw(struct console *c, WINDOW *w, bool focused)
 		mvwaddstr(w, 2, 2, "reading...");
 		return;
 	}
-	if (c->task_sel >= rows->n && rows->n > 0)
-		c->task_sel = rows->n - 1;
+	if (c->task_sel >= c->ntask_vis && c->ntask_vis > 0)
+		c->task_sel = c->ntask_vis - 1;
 	if (c->task_sel < c->task_top)
 		c->task_top = c->task_sel;
 	if (c->task_sel >= c->task_top + (size_t)(h - 3))
@@ -71,8 +70,8 @@ tasks_draw(struct console *c, WINDOW *w, bool focused)
 	mvwaddnstr(w, 1, 1, rows->ordered ? "  STATE           TRY   TOOK    TASK" :
 	    "  STATE           TRY   TOOK    TASK (no graph: by name)", wd - 2);
 	wattroff(w, A_DIM);
-	for (y = 2, i = c->task_top; y < h - 1 && i < rows->n; y++, i++) {
-		const struct task_row	*r = &rows->v[i];
+	for (y = 2, i = c->task_top; y < h - 1 && i < c->ntask_vis; y++, i++) {
+		const struct task_row	*r = console_task_row(c, i);
 		bool			 down = in_downstream(c, r->ti->task_id);
 		char			 try[16];
 
@@ -120,7 +119,7 @@ tasks_draw(struct console *c, WINDOW *w, bool focused)
 static enum pane_result
 tasks_key(struct console *c, enum action a)
 {
-	size_t n = c->detail.rows.n;
+	size_t n = c->ntask_vis;
 
 	switch (a) {
 	case ACTION_DOWN:

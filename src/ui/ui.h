@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include <curses.h>
+#include <regex.h>
 
 #include "airflow.h"
 #include "graph.h"
@@ -55,6 +56,17 @@ extern const struct pane_ops pane_runs_ops;
 extern const struct pane_ops pane_tasks_ops;
 extern const struct pane_ops pane_details_ops;
 
+/* A / filter: an extended regular expression, ! in front inverts it. */
+struct filter {
+	bool	 on;
+	bool	 invert;
+	char	*text;
+	regex_t	 re;
+};
+
+enum sort_key { SORT_ATTENTION, SORT_NAME, SORT_STARTED, SORT_DURATION,
+	SORT_COUNT };
+
 /* The console's state that panes read (and their own cursors). */
 struct console {
 	const struct settings	*settings;
@@ -71,7 +83,13 @@ struct console {
 	size_t			 run_sel, run_top;
 	size_t			*dag_order;	/* indexes into snap.dags, sorted */
 	size_t			 ndag_order;
-	/* tasks pane */
+	struct filter		 dag_filter;
+	enum sort_key		 sort;
+	bool			 sort_reverse;
+	/* tasks pane: the rows shown, indexes into detail.rows */
+	struct filter		 task_filter;
+	size_t			*task_vis;
+	size_t			 ntask_vis;
 	size_t			 task_sel, task_top;
 	bool			 show_downstream;
 	bool			*downstream;	/* per graph task */
@@ -88,6 +106,14 @@ void	ui_put(WINDOW *, const char *, int maxcols);
 /* A frame with a title; focused panes are drawn bold. */
 void	ui_frame(WINDOW *, const char *title, bool focused, bool ascii);
 
+/* The i-th task row shown (after the filter), or NULL. */
+const struct task_row *console_task_row(const struct console *, size_t);
+/* Compiles a filter; returns 0, or -1 with the reason in err. */
+int	filter_set(struct filter *, const char *text, struct buf *err);
+void	filter_clear(struct filter *);
+bool	filter_match(const struct filter *, const char *, const char *);
+const char *sort_name(enum sort_key);
+
 /* The runs of one DAG in the snapshot, newest first. */
 size_t	console_dag_runs(const struct console *, const char *dag_id,
 	    const struct af_run **out, size_t max);
@@ -95,6 +121,17 @@ size_t	console_dag_runs(const struct console *, const char *dag_id,
 /* `dagtop` with no command on a terminal; returns the exit status. */
 int	console_main(const struct settings *, const char *view,
 	    const char *keymap, int color, bool ascii);
+
+/* The readline prompt on the message line (prompt.c). */
+typedef void (*prompt_done_cb)(void *arg, const char *line);	/* NULL: cancelled */
+void	prompt_init(void);
+void	prompt_shutdown(void);
+void	prompt_open(WINDOW *, int y, const char *prompt,
+	    const char *const *completions, prompt_done_cb, void *arg);
+bool	prompt_active(void);
+void	prompt_cancel(void);
+void	prompt_feed(const char *, size_t);
+void	prompt_redraw(WINDOW *, int y);
 
 /* Finds keymaps/NAME.keys or views/NAME.view: the user's, then shipped. */
 char	*datafile_find(const char *kind, const char *name, const char *ext);

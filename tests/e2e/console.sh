@@ -11,7 +11,8 @@ sock=dagtop-e2e-$$
 fails=0
 T="tmux -L $sock -f /dev/null"
 
-cleanup() { $T kill-server 2>/dev/null; }
+home=$(mktemp -d "${TMPDIR:-/tmp}/dagtop-e2e-home.XXXXXX")
+cleanup() { $T kill-server 2>/dev/null; rm -rf "$home"; }
 trap cleanup EXIT
 
 fail() {
@@ -44,7 +45,7 @@ keys() { $T send-keys -t e2e "$@"; sleep 0.3; }
 
 url="postgresql://reader@127.0.0.1:$PGPORT/$db"
 $T new-session -d -s e2e -x 80 -y 24 \
-    "env PGPASSWORD=reader-secret TERM=tmux-256color LANG=C.UTF-8 HOME=/nonexistent $bin --database '$url'; echo EXITED \$?; sleep 30"
+    "env PGPASSWORD=reader-secret TERM=tmux-256color LANG=C.UTF-8 HOME=$home $bin --database '$url'; echo EXITED \$?; sleep 30"
 
 expect "DAGs (11)" 15
 # The failed DAG comes first; its id's escape sequence is shown, not obeyed.
@@ -52,6 +53,21 @@ $T capture-pane -p -t e2e | sed -n 4p | grep -q "we'ird.*F failed" ||
     fail "the failed DAG is not the first row"
 $T capture-pane -p -t e2e | grep -q '\^\[\[31' || fail "escape not shown visibly"
 expect "scheduler healthy"
+
+# Filters: a regular expression over DAG ids and owners, ! inverts, empty
+# clears; each line goes to the history file (mode 0600).
+keys / e t l Enter
+expect "DAGs (1, /etl)"
+keys / '!etl' Enter
+expect "DAGs (10, /!etl)"
+keys / Enter
+expect "DAGs (11)"
+[ "$(stat -c %a "$home/.local/state/dagtop/history" 2>/dev/null)" = 600 ] ||
+    fail "history file missing or not mode 600"
+grep -qx '!etl' "$home/.local/state/dagtop/history" ||
+    fail "filter not in the history"
+keys : f r o b Enter
+expect "unknown command 'frob'"
 
 # Drill down: the DAG's runs, then the failed run's tasks in graph order.
 keys j j j j j j j j
@@ -100,6 +116,14 @@ if [ "${DAGTOP_E2E_RESTART:-0}" = 1 ]; then
 	[ $i -lt 400 ] || fail "the console did not reconnect"
 	expect "scheduler healthy" 20
 fi
+
+# :view switches the layout: compact has one pane per screen, Tab moves on.
+keys : v i e w Space c o m p a c t Enter
+expect "STARTED     TOOK"
+keys Tab
+expect "tasks of scheduled__d1"
+keys : v i e w Space o n c a l l Enter
+expect "task instance"
 
 # Tab moves the focus on; q goes back a level at a time, then leaves, and
 # the terminal is restored.
