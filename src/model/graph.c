@@ -212,15 +212,31 @@ graph_finish(struct graph *g)
 				g->order[tail++] = j;
 		}
 	}
+	/*
+	 * What Kahn's algorithm could not place is on a cycle or downstream
+	 * of one; all of it goes last, without a depth.  Only the tasks on a
+	 * cycle (those that reach themselves) are named in the warning.
+	 */
 	ncycle = 0;
 	for (i = 0; i < g->ntasks; i++) {
-		if (indeg[i] != 0) {
-			g->tasks[i].depth = -1;
-			g->order[tail++] = i;
-			if (ncycle++ == 0)
-				buf_puts(&g->warnings, "cycle through tasks:");
-			buf_printf(&g->warnings, " %s", g->tasks[i].task_id);
-		}
+		bool	*mark;
+		bool	 on_cycle;
+
+		if (indeg[i] == 0)
+			continue;
+		g->tasks[i].depth = -1;
+		g->order[tail++] = i;
+		mark = xcalloc(g->ntasks, sizeof *mark);
+		for (k = 0; k < g->tasks[i].ndown; k++)
+			if (!mark[g->tasks[i].down[k]])
+				graph_downstream(g, g->tasks[i].down[k], mark);
+		on_cycle = mark[i];
+		free(mark);
+		if (!on_cycle)
+			continue;
+		if (ncycle++ == 0)
+			buf_puts(&g->warnings, "cycle through tasks:");
+		buf_printf(&g->warnings, " %s", g->tasks[i].task_id);
 	}
 	if (ncycle > 0)
 		buf_putc(&g->warnings, '\n');

@@ -199,7 +199,9 @@ af_job_state(const struct af_job_health *j, int64_t now, int threshold)
 {
 	if (!j->seen)
 		return HEALTH_ABSENT;
-	if (j->running == 0 || j->last_heartbeat == TIME_NONE)
+	/* Without a heartbeat, or a clock to age it by, nothing is alive. */
+	if (j->running == 0 || j->last_heartbeat == TIME_NONE ||
+	    now == TIME_NONE)
 		return HEALTH_DOWN;
 	if (now - j->last_heartbeat >= threshold)
 		return HEALTH_DOWN;

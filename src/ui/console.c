@@ -313,19 +313,46 @@ selected_dag(const struct console *c)
 	return NULL;
 }
 
-/* The task rows shown: those the task filter lets through. */
-static void
-rebuild_task_vis(struct console *c)
+static bool
+is_unfolded(const struct console *c, const char *task_id)
 {
 	size_t i;
 
-	free(c->task_vis);
-	c->task_vis = xcalloc(c->detail.rows.n + 1, sizeof *c->task_vis);
-	c->ntask_vis = 0;
+	for (i = 0; i < c->nunfolded; i++)
+		if (strcmp(c->unfolded[i], task_id) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * The task lines shown: the rows the task filter lets through, each
+ * unfolded mapped row followed by a line per instance.
+ */
+static void
+rebuild_task_vis(struct console *c)
+{
+	size_t	i, cap = 1;
+	int	k;
+
 	for (i = 0; i < c->detail.rows.n; i++)
-		if (filter_match(&c->task_filter, c->detail.rows.v[i].ti->task_id,
-		    c->detail.rows.v[i].ti->operator))
-			c->task_vis[c->ntask_vis++] = i;
+		cap += 1 + c->detail.rows.v[i].nti;
+	free(c->task_vis);
+	c->task_vis = xcalloc(cap, sizeof *c->task_vis);
+	c->ntask_vis = 0;
+	for (i = 0; i < c->detail.rows.n; i++) {
+		const struct task_row *r = &c->detail.rows.v[i];
+
+		if (!filter_match(&c->task_filter, r->ti->task_id,
+		    r->ti->operator))
+			continue;
+		c->task_vis[c->ntask_vis].row = i;
+		c->task_vis[c->ntask_vis++].inst = -1;
+		if (r->nti > 1 && is_unfolded(c, r->ti->task_id))
+			for (k = 0; k < (int)r->nti; k++) {
+				c->task_vis[c->ntask_vis].row = i;
+				c->task_vis[c->ntask_vis++].inst = k;
+			}
+	}
 	if (c->task_sel >= c->ntask_vis)
 		c->task_sel = c->ntask_vis > 0 ? c->ntask_vis - 1 : 0;
 }
@@ -335,7 +362,35 @@ console_task_row(const struct console *c, size_t i)
 {
 	if (i >= c->ntask_vis)
 		return NULL;
-	return &c->detail.rows.v[c->task_vis[i]];
+	return &c->detail.rows.v[c->task_vis[i].row];
+}
+
+int
+console_task_inst(const struct console *c, size_t i)
+{
+	return i < c->ntask_vis ? c->task_vis[i].inst : -1;
+}
+
+void
+console_toggle_unfold(struct console *c, size_t line)
+{
+	const struct task_row	*r = console_task_row(c, line);
+	size_t			 i;
+
+	if (r == NULL || r->nti < 2)
+		return;
+	for (i = 0; i < c->nunfolded; i++) {
+		if (strcmp(c->unfolded[i], r->ti->task_id) == 0) {
+			free(c->unfolded[i]);
+			c->unfolded[i] = c->unfolded[--c->nunfolded];
+			rebuild_task_vis(c);
+			return;
+		}
+	}
+	c->unfolded = xreallocarray(c->unfolded, c->nunfolded + 1,
+	    sizeof *c->unfolded);
+	c->unfolded[c->nunfolded++] = xstrdup(r->ti->task_id);
+	rebuild_task_vis(c);
 }
 
 /* The new snapshot is whole: it replaces the old, selection kept by id. */
@@ -1279,6 +1334,9 @@ console_main(const struct settings *s, const char *view_name,
 	free(a.c.dag_order);
 	free(a.c.downstream);
 	free(a.c.task_vis);
+	for (i = 0; i < (int)a.c.nunfolded; i++)
+		free(a.c.unfolded[i]);
+	free(a.c.unfolded);
 	filter_clear(&a.c.dag_filter);
 	filter_clear(&a.c.task_filter);
 	keymap_free(&a.c.keymap);

@@ -34,11 +34,15 @@ details_draw(struct console *c, WINDOW *w, bool focused)
 		mvwaddstr(w, 1, 2, "Select a task to see it here.");
 		return;
 	}
-	t = row->ti;
+	t = console_task_inst(c, c->task_sel) >= 0 ?
+	    &row->ti[console_task_inst(c, c->task_sel)] : row->ti;
 	field(c, w, y++, "task", t->task_id);
-	buf_printf(&b, "%s, try %d of %d", ti_state_name(row->state),
+	buf_printf(&b, "%s, try %d of %d", ti_state_name(
+	    console_task_inst(c, c->task_sel) >= 0 ? t->state : row->state),
 	    t->try_number, t->max_tries + 1);
-	if (row->nti > 1)
+	if (console_task_inst(c, c->task_sel) >= 0)
+		buf_printf(&b, ", map index %d", t->map_index);
+	else if (row->nti > 1)
 		buf_printf(&b, ", %zu mapped instances", row->nti);
 	field(c, w, y++, "state", buf_str(&b));
 	buf_reset(&b);

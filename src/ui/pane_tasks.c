@@ -72,7 +72,11 @@ tasks_draw(struct console *c, WINDOW *w, bool focused)
 	wattroff(w, A_DIM);
 	for (y = 2, i = c->task_top; y < h - 1 && i < c->ntask_vis; y++, i++) {
 		const struct task_row	*r = console_task_row(c, i);
+		int			 inst = console_task_inst(c, i);
+		const struct af_ti	*t = inst >= 0 ? &r->ti[inst] : r->ti;
+		enum ti_state		 st = inst >= 0 ? t->state : r->state;
 		bool			 down = in_downstream(c, r->ti->task_id);
+		bool			 single = inst >= 0 || r->nti == 1;
 		char			 try[16];
 
 		if (i == c->task_sel) {
@@ -80,15 +84,15 @@ tasks_draw(struct console *c, WINDOW *w, bool focused)
 			mvwhline(w, y, 1, ' ', wd - 2);
 		}
 		mvwaddch(w, y, 1, down ? '*' : ' ');
-		wattron(w, ui_ti_attr(r->state));
-		mvwaddnstr(w, y, 3, ti_state_name(r->state), 15);
-		wattroff(w, ui_ti_attr(r->state));
-		snprintf(try, sizeof try, "%d/%d", r->ti->try_number,
-		    r->ti->max_tries + 1);
+		wattron(w, ui_ti_attr(st));
+		mvwaddnstr(w, y, 3, ti_state_name(st), 15);
+		wattroff(w, ui_ti_attr(st));
+		snprintf(try, sizeof try, "%d/%d", t->try_number,
+		    t->max_tries + 1);
 		b = (struct buf)BUF_INIT;
-		buf_printf(&b, "%-5s ", r->nti == 1 ? try : "-");
-		if (r->nti == 1)
-			fmt_duration(&b, r->ti->duration);
+		buf_printf(&b, "%-5s ", single ? try : "-");
+		if (single)
+			fmt_duration(&b, t->duration);
 		else
 			buf_putc(&b, '-');
 		if (wd > 34)
@@ -100,13 +104,22 @@ tasks_draw(struct console *c, WINDOW *w, bool focused)
 				waddstr(w, c->ascii ? ". " : "\xc2\xb7 ");
 			if (down)
 				wattron(w, A_BOLD);
-			ui_put(w, r->ti->task_id, wd - 35 - 2 * d);
-			if (r->nti > 1) {
-				char more[32];
+			if (inst >= 0) {
+				char idx[32];
 
-				snprintf(more, sizeof more, " [%zu mapped]", r->nti);
-				ui_put(w, more, wd - 35 - 2 * d -
-				    (int)strlen(r->ti->task_id));
+				snprintf(idx, sizeof idx, "  [%d] ", t->map_index);
+				ui_put(w, idx, wd - 35 - 2 * d);
+				ui_put(w, t->rendered_map_index, wd - 42 - 2 * d);
+			} else {
+				ui_put(w, r->ti->task_id, wd - 35 - 2 * d);
+				if (r->nti > 1) {
+					char more[32];
+
+					snprintf(more, sizeof more, " [%zu mapped]",
+					    r->nti);
+					ui_put(w, more, wd - 35 - 2 * d -
+					    (int)strlen(r->ti->task_id));
+				}
 			}
 			if (down)
 				wattroff(w, A_BOLD);
@@ -145,6 +158,9 @@ tasks_key(struct console *c, enum action a)
 		break;
 	case ACTION_DOWNSTREAM:
 		c->show_downstream = !c->show_downstream;
+		break;
+	case ACTION_UNFOLD:
+		console_toggle_unfold(c, c->task_sel);
 		break;
 	case ACTION_BACK:
 		return PANE_FOCUS_NEXT;

@@ -86,10 +86,18 @@ struct console {
 	struct filter		 dag_filter;
 	enum sort_key		 sort;
 	bool			 sort_reverse;
-	/* tasks pane: the rows shown, indexes into detail.rows */
+	/*
+	 * tasks pane: the lines shown, each a row of detail.rows (inst -1)
+	 * or one instance of an unfolded mapped row (inst >= 0).
+	 */
 	struct filter		 task_filter;
-	size_t			*task_vis;
+	struct task_line {
+		size_t	row;
+		int	inst;
+	}			*task_vis;
 	size_t			 ntask_vis;
+	char			**unfolded;	/* task ids shown unfolded */
+	size_t			 nunfolded;
 	size_t			 task_sel, task_top;
 	bool			 show_downstream;
 	bool			*downstream;	/* per graph task */
@@ -106,8 +114,12 @@ void	ui_put(WINDOW *, const char *, int maxcols);
 /* A frame with a title; focused panes are drawn bold. */
 void	ui_frame(WINDOW *, const char *title, bool focused, bool ascii);
 
-/* The i-th task row shown (after the filter), or NULL. */
+/* The row of the i-th task line shown (after the filter), or NULL. */
 const struct task_row *console_task_row(const struct console *, size_t);
+/* The i-th line's instance: -1 for a whole row. */
+int	console_task_inst(const struct console *, size_t);
+/* Folds or unfolds the mapped task of line i. */
+void	console_toggle_unfold(struct console *, size_t);
 /* Compiles a filter; returns 0, or -1 with the reason in err. */
 int	filter_set(struct filter *, const char *text, struct buf *err);
 void	filter_clear(struct filter *);

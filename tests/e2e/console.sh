@@ -132,10 +132,42 @@ keys q
 expect "runs of etl_daily"
 keys q
 expect "DAGs (11)"
+
+# A mapped task is one row with a count; Space unfolds its instances.
+keys g j Enter
+expect "runs of mapped.dag"
+keys Enter
+expect "up_for_retry    -     -        · process"
+keys j Space
+expect "[2]"
+keys j j j
+expect "map index 2"
+keys Space
+
+# Back to the top, then q leaves and the terminal is restored.
+keys q q
+expect "DAGs (11)"
 keys q
 expect "EXITED 0"
 $T capture-pane -p -t e2e | grep -q "DAGs (11)" &&
     fail "the console's screen is still there after quitting"
+
+# Other terminals: vt100 with ASCII drawing and no colour; SIGTERM leaves
+# the terminal restored.
+if [ "${DAGTOP_E2E_RESTART:-0}" != 1 ]; then
+	$T kill-session -t e2e 2>/dev/null
+	$T new-session -d -s e2e -x 80 -y 24 \
+	    "env PGPASSWORD=reader-secret TERM=vt100 NO_COLOR=1 LANG=C HOME=$home $bin --ascii --refresh 3 --database '$url'; echo EXITED \$?; sleep 30"
+	expect "DAGs (11)" 15
+	$T capture-pane -p -t e2e | grep -q '^+-' || fail "no ASCII frame on vt100"
+	pid=$(pgrep -n -f -- "--ascii --refresh 3 --database $url")
+	if [ -n "$pid" ]; then
+		kill -TERM "$pid"
+		expect "EXITED 0"
+	else
+		fail "cannot find the console's process"
+	fi
+fi
 
 if [ $fails -gt 0 ]; then
 	echo "console e2e ($bin, $db): $fails failed" >&2
