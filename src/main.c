@@ -344,7 +344,8 @@ run_console(const struct args *a)
 		config_free(&cfg);
 		return 78;
 	}
-	rc = console_main(&s, a->view, a->keymap, a->color, a->ascii);
+	rc = console_main(&s, &cfg, &a->cli, a->view, a->keymap, a->color,
+	    a->ascii);
 	settings_free(&s);
 	config_free(&cfg);
 	return rc;

@@ -42,6 +42,10 @@ static const char builtin_view[] =
 
 struct app {
 	struct console		 c;
+	struct settings		*settings;	/* in force; :context replaces it */
+	struct settings		*initial_settings;	/* the caller's */
+	const struct config	*config;
+	const struct cli_options *cli;
 	struct loop		*loop;
 	struct db_params	 params;
 	struct afdb		*db;
@@ -773,8 +777,8 @@ draw_now(struct app *a)
 /* --- the prompt: / filters and : commands --------------------------------- */
 
 static const char *const command_words[] = { "view", "keymap", "sort",
-	"refresh", "help", "quit", "oncall", "compact", "wide", "default",
-	"emacs", "attention", "name", "started", "duration", NULL };
+	"context", "refresh", "help", "quit", "oncall", "compact", "wide",
+	"default", "emacs", "attention", "name", "started", "duration", NULL };
 
 static const char	**candidates;	/* completions of the open prompt */
 
@@ -852,6 +856,83 @@ switch_data(struct app *a, bool view, const char *name)
 }
 
 static void
+forget_data(struct app *a)
+{
+	struct console *c = &a->c;
+
+	snapshot_free(&c->snap);
+	free(c->detail.dag_id);
+	free(c->detail.run_id);
+	c->detail.dag_id = c->detail.run_id = NULL;
+	af_tis_free(&c->detail.tis);
+	graph_free(c->detail.graph);
+	c->detail.graph = NULL;
+	task_rows_free(&c->detail.rows);
+	c->detail.loaded = false;
+	free(c->task_vis);
+	c->task_vis = NULL;
+	c->ntask_vis = 0;
+	c->ndag_order = 0;
+	c->runs_level = 0;
+	c->dag_sel = c->dag_top = c->task_sel = c->task_top = 0;
+	free(a->describe);
+	a->describe = NULL;
+}
+
+/*
+ * :context NAME: the settings of another context of the configuration
+ * file (the command line's --database no longer applies), a new
+ * connection, and a clean screen.  On any error the current context stays.
+ */
+static void
+switch_context(struct app *a, const char *name)
+{
+	struct cli_options	 cli = *a->cli;
+	struct settings		*s = xcalloc(1, sizeof *s);
+	struct db_params	 p;
+	struct buf		 err = BUF_INIT;
+	struct tz		*zone;
+	char			 why[256];
+
+	cli.context = name;
+	cli.database = NULL;
+	unsetenv("DAGTOP_DATABASE");
+	if (config_resolve(a->config, &cli, s, &err) != 0 ||
+	    db_params_build(s, &p, &err) != 0) {
+		buf_reset(&a->message);
+		buf_puts(&a->message, buf_str(&err));
+		settings_free(s);
+		free(s);
+		buf_free(&err);
+		return;
+	}
+	if ((zone = zoneinfo_load(s->timezone, why, sizeof why)) == NULL) {
+		buf_reset(&a->message);
+		buf_puts(&a->message, why);
+		db_params_free(&p);
+		settings_free(s);
+		free(s);
+		return;
+	}
+	db_params_free(&a->params);
+	a->params = p;
+	tz_free(a->c.zone);
+	a->c.zone = zone;
+	if (a->settings != NULL && a->settings != a->initial_settings) {
+		settings_free(a->settings);
+		free(a->settings);
+	}
+	a->settings = s;
+	a->c.settings = s;
+	forget_data(a);
+	a->backoff = 0;
+	a->connected = false;
+	connect_db(a);
+	buf_reset(&a->message);
+	buf_printf(&a->message, "context %s", name);
+}
+
+static void
 command_done(void *arg, const char *line)
 {
 	struct app	*a = arg;
@@ -878,6 +959,8 @@ command_done(void *arg, const char *line)
 		start_refresh(a);
 	} else if (strcmp(w[0], "help") == 0)
 		a->help = true;
+	else if (strcmp(w[0], "context") == 0 && w[1] != NULL)
+		switch_context(a, w[1]);
 	else if ((strcmp(w[0], "view") == 0 || strcmp(w[0], "keymap") == 0) &&
 	    w[1] != NULL)
 		switch_data(a, w[0][0] == 'v', w[1]);
@@ -898,7 +981,7 @@ command_done(void *arg, const char *line)
 		buf_puts(&a->message, "unknown command '");
 		buf_puts(&a->message, w[0]);
 		buf_puts(&a->message, "' (view NAME, keymap NAME, sort KEY, "
-		    "refresh, help, quit)");
+		    "context NAME, refresh, help, quit)");
 	}
 	free(copy);
 }
@@ -1233,7 +1316,8 @@ load_view(struct app *a, const char *name, struct buf *errors)
 }
 
 int
-console_main(const struct settings *s, const char *view_name,
+console_main(struct settings *s, const struct config *cfg,
+    const struct cli_options *cli, const char *view_name,
     const char *keymap_name, int color, bool ascii)
 {
 	struct app		 a;
@@ -1250,6 +1334,9 @@ console_main(const struct settings *s, const char *view_name,
 	}
 	memset(&a, 0, sizeof a);
 	a.c.settings = s;
+	a.settings = a.initial_settings = s;
+	a.config = cfg;
+	a.cli = cli;
 	a.c.zone = zoneinfo_load(s->timezone, why, sizeof why);
 	if (a.c.zone == NULL) {
 		fprintf(stderr, "dagtop: %s\n", why);
@@ -1318,6 +1405,10 @@ console_main(const struct settings *s, const char *view_name,
 	prompt_shutdown();
 	free_candidates();
 	endwin();
+	if (a.settings != a.initial_settings) {
+		settings_free(a.settings);
+		free(a.settings);
+	}
 	the_app = NULL;
 	a.tearing_down = true;
 	afdb_free(a.db);

@@ -130,9 +130,16 @@ const char *sort_name(enum sort_key);
 size_t	console_dag_runs(const struct console *, const char *dag_id,
 	    const struct af_run **out, size_t max);
 
-/* `dagtop` with no command on a terminal; returns the exit status. */
-int	console_main(const struct settings *, const char *view,
-	    const char *keymap, int color, bool ascii);
+struct config;
+struct cli_options;
+
+/*
+ * `dagtop` with no command on a terminal; returns the exit status.  The
+ * configuration stays for :context, which resolves another context of it.
+ */
+int	console_main(struct settings *, const struct config *,
+	    const struct cli_options *, const char *view, const char *keymap,
+	    int color, bool ascii);
 
 /* The readline prompt on the message line (prompt.c). */
 typedef void (*prompt_done_cb)(void *arg, const char *line);	/* NULL: cancelled */

@@ -104,3 +104,7 @@ else
 fi
 grep -q 'Index Scan\|Index Only Scan\|Bitmap Index Scan' "$work/plans.txt" &&
     echo "  dag_run and task_instance are reached through their indexes"
+
+echo
+unset PGOPTIONS
+sh tests/bench/console.sh "$DB" "$md"

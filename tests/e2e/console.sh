@@ -167,6 +167,27 @@ if [ "${DAGTOP_E2E_RESTART:-0}" != 1 ]; then
 	else
 		fail "cannot find the console's process"
 	fi
+
+	# :context switches to another Airflow of the configuration file.
+	mkdir -p "$home/.config/dagtop"
+	cat >"$home/.config/dagtop/config" <<CONF
+[context two]
+database = postgresql://reader@127.0.0.1:$PGPORT/af2
+[context three]
+database = postgresql://reader@127.0.0.1:$PGPORT/af3
+timezone = Asia/Tokyo
+CONF
+	$T kill-session -t e2e 2>/dev/null
+	$T new-session -d -s e2e -x 80 -y 24 \
+	    "env PGPASSWORD=reader-secret TERM=tmux-256color LANG=C.UTF-8 HOME=$home $bin --context two; echo EXITED \$?; sleep 30"
+	expect "two  Airflow 2." 15
+	keys : c o n t e x t Space t h r e e Enter
+	expect "three  Airflow 3." 15
+	expect "DAGs (11)"
+	keys : c o n t e x t Space n o p e Enter
+	expect "no context 'nope'"
+	keys Q
+	expect "EXITED 0"
 fi
 
 if [ $fails -gt 0 ]; then
