@@ -76,7 +76,7 @@ struct af_run {
 	char		*dag_id;
 	char		*run_id;
 	enum run_state	 state;
-	char		*state_raw;	/* as stored, for unknown values */
+	char		*state_raw;	/* as stored, only when RUN_UNKNOWN */
 	char		*run_type;
 	int64_t		 logical_date;	/* 2.x execution_date; 3.x logical_date (may be none) */
 	int64_t		 run_after;	/* 3.x run_after; 2.x data_interval_end or logical date */
@@ -94,7 +94,7 @@ struct af_ti {
 	char		*task_id;
 	int		 map_index;	/* -1 when not mapped */
 	enum ti_state	 state;
-	char		*state_raw;
+	char		*state_raw;	/* as stored, only when TI_UNKNOWN */
 	int		 try_number;
 	int		 max_tries;
 	int64_t		 start_date;

@@ -89,11 +89,9 @@ keymap_key_parse(const char *s, int *code)
 	}
 	if ((strncmp(s, "C-", 2) == 0 && s[2] != '\0' && s[3] == '\0') ||
 	    (s[0] == '^' && s[1] != '\0' && s[2] == '\0')) {
-		c = (unsigned char)s[s[0] == '^' ? 1 : 2];
-		if (isalpha(c))
-			*code = toupper(c) - '@';
-		else if (c == '[')
-			*code = KEYC_ESC;
+		c = toupper((unsigned char)s[s[0] == '^' ? 1 : 2]);
+		if (c >= '@' && c <= '_')
+			*code = c - '@';	/* C-@ 0 ... C-a 1 ... C-_ 31 */
 		else if (c == '?')
 			*code = KEYC_BACKSPACE;
 		else
@@ -113,9 +111,9 @@ keymap_key_parse(const char *s, int *code)
 			return 0;
 		}
 	}
-	/* One printable character, in UTF-8. */
+	/* One printable character, in UTF-8 (a blank only when quoted). */
 	n = utf8_decode(s, strlen(s), &cp);
-	if (n <= 0 || s[n] != '\0' || cp < 0x21 || cp == 0x7f ||
+	if (n <= 0 || s[n] != '\0' || cp < 0x20 || cp == 0x7f ||
 	    (cp >= 0x80 && cp < 0xa0))
 		return -1;
 	*code = (int)cp;
@@ -129,6 +127,10 @@ keymap_key_name(int code, struct buf *b)
 	char	u[4];
 	int	c = code & ~KEYC_META;
 
+	if (code < 0) {
+		buf_printf(b, "<bad key 0x%x>", (unsigned)code);
+		return;
+	}
 	if (code & KEYC_META)
 		buf_puts(b, "M-");
 	for (i = 0; named_keys[i].name != NULL; i++) {
@@ -141,8 +143,13 @@ keymap_key_name(int code, struct buf *b)
 		buf_printf(b, "F%d", c - KEYC_F1 + 1);
 		return;
 	}
-	if (c >= 1 && c <= 26) {
-		buf_printf(b, "C-%c", 'a' + c - 1);
+	if (c >= 0 && c <= 31) {
+		buf_printf(b, "C-%c", c >= 1 && c <= 26 ? 'a' + c - 1 : '@' + c);
+		return;
+	}
+	if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0) ||
+	    (c >= 0xd800 && c <= 0xdfff) || c > 0x10ffff) {
+		buf_printf(b, "<bad key 0x%x>", (unsigned)code);
 		return;
 	}
 	if (c < 0x80) {
@@ -234,26 +241,46 @@ keymap_free(struct keymap *km)
 	km->n = 0;
 }
 
-/* Splits a line into at most max whitespace-separated words, in place. */
+/*
+ * Splits a line into at most max words, in place: blanks separate words, a
+ * word may be quoted, wholly or in part, with '...' or "..." (to hold a '#'
+ * or a blank), and an unquoted '#' ends the line.  Returns the number of
+ * words, max + 1 when there are more, or -1 for an unterminated quote.
+ */
 static int
 split_words(char *line, char **w, int max)
 {
-	int n = 0;
+	char	*out, q, c;
+	int	 n = 0;
 
-	while (*line != '\0') {
+	for (;;) {
 		while (*line == ' ' || *line == '\t')
 			line++;
-		if (*line == '\0')
-			break;
+		if (*line == '\0' || *line == '#')
+			return n;
 		if (n == max)
 			return max + 1;
-		w[n++] = line;
-		while (*line != '\0' && *line != ' ' && *line != '\t')
+		w[n++] = out = line;
+		while (*line != '\0' && *line != ' ' && *line != '\t' &&
+		    *line != '#') {
+			if (*line != '"' && *line != '\'') {
+				*out++ = *line++;
+				continue;
+			}
+			q = *line++;
+			while (*line != q) {
+				if (*line == '\0')
+					return -1;
+				*out++ = *line++;
+			}
 			line++;
-		if (*line != '\0')
-			*line++ = '\0';
+		}
+		c = *line;		/* out may point at it: read it first */
+		*out = '\0';
+		if (c == '\0' || c == '#')
+			return n;
+		line++;
 	}
-	return n;
 }
 
 static void
@@ -270,12 +297,40 @@ file_error(struct buf *errors, const char *file, int line, const char *what,
 	buf_putc(errors, '\n');
 }
 
+/*
+ * The include chain is kept as the files being read, outermost first, so
+ * that a cycle is reported as one, with its path, before it is entered.
+ */
+#define KEYMAP_MAX_DEPTH	4
+
+struct include_chain {
+	const char	*file[KEYMAP_MAX_DEPTH + 1];
+	int		 depth;		/* index of the file being read */
+};
+
+static void
+cycle_error(struct buf *errors, const char *file, int line,
+    const struct include_chain *chain, int from, const char *again)
+{
+	int i;
+
+	buf_printf(errors, "%s:%d: include cycle: ", file, line);
+	for (i = from; i <= chain->depth; i++) {
+		sanitize_append(errors, chain->file[i], strlen(chain->file[i]),
+		    SAN_SHOW_ESCAPES);
+		buf_puts(errors, " -> ");
+	}
+	sanitize_append(errors, again, strlen(again), SAN_SHOW_ESCAPES);
+	buf_putc(errors, '\n');
+}
+
 static int
-parse_depth(struct keymap *km, const char *text, size_t len, const char *file,
-    keymap_resolver resolve, void *arg, struct buf *errors, int depth)
+parse_file(struct keymap *km, const char *text, size_t len, const char *file,
+    keymap_resolver resolve, void *arg, struct buf *errors,
+    struct include_chain *chain)
 {
 	char	*copy, *line, *next, *w[4];
-	int	 lineno = 0, n, key, bad = 0;
+	int	 lineno = 0, n, key, bad = 0, i, again;
 	size_t	 ilen;
 	char	*itext, *ifile;
 	enum action a;
@@ -295,8 +350,14 @@ parse_depth(struct keymap *km, const char *text, size_t len, const char *file,
 		lineno++;
 		line[strcspn(line, "\r")] = '\0';
 		n = split_words(line, w, 3);
-		if (n == 0 || w[0][0] == '#')
+		if (n == 0)
 			continue;
+		if (n < 0) {
+			file_error(errors, file, lineno, "unterminated quote",
+			    NULL);
+			bad = 1;
+			continue;
+		}
 		if (strcmp(w[0], "bind") == 0) {
 			if (n != 3) {
 				file_error(errors, file, lineno,
@@ -314,10 +375,13 @@ parse_depth(struct keymap *km, const char *text, size_t len, const char *file,
 			} else
 				keymap_bind(km, key, a);
 		} else if (strcmp(w[0], "unbind") == 0) {
-			if (n != 2 || keymap_key_parse(w[1], &key) != 0) {
+			if (n != 2) {
 				file_error(errors, file, lineno,
-				    "'unbind' needs one key name", n > 1 ? w[1] :
-				    NULL);
+				    "'unbind' needs one key", NULL);
+				bad = 1;
+			} else if (keymap_key_parse(w[1], &key) != 0) {
+				file_error(errors, file, lineno,
+				    "unknown key name", w[1]);
 				bad = 1;
 			} else
 				keymap_unbind(km, key);
@@ -326,21 +390,36 @@ parse_depth(struct keymap *km, const char *text, size_t len, const char *file,
 				file_error(errors, file, lineno,
 				    "'include' needs one keymap name", NULL);
 				bad = 1;
-			} else if (depth >= 4) {
-				file_error(errors, file, lineno,
-				    "includes nested too deep (a cycle?) at", w[1]);
+				continue;
+			}
+			if (chain->depth >= KEYMAP_MAX_DEPTH) {
+				file_error(errors, file, lineno, "includes "
+				    "nested more than 4 deep at", w[1]);
 				bad = 1;
-			} else if (resolve == NULL || (itext = resolve(w[1],
-			    &ilen, &ifile, arg)) == NULL) {
+				continue;
+			}
+			if (resolve == NULL || (itext = resolve(w[1], &ilen,
+			    &ifile, arg)) == NULL) {
 				file_error(errors, file, lineno,
 				    "no keymap named", w[1]);
 				bad = 1;
-			} else {
-				bad |= parse_depth(km, itext, ilen, ifile,
-				    resolve, arg, errors, depth + 1) != 0;
-				free(itext);
-				free(ifile);
+				continue;
 			}
+			for (again = -1, i = 0; i <= chain->depth; i++)
+				if (strcmp(chain->file[i], ifile) == 0)
+					again = i;
+			if (again >= 0) {
+				cycle_error(errors, file, lineno, chain, again,
+				    ifile);
+				bad = 1;
+			} else {
+				chain->file[++chain->depth] = ifile;
+				bad |= parse_file(km, itext, ilen, ifile,
+				    resolve, arg, errors, chain) != 0;
+				chain->depth--;
+			}
+			free(itext);
+			free(ifile);
 		} else {
 			file_error(errors, file, lineno, "unknown directive", w[0]);
 			bad = 1;
@@ -354,5 +433,9 @@ int
 keymap_parse(struct keymap *km, const char *text, size_t len,
     const char *file, keymap_resolver resolve, void *arg, struct buf *errors)
 {
-	return parse_depth(km, text, len, file, resolve, arg, errors, 0);
+	struct include_chain chain;
+
+	memset(&chain, 0, sizeof chain);
+	chain.file[0] = file;
+	return parse_file(km, text, len, file, resolve, arg, errors, &chain);
 }

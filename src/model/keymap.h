@@ -3,16 +3,36 @@
  * No key is hard-wired in a pane: panes receive actions.  Pure: the text
  * comes in, a table and file:line messages come out.
  *
- * Format, one directive per line; a line whose first non-blank character
- * is '#' is a comment; blank lines are ignored:
+ * Format, one directive per line; blank lines are ignored; '#' starts a
+ * comment that runs to the end of the line, unless it is inside quotes:
  *
- *	bind KEY ACTION		KEY runs ACTION (a later bind of KEY wins)
+ *	bind KEY ACTION		KEY runs ACTION (a later bind of KEY replaces
+ *				the earlier one, wherever it came from)
  *	unbind KEY		KEY does nothing
- *	include NAME		apply keymap NAME first (up to 4 deep)
+ *	include NAME		apply keymap NAME here, first (the loader
+ *				finds it as it finds any keymap); includes
+ *				nest at most 4 deep and a cycle is an error
  *
- * KEY is one character ("j", "?", "/"), a named key (Up Down Left Right
- * Home End PageUp PageDown Insert Delete BTab F1..F12 Space Tab Enter Esc
- * Backspace), C-x or ^x for control, M-x for meta (Esc then x).
+ * A word may be quoted with '...' or "..." to hold a '#' or a blank:
+ * bind "#" help.  There are no escapes inside quotes.
+ *
+ * KEY is one character ("j" and "J" differ, "?", "/", "é"), a named key
+ * (Up Down Left Right Home End PageUp PageDown Insert Delete BTab F1..F12
+ * Space Tab Enter Esc Backspace, any case), C-x or ^x for control (any case;
+ * C-@ C-[ C-\ C-] C-^ C-_ too, C-i is Tab, C-m is Enter, C-[ is Esc, C-? is
+ * Backspace), and M-KEY for meta (Esc then the key).
+ *
+ * Errors read "file:line: message", for example:
+ *	default.keys:3: unknown directive 'bnd'
+ *	default.keys:4: unknown key name 'Ctrl-x'
+ *	default.keys:5: unknown action 'dwn'
+ *	default.keys:6: 'bind' needs a key and an action
+ *	default.keys:7: 'unbind' needs one key
+ *	default.keys:8: 'include' needs one keymap name
+ *	default.keys:9: no keymap named 'nowhere'
+ *	b.keys:1: include cycle: a.keys -> b.keys -> a.keys
+ *	e.keys:1: includes nested more than 4 deep at 'f'
+ *	default.keys:10: unterminated quote
  */
 #ifndef DAGTOP_KEYMAP_H
 #define DAGTOP_KEYMAP_H
@@ -21,7 +41,12 @@
 
 #include "buf.h"
 
-/* Key codes: Unicode code points, and named keys past Unicode. */
+/*
+ * Key codes, without curses: Unicode code points for characters
+ * (0x20..0x10ffff), 0..31 for control keys (C-a is 1, Tab 9, Enter 13, Esc
+ * 27), 127 for Backspace, KEYC_BASE + n for named keys, and KEYC_META or'ed
+ * in for meta.  A terminal resize is not a key.
+ */
 #define KEYC_BASE	0x110000
 enum {
 	KEYC_UP = KEYC_BASE, KEYC_DOWN, KEYC_LEFT, KEYC_RIGHT, KEYC_HOME,
@@ -52,7 +77,11 @@ const char	*action_description(enum action);
 
 /* Parses a key name; returns 0 and the code, or -1. */
 int		 keymap_key_parse(const char *, int *code);
-/* The canonical name of a key, as key_parse reads it back. */
+/*
+ * The canonical name of a key, which keymap_key_parse() reads back to the
+ * same code ("C-n", "M-x", "PageDown", "j"); a code that is no key at all
+ * is written as "<bad key 0x...>", which does not parse.
+ */
 void		 keymap_key_name(int code, struct buf *);
 
 struct keymap_entry {
@@ -75,6 +104,8 @@ typedef char *(*keymap_resolver)(const char *name, size_t *len,
 /*
  * Applies the directives of text to km.  Every problem goes to errors as
  * "file:line: message\n" and parsing goes on; returns -1 if there was any.
+ * An include asks the resolver; the file names it hands back identify a
+ * file for cycle detection, so a resolver must name one file one way.
  */
 int		 keymap_parse(struct keymap *, const char *text, size_t len,
 		    const char *file, keymap_resolver, void *arg,

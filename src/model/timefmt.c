@@ -1,5 +1,6 @@
 /* timefmt.c: time and duration formatting and parsing. */
 #include <ctype.h>
+#include <stdbool.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -76,6 +77,7 @@ parse_span(const char *s, int64_t *out)
 	int64_t		total = 0, n, unit;
 	const char	*p = s;
 	char		*end;
+	bool		had_unit = false;
 
 	if (s == NULL || *s == '\0')
 		return -1;
@@ -89,7 +91,7 @@ parse_span(const char *s, int64_t *out)
 		switch (*p) {
 		case '\0':
 			unit = 1;
-			if (p != s && total != 0)
+			if (had_unit)
 				return -1;	/* "1h30" is ambiguous */
 			break;
 		case 's':
@@ -110,8 +112,10 @@ parse_span(const char *s, int64_t *out)
 		default:
 			return -1;
 		}
-		if (*p != '\0')
+		if (*p != '\0') {
 			p++;
+			had_unit = true;
+		}
 		total += n * unit;
 		if (total > 100L * 365 * 86400)
 			return -1;
@@ -159,7 +163,9 @@ parse_iso_time(const char *s, int64_t *out)
 					p++;
 			}
 		}
-		if (h > 24 || mi > 59 || sec > 60)
+		/* 24:00:00 is the end of the day (ISO 8601); 24:30 is nothing. */
+		if (h > 24 || mi > 59 || sec > 60 ||
+		    (h == 24 && (mi != 0 || sec != 0)))
 			return -1;
 	}
 	if (*p == 'Z' || *p == 'z') {
@@ -168,15 +174,27 @@ parse_iso_time(const char *s, int64_t *out)
 		sign = *p++ == '-' ? -1 : 1;
 		if (digits(&p, 2, &oh))
 			return -1;
-		if (*p == ':')
+		if (*p == ':') {
 			p++;
-		if (isdigit((unsigned char)*p) && digits(&p, 2, &om))
+			if (digits(&p, 2, &om))
+				return -1;	/* "+09:" */
+		} else if (isdigit((unsigned char)*p) && digits(&p, 2, &om))
+			return -1;
+		if (oh > 23 || om > 59)
 			return -1;
 		oh *= sign;
 		om *= sign;
 	}
 	if (*p != '\0')
 		return -1;
+	/* A day the month has: 2026-02-30 is not a date. */
+	{
+		int y2, m2, d2;
+
+		tz_civil_from_days(tz_days_from_civil(y, mo, d), &y2, &m2, &d2);
+		if (y2 != y || m2 != mo || d2 != d)
+			return -1;
+	}
 	*out = tz_days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 +
 	    sec - (oh * 3600 + om * 60);
 	return 0;

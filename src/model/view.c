@@ -58,7 +58,7 @@ parse_pct(const char *s)
 }
 
 static struct view_screen *
-add_screen(struct view *v, const char *name)
+add_screen(struct view *v, const char *name, int line)
 {
 	struct view_screen *s;
 
@@ -67,6 +67,7 @@ add_screen(struct view *v, const char *name)
 	s = &v->screens[v->nscreens++];
 	memset(s, 0, sizeof *s);
 	s->name = xstrdup(name != NULL ? name : "");
+	s->line = line;
 	return s;
 }
 
@@ -127,7 +128,7 @@ view_parse(struct view *v, const char *text, size_t len, const char *name,
 		else if (*line == '\0')
 			break;		/* after the last newline */
 		lineno++;
-		line[strcspn(line, "\r")] = '\0';
+		line[strcspn(line, "#\r")] = '\0';	/* a comment, or CR LF */
 		for (n = 0; n < 4; n++) {
 			while (*line == ' ' || *line == '\t')
 				line++;
@@ -140,7 +141,7 @@ view_parse(struct view *v, const char *text, size_t len, const char *name,
 		}
 		while (*line == ' ' || *line == '\t')
 			line++;
-		if (n == 0 || w[0][0] == '#')
+		if (n == 0)
 			continue;
 		if (*line != '\0') {
 			verror(errors, file, lineno, "too many words", NULL);
@@ -166,7 +167,7 @@ view_parse(struct view *v, const char *text, size_t len, const char *name,
 			}
 			if (r != NULL)
 				check_row(r, errors, file, row_line);
-			s = add_screen(v, n == 2 ? w[1] : NULL);
+			s = add_screen(v, n == 2 ? w[1] : NULL, lineno);
 			r = NULL;
 		} else if (strcmp(w[0], "row") == 0) {
 			pct = 0;
@@ -179,7 +180,7 @@ view_parse(struct view *v, const char *text, size_t len, const char *name,
 			if (r != NULL)
 				check_row(r, errors, file, row_line);
 			if (s == NULL)
-				s = add_screen(v, NULL);
+				s = add_screen(v, NULL, lineno);
 			r = add_row(s, pct, lineno);
 			row_line = lineno;
 		} else if (strcmp(w[0], "pane") == 0) {
@@ -200,7 +201,7 @@ view_parse(struct view *v, const char *text, size_t len, const char *name,
 				continue;
 			}
 			if (s == NULL)
-				s = add_screen(v, NULL);
+				s = add_screen(v, NULL, lineno);
 			if (r == NULL) {
 				r = add_row(s, 0, lineno);
 				row_line = lineno;
@@ -216,12 +217,13 @@ view_parse(struct view *v, const char *text, size_t len, const char *name,
 	if (r != NULL)
 		check_row(r, errors, file, row_line);
 	if (v->nscreens == 0)
-		verror(errors, file, lineno, "the view has no pane", NULL);
+		verror(errors, file, lineno > 0 ? lineno : 1,
+		    "the view has no pane", NULL);
 	for (i = 0; i < v->nscreens; i++) {
 		const struct view_screen *sc = &v->screens[i];
 
 		if (sc->nrows == 0) {
-			verror(errors, file, lineno, "a screen has no pane",
+			verror(errors, file, sc->line, "a screen has no pane",
 			    sc->name);
 			continue;
 		}
@@ -257,38 +259,51 @@ view_free(struct view *v)
 }
 
 /*
- * Splits total into n parts: explicit percentages first (of the total),
- * the rest shared equally among the parts without one, the last part
- * taking what rounding left.  Never negative.
+ * Splits total into n parts: explicit percentages first (of the total,
+ * never more than is left), the rest shared equally among the parts
+ * without one, the last part taking what rounding left.  Then, when there
+ * is room for it, no part is empty: each empty part takes one from the
+ * largest part (the last of equals).  The parts add up to total exactly.
  */
 static void
 split(int total, const int *pct, size_t n, int *out)
 {
-	size_t	i, nfree = 0;
-	int	used = 0, rest, share, k = 0;
+	size_t		i, j, big, nfree = 0;
+	long long	used = 0, want, share;
+	int		sum = 0;
 
+	if (n == 0)
+		return;
+	if (total < 0)
+		total = 0;
 	for (i = 0; i < n; i++) {
 		if (pct[i] > 0) {
-			out[i] = total * pct[i] / 100;
-			used += out[i];
+			want = (long long)total * pct[i] / 100;
+			if (want > total - used)
+				want = total - used;
+			out[i] = (int)want;
+			used += want;
 		} else
 			nfree++;
 	}
-	rest = total - used;
-	if (rest < 0)
-		rest = 0;
-	if (n == 0)
-		return;
-	share = nfree > 0 ? rest / (int)nfree : 0;
-	for (i = 0; i < n; i++)
+	share = nfree > 0 ? (total - used) / (long long)nfree : 0;
+	for (i = 0; i < n; i++) {
 		if (pct[i] <= 0)
-			out[i] = share;
-	for (i = 0; i < n; i++)
-		k += out[i];
-	if (n > 0)
-		out[n - 1] += total - k;	/* rounding, and unasked space */
-	if (out[n - 1] < 0)
-		out[n - 1] = 0;
+			out[i] = (int)share;
+		sum += out[i];
+	}
+	out[n - 1] += total - sum;	/* rounding, and unasked space */
+	if ((size_t)total < n)
+		return;
+	for (i = 0; i < n; i++) {
+		if (out[i] > 0)
+			continue;
+		for (big = 0, j = 1; j < n; j++)
+			if (out[j] >= out[big])
+				big = j;
+		out[big]--;
+		out[i]++;
+	}
 }
 
 size_t

@@ -3,10 +3,12 @@
  * views/NAME.view.  Pure: text in, a layout tree and file:line messages out;
  * view_layout() turns it into rectangles for a terminal size.
  *
- * Format, one directive per line; '#' lines are comments:
+ * Format, one directive per line; '#' starts a comment that runs to the end
+ * of the line; blank lines are ignored:
  *
  *	min-size WxH		below this size the console says "terminal
- *				too small (need WxH)"; default 60x16
+ *				too small (need WxH)"; W >= 20, H >= 8;
+ *				default 60x16
  *	screen [NAME]		starts a screen; a view has one or more and
  *				shows one at a time
  *	row [PCT%]		starts a row of the current screen, PCT% of
@@ -17,6 +19,24 @@
  *
  * A pane before any row starts one row, a row before any screen one screen.
  * Pane kinds: runs, tasks, log, details, help, sla, fourkeys, slots.
+ * Percentages are 1% to 100%, and the explicit ones of a row, or of the
+ * rows of a screen, add up to at most 100%.  Every screen and every row
+ * needs a pane.
+ *
+ * next-pane (Tab) moves the focus among the panes of the screen shown; in a
+ * view whose screens have one pane each it moves to the next screen.
+ *
+ * Errors read "file:line: message", for example:
+ *	x.view:2: min-size must be WxH with W >= 20 and H >= 8, not '10x5'
+ *	x.view:3: 'row' takes a percentage from 1% to 100%, not '150%'
+ *	x.view:4: unknown pane kind 'graph'
+ *	x.view:5: a pane takes a percentage from 1% to 100%, not '0%'
+ *	x.view:6: unknown directive 'split'
+ *	x.view:7: the panes of this row ask for more than 100%
+ *	x.view:8: the rows of a screen ask for more than 100%
+ *	x.view:9: a row has no pane
+ *	x.view:10: a screen has no pane 'log'
+ *	x.view:11: the view has no pane
  */
 #ifndef DAGTOP_VIEW_H
 #define DAGTOP_VIEW_H
@@ -44,6 +64,7 @@ struct view_row {
 
 struct view_screen {
 	char		*name;
+	int		 line;	/* where it was declared, for messages */
 	struct view_row	*rows;
 	size_t		 nrows;
 };
@@ -72,9 +93,13 @@ int		 view_parse(struct view *, const char *text, size_t len,
 void		 view_free(struct view *);
 
 /*
- * The rectangles of one screen in the area (x, y, w, h): they tile it
- * exactly, rounding remainders going to the last row and the last pane of
- * a row.  Returns how many were written (at most max).
+ * The rectangles of one screen in the area (x, y, w, h), in file order:
+ * they tile it exactly, with no gap and no overlap, rounding remainders
+ * going to the last row and the last pane of a row.  Every row is at least
+ * one line high when h is at least the number of rows, and every pane at
+ * least one column wide when w is at least the number of panes in its row
+ * (the space comes from the largest sibling).  Returns how many were
+ * written (at most max); 0 for an empty area or a screen past the last.
  */
 size_t		 view_layout(const struct view *, size_t screen, int x, int y,
 		    int w, int h, struct pane_rect *, size_t max);

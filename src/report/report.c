@@ -125,7 +125,8 @@ report_json_ti(const struct af_ti *t)
 	json_object_set_new(o, "task_id", report_json_string(t->task_id));
 	json_object_set_new(o, "map_index", json_integer(t->map_index));
 	json_object_set_new(o, "state", t->state == TI_NONE ? json_null() :
-	    report_json_string(t->state_raw));
+	    report_json_string(t->state_raw != NULL ? t->state_raw :
+	    ti_state_name(t->state)));
 	json_object_set_new(o, "try_number", json_integer(t->try_number));
 	json_object_set_new(o, "max_tries", json_integer(t->max_tries));
 	json_object_set_new(o, "start_date", report_json_time(t->start_date));
@@ -146,7 +147,8 @@ report_json_run(const struct af_run *r, int64_t now)
 
 	json_object_set_new(o, "dag_id", report_json_string(r->dag_id));
 	json_object_set_new(o, "run_id", report_json_string(r->run_id));
-	json_object_set_new(o, "state", report_json_string(r->state_raw));
+	json_object_set_new(o, "state", report_json_string(r->state_raw != NULL ?
+	    r->state_raw : run_state_name(r->state)));
 	json_object_set_new(o, "run_type", report_json_string(r->run_type));
 	json_object_set_new(o, "logical_date", report_json_time(r->logical_date));
 	json_object_set_new(o, "run_after", report_json_time(r->run_after));

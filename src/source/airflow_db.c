@@ -394,8 +394,11 @@ runs_result(void *arg, const PGresult *res, const char *err)
 		run = af_runs_push(out);
 		run->dag_id = col_str(res, i, 0);
 		run->run_id = col_str(res, i, 1);
-		run->state_raw = col_str(res, i, 2);
-		run->state = run_state_parse(run->state_raw);
+		run->state = run_state_parse(PQgetisnull(res, i, 2) ? NULL :
+		    PQgetvalue(res, i, 2));
+		/* Kept only when unknown: 20,000 runs need not carry copies. */
+		if (run->state == RUN_UNKNOWN)
+			run->state_raw = col_str(res, i, 2);
 		run->run_type = col_str(res, i, 3);
 		run->logical_date = col_time(res, i, 4);
 		run->run_after = col_time(res, i, 5);
@@ -613,8 +616,10 @@ tis_result(void *arg, const PGresult *res, const char *err)
 		t->run_id = col_str(res, i, 1);
 		t->task_id = col_str(res, i, 2);
 		t->map_index = col_int(res, i, 3, -1);
-		t->state_raw = col_str(res, i, 4);
-		t->state = ti_state_parse(t->state_raw);
+		t->state = ti_state_parse(PQgetisnull(res, i, 4) ? NULL :
+		    PQgetvalue(res, i, 4));
+		if (t->state == TI_UNKNOWN)
+			t->state_raw = col_str(res, i, 4);
 		t->try_number = col_int(res, i, 5, 0);
 		t->max_tries = col_int(res, i, 6, 0);
 		t->start_date = col_time(res, i, 7);

@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <langinfo.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -89,6 +90,18 @@ on_signal(int signo)
 	if (the_app != NULL)
 		(void)!write(the_app->sigpipe[1], &b, 1);
 	errno = saved;
+}
+
+/*
+ * A crash must not leave the user's terminal in curses modes: restore it,
+ * then die of the same signal.
+ */
+static void
+on_fatal(int signo)
+{
+	endwin();
+	signal(signo, SIG_DFL);
+	raise(signo);
 }
 
 static void
@@ -176,19 +189,17 @@ filter_match(const struct filter *f, const char *a, const char *b)
 	return f->invert ? !m : m;
 }
 
-static int
-attention_rank(const struct console *c, const char *dag_id,
-    const struct af_run **latest)
-{
-	const struct af_run *r[1];
+/* What the DAG list is sorted by, computed once per DAG. */
+struct dag_key {
+	size_t		 idx;
+	const char	*dag_id;
+	int		 rank;		/* failing 0, running 1, queued 2, else 3 */
+	double		 started;
+	double		 took;
+};
 
-	*latest = NULL;
-	if (console_dag_runs(c, dag_id, r, 1) != 1)
-		return 3;
-	*latest = r[0];
-	return r[0]->state == RUN_FAILED ? 0 : r[0]->state == RUN_RUNNING ? 1 :
-	    r[0]->state == RUN_QUEUED ? 2 : 3;
-}
+static enum sort_key	sort_by;	/* qsort has no context argument */
+static bool		sort_rev;
 
 /*
  * The order of the DAG list: by attention (failing, running, queued first),
@@ -196,53 +207,58 @@ attention_rank(const struct console *c, const char *dag_id,
  * ties by name.
  */
 static int
-cmp_dag(const void *x, const void *y, void *ctx)
+cmp_dag_key(const void *x, const void *y)
 {
-	const struct console	*c = ctx;
-	const struct af_dag	*a = &c->snap.dags.v[*(const size_t *)x];
-	const struct af_dag	*b = &c->snap.dags.v[*(const size_t *)y];
-	const struct af_run	*ra, *rb;
-	int			 ka = attention_rank(c, a->dag_id, &ra);
-	int			 kb = attention_rank(c, b->dag_id, &rb);
-	double			 da, db;
-	int			 r = 0;
+	const struct dag_key *a = x, *b = y;
+	int r = 0;
 
-	switch (c->sort) {
+	switch (sort_by) {
 	case SORT_ATTENTION:
-		r = ka - kb;
-		break;
-	case SORT_NAME:
+		r = a->rank - b->rank;
 		break;
 	case SORT_STARTED:
-		da = ra != NULL ? (double)ra->start_date : -1e18;
-		db = rb != NULL ? (double)rb->start_date : -1e18;
-		r = da > db ? -1 : da < db ? 1 : 0;
+		r = a->started > b->started ? -1 : a->started < b->started;
 		break;
 	case SORT_DURATION:
-		da = ra != NULL ? af_run_duration(ra, c->snap.health.now) : -1;
-		db = rb != NULL ? af_run_duration(rb, c->snap.health.now) : -1;
-		r = da > db ? -1 : da < db ? 1 : 0;
+		r = a->took > b->took ? -1 : a->took < b->took;
 		break;
 	default:
 		break;
 	}
 	if (r == 0)
 		r = strcmp(a->dag_id, b->dag_id);
-	return c->sort_reverse ? -r : r;
+	return sort_rev ? -r : r;
 }
 
-/* Insertion sort with a context; a few thousand DAGs at most. */
+/* Sorts c->dag_order: keys computed once, then qsort (2,000 DAGs: ~1 ms). */
 static void
 sort_dags(struct console *c)
 {
-	size_t i, j, x;
+	struct dag_key		*k = xcalloc(c->ndag_order + 1, sizeof *k);
+	const struct af_run	*r[1];
+	size_t			 i;
 
-	for (i = 1; i < c->ndag_order; i++) {
-		x = c->dag_order[i];
-		for (j = i; j > 0 && cmp_dag(&c->dag_order[j - 1], &x, c) > 0; j--)
-			c->dag_order[j] = c->dag_order[j - 1];
-		c->dag_order[j] = x;
+	for (i = 0; i < c->ndag_order; i++) {
+		k[i].idx = c->dag_order[i];
+		k[i].dag_id = c->snap.dags.v[k[i].idx].dag_id;
+		k[i].rank = 3;
+		k[i].started = -1e18;
+		k[i].took = -1;
+		if (console_dag_runs(c, k[i].dag_id, r, 1) == 1) {
+			k[i].rank = r[0]->state == RUN_FAILED ? 0 :
+			    r[0]->state == RUN_RUNNING ? 1 :
+			    r[0]->state == RUN_QUEUED ? 2 : 3;
+			if (r[0]->start_date != TIME_NONE)
+				k[i].started = (double)r[0]->start_date;
+			k[i].took = af_run_duration(r[0], c->snap.health.now);
+		}
 	}
+	sort_by = c->sort;
+	sort_rev = c->sort_reverse;
+	qsort(k, c->ndag_order, sizeof *k, cmp_dag_key);
+	for (i = 0; i < c->ndag_order; i++)
+		c->dag_order[i] = k[i].idx;
+	free(k);
 }
 
 size_t
@@ -1280,39 +1296,22 @@ stdin_ready(struct loop_fd *f, int revents, void *arg)
 static void
 load_keymap(struct app *a, const char *name, struct buf *errors)
 {
-	char		*path = datafile_find("keymaps", name, ".keys");
-	struct buf	 text = BUF_INIT;
-
-	if (path == NULL || datafile_read(path, &text, errors) != 0 ||
-	    keymap_parse(&a->c.keymap, text.data, text.len, path, NULL, NULL,
-	    errors) != 0) {
-		if (path == NULL)
-			buf_printf(errors, "no keymap named '%s'\n", name);
+	/* The file (with its includes), else the built-in default. */
+	if (keymap_load(name, &a->c.keymap, errors) != 0) {
 		keymap_free(&a->c.keymap);
 		keymap_parse(&a->c.keymap, builtin_keys, sizeof builtin_keys - 1,
 		    "(built-in)", NULL, NULL, errors);
 	}
-	free(path);
-	buf_free(&text);
 }
 
 static void
 load_view(struct app *a, const char *name, struct buf *errors)
 {
-	char		*path = datafile_find("views", name, ".view");
-	struct buf	 text = BUF_INIT;
-
-	if (path == NULL || datafile_read(path, &text, errors) != 0 ||
-	    view_parse(&a->c.view, text.data, text.len, name, path,
-	    errors) != 0) {
-		if (path == NULL)
-			buf_printf(errors, "no view named '%s'\n", name);
+	if (view_load(name, &a->c.view, errors) != 0) {
 		view_free(&a->c.view);
 		view_parse(&a->c.view, builtin_view, sizeof builtin_view - 1,
 		    "oncall", "(built-in)", errors);
 	}
-	free(path);
-	buf_free(&text);
 }
 
 int
@@ -1355,7 +1354,8 @@ console_main(struct settings *s, const struct config *cfg,
 		fputs(buf_str(&err), stderr);
 		sleep(1);
 	}
-	a.c.ascii = ascii;
+	/* Line drawing needs UTF-8; anything else draws with ASCII. */
+	a.c.ascii = ascii || strcmp(nl_langinfo(CODESET), "UTF-8") != 0;
 	if (color < 0)
 		color = nc == NULL || *nc == '\0';
 	if (pipe(a.sigpipe) != 0) {
@@ -1373,6 +1373,12 @@ console_main(struct settings *s, const struct config *cfg,
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
+	sa.sa_handler = on_fatal;
+	sa.sa_flags = SA_RESETHAND;
+	sigaction(SIGSEGV, &sa, NULL);
+	sigaction(SIGBUS, &sa, NULL);
+	sigaction(SIGABRT, &sa, NULL);
+	sigaction(SIGFPE, &sa, NULL);
 
 	set_escdelay(25);
 	initscr();

@@ -5,19 +5,20 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "ui.h"
+#include "datafile.h"
+#include "sanitize.h"
 
-static bool
+static int
 exists(const char *path)
 {
 	return access(path, R_OK) == 0;
 }
 
 /*
- * Looks in $XDG_CONFIG_HOME/dagtop/KIND (or ~/.config), then
- * $DAGTOP_DATADIR/KIND, then ./KIND when running from the source tree
- * (DAGTOP_DATADIR unset), then the installed share/dagtop/KIND.  Names are
- * plain words: no slash, no dot first.
+ * Looks in $XDG_CONFIG_HOME/dagtop/KIND (or ~/.config), then ./KIND when
+ * running from the source tree (DAGTOP_DATADIR unset), else
+ * $DAGTOP_DATADIR/KIND, then the installed share/dagtop/KIND.  Names are
+ * plain words: no slash, no dot first, so no name leaves its folder.
  */
 char *
 datafile_find(const char *kind, const char *name, const char *ext)
@@ -72,7 +73,7 @@ datafile_read(const char *path, struct buf *out, struct buf *err)
 	}
 	while ((n = read(fd, chunk, sizeof chunk)) > 0) {
 		buf_append(out, chunk, (size_t)n);
-		if (out->len > 1024 * 1024) {
+		if (out->len > DATAFILE_MAX) {
 			buf_printf(err, "%s: larger than 1 MiB\n", path);
 			close(fd);
 			return -1;
@@ -84,4 +85,71 @@ datafile_read(const char *path, struct buf *out, struct buf *err)
 		return -1;
 	}
 	return 0;
+}
+
+/* Says why NAME found nothing: not a name at all, or no such file. */
+static void
+not_found(struct buf *errors, const char *what, const char *name)
+{
+	buf_printf(errors, "no %s named '", what);
+	sanitize_append(errors, name, strlen(name), SAN_SHOW_ESCAPES);
+	buf_puts(errors, "'\n");
+}
+
+/*
+ * The include resolver of keymap_load(): the same search as the top file,
+ * so a user's keymap can include a shipped one.  A file that cannot be
+ * read says why in the errors (arg) and resolves to nothing.
+ */
+static char *
+resolve_keymap(const char *name, size_t *len, char **file, void *arg)
+{
+	struct buf	 text = BUF_INIT;
+	char		*path = datafile_find("keymaps", name, ".keys");
+
+	if (path == NULL)
+		return NULL;
+	if (datafile_read(path, &text, arg) != 0) {
+		free(path);
+		buf_free(&text);
+		return NULL;
+	}
+	*len = text.len;
+	*file = path;
+	return buf_detach(&text);
+}
+
+int
+keymap_load(const char *name, struct keymap *km, struct buf *errors)
+{
+	struct buf	 text = BUF_INIT;
+	char		*path = datafile_find("keymaps", name, ".keys");
+	int		 rc = -1;
+
+	if (path == NULL)
+		not_found(errors, "keymap", name);
+	else if (datafile_read(path, &text, errors) == 0)
+		rc = keymap_parse(km, text.data != NULL ? text.data : "",
+		    text.len, path, resolve_keymap, errors, errors);
+	free(path);
+	buf_free(&text);
+	return rc;
+}
+
+int
+view_load(const char *name, struct view *v, struct buf *errors)
+{
+	struct buf	 text = BUF_INIT;
+	char		*path = datafile_find("views", name, ".view");
+	int		 rc = -1;
+
+	memset(v, 0, sizeof *v);
+	if (path == NULL)
+		not_found(errors, "view", name);
+	else if (datafile_read(path, &text, errors) == 0)
+		rc = view_parse(v, text.data != NULL ? text.data : "",
+		    text.len, name, path, errors);
+	free(path);
+	buf_free(&text);
+	return rc;
 }

@@ -35,7 +35,7 @@ put_strip(struct console *c, WINDOW *w, const struct af_run *const *v,
  * (up to 40 columns).
  */
 static void
-plan_columns(int avail, int *idw, bool *start, bool *took)
+plan_columns(int avail, int *idw, bool *start, bool *took, bool *next)
 {
 	int fixed = 2 + 1 + STRIP + 1 + 8;
 
@@ -43,7 +43,9 @@ plan_columns(int avail, int *idw, bool *start, bool *took)
 	*took = *start;
 	if (!*start)
 		*start = avail - fixed - 12 >= 12;
-	*idw = avail - fixed - (*start ? 12 : 0) - (*took ? 8 : 0);
+	*next = *took && avail - fixed - 12 - 8 - 12 >= 20;
+	*idw = avail - fixed - (*start ? 12 : 0) - (*took ? 8 : 0) -
+	    (*next ? 12 : 0);
 	if (*idw > 40)
 		*idw = 40;
 	if (*idw < 4)
@@ -57,9 +59,9 @@ draw_dags(struct console *c, WINDOW *w, int h, int wd)
 	struct buf		 b = BUF_INIT, line = BUF_INIT;
 	size_t			 i, n;
 	int			 y, idw, x;
-	bool			 show_start, show_took;
+	bool			 show_start, show_took, show_next;
 
-	plan_columns(wd - 2, &idw, &show_start, &show_took);
+	plan_columns(wd - 2, &idw, &show_start, &show_took, &show_next);
 	if (c->dag_sel < c->dag_top)
 		c->dag_top = c->dag_sel;
 	if (h > 3 && c->dag_sel >= c->dag_top + (size_t)(h - 3))
@@ -69,6 +71,8 @@ draw_dags(struct console *c, WINDOW *w, int h, int wd)
 		buf_printf(&b, " %-11s", "STARTED");
 	if (show_took)
 		buf_printf(&b, " %-7s", "TOOK");
+	if (show_next)
+		buf_printf(&b, " %-11s", "NEXT");
 	wattron(w, A_DIM);
 	mvwaddnstr(w, 1, 1, buf_str(&b), wd - 2);
 	wattroff(w, A_DIM);
@@ -106,6 +110,12 @@ draw_dags(struct console *c, WINDOW *w, int h, int wd)
 				    c->snap.health.now));
 				mvwaddnstr(w, y, x, buf_str(&line), 7);
 			}
+		}
+		if (show_next && !d->paused && d->next_run_after != TIME_NONE) {
+			buf_reset(&line);
+			fmt_time(&line, c->zone, d->next_run_after, FMT_SHORT);
+			mvwaddnstr(w, y, 3 + idw + 1 + STRIP + 1 + 9 + 12 + 8,
+			    buf_str(&line), 11);
 		}
 		if (i == c->dag_sel)
 			wattroff(w, A_REVERSE);

@@ -113,16 +113,40 @@ tasks_draw(struct console *c, WINDOW *w, bool focused)
 			} else {
 				ui_put(w, r->ti->task_id, wd - 35 - 2 * d);
 				if (r->nti > 1) {
-					char more[32];
+					/* Counts per state: " [3: 1s 1R 1r]". */
+					struct buf	more = BUF_INIT;
+					int		s;
 
-					snprintf(more, sizeof more, " [%zu mapped]",
-					    r->nti);
-					ui_put(w, more, wd - 35 - 2 * d -
+					buf_printf(&more, " [%zu:", r->nti);
+					for (s = 0; s < TI_NSTATES; s++)
+						if (r->counts[s] > 0)
+							buf_printf(&more, " %zu%c",
+							    r->counts[s],
+							    ti_state_letter(s));
+					buf_putc(&more, ']');
+					ui_put(w, buf_str(&more), wd - 35 - 2 * d -
 					    (int)strlen(r->ti->task_id));
+					buf_free(&more);
 				}
 			}
 			if (down)
 				wattroff(w, A_BOLD);
+		}
+		if (wd >= 90) {
+			/* Wide panes also show when it started and its operator. */
+			struct buf right = BUF_INIT;
+
+			fmt_time(&right, c->zone, t->start_date, FMT_CLOCK);
+			buf_putc(&right, ' ');
+			buf_puts(&right, t->operator != NULL ? t->operator : "-");
+			if (right.len > 30)
+				right.len = 30;
+			right.data[right.len] = '\0';
+			wmove(w, y, wd - 1 - 31);
+			wclrtoeol(w);
+			ui_put(w, buf_str(&right), 30);
+			buf_free(&right);
+			mvwaddch(w, y, wd - 1, c->ascii ? '|' : ACS_VLINE);
 		}
 		if (i == c->task_sel)
 			wattroff(w, A_REVERSE);

@@ -12,6 +12,7 @@
 #include <regex.h>
 
 #include "airflow.h"
+#include "datafile.h"
 #include "graph.h"
 #include "keymap.h"
 #include "taskrows.h"
@@ -152,8 +153,5 @@ void	prompt_cancel(void);
 void	prompt_feed(const char *, size_t);
 void	prompt_redraw(WINDOW *, int y);
 
-/* Finds keymaps/NAME.keys or views/NAME.view: the user's, then shipped. */
-char	*datafile_find(const char *kind, const char *name, const char *ext);
-int	 datafile_read(const char *path, struct buf *out, struct buf *err);
 
 #endif

@@ -1,8 +1,10 @@
 /*
  * fuzz_keymap.c: libFuzzer harness for the keymap format.  Whatever the
- * bytes, parsing ends, every binding names a key that keymap_key_name() writes
- * and keymap_key_parse() reads back to the same code, and no action is out of
- * range.  An include resolves to the same bytes, so nesting is exercised.
+ * bytes, parsing ends, a failure always says why, every binding names a
+ * key that keymap_key_name() writes and keymap_key_parse() reads back to
+ * the same code, and no action is out of range.  Includes resolve to fixed
+ * small texts (a chain deeper than the limit, a cycle, a broken file) or
+ * to nothing.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -12,17 +14,34 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
-static const uint8_t	*cur;
-static size_t		 curlen;
-
 static char *
 resolve(const char *name, size_t *len, char **file, void *arg)
 {
-	(void)name;
+	static const struct {
+		const char *name, *text;
+	} known[] = {
+		{ "a", "bind a down\ninclude b # on\n" },
+		{ "b", "unbind a\ninclude c\n" },
+		{ "c", "bind \"#\" help\ninclude d\n" },
+		{ "d", "include e\n" },
+		{ "e", "bind C-e quit\ninclude f\n" },
+		{ "loop", "include loop\n" },
+		{ "x", "include y\n" },
+		{ "y", "include x\n" },
+		{ "bad", "bnd q\nbind Ctrl-q quit\nbind q qt\n" },
+		{ "default", "bind j down\nbind k up\nbind Down down\n" },
+	};
+	size_t i;
+
 	(void)arg;
-	*len = curlen;
-	*file = xstrdup("included.keys");
-	return xstrndup((const char *)cur, curlen);
+	for (i = 0; i < sizeof known / sizeof *known; i++) {
+		if (strcmp(known[i].name, name) == 0) {
+			*len = strlen(known[i].text);
+			*file = xstrdup(name);
+			return xstrdup(known[i].text);
+		}
+	}
+	return NULL;
 }
 
 int
@@ -31,19 +50,20 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct keymap	km = { NULL, 0 };
 	struct buf	err = BUF_INIT, name = BUF_INIT;
 	size_t		i;
-	int		code;
+	int		code, rc;
 
-	cur = data;
-	curlen = size;
-	keymap_parse(&km, (const char *)data, size, "fuzz.keys", resolve,
+	rc = keymap_parse(&km, (const char *)data, size, "fuzz.keys", resolve,
 	    NULL, &err);
+	if ((rc == 0) != (err.len == 0))
+		abort();
 	for (i = 0; i < km.n; i++) {
 		if ((unsigned)km.v[i].action >= ACTION_COUNT)
 			abort();
 		buf_reset(&name);
 		keymap_key_name(km.v[i].key, &name);
 		if (keymap_key_parse(buf_str(&name), &code) != 0 ||
-		    code != km.v[i].key)
+		    code != km.v[i].key ||
+		    keymap_lookup(&km, km.v[i].key) != km.v[i].action)
 			abort();
 	}
 	keymap_free(&km);
