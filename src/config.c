@@ -36,6 +36,9 @@ static const struct key context_keys[] = {
 	{ "airflow_password_env", K_ENVNAME, CTX(airflow_password_env), 0, 0 },
 	{ "airflow_token_env", K_ENVNAME, CTX(airflow_token_env), 0, 0 },
 	{ "airflow_token_command", K_COMMAND, CTX(airflow_token_command), 0, 0 },
+	{ "airflow_tls_verify", K_BOOL, CTX(airflow_tls_verify), 0, 0 },
+	{ "airflow_ca_file", K_PATH, CTX(airflow_ca_file), 0, 0 },
+	{ "airflow_timeout", K_SECONDS, CTX(airflow_timeout), 1, 3600 },
 	{ "log_folder", K_PATH, CTX(log_folder), 0, 0 },
 	{ "timezone", K_STRING, CTX(timezone), 0, 0 },
 	{ "readonly", K_BOOL, CTX(readonly), 0, 0 },
@@ -264,6 +267,7 @@ context_new(struct config *cfg, const char *name, const char *file, int line)
 	c->line = line;
 	c->readonly = c->statement_timeout = c->connect_timeout = -1;
 	c->scheduler_threshold = c->refresh = -1;
+	c->airflow_tls_verify = c->airflow_timeout = -1;
 	return c;
 }
 
@@ -410,6 +414,7 @@ context_free(struct context *c)
 	free(c->airflow_token_env);
 	free(c->airflow_token_command);
 	free(c->log_folder);
+	free(c->airflow_ca_file);
 	free(c->timezone);
 }
 
@@ -491,6 +496,9 @@ config_resolve(const struct config *cfg, const struct cli_options *cli,
 		s->airflow_token_env = dup_or_null(c->airflow_token_env);
 		s->airflow_token_command = dup_or_null(c->airflow_token_command);
 		s->log_folder = dup_or_null(c->log_folder);
+		s->airflow_ca_file = dup_or_null(c->airflow_ca_file);
+		s->airflow_tls_verify = c->airflow_tls_verify != 0;
+		s->airflow_timeout = c->airflow_timeout;
 		s->timezone = dup_or_null(c->timezone);
 		s->readonly = c->readonly == 1;
 		s->statement_timeout = c->statement_timeout;
@@ -500,6 +508,8 @@ config_resolve(const struct config *cfg, const struct cli_options *cli,
 	} else {
 		s->statement_timeout = s->connect_timeout = -1;
 		s->scheduler_threshold = s->refresh = -1;
+		s->airflow_tls_verify = true;
+		s->airflow_timeout = -1;
 	}
 	if (s->refresh < 0)
 		s->refresh = cfg->refresh;
@@ -527,6 +537,8 @@ config_resolve(const struct config *cfg, const struct cli_options *cli,
 		s->timezone = xstrdup("UTC");
 	if (s->statement_timeout < 0)
 		s->statement_timeout = 30;
+	if (s->airflow_timeout < 0)
+		s->airflow_timeout = 30;
 	if (s->connect_timeout < 0)
 		s->connect_timeout = 10;
 	if (s->scheduler_threshold < 0)
@@ -558,6 +570,7 @@ settings_free(struct settings *s)
 	free(s->airflow_token_env);
 	free(s->airflow_token_command);
 	free(s->log_folder);
+	free(s->airflow_ca_file);
 	free(s->timezone);
 	memset(s, 0, sizeof *s);
 }

@@ -27,6 +27,9 @@ struct context {
 	char	*airflow_token_command;
 	char	*log_folder;
 	char	*timezone;	/* IANA name; display and SLA zone */
+	char	*airflow_ca_file;
+	int	 airflow_tls_verify;	/* -1 unset: on */
+	int	 airflow_timeout;	/* seconds, -1 unset */
 	int	 readonly;	/* -1 unset */
 	int	 statement_timeout;	/* seconds, -1 unset */
 	int	 connect_timeout;	/* seconds, -1 unset */
@@ -71,6 +74,9 @@ struct settings {
 	char	*airflow_token_command;
 	char	*log_folder;
 	char	*timezone;
+	char	*airflow_ca_file;
+	bool	 airflow_tls_verify;	/* off only by name in the file */
+	int	 airflow_timeout;	/* seconds */
 	bool	 readonly;
 	int	 statement_timeout;
 	int	 connect_timeout;

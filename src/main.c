@@ -17,6 +17,7 @@
 #include "sanitize.h"
 #include "timefmt.h"
 #include "tz.h"
+#include "cmd_clear.h"
 #include "ui.h"
 #include "zoneinfo.h"
 
@@ -36,6 +37,14 @@ static const char usage_text[] =
 "  report run DAG_ID [RUN_ID] [--format text|json]\n"
 "                      a run's task instances in task-graph order (the\n"
 "                      latest run without RUN_ID); exit 1 if it failed\n"
+"  report log DAG_ID RUN_ID TASK_ID [--try N] [--map-index N]\n"
+"                      one try of a task's log (the latest by default),\n"
+"                      sanitised, from the Airflow API or the log folder\n"
+"  clear DAG_ID RUN_ID TASK_ID [--downstream] [--only-failed]\n"
+"        [--map-index N] [--yes]\n"
+"                      rerun a task (and with --downstream everything after\n"
+"                      it) through the Airflow API; without --yes a dry run\n"
+"                      that lists what would be cleared; refused read-only\n"
 "  config check        validate the configuration file and show the\n"
 "                      effective settings (secrets masked)\n"
 "\n"
@@ -63,6 +72,7 @@ struct args {
 	int			 color;		/* -1 auto */
 	bool			 ascii;
 	struct report_options	 report;
+	struct clear_options	 clear;
 	const char		*words[8];
 	int			 nwords;
 	bool			 format_given;
@@ -115,6 +125,8 @@ parse_args(int argc, char **argv, struct args *a)
 	a->color = -1;
 	a->report.format = REPORT_TEXT;
 	a->report.since_span = 24 * 3600;
+	a->report.log_map_index = -1;
+	a->clear.map_index = -1;
 	report = argc > 1 && strcmp(argv[1], "report") == 0;
 
 	for (i = 1; i < argc; i++) {
@@ -135,6 +147,18 @@ parse_args(int argc, char **argv, struct args *a)
 		}
 		if (strcmp(arg, "--readonly") == 0) {
 			a->cli.readonly = 1;
+			continue;
+		}
+		if (strcmp(arg, "--downstream") == 0) {
+			a->clear.downstream = true;
+			continue;
+		}
+		if (strcmp(arg, "--only-failed") == 0) {
+			a->clear.only_failed = true;
+			continue;
+		}
+		if (strcmp(arg, "--yes") == 0 || strcmp(arg, "-y") == 0) {
+			a->clear.yes = true;
 			continue;
 		}
 		if (strcmp(arg, "--ascii") == 0) {
@@ -187,6 +211,21 @@ parse_args(int argc, char **argv, struct args *a)
 			if (parse_span(v, &a->report.since_span) != 0 ||
 			    a->report.since_span <= 0)
 				return usage_error(report, "--since takes a span such as 30m, 24h or 7d, not '%s'", v);
+		} else if ((v = option_value(argc, argv, &i, "--try")) != NULL) {
+			char *end;
+			long t = strtol(v, &end, 10);
+
+			if (*v == '\0' || *end != '\0' || t < 1 || t > 100000)
+				return usage_error(report, "--try takes a try number (1, 2, ...), not '%s'", v);
+			a->report.log_try = (int)t;
+		} else if ((v = option_value(argc, argv, &i, "--map-index")) != NULL) {
+			char *end;
+			long m = strtol(v, &end, 10);
+
+			if (*v == '\0' || *end != '\0' || m < -1 || m > 10000000)
+				return usage_error(report, "--map-index takes a map index (0, 1, ...), not '%s'", v);
+			a->report.log_map_index = (int)m;
+			a->clear.map_index = (int)m;
 		} else if (arg[0] == '-' && arg[1] != '\0') {
 			return usage_error(report, "unknown option '%s'", arg);
 		} else {
@@ -280,7 +319,7 @@ run_report(const struct args *a)
 	int		 rc;
 
 	if (a->nwords < 2)
-		return usage_error(true, "report needs a kind: status or run");
+		return usage_error(true, "report needs a kind: status, run or log");
 	if (strcmp(a->words[1], "status") == 0) {
 		if (a->nwords > 2)
 			return usage_error(true, "report status takes no "
@@ -289,9 +328,13 @@ run_report(const struct args *a)
 		if (a->nwords < 3 || a->nwords > 4)
 			return usage_error(true, "usage: dagtop report run "
 			    "DAG_ID [RUN_ID]");
+	} else if (strcmp(a->words[1], "log") == 0) {
+		if (a->nwords != 5)
+			return usage_error(true, "usage: dagtop report log "
+			    "DAG_ID RUN_ID TASK_ID [--try N] [--map-index N]");
 	} else
 		return usage_error(true, "unknown report '%s' (this release "
-		    "has: status, run)", a->words[1]);
+		    "has: status, run, log)", a->words[1]);
 	if (config_load(&cfg, a->cli.config) != 0) {
 		fputs(buf_str(&cfg.errors), stderr);
 		rc = report_unknown(a->report.format, "configuration",
@@ -310,11 +353,42 @@ run_report(const struct args *a)
 	}
 	/* Reports never write: the read-only gate is closed for them. */
 	s.readonly = true;
-	if (strcmp(a->words[1], "run") == 0)
+	if (strcmp(a->words[1], "log") == 0)
+		rc = report_log(&s, &a->report, a->words[2], a->words[3],
+		    a->words[4]);
+	else if (strcmp(a->words[1], "run") == 0)
 		rc = report_run(&s, &a->report, a->words[2],
 		    a->nwords > 3 ? a->words[3] : NULL);
 	else
 		rc = report_status(&s, &a->report);
+	settings_free(&s);
+	config_free(&cfg);
+	return rc;
+}
+
+/* `dagtop clear`: the settings of the context, then the clear. */
+static int
+run_clear(const struct args *a)
+{
+	struct config	 cfg;
+	struct settings	 s;
+	struct buf	 err = BUF_INIT;
+	int		 rc;
+
+	if (config_load(&cfg, a->cli.config) != 0) {
+		fputs(buf_str(&cfg.errors), stderr);
+		config_free(&cfg);
+		return 78;
+	}
+	fputs(buf_str(&cfg.warnings), stderr);
+	if (config_resolve(&cfg, &a->cli, &s, &err) != 0) {
+		fprintf(stderr, "dagtop: %s\n", buf_str(&err));
+		buf_free(&err);
+		settings_free(&s);
+		config_free(&cfg);
+		return 78;
+	}
+	rc = cmd_clear(&s, &a->clear, a->words[1], a->words[2], a->words[3]);
 	settings_free(&s);
 	config_free(&cfg);
 	return rc;
@@ -369,6 +443,13 @@ main(int argc, char **argv)
 		if (a.nwords != 2 || strcmp(a.words[1], "check") != 0)
 			return usage_error(false, "usage: dagtop config check");
 		return config_check(&a);
+	}
+	if (strcmp(a.words[0], "clear") == 0) {
+		if (a.nwords != 4)
+			return usage_error(false, "usage: dagtop clear DAG_ID "
+			    "RUN_ID TASK_ID [--downstream] [--only-failed] "
+			    "[--map-index N] [--yes]");
+		return run_clear(&a);
 	}
 	return usage_error(false, "unknown command '%s'", a.words[0]);
 }

@@ -34,6 +34,18 @@ static const struct {
 	[ACTION_DOWNSTREAM] = { "downstream", "highlight what a rerun of the selected task would touch" },
 	[ACTION_UNFOLD] = { "unfold", "fold or unfold a mapped task" },
 	[ACTION_QUIT] = { "quit", "quit dagtop" },
+	[ACTION_PREV_TRY] = { "prev-try", "log: show the previous try" },
+	[ACTION_NEXT_TRY] = { "next-try", "log: show the next try" },
+	[ACTION_FOLLOW] = { "follow", "log: stay at the bottom as lines arrive" },
+	[ACTION_SEARCH_NEXT] = { "search-next", "log: next match of the search" },
+	[ACTION_SEARCH_PREV] = { "search-prev", "log: previous match of the search" },
+	[ACTION_JUMP_ERROR] = { "jump-error", "log: go to the first ERROR or Traceback" },
+	[ACTION_WRAP] = { "wrap", "log: wrap long lines, or cut them" },
+	[ACTION_TIMESTAMPS] = { "timestamps", "log: show or hide timestamps" },
+	[ACTION_SAVE] = { "save", "log: save it (sanitised) to a file" },
+	[ACTION_PAGER] = { "pager", "log: open it in $PAGER" },
+	[ACTION_RERUN] = { "rerun", "clear the task and all after it (or a failed run's failed tasks): preview, then y" },
+	[ACTION_ONLY_FAILED] = { "only-failed", "rerun preview: clear only failed and upstream_failed" },
 };
 
 static const struct {

@@ -21,6 +21,8 @@ struct report_options {
 	enum report_format	 format;
 	int64_t			 since_span;	/* status: seconds back from now */
 	bool			 quiet;		/* print nothing when all is good */
+	int			 log_try;	/* log: --try, 0 the latest */
+	int			 log_map_index;	/* log: --map-index, -1 none */
 };
 
 /* Parses "text", "json", "csv", "markdown" (or "md"). */
@@ -39,6 +41,13 @@ int	 report_status(const struct settings *, const struct report_options *);
  */
 int	 report_run(const struct settings *, const struct report_options *,
 	    const char *dag_id, const char *run_id);
+
+/*
+ * `dagtop report log DAG_ID RUN_ID TASK_ID`: the sanitised log of one try
+ * on stdout; exit 0, or 3 when there is no log to print (and why).
+ */
+int	 report_log(const struct settings *, const struct report_options *,
+	    const char *dag_id, const char *run_id, const char *task_id);
 
 /*
  * Says why a report could not be made: one line on stderr, and for JSON an

@@ -771,3 +771,28 @@ afdb_fetch_graph(struct afdb *db, const char *dag_id, const char *run_id,
 		    "ORDER BY v.version_number DESC LIMIT 1)",
 		    1, params, graph_result, r);
 }
+
+/* --- log template ------------------------------------------------------ */
+
+static void
+log_template_result(void *arg, const PGresult *res, const char *err)
+{
+	struct request	*r = arg;
+	char		**out = r->out;
+
+	if (err == NULL && PQntuples(res) > 0)
+		*out = col_str(res, 0, 0);
+	request_done(r, err);
+}
+
+void
+afdb_fetch_log_template(struct afdb *db, const char *dag_id,
+    const char *run_id, char **out, afdb_cb cb, void *arg)
+{
+	const char *params[2] = { dag_id, run_id };
+
+	*out = NULL;
+	pg_query(db->pg, "SELECT lt.filename FROM dag_run r JOIN log_template lt"
+	    " ON lt.id = r.log_template_id WHERE r.dag_id = $1 AND r.run_id = $2",
+	    2, params, log_template_result, request_new(db, out, cb, arg));
+}

@@ -75,4 +75,11 @@ void	afdb_fetch_attention_tis(struct afdb *, const struct af_run *const *,
 void	afdb_fetch_graph(struct afdb *, const char *dag_id, const char *run_id,
 	    struct graph **out, struct buf *warn, afdb_cb, void *arg);
 
+/*
+ * The log_filename_template the run was made with (log_template.filename
+ * for dag_run.log_template_id); *out stays NULL when the run has none.
+ */
+void	afdb_fetch_log_template(struct afdb *, const char *dag_id,
+	    const char *run_id, char **out, afdb_cb, void *arg);
+
 #endif

@@ -20,7 +20,9 @@
 #include "airflow_db.h"
 #include "config.h"
 #include "dbconn.h"
+#include "logctl.h"
 #include "loop.h"
+#include "rerun.h"
 #include "timefmt.h"
 #include "tz.h"
 #include "ui.h"
@@ -36,7 +38,8 @@ static const char builtin_keys[] =
     "bind Home top\nbind G bottom\nbind End bottom\nbind Enter enter\n"
     "bind Right enter\nbind q back\nbind Esc back\nbind Left back\n"
     "bind Tab next-pane\nbind BTab prev-pane\nbind ? help\n"
-    "bind r refresh\nbind d downstream\nbind Q quit\n";
+    "bind r refresh\nbind d downstream\nbind Q quit\nbind R rerun\n"
+    "bind F only-failed\nbind f follow\nbind / filter\nbind : command\n";
 static const char builtin_view[] =
     "min-size 60x16\nrow 60%\npane runs 45%\npane tasks 55%\nrow\n"
     "pane log\n";
@@ -50,6 +53,9 @@ struct app {
 	struct loop		*loop;
 	struct db_params	 params;
 	struct afdb		*db;
+	struct logctl		*logs;		/* the log pane's fetches */
+	struct rerun		*rerun;		/* the rerun modal */
+	bool			 rerun_pending;	/* when the run's tasks are in */
 	bool			 tearing_down;
 	bool			 connected;
 	int			 backoff;	/* seconds before the next try */
@@ -75,7 +81,16 @@ struct app {
 
 static struct app	*the_app;	/* for the signal handler only */
 
+static void
+mark_dirty(void *arg)
+{
+	((struct app *)arg)->dirty = true;
+}
+
 static void	start_refresh(struct app *);
+static void	open_run(struct app *);
+static enum pane_kind focused_kind(const struct app *);
+static void	fetch_detail(struct app *, bool);
 static void	connect_db(struct app *);
 static void	draw_now(struct app *);
 
@@ -453,6 +468,95 @@ read_done(void *arg, const char *err)
 	a->dirty = true;
 }
 
+/* The rerun of a failed run: its failed tasks, each with its downstream. */
+static void
+rerun_failed_tasks(struct app *a)
+{
+	struct console	*c = &a->c;
+	const char	**ids = xcalloc(c->detail.tis.n + 1, sizeof *ids);
+	size_t		 i, k, n = 0;
+
+	for (i = 0; i < c->detail.tis.n; i++) {
+		const struct af_ti *t = &c->detail.tis.v[i];
+
+		if (t->state != TI_FAILED)
+			continue;
+		for (k = 0; k < n && strcmp(ids[k], t->task_id) != 0; k++)
+			;
+		if (k == n)
+			ids[n++] = t->task_id;
+	}
+	buf_reset(&a->message);
+	if (n == 0)
+		buf_puts(&a->message, "no failed task in this run: select a "
+		    "task in the tasks pane to rerun it");
+	else
+		rerun_start(a->rerun, logctl_api(a->logs), c->settings,
+		    logctl_api_error(a->logs), c->detail.dag_id,
+		    c->detail.run_id, ids, NULL, n);
+	free(ids);
+	a->dirty = true;
+}
+
+/* The rerun key: the selected task instance, or a failed run's tasks. */
+static void
+rerun_selected(struct app *a)
+{
+	struct console		*c = &a->c;
+	const struct task_row	*row = NULL;
+	enum pane_kind		 k = focused_kind(a);
+
+	buf_reset(&a->message);
+	if (k == PANE_RUNS) {
+		if (c->runs_level == 0 || pane_runs_ops.key(c, ACTION_ENTER) !=
+		    PANE_OPEN_RUN) {
+			buf_puts(&a->message, "rerun: open a DAG's runs and "
+			    "select a failed run, or select a task");
+			return;
+		}
+		a->rerun_pending = true;
+		open_run(a);
+		return;
+	}
+	if (c->detail.loaded)
+		row = console_task_row(c, c->task_sel);
+	if (row == NULL) {
+		buf_puts(&a->message, "rerun: select a task instance first");
+		return;
+	}
+	{
+		int		 inst = console_task_inst(c, c->task_sel);
+		const struct af_ti *t = inst >= 0 ? &row->ti[inst] : row->ti;
+		const char	*ids[1] = { t->task_id };
+		/* 3.x clears one instance of a mapped task; 2.x the whole task. */
+		int		 mis[1] = { inst >= 0 && a->db != NULL &&
+				    afdb_schema(a->db)->major >= 3 ?
+				    t->map_index : -1 };
+
+		rerun_start(a->rerun, logctl_api(a->logs), c->settings,
+		    logctl_api_error(a->logs), c->detail.dag_id,
+		    c->detail.run_id, ids, mis, 1);
+	}
+}
+
+static void
+rerun_done(void *arg, int n, const char *msg)
+{
+	struct app *a = arg;
+
+	if (msg != NULL) {
+		buf_reset(&a->message);
+		buf_puts(&a->message, msg);
+	}
+	if (n > 0) {
+		/* The new states come from the database, read now. */
+		loop_timer_stop(a->refresh_timer);
+		start_refresh(a);
+		fetch_detail(a, false);
+	}
+	a->dirty = true;
+}
+
 static void
 detail_done(void *arg, const char *err)
 {
@@ -475,6 +579,11 @@ detail_done(void *arg, const char *err)
 	rebuild_task_vis(c);
 	c->detail.loaded = true;
 	a->dirty = true;
+	logctl_sync(a->logs);
+	if (a->rerun_pending) {
+		a->rerun_pending = false;
+		rerun_failed_tasks(a);
+	}
 }
 
 static void
@@ -558,6 +667,8 @@ db_ready(void *arg, const char *err)
 		afdb_describe(a->db, &b);
 		a->describe = buf_detach(&b);
 	}
+	logctl_set_source(a->logs, a->c.settings, a->db,
+	    afdb_schema(a->db)->major, afdb_schema(a->db)->ti_history);
 	start_refresh(a);
 	fetch_detail(a, a->c.detail.run_id != NULL);
 }
@@ -577,6 +688,7 @@ connect_db(struct app *a)
 {
 	if (a->db != NULL) {
 		a->tearing_down = true;
+		logctl_forget_db(a->logs);
 		afdb_free(a->db);
 		a->tearing_down = false;
 		a->db = NULL;
@@ -611,6 +723,8 @@ ops_for(enum pane_kind k)
 		return &pane_runs_ops;
 	case PANE_TASKS:
 		return &pane_tasks_ops;
+	case PANE_LOG:
+		return &pane_log_ops;
 	default:
 		return &pane_details_ops;
 	}
@@ -686,6 +800,8 @@ draw_footer(struct app *a, int w, int h)
 		attroff(A_BOLD);
 	} else if (a->message.len > 0)
 		ui_put(stdscr, buf_str(&a->message), w);
+	else if (a->c.log.said.len > 0)
+		ui_put(stdscr, buf_str(&a->c.log.said), w);
 	buf_reset(&b);
 	move(h - 1, 0);
 	clrtoeol();
@@ -778,6 +894,7 @@ draw(struct app *a)
 		wnoutrefresh(win);
 		delwin(win);
 	}
+	rerun_draw(a->rerun, 2, w, h - 5);
 	doupdate();
 	if (prompt_active())
 		prompt_redraw(stdscr, h - 2);
@@ -1002,6 +1119,76 @@ command_done(void *arg, const char *line)
 	free(copy);
 }
 
+/* / in the log pane: a search, smart case. */
+static void
+search_done(void *arg, const char *line)
+{
+	struct app	*a = arg;
+	struct buf	 err = BUF_INIT;
+
+	a->dirty = true;
+	if (line == NULL)
+		return;
+	buf_reset(&a->message);
+	if (logctl_set_search(a->logs, line, &err) != 0)
+		buf_puts(&a->message, buf_str(&err));
+	buf_free(&err);
+}
+
+static void
+save_done(void *arg, const char *line)
+{
+	struct app	*a = arg;
+	struct logpane	*lp = &a->c.log;
+	struct buf	 path = BUF_INIT;
+
+	a->dirty = true;
+	if (line == NULL || lp->fetch == NULL)
+		return;
+	if (*line != '\0')
+		buf_puts(&path, line);
+	else {
+		/* dag.task[.map].try.log in the current directory, no '/' */
+		char *p;
+
+		buf_printf(&path, "%s.%s", lp->dag_id, lp->task_id);
+		if (lp->map_index >= 0)
+			buf_printf(&path, ".%d", lp->map_index);
+		buf_printf(&path, ".%d.log", lp->try_number);
+		for (p = path.data; *p != '\0'; p++)
+			if (*p == '/' || (unsigned char)*p < 0x20)
+				*p = '_';
+	}
+	buf_reset(&a->message);
+	logctl_save(a->logs, buf_str(&path), &a->message);
+	buf_free(&path);
+}
+
+/* Hands the terminal to $PAGER with the log, then takes it back. */
+static void
+run_pager(struct app *a)
+{
+	buf_reset(&a->message);
+	def_prog_mode();
+	endwin();
+	logctl_pager(a->logs, &a->message);
+	reset_prog_mode();
+	clearok(curscr, TRUE);
+	a->dirty = true;
+}
+
+static void
+open_log_prompt(struct app *a, bool search)
+{
+	int h = getmaxy(stdscr);
+
+	free_candidates();
+	a->dirty = true;
+	draw_now(a);
+	prompt_open(stdscr, h - 2, search ? "/" : "save log to (empty: "
+	    "dag.task.try.log): ", NULL, search ? search_done : save_done, a);
+}
+
 static void
 open_prompt(struct app *a, bool filter)
 {
@@ -1111,6 +1298,9 @@ handle_key(struct app *a, int key)
 		a->help = false;
 		return;
 	}
+	if (rerun_key(a->rerun, key, act))
+		return;
+	buf_reset(&a->c.log.said);
 	switch (act) {
 	case ACTION_QUIT:
 		a->quit = true;
@@ -1128,9 +1318,14 @@ handle_key(struct app *a, int key)
 	case ACTION_REFRESH:
 		loop_timer_stop(a->refresh_timer);
 		start_refresh(a);
+		if (focused_kind(a) == PANE_LOG)
+			logctl_refetch(a->logs);
 		return;
 	case ACTION_FILTER:
-		open_prompt(a, true);
+		if (focused_kind(a) == PANE_LOG)
+			open_log_prompt(a, true);
+		else
+			open_prompt(a, true);
 		return;
 	case ACTION_COMMAND:
 		open_prompt(a, false);
@@ -1150,6 +1345,9 @@ handle_key(struct app *a, int key)
 		    a->c.sort_reverse ? ", reversed" : "");
 		return;
 	}
+	case ACTION_RERUN:
+		rerun_selected(a);
+		return;
 	case ACTION_NONE:
 		return;
 	default:
@@ -1158,7 +1356,15 @@ handle_key(struct app *a, int key)
 	k = focused_kind(a);
 	r = ops_for(k)->key != NULL ? ops_for(k)->key(&a->c, act) :
 	    PANE_IGNORED;
-	if (r == PANE_OPEN_RUN)
+	if (r == PANE_LOG_REFETCH)
+		logctl_refetch(a->logs);
+	else if (r == PANE_LOG_SCAN)
+		logctl_scan(a->logs);
+	else if (r == PANE_LOG_SAVE)
+		open_log_prompt(a, false);
+	else if (r == PANE_LOG_PAGER)
+		run_pager(a);
+	else if (r == PANE_OPEN_RUN)
 		open_run(a);
 	else if (r == PANE_FOCUS_NEXT)
 		focus_kind(a, PANE_RUNS);
@@ -1282,8 +1488,10 @@ stdin_ready(struct loop_fd *f, int revents, void *arg)
 				key = KEYC_ESC;
 		} else
 			key = translate(rc == KEY_CODE_YES, ch);
-		if (key >= 0)
+		if (key >= 0) {
 			handle_key(a, key | meta);
+			logctl_sync(a->logs);
+		}
 		meta = 0;
 		a->dirty = true;
 		if (a->quit)
@@ -1398,6 +1606,8 @@ console_main(struct settings *s, const struct config *cfg,
 	a.reconnect_timer = loop_timer_new(a.loop, reconnect_due, &a);
 	a.clock_timer = loop_timer_new(a.loop, clock_tick, &a);
 	loop_timer_set(a.clock_timer, 1000);
+	a.logs = logctl_new(a.loop, &a.c, s, mark_dirty, &a);
+	a.rerun = rerun_new(&a.c, rerun_done, &a);
 	connect_db(&a);
 	a.dirty = true;
 	while (!a.quit) {
@@ -1417,7 +1627,10 @@ console_main(struct settings *s, const struct config *cfg,
 	}
 	the_app = NULL;
 	a.tearing_down = true;
+	logctl_forget_db(a.logs);
 	afdb_free(a.db);
+	rerun_free(a.rerun);
+	logctl_free(a.logs);
 	db_params_free(&a.params);
 	snapshot_free(&a.c.snap);
 	snapshot_free(&a.next);

@@ -103,3 +103,13 @@ ui_frame(WINDOW *w, const char *title, bool focused, bool ascii)
 		wattroff(w, focused ? A_BOLD | A_REVERSE : A_BOLD);
 	}
 }
+
+attr_t
+ui_log_attr(bool error, bool warning)
+{
+	if (error)
+		return have_color ? COLOR_PAIR(PAIR_FAIL) | A_BOLD : A_BOLD;
+	if (warning && have_color)
+		return COLOR_PAIR(PAIR_WAIT);
+	return A_NORMAL;
+}

@@ -6,6 +6,7 @@
 #define DAGTOP_UI_H
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdint.h>
 
 #include <curses.h>
@@ -15,6 +16,7 @@
 #include "datafile.h"
 #include "graph.h"
 #include "keymap.h"
+#include "logsearch.h"
 #include "taskrows.h"
 #include "view.h"
 
@@ -44,7 +46,8 @@ struct run_detail {
 struct console;
 
 /* What a pane's key handler asks of the console. */
-enum pane_result { PANE_IGNORED, PANE_HANDLED, PANE_OPEN_RUN, PANE_FOCUS_NEXT };
+enum pane_result { PANE_IGNORED, PANE_HANDLED, PANE_OPEN_RUN, PANE_FOCUS_NEXT,
+	PANE_LOG_REFETCH, PANE_LOG_SCAN, PANE_LOG_SAVE, PANE_LOG_PAGER };
 
 /* A pane: a small vtable; NULL members mean "not supported". */
 struct pane_ops {
@@ -56,6 +59,38 @@ struct pane_ops {
 extern const struct pane_ops pane_runs_ops;
 extern const struct pane_ops pane_tasks_ops;
 extern const struct pane_ops pane_details_ops;
+extern const struct pane_ops pane_log_ops;
+
+struct logfetch;
+enum logscan { LOGSCAN_NONE, LOGSCAN_SEARCH, LOGSCAN_ERROR };
+
+/* The log pane: which try of which task instance, and how it is shown. */
+struct logpane {
+	struct logfetch	*fetch;		/* NULL: nothing to show (see note) */
+	char		*dag_id, *run_id, *task_id;
+	int		 map_index;
+	int		 try_number;	/* shown */
+	int		 latest_try;	/* the newest try with a log */
+	bool		 pinned_try;	/* the user stepped to an older try */
+	bool		 running;
+	size_t		 top;		/* first line shown */
+	size_t		 top_row;	/* its first wrapped row shown */
+	size_t		 hscroll;	/* columns cut on the left */
+	bool		 stick;		/* stay at the bottom as lines come */
+	bool		 wrap;
+	bool		 timestamps;
+	int		 rows, cols;	/* of the last draw */
+	struct logsearch search;
+	bool		 has_search;
+	size_t		 match;		/* line of the current match */
+	bool		 has_match;
+	enum logscan	 scan;		/* a scan in progress */
+	int		 scan_dir;
+	size_t		 scan_at, scan_from;
+	bool		 scan_kind_error;
+	struct buf	 note;		/* why there is no log to show */
+	struct buf	 said;		/* a scan's result, for the message line */
+};
 
 /* A / filter: an extended regular expression, ! in front inverts it. */
 struct filter {
@@ -102,14 +137,24 @@ struct console {
 	size_t			 task_sel, task_top;
 	bool			 show_downstream;
 	bool			*downstream;	/* per graph task */
+	struct logpane		 log;
 	/* the run the runs pane asks to open */
 	const char		*want_dag, *want_run;
 };
+
+/* Continues a log search or error scan; true while more is to scan. */
+bool	logpane_scan_step(struct console *);
+/* Starts a search from the current match (dir 1 down, -1 up). */
+void	logpane_search(struct console *, int dir);
+/* Writes the log, sanitised, a line each; -1 on a write error. */
+int	logpane_write(struct console *, FILE *);
 
 /* Colours and attributes per state; letters when there is no colour. */
 void	ui_colors_init(bool color);
 attr_t	ui_run_attr(enum run_state);
 attr_t	ui_ti_attr(enum ti_state);
+/* Log lines: errors stand out, warnings are coloured. */
+attr_t	ui_log_attr(bool error, bool warning);
 /* Writes text from outside, defused and cut to the columns left. */
 void	ui_put(WINDOW *, const char *, int maxcols);
 /* A frame with a title; focused panes are drawn bold. */

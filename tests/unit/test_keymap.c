@@ -180,7 +180,10 @@ test_actions(void **state)
 	static const char *names[ACTION_COUNT] = { "none", "down", "up",
 	    "page-down", "page-up", "top", "bottom", "left", "right", "enter",
 	    "back", "next-pane", "prev-pane", "filter", "command", "help",
-	    "refresh", "sort", "sort-reverse", "downstream", "unfold", "quit" };
+	    "refresh", "sort", "sort-reverse", "downstream", "unfold", "quit",
+	    "prev-try", "next-try", "follow", "search-next", "search-prev",
+	    "jump-error", "wrap", "timestamps", "save", "pager", "rerun",
+	    "only-failed" };
 	int a;
 
 	(void)state;

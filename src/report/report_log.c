@@ -1,0 +1,259 @@
+/*
+ * report_log.c: `dagtop report log DAG_ID RUN_ID TASK_ID [--try N]
+ * [--map-index N]`: one try of a task instance's log, sanitised, on
+ * stdout.  The database says which Airflow this is (API v1 or v2, text or
+ * JSON lines in the log folder), which try is the latest and which log
+ * template the run used; the text comes from the API when the context has
+ * one, else from the log folder.  The log is spooled to an unlinked
+ * temporary file, so a 200 MB log costs no more memory than a small one.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "airflow_api.h"
+#include "airflow_db.h"
+#include "airflow_log.h"
+#include "config.h"
+#include "dbconn.h"
+#include "http.h"
+#include "loop.h"
+#include "report.h"
+#include "sanitize.h"
+
+struct log_job {
+	const struct settings		*s;
+	const struct report_options	*o;
+	const char			*dag_id, *run_id, *task_id;
+	struct loop			*loop;
+	struct afdb			*db;
+	struct http			*http;
+	struct airflow_api		*api;
+	struct logfetch			*fetch;
+	struct af_tis			 tis;
+	char				*tmpl;
+	int				 try_number;
+	struct buf			 error;
+	bool				 done;
+};
+
+static void
+fail(struct log_job *j, const char *err)
+{
+	if (j->error.len == 0)
+		buf_puts(&j->error, err);
+	loop_break(j->loop);
+}
+
+static void
+fetched(void *arg)
+{
+	struct log_job *j = arg;
+
+	switch (logfetch_state(j->fetch)) {
+	case LOGF_DONE:
+		j->done = true;
+		loop_break(j->loop);
+		break;
+	case LOGF_FAILED:
+		fail(j, logfetch_error(j->fetch));
+		break;
+	default:
+		break;
+	}
+}
+
+static void
+start_fetch(struct log_job *j)
+{
+	struct log_target	t;
+	struct buf		err = BUF_INIT;
+	int			major = afdb_schema(j->db)->major;
+
+	memset(&t, 0, sizeof t);
+	t.dag_id = j->dag_id;
+	t.run_id = j->run_id;
+	t.task_id = j->task_id;
+	t.map_index = j->o->log_map_index;
+	t.try_number = j->try_number;
+	t.major = major;
+	t.log_template = j->tmpl;
+	j->fetch = logfetch_start(j->loop, j->api, j->s->log_folder, &t,
+	    fetched, j, &err);
+	if (j->fetch == NULL)
+		fail(j, buf_str(&err));
+	buf_free(&err);
+}
+
+static void
+template_done(void *arg, const char *err)
+{
+	struct log_job *j = arg;
+
+	if (err != NULL) {
+		fail(j, err);
+		return;
+	}
+	start_fetch(j);
+}
+
+static void
+tis_done(void *arg, const char *err)
+{
+	struct log_job		*j = arg;
+	const struct af_ti	*ti = NULL;
+	const struct af_schema	*sc = afdb_schema(j->db);
+	struct buf		 b = BUF_INIT;
+	size_t			 i;
+
+	if (err != NULL) {
+		fail(j, err);
+		return;
+	}
+	for (i = 0; i < j->tis.n; i++)
+		if (strcmp(j->tis.v[i].task_id, j->task_id) == 0 &&
+		    j->tis.v[i].map_index == j->o->log_map_index)
+			ti = &j->tis.v[i];
+	if (ti == NULL) {
+		buf_puts(&b, "no task instance ");
+		report_put_id(&b, j->task_id);
+		if (j->o->log_map_index >= 0)
+			buf_printf(&b, "[%d]", j->o->log_map_index);
+		buf_puts(&b, " in run ");
+		report_put_id(&b, j->run_id);
+		buf_puts(&b, " of DAG ");
+		report_put_id(&b, j->dag_id);
+		for (i = 0; i < j->tis.n; i++)
+			if (strcmp(j->tis.v[i].task_id, j->task_id) == 0 &&
+			    j->tis.v[i].map_index >= 0) {
+				buf_puts(&b, " (a mapped task: give "
+				    "--map-index)");
+				break;
+			}
+		fail(j, buf_str(&b));
+		buf_free(&b);
+		return;
+	}
+	j->try_number = j->o->log_try;
+	if (j->try_number <= 0) {
+		/* The newest try with a log (see logctl.c default_try). */
+		bool waiting = ti->state == TI_SCHEDULED ||
+		    ti->state == TI_QUEUED || ti->state == TI_NONE ||
+		    ti->state == TI_RESTARTING;
+
+		j->try_number = ti->try_number;
+		if (sc->ti_history && waiting && ti->try_number > 1)
+			j->try_number--;
+	}
+	if (j->try_number < 1) {
+		fail(j, "this task instance has not run yet: no log");
+		return;
+	}
+	if (j->s->airflow_api != NULL && *j->s->airflow_api != '\0') {
+		j->api = airflow_api_new(j->loop, j->http, j->s, sc->major, &b);
+		if (j->api == NULL) {
+			fail(j, buf_str(&b));
+			buf_free(&b);
+			return;
+		}
+		start_fetch(j);
+	} else if (j->s->log_folder != NULL && *j->s->log_folder != '\0')
+		afdb_fetch_log_template(j->db, j->dag_id, j->run_id, &j->tmpl,
+		    template_done, j);
+	else
+		fail(j, "no log source: set airflow_api or log_folder in the "
+		    "context (dagtop.conf(5))");
+	buf_free(&b);
+}
+
+static void
+opened(void *arg, const char *err)
+{
+	struct log_job *j = arg;
+
+	if (err != NULL) {
+		fail(j, err);
+		return;
+	}
+	afdb_fetch_tis(j->db, j->dag_id, j->run_id, &j->tis, tis_done, j);
+}
+
+static void
+lost(void *arg, const char *err)
+{
+	fail(arg, err);
+}
+
+/* Prints the spool, a sanitised line at a time. */
+static int
+print_log(struct logspool *sp)
+{
+	struct buf	out = BUF_INIT;
+	size_t		i, n = logspool_lines(sp), len;
+	uint64_t	full;
+
+	for (i = 0; i < n; i++) {
+		const char *s = logspool_line(sp, i, (size_t)-1 >> 1, &len,
+		    &full);
+
+		if (s == NULL)
+			break;
+		buf_reset(&out);
+		sanitize_append(&out, s, len, SAN_TABS);
+		buf_putc(&out, '\n');
+		if (fwrite(out.data, 1, out.len, stdout) != out.len)
+			break;
+	}
+	buf_free(&out);
+	return fflush(stdout) == 0 ? 0 : -1;
+}
+
+int
+report_log(const struct settings *s, const struct report_options *o,
+    const char *dag_id, const char *run_id, const char *task_id)
+{
+	struct log_job		 j;
+	struct db_params	 p;
+	struct buf		 err = BUF_INIT;
+	struct http_opts	 ho;
+	int			 rc;
+
+	if (o->format != REPORT_TEXT)
+		return report_unknown(o->format, "report log",
+		    "prints text only (the log as Airflow wrote it, sanitised)");
+	if (db_params_build(s, &p, &err) != 0) {
+		rc = report_unknown(o->format, "database", buf_str(&err));
+		buf_free(&err);
+		return rc;
+	}
+	memset(&j, 0, sizeof j);
+	j.s = s;
+	j.o = o;
+	j.dag_id = dag_id;
+	j.run_id = run_id;
+	j.task_id = task_id;
+	j.loop = loop_new();
+	memset(&ho, 0, sizeof ho);
+	ho.insecure = !s->airflow_tls_verify;
+	ho.ca_file = s->airflow_ca_file;
+	j.http = http_new(j.loop, &ho);
+	j.db = afdb_open(j.loop, &p, (s->statement_timeout + 5) * 1000,
+	    opened, lost, &j);
+	db_params_free(&p);
+	loop_run(j.loop);
+
+	if (j.error.len > 0 || !j.done) {
+		rc = report_unknown(o->format, "report log", j.error.len > 0 ?
+		    buf_str(&j.error) : "no answer");
+	} else
+		rc = print_log(logfetch_spool(j.fetch)) == 0 ? 0 : 3;
+	logfetch_free(j.fetch);
+	airflow_api_free(j.api);
+	http_free(j.http);
+	af_tis_free(&j.tis);
+	free(j.tmpl);
+	afdb_free(j.db);
+	loop_free(j.loop);
+	buf_free(&j.error);
+	return rc;
+}

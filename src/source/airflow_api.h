@@ -1,0 +1,69 @@
+/*
+ * airflow_api.h: the Airflow REST API, v1 on Airflow 2.x and v2 on 3.x,
+ * with its authentication (none, basic, a static bearer token, a token
+ * command, Airflow 3's login at /auth/token).  Secrets come from the
+ * environment or a command, live only in memory, are wiped when dropped,
+ * and are never shown, logged or stored.
+ *
+ * This is also the one write gate of dagtop: airflow_api_post refuses in
+ * read-only mode before anything leaves the process.
+ */
+#ifndef DAGTOP_AIRFLOW_API_H
+#define DAGTOP_AIRFLOW_API_H
+
+#include <stdbool.h>
+
+#include "http.h"
+
+struct loop;
+struct settings;
+struct airflow_api;
+struct api_call;
+
+/* The answer to a call, or why there is none; valid during the callback. */
+typedef void (*api_done_cb)(struct api_call *, const struct http_response *,
+		    void *arg);
+
+/*
+ * Makes a client for the context's airflow_api URL and the Airflow major
+ * version read from the database (2 or 3).  Returns NULL with a reason in
+ * err when no API is configured or the auth settings are incomplete.
+ */
+struct airflow_api *airflow_api_new(struct loop *, struct http *,
+		    const struct settings *, int major, struct buf *err);
+void		 airflow_api_free(struct airflow_api *);
+int		 airflow_api_major(const struct airflow_api *);
+/* The base URL, for messages and the audit log (no credentials in it). */
+const char	*airflow_api_url(const struct airflow_api *);
+bool		 airflow_api_readonly(const struct airflow_api *);
+
+/*
+ * GET prefix/path ("/api/v1" or "/api/v2" is put in front; path is already
+ * escaped, with its query).  on_data, when not NULL, streams the body.  A
+ * 401 with a token from a command or a login gets a new token and one
+ * retry; any other answer is given to on_done as it is.
+ */
+struct api_call	*airflow_api_get(struct airflow_api *, const char *path,
+		    const char *accept, http_data_cb on_data, api_done_cb,
+		    void *arg);
+/*
+ * POST a JSON body.  Refused in read-only mode: returns NULL with
+ * "read-only" in err and sends nothing.  Never retried: a 401 drops the
+ * token so that the user's next attempt logs in again.
+ */
+struct api_call	*airflow_api_post(struct airflow_api *, const char *path,
+		    const char *json, api_done_cb, void *arg, struct buf *err);
+void		 airflow_api_cancel(struct api_call *);
+/* The HTTP request of a call, for header lookups while streaming. */
+struct http_req	*airflow_api_req(const struct api_call *);
+
+/*
+ * The message an error answer carries: Airflow's "detail" (a string, or
+ * FastAPI's list of {loc, msg}) or "title", else the first line of the
+ * body, else the status line; plus the transport error when there was no
+ * answer.  Appended to out, unsanitised.
+ */
+void		 airflow_api_error(const struct http_response *,
+		    struct buf *out);
+
+#endif

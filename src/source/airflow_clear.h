@@ -1,0 +1,28 @@
+/*
+ * airflow_clear.h: clearTaskInstances through the Airflow API: a dry run
+ * for the preview, then the clear.  Both are POSTs and go through the
+ * write gate, so in read-only mode neither leaves the process.
+ */
+#ifndef DAGTOP_AIRFLOW_CLEAR_H
+#define DAGTOP_AIRFLOW_CLEAR_H
+
+#include "buf.h"
+#include "clear.h"
+
+struct airflow_api;
+struct api_call;
+
+/* r is the answer (valid during the call), or NULL with err, one line. */
+typedef void (*clear_done_cb)(void *arg, const struct clear_result *r,
+		    const char *err);
+
+/*
+ * POSTs /dags/{dag_id}/clearTaskInstances (dag_id percent-encoded).
+ * Returns the call, or NULL with the reason in err: "read-only" when the
+ * gate is closed.  Never retried by itself.
+ */
+struct api_call	*airflow_clear(struct airflow_api *, const char *dag_id,
+		    const struct clear_request *, clear_done_cb, void *arg,
+		    struct buf *err);
+
+#endif

@@ -1,0 +1,172 @@
+/*
+ * logspool.c: see logspool.h.  Reads go through one window of WIN bytes
+ * starting at the block that holds the line asked for, so drawing a
+ * screenful costs one pread, and paging moves the window.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "logspool.h"
+
+#define WIN	(256u << 10)
+
+int
+logspool_open(struct logspool *s, struct buf *err)
+{
+	const char	*dir = getenv("TMPDIR");
+	struct buf	 path = BUF_INIT;
+	mode_t		 old;
+
+	memset(s, 0, sizeof *s);
+	s->fd = -1;
+	logindex_init(&s->idx);
+	if (dir == NULL || *dir == '\0')
+		dir = "/tmp";
+	buf_printf(&path, "%s/dagtop-log.XXXXXX", dir);
+	old = umask(077);
+	s->fd = mkstemp(path.data);
+	umask(old);
+	if (s->fd < 0) {
+		buf_printf(err, "cannot make a temporary file in %s: %s", dir,
+		    strerror(errno));
+		buf_free(&path);
+		return -1;
+	}
+	/* Nobody else can open it, and it goes away with us. */
+	unlink(path.data);
+	fcntl(s->fd, F_SETFD, FD_CLOEXEC);
+	buf_free(&path);
+	return 0;
+}
+
+void
+logspool_close(struct logspool *s)
+{
+	if (s->fd >= 0)
+		close(s->fd);
+	s->fd = -1;
+	logindex_free(&s->idx);
+	free(s->win);
+	s->win = NULL;
+	buf_free(&s->line);
+}
+
+void
+logspool_reset(struct logspool *s)
+{
+	if (s->fd >= 0 && ftruncate(s->fd, 0) != 0) {
+		/* Keep the old bytes; the index no longer points at them. */
+	}
+	s->size = 0;
+	logindex_reset(&s->idx);
+	s->win_len = 0;
+	s->win_off = 0;
+}
+
+int
+logspool_append(struct logspool *s, const char *data, size_t len)
+{
+	size_t done = 0;
+
+	while (done < len) {
+		ssize_t n = pwrite(s->fd, data + done, len - done,
+		    (off_t)(s->size + done));
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		done += (size_t)n;
+	}
+	/* Bytes now in the file may belong to the window's last line. */
+	if (s->win_len > 0 && s->win_off + s->win_len >= s->size)
+		s->win_len = 0;
+	s->size += len;
+	return logindex_feed(&s->idx, data, len);
+}
+
+size_t
+logspool_lines(const struct logspool *s)
+{
+	return logindex_count(&s->idx);
+}
+
+uint64_t
+logspool_bytes(const struct logspool *s)
+{
+	return s->size;
+}
+
+static int
+read_at(int fd, char *dst, size_t len, uint64_t off, size_t *got)
+{
+	size_t done = 0;
+
+	while (done < len) {
+		ssize_t n = pread(fd, dst + done, len - done,
+		    (off_t)(off + done));
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		if (n == 0)
+			break;
+		done += (size_t)n;
+	}
+	*got = done;
+	return 0;
+}
+
+const char *
+logspool_line(struct logspool *s, size_t i, size_t max, size_t *len,
+    uint64_t *full_len)
+{
+	uint64_t	off, l;
+	size_t		want, got;
+
+	if (i >= logspool_lines(s) || s->fd < 0)
+		return NULL;
+	logindex_line(&s->idx, i, &off, &l);
+	*full_len = l;
+	want = l < max ? (size_t)l : max;
+	*len = want;
+	if (want == 0)
+		return "";
+	if (want > WIN / 2) {
+		/* A long line: read it on its own. */
+		if (s->line.cap < want + 1) {
+			s->line.data = xrealloc(s->line.data, want + 1);
+			s->line.cap = want + 1;
+		}
+		if (read_at(s->fd, s->line.data, want, off, &got) != 0)
+			return NULL;
+		s->line.len = got;
+		s->line.data[got] = '\0';
+		*len = got;
+		return s->line.data;
+	}
+	if (s->win_len == 0 || off < s->win_off ||
+	    off + want > s->win_off + s->win_len) {
+		if (s->win == NULL) {
+			s->win = xmalloc(WIN);
+			s->win_cap = WIN;
+		}
+		/* Start a little before, so paging up reuses the window. */
+		s->win_off = off > WIN / 4 ? off - WIN / 4 : 0;
+		if (read_at(s->fd, s->win, s->win_cap, s->win_off,
+		    &s->win_len) != 0) {
+			s->win_len = 0;
+			return NULL;
+		}
+		if (off + want > s->win_off + s->win_len) {
+			s->win_len = 0;
+			return NULL;
+		}
+	}
+	return s->win + (off - s->win_off);
+}

@@ -1,0 +1,45 @@
+/*
+ * logspool.h: a task log kept on disk, not in memory.  The text (already
+ * converted to display lines, not yet sanitised) goes to an unlinked
+ * temporary file of mode 0600; memory holds only the line index (8 bytes a
+ * line) and one window of the file around what is on screen.  That is how
+ * a 200 MB log stays within the pane's memory budget.
+ */
+#ifndef DAGTOP_LOGSPOOL_H
+#define DAGTOP_LOGSPOOL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "logindex.h"
+
+struct logspool {
+	int		 fd;
+	uint64_t	 size;
+	struct logindex	 idx;
+	char		*win;		/* a window of the file */
+	uint64_t	 win_off;
+	size_t		 win_len;
+	size_t		 win_cap;
+	struct buf	 line;		/* a line longer than the window */
+};
+
+/* Opens an empty spool in $TMPDIR (or /tmp); -1 with the reason in err. */
+int		 logspool_open(struct logspool *, struct buf *err);
+void		 logspool_close(struct logspool *);
+/* Empties the spool for a new log. */
+void		 logspool_reset(struct logspool *);
+/* Appends text; -1 when the disk refuses it (full). */
+int		 logspool_append(struct logspool *, const char *, size_t);
+size_t		 logspool_lines(const struct logspool *);
+uint64_t	 logspool_bytes(const struct logspool *);
+/*
+ * Line i without its newline, at most max bytes of it (*len), and its whole
+ * length in *full_len.  The pointer is valid until the next call.  Returns
+ * NULL when i is out of range or the file cannot be read.
+ */
+const char	*logspool_line(struct logspool *, size_t i, size_t max,
+		    size_t *len, uint64_t *full_len);
+
+#endif

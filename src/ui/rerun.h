@@ -1,0 +1,38 @@
+/* rerun.h: the rerun modal of the console (rerun.c). */
+#ifndef DAGTOP_RERUN_H
+#define DAGTOP_RERUN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "ui.h"
+
+struct airflow_api;
+struct settings;
+struct rerun;
+
+/*
+ * Told when the modal needs a redraw (n 0, msg NULL), when it closed with
+ * something to say (n -1: cancelled, refused, failed), and after a clear
+ * (n > 0 instances cleared): then the console refreshes at once.
+ */
+typedef void (*rerun_done_cb)(void *arg, int n, const char *msg);
+
+struct rerun	*rerun_new(struct console *, rerun_done_cb, void *arg);
+void		 rerun_free(struct rerun *);
+bool		 rerun_active(const struct rerun *);
+/*
+ * Opens the modal with a dry run for these tasks (map index -1: the whole
+ * task) and everything downstream of them, in one run.  api NULL: says
+ * why_no_api instead.  Read-only: refused, audited, nothing sent.
+ */
+void		 rerun_start(struct rerun *, struct airflow_api *api,
+		    const struct settings *, const char *why_no_api,
+		    const char *dag_id, const char *run_id,
+		    const char *const *task_ids, const int *map_indexes,
+		    size_t n);
+/* A key while the modal is open: always taken. */
+bool		 rerun_key(struct rerun *, int key, enum action);
+void		 rerun_draw(struct rerun *, int y, int width, int height);
+
+#endif
