@@ -187,8 +187,8 @@ print_preview(struct clear_job *j)
 
 		if (!clear_result_has(&j->result, t->task_id, t->map_index))
 			continue;
-		buf_printf(&b, "  %-16s try %d  ", ti_state_name(t->state),
-		    t->try_number);
+		buf_printf(&b, "  %s%-16s try %d  ", j->cleared ? "was " : "",
+		    ti_state_name(t->state), t->try_number);
 		report_put_id(&b, t->task_id);
 		if (t->map_index >= 0)
 			buf_printf(&b, "[%d]", t->map_index);

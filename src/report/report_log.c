@@ -138,8 +138,7 @@ tis_done(void *arg, const char *err)
 	if (j->try_number <= 0) {
 		/* The newest try with a log (see logctl.c default_try). */
 		bool waiting = ti->state == TI_SCHEDULED ||
-		    ti->state == TI_QUEUED || ti->state == TI_NONE ||
-		    ti->state == TI_RESTARTING;
+		    ti->state == TI_QUEUED;
 
 		j->try_number = ti->try_number;
 		if (sc->ti_history && waiting && ti->try_number > 1)

@@ -544,15 +544,16 @@ rerun_done(void *arg, int n, const char *msg)
 {
 	struct app *a = arg;
 
-	if (msg != NULL) {
-		buf_reset(&a->message);
-		buf_puts(&a->message, msg);
-	}
 	if (n > 0) {
 		/* The new states come from the database, read now. */
 		loop_timer_stop(a->refresh_timer);
 		start_refresh(a);
 		fetch_detail(a, false);
+	}
+	/* After start_refresh, which clears the message line. */
+	if (msg != NULL) {
+		buf_reset(&a->message);
+		buf_puts(&a->message, msg);
 	}
 	a->dirty = true;
 }
@@ -770,10 +771,11 @@ draw_header(struct app *a, int w)
 		buf_puts(&b, " old");
 	}
 	addstr(buf_str(&b));
-	if (c->settings->readonly) {
-		attron(A_REVERSE);
-		addstr(" READ-ONLY ");
-		attroff(A_REVERSE);
+	if (c->settings->readonly && w > 11) {
+		/* At the right edge, over whatever did not fit: always seen. */
+		attron(A_REVERSE | A_BOLD);
+		mvaddstr(0, w - 11, " READ-ONLY ");
+		attroff(A_REVERSE | A_BOLD);
 	}
 	buf_free(&b);
 }

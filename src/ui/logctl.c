@@ -162,8 +162,8 @@ same(const char *a, const char *b)
 static int
 default_try(const struct logctl *l, const struct af_ti *ti)
 {
-	bool waiting = ti->state == TI_SCHEDULED || ti->state == TI_QUEUED ||
-	    ti->state == TI_NONE || ti->state == TI_RESTARTING;
+	/* A cleared instance (no state) keeps the try that last ran. */
+	bool waiting = ti->state == TI_SCHEDULED || ti->state == TI_QUEUED;
 
 	if (l->ti_history && waiting && ti->try_number > 1)
 		return ti->try_number - 1;

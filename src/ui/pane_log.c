@@ -268,6 +268,7 @@ log_draw(struct console *c, WINDOW *w, bool focused)
 static void
 start_scan(struct console *c, int kind, int dir, size_t from)
 {
+	c->log.scan_wrapped = false;
 	c->log.scan = kind;
 	c->log.scan_dir = dir;
 	c->log.scan_at = from;
@@ -307,16 +308,22 @@ logpane_scan_step(struct console *c)
 		int	sev;
 		bool	hit;
 
-		if (i >= n) {	/* also (size_t)-1 going up */
+		if (i >= n && !lp->scan_wrapped && !lp->scan_kind_error &&
+		    n > 0) {
+			/* Past an end: go on from the other one, as vim does. */
+			lp->scan_wrapped = true;
+			lp->scan_at = lp->scan_dir > 0 ? 0 : n - 1;
+			continue;
+		}
+		/* Off an end again, or all the way round: no match. */
+		if (i >= n || (lp->scan_wrapped && i == lp->scan_from)) {
 			lp->scan = LOGSCAN_NONE;
 			buf_reset(&lp->said);
 			if (lp->scan_kind_error)
 				buf_puts(&lp->said, "no ERROR or Traceback in "
 				    "this log");
 			else
-				buf_puts(&lp->said, lp->scan_dir > 0 ?
-				    "no more matches below" :
-				    "no more matches above");
+				buf_puts(&lp->said, "no match in this log");
 			buf_free(&text);
 			return false;
 		}
@@ -329,12 +336,26 @@ logpane_scan_step(struct console *c)
 			lp->match = i;
 			lp->has_match = true;
 			lp->stick = false;
+			/* A match past the right edge: scroll it into view. */
+			if (!lp->wrap && !lp->scan_kind_error && lp->cols > 0) {
+				size_t col = text_width(buf_str(&text), moff);
+				size_t mw = text_width(buf_str(&text) + moff,
+				    mlen);
+
+				if (col < lp->hscroll ||
+				    col + mw > lp->hscroll + (size_t)lp->cols)
+					lp->hscroll = col > (size_t)lp->cols / 3 ?
+					    col - (size_t)lp->cols / 3 : 0;
+			}
 			lp->top = i > (size_t)lp->rows / 3 ?
 			    i - (size_t)lp->rows / 3 : 0;
 			lp->top_row = 0;
 			lp->scan = LOGSCAN_NONE;
 			buf_reset(&lp->said);
-			buf_printf(&lp->said, "line %zu of %zu", i + 1, n);
+			buf_printf(&lp->said, "%s at line %zu of %zu%s",
+			    lp->scan_kind_error ? "first error" : "match",
+			    i + 1, n, lp->scan_wrapped ? " (search wrapped)" :
+			    "");
 			buf_free(&text);
 			return false;
 		}

@@ -14,6 +14,8 @@
 #include "airflow_clear.h"
 #include "audit.h"
 #include "config.h"
+#include "logindex.h"
+#include "sanitize.h"
 #include "rerun.h"
 
 enum rerun_phase { RR_CLOSED, RR_PREVIEWING, RR_PREVIEW, RR_CLEARING,
@@ -135,6 +137,12 @@ preview_answer(void *arg, const struct clear_result *res, const char *err)
 
 	r->call = NULL;
 	if (res == NULL) {
+		struct buf what = BUF_INIT;
+
+		/* Refused by Airflow at the preview: an attempt all the same. */
+		buf_printf(&what, "failed: dry run: %s", err);
+		audit(r, NULL, buf_str(&what));
+		buf_free(&what);
 		r->phase = RR_FAILED;
 		buf_reset(&r->error);
 		buf_printf(&r->error, "dry run failed: %s", err);
@@ -306,13 +314,36 @@ rerun_draw(struct rerun *r, int y0, int width, int height)
 	case RR_CLEARING:
 		mvwaddstr(w, row, 2, "clearing...");
 		break;
-	case RR_FAILED:
+	case RR_FAILED: {
+		/* The API's own words, wrapped: they are the useful part. */
+		char	*clean = sanitize_dup(buf_str(&r->error),
+			    SAN_SHOW_ESCAPES);
+		size_t	 len = strlen(clean), pos = 0;
+
 		wattron(w, A_BOLD);
-		wmove(w, row++, 2);
-		ui_put(w, buf_str(&r->error), wd - 4);
+		while (pos < len && row < h - 3) {
+			size_t n = logwrap_row_start(clean + pos, len - pos,
+			    (size_t)(wd - 4), 1);
+
+			if (n == 0)
+				break;
+			if (pos + n < len) {
+				/* Break at the last space that fits, if any. */
+				size_t k = n;
+
+				while (k > 0 && clean[pos + k - 1] != ' ')
+					k--;
+				if (k > 0)
+					n = k;
+			}
+			mvwaddnstr(w, row++, 2, clean + pos, (int)n);
+			pos += n;
+		}
 		wattroff(w, A_BOLD);
+		free(clean);
 		mvwaddstr(w, row + 1, 2, "Nothing was cleared. Any key closes.");
 		break;
+	}
 	case RR_PREVIEW:
 		buf_printf(&b, "Clear %zu task instance%s%s:", r->preview.n,
 		    r->preview.n == 1 ? "" : "s", r->only_failed ?

@@ -71,6 +71,11 @@ for build in "$@"; do
 			echo "FAILED: console e2e on the Airflow $v.x schema" >&2
 			failed=1
 		fi
+		echo "== logs and reruns in tmux: $build/dagtop (Airflow $v.x, API emulator)"
+		if ! sh tests/e2e/logs.sh "$build/dagtop" "$v"; then
+			echo "FAILED: logs e2e on Airflow $v.x" >&2
+			failed=1
+		fi
 	done
 done
 # Last, as it stops and starts the server: the console across an outage.

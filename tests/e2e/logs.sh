@@ -1,0 +1,272 @@
+#!/bin/sh
+# End-to-end test of task logs and reruns: the real binary in a private tmux
+# server, against its own copy of the Airflow database (the PostgreSQL that
+# tests/integration/run.sh started) and the Airflow REST API emulator
+# (tests/emulator) serving that database.  Run by run.sh for each build and
+# each Airflow major version.
+# Usage: logs.sh DAGTOP_BINARY MAJOR
+set -u
+. tests/lib/pg.sh
+. tests/lib/emu.sh
+bin=$1
+v=$2
+db="aflog${v}_$$"
+sock=dagtop-logs-$$
+fails=0
+T="tmux -L $sock -f /dev/null"
+home=$(mktemp -d "${TMPDIR:-/tmp}/dagtop-logs-home.XXXXXX")
+cleanup() {
+	$T kill-server 2>/dev/null
+	emu_stop_all
+	dropdb --if-exists "$db" 2>/dev/null
+	rm -rf "$home"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM HUP
+
+fail() {
+	echo "FAIL: $*" >&2
+	echo "---- screen ----" >&2
+	$T capture-pane -p -t e2e >&2 2>/dev/null
+	echo "----------------" >&2
+	fails=$((fails + 1))
+}
+wait_for() {
+	i=0
+	limit=$(( ${2:-10} * 10 ))
+	while [ $i -lt $limit ]; do
+		if $T capture-pane -p -t e2e 2>/dev/null | grep -qF -- "$1"; then
+			return 0
+		fi
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+expect() { wait_for "$1" "${2:-10}" || fail "expected \"$1\" on the screen"; }
+expect_not() {
+	sleep "${2:-1}"
+	if $T capture-pane -p -t e2e | grep -qF -- "$1"; then
+		fail "did not expect \"$1\" on the screen"
+	fi
+}
+keys() { $T send-keys -t e2e "$@"; sleep 0.3; }
+sql() { psql -X -A -t -q -d "$db" -c "$1"; }
+requests() { curl -s "$AF_URL/_emu/requests"; }
+
+# A database of our own: the clears below change it.
+pg_load_schema "$db" "$v"
+psql -q -X -v ON_ERROR_STOP=1 -d "$db" -f "tests/integration/fixture_v$v.sql" >/dev/null
+psql -q -X -v ON_ERROR_STOP=1 -d "$db" -f tests/integration/fixture.sql >/dev/null
+psql -q -X -d "$db" -c 'GRANT SELECT ON ALL TABLES IN SCHEMA public TO reader' >/dev/null
+psql -q -X -d "$db" -c "UPDATE job SET latest_heartbeat = now() WHERE state = 'running'" >/dev/null
+
+# Airflow 2 with basic auth, Airflow 3 with its login; the password only in
+# the environment.
+if [ "$v" = 2 ]; then auth=basic; else auth=login; fi
+emu_start AF --airflow "$v" --dsn "host=127.0.0.1 port=$PGPORT dbname=$db user=postgres" \
+    --auth "$auth" --user oncall --password 's3cret pass' \
+    --hostile etl_daily/extract --growing mapped.dag/process || exit 1
+
+mkdir -p "$home/.config/dagtop"
+cat >"$home/.config/dagtop/config" <<CONF
+[context emu]
+database = postgresql://reader@127.0.0.1:$PGPORT/$db
+database_password_env = DBPW
+airflow_api = $AF_URL
+airflow_auth = $auth
+airflow_user = oncall
+airflow_password_env = AFPW
+timezone = UTC
+CONF
+chmod 600 "$home/.config/dagtop/config"
+ENV="env DBPW=reader-secret AFPW='s3cret pass' HOME=$home LANG=C.UTF-8 TERM=tmux-256color"
+
+# --- report log and dagtop clear (no terminal) ---------------------------------
+out=$(eval "$ENV $bin report log etl_daily scheduled__d1 transform")
+echo "$out" | grep -q "ValueError: column 'amount' is not numeric" ||
+    fail "report log: no traceback in the failed try's log"
+echo "$out" | grep -q "Starting attempt 3 of 3" || fail "report log: not the latest try"
+out=$(eval "$ENV $bin report log etl_daily scheduled__d1 transform --try 1")
+echo "$out" | grep -q "Starting attempt 1 of 3" || fail "report log --try 1"
+out=$(eval "$ENV $bin report log etl_daily scheduled__d1 extract")
+printf '%s' "$out" | /usr/bin/python3 tests/e2e/no_escapes.py - ||
+    fail "report log: the hostile log's controls reached stdout"
+eval "$ENV $bin report log etl_daily scheduled__d1 nosuch" >/dev/null 2>&1
+[ $? = 3 ] || fail "report log of a missing task: exit status is not 3"
+out=$(eval "$ENV AFPW=wrong $bin report log etl_daily scheduled__d1 transform" 2>&1)
+echo "$out" | grep -q "401" || fail "report log with a wrong password: no 401 ($out)"
+echo "$out" | grep -q "s3cret\|wrong" && fail "a password was printed"
+
+out=$(eval "$ENV $bin clear etl_daily scheduled__d4 transform --downstream")
+echo "$out" | grep -q "would clear" || fail "dagtop clear: no dry run ($out)"
+[ "$(sql "SELECT state FROM task_instance WHERE dag_id='etl_daily' AND run_id='scheduled__d4' AND task_id='transform'")" = failed ] ||
+    fail "dagtop clear without --yes changed the database"
+eval "$ENV $bin --readonly clear etl_daily scheduled__d4 transform --yes" >/dev/null 2>&1
+[ $? = 1 ] || fail "dagtop --readonly clear was not refused"
+curl -s -XDELETE "$AF_URL/_emu/requests" >/dev/null
+eval "$ENV $bin --readonly clear etl_daily scheduled__d4 transform --yes" >/dev/null 2>&1
+requests | grep -q clearTaskInstances && fail "read-only clear sent a request"
+out=$(eval "$ENV $bin clear etl_daily scheduled__d4 transform --downstream --yes")
+# That run has only transform's instance: the downstream was never created.
+echo "$out" | grep -q "cleared 1 task instance" || fail "dagtop clear --yes: $out"
+[ "$(sql "SELECT coalesce(state, 'null') FROM task_instance WHERE dag_id='etl_daily' AND run_id='scheduled__d4' AND task_id='transform'")" = null ] ||
+    fail "dagtop clear --yes did not clear transform"
+[ "$(sql "SELECT state || ' ' || clear_number FROM dag_run WHERE dag_id='etl_daily' AND run_id='scheduled__d4'")" = "queued 1" ] ||
+    fail "the run is not queued again with clear_number 1"
+
+# --- the console ---------------------------------------------------------------
+: >"$home/pty.raw"
+$T new-session -d -s e2e -x 80 -y 24 "$ENV $bin --context emu; echo EXITED \$?; sleep 30"
+$T pipe-pane -t e2e -o "cat >>$home/pty.raw"
+expect "DAGs (11)" 15
+keys / e t l _ d a i l y Enter
+keys Enter
+expect "runs of etl_daily"
+keys j Enter
+expect "tasks of scheduled__d1"
+
+# The first task, extract, has the hostile log: it shows defused, and not
+# one of its controls reaches the terminal.
+expect "HOSTILE-END"
+expect "log extract try 1/1"
+sleep 0.5
+/usr/bin/python3 tests/e2e/no_escapes.py "$home/pty.raw" ||
+    fail "a control sequence from the log reached the terminal"
+case "$($T display -p -t e2e '#{pane_title}')" in
+*PWNED*) fail "the log set the terminal's title" ;;
+esac
+
+# The failed task's latest try, with its traceback.
+keys j j
+expect "log transform try 3/3"
+expect "API v$((v - 1))"
+expect "ValueError: column"
+# Into the log: search, next match, the first error, an older try.
+keys Tab
+keys / p r o c e s s e d Space b a t c h Space 1 Enter
+expect "match at line"
+$T capture-pane -e -p -t e2e | grep -q "$(printf '\033\\[7m')processed batch 1" ||
+    $T capture-pane -e -p -t e2e | grep -q "$(printf '\033\\[[0-9;]*7m')processed batch 1" ||
+    fail "the search match is not highlighted"
+keys n
+expect "match at line"
+keys e
+expect "first error at line"
+keys '['
+expect "log transform try 2/3"
+keys g
+expect "Starting attempt 2 of 3"
+keys ']'
+expect "log transform try 3/3"
+keys t
+expect_not "[20" 0.5
+keys t
+keys w
+expect "wrap"
+keys w
+# Save it: mode 0600, sanitised.
+keys o
+keys "$home/saved.log" Enter
+expect "saved "
+[ "$(stat -c %a "$home/saved.log" 2>/dev/null)" = 600 ] || fail "saved log is not mode 600"
+grep -q "ValueError" "$home/saved.log" || fail "the saved log lacks the traceback"
+
+# Errors show in the pane with a retry key.
+curl -s -XPOST "$AF_URL/_emu/fail" -d '{"path_regex": "/logs/", "status": 500, "count": 1}' >/dev/null
+keys r
+expect "HTTP 500"
+expect "r fetches it again"
+keys r
+expect "ValueError: column"
+
+# A running task's log is followed as it grows.
+keys q q
+keys / m a p p e d Enter
+keys Enter Enter
+expect "tasks of scheduled__d1"
+keys j Space j j
+expect "log process[1]"
+expect "following"
+n1=$($T capture-pane -p -t e2e | grep -o 'tick [0-9]*' | tail -1 | cut -d' ' -f2)
+sleep 3
+n2=$($T capture-pane -p -t e2e | grep -o 'tick [0-9]*' | tail -1 | cut -d' ' -f2)
+[ -n "$n1" ] && [ -n "$n2" ] && [ "$n2" -gt "$n1" ] ||
+    fail "the followed log did not grow ($n1 -> $n2)"
+
+# Rerun: R on the failed task previews exactly its transitive downstream.
+keys q q
+keys / e t l _ d a i l y Enter
+keys Enter
+expect "runs of etl_daily"
+keys j Enter
+expect "tasks of scheduled__d1"
+keys j j
+expect "log transform try 3/3"
+keys R
+expect "Clear 3 task instances"
+for t in transform load publish; do
+	$T capture-pane -p -t e2e | grep -q "try [0-9] *$t" || fail "$t not in the preview"
+done
+$T capture-pane -p -t e2e | grep -q "try [0-9] *notify" && fail "notify is not downstream of transform"
+keys n
+expect "rerun cancelled"
+[ "$(sql "SELECT state FROM task_instance WHERE dag_id='etl_daily' AND run_id='scheduled__d1' AND task_id='transform'")" = failed ] ||
+    fail "cancel changed the database"
+# The only-failed toggle narrows the preview.
+keys R
+expect "Clear 3 task instances"
+keys F
+expect "only failed"
+keys Escape
+expect "rerun cancelled"
+# A refusal shows the API's reason.
+curl -s -XPOST "$AF_URL/_emu/fail" -d '{"path_regex": "clearTaskInstances", "status": 403, "count": 1}' >/dev/null
+keys R
+expect "HTTP 403"
+expect "not clear tasks"
+keys Escape
+# y clears; the panes show the new states as the database has them.
+keys R
+expect "Clear 3 task instances"
+keys y
+expect "cleared 3 task instances"
+[ "$(sql "SELECT count(*) FROM task_instance WHERE dag_id='etl_daily' AND run_id='scheduled__d1' AND state IS NULL")" = 3 ] ||
+    fail "the clear did not reach the database"
+[ "$(sql "SELECT state FROM dag_run WHERE dag_id='etl_daily' AND run_id='scheduled__d1'")" = queued ] ||
+    fail "the run is not queued again"
+expect_not "failed          3/3" 1.5
+expect "queued"
+# The audit log: one line per clear and per refused or failed attempt.
+audit="$home/.local/state/dagtop/audit.log"
+[ "$(stat -c %a "$audit" 2>/dev/null)" = 600 ] || fail "audit log missing or not mode 600"
+grep -q '"result":"cleared".*' "$audit" || fail "no audit line for the clear"
+grep -q '"count":3' "$audit" || fail "the audit line does not count 3 instances"
+grep -q 'failed: dry run: HTTP 403' "$audit" || fail "the refused attempt is not audited"
+grep -q "s3cret" "$audit" && fail "a secret is in the audit log"
+keys Q
+expect "EXITED 0"
+
+# Read-only: the key answers, no request leaves the process.
+curl -s -XDELETE "$AF_URL/_emu/requests" >/dev/null
+$T kill-session -t e2e 2>/dev/null
+$T new-session -d -s e2e -x 80 -y 24 "$ENV $bin --context emu --readonly; echo EXITED \$?; sleep 30"
+expect "READ-ONLY" 15
+keys / e t l _ d a i l y Enter
+keys Enter
+keys j Enter
+expect "tasks of scheduled__d1"
+keys j
+keys R
+expect "read-only"
+sleep 0.5
+requests | grep -q clearTaskInstances && fail "read-only sent a clear request"
+grep -q "refused: read-only" "$audit" || fail "the refused attempt is not audited"
+keys Q
+expect "EXITED 0"
+
+if [ $fails -gt 0 ]; then
+	echo "logs e2e ($bin, Airflow $v): $fails failed" >&2
+	exit 1
+fi
+echo "logs e2e ($bin, Airflow $v): all checks passed"
