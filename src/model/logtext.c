@@ -216,27 +216,28 @@ void
 logtext_ndjson_feed(struct logtext_ndjson *n, const char *data, size_t len,
     struct buf *out)
 {
-	const char *p = data, *end = data + len, *nl;
+	const char *p = data, *end = data + len, *nl, *seg_end;
 
 	while (p < end) {
 		nl = memchr(p, '\n', (size_t)(end - p));
-		if (n->overlong) {
-			/* Raw until the line ends. */
-			buf_append(out, p, (size_t)((nl != NULL ? nl : end) - p));
-			if (nl == NULL)
-				return;
-			buf_putc(out, '\n');
-			n->overlong = 0;
-			p = nl + 1;
+		seg_end = nl != NULL ? nl : end;
+		if (n->overlong ||
+		    n->partial.len + (size_t)(seg_end - p) > n->max_line) {
+			/*
+			 * A line longer than max_line, wherever the input
+			 * was split: raw, in pieces, so memory stays bounded.
+			 */
+			buf_append(out, n->partial.data, n->partial.len);
+			buf_reset(&n->partial);
+			buf_append(out, p, (size_t)(seg_end - p));
+			n->overlong = nl == NULL;
+			if (nl != NULL)
+				buf_putc(out, '\n');
+			p = nl != NULL ? nl + 1 : end;
 			continue;
 		}
 		if (nl == NULL) {
 			buf_append(&n->partial, p, (size_t)(end - p));
-			if (n->partial.len > n->max_line) {
-				buf_append(out, n->partial.data, n->partial.len);
-				buf_reset(&n->partial);
-				n->overlong = 1;
-			}
 			return;
 		}
 		if (n->partial.len > 0) {

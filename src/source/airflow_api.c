@@ -516,9 +516,11 @@ call_send(struct api_call *c)
 	q.on_data = c->on_data != NULL ? call_data : NULL;
 	q.on_done = call_done;
 	q.arg = c;
-	if (c->on_data != NULL)
+	if (c->on_data != NULL) {
 		/* A big log streams for as long as it takes, if it flows. */
 		q.timeout_ms = 24L * 3600 * 1000;
+		q.stall_timeout_ms = api->timeout_ms;
+	}
 	c->req = http_start(api->http, &q, &err);
 	if (auth.data != NULL)
 		memset(auth.data, 0, auth.len);

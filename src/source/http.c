@@ -342,6 +342,12 @@ http_start(struct http *h, const struct http_request *q, struct buf *err)
 	curl_easy_setopt(r->easy, CURLOPT_CONNECTTIMEOUT_MS,
 	    q->connect_timeout_ms > 0 ? q->connect_timeout_ms :
 	    DEFAULT_CONNECT_TIMEOUT_MS);
+	if (q->stall_timeout_ms > 0) {
+		/* Less than a byte a second for that long: stalled. */
+		curl_easy_setopt(r->easy, CURLOPT_LOW_SPEED_LIMIT, 1L);
+		curl_easy_setopt(r->easy, CURLOPT_LOW_SPEED_TIME,
+		    (q->stall_timeout_ms + 999) / 1000);
+	}
 	curl_easy_setopt(r->easy, CURLOPT_WRITEFUNCTION, on_write);
 	curl_easy_setopt(r->easy, CURLOPT_WRITEDATA, r);
 	curl_easy_setopt(r->easy, CURLOPT_HEADERFUNCTION, on_header);

@@ -69,6 +69,8 @@ struct http_request {
 	size_t			 body_len;
 	long			 timeout_ms;	/* whole transfer; 0: 30 s */
 	long			 connect_timeout_ms;	/* 0: 10 s */
+	long			 stall_timeout_ms;	/* give up when no byte
+						   came for this long; 0: never */
 	size_t			 max_body;	/* 0: 64 MiB when buffering */
 	http_data_cb		 on_data;	/* NULL: buffer the body */
 	http_done_cb		 on_done;

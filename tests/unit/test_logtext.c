@@ -1,0 +1,309 @@
+/*
+ * test_logtext.c: Airflow log bodies to display text (src/model/logtext.c),
+ * the line index and wrapping (logindex.c) and the search (logsearch.c).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "logindex.h"
+#include "logsearch.h"
+#include "logtext.h"
+
+static const char entry_ok[] = "{\"timestamp\": \"2025-01-01T00:00:05.123000Z\","
+    " \"level\": \"info\", \"event\": \"hello\", \"logger\": \"airflow.task\","
+    " \"rows\": 12, \"who\": \"x y\"}";
+static const char entry_err[] = "{\"timestamp\": \"2025-01-01T00:00:06Z\", "
+    "\"level\": \"error\", \"event\": \"Task failed with exception\", "
+    "\"error_detail\": [{\"exc_type\": \"RuntimeError\", \"exc_value\": \"outer\","
+    " \"is_cause\": true, \"frames\": [{\"filename\": \"/d/a.py\", \"lineno\": 9,"
+    " \"name\": \"run\"}]}, {\"exc_type\": \"ValueError\", \"exc_value\": \"inner\","
+    " \"is_cause\": false, \"frames\": [{\"filename\": \"/d/b.py\", \"lineno\": 3,"
+    " \"name\": \"load\"}]}]}";
+
+static void
+test_entry(void **state)
+{
+	struct buf out = BUF_INIT;
+
+	(void)state;
+	assert_int_equal(logtext_entry(entry_ok, strlen(entry_ok), &out), 0);
+	assert_string_equal(buf_str(&out), "2025-01-01T00:00:05.123000Z INFO"
+	    "     [airflow.task] hello rows=12 who=x y\n");
+	buf_reset(&out);
+	assert_int_equal(logtext_entry(entry_err, strlen(entry_err), &out), 0);
+	/* The cause first, then the exception it caused, as Python prints. */
+	assert_string_equal(buf_str(&out),
+	    "2025-01-01T00:00:06Z ERROR    Task failed with exception\n"
+	    "Traceback (most recent call last):\n"
+	    "  File \"/d/b.py\", line 3, in load\n"
+	    "ValueError: inner\n"
+	    "\nThe above exception was the direct cause of the following "
+	    "exception:\n\n"
+	    "Traceback (most recent call last):\n"
+	    "  File \"/d/a.py\", line 9, in run\n"
+	    "RuntimeError: outer\n");
+	buf_reset(&out);
+	/* Not JSON: kept as it is, never lost. */
+	assert_int_equal(logtext_entry("plain text", 10, &out), -1);
+	assert_string_equal(buf_str(&out), "plain text\n");
+	buf_reset(&out);
+	/* The source-details group of Airflow 3, and its end, compactly. */
+	{
+		const char *g = "{\"event\": \"::group::Log message source "
+		    "details\", \"sources\": [\"/l/a.log\"]}";
+		const char *e = "{\"event\": \"::endgroup::\"}";
+
+		logtext_entry(g, strlen(g), &out);
+		logtext_entry(e, strlen(e), &out);
+	}
+	assert_string_equal(buf_str(&out), "> Log message source details\n"
+	    "  /l/a.log\n");
+	buf_free(&out);
+}
+
+/* NDJSON gives the same text however it is split. */
+static void
+test_ndjson_splits(void **state)
+{
+	struct buf		whole = BUF_INIT, in = BUF_INIT;
+	struct logtext_ndjson	nd;
+	size_t			cut;
+
+	(void)state;
+	buf_printf(&in, "%s\n%s\r\n\nnot json\n%s", entry_ok, entry_err,
+	    entry_ok);
+	logtext_ndjson_init(&nd);
+	logtext_ndjson_feed(&nd, in.data, in.len, &whole);
+	logtext_ndjson_finish(&nd, &whole);
+	assert_non_null(strstr(buf_str(&whole), "not json\n"));
+	assert_non_null(strstr(buf_str(&whole), "ValueError: inner"));
+	for (cut = 0; cut <= in.len; cut++) {
+		struct buf out = BUF_INIT;
+
+		logtext_ndjson_feed(&nd, in.data, cut, &out);
+		logtext_ndjson_feed(&nd, in.data + cut, in.len - cut, &out);
+		logtext_ndjson_finish(&nd, &out);
+		assert_string_equal(buf_str(&out), buf_str(&whole));
+		buf_free(&out);
+	}
+	logtext_ndjson_free(&nd);
+	buf_free(&whole);
+	buf_free(&in);
+}
+
+/* A line longer than the limit passes through raw, memory bounded. */
+static void
+test_ndjson_overlong(void **state)
+{
+	struct logtext_ndjson	nd;
+	struct buf		out = BUF_INIT;
+	char			*big = malloc(3000);
+
+	(void)state;
+	memset(big, 'a', 3000);
+	logtext_ndjson_init(&nd);
+	nd.max_line = 1000;
+	for (int i = 0; i < 3; i++)
+		logtext_ndjson_feed(&nd, big, 1000, &out);
+	assert_true(nd.partial.len <= 1000);
+	logtext_ndjson_feed(&nd, "\n{\"event\": \"after\"}\n", 20, &out);
+	logtext_ndjson_finish(&nd, &out);
+	assert_int_equal(out.len, 3000 + 1 + 6);
+	assert_string_equal(out.data + 3001, "after\n");
+	logtext_ndjson_free(&nd);
+	buf_free(&out);
+	free(big);
+}
+
+static void
+test_documents(void **state)
+{
+	struct buf	 out = BUF_INIT, err = BUF_INIT;
+	char		*tok;
+	const char	*v2 = "{\"content\": [{\"event\": \"a\"}, {\"event\": \"b\", "
+			    "\"level\": \"warning\"}], \"continuation_token\": \"T1\"}";
+	/* Python's str() of [(host, text)], with its escapes. */
+	const char	*v1 = "{\"continuation_token\": \"abc\", \"content\": "
+			    "\"[('worker-1', '*** Found\\\\nline \\\\'two\\\\' \\\\u00e9 "
+			    "\\\\x41 tab\\\\there\\\\n')]\"}";
+
+	(void)state;
+	assert_int_equal(logtext_v2_document(v2, strlen(v2), &out, &tok, &err),
+	    0);
+	assert_string_equal(buf_str(&out), "a\nWARNING  b\n");
+	assert_string_equal(tok, "T1");
+	free(tok);
+	buf_reset(&out);
+	{
+		const char *end = "{\"content\": [], \"continuation_token\": "
+		    "null}";
+
+		assert_int_equal(logtext_v2_document(end, strlen(end), &out,
+		    &tok, &err), 0);
+	}
+	assert_null(tok);
+	assert_int_equal(logtext_v1_document(v1, strlen(v1), &out, &tok, &err),
+	    0);
+	assert_string_equal(buf_str(&out), "*** Found\nline 'two' \xc3\xa9 A "
+	    "tab\there\n");
+	assert_string_equal(tok, "abc");
+	free(tok);
+	/* Garbage is an error with a reason, not a crash. */
+	buf_reset(&out);
+	assert_int_equal(logtext_v2_document("<html>", 6, &out, &tok, &err),
+	    -1);
+	assert_true(err.len > 0);
+	buf_reset(&err);
+	assert_int_equal(logtext_v2_document("{\"content\": 3}", 14, &out, &tok,
+	    &err), -1);
+	assert_non_null(strstr(buf_str(&err), "content"));
+	/* v1 content that is not a tuple list: the text as it is. */
+	buf_reset(&out);
+	assert_int_equal(logtext_v1_document("{\"content\": \"just text\"}", 24,
+	    &out, &tok, &err), 0);
+	assert_string_equal(buf_str(&out), "just text\n");
+	buf_free(&out);
+	buf_free(&err);
+}
+
+static void
+test_timestamps_and_severity(void **state)
+{
+	static const struct {
+		const char *line;
+		size_t prefix;
+		int sev;
+	} cases[] = {
+		{ "[2024-01-01T00:00:05.123+0000] {taskinstance.py:1234} INFO - "
+		  "starting", 31, LOG_SEV_NONE },
+		{ "[2024-01-01, 00:00:05 UTC] {x.py:1} ERROR - boom", 27,
+		  LOG_SEV_ERROR },
+		{ "[2024-01-01T00:00:05.123+0000] {x.py:1} WARNING - hmm", 31,
+		  LOG_SEV_WARNING },
+		{ "2025-01-01T00:00:05.123000Z CRITICAL [t] down", 28,
+		  LOG_SEV_ERROR },
+		{ "Traceback (most recent call last):", 0, LOG_SEV_ERROR },
+		{ "ValueError: column 'amount' is not numeric", 0, LOG_SEV_ERROR },
+		{ "airflow.exceptions.AirflowException: failed", 0,
+		  LOG_SEV_ERROR },
+		{ "  File \"x.py\", line 3, in run", 0, LOG_SEV_NONE },
+		{ "processed 3 ERRORS? no: ERRORLESS", 0, LOG_SEV_NONE },
+		{ "[not a time] text", 0, LOG_SEV_NONE },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		size_t len = strlen(cases[i].line);
+
+		assert_int_equal(logtext_timestamp_prefix(cases[i].line, len),
+		    cases[i].prefix);
+		assert_int_equal(logtext_severity(cases[i].line, len),
+		    cases[i].sev);
+	}
+}
+
+static void
+test_index(void **state)
+{
+	struct logindex	x;
+	const char	*text = "one\ntwo\n\nfour";
+	uint64_t	off, len;
+	size_t		cut;
+
+	(void)state;
+	for (cut = 0; cut <= strlen(text); cut++) {
+		logindex_init(&x);
+		logindex_feed(&x, text, cut);
+		logindex_feed(&x, text + cut, strlen(text) - cut);
+		assert_int_equal(logindex_count(&x), 4);
+		logindex_line(&x, 1, &off, &len);
+		assert_int_equal(off, 4);
+		assert_int_equal(len, 3);
+		logindex_line(&x, 2, &off, &len);
+		assert_int_equal(len, 0);
+		logindex_line(&x, 3, &off, &len);
+		assert_int_equal(off, 9);
+		assert_int_equal(len, 4);
+		assert_int_equal(logindex_find_line(&x, 5), 1);
+		assert_int_equal(logindex_find_line(&x, 12), 3);
+		logindex_free(&x);
+	}
+	/* A newline at the end opens no line. */
+	logindex_init(&x);
+	logindex_feed(&x, "a\nb\n", 4);
+	assert_int_equal(logindex_count(&x), 2);
+	assert_int_equal(logindex_bytes(&x), 4);
+	logindex_reset(&x);
+	assert_int_equal(logindex_count(&x), 0);
+	logindex_free(&x);
+}
+
+static void
+test_wrap(void **state)
+{
+	/* 10 ASCII, then 3 wide characters (2 columns each). */
+	const char *s = "abcdefghij\xe4\xb8\x96\xe7\x95\x8c\xe4\xb8\x96";
+	size_t len = strlen(s);
+
+	(void)state;
+	assert_int_equal(logwrap_rows(s, len, 80), 1);
+	/* abcd | efgh | ij + one wide | two wide */
+	assert_int_equal(logwrap_rows(s, len, 4), 4);
+	assert_int_equal(logwrap_row_start(s, len, 4, 1), 4);
+	assert_int_equal(logwrap_row_start(s, len, 4, 2), 8);
+	assert_int_equal(logwrap_row_start(s, len, 4, 3), 13);
+	assert_int_equal(logwrap_row_start(s, len, 4, 4), len);
+	/* A wide character in one column still gets its row: no loop. */
+	assert_int_equal(logwrap_rows("\xe4\xb8\x96\xe4\xb8\x96", 6, 1), 2);
+	assert_int_equal(logwrap_rows("", 0, 10), 1);
+}
+
+static void
+test_search(void **state)
+{
+	struct logsearch	s;
+	struct buf		err = BUF_INIT;
+	size_t			off, len;
+	const char		*line = "Error here, error there, ERROR";
+
+	(void)state;
+	assert_int_equal(logsearch_compile(&s, "error", &err), 0);
+	assert_true(logsearch_match(&s, line, strlen(line), &off, &len));
+	assert_int_equal(off, 0);
+	assert_true(logsearch_next_match(&s, line, strlen(line), 1, &off,
+	    &len));
+	assert_int_equal(off, 12);
+	logsearch_free(&s);
+	/* A capital makes case matter. */
+	assert_int_equal(logsearch_compile(&s, "ERROR", &err), 0);
+	assert_true(logsearch_match(&s, line, strlen(line), &off, &len));
+	assert_int_equal(off, 25);
+	assert_false(logsearch_next_match(&s, line, strlen(line), 26, &off,
+	    &len));
+	logsearch_free(&s);
+	assert_int_equal(logsearch_compile(&s, "", &err), -1);
+	buf_free(&err);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_entry),
+		cmocka_unit_test(test_ndjson_splits),
+		cmocka_unit_test(test_ndjson_overlong),
+		cmocka_unit_test(test_documents),
+		cmocka_unit_test(test_timestamps_and_severity),
+		cmocka_unit_test(test_index),
+		cmocka_unit_test(test_wrap),
+		cmocka_unit_test(test_search),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
