@@ -54,6 +54,7 @@ struct logfetch {
 	char			*token;		/* continuation token */
 	bool			 following;
 	bool			 last_poll;	/* one more after the task ended */
+	bool			 started;	/* the first request is out */
 	struct loop_timer	*timer;
 	/* file */
 	char			*path;
@@ -172,11 +173,20 @@ api_data(struct http_req *req, const char *data, size_t len, void *arg)
 	return 0;
 }
 
+static void	api_start(struct logfetch *);
+
+/* The first request, then the follow polls. */
 static void
 poll_due(struct loop_timer *t, void *arg)
 {
+	struct logfetch *f = arg;
+
 	(void)t;
-	api_poll(arg);
+	if (!f->started) {
+		f->started = true;
+		api_start(f);
+	} else
+		api_poll(f);
 }
 
 static void
@@ -262,7 +272,6 @@ api_start(struct logfetch *f)
 {
 	struct buf path = BUF_INIT;
 
-	buf_printf(&f->out, "%s", "");
 	f->source = xstrdup(f->t.major >= 3 ? "API v2" : "API v1");
 	if (f->t.running) {
 		f->following = true;
@@ -429,8 +438,9 @@ logfetch_start(struct loop *loop, struct airflow_api *api,
 	}
 	f->state = LOGF_LOADING;
 	if (api != NULL) {
+		/* From the loop: no callback before this returns. */
 		f->timer = loop_timer_new(loop, poll_due, f);
-		api_start(f);
+		loop_timer_set(f->timer, 0);
 	} else if (file_start(f, log_folder, err) != 0) {
 		logfetch_free(f);
 		return NULL;

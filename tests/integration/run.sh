@@ -78,6 +78,13 @@ for build in "$@"; do
 		fi
 	done
 done
+for build in "$@"; do
+	echo "== Airflow API client: $build/dagtop (auth, TLS, errors; emulator)"
+	if ! sh tests/e2e/api.sh "$build/dagtop"; then
+		echo "FAILED: API client checks" >&2
+		failed=1
+	fi
+done
 # Last, as it stops and starts the server: the console across an outage.
 echo "== console in tmux: $1/dagtop while PostgreSQL restarts"
 if ! DAGTOP_E2E_RESTART=1 sh tests/e2e/console.sh "$1/dagtop" af2; then
