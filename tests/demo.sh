@@ -3,16 +3,22 @@
 # Airflow 2.10 schema and two weeks of generated history (DAGs that
 # succeed, fail, retry, branch and map; a running run; a paused DAG; a DAG
 # with import errors; a compressed serialized DAG), a scheduler that keeps
-# heartbeating, and the dagtop console on it (the status report when there
-# is no terminal).  Everything is removed on exit.
+# heartbeating, the Airflow REST API emulator serving a log for every task
+# instance and moving cleared ones through a simulated scheduler (so a rerun
+# with R visibly completes), and the dagtop console on it (the status
+# report when there is no terminal).  Everything is removed on exit.
 set -eu
 cd "$(dirname "$0")/.."
 . tests/lib/pg.sh
+. tests/lib/emu.sh
 SCHEMA=${DAGTOP_DEMO_SCHEMA:-2}
+demo=$(mktemp -d "${TMPDIR:-/tmp}/dagtop-demo.XXXXXX")
 
 cleanup() {
 	[ -n "${HEARTBEAT_PID:-}" ] && kill "$HEARTBEAT_PID" 2>/dev/null
+	emu_stop_all
 	pg_stop
+	rm -rf "$demo"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM HUP PIPE QUIT
@@ -36,9 +42,25 @@ SQL
 ) &
 HEARTBEAT_PID=$!
 
-export DAGTOP_DATABASE="postgresql://dagtop_reader@127.0.0.1:$PGPORT/airflow"
-export PGPASSWORD=demo
-echo "demo: Airflow $SCHEMA.x metadata database on $DAGTOP_DATABASE"
+# The Airflow API: logs for every task instance, clears applied to the
+# database, and a scheduler that runs what was cleared.
+emu_start API --airflow "$SCHEMA" \
+    --dsn "host=127.0.0.1 port=$PGPORT dbname=airflow user=$PGUSER" \
+    --auth basic --user demo --password demo --simulate-scheduler 2
+cat >"$demo/config" <<CONF
+[context demo]
+database = postgresql://dagtop_reader@127.0.0.1:$PGPORT/airflow
+database_password_env = PGPASSWORD
+airflow_api = $API_URL
+airflow_auth = basic
+airflow_user = demo
+airflow_password_env = DEMO_AIRFLOW_PASSWORD
+CONF
+chmod 600 "$demo/config"
+export DAGTOP_CONFIG="$demo/config" PGPASSWORD=demo DEMO_AIRFLOW_PASSWORD=demo
+# The audit log of the demo's reruns stays in the demo's folder.
+export DAGTOP_AUDIT_LOG="$demo/audit.log"
+echo "demo: Airflow $SCHEMA.x metadata database on 127.0.0.1:$PGPORT, API on $API_URL"
 if [ -t 0 ] && [ -t 1 ]; then
 	# The console; q (at the top) or Q quits, and the demo goes with it.
 	./dagtop || true
