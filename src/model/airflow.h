@@ -76,6 +76,11 @@ struct af_run {
 	char		*dag_id;
 	char		*run_id;
 	enum run_state	 state;
+	/*
+	 * dag_id belongs to an earlier run of the same array (the run strips
+	 * share one copy per DAG): af_runs_free frees it once, with its owner.
+	 */
+	bool		 shared_dag_id;
 	char		*state_raw;	/* as stored, only when RUN_UNKNOWN */
 	char		*run_type;
 	int64_t		 logical_date;	/* 2.x execution_date; 3.x logical_date (may be none) */
@@ -132,6 +137,7 @@ struct af_dags {
 struct af_runs {
 	struct af_run	*v;
 	size_t		 n;
+	size_t		 cap;	/* 0: a power of two at or above n */
 };
 struct af_tis {
 	struct af_ti	*v;
@@ -140,6 +146,8 @@ struct af_tis {
 
 struct af_dag	*af_dags_push(struct af_dags *);	/* zeroed new element */
 struct af_run	*af_runs_push(struct af_runs *);
+/* Room for n runs in all, so that n pushes never reallocate. */
+void		 af_runs_reserve(struct af_runs *, size_t n);
 struct af_ti	*af_tis_push(struct af_tis *);
 void		 af_dags_free(struct af_dags *);
 void		 af_runs_free(struct af_runs *);

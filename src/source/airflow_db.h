@@ -48,7 +48,12 @@ void	afdb_fetch_dags(struct afdb *, struct af_dags *out, afdb_cb, void *arg);
  */
 void	afdb_fetch_runs_since(struct afdb *, int64_t since,
 	    struct af_runs *out, afdb_cb, void *arg);
-/* The newest `per_dag` runs of every DAG, newest first within a DAG. */
+/*
+ * The newest `per_dag` runs of every DAG, grouped by DAG, newest first
+ * within a DAG: only dag_id (one copy per DAG, shared), run_id, state,
+ * run_after, start_date and end_date are read; the other instants are
+ * TIME_NONE, run_type NULL.  What the run strips draw, and no more.
+ */
 void	afdb_fetch_runs_recent(struct afdb *, int per_dag,
 	    struct af_runs *out, afdb_cb, void *arg);
 /* The newest `limit` runs of one DAG, newest first. */

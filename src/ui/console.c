@@ -9,6 +9,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <langinfo.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -444,6 +447,14 @@ swap_snapshot(struct app *a)
 	rebuild_dag_order(c, keep);
 	free(keep);
 	a->dirty = true;
+#ifdef __GLIBC__
+	/*
+	 * The old snapshot and the query results (megabytes on 2,000 DAGs)
+	 * were freed between live strings of the new one: glibc keeps such
+	 * holes mapped, and each refresh would leave more.  Give them back.
+	 */
+	malloc_trim(0);
+#endif
 }
 
 static void

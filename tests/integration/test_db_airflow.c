@@ -321,6 +321,15 @@ test_recent_runs_per_dag(void **state)
 	}
 	assert_int_equal(n, 3);
 	assert_int_equal(r.n, 3 + 1 + 1 + 1 + 1 + 1);	/* etl, mapped, hourly, paused, weird, corrupt */
+	/* The strips' columns only; a DAG's runs share its dag_id. */
+	for (i = 0; i < r.n; i++) {
+		assert_true(r.v[i].run_after != TIME_NONE);
+		assert_true(r.v[i].queued_at == TIME_NONE);
+		assert_null(r.v[i].run_type);
+		if (i > 0 && strcmp(r.v[i].dag_id, r.v[i - 1].dag_id) == 0)
+			assert_true(r.v[i].shared_dag_id &&
+			    r.v[i].dag_id == r.v[i - 1].dag_id);
+	}
 	af_runs_free(&r);
 	afdb_free(a);
 }

@@ -497,6 +497,41 @@ run(struct af_runs *rs, const char *dag, const char *id, enum run_state st,
 	return r;
 }
 
+/* Reserved arrays grow past their size; shared dag_ids are freed once. */
+static void
+test_runs_array(void **state)
+{
+	struct af_runs	 rs = { 0 };
+	struct af_run	*r;
+	size_t		 i;
+
+	(void)state;
+	run(&rs, "a", "r0", RUN_SUCCESS, 1);
+	af_runs_reserve(&rs, 3);
+	assert_int_equal(rs.cap, 3);
+	for (i = 1; i < 40; i++) {
+		r = af_runs_push(&rs);
+		assert_int_equal(r->state, 0);
+		assert_null(r->run_id);
+		r->dag_id = rs.v[0].dag_id;
+		r->shared_dag_id = true;
+		r->run_id = xstrdup("r");
+	}
+	assert_int_equal(rs.n, 40);
+	assert_true(rs.cap >= 40);
+	assert_string_equal(rs.v[39].dag_id, "a");
+	af_runs_reserve(&rs, 10);	/* never shrinks */
+	assert_true(rs.cap >= 40);
+	af_runs_free(&rs);		/* ASan: no double free, no leak */
+	assert_int_equal(rs.n, 0);
+	assert_int_equal(rs.cap, 0);
+	run(&rs, "b", "r0", RUN_SUCCESS, 1);	/* doubling again after free */
+	run(&rs, "b", "r1", RUN_SUCCESS, 2);
+	run(&rs, "b", "r2", RUN_SUCCESS, 3);
+	assert_string_equal(rs.v[2].run_id, "r2");
+	af_runs_free(&rs);
+}
+
 static void
 test_status(void **state)
 {
@@ -586,6 +621,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_states),
+		cmocka_unit_test(test_runs_array),
 		cmocka_unit_test(test_schedule_summary),
 		cmocka_unit_test(test_job_health),
 		cmocka_unit_test(test_graph),
