@@ -33,10 +33,10 @@ emu_start() {
 
 emu_stop_all() {
 	for p in $EMU_PIDS; do
-		kill "$p" 2>/dev/null
+		kill "$p" 2>/dev/null || true
 	done
 	for p in $EMU_PIDS; do
-		wait "$p" 2>/dev/null
+		wait "$p" 2>/dev/null || true
 	done
 	EMU_PIDS=""
 	rm -rf "$EMU_DIR"
