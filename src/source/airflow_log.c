@@ -55,6 +55,8 @@ struct logfetch {
 	bool			 following;
 	bool			 last_poll;	/* one more after the task ended */
 	bool			 started;	/* the first request is out */
+	int64_t			 start_ms;	/* loop clock: asked */
+	int64_t			 first_data_ms;	/* first body bytes, 0 before */
 	struct loop_timer	*timer;
 	/* file */
 	char			*path;
@@ -157,6 +159,8 @@ api_data(struct http_req *req, const char *data, size_t len, void *arg)
 	struct logfetch *f = arg;
 	size_t lines = logspool_lines(&f->spool);
 
+	if (f->first_data_ms == 0)
+		f->first_data_ms = loop_now_ms();
 	if (f->conv == CONV_UNKNOWN) {
 		struct buf scratch = BUF_INIT;
 		const char *ct = http_req_header(req, "Content-Type", &scratch);
@@ -437,6 +441,7 @@ logfetch_start(struct loop *loop, struct airflow_api *api,
 		return NULL;
 	}
 	f->state = LOGF_LOADING;
+	f->start_ms = loop_now_ms();
 	if (api != NULL) {
 		/* From the loop: no callback before this returns. */
 		f->timer = loop_timer_new(loop, poll_due, f);
@@ -502,6 +507,14 @@ const char *
 logfetch_source(const struct logfetch *f)
 {
 	return f->source != NULL ? f->source : "";
+}
+
+void
+logfetch_times(const struct logfetch *f, int64_t *start_ms,
+    int64_t *first_data_ms)
+{
+	*start_ms = f->start_ms;
+	*first_data_ms = f->first_data_ms;
 }
 
 void

@@ -8,6 +8,7 @@
 #define DAGTOP_AIRFLOW_LOG_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "buf.h"
 #include "logspool.h"
@@ -57,6 +58,12 @@ const char	*logfetch_error(const struct logfetch *);
 long		 logfetch_status(const struct logfetch *);
 /* "API v1", "API v2" or the file's path: where the text comes from. */
 const char	*logfetch_source(const struct logfetch *);
+/*
+ * When the fetch started and when its first body bytes came (0 before),
+ * on the loop's clock: for the bench (DAGTOP_TRACE_LOG).
+ */
+void		 logfetch_times(const struct logfetch *, int64_t *start_ms,
+		    int64_t *first_data_ms);
 /* The task is no longer running: read what is left, then stop. */
 void		 logfetch_stop_following(struct logfetch *);
 

@@ -132,6 +132,7 @@ start_fetch(struct logctl *l)
 	t.running = lp->running && lp->try_number == lp->latest_try;
 	lp->top = lp->top_row = lp->hscroll = 0;
 	lp->stick = true;
+	lp->traced = false;
 	lp->has_match = false;
 	lp->fetch = logfetch_start(l->loop, l->api, l->settings->log_folder,
 	    &t, fetch_changed, l, &err);

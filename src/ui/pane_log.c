@@ -12,6 +12,7 @@
 #include "airflow_log.h"
 #include "logindex.h"
 #include "logtext.h"
+#include "loop.h"
 #include "sanitize.h"
 #include "ui.h"
 
@@ -155,6 +156,30 @@ bottom_position(struct console *c, size_t n, size_t rows, size_t cols,
 	buf_free(&text);
 }
 
+/*
+ * DAGTOP_TRACE_LOG=FILE: the bench's probe.  Appends how long after the
+ * first body bytes (and after the request) the first lines were drawn.
+ */
+static void
+trace_first_line(struct logpane *lp)
+{
+	const char	*path = getenv("DAGTOP_TRACE_LOG");
+	int64_t		 start, first, now = loop_now_ms();
+	FILE		*fp;
+
+	lp->traced = true;
+	if (path == NULL || *path == '\0')
+		return;
+	logfetch_times(lp->fetch, &start, &first);
+	if ((fp = fopen(path, "a")) == NULL)
+		return;
+	fprintf(fp, "first_line_after_response_ms %lld\n"
+	    "first_line_after_request_ms %lld\n",
+	    (long long)(first > 0 ? now - first : -1),
+	    (long long)(now - start));
+	fclose(fp);
+}
+
 static void
 log_draw(struct console *c, WINDOW *w, bool focused)
 {
@@ -212,6 +237,8 @@ log_draw(struct console *c, WINDOW *w, bool focused)
 			return;
 		}
 	}
+	if (n > 0 && !lp->traced)
+		trace_first_line(lp);
 	if (lp->stick)
 		bottom_position(c, n, rows, cols, &lp->top, &lp->top_row);
 	if (lp->top >= n)

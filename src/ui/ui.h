@@ -89,6 +89,7 @@ struct logpane {
 	size_t		 scan_at, scan_from;
 	bool		 scan_kind_error;
 	bool		 scan_wrapped;	/* went past an end and on */
+	bool		 traced;	/* DAGTOP_TRACE_LOG written */
 	struct buf	 note;		/* why there is no log to show */
 	struct buf	 said;		/* a scan's result, for the message line */
 };

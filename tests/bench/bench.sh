@@ -108,3 +108,7 @@ grep -q 'Index Scan\|Index Only Scan\|Bitmap Index Scan' "$work/plans.txt" &&
 echo
 unset PGOPTIONS
 sh tests/bench/console.sh "$DB" "$md"
+
+# Task logs: a 200 MB log through the API emulator (its own small server).
+echo
+sh tests/bench/biglog.sh
