@@ -435,8 +435,20 @@ sla_evaluate(struct sla_eval *e, const struct sla_def *def,
 		    &e->days[i]);
 	sla_summarise(e->days, e->ndays, &e->period);
 
-	/* The trailing weeks: the 26 * 7 days that end on last. */
+	/*
+	 * The trailing weeks: the 26 * 7 days that end on last, from the
+	 * day of the first attempt on (a DAG younger than that broke no SLA
+	 * before it existed).
+	 */
 	tfirst = last - SLA_TRAILING_WEEKS * 7 + 1;
+	for (i = 0, day = INT64_MAX; i < n; i++)
+		if (v[i].interval_end != TIME_NONE &&
+		    sla_local_day(z, v[i].interval_end) < day)
+			day = sla_local_day(z, v[i].interval_end);
+	if (day > tfirst && day <= first)
+		tfirst = day;
+	else if (day > first)
+		tfirst = first;
 	nt = (size_t)(last - tfirst + 1);
 	tmp = xcalloc(nt, sizeof *tmp);
 	for (i = 0; i < nt; i++) {
@@ -493,6 +505,63 @@ sla_order_today(const struct sla_day *const *days, size_t n, size_t *order)
 		}
 		order[j] = t;
 	}
+}
+
+enum sla_attempt_state
+sla_attempt_state(const char *run_state, bool task, long n, long ok, long bad,
+    bool started)
+{
+	bool run_ok = run_state != NULL && strcmp(run_state, "success") == 0;
+	bool run_failed = run_state != NULL && strcmp(run_state, "failed") == 0;
+	bool run_running = run_state != NULL && strcmp(run_state, "running") == 0;
+
+	if (!task) {
+		if (run_ok)
+			return SLA_SUCCEEDED;
+		if (run_failed)
+			return SLA_FAILED_ATTEMPT;
+		return run_running ? SLA_RUNNING : SLA_WAITING;
+	}
+	if (n > 0 && ok == n)
+		return SLA_SUCCEEDED;
+	if (bad > 0 || run_failed)
+		return SLA_FAILED_ATTEMPT;
+	if (run_ok)		/* the task was removed or never ran: not built */
+		return SLA_FAILED_ATTEMPT;
+	return started ? SLA_RUNNING : SLA_WAITING;
+}
+
+void
+sla_history_index(struct sla_history *h, const size_t *sla_of, size_t nsla)
+{
+	size_t i;
+
+	free(h->first);
+	free(h->count);
+	h->nsla = nsla;
+	h->first = xcalloc(nsla + 1, sizeof *h->first);
+	h->count = xcalloc(nsla + 1, sizeof *h->count);
+	for (i = h->n; i > 0; i--) {
+		if (sla_of[i - 1] >= nsla)
+			continue;
+		h->first[sla_of[i - 1]] = i - 1;
+		h->count[sla_of[i - 1]]++;
+	}
+}
+
+void
+sla_history_free(struct sla_history *h)
+{
+	size_t i;
+
+	for (i = 0; i < h->n; i++) {
+		free((char *)h->v[i].run_id);
+		free((char *)h->v[i].run_type);
+	}
+	free(h->v);
+	free(h->first);
+	free(h->count);
+	memset(h, 0, sizeof *h);
 }
 
 void

@@ -66,6 +66,15 @@ enum sla_attempt_state {
 	SLA_FAILED_ATTEMPT
 };
 
+/*
+ * What a run (or the SLA's task in it) amounts to: run_state as stored;
+ * for a task SLA, how many instances of the task the run has (a mapped
+ * task has several), how many succeeded (success, skipped), how many
+ * failed (failed, upstream_failed) and whether any started.
+ */
+enum sla_attempt_state sla_attempt_state(const char *run_state, bool task,
+	    long n, long ok, long bad, bool started);
+
 /* One run of the SLA's DAG (or its task in that run). */
 struct sla_attempt {
 	const char		*run_id;	/* borrowed */
@@ -106,6 +115,22 @@ struct sla_eval {
 	struct sla_summary	 trailing;
 	int64_t			 median;	/* seconds; -1 without history */
 };
+
+/* The attempts the source read for a list of SLAs, grouped by SLA. */
+struct sla_history {
+	struct sla_attempt	*v;	/* run_id and run_type owned here */
+	size_t			 n;
+	size_t			*first;	/* per SLA: index of its first attempt */
+	size_t			*count;
+	size_t			 nsla;
+	bool			 airflow_sla_miss;	/* 2.x sla_miss read */
+	bool			 airflow_deadlines;	/* 3.1 deadline read */
+};
+
+/* Groups the attempts (which must be ordered by SLA) for nsla SLAs. */
+void	 sla_history_index(struct sla_history *, const size_t *sla_of,
+	    size_t nsla);
+void	 sla_history_free(struct sla_history *);
 
 const char	*sla_outcome_name(enum sla_outcome);	/* "at_risk", ... */
 const char	*sla_outcome_label(enum sla_outcome);	/* "at risk", ... */

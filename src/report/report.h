@@ -21,6 +21,8 @@ struct report_options {
 	enum report_format	 format;
 	int64_t			 since_span;	/* status: seconds back from now */
 	bool			 quiet;		/* print nothing when all is good */
+	const char		*week;		/* sla: "2026-W47", "last", "this" */
+	const char		*from, *to;	/* sla: YYYY-MM-DD */
 };
 
 /* Parses "text", "json", "csv", "markdown" (or "md"). */
@@ -39,6 +41,15 @@ int	 report_status(const struct settings *, const struct report_options *);
  */
 int	 report_run(const struct settings *, const struct report_options *,
 	    const char *dag_id, const char *run_id);
+
+struct config;
+/*
+ * `dagtop report sla`: the SLAs of the configuration over a week (or a
+ * range of dates): exit 0 when nothing was late, failed or missing, 1 when
+ * something was, 3 when it cannot tell.
+ */
+int	 report_sla(const struct settings *, const struct config *,
+	    const struct report_options *);
 
 /*
  * Says why a report could not be made: one line on stderr, and for JSON an
