@@ -180,7 +180,8 @@ test_actions(void **state)
 	static const char *names[ACTION_COUNT] = { "none", "down", "up",
 	    "page-down", "page-up", "top", "bottom", "left", "right", "enter",
 	    "back", "next-pane", "prev-pane", "filter", "command", "help",
-	    "refresh", "sort", "sort-reverse", "downstream", "unfold", "quit" };
+	    "refresh", "sort", "sort-reverse", "downstream", "unfold", "sla",
+	    "sla-week", "quit" };
 	int a;
 
 	(void)state;
@@ -467,6 +468,8 @@ test_shipped(void **state)
 		{ 0, ACTION_SORT_REVERSE, "S" },
 		{ 0, ACTION_DOWNSTREAM, "d" },
 		{ 0, ACTION_UNFOLD, "Space" },
+		{ 0, ACTION_SLA, "a" },
+		{ 0, ACTION_SLA_WEEK, "w" },
 		{ 0, ACTION_QUIT, "Q" },
 		{ 1, ACTION_DOWN, "C-n, Down" },
 		{ 1, ACTION_UP, "C-p, Up" },

@@ -337,7 +337,7 @@ static void
 test_kinds(void **state)
 {
 	static const char *names[PANE_KIND_COUNT] = { "runs", "tasks", "log",
-	    "details", "help", "sla", "fourkeys", "slots" };
+	    "details", "help", "sla", "fourkeys", "slots", "sla-week" };
 	enum pane_kind	k;
 	int		i;
 
