@@ -1,5 +1,6 @@
 /* config.c: configuration file, contexts and effective settings. */
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -12,6 +13,10 @@
 
 #include "config.h"
 #include "dbconn.h"
+#include "sla.h"
+#include "zoneinfo.h"
+
+#define INCLUDE_DEPTH_MAX 8
 
 enum key_type { K_STRING, K_ENVNAME, K_COMMAND, K_BOOL, K_SECONDS, K_AUTH,
 	K_URL, K_CONNINFO, K_PATH };
@@ -66,9 +71,17 @@ struct parse_state {
 	int		 line;		/* line last read by the reader */
 	int		 section_line;	/* line of the last [section] header */
 	struct context	*cur;		/* NULL outside a context section */
+	struct sla_def	*cur_sla;	/* NULL outside an sla section */
 	bool		 in_dagtop;	/* inside [dagtop] */
 	bool		 bad_section;	/* inside a section already reported */
+	int		 bad_line;	/* the header of that section */
+	int		 depth;		/* include depth, 0 for the main file */
+	struct parse_state *parent;	/* the including file's state */
+	char		*real;		/* realpath of the file, for cycles */
 };
+
+static int	parse_file(struct config *, const char *, struct parse_state *,
+		    int line);
 
 static void config_error(struct parse_state *, const char *, ...)
     __attribute__((format(printf, 2, 3)));
@@ -271,6 +284,164 @@ context_new(struct config *cfg, const char *name, const char *file, int line)
 	return c;
 }
 
+/* The NAME of [sla "NAME"] or [sla NAME]; NULL when there is none. */
+static char *
+sla_section_name(const char *section)
+{
+	const char	*p = section + 3;
+	size_t		 n;
+
+	while (*p == ' ' || *p == '\t')
+		p++;
+	n = strlen(p);
+	if (n >= 2 && p[0] == '"' && p[n - 1] == '"') {
+		p++;
+		n -= 2;
+	}
+	if (n == 0)
+		return NULL;
+	return xstrndup(p, n);
+}
+
+static struct sla_def *
+sla_new(struct config *cfg, char *name, const char *file, int line)
+{
+	struct sla_def *d;
+
+	cfg->sla = xreallocarray(cfg->sla, cfg->nsla + 1, sizeof *cfg->sla);
+	d = &cfg->sla[cfg->nsla++];
+	memset(d, 0, sizeof *d);
+	d->name = name;
+	d->file = xstrdup(file);
+	d->line = line;
+	d->deadline = -1;
+	d->days = SLA_ALL_DAYS;
+	return d;
+}
+
+static void
+sla_set(struct parse_state *ps, char **field, const char *name,
+    const char *value)
+{
+	if (*value == '\0') {
+		config_error(ps, "'%s' is empty", name);
+		return;
+	}
+	free(*field);
+	*field = xstrdup(value);
+}
+
+/* A key of an [sla "NAME"] section. */
+static void
+sla_key(struct parse_state *ps, const char *section, const char *name,
+    const char *value)
+{
+	struct sla_def	*d = ps->cur_sla;
+	struct buf	 err = BUF_INIT;
+	char		*sname, why[256];
+	struct tz	*z;
+	size_t		 i;
+	int		 here = ps->line;
+
+	if (d == NULL || d->line != ps->section_line ||
+	    strcmp(d->file, ps->file) != 0) {
+		sname = sla_section_name(section);
+		ps->line = ps->section_line;
+		if (sname == NULL) {
+			config_error(ps, "an [sla] section needs a name: "
+			    "[sla \"NAME\"]");
+			ps->bad_section = true;
+			ps->bad_line = ps->section_line;
+			ps->line = here;
+			return;
+		}
+		for (i = 0; i < ps->cfg->nsla; i++) {
+			if (strcmp(ps->cfg->sla[i].name, sname) == 0) {
+				config_error(ps, "SLA '%s' is already defined "
+				    "at %s:%d", sname, ps->cfg->sla[i].file,
+				    ps->cfg->sla[i].line);
+				free(sname);
+				ps->bad_section = true;
+				ps->bad_line = ps->section_line;
+				ps->line = here;
+				return;
+			}
+		}
+		d = ps->cur_sla = sla_new(ps->cfg, sname, ps->file,
+		    ps->section_line);
+		ps->line = here;
+	}
+	if (strcmp(name, "dag") == 0)
+		sla_set(ps, &d->dag_id, name, value);
+	else if (strcmp(name, "task") == 0)
+		sla_set(ps, &d->task_id, name, value);
+	else if (strcmp(name, "owner") == 0)
+		sla_set(ps, &d->owner, name, value);
+	else if (strcmp(name, "note") == 0)
+		sla_set(ps, &d->note, name, value);
+	else if (strcmp(name, "context") == 0)
+		sla_set(ps, &d->context, name, value);
+	else if (strcmp(name, "deadline") == 0) {
+		if (sla_parse_deadline(value, &d->deadline) != 0)
+			config_error(ps, "'deadline' must be a local time HH:MM "
+			    "from 00:00 to 23:59, not '%s'", value);
+	} else if (strcmp(name, "days") == 0) {
+		if (sla_parse_days(value, &d->days, &err) != 0)
+			config_error(ps, "'days': %s", buf_str(&err));
+	} else if (strcmp(name, "timezone") == 0) {
+		if ((z = zoneinfo_load(value, why, sizeof why)) == NULL)
+			config_error(ps, "'timezone': %s", why);
+		else {
+			tz_free(z);
+			sla_set(ps, &d->timezone, name, value);
+		}
+	} else
+		config_error(ps, "unknown key '%s' in [%s]", name, section);
+	buf_free(&err);
+}
+
+/* include = FILE: read it here; relative to the including file's folder. */
+static void
+include_file(struct parse_state *ps, const char *value)
+{
+	struct buf		 path = BUF_INIT;
+	const char		*slash;
+	char			 real[PATH_MAX];
+	struct parse_state	*p;
+
+	if (*value == '\0') {
+		config_error(ps, "'include' needs a file name");
+		return;
+	}
+	if (value[0] == '~' && value[1] == '/' && getenv("HOME") != NULL)
+		buf_printf(&path, "%s%s", getenv("HOME"), value + 1);
+	else if (value[0] != '/' && (slash = strrchr(ps->file, '/')) != NULL)
+		buf_printf(&path, "%.*s/%s", (int)(slash - ps->file), ps->file,
+		    value);
+	else
+		buf_puts(&path, value);
+	if (ps->depth + 1 > INCLUDE_DEPTH_MAX) {
+		config_error(ps, "includes nested more than %d deep at '%s'",
+		    INCLUDE_DEPTH_MAX, value);
+		buf_free(&path);
+		return;
+	}
+	if (realpath(buf_str(&path), real) != NULL) {
+		for (p = ps; p != NULL; p = p->parent) {
+			if (p->real != NULL && strcmp(p->real, real) == 0) {
+				config_error(ps, "include cycle: '%s' is "
+				    "already being read", value);
+				buf_free(&path);
+				return;
+			}
+		}
+	}
+	if (parse_file(ps->cfg, buf_str(&path), ps, ps->line) != 0)
+		config_error(ps, "cannot include '%s': %s", value,
+		    strerror(errno));
+	buf_free(&path);
+}
+
 static int
 config_ini_handler(void *user, const char *section, const char *name,
     const char *value)
@@ -283,11 +454,30 @@ config_ini_handler(void *user, const char *section, const char *name,
 	/* Builds with INI_CALL_HANDLER_ON_NEW_SECTION call once per section. */
 	if (name == NULL)
 		return 1;
-	if (ps->bad_section)
+	if (ps->bad_section && ps->bad_line == ps->section_line)
 		return 1;
+	ps->bad_section = false;
 
+	if (strcmp(name, "include") == 0 && (*section == '\0' ||
+	    strcmp(section, "dagtop") == 0)) {
+		include_file(ps, value);
+		return 1;
+	}
+	if (strncmp(section, "sla", 3) == 0 && (section[3] == ' ' ||
+	    section[3] == '\t')) {
+		sla_key(ps, section, name, value);
+		return 1;
+	}
 	if (strcmp(section, "dagtop") == 0) {
-		if (strcmp(name, "context") == 0) {
+		if (strcmp(name, "week_start") == 0) {
+			int d;
+
+			if (sla_parse_weekday(value, &d) != 0)
+				config_error(ps, "'week_start' must be a day "
+				    "(monday, sunday, ...), not '%s'", value);
+			else
+				ps->cfg->week_start = d;
+		} else if (strcmp(name, "context") == 0) {
 			free(ps->cfg->default_context);
 			ps->cfg->default_context = xstrdup(value);
 		} else if (strcmp(name, "refresh") == 0) {
@@ -309,6 +499,7 @@ config_ini_handler(void *user, const char *section, const char *name,
 		config_error(ps, "unknown section [%s]", section);
 		ps->line = here;
 		ps->bad_section = true;
+		ps->bad_line = ps->section_line;
 		return 1;
 	}
 	cname = section + 8;
@@ -355,48 +546,109 @@ config_default_path(void)
 	return buf_detach(&b);
 }
 
+/*
+ * Reads one file into cfg: the main file (parent NULL) or an included one.
+ * Returns -1 with errno when it cannot be opened; parse problems are
+ * recorded in cfg->errors.
+ */
+static int
+parse_file(struct config *cfg, const char *path, struct parse_state *parent,
+    int line)
+{
+	struct parse_state	 ps;
+	char			 real[PATH_MAX];
+	int			 rc;
+
+	(void)line;
+	memset(&ps, 0, sizeof ps);
+	ps.cfg = cfg;
+	ps.file = path;
+	ps.parent = parent;
+	ps.depth = parent != NULL ? parent->depth + 1 : 0;
+	ps.fp = fopen(path, "r");
+	if (ps.fp == NULL)
+		return -1;
+	if (realpath(path, real) != NULL)
+		ps.real = xstrdup(real);
+	if (parent == NULL) {
+		struct stat st;
+
+		if (fstat(fileno(ps.fp), &st) == 0 && (st.st_mode & 077) != 0)
+			cfg->exposed = true;
+	}
+	rc = ini_parse_stream(counting_reader, &ps, config_ini_handler, &ps);
+	fclose(ps.fp);
+	free(ps.real);
+	if (rc > 0)
+		buf_printf(&cfg->errors, "%s:%d: syntax error (expected "
+		    "[section], key = value, or a ; comment)\n", path, rc);
+	else if (rc < 0)
+		buf_printf(&cfg->errors, "%s: cannot parse (out of memory)\n",
+		    path);
+	return 0;
+}
+
+/* What an SLA must say, checked once every file has been read. */
+static void
+check_slas(struct config *cfg)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->nsla; i++) {
+		const struct sla_def *d = &cfg->sla[i];
+
+		if (d->dag_id == NULL)
+			buf_printf(&cfg->errors, "%s:%d: [sla \"%s\"] needs "
+			    "'dag ='\n", d->file, d->line, d->name);
+		if (d->deadline < 0)
+			buf_printf(&cfg->errors, "%s:%d: [sla \"%s\"] needs "
+			    "'deadline = HH:MM'\n", d->file, d->line, d->name);
+	}
+}
+
 int
 config_load(struct config *cfg, const char *explicit_path)
 {
-	struct parse_state	 ps;
-	struct stat		 st;
-	const char		*env = getenv("DAGTOP_CONFIG");
-	int			 rc;
+	const char	*env = getenv("DAGTOP_CONFIG");
 
 	memset(cfg, 0, sizeof *cfg);
 	cfg->refresh = -1;
+	cfg->week_start = 1;	/* Monday, as ISO 8601 */
 	if (explicit_path == NULL && env != NULL && *env != '\0')
 		explicit_path = env;
 	cfg->path = explicit_path != NULL ? xstrdup(explicit_path) :
 	    config_default_path();
 
-	memset(&ps, 0, sizeof ps);
-	ps.cfg = cfg;
-	ps.file = cfg->path;
-	ps.fp = fopen(cfg->path, "r");
-	if (ps.fp == NULL) {
+	if (parse_file(cfg, cfg->path, NULL, 0) != 0) {
 		if (errno == ENOENT && explicit_path == NULL)
 			return 0;	/* no file: no configuration */
 		buf_printf(&cfg->errors, "%s: cannot read: %s\n", cfg->path,
 		    strerror(errno));
 		return -1;
 	}
-	if (fstat(fileno(ps.fp), &st) == 0 && (st.st_mode & 077) != 0)
-		cfg->exposed = true;
-	rc = ini_parse_stream(counting_reader, &ps, config_ini_handler, &ps);
-	fclose(ps.fp);
 	cfg->loaded = true;
-	if (rc > 0)
-		buf_printf(&cfg->errors, "%s:%d: syntax error (expected "
-		    "[section], key = value, or a ; comment)\n", cfg->path, rc);
-	else if (rc < 0)
-		buf_printf(&cfg->errors, "%s: cannot parse (out of memory)\n",
-		    cfg->path);
+	check_slas(cfg);
 	if (cfg->holds_secret && cfg->exposed)
 		buf_printf(&cfg->warnings, "%s holds a database password and is "
 		    "readable by others; chmod 600 it, or use "
 		    "database_password_env\n", cfg->path);
 	return cfg->errors.len > 0 ? -1 : 0;
+}
+
+size_t
+config_slas(const struct config *cfg, const char *context,
+    const struct sla_def **out)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < cfg->nsla; i++) {
+		const struct sla_def *d = &cfg->sla[i];
+
+		if (d->context == NULL || (context != NULL &&
+		    strcmp(d->context, context) == 0))
+			out[n++] = d;
+	}
+	return n;
 }
 
 static void
@@ -426,6 +678,9 @@ config_free(struct config *cfg)
 	for (i = 0; i < cfg->nctx; i++)
 		context_free(&cfg->ctx[i]);
 	free(cfg->ctx);
+	for (i = 0; i < cfg->nsla; i++)
+		sla_def_free(&cfg->sla[i]);
+	free(cfg->sla);
 	free(cfg->path);
 	free(cfg->default_context);
 	buf_free(&cfg->errors);

@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "buf.h"
+#include "sla.h"
 
 /* One Airflow environment: a [context NAME] section. */
 struct context {
@@ -44,8 +45,11 @@ struct config {
 	bool		 holds_secret;	/* a password in a database URL */
 	char		*default_context;	/* [dagtop] context = */
 	int		 refresh;		/* [dagtop] refresh =, -1 unset */
+	int		 week_start;		/* [dagtop] week_start =, 0 = Sunday */
 	struct context	*ctx;
 	size_t		 nctx;
+	struct sla_def	*sla;			/* [sla "NAME"] sections */
+	size_t		 nsla;
 	struct buf	 errors;	/* "file:line: message\n" each */
 	struct buf	 warnings;
 };
@@ -92,6 +96,13 @@ struct settings {
  */
 int	 config_load(struct config *, const char *explicit_path);
 void	 config_free(struct config *);
+/*
+ * The SLAs that apply in a context (those without context = and those
+ * naming it), in file order; returns how many were written to out (an
+ * array of cfg->nsla).
+ */
+size_t	 config_slas(const struct config *, const char *context,
+	    const struct sla_def **out);
 /* The default path ($XDG_CONFIG_HOME/dagtop/config); allocated. */
 char	*config_default_path(void);
 

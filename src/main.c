@@ -15,6 +15,7 @@
 #include "dbconn.h"
 #include "report.h"
 #include "sanitize.h"
+#include "sla.h"
 #include "timefmt.h"
 #include "tz.h"
 #include "cmd_clear.h"
@@ -37,6 +38,12 @@ static const char usage_text[] =
 "  report run DAG_ID [RUN_ID] [--format text|json]\n"
 "                      a run's task instances in task-graph order (the\n"
 "                      latest run without RUN_ID); exit 1 if it failed\n"
+"  report sla [--week 2026-W47|this|last | --from DATE [--to DATE]]\n"
+"             [--format text|json|csv|markdown]\n"
+"                      the SLAs of the configuration day by day (this week\n"
+"                      by default), compliance for the period and the last\n"
+"                      26 weeks; exit 0 all met, 1 late, failed or missing,\n"
+"                      3 cannot tell\n"
 "  report log DAG_ID RUN_ID TASK_ID [--try N] [--map-index N]\n"
 "                      one try of a task's log (the latest by default),\n"
 "                      sanitised, from the Airflow API or the log folder\n"
@@ -207,6 +214,18 @@ parse_args(int argc, char **argv, struct args *a)
 			if (report_format_parse(v, &a->report.format) != 0)
 				return usage_error(report, "--format takes text, json, csv or markdown, not '%s'", v);
 			a->format_given = true;
+		} else if ((v = option_value(argc, argv, &i, "--week")) != NULL) {
+			if (*v == '\0')
+				return usage_error(report, "--week takes an ISO week such as 2026-W47");
+			a->report.week = v;
+		} else if ((v = option_value(argc, argv, &i, "--from")) != NULL) {
+			if (*v == '\0')
+				return usage_error(report, "--from takes a date YYYY-MM-DD");
+			a->report.from = v;
+		} else if ((v = option_value(argc, argv, &i, "--to")) != NULL) {
+			if (*v == '\0')
+				return usage_error(report, "--to takes a date YYYY-MM-DD");
+			a->report.to = v;
 		} else if ((v = option_value(argc, argv, &i, "--since")) != NULL) {
 			if (parse_span(v, &a->report.since_span) != 0 ||
 			    a->report.since_span <= 0)
@@ -235,6 +254,38 @@ parse_args(int argc, char **argv, struct args *a)
 		}
 	}
 	return -1;
+}
+
+/* The SLAs in force, one line each, for config check. */
+static void
+print_slas(const struct config *cfg, const struct settings *s)
+{
+	const struct sla_def	**v = xcalloc(cfg->nsla + 1, sizeof *v);
+	size_t			  i, n = config_slas(cfg, s->context, v);
+	struct buf		  b = BUF_INIT;
+
+	printf("week_start:  %s\n", (const char *[]){ "sunday", "monday",
+	    "tuesday", "wednesday", "thursday", "friday",
+	    "saturday" }[cfg->week_start]);
+	printf("SLAs:        %zu\n", n);
+	for (i = 0; i < n; i++) {
+		buf_reset(&b);
+		sanitize_append(&b, v[i]->name, strlen(v[i]->name), 0);
+		buf_puts(&b, ": ");
+		sanitize_append(&b, v[i]->dag_id, strlen(v[i]->dag_id), 0);
+		if (v[i]->task_id != NULL) {
+			buf_putc(&b, '.');
+			sanitize_append(&b, v[i]->task_id,
+			    strlen(v[i]->task_id), 0);
+		}
+		buf_printf(&b, " by %02d:%02d %s ", v[i]->deadline / 3600,
+		    v[i]->deadline / 60 % 60, v[i]->timezone != NULL ?
+		    v[i]->timezone : s->timezone);
+		sla_days_format(v[i]->days, &b);
+		printf("  %s  (%s:%d)\n", buf_str(&b), v[i]->file, v[i]->line);
+	}
+	buf_free(&b);
+	free(v);
 }
 
 /* `dagtop config check`: every problem with file:line, then the settings. */
@@ -299,6 +350,7 @@ config_check(const struct args *a)
 			    "scheduler_health_threshold: %ds, refresh: %ds\n",
 			    s.statement_timeout, s.connect_timeout,
 			    s.scheduler_threshold, s.refresh);
+			print_slas(&cfg, &s);
 			settings_free(&s);
 		}
 	}
@@ -319,10 +371,14 @@ run_report(const struct args *a)
 	int		 rc;
 
 	if (a->nwords < 2)
-		return usage_error(true, "report needs a kind: status, run or log");
+		return usage_error(true, "report needs a kind: status, run, log or sla");
 	if (strcmp(a->words[1], "status") == 0) {
 		if (a->nwords > 2)
 			return usage_error(true, "report status takes no "
+			    "argument '%s'", a->words[2]);
+	} else if (strcmp(a->words[1], "sla") == 0) {
+		if (a->nwords > 2)
+			return usage_error(true, "report sla takes no "
 			    "argument '%s'", a->words[2]);
 	} else if (strcmp(a->words[1], "run") == 0) {
 		if (a->nwords < 3 || a->nwords > 4)
@@ -334,7 +390,7 @@ run_report(const struct args *a)
 			    "DAG_ID RUN_ID TASK_ID [--try N] [--map-index N]");
 	} else
 		return usage_error(true, "unknown report '%s' (this release "
-		    "has: status, run, log)", a->words[1]);
+		    "has: status, run, log, sla)", a->words[1]);
 	if (config_load(&cfg, a->cli.config) != 0) {
 		fputs(buf_str(&cfg.errors), stderr);
 		rc = report_unknown(a->report.format, "configuration",
@@ -353,7 +409,9 @@ run_report(const struct args *a)
 	}
 	/* Reports never write: the read-only gate is closed for them. */
 	s.readonly = true;
-	if (strcmp(a->words[1], "log") == 0)
+	if (strcmp(a->words[1], "sla") == 0)
+		rc = report_sla(&s, &cfg, &a->report);
+	else if (strcmp(a->words[1], "log") == 0)
 		rc = report_log(&s, &a->report, a->words[2], a->words[3],
 		    a->words[4]);
 	else if (strcmp(a->words[1], "run") == 0)

@@ -33,6 +33,8 @@ static const struct {
 	[ACTION_SORT_REVERSE] = { "sort-reverse", "reverse the sort order" },
 	[ACTION_DOWNSTREAM] = { "downstream", "highlight what a rerun of the selected task would touch" },
 	[ACTION_UNFOLD] = { "unfold", "fold or unfold a mapped task" },
+	[ACTION_SLA] = { "sla", "today's SLAs (the sla view when the view has none)" },
+	[ACTION_SLA_WEEK] = { "sla-week", "the weekly SLA summary; left/right change the week" },
 	[ACTION_QUIT] = { "quit", "quit dagtop" },
 	[ACTION_PREV_TRY] = { "prev-try", "log: show the previous try" },
 	[ACTION_NEXT_TRY] = { "next-try", "log: show the next try" },

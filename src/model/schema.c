@@ -26,7 +26,8 @@ static const struct {
 
 const char *const schema_tables[] = {
 	"alembic_version", "dag", "dag_run", "task_instance", "serialized_dag",
-	"job", "task_instance_history", "dag_version", "sla_miss", NULL
+	"job", "task_instance_history", "dag_version", "sla_miss", "deadline",
+	NULL
 };
 
 /* Columns without which dagtop cannot read a table at all. */
@@ -154,7 +155,11 @@ schema_detect(struct af_schema *s, const char *const *cols, size_t n,
 	s->dag_version = has(cols, n, "serialized_dag.dag_version_id") &&
 	    has(cols, n, "dag_version.version_number");
 	s->created_dag_version = has(cols, n, "dag_run.created_dag_version_id");
-	s->sla_miss = has_table(cols, n, "sla_miss");
+	s->sla_miss = has(cols, n, "sla_miss.execution_date") &&
+	    has(cols, n, "sla_miss.task_id");
+	s->deadline = has(cols, n, "deadline.dagrun_id") &&
+	    has(cols, n, "deadline.deadline_time");
+	s->deadline_missed = s->deadline && has(cols, n, "deadline.missed");
 	s->has_import_errors = has(cols, n, "dag.has_import_errors");
 
 	s->revision = revision != NULL ? xstrdup(revision) : NULL;

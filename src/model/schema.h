@@ -28,7 +28,9 @@ struct af_schema {
 	bool		 ti_history;	/* task_instance_history, 2.10+ */
 	bool		 dag_version;	/* 3.x: serialized_dag per version */
 	bool		 created_dag_version; /* dag_run.created_dag_version_id */
-	bool		 sla_miss;
+	bool		 sla_miss;	/* sla_miss (2.x; kept by upgraded 3.x) */
+	bool		 deadline;	/* deadline alerts (3.1+) */
+	bool		 deadline_missed;	/* deadline.missed */
 	bool		 has_import_errors;
 };
 

@@ -10,6 +10,7 @@ static const char *const kind_names[PANE_KIND_COUNT] = {
 	[PANE_RUNS] = "runs", [PANE_TASKS] = "tasks", [PANE_LOG] = "log",
 	[PANE_DETAILS] = "details", [PANE_HELP] = "help", [PANE_SLA] = "sla",
 	[PANE_FOURKEYS] = "fourkeys", [PANE_SLOTS] = "slots",
+	[PANE_SLA_WEEK] = "sla-week",
 };
 
 const char *

@@ -18,7 +18,8 @@
  *				same sharing rule
  *
  * A pane before any row starts one row, a row before any screen one screen.
- * Pane kinds: runs, tasks, log, details, help, sla, fourkeys, slots.
+ * Pane kinds: runs, tasks, log, details, help, sla, fourkeys, slots,
+ * sla-week.
  * Percentages are 1% to 100%, and the explicit ones of a row, or of the
  * rows of a screen, add up to at most 100%.  Every screen and every row
  * needs a pane.
@@ -47,7 +48,7 @@
 
 enum pane_kind {
 	PANE_RUNS, PANE_TASKS, PANE_LOG, PANE_DETAILS, PANE_HELP, PANE_SLA,
-	PANE_FOURKEYS, PANE_SLOTS, PANE_KIND_COUNT
+	PANE_FOURKEYS, PANE_SLOTS, PANE_SLA_WEEK, PANE_KIND_COUNT
 };
 
 struct view_pane {

@@ -23,6 +23,8 @@ struct report_options {
 	bool			 quiet;		/* print nothing when all is good */
 	int			 log_try;	/* log: --try, 0 the latest */
 	int			 log_map_index;	/* log: --map-index, -1 none */
+	const char		*week;		/* sla: "2026-W47", "last", "this" */
+	const char		*from, *to;	/* sla: YYYY-MM-DD */
 };
 
 /* Parses "text", "json", "csv", "markdown" (or "md"). */
@@ -41,6 +43,15 @@ int	 report_status(const struct settings *, const struct report_options *);
  */
 int	 report_run(const struct settings *, const struct report_options *,
 	    const char *dag_id, const char *run_id);
+
+struct config;
+/*
+ * `dagtop report sla`: the SLAs of the configuration over a week (or a
+ * range of dates): exit 0 when nothing was late, failed or missing, 1 when
+ * something was, 3 when it cannot tell.
+ */
+int	 report_sla(const struct settings *, const struct config *,
+	    const struct report_options *);
 
 /*
  * `dagtop report log DAG_ID RUN_ID TASK_ID`: the sanitised log of one try

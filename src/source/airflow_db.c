@@ -850,3 +850,125 @@ afdb_fetch_log_template(struct afdb *db, const char *dag_id,
 	    " ON lt.id = r.log_template_id WHERE r.dag_id = $1 AND r.run_id = $2",
 	    2, params, log_template_result, request_new(db, out, cb, arg));
 }
+
+/* --- SLAs --------------------------------------------------------------- */
+
+static void
+sla_result(void *arg, const PGresult *res, const char *err)
+{
+	struct request		*r = arg;
+	struct sla_history	*h = r->out;
+	struct sla_attempt	*a;
+	size_t			*sla_of, nsla = h->nsla;
+	int			 i, nt;
+	bool			 task;
+
+	if (err != NULL) {
+		request_done(r, err);
+		return;
+	}
+	nt = PQntuples(res);
+	h->v = xcalloc((size_t)nt + 1, sizeof *h->v);
+	sla_of = xcalloc((size_t)nt + 1, sizeof *sla_of);
+	for (i = 0; i < nt; i++) {
+		a = &h->v[h->n];
+		sla_of[h->n++] = (size_t)col_int(res, i, 0, 1) - 1;
+		a->run_id = col_str(res, i, 1);
+		a->run_type = col_str(res, i, 2);
+		a->interval_end = col_time(res, i, 4);
+		task = !PQgetisnull(res, i, 7);
+		a->state = sla_attempt_state(PQgetisnull(res, i, 3) ? NULL :
+		    PQgetvalue(res, i, 3), task, col_int(res, i, 7, 0),
+		    col_int(res, i, 8, 0), col_int(res, i, 9, 0),
+		    !PQgetisnull(res, i, 10));
+		a->start = task ? col_time(res, i, 10) : col_time(res, i, 5);
+		a->end = task ? col_time(res, i, 11) : col_time(res, i, 6);
+		/* A task that never ran in a finished run: the run's end. */
+		if (a->end == TIME_NONE && a->state == SLA_FAILED_ATTEMPT)
+			a->end = col_time(res, i, 6);
+		a->airflow_miss = col_bool(res, i, 12);
+	}
+	sla_history_index(h, sla_of, nsla);
+	free(sla_of);
+	request_done(r, NULL);
+}
+
+void
+afdb_fetch_sla(struct afdb *db, const struct sla_def *const *defs, size_t n,
+    int64_t from, int64_t to, struct sla_history *out, afdb_cb cb, void *arg)
+{
+	const struct af_schema	*s = &db->schema;
+	struct buf		 sql = BUF_INIT, dags = BUF_INIT, tasks = BUF_INIT,
+				 pf = BUF_INIT, pt = BUF_INIT, day = BUF_INIT;
+	const char		**dv, **tv, *params[4], *logical;
+	size_t			 i;
+
+	sla_history_free(out);
+	out->nsla = n;
+	out->airflow_sla_miss = s->sla_miss;
+	out->airflow_deadlines = s->deadline;
+	dv = xcalloc(n + 1, sizeof *dv);
+	tv = xcalloc(n + 1, sizeof *tv);
+	for (i = 0; i < n; i++) {
+		dv[i] = defs[i]->dag_id;
+		tv[i] = defs[i]->task_id != NULL ? defs[i]->task_id : "";
+	}
+	pg_array_literal(&dags, dv, n);
+	pg_array_literal(&tasks, tv, n);
+	free(dv);
+	free(tv);
+	fmt_time(&pf, tz_utc(), from, FMT_ISO);
+	fmt_time(&pt, tz_utc(), to, FMT_ISO);
+	logical = s->logical_date ? "r.logical_date" : "r.execution_date";
+	if (s->run_after)
+		buf_printf(&day, "coalesce(r.data_interval_end, %s, r.run_after)",
+		    logical);
+	else
+		buf_printf(&day, "coalesce(r.data_interval_end, %s)", logical);
+
+	/*
+	 * Each SLA's runs through (dag_id), bounded by the day of their data
+	 * interval; the task's instances through ti_state_lkp.
+	 */
+	buf_printf(&sql, "SELECT k.i, r.run_id, r.run_type, r.state, "
+	    "floor(extract(epoch FROM %s))::int8, " EPOCH("r.start_date") ", "
+	    EPOCH("r.end_date") ", t.n, t.ok, t.bad, " EPOCH("t.started") ", "
+	    EPOCH("t.ended") ", ", buf_str(&day));
+	if (s->sla_miss)
+		buf_printf(&sql, "EXISTS (SELECT 1 FROM sla_miss m WHERE "
+		    "m.dag_id = r.dag_id AND m.execution_date = %s AND "
+		    "(k.task_id = '' OR m.task_id = k.task_id))", logical);
+	else if (s->deadline_missed)
+		buf_puts(&sql, "EXISTS (SELECT 1 FROM deadline d WHERE "
+		    "d.dagrun_id = r.id AND d.missed)");
+	else if (s->deadline)
+		buf_puts(&sql, "EXISTS (SELECT 1 FROM deadline d WHERE "
+		    "d.dagrun_id = r.id AND d.deadline_time < "
+		    "coalesce(r.end_date, now()))");
+	else
+		buf_puts(&sql, "false");
+	buf_printf(&sql, " FROM unnest($1::text[], $2::text[]) WITH ORDINALITY "
+	    "AS k(dag_id, task_id, i) "
+	    "JOIN dag_run r ON r.dag_id = k.dag_id "
+	    "AND %s >= $3::timestamptz AND %s < $4::timestamptz "
+	    "LEFT JOIN LATERAL (SELECT count(*) AS n, "
+	    "count(*) FILTER (WHERE ti.state IN ('success', 'skipped')) AS ok, "
+	    "count(*) FILTER (WHERE ti.state IN ('failed', 'upstream_failed')) "
+	    "AS bad, min(ti.start_date) AS started, max(ti.end_date) AS ended "
+	    "FROM task_instance ti WHERE ti.dag_id = r.dag_id AND "
+	    "ti.task_id = k.task_id AND ti.run_id = r.run_id) t "
+	    "ON k.task_id <> '' "
+	    "ORDER BY k.i, 5, r.run_id", buf_str(&day), buf_str(&day));
+	params[0] = buf_str(&dags);
+	params[1] = buf_str(&tasks);
+	params[2] = buf_str(&pf);
+	params[3] = buf_str(&pt);
+	pg_query(db->pg, buf_str(&sql), 4, params, sla_result,
+	    request_new(db, out, cb, arg));
+	buf_free(&sql);
+	buf_free(&dags);
+	buf_free(&tasks);
+	buf_free(&pf);
+	buf_free(&pt);
+	buf_free(&day);
+}

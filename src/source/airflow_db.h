@@ -12,6 +12,7 @@
 #include "airflow.h"
 #include "graph.h"
 #include "schema.h"
+#include "sla.h"
 
 struct loop;
 struct db_params;
@@ -86,5 +87,14 @@ void	afdb_fetch_graph(struct afdb *, const char *dag_id, const char *run_id,
  */
 void	afdb_fetch_log_template(struct afdb *, const char *dag_id,
 	    const char *run_id, char **out, afdb_cb, void *arg);
+
+/*
+ * The attempts of these SLAs whose data interval ends in [from, to): the
+ * DAG's runs, or the SLA's task in them, with Airflow's own verdict
+ * (sla_miss on 2.x, deadline alerts on 3.1+) where the database has it.
+ */
+void	afdb_fetch_sla(struct afdb *, const struct sla_def *const *, size_t,
+	    int64_t from, int64_t to, struct sla_history *out, afdb_cb,
+	    void *arg);
 
 #endif

@@ -79,6 +79,7 @@ struct app {
 	bool			 dirty;
 	struct buf		 message;
 	char			*describe;
+	char			*sla_back_view;	/* the view before sla's */
 	int			 sigpipe[2];
 };
 
@@ -318,6 +319,7 @@ snapshot_free(struct snapshot *s)
 	af_health_clear(&s->health);
 	af_dags_free(&s->dags);
 	af_runs_free(&s->runs);
+	sla_history_free(&s->sla);
 	s->valid = false;
 }
 
@@ -619,6 +621,21 @@ fetch_detail(struct app *a, bool with_graph)
 	}
 }
 
+/* The SLAs' runs of the trailing weeks, when there are SLAs. */
+static void
+fetch_sla(struct app *a)
+{
+	int64_t from, to;
+
+	if (a->c.sla.n == 0)
+		return;
+	a->pending++;
+	sla_panes_window(&a->c.sla, a->c.zone, (int64_t)time(NULL), &from,
+	    &to);
+	afdb_fetch_sla(a->db, a->c.sla.defs, a->c.sla.n, from, to,
+	    &a->next.sla, read_done, a);
+}
+
 static void
 start_refresh(struct app *a)
 {
@@ -631,6 +648,7 @@ start_refresh(struct app *a)
 	afdb_fetch_health(a->db, &a->next.health, read_done, a);
 	afdb_fetch_dags(a->db, &a->next.dags, read_done, a);
 	afdb_fetch_runs_recent(a->db, STRIP_RUNS, &a->next.runs, read_done, a);
+	fetch_sla(a);
 	fetch_detail(a, false);
 }
 
@@ -737,6 +755,10 @@ ops_for(enum pane_kind k)
 		return &pane_tasks_ops;
 	case PANE_LOG:
 		return &pane_log_ops;
+	case PANE_SLA:
+		return &pane_sla_ops;
+	case PANE_SLA_WEEK:
+		return &pane_slaweek_ops;
 	default:
 		return &pane_details_ops;
 	}
@@ -1070,6 +1092,7 @@ switch_context(struct app *a, const char *name)
 	}
 	a->settings = s;
 	a->c.settings = s;
+	sla_panes_load(&a->c.sla, a->config, s);
 	forget_data(a);
 	a->backoff = 0;
 	a->connected = false;
@@ -1300,6 +1323,28 @@ open_run(struct app *a)
 	focus_kind(a, PANE_TASKS);
 }
 
+/* The SLA panes: focus one, or switch to the sla view that has them. */
+static void
+show_sla(struct app *a, enum pane_kind k)
+{
+	struct pane_rect	r[16];
+	size_t			s, n, i;
+
+	for (s = 0; s < a->c.view.nscreens; s++) {
+		n = view_layout(&a->c.view, s, 0, 0, 200, 100, r, 16);
+		for (i = 0; i < n; i++)
+			if (r[i].kind == k) {
+				focus_kind(a, k);
+				return;
+			}
+	}
+	free(a->sla_back_view);
+	a->sla_back_view = xstrdup(a->c.view.name != NULL ? a->c.view.name :
+	    "oncall");
+	switch_data(a, true, "sla");
+	focus_kind(a, k);
+}
+
 static void
 handle_key(struct app *a, int key)
 {
@@ -1361,6 +1406,10 @@ handle_key(struct app *a, int key)
 	case ACTION_RERUN:
 		rerun_selected(a);
 		return;
+	case ACTION_SLA:
+	case ACTION_SLA_WEEK:
+		show_sla(a, act == ACTION_SLA ? PANE_SLA : PANE_SLA_WEEK);
+		return;
 	case ACTION_NONE:
 		return;
 	default:
@@ -1381,7 +1430,13 @@ handle_key(struct app *a, int key)
 		open_run(a);
 	else if (r == PANE_FOCUS_NEXT)
 		focus_kind(a, PANE_RUNS);
-	else if (r == PANE_IGNORED && act == ACTION_BACK) {
+	else if (r == PANE_IGNORED && act == ACTION_BACK &&
+	    a->sla_back_view != NULL && (k == PANE_SLA || k == PANE_SLA_WEEK)) {
+		/* Back from the sla view to the one it replaced. */
+		switch_data(a, true, a->sla_back_view);
+		free(a->sla_back_view);
+		a->sla_back_view = NULL;
+	} else if (r == PANE_IGNORED && act == ACTION_BACK) {
 		if (k != PANE_RUNS)
 			focus_kind(a, PANE_RUNS);
 		else {
@@ -1568,6 +1623,7 @@ console_main(struct settings *s, const struct config *cfg,
 		buf_free(&err);
 		return 78;
 	}
+	sla_panes_load(&a.c.sla, cfg, s);
 	load_keymap(&a, keymap_name != NULL ? keymap_name : "default", &err);
 	load_view(&a, view_name != NULL ? view_name : "oncall", &err);
 	if (err.len > 0) {
@@ -1664,12 +1720,14 @@ console_main(struct settings *s, const struct config *cfg,
 	filter_clear(&a.c.task_filter);
 	keymap_free(&a.c.keymap);
 	view_free(&a.c.view);
+	sla_panes_free(&a.c.sla);
 	loop_free(a.loop);
 	tz_free(a.c.zone);
 	buf_free(&a.message);
 	buf_free(&a.last_error);
 	buf_free(&err);
 	free(a.describe);
+	free(a.sla_back_view);
 	close(a.sigpipe[0]);
 	close(a.sigpipe[1]);
 	return 0;

@@ -17,9 +17,11 @@
 #include "graph.h"
 #include "keymap.h"
 #include "logsearch.h"
+#include "sla.h"
 #include "taskrows.h"
 #include "view.h"
 
+struct config;
 struct settings;
 struct tz;
 
@@ -28,6 +30,7 @@ struct snapshot {
 	struct af_health	 health;
 	struct af_dags		 dags;
 	struct af_runs		 runs;		/* newest runs per DAG */
+	struct sla_history	 sla;		/* attempts of the SLAs */
 	int64_t			 read_at;	/* wall clock of the read */
 	bool			 valid;
 };
@@ -93,6 +96,26 @@ struct logpane {
 	struct buf	 note;		/* why there is no log to show */
 	struct buf	 said;		/* a scan's result, for the message line */
 };
+extern const struct pane_ops pane_sla_ops;
+extern const struct pane_ops pane_slaweek_ops;
+
+/* The SLAs of the context, for the SLA panes (pane_sla.c). */
+struct sla_panes {
+	const struct sla_def	**defs;
+	struct tz		**zones;	/* per SLA */
+	size_t			 n;
+	int			 week_start;
+	int			 week_back;	/* weeks before this one */
+	size_t			 sel, top;	/* today's pane */
+	size_t			 wsel, wtop;	/* the weekly pane */
+};
+/* Loads the SLAs of the context and their zones; frees them. */
+void	sla_panes_load(struct sla_panes *, const struct config *,
+	    const struct settings *);
+void	sla_panes_free(struct sla_panes *);
+/* The period the console reads: the trailing weeks up to today. */
+void	sla_panes_window(const struct sla_panes *, const struct tz *,
+	    int64_t now, int64_t *from, int64_t *to);
 
 /* A / filter: an extended regular expression, ! in front inverts it. */
 struct filter {
@@ -140,6 +163,7 @@ struct console {
 	bool			 show_downstream;
 	bool			*downstream;	/* per graph task */
 	struct logpane		 log;
+	struct sla_panes	 sla;
 	/* the run the runs pane asks to open */
 	const char		*want_dag, *want_run;
 };

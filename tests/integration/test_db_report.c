@@ -559,6 +559,115 @@ test_usage(void **state)
 	result_free(&r);
 }
 
+/* `report sla` on the SLA fixture (fixture_sla.sql), in all four formats. */
+static void
+test_report_sla(void **state)
+{
+	struct result	 r;
+	json_t		*doc, *slas, *days, *d;
+	json_error_t	 jerr;
+	char		 db[256];
+	const char	*argv[12];
+
+	(void)state;
+	write_config("[dagtop]\nweek_start = monday\n"
+	    "[sla \"table_a_ready\"]\ndag = sla_etl\ntask = build_table_a\n"
+	    "deadline = 10:00\ntimezone = Asia/Tokyo\ndays = mon-fri\n"
+	    "owner = data-eng\n"
+	    "[sla \"feed\"]\ndag = sla_etl\ndeadline = 13:00\n"
+	    "timezone = UTC\n", 0600);
+	snprintf(db, sizeof db, "%s", url("_sla"));
+
+	argv[0] = "--config"; argv[1] = cfgpath; argv[2] = "--database";
+	argv[3] = db; argv[4] = "report"; argv[5] = "sla"; argv[6] = "--week";
+	argv[7] = "2026-W45"; argv[8] = "--format"; argv[9] = "json";
+	argv[10] = NULL;
+	run(&r, argv, pw_env);
+	assert_int_equal(r.status, 1);
+	doc = json_loads(r.out, 0, &jerr);
+	assert_non_null(doc);
+	assert_string_equal(json_string_value(json_object_get(doc, "status")),
+	    "attention");
+	assert_string_equal(json_string_value(json_object_get(doc,
+	    "airflow_sla_source")), major == 2 ? "sla_miss" : "deadline");
+	slas = json_object_get(doc, "slas");
+	assert_int_equal(json_array_size(slas), 2);
+	assert_string_equal(json_string_value(json_object_get(
+	    json_array_get(slas, 0), "name")), "table_a_ready");
+	days = json_object_get(json_array_get(slas, 0), "days");
+	assert_int_equal(json_array_size(days), 7);
+#define DAY(i, field) json_object_get(json_array_get(days, (i)), (field))
+	assert_string_equal(json_string_value(DAY(0, "date")), "2026-11-02");
+	assert_string_equal(json_string_value(DAY(0, "outcome")), "met");
+	assert_string_equal(json_string_value(DAY(0, "finished_at")),
+	    "2026-11-02T00:40:00Z");
+	assert_int_equal(json_integer_value(DAY(0, "late_by_seconds")), 0);
+	assert_string_equal(json_string_value(DAY(1, "outcome")), "late");
+	assert_int_equal(json_integer_value(DAY(1, "late_by_seconds")), 1500);
+	assert_true(json_is_true(DAY(1, "airflow_missed")));
+	/* Wednesday: the failed run's manual rerun made it in time. */
+	assert_string_equal(json_string_value(DAY(2, "outcome")), "met");
+	assert_string_equal(json_string_value(DAY(2, "run_id")),
+	    "manual__2026-11-04");
+	assert_string_equal(json_string_value(DAY(3, "outcome")), "failed");
+	assert_string_equal(json_string_value(DAY(4, "outcome")), "missing");
+	assert_true(json_is_null(DAY(4, "finished_at")));
+	assert_string_equal(json_string_value(DAY(5, "outcome")),
+	    "not_applicable");
+	d = json_object_get(json_array_get(slas, 0), "period");
+	assert_int_equal(json_integer_value(json_object_get(d, "judged")), 5);
+	assert_int_equal(json_integer_value(json_object_get(d, "met")), 2);
+#undef DAY
+	json_decref(doc);
+	result_free(&r);
+
+	argv[9] = "text";
+	run(&r, argv, pw_env);
+	assert_int_equal(r.status, 1);
+	assert_starts_with(r.out, "ATTENTION: SLAs 2026-W45 (2026-11-02..2026-11-08)");
+	assert_non_null(strstr(r.out, "Tue 2026-11-03  late     ended 11-03 10:25, 25m00s late"));
+	assert_non_null(strstr(r.out, "period 40.0% (2/5)"));
+	result_free(&r);
+
+	argv[9] = "markdown";
+	run(&r, argv, pw_env);
+	assert_int_equal(r.status, 1);
+	assert_starts_with(r.out, "## SLA report 2026-W45");
+	assert_non_null(strstr(r.out, "| table\\_a\\_ready | 10:00 Asia/Tokyo | met | **late 25m00s** | met | **failed** | **missing** | - | - |"));
+	assert_non_null(strstr(r.out, "Misses:"));
+	result_free(&r);
+
+	argv[9] = "csv";
+	run(&r, argv, pw_env);
+	assert_int_equal(r.status, 1);
+	assert_starts_with(r.out, "sla,dag_id,task_id,date,weekday,outcome,");
+	assert_non_null(strstr(r.out, "\ntable_a_ready,sla_etl,build_table_a,"
+	    "2026-11-03,tuesday,late,2026-11-03T01:00:00Z,"
+	    "2026-11-03T01:25:00Z,1500,scheduled__2026-11-02,true\n"));
+	result_free(&r);
+
+	/* Monday alone: all met, exit 0. */
+	argv[6] = "--from"; argv[7] = "2026-11-02"; argv[8] = "--to";
+	argv[9] = "2026-11-02"; argv[10] = NULL;
+	run(&r, argv, pw_env);
+	assert_int_equal(r.status, 0);
+	assert_starts_with(r.out, "OK: SLAs 2026-11-02..2026-11-02: all 2 met");
+	result_free(&r);
+
+	/* Cannot tell: a bad week, no database. */
+	argv[6] = "--week"; argv[7] = "2026-W99"; argv[8] = NULL;
+	run(&r, argv, pw_env);
+	assert_int_equal(r.status, 3);
+	result_free(&r);
+	argv[3] = "postgresql://reader@127.0.0.1:1/none";
+	argv[7] = "2026-W45";
+	run(&r, argv, pw_env);
+	assert_int_equal(r.status, 3);
+	assert_starts_with(r.out, "UNKNOWN:");
+	result_free(&r);
+	unlink(cfgpath);
+}
+
 int
 main(void)
 {
@@ -569,6 +678,7 @@ main(void)
 		cmocka_unit_test(test_status_ok_and_quiet),
 		cmocka_unit_test(test_cannot_tell),
 		cmocka_unit_test(test_report_run),
+		cmocka_unit_test(test_report_sla),
 		cmocka_unit_test(test_config_file),
 		cmocka_unit_test(test_config_errors),
 		cmocka_unit_test(test_usage),

@@ -242,6 +242,115 @@ test_errors_with_lines(void **state)
 	config_free(&cfg);
 }
 
+/* [sla "NAME"] sections, week_start and include, with file:line errors. */
+static void
+test_slas(void **state)
+{
+	struct config		 cfg;
+	const struct sla_def	*v[8];
+	char			 inc[64];
+	FILE			*fp;
+
+	(void)state;
+	snprintf(inc, sizeof inc, "%s.inc", path);
+	fp = fopen(inc, "w");
+	assert_non_null(fp);
+	fputs("[sla \"feed\"]\n"
+	    "dag = partner_feed\n"
+	    "deadline = 13:00\n"
+	    "context = prod\n", fp);
+	fclose(fp);
+	{
+		char text[512];
+
+		snprintf(text, sizeof text, "[dagtop]\n"
+		    "week_start = sunday\n"
+		    "include = %s\n"
+		    "[sla \"table_a_ready\"]\n"
+		    "dag = daily_etl\n"
+		    "task = build_table_a\n"
+		    "deadline = 10:00\n"
+		    "timezone = Asia/Tokyo\n"
+		    "days = mon-fri\n"
+		    "owner = data-eng\n"
+		    "note = the sheet waits\n", strrchr(inc, '/') + 1);
+		write_file(text, 0600);
+	}
+	assert_int_equal(config_load(&cfg, path), 0);
+	assert_string_equal(buf_str(&cfg.errors), "");
+	assert_int_equal(cfg.week_start, 0);
+	assert_int_equal(cfg.nsla, 2);
+	assert_string_equal(cfg.sla[0].name, "feed");
+	assert_string_equal(cfg.sla[0].file, inc);
+	assert_int_equal(cfg.sla[0].line, 1);
+	assert_int_equal(cfg.sla[0].days, SLA_ALL_DAYS);
+	assert_null(cfg.sla[0].task_id);
+	assert_string_equal(cfg.sla[1].task_id, "build_table_a");
+	assert_int_equal(cfg.sla[1].deadline, 36000);
+	assert_int_equal(cfg.sla[1].days, SLA_WEEKDAYS);
+	assert_string_equal(cfg.sla[1].timezone, "Asia/Tokyo");
+	assert_int_equal(cfg.sla[1].line, 4);
+	/* feed is for the prod context only. */
+	assert_int_equal(config_slas(&cfg, NULL, v), 1);
+	assert_int_equal(config_slas(&cfg, "prod", v), 2);
+	config_free(&cfg);
+
+	write_file("[sla \"a\"]\n"
+	    "dag = x\n"
+	    "deadline = 25:00\n"
+	    "timezone = Asia/Tokio\n"
+	    "days = mon-frx\n"
+	    "colour = red\n"
+	    "[sla \"b\"]\n"
+	    "task = t\n"
+	    "[sla \"a\"]\n"
+	    "dag = y\n"
+	    "[dagtop]\n"
+	    "week_start = someday\n"
+	    "include = /nonexistent/x.conf\n"
+	    "[nonsense]\n"
+	    "x = 1\n"
+	    "[sla \"c\"]\n"
+	    "dag = z\n"
+	    "deadline = 08:00\n", 0600);
+	assert_int_equal(config_load(&cfg, path), -1);
+#define HAS(s) do {							\
+	if (strstr(buf_str(&cfg.errors), (s)) == NULL)			\
+		fail_msg("no \"%s\" in:\n%s", (s), buf_str(&cfg.errors));	\
+} while (0)
+	HAS(":3: 'deadline' must be a local time HH:MM");
+	HAS(":4: 'timezone': unknown time zone 'Asia/Tokio'");
+	HAS(":5: 'days': 'mon-frx' is not a day");
+	HAS(":6: unknown key 'colour' in [sla \"a\"]");
+	HAS(":7: [sla \"b\"] needs 'dag ='");
+	HAS(":7: [sla \"b\"] needs 'deadline = HH:MM'");
+	HAS(":9: SLA 'a' is already defined at ");
+	HAS(":12: 'week_start' must be a day");
+	HAS(":13: cannot include '/nonexistent/x.conf'");
+	HAS(":14: unknown section [nonsense]");
+#undef HAS
+	/* A section after an unknown one is read again. */
+	assert_int_equal(cfg.nsla, 3);
+	assert_string_equal(cfg.sla[2].name, "c");
+	config_free(&cfg);
+
+	/* An include cycle. */
+	fp = fopen(inc, "w");
+	assert_non_null(fp);
+	fprintf(fp, "include = %s\n", strrchr(path, '/') + 1);
+	fclose(fp);
+	{
+		char text[256];
+
+		snprintf(text, sizeof text, "include = %s\n", inc);
+		write_file(text, 0600);
+	}
+	assert_int_equal(config_load(&cfg, path), -1);
+	assert_non_null(strstr(buf_str(&cfg.errors), ".inc:1: include cycle"));
+	config_free(&cfg);
+	unlink(inc);
+}
+
 int
 main(void)
 {
@@ -251,6 +360,7 @@ main(void)
 		cmocka_unit_test(test_params),
 		cmocka_unit_test(test_contexts_and_precedence),
 		cmocka_unit_test(test_errors_with_lines),
+		cmocka_unit_test(test_slas),
 	};
 	int fd = mkstemp(path), rc;
 

@@ -335,7 +335,7 @@ static const char *const cols2[] = {
 	"task_instance_history.try_number", "job.job_type", "job.state",
 	"job.latest_heartbeat", "job.hostname", "serialized_dag.dag_id",
 	"serialized_dag.data", "serialized_dag.data_compressed",
-	"sla_miss.dag_id",
+	"sla_miss.dag_id", "sla_miss.task_id", "sla_miss.execution_date",
 };
 
 static void

@@ -306,7 +306,7 @@ test_schema_tables(void **state)
 	static const char *const want[] = {
 		"alembic_version", "dag", "dag_run", "task_instance",
 		"serialized_dag", "job", "task_instance_history",
-		"dag_version", "sla_miss",
+		"dag_version", "sla_miss", "deadline",
 	};
 	size_t i;
 
@@ -448,10 +448,27 @@ test_detect_27_features(void **state)
 	/* An upgraded 3.x database keeps its unused sla_miss table. */
 	cols_from(&c, cols_31, NELEM(cols_31));
 	cols_add(&c, "sla_miss.dag_id");
+	cols_add(&c, "sla_miss.task_id");
+	cols_add(&c, "sla_miss.execution_date");
 	assert_int_equal(schema_detect(&s, c.v, c.n, "cc92b33c6709", &err,
 	    &warn), 0);
 	assert_true(s.sla_miss);
+	assert_false(s.deadline);
 	assert_int_equal(s.major, 3);
+	schema_clear(&s);
+	/* 3.1 deadline alerts, with and without the missed flag. */
+	cols_from(&c, cols_31, NELEM(cols_31));
+	cols_add(&c, "deadline.dagrun_id");
+	cols_add(&c, "deadline.deadline_time");
+	assert_int_equal(schema_detect(&s, c.v, c.n, "cc92b33c6709", &err,
+	    &warn), 0);
+	assert_true(s.deadline);
+	assert_false(s.deadline_missed);
+	schema_clear(&s);
+	cols_add(&c, "deadline.missed");
+	assert_int_equal(schema_detect(&s, c.v, c.n, "cc92b33c6709", &err,
+	    &warn), 0);
+	assert_true(s.deadline_missed);
 	schema_clear(&s);
 	buf_free(&err);
 	buf_free(&warn);

@@ -264,11 +264,12 @@ test_wide(void **state)
 	load(&v, "wide");
 	assert_int_equal(v.nscreens, 1);
 	assert_int_equal(v.screens[0].rows[0].npanes, 3);
-	assert_int_equal(view_layout(&v, 0, 0, 0, 200, 60, r, 8), 4);
+	assert_int_equal(view_layout(&v, 0, 0, 0, 200, 60, r, 8), 5);
 	assert_rect(&r[0], PANE_RUNS, 0, 0, 70, 33);
 	assert_rect(&r[1], PANE_TASKS, 70, 0, 80, 33);
 	assert_rect(&r[2], PANE_DETAILS, 150, 0, 50, 33);
-	assert_rect(&r[3], PANE_LOG, 0, 33, 200, 27);
+	assert_rect(&r[3], PANE_LOG, 0, 33, 120, 27);
+	assert_rect(&r[4], PANE_SLA, 120, 33, 80, 27);
 	assert_tiles_all(&v, 60, 30);
 	assert_tiles(&v, 0, 80, 24);
 	assert_tiles(&v, 0, 60, 20);
@@ -337,7 +338,7 @@ static void
 test_kinds(void **state)
 {
 	static const char *names[PANE_KIND_COUNT] = { "runs", "tasks", "log",
-	    "details", "help", "sla", "fourkeys", "slots" };
+	    "details", "help", "sla", "fourkeys", "slots", "sla-week" };
 	enum pane_kind	k;
 	int		i;
 

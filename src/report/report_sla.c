@@ -1,0 +1,672 @@
+/*
+ * report_sla.c: `dagtop report sla`, the weekly SLA summary for team leads
+ * and for cron: every SLA of the configuration, a line per day, the
+ * compliance of the period and of the trailing 26 weeks.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "airflow_db.h"
+#include "config.h"
+#include "dbconn.h"
+#include "loop.h"
+#include "report.h"
+#include "sanitize.h"
+#include "sla.h"
+#include "timefmt.h"
+#include "tz.h"
+#include "zoneinfo.h"
+
+static const char *const weekday_short[7] = {
+	"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"
+};
+static const char *const weekday_long[7] = {
+	"sunday", "monday", "tuesday", "wednesday", "thursday", "friday",
+	"saturday"
+};
+
+struct sla_job {
+	struct loop		*loop;
+	struct afdb		*db;
+	const struct sla_def	**defs;
+	size_t			 ndefs;
+	int64_t			 from, to;
+	struct sla_history	 hist;
+	struct buf		 error;
+	bool			 done;
+};
+
+static void
+sla_read(void *arg, const char *err)
+{
+	struct sla_job *j = arg;
+
+	if (err != NULL)
+		buf_puts(&j->error, err);
+	else
+		j->done = true;
+	loop_break(j->loop);
+}
+
+static void
+sla_opened(void *arg, const char *err)
+{
+	struct sla_job *j = arg;
+
+	if (err != NULL) {
+		buf_puts(&j->error, err);
+		loop_break(j->loop);
+		return;
+	}
+	afdb_fetch_sla(j->db, j->defs, j->ndefs, j->from, j->to, &j->hist,
+	    sla_read, j);
+}
+
+static void
+sla_lost(void *arg, const char *err)
+{
+	struct sla_job *j = arg;
+
+	if (j->error.len == 0)
+		buf_puts(&j->error, err);
+	loop_break(j->loop);
+}
+
+/* "10:00" */
+static void
+put_deadline(struct buf *b, int secs)
+{
+	buf_printf(b, "%02d:%02d", secs / 3600, secs / 60 % 60);
+}
+
+/* "late 25m" and the like, for a cell. */
+static void
+put_cell(struct buf *b, const struct sla_day *d)
+{
+	switch (d->outcome) {
+	case SLA_LATE:
+		buf_puts(b, "late ");
+		fmt_duration(b, (double)d->late_by);
+		if (d->finished_at == TIME_NONE)
+			buf_puts(b, "+");
+		break;
+	case SLA_NOT_APPLICABLE:
+		buf_puts(b, "-");
+		break;
+	default:
+		buf_puts(b, sla_outcome_label(d->outcome));
+		break;
+	}
+}
+
+static void
+put_pct(struct buf *b, const struct sla_summary *s)
+{
+	if (s->compliance < 0)
+		buf_puts(b, "-");
+	else
+		buf_printf(b, "%.1f%% (%zu/%zu)", s->compliance * 100,
+		    s->count[SLA_MET], s->judged);
+}
+
+static void
+put_target(struct buf *b, const struct sla_def *d)
+{
+	report_put_id(b, d->dag_id);
+	if (d->task_id != NULL) {
+		buf_putc(b, '.');
+		report_put_id(b, d->task_id);
+	}
+}
+
+/* The verdict line every format starts from. */
+static void
+verdict(struct buf *b, const struct sla_eval *ev, size_t n,
+    const char *period)
+{
+	size_t	i, late = 0, failed = 0, missing = 0, risk = 0, clean = 0;
+
+	for (i = 0; i < n; i++) {
+		late += ev[i].period.count[SLA_LATE];
+		failed += ev[i].period.count[SLA_FAILED];
+		missing += ev[i].period.count[SLA_MISSING];
+		risk += ev[i].period.count[SLA_AT_RISK];
+		if (ev[i].period.count[SLA_LATE] + ev[i].period.count[SLA_FAILED] +
+		    ev[i].period.count[SLA_MISSING] == 0)
+			clean++;
+	}
+	if (late + failed + missing == 0)
+		buf_printf(b, "OK: SLAs %s: all %zu met", period, n);
+	else
+		buf_printf(b, "ATTENTION: SLAs %s: %zu of %zu met every day; "
+		    "%zu late, %zu failed, %zu missing", period, clean, n, late,
+		    failed, missing);
+	if (risk > 0)
+		buf_printf(b, "; %zu at risk now", risk);
+}
+
+static void
+write_text(struct buf *b, const struct sla_eval *ev, size_t n,
+    struct tz **zones, const char *period, const char *context)
+{
+	size_t	i, k;
+
+	verdict(b, ev, n, period);
+	buf_puts(b, "\ncontext    ");
+	report_put_id(b, context != NULL ? context : "(command line)");
+	buf_putc(b, '\n');
+	for (i = 0; i < n; i++) {
+		const struct sla_def *d = ev[i].def;
+
+		buf_puts(b, "\n");
+		report_put_id(b, d->name);
+		buf_puts(b, "  ");
+		put_target(b, d);
+		buf_puts(b, "  by ");
+		put_deadline(b, d->deadline);
+		buf_printf(b, " %s ", tz_name(zones[i]));
+		sla_days_format(d->days, b);
+		if (d->owner != NULL) {
+			buf_puts(b, "  owner ");
+			report_put_id(b, d->owner);
+		}
+		buf_putc(b, '\n');
+		for (k = 0; k < ev[i].ndays; k++) {
+			const struct sla_day *day = &ev[i].days[k];
+
+			buf_printf(b, "  %s %04d-%02d-%02d  %-8s",
+			    weekday_short[tz_weekday(day->day)], day->y, day->m,
+			    day->d, sla_outcome_label(day->outcome));
+			if (day->finished_at != TIME_NONE) {
+				buf_puts(b, " ended ");
+				fmt_time(b, zones[i], day->finished_at, FMT_SHORT);
+			}
+			if (day->outcome == SLA_LATE) {
+				buf_puts(b, day->finished_at == TIME_NONE ?
+				    " still running, " : ", ");
+				fmt_duration(b, (double)day->late_by);
+				buf_puts(b, " late");
+			}
+			if ((day->outcome == SLA_PENDING ||
+			    day->outcome == SLA_AT_RISK) &&
+			    day->expected != TIME_NONE) {
+				buf_puts(b, " expected ");
+				fmt_time(b, zones[i], day->expected, FMT_SHORT);
+			}
+			if (day->airflow_miss)
+				buf_puts(b, "  (Airflow: missed)");
+			buf_putc(b, '\n');
+		}
+		buf_puts(b, "  period ");
+		put_pct(b, &ev[i].period);
+		buf_printf(b, "  %d weeks ", SLA_TRAILING_WEEKS);
+		put_pct(b, &ev[i].trailing);
+		if (ev[i].period.worst_late > 0) {
+			buf_puts(b, "  worst late ");
+			fmt_duration(b, (double)ev[i].period.worst_late);
+		}
+		buf_putc(b, '\n');
+	}
+}
+
+/* Markdown cell text: no pipes or newlines from outside. */
+static void
+md_text(struct buf *b, const char *s)
+{
+	struct buf	 t = BUF_INIT;
+	const char	*p;
+
+	report_put_id(&t, s);
+	for (p = buf_str(&t); *p != '\0'; p++) {
+		if (*p == '|' || *p == '*' || *p == '_' || *p == '`' ||
+		    *p == '[' || *p == ']' || *p == '<' || *p == '>')
+			buf_putc(b, '\\');
+		buf_putc(b, *p);
+	}
+	buf_free(&t);
+}
+
+static void
+write_markdown(struct buf *b, const struct sla_eval *ev, size_t n,
+    struct tz **zones, const char *period, int64_t first, int64_t last)
+{
+	struct buf	 v = BUF_INIT;
+	size_t		 i, k;
+	int64_t		 dn;
+	bool		 grid = last - first < 7;
+
+	buf_printf(b, "## SLA report %s\n\n", period);
+	verdict(&v, ev, n, period);
+	buf_printf(b, "**%s**\n\n", buf_str(&v) + (v.data[0] == 'O' ? 4 : 11));
+	buf_free(&v);
+	buf_puts(b, "| SLA | deadline |");
+	if (grid)
+		for (dn = first; dn <= last; dn++) {
+			int y, m, d;
+
+			tz_civil_from_days(dn, &y, &m, &d);
+			buf_printf(b, " %s %02d-%02d |",
+			    weekday_short[tz_weekday(dn)], m, d);
+		}
+	buf_printf(b, " period | %d weeks | worst late |\n|---|---|",
+	    SLA_TRAILING_WEEKS);
+	if (grid)
+		for (dn = first; dn <= last; dn++)
+			buf_puts(b, "---|");
+	buf_puts(b, "---:|---:|---:|\n");
+	for (i = 0; i < n; i++) {
+		const struct sla_def *d = ev[i].def;
+
+		buf_puts(b, "| ");
+		md_text(b, d->name);
+		buf_puts(b, " | ");
+		put_deadline(b, d->deadline);
+		buf_printf(b, " %s |", tz_name(zones[i]));
+		for (k = 0; grid && k < ev[i].ndays; k++) {
+			bool miss = sla_outcome_missed(ev[i].days[k].outcome);
+
+			buf_puts(b, miss ? " **" : " ");
+			put_cell(b, &ev[i].days[k]);
+			buf_puts(b, miss ? "** |" : " |");
+		}
+		buf_putc(b, ' ');
+		put_pct(b, &ev[i].period);
+		buf_puts(b, " | ");
+		put_pct(b, &ev[i].trailing);
+		buf_puts(b, " | ");
+		if (ev[i].period.worst_late > 0)
+			fmt_duration(b, (double)ev[i].period.worst_late);
+		else
+			buf_puts(b, "-");
+		buf_puts(b, " |\n");
+	}
+	/* The misses spelled out, for the reader who acts on them. */
+	for (i = 0, k = 0; i < n; i++) {
+		size_t j;
+
+		for (j = 0; j < ev[i].ndays; j++) {
+			const struct sla_day *day = &ev[i].days[j];
+
+			if (!sla_outcome_missed(day->outcome))
+				continue;
+			if (k++ == 0)
+				buf_puts(b, "\nMisses:\n\n");
+			buf_printf(b, "- %04d-%02d-%02d ", day->y, day->m, day->d);
+			md_text(b, ev[i].def->name);
+			buf_puts(b, " (");
+			md_text(b, ev[i].def->dag_id);
+			if (ev[i].def->task_id != NULL) {
+				buf_putc(b, '.');
+				md_text(b, ev[i].def->task_id);
+			}
+			buf_puts(b, "): ");
+			put_cell(b, day);
+			if (day->run_id != NULL) {
+				buf_puts(b, ", run ");
+				md_text(b, day->run_id);
+			}
+			if (ev[i].def->owner != NULL) {
+				buf_puts(b, ", owner ");
+				md_text(b, ev[i].def->owner);
+			}
+			buf_putc(b, '\n');
+		}
+	}
+}
+
+/* CSV field: quoted when it must be, and defused. */
+static void
+csv_field(struct buf *b, const char *s)
+{
+	struct buf	 t = BUF_INIT;
+	const char	*p;
+
+	if (s == NULL)
+		return;
+	report_put_id(&t, s);
+	/* A leading = + - @ would be a formula in a spreadsheet. */
+	if (strpbrk(buf_str(&t), ",\"\n") == NULL && strchr("=+-@",
+	    t.data[0]) == NULL) {
+		buf_puts(b, buf_str(&t));
+		buf_free(&t);
+		return;
+	}
+	buf_putc(b, '"');
+	if (strchr("=+-@", t.data[0]) != NULL)
+		buf_putc(b, '\'');
+	for (p = buf_str(&t); *p != '\0'; p++) {
+		if (*p == '"')
+			buf_putc(b, '"');
+		buf_putc(b, *p);
+	}
+	buf_putc(b, '"');
+	buf_free(&t);
+}
+
+static void
+write_csv(struct buf *b, const struct sla_eval *ev, size_t n)
+{
+	size_t	i, k;
+
+	buf_puts(b, "sla,dag_id,task_id,date,weekday,outcome,deadline,"
+	    "finished_at,late_by_seconds,run_id,airflow_missed\n");
+	for (i = 0; i < n; i++) {
+		for (k = 0; k < ev[i].ndays; k++) {
+			const struct sla_day *d = &ev[i].days[k];
+
+			csv_field(b, ev[i].def->name);
+			buf_putc(b, ',');
+			csv_field(b, ev[i].def->dag_id);
+			buf_putc(b, ',');
+			csv_field(b, ev[i].def->task_id);
+			buf_printf(b, ",%04d-%02d-%02d,%s,%s,", d->y, d->m, d->d,
+			    weekday_long[tz_weekday(d->day)],
+			    sla_outcome_name(d->outcome));
+			if (d->deadline != TIME_NONE)
+				fmt_time(b, tz_utc(), d->deadline, FMT_ISO);
+			buf_putc(b, ',');
+			if (d->finished_at != TIME_NONE)
+				fmt_time(b, tz_utc(), d->finished_at, FMT_ISO);
+			buf_putc(b, ',');
+			if (d->outcome == SLA_LATE || d->outcome == SLA_MET)
+				buf_printf(b, "%lld", (long long)d->late_by);
+			buf_putc(b, ',');
+			csv_field(b, d->run_id);
+			buf_printf(b, ",%s\n", d->airflow_miss ? "true" : "false");
+		}
+	}
+}
+
+static json_t *
+json_summary(const struct sla_summary *s)
+{
+	json_t	*o = json_object();
+	int	 k;
+
+	for (k = SLA_MET; k < SLA_NOUTCOMES; k++)
+		json_object_set_new(o, sla_outcome_name(k),
+		    json_integer((json_int_t)s->count[k]));
+	json_object_set_new(o, "judged", json_integer((json_int_t)s->judged));
+	json_object_set_new(o, "compliance", s->compliance < 0 ? json_null() :
+	    json_real(s->compliance));
+	json_object_set_new(o, "worst_late_seconds",
+	    json_integer(s->worst_late));
+	return o;
+}
+
+static void
+write_json(const struct sla_eval *ev, size_t n, struct tz **zones,
+    const char *week, int64_t first, int64_t last, int week_start, int rc,
+    const char *context, const struct sla_history *h, struct afdb *db)
+{
+	json_t		*doc = json_object(), *o, *a, *days, *dj;
+	struct buf	 b = BUF_INIT;
+	size_t		 i, k;
+
+	json_object_set_new(doc, "report", json_string("sla"));
+	json_object_set_new(doc, "status", json_string(rc == 0 ? "ok" :
+	    "attention"));
+	json_object_set_new(doc, "exit_code", json_integer(rc));
+	verdict(&b, ev, n, week != NULL ? week : "");
+	json_object_set_new(doc, "summary", json_string(buf_str(&b)));
+	buf_reset(&b);
+	json_object_set_new(doc, "generated_at",
+	    report_json_time((int64_t)time(NULL)));
+	json_object_set_new(doc, "context", report_json_string(context));
+	afdb_describe(db, &b);
+	json_object_set_new(doc, "airflow", json_string(buf_str(&b)));
+	buf_reset(&b);
+	json_object_set_new(doc, "airflow_sla_source", h->airflow_sla_miss ?
+	    json_string("sla_miss") : h->airflow_deadlines ?
+	    json_string("deadline") : json_null());
+	o = json_object();
+	sla_date_format(first, &b);
+	json_object_set_new(o, "from", json_string(buf_str(&b)));
+	buf_reset(&b);
+	sla_date_format(last, &b);
+	json_object_set_new(o, "to", json_string(buf_str(&b)));
+	buf_reset(&b);
+	json_object_set_new(o, "week", week != NULL && week[0] != '\0' &&
+	    week[4] == '-' && week[5] == 'W' ? json_string(week) : json_null());
+	json_object_set_new(o, "week_start",
+	    json_string(weekday_long[week_start]));
+	json_object_set_new(doc, "period", o);
+
+	a = json_array();
+	for (i = 0; i < n; i++) {
+		const struct sla_def *d = ev[i].def;
+
+		o = json_object();
+		json_object_set_new(o, "name", report_json_string(d->name));
+		json_object_set_new(o, "dag_id", report_json_string(d->dag_id));
+		json_object_set_new(o, "task_id", report_json_string(d->task_id));
+		put_deadline(&b, d->deadline);
+		json_object_set_new(o, "deadline", json_string(buf_str(&b)));
+		buf_reset(&b);
+		json_object_set_new(o, "timezone", json_string(tz_name(zones[i])));
+		sla_days_format(d->days, &b);
+		json_object_set_new(o, "applies_on", json_string(buf_str(&b)));
+		buf_reset(&b);
+		json_object_set_new(o, "owner", report_json_string(d->owner));
+		json_object_set_new(o, "note", report_json_string(d->note));
+		json_object_set_new(o, "median_duration_seconds",
+		    ev[i].median >= 0 ? json_integer(ev[i].median) : json_null());
+		days = json_array();
+		for (k = 0; k < ev[i].ndays; k++) {
+			const struct sla_day *day = &ev[i].days[k];
+
+			dj = json_object();
+			sla_date_format(day->day, &b);
+			json_object_set_new(dj, "date", json_string(buf_str(&b)));
+			buf_reset(&b);
+			json_object_set_new(dj, "weekday",
+			    json_string(weekday_long[tz_weekday(day->day)]));
+			json_object_set_new(dj, "outcome",
+			    json_string(sla_outcome_name(day->outcome)));
+			json_object_set_new(dj, "deadline",
+			    report_json_time(day->deadline));
+			json_object_set_new(dj, "finished_at",
+			    report_json_time(day->finished_at));
+			json_object_set_new(dj, "late_by_seconds",
+			    day->outcome == SLA_LATE || day->outcome == SLA_MET ?
+			    json_integer(day->late_by) : json_null());
+			json_object_set_new(dj, "expected_at",
+			    report_json_time(day->expected));
+			json_object_set_new(dj, "run_id",
+			    report_json_string(day->run_id));
+			json_object_set_new(dj, "runs", json_integer(day->attempts));
+			json_object_set_new(dj, "airflow_missed",
+			    h->airflow_sla_miss || h->airflow_deadlines ?
+			    json_boolean(day->airflow_miss) : json_null());
+			json_array_append_new(days, dj);
+		}
+		json_object_set_new(o, "days", days);
+		json_object_set_new(o, "period", json_summary(&ev[i].period));
+		json_object_set_new(o, "trailing_26_weeks",
+		    json_summary(&ev[i].trailing));
+		json_array_append_new(a, o);
+	}
+	json_object_set_new(doc, "slas", a);
+	report_json_print(doc);
+	json_decref(doc);
+	buf_free(&b);
+}
+
+/* The period asked for: --week, --from/--to, or this week. */
+static int
+period(const struct report_options *o, int week_start, const struct tz *z,
+    int64_t now, int64_t *first, int64_t *last, struct buf *name,
+    struct buf *err)
+{
+	int64_t today = sla_local_day(z, now);
+
+	if (o->week != NULL && (o->from != NULL || o->to != NULL)) {
+		buf_puts(err, "give --week or --from/--to, not both");
+		return -1;
+	}
+	if (o->from != NULL || o->to != NULL) {
+		if (o->from == NULL || sla_date_parse(o->from, first) != 0) {
+			buf_printf(err, "--from takes a date YYYY-MM-DD, not '%s'",
+			    o->from != NULL ? o->from : "");
+			return -1;
+		}
+		if (o->to == NULL)
+			*last = today;
+		else if (sla_date_parse(o->to, last) != 0) {
+			buf_printf(err, "--to takes a date YYYY-MM-DD, not '%s'",
+			    o->to);
+			return -1;
+		}
+		if (*last < *first || *last - *first > 366) {
+			buf_puts(err, "--from must be before --to, at most a "
+			    "year apart");
+			return -1;
+		}
+		sla_date_format(*first, name);
+		buf_puts(name, "..");
+		sla_date_format(*last, name);
+		return 0;
+	}
+	if (o->week == NULL || strcmp(o->week, "this") == 0)
+		*first = sla_week_first(today, week_start);
+	else if (strcmp(o->week, "last") == 0)
+		*first = sla_week_first(today, week_start) - 7;
+	else if (sla_week_parse(o->week, week_start, first) != 0) {
+		buf_printf(err, "--week takes an ISO week such as 2026-W47, "
+		    "'this' or 'last', not '%s'", o->week);
+		return -1;
+	}
+	*last = *first + 6;
+	sla_week_name(*first, week_start, name);
+	return 0;
+}
+
+int
+report_sla(const struct settings *s, const struct config *cfg,
+    const struct report_options *o)
+{
+	struct sla_job		 j;
+	struct db_params	 p;
+	struct buf		 err = BUF_INIT, out = BUF_INIT, name = BUF_INIT,
+				 label = BUF_INIT;
+	struct tz		*home, **zones;
+	struct sla_eval		*ev;
+	char			 why[256];
+	int64_t			 now = (int64_t)time(NULL), first, last;
+	size_t			 i, k;
+	int			 rc = 0;
+
+	memset(&j, 0, sizeof j);
+	j.defs = xcalloc(cfg->nsla + 1, sizeof *j.defs);
+	j.ndefs = config_slas(cfg, s->context, j.defs);
+	if (j.ndefs == 0) {
+		free(j.defs);
+		return report_unknown(o->format, "report sla", "no SLA is "
+		    "defined for this context (add [sla \"NAME\"] sections; "
+		    "see dagtop.conf(5))");
+	}
+	home = zoneinfo_load(s->timezone, why, sizeof why);
+	if (home == NULL) {
+		free(j.defs);
+		return report_unknown(o->format, "configuration", why);
+	}
+	if (period(o, cfg->week_start, home, now, &first, &last, &name,
+	    &err) != 0) {
+		rc = report_unknown(o->format, "report sla", buf_str(&err));
+		goto out_early;
+	}
+	zones = xcalloc(j.ndefs, sizeof *zones);
+	for (i = 0; i < j.ndefs; i++) {
+		const char *zn = j.defs[i]->timezone != NULL ?
+		    j.defs[i]->timezone : s->timezone;
+
+		if ((zones[i] = zoneinfo_load(zn, why, sizeof why)) == NULL) {
+			rc = report_unknown(o->format, "configuration", why);
+			for (k = 0; k < i; k++)
+				tz_free(zones[k]);
+			free(zones);
+			goto out_early;
+		}
+	}
+	if (db_params_build(s, &p, &err) != 0) {
+		rc = report_unknown(o->format, "database", buf_str(&err));
+		for (i = 0; i < j.ndefs; i++)
+			tz_free(zones[i]);
+		free(zones);
+		goto out_early;
+	}
+	/* Two days of margin either side: zones are up to 14 h off UTC. */
+	j.from = (first - SLA_TRAILING_WEEKS * 7 - 2) * 86400;
+	j.to = (last + 2) * 86400;
+	j.loop = loop_new();
+	j.db = afdb_open(j.loop, &p, (s->statement_timeout + 5) * 1000,
+	    sla_opened, sla_lost, &j);
+	db_params_free(&p);
+	loop_run(j.loop);
+
+	if (!j.done) {
+		rc = report_unknown(o->format, "cannot read the Airflow database",
+		    j.error.len > 0 ? buf_str(&j.error) : "no answer");
+	} else {
+		ev = xcalloc(j.ndefs, sizeof *ev);
+		for (i = 0; i < j.ndefs; i++) {
+			size_t c = i < j.hist.nsla ? j.hist.count[i] : 0;
+
+			sla_evaluate(&ev[i], j.defs[i], zones[i], first, last,
+			    c > 0 ? &j.hist.v[j.hist.first[i]] : NULL, c, now);
+			if (ev[i].period.count[SLA_LATE] +
+			    ev[i].period.count[SLA_FAILED] +
+			    ev[i].period.count[SLA_MISSING] > 0)
+				rc = 1;
+		}
+		buf_printf(&label, "%s", buf_str(&name));
+		if (name.data[4] == '-' && name.data[5] == 'W') {
+			buf_puts(&label, " (");
+			sla_date_format(first, &label);
+			buf_puts(&label, "..");
+			sla_date_format(last, &label);
+			buf_putc(&label, ')');
+		}
+		switch (o->format) {
+		case REPORT_JSON:
+			write_json(ev, j.ndefs, zones, buf_str(&name), first,
+			    last, cfg->week_start, rc, s->context, &j.hist,
+			    j.db);
+			break;
+		case REPORT_CSV:
+			write_csv(&out, ev, j.ndefs);
+			break;
+		case REPORT_MARKDOWN:
+			write_markdown(&out, ev, j.ndefs, zones,
+			    buf_str(&label), first, last);
+			break;
+		default:
+			if (!(o->quiet && rc == 0))
+				write_text(&out, ev, j.ndefs, zones,
+				    buf_str(&label), s->context);
+			break;
+		}
+		fputs(buf_str(&out), stdout);
+		for (i = 0; i < j.ndefs; i++)
+			sla_eval_free(&ev[i]);
+		free(ev);
+	}
+	fflush(stdout);
+	for (i = 0; i < j.ndefs; i++)
+		tz_free(zones[i]);
+	free(zones);
+	sla_history_free(&j.hist);
+	afdb_free(j.db);
+	loop_free(j.loop);
+out_early:
+	buf_free(&j.error);
+	buf_free(&err);
+	buf_free(&out);
+	buf_free(&name);
+	buf_free(&label);
+	free(j.defs);
+	tz_free(home);
+	return rc;
+}

@@ -1,0 +1,273 @@
+/*
+ * pane_sla.c: today's SLAs, each in its own zone: state, deadline, time
+ * left or lateness, owner; at risk and missed first.  Enter opens the run
+ * that serves the day.  Also the SLA state the console keeps for this pane
+ * and the weekly one (pane_slaweek.c).
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "config.h"
+#include "timefmt.h"
+#include "tz.h"
+#include "ui.h"
+#include "zoneinfo.h"
+
+void
+sla_panes_load(struct sla_panes *p, const struct config *cfg,
+    const struct settings *s)
+{
+	char	why[256];
+	size_t	i, n;
+
+	sla_panes_free(p);
+	p->week_start = cfg->week_start;
+	p->defs = xcalloc(cfg->nsla + 1, sizeof *p->defs);
+	n = config_slas(cfg, s->context, p->defs);
+	p->zones = xcalloc(n + 1, sizeof *p->zones);
+	for (i = 0; i < n; i++) {
+		/* Checked when the file was read; UTC if it went since. */
+		p->zones[i] = zoneinfo_load(p->defs[i]->timezone != NULL ?
+		    p->defs[i]->timezone : s->timezone, why, sizeof why);
+		if (p->zones[i] == NULL)
+			p->zones[i] = tz_utc();
+	}
+	p->n = n;
+}
+
+void
+sla_panes_free(struct sla_panes *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->n; i++)
+		tz_free(p->zones[i]);
+	free(p->zones);
+	free(p->defs);
+	memset(p, 0, sizeof *p);
+}
+
+void
+sla_panes_window(const struct sla_panes *p, const struct tz *home,
+    int64_t now, int64_t *from, int64_t *to)
+{
+	int64_t today = sla_local_day(home, now);
+	int64_t first = sla_week_first(today, p->week_start);
+
+	/* This week, and the trailing weeks behind the oldest shown. */
+	*from = (first - SLA_TRAILING_WEEKS * 7 - 2) * 86400;
+	*to = (first + 7 + 2) * 86400;
+}
+
+/* The attempts of SLA i in the snapshot. */
+static const struct sla_attempt *
+attempts(const struct console *c, size_t i, size_t *n)
+{
+	const struct sla_history *h = &c->snap.sla;
+
+	*n = 0;
+	if (!c->snap.valid || i >= h->nsla || h->count[i] == 0)
+		return NULL;
+	*n = h->count[i];
+	return &h->v[h->first[i]];
+}
+
+/* Today of every SLA (in its zone), and the order to show them in. */
+static void
+today_all(const struct console *c, int64_t now, struct sla_day *days,
+    size_t *order)
+{
+	const struct sla_day	**pv = xcalloc(c->sla.n + 1, sizeof *pv);
+	const struct sla_attempt *v;
+	size_t			  i, n;
+
+	for (i = 0; i < c->sla.n; i++) {
+		v = attempts(c, i, &n);
+		sla_eval_day(c->sla.defs[i], c->sla.zones[i],
+		    sla_local_day(c->sla.zones[i], now), v, n,
+		    sla_median_duration(v, n, now), now, &days[i]);
+		pv[i] = &days[i];
+	}
+	sla_order_today(pv, c->sla.n, order);
+	free(pv);
+}
+
+static attr_t
+outcome_attr(enum sla_outcome o)
+{
+	switch (o) {
+	case SLA_MET:
+		return ui_run_attr(RUN_SUCCESS);
+	case SLA_LATE:
+	case SLA_FAILED:
+	case SLA_MISSING:
+		return ui_run_attr(RUN_FAILED);
+	case SLA_AT_RISK:
+		return ui_run_attr(RUN_QUEUED) | A_BOLD;
+	case SLA_PENDING:
+		return ui_run_attr(RUN_RUNNING);
+	default:
+		return A_DIM;
+	}
+}
+
+static void
+sla_draw(struct console *c, WINDOW *w, bool focused)
+{
+	struct sla_day	*days;
+	size_t		*order, i;
+	struct buf	 b = BUF_INIT;
+	int		 h, wd, y, namew;
+	int64_t		 now = (int64_t)time(NULL);
+
+	getmaxyx(w, h, wd);
+	werase(w);
+	buf_printf(&b, "SLAs today (%zu)", c->sla.n);
+	ui_frame(w, buf_str(&b), focused, c->ascii);
+	buf_reset(&b);
+	if (c->sla.n == 0) {
+		mvwaddstr(w, 1, 2, "No SLA is defined: add [sla \"NAME\"] "
+		    "sections to the configuration (dagtop.conf(5)).");
+		buf_free(&b);
+		return;
+	}
+	if (!c->snap.valid) {
+		mvwaddstr(w, 2, 2, "reading the Airflow database...");
+		buf_free(&b);
+		return;
+	}
+	days = xcalloc(c->sla.n, sizeof *days);
+	order = xcalloc(c->sla.n, sizeof *order);
+	today_all(c, now, days, order);
+	if (c->sla.sel >= c->sla.n)
+		c->sla.sel = c->sla.n - 1;
+	if (c->sla.sel < c->sla.top)
+		c->sla.top = c->sla.sel;
+	if (h > 3 && c->sla.sel >= c->sla.top + (size_t)(h - 3))
+		c->sla.top = c->sla.sel - (size_t)(h - 3) + 1;
+	namew = wd - 2 - 2 - 9 - 13 - 16 - 1;
+	if (namew > 28)
+		namew = 28;
+	if (namew < 8)
+		namew = 8;
+	wattron(w, A_DIM);
+	mvwprintw(w, 1, 1, "  %-8s %-*s %-12s %-15s %s", "STATE", namew, "SLA",
+	    "DEADLINE", "LEFT / LATE", "OWNER");
+	wattroff(w, A_DIM);
+	for (y = 2, i = c->sla.top; y < h - 1 && i < c->sla.n; y++, i++) {
+		const struct sla_day	*d = &days[order[i]];
+		const struct sla_def	*def = c->sla.defs[order[i]];
+		struct tz_local		 l;
+		int			 x = 3;
+
+		if (i == c->sla.sel) {
+			wattron(w, A_REVERSE);
+			mvwhline(w, y, 1, ' ', wd - 2);
+		}
+		wattron(w, outcome_attr(d->outcome));
+		mvwaddnstr(w, y, x, sla_outcome_label(d->outcome), 8);
+		wattroff(w, outcome_attr(d->outcome));
+		x += 9;
+		wmove(w, y, x);
+		ui_put(w, def->name, namew);
+		x += namew + 1;
+		buf_reset(&b);
+		if (d->deadline != TIME_NONE) {
+			tz_localtime(c->sla.zones[order[i]], d->deadline, &l);
+			buf_printf(&b, "%02d:%02d %s", l.hour, l.min, l.abbr);
+		} else
+			buf_puts(&b, "-");
+		mvwaddnstr(w, y, x, buf_str(&b), 12);
+		x += 13;
+		buf_reset(&b);
+		switch (d->outcome) {
+		case SLA_LATE:
+			buf_puts(&b, "+");
+			fmt_duration(&b, (double)d->late_by);
+			if (d->finished_at == TIME_NONE)
+				buf_puts(&b, " running");
+			break;
+		case SLA_MET:
+			buf_puts(&b, "done ");
+			fmt_time(&b, c->sla.zones[order[i]], d->finished_at,
+			    FMT_CLOCK);
+			b.len -= 3;		/* no seconds */
+			b.data[b.len] = '\0';
+			break;
+		case SLA_PENDING:
+		case SLA_AT_RISK:
+			fmt_duration(&b, (double)(d->deadline - now));
+			buf_puts(&b, " left");
+			break;
+		default:
+			buf_puts(&b, "-");
+			break;
+		}
+		mvwaddnstr(w, y, x, buf_str(&b), 15);
+		x += 16;
+		if (x < wd - 2 && def->owner != NULL) {
+			wmove(w, y, x);
+			ui_put(w, def->owner, wd - 2 - x);
+		}
+		if (i == c->sla.sel)
+			wattroff(w, A_REVERSE);
+	}
+	free(days);
+	free(order);
+	buf_free(&b);
+}
+
+static enum pane_result
+sla_key(struct console *c, enum action a)
+{
+	struct sla_day	*days;
+	size_t		*order;
+	enum pane_result r = PANE_HANDLED;
+	int64_t		 now = (int64_t)time(NULL);
+
+	if (c->sla.n == 0)
+		return PANE_IGNORED;
+	switch (a) {
+	case ACTION_DOWN:
+		if (c->sla.sel + 1 < c->sla.n)
+			c->sla.sel++;
+		return PANE_HANDLED;
+	case ACTION_UP:
+		if (c->sla.sel > 0)
+			c->sla.sel--;
+		return PANE_HANDLED;
+	case ACTION_TOP:
+	case ACTION_PAGE_UP:
+		c->sla.sel = 0;
+		return PANE_HANDLED;
+	case ACTION_BOTTOM:
+	case ACTION_PAGE_DOWN:
+		c->sla.sel = c->sla.n - 1;
+		return PANE_HANDLED;
+	case ACTION_ENTER:
+		break;
+	default:
+		return PANE_IGNORED;
+	}
+	if (!c->snap.valid || c->sla.sel >= c->sla.n)
+		return PANE_HANDLED;
+	days = xcalloc(c->sla.n, sizeof *days);
+	order = xcalloc(c->sla.n, sizeof *order);
+	today_all(c, now, days, order);
+	/* The run's strings live in the snapshot, as the runs pane's do. */
+	if (days[order[c->sla.sel]].run_id != NULL) {
+		c->want_dag = c->sla.defs[order[c->sla.sel]]->dag_id;
+		c->want_run = days[order[c->sla.sel]].run_id;
+		r = PANE_OPEN_RUN;
+	}
+	free(days);
+	free(order);
+	return r;
+}
+
+const struct pane_ops pane_sla_ops = {
+	.name = "sla",
+	.draw = sla_draw,
+	.key = sla_key,
+};

@@ -1,0 +1,189 @@
+/*
+ * pane_slaweek.c: the weekly SLA summary for team leads: a row per SLA, a
+ * column per day of the week (met, late by N, failed, missing, not
+ * applicable), compliance for the week and the trailing 26 weeks, and the
+ * worst lateness.  left and right move a week back and forth.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "timefmt.h"
+#include "tz.h"
+#include "ui.h"
+
+#define CELL	8
+
+static const char *const wd_short[7] = {
+	"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"
+};
+
+static void
+cell(struct console *c, WINDOW *w, const struct sla_day *d)
+{
+	struct buf	b = BUF_INIT;
+	attr_t		at = A_NORMAL;
+
+	switch (d->outcome) {
+	case SLA_MET:
+		buf_puts(&b, c->ascii ? "ok" : "\xe2\x9c\x93");	/* check mark */
+		at = ui_run_attr(RUN_SUCCESS);
+		break;
+	case SLA_LATE:
+		buf_putc(&b, '+');
+		fmt_duration(&b, (double)d->late_by);
+		at = ui_run_attr(RUN_FAILED);
+		break;
+	case SLA_FAILED:
+		buf_puts(&b, "FAIL");
+		at = ui_run_attr(RUN_FAILED);
+		break;
+	case SLA_MISSING:
+		buf_puts(&b, "MISS");
+		at = ui_run_attr(RUN_FAILED);
+		break;
+	case SLA_AT_RISK:
+		buf_puts(&b, "risk");
+		at = ui_run_attr(RUN_QUEUED) | A_BOLD;
+		break;
+	case SLA_PENDING:
+		buf_puts(&b, "..");
+		at = ui_run_attr(RUN_RUNNING);
+		break;
+	default:
+		buf_puts(&b, c->ascii ? "-" : "\xc2\xb7");	/* middle dot */
+		at = A_DIM;
+		break;
+	}
+	wattron(w, at);
+	waddnstr(w, buf_str(&b), -1);
+	wattroff(w, at);
+	buf_free(&b);
+}
+
+static void
+pct(struct buf *b, const struct sla_summary *s)
+{
+	if (s->compliance < 0)
+		buf_puts(b, "-");
+	else
+		buf_printf(b, "%.0f%%", s->compliance * 100);
+}
+
+static void
+slaweek_draw(struct console *c, WINDOW *w, bool focused)
+{
+	struct buf		 b = BUF_INIT;
+	int			 h, wd, y, x, namew, k;
+	int64_t			 now = (int64_t)time(NULL), first, home_first;
+	size_t			 i, n;
+	struct sla_eval		 ev;
+	const struct sla_history *hist = &c->snap.sla;
+
+	getmaxyx(w, h, wd);
+	werase(w);
+	home_first = sla_week_first(sla_local_day(c->zone, now),
+	    c->sla.week_start);
+	first = home_first - 7 * (int64_t)c->sla.week_back;
+	buf_puts(&b, "SLA week ");
+	sla_week_name(first, c->sla.week_start, &b);
+	buf_puts(&b, " (");
+	sla_date_format(first, &b);
+	buf_puts(&b, "..");
+	sla_date_format(first + 6, &b);
+	buf_putc(&b, ')');
+	ui_frame(w, buf_str(&b), focused, c->ascii);
+	buf_reset(&b);
+	if (c->sla.n == 0 || !c->snap.valid) {
+		mvwaddstr(w, 1, 2, c->sla.n == 0 ? "No SLA is defined (see "
+		    "dagtop.conf(5))." : "reading the Airflow database...");
+		buf_free(&b);
+		return;
+	}
+	namew = wd - 2 - 1 - 7 * CELL - 6 - 6 - 8;
+	if (namew > 28)
+		namew = 28;
+	if (namew < 6)
+		namew = 6;
+	wattron(w, A_DIM);
+	mvwprintw(w, 1, 2, "%-*s", namew, "SLA");
+	for (k = 0; k < 7; k++) {
+		int yy, m, d;
+
+		tz_civil_from_days(first + k, &yy, &m, &d);
+		wprintw(w, " %s %-3d", wd_short[tz_weekday(first + k)], d);
+	}
+	wprintw(w, " %-5s %-5s %s", "WEEK", "26W", "WORST");
+	wattroff(w, A_DIM);
+	if (c->sla.wsel >= c->sla.n)
+		c->sla.wsel = c->sla.n - 1;
+	if (c->sla.wsel < c->sla.wtop)
+		c->sla.wtop = c->sla.wsel;
+	if (h > 3 && c->sla.wsel >= c->sla.wtop + (size_t)(h - 3))
+		c->sla.wtop = c->sla.wsel - (size_t)(h - 3) + 1;
+	for (y = 2, i = c->sla.wtop; y < h - 1 && i < c->sla.n; y++, i++) {
+		n = i < hist->nsla ? hist->count[i] : 0;
+		sla_evaluate(&ev, c->sla.defs[i], c->sla.zones[i], first,
+		    first + 6, n > 0 ? &hist->v[hist->first[i]] : NULL, n, now);
+		if (i == c->sla.wsel) {
+			wattron(w, A_REVERSE);
+			mvwhline(w, y, 1, ' ', wd - 2);
+		}
+		wmove(w, y, 2);
+		ui_put(w, c->sla.defs[i]->name, namew);
+		x = 2 + namew + 1;
+		for (k = 0; k < 7 && (size_t)k < ev.ndays; k++) {
+			wmove(w, y, x + k * CELL);
+			cell(c, w, &ev.days[k]);
+		}
+		x += 7 * CELL;
+		buf_reset(&b);
+		pct(&b, &ev.period);
+		mvwaddnstr(w, y, x, buf_str(&b), 5);
+		buf_reset(&b);
+		pct(&b, &ev.trailing);
+		mvwaddnstr(w, y, x + 6, buf_str(&b), 5);
+		buf_reset(&b);
+		if (ev.period.worst_late > 0)
+			fmt_duration(&b, (double)ev.period.worst_late);
+		else
+			buf_puts(&b, "-");
+		mvwaddnstr(w, y, x + 12, buf_str(&b), wd - 2 - x - 12);
+		if (i == c->sla.wsel)
+			wattroff(w, A_REVERSE);
+		sla_eval_free(&ev);
+	}
+	buf_free(&b);
+}
+
+static enum pane_result
+slaweek_key(struct console *c, enum action a)
+{
+	switch (a) {
+	case ACTION_DOWN:
+		if (c->sla.wsel + 1 < c->sla.n)
+			c->sla.wsel++;
+		return PANE_HANDLED;
+	case ACTION_UP:
+		if (c->sla.wsel > 0)
+			c->sla.wsel--;
+		return PANE_HANDLED;
+	case ACTION_LEFT:
+		/* The console reads the trailing weeks; no further back. */
+		if (c->sla.week_back < SLA_TRAILING_WEEKS - 1)
+			c->sla.week_back++;
+		return PANE_HANDLED;
+	case ACTION_RIGHT:
+		if (c->sla.week_back > 0)
+			c->sla.week_back--;
+		return PANE_HANDLED;
+	default:
+		return PANE_IGNORED;
+	}
+}
+
+const struct pane_ops pane_slaweek_ops = {
+	.name = "sla-week",
+	.draw = slaweek_draw,
+	.key = slaweek_key,
+};

@@ -1,0 +1,441 @@
+/*
+ * test_sla.c: SLA days, weeks and outcomes (src/model/sla.c): every
+ * outcome, reruns and manual runs, DST in New York, days lists, weeks with
+ * week_start, and the trailing 26-week compliance.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "airflow.h"
+#include "sla.h"
+#include "tz.h"
+#include "zoneinfo.h"
+
+#define H 3600
+#define M 60
+
+static int64_t
+day_of(int y, int m, int d)
+{
+	return tz_days_from_civil(y, m, d);
+}
+
+/* An instant: local wall time in zone z. */
+static int64_t
+at(const struct tz *z, int y, int m, int d, int hh, int mm)
+{
+	return tz_mktime(z, y, m, d, hh, mm, 0);
+}
+
+static struct sla_def
+def(int deadline, unsigned days)
+{
+	struct sla_def d;
+
+	memset(&d, 0, sizeof d);
+	d.name = "t";
+	d.dag_id = "dag";
+	d.deadline = deadline;
+	d.days = days;
+	return d;
+}
+
+static struct sla_attempt
+att(const char *run, int64_t iend, int64_t start, int64_t end,
+    enum sla_attempt_state st)
+{
+	struct sla_attempt a;
+
+	memset(&a, 0, sizeof a);
+	a.run_id = run;
+	a.run_type = "scheduled";
+	a.interval_end = iend;
+	a.start = start;
+	a.end = end;
+	a.state = st;
+	return a;
+}
+
+static void
+test_parse(void **state)
+{
+	struct buf	err = BUF_INIT;
+	unsigned	m;
+	int		s, wd;
+
+	(void)state;
+	assert_int_equal(sla_parse_deadline("10:00", &s), 0);
+	assert_int_equal(s, 10 * H);
+	assert_int_equal(sla_parse_deadline("9:05", &s), 0);
+	assert_int_equal(s, 9 * H + 5 * M);
+	assert_int_equal(sla_parse_deadline("23:59", &s), 0);
+	assert_int_equal(sla_parse_deadline("24:00", &s), -1);
+	assert_int_equal(sla_parse_deadline("10:60", &s), -1);
+	assert_int_equal(sla_parse_deadline("10", &s), -1);
+	assert_int_equal(sla_parse_deadline("10:00x", &s), -1);
+	assert_int_equal(sla_parse_deadline("", &s), -1);
+	assert_int_equal(sla_parse_weekday("Monday", &wd), 0);
+	assert_int_equal(wd, 1);
+	assert_int_equal(sla_parse_weekday("sun", &wd), 0);
+	assert_int_equal(wd, 0);
+	assert_int_equal(sla_parse_weekday("mo", &wd), -1);
+
+	assert_int_equal(sla_parse_days("mon-fri", &m, &err), 0);
+	assert_int_equal(m, SLA_WEEKDAYS);
+	assert_int_equal(sla_parse_days("daily", &m, &err), 0);
+	assert_int_equal(m, SLA_ALL_DAYS);
+	assert_int_equal(sla_parse_days("mon-sun", &m, &err), 0);
+	assert_int_equal(m, SLA_ALL_DAYS);
+	assert_int_equal(sla_parse_days("mon, wed ,fri", &m, &err), 0);
+	assert_int_equal(m, 0x2au);
+	assert_int_equal(sla_parse_days("fri-mon", &m, &err), 0);	/* wraps */
+	assert_int_equal(m, 0x63u);
+	assert_int_equal(sla_parse_days("mon-wed,sat", &m, &err), 0);
+	assert_int_equal(m, 0x4eu);
+	assert_int_equal(sla_parse_days("mon-frx", &m, &err), -1);
+	assert_non_null(strstr(buf_str(&err), "'mon-frx'"));
+	buf_reset(&err);
+	assert_int_equal(sla_parse_days("", &m, &err), -1);
+	buf_free(&err);
+}
+
+static void
+check_days(unsigned m, const char *want)
+{
+	struct buf b = BUF_INIT;
+
+	sla_days_format(m, &b);
+	assert_string_equal(buf_str(&b), want);
+	buf_free(&b);
+}
+
+static void
+test_days_format(void **state)
+{
+	(void)state;
+	check_days(SLA_ALL_DAYS, "daily");
+	check_days(SLA_WEEKDAYS, "mon-fri");
+	check_days(0x2au, "mon,wed,fri");
+	check_days(0x41u, "sat,sun");
+	check_days(0x4eu, "mon-wed,sat");
+	check_days(0x1u, "sun");
+}
+
+static void
+check_week(const char *w, int ws, int y, int m, int d)
+{
+	int64_t		 first;
+	struct buf	 b = BUF_INIT;
+
+	assert_int_equal(sla_week_parse(w, ws, &first), 0);
+	assert_int_equal(first, day_of(y, m, d));
+	assert_int_equal(tz_weekday(first), ws);
+	sla_week_name(first, ws, &b);
+	assert_string_equal(buf_str(&b), w);
+	buf_free(&b);
+}
+
+static void
+test_weeks(void **state)
+{
+	int64_t first;
+
+	(void)state;
+	check_week("2026-W47", 1, 2026, 11, 16);
+	check_week("2026-W47", 0, 2026, 11, 15);	/* sunday weeks */
+	check_week("2026-W47", 6, 2026, 11, 14);	/* saturday weeks */
+	check_week("2026-W01", 1, 2025, 12, 29);	/* ISO year differs */
+	check_week("2020-W53", 1, 2020, 12, 28);
+	assert_int_equal(sla_week_parse("2025-W53", 1, &first), -1);
+	check_week("2026-W53", 1, 2026, 12, 28);	/* 2026 has 53 */
+	assert_int_equal(sla_week_parse("2026-W00", 1, &first), -1);
+	assert_int_equal(sla_week_parse("2026-47", 1, &first), -1);
+	assert_int_equal(sla_week_parse("2026-W47x", 1, &first), -1);
+	/* The week holding a day, by week_start. */
+	assert_int_equal(sla_week_first(day_of(2026, 11, 22), 1),
+	    day_of(2026, 11, 16));
+	assert_int_equal(sla_week_first(day_of(2026, 11, 22), 0),
+	    day_of(2026, 11, 22));
+	assert_int_equal(sla_week_first(day_of(2026, 11, 16), 1),
+	    day_of(2026, 11, 16));
+	assert_int_equal(sla_date_parse("2026-02-30", &first), -1);
+	assert_int_equal(sla_date_parse("2026-02-28", &first), 0);
+	assert_int_equal(first, day_of(2026, 2, 28));
+}
+
+/*
+ * Every outcome on one day, 2026-11-20 (a Friday) in Tokyo, deadline
+ * 10:00 JST = 01:00 UTC.  The run for the day ends its interval at 09:00
+ * JST.
+ */
+static void
+test_outcomes(void **state)
+{
+	struct tz		*z = zoneinfo_load("Asia/Tokyo", NULL, 0);
+	struct sla_def		 d = def(10 * H, SLA_WEEKDAYS);
+	int64_t			 day = day_of(2026, 11, 20);
+	int64_t			 iend = at(z, 2026, 11, 20, 9, 0);
+	int64_t			 dl = at(z, 2026, 11, 20, 10, 0);
+	int64_t			 later = dl + 12 * H;
+	struct sla_attempt	 v[3];
+	struct sla_day		 o;
+
+	(void)state;
+	assert_non_null(z);
+	/* met */
+	v[0] = att("s", iend, iend + 5 * M, dl - 10 * M, SLA_SUCCEEDED);
+	sla_eval_day(&d, z, day, v, 1, -1, later, &o);
+	assert_int_equal(o.outcome, SLA_MET);
+	assert_int_equal(o.deadline, dl);
+	assert_int_equal(o.finished_at, dl - 10 * M);
+	assert_string_equal(o.run_id, "s");
+	/* met exactly on the deadline */
+	v[0].end = dl;
+	sla_eval_day(&d, z, day, v, 1, -1, later, &o);
+	assert_int_equal(o.outcome, SLA_MET);
+	/* late by 25 minutes */
+	v[0].end = dl + 25 * M;
+	sla_eval_day(&d, z, day, v, 1, -1, later, &o);
+	assert_int_equal(o.outcome, SLA_LATE);
+	assert_int_equal(o.late_by, 25 * M);
+	/* failed */
+	v[0] = att("s", iend, iend, iend + 20 * M, SLA_FAILED_ATTEMPT);
+	sla_eval_day(&d, z, day, v, 1, -1, later, &o);
+	assert_int_equal(o.outcome, SLA_FAILED);
+	/* a rerun (another run for the same interval) before the deadline */
+	v[1] = att("manual", iend, iend + 30 * M, dl - 1 * M, SLA_SUCCEEDED);
+	v[1].run_type = "manual";
+	sla_eval_day(&d, z, day, v, 2, -1, later, &o);
+	assert_int_equal(o.outcome, SLA_MET);
+	assert_string_equal(o.run_id, "manual");
+	assert_int_equal(o.attempts, 2);
+	/* ... and after it: late */
+	v[1].end = dl + H;
+	sla_eval_day(&d, z, day, v, 2, -1, later, &o);
+	assert_int_equal(o.outcome, SLA_LATE);
+	assert_int_equal(o.late_by, H);
+	/* a failed run being rerun, still running past the deadline: late */
+	v[1] = att("s", iend, dl - 5 * M, TIME_NONE, SLA_RUNNING);
+	sla_eval_day(&d, z, day, v, 2, -1, dl + 7 * M, &o);
+	assert_int_equal(o.outcome, SLA_LATE);
+	assert_int_equal(o.late_by, 7 * M);
+	assert_int_equal(o.finished_at, TIME_NONE);
+	/* missing: nothing ran, deadline passed */
+	sla_eval_day(&d, z, day, v, 0, -1, later, &o);
+	assert_int_equal(o.outcome, SLA_MISSING);
+	/* a run for another day does not count */
+	v[0] = att("other", iend - 24 * H, iend - 24 * H, iend - 23 * H,
+	    SLA_SUCCEEDED);
+	sla_eval_day(&d, z, day, v, 1, -1, later, &o);
+	assert_int_equal(o.outcome, SLA_MISSING);
+	/* pending: running, deadline ahead, no history */
+	v[0] = att("s", iend, iend, TIME_NONE, SLA_RUNNING);
+	sla_eval_day(&d, z, day, v, 1, -1, iend + 10 * M, &o);
+	assert_int_equal(o.outcome, SLA_PENDING);
+	/* pending with a median that ends in time */
+	sla_eval_day(&d, z, day, v, 1, 30 * M, iend + 10 * M, &o);
+	assert_int_equal(o.outcome, SLA_PENDING);
+	assert_int_equal(o.expected, iend + 30 * M);
+	/* at risk: the median says it ends after the deadline */
+	sla_eval_day(&d, z, day, v, 1, 90 * M, iend + 10 * M, &o);
+	assert_int_equal(o.outcome, SLA_AT_RISK);
+	assert_int_equal(o.expected, iend + 90 * M);
+	/* at risk with no run yet */
+	sla_eval_day(&d, z, day, v, 0, 2 * H, iend - 30 * M, &o);
+	assert_int_equal(o.outcome, SLA_AT_RISK);
+	sla_eval_day(&d, z, day, v, 0, 10 * M, iend - 30 * M, &o);
+	assert_int_equal(o.outcome, SLA_PENDING);
+	/* not applicable: a Saturday for a mon-fri SLA */
+	sla_eval_day(&d, z, day + 1, v, 1, -1, later, &o);
+	assert_int_equal(o.outcome, SLA_NOT_APPLICABLE);
+	assert_int_equal(o.deadline, TIME_NONE);
+	tz_free(z);
+}
+
+static void
+test_attempt_state(void **state)
+{
+	(void)state;
+	assert_int_equal(sla_attempt_state("success", false, 0, 0, 0, false),
+	    SLA_SUCCEEDED);
+	assert_int_equal(sla_attempt_state("failed", false, 0, 0, 0, false),
+	    SLA_FAILED_ATTEMPT);
+	assert_int_equal(sla_attempt_state("running", false, 0, 0, 0, true),
+	    SLA_RUNNING);
+	assert_int_equal(sla_attempt_state("queued", false, 0, 0, 0, false),
+	    SLA_WAITING);
+	/* A task SLA: the task decides, not the run. */
+	assert_int_equal(sla_attempt_state("running", true, 1, 1, 0, true),
+	    SLA_SUCCEEDED);
+	assert_int_equal(sla_attempt_state("running", true, 3, 2, 1, true),
+	    SLA_FAILED_ATTEMPT);
+	assert_int_equal(sla_attempt_state("running", true, 3, 2, 0, true),
+	    SLA_RUNNING);
+	assert_int_equal(sla_attempt_state("running", true, 0, 0, 0, false),
+	    SLA_WAITING);
+	assert_int_equal(sla_attempt_state("success", true, 0, 0, 0, false),
+	    SLA_FAILED_ATTEMPT);
+}
+
+/*
+ * New York across both changes of 2026: spring forward on Sunday 8 March,
+ * fall back on Sunday 1 November.  A daily run at 00:00 local time, the
+ * deadline 06:00 local: 11:00 UTC in EST, 10:00 UTC in EDT.
+ */
+static void
+test_dst_new_york(void **state)
+{
+	struct tz		*z = zoneinfo_load("America/New_York", NULL, 0);
+	struct sla_def		 d = def(6 * H, SLA_ALL_DAYS);
+	struct sla_attempt	 v[14];
+	struct sla_eval		 e;
+	int64_t			 first, dl;
+	int			 i;
+
+	(void)state;
+	assert_non_null(z);
+	/* Spring-forward week, Mon 2 .. Sun 8 March: finish at 05:30 local. */
+	first = day_of(2026, 3, 2);
+	for (i = 0; i < 7; i++) {
+		int64_t mid = at(z, 2026, 3, 2 + i, 0, 0);
+
+		v[i] = att("r", mid, mid, at(z, 2026, 3, 2 + i, 5, 30),
+		    SLA_SUCCEEDED);
+	}
+	sla_evaluate(&e, &d, z, first, first + 6, v, 7, at(z, 2026, 3, 20, 0, 0));
+	for (i = 0; i < 7; i++)
+		assert_int_equal(e.days[i].outcome, SLA_MET);
+	/* The Sunday of the change: 06:00 EDT is 10:00 UTC. */
+	dl = e.days[6].deadline;
+	assert_int_equal(dl, at(tz_utc(), 2026, 3, 8, 10, 0));
+	assert_int_equal(e.days[5].deadline, at(tz_utc(), 2026, 3, 7, 11, 0));
+	assert_true(e.period.compliance > 0.999);
+	sla_eval_free(&e);
+	/* 06:30 EDT on the Sunday is late by 30 minutes, not early. */
+	v[6].end = at(tz_utc(), 2026, 3, 8, 10, 30);
+	sla_evaluate(&e, &d, z, first, first + 6, v, 7, at(z, 2026, 3, 20, 0, 0));
+	assert_int_equal(e.days[6].outcome, SLA_LATE);
+	assert_int_equal(e.days[6].late_by, 30 * M);
+	assert_int_equal(e.period.worst_late, 30 * M);
+	sla_eval_free(&e);
+
+	/* Fall-back week, Mon 26 Oct .. Sun 1 Nov. */
+	first = day_of(2026, 10, 26);
+	for (i = 0; i < 7; i++) {
+		int64_t mid = at(z, 2026, 10, 26 + i, 0, 0);
+
+		v[i] = att("r", mid, mid, at(z, 2026, 10, 26 + i, 5, 50),
+		    SLA_SUCCEEDED);
+	}
+	/* The Sunday's day is 25 hours long; its deadline is 11:00 UTC. */
+	sla_evaluate(&e, &d, z, first, first + 6, v, 7, at(z, 2026, 11, 20, 0, 0));
+	assert_int_equal(e.days[6].deadline, at(tz_utc(), 2026, 11, 1, 11, 0));
+	assert_int_equal(e.days[5].deadline, at(tz_utc(), 2026, 10, 31, 10, 0));
+	for (i = 0; i < 7; i++)
+		assert_int_equal(e.days[i].outcome, SLA_MET);
+	sla_eval_free(&e);
+	/* 10:30 UTC on the Sunday is 05:30 EST: met, though it would be late in EDT. */
+	v[6].end = at(tz_utc(), 2026, 11, 1, 10, 30);
+	sla_evaluate(&e, &d, z, first, first + 6, v, 7, at(z, 2026, 11, 20, 0, 0));
+	assert_int_equal(e.days[6].outcome, SLA_MET);
+	sla_eval_free(&e);
+	tz_free(z);
+}
+
+/* 26 weeks of a weekday SLA: one miss a week for the last 4 weeks. */
+static void
+test_trailing(void **state)
+{
+	struct tz		*z = tz_utc();
+	struct sla_def		 d = def(10 * H, SLA_WEEKDAYS);
+	struct sla_attempt	*v = calloc(200, sizeof *v);
+	struct sla_eval		 e;
+	int64_t			 last = day_of(2026, 11, 22), day;	/* Sunday */
+	int64_t			 first = last - 6;
+	size_t			 n = 0;
+
+	(void)state;
+	for (day = last - 26 * 7 + 1; day <= last; day++) {
+		int64_t mid = day * 86400;
+		int64_t end = mid + 9 * H;
+
+		if (tz_weekday(day) == 3 && day > last - 28)	/* Wednesdays */
+			end = mid + 11 * H;
+		v[n++] = att("r", mid, mid + 8 * H, end, SLA_SUCCEEDED);
+	}
+	sla_evaluate(&e, &d, z, first, last, v, n, last * 86400 + 23 * H);
+	assert_int_equal(e.ndays, 7);
+	assert_int_equal(e.period.judged, 5);
+	assert_int_equal(e.period.count[SLA_LATE], 1);
+	assert_int_equal(e.period.count[SLA_NOT_APPLICABLE], 2);
+	assert_int_equal(e.period.worst_late, H);
+	assert_int_equal(e.trailing.judged, 130);
+	assert_int_equal(e.trailing.count[SLA_LATE], 4);
+	assert_true(e.trailing.compliance > 126.0 / 130 - 1e-9 &&
+	    e.trailing.compliance < 126.0 / 130 + 1e-9);
+	sla_eval_free(&e);
+	/* A DAG that started 2 weeks ago is judged from its first run on. */
+	sla_evaluate(&e, &d, z, first, last, v + n - 14, 14,
+	    last * 86400 + 23 * H);
+	assert_int_equal(e.trailing.judged, 10);
+	sla_eval_free(&e);
+	/* The median of the newest ten successes. */
+	assert_int_equal(sla_median_duration(v, n, last * 86400 + 23 * H),
+	    H);
+	assert_int_equal(sla_median_duration(v, 0, 0), -1);
+	free(v);
+}
+
+static void
+test_order(void **state)
+{
+	struct sla_day		 d[5];
+	const struct sla_day	*p[5];
+	size_t			 o[5], i;
+
+	(void)state;
+	memset(d, 0, sizeof d);
+	d[0].outcome = SLA_MET;
+	d[1].outcome = SLA_PENDING;
+	d[2].outcome = SLA_LATE;
+	d[3].outcome = SLA_AT_RISK;
+	d[4].outcome = SLA_NOT_APPLICABLE;
+	for (i = 0; i < 5; i++) {
+		d[i].deadline = (int64_t)i;
+		p[i] = &d[i];
+	}
+	d[4].deadline = TIME_NONE;
+	sla_order_today(p, 5, o);
+	assert_int_equal(o[0], 3);
+	assert_int_equal(o[1], 2);
+	assert_int_equal(o[2], 1);
+	assert_int_equal(o[3], 0);
+	assert_int_equal(o[4], 4);
+	assert_string_equal(sla_outcome_name(SLA_AT_RISK), "at_risk");
+	assert_string_equal(sla_outcome_name(SLA_NOT_APPLICABLE),
+	    "not_applicable");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_parse),
+		cmocka_unit_test(test_days_format),
+		cmocka_unit_test(test_weeks),
+		cmocka_unit_test(test_outcomes),
+		cmocka_unit_test(test_attempt_state),
+		cmocka_unit_test(test_dst_new_york),
+		cmocka_unit_test(test_trailing),
+		cmocka_unit_test(test_order),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
