@@ -4,6 +4,7 @@
  * applicable), compliance for the week and the trailing 26 weeks, and the
  * worst lateness.  left and right move a week back and forth.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -12,14 +13,31 @@
 #include "tz.h"
 #include "ui.h"
 
-#define CELL	8
+#define CELL_MAX	8	/* columns a day may have */
+#define CELL_MIN	5
+#define TAIL		20	/* " WEEK  26W   WORST  " */
 
 static const char *const wd_short[7] = {
 	"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"
 };
 
+/* Lateness in a few columns: +25m, +2h05, +3d. */
 static void
-cell(struct console *c, WINDOW *w, const struct sla_day *d)
+late_text(struct buf *b, int64_t s)
+{
+	int64_t m = (s + 59) / 60;
+
+	if (m < 60)
+		buf_printf(b, "+%lldm", (long long)m);
+	else if (m < 100 * 60)
+		buf_printf(b, "+%lldh%02lld", (long long)(m / 60),
+		    (long long)(m % 60));
+	else
+		buf_printf(b, "+%lldd", (long long)(m / 1440));
+}
+
+static void
+cell(struct console *c, WINDOW *w, const struct sla_day *d, int width)
 {
 	struct buf	b = BUF_INIT;
 	attr_t		at = A_NORMAL;
@@ -30,8 +48,7 @@ cell(struct console *c, WINDOW *w, const struct sla_day *d)
 		at = ui_run_attr(RUN_SUCCESS);
 		break;
 	case SLA_LATE:
-		buf_putc(&b, '+');
-		fmt_duration(&b, (double)d->late_by);
+		late_text(&b, d->late_by);
 		at = ui_run_attr(RUN_FAILED);
 		break;
 	case SLA_FAILED:
@@ -56,7 +73,7 @@ cell(struct console *c, WINDOW *w, const struct sla_day *d)
 		break;
 	}
 	wattron(w, at);
-	waddnstr(w, buf_str(&b), -1);
+	ui_put(w, buf_str(&b), width - 1);
 	wattroff(w, at);
 	buf_free(&b);
 }
@@ -74,7 +91,7 @@ static void
 slaweek_draw(struct console *c, WINDOW *w, bool focused)
 {
 	struct buf		 b = BUF_INIT;
-	int			 h, wd, y, x, namew, k;
+	int			 h, wd, y, x, namew, k, cw;
 	int64_t			 now = (int64_t)time(NULL), first, home_first;
 	size_t			 i, n;
 	struct sla_eval		 ev;
@@ -100,20 +117,30 @@ slaweek_draw(struct console *c, WINDOW *w, bool focused)
 		buf_free(&b);
 		return;
 	}
-	namew = wd - 2 - 1 - 7 * CELL - 6 - 6 - 8;
+	/* Days get what the names leave, within CELL_MIN..CELL_MAX. */
+	cw = (wd - 3 - TAIL - 10) / 7;
+	cw = cw > CELL_MAX ? CELL_MAX : cw < CELL_MIN ? CELL_MIN : cw;
+	namew = wd - 3 - 7 * cw - TAIL;
 	if (namew > 28)
 		namew = 28;
-	if (namew < 6)
-		namew = 6;
+	if (namew < 4)
+		namew = 4;
 	wattron(w, A_DIM);
-	mvwprintw(w, 1, 2, "%-*s", namew, "SLA");
+	mvwprintw(w, 1, 2, "%-*.*s", namew, namew, "SLA");
 	for (k = 0; k < 7; k++) {
 		int yy, m, d;
+		char day[16];
 
 		tz_civil_from_days(first + k, &yy, &m, &d);
-		wprintw(w, " %s %-3d", wd_short[tz_weekday(first + k)], d);
+		snprintf(day, sizeof day, "%s %d", wd_short[tz_weekday(first +
+		    k)], d);
+		if (2 + namew + 1 + (k + 1) * cw < wd - 1)
+			mvwprintw(w, 1, 2 + namew + 1 + k * cw, "%-*.*s", cw,
+			    cw - 1, day);
 	}
-	wprintw(w, " %-5s %-5s %s", "WEEK", "26W", "WORST");
+	x = 2 + namew + 1 + 7 * cw;
+	if (x + TAIL <= wd - 1)
+		mvwprintw(w, 1, x, "%-5s %-5s %s", "WEEK", "26W", "WORST");
 	wattroff(w, A_DIM);
 	if (c->sla.wsel >= c->sla.n)
 		c->sla.wsel = c->sla.n - 1;
@@ -133,10 +160,10 @@ slaweek_draw(struct console *c, WINDOW *w, bool focused)
 		ui_put(w, c->sla.defs[i]->name, namew);
 		x = 2 + namew + 1;
 		for (k = 0; k < 7 && (size_t)k < ev.ndays; k++) {
-			wmove(w, y, x + k * CELL);
-			cell(c, w, &ev.days[k]);
+			wmove(w, y, x + k * cw);
+			cell(c, w, &ev.days[k], cw);
 		}
-		x += 7 * CELL;
+		x += 7 * cw;
 		buf_reset(&b);
 		pct(&b, &ev.period);
 		mvwaddnstr(w, y, x, buf_str(&b), 5);
@@ -148,7 +175,8 @@ slaweek_draw(struct console *c, WINDOW *w, bool focused)
 			fmt_duration(&b, (double)ev.period.worst_late);
 		else
 			buf_puts(&b, "-");
-		mvwaddnstr(w, y, x + 12, buf_str(&b), wd - 2 - x - 12);
+		if (wd - 2 - x - 12 > 0)
+			mvwaddnstr(w, y, x + 12, buf_str(&b), wd - 2 - x - 12);
 		if (i == c->sla.wsel)
 			wattroff(w, A_REVERSE);
 		sla_eval_free(&ev);

@@ -75,6 +75,11 @@ for build in "$@"; do
 			echo "FAILED: console e2e on the Airflow $v.x schema" >&2
 			failed=1
 		fi
+		echo "== SLA panes in tmux: $build/dagtop (Airflow $v.x schema)"
+		if ! sh tests/e2e/sla.sh "$build/dagtop" "$v"; then
+			echo "FAILED: SLA e2e on Airflow $v.x" >&2
+			failed=1
+		fi
 		echo "== logs and reruns in tmux: $build/dagtop (Airflow $v.x, API emulator)"
 		if ! sh tests/e2e/logs.sh "$build/dagtop" "$v"; then
 			echo "FAILED: logs e2e on Airflow $v.x" >&2

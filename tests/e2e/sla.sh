@@ -1,0 +1,103 @@
+#!/bin/sh
+# End-to-end test of the SLA panes: the real binary in a private tmux
+# server, on a copy of the SLA fixture database (fixture_sla.sql: week
+# 2026-W45, and a run for today, still running).
+# Usage: sla.sh DAGTOP_BINARY MAJOR
+set -u
+. tests/lib/pg.sh
+bin=$1
+v=$2
+db="afsla${v}_$$"
+sock=dagtop-sla-$$
+fails=0
+T="tmux -L $sock -f /dev/null"
+home=$(mktemp -d "${TMPDIR:-/tmp}/dagtop-sla-home.XXXXXX")
+cleanup() { $T kill-server 2>/dev/null; dropdb --if-exists "$db" 2>/dev/null; rm -rf "$home"; }
+trap cleanup EXIT
+trap 'exit 130' INT TERM HUP
+fail() {
+	echo "FAIL: $*" >&2
+	$T capture-pane -p -t e2e >&2 2>/dev/null
+	fails=$((fails + 1))
+}
+wait_for() {
+	i=0
+	while [ $i -lt $(( ${2:-10} * 10 )) ]; do
+		$T capture-pane -p -t e2e 2>/dev/null | grep -qF -- "$1" && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+expect() { wait_for "$1" "${2:-10}" || fail "expected \"$1\" on the screen"; }
+keys() { $T send-keys -t e2e "$@"; sleep 0.3; }
+
+createdb -T "af${v}_sla" "$db" || exit 1
+mkdir -p "$home/.config/dagtop"
+cat >"$home/.config/dagtop/config" <<CONF
+[context sla]
+database = postgresql://reader@127.0.0.1:$PGPORT/$db
+[sla "table_a_ready"]
+dag = sla_etl
+task = build_table_a
+deadline = 10:00
+timezone = Asia/Tokyo
+days = mon-fri
+owner = data-eng
+[sla "feed"]
+dag = sla_etl
+deadline = 13:00
+timezone = UTC
+CONF
+$T new-session -d -s e2e -x 80 -y 24 \
+    "env PGPASSWORD=reader-secret TERM=tmux-256color LANG=C.UTF-8 HOME=$home $bin --context sla; echo EXITED \$?; sleep 30"
+expect "DAGs (" 15
+
+# Today's SLAs; Enter on one opens today's run.
+keys a
+expect "SLAs today (2)"
+expect "table_a_ready"
+expect "feed"
+keys g
+for try in 1 2; do
+	keys Enter
+	wait_for "tasks of scheduled__today" 3 && break
+	keys q a j
+done
+expect "tasks of scheduled__today"
+
+# The weekly summary: back to week 2026-W45 of the fixture.
+keys W
+expect "SLA week $(date -u +%G-W%V)"
+back=$(( ( $(date -u +%s) / 86400 + 3 ) / 7 - ( $(date -u -d 2026-11-02 +%s) / 86400 + 3 ) / 7 ))
+if [ "$back" -ge 26 ]; then
+	fail "the fixture's week 2026-W45 is more than 26 weeks ago: move it"
+else
+	i=0
+	while [ $i -lt "$back" ]; do keys '<'; i=$((i + 1)); done
+	expect "SLA week 2026-W45"
+	# table_a_ready: met, late 25m, met, failed, missing; 2 of 5 = 40%.
+	$T capture-pane -p -t e2e | grep "table_a_ready" | grep -q "40%" ||
+	    fail "table_a_ready is not at 40% in 2026-W45"
+	$T capture-pane -p -t e2e | grep "table_a_ready" | grep -q "25m" ||
+	    fail "table_a_ready's worst lateness is not 25m"
+fi
+keys Q
+expect "EXITED 0"
+
+# ASCII, no colour: the grid still reads.
+$T kill-session -t e2e 2>/dev/null
+$T new-session -d -s e2e -x 80 -y 24 \
+    "env PGPASSWORD=reader-secret TERM=vt100 NO_COLOR=1 LANG=C HOME=$home $bin --ascii --context sla; echo EXITED \$?; sleep 30"
+expect "DAGs (" 15
+keys W
+expect "SLA week"
+$T capture-pane -p -t e2e | grep -q '^+-' || fail "no ASCII frame"
+keys Q
+expect "EXITED 0"
+
+if [ $fails -gt 0 ]; then
+	echo "sla e2e ($bin, Airflow $v): $fails failed" >&2
+	exit 1
+fi
+echo "sla e2e ($bin, Airflow $v): all checks passed"
