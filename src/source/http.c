@@ -334,6 +334,8 @@ http_start(struct http *h, const struct http_request *q, struct buf *err)
 	curl_easy_setopt(r->easy, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(r->easy, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(r->easy, CURLOPT_FOLLOWLOCATION, 0L);
+	/* Ours are escaped already: no dot-segment squashing. */
+	curl_easy_setopt(r->easy, CURLOPT_PATH_AS_IS, 1L);
 	curl_easy_setopt(r->easy, CURLOPT_ACCEPT_ENCODING, "");
 	curl_easy_setopt(r->easy, CURLOPT_USERAGENT, h->user_agent);
 	curl_easy_setopt(r->easy, CURLOPT_HTTPHEADER, r->hdrs);
@@ -523,6 +525,12 @@ http_escape(struct buf *out, const char *s)
 {
 	static const char hex[] = "0123456789ABCDEF";
 
+	/* "." and ".." are path steps, not names: escape them too. */
+	if (strcmp(s, ".") == 0 || strcmp(s, "..") == 0) {
+		for (; *s != '\0'; s++)
+			buf_puts(out, "%2E");
+		return;
+	}
 	for (; *s != '\0'; s++) {
 		unsigned char c = (unsigned char)*s;
 

@@ -106,7 +106,8 @@ int		 http_active(const struct http *);
 /*
  * Appends s to out percent-encoded as one URL path segment or query value:
  * everything but RFC 3986's unreserved characters is encoded, so '/', ':',
- * '+', '?', '#' and '%' in a run id cannot change the URL's shape.
+ * '+', '?', '#' and '%' in a run id cannot change the URL's shape; a
+ * segment that is "." or ".." is escaped whole.
  */
 void		 http_escape(struct buf *out, const char *s);
 

@@ -82,6 +82,70 @@ log tlsca && ok "a private CA"
 conf tlsoff 2 "$S_URL" airflow_tls_verify=false
 log tlsoff && ok "verification off by name"
 
+# The log folder on the scheduler host, without an API: Airflow's default
+# template, plain text on 2.x, JSON lines on 3.x.
+for v in 2 3; do
+	d="$work/logs$v/dag_id=etl_daily/run_id=scheduled__d1/task_id=transform"
+	mkdir -p "$d"
+	if [ "$v" = 2 ]; then
+		printf '[2026-01-01T00:00:05.000+0000] {x.py:1} ERROR - from the folder\n' >"$d/attempt=3.log"
+	else
+		printf '{"timestamp": "2026-01-01T00:00:05Z", "level": "error", "event": "from the folder", "logger": "airflow.task"}\n' >"$d/attempt=3.log"
+	fi
+	f="$work/folder$v.conf"
+	printf '[context f]\ndatabase = postgresql://reader@127.0.0.1:%s/af%s\ndatabase_password_env = DBPW\nlog_folder = %s\n' \
+	    "$PGPORT" "$v" "$work/logs$v" >"$f"
+	env DBPW=reader-secret "$bin" --config "$f" report log etl_daily scheduled__d1 transform >"$work/out" 2>&1
+	if [ "$v" = 2 ]; then want="ERROR - from the folder"; else want="ERROR    [airflow.task] from the folder"; fi
+	grep -qF "$want" "$work/out" || fail "log folder on $v.x: $(head -c 300 "$work/out")"
+	env DBPW=reader-secret "$bin" --config "$f" report log etl_daily scheduled__d1 transform --try 2 >"$work/out" 2>&1
+	refused "log folder, a try without a file" "attempt=2.log: No such file"
+done
+
+# The emulator's clear is Airflow's (airflow.md 4.5), on a database of its own.
+for v in 2 3; do
+	db="afclear${v}_$$"
+	pg_load_schema "$db" "$v"
+	psql -q -X -v ON_ERROR_STOP=1 -d "$db" -f "tests/integration/fixture_v$v.sql" >/dev/null
+	psql -q -X -v ON_ERROR_STOP=1 -d "$db" -f tests/integration/fixture.sql >/dev/null
+	emu_start "C$v" --airflow "$v" --dsn "host=127.0.0.1 port=$PGPORT dbname=$db user=postgres" || exit 1
+	eval url=\$C${v}_URL
+	q() { psql -X -A -t -q -d "$db" -c "$1"; }
+	api="$url/api/v$((v - 1))/dags/etl_daily/clearTaskInstances"
+	# The serialized tasks say retries 2 in the 2.x fixture, nothing in 3.x.
+	if [ "$v" = 2 ]; then retries=2; else retries=0; fi
+	if [ "$v" = 3 ]; then
+		code=$(curl -s -o "$work/body" -w '%{http_code}' -XPOST "$api" \
+		    -H 'Content-Type: application/json' -d '{"dag_run_id": "scheduled__d1", "task_ids": ["transform"], "include_subdags": true}')
+		[ "$code" = 422 ] || fail "v2 accepted an unknown field ($code)"
+		grep -q extra_forbidden "$work/body" || fail "v2's 422 is not FastAPI's shape"
+		before=$(q "SELECT id FROM task_instance WHERE dag_id='etl_daily' AND run_id='scheduled__d1' AND task_id='transform'")
+	fi
+	body='{"dry_run": false, "dag_run_id": "scheduled__d1", "task_ids": ["transform"], "include_downstream": true, "include_upstream": false, "only_failed": false, "reset_dag_runs": true}'
+	code=$(curl -s -o "$work/body" -w '%{http_code}' -XPOST "$api" -H 'Content-Type: application/json' -d "$body")
+	[ "$code" = 200 ] || fail "Airflow $v clear: HTTP $code"
+	[ "$(q "SELECT count(*) FROM task_instance WHERE dag_id='etl_daily' AND run_id='scheduled__d1' AND state IS NULL")" = 3 ] ||
+	    fail "Airflow $v clear: not exactly 3 instances reset"
+	[ "$(q "SELECT state FROM task_instance WHERE dag_id='etl_daily' AND run_id='scheduled__d1' AND task_id='notify'")" = success ] ||
+	    fail "Airflow $v clear: an instance outside the downstream changed"
+	[ "$(q "SELECT max_tries FROM task_instance WHERE dag_id='etl_daily' AND run_id='scheduled__d1' AND task_id='transform'")" = \
+	  "$(q "SELECT try_number + $retries FROM task_instance WHERE dag_id='etl_daily' AND run_id='scheduled__d1' AND task_id='transform'")" ] ||
+	    fail "Airflow $v clear: max_tries is not try_number + retries"
+	[ "$(q "SELECT count(*) FROM task_instance_history WHERE dag_id='etl_daily' AND run_id='scheduled__d1'")" = 3 ] ||
+	    fail "Airflow $v clear: no history row per cleared instance"
+	[ "$(q "SELECT state || ' ' || clear_number || ' ' || (start_date IS NULL) FROM dag_run WHERE dag_id='etl_daily' AND run_id='scheduled__d1'")" = "queued 1 true" ] ||
+	    fail "Airflow $v clear: the run is not queued again with clear_number + 1"
+	[ "$(q "SELECT count(*) FROM log WHERE event = 'post_clear_task_instances'")" = 1 ] ||
+	    fail "Airflow $v clear: no audit row in log"
+	if [ "$v" = 3 ]; then
+		after=$(q "SELECT id FROM task_instance WHERE dag_id='etl_daily' AND run_id='scheduled__d1' AND task_id='transform'")
+		[ -n "$before" ] && [ "$before" != "$after" ] || fail "Airflow 3 clear: the instance kept its id"
+		[ "$(q "SELECT count(*) FROM task_instance_history WHERE task_instance_id = '$before'")" = 1 ] ||
+		    fail "Airflow 3 clear: the history row does not carry the old id"
+	fi
+	dropdb "$db"
+done
+
 if [ $fails -gt 0 ]; then
 	echo "api ($bin): $fails failed" >&2
 	exit 1

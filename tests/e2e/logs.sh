@@ -80,7 +80,7 @@ airflow_password_env = AFPW
 timezone = UTC
 CONF
 chmod 600 "$home/.config/dagtop/config"
-ENV="env DBPW=reader-secret AFPW='s3cret pass' HOME=$home LANG=C.UTF-8 TERM=tmux-256color"
+ENV="env DBPW=reader-secret AFPW='s3cret pass' HOME=$home LANG=C.UTF-8 TERM=tmux-256color PAGER='cat >$home/paged.txt'"
 
 # --- report log and dagtop clear (no terminal) ---------------------------------
 out=$(eval "$ENV $bin report log etl_daily scheduled__d1 transform")
@@ -165,6 +165,10 @@ keys t
 keys w
 expect "wrap"
 keys w
+# The pager gets the sanitised log, and the console comes back.
+keys '|'
+expect "log transform try 3/3"
+grep -q "ValueError: column" "$home/paged.txt" 2>/dev/null || fail "the pager did not get the log"
 # Save it: mode 0600, sanitised.
 keys o
 keys "$home/saved.log" Enter
@@ -234,6 +238,13 @@ keys R
 expect "HTTP 403"
 expect "not clear tasks"
 keys Escape
+# On a failed run in the runs pane, R offers the run's failed tasks.
+keys BTab
+keys R
+expect "Clear 3 task instances"
+keys Escape
+expect "rerun cancelled"
+keys Tab
 # y clears; the panes show the new states as the database has them.
 keys R
 expect "Clear 3 task instances"

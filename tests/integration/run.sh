@@ -50,6 +50,11 @@ heartbeat() {
 		for db in af2 af3 af2_ok af3_ok; do
 			psql -q -X -d "$db" -c "UPDATE job SET latest_heartbeat = now() - interval '2 seconds' WHERE state = 'running'" >/dev/null 2>&1 || true
 		done
+		# The dead scheduler stays dead for ten minutes, however long
+		# the run takes.
+		for db in af2_down af3_down; do
+			psql -q -X -d "$db" -c "UPDATE job SET latest_heartbeat = now() - interval '10 minutes' WHERE job_type = 'SchedulerJob'" >/dev/null 2>&1 || true
+		done
 		sleep 2
 	done
 }

@@ -13,6 +13,7 @@
 #include <jansson.h>
 
 #include "clear.h"
+#include "http.h"
 
 static json_t *
 body_of(const struct clear_request *q, int major)
@@ -144,6 +145,34 @@ test_parse_answers(void **state)
 	buf_free(&err);
 }
 
+/* Ids from outside become one path segment each, whatever they hold. */
+static void
+test_path_escape(void **state)
+{
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
+		{ "scheduled__2024-01-01T00:00:00+00:00",
+		  "scheduled__2024-01-01T00%3A00%3A00%2B00%3A00" },
+		{ "a/b?c#d%e f", "a%2Fb%3Fc%23d%25e%20f" },
+		{ "mapped.dag_x-y~z", "mapped.dag_x-y~z" },
+		{ "caf\xc3\xa9", "caf%C3%A9" },
+		{ "..", "%2E%2E" },
+		{ ".", "%2E" },
+		{ "a..b", "a..b" },
+		{ "", "" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		struct buf b = BUF_INIT;
+
+		http_escape(&b, cases[i].in);
+		assert_string_equal(buf_str(&b), cases[i].out);
+		buf_free(&b);
+	}
+}
+
 int
 main(void)
 {
@@ -151,6 +180,7 @@ main(void)
 		cmocka_unit_test(test_rerun_body),
 		cmocka_unit_test(test_map_index),
 		cmocka_unit_test(test_parse_answers),
+		cmocka_unit_test(test_path_escape),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
