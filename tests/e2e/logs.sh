@@ -244,7 +244,10 @@ keys R
 expect "Clear 3 task instances"
 keys Escape
 expect "rerun cancelled"
-keys Tab
+# That opened the run again, focus on its tasks: back to transform.
+expect "tasks of scheduled__d1"
+keys j j
+expect "log transform try 3/3"
 # y clears; the panes show the new states as the database has them.
 keys R
 expect "Clear 3 task instances"
