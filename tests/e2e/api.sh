@@ -10,7 +10,7 @@ bin=$1
 fails=0
 work=$(mktemp -d "${TMPDIR:-/tmp}/dagtop-api.XXXXXX")
 trap 'emu_stop_all; rm -rf "$work"' EXIT
-trap 'exit 130' INT TERM HUP
+trap 'exit 130' INT TERM HUP PIPE
 fail() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
 
 # conf NAME MAJOR URL KEY=VALUE...: a context file in $work/NAME.conf

@@ -22,7 +22,7 @@ cleanup() {
 	rm -rf "$home"
 }
 trap cleanup EXIT
-trap 'exit 130' INT TERM HUP
+trap 'exit 130' INT TERM HUP PIPE
 
 fail() {
 	echo "FAIL: $*" >&2

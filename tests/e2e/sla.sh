@@ -14,7 +14,7 @@ T="tmux -L $sock -f /dev/null"
 home=$(mktemp -d "${TMPDIR:-/tmp}/dagtop-sla-home.XXXXXX")
 cleanup() { $T kill-server 2>/dev/null; dropdb --if-exists "$db" 2>/dev/null; rm -rf "$home"; }
 trap cleanup EXIT
-trap 'exit 130' INT TERM HUP
+trap 'exit 130' INT TERM HUP PIPE
 fail() {
 	echo "FAIL: $*" >&2
 	$T capture-pane -p -t e2e >&2 2>/dev/null
