@@ -275,13 +275,12 @@ take_token(json_t *doc, char **token)
 	*token = t != NULL && *t != '\0' ? xstrdup(t) : NULL;
 }
 
-int
-logtext_v2_document(const char *body, size_t len, struct buf *out,
-    char **token, struct buf *err)
+/* The answer as a JSON object, or NULL with the reason; *token NULL. */
+static json_t *
+load_answer(const char *body, size_t len, char **token, struct buf *err)
 {
-	json_t		*doc, *content, *e;
 	json_error_t	 je;
-	size_t		 i;
+	json_t		*doc;
 
 	*token = NULL;
 	doc = json_loadb(body, len, JSON_ALLOW_NUL, &je);
@@ -289,8 +288,20 @@ logtext_v2_document(const char *body, size_t len, struct buf *out,
 		buf_printf(err, "not a JSON object (%s)", doc == NULL ?
 		    je.text : "another JSON value");
 		json_decref(doc);
-		return -1;
+		return NULL;
 	}
+	return doc;
+}
+
+int
+logtext_v2_document(const char *body, size_t len, struct buf *out,
+    char **token, struct buf *err)
+{
+	json_t		*doc, *content, *e;
+	size_t		 i;
+
+	if ((doc = load_answer(body, len, token, err)) == NULL)
+		return -1;
 	content = json_object_get(doc, "content");
 	if (!json_is_array(content)) {
 		buf_puts(err, "no \"content\" list in the answer");
@@ -457,16 +468,9 @@ logtext_v1_document(const char *body, size_t len, struct buf *out,
     char **token, struct buf *err)
 {
 	json_t		*doc, *content;
-	json_error_t	 je;
 
-	*token = NULL;
-	doc = json_loadb(body, len, JSON_ALLOW_NUL, &je);
-	if (!json_is_object(doc)) {
-		buf_printf(err, "not a JSON object (%s)", doc == NULL ?
-		    je.text : "another JSON value");
-		json_decref(doc);
+	if ((doc = load_answer(body, len, token, err)) == NULL)
 		return -1;
-	}
 	content = json_object_get(doc, "content");
 	if (!json_is_string(content)) {
 		buf_puts(err, "no \"content\" text in the answer");

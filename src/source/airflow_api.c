@@ -77,6 +77,19 @@ drop_token(struct airflow_api *api)
 	api->token = NULL;
 }
 
+/* The secret in the variable a *_env key names; NULL and why when unset. */
+static const char *
+env_secret(const char *key, const char *var, struct buf *why)
+{
+	const char *v = getenv(var);
+
+	if (v == NULL || *v == '\0') {
+		buf_printf(why, "%s names %s, which is not set", key, var);
+		return NULL;
+	}
+	return v;
+}
+
 static enum auth
 parse_auth(const char *s)
 {
@@ -350,8 +363,9 @@ fetch_token(struct airflow_api *api)
 	}
 	/* AUTH_LOGIN */
 	{
-		const char	*pw = getenv(api->password_env);
 		struct buf	 url = BUF_INIT, err = BUF_INIT;
+		const char	*pw = env_secret("airflow_password_env",
+				    api->password_env, &err);
 		char		*body;
 		json_t		*doc;
 		static const char *const hdrs[] = {
@@ -360,8 +374,6 @@ fetch_token(struct airflow_api *api)
 		struct http_request q;
 
 		if (pw == NULL) {
-			buf_printf(&err, "airflow_password_env names %s, which "
-			    "is not set", api->password_env);
 			release_waiting(api, buf_str(&err));
 			buf_free(&err);
 			return;
@@ -451,18 +463,14 @@ call_send(struct api_call *c)
 	case AUTH_NONE:
 		break;
 	case AUTH_BASIC: {
-		const char *pw = getenv(api->password_env);
+		const char *pw = env_secret("airflow_password_env",
+		    api->password_env, &err);
 		struct buf plain = BUF_INIT;
 		unsigned char *enc;
 		size_t cap;
 
-		if (pw == NULL) {
-			buf_printf(&err, "airflow_password_env names %s, which "
-			    "is not set", api->password_env);
-			call_fail(c, buf_str(&err));
-			buf_free(&err);
-			return;
-		}
+		if (pw == NULL)
+			goto refuse;
 		buf_printf(&plain, "%s:%s", api->user, pw);
 		cap = 4 * ((plain.len + 2) / 3) + 1;
 		enc = xmalloc(cap);
@@ -476,15 +484,11 @@ call_send(struct api_call *c)
 		break;
 	}
 	case AUTH_BEARER: {
-		const char *tok = getenv(api->token_env);
+		const char *tok = env_secret("airflow_token_env",
+		    api->token_env, &err);
 
-		if (tok == NULL || *tok == '\0') {
-			buf_printf(&err, "airflow_token_env names %s, which is "
-			    "not set", api->token_env);
-			call_fail(c, buf_str(&err));
-			buf_free(&err);
-			return;
-		}
+		if (tok == NULL)
+			goto refuse;
 		buf_printf(&auth, "Authorization: Bearer %s", tok);
 		break;
 	}
@@ -528,6 +532,11 @@ call_send(struct api_call *c)
 	buf_free(&accept);
 	if (c->req == NULL)
 		call_fail(c, buf_str(&err));
+	buf_free(&err);
+	return;
+refuse:
+	/* A secret is missing: the call fails before anything is sent. */
+	call_fail(c, buf_str(&err));
 	buf_free(&err);
 }
 

@@ -78,6 +78,7 @@ struct app {
 	bool			 quit;
 	bool			 dirty;
 	struct buf		 message;
+	bool			 message_from_read;	/* an error of a read */
 	char			*describe;
 	char			*sla_back_view;	/* the view before sla's */
 	int			 sigpipe[2];
@@ -469,6 +470,7 @@ read_done(void *arg, const char *err)
 	if (err != NULL && a->last_error.len == 0) {
 		buf_reset(&a->message);
 		buf_puts(&a->message, err);
+		a->message_from_read = true;
 	}
 	if (--a->pending > 0)
 		return;
@@ -643,7 +645,11 @@ start_refresh(struct app *a)
 		return;
 	a->refreshing = true;
 	a->pending = 3;
-	buf_reset(&a->message);
+	/* A read's error goes with the next read; what the user did stays. */
+	if (a->message_from_read) {
+		buf_reset(&a->message);
+		a->message_from_read = false;
+	}
 	snapshot_free(&a->next);
 	afdb_fetch_health(a->db, &a->next.health, read_done, a);
 	afdb_fetch_dags(a->db, &a->next.dags, read_done, a);

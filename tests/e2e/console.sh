@@ -8,44 +8,15 @@ set -u
 bin=$1
 db=$2
 sock=dagtop-e2e-$$
-fails=0
 T="tmux -L $sock -f /dev/null"
+. tests/lib/tmux.sh
 
 home=$(mktemp -d "${TMPDIR:-/tmp}/dagtop-e2e-home.XXXXXX")
 cleanup() { $T kill-server 2>/dev/null; rm -rf "$home"; }
 trap cleanup EXIT
 
-fail() {
-	echo "FAIL: $*" >&2
-	echo "---- screen ----" >&2
-	$T capture-pane -p -t e2e >&2 2>/dev/null
-	echo "----------------" >&2
-	fails=$((fails + 1))
-}
-
-# Waits up to $2 seconds (default 10) for text $1 on the screen.
-wait_for() {
-	i=0
-	limit=$(( ${2:-10} * 10 ))
-	while [ $i -lt $limit ]; do
-		if $T capture-pane -p -t e2e 2>/dev/null | grep -qF -- "$1"; then
-			return 0
-		fi
-		sleep 0.1
-		i=$((i + 1))
-	done
-	return 1
-}
-
-expect() {
-	wait_for "$1" "${2:-10}" || fail "expected \"$1\" on the screen"
-}
-
-keys() { $T send-keys -t e2e "$@"; sleep 0.3; }
-
 url="postgresql://reader@127.0.0.1:$PGPORT/$db"
-$T new-session -d -s e2e -x 80 -y 24 \
-    "env PGPASSWORD=reader-secret TERM=tmux-256color LANG=C.UTF-8 HOME=$home $bin --database '$url'; echo EXITED \$?; sleep 30"
+session "env PGPASSWORD=reader-secret TERM=tmux-256color LANG=C.UTF-8 HOME=$home $bin --database '$url'; echo EXITED \$?; sleep 30"
 
 expect "DAGs (11)" 15
 # The failed DAG comes first; its id's escape sequence is shown, not obeyed.
@@ -155,9 +126,7 @@ $T capture-pane -p -t e2e | grep -q "DAGs (11)" &&
 # Other terminals: vt100 with ASCII drawing and no colour; SIGTERM leaves
 # the terminal restored.
 if [ "${DAGTOP_E2E_RESTART:-0}" != 1 ]; then
-	$T kill-session -t e2e 2>/dev/null
-	$T new-session -d -s e2e -x 80 -y 24 \
-	    "env PGPASSWORD=reader-secret TERM=vt100 NO_COLOR=1 LANG=C HOME=$home $bin --ascii --refresh 3 --database '$url'; echo EXITED \$?; sleep 30"
+		session "env PGPASSWORD=reader-secret TERM=vt100 NO_COLOR=1 LANG=C HOME=$home $bin --ascii --refresh 3 --database '$url'; echo EXITED \$?; sleep 30"
 	expect "DAGs (11)" 15
 	$T capture-pane -p -t e2e | grep -q '^+-' || fail "no ASCII frame on vt100"
 	pid=$(pgrep -n -f -- "--ascii --refresh 3 --database $url")
@@ -177,9 +146,7 @@ database = postgresql://reader@127.0.0.1:$PGPORT/af2
 database = postgresql://reader@127.0.0.1:$PGPORT/af3
 timezone = Asia/Tokyo
 CONF
-	$T kill-session -t e2e 2>/dev/null
-	$T new-session -d -s e2e -x 80 -y 24 \
-	    "env PGPASSWORD=reader-secret TERM=tmux-256color LANG=C.UTF-8 HOME=$home $bin --context two; echo EXITED \$?; sleep 30"
+		session "env PGPASSWORD=reader-secret TERM=tmux-256color LANG=C.UTF-8 HOME=$home $bin --context two; echo EXITED \$?; sleep 30"
 	expect "two  Airflow 2." 15
 	keys : c o n t e x t Space t h r e e Enter
 	expect "three  Airflow 3." 15

@@ -12,8 +12,8 @@ bin=$1
 v=$2
 db="aflog${v}_$$"
 sock=dagtop-logs-$$
-fails=0
 T="tmux -L $sock -f /dev/null"
+. tests/lib/tmux.sh
 home=$(mktemp -d "${TMPDIR:-/tmp}/dagtop-logs-home.XXXXXX")
 cleanup() {
 	$T kill-server 2>/dev/null
@@ -24,33 +24,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM HUP PIPE
 
-fail() {
-	echo "FAIL: $*" >&2
-	echo "---- screen ----" >&2
-	$T capture-pane -p -t e2e >&2 2>/dev/null
-	echo "----------------" >&2
-	fails=$((fails + 1))
-}
-wait_for() {
-	i=0
-	limit=$(( ${2:-10} * 10 ))
-	while [ $i -lt $limit ]; do
-		if $T capture-pane -p -t e2e 2>/dev/null | grep -qF -- "$1"; then
-			return 0
-		fi
-		sleep 0.1
-		i=$((i + 1))
-	done
-	return 1
-}
-expect() { wait_for "$1" "${2:-10}" || fail "expected \"$1\" on the screen"; }
-expect_not() {
-	sleep "${2:-1}"
-	if $T capture-pane -p -t e2e | grep -qF -- "$1"; then
-		fail "did not expect \"$1\" on the screen"
-	fi
-}
-keys() { $T send-keys -t e2e "$@"; sleep 0.3; }
 sql() { psql -X -A -t -q -d "$db" -c "$1"; }
 requests() { curl -s "$AF_URL/_emu/requests"; }
 
@@ -117,7 +90,7 @@ echo "$out" | grep -q "cleared 1 task instance" || fail "dagtop clear --yes: $ou
 
 # --- the console ---------------------------------------------------------------
 : >"$home/pty.raw"
-$T new-session -d -s e2e -x 80 -y 24 "$ENV $bin --context emu; echo EXITED \$?; sleep 30"
+session "$ENV $bin --context emu; echo EXITED \$?; sleep 30"
 $T pipe-pane -t e2e -o "cat >>$home/pty.raw"
 expect "DAGs (11)" 15
 keys / e t l _ d a i l y Enter
@@ -271,8 +244,7 @@ expect "EXITED 0"
 
 # Read-only: the key answers, no request leaves the process.
 curl -s -XDELETE "$AF_URL/_emu/requests" >/dev/null
-$T kill-session -t e2e 2>/dev/null
-$T new-session -d -s e2e -x 80 -y 24 "$ENV $bin --context emu --readonly; echo EXITED \$?; sleep 30"
+session "$ENV $bin --context emu --readonly; echo EXITED \$?; sleep 30"
 expect "READ-ONLY" 15
 keys / e t l _ d a i l y Enter
 keys Enter

@@ -9,28 +9,12 @@ bin=$1
 v=$2
 db="afsla${v}_$$"
 sock=dagtop-sla-$$
-fails=0
 T="tmux -L $sock -f /dev/null"
+. tests/lib/tmux.sh
 home=$(mktemp -d "${TMPDIR:-/tmp}/dagtop-sla-home.XXXXXX")
-cleanup() { $T kill-server 2>/dev/null; dropdb --if-exists "$db" 2>/dev/null; rm -rf "$home"; }
+cleanup() { $T kill-server 2>/dev/null || true; dropdb --if-exists "$db" 2>/dev/null; rm -rf "$home"; }
 trap cleanup EXIT
 trap 'exit 130' INT TERM HUP PIPE
-fail() {
-	echo "FAIL: $*" >&2
-	$T capture-pane -p -t e2e >&2 2>/dev/null
-	fails=$((fails + 1))
-}
-wait_for() {
-	i=0
-	while [ $i -lt $(( ${2:-10} * 10 )) ]; do
-		$T capture-pane -p -t e2e 2>/dev/null | grep -qF -- "$1" && return 0
-		sleep 0.1
-		i=$((i + 1))
-	done
-	return 1
-}
-expect() { wait_for "$1" "${2:-10}" || fail "expected \"$1\" on the screen"; }
-keys() { $T send-keys -t e2e "$@"; sleep 0.3; }
 
 createdb -T "af${v}_sla" "$db" || exit 1
 mkdir -p "$home/.config/dagtop"
@@ -49,8 +33,7 @@ dag = sla_etl
 deadline = 13:00
 timezone = UTC
 CONF
-$T new-session -d -s e2e -x 80 -y 24 \
-    "env PGPASSWORD=reader-secret TERM=tmux-256color LANG=C.UTF-8 HOME=$home $bin --context sla; echo EXITED \$?; sleep 30"
+session "env PGPASSWORD=reader-secret TERM=tmux-256color LANG=C.UTF-8 HOME=$home $bin --context sla; echo EXITED \$?; sleep 30"
 expect "DAGs (" 15
 
 # Today's SLAs; Enter on one opens today's run.
@@ -86,9 +69,7 @@ keys Q
 expect "EXITED 0"
 
 # ASCII, no colour: the grid still reads.
-$T kill-session -t e2e 2>/dev/null
-$T new-session -d -s e2e -x 80 -y 24 \
-    "env PGPASSWORD=reader-secret TERM=vt100 NO_COLOR=1 LANG=C HOME=$home $bin --ascii --context sla; echo EXITED \$?; sleep 30"
+session "env PGPASSWORD=reader-secret TERM=vt100 NO_COLOR=1 LANG=C HOME=$home $bin --ascii --context sla; echo EXITED \$?; sleep 30"
 expect "DAGs (" 15
 keys W
 expect "SLA week"
