@@ -15,7 +15,7 @@ DATADIR	 = $(PREFIX)/share/dagtop
 VERSION	 = 0.1.0
 
 CC	?= cc
-PKGS	 = libpq libcurl jansson inih zlib ncursesw
+PKGS	 = libpq libcurl jansson inih zlib ncursesw libcrypto
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
