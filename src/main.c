@@ -36,6 +36,10 @@ static const char usage_text[] =
 "  report run DAG_ID [RUN_ID] [--format text|json]\n"
 "                      a run's task instances in task-graph order (the\n"
 "                      latest run without RUN_ID); exit 1 if it failed\n"
+"  report slots [--hours N] [--format text|json|csv|markdown] [--quiet]\n"
+"                      BigQuery slots per minute against the reservation's\n"
+"                      capacity, top users, DAGs and jobs, Airflow pools;\n"
+"                      exit 1 when usage went above capacity\n"
 "  config check        validate the configuration file and show the\n"
 "                      effective settings (secrets masked)\n"
 "\n"
@@ -53,7 +57,10 @@ static const char usage_text[] =
 "  -h, --help          this help\n"
 "  -V, --version       version and licence\n"
 "\n"
-"environment: DAGTOP_CONFIG, DAGTOP_CONTEXT, DAGTOP_DATABASE, XDG_CONFIG_HOME\n"
+"environment: DAGTOP_CONFIG, DAGTOP_CONTEXT, DAGTOP_DATABASE, XDG_CONFIG_HOME;\n"
+"  for BigQuery: GOOGLE_CLOUD_PROJECT, GOOGLE_APPLICATION_CREDENTIALS,\n"
+"  CLOUDSDK_CONFIG, GCE_METADATA_HOST, DAGTOP_BIGQUERY_URL,\n"
+"  DAGTOP_GOOGLE_TOKEN_URL\n"
 "See dagtop(1) and dagtop.conf(5).\n";
 
 struct args {
@@ -187,6 +194,11 @@ parse_args(int argc, char **argv, struct args *a)
 			if (parse_span(v, &a->report.since_span) != 0 ||
 			    a->report.since_span <= 0)
 				return usage_error(report, "--since takes a span such as 30m, 24h or 7d, not '%s'", v);
+		} else if ((v = option_value(argc, argv, &i, "--hours")) != NULL) {
+			n = atoi(v);
+			if (n < 1 || n > 720 || strspn(v, "0123456789") != strlen(v))
+				return usage_error(report, "--hours takes 1 to 720, not '%s'", v);
+			a->report.hours = n;
 		} else if (arg[0] == '-' && arg[1] != '\0') {
 			return usage_error(report, "unknown option '%s'", arg);
 		} else {
@@ -272,7 +284,7 @@ config_check(const struct args *a)
 }
 
 static int
-run_report(const struct args *a)
+run_report(struct args *a)
 {
 	struct config	 cfg;
 	struct settings	 s;
@@ -289,9 +301,15 @@ run_report(const struct args *a)
 		if (a->nwords < 3 || a->nwords > 4)
 			return usage_error(true, "usage: dagtop report run "
 			    "DAG_ID [RUN_ID]");
+	} else if (strcmp(a->words[1], "slots") == 0) {
+		if (a->nwords > 2)
+			return usage_error(true, "report slots takes no "
+			    "argument '%s'", a->words[2]);
+		/* BigQuery alone is a report; the database adds the pools. */
+		a->cli.database_optional = true;
 	} else
 		return usage_error(true, "unknown report '%s' (this release "
-		    "has: status, run)", a->words[1]);
+		    "has: status, run, slots)", a->words[1]);
 	if (config_load(&cfg, a->cli.config) != 0) {
 		fputs(buf_str(&cfg.errors), stderr);
 		rc = report_unknown(a->report.format, "configuration",
@@ -310,7 +328,9 @@ run_report(const struct args *a)
 	}
 	/* Reports never write: the read-only gate is closed for them. */
 	s.readonly = true;
-	if (strcmp(a->words[1], "run") == 0)
+	if (strcmp(a->words[1], "slots") == 0)
+		rc = report_slots(&s, &a->report);
+	else if (strcmp(a->words[1], "run") == 0)
 		rc = report_run(&s, &a->report, a->words[2],
 		    a->nwords > 3 ? a->words[3] : NULL);
 	else

@@ -21,6 +21,7 @@ struct report_options {
 	enum report_format	 format;
 	int64_t			 since_span;	/* status: seconds back from now */
 	bool			 quiet;		/* print nothing when all is good */
+	int			 hours;		/* slots: the window, 0 default */
 };
 
 /* Parses "text", "json", "csv", "markdown" (or "md"). */
@@ -39,6 +40,12 @@ int	 report_status(const struct settings *, const struct report_options *);
  */
 int	 report_run(const struct settings *, const struct report_options *,
 	    const char *dag_id, const char *run_id);
+
+/*
+ * `dagtop report slots`: BigQuery slots against capacity, top consumers,
+ * Airflow pools; exit 0, 1 when usage went above capacity, 3 cannot tell.
+ */
+int	 report_slots(const struct settings *, const struct report_options *);
 
 /*
  * Says why a report could not be made: one line on stderr, and for JSON an

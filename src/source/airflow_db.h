@@ -12,6 +12,7 @@
 #include "airflow.h"
 #include "graph.h"
 #include "schema.h"
+#include "slots.h"
 
 struct loop;
 struct db_params;
@@ -74,5 +75,8 @@ void	afdb_fetch_attention_tis(struct afdb *, const struct af_run *const *,
  */
 void	afdb_fetch_graph(struct afdb *, const char *dag_id, const char *run_id,
 	    struct graph **out, struct buf *warn, afdb_cb, void *arg);
+/* Every pool with the slots its task instances take, by state. */
+void	afdb_fetch_pools(struct afdb *, struct af_pools *out, afdb_cb,
+	    void *arg);
 
 #endif
