@@ -246,7 +246,7 @@ answered(struct http_req *req, const struct http_response *resp, void *arg)
 	if (resp->status == 401 && !q->reauthed) {
 		/* An expired or revoked token: one new one, then the same step. */
 		q->reauthed = true;
-		gauth_invalidate(q->bq->auth);
+		gauth_invalidate(q->bq->auth, q->token);
 		gauth_token(q->bq->auth, got_token, q);
 		return;
 	}

@@ -181,9 +181,11 @@ forget_token(struct gauth *g)
 }
 
 void
-gauth_invalidate(struct gauth *g)
+gauth_invalidate(struct gauth *g, const char *failed)
 {
-	forget_token(g);
+	if (failed == NULL || (g->token != NULL &&
+	    strcmp(g->token, failed) == 0))
+		forget_token(g);
 }
 
 static void

@@ -49,8 +49,12 @@ void		 gauth_free(struct gauth *);
 void		 gauth_token(struct gauth *, gauth_cb, void *arg);
 /* Forgets the callbacks waiting with this arg. */
 void		 gauth_cancel(struct gauth *, void *arg);
-/* Drops the cached token (the API answered 401). */
-void		 gauth_invalidate(struct gauth *);
+/*
+ * Drops the cached token after the API answered 401 to `failed` (NULL:
+ * whatever is cached).  A newer token than the one that failed stays, so
+ * queries that were in flight together fetch only one new token.
+ */
+void		 gauth_invalidate(struct gauth *, const char *failed);
 /* "service account a@b.iam (key.json)": for status lines, no secret. */
 const char	*gauth_describe(const struct gauth *);
 

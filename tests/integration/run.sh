@@ -72,6 +72,11 @@ for build in "$@"; do
 			failed=1
 		fi
 	done
+	echo "== report slots through the BigQuery emulator: $build/dagtop"
+	if ! sh tests/integration/slots.sh "$build/dagtop"; then
+		echo "FAILED: report slots through the BigQuery emulator" >&2
+		failed=1
+	fi
 done
 # Last, as it stops and starts the server: the console across an outage.
 echo "== console in tmux: $1/dagtop while PostgreSQL restarts"
