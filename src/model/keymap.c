@@ -34,6 +34,7 @@ static const struct {
 	[ACTION_DOWNSTREAM] = { "downstream", "highlight what a rerun of the selected task would touch" },
 	[ACTION_UNFOLD] = { "unfold", "fold or unfold a mapped task" },
 	[ACTION_QUIT] = { "quit", "quit dagtop" },
+	[ACTION_SLOTS] = { "slots", "BigQuery slots and Airflow pools (the slots view)" },
 };
 
 static const struct {

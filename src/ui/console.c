@@ -78,6 +78,7 @@ static struct app	*the_app;	/* for the signal handler only */
 static void	start_refresh(struct app *);
 static void	connect_db(struct app *);
 static void	draw_now(struct app *);
+static void	slots_changed(void *);
 
 /* --- signals: a self-pipe, so handlers only write a byte ---------------- */
 
@@ -300,6 +301,7 @@ snapshot_free(struct snapshot *s)
 	af_health_clear(&s->health);
 	af_dags_free(&s->dags);
 	af_runs_free(&s->runs);
+	af_pools_free(&s->pools);
 	s->valid = false;
 }
 
@@ -504,12 +506,13 @@ start_refresh(struct app *a)
 	if (a->db == NULL || !a->connected || a->refreshing)
 		return;
 	a->refreshing = true;
-	a->pending = 3;
+	a->pending = 4;
 	buf_reset(&a->message);
 	snapshot_free(&a->next);
 	afdb_fetch_health(a->db, &a->next.health, read_done, a);
 	afdb_fetch_dags(a->db, &a->next.dags, read_done, a);
 	afdb_fetch_runs_recent(a->db, STRIP_RUNS, &a->next.runs, read_done, a);
+	afdb_fetch_pools(a->db, &a->next.pools, read_done, a);
 	fetch_detail(a, false);
 }
 
@@ -611,6 +614,8 @@ ops_for(enum pane_kind k)
 		return &pane_runs_ops;
 	case PANE_TASKS:
 		return &pane_tasks_ops;
+	case PANE_SLOTS:
+		return &pane_slots_ops;
 	default:
 		return &pane_details_ops;
 	}
@@ -794,7 +799,8 @@ draw_now(struct app *a)
 
 static const char *const command_words[] = { "view", "keymap", "sort",
 	"context", "refresh", "help", "quit", "oncall", "compact", "wide",
-	"default", "emacs", "attention", "name", "started", "duration", NULL };
+	"default", "emacs", "attention", "name", "started", "duration", "slots",
+	NULL };
 
 static const char	**candidates;	/* completions of the open prompt */
 
@@ -940,6 +946,8 @@ switch_context(struct app *a, const char *name)
 	}
 	a->settings = s;
 	a->c.settings = s;
+	slots_feed_free(a->c.slots);
+	a->c.slots = slots_feed_new(a->loop, s, slots_changed, a);
 	forget_data(a);
 	a->backoff = 0;
 	a->connected = false;
@@ -1100,6 +1108,67 @@ open_run(struct app *a)
 	focus_kind(a, PANE_TASKS);
 }
 
+/* --- the slots pane's ties to the rest ---------------------------------- */
+
+static void
+slots_changed(void *arg)
+{
+	((struct app *)arg)->dirty = true;
+}
+
+static bool
+view_has(const struct app *a, enum pane_kind k)
+{
+	struct pane_rect	r[16];
+	size_t			s, n, i;
+
+	for (s = 0; s < a->c.view.nscreens; s++) {
+		n = view_layout(&a->c.view, s, 0, 0, 200, 100, r, 16);
+		for (i = 0; i < n; i++)
+			if (r[i].kind == k)
+				return true;
+	}
+	return false;
+}
+
+/* The slots action: the slots pane, from the slots view if need be. */
+static void
+show_slots(struct app *a)
+{
+	if (!view_has(a, PANE_SLOTS))
+		switch_data(a, true, "slots");
+	if (view_has(a, PANE_SLOTS))
+		focus_kind(a, PANE_SLOTS);
+}
+
+/* Enter on a consumer with an airflow-dag label: that DAG's runs. */
+static void
+jump_to_dag(struct app *a)
+{
+	struct console	*c = &a->c;
+	char		*dag = xstrdup(c->want_dag);
+	size_t		 i;
+
+	for (i = 0; i < c->snap.dags.n; i++)
+		if (strcmp(c->snap.dags.v[i].dag_id, dag) == 0)
+			break;
+	buf_reset(&a->message);
+	if (i == c->snap.dags.n) {
+		buf_printf(&a->message, "no DAG '%s' in this Airflow", dag);
+		free(dag);
+		return;
+	}
+	/* A filter that hides it goes. */
+	if (c->dag_filter.on && !filter_match(&c->dag_filter, dag,
+	    c->snap.dags.v[i].owners))
+		filter_clear(&c->dag_filter);
+	rebuild_dag_order(c, dag);
+	c->runs_level = 1;
+	c->run_sel = c->run_top = 0;
+	focus_kind(a, PANE_RUNS);
+	free(dag);
+}
+
 static void
 handle_key(struct app *a, int key)
 {
@@ -1128,6 +1197,11 @@ handle_key(struct app *a, int key)
 	case ACTION_REFRESH:
 		loop_timer_stop(a->refresh_timer);
 		start_refresh(a);
+		if (focused_kind(a) == PANE_SLOTS)
+			slots_feed_refresh(a->c.slots);
+		return;
+	case ACTION_SLOTS:
+		show_slots(a);
 		return;
 	case ACTION_FILTER:
 		open_prompt(a, true);
@@ -1160,6 +1234,8 @@ handle_key(struct app *a, int key)
 	    PANE_IGNORED;
 	if (r == PANE_OPEN_RUN)
 		open_run(a);
+	else if (r == PANE_JUMP_DAG)
+		jump_to_dag(a);
 	else if (r == PANE_FOCUS_NEXT)
 		focus_kind(a, PANE_RUNS);
 	else if (r == PANE_IGNORED && act == ACTION_BACK) {
@@ -1398,6 +1474,7 @@ console_main(struct settings *s, const struct config *cfg,
 	a.reconnect_timer = loop_timer_new(a.loop, reconnect_due, &a);
 	a.clock_timer = loop_timer_new(a.loop, clock_tick, &a);
 	loop_timer_set(a.clock_timer, 1000);
+	a.c.slots = slots_feed_new(a.loop, s, slots_changed, &a);
 	connect_db(&a);
 	a.dirty = true;
 	while (!a.quit) {
@@ -1417,6 +1494,7 @@ console_main(struct settings *s, const struct config *cfg,
 	}
 	the_app = NULL;
 	a.tearing_down = true;
+	slots_feed_free(a.c.slots);
 	afdb_free(a.db);
 	db_params_free(&a.params);
 	snapshot_free(&a.c.snap);

@@ -15,6 +15,7 @@
 #include "datafile.h"
 #include "graph.h"
 #include "keymap.h"
+#include "slots.h"
 #include "taskrows.h"
 #include "view.h"
 
@@ -26,6 +27,7 @@ struct snapshot {
 	struct af_health	 health;
 	struct af_dags		 dags;
 	struct af_runs		 runs;		/* newest runs per DAG */
+	struct af_pools		 pools;
 	int64_t			 read_at;	/* wall clock of the read */
 	bool			 valid;
 };
@@ -44,7 +46,8 @@ struct run_detail {
 struct console;
 
 /* What a pane's key handler asks of the console. */
-enum pane_result { PANE_IGNORED, PANE_HANDLED, PANE_OPEN_RUN, PANE_FOCUS_NEXT };
+enum pane_result { PANE_IGNORED, PANE_HANDLED, PANE_OPEN_RUN, PANE_FOCUS_NEXT,
+	PANE_JUMP_DAG };
 
 /* A pane: a small vtable; NULL members mean "not supported". */
 struct pane_ops {
@@ -56,6 +59,7 @@ struct pane_ops {
 extern const struct pane_ops pane_runs_ops;
 extern const struct pane_ops pane_tasks_ops;
 extern const struct pane_ops pane_details_ops;
+extern const struct pane_ops pane_slots_ops;
 
 /* A / filter: an extended regular expression, ! in front inverts it. */
 struct filter {
@@ -104,7 +108,30 @@ struct console {
 	bool			*downstream;	/* per graph task */
 	/* the run the runs pane asks to open */
 	const char		*want_dag, *want_run;
+	/* slots pane: BigQuery (slots_feed.c), pools from the snapshot */
+	struct slots_feed	*slots;
+	size_t			 slot_sel, slot_top;
 };
+
+/*
+ * The slots pane's BigQuery source in the console (slots_feed.c).  It
+ * queries only while a slots pane is on screen: the queries are billed.
+ */
+struct slots_feed;
+struct loop;
+struct slots_feed *slots_feed_new(struct loop *, const struct settings *,
+		    void (*changed)(void *), void *arg);
+void		 slots_feed_free(struct slots_feed *);
+/* The pane was drawn: refreshes start, or go on, every bigquery_refresh. */
+void		 slots_feed_seen(struct slots_feed *);
+void		 slots_feed_refresh(struct slots_feed *);
+const struct slots *slots_feed_data(const struct slots_feed *);
+/* One line for the pane's title and status: source, error, age. */
+const char	*slots_feed_describe(const struct slots_feed *);
+const char	*slots_feed_error(const struct slots_feed *);
+const char	*slots_feed_warning(const struct slots_feed *);
+bool		 slots_feed_busy(const struct slots_feed *);
+int		 slots_feed_interval(const struct slots_feed *);
 
 /* Colours and attributes per state; letters when there is no colour. */
 void	ui_colors_init(bool color);

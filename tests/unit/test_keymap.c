@@ -180,7 +180,8 @@ test_actions(void **state)
 	static const char *names[ACTION_COUNT] = { "none", "down", "up",
 	    "page-down", "page-up", "top", "bottom", "left", "right", "enter",
 	    "back", "next-pane", "prev-pane", "filter", "command", "help",
-	    "refresh", "sort", "sort-reverse", "downstream", "unfold", "quit" };
+	    "refresh", "sort", "sort-reverse", "downstream", "unfold", "quit",
+	    "slots" };
 	int a;
 
 	(void)state;
