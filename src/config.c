@@ -17,9 +17,10 @@
 #include "zoneinfo.h"
 
 #define INCLUDE_DEPTH_MAX 8
+#include "slots.h"
 
 enum key_type { K_STRING, K_ENVNAME, K_COMMAND, K_BOOL, K_SECONDS, K_AUTH,
-	K_URL, K_CONNINFO, K_PATH };
+	K_URL, K_CONNINFO, K_PATH, K_NUMBER, K_GAUTH, K_PROJECT, K_REGION };
 
 struct key {
 	const char	*name;
@@ -51,6 +52,19 @@ static const struct key context_keys[] = {
 	{ "connect_timeout", K_SECONDS, CTX(connect_timeout), 1, 300 },
 	{ "scheduler_health_threshold", K_SECONDS, CTX(scheduler_threshold), 1, 86400 },
 	{ "refresh", K_SECONDS, CTX(refresh), 1, 3600 },
+	/* BigQuery slots and Google auth. */
+	{ "bigquery_project", K_PROJECT, CTX(bigquery_project), 0, 0 },
+	{ "bigquery_location", K_REGION, CTX(bigquery_location), 0, 0 },
+	{ "bigquery_admin_project", K_PROJECT, CTX(bigquery_admin_project), 0, 0 },
+	{ "bigquery_url", K_URL, CTX(bigquery_url), 0, 0 },
+	{ "bigquery_refresh", K_SECONDS, CTX(bigquery_refresh), 10, 86400 },
+	{ "bigquery_hours", K_NUMBER, CTX(bigquery_hours), 1, 720 },
+	{ "bigquery_capacity", K_NUMBER, CTX(bigquery_capacity), 0, 10000000 },
+	{ "google_auth", K_GAUTH, CTX(google_auth), 0, 0 },
+	{ "google_token_command", K_COMMAND, CTX(google_token_command), 0, 0 },
+	{ "google_key_file", K_PATH, CTX(google_key_file), 0, 0 },
+	{ "google_token_url", K_URL, CTX(google_token_url), 0, 0 },
+	{ "google_metadata_url", K_URL, CTX(google_metadata_url), 0, 0 },
 	{ NULL, K_STRING, 0, 0, 0 }
 };
 
@@ -61,6 +75,8 @@ static const struct {
 	{ "database_password", "database_password_env or database_password_command" },
 	{ "airflow_password", "airflow_password_env" },
 	{ "airflow_token", "airflow_token_env or airflow_token_command" },
+	{ "google_token", "google_token_command, google_key_file or google_auth = adc" },
+	{ "google_private_key", "google_key_file" },
 	{ NULL, NULL }
 };
 
@@ -211,6 +227,34 @@ set_key(struct parse_state *ps, void *base, const struct key *k,
 		}
 		*ip = n;
 		return;
+	case K_NUMBER:
+		if (!parse_int(value, k->min, k->max, &n)) {
+			config_error(ps, "'%s' must be a whole number from %d to "
+			    "%d, not '%s'", k->name, k->min, k->max, value);
+			return;
+		}
+		*ip = n;
+		return;
+	case K_GAUTH:
+		if (strcmp(value, "command") != 0 &&
+		    strcmp(value, "metadata") != 0 &&
+		    strcmp(value, "service-account") != 0 &&
+		    strcmp(value, "adc") != 0) {
+			config_error(ps, "'%s' must be command, metadata, "
+			    "service-account or adc, not '%s'", k->name, value);
+			return;
+		}
+		break;
+	case K_PROJECT:
+	case K_REGION:
+		if (k->type == K_PROJECT ? !bq_valid_project(value) :
+		    !bq_valid_region(value)) {
+			config_error(ps, "'%s' is not a valid %s: '%s'", k->name,
+			    k->type == K_PROJECT ? "project id" : "location",
+			    value);
+			return;
+		}
+		break;
 	case K_AUTH:
 		if (strcmp(value, "none") != 0 && strcmp(value, "basic") != 0 &&
 		    strcmp(value, "bearer") != 0 &&
@@ -281,6 +325,7 @@ context_new(struct config *cfg, const char *name, const char *file, int line)
 	c->readonly = c->statement_timeout = c->connect_timeout = -1;
 	c->scheduler_threshold = c->refresh = -1;
 	c->airflow_tls_verify = c->airflow_timeout = -1;
+	c->bigquery_refresh = c->bigquery_hours = c->bigquery_capacity = -1;
 	return c;
 }
 
@@ -668,6 +713,15 @@ context_free(struct context *c)
 	free(c->log_folder);
 	free(c->airflow_ca_file);
 	free(c->timezone);
+	free(c->bigquery_project);
+	free(c->bigquery_location);
+	free(c->bigquery_admin_project);
+	free(c->bigquery_url);
+	free(c->google_auth);
+	free(c->google_token_command);
+	free(c->google_key_file);
+	free(c->google_token_url);
+	free(c->google_metadata_url);
 }
 
 void
@@ -692,6 +746,47 @@ static char *
 dup_or_null(const char *s)
 {
 	return s != NULL ? xstrdup(s) : NULL;
+}
+
+static void
+bigquery_resolve(const struct context *c, struct settings *s)
+{
+	s->bigquery_project = dup_or_null(c->bigquery_project);
+	s->bigquery_location = dup_or_null(c->bigquery_location);
+	s->bigquery_admin_project = dup_or_null(c->bigquery_admin_project);
+	s->bigquery_url = dup_or_null(c->bigquery_url);
+	s->bigquery_refresh = c->bigquery_refresh;
+	s->bigquery_hours = c->bigquery_hours;
+	s->bigquery_capacity = c->bigquery_capacity;
+	s->google_auth = dup_or_null(c->google_auth);
+	s->google_token_command = dup_or_null(c->google_token_command);
+	s->google_key_file = dup_or_null(c->google_key_file);
+	s->google_token_url = dup_or_null(c->google_token_url);
+	s->google_metadata_url = dup_or_null(c->google_metadata_url);
+}
+
+/* BigQuery defaults: project from GOOGLE_CLOUD_PROJECT, region US, 60 s. */
+static void
+bigquery_defaults(struct settings *s)
+{
+	const char *p = getenv("GOOGLE_CLOUD_PROJECT");
+
+	if (p == NULL || *p == '\0')
+		p = getenv("GCLOUD_PROJECT");
+	if (s->bigquery_project == NULL && p != NULL && bq_valid_project(p))
+		s->bigquery_project = xstrdup(p);
+	if (s->bigquery_location == NULL)
+		s->bigquery_location = xstrdup("US");
+	if (s->bigquery_admin_project == NULL && s->bigquery_project != NULL)
+		s->bigquery_admin_project = xstrdup(s->bigquery_project);
+	if (s->bigquery_refresh < 0)
+		s->bigquery_refresh = 60;
+	if (s->bigquery_hours < 0)
+		s->bigquery_hours = 24;
+	if (s->google_auth == NULL)
+		s->google_auth = xstrdup(s->google_token_command != NULL ?
+		    "command" : s->google_key_file != NULL ? "service-account" :
+		    "adc");
 }
 
 int
@@ -760,12 +855,16 @@ config_resolve(const struct config *cfg, const struct cli_options *cli,
 		s->connect_timeout = c->connect_timeout;
 		s->scheduler_threshold = c->scheduler_threshold;
 		s->refresh = c->refresh;
+		bigquery_resolve(c, s);
 	} else {
 		s->statement_timeout = s->connect_timeout = -1;
 		s->scheduler_threshold = s->refresh = -1;
 		s->airflow_tls_verify = true;
 		s->airflow_timeout = -1;
+		s->bigquery_refresh = s->bigquery_hours = -1;
+		s->bigquery_capacity = -1;
 	}
+	bigquery_defaults(s);
 	if (s->refresh < 0)
 		s->refresh = cfg->refresh;
 
@@ -801,7 +900,7 @@ config_resolve(const struct config *cfg, const struct cli_options *cli,
 	if (s->refresh < 0)
 		s->refresh = 5;
 
-	if (s->database == NULL) {
+	if (s->database == NULL && !cli->database_optional) {
 		buf_printf(err, "no database configured: pass --database "
 		    "CONNINFO, set DAGTOP_DATABASE, or add 'database =' to a "
 		    "context in %s (see dagtop.conf(5))", cfg->path);
@@ -827,5 +926,14 @@ settings_free(struct settings *s)
 	free(s->log_folder);
 	free(s->airflow_ca_file);
 	free(s->timezone);
+	free(s->bigquery_project);
+	free(s->bigquery_location);
+	free(s->bigquery_admin_project);
+	free(s->bigquery_url);
+	free(s->google_auth);
+	free(s->google_token_command);
+	free(s->google_key_file);
+	free(s->google_token_url);
+	free(s->google_metadata_url);
 	memset(s, 0, sizeof *s);
 }

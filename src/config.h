@@ -36,6 +36,19 @@ struct context {
 	int	 connect_timeout;	/* seconds, -1 unset */
 	int	 scheduler_threshold;	/* seconds, -1 unset */
 	int	 refresh;		/* seconds, -1 unset */
+	/* BigQuery slots and Google auth (dagtop.conf(5), BIGQUERY). */
+	char	*bigquery_project;
+	char	*bigquery_location;
+	char	*bigquery_admin_project;
+	char	*bigquery_url;
+	int	 bigquery_refresh;	/* seconds, -1 unset */
+	int	 bigquery_hours;	/* -1 unset */
+	int	 bigquery_capacity;	/* slots, -1 unset */
+	char	*google_auth;		/* command | metadata | service-account | adc */
+	char	*google_token_command;
+	char	*google_key_file;
+	char	*google_token_url;
+	char	*google_metadata_url;
 };
 
 struct config {
@@ -61,6 +74,7 @@ struct cli_options {
 	const char	*database;
 	int		 readonly;
 	int		 refresh;
+	bool		 database_optional;	/* report slots: pools only if set */
 };
 
 /* The settings in force after file, environment and command line. */
@@ -86,6 +100,19 @@ struct settings {
 	int	 connect_timeout;
 	int	 scheduler_threshold;
 	int	 refresh;
+	/* BigQuery slots; project NULL: no slots pane data, no report slots. */
+	char	*bigquery_project;
+	char	*bigquery_location;
+	char	*bigquery_admin_project;
+	char	*bigquery_url;
+	int	 bigquery_refresh;
+	int	 bigquery_hours;
+	int	 bigquery_capacity;	/* -1: read from the reservations */
+	char	*google_auth;
+	char	*google_token_command;
+	char	*google_key_file;
+	char	*google_token_url;
+	char	*google_metadata_url;
 };
 
 /*

@@ -52,6 +52,10 @@ static const char usage_text[] =
 "                      rerun a task (and with --downstream everything after\n"
 "                      it) through the Airflow API; without --yes a dry run\n"
 "                      that lists what would be cleared; refused read-only\n"
+"  report slots [--hours N] [--format text|json|csv|markdown] [--quiet]\n"
+"                      BigQuery slots per minute against the reservation's\n"
+"                      capacity, top users, DAGs and jobs, Airflow pools;\n"
+"                      exit 1 when usage went above capacity\n"
 "  config check        validate the configuration file and show the\n"
 "                      effective settings (secrets masked)\n"
 "\n"
@@ -69,7 +73,10 @@ static const char usage_text[] =
 "  -h, --help          this help\n"
 "  -V, --version       version and licence\n"
 "\n"
-"environment: DAGTOP_CONFIG, DAGTOP_CONTEXT, DAGTOP_DATABASE, XDG_CONFIG_HOME\n"
+"environment: DAGTOP_CONFIG, DAGTOP_CONTEXT, DAGTOP_DATABASE, XDG_CONFIG_HOME;\n"
+"  for BigQuery: GOOGLE_CLOUD_PROJECT, GOOGLE_APPLICATION_CREDENTIALS,\n"
+"  CLOUDSDK_CONFIG, GCE_METADATA_HOST, DAGTOP_BIGQUERY_URL,\n"
+"  DAGTOP_GOOGLE_TOKEN_URL\n"
 "See dagtop(1) and dagtop.conf(5).\n";
 
 struct args {
@@ -245,6 +252,11 @@ parse_args(int argc, char **argv, struct args *a)
 				return usage_error(report, "--map-index takes a map index (0, 1, ...), not '%s'", v);
 			a->report.log_map_index = (int)m;
 			a->clear.map_index = (int)m;
+		} else if ((v = option_value(argc, argv, &i, "--hours")) != NULL) {
+			n = atoi(v);
+			if (n < 1 || n > 720 || strspn(v, "0123456789") != strlen(v))
+				return usage_error(report, "--hours takes 1 to 720, not '%s'", v);
+			a->report.hours = n;
 		} else if (arg[0] == '-' && arg[1] != '\0') {
 			return usage_error(report, "unknown option '%s'", arg);
 		} else {
@@ -363,7 +375,7 @@ config_check(const struct args *a)
 }
 
 static int
-run_report(const struct args *a)
+run_report(struct args *a)
 {
 	struct config	 cfg;
 	struct settings	 s;
@@ -371,7 +383,7 @@ run_report(const struct args *a)
 	int		 rc;
 
 	if (a->nwords < 2)
-		return usage_error(true, "report needs a kind: status, run, log or sla");
+		return usage_error(true, "report needs a kind: status, run, log, sla or slots");
 	if (strcmp(a->words[1], "status") == 0) {
 		if (a->nwords > 2)
 			return usage_error(true, "report status takes no "
@@ -388,9 +400,15 @@ run_report(const struct args *a)
 		if (a->nwords != 5)
 			return usage_error(true, "usage: dagtop report log "
 			    "DAG_ID RUN_ID TASK_ID [--try N] [--map-index N]");
+	} else if (strcmp(a->words[1], "slots") == 0) {
+		if (a->nwords > 2)
+			return usage_error(true, "report slots takes no "
+			    "argument '%s'", a->words[2]);
+		/* BigQuery alone is a report; the database adds the pools. */
+		a->cli.database_optional = true;
 	} else
 		return usage_error(true, "unknown report '%s' (this release "
-		    "has: status, run, log, sla)", a->words[1]);
+		    "has: status, run, log, sla, slots)", a->words[1]);
 	if (config_load(&cfg, a->cli.config) != 0) {
 		fputs(buf_str(&cfg.errors), stderr);
 		rc = report_unknown(a->report.format, "configuration",
@@ -409,7 +427,9 @@ run_report(const struct args *a)
 	}
 	/* Reports never write: the read-only gate is closed for them. */
 	s.readonly = true;
-	if (strcmp(a->words[1], "sla") == 0)
+	if (strcmp(a->words[1], "slots") == 0)
+		rc = report_slots(&s, &a->report);
+	else if (strcmp(a->words[1], "sla") == 0)
 		rc = report_sla(&s, &cfg, &a->report);
 	else if (strcmp(a->words[1], "log") == 0)
 		rc = report_log(&s, &a->report, a->words[2], a->words[3],

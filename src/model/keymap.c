@@ -48,6 +48,7 @@ static const struct {
 	[ACTION_PAGER] = { "pager", "log: open it in $PAGER" },
 	[ACTION_RERUN] = { "rerun", "clear the task and all after it (or a failed run's failed tasks): preview, then y" },
 	[ACTION_ONLY_FAILED] = { "only-failed", "rerun preview: clear only failed and upstream_failed" },
+	[ACTION_SLOTS] = { "slots", "BigQuery slots and Airflow pools (the slots view)" },
 };
 
 static const struct {

@@ -73,6 +73,8 @@ enum action {
 	ACTION_SAVE, ACTION_PAGER,
 	/* rerun */
 	ACTION_RERUN, ACTION_ONLY_FAILED,
+	/* BigQuery slots */
+	ACTION_SLOTS,
 	ACTION_COUNT
 };
 

@@ -81,7 +81,7 @@ report_json_print(json_t *doc)
 	 * terminal that shows the file.
 	 */
 	json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_ENSURE_ASCII |
-	    JSON_PRESERVE_ORDER);
+	    JSON_REAL_PRECISION(15) | JSON_PRESERVE_ORDER);
 	fputc('\n', stdout);
 }
 

@@ -25,6 +25,7 @@ struct report_options {
 	int			 log_map_index;	/* log: --map-index, -1 none */
 	const char		*week;		/* sla: "2026-W47", "last", "this" */
 	const char		*from, *to;	/* sla: YYYY-MM-DD */
+	int			 hours;		/* slots: the window, 0 default */
 };
 
 /* Parses "text", "json", "csv", "markdown" (or "md"). */
@@ -59,6 +60,12 @@ int	 report_sla(const struct settings *, const struct config *,
  */
 int	 report_log(const struct settings *, const struct report_options *,
 	    const char *dag_id, const char *run_id, const char *task_id);
+
+/*
+ * `dagtop report slots`: BigQuery slots against capacity, top consumers,
+ * Airflow pools; exit 0, 1 when usage went above capacity, 3 cannot tell.
+ */
+int	 report_slots(const struct settings *, const struct report_options *);
 
 /*
  * Says why a report could not be made: one line on stderr, and for JSON an

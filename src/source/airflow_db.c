@@ -972,3 +972,55 @@ afdb_fetch_sla(struct afdb *db, const struct sla_def *const *defs, size_t n,
 	buf_free(&pt);
 	buf_free(&day);
 }
+
+/* --- pools ------------------------------------------------------------- */
+
+static void
+pools_result(void *arg, const PGresult *res, const char *err)
+{
+	struct request	*r = arg;
+	struct af_pools	*out = r->out;
+	struct af_pool	*p;
+	int		 i;
+
+	if (err != NULL) {
+		request_done(r, err);
+		return;
+	}
+	out->v = xcalloc((size_t)PQntuples(res) + 1, sizeof *out->v);
+	for (i = 0; i < PQntuples(res); i++) {
+		p = &out->v[out->n++];
+		p->name = col_str(res, i, 0);
+		if (p->name == NULL)
+			p->name = xstrdup("");
+		p->slots = col_int(res, i, 1, -1);
+		p->include_deferred = col_bool(res, i, 2);
+		p->running = col_int(res, i, 3, 0);
+		p->queued = col_int(res, i, 4, 0);
+		p->deferred = col_int(res, i, 5, 0);
+		p->scheduled = col_int(res, i, 6, 0);
+	}
+	out->valid = true;
+	request_done(r, NULL);
+}
+
+/*
+ * Pools as Airflow's UI counts them: slots taken are the pool_slots of the
+ * task instances in the pool by state.  include_deferred is 2.7+, which is
+ * every schema dagtop reads.
+ */
+void
+afdb_fetch_pools(struct afdb *db, struct af_pools *out, afdb_cb cb,
+    void *arg)
+{
+	pg_query(db->pg,
+	    "SELECT p.pool, p.slots, coalesce(p.include_deferred, false), "
+	    "coalesce(sum(ti.pool_slots) FILTER (WHERE ti.state = 'running'), 0), "
+	    "coalesce(sum(ti.pool_slots) FILTER (WHERE ti.state = 'queued'), 0), "
+	    "coalesce(sum(ti.pool_slots) FILTER (WHERE ti.state = 'deferred'), 0), "
+	    "coalesce(sum(ti.pool_slots) FILTER (WHERE ti.state = 'scheduled'), 0) "
+	    "FROM slot_pool p LEFT JOIN task_instance ti ON ti.pool = p.pool "
+	    "AND ti.state IN ('running', 'queued', 'deferred', 'scheduled') "
+	    "GROUP BY p.pool, p.slots, p.include_deferred ORDER BY p.pool",
+	    0, NULL, pools_result, request_new(db, out, cb, arg));
+}

@@ -13,6 +13,7 @@
 #include "graph.h"
 #include "schema.h"
 #include "sla.h"
+#include "slots.h"
 
 struct loop;
 struct db_params;
@@ -80,6 +81,9 @@ void	afdb_fetch_attention_tis(struct afdb *, const struct af_run *const *,
  */
 void	afdb_fetch_graph(struct afdb *, const char *dag_id, const char *run_id,
 	    struct graph **out, struct buf *warn, afdb_cb, void *arg);
+/* Every pool with the slots its task instances take, by state. */
+void	afdb_fetch_pools(struct afdb *, struct af_pools *out, afdb_cb,
+	    void *arg);
 
 /*
  * The log_filename_template the run was made with (log_template.filename

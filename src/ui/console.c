@@ -98,6 +98,7 @@ static enum pane_kind focused_kind(const struct app *);
 static void	fetch_detail(struct app *, bool);
 static void	connect_db(struct app *);
 static void	draw_now(struct app *);
+static void	slots_changed(void *);
 
 /* --- signals: a self-pipe, so handlers only write a byte ---------------- */
 
@@ -321,6 +322,7 @@ snapshot_free(struct snapshot *s)
 	af_dags_free(&s->dags);
 	af_runs_free(&s->runs);
 	sla_history_free(&s->sla);
+	af_pools_free(&s->pools);
 	s->valid = false;
 }
 
@@ -644,7 +646,7 @@ start_refresh(struct app *a)
 	if (a->db == NULL || !a->connected || a->refreshing)
 		return;
 	a->refreshing = true;
-	a->pending = 3;
+	a->pending = 4;
 	/* A read's error goes with the next read; what the user did stays. */
 	if (a->message_from_read) {
 		buf_reset(&a->message);
@@ -654,6 +656,7 @@ start_refresh(struct app *a)
 	afdb_fetch_health(a->db, &a->next.health, read_done, a);
 	afdb_fetch_dags(a->db, &a->next.dags, read_done, a);
 	afdb_fetch_runs_recent(a->db, STRIP_RUNS, &a->next.runs, read_done, a);
+	afdb_fetch_pools(a->db, &a->next.pools, read_done, a);
 	fetch_sla(a);
 	fetch_detail(a, false);
 }
@@ -765,6 +768,8 @@ ops_for(enum pane_kind k)
 		return &pane_sla_ops;
 	case PANE_SLA_WEEK:
 		return &pane_slaweek_ops;
+	case PANE_SLOTS:
+		return &pane_slots_ops;
 	default:
 		return &pane_details_ops;
 	}
@@ -952,7 +957,8 @@ draw_now(struct app *a)
 
 static const char *const command_words[] = { "view", "keymap", "sort",
 	"context", "refresh", "help", "quit", "oncall", "compact", "wide",
-	"default", "emacs", "attention", "name", "started", "duration", NULL };
+	"default", "emacs", "attention", "name", "started", "duration", "slots",
+	NULL };
 
 static const char	**candidates;	/* completions of the open prompt */
 
@@ -1099,6 +1105,8 @@ switch_context(struct app *a, const char *name)
 	a->settings = s;
 	a->c.settings = s;
 	sla_panes_load(&a->c.sla, a->config, s);
+	slots_feed_free(a->c.slots);
+	a->c.slots = slots_feed_new(a->loop, s, slots_changed, a);
 	forget_data(a);
 	a->backoff = 0;
 	a->connected = false;
@@ -1351,6 +1359,67 @@ show_sla(struct app *a, enum pane_kind k)
 	focus_kind(a, k);
 }
 
+/* --- the slots pane's ties to the rest ---------------------------------- */
+
+static void
+slots_changed(void *arg)
+{
+	((struct app *)arg)->dirty = true;
+}
+
+static bool
+view_has(const struct app *a, enum pane_kind k)
+{
+	struct pane_rect	r[16];
+	size_t			s, n, i;
+
+	for (s = 0; s < a->c.view.nscreens; s++) {
+		n = view_layout(&a->c.view, s, 0, 0, 200, 100, r, 16);
+		for (i = 0; i < n; i++)
+			if (r[i].kind == k)
+				return true;
+	}
+	return false;
+}
+
+/* The slots action: the slots pane, from the slots view if need be. */
+static void
+show_slots(struct app *a)
+{
+	if (!view_has(a, PANE_SLOTS))
+		switch_data(a, true, "slots");
+	if (view_has(a, PANE_SLOTS))
+		focus_kind(a, PANE_SLOTS);
+}
+
+/* Enter on a consumer with an airflow-dag label: that DAG's runs. */
+static void
+jump_to_dag(struct app *a)
+{
+	struct console	*c = &a->c;
+	char		*dag = xstrdup(c->want_dag);
+	size_t		 i;
+
+	for (i = 0; i < c->snap.dags.n; i++)
+		if (strcmp(c->snap.dags.v[i].dag_id, dag) == 0)
+			break;
+	buf_reset(&a->message);
+	if (i == c->snap.dags.n) {
+		buf_printf(&a->message, "no DAG '%s' in this Airflow", dag);
+		free(dag);
+		return;
+	}
+	/* A filter that hides it goes. */
+	if (c->dag_filter.on && !filter_match(&c->dag_filter, dag,
+	    c->snap.dags.v[i].owners))
+		filter_clear(&c->dag_filter);
+	rebuild_dag_order(c, dag);
+	c->runs_level = 1;
+	c->run_sel = c->run_top = 0;
+	focus_kind(a, PANE_RUNS);
+	free(dag);
+}
+
 static void
 handle_key(struct app *a, int key)
 {
@@ -1384,6 +1453,11 @@ handle_key(struct app *a, int key)
 		start_refresh(a);
 		if (focused_kind(a) == PANE_LOG)
 			logctl_refetch(a->logs);
+		if (focused_kind(a) == PANE_SLOTS)
+			slots_feed_refresh(a->c.slots);
+		return;
+	case ACTION_SLOTS:
+		show_slots(a);
 		return;
 	case ACTION_FILTER:
 		if (focused_kind(a) == PANE_LOG)
@@ -1434,6 +1508,8 @@ handle_key(struct app *a, int key)
 		run_pager(a);
 	else if (r == PANE_OPEN_RUN)
 		open_run(a);
+	else if (r == PANE_JUMP_DAG)
+		jump_to_dag(a);
 	else if (r == PANE_FOCUS_NEXT)
 		focus_kind(a, PANE_RUNS);
 	else if (r == PANE_IGNORED && act == ACTION_BACK &&
@@ -1683,6 +1759,7 @@ console_main(struct settings *s, const struct config *cfg,
 	loop_timer_set(a.clock_timer, 1000);
 	a.logs = logctl_new(a.loop, &a.c, s, mark_dirty, &a);
 	a.rerun = rerun_new(&a.c, rerun_done, &a);
+	a.c.slots = slots_feed_new(a.loop, s, slots_changed, &a);
 	connect_db(&a);
 	a.dirty = true;
 	while (!a.quit) {
@@ -1703,6 +1780,7 @@ console_main(struct settings *s, const struct config *cfg,
 	the_app = NULL;
 	a.tearing_down = true;
 	logctl_forget_db(a.logs);
+	slots_feed_free(a.c.slots);
 	afdb_free(a.db);
 	rerun_free(a.rerun);
 	logctl_free(a.logs);

@@ -18,6 +18,7 @@
 #include "keymap.h"
 #include "logsearch.h"
 #include "sla.h"
+#include "slots.h"
 #include "taskrows.h"
 #include "view.h"
 
@@ -31,6 +32,7 @@ struct snapshot {
 	struct af_dags		 dags;
 	struct af_runs		 runs;		/* newest runs per DAG */
 	struct sla_history	 sla;		/* attempts of the SLAs */
+	struct af_pools		 pools;
 	int64_t			 read_at;	/* wall clock of the read */
 	bool			 valid;
 };
@@ -50,7 +52,8 @@ struct console;
 
 /* What a pane's key handler asks of the console. */
 enum pane_result { PANE_IGNORED, PANE_HANDLED, PANE_OPEN_RUN, PANE_FOCUS_NEXT,
-	PANE_LOG_REFETCH, PANE_LOG_SCAN, PANE_LOG_SAVE, PANE_LOG_PAGER };
+	PANE_LOG_REFETCH, PANE_LOG_SCAN, PANE_LOG_SAVE, PANE_LOG_PAGER,
+	PANE_JUMP_DAG };
 
 /* A pane: a small vtable; NULL members mean "not supported". */
 struct pane_ops {
@@ -116,6 +119,7 @@ void	sla_panes_free(struct sla_panes *);
 /* The period the console reads: the trailing weeks up to today. */
 void	sla_panes_window(const struct sla_panes *, const struct tz *,
 	    int64_t now, int64_t *from, int64_t *to);
+extern const struct pane_ops pane_slots_ops;
 
 /* A / filter: an extended regular expression, ! in front inverts it. */
 struct filter {
@@ -166,6 +170,9 @@ struct console {
 	struct sla_panes	 sla;
 	/* the run the runs pane asks to open */
 	const char		*want_dag, *want_run;
+	/* slots pane: BigQuery (slots_feed.c), pools from the snapshot */
+	struct slots_feed	*slots;
+	size_t			 slot_sel, slot_top;
 };
 
 /* Continues a log search or error scan; true while more is to scan. */
@@ -174,6 +181,25 @@ bool	logpane_scan_step(struct console *);
 void	logpane_search(struct console *, int dir);
 /* Writes the log, sanitised, a line each; -1 on a write error. */
 int	logpane_write(struct console *, FILE *);
+/*
+ * The slots pane's BigQuery source in the console (slots_feed.c).  It
+ * queries only while a slots pane is on screen: the queries are billed.
+ */
+struct slots_feed;
+struct loop;
+struct slots_feed *slots_feed_new(struct loop *, const struct settings *,
+		    void (*changed)(void *), void *arg);
+void		 slots_feed_free(struct slots_feed *);
+/* The pane was drawn: refreshes start, or go on, every bigquery_refresh. */
+void		 slots_feed_seen(struct slots_feed *);
+void		 slots_feed_refresh(struct slots_feed *);
+const struct slots *slots_feed_data(const struct slots_feed *);
+/* One line for the pane's title and status: source, error, age. */
+const char	*slots_feed_describe(const struct slots_feed *);
+const char	*slots_feed_error(const struct slots_feed *);
+const char	*slots_feed_warning(const struct slots_feed *);
+bool		 slots_feed_busy(const struct slots_feed *);
+int		 slots_feed_interval(const struct slots_feed *);
 
 /* Colours and attributes per state; letters when there is no colour. */
 void	ui_colors_init(bool color);

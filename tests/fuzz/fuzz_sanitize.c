@@ -1,9 +1,10 @@
 /*
  * fuzz_sanitize.c: libFuzzer harness for the untrusted-text sanitiser.
  *
- * The first byte of an input picks the flags, the rest is the text.  On
- * every input it checks what must hold whatever the text: the output is
- * valid UTF-8 with no C0 control but a newline under SAN_NEWLINES, no DEL,
+ * The first byte of an input picks the flags (SAN_SHOW_ESCAPES included),
+ * the rest is the text.  On every input it checks what must hold whatever
+ * the text: the output is valid UTF-8 with no C0 control (so no ESC, BEL
+ * or NUL) but a newline under SAN_NEWLINES, no DEL,
  * no C1 control, no bidi or invisible format character; streaming the text
  * in pieces cut at data-derived places gives the one-shot output;
  * sanitising the output again changes nothing; text_fit() and text_width()
@@ -93,7 +94,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size == 0)
 		return 0;
-	flags = data[0] & (SAN_NEWLINES | SAN_TABS);
+	flags = data[0] & (SAN_NEWLINES | SAN_TABS | SAN_SHOW_ESCAPES);
 	in = (const char *)data + 1;
 	len = size - 1;
 

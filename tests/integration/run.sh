@@ -91,6 +91,11 @@ for build in "$@"; do
 			failed=1
 		fi
 	done
+	echo "== report slots through the BigQuery emulator: $build/dagtop"
+	if ! sh tests/integration/slots.sh "$build/dagtop"; then
+		echo "FAILED: report slots through the BigQuery emulator" >&2
+		failed=1
+	fi
 done
 for build in "$@"; do
 	echo "== Airflow API client: $build/dagtop (auth, TLS, errors; emulator)"

@@ -184,7 +184,7 @@ test_actions(void **state)
 	    "sla-week", "quit",
 	    "prev-try", "next-try", "follow", "search-next", "search-prev",
 	    "jump-error", "wrap", "timestamps", "save", "pager", "rerun",
-	    "only-failed" };
+	    "only-failed", "slots" };
 	int a;
 
 	(void)state;

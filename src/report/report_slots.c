@@ -1,0 +1,571 @@
+/*
+ * report_slots.c: `dagtop report slots`: BigQuery slot usage against the
+ * reservation's capacity over the last hours, the top consumers (users,
+ * Airflow DAGs and tasks by their labels, jobs), what the INFORMATION_SCHEMA
+ * queries billed, and the Airflow pools when a database is configured.
+ * Exit 0 when usage stayed within capacity, 1 when it went above it, 3 when
+ * it cannot tell.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "airflow_db.h"
+#include "config.h"
+#include "dbconn.h"
+#include "loop.h"
+#include "report.h"
+#include "sanitize.h"
+#include "slots.h"
+#include "slots_src.h"
+#include "timefmt.h"
+#include "tz.h"
+#include "zoneinfo.h"
+
+struct slots_job {
+	const struct settings		*s;
+	const struct report_options	*o;
+	struct loop			*loop;
+	struct slots_src		*src;
+	struct afdb			*db;
+	struct af_pools			 pools;
+	struct buf			 pool_error;
+	int				 pending;
+};
+
+static void
+one_done(struct slots_job *j)
+{
+	if (--j->pending == 0)
+		loop_break(j->loop);
+}
+
+static void
+slots_done(void *arg)
+{
+	one_done(arg);
+}
+
+static void
+pools_done(void *arg, const char *err)
+{
+	struct slots_job *j = arg;
+
+	if (err != NULL && j->pool_error.len == 0)
+		buf_puts(&j->pool_error, err);
+	one_done(j);
+}
+
+static void
+db_opened(void *arg, const char *err)
+{
+	struct slots_job *j = arg;
+
+	if (err != NULL) {
+		pools_done(j, err);
+		return;
+	}
+	afdb_fetch_pools(j->db, &j->pools, pools_done, j);
+}
+
+static void
+db_lost(void *arg, const char *err)
+{
+	struct slots_job *j = arg;
+
+	/* Lost after the pools were read: nothing is waiting any more. */
+	if (!j->pools.valid && j->pool_error.len == 0)
+		pools_done(j, err);
+}
+
+/* --- text and Markdown ----------------------------------------------------- */
+
+static const char *
+verdict_word(const struct slots *sl)
+{
+	return sl->minutes_above > 0 ? "WARNING" : "OK";
+}
+
+static void
+summary_line(struct buf *b, const struct slots *sl, const struct tz *zone)
+{
+	buf_printf(b, "%s: slots peak %.0f at ", verdict_word(sl), sl->peak);
+	fmt_time(b, zone, sl->peak_at, FMT_SHORT);
+	buf_printf(b, ", average %.1f", sl->average);
+	if (sl->cap_kind == CAP_ON_DEMAND)
+		buf_puts(b, ", on-demand (no reservation)");
+	else if (sl->cap_kind == CAP_UNKNOWN)
+		buf_puts(b, ", capacity unknown");
+	else
+		buf_printf(b, ", %d minute%s above capacity (%.0f slots)",
+		    sl->minutes_above, sl->minutes_above == 1 ? "" : "s",
+		    sl->cap_now);
+	buf_putc(b, '\n');
+}
+
+static void
+capacity_text(struct buf *b, const struct slots *sl)
+{
+	switch (sl->cap_kind) {
+	case CAP_ON_DEMAND:
+		buf_puts(b, "on-demand: no reservation in this region "
+		    "(billed per byte; up to about 2,000 slots per project)");
+		break;
+	case CAP_UNKNOWN:
+		buf_puts(b, "unknown");
+		break;
+	default:
+		buf_printf(b, "%.0f slots now (%s)", sl->cap_now,
+		    slot_capacity_name(sl->cap_kind));
+	}
+}
+
+/* Per hour: the highest minute, the average and the capacity. */
+static void
+hourly(const struct slots *sl, size_t h, double *peak, double *avg,
+    double *cap, int *above)
+{
+	size_t i, lo = h * 60, hi = lo + 60 < sl->n ? lo + 60 : sl->n;
+	double sum = 0;
+
+	*peak = 0;
+	*cap = -1;
+	*above = 0;
+	for (i = lo; i < hi; i++) {
+		if (sl->m[i].slots > *peak)
+			*peak = sl->m[i].slots;
+		sum += sl->m[i].slots;
+		if (sl->m[i].capacity >= 0) {
+			*cap = sl->m[i].capacity;
+			if (sl->m[i].slots > sl->m[i].capacity + 1e-9)
+				(*above)++;
+		}
+	}
+	*avg = hi > lo ? sum / (double)(hi - lo) : 0;
+}
+
+static void
+put_consumer_name(struct buf *b, const struct slot_consumer *c)
+{
+	report_put_id(b, c->key);
+	if (c->kind == CONSUMER_JOB && c->dag != NULL) {
+		buf_puts(b, " (");
+		report_put_id(b, c->dag);
+		if (c->task != NULL) {
+			buf_putc(b, '.');
+			report_put_id(b, c->task);
+		}
+		buf_putc(b, ')');
+	}
+}
+
+static void
+write_text(const struct slots_job *j, const struct slots *sl,
+    const struct tz *zone, bool md, struct buf *b)
+{
+	size_t	i, h;
+	int	k;
+	static const char *const titles[] = { "users", "Airflow DAGs and tasks "
+	    "(airflow-dag, airflow-task labels)", "jobs" };
+
+	if (md)
+		buf_puts(b, "# BigQuery slots\n\n**");
+	summary_line(b, sl, zone);
+	if (md) {
+		b->len--;	/* the newline */
+		buf_puts(b, "**\n\n");
+	}
+	buf_printf(b, "%s%-11s", md ? "- " : "", "context");
+	report_put_id(b, j->s->context != NULL ? j->s->context : "(command line)");
+	buf_puts(b, ", ");
+	report_put_id(b, slots_src_describe(j->src));
+	buf_printf(b, "\n%s%-11s", md ? "- " : "", "window");
+	fmt_time(b, zone, sl->start, FMT_LONG);
+	buf_puts(b, " .. ");
+	fmt_time(b, zone, sl->end, FMT_LONG);
+	buf_puts(b, " (");
+	fmt_duration(b, (double)(sl->end - sl->start));
+	buf_printf(b, ")\n%s%-11s", md ? "- " : "", "capacity");
+	capacity_text(b, sl);
+	buf_printf(b, "\n%s%-11speak %.1f at ", md ? "- " : "", "slots",
+	    sl->peak);
+	fmt_time(b, zone, sl->peak_at, FMT_SHORT);
+	buf_printf(b, ", average %.1f, %.1f slot-hours\n", sl->average,
+	    sl->slot_ms / 3.6e6);
+	buf_printf(b, "%s%-11s%lld jobs, ", md ? "- " : "", "jobs",
+	    (long long)sl->jobs);
+	fmt_bytes(b, sl->bytes_processed);
+	buf_puts(b, " processed, ");
+	fmt_bytes(b, sl->bytes_billed);
+	buf_printf(b, " billed; now %d running, %d pending; at most %d "
+	    "pending", sl->running_now, sl->pending_now, sl->pending_max);
+	if (sl->pending_max > 0) {
+		buf_puts(b, " (");
+		fmt_time(b, zone, sl->pending_max_at, FMT_SHORT);
+		buf_putc(b, ')');
+	}
+	buf_printf(b, "\n%s%-11sthis report's queries billed ", md ? "- " : "",
+	    "billed");
+	fmt_bytes(b, sl->query_bytes_billed);
+	buf_puts(b, " (INFORMATION_SCHEMA is never cached)\n");
+	if (*slots_src_warning(j->src) != '\0') {
+		buf_printf(b, "%s%-11s", md ? "- " : "", "note");
+		report_put_id(b, slots_src_warning(j->src));
+		buf_putc(b, '\n');
+	}
+
+	buf_puts(b, md ? "\n## By hour\n\n| hour | peak | average | capacity "
+	    "| minutes above |\n| --- | ---: | ---: | ---: | ---: |\n" :
+	    "\nby hour      peak  average  capacity  above\n");
+	for (h = 0; h * 60 < sl->n; h++) {
+		double	peak, avg, cap;
+		int	above;
+
+		hourly(sl, h, &peak, &avg, &cap, &above);
+		if (md)
+			buf_puts(b, "| ");
+		else
+			buf_puts(b, "  ");
+		fmt_time(b, zone, sl->m[h * 60].t, FMT_SHORT);
+		if (md) {
+			buf_printf(b, " | %.1f | %.1f | ", peak, avg);
+			if (cap >= 0)
+				buf_printf(b, "%.0f", cap);
+			else
+				buf_puts(b, "-");
+			buf_printf(b, " | %d |\n", above);
+		} else {
+			buf_printf(b, "%7.1f  %7.1f  ", peak, avg);
+			if (cap >= 0)
+				buf_printf(b, "%8.0f", cap);
+			else
+				buf_printf(b, "%8s", "-");
+			buf_printf(b, "  %5d%s\n", above, above > 0 ? "  !" : "");
+		}
+	}
+
+	for (k = 0; k < CONSUMER_KIND_COUNT; k++) {
+		bool any = false;
+
+		for (i = 0; i < sl->nc; i++) {
+			const struct slot_consumer *c = &sl->c[i];
+
+			if ((int)c->kind != k)
+				continue;
+			if (!any) {
+				if (md)
+					buf_printf(b, "\n## Top %s\n\n| slot-hours "
+					    "| avg slots | share | jobs | bytes "
+					    "processed | %s |\n| ---: | ---: | "
+					    "---: | ---: | ---: | --- |\n",
+					    titles[k], consumer_kind_name(c->kind));
+				else
+					buf_printf(b, "\ntop %s\n  slot-hours  "
+					    "avg slots  share   jobs  processed  "
+					    "%s\n", titles[k],
+					    consumer_kind_name(c->kind));
+				any = true;
+			}
+			if (md) {
+				struct buf name = BUF_INIT;
+
+				buf_printf(b, "| %.2f | %.1f | %.0f%% | %lld | ",
+				    c->slot_ms / 3.6e6, c->avg_slots,
+				    c->share * 100, (long long)c->jobs);
+				fmt_bytes(b, c->bytes_processed);
+				put_consumer_name(&name, c);
+				buf_puts(b, " | ");
+				/* A '|' in an id would split the cell. */
+				for (size_t x = 0; x < name.len; x++) {
+					if (name.data[x] == '|')
+						buf_putc(b, '\\');
+					buf_putc(b, name.data[x]);
+				}
+				buf_puts(b, " |\n");
+				buf_free(&name);
+			} else {
+				struct buf by = BUF_INIT;
+
+				fmt_bytes(&by, c->bytes_processed);
+				buf_printf(b, "  %10.2f  %9.1f  %4.0f%%  %5lld  %9s  ",
+				    c->slot_ms / 3.6e6, c->avg_slots,
+				    c->share * 100, (long long)c->jobs,
+				    buf_str(&by));
+				put_consumer_name(b, c);
+				buf_putc(b, '\n');
+				buf_free(&by);
+			}
+		}
+	}
+
+	if (j->db == NULL)
+		return;
+	if (!j->pools.valid) {
+		buf_puts(b, md ? "\n## Airflow pools\n\n" : "\nAirflow pools\n  ");
+		buf_puts(b, "unreadable: ");
+		report_put_id(b, buf_str(&j->pool_error));
+		buf_putc(b, '\n');
+		return;
+	}
+	buf_puts(b, md ? "\n## Airflow pools\n\n| pool | slots | running | "
+	    "queued | deferred | free |\n| --- | ---: | ---: | ---: | ---: | "
+	    "---: |\n" : "\nAirflow pools\n  slots  running  queued  deferred  "
+	    "  free  pool\n");
+	for (i = 0; i < j->pools.n; i++) {
+		const struct af_pool *p = &j->pools.v[i];
+		char slots[24], freeb[24];
+
+		if (p->slots < 0) {
+			snprintf(slots, sizeof slots, "inf");
+			snprintf(freeb, sizeof freeb, "inf");
+		} else {
+			snprintf(slots, sizeof slots, "%d", p->slots);
+			snprintf(freeb, sizeof freeb, "%d",
+			    p->slots - af_pool_used(p));
+		}
+		if (md) {
+			buf_puts(b, "| ");
+			report_put_id(b, p->name);
+			buf_printf(b, " | %s | %d | %d | %d%s | %s |\n", slots,
+			    p->running, p->queued, p->deferred,
+			    p->include_deferred ? " (counted)" : "", freeb);
+		} else {
+			buf_printf(b, "  %5s  %7d  %6d  %8d%c  %5s  ", slots,
+			    p->running, p->queued, p->deferred,
+			    p->include_deferred ? '*' : ' ', freeb);
+			report_put_id(b, p->name);
+			buf_putc(b, '\n');
+		}
+	}
+}
+
+/* --- CSV: the per-minute series -------------------------------------------- */
+
+static void
+write_csv(const struct slots *sl, struct buf *b)
+{
+	size_t i;
+
+	buf_puts(b, "minute,slots,capacity,running,pending\n");
+	for (i = 0; i < sl->n; i++) {
+		const struct slot_minute *m = &sl->m[i];
+
+		time_t		tt = (time_t)m->t;
+		struct tm	tm;
+
+		gmtime_r(&tt, &tm);
+		buf_printf(b, "%04d-%02d-%02dT%02d:%02d:00Z,%.3f,",
+		    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+		    tm.tm_min, m->slots);
+		if (m->capacity >= 0)
+			buf_printf(b, "%.0f", m->capacity);
+		buf_printf(b, ",%d,%d\n", m->running, m->pending);
+	}
+}
+
+/* --- JSON ------------------------------------------------------------------ */
+
+static json_t *
+json_consumer(const struct slot_consumer *c)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "key", report_json_string(c->key));
+	json_object_set_new(o, "user", report_json_string(c->user));
+	json_object_set_new(o, "dag_id", report_json_string(c->dag));
+	json_object_set_new(o, "task_id", report_json_string(c->task));
+	json_object_set_new(o, "slot_ms", json_real(c->slot_ms));
+	json_object_set_new(o, "average_slots", json_real(c->avg_slots));
+	json_object_set_new(o, "share", json_real(c->share));
+	json_object_set_new(o, "jobs", json_integer(c->jobs));
+	json_object_set_new(o, "bytes_processed",
+	    json_integer(c->bytes_processed));
+	json_object_set_new(o, "bytes_billed", json_integer(c->bytes_billed));
+	return o;
+}
+
+static void
+write_json(const struct slots_job *j, const struct slots *sl)
+{
+	json_t	*doc = json_object(), *o, *a, *c[CONSUMER_KIND_COUNT];
+	size_t	 i;
+	int	 k;
+
+	json_object_set_new(doc, "report", json_string("slots"));
+	json_object_set_new(doc, "status", json_string(sl->minutes_above > 0 ?
+	    "warning" : "ok"));
+	json_object_set_new(doc, "exit_code",
+	    json_integer(sl->minutes_above > 0 ? 1 : 0));
+	json_object_set_new(doc, "generated_at", report_json_time(sl->read_at));
+	json_object_set_new(doc, "context", report_json_string(j->s->context));
+	json_object_set_new(doc, "project",
+	    report_json_string(j->s->bigquery_project));
+	json_object_set_new(doc, "location",
+	    report_json_string(j->s->bigquery_location));
+	o = json_object();
+	json_object_set_new(o, "start", report_json_time(sl->start));
+	json_object_set_new(o, "end", report_json_time(sl->end));
+	json_object_set_new(o, "minutes", json_integer((json_int_t)sl->n));
+	json_object_set_new(doc, "window", o);
+	o = json_object();
+	json_object_set_new(o, "kind", json_string(slot_capacity_name(
+	    sl->cap_kind)));
+	json_object_set_new(o, "slots", sl->cap_kind == CAP_RESERVATION ||
+	    sl->cap_kind == CAP_FIXED ? json_real(sl->cap_now) : json_null());
+	json_object_set_new(doc, "capacity", o);
+	o = json_object();
+	json_object_set_new(o, "slots", json_real(sl->peak));
+	json_object_set_new(o, "at", report_json_time(sl->peak_at));
+	json_object_set_new(doc, "peak", o);
+	json_object_set_new(doc, "average_slots", json_real(sl->average));
+	json_object_set_new(doc, "slot_ms", json_real(sl->slot_ms));
+	json_object_set_new(doc, "minutes_above_capacity",
+	    json_integer(sl->minutes_above));
+	o = json_object();
+	json_object_set_new(o, "running_now", json_integer(sl->running_now));
+	json_object_set_new(o, "pending_now", json_integer(sl->pending_now));
+	json_object_set_new(o, "pending_max", json_integer(sl->pending_max));
+	json_object_set_new(o, "pending_max_at",
+	    sl->pending_max > 0 ? report_json_time(sl->pending_max_at) :
+	    json_null());
+	json_object_set_new(doc, "jobs_state", o);
+	json_object_set_new(doc, "jobs", json_integer(sl->jobs));
+	json_object_set_new(doc, "bytes_processed",
+	    json_integer(sl->bytes_processed));
+	json_object_set_new(doc, "bytes_billed", json_integer(sl->bytes_billed));
+	json_object_set_new(doc, "query_bytes_billed",
+	    json_integer(sl->query_bytes_billed));
+	for (k = 0; k < CONSUMER_KIND_COUNT; k++)
+		c[k] = json_array();
+	for (i = 0; i < sl->nc; i++)
+		json_array_append_new(c[sl->c[i].kind],
+		    json_consumer(&sl->c[i]));
+	o = json_object();
+	json_object_set_new(o, "users", c[CONSUMER_USER]);
+	json_object_set_new(o, "dags", c[CONSUMER_DAG]);
+	json_object_set_new(o, "jobs", c[CONSUMER_JOB]);
+	json_object_set_new(doc, "top", o);
+	a = json_array();
+	for (i = 0; i < sl->n; i++) {
+		const struct slot_minute *m = &sl->m[i];
+
+		o = json_object();
+		json_object_set_new(o, "minute", report_json_time(m->t));
+		json_object_set_new(o, "slots", json_real(round(m->slots * 1000) /
+		    1000));
+		json_object_set_new(o, "capacity", m->capacity >= 0 ?
+		    json_real(m->capacity) : json_null());
+		json_object_set_new(o, "running", json_integer(m->running));
+		json_object_set_new(o, "pending", json_integer(m->pending));
+		json_array_append_new(a, o);
+	}
+	json_object_set_new(doc, "minutes", a);
+	if (j->db != NULL && j->pools.valid) {
+		a = json_array();
+		for (i = 0; i < j->pools.n; i++) {
+			const struct af_pool *p = &j->pools.v[i];
+
+			o = json_object();
+			json_object_set_new(o, "pool", report_json_string(p->name));
+			json_object_set_new(o, "slots", p->slots >= 0 ?
+			    json_integer(p->slots) : json_null());
+			json_object_set_new(o, "running", json_integer(p->running));
+			json_object_set_new(o, "queued", json_integer(p->queued));
+			json_object_set_new(o, "deferred",
+			    json_integer(p->deferred));
+			json_object_set_new(o, "scheduled",
+			    json_integer(p->scheduled));
+			json_object_set_new(o, "include_deferred",
+			    json_boolean(p->include_deferred));
+			json_array_append_new(a, o);
+		}
+		json_object_set_new(doc, "pools", a);
+	} else
+		json_object_set_new(doc, "pools", json_null());
+	a = json_array();
+	if (*slots_src_warning(j->src) != '\0')
+		json_array_append_new(a, report_json_string(
+		    slots_src_warning(j->src)));
+	if (j->db != NULL && !j->pools.valid)
+		json_array_append_new(a, report_json_string(
+		    buf_str(&j->pool_error)));
+	json_object_set_new(doc, "warnings", a);
+	report_json_print(doc);
+	json_decref(doc);
+}
+
+int
+report_slots(const struct settings *s, const struct report_options *o)
+{
+	struct slots_job	 j;
+	struct db_params	 p;
+	struct buf		 err = BUF_INIT, out = BUF_INIT;
+	struct tz		*zone;
+	char			 why[256];
+	const struct slots	*sl;
+	int			 rc;
+
+	zone = zoneinfo_load(s->timezone, why, sizeof why);
+	if (zone == NULL)
+		return report_unknown(o->format, "configuration", why);
+	memset(&j, 0, sizeof j);
+	j.s = s;
+	j.o = o;
+	j.loop = loop_new();
+	j.src = slots_src_new(j.loop, s, o->hours, &err);
+	if (j.src == NULL) {
+		rc = report_unknown(o->format, "BigQuery", buf_str(&err));
+		goto out;
+	}
+	j.pending = 1;
+	slots_src_refresh(j.src, slots_done, &j);
+	if (s->database != NULL) {
+		if (db_params_build(s, &p, &err) != 0) {
+			buf_puts(&j.pool_error, buf_str(&err));
+			buf_reset(&err);
+			j.db = NULL;
+		} else {
+			j.pending++;
+			j.db = afdb_open(j.loop, &p,
+			    (s->statement_timeout + 5) * 1000, db_opened,
+			    db_lost, &j);
+			db_params_free(&p);
+		}
+	}
+	loop_run(j.loop);
+	sl = slots_src_last(j.src);
+	if (!sl->valid) {
+		rc = report_unknown(o->format, "cannot read BigQuery",
+		    *slots_src_error(j.src) != '\0' ? slots_src_error(j.src) :
+		    "no answer");
+		goto out;
+	}
+	rc = sl->minutes_above > 0 ? 1 : 0;
+	if (o->format == REPORT_JSON)
+		write_json(&j, sl);
+	else if (o->format == REPORT_CSV)
+		write_csv(sl, &out);
+	else if (!(o->quiet && rc == 0))
+		write_text(&j, sl, zone, o->format == REPORT_MARKDOWN, &out);
+	fputs(buf_str(&out), stdout);
+	if (j.db != NULL && !j.pools.valid && o->format != REPORT_JSON) {
+		struct buf clean = BUF_INIT;
+
+		report_put_id(&clean, buf_str(&j.pool_error));
+		fprintf(stderr, "dagtop: Airflow pools: %s\n", buf_str(&clean));
+		buf_free(&clean);
+	}
+out:
+	fflush(stdout);
+	slots_src_free(j.src);
+	afdb_free(j.db);
+	af_pools_free(&j.pools);
+	loop_free(j.loop);
+	buf_free(&j.pool_error);
+	buf_free(&err);
+	buf_free(&out);
+	tz_free(zone);
+	return rc;
+}

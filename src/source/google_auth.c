@@ -1,0 +1,809 @@
+/*
+ * google_auth.c: access tokens for Google APIs (see google_auth.h).
+ *
+ * Every way to a token ends in the same reply, {"access_token", "expires_in",
+ * "token_type"}, except the command, which prints the bare token.  A token
+ * is reused until less than REFRESH_MARGIN seconds of it are left, as
+ * google-auth does.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+
+#include "google_auth.h"
+#include "http.h"
+#include "jwt.h"
+#include "loop.h"
+#include "slots.h"
+
+#define GOOGLE_TOKEN_URL	"https://oauth2.googleapis.com/token"
+#define METADATA_URL		"http://metadata.google.internal"
+#define METADATA_PATH		"/computeMetadata/v1/instance/service-accounts/default/token"
+#define DEFAULT_SCOPE		"https://www.googleapis.com/auth/bigquery.readonly"
+#define REFRESH_MARGIN		225	/* seconds: 3 min 45 s */
+#define COMMAND_TTL		600	/* a command's token: reused 10 min */
+#define COMMAND_TIMEOUT_MS	30000
+#define MAX_OUTPUT		16384
+
+enum gauth_method { GA_COMMAND, GA_METADATA, GA_SERVICE_ACCOUNT,
+	GA_AUTHORIZED_USER, GA_ADC };
+
+struct waiter {
+	gauth_cb	 cb;
+	void		*arg;
+};
+
+struct gauth {
+	struct loop		*loop;
+	struct http		*http;
+	enum gauth_method	 method;
+	char			*command;
+	char			*key_file;
+	char			*token_url;	/* configured override */
+	char			*metadata_url;
+	char			*scope;
+	char			*describe;
+	/* the cache */
+	char			*token;
+	int64_t			 expires;	/* wall clock, epoch seconds */
+	/* waiting callers */
+	struct waiter		*w;
+	size_t			 nw;
+	struct loop_timer	*deliver;	/* hands out a cached token */
+	bool			 fetching;
+	struct http_req		*req;
+	/* the command */
+	pid_t			 pid;
+	struct loop_fd		*out_fd, *err_fd;
+	int			 out, err;
+	struct buf		 out_buf, err_buf;
+	struct loop_timer	*cmd_timer;
+	int64_t			 cmd_deadline;
+};
+
+static void	fetch(struct gauth *);
+
+static char *
+dup_or_null(const char *s)
+{
+	return s != NULL && *s != '\0' ? xstrdup(s) : NULL;
+}
+
+const char *
+gauth_describe(const struct gauth *g)
+{
+	return g->describe;
+}
+
+static void set_describe(struct gauth *, const char *, ...)
+    __attribute__((format(printf, 2, 3)));
+static void fail(struct gauth *, const char *, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+set_describe(struct gauth *g, const char *fmt, ...)
+{
+	struct buf	b = BUF_INIT;
+	va_list		ap;
+
+	free(g->describe);
+	va_start(ap, fmt);
+	buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	g->describe = buf_detach(&b);
+}
+
+/* Calls every waiter; the list is emptied first, as callbacks may add. */
+static void
+finish(struct gauth *g, const char *token, const char *err)
+{
+	struct waiter	*w = g->w;
+	size_t		 i, n = g->nw;
+
+	g->w = NULL;
+	g->nw = 0;
+	g->fetching = false;
+	for (i = 0; i < n; i++)
+		if (w[i].cb != NULL)
+			w[i].cb(w[i].arg, token, err);
+	free(w);
+}
+
+static bool
+cache_fresh(const struct gauth *g)
+{
+	return g->token != NULL && g->expires - (int64_t)time(NULL) >
+	    REFRESH_MARGIN;
+}
+
+static void
+deliver_due(struct loop_timer *t, void *arg)
+{
+	struct gauth *g = arg;
+
+	(void)t;
+	if (g->fetching)
+		return;
+	if (cache_fresh(g)) {
+		char *tok = xstrdup(g->token);
+
+		finish(g, tok, NULL);
+		explicit_bzero(tok, strlen(tok));
+		free(tok);
+	} else if (g->nw > 0)
+		fetch(g);
+}
+
+void
+gauth_token(struct gauth *g, gauth_cb cb, void *arg)
+{
+	g->w = xreallocarray(g->w, g->nw + 1, sizeof *g->w);
+	g->w[g->nw].cb = cb;
+	g->w[g->nw].arg = arg;
+	g->nw++;
+	if (!g->fetching)
+		loop_timer_set(g->deliver, 0);
+}
+
+void
+gauth_cancel(struct gauth *g, void *arg)
+{
+	size_t i;
+
+	for (i = 0; i < g->nw; i++)
+		if (g->w[i].arg == arg)
+			g->w[i].cb = NULL;
+}
+
+static void
+forget_token(struct gauth *g)
+{
+	if (g->token != NULL) {
+		explicit_bzero(g->token, strlen(g->token));
+		free(g->token);
+	}
+	g->token = NULL;
+	g->expires = 0;
+}
+
+void
+gauth_invalidate(struct gauth *g, const char *failed)
+{
+	if (failed == NULL || (g->token != NULL &&
+	    strcmp(g->token, failed) == 0))
+		forget_token(g);
+}
+
+static void
+got_token(struct gauth *g, const char *token, int64_t lifetime)
+{
+	char *copy = xstrdup(token);
+
+	forget_token(g);
+	g->token = xstrdup(token);
+	g->expires = (int64_t)time(NULL) + lifetime;
+	/* A callback may drop the cache (gauth_invalidate): hand out a copy. */
+	finish(g, copy, NULL);
+	explicit_bzero(copy, strlen(copy));
+	free(copy);
+}
+
+static void
+fail(struct gauth *g, const char *fmt, ...)
+{
+	struct buf	b = BUF_INIT;
+	va_list		ap;
+
+	buf_printf(&b, "%s: ", g->describe);
+	va_start(ap, fmt);
+	buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	finish(g, NULL, buf_str(&b));
+	buf_free(&b);
+}
+
+/* --- the token endpoints' replies ------------------------------------------ */
+
+static void
+token_reply(struct http_req *req, const struct http_response *resp, void *arg)
+{
+	struct gauth	*g = arg;
+	json_t		*doc;
+	const char	*tok;
+	json_int_t	 life = 3600;
+	struct buf	 e = BUF_INIT;
+
+	(void)req;
+	g->req = NULL;
+	if (resp->error != HTTP_OK) {
+		fail(g, "%s", resp->error_text);
+		return;
+	}
+	if (resp->status != 200) {
+		bq_error_text(&e, resp->status, resp->body.data, resp->body.len);
+		fail(g, "the token endpoint refused: %s", buf_str(&e));
+		buf_free(&e);
+		return;
+	}
+	doc = json_loadb(resp->body.data != NULL ? resp->body.data : "",
+	    resp->body.len, 0, NULL);
+	tok = json_string_value(json_object_get(doc, "access_token"));
+	if (tok == NULL || *tok == '\0') {
+		json_decref(doc);
+		fail(g, "%s", "the token endpoint's answer has no access_token");
+		return;
+	}
+	if (json_is_integer(json_object_get(doc, "expires_in")))
+		life = json_integer_value(json_object_get(doc, "expires_in"));
+	got_token(g, tok, (int64_t)life);
+	json_decref(doc);
+}
+
+static void
+post_form(struct gauth *g, const char *url, const char *form)
+{
+	static const char *const hdrs[] = {
+		"Content-Type: application/x-www-form-urlencoded",
+		"Accept: application/json", NULL };
+	struct http_request	q;
+	struct buf		err = BUF_INIT;
+
+	memset(&q, 0, sizeof q);
+	q.method = "POST";
+	q.url = url;
+	q.headers = hdrs;
+	q.body = form;
+	q.body_len = strlen(form);
+	q.timeout_ms = 30000;
+	q.max_body = 1 << 20;
+	q.on_done = token_reply;
+	q.arg = g;
+	g->req = http_start(g->http, &q, &err);
+	if (g->req == NULL)
+		fail(g, "%s", buf_str(&err));
+	buf_free(&err);
+}
+
+/* --- metadata server ------------------------------------------------------- */
+
+static void
+metadata_base(const struct gauth *g, struct buf *b)
+{
+	const char *host = getenv("GCE_METADATA_HOST");
+
+	if (g->metadata_url != NULL)
+		buf_puts(b, g->metadata_url);
+	else if (host != NULL && *host != '\0')
+		buf_printf(b, "http://%s", host);
+	else
+		buf_puts(b, METADATA_URL);
+	while (b->len > 0 && b->data[b->len - 1] == '/')
+		b->data[--b->len] = '\0';
+}
+
+static void
+fetch_metadata(struct gauth *g)
+{
+	static const char *const hdrs[] = { "Metadata-Flavor: Google", NULL };
+	struct http_request	q;
+	struct buf		url = BUF_INIT, err = BUF_INIT;
+
+	metadata_base(g, &url);
+	buf_puts(&url, METADATA_PATH "?scopes=");
+	http_escape(&url, g->scope);
+	memset(&q, 0, sizeof q);
+	q.url = buf_str(&url);
+	q.headers = hdrs;
+	q.timeout_ms = 10000;
+	q.connect_timeout_ms = 3000;
+	q.max_body = 1 << 20;
+	q.on_done = token_reply;
+	q.arg = g;
+	g->req = http_start(g->http, &q, &err);
+	if (g->req == NULL)
+		fail(g, "%s", buf_str(&err));
+	buf_free(&url);
+	buf_free(&err);
+}
+
+/* --- key files ------------------------------------------------------------- */
+
+static json_t *
+read_json_file(const char *path, struct buf *err)
+{
+	json_error_t	je;
+	json_t		*doc;
+
+	doc = json_load_file(path, 0, &je);
+	if (doc == NULL) {
+		if (access(path, R_OK) != 0)
+			buf_printf(err, "cannot read %s: %s", path,
+			    strerror(errno));
+		else
+			/* je.text may quote the file: keep only the place. */
+			buf_printf(err, "%s is not valid JSON (line %d)", path,
+			    je.line);
+		return NULL;
+	}
+	if (!json_is_object(doc)) {
+		buf_printf(err, "%s is not a JSON object", path);
+		json_decref(doc);
+		return NULL;
+	}
+	return doc;
+}
+
+/* RS256 over the signing input with the PEM key; 0 or -1. */
+static int
+rs256_sign(const char *pem, const struct buf *input, struct buf *sig,
+    struct buf *err)
+{
+	BIO		*bio = BIO_new_mem_buf(pem, -1);
+	EVP_PKEY	*key = NULL;
+	EVP_MD_CTX	*md = NULL;
+	size_t		 len = 0;
+	int		 rc = -1;
+
+	if (bio == NULL)
+		goto out;
+	key = PEM_read_bio_PrivateKey(bio, NULL, NULL, NULL);
+	if (key == NULL) {
+		buf_puts(err, "its private_key is not a PEM private key");
+		goto out;
+	}
+	if (EVP_PKEY_base_id(key) != EVP_PKEY_RSA) {
+		buf_puts(err, "its private_key is not an RSA key");
+		goto out;
+	}
+	md = EVP_MD_CTX_new();
+	if (md == NULL ||
+	    EVP_DigestSignInit(md, NULL, EVP_sha256(), NULL, key) != 1 ||
+	    EVP_DigestSignUpdate(md, input->data, input->len) != 1 ||
+	    EVP_DigestSignFinal(md, NULL, &len) != 1) {
+		buf_puts(err, "cannot sign with its private_key");
+		goto out;
+	}
+	buf_reset(sig);
+	buf_append(sig, "", 0);
+	sig->data = xrealloc(sig->data, len + 1);
+	sig->cap = len + 1;
+	if (EVP_DigestSignFinal(md, (unsigned char *)sig->data, &len) != 1) {
+		buf_puts(err, "cannot sign with its private_key");
+		goto out;
+	}
+	sig->len = len;
+	sig->data[len] = '\0';
+	rc = 0;
+out:
+	EVP_MD_CTX_free(md);
+	EVP_PKEY_free(key);
+	BIO_free(bio);
+	return rc;
+}
+
+/* The token endpoint: configured, then $DAGTOP_GOOGLE_TOKEN_URL, the key's, Google's. */
+static const char *
+token_url(const struct gauth *g, const char *from_key)
+{
+	const char *env = getenv("DAGTOP_GOOGLE_TOKEN_URL");
+
+	if (g->token_url != NULL)
+		return g->token_url;
+	if (env != NULL && *env != '\0')
+		return env;
+	if (from_key != NULL && *from_key != '\0')
+		return from_key;
+	return GOOGLE_TOKEN_URL;
+}
+
+static void
+fetch_service_account(struct gauth *g, const char *path, json_t *key)
+{
+	const char		*email, *pem, *uri;
+	struct jwt_claims	 c;
+	struct buf		 jwt = BUF_INIT, sig = BUF_INIT, form = BUF_INIT;
+	struct buf		 err = BUF_INIT;
+
+	email = json_string_value(json_object_get(key, "client_email"));
+	pem = json_string_value(json_object_get(key, "private_key"));
+	if (email == NULL || pem == NULL) {
+		fail(g, "%s has no client_email or private_key", path);
+		return;
+	}
+	uri = token_url(g, json_string_value(json_object_get(key,
+	    "token_uri")));
+	memset(&c, 0, sizeof c);
+	c.iss = email;
+	c.scope = g->scope;
+	c.aud = uri;
+	c.kid = json_string_value(json_object_get(key, "private_key_id"));
+	c.iat = (int64_t)time(NULL);
+	c.lifetime = 3600;
+	jwt_signing_input(&jwt, &c);
+	if (rs256_sign(pem, &jwt, &sig, &err) != 0) {
+		buf_printf(&form, "%s: %s", path, buf_str(&err));
+		fail(g, "%s", buf_str(&form));
+		goto out;
+	}
+	jwt_finish(&jwt, (const unsigned char *)sig.data, sig.len);
+	buf_puts(&form, "grant_type=");
+	http_escape(&form, "urn:ietf:params:oauth:grant-type:jwt-bearer");
+	buf_puts(&form, "&assertion=");
+	buf_puts(&form, buf_str(&jwt));	/* base64url and '.' need no escape */
+	post_form(g, uri, buf_str(&form));
+out:
+	explicit_bzero(form.data != NULL ? form.data : "", form.len);
+	buf_free(&jwt);
+	buf_free(&sig);
+	buf_free(&form);
+	buf_free(&err);
+}
+
+static void
+fetch_authorized_user(struct gauth *g, const char *path, json_t *cred)
+{
+	const char	*id, *secret, *refresh;
+	struct buf	 form = BUF_INIT;
+
+	id = json_string_value(json_object_get(cred, "client_id"));
+	secret = json_string_value(json_object_get(cred, "client_secret"));
+	refresh = json_string_value(json_object_get(cred, "refresh_token"));
+	if (id == NULL || secret == NULL || refresh == NULL) {
+		fail(g, "%s lacks client_id, client_secret or refresh_token",
+		    path);
+		return;
+	}
+	buf_puts(&form, "grant_type=refresh_token&client_id=");
+	http_escape(&form, id);
+	buf_puts(&form, "&client_secret=");
+	http_escape(&form, secret);
+	buf_puts(&form, "&refresh_token=");
+	http_escape(&form, refresh);
+	post_form(g, token_url(g, json_string_value(json_object_get(cred,
+	    "token_uri"))), buf_str(&form));
+	explicit_bzero(form.data, form.len);
+	buf_free(&form);
+}
+
+/* A credentials file, by its type. */
+static void
+fetch_file(struct gauth *g, const char *path, bool adc)
+{
+	struct buf	 err = BUF_INIT;
+	json_t		*doc = read_json_file(path, &err);
+	const char	*type;
+
+	if (doc == NULL) {
+		fail(g, "%s", buf_str(&err));
+		buf_free(&err);
+		return;
+	}
+	type = json_string_value(json_object_get(doc, "type"));
+	if (type != NULL && strcmp(type, "service_account") == 0) {
+		set_describe(g, adc ? "ADC: service account (%s)" :
+		    "service account (%s)", path);
+		fetch_service_account(g, path, doc);
+	} else if (adc && type != NULL && strcmp(type, "authorized_user") == 0) {
+		set_describe(g, "ADC: user credentials (%s)", path);
+		fetch_authorized_user(g, path, doc);
+	} else
+		fail(g, adc ? "%s: credentials of this type are not supported "
+		    "(service_account or authorized_user)" :
+		    "%s is not a service-account key (type service_account)",
+		    path);
+	json_decref(doc);
+}
+
+/* ADC: $GOOGLE_APPLICATION_CREDENTIALS, gcloud's file, the metadata server. */
+static void
+fetch_adc(struct gauth *g)
+{
+	const char	*env = getenv("GOOGLE_APPLICATION_CREDENTIALS");
+	const char	*cfg = getenv("CLOUDSDK_CONFIG"), *home = getenv("HOME");
+	struct buf	 path = BUF_INIT;
+
+	if (env != NULL && *env != '\0') {
+		fetch_file(g, env, true);
+		return;
+	}
+	if (cfg != NULL && *cfg != '\0')
+		buf_printf(&path, "%s/application_default_credentials.json",
+		    cfg);
+	else if (home != NULL)
+		buf_printf(&path, "%s/.config/gcloud/"
+		    "application_default_credentials.json", home);
+	if (path.len > 0 && access(buf_str(&path), F_OK) == 0)
+		fetch_file(g, buf_str(&path), true);
+	else {
+		set_describe(g, "ADC: metadata server");
+		fetch_metadata(g);
+	}
+	buf_free(&path);
+}
+
+/* --- the token command ----------------------------------------------------- */
+
+static void
+cmd_close(struct gauth *g)
+{
+	if (g->out_fd != NULL)
+		loop_fd_del(g->out_fd);
+	if (g->err_fd != NULL)
+		loop_fd_del(g->err_fd);
+	if (g->out >= 0)
+		close(g->out);
+	if (g->err >= 0)
+		close(g->err);
+	g->out_fd = g->err_fd = NULL;
+	g->out = g->err = -1;
+}
+
+/* Both pipes are closed: reap the child (it may take a moment), judge. */
+static void
+cmd_reap(struct gauth *g)
+{
+	int	 status;
+	pid_t	 r;
+	char	*nl;
+
+	r = waitpid(g->pid, &status, WNOHANG);
+	if (r == 0) {
+		if (loop_now_ms() > g->cmd_deadline) {
+			kill(g->pid, SIGKILL);
+			(void)waitpid(g->pid, &status, 0);
+		} else {
+			loop_timer_set(g->cmd_timer, 20);
+			return;
+		}
+	}
+	loop_timer_stop(g->cmd_timer);
+	g->pid = -1;
+	if (r < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		struct buf e = BUF_INIT;
+
+		/* Its stderr, first line, says why (gcloud's does). */
+		nl = strchr(buf_str(&g->err_buf), '\n');
+		if (nl != NULL)
+			*nl = '\0';
+		if (r > 0 && WIFEXITED(status))
+			buf_printf(&e, "the token command exited %d",
+			    WEXITSTATUS(status));
+		else
+			buf_puts(&e, "the token command was killed");
+		if (g->err_buf.len > 0 && *buf_str(&g->err_buf) != '\0')
+			buf_printf(&e, ": %.200s", buf_str(&g->err_buf));
+		fail(g, "%s", buf_str(&e));
+		buf_free(&e);
+	} else {
+		char *tok = g->out_buf.data != NULL ? g->out_buf.data : "";
+
+		tok += strspn(tok, " \t\r\n");
+		tok[strcspn(tok, " \t\r\n")] = '\0';
+		if (*tok == '\0')
+			fail(g, "%s", "the token command printed nothing");
+		else
+			got_token(g, tok, COMMAND_TTL);
+	}
+	if (g->out_buf.data != NULL)
+		explicit_bzero(g->out_buf.data, g->out_buf.len);
+	buf_free(&g->out_buf);
+	buf_free(&g->err_buf);
+}
+
+static void
+cmd_read(struct loop_fd *f, int revents, void *arg)
+{
+	struct gauth	*g = arg;
+	bool		 is_out = f == g->out_fd;
+	int		*fd = is_out ? &g->out : &g->err;
+	struct buf	*b = is_out ? &g->out_buf : &g->err_buf;
+	char		 chunk[4096];
+	ssize_t		 n;
+
+	(void)revents;
+	n = read(*fd, chunk, sizeof chunk);
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (n > 0) {
+		if (b->len < MAX_OUTPUT)
+			buf_append(b, chunk, (size_t)n);
+		return;
+	}
+	loop_fd_del(f);
+	close(*fd);
+	*fd = -1;
+	if (is_out)
+		g->out_fd = NULL;
+	else
+		g->err_fd = NULL;
+	if (g->out < 0 && g->err < 0)
+		cmd_reap(g);
+}
+
+static void
+cmd_timeout(struct loop_timer *t, void *arg)
+{
+	struct gauth *g = arg;
+
+	(void)t;
+	if (g->pid <= 0)
+		return;
+	if (g->out >= 0 || g->err >= 0) {
+		/* Still talking after the deadline: stop it. */
+		kill(g->pid, SIGKILL);
+		cmd_close(g);
+		g->cmd_deadline = 0;
+	}
+	cmd_reap(g);
+}
+
+static void
+fetch_command(struct gauth *g)
+{
+	int	out[2] = { -1, -1 }, err[2] = { -1, -1 }, devnull;
+	pid_t	pid;
+
+	if (pipe(out) != 0 || pipe(err) != 0) {
+		fail(g, "cannot run the token command: %s", strerror(errno));
+		goto fail;
+	}
+	pid = fork();
+	if (pid < 0) {
+		fail(g, "cannot run the token command: %s", strerror(errno));
+		goto fail;
+	}
+	if (pid == 0) {
+		devnull = open("/dev/null", O_RDONLY);
+		if (devnull >= 0)
+			dup2(devnull, 0);
+		dup2(out[1], 1);
+		dup2(err[1], 2);
+		close(out[0]);
+		close(out[1]);
+		close(err[0]);
+		close(err[1]);
+		execl("/bin/sh", "sh", "-c", g->command, (char *)NULL);
+		_exit(127);
+	}
+	close(out[1]);
+	close(err[1]);
+	fcntl(out[0], F_SETFL, fcntl(out[0], F_GETFL) | O_NONBLOCK);
+	fcntl(err[0], F_SETFL, fcntl(err[0], F_GETFL) | O_NONBLOCK);
+	fcntl(out[0], F_SETFD, FD_CLOEXEC);
+	fcntl(err[0], F_SETFD, FD_CLOEXEC);
+	g->pid = pid;
+	g->out = out[0];
+	g->err = err[0];
+	g->out_fd = loop_fd_add(g->loop, g->out, POLLIN, cmd_read, g);
+	g->err_fd = loop_fd_add(g->loop, g->err, POLLIN, cmd_read, g);
+	g->cmd_deadline = loop_now_ms() + COMMAND_TIMEOUT_MS;
+	loop_timer_set(g->cmd_timer, COMMAND_TIMEOUT_MS);
+	return;
+fail:
+	for (int i = 0; i < 2; i++) {
+		if (out[i] >= 0)
+			close(out[i]);
+		if (err[i] >= 0)
+			close(err[i]);
+	}
+}
+
+/* --- the four ways --------------------------------------------------------- */
+
+static void
+fetch(struct gauth *g)
+{
+	g->fetching = true;
+	switch (g->method) {
+	case GA_COMMAND:
+		fetch_command(g);
+		break;
+	case GA_METADATA:
+		fetch_metadata(g);
+		break;
+	case GA_SERVICE_ACCOUNT:
+	case GA_AUTHORIZED_USER:
+		fetch_file(g, g->key_file, false);
+		break;
+	case GA_ADC:
+		fetch_adc(g);
+		break;
+	}
+}
+
+struct gauth *
+gauth_new(struct loop *loop, struct http *http, const struct gauth_opts *o,
+    struct buf *err)
+{
+	struct gauth	*g;
+	const char	*m = o->method != NULL ? o->method : "adc";
+
+	g = xcalloc(1, sizeof *g);
+	g->loop = loop;
+	g->http = http;
+	g->out = g->err = -1;
+	g->pid = -1;
+	g->command = dup_or_null(o->command);
+	g->key_file = dup_or_null(o->key_file);
+	g->token_url = dup_or_null(o->token_url);
+	g->metadata_url = dup_or_null(o->metadata_url);
+	g->scope = xstrdup(o->scope != NULL ? o->scope : DEFAULT_SCOPE);
+	if (strcmp(m, "command") == 0) {
+		g->method = GA_COMMAND;
+		if (g->command == NULL) {
+			buf_puts(err, "google_auth = command needs "
+			    "google_token_command");
+			goto fail;
+		}
+		set_describe(g, "token command");
+	} else if (strcmp(m, "metadata") == 0) {
+		g->method = GA_METADATA;
+		set_describe(g, "metadata server");
+	} else if (strcmp(m, "service-account") == 0) {
+		g->method = GA_SERVICE_ACCOUNT;
+		if (g->key_file == NULL) {
+			buf_puts(err, "google_auth = service-account needs "
+			    "google_key_file");
+			goto fail;
+		}
+		set_describe(g, "service account (%s)", g->key_file);
+	} else if (strcmp(m, "adc") == 0) {
+		g->method = GA_ADC;
+		set_describe(g, "application default credentials");
+	} else {
+		buf_printf(err, "unknown google_auth '%s'", m);
+		goto fail;
+	}
+	g->deliver = loop_timer_new(loop, deliver_due, g);
+	g->cmd_timer = loop_timer_new(loop, cmd_timeout, g);
+	return g;
+fail:
+	g->deliver = g->cmd_timer = NULL;
+	gauth_free(g);
+	return NULL;
+}
+
+void
+gauth_free(struct gauth *g)
+{
+	if (g == NULL)
+		return;
+	if (g->req != NULL)
+		http_cancel(g->req);
+	cmd_close(g);
+	if (g->pid > 0) {
+		int status;
+
+		kill(g->pid, SIGKILL);
+		(void)waitpid(g->pid, &status, 0);
+	}
+	if (g->deliver != NULL)
+		loop_timer_free(g->deliver);
+	if (g->cmd_timer != NULL)
+		loop_timer_free(g->cmd_timer);
+	forget_token(g);
+	free(g->w);
+	free(g->command);
+	free(g->key_file);
+	free(g->token_url);
+	free(g->metadata_url);
+	free(g->scope);
+	free(g->describe);
+	buf_free(&g->out_buf);
+	buf_free(&g->err_buf);
+	free(g);
+}

@@ -1,0 +1,419 @@
+#!/usr/bin/python3
+"""bigquery_emu.py: a BigQuery and Google auth emulator for dagtop's tests.
+
+Standard library only (RS256 is checked with the openssl command).  Serves,
+on 127.0.0.1 and a port of the system's choosing (written to --port-file):
+
+  POST /bigquery/v2/projects/P/queries          jobs.query
+  GET  /bigquery/v2/projects/P/queries/JOB      getQueryResults
+  POST /token                                   OAuth token endpoint: JWT
+                                                bearer (signature checked with
+                                                --public-key) and refresh_token
+  GET  /computeMetadata/v1/instance/service-accounts/default/token
+                                                the metadata server (needs
+                                                Metadata-Flavor: Google)
+
+Every job answers jobComplete false first, then its rows in pages of at most
+PAGE_ROWS.  The SQL is not run: the "-- dagtop:NAME" comment at its start
+says which answer to give, made up from a day of slot usage with a morning
+peak above a 500-slot reservation, tied to the DAGs of --dags by the
+airflow-dag labels.  Projects with special names answer errors:
+  denied    403 accessDenied          badsql   400 invalidQuery
+  flaky     503 backendError once     jobfail  the job fails (resourcesExceeded)
+  reauth    401 once, then fine       ondemand no reservation (capacity empty)
+Each request is logged to --log as "METHOD PATH [detail]".
+"""
+import argparse
+import base64
+import json
+import math
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+PAGE_ROWS = 500
+CAPACITY = 500
+LOCK = threading.Lock()
+STATE = {"tokens": set(["emu-command-token"]), "jobs": {}, "seq": 0,
+         "once": set()}
+ARGS = None
+
+
+def log(line):
+    if ARGS.log:
+        with LOCK, open(ARGS.log, "a") as f:
+            f.write(line + "\n")
+
+
+def bq_time(t):
+    """A TIMESTAMP as BigQuery writes it: float seconds, scientific."""
+    return repr(t / 1e9) + "E9"
+
+
+def google_error(code, reason, message, status=None):
+    e = {"code": code, "message": message,
+         "errors": [{"domain": "global", "reason": reason,
+                     "message": message}]}
+    if status:
+        e["status"] = status
+    return code, {"error": e}
+
+
+# --- the data -----------------------------------------------------------------
+
+def minute_usage(t):
+    """Slots in use in the minute starting at t (UTC): quiet nights, a busy
+    day, and a morning peak from 08:00 to 09:10 that passes the capacity."""
+    h = (t % 86400) / 3600.0
+    slots = 60 + 40 * math.sin(t / 900.0) ** 2
+    if 6 <= h < 20:
+        slots += 150 + 60 * math.sin((h - 6) / 14 * math.pi)
+    if 8 <= h < 9 + 1 / 6.0:
+        # The morning load: rises to 900 slots at 08:35.
+        slots += 650 * math.sin((h - 8) / (7 / 6.0) * math.pi)
+    return slots
+
+
+def timeline_rows():
+    now = int(time.time()) // 60 * 60
+    rows = []
+    for i in range(1500, -1, -1):
+        t = now - i * 60
+        slots = minute_usage(t)
+        running = int(slots / 40) + 1
+        pending = max(0, int((slots - CAPACITY) / 25))
+        cells = [bq_time(t), str(int(slots * 60000)), str(running),
+                 str(pending) if i % 97 else None]  # some NULLs
+        rows.append(cells)
+    schema = [("minute", "TIMESTAMP"), ("slot_ms", "INTEGER"),
+              ("running", "INTEGER"), ("pending", "INTEGER")]
+    return schema, rows
+
+
+def capacity_rows(project):
+    schema = [("period_start", "TIMESTAMP"), ("capacity", "INTEGER")]
+    if project == "ondemand":
+        return schema, []
+    now = int(time.time()) // 60 * 60
+    rows = []
+    for i in range(1500, -1, -1):
+        t = now - i * 60
+        # Two reservations: a baseline of 400 and one of 100.
+        rows.append([bq_time(t), "400"])
+        rows.append([bq_time(t), "100"])
+    return schema, rows
+
+
+def consumer_rows():
+    dags = [d for d in ARGS.dags.split(",") if d]
+    tasks = ["load_to_bq", "transform", "aggregate"]
+    total_ms = sum(minute_usage(int(time.time()) // 60 * 60 - i * 60) * 60000
+                   for i in range(1440))
+    rows = [["total", None, None, None, None, str(int(total_ms)), "4321",
+             str(7 * 2**40), str(7 * 2**40 + 2**30)]]
+    users = [("airflow@demo-project.iam.gserviceaccount.com", 0.62),
+             ("analyst@example.com", 0.25), ("looker@example.com", 0.13)]
+    for u, share in users:
+        rows.append(["user", u, u, None, None, str(int(total_ms * share)),
+                     str(int(4321 * share)), str(int(7 * 2**40 * share)),
+                     str(int(7 * 2**40 * share))])
+    share = 0.3
+    for i, d in enumerate(dags):
+        t = tasks[i % len(tasks)]
+        rows.append(["dag", d + "." + t, None, d, t,
+                     str(int(total_ms * share)), str(40 - i),
+                     str(2**40 // (i + 1)), str(2**40 // (i + 1))])
+        share /= 2
+    for i, d in enumerate(dags[:4] + [None]):
+        rows.append(["job", "job_%04d_emu" % (i + 1),
+                     users[0][0] if d else users[1][0], d,
+                     tasks[i % len(tasks)] if d else None,
+                     str(int(total_ms * 0.05 / (i + 1))), "1",
+                     str(2**38 // (i + 1)), str(2**38 // (i + 1))])
+    schema = [("kind", "STRING"), ("key", "STRING"), ("user", "STRING"),
+              ("dag", "STRING"), ("task", "STRING"), ("slot_ms", "INTEGER"),
+              ("jobs", "INTEGER"), ("bytes_processed", "INTEGER"),
+              ("bytes_billed", "INTEGER")]
+    return schema, rows
+
+
+def answer_for(project, sql):
+    first = sql.split("\n", 1)[0].strip()
+    if first == "-- dagtop:timeline":
+        return timeline_rows()
+    if first == "-- dagtop:capacity":
+        return capacity_rows(project)
+    if first == "-- dagtop:consumers":
+        return consumer_rows()
+    return None
+
+
+# --- JWT ----------------------------------------------------------------------
+
+def b64d(s):
+    return base64.urlsafe_b64decode(s + "=" * (-len(s) % 4))
+
+
+def check_jwt(assertion, audience):
+    parts = assertion.split(".")
+    if len(parts) != 3:
+        return "the assertion is not a JWT"
+    if any("=" in p for p in parts):
+        return "base64url must not be padded"
+    try:
+        header = json.loads(b64d(parts[0]))
+        claims = json.loads(b64d(parts[1]))
+        sig = b64d(parts[2])
+    except Exception as e:  # noqa: BLE001
+        return "undecodable JWT: %s" % e
+    if header.get("alg") != "RS256" or header.get("typ") != "JWT":
+        return "header must be RS256 JWT"
+    if header.get("kid") != "emu-key-1":
+        return "kid %r is not the key's private_key_id" % header.get("kid")
+    with tempfile.TemporaryDirectory() as d:
+        with open(os.path.join(d, "in"), "wb") as f:
+            f.write((parts[0] + "." + parts[1]).encode())
+        with open(os.path.join(d, "sig"), "wb") as f:
+            f.write(sig)
+        r = subprocess.run(["openssl", "dgst", "-sha256", "-verify",
+                            ARGS.public_key, "-signature",
+                            os.path.join(d, "sig"), os.path.join(d, "in")],
+                           capture_output=True)
+        if r.returncode != 0:
+            return "invalid JWT signature"
+    now = time.time()
+    if claims.get("aud") != audience:
+        return "aud %r is not %r" % (claims.get("aud"), audience)
+    if claims.get("iss") != "dagtop-test@emu-project.iam.gserviceaccount.com":
+        return "unknown iss"
+    if "bigquery" not in claims.get("scope", ""):
+        return "scope lacks BigQuery"
+    iat, exp = claims.get("iat", 0), claims.get("exp", 0)
+    if abs(iat - now) > 300 or exp - iat > 3600 or exp <= now:
+        return "iat/exp out of range"
+    return None
+
+
+def issue(prefix):
+    with LOCK:
+        STATE["seq"] += 1
+        tok = "emu-%s-%d" % (prefix, STATE["seq"])
+        STATE["tokens"].add(tok)
+    return {"access_token": tok, "expires_in": 3599, "token_type": "Bearer"}
+
+
+# --- HTTP ---------------------------------------------------------------------
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, fmt, *a):  # quiet
+        pass
+
+    def reply(self, code, obj):
+        body = json.dumps(obj).encode()
+        self.send_response(code)
+        self.send_header("Content-Type", "application/json; charset=UTF-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def body(self):
+        n = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(n) if n else b""
+
+    def authorized(self):
+        a = self.headers.get("Authorization", "")
+        if a.startswith("Bearer ") and a[7:] in STATE["tokens"]:
+            return True
+        self.reply(*google_error(401, "authError", "Request had invalid "
+                                 "authentication credentials.",
+                                 "UNAUTHENTICATED"))
+        return False
+
+    def once(self, key):
+        with LOCK:
+            if key in STATE["once"]:
+                return False
+            STATE["once"].add(key)
+            return True
+
+    def do_GET(self):
+        u = urllib.parse.urlsplit(self.path)
+        q = urllib.parse.parse_qs(u.query)
+        p = u.path.split("/")
+        if u.path == "/computeMetadata/v1/instance/service-accounts/default/token":
+            log("GET metadata-token")
+            if self.headers.get("Metadata-Flavor") != "Google":
+                self.reply(403, {"error": "Missing Metadata-Flavor:Google "
+                                 "header"})
+                return
+            self.reply(200, issue("md"))
+            return
+        if len(p) == 7 and p[1:4] == ["bigquery", "v2", "projects"] and \
+                p[5] == "queries":
+            project, job_id = p[4], p[6]
+            log("GET queries/%s page=%s" % (job_id, q.get("pageToken",
+                                                         [""])[0]))
+            if not self.authorized():
+                return
+            job = STATE["jobs"].get(job_id)
+            if job is None or job["project"] != project:
+                self.reply(*google_error(404, "notFound", "Not found: Job "
+                                         "%s:%s" % (project, job_id)))
+                return
+            if q.get("location", [""])[0] != job["location"]:
+                self.reply(*google_error(404, "notFound", "Not found: Job "
+                                         "%s in location %s" %
+                                         (job_id, q.get("location", [""])[0])))
+                return
+            job["polls"] += 1
+            if job["polls"] < 2:
+                self.reply(200, {"kind": "bigquery#getQueryResultsResponse",
+                                 "jobReference": job["ref"],
+                                 "jobComplete": False})
+                return
+            if project == "jobfail":
+                self.reply(*google_error(400, "resourcesExceeded",
+                                         "Resources exceeded during query "
+                                         "execution."))
+                return
+            start = int(q.get("pageToken", ["0"])[0] or 0)
+            size = min(PAGE_ROWS, int(q.get("maxResults", [PAGE_ROWS])[0]))
+            self.reply(200, self.page(job, start, size))
+            return
+        self.reply(404, {"error": {"code": 404, "message": "no such path"}})
+
+    def page(self, job, start, size):
+        rows = job["rows"][start:start + size]
+        out = {"kind": "bigquery#getQueryResultsResponse",
+               "jobReference": job["ref"], "jobComplete": True,
+               "schema": {"fields": [{"name": n, "type": t,
+                                      "mode": "NULLABLE"}
+                                     for n, t in job["schema"]]},
+               "totalRows": str(len(job["rows"])),
+               "rows": [{"f": [{"v": c} for c in r]} for r in rows],
+               "totalBytesProcessed": "1048576",
+               "totalBytesBilled": "10485760", "cacheHit": False}
+        if start + size < len(job["rows"]):
+            out["pageToken"] = str(start + size)
+        return out
+
+    def do_POST(self):
+        u = urllib.parse.urlsplit(self.path)
+        p = u.path.split("/")
+        raw = self.body()
+        if u.path == "/token":
+            self.token(urllib.parse.parse_qs(raw.decode()))
+            return
+        if len(p) == 6 and p[1:4] == ["bigquery", "v2", "projects"] and \
+                p[5] == "queries":
+            project = p[4]
+            if not self.authorized():
+                log("POST queries 401")
+                return
+            try:
+                req = json.loads(raw)
+            except ValueError:
+                self.reply(*google_error(400, "parseError", "bad JSON"))
+                return
+            sql = req.get("query", "")
+            log("POST queries %s" % sql.split("\n", 1)[0])
+            if project == "reauth" and self.once("reauth"):
+                STATE["tokens"].discard(self.headers["Authorization"][7:])
+                self.reply(*google_error(401, "authError", "Request had "
+                                         "invalid authentication "
+                                         "credentials.", "UNAUTHENTICATED"))
+                return
+            if project == "flaky" and self.once("flaky"):
+                self.reply(*google_error(503, "backendError", "Backend "
+                                         "error. Job aborted."))
+                return
+            if project == "denied":
+                self.reply(*google_error(403, "accessDenied", "Access Denied:"
+                                         " Project denied: User does not have"
+                                         " bigquery.jobs.create permission "
+                                         "in project denied."))
+                return
+            if req.get("useLegacySql") is not False:
+                self.reply(*google_error(400, "invalidQuery", "Legacy SQL "
+                                         "cannot read INFORMATION_SCHEMA"))
+                return
+            if project == "badsql" or answer_for(project, sql) is None:
+                self.reply(*google_error(400, "invalidQuery", "Syntax error: "
+                                         "Unexpected identifier at [1:1]"))
+                return
+            loc = req.get("location")
+            if not loc:
+                self.reply(*google_error(400, "invalid", "location is "
+                                         "required for region-qualified "
+                                         "INFORMATION_SCHEMA"))
+                return
+            schema, rows = answer_for(project, sql)
+            with LOCK:
+                STATE["seq"] += 1
+                job_id = "job_emu_%d" % STATE["seq"]
+            ref = {"projectId": project, "jobId": job_id, "location": loc}
+            STATE["jobs"][job_id] = {"project": project, "location": loc,
+                                     "schema": schema, "rows": rows,
+                                     "ref": ref, "polls": 0}
+            self.reply(200, {"kind": "bigquery#queryResponse",
+                             "jobReference": ref, "jobComplete": False})
+            return
+        self.reply(404, {"error": {"code": 404, "message": "no such path"}})
+
+    def token(self, form):
+        grant = form.get("grant_type", [""])[0]
+        audience = "http://127.0.0.1:%d/token" % self.server.server_port
+        if grant == "urn:ietf:params:oauth:grant-type:jwt-bearer":
+            why = check_jwt(form.get("assertion", [""])[0], audience)
+            log("POST token jwt %s" % ("ok" if why is None else why))
+            if why:
+                self.reply(400, {"error": "invalid_grant",
+                                 "error_description": why})
+                return
+            self.reply(200, issue("sa"))
+            return
+        if grant == "refresh_token":
+            ok = (form.get("client_id", [""])[0] == "emu-client.apps" and
+                  form.get("client_secret", [""])[0] == "emu-secret" and
+                  form.get("refresh_token", [""])[0] == "emu-refresh-token")
+            log("POST token refresh %s" % ("ok" if ok else "bad"))
+            if not ok:
+                self.reply(400, {"error": "invalid_grant",
+                                 "error_description": "Bad Request"})
+                return
+            self.reply(200, issue("user"))
+            return
+        log("POST token unsupported")
+        self.reply(400, {"error": "unsupported_grant_type"})
+
+
+def main():
+    global ARGS
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--port-file", required=True)
+    ap.add_argument("--public-key", help="PEM public key for JWT checks")
+    ap.add_argument("--log")
+    ap.add_argument("--dags", default="etl_daily")
+    ARGS = ap.parse_args()
+    srv = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    srv.daemon_threads = True
+    tmp = ARGS.port_file + ".tmp"
+    with open(tmp, "w") as f:
+        f.write("%d\n" % srv.server_port)
+    os.rename(tmp, ARGS.port_file)
+    try:
+        srv.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
