@@ -4,18 +4,43 @@
 # succeed, fail, retry, branch and map; a running run; a paused DAG; a DAG
 # with import errors; a compressed serialized DAG), a scheduler that keeps
 # heartbeating, and the dagtop console on it (the status report when there
-# is no terminal).  Everything is removed on exit.
+# is no terminal).  BigQuery too: the emulator serves a day of slot usage
+# with a morning peak above a 500-slot reservation, its jobs labelled with
+# the demo's DAGs (b shows the slots pane).  Everything is removed on exit.
 set -eu
 cd "$(dirname "$0")/.."
 . tests/lib/pg.sh
+. tests/lib/bigquery_emu.sh
 SCHEMA=${DAGTOP_DEMO_SCHEMA:-2}
 
 cleanup() {
 	[ -n "${HEARTBEAT_PID:-}" ] && kill "$HEARTBEAT_PID" 2>/dev/null
+	bq_emu_stop
+	[ -n "${BQ_DIR:-}" ] && rm -rf "$BQ_DIR"
 	pg_stop
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM HUP PIPE QUIT
+
+# BigQuery: the emulator, its jobs labelled with the demo's busiest DAGs,
+# and a configuration that points dagtop at it with a service-account key.
+demo_bigquery() {
+	BQ_DIR=$(mktemp -d "${TMPDIR:-/tmp}/dagtop-demo-bq.XXXXXX")
+	dags=$(psql -At -X -d airflow -c "SELECT string_agg(dag_id, ',') FROM
+	    (SELECT dag_id FROM dag WHERE NOT is_paused ORDER BY dag_id LIMIT 6) d")
+	bq_emu_start "$BQ_DIR" "$dags" || return 0
+	cat >"$BQ_DIR/config" <<CONF
+[context demo]
+bigquery_project = demo-project
+bigquery_location = US
+bigquery_url = $BQ_EMU_URL/bigquery/v2
+google_auth = service-account
+google_key_file = $BQ_DIR/sa.json
+CONF
+	chmod 600 "$BQ_DIR/config"
+	export DAGTOP_CONFIG="$BQ_DIR/config"
+	echo "demo: BigQuery emulator on $BQ_EMU_URL (b in the console: slots)"
+}
 
 pg_start
 pg_load_schema airflow "$SCHEMA"
@@ -39,11 +64,15 @@ HEARTBEAT_PID=$!
 export DAGTOP_DATABASE="postgresql://dagtop_reader@127.0.0.1:$PGPORT/airflow"
 export PGPASSWORD=demo
 echo "demo: Airflow $SCHEMA.x metadata database on $DAGTOP_DATABASE"
+demo_bigquery
+
 if [ -t 0 ] && [ -t 1 ]; then
 	# The console; q (at the top) or Q quits, and the demo goes with it.
 	./dagtop || true
 	exit 0
 fi
+echo
+./dagtop report slots --hours 24 | head -12 || true
 echo
 status=0
 ./dagtop report status || status=$?

@@ -15,9 +15,9 @@ sock=dagtop-slots-$$
 fails=0
 T="tmux -L $sock -f /dev/null"
 dir=$(mktemp -d "${TMPDIR:-/tmp}/dagtop-e2e-slots.XXXXXX")
-cleanup() { $T kill-server 2>/dev/null; bq_emu_stop; rm -rf "$dir"; }
+cleanup() { bq_emu_stop; $T kill-server 2>/dev/null; rm -rf "$dir"; }
 trap cleanup EXIT
-trap 'exit 130' INT TERM HUP
+trap 'exit 130' INT TERM HUP PIPE
 
 fail() {
 	echo "FAIL: $*" >&2
