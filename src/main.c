@@ -358,6 +358,12 @@ config_check(const struct args *a)
 				printf("log_folder:  %s\n", s.log_folder);
 			printf("timezone:    %s\n", s.timezone);
 			printf("readonly:    %s\n", s.readonly ? "yes" : "no");
+			if (s.bigquery_project != NULL)
+				printf("bigquery:    project %s, %s, admin %s, "
+				    "auth %s, every %ds, %dh\n",
+				    s.bigquery_project, s.bigquery_location,
+				    s.bigquery_admin_project, s.google_auth,
+				    s.bigquery_refresh, s.bigquery_hours);
 			printf("statement_timeout: %ds, connect_timeout: %ds, "
 			    "scheduler_health_threshold: %ds, refresh: %ds\n",
 			    s.statement_timeout, s.connect_timeout,

@@ -6,21 +6,44 @@
 # heartbeating, the Airflow REST API emulator serving a log for every task
 # instance and moving cleared ones through a simulated scheduler (so a rerun
 # with R visibly completes), and the dagtop console on it (the status
-# report when there is no terminal).  Everything is removed on exit.
+# report when there is no terminal).  BigQuery too: an emulator serves a
+# day of slot usage with a morning peak above a 500-slot reservation, its
+# jobs labelled with the demo's DAGs (b shows the slots pane).  Everything
+# is removed on exit.
 set -eu
 cd "$(dirname "$0")/.."
 . tests/lib/pg.sh
 . tests/lib/emu.sh
+. tests/lib/bigquery_emu.sh
 SCHEMA=${DAGTOP_DEMO_SCHEMA:-2}
 demo=$(mktemp -d "${TMPDIR:-/tmp}/dagtop-demo.XXXXXX")
 
 cleanup() {
 	[ -n "${HEARTBEAT_PID:-}" ] && kill "$HEARTBEAT_PID" 2>/dev/null
 	emu_stop_all
+	bq_emu_stop || true
+	[ -n "${BQ_DIR:-}" ] && rm -rf "$BQ_DIR"
 	pg_stop
 	rm -rf "$demo"
 }
 trap cleanup EXIT
+
+# BigQuery: the emulator, its jobs labelled with the demo's busiest DAGs,
+# and the demo context pointed at it with a service-account key.
+demo_bigquery() {
+	BQ_DIR=$(mktemp -d "${TMPDIR:-/tmp}/dagtop-demo-bq.XXXXXX")
+	dags=$(psql -At -X -d airflow -c "SELECT string_agg(dag_id, ',') FROM
+	    (SELECT dag_id FROM dag WHERE NOT is_paused ORDER BY dag_id LIMIT 6) d")
+	bq_emu_start "$BQ_DIR" "$dags" || return 0
+	cat >>"$demo/config" <<CONF
+bigquery_project = demo-project
+bigquery_location = US
+bigquery_url = $BQ_EMU_URL/bigquery/v2
+google_auth = service-account
+google_key_file = $BQ_DIR/sa.json
+CONF
+	echo "demo: BigQuery emulator on $BQ_EMU_URL (b in the console: slots)"
+}
 trap 'exit 130' INT TERM HUP PIPE QUIT
 
 pg_start
@@ -61,11 +84,14 @@ export DAGTOP_CONFIG="$demo/config" PGPASSWORD=demo DEMO_AIRFLOW_PASSWORD=demo
 # The audit log of the demo's reruns stays in the demo's folder.
 export DAGTOP_AUDIT_LOG="$demo/audit.log"
 echo "demo: Airflow $SCHEMA.x metadata database on 127.0.0.1:$PGPORT, API on $API_URL"
+demo_bigquery
 if [ -t 0 ] && [ -t 1 ]; then
 	# The console; q (at the top) or Q quits, and the demo goes with it.
 	./dagtop || true
 	exit 0
 fi
+echo
+./dagtop report slots --hours 24 | head -12 || true
 echo
 status=0
 ./dagtop report status || status=$?

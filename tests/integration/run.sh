@@ -90,6 +90,11 @@ for build in "$@"; do
 			echo "FAILED: logs e2e on Airflow $v.x" >&2
 			failed=1
 		fi
+		echo "== slots pane in tmux: $build/dagtop (Airflow $v.x schema)"
+		if ! sh tests/e2e/slots.sh "$build/dagtop" "af$v"; then
+			echo "FAILED: slots pane e2e on the Airflow $v.x schema" >&2
+			failed=1
+		fi
 	done
 	echo "== report slots through the BigQuery emulator: $build/dagtop"
 	if ! sh tests/integration/slots.sh "$build/dagtop"; then

@@ -15,7 +15,7 @@ fails=0
 dir=$(mktemp -d "${TMPDIR:-/tmp}/dagtop-slots.XXXXXX")
 cleanup() { bq_emu_stop; rm -rf "$dir"; }
 trap cleanup EXIT
-trap 'exit 130' INT TERM HUP
+trap 'exit 130' INT TERM HUP PIPE
 
 fail() {
 	echo "FAIL: $*" >&2

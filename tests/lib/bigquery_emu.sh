@@ -54,10 +54,11 @@ PY
 	    "$_d/adc/application_default_credentials.json"
 }
 
+# Safe under set -e and from traps: never fails.
 bq_emu_stop() {
 	if [ -n "${BQ_EMU_PID:-}" ]; then
-		kill "$BQ_EMU_PID" 2>/dev/null
-		wait "$BQ_EMU_PID" 2>/dev/null
+		kill "$BQ_EMU_PID" 2>/dev/null || true
+		wait "$BQ_EMU_PID" 2>/dev/null || true
 		BQ_EMU_PID=
 	fi
 }

@@ -1,0 +1,129 @@
+#!/bin/sh
+# End-to-end test of the slots pane: the real binary in a private tmux
+# server, the Airflow database of tests/integration/run.sh and the BigQuery
+# emulator.  The chart against capacity, the numbers, the top consumers,
+# the Airflow pools, Enter on a DAG's consumer to its runs, the ASCII
+# drawing, and a refresh that fails while the last result stays.
+# Usage: slots.sh DAGTOP_BINARY DBNAME
+set -u
+cd "$(dirname "$0")/../.."
+. tests/lib/pg.sh
+. tests/lib/bigquery_emu.sh
+bin=$1
+db=$2
+sock=dagtop-slots-$$
+fails=0
+T="tmux -L $sock -f /dev/null"
+dir=$(mktemp -d "${TMPDIR:-/tmp}/dagtop-e2e-slots.XXXXXX")
+cleanup() { bq_emu_stop; $T kill-server 2>/dev/null; rm -rf "$dir"; }
+trap cleanup EXIT
+trap 'exit 130' INT TERM HUP PIPE
+
+fail() {
+	echo "FAIL: $*" >&2
+	echo "---- screen ----" >&2
+	$T capture-pane -p -t e2e >&2 2>/dev/null
+	echo "----------------" >&2
+	fails=$((fails + 1))
+}
+
+wait_for() {
+	i=0
+	limit=$(( ${2:-10} * 10 ))
+	while [ $i -lt $limit ]; do
+		if $T capture-pane -p -t e2e 2>/dev/null | grep -qF -- "$1"; then
+			return 0
+		fi
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+
+expect() { wait_for "$1" "${2:-10}" || fail "expected \"$1\" on the screen"; }
+keys() { $T send-keys -t e2e "$@"; sleep 0.3; }
+
+bq_emu_start "$dir" "etl_daily,not_in_airflow" || exit 1
+mkdir -p "$dir/home"
+cat >"$dir/config" <<CONF
+[context e2e]
+database = postgresql://reader@127.0.0.1:$PGPORT/$db
+database_password_env = E2E_PW
+bigquery_project = demo-project
+bigquery_location = US
+bigquery_url = $BQ_EMU_URL/bigquery/v2
+bigquery_refresh = 10
+google_auth = service-account
+google_key_file = $dir/sa.json
+CONF
+chmod 600 "$dir/config"
+
+n=0
+start() {
+	$T kill-server 2>/dev/null
+	n=$((n + 1))
+	T="tmux -L $sock-$n -f /dev/null"
+	$T new-session -d -s e2e -x 100 -y 30 \
+	    "env E2E_PW=reader-secret TERM=tmux-256color LANG=${1:-C.UTF-8} HOME=$dir/home TZ=UTC $bin --config $dir/config --view slots ${2:-}; echo EXITED \$?; sleep 30"
+}
+
+start
+expect "DAGs (11)" 15
+# Nothing asks BigQuery until the slots pane is shown: its queries are billed.
+sleep 1
+grep -q "POST queries" "$BQ_EMU_LOG" && fail "BigQuery was queried before the slots pane was shown"
+keys b
+expect "BigQuery slots: project demo-project, US, service account" 10
+expect "capacity 500  above" 15
+expect "peak 9"
+$T capture-pane -p -t e2e | grep -q "▁\|▂\|▃\|▄\|▅\|▆\|▇\|█" || fail "no chart blocks"
+$T capture-pane -p -t e2e | grep -q "─" || fail "no capacity line"
+expect "   500"
+expect "KIND  SLOT-H  AVG  SHARE  TOP CONSUMER"
+expect "airflow@demo-project.iam.gserviceaccount.com"
+expect "dag   1"
+expect "etl_daily.load_to_bq"
+expect "these queries billed 30 MiB every 10s"
+# The pools of the Airflow database, next to BigQuery's slots.
+expect "Airflow pools"
+$T capture-pane -p -t e2e | grep -q "128 .*default_pool" || fail "default_pool row"
+[ "$(grep -c 'POST token jwt ok' "$BQ_EMU_LOG")" = 1 ] || fail "one token expected"
+
+# The DAG consumers (after the three users): etl_daily, then one that
+# Airflow does not know.
+keys j j j j
+keys Enter
+expect "no DAG 'not_in_airflow' in this Airflow"
+keys k
+keys Enter
+expect "runs of etl_daily"
+keys b
+expect "BigQuery slots"
+
+# A refresh (r) reads again; the cached token serves it.
+n=$(grep -c "POST queries" "$BQ_EMU_LOG")
+keys r
+sleep 2
+[ "$(grep -c "POST queries" "$BQ_EMU_LOG")" -gt "$n" ] || fail "r did not refresh the slots"
+[ "$(grep -c 'POST token jwt ok' "$BQ_EMU_LOG")" = 1 ] || fail "the token was not reused"
+
+# BigQuery goes away: the last result stays, with why.
+bq_emu_stop
+keys r
+expect "last refresh failed" 20
+expect "etl_daily.load_to_bq"
+
+# ASCII: '#' bars and a '-' capacity line, no block characters.
+bq_emu_start "$dir" "etl_daily" || exit 1
+sed -i "s#^bigquery_url = .*#bigquery_url = $BQ_EMU_URL/bigquery/v2#" "$dir/config"
+start C.UTF-8 --ascii
+expect "DAGs (11)" 15
+keys b
+expect "capacity 500" 15
+$T capture-pane -p -t e2e | grep -q "#" || fail "no ASCII bars"
+$T capture-pane -p -t e2e | grep -q "▁\|█\|─" && fail "Unicode in ASCII mode"
+keys Q
+expect "EXITED 0"
+
+[ $fails = 0 ] && echo "slots pane: all good ($bin)"
+exit $((fails > 0))
