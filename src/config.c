@@ -789,9 +789,26 @@ bigquery_defaults(struct settings *s)
 		    "adc");
 }
 
+static int	resolve(const struct config *, const struct cli_options *,
+		    struct settings *, struct buf *, bool);
+
 int
 config_resolve(const struct config *cfg, const struct cli_options *cli,
     struct settings *s, struct buf *err)
+{
+	return resolve(cfg, cli, s, err, true);
+}
+
+int
+config_resolve_no_database(const struct config *cfg,
+    const struct cli_options *cli, struct settings *s, struct buf *err)
+{
+	return resolve(cfg, cli, s, err, false);
+}
+
+static int
+resolve(const struct config *cfg, const struct cli_options *cli,
+    struct settings *s, struct buf *err, bool need_database)
 {
 	const struct context	*c = NULL;
 	const char		*want, *envdb = getenv("DAGTOP_DATABASE");
@@ -900,7 +917,7 @@ config_resolve(const struct config *cfg, const struct cli_options *cli,
 	if (s->refresh < 0)
 		s->refresh = 5;
 
-	if (s->database == NULL && !cli->database_optional) {
+	if (s->database == NULL && need_database) {
 		buf_printf(err, "no database configured: pass --database "
 		    "CONNINFO, set DAGTOP_DATABASE, or add 'database =' to a "
 		    "context in %s (see dagtop.conf(5))", cfg->path);

@@ -74,7 +74,6 @@ struct cli_options {
 	const char	*database;
 	int		 readonly;
 	int		 refresh;
-	bool		 database_optional;	/* report slots: pools only if set */
 };
 
 /* The settings in force after file, environment and command line. */
@@ -140,6 +139,9 @@ char	*config_default_path(void);
  */
 int	 config_resolve(const struct config *, const struct cli_options *,
 	    struct settings *, struct buf *err);
+/* The same, without requiring a database (report slots: pools if one is set). */
+int	 config_resolve_no_database(const struct config *,
+	    const struct cli_options *, struct settings *, struct buf *err);
 void	 settings_free(struct settings *);
 
 #endif

@@ -381,7 +381,7 @@ config_check(const struct args *a)
 }
 
 static int
-run_report(struct args *a)
+run_report(const struct args *a)
 {
 	struct config	 cfg;
 	struct settings	 s;
@@ -410,8 +410,6 @@ run_report(struct args *a)
 		if (a->nwords > 2)
 			return usage_error(true, "report slots takes no "
 			    "argument '%s'", a->words[2]);
-		/* BigQuery alone is a report; the database adds the pools. */
-		a->cli.database_optional = true;
 	} else
 		return usage_error(true, "unknown report '%s' (this release "
 		    "has: status, run, log, sla, slots)", a->words[1]);
@@ -423,7 +421,10 @@ run_report(struct args *a)
 		return rc;
 	}
 	fputs(buf_str(&cfg.warnings), stderr);
-	if (config_resolve(&cfg, &a->cli, &s, &err) != 0) {
+	/* BigQuery alone makes a slots report; a database adds the pools. */
+	if ((strcmp(a->words[1], "slots") == 0 ?
+	    config_resolve_no_database(&cfg, &a->cli, &s, &err) :
+	    config_resolve(&cfg, &a->cli, &s, &err)) != 0) {
 		rc = report_unknown(a->report.format, "configuration",
 		    buf_str(&err));
 		buf_free(&err);

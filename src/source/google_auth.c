@@ -60,9 +60,11 @@ struct gauth {
 	/* the cache */
 	char			*token;
 	int64_t			 expires;	/* wall clock, epoch seconds */
-	/* waiting callers */
+	/* waiting callers, and those being called back */
 	struct waiter		*w;
 	size_t			 nw;
+	struct waiter		*calling;
+	size_t			 ncalling;
 	struct loop_timer	*deliver;	/* hands out a cached token */
 	bool			 fetching;
 	struct http_req		*req;
@@ -107,20 +109,30 @@ set_describe(struct gauth *g, const char *fmt, ...)
 	g->describe = buf_detach(&b);
 }
 
-/* Calls every waiter; the list is emptied first, as callbacks may add. */
+/*
+ * Calls every waiter.  The list is emptied first, as callbacks may add to
+ * it; one callback may cancel another waiter (gauth_cancel looks here too).
+ */
 static void
 finish(struct gauth *g, const char *token, const char *err)
 {
-	struct waiter	*w = g->w;
-	size_t		 i, n = g->nw;
+	size_t i;
 
+	g->calling = g->w;
+	g->ncalling = g->nw;
 	g->w = NULL;
 	g->nw = 0;
 	g->fetching = false;
-	for (i = 0; i < n; i++)
-		if (w[i].cb != NULL)
-			w[i].cb(w[i].arg, token, err);
-	free(w);
+	for (i = 0; i < g->ncalling; i++) {
+		gauth_cb cb = g->calling[i].cb;
+
+		g->calling[i].cb = NULL;
+		if (cb != NULL)
+			cb(g->calling[i].arg, token, err);
+	}
+	free(g->calling);
+	g->calling = NULL;
+	g->ncalling = 0;
 }
 
 static bool
@@ -167,6 +179,9 @@ gauth_cancel(struct gauth *g, void *arg)
 	for (i = 0; i < g->nw; i++)
 		if (g->w[i].arg == arg)
 			g->w[i].cb = NULL;
+	for (i = 0; i < g->ncalling; i++)
+		if (g->calling[i].arg == arg)
+			g->calling[i].cb = NULL;
 }
 
 static void

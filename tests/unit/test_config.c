@@ -134,7 +134,7 @@ test_contexts_and_precedence(void **state)
 {
 	struct config		cfg;
 	struct settings		s;
-	struct cli_options	cli = { NULL, NULL, NULL, -1, -1, false };
+	struct cli_options	cli = { NULL, NULL, NULL, -1, -1 };
 	struct buf		err = BUF_INIT;
 
 	(void)state;
