@@ -66,7 +66,7 @@ static const char usage_text[] =
 "                      postgresql:// URL or postgresql+psycopg2:// URL\n"
 "  --readonly          never write (reports are always read-only)\n"
 "  --refresh SECONDS   refresh interval (default 5)\n"
-"  --view NAME         console layout: oncall (default), compact, wide\n"
+"  --view NAME         console layout: oncall (default), compact, wide, slots\n"
 "  --keymap NAME       console keys: default (arrows and vi), emacs\n"
 "  --color WHEN        auto (default; NO_COLOR disables), always, never\n"
 "  --ascii             ASCII drawing only\n"
