@@ -97,6 +97,11 @@ expect "no DAG 'not_in_airflow' in this Airflow"
 keys k
 keys Enter
 expect "runs of etl_daily"
+# Away from the slots pane, its billed refreshes (every 10 s here) stop.
+n=$(grep -c "POST queries" "$BQ_EMU_LOG")
+sleep 12
+[ "$(grep -c "POST queries" "$BQ_EMU_LOG")" = "$n" ] ||
+    fail "BigQuery was queried while the slots pane was away"
 keys b
 expect "BigQuery slots"
 
