@@ -105,7 +105,9 @@ sleep 12
 keys b
 expect "BigQuery slots"
 
-# A refresh (r) reads again; the cached token serves it.
+# Back on the pane, it reads at once; then a refresh (r) reads again, and
+# the cached token serves both.
+sleep 3
 n=$(grep -c "POST queries" "$BQ_EMU_LOG")
 keys r
 sleep 2
