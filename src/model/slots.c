@@ -384,11 +384,17 @@ need_col(const struct bq_table *t, const char *a, const char *b,
 static long
 minute_index(const struct slots *s, double t)
 {
-	int64_t sec = (int64_t)floor(t);
-
-	if (sec < s->start || sec >= s->end)
+	/* Compared as doubles first: a wild value must not be converted. */
+	if (!(t >= (double)s->start && t < (double)s->end))
 		return -1;
-	return (long)((sec - s->start) / 60);
+	return (long)(((int64_t)floor(t) - s->start) / 60);
+}
+
+/* A job count from outside, kept within an int. */
+static int
+count(int64_t n)
+{
+	return n < 0 ? 0 : n > 1000000000 ? 1000000000 : (int)n;
 }
 
 int
@@ -413,10 +419,12 @@ slots_add_timeline(struct slots *s, const struct bq_table *t,
 		if (bq_double(t, i, cs, &ms))
 			s->m[k].slots += ms / 60000.0;
 		/* Per-second rows count the same jobs again: keep the most. */
-		if (cr >= 0 && bq_int64(t, i, cr, &n) && n > s->m[k].running)
-			s->m[k].running = (int)n;
-		if (cp >= 0 && bq_int64(t, i, cp, &n) && n > s->m[k].pending)
-			s->m[k].pending = (int)n;
+		if (cr >= 0 && bq_int64(t, i, cr, &n) &&
+		    count(n) > s->m[k].running)
+			s->m[k].running = count(n);
+		if (cp >= 0 && bq_int64(t, i, cp, &n) &&
+		    count(n) > s->m[k].pending)
+			s->m[k].pending = count(n);
 	}
 	s->valid = true;
 	return 0;
@@ -446,7 +454,7 @@ slots_add_capacity(struct slots *s, const struct bq_table *t,
 		if (!bq_time(t, i, ct, &when) || !bq_double(t, i, cc, &cap))
 			continue;
 		/* The newest row before the window carries into it. */
-		if ((int64_t)floor(when) < s->start) {
+		if (when < (double)s->start) {
 			if (seen == 0)
 				last = cap;
 			continue;

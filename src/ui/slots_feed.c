@@ -2,8 +2,9 @@
  * slots_feed.c: the console's BigQuery source for the slots pane.  The
  * INFORMATION_SCHEMA queries are billed (10 MB at least each, never cached),
  * so they run only while a slots pane is on screen: the first draw starts
- * a refresh, and a refresh is due every bigquery_refresh seconds only if
- * the pane was drawn since the last one.  The last result stays between
+ * a refresh, and one is due every bigquery_refresh seconds only if the
+ * pane is still on screen then (drawn in the last few seconds: the console
+ * redraws every second for its clock).  The last result stays between
  * refreshes and when one fails.
  */
 #include <stdlib.h>
@@ -20,7 +21,7 @@ struct slots_feed {
 	struct loop_timer	*timer;
 	struct buf		 error;		/* the source could not be made */
 	int			 interval;	/* seconds */
-	bool			 seen;		/* drawn since the last refresh */
+	int64_t			 seen_at;	/* last drawn, loop_now_ms() */
 	bool			 idle;		/* no refresh pending or due */
 	void			 (*changed)(void *);
 	void			*arg;
@@ -39,7 +40,6 @@ refreshed(void *arg)
 static void
 start(struct slots_feed *f)
 {
-	f->seen = false;
 	f->idle = false;
 	slots_src_refresh(f->src, refreshed, f);
 	if (f->changed != NULL)
@@ -52,7 +52,7 @@ due(struct loop_timer *t, void *arg)
 	struct slots_feed *f = arg;
 
 	(void)t;
-	if (f->seen)
+	if (loop_now_ms() - f->seen_at < 2500)
 		start(f);
 	else
 		f->idle = true;	/* the pane is away: wait until it is back */
@@ -91,7 +91,7 @@ slots_feed_seen(struct slots_feed *f)
 {
 	if (f == NULL || f->src == NULL)
 		return;
-	f->seen = true;
+	f->seen_at = loop_now_ms();
 	if (f->idle)
 		start(f);
 }

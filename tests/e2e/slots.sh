@@ -97,10 +97,17 @@ expect "no DAG 'not_in_airflow' in this Airflow"
 keys k
 keys Enter
 expect "runs of etl_daily"
+# Away from the slots pane, its billed refreshes (every 10 s here) stop.
+n=$(grep -c "POST queries" "$BQ_EMU_LOG")
+sleep 12
+[ "$(grep -c "POST queries" "$BQ_EMU_LOG")" = "$n" ] ||
+    fail "BigQuery was queried while the slots pane was away"
 keys b
 expect "BigQuery slots"
 
-# A refresh (r) reads again; the cached token serves it.
+# Back on the pane, it reads at once; then a refresh (r) reads again, and
+# the cached token serves both.
+sleep 3
 n=$(grep -c "POST queries" "$BQ_EMU_LOG")
 keys r
 sleep 2
