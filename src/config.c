@@ -13,6 +13,7 @@
 
 #include "config.h"
 #include "dbconn.h"
+#include "fourkeys.h"
 #include "sla.h"
 #include "zoneinfo.h"
 
@@ -20,7 +21,8 @@
 #include "slots.h"
 
 enum key_type { K_STRING, K_ENVNAME, K_COMMAND, K_BOOL, K_SECONDS, K_AUTH,
-	K_URL, K_CONNINFO, K_PATH, K_NUMBER, K_GAUTH, K_PROJECT, K_REGION };
+	K_URL, K_CONNINFO, K_PATH, K_NUMBER, K_GAUTH, K_PROJECT, K_REGION,
+	K_FKSOURCE, K_FKDEPLOY, K_FKLEAD, K_REPOS, K_YEAR };
 
 struct key {
 	const char	*name;
@@ -68,6 +70,46 @@ static const struct key context_keys[] = {
 	{ NULL, K_STRING, 0, 0, 0 }
 };
 
+#define SVC(f) offsetof(struct fk_service, f)
+
+/* Every key a [service "NAME"] section may hold. */
+static const struct key service_keys[] = {
+	{ "source", K_FKSOURCE, SVC(source), 0, 0 },
+	{ "repos", K_REPOS, SVC(repos), 0, 0 },
+	{ "environment", K_STRING, SVC(environment), 0, 0 },
+	{ "deployments", K_FKDEPLOY, SVC(deployments), 0, 0 },
+	{ "branch", K_STRING, SVC(branch), 0, 0 },
+	{ "lead_time", K_FKLEAD, SVC(lead_time), 0, 0 },
+	{ "incident_label", K_STRING, SVC(incident_label), 0, 0 },
+	{ "incident_repos", K_REPOS, SVC(incident_repos), 0, 0 },
+	{ "github_url", K_URL, SVC(github_url), 0, 0 },
+	{ "github_token_env", K_ENVNAME, SVC(github_token_env), 0, 0 },
+	{ "github_token_command", K_COMMAND, SVC(github_token_command), 0, 0 },
+	{ "database", K_CONNINFO, SVC(database), 0, 0 },
+	{ "database_password_env", K_ENVNAME, SVC(database_password_env), 0, 0 },
+	{ "database_password_command", K_COMMAND, SVC(database_password_command), 0, 0 },
+	{ "query", K_STRING, SVC(query), 0, 0 },
+	{ "query_file", K_PATH, SVC(query_file), 0, 0 },
+	{ NULL, K_STRING, 0, 0, 0 }
+};
+
+#define FKC(f) offsetof(struct config, fk) + offsetof(struct fk_config, f)
+
+/* The Four Keys' keys of the [dagtop] section. */
+static const struct key fourkeys_keys[] = {
+	{ "github_url", K_URL, FKC(github_url), 0, 0 },
+	{ "github_token_env", K_ENVNAME, FKC(github_token_env), 0, 0 },
+	{ "github_token_command", K_COMMAND, FKC(github_token_command), 0, 0 },
+	{ "github_ca_file", K_PATH, FKC(github_ca_file), 0, 0 },
+	{ "github_tls_verify", K_BOOL, FKC(github_tls_verify), 0, 0 },
+	{ "github_timeout", K_SECONDS, FKC(github_timeout), 1, 3600 },
+	{ "github_max_wait", K_SECONDS, FKC(github_max_wait), 0, 86400 },
+	{ "dora_year", K_YEAR, FKC(dora_year), 0, 0 },
+	{ "fourkeys_window", K_NUMBER, FKC(window), 1, 366 },
+	{ "fourkeys_refresh", K_SECONDS, FKC(refresh), 60, 86400 },
+	{ NULL, K_STRING, 0, 0, 0 }
+};
+
 /* Keys that would put a secret in the file: refused with a pointer. */
 static const struct {
 	const char *name, *instead;
@@ -77,6 +119,7 @@ static const struct {
 	{ "airflow_token", "airflow_token_env or airflow_token_command" },
 	{ "google_token", "google_token_command, google_key_file or google_auth = adc" },
 	{ "google_private_key", "google_key_file" },
+	{ "github_token", "github_token_env or github_token_command" },
 	{ NULL, NULL }
 };
 
@@ -88,6 +131,7 @@ struct parse_state {
 	int		 section_line;	/* line of the last [section] header */
 	struct context	*cur;		/* NULL outside a context section */
 	struct sla_def	*cur_sla;	/* NULL outside an sla section */
+	struct fk_service *cur_svc;	/* NULL outside a service section */
 	bool		 in_dagtop;	/* inside [dagtop] */
 	bool		 bad_section;	/* inside a section already reported */
 	int		 bad_line;	/* the header of that section */
@@ -199,6 +243,52 @@ valid_env_name(const char *v)
 	return true;
 }
 
+/* Whether v is one of the space-separated words of list. */
+static bool
+one_of(const char *v, const char *list)
+{
+	size_t n = strlen(v);
+	const char *p = list;
+
+	while (*p != '\0') {
+		size_t m = strcspn(p, " ");
+
+		if (m == n && n > 0 && strncmp(p, v, n) == 0)
+			return true;
+		p += m;
+		p += strspn(p, " ");
+	}
+	return false;
+}
+
+/* "owner/name, owner/name": GitHub's characters, one slash each. */
+static bool
+valid_repos(const char *v)
+{
+	int	 slashes = 0, chars = 0, items = 0;
+
+	for (;; v++) {
+		if (*v == ',' || *v == '\0') {
+			if (slashes != 1 || chars == 0)
+				return false;
+			items++;
+			slashes = chars = 0;
+			if (*v == '\0')
+				return items > 0;
+		} else if (*v == '/') {
+			if (chars == 0 || slashes > 0)
+				return false;
+			slashes++;
+			chars = 0;	/* the name after the slash counts now */
+		} else if ((*v >= 'a' && *v <= 'z') || (*v >= 'A' && *v <= 'Z') ||
+		    (*v >= '0' && *v <= '9') || *v == '-' || *v == '_' ||
+		    *v == '.')
+			chars++;
+		else if (*v != ' ' && *v != '\t')
+			return false;
+	}
+}
+
 static void
 set_key(struct parse_state *ps, void *base, const struct key *k,
     const char *value)
@@ -298,6 +388,37 @@ set_key(struct parse_state *ps, void *base, const struct key *k,
 			ps->cfg->holds_secret = true;
 		buf_free(&norm);
 		break;
+	case K_YEAR:
+		if (!parse_int(value, 2000, 2100, &n) || !fk_year_known(n)) {
+			config_error(ps, "'%s' must be a DORA report year with "
+			    "bands: 2021, 2022, 2023 or 2024, not '%s'", k->name,
+			    value);
+			return;
+		}
+		*ip = n;
+		return;
+	case K_FKSOURCE:
+	case K_FKDEPLOY:
+	case K_FKLEAD:
+		if (!one_of(value, k->type == K_FKSOURCE ? "github sql" :
+		    k->type == K_FKDEPLOY ? "deployments releases merges" :
+		    "commits pull_requests")) {
+			config_error(ps, "'%s' must be %s, not '%s'", k->name,
+			    k->type == K_FKSOURCE ? "github or sql" :
+			    k->type == K_FKDEPLOY ?
+			    "deployments, releases or merges" :
+			    "commits or pull_requests", value);
+			return;
+		}
+		break;
+	case K_REPOS:
+		if (!valid_repos(value)) {
+			config_error(ps, "'%s' must list repositories as "
+			    "owner/name, separated by commas, not '%s'",
+			    k->name, value);
+			return;
+		}
+		break;
 	case K_STRING:
 	case K_COMMAND:
 	case K_PATH:
@@ -333,7 +454,7 @@ context_new(struct config *cfg, const char *name, const char *file, int line)
 static char *
 sla_section_name(const char *section)
 {
-	const char	*p = section + 3;
+	const char	*p = section + strcspn(section, " \t");
 	size_t		 n;
 
 	while (*p == ' ' || *p == '\t')
@@ -445,6 +566,81 @@ sla_key(struct parse_state *ps, const char *section, const char *name,
 	buf_free(&err);
 }
 
+/* A key of a [service "NAME"] section (the Four Keys). */
+static void
+service_key(struct parse_state *ps, const char *section, const char *name,
+    const char *value)
+{
+	struct fk_service	*d = ps->cur_svc;
+	const struct key	*k;
+	char			*sname;
+	size_t			 i;
+	int			 here = ps->line;
+
+	if (d == NULL || d->line != ps->section_line ||
+	    strcmp(d->file, ps->file) != 0) {
+		sname = sla_section_name(section);
+		ps->line = ps->section_line;
+		for (i = 0; sname != NULL && i < ps->cfg->nsvc; i++) {
+			if (strcmp(ps->cfg->svc[i].name, sname) == 0) {
+				config_error(ps, "service '%s' is already "
+				    "defined at %s:%d", sname,
+				    ps->cfg->svc[i].file, ps->cfg->svc[i].line);
+				free(sname);
+				sname = NULL;
+				ps->line = here;	/* reported; skip below */
+				ps->bad_section = true;
+				ps->bad_line = ps->section_line;
+				return;
+			}
+		}
+		if (sname == NULL) {
+			config_error(ps, "a [service] section needs a name: "
+			    "[service \"NAME\"]");
+			ps->bad_section = true;
+			ps->bad_line = ps->section_line;
+			ps->line = here;
+			return;
+		}
+		ps->cfg->svc = xreallocarray(ps->cfg->svc, ps->cfg->nsvc + 1,
+		    sizeof *ps->cfg->svc);
+		d = ps->cur_svc = &ps->cfg->svc[ps->cfg->nsvc++];
+		memset(d, 0, sizeof *d);
+		d->name = sname;
+		d->file = xstrdup(ps->file);
+		d->line = ps->section_line;
+		ps->line = here;
+	}
+	if (strcmp(name, "database_password") == 0) {
+		config_error(ps, "'%s' is not read from the file, to keep "
+		    "secrets out of it; use database_password_env or "
+		    "database_password_command", name);
+		return;
+	}
+	if (strcmp(name, "github_token") == 0) {
+		config_error(ps, "'%s' is not read from the file, to keep "
+		    "secrets out of it; use github_token_env or "
+		    "github_token_command", name);
+		return;
+	}
+	/* inih hands each continuation line of a value over as the key again. */
+	if (strcmp(name, "query") == 0 && d->query != NULL) {
+		struct buf q = BUF_INIT;
+
+		buf_printf(&q, "%s\n%s", d->query, value);
+		free(d->query);
+		d->query = buf_detach(&q);
+		return;
+	}
+	for (k = service_keys; k->name != NULL; k++) {
+		if (strcmp(k->name, name) == 0) {
+			set_key(ps, d, k, value);
+			return;
+		}
+	}
+	config_error(ps, "unknown key '%s' in [%s]", name, section);
+}
+
 /* include = FILE: read it here; relative to the including file's folder. */
 static void
 include_file(struct parse_state *ps, const char *value)
@@ -513,7 +709,24 @@ config_ini_handler(void *user, const char *section, const char *name,
 		sla_key(ps, section, name, value);
 		return 1;
 	}
+	if (strncmp(section, "service", 7) == 0 && (section[7] == ' ' ||
+	    section[7] == '\t' || section[7] == '\0')) {
+		service_key(ps, section, name, value);
+		return 1;
+	}
 	if (strcmp(section, "dagtop") == 0) {
+		for (k = fourkeys_keys; k->name != NULL; k++) {
+			if (strcmp(k->name, name) == 0) {
+				set_key(ps, ps->cfg, k, value);
+				return 1;
+			}
+		}
+		if (strcmp(name, "github_token") == 0) {
+			config_error(ps, "'%s' is not read from the file, to "
+			    "keep secrets out of it; use github_token_env or "
+			    "github_token_command", name);
+			return 1;
+		}
 		if (strcmp(name, "week_start") == 0) {
 			int d;
 
@@ -651,6 +864,31 @@ check_slas(struct config *cfg)
 	}
 }
 
+/* What a service must say, checked once every file has been read. */
+static void
+check_services(struct config *cfg)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->nsvc; i++) {
+		const struct fk_service *d = &cfg->svc[i];
+		bool sql = d->source != NULL && strcmp(d->source, "sql") == 0;
+
+		if (sql && d->database == NULL)
+			buf_printf(&cfg->errors, "%s:%d: [service \"%s\"] "
+			    "with source = sql needs 'database ='\n",
+			    d->file, d->line, d->name);
+		if (sql && (d->query == NULL) == (d->query_file == NULL))
+			buf_printf(&cfg->errors, "%s:%d: [service \"%s\"] "
+			    "with source = sql needs one of 'query =' or "
+			    "'query_file ='\n", d->file, d->line, d->name);
+		if (!sql && d->repos == NULL)
+			buf_printf(&cfg->errors, "%s:%d: [service \"%s\"] "
+			    "needs 'repos = owner/name'\n", d->file, d->line,
+			    d->name);
+	}
+}
+
 int
 config_load(struct config *cfg, const char *explicit_path)
 {
@@ -659,6 +897,9 @@ config_load(struct config *cfg, const char *explicit_path)
 	memset(cfg, 0, sizeof *cfg);
 	cfg->refresh = -1;
 	cfg->week_start = 1;	/* Monday, as ISO 8601 */
+	cfg->fk.github_tls_verify = cfg->fk.github_timeout = -1;
+	cfg->fk.github_max_wait = cfg->fk.dora_year = -1;
+	cfg->fk.window = cfg->fk.refresh = -1;
 	if (explicit_path == NULL && env != NULL && *env != '\0')
 		explicit_path = env;
 	cfg->path = explicit_path != NULL ? xstrdup(explicit_path) :
@@ -673,6 +914,7 @@ config_load(struct config *cfg, const char *explicit_path)
 	}
 	cfg->loaded = true;
 	check_slas(cfg);
+	check_services(cfg);
 	if (cfg->holds_secret && cfg->exposed)
 		buf_printf(&cfg->warnings, "%s holds a database password and is "
 		    "readable by others; chmod 600 it, or use "
@@ -724,6 +966,17 @@ context_free(struct context *c)
 	free(c->google_metadata_url);
 }
 
+static void
+service_free(struct fk_service *d)
+{
+	const struct key *k;
+
+	for (k = service_keys; k->name != NULL; k++)
+		free(*(char **)((char *)d + k->offset));
+	free(d->name);
+	free(d->file);
+}
+
 void
 config_free(struct config *cfg)
 {
@@ -735,6 +988,13 @@ config_free(struct config *cfg)
 	for (i = 0; i < cfg->nsla; i++)
 		sla_def_free(&cfg->sla[i]);
 	free(cfg->sla);
+	for (i = 0; i < cfg->nsvc; i++)
+		service_free(&cfg->svc[i]);
+	free(cfg->svc);
+	free(cfg->fk.github_url);
+	free(cfg->fk.github_token_env);
+	free(cfg->fk.github_token_command);
+	free(cfg->fk.github_ca_file);
 	free(cfg->path);
 	free(cfg->default_context);
 	buf_free(&cfg->errors);

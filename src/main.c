@@ -56,6 +56,12 @@ static const char usage_text[] =
 "                      BigQuery slots per minute against the reservation's\n"
 "                      capacity, top users, DAGs and jobs, Airflow pools;\n"
 "                      exit 1 when usage went above capacity\n"
+"  report fourkeys [--window 7d|30d|90d] [--service NAME]\n"
+"                  [--format text|json|csv|markdown] [--quiet]\n"
+"                      the DORA Four Keys of each [service]: deployment\n"
+"                      frequency, lead time, change failure rate, time to\n"
+"                      restore, with DORA bands and the trend against the\n"
+"                      window before; exit 3 when a service cannot be read\n"
 "  config check        validate the configuration file and show the\n"
 "                      effective settings (secrets masked)\n"
 "\n"
@@ -76,7 +82,8 @@ static const char usage_text[] =
 "environment: DAGTOP_CONFIG, DAGTOP_CONTEXT, DAGTOP_DATABASE, XDG_CONFIG_HOME;\n"
 "  for BigQuery: GOOGLE_CLOUD_PROJECT, GOOGLE_APPLICATION_CREDENTIALS,\n"
 "  CLOUDSDK_CONFIG, GCE_METADATA_HOST, DAGTOP_BIGQUERY_URL,\n"
-"  DAGTOP_GOOGLE_TOKEN_URL\n"
+"  DAGTOP_GOOGLE_TOKEN_URL; for the Four Keys: the github_token_env\n"
+"  variable, DAGTOP_GITHUB_URL, XDG_CACHE_HOME (the ETag cache)\n"
 "See dagtop(1) and dagtop.conf(5).\n";
 
 struct args {
@@ -257,6 +264,18 @@ parse_args(int argc, char **argv, struct args *a)
 			if (n < 1 || n > 720 || strspn(v, "0123456789") != strlen(v))
 				return usage_error(report, "--hours takes 1 to 720, not '%s'", v);
 			a->report.hours = n;
+		} else if ((v = option_value(argc, argv, &i, "--window")) != NULL) {
+			size_t d = strspn(v, "0123456789");
+
+			n = atoi(v);
+			if (d == 0 || (v[d] != '\0' && strcmp(v + d, "d") != 0) ||
+			    n < 1 || n > 366)
+				return usage_error(report, "--window takes days such as 7d, 30d or 90d (1 to 366), not '%s'", v);
+			a->report.window_days = n;
+		} else if ((v = option_value(argc, argv, &i, "--service")) != NULL) {
+			if (*v == '\0')
+				return usage_error(report, "--service needs a name");
+			a->report.service = v;
 		} else if (arg[0] == '-' && arg[1] != '\0') {
 			return usage_error(report, "unknown option '%s'", arg);
 		} else {
@@ -266,6 +285,41 @@ parse_args(int argc, char **argv, struct args *a)
 		}
 	}
 	return -1;
+}
+
+/* The Four Keys services and their GitHub settings, for config check. */
+static void
+print_services(const struct config *cfg)
+{
+	size_t	i;
+
+	printf("four keys:   %zu service%s, %d-day window, DORA %d bands, "
+	    "GitHub %s\n", cfg->nsvc, cfg->nsvc == 1 ? "" : "s",
+	    cfg->fk.window > 0 ? cfg->fk.window : 30,
+	    cfg->fk.dora_year > 0 ? cfg->fk.dora_year : 2023,
+	    cfg->fk.github_url != NULL ? cfg->fk.github_url :
+	    "https://api.github.com");
+	if (cfg->fk.github_token_env != NULL)
+		printf("  token from $%s (%s)\n", cfg->fk.github_token_env,
+		    getenv(cfg->fk.github_token_env) != NULL ? "set" :
+		    "NOT SET");
+	else if (cfg->fk.github_token_command != NULL)
+		printf("  token from github_token_command\n");
+	for (i = 0; i < cfg->nsvc; i++) {
+		const struct fk_service *d = &cfg->svc[i];
+
+		if (d->source != NULL && strcmp(d->source, "sql") == 0)
+			printf("  %s: SQL %s  (%s:%d)\n", d->name,
+			    d->query_file != NULL ? d->query_file : "query",
+			    d->file, d->line);
+		else
+			printf("  %s: %s, %s%s%s  (%s:%d)\n", d->name, d->repos,
+			    d->deployments != NULL ? d->deployments :
+			    "deployments",
+			    d->lead_time != NULL ? ", lead time from " : "",
+			    d->lead_time != NULL ? d->lead_time : "",
+			    d->file, d->line);
+	}
 }
 
 /* The SLAs in force, one line each, for config check. */
@@ -369,6 +423,7 @@ config_check(const struct args *a)
 			    s.statement_timeout, s.connect_timeout,
 			    s.scheduler_threshold, s.refresh);
 			print_slas(&cfg, &s);
+			print_services(&cfg);
 			settings_free(&s);
 		}
 	}
@@ -389,7 +444,7 @@ run_report(const struct args *a)
 	int		 rc;
 
 	if (a->nwords < 2)
-		return usage_error(true, "report needs a kind: status, run, log, sla or slots");
+		return usage_error(true, "report needs a kind: status, run, log, sla, slots or fourkeys");
 	if (strcmp(a->words[1], "status") == 0) {
 		if (a->nwords > 2)
 			return usage_error(true, "report status takes no "
@@ -410,9 +465,13 @@ run_report(const struct args *a)
 		if (a->nwords > 2)
 			return usage_error(true, "report slots takes no "
 			    "argument '%s'", a->words[2]);
+	} else if (strcmp(a->words[1], "fourkeys") == 0) {
+		if (a->nwords > 2)
+			return usage_error(true, "report fourkeys takes no "
+			    "argument '%s'", a->words[2]);
 	} else
 		return usage_error(true, "unknown report '%s' (this release "
-		    "has: status, run, log, sla, slots)", a->words[1]);
+		    "has: status, run, log, sla, slots, fourkeys)", a->words[1]);
 	if (config_load(&cfg, a->cli.config) != 0) {
 		fputs(buf_str(&cfg.errors), stderr);
 		rc = report_unknown(a->report.format, "configuration",
@@ -421,6 +480,12 @@ run_report(const struct args *a)
 		return rc;
 	}
 	fputs(buf_str(&cfg.warnings), stderr);
+	/* The Four Keys need no Airflow: GitHub or their own database. */
+	if (strcmp(a->words[1], "fourkeys") == 0) {
+		rc = report_fourkeys(&cfg, &a->report);
+		config_free(&cfg);
+		return rc;
+	}
 	/* BigQuery alone makes a slots report; a database adds the pools. */
 	if ((strcmp(a->words[1], "slots") == 0 ?
 	    config_resolve_no_database(&cfg, &a->cli, &s, &err) :

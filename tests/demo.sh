@@ -8,13 +8,16 @@
 # with R visibly completes), and the dagtop console on it (the status
 # report when there is no terminal).  BigQuery too: an emulator serves a
 # day of slot usage with a morning peak above a 500-slot reservation, its
-# jobs labelled with the demo's DAGs (b shows the slots pane).  Everything
-# is removed on exit.
+# jobs labelled with the demo's DAGs (b shows the slots pane).  GitHub too:
+# an emulator serves four months of deployments, releases, merged pull
+# requests and incidents for a few services (D shows the Four Keys).
+# Everything is removed on exit.
 set -eu
 cd "$(dirname "$0")/.."
 . tests/lib/pg.sh
 . tests/lib/emu.sh
 . tests/lib/bigquery_emu.sh
+. tests/lib/github_emu.sh
 SCHEMA=${DAGTOP_DEMO_SCHEMA:-2}
 demo=$(mktemp -d "${TMPDIR:-/tmp}/dagtop-demo.XXXXXX")
 
@@ -22,7 +25,9 @@ cleanup() {
 	[ -n "${HEARTBEAT_PID:-}" ] && kill "$HEARTBEAT_PID" 2>/dev/null
 	emu_stop_all
 	bq_emu_stop || true
+	gh_emu_stop || true
 	[ -n "${BQ_DIR:-}" ] && rm -rf "$BQ_DIR"
+	[ -n "${GH_DIR:-}" ] && rm -rf "$GH_DIR"
 	pg_stop
 	rm -rf "$demo"
 }
@@ -43,6 +48,19 @@ google_auth = service-account
 google_key_file = $BQ_DIR/sa.json
 CONF
 	echo "demo: BigQuery emulator on $BQ_EMU_URL (b in the console: slots)"
+}
+
+# GitHub: the emulator's demo history, and its services in the config.
+demo_github() {
+	GH_DIR=$(mktemp -d "${TMPDIR:-/tmp}/dagtop-demo-gh.XXXXXX")
+	gh_emu_start "$GH_DIR" --dataset demo || return 0
+	{
+		echo
+		echo "[dagtop]"
+		echo "github_url = $GH_EMU_URL"
+		curl -fsS "$GH_EMU_URL/_emu/services"
+	} >>"$demo/config" || return 0
+	echo "demo: GitHub emulator on $GH_EMU_URL (D in the console: Four Keys)"
 }
 trap 'exit 130' INT TERM HUP PIPE QUIT
 
@@ -85,6 +103,9 @@ export DAGTOP_CONFIG="$demo/config" PGPASSWORD=demo DEMO_AIRFLOW_PASSWORD=demo
 export DAGTOP_AUDIT_LOG="$demo/audit.log"
 echo "demo: Airflow $SCHEMA.x metadata database on 127.0.0.1:$PGPORT, API on $API_URL"
 demo_bigquery
+demo_github
+# The ETag cache of the demo stays in the demo's folder.
+export XDG_CACHE_HOME="$demo/cache"
 if [ -t 0 ] && [ -t 1 ]; then
 	# The console; q (at the top) or Q quits, and the demo goes with it.
 	./dagtop || true
@@ -92,6 +113,8 @@ if [ -t 0 ] && [ -t 1 ]; then
 fi
 echo
 ./dagtop report slots --hours 24 | head -12 || true
+echo
+./dagtop report fourkeys | head -16 || true
 echo
 status=0
 ./dagtop report status || status=$?

@@ -49,6 +49,7 @@ static const struct {
 	[ACTION_RERUN] = { "rerun", "clear the task and all after it (or a failed run's failed tasks): preview, then y" },
 	[ACTION_ONLY_FAILED] = { "only-failed", "rerun preview: clear only failed and upstream_failed" },
 	[ACTION_SLOTS] = { "slots", "BigQuery slots and Airflow pools (the slots view)" },
+	[ACTION_FOURKEYS] = { "fourkeys", "DORA Four Keys of the configured services (the fourkeys view)" },
 };
 
 static const struct {

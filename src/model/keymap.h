@@ -75,6 +75,8 @@ enum action {
 	ACTION_RERUN, ACTION_ONLY_FAILED,
 	/* BigQuery slots */
 	ACTION_SLOTS,
+	/* DORA Four Keys */
+	ACTION_FOURKEYS,
 	ACTION_COUNT
 };
 

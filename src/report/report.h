@@ -26,6 +26,8 @@ struct report_options {
 	const char		*week;		/* sla: "2026-W47", "last", "this" */
 	const char		*from, *to;	/* sla: YYYY-MM-DD */
 	int			 hours;		/* slots: the window, 0 default */
+	int			 window_days;	/* fourkeys: --window, 0 default */
+	const char		*service;	/* fourkeys: --service, or NULL */
 };
 
 /* Parses "text", "json", "csv", "markdown" (or "md"). */
@@ -66,6 +68,12 @@ int	 report_log(const struct settings *, const struct report_options *,
  * Airflow pools; exit 0, 1 when usage went above capacity, 3 cannot tell.
  */
 int	 report_slots(const struct settings *, const struct report_options *);
+
+/*
+ * `dagtop report fourkeys`: the Four Keys of the configured services;
+ * exit 0, or 3 when a service could not be read (the rest are written).
+ */
+int	 report_fourkeys(const struct config *, const struct report_options *);
 
 /*
  * Says why a report could not be made: one line on stderr, and for JSON an

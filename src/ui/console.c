@@ -778,6 +778,8 @@ ops_for(enum pane_kind k)
 		return &pane_slaweek_ops;
 	case PANE_SLOTS:
 		return &pane_slots_ops;
+	case PANE_FOURKEYS:
+		return &pane_fourkeys_ops;
 	default:
 		return &pane_details_ops;
 	}
@@ -966,7 +968,7 @@ draw_now(struct app *a)
 static const char *const command_words[] = { "view", "keymap", "sort",
 	"context", "refresh", "help", "quit", "oncall", "compact", "wide",
 	"default", "emacs", "attention", "name", "started", "duration", "slots",
-	NULL };
+	"fourkeys", NULL };
 
 static const char	**candidates;	/* completions of the open prompt */
 
@@ -1463,9 +1465,17 @@ handle_key(struct app *a, int key)
 			logctl_refetch(a->logs);
 		if (focused_kind(a) == PANE_SLOTS)
 			slots_feed_refresh(a->c.slots);
+		if (focused_kind(a) == PANE_FOURKEYS)
+			fk_feed_refresh(a->c.fourkeys);
 		return;
 	case ACTION_SLOTS:
 		show_slots(a);
+		return;
+	case ACTION_FOURKEYS:
+		if (!view_has(a, PANE_FOURKEYS))
+			switch_data(a, true, "fourkeys");
+		if (view_has(a, PANE_FOURKEYS))
+			focus_kind(a, PANE_FOURKEYS);
 		return;
 	case ACTION_FILTER:
 		if (focused_kind(a) == PANE_LOG)
@@ -1768,6 +1778,7 @@ console_main(struct settings *s, const struct config *cfg,
 	a.logs = logctl_new(a.loop, &a.c, s, mark_dirty, &a);
 	a.rerun = rerun_new(&a.c, rerun_done, &a);
 	a.c.slots = slots_feed_new(a.loop, s, slots_changed, &a);
+	a.c.fourkeys = fk_feed_new(a.loop, a.config, slots_changed, &a);
 	connect_db(&a);
 	a.dirty = true;
 	while (!a.quit) {
@@ -1789,6 +1800,7 @@ console_main(struct settings *s, const struct config *cfg,
 	a.tearing_down = true;
 	logctl_forget_db(a.logs);
 	slots_feed_free(a.c.slots);
+	fk_feed_free(a.c.fourkeys);
 	afdb_free(a.db);
 	rerun_free(a.rerun);
 	logctl_free(a.logs);

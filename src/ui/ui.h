@@ -173,6 +173,11 @@ struct console {
 	/* slots pane: BigQuery (slots_feed.c), pools from the snapshot */
 	struct slots_feed	*slots;
 	size_t			 slot_sel, slot_top;
+	/* Four Keys pane: GitHub or SQL (fourkeys_feed.c) */
+	struct fk_feed		*fourkeys;
+	size_t			 fk_sel, fk_top;	/* the services */
+	bool			 fk_detail;	/* Enter: what is behind */
+	size_t			 fk_line;	/* first detail line shown */
 };
 
 /* Continues a log search or error scan; true while more is to scan. */
@@ -200,6 +205,23 @@ const char	*slots_feed_error(const struct slots_feed *);
 const char	*slots_feed_warning(const struct slots_feed *);
 bool		 slots_feed_busy(const struct slots_feed *);
 int		 slots_feed_interval(const struct slots_feed *);
+
+/*
+ * The Four Keys pane's source in the console (fourkeys_feed.c): services
+ * are read only while the pane is on screen (GitHub's rate limit is the
+ * user's), then every fourkeys_refresh seconds.
+ */
+struct fk_feed;
+struct fk_src;
+struct fk_feed	*fk_feed_new(struct loop *, const struct config *,
+		    void (*changed)(void *), void *arg);
+void		 fk_feed_free(struct fk_feed *);
+void		 fk_feed_seen(struct fk_feed *);
+void		 fk_feed_refresh(struct fk_feed *);
+/* NULL when there are no services (fk_feed_error says why). */
+const struct fk_src *fk_feed_src(const struct fk_feed *);
+const char	*fk_feed_error(const struct fk_feed *);
+extern const struct pane_ops pane_fourkeys_ops;
 
 /* Colours and attributes per state; letters when there is no colour. */
 void	ui_colors_init(bool color);

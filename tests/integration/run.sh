@@ -63,6 +63,9 @@ HEARTBEAT_PID=$!
 
 createdb notairflow
 psql -q -X -v ON_ERROR_STOP=1 -d notairflow -c 'CREATE TABLE dag (dag_id text)' >/dev/null
+# The Four Keys' SQL source: a team's own release log and incident records.
+createdb fourkeys
+psql -q -X -v ON_ERROR_STOP=1 -d fourkeys -f tests/integration/fixture_fourkeys.sql >/dev/null
 
 export DAGTOP_TEST_HOST="$PG_DIR" DAGTOP_TEST_PORT="$PGPORT"
 failed=0
@@ -105,6 +108,18 @@ for build in "$@"; do
 	echo "== report slots through the BigQuery emulator: $build/dagtop"
 	if ! sh tests/integration/slots.sh "$build/dagtop"; then
 		echo "FAILED: report slots through the BigQuery emulator" >&2
+		failed=1
+	fi
+done
+for build in "$@"; do
+	echo "== report fourkeys through the GitHub emulator and SQL: $build/dagtop"
+	if ! sh tests/integration/fourkeys.sh "$build/dagtop"; then
+		echo "FAILED: report fourkeys" >&2
+		failed=1
+	fi
+	echo "== Four Keys pane in tmux: $build/dagtop (GitHub emulator)"
+	if ! sh tests/e2e/fourkeys.sh "$build/dagtop"; then
+		echo "FAILED: Four Keys pane e2e" >&2
 		failed=1
 	fi
 done

@@ -6,7 +6,7 @@ set -eu
 PACKAGES="build-essential pkg-config libpq-dev libjansson-dev libinih-dev
 zlib1g-dev libcmocka-dev libncurses-dev libreadline-dev libcurl4-openssl-dev
 libssl-dev postgresql postgresql-client tmux tzdata clang libclang-rt-14-dev
-mandoc locales python3 python3-psycopg2 openssl"
+mandoc locales python3 python3-psycopg2 openssl curl"
 
 missing=""
 for p in $PACKAGES; do

@@ -351,6 +351,96 @@ test_slas(void **state)
 	unlink(inc);
 }
 
+/* [service "NAME"] sections and the Four Keys keys of [dagtop]. */
+static void
+test_services(void **state)
+{
+	struct config	cfg;
+	const char	*e;
+
+	(void)state;
+	write_file("[dagtop]\n"
+	    "github_url = https://ghe.example.com/api/v3\n"
+	    "github_token_env = GITHUB_TOKEN\n"
+	    "dora_year = 2021\n"
+	    "fourkeys_window = 90\n"
+	    "github_max_wait = 0\n"
+	    "[service \"checkout\"]\n"
+	    "repos = acme/checkout-api, acme/checkout.web\n"
+	    "environment = prod-eu\n"
+	    "deployments = releases\n"
+	    "lead_time = pull_requests\n"
+	    "incident_label = sev1\n"
+	    "[service \"billing\"]\n"
+	    "source = sql\n"
+	    "database = host=db dbname=ops\n"
+	    "database_password_env = OPS_PW\n"
+	    "query = SELECT 1\n"
+	    "  FROM x\n"
+	    "  WHERE y = $2\n", 0600);
+	assert_int_equal(config_load(&cfg, path), 0);
+	assert_string_equal(buf_str(&cfg.errors), "");
+	assert_string_equal(cfg.fk.github_url, "https://ghe.example.com/api/v3");
+	assert_string_equal(cfg.fk.github_token_env, "GITHUB_TOKEN");
+	assert_int_equal(cfg.fk.dora_year, 2021);
+	assert_int_equal(cfg.fk.window, 90);
+	assert_int_equal(cfg.fk.github_max_wait, 0);
+	assert_int_equal(cfg.fk.refresh, -1);
+	assert_int_equal(cfg.nsvc, 2);
+	assert_string_equal(cfg.svc[0].name, "checkout");
+	assert_int_equal(cfg.svc[0].line, 7);
+	assert_string_equal(cfg.svc[0].repos,
+	    "acme/checkout-api, acme/checkout.web");
+	assert_string_equal(cfg.svc[0].deployments, "releases");
+	assert_string_equal(cfg.svc[0].lead_time, "pull_requests");
+	assert_null(cfg.svc[0].branch);
+	/* a query over several lines stays whole */
+	assert_string_equal(cfg.svc[1].query,
+	    "SELECT 1\nFROM x\nWHERE y = $2");
+	config_free(&cfg);
+
+	write_file("[dagtop]\n"
+	    "github_token = ghp_x\n"
+	    "dora_year = 2019\n"
+	    "[service]\n"
+	    "repos = a/b\n"
+	    "[service \"x\"]\n"
+	    "repos = a/b/c\n"
+	    "deployments = tags\n"
+	    "lead_time = vibes\n"
+	    "github_url = ftp://x\n"
+	    "database_password = hunter2\n"
+	    "colour = blue\n"
+	    "[service \"x\"]\n"
+	    "repos = a/b\n"
+	    "[service \"y\"]\n"
+	    "source = sql\n"
+	    "[service \"z\"]\n"
+	    "environment = production\n", 0600);
+	assert_int_equal(config_load(&cfg, path), -1);
+	e = buf_str(&cfg.errors);
+	assert_non_null(strstr(e, ":2: 'github_token' is not read from the file"));
+	assert_null(strstr(e, "ghp_x"));
+	assert_non_null(strstr(e, ":3: 'dora_year' must be a DORA report year"));
+	assert_non_null(strstr(e, ":4: a [service] section needs a name"));
+	assert_non_null(strstr(e, ":7: 'repos' must list repositories"));
+	assert_non_null(strstr(e, ":8: 'deployments' must be deployments, "
+	    "releases or merges, not 'tags'"));
+	assert_non_null(strstr(e, ":9: 'lead_time' must be commits or "
+	    "pull_requests"));
+	assert_non_null(strstr(e, ":10: 'github_url' must be an http"));
+	assert_non_null(strstr(e, ":11: 'database_password' is not read"));
+	assert_null(strstr(e, "hunter2"));
+	assert_non_null(strstr(e, ":12: unknown key 'colour'"));
+	assert_non_null(strstr(e, ":13: service 'x' is already defined at"));
+	assert_non_null(strstr(e, "[service \"y\"] with source = sql needs "
+	    "'database ='"));
+	assert_non_null(strstr(e, "[service \"y\"] with source = sql needs "
+	    "one of 'query ='"));
+	assert_non_null(strstr(e, ":17: [service \"z\"] needs 'repos = "));
+	config_free(&cfg);
+}
+
 int
 main(void)
 {
@@ -361,6 +451,7 @@ main(void)
 		cmocka_unit_test(test_contexts_and_precedence),
 		cmocka_unit_test(test_errors_with_lines),
 		cmocka_unit_test(test_slas),
+		cmocka_unit_test(test_services),
 	};
 	int fd = mkstemp(path), rc;
 

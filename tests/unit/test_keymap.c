@@ -184,7 +184,7 @@ test_actions(void **state)
 	    "sla-week", "quit",
 	    "prev-try", "next-try", "follow", "search-next", "search-prev",
 	    "jump-error", "wrap", "timestamps", "save", "pager", "rerun",
-	    "only-failed", "slots" };
+	    "only-failed", "slots", "fourkeys" };
 	int a;
 
 	(void)state;
