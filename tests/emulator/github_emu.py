@@ -1096,9 +1096,10 @@ class Handler(BaseHTTPRequestHandler):
             self.reply(200, {"retry_after": STATE["secondary"]})
         elif path == "/_emu/stats":
             with LOCK:
-                self.reply(200, {k: STATE[k] for k in
-                                 ("requests", "not_modified", "rate_limited",
-                                  "by_path")})
+                st = json.loads(json.dumps(
+                    {k: STATE[k] for k in ("requests", "not_modified",
+                                           "rate_limited", "by_path")}))
+            self.reply(200, st)
         elif path == "/_emu/services":
             self.send(200, SERVICES.encode(), "text/plain; charset=utf-8")
         elif path == "/_emu/now":
