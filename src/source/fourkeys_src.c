@@ -976,7 +976,8 @@ svc_refresh(struct svc *s, int64_t to)
 			job_start(s, JOB_PULLS, s->repos[i], 0, buf_str(&path));
 		}
 	}
-	iso(since(s), &since_s);
+	/* Whole hours: the same URL all hour long, so its ETag can answer. */
+	iso(since(s) / 3600 * 3600, &since_s);
 	for (i = 0; i < s->ninc_repos; i++) {
 		buf_reset(&path);
 		buf_printf(&path, "/repos/%s/issues?labels=", s->inc_repos[i]);

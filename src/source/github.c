@@ -364,7 +364,7 @@ page_done(struct http_req *req, const struct http_response *r, void *arg)
 		if (r->error != HTTP_ERR_TLS && g->tries < GH_RETRIES) {
 			g->tries++;
 			gh->stats.retries++;
-			requeue(gh, g, 1000L << (2 * g->tries));
+			requeue(gh, g, 1000L * (2 * g->tries - 1));
 			return;
 		}
 		buf_printf(&why, "GitHub at %s: %s", gh->base, r->error_text);
@@ -441,7 +441,7 @@ page_done(struct http_req *req, const struct http_response *r, void *arg)
 	} else if (r->status >= 500 && g->tries < GH_RETRIES) {
 		g->tries++;
 		gh->stats.retries++;
-		requeue(gh, g, 1000L << (2 * g->tries));
+		requeue(gh, g, 1000L * (2 * g->tries - 1));
 		goto out;
 	} else {
 		buf_reset(&scratch);

@@ -76,6 +76,7 @@ expect_rc() {
 }
 
 expect_out() {
+	touch "$dir/$1.err"
 	grep -qF -- "$2" "$dir/$1.out" "$dir/$1.err" ||
 	    { fail "$1: expected \"$2\""; sed 's/^/    /' "$dir/$1.out" "$dir/$1.err" >&2; }
 }
@@ -224,7 +225,7 @@ expect_out badconf "bad.conf:2: 'github_token' is not read from the file"
 expect_out badconf "bad.conf:3: 'dora_year' must be a DORA report year"
 expect_out badconf "bad.conf:6: 'repos' must list repositories"
 expect_out badconf "bad.conf:7: 'deployments' must be deployments, releases or merges"
-"$bin" --config "$dir/gh.conf" config check >"$dir/goodconf.out" 2>&1
+"$bin" --config "$dir/gh.conf" --database "host=127.0.0.1 dbname=x" config check >"$dir/goodconf.out" 2>&1
 rc=$?
 expect_rc 0 goodconf
 expect_out goodconf "four keys:   3 services, 30-day window, DORA 2023 bands"

@@ -35,6 +35,8 @@ def got_of(svc, which):
 
 
 def same(a, b):
+    if b == -1:		# the hand-computed file writes no data as -1
+        b = None
     if isinstance(a, float) or isinstance(b, float):
         return a is not None and b is not None and abs(a - b) < 1e-3
     return a == b
