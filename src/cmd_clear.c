@@ -390,7 +390,7 @@ timer_due(struct loop_timer *t, void *arg)
 	switch (j->phase) {
 	case PH_CLEARING:
 		/* The grace after a signal is over: no answer came. */
-		airflow_api_cancel(j->call);
+		airflow_clear_cancel(j->call);
 		j->call = NULL;
 		buf_printf(&b, "interrupted by %s before the answer came",
 		    sig_name(j->signo));
@@ -655,6 +655,7 @@ cmd_clear(const struct settings *s, const struct clear_options *o,
 	}
 	for (i = 0; i < 3; i++)
 		sigaction(sigs[i], &old[i], NULL);
+	airflow_clear_cancel(j.call);
 	clear_result_free(&j.result);
 	clear_result_free(&j.planned);
 	af_tis_free(&j.tis);

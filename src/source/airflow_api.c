@@ -270,6 +270,12 @@ airflow_api_req(const struct api_call *c)
 	return c->req;
 }
 
+void *
+airflow_api_call_arg(const struct api_call *c)
+{
+	return c->arg;
+}
+
 bool
 airflow_api_sent(const struct api_call *c)
 {

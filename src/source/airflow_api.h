@@ -54,6 +54,8 @@ struct api_call	*airflow_api_get(struct airflow_api *, const char *path,
 struct api_call	*airflow_api_post(struct airflow_api *, const char *path,
 		    const char *json, api_done_cb, void *arg, struct buf *err);
 void		 airflow_api_cancel(struct api_call *);
+/* The arg the call was made with (to free it when cancelling). */
+void		*airflow_api_call_arg(const struct api_call *);
 /* The HTTP request of a call, for header lookups while streaming. */
 struct http_req	*airflow_api_req(const struct api_call *);
 /*

@@ -94,3 +94,12 @@ airflow_clear(struct airflow_api *api, const char *dag_id,
 	buf_free(&path);
 	return call;
 }
+
+void
+airflow_clear_cancel(struct api_call *call)
+{
+	if (call == NULL)
+		return;
+	free(airflow_api_call_arg(call));
+	airflow_api_cancel(call);
+}

@@ -32,4 +32,7 @@ struct api_call	*airflow_clear(struct airflow_api *, const char *dag_id,
 		    const struct clear_request *, clear_done_cb, void *arg,
 		    struct buf *err);
 
+/* Stops a clear or dry run in flight; its callback never comes.  NULL: no-op. */
+void		 airflow_clear_cancel(struct api_call *);
+
 #endif

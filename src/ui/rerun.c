@@ -70,7 +70,7 @@ forget(struct rerun *r)
 {
 	size_t i;
 
-	airflow_api_cancel(r->call);
+	airflow_clear_cancel(r->call);
 	r->call = NULL;
 	for (i = 0; i < r->ntasks; i++)
 		free(r->task_ids[i]);
@@ -444,7 +444,7 @@ rerun_shutdown(struct rerun *r, struct loop *loop, int timeout_ms,
 	if (r->phase == RR_CLEARING) {
 		struct buf b = BUF_INIT;
 
-		airflow_api_cancel(r->call);
+		airflow_clear_cancel(r->call);
 		r->call = NULL;
 		buf_printf(&b, "%s before the answer came", why);
 		clear_unknown(r, buf_str(&b));
