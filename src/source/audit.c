@@ -260,12 +260,18 @@ audit_write(const struct audit_clear *e, enum audit_record kind,
 	if (kind == AUDIT_INTENT) {
 		json_object_set_new(doc, "will_clear", ti_list(e->planned));
 		json_object_set_new(doc, "result", json_string("intent"));
+	} else if (e->result != NULL && strncmp(e->result,
+	    "outcome unknown", 15) == 0) {
+		/* Not 0: a reader must not take it for "nothing cleared". */
+		json_object_set_new(doc, "cleared", json_null());
+		json_object_set_new(doc, "count", json_null());
 	} else {
 		json_object_set_new(doc, "cleared", ti_list(e->cleared));
 		json_object_set_new(doc, "count", json_integer(e->cleared !=
 		    NULL ? (json_int_t)e->cleared->n : 0));
-		json_object_set_new(doc, "result", jstr(e->result));
 	}
+	if (kind == AUDIT_OUTCOME)
+		json_object_set_new(doc, "result", jstr(e->result));
 	buf_free(&url);
 	/* Ids from outside may not be valid UTF-8: jansson then refuses. */
 	line = json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER |

@@ -587,7 +587,15 @@ class Handler(BaseHTTPRequestHandler):
                                    "time": time.time()})
 
     def injected(self, raw=b""):
-        """An injected failure for this request, if one matches."""
+        """An injected failure for this request, if one matches.
+
+        POST /_emu/fail takes {path_regex, method, body_regex, count,
+        delay_ms, close, status, body, after}: the first fault whose
+        path_regex, method and body_regex (over the request body) match is
+        used, count times (-1: forever).  It waits delay_ms, then drops the
+        connection (close) or answers status with body.  With after true
+        (clears only) the clear is applied and committed first: the answer
+        is then late, lost or a gateway's error, as after a real timeout."""
         path = urllib.parse.urlsplit(self.path).path
         with STATE.lock:
             for f in STATE.failures:

@@ -190,6 +190,8 @@ rc=$?
 [ $rc = 4 ] || fail "timeout: exit status $rc, not 4 (outcome unknown): $(said)"
 paired "outcome unknown"
 grep -q '"result":"failed' "$AUDIT" && fail "timeout: audited as failed"
+grep -q '"count":0' "$AUDIT" && fail "timeout: audited with count 0"
+grep -q '"count":null' "$AUDIT" || fail "timeout: the outcome's count is not null (unknown)"
 grep -q "the database now shows" "$work/out" || fail "timeout: not read back: $(said)"
 for t in transform load publish; do
 	grep -q "changed *none .*$t\$" "$work/out" || fail "timeout: $t not shown cleared: $(said)"
