@@ -330,8 +330,12 @@ lost(void *arg, const char *err)
 
 	j->db_lost = true;
 	switch (j->phase) {
+	case PH_PREVIEW:
 	case PH_CLEARING:
-		/* The clear goes on: its answer is what matters now. */
+		/*
+		 * The clear goes on: the run's instances are read, and the
+		 * database is needed again only to read them back.
+		 */
 		return;
 	case PH_READBACK:
 		stop(j, NULL, j->rc);
