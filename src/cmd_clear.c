@@ -1,15 +1,29 @@
 /*
  * cmd_clear.c: `dagtop clear DAG_ID RUN_ID TASK_ID [--downstream]
  * [--only-failed] [--map-index N] [--yes]`, the rerun for runbooks.
- * Without --yes it asks the API for a dry run and prints what would be
- * cleared, with each instance's state and try as the database has them,
- * then exits; with --yes it clears and says how many instances were
- * cleared.  Refused in read-only mode before any request is made; every
- * clear and every refused or failed attempt goes to the audit log.
+ * It always asks the API for a dry run first.  Without --yes it prints
+ * what would be cleared, with each instance's state and try as the
+ * database has them, and exits.  With --yes it writes the audit intent
+ * (the dry run's list, fsync'd) and only then sends the clear; the outcome
+ * follows in the audit log: cleared, failed, or unknown when no usable
+ * answer came (a timeout, a lost connection, a 5xx, a signal).  After an
+ * unknown outcome it reads the instances back from the database and
+ * prints what it now shows.  Refused in read-only mode, and when the
+ * audit log cannot be written, before any request is made.
+ *
+ * Exit status: 0 cleared (or the dry run shown); 1 refused or failed,
+ * nothing cleared; 3 cannot tell (configuration, database); 4 the clear
+ * was sent and its outcome is unknown; 128+N a signal before the clear
+ * was sent.
  */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "airflow_api.h"
 #include "airflow_clear.h"
@@ -22,93 +36,241 @@
 #include "loop.h"
 #include "report.h"
 
+/* How long a signal waits for the clear's answer, and the read-back. */
+#define GRACE_MS	5000
+#define READBACK_MS	10000
+#define READBACK_SIG_MS	3000
+
+enum clear_phase {
+	PH_READING,	/* connecting, reading the run's instances */
+	PH_PREVIEW,	/* the dry run in flight */
+	PH_CLEARING,	/* the clear in flight: the intent is written */
+	PH_READBACK,	/* outcome unknown: reading the instances back */
+	PH_DONE
+};
+
 struct clear_job {
 	const struct settings		*s;
 	const struct clear_options	*o;
 	struct clear_request		 q;
 	const char			*dag_id;
 	struct loop			*loop;
+	struct db_params		 p;
 	struct afdb			*db;
+	bool				 db_lost;
 	struct http			*http;
 	struct airflow_api		*api;
-	struct af_tis			 tis;
-	struct clear_result		 result;
-	bool				 answered;
-	bool				 cleared;	/* not a dry run */
+	struct api_call			*call;
+	enum clear_phase		 phase;
+	struct af_tis			 tis;		/* before */
+	struct af_tis			 now;		/* read back */
+	bool				 read_back;
+	struct clear_result		 planned;	/* the dry run's list */
+	struct clear_result		 result;	/* the clear's answer */
+	char				 id[64];	/* of the audit records */
+	bool				 cleared;
+	int				 rc;
 	struct buf			 error;
+	struct buf			 unknown;	/* why the outcome is */
 	int				 major;
+	int				 signo;		/* first signal */
+	struct loop_timer		*timer;		/* grace, read-back */
 };
 
-static void
-stop(struct clear_job *j, const char *err)
+static int	sigpipe[2] = { -1, -1 };
+
+static const char *
+sig_name(int signo)
 {
-	if (err != NULL && j->error.len == 0)
-		buf_puts(&j->error, err);
-	loop_break(j->loop);
+	switch (signo) {
+	case SIGTERM:
+		return "SIGTERM";
+	case SIGINT:
+		return "SIGINT";
+	case SIGHUP:
+		return "SIGHUP";
+	default:
+		return "a signal";
+	}
 }
 
 static void
-audit(struct clear_job *j, const char *result)
+on_signal(int signo)
+{
+	unsigned char	b = (unsigned char)signo;
+	int		saved = errno;
+
+	(void)!write(sigpipe[1], &b, 1);
+	errno = saved;
+}
+
+static void
+stop(struct clear_job *j, const char *err, int rc)
+{
+	if (err != NULL && j->error.len == 0)
+		buf_puts(&j->error, err);
+	j->rc = rc;
+	j->phase = PH_DONE;
+	loop_timer_stop(j->timer);
+	loop_break(j->loop);
+}
+
+/* Writes a record; the request and planned list come from the job. */
+static int
+audit(struct clear_job *j, enum audit_record kind, const char *result,
+    struct buf *err)
 {
 	struct audit_clear	e;
-	struct buf		err = BUF_INIT;
+	struct clear_request	q = j->q;
 
+	q.dry_run = false;
 	memset(&e, 0, sizeof e);
+	e.id = j->id[0] != '\0' ? j->id : NULL;
 	e.context = j->s->context;
 	e.api_url = j->api != NULL ? airflow_api_url(j->api) : j->s->airflow_api;
 	e.dag_id = j->dag_id;
 	e.run_id = j->q.dag_run_id;
-	e.asked = &j->q;
-	e.cleared = j->answered ? &j->result : NULL;
+	e.asked = &q;
+	e.planned = &j->planned;
+	e.cleared = j->cleared ? &j->result : NULL;
 	e.result = result;
-	if (audit_clear(&e, &err) != 0)
+	return audit_write(&e, kind, err);
+}
+
+/* An outcome record; a failure to write it is said, not fatal. */
+static void
+audit_outcome(struct clear_job *j, const char *result)
+{
+	struct buf err = BUF_INIT;
+
+	if (audit(j, AUDIT_OUTCOME, result, &err) != 0)
 		fprintf(stderr, "dagtop: %s\n", buf_str(&err));
 	buf_free(&err);
 }
 
 static void
-answered(void *arg, const struct clear_result *r, const char *err)
+copy_result(struct clear_result *to, const struct clear_result *r)
+{
+	clear_result_free(to);
+	to->v = xcalloc(r->n + 1, sizeof *to->v);
+	for (size_t i = 0; i < r->n; i++) {
+		to->v[i].task_id = xstrdup(r->v[i].task_id);
+		to->v[i].dag_run_id = r->v[i].dag_run_id != NULL ?
+		    xstrdup(r->v[i].dag_run_id) : NULL;
+		to->v[i].map_index = r->v[i].map_index;
+	}
+	to->n = r->n;
+}
+
+static void	readback_start(struct clear_job *);
+
+/* The clear got no usable answer: say so, then read the database back. */
+static void
+outcome_unknown(struct clear_job *j, const char *why)
+{
+	struct buf b = BUF_INIT;
+
+	buf_printf(&b, "outcome unknown: %s", why);
+	audit_outcome(j, buf_str(&b));
+	buf_puts(&j->unknown, why);
+	buf_free(&b);
+	j->rc = CLEAR_EXIT_UNKNOWN;
+	readback_start(j);
+}
+
+static void
+clear_answered(void *arg, const struct clear_result *r, const char *err,
+    bool unknown)
 {
 	struct clear_job *j = arg;
 
-	if (r == NULL) {
-		if (!j->q.dry_run) {
-			struct buf b = BUF_INIT;
-
-			buf_printf(&b, "failed: %s", err);
-			audit(j, buf_str(&b));
-			buf_free(&b);
-		}
-		stop(j, err);
-		return;
-	}
-	/* Keep the answer: copy it out of the callback. */
-	j->result.v = xcalloc(r->n + 1, sizeof *j->result.v);
-	for (size_t i = 0; i < r->n; i++) {
-		j->result.v[i].task_id = xstrdup(r->v[i].task_id);
-		j->result.v[i].dag_run_id = r->v[i].dag_run_id != NULL ?
-		    xstrdup(r->v[i].dag_run_id) : NULL;
-		j->result.v[i].map_index = r->v[i].map_index;
-	}
-	j->result.n = r->n;
-	j->answered = true;
-	if (!j->q.dry_run) {
+	j->call = NULL;
+	loop_timer_stop(j->timer);
+	if (r != NULL) {
+		copy_result(&j->result, r);
 		j->cleared = true;
-		audit(j, "cleared");
+		audit_outcome(j, "cleared");
+		stop(j, NULL, CLEAR_EXIT_OK);
+	} else if (unknown)
+		outcome_unknown(j, err);
+	else {
+		struct buf b = BUF_INIT;
+
+		buf_printf(&b, "failed: %s", err);
+		audit_outcome(j, buf_str(&b));
+		buf_free(&b);
+		stop(j, err, CLEAR_EXIT_FAILED);
 	}
-	stop(j, NULL);
 }
 
+static const char *const readonly_msg = "read-only: dagtop clear is "
+    "refused (--readonly or readonly = true in the context)";
+
+/* The intent first, durably; then the clear. */
 static void
 send_clear(struct clear_job *j)
 {
 	struct buf err = BUF_INIT;
 
-	if (airflow_clear(j->api, j->dag_id, &j->q, answered, j, &err) ==
-	    NULL && err.len > 0) {
-		audit(j, "refused: read-only");
-		stop(j, "read-only: dagtop clear is refused (--readonly or "
-		    "readonly = true in the context)");
+	audit_new_id(j->id, sizeof j->id);
+	if (audit(j, AUDIT_INTENT, NULL, &err) != 0) {
+		buf_puts(&err, "; the clear is refused, nothing was sent");
+		stop(j, buf_str(&err), CLEAR_EXIT_FAILED);
+		buf_free(&err);
+		return;
+	}
+	j->q.dry_run = false;
+	j->phase = PH_CLEARING;
+	j->call = airflow_clear(j->api, j->dag_id, &j->q, clear_answered, j,
+	    &err);
+	if (j->call == NULL && err.len > 0) {
+		audit_outcome(j, "refused: read-only");
+		stop(j, readonly_msg, CLEAR_EXIT_FAILED);
+	}
+	buf_free(&err);
+}
+
+static void
+preview_answered(void *arg, const struct clear_result *r, const char *err,
+    bool unknown)
+{
+	struct clear_job *j = arg;
+
+	(void)unknown;	/* a dry run changes nothing */
+	j->call = NULL;
+	if (r == NULL) {
+		if (j->o->yes) {
+			/* Part of a clear: an attempt all the same. */
+			struct buf b = BUF_INIT;
+
+			buf_printf(&b, "failed: dry run: %s", err);
+			audit_outcome(j, buf_str(&b));
+			buf_free(&b);
+		}
+		stop(j, err, CLEAR_EXIT_FAILED);
+		return;
+	}
+	copy_result(&j->planned, r);
+	if (!j->o->yes) {
+		copy_result(&j->result, r);
+		stop(j, NULL, CLEAR_EXIT_OK);
+		return;
+	}
+	send_clear(j);
+}
+
+static void
+send_preview(struct clear_job *j)
+{
+	struct buf err = BUF_INIT;
+
+	j->q.dry_run = true;
+	j->phase = PH_PREVIEW;
+	j->call = airflow_clear(j->api, j->dag_id, &j->q, preview_answered, j,
+	    &err);
+	if (j->call == NULL && err.len > 0) {
+		audit_outcome(j, "refused: read-only");
+		stop(j, readonly_msg, CLEAR_EXIT_FAILED);
 	}
 	buf_free(&err);
 }
@@ -121,7 +283,7 @@ tis_read(void *arg, const char *err)
 	bool			 found = false;
 
 	if (err != NULL) {
-		stop(j, err);
+		stop(j, err, CLEAR_EXIT_CANNOT);
 		return;
 	}
 	for (size_t i = 0; i < j->tis.n; i++)
@@ -134,18 +296,18 @@ tis_read(void *arg, const char *err)
 		report_put_id(&b, j->q.dag_run_id);
 		buf_puts(&b, " of DAG ");
 		report_put_id(&b, j->dag_id);
-		stop(j, buf_str(&b));
+		stop(j, buf_str(&b), CLEAR_EXIT_CANNOT);
 		buf_free(&b);
 		return;
 	}
 	j->api = airflow_api_new(j->loop, j->http, j->s, j->major, &b);
 	if (j->api == NULL) {
-		stop(j, buf_str(&b));
+		stop(j, buf_str(&b), CLEAR_EXIT_CANNOT);
 		buf_free(&b);
 		return;
 	}
 	buf_free(&b);
-	send_clear(j);
+	send_preview(j);
 }
 
 static void
@@ -154,7 +316,7 @@ opened(void *arg, const char *err)
 	struct clear_job *j = arg;
 
 	if (err != NULL) {
-		stop(j, err);
+		stop(j, err, CLEAR_EXIT_CANNOT);
 		return;
 	}
 	j->major = afdb_schema(j->db)->major;
@@ -164,7 +326,166 @@ opened(void *arg, const char *err)
 static void
 lost(void *arg, const char *err)
 {
-	stop(arg, err);
+	struct clear_job *j = arg;
+
+	j->db_lost = true;
+	switch (j->phase) {
+	case PH_PREVIEW:
+	case PH_CLEARING:
+		/*
+		 * The clear goes on: the run's instances are read, and the
+		 * database is needed again only to read them back.
+		 */
+		return;
+	case PH_READBACK:
+		stop(j, NULL, j->rc);
+		buf_reset(&j->error);
+		buf_printf(&j->error, "the database connection was lost "
+		    "again: %s", err);
+		return;
+	case PH_DONE:
+		return;
+	default:
+		stop(j, err, j->api == NULL ? CLEAR_EXIT_CANNOT :
+		    CLEAR_EXIT_FAILED);
+	}
+}
+
+/* --- outcome unknown: what the database now shows ------------------------- */
+
+static void
+readback_done(void *arg, const char *err)
+{
+	struct clear_job *j = arg;
+
+	if (j->phase != PH_READBACK)
+		return;
+	if (err != NULL) {
+		buf_reset(&j->error);
+		buf_printf(&j->error, "cannot read the instances back: %s", err);
+	} else
+		j->read_back = true;
+	stop(j, NULL, j->rc);
+}
+
+static void
+reopened(void *arg, const char *err)
+{
+	struct clear_job *j = arg;
+
+	if (j->phase != PH_READBACK)
+		return;
+	if (err != NULL) {
+		readback_done(j, err);
+		return;
+	}
+	j->db_lost = false;
+	afdb_fetch_tis(j->db, j->dag_id, j->q.dag_run_id, &j->now,
+	    readback_done, j);
+}
+
+static void
+timer_due(struct loop_timer *t, void *arg)
+{
+	struct clear_job	*j = arg;
+	struct buf		 b = BUF_INIT;
+
+	(void)t;
+	switch (j->phase) {
+	case PH_CLEARING:
+		/* The grace after a signal is over: no answer came. */
+		airflow_clear_cancel(j->call);
+		j->call = NULL;
+		buf_printf(&b, "interrupted by %s before the answer came",
+		    sig_name(j->signo));
+		outcome_unknown(j, buf_str(&b));
+		break;
+	case PH_READBACK:
+		buf_reset(&j->error);
+		buf_puts(&j->error, "cannot read the instances back: the "
+		    "database did not answer in time");
+		stop(j, NULL, j->rc);
+		break;
+	default:
+		break;
+	}
+	buf_free(&b);
+}
+
+static void
+readback_start(struct clear_job *j)
+{
+	j->phase = PH_READBACK;
+	loop_timer_set(j->timer, j->signo != 0 ? READBACK_SIG_MS :
+	    READBACK_MS);
+	af_tis_free(&j->now);
+	if (!j->db_lost && j->db != NULL) {
+		afdb_fetch_tis(j->db, j->dag_id, j->q.dag_run_id, &j->now,
+		    readback_done, j);
+		return;
+	}
+	/* Not from inside the old connection's callbacks: this is HTTP's. */
+	afdb_free(j->db);
+	j->db = afdb_open(j->loop, &j->p, READBACK_MS, reopened, lost, j);
+}
+
+/* --- signals -------------------------------------------------------------- */
+
+static void
+signal_ready(struct loop_fd *f, int revents, void *arg)
+{
+	struct clear_job	*j = arg;
+	unsigned char		 b[16];
+	ssize_t			 n, i;
+
+	(void)f;
+	(void)revents;
+	while ((n = read(sigpipe[0], b, sizeof b)) > 0)
+		for (i = 0; i < n; i++) {
+			int	signo = b[i];
+			bool	again = j->signo != 0;
+
+			if (!again)
+				j->signo = signo;
+			switch (j->phase) {
+			case PH_CLEARING:
+				if (!again) {
+					fprintf(stderr, "dagtop: %s: waiting up "
+					    "to %d s for the clear's answer, to "
+					    "record it\n", sig_name(signo),
+					    GRACE_MS / 1000);
+					loop_timer_set(j->timer, GRACE_MS);
+				} else
+					timer_due(j->timer, j);
+				break;
+			case PH_READBACK:
+				if (again) {
+					buf_reset(&j->error);
+					buf_puts(&j->error, "the instances were "
+					    "not read back (interrupted)");
+					stop(j, NULL, j->rc);
+				}
+				break;
+			case PH_DONE:
+				break;
+			default:
+				stop(j, "interrupted before the clear was "
+				    "sent: nothing was cleared", 128 + signo);
+			}
+		}
+}
+
+/* --- output --------------------------------------------------------------- */
+
+static void
+print_ti(struct buf *b, const char *prefix, const struct af_ti *t)
+{
+	buf_printf(b, "  %s%-16s try %d  ", prefix, ti_state_name(t->state),
+	    t->try_number);
+	report_put_id(b, t->task_id);
+	if (t->map_index >= 0)
+		buf_printf(b, "[%d]", t->map_index);
+	buf_putc(b, '\n');
 }
 
 /* The instances the answer names, with state and try from the database. */
@@ -176,7 +497,6 @@ print_preview(struct clear_job *j)
 
 	printf("%s %zu task instance%s of ", j->cleared ? "cleared" :
 	    "would clear", j->result.n, j->result.n == 1 ? "" : "s");
-	buf_reset(&b);
 	report_put_id(&b, j->dag_id);
 	buf_puts(&b, " ");
 	report_put_id(&b, j->q.dag_run_id);
@@ -185,14 +505,8 @@ print_preview(struct clear_job *j)
 	for (i = 0; i < j->tis.n; i++) {
 		const struct af_ti *t = &j->tis.v[i];
 
-		if (!clear_result_has(&j->result, t->task_id, t->map_index))
-			continue;
-		buf_printf(&b, "  %s%-16s try %d  ", j->cleared ? "was " : "",
-		    ti_state_name(t->state), t->try_number);
-		report_put_id(&b, t->task_id);
-		if (t->map_index >= 0)
-			buf_printf(&b, "[%d]", t->map_index);
-		buf_putc(&b, '\n');
+		if (clear_result_has(&j->result, t->task_id, t->map_index))
+			print_ti(&b, j->cleared ? "was " : "", t);
 	}
 	fputs(buf_str(&b), stdout);
 	if (!j->cleared)
@@ -200,17 +514,67 @@ print_preview(struct clear_job *j)
 	buf_free(&b);
 }
 
+/* Outcome unknown: the dry run's instances, before and now. */
+static void
+print_unknown(struct clear_job *j)
+{
+	struct buf	b = BUF_INIT, clean = BUF_INIT;
+	size_t		i, k;
+
+	report_put_lines(&clean, buf_str(&j->unknown));
+	buf_printf(&b, "outcome unknown: the clear of %zu task instance%s of ",
+	    j->planned.n, j->planned.n == 1 ? "" : "s");
+	report_put_id(&b, j->dag_id);
+	buf_puts(&b, " ");
+	report_put_id(&b, j->q.dag_run_id);
+	buf_printf(&b, " was sent, but no answer came (%s)\n",
+	    buf_str(&clean));
+	if (j->read_back) {
+		buf_puts(&b, "the database now shows:\n");
+		for (i = 0; i < j->now.n; i++) {
+			const struct af_ti *t = &j->now.v[i];
+
+			if (!clear_result_has(&j->planned, t->task_id,
+			    t->map_index))
+				continue;
+			for (k = 0; k < j->tis.n; k++) {
+				const struct af_ti *w = &j->tis.v[k];
+
+				if (strcmp(w->task_id, t->task_id) == 0 &&
+				    w->map_index == t->map_index)
+					break;
+			}
+			print_ti(&b, k < j->tis.n &&
+			    (j->tis.v[k].try_number != t->try_number ||
+			    j->tis.v[k].state != t->state) ? "changed  " :
+			    "same     ", t);
+		}
+		buf_puts(&b, "(changed: the state or try differs from before "
+		    "the clear, so it was most likely applied; check before "
+		    "clearing again, a second clear would stop the rerun)\n");
+	} else {
+		buf_printf(&b, "the database was not read back: ");
+		report_put_lines(&b, buf_str(&j->error));
+		buf_puts(&b, "\ncheck the task instances before clearing "
+		    "again: a second clear would stop the rerun\n");
+	}
+	fputs(buf_str(&b), stdout);
+	buf_free(&b);
+	buf_free(&clean);
+}
+
 int
 cmd_clear(const struct settings *s, const struct clear_options *o,
     const char *dag_id, const char *run_id, const char *task_id)
 {
 	struct clear_job	 j;
-	struct db_params	 p;
 	struct buf		 err = BUF_INIT;
 	struct http_opts	 ho;
+	struct sigaction	 sa, old[3];
+	const int		 sigs[3] = { SIGTERM, SIGINT, SIGHUP };
 	const char		*ids[1] = { task_id };
 	int			 mis[1] = { o->map_index };
-	int			 rc;
+	int			 i, rc;
 
 	memset(&j, 0, sizeof j);
 	j.s = s;
@@ -225,31 +589,65 @@ cmd_clear(const struct settings *s, const struct clear_options *o,
 	j.q.dry_run = !o->yes;
 	if (s->readonly) {
 		/* The gate: nothing is read or sent, the attempt is audited. */
-		audit(&j, "refused: read-only");
-		fprintf(stderr, "dagtop: read-only: dagtop clear is refused "
-		    "(--readonly or readonly = true in the context)\n");
-		return 1;
+		audit_outcome(&j, "refused: read-only");
+		fprintf(stderr, "dagtop: %s\n", readonly_msg);
+		return CLEAR_EXIT_FAILED;
 	}
 	if (s->airflow_api == NULL || *s->airflow_api == '\0') {
 		fprintf(stderr, "dagtop: clear needs airflow_api in the "
 		    "context (dagtop.conf(5))\n");
-		return 3;
+		return CLEAR_EXIT_CANNOT;
 	}
-	if (db_params_build(s, &p, &err) != 0) {
+	if (o->yes && audit_check(&err) != 0) {
+		/* No audit, no clear: said before any request. */
+		fprintf(stderr, "dagtop: %s; the clear is refused, nothing "
+		    "was sent\n", buf_str(&err));
+		buf_free(&err);
+		return CLEAR_EXIT_FAILED;
+	}
+	if (db_params_build(s, &j.p, &err) != 0) {
 		fprintf(stderr, "dagtop: %s\n", buf_str(&err));
 		buf_free(&err);
-		return 3;
+		return CLEAR_EXIT_CANNOT;
+	}
+	if (pipe(sigpipe) != 0) {
+		perror("dagtop: pipe");
+		db_params_free(&j.p);
+		return CLEAR_EXIT_CANNOT;
+	}
+	for (i = 0; i < 2; i++) {
+		fcntl(sigpipe[i], F_SETFL, O_NONBLOCK | fcntl(sigpipe[i],
+		    F_GETFL));
+		fcntl(sigpipe[i], F_SETFD, FD_CLOEXEC);
 	}
 	j.loop = loop_new();
+	loop_fd_add(j.loop, sigpipe[0], POLLIN, signal_ready, &j);
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < 3; i++)
+		sigaction(sigs[i], &sa, &old[i]);
+	j.timer = loop_timer_new(j.loop, timer_due, &j);
 	memset(&ho, 0, sizeof ho);
 	ho.insecure = !s->airflow_tls_verify;
 	ho.ca_file = s->airflow_ca_file;
 	j.http = http_new(j.loop, &ho);
-	j.db = afdb_open(j.loop, &p, (s->statement_timeout + 5) * 1000,
+	j.rc = CLEAR_EXIT_CANNOT;
+	j.db = afdb_open(j.loop, &j.p, (s->statement_timeout + 5) * 1000,
 	    opened, lost, &j);
-	db_params_free(&p);
-	loop_run(j.loop);
-	if (!j.answered) {
+	while (j.phase != PH_DONE)
+		if (loop_run_once(j.loop) <= 0)
+			break;
+	rc = j.rc;
+	if (j.phase != PH_DONE && j.error.len == 0)
+		buf_puts(&j.error, "no answer");
+	if (rc == CLEAR_EXIT_UNKNOWN) {
+		print_unknown(&j);
+		fprintf(stderr, "dagtop: clear: outcome unknown (exit status "
+		    "%d); see the audit log\n", rc);
+	} else if (rc == CLEAR_EXIT_OK)
+		print_preview(&j);
+	else {
 		struct buf clean = BUF_INIT;
 
 		report_put_lines(&clean, j.error.len > 0 ? buf_str(&j.error) :
@@ -258,18 +656,24 @@ cmd_clear(const struct settings *s, const struct clear_options *o,
 		    clean.len > 0 && clean.data[clean.len - 1] == '\n' ? "" :
 		    "\n");
 		buf_free(&clean);
-		/* Before the API was asked: cannot tell; after: refused. */
-		rc = j.api == NULL ? 3 : 1;
-	} else {
-		print_preview(&j);
-		rc = 0;
 	}
+	for (i = 0; i < 3; i++)
+		sigaction(sigs[i], &old[i], NULL);
+	airflow_clear_cancel(j.call);
 	clear_result_free(&j.result);
+	clear_result_free(&j.planned);
 	af_tis_free(&j.tis);
+	af_tis_free(&j.now);
 	airflow_api_free(j.api);
 	http_free(j.http);
 	afdb_free(j.db);
+	loop_timer_free(j.timer);
 	loop_free(j.loop);
+	db_params_free(&j.p);
 	buf_free(&j.error);
+	buf_free(&j.unknown);
+	close(sigpipe[0]);
+	close(sigpipe[1]);
+	sigpipe[0] = sigpipe[1] = -1;
 	return rc;
 }

@@ -99,3 +99,42 @@ clear_result_has(const struct clear_result *r, const char *task_id,
 			return true;
 	return false;
 }
+
+enum clear_outcome
+clear_outcome_of(enum clear_transport net, long status, bool parsed)
+{
+	switch (net) {
+	case CLEAR_NET_UNSENT:
+		return CLEAR_FAILED;
+	case CLEAR_NET_LOST:
+		return CLEAR_UNKNOWN;
+	case CLEAR_NET_OK:
+		break;
+	}
+	if (status >= 500 || status <= 0)
+		return CLEAR_UNKNOWN;
+	if (status / 100 == 2)
+		return parsed ? CLEAR_DONE : CLEAR_UNKNOWN;
+	return CLEAR_FAILED;
+}
+
+void
+clear_url_shown(struct buf *out, const char *url)
+{
+	const char	*p, *auth, *end, *at;
+
+	if (url == NULL)
+		return;
+	p = strstr(url, "://");
+	auth = p != NULL ? p + 3 : url;
+	end = auth + strcspn(auth, "/?#");
+	/* The last '@' of the authority ends the userinfo. */
+	at = NULL;
+	for (p = auth; p < end; p++)
+		if (*p == '@')
+			at = p;
+	buf_printf(out, "%.*s", (int)(auth - url), url);
+	if (at != NULL)
+		auth = at + 1;
+	buf_printf(out, "%.*s", (int)strcspn(auth, "?#"), auth);
+}

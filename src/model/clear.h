@@ -58,4 +58,40 @@ void	clear_result_free(struct clear_result *);
 bool	clear_result_has(const struct clear_result *, const char *task_id,
 	    int map_index);
 
+/* How the answer to a clear (not a dry run) is to be read. */
+enum clear_outcome {
+	CLEAR_DONE,		/* answered: these instances were cleared */
+	CLEAR_FAILED,		/* refused or never sent: nothing was cleared */
+	CLEAR_UNKNOWN		/* sent, no usable answer: may have been */
+};
+
+/* Where a transport error (no HTTP answer) happened. */
+enum clear_transport {
+	CLEAR_NET_OK,		/* an HTTP answer came */
+	CLEAR_NET_UNSENT,	/* before the request left: refused
+				   connection, TLS handshake, login */
+	CLEAR_NET_LOST		/* after: timeout, reset, answer too big */
+};
+
+/*
+ * The outcome of a clear from its answer: a 2xx whose body parsed is
+ * done; 4xx (and any other status below 500) failed; a 5xx (a gateway's
+ * 502/503/504 as much as a 500 after the commit), a 2xx that cannot be
+ * read, or a lost answer is unknown.
+ */
+enum clear_outcome clear_outcome_of(enum clear_transport, long status,
+		    bool parsed);
+
+/* Exit statuses of `dagtop clear`, as dagtop(1) documents them. */
+#define CLEAR_EXIT_OK		0	/* cleared, or the dry run shown */
+#define CLEAR_EXIT_FAILED	1	/* refused or failed: nothing cleared */
+#define CLEAR_EXIT_CANNOT	3	/* cannot tell: config, database */
+#define CLEAR_EXIT_UNKNOWN	4	/* sent, outcome unknown */
+
+/*
+ * Appends url to out without what may be a secret: user:password@ and
+ * the query and fragment are left out ("https://host:8080/prefix").
+ */
+void	clear_url_shown(struct buf *out, const char *url);
+
 #endif

@@ -57,6 +57,7 @@ struct api_call {
 	struct http_req		*req;
 	struct buf		 errbody;	/* a failed streamed answer */
 	bool			 retried;
+	bool			 sent;		/* handed to curl at least once */
 };
 
 static void	call_send(struct api_call *);
@@ -267,6 +268,18 @@ struct http_req *
 airflow_api_req(const struct api_call *c)
 {
 	return c->req;
+}
+
+void *
+airflow_api_call_arg(const struct api_call *c)
+{
+	return c->arg;
+}
+
+bool
+airflow_api_sent(const struct api_call *c)
+{
+	return c->sent;
 }
 
 /* Fails a call that never got an answer: the reason as a transport error. */
@@ -526,6 +539,8 @@ call_send(struct api_call *c)
 		q.stall_timeout_ms = api->timeout_ms;
 	}
 	c->req = http_start(api->http, &q, &err);
+	if (c->req != NULL)
+		c->sent = true;
 	if (auth.data != NULL)
 		memset(auth.data, 0, auth.len);
 	buf_free(&auth);

@@ -54,8 +54,17 @@ struct api_call	*airflow_api_get(struct airflow_api *, const char *path,
 struct api_call	*airflow_api_post(struct airflow_api *, const char *path,
 		    const char *json, api_done_cb, void *arg, struct buf *err);
 void		 airflow_api_cancel(struct api_call *);
+/* The arg the call was made with (to free it when cancelling). */
+void		*airflow_api_call_arg(const struct api_call *);
 /* The HTTP request of a call, for header lookups while streaming. */
 struct http_req	*airflow_api_req(const struct api_call *);
+/*
+ * True once the request was handed to the network: from then on a write
+ * may have reached the server even when no answer comes.  False when the
+ * call failed before (a missing secret, a failed login or token command).
+ * Valid during the done callback.
+ */
+bool		 airflow_api_sent(const struct api_call *);
 
 /*
  * The message an error answer carries: Airflow's "detail" (a string, or

@@ -18,8 +18,15 @@ clear_answer(struct api_call *call, const struct http_response *resp,
 	struct clear_call	*c = arg;
 	struct clear_result	 r;
 	struct buf		 msg = BUF_INIT;
+	enum clear_transport	 net;
 
-	(void)call;
+	if (!airflow_api_sent(call) || resp->error == HTTP_ERR_CONNECT ||
+	    resp->error == HTTP_ERR_TLS)
+		net = CLEAR_NET_UNSENT;
+	else if (resp->error != HTTP_OK)
+		net = CLEAR_NET_LOST;
+	else
+		net = CLEAR_NET_OK;
 	if (resp->error != HTTP_OK || resp->status / 100 != 2) {
 		airflow_api_error(resp, &msg);
 		switch (resp->status) {
@@ -41,16 +48,17 @@ clear_answer(struct api_call *call, const struct http_response *resp,
 		default:
 			break;
 		}
-		c->cb(c->arg, NULL, buf_str(&msg));
+		c->cb(c->arg, NULL, buf_str(&msg), clear_outcome_of(net,
+		    resp->status, false) == CLEAR_UNKNOWN);
 	} else if (clear_parse(resp->body.data != NULL ? resp->body.data : "",
 	    resp->body.len, &r, &msg) != 0) {
 		struct buf m2 = BUF_INIT;
 
 		buf_printf(&m2, "HTTP %ld, but %s", resp->status, buf_str(&msg));
-		c->cb(c->arg, NULL, buf_str(&m2));
+		c->cb(c->arg, NULL, buf_str(&m2), true);
 		buf_free(&m2);
 	} else {
-		c->cb(c->arg, &r, NULL);
+		c->cb(c->arg, &r, NULL, false);
 		clear_result_free(&r);
 	}
 	buf_free(&msg);
@@ -85,4 +93,13 @@ airflow_clear(struct airflow_api *api, const char *dag_id,
 	free(body);
 	buf_free(&path);
 	return call;
+}
+
+void
+airflow_clear_cancel(struct api_call *call)
+{
+	if (call == NULL)
+		return;
+	free(airflow_api_call_arg(call));
+	airflow_api_cancel(call);
 }

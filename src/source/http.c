@@ -371,6 +371,13 @@ http_start(struct http *h, const struct http_request *q, struct buf *err)
 		    (curl_off_t)q->body_len);
 		curl_easy_setopt(r->easy, CURLOPT_POSTFIELDS, r->body);
 		curl_easy_setopt(r->easy, CURLOPT_CUSTOMREQUEST, method);
+		/*
+		 * A write goes once: on a kept-alive connection that dies
+		 * before the answer, curl sends the request again by itself,
+		 * and a clear sent twice stops the rerun the first started.
+		 */
+		curl_easy_setopt(r->easy, CURLOPT_FRESH_CONNECT, 1L);
+		curl_easy_setopt(r->easy, CURLOPT_FORBID_REUSE, 1L);
 	}
 	mrc = curl_multi_add_handle(h->multi, r->easy);
 	if (mrc != CURLM_OK) {

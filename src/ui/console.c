@@ -76,6 +76,7 @@ struct app {
 	size_t			 focus;		/* pane index in the screen */
 	bool			 help;
 	bool			 quit;
+	int			 quit_signal;	/* SIGHUP, SIGTERM, SIGINT */
 	bool			 dirty;
 	struct buf		 message;
 	bool			 message_from_read;	/* an error of a read */
@@ -142,6 +143,8 @@ signal_ready(struct loop_fd *f, int revents, void *arg)
 				a->dirty = true;
 			} else {
 				a->quit = true;
+				if (a->quit_signal == 0)
+					a->quit_signal = b[i];
 				loop_break(a->loop);
 			}
 		}
@@ -1700,7 +1703,9 @@ console_main(struct settings *s, const struct config *cfg,
 	char			 why[256];
 	const char		*nc = getenv("NO_COLOR");
 	struct sigaction	 sa;
-	int			 i;
+	struct buf		 said = BUF_INIT;
+	struct loop_fd		*stdin_fd;
+	int			 i, exit_rc;
 
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		fprintf(stderr, "dagtop: the console needs a terminal; scripts "
@@ -1769,7 +1774,7 @@ console_main(struct settings *s, const struct config *cfg,
 	prompt_init();
 
 	a.loop = loop_new();
-	loop_fd_add(a.loop, STDIN_FILENO, POLLIN, stdin_ready, &a);
+	stdin_fd = loop_fd_add(a.loop, STDIN_FILENO, POLLIN, stdin_ready, &a);
 	loop_fd_add(a.loop, a.sigpipe[0], POLLIN, signal_ready, &a);
 	a.refresh_timer = loop_timer_new(a.loop, refresh_due, &a);
 	a.reconnect_timer = loop_timer_new(a.loop, reconnect_due, &a);
@@ -1789,9 +1794,25 @@ console_main(struct settings *s, const struct config *cfg,
 		if (loop_run_once(a.loop) < 0)
 			break;
 	}
+	if (rerun_in_flight(a.rerun) && a.quit_signal == 0) {
+		/* Q during a clear: say why the screen waits. */
+		buf_reset(&a.message);
+		buf_puts(&a.message, "waiting up to 5 s for the clear's answer, "
+		    "to record it...");
+		draw(&a);
+	}
+	/* A clear in flight gets its outcome recorded before we leave. */
+	loop_fd_del(stdin_fd);	/* keys are over; a hung-up tty would spin */
+	exit_rc = rerun_shutdown(a.rerun, a.loop, 5000, a.quit_signal ==
+	    SIGHUP ? "interrupted by SIGHUP" : a.quit_signal == SIGTERM ?
+	    "interrupted by SIGTERM" : a.quit_signal == SIGINT ?
+	    "interrupted by SIGINT" : "the user quit", &said);
 	prompt_shutdown();
 	free_candidates();
 	endwin();
+	if (said.len > 0)
+		fprintf(stderr, "dagtop: %s\n", buf_str(&said));
+	buf_free(&said);
 	if (a.settings != a.initial_settings) {
 		settings_free(a.settings);
 		free(a.settings);
@@ -1834,5 +1855,5 @@ console_main(struct settings *s, const struct config *cfg,
 	free(a.sla_back_view);
 	close(a.sigpipe[0]);
 	close(a.sigpipe[1]);
-	return 0;
+	return exit_rc;
 }

@@ -5,7 +5,11 @@
  * every task instance the answer names, with its state and try as the
  * database has them; y clears, the only-failed key narrows the preview,
  * any other key cancels.  Requests go through airflow_clear, behind the
- * write gate; every clear and every refused or failed attempt is audited.
+ * write gate.  Every clear is audited: the intent (the preview's list) is
+ * written and fsync'd before the clear leaves, the outcome after; an
+ * unanswered clear is "outcome unknown", and the modal then shows what the
+ * database says once the panes are read again.  When the audit log cannot
+ * be written the rerun is refused before any request.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -14,12 +18,13 @@
 #include "airflow_clear.h"
 #include "audit.h"
 #include "config.h"
+#include "loop.h"
 #include "logindex.h"
 #include "sanitize.h"
 #include "rerun.h"
 
 enum rerun_phase { RR_CLOSED, RR_PREVIEWING, RR_PREVIEW, RR_CLEARING,
-	RR_FAILED };
+	RR_FAILED, RR_UNKNOWN };
 
 struct rerun {
 	struct console		*c;
@@ -36,6 +41,9 @@ struct rerun {
 	struct clear_result	 preview;
 	struct api_call		*call;
 	struct buf		 error;
+	char			 audit_id[64];	/* of the clear's records */
+	bool			 shutting_down;	/* no callbacks to the console */
+	int			 outcome;	/* CLEAR_EXIT_* of the last clear */
 };
 
 static bool
@@ -62,7 +70,7 @@ forget(struct rerun *r)
 {
 	size_t i;
 
-	airflow_api_cancel(r->call);
+	airflow_clear_cancel(r->call);
 	r->call = NULL;
 	for (i = 0; i < r->ntasks; i++)
 		free(r->task_ids[i]);
@@ -76,6 +84,7 @@ forget(struct rerun *r)
 	r->dag_id = r->run_id = NULL;
 	clear_result_free(&r->preview);
 	buf_reset(&r->error);
+	r->audit_id[0] = '\0';
 	r->phase = RR_CLOSED;
 }
 
@@ -108,15 +117,18 @@ make_request(const struct rerun *r, struct clear_request *q, bool dry)
 	q->dry_run = dry;
 }
 
-static void
-audit(struct rerun *r, const struct clear_result *cleared, const char *what)
+/* Writes one audit record; -1 with the reason in err when it cannot. */
+static int
+audit_record(struct rerun *r, enum audit_record kind,
+    const struct clear_result *cleared, const char *what, struct buf *err)
 {
 	struct audit_clear	e;
 	struct clear_request	q;
-	struct buf		err = BUF_INIT;
 
 	make_request(r, &q, false);
 	memset(&e, 0, sizeof e);
+	e.id = r->audit_id[0] != '\0' ? r->audit_id : NULL;
+	e.planned = &r->preview;
 	e.context = r->settings->context;
 	e.api_url = r->api != NULL ? airflow_api_url(r->api) :
 	    r->settings->airflow_api;
@@ -125,16 +137,28 @@ audit(struct rerun *r, const struct clear_result *cleared, const char *what)
 	e.asked = &q;
 	e.cleared = cleared;
 	e.result = what;
-	if (audit_clear(&e, &err) != 0 && r->done != NULL)
+	return audit_write(&e, kind, err);
+}
+
+/* An outcome record; a failure to write it is said. */
+static void
+audit(struct rerun *r, const struct clear_result *cleared, const char *what)
+{
+	struct buf err = BUF_INIT;
+
+	if (audit_record(r, AUDIT_OUTCOME, cleared, what, &err) != 0 &&
+	    r->done != NULL && !r->shutting_down)
 		r->done(r->arg, -1, buf_str(&err));
 	buf_free(&err);
 }
 
 static void
-preview_answer(void *arg, const struct clear_result *res, const char *err)
+preview_answer(void *arg, const struct clear_result *res, const char *err,
+    bool unknown)
 {
 	struct rerun *r = arg;
 
+	(void)unknown;	/* a dry run changes nothing */
 	r->call = NULL;
 	if (res == NULL) {
 		struct buf what = BUF_INIT;
@@ -160,31 +184,58 @@ preview_answer(void *arg, const struct clear_result *res, const char *err)
 		r->done(r->arg, 0, NULL);	/* redraw */
 }
 
+/* No usable answer: the clear may have been applied. */
 static void
-clear_answer(void *arg, const struct clear_result *res, const char *err)
+clear_unknown(struct rerun *r, const char *why)
+{
+	struct buf msg = BUF_INIT;
+
+	buf_printf(&msg, "outcome unknown: %s", why);
+	audit(r, NULL, buf_str(&msg));
+	r->outcome = CLEAR_EXIT_UNKNOWN;
+	r->phase = RR_UNKNOWN;
+	buf_reset(&r->error);
+	buf_puts(&r->error, why);
+	if (r->done != NULL && !r->shutting_down)
+		/* Read the database again at once: the modal shows it. */
+		r->done(r->arg, r->preview.n > 0 ? (int)r->preview.n : 1,
+		    "clear: outcome unknown; the rerun window shows what the "
+		    "database says now");
+	buf_free(&msg);
+}
+
+static void
+clear_answer(void *arg, const struct clear_result *res, const char *err,
+    bool unknown)
 {
 	struct rerun	*r = arg;
 	struct buf	 msg = BUF_INIT;
 	int		 n;
 
 	r->call = NULL;
+	if (res == NULL && unknown) {
+		clear_unknown(r, err);
+		return;
+	}
 	if (res == NULL) {
 		buf_printf(&msg, "failed: %s", err);
 		audit(r, NULL, buf_str(&msg));
+		r->outcome = CLEAR_EXIT_FAILED;
 		r->phase = RR_FAILED;
 		buf_reset(&r->error);
 		buf_printf(&r->error, "clear failed: %s", err);
 		buf_free(&msg);
-		if (r->done != NULL)
+		if (r->done != NULL && !r->shutting_down)
 			r->done(r->arg, 0, NULL);
 		return;
 	}
 	audit(r, res, "cleared");
+	r->outcome = CLEAR_EXIT_OK;
 	n = (int)res->n;
 	forget(r);
 	buf_printf(&msg, "cleared %d task instance%s; the panes show what the "
 	    "database says", n, n == 1 ? "" : "s");
-	if (r->done != NULL)
+	if (r->done != NULL && !r->shutting_down)
 		r->done(r->arg, n, buf_str(&msg));
 	buf_free(&msg);
 }
@@ -197,6 +248,20 @@ send(struct rerun *r, bool dry)
 	struct buf		err = BUF_INIT;
 
 	make_request(r, &q, dry);
+	if (!dry) {
+		/* The intent, durably, before the clear leaves. */
+		audit_new_id(r->audit_id, sizeof r->audit_id);
+		if (audit_record(r, AUDIT_INTENT, NULL, NULL, &err) != 0) {
+			r->phase = RR_FAILED;
+			buf_reset(&r->error);
+			buf_printf(&r->error, "%s: the clear is refused",
+			    buf_str(&err));
+			buf_free(&err);
+			if (r->done != NULL)
+				r->done(r->arg, 0, NULL);
+			return;
+		}
+	}
 	r->phase = dry ? RR_PREVIEWING : RR_CLEARING;
 	r->call = airflow_clear(r->api, r->dag_id, &q, dry ? preview_answer :
 	    clear_answer, r, &err);
@@ -246,6 +311,20 @@ rerun_start(struct rerun *r, struct airflow_api *api,
 			    "context (dagtop.conf(5))");
 		return;
 	}
+	{
+		/* No audit, no rerun: said before any request. */
+		struct buf err = BUF_INIT;
+
+		if (audit_check(&err) != 0) {
+			forget(r);
+			buf_puts(&err, "; rerun refused, nothing was sent");
+			if (r->done != NULL)
+				r->done(r->arg, -1, buf_str(&err));
+			buf_free(&err);
+			return;
+		}
+		buf_free(&err);
+	}
 	send(r, true);
 }
 
@@ -270,15 +349,121 @@ rerun_key(struct rerun *r, int key, enum action act)
 	case RR_CLEARING:
 		/* A clear in flight cannot be called back; a preview can. */
 		if (r->phase == RR_CLEARING)
-			return true;
+			/* Quit: rerun_shutdown waits and records the outcome. */
+			return act != ACTION_QUIT;
 		break;
 	case RR_FAILED:
 		break;
+	case RR_UNKNOWN:
+		forget(r);
+		if (r->done != NULL)
+			r->done(r->arg, -1, "the clear's outcome is unknown: "
+			    "the panes show what the database says");
+		return true;
 	}
 	forget(r);
 	if (r->done != NULL)
 		r->done(r->arg, -1, "rerun cancelled: nothing was cleared");
 	return true;
+}
+
+/* Outcome unknown: why, and the preview's instances as the panes have them. */
+static void
+draw_unknown(struct rerun *r, WINDOW *w, int row, int h, int wd)
+{
+	struct console	*c = r->c;
+	struct buf	 b = BUF_INIT;
+	char		*clean = sanitize_dup(buf_str(&r->error), SAN_SHOW_ESCAPES);
+	size_t		 i;
+
+	wattron(w, A_BOLD);
+	wmove(w, row++, 2);
+	ui_put(w, "Outcome unknown: the clear was sent, no answer came", wd - 4);
+	wattroff(w, A_BOLD);
+	wmove(w, row++, 2);
+	ui_put(w, clean, wd - 4);
+	free(clean);
+	wmove(w, row++, 2);
+	ui_put(w, "The database now shows:", wd - 4);
+	for (i = 0; i < c->detail.tis.n && row < h - 3; i++) {
+		const struct af_ti *t = &c->detail.tis.v[i];
+
+		if (!same_run(c, r->dag_id, r->run_id) ||
+		    !clear_result_has(&r->preview, t->task_id, t->map_index))
+			continue;
+		buf_reset(&b);
+		buf_printf(&b, "%-16s try %-3d ", ti_state_name(t->state),
+		    t->try_number);
+		wmove(w, row, 2);
+		wattron(w, ui_ti_attr(t->state));
+		ui_put(w, buf_str(&b), wd - 4);
+		wattroff(w, ui_ti_attr(t->state));
+		buf_reset(&b);
+		buf_puts(&b, t->task_id);
+		if (t->map_index >= 0)
+			buf_printf(&b, "[%d]", t->map_index);
+		ui_put(w, buf_str(&b), wd - 26);
+		row++;
+	}
+	wattron(w, A_BOLD);
+	wmove(w, h - 2, 2);
+	ui_put(w, "Check before clearing again. Any key closes.", wd - 4);
+	wattroff(w, A_BOLD);
+	buf_free(&b);
+}
+
+bool
+rerun_in_flight(const struct rerun *r)
+{
+	return r->phase == RR_CLEARING;
+}
+
+static void
+shutdown_due(struct loop_timer *t, void *arg)
+{
+	(void)t;
+	*(bool *)arg = true;
+}
+
+int
+rerun_shutdown(struct rerun *r, struct loop *loop, int timeout_ms,
+    const char *why, struct buf *said)
+{
+	struct loop_timer	*t;
+	bool			 late = false;
+
+	r->shutting_down = true;
+	if (r->phase != RR_CLEARING && r->phase != RR_UNKNOWN)
+		return 0;
+	t = loop_timer_new(loop, shutdown_due, &late);
+	loop_timer_set(t, r->phase == RR_CLEARING ? timeout_ms : 0);
+	while (r->phase == RR_CLEARING && !late)
+		if (loop_run_once(loop) <= 0)
+			break;
+	loop_timer_free(t);
+	if (r->phase == RR_CLEARING) {
+		struct buf b = BUF_INIT;
+
+		airflow_clear_cancel(r->call);
+		r->call = NULL;
+		buf_printf(&b, "%s before the answer came", why);
+		clear_unknown(r, buf_str(&b));
+		buf_free(&b);
+	}
+	switch (r->outcome) {
+	case CLEAR_EXIT_OK:
+		buf_puts(said, "the clear was answered: cleared (audited)");
+		return 0;
+	case CLEAR_EXIT_FAILED:
+		buf_puts(said, "the clear failed: nothing was cleared "
+		    "(audited)");
+		return 0;
+	default:
+		buf_printf(said, "clear: outcome unknown (%s); audited as "
+		    "such: check the task instances before clearing again",
+		    buf_str(&r->error));
+		return CLEAR_EXIT_UNKNOWN;
+	}
 }
 
 void
@@ -313,6 +498,9 @@ rerun_draw(struct rerun *r, int y0, int width, int height)
 		break;
 	case RR_CLEARING:
 		mvwaddstr(w, row, 2, "clearing...");
+		break;
+	case RR_UNKNOWN:
+		draw_unknown(r, w, row, h, wd);
 		break;
 	case RR_FAILED: {
 		/* The API's own words, wrapped: they are the useful part. */

@@ -8,13 +8,15 @@
 #include "ui.h"
 
 struct airflow_api;
+struct loop;
 struct settings;
 struct rerun;
 
 /*
  * Told when the modal needs a redraw (n 0, msg NULL), when it closed with
  * something to say (n -1: cancelled, refused, failed), and after a clear
- * (n > 0 instances cleared): then the console refreshes at once.
+ * (n > 0 instances cleared, or the outcome is unknown and the modal stays
+ * open to show the database's states): then the console refreshes at once.
  */
 typedef void (*rerun_done_cb)(void *arg, int n, const char *msg);
 
@@ -34,5 +36,17 @@ void		 rerun_start(struct rerun *, struct airflow_api *api,
 /* A key while the modal is open: always taken. */
 bool		 rerun_key(struct rerun *, int key, enum action);
 void		 rerun_draw(struct rerun *, int y, int width, int height);
+/* A clear is in flight: its answer is awaited. */
+bool		 rerun_in_flight(const struct rerun *);
+/*
+ * The console is leaving (why: "the user quit", "interrupted by SIGHUP").
+ * A clear in flight is waited for, running the loop for at most
+ * timeout_ms, and its outcome is audited ("outcome unknown: why ..." when
+ * no answer came); no callback reaches the console from here on.  Says
+ * what happened in said; returns 4 (CLEAR_EXIT_UNKNOWN) when the outcome
+ * of a clear is unknown, else 0.
+ */
+int		 rerun_shutdown(struct rerun *, struct loop *, int timeout_ms,
+		    const char *why, struct buf *said);
 
 #endif

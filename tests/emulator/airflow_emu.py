@@ -586,8 +586,16 @@ class Handler(BaseHTTPRequestHandler):
                                    "headers": hdrs, "body": raw.decode("utf-8", "replace"),
                                    "time": time.time()})
 
-    def injected(self):
-        """An injected failure for this request, if one matches."""
+    def injected(self, raw=b""):
+        """An injected failure for this request, if one matches.
+
+        POST /_emu/fail takes {path_regex, method, body_regex, count,
+        delay_ms, close, status, body, after}: the first fault whose
+        path_regex, method and body_regex (over the request body) match is
+        used, count times (-1: forever).  It waits delay_ms, then drops the
+        connection (close) or answers status with body.  With after true
+        (clears only) the clear is applied and committed first: the answer
+        is then late, lost or a gateway's error, as after a real timeout."""
         path = urllib.parse.urlsplit(self.path).path
         with STATE.lock:
             for f in STATE.failures:
@@ -596,6 +604,8 @@ class Handler(BaseHTTPRequestHandler):
                 if f.get("method") and f["method"] != self.command:
                     continue
                 if not re.search(f.get("path_regex", ""), path):
+                    continue
+                if f.get("body_regex") and not re.search(f["body_regex"], raw.decode("utf-8", "replace")):
                     continue
                 if f["count"] > 0:
                     f["count"] -= 1
@@ -647,8 +657,8 @@ class Handler(BaseHTTPRequestHandler):
         if u.path.startswith("/_emu/"):
             return self.control(u.path, raw)
         self.record(raw)
-        f = self.injected()
-        if f:
+        f = self.injected(raw)
+        if f and not f.get("after"):
             if f.get("delay_ms"):
                 time.sleep(f["delay_ms"] / 1000.0)
             if f.get("close"):
@@ -684,6 +694,19 @@ class Handler(BaseHTTPRequestHandler):
                 return self.send_json(422 if STATE.major == 3 else 400,
                                       problem(400, "Bad Request", "the body is not JSON"))
             status, answer = clear(urllib.parse.unquote(m.group(2)), doc)
+            if f and f.get("after"):
+                # The clear is applied (committed); then the answer is
+                # late, lost, or replaced: what a client cannot tell from
+                # a clear that never happened.
+                if f.get("delay_ms"):
+                    time.sleep(f["delay_ms"] / 1000.0)
+                if f.get("close"):
+                    self.close_connection = True
+                    self.connection.shutdown(2)
+                    return
+                if f.get("status"):
+                    return self.send_json(f["status"], problem(f["status"], "Injected",
+                                                               "injected failure %d" % f["status"]))
             return self.send_json(status, answer)
         self.send_json(404, problem(404, "Not Found", "no route for %s %s" % (self.command, u.path)))
 

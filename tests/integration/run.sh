@@ -93,6 +93,11 @@ for build in "$@"; do
 			echo "FAILED: logs e2e on Airflow $v.x" >&2
 			failed=1
 		fi
+		echo "== every clear audited: $build/dagtop (Airflow $v.x, API emulator, tmux)"
+		if ! sh tests/integration/clear_audit.sh "$build/dagtop" "$v"; then
+			echo "FAILED: clear audit on Airflow $v.x" >&2
+			failed=1
+		fi
 	done
 done
 # BigQuery slots after the timed tests above (the *_down databases' heartbeat

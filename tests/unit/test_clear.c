@@ -173,6 +173,75 @@ test_path_escape(void **state)
 	}
 }
 
+/* Only an answer that says what was cleared is an outcome; 4xx is one too. */
+static void
+test_outcome(void **state)
+{
+	(void)state;
+	assert_int_equal(clear_outcome_of(CLEAR_NET_OK, 200, true), CLEAR_DONE);
+	/* A 2xx that cannot be read: the clear may well have happened. */
+	assert_int_equal(clear_outcome_of(CLEAR_NET_OK, 200, false),
+	    CLEAR_UNKNOWN);
+	assert_int_equal(clear_outcome_of(CLEAR_NET_OK, 400, false),
+	    CLEAR_FAILED);
+	assert_int_equal(clear_outcome_of(CLEAR_NET_OK, 403, false),
+	    CLEAR_FAILED);
+	assert_int_equal(clear_outcome_of(CLEAR_NET_OK, 409, false),
+	    CLEAR_FAILED);
+	assert_int_equal(clear_outcome_of(CLEAR_NET_OK, 422, false),
+	    CLEAR_FAILED);
+	assert_int_equal(clear_outcome_of(CLEAR_NET_OK, 302, false),
+	    CLEAR_FAILED);
+	/* Gateways answer for a server that may have committed. */
+	assert_int_equal(clear_outcome_of(CLEAR_NET_OK, 500, false),
+	    CLEAR_UNKNOWN);
+	assert_int_equal(clear_outcome_of(CLEAR_NET_OK, 502, false),
+	    CLEAR_UNKNOWN);
+	assert_int_equal(clear_outcome_of(CLEAR_NET_OK, 503, false),
+	    CLEAR_UNKNOWN);
+	assert_int_equal(clear_outcome_of(CLEAR_NET_OK, 504, false),
+	    CLEAR_UNKNOWN);
+	assert_int_equal(clear_outcome_of(CLEAR_NET_OK, 0, false),
+	    CLEAR_UNKNOWN);
+	/* Lost after it left: unknown whatever the status said. */
+	assert_int_equal(clear_outcome_of(CLEAR_NET_LOST, 0, false),
+	    CLEAR_UNKNOWN);
+	assert_int_equal(clear_outcome_of(CLEAR_NET_LOST, 200, false),
+	    CLEAR_UNKNOWN);
+	/* Never sent: nothing can have been cleared. */
+	assert_int_equal(clear_outcome_of(CLEAR_NET_UNSENT, 0, false),
+	    CLEAR_FAILED);
+	assert_int_equal(CLEAR_EXIT_UNKNOWN, 4);
+	assert_int_not_equal(CLEAR_EXIT_UNKNOWN, CLEAR_EXIT_FAILED);
+}
+
+/* What the audit log shows of an API URL: never its userinfo. */
+static void
+test_url_shown(void **state)
+{
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
+		{ "https://user:pass@host", "https://host" },
+		{ "https://user:p@ss@host:8080/prefix", "https://host:8080/prefix" },
+		{ "https://host/a@b", "https://host/a@b" },
+		{ "http://u@127.0.0.1:1/x?token=abc#f", "http://127.0.0.1:1/x" },
+		{ "https://airflow.example.com", "https://airflow.example.com" },
+		{ "host:1", "host:1" },
+		{ "tok@host", "host" },
+		{ "", "" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		struct buf b = BUF_INIT;
+
+		clear_url_shown(&b, cases[i].in);
+		assert_string_equal(buf_str(&b), cases[i].out);
+		buf_free(&b);
+	}
+}
+
 int
 main(void)
 {
@@ -181,6 +250,8 @@ main(void)
 		cmocka_unit_test(test_map_index),
 		cmocka_unit_test(test_parse_answers),
 		cmocka_unit_test(test_path_escape),
+		cmocka_unit_test(test_outcome),
+		cmocka_unit_test(test_url_shown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
