@@ -179,7 +179,7 @@ test_actions(void **state)
 {
 	static const char *names[ACTION_COUNT] = { "none", "down", "up",
 	    "page-down", "page-up", "top", "bottom", "left", "right", "enter",
-	    "back", "next-pane", "prev-pane", "filter", "command", "help",
+	    "back", "back-or-quit", "next-pane", "prev-pane", "filter", "command", "help",
 	    "refresh", "sort", "sort-reverse", "downstream", "unfold", "sla",
 	    "sla-week", "quit",
 	    "prev-try", "next-try", "follow", "search-next", "search-prev",
@@ -460,7 +460,8 @@ test_shipped(void **state)
 		{ 0, ACTION_TOP, "g, Home" },
 		{ 0, ACTION_BOTTOM, "G, End" },
 		{ 0, ACTION_ENTER, "Enter, l, Right" },
-		{ 0, ACTION_BACK, "q, Esc, h, Left" },
+		{ 0, ACTION_BACK, "Esc, h, Left" },
+		{ 0, ACTION_BACK_OR_QUIT, "q" },
 		{ 0, ACTION_NEXT_PANE, "Tab" },
 		{ 0, ACTION_PREV_PANE, "BTab" },
 		{ 0, ACTION_FILTER, "/" },
