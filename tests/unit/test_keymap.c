@@ -179,12 +179,12 @@ test_actions(void **state)
 {
 	static const char *names[ACTION_COUNT] = { "none", "down", "up",
 	    "page-down", "page-up", "top", "bottom", "left", "right", "enter",
-	    "back", "back-or-quit", "next-pane", "prev-pane", "filter", "command", "help",
+	    "back", "next-pane", "prev-pane", "filter", "command", "help",
 	    "refresh", "sort", "sort-reverse", "downstream", "unfold", "sla",
 	    "sla-week", "quit",
 	    "prev-try", "next-try", "follow", "search-next", "search-prev",
 	    "jump-error", "wrap", "timestamps", "save", "pager", "rerun",
-	    "only-failed", "slots", "fourkeys" };
+	    "only-failed", "slots", "fourkeys", "back-or-quit" };
 	int a;
 
 	(void)state;
