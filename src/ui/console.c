@@ -1765,7 +1765,9 @@ stdin_ready(struct loop_fd *f, int revents, void *arg)
 			continue;
 		}
 		if (prompt_active()) {
-			feed_prompt(a, rc, ch);
+			/* A prompt that is not on screen takes no key. */
+			if (!screen_too_small(a))
+				feed_prompt(a, rc, ch);
 			continue;
 		}
 		if (rc == OK && ch == 27) {
