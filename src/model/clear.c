@@ -138,3 +138,167 @@ clear_url_shown(struct buf *out, const char *url)
 		auth = at + 1;
 	buf_printf(out, "%.*s", (int)strcspn(auth, "?#"), auth);
 }
+
+/* --- the plan: what the rerun modal lists ---------------------------------- */
+
+static bool
+is_chosen(const char *task_id, int map_index, const char *const *chosen,
+    const int *chosen_mi, size_t nchosen, size_t *rank)
+{
+	for (size_t i = 0; i < nchosen; i++) {
+		int mi = chosen_mi != NULL ? chosen_mi[i] : -1;
+
+		if (strcmp(chosen[i], task_id) == 0 &&
+		    (mi < 0 || map_index < 0 || mi == map_index)) {
+			*rank = i;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* The sort key of a line: group (chosen, graph, rest), rank, map index. */
+struct plan_key {
+	struct clear_line	 line;
+	int			 group;
+	size_t			 rank;
+	size_t			 seq;
+};
+
+static int
+cmp_plan_key(const void *x, const void *y)
+{
+	const struct plan_key *a = x, *b = y;
+
+	if (a->group != b->group)
+		return a->group < b->group ? -1 : 1;
+	if (a->rank != b->rank)
+		return a->rank < b->rank ? -1 : 1;
+	if (a->line.map_index != b->line.map_index)
+		return a->line.map_index < b->line.map_index ? -1 : 1;
+	return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+static bool
+plan_has(const struct plan_key *k, size_t n, const char *task_id,
+    int map_index)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(k[i].line.task_id, task_id) == 0 &&
+		    k[i].line.map_index == map_index)
+			return true;
+	return false;
+}
+
+void
+clear_plan_build(struct clear_plan *p, const struct clear_result *res,
+    const char *const *chosen, const int *chosen_mi, size_t nchosen,
+    const char *const *order, size_t norder, const struct af_tis *tis)
+{
+	struct plan_key	*k;
+	size_t		 i, j, n = 0, cap = 1, ntis = tis != NULL ? tis->n : 0;
+
+	memset(p, 0, sizeof *p);
+	for (i = 0; i < res->n; i++)
+		cap += res->v[i].map_index < 0 ? ntis + 1 : 1;
+	k = xcalloc(cap, sizeof *k);
+	for (i = 0; i < res->n; i++) {
+		const struct clear_ti	*e = &res->v[i];
+		bool			 found = false;
+
+		for (j = 0; j < ntis; j++) {
+			const struct af_ti *t = &tis->v[j];
+
+			if (strcmp(t->task_id, e->task_id) != 0 ||
+			    (e->map_index >= 0 && t->map_index != e->map_index))
+				continue;
+			found = true;
+			if (plan_has(k, n, e->task_id, t->map_index))
+				continue;
+			k[n].line.task_id = e->task_id;
+			k[n].line.map_index = t->map_index;
+			k[n].line.ti = t;
+			k[n].seq = n;
+			n++;
+		}
+		if (!found && !plan_has(k, n, e->task_id, e->map_index)) {
+			k[n].line.task_id = e->task_id;
+			k[n].line.map_index = e->map_index;
+			k[n].seq = n;
+			n++;
+		}
+	}
+	for (i = 0; i < n; i++) {
+		struct plan_key *x = &k[i];
+
+		if (is_chosen(x->line.task_id, x->line.map_index, chosen,
+		    chosen_mi, nchosen, &x->rank)) {
+			x->line.chosen = true;
+			x->group = 0;
+			continue;
+		}
+		x->group = 2;
+		x->rank = 0;
+		for (j = 0; j < norder; j++)
+			if (strcmp(order[j], x->line.task_id) == 0) {
+				x->group = 1;
+				x->rank = j;
+				break;
+			}
+	}
+	qsort(k, n, sizeof *k, cmp_plan_key);
+	p->v = xcalloc(n + 1, sizeof *p->v);
+	for (i = 0; i < n; i++) {
+		p->v[i] = k[i].line;
+		if (p->v[i].chosen)
+			p->nchosen++;
+		if (p->v[i].ti != NULL && p->v[i].ti->state == TI_SUCCESS)
+			p->nsuccess++;
+	}
+	p->n = n;
+	free(k);
+}
+
+void
+clear_plan_free(struct clear_plan *p)
+{
+	free(p->v);
+	memset(p, 0, sizeof *p);
+}
+
+static void
+put_task(struct buf *b, const char *task_id, int map_index)
+{
+	buf_puts(b, task_id);
+	if (map_index >= 0)
+		buf_printf(b, "[%d]", map_index);
+}
+
+void
+clear_plan_title(struct buf *b, const struct clear_plan *p,
+    const char *const *chosen, const int *chosen_mi, size_t nchosen)
+{
+	size_t down = p->n - p->nchosen, i;
+
+	buf_puts(b, "rerun ");
+	if (nchosen <= 2) {
+		for (i = 0; i < nchosen; i++) {
+			if (i > 0)
+				buf_puts(b, down > 0 ? ", " : " and ");
+			put_task(b, chosen[i], chosen_mi != NULL ?
+			    chosen_mi[i] : -1);
+		}
+	} else
+		buf_printf(b, "%zu tasks", nchosen);
+	if (down > 0)
+		buf_printf(b, " and %zu downstream", down);
+}
+
+bool
+clear_plan_succeeded(struct buf *b, const struct clear_plan *p)
+{
+	if (p->n == 0 || p->nsuccess * 2 <= p->n)
+		return false;
+	buf_printf(b, "%zu of %zu succeeded", p->nsuccess, p->n);
+	return true;
+}

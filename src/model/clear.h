@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "airflow.h"
 #include "buf.h"
 
 /* What to clear in one run of one DAG. */
@@ -93,5 +94,52 @@ enum clear_outcome clear_outcome_of(enum clear_transport, long status,
  * the query and fragment are left out ("https://host:8080/prefix").
  */
 void	clear_url_shown(struct buf *out, const char *url);
+
+/*
+ * What a rerun will do, as the modal lists it: one line per task instance
+ * the answer names, each once.  An answer's entry without a map index (2.x)
+ * names every instance of its task in the run, so it is a line per
+ * instance the run has (or one line, state unknown, when the run's
+ * instances are not known).  The chosen tasks come first, in the order
+ * they were chosen, then the rest in `order` (task ids in graph order),
+ * then any left, in the answer's order; instances of one task by map
+ * index.  The count of a rerun is the number of its lines.
+ */
+struct clear_line {
+	const char		*task_id;	/* borrowed from the answer */
+	int			 map_index;	/* -1 when not mapped */
+	const struct af_ti	*ti;		/* NULL: not in tis */
+	bool			 chosen;	/* one of the chosen tasks */
+};
+
+struct clear_plan {
+	struct clear_line	*v;
+	size_t			 n;
+	size_t			 nchosen;	/* lines of chosen tasks */
+	size_t			 nsuccess;	/* lines in state success */
+};
+
+/*
+ * tis: the run's task instances (NULL when unknown); chosen: the task ids
+ * the user chose (chosen_mi their map indexes, -1 whole, or NULL).
+ */
+void	clear_plan_build(struct clear_plan *, const struct clear_result *,
+	    const char *const *chosen, const int *chosen_mi, size_t nchosen,
+	    const char *const *order, size_t norder, const struct af_tis *tis);
+void	clear_plan_free(struct clear_plan *);
+/*
+ * The modal's title: "rerun transform and 4 downstream", "rerun extract"
+ * (nothing downstream), "rerun a, b and 3 downstream", "rerun 3 tasks and
+ * 5 downstream"; a mapped instance as "process[2]".  The downstream count
+ * is the plan's lines outside the chosen tasks.
+ */
+void	clear_plan_title(struct buf *, const struct clear_plan *,
+	    const char *const *chosen, const int *chosen_mi, size_t nchosen);
+/*
+ * "16 of 17 succeeded" when most of the lines (more than half) are in
+ * state success: clearing redoes that work.  Returns false, and writes
+ * nothing, otherwise.
+ */
+bool	clear_plan_succeeded(struct buf *, const struct clear_plan *);
 
 #endif

@@ -77,6 +77,8 @@ enum action {
 	ACTION_SLOTS,
 	/* DORA Four Keys */
 	ACTION_FOURKEYS,
+	/* q: back, and quit at the top level */
+	ACTION_BACK_OR_QUIT,
 	ACTION_COUNT
 };
 

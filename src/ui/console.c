@@ -39,7 +39,7 @@ static const char builtin_keys[] =
     "bind j down\nbind Down down\nbind k up\nbind Up up\n"
     "bind PageDown page-down\nbind PageUp page-up\nbind g top\n"
     "bind Home top\nbind G bottom\nbind End bottom\nbind Enter enter\n"
-    "bind Right enter\nbind q back\nbind Esc back\nbind Left back\n"
+    "bind Right enter\nbind q back-or-quit\nbind Esc back\nbind Left back\n"
     "bind Tab next-pane\nbind BTab prev-pane\nbind ? help\n"
     "bind r refresh\nbind d downstream\nbind Q quit\nbind R rerun\n"
     "bind F only-failed\nbind f follow\nbind / filter\nbind : command\n";
@@ -75,6 +75,7 @@ struct app {
 	size_t			 screen;	/* which screen of the view */
 	size_t			 focus;		/* pane index in the screen */
 	bool			 help;
+	bool			 too_small;	/* the last draw said so */
 	bool			 quit;
 	int			 quit_signal;	/* SIGHUP, SIGTERM, SIGINT */
 	bool			 dirty;
@@ -94,7 +95,7 @@ mark_dirty(void *arg)
 }
 
 static void	start_refresh(struct app *);
-static void	open_run(struct app *);
+static void	open_run(struct app *, bool);
 static enum pane_kind focused_kind(const struct app *);
 static void	fetch_detail(struct app *, bool);
 static void	connect_db(struct app *);
@@ -535,7 +536,7 @@ rerun_selected(struct app *a)
 			return;
 		}
 		a->rerun_pending = true;
-		open_run(a);
+		open_run(a, false);
 		return;
 	}
 	if (c->detail.loaded)
@@ -600,6 +601,13 @@ detail_done(void *arg, const char *err)
 	}
 	if (--a->detail_pending > 0)
 		return;
+	if (c->detail.run_id == NULL) {
+		/* The run was let go (a DAG was opened) while it was read. */
+		af_tis_free(&a->next_tis);
+		graph_free(c->detail.graph);
+		c->detail.graph = NULL;
+		return;
+	}
 	af_tis_free(&c->detail.tis);
 	c->detail.tis = a->next_tis;
 	memset(&a->next_tis, 0, sizeof a->next_tis);
@@ -925,7 +933,9 @@ draw(struct app *a)
 
 	getmaxyx(stdscr, h, w);
 	erase();
-	if (w < c->view.min_w || h < c->view.min_h) {
+	rerun_hide(a->rerun);
+	a->too_small = w < c->view.min_w || h < c->view.min_h;
+	if (a->too_small) {
 		mvprintw(0, 0, "terminal too small (need %dx%d)", c->view.min_w,
 		    c->view.min_h);
 		wnoutrefresh(stdscr);
@@ -953,7 +963,7 @@ draw(struct app *a)
 		wnoutrefresh(win);
 		delwin(win);
 	}
-	rerun_draw(a->rerun, 2, w, h - 5);
+	rerun_draw(a->rerun, 1, w, h - 3);
 	doupdate();
 	if (prompt_active())
 		prompt_redraw(stdscr, h - 2);
@@ -1333,8 +1343,13 @@ next_pane(struct app *a, int dir)
 	a->focus = 0;
 }
 
+/*
+ * Opens the run c->want_dag, c->want_run in the tasks pane.  Enter moves
+ * the focus there; a rerun key on a run does not (focus moves only when
+ * the user moves it).
+ */
 static void
-open_run(struct app *a)
+open_run(struct app *a, bool focus)
 {
 	struct console *c = &a->c;
 
@@ -1347,7 +1362,34 @@ open_run(struct app *a)
 	c->show_downstream = false;
 	a->detail_pending = 0;
 	fetch_detail(a, true);
-	focus_kind(a, PANE_TASKS);
+	if (focus)
+		focus_kind(a, PANE_TASKS);
+}
+
+/*
+ * A DAG was opened (its runs in the runs pane): every pane below it, the
+ * tasks of a run and its log, goes, so nothing on screen belongs to
+ * another DAG and no key acts on one.
+ */
+static void
+forget_run(struct app *a)
+{
+	struct console *c = &a->c;
+
+	free(c->detail.dag_id);
+	free(c->detail.run_id);
+	c->detail.dag_id = c->detail.run_id = NULL;
+	af_tis_free(&c->detail.tis);
+	graph_free(c->detail.graph);
+	c->detail.graph = NULL;
+	buf_reset(&c->detail.warnings);
+	task_rows_free(&c->detail.rows);
+	c->detail.loaded = false;
+	rebuild_task_vis(c);
+	c->task_sel = c->task_top = 0;
+	c->show_downstream = false;
+	a->rerun_pending = false;
+	logctl_sync(a->logs);
 }
 
 /* The SLA panes: focus one, or switch to the sla view that has them. */
@@ -1422,15 +1464,82 @@ jump_to_dag(struct app *a)
 		free(dag);
 		return;
 	}
+	if (!c->snap.dags.v[i].active) {
+		/* Not in the DAG list: opening "it" would open another. */
+		buf_printf(&a->message, "DAG '%s' is not active in this Airflow "
+		    "(its file is gone): it has no runs to open", dag);
+		free(dag);
+		return;
+	}
 	/* A filter that hides it goes. */
 	if (c->dag_filter.on && !filter_match(&c->dag_filter, dag,
 	    c->snap.dags.v[i].owners))
 		filter_clear(&c->dag_filter);
 	rebuild_dag_order(c, dag);
+	if (c->ndag_order == 0 || strcmp(c->snap.dags.v[c->dag_order[
+	    c->dag_sel]].dag_id, dag) != 0) {
+		buf_printf(&a->message, "DAG '%s' is not in the DAG list", dag);
+		free(dag);
+		return;
+	}
 	c->runs_level = 1;
 	c->run_sel = c->run_top = 0;
+	forget_run(a);
 	focus_kind(a, PANE_RUNS);
 	free(dag);
+}
+
+/* The screen is, or is about to be, "terminal too small". */
+static bool
+screen_too_small(const struct app *a)
+{
+	int h, w;
+
+	getmaxyx(stdscr, h, w);
+	return a->too_small || w < a->c.view.min_w || h < a->c.view.min_h;
+}
+
+/*
+ * Back that no pane took: to the runs pane; at the top level (the DAG
+ * list) Esc, Left and h clear the filter or do nothing, and only q (as in
+ * htop and less), Q and :quit leave.
+ */
+static void
+back_from_top(struct app *a, enum pane_kind k, bool quit_at_top)
+{
+	struct console	*c = &a->c;
+	char		*keep;
+
+	if (k != PANE_RUNS && view_has(a, PANE_RUNS)) {
+		focus_kind(a, PANE_RUNS);
+		return;
+	}
+	if (quit_at_top) {
+		a->quit = true;
+		loop_break(a->loop);
+		return;
+	}
+	buf_reset(&a->message);
+	if (k == PANE_RUNS && c->dag_filter.on) {
+		filter_clear(&c->dag_filter);
+		keep = selected_dag(c);
+		rebuild_dag_order(c, keep);
+		free(keep);
+		buf_puts(&a->message, "filter cleared");
+		return;
+	}
+	{
+		struct buf keys = BUF_INIT;
+
+		keymap_keys_for(&c->keymap, ACTION_QUIT, &keys);
+		keys.len = strcspn(buf_str(&keys), ",");
+		if (keys.len > 0)
+			buf_printf(&a->message, "at the top; %.*s quits",
+			    (int)keys.len, buf_str(&keys));
+		else
+			buf_puts(&a->message, "at the top; :quit quits");
+		buf_free(&keys);
+	}
 }
 
 static void
@@ -1439,13 +1548,29 @@ handle_key(struct app *a, int key)
 	enum action		 act = keymap_lookup(&a->c.keymap, key);
 	enum pane_result	 r;
 	enum pane_kind		 k;
+	bool			 quit_at_top = act == ACTION_BACK_OR_QUIT;
 
+	/*
+	 * No key acts on what the user cannot see: while the screen says
+	 * "terminal too small" (or is about to), and while an open modal is
+	 * not on screen as it is now, only quit does anything.
+	 */
+	if (screen_too_small(a) || (rerun_active(a->rerun) &&
+	    !rerun_shown(a->rerun) && !a->help)) {
+		if (act == ACTION_QUIT) {
+			a->quit = true;
+			loop_break(a->loop);
+		}
+		return;
+	}
 	if (a->help) {
 		a->help = false;
 		return;
 	}
 	if (rerun_key(a->rerun, key, act))
 		return;
+	if (quit_at_top)
+		act = ACTION_BACK;	/* q: back, and quit at the top */
 	buf_reset(&a->c.log.said);
 	switch (act) {
 	case ACTION_QUIT:
@@ -1528,7 +1653,9 @@ handle_key(struct app *a, int key)
 	else if (r == PANE_LOG_PAGER)
 		run_pager(a);
 	else if (r == PANE_OPEN_RUN)
-		open_run(a);
+		open_run(a, true);
+	else if (r == PANE_OPEN_DAG)
+		forget_run(a);
 	else if (r == PANE_JUMP_DAG)
 		jump_to_dag(a);
 	else if (r == PANE_FOCUS_NEXT)
@@ -1539,14 +1666,8 @@ handle_key(struct app *a, int key)
 		switch_data(a, true, a->sla_back_view);
 		free(a->sla_back_view);
 		a->sla_back_view = NULL;
-	} else if (r == PANE_IGNORED && act == ACTION_BACK) {
-		if (k != PANE_RUNS)
-			focus_kind(a, PANE_RUNS);
-		else {
-			a->quit = true;	/* back from the top: leave */
-			loop_break(a->loop);
-		}
-	}
+	} else if (r == PANE_IGNORED && act == ACTION_BACK)
+		back_from_top(a, k, quit_at_top);
 }
 
 /* Turns curses' key codes into keymap codes. */
@@ -1647,7 +1768,9 @@ stdin_ready(struct loop_fd *f, int revents, void *arg)
 			continue;
 		}
 		if (prompt_active()) {
-			feed_prompt(a, rc, ch);
+			/* A prompt that is not on screen takes no key. */
+			if (!screen_too_small(a))
+				feed_prompt(a, rc, ch);
 			continue;
 		}
 		if (rc == OK && ch == 27) {

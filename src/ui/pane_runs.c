@@ -257,7 +257,7 @@ runs_key(struct console *c, enum action a)
 		if (c->runs_level == 0) {
 			c->runs_level = 1;
 			c->run_sel = c->run_top = 0;
-			return PANE_HANDLED;
+			return PANE_OPEN_DAG;
 		}
 		n = console_dag_runs(c,
 		    c->snap.dags.v[c->dag_order[c->dag_sel]].dag_id, runs, 64);

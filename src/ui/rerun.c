@@ -44,6 +44,11 @@ struct rerun {
 	char			 audit_id[64];	/* of the clear's records */
 	bool			 shutting_down;	/* no callbacks to the console */
 	int			 outcome;	/* CLEAR_EXIT_* of the last clear */
+	/* What the last draw showed: a key acts only on what was seen. */
+	enum rerun_phase	 shown;
+	size_t			 top;		/* first line of the list shown */
+	size_t			 nlines;	/* lines of the list */
+	int			 list_rows;	/* rows the list had */
 };
 
 static bool
@@ -295,6 +300,8 @@ rerun_start(struct rerun *r, struct airflow_api *api,
 	}
 	r->ntasks = n;
 	r->only_failed = false;
+	r->shown = RR_CLOSED;
+	r->top = r->nlines = 0;
 	if (s->readonly) {
 		audit(r, NULL, "refused: read-only");
 		forget(r);
@@ -328,9 +335,58 @@ rerun_start(struct rerun *r, struct airflow_api *api,
 	send(r, true);
 }
 
+void
+rerun_hide(struct rerun *r)
+{
+	r->shown = RR_CLOSED;
+}
+
+bool
+rerun_shown(const struct rerun *r)
+{
+	return r->phase != RR_CLOSED && r->shown == r->phase;
+}
+
+/* Scrolls the list; false when the action is no movement. */
+static bool
+scroll_list(struct rerun *r, enum action act)
+{
+	size_t	page = r->list_rows > 1 ? (size_t)r->list_rows - 1 : 1;
+	size_t	last = r->nlines > (size_t)r->list_rows ?
+		    r->nlines - (size_t)r->list_rows : 0;
+
+	switch (act) {
+	case ACTION_DOWN:
+		r->top++;
+		break;
+	case ACTION_UP:
+		r->top = r->top > 0 ? r->top - 1 : 0;
+		break;
+	case ACTION_PAGE_DOWN:
+		r->top += page;
+		break;
+	case ACTION_PAGE_UP:
+		r->top = r->top > page ? r->top - page : 0;
+		break;
+	case ACTION_TOP:
+		r->top = 0;
+		break;
+	case ACTION_BOTTOM:
+		r->top = last;
+		break;
+	default:
+		return false;
+	}
+	if (r->top > last)
+		r->top = last;
+	return true;
+}
+
 bool
 rerun_key(struct rerun *r, int key, enum action act)
 {
+	if (r->phase != RR_CLOSED && r->shown != r->phase)
+		return true;	/* not what is on screen: the key does nothing */
 	switch (r->phase) {
 	case RR_CLOSED:
 		return false;
@@ -341,9 +397,12 @@ rerun_key(struct rerun *r, int key, enum action act)
 		}
 		if (act == ACTION_ONLY_FAILED) {
 			r->only_failed = !r->only_failed;
+			r->top = 0;
 			send(r, true);
 			return true;
 		}
+		if (scroll_list(r, act))
+			return true;
 		break;
 	case RR_PREVIEWING:
 	case RR_CLEARING:
@@ -365,51 +424,6 @@ rerun_key(struct rerun *r, int key, enum action act)
 	if (r->done != NULL)
 		r->done(r->arg, -1, "rerun cancelled: nothing was cleared");
 	return true;
-}
-
-/* Outcome unknown: why, and the preview's instances as the panes have them. */
-static void
-draw_unknown(struct rerun *r, WINDOW *w, int row, int h, int wd)
-{
-	struct console	*c = r->c;
-	struct buf	 b = BUF_INIT;
-	char		*clean = sanitize_dup(buf_str(&r->error), SAN_SHOW_ESCAPES);
-	size_t		 i;
-
-	wattron(w, A_BOLD);
-	wmove(w, row++, 2);
-	ui_put(w, "Outcome unknown: the clear was sent, no answer came", wd - 4);
-	wattroff(w, A_BOLD);
-	wmove(w, row++, 2);
-	ui_put(w, clean, wd - 4);
-	free(clean);
-	wmove(w, row++, 2);
-	ui_put(w, "The database now shows:", wd - 4);
-	for (i = 0; i < c->detail.tis.n && row < h - 3; i++) {
-		const struct af_ti *t = &c->detail.tis.v[i];
-
-		if (!same_run(c, r->dag_id, r->run_id) ||
-		    !clear_result_has(&r->preview, t->task_id, t->map_index))
-			continue;
-		buf_reset(&b);
-		buf_printf(&b, "%-16s try %-3d ", ti_state_name(t->state),
-		    t->try_number);
-		wmove(w, row, 2);
-		wattron(w, ui_ti_attr(t->state));
-		ui_put(w, buf_str(&b), wd - 4);
-		wattroff(w, ui_ti_attr(t->state));
-		buf_reset(&b);
-		buf_puts(&b, t->task_id);
-		if (t->map_index >= 0)
-			buf_printf(&b, "[%d]", t->map_index);
-		ui_put(w, buf_str(&b), wd - 26);
-		row++;
-	}
-	wattron(w, A_BOLD);
-	wmove(w, h - 2, 2);
-	ui_put(w, "Check before clearing again. Any key closes.", wd - 4);
-	wattroff(w, A_BOLD);
-	buf_free(&b);
 }
 
 bool
@@ -466,109 +480,231 @@ rerun_shutdown(struct rerun *r, struct loop *loop, int timeout_ms,
 	}
 }
 
+/* The plan of the preview against what the tasks pane has of the run. */
+static void
+build_plan(const struct rerun *r, struct clear_plan *p)
+{
+	const struct console	*c = r->c;
+	bool			 same = same_run(c, r->dag_id, r->run_id);
+	const char		**order = xcalloc(c->detail.rows.n + 1,
+				    sizeof *order);
+	size_t			 i;
+
+	for (i = 0; same && i < c->detail.rows.n; i++)
+		order[i] = c->detail.rows.v[i].ti->task_id;
+	clear_plan_build(p, &r->preview, (const char *const *)r->task_ids,
+	    r->map_indexes, r->ntasks, order, same ? c->detail.rows.n : 0,
+	    same ? &c->detail.tis : NULL);
+	free(order);
+}
+
+/* The error, wrapped at spaces into rows of wd - 4 columns; returns rows. */
+static int
+draw_error(WINDOW *w, const char *text, int row, int last, int wd)
+{
+	/* The API's own words, wrapped: they are the useful part. */
+	char	*clean = sanitize_dup(text, SAN_SHOW_ESCAPES);
+	size_t	 len = strlen(clean), pos = 0;
+	int	 n0 = row;
+
+	if (w != NULL)
+		wattron(w, A_BOLD);
+	while (pos < len && row < last) {
+		size_t n = logwrap_row_start(clean + pos, len - pos,
+		    (size_t)(wd - 4), 1);
+
+		if (n == 0)
+			break;
+		if (pos + n < len) {
+			/* Break at the last space that fits, if any. */
+			size_t k = n;
+
+			while (k > 0 && clean[pos + k - 1] != ' ')
+				k--;
+			if (k > 0)
+				n = k;
+		}
+		if (w != NULL)
+			mvwaddnstr(w, row, 2, clean + pos, (int)n);
+		row++;
+		pos += n;
+	}
+	if (w != NULL)
+		wattroff(w, A_BOLD);
+	free(clean);
+	return row - n0;
+}
+
+static void
+draw_line(WINDOW *w, int row, int wd, const struct clear_line *l)
+{
+	struct buf	b = BUF_INIT;
+	attr_t		at = l->ti != NULL ? ui_ti_attr(l->ti->state) : A_DIM;
+
+	if (l->ti != NULL)
+		buf_printf(&b, "%-16s try %-3d ", ti_state_name(l->ti->state),
+		    l->ti->try_number);
+	else
+		buf_printf(&b, "%-16s try %-3s ", "?", "?");
+	wmove(w, row, 2);
+	wattron(w, at);
+	ui_put(w, buf_str(&b), wd - 4);
+	wattroff(w, at);
+	buf_reset(&b);
+	buf_puts(&b, l->task_id);
+	if (l->map_index >= 0)
+		buf_printf(&b, "[%d]", l->map_index);
+	if (l->chosen)
+		wattron(w, A_BOLD);
+	ui_put(w, buf_str(&b), wd - 4 - 25);
+	if (l->chosen)
+		wattroff(w, A_BOLD);
+	buf_free(&b);
+}
+
+/*
+ * Outcome unknown: why, and the preview's instances as the tasks pane has
+ * them now (the console refreshed it when the answer did not come).
+ */
+static void
+draw_unknown(struct rerun *r, WINDOW *w, const struct clear_plan *p,
+    int row, int h, int wd)
+{
+	size_t i;
+
+	wattron(w, A_BOLD);
+	wmove(w, row++, 2);
+	ui_put(w, "Outcome unknown: the clear was sent, no answer came", wd - 4);
+	wattroff(w, A_BOLD);
+	row += draw_error(w, buf_str(&r->error), row, h - 4, wd);
+	wmove(w, row++, 2);
+	ui_put(w, "The database now shows:", wd - 4);
+	for (i = 0; i < p->n && row < h - 3; i++)
+		draw_line(w, row++, wd, &p->v[i]);
+	wattron(w, A_BOLD);
+	wmove(w, h - 2, 2);
+	ui_put(w, "Check before clearing again. Any key closes.", wd - 4);
+	wattroff(w, A_BOLD);
+}
+
+/*
+ * The modal, sized to what it says: the title names the tasks chosen and
+ * how many follow, the line below the DAG and the run; the list (chosen
+ * first, then graph order, each with its state) scrolls, and its count is
+ * the number of its lines.  Drawn or not, it records what was seen.
+ */
 void
 rerun_draw(struct rerun *r, int y0, int width, int height)
 {
-	struct console	*c = r->c;
-	struct buf	 b = BUF_INIT;
-	WINDOW		*w;
-	int		 h, wd, row;
-	size_t		 i, shown = 0, total = 0;
+	struct console		*c = r->c;
+	struct buf		 b = BUF_INIT, sum = BUF_INIT;
+	struct clear_plan	 plan;
+	WINDOW			*w;
+	int			 h, wd, row, need, head, list;
+	bool			 most = false;
+	size_t			 i;
 
+	r->shown = RR_CLOSED;
 	if (r->phase == RR_CLOSED)
 		return;
 	wd = width > 76 ? 76 : width;
-	h = height;
-	if (wd < 20 || h < 6)
-		return;
+	memset(&plan, 0, sizeof plan);
+	if (r->phase == RR_PREVIEW || r->phase == RR_UNKNOWN)
+		build_plan(r, &plan);
+	if (r->phase == RR_PREVIEW) {
+		most = clear_plan_succeeded(&sum, &plan);
+	}
+	/* Rows: frame, DAG and run, the body, a blank, the keys, frame. */
+	head = 2;
+	switch (r->phase) {
+	case RR_PREVIEW:
+		head = 3 + (most ? 1 : 0);
+		need = head + (plan.n > 0 ? (int)plan.n : 1) + 3;
+		break;
+	case RR_FAILED:
+		need = head + draw_error(NULL, buf_str(&r->error), 0, 1000,
+		    wd) + 4;
+		break;
+	case RR_UNKNOWN:
+		need = head + 2 + draw_error(NULL, buf_str(&r->error), 0,
+		    1000, wd) + (plan.n > 0 ? (int)plan.n : 1) + 3;
+		break;
+	default:
+		need = head + 1 + 3;
+		break;
+	}
+	h = need < height ? need : height;
+	if (wd < 20 || h < head + 4) {
+		clear_plan_free(&plan);
+		buf_free(&sum);
+		return;		/* not drawn: no key acts on it */
+	}
 	w = newwin(h, wd, y0, (width - wd) / 2);
-	if (w == NULL)
+	if (w == NULL) {
+		clear_plan_free(&plan);
+		buf_free(&sum);
 		return;
+	}
 	werase(w);
-	buf_puts(&b, "rerun ");
-	buf_puts(&b, r->dag_id);
-	buf_puts(&b, " ");
-	buf_puts(&b, r->run_id);
+	clear_plan_title(&b, &plan, (const char *const *)r->task_ids,
+	    r->map_indexes, r->ntasks);
 	ui_frame(w, buf_str(&b), true, c->ascii);
 	buf_reset(&b);
-	row = 1;
+	buf_printf(&b, "DAG %s  run %s", r->dag_id, r->run_id);
+	wmove(w, 1, 2);
+	ui_put(w, buf_str(&b), wd - 4);
+	buf_reset(&b);
+	row = 2;
 	switch (r->phase) {
 	case RR_PREVIEWING:
 		mvwaddstr(w, row, 2, "asking Airflow for a dry run...");
+		mvwaddstr(w, h - 2, 2, "any key cancels");
 		break;
 	case RR_CLEARING:
 		mvwaddstr(w, row, 2, "clearing...");
 		break;
 	case RR_UNKNOWN:
-		draw_unknown(r, w, row, h, wd);
+		draw_unknown(r, w, &plan, row, h, wd);
 		break;
-	case RR_FAILED: {
-		/* The API's own words, wrapped: they are the useful part. */
-		char	*clean = sanitize_dup(buf_str(&r->error),
-			    SAN_SHOW_ESCAPES);
-		size_t	 len = strlen(clean), pos = 0;
-
-		wattron(w, A_BOLD);
-		while (pos < len && row < h - 3) {
-			size_t n = logwrap_row_start(clean + pos, len - pos,
-			    (size_t)(wd - 4), 1);
-
-			if (n == 0)
-				break;
-			if (pos + n < len) {
-				/* Break at the last space that fits, if any. */
-				size_t k = n;
-
-				while (k > 0 && clean[pos + k - 1] != ' ')
-					k--;
-				if (k > 0)
-					n = k;
-			}
-			mvwaddnstr(w, row++, 2, clean + pos, (int)n);
-			pos += n;
-		}
-		wattroff(w, A_BOLD);
-		free(clean);
-		mvwaddstr(w, row + 1, 2, "Nothing was cleared. Any key closes.");
+	case RR_FAILED:
+		row += draw_error(w, buf_str(&r->error), row, h - 3, wd);
+		mvwaddstr(w, h - 2, 2, "Nothing was cleared. Any key closes.");
 		break;
-	}
 	case RR_PREVIEW:
-		buf_printf(&b, "Clear %zu task instance%s%s:", r->preview.n,
-		    r->preview.n == 1 ? "" : "s", r->only_failed ?
+		buf_printf(&b, "Clear %zu task instance%s%s:", plan.n,
+		    plan.n == 1 ? "" : "s", r->only_failed ?
 		    " (only failed and upstream_failed)" : "");
 		wmove(w, row++, 2);
 		ui_put(w, buf_str(&b), wd - 4);
-		for (i = 0; i < c->detail.tis.n; i++) {
-			const struct af_ti *t = &c->detail.tis.v[i];
-
-			if (!same_run(c, r->dag_id, r->run_id) ||
-			    !clear_result_has(&r->preview, t->task_id,
-			    t->map_index))
-				continue;
-			total++;
-			if (row >= h - 3)
-				continue;
-			buf_reset(&b);
-			buf_printf(&b, "%-16s try %-3d ", ti_state_name(t->state),
-			    t->try_number);
-			wmove(w, row, 2);
-			wattron(w, ui_ti_attr(t->state));
-			ui_put(w, buf_str(&b), wd - 4);
-			wattroff(w, ui_ti_attr(t->state));
-			buf_reset(&b);
-			buf_puts(&b, t->task_id);
-			if (t->map_index >= 0)
-				buf_printf(&b, "[%d]", t->map_index);
-			ui_put(w, buf_str(&b), wd - 26);
-			row++;
-			shown++;
+		if (most) {
+			buf_puts(&sum, ": clearing runs that work again");
+			wattron(w, A_BOLD);
+			wmove(w, row++, 2);
+			ui_put(w, buf_str(&sum), wd - 4);
+			wattroff(w, A_BOLD);
 		}
-		if (total > shown)
-			mvwprintw(w, row++, 2, "... and %zu more", total - shown);
-		if (total == 0)
-			mvwaddstr(w, row++, 2, r->preview.n == 0 ?
-			    "(nothing to clear)" :
-			    "(the instances are not in the tasks pane)");
+		list = h - 3 - row;
+		r->nlines = plan.n;
+		if ((int)plan.n > list && list > 1)
+			list--;		/* a row says where the list is */
+		r->list_rows = list > 0 ? list : 0;
+		if (r->top + (size_t)r->list_rows > plan.n)
+			r->top = plan.n > (size_t)r->list_rows ?
+			    plan.n - (size_t)r->list_rows : 0;
+		for (i = r->top; i < plan.n && (int)(i - r->top) < list; i++)
+			draw_line(w, row++, wd, &plan.v[i]);
+		if (plan.n == 0)
+			mvwaddstr(w, row++, 2, "(nothing to clear)");
+		else if ((int)plan.n > list) {
+			buf_reset(&b);
+			buf_printf(&b, "lines %zu-%zu of %zu (j, k, PageDown, "
+			    "PageUp scroll)", r->top + 1, r->top + (size_t)list,
+			    plan.n);
+			wattron(w, A_DIM);
+			wmove(w, row++, 2);
+			ui_put(w, buf_str(&b), wd - 4);
+			wattroff(w, A_DIM);
+		}
 		{
 			struct buf keys = BUF_INIT;
 
@@ -590,5 +726,8 @@ rerun_draw(struct rerun *r, int y0, int width, int height)
 	}
 	wnoutrefresh(w);
 	delwin(w);
+	r->shown = r->phase;
+	clear_plan_free(&plan);
+	buf_free(&sum);
 	buf_free(&b);
 }

@@ -33,8 +33,19 @@ void		 rerun_start(struct rerun *, struct airflow_api *api,
 		    const char *dag_id, const char *run_id,
 		    const char *const *task_ids, const int *map_indexes,
 		    size_t n);
-/* A key while the modal is open: always taken. */
+/*
+ * A key while the modal is open: always taken, and acted on only when the
+ * modal, as it is now, was on screen at the last draw (a key pressed while
+ * it was hidden, or before its preview showed, does nothing).  In the
+ * preview the movement actions scroll the list, y clears, only-failed
+ * narrows it, any other key cancels.
+ */
 bool		 rerun_key(struct rerun *, int key, enum action);
+/*
+ * Draws the modal in the rows y .. y + height - 1, as tall as its content;
+ * a modal that does not fit is not drawn.  Each draw of the screen calls it
+ * (or rerun_hide when the screen shows something else instead).
+ */
 void		 rerun_draw(struct rerun *, int y, int width, int height);
 /* A clear is in flight: its answer is awaited. */
 bool		 rerun_in_flight(const struct rerun *);
@@ -48,5 +59,8 @@ bool		 rerun_in_flight(const struct rerun *);
  */
 int		 rerun_shutdown(struct rerun *, struct loop *, int timeout_ms,
 		    const char *why, struct buf *said);
+void		 rerun_hide(struct rerun *);
+/* Open and on screen as it is now. */
+bool		 rerun_shown(const struct rerun *);
 
 #endif

@@ -53,7 +53,7 @@ struct console;
 /* What a pane's key handler asks of the console. */
 enum pane_result { PANE_IGNORED, PANE_HANDLED, PANE_OPEN_RUN, PANE_FOCUS_NEXT,
 	PANE_LOG_REFETCH, PANE_LOG_SCAN, PANE_LOG_SAVE, PANE_LOG_PAGER,
-	PANE_JUMP_DAG };
+	PANE_JUMP_DAG, PANE_OPEN_DAG };
 
 /* A pane: a small vtable; NULL members mean "not supported". */
 struct pane_ops {

@@ -115,9 +115,22 @@ keys j j j
 expect "map index 2"
 keys Space
 
-# Back to the top, then q leaves and the terminal is restored.
+# Back to the top.  There Esc clears a filter, and Esc, Left and h do
+# nothing more: only q (as in htop and less), Q and :quit leave.
 keys q q
 expect "DAGs (11)"
+keys / e t l Enter
+expect "DAGs (1, /etl)"
+keys Escape
+expect "DAGs (11)"
+expect "filter cleared"
+keys Escape
+keys Left
+keys h
+expect "at the top; Q quits"
+expect_not "EXITED" 0.5
+expect "DAGs (11)"
+# Then q leaves and the terminal is restored.
 keys q
 expect "EXITED 0"
 $T capture-pane -p -t e2e | grep -q "DAGs (11)" &&

@@ -33,6 +33,18 @@ psql -q -X -v ON_ERROR_STOP=1 -d "$db" -f "tests/integration/fixture_v$v.sql" >/
 psql -q -X -v ON_ERROR_STOP=1 -d "$db" -f tests/integration/fixture.sql >/dev/null
 psql -q -X -d "$db" -c 'GRANT SELECT ON ALL TABLES IN SCHEMA public TO reader' >/dev/null
 psql -q -X -d "$db" -c "UPDATE job SET latest_heartbeat = now() WHERE state = 'running'" >/dev/null
+# A run of mapped.dag that mostly succeeded, with 20 instances: its rerun
+# lists more than the modal holds.
+psql -q -X -v ON_ERROR_STOP=1 -d "$db" >/dev/null <<'SQL'
+SELECT fx_run('mapped.dag', 'manual__big', 'failed', 'manual',
+  now() - interval '3 days', now() - interval '3 days', now() - interval '3 days' + interval '9 minutes');
+SELECT fx_ti('mapped.dag', 'manual__big', 'fetch', -1, 'success', 1, 0,
+  now() - interval '3 days', now() - interval '3 days', 'PythonOperator');
+SELECT fx_ti('mapped.dag', 'manual__big', 'process', i, CASE i WHEN 3 THEN 'failed' ELSE 'success' END, 1, 0,
+  now() - interval '3 days', now() - interval '3 days', 'PythonOperator') FROM generate_series(0, 19) i;
+SELECT fx_ti('mapped.dag', 'manual__big', 'report', -1, 'success', 1, 0,
+  now() - interval '3 days', now() - interval '3 days', 'EmptyOperator');
+SQL
 
 # Airflow 2 with basic auth, Airflow 3 with its login; the password only in
 # the environment.
@@ -194,8 +206,36 @@ for t in transform load publish; do
 	$T capture-pane -p -t e2e | grep -q "try [0-9] *$t" || fail "$t not in the preview"
 done
 $T capture-pane -p -t e2e | grep -q "try [0-9] *notify" && fail "notify is not downstream of transform"
+# It says what it will do: the task, how many follow, the DAG and the run;
+# the chosen task first, then the rest in graph order, each with its state.
+expect "rerun transform and 2 downstream"
+expect "DAG etl_daily  run scheduled__d1"
+[ "$($T capture-pane -p -t e2e | sed -n 's/.*\(failed\|upstream_failed\) *try [0-9] *\([a-z]*\).*/\2/p' | tr '\n' ' ')" = "transform load publish " ] ||
+    fail "the preview is not transform, load, publish in that order"
 keys n
 expect "rerun cancelled"
+# A modal never takes a key pressed while it was not drawn: R, shrink the
+# terminal until only "terminal too small" shows, y, grow it back.  Nothing
+# was cleared, and the modal is still there to answer.
+keys R
+expect "rerun transform and 2 downstream"
+$T resize-window -t e2e -x 60 -y 20
+expect "terminal too small"
+keys y
+keys Escape
+keys F
+sleep 1
+$T resize-window -t e2e -x 80 -y 24
+expect "rerun transform and 2 downstream"
+expect "only failed: off"
+sleep 1
+[ "$(sql "SELECT state FROM task_instance WHERE dag_id='etl_daily' AND run_id='scheduled__d1' AND task_id='transform'")" = failed ] ||
+    fail "y on the 'terminal too small' screen cleared the tasks"
+requests | grep -q 'dry_run.: *false' && fail "y on the 'terminal too small' screen sent a clear"
+# The other keys on that screen did nothing either: the pane is where it was.
+keys Escape
+expect "rerun cancelled"
+expect "log transform try 3/3"
 [ "$(sql "SELECT state FROM task_instance WHERE dag_id='etl_daily' AND run_id='scheduled__d1' AND task_id='transform'")" = failed ] ||
     fail "cancel changed the database"
 # The only-failed toggle narrows the preview.
@@ -215,10 +255,19 @@ keys Escape
 keys BTab
 keys R
 expect "Clear 3 task instances"
+expect "rerun transform and 2 downstream"
 keys Escape
 expect "rerun cancelled"
-# That opened the run again, focus on its tasks: back to transform.
+# That opened the run again, and the focus stayed on the runs pane: R
+# again is the run's rerun, not one of its selected task (extract, the
+# root: all five).
 expect "tasks of scheduled__d1"
+keys R
+expect "Clear 3 task instances"
+expect "rerun transform and 2 downstream"
+keys Escape
+expect "rerun cancelled"
+keys Tab
 keys j j
 expect "log transform try 3/3"
 # y clears; the panes show the new states as the database has them.
@@ -239,6 +288,34 @@ grep -q '"result":"cleared".*' "$audit" || fail "no audit line for the clear"
 grep -q '"count":3' "$audit" || fail "the audit line does not count 3 instances"
 grep -q 'failed: dry run: HTTP 403' "$audit" || fail "the refused attempt is not audited"
 grep -q "s3cret" "$audit" && fail "a secret is in the audit log"
+# A rerun of work that mostly succeeded says so, and a long list scrolls;
+# the count is the list's length, 2.x or 3.x.
+keys q q
+keys / m a p p e d Enter
+keys Enter
+expect "runs of mapped.dag"
+keys j Enter
+expect "tasks of manual__big"
+keys R
+expect "rerun fetch and 21 downstream"
+expect "DAG mapped.dag  run manual__big"
+expect "Clear 22 task instances"
+expect "21 of 22 succeeded"
+expect "lines 1-13 of 22"
+$T capture-pane -p -t e2e | grep -q "try 1 *report" && fail "the list did not need to scroll"
+[ "$($T capture-pane -p -t e2e | grep -o 'try [0-9] *[a-z]*\(\[[0-9]*\]\)\?' | head -3 | awk '{print $3}' | tr '\n' ' ')" = "fetch process[0] process[1] " ] ||
+    fail "the preview is not fetch, then process by map index"
+keys G
+expect "lines 10-22 of 22"
+expect "try 1   report"
+keys k
+expect "lines 9-21 of 22"
+keys g
+expect "lines 1-13 of 22"
+keys Escape
+expect "rerun cancelled"
+[ "$(sql "SELECT count(*) FROM task_instance WHERE dag_id='mapped.dag' AND run_id='manual__big' AND state IS NULL")" = 0 ] ||
+    fail "scrolling the preview cleared something"
 keys Q
 expect "EXITED 0"
 

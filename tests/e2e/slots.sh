@@ -43,7 +43,7 @@ wait_for() {
 expect() { wait_for "$1" "${2:-10}" || fail "expected \"$1\" on the screen"; }
 keys() { $T send-keys -t e2e "$@"; sleep 0.3; }
 
-bq_emu_start "$dir" "etl_daily,not_in_airflow" || exit 1
+bq_emu_start "$dir" "etl_daily,stale_dag,not_in_airflow" || exit 1
 mkdir -p "$dir/home"
 cat >"$dir/config" <<CONF
 [context e2e]
@@ -69,6 +69,12 @@ start() {
 
 start
 expect "DAGs (11)" 15
+# A run of another DAG open below, with its log: opening a DAG from the
+# slots pane must not leave them beside its runs.
+keys / m a p p e d Enter
+keys Enter Enter
+expect "tasks of scheduled__d1"
+expect "process"
 # Nothing asks BigQuery until the slots pane is shown: its queries are billed.
 sleep 1
 grep -q "POST queries" "$BQ_EMU_LOG" && fail "BigQuery was queried before the slots pane was shown"
@@ -92,14 +98,23 @@ expect "Airflow pools"
 $T capture-pane -p -t e2e | grep -q "128 .*default_pool" || fail "default_pool row"
 [ "$(grep -c 'POST token jwt ok' "$BQ_EMU_LOG")" = 1 ] || fail "one token expected"
 
-# The DAG consumers (after the three users): etl_daily, then one that
-# Airflow does not know.
-keys j j j j
+# The DAG consumers (after the three users): etl_daily, a DAG whose file
+# is gone (not in the DAG list: it opened the list's first DAG), then one
+# that Airflow does not know.
+keys j j j j j
 keys Enter
 expect "no DAG 'not_in_airflow' in this Airflow"
 keys k
 keys Enter
+expect "DAG 'stale_dag' is not active in this Airflow"
+$T capture-pane -p -t e2e | grep -q "runs of" && fail "a stale DAG's consumer opened some DAG's runs"
+keys k
+keys Enter
 expect "runs of etl_daily"
+# Every pane below the DAG is cleared: mapped.dag's tasks and log are gone.
+sleep 0.5
+$T capture-pane -p -t e2e | grep -q "tasks of scheduled__d1\|process\|fetch" &&
+    fail "the tasks or log of another DAG stayed beside etl_daily's runs"
 # Away from the slots pane, its billed refreshes (every 10 s here) stop.
 n=$(grep -c "POST queries" "$BQ_EMU_LOG")
 sleep 12

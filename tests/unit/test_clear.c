@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -242,6 +243,206 @@ test_url_shown(void **state)
 	}
 }
 
+/* --- the rerun modal's plan ------------------------------------------------ */
+
+static void
+add_ti(struct af_tis *tis, const char *task, int mi, enum ti_state st)
+{
+	struct af_ti *t = af_tis_push(tis);
+
+	t->dag_id = strdup("d");
+	t->run_id = strdup("r");
+	t->task_id = strdup(task);
+	t->map_index = mi;
+	t->state = st;
+	t->try_number = 1;
+}
+
+static void
+answer(struct clear_result *r, const char *json)
+{
+	struct buf err = BUF_INIT;
+
+	assert_int_equal(clear_parse(json, strlen(json), r, &err), 0);
+	buf_free(&err);
+}
+
+static const char *
+line_name(const struct clear_plan *p, size_t i, char *tmp, size_t len)
+{
+	if (p->v[i].map_index >= 0)
+		snprintf(tmp, len, "%s[%d]", p->v[i].task_id, p->v[i].map_index);
+	else
+		snprintf(tmp, len, "%s", p->v[i].task_id);
+	return tmp;
+}
+
+/*
+ * The chosen task first, then the rest in graph order, whatever order the
+ * answer has; each line with the run's state; the title counts the lines.
+ */
+static void
+test_plan_order(void **state)
+{
+	static const char *const order[] = { "extract", "transform", "load",
+		"publish", "notify" };
+	static const char *const want[] = { "transform", "load", "publish",
+		"notify" };
+	const char		*chosen[] = { "transform" };
+	struct af_tis		 tis = { 0 };
+	struct clear_result	 r;
+	struct clear_plan	 p;
+	struct buf		 b = BUF_INIT;
+	char			 tmp[64];
+
+	(void)state;
+	add_ti(&tis, "extract", -1, TI_SUCCESS);
+	add_ti(&tis, "notify", -1, TI_SUCCESS);
+	add_ti(&tis, "publish", -1, TI_UPSTREAM_FAILED);
+	add_ti(&tis, "load", -1, TI_UPSTREAM_FAILED);
+	add_ti(&tis, "transform", -1, TI_FAILED);
+	answer(&r, "{\"task_instances\": [{\"task_id\": \"publish\"}, "
+	    "{\"task_id\": \"notify\"}, {\"task_id\": \"transform\"}, "
+	    "{\"task_id\": \"load\"}]}");
+	clear_plan_build(&p, &r, chosen, NULL, 1, order, 5, &tis);
+	assert_int_equal(p.n, 4);
+	for (size_t i = 0; i < 4; i++)
+		assert_string_equal(line_name(&p, i, tmp, sizeof tmp), want[i]);
+	assert_true(p.v[0].chosen);
+	assert_false(p.v[1].chosen);
+	assert_int_equal(p.v[0].ti->state, TI_FAILED);
+	assert_int_equal(p.v[3].ti->state, TI_SUCCESS);
+	clear_plan_title(&b, &p, chosen, NULL, 1);
+	assert_string_equal(buf_str(&b), "rerun transform and 3 downstream");
+	buf_reset(&b);
+	assert_false(clear_plan_succeeded(&b, &p));
+	assert_int_equal(b.len, 0);
+	clear_plan_free(&p);
+	clear_result_free(&r);
+
+	/* Nothing downstream: the title says the task alone. */
+	answer(&r, "{\"task_instances\": [{\"task_id\": \"notify\"}]}");
+	chosen[0] = "notify";
+	clear_plan_build(&p, &r, chosen, NULL, 1, order, 5, &tis);
+	buf_reset(&b);
+	clear_plan_title(&b, &p, chosen, NULL, 1);
+	assert_string_equal(buf_str(&b), "rerun notify");
+	clear_plan_free(&p);
+	clear_result_free(&r);
+	buf_free(&b);
+	af_tis_free(&tis);
+}
+
+/*
+ * A 2.x answer names a mapped task once, without a map index: that is
+ * every instance of it, so the count is 1 + 8, never "1" above 8 rows.
+ * Instances the run does not have (yet) are still listed.
+ */
+static void
+test_plan_mapped_count(void **state)
+{
+	static const char *const order[] = { "start", "process", "report" };
+	const char		*chosen[] = { "process" };
+	const int		 mi[] = { 2 };
+	struct af_tis		 tis = { 0 };
+	struct clear_result	 r;
+	struct clear_plan	 p;
+	struct buf		 b = BUF_INIT;
+	char			 tmp[64];
+	int			 k;
+
+	(void)state;
+	add_ti(&tis, "start", -1, TI_SUCCESS);
+	for (k = 7; k >= 0; k--)
+		add_ti(&tis, "process", k, k == 2 ? TI_FAILED : TI_SUCCESS);
+	answer(&r, "{\"task_instances\": [{\"task_id\": \"report\"}, "
+	    "{\"task_id\": \"process\"}]}");
+	clear_plan_build(&p, &r, chosen, mi, 1, order, 3, &tis);
+	assert_int_equal(p.n, 9);
+	/* The chosen instance first, the other instances by map index. */
+	assert_string_equal(line_name(&p, 0, tmp, sizeof tmp), "process[2]");
+	assert_string_equal(line_name(&p, 1, tmp, sizeof tmp), "process[0]");
+	assert_string_equal(line_name(&p, 2, tmp, sizeof tmp), "process[1]");
+	assert_string_equal(line_name(&p, 3, tmp, sizeof tmp), "process[3]");
+	assert_string_equal(line_name(&p, 7, tmp, sizeof tmp), "process[7]");
+	/* report has no instance in the run: listed, state unknown. */
+	assert_string_equal(line_name(&p, 8, tmp, sizeof tmp), "report");
+	assert_null(p.v[8].ti);
+	assert_int_equal(p.nchosen, 1);
+	clear_plan_title(&b, &p, chosen, mi, 1);
+	assert_string_equal(buf_str(&b), "rerun process[2] and 8 downstream");
+	/* 7 of 9 succeeded: most. */
+	buf_reset(&b);
+	assert_true(clear_plan_succeeded(&b, &p));
+	assert_string_equal(buf_str(&b), "7 of 9 succeeded");
+	clear_plan_free(&p);
+	clear_result_free(&r);
+
+	/* 3.x names each instance: one line each, no duplicates. */
+	answer(&r, "{\"task_instances\": [{\"task_id\": \"process\", "
+	    "\"map_index\": 2}, {\"task_id\": \"process\", \"map_index\": 2}, "
+	    "{\"task_id\": \"report\", \"map_index\": -1}]}");
+	clear_plan_build(&p, &r, chosen, mi, 1, order, 3, &tis);
+	assert_int_equal(p.n, 2);
+	assert_string_equal(line_name(&p, 0, tmp, sizeof tmp), "process[2]");
+	assert_string_equal(line_name(&p, 1, tmp, sizeof tmp), "report");
+	buf_reset(&b);
+	assert_false(clear_plan_succeeded(&b, &p));
+	clear_plan_free(&p);
+	clear_result_free(&r);
+	buf_free(&b);
+	af_tis_free(&tis);
+}
+
+/* A failed run's tasks: several chosen, in the order chosen; unknown last. */
+static void
+test_plan_several(void **state)
+{
+	static const char *const order[] = { "a", "b", "c", "d" };
+	const char		*two[] = { "c", "a" };
+	const char		*three[] = { "a", "b", "c" };
+	struct af_tis		 tis = { 0 };
+	struct clear_result	 r;
+	struct clear_plan	 p;
+	struct buf		 b = BUF_INIT;
+	char			 tmp[64];
+
+	(void)state;
+	add_ti(&tis, "a", -1, TI_FAILED);
+	add_ti(&tis, "b", -1, TI_SUCCESS);
+	add_ti(&tis, "c", -1, TI_FAILED);
+	add_ti(&tis, "d", -1, TI_SUCCESS);
+	answer(&r, "{\"task_instances\": [{\"task_id\": \"zz\"}, "
+	    "{\"task_id\": \"d\"}, {\"task_id\": \"a\"}, {\"task_id\": \"c\"}]}");
+	clear_plan_build(&p, &r, two, NULL, 2, order, 4, &tis);
+	assert_int_equal(p.n, 4);
+	assert_string_equal(line_name(&p, 0, tmp, sizeof tmp), "c");
+	assert_string_equal(line_name(&p, 1, tmp, sizeof tmp), "a");
+	assert_string_equal(line_name(&p, 2, tmp, sizeof tmp), "d");
+	assert_string_equal(line_name(&p, 3, tmp, sizeof tmp), "zz");
+	clear_plan_title(&b, &p, two, NULL, 2);
+	assert_string_equal(buf_str(&b), "rerun c, a and 2 downstream");
+	buf_reset(&b);
+	clear_plan_title(&b, &p, three, NULL, 3);
+	assert_string_equal(buf_str(&b), "rerun 3 tasks and 2 downstream");
+	clear_plan_free(&p);
+	clear_result_free(&r);
+
+	/* No instances known (another run on screen): every line, unknown. */
+	answer(&r, "{\"task_instances\": [{\"task_id\": \"a\"}, "
+	    "{\"task_id\": \"b\"}]}");
+	clear_plan_build(&p, &r, two, NULL, 2, order, 4, NULL);
+	assert_int_equal(p.n, 2);
+	assert_null(p.v[0].ti);
+	buf_reset(&b);
+	clear_plan_title(&b, &p, two, NULL, 2);
+	assert_string_equal(buf_str(&b), "rerun c, a and 1 downstream");
+	clear_plan_free(&p);
+	clear_result_free(&r);
+	buf_free(&b);
+	af_tis_free(&tis);
+}
+
 int
 main(void)
 {
@@ -252,6 +453,9 @@ main(void)
 		cmocka_unit_test(test_path_escape),
 		cmocka_unit_test(test_outcome),
 		cmocka_unit_test(test_url_shown),
+		cmocka_unit_test(test_plan_order),
+		cmocka_unit_test(test_plan_mapped_count),
+		cmocka_unit_test(test_plan_several),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

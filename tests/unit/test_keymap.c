@@ -184,7 +184,7 @@ test_actions(void **state)
 	    "sla-week", "quit",
 	    "prev-try", "next-try", "follow", "search-next", "search-prev",
 	    "jump-error", "wrap", "timestamps", "save", "pager", "rerun",
-	    "only-failed", "slots", "fourkeys" };
+	    "only-failed", "slots", "fourkeys", "back-or-quit" };
 	int a;
 
 	(void)state;
@@ -460,7 +460,8 @@ test_shipped(void **state)
 		{ 0, ACTION_TOP, "g, Home" },
 		{ 0, ACTION_BOTTOM, "G, End" },
 		{ 0, ACTION_ENTER, "Enter, l, Right" },
-		{ 0, ACTION_BACK, "q, Esc, h, Left" },
+		{ 0, ACTION_BACK, "Esc, h, Left" },
+		{ 0, ACTION_BACK_OR_QUIT, "q" },
 		{ 0, ACTION_NEXT_PANE, "Tab" },
 		{ 0, ACTION_PREV_PANE, "BTab" },
 		{ 0, ACTION_FILTER, "/" },
