@@ -444,7 +444,7 @@ test_config_file(void **state)
 	write_config(text, 0644);
 	run(&r, status, NULL);
 	assert_int_equal(r.status, 1);
-	assert_non_null(strstr(r.err, "holds a database password and is "
+	assert_non_null(strstr(r.err, "holds a password and is "
 	    "readable by others"));
 	assert_non_null(strstr(r.out, "context    prod, Airflow "));
 	assert_non_null(strstr(r.out, " JST"));	/* shown in the context's zone */
