@@ -284,6 +284,38 @@ logctl_scan(struct logctl *l)
 	loop_timer_set(l->scan, 0);
 }
 
+/*
+ * The HTTP client carries a context's TLS settings (airflow_tls_verify,
+ * airflow_ca_file), so every context gets a client of its own: a client
+ * built for one context is never used for another's server.
+ */
+static void
+new_http(struct logctl *l, const struct settings *s)
+{
+	struct http_opts o;
+
+	http_free(l->http);
+	memset(&o, 0, sizeof o);
+	o.insecure = !s->airflow_tls_verify;
+	o.ca_file = s->airflow_ca_file;
+	l->http = http_new(l->loop, &o);
+}
+
+void
+logctl_switch(struct logctl *l, const struct settings *s)
+{
+	stop_fetch(l);
+	airflow_api_free(l->api);
+	l->api = NULL;
+	buf_reset(&l->api_error);
+	buf_puts(&l->api_error, "Airflow API: waiting for the database");
+	l->configured = false;
+	l->settings = s;
+	l->db = NULL;
+	l->tmpl_pending = false;
+	new_http(l, s);
+}
+
 void
 logctl_set_source(struct logctl *l, const struct settings *s,
     struct afdb *db, int major, bool ti_history)
@@ -301,6 +333,7 @@ logctl_set_source(struct logctl *l, const struct settings *s,
 	airflow_api_free(l->api);
 	l->api = NULL;
 	buf_reset(&l->api_error);
+	new_http(l, s);
 	if (s->airflow_api != NULL && *s->airflow_api != '\0') {
 		struct buf err = BUF_INIT;
 
@@ -319,17 +352,13 @@ logctl_new(struct loop *loop, struct console *c, const struct settings *s,
     void (*dirty)(void *), void *arg)
 {
 	struct logctl	*l = xcalloc(1, sizeof *l);
-	struct http_opts o;
 
 	l->loop = loop;
 	l->c = c;
 	l->dirty = dirty;
 	l->arg = arg;
 	l->settings = s;
-	memset(&o, 0, sizeof o);
-	o.insecure = !s->airflow_tls_verify;
-	o.ca_file = s->airflow_ca_file;
-	l->http = http_new(loop, &o);
+	new_http(l, s);
 	l->settle = loop_timer_new(loop, settle_due, l);
 	l->scan = loop_timer_new(loop, scan_due, l);
 	c->log.stick = true;
