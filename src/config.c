@@ -1144,6 +1144,7 @@ resolve(const struct config *cfg, const struct cli_options *cli,
 		s->database_password_command =
 		    dup_or_null(c->database_password_command);
 		s->airflow_api = dup_or_null(c->airflow_api);
+		s->airflow_api_shown = mask_url_dup(c->airflow_api);
 		s->airflow_auth = dup_or_null(c->airflow_auth);
 		s->airflow_user = dup_or_null(c->airflow_user);
 		s->airflow_password_env = dup_or_null(c->airflow_password_env);
@@ -1222,6 +1223,7 @@ settings_free(struct settings *s)
 	free(s->database_password_env);
 	free(s->database_password_command);
 	free(s->airflow_api);
+	free(s->airflow_api_shown);
 	free(s->airflow_auth);
 	free(s->airflow_user);
 	free(s->airflow_password_env);

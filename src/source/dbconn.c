@@ -8,6 +8,7 @@
 
 #include "config.h"
 #include "dbconn.h"
+#include "secret.h"
 
 void
 db_conninfo_normalise(const char *in, struct buf *out)
@@ -109,8 +110,10 @@ db_params_build(const struct settings *s, struct db_params *p,
 	opts = PQconninfoParse(buf_str(&norm), &perr);
 	buf_free(&norm);
 	if (opts == NULL) {
-		buf_printf(err, "bad database connection string: %s",
-		    perr != NULL ? strtok(perr, "\n") : "out of memory");
+		/* libpq quotes the part it cannot read: the password, maybe. */
+		buf_puts(err, "bad database connection string: ");
+		scrub_secrets(perr != NULL ? strtok(perr, "\n") :
+		    "out of memory", s->database, err);
 		PQfreemem(perr);
 		return -1;
 	}

@@ -119,7 +119,7 @@ audit(struct rerun *r, const struct clear_result *cleared, const char *what)
 	memset(&e, 0, sizeof e);
 	e.context = r->settings->context;
 	e.api_url = r->api != NULL ? airflow_api_url(r->api) :
-	    r->settings->airflow_api;
+	    r->settings->airflow_api_shown;
 	e.dag_id = r->dag_id;
 	e.run_id = r->run_id;
 	e.asked = &q;
