@@ -845,7 +845,7 @@ parse_file(struct config *cfg, const char *path, struct parse_state *parent,
 	ps.file = path;
 	ps.parent = parent;
 	ps.depth = parent != NULL ? parent->depth + 1 : 0;
-	ps.fp = fopen(path, "r");
+	ps.fp = fopen(path, "re");
 	if (ps.fp == NULL)
 		return -1;
 	if (realpath(path, real) != NULL)

@@ -7,6 +7,7 @@
 #include <libpq-fe.h>
 
 #include "config.h"
+#include "command.h"
 #include "dbconn.h"
 #include "secret.h"
 
@@ -71,16 +72,17 @@ run_password_command(const char *cmd, struct buf *out, struct buf *err)
 	char	 chunk[512];
 	size_t	 n;
 	int	 status;
+	pid_t	 pid;
 
-	fflush(NULL);
-	fp = popen(cmd, "r");
+	fp = command_popen(cmd, false, &pid);
 	if (fp == NULL) {
 		buf_puts(err, "database_password_command: cannot run it");
 		return -1;
 	}
 	while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0 && out->len < 65536)
 		buf_append(out, chunk, n);
-	status = pclose(fp);
+	memset(chunk, 0, sizeof chunk);
+	status = command_pclose(fp, pid);
 	if (status != 0) {
 		buf_printf(err, "database_password_command failed (exit status %d)",
 		    WIFEXITED(status) ? WEXITSTATUS(status) : -1);

@@ -17,6 +17,7 @@
 #include "airflow_api.h"
 #include "airflow_db.h"
 #include "airflow_log.h"
+#include "command.h"
 #include "config.h"
 #include "http.h"
 #include "logctl.h"
@@ -453,13 +454,14 @@ logctl_pager(struct logctl *l, struct buf *msg)
 	FILE		*fp;
 	struct sigaction sa, old;
 	int		 rc;
+	pid_t		 pid;
 
 	if (pager == NULL || *pager == '\0')
 		pager = "less";
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, &old);
-	fp = popen(pager, "w");
+	fp = command_popen(pager, true, &pid);
 	if (fp == NULL) {
 		sigaction(SIGPIPE, &old, NULL);
 		buf_printf(msg, "cannot run %s: %s", pager, strerror(errno));
@@ -467,7 +469,7 @@ logctl_pager(struct logctl *l, struct buf *msg)
 	}
 	/* A pager that quits early closes the pipe: not an error. */
 	logpane_write(l->c, fp);
-	rc = pclose(fp);
+	rc = command_pclose(fp, pid);
 	sigaction(SIGPIPE, &old, NULL);
 	if (rc != 0 && rc != -1 && WIFEXITED(rc) && WEXITSTATUS(rc) == 127)
 		buf_printf(msg, "cannot run %s", pager);
