@@ -50,9 +50,9 @@ conf cmdfail 2 "$B_URL" airflow_auth=command "airflow_token_command=echo no toke
 log cmdfail; refused "failing token command" "airflow_token_command failed: exited with status 3: no token here"
 grep -q "tok-123" "$work/out" && fail "a token was printed"
 # A token command inherits no descriptor of dagtop's (the database socket,
-# curl's, files, pipes): only 0, 1 and 2 are open in it.
+# curl's, files, pipes): above 2, only ls's own (on /proc) is open in it.
 conf fds 2 "$B_URL" airflow_auth=command \
-    "airflow_token_command=ls /proc/\$\$/fd >$work/fds && ! grep -qvxE '[012]' $work/fds && printf 'tok-123\\n' || (echo inherited: \$(cat $work/fds) >&2 && exit 9)"
+    "airflow_token_command=ls -l /proc/self/fd | awk '\$9>2 && \$11!~\"^/proc/\"' >$work/fds && [ ! -s $work/fds ] && echo tok-123 || (cat $work/fds >&2 && exit 9)"
 log fds && ok "token command with no inherited descriptor"
 
 # Airflow 3 login: a wrong password is refused with Airflow's message.
