@@ -593,6 +593,29 @@ test_no_password_in_errors(void **state)
 	assert_null(strstr(r.err, "ApiPass9"));
 	result_free(&r);
 
+	/* A read-only refusal's audit line names the API without it. */
+	{
+		const char	*clear[] = { "--readonly", "clear", "etl_daily",
+		    "scheduled__d1", "transform", "--yes", NULL };
+		const char	*audit_env[] = { "DAGTOP_AUDIT_LOG", NULL, NULL };
+		char		 audit[512], line[2048];
+
+		snprintf(audit, sizeof audit, "%s/audit.log", home);
+		audit_env[1] = audit;
+		run(&r, clear, audit_env);
+		assert_int_equal(r.status, 1);
+		result_free(&r);
+		fp = fopen(audit, "r");
+		assert_non_null(fp);
+		assert_non_null(fgets(line, sizeof line, fp));
+		fclose(fp);
+		unlink(audit);
+		assert_non_null(strstr(line, "\"refused: read-only\""));
+		assert_non_null(strstr(line, "\"api\":\"https://oncall:***@"
+		    "127.0.0.1:1\""));
+		assert_null(strstr(line, "ApiPass9"));
+	}
+
 	/* An included file at 0644 with a password: warned, by its name. */
 	snprintf(inc, sizeof inc, "%s.inc", cfgpath);
 	fp = fopen(inc, "w");
