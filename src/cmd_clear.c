@@ -127,7 +127,7 @@ audit(struct clear_job *j, enum audit_record kind, const char *result,
 	memset(&e, 0, sizeof e);
 	e.id = j->id[0] != '\0' ? j->id : NULL;
 	e.context = j->s->context;
-	e.api_url = j->api != NULL ? airflow_api_url(j->api) : j->s->airflow_api;
+	e.api_url = j->api != NULL ? airflow_api_url(j->api) : j->s->airflow_api_shown;
 	e.dag_id = j->dag_id;
 	e.run_id = j->q.dag_run_id;
 	e.asked = &q;

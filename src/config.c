@@ -14,6 +14,7 @@
 #include "config.h"
 #include "dbconn.h"
 #include "fourkeys.h"
+#include "secret.h"
 #include "sla.h"
 #include "zoneinfo.h"
 
@@ -138,6 +139,9 @@ struct parse_state {
 	int		 depth;		/* include depth, 0 for the main file */
 	struct parse_state *parent;	/* the including file's state */
 	char		*real;		/* realpath of the file, for cycles */
+	const char	*value;		/* the value being read: kept out of
+					   messages when it holds a password */
+	bool		 holds_secret;	/* this file (not its includes) */
 };
 
 static int	parse_file(struct config *, const char *, struct parse_state *,
@@ -150,13 +154,28 @@ static void config_error(struct parse_state *, const char *, ...)
 static void
 config_error(struct parse_state *ps, const char *fmt, ...)
 {
-	va_list ap;
+	va_list		ap;
+	struct buf	msg = BUF_INIT;
 
 	buf_printf(&ps->cfg->errors, "%s:%d: ", ps->file, ps->line);
 	va_start(ap, fmt);
-	buf_vprintf(&ps->cfg->errors, fmt, ap);
+	buf_vprintf(&msg, fmt, ap);
 	va_end(ap);
+	/* libpq's messages and ours may quote a password of the value. */
+	scrub_secrets(buf_str(&msg), ps->value, &ps->cfg->errors);
+	buf_free(&msg);
 	buf_putc(&ps->cfg->errors, '\n');
+}
+
+/* A value with a password in it (URL userinfo, password=): a secret. */
+static bool
+value_has_secret(const char *v)
+{
+	char	*m = scrub_dup(v, v);
+	bool	 differs = strcmp(m, v) != 0;
+
+	free(m);
+	return differs;
 }
 
 /* inih's reader: fgets that counts lines, so the handler knows where it is. */
@@ -385,7 +404,7 @@ set_key(struct parse_state *ps, void *base, const struct key *k,
 		PQconninfoFree(opts);
 		db_conninfo_normalise(value, &norm);
 		if (conninfo_has_password(buf_str(&norm)))
-			ps->cfg->holds_secret = true;
+			ps->cfg->holds_secret = ps->holds_secret = true;
 		buf_free(&norm);
 		break;
 	case K_YEAR:
@@ -698,6 +717,9 @@ config_ini_handler(void *user, const char *section, const char *name,
 	if (ps->bad_section && ps->bad_line == ps->section_line)
 		return 1;
 	ps->bad_section = false;
+	ps->value = value;
+	if (value_has_secret(value))
+		ps->cfg->holds_secret = ps->holds_secret = true;
 
 	if (strcmp(name, "include") == 0 && (*section == '\0' ||
 	    strcmp(section, "dagtop") == 0)) {
@@ -823,18 +845,27 @@ parse_file(struct config *cfg, const char *path, struct parse_state *parent,
 	ps.file = path;
 	ps.parent = parent;
 	ps.depth = parent != NULL ? parent->depth + 1 : 0;
-	ps.fp = fopen(path, "r");
+	ps.fp = fopen(path, "re");
 	if (ps.fp == NULL)
 		return -1;
 	if (realpath(path, real) != NULL)
 		ps.real = xstrdup(real);
-	if (parent == NULL) {
+	rc = ini_parse_stream(counting_reader, &ps, config_ini_handler, &ps);
+	/* Each file that holds a password is checked, included ones too. */
+	{
 		struct stat st;
 
-		if (fstat(fileno(ps.fp), &st) == 0 && (st.st_mode & 077) != 0)
-			cfg->exposed = true;
+		if (fstat(fileno(ps.fp), &st) == 0 && (st.st_mode & 077) != 0) {
+			if (parent == NULL)
+				cfg->exposed = true;
+			if (ps.holds_secret)
+				buf_printf(&cfg->warnings, "%s holds a "
+				    "password and is readable by others; chmod "
+				    "600 it, or take the password from the "
+				    "environment (database_password_env)\n",
+				    path);
+		}
 	}
-	rc = ini_parse_stream(counting_reader, &ps, config_ini_handler, &ps);
 	fclose(ps.fp);
 	free(ps.real);
 	if (rc > 0)
@@ -915,10 +946,6 @@ config_load(struct config *cfg, const char *explicit_path)
 	cfg->loaded = true;
 	check_slas(cfg);
 	check_services(cfg);
-	if (cfg->holds_secret && cfg->exposed)
-		buf_printf(&cfg->warnings, "%s holds a database password and is "
-		    "readable by others; chmod 600 it, or use "
-		    "database_password_env\n", cfg->path);
 	return cfg->errors.len > 0 ? -1 : 0;
 }
 
@@ -1117,6 +1144,7 @@ resolve(const struct config *cfg, const struct cli_options *cli,
 		s->database_password_command =
 		    dup_or_null(c->database_password_command);
 		s->airflow_api = dup_or_null(c->airflow_api);
+		s->airflow_api_shown = mask_url_dup(c->airflow_api);
 		s->airflow_auth = dup_or_null(c->airflow_auth);
 		s->airflow_user = dup_or_null(c->airflow_user);
 		s->airflow_password_env = dup_or_null(c->airflow_password_env);
@@ -1195,6 +1223,7 @@ settings_free(struct settings *s)
 	free(s->database_password_env);
 	free(s->database_password_command);
 	free(s->airflow_api);
+	free(s->airflow_api_shown);
 	free(s->airflow_auth);
 	free(s->airflow_user);
 	free(s->airflow_password_env);

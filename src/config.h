@@ -128,6 +128,8 @@ struct settings {
 	char	*database_password_env;
 	char	*database_password_command;
 	char	*airflow_api;
+	char	*airflow_api_shown;	/* airflow_api, password masked: for
+					   messages and the audit log */
 	char	*airflow_auth;
 	char	*airflow_user;
 	char	*airflow_password_env;

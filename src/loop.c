@@ -1,5 +1,6 @@
 /* loop.c: poll() event loop with timers. */
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
@@ -107,6 +108,8 @@ loop_fd_add(struct loop *l, int fd, int events, loop_fd_cb cb, void *arg)
 {
 	struct loop_fd *f = xcalloc(1, sizeof *f);
 
+	/* Whatever the loop watches is dagtop's alone: closed on exec. */
+	fcntl(fd, F_SETFD, fcntl(fd, F_GETFD) | FD_CLOEXEC);
 	f->loop = l;
 	f->fd = fd;
 	f->events = events;

@@ -15,6 +15,7 @@
 #include "dbconn.h"
 #include "report.h"
 #include "sanitize.h"
+#include "secret.h"
 #include "sla.h"
 #include "timefmt.h"
 #include "tz.h"
@@ -394,7 +395,9 @@ config_check(const struct args *a)
 	}
 	if (cfg.loaded || cfg.errors.len == 0) {
 		if (config_resolve(&cfg, &a->cli, &s, &err) != 0) {
-			fprintf(stderr, "dagtop: %s\n", buf_str(&err));
+			buf_reset(&masked);
+			scrub_secrets(buf_str(&err), NULL, &masked);
+			fprintf(stderr, "dagtop: %s\n", buf_str(&masked));
 			settings_free(&s);
 			bad = 1;
 		} else {
@@ -410,8 +413,10 @@ config_check(const struct args *a)
 				    "set" : "NOT SET");
 			if (s.database_password_command != NULL)
 				printf("  password:  from a command (not run)\n");
-			printf("airflow_api: %s\n", s.airflow_api != NULL ?
-			    s.airflow_api : "(none)");
+			buf_reset(&masked);
+			mask_url_userinfo(s.airflow_api != NULL ?
+			    s.airflow_api : "(none)", &masked);
+			printf("airflow_api: %s\n", buf_str(&masked));
 			printf("auth:        %s\n", s.airflow_auth);
 			if (s.log_folder != NULL)
 				printf("log_folder:  %s\n", s.log_folder);

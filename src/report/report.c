@@ -5,6 +5,7 @@
 
 #include "airflow.h"
 #include "report.h"
+#include "secret.h"
 #include "sanitize.h"
 #include "timefmt.h"
 #include "tz.h"
@@ -89,7 +90,11 @@ int
 report_unknown(enum report_format f, const char *what, const char *why)
 {
 	json_t	*doc;
-	char	*clean = sanitize_dup(why, 0);
+	char	*plain = scrub_dup(why != NULL ? why : "", NULL);
+	char	*clean = sanitize_dup(plain, 0);
+
+	/* Cron mails this line: no password of a URL or conninfo in it. */
+	why = plain;
 
 	/* Text keeps the monitoring convention: the verdict line on stdout. */
 	if (f == REPORT_TEXT || f == REPORT_MARKDOWN)
@@ -105,6 +110,7 @@ report_unknown(enum report_format f, const char *what, const char *why)
 		json_decref(doc);
 	}
 	free(clean);
+	free(plain);
 	return 3;
 }
 

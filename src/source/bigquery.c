@@ -406,7 +406,7 @@ make_request_id(char *out, size_t len)
 {
 	static const char hex[] = "0123456789abcdef";
 	unsigned char	 rnd[16];
-	int		 fd = open("/dev/urandom", O_RDONLY);
+	int		 fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
 	size_t		 i;
 
 	if (fd < 0 || read(fd, rnd, sizeof rnd) != (ssize_t)sizeof rnd)

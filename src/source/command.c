@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -34,6 +35,80 @@ struct command {
 	command_done_cb		 done;
 	void			*arg;
 };
+
+void
+command_close_fds(void)
+{
+	long	max;
+	int	fd;
+
+#ifdef SYS_close_range
+	if (syscall(SYS_close_range, 3u, ~0u, 0u) == 0)
+		return;
+#endif
+	max = sysconf(_SC_OPEN_MAX);
+	if (max < 0 || max > 65536)
+		max = 65536;
+	for (fd = 3; fd < max; fd++)
+		close(fd);
+}
+
+/* A pipe whose two ends are closed on exec. */
+static int
+cloexec_pipe(int p[2])
+{
+	if (pipe(p) != 0)
+		return -1;
+	fcntl(p[0], F_SETFD, FD_CLOEXEC);
+	fcntl(p[1], F_SETFD, FD_CLOEXEC);
+	return 0;
+}
+
+FILE *
+command_popen(const char *cmdline, bool to_child, pid_t *pid)
+{
+	int	 p[2];
+	FILE	*fp;
+
+	fflush(NULL);
+	if (cloexec_pipe(p) != 0)
+		return NULL;
+	*pid = fork();
+	if (*pid < 0) {
+		close(p[0]);
+		close(p[1]);
+		return NULL;
+	}
+	if (*pid == 0) {
+		/* dup2 clears close-on-exec on the copy. */
+		dup2(to_child ? p[0] : p[1], to_child ? STDIN_FILENO :
+		    STDOUT_FILENO);
+		command_close_fds();
+		signal(SIGPIPE, SIG_DFL);
+		execl("/bin/sh", "sh", "-c", cmdline, (char *)NULL);
+		_exit(127);
+	}
+	close(to_child ? p[0] : p[1]);
+	fp = fdopen(to_child ? p[1] : p[0], to_child ? "w" : "r");
+	if (fp == NULL) {
+		close(to_child ? p[1] : p[0]);
+		command_pclose(NULL, *pid);
+	}
+	return fp;
+}
+
+int
+command_pclose(FILE *fp, pid_t pid)
+{
+	int status;
+
+	if (fp != NULL)
+		fclose(fp);
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	return status;
+}
 
 static void
 wipe(struct buf *b)
@@ -164,9 +239,9 @@ command_run(struct loop *loop, const char *cmdline, int timeout_ms,
 	struct command *c;
 	int po[2], pe[2];
 
-	if (pipe(po) != 0)
+	if (cloexec_pipe(po) != 0)
 		return NULL;
-	if (pipe(pe) != 0) {
+	if (cloexec_pipe(pe) != 0) {
 		close(po[0]);
 		close(po[1]);
 		return NULL;
@@ -190,7 +265,8 @@ command_run(struct loop *loop, const char *cmdline, int timeout_ms,
 			dup2(null, STDIN_FILENO);
 		dup2(po[1], STDOUT_FILENO);
 		dup2(pe[1], STDERR_FILENO);
-		close(po[0]); close(po[1]); close(pe[0]); close(pe[1]);
+		/* Nothing of dagtop's (sockets, files, pipes) reaches it. */
+		command_close_fds();
 		signal(SIGPIPE, SIG_DFL);
 		execl("/bin/sh", "sh", "-c", cmdline, (char *)NULL);
 		_exit(127);

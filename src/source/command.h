@@ -7,7 +7,10 @@
 #ifndef DAGTOP_COMMAND_H
 #define DAGTOP_COMMAND_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
+#include <sys/types.h>
 
 struct loop;
 struct command;
@@ -24,5 +27,20 @@ struct command	*command_run(struct loop *, const char *cmdline,
 		    int timeout_ms, command_done_cb, void *arg);
 /* Kills the command if it still runs; the callback is not called. */
 void		 command_cancel(struct command *);
+
+/*
+ * In a child between fork and exec: closes every descriptor above 2, so a
+ * command inherits none of dagtop's sockets (the database, curl's),
+ * files or pipes, whether or not they were opened close-on-exec.
+ */
+void		 command_close_fds(void);
+/*
+ * popen(3) without the inheritance: runs cmdline under /bin/sh with its
+ * stdin (to_child) or stdout connected to the returned stream and no other
+ * descriptor of dagtop's.  Blocking; for the pager and for commands run
+ * before the loop.  command_pclose returns the wait status, -1 on error.
+ */
+FILE		*command_popen(const char *cmdline, bool to_child, pid_t *pid);
+int		 command_pclose(FILE *, pid_t);
 
 #endif

@@ -7,7 +7,9 @@
 #include <libpq-fe.h>
 
 #include "config.h"
+#include "command.h"
 #include "dbconn.h"
+#include "secret.h"
 
 void
 db_conninfo_normalise(const char *in, struct buf *out)
@@ -70,16 +72,17 @@ run_password_command(const char *cmd, struct buf *out, struct buf *err)
 	char	 chunk[512];
 	size_t	 n;
 	int	 status;
+	pid_t	 pid;
 
-	fflush(NULL);
-	fp = popen(cmd, "r");
+	fp = command_popen(cmd, false, &pid);
 	if (fp == NULL) {
 		buf_puts(err, "database_password_command: cannot run it");
 		return -1;
 	}
 	while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0 && out->len < 65536)
 		buf_append(out, chunk, n);
-	status = pclose(fp);
+	memset(chunk, 0, sizeof chunk);
+	status = command_pclose(fp, pid);
 	if (status != 0) {
 		buf_printf(err, "database_password_command failed (exit status %d)",
 		    WIFEXITED(status) ? WEXITSTATUS(status) : -1);
@@ -109,8 +112,10 @@ db_params_build(const struct settings *s, struct db_params *p,
 	opts = PQconninfoParse(buf_str(&norm), &perr);
 	buf_free(&norm);
 	if (opts == NULL) {
-		buf_printf(err, "bad database connection string: %s",
-		    perr != NULL ? strtok(perr, "\n") : "out of memory");
+		/* libpq quotes the part it cannot read: the password, maybe. */
+		buf_puts(err, "bad database connection string: ");
+		scrub_secrets(perr != NULL ? strtok(perr, "\n") :
+		    "out of memory", s->database, err);
 		PQfreemem(perr);
 		return -1;
 	}

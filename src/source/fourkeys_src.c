@@ -1036,7 +1036,7 @@ svc_init(struct fk_src *src, struct svc *s, const struct config *cfg,
 		if (d->query != NULL)
 			s->query = xstrdup(d->query);
 		else {
-			FILE		*fp = fopen(d->query_file, "r");
+			FILE		*fp = fopen(d->query_file, "re");
 			struct buf	 q = BUF_INIT;
 			char		 chunk[4096];
 			size_t		 n;

@@ -135,7 +135,7 @@ cache_read(const struct gh *gh, const char *url, struct buf *etag,
 	if (gh->cache_dir == NULL)
 		return -1;
 	cache_path(gh, url, &path);
-	fp = fopen(buf_str(&path), "r");
+	fp = fopen(buf_str(&path), "re");
 	buf_free(&path);
 	if (fp == NULL)
 		return -1;

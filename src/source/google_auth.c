@@ -24,6 +24,7 @@
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 
+#include "command.h"
 #include "google_auth.h"
 #include "http.h"
 #include "jwt.h"
@@ -672,7 +673,9 @@ fetch_command(struct gauth *g)
 	int	out[2] = { -1, -1 }, err[2] = { -1, -1 }, devnull;
 	pid_t	pid;
 
-	if (pipe(out) != 0 || pipe(err) != 0) {
+	if (pipe(out) != 0 || pipe(err) != 0 ||
+	    fcntl(out[0], F_SETFD, FD_CLOEXEC) != 0 ||
+	    fcntl(err[0], F_SETFD, FD_CLOEXEC) != 0) {
 		fail(g, "cannot run the token command: %s", strerror(errno));
 		goto fail;
 	}
@@ -687,10 +690,7 @@ fetch_command(struct gauth *g)
 			dup2(devnull, 0);
 		dup2(out[1], 1);
 		dup2(err[1], 2);
-		close(out[0]);
-		close(out[1]);
-		close(err[0]);
-		close(err[1]);
+		command_close_fds();
 		execl("/bin/sh", "sh", "-c", g->command, (char *)NULL);
 		_exit(127);
 	}

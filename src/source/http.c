@@ -9,6 +9,7 @@
  * callback is only marked, its transfer is stopped by the write callback's
  * return value, and it is reaped silently afterwards.
  */
+#include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -176,6 +177,19 @@ sock_event(struct loop_fd *fd, int revents, void *arg)
 	h->depth--;
 	/* s may be gone now: curl may have told us to stop watching it. */
 	http_reap(h);
+}
+
+/*
+ * Every socket curl opens is closed on exec, so a token or password
+ * command started later inherits none of them.
+ */
+static int
+on_sockopt(void *arg, curl_socket_t fd, curlsocktype purpose)
+{
+	(void)arg;
+	(void)purpose;
+	fcntl(fd, F_SETFD, fcntl(fd, F_GETFD) | FD_CLOEXEC);
+	return CURL_SOCKOPT_OK;
 }
 
 /* curl's socket callback: watch fd for what curl asks, or stop. */
@@ -356,6 +370,7 @@ http_start(struct http *h, const struct http_request *q, struct buf *err)
 	curl_easy_setopt(r->easy, CURLOPT_HEADERDATA, r);
 	curl_easy_setopt(r->easy, CURLOPT_ERRORBUFFER, r->errbuf);
 	curl_easy_setopt(r->easy, CURLOPT_PRIVATE, r);
+	curl_easy_setopt(r->easy, CURLOPT_SOCKOPTFUNCTION, on_sockopt);
 	if (h->insecure) {
 		curl_easy_setopt(r->easy, CURLOPT_SSL_VERIFYPEER, 0L);
 		curl_easy_setopt(r->easy, CURLOPT_SSL_VERIFYHOST, 0L);

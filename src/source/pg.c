@@ -9,6 +9,7 @@
 #include "buf.h"
 #include "loop.h"
 #include "pg.h"
+#include "secret.h"
 
 struct pg_query {
 	char		 *sql;
@@ -39,6 +40,8 @@ struct pg {
 	bool			 freed;
 	bool			 told_dead;	/* the owner heard of the failure */
 	FILE			*trace;		/* $DAGTOP_TRACE_SQL */
+	struct buf		 secret;	/* "password='...'": kept out of
+						   error messages */
 };
 
 static void	pg_io(struct loop_fd *, int, void *);
@@ -48,7 +51,8 @@ static void	pg_pump(struct pg *);
 static void
 set_error(struct pg *p, const char *msg)
 {
-	size_t n;
+	struct buf	line = BUF_INIT;
+	size_t		n;
 
 	buf_reset(&p->error);
 	if (msg == NULL || *msg == '\0')
@@ -56,7 +60,11 @@ set_error(struct pg *p, const char *msg)
 	if (strncmp(msg, "ERROR:  ", 8) == 0)
 		msg += 8;
 	n = strcspn(msg, "\n");
-	buf_append(&p->error, msg, n);
+	buf_append(&line, msg, n);
+	/* libpq may repeat the connection string or a piece of it. */
+	scrub_secrets(buf_str(&line), p->secret.len > 0 ?
+	    buf_str(&p->secret) : NULL, &p->error);
+	buf_free(&line);
 }
 
 static void
@@ -83,6 +91,8 @@ watch_socket(struct pg *p, int events)
 	if (fd < 0)
 		return;
 	if (p->watch == NULL) {
+		/* libpq sets it too; a command we start must not inherit it. */
+		fcntl(fd, F_SETFD, fcntl(fd, F_GETFD) | FD_CLOEXEC);
 		p->watch = loop_fd_add(p->loop, fd, events, pg_io, p);
 		p->watch_fd = fd;
 	} else
@@ -333,6 +343,7 @@ pg_connect(struct loop *loop, const char *const *kw, const char *const *val,
 {
 	struct pg	*p = xcalloc(1, sizeof *p);
 	const char	*trace = getenv("DAGTOP_TRACE_SQL");
+	size_t		 i;
 
 	p->loop = loop;
 	p->timeout_ms = timeout_ms;
@@ -346,6 +357,19 @@ pg_connect(struct loop *loop, const char *const *kw, const char *const *val,
 
 		if (fd >= 0)
 			p->trace = fdopen(fd, "a");
+	}
+	for (i = 0; kw[i] != NULL; i++) {
+		const char *v = val[i];
+
+		if (strcmp(kw[i], "password") != 0 || v == NULL)
+			continue;
+		buf_puts(&p->secret, "password='");
+		for (; *v != '\0'; v++) {
+			if (*v == '\'' || *v == '\\')
+				buf_putc(&p->secret, '\\');
+			buf_putc(&p->secret, *v);
+		}
+		buf_putc(&p->secret, '\'');
 	}
 	p->phase = PG_CONNECTING;
 	p->conn = PQconnectStartParams(kw, val, 0);
@@ -456,6 +480,9 @@ pg_free(struct pg *p)
 	if (p->trace != NULL)
 		fclose(p->trace);
 	buf_free(&p->error);
+	if (p->secret.data != NULL)
+		memset(p->secret.data, 0, p->secret.cap);
+	buf_free(&p->secret);
 	free(p);
 }
 

@@ -1127,6 +1127,7 @@ switch_context(struct app *a, const char *name)
 	}
 	a->settings = s;
 	a->c.settings = s;
+	logctl_switch(a->logs, s);	/* its own TLS settings, at once */
 	sla_panes_load(&a->c.sla, a->config, s);
 	slots_feed_free(a->c.slots);
 	a->c.slots = slots_feed_new(a->loop, s, slots_changed, a);

@@ -17,6 +17,7 @@
 #include "airflow_api.h"
 #include "airflow_db.h"
 #include "airflow_log.h"
+#include "command.h"
 #include "config.h"
 #include "http.h"
 #include "logctl.h"
@@ -284,6 +285,38 @@ logctl_scan(struct logctl *l)
 	loop_timer_set(l->scan, 0);
 }
 
+/*
+ * The HTTP client carries a context's TLS settings (airflow_tls_verify,
+ * airflow_ca_file), so every context gets a client of its own: a client
+ * built for one context is never used for another's server.
+ */
+static void
+new_http(struct logctl *l, const struct settings *s)
+{
+	struct http_opts o;
+
+	http_free(l->http);
+	memset(&o, 0, sizeof o);
+	o.insecure = !s->airflow_tls_verify;
+	o.ca_file = s->airflow_ca_file;
+	l->http = http_new(l->loop, &o);
+}
+
+void
+logctl_switch(struct logctl *l, const struct settings *s)
+{
+	stop_fetch(l);
+	airflow_api_free(l->api);
+	l->api = NULL;
+	buf_reset(&l->api_error);
+	buf_puts(&l->api_error, "Airflow API: waiting for the database");
+	l->configured = false;
+	l->settings = s;
+	l->db = NULL;
+	l->tmpl_pending = false;
+	new_http(l, s);
+}
+
 void
 logctl_set_source(struct logctl *l, const struct settings *s,
     struct afdb *db, int major, bool ti_history)
@@ -301,6 +334,7 @@ logctl_set_source(struct logctl *l, const struct settings *s,
 	airflow_api_free(l->api);
 	l->api = NULL;
 	buf_reset(&l->api_error);
+	new_http(l, s);
 	if (s->airflow_api != NULL && *s->airflow_api != '\0') {
 		struct buf err = BUF_INIT;
 
@@ -319,17 +353,13 @@ logctl_new(struct loop *loop, struct console *c, const struct settings *s,
     void (*dirty)(void *), void *arg)
 {
 	struct logctl	*l = xcalloc(1, sizeof *l);
-	struct http_opts o;
 
 	l->loop = loop;
 	l->c = c;
 	l->dirty = dirty;
 	l->arg = arg;
 	l->settings = s;
-	memset(&o, 0, sizeof o);
-	o.insecure = !s->airflow_tls_verify;
-	o.ca_file = s->airflow_ca_file;
-	l->http = http_new(loop, &o);
+	new_http(l, s);
 	l->settle = loop_timer_new(loop, settle_due, l);
 	l->scan = loop_timer_new(loop, scan_due, l);
 	c->log.stick = true;
@@ -424,13 +454,14 @@ logctl_pager(struct logctl *l, struct buf *msg)
 	FILE		*fp;
 	struct sigaction sa, old;
 	int		 rc;
+	pid_t		 pid;
 
 	if (pager == NULL || *pager == '\0')
 		pager = "less";
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, &old);
-	fp = popen(pager, "w");
+	fp = command_popen(pager, true, &pid);
 	if (fp == NULL) {
 		sigaction(SIGPIPE, &old, NULL);
 		buf_printf(msg, "cannot run %s: %s", pager, strerror(errno));
@@ -438,7 +469,7 @@ logctl_pager(struct logctl *l, struct buf *msg)
 	}
 	/* A pager that quits early closes the pipe: not an error. */
 	logpane_write(l->c, fp);
-	rc = pclose(fp);
+	rc = command_pclose(fp, pid);
 	sigaction(SIGPIPE, &old, NULL);
 	if (rc != 0 && rc != -1 && WIFEXITED(rc) && WEXITSTATUS(rc) == 127)
 		buf_printf(msg, "cannot run %s", pager);

@@ -26,6 +26,12 @@ void		 logctl_free(struct logctl *);
  */
 void		 logctl_set_source(struct logctl *, const struct settings *,
 		    struct afdb *, int major, bool ti_history);
+/*
+ * :context: drops the Airflow API client and the HTTP client of the old
+ * context (nothing of it is used again) and builds an HTTP client with the
+ * TLS settings of s; the API client follows in logctl_set_source.
+ */
+void		 logctl_switch(struct logctl *, const struct settings *);
 /* The console's Airflow API client (NULL, and why, when there is none). */
 struct airflow_api *logctl_api(struct logctl *);
 const char	*logctl_api_error(struct logctl *);

@@ -171,7 +171,7 @@ trace_first_line(struct logpane *lp)
 	if (path == NULL || *path == '\0')
 		return;
 	logfetch_times(lp->fetch, &start, &first);
-	if ((fp = fopen(path, "a")) == NULL)
+	if ((fp = fopen(path, "ae")) == NULL)
 		return;
 	fprintf(fp, "first_line_after_response_ms %lld\n"
 	    "first_line_after_request_ms %lld\n",

@@ -166,7 +166,7 @@ prompt_init(void)
 	rl_attempted_completion_function = complete;
 	rl_completion_display_matches_hook = display_matches;
 	rl_inhibit_completion = 0;
-	rl_outstream = fopen("/dev/null", "w");
+	rl_outstream = fopen("/dev/null", "we");
 	stifle_history(1000);
 	using_history();
 

@@ -136,7 +136,7 @@ audit_record(struct rerun *r, enum audit_record kind,
 	e.planned = &r->preview;
 	e.context = r->settings->context;
 	e.api_url = r->api != NULL ? airflow_api_url(r->api) :
-	    r->settings->airflow_api;
+	    r->settings->airflow_api_shown;
 	e.dag_id = r->dag_id;
 	e.run_id = r->run_id;
 	e.asked = &q;

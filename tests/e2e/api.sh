@@ -49,6 +49,11 @@ log cmd && ok "token command"
 conf cmdfail 2 "$B_URL" airflow_auth=command "airflow_token_command=echo no token here >&2; exit 3"
 log cmdfail; refused "failing token command" "airflow_token_command failed: exited with status 3: no token here"
 grep -q "tok-123" "$work/out" && fail "a token was printed"
+# A token command inherits no descriptor of dagtop's (the database socket,
+# curl's, files, pipes): above 2, only ls's own (on /proc) is open in it.
+conf fds 2 "$B_URL" airflow_auth=command \
+    "airflow_token_command=ls -l /proc/self/fd | awk '\$9>2 && \$11!~\"^/proc/\"' >$work/fds && [ ! -s $work/fds ] && echo tok-123 || (cat $work/fds >&2 && exit 9)"
+log fds && ok "token command with no inherited descriptor"
 
 # Airflow 3 login: a wrong password is refused with Airflow's message.
 emu_start L --airflow 3 --dsn "$dsn3" --auth login --user u --password 'p w' || exit 1

@@ -129,6 +129,11 @@ for build in "$@"; do
 	fi
 done
 for build in "$@"; do
+	echo "== secrets in the console: $build/dagtop (:context TLS, inherited descriptors)"
+	if ! sh tests/e2e/secrets.sh "$build/dagtop"; then
+		echo "FAILED: secrets e2e" >&2
+		failed=1
+	fi
 	echo "== Airflow API client: $build/dagtop (auth, TLS, errors; emulator)"
 	if ! sh tests/e2e/api.sh "$build/dagtop"; then
 		echo "FAILED: API client checks" >&2

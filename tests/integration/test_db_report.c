@@ -444,7 +444,7 @@ test_config_file(void **state)
 	write_config(text, 0644);
 	run(&r, status, NULL);
 	assert_int_equal(r.status, 1);
-	assert_non_null(strstr(r.err, "holds a database password and is "
+	assert_non_null(strstr(r.err, "holds a password and is "
 	    "readable by others"));
 	assert_non_null(strstr(r.out, "context    prod, Airflow "));
 	assert_non_null(strstr(r.out, " JST"));	/* shown in the context's zone */
@@ -528,6 +528,119 @@ test_config_errors(void **state)
 	assert_non_null(strstr(r.err, "/nonexistent/dagtop.conf: cannot read: "
 	    "No such file or directory"));
 	result_free(&r);
+	unlink(cfgpath);
+}
+
+/*
+ * Issue 13: a password never comes back in an error, whatever the output
+ * (the UNKNOWN line cron mails, JSON, stderr, config check), and an
+ * included file that holds one is checked like the main file.
+ */
+static void
+test_no_password_in_errors(void **state)
+{
+	struct result	 r;
+	static const char stray[] =
+	    "postgresql://reader:MyDbPass%zz9@127.0.0.1/af2";
+	const char	*text[] = { "report", "status", "--database", stray,
+	    NULL };
+	const char	*json[] = { "report", "status", "--format", "json",
+	    "--database", stray, NULL };
+	const char	*check[] = { "config", "check", NULL };
+	const char	*status[] = { "report", "status", NULL };
+	const char	*status_json[] = { "report", "status", "--format",
+	    "json", NULL };
+	const char	*const *cmds[] = { text, json, check, status,
+	    status_json };
+	char		 cfg[1024], inc[512];
+	size_t		 i;
+	FILE		*fp;
+
+	(void)state;
+	for (i = 0; i < 2; i++) {
+		run(&r, cmds[i], NULL);
+		assert_int_equal(r.status, 3);
+		assert_non_null(strstr(i == 0 ? r.out : r.err,
+		    "bad database connection string"));
+		assert_null(strstr(r.out, "MyDbPass"));
+		assert_null(strstr(r.err, "MyDbPass"));
+		result_free(&r);
+	}
+
+	/* The same URL in the file, and a password in airflow_api. */
+	snprintf(cfg, sizeof cfg, "[context prod]\n"
+	    "database = %s\n"
+	    "airflow_api = https://oncall:ApiPass9@127.0.0.1:1\n", stray);
+	write_config(cfg, 0600);
+	for (i = 2; i < 5; i++) {
+		run(&r, cmds[i], NULL);
+		assert_true(r.status == 1 || r.status == 3);
+		assert_null(strstr(r.out, "MyDbPass"));
+		assert_null(strstr(r.err, "MyDbPass"));
+		assert_null(strstr(r.out, "ApiPass9"));
+		assert_null(strstr(r.err, "ApiPass9"));
+		result_free(&r);
+	}
+	snprintf(cfg, sizeof cfg, "[context prod]\n"
+	    "database = postgresql://reader@127.0.0.1:%s/af%d\n"
+	    "airflow_api = https://oncall:ApiPass9@127.0.0.1:1\n", port, major);
+	write_config(cfg, 0600);
+	run(&r, check, NULL);
+	assert_int_equal(r.status, 0);
+	assert_non_null(strstr(r.out, "airflow_api: https://oncall:***@"
+	    "127.0.0.1:1\n"));
+	assert_null(strstr(r.out, "ApiPass9"));
+	assert_null(strstr(r.err, "ApiPass9"));
+	result_free(&r);
+
+	/* A read-only refusal's audit line names the API without it. */
+	{
+		const char	*clear[] = { "--readonly", "clear", "etl_daily",
+		    "scheduled__d1", "transform", "--yes", NULL };
+		const char	*audit_env[] = { "DAGTOP_AUDIT_LOG", NULL, NULL };
+		char		 audit[512], line[2048];
+
+		snprintf(audit, sizeof audit, "%s/audit.log", home);
+		audit_env[1] = audit;
+		run(&r, clear, audit_env);
+		assert_int_equal(r.status, 1);
+		result_free(&r);
+		fp = fopen(audit, "r");
+		assert_non_null(fp);
+		assert_non_null(fgets(line, sizeof line, fp));
+		fclose(fp);
+		unlink(audit);
+		assert_non_null(strstr(line, "\"refused: read-only\""));
+		assert_non_null(strstr(line, "\"api\":\"https://oncall:***@"
+		    "127.0.0.1:1\""));
+		assert_null(strstr(line, "ApiPass9"));
+	}
+
+	/* An included file at 0644 with a password: warned, by its name. */
+	snprintf(inc, sizeof inc, "%s.inc", cfgpath);
+	fp = fopen(inc, "w");
+	assert_non_null(fp);
+	fprintf(fp, "[context prod]\n"
+	    "database = postgresql://reader:reader-secret@127.0.0.1:%s/af%d\n",
+	    port, major);
+	fclose(fp);
+	chmod(inc, 0644);
+	snprintf(cfg, sizeof cfg, "include = %s\n", inc);
+	write_config(cfg, 0600);
+	run(&r, check, NULL);
+	assert_int_equal(r.status, 0);
+	assert_non_null(strstr(r.err, inc));
+	assert_non_null(strstr(r.err, "holds a password and is readable by "
+	    "others"));
+	assert_null(strstr(r.err, "reader-secret"));
+	assert_null(strstr(r.out, "reader-secret"));
+	result_free(&r);
+	run(&r, status, NULL);
+	assert_int_equal(r.status, 1);
+	assert_non_null(strstr(r.err, "holds a password and is readable by "
+	    "others"));
+	result_free(&r);
+	unlink(inc);
 	unlink(cfgpath);
 }
 
@@ -681,6 +794,7 @@ main(void)
 		cmocka_unit_test(test_report_sla),
 		cmocka_unit_test(test_config_file),
 		cmocka_unit_test(test_config_errors),
+		cmocka_unit_test(test_no_password_in_errors),
 		cmocka_unit_test(test_usage),
 	};
 	const char *m = getenv("DAGTOP_TEST_MAJOR");

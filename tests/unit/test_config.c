@@ -212,7 +212,7 @@ test_errors_with_lines(void **state)
 	assert_int_equal(config_load(&cfg, path), -1);
 	assert_true(cfg.holds_secret);
 	assert_true(cfg.exposed);
-	assert_non_null(strstr(buf_str(&cfg.warnings), "holds a database "
+	assert_non_null(strstr(buf_str(&cfg.warnings), "holds a "
 	    "password and is readable by others"));
 	assert_non_null(strstr(buf_str(&cfg.errors), ":3: 'airflow_auth' must "
 	    "be none, basic, bearer, command or login, not 'magic'\n"));
@@ -441,6 +441,69 @@ test_services(void **state)
 	config_free(&cfg);
 }
 
+/* An included file at 0644 that holds a password is named in a warning. */
+static void
+test_included_file_exposed(void **state)
+{
+	struct config	 cfg;
+	char		 inc[] = "/tmp/dagtop-config-inc.XXXXXX";
+	char		 text[256];
+	FILE		*fp;
+	int		 fd;
+
+	(void)state;
+	fd = mkstemp(inc);
+	assert_true(fd >= 0);
+	fp = fdopen(fd, "w");
+	assert_non_null(fp);
+	fputs("[context p]\n"
+	    "database = postgresql://reader:IncPass1@h/db\n", fp);
+	fclose(fp);
+	chmod(inc, 0644);
+	snprintf(text, sizeof text, "include = %s\n", inc);
+	write_file(text, 0600);
+	assert_int_equal(config_load(&cfg, path), 0);
+	assert_non_null(strstr(buf_str(&cfg.warnings), inc));
+	assert_non_null(strstr(buf_str(&cfg.warnings), "holds a password and "
+	    "is readable by others"));
+	assert_null(strstr(buf_str(&cfg.warnings), "IncPass1"));
+	config_free(&cfg);
+
+	/* At 0600 it is quiet, and a main file without secrets too. */
+	chmod(inc, 0600);
+	write_file(text, 0644);
+	assert_int_equal(config_load(&cfg, path), 0);
+	assert_string_equal(buf_str(&cfg.warnings), "");
+	config_free(&cfg);
+
+	/* A password in the airflow_api URL is a secret as well. */
+	write_file("[context a]\n"
+	    "airflow_api = https://oncall:ApiPass9@airflow.example.com\n", 0640);
+	assert_int_equal(config_load(&cfg, path), 0);
+	assert_non_null(strstr(buf_str(&cfg.warnings), "holds a password"));
+	config_free(&cfg);
+	unlink(inc);
+}
+
+/* A value that libpq cannot parse never comes back with its password. */
+static void
+test_errors_without_passwords(void **state)
+{
+	struct config cfg;
+
+	(void)state;
+	write_file("[context a]\n"
+	    "database = postgresql://reader:MyDbPass%zz9@127.0.0.1/af2\n"
+	    "airflow_api = ftp://u:FtpPass7@host\n", 0600);
+	assert_int_equal(config_load(&cfg, path), -1);
+	assert_non_null(strstr(buf_str(&cfg.errors), ":2: 'database' is not "
+	    "a valid connection string"));
+	assert_null(strstr(buf_str(&cfg.errors), "MyDbPass"));
+	assert_null(strstr(buf_str(&cfg.errors), "FtpPass7"));
+	assert_non_null(strstr(buf_str(&cfg.errors), "ftp://u:***@host"));
+	config_free(&cfg);
+}
+
 int
 main(void)
 {
@@ -452,6 +515,8 @@ main(void)
 		cmocka_unit_test(test_errors_with_lines),
 		cmocka_unit_test(test_slas),
 		cmocka_unit_test(test_services),
+		cmocka_unit_test(test_included_file_exposed),
+		cmocka_unit_test(test_errors_without_passwords),
 	};
 	int fd = mkstemp(path), rc;
 
