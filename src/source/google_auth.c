@@ -675,7 +675,9 @@ fetch_command(struct gauth *g)
 
 	if (pipe(out) != 0 || pipe(err) != 0 ||
 	    fcntl(out[0], F_SETFD, FD_CLOEXEC) != 0 ||
-	    fcntl(err[0], F_SETFD, FD_CLOEXEC) != 0) {
+	    fcntl(err[0], F_SETFD, FD_CLOEXEC) != 0 ||
+	    fcntl(out[1], F_SETFD, FD_CLOEXEC) != 0 ||
+	    fcntl(err[1], F_SETFD, FD_CLOEXEC) != 0) {
 		fail(g, "cannot run the token command: %s", strerror(errno));
 		goto fail;
 	}

@@ -1868,9 +1868,11 @@ console_main(struct settings *s, const struct config *cfg,
 		perror("dagtop: pipe");
 		return 70;
 	}
-	for (i = 0; i < 2; i++)
+	for (i = 0; i < 2; i++) {
 		fcntl(a.sigpipe[i], F_SETFL, O_NONBLOCK | fcntl(a.sigpipe[i],
 		    F_GETFL));
+		fcntl(a.sigpipe[i], F_SETFD, FD_CLOEXEC);
+	}
 	the_app = &a;
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_signal;
