@@ -118,27 +118,6 @@ clear_outcome_of(enum clear_transport net, long status, bool parsed)
 	return CLEAR_FAILED;
 }
 
-void
-clear_url_shown(struct buf *out, const char *url)
-{
-	const char	*p, *auth, *end, *at;
-
-	if (url == NULL)
-		return;
-	p = strstr(url, "://");
-	auth = p != NULL ? p + 3 : url;
-	end = auth + strcspn(auth, "/?#");
-	/* The last '@' of the authority ends the userinfo. */
-	at = NULL;
-	for (p = auth; p < end; p++)
-		if (*p == '@')
-			at = p;
-	buf_printf(out, "%.*s", (int)(auth - url), url);
-	if (at != NULL)
-		auth = at + 1;
-	buf_printf(out, "%.*s", (int)strcspn(auth, "?#"), auth);
-}
-
 /* --- the plan: what the rerun modal lists ---------------------------------- */
 
 static bool

@@ -89,11 +89,6 @@ enum clear_outcome clear_outcome_of(enum clear_transport, long status,
 #define CLEAR_EXIT_CANNOT	3	/* cannot tell: config, database */
 #define CLEAR_EXIT_UNKNOWN	4	/* sent, outcome unknown */
 
-/*
- * Appends url to out without what may be a secret: user:password@ and
- * the query and fragment are left out ("https://host:8080/prefix").
- */
-void	clear_url_shown(struct buf *out, const char *url);
 
 /*
  * What a rerun will do, as the modal lists it: one line per task instance

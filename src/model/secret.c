@@ -222,6 +222,18 @@ mask_url_userinfo(const char *url, struct buf *out)
 	buf_puts(out, put_userinfo(out, p + 3, at, scheme_is_pg(url, p)));
 }
 
+void
+url_for_log(const char *url, struct buf *out)
+{
+	struct buf	masked = BUF_INIT;
+
+	if (url == NULL)
+		return;
+	mask_url_userinfo(url, &masked);
+	buf_append(out, buf_str(&masked), strcspn(buf_str(&masked), "?#"));
+	buf_free(&masked);
+}
+
 char *
 mask_url_dup(const char *url)
 {

@@ -27,6 +27,12 @@
 void	 mask_url_userinfo(const char *url, struct buf *out);
 /* The same as a new string (never NULL; NULL in, NULL out). */
 char	*mask_url_dup(const char *url);
+/*
+ * A URL as logs and the audit show it: the userinfo password masked as
+ * above, and the query and fragment left out (they may carry a token):
+ * http://u:p@host:1/x?token=abc#f -> http://u:***@host:1/x.
+ */
+void	 url_for_log(const char *url, struct buf *out);
 
 /*
  * Appends text to out with every secret it can find replaced by

@@ -17,6 +17,7 @@
 
 #include "audit.h"
 #include "sanitize.h"
+#include "secret.h"
 
 /* A JSON string; text that is not UTF-8 is sanitised rather than lost. */
 static json_t *
@@ -239,7 +240,7 @@ audit_write(const struct audit_clear *e, enum audit_record kind,
 		    "map_index", mi) : json_pack("{s:o}", "task_id",
 		    jstr(e->asked->task_ids[i])));
 	}
-	clear_url_shown(&url, e->api_url);
+	url_for_log(e->api_url, &url);
 	json_object_set_new(doc, "time", json_string(when));
 	json_object_set_new(doc, "id", json_string(id));
 	json_object_set_new(doc, "record", json_string(kind == AUDIT_INTENT ?

@@ -216,33 +216,6 @@ test_outcome(void **state)
 	assert_int_not_equal(CLEAR_EXIT_UNKNOWN, CLEAR_EXIT_FAILED);
 }
 
-/* What the audit log shows of an API URL: never its userinfo. */
-static void
-test_url_shown(void **state)
-{
-	static const struct {
-		const char *in, *out;
-	} cases[] = {
-		{ "https://user:pass@host", "https://host" },
-		{ "https://user:p@ss@host:8080/prefix", "https://host:8080/prefix" },
-		{ "https://host/a@b", "https://host/a@b" },
-		{ "http://u@127.0.0.1:1/x?token=abc#f", "http://127.0.0.1:1/x" },
-		{ "https://airflow.example.com", "https://airflow.example.com" },
-		{ "host:1", "host:1" },
-		{ "tok@host", "host" },
-		{ "", "" },
-	};
-
-	(void)state;
-	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
-		struct buf b = BUF_INIT;
-
-		clear_url_shown(&b, cases[i].in);
-		assert_string_equal(buf_str(&b), cases[i].out);
-		buf_free(&b);
-	}
-}
-
 /* --- the rerun modal's plan ------------------------------------------------ */
 
 static void
@@ -452,7 +425,6 @@ main(void)
 		cmocka_unit_test(test_parse_answers),
 		cmocka_unit_test(test_path_escape),
 		cmocka_unit_test(test_outcome),
-		cmocka_unit_test(test_url_shown),
 		cmocka_unit_test(test_plan_order),
 		cmocka_unit_test(test_plan_mapped_count),
 		cmocka_unit_test(test_plan_several),

@@ -109,6 +109,34 @@ test_scrub_known_passwords(void **state)
 	    "connection refused");
 }
 
+/* What logs and the audit show of a URL: no password, no query, no fragment. */
+static void
+test_url_for_log(void **state)
+{
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
+		{ "https://user:pass@host", "https://user:***@host" },
+		{ "https://user:p@ss@host:8080/prefix",
+		  "https://user:***@host:8080/prefix" },
+		{ "https://host/a@b", "https://host/a@b" },
+		{ "http://u:p@127.0.0.1:1/x?token=abc#f",
+		  "http://u:***@127.0.0.1:1/x" },
+		{ "https://airflow.example.com", "https://airflow.example.com" },
+		{ "host:1", "host:1" },
+		{ "", "" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		struct buf b = BUF_INIT;
+
+		url_for_log(cases[i].in, &b);
+		assert_string_equal(buf_str(&b), cases[i].out);
+		buf_free(&b);
+	}
+}
+
 int
 main(void)
 {
@@ -116,6 +144,7 @@ main(void)
 		cmocka_unit_test(test_mask_url),
 		cmocka_unit_test(test_scrub_patterns),
 		cmocka_unit_test(test_scrub_known_passwords),
+		cmocka_unit_test(test_url_for_log),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
