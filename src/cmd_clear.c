@@ -206,6 +206,29 @@ clear_answered(void *arg, const struct clear_result *r, const char *err,
 static const char *const readonly_msg = "read-only: dagtop clear is "
     "refused (--readonly or readonly = true in the context)";
 
+static void	preview_answered(void *, const struct clear_result *,
+		    const char *, bool);
+
+/*
+ * POSTs the dry run or the clear; a closed write gate is audited as a
+ * refusal and ends the job (no request left the process).
+ */
+static void
+post(struct clear_job *j, bool dry)
+{
+	struct buf err = BUF_INIT;
+
+	j->q.dry_run = dry;
+	j->phase = dry ? PH_PREVIEW : PH_CLEARING;
+	j->call = airflow_clear(j->api, j->dag_id, &j->q, dry ?
+	    preview_answered : clear_answered, j, &err);
+	if (j->call == NULL && err.len > 0) {
+		audit_outcome(j, "refused: read-only");
+		stop(j, readonly_msg, CLEAR_EXIT_FAILED);
+	}
+	buf_free(&err);
+}
+
 /* The intent first, durably; then the clear. */
 static void
 send_clear(struct clear_job *j)
@@ -219,15 +242,8 @@ send_clear(struct clear_job *j)
 		buf_free(&err);
 		return;
 	}
-	j->q.dry_run = false;
-	j->phase = PH_CLEARING;
-	j->call = airflow_clear(j->api, j->dag_id, &j->q, clear_answered, j,
-	    &err);
-	if (j->call == NULL && err.len > 0) {
-		audit_outcome(j, "refused: read-only");
-		stop(j, readonly_msg, CLEAR_EXIT_FAILED);
-	}
 	buf_free(&err);
+	post(j, false);
 }
 
 static void
@@ -257,22 +273,6 @@ preview_answered(void *arg, const struct clear_result *r, const char *err,
 		return;
 	}
 	send_clear(j);
-}
-
-static void
-send_preview(struct clear_job *j)
-{
-	struct buf err = BUF_INIT;
-
-	j->q.dry_run = true;
-	j->phase = PH_PREVIEW;
-	j->call = airflow_clear(j->api, j->dag_id, &j->q, preview_answered, j,
-	    &err);
-	if (j->call == NULL && err.len > 0) {
-		audit_outcome(j, "refused: read-only");
-		stop(j, readonly_msg, CLEAR_EXIT_FAILED);
-	}
-	buf_free(&err);
 }
 
 static void
@@ -307,7 +307,7 @@ tis_read(void *arg, const char *err)
 		return;
 	}
 	buf_free(&b);
-	send_preview(j);
+	post(j, true);
 }
 
 static void

@@ -101,6 +101,7 @@ static void	fetch_detail(struct app *, bool);
 static void	connect_db(struct app *);
 static void	draw_now(struct app *);
 static void	slots_changed(void *);
+static void	forget_run(struct app *);
 
 /* --- signals: a self-pipe, so handlers only write a byte ---------------- */
 
@@ -1064,20 +1065,10 @@ forget_data(struct app *a)
 	struct console *c = &a->c;
 
 	snapshot_free(&c->snap);
-	free(c->detail.dag_id);
-	free(c->detail.run_id);
-	c->detail.dag_id = c->detail.run_id = NULL;
-	af_tis_free(&c->detail.tis);
-	graph_free(c->detail.graph);
-	c->detail.graph = NULL;
-	task_rows_free(&c->detail.rows);
-	c->detail.loaded = false;
-	free(c->task_vis);
-	c->task_vis = NULL;
-	c->ntask_vis = 0;
+	forget_run(a);
 	c->ndag_order = 0;
 	c->runs_level = 0;
-	c->dag_sel = c->dag_top = c->task_sel = c->task_top = 0;
+	c->dag_sel = c->dag_top = 0;
 	free(a->describe);
 	a->describe = NULL;
 }
