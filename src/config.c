@@ -14,6 +14,7 @@
 #include "config.h"
 #include "dbconn.h"
 #include "fourkeys.h"
+#include "number.h"
 #include "secret.h"
 #include "sla.h"
 #include "zoneinfo.h"
@@ -216,15 +217,7 @@ parse_bool(const char *v, int *out)
 static bool
 parse_int(const char *v, int min, int max, int *out)
 {
-	char	*end;
-	long	 n;
-
-	errno = 0;
-	n = strtol(v, &end, 10);
-	if (errno != 0 || end == v || *end != '\0' || n < min || n > max)
-		return false;
-	*out = (int)n;
-	return true;
+	return parse_int_range(v, min, max, out) == 0;
 }
 
 /* A password inside a conninfo or URL: the file then holds a secret. */

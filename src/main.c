@@ -13,6 +13,7 @@
 
 #include "config.h"
 #include "dbconn.h"
+#include "number.h"
 #include "report.h"
 #include "sanitize.h"
 #include "secret.h"
@@ -104,6 +105,22 @@ struct args {
 	int			 nwords;
 	bool			 format_given;
 };
+
+/* A window in days: "30d" or "30", 1 to 366. */
+static int
+parse_days(const char *v, int *out)
+{
+	char	days[32];
+	size_t	len = strlen(v);
+
+	if (len > 0 && v[len - 1] == 'd')
+		len--;
+	if (len == 0 || len >= sizeof days)
+		return -1;
+	memcpy(days, v, len);
+	days[len] = '\0';
+	return parse_int_range(days, 1, 366, out);
+}
 
 static int usage_error(bool, const char *, ...)
     __attribute__((format(printf, 2, 3)));
@@ -209,8 +226,7 @@ parse_args(int argc, char **argv, struct args *a)
 				return usage_error(report, "--database needs a connection string");
 			a->cli.database = v;
 		} else if ((v = option_value(argc, argv, &i, "--refresh")) != NULL) {
-			n = atoi(v);
-			if (n < 1 || n > 3600)
+			if (parse_int_range(v, 1, 3600, &n) != 0)
 				return usage_error(report, "--refresh takes 1 to 3600 seconds, not '%s'", v);
 			a->cli.refresh = n;
 		} else if ((v = option_value(argc, argv, &i, "--view")) != NULL) {
@@ -251,31 +267,20 @@ parse_args(int argc, char **argv, struct args *a)
 			    a->report.since_span <= 0)
 				return usage_error(report, "--since takes a span such as 30m, 24h or 7d, not '%s'", v);
 		} else if ((v = option_value(argc, argv, &i, "--try")) != NULL) {
-			char *end;
-			long t = strtol(v, &end, 10);
-
-			if (*v == '\0' || *end != '\0' || t < 1 || t > 100000)
-				return usage_error(report, "--try takes a try number (1, 2, ...), not '%s'", v);
-			a->report.log_try = (int)t;
+			if (parse_int_range(v, 1, 100000, &n) != 0)
+				return usage_error(report, "--try takes a try number from 1 to 100000, not '%s'", v);
+			a->report.log_try = n;
 		} else if ((v = option_value(argc, argv, &i, "--map-index")) != NULL) {
-			char *end;
-			long m = strtol(v, &end, 10);
-
-			if (*v == '\0' || *end != '\0' || m < -1 || m > 10000000)
-				return usage_error(report, "--map-index takes a map index (0, 1, ...), not '%s'", v);
-			a->report.log_map_index = (int)m;
-			a->clear.map_index = (int)m;
+			if (parse_int_range(v, -1, 10000000, &n) != 0)
+				return usage_error(report, "--map-index takes a map index from -1 to 10000000, not '%s'", v);
+			a->report.log_map_index = n;
+			a->clear.map_index = n;
 		} else if ((v = option_value(argc, argv, &i, "--hours")) != NULL) {
-			n = atoi(v);
-			if (n < 1 || n > 720 || strspn(v, "0123456789") != strlen(v))
+			if (parse_int_range(v, 1, 720, &n) != 0)
 				return usage_error(report, "--hours takes 1 to 720, not '%s'", v);
 			a->report.hours = n;
 		} else if ((v = option_value(argc, argv, &i, "--window")) != NULL) {
-			size_t d = strspn(v, "0123456789");
-
-			n = atoi(v);
-			if (d == 0 || (v[d] != '\0' && strcmp(v + d, "d") != 0) ||
-			    n < 1 || n > 366)
+			if (parse_days(v, &n) != 0)
 				return usage_error(report, "--window takes days such as 7d, 30d or 90d (1 to 366), not '%s'", v);
 			a->report.window_days = n;
 		} else if ((v = option_value(argc, argv, &i, "--service")) != NULL) {

@@ -134,6 +134,11 @@ for build in "$@"; do
 		echo "FAILED: secrets e2e" >&2
 		failed=1
 	fi
+	echo "== outsiders' limits: $build/dagtop (numbers, connect_timeout)"
+	if ! sh tests/integration/inputs.sh "$build/dagtop"; then
+		echo "FAILED: input limits" >&2
+		failed=1
+	fi
 	echo "== Airflow API client: $build/dagtop (auth, TLS, errors; emulator)"
 	if ! sh tests/e2e/api.sh "$build/dagtop"; then
 		echo "FAILED: API client checks" >&2
