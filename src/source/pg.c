@@ -8,6 +8,7 @@
 
 #include "buf.h"
 #include "loop.h"
+#include "number.h"
 #include "pg.h"
 #include "secret.h"
 
@@ -31,6 +32,8 @@ struct pg {
 	int			 watch_fd;
 	struct loop_timer	*timer;
 	int			 timeout_ms;
+	int			 connect_ms;	/* the connect phase's limit */
+	char			*where;		/* "HOST:PORT", for messages */
 	pg_state_cb		 state_cb;
 	void			*state_arg;
 	struct pg_query		*head, *tail;
@@ -181,9 +184,12 @@ pg_timeout(struct loop_timer *t, void *arg)
 		pg_die(p, NULL);	/* a failure that was waiting to be told */
 		return;
 	}
-	snprintf(msg, sizeof msg, "%s (no answer from the server in %d s)",
-	    p->phase == PG_CONNECTING ? "connection timed out" :
-	    "query timed out", (p->timeout_ms + 999) / 1000);
+	if (p->phase == PG_CONNECTING)
+		snprintf(msg, sizeof msg, "cannot connect to %s within %d s",
+		    p->where, (p->connect_ms + 999) / 1000);
+	else
+		snprintf(msg, sizeof msg, "query timed out (no answer from "
+		    "the server in %d s)", (p->timeout_ms + 999) / 1000);
 	pg_die(p, msg);
 }
 
@@ -337,6 +343,55 @@ pg_io(struct loop_fd *f, int revents, void *arg)
 		pg_die(p, PQerrorMessage(p->conn));
 }
 
+/* A keyword's value in libpq's arrays, or NULL. */
+static const char *
+param(const char *const *kw, const char *const *val, const char *name)
+{
+	size_t	i;
+
+	for (i = 0; kw[i] != NULL; i++)
+		if (strcmp(kw[i], name) == 0 && val[i] != NULL &&
+		    *val[i] != '\0')
+			return val[i];
+	return NULL;
+}
+
+/*
+ * The connect phase's limit: the connection's connect_timeout as libpq
+ * reads it (whole seconds; 0 or none: no limit of its own, 1 counts as 2),
+ * else the caller's overall limit.
+ */
+static int
+connect_timeout_ms(const char *const *kw, const char *const *val,
+    int dflt_ms)
+{
+	const char	*v = param(kw, val, "connect_timeout");
+	int		 s;
+
+	if (v == NULL || parse_int_range(v, 0, 86400, &s) != 0 || s == 0)
+		return dflt_ms;
+	return (s < 2 ? 2 : s) * 1000;
+}
+
+/* "HOST:PORT" of the connection for messages (never its password). */
+static char *
+connect_where(const char *const *kw, const char *const *val)
+{
+	const char	*host = param(kw, val, "host");
+	const char	*port = param(kw, val, "port");
+	struct buf	 b = BUF_INIT;
+
+	if (host == NULL)
+		host = param(kw, val, "hostaddr");
+	if (host == NULL)
+		host = getenv("PGHOST");
+	if (port == NULL)
+		port = getenv("PGPORT");
+	buf_printf(&b, "%s:%s", host != NULL && *host != '\0' ? host :
+	    "localhost", port != NULL && *port != '\0' ? port : "5432");
+	return buf_detach(&b);
+}
+
 struct pg *
 pg_connect(struct loop *loop, const char *const *kw, const char *const *val,
     int timeout_ms, pg_state_cb cb, void *arg)
@@ -387,8 +442,15 @@ pg_connect(struct loop *loop, const char *const *kw, const char *const *val,
 		loop_timer_set(p->timer, 0);
 		return p;
 	}
-	if (timeout_ms > 0)
-		loop_timer_set(p->timer, timeout_ms);
+	/*
+	 * libpq applies connect_timeout only in its blocking calls; with
+	 * PQconnectPoll the loop must.  It bounds the whole attempt: a
+	 * server that accepts and never answers is abandoned on time.
+	 */
+	p->connect_ms = connect_timeout_ms(kw, val, timeout_ms);
+	p->where = connect_where(kw, val);
+	if (p->connect_ms > 0)
+		loop_timer_set(p->timer, p->connect_ms);
 	connect_step(p);
 	return p;
 }
@@ -480,6 +542,7 @@ pg_free(struct pg *p)
 	if (p->trace != NULL)
 		fclose(p->trace);
 	buf_free(&p->error);
+	free(p->where);
 	if (p->secret.data != NULL)
 		memset(p->secret.data, 0, p->secret.cap);
 	buf_free(&p->secret);

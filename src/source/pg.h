@@ -24,9 +24,11 @@ typedef void (*pg_result_cb)(void *arg, const PGresult *res, const char *err);
 
 /*
  * Starts connecting with libpq keyword/value arrays (NULL-terminated).
- * timeout_ms bounds the connection attempt and each query (it is the
- * client's own guard against a silent network; the server's
- * statement_timeout is the first line).
+ * The connection attempt is bounded by the connect_timeout among the
+ * keywords (libpq ignores it for an asynchronous connection; the loop
+ * applies it: "cannot connect to HOST:PORT within N s"), else by
+ * timeout_ms.  timeout_ms bounds each query (the client's own guard against
+ * a silent network; the server's statement_timeout is the first line).
  */
 struct pg	*pg_connect(struct loop *, const char *const *keywords,
 		    const char *const *values, int timeout_ms, pg_state_cb,
