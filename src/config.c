@@ -16,6 +16,7 @@
 #include "fourkeys.h"
 #include "number.h"
 #include "secret.h"
+#include "serdag.h"
 #include "sla.h"
 #include "zoneinfo.h"
 
@@ -56,6 +57,7 @@ static const struct key context_keys[] = {
 	{ "connect_timeout", K_SECONDS, CTX(connect_timeout), 1, 300 },
 	{ "scheduler_health_threshold", K_SECONDS, CTX(scheduler_threshold), 1, 86400 },
 	{ "refresh", K_SECONDS, CTX(refresh), 1, 3600 },
+	{ "serialized_dag_max", K_NUMBER, CTX(serialized_dag_max), 1, 1024 },
 	/* BigQuery slots and Google auth. */
 	{ "bigquery_project", K_PROJECT, CTX(bigquery_project), 0, 0 },
 	{ "bigquery_location", K_REGION, CTX(bigquery_location), 0, 0 },
@@ -457,6 +459,7 @@ context_new(struct config *cfg, const char *name, const char *file, int line)
 	c->line = line;
 	c->readonly = c->statement_timeout = c->connect_timeout = -1;
 	c->scheduler_threshold = c->refresh = -1;
+	c->serialized_dag_max = -1;
 	c->airflow_tls_verify = c->airflow_timeout = -1;
 	c->bigquery_refresh = c->bigquery_hours = c->bigquery_capacity = -1;
 	return c;
@@ -1152,11 +1155,13 @@ resolve(const struct config *cfg, const struct cli_options *cli,
 		s->statement_timeout = c->statement_timeout;
 		s->connect_timeout = c->connect_timeout;
 		s->scheduler_threshold = c->scheduler_threshold;
+		s->serialized_dag_max = c->serialized_dag_max;
 		s->refresh = c->refresh;
 		bigquery_resolve(c, s);
 	} else {
 		s->statement_timeout = s->connect_timeout = -1;
 		s->scheduler_threshold = s->refresh = -1;
+		s->serialized_dag_max = -1;
 		s->airflow_tls_verify = true;
 		s->airflow_timeout = -1;
 		s->bigquery_refresh = s->bigquery_hours = -1;
@@ -1195,6 +1200,8 @@ resolve(const struct config *cfg, const struct cli_options *cli,
 		s->connect_timeout = 10;
 	if (s->scheduler_threshold < 0)
 		s->scheduler_threshold = 30;
+	if (s->serialized_dag_max < 0)
+		s->serialized_dag_max = SERDAG_MAX_DEFAULT >> 20;
 	if (s->refresh < 0)
 		s->refresh = 5;
 

@@ -36,6 +36,7 @@ struct context {
 	int	 connect_timeout;	/* seconds, -1 unset */
 	int	 scheduler_threshold;	/* seconds, -1 unset */
 	int	 refresh;		/* seconds, -1 unset */
+	int	 serialized_dag_max;	/* MiB, -1 unset */
 	/* BigQuery slots and Google auth (dagtop.conf(5), BIGQUERY). */
 	char	*bigquery_project;
 	char	*bigquery_location;
@@ -145,6 +146,7 @@ struct settings {
 	int	 connect_timeout;
 	int	 scheduler_threshold;
 	int	 refresh;
+	int	 serialized_dag_max;	/* MiB */
 	/* BigQuery slots; project NULL: no slots pane data, no report slots. */
 	char	*bigquery_project;
 	char	*bigquery_location;

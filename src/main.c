@@ -437,6 +437,8 @@ config_check(const struct args *a)
 			    "scheduler_health_threshold: %ds, refresh: %ds\n",
 			    s.statement_timeout, s.connect_timeout,
 			    s.scheduler_threshold, s.refresh);
+			printf("serialized_dag_max: %d MiB\n",
+			    s.serialized_dag_max);
 			print_slas(&cfg, &s);
 			print_services(&cfg);
 			settings_free(&s);

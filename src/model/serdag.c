@@ -1,4 +1,7 @@
 /* serdag.c: serialized DAG documents into task graphs. */
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <jansson.h>
@@ -7,8 +10,8 @@
 #include "serdag.h"
 
 int
-serdag_inflate(const unsigned char *in, size_t inlen, struct buf *out,
-    struct buf *err)
+serdag_inflate(const unsigned char *in, size_t inlen, size_t max,
+    struct buf *out, struct buf *err)
 {
 	z_stream	zs;
 	unsigned char	chunk[65536];
@@ -37,12 +40,13 @@ serdag_inflate(const unsigned char *in, size_t inlen, struct buf *out,
 			inflateEnd(&zs);
 			return -1;
 		}
-		buf_append(out, chunk, sizeof chunk - zs.avail_out);
-		if (out->len > SERDAG_MAX_BYTES) {
-			buf_puts(err, "zlib: inflated document too large");
+		if (sizeof chunk - zs.avail_out > max - out->len) {
+			buf_printf(err, "inflated document larger than %zu "
+			    "bytes (serialized_dag_max)", max);
 			inflateEnd(&zs);
 			return -1;
 		}
+		buf_append(out, chunk, sizeof chunk - zs.avail_out);
 		if (rc == Z_OK && zs.avail_in == 0 && inlen == 0 &&
 		    zs.avail_out != 0) {
 			buf_puts(err, "zlib: truncated stream");
@@ -76,16 +80,71 @@ string_member(json_t *obj, const char *a, const char *b)
 	return json_is_string(v) ? json_string_value(v) : NULL;
 }
 
+/*
+ * jansson's allocations during one parse, counted against a budget.  The
+ * count only grows (frees are not subtracted), so it bounds what is live.
+ * No header is added: what is allocated here is released with free() after
+ * the default functions are back.
+ */
+static size_t	parse_used, parse_budget;
+static bool	parse_refused;
+
+static void *
+budget_malloc(size_t n)
+{
+	if (n > parse_budget - parse_used) {
+		parse_refused = true;
+		return NULL;
+	}
+	parse_used += n;
+	return malloc(n);
+}
+
+static json_t *
+load_within(const char *text, size_t len, size_t budget, json_error_t *je,
+    bool *over)
+{
+	json_malloc_t	 old_malloc;
+	json_free_t	 old_free;
+	json_t		*root;
+
+	json_get_alloc_funcs(&old_malloc, &old_free);
+	parse_used = 0;
+	parse_budget = budget;
+	parse_refused = false;
+	json_set_alloc_funcs(budget_malloc, free);
+	root = json_loadb(text, len, JSON_ALLOW_NUL, je);
+	json_set_alloc_funcs(old_malloc, old_free);
+	*over = root == NULL && parse_refused;
+	return root;
+}
+
 struct graph *
-serdag_parse(const char *text, size_t len, struct buf *err)
+serdag_parse(const char *text, size_t len, size_t max, struct buf *err)
 {
 	json_error_t	 je;
 	json_t		*root, *dag, *tasks, *task, *down, *id;
 	struct graph	*g;
-	size_t		 i, k;
+	size_t		 i, k, budget;
 	int		 retries;
+	bool		 over;
 
-	root = json_loadb(text, len, JSON_ALLOW_NUL, &je);
+	if (len > max) {
+		buf_printf(err, "serialized DAG larger than %zu bytes "
+		    "(serialized_dag_max)", max);
+		return NULL;
+	}
+	budget = max > SIZE_MAX / SERDAG_PARSE_FACTOR ? SIZE_MAX :
+	    max * SERDAG_PARSE_FACTOR;
+	if (budget < SERDAG_PARSE_MIN)
+		budget = SERDAG_PARSE_MIN;
+	root = load_within(text, len, budget, &je, &over);
+	if (root == NULL && over) {
+		buf_printf(err, "serialized DAG too large to read (its parse "
+		    "would take more than %zu bytes; serialized_dag_max)",
+		    budget);
+		return NULL;
+	}
 	if (root == NULL) {
 		buf_printf(err, "serialized DAG is not valid JSON (line %d: %s)",
 		    je.line, je.text);

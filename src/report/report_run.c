@@ -254,6 +254,7 @@ report_run(const struct settings *s, const struct report_options *o,
 	j.loop = loop_new();
 	j.db = afdb_open(j.loop, &p, (s->statement_timeout + 5) * 1000,
 	    opened, lost, &j);
+	afdb_set_serdag_max(j.db, (size_t)s->serialized_dag_max << 20);
 	db_params_free(&p);
 	loop_run(j.loop);
 

@@ -24,6 +24,7 @@ struct afdb {
 	afdb_cb			 ready;
 	afdb_cb			 lost;
 	void			*arg;
+	size_t			 serdag_max;	/* serialized_dag_max */
 };
 
 struct request {
@@ -196,9 +197,16 @@ afdb_open(struct loop *loop, const struct db_params *p, int timeout_ms,
 	db->ready = ready;
 	db->lost = lost;
 	db->arg = arg;
+	db->serdag_max = SERDAG_MAX_DEFAULT;
 	db->pg = pg_connect(loop, p->keywords, p->values, timeout_ms,
 	    on_state, db);
 	return db;
+}
+
+void
+afdb_set_serdag_max(struct afdb *db, size_t max)
+{
+	db->serdag_max = max;
 }
 
 void
@@ -773,13 +781,15 @@ graph_result(void *arg, const PGresult *res, const char *err)
 		if (raw == NULL)
 			buf_puts(&why, "cannot decode data_compressed");
 		else {
-			serdag_inflate(raw, rawlen, &text, &why);
+			serdag_inflate(raw, rawlen, r->db->serdag_max, &text,
+			    &why);
 			PQfreemem(raw);
 		}
 	} else
 		buf_puts(&why, "data and data_compressed are both empty");
 	if (why.len == 0)
-		*out = serdag_parse(text.data, text.len, &why);
+		*out = serdag_parse(text.data, text.len, r->db->serdag_max,
+		    &why);
 	if (*out == NULL)
 		buf_printf(r->warn, "serialized DAG unreadable (%s); tasks are "
 		    "listed unordered\n", buf_str(&why));

@@ -29,6 +29,11 @@ typedef void (*afdb_cb)(void *arg, const char *err);
  */
 struct afdb	*afdb_open(struct loop *, const struct db_params *,
 		    int timeout_ms, afdb_cb ready, afdb_cb lost, void *arg);
+/*
+ * The largest serialized DAG read, inflated (serialized_dag_max; the
+ * default is SERDAG_MAX_DEFAULT): a larger one fails that DAG's graph.
+ */
+void		 afdb_set_serdag_max(struct afdb *, size_t);
 void		 afdb_free(struct afdb *);
 const struct af_schema *afdb_schema(const struct afdb *);
 /* Notes from detection (an unknown revision), "" when none. */

@@ -754,6 +754,8 @@ connect_db(struct app *a)
 	}
 	a->db = afdb_open(a->loop, &a->params,
 	    (a->c.settings->statement_timeout + 5) * 1000, db_ready, db_lost, a);
+	afdb_set_serdag_max(a->db,
+	    (size_t)a->c.settings->serialized_dag_max << 20);
 }
 
 static void

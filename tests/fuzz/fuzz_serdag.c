@@ -43,11 +43,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct buf	out = BUF_INIT, err = BUF_INIT;
 
-	check(serdag_parse((const char *)data, size, &err));
+	check(serdag_parse((const char *)data, size, SERDAG_MAX_DEFAULT, &err));
 	buf_reset(&err);
-	if (serdag_inflate(data, size, &out, &err) == 0)
+	if (serdag_inflate(data, size, SERDAG_MAX_DEFAULT, &out, &err) == 0)
 		check(serdag_parse(out.data != NULL ? out.data : "", out.len,
-		    &err));
+		    SERDAG_MAX_DEFAULT, &err));
 	else if (err.len == 0)
 		abort();	/* a failure always says why */
 	buf_free(&out);

@@ -538,6 +538,107 @@ test_task_graph(void **state)
 	afdb_free(a);
 }
 
+/* Sets corrupt_dag's data_compressed to z (zlen bytes); NULL: to was. */
+static void
+set_corrupt_dag(const unsigned char *z, size_t zlen)
+{
+	PGconn		*c = admin();
+	PGresult	*res;
+	const char	*params[1] = { (const char *)z };
+	int		 lens[1] = { (int)zlen }, fmts[1] = { 1 };
+
+	res = PQexecParams(c, "UPDATE serialized_dag SET data_compressed = $1 "
+	    "WHERE dag_id = 'corrupt_dag'", 1, NULL, params, lens, fmts, 0);
+	assert_int_equal(PQresultStatus(res), PGRES_COMMAND_OK);
+	PQclear(res);
+	PQfinish(c);
+}
+
+static double
+seconds_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/*
+ * Issue 14: a zlib bomb in data_compressed (a run of spaces, tens of KB
+ * compressed, past serialized_dag_max inflated) fails that DAG's graph with
+ * a reason, quickly; a parse bomb under the size ([{},{},...]) stops at the
+ * parse budget.  The row is put back for the next run.
+ */
+static void
+test_serdag_bomb(void **state)
+{
+	struct afdb	*a = open_main();
+	struct buf	 warn = BUF_INIT, doc = BUF_INIT;
+	PGconn		*c = admin();
+	PGresult	*saved;
+	unsigned char	*z;
+	uLongf		 zlen;
+	size_t		 n = 40u << 20;
+	double		 t0;
+	struct graph	*g;
+
+	(void)state;
+	saved = PQexecParams(c, "SELECT data_compressed FROM serialized_dag "
+	    "WHERE dag_id = 'corrupt_dag'", 0, NULL, NULL, NULL, NULL, 1);
+	assert_int_equal(PQresultStatus(saved), PGRES_TUPLES_OK);
+	assert_int_equal(PQntuples(saved), 1);
+
+	buf_puts(&doc, "{\"dag\": {\"tasks\": [");
+	while (doc.len < n)
+		buf_puts(&doc, "                ");
+	buf_puts(&doc, "]}}");
+	zlen = compressBound(doc.len);
+	z = malloc(zlen);
+	assert_int_equal(compress2(z, &zlen, (const Bytef *)doc.data, doc.len,
+	    9), Z_OK);
+	assert_true(zlen < 256 * 1024);
+	set_corrupt_dag(z, zlen);
+	t0 = seconds_now();
+	g = graph_of(a, "corrupt_dag", NULL, &warn);
+	assert_null(g);
+	assert_true(seconds_now() - t0 < 2.0);
+	assert_non_null(strstr(buf_str(&warn), "serialized DAG unreadable "
+	    "(inflated document larger than 33554432 bytes "
+	    "(serialized_dag_max))"));
+	free(z);
+
+	/* Under a 4 MiB setting, 4 MiB of [{},...] is too costly to parse. */
+	buf_reset(&doc);
+	buf_reset(&warn);
+	buf_puts(&doc, "{\"dag\": {\"tasks\": [");
+	while (doc.len < (4u << 20) - 16)
+		buf_puts(&doc, "{},");
+	buf_puts(&doc, "{}]}}");
+	zlen = compressBound(doc.len);
+	z = malloc(zlen);
+	assert_int_equal(compress2(z, &zlen, (const Bytef *)doc.data, doc.len,
+	    9), Z_OK);
+	set_corrupt_dag(z, zlen);
+	afdb_set_serdag_max(a, 4u << 20);
+	g = graph_of(a, "corrupt_dag", NULL, &warn);
+	assert_null(g);
+	assert_non_null(strstr(buf_str(&warn), "too large to read"));
+	free(z);
+
+	/* The console goes on: another DAG's graph still reads. */
+	g = graph_of(a, "compressed_dag", NULL, &warn);
+	assert_non_null(g);
+	graph_free(g);
+
+	set_corrupt_dag((const unsigned char *)PQgetvalue(saved, 0, 0),
+	    (size_t)PQgetlength(saved, 0, 0));
+	PQclear(saved);
+	PQfinish(c);
+	buf_free(&doc);
+	buf_free(&warn);
+	afdb_free(a);
+}
+
 static void
 test_health(void **state)
 {
@@ -645,6 +746,7 @@ main(void)
 		cmocka_unit_test(test_task_instances),
 		cmocka_unit_test(test_attention_tis),
 		cmocka_unit_test(test_task_graph),
+		cmocka_unit_test(test_serdag_bomb),
 		cmocka_unit_test(test_health),
 		cmocka_unit_test(test_bad_databases),
 		cmocka_unit_test(test_unreachable),

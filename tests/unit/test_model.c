@@ -243,7 +243,7 @@ test_serdag_versions(void **state)
 
 	(void)state;
 	for (i = 0; i < 3; i++) {
-		g = serdag_parse(docs[i], strlen(docs[i]), &err);
+		g = serdag_parse(docs[i], strlen(docs[i]), SERDAG_MAX_DEFAULT, &err);
 		assert_non_null(g);
 		s = order(g);
 		assert_string_equal(s, "a:0 b:1");
@@ -270,13 +270,13 @@ test_serdag_bad(void **state)
 	    "{\"task_id\": \"c\", \"downstream_task_ids\": [7]}]}}";
 
 	(void)state;
-	assert_null(serdag_parse("{", 1, &err));
+	assert_null(serdag_parse("{", 1, SERDAG_MAX_DEFAULT, &err));
 	assert_non_null(strstr(buf_str(&err), "not valid JSON"));
 	buf_reset(&err);
-	assert_null(serdag_parse("{\"dag\": {}}", 11, &err));
+	assert_null(serdag_parse("{\"dag\": {}}", 11, SERDAG_MAX_DEFAULT, &err));
 	assert_string_equal(buf_str(&err), "serialized DAG has no task list");
 	buf_reset(&err);
-	g = serdag_parse(odd, strlen(odd), &err);
+	g = serdag_parse(odd, strlen(odd), SERDAG_MAX_DEFAULT, &err);
 	assert_non_null(g);
 	assert_int_equal(g->ntasks, 2);
 	assert_non_null(strstr(buf_str(&g->warnings), "task #0 has no task_id"));
@@ -300,15 +300,15 @@ test_serdag_zlib(void **state)
 	(void)state;
 	assert_int_equal(compress(z, &zlen, (const Bytef *)doc, strlen(doc)),
 	    Z_OK);
-	assert_int_equal(serdag_inflate(z, zlen, &out, &err), 0);
+	assert_int_equal(serdag_inflate(z, zlen, SERDAG_MAX_DEFAULT, &out, &err), 0);
 	assert_string_equal(buf_str(&out), doc);
 	buf_reset(&out);
-	assert_int_equal(serdag_inflate(z, zlen - 6, &out, &err), -1);
+	assert_int_equal(serdag_inflate(z, zlen - 6, SERDAG_MAX_DEFAULT, &out, &err), -1);
 	assert_non_null(strstr(buf_str(&err), "zlib:"));
 	buf_reset(&err);
 	buf_reset(&out);
 	assert_int_equal(serdag_inflate((const unsigned char *)"\xde\xad\xbe\xef",
-	    4, &out, &err), -1);
+	    4, SERDAG_MAX_DEFAULT, &out, &err), -1);
 	assert_non_null(strstr(buf_str(&err), "zlib:"));
 	buf_free(&out);
 	buf_free(&err);

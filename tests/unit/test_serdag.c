@@ -42,7 +42,7 @@ static struct graph *
 parse_ok(const char *doc)
 {
 	struct buf	 err = BUF_INIT;
-	struct graph	*g = serdag_parse(doc, strlen(doc), &err);
+	struct graph	*g = serdag_parse(doc, strlen(doc), SERDAG_MAX_DEFAULT, &err);
 
 	if (g == NULL)
 		fail_msg("serdag_parse failed: %s", buf_str(&err));
@@ -344,14 +344,14 @@ test_parse_invalid_json(void **state)
 	(void)state;
 	for (i = 0; i < sizeof bad / sizeof *bad; i++) {
 		buf_reset(&err);
-		assert_null(serdag_parse(bad[i], strlen(bad[i]), &err));
+		assert_null(serdag_parse(bad[i], strlen(bad[i]), SERDAG_MAX_DEFAULT, &err));
 		if (strstr(buf_str(&err), "not valid JSON") == NULL)
 			fail_msg("input %zu: err \"%s\"", i, buf_str(&err));
 		assert_null(strchr(buf_str(&err), '\n'));
 	}
 	/* len is honoured: the text is cut short before its end. */
 	buf_reset(&err);
-	assert_null(serdag_parse("{\"dag\": {\"tasks\": []}}", 10, &err));
+	assert_null(serdag_parse("{\"dag\": {\"tasks\": []}}", 10, SERDAG_MAX_DEFAULT, &err));
 	assert_non_null(strstr(buf_str(&err), "not valid JSON"));
 	buf_free(&err);
 }
@@ -373,14 +373,14 @@ test_parse_no_task_list(void **state)
 	(void)state;
 	for (i = 0; i < sizeof none / sizeof *none; i++) {
 		buf_reset(&err);
-		assert_null(serdag_parse(none[i], strlen(none[i]), &err));
+		assert_null(serdag_parse(none[i], strlen(none[i]), SERDAG_MAX_DEFAULT, &err));
 		if (strcmp(buf_str(&err),
 		    "serialized DAG has no task list") != 0)
 			fail_msg("%s: err \"%s\"", none[i], buf_str(&err));
 	}
 	for (i = 0; i < sizeof scalars / sizeof *scalars; i++) {
 		buf_reset(&err);
-		assert_null(serdag_parse(scalars[i], strlen(scalars[i]), &err));
+		assert_null(serdag_parse(scalars[i], strlen(scalars[i]), SERDAG_MAX_DEFAULT, &err));
 		assert_true(err.len > 0);
 	}
 	buf_free(&err);
@@ -433,11 +433,11 @@ test_inflate_round_trip(void **state)
 	assert_non_null(z);
 	assert_int_equal(compress(z, &clen, (const Bytef *)doc,
 	    sizeof doc - 1), Z_OK);
-	assert_int_equal(serdag_inflate(z, clen, &out, &err), 0);
+	assert_int_equal(serdag_inflate(z, clen, SERDAG_MAX_DEFAULT, &out, &err), 0);
 	assert_string_equal(buf_str(&err), "");
 	assert_int_equal(out.len, sizeof doc - 1);
 	assert_memory_equal(out.data, doc, sizeof doc - 1);
-	g = serdag_parse(out.data, out.len, &err);
+	g = serdag_parse(out.data, out.len, SERDAG_MAX_DEFAULT, &err);
 	assert_non_null(g);
 	assert_order(g, "a:0 b:1");
 	graph_free(g);
@@ -446,7 +446,7 @@ test_inflate_round_trip(void **state)
 	/* Stored blocks (level 0) read the same. */
 	buf_reset(&out);
 	z = zlib_compress(doc, sizeof doc - 1, 0, &zlen);
-	assert_int_equal(serdag_inflate(z, zlen, &out, &err), 0);
+	assert_int_equal(serdag_inflate(z, zlen, SERDAG_MAX_DEFAULT, &out, &err), 0);
 	assert_int_equal(out.len, sizeof doc - 1);
 	assert_memory_equal(out.data, doc, sizeof doc - 1);
 	free(z);
@@ -454,7 +454,7 @@ test_inflate_round_trip(void **state)
 	/* An empty document. */
 	buf_reset(&out);
 	z = zlib_compress("", 0, 6, &zlen);
-	assert_int_equal(serdag_inflate(z, zlen, &out, &err), 0);
+	assert_int_equal(serdag_inflate(z, zlen, SERDAG_MAX_DEFAULT, &out, &err), 0);
 	assert_int_equal(out.len, 0);
 	assert_string_equal(buf_str(&err), "");
 	free(z);
@@ -485,20 +485,20 @@ test_inflate_large(void **state)
 	for (i = 0; i < sizeof sizes / sizeof *sizes; i++) {
 		z = zlib_compress(doc, sizes[i], 9, &zlen);
 		buf_reset(&out);
-		if (serdag_inflate(z, zlen, &out, &err) != 0)
+		if (serdag_inflate(z, zlen, SERDAG_MAX_DEFAULT, &out, &err) != 0)
 			fail_msg("%zu bytes: %s", sizes[i], buf_str(&err));
 		assert_int_equal(out.len, sizes[i]);
 		assert_memory_equal(out.data, doc, sizes[i]);
 		/* Missing its adler32 trailer, or part of it. */
 		buf_reset(&out);
-		assert_int_equal(serdag_inflate(z, zlen - 4, &out, &err), -1);
+		assert_int_equal(serdag_inflate(z, zlen - 4, SERDAG_MAX_DEFAULT, &out, &err), -1);
 		assert_int_equal(strncmp(buf_str(&err), "zlib: ", 6), 0);
 		buf_reset(&err);
 		buf_reset(&out);
-		assert_int_equal(serdag_inflate(z, zlen - 1, &out, &err), -1);
+		assert_int_equal(serdag_inflate(z, zlen - 1, SERDAG_MAX_DEFAULT, &out, &err), -1);
 		buf_reset(&err);
 		buf_reset(&out);
-		assert_int_equal(serdag_inflate(z, zlen / 2, &out, &err), -1);
+		assert_int_equal(serdag_inflate(z, zlen / 2, SERDAG_MAX_DEFAULT, &out, &err), -1);
 		assert_int_equal(strncmp(buf_str(&err), "zlib: ", 6), 0);
 		buf_reset(&err);
 		free(z);
@@ -523,7 +523,7 @@ test_inflate_truncated(void **state)
 	for (k = 0; k < zlen; k++) {
 		buf_reset(&out);
 		buf_reset(&err);
-		if (serdag_inflate(z, k, &out, &err) != -1)
+		if (serdag_inflate(z, k, SERDAG_MAX_DEFAULT, &out, &err) != -1)
 			fail_msg("a %zu-byte prefix of %zu inflated", k, zlen);
 		if (strncmp(buf_str(&err), "zlib: ", 6) != 0 ||
 		    strchr(buf_str(&err), '\n') != NULL)
@@ -531,11 +531,11 @@ test_inflate_truncated(void **state)
 	}
 	buf_reset(&err);
 	buf_reset(&out);
-	assert_int_equal(serdag_inflate(z, zlen - 4, &out, &err), -1);
+	assert_int_equal(serdag_inflate(z, zlen - 4, SERDAG_MAX_DEFAULT, &out, &err), -1);
 	assert_string_equal(buf_str(&err), "zlib: truncated stream");
 	buf_reset(&err);
 	buf_reset(&out);
-	assert_int_equal(serdag_inflate(z, 0, &out, &err), -1);
+	assert_int_equal(serdag_inflate(z, 0, SERDAG_MAX_DEFAULT, &out, &err), -1);
 	assert_string_equal(buf_str(&err), "zlib: truncated stream");
 	free(z);
 	buf_free(&out);
@@ -553,13 +553,13 @@ test_inflate_garbage(void **state)
 
 	(void)state;
 	assert_int_equal(serdag_inflate((const unsigned char *)
-	    "\xde\xad\xbe\xef", 4, &out, &err), -1);
+	    "\xde\xad\xbe\xef", 4, SERDAG_MAX_DEFAULT, &out, &err), -1);
 	assert_string_equal(buf_str(&err), "zlib: incorrect header check");
 	buf_reset(&err);
 	buf_reset(&out);
 	/* The JSON text itself, not compressed. */
 	assert_int_equal(serdag_inflate((const unsigned char *)doc,
-	    sizeof doc - 1, &out, &err), -1);
+	    sizeof doc - 1, SERDAG_MAX_DEFAULT, &out, &err), -1);
 	assert_int_equal(strncmp(buf_str(&err), "zlib: ", 6), 0);
 
 	/* A gzip stream (RFC 1952) and a raw deflate stream are not zlib. */
@@ -573,7 +573,7 @@ test_inflate_garbage(void **state)
 	assert_int_equal(deflate(&zs, Z_FINISH), Z_STREAM_END);
 	buf_reset(&err);
 	buf_reset(&out);
-	assert_int_equal(serdag_inflate(gz, sizeof gz - zs.avail_out, &out,
+	assert_int_equal(serdag_inflate(gz, sizeof gz - zs.avail_out, SERDAG_MAX_DEFAULT, &out,
 	    &err), -1);
 	assert_string_equal(buf_str(&err), "zlib: incorrect header check");
 	deflateEnd(&zs);
@@ -587,7 +587,7 @@ test_inflate_garbage(void **state)
 	assert_int_equal(deflate(&zs, Z_FINISH), Z_STREAM_END);
 	buf_reset(&err);
 	buf_reset(&out);
-	assert_int_equal(serdag_inflate(raw, sizeof raw - zs.avail_out, &out,
+	assert_int_equal(serdag_inflate(raw, sizeof raw - zs.avail_out, SERDAG_MAX_DEFAULT, &out,
 	    &err), -1);
 	assert_int_equal(strncmp(buf_str(&err), "zlib: ", 6), 0);
 	deflateEnd(&zs);
@@ -597,14 +597,14 @@ test_inflate_garbage(void **state)
 	z[zlen - 1] ^= 0x55;
 	buf_reset(&err);
 	buf_reset(&out);
-	assert_int_equal(serdag_inflate(z, zlen, &out, &err), -1);
+	assert_int_equal(serdag_inflate(z, zlen, SERDAG_MAX_DEFAULT, &out, &err), -1);
 	assert_string_equal(buf_str(&err), "zlib: incorrect data check");
 	/* A corrupted block inside. */
 	z[zlen - 1] ^= 0x55;
 	z[2] = 0xff;
 	buf_reset(&err);
 	buf_reset(&out);
-	assert_int_equal(serdag_inflate(z, zlen, &out, &err), -1);
+	assert_int_equal(serdag_inflate(z, zlen, SERDAG_MAX_DEFAULT, &out, &err), -1);
 	assert_int_equal(strncmp(buf_str(&err), "zlib: ", 6), 0);
 	free(z);
 	buf_free(&out);
@@ -648,7 +648,7 @@ zeros_stream(size_t n, size_t *zlen)
 	return (unsigned char *)buf_detach(&z);
 }
 
-/* The largest document accepted is exactly SERDAG_MAX_BYTES. */
+/* The largest document accepted by default is exactly SERDAG_MAX_DEFAULT. */
 static void
 test_inflate_limit_exact(void **state)
 {
@@ -657,12 +657,12 @@ test_inflate_limit_exact(void **state)
 	struct buf	 out = BUF_INIT, err = BUF_INIT;
 
 	(void)state;
-	z = zeros_stream(SERDAG_MAX_BYTES, &zlen);
-	assert_true(zlen < SERDAG_MAX_BYTES / 512);
-	if (serdag_inflate(z, zlen, &out, &err) != 0)
-		fail_msg("%u bytes refused: %s", SERDAG_MAX_BYTES,
+	z = zeros_stream(SERDAG_MAX_DEFAULT, &zlen);
+	assert_true(zlen < SERDAG_MAX_DEFAULT / 512);
+	if (serdag_inflate(z, zlen, SERDAG_MAX_DEFAULT, &out, &err) != 0)
+		fail_msg("%u bytes refused: %s", SERDAG_MAX_DEFAULT,
 		    buf_str(&err));
-	assert_int_equal(out.len, SERDAG_MAX_BYTES);
+	assert_int_equal(out.len, SERDAG_MAX_DEFAULT);
 	for (i = 0; i < out.len; i += 4096)
 		assert_int_equal(out.data[i], 0);
 	assert_int_equal(out.data[out.len - 1], 0);
@@ -673,22 +673,162 @@ test_inflate_limit_exact(void **state)
 
 /*
  * A bomb: 1 MiB over the limit from a stream of about a quarter MiB.  It is
- * refused, and inflating stops at the limit rather than at the end.
+ * refused, and inflating stops at the limit: nothing past it is kept.
  */
 static void
 test_inflate_bomb(void **state)
 {
 	unsigned char	*z;
-	size_t		 zlen, n = (size_t)SERDAG_MAX_BYTES + (1u << 20);
+	size_t		 zlen, n = (size_t)SERDAG_MAX_DEFAULT + (1u << 20);
 	struct buf	 out = BUF_INIT, err = BUF_INIT;
 
 	(void)state;
 	z = zeros_stream(n, &zlen);
-	assert_int_equal(serdag_inflate(z, zlen, &out, &err), -1);
-	assert_string_equal(buf_str(&err), "zlib: inflated document too large");
-	assert_true(out.len > SERDAG_MAX_BYTES);
-	assert_true(out.len < n);
+	assert_int_equal(serdag_inflate(z, zlen, SERDAG_MAX_DEFAULT, &out,
+	    &err), -1);
+	assert_string_equal(buf_str(&err), "inflated document larger than "
+	    "33554432 bytes (serialized_dag_max)");
+	assert_true(out.len <= SERDAG_MAX_DEFAULT);
 	free(z);
+	buf_free(&out);
+	buf_free(&err);
+}
+
+/*
+ * A zlib stream of head, then unit n times, then tail, fed to deflate a
+ * megabyte at a time.
+ */
+static unsigned char *
+pattern_stream(const char *head, const char *unit, size_t n, const char *tail,
+    size_t *zlen, size_t *plain)
+{
+	struct buf	 z = BUF_INIT, block = BUF_INIT;
+	unsigned char	 chunk[1 << 16];
+	z_stream	 zs;
+	size_t		 ulen = strlen(unit), per, left = n, k;
+	int		 rc, flush, part;
+
+	per = (1u << 20) / ulen;
+	for (k = 0; k < per; k++)
+		buf_puts(&block, unit);
+	memset(&zs, 0, sizeof zs);
+	assert_int_equal(deflateInit(&zs, Z_BEST_COMPRESSION), Z_OK);
+	*plain = 0;
+	for (part = 0; part < 3; part++) {
+		do {
+			if (part == 0) {
+				zs.next_in = (unsigned char *)head;
+				zs.avail_in = (uInt)strlen(head);
+			} else if (part == 1) {
+				k = left < per ? left : per;
+				zs.next_in = (unsigned char *)block.data;
+				zs.avail_in = (uInt)(k * ulen);
+				left -= k;
+			} else {
+				zs.next_in = (unsigned char *)tail;
+				zs.avail_in = (uInt)strlen(tail);
+			}
+			*plain += zs.avail_in;
+			flush = part == 2 ? Z_FINISH : Z_NO_FLUSH;
+			do {
+				zs.next_out = chunk;
+				zs.avail_out = sizeof chunk;
+				rc = deflate(&zs, flush);
+				assert_true(rc == Z_OK || rc == Z_STREAM_END ||
+				    rc == Z_BUF_ERROR);
+				buf_append(&z, chunk,
+				    sizeof chunk - zs.avail_out);
+			} while (zs.avail_out == 0);
+		} while (part == 1 && left > 0);
+	}
+	assert_int_equal(rc, Z_STREAM_END);
+	deflateEnd(&zs);
+	buf_free(&block);
+	*zlen = z.len;
+	return (unsigned char *)buf_detach(&z);
+}
+
+/*
+ * Issue 14: 255 KB of data_compressed, a long run of spaces, used to
+ * inflate to 256 MiB and then go to the JSON parser.  With the setting at
+ * 1 MiB the same kind of stream stops at 1 MiB, quickly.
+ */
+static void
+test_inflate_spaces_setting(void **state)
+{
+	unsigned char	*z;
+	size_t		 zlen, plain, max = 1u << 20;
+	struct buf	 out = BUF_INIT, err = BUF_INIT;
+
+	(void)state;
+	z = pattern_stream("{\"dag\": {\"tasks\": [", " ", 200u << 20, "]}}",
+	    &zlen, &plain);
+	assert_true(zlen < 256 * 1024);
+	assert_int_equal(serdag_inflate(z, zlen, max, &out, &err), -1);
+	assert_string_equal(buf_str(&err), "inflated document larger than "
+	    "1048576 bytes (serialized_dag_max)");
+	assert_true(out.len <= max);
+	/* Exactly at the setting is accepted. */
+	free(z);
+	z = pattern_stream("", " ", max, "", &zlen, &plain);
+	buf_reset(&out);
+	buf_reset(&err);
+	assert_int_equal(serdag_inflate(z, zlen, max, &out, &err), 0);
+	assert_int_equal(out.len, max);
+	buf_reset(&out);
+	buf_reset(&err);
+	assert_int_equal(serdag_inflate(z, zlen, max - 1, &out, &err), -1);
+	free(z);
+	buf_free(&out);
+	buf_free(&err);
+}
+
+/* A document over the setting is refused before any parsing. */
+static void
+test_parse_over_setting(void **state)
+{
+	static const char doc[] = "{\"dag\": {\"tasks\": "
+	    "[{\"task_id\": \"a\"}]}}";
+	struct buf	 err = BUF_INIT;
+	struct graph	*g;
+
+	(void)state;
+	assert_null(serdag_parse(doc, sizeof doc - 1, sizeof doc - 2, &err));
+	assert_non_null(strstr(buf_str(&err), "serialized_dag_max"));
+	buf_reset(&err);
+	g = serdag_parse(doc, sizeof doc - 1, sizeof doc - 1, &err);
+	assert_non_null(g);
+	graph_free(g);
+	buf_free(&err);
+}
+
+/*
+ * A parse bomb: JSON that jansson blows up seventy-fold ([{}, {}, ...]:
+ * three bytes of text, a hash table each).  Inside the size setting, it is
+ * stopped by the parse budget (SERDAG_PARSE_FACTOR times the setting), and
+ * an ordinary document parses afterwards (jansson's allocator is back).
+ */
+static void
+test_parse_bomb_budget(void **state)
+{
+	unsigned char	*z;
+	size_t		 zlen, plain, max = 4u << 20;
+	struct buf	 out = BUF_INIT, err = BUF_INIT;
+	struct graph	*g;
+
+	(void)state;
+	z = pattern_stream("{\"dag\": {\"tasks\": [", "{},", (max - 64) / 3,
+	    "{}]}}", &zlen, &plain);
+	assert_true(plain <= max);
+	assert_int_equal(serdag_inflate(z, zlen, max, &out, &err), 0);
+	assert_null(serdag_parse(out.data, out.len, max, &err));
+	assert_string_equal(buf_str(&err), "serialized DAG too large to read "
+	    "(its parse would take more than 33554432 bytes; "
+	    "serialized_dag_max)");
+	free(z);
+	g = parse_ok("{\"dag\": {\"tasks\": [{\"task_id\": \"a\"}]}}");
+	assert_int_equal(g->ntasks, 1);
+	graph_free(g);
 	buf_free(&out);
 	buf_free(&err);
 }
@@ -716,6 +856,9 @@ main(void)
 		cmocka_unit_test(test_inflate_garbage),
 		cmocka_unit_test(test_inflate_limit_exact),
 		cmocka_unit_test(test_inflate_bomb),
+		cmocka_unit_test(test_inflate_spaces_setting),
+		cmocka_unit_test(test_parse_over_setting),
+		cmocka_unit_test(test_parse_bomb_budget),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
