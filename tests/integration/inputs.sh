@@ -115,4 +115,23 @@ case $out in
 	fail=1 ;;
 esac
 
+# The console says it too, and tries again.
+if command -v tmux >/dev/null 2>&1; then
+	T="tmux -L dagtop-inputs-$$ -f /dev/null"
+	$T new-session -d -x 120 -y 30 "exec env TERM=xterm-256color \
+	    DAGTOP_CONFIG=/dev/null $bin --database \
+	    'postgresql://x:hunter2@127.0.0.1:$port/db?connect_timeout=2'"
+	seen=
+	i=0
+	while [ $i -lt 40 ] && [ -z "$seen" ]; do
+		sleep 0.1
+		$T capture-pane -p | grep -q "cannot connect to 127.0.0.1:$port within 2 s" && seen=1
+		i=$((i + 1))
+	done
+	# Not before 2 s, and by about 4.
+	[ $i -ge 18 ] || { echo "FAIL: console: gave up on the connection after $i tenths" >&2; fail=1; }
+	[ -n "$seen" ] || { echo "FAIL: console: no 'cannot connect' in: $($T capture-pane -p | tail -3)" >&2; fail=1; }
+	$T kill-server 2>/dev/null
+fi
+
 exit $fail
