@@ -1,4 +1,5 @@
 /* graph.c: the task graph of one DAG. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,10 +17,60 @@ struct graph_edges {
 	size_t			 cap;
 };
 
+/*
+ * Task ids seen so far, for the duplicate check of graph_add_task: open
+ * addressing, index + 1 per slot (0 is empty).  A linear scan made a
+ * document of a million tasks take hours.
+ */
+struct graph_ids {
+	size_t			*slot;
+	size_t			 n;	/* a power of two, or 0 */
+};
+
 struct graph_private {
 	struct graph		pub;
 	struct graph_edges	edges;
+	struct graph_ids	ids;
 };
+
+/* FNV-1a. */
+static size_t
+id_hash(const char *s)
+{
+	uint64_t h = UINT64_C(14695981039346656037);
+
+	for (; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * UINT64_C(1099511628211);
+	return (size_t)h;
+}
+
+/* The slot of task_id: where it is, or the empty one where it would go. */
+static size_t *
+id_slot(const struct graph *g, const struct graph_ids *ids,
+    const char *task_id)
+{
+	size_t	i = id_hash(task_id) & (ids->n - 1);
+
+	while (ids->slot[i] != 0 &&
+	    strcmp(g->tasks[ids->slot[i] - 1].task_id, task_id) != 0)
+		i = (i + 1) & (ids->n - 1);
+	return &ids->slot[i];
+}
+
+/* Room for one more id: at most half full. */
+static void
+id_grow(const struct graph *g, struct graph_ids *ids)
+{
+	size_t	i;
+
+	if (ids->n != 0 && g->ntasks + 1 <= ids->n / 2)
+		return;
+	free(ids->slot);
+	ids->n = ids->n != 0 ? ids->n * 2 : 64;
+	ids->slot = xcalloc(ids->n, sizeof *ids->slot);
+	for (i = 0; i < g->ntasks; i++)
+		*id_slot(g, ids, g->tasks[i].task_id) = i + 1;
+}
 
 struct graph *
 graph_new(void)
@@ -47,6 +98,7 @@ graph_free(struct graph *g)
 		free(gp->edges.v[i].to);
 	}
 	free(gp->edges.v);
+	free(gp->ids.slot);
 	free(g->tasks);
 	free(g->order);
 	free(g->sorted);
@@ -58,15 +110,15 @@ size_t
 graph_add_task(struct graph *g, const char *task_id, const char *task_type,
     bool mapped, int retries)
 {
+	struct graph_ids	*ids = &((struct graph_private *)g)->ids;
 	struct graph_task	*t;
-	size_t			 i;
+	size_t			*slot;
 
-	for (i = 0; i < g->ntasks; i++) {
-		if (strcmp(g->tasks[i].task_id, task_id) == 0) {
-			buf_printf(&g->warnings, "duplicate task id %s\n",
-			    task_id);
-			return i;
-		}
+	id_grow(g, ids);
+	slot = id_slot(g, ids, task_id);
+	if (*slot != 0) {
+		buf_printf(&g->warnings, "duplicate task id %s\n", task_id);
+		return *slot - 1;
 	}
 	if ((g->ntasks & (g->ntasks - 1)) == 0)
 		g->tasks = xreallocarray(g->tasks, g->ntasks ? g->ntasks * 2 : 1,
@@ -77,6 +129,7 @@ graph_add_task(struct graph *g, const char *task_id, const char *task_type,
 	t->task_type = task_type != NULL ? xstrdup(task_type) : NULL;
 	t->mapped = mapped;
 	t->retries = retries;
+	*slot = g->ntasks + 1;
 	return g->ntasks++;
 }
 

@@ -722,6 +722,44 @@ test_wide_fan_out_and_in(void **state)
 		    cpu_seconds() - t0);
 }
 
+/*
+ * Issue 14: a serialized DAG of a million tiny tasks fits the parse budget;
+ * the duplicate check must not be quadratic (it was: hours of a blocked
+ * console).  200000 tasks, a duplicate among them, in well under a second.
+ */
+static void
+test_many_tasks_quickly(void **state)
+{
+	struct graph	*g = graph_new();
+	char		 id[32];
+	size_t		 i, n = 200000;
+	clock_t		 t0 = clock();
+
+	(void)state;
+	for (i = 0; i < n; i++) {
+		snprintf(id, sizeof id, "task_%zu", i);
+		assert_int_equal(graph_add_task(g, id, NULL, false, 0), i);
+	}
+	assert_int_equal(graph_add_task(g, "task_12345", NULL, false, 0), 12345);
+	assert_string_equal(buf_str(&g->warnings),
+	    "duplicate task id task_12345\n");
+	for (i = 0; i + 1 < n; i++) {
+		char to[32];
+
+		snprintf(id, sizeof id, "task_%zu", i);
+		snprintf(to, sizeof to, "task_%zu", i + 1);
+		graph_add_edge(g, id, to);
+	}
+	graph_finish(g);
+	assert_int_equal(g->ntasks, n);
+	assert_int_equal(graph_find(g, "task_199999"), 199999);
+	assert_int_equal(g->tasks[199999].depth, 199999);
+	if ((double)(clock() - t0) / CLOCKS_PER_SEC > 5.0)
+		fail_msg("%zu tasks took %.1f s", n,
+		    (double)(clock() - t0) / CLOCKS_PER_SEC);
+	graph_free(g);
+}
+
 int
 main(void)
 {
@@ -743,6 +781,7 @@ main(void)
 		cmocka_unit_test(test_long_chain),
 		cmocka_unit_test(test_cycle_above_large_graph),
 		cmocka_unit_test(test_wide_fan_out_and_in),
+		cmocka_unit_test(test_many_tasks_quickly),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
