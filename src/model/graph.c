@@ -186,15 +186,100 @@ graph_find(const struct graph *g, const char *task_id)
 static void
 add_down(struct graph_task *t, size_t to)
 {
-	size_t i;
-
-	for (i = 0; i < t->ndown; i++)
-		if (t->down[i] == to)
-			return;		/* the same edge twice */
 	if ((t->ndown & (t->ndown - 1)) == 0)
 		t->down = xreallocarray(t->down, t->ndown ? t->ndown * 2 : 1,
 		    sizeof *t->down);
 	t->down[t->ndown++] = to;
+}
+
+/*
+ * The same edge given twice counts once: keeps the first of each in every
+ * task's down[], in one pass over all edges (a check on every insertion
+ * made a task with a million downstream ids quadratic).
+ */
+static void
+drop_duplicate_edges(struct graph *g)
+{
+	size_t	*seen, i, k, n;
+
+	seen = xcalloc(g->ntasks, sizeof *seen);
+	for (i = 0; i < g->ntasks; i++) {
+		struct graph_task *t = &g->tasks[i];
+
+		for (k = n = 0; k < t->ndown; k++) {
+			if (seen[t->down[k]] == i + 1)
+				continue;
+			seen[t->down[k]] = i + 1;
+			t->down[n++] = t->down[k];
+		}
+		t->ndown = n;
+	}
+	free(seen);
+}
+
+/*
+ * Marks the tasks on a cycle, those that reach themselves: the members of
+ * a strongly connected component of two or more (self-edges never get
+ * here).  Tarjan's algorithm with explicit stacks, linear in tasks and
+ * edges, where a walk from every unplaced task was quadratic.
+ */
+static void
+mark_cycles(const struct graph *g, bool *on_cycle)
+{
+	size_t	 n = g->ntasks, *index, *low, *stack, *call, *edge;
+	size_t	 sp = 0, cp = 0, next = 1, i, v, w, start;
+	bool	*on_stack, cyclic;
+
+	index = xcalloc(n, sizeof *index);	/* 0: not visited yet */
+	low = xcalloc(n, sizeof *low);
+	edge = xcalloc(n, sizeof *edge);
+	on_stack = xcalloc(n, sizeof *on_stack);
+	stack = xreallocarray(NULL, n, sizeof *stack);
+	call = xreallocarray(NULL, n, sizeof *call);
+	for (i = 0; i < n; i++) {
+		if (index[i] != 0)
+			continue;
+		index[i] = low[i] = next++;
+		stack[sp++] = i;
+		on_stack[i] = true;
+		call[cp++] = i;
+		while (cp > 0) {
+			v = call[cp - 1];
+			if (edge[v] < g->tasks[v].ndown) {
+				w = g->tasks[v].down[edge[v]++];
+				if (index[w] == 0) {
+					index[w] = low[w] = next++;
+					stack[sp++] = w;
+					on_stack[w] = true;
+					call[cp++] = w;
+				} else if (on_stack[w] && index[w] < low[v])
+					low[v] = index[w];
+				continue;
+			}
+			cp--;
+			if (cp > 0 && low[v] < low[call[cp - 1]])
+				low[call[cp - 1]] = low[v];
+			if (low[v] != index[v])
+				continue;
+			/* v roots a component: the stack down to v. */
+			start = sp;
+			while (stack[start - 1] != v)
+				start--;
+			start--;
+			cyclic = sp - start > 1;
+			while (sp > start) {
+				w = stack[--sp];
+				on_stack[w] = false;
+				on_cycle[w] = cyclic;
+			}
+		}
+	}
+	free(index);
+	free(low);
+	free(edge);
+	free(on_stack);
+	free(stack);
+	free(call);
 }
 
 void
@@ -202,6 +287,7 @@ graph_finish(struct graph *g)
 {
 	struct graph_edges	*e = &((struct graph_private *)g)->edges;
 	size_t			 i, j, k, head, tail, *indeg, from, to, ncycle;
+	bool			*on_cycle;
 
 	if (g->finished)
 		return;
@@ -231,6 +317,7 @@ graph_finish(struct graph *g)
 	}
 	free(e->v);
 	memset(e, 0, sizeof *e);
+	drop_duplicate_edges(g);
 
 	indeg = xcalloc(g->ntasks, sizeof *indeg);
 	for (i = 0; i < g->ntasks; i++) {
@@ -271,21 +358,17 @@ graph_finish(struct graph *g)
 	 * cycle (those that reach themselves) are named in the warning.
 	 */
 	ncycle = 0;
+	on_cycle = NULL;
+	if (tail < g->ntasks) {
+		on_cycle = xcalloc(g->ntasks, sizeof *on_cycle);
+		mark_cycles(g, on_cycle);
+	}
 	for (i = 0; i < g->ntasks; i++) {
-		bool	*mark;
-		bool	 on_cycle;
-
 		if (indeg[i] == 0)
 			continue;
 		g->tasks[i].depth = -1;
 		g->order[tail++] = i;
-		mark = xcalloc(g->ntasks, sizeof *mark);
-		for (k = 0; k < g->tasks[i].ndown; k++)
-			if (!mark[g->tasks[i].down[k]])
-				graph_downstream(g, g->tasks[i].down[k], mark);
-		on_cycle = mark[i];
-		free(mark);
-		if (!on_cycle)
+		if (!on_cycle[i])
 			continue;
 		if (ncycle++ == 0)
 			buf_puts(&g->warnings, "cycle through tasks:");
@@ -293,6 +376,7 @@ graph_finish(struct graph *g)
 	}
 	if (ncycle > 0)
 		buf_putc(&g->warnings, '\n');
+	free(on_cycle);
 	free(indeg);
 }
 

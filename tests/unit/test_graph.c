@@ -760,6 +760,53 @@ test_many_tasks_quickly(void **state)
 	graph_free(g);
 }
 
+/*
+ * The same for edges: one task fanning out to 100000 (each edge given
+ * twice), and a cycle through 100000 tasks.  Both were quadratic (a scan of
+ * down[] per edge, a walk from every task on the cycle).
+ */
+static void
+test_big_fan_and_cycle_quickly(void **state)
+{
+	struct graph	*g = graph_new();
+	char		 id[32], to[32];
+	size_t		 i, n = 100000;
+	clock_t		 t0 = clock();
+	const char	*w;
+
+	(void)state;
+	graph_add_task(g, "root", NULL, false, 0);
+	for (i = 0; i < n; i++) {
+		snprintf(id, sizeof id, "f%zu", i);
+		graph_add_task(g, id, NULL, false, 0);
+		graph_add_edge(g, "root", id);
+		graph_add_edge(g, "root", id);
+	}
+	for (i = 0; i < n; i++) {
+		snprintf(id, sizeof id, "c%zu", i);
+		graph_add_task(g, id, NULL, false, 0);
+	}
+	for (i = 0; i < n; i++) {
+		snprintf(id, sizeof id, "c%zu", i);
+		snprintf(to, sizeof to, "c%zu", (i + 1) % n);
+		graph_add_edge(g, id, to);
+	}
+	graph_add_task(g, "after", NULL, false, 0);
+	graph_add_edge(g, "c0", "after");
+	graph_finish(g);
+	assert_int_equal(g->tasks[0].ndown, n);
+	assert_int_equal(g->tasks[graph_find(g, "f99999")].depth, 1);
+	assert_int_equal(g->tasks[graph_find(g, "c5")].depth, -1);
+	/* Every c is named, "after" (downstream of the cycle) is not. */
+	w = buf_str(&g->warnings);
+	assert_int_equal(strncmp(w, "cycle through tasks: c0 c1 c2 ", 30), 0);
+	assert_non_null(strstr(w, " c99999\n"));
+	assert_null(strstr(w, "after"));
+	if ((double)(clock() - t0) / CLOCKS_PER_SEC > 5.0)
+		fail_msg("took %.1f s", (double)(clock() - t0) / CLOCKS_PER_SEC);
+	graph_free(g);
+}
+
 int
 main(void)
 {
@@ -782,6 +829,7 @@ main(void)
 		cmocka_unit_test(test_cycle_above_large_graph),
 		cmocka_unit_test(test_wide_fan_out_and_in),
 		cmocka_unit_test(test_many_tasks_quickly),
+		cmocka_unit_test(test_big_fan_and_cycle_quickly),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
