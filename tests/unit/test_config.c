@@ -242,6 +242,51 @@ test_errors_with_lines(void **state)
 	config_free(&cfg);
 }
 
+/*
+ * Issue 14: numbers in the file never wrap (4294967297 is not 1), and
+ * serialized_dag_max is a setting in MiB with a default.
+ */
+static void
+test_numbers_and_serdag_max(void **state)
+{
+	struct config		cfg;
+	struct settings		s;
+	struct cli_options	cli = { NULL, "a", NULL, -1, -1 };
+	struct buf		err = BUF_INIT;
+
+	(void)state;
+	unsetenv("DAGTOP_CONTEXT");
+	unsetenv("DAGTOP_DATABASE");
+	write_file("[context a]\ndatabase = host=a\n"
+	    "refresh = 4294967301\n"
+	    "statement_timeout = 4294967297\n"
+	    "serialized_dag_max = 4294967297\n"
+	    "connect_timeout = -4294967290\n", 0600);
+	assert_int_equal(config_load(&cfg, path), -1);
+	assert_non_null(strstr(buf_str(&cfg.errors), ":3: 'refresh' must be a "
+	    "whole number of seconds"));
+	assert_non_null(strstr(buf_str(&cfg.errors), ":4: 'statement_timeout' "));
+	assert_non_null(strstr(buf_str(&cfg.errors), ":5: 'serialized_dag_max' "
+	    "must be a whole number from 1 to 1024, not '4294967297'\n"));
+	assert_non_null(strstr(buf_str(&cfg.errors), ":6: 'connect_timeout' "));
+	config_free(&cfg);
+
+	write_file("[context a]\ndatabase = host=a\n", 0600);
+	assert_int_equal(config_load(&cfg, path), 0);
+	assert_int_equal(config_resolve(&cfg, &cli, &s, &err), 0);
+	assert_int_equal(s.serialized_dag_max, 32);
+	settings_free(&s);
+	config_free(&cfg);
+	write_file("[context a]\ndatabase = host=a\nserialized_dag_max = 4\n",
+	    0600);
+	assert_int_equal(config_load(&cfg, path), 0);
+	assert_int_equal(config_resolve(&cfg, &cli, &s, &err), 0);
+	assert_int_equal(s.serialized_dag_max, 4);
+	settings_free(&s);
+	config_free(&cfg);
+	buf_free(&err);
+}
+
 /* [sla "NAME"] sections, week_start and include, with file:line errors. */
 static void
 test_slas(void **state)
@@ -513,6 +558,7 @@ main(void)
 		cmocka_unit_test(test_params),
 		cmocka_unit_test(test_contexts_and_precedence),
 		cmocka_unit_test(test_errors_with_lines),
+		cmocka_unit_test(test_numbers_and_serdag_max),
 		cmocka_unit_test(test_slas),
 		cmocka_unit_test(test_services),
 		cmocka_unit_test(test_included_file_exposed),
