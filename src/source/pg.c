@@ -177,7 +177,7 @@ static void
 pg_timeout(struct loop_timer *t, void *arg)
 {
 	struct pg	*p = arg;
-	char		 msg[128];
+	char		 msg[512];
 
 	(void)t;
 	if (p->phase == PG_DEAD) {
