@@ -62,6 +62,7 @@ struct logfetch {
 	char			*path;
 	int			 fd;
 	uint64_t		 file_off;
+	uint64_t		 file_end;	/* its size when opened */
 };
 
 static void	api_poll(struct logfetch *);
@@ -298,6 +299,22 @@ api_start(struct logfetch *f)
 
 /* --- the log folder -------------------------------------------------------- */
 
+static const char *
+file_kind(mode_t m)
+{
+	if (S_ISFIFO(m))
+		return "a FIFO";
+	if (S_ISCHR(m))
+		return "a character device";
+	if (S_ISBLK(m))
+		return "a block device";
+	if (S_ISDIR(m))
+		return "a directory";
+	if (S_ISSOCK(m))
+		return "a socket";
+	return "not a file";
+}
+
 static void
 file_tick(struct loop_timer *t, void *arg)
 {
@@ -305,10 +322,16 @@ file_tick(struct loop_timer *t, void *arg)
 	struct stat	 st;
 	char		*slice;
 	ssize_t		 n;
-	size_t		 lines = logspool_lines(&f->spool);
+	size_t		 want, lines = logspool_lines(&f->spool);
 
 	if (f->fd < 0) {
-		f->fd = open(f->path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+		/*
+		 * O_NONBLOCK: opening a FIFO (or a device) never waits for a
+		 * writer.  A symlink is followed (deployments link log
+		 * folders and files), but only a regular file is read.
+		 */
+		f->fd = open(f->path, O_RDONLY | O_CLOEXEC | O_NOCTTY |
+		    O_NONBLOCK);
 		if (f->fd < 0) {
 			if (errno == ENOENT && f->following) {
 				/* Not written yet: the task is starting. */
@@ -324,14 +347,33 @@ file_tick(struct loop_timer *t, void *arg)
 			notify(f);
 			return;
 		}
+		if (fstat(f->fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+			fail(f, 0, "", NULL);
+			buf_printf(&f->error, "%s: not a regular file (%s); "
+			    "refused", f->path, fstat(f->fd, &st) != 0 ?
+			    strerror(errno) : file_kind(st.st_mode));
+			close(f->fd);
+			f->fd = -1;
+			notify(f);
+			return;
+		}
+		/* A finished task's log ends where the file ended now. */
+		f->file_end = (uint64_t)st.st_size;
 	}
 	if (fstat(f->fd, &st) == 0 && (uint64_t)st.st_size < f->file_off) {
 		/* Truncated or replaced: read it again from the start. */
 		logspool_reset(&f->spool);
 		f->file_off = 0;
 	}
+	want = SLICE;
+	if (!f->following || f->last_poll) {
+		/* A file that keeps growing is read up to a bound. */
+		want = f->file_off < f->file_end ?
+		    (size_t)(f->file_end - f->file_off < SLICE ?
+		    f->file_end - f->file_off : SLICE) : 0;
+	}
 	slice = xmalloc(SLICE);
-	n = pread(f->fd, slice, SLICE, (off_t)f->file_off);
+	n = want > 0 ? pread(f->fd, slice, want, (off_t)f->file_off) : 0;
 	if (n > 0) {
 		f->file_off += (uint64_t)n;
 		feed(f, slice, (size_t)n);
@@ -520,9 +562,14 @@ logfetch_times(const struct logfetch *f, int64_t *start_ms,
 void
 logfetch_stop_following(struct logfetch *f)
 {
+	struct stat st;
+
 	if (!f->following || f->last_poll)
 		return;
 	f->last_poll = true;
+	/* Up to the size the file has now, not what is written after. */
+	if (f->fd >= 0 && fstat(f->fd, &st) == 0)
+		f->file_end = (uint64_t)st.st_size;
 	/* Read what the end of the task wrote, once more, now. */
 	if (f->call == NULL && f->state != LOGF_FAILED)
 		loop_timer_set(f->timer, 0);

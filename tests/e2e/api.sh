@@ -105,6 +105,24 @@ for v in 2 3; do
 	grep -qF "$want" "$work/out" || fail "log folder on $v.x: $(head -c 300 "$work/out")"
 	env DBPW=reader-secret "$bin" --config "$f" report log etl_daily scheduled__d1 transform --try 2 >"$work/out" 2>&1
 	refused "log folder, a try without a file" "attempt=2.log: No such file"
+	# Special files under the log's name: refused at once, never waited
+	# on (a FIFO without a writer) nor read without end (/dev/zero).  A
+	# symlink to a regular file is read.
+	rm -f "$d/attempt=2.log"
+	mkfifo "$d/attempt=2.log"
+	timeout 20 env DBPW=reader-secret "$bin" --config "$f" report log etl_daily scheduled__d1 transform --try 2 >"$work/out" 2>&1
+	[ $? = 3 ] || fail "log folder, a FIFO: not exit status 3"
+	refused "log folder, a FIFO" "attempt=2.log: not a regular file (a FIFO); refused"
+	rm -f "$d/attempt=2.log"
+	ln -s /dev/zero "$d/attempt=2.log"
+	timeout 20 env DBPW=reader-secret "$bin" --config "$f" report log etl_daily scheduled__d1 transform --try 2 >"$work/out" 2>&1
+	[ $? = 3 ] || fail "log folder, a symlink to /dev/zero: not exit status 3"
+	refused "log folder, a symlink to /dev/zero" "not a regular file (a character device); refused"
+	rm -f "$d/attempt=2.log"
+	ln -s "attempt=3.log" "$d/attempt=2.log"
+	timeout 20 env DBPW=reader-secret "$bin" --config "$f" report log etl_daily scheduled__d1 transform --try 2 >"$work/out" 2>&1
+	grep -qF "$want" "$work/out" || fail "log folder, a symlink to a log: $(head -c 300 "$work/out")"
+	rm -f "$d/attempt=2.log"
 done
 
 # The emulator's clear is Airflow's (airflow.md 4.5), on a database of its own.
