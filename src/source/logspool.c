@@ -65,6 +65,7 @@ logspool_reset(struct logspool *s)
 	logindex_reset(&s->idx);
 	s->win_len = 0;
 	s->win_off = 0;
+	s->found_ok = false;
 }
 
 int
@@ -122,6 +123,69 @@ read_at(int fd, char *dst, size_t len, uint64_t off, size_t *got)
 	return 0;
 }
 
+/*
+ * Makes the window hold bytes [off, off + len) of the file (len <= WIN / 2),
+ * starting a little before so that paging up reuses it.  NULL when the file
+ * cannot be read or is shorter.
+ */
+static const char *
+window(struct logspool *s, uint64_t off, size_t len)
+{
+	if (s->win_len == 0 || off < s->win_off ||
+	    off + len > s->win_off + s->win_len) {
+		if (s->win == NULL) {
+			s->win = xmalloc(WIN);
+			s->win_cap = WIN;
+		}
+		s->win_off = off > WIN / 4 ? off - WIN / 4 : 0;
+		if (read_at(s->fd, s->win, s->win_cap, s->win_off,
+		    &s->win_len) != 0) {
+			s->win_len = 0;
+			return NULL;
+		}
+		if (off + len > s->win_off + s->win_len) {
+			s->win_len = 0;
+			return NULL;
+		}
+	}
+	return s->win + (off - s->win_off);
+}
+
+/* Line i's offset and length, from its mark or the line found last. */
+static int
+find_line(struct logspool *s, size_t i, uint64_t *off, uint64_t *len)
+{
+	struct logindex_span	 sp;
+	uint64_t		 from_line, from_off, want;
+	const char		*buf;
+
+	logindex_span(&s->idx, i, &sp);
+	from_line = sp.line;
+	from_off = sp.off;
+	if (s->found_ok && s->found_line >= sp.line && s->found_line <= i &&
+	    s->found_line < sp.next_line) {
+		/* Reading on, as a scan or a screenful does. */
+		from_line = s->found_line;
+		from_off = s->found_off;
+	}
+	/* Every start in the stretch is within LOGINDEX_SPAN of its mark. */
+	want = sp.off + LOGINDEX_SPAN;
+	if (want > sp.end + 1)
+		want = sp.end + 1;
+	if (want > s->size)
+		want = s->size;
+	if (want < from_off)
+		want = from_off;
+	buf = window(s, from_off, (size_t)(want - from_off));
+	if (buf == NULL || logindex_locate(&sp, i, from_line, from_off, buf,
+	    (size_t)(want - from_off), from_off, off, len) != 0)
+		return -1;
+	s->found_ok = true;
+	s->found_line = i;
+	s->found_off = *off;
+	return 0;
+}
+
 const char *
 logspool_line(struct logspool *s, size_t i, size_t max, size_t *len,
     uint64_t *full_len)
@@ -131,7 +195,8 @@ logspool_line(struct logspool *s, size_t i, size_t max, size_t *len,
 
 	if (i >= logspool_lines(s) || s->fd < 0)
 		return NULL;
-	logindex_line(&s->idx, i, &off, &l);
+	if (find_line(s, i, &off, &l) != 0)
+		return NULL;
 	*full_len = l;
 	want = l < max ? (size_t)l : max;
 	*len = want;
@@ -150,23 +215,5 @@ logspool_line(struct logspool *s, size_t i, size_t max, size_t *len,
 		*len = got;
 		return s->line.data;
 	}
-	if (s->win_len == 0 || off < s->win_off ||
-	    off + want > s->win_off + s->win_len) {
-		if (s->win == NULL) {
-			s->win = xmalloc(WIN);
-			s->win_cap = WIN;
-		}
-		/* Start a little before, so paging up reuses the window. */
-		s->win_off = off > WIN / 4 ? off - WIN / 4 : 0;
-		if (read_at(s->fd, s->win, s->win_cap, s->win_off,
-		    &s->win_len) != 0) {
-			s->win_len = 0;
-			return NULL;
-		}
-		if (off + want > s->win_off + s->win_len) {
-			s->win_len = 0;
-			return NULL;
-		}
-	}
-	return s->win + (off - s->win_off);
+	return window(s, off, want);
 }

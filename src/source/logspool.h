@@ -1,13 +1,14 @@
 /*
  * logspool.h: a task log kept on disk, not in memory.  The text (already
  * converted to display lines, not yet sanitised) goes to an unlinked
- * temporary file of mode 0600; memory holds only the line index (8 bytes a
- * line) and one window of the file around what is on screen.  That is how
+ * temporary file of mode 0600; memory holds only the sparse line index
+ * (logindex.h) and one window of the file around what is on screen.  That is how
  * a 200 MB log stays within the pane's memory budget.
  */
 #ifndef DAGTOP_LOGSPOOL_H
 #define DAGTOP_LOGSPOOL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -23,6 +24,9 @@ struct logspool {
 	size_t		 win_len;
 	size_t		 win_cap;
 	struct buf	 line;		/* a line longer than the window */
+	bool		 found_ok;	/* the line found last: */
+	uint64_t	 found_line;
+	uint64_t	 found_off;
 };
 
 /* Opens an empty spool in $TMPDIR (or /tmp); -1 with the reason in err. */
