@@ -17,6 +17,7 @@
 #include "config.h"
 #include "dbconn.h"
 #include "http.h"
+#include "logtext.h"
 #include "loop.h"
 #include "report.h"
 #include "sanitize.h"
@@ -192,13 +193,17 @@ print_log(struct logspool *sp)
 	uint64_t	full;
 
 	for (i = 0; i < n; i++) {
-		const char *s = logspool_line(sp, i, (size_t)-1 >> 1, &len,
+		const char *s = logspool_line(sp, i, LOGTEXT_LINE_MAX, &len,
 		    &full);
 
 		if (s == NULL)
 			break;
+		if (full > len)
+			len = logtext_cut(s, len);
 		buf_reset(&out);
 		sanitize_append(&out, s, len, SAN_TABS);
+		if (full > len)
+			logtext_more(&out, (unsigned long long)(full - len), 0);
 		buf_putc(&out, '\n');
 		if (fwrite(out.data, 1, out.len, stdout) != out.len)
 			break;

@@ -123,6 +123,16 @@ for v in 2 3; do
 	timeout 20 env DBPW=reader-secret "$bin" --config "$f" report log etl_daily scheduled__d1 transform --try 2 >"$work/out" 2>&1
 	grep -qF "$want" "$work/out" || fail "log folder, a symlink to a log: $(head -c 300 "$work/out")"
 	rm -f "$d/attempt=2.log"
+	# A line longer than 64 KiB: its first 64 KiB, then how much more.
+	if [ "$v" = 2 ]; then
+		{ head -c 300000 /dev/zero | tr '\0' x; printf '\nafter the long line\n'; } >"$d/attempt=1.log"
+		env DBPW=reader-secret "$bin" --config "$f" report log etl_daily scheduled__d1 transform --try 1 >"$work/out" 2>&1 ||
+		    fail "log folder, a long line: exit status $?"
+		# 64 KiB of x, " … 234464 bytes more" (22 bytes), a newline.
+		[ "$(grep -x "x*x … 234464 bytes more" "$work/out" | wc -c)" = 65559 ] ||
+		    fail "log folder, a long line: not cut at 64 KiB with the rest told"
+		grep -qx "after the long line" "$work/out" || fail "log folder, a long line: the next line is lost"
+	fi
 done
 
 # The emulator's clear is Airflow's (airflow.md 4.5), on a database of its own.

@@ -356,6 +356,28 @@ test_index_newline_bomb(void **state)
 	free(nl);
 }
 
+/* A line cut at the cap: at a character's start, and the rest told. */
+static void
+test_line_cut(void **state)
+{
+	struct buf b = BUF_INIT;
+
+	(void)state;
+	assert_int_equal(logtext_cut("abc", 3), 3);
+	assert_int_equal(logtext_cut("ab\xc3\xa9", 4), 4);	/* é whole */
+	assert_int_equal(logtext_cut("ab\xc3\xa9", 3), 2);	/* half an é */
+	assert_int_equal(logtext_cut("a\xe2\x80\xa6", 3), 1);
+	assert_int_equal(logtext_cut("a\xf0\x9f\x98\x80", 5), 5);
+	assert_int_equal(logtext_cut("a\xf0\x9f\x98\x80", 4), 1);
+	assert_int_equal(logtext_cut("\x80\x80\x80\x80", 4), 4);
+	logtext_more(&b, 104857600ULL - 65536, 0);
+	assert_string_equal(buf_str(&b), " \xe2\x80\xa6 104792064 bytes more");
+	buf_reset(&b);
+	logtext_more(&b, 1, 1);
+	assert_string_equal(buf_str(&b), " ... 1 byte more");
+	buf_free(&b);
+}
+
 static void
 test_wrap(void **state)
 {
@@ -415,6 +437,7 @@ main(void)
 		cmocka_unit_test(test_index),
 		cmocka_unit_test(test_index_sparse),
 		cmocka_unit_test(test_index_newline_bomb),
+		cmocka_unit_test(test_line_cut),
 		cmocka_unit_test(test_wrap),
 		cmocka_unit_test(test_search),
 	};
