@@ -21,6 +21,7 @@
 
 #include "airflow_api.h"
 #include "airflow_log.h"
+#include "config.h"
 #include "http.h"
 #include "logpath.h"
 #include "logtext.h"
@@ -88,16 +89,41 @@ fail(struct logfetch *f, long status, const char *prefix, const char *what)
 		loop_timer_stop(f->timer);
 }
 
+/*
+ * The spool is at its cap: the log ends here, with the spool's line saying
+ * so.  Nothing more is read or asked for.
+ */
+static bool
+cut_off(struct logfetch *f)
+{
+	if (!logspool_cut(&f->spool) || f->state == LOGF_FAILED)
+		return false;
+	f->state = LOGF_DONE;
+	f->following = false;
+	if (f->timer != NULL)
+		loop_timer_stop(f->timer);
+	return true;
+}
+
+static void
+append(struct logfetch *f, const char *data, size_t len)
+{
+	int rc = logspool_append(&f->spool, data, len);
+
+	if (rc < 0 && f->state != LOGF_FAILED)
+		fail(f, 0, "cannot write the log to a temporary file: ",
+		    strerror(errno));
+	else if (rc > 0)
+		cut_off(f);
+}
+
 /* Moves converted text to the spool. */
 static void
 flush_out(struct logfetch *f)
 {
 	if (f->out.len == 0)
 		return;
-	if (logspool_append(&f->spool, f->out.data, f->out.len) != 0 &&
-	    f->state != LOGF_FAILED)
-		fail(f, 0, "cannot write the log to a temporary file: ",
-		    strerror(errno));
+	append(f, f->out.data, f->out.len);
 	buf_reset(&f->out);
 }
 
@@ -106,9 +132,7 @@ feed(struct logfetch *f, const char *data, size_t len)
 {
 	switch (f->conv) {
 	case CONV_RAW:
-		if (logspool_append(&f->spool, data, len) != 0)
-			fail(f, 0, "cannot write the log to a temporary "
-			    "file: ", strerror(errno));
+		append(f, data, len);
 		return;
 	case CONV_NDJSON:
 		logtext_ndjson_feed(&f->nd, data, len, &f->out);
@@ -171,8 +195,10 @@ api_data(struct http_req *req, const char *data, size_t len, void *arg)
 		buf_free(&scratch);
 	}
 	feed(f, data, len);
-	if (f->state == LOGF_FAILED)
-		return -1;
+	if (f->state == LOGF_FAILED || logspool_cut(&f->spool)) {
+		notify(f);
+		return -1;	/* no more of it */
+	}
 	if (logspool_lines(&f->spool) != lines)
 		notify(f);
 	return 0;
@@ -202,7 +228,7 @@ api_done(struct api_call *call, const struct http_response *resp, void *arg)
 
 	(void)call;
 	f->call = NULL;
-	if (f->state == LOGF_FAILED) {
+	if (f->state == LOGF_FAILED || cut_off(f)) {
 		notify(f);
 		return;
 	}
@@ -240,6 +266,7 @@ api_done(struct api_call *call, const struct http_response *resp, void *arg)
 		if (f->state != LOGF_FAILED)
 			f->state = LOGF_DONE;
 	}
+	cut_off(f);
 	notify(f);
 }
 
@@ -378,6 +405,10 @@ file_tick(struct loop_timer *t, void *arg)
 		f->file_off += (uint64_t)n;
 		feed(f, slice, (size_t)n);
 		free(slice);
+		if (cut_off(f)) {
+			notify(f);
+			return;
+		}
 		if (f->state != LOGF_FAILED)
 			loop_timer_set(t, 0);	/* more, after the keys */
 		if (logspool_lines(&f->spool) != lines ||
@@ -400,7 +431,8 @@ file_tick(struct loop_timer *t, void *arg)
 			logtext_ndjson_finish(&f->nd, &f->out);
 			flush_out(f);
 		}
-		f->state = LOGF_DONE;
+		if (f->state != LOGF_FAILED)
+			f->state = LOGF_DONE;
 		f->following = false;
 	}
 	notify(f);
@@ -482,6 +514,8 @@ logfetch_start(struct loop *loop, struct airflow_api *api,
 		logfetch_free(f);
 		return NULL;
 	}
+	logspool_set_max(&f->spool, (uint64_t)(t->spool_max_mib > 0 ?
+	    t->spool_max_mib : LOG_SPOOL_MAX_DEFAULT) << 20);
 	f->state = LOGF_LOADING;
 	f->start_ms = loop_now_ms();
 	if (api != NULL) {

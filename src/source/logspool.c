@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "logspool.h"
@@ -66,10 +67,32 @@ logspool_reset(struct logspool *s)
 	s->win_len = 0;
 	s->win_off = 0;
 	s->found_ok = false;
+	s->cut = false;
+	s->cut_at = 0;
 }
 
-int
-logspool_append(struct logspool *s, const char *data, size_t len)
+void
+logspool_set_max(struct logspool *s, uint64_t max)
+{
+	struct statvfs	vs;
+	uint64_t	half;
+
+	s->max = max;
+	s->max_by_space = false;
+	/* Never more than half of what the temporary folder has free. */
+	if (s->fd >= 0 && fstatvfs(s->fd, &vs) == 0) {
+		half = (uint64_t)vs.f_bavail * (uint64_t)vs.f_frsize / 2;
+		if (half < s->max) {
+			s->max = half;
+			s->max_by_space = true;
+		}
+	}
+	if (s->max < (1u << 20))
+		s->max = 1u << 20;
+}
+
+static int
+write_at_end(struct logspool *s, const char *data, size_t len)
 {
 	size_t done = 0;
 
@@ -88,6 +111,41 @@ logspool_append(struct logspool *s, const char *data, size_t len)
 		s->win_len = 0;
 	s->size += len;
 	return logindex_feed(&s->idx, data, len);
+}
+
+int
+logspool_append(struct logspool *s, const char *data, size_t len)
+{
+	struct buf	mark = BUF_INIT;
+	size_t		room;
+	int		rc;
+
+	if (s->cut)
+		return 1;
+	if (s->max == 0 || s->size + len <= s->max)
+		return write_at_end(s, data, len);
+	/* The cap: what fits, then a line that says the rest is not here. */
+	room = s->size < s->max ? (size_t)(s->max - s->size) : 0;
+	if (room > 0 && write_at_end(s, data, room) != 0)
+		return -1;
+	s->cut = true;
+	s->cut_at = s->size;
+	/* Cut inside a line: the mark on a line of its own. */
+	if (s->size > 0 && s->idx.last != s->idx.total)
+		buf_putc(&mark, '\n');
+	buf_printf(&mark, "\xe2\x80\xa6 the log was cut here, after %llu MB: "
+	    "%s\n", (unsigned long long)(s->cut_at >> 20), s->max_by_space ?
+	    "half the free space of the temporary folder" :
+	    "log_spool_max (dagtop.conf(5))");
+	rc = write_at_end(s, mark.data, mark.len);
+	buf_free(&mark);
+	return rc != 0 ? -1 : 1;
+}
+
+bool
+logspool_cut(const struct logspool *s)
+{
+	return s->cut;
 }
 
 size_t

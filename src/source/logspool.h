@@ -27,6 +27,10 @@ struct logspool {
 	bool		 found_ok;	/* the line found last: */
 	uint64_t	 found_line;
 	uint64_t	 found_off;
+	uint64_t	 max;		/* bytes kept at most, 0 no cap */
+	bool		 max_by_space;	/* max is half the free space */
+	bool		 cut;		/* the log went past max */
+	uint64_t	 cut_at;
 };
 
 /* Opens an empty spool in $TMPDIR (or /tmp); -1 with the reason in err. */
@@ -34,8 +38,19 @@ int		 logspool_open(struct logspool *, struct buf *err);
 void		 logspool_close(struct logspool *);
 /* Empties the spool for a new log. */
 void		 logspool_reset(struct logspool *);
-/* Appends text; -1 when the disk refuses it (full). */
+/*
+ * Caps the spool at max bytes, or at half the free space of its folder
+ * when that is less (never below 1 MiB).
+ */
+void		 logspool_set_max(struct logspool *, uint64_t max);
+/*
+ * Appends text; -1 when the disk refuses it (full).  Past the cap it keeps
+ * what fits, ends the text with a line saying where it was cut and why,
+ * and returns 1, as it does for everything appended after.
+ */
 int		 logspool_append(struct logspool *, const char *, size_t);
+/* The text went past the cap (logspool_append returned 1). */
+bool		 logspool_cut(const struct logspool *);
 size_t		 logspool_lines(const struct logspool *);
 uint64_t	 logspool_bytes(const struct logspool *);
 /*

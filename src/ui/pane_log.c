@@ -113,6 +113,8 @@ title(struct console *c, struct buf *b)
 		return;
 	buf_printf(b, "  %s  %zu lines", logfetch_source(lp->fetch),
 	    logspool_lines(logfetch_spool(lp->fetch)));
+	if (logspool_cut(logfetch_spool(lp->fetch)))
+		buf_puts(b, "  CUT");
 	switch (logfetch_state(lp->fetch)) {
 	case LOGF_LOADING:
 		buf_puts(b, "  reading...");

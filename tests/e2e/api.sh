@@ -132,7 +132,41 @@ for v in 2 3; do
 		[ "$(grep -x "x*x … 234464 bytes more" "$work/out" | wc -c)" = 65559 ] ||
 		    fail "log folder, a long line: not cut at 64 KiB with the rest told"
 		grep -qx "after the long line" "$work/out" || fail "log folder, a long line: the next line is lost"
+		# The spool's cap: what fits, then where and why it was cut.
+		awk 'BEGIN { for (i = 0; i < 60000; i++) printf "line %06d of a log that goes on\n", i }' >"$d/attempt=1.log"
+		cp "$f" "$work/capped.conf"
+		printf 'log_spool_max = 1M\n' >>"$work/capped.conf"
+		env DBPW=reader-secret "$bin" --config "$work/capped.conf" report log etl_daily scheduled__d1 transform --try 1 >"$work/out" 2>"$work/err" ||
+		    fail "log_spool_max: exit status $?"
+		[ "$(tail -n 1 "$work/out")" = "… the log was cut here, after 1 MB: log_spool_max (dagtop.conf(5))" ] ||
+		    fail "log_spool_max: no cut mark at the end: $(tail -n 2 "$work/out")"
+		[ "$(wc -c <"$work/out")" -lt 1100000 ] || fail "log_spool_max: more than 1 MB kept"
+		grep -q "^line 029000 of" "$work/out" || fail "log_spool_max: the first megabyte is not all there"
+		grep -q "report log: the log was cut after 1 MB" "$work/err" || fail "log_spool_max: nothing said on stderr"
+		env DBPW=reader-secret "$bin" --config "$work/capped.conf" config check >"$work/out" 2>&1
+		grep -q "^log_spool_max: 1M" "$work/out" || fail "config check does not show log_spool_max: $(cat "$work/out")"
+		printf 'log_spool_max = 12\n' >>"$work/capped.conf"
+		env DBPW=reader-secret "$bin" --config "$work/capped.conf" config check >"$work/out" 2>&1 &&
+		    fail "log_spool_max without a unit accepted"
+		grep -q "'log_spool_max' must be a size from 1M to 1T such as 512M or 4G, not '12'" "$work/out" ||
+		    fail "log_spool_max without a unit: $(cat "$work/out")"
 	fi
+done
+
+# The spool's cap on a log from the API (text on 2.x, NDJSON on 3.x): the
+# transfer stops there, and the text says where it was cut.
+for v in 2 3; do
+	eval dsn=\$dsn$v
+	emu_start "H$v" --airflow "$v" --dsn "$dsn" --huge "etl_daily/transform:5" || exit 1
+	eval url=\$H${v}_URL
+	conf "huge$v" "$v" "$url" log_spool_max=2M
+	log "huge$v"
+	[ $? = 0 ] || fail "log_spool_max on API v$((v - 1)): exit status not 0"
+	# (stderr's note follows the text in $work/out)
+	[ "$(tail -n 2 "$work/out" | head -n 1)" = "… the log was cut here, after 2 MB: log_spool_max (dagtop.conf(5))" ] ||
+	    fail "log_spool_max on API v$((v - 1)): no cut mark at the end: $(tail -n 2 "$work/out" | cut -c 1-200)"
+	grep -q "the log was cut after 2 MB" "$work/out" || fail "log_spool_max on API v$((v - 1)): nothing said on stderr"
+	grep -q "the big task failed" "$work/out" && fail "log_spool_max on API v$((v - 1)): read past the cap"
 done
 
 # The emulator's clear is Airflow's (airflow.md 4.5), on a database of its own.
