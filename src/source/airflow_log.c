@@ -339,7 +339,7 @@ file_kind(mode_t m)
 		return "a directory";
 	if (S_ISSOCK(m))
 		return "a socket";
-	return "not a file";
+	return "not a file";	/* never: a kind POSIX does not name */
 }
 
 static void
@@ -376,9 +376,10 @@ file_tick(struct loop_timer *t, void *arg)
 		}
 		if (fstat(f->fd, &st) != 0 || !S_ISREG(st.st_mode)) {
 			fail(f, 0, "", NULL);
-			buf_printf(&f->error, "%s: not a regular file (%s); "
-			    "refused", f->path, fstat(f->fd, &st) != 0 ?
-			    strerror(errno) : file_kind(st.st_mode));
+			/* The reason first: a pane shows a path's start only. */
+			buf_printf(&f->error, "refused: the log is %s, not a "
+			    "regular file: %s", fstat(f->fd, &st) != 0 ?
+			    strerror(errno) : file_kind(st.st_mode), f->path);
 			close(f->fd);
 			f->fd = -1;
 			notify(f);

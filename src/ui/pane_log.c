@@ -111,10 +111,11 @@ title(struct console *c, struct buf *b)
 	    lp->latest_try > lp->try_number ? lp->latest_try : lp->try_number);
 	if (lp->fetch == NULL)
 		return;
-	buf_printf(b, "  %s  %zu lines", logfetch_source(lp->fetch),
-	    logspool_lines(logfetch_spool(lp->fetch)));
+	/* Before the source, which may be a long path. */
 	if (logspool_cut(logfetch_spool(lp->fetch)))
 		buf_puts(b, "  CUT");
+	buf_printf(b, "  %s  %zu lines", logfetch_source(lp->fetch),
+	    logspool_lines(logfetch_spool(lp->fetch)));
 	switch (logfetch_state(lp->fetch)) {
 	case LOGF_LOADING:
 		buf_puts(b, "  reading...");

@@ -112,12 +112,12 @@ for v in 2 3; do
 	mkfifo "$d/attempt=2.log"
 	timeout 20 env DBPW=reader-secret "$bin" --config "$f" report log etl_daily scheduled__d1 transform --try 2 >"$work/out" 2>&1
 	[ $? = 3 ] || fail "log folder, a FIFO: not exit status 3"
-	refused "log folder, a FIFO" "attempt=2.log: not a regular file (a FIFO); refused"
+	refused "log folder, a FIFO" "refused: the log is a FIFO, not a regular file: .*/attempt=2.log"
 	rm -f "$d/attempt=2.log"
 	ln -s /dev/zero "$d/attempt=2.log"
 	timeout 20 env DBPW=reader-secret "$bin" --config "$f" report log etl_daily scheduled__d1 transform --try 2 >"$work/out" 2>&1
 	[ $? = 3 ] || fail "log folder, a symlink to /dev/zero: not exit status 3"
-	refused "log folder, a symlink to /dev/zero" "not a regular file (a character device); refused"
+	refused "log folder, a symlink to /dev/zero" "refused: the log is a character device, not a regular file: .*/attempt=2.log"
 	rm -f "$d/attempt=2.log"
 	ln -s "attempt=3.log" "$d/attempt=2.log"
 	timeout 20 env DBPW=reader-secret "$bin" --config "$f" report log etl_daily scheduled__d1 transform --try 2 >"$work/out" 2>&1
