@@ -25,13 +25,13 @@
 
 enum key_type { K_STRING, K_ENVNAME, K_COMMAND, K_BOOL, K_SECONDS, K_AUTH,
 	K_URL, K_CONNINFO, K_PATH, K_NUMBER, K_GAUTH, K_PROJECT, K_REGION,
-	K_FKSOURCE, K_FKDEPLOY, K_FKLEAD, K_REPOS, K_YEAR };
+	K_FKSOURCE, K_FKDEPLOY, K_FKLEAD, K_REPOS, K_YEAR, K_MIB };
 
 struct key {
 	const char	*name;
 	enum key_type	 type;
 	size_t		 offset;
-	int		 min, max;	/* K_SECONDS */
+	int		 min, max;	/* K_SECONDS, K_NUMBER, K_MIB */
 };
 
 #define CTX(f) offsetof(struct context, f)
@@ -51,6 +51,7 @@ static const struct key context_keys[] = {
 	{ "airflow_ca_file", K_PATH, CTX(airflow_ca_file), 0, 0 },
 	{ "airflow_timeout", K_SECONDS, CTX(airflow_timeout), 1, 3600 },
 	{ "log_folder", K_PATH, CTX(log_folder), 0, 0 },
+	{ "log_spool_max", K_MIB, CTX(log_spool_max), 1, 1 << 20 },
 	{ "timezone", K_STRING, CTX(timezone), 0, 0 },
 	{ "readonly", K_BOOL, CTX(readonly), 0, 0 },
 	{ "statement_timeout", K_SECONDS, CTX(statement_timeout), 1, 3600 },
@@ -222,6 +223,35 @@ parse_int(const char *v, int min, int max, int *out)
 	return parse_int_range(v, min, max, out) == 0;
 }
 
+/* A size with its unit, "512M" or "4G" (MB, MiB, GB, GiB too), in MiB. */
+static bool
+parse_mib(const char *v, int min, int max, int *out)
+{
+	char		*end;
+	long long	 n;
+
+	errno = 0;
+	n = strtoll(v, &end, 10);
+	if (errno != 0 || end == v || n < 0 || n > (1LL << 40))
+		return false;
+	while (*end == ' ')
+		end++;
+	if (*end == 'G' || *end == 'g')
+		n *= 1024;
+	else if (*end == 'T' || *end == 't')
+		n *= 1024 * 1024;
+	else if (*end != 'M' && *end != 'm')
+		return false;
+	end++;
+	if (strcmp(end, "") != 0 && strcmp(end, "B") != 0 &&
+	    strcmp(end, "iB") != 0)
+		return false;
+	if (n < min || n > max)
+		return false;
+	*out = (int)n;
+	return true;
+}
+
 /* A password inside a conninfo or URL: the file then holds a secret. */
 static bool
 conninfo_has_password(const char *v)
@@ -335,6 +365,14 @@ set_key(struct parse_state *ps, void *base, const struct key *k,
 		if (!parse_int(value, k->min, k->max, &n)) {
 			config_error(ps, "'%s' must be a whole number from %d to "
 			    "%d, not '%s'", k->name, k->min, k->max, value);
+			return;
+		}
+		*ip = n;
+		return;
+	case K_MIB:
+		if (!parse_mib(value, k->min, k->max, &n)) {
+			config_error(ps, "'%s' must be a size from 1M to 1T such "
+			    "as 512M or 4G, not '%s'", k->name, value);
 			return;
 		}
 		*ip = n;
@@ -461,6 +499,7 @@ context_new(struct config *cfg, const char *name, const char *file, int line)
 	c->scheduler_threshold = c->refresh = -1;
 	c->serialized_dag_max = -1;
 	c->airflow_tls_verify = c->airflow_timeout = -1;
+	c->log_spool_max = -1;
 	c->bigquery_refresh = c->bigquery_hours = c->bigquery_capacity = -1;
 	return c;
 }
@@ -1147,6 +1186,7 @@ resolve(const struct config *cfg, const struct cli_options *cli,
 		s->airflow_token_env = dup_or_null(c->airflow_token_env);
 		s->airflow_token_command = dup_or_null(c->airflow_token_command);
 		s->log_folder = dup_or_null(c->log_folder);
+		s->log_spool_max = c->log_spool_max;
 		s->airflow_ca_file = dup_or_null(c->airflow_ca_file);
 		s->airflow_tls_verify = c->airflow_tls_verify != 0;
 		s->airflow_timeout = c->airflow_timeout;
@@ -1164,6 +1204,7 @@ resolve(const struct config *cfg, const struct cli_options *cli,
 		s->serialized_dag_max = -1;
 		s->airflow_tls_verify = true;
 		s->airflow_timeout = -1;
+		s->log_spool_max = -1;
 		s->bigquery_refresh = s->bigquery_hours = -1;
 		s->bigquery_capacity = -1;
 	}
@@ -1196,6 +1237,8 @@ resolve(const struct config *cfg, const struct cli_options *cli,
 		s->statement_timeout = 30;
 	if (s->airflow_timeout < 0)
 		s->airflow_timeout = 30;
+	if (s->log_spool_max < 0)
+		s->log_spool_max = LOG_SPOOL_MAX_DEFAULT;
 	if (s->connect_timeout < 0)
 		s->connect_timeout = 10;
 	if (s->scheduler_threshold < 0)

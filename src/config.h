@@ -12,6 +12,9 @@
 #include "buf.h"
 #include "sla.h"
 
+/* A log spool's size cap (MiB) unless log_spool_max says otherwise. */
+#define LOG_SPOOL_MAX_DEFAULT	4096
+
 /* One Airflow environment: a [context NAME] section. */
 struct context {
 	char	*name;
@@ -27,6 +30,7 @@ struct context {
 	char	*airflow_token_env;
 	char	*airflow_token_command;
 	char	*log_folder;
+	int	 log_spool_max;	/* MiB, -1 unset */
 	char	*timezone;	/* IANA name; display and SLA zone */
 	char	*airflow_ca_file;
 	int	 airflow_tls_verify;	/* -1 unset: on */
@@ -137,6 +141,7 @@ struct settings {
 	char	*airflow_token_env;
 	char	*airflow_token_command;
 	char	*log_folder;
+	int	 log_spool_max;	/* MiB: a log's spool is cut there */
 	char	*timezone;
 	char	*airflow_ca_file;
 	bool	 airflow_tls_verify;	/* off only by name in the file */

@@ -425,6 +425,13 @@ config_check(const struct args *a)
 			printf("auth:        %s\n", s.airflow_auth);
 			if (s.log_folder != NULL)
 				printf("log_folder:  %s\n", s.log_folder);
+			if (s.log_spool_max % 1024 == 0)
+				printf("log_spool_max: %dG", s.log_spool_max /
+				    1024);
+			else
+				printf("log_spool_max: %dM", s.log_spool_max);
+			printf(" (a log is cut there, or at half the free "
+			    "space of the temporary folder)\n");
 			printf("timezone:    %s\n", s.timezone);
 			printf("readonly:    %s\n", s.readonly ? "yes" : "no");
 			if (s.bigquery_project != NULL)

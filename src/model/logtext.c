@@ -492,6 +492,32 @@ logtext_v1_document(const char *body, size_t len, struct buf *out,
 }
 
 size_t
+logtext_cut(const char *s, size_t len)
+{
+	size_t	i = len, k;
+
+	/* Back over an unfinished UTF-8 sequence at the end, if any. */
+	for (k = 0; k < 3 && i > 0 && ((unsigned char)s[i - 1] & 0xc0) == 0x80;
+	    k++)
+		i--;
+	if (i > 0 && ((unsigned char)s[i - 1] & 0xc0) == 0xc0) {
+		unsigned char	lead = (unsigned char)s[i - 1];
+		size_t		need = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : 2;
+
+		if (len - (i - 1) < need)
+			return i - 1;
+	}
+	return len;
+}
+
+void
+logtext_more(struct buf *out, unsigned long long more, int ascii)
+{
+	buf_printf(out, " %s %llu byte%s more", ascii ? "..." : "\xe2\x80\xa6",
+	    more, more == 1 ? "" : "s");
+}
+
+size_t
 logtext_timestamp_prefix(const char *line, size_t len)
 {
 	size_t i;

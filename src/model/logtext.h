@@ -48,6 +48,17 @@ int	logtext_v2_document(const char *body, size_t len, struct buf *out,
 int	logtext_v1_document(const char *body, size_t len, struct buf *out,
 	    char **token, struct buf *err);
 
+/*
+ * Bytes of one log line shown (pane, report log, save, pager): the rest of
+ * a longer line is left in the spool and told as " … N bytes more".
+ */
+#define LOGTEXT_LINE_MAX	(64u << 10)
+
+/* len, or less so that a line cut there does not end inside a character. */
+size_t	logtext_cut(const char *s, size_t len);
+/* Appends " … N bytes more" (" ... N bytes more" when ascii). */
+void	logtext_more(struct buf *out, unsigned long long more, int ascii);
+
 /* Bytes of a leading timestamp ("[2024-...] " or "2025-...Z "), else 0. */
 size_t	logtext_timestamp_prefix(const char *line, size_t len);
 /* LOG_SEV_ERROR for ERROR/CRITICAL lines, tracebacks and exception lines. */

@@ -17,6 +17,7 @@
 #include "config.h"
 #include "dbconn.h"
 #include "http.h"
+#include "logtext.h"
 #include "loop.h"
 #include "report.h"
 #include "sanitize.h"
@@ -78,6 +79,7 @@ start_fetch(struct log_job *j)
 	t.try_number = j->try_number;
 	t.major = major;
 	t.log_template = j->tmpl;
+	t.spool_max_mib = j->s->log_spool_max;
 	j->fetch = logfetch_start(j->loop, j->api, j->s->log_folder, &t,
 	    fetched, j, &err);
 	if (j->fetch == NULL)
@@ -192,13 +194,17 @@ print_log(struct logspool *sp)
 	uint64_t	full;
 
 	for (i = 0; i < n; i++) {
-		const char *s = logspool_line(sp, i, (size_t)-1 >> 1, &len,
+		const char *s = logspool_line(sp, i, LOGTEXT_LINE_MAX, &len,
 		    &full);
 
 		if (s == NULL)
 			break;
+		if (full > len)
+			len = logtext_cut(s, len);
 		buf_reset(&out);
 		sanitize_append(&out, s, len, SAN_TABS);
+		if (full > len)
+			logtext_more(&out, (unsigned long long)(full - len), 0);
 		buf_putc(&out, '\n');
 		if (fwrite(out.data, 1, out.len, stdout) != out.len)
 			break;
@@ -244,8 +250,16 @@ report_log(const struct settings *s, const struct report_options *o,
 	if (j.error.len > 0 || !j.done) {
 		rc = report_unknown(o->format, "report log", j.error.len > 0 ?
 		    buf_str(&j.error) : "no answer");
-	} else
+	} else {
 		rc = print_log(logfetch_spool(j.fetch)) == 0 ? 0 : 3;
+		/* Said at the end of the text too; here for cron's mail. */
+		if (logspool_cut(logfetch_spool(j.fetch)))
+			fprintf(stderr, "dagtop: report log: the log was cut "
+			    "after %llu MB (log_spool_max, or half the free "
+			    "space of the temporary folder)\n",
+			    (unsigned long long)(logfetch_spool(j.fetch)->cut_at
+			    >> 20));
+	}
 	logfetch_free(j.fetch);
 	airflow_api_free(j.api);
 	http_free(j.http);

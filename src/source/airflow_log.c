@@ -21,6 +21,7 @@
 
 #include "airflow_api.h"
 #include "airflow_log.h"
+#include "config.h"
 #include "http.h"
 #include "logpath.h"
 #include "logtext.h"
@@ -62,6 +63,7 @@ struct logfetch {
 	char			*path;
 	int			 fd;
 	uint64_t		 file_off;
+	uint64_t		 file_end;	/* its size when opened */
 };
 
 static void	api_poll(struct logfetch *);
@@ -87,16 +89,41 @@ fail(struct logfetch *f, long status, const char *prefix, const char *what)
 		loop_timer_stop(f->timer);
 }
 
+/*
+ * The spool is at its cap: the log ends here, with the spool's line saying
+ * so.  Nothing more is read or asked for.
+ */
+static bool
+cut_off(struct logfetch *f)
+{
+	if (!logspool_cut(&f->spool) || f->state == LOGF_FAILED)
+		return false;
+	f->state = LOGF_DONE;
+	f->following = false;
+	if (f->timer != NULL)
+		loop_timer_stop(f->timer);
+	return true;
+}
+
+static void
+append(struct logfetch *f, const char *data, size_t len)
+{
+	int rc = logspool_append(&f->spool, data, len);
+
+	if (rc < 0 && f->state != LOGF_FAILED)
+		fail(f, 0, "cannot write the log to a temporary file: ",
+		    strerror(errno));
+	else if (rc > 0)
+		cut_off(f);
+}
+
 /* Moves converted text to the spool. */
 static void
 flush_out(struct logfetch *f)
 {
 	if (f->out.len == 0)
 		return;
-	if (logspool_append(&f->spool, f->out.data, f->out.len) != 0 &&
-	    f->state != LOGF_FAILED)
-		fail(f, 0, "cannot write the log to a temporary file: ",
-		    strerror(errno));
+	append(f, f->out.data, f->out.len);
 	buf_reset(&f->out);
 }
 
@@ -105,9 +132,7 @@ feed(struct logfetch *f, const char *data, size_t len)
 {
 	switch (f->conv) {
 	case CONV_RAW:
-		if (logspool_append(&f->spool, data, len) != 0)
-			fail(f, 0, "cannot write the log to a temporary "
-			    "file: ", strerror(errno));
+		append(f, data, len);
 		return;
 	case CONV_NDJSON:
 		logtext_ndjson_feed(&f->nd, data, len, &f->out);
@@ -170,8 +195,10 @@ api_data(struct http_req *req, const char *data, size_t len, void *arg)
 		buf_free(&scratch);
 	}
 	feed(f, data, len);
-	if (f->state == LOGF_FAILED)
-		return -1;
+	if (f->state == LOGF_FAILED || logspool_cut(&f->spool)) {
+		notify(f);
+		return -1;	/* no more of it */
+	}
 	if (logspool_lines(&f->spool) != lines)
 		notify(f);
 	return 0;
@@ -201,7 +228,7 @@ api_done(struct api_call *call, const struct http_response *resp, void *arg)
 
 	(void)call;
 	f->call = NULL;
-	if (f->state == LOGF_FAILED) {
+	if (f->state == LOGF_FAILED || cut_off(f)) {
 		notify(f);
 		return;
 	}
@@ -239,6 +266,7 @@ api_done(struct api_call *call, const struct http_response *resp, void *arg)
 		if (f->state != LOGF_FAILED)
 			f->state = LOGF_DONE;
 	}
+	cut_off(f);
 	notify(f);
 }
 
@@ -298,6 +326,22 @@ api_start(struct logfetch *f)
 
 /* --- the log folder -------------------------------------------------------- */
 
+static const char *
+file_kind(mode_t m)
+{
+	if (S_ISFIFO(m))
+		return "a FIFO";
+	if (S_ISCHR(m))
+		return "a character device";
+	if (S_ISBLK(m))
+		return "a block device";
+	if (S_ISDIR(m))
+		return "a directory";
+	if (S_ISSOCK(m))
+		return "a socket";
+	return "not a file";	/* never: a kind POSIX does not name */
+}
+
 static void
 file_tick(struct loop_timer *t, void *arg)
 {
@@ -305,10 +349,16 @@ file_tick(struct loop_timer *t, void *arg)
 	struct stat	 st;
 	char		*slice;
 	ssize_t		 n;
-	size_t		 lines = logspool_lines(&f->spool);
+	size_t		 want, lines = logspool_lines(&f->spool);
 
 	if (f->fd < 0) {
-		f->fd = open(f->path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+		/*
+		 * O_NONBLOCK: opening a FIFO (or a device) never waits for a
+		 * writer.  A symlink is followed (deployments link log
+		 * folders and files), but only a regular file is read.
+		 */
+		f->fd = open(f->path, O_RDONLY | O_CLOEXEC | O_NOCTTY |
+		    O_NONBLOCK);
 		if (f->fd < 0) {
 			if (errno == ENOENT && f->following) {
 				/* Not written yet: the task is starting. */
@@ -324,18 +374,42 @@ file_tick(struct loop_timer *t, void *arg)
 			notify(f);
 			return;
 		}
+		if (fstat(f->fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+			fail(f, 0, "", NULL);
+			/* The reason first: a pane shows a path's start only. */
+			buf_printf(&f->error, "refused: the log is %s, not a "
+			    "regular file: %s", fstat(f->fd, &st) != 0 ?
+			    strerror(errno) : file_kind(st.st_mode), f->path);
+			close(f->fd);
+			f->fd = -1;
+			notify(f);
+			return;
+		}
+		/* A finished task's log ends where the file ended now. */
+		f->file_end = (uint64_t)st.st_size;
 	}
 	if (fstat(f->fd, &st) == 0 && (uint64_t)st.st_size < f->file_off) {
 		/* Truncated or replaced: read it again from the start. */
 		logspool_reset(&f->spool);
 		f->file_off = 0;
 	}
+	want = SLICE;
+	if (!f->following || f->last_poll) {
+		/* A file that keeps growing is read up to a bound. */
+		want = f->file_off < f->file_end ?
+		    (size_t)(f->file_end - f->file_off < SLICE ?
+		    f->file_end - f->file_off : SLICE) : 0;
+	}
 	slice = xmalloc(SLICE);
-	n = pread(f->fd, slice, SLICE, (off_t)f->file_off);
+	n = want > 0 ? pread(f->fd, slice, want, (off_t)f->file_off) : 0;
 	if (n > 0) {
 		f->file_off += (uint64_t)n;
 		feed(f, slice, (size_t)n);
 		free(slice);
+		if (cut_off(f)) {
+			notify(f);
+			return;
+		}
 		if (f->state != LOGF_FAILED)
 			loop_timer_set(t, 0);	/* more, after the keys */
 		if (logspool_lines(&f->spool) != lines ||
@@ -358,7 +432,8 @@ file_tick(struct loop_timer *t, void *arg)
 			logtext_ndjson_finish(&f->nd, &f->out);
 			flush_out(f);
 		}
-		f->state = LOGF_DONE;
+		if (f->state != LOGF_FAILED)
+			f->state = LOGF_DONE;
 		f->following = false;
 	}
 	notify(f);
@@ -440,6 +515,8 @@ logfetch_start(struct loop *loop, struct airflow_api *api,
 		logfetch_free(f);
 		return NULL;
 	}
+	logspool_set_max(&f->spool, (uint64_t)(t->spool_max_mib > 0 ?
+	    t->spool_max_mib : LOG_SPOOL_MAX_DEFAULT) << 20);
 	f->state = LOGF_LOADING;
 	f->start_ms = loop_now_ms();
 	if (api != NULL) {
@@ -520,9 +597,14 @@ logfetch_times(const struct logfetch *f, int64_t *start_ms,
 void
 logfetch_stop_following(struct logfetch *f)
 {
+	struct stat st;
+
 	if (!f->following || f->last_poll)
 		return;
 	f->last_poll = true;
+	/* Up to the size the file has now, not what is written after. */
+	if (f->fd >= 0 && fstat(f->fd, &st) == 0)
+		f->file_end = (uint64_t)st.st_size;
 	/* Read what the end of the task wrote, once more, now. */
 	if (f->call == NULL && f->state != LOGF_FAILED)
 		loop_timer_set(f->timer, 0);

@@ -28,6 +28,7 @@ struct log_target {
 	const char	*log_template;	/* the run's, or NULL for the default */
 	const char	*ts;		/* logical date, for legacy templates */
 	bool		 running;	/* follow it */
+	int		 spool_max_mib;	/* log_spool_max; 0 for the default */
 };
 
 enum logfetch_state {

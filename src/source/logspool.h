@@ -1,13 +1,14 @@
 /*
  * logspool.h: a task log kept on disk, not in memory.  The text (already
  * converted to display lines, not yet sanitised) goes to an unlinked
- * temporary file of mode 0600; memory holds only the line index (8 bytes a
- * line) and one window of the file around what is on screen.  That is how
+ * temporary file of mode 0600; memory holds only the sparse line index
+ * (logindex.h) and one window of the file around what is on screen.  That is how
  * a 200 MB log stays within the pane's memory budget.
  */
 #ifndef DAGTOP_LOGSPOOL_H
 #define DAGTOP_LOGSPOOL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -23,6 +24,13 @@ struct logspool {
 	size_t		 win_len;
 	size_t		 win_cap;
 	struct buf	 line;		/* a line longer than the window */
+	bool		 found_ok;	/* the line found last: */
+	uint64_t	 found_line;
+	uint64_t	 found_off;
+	uint64_t	 max;		/* bytes kept at most, 0 no cap */
+	bool		 max_by_space;	/* max is half the free space */
+	bool		 cut;		/* the log went past max */
+	uint64_t	 cut_at;
 };
 
 /* Opens an empty spool in $TMPDIR (or /tmp); -1 with the reason in err. */
@@ -30,8 +38,19 @@ int		 logspool_open(struct logspool *, struct buf *err);
 void		 logspool_close(struct logspool *);
 /* Empties the spool for a new log. */
 void		 logspool_reset(struct logspool *);
-/* Appends text; -1 when the disk refuses it (full). */
+/*
+ * Caps the spool at max bytes, or at half the free space of its folder
+ * when that is less (never below 1 MiB).
+ */
+void		 logspool_set_max(struct logspool *, uint64_t max);
+/*
+ * Appends text; -1 when the disk refuses it (full).  Past the cap it keeps
+ * what fits, ends the text with a line saying where it was cut and why,
+ * and returns 1, as it does for everything appended after.
+ */
 int		 logspool_append(struct logspool *, const char *, size_t);
+/* The text went past the cap (logspool_append returned 1). */
+bool		 logspool_cut(const struct logspool *);
 size_t		 logspool_lines(const struct logspool *);
 uint64_t	 logspool_bytes(const struct logspool *);
 /*

@@ -130,6 +130,7 @@ start_fetch(struct logctl *l)
 	t.try_number = lp->try_number;
 	t.major = l->major;
 	t.log_template = l->tmpl;
+	t.spool_max_mib = l->settings->log_spool_max;
 	t.running = lp->running && lp->try_number == lp->latest_try;
 	lp->top = lp->top_row = lp->hscroll = 0;
 	lp->stick = true;

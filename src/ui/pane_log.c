@@ -16,7 +16,6 @@
 #include "sanitize.h"
 #include "ui.h"
 
-#define LINE_MAX_SHOWN	(64u << 10)	/* bytes of one line drawn */
 #define SCAN_SLICE	20000		/* lines scanned per loop turn */
 
 /* Line i, sanitised, timestamps hidden if asked; severity of the raw line. */
@@ -29,18 +28,19 @@ get_line(struct console *c, size_t i, struct buf *out, int *sev)
 	uint64_t	 full;
 
 	buf_reset(out);
-	s = logspool_line(logfetch_spool(lp->fetch), i, LINE_MAX_SHOWN, &len,
+	s = logspool_line(logfetch_spool(lp->fetch), i, LOGTEXT_LINE_MAX, &len,
 	    &full);
 	if (s == NULL)
 		return false;
 	if (sev != NULL)
 		*sev = logtext_severity(s, len);
+	if (full > len)
+		len = logtext_cut(s, len);
 	if (!lp->timestamps)
 		skip = logtext_timestamp_prefix(s, len);
 	sanitize_append(out, s + skip, len - skip, SAN_TABS);
 	if (full > len)
-		buf_printf(out, " [... %llu more bytes]",
-		    (unsigned long long)(full - len));
+		logtext_more(out, (unsigned long long)(full - len), c->ascii);
 	return true;
 }
 
@@ -111,6 +111,9 @@ title(struct console *c, struct buf *b)
 	    lp->latest_try > lp->try_number ? lp->latest_try : lp->try_number);
 	if (lp->fetch == NULL)
 		return;
+	/* Before the source, which may be a long path. */
+	if (logspool_cut(logfetch_spool(lp->fetch)))
+		buf_puts(b, "  CUT");
 	buf_printf(b, "  %s  %zu lines", logfetch_source(lp->fetch),
 	    logspool_lines(logfetch_spool(lp->fetch)));
 	switch (logfetch_state(lp->fetch)) {

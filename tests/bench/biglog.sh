@@ -7,7 +7,9 @@
 #  - the console's peak RSS (VmHWM) once the whole log is in (target
 #    < 64 MB), against its RSS on a small log;
 #  - the whole fetch against curl downloading the same answer to
-#    /dev/null, as a ratio (same machine, same moment).
+#    /dev/null, as a ratio (same machine, same moment);
+#  - then `report log` from a log folder on logs of hostile shapes (200 MB
+#    of newlines, one line of 100 MiB): peak RSS (target < 64 MB).
 set -eu
 cd "$(dirname "$0")/../.."
 . tests/lib/pg.sh
@@ -79,4 +81,43 @@ CONF
 	echo "biglog:   whole log in the pane: $((t1 - t0)) ms; curl alone: $curl_ms ms; ratio $(awk -v a=$((t1 - t0)) -v b=$curl_ms 'BEGIN { printf "%.2f", a / (b > 0 ? b : 1) }')"
 	echo "biglog:   peak RSS $((hwm / 1024)) MB (target < 64); RSS before the log $((small / 1024)) MB"
 	$T kill-server 2>/dev/null || true
+done
+
+# Logs of hostile shapes, through `report log` from a log folder: 200 MB
+# of newlines (what 204 KB of gzip unpacks to) and one line of 100 MiB.
+# Peak RSS of the process (getrusage through Python's wait4), target
+# < 64 MB whatever the shape; the output is checked, not kept.
+peak() {	# peak CMD...: runs it, stdout to $work/out; prints max RSS in KB
+	python3 -c 'import os, sys
+pid = os.fork()
+if pid == 0:
+    fd = os.open(sys.argv[1], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.dup2(fd, 1)
+    os.execvp(sys.argv[2], sys.argv[2:])
+_, status, ru = os.wait4(pid, 0)
+print(ru.ru_maxrss, os.waitstatus_to_exitcode(status))' "$work/out" "$@"
+}
+d="$work/logs/dag_id=etl_daily/run_id=scheduled__d1/task_id=transform"
+mkdir -p "$d"
+printf '[context f]\ndatabase = postgresql://reader@127.0.0.1:%s/af2\ndatabase_password_env = DBPW\nlog_folder = %s\n' \
+    "$PGPORT" "$work/logs" >"$work/folder.conf"
+for shape in newlines longline; do
+	if [ $shape = newlines ]; then
+		head -c $((MB * 1000000)) /dev/zero | tr '\0' '\n' >"$d/attempt=3.log"
+		what="$MB MB of newlines"
+	else
+		{ head -c 104857600 /dev/zero | tr '\0' x; printf '\nthe end\n'; } >"$d/attempt=3.log"
+		what="one line of 100 MiB"
+	fi
+	t0=$(now_ms)
+	set -- $(peak env DBPW=reader-secret ./dagtop --config "$work/folder.conf" report log etl_daily scheduled__d1 transform)
+	t1=$(now_ms)
+	[ "$2" = 0 ] || echo "biglog: report log of $what: exit status $2" >&2
+	if [ $shape = newlines ]; then
+		[ "$(wc -l <"$work/out")" = $((MB * 1000000)) ] || echo "biglog: report log of $what: not every line printed" >&2
+	else
+		grep -q "… 104792064 bytes more$" "$work/out" || echo "biglog: report log of $what: no \"… N bytes more\"" >&2
+	fi
+	echo "biglog: report log of $what: peak RSS $(($1 / 1024)) MB (target < 64), $((t1 - t0)) ms"
+	rm -f "$d/attempt=3.log" "$work/out"
 done

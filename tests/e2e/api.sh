@@ -105,6 +105,68 @@ for v in 2 3; do
 	grep -qF "$want" "$work/out" || fail "log folder on $v.x: $(head -c 300 "$work/out")"
 	env DBPW=reader-secret "$bin" --config "$f" report log etl_daily scheduled__d1 transform --try 2 >"$work/out" 2>&1
 	refused "log folder, a try without a file" "attempt=2.log: No such file"
+	# Special files under the log's name: refused at once, never waited
+	# on (a FIFO without a writer) nor read without end (/dev/zero).  A
+	# symlink to a regular file is read.
+	rm -f "$d/attempt=2.log"
+	mkfifo "$d/attempt=2.log"
+	timeout 20 env DBPW=reader-secret "$bin" --config "$f" report log etl_daily scheduled__d1 transform --try 2 >"$work/out" 2>&1
+	[ $? = 3 ] || fail "log folder, a FIFO: not exit status 3"
+	refused "log folder, a FIFO" "refused: the log is a FIFO, not a regular file: .*/attempt=2.log"
+	rm -f "$d/attempt=2.log"
+	ln -s /dev/zero "$d/attempt=2.log"
+	timeout 20 env DBPW=reader-secret "$bin" --config "$f" report log etl_daily scheduled__d1 transform --try 2 >"$work/out" 2>&1
+	[ $? = 3 ] || fail "log folder, a symlink to /dev/zero: not exit status 3"
+	refused "log folder, a symlink to /dev/zero" "refused: the log is a character device, not a regular file: .*/attempt=2.log"
+	rm -f "$d/attempt=2.log"
+	ln -s "attempt=3.log" "$d/attempt=2.log"
+	timeout 20 env DBPW=reader-secret "$bin" --config "$f" report log etl_daily scheduled__d1 transform --try 2 >"$work/out" 2>&1
+	grep -qF "$want" "$work/out" || fail "log folder, a symlink to a log: $(head -c 300 "$work/out")"
+	rm -f "$d/attempt=2.log"
+	# A line longer than 64 KiB: its first 64 KiB, then how much more.
+	if [ "$v" = 2 ]; then
+		{ head -c 300000 /dev/zero | tr '\0' x; printf '\nafter the long line\n'; } >"$d/attempt=1.log"
+		env DBPW=reader-secret "$bin" --config "$f" report log etl_daily scheduled__d1 transform --try 1 >"$work/out" 2>&1 ||
+		    fail "log folder, a long line: exit status $?"
+		# 64 KiB of x, " … 234464 bytes more" (22 bytes), a newline.
+		[ "$(grep -x "x*x … 234464 bytes more" "$work/out" | wc -c)" = 65559 ] ||
+		    fail "log folder, a long line: not cut at 64 KiB with the rest told"
+		grep -qx "after the long line" "$work/out" || fail "log folder, a long line: the next line is lost"
+		# The spool's cap: what fits, then where and why it was cut.
+		awk 'BEGIN { for (i = 0; i < 60000; i++) printf "line %06d of a log that goes on\n", i }' >"$d/attempt=1.log"
+		cp "$f" "$work/capped.conf"
+		printf 'log_spool_max = 1M\n' >>"$work/capped.conf"
+		env DBPW=reader-secret "$bin" --config "$work/capped.conf" report log etl_daily scheduled__d1 transform --try 1 >"$work/out" 2>"$work/err" ||
+		    fail "log_spool_max: exit status $?"
+		[ "$(tail -n 1 "$work/out")" = "… the log was cut here, after 1 MB: log_spool_max (dagtop.conf(5))" ] ||
+		    fail "log_spool_max: no cut mark at the end: $(tail -n 2 "$work/out")"
+		[ "$(wc -c <"$work/out")" -lt 1100000 ] || fail "log_spool_max: more than 1 MB kept"
+		grep -q "^line 029000 of" "$work/out" || fail "log_spool_max: the first megabyte is not all there"
+		grep -q "report log: the log was cut after 1 MB" "$work/err" || fail "log_spool_max: nothing said on stderr"
+		env DBPW=reader-secret "$bin" --config "$work/capped.conf" config check >"$work/out" 2>&1
+		grep -q "^log_spool_max: 1M" "$work/out" || fail "config check does not show log_spool_max: $(cat "$work/out")"
+		printf 'log_spool_max = 12\n' >>"$work/capped.conf"
+		env DBPW=reader-secret "$bin" --config "$work/capped.conf" config check >"$work/out" 2>&1 &&
+		    fail "log_spool_max without a unit accepted"
+		grep -q "'log_spool_max' must be a size from 1M to 1T such as 512M or 4G, not '12'" "$work/out" ||
+		    fail "log_spool_max without a unit: $(cat "$work/out")"
+	fi
+done
+
+# The spool's cap on a log from the API (text on 2.x, NDJSON on 3.x): the
+# transfer stops there, and the text says where it was cut.
+for v in 2 3; do
+	eval dsn=\$dsn$v
+	emu_start "H$v" --airflow "$v" --dsn "$dsn" --huge "etl_daily/transform:5" || exit 1
+	eval url=\$H${v}_URL
+	conf "huge$v" "$v" "$url" log_spool_max=2M
+	log "huge$v"
+	[ $? = 0 ] || fail "log_spool_max on API v$((v - 1)): exit status not 0"
+	# (stderr's note follows the text in $work/out)
+	[ "$(tail -n 2 "$work/out" | head -n 1)" = "… the log was cut here, after 2 MB: log_spool_max (dagtop.conf(5))" ] ||
+	    fail "log_spool_max on API v$((v - 1)): no cut mark at the end: $(tail -n 2 "$work/out" | cut -c 1-200)"
+	grep -q "the log was cut after 2 MB" "$work/out" || fail "log_spool_max on API v$((v - 1)): nothing said on stderr"
+	grep -q "the big task failed" "$work/out" && fail "log_spool_max on API v$((v - 1)): read past the cap"
 done
 
 # The emulator's clear is Airflow's (airflow.md 4.5), on a database of its own.

@@ -113,6 +113,36 @@ echo "$out" | grep -q "cleared 1 task instance" || fail "dagtop clear --yes: $ou
 [ "$(sql "SELECT state || ' ' || clear_number FROM dag_run WHERE dag_id='etl_daily' AND run_id='scheduled__d4'")" = "queued 1" ] ||
     fail "the run is not queued again with clear_number 1"
 
+# --- the log folder in the console: special files, the spool's cap ------------
+# A FIFO under the log's name is refused at once (the console stays
+# responsive: Q quits); a log past log_spool_max says it was cut.
+lf="$home/lf"
+d="$lf/dag_id=etl_daily/run_id=scheduled__d1/task_id"
+mkdir -p "$d=extract" "$d=transform"
+mkfifo "$d=extract/attempt=1.log"
+awk 'BEGIN { for (i = 0; i < 60000; i++) printf "line %06d of a log that goes on\n", i }' >"$d=transform/attempt=3.log"
+cat >>"$home/.config/dagtop/config" <<CONF
+[context folder]
+database = postgresql://reader@127.0.0.1:$PGPORT/$db
+database_password_env = DBPW
+log_folder = $lf
+log_spool_max = 1M
+timezone = UTC
+CONF
+session "$ENV $bin --context folder; echo EXITED \$?; sleep 30"
+expect "DAGs (11)" 15
+keys / e t l _ d a i l y Enter
+keys Enter
+expect "runs of etl_daily"
+keys j Enter
+expect "tasks of scheduled__d1"
+expect "refused: the log is a FIFO, not a regular file"
+keys j j
+expect "log transform try 3/3  CUT"
+expect "the log was cut here, after 1 MB: log_spool_max"
+keys Q
+expect "EXITED 0"
+
 # --- the console ---------------------------------------------------------------
 : >"$home/pty.raw"
 session "$ENV $bin --context emu; echo EXITED \$?; sleep 30"

@@ -4,6 +4,7 @@
  */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -208,6 +209,40 @@ test_timestamps_and_severity(void **state)
 	}
 }
 
+/*
+ * Line i of text through the index, as the spool finds it: from the mark
+ * (or from the line before, when prev is set), seeing no more bytes than
+ * the stretch guarantees.
+ */
+static void
+line_of(const struct logindex *x, const char *text, size_t i, bool prev,
+    uint64_t *off, uint64_t *len)
+{
+	struct logindex_span	sp;
+	uint64_t		fl, fo, want;
+
+	logindex_span(x, i, &sp);
+	fl = sp.line;
+	fo = sp.off;
+	if (prev && i > sp.line) {
+		uint64_t l;
+
+		assert_int_equal(logindex_locate(&sp, i - 1, sp.line, sp.off,
+		    text + sp.off, LOGINDEX_SPAN < sp.end + 1 - sp.off ?
+		    LOGINDEX_SPAN : sp.end + 1 - sp.off, sp.off, &fo, &l), 0);
+		fl = i - 1;
+	}
+	want = sp.off + LOGINDEX_SPAN;
+	if (want > sp.end + 1)
+		want = sp.end + 1;
+	if (want > logindex_bytes(x))
+		want = logindex_bytes(x);
+	if (want < fo)
+		want = fo;
+	assert_int_equal(logindex_locate(&sp, i, fl, fo, text + fo,
+	    (size_t)(want - fo), fo, off, len), 0);
+}
+
 static void
 test_index(void **state)
 {
@@ -222,16 +257,17 @@ test_index(void **state)
 		logindex_feed(&x, text, cut);
 		logindex_feed(&x, text + cut, strlen(text) - cut);
 		assert_int_equal(logindex_count(&x), 4);
-		logindex_line(&x, 1, &off, &len);
+		line_of(&x, text, 0, false, &off, &len);
+		assert_int_equal(off, 0);
+		assert_int_equal(len, 3);
+		line_of(&x, text, 1, false, &off, &len);
 		assert_int_equal(off, 4);
 		assert_int_equal(len, 3);
-		logindex_line(&x, 2, &off, &len);
+		line_of(&x, text, 2, true, &off, &len);
 		assert_int_equal(len, 0);
-		logindex_line(&x, 3, &off, &len);
+		line_of(&x, text, 3, false, &off, &len);
 		assert_int_equal(off, 9);
 		assert_int_equal(len, 4);
-		assert_int_equal(logindex_find_line(&x, 5), 1);
-		assert_int_equal(logindex_find_line(&x, 12), 3);
 		logindex_free(&x);
 	}
 	/* A newline at the end opens no line. */
@@ -239,9 +275,107 @@ test_index(void **state)
 	logindex_feed(&x, "a\nb\n", 4);
 	assert_int_equal(logindex_count(&x), 2);
 	assert_int_equal(logindex_bytes(&x), 4);
+	line_of(&x, "a\nb\n", 1, false, &off, &len);
+	assert_int_equal(off, 2);
+	assert_int_equal(len, 1);
 	logindex_reset(&x);
 	assert_int_equal(logindex_count(&x), 0);
 	logindex_free(&x);
+}
+
+/* Lines of every length (empty, short, longer than a stretch), any cut. */
+static void
+test_index_sparse(void **state)
+{
+	struct logindex	 x;
+	struct buf	 t = BUF_INIT;
+	uint64_t	*starts, *lens, off, len;
+	size_t		 n = 0, i, pos;
+	unsigned	 r = 7;
+
+	(void)state;
+	starts = xcalloc(40000, sizeof *starts);
+	lens = xcalloc(40000, sizeof *lens);
+	for (i = 0; i < 40000; i++) {
+		size_t l;
+
+		r = r * 1103515245u + 12345u;
+		l = (r >> 16) % 7 == 0 ? 0 : (r >> 16) % 97 == 0 ?
+		    LOGINDEX_SPAN + (r >> 8) % 5000 : (r >> 16) % 300;
+		if (i % 9000 == 100)
+			l = 3 * LOGINDEX_SPAN;	/* one line, three stretches */
+		starts[n] = t.len;
+		lens[n++] = l;
+		for (size_t k = 0; k < l; k++)
+			buf_putc(&t, (char)('a' + k % 26));
+		if (i + 1 < 40000)
+			buf_putc(&t, '\n');
+	}
+	logindex_init(&x);
+	/* Pieces that split lines anywhere. */
+	for (pos = 0; pos < t.len; ) {
+		size_t k = 1 + (pos * 31) % 70001;
+
+		if (k > t.len - pos)
+			k = t.len - pos;
+		assert_int_equal(logindex_feed(&x, t.data + pos, k), 0);
+		pos += k;
+	}
+	assert_int_equal(logindex_count(&x), n);
+	for (i = 0; i < n; i++) {
+		line_of(&x, t.data, i, i % 2 == 1, &off, &len);
+		assert_int_equal(off, starts[i]);
+		assert_int_equal(len, lens[i]);
+	}
+	logindex_free(&x);
+	buf_free(&t);
+	free(starts);
+	free(lens);
+}
+
+/* 20 MB of newlines: 20 million lines in well under a megabyte. */
+static void
+test_index_newline_bomb(void **state)
+{
+	struct logindex	 x;
+	char		*nl = xmalloc(1u << 20);
+	uint64_t	 off, len;
+	size_t		 i;
+
+	(void)state;
+	memset(nl, '\n', 1u << 20);
+	logindex_init(&x);
+	for (i = 0; i < 20; i++)
+		assert_int_equal(logindex_feed(&x, nl, 1u << 20), 0);
+	assert_int_equal(logindex_count(&x), 20u << 20);
+	assert_true(logindex_memory(&x) < (256u << 10));
+	line_of(&x, nl, 12345, false, &off, &len);
+	assert_int_equal(off, 12345);
+	assert_int_equal(len, 0);
+	logindex_free(&x);
+	free(nl);
+}
+
+/* A line cut at the cap: at a character's start, and the rest told. */
+static void
+test_line_cut(void **state)
+{
+	struct buf b = BUF_INIT;
+
+	(void)state;
+	assert_int_equal(logtext_cut("abc", 3), 3);
+	assert_int_equal(logtext_cut("ab\xc3\xa9", 4), 4);	/* é whole */
+	assert_int_equal(logtext_cut("ab\xc3\xa9", 3), 2);	/* half an é */
+	assert_int_equal(logtext_cut("a\xe2\x80\xa6", 3), 1);
+	assert_int_equal(logtext_cut("a\xf0\x9f\x98\x80", 5), 5);
+	assert_int_equal(logtext_cut("a\xf0\x9f\x98\x80", 4), 1);
+	assert_int_equal(logtext_cut("\x80\x80\x80\x80", 4), 4);
+	logtext_more(&b, 104857600ULL - 65536, 0);
+	assert_string_equal(buf_str(&b), " \xe2\x80\xa6 104792064 bytes more");
+	buf_reset(&b);
+	logtext_more(&b, 1, 1);
+	assert_string_equal(buf_str(&b), " ... 1 byte more");
+	buf_free(&b);
 }
 
 static void
@@ -301,6 +435,9 @@ main(void)
 		cmocka_unit_test(test_documents),
 		cmocka_unit_test(test_timestamps_and_severity),
 		cmocka_unit_test(test_index),
+		cmocka_unit_test(test_index_sparse),
+		cmocka_unit_test(test_index_newline_bomb),
+		cmocka_unit_test(test_line_cut),
 		cmocka_unit_test(test_wrap),
 		cmocka_unit_test(test_search),
 	};
