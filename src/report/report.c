@@ -1,4 +1,6 @@
 /* report.c: what every report shares. */
+#include <ctype.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -168,4 +170,64 @@ void
 report_put_lines(struct buf *b, const char *s)
 {
 	sanitize_append(b, s, strlen(s), SAN_NEWLINES | SAN_SHOW_ESCAPES);
+}
+
+void
+report_csv_field(struct buf *b, const char *s)
+{
+	struct buf	 t = BUF_INIT;
+	const char	*p;
+	bool		 formula;
+
+	if (s == NULL)
+		return;
+	report_put_id(&t, s);
+	p = buf_str(&t);
+	formula = *p != '\0' && strchr("=+-@", *p) != NULL;
+	if (!formula && strpbrk(p, ",\"\r\n") == NULL) {
+		buf_puts(b, p);
+		buf_free(&t);
+		return;
+	}
+	buf_putc(b, '"');
+	if (formula)
+		buf_putc(b, '\'');
+	for (; *p != '\0'; p++) {
+		if (*p == '"')
+			buf_putc(b, '"');
+		buf_putc(b, *p);
+	}
+	buf_putc(b, '"');
+	buf_free(&t);
+}
+
+void
+report_md_text(struct buf *b, const char *s)
+{
+	struct buf	 t = BUF_INIT;
+	const char	*p;
+
+	if (s == NULL) {
+		buf_putc(b, '-');
+		return;
+	}
+	report_put_id(&t, s);
+	for (p = buf_str(&t); *p != '\0'; p++) {
+		if (*p == '@')
+			buf_puts(b, "&#8203;");
+		if ((unsigned char)*p < 0x80 && ispunct((unsigned char)*p))
+			buf_putc(b, '\\');
+		buf_putc(b, *p);
+	}
+	buf_free(&t);
+}
+
+const char *
+report_verdict_word(int rc)
+{
+	static const char *const words[] = {
+		"OK", "WARNING", "CRITICAL", "UNKNOWN"
+	};
+
+	return rc >= 0 && rc <= 3 ? words[rc] : "UNKNOWN";
 }

@@ -95,6 +95,24 @@ json_t	*report_json_run(const struct af_run *, int64_t now);
 void	 report_put_id(struct buf *, const char *);
 /* Lines of text from outside (warnings naming tasks), defused, newlines kept. */
 void	 report_put_lines(struct buf *, const char *);
+/*
+ * A CSV field (RFC 4180) from outside: defused as report_put_id, quoted when
+ * it holds a comma, a quote or a line break, and made text when it starts
+ * with = + - @ (a formula in a spreadsheet).  NULL is an empty field.
+ */
+void	 report_csv_field(struct buf *, const char *);
+/*
+ * Markdown text from outside, inert under CommonMark and GFM: every ASCII
+ * punctuation character backslash-escaped (no link, image, HTML, emphasis,
+ * code or table-cell break can come out of it), and a zero-width space
+ * before '@' so that no e-mail autolink forms.  NULL is "-".
+ */
+void	 report_md_text(struct buf *, const char *);
+/*
+ * The first word of a text report, as monitoring plugins spell it, for an
+ * exit status 0..3: "OK", "WARNING", "CRITICAL", "UNKNOWN".
+ */
+const char *report_verdict_word(int);
 /* Prints a JSON document with the flags every report uses. */
 void	 report_json_print(json_t *);
 

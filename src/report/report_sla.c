@@ -211,23 +211,6 @@ write_text(struct buf *b, const struct sla_eval *ev, size_t n,
 	}
 }
 
-/* Markdown cell text: no pipes or newlines from outside. */
-static void
-md_text(struct buf *b, const char *s)
-{
-	struct buf	 t = BUF_INIT;
-	const char	*p;
-
-	report_put_id(&t, s);
-	for (p = buf_str(&t); *p != '\0'; p++) {
-		if (*p == '|' || *p == '*' || *p == '_' || *p == '`' ||
-		    *p == '[' || *p == ']' || *p == '<' || *p == '>')
-			buf_putc(b, '\\');
-		buf_putc(b, *p);
-	}
-	buf_free(&t);
-}
-
 static void
 write_markdown(struct buf *b, const struct sla_eval *ev, size_t n,
     struct tz **zones, const char *period, int64_t first, int64_t last)
@@ -260,7 +243,7 @@ write_markdown(struct buf *b, const struct sla_eval *ev, size_t n,
 		const struct sla_def *d = ev[i].def;
 
 		buf_puts(b, "| ");
-		md_text(b, d->name);
+		report_md_text(b, d->name);
 		buf_puts(b, " | ");
 		put_deadline(b, d->deadline);
 		buf_printf(b, " %s |", tz_name(zones[i]));
@@ -294,55 +277,26 @@ write_markdown(struct buf *b, const struct sla_eval *ev, size_t n,
 			if (k++ == 0)
 				buf_puts(b, "\nMisses:\n\n");
 			buf_printf(b, "- %04d-%02d-%02d ", day->y, day->m, day->d);
-			md_text(b, ev[i].def->name);
+			report_md_text(b, ev[i].def->name);
 			buf_puts(b, " (");
-			md_text(b, ev[i].def->dag_id);
+			report_md_text(b, ev[i].def->dag_id);
 			if (ev[i].def->task_id != NULL) {
 				buf_putc(b, '.');
-				md_text(b, ev[i].def->task_id);
+				report_md_text(b, ev[i].def->task_id);
 			}
 			buf_puts(b, "): ");
 			put_cell(b, day);
 			if (day->run_id != NULL) {
 				buf_puts(b, ", run ");
-				md_text(b, day->run_id);
+				report_md_text(b, day->run_id);
 			}
 			if (ev[i].def->owner != NULL) {
 				buf_puts(b, ", owner ");
-				md_text(b, ev[i].def->owner);
+				report_md_text(b, ev[i].def->owner);
 			}
 			buf_putc(b, '\n');
 		}
 	}
-}
-
-/* CSV field: quoted when it must be, and defused. */
-static void
-csv_field(struct buf *b, const char *s)
-{
-	struct buf	 t = BUF_INIT;
-	const char	*p;
-
-	if (s == NULL)
-		return;
-	report_put_id(&t, s);
-	/* A leading = + - @ would be a formula in a spreadsheet. */
-	if (strpbrk(buf_str(&t), ",\"\n") == NULL && strchr("=+-@",
-	    t.data[0]) == NULL) {
-		buf_puts(b, buf_str(&t));
-		buf_free(&t);
-		return;
-	}
-	buf_putc(b, '"');
-	if (strchr("=+-@", t.data[0]) != NULL)
-		buf_putc(b, '\'');
-	for (p = buf_str(&t); *p != '\0'; p++) {
-		if (*p == '"')
-			buf_putc(b, '"');
-		buf_putc(b, *p);
-	}
-	buf_putc(b, '"');
-	buf_free(&t);
 }
 
 static void
@@ -356,11 +310,11 @@ write_csv(struct buf *b, const struct sla_eval *ev, size_t n)
 		for (k = 0; k < ev[i].ndays; k++) {
 			const struct sla_day *d = &ev[i].days[k];
 
-			csv_field(b, ev[i].def->name);
+			report_csv_field(b, ev[i].def->name);
 			buf_putc(b, ',');
-			csv_field(b, ev[i].def->dag_id);
+			report_csv_field(b, ev[i].def->dag_id);
 			buf_putc(b, ',');
-			csv_field(b, ev[i].def->task_id);
+			report_csv_field(b, ev[i].def->task_id);
 			buf_printf(b, ",%04d-%02d-%02d,%s,%s,", d->y, d->m, d->d,
 			    weekday_long[tz_weekday(d->day)],
 			    sla_outcome_name(d->outcome));
@@ -373,7 +327,7 @@ write_csv(struct buf *b, const struct sla_eval *ev, size_t n)
 			if (d->outcome == SLA_LATE || d->outcome == SLA_MET)
 				buf_printf(b, "%lld", (long long)d->late_by);
 			buf_putc(b, ',');
-			csv_field(b, d->run_id);
+			report_csv_field(b, d->run_id);
 			buf_printf(b, ",%s\n", d->airflow_miss ? "true" : "false");
 		}
 	}

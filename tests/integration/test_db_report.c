@@ -137,6 +137,35 @@ url(const char *suffix)
 
 static const char *const pw_env[] = { "PGPASSWORD", "reader-secret", NULL };
 
+/*
+ * Renders a report's Markdown with a real CommonMark/GFM renderer
+ * (cmark-gfm and GitHub's extensions): no link, image, comment or raw HTML
+ * may come out of the data.
+ */
+static void
+assert_md_inert(const char *md)
+{
+	char	 in[] = "/tmp/dagtop-test-md.XXXXXX", cmd[256];
+	static char html[1 << 16];
+	FILE	*f;
+	size_t	 n;
+	int	 fd;
+
+	assert_true((fd = mkstemp(in)) >= 0);
+	assert_int_equal(write(fd, md, strlen(md)), (ssize_t)strlen(md));
+	close(fd);
+	snprintf(cmd, sizeof cmd, "cmark-gfm -e table -e autolink "
+	    "-e strikethrough -e tagfilter %s", in);
+	assert_non_null(f = popen(cmd, "r"));
+	n = fread(html, 1, sizeof html - 1, f);
+	html[n] = '\0';
+	unlink(in);
+	assert_int_equal(pclose(f), 0);
+	if (strstr(html, "<a ") != NULL || strstr(html, "<img") != NULL ||
+	    strstr(html, "<!--") != NULL || strstr(html, "<script") != NULL)
+		fail_msg("data rendered as Markdown:\n%s", html);
+}
+
 /* No byte of the output can drive a terminal. */
 static void
 assert_terminal_safe(const char *s)
@@ -781,6 +810,45 @@ test_report_sla(void **state)
 	unlink(cfgpath);
 }
 
+/*
+ * `report sla` on hostile ids (fixture_hostile.sql): a run id that is a
+ * Markdown link, an empty run id.  CSV keeps one record a line and does not
+ * crash; Markdown renders no link.
+ */
+static void
+test_report_hostile(void **state)
+{
+	struct result	 r;
+	char		 db[256];
+	const char	*argv[12];
+
+	(void)state;
+	write_config("[dagtop]\nweek_start = monday\n"
+	    "[sla \"table_a_ready\"]\ndag = sla_etl\ntask = build_table_a\n"
+	    "deadline = 10:00\ntimezone = Asia/Tokyo\ndays = mon-fri\n"
+	    "owner = [data-eng](https://evil.example/owner)\n", 0600);
+	snprintf(db, sizeof db, "%s", url("_hostile"));
+	argv[0] = "--config"; argv[1] = cfgpath; argv[2] = "--database";
+	argv[3] = db; argv[4] = "report"; argv[5] = "sla"; argv[6] = "--week";
+	argv[7] = "2026-W45"; argv[8] = "--format"; argv[9] = "csv";
+	argv[10] = NULL;
+	run(&r, argv, pw_env);
+	assert_int_equal(r.status, 1);
+	assert_non_null(strstr(r.out, "\ntable_a_ready,sla_etl,build_table_a,"
+	    "2026-11-05,thursday,failed,2026-11-05T01:00:00Z,"
+	    "2026-11-05T00:45:00Z,,,false\n"));
+	result_free(&r);
+
+	argv[9] = "markdown";
+	run(&r, argv, pw_env);
+	assert_int_equal(r.status, 1);
+	assert_non_null(strstr(r.out, "Misses:"));
+	assert_non_null(strstr(r.out, "Re\\-authenticate"));
+	assert_md_inert(r.out);
+	result_free(&r);
+	unlink(cfgpath);
+}
+
 int
 main(void)
 {
@@ -792,6 +860,7 @@ main(void)
 		cmocka_unit_test(test_cannot_tell),
 		cmocka_unit_test(test_report_run),
 		cmocka_unit_test(test_report_sla),
+		cmocka_unit_test(test_report_hostile),
 		cmocka_unit_test(test_config_file),
 		cmocka_unit_test(test_config_errors),
 		cmocka_unit_test(test_no_password_in_errors),
