@@ -1,5 +1,6 @@
 /* report.c: what every report shares. */
 #include <ctype.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -89,31 +90,52 @@ report_json_print(json_t *doc)
 }
 
 int
+report_error(const char *what, const char *why)
+{
+	char	*plain = scrub_dup(why != NULL ? why : "", NULL);
+	char	*clean = sanitize_dup(plain, 0);
+
+	/* Cron mails this line: no password of a URL or conninfo in it. */
+	fprintf(stderr, "dagtop: %s: %s\n", what, clean);
+	free(clean);
+	free(plain);
+	return 3;
+}
+
+int
 report_unknown(enum report_format f, const char *what, const char *why)
 {
 	json_t	*doc;
 	char	*plain = scrub_dup(why != NULL ? why : "", NULL);
 	char	*clean = sanitize_dup(plain, 0);
 
-	/* Cron mails this line: no password of a URL or conninfo in it. */
-	why = plain;
-
-	/* Text keeps the monitoring convention: the verdict line on stdout. */
+	report_error(what, why);
+	/* Text keeps the monitoring convention: the verdict line first. */
 	if (f == REPORT_TEXT || f == REPORT_MARKDOWN)
 		printf("UNKNOWN: %s: %s\n", what, clean);
-	else
-		fprintf(stderr, "dagtop: %s: %s\n", what, clean);
 	if (f == REPORT_JSON) {
 		doc = json_object();
 		json_object_set_new(doc, "status", json_string("unknown"));
 		json_object_set_new(doc, "exit_code", json_integer(3));
-		json_object_set_new(doc, "error", report_json_string(why));
+		json_object_set_new(doc, "error", report_json_string(plain));
 		report_json_print(doc);
 		json_decref(doc);
 	}
 	free(clean);
 	free(plain);
 	return 3;
+}
+
+void
+report_verdict(struct buf *b, int rc, const char *fmt, ...)
+{
+	va_list ap;
+
+	buf_printf(b, "%s: ", report_verdict_word(rc));
+	va_start(ap, fmt);
+	buf_vprintf(b, fmt, ap);
+	va_end(ap);
+	buf_putc(b, '\n');
 }
 
 void

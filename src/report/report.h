@@ -76,11 +76,20 @@ int	 report_slots(const struct settings *, const struct report_options *);
 int	 report_fourkeys(const struct config *, const struct report_options *);
 
 /*
- * Says why a report could not be made: one line on stderr, and for JSON an
- * object {"status": "unknown", "error": ...} on stdout so that a parser
+ * Says why a report could not be made: one line on stderr, always; then on
+ * stdout the verdict line "UNKNOWN: ..." for text and Markdown, and for
+ * JSON an object {"status": "unknown", "error": ...} so that a parser
  * downstream still reads valid JSON.  Returns 3.
  */
 int	 report_unknown(enum report_format, const char *what, const char *why);
+/* Only the line on stderr (for a report whose stdout is data): returns 3. */
+int	 report_error(const char *what, const char *why);
+/*
+ * The first line of every text report: the verdict word for the exit
+ * status rc ("WARNING: "), the text, a newline.
+ */
+void	 report_verdict(struct buf *, int rc, const char *, ...)
+	    __attribute__((format(printf, 3, 4)));
 
 /* A JSON string from untrusted text: exact when valid UTF-8, else sanitised. */
 json_t	*report_json_string(const char *);

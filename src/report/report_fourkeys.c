@@ -234,7 +234,8 @@ write_heading(struct fk_src *src, bool md, struct buf *b)
 	struct fk_svc_view	v;
 	size_t			i;
 
-	buf_puts(b, md ? "## Four Keys\n\n" : "FOUR KEYS  ");
+	if (!md)
+		buf_puts(b, "FOUR KEYS  ");
 	for (i = 0; i < fk_src_count(src); i++) {
 		fk_src_service(src, i, &v);
 		if (v.valid) {
@@ -247,6 +248,33 @@ write_heading(struct fk_src *src, bool md, struct buf *b)
 		}
 	}
 	buf_printf(b, "DORA %d bands\n\n", fk_src_year(src));
+}
+
+/* The verdict line: every service read (OK), or which could not be. */
+static void
+write_verdict(struct fk_src *src, int rc, bool md, struct buf *b)
+{
+	struct fk_svc_view	 v;
+	struct buf		 line = BUF_INIT;
+	size_t			 i, bad = 0, n = fk_src_count(src);
+
+	for (i = 0; i < n; i++) {
+		fk_src_service(src, i, &v);
+		if (!v.valid)
+			bad++;
+	}
+	if (bad == 0)
+		report_verdict(&line, rc, "Four Keys of %zu service%s over %d "
+		    "days", n, n == 1 ? "" : "s", fk_src_days(src));
+	else
+		report_verdict(&line, rc, "Four Keys: %zu of %zu service%s "
+		    "could not be read", bad, n, n == 1 ? "" : "s");
+	if (md) {
+		line.data[--line.len] = '\0';
+		buf_printf(b, "## Four Keys\n\n**%s**\n\n", buf_str(&line));
+	} else
+		buf_puts(b, buf_str(&line));
+	buf_free(&line);
 }
 
 static json_t *
@@ -527,6 +555,7 @@ report_fourkeys(const struct config *cfg, const struct report_options *o)
 	else if (o->format == REPORT_CSV)
 		write_csv(j.src, &out);
 	else if (!(o->quiet && rc == 0)) {
+		write_verdict(j.src, rc, o->format == REPORT_MARKDOWN, &out);
 		write_heading(j.src, o->format == REPORT_MARKDOWN, &out);
 		write_text(j.src, o->format == REPORT_MARKDOWN, &out);
 	}

@@ -121,12 +121,26 @@ put_target(struct buf *b, const struct sla_def *d)
 	}
 }
 
-/* The verdict line every format starts from. */
+/* The exit status of the period: 1 when something was late, failed, missing. */
+static int
+sla_rc(const struct sla_eval *ev, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (ev[i].period.count[SLA_LATE] + ev[i].period.count[SLA_FAILED] +
+		    ev[i].period.count[SLA_MISSING] > 0)
+			return 1;
+	return 0;
+}
+
+/* The verdict line every format starts from, without its newline. */
 static void
 verdict(struct buf *b, const struct sla_eval *ev, size_t n,
     const char *period)
 {
-	size_t	i, late = 0, failed = 0, missing = 0, risk = 0, clean = 0;
+	struct buf	body = BUF_INIT;
+	size_t		i, late = 0, failed = 0, missing = 0, risk = 0, clean = 0;
 
 	for (i = 0; i < n; i++) {
 		late += ev[i].period.count[SLA_LATE];
@@ -138,13 +152,16 @@ verdict(struct buf *b, const struct sla_eval *ev, size_t n,
 			clean++;
 	}
 	if (late + failed + missing == 0)
-		buf_printf(b, "OK: SLAs %s: all %zu met", period, n);
+		buf_printf(&body, "SLAs %s: all %zu met", period, n);
 	else
-		buf_printf(b, "ATTENTION: SLAs %s: %zu of %zu met every day; "
+		buf_printf(&body, "SLAs %s: %zu of %zu met every day; "
 		    "%zu late, %zu failed, %zu missing", period, clean, n, late,
 		    failed, missing);
 	if (risk > 0)
-		buf_printf(b, "; %zu at risk now", risk);
+		buf_printf(&body, "; %zu at risk now", risk);
+	report_verdict(b, sla_rc(ev, n), "%s", buf_str(&body));
+	b->data[--b->len] = '\0';	/* the newline */
+	buf_free(&body);
 }
 
 static void
@@ -222,7 +239,7 @@ write_markdown(struct buf *b, const struct sla_eval *ev, size_t n,
 
 	buf_printf(b, "## SLA report %s\n\n", period);
 	verdict(&v, ev, n, period);
-	buf_printf(b, "**%s**\n\n", buf_str(&v) + (v.data[0] == 'O' ? 4 : 11));
+	buf_printf(b, "**%s**\n\n", buf_str(&v));
 	buf_free(&v);
 	buf_puts(b, "| SLA | deadline |");
 	if (grid)
@@ -361,7 +378,7 @@ write_json(const struct sla_eval *ev, size_t n, struct tz **zones,
 
 	json_object_set_new(doc, "report", json_string("sla"));
 	json_object_set_new(doc, "status", json_string(rc == 0 ? "ok" :
-	    "attention"));
+	    "warning"));
 	json_object_set_new(doc, "exit_code", json_integer(rc));
 	verdict(&b, ev, n, week != NULL ? week : "");
 	json_object_set_new(doc, "summary", json_string(buf_str(&b)));
@@ -570,11 +587,8 @@ report_sla(const struct settings *s, const struct config *cfg,
 
 			sla_evaluate(&ev[i], j.defs[i], zones[i], first, last,
 			    c > 0 ? &j.hist.v[j.hist.first[i]] : NULL, c, now);
-			if (ev[i].period.count[SLA_LATE] +
-			    ev[i].period.count[SLA_FAILED] +
-			    ev[i].period.count[SLA_MISSING] > 0)
-				rc = 1;
 		}
+		rc = sla_rc(ev, j.ndefs);
 		buf_printf(&label, "%s", buf_str(&name));
 		if (name.data[4] == '-' && name.data[5] == 'W') {
 			buf_puts(&label, " (");

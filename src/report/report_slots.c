@@ -82,27 +82,24 @@ db_lost(void *arg, const char *err)
 
 /* --- text and Markdown ----------------------------------------------------- */
 
-static const char *
-verdict_word(const struct slots *sl)
-{
-	return sl->minutes_above > 0 ? "WARNING" : "OK";
-}
-
 static void
 summary_line(struct buf *b, const struct slots *sl, const struct tz *zone)
 {
-	buf_printf(b, "%s: slots peak %.0f at ", verdict_word(sl), sl->peak);
-	fmt_time(b, zone, sl->peak_at, FMT_SHORT);
-	buf_printf(b, ", average %.1f", sl->average);
+	struct buf body = BUF_INIT;
+
+	buf_printf(&body, "slots peak %.0f at ", sl->peak);
+	fmt_time(&body, zone, sl->peak_at, FMT_SHORT);
+	buf_printf(&body, ", average %.1f", sl->average);
 	if (sl->cap_kind == CAP_ON_DEMAND)
-		buf_puts(b, ", on-demand (no reservation)");
+		buf_puts(&body, ", on-demand (no reservation)");
 	else if (sl->cap_kind == CAP_UNKNOWN)
-		buf_puts(b, ", capacity unknown");
+		buf_puts(&body, ", capacity unknown");
 	else
-		buf_printf(b, ", %d minute%s above capacity (%.0f slots)",
+		buf_printf(&body, ", %d minute%s above capacity (%.0f slots)",
 		    sl->minutes_above, sl->minutes_above == 1 ? "" : "s",
 		    sl->cap_now);
-	buf_putc(b, '\n');
+	report_verdict(b, sl->minutes_above > 0 ? 1 : 0, "%s", buf_str(&body));
+	buf_free(&body);
 }
 
 static void

@@ -123,6 +123,8 @@ expect_out othertok "check the token in \$GH_TEST_TOKEN"
 run text gh
 expect_rc 0 text
 expect_out text "FOUR KEYS"
+[ "$(head -1 "$dir/text.out")" = "OK: Four Keys of 3 services over 30 days" ] ||
+    fail "text: the verdict line: $(head -1 "$dir/text.out")"
 expect_out text "deployment frequency"
 expect_out text "lead time for changes"
 expect_out text "change failure rate"
@@ -341,6 +343,8 @@ EOF
 	RUN_ENV="FK_DB_PW=wrong" run sqlpw sql --service billing
 	expect_rc 3 sqlpw
 	expect_out sqlpw "password authentication failed"
+	[ "$(head -1 "$dir/sqlpw.out")" = "UNKNOWN: Four Keys: 1 of 1 service could not be read" ] ||
+	    fail "sqlpw: the verdict line: $(head -1 "$dir/sqlpw.out")"
 	if grep -qF "reader-secret" "$dir"/sql*.out "$dir"/sql*.err; then
 		fail "the database password was printed"
 	fi

@@ -341,6 +341,8 @@ test_cannot_tell(void **state)
 	assert_int_equal(r.status, 3);
 	assert_starts_with(r.out, "UNKNOWN: configuration: no database "
 	    "configured: pass --database CONNINFO");
+	/* Errors go to stderr, always; the verdict line leads the text. */
+	assert_non_null(strstr(r.err, "no database configured"));
 	result_free(&r);
 
 	run(&r, refused, NULL);
@@ -390,6 +392,7 @@ test_report_run(void **state)
 	(void)state;
 	run(&r, text, pw_env);
 	assert_int_equal(r.status, 1);	/* the run failed */
+	assert_starts_with(r.out, "WARNING: etl_daily  scheduled__d1  failed");
 	/* Graph order with depth marks; upstream_failed after the failure. */
 	assert_non_null(strstr(r.out,
 	    "success          1/3     10m00s   extract  BashOperator\n"
@@ -729,7 +732,7 @@ test_report_sla(void **state)
 	doc = json_loads(r.out, 0, &jerr);
 	assert_non_null(doc);
 	assert_string_equal(json_string_value(json_object_get(doc, "status")),
-	    "attention");
+	    "warning");
 	assert_string_equal(json_string_value(json_object_get(doc,
 	    "airflow_sla_source")), major == 2 ? "sla_miss" : "deadline");
 	slas = json_object_get(doc, "slas");
@@ -766,7 +769,7 @@ test_report_sla(void **state)
 	argv[9] = "text";
 	run(&r, argv, pw_env);
 	assert_int_equal(r.status, 1);
-	assert_starts_with(r.out, "ATTENTION: SLAs 2026-W45 (2026-11-02..2026-11-08)");
+	assert_starts_with(r.out, "WARNING: SLAs 2026-W45 (2026-11-02..2026-11-08)");
 	assert_non_null(strstr(r.out, "Tue 2026-11-03  late     ended 11-03 10:25, 25m00s late"));
 	assert_non_null(strstr(r.out, "period 40.0% (2/5)"));
 	result_free(&r);
@@ -774,7 +777,8 @@ test_report_sla(void **state)
 	argv[9] = "markdown";
 	run(&r, argv, pw_env);
 	assert_int_equal(r.status, 1);
-	assert_starts_with(r.out, "## SLA report 2026-W45");
+	assert_starts_with(r.out, "## SLA report 2026-W45 (2026-11-02..2026-11-08)"
+	    "\n\n**WARNING: SLAs 2026-W45");
 	assert_non_null(strstr(r.out, "| table\\_a\\_ready | 10:00 Asia/Tokyo | met | **late 25m00s** | met | **failed** | **missing** | - | - |"));
 	assert_non_null(strstr(r.out, "Misses:"));
 	result_free(&r);
