@@ -597,8 +597,10 @@ main(int argc, char **argv)
 		return rc;
 	if (a.nwords == 0)
 		return run_console(&a);
-	if (strcmp(a.words[0], "report") == 0)
-		return run_report(&a);
+	if (strcmp(a.words[0], "report") == 0) {
+		report_begin();
+		return report_end(run_report(&a));
+	}
 	if (strcmp(a.words[0], "config") == 0) {
 		if (a.nwords != 2 || strcmp(a.words[1], "check") != 0)
 			return usage_error(false, "usage: dagtop config check");

@@ -1,5 +1,7 @@
 /* report.c: what every report shares. */
 #include <ctype.h>
+#include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -252,4 +254,29 @@ report_verdict_word(int rc)
 	};
 
 	return rc >= 0 && rc <= 3 ? words[rc] : "UNKNOWN";
+}
+
+void
+report_begin(void)
+{
+	/* A reader that goes away is a write error, seen and reported. */
+	signal(SIGPIPE, SIG_IGN);
+}
+
+int
+report_end(int rc)
+{
+	int	e = 0;
+
+	errno = 0;
+	if (fflush(stdout) != 0)
+		e = errno;
+	if (ferror(stdout) || fclose(stdout) != 0) {
+		if (e == 0)
+			e = errno;
+		fprintf(stderr, "dagtop: cannot write the report to standard "
+		    "output%s%s\n", e != 0 ? ": " : "", e != 0 ? strerror(e) : "");
+		return 3;
+	}
+	return rc;
 }

@@ -122,6 +122,14 @@ void	 report_md_text(struct buf *, const char *);
  * exit status 0..3: "OK", "WARNING", "CRITICAL", "UNKNOWN".
  */
 const char *report_verdict_word(int);
+/*
+ * Around every report: report_begin ignores SIGPIPE, so that a closed pipe
+ * is a write error; report_end(rc) flushes and closes stdout and returns
+ * rc, or 3 with a message on stderr when the report could not be written
+ * (a full disk, a closed pipe).
+ */
+void	 report_begin(void);
+int	 report_end(int rc);
 /* Prints a JSON document with the flags every report uses. */
 void	 report_json_print(json_t *);
 

@@ -853,6 +853,74 @@ test_report_hostile(void **state)
 	unlink(cfgpath);
 }
 
+/*
+ * Runs dagtop with stdout on the descriptor fd and stderr collected in err;
+ * returns its exit status, or 128 + N when signal N killed it.
+ */
+static int
+run_to(int fd, const char *const *argv, const char *const *env, char *err,
+    size_t errsize)
+{
+	char	 path[] = "/tmp/dagtop-test-err.XXXXXX", *args[32];
+	int	 efd, status, i;
+	pid_t	 pid;
+	ssize_t	 n;
+
+	assert_true((efd = mkstemp(path)) >= 0);
+	args[0] = (char *)bin;
+	for (i = 0; argv[i] != NULL; i++)
+		args[i + 1] = (char *)argv[i];
+	args[i + 1] = NULL;
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		dup2(fd, 1);
+		dup2(efd, 2);
+		clearenv();
+		setenv("HOME", home, 1);
+		setenv("PATH", "/usr/bin:/bin", 1);
+		setenv("LC_ALL", "C.UTF-8", 1);
+		for (i = 0; env != NULL && env[i] != NULL; i += 2)
+			setenv(env[i], env[i + 1], 1);
+		execv(bin, args);
+		_exit(127);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	n = pread(efd, err, errsize - 1, 0);
+	err[n > 0 ? n : 0] = '\0';
+	close(efd);
+	unlink(path);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+/* A report that could not be written exits 3 and says so. */
+static void
+test_write_errors(void **state)
+{
+	const char	*runa[] = { "report", "run", "etl_daily", "scheduled__d1",
+	    "--database", url(""), NULL };
+	const char	*status[] = { "report", "status", "--format", "json",
+	    "--database", url(""), NULL };
+	char		 err[4096];
+	int		 fd, p[2];
+
+	(void)state;
+	if ((fd = open("/dev/full", O_WRONLY)) < 0)
+		skip();
+	assert_int_equal(run_to(fd, runa, pw_env, err, sizeof err), 3);
+	assert_non_null(strstr(err, "cannot write the report to standard "
+	    "output"));
+	assert_int_equal(run_to(fd, status, pw_env, err, sizeof err), 3);
+	close(fd);
+
+	/* A reader that went away: exit 3, not killed by SIGPIPE. */
+	assert_int_equal(pipe(p), 0);
+	close(p[0]);
+	assert_int_equal(run_to(p[1], status, pw_env, err, sizeof err), 3);
+	assert_non_null(strstr(err, "cannot write the report"));
+	close(p[1]);
+}
+
 int
 main(void)
 {
@@ -865,6 +933,7 @@ main(void)
 		cmocka_unit_test(test_report_run),
 		cmocka_unit_test(test_report_sla),
 		cmocka_unit_test(test_report_hostile),
+		cmocka_unit_test(test_write_errors),
 		cmocka_unit_test(test_config_file),
 		cmocka_unit_test(test_config_errors),
 		cmocka_unit_test(test_no_password_in_errors),
