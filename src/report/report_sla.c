@@ -121,17 +121,23 @@ put_target(struct buf *b, const struct sla_def *d)
 	}
 }
 
-/* The exit status of the period: 1 when something was late, failed, missing. */
+/*
+ * The exit status of the period: 1 when something was late, failed or
+ * missing; 3 when nothing was decided yet (every day pending or not
+ * applicable: a future week is not OK); else 0.
+ */
 static int
 sla_rc(const struct sla_eval *ev, size_t n)
 {
-	size_t i;
+	size_t	i, judged = 0;
 
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		if (ev[i].period.count[SLA_LATE] + ev[i].period.count[SLA_FAILED] +
 		    ev[i].period.count[SLA_MISSING] > 0)
 			return 1;
-	return 0;
+		judged += ev[i].period.judged;
+	}
+	return judged > 0 ? 0 : 3;
 }
 
 /* The verdict line every format starts from, without its newline. */
@@ -140,26 +146,36 @@ verdict(struct buf *b, const struct sla_eval *ev, size_t n,
     const char *period)
 {
 	struct buf	body = BUF_INIT;
-	size_t		i, late = 0, failed = 0, missing = 0, risk = 0, clean = 0;
+	size_t		i, late = 0, failed = 0, missing = 0, risk = 0, clean = 0,
+			pending = 0;
+	int		rc = sla_rc(ev, n);
 
 	for (i = 0; i < n; i++) {
 		late += ev[i].period.count[SLA_LATE];
 		failed += ev[i].period.count[SLA_FAILED];
 		missing += ev[i].period.count[SLA_MISSING];
 		risk += ev[i].period.count[SLA_AT_RISK];
+		pending += ev[i].period.count[SLA_PENDING] +
+		    ev[i].period.count[SLA_AT_RISK];
 		if (ev[i].period.count[SLA_LATE] + ev[i].period.count[SLA_FAILED] +
 		    ev[i].period.count[SLA_MISSING] == 0)
 			clean++;
 	}
-	if (late + failed + missing == 0)
-		buf_printf(&body, "SLAs %s: all %zu met", period, n);
+	if (rc == 3)
+		buf_printf(&body, "SLAs %s: nothing decided yet", period);
+	else if (rc == 0)
+		buf_printf(&body, "SLAs %s: all %zu met%s", period, n,
+		    pending > 0 ? " so far" : "");
 	else
 		buf_printf(&body, "SLAs %s: %zu of %zu met every day; "
 		    "%zu late, %zu failed, %zu missing", period, clean, n, late,
 		    failed, missing);
+	if (pending > 0)
+		buf_printf(&body, "; %zu day%s pending", pending,
+		    pending == 1 ? "" : "s");
 	if (risk > 0)
-		buf_printf(&body, "; %zu at risk now", risk);
-	report_verdict(b, sla_rc(ev, n), "%s", buf_str(&body));
+		buf_printf(&body, ", %zu at risk now", risk);
+	report_verdict(b, rc, "%s", buf_str(&body));
 	b->data[--b->len] = '\0';	/* the newline */
 	buf_free(&body);
 }
@@ -378,7 +394,7 @@ write_json(const struct sla_eval *ev, size_t n, struct tz **zones,
 
 	json_object_set_new(doc, "report", json_string("sla"));
 	json_object_set_new(doc, "status", json_string(rc == 0 ? "ok" :
-	    "warning"));
+	    rc == 1 ? "warning" : "unknown"));
 	json_object_set_new(doc, "exit_code", json_integer(rc));
 	verdict(&b, ev, n, week != NULL ? week : "");
 	json_object_set_new(doc, "summary", json_string(buf_str(&b)));

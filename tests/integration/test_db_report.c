@@ -800,6 +800,16 @@ test_report_sla(void **state)
 	assert_starts_with(r.out, "OK: SLAs 2026-11-02..2026-11-02: all 2 met");
 	result_free(&r);
 
+	/* A future week: every day pending, nothing decided, not OK. */
+	argv[6] = "--week"; argv[7] = "2099-W10"; argv[8] = NULL;
+	run(&r, argv, pw_env);
+	assert_int_equal(r.status, 3);
+	assert_starts_with(r.out, "UNKNOWN: SLAs 2099-W10 (2099-03-02..2099-03-08)"
+	    ": nothing decided yet; ");
+	/* No forecast for a day whose run has not started. */
+	assert_null(strstr(r.out, "expected"));
+	result_free(&r);
+
 	/* Cannot tell: a bad week, no database. */
 	argv[6] = "--week"; argv[7] = "2026-W99"; argv[8] = NULL;
 	run(&r, argv, pw_env);
