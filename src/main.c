@@ -139,6 +139,32 @@ option_value(int argc, char **argv, int *i, const char *name)
 	return argv[++*i];
 }
 
+/*
+ * Report mode: the first word is "report", global options before it or
+ * not (their usage errors exit 3 too).  Every option but a flag takes a
+ * value, as --name VALUE or --name=VALUE.
+ */
+static bool
+report_mode(int argc, char **argv)
+{
+	static const char *const flags[] = { "--readonly", "--downstream",
+	    "--only-failed", "--yes", "-y", "--ascii", "--quiet", "-q" };
+	size_t	k;
+	int	i;
+
+	for (i = 1; i < argc; i++) {
+		if (argv[i][0] != '-')
+			return strcmp(argv[i], "report") == 0;
+		for (k = 0; k < sizeof flags / sizeof *flags; k++)
+			if (strcmp(argv[i], flags[k]) == 0)
+				break;
+		if (k == sizeof flags / sizeof *flags &&
+		    strchr(argv[i], '=') == NULL)
+			i++;
+	}
+	return false;
+}
+
 static int
 parse_args(int argc, char **argv, struct args *a)
 {
@@ -154,7 +180,7 @@ parse_args(int argc, char **argv, struct args *a)
 	a->report.since_span = 24 * 3600;
 	a->report.log_map_index = -1;
 	a->clear.map_index = -1;
-	report = argc > 1 && strcmp(argv[1], "report") == 0;
+	report = report_mode(argc, argv);
 
 	for (i = 1; i < argc; i++) {
 		const char *arg = argv[i];

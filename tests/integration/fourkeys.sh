@@ -236,6 +236,20 @@ expect_rc 0 goodconf
 expect_out goodconf "four keys:   3 services, 30-day window, DORA 2023 bands"
 
 # --- the SQL source -------------------------------------------------------------
+# A service database that refuses the connection: every format says so and
+# exits 3 (text used to crash after printing).
+cat >"$dir/sqldown.conf" <<'EOF'
+[service "billing"]
+source = sql
+database = postgresql://reader@127.0.0.1:1/fourkeys
+query = SELECT 1
+EOF
+chmod 600 "$dir/sqldown.conf"
+for f in text json csv markdown; do
+	run "sqldown$f" sqldown --format "$f"
+	expect_rc 3 "sqldown$f"
+	expect_out "sqldown$f" "Connection refused"
+done
 if [ -n "${DAGTOP_TEST_PORT:-}" ]; then
 	cat >"$dir/sql.conf" <<EOF
 [service "billing"]

@@ -684,6 +684,8 @@ test_usage(void **state)
 	const char	*version[] = { "--version", NULL };
 	const char	*bogus[] = { "frobnicate", NULL };
 	const char	*badopt[] = { "report", "status", "--frob", NULL };
+	const char	*global[] = { "--database", "host=x", "report", "status",
+	    "--since", "bad", NULL };
 
 	(void)state;
 	run(&r, help, NULL);
@@ -701,6 +703,11 @@ test_usage(void **state)
 	run(&r, badopt, NULL);
 	assert_int_equal(r.status, 3);
 	assert_non_null(strstr(r.err, "unknown option '--frob'"));
+	result_free(&r);
+	/* A global option before report: still report mode, exit 3. */
+	run(&r, global, NULL);
+	assert_int_equal(r.status, 3);
+	assert_non_null(strstr(r.err, "--since takes a span"));
 	result_free(&r);
 }
 
