@@ -32,7 +32,7 @@ static const char usage_text[] =
 "keys).\n"
 "\n"
 "commands:\n"
-"  report status [--since SPAN] [--format text|json] [--quiet]\n"
+"  report status [--since SPAN] [--format text|json|csv|markdown] [--quiet]\n"
 "                      scheduler health, run counts, failed and running runs;\n"
 "                      exit 0 all good, 1 needs attention, 2 critical,\n"
 "                      3 cannot tell\n"

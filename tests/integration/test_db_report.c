@@ -199,6 +199,7 @@ test_status_text(void **state)
 	    "1 queued\n"));
 	assert_non_null(strstr(r.out, "DAGs       12 (11 active, 1 paused, 1 with "
 	    "import errors)\n"));
+	assert_non_null(strstr(r.out, "           import errors: broken_import\n"));
 	assert_non_null(strstr(r.out, "scheduler  healthy, heartbeat "));
 	assert_non_null(strstr(r.out, "(scheduler-0)\n"));
 	assert_non_null(strstr(r.out, "\nfailed   etl_daily  scheduled__d1\n"));
@@ -215,6 +216,40 @@ test_status_text(void **state)
 	/* Failed runs come first; the three-day-old failure is not here. */
 	assert_true(strstr(r.out, "\nfailed ") < strstr(r.out, "\nrunning "));
 	assert_null(strstr(r.out, "scheduled__d4"));
+	result_free(&r);
+}
+
+/* `report status` as CSV and Markdown, like the other reports. */
+static void
+test_status_csv_markdown(void **state)
+{
+	struct result	 r;
+	const char	*argv[] = { "report", "status", "--format", "csv",
+	    "--database", url(""), NULL };
+
+	(void)state;
+	run(&r, argv, pw_env);
+	assert_int_equal(r.status, 1);
+	assert_string_equal(r.err, "");
+	assert_starts_with(r.out, "kind,dag_id,run_id,state,run_type,"
+	    "logical_date,start_date,end_date,duration_seconds,failed_tasks\n");
+	assert_non_null(strstr(r.out, "\nrun,etl_daily,scheduled__d1,failed,"
+	    "scheduled,"));
+	assert_non_null(strstr(r.out, ",transform\n"));
+	assert_non_null(strstr(r.out, "\nimport_error,broken_import,,"
+	    "import_error,,,,,,\n"));
+	assert_terminal_safe(r.out);
+	result_free(&r);
+
+	argv[3] = "markdown";
+	run(&r, argv, pw_env);
+	assert_int_equal(r.status, 1);
+	assert_starts_with(r.out, "## Airflow status\n\n**WARNING: 2 failed "
+	    "runs, 1 DAG with import errors**\n");
+	assert_non_null(strstr(r.out, "- import errors: broken\\_import\n"));
+	assert_non_null(strstr(r.out, "| failed | etl\\_daily | "
+	    "scheduled\\_\\_d1 | "));
+	assert_md_inert(r.out);
 	result_free(&r);
 }
 
@@ -263,6 +298,9 @@ test_status_json(void **state)
 	    json_object_get(doc, "run_counts"), "failed")), 2);
 	assert_int_equal(json_integer_value(json_object_get(
 	    json_object_get(doc, "run_counts"), "total")), 5);
+	assert_string_equal(json_string_value(json_array_get(json_object_get(
+	    json_object_get(doc, "dags"), "import_error_dag_ids"), 0)),
+	    "broken_import");
 	runs = json_object_get(doc, "runs");
 	assert_int_equal(json_array_size(runs), 4);
 	run_j = find_run(runs, "etl_daily", "scheduled__d1");
@@ -331,7 +369,7 @@ test_cannot_tell(void **state)
 	    "--database", "host=127.0.0.1 port=1 dbname=x user=x", NULL };
 	const char	*notaf[] = { "report", "status", "--database", NULL, NULL };
 	const char	*csv[] = { "report", "status", "--format", "csv",
-	    "--database", url(""), NULL };
+	    "--database", "host=127.0.0.1 port=1 dbname=x user=x", NULL };
 	const char	*badspan[] = { "report", "status", "--since", "soon", NULL };
 	char		 u[256];
 	json_t		*doc;
@@ -366,8 +404,11 @@ test_cannot_tell(void **state)
 	    "table alembic_version, dag_run"));
 	result_free(&r);
 
+	/* CSV: the error on stderr alone. */
 	run(&r, csv, pw_env);
 	assert_int_equal(r.status, 3);
+	assert_string_equal(r.out, "");
+	assert_non_null(strstr(r.err, "Connection refused"));
 	result_free(&r);
 	run(&r, badspan, NULL);
 	assert_int_equal(r.status, 3);
@@ -944,6 +985,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_status_text),
 		cmocka_unit_test(test_status_json),
+		cmocka_unit_test(test_status_csv_markdown),
 		cmocka_unit_test(test_status_critical),
 		cmocka_unit_test(test_status_ok_and_quiet),
 		cmocka_unit_test(test_cannot_tell),
