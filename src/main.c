@@ -33,7 +33,7 @@ static const char usage_text[] =
 "keys).\n"
 "\n"
 "commands:\n"
-"  report status [--since SPAN] [--format text|json] [--quiet]\n"
+"  report status [--since SPAN] [--format text|json|csv|markdown] [--quiet]\n"
 "                      scheduler health, run counts, failed and running runs;\n"
 "                      exit 0 all good, 1 needs attention, 2 critical,\n"
 "                      3 cannot tell\n"
@@ -156,6 +156,32 @@ option_value(int argc, char **argv, int *i, const char *name)
 	return argv[++*i];
 }
 
+/*
+ * Report mode: the first word is "report", global options before it or
+ * not (their usage errors exit 3 too).  Every option but a flag takes a
+ * value, as --name VALUE or --name=VALUE.
+ */
+static bool
+report_mode(int argc, char **argv)
+{
+	static const char *const flags[] = { "--readonly", "--downstream",
+	    "--only-failed", "--yes", "-y", "--ascii", "--quiet", "-q" };
+	size_t	k;
+	int	i;
+
+	for (i = 1; i < argc; i++) {
+		if (argv[i][0] != '-')
+			return strcmp(argv[i], "report") == 0;
+		for (k = 0; k < sizeof flags / sizeof *flags; k++)
+			if (strcmp(argv[i], flags[k]) == 0)
+				break;
+		if (k == sizeof flags / sizeof *flags &&
+		    strchr(argv[i], '=') == NULL)
+			i++;
+	}
+	return false;
+}
+
 static int
 parse_args(int argc, char **argv, struct args *a)
 {
@@ -171,7 +197,7 @@ parse_args(int argc, char **argv, struct args *a)
 	a->report.since_span = 24 * 3600;
 	a->report.log_map_index = -1;
 	a->clear.map_index = -1;
-	report = argc > 1 && strcmp(argv[1], "report") == 0;
+	report = report_mode(argc, argv);
 
 	for (i = 1; i < argc; i++) {
 		const char *arg = argv[i];
@@ -611,8 +637,10 @@ main(int argc, char **argv)
 		return rc;
 	if (a.nwords == 0)
 		return run_console(&a);
-	if (strcmp(a.words[0], "report") == 0)
-		return run_report(&a);
+	if (strcmp(a.words[0], "report") == 0) {
+		report_begin();
+		return report_end(run_report(&a));
+	}
 	if (strcmp(a.words[0], "config") == 0) {
 		if (a.nwords != 2 || strcmp(a.words[1], "check") != 0)
 			return usage_error(false, "usage: dagtop config check");

@@ -377,7 +377,13 @@ sla_eval_day(const struct sla_def *def, const struct tz *z, int64_t day,
 			return;
 		}
 		est = TIME_NONE;
-		if (median >= 0) {
+		/*
+		 * A forecast from now only for a run that is running or due
+		 * today: a later day's run has not started, and its end is
+		 * not now plus the median.
+		 */
+		if (median >= 0 && (running != NULL ||
+		    day <= sla_local_day(z, now))) {
 			est = running != NULL && running->start != TIME_NONE ?
 			    running->start + median : now + median;
 			if (est < now)

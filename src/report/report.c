@@ -1,4 +1,9 @@
 /* report.c: what every report shares. */
+#include <ctype.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,31 +92,52 @@ report_json_print(json_t *doc)
 }
 
 int
+report_error(const char *what, const char *why)
+{
+	char	*plain = scrub_dup(why != NULL ? why : "", NULL);
+	char	*clean = sanitize_dup(plain, 0);
+
+	/* Cron mails this line: no password of a URL or conninfo in it. */
+	fprintf(stderr, "dagtop: %s: %s\n", what, clean);
+	free(clean);
+	free(plain);
+	return 3;
+}
+
+int
 report_unknown(enum report_format f, const char *what, const char *why)
 {
 	json_t	*doc;
 	char	*plain = scrub_dup(why != NULL ? why : "", NULL);
 	char	*clean = sanitize_dup(plain, 0);
 
-	/* Cron mails this line: no password of a URL or conninfo in it. */
-	why = plain;
-
-	/* Text keeps the monitoring convention: the verdict line on stdout. */
+	report_error(what, why);
+	/* Text keeps the monitoring convention: the verdict line first. */
 	if (f == REPORT_TEXT || f == REPORT_MARKDOWN)
 		printf("UNKNOWN: %s: %s\n", what, clean);
-	else
-		fprintf(stderr, "dagtop: %s: %s\n", what, clean);
 	if (f == REPORT_JSON) {
 		doc = json_object();
 		json_object_set_new(doc, "status", json_string("unknown"));
 		json_object_set_new(doc, "exit_code", json_integer(3));
-		json_object_set_new(doc, "error", report_json_string(why));
+		json_object_set_new(doc, "error", report_json_string(plain));
 		report_json_print(doc);
 		json_decref(doc);
 	}
 	free(clean);
 	free(plain);
 	return 3;
+}
+
+void
+report_verdict(struct buf *b, int rc, const char *fmt, ...)
+{
+	va_list ap;
+
+	buf_printf(b, "%s: ", report_verdict_word(rc));
+	va_start(ap, fmt);
+	buf_vprintf(b, fmt, ap);
+	va_end(ap);
+	buf_putc(b, '\n');
 }
 
 void
@@ -168,4 +194,89 @@ void
 report_put_lines(struct buf *b, const char *s)
 {
 	sanitize_append(b, s, strlen(s), SAN_NEWLINES | SAN_SHOW_ESCAPES);
+}
+
+void
+report_csv_field(struct buf *b, const char *s)
+{
+	struct buf	 t = BUF_INIT;
+	const char	*p;
+	bool		 formula;
+
+	if (s == NULL)
+		return;
+	report_put_id(&t, s);
+	p = buf_str(&t);
+	formula = *p != '\0' && strchr("=+-@", *p) != NULL;
+	if (!formula && strpbrk(p, ",\"\r\n") == NULL) {
+		buf_puts(b, p);
+		buf_free(&t);
+		return;
+	}
+	buf_putc(b, '"');
+	if (formula)
+		buf_putc(b, '\'');
+	for (; *p != '\0'; p++) {
+		if (*p == '"')
+			buf_putc(b, '"');
+		buf_putc(b, *p);
+	}
+	buf_putc(b, '"');
+	buf_free(&t);
+}
+
+void
+report_md_text(struct buf *b, const char *s)
+{
+	struct buf	 t = BUF_INIT;
+	const char	*p;
+
+	if (s == NULL) {
+		buf_putc(b, '-');
+		return;
+	}
+	report_put_id(&t, s);
+	for (p = buf_str(&t); *p != '\0'; p++) {
+		if (*p == '@')
+			buf_puts(b, "&#8203;");
+		if ((unsigned char)*p < 0x80 && ispunct((unsigned char)*p))
+			buf_putc(b, '\\');
+		buf_putc(b, *p);
+	}
+	buf_free(&t);
+}
+
+const char *
+report_verdict_word(int rc)
+{
+	static const char *const words[] = {
+		"OK", "WARNING", "CRITICAL", "UNKNOWN"
+	};
+
+	return rc >= 0 && rc <= 3 ? words[rc] : "UNKNOWN";
+}
+
+void
+report_begin(void)
+{
+	/* A reader that goes away is a write error, seen and reported. */
+	signal(SIGPIPE, SIG_IGN);
+}
+
+int
+report_end(int rc)
+{
+	int	e = 0;
+
+	errno = 0;
+	if (fflush(stdout) != 0)
+		e = errno;
+	if (ferror(stdout) || fclose(stdout) != 0) {
+		if (e == 0)
+			e = errno;
+		fprintf(stderr, "dagtop: cannot write the report to standard "
+		    "output%s%s\n", e != 0 ? ": " : "", e != 0 ? strerror(e) : "");
+		return 3;
+	}
+	return rc;
 }

@@ -76,11 +76,20 @@ int	 report_slots(const struct settings *, const struct report_options *);
 int	 report_fourkeys(const struct config *, const struct report_options *);
 
 /*
- * Says why a report could not be made: one line on stderr, and for JSON an
- * object {"status": "unknown", "error": ...} on stdout so that a parser
+ * Says why a report could not be made: one line on stderr, always; then on
+ * stdout the verdict line "UNKNOWN: ..." for text and Markdown, and for
+ * JSON an object {"status": "unknown", "error": ...} so that a parser
  * downstream still reads valid JSON.  Returns 3.
  */
 int	 report_unknown(enum report_format, const char *what, const char *why);
+/* Only the line on stderr (for a report whose stdout is data): returns 3. */
+int	 report_error(const char *what, const char *why);
+/*
+ * The first line of every text report: the verdict word for the exit
+ * status rc ("WARNING: "), the text, a newline.
+ */
+void	 report_verdict(struct buf *, int rc, const char *, ...)
+	    __attribute__((format(printf, 3, 4)));
 
 /* A JSON string from untrusted text: exact when valid UTF-8, else sanitised. */
 json_t	*report_json_string(const char *);
@@ -95,6 +104,32 @@ json_t	*report_json_run(const struct af_run *, int64_t now);
 void	 report_put_id(struct buf *, const char *);
 /* Lines of text from outside (warnings naming tasks), defused, newlines kept. */
 void	 report_put_lines(struct buf *, const char *);
+/*
+ * A CSV field (RFC 4180) from outside: defused as report_put_id, quoted when
+ * it holds a comma, a quote or a line break, and made text when it starts
+ * with = + - @ (a formula in a spreadsheet).  NULL is an empty field.
+ */
+void	 report_csv_field(struct buf *, const char *);
+/*
+ * Markdown text from outside, inert under CommonMark and GFM: every ASCII
+ * punctuation character backslash-escaped (no link, image, HTML, emphasis,
+ * code or table-cell break can come out of it), and a zero-width space
+ * before '@' so that no e-mail autolink forms.  NULL is "-".
+ */
+void	 report_md_text(struct buf *, const char *);
+/*
+ * The first word of a text report, as monitoring plugins spell it, for an
+ * exit status 0..3: "OK", "WARNING", "CRITICAL", "UNKNOWN".
+ */
+const char *report_verdict_word(int);
+/*
+ * Around every report: report_begin ignores SIGPIPE, so that a closed pipe
+ * is a write error; report_end(rc) flushes and closes stdout and returns
+ * rc, or 3 with a message on stderr when the report could not be written
+ * (a full disk, a closed pipe).
+ */
+void	 report_begin(void);
+int	 report_end(int rc);
 /* Prints a JSON document with the flags every report uses. */
 void	 report_json_print(json_t *);
 

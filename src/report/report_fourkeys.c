@@ -84,6 +84,16 @@ iso_utc(struct buf *b, int64_t t)
 	    tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min);
 }
 
+/* Text from outside: defused for a terminal, or inert Markdown. */
+static void
+put_text(struct buf *b, const char *s, bool md)
+{
+	if (md)
+		report_md_text(b, s);
+	else
+		report_put_id(b, s);
+}
+
 /* One metric line: "  name   value   band   trend (before: prev)". */
 static void
 text_line(struct buf *b, bool md, const char *name, const char *value,
@@ -103,7 +113,7 @@ static void
 write_text(struct fk_src *src, bool md, struct buf *b)
 {
 	struct fk_svc_view	 v;
-	struct buf		 val = BUF_INIT, prev = BUF_INIT, id = BUF_INIT;
+	struct buf		 val = BUF_INIT, prev = BUF_INIT;
 	size_t			 i, k;
 	bool			 listed;
 
@@ -112,20 +122,17 @@ write_text(struct fk_src *src, bool md, struct buf *b)
 		const struct fk_metrics	*c, *p;
 
 		fk_src_service(src, i, &v);
-		buf_reset(&id);
-		report_put_id(&id, v.name);
-		if (md)
-			buf_printf(b, "%s### %s\n\n_%s_\n\n", i > 0 ? "\n" : "",
-			    buf_str(&id), v.describe);
-		else
-			buf_printf(b, "%s%s (%s)\n", i > 0 ? "\n" : "",
-			    buf_str(&id), v.describe);
+		if (i > 0)
+			buf_putc(b, '\n');
+		buf_puts(b, md ? "### " : "");
+		put_text(b, v.name, md);
+		buf_puts(b, md ? "\n\n_" : " (");
+		put_text(b, v.describe, md);
+		buf_puts(b, md ? "_\n\n" : ")\n");
 		if (!v.valid) {
-			buf_reset(&id);
-			report_put_id(&id, *v.error != '\0' ? v.error :
-			    "no answer");
-			buf_printf(b, "%sUNKNOWN: %s\n", md ? "" : "  ",
-			    buf_str(&id));
+			buf_puts(b, md ? "UNKNOWN: " : "  UNKNOWN: ");
+			put_text(b, *v.error != '\0' ? v.error : "no answer", md);
+			buf_putc(b, '\n');
 			continue;
 		}
 		r = v.res;
@@ -194,13 +201,11 @@ write_text(struct fk_src *src, bool md, struct buf *b)
 
 			if (in->opened < c->from || in->opened >= c->to)
 				continue;
-			buf_reset(&id);
-			report_put_id(&id, in->id);
 			if (md && !listed)
 				buf_putc(b, '\n');
 			listed = true;
-			buf_printf(b, "%sincident %s", md ? "- " : "  ",
-			    buf_str(&id));
+			buf_puts(b, md ? "- incident " : "  incident ");
+			put_text(b, in->id, md);
 			if (in->resolved > 0) {
 				buf_puts(b, ", restored in ");
 				fmt_duration(b, (double)(in->resolved -
@@ -209,18 +214,17 @@ write_text(struct fk_src *src, bool md, struct buf *b)
 				buf_puts(b, ", still open");
 			if (d >= 0) {
 				buf_puts(b, ", caused by ");
-				report_put_id(b, v.data->dep[d].id);
+				put_text(b, v.data->dep[d].id, md);
 			}
 			if (in->title != NULL) {
 				buf_puts(b, ": ");
-				report_put_id(b, in->title);
+				put_text(b, in->title, md);
 			}
 			buf_putc(b, '\n');
 		}
 	}
 	buf_free(&val);
 	buf_free(&prev);
-	buf_free(&id);
 }
 
 /* "FOUR KEYS  30 days, ... to ...; DORA 2023 bands" and a blank line. */
@@ -230,7 +234,8 @@ write_heading(struct fk_src *src, bool md, struct buf *b)
 	struct fk_svc_view	v;
 	size_t			i;
 
-	buf_puts(b, md ? "## Four Keys\n\n" : "FOUR KEYS  ");
+	if (!md)
+		buf_puts(b, "FOUR KEYS  ");
 	for (i = 0; i < fk_src_count(src); i++) {
 		fk_src_service(src, i, &v);
 		if (v.valid) {
@@ -243,6 +248,33 @@ write_heading(struct fk_src *src, bool md, struct buf *b)
 		}
 	}
 	buf_printf(b, "DORA %d bands\n\n", fk_src_year(src));
+}
+
+/* The verdict line: every service read (OK), or which could not be. */
+static void
+write_verdict(struct fk_src *src, int rc, bool md, struct buf *b)
+{
+	struct fk_svc_view	 v;
+	struct buf		 line = BUF_INIT;
+	size_t			 i, bad = 0, n = fk_src_count(src);
+
+	for (i = 0; i < n; i++) {
+		fk_src_service(src, i, &v);
+		if (!v.valid)
+			bad++;
+	}
+	if (bad == 0)
+		report_verdict(&line, rc, "Four Keys of %zu service%s over %d "
+		    "days", n, n == 1 ? "" : "s", fk_src_days(src));
+	else
+		report_verdict(&line, rc, "Four Keys: %zu of %zu service%s "
+		    "could not be read", bad, n, n == 1 ? "" : "s");
+	if (md) {
+		line.data[--line.len] = '\0';
+		buf_printf(b, "## Four Keys\n\n**%s**\n\n", buf_str(&line));
+	} else
+		buf_puts(b, buf_str(&line));
+	buf_free(&line);
 }
 
 static json_t *
@@ -403,22 +435,6 @@ write_json(struct fk_src *src, int rc)
 	json_decref(doc);
 }
 
-/* CSV: a field from outside, quoted; '=+-@' first defused for sheets. */
-static void
-csv_field(struct buf *b, const char *s)
-{
-	buf_putc(b, '"');
-	if (s != NULL && strchr("=+-@", *s) != NULL && *s != '\0')
-		buf_putc(b, '\'');
-	for (; s != NULL && *s != '\0'; s++) {
-		if (*s == '"')
-			buf_putc(b, '"');
-		if ((unsigned char)*s >= 0x20)
-			buf_putc(b, *s);
-	}
-	buf_putc(b, '"');
-}
-
 static void
 csv_num(struct buf *b, int64_t v)
 {
@@ -455,11 +471,11 @@ write_csv(struct fk_src *src, struct buf *b)
 		const struct fk_metrics *c, *p;
 
 		fk_src_service(src, i, &v);
-		csv_field(b, v.name);
+		report_csv_field(b, v.name);
 		if (!v.valid) {
 			buf_printf(b, ",%d,,,,,,,,,,,,,,,,,,,,,,,",
 			    fk_src_days(src));
-			csv_field(b, v.error);
+			report_csv_field(b, v.error);
 			buf_putc(b, '\n');
 			continue;
 		}
@@ -526,9 +542,11 @@ report_fourkeys(const struct config *cfg, const struct report_options *o)
 			struct buf clean = BUF_INIT;
 
 			rc = 3;
+			buf_puts(&clean, "dagtop: service ");
+			report_put_id(&clean, v.name);
+			buf_puts(&clean, ": ");
 			report_put_id(&clean, v.error);
-			fprintf(stderr, "dagtop: service %s: %s\n", v.name,
-			    buf_str(&clean));
+			fprintf(stderr, "%s\n", buf_str(&clean));
 			buf_free(&clean);
 		}
 	}
@@ -537,6 +555,7 @@ report_fourkeys(const struct config *cfg, const struct report_options *o)
 	else if (o->format == REPORT_CSV)
 		write_csv(j.src, &out);
 	else if (!(o->quiet && rc == 0)) {
+		write_verdict(j.src, rc, o->format == REPORT_MARKDOWN, &out);
 		write_heading(j.src, o->format == REPORT_MARKDOWN, &out);
 		write_text(j.src, o->format == REPORT_MARKDOWN, &out);
 	}

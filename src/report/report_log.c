@@ -223,11 +223,12 @@ report_log(const struct settings *s, const struct report_options *o,
 	struct http_opts	 ho;
 	int			 rc;
 
+	/* Standard output is the log: every error goes to stderr only. */
 	if (o->format != REPORT_TEXT)
-		return report_unknown(o->format, "report log",
+		return report_error("report log",
 		    "prints text only (the log as Airflow wrote it, sanitised)");
 	if (db_params_build(s, &p, &err) != 0) {
-		rc = report_unknown(o->format, "database", buf_str(&err));
+		rc = report_error("database", buf_str(&err));
 		buf_free(&err);
 		return rc;
 	}
@@ -248,7 +249,7 @@ report_log(const struct settings *s, const struct report_options *o,
 	loop_run(j.loop);
 
 	if (j.error.len > 0 || !j.done) {
-		rc = report_unknown(o->format, "report log", j.error.len > 0 ?
+		rc = report_error("report log", j.error.len > 0 ?
 		    buf_str(&j.error) : "no answer");
 	} else {
 		rc = print_log(logfetch_spool(j.fetch)) == 0 ? 0 : 3;

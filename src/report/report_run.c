@@ -130,23 +130,25 @@ write_text(struct run_job *j, const struct task_rows *rows,
     const struct tz *zone, int64_t now, struct buf *b)
 {
 	const struct af_run	*r = &j->runs.v[0];
+	struct buf		 line = BUF_INIT;
 	size_t			 i;
 	int			 d;
 
-	report_put_id(b, r->dag_id);
-	buf_puts(b, "  ");
-	report_put_id(b, r->run_id);
-	buf_printf(b, "  %s", run_state_name(r->state));
+	report_put_id(&line, r->dag_id);
+	buf_puts(&line, "  ");
+	report_put_id(&line, r->run_id);
+	buf_printf(&line, "  %s", run_state_name(r->state));
 	if (r->start_date != TIME_NONE) {
-		buf_puts(b, "  started ");
-		fmt_time(b, zone, r->start_date, FMT_LONG);
+		buf_puts(&line, "  started ");
+		fmt_time(&line, zone, r->start_date, FMT_LONG);
 	}
 	if (af_run_duration(r, now) >= 0) {
-		buf_puts(b, " (");
-		fmt_duration(b, af_run_duration(r, now));
-		buf_putc(b, ')');
+		buf_puts(&line, " (");
+		fmt_duration(&line, af_run_duration(r, now));
+		buf_putc(&line, ')');
 	}
-	buf_putc(b, '\n');
+	report_verdict(b, r->state == RUN_FAILED ? 1 : 0, "%s", buf_str(&line));
+	buf_free(&line);
 	if (!rows->ordered)
 		buf_puts(b, "(task graph unavailable: tasks in name order)\n");
 	buf_printf(b, "%-16s %-7s %-8s %s\n", "STATE", "TRY", "DURATION",

@@ -121,30 +121,63 @@ put_target(struct buf *b, const struct sla_def *d)
 	}
 }
 
-/* The verdict line every format starts from. */
+/*
+ * The exit status of the period: 1 when something was late, failed or
+ * missing; 3 when nothing was decided yet (every day pending or not
+ * applicable: a future week is not OK); else 0.
+ */
+static int
+sla_rc(const struct sla_eval *ev, size_t n)
+{
+	size_t	i, judged = 0;
+
+	for (i = 0; i < n; i++) {
+		if (ev[i].period.count[SLA_LATE] + ev[i].period.count[SLA_FAILED] +
+		    ev[i].period.count[SLA_MISSING] > 0)
+			return 1;
+		judged += ev[i].period.judged;
+	}
+	return judged > 0 ? 0 : 3;
+}
+
+/* The verdict line every format starts from, without its newline. */
 static void
 verdict(struct buf *b, const struct sla_eval *ev, size_t n,
     const char *period)
 {
-	size_t	i, late = 0, failed = 0, missing = 0, risk = 0, clean = 0;
+	struct buf	body = BUF_INIT;
+	size_t		i, late = 0, failed = 0, missing = 0, risk = 0, clean = 0,
+			pending = 0;
+	int		rc = sla_rc(ev, n);
 
 	for (i = 0; i < n; i++) {
 		late += ev[i].period.count[SLA_LATE];
 		failed += ev[i].period.count[SLA_FAILED];
 		missing += ev[i].period.count[SLA_MISSING];
 		risk += ev[i].period.count[SLA_AT_RISK];
+		pending += ev[i].period.count[SLA_PENDING] +
+		    ev[i].period.count[SLA_AT_RISK];
 		if (ev[i].period.count[SLA_LATE] + ev[i].period.count[SLA_FAILED] +
 		    ev[i].period.count[SLA_MISSING] == 0)
 			clean++;
 	}
-	if (late + failed + missing == 0)
-		buf_printf(b, "OK: SLAs %s: all %zu met", period, n);
+	if (rc == 3)
+		buf_printf(&body, "SLAs %s: nothing decided yet", period);
+	else if (rc == 0)
+		buf_printf(&body, "SLAs %s: all %zu met%s", period, n,
+		    pending > 0 ? " so far" : "");
 	else
-		buf_printf(b, "ATTENTION: SLAs %s: %zu of %zu met every day; "
+		buf_printf(&body, "SLAs %s: %zu of %zu met every day; "
 		    "%zu late, %zu failed, %zu missing", period, clean, n, late,
 		    failed, missing);
+	if (pending > 0)
+		buf_printf(&body, "; %zu day%s pending", pending,
+		    pending == 1 ? "" : "s");
 	if (risk > 0)
-		buf_printf(b, "; %zu at risk now", risk);
+		buf_printf(&body, ", %zu at risk now", risk);
+	report_verdict(b, rc, "%s", buf_str(&body));
+	b->data[--b->len] = '\0';	/* the newline */
+	buf_free(&body);
 }
 
 static void
@@ -211,23 +244,6 @@ write_text(struct buf *b, const struct sla_eval *ev, size_t n,
 	}
 }
 
-/* Markdown cell text: no pipes or newlines from outside. */
-static void
-md_text(struct buf *b, const char *s)
-{
-	struct buf	 t = BUF_INIT;
-	const char	*p;
-
-	report_put_id(&t, s);
-	for (p = buf_str(&t); *p != '\0'; p++) {
-		if (*p == '|' || *p == '*' || *p == '_' || *p == '`' ||
-		    *p == '[' || *p == ']' || *p == '<' || *p == '>')
-			buf_putc(b, '\\');
-		buf_putc(b, *p);
-	}
-	buf_free(&t);
-}
-
 static void
 write_markdown(struct buf *b, const struct sla_eval *ev, size_t n,
     struct tz **zones, const char *period, int64_t first, int64_t last)
@@ -239,7 +255,7 @@ write_markdown(struct buf *b, const struct sla_eval *ev, size_t n,
 
 	buf_printf(b, "## SLA report %s\n\n", period);
 	verdict(&v, ev, n, period);
-	buf_printf(b, "**%s**\n\n", buf_str(&v) + (v.data[0] == 'O' ? 4 : 11));
+	buf_printf(b, "**%s**\n\n", buf_str(&v));
 	buf_free(&v);
 	buf_puts(b, "| SLA | deadline |");
 	if (grid)
@@ -260,7 +276,7 @@ write_markdown(struct buf *b, const struct sla_eval *ev, size_t n,
 		const struct sla_def *d = ev[i].def;
 
 		buf_puts(b, "| ");
-		md_text(b, d->name);
+		report_md_text(b, d->name);
 		buf_puts(b, " | ");
 		put_deadline(b, d->deadline);
 		buf_printf(b, " %s |", tz_name(zones[i]));
@@ -294,55 +310,26 @@ write_markdown(struct buf *b, const struct sla_eval *ev, size_t n,
 			if (k++ == 0)
 				buf_puts(b, "\nMisses:\n\n");
 			buf_printf(b, "- %04d-%02d-%02d ", day->y, day->m, day->d);
-			md_text(b, ev[i].def->name);
+			report_md_text(b, ev[i].def->name);
 			buf_puts(b, " (");
-			md_text(b, ev[i].def->dag_id);
+			report_md_text(b, ev[i].def->dag_id);
 			if (ev[i].def->task_id != NULL) {
 				buf_putc(b, '.');
-				md_text(b, ev[i].def->task_id);
+				report_md_text(b, ev[i].def->task_id);
 			}
 			buf_puts(b, "): ");
 			put_cell(b, day);
 			if (day->run_id != NULL) {
 				buf_puts(b, ", run ");
-				md_text(b, day->run_id);
+				report_md_text(b, day->run_id);
 			}
 			if (ev[i].def->owner != NULL) {
 				buf_puts(b, ", owner ");
-				md_text(b, ev[i].def->owner);
+				report_md_text(b, ev[i].def->owner);
 			}
 			buf_putc(b, '\n');
 		}
 	}
-}
-
-/* CSV field: quoted when it must be, and defused. */
-static void
-csv_field(struct buf *b, const char *s)
-{
-	struct buf	 t = BUF_INIT;
-	const char	*p;
-
-	if (s == NULL)
-		return;
-	report_put_id(&t, s);
-	/* A leading = + - @ would be a formula in a spreadsheet. */
-	if (strpbrk(buf_str(&t), ",\"\n") == NULL && strchr("=+-@",
-	    t.data[0]) == NULL) {
-		buf_puts(b, buf_str(&t));
-		buf_free(&t);
-		return;
-	}
-	buf_putc(b, '"');
-	if (strchr("=+-@", t.data[0]) != NULL)
-		buf_putc(b, '\'');
-	for (p = buf_str(&t); *p != '\0'; p++) {
-		if (*p == '"')
-			buf_putc(b, '"');
-		buf_putc(b, *p);
-	}
-	buf_putc(b, '"');
-	buf_free(&t);
 }
 
 static void
@@ -356,11 +343,11 @@ write_csv(struct buf *b, const struct sla_eval *ev, size_t n)
 		for (k = 0; k < ev[i].ndays; k++) {
 			const struct sla_day *d = &ev[i].days[k];
 
-			csv_field(b, ev[i].def->name);
+			report_csv_field(b, ev[i].def->name);
 			buf_putc(b, ',');
-			csv_field(b, ev[i].def->dag_id);
+			report_csv_field(b, ev[i].def->dag_id);
 			buf_putc(b, ',');
-			csv_field(b, ev[i].def->task_id);
+			report_csv_field(b, ev[i].def->task_id);
 			buf_printf(b, ",%04d-%02d-%02d,%s,%s,", d->y, d->m, d->d,
 			    weekday_long[tz_weekday(d->day)],
 			    sla_outcome_name(d->outcome));
@@ -373,7 +360,7 @@ write_csv(struct buf *b, const struct sla_eval *ev, size_t n)
 			if (d->outcome == SLA_LATE || d->outcome == SLA_MET)
 				buf_printf(b, "%lld", (long long)d->late_by);
 			buf_putc(b, ',');
-			csv_field(b, d->run_id);
+			report_csv_field(b, d->run_id);
 			buf_printf(b, ",%s\n", d->airflow_miss ? "true" : "false");
 		}
 	}
@@ -407,7 +394,7 @@ write_json(const struct sla_eval *ev, size_t n, struct tz **zones,
 
 	json_object_set_new(doc, "report", json_string("sla"));
 	json_object_set_new(doc, "status", json_string(rc == 0 ? "ok" :
-	    "attention"));
+	    rc == 1 ? "warning" : "unknown"));
 	json_object_set_new(doc, "exit_code", json_integer(rc));
 	verdict(&b, ev, n, week != NULL ? week : "");
 	json_object_set_new(doc, "summary", json_string(buf_str(&b)));
@@ -616,11 +603,8 @@ report_sla(const struct settings *s, const struct config *cfg,
 
 			sla_evaluate(&ev[i], j.defs[i], zones[i], first, last,
 			    c > 0 ? &j.hist.v[j.hist.first[i]] : NULL, c, now);
-			if (ev[i].period.count[SLA_LATE] +
-			    ev[i].period.count[SLA_FAILED] +
-			    ev[i].period.count[SLA_MISSING] > 0)
-				rc = 1;
 		}
+		rc = sla_rc(ev, j.ndefs);
 		buf_printf(&label, "%s", buf_str(&name));
 		if (name.data[4] == '-' && name.data[5] == 'W') {
 			buf_puts(&label, " (");

@@ -82,27 +82,24 @@ db_lost(void *arg, const char *err)
 
 /* --- text and Markdown ----------------------------------------------------- */
 
-static const char *
-verdict_word(const struct slots *sl)
-{
-	return sl->minutes_above > 0 ? "WARNING" : "OK";
-}
-
 static void
 summary_line(struct buf *b, const struct slots *sl, const struct tz *zone)
 {
-	buf_printf(b, "%s: slots peak %.0f at ", verdict_word(sl), sl->peak);
-	fmt_time(b, zone, sl->peak_at, FMT_SHORT);
-	buf_printf(b, ", average %.1f", sl->average);
+	struct buf body = BUF_INIT;
+
+	buf_printf(&body, "slots peak %.0f at ", sl->peak);
+	fmt_time(&body, zone, sl->peak_at, FMT_SHORT);
+	buf_printf(&body, ", average %.1f", sl->average);
 	if (sl->cap_kind == CAP_ON_DEMAND)
-		buf_puts(b, ", on-demand (no reservation)");
+		buf_puts(&body, ", on-demand (no reservation)");
 	else if (sl->cap_kind == CAP_UNKNOWN)
-		buf_puts(b, ", capacity unknown");
+		buf_puts(&body, ", capacity unknown");
 	else
-		buf_printf(b, ", %d minute%s above capacity (%.0f slots)",
+		buf_printf(&body, ", %d minute%s above capacity (%.0f slots)",
 		    sl->minutes_above, sl->minutes_above == 1 ? "" : "s",
 		    sl->cap_now);
-	buf_putc(b, '\n');
+	report_verdict(b, sl->minutes_above > 0 ? 1 : 0, "%s", buf_str(&body));
+	buf_free(&body);
 }
 
 static void
@@ -146,16 +143,26 @@ hourly(const struct slots *sl, size_t h, double *peak, double *avg,
 	*avg = hi > lo ? sum / (double)(hi - lo) : 0;
 }
 
+/* Text from outside: defused for a terminal, or inert Markdown. */
 static void
-put_consumer_name(struct buf *b, const struct slot_consumer *c)
+put_text(struct buf *b, const char *s, bool md)
 {
-	report_put_id(b, c->key);
+	if (md)
+		report_md_text(b, s);
+	else
+		report_put_id(b, s);
+}
+
+static void
+put_consumer_name(struct buf *b, const struct slot_consumer *c, bool md)
+{
+	put_text(b, c->key, md);
 	if (c->kind == CONSUMER_JOB && c->dag != NULL) {
 		buf_puts(b, " (");
-		report_put_id(b, c->dag);
+		put_text(b, c->dag, md);
 		if (c->task != NULL) {
 			buf_putc(b, '.');
-			report_put_id(b, c->task);
+			put_text(b, c->task, md);
 		}
 		buf_putc(b, ')');
 	}
@@ -178,9 +185,10 @@ write_text(const struct slots_job *j, const struct slots *sl,
 		buf_puts(b, "**\n\n");
 	}
 	buf_printf(b, "%s%-11s", md ? "- " : "", "context");
-	report_put_id(b, j->s->context != NULL ? j->s->context : "(command line)");
+	put_text(b, j->s->context != NULL ? j->s->context : "(command line)",
+	    md);
 	buf_puts(b, ", ");
-	report_put_id(b, slots_src_describe(j->src));
+	put_text(b, slots_src_describe(j->src), md);
 	buf_printf(b, "\n%s%-11s", md ? "- " : "", "window");
 	fmt_time(b, zone, sl->start, FMT_LONG);
 	buf_puts(b, " .. ");
@@ -212,7 +220,7 @@ write_text(const struct slots_job *j, const struct slots *sl,
 	buf_puts(b, " (INFORMATION_SCHEMA is never cached)\n");
 	if (*slots_src_warning(j->src) != '\0') {
 		buf_printf(b, "%s%-11s", md ? "- " : "", "note");
-		report_put_id(b, slots_src_warning(j->src));
+		put_text(b, slots_src_warning(j->src), md);
 		buf_putc(b, '\n');
 	}
 
@@ -269,22 +277,13 @@ write_text(const struct slots_job *j, const struct slots *sl,
 				any = true;
 			}
 			if (md) {
-				struct buf name = BUF_INIT;
-
 				buf_printf(b, "| %.2f | %.1f | %.0f%% | %lld | ",
 				    c->slot_ms / 3.6e6, c->avg_slots,
 				    c->share * 100, (long long)c->jobs);
 				fmt_bytes(b, c->bytes_processed);
-				put_consumer_name(&name, c);
 				buf_puts(b, " | ");
-				/* A '|' in an id would split the cell. */
-				for (size_t x = 0; x < name.len; x++) {
-					if (name.data[x] == '|')
-						buf_putc(b, '\\');
-					buf_putc(b, name.data[x]);
-				}
+				put_consumer_name(b, c, true);
 				buf_puts(b, " |\n");
-				buf_free(&name);
 			} else {
 				struct buf by = BUF_INIT;
 
@@ -293,7 +292,7 @@ write_text(const struct slots_job *j, const struct slots *sl,
 				    c->slot_ms / 3.6e6, c->avg_slots,
 				    c->share * 100, (long long)c->jobs,
 				    buf_str(&by));
-				put_consumer_name(b, c);
+				put_consumer_name(b, c, false);
 				buf_putc(b, '\n');
 				buf_free(&by);
 			}
@@ -305,7 +304,7 @@ write_text(const struct slots_job *j, const struct slots *sl,
 	if (!j->pools.valid) {
 		buf_puts(b, md ? "\n## Airflow pools\n\n" : "\nAirflow pools\n  ");
 		buf_puts(b, "unreadable: ");
-		report_put_id(b, buf_str(&j->pool_error));
+		put_text(b, buf_str(&j->pool_error), md);
 		buf_putc(b, '\n');
 		return;
 	}
@@ -327,7 +326,7 @@ write_text(const struct slots_job *j, const struct slots *sl,
 		}
 		if (md) {
 			buf_puts(b, "| ");
-			report_put_id(b, p->name);
+			report_md_text(b, p->name);
 			buf_printf(b, " | %s | %d | %d | %d%s | %s |\n", slots,
 			    p->running, p->queued, p->deferred,
 			    p->include_deferred ? " (counted)" : "", freeb);

@@ -182,6 +182,50 @@ text_tis(struct buf *b, const struct af_ti *v, size_t n)
 		buf_putc(b, '\n');
 }
 
+/* The DAGs with import errors, by name: "a, b and 3 more". */
+static void
+put_import_errors(struct buf *b, const struct af_dags *dags, bool md)
+{
+	size_t	i, shown = 0, more = 0;
+
+	for (i = 0; i < dags->n; i++) {
+		if (!dags->v[i].import_errors)
+			continue;
+		if (shown == 20) {
+			more++;
+			continue;
+		}
+		if (shown++ > 0)
+			buf_puts(b, ", ");
+		if (md)
+			report_md_text(b, dags->v[i].dag_id);
+		else
+			report_put_id(b, dags->v[i].dag_id);
+	}
+	if (more > 0)
+		buf_printf(b, " and %zu more", more);
+}
+
+/* The failed and retrying task instances of a run, "a b[2]". */
+static void
+put_failed_tasks(struct buf *b, const struct af_ti *v, size_t n)
+{
+	struct buf	id = BUF_INIT;
+	size_t		i, shown = 0;
+
+	for (i = 0; i < n; i++) {
+		if (v[i].state != TI_FAILED && v[i].state != TI_UP_FOR_RETRY)
+			continue;
+		if (shown++ > 0)
+			buf_putc(&id, ' ');
+		buf_puts(&id, v[i].task_id);
+		if (v[i].map_index >= 0)
+			buf_printf(&id, "[%d]", v[i].map_index);
+	}
+	buf_puts(b, buf_str(&id));
+	buf_free(&id);
+}
+
 static void
 write_text(struct status_job *j, const struct tz *zone, struct buf *b)
 {
@@ -215,6 +259,11 @@ write_text(struct status_job *j, const struct tz *zone, struct buf *b)
 	buf_printf(b, "%-11s%zu (%zu active, %zu paused, %zu with import "
 	    "errors)\n", "DAGs", st->ndags, st->nactive, st->npaused,
 	    st->nimport_errors);
+	if (st->nimport_errors > 0) {
+		buf_printf(b, "%-11simport errors: ", "");
+		put_import_errors(b, &j->dags, false);
+		buf_putc(b, '\n');
+	}
 
 	for (i = 0; i < st->nattention; i++) {
 		const struct af_run *r = st->attention[i];
@@ -245,6 +294,138 @@ write_text(struct status_job *j, const struct tz *zone, struct buf *b)
 		first = status_run_tis(&j->tis, r, &n);
 		text_tis(b, &j->tis.v[first], n);
 	}
+}
+
+/* --- CSV and Markdown ------------------------------------------------------ */
+
+static void
+csv_time(struct buf *b, int64_t t)
+{
+	buf_putc(b, ',');
+	if (t != TIME_NONE)
+		fmt_time(b, tz_utc(), t, FMT_ISO);
+}
+
+/*
+ * A row per run that needs a human (kind "run") and per DAG with import
+ * errors (kind "import_error").
+ */
+static void
+write_csv(struct status_job *j, struct buf *b)
+{
+	const struct status	*st = &j->status;
+	struct buf		 tasks = BUF_INIT;
+	size_t			 i, first, n;
+	double			 d;
+
+	buf_puts(b, "kind,dag_id,run_id,state,run_type,logical_date,"
+	    "start_date,end_date,duration_seconds,failed_tasks\n");
+	for (i = 0; i < st->nattention; i++) {
+		const struct af_run *r = st->attention[i];
+
+		buf_puts(b, "run,");
+		report_csv_field(b, r->dag_id);
+		buf_putc(b, ',');
+		report_csv_field(b, r->run_id);
+		buf_printf(b, ",%s,", run_state_name(r->state));
+		report_csv_field(b, r->run_type);
+		csv_time(b, r->logical_date);
+		csv_time(b, r->start_date);
+		csv_time(b, r->end_date);
+		buf_putc(b, ',');
+		if ((d = af_run_duration(r, st->now)) >= 0)
+			buf_printf(b, "%.0f", d);
+		buf_putc(b, ',');
+		first = status_run_tis(&j->tis, r, &n);
+		buf_reset(&tasks);
+		put_failed_tasks(&tasks, &j->tis.v[first], n);
+		report_csv_field(b, buf_str(&tasks));
+		buf_putc(b, '\n');
+	}
+	for (i = 0; i < j->dags.n; i++) {
+		if (!j->dags.v[i].import_errors)
+			continue;
+		buf_puts(b, "import_error,");
+		report_csv_field(b, j->dags.v[i].dag_id);
+		buf_puts(b, ",,import_error,,,,,,\n");
+	}
+	buf_free(&tasks);
+}
+
+static void
+md_time(struct buf *b, const struct tz *zone, int64_t t)
+{
+	if (t != TIME_NONE)
+		fmt_time(b, zone, t, FMT_LONG);
+	else
+		buf_putc(b, '-');
+}
+
+static void
+write_markdown(struct status_job *j, const struct tz *zone, struct buf *b)
+{
+	const struct status	*st = &j->status;
+	struct buf		 ver = BUF_INIT, tasks = BUF_INIT;
+	size_t			 i, first, n;
+	double			 d;
+
+	buf_printf(b, "## Airflow status\n\n**%s**\n\n- context ",
+	    buf_str(&st->summary));
+	report_md_text(b, j->s->context != NULL ? j->s->context :
+	    "(command line)");
+	afdb_describe(j->db, &ver);
+	buf_puts(b, ", ");
+	report_md_text(b, buf_str(&ver));
+	buf_puts(b, "\n- window ");
+	fmt_time(b, zone, j->since, FMT_LONG);
+	buf_puts(b, " .. now (");
+	fmt_duration(b, (double)j->o->since_span);
+	buf_printf(b, ")\n- scheduler %s\n", health_name(
+	    st->job[AF_JOB_SCHEDULER]));
+	if (st->job[AF_JOB_TRIGGERER] != HEALTH_ABSENT)
+		buf_printf(b, "- triggerer %s\n",
+		    health_name(st->job[AF_JOB_TRIGGERER]));
+	buf_printf(b, "- runs %zu success, %zu failed, %zu running, %zu "
+	    "queued\n", st->runs_by_state[RUN_SUCCESS],
+	    st->runs_by_state[RUN_FAILED], st->runs_by_state[RUN_RUNNING],
+	    st->runs_by_state[RUN_QUEUED]);
+	buf_printf(b, "- DAGs %zu (%zu active, %zu paused, %zu with import "
+	    "errors)\n", st->ndags, st->nactive, st->npaused,
+	    st->nimport_errors);
+	if (st->nimport_errors > 0) {
+		buf_puts(b, "- import errors: ");
+		put_import_errors(b, &j->dags, true);
+		buf_putc(b, '\n');
+	}
+	if (st->nattention > 0)
+		buf_puts(b, "\n| state | DAG | run | started | ended | duration "
+		    "| failed tasks |\n| --- | --- | --- | --- | --- | ---: | "
+		    "--- |\n");
+	for (i = 0; i < st->nattention; i++) {
+		const struct af_run *r = st->attention[i];
+
+		buf_printf(b, "| %s | ", run_state_name(r->state));
+		report_md_text(b, r->dag_id);
+		buf_puts(b, " | ");
+		report_md_text(b, r->run_id);
+		buf_puts(b, " | ");
+		md_time(b, zone, r->start_date);
+		buf_puts(b, " | ");
+		md_time(b, zone, r->end_date);
+		buf_puts(b, " | ");
+		if ((d = af_run_duration(r, st->now)) >= 0)
+			fmt_duration(b, d);
+		else
+			buf_putc(b, '-');
+		buf_puts(b, " | ");
+		first = status_run_tis(&j->tis, r, &n);
+		buf_reset(&tasks);
+		put_failed_tasks(&tasks, &j->tis.v[first], n);
+		report_md_text(b, buf_str(&tasks));
+		buf_puts(b, " |\n");
+	}
+	buf_free(&ver);
+	buf_free(&tasks);
 }
 
 /* --- JSON ---------------------------------------------------------------- */
@@ -312,6 +493,12 @@ write_json(struct status_job *j)
 	json_object_set_new(o, "paused", json_integer((json_int_t)st->npaused));
 	json_object_set_new(o, "import_errors",
 	    json_integer((json_int_t)st->nimport_errors));
+	a = json_array();
+	for (i = 0; i < j->dags.n; i++)
+		if (j->dags.v[i].import_errors)
+			json_array_append_new(a,
+			    report_json_string(j->dags.v[i].dag_id));
+	json_object_set_new(o, "import_error_dag_ids", a);
 	json_object_set_new(doc, "dags", o);
 
 	o = json_object();
@@ -354,9 +541,6 @@ report_status(const struct settings *s, const struct report_options *o)
 	char			 why[256];
 	int			 rc;
 
-	if (o->format != REPORT_TEXT && o->format != REPORT_JSON)
-		return report_unknown(o->format, "report status",
-		    "supports --format text or json");
 	zone = zoneinfo_load(s->timezone, why, sizeof why);
 	if (zone == NULL)
 		return report_unknown(o->format, "configuration", why);
@@ -381,7 +565,7 @@ report_status(const struct settings *s, const struct report_options *o)
 		    j.error.len > 0 ? buf_str(&j.error) : "no answer");
 	} else {
 		rc = (int)j.status.verdict;
-		if (*afdb_warnings(j.db) != '\0' && o->format == REPORT_TEXT) {
+		if (*afdb_warnings(j.db) != '\0' && o->format != REPORT_JSON) {
 			struct buf clean = BUF_INIT;
 
 			report_put_lines(&clean, afdb_warnings(j.db));
@@ -390,10 +574,15 @@ report_status(const struct settings *s, const struct report_options *o)
 		}
 		if (o->format == REPORT_JSON)
 			write_json(&j);
-		else if (!(o->quiet && rc == 0)) {
+		else if (o->format == REPORT_CSV)
+			write_csv(&j, &out);
+		else if (o->quiet && rc == 0)
+			;
+		else if (o->format == REPORT_MARKDOWN)
+			write_markdown(&j, zone, &out);
+		else
 			write_text(&j, zone, &out);
-			fputs(buf_str(&out), stdout);
-		}
+		fputs(buf_str(&out), stdout);
 	}
 	fflush(stdout);
 	status_clear(&j.status);

@@ -42,6 +42,7 @@ struct pg {
 	int			 in_cb;
 	bool			 freed;
 	bool			 told_dead;	/* the owner heard of the failure */
+	bool			 starting;	/* inside pg_connect */
 	FILE			*trace;		/* $DAGTOP_TRACE_SQL */
 	struct buf		 secret;	/* "password='...'": kept out of
 						   error messages */
@@ -156,6 +157,14 @@ pg_die(struct pg *p, const char *why)
 	if (p->conn != NULL) {
 		PQfinish(p->conn);
 		p->conn = NULL;
+	}
+	if (p->starting) {
+		/*
+		 * Inside pg_connect, whose caller has no pointer yet: the
+		 * owner hears of it from the loop, like every other failure.
+		 */
+		loop_timer_set(p->timer, 0);
+		return;
 	}
 	while ((q = p->head) != NULL) {
 		p->head = q->next;
@@ -451,7 +460,9 @@ pg_connect(struct loop *loop, const char *const *kw, const char *const *val,
 	p->where = connect_where(kw, val);
 	if (p->connect_ms > 0)
 		loop_timer_set(p->timer, p->connect_ms);
+	p->starting = true;
 	connect_step(p);
+	p->starting = false;
 	return p;
 }
 

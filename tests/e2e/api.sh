@@ -72,7 +72,13 @@ conf slow 2 "$B_URL" airflow_auth=bearer airflow_token_env=AFTOKEN airflow_timeo
 curl -s -XPOST "$B_URL/_emu/fail" -d '{"path_regex": "/logs/", "delay_ms": 4000, "status": 200, "count": 1, "body": "{}"}' >/dev/null
 log slow AFTOKEN=tok-123; refused "a silent server" "timed out"
 curl -s -XPOST "$B_URL/_emu/fail" -d '{"path_regex": "/logs/", "close": true, "count": 1}' >/dev/null
-log bearer AFTOKEN=tok-123; refused "a dropped connection" "UNKNOWN"
+log bearer AFTOKEN=tok-123; refused "a dropped connection" "dagtop: report log: "
+# Standard output is the log: an error goes to standard error alone.
+env DBPW=reader-secret AFTOKEN=nope "$bin" --config "$work/bearer.conf" \
+    report log etl_daily scheduled__d1 transform >"$work/out" 2>"$work/err"
+rc=$?
+[ "$rc" = 3 ] && [ ! -s "$work/out" ] && grep -q "HTTP 401" "$work/err" ||
+    fail "report log: exit $rc, the error not on standard error alone: $(head -c 300 "$work/out")"
 
 # TLS: verified by default, a private CA by name, verification off by name.
 openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 \

@@ -10,6 +10,7 @@
 set -u
 cd "$(dirname "$0")/../.."
 . tests/lib/github_emu.sh
+. tests/lib/markdown.sh
 bin=$1
 fails=0
 dir=$(mktemp -d "${TMPDIR:-/tmp}/dagtop-fourkeys.XXXXXX")
@@ -122,6 +123,8 @@ expect_out othertok "check the token in \$GH_TEST_TOKEN"
 run text gh
 expect_rc 0 text
 expect_out text "FOUR KEYS"
+[ "$(head -1 "$dir/text.out")" = "OK: Four Keys of 3 services over 30 days" ] ||
+    fail "text: the verdict line: $(head -1 "$dir/text.out")"
 expect_out text "deployment frequency"
 expect_out text "lead time for changes"
 expect_out text "change failure rate"
@@ -132,9 +135,11 @@ run md gh --format markdown
 expect_out md "## Four Keys"
 expect_out md "| metric | value | band | trend |"
 expect_out md "### api"
+md_inert "$dir/md.out" || fail "md: data rendered as Markdown"
 run csv gh --format csv
 expect_out csv "service,window_days,from,to,deployments,per_day"
-[ "$(grep -c '^"' "$dir/csv.out")" = 3 ] || fail "csv: expected 3 service rows"
+[ "$(sed 1d "$dir/csv.out" | wc -l)" = 3 ] || fail "csv: expected 3 service rows"
+grep -q '^api,30,' "$dir/csv.out" || fail "csv: no row for service api"
 run one gh --format json --service web
 /usr/bin/python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert [s['name'] for s in d['services']] == ['web'], d" "$dir/one.out" ||
     fail "--service web: not only web"
@@ -231,6 +236,20 @@ expect_rc 0 goodconf
 expect_out goodconf "four keys:   3 services, 30-day window, DORA 2023 bands"
 
 # --- the SQL source -------------------------------------------------------------
+# A service database that refuses the connection: every format says so and
+# exits 3 (text used to crash after printing).
+cat >"$dir/sqldown.conf" <<'EOF'
+[service "billing"]
+source = sql
+database = postgresql://reader@127.0.0.1:1/fourkeys
+query = SELECT 1
+EOF
+chmod 600 "$dir/sqldown.conf"
+for f in text json csv markdown; do
+	run "sqldown$f" sqldown --format "$f"
+	expect_rc 3 "sqldown$f"
+	expect_out "sqldown$f" "Connection refused"
+done
 if [ -n "${DAGTOP_TEST_PORT:-}" ]; then
 	cat >"$dir/sql.conf" <<EOF
 [service "billing"]
@@ -314,9 +333,32 @@ assert o["change_failure_rate"]["rate"] is None
 assert "read-only transaction" in by["writer"]["error"]
 assert by["badkind"]["error"] and by["nocolumn"]["error"]
 PY
+	# Incident titles and ids from outside: links, a tracking pixel, HTML.
+	cat >"$dir/hostile.conf" <<EOF
+[service "evil|svc [x](https://evil.example/s)"]
+source = sql
+database = postgresql://reader@127.0.0.1:$DAGTOP_TEST_PORT/fourkeys
+database_password_env = FK_DB_PW
+query = SELECT 'deployment' AS kind, '[r1](https://evil.example/d)' AS id,
+  now() - interval '3 days' AS time, NULL::timestamptz AS end_time,
+  NULL AS ref, NULL AS title
+  UNION ALL SELECT 'incident', 'INC|9 <!-- c -->', now() - interval '2 days',
+  NULL, '[r1](https://evil.example/d)',
+  'Re-authenticate [here](https://evil.example/login) ![](https://evil.example/pixel.png) <img src=https://evil.example/p.png> oncall@evil.example www.evil.example'
+EOF
+	chmod 600 "$dir/hostile.conf"
+	RUN_ENV="FK_DB_PW=reader-secret" run hostile hostile --format markdown
+	expect_rc 0 hostile
+	expect_out hostile "pixel"
+	md_inert "$dir/hostile.out" || fail "hostile: data rendered as Markdown"
+	RUN_ENV="FK_DB_PW=reader-secret" run hostilecsv hostile --format csv
+	expect_rc 0 hostilecsv
+	[ "$(wc -l <"$dir/hostilecsv.out")" = 2 ] || fail "hostilecsv: a record split"
 	RUN_ENV="FK_DB_PW=wrong" run sqlpw sql --service billing
 	expect_rc 3 sqlpw
 	expect_out sqlpw "password authentication failed"
+	[ "$(head -1 "$dir/sqlpw.out")" = "UNKNOWN: Four Keys: 1 of 1 service could not be read" ] ||
+	    fail "sqlpw: the verdict line: $(head -1 "$dir/sqlpw.out")"
 	if grep -qF "reader-secret" "$dir"/sql*.out "$dir"/sql*.err; then
 		fail "the database password was printed"
 	fi

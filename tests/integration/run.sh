@@ -42,6 +42,11 @@ for v in 2 3; do
 	createdb -T "af$v" "af${v}_sla"
 	psql -q -X -v ON_ERROR_STOP=1 -d "af${v}_sla" -f tests/integration/fixture_sla.sql >/dev/null
 	psql -q -X -v ON_ERROR_STOP=1 -d "af${v}_sla" -c 'GRANT SELECT ON ALL TABLES IN SCHEMA public TO reader' >/dev/null
+	# Hostile ids: a run id that is a Markdown link, an empty one, a pool
+	# name with '|'.
+	createdb -T "af${v}_sla" "af${v}_hostile"
+	psql -q -X -v ON_ERROR_STOP=1 -d "af${v}_hostile" -f tests/integration/fixture_hostile.sql >/dev/null
+	psql -q -X -v ON_ERROR_STOP=1 -d "af${v}_hostile" -c 'GRANT SELECT ON ALL TABLES IN SCHEMA public TO reader' >/dev/null
 done
 # A scheduler and a triggerer that stay alive: they heartbeat every two
 # seconds, as Airflow's do, for as long as the tests run.

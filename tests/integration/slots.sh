@@ -10,6 +10,7 @@
 set -u
 cd "$(dirname "$0")/../.."
 . tests/lib/bigquery_emu.sh
+. tests/lib/markdown.sh
 bin=$1
 fails=0
 dir=$(mktemp -d "${TMPDIR:-/tmp}/dagtop-slots.XXXXXX")
@@ -232,6 +233,15 @@ if [ -n "${DAGTOP_TEST_PORT:-}" ]; then
 	grep -q '^ *128 .*default_pool$' "$dir/pools.out" || fail "pools: default_pool row"
 	RUN_ENV="PGPASSWORD=reader-secret" run poolsj sa --format json --database "postgresql://reader@127.0.0.1:$DAGTOP_TEST_PORT/af2"
 	/usr/bin/python3 -c 'import json,sys; p=json.load(open(sys.argv[1]))["pools"]; assert any(x["pool"]=="default_pool" and x["slots"]==128 for x in p), p' "$dir/poolsj.out" || fail "pools: JSON"
+	# A pool name that would split the table and carry a link (run.sh's
+	# af2_hostile): one cell of text.
+	RUN_ENV="PGPASSWORD=reader-secret" run poolsmd sa --format markdown --database "postgresql://reader@127.0.0.1:$DAGTOP_TEST_PORT/af2_hostile"
+	expect_rc 1 poolsmd
+	expect_out poolsmd "## Airflow pools"
+	md_inert "$dir/poolsmd.out" || fail "poolsmd: data rendered as Markdown"
+	grep -q '^| a\\|b .* | 4 | 0 | 0 | 0 | 4 |$' "$dir/poolsmd.out" ||
+	    fail "poolsmd: the hostile pool's row"
+	md_inert "$dir/md2.out" || fail "md2: data rendered as Markdown"
 	# A database that is down costs the pools only.
 	run poolsdown sa --database "postgresql://reader@127.0.0.1:9/af2"
 	expect_rc 1 poolsdown

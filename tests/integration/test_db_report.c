@@ -137,6 +137,35 @@ url(const char *suffix)
 
 static const char *const pw_env[] = { "PGPASSWORD", "reader-secret", NULL };
 
+/*
+ * Renders a report's Markdown with a real CommonMark/GFM renderer
+ * (cmark-gfm and GitHub's extensions): no link, image, comment or raw HTML
+ * may come out of the data.
+ */
+static void
+assert_md_inert(const char *md)
+{
+	char	 in[] = "/tmp/dagtop-test-md.XXXXXX", cmd[256];
+	static char html[1 << 16];
+	FILE	*f;
+	size_t	 n;
+	int	 fd;
+
+	assert_true((fd = mkstemp(in)) >= 0);
+	assert_int_equal(write(fd, md, strlen(md)), (ssize_t)strlen(md));
+	close(fd);
+	snprintf(cmd, sizeof cmd, "cmark-gfm -e table -e autolink "
+	    "-e strikethrough -e tagfilter %s", in);
+	assert_non_null(f = popen(cmd, "r"));
+	n = fread(html, 1, sizeof html - 1, f);
+	html[n] = '\0';
+	unlink(in);
+	assert_int_equal(pclose(f), 0);
+	if (strstr(html, "<a ") != NULL || strstr(html, "<img") != NULL ||
+	    strstr(html, "<!--") != NULL || strstr(html, "<script") != NULL)
+		fail_msg("data rendered as Markdown:\n%s", html);
+}
+
 /* No byte of the output can drive a terminal. */
 static void
 assert_terminal_safe(const char *s)
@@ -170,6 +199,7 @@ test_status_text(void **state)
 	    "1 queued\n"));
 	assert_non_null(strstr(r.out, "DAGs       12 (11 active, 1 paused, 1 with "
 	    "import errors)\n"));
+	assert_non_null(strstr(r.out, "           import errors: broken_import\n"));
 	assert_non_null(strstr(r.out, "scheduler  healthy, heartbeat "));
 	assert_non_null(strstr(r.out, "(scheduler-0)\n"));
 	assert_non_null(strstr(r.out, "\nfailed   etl_daily  scheduled__d1\n"));
@@ -186,6 +216,40 @@ test_status_text(void **state)
 	/* Failed runs come first; the three-day-old failure is not here. */
 	assert_true(strstr(r.out, "\nfailed ") < strstr(r.out, "\nrunning "));
 	assert_null(strstr(r.out, "scheduled__d4"));
+	result_free(&r);
+}
+
+/* `report status` as CSV and Markdown, like the other reports. */
+static void
+test_status_csv_markdown(void **state)
+{
+	struct result	 r;
+	const char	*argv[] = { "report", "status", "--format", "csv",
+	    "--database", url(""), NULL };
+
+	(void)state;
+	run(&r, argv, pw_env);
+	assert_int_equal(r.status, 1);
+	assert_string_equal(r.err, "");
+	assert_starts_with(r.out, "kind,dag_id,run_id,state,run_type,"
+	    "logical_date,start_date,end_date,duration_seconds,failed_tasks\n");
+	assert_non_null(strstr(r.out, "\nrun,etl_daily,scheduled__d1,failed,"
+	    "scheduled,"));
+	assert_non_null(strstr(r.out, ",transform\n"));
+	assert_non_null(strstr(r.out, "\nimport_error,broken_import,,"
+	    "import_error,,,,,,\n"));
+	assert_terminal_safe(r.out);
+	result_free(&r);
+
+	argv[3] = "markdown";
+	run(&r, argv, pw_env);
+	assert_int_equal(r.status, 1);
+	assert_starts_with(r.out, "## Airflow status\n\n**WARNING: 2 failed "
+	    "runs, 1 DAG with import errors**\n");
+	assert_non_null(strstr(r.out, "- import errors: broken\\_import\n"));
+	assert_non_null(strstr(r.out, "| failed | etl\\_daily | "
+	    "scheduled\\_\\_d1 | "));
+	assert_md_inert(r.out);
 	result_free(&r);
 }
 
@@ -234,6 +298,9 @@ test_status_json(void **state)
 	    json_object_get(doc, "run_counts"), "failed")), 2);
 	assert_int_equal(json_integer_value(json_object_get(
 	    json_object_get(doc, "run_counts"), "total")), 5);
+	assert_string_equal(json_string_value(json_array_get(json_object_get(
+	    json_object_get(doc, "dags"), "import_error_dag_ids"), 0)),
+	    "broken_import");
 	runs = json_object_get(doc, "runs");
 	assert_int_equal(json_array_size(runs), 4);
 	run_j = find_run(runs, "etl_daily", "scheduled__d1");
@@ -302,7 +369,7 @@ test_cannot_tell(void **state)
 	    "--database", "host=127.0.0.1 port=1 dbname=x user=x", NULL };
 	const char	*notaf[] = { "report", "status", "--database", NULL, NULL };
 	const char	*csv[] = { "report", "status", "--format", "csv",
-	    "--database", url(""), NULL };
+	    "--database", "host=127.0.0.1 port=1 dbname=x user=x", NULL };
 	const char	*badspan[] = { "report", "status", "--since", "soon", NULL };
 	char		 u[256];
 	json_t		*doc;
@@ -312,6 +379,8 @@ test_cannot_tell(void **state)
 	assert_int_equal(r.status, 3);
 	assert_starts_with(r.out, "UNKNOWN: configuration: no database "
 	    "configured: pass --database CONNINFO");
+	/* Errors go to stderr, always; the verdict line leads the text. */
+	assert_non_null(strstr(r.err, "no database configured"));
 	result_free(&r);
 
 	run(&r, refused, NULL);
@@ -335,8 +404,11 @@ test_cannot_tell(void **state)
 	    "table alembic_version, dag_run"));
 	result_free(&r);
 
+	/* CSV: the error on stderr alone. */
 	run(&r, csv, pw_env);
 	assert_int_equal(r.status, 3);
+	assert_string_equal(r.out, "");
+	assert_non_null(strstr(r.err, "Connection refused"));
 	result_free(&r);
 	run(&r, badspan, NULL);
 	assert_int_equal(r.status, 3);
@@ -361,6 +433,7 @@ test_report_run(void **state)
 	(void)state;
 	run(&r, text, pw_env);
 	assert_int_equal(r.status, 1);	/* the run failed */
+	assert_starts_with(r.out, "WARNING: etl_daily  scheduled__d1  failed");
 	/* Graph order with depth marks; upstream_failed after the failure. */
 	assert_non_null(strstr(r.out,
 	    "success          1/3     10m00s   extract  BashOperator\n"
@@ -652,6 +725,8 @@ test_usage(void **state)
 	const char	*version[] = { "--version", NULL };
 	const char	*bogus[] = { "frobnicate", NULL };
 	const char	*badopt[] = { "report", "status", "--frob", NULL };
+	const char	*global[] = { "--database", "host=x", "report", "status",
+	    "--since", "bad", NULL };
 
 	(void)state;
 	run(&r, help, NULL);
@@ -669,6 +744,11 @@ test_usage(void **state)
 	run(&r, badopt, NULL);
 	assert_int_equal(r.status, 3);
 	assert_non_null(strstr(r.err, "unknown option '--frob'"));
+	result_free(&r);
+	/* A global option before report: still report mode, exit 3. */
+	run(&r, global, NULL);
+	assert_int_equal(r.status, 3);
+	assert_non_null(strstr(r.err, "--since takes a span"));
 	result_free(&r);
 }
 
@@ -700,7 +780,7 @@ test_report_sla(void **state)
 	doc = json_loads(r.out, 0, &jerr);
 	assert_non_null(doc);
 	assert_string_equal(json_string_value(json_object_get(doc, "status")),
-	    "attention");
+	    "warning");
 	assert_string_equal(json_string_value(json_object_get(doc,
 	    "airflow_sla_source")), major == 2 ? "sla_miss" : "deadline");
 	slas = json_object_get(doc, "slas");
@@ -737,7 +817,7 @@ test_report_sla(void **state)
 	argv[9] = "text";
 	run(&r, argv, pw_env);
 	assert_int_equal(r.status, 1);
-	assert_starts_with(r.out, "ATTENTION: SLAs 2026-W45 (2026-11-02..2026-11-08)");
+	assert_starts_with(r.out, "WARNING: SLAs 2026-W45 (2026-11-02..2026-11-08)");
 	assert_non_null(strstr(r.out, "Tue 2026-11-03  late     ended 11-03 10:25, 25m00s late"));
 	assert_non_null(strstr(r.out, "period 40.0% (2/5)"));
 	result_free(&r);
@@ -745,7 +825,8 @@ test_report_sla(void **state)
 	argv[9] = "markdown";
 	run(&r, argv, pw_env);
 	assert_int_equal(r.status, 1);
-	assert_starts_with(r.out, "## SLA report 2026-W45");
+	assert_starts_with(r.out, "## SLA report 2026-W45 (2026-11-02..2026-11-08)"
+	    "\n\n**WARNING: SLAs 2026-W45");
 	assert_non_null(strstr(r.out, "| table\\_a\\_ready | 10:00 Asia/Tokyo | met | **late 25m00s** | met | **failed** | **missing** | - | - |"));
 	assert_non_null(strstr(r.out, "Misses:"));
 	result_free(&r);
@@ -767,6 +848,16 @@ test_report_sla(void **state)
 	assert_starts_with(r.out, "OK: SLAs 2026-11-02..2026-11-02: all 2 met");
 	result_free(&r);
 
+	/* A future week: every day pending, nothing decided, not OK. */
+	argv[6] = "--week"; argv[7] = "2099-W10"; argv[8] = NULL;
+	run(&r, argv, pw_env);
+	assert_int_equal(r.status, 3);
+	assert_starts_with(r.out, "UNKNOWN: SLAs 2099-W10 (2099-03-02..2099-03-08)"
+	    ": nothing decided yet; ");
+	/* No forecast for a day whose run has not started. */
+	assert_null(strstr(r.out, "expected"));
+	result_free(&r);
+
 	/* Cannot tell: a bad week, no database. */
 	argv[6] = "--week"; argv[7] = "2026-W99"; argv[8] = NULL;
 	run(&r, argv, pw_env);
@@ -781,17 +872,127 @@ test_report_sla(void **state)
 	unlink(cfgpath);
 }
 
+/*
+ * `report sla` on hostile ids (fixture_hostile.sql): a run id that is a
+ * Markdown link, an empty run id.  CSV keeps one record a line and does not
+ * crash; Markdown renders no link.
+ */
+static void
+test_report_hostile(void **state)
+{
+	struct result	 r;
+	char		 db[256];
+	const char	*argv[12];
+
+	(void)state;
+	write_config("[dagtop]\nweek_start = monday\n"
+	    "[sla \"table_a_ready\"]\ndag = sla_etl\ntask = build_table_a\n"
+	    "deadline = 10:00\ntimezone = Asia/Tokyo\ndays = mon-fri\n"
+	    "owner = [data-eng](https://evil.example/owner)\n", 0600);
+	snprintf(db, sizeof db, "%s", url("_hostile"));
+	argv[0] = "--config"; argv[1] = cfgpath; argv[2] = "--database";
+	argv[3] = db; argv[4] = "report"; argv[5] = "sla"; argv[6] = "--week";
+	argv[7] = "2026-W45"; argv[8] = "--format"; argv[9] = "csv";
+	argv[10] = NULL;
+	run(&r, argv, pw_env);
+	assert_int_equal(r.status, 1);
+	assert_non_null(strstr(r.out, "\ntable_a_ready,sla_etl,build_table_a,"
+	    "2026-11-05,thursday,failed,2026-11-05T01:00:00Z,"
+	    "2026-11-05T00:45:00Z,,,false\n"));
+	result_free(&r);
+
+	argv[9] = "markdown";
+	run(&r, argv, pw_env);
+	assert_int_equal(r.status, 1);
+	assert_non_null(strstr(r.out, "Misses:"));
+	assert_non_null(strstr(r.out, "Re\\-authenticate"));
+	assert_md_inert(r.out);
+	result_free(&r);
+	unlink(cfgpath);
+}
+
+/*
+ * Runs dagtop with stdout on the descriptor fd and stderr collected in err;
+ * returns its exit status, or 128 + N when signal N killed it.
+ */
+static int
+run_to(int fd, const char *const *argv, const char *const *env, char *err,
+    size_t errsize)
+{
+	char	 path[] = "/tmp/dagtop-test-err.XXXXXX", *args[32];
+	int	 efd, status, i;
+	pid_t	 pid;
+	ssize_t	 n;
+
+	assert_true((efd = mkstemp(path)) >= 0);
+	args[0] = (char *)bin;
+	for (i = 0; argv[i] != NULL; i++)
+		args[i + 1] = (char *)argv[i];
+	args[i + 1] = NULL;
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		dup2(fd, 1);
+		dup2(efd, 2);
+		clearenv();
+		setenv("HOME", home, 1);
+		setenv("PATH", "/usr/bin:/bin", 1);
+		setenv("LC_ALL", "C.UTF-8", 1);
+		for (i = 0; env != NULL && env[i] != NULL; i += 2)
+			setenv(env[i], env[i + 1], 1);
+		execv(bin, args);
+		_exit(127);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	n = pread(efd, err, errsize - 1, 0);
+	err[n > 0 ? n : 0] = '\0';
+	close(efd);
+	unlink(path);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+/* A report that could not be written exits 3 and says so. */
+static void
+test_write_errors(void **state)
+{
+	const char	*runa[] = { "report", "run", "etl_daily", "scheduled__d1",
+	    "--database", url(""), NULL };
+	const char	*status[] = { "report", "status", "--format", "json",
+	    "--database", url(""), NULL };
+	char		 err[4096];
+	int		 fd, p[2];
+
+	(void)state;
+	if ((fd = open("/dev/full", O_WRONLY)) < 0)
+		skip();
+	assert_int_equal(run_to(fd, runa, pw_env, err, sizeof err), 3);
+	assert_non_null(strstr(err, "cannot write the report to standard "
+	    "output"));
+	assert_int_equal(run_to(fd, status, pw_env, err, sizeof err), 3);
+	close(fd);
+
+	/* A reader that went away: exit 3, not killed by SIGPIPE. */
+	assert_int_equal(pipe(p), 0);
+	close(p[0]);
+	assert_int_equal(run_to(p[1], status, pw_env, err, sizeof err), 3);
+	assert_non_null(strstr(err, "cannot write the report"));
+	close(p[1]);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_status_text),
 		cmocka_unit_test(test_status_json),
+		cmocka_unit_test(test_status_csv_markdown),
 		cmocka_unit_test(test_status_critical),
 		cmocka_unit_test(test_status_ok_and_quiet),
 		cmocka_unit_test(test_cannot_tell),
 		cmocka_unit_test(test_report_run),
 		cmocka_unit_test(test_report_sla),
+		cmocka_unit_test(test_report_hostile),
+		cmocka_unit_test(test_write_errors),
 		cmocka_unit_test(test_config_file),
 		cmocka_unit_test(test_config_errors),
 		cmocka_unit_test(test_no_password_in_errors),

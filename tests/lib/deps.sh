@@ -10,7 +10,7 @@ set -eu
 PACKAGES="build-essential pkg-config libpq-dev libjansson-dev libinih-dev
 zlib1g-dev libcmocka-dev libncurses-dev libreadline-dev libcurl4-openssl-dev
 libssl-dev postgresql postgresql-client tmux tzdata clang libclang-rt-14-dev
-mandoc locales python3 python3-psycopg2 openssl curl procps"
+mandoc locales python3 python3-psycopg2 openssl curl procps cmark-gfm"
 
 # The commands the scripts under tests/ run, each with the package that has
 # it on Debian 12 (the essential ones too, so a trimmed image is caught).
@@ -21,7 +21,7 @@ dropdb:postgresql-client tmux:tmux mandoc:mandoc python3:python3
 openssl:openssl curl:curl pgrep:procps runuser:util-linux
 getconf:libc-bin locale:libc-bin awk:mawk sed:sed grep:grep find:findutils
 od:coreutils stat:coreutils mktemp:coreutils date:coreutils
-timeout:coreutils"
+timeout:coreutils cmark-gfm:cmark-gfm"
 
 missing=""
 for p in $PACKAGES; do

@@ -252,6 +252,10 @@ test_outcomes(void **state)
 	assert_int_equal(o.outcome, SLA_AT_RISK);
 	sla_eval_day(&d, z, day, v, 0, 10 * M, iend - 30 * M, &o);
 	assert_int_equal(o.outcome, SLA_PENDING);
+	/* a later day: pending, with no forecast (not today's) */
+	sla_eval_day(&d, z, day + 3, v, 0, 2 * H, iend - 30 * M, &o);
+	assert_int_equal(o.outcome, SLA_PENDING);
+	assert_int_equal(o.expected, TIME_NONE);
 	/* not applicable: a Saturday for a mon-fri SLA */
 	sla_eval_day(&d, z, day + 1, v, 1, -1, later, &o);
 	assert_int_equal(o.outcome, SLA_NOT_APPLICABLE);
