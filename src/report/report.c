@@ -226,6 +226,15 @@ report_csv_field(struct buf *b, const char *s)
 }
 
 void
+report_put_text(struct buf *b, const char *s, bool md)
+{
+	if (md)
+		report_md_text(b, s);
+	else
+		report_put_id(b, s);
+}
+
+void
 report_md_text(struct buf *b, const char *s)
 {
 	struct buf	 t = BUF_INIT;

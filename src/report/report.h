@@ -117,6 +117,8 @@ void	 report_csv_field(struct buf *, const char *);
  * before '@' so that no e-mail autolink forms.  NULL is "-".
  */
 void	 report_md_text(struct buf *, const char *);
+/* Text from outside: inert Markdown when md, else defused as report_put_id. */
+void	 report_put_text(struct buf *, const char *, bool md);
 /*
  * The first word of a text report, as monitoring plugins spell it, for an
  * exit status 0..3: "OK", "WARNING", "CRITICAL", "UNKNOWN".

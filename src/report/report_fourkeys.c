@@ -84,16 +84,6 @@ iso_utc(struct buf *b, int64_t t)
 	    tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min);
 }
 
-/* Text from outside: defused for a terminal, or inert Markdown. */
-static void
-put_text(struct buf *b, const char *s, bool md)
-{
-	if (md)
-		report_md_text(b, s);
-	else
-		report_put_id(b, s);
-}
-
 /* One metric line: "  name   value   band   trend (before: prev)". */
 static void
 text_line(struct buf *b, bool md, const char *name, const char *value,
@@ -125,13 +115,13 @@ write_text(struct fk_src *src, bool md, struct buf *b)
 		if (i > 0)
 			buf_putc(b, '\n');
 		buf_puts(b, md ? "### " : "");
-		put_text(b, v.name, md);
+		report_put_text(b, v.name, md);
 		buf_puts(b, md ? "\n\n_" : " (");
-		put_text(b, v.describe, md);
+		report_put_text(b, v.describe, md);
 		buf_puts(b, md ? "_\n\n" : ")\n");
 		if (!v.valid) {
 			buf_puts(b, md ? "UNKNOWN: " : "  UNKNOWN: ");
-			put_text(b, *v.error != '\0' ? v.error : "no answer", md);
+			report_put_text(b, *v.error != '\0' ? v.error : "no answer", md);
 			buf_putc(b, '\n');
 			continue;
 		}
@@ -205,7 +195,7 @@ write_text(struct fk_src *src, bool md, struct buf *b)
 				buf_putc(b, '\n');
 			listed = true;
 			buf_puts(b, md ? "- incident " : "  incident ");
-			put_text(b, in->id, md);
+			report_put_text(b, in->id, md);
 			if (in->resolved > 0) {
 				buf_puts(b, ", restored in ");
 				fmt_duration(b, (double)(in->resolved -
@@ -214,11 +204,11 @@ write_text(struct fk_src *src, bool md, struct buf *b)
 				buf_puts(b, ", still open");
 			if (d >= 0) {
 				buf_puts(b, ", caused by ");
-				put_text(b, v.data->dep[d].id, md);
+				report_put_text(b, v.data->dep[d].id, md);
 			}
 			if (in->title != NULL) {
 				buf_puts(b, ": ");
-				put_text(b, in->title, md);
+				report_put_text(b, in->title, md);
 			}
 			buf_putc(b, '\n');
 		}

@@ -143,26 +143,16 @@ hourly(const struct slots *sl, size_t h, double *peak, double *avg,
 	*avg = hi > lo ? sum / (double)(hi - lo) : 0;
 }
 
-/* Text from outside: defused for a terminal, or inert Markdown. */
-static void
-put_text(struct buf *b, const char *s, bool md)
-{
-	if (md)
-		report_md_text(b, s);
-	else
-		report_put_id(b, s);
-}
-
 static void
 put_consumer_name(struct buf *b, const struct slot_consumer *c, bool md)
 {
-	put_text(b, c->key, md);
+	report_put_text(b, c->key, md);
 	if (c->kind == CONSUMER_JOB && c->dag != NULL) {
 		buf_puts(b, " (");
-		put_text(b, c->dag, md);
+		report_put_text(b, c->dag, md);
 		if (c->task != NULL) {
 			buf_putc(b, '.');
-			put_text(b, c->task, md);
+			report_put_text(b, c->task, md);
 		}
 		buf_putc(b, ')');
 	}
@@ -185,10 +175,10 @@ write_text(const struct slots_job *j, const struct slots *sl,
 		buf_puts(b, "**\n\n");
 	}
 	buf_printf(b, "%s%-11s", md ? "- " : "", "context");
-	put_text(b, j->s->context != NULL ? j->s->context : "(command line)",
+	report_put_text(b, j->s->context != NULL ? j->s->context : "(command line)",
 	    md);
 	buf_puts(b, ", ");
-	put_text(b, slots_src_describe(j->src), md);
+	report_put_text(b, slots_src_describe(j->src), md);
 	buf_printf(b, "\n%s%-11s", md ? "- " : "", "window");
 	fmt_time(b, zone, sl->start, FMT_LONG);
 	buf_puts(b, " .. ");
@@ -220,7 +210,7 @@ write_text(const struct slots_job *j, const struct slots *sl,
 	buf_puts(b, " (INFORMATION_SCHEMA is never cached)\n");
 	if (*slots_src_warning(j->src) != '\0') {
 		buf_printf(b, "%s%-11s", md ? "- " : "", "note");
-		put_text(b, slots_src_warning(j->src), md);
+		report_put_text(b, slots_src_warning(j->src), md);
 		buf_putc(b, '\n');
 	}
 
@@ -304,7 +294,7 @@ write_text(const struct slots_job *j, const struct slots *sl,
 	if (!j->pools.valid) {
 		buf_puts(b, md ? "\n## Airflow pools\n\n" : "\nAirflow pools\n  ");
 		buf_puts(b, "unreadable: ");
-		put_text(b, buf_str(&j->pool_error), md);
+		report_put_text(b, buf_str(&j->pool_error), md);
 		buf_putc(b, '\n');
 		return;
 	}
