@@ -18,6 +18,7 @@
 #include "secret.h"
 #include "serdag.h"
 #include "sla.h"
+#include "xdg.h"
 #include "zoneinfo.h"
 
 #define INCLUDE_DEPTH_MAX 8
@@ -849,16 +850,10 @@ config_ini_handler(void *user, const char *section, const char *name,
 char *
 config_default_path(void)
 {
-	const char	*x = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
-	struct buf	 b = BUF_INIT;
+	char *p = xdg_path(XDG_CONFIG, "config");
 
-	/* A relative XDG value is to be ignored (XDG Base Directory spec). */
-	if (x != NULL && x[0] == '/')
-		buf_printf(&b, "%s/dagtop/config", x);
-	else
-		buf_printf(&b, "%s/.config/dagtop/config",
-		    home != NULL ? home : "");
-	return buf_detach(&b);
+	/* No absolute home: a path that cannot exist, so no file is read. */
+	return p != NULL ? p : xstrdup("/.config/dagtop/config");
 }
 
 /*
@@ -1062,12 +1057,6 @@ config_free(struct config *cfg)
 	buf_free(&cfg->errors);
 	buf_free(&cfg->warnings);
 	memset(cfg, 0, sizeof *cfg);
-}
-
-static char *
-dup_or_null(const char *s)
-{
-	return s != NULL ? xstrdup(s) : NULL;
 }
 
 static void

@@ -162,3 +162,38 @@ buf_str(const struct buf *b)
 {
 	return b->data != NULL ? b->data : "";
 }
+
+char *
+dup_or_null(const char *s)
+{
+	return s != NULL ? xstrdup(s) : NULL;
+}
+
+char *
+dup_nonempty(const char *s)
+{
+	return s != NULL && *s != '\0' ? xstrdup(s) : NULL;
+}
+
+void
+wipe(void *p, size_t n)
+{
+	if (p != NULL && n > 0)
+		explicit_bzero(p, n);
+}
+
+void
+wipe_free(char *s)
+{
+	if (s != NULL) {
+		explicit_bzero(s, strlen(s));
+		free(s);
+	}
+}
+
+void
+buf_wipe(struct buf *b)
+{
+	wipe(b->data, b->cap);
+	buf_free(b);
+}

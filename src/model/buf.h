@@ -22,6 +22,8 @@ void	 buf_vprintf(struct buf *, const char *, va_list)
 	    __attribute__((format(printf, 2, 0)));
 void	 buf_reset(struct buf *);
 void	 buf_free(struct buf *);
+/* buf_free for a buffer that held a secret: every byte zeroed first. */
+void	 buf_wipe(struct buf *);
 /* Hands the string to the caller (never NULL) and empties the buffer. */
 char	*buf_detach(struct buf *);
 /* The content as a C string; "" for an empty buffer. */
@@ -34,5 +36,16 @@ void	*xrealloc(void *, size_t);
 void	*xreallocarray(void *, size_t, size_t);
 char	*xstrdup(const char *);
 char	*xstrndup(const char *, size_t);
+/* A copy of s, or NULL for NULL. */
+char	*dup_or_null(const char *);
+/* A copy of s, or NULL for NULL and for "" (an unset option). */
+char	*dup_nonempty(const char *);
+/*
+ * Zeroes a secret string where the compiler cannot drop the store
+ * (explicit_bzero), then frees it.  NULL is fine.
+ */
+void	 wipe_free(char *);
+/* Zeroes n bytes of a secret the same way, without freeing. */
+void	 wipe(void *, size_t);
 
 #endif

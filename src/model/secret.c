@@ -95,8 +95,7 @@ secrets_free(struct secrets *s)
 	size_t i;
 
 	for (i = 0; i < s->n; i++) {
-		memset(s->v[i], 0, strlen(s->v[i]));
-		free(s->v[i]);
+		wipe_free(s->v[i]);
 	}
 	s->n = 0;
 }

@@ -63,15 +63,6 @@ struct api_call {
 static void	call_send(struct api_call *);
 
 static void
-wipe_free(char *s)
-{
-	if (s != NULL) {
-		memset(s, 0, strlen(s));
-		free(s);
-	}
-}
-
-static void
 drop_token(struct airflow_api *api)
 {
 	wipe_free(api->token);
@@ -103,12 +94,6 @@ parse_auth(const char *s)
 	if (strcmp(s, "command") == 0)
 		return AUTH_COMMAND;
 	return AUTH_LOGIN;
-}
-
-static char *
-dup_or_null(const char *s)
-{
-	return s != NULL ? xstrdup(s) : NULL;
 }
 
 struct airflow_api *

@@ -478,12 +478,6 @@ file_start(struct logfetch *f, const char *folder, struct buf *err)
 
 /* --- life ------------------------------------------------------------------ */
 
-static char *
-dup_or_null(const char *s)
-{
-	return s != NULL ? xstrdup(s) : NULL;
-}
-
 struct logfetch *
 logfetch_start(struct loop *loop, struct airflow_api *api,
     const char *log_folder, const struct log_target *t, logfetch_cb cb,

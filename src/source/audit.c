@@ -18,6 +18,7 @@
 #include "audit.h"
 #include "sanitize.h"
 #include "secret.h"
+#include "xdg.h"
 
 /* A JSON string; text that is not UTF-8 is sanitised rather than lost. */
 static json_t *
@@ -40,18 +41,10 @@ char *
 audit_path(void)
 {
 	const char	*env = getenv("DAGTOP_AUDIT_LOG");
-	const char	*x = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
-	struct buf	 b = BUF_INIT;
 
 	if (env != NULL && *env != '\0')
 		return xstrdup(env);
-	if (x != NULL && x[0] == '/')
-		buf_printf(&b, "%s/dagtop/audit.log", x);
-	else if (home != NULL && *home != '\0')
-		buf_printf(&b, "%s/.local/state/dagtop/audit.log", home);
-	else
-		return NULL;
-	return buf_detach(&b);
+	return xdg_path(XDG_STATE, "audit.log");
 }
 
 /* fsyncs a folder, so that an entry made in it survives a crash. */

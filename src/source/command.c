@@ -111,14 +111,6 @@ command_pclose(FILE *fp, pid_t pid)
 }
 
 static void
-wipe(struct buf *b)
-{
-	if (b->data != NULL)
-		memset(b->data, 0, b->cap);
-	buf_free(b);
-}
-
-static void
 command_free(struct command *c)
 {
 	if (c->out_fd != NULL)
@@ -130,8 +122,8 @@ command_free(struct command *c)
 	if (c->err >= 0)
 		close(c->err);
 	loop_timer_free(c->timer);
-	wipe(&c->stdout_text);
-	wipe(&c->stderr_text);
+	buf_wipe(&c->stdout_text);
+	buf_wipe(&c->stderr_text);
 	free(c);
 }
 

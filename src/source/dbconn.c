@@ -179,7 +179,7 @@ db_params_free(struct db_params *p)
 
 	for (i = 0; i < p->n; i++) {
 		if (strcmp(p->keywords[i], "password") == 0)
-			memset((char *)p->values[i], 0, strlen(p->values[i]));
+			wipe((char *)p->values[i], strlen(p->values[i]));
 		free((char *)p->keywords[i]);
 		free((char *)p->values[i]);
 	}

@@ -30,6 +30,7 @@
 #include <libpq-fe.h>
 
 #include "buf.h"
+#include "xdg.h"
 #include "config.h"
 #include "dbconn.h"
 #include "fourkeys_src.h"
@@ -126,12 +127,6 @@ struct fk_src {
 static void	svc_check_done(struct svc *);
 static void	cand_deploy_id(const struct svc *, const struct cand *,
 		    struct buf *);
-
-static char *
-dup_or_null(const char *s)
-{
-	return s != NULL ? xstrdup(s) : NULL;
-}
 
 /* Splits "a, b,c" into trimmed words. */
 static char **
@@ -995,16 +990,7 @@ svc_refresh(struct svc *s, int64_t to)
 static char *
 cache_dir(void)
 {
-	const char	*x = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
-	struct buf	 b = BUF_INIT;
-
-	if (x != NULL && x[0] == '/')
-		buf_printf(&b, "%s/dagtop/github", x);
-	else if (home != NULL && home[0] == '/')
-		buf_printf(&b, "%s/.cache/dagtop/github", home);
-	else
-		return NULL;
-	return buf_detach(&b);
+	return xdg_path(XDG_CACHE, "github");
 }
 
 static int

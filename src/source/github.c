@@ -60,21 +60,6 @@ struct gh {
 
 static void	pump(struct gh *);
 
-static char *
-dup_or_null(const char *s)
-{
-	return s != NULL ? xstrdup(s) : NULL;
-}
-
-static void
-wipe_free(char *s)
-{
-	if (s != NULL) {
-		memset(s, 0, strlen(s));
-		free(s);
-	}
-}
-
 /* The token in force, or NULL (none configured, or the command pending). */
 static const char *
 token(const struct gh *gh)

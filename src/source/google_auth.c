@@ -80,12 +80,6 @@ struct gauth {
 
 static void	fetch(struct gauth *);
 
-static char *
-dup_or_null(const char *s)
-{
-	return s != NULL && *s != '\0' ? xstrdup(s) : NULL;
-}
-
 const char *
 gauth_describe(const struct gauth *g)
 {
@@ -155,8 +149,7 @@ deliver_due(struct loop_timer *t, void *arg)
 		char *tok = xstrdup(g->token);
 
 		finish(g, tok, NULL);
-		explicit_bzero(tok, strlen(tok));
-		free(tok);
+		wipe_free(tok);
 	} else if (g->nw > 0)
 		fetch(g);
 }
@@ -188,10 +181,7 @@ gauth_cancel(struct gauth *g, void *arg)
 static void
 forget_token(struct gauth *g)
 {
-	if (g->token != NULL) {
-		explicit_bzero(g->token, strlen(g->token));
-		free(g->token);
-	}
+	wipe_free(g->token);
 	g->token = NULL;
 	g->expires = 0;
 }
@@ -214,8 +204,7 @@ got_token(struct gauth *g, const char *token, int64_t lifetime)
 	g->expires = (int64_t)time(NULL) + lifetime;
 	/* A callback may drop the cache (gauth_invalidate): hand out a copy. */
 	finish(g, copy, NULL);
-	explicit_bzero(copy, strlen(copy));
-	free(copy);
+	wipe_free(copy);
 }
 
 static void
@@ -462,10 +451,9 @@ fetch_service_account(struct gauth *g, const char *path, json_t *key)
 	buf_puts(&form, buf_str(&jwt));	/* base64url and '.' need no escape */
 	post_form(g, uri, buf_str(&form));
 out:
-	explicit_bzero(form.data != NULL ? form.data : "", form.len);
 	buf_free(&jwt);
 	buf_free(&sig);
-	buf_free(&form);
+	buf_wipe(&form);
 	buf_free(&err);
 }
 
@@ -491,8 +479,7 @@ fetch_authorized_user(struct gauth *g, const char *path, json_t *cred)
 	http_escape(&form, refresh);
 	post_form(g, token_url(g, json_string_value(json_object_get(cred,
 	    "token_uri"))), buf_str(&form));
-	explicit_bzero(form.data, form.len);
-	buf_free(&form);
+	buf_wipe(&form);
 }
 
 /* A credentials file, by its type. */
@@ -614,9 +601,7 @@ cmd_reap(struct gauth *g)
 		else
 			got_token(g, tok, COMMAND_TTL);
 	}
-	if (g->out_buf.data != NULL)
-		explicit_bzero(g->out_buf.data, g->out_buf.len);
-	buf_free(&g->out_buf);
+	buf_wipe(&g->out_buf);
 	buf_free(&g->err_buf);
 }
 
@@ -754,10 +739,10 @@ gauth_new(struct loop *loop, struct http *http, const struct gauth_opts *o,
 	g->http = http;
 	g->out = g->err = -1;
 	g->pid = -1;
-	g->command = dup_or_null(o->command);
-	g->key_file = dup_or_null(o->key_file);
-	g->token_url = dup_or_null(o->token_url);
-	g->metadata_url = dup_or_null(o->metadata_url);
+	g->command = dup_nonempty(o->command);
+	g->key_file = dup_nonempty(o->key_file);
+	g->token_url = dup_nonempty(o->token_url);
+	g->metadata_url = dup_nonempty(o->metadata_url);
 	g->scope = xstrdup(o->scope != NULL ? o->scope : DEFAULT_SCOPE);
 	if (strcmp(m, "command") == 0) {
 		g->method = GA_COMMAND;

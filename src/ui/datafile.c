@@ -7,6 +7,7 @@
 
 #include "datafile.h"
 #include "sanitize.h"
+#include "xdg.h"
 
 static int
 exists(const char *path)
@@ -23,10 +24,10 @@ exists(const char *path)
 char *
 datafile_find(const char *kind, const char *name, const char *ext)
 {
-	const char	*x = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
 	const char	*dd = getenv("DAGTOP_DATADIR");
 	struct buf	 b = BUF_INIT;
 	const char	*p;
+	char		*user;
 
 	if (name[0] == '\0' || name[0] == '.')
 		return NULL;
@@ -35,13 +36,13 @@ datafile_find(const char *kind, const char *name, const char *ext)
 		    (*p >= '0' && *p <= '9') || *p == '_' || *p == '-' ||
 		    *p == '.'))
 			return NULL;
-	if (x != NULL && x[0] == '/')
-		buf_printf(&b, "%s/dagtop/%s/%s%s", x, kind, name, ext);
-	else if (home != NULL)
-		buf_printf(&b, "%s/.config/dagtop/%s/%s%s", home, kind, name, ext);
-	if (b.len > 0 && exists(buf_str(&b)))
-		return buf_detach(&b);
-	buf_reset(&b);
+	if ((user = xdg_path(XDG_CONFIG, kind)) != NULL) {
+		buf_printf(&b, "%s/%s%s", user, name, ext);
+		free(user);
+		if (exists(buf_str(&b)))
+			return buf_detach(&b);
+		buf_reset(&b);
+	}
 	if (dd != NULL && dd[0] != '\0') {
 		buf_printf(&b, "%s/%s/%s%s", dd, kind, name, ext);
 		if (exists(buf_str(&b)))

@@ -18,6 +18,7 @@
 
 #include "sanitize.h"
 #include "ui.h"
+#include "xdg.h"
 
 static unsigned char	 queue[64];
 static size_t		 qhead, qtail;
@@ -149,7 +150,6 @@ display_matches(char **matches, int n, int longest)
 void
 prompt_init(void)
 {
-	const char	*x = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
 	const char	*env = getenv("DAGTOP_HISTORY");
 	struct buf	 b = BUF_INIT;
 	int		 fd;
@@ -173,10 +173,13 @@ prompt_init(void)
 	if (env != NULL) {
 		if (*env != '\0' && strcmp(env, "/dev/null") != 0)
 			buf_puts(&b, env);
-	} else if (x != NULL && x[0] == '/')
-		buf_printf(&b, "%s/dagtop", x);
-	else if (home != NULL)
-		buf_printf(&b, "%s/.local/state/dagtop", home);
+	} else {
+		char *dir = xdg_path(XDG_STATE, "");
+
+		if (dir != NULL)
+			buf_puts(&b, dir);
+		free(dir);
+	}
 	if (b.len > 0 && env == NULL) {
 		/* Create the folders with 0700, the file with 0600. */
 		char *p = b.data + 1;
