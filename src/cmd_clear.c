@@ -16,9 +16,6 @@
  * was sent and its outcome is unknown; 128+N a signal before the clear
  * was sent.
  */
-#include <errno.h>
-#include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -77,8 +74,6 @@ struct clear_job {
 	struct loop_timer		*timer;		/* grace, read-back */
 };
 
-static int	sigpipe[2] = { -1, -1 };
-
 static const char *
 sig_name(int signo)
 {
@@ -92,16 +87,6 @@ sig_name(int signo)
 	default:
 		return "a signal";
 	}
-}
-
-static void
-on_signal(int signo)
-{
-	unsigned char	b = (unsigned char)signo;
-	int		saved = errno;
-
-	(void)!write(sigpipe[1], &b, 1);
-	errno = saved;
 }
 
 static void
@@ -431,48 +416,43 @@ readback_start(struct clear_job *j)
 
 /* --- signals -------------------------------------------------------------- */
 
+/*
+ * A first signal while the clear is in flight waits (up to GRACE_MS) for its
+ * answer, so that the outcome is recorded; a second gives up.  Before the
+ * POST nothing was sent, so a signal simply stops.
+ */
 static void
-signal_ready(struct loop_fd *f, int revents, void *arg)
+signal_caught(int signo, void *arg)
 {
 	struct clear_job	*j = arg;
-	unsigned char		 b[16];
-	ssize_t			 n, i;
+	bool			 again = j->signo != 0;
 
-	(void)f;
-	(void)revents;
-	while ((n = read(sigpipe[0], b, sizeof b)) > 0)
-		for (i = 0; i < n; i++) {
-			int	signo = b[i];
-			bool	again = j->signo != 0;
-
-			if (!again)
-				j->signo = signo;
-			switch (j->phase) {
-			case PH_CLEARING:
-				if (!again) {
-					fprintf(stderr, "dagtop: %s: waiting up "
-					    "to %d s for the clear's answer, to "
-					    "record it\n", sig_name(signo),
-					    GRACE_MS / 1000);
-					loop_timer_set(j->timer, GRACE_MS);
-				} else
-					timer_due(j->timer, j);
-				break;
-			case PH_READBACK:
-				if (again) {
-					buf_reset(&j->error);
-					buf_puts(&j->error, "the instances were "
-					    "not read back (interrupted)");
-					stop(j, NULL, j->rc);
-				}
-				break;
-			case PH_DONE:
-				break;
-			default:
-				stop(j, "interrupted before the clear was "
-				    "sent: nothing was cleared", 128 + signo);
-			}
+	if (!again)
+		j->signo = signo;
+	switch (j->phase) {
+	case PH_CLEARING:
+		if (!again) {
+			fprintf(stderr, "dagtop: %s: waiting up to %d s for "
+			    "the clear's answer, to record it\n",
+			    sig_name(signo), GRACE_MS / 1000);
+			loop_timer_set(j->timer, GRACE_MS);
+		} else
+			timer_due(j->timer, j);
+		break;
+	case PH_READBACK:
+		if (again) {
+			buf_reset(&j->error);
+			buf_puts(&j->error, "the instances were not read back "
+			    "(interrupted)");
+			stop(j, NULL, j->rc);
 		}
+		break;
+	case PH_DONE:
+		break;
+	default:
+		stop(j, "interrupted before the clear was sent: nothing was "
+		    "cleared", 128 + signo);
+	}
 }
 
 /* --- output --------------------------------------------------------------- */
@@ -570,11 +550,10 @@ cmd_clear(const struct settings *s, const struct clear_options *o,
 	struct clear_job	 j;
 	struct buf		 err = BUF_INIT;
 	struct http_opts	 ho;
-	struct sigaction	 sa, old[3];
 	const int		 sigs[3] = { SIGTERM, SIGINT, SIGHUP };
 	const char		*ids[1] = { task_id };
 	int			 mis[1] = { o->map_index };
-	int			 i, rc;
+	int			 rc;
 
 	memset(&j, 0, sizeof j);
 	j.s = s;
@@ -610,23 +589,13 @@ cmd_clear(const struct settings *s, const struct clear_options *o,
 		buf_free(&err);
 		return CLEAR_EXIT_CANNOT;
 	}
-	if (pipe(sigpipe) != 0) {
+	j.loop = loop_new();
+	if (loop_signals(j.loop, sigs, 3, signal_caught, &j) != 0) {
 		perror("dagtop: pipe");
+		loop_free(j.loop);
 		db_params_free(&j.p);
 		return CLEAR_EXIT_CANNOT;
 	}
-	for (i = 0; i < 2; i++) {
-		fcntl(sigpipe[i], F_SETFL, O_NONBLOCK | fcntl(sigpipe[i],
-		    F_GETFL));
-		fcntl(sigpipe[i], F_SETFD, FD_CLOEXEC);
-	}
-	j.loop = loop_new();
-	loop_fd_add(j.loop, sigpipe[0], POLLIN, signal_ready, &j);
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	for (i = 0; i < 3; i++)
-		sigaction(sigs[i], &sa, &old[i]);
 	j.timer = loop_timer_new(j.loop, timer_due, &j);
 	memset(&ho, 0, sizeof ho);
 	ho.insecure = !s->airflow_tls_verify;
@@ -657,8 +626,6 @@ cmd_clear(const struct settings *s, const struct clear_options *o,
 		    "\n");
 		buf_free(&clean);
 	}
-	for (i = 0; i < 3; i++)
-		sigaction(sigs[i], &old[i], NULL);
 	airflow_clear_cancel(j.call);
 	clear_result_free(&j.result);
 	clear_result_free(&j.planned);
@@ -672,8 +639,5 @@ cmd_clear(const struct settings *s, const struct clear_options *o,
 	db_params_free(&j.p);
 	buf_free(&j.error);
 	buf_free(&j.unknown);
-	close(sigpipe[0]);
-	close(sigpipe[1]);
-	sigpipe[0] = sigpipe[1] = -1;
 	return rc;
 }

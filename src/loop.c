@@ -2,9 +2,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "buf.h"
 #include "loop.h"
@@ -36,7 +38,20 @@ struct loop {
 	struct pollfd		*pfd;	/* poll()'s array, reused */
 	struct loop_fd		**who;
 	size_t			 cap;
+	bool			 catching;	/* owns the signal pipe */
 };
+
+#define LOOP_SIGNALS_MAX 8
+
+/* The process's one self-pipe and the handlers it replaced. */
+static int		 sig_pipe[2] = { -1, -1 };
+static int		 sig_nums[LOOP_SIGNALS_MAX];
+static struct sigaction	 sig_old[LOOP_SIGNALS_MAX];
+static int		 sig_n;
+static loop_signal_cb	 sig_cb;
+static void		*sig_arg;
+
+static void	signals_release(void);
 
 int64_t
 loop_now_ms(void)
@@ -84,6 +99,8 @@ loop_free(struct loop *l)
 
 	if (l == NULL)
 		return;
+	if (l->catching)
+		signals_release();
 	while ((f = l->fds) != NULL) {
 		l->fds = f->next;
 		free(f);
@@ -264,4 +281,80 @@ loop_run(struct loop *l)
 			return rc;
 	}
 	return 0;
+}
+
+/* --- signals: a self-pipe, so that handlers only write a byte ------------ */
+
+static void
+signal_caught(int signo)
+{
+	unsigned char	b = (unsigned char)signo;
+	int		saved = errno;
+
+	(void)!write(sig_pipe[1], &b, 1);
+	errno = saved;
+}
+
+static void
+signal_pipe_ready(struct loop_fd *f, int revents, void *arg)
+{
+	unsigned char	b[16];
+	ssize_t		n, i;
+
+	(void)f;
+	(void)revents;
+	(void)arg;
+	while ((n = read(sig_pipe[0], b, sizeof b)) > 0)
+		for (i = 0; i < n; i++)
+			sig_cb(b[i], sig_arg);
+}
+
+int
+loop_signals(struct loop *l, const int *sigs, int n, loop_signal_cb cb,
+    void *arg)
+{
+	struct sigaction	sa;
+	int			i;
+
+	if (sig_pipe[0] >= 0 || n > LOOP_SIGNALS_MAX) {
+		errno = EBUSY;
+		return -1;
+	}
+	if (pipe(sig_pipe) != 0) {
+		sig_pipe[0] = sig_pipe[1] = -1;
+		return -1;
+	}
+	for (i = 0; i < 2; i++) {
+		fcntl(sig_pipe[i], F_SETFL, O_NONBLOCK | fcntl(sig_pipe[i],
+		    F_GETFL));
+		fcntl(sig_pipe[i], F_SETFD, FD_CLOEXEC);
+	}
+	sig_cb = cb;
+	sig_arg = arg;
+	l->catching = true;
+	loop_fd_add(l, sig_pipe[0], POLLIN, signal_pipe_ready, NULL);
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = signal_caught;
+	sigemptyset(&sa.sa_mask);
+	for (sig_n = 0; sig_n < n; sig_n++) {
+		sig_nums[sig_n] = sigs[sig_n];
+		sigaction(sigs[sig_n], &sa, &sig_old[sig_n]);
+	}
+	return 0;
+}
+
+/* The old handlers back, then the pipe closed (in that order). */
+static void
+signals_release(void)
+{
+	int i;
+
+	for (i = 0; i < sig_n; i++)
+		sigaction(sig_nums[i], &sig_old[i], NULL);
+	sig_n = 0;
+	close(sig_pipe[0]);
+	close(sig_pipe[1]);
+	sig_pipe[0] = sig_pipe[1] = -1;
+	sig_cb = NULL;
+	sig_arg = NULL;
 }

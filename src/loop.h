@@ -36,6 +36,17 @@ void		 loop_fd_set_events(struct loop_fd *, int events);
 /* Safe to call from inside the fd's own callback. */
 void		 loop_fd_del(struct loop_fd *);
 
+/*
+ * Catches the n signals in sigs for as long as the loop lives: the handler
+ * only writes the signal's number down a self-pipe, and cb runs inside the
+ * loop, once per signal delivered, in order.  loop_free() puts the previous
+ * handlers back.  Signal dispositions belong to the process, so only one
+ * loop at a time may catch signals; 0, or -1 with errno (pipe(), or EBUSY).
+ */
+typedef void (*loop_signal_cb)(int signo, void *arg);
+int		 loop_signals(struct loop *, const int *sigs, int n,
+		    loop_signal_cb, void *arg);
+
 /* A one-shot timer; re-arm it with loop_timer_set. */
 struct loop_timer *loop_timer_new(struct loop *, loop_timer_cb, void *arg);
 void		 loop_timer_set(struct loop_timer *, int64_t delay_ms);

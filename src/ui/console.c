@@ -6,8 +6,6 @@
  * the database goes away the last snapshot stays, with its age, and the
  * console reconnects by itself with backoff.
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <langinfo.h>
 #ifdef __GLIBC__
 #include <malloc.h>
@@ -83,10 +81,8 @@ struct app {
 	bool			 message_from_read;	/* an error of a read */
 	char			*describe;
 	char			*sla_back_view;	/* the view before sla's */
-	int			 sigpipe[2];
 };
 
-static struct app	*the_app;	/* for the signal handler only */
 
 static void
 mark_dirty(void *arg)
@@ -103,18 +99,7 @@ static void	draw_now(struct app *);
 static void	slots_changed(void *);
 static void	forget_run(struct app *);
 
-/* --- signals: a self-pipe, so handlers only write a byte ---------------- */
-
-static void
-on_signal(int signo)
-{
-	unsigned char	b = (unsigned char)signo;
-	int		saved = errno;
-
-	if (the_app != NULL)
-		(void)!write(the_app->sigpipe[1], &b, 1);
-	errno = saved;
-}
+/* --- signals (caught by the loop's self-pipe) --------------------------- */
 
 /*
  * A crash must not leave the user's terminal in curses modes: restore it,
@@ -128,28 +113,21 @@ on_fatal(int signo)
 	raise(signo);
 }
 
+/* A resize redraws; any other caught signal quits, keeping the first. */
 static void
-signal_ready(struct loop_fd *f, int revents, void *arg)
+signal_caught(int signo, void *arg)
 {
 	struct app	*a = arg;
-	unsigned char	 b[16];
-	ssize_t		 n, i;
 
-	(void)f;
-	(void)revents;
-	while ((n = read(a->sigpipe[0], b, sizeof b)) > 0) {
-		for (i = 0; i < n; i++) {
-			if (b[i] == SIGWINCH) {
-				endwin();
-				refresh();
-				a->dirty = true;
-			} else {
-				a->quit = true;
-				if (a->quit_signal == 0)
-					a->quit_signal = b[i];
-				loop_break(a->loop);
-			}
-		}
+	if (signo == SIGWINCH) {
+		endwin();
+		refresh();
+		a->dirty = true;
+	} else {
+		a->quit = true;
+		if (a->quit_signal == 0)
+			a->quit_signal = signo;
+		loop_break(a->loop);
 	}
 }
 
@@ -1820,6 +1798,8 @@ console_main(struct settings *s, const struct config *cfg,
 	char			 why[256];
 	const char		*nc = getenv("NO_COLOR");
 	struct sigaction	 sa;
+	const int		 caught[4] = { SIGWINCH, SIGTERM, SIGINT,
+				    SIGHUP };
 	struct buf		 said = BUF_INIT;
 	struct loop_fd		*stdin_fd;
 	int			 i, exit_rc;
@@ -1857,23 +1837,15 @@ console_main(struct settings *s, const struct config *cfg,
 	a.c.ascii = ascii || strcmp(nl_langinfo(CODESET), "UTF-8") != 0;
 	if (color < 0)
 		color = nc == NULL || *nc == '\0';
-	if (pipe(a.sigpipe) != 0) {
+	/* Before initscr(), so that curses leaves SIGWINCH to us. */
+	a.loop = loop_new();
+	if (loop_signals(a.loop, caught, 4, signal_caught, &a) != 0) {
 		perror("dagtop: pipe");
+		loop_free(a.loop);
 		return 70;
 	}
-	for (i = 0; i < 2; i++) {
-		fcntl(a.sigpipe[i], F_SETFL, O_NONBLOCK | fcntl(a.sigpipe[i],
-		    F_GETFL));
-		fcntl(a.sigpipe[i], F_SETFD, FD_CLOEXEC);
-	}
-	the_app = &a;
 	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
-	sigaction(SIGWINCH, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
 	sa.sa_handler = on_fatal;
 	sa.sa_flags = SA_RESETHAND;
 	sigaction(SIGSEGV, &sa, NULL);
@@ -1892,9 +1864,7 @@ console_main(struct settings *s, const struct config *cfg,
 	ui_colors_init(color != 0);
 	prompt_init();
 
-	a.loop = loop_new();
 	stdin_fd = loop_fd_add(a.loop, STDIN_FILENO, POLLIN, stdin_ready, &a);
-	loop_fd_add(a.loop, a.sigpipe[0], POLLIN, signal_ready, &a);
 	a.refresh_timer = loop_timer_new(a.loop, refresh_due, &a);
 	a.reconnect_timer = loop_timer_new(a.loop, reconnect_due, &a);
 	a.clock_timer = loop_timer_new(a.loop, clock_tick, &a);
@@ -1936,7 +1906,6 @@ console_main(struct settings *s, const struct config *cfg,
 		settings_free(a.settings);
 		free(a.settings);
 	}
-	the_app = NULL;
 	a.tearing_down = true;
 	logctl_forget_db(a.logs);
 	slots_feed_free(a.c.slots);
@@ -1972,7 +1941,5 @@ console_main(struct settings *s, const struct config *cfg,
 	buf_free(&err);
 	free(a.describe);
 	free(a.sla_back_view);
-	close(a.sigpipe[0]);
-	close(a.sigpipe[1]);
 	return exit_rc;
 }
