@@ -566,28 +566,44 @@ run_report(const struct args *a)
 	return rc;
 }
 
+/*
+ * The configuration file and the context's settings, for the console and
+ * dagtop clear; 0, or the exit status (78) with the reason on stderr.
+ */
+static int
+load_context(const struct args *a, struct config *cfg, struct settings *s)
+{
+	struct buf err = BUF_INIT;
+
+	memset(s, 0, sizeof *s);
+	if (config_load(cfg, a->cli.config) != 0) {
+		fputs(buf_str(&cfg->errors), stderr);
+		fprintf(stderr, "dagtop: errors in the configuration file (see "
+		    "dagtop config check)\n");
+		config_free(cfg);
+		return 78;
+	}
+	fputs(buf_str(&cfg->warnings), stderr);
+	if (config_resolve(cfg, &a->cli, s, &err) != 0) {
+		fprintf(stderr, "dagtop: %s\n", buf_str(&err));
+		buf_free(&err);
+		settings_free(s);
+		config_free(cfg);
+		return 78;
+	}
+	return 0;
+}
+
 /* `dagtop clear`: the settings of the context, then the clear. */
 static int
 run_clear(const struct args *a)
 {
 	struct config	 cfg;
 	struct settings	 s;
-	struct buf	 err = BUF_INIT;
 	int		 rc;
 
-	if (config_load(&cfg, a->cli.config) != 0) {
-		fputs(buf_str(&cfg.errors), stderr);
-		config_free(&cfg);
-		return 78;
-	}
-	fputs(buf_str(&cfg.warnings), stderr);
-	if (config_resolve(&cfg, &a->cli, &s, &err) != 0) {
-		fprintf(stderr, "dagtop: %s\n", buf_str(&err));
-		buf_free(&err);
-		settings_free(&s);
-		config_free(&cfg);
-		return 78;
-	}
+	if ((rc = load_context(a, &cfg, &s)) != 0)
+		return rc;
 	rc = cmd_clear(&s, &a->clear, a->words[1], a->words[2], a->words[3]);
 	settings_free(&s);
 	config_free(&cfg);
@@ -600,24 +616,10 @@ run_console(const struct args *a)
 {
 	struct config	 cfg;
 	struct settings	 s;
-	struct buf	 err = BUF_INIT;
 	int		 rc;
 
-	if (config_load(&cfg, a->cli.config) != 0) {
-		fputs(buf_str(&cfg.errors), stderr);
-		fprintf(stderr, "dagtop: errors in the configuration file (see "
-		    "dagtop config check)\n");
-		config_free(&cfg);
-		return 78;
-	}
-	fputs(buf_str(&cfg.warnings), stderr);
-	if (config_resolve(&cfg, &a->cli, &s, &err) != 0) {
-		fprintf(stderr, "dagtop: %s\n", buf_str(&err));
-		buf_free(&err);
-		settings_free(&s);
-		config_free(&cfg);
-		return 78;
-	}
+	if ((rc = load_context(a, &cfg, &s)) != 0)
+		return rc;
 	rc = console_main(&s, &cfg, &a->cli, a->view, a->keymap, a->color,
 	    a->ascii);
 	settings_free(&s);
