@@ -1,0 +1,122 @@
+/*
+ * app.h: the console's own state and the calls between its files, inside
+ * src/ui only.  Panes see struct console (ui.h); what only the console
+ * itself needs (sources, timers, focus, the message line) is here.
+ *
+ *	console.c	set-up, signals, the terminal's keys, tear-down
+ *	commands.c	the command table: : commands, key actions, help, completion
+ *	refresh.c	the database: connect, refresh, reconnect, the open run
+ *	lists.c		the DAG list and task lines derived from a snapshot
+ *	screen.c	header, status line, help, the panes of the view, focus
+ *	panes.c		the pane classes, one line per kind
+ */
+#ifndef DAGTOP_APP_H
+#define DAGTOP_APP_H
+
+#include "dbconn.h"
+#include "ui.h"
+
+struct afdb;
+struct logctl;
+struct rerun;
+struct loop_timer;
+
+#define STRIP_RUNS	10
+#define BACKOFF_MAX	30
+
+/* The console: what panes share (c), and what only the console keeps. */
+struct app {
+	struct console		 c;
+	struct settings		*settings;	/* in force; :context replaces it */
+	struct settings		*initial_settings;	/* the caller's */
+	const struct config	*config;
+	const struct cli_options *cli;
+	struct loop		*loop;
+	struct db_params	 params;
+	struct afdb		*db;
+	struct logctl		*logs;		/* the log pane's fetches */
+	struct rerun		*rerun;		/* the rerun modal */
+	bool			 rerun_pending;	/* when the run's tasks are in */
+	bool			 tearing_down;
+	bool			 connected;
+	int			 backoff;	/* seconds before the next try */
+	int64_t			 retry_at;
+	struct buf		 last_error;
+	struct loop_timer	*refresh_timer;
+	struct loop_timer	*reconnect_timer;
+	struct loop_timer	*clock_timer;
+	int			 pending;	/* reads of the refresh in flight */
+	bool			 refreshing;
+	struct snapshot		 next;
+	int			 detail_pending;
+	struct af_tis		 next_tis;
+	size_t			 screen;	/* which screen of the view */
+	size_t			 focus;		/* pane index in the screen */
+	bool			 help;
+	bool			 too_small;	/* the last draw said so */
+	bool			 quit;
+	int			 quit_signal;	/* SIGHUP, SIGTERM, SIGINT */
+	bool			 dirty;
+	struct buf		 message;
+	bool			 message_from_read;	/* an error of a read */
+	char			*describe;
+	char			*sla_back_view;	/* the view before sla's */
+};
+
+
+
+/* console.c */
+void	app_mark_dirty(void *app);
+/* Reads keymap or view NAME; the built-in default when none can be read. */
+void	app_load_keymap(struct app *, const char *, struct buf *errors);
+void	app_load_view(struct app *, const char *, struct buf *errors);
+
+/* refresh.c */
+/* The refresh, reconnect and clock timers, then the first connection. */
+void	app_refresh_start(struct app *);
+void	app_connect(struct app *);
+/* A refresh of the snapshot now, unless one is in flight. */
+void	app_refresh(struct app *);
+/* The open run's task instances again (and its graph when asked). */
+void	app_fetch_detail(struct app *, bool with_graph);
+/* Opens c->want_dag, c->want_run in the tasks pane; focus only when asked. */
+void	app_open_run(struct app *, bool focus);
+/* Lets the open run go: tasks and log panes empty. */
+void	app_forget_run(struct app *);
+/* :context NAME: another context's settings and a new connection. */
+void	app_switch_context(struct app *, const char *name);
+void	snapshot_free(struct snapshot *);
+
+/* lists.c */
+void	console_sort_runs(struct console *);
+void	console_rebuild_dag_order(struct console *, const char *keep);
+/* The dag_id of the selected DAG (allocated), or NULL. */
+char	*console_selected_dag(const struct console *);
+void	console_rebuild_task_vis(struct console *);
+
+/* screen.c */
+void	app_draw(struct app *);
+/* Draws now and marks the screen clean. */
+void	app_draw_now(struct app *);
+enum pane_kind app_focused_kind(const struct app *);
+/* Moves focus to the first pane of this kind, on any screen. */
+void	app_focus_kind(struct app *, enum pane_kind);
+void	app_next_pane(struct app *, int dir);
+bool	app_view_has(const struct app *, enum pane_kind);
+/* The screen is, or is about to be, "terminal too small". */
+bool	app_too_small(const struct app *);
+
+/* commands.c */
+void	app_handle_key(struct app *, int key);
+/* Swaps in a view or keymap read from its file; the old one stays on error. */
+void	app_switch_data(struct app *, bool view, const char *name);
+/* The failed tasks of the open run, to the rerun modal. */
+void	app_rerun_failed(struct app *);
+/* The rerun modal's end: n instances cleared, and what to say. */
+void	app_rerun_done(void *app, int n, const char *msg);
+void	app_commands_free(void);
+
+/* panes.c */
+const struct pane_ops *pane_class(enum pane_kind);
+
+#endif

@@ -1,0 +1,292 @@
+/*
+ * lists.c: what the panes list, derived from the snapshot: the DAG list in
+ * its filter and sort order, the runs per DAG, and the task lines with
+ * unfolded mapped tasks.  No I/O: a new snapshot or a new filter rebuilds
+ * them, keeping the selection by id.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+
+static const char *const sort_names[SORT_COUNT] = {
+	[SORT_ATTENTION] = "attention", [SORT_NAME] = "name",
+	[SORT_STARTED] = "started", [SORT_DURATION] = "duration",
+};
+
+/* What the DAG list is sorted by, computed once per DAG. */
+struct dag_key {
+	size_t		 idx;
+	const char	*dag_id;
+	int		 rank;		/* failing 0, running 1, queued 2, else 3 */
+	double		 started;
+	double		 took;
+};
+
+static enum sort_key	sort_by;	/* qsort has no context argument */
+static bool		sort_rev;
+
+const char *
+sort_name(enum sort_key k)
+{
+	return (unsigned)k < SORT_COUNT ? sort_names[k] : "?";
+}
+
+int
+filter_set(struct filter *f, const char *text, struct buf *err)
+{
+	struct filter	nf;
+	char		msg[256];
+	int		rc;
+
+	memset(&nf, 0, sizeof nf);
+	if (text == NULL || *text == '\0' || strcmp(text, "!") == 0) {
+		filter_clear(f);
+		return 0;
+	}
+	nf.invert = text[0] == '!';
+	rc = regcomp(&nf.re, text + (nf.invert ? 1 : 0),
+	    REG_EXTENDED | REG_NOSUB | REG_ICASE);
+	if (rc != 0) {
+		regerror(rc, &nf.re, msg, sizeof msg);
+		buf_printf(err, "bad filter: %s", msg);
+		return -1;
+	}
+	filter_clear(f);
+	*f = nf;
+	f->on = true;
+	f->text = xstrdup(text);
+	return 0;
+}
+
+void
+filter_clear(struct filter *f)
+{
+	if (f->on)
+		regfree(&f->re);
+	free(f->text);
+	memset(f, 0, sizeof *f);
+}
+
+/* True when a or b (b may be NULL) matches, or inverted, neither does. */
+bool
+filter_match(const struct filter *f, const char *a, const char *b)
+{
+	bool m;
+
+	if (!f->on)
+		return true;
+	m = (a != NULL && regexec(&f->re, a, 0, NULL, 0) == 0) ||
+	    (b != NULL && regexec(&f->re, b, 0, NULL, 0) == 0);
+	return f->invert ? !m : m;
+}
+
+/*
+ * The order of the DAG list: by attention (failing, running, queued first),
+ * name, latest start (newest first) or latest duration (longest first);
+ * ties by name.
+ */
+static int
+cmp_dag_key(const void *x, const void *y)
+{
+	const struct dag_key *a = x, *b = y;
+	int r = 0;
+
+	switch (sort_by) {
+	case SORT_ATTENTION:
+		r = a->rank - b->rank;
+		break;
+	case SORT_STARTED:
+		r = a->started > b->started ? -1 : a->started < b->started;
+		break;
+	case SORT_DURATION:
+		r = a->took > b->took ? -1 : a->took < b->took;
+		break;
+	default:
+		break;
+	}
+	if (r == 0)
+		r = strcmp(a->dag_id, b->dag_id);
+	return sort_rev ? -r : r;
+}
+
+/* Sorts c->dag_order: keys computed once, then qsort (2,000 DAGs: ~1 ms). */
+static void
+sort_dags(struct console *c)
+{
+	struct dag_key		*k = xcalloc(c->ndag_order + 1, sizeof *k);
+	const struct af_run	*r[1];
+	size_t			 i;
+
+	for (i = 0; i < c->ndag_order; i++) {
+		k[i].idx = c->dag_order[i];
+		k[i].dag_id = c->snap.dags.v[k[i].idx].dag_id;
+		k[i].rank = 3;
+		k[i].started = -1e18;
+		k[i].took = -1;
+		if (console_dag_runs(c, k[i].dag_id, r, 1) == 1) {
+			k[i].rank = r[0]->state == RUN_FAILED ? 0 :
+			    r[0]->state == RUN_RUNNING ? 1 :
+			    r[0]->state == RUN_QUEUED ? 2 : 3;
+			if (r[0]->start_date != TIME_NONE)
+				k[i].started = (double)r[0]->start_date;
+			k[i].took = af_run_duration(r[0], c->snap.health.now);
+		}
+	}
+	sort_by = c->sort;
+	sort_rev = c->sort_reverse;
+	qsort(k, c->ndag_order, sizeof *k, cmp_dag_key);
+	for (i = 0; i < c->ndag_order; i++)
+		c->dag_order[i] = k[i].idx;
+	free(k);
+}
+
+size_t
+console_dag_runs(const struct console *c, const char *dag_id,
+    const struct af_run **out, size_t max)
+{
+	size_t lo = 0, hi = c->snap.runs.n, mid, n = 0;
+
+	/* runs are sorted by dag_id (bytewise), newest first within a DAG. */
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (strcmp(c->snap.runs.v[mid].dag_id, dag_id) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	while (lo < c->snap.runs.n && n < max &&
+	    strcmp(c->snap.runs.v[lo].dag_id, dag_id) == 0)
+		out[n++] = &c->snap.runs.v[lo++];
+	return n;
+}
+
+static int
+cmp_run(const void *x, const void *y)
+{
+	const struct af_run *a = x, *b = y;
+	int c = strcmp(a->dag_id, b->dag_id);
+
+	if (c != 0)
+		return c;
+	if (a->run_after != b->run_after)
+		return a->run_after > b->run_after ? -1 : 1;
+	return strcmp(b->run_id, a->run_id);
+}
+
+/* The DAG list from the snapshot, filter and sort; selection kept by id. */
+void
+console_rebuild_dag_order(struct console *c, const char *keep)
+{
+	size_t i;
+
+	free(c->dag_order);
+	c->dag_order = xcalloc(c->snap.dags.n + 1, sizeof *c->dag_order);
+	c->ndag_order = 0;
+	for (i = 0; i < c->snap.dags.n; i++)
+		if (c->snap.dags.v[i].active && filter_match(&c->dag_filter,
+		    c->snap.dags.v[i].dag_id, c->snap.dags.v[i].owners))
+			c->dag_order[c->ndag_order++] = i;
+	sort_dags(c);
+	c->dag_sel = 0;
+	for (i = 0; keep != NULL && i < c->ndag_order; i++)
+		if (strcmp(c->snap.dags.v[c->dag_order[i]].dag_id, keep) == 0)
+			c->dag_sel = i;
+	if (c->runs_level == 1 && c->ndag_order == 0)
+		c->runs_level = 0;
+}
+
+char *
+console_selected_dag(const struct console *c)
+{
+	if (c->ndag_order > 0 && c->dag_sel < c->ndag_order)
+		return xstrdup(c->snap.dags.v[c->dag_order[c->dag_sel]].dag_id);
+	return NULL;
+}
+
+static bool
+is_unfolded(const struct console *c, const char *task_id)
+{
+	size_t i;
+
+	for (i = 0; i < c->nunfolded; i++)
+		if (strcmp(c->unfolded[i], task_id) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * The task lines shown: the rows the task filter lets through, each
+ * unfolded mapped row followed by a line per instance.
+ */
+void
+console_rebuild_task_vis(struct console *c)
+{
+	size_t	i, cap = 1;
+	int	k;
+
+	for (i = 0; i < c->detail.rows.n; i++)
+		cap += 1 + c->detail.rows.v[i].nti;
+	free(c->task_vis);
+	c->task_vis = xcalloc(cap, sizeof *c->task_vis);
+	c->ntask_vis = 0;
+	for (i = 0; i < c->detail.rows.n; i++) {
+		const struct task_row *r = &c->detail.rows.v[i];
+
+		if (!filter_match(&c->task_filter, r->ti->task_id,
+		    r->ti->operator))
+			continue;
+		c->task_vis[c->ntask_vis].row = i;
+		c->task_vis[c->ntask_vis++].inst = -1;
+		if (r->nti > 1 && is_unfolded(c, r->ti->task_id))
+			for (k = 0; k < (int)r->nti; k++) {
+				c->task_vis[c->ntask_vis].row = i;
+				c->task_vis[c->ntask_vis++].inst = k;
+			}
+	}
+	if (c->task_sel >= c->ntask_vis)
+		c->task_sel = c->ntask_vis > 0 ? c->ntask_vis - 1 : 0;
+}
+
+const struct task_row *
+console_task_row(const struct console *c, size_t i)
+{
+	if (i >= c->ntask_vis)
+		return NULL;
+	return &c->detail.rows.v[c->task_vis[i].row];
+}
+
+int
+console_task_inst(const struct console *c, size_t i)
+{
+	return i < c->ntask_vis ? c->task_vis[i].inst : -1;
+}
+
+void
+console_toggle_unfold(struct console *c, size_t line)
+{
+	const struct task_row	*r = console_task_row(c, line);
+	size_t			 i;
+
+	if (r == NULL || r->nti < 2)
+		return;
+	for (i = 0; i < c->nunfolded; i++) {
+		if (strcmp(c->unfolded[i], r->ti->task_id) == 0) {
+			free(c->unfolded[i]);
+			c->unfolded[i] = c->unfolded[--c->nunfolded];
+			console_rebuild_task_vis(c);
+			return;
+		}
+	}
+	c->unfolded = xreallocarray(c->unfolded, c->nunfolded + 1,
+	    sizeof *c->unfolded);
+	c->unfolded[c->nunfolded++] = xstrdup(r->ti->task_id);
+	console_rebuild_task_vis(c);
+}
+
+/* Runs by dag_id (bytewise), newest first within a DAG: console_dag_runs. */
+void
+console_sort_runs(struct console *c)
+{
+	qsort(c->snap.runs.v, c->snap.runs.n, sizeof *c->snap.runs.v, cmp_run);
+}

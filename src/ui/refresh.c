@@ -1,0 +1,406 @@
+/*
+ * refresh.c: the console's database.  Reads go into a new snapshot that
+ * replaces the old one only when complete, so panes always draw whole
+ * data; when the database goes away the last snapshot stays, with its age,
+ * and the console reconnects by itself with backoff.  The open run's task
+ * instances and graph are read beside the snapshot.
+ */
+#include <stdlib.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+#include <string.h>
+#include <time.h>
+
+#include "airflow_db.h"
+#include "app.h"
+#include "config.h"
+#include "logctl.h"
+#include "loop.h"
+#include "tz.h"
+#include "zoneinfo.h"
+
+void
+snapshot_free(struct snapshot *s)
+{
+	af_health_clear(&s->health);
+	af_dags_free(&s->dags);
+	af_runs_free(&s->runs);
+	sla_history_free(&s->sla);
+	af_pools_free(&s->pools);
+	s->valid = false;
+}
+
+/* The new snapshot is whole: it replaces the old, selection kept by id. */
+static void
+swap_snapshot(struct app *a)
+{
+	struct console	*c = &a->c;
+	char		*keep = console_selected_dag(c);
+
+	snapshot_free(&c->snap);
+	c->snap = a->next;
+	memset(&a->next, 0, sizeof a->next);
+	c->snap.valid = true;
+	c->snap.read_at = (int64_t)time(NULL);
+	console_sort_runs(c);
+	console_rebuild_dag_order(c, keep);
+	free(keep);
+	a->dirty = true;
+#ifdef __GLIBC__
+	/*
+	 * The old snapshot and the query results (megabytes on 2,000 DAGs)
+	 * were freed between live strings of the new one: glibc keeps such
+	 * holes mapped, and each refresh would leave more.  Give them back.
+	 */
+	malloc_trim(0);
+#endif
+}
+
+static void
+read_done(void *arg, const char *err)
+{
+	struct app *a = arg;
+
+	if (a->tearing_down)
+		return;
+	if (err != NULL && a->last_error.len == 0) {
+		buf_reset(&a->message);
+		buf_puts(&a->message, err);
+		a->message_from_read = true;
+	}
+	if (--a->pending > 0)
+		return;
+	a->refreshing = false;
+	if (err == NULL && a->message.len == 0)
+		swap_snapshot(a);
+	else if (err == NULL)
+		swap_snapshot(a);
+	loop_timer_set(a->refresh_timer, (int64_t)a->c.settings->refresh * 1000);
+	a->dirty = true;
+}
+
+/* Pools are the slots pane's extra: a refusal must not hold the rest back. */
+static void
+pools_read(void *arg, const char *err)
+{
+	(void)err;	/* the pane says "(not read)" */
+	read_done(arg, NULL);
+}
+
+static void
+detail_done(void *arg, const char *err)
+{
+	struct app	*a = arg;
+	struct console	*c = &a->c;
+
+	if (a->tearing_down)
+		return;
+	if (err != NULL) {
+		buf_reset(&a->message);
+		buf_puts(&a->message, err);
+	}
+	if (--a->detail_pending > 0)
+		return;
+	if (c->detail.run_id == NULL) {
+		/* The run was let go (a DAG was opened) while it was read. */
+		af_tis_free(&a->next_tis);
+		graph_free(c->detail.graph);
+		c->detail.graph = NULL;
+		return;
+	}
+	af_tis_free(&c->detail.tis);
+	c->detail.tis = a->next_tis;
+	memset(&a->next_tis, 0, sizeof a->next_tis);
+	task_rows_free(&c->detail.rows);
+	task_rows_build(&c->detail.rows, c->detail.graph, &c->detail.tis);
+	console_rebuild_task_vis(c);
+	c->detail.loaded = true;
+	a->dirty = true;
+	logctl_sync(a->logs);
+	if (a->rerun_pending) {
+		a->rerun_pending = false;
+		app_rerun_failed(a);
+	}
+}
+
+void
+app_fetch_detail(struct app *a, bool with_graph)
+{
+	struct console *c = &a->c;
+
+	if (a->db == NULL || !a->connected || c->detail.run_id == NULL ||
+	    a->detail_pending > 0)
+		return;
+	a->detail_pending = with_graph ? 2 : 1;
+	af_tis_free(&a->next_tis);
+	afdb_fetch_tis(a->db, c->detail.dag_id, c->detail.run_id, &a->next_tis,
+	    detail_done, a);
+	if (with_graph) {
+		graph_free(c->detail.graph);
+		c->detail.graph = NULL;
+		buf_reset(&c->detail.warnings);
+		afdb_fetch_graph(a->db, c->detail.dag_id, c->detail.run_id,
+		    &c->detail.graph, &c->detail.warnings, detail_done, a);
+	}
+}
+
+/* The SLAs' runs of the trailing weeks, when there are SLAs. */
+static void
+fetch_sla(struct app *a)
+{
+	int64_t from, to;
+
+	if (a->c.sla.n == 0)
+		return;
+	a->pending++;
+	sla_panes_window(&a->c.sla, a->c.zone, (int64_t)time(NULL), &from,
+	    &to);
+	afdb_fetch_sla(a->db, a->c.sla.defs, a->c.sla.n, from, to,
+	    &a->next.sla, read_done, a);
+}
+
+void
+app_refresh(struct app *a)
+{
+	if (a->db == NULL || !a->connected || a->refreshing)
+		return;
+	a->refreshing = true;
+	a->pending = 4;
+	/* A read's error goes with the next read; what the user did stays. */
+	if (a->message_from_read) {
+		buf_reset(&a->message);
+		a->message_from_read = false;
+	}
+	snapshot_free(&a->next);
+	afdb_fetch_health(a->db, &a->next.health, read_done, a);
+	afdb_fetch_dags(a->db, &a->next.dags, read_done, a);
+	afdb_fetch_runs_recent(a->db, STRIP_RUNS, &a->next.runs, read_done, a);
+	afdb_fetch_pools(a->db, &a->next.pools, pools_read, a);
+	fetch_sla(a);
+	app_fetch_detail(a, false);
+}
+
+static void
+refresh_due(struct loop_timer *t, void *arg)
+{
+	(void)t;
+	app_refresh(arg);
+}
+
+static void
+schedule_reconnect(struct app *a, const char *why)
+{
+	a->connected = false;
+	a->refreshing = false;
+	a->pending = 0;
+	a->detail_pending = 0;
+	buf_reset(&a->last_error);
+	buf_puts(&a->last_error, why);
+	a->backoff = a->backoff == 0 ? 1 : a->backoff * 2;
+	if (a->backoff > BACKOFF_MAX)
+		a->backoff = BACKOFF_MAX;
+	a->retry_at = (int64_t)time(NULL) + a->backoff;
+	loop_timer_set(a->reconnect_timer, (int64_t)a->backoff * 1000);
+	a->dirty = true;
+}
+
+static void
+db_ready(void *arg, const char *err)
+{
+	struct app *a = arg;
+
+	if (a->tearing_down)
+		return;
+	if (err != NULL) {
+		schedule_reconnect(a, err);
+		return;
+	}
+	a->connected = true;
+	a->backoff = 0;
+	buf_reset(&a->last_error);
+	free(a->describe);
+	{
+		struct buf b = BUF_INIT;
+
+		afdb_describe(a->db, &b);
+		a->describe = buf_detach(&b);
+	}
+	logctl_set_source(a->logs, a->c.settings, a->db,
+	    afdb_schema(a->db)->major, afdb_schema(a->db)->ti_history);
+	app_refresh(a);
+	app_fetch_detail(a, a->c.detail.run_id != NULL);
+}
+
+static void
+db_lost(void *arg, const char *err)
+{
+	struct app *a = arg;
+
+	if (a->tearing_down)
+		return;
+	schedule_reconnect(a, err);
+}
+
+void
+app_connect(struct app *a)
+{
+	if (a->db != NULL) {
+		a->tearing_down = true;
+		logctl_forget_db(a->logs);
+		afdb_free(a->db);
+		a->tearing_down = false;
+		a->db = NULL;
+	}
+	a->db = afdb_open(a->loop, &a->params,
+	    (a->c.settings->statement_timeout + 5) * 1000, db_ready, db_lost, a);
+	afdb_set_serdag_max(a->db,
+	    (size_t)a->c.settings->serialized_dag_max << 20);
+}
+
+static void
+reconnect_due(struct loop_timer *t, void *arg)
+{
+	(void)t;
+	app_connect(arg);
+}
+
+static void
+clock_tick(struct loop_timer *t, void *arg)
+{
+	struct app *a = arg;
+
+	a->dirty = true;	/* the header shows minutes and the data's age */
+	loop_timer_set(t, 1000);
+}
+
+/*
+ * Opens the run c->want_dag, c->want_run in the tasks pane.  Enter moves
+ * the focus there; a rerun key on a run does not (focus moves only when
+ * the user moves it).
+ */
+void
+app_open_run(struct app *a, bool focus)
+{
+	struct console *c = &a->c;
+
+	free(c->detail.dag_id);
+	free(c->detail.run_id);
+	c->detail.dag_id = xstrdup(c->want_dag);
+	c->detail.run_id = xstrdup(c->want_run);
+	c->detail.loaded = false;
+	c->task_sel = c->task_top = 0;
+	c->show_downstream = false;
+	a->detail_pending = 0;
+	app_fetch_detail(a, true);
+	if (focus)
+		app_focus_kind(a, PANE_TASKS);
+}
+
+/*
+ * A DAG was opened (its runs in the runs pane): every pane below it, the
+ * tasks of a run and its log, goes, so nothing on screen belongs to
+ * another DAG and no key acts on one.
+ */
+void
+app_forget_run(struct app *a)
+{
+	struct console *c = &a->c;
+
+	free(c->detail.dag_id);
+	free(c->detail.run_id);
+	c->detail.dag_id = c->detail.run_id = NULL;
+	af_tis_free(&c->detail.tis);
+	graph_free(c->detail.graph);
+	c->detail.graph = NULL;
+	buf_reset(&c->detail.warnings);
+	task_rows_free(&c->detail.rows);
+	c->detail.loaded = false;
+	console_rebuild_task_vis(c);
+	c->task_sel = c->task_top = 0;
+	c->show_downstream = false;
+	a->rerun_pending = false;
+	logctl_sync(a->logs);
+}
+
+static void
+forget_data(struct app *a)
+{
+	struct console *c = &a->c;
+
+	snapshot_free(&c->snap);
+	app_forget_run(a);
+	c->ndag_order = 0;
+	c->runs_level = 0;
+	c->dag_sel = c->dag_top = 0;
+	free(a->describe);
+	a->describe = NULL;
+}
+
+/*
+ * :context NAME: the settings of another context of the configuration
+ * file (the command line's --database no longer applies), a new
+ * connection, and a clean screen.  On any error the current context stays.
+ */
+void
+app_switch_context(struct app *a, const char *name)
+{
+	struct cli_options	 cli = *a->cli;
+	struct settings		*s = xcalloc(1, sizeof *s);
+	struct db_params	 p;
+	struct buf		 err = BUF_INIT;
+	struct tz		*zone;
+	char			 why[256];
+
+	cli.context = name;
+	cli.database = NULL;
+	unsetenv("DAGTOP_DATABASE");
+	if (config_resolve(a->config, &cli, s, &err) != 0 ||
+	    db_params_build(s, &p, &err) != 0) {
+		buf_reset(&a->message);
+		buf_puts(&a->message, buf_str(&err));
+		settings_free(s);
+		free(s);
+		buf_free(&err);
+		return;
+	}
+	if ((zone = zoneinfo_load(s->timezone, why, sizeof why)) == NULL) {
+		buf_reset(&a->message);
+		buf_puts(&a->message, why);
+		db_params_free(&p);
+		settings_free(s);
+		free(s);
+		return;
+	}
+	db_params_free(&a->params);
+	a->params = p;
+	tz_free(a->c.zone);
+	a->c.zone = zone;
+	if (a->settings != NULL && a->settings != a->initial_settings) {
+		settings_free(a->settings);
+		free(a->settings);
+	}
+	a->settings = s;
+	a->c.settings = s;
+	logctl_switch(a->logs, s);	/* its own TLS settings, at once */
+	sla_panes_load(&a->c.sla, a->config, s);
+	slots_feed_free(a->c.slots);
+	a->c.slots = slots_feed_new(a->loop, s, app_mark_dirty, a);
+	forget_data(a);
+	a->backoff = 0;
+	a->connected = false;
+	app_connect(a);
+	buf_reset(&a->message);
+	buf_printf(&a->message, "context %s", name);
+}
+
+/* The refresh, reconnect and clock timers, and the first connection. */
+void
+app_refresh_start(struct app *a)
+{
+	a->refresh_timer = loop_timer_new(a->loop, refresh_due, a);
+	a->reconnect_timer = loop_timer_new(a->loop, reconnect_due, a);
+	a->clock_timer = loop_timer_new(a->loop, clock_tick, a);
+	loop_timer_set(a->clock_timer, 1000);
+	app_connect(a);
+}
