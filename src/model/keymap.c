@@ -8,49 +8,47 @@
 #include "keymap.h"
 #include "sanitize.h"
 
-static const struct {
-	const char	*name;
-	const char	*description;
-} actions[ACTION_COUNT] = {
-	[ACTION_NONE] = { "none", "do nothing" },
-	[ACTION_DOWN] = { "down", "move down one row" },
-	[ACTION_UP] = { "up", "move up one row" },
-	[ACTION_PAGE_DOWN] = { "page-down", "move down one page" },
-	[ACTION_PAGE_UP] = { "page-up", "move up one page" },
-	[ACTION_TOP] = { "top", "go to the first row" },
-	[ACTION_BOTTOM] = { "bottom", "go to the last row" },
-	[ACTION_LEFT] = { "left", "scroll left" },
-	[ACTION_RIGHT] = { "right", "scroll right" },
-	[ACTION_ENTER] = { "enter", "open: DAG -> runs -> tasks -> log" },
-	[ACTION_BACK] = { "back", "go back one level; at the top, clear the filter" },
-	[ACTION_BACK_OR_QUIT] = { "back-or-quit", "go back one level; at the top, quit" },
-	[ACTION_NEXT_PANE] = { "next-pane", "focus the next pane" },
-	[ACTION_PREV_PANE] = { "prev-pane", "focus the previous pane" },
-	[ACTION_FILTER] = { "filter", "filter rows by a regular expression (!re inverts)" },
-	[ACTION_COMMAND] = { "command", "type a command (:view, :sort, :quit ...)" },
-	[ACTION_HELP] = { "help", "show this help" },
-	[ACTION_REFRESH] = { "refresh", "read the database again now" },
-	[ACTION_SORT] = { "sort", "change the sort order" },
-	[ACTION_SORT_REVERSE] = { "sort-reverse", "reverse the sort order" },
-	[ACTION_DOWNSTREAM] = { "downstream", "highlight what a rerun of the selected task would touch" },
-	[ACTION_UNFOLD] = { "unfold", "fold or unfold a mapped task" },
-	[ACTION_SLA] = { "sla", "today's SLAs (the sla view when the view has none)" },
-	[ACTION_SLA_WEEK] = { "sla-week", "the weekly SLA summary; left/right change the week" },
-	[ACTION_QUIT] = { "quit", "quit dagtop" },
-	[ACTION_PREV_TRY] = { "prev-try", "log: show the previous try" },
-	[ACTION_NEXT_TRY] = { "next-try", "log: show the next try" },
-	[ACTION_FOLLOW] = { "follow", "log: stay at the bottom as lines arrive" },
-	[ACTION_SEARCH_NEXT] = { "search-next", "log: next match of the search" },
-	[ACTION_SEARCH_PREV] = { "search-prev", "log: previous match of the search" },
-	[ACTION_JUMP_ERROR] = { "jump-error", "log: go to the first ERROR or Traceback" },
-	[ACTION_WRAP] = { "wrap", "log: wrap long lines, or cut them" },
-	[ACTION_TIMESTAMPS] = { "timestamps", "log: show or hide timestamps" },
-	[ACTION_SAVE] = { "save", "log: save it (sanitised) to a file" },
-	[ACTION_PAGER] = { "pager", "log: open it in $PAGER" },
-	[ACTION_RERUN] = { "rerun", "clear the task and all after it (or a failed run's failed tasks): preview, then y" },
-	[ACTION_ONLY_FAILED] = { "only-failed", "rerun preview: clear only failed and upstream_failed" },
-	[ACTION_SLOTS] = { "slots", "BigQuery slots and Airflow pools (the slots view)" },
-	[ACTION_FOURKEYS] = { "fourkeys", "DORA Four Keys of the configured services (the fourkeys view)" },
+/* The keymap's words for actions; what each does is in src/ui/commands.c. */
+static const char *const actions[ACTION_COUNT] = {
+	[ACTION_NONE] = "none",
+	[ACTION_DOWN] = "down",
+	[ACTION_UP] = "up",
+	[ACTION_PAGE_DOWN] = "page-down",
+	[ACTION_PAGE_UP] = "page-up",
+	[ACTION_TOP] = "top",
+	[ACTION_BOTTOM] = "bottom",
+	[ACTION_LEFT] = "left",
+	[ACTION_RIGHT] = "right",
+	[ACTION_ENTER] = "enter",
+	[ACTION_BACK] = "back",
+	[ACTION_BACK_OR_QUIT] = "back-or-quit",
+	[ACTION_NEXT_PANE] = "next-pane",
+	[ACTION_PREV_PANE] = "prev-pane",
+	[ACTION_FILTER] = "filter",
+	[ACTION_COMMAND] = "command",
+	[ACTION_HELP] = "help",
+	[ACTION_REFRESH] = "refresh",
+	[ACTION_SORT] = "sort",
+	[ACTION_SORT_REVERSE] = "sort-reverse",
+	[ACTION_DOWNSTREAM] = "downstream",
+	[ACTION_UNFOLD] = "unfold",
+	[ACTION_SLA] = "sla",
+	[ACTION_SLA_WEEK] = "sla-week",
+	[ACTION_QUIT] = "quit",
+	[ACTION_PREV_TRY] = "prev-try",
+	[ACTION_NEXT_TRY] = "next-try",
+	[ACTION_FOLLOW] = "follow",
+	[ACTION_SEARCH_NEXT] = "search-next",
+	[ACTION_SEARCH_PREV] = "search-prev",
+	[ACTION_JUMP_ERROR] = "jump-error",
+	[ACTION_WRAP] = "wrap",
+	[ACTION_TIMESTAMPS] = "timestamps",
+	[ACTION_SAVE] = "save",
+	[ACTION_PAGER] = "pager",
+	[ACTION_RERUN] = "rerun",
+	[ACTION_ONLY_FAILED] = "only-failed",
+	[ACTION_SLOTS] = "slots",
+	[ACTION_FOURKEYS] = "fourkeys",
 };
 
 static const struct {
@@ -73,7 +71,7 @@ action_parse(const char *s)
 	int i;
 
 	for (i = 1; i < ACTION_COUNT; i++)
-		if (strcmp(actions[i].name, s) == 0)
+		if (strcmp(actions[i], s) == 0)
 			return (enum action)i;
 	return ACTION_NONE;
 }
@@ -81,13 +79,7 @@ action_parse(const char *s)
 const char *
 action_name(enum action a)
 {
-	return (unsigned)a < ACTION_COUNT ? actions[a].name : "none";
-}
-
-const char *
-action_description(enum action a)
-{
-	return (unsigned)a < ACTION_COUNT ? actions[a].description : "";
+	return (unsigned)a < ACTION_COUNT ? actions[a] : "none";
 }
 
 int

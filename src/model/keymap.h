@@ -85,8 +85,6 @@ enum action {
 /* "down" -> ACTION_DOWN; ACTION_NONE when unknown. */
 enum action	 action_parse(const char *);
 const char	*action_name(enum action);
-/* One line for the help screen. */
-const char	*action_description(enum action);
 
 /* Parses a key name; returns 0 and the code, or -1. */
 int		 keymap_key_parse(const char *, int *code);

@@ -106,8 +106,18 @@ bool	app_view_has(const struct app *, enum pane_kind);
 /* The screen is, or is about to be, "terminal too small". */
 bool	app_too_small(const struct app *);
 
-/* commands.c */
+/* commands.c: the command table */
 void	app_handle_key(struct app *, int key);
+/* Runs a : line; mistakes go to the message line. */
+void	app_command_line(struct app *, const char *line);
+/* TAB on the : line (prompt_complete_cb's contract). */
+const char *app_command_complete(struct app *, const char *line, int start,
+	    size_t i);
+/* The table, for the help screen and the tests. */
+size_t	command_count(void);
+const char *command_nth_name(size_t);
+enum action command_nth_action(size_t);
+const char *command_nth_help(size_t);
 /* Swaps in a view or keymap read from its file; the old one stays on error. */
 void	app_switch_data(struct app *, bool view, const char *name);
 /* The failed tasks of the open run, to the rerun modal. */
@@ -115,6 +125,11 @@ void	app_rerun_failed(struct app *);
 /* The rerun modal's end: n instances cleared, and what to say. */
 void	app_rerun_done(void *app, int n, const char *msg);
 void	app_commands_free(void);
+
+/* prompts.c: / filter (search in the log pane), : and save-as */
+void	app_prompt_filter(struct app *);
+void	app_prompt_command(struct app *);
+void	app_prompt_save(struct app *);
 
 /* panes.c */
 const struct pane_ops *pane_class(enum pane_kind);

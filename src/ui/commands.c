@@ -1,59 +1,195 @@
 /*
- * commands.c: what keys and : commands do.  A key is looked up in the
- * keymap; its action runs the console's command of that name, or goes to
- * the focused pane.  The prompt's / filter and : line end here too.
+ * commands.c: the command table.  Every key action and every : command is
+ * one line of commands[], with its help line; a key runs the command of its
+ * action, : runs one by name, the help screen and TAB completion read the
+ * same table.  A command without a function is the focused pane's: the
+ * pane's answer (open a run, fetch a log again, ...) is carried out here.
+ * As in tmux, every key action can also be typed: ":follow", ":rerun".
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "airflow_db.h"
 #include "app.h"
+#include "config.h"
 #include "logctl.h"
 #include "loop.h"
 #include "rerun.h"
 
-static const char *const command_words[] = { "view", "keymap", "sort",
-	"context", "refresh", "help", "quit", "oncall", "compact", "wide",
-	"default", "emacs", "attention", "name", "started", "duration", "slots",
-	"fourkeys", NULL };
+/* What a command's argument is, for checking and for TAB. */
+enum cmd_arg { ARG_NONE, ARG_VIEW, ARG_KEYMAP, ARG_SORT, ARG_CONTEXT };
 
-static const char	**candidates;	/* completions of the open prompt */
+struct command {
+	enum action	 action;	/* its key action; ACTION_NONE: : only */
+	const char	*name;		/* : only: its name (else the action's) */
+	const char	*alias;		/* a short : form */
+	enum cmd_arg	 arg;
+	bool		 arg_needed;
+	/* NULL: the focused pane's; else run with the action and argument */
+	void		(*run)(struct app *, enum action, const char *);
+	const char	*help;
+};
+
+static void	cmd_back(struct app *, enum action, const char *);
+static void	cmd_pane(struct app *, enum action, const char *);
+static void	cmd_next_pane(struct app *, enum action, const char *);
+static void	cmd_filter(struct app *, enum action, const char *);
+static void	cmd_command(struct app *, enum action, const char *);
+static void	cmd_help(struct app *, enum action, const char *);
+static void	cmd_refresh(struct app *, enum action, const char *);
+static void	cmd_sort(struct app *, enum action, const char *);
+static void	cmd_sla(struct app *, enum action, const char *);
+static void	cmd_quit(struct app *, enum action, const char *);
+static void	cmd_rerun(struct app *, enum action, const char *);
+static void	cmd_slots(struct app *, enum action, const char *);
+static void	cmd_fourkeys(struct app *, enum action, const char *);
+static void	cmd_view(struct app *, enum action, const char *);
+static void	cmd_keymap(struct app *, enum action, const char *);
+static void	cmd_context(struct app *, enum action, const char *);
+
+static const struct command commands[] = {
+	{ ACTION_DOWN, NULL, NULL, ARG_NONE, false, NULL,
+	  "move down one row" },
+	{ ACTION_UP, NULL, NULL, ARG_NONE, false, NULL, "move up one row" },
+	{ ACTION_PAGE_DOWN, NULL, NULL, ARG_NONE, false, NULL,
+	  "move down one page" },
+	{ ACTION_PAGE_UP, NULL, NULL, ARG_NONE, false, NULL,
+	  "move up one page" },
+	{ ACTION_TOP, NULL, NULL, ARG_NONE, false, NULL, "go to the first row" },
+	{ ACTION_BOTTOM, NULL, NULL, ARG_NONE, false, NULL,
+	  "go to the last row" },
+	{ ACTION_LEFT, NULL, NULL, ARG_NONE, false, NULL, "scroll left" },
+	{ ACTION_RIGHT, NULL, NULL, ARG_NONE, false, NULL, "scroll right" },
+	{ ACTION_ENTER, NULL, NULL, ARG_NONE, false, NULL,
+	  "open: DAG -> runs -> tasks -> log" },
+	{ ACTION_BACK, NULL, NULL, ARG_NONE, false, cmd_back,
+	  "go back one level; at the top, clear the filter" },
+	{ ACTION_BACK_OR_QUIT, NULL, NULL, ARG_NONE, false, cmd_back,
+	  "go back one level; at the top, quit" },
+	{ ACTION_NEXT_PANE, NULL, NULL, ARG_NONE, false, cmd_next_pane,
+	  "focus the next pane" },
+	{ ACTION_PREV_PANE, NULL, NULL, ARG_NONE, false, cmd_next_pane,
+	  "focus the previous pane" },
+	{ ACTION_FILTER, NULL, NULL, ARG_NONE, false, cmd_filter,
+	  "filter rows by a regular expression (!re inverts)" },
+	{ ACTION_COMMAND, NULL, NULL, ARG_NONE, false, cmd_command,
+	  "type a command (:view, :sort, :quit ...)" },
+	{ ACTION_HELP, NULL, NULL, ARG_NONE, false, cmd_help,
+	  "show this help" },
+	{ ACTION_REFRESH, NULL, NULL, ARG_NONE, false, cmd_refresh,
+	  "read the database again now" },
+	{ ACTION_SORT, NULL, NULL, ARG_SORT, false, cmd_sort,
+	  "change the sort order (:sort attention|name|started|duration)" },
+	{ ACTION_SORT_REVERSE, NULL, NULL, ARG_NONE, false, cmd_sort,
+	  "reverse the sort order" },
+	{ ACTION_DOWNSTREAM, NULL, NULL, ARG_NONE, false, NULL,
+	  "highlight what a rerun of the selected task would touch" },
+	{ ACTION_UNFOLD, NULL, NULL, ARG_NONE, false, NULL,
+	  "fold or unfold a mapped task" },
+	{ ACTION_SLA, NULL, NULL, ARG_NONE, false, cmd_sla,
+	  "today's SLAs (the sla view when the view has none)" },
+	{ ACTION_SLA_WEEK, NULL, NULL, ARG_NONE, false, cmd_sla,
+	  "the weekly SLA summary; left/right change the week" },
+	{ ACTION_QUIT, NULL, "q", ARG_NONE, false, cmd_quit, "quit dagtop" },
+	{ ACTION_PREV_TRY, NULL, NULL, ARG_NONE, false, NULL,
+	  "log: show the previous try" },
+	{ ACTION_NEXT_TRY, NULL, NULL, ARG_NONE, false, NULL,
+	  "log: show the next try" },
+	{ ACTION_FOLLOW, NULL, NULL, ARG_NONE, false, NULL,
+	  "log: stay at the bottom as lines arrive" },
+	{ ACTION_SEARCH_NEXT, NULL, NULL, ARG_NONE, false, NULL,
+	  "log: next match of the search" },
+	{ ACTION_SEARCH_PREV, NULL, NULL, ARG_NONE, false, NULL,
+	  "log: previous match of the search" },
+	{ ACTION_JUMP_ERROR, NULL, NULL, ARG_NONE, false, NULL,
+	  "log: go to the first ERROR or Traceback" },
+	{ ACTION_WRAP, NULL, NULL, ARG_NONE, false, NULL,
+	  "log: wrap long lines, or cut them" },
+	{ ACTION_TIMESTAMPS, NULL, NULL, ARG_NONE, false, NULL,
+	  "log: show or hide timestamps" },
+	{ ACTION_SAVE, NULL, NULL, ARG_NONE, false, NULL,
+	  "log: save it (sanitised) to a file" },
+	{ ACTION_PAGER, NULL, NULL, ARG_NONE, false, NULL,
+	  "log: open it in $PAGER" },
+	{ ACTION_RERUN, NULL, NULL, ARG_NONE, false, cmd_rerun,
+	  "clear the task and all after it (or a failed run's failed tasks): "
+	  "preview, then y" },
+	{ ACTION_ONLY_FAILED, NULL, NULL, ARG_NONE, false, NULL,
+	  "rerun preview: clear only failed and upstream_failed" },
+	{ ACTION_SLOTS, NULL, NULL, ARG_NONE, false, cmd_slots,
+	  "BigQuery slots and Airflow pools (the slots view)" },
+	{ ACTION_FOURKEYS, NULL, NULL, ARG_NONE, false, cmd_fourkeys,
+	  "DORA Four Keys of the configured services (the fourkeys view)" },
+	{ ACTION_NONE, "view", NULL, ARG_VIEW, true, cmd_view,
+	  "switch to view NAME (views/NAME.view)" },
+	{ ACTION_NONE, "keymap", NULL, ARG_KEYMAP, true, cmd_keymap,
+	  "switch to keymap NAME (keymaps/NAME.keys)" },
+	{ ACTION_NONE, "context", NULL, ARG_CONTEXT, true, cmd_context,
+	  "switch to context NAME of the configuration file" },
+};
+#define NCOMMANDS (sizeof commands / sizeof *commands)
+
+static char	**names;	/* views or keymaps, for TAB */
 
 void
 app_commands_free(void)
 {
-	free(candidates);
-	candidates = NULL;
+	datafile_names_free(names);
+	names = NULL;
 }
 
-static void
-filter_done(void *arg, const char *line)
+static const char *
+command_name(const struct command *cmd)
 {
-	struct app	*a = arg;
-	struct console	*c = &a->c;
-	struct buf	 err = BUF_INIT;
-	char		*keep;
-	bool		 tasks = app_focused_kind(a) == PANE_TASKS;
+	return cmd->name != NULL ? cmd->name : action_name(cmd->action);
+}
 
-	app_commands_free();
-	a->dirty = true;
-	if (line == NULL)
-		return;
-	if (filter_set(tasks ? &c->task_filter : &c->dag_filter, line,
-	    &err) != 0) {
-		buf_reset(&a->message);
-		buf_puts(&a->message, buf_str(&err));
-		buf_free(&err);
-		return;
-	}
-	if (tasks)
-		console_rebuild_task_vis(c);
-	else {
-		keep = console_selected_dag(c);
-		console_rebuild_dag_order(c, keep);
-		free(keep);
-	}
-	buf_reset(&a->message);
+size_t
+command_count(void)
+{
+	return NCOMMANDS;
+}
+
+const char *
+command_nth_name(size_t i)
+{
+	return i < NCOMMANDS ? command_name(&commands[i]) : NULL;
+}
+
+enum action
+command_nth_action(size_t i)
+{
+	return i < NCOMMANDS ? commands[i].action : ACTION_NONE;
+}
+
+const char *
+command_nth_help(size_t i)
+{
+	return i < NCOMMANDS ? commands[i].help : NULL;
+}
+
+static const struct command *
+command_by_name(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < NCOMMANDS; i++)
+		if (strcmp(command_name(&commands[i]), name) == 0 ||
+		    (commands[i].alias != NULL &&
+		    strcmp(commands[i].alias, name) == 0))
+			return &commands[i];
+	return NULL;
+}
+
+static const struct command *
+command_by_action(enum action act)
+{
+	size_t i;
+
+	for (i = 0; i < NCOMMANDS; i++)
+		if (commands[i].action == act && act != ACTION_NONE)
+			return &commands[i];
+	return NULL;
 }
 
 /* Swaps in a view or keymap read from its file; the old one stays on error. */
@@ -88,105 +224,6 @@ app_switch_data(struct app *a, bool view, const char *name)
 	buf_free(&err);
 }
 
-static void
-command_done(void *arg, const char *line)
-{
-	struct app	*a = arg;
-	struct console	*c = &a->c;
-	char		*copy, *w[3] = { NULL, NULL, NULL }, *save = NULL, *keep;
-	int		 n = 0, k;
-
-	app_commands_free();
-	a->dirty = true;
-	if (line == NULL)
-		return;
-	copy = xstrdup(line);
-	for (w[n] = strtok_r(copy, " \t", &save); w[n] != NULL && n < 2;
-	    w[++n] = strtok_r(NULL, " \t", &save))
-		;
-	buf_reset(&a->message);
-	if (w[0] == NULL)
-		;
-	else if (strcmp(w[0], "quit") == 0 || strcmp(w[0], "q") == 0) {
-		a->quit = true;
-		loop_break(a->loop);
-	} else if (strcmp(w[0], "refresh") == 0) {
-		loop_timer_stop(a->refresh_timer);
-		app_refresh(a);
-	} else if (strcmp(w[0], "help") == 0)
-		a->help = true;
-	else if (strcmp(w[0], "context") == 0 && w[1] != NULL)
-		app_switch_context(a, w[1]);
-	else if ((strcmp(w[0], "view") == 0 || strcmp(w[0], "keymap") == 0) &&
-	    w[1] != NULL)
-		app_switch_data(a, w[0][0] == 'v', w[1]);
-	else if (strcmp(w[0], "sort") == 0 && w[1] != NULL) {
-		for (k = 0; k < SORT_COUNT; k++)
-			if (strcmp(w[1], sort_name(k)) == 0)
-				break;
-		if (k == SORT_COUNT)
-			buf_puts(&a->message, "sort by attention, name, started "
-			    "or duration");
-		else {
-			c->sort = (enum sort_key)k;
-			keep = console_selected_dag(c);
-			console_rebuild_dag_order(c, keep);
-			free(keep);
-		}
-	} else {
-		buf_puts(&a->message, "unknown command '");
-		buf_puts(&a->message, w[0]);
-		buf_puts(&a->message, "' (view NAME, keymap NAME, sort KEY, "
-		    "context NAME, refresh, help, quit)");
-	}
-	free(copy);
-}
-
-/* / in the log pane: a search, smart case. */
-static void
-search_done(void *arg, const char *line)
-{
-	struct app	*a = arg;
-	struct buf	 err = BUF_INIT;
-
-	a->dirty = true;
-	if (line == NULL)
-		return;
-	buf_reset(&a->message);
-	if (logctl_set_search(a->logs, line, &err) != 0)
-		buf_puts(&a->message, buf_str(&err));
-	buf_free(&err);
-}
-
-static void
-save_done(void *arg, const char *line)
-{
-	struct app	*a = arg;
-	struct logpane	*lp = &a->c.log;
-	struct buf	 path = BUF_INIT;
-
-	a->dirty = true;
-	if (line == NULL || lp->fetch == NULL)
-		return;
-	if (*line != '\0')
-		buf_puts(&path, line);
-	else {
-		/* dag.task[.map].try.log in the current directory, no '/' */
-		char *p;
-
-		buf_printf(&path, "%s.%s", lp->dag_id, lp->task_id);
-		if (lp->map_index >= 0)
-			buf_printf(&path, ".%d", lp->map_index);
-		buf_printf(&path, ".%d.log", lp->try_number);
-		for (p = path.data; *p != '\0'; p++)
-			if (*p == '/' || (unsigned char)*p < 0x20)
-				*p = '_';
-	}
-	buf_reset(&a->message);
-	logctl_save(a->logs, buf_str(&path), &a->message);
-	buf_free(&path);
-}
-
 /* Hands the terminal to $PAGER with the log, then takes it back. */
 static void
 run_pager(struct app *a)
@@ -198,41 +235,6 @@ run_pager(struct app *a)
 	reset_prog_mode();
 	clearok(curscr, TRUE);
 	a->dirty = true;
-}
-
-static void
-open_log_prompt(struct app *a, bool search)
-{
-	int h = getmaxy(stdscr);
-
-	app_commands_free();
-	a->dirty = true;
-	app_draw_now(a);
-	prompt_open(stdscr, h - 2, search ? "/" : "save log to (empty: "
-	    "dag.task.try.log): ", NULL, search ? search_done : save_done, a);
-}
-
-static void
-open_prompt(struct app *a, bool filter)
-{
-	struct console	*c = &a->c;
-	size_t		 i, n = 0;
-	int		 h = getmaxy(stdscr);
-
-	app_commands_free();
-	if (filter && app_focused_kind(a) == PANE_TASKS) {
-		candidates = xcalloc(c->detail.rows.n + 1, sizeof *candidates);
-		for (i = 0; i < c->detail.rows.n; i++)
-			candidates[n++] = c->detail.rows.v[i].ti->task_id;
-	} else if (filter) {
-		candidates = xcalloc(c->snap.dags.n + 1, sizeof *candidates);
-		for (i = 0; i < c->snap.dags.n; i++)
-			candidates[n++] = c->snap.dags.v[i].dag_id;
-	}
-	a->dirty = true;
-	app_draw_now(a);
-	prompt_open(stdscr, h - 2, filter ? "/" : ":", filter ? candidates :
-	    command_words, filter ? filter_done : command_done, a);
 }
 
 /* The rerun of a failed run: its failed tasks, each with its downstream. */
@@ -325,38 +327,6 @@ app_rerun_done(void *arg, int n, const char *msg)
 	a->dirty = true;
 }
 
-/* The SLA panes: focus one, or switch to the sla view that has them. */
-static void
-show_sla(struct app *a, enum pane_kind k)
-{
-	struct pane_rect	r[16];
-	size_t			s, n, i;
-
-	for (s = 0; s < a->c.view.nscreens; s++) {
-		n = view_layout(&a->c.view, s, 0, 0, 200, 100, r, 16);
-		for (i = 0; i < n; i++)
-			if (r[i].kind == k) {
-				app_focus_kind(a, k);
-				return;
-			}
-	}
-	free(a->sla_back_view);
-	a->sla_back_view = xstrdup(a->c.view.name != NULL ? a->c.view.name :
-	    "oncall");
-	app_switch_data(a, true, "sla");
-	app_focus_kind(a, k);
-}
-
-/* The slots action: the slots pane, from the slots view if need be. */
-static void
-show_slots(struct app *a)
-{
-	if (!app_view_has(a, PANE_SLOTS))
-		app_switch_data(a, true, "slots");
-	if (app_view_has(a, PANE_SLOTS))
-		app_focus_kind(a, PANE_SLOTS);
-}
-
 /* Enter on a consumer with an airflow-dag label: that DAG's runs. */
 static void
 jump_to_dag(struct app *a)
@@ -442,13 +412,249 @@ back_from_top(struct app *a, enum pane_kind k, bool quit_at_top)
 	}
 }
 
+/*
+ * The focused pane's action, and what the pane asks of the console in
+ * return.  Back that no pane took goes up a level (or from the sla view
+ * back to the view it replaced).
+ */
+static void
+cmd_pane(struct app *a, enum action act, const char *arg)
+{
+	enum pane_kind		k = app_focused_kind(a);
+	const struct pane_ops	*ops = pane_class(k);
+	enum pane_result	r;
+
+	(void)arg;
+	r = ops->key != NULL ? ops->key(&a->c, act == ACTION_BACK_OR_QUIT ?
+	    ACTION_BACK : act) : PANE_IGNORED;
+	switch (r) {
+	case PANE_LOG_REFETCH:
+		logctl_refetch(a->logs);
+		break;
+	case PANE_LOG_SCAN:
+		logctl_scan(a->logs);
+		break;
+	case PANE_LOG_SAVE:
+		app_prompt_save(a);
+		break;
+	case PANE_LOG_PAGER:
+		run_pager(a);
+		break;
+	case PANE_OPEN_RUN:
+		app_open_run(a, true);
+		break;
+	case PANE_OPEN_DAG:
+		app_forget_run(a);
+		break;
+	case PANE_JUMP_DAG:
+		jump_to_dag(a);
+		break;
+	case PANE_FOCUS_NEXT:
+		app_focus_kind(a, PANE_RUNS);
+		break;
+	case PANE_IGNORED:
+		if (act != ACTION_BACK && act != ACTION_BACK_OR_QUIT)
+			break;
+		if (a->sla_back_view != NULL && (k == PANE_SLA ||
+		    k == PANE_SLA_WEEK)) {
+			/* Back from the sla view to the one it replaced. */
+			app_switch_data(a, true, a->sla_back_view);
+			free(a->sla_back_view);
+			a->sla_back_view = NULL;
+		} else
+			back_from_top(a, k, act == ACTION_BACK_OR_QUIT);
+		break;
+	default:
+		break;
+	}
+}
+
+/* Back and back-or-quit: the pane first (q: back, and quit at the top). */
+static void
+cmd_back(struct app *a, enum action act, const char *arg)
+{
+	cmd_pane(a, act, arg);
+}
+
+static void
+cmd_next_pane(struct app *a, enum action act, const char *arg)
+{
+	(void)arg;
+	app_next_pane(a, act == ACTION_PREV_PANE ? -1 : 1);
+}
+
+static void
+cmd_filter(struct app *a, enum action act, const char *arg)
+{
+	(void)act;
+	(void)arg;
+	app_prompt_filter(a);
+}
+
+static void
+cmd_command(struct app *a, enum action act, const char *arg)
+{
+	(void)act;
+	(void)arg;
+	app_prompt_command(a);
+}
+
+static void
+cmd_help(struct app *a, enum action act, const char *arg)
+{
+	(void)act;
+	(void)arg;
+	a->help = true;
+}
+
+/* Everything again now: the snapshot, and what the focused pane shows. */
+static void
+cmd_refresh(struct app *a, enum action act, const char *arg)
+{
+	(void)act;
+	(void)arg;
+	loop_timer_stop(a->refresh_timer);
+	app_refresh(a);
+	switch (app_focused_kind(a)) {
+	case PANE_LOG:
+		logctl_refetch(a->logs);
+		break;
+	case PANE_SLOTS:
+		slots_feed_refresh(a->c.slots);
+		break;
+	case PANE_FOURKEYS:
+		fk_feed_refresh(a->c.fourkeys);
+		break;
+	default:
+		break;
+	}
+}
+
+/* sort: the next order, or the one named; sort-reverse turns it round. */
+static void
+cmd_sort(struct app *a, enum action act, const char *arg)
+{
+	struct console	*c = &a->c;
+	char		*keep;
+	int		 k;
+
+	buf_reset(&a->message);
+	if (act == ACTION_SORT_REVERSE)
+		c->sort_reverse = !c->sort_reverse;
+	else if (arg == NULL)
+		c->sort = (enum sort_key)((c->sort + 1) % SORT_COUNT);
+	else {
+		for (k = 0; k < SORT_COUNT; k++)
+			if (strcmp(arg, sort_name(k)) == 0)
+				break;
+		if (k == SORT_COUNT) {
+			buf_puts(&a->message, "sort by attention, name, started "
+			    "or duration");
+			return;
+		}
+		c->sort = (enum sort_key)k;
+	}
+	keep = console_selected_dag(c);
+	console_rebuild_dag_order(c, keep);
+	free(keep);
+	buf_printf(&a->message, "sorted by %s%s", sort_name(c->sort),
+	    c->sort_reverse ? ", reversed" : "");
+}
+
+/* The SLA panes: focus one, or switch to the sla view that has them. */
+static void
+cmd_sla(struct app *a, enum action act, const char *arg)
+{
+	enum pane_kind k = act == ACTION_SLA_WEEK ? PANE_SLA_WEEK : PANE_SLA;
+
+	(void)arg;
+	if (!app_view_has(a, k)) {
+		free(a->sla_back_view);
+		a->sla_back_view = xstrdup(a->c.view.name != NULL ?
+		    a->c.view.name : "oncall");
+		app_switch_data(a, true, "sla");
+	}
+	app_focus_kind(a, k);
+}
+
+static void
+cmd_quit(struct app *a, enum action act, const char *arg)
+{
+	(void)act;
+	(void)arg;
+	a->quit = true;
+	loop_break(a->loop);
+}
+
+static void
+cmd_rerun(struct app *a, enum action act, const char *arg)
+{
+	(void)act;
+	(void)arg;
+	rerun_selected(a);
+}
+
+/* A pane of its own view: focus it, switching to its view if need be. */
+static void
+show_pane_of_view(struct app *a, enum pane_kind k, const char *view)
+{
+	if (!app_view_has(a, k))
+		app_switch_data(a, true, view);
+	if (app_view_has(a, k))
+		app_focus_kind(a, k);
+}
+
+static void
+cmd_slots(struct app *a, enum action act, const char *arg)
+{
+	(void)act;
+	(void)arg;
+	show_pane_of_view(a, PANE_SLOTS, "slots");
+}
+
+static void
+cmd_fourkeys(struct app *a, enum action act, const char *arg)
+{
+	(void)act;
+	(void)arg;
+	show_pane_of_view(a, PANE_FOURKEYS, "fourkeys");
+}
+
+static void
+cmd_view(struct app *a, enum action act, const char *arg)
+{
+	(void)act;
+	app_switch_data(a, true, arg);
+}
+
+static void
+cmd_keymap(struct app *a, enum action act, const char *arg)
+{
+	(void)act;
+	app_switch_data(a, false, arg);
+}
+
+static void
+cmd_context(struct app *a, enum action act, const char *arg)
+{
+	(void)act;
+	app_switch_context(a, arg);
+}
+
+static void
+run(struct app *a, const struct command *cmd, const char *arg)
+{
+	if (cmd->run != NULL)
+		cmd->run(a, cmd->action, arg);
+	else
+		cmd_pane(a, cmd->action, arg);
+}
+
 void
 app_handle_key(struct app *a, int key)
 {
 	enum action		 act = keymap_lookup(&a->c.keymap, key);
-	enum pane_result	 r;
-	enum pane_kind		 k;
-	bool			 quit_at_top = act == ACTION_BACK_OR_QUIT;
+	const struct command	*cmd;
 
 	/*
 	 * No key acts on what the user cannot see: while the screen says
@@ -457,10 +663,8 @@ app_handle_key(struct app *a, int key)
 	 */
 	if (app_too_small(a) || (rerun_active(a->rerun) &&
 	    !rerun_shown(a->rerun) && !a->help)) {
-		if (act == ACTION_QUIT) {
-			a->quit = true;
-			loop_break(a->loop);
-		}
+		if (act == ACTION_QUIT)
+			cmd_quit(a, act, NULL);
 		return;
 	}
 	if (a->help) {
@@ -469,103 +673,86 @@ app_handle_key(struct app *a, int key)
 	}
 	if (rerun_key(a->rerun, key, act))
 		return;
-	if (quit_at_top)
-		act = ACTION_BACK;	/* q: back, and quit at the top */
 	buf_reset(&a->c.log.said);
-	switch (act) {
-	case ACTION_QUIT:
-		a->quit = true;
-		loop_break(a->loop);
-		return;
-	case ACTION_HELP:
-		a->help = true;
-		return;
-	case ACTION_NEXT_PANE:
-		app_next_pane(a, 1);
-		return;
-	case ACTION_PREV_PANE:
-		app_next_pane(a, -1);
-		return;
-	case ACTION_REFRESH:
-		loop_timer_stop(a->refresh_timer);
-		app_refresh(a);
-		if (app_focused_kind(a) == PANE_LOG)
-			logctl_refetch(a->logs);
-		if (app_focused_kind(a) == PANE_SLOTS)
-			slots_feed_refresh(a->c.slots);
-		if (app_focused_kind(a) == PANE_FOURKEYS)
-			fk_feed_refresh(a->c.fourkeys);
-		return;
-	case ACTION_SLOTS:
-		show_slots(a);
-		return;
-	case ACTION_FOURKEYS:
-		if (!app_view_has(a, PANE_FOURKEYS))
-			app_switch_data(a, true, "fourkeys");
-		if (app_view_has(a, PANE_FOURKEYS))
-			app_focus_kind(a, PANE_FOURKEYS);
-		return;
-	case ACTION_FILTER:
-		if (app_focused_kind(a) == PANE_LOG)
-			open_log_prompt(a, true);
-		else
-			open_prompt(a, true);
-		return;
-	case ACTION_COMMAND:
-		open_prompt(a, false);
-		return;
-	case ACTION_SORT:
-	case ACTION_SORT_REVERSE: {
-		char *keep = console_selected_dag(&a->c);
+	if ((cmd = command_by_action(act)) != NULL)
+		run(a, cmd, NULL);
+}
 
-		if (act == ACTION_SORT)
-			a->c.sort = (enum sort_key)((a->c.sort + 1) % SORT_COUNT);
-		else
-			a->c.sort_reverse = !a->c.sort_reverse;
-		console_rebuild_dag_order(&a->c, keep);
-		free(keep);
-		buf_reset(&a->message);
-		buf_printf(&a->message, "sorted by %s%s", sort_name(a->c.sort),
-		    a->c.sort_reverse ? ", reversed" : "");
-		return;
+/*
+ * A : line: a command's name (or alias) and at most one argument.  Nothing
+ * runs on a mistake: an unknown name, a missing or extra argument.
+ */
+void
+app_command_line(struct app *a, const char *line)
+{
+	char			*copy = xstrdup(line), *w[3] = { NULL, NULL,
+				    NULL }, *save = NULL;
+	const struct command	*cmd;
+	int			 n = 0;
+
+	for (w[n] = strtok_r(copy, " \t", &save); w[n] != NULL && n < 2;
+	    w[++n] = strtok_r(NULL, " \t", &save))
+		;
+	buf_reset(&a->message);
+	if (w[0] == NULL)
+		;
+	else if ((cmd = command_by_name(w[0])) == NULL)
+		buf_printf(&a->message, "unknown command '%s' (TAB lists the "
+		    "commands, ? the keys)", w[0]);
+	else if (w[2] != NULL || (w[1] != NULL && cmd->arg == ARG_NONE))
+		buf_printf(&a->message, ":%s takes %s", command_name(cmd),
+		    cmd->arg == ARG_NONE ? "no argument" : "one argument");
+	else if (w[1] == NULL && cmd->arg_needed)
+		buf_printf(&a->message, ":%s needs a name (TAB lists them)",
+		    command_name(cmd));
+	else {
+		buf_reset(&a->c.log.said);
+		run(a, cmd, w[1]);
 	}
-	case ACTION_RERUN:
-		rerun_selected(a);
-		return;
-	case ACTION_SLA:
-	case ACTION_SLA_WEEK:
-		show_sla(a, act == ACTION_SLA ? PANE_SLA : PANE_SLA_WEEK);
-		return;
-	case ACTION_NONE:
-		return;
+	free(copy);
+}
+
+/*
+ * TAB on the : line: command names for the first word; for the second,
+ * what the command takes (the views and keymaps that can be opened, the
+ * sort orders, the contexts of the configuration file).
+ */
+const char *
+app_command_complete(struct app *a, const char *line, int start, size_t i)
+{
+	const struct command	*cmd;
+	char			*first;
+	size_t			 len;
+
+	len = strspn(line, " \t");
+	if ((size_t)start <= len)
+		return command_nth_name(i);
+	first = xstrndup(line + len, strcspn(line + len, " \t"));
+	cmd = command_by_name(first);
+	free(first);
+	/* Only the word after the name. */
+	len += strcspn(line + len, " \t");
+	len += strspn(line + len, " \t");
+	if (cmd == NULL || (size_t)start != len)
+		return NULL;
+	switch (cmd->arg) {
+	case ARG_VIEW:
+	case ARG_KEYMAP:
+		if (i == 0) {
+			app_commands_free();
+			names = cmd->arg == ARG_VIEW ?
+			    datafile_names("views", ".view") :
+			    datafile_names("keymaps", ".keys");
+		}
+		for (len = 0; names[len] != NULL && len < i; len++)
+			;
+		return names[len];	/* NULL-terminated */
+	case ARG_SORT:
+		return i < SORT_COUNT ? sort_name((enum sort_key)i) : NULL;
+	case ARG_CONTEXT:
+		return a->config != NULL && i < a->config->nctx ?
+		    a->config->ctx[i].name : NULL;
 	default:
-		break;
+		return NULL;
 	}
-	k = app_focused_kind(a);
-	r = pane_class(k)->key != NULL ? pane_class(k)->key(&a->c, act) :
-	    PANE_IGNORED;
-	if (r == PANE_LOG_REFETCH)
-		logctl_refetch(a->logs);
-	else if (r == PANE_LOG_SCAN)
-		logctl_scan(a->logs);
-	else if (r == PANE_LOG_SAVE)
-		open_log_prompt(a, false);
-	else if (r == PANE_LOG_PAGER)
-		run_pager(a);
-	else if (r == PANE_OPEN_RUN)
-		app_open_run(a, true);
-	else if (r == PANE_OPEN_DAG)
-		app_forget_run(a);
-	else if (r == PANE_JUMP_DAG)
-		jump_to_dag(a);
-	else if (r == PANE_FOCUS_NEXT)
-		app_focus_kind(a, PANE_RUNS);
-	else if (r == PANE_IGNORED && act == ACTION_BACK &&
-	    a->sla_back_view != NULL && (k == PANE_SLA || k == PANE_SLA_WEEK)) {
-		/* Back from the sla view to the one it replaced. */
-		app_switch_data(a, true, a->sla_back_view);
-		free(a->sla_back_view);
-		a->sla_back_view = NULL;
-	} else if (r == PANE_IGNORED && act == ACTION_BACK)
-		back_from_top(a, k, quit_at_top);
 }

@@ -1,5 +1,7 @@
 /* datafile.c: keymaps and views, the user's first, then the shipped ones. */
+#include <dirent.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,49 +18,122 @@ exists(const char *path)
 }
 
 /*
- * Looks in $XDG_CONFIG_HOME/dagtop/KIND (or ~/.config), then ./KIND when
- * running from the source tree (DAGTOP_DATADIR unset), else
- * $DAGTOP_DATADIR/KIND, then the installed share/dagtop/KIND.  Names are
- * plain words: no slash, no dot first, so no name leaves its folder.
+ * The folders a KIND file is looked for in, in order: the user's
+ * ($XDG_CONFIG_HOME/dagtop/KIND, or ~/.config), then ./KIND when running
+ * from the source tree (DAGTOP_DATADIR unset), else $DAGTOP_DATADIR/KIND,
+ * then the installed share/dagtop/KIND.  Each allocated; returns how many.
  */
-char *
-datafile_find(const char *kind, const char *name, const char *ext)
+static size_t
+folders(const char *kind, char *dir[3])
 {
 	const char	*dd = getenv("DAGTOP_DATADIR");
 	struct buf	 b = BUF_INIT;
-	const char	*p;
-	char		*user;
+	size_t		 n = 0;
+
+	if ((dir[n] = xdg_path(XDG_CONFIG, kind)) != NULL)
+		n++;
+	if (dd != NULL && dd[0] != '\0')
+		buf_printf(&b, "%s/%s", dd, kind);
+	else
+		buf_puts(&b, kind);
+	dir[n++] = buf_detach(&b);
+	buf_printf(&b, "%s/%s", DAGTOP_DATADIR, kind);
+	dir[n++] = buf_detach(&b);
+	return n;
+}
+
+/* A plain name: [A-Za-z0-9_.-]+, no dot first, so no name leaves its folder. */
+static bool
+plain_name(const char *name)
+{
+	const char *p;
 
 	if (name[0] == '\0' || name[0] == '.')
-		return NULL;
+		return false;
 	for (p = name; *p != '\0'; p++)
 		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
 		    (*p >= '0' && *p <= '9') || *p == '_' || *p == '-' ||
 		    *p == '.'))
-			return NULL;
-	if ((user = xdg_path(XDG_CONFIG, kind)) != NULL) {
-		buf_printf(&b, "%s/%s%s", user, name, ext);
-		free(user);
-		if (exists(buf_str(&b)))
-			return buf_detach(&b);
-		buf_reset(&b);
+			return false;
+	return true;
+}
+
+char *
+datafile_find(const char *kind, const char *name, const char *ext)
+{
+	char		*dir[3], *found = NULL;
+	size_t		 n, i;
+	struct buf	 b = BUF_INIT;
+
+	if (!plain_name(name))
+		return NULL;
+	n = folders(kind, dir);
+	for (i = 0; i < n; i++) {
+		if (found == NULL) {
+			buf_reset(&b);
+			buf_printf(&b, "%s/%s%s", dir[i], name, ext);
+			if (exists(buf_str(&b)))
+				found = buf_detach(&b);
+		}
+		free(dir[i]);
 	}
-	if (dd != NULL && dd[0] != '\0') {
-		buf_printf(&b, "%s/%s/%s%s", dd, kind, name, ext);
-		if (exists(buf_str(&b)))
-			return buf_detach(&b);
-		buf_reset(&b);
-	} else {
-		buf_printf(&b, "%s/%s%s", kind, name, ext);
-		if (exists(buf_str(&b)))
-			return buf_detach(&b);
-		buf_reset(&b);
-	}
-	buf_printf(&b, "%s/%s/%s%s", DAGTOP_DATADIR, kind, name, ext);
-	if (exists(buf_str(&b)))
-		return buf_detach(&b);
 	buf_free(&b);
-	return NULL;
+	return found;
+}
+
+static int
+cmp_str(const void *x, const void *y)
+{
+	return strcmp(*(char *const *)x, *(char *const *)y);
+}
+
+char **
+datafile_names(const char *kind, const char *ext)
+{
+	char		*dir[3], **v = xcalloc(1, sizeof *v);
+	size_t		 nd, i, n = 0, k, elen = strlen(ext);
+	DIR		*d;
+	struct dirent	*e;
+
+	nd = folders(kind, dir);
+	for (i = 0; i < nd; i++) {
+		if ((d = opendir(dir[i])) == NULL) {
+			free(dir[i]);
+			continue;
+		}
+		while ((e = readdir(d)) != NULL) {
+			size_t len = strlen(e->d_name);
+			char *name;
+
+			if (len <= elen || strcmp(e->d_name + len - elen,
+			    ext) != 0)
+				continue;
+			name = xstrndup(e->d_name, len - elen);
+			for (k = 0; k < n && strcmp(v[k], name) != 0; k++)
+				;
+			if (k < n || !plain_name(name)) {
+				free(name);
+				continue;
+			}
+			v = xreallocarray(v, n + 2, sizeof *v);
+			v[n++] = name;
+			v[n] = NULL;
+		}
+		closedir(d);
+		free(dir[i]);
+	}
+	qsort(v, n, sizeof *v, cmp_str);
+	return v;
+}
+
+void
+datafile_names_free(char **v)
+{
+	size_t i;
+
+	for (i = 0; v != NULL && v[i] != NULL; i++)
+		free(v[i]);
+	free(v);
 }
 
 int

@@ -25,6 +25,14 @@
 char	*datafile_find(const char *kind, const char *name, const char *ext);
 
 /*
+ * The names of every KIND file (NAME with EXT) in the folders
+ * datafile_find looks in, sorted, each once: what :view and :keymap can
+ * open.  A NULL-terminated array; free it with datafile_names_free.
+ */
+char	**datafile_names(const char *kind, const char *ext);
+void	 datafile_names_free(char **);
+
+/*
  * Appends the file at path to out.  On failure, or past DATAFILE_MAX
  * bytes, says "path: why" on a line of err and returns -1.
  */

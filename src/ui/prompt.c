@@ -28,7 +28,9 @@ static void		*done_arg;
 static WINDOW		*line_win;
 static int		 line_y;
 static char		*history_path;
-static const char *const *completions;	/* candidates for TAB */
+static prompt_complete_cb complete_cb;	/* candidates for TAB */
+static void		*complete_arg;
+static int		 complete_start;	/* where the word begins */
 
 static int
 getc_hook(FILE *fp)
@@ -99,6 +101,11 @@ on_line(char *line)
 	free(copy);
 }
 
+/*
+ * The completer's candidates for the word at complete_start, asked for
+ * afresh at each TAB (the data behind them may have been refreshed since
+ * the prompt opened), those that start with the text typed.
+ */
 static char *
 generator(const char *text, int state)
 {
@@ -109,7 +116,8 @@ generator(const char *text, int state)
 		i = 0;
 		len = strlen(text);
 	}
-	while (completions != NULL && (c = completions[i]) != NULL) {
+	while (complete_cb != NULL && (c = complete_cb(complete_arg,
+	    rl_line_buffer, complete_start, i)) != NULL) {
 		i++;
 		if (strncmp(c, text, len) == 0)
 			return xstrdup(c);
@@ -120,9 +128,9 @@ generator(const char *text, int state)
 static char **
 complete(const char *text, int start, int end)
 {
-	(void)start;
 	(void)end;
 	rl_attempted_completion_over = 1;	/* no file names */
+	complete_start = start;
 	return rl_completion_matches(text, generator);
 }
 
@@ -221,12 +229,13 @@ prompt_shutdown(void)
 }
 
 void
-prompt_open(WINDOW *w, int y, const char *prompt, const char *const *cands,
+prompt_open(WINDOW *w, int y, const char *prompt, prompt_complete_cb cands,
     prompt_done_cb cb, void *arg)
 {
 	line_win = w;
 	line_y = y;
-	completions = cands;
+	complete_cb = cands;
+	complete_arg = arg;
 	done_cb = cb;
 	done_arg = arg;
 	qhead = qtail = 0;

@@ -111,15 +111,21 @@ static void
 draw_help(struct app *a, int y, int w, int h)
 {
 	WINDOW	*win = newwin(h, w, y, 0);
-	int	 row = 1, act;
+	int	 row = 1;
+	size_t	 i;
 
 	if (win == NULL)
 		return;
 	ui_frame(win, "keys (any key closes)", true, a->c.ascii);
-	for (act = 1; act < ACTION_COUNT && row < h - 1; act++) {
-		struct buf keys = BUF_INIT;
+	/* The command table's order; : only commands with their argument. */
+	for (i = 0; i < command_count() && row < h - 1; i++) {
+		struct buf	keys = BUF_INIT;
+		enum action	act = command_nth_action(i);
 
-		keymap_keys_for(&a->c.keymap, act, &keys);
+		if (act != ACTION_NONE)
+			keymap_keys_for(&a->c.keymap, act, &keys);
+		else
+			buf_printf(&keys, ":%s NAME", command_nth_name(i));
 		if (keys.len == 0) {
 			buf_free(&keys);
 			continue;
@@ -129,8 +135,8 @@ draw_help(struct app *a, int y, int w, int h)
 		ui_put(win, buf_str(&keys), 22);
 		wattroff(win, A_BOLD);
 		wmove(win, row, 25);
-		wprintw(win, "%-13s ", action_name(act));
-		ui_put(win, action_description(act), w - 42);
+		wprintw(win, "%-13s ", command_nth_name(i));
+		ui_put(win, command_nth_help(i), w - 42);
 		row++;
 		buf_free(&keys);
 	}

@@ -263,10 +263,18 @@ int	console_main(struct settings *, const struct config *,
 
 /* The readline prompt on the message line (prompt.c). */
 typedef void (*prompt_done_cb)(void *arg, const char *line);	/* NULL: cancelled */
+/*
+ * TAB's candidates: the i-th for the word that starts at byte start of
+ * line, or NULL after the last.  The prompt keeps only those that begin
+ * with what was typed.  The string must live until the next call.
+ */
+typedef const char *(*prompt_complete_cb)(void *arg, const char *line,
+		    int start, size_t i);
 void	prompt_init(void);
 void	prompt_shutdown(void);
-void	prompt_open(WINDOW *, int y, const char *prompt,
-	    const char *const *completions, prompt_done_cb, void *arg);
+/* Opens the prompt; complete (may be NULL) and done both get arg. */
+void	prompt_open(WINDOW *, int y, const char *prompt, prompt_complete_cb,
+	    prompt_done_cb, void *arg);
 bool	prompt_active(void);
 void	prompt_cancel(void);
 void	prompt_feed(const char *, size_t);

@@ -192,18 +192,12 @@ test_actions(void **state)
 		assert_string_equal(action_name(a), names[a]);
 		if (a > 0) {
 			assert_int_equal(action_parse(names[a]), a);
-			assert_true(strlen(action_description(a)) > 5);
 		}
 	}
-	assert_string_equal(action_description(ACTION_DOWNSTREAM),
-	    "highlight what a rerun of the selected task would touch");
-	assert_string_equal(action_description(ACTION_UNFOLD),
-	    "fold or unfold a mapped task");
 	assert_int_equal(action_parse("dwn"), ACTION_NONE);
 	assert_int_equal(action_parse("Down"), ACTION_NONE);
 	assert_int_equal(action_parse(""), ACTION_NONE);
 	assert_string_equal(action_name(ACTION_COUNT), "none");
-	assert_string_equal(action_description(ACTION_COUNT), "");
 }
 
 static char *
