@@ -22,7 +22,7 @@ CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
 
 CPPFLAGS = -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
 	   -DDAGTOP_VERSION='"$(VERSION)"' -DDAGTOP_DATADIR='"$(DATADIR)"' \
-	   -Isrc -Isrc/model -Isrc/source -Isrc/report -Isrc/ui
+	   -Isrc -Isrc/model -Isrc/source -Isrc/report -Isrc/ui -I$(GENSRC)
 WARN	 = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat=2
 CFLAGS	?= -O2 -g
 ALL_CFLAGS = -std=c11 $(WARN) $(CFLAGS) $(PKG_CFLAGS)
@@ -37,9 +37,10 @@ INTEG_SRC = $(wildcard tests/integration/test_*.c)
 FUZZ_SRC = $(wildcard tests/fuzz/fuzz_*.c)
 
 # Two builds side by side: build/rel (what users run) and build/san (tests
-# again under the sanitizers).
+# again under the sanitizers); build/gen holds sources made from data files.
 REL	 = build/rel
 SAN	 = build/san
+GENSRC	 = build/gen
 
 rel_objs = $(patsubst %.c,$(REL)/%.o,$(1))
 san_objs = $(patsubst %.c,$(SAN)/%.o,$(1))
@@ -76,6 +77,18 @@ $(SAN)/libdagtop.a: $(call san_objs,$(APP_SRC))
 	$(Q)rm -f $@
 	$(SAY) AR $@
 	$(Q)ar rcs $@ $^
+
+# The console's fallback when no keymap or view file can be read: the
+# shipped default.keys and oncall.view themselves, as C strings, so that
+# they cannot drift apart.
+$(GENSRC)/builtin_data.h: keymaps/default.keys views/oncall.view src/ui/builtin.sh
+	@mkdir -p $(@D)
+	$(SAY) GEN $@
+	$(Q)sh src/ui/builtin.sh keymaps/default.keys views/oncall.view > $@.tmp
+	$(Q)mv $@.tmp $@
+$(REL)/src/ui/console.o $(SAN)/src/ui/console.o \
+    $(REL)/tests/unit/test_builtin.o $(SAN)/tests/unit/test_builtin.o: \
+    $(GENSRC)/builtin_data.h
 
 # Quiet by default, as tmux and redis are: V=1 shows the commands.
 V	?= 0

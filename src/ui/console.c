@@ -22,17 +22,7 @@
 #include "zoneinfo.h"
 
 /* Used when no keymap or view file can be read: the shipped defaults. */
-static const char builtin_keys[] =
-    "bind j down\nbind Down down\nbind k up\nbind Up up\n"
-    "bind PageDown page-down\nbind PageUp page-up\nbind g top\n"
-    "bind Home top\nbind G bottom\nbind End bottom\nbind Enter enter\n"
-    "bind Right enter\nbind q back-or-quit\nbind Esc back\nbind Left back\n"
-    "bind Tab next-pane\nbind BTab prev-pane\nbind ? help\n"
-    "bind r refresh\nbind d downstream\nbind Q quit\nbind R rerun\n"
-    "bind F only-failed\nbind f follow\nbind / filter\nbind : command\n";
-static const char builtin_view[] =
-    "min-size 60x16\nrow 60%\npane runs 45%\npane tasks 55%\nrow\n"
-    "pane log\n";
+#include "builtin_data.h"
 
 void
 app_mark_dirty(void *arg)
