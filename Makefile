@@ -144,9 +144,20 @@ deps:
 check: deps
 	@$(MAKE) --no-print-directory unit integration fuzz lint
 
-# The manual pages must pass mandoc's checker.
+# The manual pages must pass mandoc's checker, and the layers must hold:
+# src/model compiles with its own headers alone (no I/O library, no curses),
+# and src/source sees neither src/ui nor src/report.
 lint:
 	@mandoc -Tlint -Wwarning man/dagtop.1 man/dagtop.conf.5 && echo "man pages: clean"
+	@for f in src/model/*.c; do \
+		$(CC) -std=c11 $(WARN) -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
+		    -fsyntax-only -Isrc/model $$f || exit 1; \
+	done; echo "layers: src/model builds on its own headers"
+	@for f in src/source/*.c; do \
+		$(CC) -std=c11 $(WARN) -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
+		    $(PKG_CFLAGS) -fsyntax-only -Isrc -Isrc/model -Isrc/source $$f \
+		    || exit 1; \
+	done; echo "layers: src/source needs nothing of src/ui or src/report"
 
 unit: $(UNIT_REL) $(UNIT_SAN)
 	@sh tests/lib/run-unit.sh $(UNIT_REL) $(UNIT_SAN)
