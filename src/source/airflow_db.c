@@ -198,8 +198,8 @@ afdb_open(struct loop *loop, const struct db_params *p, int timeout_ms,
 	db->lost = lost;
 	db->arg = arg;
 	db->serdag_max = SERDAG_MAX_DEFAULT;
-	db->pg = pg_connect(loop, p->keywords, p->values, timeout_ms,
-	    on_state, db);
+	db->pg = pg_connect(loop, p->keywords, p->values, p->password_command,
+	    timeout_ms, on_state, db);
 	return db;
 }
 

@@ -2,12 +2,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 
 #include <libpq-fe.h>
 
 #include "config.h"
-#include "command.h"
 #include "dbconn.h"
 #include "secret.h"
 
@@ -59,43 +57,6 @@ get(const struct db_params *p, const char *k)
 		if (strcmp(p->keywords[i], k) == 0)
 			return p->values[i];
 	return NULL;
-}
-
-/*
- * Runs the password command through the shell and keeps the first line of
- * its output.  It runs once, before the event loop starts.
- */
-static int
-run_password_command(const char *cmd, struct buf *out, struct buf *err)
-{
-	FILE	*fp;
-	char	 chunk[512];
-	size_t	 n;
-	int	 status;
-	pid_t	 pid;
-
-	fp = command_popen(cmd, false, &pid);
-	if (fp == NULL) {
-		buf_puts(err, "database_password_command: cannot run it");
-		return -1;
-	}
-	while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0 && out->len < 65536)
-		buf_append(out, chunk, n);
-	memset(chunk, 0, sizeof chunk);
-	status = command_pclose(fp, pid);
-	if (status != 0) {
-		buf_printf(err, "database_password_command failed (exit status %d)",
-		    WIFEXITED(status) ? WEXITSTATUS(status) : -1);
-		return -1;
-	}
-	out->len = strcspn(buf_str(out), "\r\n");
-	if (out->data != NULL)
-		out->data[out->len] = '\0';
-	if (out->len == 0) {
-		buf_puts(err, "database_password_command printed no password");
-		return -1;
-	}
-	return 0;
 }
 
 int
@@ -158,17 +119,8 @@ db_params_build(const struct settings *s, struct db_params *p,
 			return -1;
 		}
 		add(p, "password", pw);
-	} else if (s->database_password_command != NULL) {
-		if (run_password_command(s->database_password_command, &b,
-		    err) != 0) {
-			buf_free(&b);
-			db_params_free(p);
-			return -1;
-		}
-		add(p, "password", buf_str(&b));
-		memset(b.data, 0, b.len);
-		buf_free(&b);
-	}
+	} else if (s->database_password_command != NULL)
+		p->password_command = xstrdup(s->database_password_command);
 	return 0;
 }
 
@@ -185,6 +137,7 @@ db_params_free(struct db_params *p)
 	}
 	free(p->keywords);
 	free(p->values);
+	free(p->password_command);
 	memset(p, 0, sizeof *p);
 }
 

@@ -17,6 +17,7 @@ struct db_params {
 	const char	**keywords;	/* NULL-terminated */
 	const char	**values;
 	size_t		  n;
+	char		 *password_command;	/* run at each connection */
 };
 
 /*
@@ -27,7 +28,8 @@ void	db_conninfo_normalise(const char *, struct buf *out);
 
 /*
  * Builds the connection parameters.  Returns 0, or -1 with one line in err
- * (bad connection string, unset password variable, failing command).
+ * (bad connection string, unset password variable).  A password command is
+ * not run here: pg_connect runs it, in the loop, for each connection.
  */
 int	db_params_build(const struct settings *, struct db_params *,
 	    struct buf *err);

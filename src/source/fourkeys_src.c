@@ -908,8 +908,8 @@ sql_refresh(struct svc *s)
 		buf_free(&err);
 		return;
 	}
-	s->pg = pg_connect(s->src->loop, p.keywords, p.values, 70000,
-	    sql_state, s);
+	s->pg = pg_connect(s->src->loop, p.keywords, p.values,
+	    p.password_command, 70000, sql_state, s);
 	db_params_free(&p);
 	buf_free(&err);
 }

@@ -7,16 +7,11 @@
  * google-auth does.
  */
 #include <errno.h>
-#include <fcntl.h>
-#include <poll.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/types.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -38,7 +33,6 @@
 #define REFRESH_MARGIN		225	/* seconds: 3 min 45 s */
 #define COMMAND_TTL		600	/* a command's token: reused 10 min */
 #define COMMAND_TIMEOUT_MS	30000
-#define MAX_OUTPUT		16384
 
 enum gauth_method { GA_COMMAND, GA_METADATA, GA_SERVICE_ACCOUNT,
 	GA_AUTHORIZED_USER, GA_ADC };
@@ -69,13 +63,7 @@ struct gauth {
 	struct loop_timer	*deliver;	/* hands out a cached token */
 	bool			 fetching;
 	struct http_req		*req;
-	/* the command */
-	pid_t			 pid;
-	struct loop_fd		*out_fd, *err_fd;
-	int			 out, err;
-	struct buf		 out_buf, err_buf;
-	struct loop_timer	*cmd_timer;
-	int64_t			 cmd_deadline;
+	struct command		*cmd;		/* the token command running */
 };
 
 static void	fetch(struct gauth *);
@@ -540,168 +528,38 @@ fetch_adc(struct gauth *g)
 
 /* --- the token command ----------------------------------------------------- */
 
+/*
+ * The command has ended (command.c: nothing inherited, stdin from
+ * /dev/null, killed after COMMAND_TIMEOUT_MS): its first word is the token.
+ */
 static void
-cmd_close(struct gauth *g)
-{
-	if (g->out_fd != NULL)
-		loop_fd_del(g->out_fd);
-	if (g->err_fd != NULL)
-		loop_fd_del(g->err_fd);
-	if (g->out >= 0)
-		close(g->out);
-	if (g->err >= 0)
-		close(g->err);
-	g->out_fd = g->err_fd = NULL;
-	g->out = g->err = -1;
-}
-
-/* Both pipes are closed: reap the child (it may take a moment), judge. */
-static void
-cmd_reap(struct gauth *g)
-{
-	int	 status;
-	pid_t	 r;
-	char	*nl;
-
-	r = waitpid(g->pid, &status, WNOHANG);
-	if (r == 0) {
-		if (loop_now_ms() > g->cmd_deadline) {
-			kill(g->pid, SIGKILL);
-			(void)waitpid(g->pid, &status, 0);
-		} else {
-			loop_timer_set(g->cmd_timer, 20);
-			return;
-		}
-	}
-	loop_timer_stop(g->cmd_timer);
-	g->pid = -1;
-	if (r < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		struct buf e = BUF_INIT;
-
-		/* Its stderr, first line, says why (gcloud's does). */
-		nl = strchr(buf_str(&g->err_buf), '\n');
-		if (nl != NULL)
-			*nl = '\0';
-		if (r > 0 && WIFEXITED(status))
-			buf_printf(&e, "the token command exited %d",
-			    WEXITSTATUS(status));
-		else
-			buf_puts(&e, "the token command was killed");
-		if (g->err_buf.len > 0 && *buf_str(&g->err_buf) != '\0')
-			buf_printf(&e, ": %.200s", buf_str(&g->err_buf));
-		fail(g, "%s", buf_str(&e));
-		buf_free(&e);
-	} else {
-		char *tok = g->out_buf.data != NULL ? g->out_buf.data : "";
-
-		tok += strspn(tok, " \t\r\n");
-		tok[strcspn(tok, " \t\r\n")] = '\0';
-		if (*tok == '\0')
-			fail(g, "%s", "the token command printed nothing");
-		else
-			got_token(g, tok, COMMAND_TTL);
-	}
-	buf_wipe(&g->out_buf);
-	buf_free(&g->err_buf);
-}
-
-static void
-cmd_read(struct loop_fd *f, int revents, void *arg)
+cmd_done(void *arg, const char *out, const char *why)
 {
 	struct gauth	*g = arg;
-	bool		 is_out = f == g->out_fd;
-	int		*fd = is_out ? &g->out : &g->err;
-	struct buf	*b = is_out ? &g->out_buf : &g->err_buf;
-	char		 chunk[4096];
-	ssize_t		 n;
+	char		*copy, *tok;
 
-	(void)revents;
-	n = read(*fd, chunk, sizeof chunk);
-	if (n < 0 && (errno == EAGAIN || errno == EINTR))
-		return;
-	if (n > 0) {
-		if (b->len < MAX_OUTPUT)
-			buf_append(b, chunk, (size_t)n);
+	g->cmd = NULL;
+	if (out == NULL) {
+		fail(g, "the token command failed: %s", why);
 		return;
 	}
-	loop_fd_del(f);
-	close(*fd);
-	*fd = -1;
-	if (is_out)
-		g->out_fd = NULL;
+	copy = xstrdup(out);
+	tok = copy + strspn(copy, " \t\r\n");
+	tok[strcspn(tok, " \t\r\n")] = '\0';
+	if (*tok == '\0')
+		fail(g, "%s", "the token command printed nothing");
 	else
-		g->err_fd = NULL;
-	if (g->out < 0 && g->err < 0)
-		cmd_reap(g);
-}
-
-static void
-cmd_timeout(struct loop_timer *t, void *arg)
-{
-	struct gauth *g = arg;
-
-	(void)t;
-	if (g->pid <= 0)
-		return;
-	if (g->out >= 0 || g->err >= 0) {
-		/* Still talking after the deadline: stop it. */
-		kill(g->pid, SIGKILL);
-		cmd_close(g);
-		g->cmd_deadline = 0;
-	}
-	cmd_reap(g);
+		got_token(g, tok, COMMAND_TTL);
+	wipe_free(copy);
 }
 
 static void
 fetch_command(struct gauth *g)
 {
-	int	out[2] = { -1, -1 }, err[2] = { -1, -1 }, devnull;
-	pid_t	pid;
-
-	if (pipe(out) != 0 || pipe(err) != 0 ||
-	    fcntl(out[0], F_SETFD, FD_CLOEXEC) != 0 ||
-	    fcntl(err[0], F_SETFD, FD_CLOEXEC) != 0 ||
-	    fcntl(out[1], F_SETFD, FD_CLOEXEC) != 0 ||
-	    fcntl(err[1], F_SETFD, FD_CLOEXEC) != 0) {
+	g->cmd = command_run(g->loop, g->command, COMMAND_TIMEOUT_MS, cmd_done,
+	    g);
+	if (g->cmd == NULL)
 		fail(g, "cannot run the token command: %s", strerror(errno));
-		goto fail;
-	}
-	pid = fork();
-	if (pid < 0) {
-		fail(g, "cannot run the token command: %s", strerror(errno));
-		goto fail;
-	}
-	if (pid == 0) {
-		devnull = open("/dev/null", O_RDONLY);
-		if (devnull >= 0)
-			dup2(devnull, 0);
-		dup2(out[1], 1);
-		dup2(err[1], 2);
-		command_close_fds();
-		execl("/bin/sh", "sh", "-c", g->command, (char *)NULL);
-		_exit(127);
-	}
-	close(out[1]);
-	close(err[1]);
-	fcntl(out[0], F_SETFL, fcntl(out[0], F_GETFL) | O_NONBLOCK);
-	fcntl(err[0], F_SETFL, fcntl(err[0], F_GETFL) | O_NONBLOCK);
-	fcntl(out[0], F_SETFD, FD_CLOEXEC);
-	fcntl(err[0], F_SETFD, FD_CLOEXEC);
-	g->pid = pid;
-	g->out = out[0];
-	g->err = err[0];
-	g->out_fd = loop_fd_add(g->loop, g->out, POLLIN, cmd_read, g);
-	g->err_fd = loop_fd_add(g->loop, g->err, POLLIN, cmd_read, g);
-	g->cmd_deadline = loop_now_ms() + COMMAND_TIMEOUT_MS;
-	loop_timer_set(g->cmd_timer, COMMAND_TIMEOUT_MS);
-	return;
-fail:
-	for (int i = 0; i < 2; i++) {
-		if (out[i] >= 0)
-			close(out[i]);
-		if (err[i] >= 0)
-			close(err[i]);
-	}
 }
 
 /* --- the four ways --------------------------------------------------------- */
@@ -737,8 +595,6 @@ gauth_new(struct loop *loop, struct http *http, const struct gauth_opts *o,
 	g = xcalloc(1, sizeof *g);
 	g->loop = loop;
 	g->http = http;
-	g->out = g->err = -1;
-	g->pid = -1;
 	g->command = dup_nonempty(o->command);
 	g->key_file = dup_nonempty(o->key_file);
 	g->token_url = dup_nonempty(o->token_url);
@@ -771,10 +627,9 @@ gauth_new(struct loop *loop, struct http *http, const struct gauth_opts *o,
 		goto fail;
 	}
 	g->deliver = loop_timer_new(loop, deliver_due, g);
-	g->cmd_timer = loop_timer_new(loop, cmd_timeout, g);
 	return g;
 fail:
-	g->deliver = g->cmd_timer = NULL;
+	g->deliver = NULL;
 	gauth_free(g);
 	return NULL;
 }
@@ -786,17 +641,9 @@ gauth_free(struct gauth *g)
 		return;
 	if (g->req != NULL)
 		http_cancel(g->req);
-	cmd_close(g);
-	if (g->pid > 0) {
-		int status;
-
-		kill(g->pid, SIGKILL);
-		(void)waitpid(g->pid, &status, 0);
-	}
+	command_cancel(g->cmd);
 	if (g->deliver != NULL)
 		loop_timer_free(g->deliver);
-	if (g->cmd_timer != NULL)
-		loop_timer_free(g->cmd_timer);
 	forget_token(g);
 	free(g->w);
 	free(g->command);
@@ -805,7 +652,5 @@ gauth_free(struct gauth *g)
 	free(g->metadata_url);
 	free(g->scope);
 	free(g->describe);
-	buf_free(&g->out_buf);
-	buf_free(&g->err_buf);
 	free(g);
 }

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "command.h"
 #include "loop.h"
 #include "number.h"
 #include "pg.h"
@@ -21,7 +22,8 @@ struct pg_query {
 	struct pg_query	 *next;
 };
 
-enum pg_phase { PG_CONNECTING, PG_IDLE, PG_SENDING, PG_WAITING, PG_DEAD };
+enum pg_phase { PG_PASSWORD, PG_CONNECTING, PG_IDLE, PG_SENDING, PG_WAITING,
+	PG_DEAD };
 
 struct pg {
 	struct loop		*loop;
@@ -46,6 +48,8 @@ struct pg {
 	FILE			*trace;		/* $DAGTOP_TRACE_SQL */
 	struct buf		 secret;	/* "password='...'": kept out of
 						   error messages */
+	struct command		*pwcmd;		/* the password command running */
+	char			**kw, **val;	/* the parameters, until it ends */
 };
 
 static void	pg_io(struct loop_fd *, int, void *);
@@ -401,27 +405,34 @@ connect_where(const char *const *kw, const char *const *val)
 	return buf_detach(&b);
 }
 
-struct pg *
-pg_connect(struct loop *loop, const char *const *kw, const char *const *val,
-    int timeout_ms, pg_state_cb cb, void *arg)
+/* Copies a NULL-terminated keyword or value array, one slot to spare. */
+static char **
+params_copy(const char *const *v, size_t n)
 {
-	struct pg	*p = xcalloc(1, sizeof *p);
-	const char	*trace = getenv("DAGTOP_TRACE_SQL");
-	size_t		 i;
+	char	**c = xcalloc(n + 2, sizeof *c);
+	size_t	  i;
 
-	p->loop = loop;
-	p->timeout_ms = timeout_ms;
-	p->state_cb = cb;
-	p->state_arg = arg;
-	p->timer = loop_timer_new(loop, pg_timeout, p);
-	p->watch_fd = -1;
-	if (trace != NULL && *trace != '\0') {
-		int fd = open(trace, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
-		    0600);
+	for (i = 0; i < n; i++)
+		c[i] = xstrdup(v[i]);
+	return c;
+}
 
-		if (fd >= 0)
-			p->trace = fdopen(fd, "a");
-	}
+static void
+params_free(char **v)
+{
+	size_t i;
+
+	for (i = 0; v != NULL && v[i] != NULL; i++)
+		wipe_free(v[i]);
+	free(v);
+}
+
+/* libpq's part of pg_connect: PQconnectStartParams, then the loop polls. */
+static void
+connect_start(struct pg *p, const char *const *kw, const char *const *val)
+{
+	size_t i;
+
 	for (i = 0; kw[i] != NULL; i++) {
 		const char *v = val[i];
 
@@ -440,7 +451,8 @@ pg_connect(struct loop *loop, const char *const *kw, const char *const *val,
 	if (p->conn == NULL) {
 		set_error(p, "out of memory");
 		p->phase = PG_DEAD;
-		return p;
+		loop_timer_set(p->timer, 0);
+		return;
 	}
 	if (PQstatus(p->conn) == CONNECTION_BAD) {
 		set_error(p, PQerrorMessage(p->conn));
@@ -449,19 +461,92 @@ pg_connect(struct loop *loop, const char *const *kw, const char *const *val,
 		p->phase = PG_DEAD;
 		/* Report asynchronously, like every other failure. */
 		loop_timer_set(p->timer, 0);
-		return p;
+		return;
 	}
 	/*
 	 * libpq applies connect_timeout only in its blocking calls; with
 	 * PQconnectPoll the loop must.  It bounds the whole attempt: a
 	 * server that accepts and never answers is abandoned on time.
 	 */
-	p->connect_ms = connect_timeout_ms(kw, val, timeout_ms);
-	p->where = connect_where(kw, val);
+	p->connect_ms = connect_timeout_ms(kw, val, p->timeout_ms);
 	if (p->connect_ms > 0)
 		loop_timer_set(p->timer, p->connect_ms);
-	p->starting = true;
 	connect_step(p);
+}
+
+/*
+ * The password command has ended: its first line is the password, and the
+ * connection starts; a failure is the connection's failure, told by the
+ * loop like any other.
+ */
+static void
+password_done(void *arg, const char *out, const char *why)
+{
+	struct pg	*p = arg;
+	char		**kw = p->kw, **val = p->val;
+	size_t		  n;
+
+	/* Taken first: the connection's callbacks may free p. */
+	p->pwcmd = NULL;
+	p->kw = p->val = NULL;
+	if (out == NULL || strcspn(out, "\r\n") == 0) {
+		buf_reset(&p->error);
+		buf_printf(&p->error, "database_password_command failed: %s",
+		    out == NULL ? why : "it printed no password");
+		p->phase = PG_DEAD;
+		loop_timer_set(p->timer, 0);
+	} else {
+		for (n = 0; kw[n] != NULL; n++)
+			;
+		kw[n] = xstrdup("password");
+		val[n] = xstrndup(out, strcspn(out, "\r\n"));
+		connect_start(p, (const char *const *)kw,
+		    (const char *const *)val);
+	}
+	params_free(kw);
+	params_free(val);
+}
+
+struct pg *
+pg_connect(struct loop *loop, const char *const *kw, const char *const *val,
+    const char *password_command, int timeout_ms, pg_state_cb cb, void *arg)
+{
+	struct pg	*p = xcalloc(1, sizeof *p);
+	const char	*trace = getenv("DAGTOP_TRACE_SQL");
+	size_t		 n;
+
+	p->loop = loop;
+	p->timeout_ms = timeout_ms;
+	p->state_cb = cb;
+	p->state_arg = arg;
+	p->timer = loop_timer_new(loop, pg_timeout, p);
+	p->watch_fd = -1;
+	p->where = connect_where(kw, val);
+	if (trace != NULL && *trace != '\0') {
+		int fd = open(trace, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
+		    0600);
+
+		if (fd >= 0)
+			p->trace = fdopen(fd, "a");
+	}
+	p->starting = true;
+	if (password_command != NULL) {
+		/* Run in the loop like any command: the UI goes on meanwhile. */
+		for (n = 0; kw[n] != NULL; n++)
+			;
+		p->kw = params_copy(kw, n);
+		p->val = params_copy(val, n);
+		p->phase = PG_PASSWORD;
+		p->pwcmd = command_run(loop, password_command,
+		    PG_PASSWORD_COMMAND_MS, password_done, p);
+		if (p->pwcmd == NULL) {
+			set_error(p, "database_password_command failed: "
+			    "cannot start /bin/sh");
+			p->phase = PG_DEAD;
+			loop_timer_set(p->timer, 0);
+		}
+	} else
+		connect_start(p, kw, val);
 	p->starting = false;
 	return p;
 }
@@ -469,7 +554,8 @@ pg_connect(struct loop *loop, const char *const *kw, const char *const *val,
 bool
 pg_ready(const struct pg *p)
 {
-	return p->phase != PG_CONNECTING && p->phase != PG_DEAD;
+	return p->phase != PG_PASSWORD && p->phase != PG_CONNECTING &&
+	    p->phase != PG_DEAD;
 }
 
 bool
@@ -545,6 +631,9 @@ pg_free(struct pg *p)
 	p->in_cb--;
 	if (p->watch != NULL)
 		loop_fd_del(p->watch);
+	command_cancel(p->pwcmd);
+	params_free(p->kw);
+	params_free(p->val);
 	loop_timer_free(p->timer);
 	if (p->result != NULL)
 		PQclear(p->result);

@@ -22,8 +22,16 @@ typedef void (*pg_state_cb)(struct pg *, void *arg);
  */
 typedef void (*pg_result_cb)(void *arg, const PGresult *res, const char *err);
 
+/* How long a password command may take (gcloud's first run is slow). */
+#define PG_PASSWORD_COMMAND_MS	30000
+
 /*
  * Starts connecting with libpq keyword/value arrays (NULL-terminated).
+ * With a password_command, that command runs first, in the loop
+ * (command.h: nothing inherited, at most PG_PASSWORD_COMMAND_MS), and the
+ * first line it prints is the password; its failure is the connection's
+ * ("database_password_command failed: exited with status 3").  It runs
+ * again for every connection, so a short-lived token is always fresh.
  * The connection attempt is bounded by the connect_timeout among the
  * keywords (libpq ignores it for an asynchronous connection; the loop
  * applies it: "cannot connect to HOST:PORT within N s"), else by
@@ -31,8 +39,8 @@ typedef void (*pg_result_cb)(void *arg, const PGresult *res, const char *err);
  * a silent network; the server's statement_timeout is the first line).
  */
 struct pg	*pg_connect(struct loop *, const char *const *keywords,
-		    const char *const *values, int timeout_ms, pg_state_cb,
-		    void *arg);
+		    const char *const *values, const char *password_command,
+		    int timeout_ms, pg_state_cb, void *arg);
 bool		 pg_ready(const struct pg *);
 bool		 pg_failed(const struct pg *);
 /* The last connection or query error as one line, or "". */

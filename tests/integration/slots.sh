@@ -122,7 +122,7 @@ expect_out cmd "token command"
 conf cmdfail demo-project "google_token_command = echo 'ERROR: (gcloud) no account' >&2; exit 4"
 run cmdfail cmdfail
 expect_rc 3 cmdfail
-expect_out cmdfail "the token command exited 4: ERROR: (gcloud) no account"
+expect_out cmdfail "the token command failed: exited with status 4: ERROR: (gcloud) no account"
 
 # --- ADC: the variable, then gcloud's file (refresh token), then metadata ----
 : >"$BQ_EMU_LOG"

@@ -185,7 +185,7 @@ test_session_is_read_only(void **state)
 	(void)state;
 	settings_for(&s, dbname(""), "reader");
 	assert_int_equal(db_params_build(&s, &p, &e), 0);
-	pg = pg_connect(L, p.keywords, p.values, 10000, pg_ready_cb, &up);
+	pg = pg_connect(L, p.keywords, p.values, NULL, 10000, pg_ready_cb, &up);
 	db_params_free(&p);
 	while (!up)
 		loop_run(L);
@@ -734,6 +734,64 @@ test_unreachable(void **state)
 	free(s.database);
 }
 
+/*
+ * database_password_command runs in the loop for each connection: its
+ * first line is the password; a failing command is the connection's
+ * failure, with the command's exit status, and no password reaches libpq.
+ */
+static void
+test_password_command(void **state)
+{
+	struct settings		 s;
+	struct db_params	 p;
+	struct buf		 e = BUF_INIT;
+	struct waiter		 w = { false, NULL };
+	struct afdb		*a;
+	size_t			 i;
+
+	(void)state;
+	settings_for(&s, dbname(""), "reader");
+	free(s.database_password_env);
+	s.database_password_env = NULL;
+	s.database_password_command = strdup("printf 'reader-secret\\nsecond "
+	    "line'");
+	assert_int_equal(db_params_build(&s, &p, &e), 0);
+	/* Not run while building: no password among the parameters yet. */
+	for (i = 0; i < p.n; i++)
+		assert_string_not_equal(p.keywords[i], "password");
+	assert_string_equal(p.password_command, s.database_password_command);
+	a = afdb_open(L, &p, 10000, wake, NULL, &w);
+	wait_for(&w);
+	assert_null(w.err);
+	assert_int_equal(afdb_schema(a)->major, major);
+	afdb_free(a);
+	db_params_free(&p);
+
+	free(s.database_password_command);
+	s.database_password_command = strdup("echo no >&2; exit 3");
+	assert_int_equal(db_params_build(&s, &p, &e), 0);
+	a = afdb_open(L, &p, 10000, wake, NULL, &w);
+	wait_for(&w);
+	assert_non_null(w.err);
+	assert_string_equal(w.err, "database_password_command failed: exited "
+	    "with status 3: no");
+	afdb_free(a);
+	db_params_free(&p);
+
+	/* Freed while the command runs: it is killed, nothing is called. */
+	assert_int_equal(db_params_build(&s, &p, &e), 0);
+	free(p.password_command);
+	p.password_command = strdup("sleep 20");
+	a = afdb_open(L, &p, 10000, wake, NULL, &w);
+	afdb_free(a);
+	assert_false(w.done);
+	db_params_free(&p);
+	free(w.err);
+	free(s.database);
+	free(s.database_password_command);
+	buf_free(&e);
+}
+
 int
 main(void)
 {
@@ -750,6 +808,7 @@ main(void)
 		cmocka_unit_test(test_health),
 		cmocka_unit_test(test_bad_databases),
 		cmocka_unit_test(test_unreachable),
+		cmocka_unit_test(test_password_command),
 	};
 	const char *m = getenv("DAGTOP_TEST_MAJOR");
 	int rc;
