@@ -366,6 +366,21 @@ afdb_fetch_dags(struct afdb *db, struct af_dags *out, afdb_cb cb, void *arg)
 
 /* --- runs -------------------------------------------------------------- */
 
+/*
+ * The column Airflow orders a DAG's runs by, for alias r: run_after on 3.x,
+ * execution_date on 2.x (where a manual run shares the last scheduled run's
+ * data interval, and only execution_date, its trigger time, says it is the
+ * newer).  On 2.x it is also what the unique (dag_id, execution_date) index
+ * serves, so "the newest N" reads that index backwards.
+ */
+static const char *
+run_order_column(const struct af_schema *s)
+{
+	if (s->run_after)
+		return "r.run_after";
+	return s->logical_date ? "r.logical_date" : "r.execution_date";
+}
+
 /* The select list every run query shares, for alias r. */
 static void
 run_columns(const struct af_schema *s, struct buf *b)
@@ -383,7 +398,9 @@ run_columns(const struct af_schema *s, struct buf *b)
 	buf_puts(b, EPOCH("r.queued_at") ", " EPOCH("r.start_date") ", "
 	    EPOCH("r.end_date") ", " EPOCH("r.data_interval_start") ", "
 	    EPOCH("r.data_interval_end") ", ");
-	buf_puts(b, s->clear_number ? "r.clear_number" : "0");
+	buf_puts(b, s->clear_number ? "r.clear_number, " : "0, ");
+	buf_printf(b, "floor(extract(epoch FROM %s))::int8",
+	    run_order_column(s));
 }
 
 static void
@@ -416,6 +433,7 @@ runs_result(void *arg, const PGresult *res, const char *err)
 		run->data_interval_start = col_time(res, i, 9);
 		run->data_interval_end = col_time(res, i, 10);
 		run->clear_number = col_int(res, i, 11, 0);
+		run->order = col_time(res, i, 12);
 	}
 	request_done(r, NULL);
 }
@@ -517,10 +535,12 @@ afdb_fetch_runs_since(struct afdb *db, int64_t since, struct af_runs *out,
 }
 
 /*
- * The run strips' rows: dag_id, run_id, state, run_after, start, end, and
- * nothing else, a DAG at a time (the console sorts them its own way).  20,000 rows on the bench: every column and every numeric
- * extract() costs the server and the wire, so this list is the least the
- * runs pane draws from, with date_part (float8) for the instants.
+ * The run strips' rows: dag_id, run_id, state, run_after, start, end, on
+ * 2.x the order (execution_date), and nothing else, a DAG at a time (the
+ * console sorts them its own way).  20,000 rows on the bench: every column
+ * and every numeric extract() costs the server and the wire, so this list
+ * is the least the runs pane draws from, with date_part (float8) for the
+ * instants.
  */
 #define EPOCH_F(x) "floor(date_part('epoch', " x "))::int8"
 
@@ -557,6 +577,9 @@ strips_result(void *arg, const PGresult *res, const char *err)
 		run->run_after = col_time(res, i, 3);
 		run->start_date = col_time(res, i, 4);
 		run->end_date = col_time(res, i, 5);
+		/* 3.x orders by run_after itself: no seventh column there. */
+		run->order = PQnfields(res) > 6 ? col_time(res, i, 6) :
+		    run->run_after;
 		run->logical_date = run->queued_at = run->data_interval_start =
 		    run->data_interval_end = TIME_NONE;
 	}
@@ -579,7 +602,12 @@ afdb_fetch_runs_recent(struct afdb *db, int per_dag, struct af_runs *out,
 		buf_printf(&sql, EPOCH_F("coalesce(r.data_interval_end, %s)")
 		    ", ", s->logical_date ? "r.logical_date" :
 		    "r.execution_date");
-	buf_puts(&sql, EPOCH_F("r.start_date") ", " EPOCH_F("r.end_date") " ");
+	buf_puts(&sql, EPOCH_F("r.start_date") ", " EPOCH_F("r.end_date"));
+	/* 2.x: the order (execution_date) differs from the run's time. */
+	if (!s->run_after)
+		buf_printf(&sql, ", floor(date_part('epoch', %s))::int8",
+		    run_order_column(s));
+	buf_puts(&sql, " ");
 	if (s->logical_date)
 		/*
 		 * 3.x: newest by logical date through the unique index, plus
@@ -620,8 +648,7 @@ afdb_fetch_dag_runs(struct afdb *db, const char *dag_id, int limit,
 	run_columns(s, &sql);
 	/* 2.x: the unique (dag_id, execution_date) index, read backwards. */
 	buf_printf(&sql, " FROM dag_run r WHERE r.dag_id = $1 ORDER BY %s "
-	    "DESC, r.id DESC LIMIT $2", s->run_after ? "r.run_after" :
-	    "r.execution_date");
+	    "DESC, r.id DESC LIMIT $2", run_order_column(s));
 	snprintf(n, sizeof n, "%d", limit);
 	params[0] = dag_id;
 	params[1] = n;

@@ -38,6 +38,10 @@ for v in 2 3; do
 	createdb -T "af$v" "af${v}_newer"
 	psql -q -X -v ON_ERROR_STOP=1 -d "af${v}_newer" -c \
 	    "UPDATE alembic_version SET version_num = 'ffffffffffff'" >/dev/null
+	# A manual run after a failed scheduled one: which is the latest.
+	createdb -T "af$v" "af${v}_order"
+	psql -q -X -v ON_ERROR_STOP=1 -d "af${v}_order" -f tests/integration/fixture_order.sql >/dev/null
+	psql -q -X -v ON_ERROR_STOP=1 -d "af${v}_order" -c 'GRANT SELECT ON ALL TABLES IN SCHEMA public TO reader' >/dev/null
 	# SLAs: their own runs, in their own database.
 	createdb -T "af$v" "af${v}_sla"
 	psql -q -X -v ON_ERROR_STOP=1 -d "af${v}_sla" -f tests/integration/fixture_sla.sql >/dev/null

@@ -334,6 +334,87 @@ test_recent_runs_per_dag(void **state)
 	afdb_free(a);
 }
 
+static int
+cmp_newest(const void *a, const void *b)
+{
+	return af_run_cmp_newest(*(const struct af_run *const *)a,
+	    *(const struct af_run *const *)b);
+}
+
+/*
+ * fixture_order.sql (database af2_order / af3_order): rerun_dag's scheduled
+ * run failed, a manual run an hour ago succeeded.  On 2.x the manual run's
+ * data interval end (run_after here) ties with the failed run's; Airflow
+ * orders by execution_date, and so does every query: the manual run is the
+ * latest, with its state.
+ */
+static void
+test_manual_rerun_is_latest(void **state)
+{
+	char			*err = NULL;
+	struct afdb		*a = open_as(dbname("_order"), "reader", &err);
+	struct af_runs		 r = { 0 };
+	struct waiter		 w = { false, NULL };
+	const struct af_run	*man, *sched, *mine[4];
+	size_t			 i, n = 0;
+
+	(void)state;
+	if (a == NULL)
+		fail_msg("cannot open: %s", err);
+
+	/* The newest run of one DAG (what `report run DAG` shows). */
+	afdb_fetch_dag_runs(a, "rerun_dag", 1, &r, wake, &w);
+	wait_for(&w);
+	assert_null(w.err);
+	assert_int_equal(r.n, 1);
+	assert_string_equal(r.v[0].run_id, "manual__rerun");
+	assert_int_equal(r.v[0].state, RUN_SUCCESS);
+	assert_string_equal(r.v[0].run_type, "manual");
+	af_runs_free(&r);
+
+	/* The window: both runs, the manual one newer by Airflow's order. */
+	afdb_fetch_runs_since(a, (int64_t)time(NULL) - 86400, &r, wake, &w);
+	wait_for(&w);
+	assert_null(w.err);
+	man = find_run(&r, "rerun_dag", "manual__rerun");
+	sched = find_run(&r, "rerun_dag", "scheduled__d1");
+	assert_non_null(man);
+	assert_non_null(sched);
+	assert_true(man->order > sched->order);
+	assert_true(af_run_cmp_newest(man, sched) < 0);
+	/* Same data interval: the last complete one, the failed run's. */
+	assert_int_equal(man->data_interval_end, sched->data_interval_end);
+	if (major == 2) {
+		/* The tie the order breaks. */
+		assert_int_equal(man->run_after, sched->run_after);
+		assert_int_equal(man->order, man->logical_date);
+		assert_int_equal(sched->order, sched->logical_date);
+	} else {
+		assert_true(man->run_after > sched->run_after);
+		assert_int_equal(man->order, man->run_after);
+	}
+	af_runs_free(&r);
+
+	/* The run strips: newest first, the manual run's state the latest. */
+	afdb_fetch_runs_recent(a, 3, &r, wake, &w);
+	wait_for(&w);
+	assert_null(w.err);
+	for (i = 0; i < r.n; i++)
+		if (strcmp(r.v[i].dag_id, "rerun_dag") == 0 && n < 4)
+			mine[n++] = &r.v[i];
+	assert_int_equal(n, 3);
+	qsort(mine, n, sizeof *mine, cmp_newest);
+	assert_string_equal(mine[0]->run_id, "manual__rerun");
+	assert_int_equal(mine[0]->state, RUN_SUCCESS);
+	assert_string_equal(mine[1]->run_id, "scheduled__d1");
+	assert_int_equal(mine[1]->state, RUN_FAILED);
+	assert_string_equal(mine[2]->run_id, "scheduled__d2");
+	if (major == 2)
+		assert_int_equal(mine[0]->run_after, mine[1]->run_after);
+	af_runs_free(&r);
+	afdb_free(a);
+}
+
 static void
 test_task_instances(void **state)
 {
@@ -743,6 +824,7 @@ main(void)
 		cmocka_unit_test(test_dags),
 		cmocka_unit_test(test_runs_in_window),
 		cmocka_unit_test(test_recent_runs_per_dag),
+		cmocka_unit_test(test_manual_rerun_is_latest),
 		cmocka_unit_test(test_task_instances),
 		cmocka_unit_test(test_attention_tis),
 		cmocka_unit_test(test_task_graph),
