@@ -930,6 +930,82 @@ sla_result(void *arg, const PGresult *res, const char *err)
 	request_done(r, NULL);
 }
 
+/* Flags to set, one per dag_id asked about. */
+struct unknown {
+	bool	*v;
+	size_t	 n;
+};
+
+/* Rows: the 1-based index of each dag_id that has no row in dag. */
+static void
+unknown_dags_result(void *arg, const PGresult *res, const char *err)
+{
+	struct request	*r = arg;
+	struct unknown	*u = r->out;
+	int		 i, k;
+
+	if (err == NULL)
+		for (i = 0; i < PQntuples(res); i++) {
+			k = col_int(res, i, 0, 0);
+			if (k >= 1 && (size_t)k <= u->n)
+				u->v[k - 1] = true;
+		}
+	request_done(r, err);
+}
+
+/*
+ * Which of n dag_ids the database has no DAG for (no row in dag: a DAG
+ * removed from the files keeps its row, stale, and is known).  One
+ * statement through dag's primary key; out[i] set true for each unknown.
+ */
+static void
+fetch_unknown_dags(struct afdb *db, const char *dag_array, struct unknown *u,
+    afdb_cb cb, void *arg)
+{
+	const char *params[1] = { dag_array };
+
+	pg_query(db->pg, "SELECT k.i FROM unnest($1::text[]) WITH ORDINALITY "
+	    "AS k(dag_id, i) WHERE NOT EXISTS (SELECT 1 FROM dag d WHERE "
+	    "d.dag_id = k.dag_id)", 1, params, unknown_dags_result,
+	    request_new(db, u, cb, arg));
+}
+
+struct unknown_job {
+	struct unknown	 u;
+	afdb_cb		 cb;
+	void		*arg;
+};
+
+static void
+unknown_job_done(void *arg, const char *err)
+{
+	struct unknown_job	*j = arg;
+	afdb_cb			 cb = j->cb;
+	void			*cbarg = j->arg;
+
+	free(j);
+	cb(cbarg, err);
+}
+
+void
+afdb_fetch_unknown_dags(struct afdb *db, const char *const *dag_ids,
+    size_t n, bool *out, afdb_cb cb, void *arg)
+{
+	struct buf		 dags = BUF_INIT;
+	struct unknown_job	*j = xcalloc(1, sizeof *j);
+	size_t			 i;
+
+	for (i = 0; i < n; i++)
+		out[i] = false;
+	j->u.v = out;
+	j->u.n = n;
+	j->cb = cb;
+	j->arg = arg;
+	pg_array_literal(&dags, dag_ids, n);
+	fetch_unknown_dags(db, buf_str(&dags), &j->u, unknown_job_done, j);
+	buf_free(&dags);
+}
+
 void
 afdb_fetch_sla(struct afdb *db, const struct sla_def *const *defs, size_t n,
     int64_t from, int64_t to, struct sla_history *out, afdb_cb cb, void *arg)
@@ -938,18 +1014,26 @@ afdb_fetch_sla(struct afdb *db, const struct sla_def *const *defs, size_t n,
 	struct buf		 sql = BUF_INIT, dags = BUF_INIT, tasks = BUF_INIT,
 				 pf = BUF_INIT, pt = BUF_INIT, day = BUF_INIT;
 	const char		**dv, **tv, *params[4], *logical;
+	struct pair		*pair;
 	size_t			 i;
 
 	sla_history_free(out);
 	out->nsla = n;
 	out->airflow_sla_miss = s->sla_miss;
 	out->airflow_deadlines = s->deadline;
+	out->unknown_dag = xcalloc(n + 1, sizeof *out->unknown_dag);
+	pair = xcalloc(1, sizeof *pair);
+	pair->pending = 2;
+	pair->cb = cb;
+	pair->arg = arg;
 	dv = xcalloc(n + 1, sizeof *dv);
 	tv = xcalloc(n + 1, sizeof *tv);
 	for (i = 0; i < n; i++) {
 		dv[i] = defs[i]->dag_id;
 		tv[i] = defs[i]->task_id != NULL ? defs[i]->task_id : "";
 	}
+	/* First the SLAs on a DAG the database does not have. */
+	afdb_fetch_unknown_dags(db, dv, n, out->unknown_dag, pair_done, pair);
 	pg_array_literal(&dags, dv, n);
 	pg_array_literal(&tasks, tv, n);
 	free(dv);
@@ -1001,7 +1085,7 @@ afdb_fetch_sla(struct afdb *db, const struct sla_def *const *defs, size_t n,
 	params[2] = buf_str(&pf);
 	params[3] = buf_str(&pt);
 	pg_query(db->pg, buf_str(&sql), 4, params, sla_result,
-	    request_new(db, out, cb, arg));
+	    request_new(db, out, pair_done, pair));
 	buf_free(&sql);
 	buf_free(&dags);
 	buf_free(&tasks);

@@ -104,10 +104,19 @@ void	afdb_fetch_log_template(struct afdb *, const char *dag_id,
 /*
  * The attempts of these SLAs whose data interval ends in [from, to): the
  * DAG's runs, or the SLA's task in them, with Airflow's own verdict
- * (sla_miss on 2.x, deadline alerts on 3.1+) where the database has it.
+ * (sla_miss on 2.x, deadline alerts on 3.1+) where the database has it;
+ * and out->unknown_dag[i] for each SLA whose DAG has no row in dag.
  */
 void	afdb_fetch_sla(struct afdb *, const struct sla_def *const *, size_t,
 	    int64_t from, int64_t to, struct sla_history *out, afdb_cb,
 	    void *arg);
+
+/*
+ * out[i] = whether dag_ids[i] has no row in dag (a DAG gone from the files
+ * keeps its row and is known): `config check` warns of an SLA on one.
+ * out holds n flags and must stay valid until cb is called.
+ */
+void	afdb_fetch_unknown_dags(struct afdb *, const char *const *dag_ids,
+	    size_t n, bool *out, afdb_cb, void *arg);
 
 #endif

@@ -32,15 +32,25 @@ owner = data-eng
 dag = sla_etl
 deadline = 13:00
 timezone = UTC
+[sla "typo"]
+dag = sla_etI
+deadline = 10:00
+timezone = UTC
 CONF
 session "env PGPASSWORD=reader-secret TERM=tmux-256color LANG=C.UTF-8 HOME=$home $bin --context sla; echo EXITED \$?; sleep 30"
 expect "DAGs (" 15
 
 # Today's SLAs; Enter on one opens today's run.
 keys a
-expect "SLAs today (2)"
+expect "SLAs today (3)"
 expect "table_a_ready"
 expect "feed"
+# An SLA on a DAG the database does not have: unknown DAG, not missing.
+expect "unknown DAG"
+$T capture-pane -p -t e2e | grep "typo" | grep -q "unknown DAG" ||
+    fail "the SLA on sla_etI does not say unknown DAG"
+$T capture-pane -p -t e2e | grep "typo" | grep -q "missing" &&
+    fail "the SLA on sla_etI says missing"
 keys g
 for try in 1 2; do
 	keys Enter
@@ -64,6 +74,10 @@ else
 	    fail "table_a_ready is not at 40% in 2026-W45"
 	$T capture-pane -p -t e2e | grep "table_a_ready" | grep -q "25m" ||
 	    fail "table_a_ready's worst lateness is not 25m"
+	$T capture-pane -p -t e2e | grep "typo" | grep -q "DAG?" ||
+	    fail "the SLA on sla_etI is not DAG? in the week"
+	$T capture-pane -p -t e2e | grep "typo" | grep -q "MISS" &&
+	    fail "the SLA on sla_etI is MISS in the week"
 fi
 keys Q
 expect "EXITED 0"

@@ -888,6 +888,95 @@ test_report_sla(void **state)
 }
 
 /*
+ * An SLA on a DAG the database does not have (a typo: sla_etI): `config
+ * check` warns with file:line; `report sla` says "unknown DAG", not
+ * "missing", and counts no miss for it, but the verdict is WARNING.
+ */
+static void
+test_report_sla_unknown_dag(void **state)
+{
+	struct result	 r;
+	json_t		*doc, *slas, *ghost, *days;
+	char		 db[256], want[512];
+	const char	*argv[14];
+	size_t		 k;
+
+	(void)state;
+	write_config("[dagtop]\nweek_start = monday\n"
+	    "[sla \"feed\"]\ndag = sla_etl\ndeadline = 13:00\n"
+	    "timezone = UTC\n"
+	    "[sla \"typo\"]\ndag = sla_etI\ndeadline = 10:00\n"
+	    "timezone = UTC\ndays = mon-fri\n", 0600);
+	snprintf(db, sizeof db, "%s", url("_sla"));
+
+	argv[0] = "--config"; argv[1] = cfgpath; argv[2] = "--database";
+	argv[3] = db; argv[4] = "config"; argv[5] = "check"; argv[6] = NULL;
+	run(&r, argv, pw_env);
+	assert_int_equal(r.status, 0);	/* a warning, the file is valid */
+	snprintf(want, sizeof want, "%s:7: warning: [sla \"typo\"]: unknown "
+	    "DAG 'sla_etI': the Airflow database has no such DAG", cfgpath);
+	if (strstr(r.err, want) == NULL)
+		fail_msg("no warning \"%s\" in:\n%s", want, r.err);
+	assert_null(strstr(r.err, "'sla_etl'"));
+	assert_non_null(strstr(r.out, "SLA DAGs:    1 of 2 on an unknown DAG"));
+	result_free(&r);
+
+	argv[4] = "report"; argv[5] = "sla"; argv[6] = "--week";
+	argv[7] = "2026-W45"; argv[8] = "--format"; argv[9] = "json";
+	argv[10] = NULL;
+	run(&r, argv, pw_env);
+	assert_int_equal(r.status, 1);
+	doc = json_loads(r.out, 0, NULL);
+	assert_non_null(doc);
+	assert_string_equal(json_string_value(json_object_get(doc, "status")),
+	    "warning");
+	slas = json_object_get(doc, "slas");
+	assert_int_equal(json_array_size(slas), 2);
+	assert_true(json_is_false(json_object_get(json_array_get(slas, 0),
+	    "unknown_dag")));
+	ghost = json_array_get(slas, 1);
+	assert_string_equal(json_string_value(json_object_get(ghost, "name")),
+	    "typo");
+	assert_true(json_is_true(json_object_get(ghost, "unknown_dag")));
+	days = json_object_get(ghost, "days");
+	assert_int_equal(json_array_size(days), 7);
+	for (k = 0; k < 7; k++)
+		assert_string_equal(json_string_value(json_object_get(
+		    json_array_get(days, k), "outcome")), k < 5 ?
+		    "unknown_dag" : "not_applicable");
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(
+	    ghost, "period"), "missing")), 0);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(
+	    ghost, "period"), "unknown_dag")), 5);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(
+	    ghost, "period"), "judged")), 0);
+	json_decref(doc);
+	result_free(&r);
+
+	argv[9] = "text";
+	run(&r, argv, pw_env);
+	assert_int_equal(r.status, 1);
+	assert_starts_with(r.out, "WARNING: SLAs 2026-W45 (2026-11-02..2026-11-08)"
+	    ": 1 SLA on an unknown DAG (not in the Airflow database; see config "
+	    "check); 0 of 1 met every day;");
+	assert_non_null(strstr(r.out, "Mon 2026-11-02  unknown DAG\n"));
+	assert_non_null(strstr(r.out, "  unknown DAG: the Airflow database has "
+	    "no such DAG"));
+	result_free(&r);
+
+	/* The real SLA met on Monday: still WARNING, for the typo. */
+	argv[6] = "--from"; argv[7] = "2026-11-02"; argv[8] = "--to";
+	argv[9] = "2026-11-02"; argv[10] = NULL;
+	run(&r, argv, pw_env);
+	assert_int_equal(r.status, 1);
+	assert_starts_with(r.out, "WARNING: SLAs 2026-11-02..2026-11-02: 1 SLA "
+	    "on an unknown DAG (not in the Airflow database; see config "
+	    "check); all 1 met\n");
+	result_free(&r);
+	unlink(cfgpath);
+}
+
+/*
  * `report sla` on hostile ids (fixture_hostile.sql): a run id that is a
  * Markdown link, an empty run id.  CSV keeps one record a line and does not
  * crash; Markdown renders no link.
@@ -1006,6 +1095,7 @@ main(void)
 		cmocka_unit_test(test_cannot_tell),
 		cmocka_unit_test(test_report_run),
 		cmocka_unit_test(test_report_sla),
+		cmocka_unit_test(test_report_sla_unknown_dag),
 		cmocka_unit_test(test_report_hostile),
 		cmocka_unit_test(test_write_errors),
 		cmocka_unit_test(test_config_file),
