@@ -898,15 +898,16 @@ test_report_sla_unknown_dag(void **state)
 	struct result	 r;
 	json_t		*doc, *slas, *ghost, *days;
 	char		 db[256], want[512];
-	const char	*argv[14];
-	size_t		 k;
-
-	(void)state;
-	write_config("[dagtop]\nweek_start = monday\n"
+	const char	*argv[14], *cmd[5];
+	const char	*cfgtext = "[dagtop]\nweek_start = monday\n"
 	    "[sla \"feed\"]\ndag = sla_etl\ndeadline = 13:00\n"
 	    "timezone = UTC\n"
 	    "[sla \"typo\"]\ndag = sla_etI\ndeadline = 10:00\n"
-	    "timezone = UTC\ndays = mon-fri\n", 0600);
+	    "timezone = UTC\ndays = mon-fri\n";
+	size_t		 k;
+
+	(void)state;
+	write_config(cfgtext, 0600);
 	snprintf(db, sizeof db, "%s", url("_sla"));
 
 	argv[0] = "--config"; argv[1] = cfgpath; argv[2] = "--database";
@@ -963,6 +964,22 @@ test_report_sla_unknown_dag(void **state)
 	assert_non_null(strstr(r.out, "  unknown DAG: the Airflow database has "
 	    "no such DAG"));
 	result_free(&r);
+
+	/* A password from a command: config check runs no command. */
+	snprintf(want, sizeof want, "[context c]\ndatabase = host=127.0.0.1 "
+	    "port=%s dbname=af%d_sla user=reader\n"
+	    "database_password_command = false\n"
+	    "[sla \"typo\"]\ndag = sla_etI\ndeadline = 10:00\n", port, major);
+	write_config(want, 0600);
+	cmd[0] = "--config"; cmd[1] = cfgpath; cmd[2] = "config";
+	cmd[3] = "check"; cmd[4] = NULL;
+	run(&r, cmd, NULL);
+	assert_int_equal(r.status, 0);
+	assert_non_null(strstr(r.out, "SLA DAGs:    not checked (the password "
+	    "comes from a command"));
+	assert_null(strstr(r.err, "unknown DAG"));
+	result_free(&r);
+	write_config(cfgtext, 0600);
 
 	/* The real SLA met on Monday: still WARNING, for the typo. */
 	argv[6] = "--from"; argv[7] = "2026-11-02"; argv[8] = "--to";
