@@ -2,7 +2,7 @@
 # End-to-end test of the SLA panes: the real binary in a private tmux
 # server, on a copy of the SLA fixture database (fixture_sla.sql: week
 # 2026-W45, and a run for today, still running).
-# Usage: sla.sh DAGTOP_BINARY MAJOR
+# Usage: sla.sh DAGTOP_BINARY SCHEMA   (2, 3 or 32: the database af<SCHEMA>_sla)
 set -u
 . tests/lib/pg.sh
 bin=$1
@@ -92,7 +92,7 @@ keys Q
 expect "EXITED 0"
 
 if [ $fails -gt 0 ]; then
-	echo "sla e2e ($bin, Airflow $v): $fails failed" >&2
+	echo "sla e2e ($bin, schema $v): $fails failed" >&2
 	exit 1
 fi
-echo "sla e2e ($bin, Airflow $v): all checks passed"
+echo "sla e2e ($bin, schema $v): all checks passed"

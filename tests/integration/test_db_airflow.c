@@ -22,7 +22,11 @@
 #include "loop.h"
 #include "pg.h"
 
-static int		 major;
+/*
+ * schema: the Airflow schema under test, as run.sh names its databases
+ * (af2, af3, af32): 2 is 2.10, 3 is 3.1, 32 is 3.2.  major: 2 or 3.
+ */
+static int		 schema, major;
 static const char	*host, *port;
 static struct loop	*L;
 
@@ -97,7 +101,7 @@ dbname(const char *suffix)
 {
 	static char name[64];
 
-	snprintf(name, sizeof name, "af%d%s", major, suffix);
+	snprintf(name, sizeof name, "af%d%s", schema, suffix);
 	return name;
 }
 
@@ -120,7 +124,7 @@ admin(void)
 	PGconn	*c;
 
 	snprintf(conn, sizeof conn, "host=%s port=%s dbname=af%d user=postgres",
-	    host, port, major);
+	    host, port, schema);
 	c = PQconnectdb(conn);
 	assert_int_equal(PQstatus(c), CONNECTION_OK);
 	return c;
@@ -135,10 +139,10 @@ test_detects_version(void **state)
 	(void)state;
 	assert_int_equal(s->major, major);
 	assert_non_null(s->release);
-	assert_string_equal(s->revision, major == 2 ? "5f2621c13b39" :
-	    "cc92b33c6709");
-	assert_string_equal(s->release, major == 2 ? "2.10.3-2.11" :
-	    "3.1.0-3.1.7");
+	assert_string_equal(s->revision, schema == 2 ? "5f2621c13b39" :
+	    schema == 3 ? "cc92b33c6709" : "1d6611b6ab7c");
+	assert_string_equal(s->release, schema == 2 ? "2.10.3-2.11" :
+	    schema == 3 ? "3.1.0-3.1.7" : "3.2.0-3.2.1");
 	assert_int_equal(s->logical_date, major == 3);
 	assert_int_equal(s->run_after, major == 3);
 	assert_int_equal(s->is_stale, major == 3);
@@ -295,6 +299,37 @@ test_runs_in_window(void **state)
 	assert_null(find_run(&r, "etl_daily", "scheduled__d2"));
 	assert_null(find_run(&r, "etl_daily", "scheduled__d4"));
 	assert_null(find_run(&r, "paused_dag", "scheduled__old"));
+	assert_null(find_run(&r, "paused_dag", "asset_materialization__old"));
+	af_runs_free(&r);
+	afdb_free(a);
+}
+
+/*
+ * A run's type is Airflow's word, passed through: paused_dag's old run is
+ * scheduled, and on 3.2 it is of the type 3.2 added, asset_materialization
+ * (fixture.sql).
+ */
+static void
+test_run_types(void **state)
+{
+	struct afdb		*a = open_main();
+	struct af_runs		 r = { 0 };
+	struct waiter		 w = { false, NULL };
+	const struct af_run	*x;
+
+	(void)state;
+	afdb_fetch_runs_since(a, (int64_t)time(NULL) - 7 * 86400, &r, wake,
+	    &w);
+	wait_for(&w);
+	assert_null(w.err);
+	x = find_run(&r, "paused_dag", schema == 32 ?
+	    "asset_materialization__old" : "scheduled__old");
+	assert_non_null(x);
+	assert_int_equal(x->state, RUN_SUCCESS);
+	assert_string_equal(x->run_type, schema == 32 ?
+	    "asset_materialization" : "scheduled");
+	assert_string_equal(find_run(&r, "etl_daily", "manual__today")->run_type,
+	    "manual");
 	af_runs_free(&r);
 	afdb_free(a);
 }
@@ -823,6 +858,7 @@ main(void)
 		cmocka_unit_test(test_session_is_read_only),
 		cmocka_unit_test(test_dags),
 		cmocka_unit_test(test_runs_in_window),
+		cmocka_unit_test(test_run_types),
 		cmocka_unit_test(test_recent_runs_per_dag),
 		cmocka_unit_test(test_manual_rerun_is_latest),
 		cmocka_unit_test(test_task_instances),
@@ -833,7 +869,7 @@ main(void)
 		cmocka_unit_test(test_bad_databases),
 		cmocka_unit_test(test_unreachable),
 	};
-	const char *m = getenv("DAGTOP_TEST_MAJOR");
+	const char *m = getenv("DAGTOP_TEST_SCHEMA");
 	int rc;
 
 	host = getenv("DAGTOP_TEST_HOST");
@@ -842,11 +878,16 @@ main(void)
 		fprintf(stderr, "run me through tests/integration/run.sh\n");
 		return 1;
 	}
-	major = atoi(m);
+	schema = atoi(m);
+	if (schema != 2 && schema != 3 && schema != 32) {
+		fprintf(stderr, "DAGTOP_TEST_SCHEMA: 2, 3 or 32\n");
+		return 1;
+	}
+	major = schema == 2 ? 2 : 3;
 	setenv("DAGTOP_TEST_PW", "reader-secret", 1);
 	L = loop_new();
-	rc = cmocka_run_group_tests_name(major == 2 ? "airflow-2.10" :
-	    "airflow-3.1", tests, NULL, NULL);
+	rc = cmocka_run_group_tests_name(schema == 2 ? "airflow-2.10" :
+	    schema == 3 ? "airflow-3.1" : "airflow-3.2", tests, NULL, NULL);
 	loop_free(L);
 	return rc;
 }

@@ -19,7 +19,8 @@
 #include <cmocka.h>
 #include <jansson.h>
 
-static int		 major;
+/* The schema under test (af2, af3, af32: 2.10, 3.1, 3.2); major 2 or 3. */
+static int		 schema, major;
 static const char	*bin, *port;
 static char		 home[256], cfgpath[400];
 
@@ -125,7 +126,7 @@ url(const char *suffix)
 	static char u[256];
 
 	snprintf(u, sizeof u, "postgresql://reader@127.0.0.1:%s/af%d%s", port,
-	    major, suffix);
+	    schema, suffix);
 	return u;
 }
 
@@ -291,6 +292,12 @@ test_status_json(void **state)
 	assert_int_equal(json_integer_value(json_object_get(doc, "exit_code")), 1);
 	assert_int_equal(json_integer_value(json_object_get(
 	    json_object_get(doc, "airflow"), "major")), major);
+	/* The release is known: no "unknown Airflow schema revision". */
+	assert_string_equal(json_string_value(json_object_get(
+	    json_object_get(doc, "airflow"), "release")), schema == 2 ?
+	    "2.10.3-2.11" : schema == 3 ? "3.1.0-3.1.7" : "3.2.0-3.2.1");
+	assert_null(strstr(r.out, "unknown Airflow schema revision"));
+	assert_null(strstr(r.err, "unknown Airflow schema revision"));
 	h = json_object_get(json_object_get(doc, "health"), "scheduler");
 	assert_string_equal(json_string_value(json_object_get(h, "state")),
 	    "healthy");
@@ -494,6 +501,50 @@ test_report_run(void **state)
 	result_free(&r);
 }
 
+/*
+ * A run of each type is reported as Airflow wrote it: on 3.2 paused_dag's
+ * old run is of the type 3.2 added, asset_materialization (fixture.sql).
+ */
+static void
+test_report_run_type(void **state)
+{
+	struct result	 r;
+	const char	*rid = schema == 32 ? "asset_materialization__old" :
+	    "scheduled__old";
+	const char	*type = schema == 32 ? "asset_materialization" :
+	    "scheduled";
+	const char	*text[] = { "report", "run", "paused_dag", rid,
+	    "--database", url(""), NULL };
+	const char	*json[] = { "report", "run", "paused_dag", rid,
+	    "--format", "json", "--database", url(""), NULL };
+	char		 want[128];
+	json_t		*doc, *run_j;
+
+	(void)state;
+	run(&r, text, pw_env);
+	assert_int_equal(r.status, 0);
+	snprintf(want, sizeof want, "OK: paused_dag  %s  success", rid);
+	assert_starts_with(r.out, want);
+	/* paused_dag has no serialized DAG, said once; nothing else. */
+	assert_string_equal(r.err, "dagtop: no serialized DAG in the database; "
+	    "tasks are listed unordered\n");
+	result_free(&r);
+
+	run(&r, json, pw_env);
+	assert_int_equal(r.status, 0);
+	doc = json_loads(r.out, 0, NULL);
+	assert_non_null(doc);
+	run_j = json_object_get(doc, "run");
+	assert_string_equal(json_string_value(json_object_get(run_j,
+	    "run_id")), rid);
+	assert_string_equal(json_string_value(json_object_get(run_j,
+	    "run_type")), type);
+	assert_string_equal(json_string_value(json_object_get(run_j,
+	    "state")), "success");
+	json_decref(doc);
+	result_free(&r);
+}
+
 static void
 write_config(const char *text, mode_t mode)
 {
@@ -528,7 +579,7 @@ test_config_file(void **state)
 	    "[context cmd]\n"
 	    "database = host=127.0.0.1 port=%s dbname=af%d user=reader\n"
 	    "database_password_command = printf reader-secret\n",
-	    port, major, port, major);
+	    port, schema, port, schema);
 	write_config(text, 0644);
 	run(&r, status, NULL);
 	assert_int_equal(r.status, 1);
@@ -671,7 +722,7 @@ test_no_password_in_errors(void **state)
 	}
 	snprintf(cfg, sizeof cfg, "[context prod]\n"
 	    "database = postgresql://reader@127.0.0.1:%s/af%d\n"
-	    "airflow_api = https://oncall:ApiPass9@127.0.0.1:1\n", port, major);
+	    "airflow_api = https://oncall:ApiPass9@127.0.0.1:1\n", port, schema);
 	write_config(cfg, 0600);
 	run(&r, check, NULL);
 	assert_int_equal(r.status, 0);
@@ -710,7 +761,7 @@ test_no_password_in_errors(void **state)
 	assert_non_null(fp);
 	fprintf(fp, "[context prod]\n"
 	    "database = postgresql://reader:reader-secret@127.0.0.1:%s/af%d\n",
-	    port, major);
+	    port, schema);
 	fclose(fp);
 	chmod(inc, 0644);
 	snprintf(cfg, sizeof cfg, "include = %s\n", inc);
@@ -1111,6 +1162,7 @@ main(void)
 		cmocka_unit_test(test_status_ok_and_quiet),
 		cmocka_unit_test(test_cannot_tell),
 		cmocka_unit_test(test_report_run),
+		cmocka_unit_test(test_report_run_type),
 		cmocka_unit_test(test_report_sla),
 		cmocka_unit_test(test_report_sla_unknown_dag),
 		cmocka_unit_test(test_report_hostile),
@@ -1120,7 +1172,7 @@ main(void)
 		cmocka_unit_test(test_no_password_in_errors),
 		cmocka_unit_test(test_usage),
 	};
-	const char *m = getenv("DAGTOP_TEST_MAJOR");
+	const char *m = getenv("DAGTOP_TEST_SCHEMA");
 	char dir[320];
 	int rc;
 
@@ -1130,7 +1182,12 @@ main(void)
 		fprintf(stderr, "run me through tests/integration/run.sh\n");
 		return 1;
 	}
-	major = atoi(m);
+	schema = atoi(m);
+	if (schema != 2 && schema != 3 && schema != 32) {
+		fprintf(stderr, "DAGTOP_TEST_SCHEMA: 2, 3 or 32\n");
+		return 1;
+	}
+	major = schema == 2 ? 2 : 3;
 	snprintf(home, sizeof home, "%s/dagtop-report-test.XXXXXX",
 	    getenv("TMPDIR") != NULL ? getenv("TMPDIR") : "/tmp");
 	if (mkdtemp(home) == NULL)
@@ -1140,8 +1197,9 @@ main(void)
 	snprintf(dir, sizeof dir, "%s/.config/dagtop", home);
 	mkdir(dir, 0700);
 	snprintf(cfgpath, sizeof cfgpath, "%s/config", dir);
-	rc = cmocka_run_group_tests_name(major == 2 ? "report-airflow-2.10" :
-	    "report-airflow-3.1", tests, NULL, NULL);
+	rc = cmocka_run_group_tests_name(schema == 2 ? "report-airflow-2.10" :
+	    schema == 3 ? "report-airflow-3.1" : "report-airflow-3.2", tests,
+	    NULL, NULL);
 	rmdir(dir);
 	snprintf(dir, sizeof dir, "%s/.config", home);
 	rmdir(dir);
