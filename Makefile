@@ -4,8 +4,10 @@
 #   make check      install missing packages, then every test (plain and
 #                   under AddressSanitizer + UndefinedBehaviorSanitizer)
 #   make demo       a throwaway Airflow database with generated history, and
-#                   dagtop on it
-#   make bench      the large-database benchmark (dagtop against psql)
+#                   dagtop on it (DAGTOP_DEMO_SCHEMA=2|3|32: Airflow 2.10,
+#                   3.1 or 3.2)
+#   make bench      the large-database benchmark (dagtop against psql;
+#                   DAGTOP_BENCH_SCHEMA=2|3|32)
 #   make install    PREFIX=/usr/local DESTDIR=
 
 PREFIX	?= /usr/local
@@ -139,8 +141,8 @@ deps:
 	@sh tests/lib/deps.sh
 
 # Unit tests (cmocka) in both builds, then the integration tests against a
-# real PostgreSQL loaded with the Airflow 2.x and 3.x schemas, also in both
-# builds, then the fuzzers for a short while.
+# real PostgreSQL loaded with the Airflow 2.10, 3.1 and 3.2 schemas, also in
+# both builds, then the fuzzers for a short while.
 check: deps
 	@$(MAKE) --no-print-directory unit integration fuzz lint
 

@@ -11,8 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "airflow_db.h"
 #include "config.h"
 #include "dbconn.h"
+#include "loop.h"
 #include "number.h"
 #include "report.h"
 #include "sanitize.h"
@@ -391,6 +393,135 @@ print_slas(const struct config *cfg, const struct settings *s)
 	free(v);
 }
 
+struct dag_check {
+	struct loop	*loop;
+	struct afdb	*db;
+	bool		*unknown;
+	const char	**dag_ids;
+	size_t		 n;
+	struct buf	 error;
+	bool		 done;
+};
+
+static void
+dag_check_read(void *arg, const char *err)
+{
+	struct dag_check *k = arg;
+
+	if (err != NULL)
+		buf_puts(&k->error, err);
+	else
+		k->done = true;
+	loop_break(k->loop);
+}
+
+static void
+dag_check_opened(void *arg, const char *err)
+{
+	struct dag_check *k = arg;
+
+	if (err != NULL) {
+		buf_puts(&k->error, err);
+		loop_break(k->loop);
+		return;
+	}
+	afdb_fetch_unknown_dags(k->db, k->dag_ids, k->n, k->unknown,
+	    dag_check_read, k);
+}
+
+static void
+dag_check_lost(void *arg, const char *err)
+{
+	struct dag_check *k = arg;
+
+	if (k->error.len == 0)
+		buf_puts(&k->error, err);
+	loop_break(k->loop);
+}
+
+/*
+ * The SLAs in force whose DAG the database does not have, for config
+ * check: a warning each on stderr with file:line (an SLA on an unknown DAG
+ * would never be judged; report sla and the SLA panes say "unknown DAG").
+ * A warning, not an error: the file is valid, the database may be another
+ * deployment's.  A database out of reach is said, and is no error either;
+ * nor is a password from a command, which config check never runs.
+ * Returns the number of SLAs on an unknown DAG.
+ */
+static size_t
+check_sla_dags(const struct config *cfg, const struct settings *s)
+{
+	const struct sla_def	**v = xcalloc(cfg->nsla + 1, sizeof *v);
+	struct dag_check	  k;
+	struct db_params	  p;
+	struct buf		  b = BUF_INIT, masked = BUF_INIT;
+	size_t			  i, n = config_slas(cfg, s->context, v), bad = 0;
+
+	memset(&k, 0, sizeof k);
+	if (n == 0 || s->database == NULL) {
+		free(v);
+		return 0;
+	}
+	/* config check promises not to run the password command. */
+	if (s->database_password_command != NULL) {
+		printf("SLA DAGs:    not checked (the password comes from a "
+		    "command, which config check does not run)\n");
+		free(v);
+		return 0;
+	}
+	if (db_params_build(s, &p, &k.error) != 0) {
+		scrub_secrets(buf_str(&k.error), s->database, &masked);
+		printf("SLA DAGs:    not checked (%s)\n", buf_str(&masked));
+		goto out;
+	}
+	k.n = n;
+	k.unknown = xcalloc(n + 1, sizeof *k.unknown);
+	k.dag_ids = xcalloc(n + 1, sizeof *k.dag_ids);
+	for (i = 0; i < n; i++)
+		k.dag_ids[i] = v[i]->dag_id;
+	k.loop = loop_new();
+	k.db = afdb_open(k.loop, &p, (s->statement_timeout + 5) * 1000,
+	    dag_check_opened, dag_check_lost, &k);
+	db_params_free(&p);
+	loop_run(k.loop);
+	if (!k.done) {
+		scrub_secrets(k.error.len > 0 ? buf_str(&k.error) :
+		    "no answer", s->database, &masked);
+		printf("SLA DAGs:    not checked (cannot read the Airflow "
+		    "database: %s)\n", buf_str(&masked));
+	} else {
+		for (i = 0; i < n; i++) {
+			if (!k.unknown[i])
+				continue;
+			bad++;
+			buf_reset(&b);
+			sanitize_append(&b, v[i]->name, strlen(v[i]->name), 0);
+			buf_puts(&b, "\"]: unknown DAG '");
+			sanitize_append(&b, v[i]->dag_id, strlen(v[i]->dag_id),
+			    0);
+			fprintf(stderr, "%s:%d: warning: [sla \"%s': the Airflow "
+			    "database has no such DAG; the SLA is never "
+			    "judged\n", v[i]->file, v[i]->line, buf_str(&b));
+		}
+		if (bad == 0)
+			printf("SLA DAGs:    all %zu in the Airflow database\n",
+			    n);
+		else
+			printf("SLA DAGs:    %zu of %zu on an unknown DAG "
+			    "(warnings above)\n", bad, n);
+	}
+	afdb_free(k.db);
+	loop_free(k.loop);
+	free(k.unknown);
+	free(k.dag_ids);
+out:
+	buf_free(&k.error);
+	buf_free(&b);
+	buf_free(&masked);
+	free(v);
+	return bad;
+}
+
 /* `dagtop config check`: every problem with file:line, then the settings. */
 static int
 config_check(const struct args *a)
@@ -473,6 +604,7 @@ config_check(const struct args *a)
 			printf("serialized_dag_max: %d MiB\n",
 			    s.serialized_dag_max);
 			print_slas(&cfg, &s);
+			check_sla_dags(&cfg, &s);
 			print_services(&cfg);
 			settings_free(&s);
 		}

@@ -1,6 +1,7 @@
 #!/bin/sh
 # make demo: a throwaway PostgreSQL in a temporary folder, loaded with the
-# Airflow 2.10 schema and two weeks of generated history (DAGs that
+# Airflow 2.10 schema (DAGTOP_DEMO_SCHEMA: 2 for 2.10, 3 for 3.1, 32 for
+# 3.2) and two weeks of generated history (DAGs that
 # succeed, fail, retry, branch and map; a running run; a paused DAG; a DAG
 # with import errors; a compressed serialized DAG), a scheduler that keeps
 # heartbeating, the Airflow REST API emulator serving a log for every task
@@ -19,6 +20,12 @@ cd "$(dirname "$0")/.."
 . tests/lib/bigquery_emu.sh
 . tests/lib/github_emu.sh
 SCHEMA=${DAGTOP_DEMO_SCHEMA:-2}
+case $SCHEMA in
+2) RELEASE=2.10 ;;
+3) RELEASE=3.1 ;;
+32) RELEASE=3.2 ;;
+*) echo "demo: DAGTOP_DEMO_SCHEMA is 2 (Airflow 2.10), 3 (3.1) or 32 (3.2), not '$SCHEMA'" >&2; exit 2 ;;
+esac
 demo=$(mktemp -d "${TMPDIR:-/tmp}/dagtop-demo.XXXXXX")
 
 cleanup() {
@@ -101,7 +108,7 @@ chmod 600 "$demo/config"
 export DAGTOP_CONFIG="$demo/config" PGPASSWORD=demo DEMO_AIRFLOW_PASSWORD=demo
 # The audit log of the demo's reruns stays in the demo's folder.
 export DAGTOP_AUDIT_LOG="$demo/audit.log"
-echo "demo: Airflow $SCHEMA.x metadata database on 127.0.0.1:$PGPORT, API on $API_URL"
+echo "demo: Airflow $RELEASE metadata database on 127.0.0.1:$PGPORT, API on $API_URL"
 demo_bigquery
 demo_github
 # The ETag cache of the demo stays in the demo's folder.

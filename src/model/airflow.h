@@ -85,6 +85,13 @@ struct af_run {
 	char		*run_type;
 	int64_t		 logical_date;	/* 2.x execution_date; 3.x logical_date (may be none) */
 	int64_t		 run_after;	/* 3.x run_after; 2.x data_interval_end or logical date */
+	/*
+	 * The instant Airflow orders a DAG's runs by, newest first: 3.x
+	 * run_after, 2.x execution_date.  Not run_after on 2.x: a manual run
+	 * there gets the last complete data interval, the scheduled run's, and
+	 * only its execution_date (the trigger time) says it came later.
+	 */
+	int64_t		 order;
 	int64_t		 queued_at;
 	int64_t		 start_date;
 	int64_t		 end_date;
@@ -152,6 +159,13 @@ struct af_ti	*af_tis_push(struct af_tis *);
 void		 af_dags_free(struct af_dags *);
 void		 af_runs_free(struct af_runs *);
 void		 af_tis_free(struct af_tis *);
+
+/*
+ * Newest first, as Airflow orders a DAG's runs: by `order`, ties by run_id
+ * (descending, so that of two runs at one instant the answer never depends
+ * on the order they came in).  < 0 when a is the newer.
+ */
+int	 af_run_cmp_newest(const struct af_run *a, const struct af_run *b);
 
 void	 af_dag_clear(struct af_dag *);
 void	 af_run_clear(struct af_run *);

@@ -16,6 +16,7 @@ static const char *const outcome_names[SLA_NOUTCOMES] = {
 	[SLA_MISSING] = "missing",
 	[SLA_PENDING] = "pending",
 	[SLA_AT_RISK] = "at_risk",
+	[SLA_UNKNOWN_DAG] = "unknown_dag",
 };
 
 static const char *const outcome_labels[SLA_NOUTCOMES] = {
@@ -26,6 +27,7 @@ static const char *const outcome_labels[SLA_NOUTCOMES] = {
 	[SLA_MISSING] = "missing",
 	[SLA_PENDING] = "pending",
 	[SLA_AT_RISK] = "at risk",
+	[SLA_UNKNOWN_DAG] = "unknown DAG",
 };
 
 static const char *const day_names[7] = {
@@ -475,6 +477,34 @@ sla_eval_free(struct sla_eval *e)
 	memset(e, 0, sizeof *e);
 }
 
+void
+sla_day_unknown_dag(struct sla_day *d)
+{
+	if (d->outcome == SLA_NOT_APPLICABLE)
+		return;
+	d->outcome = SLA_UNKNOWN_DAG;
+	d->finished_at = d->expected = TIME_NONE;
+	d->late_by = 0;
+	d->run_id = NULL;
+	d->attempts = 0;
+	d->airflow_miss = false;
+}
+
+void
+sla_eval_unknown_dag(struct sla_eval *e)
+{
+	size_t i;
+
+	for (i = 0; i < e->ndays; i++)
+		sla_day_unknown_dag(&e->days[i]);
+	sla_summarise(e->days, e->ndays, &e->period);
+	/* The trailing weeks were never judged either. */
+	memset(&e->trailing, 0, sizeof e->trailing);
+	e->trailing.compliance = -1;
+	e->median = -1;
+	e->unknown_dag = true;
+}
+
 static int
 urgency(enum sla_outcome o)
 {
@@ -485,7 +515,9 @@ urgency(enum sla_outcome o)
 	case SLA_MISSING:	return 3;
 	case SLA_PENDING:	return 4;
 	case SLA_MET:		return 5;
-	default:		return 6;
+	/* A configuration error: no run to open, config check names it. */
+	case SLA_UNKNOWN_DAG:	return 6;
+	default:		return 7;
 	}
 }
 
@@ -567,7 +599,14 @@ sla_history_free(struct sla_history *h)
 	free(h->v);
 	free(h->first);
 	free(h->count);
+	free(h->unknown_dag);
 	memset(h, 0, sizeof *h);
+}
+
+bool
+sla_history_unknown_dag(const struct sla_history *h, size_t i)
+{
+	return h->unknown_dag != NULL && i < h->nsla && h->unknown_dag[i];
 }
 
 void

@@ -19,7 +19,10 @@
  *    attempt at all and the deadline has passed; pending: not done and the
  *    deadline ahead; at risk: pending, but the median duration of the
  *    recent successes says it will end after the deadline;
- *    not applicable: the day is not one of the SLA's days.
+ *    not applicable: the day is not one of the SLA's days; unknown DAG:
+ *    the SLA names a DAG the Airflow database does not have (a typo, a
+ *    DAG of another deployment): a configuration error, not a miss, so
+ *    no day of it is judged.
  */
 #ifndef DAGTOP_SLA_H
 #define DAGTOP_SLA_H
@@ -56,7 +59,7 @@ struct sla_def {
 
 enum sla_outcome {
 	SLA_NOT_APPLICABLE, SLA_MET, SLA_LATE, SLA_FAILED, SLA_MISSING,
-	SLA_PENDING, SLA_AT_RISK, SLA_NOUTCOMES
+	SLA_PENDING, SLA_AT_RISK, SLA_UNKNOWN_DAG, SLA_NOUTCOMES
 };
 
 enum sla_attempt_state {
@@ -114,6 +117,7 @@ struct sla_eval {
 	struct sla_summary	 period;
 	struct sla_summary	 trailing;
 	int64_t			 median;	/* seconds; -1 without history */
+	bool			 unknown_dag;	/* sla_eval_unknown_dag */
 };
 
 /* The attempts the source read for a list of SLAs, grouped by SLA. */
@@ -123,6 +127,7 @@ struct sla_history {
 	size_t			*first;	/* per SLA: index of its first attempt */
 	size_t			*count;
 	size_t			 nsla;
+	bool			*unknown_dag;	/* per SLA: no such DAG; may be NULL */
 	bool			 airflow_sla_miss;	/* 2.x sla_miss read */
 	bool			 airflow_deadlines;	/* 3.1 deadline read */
 };
@@ -131,6 +136,8 @@ struct sla_history {
 void	 sla_history_index(struct sla_history *, const size_t *sla_of,
 	    size_t nsla);
 void	 sla_history_free(struct sla_history *);
+/* Whether SLA i names a DAG the database does not have (false if unread). */
+bool	 sla_history_unknown_dag(const struct sla_history *, size_t i);
 
 const char	*sla_outcome_name(enum sla_outcome);	/* "at_risk", ... */
 const char	*sla_outcome_label(enum sla_outcome);	/* "at risk", ... */
@@ -185,10 +192,18 @@ void	 sla_evaluate(struct sla_eval *, const struct sla_def *,
 	    const struct tz *, int64_t first, int64_t last,
 	    const struct sla_attempt *, size_t, int64_t now);
 void	 sla_eval_free(struct sla_eval *);
+/*
+ * The SLA's DAG is not in the database: every day it applies on becomes
+ * SLA_UNKNOWN_DAG (no run, no lateness, no forecast), nothing is judged,
+ * and both compliance figures are -1.  Days it does not apply on stay n/a.
+ */
+void	 sla_day_unknown_dag(struct sla_day *);
+void	 sla_eval_unknown_dag(struct sla_eval *);
 
 /*
  * Today of every SLA, ordered for a screen: at risk, late, failed and
- * missing first, then pending, then met; not applicable last.  order holds
+ * missing first, then pending, then met, then unknown DAG (nothing to
+ * open: a configuration error); not applicable last.  order holds
  * n indexes into days.
  */
 void	 sla_order_today(const struct sla_day *const *days, size_t n,

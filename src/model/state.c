@@ -272,6 +272,15 @@ af_runs_reserve(struct af_runs *a, size_t n)
 	a->cap = n;
 }
 
+int
+af_run_cmp_newest(const struct af_run *a, const struct af_run *b)
+{
+	if (a->order != b->order)
+		return a->order > b->order ? -1 : 1;
+	return strcmp(b->run_id != NULL ? b->run_id : "",
+	    a->run_id != NULL ? a->run_id : "");
+}
+
 struct af_ti *
 af_tis_push(struct af_tis *a)
 {

@@ -30,8 +30,9 @@ cmp_attention(const void *a, const void *b)
 	c = attention_rank(ra->state) - attention_rank(rb->state);
 	if (c != 0)
 		return c;
-	if (ra->run_after != rb->run_after)
-		return ra->run_after > rb->run_after ? -1 : 1;
+	/* Newest as Airflow orders runs: execution_date on 2.x, see af_run. */
+	if (ra->order != rb->order)
+		return ra->order > rb->order ? -1 : 1;
 	c = strcmp(ra->dag_id, rb->dag_id);
 	return c != 0 ? c : strcmp(ra->run_id, rb->run_id);
 }

@@ -123,8 +123,10 @@ put_target(struct buf *b, const struct sla_def *d)
 
 /*
  * The exit status of the period: 1 when something was late, failed or
- * missing; 3 when nothing was decided yet (every day pending or not
- * applicable: a future week is not OK); else 0.
+ * missing, or an SLA names a DAG the database does not have (a
+ * configuration error, not a miss: it is counted apart); 3 when nothing
+ * was decided yet (every day pending or not applicable: a future week is
+ * not OK); else 0.
  */
 static int
 sla_rc(const struct sla_eval *ev, size_t n)
@@ -132,12 +134,31 @@ sla_rc(const struct sla_eval *ev, size_t n)
 	size_t	i, judged = 0;
 
 	for (i = 0; i < n; i++) {
-		if (ev[i].period.count[SLA_LATE] + ev[i].period.count[SLA_FAILED] +
+		if (ev[i].unknown_dag ||
+		    ev[i].period.count[SLA_LATE] + ev[i].period.count[SLA_FAILED] +
 		    ev[i].period.count[SLA_MISSING] > 0)
 			return 1;
 		judged += ev[i].period.judged;
 	}
 	return judged > 0 ? 0 : 3;
+}
+
+/* The exit status of the SLAs whose DAG exists (sla_rc without the rest). */
+static int
+known_rc(const struct sla_eval *ev, size_t n)
+{
+	size_t	i, judged = 0;
+	bool	missed = false;
+
+	for (i = 0; i < n; i++) {
+		if (ev[i].unknown_dag)
+			continue;
+		if (ev[i].period.count[SLA_LATE] + ev[i].period.count[SLA_FAILED] +
+		    ev[i].period.count[SLA_MISSING] > 0)
+			missed = true;
+		judged += ev[i].period.judged;
+	}
+	return missed ? 1 : judged > 0 ? 0 : 3;
 }
 
 /* The verdict line every format starts from, without its newline. */
@@ -147,10 +168,14 @@ verdict(struct buf *b, const struct sla_eval *ev, size_t n,
 {
 	struct buf	body = BUF_INIT;
 	size_t		i, late = 0, failed = 0, missing = 0, risk = 0, clean = 0,
-			pending = 0;
-	int		rc = sla_rc(ev, n);
+			pending = 0, unknown = 0;
+	int		rc = sla_rc(ev, n), krc = known_rc(ev, n);
 
 	for (i = 0; i < n; i++) {
+		if (ev[i].unknown_dag) {
+			unknown++;
+			continue;
+		}
 		late += ev[i].period.count[SLA_LATE];
 		failed += ev[i].period.count[SLA_FAILED];
 		missing += ev[i].period.count[SLA_MISSING];
@@ -161,15 +186,24 @@ verdict(struct buf *b, const struct sla_eval *ev, size_t n,
 		    ev[i].period.count[SLA_MISSING] == 0)
 			clean++;
 	}
-	if (rc == 3)
-		buf_printf(&body, "SLAs %s: nothing decided yet", period);
-	else if (rc == 0)
-		buf_printf(&body, "SLAs %s: all %zu met%s", period, n,
+	/*
+	 * An SLA on an unknown DAG is named first, and the rest is told of
+	 * the SLAs whose DAG exists.
+	 */
+	buf_printf(&body, "SLAs %s: ", period);
+	if (unknown > 0)
+		buf_printf(&body, "%zu SLA%s on an unknown DAG (not in the "
+		    "Airflow database; see config check)%s", unknown,
+		    unknown == 1 ? "" : "s", unknown < n ? "; " : "");
+	if (unknown < n && krc == 3)
+		buf_puts(&body, "nothing decided yet");
+	else if (unknown < n && krc == 0)
+		buf_printf(&body, "all %zu met%s", n - unknown,
 		    pending > 0 ? " so far" : "");
-	else
-		buf_printf(&body, "SLAs %s: %zu of %zu met every day; "
-		    "%zu late, %zu failed, %zu missing", period, clean, n, late,
-		    failed, missing);
+	else if (unknown < n)
+		buf_printf(&body, "%zu of %zu met every day; "
+		    "%zu late, %zu failed, %zu missing", clean, n - unknown,
+		    late, failed, missing);
 	if (pending > 0)
 		buf_printf(&body, "; %zu day%s pending", pending,
 		    pending == 1 ? "" : "s");
@@ -205,6 +239,9 @@ write_text(struct buf *b, const struct sla_eval *ev, size_t n,
 			buf_puts(b, "  owner ");
 			report_put_id(b, d->owner);
 		}
+		if (ev[i].unknown_dag)
+			buf_puts(b, "\n  unknown DAG: the Airflow database has no "
+			    "such DAG; no day is judged");
 		buf_putc(b, '\n');
 		for (k = 0; k < ev[i].ndays; k++) {
 			const struct sla_day *day = &ev[i].days[k];
@@ -437,6 +474,8 @@ write_json(const struct sla_eval *ev, size_t n, struct tz **zones,
 		json_object_set_new(o, "applies_on", json_string(buf_str(&b)));
 		buf_reset(&b);
 		json_object_set_new(o, "owner", report_json_string(d->owner));
+		json_object_set_new(o, "unknown_dag",
+		    json_boolean(ev[i].unknown_dag));
 		json_object_set_new(o, "note", report_json_string(d->note));
 		json_object_set_new(o, "median_duration_seconds",
 		    ev[i].median >= 0 ? json_integer(ev[i].median) : json_null());
@@ -603,6 +642,8 @@ report_sla(const struct settings *s, const struct config *cfg,
 
 			sla_evaluate(&ev[i], j.defs[i], zones[i], first, last,
 			    c > 0 ? &j.hist.v[j.hist.first[i]] : NULL, c, now);
+			if (sla_history_unknown_dag(&j.hist, i))
+				sla_eval_unknown_dag(&ev[i]);
 		}
 		rc = sla_rc(ev, j.ndefs);
 		buf_printf(&label, "%s", buf_str(&name));

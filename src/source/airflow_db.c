@@ -366,6 +366,21 @@ afdb_fetch_dags(struct afdb *db, struct af_dags *out, afdb_cb cb, void *arg)
 
 /* --- runs -------------------------------------------------------------- */
 
+/*
+ * The column Airflow orders a DAG's runs by, for alias r: run_after on 3.x,
+ * execution_date on 2.x (where a manual run shares the last scheduled run's
+ * data interval, and only execution_date, its trigger time, says it is the
+ * newer).  On 2.x it is also what the unique (dag_id, execution_date) index
+ * serves, so "the newest N" reads that index backwards.
+ */
+static const char *
+run_order_column(const struct af_schema *s)
+{
+	if (s->run_after)
+		return "r.run_after";
+	return s->logical_date ? "r.logical_date" : "r.execution_date";
+}
+
 /* The select list every run query shares, for alias r. */
 static void
 run_columns(const struct af_schema *s, struct buf *b)
@@ -383,7 +398,9 @@ run_columns(const struct af_schema *s, struct buf *b)
 	buf_puts(b, EPOCH("r.queued_at") ", " EPOCH("r.start_date") ", "
 	    EPOCH("r.end_date") ", " EPOCH("r.data_interval_start") ", "
 	    EPOCH("r.data_interval_end") ", ");
-	buf_puts(b, s->clear_number ? "r.clear_number" : "0");
+	buf_puts(b, s->clear_number ? "r.clear_number, " : "0, ");
+	buf_printf(b, "floor(extract(epoch FROM %s))::int8",
+	    run_order_column(s));
 }
 
 static void
@@ -416,6 +433,7 @@ runs_result(void *arg, const PGresult *res, const char *err)
 		run->data_interval_start = col_time(res, i, 9);
 		run->data_interval_end = col_time(res, i, 10);
 		run->clear_number = col_int(res, i, 11, 0);
+		run->order = col_time(res, i, 12);
 	}
 	request_done(r, NULL);
 }
@@ -517,10 +535,12 @@ afdb_fetch_runs_since(struct afdb *db, int64_t since, struct af_runs *out,
 }
 
 /*
- * The run strips' rows: dag_id, run_id, state, run_after, start, end, and
- * nothing else, a DAG at a time (the console sorts them its own way).  20,000 rows on the bench: every column and every numeric
- * extract() costs the server and the wire, so this list is the least the
- * runs pane draws from, with date_part (float8) for the instants.
+ * The run strips' rows: dag_id, run_id, state, run_after, start, end, on
+ * 2.x the order (execution_date), and nothing else, a DAG at a time (the
+ * console sorts them its own way).  20,000 rows on the bench: every column
+ * and every numeric extract() costs the server and the wire, so this list
+ * is the least the runs pane draws from, with date_part (float8) for the
+ * instants.
  */
 #define EPOCH_F(x) "floor(date_part('epoch', " x "))::int8"
 
@@ -557,6 +577,9 @@ strips_result(void *arg, const PGresult *res, const char *err)
 		run->run_after = col_time(res, i, 3);
 		run->start_date = col_time(res, i, 4);
 		run->end_date = col_time(res, i, 5);
+		/* 3.x orders by run_after itself: no seventh column there. */
+		run->order = PQnfields(res) > 6 ? col_time(res, i, 6) :
+		    run->run_after;
 		run->logical_date = run->queued_at = run->data_interval_start =
 		    run->data_interval_end = TIME_NONE;
 	}
@@ -579,7 +602,12 @@ afdb_fetch_runs_recent(struct afdb *db, int per_dag, struct af_runs *out,
 		buf_printf(&sql, EPOCH_F("coalesce(r.data_interval_end, %s)")
 		    ", ", s->logical_date ? "r.logical_date" :
 		    "r.execution_date");
-	buf_puts(&sql, EPOCH_F("r.start_date") ", " EPOCH_F("r.end_date") " ");
+	buf_puts(&sql, EPOCH_F("r.start_date") ", " EPOCH_F("r.end_date"));
+	/* 2.x: the order (execution_date) differs from the run's time. */
+	if (!s->run_after)
+		buf_printf(&sql, ", floor(date_part('epoch', %s))::int8",
+		    run_order_column(s));
+	buf_puts(&sql, " ");
 	if (s->logical_date)
 		/*
 		 * 3.x: newest by logical date through the unique index, plus
@@ -620,8 +648,7 @@ afdb_fetch_dag_runs(struct afdb *db, const char *dag_id, int limit,
 	run_columns(s, &sql);
 	/* 2.x: the unique (dag_id, execution_date) index, read backwards. */
 	buf_printf(&sql, " FROM dag_run r WHERE r.dag_id = $1 ORDER BY %s "
-	    "DESC, r.id DESC LIMIT $2", s->run_after ? "r.run_after" :
-	    "r.execution_date");
+	    "DESC, r.id DESC LIMIT $2", run_order_column(s));
 	snprintf(n, sizeof n, "%d", limit);
 	params[0] = dag_id;
 	params[1] = n;
@@ -903,6 +930,82 @@ sla_result(void *arg, const PGresult *res, const char *err)
 	request_done(r, NULL);
 }
 
+/* Flags to set, one per dag_id asked about. */
+struct unknown {
+	bool	*v;
+	size_t	 n;
+};
+
+/* Rows: the 1-based index of each dag_id that has no row in dag. */
+static void
+unknown_dags_result(void *arg, const PGresult *res, const char *err)
+{
+	struct request	*r = arg;
+	struct unknown	*u = r->out;
+	int		 i, k;
+
+	if (err == NULL)
+		for (i = 0; i < PQntuples(res); i++) {
+			k = col_int(res, i, 0, 0);
+			if (k >= 1 && (size_t)k <= u->n)
+				u->v[k - 1] = true;
+		}
+	request_done(r, err);
+}
+
+/*
+ * Which of n dag_ids the database has no DAG for (no row in dag: a DAG
+ * removed from the files keeps its row, stale, and is known).  One
+ * statement through dag's primary key; out[i] set true for each unknown.
+ */
+static void
+fetch_unknown_dags(struct afdb *db, const char *dag_array, struct unknown *u,
+    afdb_cb cb, void *arg)
+{
+	const char *params[1] = { dag_array };
+
+	pg_query(db->pg, "SELECT k.i FROM unnest($1::text[]) WITH ORDINALITY "
+	    "AS k(dag_id, i) WHERE NOT EXISTS (SELECT 1 FROM dag d WHERE "
+	    "d.dag_id = k.dag_id)", 1, params, unknown_dags_result,
+	    request_new(db, u, cb, arg));
+}
+
+struct unknown_job {
+	struct unknown	 u;
+	afdb_cb		 cb;
+	void		*arg;
+};
+
+static void
+unknown_job_done(void *arg, const char *err)
+{
+	struct unknown_job	*j = arg;
+	afdb_cb			 cb = j->cb;
+	void			*cbarg = j->arg;
+
+	free(j);
+	cb(cbarg, err);
+}
+
+void
+afdb_fetch_unknown_dags(struct afdb *db, const char *const *dag_ids,
+    size_t n, bool *out, afdb_cb cb, void *arg)
+{
+	struct buf		 dags = BUF_INIT;
+	struct unknown_job	*j = xcalloc(1, sizeof *j);
+	size_t			 i;
+
+	for (i = 0; i < n; i++)
+		out[i] = false;
+	j->u.v = out;
+	j->u.n = n;
+	j->cb = cb;
+	j->arg = arg;
+	pg_array_literal(&dags, dag_ids, n);
+	fetch_unknown_dags(db, buf_str(&dags), &j->u, unknown_job_done, j);
+	buf_free(&dags);
+}
+
 void
 afdb_fetch_sla(struct afdb *db, const struct sla_def *const *defs, size_t n,
     int64_t from, int64_t to, struct sla_history *out, afdb_cb cb, void *arg)
@@ -911,18 +1014,26 @@ afdb_fetch_sla(struct afdb *db, const struct sla_def *const *defs, size_t n,
 	struct buf		 sql = BUF_INIT, dags = BUF_INIT, tasks = BUF_INIT,
 				 pf = BUF_INIT, pt = BUF_INIT, day = BUF_INIT;
 	const char		**dv, **tv, *params[4], *logical;
+	struct pair		*pair;
 	size_t			 i;
 
 	sla_history_free(out);
 	out->nsla = n;
 	out->airflow_sla_miss = s->sla_miss;
 	out->airflow_deadlines = s->deadline;
+	out->unknown_dag = xcalloc(n + 1, sizeof *out->unknown_dag);
+	pair = xcalloc(1, sizeof *pair);
+	pair->pending = 2;
+	pair->cb = cb;
+	pair->arg = arg;
 	dv = xcalloc(n + 1, sizeof *dv);
 	tv = xcalloc(n + 1, sizeof *tv);
 	for (i = 0; i < n; i++) {
 		dv[i] = defs[i]->dag_id;
 		tv[i] = defs[i]->task_id != NULL ? defs[i]->task_id : "";
 	}
+	/* First the SLAs on a DAG the database does not have. */
+	afdb_fetch_unknown_dags(db, dv, n, out->unknown_dag, pair_done, pair);
 	pg_array_literal(&dags, dv, n);
 	pg_array_literal(&tasks, tv, n);
 	free(dv);
@@ -974,7 +1085,7 @@ afdb_fetch_sla(struct afdb *db, const struct sla_def *const *defs, size_t n,
 	params[2] = buf_str(&pf);
 	params[3] = buf_str(&pt);
 	pg_query(db->pg, buf_str(&sql), 4, params, sla_result,
-	    request_new(db, out, cb, arg));
+	    request_new(db, out, pair_done, pair));
 	buf_free(&sql);
 	buf_free(&dags);
 	buf_free(&tasks);

@@ -57,13 +57,17 @@ void	afdb_fetch_runs_since(struct afdb *, int64_t since,
 	    struct af_runs *out, afdb_cb, void *arg);
 /*
  * The newest `per_dag` runs of every DAG, grouped by DAG, newest first
- * within a DAG: only dag_id (one copy per DAG, shared), run_id, state,
- * run_after, start_date and end_date are read; the other instants are
- * TIME_NONE, run_type NULL.  What the run strips draw, and no more.
+ * within a DAG as Airflow orders them (execution_date on 2.x, run_after on
+ * 3.x: af_run.order): only dag_id (one copy per DAG, shared), run_id, state,
+ * run_after, order, start_date and end_date are read; the other instants
+ * are TIME_NONE, run_type NULL.  What the run strips draw, and no more.
  */
 void	afdb_fetch_runs_recent(struct afdb *, int per_dag,
 	    struct af_runs *out, afdb_cb, void *arg);
-/* The newest `limit` runs of one DAG, newest first. */
+/*
+ * The newest `limit` runs of one DAG, newest first as Airflow orders them
+ * (af_run.order): after a manual run, that run, on 2.x as on 3.x.
+ */
 void	afdb_fetch_dag_runs(struct afdb *, const char *dag_id, int limit,
 	    struct af_runs *out, afdb_cb, void *arg);
 /* One run by its id (0 or 1 element in *out). */
@@ -100,10 +104,19 @@ void	afdb_fetch_log_template(struct afdb *, const char *dag_id,
 /*
  * The attempts of these SLAs whose data interval ends in [from, to): the
  * DAG's runs, or the SLA's task in them, with Airflow's own verdict
- * (sla_miss on 2.x, deadline alerts on 3.1+) where the database has it.
+ * (sla_miss on 2.x, deadline alerts on 3.1+) where the database has it;
+ * and out->unknown_dag[i] for each SLA whose DAG has no row in dag.
  */
 void	afdb_fetch_sla(struct afdb *, const struct sla_def *const *, size_t,
 	    int64_t from, int64_t to, struct sla_history *out, afdb_cb,
 	    void *arg);
+
+/*
+ * out[i] = whether dag_ids[i] has no row in dag (a DAG gone from the files
+ * keeps its row and is known): `config check` warns of an SLA on one.
+ * out holds n flags and must stay valid until cb is called.
+ */
+void	afdb_fetch_unknown_dags(struct afdb *, const char *const *dag_ids,
+	    size_t n, bool *out, afdb_cb, void *arg);
 
 #endif

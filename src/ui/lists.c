@@ -169,9 +169,7 @@ cmp_run(const void *x, const void *y)
 
 	if (c != 0)
 		return c;
-	if (a->run_after != b->run_after)
-		return a->run_after > b->run_after ? -1 : 1;
-	return strcmp(b->run_id, a->run_id);
+	return af_run_cmp_newest(a, b);
 }
 
 /* The DAG list from the snapshot, filter and sort; selection kept by id. */

@@ -87,6 +87,8 @@ today_all(const struct console *c, int64_t now, struct sla_day *days,
 		sla_eval_day(c->sla.defs[i], c->sla.zones[i],
 		    sla_local_day(c->sla.zones[i], now), v, n,
 		    sla_median_duration(v, n, now), now, &days[i]);
+		if (sla_history_unknown_dag(&c->snap.sla, i))
+			sla_day_unknown_dag(&days[i]);
 		pv[i] = &days[i];
 	}
 	sla_order_today(pv, c->sla.n, order);
@@ -104,6 +106,7 @@ outcome_attr(enum sla_outcome o)
 	case SLA_MISSING:
 		return ui_run_attr(RUN_FAILED);
 	case SLA_AT_RISK:
+	case SLA_UNKNOWN_DAG:
 		return ui_run_attr(RUN_QUEUED) | A_BOLD;
 	case SLA_PENDING:
 		return ui_run_attr(RUN_RUNNING);
@@ -166,7 +169,9 @@ sla_draw(struct console *c, WINDOW *w, bool focused)
 			mvwhline(w, y, 1, ' ', wd - 2);
 		}
 		wattron(w, outcome_attr(d->outcome));
-		mvwaddnstr(w, y, x, sla_outcome_label(d->outcome), 8);
+		/* "unknown DAG" does not fit: the LEFT column says it. */
+		mvwaddnstr(w, y, x, d->outcome == SLA_UNKNOWN_DAG ? "unknown" :
+		    sla_outcome_label(d->outcome), 8);
 		wattroff(w, outcome_attr(d->outcome));
 		x += 9;
 		wmove(w, y, x);
@@ -199,6 +204,9 @@ sla_draw(struct console *c, WINDOW *w, bool focused)
 		case SLA_AT_RISK:
 			fmt_duration(&b, (double)(d->deadline - now));
 			buf_puts(&b, " left");
+			break;
+		case SLA_UNKNOWN_DAG:
+			buf_puts(&b, "unknown DAG");
 			break;
 		default:
 			buf_puts(&b, "-");

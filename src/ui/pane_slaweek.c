@@ -59,6 +59,10 @@ cell(struct console *c, WINDOW *w, const struct sla_day *d, int width)
 		buf_puts(&b, "MISS");
 		at = ui_run_attr(RUN_FAILED);
 		break;
+	case SLA_UNKNOWN_DAG:
+		buf_puts(&b, "DAG?");	/* unknown DAG: see config check */
+		at = ui_run_attr(RUN_QUEUED) | A_BOLD;
+		break;
 	case SLA_AT_RISK:
 		buf_puts(&b, "risk");
 		at = ui_run_attr(RUN_QUEUED) | A_BOLD;
@@ -152,6 +156,8 @@ slaweek_draw(struct console *c, WINDOW *w, bool focused)
 		n = i < hist->nsla ? hist->count[i] : 0;
 		sla_evaluate(&ev, c->sla.defs[i], c->sla.zones[i], first,
 		    first + 6, n > 0 ? &hist->v[hist->first[i]] : NULL, n, now);
+		if (sla_history_unknown_dag(hist, i))
+			sla_eval_unknown_dag(&ev);
 		if (i == c->sla.wsel) {
 			wattron(w, A_REVERSE);
 			mvwhline(w, y, 1, ' ', wd - 2);

@@ -9,7 +9,13 @@ set -eu
 cd "$(dirname "$0")/../.."
 . tests/lib/pg.sh
 ROUNDS=${DAGTOP_BENCH_ROUNDS:-15}
-SCHEMA=${DAGTOP_BENCH_SCHEMA:-2}
+SCHEMA=${DAGTOP_BENCH_SCHEMA:-2}	# 2 (Airflow 2.10), 3 (3.1) or 32 (3.2)
+case $SCHEMA in
+2) RELEASE=2.10 ;;
+3) RELEASE=3.1 ;;
+32) RELEASE=3.2 ;;
+*) echo "bench: DAGTOP_BENCH_SCHEMA is 2 (Airflow 2.10), 3 (3.1) or 32 (3.2), not '$SCHEMA'" >&2; exit 2 ;;
+esac
 work=$(mktemp -d "${TMPDIR:-/tmp}/dagtop-bench.XXXXXX")
 # DAGTOP_BENCH_KEEP=1 leaves the server up for a developer to poke at.
 if [ "${DAGTOP_BENCH_KEEP:-0}" = 1 ]; then
@@ -23,7 +29,7 @@ now_ms() { date +%s%3N; }
 
 pg_start shared_buffers=1GB work_mem=64MB maintenance_work_mem=1GB \
     max_wal_size=8GB wal_level=minimal max_wal_senders=0 autovacuum=off
-echo "bench: PostgreSQL on 127.0.0.1:$PGPORT, Airflow $SCHEMA.x schema"
+echo "bench: PostgreSQL on 127.0.0.1:$PGPORT, Airflow $RELEASE schema"
 pg_load_schema airflow "$SCHEMA"
 t0=$(now_ms)
 build/rel/gen_history --schema "$SCHEMA" --bench --seed 7 |

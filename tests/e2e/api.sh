@@ -13,7 +13,7 @@ trap 'emu_stop_all; rm -rf "$work"' EXIT
 trap 'exit 130' INT TERM HUP PIPE
 fail() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
 
-# conf NAME MAJOR URL KEY=VALUE...: a context file in $work/NAME.conf
+# conf NAME SCHEMA URL KEY=VALUE...: a context file in $work/NAME.conf (af<SCHEMA>)
 conf() {
 	f="$work/$1.conf"
 	printf '[context %s]\ndatabase = postgresql://reader@127.0.0.1:%s/af%s\n' \
@@ -37,6 +37,7 @@ refused() { grep -q "$2" "$work/out" || fail "$1: expected '$2', got: $(head -c 
 
 dsn2="host=127.0.0.1 port=$PGPORT dbname=af2 user=postgres"
 dsn3="host=127.0.0.1 port=$PGPORT dbname=af3 user=postgres"
+dsn32="host=127.0.0.1 port=$PGPORT dbname=af32 user=postgres"
 
 # Airflow 2 with a static bearer token, and a token from a command.
 emu_start B --airflow 2 --dsn "$dsn2" --auth bearer --token tok-123 || exit 1
@@ -95,10 +96,11 @@ log tlsoff && ok "verification off by name"
 
 # The log folder on the scheduler host, without an API: Airflow's default
 # template, plain text on 2.x, JSON lines on 3.x.
-for v in 2 3; do
+for v in 2 3 32; do
+	major=${v%"${v#?}"}	# schema 32 is Airflow 3.2
 	d="$work/logs$v/dag_id=etl_daily/run_id=scheduled__d1/task_id=transform"
 	mkdir -p "$d"
-	if [ "$v" = 2 ]; then
+	if [ "$major" = 2 ]; then
 		printf '[2026-01-01T00:00:05.000+0000] {x.py:1} ERROR - from the folder\n' >"$d/attempt=3.log"
 	else
 		printf '{"timestamp": "2026-01-01T00:00:05Z", "level": "error", "event": "from the folder", "logger": "airflow.task"}\n' >"$d/attempt=3.log"
@@ -107,8 +109,8 @@ for v in 2 3; do
 	printf '[context f]\ndatabase = postgresql://reader@127.0.0.1:%s/af%s\ndatabase_password_env = DBPW\nlog_folder = %s\n' \
 	    "$PGPORT" "$v" "$work/logs$v" >"$f"
 	env DBPW=reader-secret "$bin" --config "$f" report log etl_daily scheduled__d1 transform >"$work/out" 2>&1
-	if [ "$v" = 2 ]; then want="ERROR - from the folder"; else want="ERROR    [airflow.task] from the folder"; fi
-	grep -qF "$want" "$work/out" || fail "log folder on $v.x: $(head -c 300 "$work/out")"
+	if [ "$major" = 2 ]; then want="ERROR - from the folder"; else want="ERROR    [airflow.task] from the folder"; fi
+	grep -qF "$want" "$work/out" || fail "log folder on schema $v: $(head -c 300 "$work/out")"
 	env DBPW=reader-secret "$bin" --config "$f" report log etl_daily scheduled__d1 transform --try 2 >"$work/out" 2>&1
 	refused "log folder, a try without a file" "attempt=2.log: No such file"
 	# Special files under the log's name: refused at once, never waited
@@ -130,7 +132,7 @@ for v in 2 3; do
 	grep -qF "$want" "$work/out" || fail "log folder, a symlink to a log: $(head -c 300 "$work/out")"
 	rm -f "$d/attempt=2.log"
 	# A line longer than 64 KiB: its first 64 KiB, then how much more.
-	if [ "$v" = 2 ]; then
+	if [ "$major" = 2 ]; then
 		{ head -c 300000 /dev/zero | tr '\0' x; printf '\nafter the long line\n'; } >"$d/attempt=1.log"
 		env DBPW=reader-secret "$bin" --config "$f" report log etl_daily scheduled__d1 transform --try 1 >"$work/out" 2>&1 ||
 		    fail "log folder, a long line: exit status $?"
@@ -161,22 +163,24 @@ done
 
 # The spool's cap on a log from the API (text on 2.x, NDJSON on 3.x): the
 # transfer stops there, and the text says where it was cut.
-for v in 2 3; do
+for v in 2 3 32; do
+	major=${v%"${v#?}"}	# schema 32 is Airflow 3.2
 	eval dsn=\$dsn$v
 	emu_start "H$v" --airflow "$v" --dsn "$dsn" --huge "etl_daily/transform:5" || exit 1
 	eval url=\$H${v}_URL
 	conf "huge$v" "$v" "$url" log_spool_max=2M
 	log "huge$v"
-	[ $? = 0 ] || fail "log_spool_max on API v$((v - 1)): exit status not 0"
+	[ $? = 0 ] || fail "log_spool_max on API v$((major - 1)): exit status not 0"
 	# (stderr's note follows the text in $work/out)
 	[ "$(tail -n 2 "$work/out" | head -n 1)" = "… the log was cut here, after 2 MB: log_spool_max (dagtop.conf(5))" ] ||
-	    fail "log_spool_max on API v$((v - 1)): no cut mark at the end: $(tail -n 2 "$work/out" | cut -c 1-200)"
-	grep -q "the log was cut after 2 MB" "$work/out" || fail "log_spool_max on API v$((v - 1)): nothing said on stderr"
-	grep -q "the big task failed" "$work/out" && fail "log_spool_max on API v$((v - 1)): read past the cap"
+	    fail "log_spool_max on API v$((major - 1)): no cut mark at the end: $(tail -n 2 "$work/out" | cut -c 1-200)"
+	grep -q "the log was cut after 2 MB" "$work/out" || fail "log_spool_max on API v$((major - 1)): nothing said on stderr"
+	grep -q "the big task failed" "$work/out" && fail "log_spool_max on API v$((major - 1)): read past the cap"
 done
 
 # The emulator's clear is Airflow's (airflow.md 4.5), on a database of its own.
-for v in 2 3; do
+for v in 2 3 32; do
+	major=${v%"${v#?}"}	# schema 32 is Airflow 3.2
 	db="afclear${v}_$$"
 	pg_load_schema "$db" "$v"
 	psql -q -X -v ON_ERROR_STOP=1 -d "$db" -f "tests/integration/fixture_v$v.sql" >/dev/null
@@ -184,10 +188,10 @@ for v in 2 3; do
 	emu_start "C$v" --airflow "$v" --dsn "host=127.0.0.1 port=$PGPORT dbname=$db user=postgres" || exit 1
 	eval url=\$C${v}_URL
 	q() { psql -X -A -t -q -d "$db" -c "$1"; }
-	api="$url/api/v$((v - 1))/dags/etl_daily/clearTaskInstances"
+	api="$url/api/v$((major - 1))/dags/etl_daily/clearTaskInstances"
 	# The serialized tasks say retries 2 in the 2.x fixture, nothing in 3.x.
-	if [ "$v" = 2 ]; then retries=2; else retries=0; fi
-	if [ "$v" = 3 ]; then
+	if [ "$major" = 2 ]; then retries=2; else retries=0; fi
+	if [ "$major" = 3 ]; then
 		code=$(curl -s -o "$work/body" -w '%{http_code}' -XPOST "$api" \
 		    -H 'Content-Type: application/json' -d '{"dag_run_id": "scheduled__d1", "task_ids": ["transform"], "include_subdags": true}')
 		[ "$code" = 422 ] || fail "v2 accepted an unknown field ($code)"
@@ -196,21 +200,21 @@ for v in 2 3; do
 	fi
 	body='{"dry_run": false, "dag_run_id": "scheduled__d1", "task_ids": ["transform"], "include_downstream": true, "include_upstream": false, "only_failed": false, "reset_dag_runs": true}'
 	code=$(curl -s -o "$work/body" -w '%{http_code}' -XPOST "$api" -H 'Content-Type: application/json' -d "$body")
-	[ "$code" = 200 ] || fail "Airflow $v clear: HTTP $code"
+	[ "$code" = 200 ] || fail "schema $v clear: HTTP $code"
 	[ "$(q "SELECT count(*) FROM task_instance WHERE dag_id='etl_daily' AND run_id='scheduled__d1' AND state IS NULL")" = 3 ] ||
-	    fail "Airflow $v clear: not exactly 3 instances reset"
+	    fail "schema $v clear: not exactly 3 instances reset"
 	[ "$(q "SELECT state FROM task_instance WHERE dag_id='etl_daily' AND run_id='scheduled__d1' AND task_id='notify'")" = success ] ||
-	    fail "Airflow $v clear: an instance outside the downstream changed"
+	    fail "schema $v clear: an instance outside the downstream changed"
 	[ "$(q "SELECT max_tries FROM task_instance WHERE dag_id='etl_daily' AND run_id='scheduled__d1' AND task_id='transform'")" = \
 	  "$(q "SELECT try_number + $retries FROM task_instance WHERE dag_id='etl_daily' AND run_id='scheduled__d1' AND task_id='transform'")" ] ||
-	    fail "Airflow $v clear: max_tries is not try_number + retries"
+	    fail "schema $v clear: max_tries is not try_number + retries"
 	[ "$(q "SELECT count(*) FROM task_instance_history WHERE dag_id='etl_daily' AND run_id='scheduled__d1'")" = 3 ] ||
-	    fail "Airflow $v clear: no history row per cleared instance"
+	    fail "schema $v clear: no history row per cleared instance"
 	[ "$(q "SELECT state || ' ' || clear_number || ' ' || (start_date IS NULL) FROM dag_run WHERE dag_id='etl_daily' AND run_id='scheduled__d1'")" = "queued 1 true" ] ||
-	    fail "Airflow $v clear: the run is not queued again with clear_number + 1"
+	    fail "schema $v clear: the run is not queued again with clear_number + 1"
 	[ "$(q "SELECT count(*) FROM log WHERE event = 'post_clear_task_instances'")" = 1 ] ||
-	    fail "Airflow $v clear: no audit row in log"
-	if [ "$v" = 3 ]; then
+	    fail "schema $v clear: no audit row in log"
+	if [ "$major" = 3 ]; then
 		after=$(q "SELECT id FROM task_instance WHERE dag_id='etl_daily' AND run_id='scheduled__d1' AND task_id='transform'")
 		[ -n "$before" ] && [ "$before" != "$after" ] || fail "Airflow 3 clear: the instance kept its id"
 		[ "$(q "SELECT count(*) FROM task_instance_history WHERE task_instance_id = '$before'")" = 1 ] ||

@@ -2,7 +2,7 @@
 # End-to-end test of the SLA panes: the real binary in a private tmux
 # server, on a copy of the SLA fixture database (fixture_sla.sql: week
 # 2026-W45, and a run for today, still running).
-# Usage: sla.sh DAGTOP_BINARY MAJOR
+# Usage: sla.sh DAGTOP_BINARY SCHEMA   (2, 3 or 32: the database af<SCHEMA>_sla)
 set -u
 . tests/lib/pg.sh
 bin=$1
@@ -32,15 +32,25 @@ owner = data-eng
 dag = sla_etl
 deadline = 13:00
 timezone = UTC
+[sla "typo"]
+dag = sla_etI
+deadline = 10:00
+timezone = UTC
 CONF
 session "env PGPASSWORD=reader-secret TERM=tmux-256color LANG=C.UTF-8 HOME=$home $bin --context sla; echo EXITED \$?; sleep 30"
 expect "DAGs (" 15
 
 # Today's SLAs; Enter on one opens today's run.
 keys a
-expect "SLAs today (2)"
+expect "SLAs today (3)"
 expect "table_a_ready"
 expect "feed"
+# An SLA on a DAG the database does not have: unknown DAG, not missing.
+expect "unknown DAG"
+$T capture-pane -p -t e2e | grep "typo" | grep -q "unknown DAG" ||
+    fail "the SLA on sla_etI does not say unknown DAG"
+$T capture-pane -p -t e2e | grep "typo" | grep -q "missing" &&
+    fail "the SLA on sla_etI says missing"
 keys g
 for try in 1 2; do
 	keys Enter
@@ -64,6 +74,10 @@ else
 	    fail "table_a_ready is not at 40% in 2026-W45"
 	$T capture-pane -p -t e2e | grep "table_a_ready" | grep -q "25m" ||
 	    fail "table_a_ready's worst lateness is not 25m"
+	$T capture-pane -p -t e2e | grep "typo" | grep -q "DAG?" ||
+	    fail "the SLA on sla_etI is not DAG? in the week"
+	$T capture-pane -p -t e2e | grep "typo" | grep -q "MISS" &&
+	    fail "the SLA on sla_etI is MISS in the week"
 fi
 keys Q
 expect "EXITED 0"
@@ -78,7 +92,7 @@ keys Q
 expect "EXITED 0"
 
 if [ $fails -gt 0 ]; then
-	echo "sla e2e ($bin, Airflow $v): $fails failed" >&2
+	echo "sla e2e ($bin, schema $v): $fails failed" >&2
 	exit 1
 fi
-echo "sla e2e ($bin, Airflow $v): all checks passed"
+echo "sla e2e ($bin, schema $v): all checks passed"

@@ -34,6 +34,7 @@ import psycopg2
 import psycopg2.extras
 
 STATE = None        # the emulator's shared state, set in main()
+RELEASES = {2: "2.10.5", 3: "3.1.7", 32: "3.2.1"}
 
 
 class Emu:
@@ -41,7 +42,11 @@ class Emu:
 
     def __init__(self, opts):
         self.o = opts
-        self.major = opts.airflow
+        # --airflow names the schema as the tests do: 2 (2.10), 3 (3.1),
+        # 32 (3.2).  The API is the major version's; the release is what
+        # GET /version reports.
+        self.major = 2 if opts.airflow == 2 else 3
+        self.release = RELEASES[opts.airflow]
         self.prefix = "/api/v1" if self.major == 2 else "/api/v2"
         self.lock = threading.Lock()
         self.requests = []
@@ -677,6 +682,9 @@ class Handler(BaseHTTPRequestHandler):
         if u.path in ("/api/v1/health", "/api/v2/monitor/health"):
             return self.send_json(200, {"metadatabase": {"status": "healthy"},
                                         "scheduler": {"status": "healthy"}})
+        if u.path in ("/api/v1/version", "/api/v2/version") and self.command == "GET" and \
+                u.path.startswith(STATE.prefix + "/"):
+            return self.send_json(200, {"version": STATE.release, "git_version": None})
         if not self.authorised():
             if STATE.major == 3:
                 return self.send_json(401, {"detail": "Not authenticated"})
@@ -840,7 +848,8 @@ class Handler(BaseHTTPRequestHandler):
 def main():
     global STATE
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--airflow", type=int, choices=(2, 3), required=True)
+    ap.add_argument("--airflow", type=int, choices=(2, 3, 32), required=True,
+                    help="the schema: 2 (2.10), 3 (3.1) or 32 (3.2)")
     ap.add_argument("--dsn", required=True, help="libpq connection string (a role that may write)")
     ap.add_argument("--port", type=int, default=0)
     ap.add_argument("--port-file")

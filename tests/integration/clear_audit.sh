@@ -6,7 +6,8 @@
 # means no clear.  `dagtop clear` against the API emulator, which applies
 # the clear to a database of its own and then answers late, never, or
 # with a gateway error; and the console in tmux, hung up during a clear.
-# Usage: clear_audit.sh DAGTOP_BINARY MAJOR   (after run.sh started PostgreSQL)
+# Usage: clear_audit.sh DAGTOP_BINARY SCHEMA   (2, 3 or 32; after run.sh
+# started PostgreSQL)
 set -u
 . tests/lib/pg.sh
 . tests/lib/emu.sh
@@ -264,7 +265,7 @@ keys Q
 expect "EXITED 0"
 
 if [ $fails -gt 0 ]; then
-	echo "clear audit ($bin, Airflow $v): $fails failed" >&2
+	echo "clear audit ($bin, schema $v): $fails failed" >&2
 	exit 1
 fi
-echo "clear audit ($bin, Airflow $v): all checks passed"
+echo "clear audit ($bin, schema $v): all checks passed"

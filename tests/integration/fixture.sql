@@ -1,6 +1,7 @@
--- The facts the integration tests check, stated once for both schemas
--- through the fx_* helpers of fixture_v2.sql / fixture_v3.sql.  Times are
--- relative to now() so that "the last 24 hours" always means the same rows.
+-- The facts the integration tests check, stated once for every schema
+-- through the fx_* helpers of fixture_v2.sql, fixture_v3.sql and
+-- fixture_v32.sql.  Times are relative to now() so that "the last 24 hours"
+-- always means the same rows.
 --
 -- In the 24-hour window: etl_daily failed (yesterday's run) and a manual
 -- success, mapped.dag running, hourly_sync queued, and the DAG with the
@@ -101,6 +102,13 @@ SELECT fx_run('hourly_sync', 'scheduled__q', 'queued', 'scheduled',
 SELECT fx_run('paused_dag', 'scheduled__old', 'success', 'scheduled',
   :yesterday - interval '5 days', now() - interval '5 days',
   now() - interval '5 days' + interval '1 minute');
+-- On 3.2 (the first schema with dag.timetable_type) that run was of the
+-- run type 3.2 added, asset_materialization, with the run id it makes.
+UPDATE dag_run SET run_type = 'asset_materialization',
+       run_id = 'asset_materialization__old'
+ WHERE dag_id = 'paused_dag' AND run_id = 'scheduled__old'
+   AND EXISTS (SELECT 1 FROM information_schema.columns
+               WHERE table_name = 'dag' AND column_name = 'timetable_type');
 
 -- A DAG and task whose ids carry a quote, an accent, an escape sequence and
 -- a bidi override: parameters must carry them, writers must defuse them.

@@ -27,6 +27,22 @@ CREATE FUNCTION fx_run(p_dag text, p_run text, p_state text, p_type text,
           p_logical, p_logical + interval '1 day', p_type = 'manual', NULL, 0)
 $$;
 
+-- A run triggered by hand at p_trigger, as 2.x makes one: its
+-- execution_date is the trigger time, its data interval the last complete
+-- one (the day from p_interval, the latest scheduled run's), so its data
+-- interval end ties with that run's.
+CREATE FUNCTION fx_manual(p_dag text, p_run text, p_state text,
+                          p_trigger timestamptz, p_interval timestamptz,
+                          p_start timestamptz, p_end timestamptz)
+RETURNS void LANGUAGE sql AS $$
+  INSERT INTO dag_run (dag_id, run_id, state, run_type, execution_date,
+                       queued_at, start_date, end_date, data_interval_start,
+                       data_interval_end, external_trigger, log_template_id,
+                       clear_number)
+  VALUES (p_dag, p_run, p_state, 'manual', p_trigger, p_trigger, p_start,
+          p_end, p_interval, p_interval + interval '1 day', true, NULL, 0)
+$$;
+
 CREATE FUNCTION fx_ti(p_dag text, p_run text, p_task text, p_map int,
                       p_state text, p_try int, p_max int, p_start timestamptz,
                       p_end timestamptz, p_operator text) RETURNS void

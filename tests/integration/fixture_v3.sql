@@ -36,6 +36,23 @@ CREATE FUNCTION fx_run(p_dag text, p_run text, p_state text, p_type text,
            ORDER BY v.version_number DESC LIMIT 1))
 $$;
 
+-- A run triggered by hand at p_trigger, as 3.x makes one from the UI: its
+-- logical date and run_after are the trigger time, its data interval the
+-- last complete one (the day from p_interval).
+CREATE FUNCTION fx_manual(p_dag text, p_run text, p_state text,
+                          p_trigger timestamptz, p_interval timestamptz,
+                          p_start timestamptz, p_end timestamptz)
+RETURNS void LANGUAGE sql AS $$
+  INSERT INTO dag_run (dag_id, run_id, state, run_type, logical_date,
+                       run_after, queued_at, start_date, end_date,
+                       data_interval_start, data_interval_end, triggered_by,
+                       clear_number, created_dag_version_id)
+  VALUES (p_dag, p_run, p_state, 'manual', p_trigger, p_trigger, p_trigger,
+          p_start, p_end, p_interval, p_interval + interval '1 day', 'ui', 0,
+          (SELECT v.id FROM dag_version v WHERE v.dag_id = p_dag
+           ORDER BY v.version_number DESC LIMIT 1))
+$$;
+
 CREATE FUNCTION fx_ti(p_dag text, p_run text, p_task text, p_map int,
                       p_state text, p_try int, p_max int, p_start timestamptz,
                       p_end timestamptz, p_operator text) RETURNS void

@@ -1,8 +1,14 @@
 #!/bin/sh
 # Integration tests: a real PostgreSQL server started here, one database per
-# Airflow schema (2.10 and 3.1) loaded with the same facts, and the test
-# programs of both builds (plain, and ASan+UBSan) run against each.
+# Airflow schema loaded with the same facts, and the test programs of both
+# builds (plain, and ASan+UBSan) run against each.
 # Usage: run.sh BUILD_DIR...   (each holds dagtop and tests/test_db_*)
+#
+# The schemas are named as their files are (tests/schema/airflow*_schema.sql):
+# 2 is Airflow 2.10, 3 is 3.1, 32 is 3.2.  Each has its databases af<schema>,
+# af<schema>_down, _ok, _newer, _sla and _hostile, its fixture_v<schema>.sql,
+# and is passed on as DAGTOP_TEST_SCHEMA (test_db_*) or as the argument of
+# the e2e scripts.
 set -eu
 cd "$(dirname "$0")/../.."
 . tests/lib/pg.sh
@@ -16,12 +22,21 @@ fi
 trap 'exit 130' INT TERM HUP PIPE QUIT
 pg_start
 echo "integration: PostgreSQL on 127.0.0.1:$PGPORT ($PG_DIR), schemas from $PG_REFERENCE"
+SCHEMAS="2 3 32"
+# release SCHEMA: the Airflow release a schema stands for, for messages.
+release() {
+	case $1 in
+	2) echo 2.10 ;;
+	3) echo 3.1 ;;
+	32) echo 3.2 ;;
+	esac
+}
 
 psql -q -X -v ON_ERROR_STOP=1 -d postgres <<'SQL'
 CREATE ROLE reader LOGIN PASSWORD 'reader-secret';
 SQL
 
-for v in 2 3; do
+for v in $SCHEMAS; do
 	pg_load_schema "af$v" "$v"
 	psql -q -X -v ON_ERROR_STOP=1 -d "af$v" -f "tests/integration/fixture_v$v.sql" >/dev/null
 	psql -q -X -v ON_ERROR_STOP=1 -d "af$v" -f tests/integration/fixture.sql >/dev/null
@@ -38,6 +53,10 @@ for v in 2 3; do
 	createdb -T "af$v" "af${v}_newer"
 	psql -q -X -v ON_ERROR_STOP=1 -d "af${v}_newer" -c \
 	    "UPDATE alembic_version SET version_num = 'ffffffffffff'" >/dev/null
+	# A manual run after a failed scheduled one: which is the latest.
+	createdb -T "af$v" "af${v}_order"
+	psql -q -X -v ON_ERROR_STOP=1 -d "af${v}_order" -f tests/integration/fixture_order.sql >/dev/null
+	psql -q -X -v ON_ERROR_STOP=1 -d "af${v}_order" -c 'GRANT SELECT ON ALL TABLES IN SCHEMA public TO reader' >/dev/null
 	# SLAs: their own runs, in their own database.
 	createdb -T "af$v" "af${v}_sla"
 	psql -q -X -v ON_ERROR_STOP=1 -d "af${v}_sla" -f tests/integration/fixture_sla.sql >/dev/null
@@ -52,13 +71,15 @@ done
 # seconds, as Airflow's do, for as long as the tests run.
 heartbeat() {
 	while :; do
-		for db in af2 af3 af2_ok af3_ok; do
-			psql -q -X -d "$db" -c "UPDATE job SET latest_heartbeat = now() - interval '2 seconds' WHERE state = 'running'" >/dev/null 2>&1 || true
+		for v in $SCHEMAS; do
+			for db in "af$v" "af${v}_ok"; do
+				psql -q -X -d "$db" -c "UPDATE job SET latest_heartbeat = now() - interval '2 seconds' WHERE state = 'running'" >/dev/null 2>&1 || true
+			done
 		done
 		# The dead scheduler stays dead for ten minutes, however long
 		# the run takes.
-		for db in af2_down af3_down; do
-			psql -q -X -d "$db" -c "UPDATE job SET latest_heartbeat = now() - interval '10 minutes' WHERE job_type = 'SchedulerJob'" >/dev/null 2>&1 || true
+		for v in $SCHEMAS; do
+			psql -q -X -d "af${v}_down" -c "UPDATE job SET latest_heartbeat = now() - interval '10 minutes' WHERE job_type = 'SchedulerJob'" >/dev/null 2>&1 || true
 		done
 		sleep 2
 	done
@@ -75,32 +96,33 @@ psql -q -X -v ON_ERROR_STOP=1 -d fourkeys -f tests/integration/fixture_fourkeys.
 export DAGTOP_TEST_HOST="$PG_DIR" DAGTOP_TEST_PORT="$PGPORT"
 failed=0
 for build in "$@"; do
-	for v in 2 3; do
+	for v in $SCHEMAS; do
+		r=$(release "$v")
 		for t in "$build"/tests/test_db_*; do
-			echo "== $t (Airflow $v.x schema)"
-			if ! DAGTOP_TEST_MAJOR=$v DAGTOP_BIN="$build/dagtop" "$t"; then
-				echo "FAILED: $t on the Airflow $v.x schema" >&2
+			echo "== $t (Airflow $r schema)"
+			if ! DAGTOP_TEST_SCHEMA=$v DAGTOP_BIN="$build/dagtop" "$t"; then
+				echo "FAILED: $t on the Airflow $r schema" >&2
 				failed=1
 			fi
 		done
-		echo "== console in tmux: $build/dagtop (Airflow $v.x schema)"
+		echo "== console in tmux: $build/dagtop (Airflow $r schema)"
 		if ! sh tests/e2e/console.sh "$build/dagtop" "af$v"; then
-			echo "FAILED: console e2e on the Airflow $v.x schema" >&2
+			echo "FAILED: console e2e on the Airflow $r schema" >&2
 			failed=1
 		fi
-		echo "== SLA panes in tmux: $build/dagtop (Airflow $v.x schema)"
+		echo "== SLA panes in tmux: $build/dagtop (Airflow $r schema)"
 		if ! sh tests/e2e/sla.sh "$build/dagtop" "$v"; then
-			echo "FAILED: SLA e2e on Airflow $v.x" >&2
+			echo "FAILED: SLA e2e on Airflow $r" >&2
 			failed=1
 		fi
-		echo "== logs and reruns in tmux: $build/dagtop (Airflow $v.x, API emulator)"
+		echo "== logs and reruns in tmux: $build/dagtop (Airflow $r, API emulator)"
 		if ! sh tests/e2e/logs.sh "$build/dagtop" "$v"; then
-			echo "FAILED: logs e2e on Airflow $v.x" >&2
+			echo "FAILED: logs e2e on Airflow $r" >&2
 			failed=1
 		fi
-		echo "== every clear audited: $build/dagtop (Airflow $v.x, API emulator, tmux)"
+		echo "== every clear audited: $build/dagtop (Airflow $r, API emulator, tmux)"
 		if ! sh tests/integration/clear_audit.sh "$build/dagtop" "$v"; then
-			echo "FAILED: clear audit on Airflow $v.x" >&2
+			echo "FAILED: clear audit on Airflow $r" >&2
 			failed=1
 		fi
 	done
@@ -108,10 +130,11 @@ done
 # BigQuery slots after the timed tests above (the *_down databases' heartbeat
 # ages are read against the time they were made).
 for build in "$@"; do
-	for v in 2 3; do
-		echo "== slots pane in tmux: $build/dagtop (Airflow $v.x schema)"
+	for v in $SCHEMAS; do
+		r=$(release "$v")
+		echo "== slots pane in tmux: $build/dagtop (Airflow $r schema)"
 		if ! sh tests/e2e/slots.sh "$build/dagtop" "af$v"; then
-			echo "FAILED: slots pane e2e on the Airflow $v.x schema" >&2
+			echo "FAILED: slots pane e2e on the Airflow $r schema" >&2
 			failed=1
 		fi
 	done

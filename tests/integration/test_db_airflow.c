@@ -22,7 +22,11 @@
 #include "loop.h"
 #include "pg.h"
 
-static int		 major;
+/*
+ * schema: the Airflow schema under test, as run.sh names its databases
+ * (af2, af3, af32): 2 is 2.10, 3 is 3.1, 32 is 3.2.  major: 2 or 3.
+ */
+static int		 schema, major;
 static const char	*host, *port;
 static struct loop	*L;
 
@@ -97,7 +101,7 @@ dbname(const char *suffix)
 {
 	static char name[64];
 
-	snprintf(name, sizeof name, "af%d%s", major, suffix);
+	snprintf(name, sizeof name, "af%d%s", schema, suffix);
 	return name;
 }
 
@@ -120,7 +124,7 @@ admin(void)
 	PGconn	*c;
 
 	snprintf(conn, sizeof conn, "host=%s port=%s dbname=af%d user=postgres",
-	    host, port, major);
+	    host, port, schema);
 	c = PQconnectdb(conn);
 	assert_int_equal(PQstatus(c), CONNECTION_OK);
 	return c;
@@ -135,10 +139,10 @@ test_detects_version(void **state)
 	(void)state;
 	assert_int_equal(s->major, major);
 	assert_non_null(s->release);
-	assert_string_equal(s->revision, major == 2 ? "5f2621c13b39" :
-	    "cc92b33c6709");
-	assert_string_equal(s->release, major == 2 ? "2.10.3-2.11" :
-	    "3.1.0-3.1.7");
+	assert_string_equal(s->revision, schema == 2 ? "5f2621c13b39" :
+	    schema == 3 ? "cc92b33c6709" : "1d6611b6ab7c");
+	assert_string_equal(s->release, schema == 2 ? "2.10.3-2.11" :
+	    schema == 3 ? "3.1.0-3.1.7" : "3.2.0-3.2.1");
 	assert_int_equal(s->logical_date, major == 3);
 	assert_int_equal(s->run_after, major == 3);
 	assert_int_equal(s->is_stale, major == 3);
@@ -295,6 +299,37 @@ test_runs_in_window(void **state)
 	assert_null(find_run(&r, "etl_daily", "scheduled__d2"));
 	assert_null(find_run(&r, "etl_daily", "scheduled__d4"));
 	assert_null(find_run(&r, "paused_dag", "scheduled__old"));
+	assert_null(find_run(&r, "paused_dag", "asset_materialization__old"));
+	af_runs_free(&r);
+	afdb_free(a);
+}
+
+/*
+ * A run's type is Airflow's word, passed through: paused_dag's old run is
+ * scheduled, and on 3.2 it is of the type 3.2 added, asset_materialization
+ * (fixture.sql).
+ */
+static void
+test_run_types(void **state)
+{
+	struct afdb		*a = open_main();
+	struct af_runs		 r = { 0 };
+	struct waiter		 w = { false, NULL };
+	const struct af_run	*x;
+
+	(void)state;
+	afdb_fetch_runs_since(a, (int64_t)time(NULL) - 7 * 86400, &r, wake,
+	    &w);
+	wait_for(&w);
+	assert_null(w.err);
+	x = find_run(&r, "paused_dag", schema == 32 ?
+	    "asset_materialization__old" : "scheduled__old");
+	assert_non_null(x);
+	assert_int_equal(x->state, RUN_SUCCESS);
+	assert_string_equal(x->run_type, schema == 32 ?
+	    "asset_materialization" : "scheduled");
+	assert_string_equal(find_run(&r, "etl_daily", "manual__today")->run_type,
+	    "manual");
 	af_runs_free(&r);
 	afdb_free(a);
 }
@@ -330,6 +365,87 @@ test_recent_runs_per_dag(void **state)
 			assert_true(r.v[i].shared_dag_id &&
 			    r.v[i].dag_id == r.v[i - 1].dag_id);
 	}
+	af_runs_free(&r);
+	afdb_free(a);
+}
+
+static int
+cmp_newest(const void *a, const void *b)
+{
+	return af_run_cmp_newest(*(const struct af_run *const *)a,
+	    *(const struct af_run *const *)b);
+}
+
+/*
+ * fixture_order.sql (database af2_order / af3_order): rerun_dag's scheduled
+ * run failed, a manual run an hour ago succeeded.  On 2.x the manual run's
+ * data interval end (run_after here) ties with the failed run's; Airflow
+ * orders by execution_date, and so does every query: the manual run is the
+ * latest, with its state.
+ */
+static void
+test_manual_rerun_is_latest(void **state)
+{
+	char			*err = NULL;
+	struct afdb		*a = open_as(dbname("_order"), "reader", &err);
+	struct af_runs		 r = { 0 };
+	struct waiter		 w = { false, NULL };
+	const struct af_run	*man, *sched, *mine[4];
+	size_t			 i, n = 0;
+
+	(void)state;
+	if (a == NULL)
+		fail_msg("cannot open: %s", err);
+
+	/* The newest run of one DAG (what `report run DAG` shows). */
+	afdb_fetch_dag_runs(a, "rerun_dag", 1, &r, wake, &w);
+	wait_for(&w);
+	assert_null(w.err);
+	assert_int_equal(r.n, 1);
+	assert_string_equal(r.v[0].run_id, "manual__rerun");
+	assert_int_equal(r.v[0].state, RUN_SUCCESS);
+	assert_string_equal(r.v[0].run_type, "manual");
+	af_runs_free(&r);
+
+	/* The window: both runs, the manual one newer by Airflow's order. */
+	afdb_fetch_runs_since(a, (int64_t)time(NULL) - 86400, &r, wake, &w);
+	wait_for(&w);
+	assert_null(w.err);
+	man = find_run(&r, "rerun_dag", "manual__rerun");
+	sched = find_run(&r, "rerun_dag", "scheduled__d1");
+	assert_non_null(man);
+	assert_non_null(sched);
+	assert_true(man->order > sched->order);
+	assert_true(af_run_cmp_newest(man, sched) < 0);
+	/* Same data interval: the last complete one, the failed run's. */
+	assert_int_equal(man->data_interval_end, sched->data_interval_end);
+	if (major == 2) {
+		/* The tie the order breaks. */
+		assert_int_equal(man->run_after, sched->run_after);
+		assert_int_equal(man->order, man->logical_date);
+		assert_int_equal(sched->order, sched->logical_date);
+	} else {
+		assert_true(man->run_after > sched->run_after);
+		assert_int_equal(man->order, man->run_after);
+	}
+	af_runs_free(&r);
+
+	/* The run strips: newest first, the manual run's state the latest. */
+	afdb_fetch_runs_recent(a, 3, &r, wake, &w);
+	wait_for(&w);
+	assert_null(w.err);
+	for (i = 0; i < r.n; i++)
+		if (strcmp(r.v[i].dag_id, "rerun_dag") == 0 && n < 4)
+			mine[n++] = &r.v[i];
+	assert_int_equal(n, 3);
+	qsort(mine, n, sizeof *mine, cmp_newest);
+	assert_string_equal(mine[0]->run_id, "manual__rerun");
+	assert_int_equal(mine[0]->state, RUN_SUCCESS);
+	assert_string_equal(mine[1]->run_id, "scheduled__d1");
+	assert_int_equal(mine[1]->state, RUN_FAILED);
+	assert_string_equal(mine[2]->run_id, "scheduled__d2");
+	if (major == 2)
+		assert_int_equal(mine[0]->run_after, mine[1]->run_after);
 	af_runs_free(&r);
 	afdb_free(a);
 }
@@ -800,7 +916,9 @@ main(void)
 		cmocka_unit_test(test_session_is_read_only),
 		cmocka_unit_test(test_dags),
 		cmocka_unit_test(test_runs_in_window),
+		cmocka_unit_test(test_run_types),
 		cmocka_unit_test(test_recent_runs_per_dag),
+		cmocka_unit_test(test_manual_rerun_is_latest),
 		cmocka_unit_test(test_task_instances),
 		cmocka_unit_test(test_attention_tis),
 		cmocka_unit_test(test_task_graph),
@@ -810,7 +928,7 @@ main(void)
 		cmocka_unit_test(test_unreachable),
 		cmocka_unit_test(test_password_command),
 	};
-	const char *m = getenv("DAGTOP_TEST_MAJOR");
+	const char *m = getenv("DAGTOP_TEST_SCHEMA");
 	int rc;
 
 	host = getenv("DAGTOP_TEST_HOST");
@@ -819,11 +937,16 @@ main(void)
 		fprintf(stderr, "run me through tests/integration/run.sh\n");
 		return 1;
 	}
-	major = atoi(m);
+	schema = atoi(m);
+	if (schema != 2 && schema != 3 && schema != 32) {
+		fprintf(stderr, "DAGTOP_TEST_SCHEMA: 2, 3 or 32\n");
+		return 1;
+	}
+	major = schema == 2 ? 2 : 3;
 	setenv("DAGTOP_TEST_PW", "reader-secret", 1);
 	L = loop_new();
-	rc = cmocka_run_group_tests_name(major == 2 ? "airflow-2.10" :
-	    "airflow-3.1", tests, NULL, NULL);
+	rc = cmocka_run_group_tests_name(schema == 2 ? "airflow-2.10" :
+	    schema == 3 ? "airflow-3.1" : "airflow-3.2", tests, NULL, NULL);
 	loop_free(L);
 	return rc;
 }

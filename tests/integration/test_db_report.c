@@ -19,7 +19,8 @@
 #include <cmocka.h>
 #include <jansson.h>
 
-static int		 major;
+/* The schema under test (af2, af3, af32: 2.10, 3.1, 3.2); major 2 or 3. */
+static int		 schema, major;
 static const char	*bin, *port;
 static char		 home[256], cfgpath[400];
 
@@ -125,7 +126,7 @@ url(const char *suffix)
 	static char u[256];
 
 	snprintf(u, sizeof u, "postgresql://reader@127.0.0.1:%s/af%d%s", port,
-	    major, suffix);
+	    schema, suffix);
 	return u;
 }
 
@@ -291,6 +292,12 @@ test_status_json(void **state)
 	assert_int_equal(json_integer_value(json_object_get(doc, "exit_code")), 1);
 	assert_int_equal(json_integer_value(json_object_get(
 	    json_object_get(doc, "airflow"), "major")), major);
+	/* The release is known: no "unknown Airflow schema revision". */
+	assert_string_equal(json_string_value(json_object_get(
+	    json_object_get(doc, "airflow"), "release")), schema == 2 ?
+	    "2.10.3-2.11" : schema == 3 ? "3.1.0-3.1.7" : "3.2.0-3.2.1");
+	assert_null(strstr(r.out, "unknown Airflow schema revision"));
+	assert_null(strstr(r.err, "unknown Airflow schema revision"));
 	h = json_object_get(json_object_get(doc, "health"), "scheduler");
 	assert_string_equal(json_string_value(json_object_get(h, "state")),
 	    "healthy");
@@ -428,9 +435,14 @@ test_report_run(void **state)
 	    "--database", url(""), NULL };
 	const char	*corrupt[] = { "report", "run", "corrupt_dag",
 	    "--database", url(""), NULL };
+	char		 order_db[300];
+	const char	*rerun[] = { "report", "run", "rerun_dag",
+	    "--database", order_db, NULL };
 	json_t		*doc, *tasks, *t;
 
 	(void)state;
+	/* url() has one buffer: the others above point into it. */
+	snprintf(order_db, sizeof order_db, "%s_order", url(""));
 	run(&r, text, pw_env);
 	assert_int_equal(r.status, 1);	/* the run failed */
 	assert_starts_with(r.out, "WARNING: etl_daily  scheduled__d1  failed");
@@ -468,6 +480,16 @@ test_report_run(void **state)
 	assert_non_null(strstr(r.out, "no run nope of DAG etl_daily"));
 	result_free(&r);
 
+	/*
+	 * No run id: the DAG's latest as Airflow orders runs.  A manual run
+	 * after a failed scheduled one (fixture_order.sql) is the latest, its
+	 * success the verdict, on 2.x where its data interval ties too.
+	 */
+	run(&r, rerun, pw_env);
+	assert_int_equal(r.status, 0);
+	assert_starts_with(r.out, "OK: rerun_dag  manual__rerun  success");
+	result_free(&r);
+
 	/* An unreadable serialized DAG: tasks still listed, with a warning. */
 	run(&r, corrupt, pw_env);
 	assert_int_equal(r.status, 0);
@@ -476,6 +498,50 @@ test_report_run(void **state)
 	assert_non_null(strstr(r.out, "success          1/1     1m00s    x  "
 	    "BashOperator\n"));
 	assert_non_null(strstr(r.err, "serialized DAG unreadable (zlib"));
+	result_free(&r);
+}
+
+/*
+ * A run of each type is reported as Airflow wrote it: on 3.2 paused_dag's
+ * old run is of the type 3.2 added, asset_materialization (fixture.sql).
+ */
+static void
+test_report_run_type(void **state)
+{
+	struct result	 r;
+	const char	*rid = schema == 32 ? "asset_materialization__old" :
+	    "scheduled__old";
+	const char	*type = schema == 32 ? "asset_materialization" :
+	    "scheduled";
+	const char	*text[] = { "report", "run", "paused_dag", rid,
+	    "--database", url(""), NULL };
+	const char	*json[] = { "report", "run", "paused_dag", rid,
+	    "--format", "json", "--database", url(""), NULL };
+	char		 want[128];
+	json_t		*doc, *run_j;
+
+	(void)state;
+	run(&r, text, pw_env);
+	assert_int_equal(r.status, 0);
+	snprintf(want, sizeof want, "OK: paused_dag  %s  success", rid);
+	assert_starts_with(r.out, want);
+	/* paused_dag has no serialized DAG, said once; nothing else. */
+	assert_string_equal(r.err, "dagtop: no serialized DAG in the database; "
+	    "tasks are listed unordered\n");
+	result_free(&r);
+
+	run(&r, json, pw_env);
+	assert_int_equal(r.status, 0);
+	doc = json_loads(r.out, 0, NULL);
+	assert_non_null(doc);
+	run_j = json_object_get(doc, "run");
+	assert_string_equal(json_string_value(json_object_get(run_j,
+	    "run_id")), rid);
+	assert_string_equal(json_string_value(json_object_get(run_j,
+	    "run_type")), type);
+	assert_string_equal(json_string_value(json_object_get(run_j,
+	    "state")), "success");
+	json_decref(doc);
 	result_free(&r);
 }
 
@@ -513,7 +579,7 @@ test_config_file(void **state)
 	    "[context cmd]\n"
 	    "database = host=127.0.0.1 port=%s dbname=af%d user=reader\n"
 	    "database_password_command = printf reader-secret\n",
-	    port, major, port, major);
+	    port, schema, port, schema);
 	write_config(text, 0644);
 	run(&r, status, NULL);
 	assert_int_equal(r.status, 1);
@@ -656,7 +722,7 @@ test_no_password_in_errors(void **state)
 	}
 	snprintf(cfg, sizeof cfg, "[context prod]\n"
 	    "database = postgresql://reader@127.0.0.1:%s/af%d\n"
-	    "airflow_api = https://oncall:ApiPass9@127.0.0.1:1\n", port, major);
+	    "airflow_api = https://oncall:ApiPass9@127.0.0.1:1\n", port, schema);
 	write_config(cfg, 0600);
 	run(&r, check, NULL);
 	assert_int_equal(r.status, 0);
@@ -695,7 +761,7 @@ test_no_password_in_errors(void **state)
 	assert_non_null(fp);
 	fprintf(fp, "[context prod]\n"
 	    "database = postgresql://reader:reader-secret@127.0.0.1:%s/af%d\n",
-	    port, major);
+	    port, schema);
 	fclose(fp);
 	chmod(inc, 0644);
 	snprintf(cfg, sizeof cfg, "include = %s\n", inc);
@@ -873,6 +939,112 @@ test_report_sla(void **state)
 }
 
 /*
+ * An SLA on a DAG the database does not have (a typo: sla_etI): `config
+ * check` warns with file:line; `report sla` says "unknown DAG", not
+ * "missing", and counts no miss for it, but the verdict is WARNING.
+ */
+static void
+test_report_sla_unknown_dag(void **state)
+{
+	struct result	 r;
+	json_t		*doc, *slas, *ghost, *days;
+	char		 db[256], want[512];
+	const char	*argv[14], *cmd[5];
+	const char	*cfgtext = "[dagtop]\nweek_start = monday\n"
+	    "[sla \"feed\"]\ndag = sla_etl\ndeadline = 13:00\n"
+	    "timezone = UTC\n"
+	    "[sla \"typo\"]\ndag = sla_etI\ndeadline = 10:00\n"
+	    "timezone = UTC\ndays = mon-fri\n";
+	size_t		 k;
+
+	(void)state;
+	write_config(cfgtext, 0600);
+	snprintf(db, sizeof db, "%s", url("_sla"));
+
+	argv[0] = "--config"; argv[1] = cfgpath; argv[2] = "--database";
+	argv[3] = db; argv[4] = "config"; argv[5] = "check"; argv[6] = NULL;
+	run(&r, argv, pw_env);
+	assert_int_equal(r.status, 0);	/* a warning, the file is valid */
+	snprintf(want, sizeof want, "%s:7: warning: [sla \"typo\"]: unknown "
+	    "DAG 'sla_etI': the Airflow database has no such DAG", cfgpath);
+	if (strstr(r.err, want) == NULL)
+		fail_msg("no warning \"%s\" in:\n%s", want, r.err);
+	assert_null(strstr(r.err, "'sla_etl'"));
+	assert_non_null(strstr(r.out, "SLA DAGs:    1 of 2 on an unknown DAG"));
+	result_free(&r);
+
+	argv[4] = "report"; argv[5] = "sla"; argv[6] = "--week";
+	argv[7] = "2026-W45"; argv[8] = "--format"; argv[9] = "json";
+	argv[10] = NULL;
+	run(&r, argv, pw_env);
+	assert_int_equal(r.status, 1);
+	doc = json_loads(r.out, 0, NULL);
+	assert_non_null(doc);
+	assert_string_equal(json_string_value(json_object_get(doc, "status")),
+	    "warning");
+	slas = json_object_get(doc, "slas");
+	assert_int_equal(json_array_size(slas), 2);
+	assert_true(json_is_false(json_object_get(json_array_get(slas, 0),
+	    "unknown_dag")));
+	ghost = json_array_get(slas, 1);
+	assert_string_equal(json_string_value(json_object_get(ghost, "name")),
+	    "typo");
+	assert_true(json_is_true(json_object_get(ghost, "unknown_dag")));
+	days = json_object_get(ghost, "days");
+	assert_int_equal(json_array_size(days), 7);
+	for (k = 0; k < 7; k++)
+		assert_string_equal(json_string_value(json_object_get(
+		    json_array_get(days, k), "outcome")), k < 5 ?
+		    "unknown_dag" : "not_applicable");
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(
+	    ghost, "period"), "missing")), 0);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(
+	    ghost, "period"), "unknown_dag")), 5);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(
+	    ghost, "period"), "judged")), 0);
+	json_decref(doc);
+	result_free(&r);
+
+	argv[9] = "text";
+	run(&r, argv, pw_env);
+	assert_int_equal(r.status, 1);
+	assert_starts_with(r.out, "WARNING: SLAs 2026-W45 (2026-11-02..2026-11-08)"
+	    ": 1 SLA on an unknown DAG (not in the Airflow database; see config "
+	    "check); 0 of 1 met every day;");
+	assert_non_null(strstr(r.out, "Mon 2026-11-02  unknown DAG\n"));
+	assert_non_null(strstr(r.out, "  unknown DAG: the Airflow database has "
+	    "no such DAG"));
+	result_free(&r);
+
+	/* A password from a command: config check runs no command. */
+	snprintf(want, sizeof want, "[context c]\ndatabase = host=127.0.0.1 "
+	    "port=%s dbname=af%d_sla user=reader\n"
+	    "database_password_command = false\n"
+	    "[sla \"typo\"]\ndag = sla_etI\ndeadline = 10:00\n", port, major);
+	write_config(want, 0600);
+	cmd[0] = "--config"; cmd[1] = cfgpath; cmd[2] = "config";
+	cmd[3] = "check"; cmd[4] = NULL;
+	run(&r, cmd, NULL);
+	assert_int_equal(r.status, 0);
+	assert_non_null(strstr(r.out, "SLA DAGs:    not checked (the password "
+	    "comes from a command"));
+	assert_null(strstr(r.err, "unknown DAG"));
+	result_free(&r);
+	write_config(cfgtext, 0600);
+
+	/* The real SLA met on Monday: still WARNING, for the typo. */
+	argv[6] = "--from"; argv[7] = "2026-11-02"; argv[8] = "--to";
+	argv[9] = "2026-11-02"; argv[10] = NULL;
+	run(&r, argv, pw_env);
+	assert_int_equal(r.status, 1);
+	assert_starts_with(r.out, "WARNING: SLAs 2026-11-02..2026-11-02: 1 SLA "
+	    "on an unknown DAG (not in the Airflow database; see config "
+	    "check); all 1 met\n");
+	result_free(&r);
+	unlink(cfgpath);
+}
+
+/*
  * `report sla` on hostile ids (fixture_hostile.sql): a run id that is a
  * Markdown link, an empty run id.  CSV keeps one record a line and does not
  * crash; Markdown renders no link.
@@ -990,7 +1162,9 @@ main(void)
 		cmocka_unit_test(test_status_ok_and_quiet),
 		cmocka_unit_test(test_cannot_tell),
 		cmocka_unit_test(test_report_run),
+		cmocka_unit_test(test_report_run_type),
 		cmocka_unit_test(test_report_sla),
+		cmocka_unit_test(test_report_sla_unknown_dag),
 		cmocka_unit_test(test_report_hostile),
 		cmocka_unit_test(test_write_errors),
 		cmocka_unit_test(test_config_file),
@@ -998,7 +1172,7 @@ main(void)
 		cmocka_unit_test(test_no_password_in_errors),
 		cmocka_unit_test(test_usage),
 	};
-	const char *m = getenv("DAGTOP_TEST_MAJOR");
+	const char *m = getenv("DAGTOP_TEST_SCHEMA");
 	char dir[320];
 	int rc;
 
@@ -1008,7 +1182,12 @@ main(void)
 		fprintf(stderr, "run me through tests/integration/run.sh\n");
 		return 1;
 	}
-	major = atoi(m);
+	schema = atoi(m);
+	if (schema != 2 && schema != 3 && schema != 32) {
+		fprintf(stderr, "DAGTOP_TEST_SCHEMA: 2, 3 or 32\n");
+		return 1;
+	}
+	major = schema == 2 ? 2 : 3;
 	snprintf(home, sizeof home, "%s/dagtop-report-test.XXXXXX",
 	    getenv("TMPDIR") != NULL ? getenv("TMPDIR") : "/tmp");
 	if (mkdtemp(home) == NULL)
@@ -1018,8 +1197,9 @@ main(void)
 	snprintf(dir, sizeof dir, "%s/.config/dagtop", home);
 	mkdir(dir, 0700);
 	snprintf(cfgpath, sizeof cfgpath, "%s/config", dir);
-	rc = cmocka_run_group_tests_name(major == 2 ? "report-airflow-2.10" :
-	    "report-airflow-3.1", tests, NULL, NULL);
+	rc = cmocka_run_group_tests_name(schema == 2 ? "report-airflow-2.10" :
+	    schema == 3 ? "report-airflow-3.1" : "report-airflow-3.2", tests,
+	    NULL, NULL);
 	rmdir(dir);
 	snprintf(dir, sizeof dir, "%s/.config", home);
 	rmdir(dir);

@@ -78,7 +78,8 @@ pg_stop() {
 	PG_DIR=
 }
 
-# pg_load_schema DB 2|3: a new database with Airflow's 2.10 or 3.1 schema.
+# pg_load_schema DB 2|3|32: a new database with Airflow's 2.10, 3.1 or 3.2
+# schema (airflow2_schema.sql, airflow3_schema.sql, airflow32_schema.sql).
 pg_load_schema() {
 	createdb -T template0 "$1" &&
 	psql -q -X -v ON_ERROR_STOP=1 -d "$1" -f "$PG_REFERENCE/airflow$2_schema.sql" >/dev/null

@@ -493,7 +493,7 @@ run(struct af_runs *rs, const char *dag, const char *id, enum run_state st,
 	r->dag_id = xstrdup(dag);
 	r->run_id = xstrdup(id);
 	r->state = st;
-	r->run_after = after;
+	r->run_after = r->order = after;	/* a scheduled run on 3.x */
 	return r;
 }
 

@@ -191,6 +191,7 @@ static const struct {
 	{ "fe199e1abd77", "3.0.3-3.0.6", 3 },
 	{ "cc92b33c6709", "3.1.0-3.1.7", 3 },
 	{ "509b94a1042d", "3.1.8", 3 },
+	{ "1d6611b6ab7c", "3.2.0-3.2.1", 3 },
 };
 
 #define LACK "the Airflow tables lack columns dagtop reads: "
@@ -517,6 +518,58 @@ test_detect_unknown_revision(void **state)
 	buf_free(&warn);
 }
 
+/*
+ * Airflow 3.2 (1d6611b6ab7c): the 3.1 columns dagtop reads plus the new ones
+ * (airflow32_changes.md), and the 3.2 deadline table with its missed flag
+ * and without callback, callback_state and trigger_id.  Known, so no
+ * "unknown Airflow schema revision" warning, and the deadline's missed
+ * flag is read.
+ */
+static void
+test_detect_32(void **state)
+{
+	struct af_schema	 s;
+	struct buf		 err = BUF_INIT, warn = BUF_INIT;
+	struct cols		 c;
+	int			 major = 0;
+
+	(void)state;
+	assert_string_equal(schema_release("1d6611b6ab7c", &major),
+	    "3.2.0-3.2.1");
+	assert_int_equal(major, 3);
+	cols_from(&c, cols_31, NELEM(cols_31));
+	cols_add(&c, "dag.timetable_type");
+	cols_add(&c, "dag.fail_fast");
+	cols_add(&c, "dag.exceeds_max_non_backfill");
+	cols_add(&c, "dag.timetable_partitioned");
+	cols_add(&c, "dag.allowed_run_types");
+	cols_add(&c, "dag_run.partition_key");
+	cols_add(&c, "dag_run.partition_date");
+	cols_add(&c, "dag_run.created_at");
+	cols_add(&c, "slot_pool.team_name");
+	cols_add(&c, "deadline.id");
+	cols_add(&c, "deadline.dagrun_id");
+	cols_add(&c, "deadline.deadline_time");
+	cols_add(&c, "deadline.missed");
+	cols_add(&c, "deadline.callback_id");
+	cols_add(&c, "deadline.deadline_alert_id");
+	cols_add(&c, "deadline.created_at");
+	cols_add(&c, "deadline.last_updated_at");
+	assert_int_equal(schema_detect(&s, c.v, c.n, "1d6611b6ab7c", &err,
+	    &warn), 0);
+	assert_int_equal(s.major, 3);
+	assert_string_equal(s.release, "3.2.0-3.2.1");
+	assert_string_equal(s.revision, "1d6611b6ab7c");
+	assert_features(&s, &features_31);
+	assert_true(s.deadline);
+	assert_true(s.deadline_missed);
+	assert_string_equal(buf_str(&warn), "");
+	assert_string_equal(buf_str(&err), "");
+	schema_clear(&s);
+	buf_free(&err);
+	buf_free(&warn);
+}
+
 /* Revision says one major, columns the other: the columns win, with a note. */
 static void
 test_detect_major_disagrees(void **state)
@@ -752,6 +805,7 @@ main(void)
 		cmocka_unit_test(test_detect_column_order),
 		cmocka_unit_test(test_detect_27_features),
 		cmocka_unit_test(test_detect_unknown_revision),
+		cmocka_unit_test(test_detect_32),
 		cmocka_unit_test(test_detect_major_disagrees),
 		cmocka_unit_test(test_detect_missing_tables),
 		cmocka_unit_test(test_detect_missing_columns),

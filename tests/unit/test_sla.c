@@ -397,6 +397,67 @@ test_trailing(void **state)
 	free(v);
 }
 
+/*
+ * An SLA on a DAG the database does not have: no attempt, so sla_evaluate
+ * alone would call every past business day missing.  It is a
+ * configuration error instead: every day it applies on says unknown DAG,
+ * nothing is judged or missed, n/a days stay n/a.
+ */
+static void
+test_unknown_dag(void **state)
+{
+	struct tz		*z = tz_utc();
+	struct sla_def		 d = def(10 * H, SLA_WEEKDAYS);
+	struct sla_history	 h;
+	struct sla_eval		 e;
+	struct sla_day		 one;
+	int64_t			 last = day_of(2026, 11, 8);	/* Sunday */
+	int64_t			 first = last - 6, now = (last + 3) * 86400;
+	size_t			 i;
+
+	(void)state;
+	sla_evaluate(&e, &d, z, first, last, NULL, 0, now);
+	assert_int_equal(e.period.count[SLA_MISSING], 5);	/* without */
+	assert_false(e.unknown_dag);
+	sla_eval_unknown_dag(&e);
+	assert_true(e.unknown_dag);
+	for (i = 0; i < 5; i++) {
+		assert_int_equal(e.days[i].outcome, SLA_UNKNOWN_DAG);
+		assert_false(sla_outcome_missed(e.days[i].outcome));
+		assert_null(e.days[i].run_id);
+	}
+	assert_int_equal(e.days[5].outcome, SLA_NOT_APPLICABLE);
+	assert_int_equal(e.days[6].outcome, SLA_NOT_APPLICABLE);
+	assert_int_equal(e.period.count[SLA_UNKNOWN_DAG], 5);
+	assert_int_equal(e.period.count[SLA_MISSING], 0);
+	assert_int_equal(e.period.judged, 0);
+	assert_true(e.period.compliance < 0);
+	assert_int_equal(e.trailing.judged, 0);
+	assert_true(e.trailing.compliance < 0);
+	assert_int_equal(e.median, -1);
+	sla_eval_free(&e);
+
+	/* One day (the SLAs-today pane): a pending day is unknown too. */
+	sla_eval_day(&d, z, last + 5, NULL, 0, -1, now, &one);
+	assert_int_equal(one.outcome, SLA_PENDING);
+	sla_day_unknown_dag(&one);
+	assert_int_equal(one.outcome, SLA_UNKNOWN_DAG);
+	assert_true(one.expected == TIME_NONE && one.finished_at == TIME_NONE);
+	assert_string_equal(sla_outcome_name(SLA_UNKNOWN_DAG), "unknown_dag");
+	assert_string_equal(sla_outcome_label(SLA_UNKNOWN_DAG), "unknown DAG");
+
+	/* The flags the source fills; none read means none unknown. */
+	memset(&h, 0, sizeof h);
+	assert_false(sla_history_unknown_dag(&h, 0));
+	h.nsla = 2;
+	h.unknown_dag = calloc(2, sizeof *h.unknown_dag);
+	h.unknown_dag[1] = true;
+	assert_false(sla_history_unknown_dag(&h, 0));
+	assert_true(sla_history_unknown_dag(&h, 1));
+	assert_false(sla_history_unknown_dag(&h, 2));
+	sla_history_free(&h);
+}
+
 static void
 test_order(void **state)
 {
@@ -439,6 +500,7 @@ main(void)
 		cmocka_unit_test(test_dst_new_york),
 		cmocka_unit_test(test_trailing),
 		cmocka_unit_test(test_order),
+		cmocka_unit_test(test_unknown_dag),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

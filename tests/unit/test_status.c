@@ -99,7 +99,7 @@ run(struct fixture *f, const char *dag, const char *id, enum run_state s,
 	r->state = s;
 	r->state_raw = s == RUN_UNKNOWN ? xstrdup("archived") : NULL;
 	r->run_type = xstrdup("scheduled");
-	r->logical_date = r->run_after = run_after;
+	r->logical_date = r->run_after = r->order = run_after;
 	r->queued_at = r->start_date = r->end_date = TIME_NONE;
 	r->data_interval_start = r->data_interval_end = TIME_NONE;
 	return r;
@@ -390,6 +390,81 @@ test_attention_order(void **state)
 	}
 }
 
+static int
+cmp_newest(const void *a, const void *b)
+{
+	return af_run_cmp_newest(a, b);
+}
+
+/*
+ * Airflow 2.x: a scheduled run failed; an engineer triggered a run by hand
+ * three hours later.  The manual run got the last complete data interval,
+ * the scheduled run's, so both have one run_after (data_interval_end), and
+ * by run_id "manual__" sorts before "scheduled__".  Airflow orders by
+ * execution_date, the trigger time for the manual run: it is the newest,
+ * its state (success) the DAG's latest.
+ */
+static void
+test_manual_run_is_newest(void **state)
+{
+	struct fixture	*f = *state;
+	struct af_run	*sched, *man;
+	int64_t		 day = NOW - NOW % 86400;
+
+	healthy_scheduler(f);
+	sched = run(f, "etl", "scheduled__2026-12-03T00:00:00+00:00",
+	    RUN_FAILED, day);
+	sched->logical_date = sched->order = day - 86400;
+	sched->data_interval_start = day - 86400;
+	sched->data_interval_end = day;
+	man = run(f, "etl", "manual__2026-12-04T03:00:00+00:00", RUN_SUCCESS,
+	    day);
+	man->logical_date = man->order = day + 3 * 3600;
+	free(man->run_type);
+	man->run_type = xstrdup("manual");
+	man->data_interval_start = day - 86400;
+	man->data_interval_end = day;
+	/* A failure a day older by execution_date, with the same run_after. */
+	run(f, "etl", "scheduled__2026-12-02T00:00:00+00:00", RUN_FAILED,
+	    day)->order = day - 2 * 86400;
+	/* A push may move the array: the first two, found again. */
+	sched = &f->runs.v[0];
+	man = &f->runs.v[1];
+
+	assert_true(af_run_cmp_newest(man, sched) < 0);
+	assert_true(af_run_cmp_newest(sched, man) > 0);
+	assert_int_equal(af_run_cmp_newest(man, man), 0);
+	qsort(f->runs.v, f->runs.n, sizeof *f->runs.v, cmp_newest);
+	assert_string_equal(f->runs.v[0].run_id,
+	    "manual__2026-12-04T03:00:00+00:00");
+	assert_int_equal(f->runs.v[0].state, RUN_SUCCESS);
+	assert_string_equal(f->runs.v[1].run_id,
+	    "scheduled__2026-12-03T00:00:00+00:00");
+	assert_string_equal(f->runs.v[2].run_id,
+	    "scheduled__2026-12-02T00:00:00+00:00");
+
+	/* The failures needing attention: the newer by execution_date first. */
+	build(f);
+	assert_attention(f, "etl/scheduled__2026-12-03T00:00:00+00:00 "
+	    "etl/scheduled__2026-12-02T00:00:00+00:00");
+}
+
+/* One instant: the larger run_id first, whatever order they came in. */
+static void
+test_newest_tie(void **state)
+{
+	struct af_run a = { 0 }, b = { 0 };
+
+	(void)state;
+	a.order = b.order = 100;
+	a.run_id = "manual__b";
+	b.run_id = "manual__a";
+	assert_true(af_run_cmp_newest(&a, &b) < 0);
+	assert_true(af_run_cmp_newest(&b, &a) > 0);
+	b.order = TIME_NONE;
+	assert_true(af_run_cmp_newest(&a, &b) < 0);
+}
+
 static void
 test_status_clear(void **state)
 {
@@ -515,6 +590,8 @@ main(void)
 		T(test_all_good),
 		T(test_counts),
 		T(test_attention_order),
+		T(test_manual_run_is_newest),
+		cmocka_unit_test(test_newest_tie),
 		T(test_status_clear),
 		cmocka_unit_test(test_verdict_names),
 		T(test_run_tis),
