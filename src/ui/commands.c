@@ -47,6 +47,7 @@ static void	cmd_view(struct app *, enum action, const char *);
 static void	cmd_keymap(struct app *, enum action, const char *);
 static void	cmd_context(struct app *, enum action, const char *);
 
+/* In the help screen's order, which is the order of enum action. */
 static const struct command commands[] = {
 	{ ACTION_DOWN, NULL, NULL, ARG_NONE, false, NULL,
 	  "move down one row" },
@@ -64,8 +65,6 @@ static const struct command commands[] = {
 	  "open: DAG -> runs -> tasks -> log" },
 	{ ACTION_BACK, NULL, NULL, ARG_NONE, false, cmd_back,
 	  "go back one level; at the top, clear the filter" },
-	{ ACTION_BACK_OR_QUIT, NULL, NULL, ARG_NONE, false, cmd_back,
-	  "go back one level; at the top, quit" },
 	{ ACTION_NEXT_PANE, NULL, NULL, ARG_NONE, false, cmd_next_pane,
 	  "focus the next pane" },
 	{ ACTION_PREV_PANE, NULL, NULL, ARG_NONE, false, cmd_next_pane,
@@ -120,6 +119,8 @@ static const struct command commands[] = {
 	  "BigQuery slots and Airflow pools (the slots view)" },
 	{ ACTION_FOURKEYS, NULL, NULL, ARG_NONE, false, cmd_fourkeys,
 	  "DORA Four Keys of the configured services (the fourkeys view)" },
+	{ ACTION_BACK_OR_QUIT, NULL, NULL, ARG_NONE, false, cmd_back,
+	  "go back one level; at the top, quit" },
 	{ ACTION_NONE, "view", NULL, ARG_VIEW, true, cmd_view,
 	  "switch to view NAME (views/NAME.view)" },
 	{ ACTION_NONE, "keymap", NULL, ARG_KEYMAP, true, cmd_keymap,
