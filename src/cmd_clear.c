@@ -188,9 +188,6 @@ clear_answered(void *arg, const struct clear_result *r, const char *err,
 	}
 }
 
-static const char *const readonly_msg = "read-only: dagtop clear is "
-    "refused (--readonly or readonly = true in the context)";
-
 static void	preview_answered(void *, const struct clear_result *,
 		    const char *, bool);
 
@@ -208,8 +205,9 @@ post(struct clear_job *j, bool dry)
 	j->call = airflow_clear(j->api, j->dag_id, &j->q, dry ?
 	    preview_answered : clear_answered, j, &err);
 	if (j->call == NULL && err.len > 0) {
+		/* The write gate refused: nothing left the process. */
 		audit_outcome(j, "refused: read-only");
-		stop(j, readonly_msg, CLEAR_EXIT_FAILED);
+		stop(j, buf_str(&err), CLEAR_EXIT_FAILED);
 	}
 	buf_free(&err);
 }
@@ -566,12 +564,6 @@ cmd_clear(const struct settings *s, const struct clear_options *o,
 	j.q.include_downstream = o->downstream;
 	j.q.only_failed = o->only_failed;
 	j.q.dry_run = !o->yes;
-	if (s->readonly) {
-		/* The gate: nothing is read or sent, the attempt is audited. */
-		audit_outcome(&j, "refused: read-only");
-		fprintf(stderr, "dagtop: %s\n", readonly_msg);
-		return CLEAR_EXIT_FAILED;
-	}
 	if (s->airflow_api == NULL || *s->airflow_api == '\0') {
 		fprintf(stderr, "dagtop: clear needs airflow_api in the "
 		    "context (dagtop.conf(5))\n");

@@ -244,9 +244,13 @@ airflow_api_url(const struct airflow_api *api)
 }
 
 bool
-airflow_api_readonly(const struct airflow_api *api)
+airflow_api_may_write(const struct airflow_api *api, struct buf *why)
 {
-	return api->readonly;
+	if (!api->readonly)
+		return true;
+	buf_puts(why, "read-only: writes are refused (--readonly or readonly "
+	    "= true in the context)");
+	return false;
 }
 
 struct http_req *
@@ -588,10 +592,8 @@ airflow_api_post(struct airflow_api *api, const char *path, const char *json,
 	struct api_call *c;
 
 	/* The write gate: nothing leaves the process in read-only mode. */
-	if (api->readonly) {
-		buf_puts(err, "read-only");
+	if (!airflow_api_may_write(api, err))
 		return NULL;
-	}
 	c = call_new(api, "POST", path, "application/json", json, NULL,
 	    on_done, arg);
 	call_send(c);

@@ -5,8 +5,10 @@
  * environment or a command, live only in memory, are wiped when dropped,
  * and are never shown, logged or stored.
  *
- * This is also the one write gate of dagtop: airflow_api_post refuses in
- * read-only mode before anything leaves the process.
+ * This is also the one write gate of dagtop: airflow_api_may_write says
+ * no in read-only mode, and airflow_api_post asks it before anything
+ * leaves the process.  Callers ask it too, to say so before they start;
+ * nothing else in dagtop decides whether a write may happen.
  */
 #ifndef DAGTOP_AIRFLOW_API_H
 #define DAGTOP_AIRFLOW_API_H
@@ -35,7 +37,12 @@ void		 airflow_api_free(struct airflow_api *);
 int		 airflow_api_major(const struct airflow_api *);
 /* The base URL, for messages and the audit log (no credentials in it). */
 const char	*airflow_api_url(const struct airflow_api *);
-bool		 airflow_api_readonly(const struct airflow_api *);
+/*
+ * The write gate: false, with "read-only: writes are refused (...)" in why,
+ * when the context is read-only (--readonly, readonly = true).
+ */
+bool		 airflow_api_may_write(const struct airflow_api *,
+		    struct buf *why);
 
 /*
  * GET prefix/path ("/api/v1" or "/api/v2" is put in front; path is already
@@ -47,8 +54,9 @@ struct api_call	*airflow_api_get(struct airflow_api *, const char *path,
 		    const char *accept, http_data_cb on_data, api_done_cb,
 		    void *arg);
 /*
- * POST a JSON body.  Refused in read-only mode: returns NULL with
- * "read-only" in err and sends nothing.  Never retried: a 401 drops the
+ * POST a JSON body.  Refused by the write gate: returns NULL with its
+ * reason in err, and no socket is opened.  Otherwise NULL only when the
+ * call failed at once (its callback has then run).  Never retried: a 401 drops the
  * token so that the user's next attempt logs in again.
  */
 struct api_call	*airflow_api_post(struct airflow_api *, const char *path,

@@ -25,8 +25,8 @@ typedef void (*clear_done_cb)(void *arg, const struct clear_result *r,
 
 /*
  * POSTs /dags/{dag_id}/clearTaskInstances (dag_id percent-encoded).
- * Returns the call, or NULL with the reason in err: "read-only" when the
- * gate is closed.  Never retried by itself.
+ * Returns the call, or NULL with the reason in err when the write gate
+ * (airflow_api_may_write) refuses.  Never retried by itself.
  */
 struct api_call	*airflow_clear(struct airflow_api *, const char *dag_id,
 		    const struct clear_request *, clear_done_cb, void *arg,

@@ -271,12 +271,11 @@ send(struct rerun *r, bool dry)
 	r->call = airflow_clear(r->api, r->dag_id, &q, dry ? preview_answer :
 	    clear_answer, r, &err);
 	if (r->call == NULL && err.len > 0) {
-		/* The write gate is closed: no request left the process. */
+		/* The write gate refused: no request left the process. */
 		audit(r, NULL, "refused: read-only");
 		forget(r);
 		if (r->done != NULL)
-			r->done(r->arg, -1, "read-only: clearing is refused "
-			    "(--readonly or readonly = true in the context)");
+			r->done(r->arg, -1, buf_str(&err));
 	}
 	buf_free(&err);
 }
@@ -302,14 +301,6 @@ rerun_start(struct rerun *r, struct airflow_api *api,
 	r->only_failed = false;
 	r->shown = RR_CLOSED;
 	r->top = r->nlines = 0;
-	if (s->readonly) {
-		audit(r, NULL, "refused: read-only");
-		forget(r);
-		if (r->done != NULL)
-			r->done(r->arg, -1, "read-only: clearing is refused "
-			    "(--readonly or readonly = true in the context)");
-		return;
-	}
 	if (api == NULL) {
 		forget(r);
 		if (r->done != NULL)
@@ -319,9 +310,17 @@ rerun_start(struct rerun *r, struct airflow_api *api,
 		return;
 	}
 	{
-		/* No audit, no rerun: said before any request. */
+		/* The write gate first, then: no audit, no rerun. */
 		struct buf err = BUF_INIT;
 
+		if (!airflow_api_may_write(api, &err)) {
+			audit(r, NULL, "refused: read-only");
+			forget(r);
+			if (r->done != NULL)
+				r->done(r->arg, -1, buf_str(&err));
+			buf_free(&err);
+			return;
+		}
 		if (audit_check(&err) != 0) {
 			forget(r);
 			buf_puts(&err, "; rerun refused, nothing was sent");

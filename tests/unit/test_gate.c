@@ -1,0 +1,160 @@
+/*
+ * test_gate.c: the one write gate.  In read-only mode a POST is refused in
+ * the API client and never leaves the process: the server, a real socket
+ * listening on loopback, sees no connection.  The same POST with the gate
+ * open does reach it, so the check can fail.
+ */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "airflow_api.h"
+#include "airflow_clear.h"
+#include "config.h"
+#include "http.h"
+#include "loop.h"
+
+static int
+listen_loopback(int *port)
+{
+	struct sockaddr_in	sa;
+	socklen_t		len = sizeof sa;
+	int			fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	assert_true(fd >= 0);
+	memset(&sa, 0, sizeof sa);
+	sa.sin_family = AF_INET;
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+	assert_int_equal(listen(fd, 8), 0);
+	assert_int_equal(getsockname(fd, (struct sockaddr *)&sa, &len), 0);
+	*port = ntohs(sa.sin_port);
+	return fd;
+}
+
+static void
+tick(struct loop_timer *t, void *arg)
+{
+	(void)t;
+	(void)arg;
+}
+
+/* Runs the loop for about ms, then says whether anyone connected. */
+static bool
+connected_within(struct loop *l, int lfd, int ms)
+{
+	struct pollfd	p = { lfd, POLLIN, 0 };
+	int		i;
+
+	for (i = 0; i < ms / 10; i++) {
+		struct loop_timer *t = loop_timer_new(l, tick, NULL);
+
+		loop_timer_set(t, 10);
+		(void)loop_run_once(l);
+		loop_timer_free(t);
+		if (poll(&p, 1, 0) == 1)
+			return true;
+	}
+	return false;
+}
+
+static void
+done(struct api_call *c, const struct http_response *r, void *arg)
+{
+	(void)c;
+	(void)r;
+	*(int *)arg += 1;
+}
+
+static void
+try_post(bool readonly, bool via_clear)
+{
+	struct loop		*l = loop_new();
+	struct http_opts	 ho = { false, NULL, NULL };
+	struct http		*h = http_new(l, &ho);
+	struct settings		 s;
+	struct buf		 err = BUF_INIT, url = BUF_INIT;
+	struct airflow_api	*api;
+	struct api_call		*call;
+	int			 port, lfd = listen_loopback(&port), answers = 0;
+
+	memset(&s, 0, sizeof s);
+	buf_printf(&url, "http://127.0.0.1:%d", port);
+	s.airflow_api = url.data;
+	s.airflow_auth = "none";
+	s.readonly = readonly;
+	s.airflow_timeout = 5;
+	api = airflow_api_new(l, h, &s, 3, &err);
+	assert_non_null(api);
+	assert_int_equal(airflow_api_may_write(api, &err), !readonly);
+	if (via_clear) {
+		const char		*ids[1] = { "t" };
+		struct clear_request	 q;
+
+		memset(&q, 0, sizeof q);
+		q.dag_run_id = "r";
+		q.task_ids = ids;
+		q.ntasks = 1;
+		q.dry_run = true;
+		call = airflow_clear(api, "d", &q, NULL, NULL, &err);
+	} else
+		call = airflow_api_post(api, "/dags/d/clearTaskInstances",
+		    "{}", done, &answers, &err);
+	if (readonly) {
+		assert_null(call);
+		assert_non_null(strstr(buf_str(&err), "read-only: writes are "
+		    "refused"));
+		assert_false(connected_within(l, lfd, 300));
+	} else {
+		assert_non_null(call);
+		assert_true(connected_within(l, lfd, 3000));
+		if (via_clear)
+			airflow_clear_cancel(call);
+		else
+			airflow_api_cancel(call);
+	}
+	assert_int_equal(answers, 0);
+	airflow_api_free(api);
+	http_free(h);
+	loop_free(l);
+	close(lfd);
+	buf_free(&err);
+	buf_free(&url);
+}
+
+static void
+test_readonly_post_never_leaves(void **state)
+{
+	(void)state;
+	try_post(true, false);
+	try_post(true, true);
+}
+
+static void
+test_open_gate_reaches_the_server(void **state)
+{
+	(void)state;
+	try_post(false, false);
+	try_post(false, true);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_readonly_post_never_leaves),
+		cmocka_unit_test(test_open_gate_reaches_the_server),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
