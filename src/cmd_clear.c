@@ -53,7 +53,7 @@ struct clear_job {
 	const char			*dag_id;
 	struct loop			*loop;
 	struct db_params		 p;
-	struct afdb			*db;
+	struct sched			*db;
 	bool				 db_lost;
 	struct http			*http;
 	struct airflow_api		*api;
@@ -302,8 +302,8 @@ opened(void *arg, const char *err)
 		stop(j, err, CLEAR_EXIT_CANNOT);
 		return;
 	}
-	j->major = afdb_schema(j->db)->major;
-	afdb_fetch_tis(j->db, j->dag_id, j->q.dag_run_id, &j->tis, tis_read, j);
+	j->major = sched_about(j->db)->major;
+	sched_fetch_tis(j->db, j->dag_id, j->q.dag_run_id, &j->tis, tis_read, j);
 }
 
 static void
@@ -363,7 +363,7 @@ reopened(void *arg, const char *err)
 		return;
 	}
 	j->db_lost = false;
-	afdb_fetch_tis(j->db, j->dag_id, j->q.dag_run_id, &j->now,
+	sched_fetch_tis(j->db, j->dag_id, j->q.dag_run_id, &j->now,
 	    readback_done, j);
 }
 
@@ -403,12 +403,12 @@ readback_start(struct clear_job *j)
 	    READBACK_MS);
 	af_tis_free(&j->now);
 	if (!j->db_lost && j->db != NULL) {
-		afdb_fetch_tis(j->db, j->dag_id, j->q.dag_run_id, &j->now,
+		sched_fetch_tis(j->db, j->dag_id, j->q.dag_run_id, &j->now,
 		    readback_done, j);
 		return;
 	}
 	/* Not from inside the old connection's callbacks: this is HTTP's. */
-	afdb_free(j->db);
+	sched_free(j->db);
 	j->db = afdb_open(j->loop, &j->p, READBACK_MS, reopened, lost, j);
 }
 
@@ -625,7 +625,7 @@ cmd_clear(const struct settings *s, const struct clear_options *o,
 	af_tis_free(&j.now);
 	airflow_api_free(j.api);
 	http_free(j.http);
-	afdb_free(j.db);
+	sched_free(j.db);
 	loop_timer_free(j.timer);
 	loop_free(j.loop);
 	db_params_free(&j.p);

@@ -395,7 +395,7 @@ print_slas(const struct config *cfg, const struct settings *s)
 
 struct dag_check {
 	struct loop	*loop;
-	struct afdb	*db;
+	struct sched	*db;
 	bool		*unknown;
 	const char	**dag_ids;
 	size_t		 n;
@@ -425,7 +425,7 @@ dag_check_opened(void *arg, const char *err)
 		loop_break(k->loop);
 		return;
 	}
-	afdb_fetch_unknown_dags(k->db, k->dag_ids, k->n, k->unknown,
+	sched_fetch_unknown_dags(k->db, k->dag_ids, k->n, k->unknown,
 	    dag_check_read, k);
 }
 
@@ -510,7 +510,7 @@ check_sla_dags(const struct config *cfg, const struct settings *s)
 			printf("SLA DAGs:    %zu of %zu on an unknown DAG "
 			    "(warnings above)\n", bad, n);
 	}
-	afdb_free(k.db);
+	sched_free(k.db);
 	loop_free(k.loop);
 	free(k.unknown);
 	free(k.dag_ids);

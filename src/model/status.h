@@ -36,7 +36,7 @@ struct status {
 
 /*
  * Builds the status from what the sources read.  runs are those of the
- * window (afdb_fetch_runs_since); the struct borrows them, so they must
+ * window (sched_fetch_runs_since); the struct borrows them, so they must
  * outlive it.
  */
 void		 status_build(struct status *, const struct af_health *,

@@ -31,7 +31,7 @@ struct task_rows {
 
 /*
  * Builds the rows.  tis must be sorted by task_id then map_index (as
- * afdb_fetch_tis returns them) and outlive the rows.  With g NULL the rows
+ * sched_fetch_tis returns them) and outlive the rows.  With g NULL the rows
  * keep the task_id order and ordered is false.
  */
 void	task_rows_build(struct task_rows *, const struct graph *g,

@@ -27,7 +27,7 @@ struct log_job {
 	const struct report_options	*o;
 	const char			*dag_id, *run_id, *task_id;
 	struct loop			*loop;
-	struct afdb			*db;
+	struct sched			*db;
 	struct http			*http;
 	struct airflow_api		*api;
 	struct logfetch			*fetch;
@@ -69,7 +69,7 @@ start_fetch(struct log_job *j)
 {
 	struct log_target	t;
 	struct buf		err = BUF_INIT;
-	int			major = afdb_schema(j->db)->major;
+	int			major = sched_about(j->db)->major;
 
 	memset(&t, 0, sizeof t);
 	t.dag_id = j->dag_id;
@@ -104,7 +104,7 @@ tis_done(void *arg, const char *err)
 {
 	struct log_job		*j = arg;
 	const struct af_ti	*ti = NULL;
-	const struct af_schema	*sc = afdb_schema(j->db);
+	const struct sched_about	*sc = sched_about(j->db);
 	struct buf		 b = BUF_INIT;
 	size_t			 i;
 
@@ -159,7 +159,7 @@ tis_done(void *arg, const char *err)
 		}
 		start_fetch(j);
 	} else if (j->s->log_folder != NULL && *j->s->log_folder != '\0')
-		afdb_fetch_log_template(j->db, j->dag_id, j->run_id, &j->tmpl,
+		sched_fetch_log_template(j->db, j->dag_id, j->run_id, &j->tmpl,
 		    template_done, j);
 	else
 		fail(j, "no log source: set airflow_api or log_folder in the "
@@ -176,7 +176,7 @@ opened(void *arg, const char *err)
 		fail(j, err);
 		return;
 	}
-	afdb_fetch_tis(j->db, j->dag_id, j->run_id, &j->tis, tis_done, j);
+	sched_fetch_tis(j->db, j->dag_id, j->run_id, &j->tis, tis_done, j);
 }
 
 static void
@@ -266,7 +266,7 @@ report_log(const struct settings *s, const struct report_options *o,
 	http_free(j.http);
 	af_tis_free(&j.tis);
 	free(j.tmpl);
-	afdb_free(j.db);
+	sched_free(j.db);
 	loop_free(j.loop);
 	buf_free(&j.error);
 	return rc;

@@ -25,7 +25,7 @@ struct run_job {
 	const char			*dag_id;
 	const char			*run_id;
 	struct loop			*loop;
-	struct afdb			*db;
+	struct sched			*db;
 	struct buf			 error;
 	struct af_runs			 runs;
 	struct af_tis			 tis;
@@ -83,8 +83,8 @@ runs_done(void *arg, const char *err)
 	}
 	r = &j->runs.v[0];
 	j->pending = 2;
-	afdb_fetch_tis(j->db, r->dag_id, r->run_id, &j->tis, last_reads_done, j);
-	afdb_fetch_graph(j->db, r->dag_id, r->run_id, &j->graph, &j->warnings,
+	sched_fetch_tis(j->db, r->dag_id, r->run_id, &j->tis, last_reads_done, j);
+	sched_fetch_graph(j->db, r->dag_id, r->run_id, &j->graph, &j->warnings,
 	    last_reads_done, j);
 }
 
@@ -98,9 +98,9 @@ opened(void *arg, const char *err)
 		return;
 	}
 	if (j->run_id != NULL)
-		afdb_fetch_run(j->db, j->dag_id, j->run_id, &j->runs, runs_done, j);
+		sched_fetch_run(j->db, j->dag_id, j->run_id, &j->runs, runs_done, j);
 	else
-		afdb_fetch_dag_runs(j->db, j->dag_id, 1, &j->runs, runs_done, j);
+		sched_fetch_dag_runs(j->db, j->dag_id, 1, &j->runs, runs_done, j);
 }
 
 static void
@@ -286,7 +286,7 @@ report_run(const struct settings *s, const struct report_options *o,
 	af_tis_free(&j.tis);
 	graph_free(j.graph);
 	buf_free(&j.warnings);
-	afdb_free(j.db);
+	sched_free(j.db);
 	loop_free(j.loop);
 	buf_free(&j.error);
 	buf_free(&out);

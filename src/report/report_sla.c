@@ -29,7 +29,7 @@ static const char *const weekday_long[7] = {
 
 struct sla_job {
 	struct loop		*loop;
-	struct afdb		*db;
+	struct sched		*db;
 	const struct sla_def	**defs;
 	size_t			 ndefs;
 	int64_t			 from, to;
@@ -60,7 +60,7 @@ sla_opened(void *arg, const char *err)
 		loop_break(j->loop);
 		return;
 	}
-	afdb_fetch_sla(j->db, j->defs, j->ndefs, j->from, j->to, &j->hist,
+	sched_fetch_sla(j->db, j->defs, j->ndefs, j->from, j->to, &j->hist,
 	    sla_read, j);
 }
 
@@ -423,7 +423,7 @@ json_summary(const struct sla_summary *s)
 static void
 write_json(const struct sla_eval *ev, size_t n, struct tz **zones,
     const char *week, int64_t first, int64_t last, int week_start, int rc,
-    const char *context, const struct sla_history *h, struct afdb *db)
+    const char *context, const struct sla_history *h, struct sched *db)
 {
 	json_t		*doc = json_object(), *o, *a, *days, *dj;
 	struct buf	 b = BUF_INIT;
@@ -439,7 +439,7 @@ write_json(const struct sla_eval *ev, size_t n, struct tz **zones,
 	json_object_set_new(doc, "generated_at",
 	    report_json_time((int64_t)time(NULL)));
 	json_object_set_new(doc, "context", report_json_string(context));
-	afdb_describe(db, &b);
+	sched_describe(db, &b);
 	json_object_set_new(doc, "airflow", json_string(buf_str(&b)));
 	buf_reset(&b);
 	json_object_set_new(doc, "airflow_sla_source", h->airflow_sla_miss ?
@@ -683,7 +683,7 @@ report_sla(const struct settings *s, const struct config *cfg,
 		tz_free(zones[i]);
 	free(zones);
 	sla_history_free(&j.hist);
-	afdb_free(j.db);
+	sched_free(j.db);
 	loop_free(j.loop);
 out_early:
 	buf_free(&j.error);

@@ -29,7 +29,7 @@ struct slots_job {
 	const struct report_options	*o;
 	struct loop			*loop;
 	struct slots_src		*src;
-	struct afdb			*db;
+	struct sched			*db;
 	struct af_pools			 pools;
 	struct buf			 pool_error;
 	int				 pending;
@@ -67,7 +67,7 @@ db_opened(void *arg, const char *err)
 		pools_done(j, err);
 		return;
 	}
-	afdb_fetch_pools(j->db, &j->pools, pools_done, j);
+	sched_fetch_pools(j->db, &j->pools, pools_done, j);
 }
 
 static void
@@ -549,7 +549,7 @@ report_slots(const struct settings *s, const struct report_options *o)
 out:
 	fflush(stdout);
 	slots_src_free(j.src);
-	afdb_free(j.db);
+	sched_free(j.db);
 	af_pools_free(&j.pools);
 	loop_free(j.loop);
 	buf_free(&j.pool_error);

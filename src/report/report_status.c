@@ -23,7 +23,7 @@ struct status_job {
 	const struct settings		*s;
 	const struct report_options	*o;
 	struct loop			*loop;
-	struct afdb			*db;
+	struct sched			*db;
 	int64_t				 since;
 	int				 pending;
 	struct buf			 error;
@@ -78,7 +78,7 @@ first_reads_done(void *arg, const char *err)
 	failed = xcalloc(j->status.nattention, sizeof *failed);
 	for (i = 0; i < j->status.nattention; i++)
 		failed[n++] = j->status.attention[i];
-	afdb_fetch_attention_tis(j->db, failed, n, &j->tis, tis_done, j);
+	sched_fetch_attention_tis(j->db, failed, n, &j->tis, tis_done, j);
 	free(failed);
 }
 
@@ -92,9 +92,9 @@ opened(void *arg, const char *err)
 		return;
 	}
 	j->pending = 3;
-	afdb_fetch_health(j->db, &j->health, first_reads_done, j);
-	afdb_fetch_dags(j->db, &j->dags, first_reads_done, j);
-	afdb_fetch_runs_since(j->db, j->since, &j->runs, first_reads_done, j);
+	sched_fetch_health(j->db, &j->health, first_reads_done, j);
+	sched_fetch_dags(j->db, &j->dags, first_reads_done, j);
+	sched_fetch_runs_since(j->db, j->since, &j->runs, first_reads_done, j);
 }
 
 static void
@@ -234,7 +234,7 @@ write_text(struct status_job *j, const struct tz *zone, struct buf *b)
 	struct buf		 ver = BUF_INIT;
 
 	buf_printf(b, "%s\n", buf_str(&st->summary));
-	afdb_describe(j->db, &ver);
+	sched_describe(j->db, &ver);
 	buf_printf(b, "%-11s", "context");
 	report_put_id(b, j->s->context != NULL ? j->s->context : "(command line)");
 	buf_printf(b, ", %s\n", buf_str(&ver));
@@ -373,7 +373,7 @@ write_markdown(struct status_job *j, const struct tz *zone, struct buf *b)
 	    buf_str(&st->summary));
 	report_md_text(b, j->s->context != NULL ? j->s->context :
 	    "(command line)");
-	afdb_describe(j->db, &ver);
+	sched_describe(j->db, &ver);
 	buf_puts(b, ", ");
 	report_md_text(b, buf_str(&ver));
 	buf_puts(b, "\n- window ");
@@ -450,7 +450,7 @@ static void
 write_json(struct status_job *j)
 {
 	const struct status	*st = &j->status;
-	const struct af_schema	*s = afdb_schema(j->db);
+	const struct sched_about	*s = sched_about(j->db);
 	json_t			*doc = json_object(), *o, *a, *tis;
 	size_t			 i, k, first, n;
 	int			 q;
@@ -524,8 +524,8 @@ write_json(struct status_job *j)
 	json_object_set_new(doc, "runs", a);
 
 	a = json_array();
-	if (*afdb_warnings(j->db) != '\0')
-		json_array_append_new(a, report_json_string(afdb_warnings(j->db)));
+	if (*sched_warnings(j->db) != '\0')
+		json_array_append_new(a, report_json_string(sched_warnings(j->db)));
 	json_object_set_new(doc, "warnings", a);
 	report_json_print(doc);
 	json_decref(doc);
@@ -565,10 +565,10 @@ report_status(const struct settings *s, const struct report_options *o)
 		    j.error.len > 0 ? buf_str(&j.error) : "no answer");
 	} else {
 		rc = (int)j.status.verdict;
-		if (*afdb_warnings(j.db) != '\0' && o->format != REPORT_JSON) {
+		if (*sched_warnings(j.db) != '\0' && o->format != REPORT_JSON) {
 			struct buf clean = BUF_INIT;
 
-			report_put_lines(&clean, afdb_warnings(j.db));
+			report_put_lines(&clean, sched_warnings(j.db));
 			fprintf(stderr, "dagtop: %s", buf_str(&clean));
 			buf_free(&clean);
 		}
@@ -590,7 +590,7 @@ report_status(const struct settings *s, const struct report_options *o)
 	af_dags_free(&j.dags);
 	af_runs_free(&j.runs);
 	af_tis_free(&j.tis);
-	afdb_free(j.db);
+	sched_free(j.db);
 	loop_free(j.loop);
 	buf_free(&j.error);
 	buf_free(&out);

@@ -14,6 +14,8 @@
 #include "tz.h"
 
 struct afdb {
+	struct sched		 base;		/* first: the vtable */
+	struct sched_about	 about;
 	struct pg		*pg;
 	struct af_schema	 schema;
 	struct buf		 warnings;
@@ -21,17 +23,19 @@ struct afdb {
 	size_t			 ncolumns;
 	bool			 has_alembic;
 	bool			 opened;
-	afdb_cb			 ready;
-	afdb_cb			 lost;
+	sched_cb			 ready;
+	sched_cb			 lost;
 	void			*arg;
 	size_t			 serdag_max;	/* serialized_dag_max */
 };
+
+static const struct sched_ops afdb_ops;
 
 struct request {
 	struct afdb	*db;
 	void		*out;
 	struct buf	*warn;
-	afdb_cb		 cb;
+	sched_cb		 cb;
 	void		*arg;
 };
 
@@ -40,7 +44,7 @@ struct request {
 #define EPOCH(x) "floor(extract(epoch FROM " x "))::int8"
 
 static struct request *
-request_new(struct afdb *db, void *out, afdb_cb cb, void *arg)
+request_new(struct afdb *db, void *out, sched_cb cb, void *arg)
 {
 	struct request *r = xcalloc(1, sizeof *r);
 
@@ -55,7 +59,7 @@ request_new(struct afdb *db, void *out, afdb_cb cb, void *arg)
 static void
 request_done(struct request *r, const char *err)
 {
-	afdb_cb	 cb = r->cb;
+	sched_cb	 cb = r->cb;
 	void	*arg = r->arg;
 
 	free(r);
@@ -104,6 +108,16 @@ col_double(const PGresult *res, int row, int col)
 
 /* --- opening and schema detection ------------------------------------ */
 
+/* What the rest of dagtop may know of the schema: sched_about. */
+static void
+set_about(struct afdb *db)
+{
+	db->about.major = db->schema.major;
+	db->about.release = db->schema.release;
+	db->about.revision = db->schema.revision;
+	db->about.ti_history = db->schema.ti_history;
+}
+
 static void
 detect_revision(void *arg, const PGresult *res, const char *err)
 {
@@ -124,6 +138,7 @@ detect_revision(void *arg, const PGresult *res, const char *err)
 		return;
 	}
 	buf_free(&e);
+	set_about(db);
 	db->opened = true;
 	db->ready(db->arg, NULL);
 }
@@ -153,8 +168,10 @@ detect_columns(void *arg, const PGresult *res, const char *err)
 	}
 	/* Let schema_detect name what is missing. */
 	if (schema_detect(&db->schema, (const char *const *)db->columns,
-	    db->ncolumns, NULL, &e, &db->warnings) == 0)
+	    db->ncolumns, NULL, &e, &db->warnings) == 0) {
+		set_about(db);
 		db->opened = true;
+	}
 	db->ready(db->arg, db->opened ? NULL : buf_str(&e));
 	buf_free(&e);
 }
@@ -188,11 +205,13 @@ on_state(struct pg *pg, void *arg)
 	buf_free(&tables);
 }
 
-struct afdb *
+struct sched *
 afdb_open(struct loop *loop, const struct db_params *p, int timeout_ms,
-    afdb_cb ready, afdb_cb lost, void *arg)
+    sched_cb ready, sched_cb lost, void *arg)
 {
 	struct afdb *db = xcalloc(1, sizeof *db);
+
+	db->base.ops = &afdb_ops;
 
 	db->ready = ready;
 	db->lost = lost;
@@ -200,22 +219,22 @@ afdb_open(struct loop *loop, const struct db_params *p, int timeout_ms,
 	db->serdag_max = SERDAG_MAX_DEFAULT;
 	db->pg = pg_connect(loop, p->keywords, p->values, p->password_command,
 	    timeout_ms, on_state, db);
-	return db;
+	return &db->base;
 }
 
 void
-afdb_set_serdag_max(struct afdb *db, size_t max)
+afdb_set_serdag_max(struct sched *sd, size_t max)
 {
-	db->serdag_max = max;
+	if (sd != NULL && sd->ops == &afdb_ops)
+		((struct afdb *)sd)->serdag_max = max;
 }
 
-void
-afdb_free(struct afdb *db)
+static void
+afdb_free(struct sched *sd)
 {
-	size_t i;
+	struct afdb	*db = (struct afdb *)sd;
+	size_t		 i;
 
-	if (db == NULL)
-		return;
 	pg_free(db->pg);
 	for (i = 0; i < db->ncolumns; i++)
 		free(db->columns[i]);
@@ -226,21 +245,29 @@ afdb_free(struct afdb *db)
 }
 
 const struct af_schema *
-afdb_schema(const struct afdb *db)
+afdb_schema(const struct sched *sd)
 {
-	return &db->schema;
+	return &((const struct afdb *)sd)->schema;
 }
 
-const char *
-afdb_warnings(const struct afdb *db)
+static const struct sched_about *
+afdb_about(const struct sched *sd)
 {
-	return buf_str(&db->warnings);
+	const struct afdb *db = (const struct afdb *)sd;
+
+	return &db->about;
 }
 
-void
-afdb_describe(const struct afdb *db, struct buf *b)
+static const char *
+afdb_warnings(const struct sched *sd)
 {
-	const struct af_schema *s = &db->schema;
+	return buf_str(&((const struct afdb *)sd)->warnings);
+}
+
+static void
+afdb_describe(const struct sched *sd, struct buf *b)
+{
+	const struct af_schema *s = afdb_schema(sd);
 
 	if (s->release != NULL)
 		buf_printf(b, "Airflow %s", s->release);
@@ -285,10 +312,11 @@ health_result(void *arg, const PGresult *res, const char *err)
 	request_done(r, NULL);
 }
 
-void
-afdb_fetch_health(struct afdb *db, struct af_health *out, afdb_cb cb,
+static void
+afdb_fetch_health(struct sched *sd, struct af_health *out, sched_cb cb,
     void *arg)
 {
+	struct afdb		*db = (struct afdb *)sd;
 	struct buf	 types = BUF_INIT;
 	const char	*params[1];
 
@@ -341,9 +369,10 @@ dags_result(void *arg, const PGresult *res, const char *err)
 	request_done(r, NULL);
 }
 
-void
-afdb_fetch_dags(struct afdb *db, struct af_dags *out, afdb_cb cb, void *arg)
+static void
+afdb_fetch_dags(struct sched *sd, struct af_dags *out, sched_cb cb, void *arg)
 {
+	struct afdb		*db = (struct afdb *)sd;
 	const struct af_schema	*s = &db->schema;
 	struct buf		 sql = BUF_INIT;
 
@@ -442,7 +471,7 @@ runs_result(void *arg, const PGresult *res, const char *err)
 struct pair {
 	int	 pending;
 	char	*err;
-	afdb_cb	 cb;
+	sched_cb	 cb;
 	void	*arg;
 };
 
@@ -450,7 +479,7 @@ static void
 pair_done(void *arg, const char *err)
 {
 	struct pair	*p = arg;
-	afdb_cb		 cb;
+	sched_cb		 cb;
 	void		*cbarg;
 	char		*e;
 
@@ -466,10 +495,11 @@ pair_done(void *arg, const char *err)
 	free(e);
 }
 
-void
-afdb_fetch_runs_since(struct afdb *db, int64_t since, struct af_runs *out,
-    afdb_cb cb, void *arg)
+static void
+afdb_fetch_runs_since(struct sched *sd, int64_t since, struct af_runs *out,
+    sched_cb cb, void *arg)
 {
+	struct afdb		*db = (struct afdb *)sd;
 	const struct af_schema	*s = &db->schema;
 	struct buf		 sql = BUF_INIT, cols = BUF_INIT, p = BUF_INIT;
 	const char		*params[1], *run_time;
@@ -586,10 +616,11 @@ strips_result(void *arg, const PGresult *res, const char *err)
 	request_done(r, NULL);
 }
 
-void
-afdb_fetch_runs_recent(struct afdb *db, int per_dag, struct af_runs *out,
-    afdb_cb cb, void *arg)
+static void
+afdb_fetch_runs_recent(struct sched *sd, int per_dag, struct af_runs *out,
+    sched_cb cb, void *arg)
 {
+	struct afdb		*db = (struct afdb *)sd;
 	const struct af_schema	*s = &db->schema;
 	struct buf		 sql = BUF_INIT;
 	char			 n[16];
@@ -635,10 +666,11 @@ afdb_fetch_runs_recent(struct afdb *db, int per_dag, struct af_runs *out,
 	buf_free(&sql);
 }
 
-void
-afdb_fetch_dag_runs(struct afdb *db, const char *dag_id, int limit,
-    struct af_runs *out, afdb_cb cb, void *arg)
+static void
+afdb_fetch_dag_runs(struct sched *sd, const char *dag_id, int limit,
+    struct af_runs *out, sched_cb cb, void *arg)
 {
+	struct afdb		*db = (struct afdb *)sd;
 	const struct af_schema	*s = &db->schema;
 	struct buf		 sql = BUF_INIT;
 	char			 n[16];
@@ -657,10 +689,11 @@ afdb_fetch_dag_runs(struct afdb *db, const char *dag_id, int limit,
 	buf_free(&sql);
 }
 
-void
-afdb_fetch_run(struct afdb *db, const char *dag_id, const char *run_id,
-    struct af_runs *out, afdb_cb cb, void *arg)
+static void
+afdb_fetch_run(struct sched *sd, const char *dag_id, const char *run_id,
+    struct af_runs *out, sched_cb cb, void *arg)
 {
+	struct afdb		*db = (struct afdb *)sd;
 	struct buf	 sql = BUF_INIT;
 	const char	*params[2] = { dag_id, run_id };
 
@@ -722,10 +755,11 @@ tis_result(void *arg, const PGresult *res, const char *err)
 	request_done(r, NULL);
 }
 
-void
-afdb_fetch_tis(struct afdb *db, const char *dag_id, const char *run_id,
-    struct af_tis *out, afdb_cb cb, void *arg)
+static void
+afdb_fetch_tis(struct sched *sd, const char *dag_id, const char *run_id,
+    struct af_tis *out, sched_cb cb, void *arg)
 {
+	struct afdb		*db = (struct afdb *)sd;
 	struct buf	 sql = BUF_INIT;
 	const char	*params[2] = { dag_id, run_id };
 
@@ -738,10 +772,11 @@ afdb_fetch_tis(struct afdb *db, const char *dag_id, const char *run_id,
 	buf_free(&sql);
 }
 
-void
-afdb_fetch_attention_tis(struct afdb *db, const struct af_run *const *runs,
-    size_t n, struct af_tis *out, afdb_cb cb, void *arg)
+static void
+afdb_fetch_attention_tis(struct sched *sd, const struct af_run *const *runs,
+    size_t n, struct af_tis *out, sched_cb cb, void *arg)
 {
+	struct afdb		*db = (struct afdb *)sd;
 	static const char *const states[] = { "failed", "upstream_failed",
 	    "up_for_retry" };
 	struct buf	 sql = BUF_INIT, dags = BUF_INIT, ids = BUF_INIT,
@@ -827,10 +862,11 @@ graph_result(void *arg, const PGresult *res, const char *err)
 	request_done(r, NULL);
 }
 
-void
-afdb_fetch_graph(struct afdb *db, const char *dag_id, const char *run_id,
-    struct graph **out, struct buf *warn, afdb_cb cb, void *arg)
+static void
+afdb_fetch_graph(struct sched *sd, const char *dag_id, const char *run_id,
+    struct graph **out, struct buf *warn, sched_cb cb, void *arg)
 {
+	struct afdb		*db = (struct afdb *)sd;
 	struct request	*r = request_new(db, out, cb, arg);
 	const char	*params[2] = { dag_id, run_id };
 
@@ -876,10 +912,11 @@ log_template_result(void *arg, const PGresult *res, const char *err)
 	request_done(r, err);
 }
 
-void
-afdb_fetch_log_template(struct afdb *db, const char *dag_id,
-    const char *run_id, char **out, afdb_cb cb, void *arg)
+static void
+afdb_fetch_log_template(struct sched *sd, const char *dag_id,
+    const char *run_id, char **out, sched_cb cb, void *arg)
 {
+	struct afdb		*db = (struct afdb *)sd;
 	const char *params[2] = { dag_id, run_id };
 
 	*out = NULL;
@@ -960,7 +997,7 @@ unknown_dags_result(void *arg, const PGresult *res, const char *err)
  */
 static void
 fetch_unknown_dags(struct afdb *db, const char *dag_array, struct unknown *u,
-    afdb_cb cb, void *arg)
+    sched_cb cb, void *arg)
 {
 	const char *params[1] = { dag_array };
 
@@ -972,7 +1009,7 @@ fetch_unknown_dags(struct afdb *db, const char *dag_array, struct unknown *u,
 
 struct unknown_job {
 	struct unknown	 u;
-	afdb_cb		 cb;
+	sched_cb		 cb;
 	void		*arg;
 };
 
@@ -980,17 +1017,18 @@ static void
 unknown_job_done(void *arg, const char *err)
 {
 	struct unknown_job	*j = arg;
-	afdb_cb			 cb = j->cb;
+	sched_cb			 cb = j->cb;
 	void			*cbarg = j->arg;
 
 	free(j);
 	cb(cbarg, err);
 }
 
-void
-afdb_fetch_unknown_dags(struct afdb *db, const char *const *dag_ids,
-    size_t n, bool *out, afdb_cb cb, void *arg)
+static void
+afdb_fetch_unknown_dags(struct sched *sd, const char *const *dag_ids,
+    size_t n, bool *out, sched_cb cb, void *arg)
 {
+	struct afdb		*db = (struct afdb *)sd;
 	struct buf		 dags = BUF_INIT;
 	struct unknown_job	*j = xcalloc(1, sizeof *j);
 	size_t			 i;
@@ -1006,10 +1044,11 @@ afdb_fetch_unknown_dags(struct afdb *db, const char *const *dag_ids,
 	buf_free(&dags);
 }
 
-void
-afdb_fetch_sla(struct afdb *db, const struct sla_def *const *defs, size_t n,
-    int64_t from, int64_t to, struct sla_history *out, afdb_cb cb, void *arg)
+static void
+afdb_fetch_sla(struct sched *sd, const struct sla_def *const *defs, size_t n,
+    int64_t from, int64_t to, struct sla_history *out, sched_cb cb, void *arg)
 {
+	struct afdb		*db = (struct afdb *)sd;
 	const struct af_schema	*s = &db->schema;
 	struct buf		 sql = BUF_INIT, dags = BUF_INIT, tasks = BUF_INIT,
 				 pf = BUF_INIT, pt = BUF_INIT, day = BUF_INIT;
@@ -1033,7 +1072,8 @@ afdb_fetch_sla(struct afdb *db, const struct sla_def *const *defs, size_t n,
 		tv[i] = defs[i]->task_id != NULL ? defs[i]->task_id : "";
 	}
 	/* First the SLAs on a DAG the database does not have. */
-	afdb_fetch_unknown_dags(db, dv, n, out->unknown_dag, pair_done, pair);
+	afdb_fetch_unknown_dags(&db->base, dv, n, out->unknown_dag, pair_done,
+	    pair);
 	pg_array_literal(&dags, dv, n);
 	pg_array_literal(&tasks, tv, n);
 	free(dv);
@@ -1130,10 +1170,11 @@ pools_result(void *arg, const PGresult *res, const char *err)
  * task instances in the pool by state.  include_deferred is 2.7+, which is
  * every schema dagtop reads.
  */
-void
-afdb_fetch_pools(struct afdb *db, struct af_pools *out, afdb_cb cb,
+static void
+afdb_fetch_pools(struct sched *sd, struct af_pools *out, sched_cb cb,
     void *arg)
 {
+	struct afdb		*db = (struct afdb *)sd;
 	pg_query(db->pg,
 	    "SELECT p.pool, p.slots, coalesce(p.include_deferred, false), "
 	    "coalesce(sum(ti.pool_slots) FILTER (WHERE ti.state = 'running'), 0), "
@@ -1145,3 +1186,24 @@ afdb_fetch_pools(struct afdb *db, struct af_pools *out, afdb_cb cb,
 	    "GROUP BY p.pool, p.slots, p.include_deferred ORDER BY p.pool",
 	    0, NULL, pools_result, request_new(db, out, cb, arg));
 }
+
+static const struct sched_ops afdb_ops = {
+	.kind = "database",
+	.free = afdb_free,
+	.about = afdb_about,
+	.warnings = afdb_warnings,
+	.describe = afdb_describe,
+	.fetch_health = afdb_fetch_health,
+	.fetch_dags = afdb_fetch_dags,
+	.fetch_runs_since = afdb_fetch_runs_since,
+	.fetch_runs_recent = afdb_fetch_runs_recent,
+	.fetch_dag_runs = afdb_fetch_dag_runs,
+	.fetch_run = afdb_fetch_run,
+	.fetch_tis = afdb_fetch_tis,
+	.fetch_attention_tis = afdb_fetch_attention_tis,
+	.fetch_graph = afdb_fetch_graph,
+	.fetch_log_template = afdb_fetch_log_template,
+	.fetch_unknown_dags = afdb_fetch_unknown_dags,
+	.fetch_sla = afdb_fetch_sla,
+	.fetch_pools = afdb_fetch_pools,
+};

@@ -16,7 +16,7 @@
 #include "dbconn.h"
 #include "ui.h"
 
-struct afdb;
+struct sched;
 struct logctl;
 struct rerun;
 struct loop_timer;
@@ -33,7 +33,7 @@ struct app {
 	const struct cli_options *cli;
 	struct loop		*loop;
 	struct db_params	 params;
-	struct afdb		*db;
+	struct sched		*db;
 	struct logctl		*logs;		/* the log pane's fetches */
 	struct rerun		*rerun;		/* the rerun modal */
 	bool			 rerun_pending;	/* when the run's tasks are in */

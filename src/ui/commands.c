@@ -300,7 +300,7 @@ rerun_selected(struct app *a)
 		const char	*ids[1] = { t->task_id };
 		/* 3.x clears one instance of a mapped task; 2.x the whole task. */
 		int		 mis[1] = { inst >= 0 && a->db != NULL &&
-				    afdb_schema(a->db)->major >= 3 ?
+				    sched_about(a->db)->major >= 3 ?
 				    t->map_index : -1 };
 
 		rerun_start(a->rerun, logctl_api(a->logs), c->settings,

@@ -322,7 +322,7 @@ console_main(struct settings *s, const struct config *cfg,
 	logctl_forget_db(a.logs);
 	slots_feed_free(a.c.slots);
 	fk_feed_free(a.c.fourkeys);
-	afdb_free(a.db);
+	sched_free(a.db);
 	rerun_free(a.rerun);
 	logctl_free(a.logs);
 	db_params_free(&a.params);

@@ -34,7 +34,7 @@ struct logctl {
 	struct airflow_api	*api;
 	struct buf		 api_error;	/* why there is no API client */
 	const struct settings	*settings;
-	struct afdb		*db;
+	struct sched		*db;
 	int			 major;
 	bool			 ti_history;
 	struct loop_timer	*settle;
@@ -117,7 +117,7 @@ start_fetch(struct logctl *l)
 			l->tmpl_pending = true;
 			free(l->tmpl);
 			l->tmpl = NULL;
-			afdb_fetch_log_template(l->db, lp->dag_id, lp->run_id,
+			sched_fetch_log_template(l->db, lp->dag_id, lp->run_id,
 			    &l->tmpl, tmpl_done, l);
 		}
 		return;
@@ -320,7 +320,7 @@ logctl_switch(struct logctl *l, const struct settings *s)
 
 void
 logctl_set_source(struct logctl *l, const struct settings *s,
-    struct afdb *db, int major, bool ti_history)
+    struct sched *db, int major, bool ti_history)
 {
 	bool changed = !l->configured || l->settings != s || l->major != major;
 

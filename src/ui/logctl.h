@@ -10,7 +10,7 @@
 #include "buf.h"
 #include "ui.h"
 
-struct afdb;
+struct sched;
 struct loop;
 struct settings;
 struct logctl;
@@ -25,7 +25,7 @@ void		 logctl_free(struct logctl *);
  * formats.
  */
 void		 logctl_set_source(struct logctl *, const struct settings *,
-		    struct afdb *, int major, bool ti_history);
+		    struct sched *, int major, bool ti_history);
 /*
  * :context: drops the Airflow API client and the HTTP client of the old
  * context (nothing of it is used again) and builds an HTTP client with the

@@ -134,13 +134,13 @@ app_fetch_detail(struct app *a, bool with_graph)
 		return;
 	a->detail_pending = with_graph ? 2 : 1;
 	af_tis_free(&a->next_tis);
-	afdb_fetch_tis(a->db, c->detail.dag_id, c->detail.run_id, &a->next_tis,
+	sched_fetch_tis(a->db, c->detail.dag_id, c->detail.run_id, &a->next_tis,
 	    detail_done, a);
 	if (with_graph) {
 		graph_free(c->detail.graph);
 		c->detail.graph = NULL;
 		buf_reset(&c->detail.warnings);
-		afdb_fetch_graph(a->db, c->detail.dag_id, c->detail.run_id,
+		sched_fetch_graph(a->db, c->detail.dag_id, c->detail.run_id,
 		    &c->detail.graph, &c->detail.warnings, detail_done, a);
 	}
 }
@@ -156,7 +156,7 @@ fetch_sla(struct app *a)
 	a->pending++;
 	sla_panes_window(&a->c.sla, a->c.zone, (int64_t)time(NULL), &from,
 	    &to);
-	afdb_fetch_sla(a->db, a->c.sla.defs, a->c.sla.n, from, to,
+	sched_fetch_sla(a->db, a->c.sla.defs, a->c.sla.n, from, to,
 	    &a->next.sla, read_done, a);
 }
 
@@ -173,10 +173,10 @@ app_refresh(struct app *a)
 		a->message_from_read = false;
 	}
 	snapshot_free(&a->next);
-	afdb_fetch_health(a->db, &a->next.health, read_done, a);
-	afdb_fetch_dags(a->db, &a->next.dags, read_done, a);
-	afdb_fetch_runs_recent(a->db, STRIP_RUNS, &a->next.runs, read_done, a);
-	afdb_fetch_pools(a->db, &a->next.pools, pools_read, a);
+	sched_fetch_health(a->db, &a->next.health, read_done, a);
+	sched_fetch_dags(a->db, &a->next.dags, read_done, a);
+	sched_fetch_runs_recent(a->db, STRIP_RUNS, &a->next.runs, read_done, a);
+	sched_fetch_pools(a->db, &a->next.pools, pools_read, a);
 	fetch_sla(a);
 	app_fetch_detail(a, false);
 }
@@ -223,11 +223,11 @@ db_ready(void *arg, const char *err)
 	{
 		struct buf b = BUF_INIT;
 
-		afdb_describe(a->db, &b);
+		sched_describe(a->db, &b);
 		a->describe = buf_detach(&b);
 	}
 	logctl_set_source(a->logs, a->c.settings, a->db,
-	    afdb_schema(a->db)->major, afdb_schema(a->db)->ti_history);
+	    sched_about(a->db)->major, sched_about(a->db)->ti_history);
 	app_refresh(a);
 	app_fetch_detail(a, a->c.detail.run_id != NULL);
 }
@@ -248,7 +248,7 @@ app_connect(struct app *a)
 	if (a->db != NULL) {
 		a->tearing_down = true;
 		logctl_forget_db(a->logs);
-		afdb_free(a->db);
+		sched_free(a->db);
 		a->tearing_down = false;
 		a->db = NULL;
 	}

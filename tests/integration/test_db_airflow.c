@@ -72,14 +72,14 @@ settings_for(struct settings *s, const char *db, const char *user)
 }
 
 /* Opens dbname as the reader role; returns NULL with *err on failure. */
-static struct afdb *
+static struct sched *
 open_as(const char *db, const char *user, char **err)
 {
 	struct settings		 s;
 	struct db_params	 p;
 	struct buf		 e = BUF_INIT;
 	struct waiter		 w = { false, NULL };
-	struct afdb		*a;
+	struct sched		*a;
 
 	settings_for(&s, db, user);
 	assert_int_equal(db_params_build(&s, &p, &e), 0);
@@ -90,7 +90,7 @@ open_as(const char *db, const char *user, char **err)
 	wait_for(&w);
 	*err = w.err;
 	if (w.err != NULL) {
-		afdb_free(a);
+		sched_free(a);
 		return NULL;
 	}
 	return a;
@@ -105,11 +105,11 @@ dbname(const char *suffix)
 	return name;
 }
 
-static struct afdb *
+static struct sched *
 open_main(void)
 {
 	char		*err = NULL;
-	struct afdb	*a = open_as(dbname(""), "reader", &err);
+	struct sched	*a = open_as(dbname(""), "reader", &err);
 
 	if (a == NULL)
 		fail_msg("cannot open: %s", err);
@@ -133,7 +133,7 @@ admin(void)
 static void
 test_detects_version(void **state)
 {
-	struct afdb		*a = open_main();
+	struct sched		*a = open_main();
 	const struct af_schema	*s = afdb_schema(a);
 
 	(void)state;
@@ -149,8 +149,8 @@ test_detects_version(void **state)
 	assert_int_equal(s->dag_version, major == 3);
 	assert_int_equal(s->sla_miss, major == 2);
 	assert_true(s->ti_history);
-	assert_string_equal(afdb_warnings(a), "");
-	afdb_free(a);
+	assert_string_equal(sched_warnings(a), "");
+	sched_free(a);
 }
 
 static void
@@ -227,13 +227,13 @@ find_dag(const struct af_dags *d, const char *id)
 static void
 test_dags(void **state)
 {
-	struct afdb		*a = open_main();
+	struct sched		*a = open_main();
 	struct af_dags		 d = { 0 };
 	struct waiter		 w = { false, NULL };
 	const struct af_dag	*x;
 
 	(void)state;
-	afdb_fetch_dags(a, &d, wake, &w);
+	sched_fetch_dags(a, &d, wake, &w);
 	wait_for(&w);
 	assert_null(w.err);
 	assert_int_equal(d.n, 12);
@@ -250,7 +250,7 @@ test_dags(void **state)
 	assert_false(find_dag(&d, "etl_daily")->import_errors);
 	assert_non_null(find_dag(&d, WEIRD_DAG));
 	af_dags_free(&d);
-	afdb_free(a);
+	sched_free(a);
 }
 
 static const struct af_run *
@@ -268,13 +268,13 @@ find_run(const struct af_runs *r, const char *dag, const char *run)
 static void
 test_runs_in_window(void **state)
 {
-	struct afdb		*a = open_main();
+	struct sched		*a = open_main();
 	struct af_runs		 r = { 0 };
 	struct waiter		 w = { false, NULL };
 	const struct af_run	*x;
 
 	(void)state;
-	afdb_fetch_runs_since(a, (int64_t)time(NULL) - 86400, &r, wake, &w);
+	sched_fetch_runs_since(a, (int64_t)time(NULL) - 86400, &r, wake, &w);
 	wait_for(&w);
 	assert_null(w.err);
 	assert_int_equal(r.n, 5);
@@ -301,7 +301,7 @@ test_runs_in_window(void **state)
 	assert_null(find_run(&r, "paused_dag", "scheduled__old"));
 	assert_null(find_run(&r, "paused_dag", "asset_materialization__old"));
 	af_runs_free(&r);
-	afdb_free(a);
+	sched_free(a);
 }
 
 /*
@@ -312,13 +312,13 @@ test_runs_in_window(void **state)
 static void
 test_run_types(void **state)
 {
-	struct afdb		*a = open_main();
+	struct sched		*a = open_main();
 	struct af_runs		 r = { 0 };
 	struct waiter		 w = { false, NULL };
 	const struct af_run	*x;
 
 	(void)state;
-	afdb_fetch_runs_since(a, (int64_t)time(NULL) - 7 * 86400, &r, wake,
+	sched_fetch_runs_since(a, (int64_t)time(NULL) - 7 * 86400, &r, wake,
 	    &w);
 	wait_for(&w);
 	assert_null(w.err);
@@ -331,19 +331,19 @@ test_run_types(void **state)
 	assert_string_equal(find_run(&r, "etl_daily", "manual__today")->run_type,
 	    "manual");
 	af_runs_free(&r);
-	afdb_free(a);
+	sched_free(a);
 }
 
 static void
 test_recent_runs_per_dag(void **state)
 {
-	struct afdb	*a = open_main();
+	struct sched	*a = open_main();
 	struct af_runs	 r = { 0 };
 	struct waiter	 w = { false, NULL };
 	size_t		 i, n = 0;
 
 	(void)state;
-	afdb_fetch_runs_recent(a, 3, &r, wake, &w);
+	sched_fetch_runs_recent(a, 3, &r, wake, &w);
 	wait_for(&w);
 	assert_null(w.err);
 	for (i = 0; i < r.n; i++) {
@@ -366,7 +366,7 @@ test_recent_runs_per_dag(void **state)
 			    r.v[i].dag_id == r.v[i - 1].dag_id);
 	}
 	af_runs_free(&r);
-	afdb_free(a);
+	sched_free(a);
 }
 
 static int
@@ -387,7 +387,7 @@ static void
 test_manual_rerun_is_latest(void **state)
 {
 	char			*err = NULL;
-	struct afdb		*a = open_as(dbname("_order"), "reader", &err);
+	struct sched		*a = open_as(dbname("_order"), "reader", &err);
 	struct af_runs		 r = { 0 };
 	struct waiter		 w = { false, NULL };
 	const struct af_run	*man, *sched, *mine[4];
@@ -398,7 +398,7 @@ test_manual_rerun_is_latest(void **state)
 		fail_msg("cannot open: %s", err);
 
 	/* The newest run of one DAG (what `report run DAG` shows). */
-	afdb_fetch_dag_runs(a, "rerun_dag", 1, &r, wake, &w);
+	sched_fetch_dag_runs(a, "rerun_dag", 1, &r, wake, &w);
 	wait_for(&w);
 	assert_null(w.err);
 	assert_int_equal(r.n, 1);
@@ -408,7 +408,7 @@ test_manual_rerun_is_latest(void **state)
 	af_runs_free(&r);
 
 	/* The window: both runs, the manual one newer by Airflow's order. */
-	afdb_fetch_runs_since(a, (int64_t)time(NULL) - 86400, &r, wake, &w);
+	sched_fetch_runs_since(a, (int64_t)time(NULL) - 86400, &r, wake, &w);
 	wait_for(&w);
 	assert_null(w.err);
 	man = find_run(&r, "rerun_dag", "manual__rerun");
@@ -431,7 +431,7 @@ test_manual_rerun_is_latest(void **state)
 	af_runs_free(&r);
 
 	/* The run strips: newest first, the manual run's state the latest. */
-	afdb_fetch_runs_recent(a, 3, &r, wake, &w);
+	sched_fetch_runs_recent(a, 3, &r, wake, &w);
 	wait_for(&w);
 	assert_null(w.err);
 	for (i = 0; i < r.n; i++)
@@ -447,18 +447,18 @@ test_manual_rerun_is_latest(void **state)
 	if (major == 2)
 		assert_int_equal(mine[0]->run_after, mine[1]->run_after);
 	af_runs_free(&r);
-	afdb_free(a);
+	sched_free(a);
 }
 
 static void
 test_task_instances(void **state)
 {
-	struct afdb	*a = open_main();
+	struct sched	*a = open_main();
 	struct af_tis	 t = { 0 };
 	struct waiter	 w = { false, NULL };
 
 	(void)state;
-	afdb_fetch_tis(a, "etl_daily", "scheduled__d1", &t, wake, &w);
+	sched_fetch_tis(a, "etl_daily", "scheduled__d1", &t, wake, &w);
 	wait_for(&w);
 	assert_null(w.err);
 	assert_int_equal(t.n, 5);
@@ -476,7 +476,7 @@ test_task_instances(void **state)
 	af_tis_free(&t);
 
 	/* Mapped task: one row per map index; a NULL state is "none". */
-	afdb_fetch_tis(a, "mapped.dag", "scheduled__d1", &t, wake, &w);
+	sched_fetch_tis(a, "mapped.dag", "scheduled__d1", &t, wake, &w);
 	wait_for(&w);
 	assert_int_equal(t.n, 5);
 	assert_string_equal(t.v[1].task_id, "process");
@@ -487,31 +487,31 @@ test_task_instances(void **state)
 	af_tis_free(&t);
 
 	/* Ids with a quote, an escape and a bidi override travel as parameters. */
-	afdb_fetch_tis(a, WEIRD_DAG, "scheduled__d1", &t, wake, &w);
+	sched_fetch_tis(a, WEIRD_DAG, "scheduled__d1", &t, wake, &w);
 	wait_for(&w);
 	assert_null(w.err);
 	assert_int_equal(t.n, 1);
 	assert_string_equal(t.v[0].task_id, "task\xe2\x80\xae" "evil\x07");
 	af_tis_free(&t);
-	afdb_free(a);
+	sched_free(a);
 }
 
 static void
 test_attention_tis(void **state)
 {
-	struct afdb		*a = open_main();
+	struct sched		*a = open_main();
 	struct af_runs		 r = { 0 };
 	struct af_tis		 t = { 0 };
 	struct waiter		 w = { false, NULL };
 	const struct af_run	*want[3];
 
 	(void)state;
-	afdb_fetch_runs_since(a, (int64_t)time(NULL) - 86400, &r, wake, &w);
+	sched_fetch_runs_since(a, (int64_t)time(NULL) - 86400, &r, wake, &w);
 	wait_for(&w);
 	want[0] = find_run(&r, "etl_daily", "scheduled__d1");
 	want[1] = find_run(&r, "mapped.dag", "scheduled__d1");
 	want[2] = find_run(&r, WEIRD_DAG, "scheduled__d1");
-	afdb_fetch_attention_tis(a, want, 3, &t, wake, &w);
+	sched_fetch_attention_tis(a, want, 3, &t, wake, &w);
 	wait_for(&w);
 	assert_null(w.err);
 	/* etl: load, publish, transform; mapped: process[2]; weird: 1. */
@@ -523,16 +523,16 @@ test_attention_tis(void **state)
 	assert_string_equal(t.v[4].dag_id, WEIRD_DAG);
 	af_tis_free(&t);
 	af_runs_free(&r);
-	afdb_free(a);
+	sched_free(a);
 }
 
 static struct graph *
-graph_of(struct afdb *a, const char *dag, const char *run, struct buf *warn)
+graph_of(struct sched *a, const char *dag, const char *run, struct buf *warn)
 {
 	struct waiter	 w = { false, NULL };
 	struct graph	*g = NULL;
 
-	afdb_fetch_graph(a, dag, run, &g, warn, wake, &w);
+	sched_fetch_graph(a, dag, run, &g, warn, wake, &w);
 	wait_for(&w);
 	assert_null(w.err);
 	return g;
@@ -589,7 +589,7 @@ compress_in_place(void)
 static void
 test_task_graph(void **state)
 {
-	struct afdb	*a = open_main();
+	struct sched	*a = open_main();
 	struct buf	 warn = BUF_INIT, b = BUF_INIT;
 	struct graph	*g;
 	bool		*mark;
@@ -651,7 +651,7 @@ test_task_graph(void **state)
 	assert_non_null(strstr(buf_str(&warn), "no serialized DAG"));
 	buf_free(&warn);
 	buf_free(&b);
-	afdb_free(a);
+	sched_free(a);
 }
 
 /* Sets corrupt_dag's data_compressed to z (zlen bytes); NULL: to was. */
@@ -688,7 +688,7 @@ seconds_now(void)
 static void
 test_serdag_bomb(void **state)
 {
-	struct afdb	*a = open_main();
+	struct sched	*a = open_main();
 	struct buf	 warn = BUF_INIT, doc = BUF_INIT;
 	PGconn		*c = admin();
 	PGresult	*saved;
@@ -752,20 +752,20 @@ test_serdag_bomb(void **state)
 	PQfinish(c);
 	buf_free(&doc);
 	buf_free(&warn);
-	afdb_free(a);
+	sched_free(a);
 }
 
 static void
 test_health(void **state)
 {
-	struct afdb		*a = open_main();
+	struct sched		*a = open_main();
 	struct af_health	 h;
 	struct waiter		 w = { false, NULL };
 	char			*err = NULL;
 
 	(void)state;
 	memset(&h, 0, sizeof h);
-	afdb_fetch_health(a, &h, wake, &w);
+	sched_fetch_health(a, &h, wake, &w);
 	wait_for(&w);
 	assert_null(w.err);
 	assert_int_equal(af_job_state(&h.job[AF_JOB_SCHEDULER], h.now, 30),
@@ -778,24 +778,24 @@ test_health(void **state)
 	assert_int_equal(af_job_state(&h.job[AF_JOB_DAG_PROCESSOR], h.now, 30),
 	    HEALTH_ABSENT);
 	af_health_clear(&h);
-	afdb_free(a);
+	sched_free(a);
 
 	a = open_as(dbname("_down"), "reader", &err);
 	assert_non_null(a);
-	afdb_fetch_health(a, &h, wake, &w);
+	sched_fetch_health(a, &h, wake, &w);
 	wait_for(&w);
 	assert_int_equal(af_job_state(&h.job[AF_JOB_SCHEDULER], h.now, 30),
 	    HEALTH_DOWN);
 	assert_in_range(h.now - h.job[AF_JOB_SCHEDULER].last_seen, 595, 700);
 	af_health_clear(&h);
-	afdb_free(a);
+	sched_free(a);
 }
 
 static void
 test_bad_databases(void **state)
 {
 	char		*err = NULL;
-	struct afdb	*a;
+	struct sched	*a;
 
 	(void)state;
 	a = open_as("notairflow", "postgres", &err);
@@ -820,9 +820,9 @@ test_bad_databases(void **state)
 	assert_non_null(a);
 	assert_int_equal(afdb_schema(a)->major, major);
 	assert_null(afdb_schema(a)->release);
-	assert_non_null(strstr(afdb_warnings(a),
+	assert_non_null(strstr(sched_warnings(a),
 	    "unknown Airflow schema revision ffffffffffff"));
-	afdb_free(a);
+	sched_free(a);
 }
 
 static void
@@ -832,7 +832,7 @@ test_unreachable(void **state)
 	struct db_params	 p;
 	struct buf		 e = BUF_INIT;
 	struct waiter		 w = { false, NULL };
-	struct afdb		*a;
+	struct sched		*a;
 
 	(void)state;
 	memset(&s, 0, sizeof s);
@@ -844,7 +844,7 @@ test_unreachable(void **state)
 	wait_for(&w);
 	assert_non_null(w.err);
 	assert_non_null(strstr(w.err, "Connection refused"));
-	afdb_free(a);
+	sched_free(a);
 	db_params_free(&p);
 	free(w.err);
 	free(s.database);
@@ -862,7 +862,7 @@ test_password_command(void **state)
 	struct db_params	 p;
 	struct buf		 e = BUF_INIT;
 	struct waiter		 w = { false, NULL };
-	struct afdb		*a;
+	struct sched		*a;
 	size_t			 i;
 
 	(void)state;
@@ -880,7 +880,7 @@ test_password_command(void **state)
 	wait_for(&w);
 	assert_null(w.err);
 	assert_int_equal(afdb_schema(a)->major, major);
-	afdb_free(a);
+	sched_free(a);
 	db_params_free(&p);
 
 	free(s.database_password_command);
@@ -891,7 +891,7 @@ test_password_command(void **state)
 	assert_non_null(w.err);
 	assert_string_equal(w.err, "database_password_command failed: exited "
 	    "with status 3: no");
-	afdb_free(a);
+	sched_free(a);
 	db_params_free(&p);
 
 	/* Freed while the command runs: it is killed, nothing is called. */
@@ -899,7 +899,7 @@ test_password_command(void **state)
 	free(p.password_command);
 	p.password_command = strdup("sleep 20");
 	a = afdb_open(L, &p, 10000, wake, NULL, &w);
-	afdb_free(a);
+	sched_free(a);
 	assert_false(w.done);
 	db_params_free(&p);
 	free(w.err);

@@ -67,7 +67,7 @@ teardown(void **state)
 	return 0;
 }
 
-/* A job row summary as afdb_fetch_health fills it. */
+/* A job row summary as sched_fetch_health fills it. */
 static void
 job(struct fixture *f, enum af_job which, int running, int64_t heartbeat,
     int64_t last_seen)

@@ -1,0 +1,119 @@
+/* sched.c: the scheduler source's calls, each through its vtable. */
+#include <stddef.h>
+
+#include "sched.h"
+
+void
+sched_free(struct sched *s)
+{
+	if (s != NULL)
+		s->ops->free(s);
+}
+
+const struct sched_about *
+sched_about(const struct sched *s)
+{
+	return s->ops->about(s);
+}
+
+const char *
+sched_warnings(const struct sched *s)
+{
+	return s->ops->warnings(s);
+}
+
+void
+sched_describe(const struct sched *s, struct buf *b)
+{
+	s->ops->describe(s, b);
+}
+
+void
+sched_fetch_health(struct sched *s, struct af_health *out, sched_cb cb,
+    void *arg)
+{
+	s->ops->fetch_health(s, out, cb, arg);
+}
+
+void
+sched_fetch_dags(struct sched *s, struct af_dags *out, sched_cb cb, void *arg)
+{
+	s->ops->fetch_dags(s, out, cb, arg);
+}
+
+void
+sched_fetch_runs_since(struct sched *s, int64_t since, struct af_runs *out,
+    sched_cb cb, void *arg)
+{
+	s->ops->fetch_runs_since(s, since, out, cb, arg);
+}
+
+void
+sched_fetch_runs_recent(struct sched *s, int per_dag, struct af_runs *out,
+    sched_cb cb, void *arg)
+{
+	s->ops->fetch_runs_recent(s, per_dag, out, cb, arg);
+}
+
+void
+sched_fetch_dag_runs(struct sched *s, const char *dag_id, int limit,
+    struct af_runs *out, sched_cb cb, void *arg)
+{
+	s->ops->fetch_dag_runs(s, dag_id, limit, out, cb, arg);
+}
+
+void
+sched_fetch_run(struct sched *s, const char *dag_id, const char *run_id,
+    struct af_runs *out, sched_cb cb, void *arg)
+{
+	s->ops->fetch_run(s, dag_id, run_id, out, cb, arg);
+}
+
+void
+sched_fetch_tis(struct sched *s, const char *dag_id, const char *run_id,
+    struct af_tis *out, sched_cb cb, void *arg)
+{
+	s->ops->fetch_tis(s, dag_id, run_id, out, cb, arg);
+}
+
+void
+sched_fetch_attention_tis(struct sched *s, const struct af_run *const *runs,
+    size_t n, struct af_tis *out, sched_cb cb, void *arg)
+{
+	s->ops->fetch_attention_tis(s, runs, n, out, cb, arg);
+}
+
+void
+sched_fetch_graph(struct sched *s, const char *dag_id, const char *run_id,
+    struct graph **out, struct buf *warn, sched_cb cb, void *arg)
+{
+	s->ops->fetch_graph(s, dag_id, run_id, out, warn, cb, arg);
+}
+
+void
+sched_fetch_pools(struct sched *s, struct af_pools *out, sched_cb cb,
+    void *arg)
+{
+	s->ops->fetch_pools(s, out, cb, arg);
+}
+
+void
+sched_fetch_log_template(struct sched *s, const char *dag_id,
+    const char *run_id, char **out, sched_cb cb, void *arg)
+{
+	s->ops->fetch_log_template(s, dag_id, run_id, out, cb, arg);
+}
+
+void
+sched_fetch_sla(struct sched *s, const struct sla_def *const *defs, size_t n,
+    int64_t from, int64_t to, struct sla_history *out, sched_cb cb, void *arg)
+{
+	s->ops->fetch_sla(s, defs, n, from, to, out, cb, arg);
+}
+
+void
+sched_fetch_unknown_dags(struct sched *s, const char *const *dag_ids,
+    size_t n, bool *out, sched_cb cb, void *arg)
+{
+	s->ops->fetch_unknown_dags(s, dag_ids, n, out, cb, arg);
+}

@@ -1,0 +1,169 @@
+/*
+ * sched.h: the scheduler source.  Everything above src/source (the console,
+ * the reports, dagtop clear) reads DAGs, runs, task instances, task graphs,
+ * pools and SLA attempts through this small vtable, into model structs,
+ * asynchronously, and knows nothing of where they come from: table names
+ * and SQL stay in the implementation.
+ *
+ * Implementations: airflow_db.c (the Airflow metadata database, through
+ * libpq).  A second one (the Airflow REST API for Cloud Composer, or
+ * another scheduler that keeps its state in PostgreSQL) is one more file
+ * with a `struct sched_ops` and a constructor; see README, Layout.
+ *
+ * The contract of every fetch: *out (and warn) must stay valid until cb is
+ * called, once, with NULL or a one-line error for the user; on error *out
+ * holds nothing.  Callbacks come from the event loop, never from inside the
+ * fetch call itself.
+ */
+#ifndef DAGTOP_SCHED_H
+#define DAGTOP_SCHED_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "airflow.h"
+#include "graph.h"
+#include "sla.h"
+#include "slots.h"
+
+struct buf;
+
+/* err is NULL on success, else one line for the user. */
+typedef void (*sched_cb)(void *arg, const char *err);
+
+/* What the source found out about the Airflow it reads. */
+struct sched_about {
+	int		 major;		/* 2 or 3 */
+	const char	*release;	/* "2.10.3-2.11"; NULL when unknown */
+	const char	*revision;	/* its schema or API revision; NULL */
+	bool		 ti_history;	/* earlier tries kept (2.10+) */
+};
+
+struct sched;
+
+struct sched_ops {
+	const char	*kind;		/* "database" */
+	void		 (*free)(struct sched *);
+	const struct sched_about *(*about)(const struct sched *);
+	/* Notes from detection (an unknown revision); "" when none. */
+	const char	*(*warnings)(const struct sched *);
+	/* "Airflow 2.10.3-2.11 (5f2621c13b39)", for headers. */
+	void		 (*describe)(const struct sched *, struct buf *);
+
+	void	(*fetch_health)(struct sched *, struct af_health *, sched_cb,
+		    void *);
+	void	(*fetch_dags)(struct sched *, struct af_dags *, sched_cb,
+		    void *);
+	void	(*fetch_runs_since)(struct sched *, int64_t since,
+		    struct af_runs *, sched_cb, void *);
+	void	(*fetch_runs_recent)(struct sched *, int per_dag,
+		    struct af_runs *, sched_cb, void *);
+	void	(*fetch_dag_runs)(struct sched *, const char *dag_id, int limit,
+		    struct af_runs *, sched_cb, void *);
+	void	(*fetch_run)(struct sched *, const char *dag_id,
+		    const char *run_id, struct af_runs *, sched_cb, void *);
+	void	(*fetch_tis)(struct sched *, const char *dag_id,
+		    const char *run_id, struct af_tis *, sched_cb, void *);
+	void	(*fetch_attention_tis)(struct sched *,
+		    const struct af_run *const *, size_t, struct af_tis *,
+		    sched_cb, void *);
+	void	(*fetch_graph)(struct sched *, const char *dag_id,
+		    const char *run_id, struct graph **, struct buf *warn,
+		    sched_cb, void *);
+	void	(*fetch_pools)(struct sched *, struct af_pools *, sched_cb,
+		    void *);
+	void	(*fetch_log_template)(struct sched *, const char *dag_id,
+		    const char *run_id, char **, sched_cb, void *);
+	void	(*fetch_sla)(struct sched *, const struct sla_def *const *,
+		    size_t, int64_t from, int64_t to, struct sla_history *,
+		    sched_cb, void *);
+	void	(*fetch_unknown_dags)(struct sched *, const char *const *,
+		    size_t, bool *, sched_cb, void *);
+};
+
+/* Every implementation's struct begins with this. */
+struct sched {
+	const struct sched_ops	*ops;
+};
+
+/* NULL is fine. */
+void		 sched_free(struct sched *);
+const struct sched_about *sched_about(const struct sched *);
+const char	*sched_warnings(const struct sched *);
+void		 sched_describe(const struct sched *, struct buf *);
+
+/* Scheduler, triggerer and DAG processor heartbeats, and the time now. */
+void	sched_fetch_health(struct sched *, struct af_health *out, sched_cb,
+	    void *arg);
+/* Every DAG with its schedule, owners, pause and import-error state. */
+void	sched_fetch_dags(struct sched *, struct af_dags *out, sched_cb,
+	    void *arg);
+/*
+ * Runs that belong to the window since `since` (epoch seconds): those whose
+ * run_after (3.x), or data interval end or logical date (2.x), is in it, every
+ * unfinished run, and every failed run that ended in it.
+ */
+void	sched_fetch_runs_since(struct sched *, int64_t since,
+	    struct af_runs *out, sched_cb, void *arg);
+/*
+ * The newest `per_dag` runs of every DAG, grouped by DAG, newest first
+ * within a DAG as Airflow orders them (execution_date on 2.x, run_after on
+ * 3.x: af_run.order): only dag_id (one copy per DAG, shared), run_id, state,
+ * run_after, order, start_date and end_date are read; the other instants
+ * are TIME_NONE, run_type NULL.  What the run strips draw, and no more.
+ */
+void	sched_fetch_runs_recent(struct sched *, int per_dag,
+	    struct af_runs *out, sched_cb, void *arg);
+/*
+ * The newest `limit` runs of one DAG, newest first as Airflow orders them
+ * (af_run.order): after a manual run, that run, on 2.x as on 3.x.
+ */
+void	sched_fetch_dag_runs(struct sched *, const char *dag_id, int limit,
+	    struct af_runs *out, sched_cb, void *arg);
+/* One run by its id (0 or 1 element in *out). */
+void	sched_fetch_run(struct sched *, const char *dag_id, const char *run_id,
+	    struct af_runs *out, sched_cb, void *arg);
+/* Every task instance of one run. */
+void	sched_fetch_tis(struct sched *, const char *dag_id, const char *run_id,
+	    struct af_tis *out, sched_cb, void *arg);
+/*
+ * Failed, upstream_failed and up_for_retry task instances of these runs,
+ * sorted bytewise by dag_id, run_id, task_id (status_run_tis relies on it).
+ */
+void	sched_fetch_attention_tis(struct sched *, const struct af_run *const *,
+	    size_t, struct af_tis *out, sched_cb, void *arg);
+/*
+ * The task graph of a DAG: the version the run was created with on 3.x
+ * (run_id may be NULL for the latest).  *out is NULL and the reason is in
+ * warn when the stored document is unreadable; that is not an error (cb
+ * gets NULL), the tasks can still be listed.
+ */
+void	sched_fetch_graph(struct sched *, const char *dag_id,
+	    const char *run_id, struct graph **out, struct buf *warn, sched_cb,
+	    void *arg);
+/* Every pool with the slots its task instances take, by state. */
+void	sched_fetch_pools(struct sched *, struct af_pools *out, sched_cb,
+	    void *arg);
+/*
+ * The log file name template the run was made with; *out stays NULL when
+ * the run has none (the default applies).
+ */
+void	sched_fetch_log_template(struct sched *, const char *dag_id,
+	    const char *run_id, char **out, sched_cb, void *arg);
+/*
+ * The attempts of these SLAs whose data interval ends in [from, to): the
+ * DAG's runs, or the SLA's task in them, with Airflow's own verdict (SLA
+ * misses on 2.x, deadline alerts on 3.1+) where it keeps one; and
+ * out->unknown_dag[i] for each SLA whose DAG Airflow does not know.
+ */
+void	sched_fetch_sla(struct sched *, const struct sla_def *const *, size_t,
+	    int64_t from, int64_t to, struct sla_history *out, sched_cb,
+	    void *arg);
+/*
+ * out[i] = whether Airflow does not know dag_ids[i] at all (a DAG gone from
+ * the files is still known): config check warns of an SLA on one.
+ */
+void	sched_fetch_unknown_dags(struct sched *, const char *const *dag_ids,
+	    size_t n, bool *out, sched_cb, void *arg);
+
+#endif
