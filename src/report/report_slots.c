@@ -152,7 +152,7 @@ resv_text(struct buf *b, const struct slot_resv *r, const struct tz *zone,
 		fmt_time(b, zone, r->peak_at, FMT_SHORT);
 		buf_printf(b, " | %.1f | ", r->average);
 		if (r->id == NULL || n->limit < 0)
-			buf_printf(b, "- | - | - | - | - | %s |\n",
+			buf_printf(b, "- | - | - | - | %s |\n",
 			    r->id == NULL ? "-" : "unknown");
 		else
 			buf_printf(b, "%.0f | %.0f / %.0f | %.0f%s | %.0f | %d "
