@@ -243,6 +243,12 @@ answered(struct http_req *req, const struct http_response *resp, void *arg)
 			loop_timer_set(q->timer, 500LL << q->retries);
 			return;
 		}
+		if (q->stats) {
+			/* The rows are in: only the billing figure is missing. */
+			q->res.bytes_billed = -1;
+			finish(q, NULL);
+			return;
+		}
 		failf(q, "request", resp->error_text);
 		return;
 	}
