@@ -163,6 +163,7 @@ expect "EXITED 0"
 
 # 80x24: the summary and the reservations still readable; what is cut
 # says so with an ellipsis.
+$T kill-server 2>/dev/null
 T="tmux -L $sock-80 -f /dev/null"
 $T new-session -d -s e2e -x 80 -y 24 \
     "env E2E_PW=reader-secret TERM=tmux-256color LANG=C.UTF-8 HOME=$dir/home TZ=UTC $bin --config $dir/config --view slots; echo EXITED \$?; sleep 30"
