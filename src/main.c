@@ -474,6 +474,12 @@ config_check(const struct args *a)
 				    s.bigquery_project, s.bigquery_location,
 				    s.bigquery_admin_project, s.google_auth,
 				    s.bigquery_refresh, s.bigquery_hours);
+			if (s.bigquery_project != NULL)
+				printf("             reservation %s, jobs of the "
+				    "%s\n", s.bigquery_reservation != NULL ?
+				    s.bigquery_reservation : "(every one used)",
+				    s.bigquery_org_view ? "organization" :
+				    "project");
 			printf("statement_timeout: %ds, connect_timeout: %ds, "
 			    "scheduler_health_threshold: %ds, refresh: %ds\n",
 			    s.statement_timeout, s.connect_timeout,
