@@ -26,7 +26,8 @@
 
 enum key_type { K_STRING, K_ENVNAME, K_COMMAND, K_BOOL, K_SECONDS, K_AUTH,
 	K_URL, K_CONNINFO, K_PATH, K_NUMBER, K_GAUTH, K_PROJECT, K_REGION,
-	K_FKSOURCE, K_FKDEPLOY, K_FKLEAD, K_REPOS, K_YEAR, K_MIB };
+	K_FKSOURCE, K_FKDEPLOY, K_FKLEAD, K_REPOS, K_YEAR, K_MIB, K_RESERVATION,
+	K_JOBSVIEW };
 
 struct key {
 	const char	*name;
@@ -68,6 +69,8 @@ static const struct key context_keys[] = {
 	{ "bigquery_refresh", K_SECONDS, CTX(bigquery_refresh), 10, 86400 },
 	{ "bigquery_hours", K_NUMBER, CTX(bigquery_hours), 1, 720 },
 	{ "bigquery_capacity", K_NUMBER, CTX(bigquery_capacity), 0, 10000000 },
+	{ "bigquery_reservation", K_RESERVATION, CTX(bigquery_reservation), 0, 0 },
+	{ "bigquery_jobs_view", K_JOBSVIEW, CTX(bigquery_jobs_view), 0, 0 },
 	{ "google_auth", K_GAUTH, CTX(google_auth), 0, 0 },
 	{ "google_token_command", K_COMMAND, CTX(google_token_command), 0, 0 },
 	{ "google_key_file", K_PATH, CTX(google_key_file), 0, 0 },
@@ -378,6 +381,22 @@ set_key(struct parse_state *ps, void *base, const struct key *k,
 		}
 		*ip = n;
 		return;
+	case K_RESERVATION:
+		if (!bq_valid_reservation(value)) {
+			config_error(ps, "'%s' must be ADMIN-PROJECT:LOCATION.NAME "
+			    "(as reservation_id spells it), not '%s'", k->name,
+			    value);
+			return;
+		}
+		break;
+	case K_JOBSVIEW:
+		if (strcmp(value, "project") != 0 &&
+		    strcmp(value, "organization") != 0) {
+			config_error(ps, "'%s' must be project or organization, "
+			    "not '%s'", k->name, value);
+			return;
+		}
+		break;
 	case K_GAUTH:
 		if (strcmp(value, "command") != 0 &&
 		    strcmp(value, "metadata") != 0 &&
@@ -1016,6 +1035,8 @@ context_free(struct context *c)
 	free(c->bigquery_location);
 	free(c->bigquery_admin_project);
 	free(c->bigquery_url);
+	free(c->bigquery_reservation);
+	free(c->bigquery_jobs_view);
 	free(c->google_auth);
 	free(c->google_token_command);
 	free(c->google_key_file);
@@ -1066,6 +1087,9 @@ bigquery_resolve(const struct context *c, struct settings *s)
 	s->bigquery_location = dup_or_null(c->bigquery_location);
 	s->bigquery_admin_project = dup_or_null(c->bigquery_admin_project);
 	s->bigquery_url = dup_or_null(c->bigquery_url);
+	s->bigquery_reservation = dup_or_null(c->bigquery_reservation);
+	s->bigquery_org_view = c->bigquery_jobs_view != NULL &&
+	    strcmp(c->bigquery_jobs_view, "organization") == 0;
 	s->bigquery_refresh = c->bigquery_refresh;
 	s->bigquery_hours = c->bigquery_hours;
 	s->bigquery_capacity = c->bigquery_capacity;
@@ -1088,6 +1112,13 @@ bigquery_defaults(struct settings *s)
 		s->bigquery_project = xstrdup(p);
 	if (s->bigquery_location == NULL)
 		s->bigquery_location = xstrdup("US");
+	/* A named reservation says which admin project holds it. */
+	if (s->bigquery_reservation != NULL) {
+		free(s->bigquery_admin_project);
+		s->bigquery_admin_project = xstrndup(s->bigquery_reservation,
+		    (size_t)(strrchr(s->bigquery_reservation, ':') -
+		    s->bigquery_reservation));
+	}
 	if (s->bigquery_admin_project == NULL && s->bigquery_project != NULL)
 		s->bigquery_admin_project = xstrdup(s->bigquery_project);
 	if (s->bigquery_refresh < 0)
@@ -1268,6 +1299,7 @@ settings_free(struct settings *s)
 	free(s->bigquery_location);
 	free(s->bigquery_admin_project);
 	free(s->bigquery_url);
+	free(s->bigquery_reservation);
 	free(s->google_auth);
 	free(s->google_token_command);
 	free(s->google_key_file);

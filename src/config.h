@@ -49,6 +49,8 @@ struct context {
 	int	 bigquery_refresh;	/* seconds, -1 unset */
 	int	 bigquery_hours;	/* -1 unset */
 	int	 bigquery_capacity;	/* slots, -1 unset */
+	char	*bigquery_reservation;	/* ADMIN:LOCATION.NAME */
+	char	*bigquery_jobs_view;	/* project | organization */
 	char	*google_auth;		/* command | metadata | service-account | adc */
 	char	*google_token_command;
 	char	*google_key_file;
@@ -160,6 +162,8 @@ struct settings {
 	int	 bigquery_refresh;
 	int	 bigquery_hours;
 	int	 bigquery_capacity;	/* -1: read from the reservations */
+	char	*bigquery_reservation;	/* NULL: every reservation used */
+	bool	 bigquery_org_view;	/* JOBS_TIMELINE_BY_ORGANIZATION */
 	char	*google_auth;
 	char	*google_token_command;
 	char	*google_key_file;

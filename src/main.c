@@ -60,10 +60,14 @@ static const char usage_text[] =
 "                      cleared, 1 refused or failed (nothing cleared),\n"
 "                      3 cannot tell, 4 sent but outcome unknown (the\n"
 "                      database's states are printed)\n"
-"  report slots [--hours N] [--format text|json|csv|markdown] [--quiet]\n"
-"                      BigQuery slots per minute against the reservation's\n"
-"                      capacity, top users, DAGs and jobs, Airflow pools;\n"
-"                      exit 1 when usage went above capacity\n"
+"  report slots [--hours N] [--alert-minutes N]\n"
+"               [--format text|json|csv|markdown] [--quiet]\n"
+"                      BigQuery slots per minute and reservation against\n"
+"                      that reservation's capacity (baseline + autoscale\n"
+"                      max, + idle slots unless ignore_idle_slots), on-demand\n"
+"                      apart; top users, DAGs and jobs, Airflow pools;\n"
+"                      exit 1 when a reservation went above capacity in the\n"
+"                      last --alert-minutes (1 to 1440, default 15)\n"
 "  report fourkeys [--window 7d|30d|90d] [--service NAME]\n"
 "                  [--format text|json|csv|markdown] [--quiet]\n"
 "                      the DORA Four Keys of each [service]: deployment\n"
@@ -307,6 +311,10 @@ parse_args(int argc, char **argv, struct args *a)
 			if (parse_int_range(v, 1, 720, &n) != 0)
 				return usage_error(report, "--hours takes 1 to 720, not '%s'", v);
 			a->report.hours = n;
+		} else if ((v = option_value(argc, argv, &i, "--alert-minutes")) != NULL) {
+			if (parse_int_range(v, 1, 1440, &n) != 0)
+				return usage_error(report, "--alert-minutes takes 1 to 1440, not '%s'", v);
+			a->report.alert_minutes = n;
 		} else if ((v = option_value(argc, argv, &i, "--window")) != NULL) {
 			if (parse_days(v, &n) != 0)
 				return usage_error(report, "--window takes days such as 7d, 30d or 90d (1 to 366), not '%s'", v);
@@ -597,6 +605,12 @@ config_check(const struct args *a)
 				    s.bigquery_project, s.bigquery_location,
 				    s.bigquery_admin_project, s.google_auth,
 				    s.bigquery_refresh, s.bigquery_hours);
+			if (s.bigquery_project != NULL)
+				printf("             reservation %s, jobs of the "
+				    "%s\n", s.bigquery_reservation != NULL ?
+				    s.bigquery_reservation : "(every one used)",
+				    s.bigquery_org_view ? "organization" :
+				    "project");
 			printf("statement_timeout: %ds, connect_timeout: %ds, "
 			    "scheduler_health_threshold: %ds, refresh: %ds\n",
 			    s.statement_timeout, s.connect_timeout,

@@ -8,8 +8,9 @@
 # instance and moving cleared ones through a simulated scheduler (so a rerun
 # with R visibly completes), and the dagtop console on it (the status
 # report when there is no terminal).  BigQuery too: an emulator serves a
-# day of slot usage with a morning peak above a 500-slot reservation, its
-# jobs labelled with the demo's DAGs (b shows the slots pane).  GitHub too:
+# day of slot usage in three reservations and on demand (a morning peak
+# that borrows idle slots, a burst above a reservation's ceiling two hours
+# ago), its jobs labelled with the demo's DAGs (b shows the slots pane).  GitHub too:
 # an emulator serves four months of deployments, releases, merged pull
 # requests and incidents for a few services (D shows the Four Keys).
 # Everything is removed on exit.

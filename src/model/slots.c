@@ -332,7 +332,7 @@ slots_init(struct slots *s, int64_t now, int minutes)
 	memset(s, 0, sizeof *s);
 	if (minutes < 1)
 		minutes = 1;
-	s->end = now - ((now % 60) + 60) % 60 + 60;	/* minute of now, whole */
+	s->end = now - ((now % 60) + 60) % 60;	/* the current minute: out */
 	s->start = s->end - (int64_t)minutes * 60;
 	s->n = (size_t)minutes;
 	s->m = xcalloc(s->n, sizeof *s->m);
@@ -341,6 +341,22 @@ slots_init(struct slots *s, int64_t now, int minutes)
 		s->m[i].capacity = -1;
 	}
 	s->peak_at = s->pending_max_at = -1;
+	s->alert_minutes = SLOTS_ALERT_MINUTES;
+}
+
+void
+slots_only(struct slots *s, const char *id)
+{
+	free(s->only);
+	s->only = id != NULL ? xstrdup(id) : NULL;
+}
+
+static void
+resv_free(struct slot_resv *r)
+{
+	free(r->id);
+	free(r->edition);
+	free(r->m);
 }
 
 void
@@ -354,6 +370,10 @@ slots_free(struct slots *s)
 		free(s->c[i].dag);
 		free(s->c[i].task);
 	}
+	for (i = 0; i < s->nr; i++)
+		resv_free(&s->r[i]);
+	free(s->r);
+	free(s->only);
 	free(s->c);
 	free(s->m);
 	memset(s, 0, sizeof *s);
@@ -397,86 +417,189 @@ count(int64_t n)
 	return n < 0 ? 0 : n > 1000000000 ? 1000000000 : (int)n;
 }
 
+/* The reservation of that id (NULL: on-demand), added when new. */
+static struct slot_resv *
+resv_get(struct slots *s, const char *id)
+{
+	struct slot_resv	*r;
+	size_t			 i;
+
+	if (id != NULL && *id == '\0')
+		id = NULL;
+	for (i = 0; i < s->nr; i++)
+		if ((id == NULL && s->r[i].id == NULL) ||
+		    (id != NULL && s->r[i].id != NULL &&
+		    strcmp(id, s->r[i].id) == 0))
+			return &s->r[i];
+	s->r = xreallocarray(s->r, s->nr + 1, sizeof *s->r);
+	r = &s->r[s->nr++];
+	memset(r, 0, sizeof *r);
+	r->id = id != NULL ? xstrdup(id) : NULL;
+	r->m = xcalloc(s->n ? s->n : 1, sizeof *r->m);
+	for (i = 0; i < s->n; i++) {
+		r->m[i].baseline = -1;
+		r->m[i].limit = -1;
+	}
+	r->peak_at = r->last_above = -1;
+	return r;
+}
+
+const struct slot_resv *
+slots_resv(const struct slots *s, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < s->nr; i++)
+		if ((id == NULL && s->r[i].id == NULL) ||
+		    (id != NULL && s->r[i].id != NULL &&
+		    strcmp(id, s->r[i].id) == 0))
+			return &s->r[i];
+	return NULL;
+}
+
 int
 slots_add_timeline(struct slots *s, const struct bq_table *t,
     struct buf *err)
 {
-	int	ct, cs, cr, cp;
+	int	ct, cs, cr, cp, cv;
 	size_t	i;
+	int	*run, *pend;
 
 	if ((ct = need_col(t, "minute", "period_start", err)) < 0 ||
 	    (cs = need_col(t, "slot_ms", "period_slot_ms", err)) < 0)
 		return -1;
 	cr = bq_col(t, "running");
 	cp = bq_col(t, "pending");
+	cv = bq_col(t, "reservation_id");
+	/*
+	 * Job counts of one minute's rows: per reservation they add up (a
+	 * job runs in one reservation); per second they count the same jobs
+	 * again, so without reservation_id the most is kept.
+	 */
+	run = xcalloc(s->n ? s->n : 1, sizeof *run);
+	pend = xcalloc(s->n ? s->n : 1, sizeof *pend);
 	for (i = 0; i < t->nrows; i++) {
+		struct slot_resv *r;
 		double	 when, ms = 0;
 		int64_t	 n;
 		long	 k;
 
 		if (!bq_time(t, i, ct, &when) || (k = minute_index(s, when)) < 0)
 			continue;
-		if (bq_double(t, i, cs, &ms))
+		r = resv_get(s, cv >= 0 ? bq_cell(t, i, cv) : NULL);
+		r->used = true;
+		if (bq_double(t, i, cs, &ms) && ms > 0) {
 			s->m[k].slots += ms / 60000.0;
-		/* Per-second rows count the same jobs again: keep the most. */
-		if (cr >= 0 && bq_int64(t, i, cr, &n) &&
-		    count(n) > s->m[k].running)
-			s->m[k].running = count(n);
-		if (cp >= 0 && bq_int64(t, i, cp, &n) &&
-		    count(n) > s->m[k].pending)
-			s->m[k].pending = count(n);
+			r->m[k].slots += ms / 60000.0;
+		}
+		if (cr >= 0 && bq_int64(t, i, cr, &n)) {
+			if (cv >= 0)
+				run[k] = count((int64_t)run[k] + count(n));
+			else if (count(n) > run[k])
+				run[k] = count(n);
+		}
+		if (cp >= 0 && bq_int64(t, i, cp, &n)) {
+			if (cv >= 0)
+				pend[k] = count((int64_t)pend[k] + count(n));
+			else if (count(n) > pend[k])
+				pend[k] = count(n);
+		}
 	}
+	for (i = 0; i < s->n; i++) {
+		if (run[i] > s->m[i].running)
+			s->m[i].running = run[i];
+		if (pend[i] > s->m[i].pending)
+			s->m[i].pending = pend[i];
+	}
+	free(run);
+	free(pend);
 	s->valid = true;
 	return 0;
+}
+
+static bool
+cell_bool(const struct bq_table *t, size_t row, int col)
+{
+	const char *v = bq_cell(t, row, col);
+
+	return v != NULL && strcasecmp(v, "true") == 0;
 }
 
 int
 slots_add_capacity(struct slots *s, const struct bq_table *t,
     struct buf *err)
 {
-	int	ct, cc;
-	size_t	i, seen = 0;
-	double	last = -1;
-	bool	*set;
+	int	ct, cid, cb, ca, cm, ci, ce;
+	size_t	i, j, k0;
 
 	if ((ct = need_col(t, "period_start", "minute", err)) < 0 ||
-	    (cc = need_col(t, "capacity", "slot_capacity", err)) < 0)
+	    (cid = need_col(t, "reservation_id", NULL, err)) < 0 ||
+	    (cb = need_col(t, "baseline", "slot_capacity", err)) < 0)
 		return -1;
+	ca = bq_col(t, "autoscale_current");
+	cm = bq_col(t, "autoscale_max");
+	ci = bq_col(t, "ignore_idle_slots");
+	ce = bq_col(t, "edition");
 	if (t->nrows == 0) {
 		s->cap_kind = CAP_ON_DEMAND;
 		return 0;
 	}
-	set = xcalloc(s->n ? s->n : 1, sizeof *set);
 	for (i = 0; i < t->nrows; i++) {
-		double	when, cap;
-		long	k;
+		struct slot_resv	*r;
+		struct slot_resv_minute	 v;
+		const char		*id = bq_cell(t, i, cid), *ed;
+		double			 when;
+		long			 k;
 
-		if (!bq_time(t, i, ct, &when) || !bq_double(t, i, cc, &cap))
+		memset(&v, 0, sizeof v);
+		if (id == NULL || *id == '\0' || !bq_time(t, i, ct, &when) ||
+		    !bq_double(t, i, cb, &v.baseline) || v.baseline < 0)
 			continue;
-		/* The newest row before the window carries into it. */
-		if (when < (double)s->start) {
-			if (seen == 0)
-				last = cap;
+		if (when >= (double)s->end)
 			continue;
-		}
-		if ((k = minute_index(s, when)) < 0)
+		k = minute_index(s, when);
+		r = resv_get(s, id);
+		r->capacity = true;
+		if (ca >= 0 && (!bq_double(t, i, ca, &v.autoscale) ||
+		    v.autoscale < 0))
+			v.autoscale = 0;
+		if (cm >= 0 && (!bq_double(t, i, cm, &v.autoscale_max) ||
+		    v.autoscale_max < 0))
+			v.autoscale_max = 0;
+		v.ignore_idle = ci >= 0 && cell_bool(t, i, ci);
+		if (ce >= 0 && (ed = bq_cell(t, i, ce)) != NULL &&
+		    r->edition == NULL)
+			r->edition = xstrdup(ed);
+		/* A row before the window: minute 0 unless one of its own. */
+		k0 = k < 0 ? 0 : (size_t)k;
+		if (k < 0 && r->m[0].limit == -2)
 			continue;
-		if (!set[k]) {
-			s->m[k].capacity = 0;
-			set[k] = true;
-		}
-		s->m[k].capacity += cap;
-		seen++;
+		v.slots = r->m[k0].slots;
+		v.limit = k < 0 ? -3 : -2;	/* set here; -3: carried in */
+		r->m[k0] = v;
 	}
-	for (i = 0; i < s->n; i++) {
-		if (set[i])
-			last = s->m[i].capacity;
-		else
-			s->m[i].capacity = last;
+	/* Carry each reservation's values forward over minutes without a row. */
+	for (i = 0; i < s->nr; i++) {
+		struct slot_resv *r = &s->r[i];
+		struct slot_resv_minute last;
+		bool known = false;
+
+		if (!r->capacity)
+			continue;
+		for (j = 0; j < s->n; j++) {
+			if (r->m[j].limit <= -2) {
+				last = r->m[j];
+				known = true;
+			} else if (known) {
+				double u = r->m[j].slots;
+
+				r->m[j] = last;
+				r->m[j].slots = u;
+			}
+			r->m[j].limit = -1;
+		}
 	}
-	free(set);
 	s->cap_kind = CAP_RESERVATION;
-	s->cap_now = last;
 	return 0;
 }
 
@@ -489,6 +612,135 @@ slots_set_capacity(struct slots *s, double cap)
 		s->m[i].capacity = cap;
 	s->cap_kind = CAP_FIXED;
 	s->cap_now = cap;
+}
+
+/* Counted and shown: used, or the configured one; on-demand when used. */
+static bool
+resv_shown(const struct slots *s, const struct slot_resv *r)
+{
+	if (r->id == NULL)
+		return r->used;
+	if (s->only != NULL)
+		return strcmp(r->id, s->only) == 0;
+	return r->used;
+}
+
+static bool
+same_edition(const struct slot_resv *a, const struct slot_resv *b)
+{
+	return a->edition == NULL || b->edition == NULL ||
+	    strcasecmp(a->edition, b->edition) == 0;
+}
+
+/* The ceilings per reservation and minute, and what passes them. */
+static void
+resv_finish(struct slots *s)
+{
+	size_t	i, j, q;
+	int64_t	alert_from = s->end - (int64_t)s->alert_minutes * 60;
+
+	s->idle_rule = false;
+	for (i = 0; i < s->n; i++)
+		s->m[i].above = 0;
+	for (i = 0; i < s->nr; i++) {
+		struct slot_resv *r = &s->r[i];
+		double sum = 0;
+
+		r->peak = 0;
+		r->peak_at = -1;
+		r->minutes_above = r->recent_above = 0;
+		r->last_above = -1;
+		for (j = 0; j < s->n; j++) {
+			struct slot_resv_minute *m = &r->m[j];
+
+			sum += m->slots;
+			if (r->peak_at < 0 || m->slots > r->peak) {
+				r->peak = m->slots;
+				r->peak_at = s->m[j].t;
+			}
+			m->above = false;
+			m->idle = 0;
+			m->limit = -1;
+			if (r->id == NULL || !r->capacity || m->baseline < 0)
+				continue;
+			if (!m->ignore_idle) {
+				for (q = 0; q < s->nr; q++) {
+					const struct slot_resv *o = &s->r[q];
+					double spare;
+
+					if (q == i || o->id == NULL ||
+					    !o->capacity || o->m[j].baseline < 0 ||
+					    !same_edition(r, o))
+						continue;
+					spare = o->m[j].baseline - o->m[j].slots;
+					if (spare > 0)
+						m->idle += spare;
+				}
+			}
+			m->limit = m->baseline + m->autoscale_max + m->idle;
+			if (m->slots > m->limit + 1e-9 && resv_shown(s, r)) {
+				m->above = true;
+				r->minutes_above++;
+				r->last_above = s->m[j].t;
+				if (s->m[j].t >= alert_from)
+					r->recent_above++;
+				s->m[j].above++;
+			}
+		}
+		r->average = s->n > 0 ? sum / (double)s->n : 0;
+		r->slot_ms = sum * 60000.0;
+		if (s->n > 0)
+			r->now = r->m[s->n - 1];
+		if (r->id != NULL && r->capacity && resv_shown(s, r) &&
+		    !r->now.ignore_idle)
+			s->idle_rule = true;
+	}
+	/* The chart's capacity: the shown reservations' ceilings. */
+	if (s->cap_kind != CAP_RESERVATION)
+		return;
+	s->cap_now = -1;
+	for (j = 0; j < s->n; j++) {
+		double cap = -1;
+
+		for (i = 0; i < s->nr; i++)
+			if (s->r[i].m[j].limit >= 0 && resv_shown(s, &s->r[i]))
+				cap = (cap < 0 ? 0 : cap) + s->r[i].m[j].limit;
+		s->m[j].capacity = cap;
+		if (cap >= 0)
+			s->cap_now = cap;
+	}
+}
+
+static int
+cmp_resv(const void *x, const void *y)
+{
+	const struct slot_resv *a = x, *b = y;
+
+	/* On-demand last, then by id. */
+	if (a->id == NULL || b->id == NULL)
+		return (a->id == NULL) - (b->id == NULL);
+	return strcmp(a->id, b->id);
+}
+
+const char *
+slots_rule_text(const struct slots *s)
+{
+	switch (s->cap_kind) {
+	case CAP_RESERVATION:
+		return s->idle_rule ? "above capacity: usage of a reservation "
+		    "over its baseline + autoscale max_slots + the idle slots "
+		    "of the admin project's other reservations (ignore_idle_"
+		    "slots is false)" : "above capacity: usage of a "
+		    "reservation over its baseline + autoscale max_slots "
+		    "(ignore_idle_slots is true: no idle slots borrowed)";
+	case CAP_FIXED:
+		return "above capacity: all usage over the configured "
+		    "bigquery_capacity";
+	case CAP_ON_DEMAND:
+		return "on-demand: no reservation, no capacity to pass";
+	default:
+		return "capacity unknown: nothing counted above it";
+	}
 }
 
 static char *
@@ -585,9 +837,12 @@ slots_finish(struct slots *s)
 	double	sum = 0, window_ms = (double)(s->end - s->start) * 1000;
 	size_t	i;
 
+	if (s->nr > 1)
+		qsort(s->r, s->nr, sizeof *s->r, cmp_resv);
+	resv_finish(s);
 	s->peak = 0;
 	s->peak_at = -1;
-	s->minutes_above = 0;
+	s->minutes_above = s->recent_above = 0;
 	s->pending_max = 0;
 	s->pending_max_at = -1;
 	for (i = 0; i < s->n; i++) {
@@ -598,8 +853,13 @@ slots_finish(struct slots *s)
 			s->peak = m->slots;
 			s->peak_at = m->t;
 		}
-		if (m->capacity >= 0 && m->slots > m->capacity + 1e-9)
+		if ((s->cap_kind == CAP_FIXED && m->capacity >= 0 &&
+		    m->slots > m->capacity + 1e-9) ||
+		    (s->cap_kind == CAP_RESERVATION && m->above > 0)) {
 			s->minutes_above++;
+			if (m->t >= s->end - (int64_t)s->alert_minutes * 60)
+				s->recent_above++;
+		}
 		if (m->pending > s->pending_max) {
 			s->pending_max = m->pending;
 			s->pending_max_at = m->t;
@@ -624,7 +884,7 @@ slots_finish(struct slots *s)
 
 size_t
 slots_buckets(const struct slots *s, size_t ncols, double *slots,
-    double *capacity, int64_t *t)
+    double *capacity, int64_t *t, bool *above)
 {
 	size_t col, n = ncols < s->n ? ncols : s->n;
 
@@ -632,10 +892,15 @@ slots_buckets(const struct slots *s, size_t ncols, double *slots,
 		/* Minutes [lo, hi) of this column, spread evenly. */
 		size_t lo = col * s->n / n, hi = (col + 1) * s->n / n, i;
 		double best = 0, cap = -1;
+		bool hot = false;
 
 		if (hi <= lo)
 			hi = lo + 1;
 		for (i = lo; i < hi; i++) {
+			if (s->m[i].above > 0 || (s->cap_kind == CAP_FIXED &&
+			    s->m[i].capacity >= 0 &&
+			    s->m[i].slots > s->m[i].capacity + 1e-9))
+				hot = true;
 			if (i == lo || s->m[i].slots > best)
 				best = s->m[i].slots;
 			if (s->m[i].capacity >= 0 &&
@@ -648,6 +913,8 @@ slots_buckets(const struct slots *s, size_t ncols, double *slots,
 			capacity[col] = cap;
 		if (t != NULL)
 			t[col] = s->m[lo].t;
+		if (above != NULL)
+			above[col] = hot;
 	}
 	return n;
 }
@@ -731,9 +998,10 @@ view_name(struct buf *b, const char *project, const char *region,
 }
 
 /*
- * The window: whole minutes back from the current one.  job_creation_time
- * is the partition column; a job may have been created a day before it ran,
- * so the filter on it reaches further back than the window.
+ * The window: whole minutes back from the current one, which is left out
+ * (still filling up).  job_creation_time is the partition column; a job
+ * may have been created a day before it ran, so the filter on it reaches
+ * further back than the window.
  */
 static void
 window_where(struct buf *b, int minutes)
@@ -743,39 +1011,77 @@ window_where(struct buf *b, int minutes)
 	    "INTERVAL %d MINUTE)\n"
 	    "  AND period_start >= TIMESTAMP_SUB(TIMESTAMP_TRUNC("
 	    "CURRENT_TIMESTAMP(), MINUTE), INTERVAL %d MINUTE)\n"
+	    "  AND period_start < TIMESTAMP_TRUNC(CURRENT_TIMESTAMP(), MINUTE)\n"
 	    "  AND (statement_type IS NULL OR statement_type != 'SCRIPT')\n",
-	    minutes + 1440, minutes - 1);
+	    minutes + 1440, minutes);
+}
+
+bool
+bq_valid_reservation(const char *s)
+{
+	const char	*colon, *dot;
+	char		 proj[101];
+	size_t		 n;
+
+	if (s == NULL || (colon = strrchr(s, ':')) == NULL ||
+	    (n = (size_t)(colon - s)) == 0 || n >= sizeof proj)
+		return false;
+	memcpy(proj, s, n);
+	proj[n] = '\0';
+	if (!bq_valid_project(proj) || (dot = strchr(colon, '.')) == NULL ||
+	    dot == colon + 1 || dot[1] == '\0' || strlen(dot + 1) > 64)
+		return false;
+	/* Location: letters, digits, '-'; name: letters, digits, '_', '-'. */
+	return strspn(colon + 1, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRS"
+	    "TUVWXYZ0123456789-") == (size_t)(dot - colon - 1) &&
+	    strspn(dot + 1, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVW"
+	    "XYZ0123456789_-") == strlen(dot + 1);
 }
 
 void
 slots_sql_timeline(struct buf *b, const char *project, const char *region,
-    int minutes)
+    int minutes, enum jobs_view view, const char *admin)
 {
 	buf_puts(b, "-- dagtop:timeline\n"
 	    "SELECT TIMESTAMP_TRUNC(period_start, MINUTE) AS minute,\n"
+	    "  reservation_id,\n"
 	    "  SUM(period_slot_ms) AS slot_ms,\n"
 	    "  COUNT(DISTINCT IF(state = 'RUNNING', job_id, NULL)) AS running,\n"
 	    "  COUNT(DISTINCT IF(state = 'PENDING', job_id, NULL)) AS pending\n"
 	    "FROM ");
-	view_name(b, project, region, "JOBS_TIMELINE");
+	view_name(b, project, region, view == JOBS_VIEW_ORGANIZATION ?
+	    "JOBS_TIMELINE_BY_ORGANIZATION" : "JOBS_TIMELINE");
 	buf_putc(b, '\n');
 	window_where(b, minutes);
-	buf_puts(b, "GROUP BY minute\nORDER BY minute");
+	if (view == JOBS_VIEW_ORGANIZATION)
+		/* Validated names: no quote can be in them. */
+		buf_printf(b, "  AND (project_id = '%s'\n"
+		    "    OR STARTS_WITH(IFNULL(reservation_id, ''), '%s:'))\n",
+		    project, admin != NULL ? admin : project);
+	buf_puts(b, "GROUP BY minute, reservation_id\n"
+	    "ORDER BY minute, reservation_id");
 }
 
 void
 slots_sql_capacity(struct buf *b, const char *admin_project,
     const char *region, int minutes)
 {
+	/*
+	 * One row per reservation and minute, as Google's own examples join
+	 * JOBS_TIMELINE to it: by reservation_id and minute.
+	 */
 	buf_puts(b, "-- dagtop:capacity\n"
-	    "SELECT period_start,\n"
-	    "  SUM(IFNULL(slot_capacity, 0) + IFNULL(autoscale.current_slots, 0))"
-	    " AS capacity\n"
+	    "SELECT period_start, reservation_id, edition,\n"
+	    "  IFNULL(slot_capacity, 0) AS baseline,\n"
+	    "  IFNULL(autoscale.current_slots, 0) AS autoscale_current,\n"
+	    "  IFNULL(autoscale.max_slots, 0) AS autoscale_max,\n"
+	    "  ignore_idle_slots\n"
 	    "FROM ");
 	view_name(b, admin_project, region, "RESERVATIONS_TIMELINE");
 	buf_printf(b, "\nWHERE period_start >= TIMESTAMP_SUB(TIMESTAMP_TRUNC("
 	    "CURRENT_TIMESTAMP(), MINUTE), INTERVAL %d MINUTE)\n"
-	    "GROUP BY period_start\nORDER BY period_start", minutes);
+	    "  AND period_start < TIMESTAMP_TRUNC(CURRENT_TIMESTAMP(), MINUTE)\n"
+	    "ORDER BY period_start, reservation_id", minutes);
 }
 
 void

@@ -26,6 +26,7 @@ struct report_options {
 	const char		*week;		/* sla: "2026-W47", "last", "this" */
 	const char		*from, *to;	/* sla: YYYY-MM-DD */
 	int			 hours;		/* slots: the window, 0 default */
+	int			 alert_minutes;	/* slots: alert window, 0 default */
 	int			 window_days;	/* fourkeys: --window, 0 default */
 	const char		*service;	/* fourkeys: --service, or NULL */
 };

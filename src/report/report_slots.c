@@ -82,6 +82,21 @@ db_lost(void *arg, const char *err)
 
 /* --- text and Markdown ----------------------------------------------------- */
 
+/* Shown in the report: the configured reservation, or those used. */
+static bool
+resv_shown(const struct slots *sl, const struct slot_resv *r)
+{
+	if (r->id == NULL)
+		return r->used;
+	return sl->only != NULL ? strcmp(r->id, sl->only) == 0 : r->used;
+}
+
+static int
+slots_rc(const struct slots *sl)
+{
+	return sl->recent_above > 0 ? 1 : 0;
+}
+
 static void
 summary_line(struct buf *b, const struct slots *sl, const struct tz *zone)
 {
@@ -95,10 +110,11 @@ summary_line(struct buf *b, const struct slots *sl, const struct tz *zone)
 	else if (sl->cap_kind == CAP_UNKNOWN)
 		buf_puts(&body, ", capacity unknown");
 	else
-		buf_printf(&body, ", %d minute%s above capacity (%.0f slots)",
-		    sl->minutes_above, sl->minutes_above == 1 ? "" : "s",
-		    sl->cap_now);
-	report_verdict(b, sl->minutes_above > 0 ? 1 : 0, "%s", buf_str(&body));
+		buf_printf(&body, ", %d minute%s above capacity in the last %d "
+		    "(%d in the window)", sl->recent_above,
+		    sl->recent_above == 1 ? "" : "s", sl->alert_minutes,
+		    sl->minutes_above);
+	report_verdict(b, slots_rc(sl), "%s", buf_str(&body));
 	buf_free(&body);
 }
 
@@ -113,10 +129,72 @@ capacity_text(struct buf *b, const struct slots *sl)
 	case CAP_UNKNOWN:
 		buf_puts(b, "unknown");
 		break;
+	case CAP_FIXED:
+		buf_printf(b, "%.0f slots now (configured)", sl->cap_now);
+		break;
 	default:
-		buf_printf(b, "%.0f slots now (%s)", sl->cap_now,
-		    slot_capacity_name(sl->cap_kind));
+		buf_printf(b, "%.0f slots now (reservations, ceilings summed)",
+		    sl->cap_now);
 	}
+}
+
+/* A reservation's line: what it used against what it may use. */
+static void
+resv_text(struct buf *b, const struct slot_resv *r, const struct tz *zone,
+    bool md)
+{
+	const struct slot_resv_minute *n = &r->now;
+
+	if (md) {
+		buf_puts(b, "| ");
+		report_md_text(b, r->id != NULL ? r->id : "on-demand");
+		buf_printf(b, " | %.1f | %.1f | ", n->slots, r->peak);
+		fmt_time(b, zone, r->peak_at, FMT_SHORT);
+		buf_printf(b, " | %.1f | ", r->average);
+		if (r->id == NULL || n->limit < 0)
+			buf_printf(b, "- | - | - | - | %s |\n",
+			    r->id == NULL ? "-" : "unknown");
+		else
+			buf_printf(b, "%.0f | %.0f / %.0f | %.0f%s | %.0f | %d "
+			    "(%d recent) |\n", n->baseline, n->autoscale,
+			    n->autoscale_max, n->idle, n->ignore_idle ?
+			    " (ignored)" : "", n->limit, r->minutes_above,
+			    r->recent_above);
+		return;
+	}
+	buf_puts(b, "  ");
+	report_put_text(b, r->id != NULL ? r->id : "on-demand", false);
+	if (r->edition != NULL) {
+		buf_puts(b, " (");
+		report_put_text(b, r->edition, false);
+		buf_putc(b, ')');
+	}
+	buf_printf(b, "\n    now %.1f, peak %.1f at ", n->slots, r->peak);
+	fmt_time(b, zone, r->peak_at, FMT_SHORT);
+	buf_printf(b, ", average %.1f", r->average);
+	if (r->id == NULL) {
+		buf_puts(b, "; on-demand: no reservation, no ceiling\n");
+		return;
+	}
+	if (n->limit < 0) {
+		buf_puts(b, "; capacity unknown (not in the admin project's "
+		    "RESERVATIONS_TIMELINE)\n");
+		return;
+	}
+	buf_printf(b, "\n    baseline %.0f + autoscale max %.0f (now %.0f)",
+	    n->baseline, n->autoscale_max, n->autoscale);
+	if (n->ignore_idle)
+		buf_puts(b, ", idle slots ignored");
+	else
+		buf_printf(b, " + idle %.0f", n->idle);
+	buf_printf(b, " = ceiling %.0f; %d minute%s above (%d in the alert "
+	    "window)", n->limit, r->minutes_above, r->minutes_above == 1 ? "" :
+	    "s", r->recent_above);
+	if (r->last_above >= 0) {
+		buf_puts(b, ", last ");
+		fmt_time(b, zone, r->last_above, FMT_SHORT);
+	}
+	buf_putc(b, '\n');
 }
 
 /* Per hour: the highest minute, the average and the capacity. */
@@ -134,11 +212,12 @@ hourly(const struct slots *sl, size_t h, double *peak, double *avg,
 		if (sl->m[i].slots > *peak)
 			*peak = sl->m[i].slots;
 		sum += sl->m[i].slots;
-		if (sl->m[i].capacity >= 0) {
+		if (sl->m[i].capacity >= 0)
 			*cap = sl->m[i].capacity;
-			if (sl->m[i].slots > sl->m[i].capacity + 1e-9)
-				(*above)++;
-		}
+		if (sl->m[i].above > 0 || (sl->cap_kind == CAP_FIXED &&
+		    sl->m[i].capacity >= 0 &&
+		    sl->m[i].slots > sl->m[i].capacity + 1e-9))
+			(*above)++;
 	}
 	*avg = hi > lo ? sum / (double)(hi - lo) : 0;
 }
@@ -187,10 +266,14 @@ write_text(const struct slots_job *j, const struct slots *sl,
 	fmt_duration(b, (double)(sl->end - sl->start));
 	buf_printf(b, ")\n%s%-11s", md ? "- " : "", "capacity");
 	capacity_text(b, sl);
+	buf_printf(b, "\n%s%-11s", md ? "- " : "", "rule");
+	buf_puts(b, slots_rule_text(sl));
+	buf_printf(b, "; alert on the last %d minutes", sl->alert_minutes);
 	buf_printf(b, "\n%s%-11speak %.1f at ", md ? "- " : "", "slots",
 	    sl->peak);
 	fmt_time(b, zone, sl->peak_at, FMT_SHORT);
-	buf_printf(b, ", average %.1f, %.1f slot-hours\n", sl->average,
+	buf_printf(b, " (the busiest minute's average), average %.1f, %.1f "
+	    "slot-hours; the current minute is left out\n", sl->average,
 	    sl->slot_ms / 3.6e6);
 	buf_printf(b, "%s%-11s%lld jobs, ", md ? "- " : "", "jobs",
 	    (long long)sl->jobs);
@@ -213,6 +296,14 @@ write_text(const struct slots_job *j, const struct slots *sl,
 		report_put_text(b, slots_src_warning(j->src), md);
 		buf_putc(b, '\n');
 	}
+
+	buf_puts(b, md ? "\n## By reservation\n\n| reservation | now | peak "
+	    "| peak at | average | baseline | autoscale now / max | idle | "
+	    "ceiling | minutes above |\n| --- | ---: | ---: | --- | ---: | ---: "
+	    "| ---: | ---: | ---: | ---: |\n" : "\nby reservation\n");
+	for (i = 0; i < sl->nr; i++)
+		if (resv_shown(sl, &sl->r[i]))
+			resv_text(b, &sl->r[i], zone, md);
 
 	buf_puts(b, md ? "\n## By hour\n\n| hour | peak | average | capacity "
 	    "| minutes above |\n| --- | ---: | ---: | ---: | ---: |\n" :
@@ -330,27 +421,53 @@ write_text(const struct slots_job *j, const struct slots *sl,
 	}
 }
 
-/* --- CSV: the per-minute series -------------------------------------------- */
+/* --- CSV: the per-minute series, per reservation -------------------------- */
 
+static void
+csv_num(struct buf *b, double v, bool known)
+{
+	buf_putc(b, ',');
+	if (known)
+		buf_printf(b, "%.3f", v);
+}
+
+/*
+ * One row per minute and reservation shown (on-demand as "on-demand", with
+ * its capacity columns empty), in minute order.
+ */
 static void
 write_csv(const struct slots *sl, struct buf *b)
 {
-	size_t i;
+	size_t i, k;
 
-	buf_puts(b, "minute,slots,capacity,running,pending\n");
+	buf_puts(b, "minute,reservation,slots,baseline,autoscale_current,"
+	    "autoscale_max,idle,ceiling,above\n");
 	for (i = 0; i < sl->n; i++) {
-		const struct slot_minute *m = &sl->m[i];
-
-		time_t		tt = (time_t)m->t;
+		time_t		tt = (time_t)sl->m[i].t;
 		struct tm	tm;
+		char		when[64];
 
 		gmtime_r(&tt, &tm);
-		buf_printf(b, "%04d-%02d-%02dT%02d:%02d:00Z,%.3f,",
+		snprintf(when, sizeof when, "%04d-%02d-%02dT%02d:%02d:00Z",
 		    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-		    tm.tm_min, m->slots);
-		if (m->capacity >= 0)
-			buf_printf(b, "%.0f", m->capacity);
-		buf_printf(b, ",%d,%d\n", m->running, m->pending);
+		    tm.tm_min);
+		for (k = 0; k < sl->nr; k++) {
+			const struct slot_resv		*r = &sl->r[k];
+			const struct slot_resv_minute	*m = &r->m[i];
+			bool				 cap = m->limit >= 0;
+
+			if (!resv_shown(sl, r))
+				continue;
+			buf_printf(b, "%s,", when);
+			report_csv_field(b, r->id != NULL ? r->id : "on-demand");
+			buf_printf(b, ",%.3f", m->slots);
+			csv_num(b, m->baseline, cap);
+			csv_num(b, m->autoscale, cap);
+			csv_num(b, m->autoscale_max, cap);
+			csv_num(b, m->idle, cap);
+			csv_num(b, m->limit, cap);
+			buf_printf(b, ",%s\n", !cap ? "" : m->above ? "1" : "0");
+		}
 	}
 }
 
@@ -375,6 +492,41 @@ json_consumer(const struct slot_consumer *c)
 	return o;
 }
 
+/* A reservation (or on-demand) with its figures now and over the window. */
+static json_t *
+json_resv(const struct slot_resv *r)
+{
+	json_t				*o = json_object();
+	const struct slot_resv_minute	*n = &r->now;
+	bool				 cap = r->id != NULL && n->limit >= 0;
+
+	json_object_set_new(o, "reservation_id", report_json_string(r->id));
+	json_object_set_new(o, "edition", report_json_string(r->edition));
+	json_object_set_new(o, "slots_now", json_real(n->slots));
+	json_object_set_new(o, "peak", json_real(r->peak));
+	json_object_set_new(o, "peak_at", report_json_time(r->peak_at));
+	json_object_set_new(o, "average_slots", json_real(r->average));
+	json_object_set_new(o, "slot_ms", json_real(r->slot_ms));
+	json_object_set_new(o, "baseline", cap ? json_real(n->baseline) :
+	    json_null());
+	json_object_set_new(o, "autoscale_current", cap ?
+	    json_real(n->autoscale) : json_null());
+	json_object_set_new(o, "autoscale_max", cap ?
+	    json_real(n->autoscale_max) : json_null());
+	json_object_set_new(o, "ignore_idle_slots", cap ?
+	    json_boolean(n->ignore_idle) : json_null());
+	json_object_set_new(o, "idle_slots", cap ? json_real(n->idle) :
+	    json_null());
+	json_object_set_new(o, "ceiling", cap ? json_real(n->limit) :
+	    json_null());
+	json_object_set_new(o, "minutes_above", json_integer(r->minutes_above));
+	json_object_set_new(o, "minutes_above_recent",
+	    json_integer(r->recent_above));
+	json_object_set_new(o, "last_above", r->last_above >= 0 ?
+	    report_json_time(r->last_above) : json_null());
+	return o;
+}
+
 static void
 write_json(const struct slots_job *j, const struct slots *sl)
 {
@@ -383,10 +535,13 @@ write_json(const struct slots_job *j, const struct slots *sl)
 	int	 k;
 
 	json_object_set_new(doc, "report", json_string("slots"));
-	json_object_set_new(doc, "status", json_string(sl->minutes_above > 0 ?
+	json_object_set_new(doc, "status", json_string(slots_rc(sl) > 0 ?
 	    "warning" : "ok"));
-	json_object_set_new(doc, "exit_code",
-	    json_integer(sl->minutes_above > 0 ? 1 : 0));
+	json_object_set_new(doc, "exit_code", json_integer(slots_rc(sl)));
+	json_object_set_new(doc, "capacity_rule",
+	    json_string(slots_rule_text(sl)));
+	json_object_set_new(doc, "alert_minutes",
+	    json_integer(sl->alert_minutes));
 	json_object_set_new(doc, "generated_at", report_json_time(sl->read_at));
 	json_object_set_new(doc, "context", report_json_string(j->s->context));
 	json_object_set_new(doc, "project",
@@ -412,6 +567,16 @@ write_json(const struct slots_job *j, const struct slots *sl)
 	json_object_set_new(doc, "slot_ms", json_real(sl->slot_ms));
 	json_object_set_new(doc, "minutes_above_capacity",
 	    json_integer(sl->minutes_above));
+	json_object_set_new(doc, "minutes_above_capacity_recent",
+	    json_integer(sl->recent_above));
+	a = json_array();
+	for (i = 0; i < sl->nr; i++)
+		if (resv_shown(sl, &sl->r[i]) && sl->r[i].id != NULL)
+			json_array_append_new(a, json_resv(&sl->r[i]));
+	json_object_set_new(doc, "reservations", a);
+	json_object_set_new(doc, "on_demand", slots_resv(sl, NULL) != NULL &&
+	    slots_resv(sl, NULL)->used ? json_resv(slots_resv(sl, NULL)) :
+	    json_null());
 	o = json_object();
 	json_object_set_new(o, "running_now", json_integer(sl->running_now));
 	json_object_set_new(o, "pending_now", json_integer(sl->pending_now));
@@ -509,6 +674,7 @@ report_slots(const struct settings *s, const struct report_options *o)
 		goto out;
 	}
 	j.pending = 1;
+	slots_src_alert_minutes(j.src, o->alert_minutes);
 	slots_src_refresh(j.src, slots_done, &j);
 	if (s->database != NULL) {
 		if (db_params_build(s, &p, &err) != 0) {
@@ -531,7 +697,7 @@ report_slots(const struct settings *s, const struct report_options *o)
 		    "no answer");
 		goto out;
 	}
-	rc = sl->minutes_above > 0 ? 1 : 0;
+	rc = slots_rc(sl);
 	if (o->format == REPORT_JSON)
 		write_json(&j, sl);
 	else if (o->format == REPORT_CSV)

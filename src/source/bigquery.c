@@ -42,13 +42,15 @@ struct bq_query {
 	char			*sql;
 	bq_cb			 cb;
 	void			*arg;
-	char			 request_id[40];
+	char			 request_id[37];	/* a UUID: the API's limit is 36 */
 	char			*token;
 	char			*job_project;
 	char			*job_location;
 	char			*page_token;
 	bool			 complete;	/* jobComplete seen */
 	bool			 posted;	/* the POST was answered */
+	bool			 stats;		/* the rows are in: jobs.get next */
+	bool			 billed_seen;	/* totalBytesBilled was in an answer */
 	bool			 reauthed;
 	int			 retries;
 	int64_t			 deadline;
@@ -59,6 +61,7 @@ struct bq_query {
 };
 
 static void	send_step(struct bq_query *);
+static void	job_stats(struct bq_query *, const json_t *);
 
 struct bq *
 bq_new(struct loop *loop, struct http *http, struct gauth *auth,
@@ -240,6 +243,12 @@ answered(struct http_req *req, const struct http_response *resp, void *arg)
 			loop_timer_set(q->timer, 500LL << q->retries);
 			return;
 		}
+		if (q->stats) {
+			/* The rows are in: only the billing figure is missing. */
+			q->res.bytes_billed = -1;
+			finish(q, NULL);
+			return;
+		}
 		failf(q, "request", resp->error_text);
 		return;
 	}
@@ -252,6 +261,14 @@ answered(struct http_req *req, const struct http_response *resp, void *arg)
 	}
 	if (resp->status < 200 || resp->status > 299) {
 		bq_error_reason(&reason, resp->body.data, resp->body.len);
+		if (q->stats && !(retryable(resp->status, &reason) &&
+		    q->retries < RETRIES)) {
+			/* The rows are in: only the billing figure is missing. */
+			q->res.bytes_billed = -1;
+			buf_free(&reason);
+			finish(q, NULL);
+			return;
+		}
 		if (retryable(resp->status, &reason) && q->retries < RETRIES) {
 			q->retries++;
 			buf_free(&reason);
@@ -270,6 +287,12 @@ answered(struct http_req *req, const struct http_response *resp, void *arg)
 	if (!json_is_object(doc)) {
 		json_decref(doc);
 		failf(q, "answer", "not a JSON object");
+		return;
+	}
+	if (q->stats) {
+		job_stats(q, doc);
+		json_decref(doc);
+		finish(q, NULL);
 		return;
 	}
 	q->posted = true;
@@ -298,7 +321,13 @@ answered(struct http_req *req, const struct http_response *resp, void *arg)
 		return;
 	}
 	if (!q->complete) {
+		/*
+		 * jobs.query's answer carries totalBytesBilled; getQueryResults'
+		 * has no such field, so a slow query asks jobs.get at the end.
+		 */
 		q->complete = true;
+		q->billed_seen = json_object_get(doc, "totalBytesBilled") !=
+		    NULL;
 		q->res.bytes_billed = json_int64(json_object_get(doc,
 		    "totalBytesBilled"));
 		q->res.bytes_processed = json_int64(json_object_get(doc,
@@ -316,7 +345,12 @@ answered(struct http_req *req, const struct http_response *resp, void *arg)
 	q->page_token = s != NULL && *s != '\0' ? xstrdup(s) : NULL;
 	json_decref(doc);
 	if (q->page_token == NULL) {
-		finish(q, NULL);
+		if (q->billed_seen || q->res.job_id[0] == '\0') {
+			finish(q, NULL);
+			return;
+		}
+		q->stats = true;
+		send_step(q);
 		return;
 	}
 	if (q->res.job_id[0] == '\0') {
@@ -326,7 +360,25 @@ answered(struct http_req *req, const struct http_response *resp, void *arg)
 	send_step(q);
 }
 
-/* The POST, or the GET that polls or pages. */
+/*
+ * A jobs.get answer: statistics.query.totalBytesBilled (and processed), the
+ * authoritative figures once the job is done.  A field that is absent
+ * leaves what jobs.query or getQueryResults said.
+ */
+static void
+job_stats(struct bq_query *q, const json_t *job)
+{
+	const json_t *st = json_object_get(job, "statistics");
+	const json_t *qs = json_object_get(st, "query"), *v;
+
+	if ((v = json_object_get(qs, "totalBytesBilled")) != NULL)
+		q->res.bytes_billed = json_int64(v);
+	if ((v = json_object_get(qs, "totalBytesProcessed")) != NULL ||
+	    (v = json_object_get(st, "totalBytesProcessed")) != NULL)
+		q->res.bytes_processed = json_int64(v);
+}
+
+/* The POST, the GET that polls or pages, or the final jobs.get. */
 static void
 send_step(struct bq_query *q)
 {
@@ -371,6 +423,12 @@ send_step(struct bq_query *q)
 		r.method = "POST";
 		r.body = body;
 		r.body_len = strlen(body);
+	} else if (q->stats) {
+		buf_puts(&url, "/jobs/");
+		http_escape(&url, q->res.job_id);
+		buf_puts(&url, "?location=");
+		http_escape(&url, q->job_location != NULL ? q->job_location :
+		    b->location);
 	} else {
 		buf_puts(&url, "/queries/");
 		http_escape(&url, q->res.job_id);
@@ -400,26 +458,38 @@ send_step(struct bq_query *q)
 	buf_free(&err);
 }
 
-/* A requestId makes a retried POST run the job only once (15 minutes). */
+/*
+ * A requestId makes a retried POST run the job only once (15 minutes).
+ * jobs.query allows at most 36 ASCII characters; a version-4 UUID in its
+ * usual 8-4-4-4-12 form is exactly that, and what the reference suggests.
+ */
 static void
 make_request_id(char *out, size_t len)
 {
 	static const char hex[] = "0123456789abcdef";
 	unsigned char	 rnd[16];
 	int		 fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
-	size_t		 i;
+	size_t		 i, o = 0;
 
+	if (len < 37) {
+		if (len > 0)
+			out[0] = '\0';
+		return;
+	}
 	if (fd < 0 || read(fd, rnd, sizeof rnd) != (ssize_t)sizeof rnd)
 		for (i = 0; i < sizeof rnd; i++)
 			rnd[i] = (unsigned char)(rand() ^ (int)time(NULL));
 	if (fd >= 0)
 		close(fd);
-	memcpy(out, "dagtop-", 7);
-	for (i = 0; i < sizeof rnd && 7 + 2 * i + 2 < len; i++) {
-		out[7 + 2 * i] = hex[rnd[i] >> 4];
-		out[7 + 2 * i + 1] = hex[rnd[i] & 15];
+	rnd[6] = (unsigned char)((rnd[6] & 0x0f) | 0x40);	/* version 4 */
+	rnd[8] = (unsigned char)((rnd[8] & 0x3f) | 0x80);	/* RFC 4122 */
+	for (i = 0; i < sizeof rnd; i++) {
+		if (i == 4 || i == 6 || i == 8 || i == 10)
+			out[o++] = '-';
+		out[o++] = hex[rnd[i] >> 4];
+		out[o++] = hex[rnd[i] & 15];
 	}
-	out[7 + 2 * i] = '\0';
+	out[o] = '\0';
 }
 
 struct bq_query *

@@ -30,7 +30,7 @@ struct bq_opts {
 
 struct bq_result {
 	struct bq_table	 table;		/* the callback may take it (memset) */
-	int64_t		 bytes_billed;
+	int64_t		 bytes_billed;	/* -1: jobs.get could not tell */
 	int64_t		 bytes_processed;
 	char		 job_id[128];
 	int		 pages;

@@ -20,7 +20,10 @@ struct slots_src {
 	struct gauth		*auth;
 	struct bq		*bq;
 	char			*project, *admin, *location;
+	char			*reservation;	/* NULL: every one used */
+	enum jobs_view		 view;
 	int			 minutes;
+	int			 alert_minutes;
 	int			 refresh_s;
 	int			 capacity;	/* configured, -1 none */
 	struct slots		 last;
@@ -79,6 +82,11 @@ slots_src_new(struct loop *loop, const struct settings *s, int hours,
 	src->minutes = (hours > 0 ? hours : s->bigquery_hours) * 60;
 	src->refresh_s = s->bigquery_refresh > 0 ? s->bigquery_refresh : 60;
 	src->capacity = s->bigquery_capacity;
+	src->reservation = s->bigquery_reservation != NULL ?
+	    xstrdup(s->bigquery_reservation) : NULL;
+	src->view = s->bigquery_org_view ? JOBS_VIEW_ORGANIZATION :
+	    JOBS_VIEW_PROJECT;
+	src->alert_minutes = SLOTS_ALERT_MINUTES;
 	src->timer = loop_timer_new(loop, refresh_due, src);
 	buf_printf(&src->describe, "project %s, %s, %s", src->project,
 	    src->location, gauth_describe(src->auth));
@@ -108,6 +116,7 @@ slots_src_free(struct slots_src *src)
 	free(src->project);
 	free(src->admin);
 	free(src->location);
+	free(src->reservation);
 	free(src);
 }
 
@@ -144,7 +153,9 @@ query_done(struct slots_src *src, int which, struct bq_result *res,
 
 	src->q[which] = NULL;
 	if (res != NULL) {
-		src->next.query_bytes_billed += res->bytes_billed;
+		/* -1: jobs.get did not say; the rows still count. */
+		if (res->bytes_billed > 0)
+			src->next.query_bytes_billed += res->bytes_billed;
 		src->next.query_bytes_processed += res->bytes_processed;
 		if (which == Q_TIMELINE)
 			rc = slots_add_timeline(&src->next, &res->table, &e);
@@ -196,10 +207,13 @@ start(struct slots_src *src)
 		return;
 	slots_free(&src->next);
 	slots_init(&src->next, (int64_t)time(NULL), src->minutes);
+	src->next.alert_minutes = src->alert_minutes;
+	slots_only(&src->next, src->reservation);
 	buf_reset(&src->next_error);
 	buf_reset(&src->next_warning);
 	src->pending = 2;
-	slots_sql_timeline(&sql, src->project, src->location, src->minutes);
+	slots_sql_timeline(&sql, src->project, src->location, src->minutes,
+	    src->view, src->admin);
 	src->q[Q_TIMELINE] = bq_query(src->bq, buf_str(&sql), timeline_done,
 	    src);
 	buf_reset(&sql);
@@ -218,6 +232,13 @@ start(struct slots_src *src)
 		    capacity_done, src);
 	}
 	buf_free(&sql);
+}
+
+void
+slots_src_alert_minutes(struct slots_src *src, int minutes)
+{
+	if (minutes > 0)
+		src->alert_minutes = minutes;
 }
 
 static void

@@ -28,6 +28,11 @@ typedef void (*slots_src_cb)(void *arg);
 struct slots_src *slots_src_new(struct loop *, const struct settings *,
 		    int hours, struct buf *err);
 void		 slots_src_free(struct slots_src *);
+/*
+ * How many of the last minutes count for the alert (recent_above):
+ * SLOTS_ALERT_MINUTES unless set; effective from the next refresh.
+ */
+void		 slots_src_alert_minutes(struct slots_src *, int minutes);
 /* Starts a refresh now unless one is running; cb after it. */
 void		 slots_src_refresh(struct slots_src *, slots_src_cb, void *arg);
 /* Refreshes every bigquery_refresh seconds from now on (first at once). */

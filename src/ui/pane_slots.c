@@ -9,6 +9,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "sanitize.h"
 #include "timefmt.h"
 #include "ui.h"
 
@@ -25,6 +26,29 @@ put_cell(WINDOW *w, bool ascii, int e)
 		waddch(w, e >= 8 ? '#' : e >= 4 ? '+' : e >= 1 ? '.' : ' ');
 	else
 		waddstr(w, eighths[e < 0 ? 0 : e > 8 ? 8 : e]);
+}
+
+/*
+ * Text from outside in at most maxcols columns; when it has to be cut, the
+ * last column shows that it was: an ellipsis ('~' in ASCII).
+ */
+static void
+put_cut(WINDOW *w, const char *s, int maxcols, bool ascii)
+{
+	struct buf	b = BUF_INIT;
+	size_t		used, n;
+
+	if (maxcols <= 0 || s == NULL)
+		return;
+	sanitize_append(&b, s, strlen(s), SAN_SHOW_ESCAPES);
+	n = text_fit(buf_str(&b), b.len, (size_t)maxcols, &used);
+	if (n < b.len) {
+		n = text_fit(buf_str(&b), b.len, (size_t)maxcols - 1, &used);
+		waddnstr(w, buf_str(&b), (int)n);
+		waddstr(w, ascii ? "~" : "\xe2\x80\xa6");
+	} else
+		waddnstr(w, buf_str(&b), (int)n);
+	buf_free(&b);
 }
 
 /* A round top for the y axis: 1, 2 or 5 times a power of ten. */
@@ -45,6 +69,7 @@ draw_chart(struct console *c, WINDOW *w, const struct slots *s, int y0,
     int ch, int wd)
 {
 	double		 v[512], cap[512], top;
+	bool		 hotcol[512];
 	int64_t		 t[512];
 	size_t		 n, x;
 	int		 r, caprow = -1, cols = wd - 2 - AXIS;
@@ -55,7 +80,7 @@ draw_chart(struct console *c, WINDOW *w, const struct slots *s, int y0,
 		return 0;
 	if (cols > 512)
 		cols = 512;
-	n = slots_buckets(s, (size_t)cols, v, cap, t);
+	n = slots_buckets(s, (size_t)cols, v, cap, t, hotcol);
 	top = s->peak;
 	if (s->cap_now > top && (s->cap_kind == CAP_RESERVATION ||
 	    s->cap_kind == CAP_FIXED))
@@ -82,7 +107,7 @@ draw_chart(struct console *c, WINDOW *w, const struct slots *s, int y0,
 		wmove(w, y, 1 + AXIS);
 		for (x = 0; x < n; x++) {
 			int	e = (int)lround(v[x] / top * ch * 8) - r * 8;
-			bool	hot = cap[x] >= 0 && v[x] > cap[x] + 1e-9;
+			bool	hot = hotcol[x];
 
 			if (e <= 0 && r == caprow) {
 				wattron(w, A_DIM);
@@ -171,6 +196,67 @@ draw_pools(struct console *c, WINDOW *w, int y, int h, int wd)
 	buf_free(&b);
 }
 
+/*
+ * One line per reservation: its usage now and at peak against its ceiling
+ * (baseline + autoscale max, + idle slots it may borrow), then on-demand.
+ * Stops before row `last`; returns the next free row.
+ */
+static int
+draw_reservations(struct console *c, WINDOW *w, const struct slots *s,
+    int y, int last, int wd)
+{
+	struct buf	b = BUF_INIT;
+	size_t		i, shown = 0;
+	int		name_w = wd - 4 - 36;
+
+	if (name_w < 8)
+		name_w = 8;
+	for (i = 0; i < s->nr; i++) {
+		const struct slot_resv *r = &s->r[i];
+
+		if (r->id != NULL && (s->only != NULL ?
+		    strcmp(r->id, s->only) != 0 : !r->used))
+			continue;
+		if (r->id == NULL && !r->used)
+			continue;
+		if (shown == 0 && y < last) {
+			wattron(w, A_DIM);
+			buf_reset(&b);
+			buf_printf(&b, "%-*s %6s %6s %8s %5s", name_w,
+			    "RESERVATION", "NOW", "PEAK", "CEILING", "ABOVE");
+			mvwaddstr(w, y++, 2, "");
+			put_cut(w, buf_str(&b), wd - 4, c->ascii);
+			wattroff(w, A_DIM);
+		}
+		if (y >= last) {
+			shown++;
+			continue;
+		}
+		shown++;
+		mvwaddstr(w, y, 2, "");
+		put_cut(w, r->id != NULL ? r->id : "on-demand", name_w,
+		    c->ascii);
+		buf_reset(&b);
+		buf_printf(&b, " %6.0f %6.0f ", r->now.slots, r->peak);
+		if (r->id == NULL)
+			buf_printf(&b, "%8s %5s", "-", "-");
+		else if (r->now.limit < 0)
+			buf_printf(&b, "%8s %5s", "unknown", "-");
+		else
+			buf_printf(&b, "%8.0f %5d", r->now.limit,
+			    r->minutes_above);
+		if (r->recent_above > 0)
+			wattron(w, ui_run_attr(RUN_FAILED) | A_BOLD);
+		mvwaddstr(w, y, 2 + name_w, "");
+		put_cut(w, buf_str(&b), wd - 4 - name_w, c->ascii);
+		if (r->recent_above > 0)
+			wattroff(w, ui_run_attr(RUN_FAILED) | A_BOLD);
+		y++;
+	}
+	buf_free(&b);
+	return y;
+}
+
 static void
 slots_draw(struct console *c, WINDOW *w, bool focused)
 {
@@ -213,20 +299,23 @@ slots_draw(struct console *c, WINDOW *w, bool focused)
 	fmt_time(&b, c->zone, s->peak_at, FMT_CLOCK);
 	b.len -= 3;	/* seconds */
 	b.data[b.len] = '\0';
-	buf_printf(&b, "  avg %.0f  ", s->average);
+	buf_printf(&b, " (busiest minute)  avg %.0f  ", s->average);
 	if (s->cap_kind == CAP_ON_DEMAND)
 		buf_puts(&b, "on-demand (no reservation)");
 	else if (s->cap_kind == CAP_UNKNOWN)
 		buf_puts(&b, "capacity unknown");
 	else
-		buf_printf(&b, "capacity %.0f  above %d min", s->cap_now,
-		    s->minutes_above);
+		buf_printf(&b, "above %d min, %d in last %d", s->minutes_above,
+		    s->recent_above, s->alert_minutes);
 	buf_printf(&b, "  pending %d (max %d)", s->pending_now, s->pending_max);
-	if (s->minutes_above > 0)
+	if (s->recent_above > 0)
 		wattron(w, A_BOLD);
-	mvwaddnstr(w, y++, 2, buf_str(&b), wd - 4);
-	if (s->minutes_above > 0)
+	mvwaddstr(w, y++, 2, "");
+	put_cut(w, buf_str(&b), wd - 4, c->ascii);
+	if (s->recent_above > 0)
 		wattroff(w, A_BOLD);
+	y = draw_reservations(c, w, s, y, y + 5 < h - 1 - pool_rows - 6 ?
+	    y + 5 : h - 1 - pool_rows - 6, wd);
 
 	rows = h - 2 - 1 - pool_rows;	/* below the summary, above pools */
 	ch = rows * 45 / 100;

@@ -80,14 +80,25 @@ sleep 1
 grep -q "POST queries" "$BQ_EMU_LOG" && fail "BigQuery was queried before the slots pane was shown"
 keys b
 expect "BigQuery slots: project demo-project, US, service account" 10
-expect "capacity 500  above" 15
+# adhoc was above its ceiling two hours ago, not in the last 15 minutes.
+expect "above 20 min, 0 in last 15" 15
 # The peak's height depends on the day (a sine of the epoch rides on it):
-# above the 500-slot capacity, in the morning load's hour, in UTC.
-$T capture-pane -p -t e2e | grep -Eq "peak ([5-9][0-9][0-9]|1[0-9]{3}) at 0[89]:" ||
-    fail "no morning peak above capacity in the header"
+# the morning load's hour, in UTC; the busiest minute's average.
+$T capture-pane -p -t e2e | grep -Eq "peak [5-9][0-9][0-9] at 0[89]:[0-5][0-9] \(busiest minute\)" ||
+    fail "no morning peak in the header"
+# One line per reservation, its usage now and peak against its ceiling.
+expect "RESERVATION"
+$T capture-pane -p -t e2e | grep -Eq "demo-project:US.adhoc +30 +140 +100 +20" ||
+    fail "adhoc's line"
+$T capture-pane -p -t e2e | grep -Eq "demo-project:US.etl +[0-9]+ +[0-9]+ +595 +0" ||
+    fail "etl's line (ceiling 300 + 100 + 195 idle)"
+$T capture-pane -p -t e2e | grep -Eq "on-demand +25 +325 +- +-" ||
+    fail "on-demand's line"
 $T capture-pane -p -t e2e | grep -q "▁\|▂\|▃\|▄\|▅\|▆\|▇\|█" || fail "no chart blocks"
 $T capture-pane -p -t e2e | grep -q "─" || fail "no capacity line"
-expect "   500"
+# The capacity line: the ceilings of the reservations used, summed
+# (100 + 200 + 300 + 100 + idle slots that move with etl's usage).
+$T capture-pane -p -t e2e | grep -Eq " 11[0-9][0-9] ─" || fail "no capacity label"
 expect "KIND  SLOT-H  AVG  SHARE  TOP CONSUMER"
 expect "airflow@demo-project.iam.gserviceaccount.com"
 expect "dag   1"
@@ -144,11 +155,26 @@ sed -i "s#^bigquery_url = .*#bigquery_url = $BQ_EMU_URL/bigquery/v2#" "$dir/conf
 start C.UTF-8 --ascii
 expect "DAGs (11)" 15
 keys b
-expect "capacity 500" 15
+expect "RESERVATION" 15
 $T capture-pane -p -t e2e | grep -q "#" || fail "no ASCII bars"
 $T capture-pane -p -t e2e | grep -q "▁\|█\|─" && fail "Unicode in ASCII mode"
 keys Q
 expect "EXITED 0"
+
+# 80x24: the summary and the reservations still readable; what is cut
+# says so with an ellipsis.
+$T kill-server 2>/dev/null
+T="tmux -L $sock-80 -f /dev/null"
+$T new-session -d -s e2e -x 80 -y 24 \
+    "env E2E_PW=reader-secret TERM=tmux-256color LANG=C.UTF-8 HOME=$dir/home TZ=UTC $bin --config $dir/config --view slots; echo EXITED \$?; sleep 30"
+expect "DAGs (11)" 15
+keys b
+expect "RESERVATION" 15
+expect "demo-project:US.adhoc"
+expect "on-demand"
+$T capture-pane -p -t e2e | grep -q "peak [0-9]* at .*…" || fail "80x24: the summary is not cut with an ellipsis"
+keys Q
+$T kill-server 2>/dev/null
 
 [ $fails = 0 ] && echo "slots pane: all good ($bin)"
 exit $((fails > 0))

@@ -6,6 +6,7 @@ on 127.0.0.1 and a port of the system's choosing (written to --port-file):
 
   POST /bigquery/v2/projects/P/queries          jobs.query
   GET  /bigquery/v2/projects/P/queries/JOB      getQueryResults
+  GET  /bigquery/v2/projects/P/jobs/JOB         jobs.get
   POST /token                                   OAuth token endpoint: JWT
                                                 bearer (signature checked with
                                                 --public-key) and refresh_token
@@ -13,14 +14,35 @@ on 127.0.0.1 and a port of the system's choosing (written to --port-file):
                                                 the metadata server (needs
                                                 Metadata-Flavor: Google)
 
-Every job answers jobComplete false first, then its rows in pages of at most
-PAGE_ROWS.  The SQL is not run: the "-- dagtop:NAME" comment at its start
-says which answer to give, made up from a day of slot usage with a morning
-peak above a 500-slot reservation, tied to the DAGs of --dags by the
-airflow-dag labels.  Projects with special names answer errors:
+jobs.query answers at once (jobComplete true, the first page, and
+totalBytesBilled, as the real one does for a quick query); a slow job
+answers jobComplete false, then false once more to the first
+getQueryResults.  getQueryResults never carries totalBytesBilled (the real
+GetQueryResultsResponse has no such field): jobs.get has it, in
+statistics.query.totalBytesBilled.  Rows come in pages of at most
+PAGE_ROWS.  A requestId longer than 36 characters is refused (400 invalid),
+as the jobs.query reference says.
+
+The SQL is not run: the "-- dagtop:NAME" comment at its start says which
+answer to give, computed from the fixture below; the view name
+(JOBS_TIMELINE or JOBS_TIMELINE_BY_ORGANIZATION) and the filter on the
+current minute are recognised too.  The fixture: reservations of the admin
+project (RESERVATIONS):
+  etl    baseline 300, autoscale max 100, borrows idle slots; its usage
+         (a day with a morning peak near 500) passes 400 but stays within
+         what bi's idle slots add
+  bi     baseline 200, lends idle slots; 25 slots used by this project
+         (175 with the organization view: another project uses 150)
+  adhoc  baseline 50, autoscale max 50, ignore_idle_slots: 140 slots from
+         130 to 110 minutes ago (above its 100), 30 otherwise
+and on-demand usage (reservation_id NULL): 25 slots, 325 from 60 to 50
+minutes ago.  Consumers are tied to the DAGs of --dags by the airflow-dag
+labels.  Projects with special names:
   denied    403 accessDenied          badsql   400 invalidQuery
   flaky     503 backendError once     jobfail  the job fails (resourcesExceeded)
   reauth    401 once, then fine       ondemand no reservation (capacity empty)
+  slow      every job slow            hot      adhoc also above in the
+                                               last 10 minutes
 Each request is logged to --log as "METHOD PATH [detail]".
 """
 import argparse
@@ -37,7 +59,8 @@ import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 PAGE_ROWS = 500
-CAPACITY = 500
+SLOW = ("slow", "jobfail")
+BILLED = "10485760"     # INFORMATION_SCHEMA: the 10 MB minimum
 LOCK = threading.Lock()
 STATE = {"tokens": set(["emu-command-token"]), "jobs": {}, "seq": 0,
          "once": set()}
@@ -79,33 +102,72 @@ def minute_usage(t):
     return slots
 
 
-def timeline_rows():
+ADMIN = "demo-project"
+# name: (baseline, autoscale max, ignore_idle_slots)
+RESERVATIONS = {"etl": (300, 100, False), "bi": (200, 0, False),
+                "adhoc": (50, 50, True)}
+
+
+def minutes_back(sql):
+    """The minutes of the answer: the last 1500, the current one too unless
+    the query leaves it out as dagtop's does."""
     now = int(time.time()) // 60 * 60
+    last = 1 if "period_start < TIMESTAMP_TRUNC(CURRENT_TIMESTAMP(), " \
+        "MINUTE)" in sql else 0
+    return [now - i * 60 for i in range(1500, last - 1, -1)], now
+
+
+def usage(project, t, now, org):
+    """{reservation_id or None: slots} in the minute starting at t."""
+    ago = (now - t) // 60
+    rid = lambda n: "%s:US.%s" % (ADMIN, n)  # noqa: E731
+    if project == "ondemand":
+        return {None: minute_usage(t)}
+    adhoc = 140 if 110 < ago <= 130 else 30
+    if project == "hot" and 1 <= ago <= 10:
+        adhoc = 140
+    return {rid("etl"): 0.55 * minute_usage(t),
+            rid("bi"): 25 + (150 if org else 0),
+            rid("adhoc"): adhoc,
+            None: 325 if 50 < ago <= 60 else 25}
+
+
+def timeline_rows(project, sql):
+    ts, now = minutes_back(sql)
+    org = "JOBS_TIMELINE_BY_ORGANIZATION" in sql
     rows = []
-    for i in range(1500, -1, -1):
-        t = now - i * 60
-        slots = minute_usage(t)
-        running = int(slots / 40) + 1
-        pending = max(0, int((slots - CAPACITY) / 25))
-        cells = [bq_time(t), str(int(slots * 60000)), str(running),
-                 str(pending) if i % 97 else None]  # some NULLs
-        rows.append(cells)
-    schema = [("minute", "TIMESTAMP"), ("slot_ms", "INTEGER"),
-              ("running", "INTEGER"), ("pending", "INTEGER")]
+    for t in ts:
+        for k, (rid, slots) in enumerate(sorted(
+                usage(project, t, now, org).items(),
+                key=lambda kv: kv[0] or "")):
+            running = int(slots / 40) + 1
+            pending = 0 if (t // 60) % 97 else None  # some NULLs
+            rows.append([bq_time(t), rid, str(int(round(slots * 60000))),
+                         str(running), None if pending is None else
+                         str(pending)])
+    schema = [("minute", "TIMESTAMP"), ("reservation_id", "STRING"),
+              ("slot_ms", "INTEGER"), ("running", "INTEGER"),
+              ("pending", "INTEGER")]
     return schema, rows
 
 
-def capacity_rows(project):
-    schema = [("period_start", "TIMESTAMP"), ("capacity", "INTEGER")]
+def capacity_rows(project, sql):
+    schema = [("period_start", "TIMESTAMP"), ("reservation_id", "STRING"),
+              ("edition", "STRING"), ("baseline", "INTEGER"),
+              ("autoscale_current", "INTEGER"), ("autoscale_max", "INTEGER"),
+              ("ignore_idle_slots", "BOOLEAN")]
     if project == "ondemand":
         return schema, []
-    now = int(time.time()) // 60 * 60
+    ts, now = minutes_back(sql)
     rows = []
-    for i in range(1500, -1, -1):
-        t = now - i * 60
-        # Two reservations: a baseline of 400 and one of 100.
-        rows.append([bq_time(t), "400"])
-        rows.append([bq_time(t), "100"])
+    for t in ts:
+        use = usage(project, t, now, False)
+        for name in sorted(RESERVATIONS):
+            base, amax, ignore = RESERVATIONS[name]
+            rid = "%s:US.%s" % (ADMIN, name)
+            cur = int(min(amax, max(0, use.get(rid, 0) - base)))
+            rows.append([bq_time(t), rid, "ENTERPRISE", str(base), str(cur),
+                         str(amax), "true" if ignore else "false"])
     return schema, rows
 
 
@@ -145,9 +207,9 @@ def consumer_rows():
 def answer_for(project, sql):
     first = sql.split("\n", 1)[0].strip()
     if first == "-- dagtop:timeline":
-        return timeline_rows()
+        return timeline_rows(project, sql)
     if first == "-- dagtop:capacity":
-        return capacity_rows(project)
+        return capacity_rows(project, sql)
     if first == "-- dagtop:consumers":
         return consumer_rows()
     return None
@@ -256,6 +318,10 @@ class Handler(BaseHTTPRequestHandler):
             self.reply(200, issue("md"))
             return
         if len(p) == 7 and p[1:4] == ["bigquery", "v2", "projects"] and \
+                p[5] == "jobs":
+            self.jobs_get(p[4], p[6], q)
+            return
+        if len(p) == 7 and p[1:4] == ["bigquery", "v2", "projects"] and \
                 p[5] == "queries":
             project, job_id = p[4], p[6]
             log("GET queries/%s page=%s" % (job_id, q.get("pageToken",
@@ -273,7 +339,7 @@ class Handler(BaseHTTPRequestHandler):
                                          (job_id, q.get("location", [""])[0])))
                 return
             job["polls"] += 1
-            if job["polls"] < 2:
+            if job["slow"] and job["polls"] < 2:
                 self.reply(200, {"kind": "bigquery#getQueryResultsResponse",
                                  "jobReference": job["ref"],
                                  "jobComplete": False})
@@ -289,17 +355,43 @@ class Handler(BaseHTTPRequestHandler):
             return
         self.reply(404, {"error": {"code": 404, "message": "no such path"}})
 
-    def page(self, job, start, size):
+    def jobs_get(self, project, job_id, q):
+        """jobs.get: the Job resource, its statistics once DONE."""
+        log("GET jobs/%s" % job_id)
+        if not self.authorized():
+            return
+        job = STATE["jobs"].get(job_id)
+        if job is None or job["project"] != project or \
+                q.get("location", [""])[0] != job["location"]:
+            self.reply(*google_error(404, "notFound", "Not found: Job "
+                                     "%s:%s" % (project, job_id)))
+            return
+        done = job["polls"] >= 2 or not job["slow"]
+        out = {"kind": "bigquery#job", "id": "%s:%s.%s" % (
+            project, job["location"], job_id), "jobReference": job["ref"],
+            "status": {"state": "DONE" if done else "RUNNING"},
+            "statistics": {"creationTime": "1700000000000"}}
+        if done:
+            out["statistics"].update({
+                "totalBytesProcessed": "1048576",
+                "query": {"totalBytesProcessed": "1048576",
+                          "totalBytesBilled": BILLED, "cacheHit": False}})
+        self.reply(200, out)
+
+    def page(self, job, start, size, kind="getQueryResults"):
+        """A page of rows.  GetQueryResultsResponse has no totalBytesBilled;
+        the QueryResponse of jobs.query does."""
         rows = job["rows"][start:start + size]
-        out = {"kind": "bigquery#getQueryResultsResponse",
+        out = {"kind": "bigquery#%sResponse" % kind,
                "jobReference": job["ref"], "jobComplete": True,
                "schema": {"fields": [{"name": n, "type": t,
                                       "mode": "NULLABLE"}
                                      for n, t in job["schema"]]},
                "totalRows": str(len(job["rows"])),
                "rows": [{"f": [{"v": c} for c in r]} for r in rows],
-               "totalBytesProcessed": "1048576",
-               "totalBytesBilled": "10485760", "cacheHit": False}
+               "totalBytesProcessed": "1048576", "cacheHit": False}
+        if kind == "query":
+            out["totalBytesBilled"] = BILLED
         if start + size < len(job["rows"]):
             out["pageToken"] = str(start + size)
         return out
@@ -323,7 +415,14 @@ class Handler(BaseHTTPRequestHandler):
                 self.reply(*google_error(400, "parseError", "bad JSON"))
                 return
             sql = req.get("query", "")
+            rid = req.get("requestId")
             log("POST queries %s" % sql.split("\n", 1)[0])
+            if rid is not None and (not isinstance(rid, str) or
+                                    len(rid) > 36 or not rid.isascii()):
+                self.reply(*google_error(400, "invalid", "Invalid value "
+                                         "for requestId: at most 36 ASCII "
+                                         "characters", "INVALID_ARGUMENT"))
+                return
             if project == "reauth" and self.once("reauth"):
                 STATE["tokens"].discard(self.headers["Authorization"][7:])
                 self.reply(*google_error(401, "authError", "Request had "
@@ -359,11 +458,16 @@ class Handler(BaseHTTPRequestHandler):
                 STATE["seq"] += 1
                 job_id = "job_emu_%d" % STATE["seq"]
             ref = {"projectId": project, "jobId": job_id, "location": loc}
-            STATE["jobs"][job_id] = {"project": project, "location": loc,
-                                     "schema": schema, "rows": rows,
-                                     "ref": ref, "polls": 0}
-            self.reply(200, {"kind": "bigquery#queryResponse",
-                             "jobReference": ref, "jobComplete": False})
+            slow = project in SLOW
+            job = {"project": project, "location": loc, "schema": schema,
+                   "rows": rows, "ref": ref, "polls": 0, "slow": slow}
+            STATE["jobs"][job_id] = job
+            if slow:
+                self.reply(200, {"kind": "bigquery#queryResponse",
+                                 "jobReference": ref, "jobComplete": False})
+                return
+            size = min(PAGE_ROWS, int(req.get("maxResults") or PAGE_ROWS))
+            self.reply(200, self.page(job, 0, size, "query"))
             return
         self.reply(404, {"error": {"code": 404, "message": "no such path"}})
 

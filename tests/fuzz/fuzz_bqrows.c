@@ -56,6 +56,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 		}
 	}
 	slots_init(&s, 1763800000, 90);
+	slots_only(&s, "a:US.r");
 	(void)slots_add_timeline(&s, &t, &err);
 	(void)slots_add_capacity(&s, &t, &err);
 	(void)slots_add_consumers(&s, &t, &err);
@@ -66,8 +67,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 	{
 		double	v[7], cap[7];
 		int64_t	tt[7];
+		bool	hot[7];
 
-		(void)slots_buckets(&s, 7, v, cap, tt);
+		(void)slots_buckets(&s, 7, v, cap, tt, hot);
 	}
 	slots_free(&s);
 	bq_table_free(&t);

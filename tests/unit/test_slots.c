@@ -197,6 +197,14 @@ test_error_text(void **state)
 	buf_free(&b);
 }
 
+#define CAP_FIELDS "{\"name\":\"period_start\",\"type\":\"TIMESTAMP\"}," \
+	"{\"name\":\"reservation_id\",\"type\":\"STRING\"}," \
+	"{\"name\":\"edition\",\"type\":\"STRING\"}," \
+	"{\"name\":\"baseline\",\"type\":\"INTEGER\"}," \
+	"{\"name\":\"autoscale_current\",\"type\":\"INTEGER\"}," \
+	"{\"name\":\"autoscale_max\",\"type\":\"INTEGER\"}," \
+	"{\"name\":\"ignore_idle_slots\",\"type\":\"BOOLEAN\"}"
+
 /* A table from JSON rows given as a C string array literal. */
 static void
 table(struct bq_table *t, const char *fields, const char *rows)
@@ -216,13 +224,17 @@ test_window(void **state)
 	struct slots s;
 
 	(void)state;
-	/* 10:30:45 -> the window ends at 10:31:00 and holds 10:30. */
+	/*
+	 * 10:30:45 -> the window ends at 10:30:00: the current minute is
+	 * partial and left out; the last minute is 10:29.
+	 */
 	slots_init(&s, DAY0 + 10 * 3600 + 30 * 60 + 45, 60);
 	assert_int_equal(s.n, 60);
-	assert_true(s.end == DAY0 + 10 * 3600 + 31 * 60);
+	assert_true(s.end == DAY0 + 10 * 3600 + 30 * 60);
 	assert_true(s.start == s.end - 3600);
-	assert_true(s.m[59].t == DAY0 + 10 * 3600 + 30 * 60);
+	assert_true(s.m[59].t == DAY0 + 10 * 3600 + 29 * 60);
 	assert_true(s.m[0].capacity == -1);
+	assert_int_equal(s.alert_minutes, 15);
 	slots_free(&s);
 }
 
@@ -235,11 +247,13 @@ test_timeline_per_minute(void **state)
 	int		i;
 
 	(void)state;
-	slots_init(&s, DAY0 + 600, 10);		/* 00:01 .. 00:10 */
+	/* Now is 00:11:00 sharp: 00:01 .. 00:10, the minute 00:11 left out. */
+	slots_init(&s, DAY0 + 660, 10);
 	/*
 	 * Per-second rows as JOBS_TIMELINE has them: 60 seconds of 1,000
 	 * slot-ms in 00:05 (1 slot for the minute), 30 seconds of 4,000 in
-	 * 00:06 (2 slots), one second before the window, one after.
+	 * 00:06 (2 slots), one second before the window, one in the current
+	 * (partial) minute 00:11, which must not count.
 	 */
 	for (i = 0; i < 60; i++)
 		buf_printf(&rows, "%s{\"f\":[{\"v\":\"%.1f\"},{\"v\":\"1000\"}]}",
@@ -304,7 +318,7 @@ five_minutes(struct slots *s, const char *caprows)
 	static const int slots[] = { 100, 600, 450, 700, 50 };
 	int		i;
 
-	slots_init(s, DAY0 + 300, 5);
+	slots_init(s, DAY0 + 360, 5);
 	for (i = 0; i < 5; i++)
 		buf_printf(&rows, "%s{\"f\":[{\"v\":\"%.10E\"},{\"v\":\"%d\"},"
 		    "{\"v\":\"%d\"},{\"v\":%s}]}", i ? "," : "",
@@ -317,8 +331,7 @@ five_minutes(struct slots *s, const char *caprows)
 	assert_int_equal(slots_add_timeline(s, &t, &err), 0);
 	bq_table_free(&t);
 	if (caprows != NULL) {
-		table(&t, "{\"name\":\"period_start\",\"type\":\"TIMESTAMP\"},"
-		    "{\"name\":\"capacity\",\"type\":\"FLOAT\"}", caprows);
+		table(&t, CAP_FIELDS, caprows);
 		assert_int_equal(slots_add_capacity(s, &t, &err), 0);
 		bq_table_free(&t);
 	}
@@ -327,43 +340,222 @@ five_minutes(struct slots *s, const char *caprows)
 	buf_free(&err);
 }
 
+/* A row of the timeline answer: minute, reservation_id, slot_ms. */
 static void
-test_capacity_reservations(void **state)
+use_row(struct buf *rows, int64_t t, const char *resv, double slots)
 {
-	struct slots	s;
-	char		rows[1024];
+	buf_printf(rows, "%s{\"f\":[{\"v\":\"%.10E\"},{\"v\":%s%s%s},"
+	    "{\"v\":\"%.0f\"}]}", rows->len ? "," : "", (double)t,
+	    resv ? "\"" : "", resv ? resv : "null", resv ? "\"" : "",
+	    slots * 60000);
+}
+
+/* A row of the capacity answer (RESERVATIONS_TIMELINE). */
+static void
+cap_row(struct buf *rows, int64_t t, const char *resv, const char *edition,
+    int baseline, int cur, int max, bool ignore_idle)
+{
+	buf_printf(rows, "%s{\"f\":[{\"v\":\"%.10E\"},{\"v\":\"%s\"},"
+	    "{\"v\":\"%s\"},{\"v\":\"%d\"},{\"v\":\"%d\"},{\"v\":\"%d\"},"
+	    "{\"v\":\"%s\"}]}", rows->len ? "," : "", (double)t, resv, edition,
+	    baseline, cur, max, ignore_idle ? "true" : "false");
+}
+
+#define USE_FIELDS "{\"name\":\"minute\",\"type\":\"TIMESTAMP\"}," \
+	"{\"name\":\"reservation_id\",\"type\":\"STRING\"}," \
+	"{\"name\":\"slot_ms\",\"type\":\"INTEGER\"}"
+
+static void
+add_tables(struct slots *s, const struct buf *use, const struct buf *cap)
+{
+	struct bq_table	t;
+	struct buf	err = BUF_INIT;
+
+	table(&t, USE_FIELDS, buf_str(use));
+	assert_int_equal(slots_add_timeline(s, &t, &err), 0);
+	bq_table_free(&t);
+	table(&t, CAP_FIELDS, buf_str(cap));
+	assert_int_equal(slots_add_capacity(s, &t, &err), 0);
+	bq_table_free(&t);
+	buf_free(&err);
+}
+
+/*
+ * 00:01..00:05: etl (baseline 300, autoscale max 100, borrows idle), bi
+ * (baseline 200, ignores idle), an Enterprise Plus reservation nobody in
+ * this project uses (idle, but of another edition: never lent to etl),
+ * and on-demand usage.
+ */
+static void
+three_reservations(struct slots *s, const char *only, int alert)
+{
+	struct buf	use = BUF_INIT, cap = BUF_INIT;
+	static const double etl[] = { 100, 450, 500, 700, 50 };
+	static const double bi[] = { 10, 10, 150, 10, 10 };
+	static const double od[] = { 5, 900, 5, 5, 5 };
+	int		i;
+
+	slots_init(s, DAY0 + 360, 5);
+	if (only != NULL)
+		slots_only(s, only);
+	if (alert > 0)
+		s->alert_minutes = alert;
+	for (i = 0; i < 5; i++) {
+		int64_t t = DAY0 + 60 + 60 * i;
+
+		use_row(&use, t, "adm:US.etl", etl[i]);
+		use_row(&use, t, "adm:US.bi", bi[i]);
+		use_row(&use, t, NULL, od[i]);
+	}
+	/* Before the window, carried in; autoscale at 00:04; bi at 00:01. */
+	cap_row(&cap, DAY0, "adm:US.etl", "ENTERPRISE", 300, 0, 100, false);
+	cap_row(&cap, DAY0, "adm:US.plus", "ENTERPRISE_PLUS", 1000, 0, 0,
+	    false);
+	cap_row(&cap, DAY0 + 60, "adm:US.bi", "ENTERPRISE", 200, 0, 0, true);
+	cap_row(&cap, DAY0 + 240, "adm:US.etl", "ENTERPRISE", 300, 100, 100,
+	    false);
+	add_tables(s, &use, &cap);
+	slots_finish(s);
+	buf_free(&use);
+	buf_free(&cap);
+}
+
+static void
+test_reservations_join(void **state)
+{
+	struct slots		 s;
+	const struct slot_resv	*etl, *bi, *od;
 
 	(void)state;
-	/*
-	 * Two reservations (400 + 100) from before the window, then at 00:03
-	 * autoscale takes one to 300 (capacity 700) and no row after that:
-	 * carried forward.
-	 */
-	snprintf(rows, sizeof rows,
-	    "{\"f\":[{\"v\":\"%lld.0\"},{\"v\":\"400\"}]},"
-	    "{\"f\":[{\"v\":\"%lld.0\"},{\"v\":\"100\"}]},"
-	    "{\"f\":[{\"v\":\"%lld.0\"},{\"v\":\"400\"}]},"
-	    "{\"f\":[{\"v\":\"%lld.0\"},{\"v\":\"300\"}]}",
-	    (long long)DAY0, (long long)DAY0, (long long)(DAY0 + 180),
-	    (long long)(DAY0 + 180));
-	five_minutes(&s, rows);
+	three_reservations(&s, NULL, 0);
 	assert_int_equal(s.cap_kind, CAP_RESERVATION);
-	/* The newest row before the window is the first minutes' capacity. */
-	assert_true(s.m[0].capacity == 100);
-	assert_true(s.m[1].capacity == 100);
-	assert_true(s.m[2].capacity == 700);
-	assert_true(s.m[4].capacity == 700);
-	assert_true(s.cap_now == 700);
-	/* Only 600 at 00:02 is above (100); 700 at 00:04 equals 700. */
-	assert_int_equal(s.minutes_above, 1);
-	assert_true(s.peak == 700);
-	assert_true(s.peak_at == DAY0 + 240);
-	assert_true(s.average == 380);
-	assert_int_equal(s.pending_max, 7);
-	assert_true(s.pending_max_at == DAY0 + 240);
-	assert_int_equal(s.running_now, 5);
-	assert_int_equal(s.pending_now, 0);
+	etl = slots_resv(&s, "adm:US.etl");
+	bi = slots_resv(&s, "adm:US.bi");
+	od = slots_resv(&s, NULL);
+	assert_non_null(etl);
+	assert_non_null(bi);
+	assert_non_null(od);
+	/* Sorted by id, on-demand last. */
+	assert_string_equal(s.r[0].id, "adm:US.bi");
+	assert_null(s.r[s.nr - 1].id);
+	/* Usage per reservation, not the whole project's. */
+	near(etl->m[1].slots, 450);
+	near(bi->m[2].slots, 150);
+	near(od->m[1].slots, 900);
+	near(s.m[1].slots, 1360);
+	/*
+	 * etl's ceiling: 300 + 100 + bi's idle (200 - its usage); plus is
+	 * another edition.  00:02: 450 > 400 but < 590 (borrowed idle):
+	 * not above.  00:03: bi busy, idle 50, ceiling 450 < 500: above.
+	 * 00:04: 700 > 590: above.
+	 */
+	near(etl->m[1].idle, 190);
+	near(etl->m[1].limit, 590);
+	assert_false(etl->m[1].above);
+	near(etl->m[2].limit, 450);
+	assert_true(etl->m[2].above);
+	assert_true(etl->m[3].above);
+	assert_int_equal(etl->minutes_above, 2);
+	assert_true(etl->last_above == DAY0 + 240);
+	/* bi ignores idle slots: its ceiling is its baseline. */
+	near(bi->m[2].idle, 0);
+	near(bi->m[2].limit, 200);
+	assert_int_equal(bi->minutes_above, 0);
+	/* On-demand apart: 900 slots, no ceiling, never above. */
+	near(od->m[1].limit, -1);
+	assert_int_equal(od->minutes_above, 0);
+	assert_int_equal(s.minutes_above, 2);
+	assert_true(s.m[2].above == 1 && s.m[1].above == 0);
+	/* The last minute's figures; autoscale carried forward from 00:04. */
+	near(etl->now.autoscale, 100);
+	near(etl->now.baseline, 300);
+	near(etl->now.limit, 590);
+	/* Peak is the busiest minute's average, per reservation and all. */
+	near(etl->peak, 700);
+	assert_true(etl->peak_at == DAY0 + 240);
+	near(etl->average, 360);
+	near(s.peak, 1360);
+	assert_true(s.peak_at == DAY0 + 120);
+	/* Only the reservations the project used are counted in the chart. */
+	near(s.m[4].capacity, 790);
+	assert_true(s.idle_rule);
+	assert_non_null(strstr(slots_rule_text(&s), "idle slots"));
+	assert_non_null(strstr(slots_rule_text(&s),
+	    "baseline + autoscale max_slots"));
 	slots_free(&s);
+}
+
+static void
+test_reservations_alert_window(void **state)
+{
+	struct slots s;
+
+	(void)state;
+	/* Above at 00:03 and 00:04; the window ends at 00:06. */
+	three_reservations(&s, NULL, 15);
+	assert_int_equal(s.recent_above, 2);
+	slots_free(&s);
+	three_reservations(&s, NULL, 2);	/* 00:04 and 00:05 */
+	assert_int_equal(s.recent_above, 1);
+	assert_int_equal(slots_resv(&s, "adm:US.etl")->recent_above, 1);
+	slots_free(&s);
+	three_reservations(&s, NULL, 1);	/* 00:05 only */
+	assert_int_equal(s.recent_above, 0);
+	assert_int_equal(s.minutes_above, 2);
+	slots_free(&s);
+}
+
+static void
+test_reservation_named(void **state)
+{
+	struct slots s;
+
+	(void)state;
+	/* Only bi: etl's minutes above are not counted; no idle rule. */
+	three_reservations(&s, "adm:US.bi", 0);
+	assert_int_equal(s.minutes_above, 0);
+	assert_int_equal(s.recent_above, 0);
+	assert_false(s.idle_rule);
+	assert_non_null(strstr(slots_rule_text(&s),
+	    "ignore_idle_slots is true"));
+	/* etl's idle slots are still worked out: it is read, not shown. */
+	near(slots_resv(&s, "adm:US.etl")->m[1].limit, 590);
+	near(s.m[0].capacity, 200);
+	slots_free(&s);
+}
+
+/* Three hours; one minute above two hours ago, then maybe one just now. */
+static void
+test_alert_two_hours_ago(void **state)
+{
+	struct slots	s;
+	struct buf	use = BUF_INIT, cap = BUF_INIT;
+	int64_t		now = DAY0 + 3 * 3600 + 30;
+
+	(void)state;
+	slots_init(&s, now, 180);		/* 00:00 .. 02:59 */
+	use_row(&use, DAY0 + 3600, "a:EU.r", 150);	/* 01:00 */
+	use_row(&use, DAY0 + 3 * 3600, "a:EU.r", 999);	/* now: partial */
+	cap_row(&cap, DAY0, "a:EU.r", "STANDARD", 100, 0, 0, true);
+	add_tables(&s, &use, &cap);
+	slots_finish(&s);
+	assert_int_equal(s.minutes_above, 1);
+	assert_int_equal(s.recent_above, 0);
+	/* The partial minute's 999 slots count nowhere. */
+	assert_true(s.peak == 150);
+	slots_free(&s);
+
+	buf_reset(&use);
+	slots_init(&s, now, 180);
+	use_row(&use, DAY0 + 3600, "a:EU.r", 150);
+	use_row(&use, DAY0 + 3 * 3600 - 600, "a:EU.r", 101);	/* 02:50 */
+	add_tables(&s, &use, &cap);
+	slots_finish(&s);
+	assert_int_equal(s.minutes_above, 2);
+	assert_int_equal(s.recent_above, 1);
+	slots_free(&s);
+	buf_free(&use);
+	buf_free(&cap);
 }
 
 static void
@@ -448,19 +640,21 @@ test_buckets(void **state)
 	struct slots	s;
 	double		v[3], cap[3];
 	int64_t		t[3];
+	bool		hot[3];
 	size_t		n;
 
 	(void)state;
 	five_minutes(&s, NULL);
 	slots_set_capacity(&s, 500);
 	/* 5 minutes in 3 columns: [0], [1,2], [3,4]; each its highest. */
-	n = slots_buckets(&s, 3, v, cap, t);
+	n = slots_buckets(&s, 3, v, cap, t, hot);
 	assert_int_equal(n, 3);
 	assert_true(v[0] == 100 && v[1] == 600 && v[2] == 700);
+	assert_true(!hot[0] && hot[1] && hot[2]);
 	assert_true(cap[0] == 500);
 	assert_true(t[1] == DAY0 + 120);
 	/* More columns than minutes: one minute each. */
-	assert_int_equal(slots_buckets(&s, 80, NULL, NULL, NULL), 5);
+	assert_int_equal(slots_buckets(&s, 80, NULL, NULL, NULL, NULL), 5);
 	slots_free(&s);
 }
 
@@ -470,7 +664,8 @@ test_sql(void **state)
 	struct buf b = BUF_INIT;
 
 	(void)state;
-	slots_sql_timeline(&b, "my-proj", "US", 1440);
+	slots_sql_timeline(&b, "my-proj", "US", 1440, JOBS_VIEW_PROJECT,
+	    "my-proj");
 	assert_true(strncmp(buf_str(&b), "-- dagtop:timeline\n", 19) == 0);
 	assert_non_null(strstr(buf_str(&b),
 	    "`my-proj`.`region-us`.INFORMATION_SCHEMA.JOBS_TIMELINE"));
@@ -480,13 +675,30 @@ test_sql(void **state)
 	/* The partition column prunes, reaching back further. */
 	assert_non_null(strstr(buf_str(&b), "job_creation_time >= "));
 	assert_non_null(strstr(buf_str(&b), "INTERVAL 2880 MINUTE"));
-	assert_non_null(strstr(buf_str(&b), "INTERVAL 1439 MINUTE"));
+	assert_non_null(strstr(buf_str(&b), "INTERVAL 1440 MINUTE"));
+	/* The current, partial minute is left out; per reservation. */
+	assert_non_null(strstr(buf_str(&b),
+	    "period_start < TIMESTAMP_TRUNC(CURRENT_TIMESTAMP(), MINUTE)"));
+	assert_non_null(strstr(buf_str(&b), "GROUP BY minute, reservation_id"));
+	assert_null(strstr(buf_str(&b), "BY_ORGANIZATION"));
+	buf_reset(&b);
+	slots_sql_timeline(&b, "my-proj", "US", 60, JOBS_VIEW_ORGANIZATION,
+	    "admin-p");
+	assert_non_null(strstr(buf_str(&b),
+	    "`my-proj`.`region-us`.INFORMATION_SCHEMA."
+	    "JOBS_TIMELINE_BY_ORGANIZATION"));
+	assert_non_null(strstr(buf_str(&b), "project_id = 'my-proj'"));
+	assert_non_null(strstr(buf_str(&b),
+	    "STARTS_WITH(IFNULL(reservation_id, ''), 'admin-p:')"));
 	buf_reset(&b);
 	slots_sql_capacity(&b, "admin", "asia-northeast1", 60);
 	assert_non_null(strstr(buf_str(&b),
 	    "`admin`.`region-asia-northeast1`.INFORMATION_SCHEMA."
 	    "RESERVATIONS_TIMELINE"));
 	assert_non_null(strstr(buf_str(&b), "autoscale.current_slots"));
+	assert_non_null(strstr(buf_str(&b), "autoscale.max_slots"));
+	assert_non_null(strstr(buf_str(&b), "ignore_idle_slots"));
+	assert_non_null(strstr(buf_str(&b), "reservation_id"));
 	buf_reset(&b);
 	slots_sql_consumers(&b, "p", "EU", 60, 15);
 	assert_non_null(strstr(buf_str(&b), "key = 'airflow-dag'"));
@@ -503,6 +715,13 @@ test_sql(void **state)
 	assert_true(bq_valid_region("asia-northeast1"));
 	assert_true(bq_valid_region("EU"));
 	assert_false(bq_valid_region("us`; DROP"));
+	assert_true(bq_valid_reservation("admin-project:US.etl_prod"));
+	assert_true(bq_valid_reservation("example.com:adm:asia-northeast1.r-1"));
+	assert_false(bq_valid_reservation("admin-project.US.etl"));
+	assert_false(bq_valid_reservation("admin-project:US."));
+	assert_false(bq_valid_reservation(":US.etl"));
+	assert_false(bq_valid_reservation("adm:US.e'tl"));
+	assert_false(bq_valid_reservation("adm:U S.etl"));
 }
 
 static void
@@ -537,7 +756,10 @@ main(void)
 		cmocka_unit_test(test_window),
 		cmocka_unit_test(test_timeline_per_minute),
 		cmocka_unit_test(test_timeline_missing_column),
-		cmocka_unit_test(test_capacity_reservations),
+		cmocka_unit_test(test_reservations_join),
+		cmocka_unit_test(test_reservations_alert_window),
+		cmocka_unit_test(test_reservation_named),
+		cmocka_unit_test(test_alert_two_hours_ago),
 		cmocka_unit_test(test_capacity_on_demand_and_fixed),
 		cmocka_unit_test(test_consumers),
 		cmocka_unit_test(test_buckets),
