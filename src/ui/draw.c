@@ -113,3 +113,22 @@ ui_log_attr(bool error, bool warning)
 		return COLOR_PAIR(PAIR_WAIT);
 	return A_NORMAL;
 }
+
+void
+ui_put_cut(WINDOW *w, const char *s, int maxcols, bool ascii)
+{
+	struct buf	b = BUF_INIT;
+	size_t		used, n;
+
+	if (maxcols <= 0 || s == NULL)
+		return;
+	sanitize_append(&b, s, strlen(s), SAN_SHOW_ESCAPES);
+	n = text_fit(buf_str(&b), b.len, (size_t)maxcols, &used);
+	if (n < b.len) {
+		n = text_fit(buf_str(&b), b.len, (size_t)maxcols - 1, &used);
+		waddnstr(w, buf_str(&b), (int)n);
+		waddstr(w, ascii ? "~" : "\xe2\x80\xa6");
+	} else
+		waddnstr(w, buf_str(&b), (int)n);
+	buf_free(&b);
+}

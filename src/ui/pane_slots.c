@@ -28,29 +28,6 @@ put_cell(WINDOW *w, bool ascii, int e)
 		waddstr(w, eighths[e < 0 ? 0 : e > 8 ? 8 : e]);
 }
 
-/*
- * Text from outside in at most maxcols columns; when it has to be cut, the
- * last column shows that it was: an ellipsis ('~' in ASCII).
- */
-static void
-put_cut(WINDOW *w, const char *s, int maxcols, bool ascii)
-{
-	struct buf	b = BUF_INIT;
-	size_t		used, n;
-
-	if (maxcols <= 0 || s == NULL)
-		return;
-	sanitize_append(&b, s, strlen(s), SAN_SHOW_ESCAPES);
-	n = text_fit(buf_str(&b), b.len, (size_t)maxcols, &used);
-	if (n < b.len) {
-		n = text_fit(buf_str(&b), b.len, (size_t)maxcols - 1, &used);
-		waddnstr(w, buf_str(&b), (int)n);
-		waddstr(w, ascii ? "~" : "\xe2\x80\xa6");
-	} else
-		waddnstr(w, buf_str(&b), (int)n);
-	buf_free(&b);
-}
-
 /* A round top for the y axis: 1, 2 or 5 times a power of ten. */
 static double
 nice_top(double v)
@@ -225,7 +202,7 @@ draw_reservations(struct console *c, WINDOW *w, const struct slots *s,
 			buf_printf(&b, "%-*s %6s %6s %8s %5s", name_w,
 			    "RESERVATION", "NOW", "PEAK", "CEILING", "ABOVE");
 			mvwaddstr(w, y++, 2, "");
-			put_cut(w, buf_str(&b), wd - 4, c->ascii);
+			ui_put_cut(w, buf_str(&b), wd - 4, c->ascii);
 			wattroff(w, A_DIM);
 		}
 		if (y >= last) {
@@ -234,7 +211,7 @@ draw_reservations(struct console *c, WINDOW *w, const struct slots *s,
 		}
 		shown++;
 		mvwaddstr(w, y, 2, "");
-		put_cut(w, r->id != NULL ? r->id : "on-demand", name_w,
+		ui_put_cut(w, r->id != NULL ? r->id : "on-demand", name_w,
 		    c->ascii);
 		buf_reset(&b);
 		buf_printf(&b, " %6.0f %6.0f ", r->now.slots, r->peak);
@@ -248,7 +225,7 @@ draw_reservations(struct console *c, WINDOW *w, const struct slots *s,
 		if (r->recent_above > 0)
 			wattron(w, ui_run_attr(RUN_FAILED) | A_BOLD);
 		mvwaddstr(w, y, 2 + name_w, "");
-		put_cut(w, buf_str(&b), wd - 4 - name_w, c->ascii);
+		ui_put_cut(w, buf_str(&b), wd - 4 - name_w, c->ascii);
 		if (r->recent_above > 0)
 			wattroff(w, ui_run_attr(RUN_FAILED) | A_BOLD);
 		y++;
@@ -311,7 +288,7 @@ slots_draw(struct console *c, WINDOW *w, bool focused)
 	if (s->recent_above > 0)
 		wattron(w, A_BOLD);
 	mvwaddstr(w, y++, 2, "");
-	put_cut(w, buf_str(&b), wd - 4, c->ascii);
+	ui_put_cut(w, buf_str(&b), wd - 4, c->ascii);
 	if (s->recent_above > 0)
 		wattroff(w, A_BOLD);
 	y = draw_reservations(c, w, s, y, y + 5 < h - 1 - pool_rows - 6 ?

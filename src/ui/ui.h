@@ -231,6 +231,11 @@ attr_t	ui_ti_attr(enum ti_state);
 attr_t	ui_log_attr(bool error, bool warning);
 /* Writes text from outside, defused and cut to the columns left. */
 void	ui_put(WINDOW *, const char *, int maxcols);
+/*
+ * The same, and when the text has to be cut its last column shows that it
+ * was: an ellipsis ('~' in ASCII).
+ */
+void	ui_put_cut(WINDOW *, const char *, int maxcols, bool ascii);
 /* A frame with a title; focused panes are drawn bold. */
 void	ui_frame(WINDOW *, const char *title, bool focused, bool ascii);
 
