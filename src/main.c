@@ -11,18 +11,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "airflow_db.h"
+#include "cmd_clear.h"
 #include "config.h"
 #include "dbconn.h"
-#include "loop.h"
 #include "number.h"
 #include "report.h"
 #include "sanitize.h"
+#include "sched.h"
 #include "secret.h"
 #include "sla.h"
 #include "timefmt.h"
 #include "tz.h"
-#include "cmd_clear.h"
 #include "ui.h"
 #include "zoneinfo.h"
 
@@ -402,13 +401,10 @@ print_slas(const struct config *cfg, const struct settings *s)
 }
 
 struct dag_check {
-	struct loop	*loop;
-	struct sched	*db;
-	bool		*unknown;
-	const char	**dag_ids;
-	size_t		 n;
-	struct buf	 error;
-	bool		 done;
+	struct report_read	 rd;
+	bool			*unknown;
+	const char		**dag_ids;
+	size_t			 n;
 };
 
 static void
@@ -417,34 +413,18 @@ dag_check_read(void *arg, const char *err)
 	struct dag_check *k = arg;
 
 	if (err != NULL)
-		buf_puts(&k->error, err);
+		report_read_fail(&k->rd, err);
 	else
-		k->done = true;
-	loop_break(k->loop);
+		report_read_done(&k->rd);
 }
 
 static void
-dag_check_opened(void *arg, const char *err)
+dag_check_start(void *arg)
 {
 	struct dag_check *k = arg;
 
-	if (err != NULL) {
-		buf_puts(&k->error, err);
-		loop_break(k->loop);
-		return;
-	}
-	sched_fetch_unknown_dags(k->db, k->dag_ids, k->n, k->unknown,
+	sched_fetch_unknown_dags(k->rd.db, k->dag_ids, k->n, k->unknown,
 	    dag_check_read, k);
-}
-
-static void
-dag_check_lost(void *arg, const char *err)
-{
-	struct dag_check *k = arg;
-
-	if (k->error.len == 0)
-		buf_puts(&k->error, err);
-	loop_break(k->loop);
 }
 
 /*
@@ -461,7 +441,7 @@ check_sla_dags(const struct config *cfg, const struct settings *s)
 {
 	const struct sla_def	**v = xcalloc(cfg->nsla + 1, sizeof *v);
 	struct dag_check	  k;
-	struct db_params	  p;
+	enum report_read_result	  read;
 	struct buf		  b = BUF_INIT, masked = BUF_INIT;
 	size_t			  i, n = config_slas(cfg, s->context, v), bad = 0;
 
@@ -477,26 +457,18 @@ check_sla_dags(const struct config *cfg, const struct settings *s)
 		free(v);
 		return 0;
 	}
-	if (db_params_build(s, &p, &k.error) != 0) {
-		scrub_secrets(buf_str(&k.error), s->database, &masked);
-		printf("SLA DAGs:    not checked (%s)\n", buf_str(&masked));
-		goto out;
-	}
 	k.n = n;
 	k.unknown = xcalloc(n + 1, sizeof *k.unknown);
 	k.dag_ids = xcalloc(n + 1, sizeof *k.dag_ids);
 	for (i = 0; i < n; i++)
 		k.dag_ids[i] = v[i]->dag_id;
-	k.loop = loop_new();
-	k.db = afdb_open(k.loop, &p, (s->statement_timeout + 5) * 1000,
-	    dag_check_opened, dag_check_lost, &k);
-	db_params_free(&p);
-	loop_run(k.loop);
-	if (!k.done) {
-		scrub_secrets(k.error.len > 0 ? buf_str(&k.error) :
-		    "no answer", s->database, &masked);
-		printf("SLA DAGs:    not checked (cannot read the Airflow "
-		    "database: %s)\n", buf_str(&masked));
+	report_read_init(&k.rd);
+	read = report_read_run(&k.rd, s, dag_check_start, &k);
+	if (read != REPORT_READ_DONE) {
+		scrub_secrets(buf_str(&k.rd.error), s->database, &masked);
+		printf("SLA DAGs:    not checked (%s%s)\n", read ==
+		    REPORT_READ_FAILED ? "cannot read the Airflow database: " :
+		    "", buf_str(&masked));
 	} else {
 		for (i = 0; i < n; i++) {
 			if (!k.unknown[i])
@@ -518,12 +490,9 @@ check_sla_dags(const struct config *cfg, const struct settings *s)
 			printf("SLA DAGs:    %zu of %zu on an unknown DAG "
 			    "(warnings above)\n", bad, n);
 	}
-	sched_free(k.db);
-	loop_free(k.loop);
+	report_read_close(&k.rd);
 	free(k.unknown);
 	free(k.dag_ids);
-out:
-	buf_free(&k.error);
 	buf_free(&b);
 	buf_free(&masked);
 	free(v);

@@ -36,6 +36,37 @@ int	 report_format_parse(const char *, enum report_format *);
 const char *report_format_name(enum report_format);
 
 /*
+ * A report's read of the scheduler source, in a loop of its own
+ * (report_read.c).  report_read_init makes the loop (a report may add
+ * sources of its own to it); report_read_run opens the context's source,
+ * calls start(job) once it is open, and runs until the job calls
+ * report_read_done or report_read_fail (or the connection fails or is
+ * lost).  r->db stays open for the writer until report_read_close.
+ */
+struct loop;
+struct sched;
+struct report_read {
+	struct loop	*loop;
+	struct sched	*db;
+	struct buf	 error;		/* the first error */
+	bool		 done;
+	void		(*start)(void *job);
+	void		*job;
+};
+enum report_read_result {
+	REPORT_READ_DONE,
+	REPORT_READ_BAD_SETTINGS,	/* no connection could be set up */
+	REPORT_READ_FAILED		/* the connection or a read failed */
+};
+void	 report_read_init(struct report_read *);
+enum report_read_result report_read_run(struct report_read *,
+	    const struct settings *, void (*start)(void *job), void *job);
+/* The job's end: its reads are in, or one failed (the first error stays). */
+void	 report_read_done(struct report_read *);
+void	 report_read_fail(struct report_read *, const char *err);
+void	 report_read_close(struct report_read *);
+
+/*
  * `dagtop report status`: returns the exit status (0 OK, 1 warning, 2
  * critical, 3 cannot tell).
  */

@@ -12,39 +12,26 @@
 #include <string.h>
 
 #include "airflow_api.h"
-#include "airflow_db.h"
 #include "airflow_log.h"
 #include "config.h"
-#include "dbconn.h"
 #include "http.h"
 #include "logtext.h"
-#include "loop.h"
 #include "report.h"
 #include "sanitize.h"
+#include "sched.h"
 
 struct log_job {
 	const struct settings		*s;
 	const struct report_options	*o;
 	const char			*dag_id, *run_id, *task_id;
-	struct loop			*loop;
-	struct sched			*db;
+	struct report_read		 rd;
 	struct http			*http;
 	struct airflow_api		*api;
 	struct logfetch			*fetch;
 	struct af_tis			 tis;
 	char				*tmpl;
 	int				 try_number;
-	struct buf			 error;
-	bool				 done;
 };
-
-static void
-fail(struct log_job *j, const char *err)
-{
-	if (j->error.len == 0)
-		buf_puts(&j->error, err);
-	loop_break(j->loop);
-}
 
 static void
 fetched(void *arg)
@@ -53,11 +40,10 @@ fetched(void *arg)
 
 	switch (logfetch_state(j->fetch)) {
 	case LOGF_DONE:
-		j->done = true;
-		loop_break(j->loop);
+		report_read_done(&j->rd);
 		break;
 	case LOGF_FAILED:
-		fail(j, logfetch_error(j->fetch));
+		report_read_fail(&j->rd, logfetch_error(j->fetch));
 		break;
 	default:
 		break;
@@ -69,7 +55,7 @@ start_fetch(struct log_job *j)
 {
 	struct log_target	t;
 	struct buf		err = BUF_INIT;
-	int			major = sched_about(j->db)->major;
+	int			major = sched_about(j->rd.db)->major;
 
 	memset(&t, 0, sizeof t);
 	t.dag_id = j->dag_id;
@@ -80,10 +66,10 @@ start_fetch(struct log_job *j)
 	t.major = major;
 	t.log_template = j->tmpl;
 	t.spool_max_mib = j->s->log_spool_max;
-	j->fetch = logfetch_start(j->loop, j->api, j->s->log_folder, &t,
+	j->fetch = logfetch_start(j->rd.loop, j->api, j->s->log_folder, &t,
 	    fetched, j, &err);
 	if (j->fetch == NULL)
-		fail(j, buf_str(&err));
+		report_read_fail(&j->rd, buf_str(&err));
 	buf_free(&err);
 }
 
@@ -93,7 +79,7 @@ template_done(void *arg, const char *err)
 	struct log_job *j = arg;
 
 	if (err != NULL) {
-		fail(j, err);
+		report_read_fail(&j->rd, err);
 		return;
 	}
 	start_fetch(j);
@@ -104,12 +90,12 @@ tis_done(void *arg, const char *err)
 {
 	struct log_job		*j = arg;
 	const struct af_ti	*ti = NULL;
-	const struct sched_about	*sc = sched_about(j->db);
+	const struct sched_about	*sc = sched_about(j->rd.db);
 	struct buf		 b = BUF_INIT;
 	size_t			 i;
 
 	if (err != NULL) {
-		fail(j, err);
+		report_read_fail(&j->rd, err);
 		return;
 	}
 	for (i = 0; i < j->tis.n; i++)
@@ -132,7 +118,7 @@ tis_done(void *arg, const char *err)
 				    "--map-index)");
 				break;
 			}
-		fail(j, buf_str(&b));
+		report_read_fail(&j->rd, buf_str(&b));
 		buf_free(&b);
 		return;
 	}
@@ -147,42 +133,33 @@ tis_done(void *arg, const char *err)
 			j->try_number--;
 	}
 	if (j->try_number < 1) {
-		fail(j, "this task instance has not run yet: no log");
+		report_read_fail(&j->rd, "this task instance has not run yet: no log");
 		return;
 	}
 	if (j->s->airflow_api != NULL && *j->s->airflow_api != '\0') {
-		j->api = airflow_api_new(j->loop, j->http, j->s, sc->major, &b);
+		j->api = airflow_api_new(j->rd.loop, j->http, j->s, sc->major, &b);
 		if (j->api == NULL) {
-			fail(j, buf_str(&b));
+			report_read_fail(&j->rd, buf_str(&b));
 			buf_free(&b);
 			return;
 		}
 		start_fetch(j);
 	} else if (j->s->log_folder != NULL && *j->s->log_folder != '\0')
-		sched_fetch_log_template(j->db, j->dag_id, j->run_id, &j->tmpl,
+		sched_fetch_log_template(j->rd.db, j->dag_id, j->run_id, &j->tmpl,
 		    template_done, j);
 	else
-		fail(j, "no log source: set airflow_api or log_folder in the "
+		report_read_fail(&j->rd, "no log source: set airflow_api or log_folder in the "
 		    "context (dagtop.conf(5))");
 	buf_free(&b);
 }
 
+/* The source is open: the run's task instances, to find the try. */
 static void
-opened(void *arg, const char *err)
+start(void *arg)
 {
 	struct log_job *j = arg;
 
-	if (err != NULL) {
-		fail(j, err);
-		return;
-	}
-	sched_fetch_tis(j->db, j->dag_id, j->run_id, &j->tis, tis_done, j);
-}
-
-static void
-lost(void *arg, const char *err)
-{
-	fail(arg, err);
+	sched_fetch_tis(j->rd.db, j->dag_id, j->run_id, &j->tis, tis_done, j);
 }
 
 /* Prints the spool, a sanitised line at a time. */
@@ -218,8 +195,6 @@ report_log(const struct settings *s, const struct report_options *o,
     const char *dag_id, const char *run_id, const char *task_id)
 {
 	struct log_job		 j;
-	struct db_params	 p;
-	struct buf		 err = BUF_INIT;
 	struct http_opts	 ho;
 	int			 rc;
 
@@ -227,31 +202,25 @@ report_log(const struct settings *s, const struct report_options *o,
 	if (o->format != REPORT_TEXT)
 		return report_error("report log",
 		    "prints text only (the log as Airflow wrote it, sanitised)");
-	if (db_params_build(s, &p, &err) != 0) {
-		rc = report_error("database", buf_str(&err));
-		buf_free(&err);
-		return rc;
-	}
 	memset(&j, 0, sizeof j);
 	j.s = s;
 	j.o = o;
 	j.dag_id = dag_id;
 	j.run_id = run_id;
 	j.task_id = task_id;
-	j.loop = loop_new();
+	report_read_init(&j.rd);
 	memset(&ho, 0, sizeof ho);
 	ho.insecure = !s->airflow_tls_verify;
 	ho.ca_file = s->airflow_ca_file;
-	j.http = http_new(j.loop, &ho);
-	j.db = afdb_open(j.loop, &p, (s->statement_timeout + 5) * 1000,
-	    opened, lost, &j);
-	db_params_free(&p);
-	loop_run(j.loop);
-
-	if (j.error.len > 0 || !j.done) {
-		rc = report_error("report log", j.error.len > 0 ?
-		    buf_str(&j.error) : "no answer");
-	} else {
+	j.http = http_new(j.rd.loop, &ho);
+	switch (report_read_run(&j.rd, s, start, &j)) {
+	case REPORT_READ_BAD_SETTINGS:
+		rc = report_error("database", buf_str(&j.rd.error));
+		break;
+	case REPORT_READ_FAILED:
+		rc = report_error("report log", buf_str(&j.rd.error));
+		break;
+	default:
 		rc = print_log(logfetch_spool(j.fetch)) == 0 ? 0 : 3;
 		/* Said at the end of the text too; here for cron's mail. */
 		if (logspool_cut(logfetch_spool(j.fetch)))
@@ -264,10 +233,8 @@ report_log(const struct settings *s, const struct report_options *o,
 	logfetch_free(j.fetch);
 	airflow_api_free(j.api);
 	http_free(j.http);
+	report_read_close(&j.rd);
 	af_tis_free(&j.tis);
 	free(j.tmpl);
-	sched_free(j.db);
-	loop_free(j.loop);
-	buf_free(&j.error);
 	return rc;
 }

@@ -9,11 +9,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "airflow_db.h"
 #include "config.h"
-#include "dbconn.h"
-#include "loop.h"
 #include "report.h"
+#include "sched.h"
 #include "taskrows.h"
 #include "timefmt.h"
 #include "tz.h"
@@ -24,24 +22,13 @@ struct run_job {
 	const struct report_options	*o;
 	const char			*dag_id;
 	const char			*run_id;
-	struct loop			*loop;
-	struct sched			*db;
-	struct buf			 error;
+	struct report_read		 rd;
 	struct af_runs			 runs;
 	struct af_tis			 tis;
 	struct graph			*graph;
 	struct buf			 warnings;
 	int				 pending;
-	bool				 done;
 };
-
-static void
-fail(struct run_job *j, const char *err)
-{
-	if (j->error.len == 0)
-		buf_puts(&j->error, err);
-	loop_break(j->loop);
-}
 
 static void
 last_reads_done(void *arg, const char *err)
@@ -49,13 +36,11 @@ last_reads_done(void *arg, const char *err)
 	struct run_job *j = arg;
 
 	if (err != NULL) {
-		fail(j, err);
+		report_read_fail(&j->rd, err);
 		return;
 	}
-	if (--j->pending == 0) {
-		j->done = true;
-		loop_break(j->loop);
-	}
+	if (--j->pending == 0)
+		report_read_done(&j->rd);
 }
 
 static void
@@ -66,7 +51,7 @@ runs_done(void *arg, const char *err)
 	struct buf		 b = BUF_INIT;
 
 	if (err != NULL) {
-		fail(j, err);
+		report_read_fail(&j->rd, err);
 		return;
 	}
 	if (j->runs.n == 0) {
@@ -77,36 +62,30 @@ runs_done(void *arg, const char *err)
 		}
 		buf_puts(&b, "of DAG ");
 		report_put_id(&b, j->dag_id);
-		fail(j, buf_str(&b));
+		report_read_fail(&j->rd, buf_str(&b));
 		buf_free(&b);
 		return;
 	}
 	r = &j->runs.v[0];
 	j->pending = 2;
-	sched_fetch_tis(j->db, r->dag_id, r->run_id, &j->tis, last_reads_done, j);
-	sched_fetch_graph(j->db, r->dag_id, r->run_id, &j->graph, &j->warnings,
+	sched_fetch_tis(j->rd.db, r->dag_id, r->run_id, &j->tis,
 	    last_reads_done, j);
+	sched_fetch_graph(j->rd.db, r->dag_id, r->run_id, &j->graph,
+	    &j->warnings, last_reads_done, j);
 }
 
+/* The source is open: the run asked for, or the DAG's latest. */
 static void
-opened(void *arg, const char *err)
+start(void *arg)
 {
 	struct run_job	*j = arg;
 
-	if (err != NULL) {
-		fail(j, err);
-		return;
-	}
 	if (j->run_id != NULL)
-		sched_fetch_run(j->db, j->dag_id, j->run_id, &j->runs, runs_done, j);
+		sched_fetch_run(j->rd.db, j->dag_id, j->run_id, &j->runs,
+		    runs_done, j);
 	else
-		sched_fetch_dag_runs(j->db, j->dag_id, 1, &j->runs, runs_done, j);
-}
-
-static void
-lost(void *arg, const char *err)
-{
-	fail(arg, err);
+		sched_fetch_dag_runs(j->rd.db, j->dag_id, 1, &j->runs,
+		    runs_done, j);
 }
 
 static void
@@ -228,8 +207,7 @@ report_run(const struct settings *s, const struct report_options *o,
     const char *dag_id, const char *run_id)
 {
 	struct run_job		 j;
-	struct db_params	 p;
-	struct buf		 err = BUF_INIT, out = BUF_INIT;
+	struct buf		 out = BUF_INIT;
 	struct task_rows	 rows;
 	struct tz		*zone;
 	char			 why[256];
@@ -242,28 +220,22 @@ report_run(const struct settings *s, const struct report_options *o,
 	zone = zoneinfo_load(s->timezone, why, sizeof why);
 	if (zone == NULL)
 		return report_unknown(o->format, "configuration", why);
-	if (db_params_build(s, &p, &err) != 0) {
-		rc = report_unknown(o->format, "database", buf_str(&err));
-		buf_free(&err);
-		tz_free(zone);
-		return rc;
-	}
 	memset(&j, 0, sizeof j);
 	j.s = s;
 	j.o = o;
 	j.dag_id = dag_id;
 	j.run_id = run_id;
-	j.loop = loop_new();
-	j.db = afdb_open(j.loop, &p, (s->statement_timeout + 5) * 1000,
-	    opened, lost, &j);
-	afdb_set_serdag_max(j.db, (size_t)s->serialized_dag_max << 20);
-	db_params_free(&p);
-	loop_run(j.loop);
-
-	if (j.error.len > 0 || !j.done) {
-		rc = report_unknown(o->format, "report run", j.error.len > 0 ?
-		    buf_str(&j.error) : "no answer");
-	} else {
+	report_read_init(&j.rd);
+	switch (report_read_run(&j.rd, s, start, &j)) {
+	case REPORT_READ_BAD_SETTINGS:
+		rc = report_unknown(o->format, "database",
+		    buf_str(&j.rd.error));
+		break;
+	case REPORT_READ_FAILED:
+		rc = report_unknown(o->format, "report run",
+		    buf_str(&j.rd.error));
+		break;
+	default:
 		task_rows_build(&rows, j.graph, &j.tis);
 		if (j.warnings.len > 0 && o->format == REPORT_TEXT) {
 			struct buf clean = BUF_INIT;
@@ -282,13 +254,11 @@ report_run(const struct settings *s, const struct report_options *o,
 		rc = j.runs.v[0].state == RUN_FAILED ? 1 : 0;
 	}
 	fflush(stdout);
+	report_read_close(&j.rd);
 	af_runs_free(&j.runs);
 	af_tis_free(&j.tis);
 	graph_free(j.graph);
 	buf_free(&j.warnings);
-	sched_free(j.db);
-	loop_free(j.loop);
-	buf_free(&j.error);
 	buf_free(&out);
 	tz_free(zone);
 	return rc;

@@ -8,12 +8,10 @@
 #include <string.h>
 #include <time.h>
 
-#include "airflow_db.h"
 #include "config.h"
-#include "dbconn.h"
-#include "loop.h"
 #include "report.h"
 #include "sanitize.h"
+#include "sched.h"
 #include "sla.h"
 #include "timefmt.h"
 #include "tz.h"
@@ -28,14 +26,11 @@ static const char *const weekday_long[7] = {
 };
 
 struct sla_job {
-	struct loop		*loop;
-	struct sched		*db;
+	struct report_read	 rd;
 	const struct sla_def	**defs;
 	size_t			 ndefs;
 	int64_t			 from, to;
 	struct sla_history	 hist;
-	struct buf		 error;
-	bool			 done;
 };
 
 static void
@@ -44,34 +39,19 @@ sla_read(void *arg, const char *err)
 	struct sla_job *j = arg;
 
 	if (err != NULL)
-		buf_puts(&j->error, err);
+		report_read_fail(&j->rd, err);
 	else
-		j->done = true;
-	loop_break(j->loop);
+		report_read_done(&j->rd);
 }
 
+/* The source is open: the SLAs' attempts over the period and before. */
 static void
-sla_opened(void *arg, const char *err)
+start(void *arg)
 {
 	struct sla_job *j = arg;
 
-	if (err != NULL) {
-		buf_puts(&j->error, err);
-		loop_break(j->loop);
-		return;
-	}
-	sched_fetch_sla(j->db, j->defs, j->ndefs, j->from, j->to, &j->hist,
+	sched_fetch_sla(j->rd.db, j->defs, j->ndefs, j->from, j->to, &j->hist,
 	    sla_read, j);
-}
-
-static void
-sla_lost(void *arg, const char *err)
-{
-	struct sla_job *j = arg;
-
-	if (j->error.len == 0)
-		buf_puts(&j->error, err);
-	loop_break(j->loop);
 }
 
 /* "10:00" */
@@ -574,7 +554,7 @@ report_sla(const struct settings *s, const struct config *cfg,
     const struct report_options *o)
 {
 	struct sla_job		 j;
-	struct db_params	 p;
+	enum report_read_result	 read;
 	struct buf		 err = BUF_INIT, out = BUF_INIT, name = BUF_INIT,
 				 label = BUF_INIT;
 	struct tz		*home, **zones;
@@ -616,26 +596,18 @@ report_sla(const struct settings *s, const struct config *cfg,
 			goto out_early;
 		}
 	}
-	if (db_params_build(s, &p, &err) != 0) {
-		rc = report_unknown(o->format, "database", buf_str(&err));
-		for (i = 0; i < j.ndefs; i++)
-			tz_free(zones[i]);
-		free(zones);
-		goto out_early;
-	}
 	/* Two days of margin either side: zones are up to 14 h off UTC. */
 	j.from = (first - SLA_TRAILING_WEEKS * 7 - 2) * 86400;
 	j.to = (last + 2) * 86400;
-	j.loop = loop_new();
-	j.db = afdb_open(j.loop, &p, (s->statement_timeout + 5) * 1000,
-	    sla_opened, sla_lost, &j);
-	db_params_free(&p);
-	loop_run(j.loop);
-
-	if (!j.done) {
-		rc = report_unknown(o->format, "cannot read the Airflow database",
-		    j.error.len > 0 ? buf_str(&j.error) : "no answer");
-	} else {
+	report_read_init(&j.rd);
+	read = report_read_run(&j.rd, s, start, &j);
+	if (read == REPORT_READ_BAD_SETTINGS)
+		rc = report_unknown(o->format, "database",
+		    buf_str(&j.rd.error));
+	else if (read == REPORT_READ_FAILED)
+		rc = report_unknown(o->format,
+		    "cannot read the Airflow database", buf_str(&j.rd.error));
+	else {
 		ev = xcalloc(j.ndefs, sizeof *ev);
 		for (i = 0; i < j.ndefs; i++) {
 			size_t c = i < j.hist.nsla ? j.hist.count[i] : 0;
@@ -658,7 +630,7 @@ report_sla(const struct settings *s, const struct config *cfg,
 		case REPORT_JSON:
 			write_json(ev, j.ndefs, zones, buf_str(&name), first,
 			    last, cfg->week_start, rc, s->context, &j.hist,
-			    j.db);
+			    j.rd.db);
 			break;
 		case REPORT_CSV:
 			write_csv(&out, ev, j.ndefs);
@@ -682,11 +654,9 @@ report_sla(const struct settings *s, const struct config *cfg,
 	for (i = 0; i < j.ndefs; i++)
 		tz_free(zones[i]);
 	free(zones);
+	report_read_close(&j.rd);
 	sla_history_free(&j.hist);
-	sched_free(j.db);
-	loop_free(j.loop);
 out_early:
-	buf_free(&j.error);
 	buf_free(&err);
 	buf_free(&out);
 	buf_free(&name);

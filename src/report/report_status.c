@@ -8,12 +8,10 @@
 #include <string.h>
 #include <time.h>
 
-#include "airflow_db.h"
 #include "config.h"
-#include "dbconn.h"
-#include "loop.h"
 #include "report.h"
 #include "sanitize.h"
+#include "sched.h"
 #include "status.h"
 #include "timefmt.h"
 #include "tz.h"
@@ -22,11 +20,9 @@
 struct status_job {
 	const struct settings		*s;
 	const struct report_options	*o;
-	struct loop			*loop;
-	struct sched			*db;
+	struct report_read		 rd;
 	int64_t				 since;
 	int				 pending;
-	struct buf			 error;
 	struct af_health		 health;
 	struct af_dags			 dags;
 	struct af_runs			 runs;
@@ -36,22 +32,14 @@ struct status_job {
 };
 
 static void
-fail(struct status_job *j, const char *err)
-{
-	if (j->error.len == 0)
-		buf_puts(&j->error, err);
-	loop_break(j->loop);
-}
-
-static void
 tis_done(void *arg, const char *err)
 {
 	struct status_job *j = arg;
 
 	if (err != NULL)
-		fail(j, err);
+		report_read_fail(&j->rd, err);
 	else
-		loop_break(j->loop);
+		report_read_done(&j->rd);
 }
 
 /* All three first reads are in: judge, then fetch the TIs that matter. */
@@ -63,7 +51,7 @@ first_reads_done(void *arg, const char *err)
 	size_t			 i, n = 0;
 
 	if (err != NULL) {
-		fail(j, err);
+		report_read_fail(&j->rd, err);
 		return;
 	}
 	if (--j->pending > 0)
@@ -72,35 +60,26 @@ first_reads_done(void *arg, const char *err)
 	    j->s->scheduler_threshold);
 	j->built = true;
 	if (j->status.nattention == 0) {
-		loop_break(j->loop);
+		report_read_done(&j->rd);
 		return;
 	}
 	failed = xcalloc(j->status.nattention, sizeof *failed);
 	for (i = 0; i < j->status.nattention; i++)
 		failed[n++] = j->status.attention[i];
-	sched_fetch_attention_tis(j->db, failed, n, &j->tis, tis_done, j);
+	sched_fetch_attention_tis(j->rd.db, failed, n, &j->tis, tis_done, j);
 	free(failed);
 }
 
+/* The source is open: health, DAGs and the window's runs, at once. */
 static void
-opened(void *arg, const char *err)
+start(void *arg)
 {
 	struct status_job *j = arg;
 
-	if (err != NULL) {
-		fail(j, err);
-		return;
-	}
 	j->pending = 3;
-	sched_fetch_health(j->db, &j->health, first_reads_done, j);
-	sched_fetch_dags(j->db, &j->dags, first_reads_done, j);
-	sched_fetch_runs_since(j->db, j->since, &j->runs, first_reads_done, j);
-}
-
-static void
-lost(void *arg, const char *err)
-{
-	fail(arg, err);
+	sched_fetch_health(j->rd.db, &j->health, first_reads_done, j);
+	sched_fetch_dags(j->rd.db, &j->dags, first_reads_done, j);
+	sched_fetch_runs_since(j->rd.db, j->since, &j->runs, first_reads_done, j);
 }
 
 /* --- text ---------------------------------------------------------------- */
@@ -234,7 +213,7 @@ write_text(struct status_job *j, const struct tz *zone, struct buf *b)
 	struct buf		 ver = BUF_INIT;
 
 	buf_printf(b, "%s\n", buf_str(&st->summary));
-	sched_describe(j->db, &ver);
+	sched_describe(j->rd.db, &ver);
 	buf_printf(b, "%-11s", "context");
 	report_put_id(b, j->s->context != NULL ? j->s->context : "(command line)");
 	buf_printf(b, ", %s\n", buf_str(&ver));
@@ -373,7 +352,7 @@ write_markdown(struct status_job *j, const struct tz *zone, struct buf *b)
 	    buf_str(&st->summary));
 	report_md_text(b, j->s->context != NULL ? j->s->context :
 	    "(command line)");
-	sched_describe(j->db, &ver);
+	sched_describe(j->rd.db, &ver);
 	buf_puts(b, ", ");
 	report_md_text(b, buf_str(&ver));
 	buf_puts(b, "\n- window ");
@@ -450,7 +429,7 @@ static void
 write_json(struct status_job *j)
 {
 	const struct status	*st = &j->status;
-	const struct sched_about	*s = sched_about(j->db);
+	const struct sched_about	*s = sched_about(j->rd.db);
 	json_t			*doc = json_object(), *o, *a, *tis;
 	size_t			 i, k, first, n;
 	int			 q;
@@ -524,8 +503,8 @@ write_json(struct status_job *j)
 	json_object_set_new(doc, "runs", a);
 
 	a = json_array();
-	if (*sched_warnings(j->db) != '\0')
-		json_array_append_new(a, report_json_string(sched_warnings(j->db)));
+	if (*sched_warnings(j->rd.db) != '\0')
+		json_array_append_new(a, report_json_string(sched_warnings(j->rd.db)));
 	json_object_set_new(doc, "warnings", a);
 	report_json_print(doc);
 	json_decref(doc);
@@ -535,8 +514,7 @@ int
 report_status(const struct settings *s, const struct report_options *o)
 {
 	struct status_job	 j;
-	struct db_params	 p;
-	struct buf		 err = BUF_INIT, out = BUF_INIT;
+	struct buf		 out = BUF_INIT;
 	struct tz		*zone;
 	char			 why[256];
 	int			 rc;
@@ -544,31 +522,27 @@ report_status(const struct settings *s, const struct report_options *o)
 	zone = zoneinfo_load(s->timezone, why, sizeof why);
 	if (zone == NULL)
 		return report_unknown(o->format, "configuration", why);
-	if (db_params_build(s, &p, &err) != 0) {
-		rc = report_unknown(o->format, "database", buf_str(&err));
-		buf_free(&err);
-		tz_free(zone);
-		return rc;
-	}
 	memset(&j, 0, sizeof j);
 	j.s = s;
 	j.o = o;
 	j.since = (int64_t)time(NULL) - o->since_span;
-	j.loop = loop_new();
-	j.db = afdb_open(j.loop, &p, (s->statement_timeout + 5) * 1000,
-	    opened, lost, &j);
-	db_params_free(&p);
-	loop_run(j.loop);
-
-	if (j.error.len > 0 || !j.built) {
-		rc = report_unknown(o->format, "cannot read the Airflow database",
-		    j.error.len > 0 ? buf_str(&j.error) : "no answer");
-	} else {
+	report_read_init(&j.rd);
+	switch (report_read_run(&j.rd, s, start, &j)) {
+	case REPORT_READ_BAD_SETTINGS:
+		rc = report_unknown(o->format, "database",
+		    buf_str(&j.rd.error));
+		break;
+	case REPORT_READ_FAILED:
+		rc = report_unknown(o->format,
+		    "cannot read the Airflow database", buf_str(&j.rd.error));
+		break;
+	default:
 		rc = (int)j.status.verdict;
-		if (*sched_warnings(j.db) != '\0' && o->format != REPORT_JSON) {
+		if (*sched_warnings(j.rd.db) != '\0' &&
+		    o->format != REPORT_JSON) {
 			struct buf clean = BUF_INIT;
 
-			report_put_lines(&clean, sched_warnings(j.db));
+			report_put_lines(&clean, sched_warnings(j.rd.db));
 			fprintf(stderr, "dagtop: %s", buf_str(&clean));
 			buf_free(&clean);
 		}
@@ -585,14 +559,12 @@ report_status(const struct settings *s, const struct report_options *o)
 		fputs(buf_str(&out), stdout);
 	}
 	fflush(stdout);
+	report_read_close(&j.rd);
 	status_clear(&j.status);
 	af_health_clear(&j.health);
 	af_dags_free(&j.dags);
 	af_runs_free(&j.runs);
 	af_tis_free(&j.tis);
-	sched_free(j.db);
-	loop_free(j.loop);
-	buf_free(&j.error);
 	buf_free(&out);
 	tz_free(zone);
 	return rc;
