@@ -564,6 +564,13 @@ cmd_clear(const struct settings *s, const struct clear_options *o,
 	j.q.include_downstream = o->downstream;
 	j.q.only_failed = o->only_failed;
 	j.q.dry_run = !o->yes;
+	if (!airflow_api_context_may_write(s, &err)) {
+		/* Nothing is read or sent; the attempt is audited. */
+		audit_outcome(&j, "refused: read-only");
+		fprintf(stderr, "dagtop: clear: %s\n", buf_str(&err));
+		buf_free(&err);
+		return CLEAR_EXIT_FAILED;
+	}
 	if (s->airflow_api == NULL || *s->airflow_api == '\0') {
 		fprintf(stderr, "dagtop: clear needs airflow_api in the "
 		    "context (dagtop.conf(5))\n");

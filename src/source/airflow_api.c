@@ -243,14 +243,27 @@ airflow_api_url(const struct airflow_api *api)
 	return api->shown;
 }
 
-bool
-airflow_api_may_write(const struct airflow_api *api, struct buf *why)
+/* The write gate itself: the one place that decides. */
+static bool
+write_gate(bool readonly, struct buf *why)
 {
-	if (!api->readonly)
+	if (!readonly)
 		return true;
 	buf_puts(why, "read-only: writes are refused (--readonly or readonly "
 	    "= true in the context)");
 	return false;
+}
+
+bool
+airflow_api_may_write(const struct airflow_api *api, struct buf *why)
+{
+	return write_gate(api->readonly, why);
+}
+
+bool
+airflow_api_context_may_write(const struct settings *s, struct buf *why)
+{
+	return write_gate(s->readonly, why);
 }
 
 struct http_req *

@@ -43,6 +43,12 @@ const char	*airflow_api_url(const struct airflow_api *);
  */
 bool		 airflow_api_may_write(const struct airflow_api *,
 		    struct buf *why);
+/*
+ * The same gate asked of a context's settings, by a caller that has no
+ * client yet: dagtop clear asks before it reads anything.
+ */
+bool		 airflow_api_context_may_write(const struct settings *,
+		    struct buf *why);
 
 /*
  * GET prefix/path ("/api/v1" or "/api/v2" is put in front; path is already
