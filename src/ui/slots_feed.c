@@ -1,15 +1,11 @@
 /*
  * slots_feed.c: the console's BigQuery source for the slots pane.  The
  * INFORMATION_SCHEMA queries are billed (10 MB at least each, never cached),
- * so they run only while a slots pane is on screen: the first draw starts
- * a refresh, and one is due every bigquery_refresh seconds only if the
- * pane is still on screen then (drawn in the last few seconds: the console
- * redraws every second for its clock).  The last result stays between
- * refreshes and when one fails.
+ * so the feed scheduler (feed.c) reads them only while a slots pane is on
+ * screen, every bigquery_refresh seconds.
  */
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "config.h"
 #include "loop.h"
@@ -18,45 +14,33 @@
 
 struct slots_feed {
 	struct slots_src	*src;
-	struct loop_timer	*timer;
+	struct feed		*feed;
 	struct buf		 error;		/* the source could not be made */
 	int			 interval;	/* seconds */
-	int64_t			 seen_at;	/* last drawn, loop_now_ms() */
-	bool			 idle;		/* no refresh pending or due */
-	void			 (*changed)(void *);
-	void			*arg;
 };
 
+/* The feed's view of this source (its argument is the slots_feed). */
 static void
-refreshed(void *arg)
+src_refresh(void *arg, void (*done)(void *), void *done_arg)
 {
-	struct slots_feed *f = arg;
-
-	loop_timer_set(f->timer, (int64_t)f->interval * 1000);
-	if (f->changed != NULL)
-		f->changed(f->arg);
+	slots_src_refresh(((struct slots_feed *)arg)->src, done, done_arg);
 }
 
-static void
-start(struct slots_feed *f)
+static bool
+src_busy(const void *arg)
 {
-	f->idle = false;
-	slots_src_refresh(f->src, refreshed, f);
-	if (f->changed != NULL)
-		f->changed(f->arg);	/* "refreshing" */
+	return slots_src_busy(((const struct slots_feed *)arg)->src);
 }
 
-static void
-due(struct loop_timer *t, void *arg)
+static int
+src_interval(const void *arg)
 {
-	struct slots_feed *f = arg;
-
-	(void)t;
-	if (loop_now_ms() - f->seen_at < 2500)
-		start(f);
-	else
-		f->idle = true;	/* the pane is away: wait until it is back */
+	return ((const struct slots_feed *)arg)->interval;
 }
+
+static const struct feed_source slots_feed_source = {
+	src_refresh, src_busy, src_interval
+};
 
 struct slots_feed *
 slots_feed_new(struct loop *loop, const struct settings *s,
@@ -64,13 +48,10 @@ slots_feed_new(struct loop *loop, const struct settings *s,
 {
 	struct slots_feed *f = xcalloc(1, sizeof *f);
 
-	f->changed = changed;
-	f->arg = arg;
 	f->interval = s->bigquery_refresh > 0 ? s->bigquery_refresh : 60;
-	f->idle = true;
 	f->src = slots_src_new(loop, s, 0, &f->error);
 	if (f->src != NULL)
-		f->timer = loop_timer_new(loop, due, f);
+		f->feed = feed_new(loop, &slots_feed_source, f, changed, arg);
 	return f;
 }
 
@@ -79,9 +60,8 @@ slots_feed_free(struct slots_feed *f)
 {
 	if (f == NULL)
 		return;
-	if (f->timer != NULL)
-		loop_timer_free(f->timer);
-	slots_src_free(f->src);
+	slots_src_free(f->src);		/* first: its callbacks go with it */
+	feed_free(f->feed);
 	buf_free(&f->error);
 	free(f);
 }
@@ -89,20 +69,15 @@ slots_feed_free(struct slots_feed *f)
 void
 slots_feed_seen(struct slots_feed *f)
 {
-	if (f == NULL || f->src == NULL)
-		return;
-	f->seen_at = loop_now_ms();
-	if (f->idle)
-		start(f);
+	if (f != NULL)
+		feed_seen(f->feed);
 }
 
 void
 slots_feed_refresh(struct slots_feed *f)
 {
-	if (f == NULL || f->src == NULL || slots_src_busy(f->src))
-		return;
-	loop_timer_stop(f->timer);
-	start(f);
+	if (f != NULL)
+		feed_refresh(f->feed);
 }
 
 const struct slots *

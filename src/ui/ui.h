@@ -187,6 +187,26 @@ void	logpane_search(struct console *, int dir);
 /* Writes the log, sanitised, a line each; -1 on a write error. */
 int	logpane_write(struct console *, FILE *);
 /*
+ * The feed scheduler (feed.c): reads a costly source only while a pane
+ * that shows it is drawn (feed_seen at each draw), then again an interval
+ * after each read ends, while the pane is still on screen.  The source is
+ * freed before its feed, which drops its callbacks.
+ */
+struct feed;
+struct loop;
+struct feed_source {
+	void	(*fetch)(void *src, void (*done)(void *), void *arg);
+	bool	(*busy)(const void *src);
+	int	(*interval)(const void *src);	/* seconds */
+};
+struct feed	*feed_new(struct loop *, const struct feed_source *, void *src,
+		    void (*changed)(void *), void *arg);
+void		 feed_free(struct feed *);
+void		 feed_seen(struct feed *);
+/* A read now (the refresh key), unless one is in flight. */
+void		 feed_refresh(struct feed *);
+
+/*
  * The slots pane's BigQuery source in the console (slots_feed.c).  It
  * queries only while a slots pane is on screen: the queries are billed.
  */
