@@ -133,5 +133,9 @@ void	app_prompt_save(struct app *);
 
 /* panes.c */
 const struct pane_ops *pane_class(enum pane_kind);
+/* The class's own state for this console, made (zeroed) when first asked. */
+void	*pane_state(struct console *, enum pane_kind);
+/* Every pane's own state goes (a new context; the end). */
+void	 panes_reset(struct console *);
 
 #endif

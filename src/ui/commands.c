@@ -278,7 +278,7 @@ rerun_selected(struct app *a)
 
 	buf_reset(&a->message);
 	if (k == PANE_RUNS) {
-		if (c->runs_level == 0 || pane_runs_ops.key(c, ACTION_ENTER) !=
+		if (c->runs_level == 0 || pane_runs_ops.key(c, NULL, ACTION_ENTER) !=
 		    PANE_OPEN_RUN) {
 			buf_puts(&a->message, "rerun: open a DAG's runs and "
 			    "select a failed run, or select a task");
@@ -426,7 +426,8 @@ cmd_pane(struct app *a, enum action act, const char *arg)
 	enum pane_result	r;
 
 	(void)arg;
-	r = ops->key != NULL ? ops->key(&a->c, act == ACTION_BACK_OR_QUIT ?
+	r = ops->key != NULL ? ops->key(&a->c, pane_state(&a->c, k),
+	    act == ACTION_BACK_OR_QUIT ?
 	    ACTION_BACK : act) : PANE_IGNORED;
 	switch (r) {
 	case PANE_LOG_REFETCH:

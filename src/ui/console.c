@@ -346,6 +346,7 @@ console_main(struct settings *s, const struct config *cfg,
 	keymap_free(&a.c.keymap);
 	view_free(&a.c.view);
 	sla_panes_free(&a.c.sla);
+	panes_reset(&a.c);
 	loop_free(a.loop);
 	tz_free(a.c.zone);
 	buf_free(&a.message);

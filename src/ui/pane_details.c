@@ -21,13 +21,14 @@ field(struct console *c, WINDOW *w, int y, const char *label, const char *v)
 }
 
 static void
-details_draw(struct console *c, WINDOW *w, bool focused)
+details_draw(struct console *c, void *priv, WINDOW *w, bool focused)
 {
 	const struct task_row	*row = console_task_row(c, c->task_sel);
 	const struct af_ti	*t;
 	struct buf		 b = BUF_INIT;
 	int			 y = 1;
 
+	(void)priv;
 	werase(w);
 	ui_frame(w, "task instance", focused, c->ascii);
 	if (!c->detail.loaded || row == NULL) {
@@ -62,7 +63,6 @@ details_draw(struct console *c, WINDOW *w, bool focused)
 }
 
 const struct pane_ops pane_details_ops = {
-	.name = "details",
 	.draw = details_draw,
 	.key = NULL,
 };

@@ -15,6 +15,13 @@
 #include "timefmt.h"
 #include "ui.h"
 
+/* The pane's own state: the selected service, and what is behind it (Enter). */
+struct fk_pane {
+	size_t		 sel, top;	/* the services */
+	bool		 detail;	/* Enter: what is behind */
+	size_t		 line;		/* first detail line shown */
+};
+
 #define NAME_W	12
 #define CELL_W	17
 
@@ -83,8 +90,8 @@ fmt_secs(struct buf *b, int64_t s)
 
 /* The service rows: numbers, then a sparkline and any trouble. */
 static void
-draw_services(struct console *c, WINDOW *w, const struct fk_src *src,
-    int h, int wd, bool focused)
+draw_services(struct console *c, struct fk_pane *p, WINDOW *w,
+    const struct fk_src *src, int h, int wd, bool focused)
 {
 	struct fk_svc_view	 v;
 	struct buf		 b = BUF_INIT;
@@ -95,24 +102,24 @@ draw_services(struct console *c, WINDOW *w, const struct fk_src *src,
 	mvwaddnstr(w, 1, 2, "SERVICE     DEPLOYS          LEAD TIME        "
 	    "CHANGE FAIL      RESTORE", wd - 3);
 	wattroff(w, A_DIM);
-	if (c->fk_sel >= n)
-		c->fk_sel = n > 0 ? n - 1 : 0;
-	if (c->fk_sel < c->fk_top)
-		c->fk_top = c->fk_sel;
-	while (c->fk_top < c->fk_sel &&
-	    (int)(c->fk_sel - c->fk_top + 1) * (rows_each + 1) > h - 3)
-		c->fk_top++;
-	for (i = c->fk_top; i < n && y < h - 1; i++) {
+	if (p->sel >= n)
+		p->sel = n > 0 ? n - 1 : 0;
+	if (p->sel < p->top)
+		p->top = p->sel;
+	while (p->top < p->sel &&
+	    (int)(p->sel - p->top + 1) * (rows_each + 1) > h - 3)
+		p->top++;
+	for (i = p->top; i < n && y < h - 1; i++) {
 		const struct fk_metrics *m;
 
 		fk_src_service(src, i, &v);
-		if (i == c->fk_sel && focused) {
+		if (i == p->sel && focused) {
 			wattron(w, A_REVERSE);
 			mvwhline(w, y, 1, ' ', wd - 2);
 		}
 		mvwaddstr(w, y, 2, "");
 		ui_put(w, v.name, NAME_W - 1);
-		if (i == c->fk_sel && focused)
+		if (i == p->sel && focused)
 			wattroff(w, A_REVERSE);
 		x = 2 + NAME_W;
 		if (v.valid) {
@@ -287,8 +294,8 @@ detail_lines(struct console *c, const struct fk_svc_view *v, size_t *nout)
 }
 
 static void
-draw_detail(struct console *c, WINDOW *w, const struct fk_svc_view *v,
-    int h, int wd)
+draw_detail(struct console *c, struct fk_pane *p, WINDOW *w,
+    const struct fk_svc_view *v, int h, int wd)
 {
 	char	**lines;
 	size_t	  n, i;
@@ -301,9 +308,9 @@ draw_detail(struct console *c, WINDOW *w, const struct fk_svc_view *v,
 		return;
 	}
 	lines = detail_lines(c, v, &n);
-	if (c->fk_line + (size_t)(h - 2) > n)
-		c->fk_line = n > (size_t)(h - 2) ? n - (size_t)(h - 2) : 0;
-	for (i = c->fk_line; i < n && y < h - 1; i++, y++) {
+	if (p->line + (size_t)(h - 2) > n)
+		p->line = n > (size_t)(h - 2) ? n - (size_t)(h - 2) : 0;
+	for (i = p->line; i < n && y < h - 1; i++, y++) {
 		bool head = lines[i][0] == '\1';
 
 		if (head)
@@ -321,8 +328,9 @@ draw_detail(struct console *c, WINDOW *w, const struct fk_svc_view *v,
 }
 
 static void
-fourkeys_draw(struct console *c, WINDOW *w, bool focused)
+fourkeys_draw(struct console *c, void *priv, WINDOW *w, bool focused)
 {
+	struct fk_pane	*p = priv;
 	const struct fk_src	*src = fk_feed_src(c->fourkeys);
 	struct fk_svc_view	 v;
 	struct buf		 b = BUF_INIT;
@@ -337,8 +345,8 @@ fourkeys_draw(struct console *c, WINDOW *w, bool focused)
 		ui_put(w, fk_feed_error(c->fourkeys), wd - 4);
 		return;
 	}
-	if (c->fk_detail) {
-		fk_src_service(src, c->fk_sel, &v);
+	if (p->detail) {
+		fk_src_service(src, p->sel, &v);
 		buf_puts(&b, "Four Keys: ");
 		buf_puts(&b, v.name);
 		buf_printf(&b, ", %s", v.describe);
@@ -348,20 +356,21 @@ fourkeys_draw(struct console *c, WINDOW *w, bool focused)
 	if (fk_src_busy(src))
 		buf_puts(&b, " (reading)");
 	ui_frame(w, buf_str(&b), focused, c->ascii);
-	if (c->fk_detail)
-		draw_detail(c, w, &v, h, wd);
+	if (p->detail)
+		draw_detail(c, p, w, &v, h, wd);
 	else
-		draw_services(c, w, src, h, wd, focused);
+		draw_services(c, p, w, src, h, wd, focused);
 	buf_free(&b);
 }
 
 static enum pane_result
-fourkeys_key(struct console *c, enum action a)
+fourkeys_key(struct console *c, void *priv, enum action a)
 {
+	struct fk_pane	*p = priv;
 	const struct fk_src	*src = fk_feed_src(c->fourkeys);
 	size_t			 n = src != NULL ? fk_src_count(src) : 0;
-	size_t			*sel = c->fk_detail ? &c->fk_line : &c->fk_sel;
-	size_t			 last = c->fk_detail ? (size_t)-1 / 2 :
+	size_t			*sel = p->detail ? &p->line : &p->sel;
+	size_t			 last = p->detail ? (size_t)-1 / 2 :
 				    n > 0 ? n - 1 : 0;
 
 	switch (a) {
@@ -386,15 +395,15 @@ fourkeys_key(struct console *c, enum action a)
 		*sel = last;
 		return PANE_HANDLED;
 	case ACTION_ENTER:
-		if (n > 0 && !c->fk_detail) {
-			c->fk_detail = true;
-			c->fk_line = 0;
+		if (n > 0 && !p->detail) {
+			p->detail = true;
+			p->line = 0;
 		}
 		return PANE_HANDLED;
 	case ACTION_BACK:
-		if (!c->fk_detail)
+		if (!p->detail)
 			return PANE_IGNORED;
-		c->fk_detail = false;
+		p->detail = false;
 		return PANE_HANDLED;
 	default:
 		return PANE_IGNORED;
@@ -402,7 +411,7 @@ fourkeys_key(struct console *c, enum action a)
 }
 
 const struct pane_ops pane_fourkeys_ops = {
-	.name = "fourkeys",
+	.priv_size = sizeof(struct fk_pane),
 	.draw = fourkeys_draw,
 	.key = fourkeys_key,
 };

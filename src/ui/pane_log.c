@@ -184,13 +184,14 @@ trace_first_line(struct logpane *lp)
 }
 
 static void
-log_draw(struct console *c, WINDOW *w, bool focused)
+log_draw(struct console *c, void *priv, WINDOW *w, bool focused)
 {
 	struct logpane	*lp = &c->log;
 	struct buf	 b = BUF_INIT, text = BUF_INIT;
 	int		 h, wd, y;
 	size_t		 n, i, rows, cols;
 
+	(void)priv;
 	getmaxyx(w, h, wd);
 	werase(w);
 	title(c, &b);
@@ -202,7 +203,7 @@ log_draw(struct console *c, WINDOW *w, bool focused)
 	lp->cols = (int)cols;
 	if (lp->fetch == NULL && lp->task_id != NULL && rows >= 3) {
 		/* No log to show: the instance's fields, and why no log. */
-		pane_details_ops.draw(c, w, focused);
+		pane_details_ops.draw(c, NULL, w, focused);
 		wattron(w, A_DIM);
 		mvwhline(w, h - 2, 1, ' ', (int)cols);
 		wmove(w, h - 2, 1);
@@ -396,13 +397,14 @@ logpane_scan_step(struct console *c)
 }
 
 static enum pane_result
-log_key(struct console *c, enum action act)
+log_key(struct console *c, void *priv, enum action act)
 {
 	struct logpane	*lp = &c->log;
 	size_t		 n = lp->fetch != NULL ?
 			    logspool_lines(logfetch_spool(lp->fetch)) : 0;
 	size_t		 page = lp->rows > 1 ? (size_t)lp->rows - 1 : 1;
 
+	(void)priv;
 	switch (act) {
 	case ACTION_DOWN:
 	case ACTION_PAGE_DOWN: {
@@ -504,4 +506,7 @@ logpane_write(struct console *c, FILE *fp)
 	return 0;
 }
 
-const struct pane_ops pane_log_ops = { "log", log_draw, log_key };
+const struct pane_ops pane_log_ops = {
+	.draw = log_draw,
+	.key = log_key,
+};

@@ -170,11 +170,12 @@ draw_runs(struct console *c, WINDOW *w, int h, int wd)
 }
 
 static void
-runs_draw(struct console *c, WINDOW *w, bool focused)
+runs_draw(struct console *c, void *priv, WINDOW *w, bool focused)
 {
 	int		h, wd;
 	struct buf	title = BUF_INIT;
 
+	(void)priv;
 	getmaxyx(w, h, wd);
 	werase(w);
 	if (c->runs_level == 0 && c->dag_filter.on)
@@ -230,11 +231,12 @@ move_sel(size_t *sel, size_t n, enum action a, size_t page)
 }
 
 static enum pane_result
-runs_key(struct console *c, enum action a)
+runs_key(struct console *c, void *priv, enum action a)
 {
 	const struct af_run	*runs[64];
 	size_t			 n;
 
+	(void)priv;
 	switch (a) {
 	case ACTION_DOWN:
 	case ACTION_UP:
@@ -278,7 +280,6 @@ runs_key(struct console *c, enum action a)
 }
 
 const struct pane_ops pane_runs_ops = {
-	.name = "runs",
 	.draw = runs_draw,
 	.key = runs_key,
 };

@@ -14,6 +14,11 @@
 #include "ui.h"
 #include "zoneinfo.h"
 
+/* The pane's own state: today's selected SLA and the first shown. */
+struct sla_pane {
+	size_t		 sel, top;
+};
+
 void
 sla_panes_load(struct sla_panes *p, const struct config *cfg,
     const struct settings *s)
@@ -116,8 +121,9 @@ outcome_attr(enum sla_outcome o)
 }
 
 static void
-sla_draw(struct console *c, WINDOW *w, bool focused)
+sla_draw(struct console *c, void *priv, WINDOW *w, bool focused)
 {
+	struct sla_pane	*p = priv;
 	struct sla_day	*days;
 	size_t		*order, i;
 	struct buf	 b = BUF_INIT;
@@ -143,12 +149,12 @@ sla_draw(struct console *c, WINDOW *w, bool focused)
 	days = xcalloc(c->sla.n, sizeof *days);
 	order = xcalloc(c->sla.n, sizeof *order);
 	today_all(c, now, days, order);
-	if (c->sla.sel >= c->sla.n)
-		c->sla.sel = c->sla.n - 1;
-	if (c->sla.sel < c->sla.top)
-		c->sla.top = c->sla.sel;
-	if (h > 3 && c->sla.sel >= c->sla.top + (size_t)(h - 3))
-		c->sla.top = c->sla.sel - (size_t)(h - 3) + 1;
+	if (p->sel >= c->sla.n)
+		p->sel = c->sla.n - 1;
+	if (p->sel < p->top)
+		p->top = p->sel;
+	if (h > 3 && p->sel >= p->top + (size_t)(h - 3))
+		p->top = p->sel - (size_t)(h - 3) + 1;
 	namew = wd - 2 - 2 - 9 - 13 - 16 - 1;
 	if (namew > 28)
 		namew = 28;
@@ -158,13 +164,13 @@ sla_draw(struct console *c, WINDOW *w, bool focused)
 	mvwprintw(w, 1, 1, "  %-8s %-*s %-12s %-15s %s", "STATE", namew, "SLA",
 	    "DEADLINE", "LEFT / LATE", "OWNER");
 	wattroff(w, A_DIM);
-	for (y = 2, i = c->sla.top; y < h - 1 && i < c->sla.n; y++, i++) {
+	for (y = 2, i = p->top; y < h - 1 && i < c->sla.n; y++, i++) {
 		const struct sla_day	*d = &days[order[i]];
 		const struct sla_def	*def = c->sla.defs[order[i]];
 		struct tz_local		 l;
 		int			 x = 3;
 
-		if (i == c->sla.sel) {
+		if (i == p->sel) {
 			wattron(w, A_REVERSE);
 			mvwhline(w, y, 1, ' ', wd - 2);
 		}
@@ -218,7 +224,7 @@ sla_draw(struct console *c, WINDOW *w, bool focused)
 			wmove(w, y, x);
 			ui_put(w, def->owner, wd - 2 - x);
 		}
-		if (i == c->sla.sel)
+		if (i == p->sel)
 			wattroff(w, A_REVERSE);
 	}
 	free(days);
@@ -227,8 +233,9 @@ sla_draw(struct console *c, WINDOW *w, bool focused)
 }
 
 static enum pane_result
-sla_key(struct console *c, enum action a)
+sla_key(struct console *c, void *priv, enum action a)
 {
+	struct sla_pane	*p = priv;
 	struct sla_day	*days;
 	size_t		*order;
 	enum pane_result r = PANE_HANDLED;
@@ -238,35 +245,35 @@ sla_key(struct console *c, enum action a)
 		return PANE_IGNORED;
 	switch (a) {
 	case ACTION_DOWN:
-		if (c->sla.sel + 1 < c->sla.n)
-			c->sla.sel++;
+		if (p->sel + 1 < c->sla.n)
+			p->sel++;
 		return PANE_HANDLED;
 	case ACTION_UP:
-		if (c->sla.sel > 0)
-			c->sla.sel--;
+		if (p->sel > 0)
+			p->sel--;
 		return PANE_HANDLED;
 	case ACTION_TOP:
 	case ACTION_PAGE_UP:
-		c->sla.sel = 0;
+		p->sel = 0;
 		return PANE_HANDLED;
 	case ACTION_BOTTOM:
 	case ACTION_PAGE_DOWN:
-		c->sla.sel = c->sla.n - 1;
+		p->sel = c->sla.n - 1;
 		return PANE_HANDLED;
 	case ACTION_ENTER:
 		break;
 	default:
 		return PANE_IGNORED;
 	}
-	if (!c->snap.valid || c->sla.sel >= c->sla.n)
+	if (!c->snap.valid || p->sel >= c->sla.n)
 		return PANE_HANDLED;
 	days = xcalloc(c->sla.n, sizeof *days);
 	order = xcalloc(c->sla.n, sizeof *order);
 	today_all(c, now, days, order);
 	/* The run's strings live in the snapshot, as the runs pane's do. */
-	if (days[order[c->sla.sel]].run_id != NULL) {
-		c->want_dag = c->sla.defs[order[c->sla.sel]]->dag_id;
-		c->want_run = days[order[c->sla.sel]].run_id;
+	if (days[order[p->sel]].run_id != NULL) {
+		c->want_dag = c->sla.defs[order[p->sel]]->dag_id;
+		c->want_run = days[order[p->sel]].run_id;
 		r = PANE_OPEN_RUN;
 	}
 	free(days);
@@ -275,7 +282,7 @@ sla_key(struct console *c, enum action a)
 }
 
 const struct pane_ops pane_sla_ops = {
-	.name = "sla",
+	.priv_size = sizeof(struct sla_pane),
 	.draw = sla_draw,
 	.key = sla_key,
 };

@@ -13,6 +13,12 @@
 #include "tz.h"
 #include "ui.h"
 
+/* The pane's own state: the selected SLA, the first shown, and the week. */
+struct slaweek_pane {
+	size_t		 sel, top;
+	int		 week_back;	/* weeks before this one */
+};
+
 #define CELL_MAX	8	/* columns a day may have */
 #define CELL_MIN	5
 #define TAIL		20	/* " WEEK  26W   WORST  " */
@@ -92,8 +98,9 @@ pct(struct buf *b, const struct sla_summary *s)
 }
 
 static void
-slaweek_draw(struct console *c, WINDOW *w, bool focused)
+slaweek_draw(struct console *c, void *priv, WINDOW *w, bool focused)
 {
+	struct slaweek_pane	*p = priv;
 	struct buf		 b = BUF_INIT;
 	int			 h, wd, y, x, namew, k, cw;
 	int64_t			 now = (int64_t)time(NULL), first, home_first;
@@ -105,7 +112,7 @@ slaweek_draw(struct console *c, WINDOW *w, bool focused)
 	werase(w);
 	home_first = sla_week_first(sla_local_day(c->zone, now),
 	    c->sla.week_start);
-	first = home_first - 7 * (int64_t)c->sla.week_back;
+	first = home_first - 7 * (int64_t)p->week_back;
 	buf_puts(&b, "SLA week ");
 	sla_week_name(first, c->sla.week_start, &b);
 	buf_puts(&b, " (");
@@ -146,19 +153,19 @@ slaweek_draw(struct console *c, WINDOW *w, bool focused)
 	if (x + TAIL <= wd - 1)
 		mvwprintw(w, 1, x, "%-5s %-5s %s", "WEEK", "26W", "WORST");
 	wattroff(w, A_DIM);
-	if (c->sla.wsel >= c->sla.n)
-		c->sla.wsel = c->sla.n - 1;
-	if (c->sla.wsel < c->sla.wtop)
-		c->sla.wtop = c->sla.wsel;
-	if (h > 3 && c->sla.wsel >= c->sla.wtop + (size_t)(h - 3))
-		c->sla.wtop = c->sla.wsel - (size_t)(h - 3) + 1;
-	for (y = 2, i = c->sla.wtop; y < h - 1 && i < c->sla.n; y++, i++) {
+	if (p->sel >= c->sla.n)
+		p->sel = c->sla.n - 1;
+	if (p->sel < p->top)
+		p->top = p->sel;
+	if (h > 3 && p->sel >= p->top + (size_t)(h - 3))
+		p->top = p->sel - (size_t)(h - 3) + 1;
+	for (y = 2, i = p->top; y < h - 1 && i < c->sla.n; y++, i++) {
 		n = i < hist->nsla ? hist->count[i] : 0;
 		sla_evaluate(&ev, c->sla.defs[i], c->sla.zones[i], first,
 		    first + 6, n > 0 ? &hist->v[hist->first[i]] : NULL, n, now);
 		if (sla_history_unknown_dag(hist, i))
 			sla_eval_unknown_dag(&ev);
-		if (i == c->sla.wsel) {
+		if (i == p->sel) {
 			wattron(w, A_REVERSE);
 			mvwhline(w, y, 1, ' ', wd - 2);
 		}
@@ -183,7 +190,7 @@ slaweek_draw(struct console *c, WINDOW *w, bool focused)
 			buf_puts(&b, "-");
 		if (wd - 2 - x - 12 > 0)
 			mvwaddnstr(w, y, x + 12, buf_str(&b), wd - 2 - x - 12);
-		if (i == c->sla.wsel)
+		if (i == p->sel)
 			wattroff(w, A_REVERSE);
 		sla_eval_free(&ev);
 	}
@@ -191,25 +198,26 @@ slaweek_draw(struct console *c, WINDOW *w, bool focused)
 }
 
 static enum pane_result
-slaweek_key(struct console *c, enum action a)
+slaweek_key(struct console *c, void *priv, enum action a)
 {
+	struct slaweek_pane	*p = priv;
 	switch (a) {
 	case ACTION_DOWN:
-		if (c->sla.wsel + 1 < c->sla.n)
-			c->sla.wsel++;
+		if (p->sel + 1 < c->sla.n)
+			p->sel++;
 		return PANE_HANDLED;
 	case ACTION_UP:
-		if (c->sla.wsel > 0)
-			c->sla.wsel--;
+		if (p->sel > 0)
+			p->sel--;
 		return PANE_HANDLED;
 	case ACTION_LEFT:
 		/* The console reads the trailing weeks; no further back. */
-		if (c->sla.week_back < SLA_TRAILING_WEEKS - 1)
-			c->sla.week_back++;
+		if (p->week_back < SLA_TRAILING_WEEKS - 1)
+			p->week_back++;
 		return PANE_HANDLED;
 	case ACTION_RIGHT:
-		if (c->sla.week_back > 0)
-			c->sla.week_back--;
+		if (p->week_back > 0)
+			p->week_back--;
 		return PANE_HANDLED;
 	default:
 		return PANE_IGNORED;
@@ -217,7 +225,7 @@ slaweek_key(struct console *c, enum action a)
 }
 
 const struct pane_ops pane_slaweek_ops = {
-	.name = "sla-week",
+	.priv_size = sizeof(struct slaweek_pane),
 	.draw = slaweek_draw,
 	.key = slaweek_key,
 };

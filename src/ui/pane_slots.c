@@ -13,6 +13,11 @@
 #include "timefmt.h"
 #include "ui.h"
 
+/* The pane's own state: the selected reservation or pool line, and the first shown. */
+struct slots_pane {
+	size_t		 sel, top;
+};
+
 #define AXIS	7	/* "  1234 " left of the chart */
 
 static const char *const eighths[9] = { " ", "\xe2\x96\x81", "\xe2\x96\x82",
@@ -235,8 +240,9 @@ draw_reservations(struct console *c, WINDOW *w, const struct slots *s,
 }
 
 static void
-slots_draw(struct console *c, WINDOW *w, bool focused)
+slots_draw(struct console *c, void *priv, WINDOW *w, bool focused)
 {
+	struct slots_pane	*p = priv;
 	const struct slots	*s = slots_feed_data(c->slots);
 	struct buf		 b = BUF_INIT;
 	int			 h, wd, y = 1, ch, rows, pool_rows;
@@ -325,16 +331,16 @@ slots_draw(struct console *c, WINDOW *w, bool focused)
 		mvwaddnstr(w, y++, 2, "KIND  SLOT-H  AVG  SHARE  TOP CONSUMER "
 		    "(Enter on a DAG: its runs)", wd - 4);
 		wattroff(w, A_DIM);
-		if (c->slot_sel >= s->nc)
-			c->slot_sel = s->nc - 1;
-		if (c->slot_sel < c->slot_top)
-			c->slot_top = c->slot_sel;
-		if (c->slot_sel >= c->slot_top + (size_t)rows)
-			c->slot_top = c->slot_sel - (size_t)rows + 1;
-		for (i = c->slot_top; i < s->nc && y < h - 1 - pool_rows; i++) {
+		if (p->sel >= s->nc)
+			p->sel = s->nc - 1;
+		if (p->sel < p->top)
+			p->top = p->sel;
+		if (p->sel >= p->top + (size_t)rows)
+			p->top = p->sel - (size_t)rows + 1;
+		for (i = p->top; i < s->nc && y < h - 1 - pool_rows; i++) {
 			const struct slot_consumer *k = &s->c[i];
 
-			if (i == c->slot_sel && focused) {
+			if (i == p->sel && focused) {
 				wattron(w, A_REVERSE);
 				mvwhline(w, y, 1, ' ', wd - 2);
 			}
@@ -346,7 +352,7 @@ slots_draw(struct console *c, WINDOW *w, bool focused)
 			buf_reset(&b);
 			consumer_name(&b, k);
 			ui_put(w, buf_str(&b), wd - 4 - 27);
-			if (i == c->slot_sel && focused)
+			if (i == p->sel && focused)
 				wattroff(w, A_REVERSE);
 			y++;
 		}
@@ -356,37 +362,38 @@ slots_draw(struct console *c, WINDOW *w, bool focused)
 }
 
 static enum pane_result
-slots_key(struct console *c, enum action a)
+slots_key(struct console *c, void *priv, enum action a)
 {
+	struct slots_pane	*p = priv;
 	const struct slots	*s = slots_feed_data(c->slots);
 	size_t			 n = s != NULL && s->valid ? s->nc : 0;
 
 	switch (a) {
 	case ACTION_DOWN:
-		if (c->slot_sel + 1 < n)
-			c->slot_sel++;
+		if (p->sel + 1 < n)
+			p->sel++;
 		return PANE_HANDLED;
 	case ACTION_UP:
-		if (c->slot_sel > 0)
-			c->slot_sel--;
+		if (p->sel > 0)
+			p->sel--;
 		return PANE_HANDLED;
 	case ACTION_PAGE_DOWN:
-		c->slot_sel = c->slot_sel + 10 < n ? c->slot_sel + 10 :
+		p->sel = p->sel + 10 < n ? p->sel + 10 :
 		    n > 0 ? n - 1 : 0;
 		return PANE_HANDLED;
 	case ACTION_PAGE_UP:
-		c->slot_sel = c->slot_sel > 10 ? c->slot_sel - 10 : 0;
+		p->sel = p->sel > 10 ? p->sel - 10 : 0;
 		return PANE_HANDLED;
 	case ACTION_TOP:
-		c->slot_sel = 0;
+		p->sel = 0;
 		return PANE_HANDLED;
 	case ACTION_BOTTOM:
-		c->slot_sel = n > 0 ? n - 1 : 0;
+		p->sel = n > 0 ? n - 1 : 0;
 		return PANE_HANDLED;
 	case ACTION_ENTER:
-		if (c->slot_sel >= n || s->c[c->slot_sel].dag == NULL)
+		if (p->sel >= n || s->c[p->sel].dag == NULL)
 			return PANE_HANDLED;
-		c->want_dag = s->c[c->slot_sel].dag;
+		c->want_dag = s->c[p->sel].dag;
 		return PANE_JUMP_DAG;
 	default:
 		return PANE_IGNORED;
@@ -394,7 +401,7 @@ slots_key(struct console *c, enum action a)
 }
 
 const struct pane_ops pane_slots_ops = {
-	.name = "slots",
+	.priv_size = sizeof(struct slots_pane),
 	.draw = slots_draw,
 	.key = slots_key,
 };

@@ -38,13 +38,14 @@ in_downstream(const struct console *c, const char *task_id)
 }
 
 static void
-tasks_draw(struct console *c, WINDOW *w, bool focused)
+tasks_draw(struct console *c, void *priv, WINDOW *w, bool focused)
 {
 	const struct task_rows	*rows = &c->detail.rows;
 	struct buf		 b = BUF_INIT;
 	int			 h, wd, y, d;
 	size_t			 i;
 
+	(void)priv;
 	getmaxyx(w, h, wd);
 	werase(w);
 	if (c->detail.run_id == NULL) {
@@ -154,10 +155,11 @@ tasks_draw(struct console *c, WINDOW *w, bool focused)
 }
 
 static enum pane_result
-tasks_key(struct console *c, enum action a)
+tasks_key(struct console *c, void *priv, enum action a)
 {
 	size_t n = c->ntask_vis;
 
+	(void)priv;
 	switch (a) {
 	case ACTION_DOWN:
 		if (c->task_sel + 1 < n)
@@ -197,7 +199,6 @@ tasks_key(struct console *c, enum action a)
 }
 
 const struct pane_ops pane_tasks_ops = {
-	.name = "tasks",
 	.draw = tasks_draw,
 	.key = tasks_key,
 };

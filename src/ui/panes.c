@@ -2,6 +2,8 @@
  * panes.c: the pane classes, one line per kind of pane a view may name.
  * A new pane is its file and one line here.
  */
+#include <stdlib.h>
+
 #include "app.h"
 
 static const struct pane_ops *const classes[PANE_KIND_COUNT] = {
@@ -21,4 +23,31 @@ pane_class(enum pane_kind k)
 {
 	return (unsigned)k < PANE_KIND_COUNT && classes[k] != NULL ?
 	    classes[k] : &pane_details_ops;
+}
+
+void *
+pane_state(struct console *c, enum pane_kind k)
+{
+	const struct pane_ops *ops = pane_class(k);
+
+	if ((unsigned)k >= PANE_KIND_COUNT || ops->priv_size == 0)
+		return NULL;
+	if (c->pane_state[k] == NULL)
+		c->pane_state[k] = xcalloc(1, ops->priv_size);
+	return c->pane_state[k];
+}
+
+void
+panes_reset(struct console *c)
+{
+	int k;
+
+	for (k = 0; k < PANE_KIND_COUNT; k++) {
+		if (c->pane_state[k] == NULL)
+			continue;
+		if (pane_class(k)->free != NULL)
+			pane_class(k)->free(c->pane_state[k]);
+		free(c->pane_state[k]);
+		c->pane_state[k] = NULL;
+	}
 }

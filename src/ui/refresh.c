@@ -384,6 +384,7 @@ app_switch_context(struct app *a, const char *name)
 	a->c.settings = s;
 	logctl_switch(a->logs, s);	/* its own TLS settings, at once */
 	sla_panes_load(&a->c.sla, a->config, s);
+	panes_reset(&a->c);	/* cursors of the old context's lists */
 	slots_feed_free(a->c.slots);
 	a->c.slots = slots_feed_new(a->loop, s, app_mark_dirty, a);
 	forget_data(a);

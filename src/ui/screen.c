@@ -181,7 +181,8 @@ app_draw(struct app *a)
 		win = newwin(r[i].h, r[i].w, r[i].y, r[i].x);
 		if (win == NULL)
 			continue;
-		pane_class(r[i].kind)->draw(c, win, i == a->focus);
+		pane_class(r[i].kind)->draw(c, pane_state(c, r[i].kind), win,
+		    i == a->focus);
 		wnoutrefresh(win);
 		delwin(win);
 	}

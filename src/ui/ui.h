@@ -55,11 +55,20 @@ enum pane_result { PANE_IGNORED, PANE_HANDLED, PANE_OPEN_RUN, PANE_FOCUS_NEXT,
 	PANE_LOG_REFETCH, PANE_LOG_SCAN, PANE_LOG_SAVE, PANE_LOG_PAGER,
 	PANE_JUMP_DAG, PANE_OPEN_DAG };
 
-/* A pane: a small vtable; NULL members mean "not supported". */
+/*
+ * A pane class: a small vtable, as tmux's window modes.  Its state of its
+ * own (cursors) is priv_size bytes, zeroed when the pane is first shown
+ * and again for a new context (panes.c); what panes share is in struct
+ * console.  NULL members mean "not supported".  Its name is the view
+ * files' (view.c).
+ */
 struct pane_ops {
-	const char	*name;
-	void		 (*draw)(struct console *, WINDOW *, bool focused);
-	enum pane_result (*key)(struct console *, enum action);
+	size_t		 priv_size;
+	void		 (*draw)(struct console *, void *priv, WINDOW *,
+			    bool focused);
+	enum pane_result (*key)(struct console *, void *priv, enum action);
+	/* Frees what priv points to (not priv itself); NULL: nothing. */
+	void		 (*free)(void *priv);
 };
 
 extern const struct pane_ops pane_runs_ops;
@@ -108,9 +117,6 @@ struct sla_panes {
 	struct tz		**zones;	/* per SLA */
 	size_t			 n;
 	int			 week_start;
-	int			 week_back;	/* weeks before this one */
-	size_t			 sel, top;	/* today's pane */
-	size_t			 wsel, wtop;	/* the weekly pane */
 };
 /* Loads the SLAs of the context and their zones; frees them. */
 void	sla_panes_load(struct sla_panes *, const struct config *,
@@ -172,12 +178,10 @@ struct console {
 	const char		*want_dag, *want_run;
 	/* slots pane: BigQuery (slots_feed.c), pools from the snapshot */
 	struct slots_feed	*slots;
-	size_t			 slot_sel, slot_top;
 	/* Four Keys pane: GitHub or SQL (fourkeys_feed.c) */
 	struct fk_feed		*fourkeys;
-	size_t			 fk_sel, fk_top;	/* the services */
-	bool			 fk_detail;	/* Enter: what is behind */
-	size_t			 fk_line;	/* first detail line shown */
+	/* each pane class's own state (panes.c) */
+	void			*pane_state[PANE_KIND_COUNT];
 };
 
 /* Continues a log search or error scan; true while more is to scan. */
