@@ -571,17 +571,37 @@ sla_set(struct parse_state *ps, char **field, const char *name,
 	*field = xstrdup(value);
 }
 
+#define SLA(f) offsetof(struct sla_def, f)
+
+/* Every key an [sla "NAME"] section may hold, and how it is read. */
+static const struct sla_key {
+	const char	*name;
+	enum { SLA_TEXT, SLA_DEADLINE, SLA_DAYS, SLA_ZONE, SLA_UNKNOWN } how;
+	size_t		 offset;	/* SLA_TEXT: the char * field */
+} sla_keys[] = {
+	{ "dag", SLA_TEXT, SLA(dag_id) },
+	{ "task", SLA_TEXT, SLA(task_id) },
+	{ "owner", SLA_TEXT, SLA(owner) },
+	{ "note", SLA_TEXT, SLA(note) },
+	{ "context", SLA_TEXT, SLA(context) },
+	{ "deadline", SLA_DEADLINE, 0 },
+	{ "days", SLA_DAYS, 0 },
+	{ "timezone", SLA_ZONE, 0 },
+	{ NULL, SLA_UNKNOWN, 0 }
+};
+
 /* A key of an [sla "NAME"] section. */
 static void
 sla_key(struct parse_state *ps, const char *section, const char *name,
     const char *value)
 {
-	struct sla_def	*d = ps->cur_sla;
-	struct buf	 err = BUF_INIT;
-	char		*sname, why[256];
-	struct tz	*z;
-	size_t		 i;
-	int		 here = ps->line;
+	struct sla_def		*d = ps->cur_sla;
+	const struct sla_key	*k;
+	struct buf		 err = BUF_INIT;
+	char			*sname, why[256];
+	struct tz		*z;
+	size_t			 i;
+	int			 here = ps->line;
 
 	if (d == NULL || d->line != ps->section_line ||
 	    strcmp(d->file, ps->file) != 0) {
@@ -611,32 +631,33 @@ sla_key(struct parse_state *ps, const char *section, const char *name,
 		    ps->section_line);
 		ps->line = here;
 	}
-	if (strcmp(name, "dag") == 0)
-		sla_set(ps, &d->dag_id, name, value);
-	else if (strcmp(name, "task") == 0)
-		sla_set(ps, &d->task_id, name, value);
-	else if (strcmp(name, "owner") == 0)
-		sla_set(ps, &d->owner, name, value);
-	else if (strcmp(name, "note") == 0)
-		sla_set(ps, &d->note, name, value);
-	else if (strcmp(name, "context") == 0)
-		sla_set(ps, &d->context, name, value);
-	else if (strcmp(name, "deadline") == 0) {
+	for (k = sla_keys; k->name != NULL; k++)
+		if (strcmp(k->name, name) == 0)
+			break;
+	switch (k->how) {
+	case SLA_TEXT:
+		sla_set(ps, (char **)((char *)d + k->offset), name, value);
+		break;
+	case SLA_DEADLINE:
 		if (sla_parse_deadline(value, &d->deadline) != 0)
 			config_error(ps, "'deadline' must be a local time HH:MM "
 			    "from 00:00 to 23:59, not '%s'", value);
-	} else if (strcmp(name, "days") == 0) {
+		break;
+	case SLA_DAYS:
 		if (sla_parse_days(value, &d->days, &err) != 0)
 			config_error(ps, "'days': %s", buf_str(&err));
-	} else if (strcmp(name, "timezone") == 0) {
+		break;
+	case SLA_ZONE:
 		if ((z = zoneinfo_load(value, why, sizeof why)) == NULL)
 			config_error(ps, "'timezone': %s", why);
 		else {
 			tz_free(z);
 			sla_set(ps, &d->timezone, name, value);
 		}
-	} else
+		break;
+	default:
 		config_error(ps, "unknown key '%s' in [%s]", name, section);
+	}
 	buf_free(&err);
 }
 
@@ -757,10 +778,57 @@ include_file(struct parse_state *ps, const char *value)
 	buf_free(&path);
 }
 
+/* [dagtop]'s own keys (the Four Keys' are in fourkeys_keys). */
+static void
+set_week_start(struct parse_state *ps, const char *name, const char *value)
+{
+	int d;
+
+	(void)name;
+	if (sla_parse_weekday(value, &d) != 0)
+		config_error(ps, "'week_start' must be a day (monday, sunday, "
+		    "...), not '%s'", value);
+	else
+		ps->cfg->week_start = d;
+}
+
+static void
+set_default_context(struct parse_state *ps, const char *name,
+    const char *value)
+{
+	(void)name;
+	free(ps->cfg->default_context);
+	ps->cfg->default_context = xstrdup(value);
+}
+
+static void
+set_refresh(struct parse_state *ps, const char *name, const char *value)
+{
+	int n;
+
+	if (!parse_int(value, 1, 3600, &n))
+		config_error(ps, "'%s' must be a whole number of seconds from 1 "
+		    "to 3600, not '%s'", name, value);
+	else
+		ps->cfg->refresh = n;
+}
+
+static const struct dagtop_key {
+	const char	*name;
+	void		(*set)(struct parse_state *, const char *, const char *);
+} dagtop_keys[] = {
+	{ "context", set_default_context },
+	{ "refresh", set_refresh },
+	{ "week_start", set_week_start },
+	{ "include", NULL },	/* read by the parser itself: include_file */
+	{ NULL, NULL }
+};
+
 static int
 config_ini_handler(void *user, const char *section, const char *name,
     const char *value)
 {
+	const struct dagtop_key	*dk;
 	struct parse_state	*ps = user;
 	const struct key	*k;
 	size_t			 i;
@@ -804,26 +872,12 @@ config_ini_handler(void *user, const char *section, const char *name,
 			    "github_token_command", name);
 			return 1;
 		}
-		if (strcmp(name, "week_start") == 0) {
-			int d;
-
-			if (sla_parse_weekday(value, &d) != 0)
-				config_error(ps, "'week_start' must be a day "
-				    "(monday, sunday, ...), not '%s'", value);
-			else
-				ps->cfg->week_start = d;
-		} else if (strcmp(name, "context") == 0) {
-			free(ps->cfg->default_context);
-			ps->cfg->default_context = xstrdup(value);
-		} else if (strcmp(name, "refresh") == 0) {
-			int n;
-
-			if (!parse_int(value, 1, 3600, &n))
-				config_error(ps, "'%s' must be a whole number of "
-				    "seconds from 1 to 3600, not '%s'", name, value);
-			else
-				ps->cfg->refresh = n;
-		} else
+		for (dk = dagtop_keys; dk->name != NULL; dk++)
+			if (strcmp(dk->name, name) == 0)
+				break;
+		if (dk->name != NULL && dk->set != NULL)
+			dk->set(ps, name, value);
+		else
 			config_error(ps, "unknown key '%s' in [%s]", name, section);
 		return 1;
 	}
@@ -1306,4 +1360,27 @@ settings_free(struct settings *s)
 	free(s->google_token_url);
 	free(s->google_metadata_url);
 	memset(s, 0, sizeof *s);
+}
+
+const char *
+config_key_nth(size_t i)
+{
+	size_t n;
+
+	for (n = 0; dagtop_keys[n].name != NULL; n++)
+		if (i-- == 0)
+			return dagtop_keys[n].name;
+	for (n = 0; fourkeys_keys[n].name != NULL; n++)
+		if (i-- == 0)
+			return fourkeys_keys[n].name;
+	for (n = 0; sla_keys[n].name != NULL; n++)
+		if (i-- == 0)
+			return sla_keys[n].name;
+	for (n = 0; context_keys[n].name != NULL; n++)
+		if (i-- == 0)
+			return context_keys[n].name;
+	for (n = 0; service_keys[n].name != NULL; n++)
+		if (i-- == 0)
+			return service_keys[n].name;
+	return NULL;
 }

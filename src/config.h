@@ -188,6 +188,12 @@ size_t	 config_slas(const struct config *, const char *context,
 	    const struct sla_def **out);
 /* The default path ($XDG_CONFIG_HOME/dagtop/config); allocated. */
 char	*config_default_path(void);
+/*
+ * The i-th key the file may hold, over every section ([dagtop], [sla],
+ * [context], [service]; a name may come more than once), NULL past the
+ * last: what dagtop.conf(5) must describe, and a test holds it to that.
+ */
+const char *config_key_nth(size_t i);
 
 /*
  * Picks the context and merges file, environment (DAGTOP_CONTEXT,

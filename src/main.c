@@ -556,7 +556,11 @@ config_check(const struct args *a)
 			mask_url_userinfo(s.airflow_api != NULL ?
 			    s.airflow_api : "(none)", &masked);
 			printf("airflow_api: %s\n", buf_str(&masked));
-			printf("auth:        %s\n", s.airflow_auth);
+			printf("auth:        %s", s.airflow_auth);
+			if (s.airflow_user != NULL)
+				printf(" (user %s)", s.airflow_user);
+			printf(", timeout %ds\n", s.airflow_timeout > 0 ?
+			    s.airflow_timeout : 30);
 			if (s.log_folder != NULL)
 				printf("log_folder:  %s\n", s.log_folder);
 			if (s.log_spool_max % 1024 == 0)
@@ -574,6 +578,10 @@ config_check(const struct args *a)
 				    s.bigquery_project, s.bigquery_location,
 				    s.bigquery_admin_project, s.google_auth,
 				    s.bigquery_refresh, s.bigquery_hours);
+			if (s.bigquery_project != NULL &&
+			    s.google_key_file != NULL)
+				printf("             key file %s\n",
+				    s.google_key_file);
 			if (s.bigquery_project != NULL)
 				printf("             reservation %s, jobs of the "
 				    "%s\n", s.bigquery_reservation != NULL ?

@@ -755,6 +755,25 @@ test_no_password_in_errors(void **state)
 		assert_null(strstr(line, "ApiPass9"));
 	}
 
+	/* config check shows the API's user and timeout, and the key file. */
+	snprintf(cfg, sizeof cfg, "[context prod]\n"
+	    "database = postgresql://reader@127.0.0.1:%s/af%d\n"
+	    "airflow_api = https://127.0.0.1:1\n"
+	    "airflow_auth = basic\n"
+	    "airflow_user = oncall\n"
+	    "airflow_password_env = AFPW\n"
+	    "airflow_timeout = 12\n"
+	    "bigquery_project = proj\n"
+	    "google_auth = service-account\n"
+	    "google_key_file = /etc/dagtop/sa.json\n", port, schema);
+	write_config(cfg, 0600);
+	run(&r, check, NULL);
+	assert_int_equal(r.status, 0);
+	assert_non_null(strstr(r.out, "auth:        basic (user oncall), "
+	    "timeout 12s\n"));
+	assert_non_null(strstr(r.out, "key file /etc/dagtop/sa.json\n"));
+	result_free(&r);
+
 	/* An included file at 0644 with a password: warned, by its name. */
 	snprintf(inc, sizeof inc, "%s.inc", cfgpath);
 	fp = fopen(inc, "w");

@@ -4,6 +4,7 @@
  */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -546,11 +547,84 @@ test_errors_without_passwords(void **state)
 	config_free(&cfg);
 }
 
+/* The key names a tagged paragraph's header line of dagtop.conf(5) names. */
+static void
+header_keys(const char *line, char names[][64], size_t *n, size_t max)
+{
+	const char	*p = line + 4;	/* past ".BI " or ".BR " */
+	bool		 quoted = false;
+	char		 word[64];
+	size_t		 len = 0;
+
+	for (;; p++) {
+		bool end = *p == '\0' || *p == '"' || *p == ' ' || *p == ',';
+
+		if (!end && len < sizeof word - 1 && ((*p >= 'a' && *p <= 'z') ||
+		    *p == '_'))
+			word[len++] = *p;
+		else if (!end)
+			len = sizeof word;	/* not a key: \fR, HH:MM, ... */
+		if (end) {
+			word[len < sizeof word ? len : 0] = '\0';
+			/* Outside quotes every word is a key; inside, one
+			 * followed by " = " ("owner = TEXT", ", note = TEXT"). */
+			if (len > 0 && len < sizeof word && *n < max &&
+			    (!quoted || strncmp(p, " = ", 3) == 0))
+				strcpy(names[(*n)++], word);
+			len = 0;
+		}
+		if (*p == '"')
+			quoted = !quoted;
+		if (*p == '\0')
+			break;
+	}
+}
+
+/*
+ * dagtop.conf(5) describes every key the parser takes, and no other: each
+ * table's names against the headers of the page's tagged paragraphs.
+ */
+static void
+test_man_page_keys(void **state)
+{
+	FILE		*fp = fopen("man/dagtop.conf.5", "r");
+	char		 line[1024], prev[1024] = "", names[400][64];
+	size_t		 n = 0, i, k;
+	const char	*key;
+
+	(void)state;
+	assert_non_null(fp);
+	while (fgets(line, sizeof line, fp) != NULL) {
+		line[strcspn(line, "\n")] = '\0';
+		if (strcmp(prev, ".TP") == 0 && (strncmp(line, ".BI ", 4) == 0 ||
+		    strncmp(line, ".BR ", 4) == 0))
+			header_keys(line, names, &n, 400);
+		snprintf(prev, sizeof prev, "%s", line);
+	}
+	fclose(fp);
+	assert_true(n > 50);
+	for (i = 0; (key = config_key_nth(i)) != NULL; i++) {
+		for (k = 0; k < n && strcmp(names[k], key) != 0; k++)
+			;
+		if (k == n)
+			fail_msg("key '%s' is not in dagtop.conf(5)", key);
+	}
+	for (k = 0; k < n; k++) {
+		for (i = 0; (key = config_key_nth(i)) != NULL &&
+		    strcmp(names[k], key) != 0; i++)
+			;
+		if (key == NULL)
+			fail_msg("dagtop.conf(5) describes '%s', which no "
+			    "section takes", names[k]);
+	}
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_normalise),
+		cmocka_unit_test(test_man_page_keys),
 		cmocka_unit_test(test_masked),
 		cmocka_unit_test(test_params),
 		cmocka_unit_test(test_contexts_and_precedence),
