@@ -65,6 +65,12 @@ enum report_read_result report_read_run(struct report_read *,
 void	 report_read_done(struct report_read *);
 void	 report_read_fail(struct report_read *, const char *err);
 void	 report_read_close(struct report_read *);
+/*
+ * What a report calls a read that did not finish, for report_unknown and
+ * report_error: "database" when no connection could even be set up (the
+ * settings are wrong), else what.
+ */
+const char *report_read_what(enum report_read_result, const char *what);
 
 /*
  * `dagtop report status`: returns the exit status (0 OK, 1 warning, 2

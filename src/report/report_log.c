@@ -195,6 +195,7 @@ report_log(const struct settings *s, const struct report_options *o,
     const char *dag_id, const char *run_id, const char *task_id)
 {
 	struct log_job		 j;
+	enum report_read_result	 read;
 	struct http_opts	 ho;
 	int			 rc;
 
@@ -213,14 +214,11 @@ report_log(const struct settings *s, const struct report_options *o,
 	ho.insecure = !s->airflow_tls_verify;
 	ho.ca_file = s->airflow_ca_file;
 	j.http = http_new(j.rd.loop, &ho);
-	switch (report_read_run(&j.rd, s, start, &j)) {
-	case REPORT_READ_BAD_SETTINGS:
-		rc = report_error("database", buf_str(&j.rd.error));
-		break;
-	case REPORT_READ_FAILED:
-		rc = report_error("report log", buf_str(&j.rd.error));
-		break;
-	default:
+	read = report_read_run(&j.rd, s, start, &j);
+	if (read != REPORT_READ_DONE)
+		rc = report_error(report_read_what(read, "report log"),
+		    buf_str(&j.rd.error));
+	else {
 		rc = print_log(logfetch_spool(j.fetch)) == 0 ? 0 : 3;
 		/* Said at the end of the text too; here for cron's mail. */
 		if (logspool_cut(logfetch_spool(j.fetch)))

@@ -83,3 +83,9 @@ report_read_close(struct report_read *r)
 	r->loop = NULL;
 	buf_free(&r->error);
 }
+
+const char *
+report_read_what(enum report_read_result r, const char *what)
+{
+	return r == REPORT_READ_BAD_SETTINGS ? "database" : what;
+}

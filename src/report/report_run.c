@@ -207,6 +207,7 @@ report_run(const struct settings *s, const struct report_options *o,
     const char *dag_id, const char *run_id)
 {
 	struct run_job		 j;
+	enum report_read_result	 read;
 	struct buf		 out = BUF_INIT;
 	struct task_rows	 rows;
 	struct tz		*zone;
@@ -226,16 +227,11 @@ report_run(const struct settings *s, const struct report_options *o,
 	j.dag_id = dag_id;
 	j.run_id = run_id;
 	report_read_init(&j.rd);
-	switch (report_read_run(&j.rd, s, start, &j)) {
-	case REPORT_READ_BAD_SETTINGS:
-		rc = report_unknown(o->format, "database",
-		    buf_str(&j.rd.error));
-		break;
-	case REPORT_READ_FAILED:
-		rc = report_unknown(o->format, "report run",
-		    buf_str(&j.rd.error));
-		break;
-	default:
+	read = report_read_run(&j.rd, s, start, &j);
+	if (read != REPORT_READ_DONE)
+		rc = report_unknown(o->format, report_read_what(read,
+		    "report run"), buf_str(&j.rd.error));
+	else {
 		task_rows_build(&rows, j.graph, &j.tis);
 		if (j.warnings.len > 0 && o->format == REPORT_TEXT) {
 			struct buf clean = BUF_INIT;

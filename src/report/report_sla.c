@@ -601,12 +601,9 @@ report_sla(const struct settings *s, const struct config *cfg,
 	j.to = (last + 2) * 86400;
 	report_read_init(&j.rd);
 	read = report_read_run(&j.rd, s, start, &j);
-	if (read == REPORT_READ_BAD_SETTINGS)
-		rc = report_unknown(o->format, "database",
-		    buf_str(&j.rd.error));
-	else if (read == REPORT_READ_FAILED)
-		rc = report_unknown(o->format,
-		    "cannot read the Airflow database", buf_str(&j.rd.error));
+	if (read != REPORT_READ_DONE)
+		rc = report_unknown(o->format, report_read_what(read,
+		    "cannot read the Airflow database"), buf_str(&j.rd.error));
 	else {
 		ev = xcalloc(j.ndefs, sizeof *ev);
 		for (i = 0; i < j.ndefs; i++) {

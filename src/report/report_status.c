@@ -514,6 +514,7 @@ int
 report_status(const struct settings *s, const struct report_options *o)
 {
 	struct status_job	 j;
+	enum report_read_result	 read;
 	struct buf		 out = BUF_INIT;
 	struct tz		*zone;
 	char			 why[256];
@@ -527,16 +528,11 @@ report_status(const struct settings *s, const struct report_options *o)
 	j.o = o;
 	j.since = (int64_t)time(NULL) - o->since_span;
 	report_read_init(&j.rd);
-	switch (report_read_run(&j.rd, s, start, &j)) {
-	case REPORT_READ_BAD_SETTINGS:
-		rc = report_unknown(o->format, "database",
-		    buf_str(&j.rd.error));
-		break;
-	case REPORT_READ_FAILED:
-		rc = report_unknown(o->format,
-		    "cannot read the Airflow database", buf_str(&j.rd.error));
-		break;
-	default:
+	read = report_read_run(&j.rd, s, start, &j);
+	if (read != REPORT_READ_DONE)
+		rc = report_unknown(o->format, report_read_what(read,
+		    "cannot read the Airflow database"), buf_str(&j.rd.error));
+	else {
 		rc = (int)j.status.verdict;
 		if (*sched_warnings(j.rd.db) != '\0' &&
 		    o->format != REPORT_JSON) {

@@ -70,8 +70,12 @@ ui_ti_attr(enum ti_state s)
 	}
 }
 
-void
-ui_put(WINDOW *w, const char *s, int maxcols)
+/*
+ * Text from outside, defused, in at most maxcols columns; when it is cut
+ * and mark is not NULL, the last column holds the mark.
+ */
+static void
+put_fit(WINDOW *w, const char *s, int maxcols, const char *mark)
 {
 	struct buf	b = BUF_INIT;
 	size_t		used, n;
@@ -80,8 +84,19 @@ ui_put(WINDOW *w, const char *s, int maxcols)
 		return;
 	sanitize_append(&b, s, strlen(s), SAN_SHOW_ESCAPES);
 	n = text_fit(buf_str(&b), b.len, (size_t)maxcols, &used);
-	waddnstr(w, buf_str(&b), (int)n);
+	if (n < b.len && mark != NULL) {
+		n = text_fit(buf_str(&b), b.len, (size_t)maxcols - 1, &used);
+		waddnstr(w, buf_str(&b), (int)n);
+		waddstr(w, mark);
+	} else
+		waddnstr(w, buf_str(&b), (int)n);
 	buf_free(&b);
+}
+
+void
+ui_put(WINDOW *w, const char *s, int maxcols)
+{
+	put_fit(w, s, maxcols, NULL);
 }
 
 void
@@ -117,18 +132,5 @@ ui_log_attr(bool error, bool warning)
 void
 ui_put_cut(WINDOW *w, const char *s, int maxcols, bool ascii)
 {
-	struct buf	b = BUF_INIT;
-	size_t		used, n;
-
-	if (maxcols <= 0 || s == NULL)
-		return;
-	sanitize_append(&b, s, strlen(s), SAN_SHOW_ESCAPES);
-	n = text_fit(buf_str(&b), b.len, (size_t)maxcols, &used);
-	if (n < b.len) {
-		n = text_fit(buf_str(&b), b.len, (size_t)maxcols - 1, &used);
-		waddnstr(w, buf_str(&b), (int)n);
-		waddstr(w, ascii ? "~" : "\xe2\x80\xa6");
-	} else
-		waddnstr(w, buf_str(&b), (int)n);
-	buf_free(&b);
+	put_fit(w, s, maxcols, ascii ? "~" : "\xe2\x80\xa6");
 }
