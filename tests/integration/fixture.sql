@@ -64,8 +64,11 @@ SELECT fx_run('etl_daily', 'scheduled__d2', 'success', 'scheduled',
   now() - interval '1 day 1 hour');
 SELECT fx_run('etl_daily', 'scheduled__d1', 'failed', 'scheduled',
   :yesterday, now() - interval '3 hours', now() - interval '2 hours');
+-- Triggered after yesterday's scheduled run came due (its run_after is
+-- today's midnight on 3.x), whatever the hour the fixture is loaded at.
 SELECT fx_run('etl_daily', 'manual__today', 'success', 'manual',
-  now() - interval '5 hours', now() - interval '5 hours',
+  greatest(now() - interval '5 hours', :yesterday + interval '1 day 1 second'),
+  now() - interval '5 hours',
   now() - interval '4 hours 50 minutes');
 SELECT fx_ti('etl_daily', 'scheduled__d1', 'extract', -1, 'success', 1, 2,
   now() - interval '3 hours', now() - interval '2 hours 50 minutes', 'BashOperator');

@@ -14,8 +14,11 @@ SELECT fx_run('rerun_dag', 'scheduled__d2', 'success', 'scheduled',
   now() - interval '1 day 1 hour');
 SELECT fx_run('rerun_dag', 'scheduled__d1', 'failed', 'scheduled',
   :yesterday, now() - interval '3 hours', now() - interval '2 hours 30 minutes');
+-- Triggered after scheduled__d1 came due (today's midnight on 3.x), at any
+-- hour the fixture is loaded.
 SELECT fx_manual('rerun_dag', 'manual__rerun', 'success',
-  now() - interval '1 hour', :yesterday, now() - interval '1 hour',
+  greatest(now() - interval '1 hour', :yesterday + interval '1 day 1 second'),
+  :yesterday, now() - interval '1 hour',
   now() - interval '50 minutes');
 SELECT fx_ti('rerun_dag', 'scheduled__d1', 'work', -1, 'failed', 1, 0,
   now() - interval '3 hours', now() - interval '2 hours 30 minutes',
