@@ -31,6 +31,7 @@
 #include "dbconn.h"
 #include "http.h"
 #include "loop.h"
+#include "options.h"
 #include "report.h"
 
 /* How long a signal waits for the clear's answer, and the read-back. */
@@ -546,6 +547,7 @@ cmd_clear(const struct settings *s, const struct clear_options *o,
     const char *dag_id, const char *run_id, const char *task_id)
 {
 	struct clear_job	 j;
+	struct db_options	 dbo;
 	struct buf		 err = BUF_INIT;
 	struct http_opts	 ho;
 	const int		 sigs[3] = { SIGTERM, SIGINT, SIGHUP };
@@ -583,7 +585,7 @@ cmd_clear(const struct settings *s, const struct clear_options *o,
 		buf_free(&err);
 		return CLEAR_EXIT_FAILED;
 	}
-	if (db_params_build(s, &j.p, &err) != 0) {
+	if (db_params_build(options_db(s, &dbo), &j.p, &err) != 0) {
 		fprintf(stderr, "dagtop: %s\n", buf_str(&err));
 		buf_free(&err);
 		return CLEAR_EXIT_CANNOT;

@@ -10,6 +10,7 @@
 #include "config.h"
 #include "dbconn.h"
 #include "loop.h"
+#include "options.h"
 #include "report.h"
 
 void
@@ -55,9 +56,10 @@ enum report_read_result
 report_read_run(struct report_read *r, const struct settings *s,
     void (*start)(void *job), void *job)
 {
-	struct db_params p;
+	struct db_params	p;
+	struct db_options	dbo;
 
-	if (db_params_build(s, &p, &r->error) != 0)
+	if (db_params_build(options_db(s, &dbo), &p, &r->error) != 0)
 		return REPORT_READ_BAD_SETTINGS;
 	r->start = start;
 	r->job = job;

@@ -16,6 +16,7 @@
 #include "config.h"
 #include "dbconn.h"
 #include "loop.h"
+#include "options.h"
 #include "report.h"
 #include "sanitize.h"
 #include "slots.h"
@@ -655,6 +656,8 @@ report_slots(const struct settings *s, const struct report_options *o)
 {
 	struct slots_job	 j;
 	struct db_params	 p;
+	struct db_options	 dbo;
+	struct slots_options	 so;
 	struct buf		 err = BUF_INIT, out = BUF_INIT;
 	struct tz		*zone;
 	char			 why[256];
@@ -668,7 +671,8 @@ report_slots(const struct settings *s, const struct report_options *o)
 	j.s = s;
 	j.o = o;
 	j.loop = loop_new();
-	j.src = slots_src_new(j.loop, s, o->hours, &err);
+	j.src = slots_src_new(j.loop, options_slots(s, &so), o->hours,
+	    &err);
 	if (j.src == NULL) {
 		rc = report_unknown(o->format, "BigQuery", buf_str(&err));
 		goto out;
@@ -677,7 +681,7 @@ report_slots(const struct settings *s, const struct report_options *o)
 	slots_src_alert_minutes(j.src, o->alert_minutes);
 	slots_src_refresh(j.src, slots_done, &j);
 	if (s->database != NULL) {
-		if (db_params_build(s, &p, &err) != 0) {
+		if (db_params_build(options_db(s, &dbo), &p, &err) != 0) {
 			buf_puts(&j.pool_error, buf_str(&err));
 			buf_reset(&err);
 			j.db = NULL;

@@ -1,11 +1,11 @@
 /* dbconn.c: connection parameters for the Airflow metadata database. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <libpq-fe.h>
 
-#include "config.h"
 #include "dbconn.h"
 #include "secret.h"
 
@@ -60,7 +60,7 @@ get(const struct db_params *p, const char *k)
 }
 
 int
-db_params_build(const struct settings *s, struct db_params *p,
+db_params_build(const struct db_options *s, struct db_params *p,
     struct buf *err)
 {
 	PQconninfoOption	*opts, *o;

@@ -11,7 +11,17 @@
 
 #include "buf.h"
 
-struct settings;
+/*
+ * What db_params_build reads: the config side fills it (options.c) from the
+ * settings or a [service]; the strings are borrowed.
+ */
+struct db_options {
+	const char	*database;	/* as written: conninfo or URL */
+	const char	*database_password_env;
+	const char	*database_password_command;
+	int		 connect_timeout;	/* seconds */
+	int		 statement_timeout;	/* seconds */
+};
 
 struct db_params {
 	const char	**keywords;	/* NULL-terminated */
@@ -31,7 +41,7 @@ void	db_conninfo_normalise(const char *, struct buf *out);
  * (bad connection string, unset password variable).  A password command is
  * not run here: pg_connect runs it, in the loop, for each connection.
  */
-int	db_params_build(const struct settings *, struct db_params *,
+int	db_params_build(const struct db_options *, struct db_params *,
 	    struct buf *err);
 void	db_params_free(struct db_params *);
 

@@ -891,7 +891,7 @@ sql_state(struct pg *pg, void *arg)
 static void
 sql_refresh(struct svc *s)
 {
-	struct settings	 st;
+	struct db_options st;
 	struct db_params p;
 	struct buf	 err = BUF_INIT, b = BUF_INIT;
 

@@ -4,7 +4,6 @@
 #include <time.h>
 
 #include "bigquery.h"
-#include "config.h"
 #include "google_auth.h"
 #include "http.h"
 #include "loop.h"
@@ -42,14 +41,13 @@ struct slots_src {
 static void	refresh_due(struct loop_timer *, void *);
 
 struct slots_src *
-slots_src_new(struct loop *loop, const struct settings *s, int hours,
+slots_src_new(struct loop *loop, const struct slots_options *o, int hours,
     struct buf *err)
 {
 	struct slots_src	*src;
-	struct gauth_opts	 ao;
 	struct bq_opts		 bo;
 
-	if (s->bigquery_project == NULL) {
+	if (o->project == NULL) {
 		buf_puts(err, "no BigQuery project: set bigquery_project in the "
 		    "context, or GOOGLE_CLOUD_PROJECT");
 		return NULL;
@@ -57,34 +55,28 @@ slots_src_new(struct loop *loop, const struct settings *s, int hours,
 	src = xcalloc(1, sizeof *src);
 	src->loop = loop;
 	src->http = http_new(loop, NULL);
-	memset(&ao, 0, sizeof ao);
-	ao.method = s->google_auth;
-	ao.command = s->google_token_command;
-	ao.key_file = s->google_key_file;
-	ao.token_url = s->google_token_url;
-	ao.metadata_url = s->google_metadata_url;
-	src->auth = gauth_new(loop, src->http, &ao, err);
+	src->auth = gauth_new(loop, src->http, &o->auth, err);
 	if (src->auth == NULL) {
 		http_free(src->http);
 		free(src);
 		return NULL;
 	}
 	memset(&bo, 0, sizeof bo);
-	bo.base_url = s->bigquery_url;
-	bo.project = s->bigquery_project;
-	bo.location = s->bigquery_location;
+	bo.base_url = o->url;
+	bo.project = o->project;
+	bo.location = o->location;
 	bo.page_rows = 5000;
 	src->bq = bq_new(loop, src->http, src->auth, &bo);
-	src->project = xstrdup(s->bigquery_project);
-	src->admin = xstrdup(s->bigquery_admin_project != NULL ?
-	    s->bigquery_admin_project : s->bigquery_project);
-	src->location = xstrdup(s->bigquery_location);
-	src->minutes = (hours > 0 ? hours : s->bigquery_hours) * 60;
-	src->refresh_s = s->bigquery_refresh > 0 ? s->bigquery_refresh : 60;
-	src->capacity = s->bigquery_capacity;
-	src->reservation = s->bigquery_reservation != NULL ?
-	    xstrdup(s->bigquery_reservation) : NULL;
-	src->view = s->bigquery_org_view ? JOBS_VIEW_ORGANIZATION :
+	src->project = xstrdup(o->project);
+	src->admin = xstrdup(o->admin_project != NULL ?
+	    o->admin_project : o->project);
+	src->location = xstrdup(o->location);
+	src->minutes = (hours > 0 ? hours : o->hours) * 60;
+	src->refresh_s = o->refresh > 0 ? o->refresh : 60;
+	src->capacity = o->capacity;
+	src->reservation = o->reservation != NULL ?
+	    xstrdup(o->reservation) : NULL;
+	src->view = o->org_view ? JOBS_VIEW_ORGANIZATION :
 	    JOBS_VIEW_PROJECT;
 	src->alert_minutes = SLOTS_ALERT_MINUTES;
 	src->timer = loop_timer_new(loop, refresh_due, src);

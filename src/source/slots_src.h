@@ -11,21 +11,35 @@
 
 #include <stdbool.h>
 
+#include "google_auth.h"
 #include "slots.h"
 
 struct loop;
-struct settings;
 struct slots_src;
+
+/* What the source reads; the config side fills it (options.c), borrowed. */
+struct slots_options {
+	struct gauth_opts auth;		/* scope unused: bigquery.readonly */
+	const char	*url;		/* NULL: BigQuery's */
+	const char	*project;	/* NULL: no source */
+	const char	*admin_project;	/* NULL: project */
+	const char	*location;
+	const char	*reservation;	/* NULL: every one used */
+	bool		 org_view;	/* JOBS_TIMELINE_BY_ORGANIZATION */
+	int		 refresh;	/* seconds; 0 or less: 60 */
+	int		 hours;		/* the window */
+	int		 capacity;	/* -1: read from the reservations */
+};
 
 /* After every refresh, good or bad. */
 typedef void (*slots_src_cb)(void *arg);
 
 /*
- * NULL with the reason in err when the settings cannot work (no project,
+ * NULL with the reason in err when the options cannot work (no project,
  * an auth method without what it needs).  hours: the window (0: the
- * settings' bigquery_hours).
+ * options' hours).
  */
-struct slots_src *slots_src_new(struct loop *, const struct settings *,
+struct slots_src *slots_src_new(struct loop *, const struct slots_options *,
 		    int hours, struct buf *err);
 void		 slots_src_free(struct slots_src *);
 /*

@@ -17,6 +17,7 @@
 #include "config.h"
 #include "logctl.h"
 #include "loop.h"
+#include "options.h"
 #include "rerun.h"
 #include "tz.h"
 #include "zoneinfo.h"
@@ -210,6 +211,7 @@ console_main(struct settings *s, const struct config *cfg,
     const char *keymap_name, int color, bool ascii)
 {
 	struct app		 a;
+	struct db_options	 dbo;
 	struct buf		 err = BUF_INIT;
 	char			 why[256];
 	const char		*nc = getenv("NO_COLOR");
@@ -235,7 +237,7 @@ console_main(struct settings *s, const struct config *cfg,
 		fprintf(stderr, "dagtop: %s\n", why);
 		return 78;
 	}
-	if (db_params_build(s, &a.params, &err) != 0) {
+	if (db_params_build(options_db(s, &dbo), &a.params, &err) != 0) {
 		fprintf(stderr, "dagtop: %s\n", buf_str(&err));
 		tz_free(a.c.zone);
 		buf_free(&err);

@@ -17,6 +17,7 @@
 #include "config.h"
 #include "logctl.h"
 #include "loop.h"
+#include "options.h"
 #include "tz.h"
 #include "zoneinfo.h"
 
@@ -348,6 +349,7 @@ app_switch_context(struct app *a, const char *name)
 	struct cli_options	 cli = *a->cli;
 	struct settings		*s = xcalloc(1, sizeof *s);
 	struct db_params	 p;
+	struct db_options	 dbo;
 	struct buf		 err = BUF_INIT;
 	struct tz		*zone;
 	char			 why[256];
@@ -356,7 +358,7 @@ app_switch_context(struct app *a, const char *name)
 	cli.database = NULL;
 	unsetenv("DAGTOP_DATABASE");
 	if (config_resolve(a->config, &cli, s, &err) != 0 ||
-	    db_params_build(s, &p, &err) != 0) {
+	    db_params_build(options_db(s, &dbo), &p, &err) != 0) {
 		buf_reset(&a->message);
 		buf_puts(&a->message, buf_str(&err));
 		settings_free(s);

@@ -9,6 +9,7 @@
 
 #include "config.h"
 #include "loop.h"
+#include "options.h"
 #include "slots_src.h"
 #include "ui.h"
 
@@ -46,10 +47,12 @@ struct slots_feed *
 slots_feed_new(struct loop *loop, const struct settings *s,
     void (*changed)(void *), void *arg)
 {
-	struct slots_feed *f = xcalloc(1, sizeof *f);
+	struct slots_feed	*f = xcalloc(1, sizeof *f);
+	struct slots_options	 so;
 
 	f->interval = s->bigquery_refresh > 0 ? s->bigquery_refresh : 60;
-	f->src = slots_src_new(loop, s, 0, &f->error);
+	f->src = slots_src_new(loop, options_slots(s, &so), 0,
+	    &f->error);
 	if (f->src != NULL)
 		f->feed = feed_new(loop, &slots_feed_source, f, changed, arg);
 	return f;

@@ -20,6 +20,7 @@
 #include "config.h"
 #include "dbconn.h"
 #include "loop.h"
+#include "options.h"
 #include "pg.h"
 
 /*
@@ -56,6 +57,9 @@ wait_for(struct waiter *w)
 	w->done = false;
 }
 
+/* The connection options of the settings below (options_db). */
+static struct db_options dbo;
+
 static void
 settings_for(struct settings *s, const char *db, const char *user)
 {
@@ -82,7 +86,7 @@ open_as(const char *db, const char *user, char **err)
 	struct sched		*a;
 
 	settings_for(&s, db, user);
-	assert_int_equal(db_params_build(&s, &p, &e), 0);
+	assert_int_equal(db_params_build(options_db(&s, &dbo), &p, &e), 0);
 	a = afdb_open(L, &p, 10000, wake, NULL, &w);
 	db_params_free(&p);
 	free(s.database);
@@ -188,7 +192,7 @@ test_session_is_read_only(void **state)
 
 	(void)state;
 	settings_for(&s, dbname(""), "reader");
-	assert_int_equal(db_params_build(&s, &p, &e), 0);
+	assert_int_equal(db_params_build(options_db(&s, &dbo), &p, &e), 0);
 	pg = pg_connect(L, p.keywords, p.values, NULL, 10000, pg_ready_cb, &up);
 	db_params_free(&p);
 	while (!up)
@@ -839,7 +843,7 @@ test_unreachable(void **state)
 	s.database = strdup("host=127.0.0.1 port=1 dbname=x user=x");
 	s.statement_timeout = 30;
 	s.connect_timeout = 5;
-	assert_int_equal(db_params_build(&s, &p, &e), 0);
+	assert_int_equal(db_params_build(options_db(&s, &dbo), &p, &e), 0);
 	a = afdb_open(L, &p, 5000, wake, NULL, &w);
 	wait_for(&w);
 	assert_non_null(w.err);
@@ -871,7 +875,7 @@ test_password_command(void **state)
 	s.database_password_env = NULL;
 	s.database_password_command = strdup("printf 'reader-secret\\nsecond "
 	    "line'");
-	assert_int_equal(db_params_build(&s, &p, &e), 0);
+	assert_int_equal(db_params_build(options_db(&s, &dbo), &p, &e), 0);
 	/* Not run while building: no password among the parameters yet. */
 	for (i = 0; i < p.n; i++)
 		assert_string_not_equal(p.keywords[i], "password");
@@ -885,7 +889,7 @@ test_password_command(void **state)
 
 	free(s.database_password_command);
 	s.database_password_command = strdup("echo no >&2; exit 3");
-	assert_int_equal(db_params_build(&s, &p, &e), 0);
+	assert_int_equal(db_params_build(options_db(&s, &dbo), &p, &e), 0);
 	a = afdb_open(L, &p, 10000, wake, NULL, &w);
 	wait_for(&w);
 	assert_non_null(w.err);
@@ -895,7 +899,7 @@ test_password_command(void **state)
 	db_params_free(&p);
 
 	/* Freed while the command runs: it is killed, nothing is called. */
-	assert_int_equal(db_params_build(&s, &p, &e), 0);
+	assert_int_equal(db_params_build(options_db(&s, &dbo), &p, &e), 0);
 	free(p.password_command);
 	p.password_command = strdup("sleep 20");
 	a = afdb_open(L, &p, 10000, wake, NULL, &w);

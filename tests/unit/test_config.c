@@ -82,7 +82,7 @@ test_masked(void **state)
 static void
 test_params(void **state)
 {
-	struct settings		 s;
+	struct db_options	 s;
 	struct db_params	 p;
 	struct buf		 err = BUF_INIT;
 

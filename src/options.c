@@ -1,0 +1,42 @@
+/* options.c: settings to each source's options (options.h). */
+#include <string.h>
+
+#include "config.h"
+#include "options.h"
+
+/* --- the Airflow database (dbconn.h) ------------------------------------ */
+
+const struct db_options *
+options_db(const struct settings *s, struct db_options *out)
+{
+	memset(out, 0, sizeof *out);
+	out->database = s->database;
+	out->database_password_env = s->database_password_env;
+	out->database_password_command = s->database_password_command;
+	out->connect_timeout = s->connect_timeout;
+	out->statement_timeout = s->statement_timeout;
+	return out;
+}
+
+/* --- BigQuery slots (slots_src.h) --------------------------------------- */
+
+const struct slots_options *
+options_slots(const struct settings *s, struct slots_options *out)
+{
+	memset(out, 0, sizeof *out);
+	out->auth.method = s->google_auth;
+	out->auth.command = s->google_token_command;
+	out->auth.key_file = s->google_key_file;
+	out->auth.token_url = s->google_token_url;
+	out->auth.metadata_url = s->google_metadata_url;
+	out->url = s->bigquery_url;
+	out->project = s->bigquery_project;
+	out->admin_project = s->bigquery_admin_project;
+	out->location = s->bigquery_location;
+	out->reservation = s->bigquery_reservation;
+	out->org_view = s->bigquery_org_view;
+	out->refresh = s->bigquery_refresh;
+	out->hours = s->bigquery_hours;
+	out->capacity = s->bigquery_capacity;
+	return out;
+}
