@@ -7,6 +7,7 @@
 #define DAGTOP_CONFIG_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 
 #include "buf.h"
@@ -172,12 +173,94 @@ struct settings {
 };
 
 /*
+ * The settings as one table (config_table.c), as tmux's options-table.c:
+ * each key the file takes, in which sections, how it is read, its bounds,
+ * its default, where it is kept, whether config check masks it, and a help
+ * line.  Reading (config.c), resolving and freeing (settings.c), config
+ * check (main.c) and the keys dagtop.conf(5) must describe all walk it:
+ * adding a setting is one row, plus its field in the section's struct (and
+ * in struct settings when a context carries it over).
+ */
+enum setting_section {
+	SEC_DAGTOP	= 1 << 0,	/* struct config */
+	SEC_CONTEXT	= 1 << 1,	/* struct context */
+	SEC_SERVICE	= 1 << 2,	/* struct fk_service */
+	SEC_SLA		= 1 << 3,	/* struct sla_def */
+};
+
+enum setting_type {
+	/* Kept as char *. */
+	T_TEXT,		/* anything */
+	T_STRING,	/* anything but empty */
+	T_ENVNAME,	/* a variable's name */
+	T_COMMAND,	/* a shell command */
+	T_PATH,
+	T_URL,		/* http:// or https:// */
+	T_CONNINFO,	/* libpq conninfo or URL: may hold a password */
+	T_ENUM,		/* one of words */
+	T_PROJECT,	/* a Google Cloud project id */
+	T_REGION,	/* a BigQuery location */
+	T_RESERVATION,	/* ADMIN:LOCATION.NAME */
+	T_REPOS,	/* owner/name, owner/name */
+	T_ZONE,		/* an IANA zone the zone check accepts */
+	/* Kept as int (in struct settings, T_BOOL as bool); -1 unset. */
+	T_BOOL,
+	T_SECONDS,	/* min to max */
+	T_NUMBER,	/* min to max */
+	T_MIB,		/* a size with its unit, min to max MiB */
+	T_YEAR,		/* a DORA report year */
+	T_WEEKDAY,	/* monday, ... as 0 (Sunday) to 6 */
+	T_DEADLINE,	/* HH:MM, seconds after midnight */
+	T_DAYS,		/* SLA days: unsigned weekday bits */
+	/* Not kept. */
+	T_INCLUDE,	/* include = FILE: read by the parser */
+	T_REFUSED,	/* would put a secret in the file: words say instead */
+};
+
+#define SETTING_NONE	((size_t)-1)
+
+struct setting_def {
+	const char		*name;
+	unsigned		 sections;	/* enum setting_section bits */
+	enum setting_type	 type;
+	int			 min, max;	/* T_SECONDS, T_NUMBER, T_MIB */
+	const char		*words;		/* T_ENUM: "a b c"; T_REFUSED */
+	const char		*def;		/* as the file writes it; NULL */
+	size_t			 offset;	/* into the section's struct */
+	size_t			 carried;	/* into struct settings, or
+						   SETTING_NONE */
+	bool			 secret;	/* config check masks a password */
+	const char		*help;
+};
+
+/* The table, ended by a row whose name is NULL. */
+extern const struct setting_def settings_table[];
+/* The row for name in a section (one SEC_ bit), or NULL. */
+const struct setting_def *setting_find(unsigned section, const char *name);
+/* Whether a row keeps a char * (else an int, or nothing). */
+bool	 setting_is_string(const struct setting_def *);
+/*
+ * Reads text as the row's type would from the file, into *out (ints) ;
+ * false when it does not fit.  Used for the table's defaults too.
+ */
+bool	 setting_parse_int(const struct setting_def *, const char *text,
+	    int *out);
+
+/*
+ * The zone check config_load uses for timezone = (the [sla] key): true,
+ * or false with the reason in why.  NULL: every name is taken.  Supplied
+ * by the caller, so that config.c needs nothing of src/source.
+ */
+typedef bool (*config_zone_check)(const char *name, char *why, size_t len);
+
+/*
  * Reads the file named by --config, $DAGTOP_CONFIG or the XDG default.  A
  * missing default file is no error; a missing named one is.  Problems are
  * collected in cfg->errors with file:line so config check can list them
  * all.  Returns 0 when the file (if any) was read without error.
  */
-int	 config_load(struct config *, const char *explicit_path);
+int	 config_load(struct config *, const char *explicit_path,
+	    config_zone_check);
 void	 config_free(struct config *);
 /*
  * The SLAs that apply in a context (those without context = and those

@@ -144,6 +144,16 @@ usage_error(bool report, const char *fmt, ...)
 	return report ? 3 : EXIT_USAGE;
 }
 
+/* The configuration's zone check: zoneinfo_load (src/source) takes it. */
+static bool
+zone_ok(const char *name, char *why, size_t len)
+{
+	struct tz *z = zoneinfo_load(name, why, len);
+
+	tz_free(z);
+	return z != NULL;
+}
+
 /* Returns the value of --name VALUE or --name=VALUE, advancing *i. */
 static const char *
 option_value(int argc, char **argv, int *i, const char *name)
@@ -511,7 +521,7 @@ config_check(const struct args *a)
 	size_t		 i;
 	int		 bad = 0;
 
-	bad = config_load(&cfg, a->cli.config) != 0;
+	bad = config_load(&cfg, a->cli.config, zone_ok) != 0;
 	if (cfg.loaded)
 		printf("config file: %s\n", cfg.path);
 	else if (cfg.errors.len == 0)
@@ -645,7 +655,7 @@ run_report(const struct args *a)
 	} else
 		return usage_error(true, "unknown report '%s' (this release "
 		    "has: status, run, log, sla, slots, fourkeys)", a->words[1]);
-	if (config_load(&cfg, a->cli.config) != 0) {
+	if (config_load(&cfg, a->cli.config, zone_ok) != 0) {
 		fputs(buf_str(&cfg.errors), stderr);
 		rc = report_unknown(a->report.format, "configuration",
 		    "errors in the configuration file (see dagtop config check)");
@@ -699,7 +709,7 @@ load_context(const struct args *a, struct config *cfg, struct settings *s)
 	struct buf err = BUF_INIT;
 
 	memset(s, 0, sizeof *s);
-	if (config_load(cfg, a->cli.config) != 0) {
+	if (config_load(cfg, a->cli.config, zone_ok) != 0) {
 		fputs(buf_str(&cfg->errors), stderr);
 		fprintf(stderr, "dagtop: errors in the configuration file (see "
 		    "dagtop config check)\n");

@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 #include "buf.h"
+#include "conninfo.h"	/* db_conninfo_normalise */
 
 /*
  * What db_params_build reads: the config side fills it (options.c) from the
@@ -29,12 +30,6 @@ struct db_params {
 	size_t		  n;
 	char		 *password_command;	/* run at each connection */
 };
-
-/*
- * Rewrites an SQLAlchemy URL (postgresql+psycopg2://...) as a libpq URL by
- * dropping the +driver part; anything else is copied as it is.
- */
-void	db_conninfo_normalise(const char *, struct buf *out);
 
 /*
  * Builds the connection parameters.  Returns 0, or -1 with one line in err

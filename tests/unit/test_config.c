@@ -17,8 +17,21 @@
 
 #include "config.h"
 #include "dbconn.h"
+#include "serdag.h"
+#include "tz.h"
+#include "zoneinfo.h"
 
 static char path[] = "/tmp/dagtop-config-test.XXXXXX";
+
+/* The zone check dagtop's main gives config_load. */
+static bool
+zone_ok(const char *name, char *why, size_t len)
+{
+	struct tz *z = zoneinfo_load(name, why, len);
+
+	tz_free(z);
+	return z != NULL;
+}
 
 static void
 write_file(const char *text, mode_t mode)
@@ -143,7 +156,7 @@ test_contexts_and_precedence(void **state)
 	    "[context prod]\ndatabase = host=prod\nreadonly = on\n"
 	    "statement_timeout = 7\n"
 	    "[context stg]\ndatabase = host=stg\ntimezone = Asia/Tokyo\n", 0600);
-	assert_int_equal(config_load(&cfg, path), 0);
+	assert_int_equal(config_load(&cfg, path, zone_ok), 0);
 	assert_int_equal(cfg.nctx, 2);
 	assert_false(cfg.exposed);
 
@@ -207,7 +220,7 @@ test_errors_with_lines(void **state)
 	    "airflow_api = ftp://x\n"
 	    "database_password_env = 9LIVES\n"
 	    "refresh = 5s\n", 0644);
-	assert_int_equal(config_load(&cfg, path), -1);
+	assert_int_equal(config_load(&cfg, path, zone_ok), -1);
 	assert_true(cfg.holds_secret);
 	assert_true(cfg.exposed);
 	assert_non_null(strstr(buf_str(&cfg.warnings), "holds a "
@@ -224,18 +237,18 @@ test_errors_with_lines(void **state)
 
 	/* The default file may be absent; a named one may not. */
 	unlink(path);
-	assert_int_equal(config_load(&cfg, path), -1);
+	assert_int_equal(config_load(&cfg, path, zone_ok), -1);
 	assert_non_null(strstr(buf_str(&cfg.errors), "cannot read"));
 	config_free(&cfg);
 	setenv("XDG_CONFIG_HOME", "/nonexistent-dagtop", 1);
-	assert_int_equal(config_load(&cfg, NULL), 0);
+	assert_int_equal(config_load(&cfg, NULL, zone_ok), 0);
 	assert_false(cfg.loaded);
 	assert_string_equal(cfg.path, "/nonexistent-dagtop/dagtop/config");
 	config_free(&cfg);
 	/* A relative XDG value is ignored. */
 	setenv("XDG_CONFIG_HOME", "relative", 1);
 	setenv("HOME", "/home/someone", 1);
-	assert_int_equal(config_load(&cfg, NULL), 0);
+	assert_int_equal(config_load(&cfg, NULL, zone_ok), 0);
 	assert_string_equal(cfg.path, "/home/someone/.config/dagtop/config");
 	config_free(&cfg);
 }
@@ -260,7 +273,7 @@ test_numbers_and_serdag_max(void **state)
 	    "statement_timeout = 4294967297\n"
 	    "serialized_dag_max = 4294967297\n"
 	    "connect_timeout = -4294967290\n", 0600);
-	assert_int_equal(config_load(&cfg, path), -1);
+	assert_int_equal(config_load(&cfg, path, zone_ok), -1);
 	assert_non_null(strstr(buf_str(&cfg.errors), ":3: 'refresh' must be a "
 	    "whole number of seconds"));
 	assert_non_null(strstr(buf_str(&cfg.errors), ":4: 'statement_timeout' "));
@@ -270,14 +283,14 @@ test_numbers_and_serdag_max(void **state)
 	config_free(&cfg);
 
 	write_file("[context a]\ndatabase = host=a\n", 0600);
-	assert_int_equal(config_load(&cfg, path), 0);
+	assert_int_equal(config_load(&cfg, path, zone_ok), 0);
 	assert_int_equal(config_resolve(&cfg, &cli, &s, &err), 0);
 	assert_int_equal(s.serialized_dag_max, 32);
 	settings_free(&s);
 	config_free(&cfg);
 	write_file("[context a]\ndatabase = host=a\nserialized_dag_max = 4\n",
 	    0600);
-	assert_int_equal(config_load(&cfg, path), 0);
+	assert_int_equal(config_load(&cfg, path, zone_ok), 0);
 	assert_int_equal(config_resolve(&cfg, &cli, &s, &err), 0);
 	assert_int_equal(s.serialized_dag_max, 4);
 	settings_free(&s);
@@ -319,7 +332,7 @@ test_slas(void **state)
 		    "note = the sheet waits\n", strrchr(inc, '/') + 1);
 		write_file(text, 0600);
 	}
-	assert_int_equal(config_load(&cfg, path), 0);
+	assert_int_equal(config_load(&cfg, path, zone_ok), 0);
 	assert_string_equal(buf_str(&cfg.errors), "");
 	assert_int_equal(cfg.week_start, 0);
 	assert_int_equal(cfg.nsla, 2);
@@ -356,7 +369,7 @@ test_slas(void **state)
 	    "[sla \"c\"]\n"
 	    "dag = z\n"
 	    "deadline = 08:00\n", 0600);
-	assert_int_equal(config_load(&cfg, path), -1);
+	assert_int_equal(config_load(&cfg, path, zone_ok), -1);
 #define HAS(s) do {							\
 	if (strstr(buf_str(&cfg.errors), (s)) == NULL)			\
 		fail_msg("no \"%s\" in:\n%s", (s), buf_str(&cfg.errors));	\
@@ -388,7 +401,7 @@ test_slas(void **state)
 		snprintf(text, sizeof text, "include = %s\n", inc);
 		write_file(text, 0600);
 	}
-	assert_int_equal(config_load(&cfg, path), -1);
+	assert_int_equal(config_load(&cfg, path, zone_ok), -1);
 	assert_non_null(strstr(buf_str(&cfg.errors), ".inc:1: include cycle"));
 	config_free(&cfg);
 	unlink(inc);
@@ -421,7 +434,7 @@ test_services(void **state)
 	    "query = SELECT 1\n"
 	    "  FROM x\n"
 	    "  WHERE y = $2\n", 0600);
-	assert_int_equal(config_load(&cfg, path), 0);
+	assert_int_equal(config_load(&cfg, path, zone_ok), 0);
 	assert_string_equal(buf_str(&cfg.errors), "");
 	assert_string_equal(cfg.fk.github_url, "https://ghe.example.com/api/v3");
 	assert_string_equal(cfg.fk.github_token_env, "GITHUB_TOKEN");
@@ -460,7 +473,7 @@ test_services(void **state)
 	    "source = sql\n"
 	    "[service \"z\"]\n"
 	    "environment = production\n", 0600);
-	assert_int_equal(config_load(&cfg, path), -1);
+	assert_int_equal(config_load(&cfg, path, zone_ok), -1);
 	e = buf_str(&cfg.errors);
 	assert_non_null(strstr(e, ":2: 'github_token' is not read from the file"));
 	assert_null(strstr(e, "ghp_x"));
@@ -505,7 +518,7 @@ test_included_file_exposed(void **state)
 	chmod(inc, 0644);
 	snprintf(text, sizeof text, "include = %s\n", inc);
 	write_file(text, 0600);
-	assert_int_equal(config_load(&cfg, path), 0);
+	assert_int_equal(config_load(&cfg, path, zone_ok), 0);
 	assert_non_null(strstr(buf_str(&cfg.warnings), inc));
 	assert_non_null(strstr(buf_str(&cfg.warnings), "holds a password and "
 	    "is readable by others"));
@@ -515,14 +528,14 @@ test_included_file_exposed(void **state)
 	/* At 0600 it is quiet, and a main file without secrets too. */
 	chmod(inc, 0600);
 	write_file(text, 0644);
-	assert_int_equal(config_load(&cfg, path), 0);
+	assert_int_equal(config_load(&cfg, path, zone_ok), 0);
 	assert_string_equal(buf_str(&cfg.warnings), "");
 	config_free(&cfg);
 
 	/* A password in the airflow_api URL is a secret as well. */
 	write_file("[context a]\n"
 	    "airflow_api = https://oncall:ApiPass9@airflow.example.com\n", 0640);
-	assert_int_equal(config_load(&cfg, path), 0);
+	assert_int_equal(config_load(&cfg, path, zone_ok), 0);
 	assert_non_null(strstr(buf_str(&cfg.warnings), "holds a password"));
 	config_free(&cfg);
 	unlink(inc);
@@ -538,7 +551,7 @@ test_errors_without_passwords(void **state)
 	write_file("[context a]\n"
 	    "database = postgresql://reader:MyDbPass%zz9@127.0.0.1/af2\n"
 	    "airflow_api = ftp://u:FtpPass7@host\n", 0600);
-	assert_int_equal(config_load(&cfg, path), -1);
+	assert_int_equal(config_load(&cfg, path, zone_ok), -1);
 	assert_non_null(strstr(buf_str(&cfg.errors), ":2: 'database' is not "
 	    "a valid connection string"));
 	assert_null(strstr(buf_str(&cfg.errors), "MyDbPass"));
@@ -619,12 +632,51 @@ test_man_page_keys(void **state)
 	}
 }
 
+/*
+ * The table of settings: every default reads as the file would write it,
+ * the ones other code names as macros agree, every key has a help line,
+ * and no key stands twice in a section.
+ */
+static void
+test_table(void **state)
+{
+	const struct setting_def	*d, *e;
+	int				 n;
+
+	(void)state;
+	for (d = settings_table; d->name != NULL; d++) {
+		if (d->type != T_REFUSED && d->help == NULL)
+			fail_msg("'%s' has no help line", d->name);
+		for (e = d + 1; e->name != NULL; e++)
+			if ((d->sections & e->sections) != 0 &&
+			    strcmp(d->name, e->name) == 0)
+				fail_msg("'%s' stands twice", d->name);
+		if (d->def == NULL || setting_is_string(d))
+			continue;
+		if (!setting_parse_int(d, d->def, &n))
+			fail_msg("'%s' default '%s' does not read", d->name,
+			    d->def);
+	}
+	assert_true(setting_parse_int(setting_find(SEC_CONTEXT,
+	    "log_spool_max"), setting_find(SEC_CONTEXT, "log_spool_max")->def,
+	    &n));
+	assert_int_equal(n, LOG_SPOOL_MAX_DEFAULT);
+	assert_true(setting_parse_int(setting_find(SEC_CONTEXT,
+	    "serialized_dag_max"), setting_find(SEC_CONTEXT,
+	    "serialized_dag_max")->def, &n));
+	assert_int_equal(n, SERDAG_MAX_DEFAULT >> 20);
+	assert_null(setting_find(SEC_SLA, "database"));
+	assert_int_equal(setting_find(SEC_SERVICE, "github_token")->type,
+	    T_REFUSED);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_normalise),
 		cmocka_unit_test(test_man_page_keys),
+		cmocka_unit_test(test_table),
 		cmocka_unit_test(test_masked),
 		cmocka_unit_test(test_params),
 		cmocka_unit_test(test_contexts_and_precedence),
