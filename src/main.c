@@ -5,6 +5,7 @@
  * words that are not options name the command.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <locale.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -509,16 +510,159 @@ check_sla_dags(const struct config *cfg, const struct settings *s)
 	return bad;
 }
 
+/*
+ * A setting's value as config check shows it: a password masked (a secret
+ * row), a variable named with whether it is set, a command not run.
+ */
+static void
+setting_shown(const struct setting_def *d, const struct settings *s,
+    struct buf *out)
+{
+	const char	*at = (const char *)s + d->carried;
+	const char	*v = setting_is_string(d) ? *(char *const *)at : NULL;
+	int		 n = setting_is_string(d) ? 0 : *(const int *)at;
+
+	switch (d->type) {
+	case T_ENVNAME:
+		buf_printf(out, "$%s (%s)", v, getenv(v) != NULL ? "set" :
+		    "NOT SET");
+		break;
+	case T_COMMAND:
+		buf_puts(out, "a command (not run)");
+		break;
+	case T_BOOL:
+		buf_puts(out, *(const bool *)at ? "yes" : "no");
+		break;
+	case T_SECONDS:
+		buf_printf(out, "%ds", n);
+		break;
+	case T_MIB:
+		buf_printf(out, n % 1024 == 0 ? "%dG" : "%dM",
+		    n % 1024 == 0 ? n / 1024 : n);
+		break;
+	case T_NUMBER:
+		buf_printf(out, "%d", n);
+		break;
+	case T_CONNINFO:
+		db_conninfo_masked(v, out);
+		break;
+	default:
+		if (d->secret)
+			mask_url_userinfo(v, out);
+		else
+			buf_puts(out, v);
+		break;
+	}
+}
+
+/* Whether a setting has its table default because the context sets none. */
+static bool
+setting_defaulted(const struct setting_def *d, const struct context *c,
+    const struct settings *s)
+{
+	const char	*at = (const char *)s + d->carried;
+	int		 n;
+
+	if (d->def == NULL || (c != NULL && (setting_is_string(d) ?
+	    *(char *const *)((const char *)c + d->offset) != NULL :
+	    *(const int *)((const char *)c + d->offset) >= 0)))
+		return false;
+	if (setting_is_string(d))
+		return strcmp(*(char *const *)at, d->def) == 0;
+	if (!setting_parse_int(d, d->def, &n))
+		return false;
+	return d->type == T_BOOL ? *(const bool *)at == (n == 1) :
+	    *(const int *)at == n;
+}
+
+/*
+ * The settings in force, walking the table: one line a setting the context
+ * carries, "name: value", with where the database came from and which
+ * values are the defaults; unset ones are left out.
+ */
+static void
+print_settings(const struct config *cfg, const struct settings *s)
+{
+	const struct setting_def	*d;
+	const struct context		*c = NULL;
+	struct buf			 b = BUF_INIT, label = BUF_INIT;
+	size_t				 i;
+
+	for (i = 0; s->context != NULL && i < cfg->nctx; i++)
+		if (strcmp(cfg->ctx[i].name, s->context) == 0)
+			c = &cfg->ctx[i];
+	printf("context:     %s\n", s->context != NULL ? s->context :
+	    "(none: command line or environment)");
+	for (d = settings_table; d->name != NULL; d++) {
+		if ((d->sections & SEC_CONTEXT) == 0 ||
+		    d->carried == SETTING_NONE || (setting_is_string(d) ?
+		    *(char *const *)((const char *)s + d->carried) == NULL :
+		    d->type != T_BOOL &&
+		    *(const int *)((const char *)s + d->carried) < 0))
+			continue;
+		buf_reset(&b);
+		buf_reset(&label);
+		buf_printf(&label, "%s:", d->name);
+		setting_shown(d, s, &b);
+		printf("%-12s %s", buf_str(&label), buf_str(&b));
+		if (d->carried == offsetof(struct settings, database))
+			printf("  (from %s)", s->database_source);
+		else if (setting_defaulted(d, c, s))
+			printf("  (default)");
+		putchar('\n');
+	}
+	buf_free(&b);
+	buf_free(&label);
+}
+
+/* What the API client and the BigQuery source will do, in a line or two. */
+static void
+print_summaries(const struct settings *s)
+{
+	printf("auth:        %s", s->airflow_auth);
+	if (s->airflow_user != NULL)
+		printf(" (user %s)", s->airflow_user);
+	printf(", timeout %ds\n", s->airflow_timeout);
+	if (s->bigquery_project == NULL)
+		return;
+	printf("bigquery:    project %s, %s, admin %s, auth %s, every %ds, "
+	    "%dh\n", s->bigquery_project, s->bigquery_location,
+	    s->bigquery_admin_project, s->google_auth, s->bigquery_refresh,
+	    s->bigquery_hours);
+	if (s->google_key_file != NULL)
+		printf("             key file %s\n", s->google_key_file);
+	printf("             reservation %s, jobs of the %s\n",
+	    s->bigquery_reservation != NULL ? s->bigquery_reservation :
+	    "(every one used)", s->bigquery_org_view ? "organization" :
+	    "project");
+}
+
+/* The contexts' time zones, which only a zone database can judge. */
+static int
+check_zones(const struct config *cfg)
+{
+	char	 why[256];
+	size_t	 i;
+	int	 bad = 0;
+
+	for (i = 0; i < cfg->nctx; i++) {
+		if (cfg->ctx[i].timezone == NULL ||
+		    zone_ok(cfg->ctx[i].timezone, why, sizeof why))
+			continue;
+		fprintf(stderr, "%s: [context %s]: %s\n", cfg->ctx[i].file,
+		    cfg->ctx[i].name, why);
+		bad = 1;
+	}
+	return bad;
+}
+
 /* `dagtop config check`: every problem with file:line, then the settings. */
 static int
 config_check(const struct args *a)
 {
 	struct config	 cfg;
 	struct settings	 s;
-	struct buf	 err = BUF_INIT, masked = BUF_INIT, tzerr = BUF_INIT;
-	char		 why[256];
-	struct tz	*zone;
-	size_t		 i;
+	struct buf	 err = BUF_INIT, masked = BUF_INIT;
 	int		 bad = 0;
 
 	bad = config_load(&cfg, a->cli.config, zone_ok) != 0;
@@ -529,91 +673,24 @@ config_check(const struct args *a)
 		    "environment)\n", cfg.path);
 	fputs(buf_str(&cfg.warnings), stderr);
 	fputs(buf_str(&cfg.errors), stderr);
-	for (i = 0; i < cfg.nctx; i++) {
-		const char *zname = cfg.ctx[i].timezone;
-
-		if (zname == NULL)
-			continue;
-		zone = zoneinfo_load(zname, why, sizeof why);
-		if (zone == NULL) {
-			fprintf(stderr, "%s: [context %s]: %s\n", cfg.ctx[i].file,
-			    cfg.ctx[i].name, why);
-			bad = 1;
-		} else
-			tz_free(zone);
-	}
+	bad |= check_zones(&cfg);
 	if (cfg.loaded || cfg.errors.len == 0) {
 		if (config_resolve(&cfg, &a->cli, &s, &err) != 0) {
-			buf_reset(&masked);
 			scrub_secrets(buf_str(&err), NULL, &masked);
 			fprintf(stderr, "dagtop: %s\n", buf_str(&masked));
-			settings_free(&s);
 			bad = 1;
 		} else {
-			printf("context:     %s\n", s.context != NULL ? s.context :
-			    "(none: command line or environment)");
-			db_conninfo_masked(s.database, &masked);
-			printf("database:    %s  (from %s)\n", buf_str(&masked),
-			    s.database_source);
-			if (s.database_password_env != NULL)
-				printf("  password:  from $%s (%s)\n",
-				    s.database_password_env,
-				    getenv(s.database_password_env) != NULL ?
-				    "set" : "NOT SET");
-			if (s.database_password_command != NULL)
-				printf("  password:  from a command (not run)\n");
-			buf_reset(&masked);
-			mask_url_userinfo(s.airflow_api != NULL ?
-			    s.airflow_api : "(none)", &masked);
-			printf("airflow_api: %s\n", buf_str(&masked));
-			printf("auth:        %s", s.airflow_auth);
-			if (s.airflow_user != NULL)
-				printf(" (user %s)", s.airflow_user);
-			printf(", timeout %ds\n", s.airflow_timeout > 0 ?
-			    s.airflow_timeout : 30);
-			if (s.log_folder != NULL)
-				printf("log_folder:  %s\n", s.log_folder);
-			if (s.log_spool_max % 1024 == 0)
-				printf("log_spool_max: %dG", s.log_spool_max /
-				    1024);
-			else
-				printf("log_spool_max: %dM", s.log_spool_max);
-			printf(" (a log is cut there, or at half the free "
-			    "space of the temporary folder)\n");
-			printf("timezone:    %s\n", s.timezone);
-			printf("readonly:    %s\n", s.readonly ? "yes" : "no");
-			if (s.bigquery_project != NULL)
-				printf("bigquery:    project %s, %s, admin %s, "
-				    "auth %s, every %ds, %dh\n",
-				    s.bigquery_project, s.bigquery_location,
-				    s.bigquery_admin_project, s.google_auth,
-				    s.bigquery_refresh, s.bigquery_hours);
-			if (s.bigquery_project != NULL &&
-			    s.google_key_file != NULL)
-				printf("             key file %s\n",
-				    s.google_key_file);
-			if (s.bigquery_project != NULL)
-				printf("             reservation %s, jobs of the "
-				    "%s\n", s.bigquery_reservation != NULL ?
-				    s.bigquery_reservation : "(every one used)",
-				    s.bigquery_org_view ? "organization" :
-				    "project");
-			printf("statement_timeout: %ds, connect_timeout: %ds, "
-			    "scheduler_health_threshold: %ds, refresh: %ds\n",
-			    s.statement_timeout, s.connect_timeout,
-			    s.scheduler_threshold, s.refresh);
-			printf("serialized_dag_max: %d MiB\n",
-			    s.serialized_dag_max);
+			print_settings(&cfg, &s);
+			print_summaries(&s);
 			print_slas(&cfg, &s);
 			check_sla_dags(&cfg, &s);
 			print_services(&cfg);
-			settings_free(&s);
 		}
+		settings_free(&s);
 	}
 	printf("%s\n", bad ? "configuration has errors" : "configuration OK");
 	buf_free(&err);
 	buf_free(&masked);
-	buf_free(&tzerr);
 	config_free(&cfg);
 	return bad ? 1 : 0;
 }
