@@ -4,27 +4,20 @@
  * main.c: the command line.  Global options may stand anywhere; the first
  * words that are not options name the command.
  */
-#include <errno.h>
-#include <stddef.h>
 #include <locale.h>
+#include <stddef.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cmd_clear.h"
+#include "cmd_config.h"
 #include "config.h"
-#include "dbconn.h"
 #include "number.h"
 #include "report.h"
-#include "sanitize.h"
-#include "sched.h"
-#include "secret.h"
-#include "sla.h"
 #include "timefmt.h"
-#include "tz.h"
 #include "ui.h"
-#include "zoneinfo.h"
 
 #define EXIT_USAGE 64	/* sysexits.h EX_USAGE; report mode uses 3 instead */
 
@@ -145,16 +138,6 @@ usage_error(bool report, const char *fmt, ...)
 	return report ? 3 : EXIT_USAGE;
 }
 
-/* The configuration's zone check: zoneinfo_load (src/source) takes it. */
-static bool
-zone_ok(const char *name, char *why, size_t len)
-{
-	struct tz *z = zoneinfo_load(name, why, len);
-
-	tz_free(z);
-	return z != NULL;
-}
-
 /* Returns the value of --name VALUE or --name=VALUE, advancing *i. */
 static const char *
 option_value(int argc, char **argv, int *i, const char *name)
@@ -198,12 +181,163 @@ report_mode(int argc, char **argv)
 	return false;
 }
 
+#define ARG(f)	offsetof(struct args, f)
+
+/* The options that take a word: where it goes, and what an empty one says. */
+static const struct text_option {
+	const char	*name;
+	size_t		 offset;	/* a const char * of struct args */
+	const char	*empty;
+} text_options[] = {
+	{ "--context", ARG(cli.context), "--context needs a name" },
+	{ "--config", ARG(cli.config), "--config needs a file" },
+	{ "--database", ARG(cli.database),
+	    "--database needs a connection string" },
+	{ "--view", ARG(view), "--view needs a name" },
+	{ "--keymap", ARG(keymap), "--keymap needs a name" },
+	{ "--week", ARG(report.week),
+	    "--week takes an ISO week such as 2026-W47" },
+	{ "--from", ARG(report.from), "--from takes a date YYYY-MM-DD" },
+	{ "--to", ARG(report.to), "--to takes a date YYYY-MM-DD" },
+	{ "--service", ARG(report.service), "--service needs a name" },
+};
+
+/* The options that take a whole number: its bounds and where it goes. */
+static const struct number_option {
+	const char	*name;
+	int		 min, max;
+	size_t		 offset, also;	/* ints of struct args; also: 0 */
+	const char	*range;		/* "--name takes RANGE, not 'x'" */
+} number_options[] = {
+	{ "--refresh", 1, 3600, ARG(cli.refresh), 0, "1 to 3600 seconds" },
+	{ "--try", 1, 100000, ARG(report.log_try), 0,
+	    "a try number from 1 to 100000" },
+	{ "--map-index", -1, 10000000, ARG(report.log_map_index),
+	    ARG(clear.map_index), "a map index from -1 to 10000000" },
+	{ "--hours", 1, 720, ARG(report.hours), 0, "1 to 720" },
+	{ "--alert-minutes", 1, 1440, ARG(report.alert_minutes), 0,
+	    "1 to 1440" },
+};
+
+/* A flag without a value: whether arg is one.  -h and -V exit here. */
+static bool
+parse_flag(const char *arg, struct args *a)
+{
+	if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
+		fputs(usage_text, stdout);
+		exit(0);
+	}
+	if (strcmp(arg, "-V") == 0 || strcmp(arg, "--version") == 0) {
+		printf("dagtop %s\nCopyright (C) 2026 the dagtop authors.\n"
+		    "License GPL-3.0-or-later: GNU GPL version 3 or "
+		    "later <https://gnu.org/licenses/gpl.html>.\n"
+		    "This is free software: you are free to change and "
+		    "redistribute it.\nThere is NO WARRANTY, to the "
+		    "extent permitted by law.\n", DAGTOP_VERSION);
+		exit(0);
+	}
+	if (strcmp(arg, "--readonly") == 0)
+		a->cli.readonly = 1;
+	else if (strcmp(arg, "--downstream") == 0)
+		a->clear.downstream = true;
+	else if (strcmp(arg, "--only-failed") == 0)
+		a->clear.only_failed = true;
+	else if (strcmp(arg, "--yes") == 0 || strcmp(arg, "-y") == 0)
+		a->clear.yes = true;
+	else if (strcmp(arg, "--ascii") == 0)
+		a->ascii = true;
+	else if (strcmp(arg, "--quiet") == 0 || strcmp(arg, "-q") == 0)
+		a->report.quiet = true;
+	else
+		return false;
+	return true;
+}
+
+/*
+ * The options whose value is read by hand (--color, --format, --since,
+ * --window).  Returns -1 when argv[*i] is none of them or its value is
+ * good, else the usage error's exit status; *taken says which.
+ */
+static int
+parse_special(int argc, char **argv, int *i, struct args *a, bool report,
+    bool *taken)
+{
+	const char	*v;
+	int		 n;
+
+	*taken = true;
+	if ((v = option_value(argc, argv, i, "--color")) != NULL) {
+		if (strcmp(v, "auto") == 0)
+			a->color = -1;
+		else if (strcmp(v, "always") == 0)
+			a->color = 1;
+		else if (strcmp(v, "never") == 0)
+			a->color = 0;
+		else
+			return usage_error(report, "--color takes auto, always or never, not '%s'", v);
+	} else if ((v = option_value(argc, argv, i, "--format")) != NULL) {
+		if (report_format_parse(v, &a->report.format) != 0)
+			return usage_error(report, "--format takes text, json, csv or markdown, not '%s'", v);
+		a->format_given = true;
+	} else if ((v = option_value(argc, argv, i, "--since")) != NULL) {
+		if (parse_span(v, &a->report.since_span) != 0 ||
+		    a->report.since_span <= 0)
+			return usage_error(report, "--since takes a span such as 30m, 24h or 7d, not '%s'", v);
+	} else if ((v = option_value(argc, argv, i, "--window")) != NULL) {
+		if (parse_days(v, &n) != 0)
+			return usage_error(report, "--window takes days such as 7d, 30d or 90d (1 to 366), not '%s'", v);
+		a->report.window_days = n;
+	} else
+		*taken = false;
+	return -1;
+}
+
+/*
+ * One option with a value at argv[*i] (advanced past its value).  Returns
+ * -1 when it was read, or is no option (*taken false), else the usage
+ * error's exit status.
+ */
+static int
+parse_option(int argc, char **argv, int *i, struct args *a, bool report,
+    bool *taken)
+{
+	const char	*v;
+	size_t		 k;
+	int		 n;
+
+	for (k = 0; k < sizeof text_options / sizeof *text_options; k++) {
+		const struct text_option *o = &text_options[k];
+
+		if ((v = option_value(argc, argv, i, o->name)) == NULL)
+			continue;
+		*taken = true;
+		if (*v == '\0')
+			return usage_error(report, "%s", o->empty);
+		*(const char **)((char *)a + o->offset) = v;
+		return -1;
+	}
+	for (k = 0; k < sizeof number_options / sizeof *number_options; k++) {
+		const struct number_option *o = &number_options[k];
+
+		if ((v = option_value(argc, argv, i, o->name)) == NULL)
+			continue;
+		*taken = true;
+		if (parse_int_range(v, o->min, o->max, &n) != 0)
+			return usage_error(report, "%s takes %s, not '%s'",
+			    o->name, o->range, v);
+		*(int *)((char *)a + o->offset) = n;
+		if (o->also != 0)
+			*(int *)((char *)a + o->also) = n;
+		return -1;
+	}
+	return parse_special(argc, argv, i, a, report, taken);
+}
+
 static int
 parse_args(int argc, char **argv, struct args *a)
 {
-	const char	*v;
-	int		 i, n;
-	bool		 report;
+	bool	report, taken;
+	int	i, rc;
 
 	memset(a, 0, sizeof *a);
 	a->cli.readonly = -1;
@@ -218,481 +352,19 @@ parse_args(int argc, char **argv, struct args *a)
 	for (i = 1; i < argc; i++) {
 		const char *arg = argv[i];
 
-		if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
-			fputs(usage_text, stdout);
-			exit(0);
-		}
-		if (strcmp(arg, "-V") == 0 || strcmp(arg, "--version") == 0) {
-			printf("dagtop %s\nCopyright (C) 2026 the dagtop authors.\n"
-			    "License GPL-3.0-or-later: GNU GPL version 3 or "
-			    "later <https://gnu.org/licenses/gpl.html>.\n"
-			    "This is free software: you are free to change and "
-			    "redistribute it.\nThere is NO WARRANTY, to the "
-			    "extent permitted by law.\n", DAGTOP_VERSION);
-			exit(0);
-		}
-		if (strcmp(arg, "--readonly") == 0) {
-			a->cli.readonly = 1;
+		if (parse_flag(arg, a))
 			continue;
-		}
-		if (strcmp(arg, "--downstream") == 0) {
-			a->clear.downstream = true;
+		if ((rc = parse_option(argc, argv, &i, a, report, &taken)) >= 0)
+			return rc;
+		if (taken)
 			continue;
-		}
-		if (strcmp(arg, "--only-failed") == 0) {
-			a->clear.only_failed = true;
-			continue;
-		}
-		if (strcmp(arg, "--yes") == 0 || strcmp(arg, "-y") == 0) {
-			a->clear.yes = true;
-			continue;
-		}
-		if (strcmp(arg, "--ascii") == 0) {
-			a->ascii = true;
-			continue;
-		}
-		if (strcmp(arg, "--quiet") == 0 || strcmp(arg, "-q") == 0) {
-			a->report.quiet = true;
-			continue;
-		}
-		if ((v = option_value(argc, argv, &i, "--context")) != NULL) {
-			if (*v == '\0')
-				return usage_error(report, "--context needs a name");
-			a->cli.context = v;
-		} else if ((v = option_value(argc, argv, &i, "--config")) != NULL) {
-			if (*v == '\0')
-				return usage_error(report, "--config needs a file");
-			a->cli.config = v;
-		} else if ((v = option_value(argc, argv, &i, "--database")) != NULL) {
-			if (*v == '\0')
-				return usage_error(report, "--database needs a connection string");
-			a->cli.database = v;
-		} else if ((v = option_value(argc, argv, &i, "--refresh")) != NULL) {
-			if (parse_int_range(v, 1, 3600, &n) != 0)
-				return usage_error(report, "--refresh takes 1 to 3600 seconds, not '%s'", v);
-			a->cli.refresh = n;
-		} else if ((v = option_value(argc, argv, &i, "--view")) != NULL) {
-			if (*v == '\0')
-				return usage_error(report, "--view needs a name");
-			a->view = v;
-		} else if ((v = option_value(argc, argv, &i, "--keymap")) != NULL) {
-			if (*v == '\0')
-				return usage_error(report, "--keymap needs a name");
-			a->keymap = v;
-		} else if ((v = option_value(argc, argv, &i, "--color")) != NULL) {
-			if (strcmp(v, "auto") == 0)
-				a->color = -1;
-			else if (strcmp(v, "always") == 0)
-				a->color = 1;
-			else if (strcmp(v, "never") == 0)
-				a->color = 0;
-			else
-				return usage_error(report, "--color takes auto, always or never, not '%s'", v);
-		} else if ((v = option_value(argc, argv, &i, "--format")) != NULL) {
-			if (report_format_parse(v, &a->report.format) != 0)
-				return usage_error(report, "--format takes text, json, csv or markdown, not '%s'", v);
-			a->format_given = true;
-		} else if ((v = option_value(argc, argv, &i, "--week")) != NULL) {
-			if (*v == '\0')
-				return usage_error(report, "--week takes an ISO week such as 2026-W47");
-			a->report.week = v;
-		} else if ((v = option_value(argc, argv, &i, "--from")) != NULL) {
-			if (*v == '\0')
-				return usage_error(report, "--from takes a date YYYY-MM-DD");
-			a->report.from = v;
-		} else if ((v = option_value(argc, argv, &i, "--to")) != NULL) {
-			if (*v == '\0')
-				return usage_error(report, "--to takes a date YYYY-MM-DD");
-			a->report.to = v;
-		} else if ((v = option_value(argc, argv, &i, "--since")) != NULL) {
-			if (parse_span(v, &a->report.since_span) != 0 ||
-			    a->report.since_span <= 0)
-				return usage_error(report, "--since takes a span such as 30m, 24h or 7d, not '%s'", v);
-		} else if ((v = option_value(argc, argv, &i, "--try")) != NULL) {
-			if (parse_int_range(v, 1, 100000, &n) != 0)
-				return usage_error(report, "--try takes a try number from 1 to 100000, not '%s'", v);
-			a->report.log_try = n;
-		} else if ((v = option_value(argc, argv, &i, "--map-index")) != NULL) {
-			if (parse_int_range(v, -1, 10000000, &n) != 0)
-				return usage_error(report, "--map-index takes a map index from -1 to 10000000, not '%s'", v);
-			a->report.log_map_index = n;
-			a->clear.map_index = n;
-		} else if ((v = option_value(argc, argv, &i, "--hours")) != NULL) {
-			if (parse_int_range(v, 1, 720, &n) != 0)
-				return usage_error(report, "--hours takes 1 to 720, not '%s'", v);
-			a->report.hours = n;
-		} else if ((v = option_value(argc, argv, &i, "--alert-minutes")) != NULL) {
-			if (parse_int_range(v, 1, 1440, &n) != 0)
-				return usage_error(report, "--alert-minutes takes 1 to 1440, not '%s'", v);
-			a->report.alert_minutes = n;
-		} else if ((v = option_value(argc, argv, &i, "--window")) != NULL) {
-			if (parse_days(v, &n) != 0)
-				return usage_error(report, "--window takes days such as 7d, 30d or 90d (1 to 366), not '%s'", v);
-			a->report.window_days = n;
-		} else if ((v = option_value(argc, argv, &i, "--service")) != NULL) {
-			if (*v == '\0')
-				return usage_error(report, "--service needs a name");
-			a->report.service = v;
-		} else if (arg[0] == '-' && arg[1] != '\0') {
+		if (arg[0] == '-' && arg[1] != '\0')
 			return usage_error(report, "unknown option '%s'", arg);
-		} else {
-			if (a->nwords == (int)(sizeof a->words / sizeof *a->words))
-				return usage_error(report, "too many arguments");
-			a->words[a->nwords++] = arg;
-		}
+		if (a->nwords == (int)(sizeof a->words / sizeof *a->words))
+			return usage_error(report, "too many arguments");
+		a->words[a->nwords++] = arg;
 	}
 	return -1;
-}
-
-/* The Four Keys services and their GitHub settings, for config check. */
-static void
-print_services(const struct config *cfg)
-{
-	size_t	i;
-
-	printf("four keys:   %zu service%s, %d-day window, DORA %d bands, "
-	    "GitHub %s\n", cfg->nsvc, cfg->nsvc == 1 ? "" : "s",
-	    cfg->fk.window > 0 ? cfg->fk.window : 30,
-	    cfg->fk.dora_year > 0 ? cfg->fk.dora_year : 2023,
-	    cfg->fk.github_url != NULL ? cfg->fk.github_url :
-	    "https://api.github.com");
-	if (cfg->fk.github_token_env != NULL)
-		printf("  token from $%s (%s)\n", cfg->fk.github_token_env,
-		    getenv(cfg->fk.github_token_env) != NULL ? "set" :
-		    "NOT SET");
-	else if (cfg->fk.github_token_command != NULL)
-		printf("  token from github_token_command\n");
-	for (i = 0; i < cfg->nsvc; i++) {
-		const struct fk_service *d = &cfg->svc[i];
-
-		if (d->source != NULL && strcmp(d->source, "sql") == 0)
-			printf("  %s: SQL %s  (%s:%d)\n", d->name,
-			    d->query_file != NULL ? d->query_file : "query",
-			    d->file, d->line);
-		else
-			printf("  %s: %s, %s%s%s  (%s:%d)\n", d->name, d->repos,
-			    d->deployments != NULL ? d->deployments :
-			    "deployments",
-			    d->lead_time != NULL ? ", lead time from " : "",
-			    d->lead_time != NULL ? d->lead_time : "",
-			    d->file, d->line);
-	}
-}
-
-/* The SLAs in force, one line each, for config check. */
-static void
-print_slas(const struct config *cfg, const struct settings *s)
-{
-	const struct sla_def	**v = xcalloc(cfg->nsla + 1, sizeof *v);
-	size_t			  i, n = config_slas(cfg, s->context, v);
-	struct buf		  b = BUF_INIT;
-
-	printf("week_start:  %s\n", (const char *[]){ "sunday", "monday",
-	    "tuesday", "wednesday", "thursday", "friday",
-	    "saturday" }[cfg->week_start]);
-	printf("SLAs:        %zu\n", n);
-	for (i = 0; i < n; i++) {
-		buf_reset(&b);
-		sanitize_append(&b, v[i]->name, strlen(v[i]->name), 0);
-		buf_puts(&b, ": ");
-		sanitize_append(&b, v[i]->dag_id, strlen(v[i]->dag_id), 0);
-		if (v[i]->task_id != NULL) {
-			buf_putc(&b, '.');
-			sanitize_append(&b, v[i]->task_id,
-			    strlen(v[i]->task_id), 0);
-		}
-		buf_printf(&b, " by %02d:%02d %s ", v[i]->deadline / 3600,
-		    v[i]->deadline / 60 % 60, v[i]->timezone != NULL ?
-		    v[i]->timezone : s->timezone);
-		sla_days_format(v[i]->days, &b);
-		printf("  %s  (%s:%d)\n", buf_str(&b), v[i]->file, v[i]->line);
-	}
-	buf_free(&b);
-	free(v);
-}
-
-struct dag_check {
-	struct report_read	 rd;
-	bool			*unknown;
-	const char		**dag_ids;
-	size_t			 n;
-};
-
-static void
-dag_check_read(void *arg, const char *err)
-{
-	struct dag_check *k = arg;
-
-	if (err != NULL)
-		report_read_fail(&k->rd, err);
-	else
-		report_read_done(&k->rd);
-}
-
-static void
-dag_check_start(void *arg)
-{
-	struct dag_check *k = arg;
-
-	sched_fetch_unknown_dags(k->rd.db, k->dag_ids, k->n, k->unknown,
-	    dag_check_read, k);
-}
-
-/*
- * The SLAs in force whose DAG the database does not have, for config
- * check: a warning each on stderr with file:line (an SLA on an unknown DAG
- * would never be judged; report sla and the SLA panes say "unknown DAG").
- * A warning, not an error: the file is valid, the database may be another
- * deployment's.  A database out of reach is said, and is no error either;
- * nor is a password from a command, which config check never runs.
- * Returns the number of SLAs on an unknown DAG.
- */
-static size_t
-check_sla_dags(const struct config *cfg, const struct settings *s)
-{
-	const struct sla_def	**v = xcalloc(cfg->nsla + 1, sizeof *v);
-	struct dag_check	  k;
-	enum report_read_result	  read;
-	struct buf		  b = BUF_INIT, masked = BUF_INIT;
-	size_t			  i, n = config_slas(cfg, s->context, v), bad = 0;
-
-	memset(&k, 0, sizeof k);
-	if (n == 0 || s->database == NULL) {
-		free(v);
-		return 0;
-	}
-	/* config check promises not to run the password command. */
-	if (s->database_password_command != NULL) {
-		printf("SLA DAGs:    not checked (the password comes from a "
-		    "command, which config check does not run)\n");
-		free(v);
-		return 0;
-	}
-	k.n = n;
-	k.unknown = xcalloc(n + 1, sizeof *k.unknown);
-	k.dag_ids = xcalloc(n + 1, sizeof *k.dag_ids);
-	for (i = 0; i < n; i++)
-		k.dag_ids[i] = v[i]->dag_id;
-	report_read_init(&k.rd);
-	read = report_read_run(&k.rd, s, dag_check_start, &k);
-	if (read != REPORT_READ_DONE) {
-		scrub_secrets(buf_str(&k.rd.error), s->database, &masked);
-		printf("SLA DAGs:    not checked (%s%s)\n", read ==
-		    REPORT_READ_FAILED ? "cannot read the Airflow database: " :
-		    "", buf_str(&masked));
-	} else {
-		for (i = 0; i < n; i++) {
-			if (!k.unknown[i])
-				continue;
-			bad++;
-			buf_reset(&b);
-			sanitize_append(&b, v[i]->name, strlen(v[i]->name), 0);
-			buf_puts(&b, "\"]: unknown DAG '");
-			sanitize_append(&b, v[i]->dag_id, strlen(v[i]->dag_id),
-			    0);
-			fprintf(stderr, "%s:%d: warning: [sla \"%s': the Airflow "
-			    "database has no such DAG; the SLA is never "
-			    "judged\n", v[i]->file, v[i]->line, buf_str(&b));
-		}
-		if (bad == 0)
-			printf("SLA DAGs:    all %zu in the Airflow database\n",
-			    n);
-		else
-			printf("SLA DAGs:    %zu of %zu on an unknown DAG "
-			    "(warnings above)\n", bad, n);
-	}
-	report_read_close(&k.rd);
-	free(k.unknown);
-	free(k.dag_ids);
-	buf_free(&b);
-	buf_free(&masked);
-	free(v);
-	return bad;
-}
-
-/*
- * A setting's value as config check shows it: a password masked (a secret
- * row), a variable named with whether it is set, a command not run.
- */
-static void
-setting_shown(const struct setting_def *d, const struct settings *s,
-    struct buf *out)
-{
-	const char	*at = (const char *)s + d->carried;
-	const char	*v = setting_is_string(d) ? *(char *const *)at : NULL;
-	int		 n = setting_is_string(d) ? 0 : *(const int *)at;
-
-	switch (d->type) {
-	case T_ENVNAME:
-		buf_printf(out, "$%s (%s)", v, getenv(v) != NULL ? "set" :
-		    "NOT SET");
-		break;
-	case T_COMMAND:
-		buf_puts(out, "a command (not run)");
-		break;
-	case T_BOOL:
-		buf_puts(out, *(const bool *)at ? "yes" : "no");
-		break;
-	case T_SECONDS:
-		buf_printf(out, "%ds", n);
-		break;
-	case T_MIB:
-		buf_printf(out, n % 1024 == 0 ? "%dG" : "%dM",
-		    n % 1024 == 0 ? n / 1024 : n);
-		break;
-	case T_NUMBER:
-		buf_printf(out, "%d", n);
-		break;
-	case T_CONNINFO:
-		db_conninfo_masked(v, out);
-		break;
-	default:
-		if (d->secret)
-			mask_url_userinfo(v, out);
-		else
-			buf_puts(out, v);
-		break;
-	}
-}
-
-/* Whether a setting has its table default because the context sets none. */
-static bool
-setting_defaulted(const struct setting_def *d, const struct context *c,
-    const struct settings *s)
-{
-	const char	*at = (const char *)s + d->carried;
-	int		 n;
-
-	if (d->def == NULL || (c != NULL && (setting_is_string(d) ?
-	    *(char *const *)((const char *)c + d->offset) != NULL :
-	    *(const int *)((const char *)c + d->offset) >= 0)))
-		return false;
-	if (setting_is_string(d))
-		return strcmp(*(char *const *)at, d->def) == 0;
-	if (!setting_parse_int(d, d->def, &n))
-		return false;
-	return d->type == T_BOOL ? *(const bool *)at == (n == 1) :
-	    *(const int *)at == n;
-}
-
-/*
- * The settings in force, walking the table: one line a setting the context
- * carries, "name: value", with where the database came from and which
- * values are the defaults; unset ones are left out.
- */
-static void
-print_settings(const struct config *cfg, const struct settings *s)
-{
-	const struct setting_def	*d;
-	const struct context		*c = NULL;
-	struct buf			 b = BUF_INIT, label = BUF_INIT;
-	size_t				 i;
-
-	for (i = 0; s->context != NULL && i < cfg->nctx; i++)
-		if (strcmp(cfg->ctx[i].name, s->context) == 0)
-			c = &cfg->ctx[i];
-	printf("context:     %s\n", s->context != NULL ? s->context :
-	    "(none: command line or environment)");
-	for (d = settings_table; d->name != NULL; d++) {
-		if ((d->sections & SEC_CONTEXT) == 0 ||
-		    d->carried == SETTING_NONE || (setting_is_string(d) ?
-		    *(char *const *)((const char *)s + d->carried) == NULL :
-		    d->type != T_BOOL &&
-		    *(const int *)((const char *)s + d->carried) < 0))
-			continue;
-		buf_reset(&b);
-		buf_reset(&label);
-		buf_printf(&label, "%s:", d->name);
-		setting_shown(d, s, &b);
-		printf("%-12s %s", buf_str(&label), buf_str(&b));
-		if (d->carried == offsetof(struct settings, database))
-			printf("  (from %s)", s->database_source);
-		else if (setting_defaulted(d, c, s))
-			printf("  (default)");
-		putchar('\n');
-	}
-	buf_free(&b);
-	buf_free(&label);
-}
-
-/* What the API client and the BigQuery source will do, in a line or two. */
-static void
-print_summaries(const struct settings *s)
-{
-	printf("auth:        %s", s->airflow_auth);
-	if (s->airflow_user != NULL)
-		printf(" (user %s)", s->airflow_user);
-	printf(", timeout %ds\n", s->airflow_timeout);
-	if (s->bigquery_project == NULL)
-		return;
-	printf("bigquery:    project %s, %s, admin %s, auth %s, every %ds, "
-	    "%dh\n", s->bigquery_project, s->bigquery_location,
-	    s->bigquery_admin_project, s->google_auth, s->bigquery_refresh,
-	    s->bigquery_hours);
-	if (s->google_key_file != NULL)
-		printf("             key file %s\n", s->google_key_file);
-	printf("             reservation %s, jobs of the %s\n",
-	    s->bigquery_reservation != NULL ? s->bigquery_reservation :
-	    "(every one used)", s->bigquery_org_view ? "organization" :
-	    "project");
-}
-
-/* The contexts' time zones, which only a zone database can judge. */
-static int
-check_zones(const struct config *cfg)
-{
-	char	 why[256];
-	size_t	 i;
-	int	 bad = 0;
-
-	for (i = 0; i < cfg->nctx; i++) {
-		if (cfg->ctx[i].timezone == NULL ||
-		    zone_ok(cfg->ctx[i].timezone, why, sizeof why))
-			continue;
-		fprintf(stderr, "%s: [context %s]: %s\n", cfg->ctx[i].file,
-		    cfg->ctx[i].name, why);
-		bad = 1;
-	}
-	return bad;
-}
-
-/* `dagtop config check`: every problem with file:line, then the settings. */
-static int
-config_check(const struct args *a)
-{
-	struct config	 cfg;
-	struct settings	 s;
-	struct buf	 err = BUF_INIT, masked = BUF_INIT;
-	int		 bad = 0;
-
-	bad = config_load(&cfg, a->cli.config, zone_ok) != 0;
-	if (cfg.loaded)
-		printf("config file: %s\n", cfg.path);
-	else if (cfg.errors.len == 0)
-		printf("config file: %s (absent; using the command line and "
-		    "environment)\n", cfg.path);
-	fputs(buf_str(&cfg.warnings), stderr);
-	fputs(buf_str(&cfg.errors), stderr);
-	bad |= check_zones(&cfg);
-	if (cfg.loaded || cfg.errors.len == 0) {
-		if (config_resolve(&cfg, &a->cli, &s, &err) != 0) {
-			scrub_secrets(buf_str(&err), NULL, &masked);
-			fprintf(stderr, "dagtop: %s\n", buf_str(&masked));
-			bad = 1;
-		} else {
-			print_settings(&cfg, &s);
-			print_summaries(&s);
-			print_slas(&cfg, &s);
-			check_sla_dags(&cfg, &s);
-			print_services(&cfg);
-		}
-		settings_free(&s);
-	}
-	printf("%s\n", bad ? "configuration has errors" : "configuration OK");
-	buf_free(&err);
-	buf_free(&masked);
-	config_free(&cfg);
-	return bad ? 1 : 0;
 }
 
 static int
@@ -732,7 +404,7 @@ run_report(const struct args *a)
 	} else
 		return usage_error(true, "unknown report '%s' (this release "
 		    "has: status, run, log, sla, slots, fourkeys)", a->words[1]);
-	if (config_load(&cfg, a->cli.config, zone_ok) != 0) {
+	if (config_load(&cfg, a->cli.config, config_zone_ok) != 0) {
 		fputs(buf_str(&cfg.errors), stderr);
 		rc = report_unknown(a->report.format, "configuration",
 		    "errors in the configuration file (see dagtop config check)");
@@ -786,7 +458,7 @@ load_context(const struct args *a, struct config *cfg, struct settings *s)
 	struct buf err = BUF_INIT;
 
 	memset(s, 0, sizeof *s);
-	if (config_load(cfg, a->cli.config, zone_ok) != 0) {
+	if (config_load(cfg, a->cli.config, config_zone_ok) != 0) {
 		fputs(buf_str(&cfg->errors), stderr);
 		fprintf(stderr, "dagtop: errors in the configuration file (see "
 		    "dagtop config check)\n");
@@ -856,7 +528,7 @@ main(int argc, char **argv)
 	if (strcmp(a.words[0], "config") == 0) {
 		if (a.nwords != 2 || strcmp(a.words[1], "check") != 0)
 			return usage_error(false, "usage: dagtop config check");
-		return config_check(&a);
+		return cmd_config_check(&a.cli);
 	}
 	if (strcmp(a.words[0], "clear") == 0) {
 		if (a.nwords != 4)

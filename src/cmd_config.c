@@ -1,0 +1,379 @@
+/*
+ * cmd_config.c: `dagtop config check`, every problem of the configuration
+ * file with file:line, then the settings in force, walking the table of
+ * settings (config_table.c); and the zone check config_load is given.
+ */
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd_config.h"
+#include "config.h"
+#include "dbconn.h"
+#include "report.h"
+#include "sanitize.h"
+#include "sched.h"
+#include "secret.h"
+#include "sla.h"
+#include "tz.h"
+#include "zoneinfo.h"
+
+bool
+config_zone_ok(const char *name, char *why, size_t len)
+{
+	struct tz *z = zoneinfo_load(name, why, len);
+
+	tz_free(z);
+	return z != NULL;
+}
+
+/* The Four Keys services and their GitHub settings, for config check. */
+static void
+print_services(const struct config *cfg)
+{
+	size_t	i;
+
+	printf("four keys:   %zu service%s, %d-day window, DORA %d bands, "
+	    "GitHub %s\n", cfg->nsvc, cfg->nsvc == 1 ? "" : "s",
+	    cfg->fk.window > 0 ? cfg->fk.window : 30,
+	    cfg->fk.dora_year > 0 ? cfg->fk.dora_year : 2023,
+	    cfg->fk.github_url != NULL ? cfg->fk.github_url :
+	    "https://api.github.com");
+	if (cfg->fk.github_token_env != NULL)
+		printf("  token from $%s (%s)\n", cfg->fk.github_token_env,
+		    getenv(cfg->fk.github_token_env) != NULL ? "set" :
+		    "NOT SET");
+	else if (cfg->fk.github_token_command != NULL)
+		printf("  token from github_token_command\n");
+	for (i = 0; i < cfg->nsvc; i++) {
+		const struct fk_service *d = &cfg->svc[i];
+
+		if (d->source != NULL && strcmp(d->source, "sql") == 0)
+			printf("  %s: SQL %s  (%s:%d)\n", d->name,
+			    d->query_file != NULL ? d->query_file : "query",
+			    d->file, d->line);
+		else
+			printf("  %s: %s, %s%s%s  (%s:%d)\n", d->name, d->repos,
+			    d->deployments != NULL ? d->deployments :
+			    "deployments",
+			    d->lead_time != NULL ? ", lead time from " : "",
+			    d->lead_time != NULL ? d->lead_time : "",
+			    d->file, d->line);
+	}
+}
+
+/* The SLAs in force, one line each, for config check. */
+static void
+print_slas(const struct config *cfg, const struct settings *s)
+{
+	const struct sla_def	**v = xcalloc(cfg->nsla + 1, sizeof *v);
+	size_t			  i, n = config_slas(cfg, s->context, v);
+	struct buf		  b = BUF_INIT;
+
+	printf("week_start:  %s\n", (const char *[]){ "sunday", "monday",
+	    "tuesday", "wednesday", "thursday", "friday",
+	    "saturday" }[cfg->week_start]);
+	printf("SLAs:        %zu\n", n);
+	for (i = 0; i < n; i++) {
+		buf_reset(&b);
+		sanitize_append(&b, v[i]->name, strlen(v[i]->name), 0);
+		buf_puts(&b, ": ");
+		sanitize_append(&b, v[i]->dag_id, strlen(v[i]->dag_id), 0);
+		if (v[i]->task_id != NULL) {
+			buf_putc(&b, '.');
+			sanitize_append(&b, v[i]->task_id,
+			    strlen(v[i]->task_id), 0);
+		}
+		buf_printf(&b, " by %02d:%02d %s ", v[i]->deadline / 3600,
+		    v[i]->deadline / 60 % 60, v[i]->timezone != NULL ?
+		    v[i]->timezone : s->timezone);
+		sla_days_format(v[i]->days, &b);
+		printf("  %s  (%s:%d)\n", buf_str(&b), v[i]->file, v[i]->line);
+	}
+	buf_free(&b);
+	free(v);
+}
+
+struct dag_check {
+	struct report_read	 rd;
+	bool			*unknown;
+	const char		**dag_ids;
+	size_t			 n;
+};
+
+static void
+dag_check_read(void *arg, const char *err)
+{
+	struct dag_check *k = arg;
+
+	if (err != NULL)
+		report_read_fail(&k->rd, err);
+	else
+		report_read_done(&k->rd);
+}
+
+static void
+dag_check_start(void *arg)
+{
+	struct dag_check *k = arg;
+
+	sched_fetch_unknown_dags(k->rd.db, k->dag_ids, k->n, k->unknown,
+	    dag_check_read, k);
+}
+
+/*
+ * The SLAs in force whose DAG the database does not have, for config
+ * check: a warning each on stderr with file:line (an SLA on an unknown DAG
+ * would never be judged; report sla and the SLA panes say "unknown DAG").
+ * A warning, not an error: the file is valid, the database may be another
+ * deployment's.  A database out of reach is said, and is no error either;
+ * nor is a password from a command, which config check never runs.
+ * Returns the number of SLAs on an unknown DAG.
+ */
+static size_t
+check_sla_dags(const struct config *cfg, const struct settings *s)
+{
+	const struct sla_def	**v = xcalloc(cfg->nsla + 1, sizeof *v);
+	struct dag_check	  k;
+	enum report_read_result	  read;
+	struct buf		  b = BUF_INIT, masked = BUF_INIT;
+	size_t			  i, n = config_slas(cfg, s->context, v), bad = 0;
+
+	memset(&k, 0, sizeof k);
+	if (n == 0 || s->database == NULL) {
+		free(v);
+		return 0;
+	}
+	/* config check promises not to run the password command. */
+	if (s->database_password_command != NULL) {
+		printf("SLA DAGs:    not checked (the password comes from a "
+		    "command, which config check does not run)\n");
+		free(v);
+		return 0;
+	}
+	k.n = n;
+	k.unknown = xcalloc(n + 1, sizeof *k.unknown);
+	k.dag_ids = xcalloc(n + 1, sizeof *k.dag_ids);
+	for (i = 0; i < n; i++)
+		k.dag_ids[i] = v[i]->dag_id;
+	report_read_init(&k.rd);
+	read = report_read_run(&k.rd, s, dag_check_start, &k);
+	if (read != REPORT_READ_DONE) {
+		scrub_secrets(buf_str(&k.rd.error), s->database, &masked);
+		printf("SLA DAGs:    not checked (%s%s)\n", read ==
+		    REPORT_READ_FAILED ? "cannot read the Airflow database: " :
+		    "", buf_str(&masked));
+	} else {
+		for (i = 0; i < n; i++) {
+			if (!k.unknown[i])
+				continue;
+			bad++;
+			buf_reset(&b);
+			sanitize_append(&b, v[i]->name, strlen(v[i]->name), 0);
+			buf_puts(&b, "\"]: unknown DAG '");
+			sanitize_append(&b, v[i]->dag_id, strlen(v[i]->dag_id),
+			    0);
+			fprintf(stderr, "%s:%d: warning: [sla \"%s': the Airflow "
+			    "database has no such DAG; the SLA is never "
+			    "judged\n", v[i]->file, v[i]->line, buf_str(&b));
+		}
+		if (bad == 0)
+			printf("SLA DAGs:    all %zu in the Airflow database\n",
+			    n);
+		else
+			printf("SLA DAGs:    %zu of %zu on an unknown DAG "
+			    "(warnings above)\n", bad, n);
+	}
+	report_read_close(&k.rd);
+	free(k.unknown);
+	free(k.dag_ids);
+	buf_free(&b);
+	buf_free(&masked);
+	free(v);
+	return bad;
+}
+
+/*
+ * A setting's value as config check shows it: a password masked (a secret
+ * row), a variable named with whether it is set, a command not run.
+ */
+static void
+setting_shown(const struct setting_def *d, const struct settings *s,
+    struct buf *out)
+{
+	const char	*at = (const char *)s + d->carried;
+	const char	*v = setting_is_string(d) ? *(char *const *)at : NULL;
+	int		 n = setting_is_string(d) ? 0 : *(const int *)at;
+
+	switch (d->type) {
+	case T_ENVNAME:
+		buf_printf(out, "$%s (%s)", v, getenv(v) != NULL ? "set" :
+		    "NOT SET");
+		break;
+	case T_COMMAND:
+		buf_puts(out, "a command (not run)");
+		break;
+	case T_BOOL:
+		buf_puts(out, *(const bool *)at ? "yes" : "no");
+		break;
+	case T_SECONDS:
+		buf_printf(out, "%ds", n);
+		break;
+	case T_MIB:
+		buf_printf(out, n % 1024 == 0 ? "%dG" : "%dM",
+		    n % 1024 == 0 ? n / 1024 : n);
+		break;
+	case T_NUMBER:
+		buf_printf(out, "%d", n);
+		break;
+	case T_CONNINFO:
+		db_conninfo_masked(v, out);
+		break;
+	default:
+		if (d->secret)
+			mask_url_userinfo(v, out);
+		else
+			buf_puts(out, v);
+		break;
+	}
+}
+
+/* Whether a setting has its table default because the context sets none. */
+static bool
+setting_defaulted(const struct setting_def *d, const struct context *c,
+    const struct settings *s)
+{
+	const char	*at = (const char *)s + d->carried;
+	int		 n;
+
+	if (d->def == NULL || (c != NULL && (setting_is_string(d) ?
+	    *(char *const *)((const char *)c + d->offset) != NULL :
+	    *(const int *)((const char *)c + d->offset) >= 0)))
+		return false;
+	if (setting_is_string(d))
+		return strcmp(*(char *const *)at, d->def) == 0;
+	if (!setting_parse_int(d, d->def, &n))
+		return false;
+	return d->type == T_BOOL ? *(const bool *)at == (n == 1) :
+	    *(const int *)at == n;
+}
+
+/*
+ * The settings in force, walking the table: one line a setting the context
+ * carries, "name: value", with where the database came from and which
+ * values are the defaults; unset ones are left out.
+ */
+static void
+print_settings(const struct config *cfg, const struct settings *s)
+{
+	const struct setting_def	*d;
+	const struct context		*c = NULL;
+	struct buf			 b = BUF_INIT, label = BUF_INIT;
+	size_t				 i;
+
+	for (i = 0; s->context != NULL && i < cfg->nctx; i++)
+		if (strcmp(cfg->ctx[i].name, s->context) == 0)
+			c = &cfg->ctx[i];
+	printf("context:     %s\n", s->context != NULL ? s->context :
+	    "(none: command line or environment)");
+	for (d = settings_table; d->name != NULL; d++) {
+		if ((d->sections & SEC_CONTEXT) == 0 ||
+		    d->carried == SETTING_NONE || (setting_is_string(d) ?
+		    *(char *const *)((const char *)s + d->carried) == NULL :
+		    d->type != T_BOOL &&
+		    *(const int *)((const char *)s + d->carried) < 0))
+			continue;
+		buf_reset(&b);
+		buf_reset(&label);
+		buf_printf(&label, "%s:", d->name);
+		setting_shown(d, s, &b);
+		printf("%-12s %s", buf_str(&label), buf_str(&b));
+		if (d->carried == offsetof(struct settings, database))
+			printf("  (from %s)", s->database_source);
+		else if (setting_defaulted(d, c, s))
+			printf("  (default)");
+		putchar('\n');
+	}
+	buf_free(&b);
+	buf_free(&label);
+}
+
+/* What the API client and the BigQuery source will do, in a line or two. */
+static void
+print_summaries(const struct settings *s)
+{
+	printf("auth:        %s", s->airflow_auth);
+	if (s->airflow_user != NULL)
+		printf(" (user %s)", s->airflow_user);
+	printf(", timeout %ds\n", s->airflow_timeout);
+	if (s->bigquery_project == NULL)
+		return;
+	printf("bigquery:    project %s, %s, admin %s, auth %s, every %ds, "
+	    "%dh\n", s->bigquery_project, s->bigquery_location,
+	    s->bigquery_admin_project, s->google_auth, s->bigquery_refresh,
+	    s->bigquery_hours);
+	if (s->google_key_file != NULL)
+		printf("             key file %s\n", s->google_key_file);
+	printf("             reservation %s, jobs of the %s\n",
+	    s->bigquery_reservation != NULL ? s->bigquery_reservation :
+	    "(every one used)", s->bigquery_org_view ? "organization" :
+	    "project");
+}
+
+/* The contexts' time zones, which only a zone database can judge. */
+static int
+check_zones(const struct config *cfg)
+{
+	char	 why[256];
+	size_t	 i;
+	int	 bad = 0;
+
+	for (i = 0; i < cfg->nctx; i++) {
+		if (cfg->ctx[i].timezone == NULL ||
+		    config_zone_ok(cfg->ctx[i].timezone, why, sizeof why))
+			continue;
+		fprintf(stderr, "%s: [context %s]: %s\n", cfg->ctx[i].file,
+		    cfg->ctx[i].name, why);
+		bad = 1;
+	}
+	return bad;
+}
+
+int
+cmd_config_check(const struct cli_options *cli)
+{
+	struct config	 cfg;
+	struct settings	 s;
+	struct buf	 err = BUF_INIT, masked = BUF_INIT;
+	int		 bad = 0;
+
+	bad = config_load(&cfg, cli->config, config_zone_ok) != 0;
+	if (cfg.loaded)
+		printf("config file: %s\n", cfg.path);
+	else if (cfg.errors.len == 0)
+		printf("config file: %s (absent; using the command line and "
+		    "environment)\n", cfg.path);
+	fputs(buf_str(&cfg.warnings), stderr);
+	fputs(buf_str(&cfg.errors), stderr);
+	bad |= check_zones(&cfg);
+	if (cfg.loaded || cfg.errors.len == 0) {
+		if (config_resolve(&cfg, cli, &s, &err) != 0) {
+			scrub_secrets(buf_str(&err), NULL, &masked);
+			fprintf(stderr, "dagtop: %s\n", buf_str(&masked));
+			bad = 1;
+		} else {
+			print_settings(&cfg, &s);
+			print_summaries(&s);
+			print_slas(&cfg, &s);
+			check_sla_dags(&cfg, &s);
+			print_services(&cfg);
+		}
+		settings_free(&s);
+	}
+	printf("%s\n", bad ? "configuration has errors" : "configuration OK");
+	buf_free(&err);
+	buf_free(&masked);
+	config_free(&cfg);
+	return bad ? 1 : 0;
+}
