@@ -440,83 +440,116 @@ sla_new(struct config *cfg, char *name, const char *file, int line)
 	return d;
 }
 
+/* Where an SLA of that name was defined: 0 with file and line, or -1. */
+static int
+sla_defined(const struct config *cfg, const char *name, const char **file,
+    int *line)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->nsla; i++) {
+		if (strcmp(cfg->sla[i].name, name) == 0) {
+			*file = cfg->sla[i].file;
+			*line = cfg->sla[i].line;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* Where a service of that name was defined: 0 with file and line, or -1. */
+static int
+service_defined(const struct config *cfg, const char *name, const char **file,
+    int *line)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->nsvc; i++) {
+		if (strcmp(cfg->svc[i].name, name) == 0) {
+			*file = cfg->svc[i].file;
+			*line = cfg->svc[i].line;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/*
+ * The NAME of a new [KIND "NAME"] section, read at its header; NULL when
+ * it has none (noname says so) or one defined before (said at the header
+ * with label, "SLA" or "service"); either way the section is skipped.
+ */
+static char *
+new_section_name(struct parse_state *ps, const char *section,
+    const char *noname, const char *label,
+    int (*defined)(const struct config *, const char *, const char **, int *))
+{
+	char		*name = sla_section_name(section);
+	const char	*file;
+	int		 line, here = ps->line;
+
+	ps->line = ps->section_line;
+	if (name == NULL)
+		config_error(ps, "%s", noname);
+	else if (defined(ps->cfg, name, &file, &line) == 0) {
+		config_error(ps, "%s '%s' is already defined at %s:%d", label,
+		    name, file, line);
+		free(name);
+		name = NULL;
+	}
+	if (name == NULL) {
+		ps->bad_section = true;
+		ps->bad_line = ps->section_line;
+	}
+	ps->line = here;
+	return name;
+}
+
+/* Whether the section being read is the one at file:line already. */
+static bool
+section_current(struct parse_state *ps, const char *file, int line)
+{
+	return line == ps->section_line && strcmp(file, ps->file) == 0;
+}
+
 /* The [sla "NAME"] being read: a new one at its header; NULL if refused. */
 static struct sla_def *
 sla_section(struct parse_state *ps, const char *section)
 {
-	struct sla_def	*d = ps->cur_sla;
-	char		*sname;
-	size_t		 i;
-	int		 here = ps->line;
+	char *name;
 
-	if (d != NULL && d->line == ps->section_line &&
-	    strcmp(d->file, ps->file) == 0)
-		return d;
-	sname = sla_section_name(section);
-	ps->line = ps->section_line;
-	if (sname == NULL)
-		config_error(ps, "an [sla] section needs a name: [sla \"NAME\"]");
-	for (i = 0; sname != NULL && i < ps->cfg->nsla; i++) {
-		if (strcmp(ps->cfg->sla[i].name, sname) == 0) {
-			config_error(ps, "SLA '%s' is already defined at %s:%d",
-			    sname, ps->cfg->sla[i].file, ps->cfg->sla[i].line);
-			free(sname);
-			sname = NULL;
-		}
-	}
-	if (sname == NULL) {
-		ps->bad_section = true;
-		ps->bad_line = ps->section_line;
-		ps->line = here;
+	if (ps->cur_sla != NULL && section_current(ps, ps->cur_sla->file,
+	    ps->cur_sla->line))
+		return ps->cur_sla;
+	if ((name = new_section_name(ps, section,
+	    "an [sla] section needs a name: [sla \"NAME\"]", "SLA",
+	    sla_defined)) == NULL)
 		return NULL;
-	}
-	d = ps->cur_sla = sla_new(ps->cfg, sname, ps->file, ps->section_line);
-	ps->line = here;
-	return d;
+	return ps->cur_sla = sla_new(ps->cfg, name, ps->file,
+	    ps->section_line);
 }
 
 /* The [service "NAME"] being read: a new one at its header; NULL if refused. */
 static struct fk_service *
 service_section(struct parse_state *ps, const char *section)
 {
-	struct fk_service	*d = ps->cur_svc;
-	char			*sname;
-	size_t			 i;
-	int			 here = ps->line;
+	struct fk_service	*d;
+	char			*name;
 
-	if (d != NULL && d->line == ps->section_line &&
-	    strcmp(d->file, ps->file) == 0)
-		return d;
-	sname = sla_section_name(section);
-	ps->line = ps->section_line;
-	for (i = 0; sname != NULL && i < ps->cfg->nsvc; i++) {
-		if (strcmp(ps->cfg->svc[i].name, sname) == 0) {
-			config_error(ps, "service '%s' is already defined at "
-			    "%s:%d", sname, ps->cfg->svc[i].file,
-			    ps->cfg->svc[i].line);
-			free(sname);
-			ps->line = here;
-			ps->bad_section = true;
-			ps->bad_line = ps->section_line;
-			return NULL;
-		}
-	}
-	if (sname == NULL) {
-		config_error(ps, "a [service] section needs a name: "
-		    "[service \"NAME\"]");
-		ps->bad_section = true;
-		ps->bad_line = ps->section_line;
-		ps->line = here;
+	if (ps->cur_svc != NULL && section_current(ps, ps->cur_svc->file,
+	    ps->cur_svc->line))
+		return ps->cur_svc;
+	if ((name = new_section_name(ps, section,
+	    "a [service] section needs a name: [service \"NAME\"]", "service",
+	    service_defined)) == NULL)
 		return NULL;
-	}
 	ps->cfg->svc = xreallocarray(ps->cfg->svc, ps->cfg->nsvc + 1,
 	    sizeof *ps->cfg->svc);
 	d = ps->cur_svc = &ps->cfg->svc[ps->cfg->nsvc++];
 	memset(d, 0, sizeof *d);
-	d->name = sname;
+	d->name = name;
 	d->file = xstrdup(ps->file);
 	d->line = ps->section_line;
-	ps->line = here;
 	return d;
 }
 
