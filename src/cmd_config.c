@@ -22,10 +22,11 @@
 bool
 config_zone_ok(const char *name, char *why, size_t len)
 {
-	struct tz *z = zoneinfo_load(name, why, len);
+	struct tz	*z = zoneinfo_load(name, why, len);
+	bool		 ok = z != NULL;
 
 	tz_free(z);
-	return z != NULL;
+	return ok;
 }
 
 /* The Four Keys services and their GitHub settings, for config check. */

@@ -240,8 +240,8 @@ const struct setting_def *setting_find(unsigned section, const char *name);
 /* Whether a row keeps a char * (else an int, or nothing). */
 bool	 setting_is_string(const struct setting_def *);
 /*
- * Reads text as the row's type would from the file, into *out (ints) ;
- * false when it does not fit.  Used for the table's defaults too.
+ * Reads text as the file would hold it for the row (an int type) into
+ * *out; false when it does not fit.  Used for the table's defaults too.
  */
 bool	 setting_parse_int(const struct setting_def *, const char *text,
 	    int *out);

@@ -27,10 +27,11 @@ static char path[] = "/tmp/dagtop-config-test.XXXXXX";
 static bool
 zone_ok(const char *name, char *why, size_t len)
 {
-	struct tz *z = zoneinfo_load(name, why, len);
+	struct tz	*z = zoneinfo_load(name, why, len);
+	bool		 ok = z != NULL;
 
 	tz_free(z);
-	return z != NULL;
+	return ok;
 }
 
 static void
