@@ -396,63 +396,49 @@ call_send(struct api_call *c)
 	buf_free(&err);
 }
 
+/*
+ * Makes a call and sends it (or queues it for a token).  NULL when it
+ * failed at once (a missing variable): its callback has then run.
+ */
 static struct api_call *
-call_new(struct airflow_api *api, const char *method, const char *path,
+call_start(struct airflow_api *api, const char *method, const char *path,
     const char *accept, const char *body, http_data_cb on_data,
     api_done_cb on_done, void *arg)
 {
-	struct api_call *c = xcalloc(1, sizeof *c);
-	struct buf url = BUF_INIT;
+	struct api_call	*c = xcalloc(1, sizeof *c);
+	struct buf	 url = BUF_INIT;
 
-	c->api = api;
-	c->method = xstrdup(method);
-	buf_printf(&url, "%s%s%s", api->api_prefix, *path == '/' ? "" : "/",
-	    path);
-	c->url = buf_detach(&url);
-	c->accept = xstrdup(accept != NULL ? accept : "application/json");
-	c->body = body != NULL ? xstrdup(body) : NULL;
-	c->on_data = on_data;
-	c->on_done = on_done;
-	c->arg = arg;
-	c->next = api->calls;
+	api_join(&url, api->api_prefix, path);
+	*c = (struct api_call){ .api = api, .method = xstrdup(method),
+	    .url = buf_detach(&url), .on_data = on_data, .on_done = on_done,
+	    .arg = arg, .next = api->calls,
+	    .accept = xstrdup(accept != NULL ? accept : "application/json"),
+	    .body = body != NULL ? xstrdup(body) : NULL };
 	api->calls = c;
-	return c;
+	call_send(c);
+	for (struct api_call *p = api->calls; p != NULL; p = p->next)
+		if (p == c)
+			return c;
+	return NULL;
 }
 
 struct api_call *
 airflow_api_get(struct airflow_api *api, const char *path, const char *accept,
     http_data_cb on_data, api_done_cb on_done, void *arg)
 {
-	struct api_call *c = call_new(api, "GET", path, accept, NULL, on_data,
-	    on_done, arg);
-
-	/*
-	 * call_send may fail the call at once (a missing variable); the
-	 * caller then gets its callback before this returns, and NULL.
-	 */
-	call_send(c);
-	for (struct api_call *p = api->calls; p != NULL; p = p->next)
-		if (p == c)
-			return c;
-	return NULL;
+	return call_start(api, "GET", path, accept, NULL, on_data, on_done,
+	    arg);
 }
 
 struct api_call *
 airflow_api_post(struct airflow_api *api, const char *path, const char *json,
     api_done_cb on_done, void *arg, struct buf *err)
 {
-	struct api_call *c;
-
 	/* The write gate: nothing leaves the process in read-only mode. */
 	if (!airflow_api_may_write(api, err))
 		return NULL;
-	c = call_new(api, "POST", path, "application/json", json, NULL,
+	return call_start(api, "POST", path, "application/json", json, NULL,
 	    on_done, arg);
-	call_send(c);
-	for (struct api_call *p = api->calls; p != NULL; p = p->next)
-		if (p == c)
-			return c;
-	return NULL;
 }
 
 /*
