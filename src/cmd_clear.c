@@ -32,6 +32,7 @@
 #include "http.h"
 #include "loop.h"
 #include "options.h"
+#include "options_api.h"
 #include "report.h"
 
 /* How long a signal waits for the clear's answer, and the read-back. */
@@ -284,7 +285,12 @@ tis_read(void *arg, const char *err)
 		buf_free(&b);
 		return;
 	}
-	j->api = airflow_api_new(j->loop, j->http, j->s, j->major, &b);
+	{
+		struct airflow_api_opts ao;
+
+		options_airflow_api(j->s, &ao);
+		j->api = airflow_api_new(j->loop, j->http, &ao, j->major, &b);
+	}
 	if (j->api == NULL) {
 		stop(j, buf_str(&b), CLEAR_EXIT_CANNOT);
 		buf_free(&b);
@@ -566,7 +572,7 @@ cmd_clear(const struct settings *s, const struct clear_options *o,
 	j.q.include_downstream = o->downstream;
 	j.q.only_failed = o->only_failed;
 	j.q.dry_run = !o->yes;
-	if (!airflow_api_context_may_write(s, &err)) {
+	if (!airflow_api_context_may_write(s->readonly, &err)) {
 		/* Nothing is read or sent; the attempt is audited. */
 		audit_outcome(&j, "refused: read-only");
 		fprintf(stderr, "dagtop: clear: %s\n", buf_str(&err));

@@ -16,6 +16,7 @@
 #include "config.h"
 #include "http.h"
 #include "logtext.h"
+#include "options_api.h"
 #include "report.h"
 #include "sanitize.h"
 #include "sched.h"
@@ -137,7 +138,11 @@ tis_done(void *arg, const char *err)
 		return;
 	}
 	if (j->s->airflow_api != NULL && *j->s->airflow_api != '\0') {
-		j->api = airflow_api_new(j->rd.loop, j->http, j->s, sc->major, &b);
+		struct airflow_api_opts ao;
+
+		options_airflow_api(j->s, &ao);
+		j->api = airflow_api_new(j->rd.loop, j->http, &ao, sc->major,
+		    &b);
 		if (j->api == NULL) {
 			report_read_fail(&j->rd, buf_str(&b));
 			buf_free(&b);

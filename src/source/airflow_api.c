@@ -12,15 +12,11 @@
 #include <string.h>
 
 #include <jansson.h>
-#include <openssl/evp.h>
 
 #include "airflow_api.h"
+#include "api_client.h"
 #include "buf.h"
-#include "command.h"
-#include "config.h"
 #include "loop.h"
-
-enum auth { AUTH_NONE, AUTH_BASIC, AUTH_BEARER, AUTH_COMMAND, AUTH_LOGIN };
 
 struct airflow_api {
 	struct loop		*loop;
@@ -29,14 +25,7 @@ struct airflow_api {
 	char			*shown;		/* base without user:password@ */
 	char			*api_prefix;	/* base + /api/v1 or /api/v2 */
 	int			 major;
-	enum auth		 auth;
-	char			*user;
-	char			*password_env;
-	char			*token_env;
-	char			*token_command;
-	char			*token;		/* from a command or a login */
-	struct command		*command;	/* a token command running */
-	struct http_req		*login;		/* a login running */
+	struct api_auth		*auth;
 	struct api_call		*waiting;	/* calls waiting for a token */
 	struct api_call		*calls;		/* every live call */
 	long			 timeout_ms;
@@ -62,120 +51,122 @@ struct api_call {
 
 static void	call_send(struct api_call *);
 
-static void
-drop_token(struct airflow_api *api)
-{
-	wipe_free(api->token);
-	api->token = NULL;
-}
-
-/* The secret in the variable a *_env key names; NULL and why when unset. */
-static const char *
-env_secret(const char *key, const char *var, struct buf *why)
-{
-	const char *v = getenv(var);
-
-	if (v == NULL || *v == '\0') {
-		buf_printf(why, "%s names %s, which is not set", key, var);
-		return NULL;
-	}
-	return v;
-}
-
-static enum auth
+static enum api_auth_kind
 parse_auth(const char *s)
 {
 	if (s == NULL || strcmp(s, "none") == 0)
-		return AUTH_NONE;
+		return API_AUTH_NONE;
 	if (strcmp(s, "basic") == 0)
-		return AUTH_BASIC;
+		return API_AUTH_BASIC;
 	if (strcmp(s, "bearer") == 0)
-		return AUTH_BEARER;
+		return API_AUTH_BEARER;
 	if (strcmp(s, "command") == 0)
-		return AUTH_COMMAND;
-	return AUTH_LOGIN;
+		return API_AUTH_COMMAND;
+	return API_AUTH_LOGIN;
+}
+
+/* Why the auth settings cannot work, or NULL when they are complete. */
+static const char *
+auth_missing(const struct airflow_api_opts *o, enum api_auth_kind kind)
+{
+	switch (kind) {
+	case API_AUTH_BASIC:
+	case API_AUTH_LOGIN:
+		if (o->user == NULL || o->password_env == NULL)
+			return "needs airflow_user and airflow_password_env";
+		break;
+	case API_AUTH_BEARER:
+		if (o->token_env == NULL)
+			return "needs airflow_token_env";
+		break;
+	case API_AUTH_COMMAND:
+		if (o->token_command == NULL)
+			return "needs airflow_token_command";
+		break;
+	default:
+		break;
+	}
+	return NULL;
+}
+
+/*
+ * The server's URL: the user may give the server or the API root, with
+ * slashes at the end; keep the server.  And for messages and the audit
+ * log, the same without the userinfo.
+ */
+static void
+set_base(struct airflow_api *api, const char *url)
+{
+	struct buf	 b = BUF_INIT;
+	const char	*scheme, *host, *at, *slash;
+	size_t		 len;
+
+	api_base(&b, url);
+	len = b.len;
+	if (len >= 7 && (strcmp(b.data + len - 7, "/api/v1") == 0 ||
+	    strcmp(b.data + len - 7, "/api/v2") == 0))
+		b.data[b.len = len - 7] = '\0';
+	api->base = buf_detach(&b);
+	scheme = strstr(api->base, "://");
+	host = scheme != NULL ? scheme + 3 : api->base;
+	at = strchr(host, '@');
+	slash = strchr(host, '/');
+	if (at != NULL && (slash == NULL || at < slash))
+		buf_printf(&b, "%.*s%s", (int)(host - api->base), api->base,
+		    at + 1);
+	else
+		buf_puts(&b, api->base);
+	api->shown = buf_detach(&b);
+	buf_printf(&b, "%s/api/v%d", api->base, api->major == 3 ? 2 : 1);
+	api->api_prefix = buf_detach(&b);
+}
+
+/* The message of a failed login's answer (api_auth_opts.error_text). */
+static void
+login_error(const struct http_response *resp, struct buf *out)
+{
+	airflow_api_error(resp, out);
 }
 
 struct airflow_api *
 airflow_api_new(struct loop *loop, struct http *http,
-    const struct settings *s, int major, struct buf *err)
+    const struct airflow_api_opts *o, int major, struct buf *err)
 {
 	struct airflow_api	*api;
-	struct buf		 b = BUF_INIT;
-	size_t			 len;
+	struct api_auth_opts	 ao;
+	struct buf		 login = BUF_INIT;
+	enum api_auth_kind	 kind = parse_auth(o->auth);
+	const char		*missing = auth_missing(o, kind);
 
-	if (s->airflow_api == NULL || *s->airflow_api == '\0') {
+	if (o->url == NULL || *o->url == '\0') {
 		buf_puts(err, "no airflow_api URL in this context");
+		return NULL;
+	}
+	if (missing != NULL) {
+		buf_printf(err, "airflow_auth = %s %s", o->auth, missing);
 		return NULL;
 	}
 	api = xcalloc(1, sizeof *api);
 	api->loop = loop;
 	api->http = http;
 	api->major = major >= 3 ? 3 : 2;
-	api->auth = parse_auth(s->airflow_auth);
-	api->user = dup_or_null(s->airflow_user);
-	api->password_env = dup_or_null(s->airflow_password_env);
-	api->token_env = dup_or_null(s->airflow_token_env);
-	api->token_command = dup_or_null(s->airflow_token_command);
-	api->readonly = s->readonly;
-	api->timeout_ms = (s->airflow_timeout > 0 ? s->airflow_timeout : 30) *
-	    1000L;
-	/* The user may give the server or the API root: keep the server. */
-	buf_puts(&b, s->airflow_api);
-	while (b.len > 0 && b.data[b.len - 1] == '/')
-		b.data[--b.len] = '\0';
-	len = b.len;
-	if (len >= 7 && (strcmp(b.data + len - 7, "/api/v1") == 0 ||
-	    strcmp(b.data + len - 7, "/api/v2") == 0))
-		b.data[b.len = len - 7] = '\0';
-	api->base = buf_detach(&b);
-	{
-		/* For messages and the audit log: never the userinfo. */
-		const char *scheme = strstr(api->base, "://");
-		const char *host = scheme != NULL ? scheme + 3 : api->base;
-		const char *at = strchr(host, '@');
-		const char *slash = strchr(host, '/');
-
-		if (at != NULL && (slash == NULL || at < slash))
-			buf_printf(&b, "%.*s%s", (int)(host - api->base),
-			    api->base, at + 1);
-		else
-			buf_puts(&b, api->base);
-		api->shown = buf_detach(&b);
-	}
-	buf_printf(&b, "%s/api/v%d", api->base, api->major == 3 ? 2 : 1);
-	api->api_prefix = buf_detach(&b);
-
-	switch (api->auth) {
-	case AUTH_BASIC:
-	case AUTH_LOGIN:
-		if (api->user == NULL || api->password_env == NULL) {
-			buf_printf(err, "airflow_auth = %s needs airflow_user "
-			    "and airflow_password_env", s->airflow_auth);
-			goto fail;
-		}
-		break;
-	case AUTH_BEARER:
-		if (api->token_env == NULL) {
-			buf_puts(err, "airflow_auth = bearer needs "
-			    "airflow_token_env");
-			goto fail;
-		}
-		break;
-	case AUTH_COMMAND:
-		if (api->token_command == NULL) {
-			buf_puts(err, "airflow_auth = command needs "
-			    "airflow_token_command");
-			goto fail;
-		}
-		break;
-	case AUTH_NONE:
-		break;
-	}
+	api->readonly = o->readonly;
+	api->timeout_ms = (o->timeout > 0 ? o->timeout : 30) * 1000L;
+	set_base(api, o->url);
+	buf_printf(&login, "%s/auth/token", api->base);
+	memset(&ao, 0, sizeof ao);
+	ao.kind = kind;
+	ao.name = "airflow";
+	ao.user = o->user;
+	ao.password_env = o->password_env;
+	ao.token_env = o->token_env;
+	ao.token_command = o->token_command;
+	ao.login_url = buf_str(&login);
+	ao.timeout_ms = api->timeout_ms;
+	ao.error_text = login_error;
+	api->auth = api_auth_new(loop, http, &ao);
+	buf_free(&login);
 	return api;
-fail:
-	airflow_api_free(api);
-	return NULL;
 }
 
 static void
@@ -218,16 +209,10 @@ airflow_api_free(struct airflow_api *api)
 		return;
 	while (api->calls != NULL)
 		airflow_api_cancel(api->calls);
-	command_cancel(api->command);
-	http_cancel(api->login);
-	drop_token(api);
+	api_auth_free(api->auth);
 	wipe_free(api->base);
 	free(api->shown);
 	free(api->api_prefix);
-	free(api->user);
-	free(api->password_env);
-	free(api->token_env);
-	free(api->token_command);
 	free(api);
 }
 
@@ -243,27 +228,17 @@ airflow_api_url(const struct airflow_api *api)
 	return api->shown;
 }
 
-/* The write gate itself: the one place that decides. */
-static bool
-write_gate(bool readonly, struct buf *why)
-{
-	if (!readonly)
-		return true;
-	buf_puts(why, "read-only: writes are refused (--readonly or readonly "
-	    "= true in the context)");
-	return false;
-}
-
+/* The write gate is api_gate's: these two only ask it. */
 bool
 airflow_api_may_write(const struct airflow_api *api, struct buf *why)
 {
-	return write_gate(api->readonly, why);
+	return api_gate(api->readonly, why) == API_ALLOWED;
 }
 
 bool
-airflow_api_context_may_write(const struct settings *s, struct buf *why)
+airflow_api_context_may_write(bool readonly, struct buf *why)
 {
-	return write_gate(s->readonly, why);
+	return api_gate(readonly, why) == API_ALLOWED;
 }
 
 struct http_req *
@@ -314,113 +289,11 @@ release_waiting(struct airflow_api *api, const char *why)
 	}
 }
 
+/* The token source is done: the waiting calls go, or fail with why. */
 static void
-token_command_done(void *arg, const char *out, const char *why)
+token_ready(void *arg, const char *why)
 {
-	struct airflow_api *api = arg;
-	struct buf b = BUF_INIT;
-
-	api->command = NULL;
-	if (out != NULL) {
-		drop_token(api);
-		api->token = xstrdup(out);
-		release_waiting(api, NULL);
-		return;
-	}
-	buf_printf(&b, "airflow_token_command failed: %s", why);
-	release_waiting(api, buf_str(&b));
-	buf_free(&b);
-}
-
-static void
-login_done(struct http_req *req, const struct http_response *resp, void *arg)
-{
-	struct airflow_api	*api = arg;
-	struct buf		 why = BUF_INIT;
-	json_t			*doc = NULL, *tok;
-
-	(void)req;
-	api->login = NULL;
-	if (resp->error == HTTP_OK && resp->status / 100 == 2) {
-		doc = json_loadb(resp->body.data != NULL ? resp->body.data : "",
-		    resp->body.len, 0, NULL);
-		tok = json_object_get(doc, "access_token");
-		if (json_is_string(tok) && json_string_length(tok) > 0) {
-			drop_token(api);
-			api->token = xstrdup(json_string_value(tok));
-			json_decref(doc);
-			release_waiting(api, NULL);
-			return;
-		}
-		buf_puts(&why, "login at /auth/token: the answer has no "
-		    "access_token");
-	} else {
-		buf_puts(&why, "login at /auth/token failed: ");
-		airflow_api_error(resp, &why);
-	}
-	json_decref(doc);
-	release_waiting(api, buf_str(&why));
-	buf_free(&why);
-}
-
-/* Starts getting a token, unless that is already under way. */
-static void
-fetch_token(struct airflow_api *api)
-{
-	if (api->command != NULL || api->login != NULL)
-		return;
-	if (api->auth == AUTH_COMMAND) {
-		api->command = command_run(api->loop, api->token_command,
-		    (int)api->timeout_ms, token_command_done, api);
-		if (api->command == NULL)
-			release_waiting(api, "cannot run airflow_token_command");
-		return;
-	}
-	/* AUTH_LOGIN */
-	{
-		struct buf	 url = BUF_INIT, err = BUF_INIT;
-		const char	*pw = env_secret("airflow_password_env",
-				    api->password_env, &err);
-		char		*body;
-		json_t		*doc;
-		static const char *const hdrs[] = {
-			"Content-Type: application/json",
-			"Accept: application/json", NULL };
-		struct http_request q;
-
-		if (pw == NULL) {
-			release_waiting(api, buf_str(&err));
-			buf_free(&err);
-			return;
-		}
-		doc = json_pack("{s:s, s:s}", "username", api->user,
-		    "password", pw);
-		body = json_dumps(doc, JSON_COMPACT);
-		json_decref(doc);
-		buf_printf(&url, "%s/auth/token", api->base);
-		memset(&q, 0, sizeof q);
-		q.method = "POST";
-		q.url = buf_str(&url);
-		q.headers = hdrs;
-		q.body = body;
-		q.body_len = body != NULL ? strlen(body) : 0;
-		q.timeout_ms = api->timeout_ms;
-		q.max_body = 1 << 20;
-		q.on_done = login_done;
-		q.arg = api;
-		api->login = http_start(api->http, &q, &err);
-		wipe_free(body);
-		buf_free(&url);
-		if (api->login == NULL) {
-			struct buf why = BUF_INIT;
-
-			buf_printf(&why, "login at /auth/token: %s",
-			    buf_str(&err));
-			release_waiting(api, buf_str(&why));
-			buf_free(&why);
-		}
-		buf_free(&err);
-	}
+	release_waiting(arg, why);
 }
 
 static int
@@ -446,10 +319,9 @@ call_done(struct http_req *req, const struct http_response *resp, void *arg)
 
 	(void)req;
 	c->req = NULL;
-	if (resp->status == 401 && api->token != NULL &&
-	    (api->auth == AUTH_COMMAND || api->auth == AUTH_LOGIN)) {
+	if (resp->status == 401 && api_auth_has_token(api->auth) &&
+	    api_auth_expired(api->auth)) {
 		/* The token expired or was revoked: get a new one. */
-		drop_token(api);
 		if (!c->retried && strcmp(c->method, "GET") == 0) {
 			c->retried = true;
 			buf_reset(&c->errbody);
@@ -470,56 +342,27 @@ call_send(struct api_call *c)
 	struct airflow_api	*api = c->api;
 	struct buf		 auth = BUF_INIT, accept = BUF_INIT;
 	struct buf		 err = BUF_INIT;
-	const char		*hdrs[5];
+	const char		*hdrs[3];
 	size_t			 n = 0;
 	struct http_request	 q;
+	int			 ready = api_auth_header(api->auth, &auth, &err);
 
-	switch (api->auth) {
-	case AUTH_NONE:
-		break;
-	case AUTH_BASIC: {
-		const char *pw = env_secret("airflow_password_env",
-		    api->password_env, &err);
-		struct buf plain = BUF_INIT;
-		unsigned char *enc;
-		size_t cap;
+	if (ready > 0) {
+		bool first = api->waiting == NULL;
 
-		if (pw == NULL)
-			goto refuse;
-		buf_printf(&plain, "%s:%s", api->user, pw);
-		cap = 4 * ((plain.len + 2) / 3) + 1;
-		enc = xmalloc(cap);
-		EVP_EncodeBlock(enc, (const unsigned char *)plain.data,
-		    (int)plain.len);
-		buf_printf(&auth, "Authorization: Basic %s", (char *)enc);
-		memset(enc, 0, cap);
-		free(enc);
-		memset(plain.data, 0, plain.len);
-		buf_free(&plain);
-		break;
+		c->next_wait = api->waiting;
+		api->waiting = c;
+		if (first)
+			api_auth_fetch(api->auth, token_ready, api);
+		buf_free(&err);
+		return;
 	}
-	case AUTH_BEARER: {
-		const char *tok = env_secret("airflow_token_env",
-		    api->token_env, &err);
-
-		if (tok == NULL)
-			goto refuse;
-		buf_printf(&auth, "Authorization: Bearer %s", tok);
-		break;
+	if (ready < 0) {
+		/* A secret is missing: the call fails before anything is sent. */
+		call_fail(c, buf_str(&err));
+		buf_free(&err);
+		return;
 	}
-	case AUTH_COMMAND:
-	case AUTH_LOGIN:
-		if (api->token == NULL) {
-			c->next_wait = api->waiting;
-			api->waiting = c;
-			fetch_token(api);
-			return;
-		}
-		buf_printf(&auth, "Authorization: Bearer %s", api->token);
-		break;
-	}
-	if (auth.len > 0)
-		hdrs[n++] = buf_str(&auth);
 	buf_printf(&accept, "Accept: %s", c->accept);
 	hdrs[n++] = buf_str(&accept);
 	if (c->body != NULL)
@@ -531,7 +374,7 @@ call_send(struct api_call *c)
 	q.headers = hdrs;
 	q.body = c->body;
 	q.body_len = c->body != NULL ? strlen(c->body) : 0;
-	q.timeout_ms = c->on_data != NULL ? 0 : api->timeout_ms;
+	q.timeout_ms = api->timeout_ms;
 	q.on_data = c->on_data != NULL ? call_data : NULL;
 	q.on_done = call_done;
 	q.arg = c;
@@ -540,96 +383,75 @@ call_send(struct api_call *c)
 		q.timeout_ms = 24L * 3600 * 1000;
 		q.stall_timeout_ms = api->timeout_ms;
 	}
-	c->req = http_start(api->http, &q, &err);
+	c->req = api_start(api->http, &q, strcmp(c->method, "GET") == 0 ?
+	    API_READ : API_WRITE, api->readonly, buf_str(&auth), NULL, &err);
 	if (c->req != NULL)
 		c->sent = true;
 	if (auth.data != NULL)
-		memset(auth.data, 0, auth.len);
+		explicit_bzero(auth.data, auth.len);
 	buf_free(&auth);
 	buf_free(&accept);
 	if (c->req == NULL)
 		call_fail(c, buf_str(&err));
 	buf_free(&err);
-	return;
-refuse:
-	/* A secret is missing: the call fails before anything is sent. */
-	call_fail(c, buf_str(&err));
-	buf_free(&err);
 }
 
+/*
+ * Makes a call and sends it (or queues it for a token).  NULL when it
+ * failed at once (a missing variable): its callback has then run.
+ */
 static struct api_call *
-call_new(struct airflow_api *api, const char *method, const char *path,
+call_start(struct airflow_api *api, const char *method, const char *path,
     const char *accept, const char *body, http_data_cb on_data,
     api_done_cb on_done, void *arg)
 {
-	struct api_call *c = xcalloc(1, sizeof *c);
-	struct buf url = BUF_INIT;
+	struct api_call	*c = xcalloc(1, sizeof *c);
+	struct buf	 url = BUF_INIT;
 
-	c->api = api;
-	c->method = xstrdup(method);
-	buf_printf(&url, "%s%s%s", api->api_prefix, *path == '/' ? "" : "/",
-	    path);
-	c->url = buf_detach(&url);
-	c->accept = xstrdup(accept != NULL ? accept : "application/json");
-	c->body = body != NULL ? xstrdup(body) : NULL;
-	c->on_data = on_data;
-	c->on_done = on_done;
-	c->arg = arg;
-	c->next = api->calls;
+	api_join(&url, api->api_prefix, path);
+	*c = (struct api_call){ .api = api, .method = xstrdup(method),
+	    .url = buf_detach(&url), .on_data = on_data, .on_done = on_done,
+	    .arg = arg, .next = api->calls,
+	    .accept = xstrdup(accept != NULL ? accept : "application/json"),
+	    .body = body != NULL ? xstrdup(body) : NULL };
 	api->calls = c;
-	return c;
+	call_send(c);
+	for (struct api_call *p = api->calls; p != NULL; p = p->next)
+		if (p == c)
+			return c;
+	return NULL;
 }
 
 struct api_call *
 airflow_api_get(struct airflow_api *api, const char *path, const char *accept,
     http_data_cb on_data, api_done_cb on_done, void *arg)
 {
-	struct api_call *c = call_new(api, "GET", path, accept, NULL, on_data,
-	    on_done, arg);
-
-	/*
-	 * call_send may fail the call at once (a missing variable); the
-	 * caller then gets its callback before this returns, and NULL.
-	 */
-	call_send(c);
-	for (struct api_call *p = api->calls; p != NULL; p = p->next)
-		if (p == c)
-			return c;
-	return NULL;
+	return call_start(api, "GET", path, accept, NULL, on_data, on_done,
+	    arg);
 }
 
 struct api_call *
 airflow_api_post(struct airflow_api *api, const char *path, const char *json,
     api_done_cb on_done, void *arg, struct buf *err)
 {
-	struct api_call *c;
-
 	/* The write gate: nothing leaves the process in read-only mode. */
 	if (!airflow_api_may_write(api, err))
 		return NULL;
-	c = call_new(api, "POST", path, "application/json", json, NULL,
+	return call_start(api, "POST", path, "application/json", json, NULL,
 	    on_done, arg);
-	call_send(c);
-	for (struct api_call *p = api->calls; p != NULL; p = p->next)
-		if (p == c)
-			return c;
-	return NULL;
 }
 
-void
-airflow_api_error(const struct http_response *resp, struct buf *out)
+/*
+ * Airflow's error shape (api_error_fn): "detail", a string or FastAPI's
+ * list of {loc, msg}, else "title".
+ */
+static bool
+airflow_error_detail(const char *body, size_t len, struct buf *out)
 {
-	json_t		*doc, *d;
-	const char	*body = resp->body.data != NULL ? resp->body.data : "";
+	json_t	*doc = json_loadb(body, len, 0, NULL), *d;
 
-	if (resp->status == 0) {
-		buf_printf(out, "%s", http_error_name(resp->error));
-		if (resp->error_text != NULL && *resp->error_text != '\0')
-			buf_printf(out, ": %s", resp->error_text);
-		return;
-	}
-	buf_printf(out, "HTTP %ld", resp->status);
-	doc = json_loadb(body, resp->body.len, 0, NULL);
+	if (doc == NULL)
+		return false;
 	d = json_object_get(doc, "detail");
 	if (json_is_string(d))
 		buf_printf(out, ": %s", json_string_value(d));
@@ -665,12 +487,14 @@ airflow_api_error(const struct http_response *resp, struct buf *out)
 	} else if (json_is_string(json_object_get(doc, "title")))
 		buf_printf(out, ": %s", json_string_value(json_object_get(doc,
 		    "title")));
-	else if (doc == NULL && resp->body.len > 0) {
-		size_t n = strcspn(body, "\r\n");
-
-		buf_printf(out, ": %.*s", (int)(n > 200 ? 200 : n), body);
-	}
 	json_decref(doc);
+	return true;
+}
+
+void
+airflow_api_error(const struct http_response *resp, struct buf *out)
+{
+	api_error_text(resp, airflow_error_detail, out);
 	if (resp->status == 401)
 		buf_puts(out, " (check airflow_auth and its credentials)");
 }

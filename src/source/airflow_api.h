@@ -5,10 +5,10 @@
  * environment or a command, live only in memory, are wiped when dropped,
  * and are never shown, logged or stored.
  *
- * This is also the one write gate of dagtop: airflow_api_may_write says
- * no in read-only mode, and airflow_api_post asks it before anything
- * leaves the process.  Callers ask it too, to say so before they start;
- * nothing else in dagtop decides whether a write may happen.
+ * Writes pass the one write gate of dagtop (api_gate in api_client.h):
+ * airflow_api_may_write asks it, and airflow_api_post is refused by it
+ * before anything leaves the process.  Callers ask too, to say so before
+ * they start.
  */
 #ifndef DAGTOP_AIRFLOW_API_H
 #define DAGTOP_AIRFLOW_API_H
@@ -18,7 +18,6 @@
 #include "http.h"
 
 struct loop;
-struct settings;
 struct airflow_api;
 struct api_call;
 
@@ -26,13 +25,26 @@ struct api_call;
 typedef void (*api_done_cb)(struct api_call *, const struct http_response *,
 		    void *arg);
 
+/* What the client reads of a context (options_api.h fills it). */
+struct airflow_api_opts {
+	const char	*url;		/* airflow_api: the server or API root */
+	const char	*auth;		/* none | basic | bearer | command | login */
+	const char	*user;
+	const char	*password_env;
+	const char	*token_env;
+	const char	*token_command;
+	int		 timeout;	/* seconds; <= 0: 30 */
+	bool		 readonly;	/* the write gate is closed */
+};
+
 /*
  * Makes a client for the context's airflow_api URL and the Airflow major
  * version read from the database (2 or 3).  Returns NULL with a reason in
  * err when no API is configured or the auth settings are incomplete.
  */
 struct airflow_api *airflow_api_new(struct loop *, struct http *,
-		    const struct settings *, int major, struct buf *err);
+		    const struct airflow_api_opts *, int major,
+		    struct buf *err);
 void		 airflow_api_free(struct airflow_api *);
 int		 airflow_api_major(const struct airflow_api *);
 /* The base URL, for messages and the audit log (no credentials in it). */
@@ -44,11 +56,10 @@ const char	*airflow_api_url(const struct airflow_api *);
 bool		 airflow_api_may_write(const struct airflow_api *,
 		    struct buf *why);
 /*
- * The same gate asked of a context's settings, by a caller that has no
- * client yet: dagtop clear asks before it reads anything.
+ * The same gate asked of a context's readonly flag, by a caller that has
+ * no client yet: dagtop clear asks before it reads anything.
  */
-bool		 airflow_api_context_may_write(const struct settings *,
-		    struct buf *why);
+bool		 airflow_api_context_may_write(bool readonly, struct buf *why);
 
 /*
  * GET prefix/path ("/api/v1" or "/api/v2" is put in front; path is already

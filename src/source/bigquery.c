@@ -2,9 +2,10 @@
  * bigquery.c: jobs.query, getQueryResults polling and paging (bigquery.h).
  *
  * One query is a small state machine: get a token, send the current step
- * (the POST, or a GET for the job's status or next page), read the answer,
- * then either finish or go on.  Timers space the polls and the retries, so
- * nothing here ever waits in place.
+ * (the POST, or a GET for the job's status or next page), read the answer
+ * (bq_answer.h), then either finish or go on.  Timers space the polls and
+ * the retries, so nothing here ever waits in place.  The token source,
+ * the base URL and the retry policy are api_client.h's.
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -15,6 +16,7 @@
 
 #include <jansson.h>
 
+#include "api_client.h"
 #include "bigquery.h"
 #include "google_auth.h"
 #include "http.h"
@@ -22,12 +24,14 @@
 
 #define BIGQUERY_URL	"https://bigquery.googleapis.com/bigquery/v2"
 #define SERVER_WAIT_MS	10000	/* timeoutMs: how long BigQuery may hold a call */
-#define RETRIES		4
+
+/* 1, 2, 4 and 8 seconds: the POST too, made idempotent by its requestId. */
+static const struct api_retry bq_retry = { 4, 1000, 2 };
 
 struct bq {
 	struct loop	*loop;
 	struct http	*http;
-	struct gauth	*auth;
+	struct api_auth	*auth;
 	char		*base;
 	char		*project;
 	char		*location;
@@ -43,42 +47,38 @@ struct bq_query {
 	bq_cb			 cb;
 	void			*arg;
 	char			 request_id[37];	/* a UUID: the API's limit is 36 */
-	char			*token;
-	char			*job_project;
-	char			*job_location;
-	char			*page_token;
-	bool			 complete;	/* jobComplete seen */
 	bool			 posted;	/* the POST was answered */
 	bool			 stats;		/* the rows are in: jobs.get next */
-	bool			 billed_seen;	/* totalBytesBilled was in an answer */
 	bool			 reauthed;
 	int			 retries;
 	int64_t			 deadline;
 	int64_t			 poll_delay;
 	struct http_req		*req;
 	struct loop_timer	*timer;
-	struct bq_result	 res;
+	struct bq_state		 st;
 };
 
 static void	send_step(struct bq_query *);
-static void	job_stats(struct bq_query *, const json_t *);
 
 struct bq *
 bq_new(struct loop *loop, struct http *http, struct gauth *auth,
     const struct bq_opts *o)
 {
-	struct bq	*b = xcalloc(1, sizeof *b);
-	const char	*env = getenv("DAGTOP_BIGQUERY_URL");
-	size_t		 n;
+	struct bq		*b = xcalloc(1, sizeof *b);
+	const char		*env = getenv("DAGTOP_BIGQUERY_URL");
+	struct api_auth_opts	 ao;
+	struct buf		 base = BUF_INIT;
 
 	b->loop = loop;
 	b->http = http;
-	b->auth = auth;
-	b->base = xstrdup(o->base_url != NULL ? o->base_url :
+	memset(&ao, 0, sizeof ao);
+	ao.kind = API_AUTH_GOOGLE;
+	ao.name = "google";
+	ao.gauth = auth;
+	b->auth = api_auth_new(loop, http, &ao);
+	api_base(&base, o->base_url != NULL ? o->base_url :
 	    env != NULL && *env != '\0' ? env : BIGQUERY_URL);
-	n = strlen(b->base);
-	while (n > 0 && b->base[n - 1] == '/')
-		b->base[--n] = '\0';
+	b->base = buf_detach(&base);
 	b->project = xstrdup(o->project != NULL ? o->project : "");
 	b->location = xstrdup(o->location != NULL ? o->location : "US");
 	b->timeout_ms = o->timeout_ms > 0 ? o->timeout_ms : 300000;
@@ -102,7 +102,7 @@ query_detach(struct bq_query *q)
 	if (q->req != NULL)
 		http_cancel(q->req);
 	q->req = NULL;
-	gauth_cancel(q->bq->auth, q);
+	api_auth_forget(q->bq->auth, q);
 	loop_timer_free(q->timer);
 	q->timer = NULL;
 	q->bq = NULL;
@@ -112,15 +112,8 @@ static void
 query_free(struct bq_query *q)
 {
 	query_detach(q);
-	if (q->token != NULL) {
-		explicit_bzero(q->token, strlen(q->token));
-		free(q->token);
-	}
 	free(q->sql);
-	free(q->job_project);
-	free(q->job_location);
-	free(q->page_token);
-	bq_table_free(&q->res.table);
+	bq_state_free(&q->st);
 	free(q);
 }
 
@@ -138,6 +131,7 @@ bq_free(struct bq *b)
 		return;
 	while (b->queries != NULL)
 		query_free(b->queries);
+	api_auth_free(b->auth);
 	free(b->base);
 	free(b->project);
 	free(b->location);
@@ -161,7 +155,7 @@ finish(struct bq_query *q, const char *err)
 		free(e);
 		return;
 	}
-	cb(arg, &q->res, NULL);
+	cb(arg, &q->st.res, NULL);
 	query_free(q);
 }
 
@@ -176,19 +170,14 @@ failf(struct bq_query *q, const char *what, const char *why)
 }
 
 static void
-got_token(void *arg, const char *token, const char *err)
+got_token(void *arg, const char *err)
 {
 	struct bq_query *q = arg;
 
-	if (token == NULL) {
+	if (err != NULL) {
 		finish(q, err);
 		return;
 	}
-	if (q->token != NULL) {
-		explicit_bzero(q->token, strlen(q->token));
-		free(q->token);
-	}
-	q->token = xstrdup(token);
 	send_step(q);
 }
 
@@ -205,177 +194,132 @@ timer_due(struct loop_timer *t, void *arg)
 	send_step(q);
 }
 
-/* Retries 429 and 5xx, and BigQuery's own "try again" reasons. */
-static bool
-retryable(long status, const struct buf *reason)
+/*
+ * An answer that is not a success: a retry when the policy allows, one
+ * new token after a 401, else the end (which, once the rows are in, is
+ * only a missing billing figure).
+ */
+static void
+answer_failed(struct bq_query *q, const struct http_response *resp)
 {
-	const char *r = buf_str(reason);
+	struct buf	 reason = BUF_INIT, e = BUF_INIT;
+	long		 delay;
 
-	return status == 429 || status >= 500 ||
-	    strcmp(r, "backendError") == 0 ||
-	    strcmp(r, "rateLimitExceeded") == 0 ||
-	    strcmp(r, "internalError") == 0;
-}
-
-static int64_t
-json_int64(const json_t *v)
-{
-	if (json_is_string(v))
-		return strtoll(json_string_value(v), NULL, 10);
-	if (json_is_integer(v))
-		return json_integer_value(v);
-	return 0;
+	if (resp->error == HTTP_OK && resp->status == 401 && !q->reauthed) {
+		/* An expired or revoked token: one new one, then the same step. */
+		q->reauthed = true;
+		(void)api_auth_expired(q->bq->auth);
+		api_auth_fetch(q->bq->auth, got_token, q);
+		return;
+	}
+	if (resp->error == HTTP_OK)
+		bq_error_reason(&reason, resp->body.data, resp->body.len);
+	delay = api_retry_delay(&bq_retry, true, resp,
+	    bq_reason_retryable(buf_str(&reason)), q->retries);
+	buf_free(&reason);
+	if (delay >= 0) {
+		q->retries++;
+		loop_timer_set(q->timer, delay);
+	} else if (q->stats) {
+		/* The rows are in: only the billing figure is missing. */
+		q->st.res.bytes_billed = -1;
+		finish(q, NULL);
+	} else if (resp->error != HTTP_OK)
+		failf(q, "request", resp->error_text);
+	else {
+		bq_error_text(&e, resp->status, resp->body.data,
+		    resp->body.len);
+		failf(q, "error", buf_str(&e));
+		buf_free(&e);
+	}
 }
 
 static void
 answered(struct http_req *req, const struct http_response *resp, void *arg)
 {
 	struct bq_query	*q = arg;
-	struct buf	 e = BUF_INIT, reason = BUF_INIT;
-	json_t		*doc, *ref;
-	const char	*s;
+	struct buf	 e = BUF_INIT;
+	enum bq_next	 next;
 
 	(void)req;
 	q->req = NULL;
-	if (resp->error != HTTP_OK) {
-		if (resp->error != HTTP_ERR_TOO_BIG && q->retries < RETRIES) {
-			q->retries++;
-			loop_timer_set(q->timer, 500LL << q->retries);
-			return;
-		}
-		if (q->stats) {
-			/* The rows are in: only the billing figure is missing. */
-			q->res.bytes_billed = -1;
-			finish(q, NULL);
-			return;
-		}
-		failf(q, "request", resp->error_text);
-		return;
-	}
-	if (resp->status == 401 && !q->reauthed) {
-		/* An expired or revoked token: one new one, then the same step. */
-		q->reauthed = true;
-		gauth_invalidate(q->bq->auth, q->token);
-		gauth_token(q->bq->auth, got_token, q);
-		return;
-	}
-	if (resp->status < 200 || resp->status > 299) {
-		bq_error_reason(&reason, resp->body.data, resp->body.len);
-		if (q->stats && !(retryable(resp->status, &reason) &&
-		    q->retries < RETRIES)) {
-			/* The rows are in: only the billing figure is missing. */
-			q->res.bytes_billed = -1;
-			buf_free(&reason);
-			finish(q, NULL);
-			return;
-		}
-		if (retryable(resp->status, &reason) && q->retries < RETRIES) {
-			q->retries++;
-			buf_free(&reason);
-			loop_timer_set(q->timer, 500LL << q->retries);
-			return;
-		}
-		bq_error_text(&e, resp->status, resp->body.data, resp->body.len);
-		failf(q, "error", buf_str(&e));
-		buf_free(&e);
-		buf_free(&reason);
+	if (resp->error != HTTP_OK || resp->status < 200 ||
+	    resp->status > 299) {
+		answer_failed(q, resp);
 		return;
 	}
 	q->retries = 0;
-	doc = json_loadb(resp->body.data != NULL ? resp->body.data : "",
-	    resp->body.len, 0, NULL);
-	if (!json_is_object(doc)) {
-		json_decref(doc);
-		failf(q, "answer", "not a JSON object");
-		return;
-	}
-	if (q->stats) {
-		job_stats(q, doc);
-		json_decref(doc);
-		finish(q, NULL);
-		return;
-	}
+	if (q->stats)
+		next = bq_answer_job(&q->st, resp->body.data, resp->body.len, &e);
+	else
+		next = bq_answer_query(&q->st, resp->body.data, resp->body.len,
+		    &e);
 	q->posted = true;
-	ref = json_object_get(doc, "jobReference");
-	if (json_is_object(ref) && q->res.job_id[0] == '\0') {
-		s = json_string_value(json_object_get(ref, "jobId"));
-		if (s != NULL)
-			snprintf(q->res.job_id, sizeof q->res.job_id, "%s", s);
-		s = json_string_value(json_object_get(ref, "projectId"));
-		free(q->job_project);
-		q->job_project = s != NULL ? xstrdup(s) : NULL;
-		s = json_string_value(json_object_get(ref, "location"));
-		free(q->job_location);
-		q->job_location = s != NULL ? xstrdup(s) : NULL;
-	}
-	if (!json_is_true(json_object_get(doc, "jobComplete"))) {
-		json_decref(doc);
-		if (q->res.job_id[0] == '\0') {
-			failf(q, "answer", "an incomplete job without a jobId");
-			return;
-		}
-		q->res.polls++;
+	switch (next) {
+	case BQ_NEXT_FAIL:
+		failf(q, "answer", buf_str(&e));
+		break;
+	case BQ_NEXT_POLL:
 		loop_timer_set(q->timer, q->poll_delay);
 		q->poll_delay = q->poll_delay * 2 > 2000 ? 2000 :
 		    q->poll_delay * 2;
-		return;
-	}
-	if (!q->complete) {
-		/*
-		 * jobs.query's answer carries totalBytesBilled; getQueryResults'
-		 * has no such field, so a slow query asks jobs.get at the end.
-		 */
-		q->complete = true;
-		q->billed_seen = json_object_get(doc, "totalBytesBilled") !=
-		    NULL;
-		q->res.bytes_billed = json_int64(json_object_get(doc,
-		    "totalBytesBilled"));
-		q->res.bytes_processed = json_int64(json_object_get(doc,
-		    "totalBytesProcessed"));
-	}
-	if (bq_table_add_page(&q->res.table, doc, &e) != 0) {
-		json_decref(doc);
-		failf(q, "answer", buf_str(&e));
-		buf_free(&e);
-		return;
-	}
-	q->res.pages++;
-	s = json_string_value(json_object_get(doc, "pageToken"));
-	free(q->page_token);
-	q->page_token = s != NULL && *s != '\0' ? xstrdup(s) : NULL;
-	json_decref(doc);
-	if (q->page_token == NULL) {
-		if (q->billed_seen || q->res.job_id[0] == '\0') {
-			finish(q, NULL);
-			return;
-		}
+		break;
+	case BQ_NEXT_STATS:
 		q->stats = true;
 		send_step(q);
-		return;
+		break;
+	case BQ_NEXT_PAGE:
+		send_step(q);
+		break;
+	case BQ_NEXT_DONE:
+		finish(q, NULL);
+		break;
 	}
-	if (q->res.job_id[0] == '\0') {
-		failf(q, "answer", "a pageToken without a jobId");
-		return;
-	}
-	send_step(q);
+	buf_free(&e);
 }
 
-/*
- * A jobs.get answer: statistics.query.totalBytesBilled (and processed), the
- * authoritative figures once the job is done.  A field that is absent
- * leaves what jobs.query or getQueryResults said.
- */
-static void
-job_stats(struct bq_query *q, const json_t *job)
+/* The jobs.query body: standard SQL, the location, labels, a requestId. */
+static char *
+query_body(const struct bq_query *q)
 {
-	const json_t *st = json_object_get(job, "statistics");
-	const json_t *qs = json_object_get(st, "query"), *v;
+	const struct bq	*b = q->bq;
+	json_t		*o = json_object(), *labels = json_object();
+	char		*body;
 
-	if ((v = json_object_get(qs, "totalBytesBilled")) != NULL)
-		q->res.bytes_billed = json_int64(v);
-	if ((v = json_object_get(qs, "totalBytesProcessed")) != NULL ||
-	    (v = json_object_get(st, "totalBytesProcessed")) != NULL)
-		q->res.bytes_processed = json_int64(v);
+	json_object_set_new(o, "query", json_string(q->sql));
+	json_object_set_new(o, "useLegacySql", json_false());
+	json_object_set_new(o, "location", json_string(b->location));
+	json_object_set_new(o, "timeoutMs", json_integer(SERVER_WAIT_MS));
+	json_object_set_new(o, "requestId", json_string(q->request_id));
+	if (b->page_rows > 0)
+		json_object_set_new(o, "maxResults", json_integer(b->page_rows));
+	json_object_set_new(labels, "client", json_string("dagtop"));
+	json_object_set_new(o, "labels", labels);
+	body = json_dumps(o, JSON_COMPACT);
+	json_decref(o);
+	return body;
+}
+
+/* The URL of the step after the POST: jobs.get, or getQueryResults. */
+static void
+step_url(const struct bq_query *q, struct buf *url)
+{
+	const struct bq *b = q->bq;
+
+	buf_puts(url, q->stats ? "/jobs/" : "/queries/");
+	http_escape(url, q->st.res.job_id);
+	buf_puts(url, "?location=");
+	http_escape(url, q->st.job_location != NULL ? q->st.job_location :
+	    b->location);
+	if (q->stats)
+		return;
+	buf_printf(url, "&timeoutMs=%d", q->st.complete ? 0 : SERVER_WAIT_MS);
+	if (b->page_rows > 0)
+		buf_printf(url, "&maxResults=%d", b->page_rows);
+	if (q->st.page_token != NULL) {
+		buf_puts(url, "&pageToken=");
+		http_escape(url, q->st.page_token);
+	}
 }
 
 /* The POST, the GET that polls or pages, or the final jobs.get. */
@@ -386,75 +330,41 @@ send_step(struct bq_query *q)
 	struct http_request	 r;
 	struct buf		 url = BUF_INIT, auth = BUF_INIT, err = BUF_INIT;
 	char			*body = NULL;
-	const char		*hdrs[4];
+	static const char *const hdrs[] = { "Accept: application/json",
+		"Content-Type: application/json", NULL };
 
-	if (q->token == NULL) {
-		gauth_token(b->auth, got_token, q);
+	if (api_auth_header(b->auth, &auth, &err) != 0) {
+		/* Dropped after another query's 401: a new one first. */
+		buf_free(&err);
+		api_auth_fetch(b->auth, got_token, q);
 		return;
 	}
-	buf_printf(&auth, "Authorization: Bearer %s", q->token);
-	hdrs[0] = buf_str(&auth);
-	hdrs[1] = "Accept: application/json";
-	hdrs[2] = "Content-Type: application/json";
-	hdrs[3] = NULL;
 	memset(&r, 0, sizeof r);
 	r.headers = hdrs;
 	r.timeout_ms = SERVER_WAIT_MS + 30000;
 	r.on_done = answered;
 	r.arg = q;
 	buf_printf(&url, "%s/projects/", b->base);
-	http_escape(&url, q->job_project != NULL ? q->job_project : b->project);
+	http_escape(&url, q->st.job_project != NULL ? q->st.job_project :
+	    b->project);
 	if (!q->posted) {
-		json_t *o = json_object(), *labels = json_object();
-
 		buf_puts(&url, "/queries");
-		json_object_set_new(o, "query", json_string(q->sql));
-		json_object_set_new(o, "useLegacySql", json_false());
-		json_object_set_new(o, "location", json_string(b->location));
-		json_object_set_new(o, "timeoutMs", json_integer(SERVER_WAIT_MS));
-		json_object_set_new(o, "requestId", json_string(q->request_id));
-		if (b->page_rows > 0)
-			json_object_set_new(o, "maxResults",
-			    json_integer(b->page_rows));
-		json_object_set_new(labels, "client", json_string("dagtop"));
-		json_object_set_new(o, "labels", labels);
-		body = json_dumps(o, JSON_COMPACT);
-		json_decref(o);
+		body = query_body(q);
 		r.method = "POST";
 		r.body = body;
 		r.body_len = strlen(body);
-	} else if (q->stats) {
-		buf_puts(&url, "/jobs/");
-		http_escape(&url, q->res.job_id);
-		buf_puts(&url, "?location=");
-		http_escape(&url, q->job_location != NULL ? q->job_location :
-		    b->location);
-	} else {
-		buf_puts(&url, "/queries/");
-		http_escape(&url, q->res.job_id);
-		buf_puts(&url, "?location=");
-		http_escape(&url, q->job_location != NULL ? q->job_location :
-		    b->location);
-		buf_printf(&url, "&timeoutMs=%d", q->complete ? 0 :
-		    SERVER_WAIT_MS);
-		if (b->page_rows > 0)
-			buf_printf(&url, "&maxResults=%d", b->page_rows);
-		if (q->page_token != NULL) {
-			buf_puts(&url, "&pageToken=");
-			http_escape(&url, q->page_token);
-		}
-	}
+	} else
+		step_url(q, &url);
 	r.url = buf_str(&url);
-	q->req = http_start(b->http, &r, &err);
+	/* A query only reads, whatever its method: no write gate here. */
+	q->req = api_start(b->http, &r, API_READ, false, buf_str(&auth), NULL,
+	    &err);
 	explicit_bzero(auth.data, auth.len);
 	buf_free(&auth);
 	free(body);
 	buf_free(&url);
-	if (q->req == NULL) {
+	if (q->req == NULL)
 		failf(q, "request", buf_str(&err));
-		buf_free(&err);
-		return;
-	}
 	buf_free(&err);
 }
 
@@ -501,7 +411,7 @@ bq_query(struct bq *b, const char *sql, bq_cb cb, void *arg)
 	q->sql = xstrdup(sql);
 	q->cb = cb;
 	q->arg = arg;
-	q->res.table.total_rows = -1;
+	bq_state_init(&q->st);
 	q->deadline = loop_now_ms() + b->timeout_ms;
 	q->poll_delay = 200;
 	q->timer = loop_timer_new(b->loop, timer_due, q);
@@ -509,6 +419,6 @@ bq_query(struct bq *b, const char *sql, bq_cb cb, void *arg)
 	q->next = b->queries;
 	b->queries = q;
 	/* The token comes on a later loop pass, so cb never runs in here. */
-	gauth_token(b->auth, got_token, q);
+	api_auth_fetch(b->auth, got_token, q);
 	return q;
 }

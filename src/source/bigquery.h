@@ -4,15 +4,17 @@
  * SQL, the configured location); while the job is not complete it is
  * polled with GET projects/{project}/queries/{jobId}, and then every page
  * is read by its pageToken.  Rows are decoded with their schema
- * (slots.h).  401 fetches a new token once; 429, 5xx and backendError are
- * retried with backoff.  Errors read "reason: message".
+ * (slots.h); the answers are read by bq_answer.h.  401 fetches a new
+ * token once; 429, 5xx and backendError are retried with backoff (the
+ * POST too: its requestId makes it idempotent).  Errors read "reason:
+ * message".
  */
 #ifndef DAGTOP_BIGQUERY_H
 #define DAGTOP_BIGQUERY_H
 
 #include <stdint.h>
 
-#include "slots.h"
+#include "bq_answer.h"
 
 struct loop;
 struct http;
@@ -26,15 +28,6 @@ struct bq_opts {
 	const char	*location;	/* "US", "EU", "asia-northeast1" */
 	long		 timeout_ms;	/* a whole query; 0: 5 minutes */
 	int		 page_rows;	/* maxResults; 0: BigQuery's own */
-};
-
-struct bq_result {
-	struct bq_table	 table;		/* the callback may take it (memset) */
-	int64_t		 bytes_billed;	/* -1: jobs.get could not tell */
-	int64_t		 bytes_processed;
-	char		 job_id[128];
-	int		 pages;
-	int		 polls;		/* answers with jobComplete false */
 };
 
 /* res is NULL and err says why on failure; res is valid during the call. */

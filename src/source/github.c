@@ -14,17 +14,18 @@
 
 #include <openssl/evp.h>
 
+#include "api_client.h"
 #include "buf.h"
-#include "command.h"
+#include "gh_page.h"
 #include "github.h"
 #include "http.h"
 #include "loop.h"
-#include "sanitize.h"
 
 #define GH_DEFAULT_URL	"https://api.github.com"
 #define GH_MAX_PAGES	1000	/* a runaway Link chain stops here */
-#define GH_RETRIES	2	/* 5xx and dropped connections, per page */
-#define GH_SECONDARY_WAIT 60	/* a secondary limit without retry-after */
+
+/* 5xx and dropped connections: twice per page, after 1 s and 3 s. */
+static const struct api_retry gh_retry = { 2, 1000, 3 };
 
 struct gh_get {
 	struct gh	*gh;
@@ -46,8 +47,8 @@ struct gh {
 	char			*token_env;
 	char			*token_command;
 	char			*cache_dir;
-	char			*token;		/* from the command */
-	struct command		*command;
+	struct api_auth		*auth;		/* the env or the command */
+	bool			 fetching;	/* the token command runs */
 	long			 timeout_ms;
 	int			 max_wait;
 	struct gh_get		*queue;		/* waiting, head first */
@@ -64,13 +65,7 @@ static void	pump(struct gh *);
 static const char *
 token(const struct gh *gh)
 {
-	const char *v;
-
-	if (gh->token_env != NULL) {
-		v = getenv(gh->token_env);
-		return v != NULL && *v != '\0' ? v : NULL;
-	}
-	return gh->token;
+	return api_auth_secret(gh->auth);
 }
 
 static void
@@ -186,64 +181,6 @@ cache_write(const struct gh *gh, const char *url, const char *etag,
 	buf_free(&tmp);
 }
 
-/* The URL of rel="next" in a Link header, or NULL; allocated. */
-static char *
-link_next(const char *link)
-{
-	const char *p = link, *lt, *gt, *end;
-
-	while (p != NULL && (lt = strchr(p, '<')) != NULL) {
-		gt = strchr(lt, '>');
-		if (gt == NULL)
-			return NULL;
-		end = strchr(gt, ',');
-		if (end == NULL)
-			end = gt + strlen(gt);
-		/* the parameters between > and the next entry */
-		{
-			char *params = xstrndup(gt + 1, (size_t)(end - gt - 1));
-			bool next = strstr(params, "rel=\"next\"") != NULL ||
-			    strstr(params, "rel=next") != NULL;
-
-			free(params);
-			if (next)
-				return xstrndup(lt + 1, (size_t)(gt - lt - 1));
-		}
-		p = *end != '\0' ? end + 1 : NULL;
-	}
-	return NULL;
-}
-
-/* GitHub's "message" from an error body, sanitised; "" when none. */
-static void
-error_message(const struct http_response *r, struct buf *out)
-{
-	json_t		*doc, *m;
-	char		*clean;
-
-	doc = json_loadb(r->body.data != NULL ? r->body.data : "", r->body.len,
-	    0, NULL);
-	m = json_object_get(doc, "message");
-	if (json_is_string(m)) {
-		clean = sanitize_dup(json_string_value(m), SAN_SHOW_ESCAPES);
-		buf_printf(out, " (%.200s)", clean);
-		free(clean);
-	}
-	json_decref(doc);
-}
-
-/* Whether GitHub's message speaks of a (secondary) rate limit. */
-static bool
-mentions_rate_limit(const char *msg)
-{
-	const char *p;
-
-	for (p = msg; *p != '\0'; p++)
-		if (strncasecmp(p, "rate limit", 10) == 0)
-			return true;
-	return false;
-}
-
 static long
 header_long(const struct http_response *r, const char *name, long dflt)
 {
@@ -326,19 +263,141 @@ rate_wait(struct gh *gh, struct gh_get *g, int64_t reset)
 	requeue(gh, g, wait * 1000);
 }
 
+/* A failed attempt: again after the policy's pause, if it allows. */
+static bool
+retry(struct gh *gh, struct gh_get *g, const struct http_response *r)
+{
+	long delay = api_retry_delay(&gh_retry, true, r, false, g->tries);
+
+	if (delay < 0)
+		return false;
+	g->tries++;
+	gh->stats.retries++;
+	requeue(gh, g, delay);
+	return true;
+}
+
+/* A 401: one new token from the command, else a hint at the settings. */
+static void
+unauthorized(struct gh *gh, struct gh_get *g, const struct http_response *r)
+{
+	struct buf why = BUF_INIT;
+
+	if (gh->token_command != NULL && !g->auth_retried) {
+		g->auth_retried = true;
+		(void)api_auth_expired(gh->auth);
+		requeue(gh, g, 0);
+		return;
+	}
+	buf_puts(&why, "GitHub answered 401");
+	gh_error_message(&why, r->body.data, r->body.len);
+	buf_puts(&why, ": ");
+	if (gh->token_env != NULL)
+		buf_printf(&why, "check the token in $%s", gh->token_env);
+	else if (gh->token_command != NULL)
+		buf_puts(&why, "check github_token_command");
+	else
+		buf_puts(&why, "set github_token_env or github_token_command");
+	finish(gh, g, buf_str(&why));
+	buf_free(&why);
+}
+
+/*
+ * The page's body and Link: a 2xx's own (kept in the cache when it has an
+ * ETag), or a 304's from the cache.  -1 when the cache entry went away:
+ * the read goes again without If-None-Match.
+ */
+static int
+page_body(struct gh *gh, struct gh_get *g, const struct http_response *r,
+    struct buf *body, struct buf *link)
+{
+	struct buf	 etag = BUF_INIT, scratch = BUF_INIT;
+	const char	*e, *l;
+
+	if (r->status == 304) {
+		if (cache_read(gh, g->url, &etag, link, body) != 0) {
+			buf_free(&etag);
+			g->skip_cache = true;
+			requeue(gh, g, 0);
+			return -1;
+		}
+		gh->stats.not_modified++;
+		buf_free(&etag);
+		return 0;
+	}
+	buf_append(body, r->body.data != NULL ? r->body.data : "",
+	    r->body.len);
+	if ((l = http_response_header(r, "link", &scratch)) != NULL)
+		buf_puts(link, l);
+	e = http_response_header(r, "etag", &scratch);
+	if (e != NULL && *e != '\0')
+		cache_write(gh, g->url, e, link->len > 0 ? buf_str(link) :
+		    NULL, &r->body);
+	buf_free(&scratch);
+	return 0;
+}
+
+/*
+ * Hands a page to the reader, then follows Link's next page (only on the
+ * base URL, the token's home) or ends the read.  A 304's Link is the
+ * cached one: the page's own, as first read.
+ */
+static void
+got_page(struct gh *gh, struct gh_get *g, const struct buf *body,
+    const char *link, const struct gh_limits *lim)
+{
+	struct buf	 why = BUF_INIT;
+	json_t		*doc = json_loadb(body->data != NULL ? body->data : "",
+			    body->len, 0, NULL);
+	char		*next;
+	int		 stop;
+
+	if (doc == NULL) {
+		buf_printf(&why, "GitHub sent an answer that is not JSON for %s",
+		    g->url + strlen(gh->base));
+		goto fail;
+	}
+	next = *link != '\0' ? gh_link_next(link) : NULL;
+	g->pages++;
+	g->tries = 0;
+	g->skip_cache = false;
+	stop = g->on_page(g->arg, doc);
+	json_decref(doc);
+	if (stop == 0 && next != NULL) {
+		if (!gh_on_base(next, gh->base))
+			buf_puts(&why, "GitHub's next page is not on the base "
+			    "URL; not following it with the token");
+		else if (g->pages >= GH_MAX_PAGES)
+			buf_printf(&why, "more than %d pages for %s",
+			    GH_MAX_PAGES, g->url + strlen(gh->base));
+		else {
+			free(g->url);
+			g->url = next;
+			requeue(gh, g, 0);
+			return;
+		}
+		free(next);
+		goto fail;
+	}
+	free(next);
+	if (lim->remaining == 0 && lim->reset > 0)
+		gh->not_before = (lim->reset - (int64_t)time(NULL) + 1) * 1000 +
+		    loop_now_ms();
+	finish(gh, g, NULL);
+	return;
+fail:
+	finish(gh, g, buf_str(&why));
+	buf_free(&why);
+}
+
 static void
 page_done(struct http_req *req, const struct http_response *r, void *arg)
 {
 	struct gh	*gh = arg;
 	struct gh_get	*g = gh->active;
-	struct buf	 why = BUF_INIT, etag = BUF_INIT, cached = BUF_INIT;
-	struct buf	 scratch = BUF_INIT, link = BUF_INIT;
-	const char	*body;
-	size_t		 blen;
-	json_t		*doc;
-	char		*next = NULL;
-	long		 remaining, reset, retry_after;
-	int		 stop;
+	struct buf	 why = BUF_INIT, body = BUF_INIT, link = BUF_INIT;
+	struct gh_limits lim;
+	int64_t		 until = 0;
 
 	(void)req;
 	gh->req = NULL;
@@ -346,143 +405,45 @@ page_done(struct http_req *req, const struct http_response *r, void *arg)
 		return;
 	gh->stats.waiting_until = 0;
 	if (r->error != HTTP_OK) {
-		if (r->error != HTTP_ERR_TLS && g->tries < GH_RETRIES) {
-			g->tries++;
-			gh->stats.retries++;
-			requeue(gh, g, 1000L * (2 * g->tries - 1));
+		if (retry(gh, g, r))
 			return;
-		}
 		buf_printf(&why, "GitHub at %s: %s", gh->base, r->error_text);
-		goto fail;
+		finish(gh, g, buf_str(&why));
+		buf_free(&why);
+		return;
 	}
-	remaining = header_long(r, "x-ratelimit-remaining", -1);
-	reset = header_long(r, "x-ratelimit-reset", 0);
-	if (remaining >= 0) {
-		gh->stats.remaining = (int)remaining;
-		gh->stats.reset = reset;
+	lim.remaining = header_long(r, "x-ratelimit-remaining", -1);
+	lim.reset = header_long(r, "x-ratelimit-reset", 0);
+	lim.retry_after = header_long(r, "retry-after", -1);
+	if (lim.remaining >= 0) {
+		gh->stats.remaining = (int)lim.remaining;
+		gh->stats.reset = lim.reset;
 	}
-	if (r->status == 403 || r->status == 429) {
-		retry_after = header_long(r, "retry-after", -1);
-		if (remaining == 0 && reset > 0) {
-			rate_wait(gh, g, reset);
-			goto out;
-		}
-		error_message(r, &scratch);
-		if (retry_after >= 0 || r->status == 429 ||
-		    mentions_rate_limit(buf_str(&scratch))) {
-			rate_wait(gh, g, (int64_t)time(NULL) +
-			    (retry_after >= 0 ? retry_after : GH_SECONDARY_WAIT));
-			goto out;
-		}
-		buf_printf(&why, "GitHub answered %ld%s for %s", r->status,
-		    buf_str(&scratch), g->url + strlen(gh->base));
-		if (r->status == 403)
-			buf_puts(&why, ": the token may lack access");
-		goto fail;
-	}
-	if (r->status == 401) {
-		if (gh->token_command != NULL && !g->auth_retried) {
-			g->auth_retried = true;
-			wipe_free(gh->token);
-			gh->token = NULL;
-			requeue(gh, g, 0);
-			goto out;
-		}
-		error_message(r, &scratch);
-		buf_printf(&why, "GitHub answered 401%s: ", buf_str(&scratch));
-		if (gh->token_env != NULL)
-			buf_printf(&why, "check the token in $%s", gh->token_env);
-		else if (gh->token_command != NULL)
-			buf_puts(&why, "check github_token_command");
-		else
-			buf_puts(&why, "set github_token_env or "
-			    "github_token_command");
-		goto fail;
-	}
-	if (r->status == 304) {
-		if (cache_read(gh, g->url, &etag, &link, &cached) != 0) {
-			g->skip_cache = true;	/* the entry went away */
-			requeue(gh, g, 0);
-			goto out;
-		}
-		gh->stats.not_modified++;
-		body = cached.data != NULL ? cached.data : "";
-		blen = cached.len;
-	} else if (r->status / 100 == 2) {
-		const char *e = http_response_header(r, "etag", &scratch);
-		const char *l;
-
-		if (e != NULL && *e != '\0') {
-			e = xstrdup(e);
-			l = http_response_header(r, "link", &link);
-			cache_write(gh, g->url, e, l, &r->body);
-			free((char *)e);
-		}
-		buf_reset(&link);
-		if ((l = http_response_header(r, "link", &scratch)) != NULL)
-			buf_puts(&link, l);
-		body = r->body.data != NULL ? r->body.data : "";
-		blen = r->body.len;
-	} else if (r->status >= 500 && g->tries < GH_RETRIES) {
-		g->tries++;
-		gh->stats.retries++;
-		requeue(gh, g, 1000L * (2 * g->tries - 1));
-		goto out;
-	} else {
-		buf_reset(&scratch);
-		error_message(r, &scratch);
-		buf_printf(&why, "GitHub answered %ld%s for %s", r->status,
-		    buf_str(&scratch), g->url + strlen(gh->base));
-		if (r->status == 404)
-			buf_puts(&why, ": no such repository or path, or the "
-			    "token cannot see it");
-		goto fail;
-	}
-	doc = json_loadb(body, blen, 0, NULL);
-	if (doc == NULL) {
-		buf_printf(&why, "GitHub sent an answer that is not JSON for %s",
+	switch (gh_verdict(r->status, &lim, r->body.data, r->body.len,
+	    (int64_t)time(NULL), &until)) {
+	case GH_RATE_LIMITED:
+		rate_wait(gh, g, until);
+		break;
+	case GH_UNAUTHORIZED:
+		unauthorized(gh, g, r);
+		break;
+	case GH_SERVER_ERROR:
+		if (retry(gh, g, r))
+			break;
+		/* FALLTHROUGH */
+	case GH_FAILED:
+		gh_status_text(&why, r->status, r->body.data, r->body.len,
 		    g->url + strlen(gh->base));
-		goto fail;
+		finish(gh, g, buf_str(&why));
+		break;
+	case GH_PAGE:
+	case GH_NOT_MODIFIED:
+		if (page_body(gh, g, r, &body, &link) == 0)
+			got_page(gh, g, &body, buf_str(&link), &lim);
+		break;
 	}
-	/* A 304's Link is the cached one: the page's own, as first read. */
-	if (link.len > 0)
-		next = link_next(buf_str(&link));
-	g->pages++;
-	g->tries = 0;
-	g->skip_cache = false;
-	stop = g->on_page(g->arg, doc);
-	json_decref(doc);
-	if (stop == 0 && next != NULL) {
-		if (strncmp(next, gh->base, strlen(gh->base)) != 0 ||
-		    next[strlen(gh->base)] != '/') {
-			buf_puts(&why, "GitHub's next page is not on the base "
-			    "URL; not following it with the token");
-			goto fail;
-		}
-		if (g->pages >= GH_MAX_PAGES) {
-			buf_printf(&why, "more than %d pages for %s",
-			    GH_MAX_PAGES, g->url + strlen(gh->base));
-			goto fail;
-		}
-		free(g->url);
-		g->url = next;
-		next = NULL;
-		requeue(gh, g, 0);
-		goto out;
-	}
-	if (remaining == 0 && reset > 0)
-		gh->not_before = (reset - (int64_t)time(NULL) + 1) * 1000 +
-		    loop_now_ms();
-	finish(gh, g, NULL);
-	goto out;
-fail:
-	finish(gh, g, buf_str(&why));
-out:
-	free(next);
 	buf_free(&why);
-	buf_free(&etag);
-	buf_free(&cached);
-	buf_free(&scratch);
+	buf_free(&body);
 	buf_free(&link);
 }
 
@@ -492,21 +453,21 @@ send_active(struct gh *gh)
 	struct gh_get		*g = gh->active;
 	struct buf		 auth = BUF_INIT, inm = BUF_INIT, etag = BUF_INIT;
 	struct buf		 err = BUF_INIT, why = BUF_INIT;
-	const char		*hdrs[6], *t = token(gh);
+	const char		*hdrs[4];
 	struct http_request	 q;
 	int			 n = 0;
 
 	hdrs[n++] = "Accept: application/vnd.github+json";
 	hdrs[n++] = "X-GitHub-Api-Version: 2022-11-28";
-	if (t != NULL) {
-		buf_printf(&auth, "Authorization: Bearer %s", t);
-		hdrs[n++] = buf_str(&auth);
-	}
 	if (!g->skip_cache && cache_read(gh, g->url, &etag, NULL, NULL) == 0) {
 		buf_printf(&inm, "If-None-Match: %s", buf_str(&etag));
 		hdrs[n++] = buf_str(&inm);
 	}
 	hdrs[n] = NULL;
+	/* An unset variable (checked at gh_new) goes without a token. */
+	if (api_auth_header(gh->auth, &auth, &err) != 0)
+		buf_reset(&auth);
+	buf_reset(&err);
 	memset(&q, 0, sizeof q);
 	q.url = g->url;
 	q.headers = hdrs;
@@ -515,9 +476,10 @@ send_active(struct gh *gh)
 	q.on_done = page_done;
 	q.arg = gh;
 	gh->stats.requests++;
-	gh->req = http_start(gh->http, &q, &err);
+	gh->req = api_start(gh->http, &q, API_READ, false, buf_str(&auth),
+	    NULL, &err);
 	if (auth.data != NULL)
-		memset(auth.data, 0, auth.len);
+		explicit_bzero(auth.data, auth.len);
 	buf_free(&auth);
 	buf_free(&inm);
 	buf_free(&etag);
@@ -541,22 +503,17 @@ fail_all(struct gh *gh, const char *why)
 	}
 }
 
+/* The token command ended (api_auth_fetch): the queue goes, or fails. */
 static void
-command_done(void *arg, const char *out, const char *why)
+token_done(void *arg, const char *why)
 {
-	struct gh	*gh = arg;
-	struct buf	 b = BUF_INIT;
+	struct gh *gh = arg;
 
-	gh->command = NULL;
-	if (out != NULL && *out != '\0') {
-		gh->token = xstrdup(out);
+	gh->fetching = false;
+	if (why != NULL)
+		fail_all(gh, why);
+	else
 		pump(gh);
-		return;
-	}
-	buf_printf(&b, "github_token_command failed: %s",
-	    why != NULL ? why : "it printed nothing");
-	fail_all(gh, buf_str(&b));
-	buf_free(&b);
 }
 
 static void
@@ -575,18 +532,16 @@ pump(struct gh *gh)
 {
 	int64_t now = loop_now_ms();
 
-	if (gh->active != NULL || gh->queue == NULL || gh->command != NULL)
+	if (gh->active != NULL || gh->queue == NULL || gh->fetching)
 		return;
 	if (gh->not_before > now) {
 		loop_timer_set(gh->timer, gh->not_before - now);
 		return;
 	}
 	gh->stats.waiting_until = 0;
-	if (gh->token_command != NULL && gh->token == NULL) {
-		gh->command = command_run(gh->loop, gh->token_command,
-		    (int)gh->timeout_ms, command_done, gh);
-		if (gh->command == NULL)
-			fail_all(gh, "cannot run github_token_command");
+	if (gh->token_command != NULL && !api_auth_has_token(gh->auth)) {
+		gh->fetching = true;
+		api_auth_fetch(gh->auth, token_done, gh);
 		return;
 	}
 	gh->active = gh->queue;
@@ -599,8 +554,9 @@ struct gh *
 gh_new(struct loop *loop, struct http *http, const struct gh_opts *o,
     struct buf *why)
 {
-	struct gh	*gh;
-	size_t		 n;
+	struct gh		*gh;
+	struct api_auth_opts	 ao;
+	struct buf		 base = BUF_INIT;
 
 	if (o->token_env != NULL && (getenv(o->token_env) == NULL ||
 	    *getenv(o->token_env) == '\0')) {
@@ -611,16 +567,22 @@ gh_new(struct loop *loop, struct http *http, const struct gh_opts *o,
 	gh = xcalloc(1, sizeof *gh);
 	gh->loop = loop;
 	gh->http = http;
-	gh->base = xstrdup(o->base_url != NULL ? o->base_url : GH_DEFAULT_URL);
-	n = strlen(gh->base);
-	while (n > 0 && gh->base[n - 1] == '/')
-		gh->base[--n] = '\0';
+	api_base(&base, o->base_url != NULL ? o->base_url : GH_DEFAULT_URL);
+	gh->base = buf_detach(&base);
 	gh->token_env = dup_or_null(o->token_env);
 	gh->token_command = o->token_env == NULL ?
 	    dup_or_null(o->token_command) : NULL;
 	gh->cache_dir = dup_or_null(o->cache_dir);
 	gh->timeout_ms = o->timeout_ms > 0 ? o->timeout_ms : 30000;
 	gh->max_wait = o->max_wait;
+	memset(&ao, 0, sizeof ao);
+	ao.kind = gh->token_env != NULL ? API_AUTH_BEARER :
+	    gh->token_command != NULL ? API_AUTH_COMMAND : API_AUTH_NONE;
+	ao.name = "github";
+	ao.token_env = gh->token_env;
+	ao.token_command = gh->token_command;
+	ao.timeout_ms = gh->timeout_ms;
+	gh->auth = api_auth_new(loop, http, &ao);
 	gh->timer = loop_timer_new(loop, kick, gh);
 	gh->stats.remaining = -1;
 	return gh;
@@ -635,8 +597,7 @@ gh_free(struct gh *gh)
 		return;
 	if (gh->req != NULL)
 		http_cancel(gh->req);
-	if (gh->command != NULL)
-		command_cancel(gh->command);
+	api_auth_free(gh->auth);
 	if (gh->active != NULL) {
 		free(gh->active->url);
 		free(gh->active);
@@ -647,7 +608,6 @@ gh_free(struct gh *gh)
 		free(g);
 	}
 	loop_timer_free(gh->timer);
-	wipe_free(gh->token);
 	free(gh->base);
 	free(gh->token_env);
 	free(gh->token_command);

@@ -246,29 +246,32 @@ token_reply(struct http_req *req, const struct http_response *resp, void *arg)
 	json_decref(doc);
 }
 
+/* Starts a request whose answer is a token (token_reply reads it). */
+static void
+ask_token(struct gauth *g, struct http_request *q)
+{
+	struct buf err = BUF_INIT;
+
+	q->max_body = 1 << 20;
+	q->on_done = token_reply;
+	q->arg = g;
+	g->req = http_start(g->http, q, &err);
+	if (g->req == NULL)
+		fail(g, "%s", buf_str(&err));
+	buf_free(&err);
+}
+
 static void
 post_form(struct gauth *g, const char *url, const char *form)
 {
 	static const char *const hdrs[] = {
 		"Content-Type: application/x-www-form-urlencoded",
 		"Accept: application/json", NULL };
-	struct http_request	q;
-	struct buf		err = BUF_INIT;
+	struct http_request q = { .method = "POST", .url = url,
+	    .headers = hdrs, .body = form, .body_len = strlen(form),
+	    .timeout_ms = 30000 };
 
-	memset(&q, 0, sizeof q);
-	q.method = "POST";
-	q.url = url;
-	q.headers = hdrs;
-	q.body = form;
-	q.body_len = strlen(form);
-	q.timeout_ms = 30000;
-	q.max_body = 1 << 20;
-	q.on_done = token_reply;
-	q.arg = g;
-	g->req = http_start(g->http, &q, &err);
-	if (g->req == NULL)
-		fail(g, "%s", buf_str(&err));
-	buf_free(&err);
+	ask_token(g, &q);
 }
 
 /* --- metadata server ------------------------------------------------------- */
@@ -293,7 +296,7 @@ fetch_metadata(struct gauth *g)
 {
 	static const char *const hdrs[] = { "Metadata-Flavor: Google", NULL };
 	struct http_request	q;
-	struct buf		url = BUF_INIT, err = BUF_INIT;
+	struct buf		url = BUF_INIT;
 
 	metadata_base(g, &url);
 	buf_puts(&url, METADATA_PATH "?scopes=");
@@ -303,14 +306,8 @@ fetch_metadata(struct gauth *g)
 	q.headers = hdrs;
 	q.timeout_ms = 10000;
 	q.connect_timeout_ms = 3000;
-	q.max_body = 1 << 20;
-	q.on_done = token_reply;
-	q.arg = g;
-	g->req = http_start(g->http, &q, &err);
-	if (g->req == NULL)
-		fail(g, "%s", buf_str(&err));
+	ask_token(g, &q);
 	buf_free(&url);
-	buf_free(&err);
 }
 
 /* --- key files ------------------------------------------------------------- */

@@ -22,6 +22,7 @@
 #include "http.h"
 #include "logctl.h"
 #include "loop.h"
+#include "options_api.h"
 
 #define SETTLE_MS	120	/* the selection must rest this long */
 
@@ -339,7 +340,10 @@ logctl_set_source(struct logctl *l, const struct settings *s,
 	if (s->airflow_api != NULL && *s->airflow_api != '\0') {
 		struct buf err = BUF_INIT;
 
-		l->api = airflow_api_new(l->loop, l->http, s, major, &err);
+		struct airflow_api_opts ao;
+
+		options_airflow_api(s, &ao);
+		l->api = airflow_api_new(l->loop, l->http, &ao, major, &err);
 		if (l->api == NULL)
 			buf_printf(&l->api_error, "Airflow API: %s",
 			    buf_str(&err));

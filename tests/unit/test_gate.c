@@ -1,8 +1,11 @@
 /*
- * test_gate.c: the one write gate.  In read-only mode a POST is refused in
- * the API client and never leaves the process: the server, a real socket
- * listening on loopback, sees no connection.  The same POST with the gate
- * open does reach it, so the check can fail.
+ * test_gate.c: the one write gate (api_gate in api_client.c).  In read-only
+ * mode a write is refused in the API client core and never leaves the
+ * process: the server, a real socket listening on loopback, sees no
+ * connection; the refusal is typed (API_REFUSED_READONLY).  The same POST
+ * with the gate open does reach it, so the check can fail; so does a read,
+ * or a POST that only reads, in read-only mode.  The Airflow client and
+ * its clear are asked the same way.
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -20,7 +23,7 @@
 
 #include "airflow_api.h"
 #include "airflow_clear.h"
-#include "config.h"
+#include "api_client.h"
 #include "http.h"
 #include "loop.h"
 
@@ -82,7 +85,7 @@ try_post(bool readonly, bool via_clear)
 	struct loop		*l = loop_new();
 	struct http_opts	 ho = { false, NULL, NULL };
 	struct http		*h = http_new(l, &ho);
-	struct settings		 s;
+	struct airflow_api_opts	 s;
 	struct buf		 err = BUF_INIT, url = BUF_INIT;
 	struct airflow_api	*api;
 	struct api_call		*call;
@@ -90,10 +93,10 @@ try_post(bool readonly, bool via_clear)
 
 	memset(&s, 0, sizeof s);
 	buf_printf(&url, "http://127.0.0.1:%d", port);
-	s.airflow_api = url.data;
-	s.airflow_auth = "none";
+	s.url = url.data;
+	s.auth = "none";
 	s.readonly = readonly;
-	s.airflow_timeout = 5;
+	s.timeout = 5;
 	api = airflow_api_new(l, h, &s, 3, &err);
 	assert_non_null(api);
 	assert_int_equal(airflow_api_may_write(api, &err), !readonly);
@@ -133,6 +136,77 @@ try_post(bool readonly, bool via_clear)
 }
 
 static void
+req_done(struct http_req *r, const struct http_response *resp, void *arg)
+{
+	(void)r;
+	(void)resp;
+	*(int *)arg += 1;
+}
+
+/* api_start itself: a write under the gate, or a read. */
+static void
+core_start(bool readonly, enum api_intent intent, bool reaches)
+{
+	struct loop		*l = loop_new();
+	struct http_opts	 ho = { false, NULL, NULL };
+	struct http		*h = http_new(l, &ho);
+	struct buf		 err = BUF_INIT, url = BUF_INIT;
+	struct http_request	 q;
+	struct http_req		*req;
+	enum api_refusal	 refused = API_REFUSED_READONLY;
+	int			 port, lfd = listen_loopback(&port), answers = 0;
+
+	buf_printf(&url, "http://127.0.0.1:%d/x", port);
+	memset(&q, 0, sizeof q);
+	q.method = intent == API_READ ? "GET" : "POST";
+	q.url = buf_str(&url);
+	q.body = "{}";
+	q.body_len = 2;
+	q.timeout_ms = 5000;
+	q.on_done = req_done;
+	q.arg = &answers;
+	req = api_start(h, &q, intent, readonly, "Authorization: Bearer s",
+	    &refused, &err);
+	if (!reaches) {
+		assert_null(req);
+		assert_int_equal(refused, API_REFUSED_READONLY);
+		assert_non_null(strstr(buf_str(&err), "read-only: writes are "
+		    "refused"));
+		assert_false(connected_within(l, lfd, 300));
+	} else {
+		assert_non_null(req);
+		assert_int_equal(refused, API_ALLOWED);
+		assert_true(connected_within(l, lfd, 3000));
+		http_cancel(req);
+	}
+	assert_int_equal(answers, 0);
+	http_free(h);
+	loop_free(l);
+	close(lfd);
+	buf_free(&err);
+	buf_free(&url);
+}
+
+static void
+test_core_refuses_a_write(void **state)
+{
+	struct buf why = BUF_INIT;
+
+	(void)state;
+	assert_int_equal(api_gate(false, &why), API_ALLOWED);
+	assert_int_equal(why.len, 0);
+	assert_int_equal(api_gate(true, &why), API_REFUSED_READONLY);
+	core_start(true, API_WRITE, false);
+	core_start(false, API_WRITE, true);
+	/* reads and logins are not writes: the gate lets them by */
+	core_start(true, API_READ, true);
+	core_start(true, API_LOGIN, true);
+	assert_true(airflow_api_context_may_write(false, &why));
+	assert_false(airflow_api_context_may_write(true, &why));
+	buf_free(&why);
+}
+
+static void
 test_readonly_post_never_leaves(void **state)
 {
 	(void)state;
@@ -152,6 +226,7 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_core_refuses_a_write),
 		cmocka_unit_test(test_readonly_post_never_leaves),
 		cmocka_unit_test(test_open_gate_reaches_the_server),
 	};
