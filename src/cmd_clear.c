@@ -32,7 +32,6 @@
 #include "http.h"
 #include "loop.h"
 #include "options.h"
-#include "options_api.h"
 #include "report.h"
 
 /* How long a signal waits for the clear's answer, and the read-back. */

@@ -40,3 +40,20 @@ options_slots(const struct settings *s, struct slots_options *out)
 	out->capacity = s->bigquery_capacity;
 	return out;
 }
+
+/* --- the Airflow REST API (airflow_api.h) ------------------------------- */
+
+const struct airflow_api_opts *
+options_airflow_api(const struct settings *s, struct airflow_api_opts *out)
+{
+	memset(out, 0, sizeof *out);
+	out->url = s->airflow_api;
+	out->auth = s->airflow_auth;
+	out->user = s->airflow_user;
+	out->password_env = s->airflow_password_env;
+	out->token_env = s->airflow_token_env;
+	out->token_command = s->airflow_token_command;
+	out->timeout = s->airflow_timeout;
+	out->readonly = s->readonly;
+	return out;
+}

@@ -6,6 +6,7 @@
 #ifndef DAGTOP_OPTIONS_H
 #define DAGTOP_OPTIONS_H
 
+#include "airflow_api.h"
 #include "dbconn.h"
 #include "slots_src.h"
 
@@ -17,5 +18,8 @@ const struct db_options *options_db(const struct settings *,
 /* The BigQuery slots source's options; returns out. */
 const struct slots_options *options_slots(const struct settings *,
 	    struct slots_options *out);
+/* The Airflow REST API client's options; returns out. */
+const struct airflow_api_opts *options_airflow_api(const struct settings *,
+	    struct airflow_api_opts *out);
 
 #endif

@@ -16,7 +16,7 @@
 #include "config.h"
 #include "http.h"
 #include "logtext.h"
-#include "options_api.h"
+#include "options.h"
 #include "report.h"
 #include "sanitize.h"
 #include "sched.h"

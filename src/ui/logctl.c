@@ -22,7 +22,7 @@
 #include "http.h"
 #include "logctl.h"
 #include "loop.h"
-#include "options_api.h"
+#include "options.h"
 
 #define SETTLE_MS	120	/* the selection must rest this long */
 
