@@ -13,9 +13,6 @@
 #include "buf.h"
 #include "sla.h"
 
-/* A log spool's size cap (MiB) unless log_spool_max says otherwise. */
-#define LOG_SPOOL_MAX_DEFAULT	4096
-
 /* One Airflow environment: a [context NAME] section. */
 struct context {
 	char	*name;

@@ -21,7 +21,6 @@
 
 #include "airflow_api.h"
 #include "airflow_log.h"
-#include "config.h"
 #include "http.h"
 #include "logpath.h"
 #include "logtext.h"

@@ -15,6 +15,10 @@
 #include "buf.h"
 #include "logindex.h"
 
+/* A log spool's size cap (MiB) unless log_spool_max says otherwise
+   (config_table.c writes the same default, and a test holds them together). */
+#define LOG_SPOOL_MAX_DEFAULT	4096
+
 struct logspool {
 	int		 fd;
 	uint64_t	 size;

@@ -17,6 +17,7 @@
 
 #include "config.h"
 #include "dbconn.h"
+#include "logspool.h"
 #include "serdag.h"
 #include "tz.h"
 #include "zoneinfo.h"
