@@ -518,7 +518,8 @@ report_fourkeys(const struct config *cfg, const struct report_options *o)
 
 	memset(&j, 0, sizeof j);
 	j.loop = loop_new();
-	j.src = fk_src_new(j.loop, cfg, o->service, o->window_days, 0, &err);
+	j.src = fk_src_new(j.loop, cfg->svc, cfg->nsvc, &cfg->fk,
+	    o->service, o->window_days, 0, &err);
 	if (j.src == NULL) {
 		rc = report_unknown(o->format, "Four Keys", buf_str(&err));
 		goto out;
