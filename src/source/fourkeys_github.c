@@ -161,29 +161,6 @@ enough(struct job *j, int64_t t)
 	return j->older >= BASE_EXTRA;
 }
 
-static int
-page_deployments(struct job *j, const struct ghd_page *p)
-{
-	size_t	i;
-	int	stop = 0;
-
-	for (i = 0; i < p->n; i++) {
-		struct cand *c;
-
-		if (j->older >= BASE_EXTRA) {
-			stop = 1;
-			break;
-		}
-		c = cand_add(j->svc, j->repo);
-		c->id = xstrdup(p->dep[i].id);
-		c->sha = xstrdup(p->dep[i].sha);
-		c->ref = xstrdup(p->dep[i].sha);
-		c->created = p->dep[i].created;
-		stop = enough(j, c->created);
-	}
-	return stop;
-}
-
 /*
  * A deployment's statuses, newest first: it counts when the latest one
  * that is not "inactive" is "success" (GitHub marks superseded deployments
@@ -211,8 +188,12 @@ page_statuses(struct job *j, const struct ghd_page *p)
 	return 0;
 }
 
+/*
+ * Deployments or releases, newest first, into the candidates, until
+ * BASE_EXTRA entries older than the previous window are in.
+ */
 static int
-page_releases(struct job *j, const struct ghd_page *p)
+page_signal(struct job *j, const struct ghd_page *p)
 {
 	size_t	i;
 	int	stop = 0;
@@ -220,16 +201,21 @@ page_releases(struct job *j, const struct ghd_page *p)
 	for (i = 0; i < p->n; i++) {
 		struct cand *c;
 
-		if (j->older >= BASE_EXTRA) {
-			stop = 1;
-			break;
-		}
+		if (j->older >= BASE_EXTRA)
+			return 1;
 		c = cand_add(j->svc, j->repo);
-		c->id = xstrdup(p->rel[i].tag);
-		c->ref = xstrdup(p->rel[i].tag);
-		c->url = dup_or_null(p->rel[i].url);
-		c->created = c->at = p->rel[i].published;
-		stop = enough(j, c->at);
+		if (p->kind == GHD_DEPLOYMENTS) {
+			c->id = xstrdup(p->dep[i].id);
+			c->sha = xstrdup(p->dep[i].sha);
+			c->ref = xstrdup(p->dep[i].sha);
+			c->created = p->dep[i].created;
+		} else {
+			c->id = xstrdup(p->rel[i].tag);
+			c->ref = xstrdup(p->rel[i].tag);
+			c->url = dup_or_null(p->rel[i].url);
+			c->created = c->at = p->rel[i].published;
+		}
+		stop = enough(j, c->created);
 	}
 	return stop;
 }
@@ -337,13 +323,11 @@ job_page(void *arg, json_t *doc)
 	else
 		switch (j->kind) {
 		case JOB_DEPLOYMENTS:
-			stop = page_deployments(j, &p);
+		case JOB_RELEASES:
+			stop = page_signal(j, &p);
 			break;
 		case JOB_STATUSES:
 			stop = page_statuses(j, &p);
-			break;
-		case JOB_RELEASES:
-			stop = page_releases(j, &p);
 			break;
 		case JOB_MERGES:
 		case JOB_PULLS:
