@@ -150,8 +150,7 @@ check: deps
 # src/model compiles with its own headers alone (no I/O library, no curses),
 # and src/source sees neither src/ui nor src/report, nor src/config.h: a
 # source takes its own narrow options, built from the settings in
-# src/options.c.  These still read config.h.
-CONFIG_USERS = src/source/fourkeys_src.c
+# src/options.c.
 LINT_INC = build/lint/include
 
 lint:
@@ -165,15 +164,10 @@ lint:
 		[ "$$h" = src/config.h ] || cp "$$h" $(LINT_INC)/; \
 	done
 	@for f in src/source/*.c; do \
-		case " $(CONFIG_USERS) " in \
-		*" $$f "*) inc=-Isrc ;; \
-		*) inc=-I$(LINT_INC) ;; \
-		esac; \
 		$(CC) -std=c11 $(WARN) -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
-		    $(PKG_CFLAGS) -fsyntax-only $$inc -Isrc/model -Isrc/source $$f \
-		    || exit 1; \
-	done; echo "layers: src/source needs nothing of src/ui or src/report"; \
-	echo "layers: src/source needs no config.h but for $(CONFIG_USERS)"
+		    $(PKG_CFLAGS) -fsyntax-only -I$(LINT_INC) -Isrc/model \
+		    -Isrc/source $$f || exit 1; \
+	done; echo "layers: src/source needs nothing of src/ui, src/report or config.h"
 
 unit: $(UNIT_REL) $(UNIT_SAN)
 	@sh tests/lib/run-unit.sh $(UNIT_REL) $(UNIT_SAN)

@@ -99,18 +99,110 @@ text_line(struct buf *b, bool md, const char *name, const char *value,
 		    value, bn, trend, prev);
 }
 
+/* The four metric lines of a measured service and its sparkline. */
+static void
+text_metrics(struct buf *b, bool md, const struct fk_result *r)
+{
+	const struct fk_metrics	*c = &r->cur, *p = &r->prev;
+	struct buf		 val = BUF_INIT, prev = BUF_INIT;
+
+	if (md)
+		buf_puts(b, "| metric | value | band | trend |\n"
+		    "|---|---|---|---|\n");
+	buf_printf(&val, "%d, ", c->deployments);
+	put_rate(&val, c);
+	buf_printf(&val, ", %s", fk_freq_name(c->freq));
+	buf_printf(&prev, "%d, ", p->deployments);
+	put_rate(&prev, p);
+	text_line(b, md, "deployment frequency", buf_str(&val),
+	    r->band_freq, trend_word(fk_trend_freq(c, p)), buf_str(&prev));
+	buf_reset(&val);
+	put_secs(&val, c->lead_median);
+	if (c->lead_median >= 0) {
+		buf_puts(&val, ", p90 ");
+		put_secs(&val, c->lead_p90);
+		buf_printf(&val, ", %d changes", c->changes);
+	}
+	buf_reset(&prev);
+	put_secs(&prev, p->lead_median);
+	text_line(b, md, "lead time for changes", buf_str(&val),
+	    r->band_lead, trend_or_na(fk_trend_lead(c, p),
+	    c->lead_median >= 0 && p->lead_median >= 0), buf_str(&prev));
+	buf_reset(&val);
+	put_cfr(&val, c);
+	buf_reset(&prev);
+	put_cfr(&prev, p);
+	text_line(b, md, "change failure rate", buf_str(&val), r->band_cfr,
+	    trend_or_na(fk_trend_cfr(c, p), c->cfr >= 0 && p->cfr >= 0),
+	    buf_str(&prev));
+	buf_reset(&val);
+	if (c->incidents == 0)
+		buf_puts(&val, "no data (no incident)");
+	else {
+		put_secs(&val, c->restore_median);
+		buf_printf(&val, ", %d of %d restored", c->restored,
+		    c->incidents);
+	}
+	buf_reset(&prev);
+	put_secs(&prev, p->restore_median);
+	text_line(b, md, "time to restore", buf_str(&val), r->band_restore,
+	    trend_or_na(fk_trend_restore(c, p), c->restore_median >= 0 &&
+	    p->restore_median >= 0), buf_str(&prev));
+	buf_reset(&val);
+	sparkline(&val, c->daily, c->days, 0, md);
+	if (md)
+		buf_printf(b, "\nDeployments per day: `%s`\n", buf_str(&val));
+	else
+		buf_printf(b, "  %-22s %s\n", "deployments per day",
+		    buf_str(&val));
+	buf_free(&val);
+	buf_free(&prev);
+}
+
+/* The incidents behind the failure rate and restore time, one a line. */
+static void
+text_incidents(struct buf *b, bool md, const struct fk_svc_view *v)
+{
+	const struct fk_result	*r = v->res;
+	const struct fk_metrics	*c = &r->cur;
+	size_t			 k;
+	bool			 listed = false;
+
+	for (k = 0; k < v->data->ninc; k++) {
+		const struct fk_incident *in = &v->data->inc[k];
+		int d = r->links.inc_deploy[k];
+
+		if (in->opened < c->from || in->opened >= c->to)
+			continue;
+		if (md && !listed)
+			buf_putc(b, '\n');
+		listed = true;
+		buf_puts(b, md ? "- incident " : "  incident ");
+		report_put_text(b, in->id, md);
+		if (in->resolved > 0) {
+			buf_puts(b, ", restored in ");
+			fmt_duration(b, (double)(in->resolved - in->opened));
+		} else
+			buf_puts(b, ", still open");
+		if (d >= 0) {
+			buf_puts(b, ", caused by ");
+			report_put_text(b, v->data->dep[d].id, md);
+		}
+		if (in->title != NULL) {
+			buf_puts(b, ": ");
+			report_put_text(b, in->title, md);
+		}
+		buf_putc(b, '\n');
+	}
+}
+
 static void
 write_text(struct fk_src *src, bool md, struct buf *b)
 {
 	struct fk_svc_view	 v;
-	struct buf		 val = BUF_INIT, prev = BUF_INIT;
-	size_t			 i, k;
-	bool			 listed;
+	size_t			 i;
 
 	for (i = 0; i < fk_src_count(src); i++) {
-		const struct fk_result	*r;
-		const struct fk_metrics	*c, *p;
-
 		fk_src_service(src, i, &v);
 		if (i > 0)
 			buf_putc(b, '\n');
@@ -121,100 +213,14 @@ write_text(struct fk_src *src, bool md, struct buf *b)
 		buf_puts(b, md ? "_\n\n" : ")\n");
 		if (!v.valid) {
 			buf_puts(b, md ? "UNKNOWN: " : "  UNKNOWN: ");
-			report_put_text(b, *v.error != '\0' ? v.error : "no answer", md);
+			report_put_text(b, *v.error != '\0' ? v.error :
+			    "no answer", md);
 			buf_putc(b, '\n');
 			continue;
 		}
-		r = v.res;
-		c = &r->cur;
-		p = &r->prev;
-		if (md)
-			buf_puts(b, "| metric | value | band | trend |\n"
-			    "|---|---|---|---|\n");
-		buf_reset(&val);
-		buf_printf(&val, "%d, ", c->deployments);
-		put_rate(&val, c);
-		buf_printf(&val, ", %s", fk_freq_name(c->freq));
-		buf_reset(&prev);
-		buf_printf(&prev, "%d, ", p->deployments);
-		put_rate(&prev, p);
-		text_line(b, md, "deployment frequency", buf_str(&val),
-		    r->band_freq, trend_word(fk_trend_freq(c, p)),
-		    buf_str(&prev));
-		buf_reset(&val);
-		put_secs(&val, c->lead_median);
-		if (c->lead_median >= 0) {
-			buf_puts(&val, ", p90 ");
-			put_secs(&val, c->lead_p90);
-			buf_printf(&val, ", %d changes", c->changes);
-		}
-		buf_reset(&prev);
-		put_secs(&prev, p->lead_median);
-		text_line(b, md, "lead time for changes", buf_str(&val),
-		    r->band_lead, trend_or_na(fk_trend_lead(c, p),
-		    c->lead_median >= 0 && p->lead_median >= 0),
-		    buf_str(&prev));
-		buf_reset(&val);
-		put_cfr(&val, c);
-		buf_reset(&prev);
-		put_cfr(&prev, p);
-		text_line(b, md, "change failure rate", buf_str(&val),
-		    r->band_cfr, trend_or_na(fk_trend_cfr(c, p),
-		    c->cfr >= 0 && p->cfr >= 0), buf_str(&prev));
-		buf_reset(&val);
-		if (c->incidents == 0)
-			buf_puts(&val, "no data (no incident)");
-		else {
-			put_secs(&val, c->restore_median);
-			buf_printf(&val, ", %d of %d restored", c->restored,
-			    c->incidents);
-		}
-		buf_reset(&prev);
-		put_secs(&prev, p->restore_median);
-		text_line(b, md, "time to restore", buf_str(&val),
-		    r->band_restore, trend_or_na(fk_trend_restore(c, p),
-		    c->restore_median >= 0 && p->restore_median >= 0),
-		    buf_str(&prev));
-		buf_reset(&val);
-		sparkline(&val, c->daily, c->days, 0, md);
-		if (md)
-			buf_printf(b, "\nDeployments per day: `%s`\n",
-			    buf_str(&val));
-		else
-			buf_printf(b, "  %-22s %s\n", "deployments per day",
-			    buf_str(&val));
-		/* the incidents behind the failure rate and restore time */
-		listed = false;
-		for (k = 0; k < v.data->ninc; k++) {
-			const struct fk_incident *in = &v.data->inc[k];
-			int d = r->links.inc_deploy[k];
-
-			if (in->opened < c->from || in->opened >= c->to)
-				continue;
-			if (md && !listed)
-				buf_putc(b, '\n');
-			listed = true;
-			buf_puts(b, md ? "- incident " : "  incident ");
-			report_put_text(b, in->id, md);
-			if (in->resolved > 0) {
-				buf_puts(b, ", restored in ");
-				fmt_duration(b, (double)(in->resolved -
-				    in->opened));
-			} else
-				buf_puts(b, ", still open");
-			if (d >= 0) {
-				buf_puts(b, ", caused by ");
-				report_put_text(b, v.data->dep[d].id, md);
-			}
-			if (in->title != NULL) {
-				buf_puts(b, ": ");
-				report_put_text(b, in->title, md);
-			}
-			buf_putc(b, '\n');
-		}
+		text_metrics(b, md, v.res);
+		text_incidents(b, md, &v);
 	}
-	buf_free(&val);
-	buf_free(&prev);
 }
 
 /* "FOUR KEYS  30 days, ... to ...; DORA 2023 bands" and a blank line. */
@@ -291,13 +297,75 @@ json_metric(const char *band, int trend, bool comparable)
 	return o;
 }
 
+/* The window's deployments with what is linked to each. */
+static json_t *
+json_deployments(const struct fk_svc_view *v)
+{
+	const struct fk_result	*r = v->res;
+	const struct fk_metrics	*c = &r->cur;
+	json_t			*a, *e;
+	size_t			 k;
+
+	a = json_array();
+	for (k = 0; k < v->data->ndep; k++) {
+		const struct fk_deploy *d = &v->data->dep[k];
+
+		if (d->at < c->from || d->at >= c->to)
+			continue;
+		e = json_object();
+		json_object_set_new(e, "id", report_json_string(d->id));
+		json_object_set_new(e, "at", report_json_time(d->at));
+		json_object_set_new(e, "sha", d->sha != NULL ?
+		    report_json_string(d->sha) : json_null());
+		json_object_set_new(e, "changes",
+		    json_integer(r->links.dep_changes[k]));
+		json_object_set_new(e, "lead_median_seconds",
+		    jsecs(r->links.dep_lead[k]));
+		json_object_set_new(e, "incidents",
+		    json_integer(r->links.dep_incidents[k]));
+		json_array_append_new(a, e);
+	}
+	return a;
+}
+
+/* The window's incidents, restore times and causes. */
+static json_t *
+json_incidents(const struct fk_svc_view *v)
+{
+	const struct fk_result	*r = v->res;
+	const struct fk_metrics	*c = &r->cur;
+	json_t			*a, *e;
+	size_t			 k;
+
+	a = json_array();
+	for (k = 0; k < v->data->ninc; k++) {
+		const struct fk_incident *in = &v->data->inc[k];
+		int d = r->links.inc_deploy[k];
+
+		if (in->opened < c->from || in->opened >= c->to)
+			continue;
+		e = json_object();
+		json_object_set_new(e, "id", report_json_string(in->id));
+		json_object_set_new(e, "title", in->title != NULL ?
+		    report_json_string(in->title) : json_null());
+		json_object_set_new(e, "opened", report_json_time(in->opened));
+		json_object_set_new(e, "resolved", in->resolved > 0 ?
+		    report_json_time(in->resolved) : json_null());
+		json_object_set_new(e, "restore_seconds", in->resolved > 0 ?
+		    json_integer(in->resolved - in->opened) : json_null());
+		json_object_set_new(e, "deployment", d >= 0 ?
+		    report_json_string(v->data->dep[d].id) : json_null());
+		json_array_append_new(a, e);
+	}
+	return a;
+}
+
 static json_t *
 json_service(const struct fk_svc_view *v)
 {
 	const struct fk_result	*r = v->res;
 	const struct fk_metrics	*c = &r->cur, *p = &r->prev;
-	json_t			*o = json_object(), *m, *a, *e;
-	size_t			 k;
+	json_t			*o = json_object(), *m, *a;
 	int			 i;
 
 	json_object_set_new(o, "name", report_json_string(v->name));
@@ -343,47 +411,8 @@ json_service(const struct fk_svc_view *v)
 	for (i = 0; i < c->days; i++)
 		json_array_append_new(a, json_integer(c->daily[i]));
 	json_object_set_new(o, "daily_deployments", a);
-	a = json_array();
-	for (k = 0; k < v->data->ndep; k++) {
-		const struct fk_deploy *d = &v->data->dep[k];
-
-		if (d->at < c->from || d->at >= c->to)
-			continue;
-		e = json_object();
-		json_object_set_new(e, "id", report_json_string(d->id));
-		json_object_set_new(e, "at", report_json_time(d->at));
-		json_object_set_new(e, "sha", d->sha != NULL ?
-		    report_json_string(d->sha) : json_null());
-		json_object_set_new(e, "changes",
-		    json_integer(r->links.dep_changes[k]));
-		json_object_set_new(e, "lead_median_seconds",
-		    jsecs(r->links.dep_lead[k]));
-		json_object_set_new(e, "incidents",
-		    json_integer(r->links.dep_incidents[k]));
-		json_array_append_new(a, e);
-	}
-	json_object_set_new(o, "deployments", a);
-	a = json_array();
-	for (k = 0; k < v->data->ninc; k++) {
-		const struct fk_incident *in = &v->data->inc[k];
-		int d = r->links.inc_deploy[k];
-
-		if (in->opened < c->from || in->opened >= c->to)
-			continue;
-		e = json_object();
-		json_object_set_new(e, "id", report_json_string(in->id));
-		json_object_set_new(e, "title", in->title != NULL ?
-		    report_json_string(in->title) : json_null());
-		json_object_set_new(e, "opened", report_json_time(in->opened));
-		json_object_set_new(e, "resolved", in->resolved > 0 ?
-		    report_json_time(in->resolved) : json_null());
-		json_object_set_new(e, "restore_seconds", in->resolved > 0 ?
-		    json_integer(in->resolved - in->opened) : json_null());
-		json_object_set_new(e, "deployment", d >= 0 ?
-		    report_json_string(v->data->dep[d].id) : json_null());
-		json_array_append_new(a, e);
-	}
-	json_object_set_new(o, "incidents", a);
+	json_object_set_new(o, "deployments", json_deployments(v));
+	json_object_set_new(o, "incidents", json_incidents(v));
 	return o;
 }
 
@@ -518,7 +547,8 @@ report_fourkeys(const struct config *cfg, const struct report_options *o)
 
 	memset(&j, 0, sizeof j);
 	j.loop = loop_new();
-	j.src = fk_src_new(j.loop, cfg, o->service, o->window_days, 0, &err);
+	j.src = fk_src_new(j.loop, cfg->svc, cfg->nsvc, &cfg->fk,
+	    o->service, o->window_days, 0, &err);
 	if (j.src == NULL) {
 		rc = report_unknown(o->format, "Four Keys", buf_str(&err));
 		goto out;

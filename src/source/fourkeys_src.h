@@ -14,10 +14,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "fkdef.h"
 #include "fourkeys.h"
 
 struct loop;
-struct config;
 struct buf;
 struct fk_src;
 
@@ -40,12 +40,14 @@ struct fk_svc_view {
 typedef void (*fk_src_cb)(void *arg);
 
 /*
- * The services of cfg (only the one named service when service is not
- * NULL), a window of days (0: fourkeys_window, else 30) ending when each
- * refresh starts (until: 0) or at until.  NULL with why when there are no
- * services, the named one does not exist, or one cannot work.
+ * The nsvc services of svc (only the one named service when service is
+ * not NULL), with the [dagtop] keys of fk; a window of days (0:
+ * fourkeys_window, else 30) ending when each refresh starts (until: 0) or
+ * at until.  svc and fk must outlive the source.  NULL with why when
+ * there are no services, the named one does not exist, or one cannot work.
  */
-struct fk_src	*fk_src_new(struct loop *, const struct config *,
+struct fk_src	*fk_src_new(struct loop *, const struct fk_service *svc,
+		    size_t nsvc, const struct fk_config *fk,
 		    const char *service, int days, int64_t until,
 		    struct buf *why);
 void		 fk_src_free(struct fk_src *);

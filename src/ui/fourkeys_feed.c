@@ -49,7 +49,8 @@ fk_feed_new(struct loop *loop, const struct config *cfg,
 	struct fk_feed *f = xcalloc(1, sizeof *f);
 
 	if (cfg != NULL)
-		f->src = fk_src_new(loop, cfg, NULL, 0, 0, &f->error);
+		f->src = fk_src_new(loop, cfg->svc, cfg->nsvc, &cfg->fk, NULL,
+		    0, 0, &f->error);
 	else
 		buf_puts(&f->error, "no configuration file");
 	if (f->src != NULL)

@@ -88,6 +88,37 @@ fmt_secs(struct buf *b, int64_t s)
 		fmt_duration(b, (double)s);
 }
 
+/* A measured service's four cells on its first line, from column x. */
+static void
+draw_cells(struct console *c, WINDOW *w, int y, int x, int maxx,
+    const struct fk_svc_view *v, struct buf *b)
+{
+	const struct fk_metrics *m = &v->res->cur, *pv = &v->res->prev;
+
+	buf_reset(b);
+	if (m->per_day >= 1)
+		buf_printf(b, "%.1f/d", m->per_day);
+	else
+		buf_printf(b, "%.1f/wk", m->per_week);
+	put_cell(c, w, y, x, maxx, buf_str(b), v->res->band_freq,
+	    fk_trend_freq(m, pv), true);
+	buf_reset(b);
+	fmt_secs(b, m->lead_median);
+	put_cell(c, w, y, x + CELL_W, maxx, buf_str(b), v->res->band_lead,
+	    fk_trend_lead(m, pv), false);
+	buf_reset(b);
+	if (m->cfr < 0)
+		buf_puts(b, "no data");
+	else
+		buf_printf(b, "%.0f%%", m->cfr * 100);
+	put_cell(c, w, y, x + 2 * CELL_W, maxx, buf_str(b), v->res->band_cfr,
+	    fk_trend_cfr(m, pv), false);
+	buf_reset(b);
+	fmt_secs(b, m->restore_median);
+	put_cell(c, w, y, x + 3 * CELL_W, maxx, buf_str(b),
+	    v->res->band_restore, fk_trend_restore(m, pv), false);
+}
+
 /* The service rows: numbers, then a sparkline and any trouble. */
 static void
 draw_services(struct console *c, struct fk_pane *p, WINDOW *w,
@@ -122,35 +153,9 @@ draw_services(struct console *c, struct fk_pane *p, WINDOW *w,
 		if (i == p->sel && focused)
 			wattroff(w, A_REVERSE);
 		x = 2 + NAME_W;
-		if (v.valid) {
-			m = &v.res->cur;
-			buf_reset(&b);
-			if (m->per_day >= 1)
-				buf_printf(&b, "%.1f/d", m->per_day);
-			else
-				buf_printf(&b, "%.1f/wk", m->per_week);
-			put_cell(c, w, y, x, maxx, buf_str(&b),
-			    v.res->band_freq, fk_trend_freq(m, &v.res->prev),
-			    true);
-			buf_reset(&b);
-			fmt_secs(&b, m->lead_median);
-			put_cell(c, w, y, x + CELL_W, maxx, buf_str(&b),
-			    v.res->band_lead, fk_trend_lead(m, &v.res->prev),
-			    false);
-			buf_reset(&b);
-			if (m->cfr < 0)
-				buf_puts(&b, "no data");
-			else
-				buf_printf(&b, "%.0f%%", m->cfr * 100);
-			put_cell(c, w, y, x + 2 * CELL_W, maxx, buf_str(&b),
-			    v.res->band_cfr, fk_trend_cfr(m, &v.res->prev),
-			    false);
-			buf_reset(&b);
-			fmt_secs(&b, m->restore_median);
-			put_cell(c, w, y, x + 3 * CELL_W, maxx, buf_str(&b),
-			    v.res->band_restore,
-			    fk_trend_restore(m, &v.res->prev), false);
-		} else if (*v.error == '\0') {
+		if (v.valid)
+			draw_cells(c, w, y, x, maxx, &v, &b);
+		else if (*v.error == '\0') {
 			wattron(w, A_DIM);
 			mvwaddnstr(w, y, x, v.busy ? "reading..." : "not read yet",
 			    maxx - x);
