@@ -367,43 +367,142 @@ parse_args(int argc, char **argv, struct args *a)
 	return -1;
 }
 
+/* What a report is handed: the settings (NULL for fourkeys), the file, its words. */
+struct report_call {
+	const struct settings		*s;
+	const struct config		*cfg;
+	const struct report_options	*o;
+	const char *const		*args;	/* the words after its name */
+	int				 nargs;
+};
+
+static int
+call_status(const struct report_call *c)
+{
+	return report_status(c->s, c->o);
+}
+
+static int
+call_run(const struct report_call *c)
+{
+	return report_run(c->s, c->o, c->args[0],
+	    c->nargs > 1 ? c->args[1] : NULL);
+}
+
+static int
+call_log(const struct report_call *c)
+{
+	return report_log(c->s, c->o, c->args[0], c->args[1], c->args[2]);
+}
+
+static int
+call_sla(const struct report_call *c)
+{
+	return report_sla(c->s, c->cfg, c->o);
+}
+
+static int
+call_slots(const struct report_call *c)
+{
+	return report_slots(c->s, c->o);
+}
+
+static int
+call_fourkeys(const struct report_call *c)
+{
+	return report_fourkeys(c->cfg, c->o);
+}
+
+/* What a report reads the context's settings for. */
+enum report_needs {
+	NEEDS_AIRFLOW,		/* the context, with its database */
+	AIRFLOW_OPTIONAL,	/* the context; a database only adds to it */
+	NEEDS_FILE_ONLY		/* the file's own sections, no context */
+};
+
+/*
+ * Every report, in the order --help and the messages name them: a new
+ * report is a file in src/report and one line here.  usage NULL: the
+ * report takes no argument.
+ */
+static const struct report_kind {
+	const char		*name;
+	int			 min_args, max_args;
+	const char		*usage;
+	enum report_needs	 needs;
+	int			(*run)(const struct report_call *);
+} report_kinds[] = {
+	{ "status", 0, 0, NULL, NEEDS_AIRFLOW, call_status },
+	{ "run", 1, 2, "usage: dagtop report run DAG_ID [RUN_ID]",
+	    NEEDS_AIRFLOW, call_run },
+	{ "log", 3, 3, "usage: dagtop report log DAG_ID RUN_ID TASK_ID "
+	    "[--try N] [--map-index N]", NEEDS_AIRFLOW, call_log },
+	{ "sla", 0, 0, NULL, NEEDS_AIRFLOW, call_sla },
+	/* BigQuery alone makes a slots report; a database adds the pools. */
+	{ "slots", 0, 0, NULL, AIRFLOW_OPTIONAL, call_slots },
+	/* The Four Keys need no Airflow: GitHub or their own database. */
+	{ "fourkeys", 0, 0, NULL, NEEDS_FILE_ONLY, call_fourkeys },
+};
+#define NREPORTS (sizeof report_kinds / sizeof *report_kinds)
+
+/* The reports' names, "a, b, c" (last_sep ", ") or "a, b or c". */
+static void
+report_names(struct buf *out, const char *last_sep)
+{
+	size_t i;
+
+	for (i = 0; i < NREPORTS; i++) {
+		if (i > 0)
+			buf_puts(out, i + 1 == NREPORTS ? last_sep : ", ");
+		buf_puts(out, report_kinds[i].name);
+	}
+}
+
+/* The report the words name, or NULL after a usage error (*rc set). */
+static const struct report_kind *
+report_kind(const struct args *a, int *rc)
+{
+	const struct report_kind	*k = NULL;
+	struct buf			 names = BUF_INIT;
+	size_t				 i;
+	int				 nargs = a->nwords - 2;
+
+	for (i = 0; a->nwords >= 2 && i < NREPORTS; i++)
+		if (strcmp(a->words[1], report_kinds[i].name) == 0)
+			k = &report_kinds[i];
+	if (a->nwords < 2) {
+		report_names(&names, " or ");
+		*rc = usage_error(true, "report needs a kind: %s",
+		    buf_str(&names));
+	} else if (k == NULL) {
+		report_names(&names, ", ");
+		*rc = usage_error(true, "unknown report '%s' (this release "
+		    "has: %s)", a->words[1], buf_str(&names));
+	} else if (nargs >= k->min_args && nargs <= k->max_args) {
+		buf_free(&names);
+		return k;
+	} else if (k->usage != NULL)
+		*rc = usage_error(true, "%s", k->usage);
+	else
+		*rc = usage_error(true, "report %s takes no argument '%s'",
+		    k->name, a->words[2]);
+	buf_free(&names);
+	return NULL;
+}
+
+/* `dagtop report KIND ...`: the file, the context (as the kind needs), the report. */
 static int
 run_report(const struct args *a)
 {
-	struct config	 cfg;
-	struct settings	 s;
-	struct buf	 err = BUF_INIT;
-	int		 rc;
+	const struct report_kind	*k;
+	struct report_call		 call;
+	struct config			 cfg;
+	struct settings			 s;
+	struct buf			 err = BUF_INIT;
+	int				 rc, r;
 
-	if (a->nwords < 2)
-		return usage_error(true, "report needs a kind: status, run, log, sla, slots or fourkeys");
-	if (strcmp(a->words[1], "status") == 0) {
-		if (a->nwords > 2)
-			return usage_error(true, "report status takes no "
-			    "argument '%s'", a->words[2]);
-	} else if (strcmp(a->words[1], "sla") == 0) {
-		if (a->nwords > 2)
-			return usage_error(true, "report sla takes no "
-			    "argument '%s'", a->words[2]);
-	} else if (strcmp(a->words[1], "run") == 0) {
-		if (a->nwords < 3 || a->nwords > 4)
-			return usage_error(true, "usage: dagtop report run "
-			    "DAG_ID [RUN_ID]");
-	} else if (strcmp(a->words[1], "log") == 0) {
-		if (a->nwords != 5)
-			return usage_error(true, "usage: dagtop report log "
-			    "DAG_ID RUN_ID TASK_ID [--try N] [--map-index N]");
-	} else if (strcmp(a->words[1], "slots") == 0) {
-		if (a->nwords > 2)
-			return usage_error(true, "report slots takes no "
-			    "argument '%s'", a->words[2]);
-	} else if (strcmp(a->words[1], "fourkeys") == 0) {
-		if (a->nwords > 2)
-			return usage_error(true, "report fourkeys takes no "
-			    "argument '%s'", a->words[2]);
-	} else
-		return usage_error(true, "unknown report '%s' (this release "
-		    "has: status, run, log, sla, slots, fourkeys)", a->words[1]);
+	if ((k = report_kind(a, &rc)) == NULL)
+		return rc;
 	if (config_load(&cfg, a->cli.config, config_zone_ok) != 0) {
 		fputs(buf_str(&cfg.errors), stderr);
 		rc = report_unknown(a->report.format, "configuration",
@@ -412,38 +511,30 @@ run_report(const struct args *a)
 		return rc;
 	}
 	fputs(buf_str(&cfg.warnings), stderr);
-	/* The Four Keys need no Airflow: GitHub or their own database. */
-	if (strcmp(a->words[1], "fourkeys") == 0) {
-		rc = report_fourkeys(&cfg, &a->report);
-		config_free(&cfg);
-		return rc;
+	memset(&s, 0, sizeof s);
+	call.s = k->needs == NEEDS_FILE_ONLY ? NULL : &s;
+	call.cfg = &cfg;
+	call.o = &a->report;
+	call.args = a->words + 2;
+	call.nargs = a->nwords - 2;
+	if (k->needs != NEEDS_FILE_ONLY) {
+		r = k->needs == AIRFLOW_OPTIONAL ?
+		    config_resolve_no_database(&cfg, &a->cli, &s, &err) :
+		    config_resolve(&cfg, &a->cli, &s, &err);
+		if (r != 0) {
+			rc = report_unknown(a->report.format, "configuration",
+			    buf_str(&err));
+			buf_free(&err);
+			settings_free(&s);
+			config_free(&cfg);
+			return rc;
+		}
+		/* Reports never write: the read-only gate is closed for them. */
+		s.readonly = true;
 	}
-	/* BigQuery alone makes a slots report; a database adds the pools. */
-	if ((strcmp(a->words[1], "slots") == 0 ?
-	    config_resolve_no_database(&cfg, &a->cli, &s, &err) :
-	    config_resolve(&cfg, &a->cli, &s, &err)) != 0) {
-		rc = report_unknown(a->report.format, "configuration",
-		    buf_str(&err));
-		buf_free(&err);
+	rc = k->run(&call);
+	if (k->needs != NEEDS_FILE_ONLY)
 		settings_free(&s);
-		config_free(&cfg);
-		return rc;
-	}
-	/* Reports never write: the read-only gate is closed for them. */
-	s.readonly = true;
-	if (strcmp(a->words[1], "slots") == 0)
-		rc = report_slots(&s, &a->report);
-	else if (strcmp(a->words[1], "sla") == 0)
-		rc = report_sla(&s, &cfg, &a->report);
-	else if (strcmp(a->words[1], "log") == 0)
-		rc = report_log(&s, &a->report, a->words[2], a->words[3],
-		    a->words[4]);
-	else if (strcmp(a->words[1], "run") == 0)
-		rc = report_run(&s, &a->report, a->words[2],
-		    a->nwords > 3 ? a->words[3] : NULL);
-	else
-		rc = report_status(&s, &a->report);
-	settings_free(&s);
 	config_free(&cfg);
 	return rc;
 }
@@ -476,25 +567,29 @@ load_context(const struct args *a, struct config *cfg, struct settings *s)
 	return 0;
 }
 
-/* `dagtop clear`: the settings of the context, then the clear. */
 static int
-run_clear(const struct args *a)
+call_clear(const struct args *a, struct settings *s,
+    const struct config *cfg)
 {
-	struct config	 cfg;
-	struct settings	 s;
-	int		 rc;
-
-	if ((rc = load_context(a, &cfg, &s)) != 0)
-		return rc;
-	rc = cmd_clear(&s, &a->clear, a->words[1], a->words[2], a->words[3]);
-	settings_free(&s);
-	config_free(&cfg);
-	return rc;
+	(void)cfg;
+	return cmd_clear(s, &a->clear, a->words[1], a->words[2], a->words[3]);
 }
 
-/* `dagtop` alone: the interactive console. */
 static int
-run_console(const struct args *a)
+call_console(const struct args *a, struct settings *s,
+    const struct config *cfg)
+{
+	return console_main(s, cfg, &a->cli, a->view, a->keymap, a->color,
+	    a->ascii);
+}
+
+/*
+ * The commands that need a context (the console, dagtop clear): the file
+ * and the context's settings, then the command, then both freed.
+ */
+static int
+with_context(const struct args *a, int (*run)(const struct args *,
+    struct settings *, const struct config *))
 {
 	struct config	 cfg;
 	struct settings	 s;
@@ -502,8 +597,7 @@ run_console(const struct args *a)
 
 	if ((rc = load_context(a, &cfg, &s)) != 0)
 		return rc;
-	rc = console_main(&s, &cfg, &a->cli, a->view, a->keymap, a->color,
-	    a->ascii);
+	rc = run(a, &s, &cfg);
 	settings_free(&s);
 	config_free(&cfg);
 	return rc;
@@ -520,7 +614,7 @@ main(int argc, char **argv)
 	if (rc >= 0)
 		return rc;
 	if (a.nwords == 0)
-		return run_console(&a);
+		return with_context(&a, call_console);
 	if (strcmp(a.words[0], "report") == 0) {
 		report_begin();
 		return report_end(run_report(&a));
@@ -535,7 +629,7 @@ main(int argc, char **argv)
 			return usage_error(false, "usage: dagtop clear DAG_ID "
 			    "RUN_ID TASK_ID [--downstream] [--only-failed] "
 			    "[--map-index N] [--yes]");
-		return run_clear(&a);
+		return with_context(&a, call_clear);
 	}
 	return usage_error(false, "unknown command '%s'", a.words[0]);
 }
