@@ -201,14 +201,11 @@ static enum pane_result
 slaweek_key(struct console *c, void *priv, enum action a)
 {
 	struct slaweek_pane	*p = priv;
+
 	switch (a) {
 	case ACTION_DOWN:
-		if (p->sel + 1 < c->sla.n)
-			p->sel++;
-		return PANE_HANDLED;
 	case ACTION_UP:
-		if (p->sel > 0)
-			p->sel--;
+		pane_list_move(&p->sel, c->sla.n, a, 0);
 		return PANE_HANDLED;
 	case ACTION_LEFT:
 		/* The console reads the trailing weeks; no further back. */
