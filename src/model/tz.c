@@ -250,49 +250,15 @@ sub_saturating(int64_t a, int32_t b)
 	return a - b;
 }
 
-/*
- * Reads the data block at p (its size already checked) into z.  Leap-second
- * corrections are subtracted from the transition times so they count POSIX
- * seconds; the times must then be strictly ascending.
- */
+/* The local time types and their abbreviations, checked. */
 static int
-parse_block(const unsigned char *p, const struct tzif_header *h,
-    unsigned tsize, struct tz *z, char *err, size_t errlen)
+read_types(struct tz *z, const struct tzif_header *h,
+    const unsigned char *types, const unsigned char *chars, char *err,
+    size_t errlen)
 {
-	const unsigned char *types, *chars, *leaps, *isstd, *isut;
-	const unsigned char *abbr, *nul;
-	int64_t occur, prev_occur = 0, *leap_at = NULL;
-	int32_t *leap_corr = NULL;
-	size_t i, j, n;
-	unsigned idx;
-
-	z->ntrans = h->timecnt;
-	z->ntypes = h->typecnt;
-	z->trans = xreallocarray(NULL, z->ntrans, sizeof *z->trans);
-	z->trans_type = xmalloc(z->ntrans);
-	z->types = xcalloc(z->ntypes, sizeof *z->types);
-
-	for (i = 0; i < z->ntrans; i++) {
-		if (tsize == 8)
-			z->trans[i] = get_i64(p + i * 8);
-		else
-			z->trans[i] = get_i32(p + i * 4);
-	}
-	p += (size_t)h->timecnt * tsize;
-	for (i = 0; i < z->ntrans; i++) {
-		if (p[i] >= h->typecnt) {
-			tz_set_error(err, errlen, "TZif: transition %zu uses "
-			    "type %u of %u", i, p[i], (unsigned)h->typecnt);
-			return -1;
-		}
-		z->trans_type[i] = p[i];
-	}
-	p += h->timecnt;
-	types = p;
-	chars = types + (size_t)h->typecnt * 6;
-	leaps = chars + h->charcnt;
-	isstd = leaps + (size_t)h->leapcnt * (tsize + 4);
-	isut = isstd + h->isstdcnt;
+	const unsigned char	*abbr, *nul;
+	size_t			 i, n;
+	unsigned		 idx;
 
 	for (i = 0; i < z->ntypes; i++) {
 		z->types[i].utoff = get_i32(types + i * 6);
@@ -329,6 +295,15 @@ parse_block(const unsigned char *p, const struct tzif_header *h,
 		memcpy(z->types[i].abbr, abbr, n);
 		z->types[i].abbr[n] = '\0';
 	}
+	return 0;
+}
+
+/* The standard/wall and UT/local indicators: each 0 or 1. */
+static int
+check_indicators(const struct tzif_header *h, const unsigned char *isstd,
+    const unsigned char *isut, char *err, size_t errlen)
+{
+	size_t i;
 
 	for (i = 0; i < h->isstdcnt; i++) {
 		if (isstd[i] > 1) {
@@ -344,41 +319,100 @@ parse_block(const unsigned char *p, const struct tzif_header *h,
 			return -1;
 		}
 	}
+	return 0;
+}
 
-	if (h->leapcnt > 0) {
-		leap_at = xreallocarray(NULL, h->leapcnt, sizeof *leap_at);
-		leap_corr = xreallocarray(NULL, h->leapcnt,
-		    sizeof *leap_corr);
-		for (i = 0; i < h->leapcnt; i++) {
-			const unsigned char *rec = leaps + i * (tsize + 4);
+/*
+ * The leap-second records: each must come after the one before, and each
+ * transition after a leap second has its correction taken off, so that
+ * transitions count POSIX seconds.
+ */
+static int
+apply_leaps(struct tz *z, const struct tzif_header *h,
+    const unsigned char *leaps, unsigned tsize, char *err, size_t errlen)
+{
+	int64_t	 occur, prev_occur = 0, *leap_at;
+	int32_t	*leap_corr;
+	size_t	 i, j;
 
-			occur = tsize == 8 ? get_i64(rec) : get_i32(rec);
-			if (i > 0 && occur <= prev_occur) {
-				tz_set_error(err, errlen, "TZif: leap second "
-				    "%zu not after the previous one", i);
-				free(leap_at);
-				free(leap_corr);
-				return -1;
-			}
-			prev_occur = occur;
-			leap_at[i] = occur;
-			leap_corr[i] = get_i32(rec + tsize);
+	if (h->leapcnt == 0)
+		return 0;
+	leap_at = xreallocarray(NULL, h->leapcnt, sizeof *leap_at);
+	leap_corr = xreallocarray(NULL, h->leapcnt, sizeof *leap_corr);
+	for (i = 0; i < h->leapcnt; i++) {
+		const unsigned char *rec = leaps + i * (tsize + 4);
+
+		occur = tsize == 8 ? get_i64(rec) : get_i32(rec);
+		if (i > 0 && occur <= prev_occur) {
+			tz_set_error(err, errlen, "TZif: leap second "
+			    "%zu not after the previous one", i);
+			free(leap_at);
+			free(leap_corr);
+			return -1;
 		}
-		/* Both lists ascend, so one pass pairs them up. */
-		j = 0;
-		for (i = 0; i < z->ntrans; i++) {
-			int64_t at = z->trans[i];
-
-			while (j < h->leapcnt && leap_at[j] <= at)
-				j++;
-			if (j > 0)
-				z->trans[i] = sub_saturating(at,
-				    leap_corr[j - 1]);
-		}
-		free(leap_at);
-		free(leap_corr);
+		prev_occur = occur;
+		leap_at[i] = occur;
+		leap_corr[i] = get_i32(rec + tsize);
 	}
+	/* Both lists ascend, so one pass pairs them up. */
+	j = 0;
+	for (i = 0; i < z->ntrans; i++) {
+		int64_t at = z->trans[i];
 
+		while (j < h->leapcnt && leap_at[j] <= at)
+			j++;
+		if (j > 0)
+			z->trans[i] = sub_saturating(at, leap_corr[j - 1]);
+	}
+	free(leap_at);
+	free(leap_corr);
+	return 0;
+}
+
+/*
+ * Reads the data block at p (its size already checked) into z.  Leap-second
+ * corrections are subtracted from the transition times so they count POSIX
+ * seconds; the times must then be strictly ascending.
+ */
+static int
+parse_block(const unsigned char *p, const struct tzif_header *h,
+    unsigned tsize, struct tz *z, char *err, size_t errlen)
+{
+	const unsigned char	*types, *chars, *leaps, *isstd, *isut;
+	size_t			 i;
+
+	z->ntrans = h->timecnt;
+	z->ntypes = h->typecnt;
+	z->trans = xreallocarray(NULL, z->ntrans, sizeof *z->trans);
+	z->trans_type = xmalloc(z->ntrans);
+	z->types = xcalloc(z->ntypes, sizeof *z->types);
+
+	for (i = 0; i < z->ntrans; i++) {
+		if (tsize == 8)
+			z->trans[i] = get_i64(p + i * 8);
+		else
+			z->trans[i] = get_i32(p + i * 4);
+	}
+	p += (size_t)h->timecnt * tsize;
+	for (i = 0; i < z->ntrans; i++) {
+		if (p[i] >= h->typecnt) {
+			tz_set_error(err, errlen, "TZif: transition %zu uses "
+			    "type %u of %u", i, p[i], (unsigned)h->typecnt);
+			return -1;
+		}
+		z->trans_type[i] = p[i];
+	}
+	p += h->timecnt;
+	types = p;
+	chars = types + (size_t)h->typecnt * 6;
+	leaps = chars + h->charcnt;
+	isstd = leaps + (size_t)h->leapcnt * (tsize + 4);
+	isut = isstd + h->isstdcnt;
+
+	if (read_types(z, h, types, chars, err, errlen) != 0 ||
+	    check_indicators(h, isstd, isut, err, errlen) != 0 ||
+	    apply_leaps(z, h, leaps, tsize, err, errlen) != 0)
+		return -1;
 	for (i = 1; i < z->ntrans; i++) {
 		if (z->trans[i] <= z->trans[i - 1]) {
 			tz_set_error(err, errlen, "TZif: transition %zu not "
