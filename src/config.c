@@ -598,7 +598,7 @@ sla_key(struct parse_state *ps, const char *section, const char *name,
 	struct sla_def		*d = ps->cur_sla;
 	const struct sla_key	*k;
 	struct buf		 err = BUF_INIT;
-	char			*sname, why[256];
+	char			*sname;
 	struct tz		*z;
 	size_t			 i;
 	int			 here = ps->line;
@@ -648,8 +648,8 @@ sla_key(struct parse_state *ps, const char *section, const char *name,
 			config_error(ps, "'days': %s", buf_str(&err));
 		break;
 	case SLA_ZONE:
-		if ((z = zoneinfo_load(value, why, sizeof why)) == NULL)
-			config_error(ps, "'timezone': %s", why);
+		if ((z = zoneinfo_load(value, &err)) == NULL)
+			config_error(ps, "'timezone': %s", buf_str(&err));
 		else {
 			tz_free(z);
 			sla_set(ps, &d->timezone, name, value);

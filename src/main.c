@@ -506,7 +506,6 @@ config_check(const struct args *a)
 	struct config	 cfg;
 	struct settings	 s;
 	struct buf	 err = BUF_INIT, masked = BUF_INIT, tzerr = BUF_INIT;
-	char		 why[256];
 	struct tz	*zone;
 	size_t		 i;
 	int		 bad = 0;
@@ -520,17 +519,19 @@ config_check(const struct args *a)
 	fputs(buf_str(&cfg.warnings), stderr);
 	fputs(buf_str(&cfg.errors), stderr);
 	for (i = 0; i < cfg.nctx; i++) {
-		const char *zname = cfg.ctx[i].timezone;
+		const char	*zname = cfg.ctx[i].timezone;
+		struct buf	 why = BUF_INIT;
 
 		if (zname == NULL)
 			continue;
-		zone = zoneinfo_load(zname, why, sizeof why);
+		zone = zoneinfo_load(zname, &why);
 		if (zone == NULL) {
 			fprintf(stderr, "%s: [context %s]: %s\n", cfg.ctx[i].file,
-			    cfg.ctx[i].name, why);
+			    cfg.ctx[i].name, buf_str(&why));
 			bad = 1;
 		} else
 			tz_free(zone);
+		buf_free(&why);
 	}
 	if (cfg.loaded || cfg.errors.len == 0) {
 		if (config_resolve(&cfg, &a->cli, &s, &err) != 0) {

@@ -27,18 +27,6 @@ static struct tz utc_zone = {
 	.types = &utc_type,
 };
 
-void
-tz_set_error(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err == NULL || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
-
 /*
  * Big-endian integers from TZif data; the signed forms avoid
  * implementation-defined conversions.
@@ -142,19 +130,20 @@ compute_utoff_range(struct tz *z)
 }
 
 struct tz *
-tz_parse_posix(const char *spec, char *err, size_t errlen)
+tz_parse_posix(const char *spec, struct buf *err)
 {
-	struct tz_posix p;
-	struct tz *z;
-	char msg[128];
+	struct tz_posix	 p;
+	struct tz	*z;
+	struct buf	 msg = BUF_INIT;
 
 	if (spec == NULL) {
-		tz_set_error(err, errlen, "no TZ string");
+		buf_puts(err, "no TZ string");
 		return NULL;
 	}
-	if (tz_posix_parse(spec, &p, msg, sizeof msg) != 0) {
-		tz_set_error(err, errlen, "invalid TZ string '%s': %s", spec,
-		    msg);
+	if (tz_posix_parse(spec, &p, &msg) != 0) {
+		buf_printf(err, "invalid TZ string '%s': %s", spec,
+		    buf_str(&msg));
+		buf_free(&msg);
 		return NULL;
 	}
 	z = xcalloc(1, sizeof *z);
@@ -182,14 +171,14 @@ struct tzif_header {
 
 static int
 parse_header(const unsigned char *p, size_t len, struct tzif_header *h,
-    char *err, size_t errlen)
+    struct buf *err)
 {
 	if (len >= 4 && memcmp(p, "TZif", 4) != 0) {
-		tz_set_error(err, errlen, "TZif: bad magic (not a TZif file)");
+		buf_puts(err, "TZif: bad magic (not a TZif file)");
 		return -1;
 	}
 	if (len < TZIF_HEADER_LEN) {
-		tz_set_error(err, errlen, "TZif: truncated header");
+		buf_puts(err, "TZif: truncated header");
 		return -1;
 	}
 	if (p[4] == 0)
@@ -197,7 +186,7 @@ parse_header(const unsigned char *p, size_t len, struct tzif_header *h,
 	else if (p[4] >= '2' && p[4] <= '9')
 		h->version = p[4] - '0';
 	else {
-		tz_set_error(err, errlen, "TZif: unknown version byte 0x%02x",
+		buf_printf(err, "TZif: unknown version byte 0x%02x",
 		    p[4]);
 		return -1;
 	}
@@ -208,22 +197,22 @@ parse_header(const unsigned char *p, size_t len, struct tzif_header *h,
 	h->typecnt = get_u32(p + 36);
 	h->charcnt = get_u32(p + 40);
 	if (h->typecnt == 0 || h->typecnt > 256) {
-		tz_set_error(err, errlen, "TZif: type count %u not in 1-256",
+		buf_printf(err, "TZif: type count %u not in 1-256",
 		    (unsigned)h->typecnt);
 		return -1;
 	}
 	if (h->charcnt == 0) {
-		tz_set_error(err, errlen, "TZif: no abbreviation characters");
+		buf_puts(err, "TZif: no abbreviation characters");
 		return -1;
 	}
 	if (h->isutcnt != 0 && h->isutcnt != h->typecnt) {
-		tz_set_error(err, errlen, "TZif: UT indicator count %u, "
+		buf_printf(err, "TZif: UT indicator count %u, "
 		    "type count %u", (unsigned)h->isutcnt,
 		    (unsigned)h->typecnt);
 		return -1;
 	}
 	if (h->isstdcnt != 0 && h->isstdcnt != h->typecnt) {
-		tz_set_error(err, errlen, "TZif: standard indicator count %u, "
+		buf_printf(err, "TZif: standard indicator count %u, "
 		    "type count %u", (unsigned)h->isstdcnt,
 		    (unsigned)h->typecnt);
 		return -1;
@@ -253,8 +242,7 @@ sub_saturating(int64_t a, int32_t b)
 /* The local time types and their abbreviations, checked. */
 static int
 read_types(struct tz *z, const struct tzif_header *h,
-    const unsigned char *types, const unsigned char *chars, char *err,
-    size_t errlen)
+    const unsigned char *types, const unsigned char *chars, struct buf *err)
 {
 	const unsigned char	*abbr, *nul;
 	size_t			 i, n;
@@ -264,20 +252,20 @@ read_types(struct tz *z, const struct tzif_header *h,
 		z->types[i].utoff = get_i32(types + i * 6);
 		if (z->types[i].utoff < UTOFF_MIN ||
 		    z->types[i].utoff > UTOFF_MAX) {
-			tz_set_error(err, errlen, "TZif: type %zu has UT offset "
+			buf_printf(err, "TZif: type %zu has UT offset "
 			    "%ld, outside -89999..93599", i,
 			    (long)z->types[i].utoff);
 			return -1;
 		}
 		if (types[i * 6 + 4] > 1) {
-			tz_set_error(err, errlen, "TZif: type %zu has DST flag "
+			buf_printf(err, "TZif: type %zu has DST flag "
 			    "%u", i, types[i * 6 + 4]);
 			return -1;
 		}
 		z->types[i].isdst = types[i * 6 + 4];
 		idx = types[i * 6 + 5];
 		if (idx >= h->charcnt) {
-			tz_set_error(err, errlen, "TZif: type %zu abbreviation "
+			buf_printf(err, "TZif: type %zu abbreviation "
 			    "index %u beyond %u characters", i, idx,
 			    (unsigned)h->charcnt);
 			return -1;
@@ -285,7 +273,7 @@ read_types(struct tz *z, const struct tzif_header *h,
 		abbr = chars + idx;
 		nul = memchr(abbr, '\0', h->charcnt - idx);
 		if (nul == NULL) {
-			tz_set_error(err, errlen, "TZif: type %zu abbreviation "
+			buf_printf(err, "TZif: type %zu abbreviation "
 			    "not NUL-terminated", i);
 			return -1;
 		}
@@ -301,20 +289,20 @@ read_types(struct tz *z, const struct tzif_header *h,
 /* The standard/wall and UT/local indicators: each 0 or 1. */
 static int
 check_indicators(const struct tzif_header *h, const unsigned char *isstd,
-    const unsigned char *isut, char *err, size_t errlen)
+    const unsigned char *isut, struct buf *err)
 {
 	size_t i;
 
 	for (i = 0; i < h->isstdcnt; i++) {
 		if (isstd[i] > 1) {
-			tz_set_error(err, errlen, "TZif: standard/wall "
+			buf_printf(err, "TZif: standard/wall "
 			    "indicator %zu is %u", i, isstd[i]);
 			return -1;
 		}
 	}
 	for (i = 0; i < h->isutcnt; i++) {
 		if (isut[i] > 1) {
-			tz_set_error(err, errlen, "TZif: UT/local indicator %zu "
+			buf_printf(err, "TZif: UT/local indicator %zu "
 			    "is %u", i, isut[i]);
 			return -1;
 		}
@@ -329,7 +317,7 @@ check_indicators(const struct tzif_header *h, const unsigned char *isstd,
  */
 static int
 apply_leaps(struct tz *z, const struct tzif_header *h,
-    const unsigned char *leaps, unsigned tsize, char *err, size_t errlen)
+    const unsigned char *leaps, unsigned tsize, struct buf *err)
 {
 	int64_t	 occur, prev_occur = 0, *leap_at;
 	int32_t	*leap_corr;
@@ -344,7 +332,7 @@ apply_leaps(struct tz *z, const struct tzif_header *h,
 
 		occur = tsize == 8 ? get_i64(rec) : get_i32(rec);
 		if (i > 0 && occur <= prev_occur) {
-			tz_set_error(err, errlen, "TZif: leap second "
+			buf_printf(err, "TZif: leap second "
 			    "%zu not after the previous one", i);
 			free(leap_at);
 			free(leap_corr);
@@ -376,7 +364,7 @@ apply_leaps(struct tz *z, const struct tzif_header *h,
  */
 static int
 parse_block(const unsigned char *p, const struct tzif_header *h,
-    unsigned tsize, struct tz *z, char *err, size_t errlen)
+    unsigned tsize, struct tz *z, struct buf *err)
 {
 	const unsigned char	*types, *chars, *leaps, *isstd, *isut;
 	size_t			 i;
@@ -396,7 +384,7 @@ parse_block(const unsigned char *p, const struct tzif_header *h,
 	p += (size_t)h->timecnt * tsize;
 	for (i = 0; i < z->ntrans; i++) {
 		if (p[i] >= h->typecnt) {
-			tz_set_error(err, errlen, "TZif: transition %zu uses "
+			buf_printf(err, "TZif: transition %zu uses "
 			    "type %u of %u", i, p[i], (unsigned)h->typecnt);
 			return -1;
 		}
@@ -409,13 +397,13 @@ parse_block(const unsigned char *p, const struct tzif_header *h,
 	isstd = leaps + (size_t)h->leapcnt * (tsize + 4);
 	isut = isstd + h->isstdcnt;
 
-	if (read_types(z, h, types, chars, err, errlen) != 0 ||
-	    check_indicators(h, isstd, isut, err, errlen) != 0 ||
-	    apply_leaps(z, h, leaps, tsize, err, errlen) != 0)
+	if (read_types(z, h, types, chars, err) != 0 ||
+	    check_indicators(h, isstd, isut, err) != 0 ||
+	    apply_leaps(z, h, leaps, tsize, err) != 0)
 		return -1;
 	for (i = 1; i < z->ntrans; i++) {
 		if (z->trans[i] <= z->trans[i - 1]) {
-			tz_set_error(err, errlen, "TZif: transition %zu not "
+			buf_printf(err, "TZif: transition %zu not "
 			    "after the previous one", i);
 			return -1;
 		}
@@ -425,7 +413,7 @@ parse_block(const unsigned char *p, const struct tzif_header *h,
 
 struct tz *
 tz_parse_tzif(const unsigned char *data, size_t len, const char *name,
-    char *err, size_t errlen)
+    struct buf *err)
 {
 	struct tzif_header h;
 	struct tz *z;
@@ -433,17 +421,18 @@ tz_parse_tzif(const unsigned char *data, size_t len, const char *name,
 	uint64_t need;
 	size_t left = len, flen;
 	unsigned tsize = 4;
-	char *footer, msg[128];
+	char *footer;
+	struct buf msg = BUF_INIT;
 
 	if (data == NULL)
 		left = 0;
-	if (parse_header(p, left, &h, err, errlen) != 0)
+	if (parse_header(p, left, &h, err) != 0)
 		return NULL;
 	p += TZIF_HEADER_LEN;
 	left -= TZIF_HEADER_LEN;
 	need = block_size(&h, 4);
 	if (need > left) {
-		tz_set_error(err, errlen, "TZif: version 1 data needs %llu "
+		buf_printf(err, "TZif: version 1 data needs %llu "
 		    "bytes, %zu left", (unsigned long long)need, left);
 		return NULL;
 	}
@@ -451,10 +440,10 @@ tz_parse_tzif(const unsigned char *data, size_t len, const char *name,
 		/* Skip the 32-bit block; the 64-bit one follows. */
 		p += need;
 		left -= need;
-		if (parse_header(p, left, &h, err, errlen) != 0)
+		if (parse_header(p, left, &h, err) != 0)
 			return NULL;
 		if (h.version < 2) {
-			tz_set_error(err, errlen, "TZif: second header is not "
+			buf_puts(err, "TZif: second header is not "
 			    "version 2 or later");
 			return NULL;
 		}
@@ -463,7 +452,7 @@ tz_parse_tzif(const unsigned char *data, size_t len, const char *name,
 		tsize = 8;
 		need = block_size(&h, 8);
 		if (need > left) {
-			tz_set_error(err, errlen, "TZif: 64-bit data needs %llu "
+			buf_printf(err, "TZif: 64-bit data needs %llu "
 			    "bytes, %zu left", (unsigned long long)need,
 			    left);
 			return NULL;
@@ -472,7 +461,7 @@ tz_parse_tzif(const unsigned char *data, size_t len, const char *name,
 
 	z = xcalloc(1, sizeof *z);
 	z->name = xstrdup(name != NULL ? name : "");
-	if (parse_block(p, &h, tsize, z, err, errlen) != 0) {
+	if (parse_block(p, &h, tsize, z, err) != 0) {
 		tz_free(z);
 		return NULL;
 	}
@@ -482,22 +471,22 @@ tz_parse_tzif(const unsigned char *data, size_t len, const char *name,
 	if (h.version >= 2) {
 		if (left < 2 || p[0] != '\n' ||
 		    (nl = memchr(p + 1, '\n', left - 1)) == NULL) {
-			tz_set_error(err, errlen, "TZif: missing footer");
+			buf_puts(err, "TZif: missing footer");
 			tz_free(z);
 			return NULL;
 		}
 		flen = (size_t)(nl - (p + 1));
 		if (memchr(p + 1, '\0', flen) != NULL) {
-			tz_set_error(err, errlen, "TZif: NUL in footer");
+			buf_puts(err, "TZif: NUL in footer");
 			tz_free(z);
 			return NULL;
 		}
 		if (flen > 0) {
 			footer = xstrndup((const char *)p + 1, flen);
-			if (tz_posix_parse(footer, &z->footer, msg,
-			    sizeof msg) != 0) {
-				tz_set_error(err, errlen, "TZif: footer '%s': %s",
-				    footer, msg);
+			if (tz_posix_parse(footer, &z->footer, &msg) != 0) {
+				buf_printf(err, "TZif: footer '%s': %s",
+				    footer, buf_str(&msg));
+				buf_free(&msg);
 				free(footer);
 				tz_free(z);
 				return NULL;

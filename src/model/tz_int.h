@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "buf.h"
+
 #define SECS_PER_DAY	86400
 #define SECS_PER_HOUR	3600
 /* RFC 8536 section 3.2: UT offsets SHOULD lie in [-89999, 93599]. */
@@ -61,10 +63,6 @@ struct tz {
 	int32_t		 max_utoff;
 };
 
-/* Writes a message into err (when err is not NULL and errlen > 0). */
-void	 tz_set_error(char *err, size_t errlen, const char *fmt, ...)
-	    __attribute__((format(printf, 3, 4)));
-
 /* Floor division for a positive divisor. */
 int64_t	 tz_floor_div(int64_t a, int64_t b);
 /* t held within TZ_TIME_MIN..TZ_TIME_MAX. */
@@ -76,9 +74,8 @@ int64_t	 tz_days_from_civil64(int64_t y, int64_t m, int64_t d);
 /* The date of a day number within the clamp range. */
 void	 tz_civil_from_days64(int64_t z, int64_t *yp, int *mp, int *dp);
 
-/* Parses a POSIX TZ string into p; -1 and a message in err when bad. */
-int	 tz_posix_parse(const char *spec, struct tz_posix *p, char *err,
-	    size_t errlen);
+/* Parses a POSIX TZ string into p; -1 and a message added to err. */
+int	 tz_posix_parse(const char *spec, struct tz_posix *p, struct buf *err);
 /*
  * The local time type the rule gives at t, and the next instant after t
  * at which it fires (INT64_MAX if never).

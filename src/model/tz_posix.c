@@ -15,8 +15,7 @@
  * or more letters, digits, '+' and '-'.  Longer names are cut to 15 bytes.
  */
 static int
-parse_abbr(const char **sp, char *out, size_t outlen, char *err,
-    size_t errlen)
+parse_abbr(const char **sp, char *out, size_t outlen, struct buf *err)
 {
 	const char *s = *sp, *start, *end;
 	size_t n;
@@ -26,7 +25,7 @@ parse_abbr(const char **sp, char *out, size_t outlen, char *err,
 		while (isalnum((unsigned char)*s) || *s == '+' || *s == '-')
 			s++;
 		if (*s != '>') {
-			tz_set_error(err, errlen, "unterminated or invalid "
+			buf_puts(err, "unterminated or invalid "
 			    "<...> zone name");
 			return -1;
 		}
@@ -39,7 +38,7 @@ parse_abbr(const char **sp, char *out, size_t outlen, char *err,
 	}
 	n = (size_t)(end - start);
 	if (n < 3) {
-		tz_set_error(err, errlen, "zone name must have at least 3 "
+		buf_puts(err, "zone name must have at least 3 "
 		    "characters");
 		return -1;
 	}
@@ -100,7 +99,7 @@ parse_hms(const char **sp, int maxhour, int32_t *out)
 }
 
 static int
-parse_rule(const char **sp, struct tz_rule *r, char *err, size_t errlen)
+parse_rule(const char **sp, struct tz_rule *r, struct buf *err)
 {
 	const char *s = *sp;
 
@@ -109,7 +108,7 @@ parse_rule(const char **sp, struct tz_rule *r, char *err, size_t errlen)
 		s++;
 		r->kind = RULE_JULIAN;
 		if (parse_small_number(&s, 365, &r->day) != 0 || r->day < 1) {
-			tz_set_error(err, errlen, "Jn rule needs n in 1-365");
+			buf_puts(err, "Jn rule needs n in 1-365");
 			return -1;
 		}
 	} else if (*s == 'M') {
@@ -120,25 +119,25 @@ parse_rule(const char **sp, struct tz_rule *r, char *err, size_t errlen)
 		    parse_small_number(&s, 5, &r->week) != 0 || r->week < 1 ||
 		    *s++ != '.' ||
 		    parse_small_number(&s, 6, &r->day) != 0) {
-			tz_set_error(err, errlen, "Mm.w.d rule needs m 1-12, "
+			buf_puts(err, "Mm.w.d rule needs m 1-12, "
 			    "w 1-5, d 0-6");
 			return -1;
 		}
 	} else if (isdigit((unsigned char)*s)) {
 		r->kind = RULE_ZERO_BASED;
 		if (parse_small_number(&s, 365, &r->day) != 0) {
-			tz_set_error(err, errlen, "n rule needs n in 0-365");
+			buf_puts(err, "n rule needs n in 0-365");
 			return -1;
 		}
 	} else {
-		tz_set_error(err, errlen, "expected a Jn, n or Mm.w.d rule");
+		buf_puts(err, "expected a Jn, n or Mm.w.d rule");
 		return -1;
 	}
 	r->time = 2 * SECS_PER_HOUR;
 	if (*s == '/') {
 		s++;
 		if (parse_hms(&s, RULE_HOURS_MAX, &r->time) != 0) {
-			tz_set_error(err, errlen, "rule time must be "
+			buf_puts(err, "rule time must be "
 			    "[+-]hh[:mm[:ss]] with hh 0-167");
 			return -1;
 		}
@@ -152,17 +151,16 @@ parse_rule(const char **sp, struct tz_rule *r, char *err, size_t errlen)
  * of UTC; utoff here counts seconds east, so the sign flips.
  */
 int
-tz_posix_parse(const char *spec, struct tz_posix *p, char *err,
-    size_t errlen)
+tz_posix_parse(const char *spec, struct tz_posix *p, struct buf *err)
 {
 	const char *s = spec;
 	int32_t off;
 
 	memset(p, 0, sizeof *p);
-	if (parse_abbr(&s, p->std.abbr, sizeof p->std.abbr, err, errlen) != 0)
+	if (parse_abbr(&s, p->std.abbr, sizeof p->std.abbr, err) != 0)
 		return -1;
 	if (parse_hms(&s, 24, &off) != 0) {
-		tz_set_error(err, errlen, "standard time needs an offset "
+		buf_puts(err, "standard time needs an offset "
 		    "[+-]hh[:mm[:ss]] with hh 0-24");
 		return -1;
 	}
@@ -171,14 +169,14 @@ tz_posix_parse(const char *spec, struct tz_posix *p, char *err,
 	if (*s == '\0')
 		return 0;
 
-	if (parse_abbr(&s, p->dst.abbr, sizeof p->dst.abbr, err, errlen) != 0)
+	if (parse_abbr(&s, p->dst.abbr, sizeof p->dst.abbr, err) != 0)
 		return -1;
 	p->has_dst = 1;
 	p->dst.isdst = 1;
 	p->dst.utoff = p->std.utoff + SECS_PER_HOUR;
 	if (*s == '+' || *s == '-' || isdigit((unsigned char)*s)) {
 		if (parse_hms(&s, 24, &off) != 0) {
-			tz_set_error(err, errlen, "daylight time offset must be "
+			buf_puts(err, "daylight time offset must be "
 			    "[+-]hh[:mm[:ss]] with hh 0-24");
 			return -1;
 		}
@@ -195,23 +193,23 @@ tz_posix_parse(const char *spec, struct tz_posix *p, char *err,
 		return 0;
 	}
 	if (*s != ',') {
-		tz_set_error(err, errlen, "unexpected '%c' after the daylight "
+		buf_printf(err, "unexpected '%c' after the daylight "
 		    "time name", *s);
 		return -1;
 	}
 	s++;
-	if (parse_rule(&s, &p->start, err, errlen) != 0)
+	if (parse_rule(&s, &p->start, err) != 0)
 		return -1;
 	if (*s != ',') {
-		tz_set_error(err, errlen, "daylight time needs a start and an "
+		buf_puts(err, "daylight time needs a start and an "
 		    "end rule");
 		return -1;
 	}
 	s++;
-	if (parse_rule(&s, &p->end, err, errlen) != 0)
+	if (parse_rule(&s, &p->end, err) != 0)
 		return -1;
 	if (*s != '\0') {
-		tz_set_error(err, errlen, "trailing characters after the end "
+		buf_puts(err, "trailing characters after the end "
 		    "rule");
 		return -1;
 	}

@@ -133,10 +133,11 @@ struct tz *
 report_zone(enum report_format f, const char *name, int *rc)
 {
 	struct tz	*zone;
-	char		 why[256];
+	struct buf	 why = BUF_INIT;
 
-	if ((zone = zoneinfo_load(name, why, sizeof why)) == NULL)
-		*rc = report_unknown(f, "configuration", why);
+	if ((zone = zoneinfo_load(name, &why)) == NULL)
+		*rc = report_unknown(f, "configuration", buf_str(&why));
+	buf_free(&why);
 	return zone;
 }
 

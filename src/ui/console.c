@@ -326,7 +326,6 @@ console_main(struct settings *s, const struct config *cfg,
 {
 	struct app		 a;
 	struct buf		 err = BUF_INIT;
-	char			 why[256];
 	const char		*nc = getenv("NO_COLOR");
 	const int		 caught[4] = { SIGWINCH, SIGTERM, SIGINT,
 				    SIGHUP };
@@ -343,9 +342,10 @@ console_main(struct settings *s, const struct config *cfg,
 	a.settings = a.initial_settings = s;
 	a.config = cfg;
 	a.cli = cli;
-	a.c.zone = zoneinfo_load(s->timezone, why, sizeof why);
+	a.c.zone = zoneinfo_load(s->timezone, &err);
 	if (a.c.zone == NULL) {
-		fprintf(stderr, "dagtop: %s\n", why);
+		fprintf(stderr, "dagtop: %s\n", buf_str(&err));
+		buf_free(&err);
 		return 78;
 	}
 	if (db_params_build(s, &a.params, &err) != 0) {

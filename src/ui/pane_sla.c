@@ -23,8 +23,8 @@ void
 sla_panes_load(struct sla_panes *p, const struct config *cfg,
     const struct settings *s)
 {
-	char	why[256];
-	size_t	i, n;
+	struct buf	why = BUF_INIT;
+	size_t		i, n;
 
 	sla_panes_free(p);
 	p->week_start = cfg->week_start;
@@ -34,10 +34,12 @@ sla_panes_load(struct sla_panes *p, const struct config *cfg,
 	for (i = 0; i < n; i++) {
 		/* Checked when the file was read; UTC if it went since. */
 		p->zones[i] = zoneinfo_load(p->defs[i]->timezone != NULL ?
-		    p->defs[i]->timezone : s->timezone, why, sizeof why);
+		    p->defs[i]->timezone : s->timezone, &why);
 		if (p->zones[i] == NULL)
 			p->zones[i] = tz_utc();
+		buf_reset(&why);
 	}
+	buf_free(&why);
 	p->n = n;
 }
 
