@@ -226,12 +226,7 @@ sla_draw(struct console *c, void *priv, WINDOW *w, bool focused)
 	days = xcalloc(c->sla.n, sizeof *days);
 	order = xcalloc(c->sla.n, sizeof *order);
 	today_all(c, now, days, order);
-	if (p->sel >= c->sla.n)
-		p->sel = c->sla.n - 1;
-	if (p->sel < p->top)
-		p->top = p->sel;
-	if (h > 3 && p->sel >= p->top + (size_t)(h - 3))
-		p->top = p->sel - (size_t)(h - 3) + 1;
+	pane_list_scroll(&p->sel, &p->top, c->sla.n, h - 3);
 	namew = wd - 2 - 2 - 9 - 13 - 16 - 1;
 	if (namew > 28)
 		namew = 28;

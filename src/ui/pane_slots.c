@@ -313,12 +313,7 @@ draw_consumers(struct slots_pane *p, WINDOW *w, const struct slots *s,
 	mvwaddnstr(w, y++, 2, "KIND  SLOT-H  AVG  SHARE  TOP CONSUMER "
 	    "(Enter on a DAG: its runs)", wd - 4);
 	wattroff(w, A_DIM);
-	if (p->sel >= s->nc)
-		p->sel = s->nc - 1;
-	if (p->sel < p->top)
-		p->top = p->sel;
-	if (p->sel >= p->top + (size_t)rows)
-		p->top = p->sel - (size_t)rows + 1;
+	pane_list_scroll(&p->sel, &p->top, s->nc, rows);
 	for (i = p->top; i < s->nc && y < bottom; i++) {
 		const struct slot_consumer *k = &s->c[i];
 

@@ -162,12 +162,7 @@ tasks_draw(struct console *c, void *priv, WINDOW *w, bool focused)
 		mvwaddstr(w, 2, 2, "reading...");
 		return;
 	}
-	if (c->task_sel >= c->ntask_vis && c->ntask_vis > 0)
-		c->task_sel = c->ntask_vis - 1;
-	if (c->task_sel < c->task_top)
-		c->task_top = c->task_sel;
-	if (c->task_sel >= c->task_top + (size_t)(h - 3))
-		c->task_top = c->task_sel - (size_t)(h - 3) + 1;
+	pane_list_scroll(&c->task_sel, &c->task_top, c->ntask_vis, h - 3);
 	wattron(w, A_DIM);
 	mvwaddnstr(w, 1, 1, rows->ordered ? "  STATE           TRY   TOOK    TASK" :
 	    "  STATE           TRY   TOOK    TASK (no graph: by name)", wd - 2);
@@ -179,28 +174,20 @@ tasks_draw(struct console *c, void *priv, WINDOW *w, bool focused)
 static enum pane_result
 tasks_key(struct console *c, void *priv, enum action a)
 {
-	size_t n = c->ntask_vis;
-
 	(void)priv;
-	switch (a) {
-	case ACTION_DOWN:
-	case ACTION_UP:
-	case ACTION_PAGE_DOWN:
-	case ACTION_PAGE_UP:
-	case ACTION_TOP:
-	case ACTION_BOTTOM:
-		pane_list_move(&c->task_sel, n, a, 10);
-		break;
-	case ACTION_DOWNSTREAM:
-		c->show_downstream = !c->show_downstream;
-		break;
-	case ACTION_UNFOLD:
-		console_toggle_unfold(c, c->task_sel);
-		break;
-	case ACTION_BACK:
-		return PANE_FOCUS_NEXT;
-	default:
-		return PANE_IGNORED;
+	if (!pane_list_move(&c->task_sel, c->ntask_vis, a, 10)) {
+		switch (a) {
+		case ACTION_DOWNSTREAM:
+			c->show_downstream = !c->show_downstream;
+			break;
+		case ACTION_UNFOLD:
+			console_toggle_unfold(c, c->task_sel);
+			break;
+		case ACTION_BACK:
+			return PANE_FOCUS_NEXT;
+		default:
+			return PANE_IGNORED;
+		}
 	}
 	if (c->show_downstream)
 		mark_downstream(c);

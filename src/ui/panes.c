@@ -82,3 +82,14 @@ pane_list_move(size_t *sel, size_t n, enum action a, size_t page)
 		return false;
 	}
 }
+
+void
+pane_list_scroll(size_t *sel, size_t *top, size_t n, int rows)
+{
+	if (n > 0 && *sel >= n)
+		*sel = n - 1;
+	if (*sel < *top)
+		*top = *sel;
+	if (rows > 0 && *sel >= *top + (size_t)rows)
+		*top = *sel - (size_t)rows + 1;
+}

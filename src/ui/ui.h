@@ -78,6 +78,11 @@ struct pane_ops {
  * other action.
  */
 bool	pane_list_move(size_t *sel, size_t n, enum action, size_t page);
+/*
+ * Before a list of n rows is drawn, rows at a time from *top: the cursor
+ * is kept on the list and *top moved so that the cursor is shown.
+ */
+void	pane_list_scroll(size_t *sel, size_t *top, size_t n, int rows);
 
 extern const struct pane_ops pane_runs_ops;
 extern const struct pane_ops pane_tasks_ops;
