@@ -13,6 +13,7 @@
 
 #include "airflow_db.h"
 
+/* The database source: a sched, its connection, and the schema it found. */
 struct afdb {
 	struct sched		 base;		/* first: the vtable */
 	struct sched_about	 about;
@@ -29,6 +30,7 @@ struct afdb {
 	size_t			 serdag_max;	/* serialized_dag_max */
 };
 
+/* One fetch in flight: where its answer goes, and who hears of it. */
 struct request {
 	struct afdb	*db;
 	void		*out;
