@@ -20,9 +20,9 @@
 #include "zoneinfo.h"
 
 bool
-config_zone_ok(const char *name, char *why, size_t len)
+config_zone_ok(const char *name, struct buf *why)
 {
-	struct tz	*z = zoneinfo_load(name, why, len);
+	struct tz	*z = zoneinfo_load(name, why);
 	bool		 ok = z != NULL;
 
 	tz_free(z);
@@ -326,18 +326,20 @@ print_summaries(const struct settings *s)
 static int
 check_zones(const struct config *cfg)
 {
-	char	 why[256];
-	size_t	 i;
-	int	 bad = 0;
+	struct buf	 why = BUF_INIT;
+	size_t		 i;
+	int		 bad = 0;
 
 	for (i = 0; i < cfg->nctx; i++) {
+		buf_reset(&why);
 		if (cfg->ctx[i].timezone == NULL ||
-		    config_zone_ok(cfg->ctx[i].timezone, why, sizeof why))
+		    config_zone_ok(cfg->ctx[i].timezone, &why))
 			continue;
 		fprintf(stderr, "%s: [context %s]: %s\n", cfg->ctx[i].file,
-		    cfg->ctx[i].name, why);
+		    cfg->ctx[i].name, buf_str(&why));
 		bad = 1;
 	}
+	buf_free(&why);
 	return bad;
 }
 

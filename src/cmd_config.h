@@ -5,6 +5,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+struct buf;
+
 struct cli_options;
 
 /*
@@ -18,6 +20,6 @@ int	cmd_config_check(const struct cli_options *);
  * The zone check config_load takes (config_zone_check): zoneinfo_load
  * reads the name, from src/source, which config.c may not call.
  */
-bool	config_zone_ok(const char *name, char *why, size_t len);
+bool	config_zone_ok(const char *name, struct buf *why);
 
 #endif

@@ -223,8 +223,7 @@ static bool
 string_ok(struct parse_state *ps, const struct setting_def *d,
     const char *value)
 {
-	struct buf	 list = BUF_INIT;
-	char		 why[256];
+	struct buf	 list = BUF_INIT, why = BUF_INIT;
 
 	switch (d->type) {
 	case T_ENUM:
@@ -275,8 +274,9 @@ string_ok(struct parse_state *ps, const struct setting_def *d,
 		    "separated by commas, not '%s'", d->name, value);
 		return false;
 	case T_ZONE:
-		if (ps->zone_ok != NULL && !ps->zone_ok(value, why, sizeof why)) {
-			config_error(ps, "'%s': %s", d->name, why);
+		if (ps->zone_ok != NULL && !ps->zone_ok(value, &why)) {
+			config_error(ps, "'%s': %s", d->name, buf_str(&why));
+			buf_free(&why);
 			return false;
 		}
 		/* FALLTHROUGH */

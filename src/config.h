@@ -208,7 +208,7 @@ bool	 setting_parse_int(const struct setting_def *, const char *text,
  * or false with the reason in why.  NULL: every name is taken.  Supplied
  * by the caller, so that config.c needs nothing of src/source.
  */
-typedef bool (*config_zone_check)(const char *name, char *why, size_t len);
+typedef bool (*config_zone_check)(const char *name, struct buf *why);
 
 /*
  * Reads the file named by --config, $DAGTOP_CONFIG or the XDG default.  A

@@ -7,6 +7,7 @@
 
 #include "keymap.h"
 #include "sanitize.h"
+#include "textfile.h"
 
 /* The keymap's words for actions; what each does is in src/ui/commands.c. */
 static const char *const actions[ACTION_COUNT] = {
@@ -292,20 +293,6 @@ split_words(char *line, char **w, int max)
 	}
 }
 
-static void
-file_error(struct buf *errors, const char *file, int line, const char *what,
-    const char *arg)
-{
-	buf_printf(errors, "%s:%d: ", file, line);
-	buf_printf(errors, "%s", what);
-	if (arg != NULL) {
-		buf_puts(errors, " '");
-		sanitize_append(errors, arg, strlen(arg), SAN_SHOW_ESCAPES);
-		buf_putc(errors, '\'');
-	}
-	buf_putc(errors, '\n');
-}
-
 /*
  * The include chain is kept as the files being read, outermost first, so
  * that a cycle is reported as one, with its path, before it is entered.
@@ -333,104 +320,115 @@ cycle_error(struct buf *errors, const char *file, int line,
 	buf_putc(errors, '\n');
 }
 
+static int	parse_file(struct keymap *, const char *, size_t, const char *,
+		    keymap_resolver, void *, struct buf *,
+		    struct include_chain *);
+
+/* "bind KEY ACTION" and "unbind KEY" (n words in w); -1 when wrong. */
+static int
+parse_bind(struct keymap *km, char **w, int n, const char *file, int lineno,
+    struct buf *errors)
+{
+	bool	bind = strcmp(w[0], "bind") == 0;
+	int	key;
+	enum action a = ACTION_NONE;
+
+	if (n != (bind ? 3 : 2)) {
+		textfile_error(errors, file, lineno, bind ?
+		    "'bind' needs a key and an action" :
+		    "'unbind' needs one key", NULL);
+		return -1;
+	}
+	if (keymap_key_parse(w[1], &key) != 0) {
+		textfile_error(errors, file, lineno, "unknown key name", w[1]);
+		return -1;
+	}
+	if (bind && (a = action_parse(w[2])) == ACTION_NONE &&
+	    strcmp(w[2], "none") != 0) {
+		textfile_error(errors, file, lineno, "unknown action", w[2]);
+		return -1;
+	}
+	if (bind)
+		keymap_bind(km, key, a);
+	else
+		keymap_unbind(km, key);
+	return 0;
+}
+
+/*
+ * "include NAME": the named keymap read in place, unless the chain is
+ * already 4 deep or NAME is one of the files being read (a cycle).
+ */
+static int
+parse_include(struct keymap *km, char **w, int n, const char *file,
+    int lineno, keymap_resolver resolve, void *arg, struct buf *errors,
+    struct include_chain *chain)
+{
+	size_t	 ilen;
+	char	*itext, *ifile;
+	int	 i, again, bad = 0;
+
+	if (n != 2) {
+		textfile_error(errors, file, lineno,
+		    "'include' needs one keymap name", NULL);
+		return -1;
+	}
+	if (chain->depth >= KEYMAP_MAX_DEPTH) {
+		textfile_error(errors, file, lineno, "includes "
+		    "nested more than 4 deep at", w[1]);
+		return -1;
+	}
+	if (resolve == NULL || (itext = resolve(w[1], &ilen,
+	    &ifile, arg)) == NULL) {
+		textfile_error(errors, file, lineno, "no keymap named", w[1]);
+		return -1;
+	}
+	for (again = -1, i = 0; i <= chain->depth; i++)
+		if (strcmp(chain->file[i], ifile) == 0)
+			again = i;
+	if (again >= 0) {
+		cycle_error(errors, file, lineno, chain, again, ifile);
+		bad = 1;
+	} else {
+		chain->file[++chain->depth] = ifile;
+		bad = parse_file(km, itext, ilen, ifile, resolve, arg, errors,
+		    chain) != 0;
+		chain->depth--;
+	}
+	free(itext);
+	free(ifile);
+	return bad ? -1 : 0;
+}
+
 static int
 parse_file(struct keymap *km, const char *text, size_t len, const char *file,
     keymap_resolver resolve, void *arg, struct buf *errors,
     struct include_chain *chain)
 {
-	char	*copy, *line, *next, *w[4];
-	int	 lineno = 0, n, key, bad = 0, i, again;
-	size_t	 ilen;
-	char	*itext, *ifile;
-	enum action a;
+	char	*copy, *rest, *line, *w[4];
+	int	 lineno = 0, n, bad = 0;
 
-	if (memchr(text, '\0', len) != NULL) {
-		file_error(errors, file, 1, "contains a NUL byte (not a text "
-		    "file?)", NULL);
+	if ((copy = textfile_copy(text, len, file, errors)) == NULL)
 		return -1;
-	}
-	copy = xstrndup(text, len);
-	for (line = copy; line != NULL; line = next) {
-		next = strchr(line, '\n');
-		if (next != NULL)
-			*next++ = '\0';
-		else if (*line == '\0')
-			break;		/* after the last newline */
+	for (rest = copy; (line = textfile_line(&rest)) != NULL;) {
 		lineno++;
 		line[strcspn(line, "\r")] = '\0';
 		n = split_words(line, w, 3);
 		if (n == 0)
 			continue;
 		if (n < 0) {
-			file_error(errors, file, lineno, "unterminated quote",
-			    NULL);
+			textfile_error(errors, file, lineno,
+			    "unterminated quote", NULL);
 			bad = 1;
-			continue;
-		}
-		if (strcmp(w[0], "bind") == 0) {
-			if (n != 3) {
-				file_error(errors, file, lineno,
-				    "'bind' needs a key and an action", NULL);
-				bad = 1;
-			} else if (keymap_key_parse(w[1], &key) != 0) {
-				file_error(errors, file, lineno,
-				    "unknown key name", w[1]);
-				bad = 1;
-			} else if ((a = action_parse(w[2])) == ACTION_NONE &&
-			    strcmp(w[2], "none") != 0) {
-				file_error(errors, file, lineno,
-				    "unknown action", w[2]);
-				bad = 1;
-			} else
-				keymap_bind(km, key, a);
-		} else if (strcmp(w[0], "unbind") == 0) {
-			if (n != 2) {
-				file_error(errors, file, lineno,
-				    "'unbind' needs one key", NULL);
-				bad = 1;
-			} else if (keymap_key_parse(w[1], &key) != 0) {
-				file_error(errors, file, lineno,
-				    "unknown key name", w[1]);
-				bad = 1;
-			} else
-				keymap_unbind(km, key);
-		} else if (strcmp(w[0], "include") == 0) {
-			if (n != 2) {
-				file_error(errors, file, lineno,
-				    "'include' needs one keymap name", NULL);
-				bad = 1;
-				continue;
-			}
-			if (chain->depth >= KEYMAP_MAX_DEPTH) {
-				file_error(errors, file, lineno, "includes "
-				    "nested more than 4 deep at", w[1]);
-				bad = 1;
-				continue;
-			}
-			if (resolve == NULL || (itext = resolve(w[1], &ilen,
-			    &ifile, arg)) == NULL) {
-				file_error(errors, file, lineno,
-				    "no keymap named", w[1]);
-				bad = 1;
-				continue;
-			}
-			for (again = -1, i = 0; i <= chain->depth; i++)
-				if (strcmp(chain->file[i], ifile) == 0)
-					again = i;
-			if (again >= 0) {
-				cycle_error(errors, file, lineno, chain, again,
-				    ifile);
-				bad = 1;
-			} else {
-				chain->file[++chain->depth] = ifile;
-				bad |= parse_file(km, itext, ilen, ifile,
-				    resolve, arg, errors, chain) != 0;
-				chain->depth--;
-			}
-			free(itext);
-			free(ifile);
-		} else {
-			file_error(errors, file, lineno, "unknown directive", w[0]);
+		} else if (strcmp(w[0], "bind") == 0 ||
+		    strcmp(w[0], "unbind") == 0)
+			bad |= parse_bind(km, w, n, file, lineno, errors) != 0;
+		else if (strcmp(w[0], "include") == 0)
+			bad |= parse_include(km, w, n, file, lineno, resolve,
+			    arg, errors, chain) != 0;
+		else {
+			textfile_error(errors, file, lineno,
+			    "unknown directive", w[0]);
 			bad = 1;
 		}
 	}

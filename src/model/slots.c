@@ -1,7 +1,7 @@
 /*
  * slots.c: BigQuery answers decoded with their schema, slot usage per
- * minute against capacity, top consumers, and the INFORMATION_SCHEMA
- * statements that ask for them.
+ * minute and its top consumers (capacity: slots_capacity.c; the
+ * statements that ask: slots_sql.c).
  */
 #include <errno.h>
 #include <math.h>
@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "slots.h"
+#include "slots_int.h"
 
 /* --- BigQuery results ------------------------------------------------------ */
 
@@ -387,8 +388,8 @@ slots_move(struct slots *dst, struct slots *src)
 	memset(src, 0, sizeof *src);
 }
 
-static int
-need_col(const struct bq_table *t, const char *a, const char *b,
+int
+slots_need_col(const struct bq_table *t, const char *a, const char *b,
     struct buf *err)
 {
 	int c = bq_col(t, a);
@@ -401,8 +402,8 @@ need_col(const struct bq_table *t, const char *a, const char *b,
 }
 
 /* The minute index of t in the window, or -1. */
-static long
-minute_index(const struct slots *s, double t)
+long
+slots_minute(const struct slots *s, double t)
 {
 	/* Compared as doubles first: a wild value must not be converted. */
 	if (!(t >= (double)s->start && t < (double)s->end))
@@ -418,8 +419,8 @@ count(int64_t n)
 }
 
 /* The reservation of that id (NULL: on-demand), added when new. */
-static struct slot_resv *
-resv_get(struct slots *s, const char *id)
+struct slot_resv *
+slots_resv_get(struct slots *s, const char *id)
 {
 	struct slot_resv	*r;
 	size_t			 i;
@@ -465,8 +466,8 @@ slots_add_timeline(struct slots *s, const struct bq_table *t,
 	size_t	i;
 	int	*run, *pend;
 
-	if ((ct = need_col(t, "minute", "period_start", err)) < 0 ||
-	    (cs = need_col(t, "slot_ms", "period_slot_ms", err)) < 0)
+	if ((ct = slots_need_col(t, "minute", "period_start", err)) < 0 ||
+	    (cs = slots_need_col(t, "slot_ms", "period_slot_ms", err)) < 0)
 		return -1;
 	cr = bq_col(t, "running");
 	cp = bq_col(t, "pending");
@@ -484,9 +485,9 @@ slots_add_timeline(struct slots *s, const struct bq_table *t,
 		int64_t	 n;
 		long	 k;
 
-		if (!bq_time(t, i, ct, &when) || (k = minute_index(s, when)) < 0)
+		if (!bq_time(t, i, ct, &when) || (k = slots_minute(s, when)) < 0)
 			continue;
-		r = resv_get(s, cv >= 0 ? bq_cell(t, i, cv) : NULL);
+		r = slots_resv_get(s, cv >= 0 ? bq_cell(t, i, cv) : NULL);
 		r->used = true;
 		if (bq_double(t, i, cs, &ms) && ms > 0) {
 			s->m[k].slots += ms / 60000.0;
@@ -517,200 +518,6 @@ slots_add_timeline(struct slots *s, const struct bq_table *t,
 	return 0;
 }
 
-static bool
-cell_bool(const struct bq_table *t, size_t row, int col)
-{
-	const char *v = bq_cell(t, row, col);
-
-	return v != NULL && strcasecmp(v, "true") == 0;
-}
-
-int
-slots_add_capacity(struct slots *s, const struct bq_table *t,
-    struct buf *err)
-{
-	int	ct, cid, cb, ca, cm, ci, ce;
-	size_t	i, j, k0;
-
-	if ((ct = need_col(t, "period_start", "minute", err)) < 0 ||
-	    (cid = need_col(t, "reservation_id", NULL, err)) < 0 ||
-	    (cb = need_col(t, "baseline", "slot_capacity", err)) < 0)
-		return -1;
-	ca = bq_col(t, "autoscale_current");
-	cm = bq_col(t, "autoscale_max");
-	ci = bq_col(t, "ignore_idle_slots");
-	ce = bq_col(t, "edition");
-	if (t->nrows == 0) {
-		s->cap_kind = CAP_ON_DEMAND;
-		return 0;
-	}
-	for (i = 0; i < t->nrows; i++) {
-		struct slot_resv	*r;
-		struct slot_resv_minute	 v;
-		const char		*id = bq_cell(t, i, cid), *ed;
-		double			 when;
-		long			 k;
-
-		memset(&v, 0, sizeof v);
-		if (id == NULL || *id == '\0' || !bq_time(t, i, ct, &when) ||
-		    !bq_double(t, i, cb, &v.baseline) || v.baseline < 0)
-			continue;
-		if (when >= (double)s->end)
-			continue;
-		k = minute_index(s, when);
-		r = resv_get(s, id);
-		r->capacity = true;
-		if (ca >= 0 && (!bq_double(t, i, ca, &v.autoscale) ||
-		    v.autoscale < 0))
-			v.autoscale = 0;
-		if (cm >= 0 && (!bq_double(t, i, cm, &v.autoscale_max) ||
-		    v.autoscale_max < 0))
-			v.autoscale_max = 0;
-		v.ignore_idle = ci >= 0 && cell_bool(t, i, ci);
-		if (ce >= 0 && (ed = bq_cell(t, i, ce)) != NULL &&
-		    r->edition == NULL)
-			r->edition = xstrdup(ed);
-		/* A row before the window: minute 0 unless one of its own. */
-		k0 = k < 0 ? 0 : (size_t)k;
-		if (k < 0 && r->m[0].limit == -2)
-			continue;
-		v.slots = r->m[k0].slots;
-		v.limit = k < 0 ? -3 : -2;	/* set here; -3: carried in */
-		r->m[k0] = v;
-	}
-	/* Carry each reservation's values forward over minutes without a row. */
-	for (i = 0; i < s->nr; i++) {
-		struct slot_resv *r = &s->r[i];
-		struct slot_resv_minute last;
-		bool known = false;
-
-		if (!r->capacity)
-			continue;
-		for (j = 0; j < s->n; j++) {
-			if (r->m[j].limit <= -2) {
-				last = r->m[j];
-				known = true;
-			} else if (known) {
-				double u = r->m[j].slots;
-
-				r->m[j] = last;
-				r->m[j].slots = u;
-			}
-			r->m[j].limit = -1;
-		}
-	}
-	s->cap_kind = CAP_RESERVATION;
-	return 0;
-}
-
-void
-slots_set_capacity(struct slots *s, double cap)
-{
-	size_t i;
-
-	for (i = 0; i < s->n; i++)
-		s->m[i].capacity = cap;
-	s->cap_kind = CAP_FIXED;
-	s->cap_now = cap;
-}
-
-/* Counted and shown: used, or the configured one; on-demand when used. */
-static bool
-resv_shown(const struct slots *s, const struct slot_resv *r)
-{
-	if (r->id == NULL)
-		return r->used;
-	if (s->only != NULL)
-		return strcmp(r->id, s->only) == 0;
-	return r->used;
-}
-
-static bool
-same_edition(const struct slot_resv *a, const struct slot_resv *b)
-{
-	return a->edition == NULL || b->edition == NULL ||
-	    strcasecmp(a->edition, b->edition) == 0;
-}
-
-/* The ceilings per reservation and minute, and what passes them. */
-static void
-resv_finish(struct slots *s)
-{
-	size_t	i, j, q;
-	int64_t	alert_from = s->end - (int64_t)s->alert_minutes * 60;
-
-	s->idle_rule = false;
-	for (i = 0; i < s->n; i++)
-		s->m[i].above = 0;
-	for (i = 0; i < s->nr; i++) {
-		struct slot_resv *r = &s->r[i];
-		double sum = 0;
-
-		r->peak = 0;
-		r->peak_at = -1;
-		r->minutes_above = r->recent_above = 0;
-		r->last_above = -1;
-		for (j = 0; j < s->n; j++) {
-			struct slot_resv_minute *m = &r->m[j];
-
-			sum += m->slots;
-			if (r->peak_at < 0 || m->slots > r->peak) {
-				r->peak = m->slots;
-				r->peak_at = s->m[j].t;
-			}
-			m->above = false;
-			m->idle = 0;
-			m->limit = -1;
-			if (r->id == NULL || !r->capacity || m->baseline < 0)
-				continue;
-			if (!m->ignore_idle) {
-				for (q = 0; q < s->nr; q++) {
-					const struct slot_resv *o = &s->r[q];
-					double spare;
-
-					if (q == i || o->id == NULL ||
-					    !o->capacity || o->m[j].baseline < 0 ||
-					    !same_edition(r, o))
-						continue;
-					spare = o->m[j].baseline - o->m[j].slots;
-					if (spare > 0)
-						m->idle += spare;
-				}
-			}
-			m->limit = m->baseline + m->autoscale_max + m->idle;
-			if (m->slots > m->limit + 1e-9 && resv_shown(s, r)) {
-				m->above = true;
-				r->minutes_above++;
-				r->last_above = s->m[j].t;
-				if (s->m[j].t >= alert_from)
-					r->recent_above++;
-				s->m[j].above++;
-			}
-		}
-		r->average = s->n > 0 ? sum / (double)s->n : 0;
-		r->slot_ms = sum * 60000.0;
-		if (s->n > 0)
-			r->now = r->m[s->n - 1];
-		if (r->id != NULL && r->capacity && resv_shown(s, r) &&
-		    !r->now.ignore_idle)
-			s->idle_rule = true;
-	}
-	/* The chart's capacity: the shown reservations' ceilings. */
-	if (s->cap_kind != CAP_RESERVATION)
-		return;
-	s->cap_now = -1;
-	for (j = 0; j < s->n; j++) {
-		double cap = -1;
-
-		for (i = 0; i < s->nr; i++)
-			if (s->r[i].m[j].limit >= 0 && resv_shown(s, &s->r[i]))
-				cap = (cap < 0 ? 0 : cap) + s->r[i].m[j].limit;
-		s->m[j].capacity = cap;
-		if (cap >= 0)
-			s->cap_now = cap;
-	}
-}
-
 static int
 cmp_resv(const void *x, const void *y)
 {
@@ -720,27 +527,6 @@ cmp_resv(const void *x, const void *y)
 	if (a->id == NULL || b->id == NULL)
 		return (a->id == NULL) - (b->id == NULL);
 	return strcmp(a->id, b->id);
-}
-
-const char *
-slots_rule_text(const struct slots *s)
-{
-	switch (s->cap_kind) {
-	case CAP_RESERVATION:
-		return s->idle_rule ? "above capacity: usage of a reservation "
-		    "over its baseline + autoscale max_slots + the idle slots "
-		    "of the admin project's other reservations (ignore_idle_"
-		    "slots is false)" : "above capacity: usage of a "
-		    "reservation over its baseline + autoscale max_slots "
-		    "(ignore_idle_slots is true: no idle slots borrowed)";
-	case CAP_FIXED:
-		return "above capacity: all usage over the configured "
-		    "bigquery_capacity";
-	case CAP_ON_DEMAND:
-		return "on-demand: no reservation, no capacity to pass";
-	default:
-		return "capacity unknown: nothing counted above it";
-	}
 }
 
 static char *
@@ -758,9 +544,9 @@ slots_add_consumers(struct slots *s, const struct bq_table *t,
 	int	ck, ckey, cu, cd, ct, cs, cj, cbp, cbb;
 	size_t	i;
 
-	if ((ck = need_col(t, "kind", NULL, err)) < 0 ||
-	    (ckey = need_col(t, "key", NULL, err)) < 0 ||
-	    (cs = need_col(t, "slot_ms", NULL, err)) < 0)
+	if ((ck = slots_need_col(t, "kind", NULL, err)) < 0 ||
+	    (ckey = slots_need_col(t, "key", NULL, err)) < 0 ||
+	    (cs = slots_need_col(t, "slot_ms", NULL, err)) < 0)
 		return -1;
 	cu = bq_col(t, "user");
 	cd = bq_col(t, "dag");
@@ -839,7 +625,7 @@ slots_finish(struct slots *s)
 
 	if (s->nr > 1)
 		qsort(s->r, s->nr, sizeof *s->r, cmp_resv);
-	resv_finish(s);
+	slots_resv_finish(s);
 	s->peak = 0;
 	s->peak_at = -1;
 	s->minutes_above = s->recent_above = 0;
@@ -959,170 +745,6 @@ fmt_bytes(struct buf *b, int64_t n)
 	}
 	buf_printf(b, v < 10 ? "%.1f %s" : "%.0f %s", v, unit[u]);
 }
-
-/* --- SQL ------------------------------------------------------------------- */
-
-bool
-bq_valid_project(const char *s)
-{
-	size_t n;
-
-	if (s == NULL || (n = strlen(s)) == 0 || n > 100)
-		return false;
-	/* Letters, digits, '-', and "domain.com:project" for old projects. */
-	return strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789-.:_") == n;
-}
-
-bool
-bq_valid_region(const char *s)
-{
-	size_t n;
-
-	if (s == NULL || (n = strlen(s)) == 0 || n > 40)
-		return false;
-	return strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-	    "0123456789-") == n;
-}
-
-/* `project`.`region-xx`.INFORMATION_SCHEMA.VIEW, region lowercased. */
-static void
-view_name(struct buf *b, const char *project, const char *region,
-    const char *view)
-{
-	const char *p;
-
-	buf_printf(b, "`%s`.`region-", project);
-	for (p = region; *p != '\0'; p++)
-		buf_putc(b, (char)(*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p));
-	buf_printf(b, "`.INFORMATION_SCHEMA.%s", view);
-}
-
-/*
- * The window: whole minutes back from the current one, which is left out
- * (still filling up).  job_creation_time is the partition column; a job
- * may have been created a day before it ran, so the filter on it reaches
- * further back than the window.
- */
-static void
-window_where(struct buf *b, int minutes)
-{
-	buf_printf(b,
-	    "WHERE job_creation_time >= TIMESTAMP_SUB(CURRENT_TIMESTAMP(), "
-	    "INTERVAL %d MINUTE)\n"
-	    "  AND period_start >= TIMESTAMP_SUB(TIMESTAMP_TRUNC("
-	    "CURRENT_TIMESTAMP(), MINUTE), INTERVAL %d MINUTE)\n"
-	    "  AND period_start < TIMESTAMP_TRUNC(CURRENT_TIMESTAMP(), MINUTE)\n"
-	    "  AND (statement_type IS NULL OR statement_type != 'SCRIPT')\n",
-	    minutes + 1440, minutes);
-}
-
-bool
-bq_valid_reservation(const char *s)
-{
-	const char	*colon, *dot;
-	char		 proj[101];
-	size_t		 n;
-
-	if (s == NULL || (colon = strrchr(s, ':')) == NULL ||
-	    (n = (size_t)(colon - s)) == 0 || n >= sizeof proj)
-		return false;
-	memcpy(proj, s, n);
-	proj[n] = '\0';
-	if (!bq_valid_project(proj) || (dot = strchr(colon, '.')) == NULL ||
-	    dot == colon + 1 || dot[1] == '\0' || strlen(dot + 1) > 64)
-		return false;
-	/* Location: letters, digits, '-'; name: letters, digits, '_', '-'. */
-	return strspn(colon + 1, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRS"
-	    "TUVWXYZ0123456789-") == (size_t)(dot - colon - 1) &&
-	    strspn(dot + 1, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVW"
-	    "XYZ0123456789_-") == strlen(dot + 1);
-}
-
-void
-slots_sql_timeline(struct buf *b, const char *project, const char *region,
-    int minutes, enum jobs_view view, const char *admin)
-{
-	buf_puts(b, "-- dagtop:timeline\n"
-	    "SELECT TIMESTAMP_TRUNC(period_start, MINUTE) AS minute,\n"
-	    "  reservation_id,\n"
-	    "  SUM(period_slot_ms) AS slot_ms,\n"
-	    "  COUNT(DISTINCT IF(state = 'RUNNING', job_id, NULL)) AS running,\n"
-	    "  COUNT(DISTINCT IF(state = 'PENDING', job_id, NULL)) AS pending\n"
-	    "FROM ");
-	view_name(b, project, region, view == JOBS_VIEW_ORGANIZATION ?
-	    "JOBS_TIMELINE_BY_ORGANIZATION" : "JOBS_TIMELINE");
-	buf_putc(b, '\n');
-	window_where(b, minutes);
-	if (view == JOBS_VIEW_ORGANIZATION)
-		/* Validated names: no quote can be in them. */
-		buf_printf(b, "  AND (project_id = '%s'\n"
-		    "    OR STARTS_WITH(IFNULL(reservation_id, ''), '%s:'))\n",
-		    project, admin != NULL ? admin : project);
-	buf_puts(b, "GROUP BY minute, reservation_id\n"
-	    "ORDER BY minute, reservation_id");
-}
-
-void
-slots_sql_capacity(struct buf *b, const char *admin_project,
-    const char *region, int minutes)
-{
-	/*
-	 * One row per reservation and minute, as Google's own examples join
-	 * JOBS_TIMELINE to it: by reservation_id and minute.
-	 */
-	buf_puts(b, "-- dagtop:capacity\n"
-	    "SELECT period_start, reservation_id, edition,\n"
-	    "  IFNULL(slot_capacity, 0) AS baseline,\n"
-	    "  IFNULL(autoscale.current_slots, 0) AS autoscale_current,\n"
-	    "  IFNULL(autoscale.max_slots, 0) AS autoscale_max,\n"
-	    "  ignore_idle_slots\n"
-	    "FROM ");
-	view_name(b, admin_project, region, "RESERVATIONS_TIMELINE");
-	buf_printf(b, "\nWHERE period_start >= TIMESTAMP_SUB(TIMESTAMP_TRUNC("
-	    "CURRENT_TIMESTAMP(), MINUTE), INTERVAL %d MINUTE)\n"
-	    "  AND period_start < TIMESTAMP_TRUNC(CURRENT_TIMESTAMP(), MINUTE)\n"
-	    "ORDER BY period_start, reservation_id", minutes);
-}
-
-void
-slots_sql_consumers(struct buf *b, const char *project, const char *region,
-    int minutes, int top)
-{
-	buf_puts(b, "-- dagtop:consumers\n"
-	    "WITH j AS (\n"
-	    "  SELECT job_id, ANY_VALUE(user_email) AS user,\n"
-	    "    ANY_VALUE((SELECT value FROM UNNEST(labels) "
-	    "WHERE key = 'airflow-dag')) AS dag,\n"
-	    "    ANY_VALUE((SELECT value FROM UNNEST(labels) "
-	    "WHERE key = 'airflow-task')) AS task,\n"
-	    "    SUM(period_slot_ms) AS slot_ms,\n"
-	    "    MAX(total_bytes_processed) AS bytes_processed,\n"
-	    "    MAX(total_bytes_billed) AS bytes_billed\n"
-	    "  FROM ");
-	view_name(b, project, region, "JOBS_TIMELINE");
-	buf_puts(b, "\n  ");
-	window_where(b, minutes);
-	buf_printf(b, "  GROUP BY job_id)\n"
-	    "(SELECT 'total' AS kind, CAST(NULL AS STRING) AS key, "
-	    "CAST(NULL AS STRING) AS user, CAST(NULL AS STRING) AS dag, "
-	    "CAST(NULL AS STRING) AS task, SUM(slot_ms) AS slot_ms, "
-	    "COUNT(*) AS jobs, SUM(bytes_processed) AS bytes_processed, "
-	    "SUM(bytes_billed) AS bytes_billed FROM j)\n"
-	    "UNION ALL\n"
-	    "(SELECT 'user', user, user, NULL, NULL, SUM(slot_ms), COUNT(*), "
-	    "SUM(bytes_processed), SUM(bytes_billed) FROM j\n"
-	    " GROUP BY user ORDER BY 6 DESC LIMIT %d)\n"
-	    "UNION ALL\n"
-	    "(SELECT 'dag', IFNULL(dag, '') || IF(task IS NULL, '', '.' || task), "
-	    "NULL, dag, task, SUM(slot_ms), COUNT(*), SUM(bytes_processed), "
-	    "SUM(bytes_billed) FROM j\n"
-	    " WHERE dag IS NOT NULL GROUP BY dag, task ORDER BY 6 DESC LIMIT %d)\n"
-	    "UNION ALL\n"
-	    "(SELECT 'job', job_id, user, dag, task, slot_ms, 1, bytes_processed, "
-	    "bytes_billed FROM j\n"
-	    " ORDER BY slot_ms DESC LIMIT %d)", top, top, top);
-}
-
 /* --- pools ----------------------------------------------------------------- */
 
 void

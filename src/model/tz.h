@@ -17,6 +17,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct buf;
+
 struct tz;
 
 /*
@@ -54,12 +56,12 @@ struct tz	*tz_utc(void);
  * far as its table goes (right/ files have an empty footer, so after their
  * last transition that transition's type stays).
  * name is what tz_name will say (NULL means "").
- * On malformed data returns NULL and describes the problem in err (when err
- * is not NULL and errlen > 0).  Every count and index is checked against the
- * buffer, so any bytes at all are safe to pass.
+ * On malformed data returns NULL and adds a description of the problem to
+ * err.  Every count and index is checked against the buffer, so any bytes
+ * at all are safe to pass.
  */
 struct tz	*tz_parse_tzif(const unsigned char *data, size_t len,
-		    const char *name, char *err, size_t errlen);
+		    const char *name, struct buf *err);
 
 /*
  * Parses a POSIX TZ string such as "EST5EDT,M3.2.0,M11.1.0", "JST-9" or
@@ -69,10 +71,10 @@ struct tz	*tz_parse_tzif(const unsigned char *data, size_t len,
  * A DST name without rules gets the US rules ",M3.2.0,M11.1.0".  A zone that
  * is daylight time all year is written as in RFC 8536, e.g.
  * "EST5EDT4,0/0,J365/25".  The leading ':' form (":Asia/Tokyo") names a file
- * and is rejected here; see zoneinfo_load.  NULL and a message in err when
- * the string is not valid.  tz_name of the result is spec.
+ * and is rejected here; see zoneinfo_load.  NULL and a message added to err
+ * when the string is not valid.  tz_name of the result is spec.
  */
-struct tz	*tz_parse_posix(const char *spec, char *err, size_t errlen);
+struct tz	*tz_parse_posix(const char *spec, struct buf *err);
 
 void		 tz_free(struct tz *);
 const char	*tz_name(const struct tz *);

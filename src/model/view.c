@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sanitize.h"
+#include "textfile.h"
 #include "view.h"
 
 static const char *const kind_names[PANE_KIND_COUNT] = {
@@ -31,19 +31,6 @@ pane_kind_parse(const char *s, enum pane_kind *k)
 		}
 	}
 	return -1;
-}
-
-static void
-verror(struct buf *errors, const char *file, int line, const char *what,
-    const char *arg)
-{
-	buf_printf(errors, "%s:%d: %s", file, line, what);
-	if (arg != NULL) {
-		buf_puts(errors, " '");
-		sanitize_append(errors, arg, strlen(arg), SAN_SHOW_ESCAPES);
-		buf_putc(errors, '\'');
-	}
-	buf_putc(errors, '\n');
 }
 
 /* "40%" -> 40; -1 when not a percentage from 1 to 100. */
@@ -95,150 +82,212 @@ check_row(struct view_row *r, struct buf *errors, const char *file, int line)
 	for (i = 0; i < r->npanes; i++)
 		sum += r->panes[i].pct;
 	if (sum > 100)
-		verror(errors, file, line, "the panes of this row ask for more "
+		textfile_error(errors, file, line, "the panes of this row ask for more "
 		    "than 100%", NULL);
 }
 
-int
-view_parse(struct view *v, const char *text, size_t len, const char *name,
-    const char *file, struct buf *errors)
-{
-	char			*copy = xstrndup(text, len), *line, *next, *w[4];
-	char			*end;
-	size_t			 before = errors->len, i, j;
-	int			 lineno = 0, n, pct, row_line = 0, sum;
-	struct view_screen	*s = NULL;
-	struct view_row		*r = NULL;
-	enum pane_kind		 kind;
-	long			 mw, mh;
+/* What view_parse keeps between lines: where panes and rows go next. */
+struct view_reader {
+	struct view		*v;
+	struct view_screen	*s;		/* the screen being filled */
+	struct view_row		*r;		/* the row being filled */
+	int			 row_line;	/* the line r began on */
+	const char		*file;
+	int			 lineno;
+	struct buf		*errors;
+};
 
-	memset(v, 0, sizeof *v);
-	v->name = xstrdup(name);
-	v->min_w = 60;
-	v->min_h = 16;
-	if (memchr(text, '\0', len) != NULL) {
-		verror(errors, file, 1, "contains a NUL byte (not a text file?)",
-		    NULL);
-		free(copy);
-		return -1;
-	}
-	for (line = copy; line != NULL; line = next) {
-		next = strchr(line, '\n');
-		if (next != NULL)
-			*next++ = '\0';
-		else if (*line == '\0')
-			break;		/* after the last newline */
-		lineno++;
-		line[strcspn(line, "#\r")] = '\0';	/* a comment, or CR LF */
-		for (n = 0; n < 4; n++) {
-			while (*line == ' ' || *line == '\t')
-				line++;
-			if (*line == '\0')
-				break;
-			w[n] = line;
-			line += strcspn(line, " \t");
-			if (*line != '\0')
-				*line++ = '\0';
-		}
+/*
+ * A line's words, at most 4, into w; -1 (said) when there are more.  The
+ * line is cut in place.
+ */
+static int
+view_words(struct view_reader *vr, char *line, char **w)
+{
+	int n;
+
+	line[strcspn(line, "#\r")] = '\0';	/* a comment, or CR LF */
+	for (n = 0; n < 4; n++) {
 		while (*line == ' ' || *line == '\t')
 			line++;
-		if (n == 0)
-			continue;
-		if (*line != '\0') {
-			verror(errors, file, lineno, "too many words", NULL);
-			continue;
-		}
-		if (strcmp(w[0], "min-size") == 0) {
-			mw = n == 2 ? strtol(w[1], &end, 10) : 0;
-			if (n != 2 || *end != 'x' ||
-			    (mh = strtol(end + 1, &end, 10), *end != '\0') ||
-			    mw < 20 || mw > 1000 || mh < 8 || mh > 1000) {
-				verror(errors, file, lineno, "min-size must be "
-				    "WxH with W >= 20 and H >= 8, not",
-				    n == 2 ? w[1] : "");
-				continue;
-			}
-			v->min_w = (int)mw;
-			v->min_h = (int)mh;
-		} else if (strcmp(w[0], "screen") == 0) {
-			if (n > 2) {
-				verror(errors, file, lineno, "'screen' takes at "
-				    "most a name", NULL);
-				continue;
-			}
-			if (r != NULL)
-				check_row(r, errors, file, row_line);
-			s = add_screen(v, n == 2 ? w[1] : NULL, lineno);
-			r = NULL;
-		} else if (strcmp(w[0], "row") == 0) {
-			pct = 0;
-			if (n > 2 || (n == 2 && (pct = parse_pct(w[1])) < 0)) {
-				verror(errors, file, lineno, "'row' takes a "
-				    "percentage from 1% to 100%, not",
-				    n == 2 ? w[1] : "");
-				continue;
-			}
-			if (r != NULL)
-				check_row(r, errors, file, row_line);
-			if (s == NULL)
-				s = add_screen(v, NULL, lineno);
-			r = add_row(s, pct, lineno);
-			row_line = lineno;
-		} else if (strcmp(w[0], "pane") == 0) {
-			pct = 0;
-			if (n < 2 || n > 3) {
-				verror(errors, file, lineno, "'pane' needs a kind "
-				    "and may have a percentage", NULL);
-				continue;
-			}
-			if (pane_kind_parse(w[1], &kind) != 0) {
-				verror(errors, file, lineno, "unknown pane kind",
-				    w[1]);
-				continue;
-			}
-			if (n == 3 && (pct = parse_pct(w[2])) < 0) {
-				verror(errors, file, lineno, "a pane takes a "
-				    "percentage from 1% to 100%, not", w[2]);
-				continue;
-			}
-			if (s == NULL)
-				s = add_screen(v, NULL, lineno);
-			if (r == NULL) {
-				r = add_row(s, 0, lineno);
-				row_line = lineno;
-			}
-			r->panes = xreallocarray(r->panes, r->npanes + 1,
-			    sizeof *r->panes);
-			r->panes[r->npanes].kind = kind;
-			r->panes[r->npanes].pct = pct;
-			r->npanes++;
-		} else
-			verror(errors, file, lineno, "unknown directive", w[0]);
+		if (*line == '\0')
+			break;
+		w[n] = line;
+		line += strcspn(line, " \t");
+		if (*line != '\0')
+			*line++ = '\0';
 	}
-	if (r != NULL)
-		check_row(r, errors, file, row_line);
+	while (*line == ' ' || *line == '\t')
+		line++;
+	if (n > 0 && *line != '\0') {
+		textfile_error(vr->errors, vr->file, vr->lineno,
+		    "too many words", NULL);
+		return -1;
+	}
+	return n;
+}
+
+/* "min-size WxH". */
+static void
+view_min_size(struct view_reader *vr, char **w, int n)
+{
+	char	*end;
+	long	 mw, mh;
+
+	mw = n == 2 ? strtol(w[1], &end, 10) : 0;
+	if (n != 2 || *end != 'x' ||
+	    (mh = strtol(end + 1, &end, 10), *end != '\0') ||
+	    mw < 20 || mw > 1000 || mh < 8 || mh > 1000) {
+		textfile_error(vr->errors, vr->file, vr->lineno, "min-size "
+		    "must be WxH with W >= 20 and H >= 8, not",
+		    n == 2 ? w[1] : "");
+		return;
+	}
+	vr->v->min_w = (int)mw;
+	vr->v->min_h = (int)mh;
+}
+
+/* "screen [NAME]": the row being filled is over. */
+static void
+view_screen(struct view_reader *vr, char **w, int n)
+{
+	if (n > 2) {
+		textfile_error(vr->errors, vr->file, vr->lineno, "'screen' "
+		    "takes at most a name", NULL);
+		return;
+	}
+	if (vr->r != NULL)
+		check_row(vr->r, vr->errors, vr->file, vr->row_line);
+	vr->s = add_screen(vr->v, n == 2 ? w[1] : NULL, vr->lineno);
+	vr->r = NULL;
+}
+
+/* "row [PCT]": a new row, on a new screen when there is none yet. */
+static void
+view_row(struct view_reader *vr, char **w, int n)
+{
+	int pct = 0;
+
+	if (n > 2 || (n == 2 && (pct = parse_pct(w[1])) < 0)) {
+		textfile_error(vr->errors, vr->file, vr->lineno, "'row' takes "
+		    "a percentage from 1% to 100%, not", n == 2 ? w[1] : "");
+		return;
+	}
+	if (vr->r != NULL)
+		check_row(vr->r, vr->errors, vr->file, vr->row_line);
+	if (vr->s == NULL)
+		vr->s = add_screen(vr->v, NULL, vr->lineno);
+	vr->r = add_row(vr->s, pct, vr->lineno);
+	vr->row_line = vr->lineno;
+}
+
+/* "pane KIND [PCT]": added to the row being filled, or to a new one. */
+static void
+view_pane(struct view_reader *vr, char **w, int n)
+{
+	struct view_row	*r;
+	enum pane_kind	 kind;
+	int		 pct = 0;
+
+	if (n < 2 || n > 3) {
+		textfile_error(vr->errors, vr->file, vr->lineno, "'pane' needs "
+		    "a kind and may have a percentage", NULL);
+		return;
+	}
+	if (pane_kind_parse(w[1], &kind) != 0) {
+		textfile_error(vr->errors, vr->file, vr->lineno,
+		    "unknown pane kind", w[1]);
+		return;
+	}
+	if (n == 3 && (pct = parse_pct(w[2])) < 0) {
+		textfile_error(vr->errors, vr->file, vr->lineno, "a pane takes "
+		    "a percentage from 1% to 100%, not", w[2]);
+		return;
+	}
+	if (vr->s == NULL)
+		vr->s = add_screen(vr->v, NULL, vr->lineno);
+	if (vr->r == NULL) {
+		vr->r = add_row(vr->s, 0, vr->lineno);
+		vr->row_line = vr->lineno;
+	}
+	r = vr->r;
+	r->panes = xreallocarray(r->panes, r->npanes + 1, sizeof *r->panes);
+	r->panes[r->npanes].kind = kind;
+	r->panes[r->npanes].pct = pct;
+	r->npanes++;
+}
+
+/* After the last line: every screen and row has a pane, and rows fit. */
+static void
+view_check(const struct view *v, const char *file, int lineno,
+    struct buf *errors)
+{
+	size_t	i, j;
+	int	sum;
+
 	if (v->nscreens == 0)
-		verror(errors, file, lineno > 0 ? lineno : 1,
+		textfile_error(errors, file, lineno > 0 ? lineno : 1,
 		    "the view has no pane", NULL);
 	for (i = 0; i < v->nscreens; i++) {
 		const struct view_screen *sc = &v->screens[i];
 
 		if (sc->nrows == 0) {
-			verror(errors, file, sc->line, "a screen has no pane",
-			    sc->name);
+			textfile_error(errors, file, sc->line,
+			    "a screen has no pane", sc->name);
 			continue;
 		}
 		sum = 0;
 		for (j = 0; j < sc->nrows; j++) {
 			sum += sc->rows[j].pct;
 			if (sc->rows[j].npanes == 0)
-				verror(errors, file, sc->rows[j].line,
+				textfile_error(errors, file, sc->rows[j].line,
 				    "a row has no pane", NULL);
 		}
 		if (sum > 100)
-			verror(errors, file, sc->rows[sc->nrows - 1].line,
+			textfile_error(errors, file,
+			    sc->rows[sc->nrows - 1].line,
 			    "the rows of a screen ask for more than 100%", NULL);
 	}
+}
+
+int
+view_parse(struct view *v, const char *text, size_t len, const char *name,
+    const char *file, struct buf *errors)
+{
+	struct view_reader	 vr;
+	char			*copy, *rest, *line, *w[4];
+	size_t			 before = errors->len;
+	int			 n;
+
+	memset(v, 0, sizeof *v);
+	v->name = xstrdup(name);
+	v->min_w = 60;
+	v->min_h = 16;
+	if ((copy = textfile_copy(text, len, file, errors)) == NULL)
+		return -1;
+	memset(&vr, 0, sizeof vr);
+	vr.v = v;
+	vr.file = file;
+	vr.errors = errors;
+	for (rest = copy; (line = textfile_line(&rest)) != NULL;) {
+		vr.lineno++;
+		if ((n = view_words(&vr, line, w)) <= 0)
+			continue;
+		if (strcmp(w[0], "min-size") == 0)
+			view_min_size(&vr, w, n);
+		else if (strcmp(w[0], "screen") == 0)
+			view_screen(&vr, w, n);
+		else if (strcmp(w[0], "row") == 0)
+			view_row(&vr, w, n);
+		else if (strcmp(w[0], "pane") == 0)
+			view_pane(&vr, w, n);
+		else
+			textfile_error(errors, file, vr.lineno,
+			    "unknown directive", w[0]);
+	}
+	if (vr.r != NULL)
+		check_row(vr.r, errors, file, vr.row_line);
+	view_check(v, file, vr.lineno, errors);
 	free(copy);
 	return errors->len > before ? -1 : 0;
 }

@@ -14,6 +14,7 @@
 #include "sanitize.h"
 #include "timefmt.h"
 #include "tz.h"
+#include "zoneinfo.h"
 
 static const char *const format_names[] = {
 	[REPORT_TEXT] = "text",
@@ -126,6 +127,18 @@ report_unknown(enum report_format f, const char *what, const char *why)
 	free(clean);
 	free(plain);
 	return 3;
+}
+
+struct tz *
+report_zone(enum report_format f, const char *name, int *rc)
+{
+	struct tz	*zone;
+	struct buf	 why = BUF_INIT;
+
+	if ((zone = zoneinfo_load(name, &why)) == NULL)
+		*rc = report_unknown(f, "configuration", buf_str(&why));
+	buf_free(&why);
+	return zone;
 }
 
 void

@@ -64,6 +64,8 @@ enum report_read_result report_read_run(struct report_read *,
 /* The job's end: its reads are in, or one failed (the first error stays). */
 void	 report_read_done(struct report_read *);
 void	 report_read_fail(struct report_read *, const char *err);
+/* A sched_cb for a job's last read (arg: its struct report_read). */
+void	 report_read_last(void *rd, const char *err);
 void	 report_read_close(struct report_read *);
 /*
  * What a report calls a read that did not finish, for report_unknown and
@@ -122,6 +124,12 @@ int	 report_fourkeys(const struct config *, const struct report_options *);
 int	 report_unknown(enum report_format, const char *what, const char *why);
 /* Only the line on stderr (for a report whose stdout is data): returns 3. */
 int	 report_error(const char *what, const char *why);
+/*
+ * The zone named (a context's or an SLA's timezone) for a report's times;
+ * NULL when it cannot be loaded, once report_unknown has said so as a
+ * "configuration" problem and *rc holds its exit status.
+ */
+struct tz *report_zone(enum report_format, const char *name, int *rc);
 /*
  * The first line of every text report: the verdict word for the exit
  * status rc ("WARNING: "), the text, a newline.

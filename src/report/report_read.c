@@ -35,6 +35,17 @@ report_read_done(struct report_read *r)
 	loop_break(r->loop);
 }
 
+void
+report_read_last(void *arg, const char *err)
+{
+	struct report_read *r = arg;
+
+	if (err != NULL)
+		report_read_fail(r, err);
+	else
+		report_read_done(r);
+}
+
 static void
 opened(void *arg, const char *err)
 {

@@ -15,7 +15,6 @@
 #include "taskrows.h"
 #include "timefmt.h"
 #include "tz.h"
-#include "zoneinfo.h"
 
 struct run_job {
 	const struct settings		*s;
@@ -211,16 +210,14 @@ report_run(const struct settings *s, const struct report_options *o,
 	struct buf		 out = BUF_INIT;
 	struct task_rows	 rows;
 	struct tz		*zone;
-	char			 why[256];
 	int			 rc;
 	int64_t			 now = (int64_t)time(NULL);
 
 	if (o->format != REPORT_TEXT && o->format != REPORT_JSON)
 		return report_unknown(o->format, "report run",
 		    "supports --format text or json");
-	zone = zoneinfo_load(s->timezone, why, sizeof why);
-	if (zone == NULL)
-		return report_unknown(o->format, "configuration", why);
+	if ((zone = report_zone(o->format, s->timezone, &rc)) == NULL)
+		return rc;
 	memset(&j, 0, sizeof j);
 	j.s = s;
 	j.o = o;

@@ -15,7 +15,6 @@
 #include "sla.h"
 #include "timefmt.h"
 #include "tz.h"
-#include "zoneinfo.h"
 
 static const char *const weekday_short[7] = {
 	"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"
@@ -33,17 +32,6 @@ struct sla_job {
 	struct sla_history	 hist;
 };
 
-static void
-sla_read(void *arg, const char *err)
-{
-	struct sla_job *j = arg;
-
-	if (err != NULL)
-		report_read_fail(&j->rd, err);
-	else
-		report_read_done(&j->rd);
-}
-
 /* The source is open: the SLAs' attempts over the period and before. */
 static void
 start(void *arg)
@@ -51,7 +39,7 @@ start(void *arg)
 	struct sla_job *j = arg;
 
 	sched_fetch_sla(j->rd.db, j->defs, j->ndefs, j->from, j->to, &j->hist,
-	    sla_read, j);
+	    report_read_last, &j->rd);
 }
 
 /* "10:00" */
@@ -549,19 +537,98 @@ period(const struct report_options *o, int week_start, const struct tz *z,
 	return 0;
 }
 
+/* The SLAs' zones, each its own or the context's; NULL once reported. */
+static struct tz **
+sla_zones(const struct sla_job *j, const char *context_zone,
+    enum report_format f, int *rc)
+{
+	struct tz	**zones = xcalloc(j->ndefs, sizeof *zones);
+	size_t		  i, k;
+
+	for (i = 0; i < j->ndefs; i++) {
+		const char *zn = j->defs[i]->timezone != NULL ?
+		    j->defs[i]->timezone : context_zone;
+
+		if ((zones[i] = report_zone(f, zn, rc)) == NULL) {
+			for (k = 0; k < i; k++)
+				tz_free(zones[k]);
+			free(zones);
+			return NULL;
+		}
+	}
+	return zones;
+}
+
+/*
+ * Judges each SLA over the period [first, last] (days) from the attempts
+ * read, and writes the report in the format asked; returns its exit status.
+ */
+static int
+evaluate_and_write(const struct sla_job *j, const struct settings *s,
+    const struct config *cfg, const struct report_options *o,
+    struct tz **zones, const char *name, int64_t first, int64_t last,
+    int64_t now)
+{
+	struct buf	 out = BUF_INIT, label = BUF_INIT;
+	struct sla_eval	*ev;
+	size_t		 i;
+	int		 rc;
+
+	ev = xcalloc(j->ndefs, sizeof *ev);
+	for (i = 0; i < j->ndefs; i++) {
+		size_t c = i < j->hist.nsla ? j->hist.count[i] : 0;
+
+		sla_evaluate(&ev[i], j->defs[i], zones[i], first, last,
+		    c > 0 ? &j->hist.v[j->hist.first[i]] : NULL, c, now);
+		if (sla_history_unknown_dag(&j->hist, i))
+			sla_eval_unknown_dag(&ev[i]);
+	}
+	rc = sla_rc(ev, j->ndefs);
+	buf_puts(&label, name);
+	if (name[4] == '-' && name[5] == 'W') {
+		buf_puts(&label, " (");
+		sla_date_format(first, &label);
+		buf_puts(&label, "..");
+		sla_date_format(last, &label);
+		buf_putc(&label, ')');
+	}
+	switch (o->format) {
+	case REPORT_JSON:
+		write_json(ev, j->ndefs, zones, name, first, last,
+		    cfg->week_start, rc, s->context, &j->hist, j->rd.db);
+		break;
+	case REPORT_CSV:
+		write_csv(&out, ev, j->ndefs);
+		break;
+	case REPORT_MARKDOWN:
+		write_markdown(&out, ev, j->ndefs, zones, buf_str(&label),
+		    first, last);
+		break;
+	default:
+		if (!(o->quiet && rc == 0))
+			write_text(&out, ev, j->ndefs, zones,
+			    buf_str(&label), s->context);
+		break;
+	}
+	fputs(buf_str(&out), stdout);
+	for (i = 0; i < j->ndefs; i++)
+		sla_eval_free(&ev[i]);
+	free(ev);
+	buf_free(&out);
+	buf_free(&label);
+	return rc;
+}
+
 int
 report_sla(const struct settings *s, const struct config *cfg,
     const struct report_options *o)
 {
 	struct sla_job		 j;
 	enum report_read_result	 read;
-	struct buf		 err = BUF_INIT, out = BUF_INIT, name = BUF_INIT,
-				 label = BUF_INIT;
+	struct buf		 err = BUF_INIT, name = BUF_INIT;
 	struct tz		*home, **zones;
-	struct sla_eval		*ev;
-	char			 why[256];
 	int64_t			 now = (int64_t)time(NULL), first, last;
-	size_t			 i, k;
+	size_t			 i;
 	int			 rc = 0;
 
 	memset(&j, 0, sizeof j);
@@ -573,29 +640,17 @@ report_sla(const struct settings *s, const struct config *cfg,
 		    "defined for this context (add [sla \"NAME\"] sections; "
 		    "see dagtop.conf(5))");
 	}
-	home = zoneinfo_load(s->timezone, why, sizeof why);
-	if (home == NULL) {
+	if ((home = report_zone(o->format, s->timezone, &rc)) == NULL) {
 		free(j.defs);
-		return report_unknown(o->format, "configuration", why);
+		return rc;
 	}
 	if (period(o, cfg->week_start, home, now, &first, &last, &name,
 	    &err) != 0) {
 		rc = report_unknown(o->format, "report sla", buf_str(&err));
 		goto out_early;
 	}
-	zones = xcalloc(j.ndefs, sizeof *zones);
-	for (i = 0; i < j.ndefs; i++) {
-		const char *zn = j.defs[i]->timezone != NULL ?
-		    j.defs[i]->timezone : s->timezone;
-
-		if ((zones[i] = zoneinfo_load(zn, why, sizeof why)) == NULL) {
-			rc = report_unknown(o->format, "configuration", why);
-			for (k = 0; k < i; k++)
-				tz_free(zones[k]);
-			free(zones);
-			goto out_early;
-		}
-	}
+	if ((zones = sla_zones(&j, s->timezone, o->format, &rc)) == NULL)
+		goto out_early;
 	/* Two days of margin either side: zones are up to 14 h off UTC. */
 	j.from = (first - SLA_TRAILING_WEEKS * 7 - 2) * 86400;
 	j.to = (last + 2) * 86400;
@@ -604,49 +659,9 @@ report_sla(const struct settings *s, const struct config *cfg,
 	if (read != REPORT_READ_DONE)
 		rc = report_unknown(o->format, report_read_what(read,
 		    "cannot read the Airflow database"), buf_str(&j.rd.error));
-	else {
-		ev = xcalloc(j.ndefs, sizeof *ev);
-		for (i = 0; i < j.ndefs; i++) {
-			size_t c = i < j.hist.nsla ? j.hist.count[i] : 0;
-
-			sla_evaluate(&ev[i], j.defs[i], zones[i], first, last,
-			    c > 0 ? &j.hist.v[j.hist.first[i]] : NULL, c, now);
-			if (sla_history_unknown_dag(&j.hist, i))
-				sla_eval_unknown_dag(&ev[i]);
-		}
-		rc = sla_rc(ev, j.ndefs);
-		buf_printf(&label, "%s", buf_str(&name));
-		if (name.data[4] == '-' && name.data[5] == 'W') {
-			buf_puts(&label, " (");
-			sla_date_format(first, &label);
-			buf_puts(&label, "..");
-			sla_date_format(last, &label);
-			buf_putc(&label, ')');
-		}
-		switch (o->format) {
-		case REPORT_JSON:
-			write_json(ev, j.ndefs, zones, buf_str(&name), first,
-			    last, cfg->week_start, rc, s->context, &j.hist,
-			    j.rd.db);
-			break;
-		case REPORT_CSV:
-			write_csv(&out, ev, j.ndefs);
-			break;
-		case REPORT_MARKDOWN:
-			write_markdown(&out, ev, j.ndefs, zones,
-			    buf_str(&label), first, last);
-			break;
-		default:
-			if (!(o->quiet && rc == 0))
-				write_text(&out, ev, j.ndefs, zones,
-				    buf_str(&label), s->context);
-			break;
-		}
-		fputs(buf_str(&out), stdout);
-		for (i = 0; i < j.ndefs; i++)
-			sla_eval_free(&ev[i]);
-		free(ev);
-	}
+	else
+		rc = evaluate_and_write(&j, s, cfg, o, zones, buf_str(&name),
+		    first, last, now);
 	fflush(stdout);
 	for (i = 0; i < j.ndefs; i++)
 		tz_free(zones[i]);
@@ -655,9 +670,7 @@ report_sla(const struct settings *s, const struct config *cfg,
 	sla_history_free(&j.hist);
 out_early:
 	buf_free(&err);
-	buf_free(&out);
 	buf_free(&name);
-	buf_free(&label);
 	free(j.defs);
 	tz_free(home);
 	return rc;

@@ -23,7 +23,6 @@
 #include "slots_src.h"
 #include "timefmt.h"
 #include "tz.h"
-#include "zoneinfo.h"
 
 struct slots_job {
 	const struct settings		*s;
@@ -238,15 +237,11 @@ put_consumer_name(struct buf *b, const struct slot_consumer *c, bool md)
 	}
 }
 
+/* The report's head: what was read, over which window, and the totals. */
 static void
-write_text(const struct slots_job *j, const struct slots *sl,
+text_summary(const struct slots_job *j, const struct slots *sl,
     const struct tz *zone, bool md, struct buf *b)
 {
-	size_t	i, h;
-	int	k;
-	static const char *const titles[] = { "users", "Airflow DAGs and tasks "
-	    "(airflow-dag, airflow-task labels)", "jobs" };
-
 	if (md)
 		buf_puts(b, "# BigQuery slots\n\n**");
 	summary_line(b, sl, zone);
@@ -297,14 +292,14 @@ write_text(const struct slots_job *j, const struct slots *sl,
 		report_put_text(b, slots_src_warning(j->src), md);
 		buf_putc(b, '\n');
 	}
+}
 
-	buf_puts(b, md ? "\n## By reservation\n\n| reservation | now | peak "
-	    "| peak at | average | baseline | autoscale now / max | idle | "
-	    "ceiling | minutes above |\n| --- | ---: | ---: | --- | ---: | ---: "
-	    "| ---: | ---: | ---: | ---: |\n" : "\nby reservation\n");
-	for (i = 0; i < sl->nr; i++)
-		if (resv_shown(sl, &sl->r[i]))
-			resv_text(b, &sl->r[i], zone, md);
+/* Each hour's peak, average, capacity and minutes above it. */
+static void
+text_hours(const struct slots *sl, const struct tz *zone, bool md,
+    struct buf *b)
+{
+	size_t h;
 
 	buf_puts(b, md ? "\n## By hour\n\n| hour | peak | average | capacity "
 	    "| minutes above |\n| --- | ---: | ---: | ---: | ---: |\n" :
@@ -335,6 +330,41 @@ write_text(const struct slots_job *j, const struct slots *sl,
 			buf_printf(b, "  %5d%s\n", above, above > 0 ? "  !" : "");
 		}
 	}
+}
+
+/* One consumer's row of a top list. */
+static void
+text_consumer(const struct slot_consumer *c, bool md, struct buf *b)
+{
+	if (md) {
+		buf_printf(b, "| %.2f | %.1f | %.0f%% | %lld | ",
+		    c->slot_ms / 3.6e6, c->avg_slots, c->share * 100,
+		    (long long)c->jobs);
+		fmt_bytes(b, c->bytes_processed);
+		buf_puts(b, " | ");
+		put_consumer_name(b, c, true);
+		buf_puts(b, " |\n");
+	} else {
+		struct buf by = BUF_INIT;
+
+		fmt_bytes(&by, c->bytes_processed);
+		buf_printf(b, "  %10.2f  %9.1f  %4.0f%%  %5lld  %9s  ",
+		    c->slot_ms / 3.6e6, c->avg_slots, c->share * 100,
+		    (long long)c->jobs, buf_str(&by));
+		put_consumer_name(b, c, false);
+		buf_putc(b, '\n');
+		buf_free(&by);
+	}
+}
+
+/* The top users, DAGs and tasks, and jobs, a table each. */
+static void
+text_consumers(const struct slots *sl, bool md, struct buf *b)
+{
+	static const char *const titles[] = { "users", "Airflow DAGs and tasks "
+	    "(airflow-dag, airflow-task labels)", "jobs" };
+	size_t	i;
+	int	k;
 
 	for (k = 0; k < CONSUMER_KIND_COUNT; k++) {
 		bool any = false;
@@ -358,31 +388,17 @@ write_text(const struct slots_job *j, const struct slots *sl,
 					    consumer_kind_name(c->kind));
 				any = true;
 			}
-			if (md) {
-				buf_printf(b, "| %.2f | %.1f | %.0f%% | %lld | ",
-				    c->slot_ms / 3.6e6, c->avg_slots,
-				    c->share * 100, (long long)c->jobs);
-				fmt_bytes(b, c->bytes_processed);
-				buf_puts(b, " | ");
-				put_consumer_name(b, c, true);
-				buf_puts(b, " |\n");
-			} else {
-				struct buf by = BUF_INIT;
-
-				fmt_bytes(&by, c->bytes_processed);
-				buf_printf(b, "  %10.2f  %9.1f  %4.0f%%  %5lld  %9s  ",
-				    c->slot_ms / 3.6e6, c->avg_slots,
-				    c->share * 100, (long long)c->jobs,
-				    buf_str(&by));
-				put_consumer_name(b, c, false);
-				buf_putc(b, '\n');
-				buf_free(&by);
-			}
+			text_consumer(c, md, b);
 		}
 	}
+}
 
-	if (j->db == NULL)
-		return;
+/* The Airflow pools, when a database was given. */
+static void
+text_pools(const struct slots_job *j, bool md, struct buf *b)
+{
+	size_t i;
+
 	if (!j->pools.valid) {
 		buf_puts(b, md ? "\n## Airflow pools\n\n" : "\nAirflow pools\n  ");
 		buf_puts(b, "unreadable: ");
@@ -420,6 +436,27 @@ write_text(const struct slots_job *j, const struct slots *sl,
 			buf_putc(b, '\n');
 		}
 	}
+}
+
+/* The text and Markdown reports: the same sections, in the same order. */
+static void
+write_text(const struct slots_job *j, const struct slots *sl,
+    const struct tz *zone, bool md, struct buf *b)
+{
+	size_t i;
+
+	text_summary(j, sl, zone, md, b);
+	buf_puts(b, md ? "\n## By reservation\n\n| reservation | now | peak "
+	    "| peak at | average | baseline | autoscale now / max | idle | "
+	    "ceiling | minutes above |\n| --- | ---: | ---: | --- | ---: | ---: "
+	    "| ---: | ---: | ---: | ---: |\n" : "\nby reservation\n");
+	for (i = 0; i < sl->nr; i++)
+		if (resv_shown(sl, &sl->r[i]))
+			resv_text(b, &sl->r[i], zone, md);
+	text_hours(sl, zone, md, b);
+	text_consumers(sl, md, b);
+	if (j->db != NULL)
+		text_pools(j, md, b);
 }
 
 /* --- CSV: the per-minute series, per reservation -------------------------- */
@@ -528,12 +565,100 @@ json_resv(const struct slot_resv *r)
 	return o;
 }
 
+/* The top consumers: {"users": [...], "dags": [...], "jobs": [...]}. */
+static json_t *
+json_top(const struct slots *sl)
+{
+	json_t	*o, *c[CONSUMER_KIND_COUNT];
+	size_t	 i;
+	int	 k;
+
+	for (k = 0; k < CONSUMER_KIND_COUNT; k++)
+		c[k] = json_array();
+	for (i = 0; i < sl->nc; i++)
+		json_array_append_new(c[sl->c[i].kind],
+		    json_consumer(&sl->c[i]));
+	o = json_object();
+	json_object_set_new(o, "users", c[CONSUMER_USER]);
+	json_object_set_new(o, "dags", c[CONSUMER_DAG]);
+	json_object_set_new(o, "jobs", c[CONSUMER_JOB]);
+	return o;
+}
+
+/* Every minute of the window: slots, capacity, running and pending. */
+static json_t *
+json_minutes(const struct slots *sl)
+{
+	json_t	*a, *o;
+	size_t	 i;
+
+	a = json_array();
+	for (i = 0; i < sl->n; i++) {
+		const struct slot_minute *m = &sl->m[i];
+
+		o = json_object();
+		json_object_set_new(o, "minute", report_json_time(m->t));
+		json_object_set_new(o, "slots", json_real(round(m->slots * 1000) /
+		    1000));
+		json_object_set_new(o, "capacity", m->capacity >= 0 ?
+		    json_real(m->capacity) : json_null());
+		json_object_set_new(o, "running", json_integer(m->running));
+		json_object_set_new(o, "pending", json_integer(m->pending));
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
+/* The Airflow pools, or null when none were read. */
+static json_t *
+json_pools(const struct slots_job *j)
+{
+	json_t	*a, *o;
+	size_t	 i;
+
+	if (j->db == NULL || !j->pools.valid)
+		return json_null();
+	a = json_array();
+	for (i = 0; i < j->pools.n; i++) {
+		const struct af_pool *p = &j->pools.v[i];
+
+		o = json_object();
+		json_object_set_new(o, "pool", report_json_string(p->name));
+		json_object_set_new(o, "slots", p->slots >= 0 ?
+		    json_integer(p->slots) : json_null());
+		json_object_set_new(o, "running", json_integer(p->running));
+		json_object_set_new(o, "queued", json_integer(p->queued));
+		json_object_set_new(o, "deferred", json_integer(p->deferred));
+		json_object_set_new(o, "scheduled", json_integer(p->scheduled));
+		json_object_set_new(o, "include_deferred",
+		    json_boolean(p->include_deferred));
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
+/* What the source and the pools said went wrong, as an array. */
+static json_t *
+json_warnings(const struct slots_job *j)
+{
+	json_t *a;
+
+	a = json_array();
+	if (*slots_src_warning(j->src) != '\0')
+		json_array_append_new(a, report_json_string(
+		    slots_src_warning(j->src)));
+	if (j->db != NULL && !j->pools.valid)
+		json_array_append_new(a, report_json_string(
+		    buf_str(&j->pool_error)));
+	return a;
+}
+
+/* The JSON report: the whole window, minute by minute, in one object. */
 static void
 write_json(const struct slots_job *j, const struct slots *sl)
 {
-	json_t	*doc = json_object(), *o, *a, *c[CONSUMER_KIND_COUNT];
+	json_t	*doc = json_object(), *o, *a;
 	size_t	 i;
-	int	 k;
 
 	json_object_set_new(doc, "report", json_string("slots"));
 	json_object_set_new(doc, "status", json_string(slots_rc(sl) > 0 ?
@@ -592,61 +717,10 @@ write_json(const struct slots_job *j, const struct slots *sl)
 	json_object_set_new(doc, "bytes_billed", json_integer(sl->bytes_billed));
 	json_object_set_new(doc, "query_bytes_billed",
 	    json_integer(sl->query_bytes_billed));
-	for (k = 0; k < CONSUMER_KIND_COUNT; k++)
-		c[k] = json_array();
-	for (i = 0; i < sl->nc; i++)
-		json_array_append_new(c[sl->c[i].kind],
-		    json_consumer(&sl->c[i]));
-	o = json_object();
-	json_object_set_new(o, "users", c[CONSUMER_USER]);
-	json_object_set_new(o, "dags", c[CONSUMER_DAG]);
-	json_object_set_new(o, "jobs", c[CONSUMER_JOB]);
-	json_object_set_new(doc, "top", o);
-	a = json_array();
-	for (i = 0; i < sl->n; i++) {
-		const struct slot_minute *m = &sl->m[i];
-
-		o = json_object();
-		json_object_set_new(o, "minute", report_json_time(m->t));
-		json_object_set_new(o, "slots", json_real(round(m->slots * 1000) /
-		    1000));
-		json_object_set_new(o, "capacity", m->capacity >= 0 ?
-		    json_real(m->capacity) : json_null());
-		json_object_set_new(o, "running", json_integer(m->running));
-		json_object_set_new(o, "pending", json_integer(m->pending));
-		json_array_append_new(a, o);
-	}
-	json_object_set_new(doc, "minutes", a);
-	if (j->db != NULL && j->pools.valid) {
-		a = json_array();
-		for (i = 0; i < j->pools.n; i++) {
-			const struct af_pool *p = &j->pools.v[i];
-
-			o = json_object();
-			json_object_set_new(o, "pool", report_json_string(p->name));
-			json_object_set_new(o, "slots", p->slots >= 0 ?
-			    json_integer(p->slots) : json_null());
-			json_object_set_new(o, "running", json_integer(p->running));
-			json_object_set_new(o, "queued", json_integer(p->queued));
-			json_object_set_new(o, "deferred",
-			    json_integer(p->deferred));
-			json_object_set_new(o, "scheduled",
-			    json_integer(p->scheduled));
-			json_object_set_new(o, "include_deferred",
-			    json_boolean(p->include_deferred));
-			json_array_append_new(a, o);
-		}
-		json_object_set_new(doc, "pools", a);
-	} else
-		json_object_set_new(doc, "pools", json_null());
-	a = json_array();
-	if (*slots_src_warning(j->src) != '\0')
-		json_array_append_new(a, report_json_string(
-		    slots_src_warning(j->src)));
-	if (j->db != NULL && !j->pools.valid)
-		json_array_append_new(a, report_json_string(
-		    buf_str(&j->pool_error)));
-	json_object_set_new(doc, "warnings", a);
+	json_object_set_new(doc, "top", json_top(sl));
+	json_object_set_new(doc, "minutes", json_minutes(sl));
+	json_object_set_new(doc, "pools", json_pools(j));
+	json_object_set_new(doc, "warnings", json_warnings(j));
 	report_json_print(doc);
 	json_decref(doc);
 }
@@ -660,13 +734,11 @@ report_slots(const struct settings *s, const struct report_options *o)
 	struct slots_options	 so;
 	struct buf		 err = BUF_INIT, out = BUF_INIT;
 	struct tz		*zone;
-	char			 why[256];
 	const struct slots	*sl;
 	int			 rc;
 
-	zone = zoneinfo_load(s->timezone, why, sizeof why);
-	if (zone == NULL)
-		return report_unknown(o->format, "configuration", why);
+	if ((zone = report_zone(o->format, s->timezone, &rc)) == NULL)
+		return rc;
 	memset(&j, 0, sizeof j);
 	j.s = s;
 	j.o = o;

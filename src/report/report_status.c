@@ -15,7 +15,6 @@
 #include "status.h"
 #include "timefmt.h"
 #include "tz.h"
-#include "zoneinfo.h"
 
 struct status_job {
 	const struct settings		*s;
@@ -30,17 +29,6 @@ struct status_job {
 	struct status			 status;
 	bool				 built;
 };
-
-static void
-tis_done(void *arg, const char *err)
-{
-	struct status_job *j = arg;
-
-	if (err != NULL)
-		report_read_fail(&j->rd, err);
-	else
-		report_read_done(&j->rd);
-}
 
 /* All three first reads are in: judge, then fetch the TIs that matter. */
 static void
@@ -66,7 +54,8 @@ first_reads_done(void *arg, const char *err)
 	failed = xcalloc(j->status.nattention, sizeof *failed);
 	for (i = 0; i < j->status.nattention; i++)
 		failed[n++] = j->status.attention[i];
-	sched_fetch_attention_tis(j->rd.db, failed, n, &j->tis, tis_done, j);
+	sched_fetch_attention_tis(j->rd.db, failed, n, &j->tis,
+	    report_read_last, &j->rd);
 	free(failed);
 }
 
@@ -517,12 +506,10 @@ report_status(const struct settings *s, const struct report_options *o)
 	enum report_read_result	 read;
 	struct buf		 out = BUF_INIT;
 	struct tz		*zone;
-	char			 why[256];
 	int			 rc;
 
-	zone = zoneinfo_load(s->timezone, why, sizeof why);
-	if (zone == NULL)
-		return report_unknown(o->format, "configuration", why);
+	if ((zone = report_zone(o->format, s->timezone, &rc)) == NULL)
+		return rc;
 	memset(&j, 0, sizeof j);
 	j.s = s;
 	j.o = o;

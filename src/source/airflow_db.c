@@ -1,4 +1,8 @@
-/* airflow_db.c: the Airflow metadata database (2.7-2.11, 3.0-3.1+). */
+/*
+ * airflow_db.c: the Airflow metadata database (2.7-2.11, 3.0-3.1+): the
+ * connection and its schema, health, DAGs, the task graph, SLAs and pools
+ * (runs and task instances: airflow_db_runs.c).
+ */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -6,6 +10,7 @@
 #include <libpq-fe.h>
 
 #include "airflow_db.h"
+#include "airflow_db_int.h"
 #include "dbconn.h"
 #include "loop.h"
 #include "pg.h"
@@ -13,38 +18,10 @@
 #include "timefmt.h"
 #include "tz.h"
 
-struct afdb {
-	struct sched		 base;		/* first: the vtable */
-	struct sched_about	 about;
-	struct pg		*pg;
-	struct af_schema	 schema;
-	struct buf		 warnings;
-	char			**columns;
-	size_t			 ncolumns;
-	bool			 has_alembic;
-	bool			 opened;
-	sched_cb			 ready;
-	sched_cb			 lost;
-	void			*arg;
-	size_t			 serdag_max;	/* serialized_dag_max */
-};
-
 static const struct sched_ops afdb_ops;
 
-struct request {
-	struct afdb	*db;
-	void		*out;
-	struct buf	*warn;
-	sched_cb		 cb;
-	void		*arg;
-};
-
-/* Epoch seconds of a timestamptz expression, NULL stays NULL. */
-#define RUNS_PER_DAG_MAX "100000"	/* a bound that is never the limit */
-#define EPOCH(x) "floor(extract(epoch FROM " x "))::int8"
-
-static struct request *
-request_new(struct afdb *db, void *out, sched_cb cb, void *arg)
+struct request *
+afdb_request_new(struct afdb *db, void *out, sched_cb cb, void *arg)
 {
 	struct request *r = xcalloc(1, sizeof *r);
 
@@ -55,9 +32,8 @@ request_new(struct afdb *db, void *out, sched_cb cb, void *arg)
 	return r;
 }
 
-/* Finishes a request: the callback, then the request is gone. */
-static void
-request_done(struct request *r, const char *err)
+void
+afdb_request_done(struct request *r, const char *err)
 {
 	sched_cb	 cb = r->cb;
 	void	*arg = r->arg;
@@ -66,44 +42,63 @@ request_done(struct request *r, const char *err)
 	cb(arg, err);
 }
 
-/* Result accessors; columns are addressed by position in our own SQL. */
-static char *
-col_str(const PGresult *res, int row, int col)
+char *
+afdb_col_str(const PGresult *res, int row, int col)
 {
 	if (PQgetisnull(res, row, col))
 		return NULL;
 	return xstrdup(PQgetvalue(res, row, col));
 }
 
-static int64_t
-col_time(const PGresult *res, int row, int col)
+int64_t
+afdb_col_time(const PGresult *res, int row, int col)
 {
 	if (PQgetisnull(res, row, col))
 		return TIME_NONE;
 	return strtoll(PQgetvalue(res, row, col), NULL, 10);
 }
 
-static int
-col_int(const PGresult *res, int row, int col, int dflt)
+int
+afdb_col_int(const PGresult *res, int row, int col, int dflt)
 {
 	if (PQgetisnull(res, row, col))
 		return dflt;
 	return (int)strtol(PQgetvalue(res, row, col), NULL, 10);
 }
 
-static bool
-col_bool(const PGresult *res, int row, int col)
+bool
+afdb_col_bool(const PGresult *res, int row, int col)
 {
 	return !PQgetisnull(res, row, col) &&
 	    PQgetvalue(res, row, col)[0] == 't';
 }
 
-static double
-col_double(const PGresult *res, int row, int col)
+double
+afdb_col_double(const PGresult *res, int row, int col)
 {
 	if (PQgetisnull(res, row, col))
 		return -1;
 	return strtod(PQgetvalue(res, row, col), NULL);
+}
+
+void
+afdb_pair_done(void *arg, const char *err)
+{
+	struct pair	*p = arg;
+	sched_cb		 cb;
+	void		*cbarg;
+	char		*e;
+
+	if (err != NULL && p->err == NULL)
+		p->err = xstrdup(err);
+	if (--p->pending > 0)
+		return;
+	cb = p->cb;
+	cbarg = p->arg;
+	e = p->err;
+	free(p);
+	cb(cbarg, e);
+	free(e);
 }
 
 /* --- opening and schema detection ------------------------------------ */
@@ -288,11 +283,11 @@ health_result(void *arg, const PGresult *res, const char *err)
 	const char		*type;
 
 	if (err != NULL) {
-		request_done(r, err);
+		afdb_request_done(r, err);
 		return;
 	}
 	for (i = 0; i < PQntuples(res); i++) {
-		h->now = col_time(res, i, 5);
+		h->now = afdb_col_time(res, i, 5);
 		if (PQgetisnull(res, i, 0))
 			continue;
 		type = PQgetvalue(res, i, 0);
@@ -302,14 +297,14 @@ health_result(void *arg, const PGresult *res, const char *err)
 			if (strcmp(type, af_job_type[j]) != 0)
 				continue;
 			jh->seen = true;
-			jh->running = col_int(res, i, 1, 0);
-			jh->last_heartbeat = col_time(res, i, 2);
-			jh->last_seen = col_time(res, i, 3);
+			jh->running = afdb_col_int(res, i, 1, 0);
+			jh->last_heartbeat = afdb_col_time(res, i, 2);
+			jh->last_seen = afdb_col_time(res, i, 3);
 			free(jh->hostname);
-			jh->hostname = col_str(res, i, 4);
+			jh->hostname = afdb_col_str(res, i, 4);
 		}
 	}
-	request_done(r, NULL);
+	afdb_request_done(r, NULL);
 }
 
 static void
@@ -332,7 +327,7 @@ afdb_fetch_health(struct sched *sd, struct af_health *out, sched_cb cb,
 	    EPOCH("now()") " "
 	    "FROM job j WHERE j.job_type = ANY($1::text[]) GROUP BY j.job_type "
 	    "UNION ALL SELECT NULL, 0, NULL, NULL, NULL, " EPOCH("now()"),
-	    1, params, health_result, request_new(db, out, cb, arg));
+	    1, params, health_result, afdb_request_new(db, out, cb, arg));
 	buf_free(&types);
 }
 
@@ -348,25 +343,25 @@ dags_result(void *arg, const PGresult *res, const char *err)
 	int		 i;
 
 	if (err != NULL) {
-		request_done(r, err);
+		afdb_request_done(r, err);
 		return;
 	}
 	for (i = 0; i < PQntuples(res); i++) {
 		d = af_dags_push(out);
-		d->dag_id = col_str(res, i, 0);
-		d->paused = col_bool(res, i, 1);
-		d->active = col_bool(res, i, 2);
-		d->owners = col_str(res, i, 3);
-		raw = col_str(res, i, 4);
+		d->dag_id = afdb_col_str(res, i, 0);
+		d->paused = afdb_col_bool(res, i, 1);
+		d->active = afdb_col_bool(res, i, 2);
+		d->owners = afdb_col_str(res, i, 3);
+		raw = afdb_col_str(res, i, 4);
 		d->schedule = schedule_summary(raw);
 		free(raw);
-		d->timetable_description = col_str(res, i, 5);
-		d->fileloc = col_str(res, i, 6);
-		d->next_run = col_time(res, i, 7);
-		d->next_run_after = col_time(res, i, 8);
-		d->import_errors = col_bool(res, i, 9);
+		d->timetable_description = afdb_col_str(res, i, 5);
+		d->fileloc = afdb_col_str(res, i, 6);
+		d->next_run = afdb_col_time(res, i, 7);
+		d->next_run_after = afdb_col_time(res, i, 8);
+		d->import_errors = afdb_col_bool(res, i, 9);
 	}
-	request_done(r, NULL);
+	afdb_request_done(r, NULL);
 }
 
 static void
@@ -389,428 +384,8 @@ afdb_fetch_dags(struct sched *sd, struct af_dags *out, sched_cb cb, void *arg)
 	    s->has_import_errors ? "coalesce(d.has_import_errors, false)" :
 	    "false");
 	pg_query(db->pg, buf_str(&sql), 0, NULL, dags_result,
-	    request_new(db, out, cb, arg));
+	    afdb_request_new(db, out, cb, arg));
 	buf_free(&sql);
-}
-
-/* --- runs -------------------------------------------------------------- */
-
-/*
- * The column Airflow orders a DAG's runs by, for alias r: run_after on 3.x,
- * execution_date on 2.x (where a manual run shares the last scheduled run's
- * data interval, and only execution_date, its trigger time, says it is the
- * newer).  On 2.x it is also what the unique (dag_id, execution_date) index
- * serves, so "the newest N" reads that index backwards.
- */
-static const char *
-run_order_column(const struct af_schema *s)
-{
-	if (s->run_after)
-		return "r.run_after";
-	return s->logical_date ? "r.logical_date" : "r.execution_date";
-}
-
-/* The select list every run query shares, for alias r. */
-static void
-run_columns(const struct af_schema *s, struct buf *b)
-{
-	const char *logical = s->logical_date ? "r.logical_date" :
-	    "r.execution_date";
-
-	buf_puts(b, "r.dag_id, r.run_id, r.state, r.run_type, ");
-	buf_printf(b, "floor(extract(epoch FROM %s))::int8, ", logical);
-	if (s->run_after)
-		buf_puts(b, EPOCH("r.run_after") ", ");
-	else
-		buf_printf(b, "floor(extract(epoch FROM coalesce("
-		    "r.data_interval_end, %s)))::int8, ", logical);
-	buf_puts(b, EPOCH("r.queued_at") ", " EPOCH("r.start_date") ", "
-	    EPOCH("r.end_date") ", " EPOCH("r.data_interval_start") ", "
-	    EPOCH("r.data_interval_end") ", ");
-	buf_puts(b, s->clear_number ? "r.clear_number, " : "0, ");
-	buf_printf(b, "floor(extract(epoch FROM %s))::int8",
-	    run_order_column(s));
-}
-
-static void
-runs_result(void *arg, const PGresult *res, const char *err)
-{
-	struct request	*r = arg;
-	struct af_runs	*out = r->out;
-	struct af_run	*run;
-	int		 i;
-
-	if (err != NULL) {
-		request_done(r, err);
-		return;
-	}
-	for (i = 0; i < PQntuples(res); i++) {
-		run = af_runs_push(out);
-		run->dag_id = col_str(res, i, 0);
-		run->run_id = col_str(res, i, 1);
-		run->state = run_state_parse(PQgetisnull(res, i, 2) ? NULL :
-		    PQgetvalue(res, i, 2));
-		/* Kept only when unknown: 20,000 runs need not carry copies. */
-		if (run->state == RUN_UNKNOWN)
-			run->state_raw = col_str(res, i, 2);
-		run->run_type = col_str(res, i, 3);
-		run->logical_date = col_time(res, i, 4);
-		run->run_after = col_time(res, i, 5);
-		run->queued_at = col_time(res, i, 6);
-		run->start_date = col_time(res, i, 7);
-		run->end_date = col_time(res, i, 8);
-		run->data_interval_start = col_time(res, i, 9);
-		run->data_interval_end = col_time(res, i, 10);
-		run->clear_number = col_int(res, i, 11, 0);
-		run->order = col_time(res, i, 12);
-	}
-	request_done(r, NULL);
-}
-
-/* Two queries that fill one list: the user hears once, after both. */
-struct pair {
-	int	 pending;
-	char	*err;
-	sched_cb	 cb;
-	void	*arg;
-};
-
-static void
-pair_done(void *arg, const char *err)
-{
-	struct pair	*p = arg;
-	sched_cb		 cb;
-	void		*cbarg;
-	char		*e;
-
-	if (err != NULL && p->err == NULL)
-		p->err = xstrdup(err);
-	if (--p->pending > 0)
-		return;
-	cb = p->cb;
-	cbarg = p->arg;
-	e = p->err;
-	free(p);
-	cb(cbarg, e);
-	free(e);
-}
-
-static void
-afdb_fetch_runs_since(struct sched *sd, int64_t since, struct af_runs *out,
-    sched_cb cb, void *arg)
-{
-	struct afdb		*db = (struct afdb *)sd;
-	const struct af_schema	*s = &db->schema;
-	struct buf		 sql = BUF_INIT, cols = BUF_INIT, p = BUF_INIT;
-	const char		*params[1], *run_time;
-	struct pair		*pair = xcalloc(1, sizeof *pair);
-
-	pair->pending = 2;
-	pair->cb = cb;
-	pair->arg = arg;
-	run_columns(s, &cols);
-	run_time = s->run_after ? "r.run_after" :
-	    "coalesce(r.data_interval_end, r.execution_date)";
-	/* An ISO instant in UTC, read by PostgreSQL as a timestamptz. */
-	fmt_time(&p, tz_utc(), since, FMT_ISO);
-	params[0] = buf_str(&p);
-
-	/*
-	 * First the runs of the window and every unfinished run.  Each branch
-	 * is served by an index: run_after (3.x), or on 2.x the unique
-	 * (dag_id, execution_date) index one DAG at a time, bounded below by
-	 * the DAG's own schedule interval; the partial indexes on running and
-	 * queued runs.  The LIMIT inside the LATERAL keeps the planner from
-	 * flattening it into a hash join over all of dag_run, which it prefers
-	 * on a cost estimate that is wrong for this shape (measured: 100 ms
-	 * against 20 ms on 180,000 runs).
-	 */
-	if (s->run_after)
-		buf_printf(&sql, "SELECT %s FROM dag_run r "
-		    "WHERE r.run_after >= $1::timestamptz", buf_str(&cols));
-	else
-		buf_printf(&sql, "SELECT %s FROM dag d CROSS JOIN LATERAL ("
-		    "SELECT * FROM dag_run r WHERE r.dag_id = d.dag_id AND "
-		    "r.execution_date >= $1::timestamptz - coalesce("
-		    "d.next_dagrun_data_interval_end - "
-		    "d.next_dagrun_data_interval_start, interval '0') "
-		    "ORDER BY r.execution_date DESC LIMIT " RUNS_PER_DAG_MAX ") r "
-		    "WHERE coalesce(r.data_interval_end, r.execution_date) >= "
-		    "$1::timestamptz", buf_str(&cols));
-	buf_printf(&sql,
-	    " UNION ALL SELECT %s FROM dag_run r WHERE r.state = 'running' "
-	    "AND %s < $1::timestamptz"
-	    " UNION ALL SELECT %s FROM dag_run r WHERE r.state = 'queued' "
-	    "AND %s < $1::timestamptz",
-	    buf_str(&cols), run_time, buf_str(&cols), run_time);
-	pg_query(db->pg, buf_str(&sql), 1, params, runs_result,
-	    request_new(db, out, pair_done, pair));
-
-	/*
-	 * Then the failed runs that ended in the window though their own time
-	 * is older (a backfill, a catch-up): through (dag_id, state), a DAG
-	 * at a time.  A separate statement, so that each stays small; the two
-	 * answers never overlap.
-	 */
-	buf_reset(&sql);
-	buf_printf(&sql, "SELECT %s FROM dag d CROSS JOIN LATERAL (SELECT * "
-	    "FROM dag_run r WHERE r.dag_id = d.dag_id AND r.state = 'failed' "
-	    "AND r.end_date >= $1::timestamptz LIMIT " RUNS_PER_DAG_MAX ") r "
-	    "WHERE %s < $1::timestamptz", buf_str(&cols), run_time);
-	pg_query(db->pg, buf_str(&sql), 1, params, runs_result,
-	    request_new(db, out, pair_done, pair));
-	buf_free(&sql);
-	buf_free(&cols);
-	buf_free(&p);
-}
-
-/*
- * The run strips' rows: dag_id, run_id, state, run_after, start, end, on
- * 2.x the order (execution_date), and nothing else, a DAG at a time (the
- * console sorts them its own way).  20,000 rows on the bench: every column
- * and every numeric extract() costs the server and the wire, so this list
- * is the least the runs pane draws from, with date_part (float8) for the
- * instants.
- */
-#define EPOCH_F(x) "floor(date_part('epoch', " x "))::int8"
-
-static void
-strips_result(void *arg, const PGresult *res, const char *err)
-{
-	struct request	*r = arg;
-	struct af_runs	*out = r->out;
-	struct af_run	*run;
-	const char	*dag_id = NULL;
-	int		 i;
-
-	if (err != NULL) {
-		request_done(r, err);
-		return;
-	}
-	/* Sized once: 20,000 rows need not go through eleven doublings. */
-	af_runs_reserve(out, out->n + (size_t)PQntuples(res));
-	for (i = 0; i < PQntuples(res); i++) {
-		run = af_runs_push(out);
-		/* Rows come a DAG at a time: its runs share one dag_id. */
-		if (dag_id == NULL || strcmp(dag_id, PQgetvalue(res, i, 0)) != 0) {
-			run->dag_id = col_str(res, i, 0);
-			dag_id = run->dag_id;
-		} else {
-			run->dag_id = (char *)dag_id;
-			run->shared_dag_id = true;
-		}
-		run->run_id = col_str(res, i, 1);
-		run->state = run_state_parse(PQgetisnull(res, i, 2) ? NULL :
-		    PQgetvalue(res, i, 2));
-		if (run->state == RUN_UNKNOWN)
-			run->state_raw = col_str(res, i, 2);
-		run->run_after = col_time(res, i, 3);
-		run->start_date = col_time(res, i, 4);
-		run->end_date = col_time(res, i, 5);
-		/* 3.x orders by run_after itself: no seventh column there. */
-		run->order = PQnfields(res) > 6 ? col_time(res, i, 6) :
-		    run->run_after;
-		run->logical_date = run->queued_at = run->data_interval_start =
-		    run->data_interval_end = TIME_NONE;
-	}
-	request_done(r, NULL);
-}
-
-static void
-afdb_fetch_runs_recent(struct sched *sd, int per_dag, struct af_runs *out,
-    sched_cb cb, void *arg)
-{
-	struct afdb		*db = (struct afdb *)sd;
-	const struct af_schema	*s = &db->schema;
-	struct buf		 sql = BUF_INIT;
-	char			 n[16];
-	const char		*params[1];
-
-	buf_puts(&sql, "SELECT d.dag_id, r.run_id, r.state, ");
-	if (s->run_after)
-		buf_puts(&sql, EPOCH_F("r.run_after") ", ");
-	else
-		buf_printf(&sql, EPOCH_F("coalesce(r.data_interval_end, %s)")
-		    ", ", s->logical_date ? "r.logical_date" :
-		    "r.execution_date");
-	buf_puts(&sql, EPOCH_F("r.start_date") ", " EPOCH_F("r.end_date"));
-	/* 2.x: the order (execution_date) differs from the run's time. */
-	if (!s->run_after)
-		buf_printf(&sql, ", floor(date_part('epoch', %s))::int8",
-		    run_order_column(s));
-	buf_puts(&sql, " ");
-	if (s->logical_date)
-		/*
-		 * 3.x: newest by logical date through the unique index, plus
-		 * the runs without one (manual, asset-triggered), merged by
-		 * run_after.
-		 */
-		buf_puts(&sql, "FROM dag d CROSS JOIN LATERAL ("
-		    "SELECT * FROM ((SELECT * FROM dag_run r WHERE r.dag_id = "
-		    "d.dag_id AND r.logical_date IS NOT NULL ORDER BY "
-		    "r.logical_date DESC LIMIT $1) UNION ALL (SELECT * FROM "
-		    "dag_run r WHERE r.dag_id = d.dag_id AND r.logical_date IS "
-		    "NULL ORDER BY r.run_after DESC LIMIT $1)) u "
-		    "ORDER BY u.run_after DESC LIMIT $1) r");
-	else
-		/* 2.x: the unique (dag_id, execution_date) index, backwards. */
-		buf_puts(&sql, "FROM dag d CROSS JOIN LATERAL ("
-		    "SELECT * FROM dag_run r WHERE r.dag_id = d.dag_id "
-		    "ORDER BY r.execution_date DESC LIMIT $1) r");
-	/* dag's primary key gives this order: no sort of 20,000 rows. */
-	buf_puts(&sql, " ORDER BY d.dag_id");
-	snprintf(n, sizeof n, "%d", per_dag);
-	params[0] = n;
-	pg_query(db->pg, buf_str(&sql), 1, params, strips_result,
-	    request_new(db, out, cb, arg));
-	buf_free(&sql);
-}
-
-static void
-afdb_fetch_dag_runs(struct sched *sd, const char *dag_id, int limit,
-    struct af_runs *out, sched_cb cb, void *arg)
-{
-	struct afdb		*db = (struct afdb *)sd;
-	const struct af_schema	*s = &db->schema;
-	struct buf		 sql = BUF_INIT;
-	char			 n[16];
-	const char		*params[2];
-
-	buf_puts(&sql, "SELECT ");
-	run_columns(s, &sql);
-	/* 2.x: the unique (dag_id, execution_date) index, read backwards. */
-	buf_printf(&sql, " FROM dag_run r WHERE r.dag_id = $1 ORDER BY %s "
-	    "DESC, r.id DESC LIMIT $2", run_order_column(s));
-	snprintf(n, sizeof n, "%d", limit);
-	params[0] = dag_id;
-	params[1] = n;
-	pg_query(db->pg, buf_str(&sql), 2, params, runs_result,
-	    request_new(db, out, cb, arg));
-	buf_free(&sql);
-}
-
-static void
-afdb_fetch_run(struct sched *sd, const char *dag_id, const char *run_id,
-    struct af_runs *out, sched_cb cb, void *arg)
-{
-	struct afdb		*db = (struct afdb *)sd;
-	struct buf	 sql = BUF_INIT;
-	const char	*params[2] = { dag_id, run_id };
-
-	buf_puts(&sql, "SELECT ");
-	run_columns(&db->schema, &sql);
-	buf_puts(&sql, " FROM dag_run r WHERE r.dag_id = $1 AND r.run_id = $2");
-	pg_query(db->pg, buf_str(&sql), 2, params, runs_result,
-	    request_new(db, out, cb, arg));
-	buf_free(&sql);
-}
-
-/* --- task instances ---------------------------------------------------- */
-
-static void
-ti_columns(const struct af_schema *s, struct buf *b)
-{
-	buf_puts(b, "ti.dag_id, ti.run_id, ti.task_id, ti.map_index, ti.state, "
-	    "ti.try_number, ti.max_tries, " EPOCH("ti.start_date") ", "
-	    EPOCH("ti.end_date") ", ti.duration, ");
-	buf_puts(b, s->custom_operator_name ?
-	    "coalesce(nullif(ti.custom_operator_name, ''), ti.operator), " :
-	    "ti.operator, ");
-	buf_puts(b, "ti.pool, ti.hostname, ");
-	buf_puts(b, s->rendered_map_index ? "ti.rendered_map_index" : "NULL");
-}
-
-static void
-tis_result(void *arg, const PGresult *res, const char *err)
-{
-	struct request	*r = arg;
-	struct af_tis	*out = r->out;
-	struct af_ti	*t;
-	int		 i;
-
-	if (err != NULL) {
-		request_done(r, err);
-		return;
-	}
-	for (i = 0; i < PQntuples(res); i++) {
-		t = af_tis_push(out);
-		t->dag_id = col_str(res, i, 0);
-		t->run_id = col_str(res, i, 1);
-		t->task_id = col_str(res, i, 2);
-		t->map_index = col_int(res, i, 3, -1);
-		t->state = ti_state_parse(PQgetisnull(res, i, 4) ? NULL :
-		    PQgetvalue(res, i, 4));
-		if (t->state == TI_UNKNOWN)
-			t->state_raw = col_str(res, i, 4);
-		t->try_number = col_int(res, i, 5, 0);
-		t->max_tries = col_int(res, i, 6, 0);
-		t->start_date = col_time(res, i, 7);
-		t->end_date = col_time(res, i, 8);
-		t->duration = col_double(res, i, 9);
-		t->operator = col_str(res, i, 10);
-		t->pool = col_str(res, i, 11);
-		t->hostname = col_str(res, i, 12);
-		t->rendered_map_index = col_str(res, i, 13);
-	}
-	request_done(r, NULL);
-}
-
-static void
-afdb_fetch_tis(struct sched *sd, const char *dag_id, const char *run_id,
-    struct af_tis *out, sched_cb cb, void *arg)
-{
-	struct afdb		*db = (struct afdb *)sd;
-	struct buf	 sql = BUF_INIT;
-	const char	*params[2] = { dag_id, run_id };
-
-	buf_puts(&sql, "SELECT ");
-	ti_columns(&db->schema, &sql);
-	buf_puts(&sql, " FROM task_instance ti WHERE ti.dag_id = $1 AND "
-	    "ti.run_id = $2 ORDER BY ti.task_id, ti.map_index");
-	pg_query(db->pg, buf_str(&sql), 2, params, tis_result,
-	    request_new(db, out, cb, arg));
-	buf_free(&sql);
-}
-
-static void
-afdb_fetch_attention_tis(struct sched *sd, const struct af_run *const *runs,
-    size_t n, struct af_tis *out, sched_cb cb, void *arg)
-{
-	struct afdb		*db = (struct afdb *)sd;
-	static const char *const states[] = { "failed", "upstream_failed",
-	    "up_for_retry" };
-	struct buf	 sql = BUF_INIT, dags = BUF_INIT, ids = BUF_INIT,
-			 st = BUF_INIT;
-	const char	**dv, **rv, *params[3];
-	size_t		 i;
-
-	dv = xcalloc(n + 1, sizeof *dv);
-	rv = xcalloc(n + 1, sizeof *rv);
-	for (i = 0; i < n; i++) {
-		dv[i] = runs[i]->dag_id;
-		rv[i] = runs[i]->run_id;
-	}
-	pg_array_literal(&dags, dv, n);
-	pg_array_literal(&ids, rv, n);
-	pg_array_literal(&st, states, 3);
-	free(dv);
-	free(rv);
-	buf_puts(&sql, "SELECT ");
-	ti_columns(&db->schema, &sql);
-	buf_puts(&sql, " FROM unnest($1::text[], $2::text[]) AS k(dag_id, "
-	    "run_id) JOIN task_instance ti ON ti.dag_id = k.dag_id AND "
-	    "ti.run_id = k.run_id WHERE ti.state = ANY($3::text[]) "
-	    "ORDER BY ti.dag_id COLLATE \"C\", ti.run_id COLLATE \"C\", "
-	    "ti.task_id COLLATE \"C\", ti.map_index");
-	params[0] = buf_str(&dags);
-	params[1] = buf_str(&ids);
-	params[2] = buf_str(&st);
-	pg_query(db->pg, buf_str(&sql), 3, params, tis_result,
-	    request_new(db, out, cb, arg));
-	buf_free(&sql);
-	buf_free(&dags);
-	buf_free(&ids);
-	buf_free(&st);
 }
 
 /* --- the task graph ---------------------------------------------------- */
@@ -825,14 +400,14 @@ graph_result(void *arg, const PGresult *res, const char *err)
 	size_t		  rawlen;
 
 	if (err != NULL) {
-		request_done(r, err);
+		afdb_request_done(r, err);
 		return;
 	}
 	*out = NULL;
 	if (PQntuples(res) == 0) {
 		buf_puts(r->warn, "no serialized DAG in the database; tasks "
 		    "are listed unordered\n");
-		request_done(r, NULL);
+		afdb_request_done(r, NULL);
 		return;
 	}
 	if (!PQgetisnull(res, 0, 0)) {
@@ -859,7 +434,7 @@ graph_result(void *arg, const PGresult *res, const char *err)
 		buf_puts(r->warn, buf_str(&(*out)->warnings));
 	buf_free(&text);
 	buf_free(&why);
-	request_done(r, NULL);
+	afdb_request_done(r, NULL);
 }
 
 static void
@@ -867,7 +442,7 @@ afdb_fetch_graph(struct sched *sd, const char *dag_id, const char *run_id,
     struct graph **out, struct buf *warn, sched_cb cb, void *arg)
 {
 	struct afdb		*db = (struct afdb *)sd;
-	struct request	*r = request_new(db, out, cb, arg);
+	struct request	*r = afdb_request_new(db, out, cb, arg);
 	const char	*params[2] = { dag_id, run_id };
 
 	r->warn = warn;
@@ -908,8 +483,8 @@ log_template_result(void *arg, const PGresult *res, const char *err)
 	char		**out = r->out;
 
 	if (err == NULL && PQntuples(res) > 0)
-		*out = col_str(res, 0, 0);
-	request_done(r, err);
+		*out = afdb_col_str(res, 0, 0);
+	afdb_request_done(r, err);
 }
 
 static void
@@ -922,7 +497,7 @@ afdb_fetch_log_template(struct sched *sd, const char *dag_id,
 	*out = NULL;
 	pg_query(db->pg, "SELECT lt.filename FROM dag_run r JOIN log_template lt"
 	    " ON lt.id = r.log_template_id WHERE r.dag_id = $1 AND r.run_id = $2",
-	    2, params, log_template_result, request_new(db, out, cb, arg));
+	    2, params, log_template_result, afdb_request_new(db, out, cb, arg));
 }
 
 /* --- SLAs --------------------------------------------------------------- */
@@ -938,7 +513,7 @@ sla_result(void *arg, const PGresult *res, const char *err)
 	bool			 task;
 
 	if (err != NULL) {
-		request_done(r, err);
+		afdb_request_done(r, err);
 		return;
 	}
 	nt = PQntuples(res);
@@ -946,25 +521,25 @@ sla_result(void *arg, const PGresult *res, const char *err)
 	sla_of = xcalloc((size_t)nt + 1, sizeof *sla_of);
 	for (i = 0; i < nt; i++) {
 		a = &h->v[h->n];
-		sla_of[h->n++] = (size_t)col_int(res, i, 0, 1) - 1;
-		a->run_id = col_str(res, i, 1);
-		a->run_type = col_str(res, i, 2);
-		a->interval_end = col_time(res, i, 4);
+		sla_of[h->n++] = (size_t)afdb_col_int(res, i, 0, 1) - 1;
+		a->run_id = afdb_col_str(res, i, 1);
+		a->run_type = afdb_col_str(res, i, 2);
+		a->interval_end = afdb_col_time(res, i, 4);
 		task = !PQgetisnull(res, i, 7);
 		a->state = sla_attempt_state(PQgetisnull(res, i, 3) ? NULL :
-		    PQgetvalue(res, i, 3), task, col_int(res, i, 7, 0),
-		    col_int(res, i, 8, 0), col_int(res, i, 9, 0),
+		    PQgetvalue(res, i, 3), task, afdb_col_int(res, i, 7, 0),
+		    afdb_col_int(res, i, 8, 0), afdb_col_int(res, i, 9, 0),
 		    !PQgetisnull(res, i, 10));
-		a->start = task ? col_time(res, i, 10) : col_time(res, i, 5);
-		a->end = task ? col_time(res, i, 11) : col_time(res, i, 6);
+		a->start = task ? afdb_col_time(res, i, 10) : afdb_col_time(res, i, 5);
+		a->end = task ? afdb_col_time(res, i, 11) : afdb_col_time(res, i, 6);
 		/* A task that never ran in a finished run: the run's end. */
 		if (a->end == TIME_NONE && a->state == SLA_FAILED_ATTEMPT)
-			a->end = col_time(res, i, 6);
-		a->airflow_miss = col_bool(res, i, 12);
+			a->end = afdb_col_time(res, i, 6);
+		a->airflow_miss = afdb_col_bool(res, i, 12);
 	}
 	sla_history_index(h, sla_of, nsla);
 	free(sla_of);
-	request_done(r, NULL);
+	afdb_request_done(r, NULL);
 }
 
 /* Flags to set, one per dag_id asked about. */
@@ -983,11 +558,11 @@ unknown_dags_result(void *arg, const PGresult *res, const char *err)
 
 	if (err == NULL)
 		for (i = 0; i < PQntuples(res); i++) {
-			k = col_int(res, i, 0, 0);
+			k = afdb_col_int(res, i, 0, 0);
 			if (k >= 1 && (size_t)k <= u->n)
 				u->v[k - 1] = true;
 		}
-	request_done(r, err);
+	afdb_request_done(r, err);
 }
 
 /*
@@ -1004,7 +579,7 @@ fetch_unknown_dags(struct afdb *db, const char *dag_array, struct unknown *u,
 	pg_query(db->pg, "SELECT k.i FROM unnest($1::text[]) WITH ORDINALITY "
 	    "AS k(dag_id, i) WHERE NOT EXISTS (SELECT 1 FROM dag d WHERE "
 	    "d.dag_id = k.dag_id)", 1, params, unknown_dags_result,
-	    request_new(db, u, cb, arg));
+	    afdb_request_new(db, u, cb, arg));
 }
 
 struct unknown_job {
@@ -1072,7 +647,7 @@ afdb_fetch_sla(struct sched *sd, const struct sla_def *const *defs, size_t n,
 		tv[i] = defs[i]->task_id != NULL ? defs[i]->task_id : "";
 	}
 	/* First the SLAs on a DAG the database does not have. */
-	afdb_fetch_unknown_dags(&db->base, dv, n, out->unknown_dag, pair_done,
+	afdb_fetch_unknown_dags(&db->base, dv, n, out->unknown_dag, afdb_pair_done,
 	    pair);
 	pg_array_literal(&dags, dv, n);
 	pg_array_literal(&tasks, tv, n);
@@ -1125,7 +700,7 @@ afdb_fetch_sla(struct sched *sd, const struct sla_def *const *defs, size_t n,
 	params[2] = buf_str(&pf);
 	params[3] = buf_str(&pt);
 	pg_query(db->pg, buf_str(&sql), 4, params, sla_result,
-	    request_new(db, out, pair_done, pair));
+	    afdb_request_new(db, out, afdb_pair_done, pair));
 	buf_free(&sql);
 	buf_free(&dags);
 	buf_free(&tasks);
@@ -1145,24 +720,24 @@ pools_result(void *arg, const PGresult *res, const char *err)
 	int		 i;
 
 	if (err != NULL) {
-		request_done(r, err);
+		afdb_request_done(r, err);
 		return;
 	}
 	out->v = xcalloc((size_t)PQntuples(res) + 1, sizeof *out->v);
 	for (i = 0; i < PQntuples(res); i++) {
 		p = &out->v[out->n++];
-		p->name = col_str(res, i, 0);
+		p->name = afdb_col_str(res, i, 0);
 		if (p->name == NULL)
 			p->name = xstrdup("");
-		p->slots = col_int(res, i, 1, -1);
-		p->include_deferred = col_bool(res, i, 2);
-		p->running = col_int(res, i, 3, 0);
-		p->queued = col_int(res, i, 4, 0);
-		p->deferred = col_int(res, i, 5, 0);
-		p->scheduled = col_int(res, i, 6, 0);
+		p->slots = afdb_col_int(res, i, 1, -1);
+		p->include_deferred = afdb_col_bool(res, i, 2);
+		p->running = afdb_col_int(res, i, 3, 0);
+		p->queued = afdb_col_int(res, i, 4, 0);
+		p->deferred = afdb_col_int(res, i, 5, 0);
+		p->scheduled = afdb_col_int(res, i, 6, 0);
 	}
 	out->valid = true;
-	request_done(r, NULL);
+	afdb_request_done(r, NULL);
 }
 
 /*
@@ -1184,7 +759,7 @@ afdb_fetch_pools(struct sched *sd, struct af_pools *out, sched_cb cb,
 	    "FROM slot_pool p LEFT JOIN task_instance ti ON ti.pool = p.pool "
 	    "AND ti.state IN ('running', 'queued', 'deferred', 'scheduled') "
 	    "GROUP BY p.pool, p.slots, p.include_deferred ORDER BY p.pool",
-	    0, NULL, pools_result, request_new(db, out, cb, arg));
+	    0, NULL, pools_result, afdb_request_new(db, out, cb, arg));
 }
 
 static const struct sched_ops afdb_ops = {

@@ -198,28 +198,18 @@ ti_list(const struct clear_result *r)
 	return a;
 }
 
-int
-audit_write(const struct audit_clear *e, enum audit_record kind,
-    struct buf *err)
+/* The record of a clear, an intent or its outcome, as one JSON object. */
+static json_t *
+audit_record_json(const struct audit_clear *e, enum audit_record kind,
+    const char *id)
 {
 	json_t		*doc, *asked;
-	char		*path = audit_path(), *line;
-	char		 when[32], id[64];
+	char		 when[32];
 	struct buf	 url = BUF_INIT;
 	time_t		 now = time(NULL);
 	struct tm	 tm;
-	int		 fd, rc = 0;
-	bool		 created;
-	size_t		 i, len;
+	size_t		 i;
 
-	if (path == NULL) {
-		buf_puts(err, AUDIT_NO_PATH);
-		return -1;
-	}
-	if (e->id == NULL)
-		audit_new_id(id, sizeof id);
-	else
-		snprintf(id, sizeof id, "%s", e->id);
 	gmtime_r(&now, &tm);
 	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
 	doc = json_object();
@@ -267,6 +257,59 @@ audit_write(const struct audit_clear *e, enum audit_record kind,
 	if (kind == AUDIT_OUTCOME)
 		json_object_set_new(doc, "result", jstr(e->result));
 	buf_free(&url);
+	return doc;
+}
+
+/*
+ * Appends line and a newline to the log at path, synced to the disk (and
+ * the directory's entry when the file is new): a record must survive a
+ * crash right after the clear.  line is given back as it was.
+ */
+static int
+append_line(char *path, char *line, struct buf *err)
+{
+	int	fd, rc = 0;
+	bool	created;
+	size_t	len;
+
+	if ((fd = open_log(path, &created, err)) < 0)
+		return -1;
+	len = strlen(line);
+	line[len] = '\n';
+	if (write(fd, line, len + 1) != (ssize_t)(len + 1) || fsync(fd) != 0) {
+		buf_printf(err, "cannot write the audit log %s: %s", path,
+		    strerror(errno));
+		rc = -1;
+	}
+	line[len] = '\0';
+	if (close(fd) != 0 && rc == 0) {
+		buf_printf(err, "cannot write the audit log %s: %s", path,
+		    strerror(errno));
+		rc = -1;
+	}
+	if (created)
+		sync_parent(path);
+	return rc;
+}
+
+int
+audit_write(const struct audit_clear *e, enum audit_record kind,
+    struct buf *err)
+{
+	json_t	*doc;
+	char	*path = audit_path(), *line;
+	char	 id[64];
+	int	 rc;
+
+	if (path == NULL) {
+		buf_puts(err, AUDIT_NO_PATH);
+		return -1;
+	}
+	if (e->id == NULL)
+		audit_new_id(id, sizeof id);
+	else
+		snprintf(id, sizeof id, "%s", e->id);
+	doc = audit_record_json(e, kind, id);
 	/* Ids from outside may not be valid UTF-8: jansson then refuses. */
 	line = json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER |
 	    JSON_ENSURE_ASCII);
@@ -276,26 +319,7 @@ audit_write(const struct audit_clear *e, enum audit_record kind,
 		free(path);
 		return -1;
 	}
-	if ((fd = open_log(path, &created, err)) < 0)
-		rc = -1;
-	else {
-		len = strlen(line);
-		line[len] = '\n';
-		if (write(fd, line, len + 1) != (ssize_t)(len + 1) ||
-		    fsync(fd) != 0) {
-			buf_printf(err, "cannot write the audit log %s: %s",
-			    path, strerror(errno));
-			rc = -1;
-		}
-		line[len] = '\0';
-		if (close(fd) != 0 && rc == 0) {
-			buf_printf(err, "cannot write the audit log %s: %s",
-			    path, strerror(errno));
-			rc = -1;
-		}
-		if (created)
-			sync_parent(path);
-	}
+	rc = append_line(path, line, err);
 	free(line);
 	free(path);
 	return rc;

@@ -7,7 +7,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,22 +25,6 @@ enum read_result {
 	READ_NOT_FOUND,
 	READ_FAILED
 };
-
-static void
-set_error(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-set_error(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err == NULL || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 /*
  * A copy of a user-supplied name fit for an error message: at most 64
@@ -92,7 +75,7 @@ safe_zone_name(const char *name)
  */
 static enum read_result
 read_zone_file(const char *path, unsigned char **data, size_t *len,
-    char *err, size_t errlen)
+    struct buf *err)
 {
 	struct stat st;
 	unsigned char *p;
@@ -104,12 +87,12 @@ read_zone_file(const char *path, unsigned char **data, size_t *len,
 	if (fd == -1) {
 		if (errno == ENOENT || errno == ENOTDIR)
 			return READ_NOT_FOUND;
-		set_error(err, errlen, "cannot open %s: %s", path,
+		buf_printf(err, "cannot open %s: %s", path,
 		    strerror(errno));
 		return READ_FAILED;
 	}
 	if (fstat(fd, &st) == -1) {
-		set_error(err, errlen, "cannot stat %s: %s", path,
+		buf_printf(err, "cannot stat %s: %s", path,
 		    strerror(errno));
 		close(fd);
 		return READ_FAILED;
@@ -119,7 +102,7 @@ read_zone_file(const char *path, unsigned char **data, size_t *len,
 		return READ_NOT_FOUND;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		set_error(err, errlen, "%s is not a regular file", path);
+		buf_printf(err, "%s is not a regular file", path);
 		close(fd);
 		return READ_FAILED;
 	}
@@ -130,7 +113,7 @@ read_zone_file(const char *path, unsigned char **data, size_t *len,
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n == -1) {
-			set_error(err, errlen, "cannot read %s: %s", path,
+			buf_printf(err, "cannot read %s: %s", path,
 			    strerror(errno));
 			free(p);
 			close(fd);
@@ -140,7 +123,7 @@ read_zone_file(const char *path, unsigned char **data, size_t *len,
 			break;
 		have += (size_t)n;
 		if (have > ZONEINFO_MAX_FILE) {
-			set_error(err, errlen, "%s is larger than %d bytes",
+			buf_printf(err, "%s is larger than %d bytes",
 			    path, ZONEINFO_MAX_FILE);
 			free(p);
 			close(fd);
@@ -160,23 +143,22 @@ read_zone_file(const char *path, unsigned char **data, size_t *len,
  */
 static enum read_result
 load_zone_file(const char *path, const char *name, struct tz **zp,
-    char *err, size_t errlen)
+    struct buf *err)
 {
 	enum read_result r;
 	unsigned char *data;
 	size_t len;
-	char msg[256];
+	struct buf msg = BUF_INIT;
 
-	r = read_zone_file(path, &data, &len, err, errlen);
+	r = read_zone_file(path, &data, &len, err);
 	if (r != READ_OK)
 		return r;
-	*zp = tz_parse_tzif(data, len, name, msg, sizeof msg);
+	*zp = tz_parse_tzif(data, len, name, &msg);
 	free(data);
-	if (*zp == NULL) {
-		set_error(err, errlen, "%s: %s", path, msg);
-		return READ_FAILED;
-	}
-	return READ_OK;
+	if (*zp == NULL)
+		buf_printf(err, "%s: %s", path, buf_str(&msg));
+	buf_free(&msg);
+	return *zp != NULL ? READ_OK : READ_FAILED;
 }
 
 /*
@@ -208,13 +190,13 @@ local_zone_name(char *out, size_t outlen)
 }
 
 static struct tz *
-load_local(char *err, size_t errlen)
+load_local(struct buf *err)
 {
 	struct tz *z = NULL;
 	char name[ZONEINFO_NAME_MAX + 1];
 
 	local_zone_name(name, sizeof name);
-	switch (load_zone_file(ZONEINFO_LOCALTIME, name, &z, err, errlen)) {
+	switch (load_zone_file(ZONEINFO_LOCALTIME, name, &z, err)) {
 	case READ_OK:
 		return z;
 	case READ_NOT_FOUND:
@@ -226,17 +208,17 @@ load_local(char *err, size_t errlen)
 }
 
 struct tz *
-zoneinfo_load(const char *name, char *err, size_t errlen)
+zoneinfo_load(const char *name, struct buf *err)
 {
 	const char *dir, *zname;
-	struct buf path = BUF_INIT;
+	struct buf path = BUF_INIT, why = BUF_INIT;
 	struct tz *z = NULL;
 	enum read_result r;
 	char shown[80];
 	int safe;
 
 	if (name == NULL || name[0] == '\0' || strcmp(name, "local") == 0)
-		return load_local(err, errlen);
+		return load_local(err);
 	if (strcmp(name, "UTC") == 0 || strcmp(name, "Etc/UTC") == 0 ||
 	    strcmp(name, "Z") == 0)
 		return tz_utc();
@@ -248,7 +230,7 @@ zoneinfo_load(const char *name, char *err, size_t errlen)
 		if (dir == NULL || dir[0] != '/')
 			dir = ZONEINFO_DEFAULT_DIR;
 		buf_printf(&path, "%s/%s", dir, zname);
-		r = load_zone_file(buf_str(&path), zname, &z, err, errlen);
+		r = load_zone_file(buf_str(&path), zname, &z, err);
 		buf_free(&path);
 		if (r == READ_OK)
 			return z;
@@ -257,14 +239,15 @@ zoneinfo_load(const char *name, char *err, size_t errlen)
 	}
 
 	/* No file: perhaps a POSIX TZ string such as "JST-9". */
-	z = tz_parse_posix(name, NULL, 0);
+	z = tz_parse_posix(name, &why);
+	buf_free(&why);
 	if (z != NULL)
 		return z;
 
 	printable_name(name, shown, sizeof shown);
 	if (safe)
-		set_error(err, errlen, "unknown time zone '%s'", shown);
+		buf_printf(err, "unknown time zone '%s'", shown);
 	else
-		set_error(err, errlen, "invalid time zone name '%s'", shown);
+		buf_printf(err, "invalid time zone name '%s'", shown);
 	return NULL;
 }

@@ -25,9 +25,10 @@
  *    outside [A-Za-z0-9_+-/] never reach the file system;
  *  - a name with no such file that is a valid POSIX TZ string
  *    ("EST5EDT,M3.2.0,M11.1.0", "JST-9") is parsed as one.
- * Returns NULL with a message in err ("unknown time zone 'Asia/Tokio'") when
- * the zone cannot be found or its file is malformed.  Release with tz_free.
+ * Returns NULL with a message added to err ("unknown time zone
+ * 'Asia/Tokio'") when the zone cannot be found or its file is malformed.
+ * Release with tz_free.
  */
-struct tz	*zoneinfo_load(const char *name, char *err, size_t errlen);
+struct tz	*zoneinfo_load(const char *name, struct buf *err);
 
 #endif

@@ -205,6 +205,121 @@ app_load_view(struct app *a, const char *name, struct buf *errors)
 	}
 }
 
+/*
+ * A crash leaves the terminal usable: on_fatal ends curses, then the
+ * signal's default action runs (SA_RESETHAND).
+ */
+static void
+catch_fatal(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof sa);
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = on_fatal;
+	sa.sa_flags = SA_RESETHAND;
+	sigaction(SIGSEGV, &sa, NULL);
+	sigaction(SIGBUS, &sa, NULL);
+	sigaction(SIGABRT, &sa, NULL);
+	sigaction(SIGFPE, &sa, NULL);
+}
+
+/* Curses on, in the console's modes: keys at once, no echo, no cursor. */
+static void
+screen_start(int color)
+{
+	set_escdelay(25);
+	initscr();
+	cbreak();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	curs_set(0);
+	ui_colors_init(color != 0);
+	prompt_init();
+}
+
+/*
+ * The way out: the clear in flight (if any) gets up to 5 s to answer and
+ * be recorded, then curses ends and what the rerun had to say is printed.
+ * Returns the exit status.
+ */
+static int
+console_leave(struct app *a, struct loop_fd *stdin_fd)
+{
+	struct buf	said = BUF_INIT;
+	int		exit_rc;
+
+	if (rerun_in_flight(a->rerun) && a->quit_signal == 0) {
+		/* Q during a clear: say why the screen waits. */
+		buf_reset(&a->message);
+		buf_puts(&a->message, "waiting up to 5 s for the clear's "
+		    "answer, to record it...");
+		app_draw(a);
+	}
+	/* A clear in flight gets its outcome recorded before we leave. */
+	loop_fd_del(stdin_fd);	/* keys are over; a hung-up tty would spin */
+	exit_rc = rerun_shutdown(a->rerun, a->loop, 5000, a->quit_signal ==
+	    SIGHUP ? "interrupted by SIGHUP" : a->quit_signal == SIGTERM ?
+	    "interrupted by SIGTERM" : a->quit_signal == SIGINT ?
+	    "interrupted by SIGINT" : "the user quit", &said);
+	prompt_shutdown();
+	app_commands_free();
+	endwin();
+	if (said.len > 0)
+		fprintf(stderr, "dagtop: %s\n", buf_str(&said));
+	buf_free(&said);
+	return exit_rc;
+}
+
+/* Everything the console held, freed. */
+static void
+console_free(struct app *a)
+{
+	int i;
+
+	if (a->settings != a->initial_settings) {
+		settings_free(a->settings);
+		free(a->settings);
+	}
+	a->tearing_down = true;
+	logctl_forget_db(a->logs);
+	slots_feed_free(a->c.slots);
+	fk_feed_free(a->c.fourkeys);
+	sched_free(a->db);
+	rerun_free(a->rerun);
+	logctl_free(a->logs);
+	db_params_free(&a->params);
+	snapshot_free(&a->c.snap);
+	snapshot_free(&a->next);
+	af_tis_free(&a->next_tis);
+	af_tis_free(&a->c.detail.tis);
+	graph_free(a->c.detail.graph);
+	task_rows_free(&a->c.detail.rows);
+	buf_free(&a->c.detail.warnings);
+	free(a->c.detail.dag_id);
+	free(a->c.detail.run_id);
+	free(a->c.dag_order);
+	free(a->c.downstream);
+	free(a->c.task_vis);
+	for (i = 0; i < (int)a->c.nunfolded; i++)
+		free(a->c.unfolded[i]);
+	free(a->c.unfolded);
+	filter_clear(&a->c.dag_filter);
+	filter_clear(&a->c.task_filter);
+	keymap_free(&a->c.keymap);
+	view_free(&a->c.view);
+	sla_panes_free(&a->c.sla);
+	panes_reset(&a->c);
+	loop_free(a->loop);
+	tz_free(a->c.zone);
+	buf_free(&a->message);
+	buf_free(&a->last_error);
+	free(a->describe);
+	free(a->sla_back_view);
+}
+
 int
 console_main(struct settings *s, const struct config *cfg,
     const struct cli_options *cli, const char *view_name,
@@ -213,14 +328,11 @@ console_main(struct settings *s, const struct config *cfg,
 	struct app		 a;
 	struct db_options	 dbo;
 	struct buf		 err = BUF_INIT;
-	char			 why[256];
 	const char		*nc = getenv("NO_COLOR");
-	struct sigaction	 sa;
 	const int		 caught[4] = { SIGWINCH, SIGTERM, SIGINT,
 				    SIGHUP };
-	struct buf		 said = BUF_INIT;
 	struct loop_fd		*stdin_fd;
-	int			 i, exit_rc;
+	int			 exit_rc;
 
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		fprintf(stderr, "dagtop: the console needs a terminal; scripts "
@@ -232,9 +344,10 @@ console_main(struct settings *s, const struct config *cfg,
 	a.settings = a.initial_settings = s;
 	a.config = cfg;
 	a.cli = cli;
-	a.c.zone = zoneinfo_load(s->timezone, why, sizeof why);
+	a.c.zone = zoneinfo_load(s->timezone, &err);
 	if (a.c.zone == NULL) {
-		fprintf(stderr, "dagtop: %s\n", why);
+		fprintf(stderr, "dagtop: %s\n", buf_str(&err));
+		buf_free(&err);
 		return 78;
 	}
 	if (db_params_build(options_db(s, &dbo), &a.params, &err) != 0) {
@@ -262,26 +375,8 @@ console_main(struct settings *s, const struct config *cfg,
 		loop_free(a.loop);
 		return 70;
 	}
-	memset(&sa, 0, sizeof sa);
-	sigemptyset(&sa.sa_mask);
-	sa.sa_handler = on_fatal;
-	sa.sa_flags = SA_RESETHAND;
-	sigaction(SIGSEGV, &sa, NULL);
-	sigaction(SIGBUS, &sa, NULL);
-	sigaction(SIGABRT, &sa, NULL);
-	sigaction(SIGFPE, &sa, NULL);
-
-	set_escdelay(25);
-	initscr();
-	cbreak();
-	noecho();
-	nonl();
-	keypad(stdscr, TRUE);
-	nodelay(stdscr, TRUE);
-	curs_set(0);
-	ui_colors_init(color != 0);
-	prompt_init();
-
+	catch_fatal();
+	screen_start(color);
 	stdin_fd = loop_fd_add(a.loop, STDIN_FILENO, POLLIN, stdin_ready, &a);
 	a.logs = logctl_new(a.loop, &a.c, s, app_mark_dirty, &a);
 	a.rerun = rerun_new(&a.c, app_rerun_done, &a);
@@ -297,64 +392,8 @@ console_main(struct settings *s, const struct config *cfg,
 		if (loop_run_once(a.loop) < 0)
 			break;
 	}
-	if (rerun_in_flight(a.rerun) && a.quit_signal == 0) {
-		/* Q during a clear: say why the screen waits. */
-		buf_reset(&a.message);
-		buf_puts(&a.message, "waiting up to 5 s for the clear's answer, "
-		    "to record it...");
-		app_draw(&a);
-	}
-	/* A clear in flight gets its outcome recorded before we leave. */
-	loop_fd_del(stdin_fd);	/* keys are over; a hung-up tty would spin */
-	exit_rc = rerun_shutdown(a.rerun, a.loop, 5000, a.quit_signal ==
-	    SIGHUP ? "interrupted by SIGHUP" : a.quit_signal == SIGTERM ?
-	    "interrupted by SIGTERM" : a.quit_signal == SIGINT ?
-	    "interrupted by SIGINT" : "the user quit", &said);
-	prompt_shutdown();
-	app_commands_free();
-	endwin();
-	if (said.len > 0)
-		fprintf(stderr, "dagtop: %s\n", buf_str(&said));
-	buf_free(&said);
-	if (a.settings != a.initial_settings) {
-		settings_free(a.settings);
-		free(a.settings);
-	}
-	a.tearing_down = true;
-	logctl_forget_db(a.logs);
-	slots_feed_free(a.c.slots);
-	fk_feed_free(a.c.fourkeys);
-	sched_free(a.db);
-	rerun_free(a.rerun);
-	logctl_free(a.logs);
-	db_params_free(&a.params);
-	snapshot_free(&a.c.snap);
-	snapshot_free(&a.next);
-	af_tis_free(&a.next_tis);
-	af_tis_free(&a.c.detail.tis);
-	graph_free(a.c.detail.graph);
-	task_rows_free(&a.c.detail.rows);
-	buf_free(&a.c.detail.warnings);
-	free(a.c.detail.dag_id);
-	free(a.c.detail.run_id);
-	free(a.c.dag_order);
-	free(a.c.downstream);
-	free(a.c.task_vis);
-	for (i = 0; i < (int)a.c.nunfolded; i++)
-		free(a.c.unfolded[i]);
-	free(a.c.unfolded);
-	filter_clear(&a.c.dag_filter);
-	filter_clear(&a.c.task_filter);
-	keymap_free(&a.c.keymap);
-	view_free(&a.c.view);
-	sla_panes_free(&a.c.sla);
-	panes_reset(&a.c);
-	loop_free(a.loop);
-	tz_free(a.c.zone);
-	buf_free(&a.message);
-	buf_free(&a.last_error);
+	exit_rc = console_leave(&a, stdin_fd);
+	console_free(&a);
 	buf_free(&err);
-	free(a.describe);
-	free(a.sla_back_view);
 	return exit_rc;
 }

@@ -183,6 +183,92 @@ trace_first_line(struct logpane *lp)
 	fclose(fp);
 }
 
+/*
+ * No log to show: the instance's fields and why there is no log, or the
+ * line that says where a log will show.
+ */
+static void
+draw_no_log(struct console *c, WINDOW *w, int h, size_t rows, size_t cols,
+    bool focused)
+{
+	struct logpane *lp = &c->log;
+
+	if (lp->task_id != NULL && rows >= 3) {
+		pane_details_ops.draw(c, NULL, w, focused);
+		wattron(w, A_DIM);
+		mvwhline(w, h - 2, 1, ' ', (int)cols);
+		wmove(w, h - 2, 1);
+		ui_put(w, buf_str(&lp->note), (int)cols);
+		wattroff(w, A_DIM);
+		return;
+	}
+	wmove(w, 1, 1);
+	ui_put(w, lp->note.len > 0 ? buf_str(&lp->note) :
+	    "The selected task's log shows here.", (int)cols);
+}
+
+/* The fetch failed: why, and the key that fetches it again. */
+static void
+draw_failed(struct console *c, WINDOW *w, size_t rows, size_t cols)
+{
+	struct logpane	*lp = &c->log;
+	struct buf	 b = BUF_INIT, keys = BUF_INIT;
+
+	wmove(w, 1, 1);
+	wattron(w, A_BOLD);
+	ui_put(w, logfetch_error(lp->fetch), (int)cols);
+	wattroff(w, A_BOLD);
+	if (rows <= 1)
+		return;
+	keymap_keys_for(&c->keymap, ACTION_REFRESH, &keys);
+	keys.len = strcspn(buf_str(&keys), ",");
+	buf_printf(&b, "%.*s fetches it again", (int)keys.len, buf_str(&keys));
+	buf_free(&keys);
+	wmove(w, 2, 1);
+	ui_put(w, buf_str(&b), (int)cols);
+	buf_free(&b);
+}
+
+/*
+ * Line i of the log (text) from row y on: wrapped over as many rows as it
+ * takes (the first, lp->top's, from lp->top_row), or one row scrolled
+ * sideways by lp->hscroll.  Returns the next row.
+ */
+static int
+draw_log_line(struct console *c, WINDOW *w, size_t i, const struct buf *text,
+    int y, size_t rows, size_t cols)
+{
+	struct logpane *lp = &c->log;
+
+	if (lp->wrap) {
+		size_t r = i == lp->top ? lp->top_row : 0;
+		size_t nr = line_rows(lp, text, cols);
+
+		for (; r < nr && y <= (int)rows; r++, y++) {
+			size_t s0 = logwrap_row_start(buf_str(text),
+			    text->len, cols, r);
+			size_t s1 = r + 1 < nr ? logwrap_row_start(
+			    buf_str(text), text->len, cols, r + 1) :
+			    text->len;
+
+			wmove(w, y, 1);
+			put_highlighted(c, w, text->data + s0, s1 - s0, s0,
+			    buf_str(text), text->len);
+		}
+	} else {
+		size_t skip = text_fit(buf_str(text), text->len, lp->hscroll,
+		    NULL);
+		size_t fit = text_fit(buf_str(text) + skip, text->len - skip,
+		    cols, NULL);
+
+		wmove(w, y, 1);
+		put_highlighted(c, w, buf_str(text) + skip, fit, skip,
+		    buf_str(text), text->len);
+		y++;
+	}
+	return y;
+}
+
 static void
 log_draw(struct console *c, void *priv, WINDOW *w, bool focused)
 {
@@ -196,50 +282,20 @@ log_draw(struct console *c, void *priv, WINDOW *w, bool focused)
 	werase(w);
 	title(c, &b);
 	ui_frame(w, buf_str(&b), focused, c->ascii);
-	buf_reset(&b);
+	buf_free(&b);
 	rows = h > 2 ? (size_t)(h - 2) : 0;
 	cols = wd > 2 ? (size_t)(wd - 2) : 0;
 	lp->rows = (int)rows;
 	lp->cols = (int)cols;
-	if (lp->fetch == NULL && lp->task_id != NULL && rows >= 3) {
-		/* No log to show: the instance's fields, and why no log. */
-		pane_details_ops.draw(c, NULL, w, focused);
-		wattron(w, A_DIM);
-		mvwhline(w, h - 2, 1, ' ', (int)cols);
-		wmove(w, h - 2, 1);
-		ui_put(w, buf_str(&lp->note), (int)cols);
-		wattroff(w, A_DIM);
-		buf_free(&b);
-		return;
-	}
 	if (lp->fetch == NULL) {
-		wmove(w, 1, 1);
-		ui_put(w, lp->note.len > 0 ? buf_str(&lp->note) :
-		    "The selected task's log shows here.", (int)cols);
-		buf_free(&b);
+		draw_no_log(c, w, h, rows, cols, focused);
 		return;
 	}
 	n = logspool_lines(logfetch_spool(lp->fetch));
 	if (logfetch_state(lp->fetch) == LOGF_FAILED) {
-		wmove(w, 1, 1);
-		wattron(w, A_BOLD);
-		ui_put(w, logfetch_error(lp->fetch), (int)cols);
-		wattroff(w, A_BOLD);
-		if (rows > 1) {
-			struct buf keys = BUF_INIT;
-
-			keymap_keys_for(&c->keymap, ACTION_REFRESH, &keys);
-			keys.len = strcspn(buf_str(&keys), ",");
-			buf_printf(&b, "%.*s fetches it again", (int)keys.len,
-			    buf_str(&keys));
-			buf_free(&keys);
-			wmove(w, 2, 1);
-			ui_put(w, buf_str(&b), (int)cols);
-		}
-		if (n == 0) {
-			buf_free(&b);
+		draw_failed(c, w, rows, cols);
+		if (n == 0)
 			return;
-		}
 	}
 	if (n > 0 && !lp->traced)
 		trace_first_line(lp);
@@ -258,32 +314,7 @@ log_draw(struct console *c, void *priv, WINDOW *w, bool focused)
 		if (lp->has_match && i == lp->match)
 			a |= A_UNDERLINE;
 		wattron(w, a);
-		if (lp->wrap) {
-			size_t r = i == lp->top ? lp->top_row : 0;
-			size_t nr = line_rows(lp, &text, cols);
-
-			for (; r < nr && y <= (int)rows; r++, y++) {
-				size_t s0 = logwrap_row_start(buf_str(&text),
-				    text.len, cols, r);
-				size_t s1 = r + 1 < nr ? logwrap_row_start(
-				    buf_str(&text), text.len, cols, r + 1) :
-				    text.len;
-
-				wmove(w, y, 1);
-				put_highlighted(c, w, text.data + s0, s1 - s0,
-				    s0, buf_str(&text), text.len);
-			}
-		} else {
-			size_t skip = text_fit(buf_str(&text), text.len,
-			    lp->hscroll, NULL);
-			size_t fit = text_fit(buf_str(&text) + skip,
-			    text.len - skip, cols, NULL);
-
-			wmove(w, y, 1);
-			put_highlighted(c, w, buf_str(&text) + skip, fit, skip,
-			    buf_str(&text), text.len);
-			y++;
-		}
+		y = draw_log_line(c, w, i, &text, y, rows, cols);
 		wattroff(w, a);
 	}
 	if (n == 0 && logfetch_state(lp->fetch) != LOGF_FAILED) {
@@ -292,7 +323,6 @@ log_draw(struct console *c, void *priv, WINDOW *w, bool focused)
 		    "(the log is empty)" : "reading...", (int)cols);
 	}
 	buf_free(&text);
-	buf_free(&b);
 }
 
 /* Starts a scan for the search (dir 1 or -1) or the first error. */

@@ -199,35 +199,12 @@ runs_draw(struct console *c, void *priv, WINDOW *w, bool focused)
 		draw_runs(c, w, h, wd);
 }
 
+/* The list cursor, left alone while the list is empty. */
 static void
 move_sel(size_t *sel, size_t n, enum action a, size_t page)
 {
-	if (n == 0)
-		return;
-	switch (a) {
-	case ACTION_DOWN:
-		if (*sel + 1 < n)
-			(*sel)++;
-		break;
-	case ACTION_UP:
-		if (*sel > 0)
-			(*sel)--;
-		break;
-	case ACTION_PAGE_DOWN:
-		*sel = *sel + page < n ? *sel + page : n - 1;
-		break;
-	case ACTION_PAGE_UP:
-		*sel = *sel > page ? *sel - page : 0;
-		break;
-	case ACTION_TOP:
-		*sel = 0;
-		break;
-	case ACTION_BOTTOM:
-		*sel = n - 1;
-		break;
-	default:
-		break;
-	}
+	if (n > 0)
+		pane_list_move(sel, n, a, page);
 }
 
 static enum pane_result

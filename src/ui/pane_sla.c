@@ -23,8 +23,8 @@ void
 sla_panes_load(struct sla_panes *p, const struct config *cfg,
     const struct settings *s)
 {
-	char	why[256];
-	size_t	i, n;
+	struct buf	why = BUF_INIT;
+	size_t		i, n;
 
 	sla_panes_free(p);
 	p->week_start = cfg->week_start;
@@ -34,10 +34,12 @@ sla_panes_load(struct sla_panes *p, const struct config *cfg,
 	for (i = 0; i < n; i++) {
 		/* Checked when the file was read; UTC if it went since. */
 		p->zones[i] = zoneinfo_load(p->defs[i]->timezone != NULL ?
-		    p->defs[i]->timezone : s->timezone, why, sizeof why);
+		    p->defs[i]->timezone : s->timezone, &why);
 		if (p->zones[i] == NULL)
 			p->zones[i] = tz_utc();
+		buf_reset(&why);
 	}
+	buf_free(&why);
 	p->n = n;
 }
 
@@ -120,6 +122,81 @@ outcome_attr(enum sla_outcome o)
 	}
 }
 
+/* The LEFT / LATE column: how late, when done, or the time left. */
+static void
+left_text(struct buf *b, const struct sla_day *d, const struct tz *zone,
+    int64_t now)
+{
+	switch (d->outcome) {
+	case SLA_LATE:
+		buf_puts(b, "+");
+		fmt_duration(b, (double)d->late_by);
+		if (d->finished_at == TIME_NONE)
+			buf_puts(b, " running");
+		break;
+	case SLA_MET:
+		buf_puts(b, "done ");
+		fmt_time(b, zone, d->finished_at, FMT_CLOCK);
+		b->len -= 3;		/* no seconds */
+		b->data[b->len] = '\0';
+		break;
+	case SLA_PENDING:
+	case SLA_AT_RISK:
+		fmt_duration(b, (double)(d->deadline - now));
+		buf_puts(b, " left");
+		break;
+	case SLA_UNKNOWN_DAG:
+		buf_puts(b, "unknown DAG");
+		break;
+	default:
+		buf_puts(b, "-");
+		break;
+	}
+}
+
+/* One SLA's line: state, name, deadline, left or late, owner. */
+static void
+draw_sla_line(WINDOW *w, int y, int wd, int namew, const struct sla_day *d,
+    const struct sla_def *def, const struct tz *zone, bool selected,
+    int64_t now)
+{
+	struct buf	 b = BUF_INIT;
+	struct tz_local	 l;
+	int		 x = 3;
+
+	if (selected) {
+		wattron(w, A_REVERSE);
+		mvwhline(w, y, 1, ' ', wd - 2);
+	}
+	wattron(w, outcome_attr(d->outcome));
+	/* "unknown DAG" does not fit: the LEFT column says it. */
+	mvwaddnstr(w, y, x, d->outcome == SLA_UNKNOWN_DAG ? "unknown" :
+	    sla_outcome_label(d->outcome), 8);
+	wattroff(w, outcome_attr(d->outcome));
+	x += 9;
+	wmove(w, y, x);
+	ui_put(w, def->name, namew);
+	x += namew + 1;
+	if (d->deadline != TIME_NONE) {
+		tz_localtime(zone, d->deadline, &l);
+		buf_printf(&b, "%02d:%02d %s", l.hour, l.min, l.abbr);
+	} else
+		buf_puts(&b, "-");
+	mvwaddnstr(w, y, x, buf_str(&b), 12);
+	x += 13;
+	buf_reset(&b);
+	left_text(&b, d, zone, now);
+	mvwaddnstr(w, y, x, buf_str(&b), 15);
+	x += 16;
+	if (x < wd - 2 && def->owner != NULL) {
+		wmove(w, y, x);
+		ui_put(w, def->owner, wd - 2 - x);
+	}
+	if (selected)
+		wattroff(w, A_REVERSE);
+	buf_free(&b);
+}
+
 static void
 sla_draw(struct console *c, void *priv, WINDOW *w, bool focused)
 {
@@ -149,12 +226,7 @@ sla_draw(struct console *c, void *priv, WINDOW *w, bool focused)
 	days = xcalloc(c->sla.n, sizeof *days);
 	order = xcalloc(c->sla.n, sizeof *order);
 	today_all(c, now, days, order);
-	if (p->sel >= c->sla.n)
-		p->sel = c->sla.n - 1;
-	if (p->sel < p->top)
-		p->top = p->sel;
-	if (h > 3 && p->sel >= p->top + (size_t)(h - 3))
-		p->top = p->sel - (size_t)(h - 3) + 1;
+	pane_list_scroll(&p->sel, &p->top, c->sla.n, h - 3);
 	namew = wd - 2 - 2 - 9 - 13 - 16 - 1;
 	if (namew > 28)
 		namew = 28;
@@ -164,69 +236,10 @@ sla_draw(struct console *c, void *priv, WINDOW *w, bool focused)
 	mvwprintw(w, 1, 1, "  %-8s %-*s %-12s %-15s %s", "STATE", namew, "SLA",
 	    "DEADLINE", "LEFT / LATE", "OWNER");
 	wattroff(w, A_DIM);
-	for (y = 2, i = p->top; y < h - 1 && i < c->sla.n; y++, i++) {
-		const struct sla_day	*d = &days[order[i]];
-		const struct sla_def	*def = c->sla.defs[order[i]];
-		struct tz_local		 l;
-		int			 x = 3;
-
-		if (i == p->sel) {
-			wattron(w, A_REVERSE);
-			mvwhline(w, y, 1, ' ', wd - 2);
-		}
-		wattron(w, outcome_attr(d->outcome));
-		/* "unknown DAG" does not fit: the LEFT column says it. */
-		mvwaddnstr(w, y, x, d->outcome == SLA_UNKNOWN_DAG ? "unknown" :
-		    sla_outcome_label(d->outcome), 8);
-		wattroff(w, outcome_attr(d->outcome));
-		x += 9;
-		wmove(w, y, x);
-		ui_put(w, def->name, namew);
-		x += namew + 1;
-		buf_reset(&b);
-		if (d->deadline != TIME_NONE) {
-			tz_localtime(c->sla.zones[order[i]], d->deadline, &l);
-			buf_printf(&b, "%02d:%02d %s", l.hour, l.min, l.abbr);
-		} else
-			buf_puts(&b, "-");
-		mvwaddnstr(w, y, x, buf_str(&b), 12);
-		x += 13;
-		buf_reset(&b);
-		switch (d->outcome) {
-		case SLA_LATE:
-			buf_puts(&b, "+");
-			fmt_duration(&b, (double)d->late_by);
-			if (d->finished_at == TIME_NONE)
-				buf_puts(&b, " running");
-			break;
-		case SLA_MET:
-			buf_puts(&b, "done ");
-			fmt_time(&b, c->sla.zones[order[i]], d->finished_at,
-			    FMT_CLOCK);
-			b.len -= 3;		/* no seconds */
-			b.data[b.len] = '\0';
-			break;
-		case SLA_PENDING:
-		case SLA_AT_RISK:
-			fmt_duration(&b, (double)(d->deadline - now));
-			buf_puts(&b, " left");
-			break;
-		case SLA_UNKNOWN_DAG:
-			buf_puts(&b, "unknown DAG");
-			break;
-		default:
-			buf_puts(&b, "-");
-			break;
-		}
-		mvwaddnstr(w, y, x, buf_str(&b), 15);
-		x += 16;
-		if (x < wd - 2 && def->owner != NULL) {
-			wmove(w, y, x);
-			ui_put(w, def->owner, wd - 2 - x);
-		}
-		if (i == p->sel)
-			wattroff(w, A_REVERSE);
-	}
+	for (y = 2, i = p->top; y < h - 1 && i < c->sla.n; y++, i++)
+		draw_sla_line(w, y, wd, namew, &days[order[i]],
+		    c->sla.defs[order[i]], c->sla.zones[order[i]], i == p->sel,
+		    now);
 	free(days);
 	free(order);
 	buf_free(&b);
@@ -243,23 +256,10 @@ sla_key(struct console *c, void *priv, enum action a)
 
 	if (c->sla.n == 0)
 		return PANE_IGNORED;
+	/* A page is the whole list: there are only a few SLAs. */
+	if (pane_list_move(&p->sel, c->sla.n, a, SIZE_MAX))
+		return PANE_HANDLED;
 	switch (a) {
-	case ACTION_DOWN:
-		if (p->sel + 1 < c->sla.n)
-			p->sel++;
-		return PANE_HANDLED;
-	case ACTION_UP:
-		if (p->sel > 0)
-			p->sel--;
-		return PANE_HANDLED;
-	case ACTION_TOP:
-	case ACTION_PAGE_UP:
-		p->sel = 0;
-		return PANE_HANDLED;
-	case ACTION_BOTTOM:
-	case ACTION_PAGE_DOWN:
-		p->sel = c->sla.n - 1;
-		return PANE_HANDLED;
 	case ACTION_ENTER:
 		break;
 	default:

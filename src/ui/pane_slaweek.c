@@ -153,12 +153,7 @@ slaweek_draw(struct console *c, void *priv, WINDOW *w, bool focused)
 	if (x + TAIL <= wd - 1)
 		mvwprintw(w, 1, x, "%-5s %-5s %s", "WEEK", "26W", "WORST");
 	wattroff(w, A_DIM);
-	if (p->sel >= c->sla.n)
-		p->sel = c->sla.n - 1;
-	if (p->sel < p->top)
-		p->top = p->sel;
-	if (h > 3 && p->sel >= p->top + (size_t)(h - 3))
-		p->top = p->sel - (size_t)(h - 3) + 1;
+	pane_list_scroll(&p->sel, &p->top, c->sla.n, h - 3);
 	for (y = 2, i = p->top; y < h - 1 && i < c->sla.n; y++, i++) {
 		n = i < hist->nsla ? hist->count[i] : 0;
 		sla_evaluate(&ev, c->sla.defs[i], c->sla.zones[i], first,
@@ -201,14 +196,11 @@ static enum pane_result
 slaweek_key(struct console *c, void *priv, enum action a)
 {
 	struct slaweek_pane	*p = priv;
+
 	switch (a) {
 	case ACTION_DOWN:
-		if (p->sel + 1 < c->sla.n)
-			p->sel++;
-		return PANE_HANDLED;
 	case ACTION_UP:
-		if (p->sel > 0)
-			p->sel--;
+		pane_list_move(&p->sel, c->sla.n, a, 0);
 		return PANE_HANDLED;
 	case ACTION_LEFT:
 		/* The console reads the trailing weeks; no further back. */

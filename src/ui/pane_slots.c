@@ -239,6 +239,103 @@ draw_reservations(struct console *c, WINDOW *w, const struct slots *s,
 	return y;
 }
 
+/* The numbers first, on one line: they matter most at 80x24. */
+static void
+draw_summary(const struct console *c, WINDOW *w, const struct slots *s,
+    int y, int wd)
+{
+	struct buf b = BUF_INIT;
+
+	buf_printf(&b, "peak %.0f at ", s->peak);
+	fmt_time(&b, c->zone, s->peak_at, FMT_CLOCK);
+	b.len -= 3;	/* seconds */
+	b.data[b.len] = '\0';
+	buf_printf(&b, " (busiest minute)  avg %.0f  ", s->average);
+	if (s->cap_kind == CAP_ON_DEMAND)
+		buf_puts(&b, "on-demand (no reservation)");
+	else if (s->cap_kind == CAP_UNKNOWN)
+		buf_puts(&b, "capacity unknown");
+	else
+		buf_printf(&b, "above %d min, %d in last %d", s->minutes_above,
+		    s->recent_above, s->alert_minutes);
+	buf_printf(&b, "  pending %d (max %d)", s->pending_now, s->pending_max);
+	if (s->recent_above > 0)
+		wattron(w, A_BOLD);
+	mvwaddstr(w, y, 2, "");
+	ui_put_cut(w, buf_str(&b), wd - 4, c->ascii);
+	if (s->recent_above > 0)
+		wattroff(w, A_BOLD);
+	buf_free(&b);
+}
+
+/*
+ * Jobs, bytes, what these queries cost and how often they run, and the
+ * last error or warning, at row y when it is inside the pane; the next
+ * row.
+ */
+static int
+draw_footer(const struct console *c, WINDOW *w, const struct slots *s,
+    const char *err, int y, int h, int wd)
+{
+	struct buf b = BUF_INIT;
+
+	buf_printf(&b, "%lld jobs, ", (long long)s->jobs);
+	fmt_bytes(&b, s->bytes_processed);
+	buf_puts(&b, " processed; these queries billed ");
+	fmt_bytes(&b, s->query_bytes_billed);
+	buf_printf(&b, " every %ds", slots_feed_interval(c->slots));
+	if (*err != '\0')
+		buf_printf(&b, "; last refresh failed: %s", err);
+	else if (*slots_feed_warning(c->slots) != '\0')
+		buf_printf(&b, "; %s", slots_feed_warning(c->slots));
+	if (y < h - 1) {
+		wattron(w, *err != '\0' ? A_BOLD : A_DIM);
+		mvwaddstr(w, y++, 2, "");
+		ui_put(w, buf_str(&b), wd - 4);
+		wattroff(w, *err != '\0' ? A_BOLD : A_DIM);
+	}
+	buf_free(&b);
+	return y;
+}
+
+/* Top consumers, rows from y to bottom (excluded): a list with a cursor. */
+static void
+draw_consumers(struct slots_pane *p, WINDOW *w, const struct slots *s,
+    int y, int bottom, int wd, bool focused)
+{
+	struct buf	b = BUF_INIT;
+	int		rows = bottom - y - 1;
+	size_t		i;
+
+	if (rows <= 0 || s->nc == 0)
+		return;
+	wattron(w, A_DIM);
+	mvwaddnstr(w, y++, 2, "KIND  SLOT-H  AVG  SHARE  TOP CONSUMER "
+	    "(Enter on a DAG: its runs)", wd - 4);
+	wattroff(w, A_DIM);
+	pane_list_scroll(&p->sel, &p->top, s->nc, rows);
+	for (i = p->top; i < s->nc && y < bottom; i++) {
+		const struct slot_consumer *k = &s->c[i];
+
+		if (i == p->sel && focused) {
+			wattron(w, A_REVERSE);
+			mvwhline(w, y, 1, ' ', wd - 2);
+		}
+		buf_reset(&b);
+		buf_printf(&b, "%-4s %7.1f %4.0f %5.0f%%  ",
+		    consumer_kind_name(k->kind), k->slot_ms / 3.6e6,
+		    k->avg_slots, k->share * 100);
+		mvwaddnstr(w, y, 2, buf_str(&b), wd - 4);
+		buf_reset(&b);
+		consumer_name(&b, k);
+		ui_put(w, buf_str(&b), wd - 4 - 27);
+		if (i == p->sel && focused)
+			wattroff(w, A_REVERSE);
+		y++;
+	}
+	buf_free(&b);
+}
+
 static void
 slots_draw(struct console *c, void *priv, WINDOW *w, bool focused)
 {
@@ -246,7 +343,6 @@ slots_draw(struct console *c, void *priv, WINDOW *w, bool focused)
 	const struct slots	*s = slots_feed_data(c->slots);
 	struct buf		 b = BUF_INIT;
 	int			 h, wd, y = 1, ch, rows, pool_rows;
-	size_t			 i;
 	const char		*err = slots_feed_error(c->slots);
 
 	getmaxyx(w, h, wd);
@@ -277,26 +373,7 @@ slots_draw(struct console *c, void *priv, WINDOW *w, bool focused)
 		return;
 	}
 
-	/* The numbers first: they matter most at 80x24. */
-	buf_printf(&b, "peak %.0f at ", s->peak);
-	fmt_time(&b, c->zone, s->peak_at, FMT_CLOCK);
-	b.len -= 3;	/* seconds */
-	b.data[b.len] = '\0';
-	buf_printf(&b, " (busiest minute)  avg %.0f  ", s->average);
-	if (s->cap_kind == CAP_ON_DEMAND)
-		buf_puts(&b, "on-demand (no reservation)");
-	else if (s->cap_kind == CAP_UNKNOWN)
-		buf_puts(&b, "capacity unknown");
-	else
-		buf_printf(&b, "above %d min, %d in last %d", s->minutes_above,
-		    s->recent_above, s->alert_minutes);
-	buf_printf(&b, "  pending %d (max %d)", s->pending_now, s->pending_max);
-	if (s->recent_above > 0)
-		wattron(w, A_BOLD);
-	mvwaddstr(w, y++, 2, "");
-	ui_put_cut(w, buf_str(&b), wd - 4, c->ascii);
-	if (s->recent_above > 0)
-		wattroff(w, A_BOLD);
+	draw_summary(c, w, s, y++, wd);
 	y = draw_reservations(c, w, s, y, y + 5 < h - 1 - pool_rows - 6 ?
 	    y + 5 : h - 1 - pool_rows - 6, wd);
 
@@ -307,56 +384,8 @@ slots_draw(struct console *c, void *priv, WINDOW *w, bool focused)
 	if (ch >= 2 && rows - ch - 1 >= 3)
 		y += draw_chart(c, w, s, y, ch, wd);
 
-	buf_reset(&b);
-	buf_printf(&b, "%lld jobs, ", (long long)s->jobs);
-	fmt_bytes(&b, s->bytes_processed);
-	buf_puts(&b, " processed; these queries billed ");
-	fmt_bytes(&b, s->query_bytes_billed);
-	buf_printf(&b, " every %ds", slots_feed_interval(c->slots));
-	if (*err != '\0')
-		buf_printf(&b, "; last refresh failed: %s", err);
-	else if (*slots_feed_warning(c->slots) != '\0')
-		buf_printf(&b, "; %s", slots_feed_warning(c->slots));
-	if (y < h - 1) {
-		wattron(w, *err != '\0' ? A_BOLD : A_DIM);
-		mvwaddstr(w, y++, 2, "");
-		ui_put(w, buf_str(&b), wd - 4);
-		wattroff(w, *err != '\0' ? A_BOLD : A_DIM);
-	}
-
-	/* Top consumers: a list with a cursor. */
-	rows = h - 1 - pool_rows - y - 1;
-	if (rows > 0 && s->nc > 0) {
-		wattron(w, A_DIM);
-		mvwaddnstr(w, y++, 2, "KIND  SLOT-H  AVG  SHARE  TOP CONSUMER "
-		    "(Enter on a DAG: its runs)", wd - 4);
-		wattroff(w, A_DIM);
-		if (p->sel >= s->nc)
-			p->sel = s->nc - 1;
-		if (p->sel < p->top)
-			p->top = p->sel;
-		if (p->sel >= p->top + (size_t)rows)
-			p->top = p->sel - (size_t)rows + 1;
-		for (i = p->top; i < s->nc && y < h - 1 - pool_rows; i++) {
-			const struct slot_consumer *k = &s->c[i];
-
-			if (i == p->sel && focused) {
-				wattron(w, A_REVERSE);
-				mvwhline(w, y, 1, ' ', wd - 2);
-			}
-			buf_reset(&b);
-			buf_printf(&b, "%-4s %7.1f %4.0f %5.0f%%  ",
-			    consumer_kind_name(k->kind), k->slot_ms / 3.6e6,
-			    k->avg_slots, k->share * 100);
-			mvwaddnstr(w, y, 2, buf_str(&b), wd - 4);
-			buf_reset(&b);
-			consumer_name(&b, k);
-			ui_put(w, buf_str(&b), wd - 4 - 27);
-			if (i == p->sel && focused)
-				wattroff(w, A_REVERSE);
-			y++;
-		}
-	}
+	y = draw_footer(c, w, s, err, y, h, wd);
+	draw_consumers(p, w, s, y, h - 1 - pool_rows, wd, focused);
 	draw_pools(c, w, h - 1 - pool_rows, h, wd);
 	buf_free(&b);
 }
@@ -368,28 +397,9 @@ slots_key(struct console *c, void *priv, enum action a)
 	const struct slots	*s = slots_feed_data(c->slots);
 	size_t			 n = s != NULL && s->valid ? s->nc : 0;
 
+	if (pane_list_move(&p->sel, n, a, 10))
+		return PANE_HANDLED;
 	switch (a) {
-	case ACTION_DOWN:
-		if (p->sel + 1 < n)
-			p->sel++;
-		return PANE_HANDLED;
-	case ACTION_UP:
-		if (p->sel > 0)
-			p->sel--;
-		return PANE_HANDLED;
-	case ACTION_PAGE_DOWN:
-		p->sel = p->sel + 10 < n ? p->sel + 10 :
-		    n > 0 ? n - 1 : 0;
-		return PANE_HANDLED;
-	case ACTION_PAGE_UP:
-		p->sel = p->sel > 10 ? p->sel - 10 : 0;
-		return PANE_HANDLED;
-	case ACTION_TOP:
-		p->sel = 0;
-		return PANE_HANDLED;
-	case ACTION_BOTTOM:
-		p->sel = n > 0 ? n - 1 : 0;
-		return PANE_HANDLED;
 	case ACTION_ENTER:
 		if (p->sel >= n || s->c[p->sel].dag == NULL)
 			return PANE_HANDLED;

@@ -37,12 +37,113 @@ in_downstream(const struct console *c, const char *task_id)
 	return t != (size_t)-1 && c->downstream[t];
 }
 
+/*
+ * The task's name (or its map index), indented by its depth in the graph;
+ * a mapped task folded shows its instances' count per state.
+ */
+static void
+draw_task_name(const struct console *c, WINDOW *w, int y, int wd,
+    const struct task_row *r, const struct af_ti *t, int inst, bool down)
+{
+	int d;
+
+	wmove(w, y, 34);
+	for (d = 0; d < r->depth && d < 8 && 34 + 2 * d < wd - 8; d++)
+		waddstr(w, c->ascii ? ". " : "\xc2\xb7 ");
+	if (down)
+		wattron(w, A_BOLD);
+	if (inst >= 0) {
+		char idx[32];
+
+		snprintf(idx, sizeof idx, "  [%d] ", t->map_index);
+		ui_put(w, idx, wd - 35 - 2 * d);
+		ui_put(w, t->rendered_map_index, wd - 42 - 2 * d);
+	} else {
+		ui_put(w, r->ti->task_id, wd - 35 - 2 * d);
+		if (r->nti > 1) {
+			/* Counts per state: " [3: 1s 1R 1r]". */
+			struct buf	more = BUF_INIT;
+			int		s;
+
+			buf_printf(&more, " [%zu:", r->nti);
+			for (s = 0; s < TI_NSTATES; s++)
+				if (r->counts[s] > 0)
+					buf_printf(&more, " %zu%c", r->counts[s],
+					    ti_state_letter(s));
+			buf_putc(&more, ']');
+			ui_put(w, buf_str(&more), wd - 35 - 2 * d -
+			    (int)strlen(r->ti->task_id));
+			buf_free(&more);
+		}
+	}
+	if (down)
+		wattroff(w, A_BOLD);
+}
+
+/* Wide panes also show when the task started and its operator. */
+static void
+draw_task_started(const struct console *c, WINDOW *w, int y, int wd,
+    const struct af_ti *t)
+{
+	struct buf right = BUF_INIT;
+
+	fmt_time(&right, c->zone, t->start_date, FMT_CLOCK);
+	buf_putc(&right, ' ');
+	buf_puts(&right, t->operator != NULL ? t->operator : "-");
+	if (right.len > 30)
+		right.len = 30;
+	right.data[right.len] = '\0';
+	wmove(w, y, wd - 1 - 31);
+	wclrtoeol(w);
+	ui_put(w, buf_str(&right), 30);
+	buf_free(&right);
+	mvwaddch(w, y, wd - 1, c->ascii ? '|' : ACS_VLINE);
+}
+
+/* The i-th task line shown, at row y: state, try, time taken, name. */
+static void
+draw_task_line(struct console *c, WINDOW *w, int y, int wd, size_t i)
+{
+	const struct task_row	*r = console_task_row(c, i);
+	int			 inst = console_task_inst(c, i);
+	const struct af_ti	*t = inst >= 0 ? &r->ti[inst] : r->ti;
+	enum ti_state		 st = inst >= 0 ? t->state : r->state;
+	bool			 down = in_downstream(c, r->ti->task_id);
+	bool			 single = inst >= 0 || r->nti == 1;
+	struct buf		 b = BUF_INIT;
+	char			 try[16];
+
+	if (i == c->task_sel) {
+		wattron(w, A_REVERSE);
+		mvwhline(w, y, 1, ' ', wd - 2);
+	}
+	mvwaddch(w, y, 1, down ? '*' : ' ');
+	wattron(w, ui_ti_attr(st));
+	mvwaddnstr(w, y, 3, ti_state_name(st), 15);
+	wattroff(w, ui_ti_attr(st));
+	snprintf(try, sizeof try, "%d/%d", t->try_number, t->max_tries + 1);
+	buf_printf(&b, "%-5s ", single ? try : "-");
+	if (single)
+		fmt_duration(&b, t->duration);
+	else
+		buf_putc(&b, '-');
+	if (wd > 34)
+		mvwaddnstr(w, y, 19, buf_str(&b), 14);
+	buf_free(&b);
+	if (wd > 36)
+		draw_task_name(c, w, y, wd, r, t, inst, down);
+	if (wd >= 90)
+		draw_task_started(c, w, y, wd, t);
+	if (i == c->task_sel)
+		wattroff(w, A_REVERSE);
+}
+
 static void
 tasks_draw(struct console *c, void *priv, WINDOW *w, bool focused)
 {
 	const struct task_rows	*rows = &c->detail.rows;
 	struct buf		 b = BUF_INIT;
-	int			 h, wd, y, d;
+	int			 h, wd, y;
 	size_t			 i;
 
 	(void)priv;
@@ -61,137 +162,32 @@ tasks_draw(struct console *c, void *priv, WINDOW *w, bool focused)
 		mvwaddstr(w, 2, 2, "reading...");
 		return;
 	}
-	if (c->task_sel >= c->ntask_vis && c->ntask_vis > 0)
-		c->task_sel = c->ntask_vis - 1;
-	if (c->task_sel < c->task_top)
-		c->task_top = c->task_sel;
-	if (c->task_sel >= c->task_top + (size_t)(h - 3))
-		c->task_top = c->task_sel - (size_t)(h - 3) + 1;
+	pane_list_scroll(&c->task_sel, &c->task_top, c->ntask_vis, h - 3);
 	wattron(w, A_DIM);
 	mvwaddnstr(w, 1, 1, rows->ordered ? "  STATE           TRY   TOOK    TASK" :
 	    "  STATE           TRY   TOOK    TASK (no graph: by name)", wd - 2);
 	wattroff(w, A_DIM);
-	for (y = 2, i = c->task_top; y < h - 1 && i < c->ntask_vis; y++, i++) {
-		const struct task_row	*r = console_task_row(c, i);
-		int			 inst = console_task_inst(c, i);
-		const struct af_ti	*t = inst >= 0 ? &r->ti[inst] : r->ti;
-		enum ti_state		 st = inst >= 0 ? t->state : r->state;
-		bool			 down = in_downstream(c, r->ti->task_id);
-		bool			 single = inst >= 0 || r->nti == 1;
-		char			 try[16];
-
-		if (i == c->task_sel) {
-			wattron(w, A_REVERSE);
-			mvwhline(w, y, 1, ' ', wd - 2);
-		}
-		mvwaddch(w, y, 1, down ? '*' : ' ');
-		wattron(w, ui_ti_attr(st));
-		mvwaddnstr(w, y, 3, ti_state_name(st), 15);
-		wattroff(w, ui_ti_attr(st));
-		snprintf(try, sizeof try, "%d/%d", t->try_number,
-		    t->max_tries + 1);
-		b = (struct buf)BUF_INIT;
-		buf_printf(&b, "%-5s ", single ? try : "-");
-		if (single)
-			fmt_duration(&b, t->duration);
-		else
-			buf_putc(&b, '-');
-		if (wd > 34)
-			mvwaddnstr(w, y, 19, buf_str(&b), 14);
-		buf_free(&b);
-		if (wd > 36) {
-			wmove(w, y, 34);
-			for (d = 0; d < r->depth && d < 8 && 34 + 2 * d < wd - 8; d++)
-				waddstr(w, c->ascii ? ". " : "\xc2\xb7 ");
-			if (down)
-				wattron(w, A_BOLD);
-			if (inst >= 0) {
-				char idx[32];
-
-				snprintf(idx, sizeof idx, "  [%d] ", t->map_index);
-				ui_put(w, idx, wd - 35 - 2 * d);
-				ui_put(w, t->rendered_map_index, wd - 42 - 2 * d);
-			} else {
-				ui_put(w, r->ti->task_id, wd - 35 - 2 * d);
-				if (r->nti > 1) {
-					/* Counts per state: " [3: 1s 1R 1r]". */
-					struct buf	more = BUF_INIT;
-					int		s;
-
-					buf_printf(&more, " [%zu:", r->nti);
-					for (s = 0; s < TI_NSTATES; s++)
-						if (r->counts[s] > 0)
-							buf_printf(&more, " %zu%c",
-							    r->counts[s],
-							    ti_state_letter(s));
-					buf_putc(&more, ']');
-					ui_put(w, buf_str(&more), wd - 35 - 2 * d -
-					    (int)strlen(r->ti->task_id));
-					buf_free(&more);
-				}
-			}
-			if (down)
-				wattroff(w, A_BOLD);
-		}
-		if (wd >= 90) {
-			/* Wide panes also show when it started and its operator. */
-			struct buf right = BUF_INIT;
-
-			fmt_time(&right, c->zone, t->start_date, FMT_CLOCK);
-			buf_putc(&right, ' ');
-			buf_puts(&right, t->operator != NULL ? t->operator : "-");
-			if (right.len > 30)
-				right.len = 30;
-			right.data[right.len] = '\0';
-			wmove(w, y, wd - 1 - 31);
-			wclrtoeol(w);
-			ui_put(w, buf_str(&right), 30);
-			buf_free(&right);
-			mvwaddch(w, y, wd - 1, c->ascii ? '|' : ACS_VLINE);
-		}
-		if (i == c->task_sel)
-			wattroff(w, A_REVERSE);
-	}
+	for (y = 2, i = c->task_top; y < h - 1 && i < c->ntask_vis; y++, i++)
+		draw_task_line(c, w, y, wd, i);
 }
 
 static enum pane_result
 tasks_key(struct console *c, void *priv, enum action a)
 {
-	size_t n = c->ntask_vis;
-
 	(void)priv;
-	switch (a) {
-	case ACTION_DOWN:
-		if (c->task_sel + 1 < n)
-			c->task_sel++;
-		break;
-	case ACTION_UP:
-		if (c->task_sel > 0)
-			c->task_sel--;
-		break;
-	case ACTION_PAGE_DOWN:
-		c->task_sel = c->task_sel + 10 < n ? c->task_sel + 10 :
-		    (n > 0 ? n - 1 : 0);
-		break;
-	case ACTION_PAGE_UP:
-		c->task_sel = c->task_sel > 10 ? c->task_sel - 10 : 0;
-		break;
-	case ACTION_TOP:
-		c->task_sel = 0;
-		break;
-	case ACTION_BOTTOM:
-		c->task_sel = n > 0 ? n - 1 : 0;
-		break;
-	case ACTION_DOWNSTREAM:
-		c->show_downstream = !c->show_downstream;
-		break;
-	case ACTION_UNFOLD:
-		console_toggle_unfold(c, c->task_sel);
-		break;
-	case ACTION_BACK:
-		return PANE_FOCUS_NEXT;
-	default:
-		return PANE_IGNORED;
+	if (!pane_list_move(&c->task_sel, c->ntask_vis, a, 10)) {
+		switch (a) {
+		case ACTION_DOWNSTREAM:
+			c->show_downstream = !c->show_downstream;
+			break;
+		case ACTION_UNFOLD:
+			console_toggle_unfold(c, c->task_sel);
+			break;
+		case ACTION_BACK:
+			return PANE_FOCUS_NEXT;
+		default:
+			return PANE_IGNORED;
+		}
 	}
 	if (c->show_downstream)
 		mark_downstream(c);

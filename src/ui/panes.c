@@ -51,3 +51,45 @@ panes_reset(struct console *c)
 		c->pane_state[k] = NULL;
 	}
 }
+
+bool
+pane_list_move(size_t *sel, size_t n, enum action a, size_t page)
+{
+	size_t last = n > 0 ? n - 1 : 0;
+
+	switch (a) {
+	case ACTION_DOWN:
+		if (*sel + 1 < n)
+			(*sel)++;
+		return true;
+	case ACTION_UP:
+		if (*sel > 0)
+			(*sel)--;
+		return true;
+	case ACTION_PAGE_DOWN:
+		*sel = *sel <= last && last - *sel >= page ? *sel + page : last;
+		return true;
+	case ACTION_PAGE_UP:
+		*sel = *sel > page ? *sel - page : 0;
+		return true;
+	case ACTION_TOP:
+		*sel = 0;
+		return true;
+	case ACTION_BOTTOM:
+		*sel = last;
+		return true;
+	default:
+		return false;
+	}
+}
+
+void
+pane_list_scroll(size_t *sel, size_t *top, size_t n, int rows)
+{
+	if (n > 0 && *sel >= n)
+		*sel = n - 1;
+	if (*sel < *top)
+		*top = *sel;
+	if (rows > 0 && *sel >= *top + (size_t)rows)
+		*top = *sel - (size_t)rows + 1;
+}

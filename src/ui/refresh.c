@@ -352,7 +352,6 @@ app_switch_context(struct app *a, const char *name)
 	struct db_options	 dbo;
 	struct buf		 err = BUF_INIT;
 	struct tz		*zone;
-	char			 why[256];
 
 	cli.context = name;
 	cli.database = NULL;
@@ -366,9 +365,10 @@ app_switch_context(struct app *a, const char *name)
 		buf_free(&err);
 		return;
 	}
-	if ((zone = zoneinfo_load(s->timezone, why, sizeof why)) == NULL) {
+	if ((zone = zoneinfo_load(s->timezone, &err)) == NULL) {
 		buf_reset(&a->message);
-		buf_puts(&a->message, why);
+		buf_puts(&a->message, buf_str(&err));
+		buf_free(&err);
 		db_params_free(&p);
 		settings_free(s);
 		free(s);

@@ -592,6 +592,99 @@ draw_unknown(struct rerun *r, WINDOW *w, const struct clear_plan *p,
  * first, then graph order, each with its state) scrolls, and its count is
  * the number of its lines.  Drawn or not, it records what was seen.
  */
+/*
+ * The rows the box needs for this phase (the frame, the DAG and run, the
+ * body, a blank, the keys and the frame); *head gets the rows above the
+ * body.
+ */
+static int
+rerun_rows(const struct rerun *r, const struct clear_plan *plan, bool most,
+    int wd, int *head)
+{
+	int need;
+
+	/* Rows: frame, DAG and run, the body, a blank, the keys, frame. */
+	*head = 2;
+	switch (r->phase) {
+	case RR_PREVIEW:
+		*head = 3 + (most ? 1 : 0);
+		need = *head + (plan->n > 0 ? (int)plan->n : 1) + 3;
+		break;
+	case RR_FAILED:
+		need = *head + draw_error(NULL, buf_str(&r->error), 0, 1000,
+		    wd) + 4;
+		break;
+	case RR_UNKNOWN:
+		need = *head + 2 + draw_error(NULL, buf_str(&r->error), 0,
+		    1000, wd) + (plan->n > 0 ? (int)plan->n : 1) + 3;
+		break;
+	default:
+		need = *head + 1 + 3;
+		break;
+	}
+	return need;
+}
+
+/*
+ * The preview: the task instances a clear would touch, scrolled at
+ * r->top, a line on the runs it brings back (most), and the keys.
+ */
+static void
+draw_preview(struct rerun *r, WINDOW *w, const struct clear_plan *plan,
+    bool most, struct buf *sum, int h, int wd)
+{
+	struct buf	 b = BUF_INIT, keys = BUF_INIT;
+	int		 row = 2, list;
+	size_t		 i;
+
+	buf_printf(&b, "Clear %zu task instance%s%s:", plan->n,
+	    plan->n == 1 ? "" : "s", r->only_failed ?
+	    " (only failed and upstream_failed)" : "");
+	wmove(w, row++, 2);
+	ui_put(w, buf_str(&b), wd - 4);
+	if (most) {
+		buf_puts(sum, ": clearing runs that work again");
+		wattron(w, A_BOLD);
+		wmove(w, row++, 2);
+		ui_put(w, buf_str(sum), wd - 4);
+		wattroff(w, A_BOLD);
+	}
+	list = h - 3 - row;
+	r->nlines = plan->n;
+	if ((int)plan->n > list && list > 1)
+		list--;		/* a row says where the list is */
+	r->list_rows = list > 0 ? list : 0;
+	if (r->top + (size_t)r->list_rows > plan->n)
+		r->top = plan->n > (size_t)r->list_rows ?
+		    plan->n - (size_t)r->list_rows : 0;
+	for (i = r->top; i < plan->n && (int)(i - r->top) < list; i++)
+		draw_line(w, row++, wd, &plan->v[i]);
+	if (plan->n == 0)
+		mvwaddstr(w, row++, 2, "(nothing to clear)");
+	else if ((int)plan->n > list) {
+		buf_reset(&b);
+		buf_printf(&b, "lines %zu-%zu of %zu (j, k, PageDown, "
+		    "PageUp scroll)", r->top + 1, r->top + (size_t)list,
+		    plan->n);
+		wattron(w, A_DIM);
+		wmove(w, row++, 2);
+		ui_put(w, buf_str(&b), wd - 4);
+		wattroff(w, A_DIM);
+	}
+	keymap_keys_for(&r->c->keymap, ACTION_ONLY_FAILED, &keys);
+	keys.len = strcspn(buf_str(&keys), ",");
+	buf_reset(&b);
+	buf_printf(&b, "y clears   %.*s only failed: %s   any other key "
+	    "cancels", (int)keys.len, buf_str(&keys),
+	    r->only_failed ? "on" : "off");
+	buf_free(&keys);
+	wattron(w, A_BOLD);
+	wmove(w, h - 2, 2);
+	ui_put(w, buf_str(&b), wd - 4);
+	wattroff(w, A_BOLD);
+	buf_free(&b);
+}
+
 void
 rerun_draw(struct rerun *r, int y0, int width, int height)
 {
@@ -599,9 +692,8 @@ rerun_draw(struct rerun *r, int y0, int width, int height)
 	struct buf		 b = BUF_INIT, sum = BUF_INIT;
 	struct clear_plan	 plan;
 	WINDOW			*w;
-	int			 h, wd, row, need, head, list;
+	int			 h, wd, row, need, head;
 	bool			 most = false;
-	size_t			 i;
 
 	r->shown = RR_CLOSED;
 	if (r->phase == RR_CLOSED)
@@ -610,28 +702,9 @@ rerun_draw(struct rerun *r, int y0, int width, int height)
 	memset(&plan, 0, sizeof plan);
 	if (r->phase == RR_PREVIEW || r->phase == RR_UNKNOWN)
 		build_plan(r, &plan);
-	if (r->phase == RR_PREVIEW) {
+	if (r->phase == RR_PREVIEW)
 		most = clear_plan_succeeded(&sum, &plan);
-	}
-	/* Rows: frame, DAG and run, the body, a blank, the keys, frame. */
-	head = 2;
-	switch (r->phase) {
-	case RR_PREVIEW:
-		head = 3 + (most ? 1 : 0);
-		need = head + (plan.n > 0 ? (int)plan.n : 1) + 3;
-		break;
-	case RR_FAILED:
-		need = head + draw_error(NULL, buf_str(&r->error), 0, 1000,
-		    wd) + 4;
-		break;
-	case RR_UNKNOWN:
-		need = head + 2 + draw_error(NULL, buf_str(&r->error), 0,
-		    1000, wd) + (plan.n > 0 ? (int)plan.n : 1) + 3;
-		break;
-	default:
-		need = head + 1 + 3;
-		break;
-	}
+	need = rerun_rows(r, &plan, most, wd, &head);
 	h = need < height ? need : height;
 	if (wd < 20 || h < head + 4) {
 		clear_plan_free(&plan);
@@ -670,55 +743,7 @@ rerun_draw(struct rerun *r, int y0, int width, int height)
 		mvwaddstr(w, h - 2, 2, "Nothing was cleared. Any key closes.");
 		break;
 	case RR_PREVIEW:
-		buf_printf(&b, "Clear %zu task instance%s%s:", plan.n,
-		    plan.n == 1 ? "" : "s", r->only_failed ?
-		    " (only failed and upstream_failed)" : "");
-		wmove(w, row++, 2);
-		ui_put(w, buf_str(&b), wd - 4);
-		if (most) {
-			buf_puts(&sum, ": clearing runs that work again");
-			wattron(w, A_BOLD);
-			wmove(w, row++, 2);
-			ui_put(w, buf_str(&sum), wd - 4);
-			wattroff(w, A_BOLD);
-		}
-		list = h - 3 - row;
-		r->nlines = plan.n;
-		if ((int)plan.n > list && list > 1)
-			list--;		/* a row says where the list is */
-		r->list_rows = list > 0 ? list : 0;
-		if (r->top + (size_t)r->list_rows > plan.n)
-			r->top = plan.n > (size_t)r->list_rows ?
-			    plan.n - (size_t)r->list_rows : 0;
-		for (i = r->top; i < plan.n && (int)(i - r->top) < list; i++)
-			draw_line(w, row++, wd, &plan.v[i]);
-		if (plan.n == 0)
-			mvwaddstr(w, row++, 2, "(nothing to clear)");
-		else if ((int)plan.n > list) {
-			buf_reset(&b);
-			buf_printf(&b, "lines %zu-%zu of %zu (j, k, PageDown, "
-			    "PageUp scroll)", r->top + 1, r->top + (size_t)list,
-			    plan.n);
-			wattron(w, A_DIM);
-			wmove(w, row++, 2);
-			ui_put(w, buf_str(&b), wd - 4);
-			wattroff(w, A_DIM);
-		}
-		{
-			struct buf keys = BUF_INIT;
-
-			keymap_keys_for(&c->keymap, ACTION_ONLY_FAILED, &keys);
-			keys.len = strcspn(buf_str(&keys), ",");
-			buf_reset(&b);
-			buf_printf(&b, "y clears   %.*s only failed: %s   any other "
-			    "key cancels", (int)keys.len, buf_str(&keys),
-			    r->only_failed ? "on" : "off");
-			buf_free(&keys);
-		}
-		wattron(w, A_BOLD);
-		wmove(w, h - 2, 2);
-		ui_put(w, buf_str(&b), wd - 4);
-		wattroff(w, A_BOLD);
+		draw_preview(r, w, &plan, most, &sum, h, wd);
 		break;
 	case RR_CLOSED:
 		break;

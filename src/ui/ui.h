@@ -71,6 +71,19 @@ struct pane_ops {
 	void		 (*free)(void *priv);
 };
 
+/*
+ * A list cursor moved by the list actions over n rows: down, up, a page of
+ * `page` rows down or up (SIZE_MAX: to either end), top and bottom; an
+ * empty list leaves it at 0.  False, and the cursor as it was, for any
+ * other action.
+ */
+bool	pane_list_move(size_t *sel, size_t n, enum action, size_t page);
+/*
+ * Before a list of n rows is drawn, rows at a time from *top: the cursor
+ * is kept on the list and *top moved so that the cursor is shown.
+ */
+void	pane_list_scroll(size_t *sel, size_t *top, size_t n, int rows);
+
 extern const struct pane_ops pane_runs_ops;
 extern const struct pane_ops pane_tasks_ops;
 extern const struct pane_ops pane_details_ops;

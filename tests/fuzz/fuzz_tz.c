@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "tz.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
@@ -90,24 +91,27 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct tz *z;
-	char err[256], spec[257];
+	struct buf err = BUF_INIT;
+	char spec[257];
 	size_t n;
 
-	z = tz_parse_tzif(data, size, "fuzz", err, sizeof err);
+	z = tz_parse_tzif(data, size, "fuzz", &err);
 	if (z != NULL) {
 		exercise(z, data, size);
 		tz_free(z);
 	} else
-		CHECK(err[0] != '\0');
+		CHECK(err.len > 0);
+	buf_reset(&err);
 
 	/* The same bytes as a POSIX TZ string. */
 	n = size < sizeof spec - 1 ? size : sizeof spec - 1;
 	memcpy(spec, data, n);
 	spec[n] = '\0';
-	z = tz_parse_posix(spec, err, sizeof err);
+	z = tz_parse_posix(spec, &err);
 	if (z != NULL) {
 		exercise(z, data, size);
 		tz_free(z);
 	}
+	buf_free(&err);
 	return 0;
 }

@@ -26,9 +26,9 @@ static char path[] = "/tmp/dagtop-config-test.XXXXXX";
 
 /* The zone check dagtop's main gives config_load. */
 static bool
-zone_ok(const char *name, char *why, size_t len)
+zone_ok(const char *name, struct buf *why)
 {
-	struct tz	*z = zoneinfo_load(name, why, len);
+	struct tz	*z = zoneinfo_load(name, why);
 	bool		 ok = z != NULL;
 
 	tz_free(z);

@@ -448,8 +448,8 @@ static void
 test_times(void **state)
 {
 	struct buf	 b = BUF_INIT;
-	char		 err[128];
-	struct tz	*jst = tz_parse_posix("JST-9", err, sizeof err);
+	struct buf	 err = BUF_INIT;
+	struct tz	*jst = tz_parse_posix("JST-9", &err);
 	int64_t		 t;
 
 	(void)state;

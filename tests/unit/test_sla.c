@@ -178,7 +178,8 @@ test_weeks(void **state)
 static void
 test_outcomes(void **state)
 {
-	struct tz		*z = zoneinfo_load("Asia/Tokyo", NULL, 0);
+	struct buf		 err = BUF_INIT;
+	struct tz		*z = zoneinfo_load("Asia/Tokyo", &err);
 	struct sla_def		 d = def(10 * H, SLA_WEEKDAYS);
 	int64_t			 day = day_of(2026, 11, 20);
 	int64_t			 iend = at(z, 2026, 11, 20, 9, 0);
@@ -296,7 +297,8 @@ test_attempt_state(void **state)
 static void
 test_dst_new_york(void **state)
 {
-	struct tz		*z = zoneinfo_load("America/New_York", NULL, 0);
+	struct buf		 err = BUF_INIT;
+	struct tz		*z = zoneinfo_load("America/New_York", &err);
 	struct sla_def		 d = def(6 * H, SLA_ALL_DAYS);
 	struct sla_attempt	 v[14];
 	struct sla_eval		 e;

@@ -94,11 +94,12 @@ test_fmt_duration_appends(void **state)
 static struct tz *
 zone(const char *spec)
 {
-	char		 err[256] = "";
-	struct tz	*z = tz_parse_posix(spec, err, sizeof err);
+	struct buf	 err = BUF_INIT;
+	struct tz	*z = tz_parse_posix(spec, &err);
 
 	if (z == NULL)
-		fail_msg("tz_parse_posix(%s): %s", spec, err);
+		fail_msg("tz_parse_posix(%s): %s", spec, buf_str(&err));
+	buf_free(&err);
 	return z;
 }
 

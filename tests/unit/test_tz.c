@@ -23,6 +23,16 @@
 #include "tz.h"
 #include "zoneinfo.h"
 
+/* Where the loaders add their message: emptied before each call. */
+static struct buf tz_err = BUF_INIT;
+
+static struct buf *
+fresh_err(void)
+{
+	buf_reset(&tz_err);
+	return &tz_err;
+}
+
 #define T_1900		INT64_C(-2208988800)	/* 1900-01-01T00:00:00Z */
 #define T_2101		INT64_C(4133980800)	/* 2101-01-01T00:00:00Z */
 #define T_2026		INT64_C(1767225600)	/* 2026-01-01T00:00:00Z */
@@ -252,15 +262,15 @@ test_zone_against_glibc(void **state)
 {
 	const char *zone = *state;
 	struct tz *z;
-	char err[256], tzvalue[128], ka[64], kb[64], kc[64];
+	char tzvalue[128], ka[64], kb[64], kc[64];
 	int64_t *trans, t, a, b, c;
 	uint64_t rng = 42;
 	size_t ntrans, i, samples = 0;
 
 	unsetenv("TZDIR");
-	z = zoneinfo_load(zone, err, sizeof err);
+	z = zoneinfo_load(zone, fresh_err());
 	if (z == NULL)
-		fail_msg("%s: %s", zone, err);
+		fail_msg("%s: %s", zone, buf_str(&tz_err));
 	assert_string_equal(tz_name(z), zone);
 	snprintf(tzvalue, sizeof tzvalue, ":%s", zone);
 	use_glibc_zone(tzvalue);
@@ -330,7 +340,6 @@ test_leap_second_zone(void **state)
 {
 	struct tz *plain, *right;
 	struct tz_local lp, lr;
-	char err[256];
 	int64_t t;
 
 	(void)state;
@@ -339,8 +348,8 @@ test_leap_second_zone(void **state)
 		print_message("no right/ zones installed, skipped\n");
 		skip();
 	}
-	plain = zoneinfo_load("America/New_York", err, sizeof err);
-	right = zoneinfo_load("right/America/New_York", err, sizeof err);
+	plain = zoneinfo_load("America/New_York", fresh_err());
+	right = zoneinfo_load("right/America/New_York", fresh_err());
 	assert_non_null(plain);
 	assert_non_null(right);
 	for (t = T_1900; t < T_2026; t += 5 * DAY + 1) {
@@ -363,12 +372,11 @@ static void
 test_new_york_2026(void **state)
 {
 	struct tz *ny;
-	char err[256];
 	int64_t next;
 
 	(void)state;
 	unsetenv("TZDIR");
-	ny = zoneinfo_load("America/New_York", err, sizeof err);
+	ny = zoneinfo_load("America/New_York", fresh_err());
 	assert_non_null(ny);
 
 	/* Spring forward, 2026-03-08: 02:00 EST becomes 03:00 EDT. */
@@ -432,10 +440,9 @@ static void
 test_posix_fixed_offsets(void **state)
 {
 	struct tz *z;
-	char err[256];
 
 	(void)state;
-	z = tz_parse_posix("JST-9", err, sizeof err);
+	z = tz_parse_posix("JST-9", fresh_err());
 	assert_non_null(z);
 	assert_string_equal(tz_name(z), "JST-9");
 	assert_local(z, T_2026, 2026, 1, 1, 9, 0, 0, 32400, 0, "JST");
@@ -443,23 +450,23 @@ test_posix_fixed_offsets(void **state)
 	assert_int_equal(tz_next_transition(z, T_2026, &(int64_t){0}), 0);
 	tz_free(z);
 
-	z = tz_parse_posix("<+0530>-5:30", err, sizeof err);
+	z = tz_parse_posix("<+0530>-5:30", fresh_err());
 	assert_non_null(z);
 	assert_local(z, T_2026, 2026, 1, 1, 5, 30, 0, 19800, 0, "+0530");
 	tz_free(z);
 
-	z = tz_parse_posix("<-0330>3:30", err, sizeof err);
+	z = tz_parse_posix("<-0330>3:30", fresh_err());
 	assert_non_null(z);
 	assert_local(z, T_2026, 2025, 12, 31, 20, 30, 0, -12600, 0, "-0330");
 	tz_free(z);
 
-	z = tz_parse_posix("XYZ+1:02:03", err, sizeof err);
+	z = tz_parse_posix("XYZ+1:02:03", fresh_err());
 	assert_non_null(z);
 	assert_local(z, T_2026, 2025, 12, 31, 22, 57, 57, -3723, 0, "XYZ");
 	tz_free(z);
 
 	/* Long names are cut to 15 characters. */
-	z = tz_parse_posix("<ABCDEFGHIJKLMNOPQRSTUVWXYZ>0", err, sizeof err);
+	z = tz_parse_posix("<ABCDEFGHIJKLMNOPQRSTUVWXYZ>0", fresh_err());
 	assert_non_null(z);
 	assert_local(z, T_2026, 2026, 1, 1, 0, 0, 0, 0, 0, "ABCDEFGHIJKLMNO");
 	tz_free(z);
@@ -470,15 +477,14 @@ test_posix_rules(void **state)
 {
 	struct tz *z, *ny;
 	struct tz_local a, b;
-	char err[256];
 	int64_t t, next;
 
 	(void)state;
 	/* The footer of America/New_York equals the file from 2007 on. */
-	z = tz_parse_posix("EST5EDT,M3.2.0,M11.1.0", err, sizeof err);
+	z = tz_parse_posix("EST5EDT,M3.2.0,M11.1.0", fresh_err());
 	assert_non_null(z);
 	unsetenv("TZDIR");
-	ny = zoneinfo_load("America/New_York", err, sizeof err);
+	ny = zoneinfo_load("America/New_York", fresh_err());
 	assert_non_null(ny);
 	for (t = INT64_C(1199145600); t < T_2101; t += DAY / 2 + 1) {
 		tz_localtime(z, t, &a);
@@ -492,7 +498,7 @@ test_posix_rules(void **state)
 	tz_free(z);
 
 	/* A DST name without rules gets the US rules. */
-	z = tz_parse_posix("EST5EDT", err, sizeof err);
+	z = tz_parse_posix("EST5EDT", fresh_err());
 	assert_non_null(z);
 	assert_int_equal(tz_next_transition(z, T_2026, &next), 1);
 	assert_int_equal(next, INT64_C(1772953200));
@@ -500,7 +506,7 @@ test_posix_rules(void **state)
 	tz_free(ny);
 
 	/* Jn never counts February 29: J60 is March 1, J300 October 27. */
-	z = tz_parse_posix("AAA0BBB,J60/0,J300/0", err, sizeof err);
+	z = tz_parse_posix("AAA0BBB,J60/0,J300/0", fresh_err());
 	assert_non_null(z);
 	assert_local(z, INT64_C(1709251199), 2024, 2, 29, 23, 59, 59, 0, 0,
 	    "AAA");
@@ -512,7 +518,7 @@ test_posix_rules(void **state)
 	tz_free(z);
 
 	/* n counts February 29: day 59 of 2024 is February 29. */
-	z = tz_parse_posix("CCC0DDD,59/0,299/0", err, sizeof err);
+	z = tz_parse_posix("CCC0DDD,59/0,299/0", fresh_err());
 	assert_non_null(z);
 	assert_int_equal(tz_next_transition(z, INT64_C(1704067200), &next),
 	    1);
@@ -522,7 +528,7 @@ test_posix_rules(void **state)
 	tz_free(z);
 
 	/* Negative rule time (America/Nuuk): 2026-03-28 23:00 -02. */
-	z = tz_parse_posix("<-02>2<-01>,M3.5.0/-1,M10.5.0/0", err, sizeof err);
+	z = tz_parse_posix("<-02>2<-01>,M3.5.0/-1,M10.5.0/0", fresh_err());
 	assert_non_null(z);
 	assert_int_equal(tz_next_transition(z, T_2026, &next), 1);
 	assert_int_equal(next, INT64_C(1774746000));
@@ -531,7 +537,7 @@ test_posix_rules(void **state)
 	tz_free(z);
 
 	/* Over 24 hours (Israel): Thursday 26:00 is Friday 02:00. */
-	z = tz_parse_posix("IST-2IDT,M3.4.4/26,M10.5.0", err, sizeof err);
+	z = tz_parse_posix("IST-2IDT,M3.4.4/26,M10.5.0", fresh_err());
 	assert_non_null(z);
 	assert_int_equal(tz_next_transition(z, T_2026, &next), 1);
 	assert_int_equal(next, INT64_C(1774569600));	/* 03-27T00:00Z */
@@ -539,8 +545,7 @@ test_posix_rules(void **state)
 	tz_free(z);
 
 	/* The extremes, +167 and -167 hours. */
-	z = tz_parse_posix("QQQ3RRR,M3.2.0/167,M11.1.0/-167", err,
-	    sizeof err);
+	z = tz_parse_posix("QQQ3RRR,M3.2.0/167,M11.1.0/-167", fresh_err());
 	assert_non_null(z);
 	assert_int_equal(tz_next_transition(z, T_2026, &next), 1);
 	assert_int_equal(next, INT64_C(1773540000));	/* 03-15T02:00Z */
@@ -549,7 +554,7 @@ test_posix_rules(void **state)
 	tz_free(z);
 
 	/* Daylight time all year (RFC 8536 section 3.3.1). */
-	z = tz_parse_posix("EST5EDT4,0/0,J365/25", err, sizeof err);
+	z = tz_parse_posix("EST5EDT4,0/0,J365/25", fresh_err());
 	assert_non_null(z);
 	assert_local(z, INT64_C(1767222000), 2025, 12, 31, 19, 0, 0, -14400,
 	    1, "EDT");
@@ -586,15 +591,14 @@ test_posix_against_glibc(void **state)
 		"<+0530>-5:30",
 	};
 	struct tz *z;
-	char err[256];
 	int64_t *trans, t;
 	size_t i, j, ntrans;
 
 	(void)state;
 	for (i = 0; i < sizeof specs / sizeof specs[0]; i++) {
-		z = tz_parse_posix(specs[i], err, sizeof err);
+		z = tz_parse_posix(specs[i], fresh_err());
 		if (z == NULL)
-			fail_msg("%s: %s", specs[i], err);
+			fail_msg("%s: %s", specs[i], buf_str(&tz_err));
 		use_glibc_zone(specs[i]);
 		/* glibc computes POSIX rules wrongly before 1970. */
 		for (t = 0; t < T_2101; t += 7 * DAY + 3599)
@@ -648,22 +652,19 @@ test_posix_errors(void **state)
 		{ ":Asia/Tokyo", "at least 3" },
 		{ "EST0001", "needs an offset" },
 	};
-	char err[256];
 	size_t i;
 
 	(void)state;
 	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-		err[0] = '\0';
-		if (tz_parse_posix(bad[i].spec, err, sizeof err) != NULL)
+		if (tz_parse_posix(bad[i].spec, fresh_err()) != NULL)
 			fail_msg("'%s' was accepted", bad[i].spec);
-		assert_non_null(strstr(err, "invalid TZ string"));
-		if (strstr(err, bad[i].why) == NULL)
+		assert_non_null(strstr(buf_str(&tz_err), "invalid TZ string"));
+		if (strstr(buf_str(&tz_err), bad[i].why) == NULL)
 			fail_msg("'%s': got \"%s\", want \"%s\"", bad[i].spec,
-			    err, bad[i].why);
+			    buf_str(&tz_err), bad[i].why);
 	}
-	assert_null(tz_parse_posix(NULL, err, sizeof err));
-	/* err may be NULL. */
-	assert_null(tz_parse_posix("EST", NULL, 0));
+	assert_null(tz_parse_posix(NULL, fresh_err()));
+	assert_null(tz_parse_posix("EST", fresh_err()));
 }
 
 /* --- TZif data ---------------------------------------------------------- */
@@ -804,25 +805,23 @@ patch_u32(struct buf *b, size_t off, uint32_t v)
 }
 
 static struct tz *
-parse_buf(const struct buf *b, char *err, size_t errlen)
+parse_buf(const struct buf *b)
 {
-	err[0] = '\0';
 	return tz_parse_tzif((const unsigned char *)b->data, b->len, "syn",
-	    err, errlen);
+	    fresh_err());
 }
 
 static void
 assert_rejected(const struct buf *b, const char *why)
 {
-	char err[256];
-	struct tz *z = parse_buf(b, err, sizeof err);
+	struct tz *z = parse_buf(b);
 
 	if (z != NULL) {
 		tz_free(z);
 		fail_msg("accepted data that should fail with \"%s\"", why);
 	}
-	if (strstr(err, why) == NULL)
-		fail_msg("got \"%s\", want \"%s\"", err, why);
+	if (strstr(buf_str(&tz_err), why) == NULL)
+		fail_msg("got \"%s\", want \"%s\"", buf_str(&tz_err), why);
 }
 
 static void
@@ -831,14 +830,13 @@ test_tzif_synthetic(void **state)
 	struct buf b = BUF_INIT;
 	struct syn s = syn_default();
 	struct tz *z;
-	char err[256];
 	int64_t next;
 	static const int64_t leap_at[] = { 500000, 1500000 };
 	static const int32_t leap_corr[] = { 1, 2 };
 
 	(void)state;
 	syn_build(&b, &s);
-	z = parse_buf(&b, err, sizeof err);
+	z = parse_buf(&b);
 	assert_non_null(z);
 	assert_string_equal(tz_name(z), "syn");
 	/* Before the first transition: type 0. */
@@ -859,7 +857,7 @@ test_tzif_synthetic(void **state)
 	/* Version 1: no footer, the last type stays. */
 	s.version = 1;
 	syn_build(&b, &s);
-	z = parse_buf(&b, err, sizeof err);
+	z = parse_buf(&b);
 	assert_non_null(z);
 	assert_local(z, INT64_C(1767225600), 2025, 12, 31, 20, 0, 0, -14400,
 	    1, "EDT");
@@ -870,7 +868,7 @@ test_tzif_synthetic(void **state)
 	s = syn_default();
 	s.footer = "";
 	syn_build(&b, &s);
-	z = parse_buf(&b, err, sizeof err);
+	z = parse_buf(&b);
 	assert_non_null(z);
 	assert_local(z, INT64_C(1767225600), 2025, 12, 31, 20, 0, 0, -14400,
 	    1, "EDT");
@@ -881,7 +879,7 @@ test_tzif_synthetic(void **state)
 	s.ntrans = 0;
 	s.indicators = 0;
 	syn_build(&b, &s);
-	z = parse_buf(&b, err, sizeof err);
+	z = parse_buf(&b);
 	assert_non_null(z);
 	assert_local(z, INT64_C(1772953200), 2026, 3, 8, 3, 0, 0, -14400, 1,
 	    "EDT");
@@ -893,7 +891,7 @@ test_tzif_synthetic(void **state)
 	s.leap_at = leap_at;
 	s.leap_corr = leap_corr;
 	syn_build(&b, &s);
-	z = parse_buf(&b, err, sizeof err);
+	z = parse_buf(&b);
 	assert_non_null(z);
 	assert_int_equal(tz_next_transition(z, 0, &next), 1);
 	assert_int_equal(next, 999999);
@@ -906,7 +904,7 @@ test_tzif_synthetic(void **state)
 	syn_build(&b, &s);
 	b.data[44] = (char)0xff;	/* first 32-bit transition */
 	b.data[44 + 3 * 4] = 7;		/* its type index */
-	z = parse_buf(&b, err, sizeof err);
+	z = parse_buf(&b);
 	assert_non_null(z);
 	tz_free(z);
 	buf_free(&b);
@@ -920,7 +918,6 @@ test_tzif_malformed(void **state)
 	struct tz *z;
 	unsigned char *data;
 	size_t len, n, h2, blk;
-	char err[256];
 	static const int64_t unsorted[] = { 1000000, 3000000, 2000000 };
 	static const int64_t same[] = { 1000000, 1000000, 2000000 };
 	static const unsigned char bad_idx[] = { 1, 2, 0 };
@@ -944,22 +941,21 @@ test_tzif_malformed(void **state)
 	/* Every proper prefix of a real file is rejected with a message. */
 	data = read_whole_file(NY_FILE, &len);
 	for (n = 0; n < len; n++) {
-		err[0] = '\0';
-		z = tz_parse_tzif(data, n, "prefix", err, sizeof err);
+		z = tz_parse_tzif(data, n, "prefix", fresh_err());
 		if (z != NULL)
 			fail_msg("prefix of %zu bytes accepted", n);
-		assert_true(strncmp(err, "TZif: ", 6) == 0);
+		assert_true(strncmp(buf_str(&tz_err), "TZif: ", 6) == 0);
 	}
-	z = tz_parse_tzif(data, len, "America/New_York", err, sizeof err);
+	z = tz_parse_tzif(data, len, "America/New_York", fresh_err());
 	assert_non_null(z);
 	tz_free(z);
 	data[0] = 'X';
-	assert_null(tz_parse_tzif(data, len, "x", err, sizeof err));
-	assert_string_equal(err, "TZif: bad magic (not a TZif file)");
+	assert_null(tz_parse_tzif(data, len, "x", fresh_err()));
+	assert_string_equal(buf_str(&tz_err), "TZif: bad magic (not a TZif file)");
 	free(data);
-	assert_null(tz_parse_tzif(NULL, 0, "x", err, sizeof err));
-	assert_string_equal(err, "TZif: truncated header");
-	assert_null(tz_parse_tzif(NULL, 100, "x", NULL, 0));
+	assert_null(tz_parse_tzif(NULL, 0, "x", fresh_err()));
+	assert_string_equal(buf_str(&tz_err), "TZif: truncated header");
+	assert_null(tz_parse_tzif(NULL, 100, "x", fresh_err()));
 
 	syn_build(&b, &s);
 	h2 = syn_v2_header(&s);
@@ -1083,73 +1079,72 @@ test_zoneinfo_load(void **state)
 {
 	struct tz *z;
 	struct tz_local l;
-	char err[256];
 	int64_t t;
 
 	(void)state;
 	unsetenv("TZDIR");
-	assert_ptr_equal(zoneinfo_load("UTC", err, sizeof err), tz_utc());
-	assert_ptr_equal(zoneinfo_load("Etc/UTC", err, sizeof err), tz_utc());
-	assert_ptr_equal(zoneinfo_load("Z", err, sizeof err), tz_utc());
+	assert_ptr_equal(zoneinfo_load("UTC", fresh_err()), tz_utc());
+	assert_ptr_equal(zoneinfo_load("Etc/UTC", fresh_err()), tz_utc());
+	assert_ptr_equal(zoneinfo_load("Z", fresh_err()), tz_utc());
 	assert_string_equal(tz_name(tz_utc()), "UTC");
 	tz_free(tz_utc());
 	assert_local(tz_utc(), T_2026, 2026, 1, 1, 0, 0, 0, 0, 0, "UTC");
 
-	z = zoneinfo_load("Asia/Tokyo", err, sizeof err);
+	z = zoneinfo_load("Asia/Tokyo", fresh_err());
 	assert_non_null(z);
 	assert_string_equal(tz_name(z), "Asia/Tokyo");
 	assert_local(z, T_2026, 2026, 1, 1, 9, 0, 0, 32400, 0, "JST");
 	tz_free(z);
-	z = zoneinfo_load(":Asia/Tokyo", err, sizeof err);
+	z = zoneinfo_load(":Asia/Tokyo", fresh_err());
 	assert_non_null(z);
 	assert_string_equal(tz_name(z), "Asia/Tokyo");
 	tz_free(z);
 
-	err[0] = '\0';
-	assert_null(zoneinfo_load("Asia/Tokio", err, sizeof err));
-	assert_string_equal(err, "unknown time zone 'Asia/Tokio'");
-	assert_null(zoneinfo_load("Asia", err, sizeof err));
-	assert_string_equal(err, "unknown time zone 'Asia'");
-	assert_null(zoneinfo_load("Asia/Tokyo/", err, sizeof err));
-	assert_string_equal(err, "unknown time zone 'Asia/Tokyo/'");
-	assert_null(zoneinfo_load("../../../etc/passwd", err, sizeof err));
-	assert_string_equal(err,
+	assert_null(zoneinfo_load("Asia/Tokio", fresh_err()));
+	assert_string_equal(buf_str(&tz_err), "unknown time zone 'Asia/Tokio'");
+	assert_null(zoneinfo_load("Asia", fresh_err()));
+	assert_string_equal(buf_str(&tz_err), "unknown time zone 'Asia'");
+	assert_null(zoneinfo_load("Asia/Tokyo/", fresh_err()));
+	assert_string_equal(buf_str(&tz_err), "unknown time zone 'Asia/Tokyo/'");
+	assert_null(zoneinfo_load("../../../etc/passwd", fresh_err()));
+	assert_string_equal(buf_str(&tz_err),
 	    "invalid time zone name '../../../etc/passwd'");
-	assert_null(zoneinfo_load("Asia/../../etc/passwd", err, sizeof err));
-	assert_string_equal(err,
+	assert_null(zoneinfo_load("Asia/../../etc/passwd", fresh_err()));
+	assert_string_equal(buf_str(&tz_err),
 	    "invalid time zone name 'Asia/../../etc/passwd'");
-	assert_null(zoneinfo_load("/etc/localtime", err, sizeof err));
-	assert_string_equal(err, "invalid time zone name '/etc/localtime'");
-	assert_null(zoneinfo_load("Asia/Tok yo\n", err, sizeof err));
-	assert_string_equal(err, "invalid time zone name 'Asia/Tok yo?'");
-	assert_null(zoneinfo_load("Asia/Tokio", NULL, 0));
+	assert_null(zoneinfo_load("/etc/localtime", fresh_err()));
+	assert_string_equal(buf_str(&tz_err),
+	    "invalid time zone name '/etc/localtime'");
+	assert_null(zoneinfo_load("Asia/Tok yo\n", fresh_err()));
+	assert_string_equal(buf_str(&tz_err), "invalid time zone name 'Asia/Tok yo?'");
+	assert_null(zoneinfo_load("Asia/Tokio", fresh_err()));
 
 	/* No such file, but a POSIX TZ string. */
-	z = zoneinfo_load("EST5EDT,M3.2.0,M11.1.0", err, sizeof err);
+	z = zoneinfo_load("EST5EDT,M3.2.0,M11.1.0", fresh_err());
 	assert_non_null(z);
 	assert_string_equal(tz_name(z), "EST5EDT,M3.2.0,M11.1.0");
 	assert_int_equal(tz_mktime(z, 2026, 3, 8, 2, 30, 0),
 	    INT64_C(1772955000));
 	tz_free(z);
-	z = zoneinfo_load("JST-9", err, sizeof err);
+	z = zoneinfo_load("JST-9", fresh_err());
 	assert_non_null(z);
 	assert_local(z, T_2026, 2026, 1, 1, 9, 0, 0, 32400, 0, "JST");
 	tz_free(z);
 
 	/* The local zone agrees with glibc's idea of it (TZ unset). */
-	z = zoneinfo_load("local", err, sizeof err);
+	z = zoneinfo_load("local", fresh_err());
 	if (z == NULL)
-		fail_msg("local: %s", err);
+		fail_msg("local: %s", buf_str(&tz_err));
 	use_glibc_zone(NULL);
 	for (t = T_1900; t < T_2101; t += 97 * DAY + 1)
 		assert_true(same_as_glibc(z, t));
 	tz_free(z);
-	z = zoneinfo_load(NULL, err, sizeof err);
+	z = zoneinfo_load(NULL, fresh_err());
 	assert_non_null(z);
 	tz_localtime(z, T_2026, &l);
 	assert_true(same_as_glibc(z, T_2026));
 	tz_free(z);
-	z = zoneinfo_load("", err, sizeof err);
+	z = zoneinfo_load("", fresh_err());
 	assert_non_null(z);
 	tz_free(z);
 }
@@ -1169,7 +1164,7 @@ test_zoneinfo_tzdir(void **state)
 	struct buf b = BUF_INIT, path = BUF_INIT;
 	struct syn s = syn_default();
 	struct tz *z;
-	char dir[] = "/tmp/test_tz.XXXXXX", err[512], *big;
+	char dir[] = "/tmp/test_tz.XXXXXX", *big;
 
 	(void)state;
 	assert_non_null(mkdtemp(dir));
@@ -1193,29 +1188,29 @@ test_zoneinfo_tzdir(void **state)
 	free(big);
 
 	setenv("TZDIR", dir, 1);
-	z = zoneinfo_load("Test/Zone", err, sizeof err);
+	z = zoneinfo_load("Test/Zone", fresh_err());
 	assert_non_null(z);
 	assert_string_equal(tz_name(z), "Test/Zone");
 	assert_local(z, 1000000, 1970, 1, 12, 9, 46, 40, -14400, 1, "EDT");
 	tz_free(z);
 	/* Trailing bytes after the footer are allowed. */
-	z = zoneinfo_load("Fits", err, sizeof err);
+	z = zoneinfo_load("Fits", fresh_err());
 	assert_non_null(z);
 	tz_free(z);
-	assert_null(zoneinfo_load("Bad", err, sizeof err));
+	assert_null(zoneinfo_load("Bad", fresh_err()));
 	buf_reset(&path);
 	buf_printf(&path, "%s/Bad: TZif: bad magic (not a TZif file)", dir);
-	assert_string_equal(err, buf_str(&path));
-	assert_null(zoneinfo_load("Big", err, sizeof err));
-	assert_non_null(strstr(err, "is larger than 1048576 bytes"));
-	assert_null(zoneinfo_load("Test", err, sizeof err));
-	assert_string_equal(err, "unknown time zone 'Test'");
-	assert_null(zoneinfo_load("Asia/Tokyo", err, sizeof err));
-	assert_string_equal(err, "unknown time zone 'Asia/Tokyo'");
+	assert_string_equal(buf_str(&tz_err), buf_str(&path));
+	assert_null(zoneinfo_load("Big", fresh_err()));
+	assert_non_null(strstr(buf_str(&tz_err), "is larger than 1048576 bytes"));
+	assert_null(zoneinfo_load("Test", fresh_err()));
+	assert_string_equal(buf_str(&tz_err), "unknown time zone 'Test'");
+	assert_null(zoneinfo_load("Asia/Tokyo", fresh_err()));
+	assert_string_equal(buf_str(&tz_err), "unknown time zone 'Asia/Tokyo'");
 
 	/* A relative TZDIR is ignored. */
 	setenv("TZDIR", "relative/dir", 1);
-	z = zoneinfo_load("Asia/Tokyo", err, sizeof err);
+	z = zoneinfo_load("Asia/Tokyo", fresh_err());
 	assert_non_null(z);
 	tz_free(z);
 	unsetenv("TZDIR");
@@ -1316,12 +1311,11 @@ static void
 test_extremes(void **state)
 {
 	struct tz *ny;
-	char err[256];
 	int64_t next;
 
 	(void)state;
 	unsetenv("TZDIR");
-	ny = zoneinfo_load("America/New_York", err, sizeof err);
+	ny = zoneinfo_load("America/New_York", fresh_err());
 	assert_non_null(ny);
 	assert_local(tz_utc(), INT64_MAX, 100001970, 1, 1, 0, 0, 0, 0, 0,
 	    "UTC");

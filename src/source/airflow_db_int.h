@@ -1,0 +1,87 @@
+/*
+ * airflow_db_int.h: what the database source's files share and nobody
+ * else sees: the connection's state, a request in flight, and the readers
+ * of a result's cells (columns are addressed by position in our own SQL).
+ */
+#ifndef AIRFLOW_DB_INT_H
+#define AIRFLOW_DB_INT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <libpq-fe.h>
+
+#include "airflow_db.h"
+
+/* The database source: a sched, its connection, and the schema it found. */
+struct afdb {
+	struct sched		 base;		/* first: the vtable */
+	struct sched_about	 about;
+	struct pg		*pg;
+	struct af_schema	 schema;
+	struct buf		 warnings;
+	char			**columns;
+	size_t			 ncolumns;
+	bool			 has_alembic;
+	bool			 opened;
+	sched_cb			 ready;
+	sched_cb			 lost;
+	void			*arg;
+	size_t			 serdag_max;	/* serialized_dag_max */
+};
+
+/* One fetch in flight: where its answer goes, and who hears of it. */
+struct request {
+	struct afdb	*db;
+	void		*out;
+	struct buf	*warn;
+	sched_cb		 cb;
+	void		*arg;
+};
+
+/* Two queries that fill one list: the user hears once, after both. */
+struct pair {
+	int	 pending;
+	char	*err;
+	sched_cb	 cb;
+	void	*arg;
+};
+
+/* Epoch seconds of a timestamptz expression, NULL stays NULL. */
+#define RUNS_PER_DAG_MAX "100000"	/* a bound that is never the limit */
+#define EPOCH(x) "floor(extract(epoch FROM " x "))::int8"
+
+/* A request for out, answered by cb(arg, err). */
+struct request	*afdb_request_new(struct afdb *, void *out, sched_cb cb,
+		    void *arg);
+/* Finishes a request: the callback, then the request is gone. */
+void		 afdb_request_done(struct request *, const char *err);
+/*
+ * The callback of each of two queries that fill one list (arg: a struct
+ * pair); the user's callback runs once, after both, with the first error.
+ */
+void		 afdb_pair_done(void *arg, const char *err);
+
+/* Cells: NULL gives NULL, TIME_NONE, dflt, false and -1. */
+char		*afdb_col_str(const PGresult *, int row, int col);
+int64_t		 afdb_col_time(const PGresult *, int row, int col);
+int		 afdb_col_int(const PGresult *, int row, int col, int dflt);
+bool		 afdb_col_bool(const PGresult *, int row, int col);
+double		 afdb_col_double(const PGresult *, int row, int col);
+
+/* The runs and task instances (airflow_db_runs.c), for the table. */
+void	afdb_fetch_runs_since(struct sched *, int64_t since,
+	    struct af_runs *, sched_cb, void *);
+void	afdb_fetch_runs_recent(struct sched *, int per_dag, struct af_runs *,
+	    sched_cb, void *);
+void	afdb_fetch_dag_runs(struct sched *, const char *dag_id, int limit,
+	    struct af_runs *, sched_cb, void *);
+void	afdb_fetch_run(struct sched *, const char *dag_id,
+	    const char *run_id, struct af_runs *, sched_cb, void *);
+void	afdb_fetch_tis(struct sched *, const char *dag_id,
+	    const char *run_id, struct af_tis *, sched_cb, void *);
+void	afdb_fetch_attention_tis(struct sched *,
+	    const struct af_run *const *runs, size_t nruns, struct af_tis *,
+	    sched_cb, void *);
+
+#endif
