@@ -514,55 +514,46 @@ write_csv(const struct slots *sl, struct buf *b)
 static json_t *
 json_consumer(const struct slot_consumer *c)
 {
-	json_t *o = json_object();
-
-	json_object_set_new(o, "key", report_json_string(c->key));
-	json_object_set_new(o, "user", report_json_string(c->user));
-	json_object_set_new(o, "dag_id", report_json_string(c->dag));
-	json_object_set_new(o, "task_id", report_json_string(c->task));
-	json_object_set_new(o, "slot_ms", json_real(c->slot_ms));
-	json_object_set_new(o, "average_slots", json_real(c->avg_slots));
-	json_object_set_new(o, "share", json_real(c->share));
-	json_object_set_new(o, "jobs", json_integer(c->jobs));
-	json_object_set_new(o, "bytes_processed",
-	    json_integer(c->bytes_processed));
-	json_object_set_new(o, "bytes_billed", json_integer(c->bytes_billed));
-	return o;
+	return json_pack("{s:o, s:o, s:o, s:o, s:o?, s:o?, s:o?, s:I, s:I, s:I}",
+	    "key", report_json_string(c->key),
+	    "user", report_json_string(c->user),
+	    "dag_id", report_json_string(c->dag),
+	    "task_id", report_json_string(c->task),
+	    "slot_ms", json_real(c->slot_ms),
+	    "average_slots", json_real(c->avg_slots),
+	    "share", json_real(c->share),
+	    "jobs", (json_int_t)c->jobs,
+	    "bytes_processed", (json_int_t)c->bytes_processed,
+	    "bytes_billed", (json_int_t)c->bytes_billed);
 }
 
 /* A reservation (or on-demand) with its figures now and over the window. */
 static json_t *
 json_resv(const struct slot_resv *r)
 {
-	json_t				*o = json_object();
 	const struct slot_resv_minute	*n = &r->now;
 	bool				 cap = r->id != NULL && n->limit >= 0;
 
-	json_object_set_new(o, "reservation_id", report_json_string(r->id));
-	json_object_set_new(o, "edition", report_json_string(r->edition));
-	json_object_set_new(o, "slots_now", json_real(n->slots));
-	json_object_set_new(o, "peak", json_real(r->peak));
-	json_object_set_new(o, "peak_at", report_json_time(r->peak_at));
-	json_object_set_new(o, "average_slots", json_real(r->average));
-	json_object_set_new(o, "slot_ms", json_real(r->slot_ms));
-	json_object_set_new(o, "baseline", cap ? json_real(n->baseline) :
-	    json_null());
-	json_object_set_new(o, "autoscale_current", cap ?
-	    json_real(n->autoscale) : json_null());
-	json_object_set_new(o, "autoscale_max", cap ?
-	    json_real(n->autoscale_max) : json_null());
-	json_object_set_new(o, "ignore_idle_slots", cap ?
-	    json_boolean(n->ignore_idle) : json_null());
-	json_object_set_new(o, "idle_slots", cap ? json_real(n->idle) :
-	    json_null());
-	json_object_set_new(o, "ceiling", cap ? json_real(n->limit) :
-	    json_null());
-	json_object_set_new(o, "minutes_above", json_integer(r->minutes_above));
-	json_object_set_new(o, "minutes_above_recent",
-	    json_integer(r->recent_above));
-	json_object_set_new(o, "last_above", r->last_above >= 0 ?
+	/* Without a capacity (on-demand, or not read) its figures are null. */
+	return json_pack("{s:o, s:o, s:o?, s:o?, s:o, s:o?, s:o?, s:o?, s:o?, "
+	    "s:o?, s:o?, s:o?, s:o?, s:i, s:i, s:o}",
+	    "reservation_id", report_json_string(r->id),
+	    "edition", report_json_string(r->edition),
+	    "slots_now", json_real(n->slots),
+	    "peak", json_real(r->peak),
+	    "peak_at", report_json_time(r->peak_at),
+	    "average_slots", json_real(r->average),
+	    "slot_ms", json_real(r->slot_ms),
+	    "baseline", cap ? json_real(n->baseline) : NULL,
+	    "autoscale_current", cap ? json_real(n->autoscale) : NULL,
+	    "autoscale_max", cap ? json_real(n->autoscale_max) : NULL,
+	    "ignore_idle_slots", cap ? json_boolean(n->ignore_idle) : NULL,
+	    "idle_slots", cap ? json_real(n->idle) : NULL,
+	    "ceiling", cap ? json_real(n->limit) : NULL,
+	    "minutes_above", r->minutes_above,
+	    "minutes_above_recent", r->recent_above,
+	    "last_above", r->last_above >= 0 ?
 	    report_json_time(r->last_above) : json_null());
-	return o;
 }
 
 /* The top consumers: {"users": [...], "dags": [...], "jobs": [...]}. */
