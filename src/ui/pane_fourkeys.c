@@ -375,30 +375,12 @@ fourkeys_key(struct console *c, void *priv, enum action a)
 	const struct fk_src	*src = fk_feed_src(c->fourkeys);
 	size_t			 n = src != NULL ? fk_src_count(src) : 0;
 	size_t			*sel = p->detail ? &p->line : &p->sel;
-	size_t			 last = p->detail ? (size_t)-1 / 2 :
-				    n > 0 ? n - 1 : 0;
+	/* A service's detail has no count here: drawing clamps the line. */
+	size_t			 count = p->detail ? (size_t)-1 / 2 : n;
 
+	if (pane_list_move(sel, count, a, 10))
+		return PANE_HANDLED;
 	switch (a) {
-	case ACTION_DOWN:
-		if (*sel < last)
-			(*sel)++;
-		return PANE_HANDLED;
-	case ACTION_UP:
-		if (*sel > 0)
-			(*sel)--;
-		return PANE_HANDLED;
-	case ACTION_PAGE_DOWN:
-		*sel = *sel + 10 < last ? *sel + 10 : last;
-		return PANE_HANDLED;
-	case ACTION_PAGE_UP:
-		*sel = *sel > 10 ? *sel - 10 : 0;
-		return PANE_HANDLED;
-	case ACTION_TOP:
-		*sel = 0;
-		return PANE_HANDLED;
-	case ACTION_BOTTOM:
-		*sel = last;
-		return PANE_HANDLED;
 	case ACTION_ENTER:
 		if (n > 0 && !p->detail) {
 			p->detail = true;
