@@ -47,5 +47,11 @@ session() {
 		sleep 0.1
 		i=$((i + 1))
 	done
+	# Under load a new server can die as it starts ("server exited
+	# unexpectedly") before the command runs: one more try, on a new server.
+	$T new-session -d -s e2e -x 80 -y 24 "$1" && return 0
+	echo "tmux: the server died as it started; starting it again" >&2
+	sleep 0.5
+	$T kill-server 2>/dev/null || true
 	$T new-session -d -s e2e -x 80 -y 24 "$1"
 }
