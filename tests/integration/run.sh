@@ -125,6 +125,16 @@ for build in "$@"; do
 			echo "FAILED: clear audit on Airflow $r" >&2
 			failed=1
 		fi
+		echo "== every report from the database and through the API: $build/dagtop (Airflow $r, API emulator)"
+		if ! sh tests/integration/api_parity.sh "$build/dagtop" "$v"; then
+			echo "FAILED: report parity, database and API, on Airflow $r" >&2
+			failed=1
+		fi
+		echo "== the same in pages of 5: $build/dagtop (Airflow $r, API emulator, --page-limit 5)"
+		if ! sh tests/integration/api_parity.sh "$build/dagtop" "$v" 5; then
+			echo "FAILED: report parity in pages of 5 on Airflow $r" >&2
+			failed=1
+		fi
 	done
 done
 # BigQuery slots after the timed tests above (the *_down databases' heartbeat
