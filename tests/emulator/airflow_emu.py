@@ -33,8 +33,14 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import psycopg2
 import psycopg2.extras
 
-import airflow_emu_read
-import openapi_check
+sys.dont_write_bytecode = True          # no __pycache__ in the source tree
+import airflow_emu_read                 # noqa: E402 (after the line above)
+
+try:
+    import openapi_check                # python3-yaml, python3-jsonschema
+except ImportError as e:                # serve, unvalidated (/_emu/invalid says so)
+    print("emulator: no request validation: %s" % e, file=sys.stderr)
+    openapi_check = None
 
 STATE = None        # the emulator's shared state, set in main()
 RELEASES = {2: "2.10.5", 3: "3.1.7", 32: "3.2.1"}
@@ -64,7 +70,7 @@ class Emu:
         self.page_limit = opts.page_limit
         self.invalid = []           # requests (and answers) the spec refuses
         self.spec = None
-        if not opts.no_validate:
+        if not opts.no_validate and openapi_check is not None:
             here = os.path.dirname(os.path.abspath(__file__))
             d = opts.openapi_dir or os.path.join(
                 os.environ.get("DAGTOP_REFERENCE") or os.path.join(here, "..", "..", "..", "shared", "reference"),
