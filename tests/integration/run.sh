@@ -95,6 +95,13 @@ psql -q -X -v ON_ERROR_STOP=1 -d fourkeys -f tests/integration/fixture_fourkeys.
 
 export DAGTOP_TEST_HOST="$PG_DIR" DAGTOP_TEST_PORT="$PGPORT"
 failed=0
+for v in $SCHEMAS; do
+	echo "== the Airflow API emulator against the database (Airflow $(release "$v") schema)"
+	if ! sh tests/emulator/test_airflow_emu.sh "$v"; then
+		echo "FAILED: the Airflow API emulator on Airflow $(release "$v")" >&2
+		failed=1
+	fi
+done
 for build in "$@"; do
 	for v in $SCHEMAS; do
 		r=$(release "$v")
