@@ -125,7 +125,6 @@ same() {
 		before=$(reads "$db")
 		run api "$db" "$work/api" "$@"
 		after=$(reads "$db")
-		run db "$db" "$work/db2" "$@"
 		if grep -q '^CONFIG' "$work/db1" "$work/api"; then
 			fail "$label: $(grep -h '^CONFIG' "$work/db1" "$work/api" | head -n 2)"
 			return
@@ -136,14 +135,15 @@ same() {
 		fi
 		normalize db "$work/db1" >"$work/n1"
 		normalize api "$work/api" >"$work/na"
-		normalize db "$work/db2" >"$work/n2"
 		if grep -q '^NO-SOURCE' "$work/n1" "$work/na"; then
 			fail "$label: $(grep -h '^NO-SOURCE' "$work/n1" "$work/na" | head -n 2)"
 			return
 		fi
-		if cmp -s "$work/n1" "$work/na" || cmp -s "$work/n2" "$work/na"; then
-			return
-		fi
+		cmp -s "$work/n1" "$work/na" && return
+		# The clock moved on between the two: a database run after.
+		run db "$db" "$work/db2" "$@"
+		normalize db "$work/db2" >"$work/n2"
+		cmp -s "$work/n2" "$work/na" && return
 		tries=$((tries + 1))
 		if [ $tries -ge 3 ]; then
 			fail "$label: the API's output differs from the database's:"
