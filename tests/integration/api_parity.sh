@@ -13,6 +13,15 @@
 #     (the database names a migration range, the API its /version);
 #   - text and Markdown: the header line that names the context and source
 #     ("context ..." or "- context ...").
+# and apart from what the REST API cannot give (dagtop(1) lists these per
+# feature; each is named here so that nothing else may differ):
+#   - the host and the number of running jobs of the scheduler, triggerer
+#     and DAG processor (the health endpoints give a status and the newest
+#     heartbeat only): JSON health.*.hostname and .running, the "(host)"
+#     after the heartbeat in text;
+#   - Airflow's own SLA misses (sla_miss in 2.x, deadline in 3.x; no
+#     endpoint in either API): JSON and CSV airflow_missed and
+#     airflow_sla_source, text "(Airflow: missed)".
 # Reports that read the clock (ages, running durations) are compared with a
 # database run just before and one just after; either may match.
 #
@@ -97,6 +106,23 @@ import json, re, sys
 mode, path = sys.argv[1], sys.argv[2]
 text = open(path, encoding="utf-8", errors="surrogateescape").read()
 body, _, status = text.rstrip("\n").rpartition("\n")
+GAPS = ("airflow_missed", "airflow_sla_source")
+
+
+def drop_gaps(node):
+    if isinstance(node, list):
+        return [drop_gaps(x) for x in node]
+    if not isinstance(node, dict):
+        return node
+    out = {k: drop_gaps(x) for k, x in node.items() if k not in GAPS}
+    if isinstance(out.get("health"), dict):
+        for comp in out["health"].values():
+            if isinstance(comp, dict):
+                comp.pop("hostname", None)
+                comp.pop("running", None)
+    return out
+
+
 if body.lstrip().startswith("{"):
     doc = json.loads(body)
     want = "database" if mode == "db" else "api"
@@ -106,9 +132,17 @@ if body.lstrip().startswith("{"):
     if isinstance(doc.get("airflow"), dict):
         doc["airflow"].pop("release", None)
         doc["airflow"].pop("revision", None)
-    body = json.dumps(doc, indent=1, sort_keys=True, ensure_ascii=False)
+    elif isinstance(doc.get("airflow"), str):
+        doc["airflow"] = re.sub(r"^(Airflow \d+).*", r"\1", doc["airflow"])
+    body = json.dumps(drop_gaps(doc), indent=1, sort_keys=True, ensure_ascii=False)
 else:
-    body = "\n".join(l for l in body.split("\n") if not re.match(r"^(- )?context\b", l))
+    lines = [l for l in body.split("\n") if not re.match(r"^(- )?context\b", l)]
+    head = lines[0].split(",") if lines else []
+    if "airflow_missed" in head:
+        i = head.index("airflow_missed")
+        lines = [",".join(c for j, c in enumerate(l.split(",")) if j != i) for l in lines]
+    lines = [re.sub(r"^((scheduler|triggerer|dag.processor) .*ago) \([^()]*\)$", r"\1", l) for l in lines]
+    body = "\n".join(l.replace("  (Airflow: missed)", "") for l in lines)
 sys.stdout.write(body + "\n" + status + "\n")
 PY
 }
