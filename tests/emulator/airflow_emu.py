@@ -85,6 +85,13 @@ class Emu:
             key, _, mb = h.partition(":")
             self.huge[key] = int(mb) if mb else 200
 
+    def unsupported(self, method, path, names):
+        """Records parameters the spec allows but the emulator ignores."""
+        with self.lock:
+            self.invalid.append({"method": method, "path": path, "unsupported": True,
+                                 "errors": [{"type": "emulator_unsupported", "loc": ["query or body", n],
+                                             "msg": "valid, but the emulator does not apply it"} for n in sorted(names)]})
+
     def db(self):
         conn = psycopg2.connect(self.o.dsn)
         conn.autocommit = False
@@ -723,7 +730,10 @@ class Handler(BaseHTTPRequestHandler):
             errors = None               # logged; these answer as they always did
         if errors:
             return self.send_json(*self.invalid_answer(errors))
-        answer = airflow_emu_read.serve(STATE, self.command, u.path, params)
+        given = set(urllib.parse.parse_qs(u.query, keep_blank_values=True))
+        if isinstance(params.get("__body__"), dict):
+            given |= set(params["__body__"])
+        answer = airflow_emu_read.serve(STATE, self.command, u.path, params, given)
         if answer is not None:
             if op is not None and STATE.o.self_test:
                 bad = STATE.spec.check_response(op, answer[0], answer[1])

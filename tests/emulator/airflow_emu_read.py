@@ -19,11 +19,25 @@ import zlib
 import psycopg2.extras
 
 ROUTES = []
+# The filters each list applies (v1 and v2 names; the spec has refused the
+# other version's already).  A parameter or body field the spec allows but
+# the route does not apply is recorded at /_emu/invalid as unsupported: a
+# test then fails rather than read an unfiltered answer as a filtered one.
+PAGE = "limit offset order_by"
+DATES = ("(execution_date|logical_date|run_after|start_date|end_date|updated_at|duration)"
+         "_(gte|gt|lte|lt)")
+RUN_FILTERS = PAGE + " state run_type run_id_pattern dag_ids states page_offset page_limit " + DATES
+TI_FILTERS = (PAGE + " state pool queue executor task_id try_number map_index operator dag_ids dag_run_ids "
+              "task_ids page_offset page_limit " + DATES)
 
 
-def route(method, pattern):
+def route(method, pattern, handles=""):
+    """Registers fn for method and pattern (under the API prefix)."""
+    names = handles.split()
+    rx = re.compile("^(" + "|".join(names) + ")$") if names else None
+
     def deco(fn):
-        ROUTES.append((method, re.compile("^" + pattern + "$"), fn))
+        ROUTES.append((method, re.compile("^" + pattern + "$"), fn, rx))
         return fn
     return deco
 
@@ -249,7 +263,7 @@ def dag_json(ctx, r, details=False):
     return d
 
 
-@route("GET", r"/dags")
+@route("GET", r"/dags", PAGE + " tags only_active exclude_stale paused has_import_errors dag_id_pattern")
 def dags(ctx, m):
     select, c = dag_select(ctx)
     where, args = [], []
@@ -303,7 +317,7 @@ def dag_details(ctx, m):
     return one_dag(ctx, m[0], True)
 
 
-@route("GET", r"/importErrors")
+@route("GET", r"/importErrors", PAGE)
 def import_errors(ctx, m):
     limit, offset = ctx.page()
     if not ctx.columns("import_error"):
@@ -387,6 +401,10 @@ def runs_query(ctx, dag_ids, states, src, order_by, limit, offset):
         args.append(list(dag_ids))
     in_filter("r.state", states, where, args)
     date_filters(ctx, src, run_dates(ctx), where, args)
+    for suffix, op in (("gte", ">="), ("gt", ">"), ("lte", "<="), ("lt", "<")):
+        if src.get("duration_" + suffix) is not None:
+            where.append("extract(epoch FROM r.end_date - r.start_date) " + op + " %s")
+            args.append(src["duration_" + suffix])
     if ctx.v2:
         for key, col in (("run_type", "r.run_type"),):
             if src.get(key):
@@ -405,7 +423,7 @@ def dag_exists(ctx, dag_id):
     return ctx.cur.fetchone() is not None
 
 
-@route("GET", r"/dags/([^/]+)/dagRuns")
+@route("GET", r"/dags/([^/]+)/dagRuns", RUN_FILTERS)
 def runs(ctx, m):
     dag_id = m[0]
     if dag_id != "~" and not dag_exists(ctx, dag_id):
@@ -415,7 +433,7 @@ def runs(ctx, m):
                       ctx.p.get("order_by"), limit, offset)
 
 
-@route("POST", r"/dags/~/dagRuns/list")
+@route("POST", r"/dags/~/dagRuns/list", RUN_FILTERS)
 def runs_batch(ctx, m):
     b = ctx.body()
     limit, offset = ctx.page("page_limit", "page_offset")
@@ -520,7 +538,7 @@ def run_exists(ctx, dag_id, run_id):
     return ctx.cur.fetchone() is not None
 
 
-@route("GET", r"/dags/([^/]+)/dagRuns/([^/]+)/taskInstances")
+@route("GET", r"/dags/([^/]+)/dagRuns/([^/]+)/taskInstances", TI_FILTERS)
 def tis(ctx, m):
     dag_id, run_id = m
     where, args = [], []
@@ -539,7 +557,7 @@ def tis(ctx, m):
     return ti_query(ctx, ctx.p, where, args, ctx.p.get("order_by"), limit, offset)
 
 
-@route("POST", r"/dags/~/dagRuns/~/taskInstances/list")
+@route("POST", r"/dags/~/dagRuns/~/taskInstances/list", TI_FILTERS)
 def tis_batch(ctx, m):
     b = ctx.body()
     where, args = [], []
@@ -558,7 +576,7 @@ def tis_batch(ctx, m):
     return ti_query(ctx, b, where, args, b.get("order_by"), limit, offset)
 
 
-@route("GET", r"/dags/([^/]+)/dagRuns/([^/]+)/taskInstances/([^/]+)/listMapped")
+@route("GET", r"/dags/([^/]+)/dagRuns/([^/]+)/taskInstances/([^/]+)/listMapped", TI_FILTERS)
 def mapped(ctx, m):
     dag_id, run_id, task_id = m
     if not run_exists(ctx, dag_id, run_id):
@@ -610,13 +628,13 @@ def tries(ctx, dag_id, run_id, task_id, map_index):
     return 200, {"task_instances": out, "total_entries": len(out)}
 
 
-@route("GET", r"/dags/([^/]+)/dagRuns/([^/]+)/taskInstances/([^/]+)/tries")
+@route("GET", r"/dags/([^/]+)/dagRuns/([^/]+)/taskInstances/([^/]+)/tries", "limit offset map_index")
 def ti_tries(ctx, m):
     mi = ctx.p.get("map_index", -1) if ctx.v2 else -1
     return tries(ctx, m[0], m[1], m[2], -1 if mi is None else mi)
 
 
-@route("GET", r"/dags/([^/]+)/dagRuns/([^/]+)/taskInstances/([^/]+)/(-?\d+)/tries")
+@route("GET", r"/dags/([^/]+)/dagRuns/([^/]+)/taskInstances/([^/]+)/(-?\d+)/tries", "limit offset")
 def ti_mapped_tries(ctx, m):
     return tries(ctx, m[0], m[1], m[2], int(m[3]))
 
@@ -686,7 +704,7 @@ def task_json(ctx, t):
     return d
 
 
-@route("GET", r"/dags/([^/]+)/tasks")
+@route("GET", r"/dags/([^/]+)/tasks", "order_by")
 def tasks(ctx, m):
     if not dag_exists(ctx, m[0]):
         return not_found(ctx, "DAG not found", "Dag with id %s was not found" % m[0])
@@ -720,7 +738,7 @@ def pool_json(ctx, r):
     return d
 
 
-@route("GET", r"/pools")
+@route("GET", r"/pools", PAGE + " pool_name_pattern")
 def pools(ctx, m):
     c = ctx.columns("slot_pool")
     inc = "coalesce(p.include_deferred, false)" if "include_deferred" in c else "false"
@@ -743,16 +761,20 @@ def pools(ctx, m):
 
 # --- dispatch ---------------------------------------------------------------------
 
-def serve(emu, method, path, params):
-    """(status, document) for a read endpoint, or None."""
+def serve(emu, method, path, params, given=()):
+    """(status, document) for a read endpoint, or None.  given: the names
+    of the query parameters and body fields the request carried."""
     if not path.startswith(emu.prefix + "/"):
         return None
     rest = path[len(emu.prefix):]
-    for m, rx, fn in ROUTES:
+    for m, rx, fn, handles in ROUTES:
         if m != method:
             continue
         mt = rx.match(rest)
         if mt:
+            unsupported = [g for g in given if handles is None or not handles.match(g)]
+            if unsupported:
+                emu.unsupported(method, path, unsupported)
             args = [urllib.parse.unquote(g) for g in mt.groups()]
             conn = emu.db()
             try:
