@@ -616,15 +616,11 @@ def tries(ctx, dag_id, run_id, task_id, map_index):
         return not_found(ctx, "Task instance not found", "Task instance not found")
     rows = []
     if ctx.columns("task_instance_history"):
-        ctx.cur.execute(ti_select(ctx, "task_instance_history") + cond + " AND t.try_number < %s ORDER BY t.try_number",
-                        key + (cur_row["try_number"] or 0,))
+        ctx.cur.execute(ti_select(ctx, "task_instance_history") + cond + " ORDER BY t.try_number", key)
         rows = ctx.cur.fetchall()
+    # History, then the task instance, all of them: 2.10 takes limit and
+    # offset but applies neither (get_task_instance_tries), nor does 3.x.
     out = [ti_json(ctx, r) for r in rows] + [ti_json(ctx, cur_row)]
-    if not ctx.v2:
-        limit, offset = ctx.page()
-        total = len(out)
-        out = out[offset:offset + limit]
-        return 200, {"task_instances": out, "total_entries": total}
     return 200, {"task_instances": out, "total_entries": len(out)}
 
 
