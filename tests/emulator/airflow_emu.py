@@ -770,10 +770,20 @@ class Handler(BaseHTTPRequestHandler):
             return self.send_json(status, answer)
         self.send_json(404, problem(404, "Not Found", "no route for %s %s" % (self.command, u.path)))
 
+    # Without the spec: the query parameters that repeat (arrays).
+    ARRAYS = {"state", "tags", "run_type", "pool", "queue", "executor", "order_by",
+              "try_number", "map_index", "operator", "owners"}
+
     def validate(self, u, raw):
-        """(op, params, errors) against the spec; invalid ones are kept."""
+        """(op, params, errors) against the spec; invalid ones are kept.
+        Without it the query is only parsed (numbers, booleans, arrays)."""
         if STATE.spec is None:
-            return None, {"__body__": self.json_or_none(raw)}, []
+            params = {"__body__": self.json_or_none(raw)}
+            for k, vals in urllib.parse.parse_qs(u.query).items():
+                vals = [int(x) if re.match(r"^-?\d+$", x) else
+                        (x == "true") if x in ("true", "false") else x for x in vals]
+                params[k] = vals if k in self.ARRAYS else vals[-1]
+            return None, params, []
         op, params, errors = STATE.spec.check(self.command, u.path, u.query, raw or None)
         if errors:
             with STATE.lock:
