@@ -2,7 +2,7 @@
 # Every report, once from the database and once through the Airflow REST API
 # (the emulator serving the same database), must say the same thing.
 # Usage: api_parity.sh DAGTOP_BINARY SCHEMA [PAGE_LIMIT]
-#   (after run.sh loaded af<SCHEMA>, af<SCHEMA>_ok and af<SCHEMA>_sla)
+#   (after run.sh loaded af<SCHEMA>, af<SCHEMA>_ok, _down and _sla)
 #
 # Each report (status in text, json, csv and markdown; run; sla with the
 # fixture's SLAs; log) runs with a context that has `database =` and with
@@ -45,7 +45,7 @@ trap 'exit 130' INT TERM HUP PIPE
 fail() { echo "FAIL (Airflow schema $v, page limit $limit): $*" >&2; fails=$((fails + 1)); }
 
 # One emulator per database, with the login the real servers ask for.
-for db in "" _ok _sla; do
+for db in "" _ok _down _sla; do
 	name=E$(echo "$db" | tr -d _)
 	emu_start "$name" --airflow "$v" --page-limit "$limit" --self-test \
 	    --dsn "host=127.0.0.1 port=$PGPORT dbname=af$v$db user=postgres" \
@@ -60,7 +60,7 @@ for mode in db api; do
 	printf '[sla "table_a_ready"]\ndag = sla_etl\ntask = build_table_a\n'
 	printf 'deadline = 10:00\ntimezone = Asia/Tokyo\ndays = mon-fri\nowner = data-eng\n'
 	printf '[sla "feed"]\ndag = sla_etl\ndeadline = 13:00\ntimezone = UTC\n'
-	for db in "" _ok _sla; do
+	for db in "" _ok _down _sla; do
 		eval "url=\$E$(echo "$db" | tr -d _)_URL"
 			printf '[context ctx%s]\n' "$db"
 			if [ "$mode" = db ]; then
@@ -192,6 +192,7 @@ same() {
 for f in text json csv markdown; do
 	same "report status --format $f" "" report status --format "$f"
 	same "report status --format $f (all good)" _ok report status --format "$f"
+	same "report status --format $f (scheduler down)" _down report status --format "$f"
 	same "report status --since 7d --format $f" "" report status --since 7d --format "$f"
 done
 for f in text json; do
@@ -211,7 +212,7 @@ same "report log --try 1" "" report log etl_daily scheduled__d1 transform --try 
 same "report log of a mapped task" "" report log mapped.dag scheduled__d1 process --map-index 2
 
 # What the emulators saw: reads, no write, nothing the spec refuses, pages.
-for db in "" _ok _sla; do
+for db in "" _ok _down _sla; do
 	name=E$(echo "$db" | tr -d _)
 	eval "url=\$${name}_URL"
 	curl -s "$url/_emu/requests" >"$work/requests.json"
