@@ -433,13 +433,16 @@ def runs(ctx, m):
                       ctx.p.get("order_by"), limit, offset)
 
 
-@route("POST", r"/dags/~/dagRuns/list", RUN_FILTERS)
+@route("POST", r"/dags/([^/]+)/dagRuns/list", RUN_FILTERS)
 def runs_batch(ctx, m):
+    """Both documents allow only ~ here; unvalidated, a dag_id in the path filters."""
     b = ctx.body()
-    limit, offset = ctx.page("page_limit", "page_offset")
     limit = min(b.get("page_limit", 100), ctx.emu.page_limit)
     offset = b.get("page_offset") or 0
-    return runs_query(ctx, b.get("dag_ids") or None, b.get("states"), b, b.get("order_by"), limit, offset)
+    dag_ids = b.get("dag_ids") or None
+    if m[0] != "~":
+        dag_ids = [d for d in dag_ids or [m[0]] if d == m[0]]
+    return runs_query(ctx, dag_ids, b.get("states"), b, b.get("order_by"), limit, offset)
 
 
 @route("GET", r"/dags/([^/]+)/dagRuns/([^/]+)")
@@ -557,10 +560,15 @@ def tis(ctx, m):
     return ti_query(ctx, ctx.p, where, args, ctx.p.get("order_by"), limit, offset)
 
 
-@route("POST", r"/dags/~/dagRuns/~/taskInstances/list", TI_FILTERS)
+@route("POST", r"/dags/([^/]+)/dagRuns/([^/]+)/taskInstances/list", TI_FILTERS)
 def tis_batch(ctx, m):
+    """Both documents allow only ~/~ here; unvalidated, ids in the path filter."""
     b = ctx.body()
     where, args = [], []
+    for value, col in zip(m, ("t.dag_id", "t.run_id")):
+        if value != "~":
+            where.append(col + " = %s")
+            args.append(value)
     if b.get("dag_ids"):
         where.append("t.dag_id = ANY(%s)")
         args.append(list(b["dag_ids"]))
