@@ -33,8 +33,20 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import psycopg2
 import psycopg2.extras
 
+sys.dont_write_bytecode = True          # no __pycache__ in the source tree
+import airflow_emu_read                 # noqa: E402 (after the line above)
+
+try:
+    import openapi_check                # python3-yaml, python3-jsonschema
+except ImportError as e:                # serve, unvalidated (/_emu/invalid says so)
+    print("emulator: no request validation: %s" % e, file=sys.stderr)
+    openapi_check = None
+
 STATE = None        # the emulator's shared state, set in main()
 RELEASES = {2: "2.10.5", 3: "3.1.7", 32: "3.2.1"}
+SPECS = {2: "airflow-2.10-v1.yaml", 3: "airflow-3.1-v2.yaml", 32: "airflow-3.2-v2.yaml"}
+# The POSTs that only read (dagtop's read-only gate allows them).
+READ_POSTS = re.compile(r"^/api/v[12]/dags/[^/]+/dagRuns/(list|[^/]+/taskInstances/list)$")
 
 
 class Emu:
@@ -55,10 +67,30 @@ class Emu:
         self.started = time.time()
         self.hostile = set(opts.hostile or [])
         self.growing = set(opts.growing or [])
+        self.page_limit = opts.page_limit
+        self.invalid = []           # requests (and answers) the spec refuses
+        self.spec = None
+        if not opts.no_validate and openapi_check is not None:
+            here = os.path.dirname(os.path.abspath(__file__))
+            d = opts.openapi_dir or os.path.join(
+                os.environ.get("DAGTOP_REFERENCE") or os.path.join(here, "..", "..", "..", "shared", "reference"),
+                "openapi")
+            f = os.path.join(d, SPECS[opts.airflow])
+            if os.path.isfile(f):
+                self.spec = openapi_check.Spec(f, self.prefix)
+            else:
+                print("emulator: %s not found: requests are not validated" % f, file=sys.stderr)
         self.huge = {}
         for h in opts.huge or []:
             key, _, mb = h.partition(":")
             self.huge[key] = int(mb) if mb else 200
+
+    def unsupported(self, method, path, names):
+        """Records parameters the spec allows but the emulator ignores."""
+        with self.lock:
+            self.invalid.append({"method": method, "path": path, "unsupported": True,
+                                 "errors": [{"type": "emulator_unsupported", "loc": ["query or body", n],
+                                             "msg": "valid, but the emulator does not apply it"} for n in sorted(names)]})
 
     def db(self):
         conn = psycopg2.connect(self.o.dsn)
@@ -586,10 +618,18 @@ class Handler(BaseHTTPRequestHandler):
         for k, v in self.headers.items():
             hdrs[k] = "***" if k.lower() == "authorization" else v
         u = urllib.parse.urlsplit(self.path)
+        if self.command == "GET":
+            kind = "read"
+        elif self.command == "POST" and READ_POSTS.match(u.path):
+            kind = "read_post"
+        elif self.command == "POST" and u.path == "/auth/token":
+            kind = "login"
+        else:
+            kind = "write"
         with STATE.lock:
             STATE.requests.append({"method": self.command, "path": u.path, "query": u.query,
                                    "headers": hdrs, "body": raw.decode("utf-8", "replace"),
-                                   "time": time.time()})
+                                   "time": time.time(), "kind": kind})
 
     def injected(self, raw=b""):
         """An injected failure for this request, if one matches.
@@ -679,17 +719,29 @@ class Handler(BaseHTTPRequestHandler):
                 return self.send_json(f["status"], problem(f["status"], "Injected", "injected failure %d" % f["status"]))
         if u.path == "/auth/token" and self.command == "POST" and STATE.major == 3:
             return self.login(raw)
-        if u.path in ("/api/v1/health", "/api/v2/monitor/health"):
-            return self.send_json(200, {"metadatabase": {"status": "healthy"},
-                                        "scheduler": {"status": "healthy"}})
-        if u.path in ("/api/v1/version", "/api/v2/version") and self.command == "GET" and \
-                u.path.startswith(STATE.prefix + "/"):
-            return self.send_json(200, {"version": STATE.release, "git_version": None})
-        if not self.authorised():
+        public = u.path in (STATE.prefix + "/health", STATE.prefix + "/monitor/health", STATE.prefix + "/version")
+        if not public and not self.authorised():
             if STATE.major == 3:
                 return self.send_json(401, {"detail": "Not authenticated"})
             return self.send_json(401, problem(401, "Unauthorized", "No credentials"),
                                   {"WWW-Authenticate": "Basic"})
+        op, params, errors = self.validate(u, raw)
+        if errors and (LOG_RE.match(u.path) or CLEAR_RE.match(u.path)):
+            errors = None               # logged; these answer as they always did
+        if errors:
+            return self.send_json(*self.invalid_answer(errors))
+        given = set(urllib.parse.parse_qs(u.query, keep_blank_values=True))
+        if isinstance(params.get("__body__"), dict):
+            given |= set(params["__body__"])
+        answer = airflow_emu_read.serve(STATE, self.command, u.path, params, given)
+        if answer is not None:
+            if op is not None and STATE.o.self_test:
+                bad = STATE.spec.check_response(op, answer[0], answer[1])
+                if bad:
+                    with STATE.lock:
+                        STATE.invalid.append({"method": self.command, "path": u.path, "query": u.query,
+                                              "response": True, "errors": bad[:20]})
+            return self.send_json(*answer)
         m = LOG_RE.match(u.path)
         if m and self.command == "GET" and int(m.group(1)) + 1 == STATE.major:
             dag, run, task, tr = (urllib.parse.unquote(x) for x in m.groups()[1:])
@@ -718,6 +770,43 @@ class Handler(BaseHTTPRequestHandler):
             return self.send_json(status, answer)
         self.send_json(404, problem(404, "Not Found", "no route for %s %s" % (self.command, u.path)))
 
+    # Without the spec: the query parameters that repeat (arrays).
+    ARRAYS = {"state", "tags", "run_type", "pool", "queue", "executor", "order_by",
+              "try_number", "map_index", "operator", "owners"}
+
+    def validate(self, u, raw):
+        """(op, params, errors) against the spec; invalid ones are kept.
+        Without it the query is only parsed (numbers, booleans, arrays)."""
+        if STATE.spec is None:
+            params = {"__body__": self.json_or_none(raw)}
+            for k, vals in urllib.parse.parse_qs(u.query).items():
+                vals = [int(x) if re.match(r"^-?\d+$", x) else
+                        (x == "true") if x in ("true", "false") else x for x in vals]
+                params[k] = vals if k in self.ARRAYS else vals[-1]
+            return None, params, []
+        op, params, errors = STATE.spec.check(self.command, u.path, u.query, raw or None)
+        if errors:
+            with STATE.lock:
+                STATE.invalid.append({"method": self.command, "path": u.path, "query": u.query,
+                                      "body": raw.decode("utf-8", "replace"), "errors": errors})
+        return op, params, errors
+
+    @staticmethod
+    def json_or_none(raw):
+        try:
+            return json.loads(raw) if raw else None
+        except ValueError:
+            return None
+
+    def invalid_answer(self, errors):
+        """The real servers' answer to a request their spec refuses."""
+        if STATE.major == 3:
+            return 422, {"detail": errors}
+        e = errors[0]
+        return 400, {"type": "https://airflow.apache.org/docs/apache-airflow/stable/stable-rest-api-ref.html#section/Errors/BadRequest",
+                     "title": "Bad Request", "status": 400,
+                     "detail": "%s: %s" % (".".join(str(x) for x in e["loc"]), e["msg"])}
+
     def login(self, raw):
         try:
             doc = json.loads(raw or b"{}")
@@ -737,7 +826,17 @@ class Handler(BaseHTTPRequestHandler):
                     STATE.requests.clear()
                 return self.send_json(200, {"ok": True})
             with STATE.lock:
-                return self.send_json(200, {"requests": list(STATE.requests)})
+                reqs = list(STATE.requests)
+            count = {k: sum(1 for r in reqs if r["kind"] == k) for k in ("read", "read_post", "write", "login")}
+            return self.send_json(200, {"requests": reqs, "reads": count["read"], "read_posts": count["read_post"],
+                                        "writes": count["write"], "logins": count["login"]})
+        if path == "/_emu/invalid":
+            with STATE.lock:
+                if self.command == "DELETE":
+                    STATE.invalid.clear()
+                return self.send_json(200, {"validating": STATE.spec is not None,
+                                            "self_test": bool(STATE.o.self_test),
+                                            "invalid": list(STATE.invalid)})
         if path == "/_emu/fail" and self.command == "POST":
             f = json.loads(raw or b"{}")
             f.setdefault("count", 1)
@@ -748,6 +847,7 @@ class Handler(BaseHTTPRequestHandler):
             with STATE.lock:
                 STATE.failures.clear()
                 STATE.requests.clear()
+                STATE.invalid.clear()
             return self.send_json(200, {"ok": True})
         if path == "/_emu/expire-tokens" and self.command == "POST":
             with STATE.lock:
@@ -865,6 +965,12 @@ def main():
     ap.add_argument("--huge", action="append", metavar="DAG/TASK[:MB]")
     ap.add_argument("--growing", action="append", metavar="DAG/TASK")
     ap.add_argument("--simulate-scheduler", type=float, metavar="SECONDS")
+    ap.add_argument("--page-limit", type=int, default=100, metavar="N",
+                    help="the server's maximum_page_limit: every page is capped at N (Airflow's default 100)")
+    ap.add_argument("--openapi-dir", help="the OpenAPI documents (default: shared/reference/openapi)")
+    ap.add_argument("--no-validate", action="store_true", help="do not check requests against the spec")
+    ap.add_argument("--self-test", action="store_true",
+                    help="also check every read answer against the spec's response schema")
     opts = ap.parse_args()
     STATE = Emu(opts)
     srv = ThreadingHTTPServer(("127.0.0.1", opts.port), Handler)

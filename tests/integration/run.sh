@@ -95,6 +95,13 @@ psql -q -X -v ON_ERROR_STOP=1 -d fourkeys -f tests/integration/fixture_fourkeys.
 
 export DAGTOP_TEST_HOST="$PG_DIR" DAGTOP_TEST_PORT="$PGPORT"
 failed=0
+for v in $SCHEMAS; do
+	echo "== the Airflow API emulator against the database (Airflow $(release "$v") schema)"
+	if ! sh tests/emulator/test_airflow_emu.sh "$v"; then
+		echo "FAILED: the Airflow API emulator on Airflow $(release "$v")" >&2
+		failed=1
+	fi
+done
 for build in "$@"; do
 	for v in $SCHEMAS; do
 		r=$(release "$v")
@@ -123,6 +130,16 @@ for build in "$@"; do
 		echo "== every clear audited: $build/dagtop (Airflow $r, API emulator, tmux)"
 		if ! sh tests/integration/clear_audit.sh "$build/dagtop" "$v"; then
 			echo "FAILED: clear audit on Airflow $r" >&2
+			failed=1
+		fi
+		echo "== every report from the database and through the API: $build/dagtop (Airflow $r, API emulator)"
+		if ! sh tests/integration/api_parity.sh "$build/dagtop" "$v"; then
+			echo "FAILED: report parity, database and API, on Airflow $r" >&2
+			failed=1
+		fi
+		echo "== the same in pages of 5: $build/dagtop (Airflow $r, API emulator, --page-limit 5)"
+		if ! sh tests/integration/api_parity.sh "$build/dagtop" "$v" 5; then
+			echo "FAILED: report parity in pages of 5 on Airflow $r" >&2
 			failed=1
 		fi
 	done

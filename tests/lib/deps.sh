@@ -10,7 +10,8 @@ set -eu
 PACKAGES="build-essential pkg-config libpq-dev libjansson-dev libinih-dev
 zlib1g-dev libcmocka-dev libncurses-dev libreadline-dev libcurl4-openssl-dev
 libssl-dev postgresql postgresql-client tmux tzdata clang libclang-rt-14-dev
-mandoc locales python3 python3-psycopg2 openssl curl procps cmark-gfm"
+mandoc locales python3 python3-psycopg2 python3-yaml python3-jsonschema openssl
+curl procps cmark-gfm"
 
 # The commands the scripts under tests/ run, each with the package that has
 # it on Debian 12 (the essential ones too, so a trimmed image is caught).

@@ -1,7 +1,9 @@
 # Shell helpers for the Airflow REST API emulator (tests/emulator): start it
 # on 127.0.0.1 on a free port, and always stop it.  Source after pg.sh.
 #
-#   emu_start NAME ARGS...   starts one (NAME_URL, NAME_PID set)
+#   emu_start NAME ARGS...   starts one (NAME_URL, NAME_PID set); ARGS are
+#                            airflow_emu.py's (--airflow, --dsn, --page-limit,
+#                            --auth, --self-test...; tests/emulator/README.md)
 #   emu_stop_all             stops every emulator started here
 EMU_PIDS=""
 EMU_DIR=$(mktemp -d "${TMPDIR:-/tmp}/dagtop-emu.XXXXXX")
