@@ -23,7 +23,9 @@ struct context {
 	char	*database_password_env;
 	char	*database_password_command;
 	char	*airflow_api;
-	char	*airflow_auth;	/* none | basic | bearer | command | login */
+	char	*composer_environment;	/* projects/P/locations/L/environments/E */
+	char	*composer_url;
+	char	*airflow_auth;	/* none | basic | bearer | command | login | google */
 	char	*airflow_user;
 	char	*airflow_password_env;
 	char	*airflow_token_env;
@@ -95,6 +97,8 @@ struct settings {
 	char	*airflow_api;
 	char	*airflow_api_shown;	/* airflow_api, password masked: for
 					   messages and the audit log */
+	char	*composer_environment;	/* the web server from Composer's API */
+	char	*composer_url;
 	char	*airflow_auth;
 	char	*airflow_user;
 	char	*airflow_password_env;

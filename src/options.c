@@ -48,7 +48,14 @@ options_airflow_api(const struct settings *s, struct airflow_api_opts *out)
 {
 	memset(out, 0, sizeof *out);
 	out->url = s->airflow_api;
+	out->composer_environment = s->composer_environment;
+	out->composer_url = s->composer_url;
 	out->auth = s->airflow_auth;
+	out->google.method = s->google_auth;
+	out->google.command = s->google_token_command;
+	out->google.key_file = s->google_key_file;
+	out->google.token_url = s->google_token_url;
+	out->google.metadata_url = s->google_metadata_url;
 	out->user = s->airflow_user;
 	out->password_env = s->airflow_password_env;
 	out->token_env = s->airflow_token_env;
@@ -56,4 +63,12 @@ options_airflow_api(const struct settings *s, struct airflow_api_opts *out)
 	out->timeout = s->airflow_timeout;
 	out->readonly = s->readonly;
 	return out;
+}
+
+/* Whether the context has an Airflow API: a URL or a Composer environment. */
+bool
+options_has_airflow_api(const struct settings *s)
+{
+	return (s->airflow_api != NULL && *s->airflow_api != '\0') ||
+	    s->composer_environment != NULL;
 }

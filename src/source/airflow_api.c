@@ -16,7 +16,10 @@
 #include "airflow_api.h"
 #include "api_client.h"
 #include "buf.h"
+#include "composer.h"
 #include "loop.h"
+
+#define GOOGLE_SCOPE	"https://www.googleapis.com/auth/cloud-platform"
 
 struct airflow_api {
 	struct loop		*loop;
@@ -25,7 +28,13 @@ struct airflow_api {
 	char			*shown;		/* base without user:password@ */
 	char			*api_prefix;	/* base + /api/v1 or /api/v2 */
 	int			 major;
+	bool			 major_known;	/* from the database */
 	struct api_auth		*auth;
+	struct gauth		*gauth;		/* airflow_auth = google */
+	struct composer		*composer;	/* the URL from Composer */
+	char			*environment;	/* composer_environment */
+	struct api_call		*url_waiting;	/* calls waiting for the URL */
+	bool			 looking;	/* a Composer lookup under way */
 	struct api_call		*waiting;	/* calls waiting for a token */
 	struct api_call		*calls;		/* every live call */
 	long			 timeout_ms;
@@ -37,7 +46,8 @@ struct api_call {
 	struct api_call		*next_wait;
 	struct api_call		*next;
 	char			*method;
-	char			*url;
+	char			*path;
+	char			*url;		/* NULL until the base is known */
 	char			*accept;
 	char			*body;
 	http_data_cb		 on_data;
@@ -62,6 +72,8 @@ parse_auth(const char *s)
 		return API_AUTH_BEARER;
 	if (strcmp(s, "command") == 0)
 		return API_AUTH_COMMAND;
+	if (strcmp(s, "google") == 0)
+		return API_AUTH_GOOGLE;
 	return API_AUTH_LOGIN;
 }
 
@@ -72,6 +84,8 @@ auth_missing(const struct airflow_api_opts *o, enum api_auth_kind kind)
 	switch (kind) {
 	case API_AUTH_BASIC:
 	case API_AUTH_LOGIN:
+		if (kind == API_AUTH_LOGIN && o->composer_environment != NULL)
+			return "cannot log in to Composer (use google)";
 		if (o->user == NULL || o->password_env == NULL)
 			return "needs airflow_user and airflow_password_env";
 		break;
@@ -101,6 +115,9 @@ set_base(struct airflow_api *api, const char *url)
 	const char	*scheme, *host, *at, *slash;
 	size_t		 len;
 
+	free(api->base);
+	free(api->shown);
+	free(api->api_prefix);
 	api_base(&b, url);
 	len = b.len;
 	if (len >= 7 && (strcmp(b.data + len - 7, "/api/v1") == 0 ||
@@ -128,6 +145,36 @@ login_error(const struct http_response *resp, struct buf *out)
 	airflow_api_error(resp, out);
 }
 
+/*
+ * The Google side of a client: a token source with the cloud-platform
+ * scope (Composer's web server and API both take it), and the Composer
+ * lookup when the URL is to come from an environment.  False with why.
+ */
+static bool
+google_setup(struct airflow_api *api, const struct airflow_api_opts *o,
+    enum api_auth_kind kind, struct buf *err)
+{
+	struct gauth_opts	 go = o->google;
+	struct buf		 why = BUF_INIT;
+
+	if (kind == API_AUTH_GOOGLE) {
+		if (go.scope == NULL)
+			go.scope = GOOGLE_SCOPE;
+		api->gauth = gauth_new(api->loop, api->http, &go, &why);
+		if (api->gauth == NULL) {
+			buf_printf(err, "airflow_auth = google: %s",
+			    buf_str(&why));
+			buf_free(&why);
+			return false;
+		}
+	}
+	if (o->composer_environment != NULL) {
+		api->environment = xstrdup(o->composer_environment);
+		api->shown = xstrdup(o->composer_environment);
+	}
+	return true;
+}
+
 struct airflow_api *
 airflow_api_new(struct loop *loop, struct http *http,
     const struct airflow_api_opts *o, int major, struct buf *err)
@@ -138,7 +185,8 @@ airflow_api_new(struct loop *loop, struct http *http,
 	enum api_auth_kind	 kind = parse_auth(o->auth);
 	const char		*missing = auth_missing(o, kind);
 
-	if (o->url == NULL || *o->url == '\0') {
+	if ((o->url == NULL || *o->url == '\0') &&
+	    o->composer_environment == NULL) {
 		buf_puts(err, "no airflow_api URL in this context");
 		return NULL;
 	}
@@ -150,10 +198,17 @@ airflow_api_new(struct loop *loop, struct http *http,
 	api->loop = loop;
 	api->http = http;
 	api->major = major >= 3 ? 3 : 2;
+	api->major_known = major > 0;
 	api->readonly = o->readonly;
 	api->timeout_ms = (o->timeout > 0 ? o->timeout : 30) * 1000L;
-	set_base(api, o->url);
-	buf_printf(&login, "%s/auth/token", api->base);
+	if (!google_setup(api, o, kind, err)) {
+		free(api);
+		return NULL;
+	}
+	if (api->environment == NULL) {
+		set_base(api, o->url);
+		buf_printf(&login, "%s/auth/token", api->base);
+	}
 	memset(&ao, 0, sizeof ao);
 	ao.kind = kind;
 	ao.name = "airflow";
@@ -161,11 +216,17 @@ airflow_api_new(struct loop *loop, struct http *http,
 	ao.password_env = o->password_env;
 	ao.token_env = o->token_env;
 	ao.token_command = o->token_command;
-	ao.login_url = buf_str(&login);
+	ao.login_url = login.len > 0 ? buf_str(&login) : NULL;
 	ao.timeout_ms = api->timeout_ms;
 	ao.error_text = login_error;
+	ao.gauth = api->gauth;
 	api->auth = api_auth_new(loop, http, &ao);
 	buf_free(&login);
+	if (api->environment != NULL)
+		api->composer = composer_new(loop, http, api->auth,
+		    o->composer_url != NULL ? o->composer_url :
+		    "https://composer.googleapis.com", api->environment,
+		    api->timeout_ms);
 	return api;
 }
 
@@ -184,7 +245,13 @@ call_free(struct api_call *c)
 			*pp = c->next_wait;
 			break;
 		}
+	for (pp = &c->api->url_waiting; *pp != NULL; pp = &(*pp)->next_wait)
+		if (*pp == c) {
+			*pp = c->next_wait;
+			break;
+		}
 	free(c->method);
+	free(c->path);
 	free(c->url);
 	free(c->accept);
 	wipe_free(c->body);
@@ -209,7 +276,10 @@ airflow_api_free(struct airflow_api *api)
 		return;
 	while (api->calls != NULL)
 		airflow_api_cancel(api->calls);
+	composer_free(api->composer);
 	api_auth_free(api->auth);
+	gauth_free(api->gauth);
+	free(api->environment);
 	wipe_free(api->base);
 	free(api->shown);
 	free(api->api_prefix);
@@ -226,6 +296,12 @@ const char *
 airflow_api_url(const struct airflow_api *api)
 {
 	return api->shown;
+}
+
+const char *
+airflow_api_composer(const struct airflow_api *api)
+{
+	return api->environment;
 }
 
 /* The write gate is api_gate's: these two only ask it. */
@@ -296,6 +372,77 @@ token_ready(void *arg, const char *why)
 	release_waiting(arg, why);
 }
 
+/*
+ * The Composer lookup ended: the waiting calls go to the URL found, or
+ * fail with why.
+ */
+static void
+url_found(void *arg, const char *uri, int major, const char *why)
+{
+	struct airflow_api	*api = arg;
+	struct api_call		*c;
+
+	api->looking = false;
+	if (uri != NULL) {
+		if (!api->major_known && major > 0)
+			api->major = major >= 3 ? 3 : 2;
+		set_base(api, uri);
+	}
+	while ((c = api->url_waiting) != NULL) {
+		api->url_waiting = c->next_wait;
+		c->next_wait = NULL;
+		if (uri == NULL)
+			call_fail(c, why);
+		else
+			call_send(c);
+	}
+}
+
+/*
+ * Whether a failed answer puts the Composer URL in doubt (the server is
+ * gone or the path is not Airflow's): true when it came from the cache,
+ * whose file is then removed and the URL looked up again.
+ */
+static bool
+url_doubted(struct airflow_api *api, const struct http_response *resp)
+{
+	if (api->composer == NULL || (resp->error != HTTP_ERR_CONNECT &&
+	    resp->status != 404) || !composer_invalidate(api->composer))
+		return false;
+	free(api->base);
+	free(api->shown);
+	free(api->api_prefix);
+	api->base = api->api_prefix = NULL;
+	api->shown = xstrdup(api->environment);
+	return true;
+}
+
+/*
+ * A call whose URL is not known yet (Composer's lookup): it waits, and
+ * the first one starts the lookup.  True when it waits.
+ */
+static bool
+url_wait(struct api_call *c)
+{
+	struct airflow_api	*api = c->api;
+	struct buf		 url = BUF_INIT;
+
+	if (c->url != NULL)
+		return false;
+	if (api->api_prefix != NULL) {
+		api_join(&url, api->api_prefix, c->path);
+		c->url = buf_detach(&url);
+		return false;
+	}
+	c->next_wait = api->url_waiting;
+	api->url_waiting = c;
+	if (!api->looking) {
+		api->looking = true;
+		composer_lookup(api->composer, url_found, api);
+	}
+	return true;
+}
+
 static int
 call_data(struct http_req *req, const char *data, size_t len, void *arg)
 {
@@ -319,6 +466,14 @@ call_done(struct http_req *req, const struct http_response *resp, void *arg)
 
 	(void)req;
 	c->req = NULL;
+	if (url_doubted(api, resp)) {
+		/* The cached URL failed: ask Composer again, once. */
+		free(c->url);
+		c->url = NULL;
+		buf_reset(&c->errbody);
+		call_send(c);
+		return;
+	}
 	if (resp->status == 401 && api_auth_has_token(api->auth) &&
 	    api_auth_expired(api->auth)) {
 		/* The token expired or was revoked: get a new one. */
@@ -345,8 +500,11 @@ call_send(struct api_call *c)
 	const char		*hdrs[3];
 	size_t			 n = 0;
 	struct http_request	 q;
-	int			 ready = api_auth_header(api->auth, &auth, &err);
+	int			 ready;
 
+	if (url_wait(c))
+		return;
+	ready = api_auth_header(api->auth, &auth, &err);
 	if (ready > 0) {
 		bool first = api->waiting == NULL;
 
@@ -406,11 +564,9 @@ call_start(struct airflow_api *api, const char *method, const char *path,
     api_done_cb on_done, void *arg)
 {
 	struct api_call	*c = xcalloc(1, sizeof *c);
-	struct buf	 url = BUF_INIT;
 
-	api_join(&url, api->api_prefix, path);
 	*c = (struct api_call){ .api = api, .method = xstrdup(method),
-	    .url = buf_detach(&url), .on_data = on_data, .on_done = on_done,
+	    .path = xstrdup(path), .on_data = on_data, .on_done = on_done,
 	    .arg = arg, .next = api->calls,
 	    .accept = xstrdup(accept != NULL ? accept : "application/json"),
 	    .body = body != NULL ? xstrdup(body) : NULL };
