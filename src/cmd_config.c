@@ -368,7 +368,10 @@ probe_done(struct api_call *c, const struct http_response *r, void *arg)
 	p->status = r->status;
 	buf_append(&p->body, r->body.data != NULL ? r->body.data : "",
 	    r->body.len);
-	if (r->status / 100 != 2)
+	if (r->status == 0 && r->error == HTTP_ERR_OTHER &&
+	    r->error_text != NULL && *r->error_text != '\0')
+		buf_puts(&p->err, r->error_text);	/* the lookup's, the token's */
+	else if (r->status / 100 != 2)
 		airflow_api_error(r, &p->err);
 }
 

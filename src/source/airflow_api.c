@@ -35,6 +35,7 @@ struct airflow_api {
 	char			*environment;	/* composer_environment */
 	struct api_call		*url_waiting;	/* calls waiting for the URL */
 	bool			 looking;	/* a Composer lookup under way */
+	bool			 url_worked;	/* the URL answered a success */
 	struct api_call		*waiting;	/* calls waiting for a token */
 	struct api_call		*calls;		/* every live call */
 	long			 timeout_ms;
@@ -115,7 +116,7 @@ set_base(struct airflow_api *api, const char *url)
 	const char	*scheme, *host, *at, *slash;
 	size_t		 len;
 
-	free(api->base);
+	wipe_free(api->base);
 	free(api->shown);
 	free(api->api_prefix);
 	api_base(&b, url);
@@ -400,16 +401,20 @@ url_found(void *arg, const char *uri, int major, const char *why)
 
 /*
  * Whether a failed answer puts the Composer URL in doubt (the server is
- * gone or the path is not Airflow's): true when it came from the cache,
- * whose file is then removed and the URL looked up again.
+ * gone or the path is not Airflow's): true when it came from the cache
+ * and has not answered a success yet; the file is then removed and the
+ * URL looked up again.
  */
 static bool
 url_doubted(struct airflow_api *api, const struct http_response *resp)
 {
-	if (api->composer == NULL || (resp->error != HTTP_ERR_CONNECT &&
-	    resp->status != 404) || !composer_invalidate(api->composer))
+	if (resp->status / 100 == 2)
+		api->url_worked = true;
+	if (api->composer == NULL || api->url_worked ||
+	    (resp->error != HTTP_ERR_CONNECT && resp->status != 404) ||
+	    !composer_invalidate(api->composer))
 		return false;
-	free(api->base);
+	wipe_free(api->base);
 	free(api->shown);
 	free(api->api_prefix);
 	api->base = api->api_prefix = NULL;
