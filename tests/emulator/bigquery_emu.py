@@ -258,7 +258,10 @@ def check_jwt(assertion, audience):
         return "aud %r is not %r" % (claims.get("aud"), audience)
     if claims.get("iss") != "dagtop-test@emu-project.iam.gserviceaccount.com":
         return "unknown iss"
-    if "bigquery" not in claims.get("scope", ""):
+    # cloud-platform covers BigQuery and Cloud Composer (airflow_auth =
+    # google asks it), as Google's own scopes do.
+    scope = claims.get("scope", "")
+    if "bigquery" not in scope and not scope.endswith("/auth/cloud-platform"):
         return "scope lacks BigQuery"
     iat, exp = claims.get("iat", 0), claims.get("exp", 0)
     if abs(iat - now) > 300 or exp - iat > 3600 or exp <= now:
