@@ -231,6 +231,17 @@ airflow_api_new(struct loop *loop, struct http *http,
 	return api;
 }
 
+/* Takes c out of a wait queue (linked by next_wait), if it is there. */
+static void
+unwait(struct api_call **head, struct api_call *c)
+{
+	for (; *head != NULL; head = &(*head)->next_wait)
+		if (*head == c) {
+			*head = c->next_wait;
+			return;
+		}
+}
+
 static void
 call_free(struct api_call *c)
 {
@@ -241,16 +252,8 @@ call_free(struct api_call *c)
 			*pp = c->next;
 			break;
 		}
-	for (pp = &c->api->waiting; *pp != NULL; pp = &(*pp)->next_wait)
-		if (*pp == c) {
-			*pp = c->next_wait;
-			break;
-		}
-	for (pp = &c->api->url_waiting; *pp != NULL; pp = &(*pp)->next_wait)
-		if (*pp == c) {
-			*pp = c->next_wait;
-			break;
-		}
+	unwait(&c->api->waiting, c);
+	unwait(&c->api->url_waiting, c);
 	free(c->method);
 	free(c->path);
 	free(c->url);

@@ -163,23 +163,6 @@ cache_read(const struct composer *cp, struct buf *uri, int *major)
 	return ok;
 }
 
-/* mkdir -p with mode 0700 for what it makes. */
-static void
-make_dirs(const char *dir)
-{
-	char	*p = xstrdup(dir), *s;
-
-	for (s = p + 1; *s != '\0'; s++) {
-		if (*s == '/') {
-			*s = '\0';
-			mkdir(p, 0700);
-			*s = '/';
-		}
-	}
-	mkdir(p, 0700);
-	free(p);
-}
-
 /* Writes the answer whole, mode 0600 (a temporary file renamed over). */
 static void
 cache_write(const struct composer *cp, const char *uri, int major)
@@ -194,7 +177,7 @@ cache_write(const struct composer *cp, const char *uri, int major)
 	dir = xstrdup(cp->cache);
 	if ((slash = strrchr(dir, '/')) != NULL) {
 		*slash = '\0';
-		make_dirs(dir);
+		xdg_make_dirs(dir);
 	}
 	free(dir);
 	doc = json_pack("{s:s, s:s, s:s, s:i}", "composer_url", cp->url,
