@@ -779,6 +779,16 @@ check_contexts(struct config *cfg)
 	for (i = 0; i < cfg->nctx; i++) {
 		const struct context *c = &cfg->ctx[i];
 
+		if (c->mwaa_environment != NULL && (c->airflow_api != NULL ||
+		    c->composer_environment != NULL))
+			buf_printf(&cfg->errors, "%s:%d: [context %s] sets "
+			    "'mwaa_environment' with 'airflow_api' or "
+			    "'composer_environment'; keep one\n", c->file,
+			    c->line, c->name);
+		if (c->mwaa_environment != NULL && c->aws_region == NULL)
+			buf_printf(&cfg->errors, "%s:%d: [context %s] "
+			    "'mwaa_environment' needs 'aws_region'\n", c->file,
+			    c->line, c->name);
 		if (c->composer_environment == NULL)
 			continue;
 		if (!composer_valid_environment(c->composer_environment))

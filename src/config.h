@@ -25,7 +25,11 @@ struct context {
 	char	*airflow_api;
 	char	*composer_environment;	/* projects/P/locations/L/environments/E */
 	char	*composer_url;
-	char	*airflow_auth;	/* none | basic | bearer | command | login | google */
+	char	*mwaa_environment;	/* Amazon MWAA, through InvokeRestApi */
+	char	*aws_region;
+	char	*mwaa_url;
+	char	*airflow_auth;	/* none | basic | bearer | command | login | google
+				   | aws-sigv4 */
 	char	*airflow_user;
 	char	*airflow_password_env;
 	char	*airflow_token_env;
@@ -99,6 +103,9 @@ struct settings {
 					   messages and the audit log */
 	char	*composer_environment;	/* the web server from Composer's API */
 	char	*composer_url;
+	char	*mwaa_environment;
+	char	*aws_region;
+	char	*mwaa_url;
 	char	*airflow_auth;
 	char	*airflow_user;
 	char	*airflow_password_env;

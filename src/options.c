@@ -57,6 +57,9 @@ options_airflow_api(const struct settings *s, struct airflow_api_opts *out)
 	out->url = s->airflow_api;
 	out->composer_environment = s->composer_environment;
 	out->composer_url = s->composer_url;
+	out->mwaa_environment = s->mwaa_environment;
+	out->aws_region = s->aws_region;
+	out->mwaa_url = s->mwaa_url;
 	out->auth = s->airflow_auth;
 	options_google(s, &out->google);
 	out->user = s->airflow_user;
@@ -68,10 +71,10 @@ options_airflow_api(const struct settings *s, struct airflow_api_opts *out)
 	return out;
 }
 
-/* Whether the context has an Airflow API: a URL or a Composer environment. */
+/* Whether the context has an Airflow API: a URL, Composer or MWAA. */
 bool
 options_has_airflow_api(const struct settings *s)
 {
 	return (s->airflow_api != NULL && *s->airflow_api != '\0') ||
-	    s->composer_environment != NULL;
+	    s->composer_environment != NULL || s->mwaa_environment != NULL;
 }

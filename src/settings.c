@@ -227,7 +227,8 @@ resolve(const struct config *cfg, const struct cli_options *cli,
 	bigquery_defaults(c, s);
 	if (s->airflow_auth == NULL)
 		s->airflow_auth = xstrdup(s->composer_environment != NULL ?
-		    "google" : "none");
+		    "google" : s->mwaa_environment != NULL ? "aws-sigv4" :
+		    "none");
 	pick_database(c, cli, envdb, s);
 	if (s->refresh < 0)
 		s->refresh = cfg->refresh;

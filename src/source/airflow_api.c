@@ -18,6 +18,7 @@
 #include "buf.h"
 #include "composer.h"
 #include "loop.h"
+#include "mwaa.h"
 
 #define GOOGLE_SCOPE	"https://www.googleapis.com/auth/cloud-platform"
 
@@ -36,6 +37,9 @@ struct airflow_api {
 	struct api_call		*url_waiting;	/* calls waiting for the URL */
 	bool			 looking;	/* a Composer lookup under way */
 	bool			 url_worked;	/* the URL answered a success */
+	char			*mwaa;		/* MWAA's environment name */
+	char			*mwaa_url;	/* its InvokeRestApi root */
+	char			*aws_sign;	/* "aws:amz:REGION:airflow" */
 	struct api_call		*waiting;	/* calls waiting for a token */
 	struct api_call		*calls;		/* every live call */
 	long			 timeout_ms;
@@ -61,12 +65,14 @@ struct api_call {
 };
 
 static void	call_send(struct api_call *);
+static void	call_done(struct http_req *, const struct http_response *,
+		    void *);
 
 static enum api_auth_kind
 parse_auth(const char *s)
 {
-	if (s == NULL || strcmp(s, "none") == 0)
-		return API_AUTH_NONE;
+	if (s == NULL || strcmp(s, "none") == 0 || strcmp(s, "aws-sigv4") == 0)
+		return API_AUTH_NONE;	/* aws-sigv4: mwaa_send signs */
 	if (strcmp(s, "basic") == 0)
 		return API_AUTH_BASIC;
 	if (strcmp(s, "bearer") == 0)
@@ -176,6 +182,27 @@ google_setup(struct airflow_api *api, const struct airflow_api_opts *o,
 	return true;
 }
 
+/*
+ * MWAA: every call goes to InvokeRestApi at mwaa_url (by default the
+ * region's env.airflow endpoint), signed for the service "airflow".
+ */
+static void
+mwaa_setup(struct airflow_api *api, const struct airflow_api_opts *o)
+{
+	struct buf b = BUF_INIT;
+
+	api->mwaa = xstrdup(o->mwaa_environment);
+	if (o->mwaa_url != NULL)
+		api_base(&b, o->mwaa_url);
+	else
+		buf_printf(&b, "https://env.airflow.%s.amazonaws.com",
+		    o->aws_region);
+	api->mwaa_url = buf_detach(&b);
+	buf_printf(&b, "aws:amz:%s:airflow", o->aws_region);
+	api->aws_sign = buf_detach(&b);
+	set_base(api, api->mwaa_url);
+}
+
 struct airflow_api *
 airflow_api_new(struct loop *loop, struct http *http,
     const struct airflow_api_opts *o, int major, struct buf *err)
@@ -187,8 +214,14 @@ airflow_api_new(struct loop *loop, struct http *http,
 	const char		*missing = auth_missing(o, kind);
 
 	if ((o->url == NULL || *o->url == '\0') &&
-	    o->composer_environment == NULL) {
+	    o->composer_environment == NULL && o->mwaa_environment == NULL) {
 		buf_puts(err, "no airflow_api URL in this context");
+		return NULL;
+	}
+	if (o->mwaa_environment != NULL && (o->aws_region == NULL ||
+	    o->auth == NULL || strcmp(o->auth, "aws-sigv4") != 0)) {
+		buf_puts(err, "mwaa_environment needs aws_region and "
+		    "airflow_auth = aws-sigv4");
 		return NULL;
 	}
 	if (missing != NULL) {
@@ -206,7 +239,9 @@ airflow_api_new(struct loop *loop, struct http *http,
 		free(api);
 		return NULL;
 	}
-	if (api->environment == NULL) {
+	if (o->mwaa_environment != NULL)
+		mwaa_setup(api, o);
+	else if (api->environment == NULL) {
 		set_base(api, o->url);
 		buf_printf(&login, "%s/auth/token", api->base);
 	}
@@ -281,6 +316,9 @@ airflow_api_free(struct airflow_api *api)
 	while (api->calls != NULL)
 		airflow_api_cancel(api->calls);
 	composer_free(api->composer);
+	free(api->mwaa);
+	free(api->mwaa_url);
+	free(api->aws_sign);
 	api_auth_free(api->auth);
 	gauth_free(api->gauth);
 	free(api->environment);
@@ -451,6 +489,88 @@ url_wait(struct api_call *c)
 	return true;
 }
 
+/*
+ * The call as MWAA's InvokeRestApi: POST {Path, Method, QueryParameters,
+ * Body}, signed by curl.  The gate judges the Airflow call inside, not
+ * the POST that carries it: a GET stays a read.
+ */
+static void
+mwaa_send(struct api_call *c)
+{
+	struct airflow_api	*api = c->api;
+	struct buf		 keys = BUF_INIT, tok = BUF_INIT, url = BUF_INIT;
+	struct buf		 err = BUF_INIT;
+	const char		*hdrs[4] = { "Content-Type: application/json",
+				    "Accept: application/json", NULL, NULL };
+	struct http_request	 q;
+	char			*wrapped = NULL;
+
+	if (mwaa_credentials(&keys, &tok, &err) != 0)
+		goto fail;
+	if ((wrapped = mwaa_wrap(c->method, c->path, c->body)) == NULL) {
+		buf_puts(&err, "the request body is not JSON");
+		goto fail;
+	}
+	if (tok.len > 0)
+		hdrs[2] = buf_str(&tok);
+	buf_printf(&url, "%s/restapi/%s", api->mwaa_url, api->mwaa);
+	memset(&q, 0, sizeof q);
+	q.method = "POST";
+	q.url = buf_str(&url);
+	q.headers = hdrs;
+	q.body = wrapped;
+	q.body_len = strlen(wrapped);
+	q.timeout_ms = api->timeout_ms;
+	q.aws_sigv4 = api->aws_sign;
+	q.aws_keys = buf_str(&keys);
+	q.on_done = call_done;
+	q.arg = c;
+	c->req = api_start(api->http, &q, strcmp(c->method, "GET") == 0 ?
+	    API_READ : API_WRITE, api->readonly, NULL, NULL, &err);
+	if (c->req != NULL)
+		c->sent = true;
+fail:
+	if (c->req == NULL)
+		call_fail(c, buf_str(&err));
+	if (keys.data != NULL)
+		explicit_bzero(keys.data, keys.len);
+	if (tok.data != NULL)
+		explicit_bzero(tok.data, tok.len);
+	buf_free(&keys);
+	buf_free(&tok);
+	buf_free(&url);
+	buf_free(&err);
+	wipe_free(wrapped);
+}
+
+/*
+ * InvokeRestApi answered: the Airflow answer inside it goes to the
+ * caller (a streamed GET gets its body in one piece).  False when the
+ * answer is not InvokeRestApi's (AWS refused the call itself).
+ */
+static bool
+mwaa_answer(struct http_req *req, struct api_call *c,
+    const struct http_response *resp)
+{
+	struct http_response	 r = *resp;
+	struct buf		 inner = BUF_INIT;
+
+	if (resp->error != HTTP_OK || !mwaa_unwrap(resp->body.data,
+	    resp->body.len, &r.status, &inner))
+		return false;
+	r.body = inner;
+	r.content_type = "application/json";
+	if (c->on_data != NULL && r.status / 100 == 2 && inner.len > 0 &&
+	    c->on_data(req, inner.data, inner.len, c->arg) != 0) {
+		r.error = HTTP_ERR_OTHER;
+		r.error_text = "stopped by the reader";
+	}
+	c->on_done(c, &r, c->arg);
+	call_free(c);
+	buf_free(&inner);
+	return true;
+}
+
 static int
 call_data(struct http_req *req, const char *data, size_t len, void *arg)
 {
@@ -472,8 +592,9 @@ call_done(struct http_req *req, const struct http_response *resp, void *arg)
 	struct airflow_api	*api = c->api;
 	struct http_response	 r = *resp;
 
-	(void)req;
 	c->req = NULL;
+	if (api->mwaa != NULL && mwaa_answer(req, c, resp))
+		return;
 	if (url_doubted(api, resp)) {
 		/* The cached URL failed: ask Composer again, once. */
 		free(c->url);
@@ -512,6 +633,10 @@ call_send(struct api_call *c)
 
 	if (url_wait(c))
 		return;
+	if (api->mwaa != NULL) {
+		mwaa_send(c);
+		return;
+	}
 	ready = api_auth_header(api->auth, &auth, &err);
 	if (ready > 0) {
 		bool first = api->waiting == NULL;

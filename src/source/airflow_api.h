@@ -31,8 +31,11 @@ struct airflow_api_opts {
 	const char	*url;		/* airflow_api: the server or API root */
 	const char	*composer_environment;	/* or: the URL from Composer */
 	const char	*composer_url;	/* the Composer API; NULL: Google's */
+	const char	*mwaa_environment;	/* or: MWAA's InvokeRestApi */
+	const char	*aws_region;
+	const char	*mwaa_url;	/* NULL: https://env.airflow.REGION... */
 	const char	*auth;		/* none | basic | bearer | command | login
-					   | google */
+					   | google | aws-sigv4 */
 	struct gauth_opts google;	/* auth = google (scope: cloud-platform) */
 	const char	*user;
 	const char	*password_env;

@@ -230,7 +230,8 @@ test_errors_with_lines(void **state)
 	assert_non_null(strstr(buf_str(&cfg.warnings), "holds a "
 	    "password and is readable by others"));
 	assert_non_null(strstr(buf_str(&cfg.errors), ":3: 'airflow_auth' must "
-	    "be none, basic, bearer, command, login or google, not 'magic'\n"));
+	    "be none, basic, bearer, command, login, google or aws-sigv4, not "
+	    "'magic'\n"));
 	assert_non_null(strstr(buf_str(&cfg.errors), ":4: 'airflow_api' must "
 	    "be an http:// or https:// URL, not 'ftp://x'\n"));
 	assert_non_null(strstr(buf_str(&cfg.errors), ":5: "
