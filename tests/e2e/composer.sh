@@ -60,7 +60,7 @@ has() { grep -q "$2" "$work/out" || fail "$1: expected '$2', got: $(cat "$work/o
 lookups() { grep -c "^GET composer $env_name" "$BQ_EMU_LOG"; }
 
 conf api "$env_name"
-check api || fail "config check --connect: exit $?: $(cat "$work/out")"
+check api || fail "config check --connect (its token check needs the emulator's GET /dags): exit $?: $(cat "$work/out")"
 has "the environment" "Composer environment $env_name"
 has "the resolved URL" "^connect: *$A_URL\$"
 has "the version" "^airflow: *[23]\.[0-9]"
