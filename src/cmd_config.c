@@ -8,9 +8,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
+#include "airflow_api.h"
 #include "cmd_config.h"
 #include "config.h"
 #include "dbconn.h"
+#include "loop.h"
+#include "options.h"
 #include "report.h"
 #include "sanitize.h"
 #include "sched.h"
@@ -343,8 +348,176 @@ check_zones(const struct config *cfg)
 	return bad;
 }
 
+/* --- config check --connect ---------------------------------------------- */
+
+/* One GET of --connect and its answer. */
+struct probe {
+	bool		 done;
+	long		 status;	/* 0: no answer */
+	struct buf	 body;
+	struct buf	 err;		/* why it failed, unsanitised */
+};
+
+static void
+probe_done(struct api_call *c, const struct http_response *r, void *arg)
+{
+	struct probe *p = arg;
+
+	(void)c;
+	p->done = true;
+	p->status = r->status;
+	buf_append(&p->body, r->body.data != NULL ? r->body.data : "",
+	    r->body.len);
+	if (r->status == 0 && r->error == HTTP_ERR_OTHER &&
+	    r->error_text != NULL && *r->error_text != '\0')
+		buf_puts(&p->err, r->error_text);	/* the lookup's, the token's */
+	else if (r->status / 100 != 2)
+		airflow_api_error(r, &p->err);
+}
+
+/* GET path and wait for the answer (the Composer lookup, the token). */
+static void
+probe_get(struct loop *loop, struct airflow_api *api, const char *path,
+    struct probe *p)
+{
+	buf_reset(&p->body);
+	buf_reset(&p->err);
+	p->done = false;
+	p->status = 0;
+	airflow_api_get(api, path, NULL, NULL, probe_done, p);
+	while (!p->done)
+		loop_run_once(loop);
+}
+
+/* Appends server text to out, sanitised: it reaches a terminal. */
+static void
+probe_said(struct buf *out, const char *s)
+{
+	sanitize_append(out, s, strlen(s), 0);
+}
+
+/*
+ * The Airflow version the API reports: GET /version on the context's
+ * client, trying the other API version when the first is not there (the
+ * version is known only from a database or a Composer image).  Returns
+ * the client that answered, or NULL with why in p->err.
+ */
+static struct airflow_api *
+probe_version(struct loop *loop, struct http *http, const struct settings *s,
+    struct probe *p, struct buf *version)
+{
+	struct airflow_api_opts	 ao;
+	struct airflow_api	*api = NULL;
+	json_t			*doc;
+	int			 major = 0;
+
+	for (int tries = 0; tries < 2; tries++) {
+		airflow_api_free(api);
+		api = airflow_api_new(loop, http, options_airflow_api(s, &ao),
+		    major, &p->err);
+		if (api == NULL)
+			return NULL;
+		probe_get(loop, api, "/version", p);
+		if (p->status != 404)
+			break;
+		major = airflow_api_major(api) == 3 ? 2 : 3;
+	}
+	if (p->status / 100 != 2) {
+		airflow_api_free(api);
+		return NULL;
+	}
+	doc = json_loadb(buf_str(&p->body), p->body.len, 0, NULL);
+	if (json_is_string(json_object_get(doc, "version")))
+		probe_said(version, json_string_value(json_object_get(doc,
+		    "version")));
+	else
+		buf_puts(version, "(not reported)");
+	json_decref(doc);
+	return api;
+}
+
+/*
+ * config check --connect: reaches the context's Airflow API as the console
+ * would (Composer's lookup, the token) and says the URL, the version and
+ * whether the token is accepted, with the IAM roles Composer needs when it
+ * is not.  0 when all went well, 1 otherwise.
+ */
+static int
+connect_check(const struct settings *s)
+{
+	struct loop		*loop = loop_new();
+	struct http_opts	 ho;
+	struct http		*http;
+	struct airflow_api	*api;
+	struct probe		 p;
+	struct buf		 out = BUF_INIT, version = BUF_INIT;
+	int			 bad = 0;
+
+	memset(&ho, 0, sizeof ho);
+	ho.insecure = !s->airflow_tls_verify;
+	ho.ca_file = s->airflow_ca_file;
+	http = http_new(loop, &ho);
+	memset(&p, 0, sizeof p);
+	if (s->composer_environment != NULL)
+		printf("connect:     Composer environment %s (%s)\n",
+		    s->composer_environment, s->composer_url);
+	api = probe_version(loop, http, s, &p, &version);
+	if (api == NULL) {
+		probe_said(&out, buf_str(&p.err));
+		printf("connect:     FAILED: %s\n", buf_str(&out));
+		bad = 1;
+		goto out;
+	}
+	printf("connect:     %s\n", airflow_api_url(api));
+	printf("airflow:     %s (API v%d)\n", buf_str(&version),
+	    airflow_api_major(api) == 3 ? 2 : 1);
+	probe_get(loop, api, "/dags?limit=1", &p);
+	if (p.status / 100 == 2)
+		printf("token:       accepted (airflow_auth = %s)\n",
+		    s->airflow_auth);
+	else {
+		probe_said(&out, buf_str(&p.err));
+		printf("token:       %s (airflow_auth = %s): %s\n",
+		    p.status == 401 ? "REFUSED" : p.status == 403 ?
+		    "accepted, but not allowed to read DAGs" : "not checked",
+		    s->airflow_auth, buf_str(&out));
+		if (s->composer_environment != NULL &&
+		    (p.status == 401 || p.status == 403))
+			printf("             Composer needs roles/composer.user "
+			    "on the project and an Airflow role: Viewer reads, "
+			    "User or Op clears (dagtop(1), config check)\n");
+		bad = 1;
+	}
+	airflow_api_free(api);
+out:
+	http_free(http);
+	loop_free(loop);
+	buf_free(&p.body);
+	buf_free(&p.err);
+	buf_free(&out);
+	buf_free(&version);
+	return bad;
+}
+
+/*
+ * The settings config check shows: a context with an Airflow API but no
+ * database is complete (source = api); any other is resolved as the
+ * console would, database required.
+ */
+static int
+check_resolve(const struct config *cfg, const struct cli_options *cli,
+    struct settings *s, struct buf *err)
+{
+	if (config_resolve_no_database(cfg, cli, s, err) != 0)
+		return -1;
+	if (s->database != NULL || options_has_airflow_api(s))
+		return 0;
+	settings_free(s);
+	return config_resolve(cfg, cli, s, err);
+}
+
 int
-cmd_config_check(const struct cli_options *cli)
+cmd_config_check(const struct cli_options *cli, bool connect)
 {
 	struct config	 cfg;
 	struct settings	 s;
@@ -361,7 +534,7 @@ cmd_config_check(const struct cli_options *cli)
 	fputs(buf_str(&cfg.errors), stderr);
 	bad |= check_zones(&cfg);
 	if (cfg.loaded || cfg.errors.len == 0) {
-		if (config_resolve(&cfg, cli, &s, &err) != 0) {
+		if (check_resolve(&cfg, cli, &s, &err) != 0) {
 			scrub_secrets(buf_str(&err), NULL, &masked);
 			fprintf(stderr, "dagtop: %s\n", buf_str(&masked));
 			bad = 1;
@@ -371,6 +544,8 @@ cmd_config_check(const struct cli_options *cli)
 			print_slas(&cfg, &s);
 			check_sla_dags(&cfg, &s);
 			print_services(&cfg);
+			if (connect)
+				bad |= connect_check(&s);
 		}
 		settings_free(&s);
 	}

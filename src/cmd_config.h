@@ -12,9 +12,10 @@ struct cli_options;
 /*
  * Prints every problem of the file (stderr, file:line) and the settings in
  * force with every password masked; 0 when the file is valid (warnings
- * included), 1 otherwise.
+ * included), 1 otherwise.  With connect, also reaches the context's
+ * Airflow API (cmd_config_connect); 1 when it cannot.
  */
-int	cmd_config_check(const struct cli_options *);
+int	cmd_config_check(const struct cli_options *, bool connect);
 
 /*
  * The zone check config_load takes (config_zone_check): zoneinfo_load

@@ -14,6 +14,7 @@
 #include <ini.h>
 #include <libpq-fe.h>
 
+#include "composer.h"
 #include "config.h"
 #include "conninfo.h"
 #include "secret.h"
@@ -765,6 +766,44 @@ check_slas(struct config *cfg)
 	}
 }
 
+/*
+ * What a context must say, checked once every file has been read: a
+ * Composer environment in the shape its API names it, and not beside an
+ * airflow_api (the environment gives the URL: two would disagree).
+ */
+static void
+check_contexts(struct config *cfg)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->nctx; i++) {
+		const struct context *c = &cfg->ctx[i];
+
+		if (c->mwaa_environment != NULL && (c->airflow_api != NULL ||
+		    c->composer_environment != NULL))
+			buf_printf(&cfg->errors, "%s:%d: [context %s] sets "
+			    "'mwaa_environment' with 'airflow_api' or "
+			    "'composer_environment'; keep one\n", c->file,
+			    c->line, c->name);
+		if (c->mwaa_environment != NULL && c->aws_region == NULL)
+			buf_printf(&cfg->errors, "%s:%d: [context %s] "
+			    "'mwaa_environment' needs 'aws_region'\n", c->file,
+			    c->line, c->name);
+		if (c->composer_environment == NULL)
+			continue;
+		if (!composer_valid_environment(c->composer_environment))
+			buf_printf(&cfg->errors, "%s:%d: [context %s] "
+			    "'composer_environment' must be projects/PROJECT/"
+			    "locations/REGION/environments/NAME, not '%s'\n",
+			    c->file, c->line, c->name, c->composer_environment);
+		if (c->airflow_api != NULL)
+			buf_printf(&cfg->errors, "%s:%d: [context %s] sets "
+			    "both 'composer_environment' and 'airflow_api': "
+			    "the environment gives the API's URL; keep one\n",
+			    c->file, c->line, c->name);
+	}
+}
+
 /* What a service must say, checked once every file has been read. */
 static void
 check_services(struct config *cfg)
@@ -812,6 +851,7 @@ config_load(struct config *cfg, const char *explicit_path,
 	}
 	cfg->loaded = true;
 	check_slas(cfg);
+	check_contexts(cfg);
 	check_services(cfg);
 	return cfg->errors.len > 0 ? -1 : 0;
 }

@@ -23,7 +23,13 @@ struct context {
 	char	*database_password_env;
 	char	*database_password_command;
 	char	*airflow_api;
-	char	*airflow_auth;	/* none | basic | bearer | command | login */
+	char	*composer_environment;	/* projects/P/locations/L/environments/E */
+	char	*composer_url;
+	char	*mwaa_environment;	/* Amazon MWAA, through InvokeRestApi */
+	char	*aws_region;
+	char	*mwaa_url;
+	char	*airflow_auth;	/* none | basic | bearer | command | login | google
+				   | aws-sigv4 */
 	char	*airflow_user;
 	char	*airflow_password_env;
 	char	*airflow_token_env;
@@ -95,6 +101,11 @@ struct settings {
 	char	*airflow_api;
 	char	*airflow_api_shown;	/* airflow_api, password masked: for
 					   messages and the audit log */
+	char	*composer_environment;	/* the web server from Composer's API */
+	char	*composer_url;
+	char	*mwaa_environment;
+	char	*aws_region;
+	char	*mwaa_url;
 	char	*airflow_auth;
 	char	*airflow_user;
 	char	*airflow_password_env;

@@ -67,8 +67,11 @@ static const char usage_text[] =
 "                      frequency, lead time, change failure rate, time to\n"
 "                      restore, with DORA bands and the trend against the\n"
 "                      window before; exit 3 when a service cannot be read\n"
-"  config check        validate the configuration file and show the\n"
-"                      effective settings (secrets masked)\n"
+"  config check [--connect]\n"
+"                      validate the configuration file and show the\n"
+"                      effective settings (secrets masked); --connect also\n"
+"                      reaches the Airflow API (Composer's URL, version,\n"
+"                      whether the token is accepted)\n"
 "\n"
 "global options:\n"
 "  --context NAME      the [context NAME] of the configuration file to use\n"
@@ -103,6 +106,7 @@ struct args {
 	const char		*words[8];
 	int			 nwords;
 	bool			 format_given;
+	bool			 connect;	/* config check --connect */
 };
 
 /* A window in days: "30d" or "30", 1 to 366. */
@@ -246,6 +250,8 @@ parse_flag(const char *arg, struct args *a)
 		a->clear.yes = true;
 	else if (strcmp(arg, "--ascii") == 0)
 		a->ascii = true;
+	else if (strcmp(arg, "--connect") == 0)
+		a->connect = true;
 	else if (strcmp(arg, "--quiet") == 0 || strcmp(arg, "-q") == 0)
 		a->report.quiet = true;
 	else
@@ -621,8 +627,9 @@ main(int argc, char **argv)
 	}
 	if (strcmp(a.words[0], "config") == 0) {
 		if (a.nwords != 2 || strcmp(a.words[1], "check") != 0)
-			return usage_error(false, "usage: dagtop config check");
-		return cmd_config_check(&a.cli);
+			return usage_error(false, "usage: dagtop config check "
+			    "[--connect]");
+		return cmd_config_check(&a.cli, a.connect);
 	}
 	if (strcmp(a.words[0], "clear") == 0) {
 		if (a.nwords != 4)

@@ -18,17 +18,24 @@ options_db(const struct settings *s, struct db_options *out)
 	return out;
 }
 
+/* The context's Google auth settings (google_auth.h), for any client. */
+static void
+options_google(const struct settings *s, struct gauth_opts *out)
+{
+	out->method = s->google_auth;
+	out->command = s->google_token_command;
+	out->key_file = s->google_key_file;
+	out->token_url = s->google_token_url;
+	out->metadata_url = s->google_metadata_url;
+}
+
 /* --- BigQuery slots (slots_src.h) --------------------------------------- */
 
 const struct slots_options *
 options_slots(const struct settings *s, struct slots_options *out)
 {
 	memset(out, 0, sizeof *out);
-	out->auth.method = s->google_auth;
-	out->auth.command = s->google_token_command;
-	out->auth.key_file = s->google_key_file;
-	out->auth.token_url = s->google_token_url;
-	out->auth.metadata_url = s->google_metadata_url;
+	options_google(s, &out->auth);
 	out->url = s->bigquery_url;
 	out->project = s->bigquery_project;
 	out->admin_project = s->bigquery_admin_project;
@@ -48,7 +55,13 @@ options_airflow_api(const struct settings *s, struct airflow_api_opts *out)
 {
 	memset(out, 0, sizeof *out);
 	out->url = s->airflow_api;
+	out->composer_environment = s->composer_environment;
+	out->composer_url = s->composer_url;
+	out->mwaa_environment = s->mwaa_environment;
+	out->aws_region = s->aws_region;
+	out->mwaa_url = s->mwaa_url;
 	out->auth = s->airflow_auth;
+	options_google(s, &out->google);
 	out->user = s->airflow_user;
 	out->password_env = s->airflow_password_env;
 	out->token_env = s->airflow_token_env;
@@ -56,4 +69,12 @@ options_airflow_api(const struct settings *s, struct airflow_api_opts *out)
 	out->timeout = s->airflow_timeout;
 	out->readonly = s->readonly;
 	return out;
+}
+
+/* Whether the context has an Airflow API: a URL, Composer or MWAA. */
+bool
+options_has_airflow_api(const struct settings *s)
+{
+	return (s->airflow_api != NULL && *s->airflow_api != '\0') ||
+	    s->composer_environment != NULL || s->mwaa_environment != NULL;
 }

@@ -225,6 +225,10 @@ resolve(const struct config *cfg, const struct cli_options *cli,
 		s->airflow_api_shown = mask_url_dup(c->airflow_api);
 	}
 	bigquery_defaults(c, s);
+	if (s->airflow_auth == NULL)
+		s->airflow_auth = xstrdup(s->composer_environment != NULL ?
+		    "google" : s->mwaa_environment != NULL ? "aws-sigv4" :
+		    "none");
 	pick_database(c, cli, envdb, s);
 	if (s->refresh < 0)
 		s->refresh = cfg->refresh;

@@ -1,5 +1,6 @@
 /* xdg.c: the XDG base folders (see xdg.h). */
 #include <stdlib.h>
+#include <sys/stat.h>
 
 #include "buf.h"
 #include "xdg.h"
@@ -28,4 +29,20 @@ xdg_path(enum xdg_base base, const char *rest)
 	if (rest != NULL && *rest != '\0')
 		buf_printf(&b, "/%s", rest);
 	return buf_detach(&b);
+}
+
+void
+xdg_make_dirs(const char *dir)
+{
+	char	*p = xstrdup(dir), *s;
+
+	for (s = p + 1; *s != '\0'; s++) {
+		if (*s == '/') {
+			*s = '\0';
+			mkdir(p, 0700);
+			*s = '/';
+		}
+	}
+	mkdir(p, 0700);
+	free(p);
 }

@@ -21,5 +21,7 @@ enum xdg_base {
  * Nothing is created.
  */
 char	*xdg_path(enum xdg_base, const char *rest);
+/* mkdir -p dir, mode 0700 for each folder it makes; errors are ignored. */
+void	 xdg_make_dirs(const char *dir);
 
 #endif

@@ -13,6 +13,10 @@
 # ago), its jobs labelled with the demo's DAGs (b shows the slots pane).  GitHub too:
 # an emulator serves four months of deployments, releases, merged pull
 # requests and incidents for a few services (D shows the Four Keys).
+# Cloud Composer too: the context composer has no database and no URL, only
+# composer_environment; the Google emulator answers environments.get with a
+# second Airflow API emulator's URL, which takes the Google token
+# (:context composer in the console).
 # Everything is removed on exit.
 set -eu
 cd "$(dirname "$0")/.."
@@ -58,6 +62,35 @@ CONF
 	echo "demo: BigQuery emulator on $BQ_EMU_URL (b in the console: slots)"
 }
 
+# Cloud Composer: an Airflow API that takes the Google emulator's one token,
+# and the environment that names it (bq_emu_start reads BQ_EMU_ARGS).
+COMPOSER_ENV=projects/demo-project/locations/us-central1/environments/demo
+demo_composer_start() {
+	emu_start CMP --airflow "$SCHEMA" \
+	    --dsn "host=127.0.0.1 port=$PGPORT dbname=airflow user=$PGUSER" \
+	    --auth bearer --token demo-google-token --simulate-scheduler 2 ||
+	    return 0
+	case $SCHEMA in
+	2) image=composer-2.9.7-airflow-2.10.5 ;;
+	*) image=composer-3-airflow-3.1.0 ;;
+	esac
+	BQ_EMU_ARGS="--fixed-token demo-google-token --composer $COMPOSER_ENV=$CMP_URL,$image"
+}
+
+# The composer context, once the Google emulator runs: API only.
+demo_composer() {
+	[ -n "${BQ_EMU_URL:-}" ] && [ -n "${CMP_URL:-}" ] || return 0
+	cat >>"$demo/config" <<CONF
+
+[context composer]
+composer_environment = $COMPOSER_ENV
+composer_url = $BQ_EMU_URL
+google_auth = service-account
+google_key_file = $BQ_DIR/sa.json
+CONF
+	echo "demo: Cloud Composer $COMPOSER_ENV on the Google emulator, Airflow API on $CMP_URL (:context composer)"
+}
+
 # GitHub: the emulator's demo history, and its services in the config.
 demo_github() {
 	GH_DIR=$(mktemp -d "${TMPDIR:-/tmp}/dagtop-demo-gh.XXXXXX")
@@ -97,6 +130,9 @@ emu_start API --airflow "$SCHEMA" \
     --dsn "host=127.0.0.1 port=$PGPORT dbname=airflow user=$PGUSER" \
     --auth basic --user demo --password demo --simulate-scheduler 2
 cat >"$demo/config" <<CONF
+[dagtop]
+context = demo
+
 [context demo]
 database = postgresql://dagtop_reader@127.0.0.1:$PGPORT/airflow
 database_password_env = PGPASSWORD
@@ -110,7 +146,9 @@ export DAGTOP_CONFIG="$demo/config" PGPASSWORD=demo DEMO_AIRFLOW_PASSWORD=demo
 # The audit log of the demo's reruns stays in the demo's folder.
 export DAGTOP_AUDIT_LOG="$demo/audit.log"
 echo "demo: Airflow $RELEASE metadata database on 127.0.0.1:$PGPORT, API on $API_URL"
+demo_composer_start
 demo_bigquery
+demo_composer
 demo_github
 # The ETag cache of the demo stays in the demo's folder.
 export XDG_CACHE_HOME="$demo/cache"
@@ -123,6 +161,11 @@ echo
 ./dagtop report slots --hours 24 | head -12 || true
 echo
 ./dagtop report fourkeys | head -16 || true
+if [ -n "${CMP_URL:-}" ]; then
+	echo
+	./dagtop --context composer config check --connect 2>&1 |
+	    grep -E '^(connect|airflow|token): ' || true
+fi
 echo
 status=0
 ./dagtop report status || status=$?

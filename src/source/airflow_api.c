@@ -16,7 +16,11 @@
 #include "airflow_api.h"
 #include "api_client.h"
 #include "buf.h"
+#include "composer.h"
 #include "loop.h"
+#include "mwaa.h"
+
+#define GOOGLE_SCOPE	"https://www.googleapis.com/auth/cloud-platform"
 
 struct airflow_api {
 	struct loop		*loop;
@@ -25,7 +29,17 @@ struct airflow_api {
 	char			*shown;		/* base without user:password@ */
 	char			*api_prefix;	/* base + /api/v1 or /api/v2 */
 	int			 major;
+	bool			 major_known;	/* from the database */
 	struct api_auth		*auth;
+	struct gauth		*gauth;		/* airflow_auth = google */
+	struct composer		*composer;	/* the URL from Composer */
+	char			*environment;	/* composer_environment */
+	struct api_call		*url_waiting;	/* calls waiting for the URL */
+	bool			 looking;	/* a Composer lookup under way */
+	bool			 url_worked;	/* the URL answered a success */
+	char			*mwaa;		/* MWAA's environment name */
+	char			*mwaa_url;	/* its InvokeRestApi root */
+	char			*aws_sign;	/* "aws:amz:REGION:airflow" */
 	struct api_call		*waiting;	/* calls waiting for a token */
 	struct api_call		*calls;		/* every live call */
 	long			 timeout_ms;
@@ -37,7 +51,8 @@ struct api_call {
 	struct api_call		*next_wait;
 	struct api_call		*next;
 	char			*method;
-	char			*url;
+	char			*path;
+	char			*url;		/* NULL until the base is known */
 	char			*accept;
 	char			*body;
 	http_data_cb		 on_data;
@@ -50,18 +65,22 @@ struct api_call {
 };
 
 static void	call_send(struct api_call *);
+static void	call_done(struct http_req *, const struct http_response *,
+		    void *);
 
 static enum api_auth_kind
 parse_auth(const char *s)
 {
-	if (s == NULL || strcmp(s, "none") == 0)
-		return API_AUTH_NONE;
+	if (s == NULL || strcmp(s, "none") == 0 || strcmp(s, "aws-sigv4") == 0)
+		return API_AUTH_NONE;	/* aws-sigv4: mwaa_send signs */
 	if (strcmp(s, "basic") == 0)
 		return API_AUTH_BASIC;
 	if (strcmp(s, "bearer") == 0)
 		return API_AUTH_BEARER;
 	if (strcmp(s, "command") == 0)
 		return API_AUTH_COMMAND;
+	if (strcmp(s, "google") == 0)
+		return API_AUTH_GOOGLE;
 	return API_AUTH_LOGIN;
 }
 
@@ -72,6 +91,8 @@ auth_missing(const struct airflow_api_opts *o, enum api_auth_kind kind)
 	switch (kind) {
 	case API_AUTH_BASIC:
 	case API_AUTH_LOGIN:
+		if (kind == API_AUTH_LOGIN && o->composer_environment != NULL)
+			return "cannot log in to Composer (use google)";
 		if (o->user == NULL || o->password_env == NULL)
 			return "needs airflow_user and airflow_password_env";
 		break;
@@ -101,6 +122,9 @@ set_base(struct airflow_api *api, const char *url)
 	const char	*scheme, *host, *at, *slash;
 	size_t		 len;
 
+	wipe_free(api->base);
+	free(api->shown);
+	free(api->api_prefix);
 	api_base(&b, url);
 	len = b.len;
 	if (len >= 7 && (strcmp(b.data + len - 7, "/api/v1") == 0 ||
@@ -128,6 +152,57 @@ login_error(const struct http_response *resp, struct buf *out)
 	airflow_api_error(resp, out);
 }
 
+/*
+ * The Google side of a client: a token source with the cloud-platform
+ * scope (Composer's web server and API both take it), and the Composer
+ * lookup when the URL is to come from an environment.  False with why.
+ */
+static bool
+google_setup(struct airflow_api *api, const struct airflow_api_opts *o,
+    enum api_auth_kind kind, struct buf *err)
+{
+	struct gauth_opts	 go = o->google;
+	struct buf		 why = BUF_INIT;
+
+	if (kind == API_AUTH_GOOGLE) {
+		if (go.scope == NULL)
+			go.scope = GOOGLE_SCOPE;
+		api->gauth = gauth_new(api->loop, api->http, &go, &why);
+		if (api->gauth == NULL) {
+			buf_printf(err, "airflow_auth = google: %s",
+			    buf_str(&why));
+			buf_free(&why);
+			return false;
+		}
+	}
+	if (o->composer_environment != NULL) {
+		api->environment = xstrdup(o->composer_environment);
+		api->shown = xstrdup(o->composer_environment);
+	}
+	return true;
+}
+
+/*
+ * MWAA: every call goes to InvokeRestApi at mwaa_url (by default the
+ * region's env.airflow endpoint), signed for the service "airflow".
+ */
+static void
+mwaa_setup(struct airflow_api *api, const struct airflow_api_opts *o)
+{
+	struct buf b = BUF_INIT;
+
+	api->mwaa = xstrdup(o->mwaa_environment);
+	if (o->mwaa_url != NULL)
+		api_base(&b, o->mwaa_url);
+	else
+		buf_printf(&b, "https://env.airflow.%s.amazonaws.com",
+		    o->aws_region);
+	api->mwaa_url = buf_detach(&b);
+	buf_printf(&b, "aws:amz:%s:airflow", o->aws_region);
+	api->aws_sign = buf_detach(&b);
+	set_base(api, api->mwaa_url);
+}
+
 struct airflow_api *
 airflow_api_new(struct loop *loop, struct http *http,
     const struct airflow_api_opts *o, int major, struct buf *err)
@@ -138,8 +213,15 @@ airflow_api_new(struct loop *loop, struct http *http,
 	enum api_auth_kind	 kind = parse_auth(o->auth);
 	const char		*missing = auth_missing(o, kind);
 
-	if (o->url == NULL || *o->url == '\0') {
+	if ((o->url == NULL || *o->url == '\0') &&
+	    o->composer_environment == NULL && o->mwaa_environment == NULL) {
 		buf_puts(err, "no airflow_api URL in this context");
+		return NULL;
+	}
+	if (o->mwaa_environment != NULL && (o->aws_region == NULL ||
+	    o->auth == NULL || strcmp(o->auth, "aws-sigv4") != 0)) {
+		buf_puts(err, "mwaa_environment needs aws_region and "
+		    "airflow_auth = aws-sigv4");
 		return NULL;
 	}
 	if (missing != NULL) {
@@ -150,10 +232,19 @@ airflow_api_new(struct loop *loop, struct http *http,
 	api->loop = loop;
 	api->http = http;
 	api->major = major >= 3 ? 3 : 2;
+	api->major_known = major > 0;
 	api->readonly = o->readonly;
 	api->timeout_ms = (o->timeout > 0 ? o->timeout : 30) * 1000L;
-	set_base(api, o->url);
-	buf_printf(&login, "%s/auth/token", api->base);
+	if (!google_setup(api, o, kind, err)) {
+		free(api);
+		return NULL;
+	}
+	if (o->mwaa_environment != NULL)
+		mwaa_setup(api, o);
+	else if (api->environment == NULL) {
+		set_base(api, o->url);
+		buf_printf(&login, "%s/auth/token", api->base);
+	}
 	memset(&ao, 0, sizeof ao);
 	ao.kind = kind;
 	ao.name = "airflow";
@@ -161,12 +252,29 @@ airflow_api_new(struct loop *loop, struct http *http,
 	ao.password_env = o->password_env;
 	ao.token_env = o->token_env;
 	ao.token_command = o->token_command;
-	ao.login_url = buf_str(&login);
+	ao.login_url = login.len > 0 ? buf_str(&login) : NULL;
 	ao.timeout_ms = api->timeout_ms;
 	ao.error_text = login_error;
+	ao.gauth = api->gauth;
 	api->auth = api_auth_new(loop, http, &ao);
 	buf_free(&login);
+	if (api->environment != NULL)
+		api->composer = composer_new(loop, http, api->auth,
+		    o->composer_url != NULL ? o->composer_url :
+		    "https://composer.googleapis.com", api->environment,
+		    api->timeout_ms);
 	return api;
+}
+
+/* Takes c out of a wait queue (linked by next_wait), if it is there. */
+static void
+unwait(struct api_call **head, struct api_call *c)
+{
+	for (; *head != NULL; head = &(*head)->next_wait)
+		if (*head == c) {
+			*head = c->next_wait;
+			return;
+		}
 }
 
 static void
@@ -179,12 +287,10 @@ call_free(struct api_call *c)
 			*pp = c->next;
 			break;
 		}
-	for (pp = &c->api->waiting; *pp != NULL; pp = &(*pp)->next_wait)
-		if (*pp == c) {
-			*pp = c->next_wait;
-			break;
-		}
+	unwait(&c->api->waiting, c);
+	unwait(&c->api->url_waiting, c);
 	free(c->method);
+	free(c->path);
 	free(c->url);
 	free(c->accept);
 	wipe_free(c->body);
@@ -209,7 +315,13 @@ airflow_api_free(struct airflow_api *api)
 		return;
 	while (api->calls != NULL)
 		airflow_api_cancel(api->calls);
+	composer_free(api->composer);
+	free(api->mwaa);
+	free(api->mwaa_url);
+	free(api->aws_sign);
 	api_auth_free(api->auth);
+	gauth_free(api->gauth);
+	free(api->environment);
 	wipe_free(api->base);
 	free(api->shown);
 	free(api->api_prefix);
@@ -226,6 +338,12 @@ const char *
 airflow_api_url(const struct airflow_api *api)
 {
 	return api->shown;
+}
+
+const char *
+airflow_api_composer(const struct airflow_api *api)
+{
+	return api->environment;
 }
 
 /* The write gate is api_gate's: these two only ask it. */
@@ -296,6 +414,163 @@ token_ready(void *arg, const char *why)
 	release_waiting(arg, why);
 }
 
+/*
+ * The Composer lookup ended: the waiting calls go to the URL found, or
+ * fail with why.
+ */
+static void
+url_found(void *arg, const char *uri, int major, const char *why)
+{
+	struct airflow_api	*api = arg;
+	struct api_call		*c;
+
+	api->looking = false;
+	if (uri != NULL) {
+		if (!api->major_known && major > 0)
+			api->major = major >= 3 ? 3 : 2;
+		set_base(api, uri);
+	}
+	while ((c = api->url_waiting) != NULL) {
+		api->url_waiting = c->next_wait;
+		c->next_wait = NULL;
+		if (uri == NULL)
+			call_fail(c, why);
+		else
+			call_send(c);
+	}
+}
+
+/*
+ * Whether a failed answer puts the Composer URL in doubt (the server is
+ * gone or the path is not Airflow's): true when it came from the cache
+ * and has not answered a success yet; the file is then removed and the
+ * URL looked up again.
+ */
+static bool
+url_doubted(struct airflow_api *api, const struct http_response *resp)
+{
+	if (resp->status / 100 == 2)
+		api->url_worked = true;
+	if (api->composer == NULL || api->url_worked ||
+	    (resp->error != HTTP_ERR_CONNECT && resp->status != 404) ||
+	    !composer_invalidate(api->composer))
+		return false;
+	wipe_free(api->base);
+	free(api->shown);
+	free(api->api_prefix);
+	api->base = api->api_prefix = NULL;
+	api->shown = xstrdup(api->environment);
+	return true;
+}
+
+/*
+ * A call whose URL is not known yet (Composer's lookup): it waits, and
+ * the first one starts the lookup.  True when it waits.
+ */
+static bool
+url_wait(struct api_call *c)
+{
+	struct airflow_api	*api = c->api;
+	struct buf		 url = BUF_INIT;
+
+	if (c->url != NULL)
+		return false;
+	if (api->api_prefix != NULL) {
+		api_join(&url, api->api_prefix, c->path);
+		c->url = buf_detach(&url);
+		return false;
+	}
+	c->next_wait = api->url_waiting;
+	api->url_waiting = c;
+	if (!api->looking) {
+		api->looking = true;
+		composer_lookup(api->composer, url_found, api);
+	}
+	return true;
+}
+
+/*
+ * The call as MWAA's InvokeRestApi: POST {Path, Method, QueryParameters,
+ * Body}, signed by curl.  The gate judges the Airflow call inside, not
+ * the POST that carries it: a GET stays a read.
+ */
+static void
+mwaa_send(struct api_call *c)
+{
+	struct airflow_api	*api = c->api;
+	struct buf		 keys = BUF_INIT, tok = BUF_INIT, url = BUF_INIT;
+	struct buf		 err = BUF_INIT;
+	const char		*hdrs[4] = { "Content-Type: application/json",
+				    "Accept: application/json", NULL, NULL };
+	struct http_request	 q;
+	char			*wrapped = NULL;
+
+	if (mwaa_credentials(&keys, &tok, &err) != 0)
+		goto fail;
+	if ((wrapped = mwaa_wrap(c->method, c->path, c->body)) == NULL) {
+		buf_puts(&err, "the request body is not JSON");
+		goto fail;
+	}
+	if (tok.len > 0)
+		hdrs[2] = buf_str(&tok);
+	buf_printf(&url, "%s/restapi/%s", api->mwaa_url, api->mwaa);
+	memset(&q, 0, sizeof q);
+	q.method = "POST";
+	q.url = buf_str(&url);
+	q.headers = hdrs;
+	q.body = wrapped;
+	q.body_len = strlen(wrapped);
+	q.timeout_ms = api->timeout_ms;
+	q.aws_sigv4 = api->aws_sign;
+	q.aws_keys = buf_str(&keys);
+	q.on_done = call_done;
+	q.arg = c;
+	c->req = api_start(api->http, &q, strcmp(c->method, "GET") == 0 ?
+	    API_READ : API_WRITE, api->readonly, NULL, NULL, &err);
+	if (c->req != NULL)
+		c->sent = true;
+fail:
+	if (c->req == NULL)
+		call_fail(c, buf_str(&err));
+	if (keys.data != NULL)
+		explicit_bzero(keys.data, keys.len);
+	if (tok.data != NULL)
+		explicit_bzero(tok.data, tok.len);
+	buf_free(&keys);
+	buf_free(&tok);
+	buf_free(&url);
+	buf_free(&err);
+	wipe_free(wrapped);
+}
+
+/*
+ * InvokeRestApi answered: the Airflow answer inside it goes to the
+ * caller (a streamed GET gets its body in one piece).  False when the
+ * answer is not InvokeRestApi's (AWS refused the call itself).
+ */
+static bool
+mwaa_answer(struct http_req *req, struct api_call *c,
+    const struct http_response *resp)
+{
+	struct http_response	 r = *resp;
+	struct buf		 inner = BUF_INIT;
+
+	if (resp->error != HTTP_OK || !mwaa_unwrap(resp->body.data,
+	    resp->body.len, &r.status, &inner))
+		return false;
+	r.body = inner;
+	r.content_type = "application/json";
+	if (c->on_data != NULL && r.status / 100 == 2 && inner.len > 0 &&
+	    c->on_data(req, inner.data, inner.len, c->arg) != 0) {
+		r.error = HTTP_ERR_OTHER;
+		r.error_text = "stopped by the reader";
+	}
+	c->on_done(c, &r, c->arg);
+	call_free(c);
+	buf_free(&inner);
+	return true;
+}
+
 static int
 call_data(struct http_req *req, const char *data, size_t len, void *arg)
 {
@@ -317,8 +592,17 @@ call_done(struct http_req *req, const struct http_response *resp, void *arg)
 	struct airflow_api	*api = c->api;
 	struct http_response	 r = *resp;
 
-	(void)req;
 	c->req = NULL;
+	if (api->mwaa != NULL && mwaa_answer(req, c, resp))
+		return;
+	if (url_doubted(api, resp)) {
+		/* The cached URL failed: ask Composer again, once. */
+		free(c->url);
+		c->url = NULL;
+		buf_reset(&c->errbody);
+		call_send(c);
+		return;
+	}
 	if (resp->status == 401 && api_auth_has_token(api->auth) &&
 	    api_auth_expired(api->auth)) {
 		/* The token expired or was revoked: get a new one. */
@@ -345,8 +629,15 @@ call_send(struct api_call *c)
 	const char		*hdrs[3];
 	size_t			 n = 0;
 	struct http_request	 q;
-	int			 ready = api_auth_header(api->auth, &auth, &err);
+	int			 ready;
 
+	if (url_wait(c))
+		return;
+	if (api->mwaa != NULL) {
+		mwaa_send(c);
+		return;
+	}
+	ready = api_auth_header(api->auth, &auth, &err);
 	if (ready > 0) {
 		bool first = api->waiting == NULL;
 
@@ -406,11 +697,9 @@ call_start(struct airflow_api *api, const char *method, const char *path,
     api_done_cb on_done, void *arg)
 {
 	struct api_call	*c = xcalloc(1, sizeof *c);
-	struct buf	 url = BUF_INIT;
 
-	api_join(&url, api->api_prefix, path);
 	*c = (struct api_call){ .api = api, .method = xstrdup(method),
-	    .url = buf_detach(&url), .on_data = on_data, .on_done = on_done,
+	    .path = xstrdup(path), .on_data = on_data, .on_done = on_done,
 	    .arg = arg, .next = api->calls,
 	    .accept = xstrdup(accept != NULL ? accept : "application/json"),
 	    .body = body != NULL ? xstrdup(body) : NULL };

@@ -15,6 +15,7 @@
 
 #include <stdbool.h>
 
+#include "google_auth.h"
 #include "http.h"
 
 struct loop;
@@ -28,7 +29,14 @@ typedef void (*api_done_cb)(struct api_call *, const struct http_response *,
 /* What the client reads of a context (options_api.h fills it). */
 struct airflow_api_opts {
 	const char	*url;		/* airflow_api: the server or API root */
-	const char	*auth;		/* none | basic | bearer | command | login */
+	const char	*composer_environment;	/* or: the URL from Composer */
+	const char	*composer_url;	/* the Composer API; NULL: Google's */
+	const char	*mwaa_environment;	/* or: MWAA's InvokeRestApi */
+	const char	*aws_region;
+	const char	*mwaa_url;	/* NULL: https://env.airflow.REGION... */
+	const char	*auth;		/* none | basic | bearer | command | login
+					   | google | aws-sigv4 */
+	struct gauth_opts google;	/* auth = google (scope: cloud-platform) */
 	const char	*user;
 	const char	*password_env;
 	const char	*token_env;
@@ -41,14 +49,22 @@ struct airflow_api_opts {
  * Makes a client for the context's airflow_api URL and the Airflow major
  * version read from the database (2 or 3).  Returns NULL with a reason in
  * err when no API is configured or the auth settings are incomplete.
+ * With a composer_environment instead, the URL is looked up (composer.h)
+ * when the first call needs it, and calls wait for it as they wait for a
+ * token; major <= 0 then takes the version the environment's image names.
  */
 struct airflow_api *airflow_api_new(struct loop *, struct http *,
 		    const struct airflow_api_opts *, int major,
 		    struct buf *err);
 void		 airflow_api_free(struct airflow_api *);
 int		 airflow_api_major(const struct airflow_api *);
-/* The base URL, for messages and the audit log (no credentials in it). */
+/*
+ * The base URL, for messages and the audit log (no credentials in it);
+ * before a Composer lookup ended, the environment's name.
+ */
 const char	*airflow_api_url(const struct airflow_api *);
+/* The Composer environment the URL comes from, or NULL. */
+const char	*airflow_api_composer(const struct airflow_api *);
 /*
  * The write gate: false, with "read-only: writes are refused (...)" in why,
  * when the context is read-only (--readonly, readonly = true).

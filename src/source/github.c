@@ -20,6 +20,7 @@
 #include "github.h"
 #include "http.h"
 #include "loop.h"
+#include "xdg.h"
 
 #define GH_DEFAULT_URL	"https://api.github.com"
 #define GH_MAX_PAGES	1000	/* a runaway Link chain stops here */
@@ -131,23 +132,6 @@ cache_read(const struct gh *gh, const char *url, struct buf *etag,
 	return etag->len > 0 ? 0 : -1;
 }
 
-/* mkdir -p with mode 0700 for what it makes. */
-static void
-make_dirs(const char *dir)
-{
-	char	*p = xstrdup(dir), *s;
-
-	for (s = p + 1; *s != '\0'; s++) {
-		if (*s == '/') {
-			*s = '\0';
-			mkdir(p, 0700);
-			*s = '/';
-		}
-	}
-	mkdir(p, 0700);
-	free(p);
-}
-
 /* Writes a cache entry whole (a temporary file renamed over the old one). */
 static void
 cache_write(const struct gh *gh, const char *url, const char *etag,
@@ -163,7 +147,7 @@ cache_write(const struct gh *gh, const char *url, const char *etag,
 	if (gh->cache_dir == NULL || strchr(etag, '\n') != NULL ||
 	    strchr(link, '\n') != NULL)
 		return;
-	make_dirs(gh->cache_dir);
+	xdg_make_dirs(gh->cache_dir);
 	cache_path(gh, url, &path);
 	buf_printf(&tmp, "%s.%ld.tmp", buf_str(&path), (long)getpid());
 	fd = open(buf_str(&tmp), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,

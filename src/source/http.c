@@ -377,6 +377,11 @@ http_start(struct http *h, const struct http_request *q, struct buf *err)
 	}
 	if (h->ca_file != NULL)
 		curl_easy_setopt(r->easy, CURLOPT_CAINFO, h->ca_file);
+	if (q->aws_sigv4 != NULL) {
+		/* curl copies both; it signs the headers and the body. */
+		curl_easy_setopt(r->easy, CURLOPT_AWS_SIGV4, q->aws_sigv4);
+		curl_easy_setopt(r->easy, CURLOPT_USERPWD, q->aws_keys);
+	}
 	if (strcmp(method, "GET") != 0 || q->body != NULL) {
 		r->body = xmalloc(q->body_len + 1);
 		if (q->body_len > 0)

@@ -72,6 +72,9 @@ struct http_request {
 	long			 stall_timeout_ms;	/* give up when no byte
 						   came for this long; 0: never */
 	size_t			 max_body;	/* 0: 64 MiB when buffering */
+	const char		*aws_sigv4;	/* "aws:amz:REGION:SERVICE": curl
+						   signs the request (SigV4) */
+	const char		*aws_keys;	/* "ACCESS_KEY:SECRET_KEY" */
 	http_data_cb		 on_data;	/* NULL: buffer the body */
 	http_done_cb		 on_done;
 	void			*arg;

@@ -13,6 +13,11 @@ on 127.0.0.1 and a port of the system's choosing (written to --port-file):
   GET  /computeMetadata/v1/instance/service-accounts/default/token
                                                 the metadata server (needs
                                                 Metadata-Flavor: Google)
+  GET  /v1/projects/P/locations/L/environments/E
+                                                Cloud Composer's
+                                                environments.get, for each
+                                                --composer ENV=URL[,IMAGE]:
+                                                config.airflowUri is URL
 
 jobs.query answers at once (jobComplete true, the first page, and
 totalBytesBilled, as the real one does for a quick query); a slow job
@@ -253,7 +258,10 @@ def check_jwt(assertion, audience):
         return "aud %r is not %r" % (claims.get("aud"), audience)
     if claims.get("iss") != "dagtop-test@emu-project.iam.gserviceaccount.com":
         return "unknown iss"
-    if "bigquery" not in claims.get("scope", ""):
+    # cloud-platform covers BigQuery and Cloud Composer (airflow_auth =
+    # google asks it), as Google's own scopes do.
+    scope = claims.get("scope", "")
+    if "bigquery" not in scope and not scope.endswith("/auth/cloud-platform"):
         return "scope lacks BigQuery"
     iat, exp = claims.get("iat", 0), claims.get("exp", 0)
     if abs(iat - now) > 300 or exp - iat > 3600 or exp <= now:
@@ -264,7 +272,9 @@ def check_jwt(assertion, audience):
 def issue(prefix):
     with LOCK:
         STATE["seq"] += 1
-        tok = "emu-%s-%d" % (prefix, STATE["seq"])
+        # --fixed-token: one token, so that the Airflow emulator can be
+        # told it (--auth bearer --token) and check what dagtop sends.
+        tok = ARGS.fixed_token or "emu-%s-%d" % (prefix, STATE["seq"])
         STATE["tokens"].add(tok)
     return {"access_token": tok, "expires_in": 3599, "token_type": "Bearer"}
 
@@ -317,6 +327,10 @@ class Handler(BaseHTTPRequestHandler):
                 return
             self.reply(200, issue("md"))
             return
+        if len(p) == 8 and p[1:3] == ["v1", "projects"] and \
+                p[4] == "locations" and p[6] == "environments":
+            self.environment("/".join(p[2:]))
+            return
         if len(p) == 7 and p[1:4] == ["bigquery", "v2", "projects"] and \
                 p[5] == "jobs":
             self.jobs_get(p[4], p[6], q)
@@ -354,6 +368,29 @@ class Handler(BaseHTTPRequestHandler):
             self.reply(200, self.page(job, start, size))
             return
         self.reply(404, {"error": {"code": 404, "message": "no such path"}})
+
+    def environment(self, name):
+        """environments.get: the Environment resource, as Composer 2/3's."""
+        log("GET composer %s" % name)
+        if not self.authorized():
+            return
+        for c in ARGS.composer or []:
+            env, _, rest = c.partition("=")
+            url, _, image = rest.partition(",")
+            if env != name:
+                continue
+            self.reply(200, {
+                "name": name, "uuid": "00000000-0000-4000-8000-000000000001",
+                "state": "RUNNING",
+                "config": {
+                    "airflowUri": url,
+                    "dagGcsPrefix": "gs://emu-bucket/dags",
+                    "softwareConfig": {"imageVersion": image or
+                                       "composer-3-airflow-2.10.5"},
+                    "environmentSize": "ENVIRONMENT_SIZE_SMALL"}})
+            return
+        self.reply(*google_error(404, "notFound", "Environment %s not found."
+                                 % name, "NOT_FOUND"))
 
     def jobs_get(self, project, job_id, q):
         """jobs.get: the Job resource, its statistics once DONE."""
@@ -505,6 +542,9 @@ def main():
     ap.add_argument("--public-key", help="PEM public key for JWT checks")
     ap.add_argument("--log")
     ap.add_argument("--dags", default="etl_daily")
+    ap.add_argument("--composer", action="append",
+                    metavar="projects/P/locations/L/environments/E=URL[,IMAGE]")
+    ap.add_argument("--fixed-token", help="the one access token issued")
     ARGS = ap.parse_args()
     srv = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     srv.daemon_threads = True

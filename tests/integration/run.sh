@@ -189,6 +189,18 @@ for build in "$@"; do
 		echo "FAILED: API client checks" >&2
 		failed=1
 	fi
+	for v in $SCHEMAS; do
+		echo "== Cloud Composer: $build/dagtop (Airflow $(release "$v"), fake Composer API, metadata server)"
+		if ! sh tests/e2e/composer.sh "$build/dagtop" "$v"; then
+			echo "FAILED: Composer e2e on Airflow $(release "$v")" >&2
+			failed=1
+		fi
+		echo "== Amazon MWAA: $build/dagtop (Airflow $(release "$v"), InvokeRestApi with SigV4)"
+		if ! sh tests/e2e/mwaa.sh "$build/dagtop" "$v"; then
+			echo "FAILED: MWAA e2e on Airflow $(release "$v")" >&2
+			failed=1
+		fi
+	done
 done
 # Last, as it stops and starts the server: the console across an outage.
 echo "== console in tmux: $1/dagtop while PostgreSQL restarts"

@@ -4,7 +4,8 @@
 # file with a refresh token (adc/application_default_credentials.json), then
 # starts the emulator on 127.0.0.1 and a free port and sets BQ_EMU_PORT,
 # BQ_EMU_URL (its root), BQ_EMU_LOG and BQ_EMU_PID.  The caller stops it
-# with bq_emu_stop, from a trap.
+# with bq_emu_stop, from a trap.  BQ_EMU_ARGS adds arguments (words split:
+# --composer ENV=URL[,IMAGE], --fixed-token TOKEN).
 BQ_EMU_PY=${BQ_EMU_PY:-/usr/bin/python3}
 
 bq_emu_start() {
@@ -20,7 +21,7 @@ bq_emu_start() {
 	rm -f "$_d/port"
 	"$BQ_EMU_PY" tests/emulator/bigquery_emu.py --port-file "$_d/port" \
 	    --public-key "$_d/pub.pem" --log "$BQ_EMU_LOG" --dags "$_dags" \
-	    2>"$_d/emu.err" &
+	    ${BQ_EMU_ARGS:-} 2>"$_d/emu.err" &
 	BQ_EMU_PID=$!
 	_i=0
 	while [ ! -s "$_d/port" ]; do

@@ -15,9 +15,11 @@
 
 #include <cmocka.h>
 
+#include "composer.h"
 #include "config.h"
 #include "dbconn.h"
 #include "logspool.h"
+#include "options.h"
 #include "serdag.h"
 #include "tz.h"
 #include "zoneinfo.h"
@@ -228,7 +230,8 @@ test_errors_with_lines(void **state)
 	assert_non_null(strstr(buf_str(&cfg.warnings), "holds a "
 	    "password and is readable by others"));
 	assert_non_null(strstr(buf_str(&cfg.errors), ":3: 'airflow_auth' must "
-	    "be none, basic, bearer, command or login, not 'magic'\n"));
+	    "be none, basic, bearer, command, login, google or aws-sigv4, not "
+	    "'magic'\n"));
 	assert_non_null(strstr(buf_str(&cfg.errors), ":4: 'airflow_api' must "
 	    "be an http:// or https:// URL, not 'ftp://x'\n"));
 	assert_non_null(strstr(buf_str(&cfg.errors), ":5: "
@@ -599,6 +602,60 @@ header_keys(const char *line, char names[][64], size_t *n, size_t max)
  * dagtop.conf(5) describes every key the parser takes, and no other: each
  * table's names against the headers of the page's tagged paragraphs.
  */
+/*
+ * composer_environment: its shape is checked, it may not sit beside
+ * airflow_api, and it makes airflow_auth default to google.
+ */
+static void
+test_composer(void **state)
+{
+	struct config		cfg;
+	struct settings		s;
+	struct cli_options	cli = { NULL, "c", NULL, -1, -1 };
+	struct buf		err = BUF_INIT;
+
+	(void)state;
+	assert_true(composer_valid_environment(
+	    "projects/p-1/locations/us-central1/environments/prod"));
+	assert_false(composer_valid_environment(
+	    "projects/p/locations/l/environments/"));
+	assert_false(composer_valid_environment(
+	    "projects/p/locations/l/environments/e/x"));
+	assert_false(composer_valid_environment("projects/p/environments/e"));
+	assert_false(composer_valid_environment(
+	    "projects/p/locations/l/environments/a b"));
+	assert_int_equal(composer_image_major("composer-2.9.7-airflow-2.9.3"),
+	    2);
+	assert_int_equal(composer_image_major("composer-3-airflow-3.1.0"), 3);
+	assert_int_equal(composer_image_major("composer-3"), 0);
+	assert_int_equal(composer_image_major(NULL), 0);
+
+	write_file("[context c]\n"
+	    "composer_environment = projects/p/locations/l/environments\n"
+	    "[context d]\n"
+	    "composer_environment = projects/p/locations/l/environments/e\n"
+	    "airflow_api = http://x\n", 0600);
+	assert_int_equal(config_load(&cfg, path, zone_ok), -1);
+	assert_non_null(strstr(buf_str(&cfg.errors), ":2: [context c] "
+	    "'composer_environment' must be projects/PROJECT/locations/REGION/"
+	    "environments/NAME, not 'projects/p/locations/l/environments'"));
+	assert_non_null(strstr(buf_str(&cfg.errors), ":4: [context d] sets "
+	    "both 'composer_environment' and 'airflow_api'"));
+	config_free(&cfg);
+
+	write_file("[context c]\n"
+	    "composer_environment = projects/p/locations/l/environments/e\n"
+	    "google_auth = metadata\n", 0600);
+	assert_int_equal(config_load(&cfg, path, zone_ok), 0);
+	assert_int_equal(config_resolve_no_database(&cfg, &cli, &s, &err), 0);
+	assert_string_equal(s.airflow_auth, "google");
+	assert_string_equal(s.composer_url, "https://composer.googleapis.com");
+	assert_true(options_has_airflow_api(&s));
+	settings_free(&s);
+	config_free(&cfg);
+	buf_free(&err);
+}
+
 static void
 test_man_page_keys(void **state)
 {
@@ -688,6 +745,7 @@ main(void)
 		cmocka_unit_test(test_services),
 		cmocka_unit_test(test_included_file_exposed),
 		cmocka_unit_test(test_errors_without_passwords),
+		cmocka_unit_test(test_composer),
 	};
 	int fd = mkstemp(path), rc;
 
