@@ -91,8 +91,8 @@ struct job {
 	int64_t			 since;
 	int			 per_dag;
 	int			 limit;
-	size_t			 n;	/* unknown dags, attention pairs */
-	const struct af_run *const *pairs;
+	size_t			 n;	/* attention pairs */
+	char			**pairs;	/* dag_id, run_id, ...: copies */
 };
 
 static void	req_send(struct req *);
@@ -148,6 +148,9 @@ job_free(struct job *j)
 		free(j->dags);
 	}
 	graph_free(j->graph);
+	for (size_t i = 0; i < 2 * j->n; i++)
+		free(j->pairs[i]);
+	free(j->pairs);
 	loop_timer_free(j->timer);
 	buf_free(&j->err);
 	free(j);
@@ -663,10 +666,11 @@ since_end(struct job *j)
 	qsort(all.v, all.n, sizeof *all.v, cmp_dag_newest);
 	for (i = 0; i < all.n; i++) {
 		struct af_run *r = &all.v[i];
+		struct af_run *last = out->n > 0 ? &out->v[out->n - 1] : NULL;
 
-		/* The reads overlap on 2.x: each run once. */
-		if ((i > 0 && strcmp(r->dag_id, all.v[i - 1].dag_id) == 0 &&
-		    strcmp(r->run_id, all.v[i - 1].run_id) == 0) ||
+		/* The reads overlap: each run once. */
+		if ((last != NULL && strcmp(r->dag_id, last->dag_id) == 0 &&
+		    strcmp(r->run_id, last->run_id) == 0) ||
 		    !in_window(r, j->since))
 			continue;
 		*af_runs_push(out) = *r;
@@ -859,8 +863,8 @@ wanted_pair(const struct job *j, const struct af_ti *t)
 	if (j->pairs == NULL)
 		return true;
 	for (size_t i = 0; i < j->n; i++)
-		if (strcmp(j->pairs[i]->dag_id, t->dag_id) == 0 &&
-		    strcmp(j->pairs[i]->run_id, t->run_id) == 0)
+		if (strcmp(j->pairs[2 * i], t->dag_id) == 0 &&
+		    strcmp(j->pairs[2 * i + 1], t->run_id) == 0)
 			return true;
 	return false;
 }
@@ -914,8 +918,13 @@ rest_fetch_attention_tis(struct sched *sd, const struct af_run *const *runs,
 	struct job	*j = job_new(rs, out, cb, arg);
 	json_t		*b, *dags = json_array(), *ids = json_array();
 
-	j->pairs = runs;
+	/* The runs are the caller's only during the call: copies. */
+	j->pairs = xcalloc(2 * n + 1, sizeof *j->pairs);
 	j->n = n;
+	for (size_t i = 0; i < n; i++) {
+		j->pairs[2 * i] = xstrdup(runs[i]->dag_id);
+		j->pairs[2 * i + 1] = xstrdup(runs[i]->run_id);
+	}
 	j->end = tis_end;
 	j->fail = fail_tis;
 	if (n == 0) {
