@@ -93,6 +93,10 @@ struct job {
 	int			 limit;
 	size_t			 n;	/* attention pairs */
 	char			**pairs;	/* dag_id, run_id, ...: copies */
+	/* SLAs: per SLA its DAG and task (copies), runs and TI read. */
+	struct af_runs		*sla_runs;
+	struct req		**sla_tis;
+	int64_t			 from, to;
 };
 
 static void	req_send(struct req *);
@@ -151,6 +155,10 @@ job_free(struct job *j)
 	for (size_t i = 0; i < 2 * j->n; i++)
 		free(j->pairs[i]);
 	free(j->pairs);
+	for (size_t i = 0; j->sla_runs != NULL && i < j->n; i++)
+		af_runs_free(&j->sla_runs[i]);
+	free(j->sla_runs);
+	free(j->sla_tis);
 	loop_timer_free(j->timer);
 	buf_free(&j->err);
 	free(j);
@@ -998,27 +1006,205 @@ rest_fetch_log_template(struct sched *sd, const char *dag_id,
 	job_go(j);
 }
 
+/*
+ * The day an attempt counts for (sla.h): the end of its data interval,
+ * else the logical date, else run_after.
+ */
+static int64_t
+sla_day(const struct af_run *r)
+{
+	if (r->data_interval_end != TIME_NONE)
+		return r->data_interval_end;
+	return r->logical_date != TIME_NONE ? r->logical_date : r->run_after;
+}
+
+static int
+cmp_sla_day(const void *a, const void *b)
+{
+	const struct af_run *x = a, *y = b;
+	int64_t dx = sla_day(x), dy = sla_day(y);
+
+	if (dx != dy)
+		return dx < dy ? -1 : 1;
+	return strcmp(x->run_id, y->run_id);
+}
+
+/* One attempt of SLA i from run r (and its task's instances, if any). */
+static void
+sla_attempt(struct job *j, size_t i, const struct af_run *r,
+    struct sla_attempt *a)
+{
+	const char	*task = j->pairs[2 * i + 1];
+	struct req	*q = j->sla_tis[i];
+	long		 n = 0, ok = 0, bad = 0;
+	int64_t		 started = TIME_NONE, ended = TIME_NONE;
+
+	for (size_t k = 0; q != NULL && k < q->tis.n; k++) {
+		const struct af_ti *t = &q->tis.v[k];
+
+		if (strcmp(t->run_id, r->run_id) != 0 ||
+		    strcmp(t->task_id, task) != 0)
+			continue;
+		n++;
+		ok += t->state == TI_SUCCESS || t->state == TI_SKIPPED;
+		bad += ti_state_failed(t->state);
+		if (t->start_date != TIME_NONE && (started == TIME_NONE ||
+		    t->start_date < started))
+			started = t->start_date;
+		if (t->end_date != TIME_NONE && (ended == TIME_NONE ||
+		    t->end_date > ended))
+			ended = t->end_date;
+	}
+	a->run_id = xstrdup(r->run_id);
+	a->run_type = r->run_type != NULL ? xstrdup(r->run_type) : NULL;
+	a->interval_end = sla_day(r);
+	a->state = sla_attempt_state(r->state == RUN_UNKNOWN ? r->state_raw :
+	    run_state_name(r->state), *task != '\0', n, ok, bad,
+	    started != TIME_NONE);
+	a->start = *task != '\0' ? started : r->start_date;
+	a->end = *task != '\0' ? ended : r->end_date;
+	if (a->end == TIME_NONE && a->state == SLA_FAILED_ATTEMPT)
+		a->end = r->end_date;
+	a->airflow_miss = false;	/* not in the API */
+}
+
+/* Every read is in: the attempts, by SLA, day and run_id. */
+static void
+sla_end(struct job *j)
+{
+	struct sla_history	*h = j->out;
+	size_t			*sla_of, total = 0, i, k;
+
+	for (i = 0; i < j->n; i++)
+		total += j->sla_runs[i].n;
+	h->v = xcalloc(total + 1, sizeof *h->v);
+	sla_of = xcalloc(total + 1, sizeof *sla_of);
+	for (i = 0; i < j->n; i++) {
+		struct af_runs *rs = &j->sla_runs[i];
+
+		qsort(rs->v, rs->n, sizeof *rs->v, cmp_sla_day);
+		for (k = 0; k < rs->n; k++) {
+			sla_of[h->n] = i;
+			sla_attempt(j, i, &rs->v[k], &h->v[h->n++]);
+		}
+	}
+	sla_history_index(h, sla_of, j->n);
+	free(sla_of);
+}
+
 static void
 sla_fail(struct job *j)
 {
-	(void)j;
+	struct sla_history *h = j->out;
+
+	sla_history_free(h);
 }
 
-/* Not yet through the API: said, never silently empty. */
+/* Phase one's reads, per SLA: its runs (kept if their day is in), 404s. */
+static void
+sla_runs_end(struct job *k)
+{
+	struct job	*j = k->arg;
+	struct sla_history *h = j->out;
+
+	for (size_t i = 0; i < j->n; i++) {
+		struct af_runs *from = &k->reqs[2 * i]->runs;
+
+		h->unknown_dag[i] = k->reqs[2 * i + 1]->missing;
+		for (size_t r = 0; r < from->n; r++) {
+			int64_t day = sla_day(&from->v[r]);
+
+			if (day == TIME_NONE || day < j->from || day >= j->to)
+				continue;
+			*af_runs_push(&j->sla_runs[i]) = from->v[r];
+			memset(&from->v[r], 0, sizeof from->v[r]);
+		}
+	}
+}
+
+/* Phase two: the instances of each task SLA's task in its runs. */
+static void
+sla_runs_done(void *arg, const char *err)
+{
+	struct job	*j = arg;
+	int		 api = api_version(j->rs);
+
+	if (err != NULL) {
+		buf_puts(&j->err, err);
+		job_finish(j);
+		return;
+	}
+	for (size_t i = 0; i < j->n; i++) {
+		json_t *ids;
+
+		if (*j->pairs[2 * i + 1] == '\0' || j->sla_runs[i].n == 0)
+			continue;
+		ids = json_array();
+		for (size_t r = 0; r < j->sla_runs[i].n; r++)
+			json_array_append_new(ids,
+			    json_string(j->sla_runs[i].v[r].run_id));
+		j->sla_tis[i] = job_add(j, K_TIS,
+		    "/dags/~/dagRuns/~/taskInstances/list",
+		    json_pack("{s:[s], s:[s], s:o}", "dag_ids",
+		    j->pairs[2 * i], "task_ids", j->pairs[2 * i + 1],
+		    "dag_run_ids", ids), api == 2);
+	}
+	job_next(j);
+}
+
+/*
+ * Per SLA: GET /dags/{id} (a 404 is an unknown DAG) and its runs through
+ * the batch list, bounded by a date the API filters on (run_after on
+ * v2; on v1 the execution date, a year either side, since a manual run's
+ * data interval ends before it); then the task's instances of those runs.
+ * Airflow's own verdicts (sla_miss, deadline alerts) are not in the API:
+ * airflow_miss is false and the history says it read neither.
+ */
 static void
 rest_fetch_sla(struct sched *sd, const struct sla_def *const *defs, size_t n,
     int64_t from, int64_t to, struct sla_history *out, sched_cb cb, void *arg)
 {
-	struct job *j = job_new((struct rest *)sd, out, cb, arg);
+	struct rest	*rs = (struct rest *)sd;
+	struct job	*j = job_new(rs, out, cb, arg);
+	struct job	*k = job_new(rs, NULL, sla_runs_done, j);
+	struct buf	 p = BUF_INIT;
+	json_t		*b;
 
-	(void)defs;
-	(void)n;
-	(void)from;
-	(void)to;
-	buf_puts(&j->err, "SLA history is not read through the Airflow API "
-	    "yet: use source = database");
+	sla_history_free(out);
+	out->nsla = n;
+	out->airflow_sla_miss = out->airflow_deadlines = false;
+	out->unknown_dag = xcalloc(n + 1, sizeof *out->unknown_dag);
+	j->n = n;
+	j->from = from;
+	j->to = to;
+	j->pairs = xcalloc(2 * n + 1, sizeof *j->pairs);
+	j->sla_runs = xcalloc(n + 1, sizeof *j->sla_runs);
+	j->sla_tis = xcalloc(n + 1, sizeof *j->sla_tis);
+	j->end = sla_end;
 	j->fail = sla_fail;
-	job_go(j);
+	k->end = sla_runs_end;
+	for (size_t i = 0; i < n; i++) {
+		j->pairs[2 * i] = xstrdup(defs[i]->dag_id);
+		j->pairs[2 * i + 1] = xstrdup(defs[i]->task_id != NULL ?
+		    defs[i]->task_id : "");
+		b = json_pack("{s:[s]}", "dag_ids", defs[i]->dag_id);
+		if (api_version(rs) == 2) {
+			json_object_set_new(b, "order_by", json_string("run_after"));
+			body_time(b, "run_after_gte", from);
+		} else {
+			json_object_set_new(b, "order_by",
+			    json_string("execution_date"));
+			body_time(b, "execution_date_gte", from - 366 * 86400);
+			body_time(b, "execution_date_lte", to + 366 * 86400);
+		}
+		job_add(k, K_RUNS, "/dags/~/dagRuns/list", b, true);
+		buf_reset(&p);
+		buf_puts(&p, "/dags/");
+		seg(&p, defs[i]->dag_id);
+		job_add(k, K_EXISTS, buf_str(&p), NULL, false);
+	}
+	buf_free(&p);
+	job_go(k);
 }
 
 static void
