@@ -1,6 +1,8 @@
 /*
  * airflow_rest.c: the Airflow REST API as a scheduler source
- * (airflow_rest.h, sched.h).
+ * (airflow_rest.h, sched.h): its jobs and reads, the opening and version
+ * detection, health, DAGs, pools, the task graph and unknown DAGs; runs,
+ * task instances and SLA history are in airflow_rest_runs.c.
  *
  * Every fetch is a job made of reads (struct req): a GET, or a POST of a
  * batch list endpoint (which the write gate lets by: api_airflow_intent).
@@ -19,6 +21,7 @@
 
 #include "af_api.h"
 #include "airflow_rest.h"
+#include "airflow_rest_int.h"
 #include "api_client.h"
 #include "buf.h"
 #include "loop.h"
@@ -28,84 +31,12 @@
 #define REST_PARALLEL	6
 
 static const struct sched_ops rest_ops;
-
-struct rest {
-	struct sched		 base;
-	struct loop		*loop;
-	struct http		*http;
-	struct airflow_api	*api;
-	int			 page_limit;
-	struct sched_about	 about;
-	char			*release;
-	struct buf		 warnings;
-	struct job		*jobs;		/* every live job */
-	long			 requests;
-	sched_cb		 ready;
-	void			*arg;
-};
-
-enum req_kind {
-	K_VERSION, K_HEALTH, K_DAGS, K_RUNS, K_RUN, K_TIS, K_POOLS, K_TASKS,
-	K_EXISTS
-};
-
-struct job;
-
-/* One read: a GET or a list POST, paged or not. */
-struct req {
-	struct job		*job;
-	enum req_kind		 kind;
-	char			*path;	/* with its query, for a GET */
-	json_t			*body;	/* a POST's; NULL for a GET */
-	bool			 paged;
-	long			 offset;
-	long			 want;	/* stop after this many; -1: all */
-	struct api_call		*call;
-	/* What it read. */
-	struct af_runs		 runs;
-	struct af_tis		 tis;
-	bool			 missing;	/* K_EXISTS: 404 */
-	char			*version;	/* K_VERSION */
-};
-
-typedef void (*job_end_fn)(struct job *);
-
-struct job {
-	struct rest		*rs;
-	struct job		*next;
-	sched_cb		 cb;
-	void			*arg;
-	struct loop_timer	*timer;
-	struct req		**reqs;
-	size_t			 nreqs;
-	size_t			 started;
-	size_t			 done;
-	bool			 starting;	/* inside job_next or req_send */
-	struct buf		 err;
-	job_end_fn		 end;	/* success: fills the output */
-	job_end_fn		 fail;	/* failure: empties it */
-	/* The output and what the end needs. */
-	void			*out;
-	struct graph		*graph;
-	struct af_dags		*dags;		/* the strips' DAG list */
-	int64_t			 since;
-	int			 per_dag;
-	int			 limit;
-	size_t			 n;	/* attention pairs */
-	char			**pairs;	/* dag_id, run_id, ...: copies */
-	/* SLAs: per SLA its DAG and task (copies), runs and TI read. */
-	struct af_runs		*sla_runs;
-	struct req		**sla_tis;
-	int64_t			 from, to;
-};
-
 static void	req_send(struct req *);
-static void	job_next(struct job *);
 
 /* --- jobs --------------------------------------------------------------- */
 
-static struct req *
-job_add(struct job *j, enum req_kind kind, const char *path, json_t *body,
+struct req *
+rest_job_add(struct job *j, enum req_kind kind, const char *path, json_t *body,
     bool paged)
 {
 	struct req *q = xcalloc(1, sizeof *q);
@@ -165,8 +96,8 @@ job_free(struct job *j)
 }
 
 /* All reads are in: the output is filled or emptied, then cb, once. */
-static void
-job_finish(struct job *j)
+void
+rest_job_finish(struct job *j)
 {
 	sched_cb	 cb = j->cb;
 	void		*arg = j->arg;
@@ -188,7 +119,7 @@ static void
 job_timer(struct loop_timer *t, void *arg)
 {
 	(void)t;
-	job_next(arg);
+	rest_job_next(arg);
 }
 
 /*
@@ -197,8 +128,8 @@ job_timer(struct loop_timer *t, void *arg)
  * at once calls back inside req_send: `starting` keeps that from
  * finishing (and freeing) the job under the caller's feet.
  */
-static void
-job_next(struct job *j)
+void
+rest_job_next(struct job *j)
 {
 	if (j->starting)
 		return;
@@ -208,11 +139,11 @@ job_next(struct job *j)
 		req_send(j->reqs[j->started++]);
 	j->starting = false;
 	if (j->err.len > 0 ? j->done == j->started : j->done == j->nreqs)
-		job_finish(j);
+		rest_job_finish(j);
 }
 
-static struct job *
-job_new(struct rest *rs, void *out, sched_cb cb, void *arg)
+struct job *
+rest_job_new(struct rest *rs, void *out, sched_cb cb, void *arg)
 {
 	struct job *j = xcalloc(1, sizeof *j);
 
@@ -227,8 +158,8 @@ job_new(struct rest *rs, void *out, sched_cb cb, void *arg)
 }
 
 /* Starts the job on the next loop pass: callbacks never come inside. */
-static void
-job_go(struct job *j)
+void
+rest_job_go(struct job *j)
 {
 	loop_timer_set(j->timer, 0);
 }
@@ -343,7 +274,7 @@ req_done(struct api_call *c, const struct http_response *r, void *arg)
 		return;
 	}
 	j->done++;
-	job_next(j);
+	rest_job_next(j);
 }
 
 /* Sends the read's next page; its answer comes to req_done. */
@@ -378,26 +309,26 @@ req_send(struct req *q)
 	buf_free(&path);
 	buf_free(&err);
 	if (!was)
-		job_next(j);
+		rest_job_next(j);
 }
 
 /* --- helpers ------------------------------------------------------------ */
 
-static int
-api_version(const struct rest *rs)
+int
+rest_api_version(const struct rest *rs)
 {
 	return airflow_api_major(rs->api) >= 3 ? 2 : 1;
 }
 
 /* Appends s escaped as one path segment. */
-static void
-seg(struct buf *b, const char *s)
+void
+rest_seg(struct buf *b, const char *s)
 {
 	http_escape(b, s);
 }
 
-static char *
-iso(int64_t t)
+char *
+rest_iso(int64_t t)
 {
 	struct buf b = BUF_INIT;
 
@@ -406,23 +337,23 @@ iso(int64_t t)
 }
 
 /* A run list POST body: {dag_ids?, states?, order_by} and filters. */
-static json_t *
-runs_body(const char *order_by)
+json_t *
+rest_runs_body(const char *order_by)
 {
 	return json_pack("{s:s}", "order_by", order_by);
 }
 
-static void
-body_time(json_t *b, const char *key, int64_t t)
+void
+rest_body_time(json_t *b, const char *key, int64_t t)
 {
-	char *s = iso(t);
+	char *s = rest_iso(t);
 
 	json_object_set_new(b, key, json_string(s));
 	free(s);
 }
 
-static json_t *
-states(const char *a, const char *b2, const char *c)
+json_t *
+rest_states(const char *a, const char *b2, const char *c)
 {
 	json_t *v = json_array();
 
@@ -435,8 +366,8 @@ states(const char *a, const char *b2, const char *c)
 }
 
 /* The runs every read of the job holds, moved into out. */
-static void
-gather_runs(struct job *j, struct af_runs *out)
+void
+rest_gather_runs(struct job *j, struct af_runs *out)
 {
 	for (size_t i = 0; i < j->nreqs; i++) {
 		struct af_runs *r = &j->reqs[i]->runs;
@@ -449,14 +380,14 @@ gather_runs(struct job *j, struct af_runs *out)
 	}
 }
 
-static void
-fail_runs(struct job *j)
+void
+rest_fail_runs(struct job *j)
 {
 	af_runs_free(j->out);
 }
 
-static void
-fail_tis(struct job *j)
+void
+rest_fail_tis(struct job *j)
 {
 	af_tis_free(j->out);
 }
@@ -507,12 +438,12 @@ detected(void *arg, const char *err)
 static void
 detect(struct rest *rs, int major)
 {
-	struct job *j = job_new(rs, NULL, detected, rs);
+	struct job *j = rest_job_new(rs, NULL, detected, rs);
 
 	airflow_api_set_major(rs->api, major);
-	job_add(j, K_VERSION, "/version", NULL, false);
+	rest_job_add(j, K_VERSION, "/version", NULL, false);
 	j->end = version_end;
-	job_go(j);
+	rest_job_go(j);
 }
 
 struct sched *
@@ -576,7 +507,7 @@ rest_describe(const struct sched *sd, struct buf *b)
 	const struct rest *rs = (const struct rest *)sd;
 
 	buf_printf(b, "Airflow %s (REST API v%d)", rs->release != NULL ?
-	    rs->release : "?", api_version(rs));
+	    rs->release : "?", rest_api_version(rs));
 }
 
 /* --- health, DAGs, pools ------------------------------------------------ */
@@ -592,12 +523,12 @@ rest_fetch_health(struct sched *sd, struct af_health *out, sched_cb cb,
     void *arg)
 {
 	struct rest	*rs = (struct rest *)sd;
-	struct job	*j = job_new(rs, out, cb, arg);
+	struct job	*j = rest_job_new(rs, out, cb, arg);
 
-	job_add(j, K_HEALTH, api_version(rs) == 2 ? "/monitor/health" :
+	rest_job_add(j, K_HEALTH, rest_api_version(rs) == 2 ? "/monitor/health" :
 	    "/health", NULL, false);
 	j->fail = fail_health;
-	job_go(j);
+	rest_job_go(j);
 }
 
 static void
@@ -606,18 +537,18 @@ fail_dags(struct job *j)
 	af_dags_free(j->out);
 }
 
-static void
+void
 rest_fetch_dags(struct sched *sd, struct af_dags *out, sched_cb cb, void *arg)
 {
 	struct rest	*rs = (struct rest *)sd;
-	struct job	*j = job_new(rs, out, cb, arg);
+	struct job	*j = rest_job_new(rs, out, cb, arg);
 
 	/* Every DAG, as the dag table has them: stale ones too. */
-	job_add(j, K_DAGS, api_version(rs) == 2 ?
+	rest_job_add(j, K_DAGS, rest_api_version(rs) == 2 ?
 	    "/dags?order_by=dag_id&exclude_stale=false" :
 	    "/dags?order_by=dag_id&only_active=false", NULL, true);
 	j->fail = fail_dags;
-	job_go(j);
+	rest_job_go(j);
 }
 
 static void
@@ -630,326 +561,11 @@ static void
 rest_fetch_pools(struct sched *sd, struct af_pools *out, sched_cb cb,
     void *arg)
 {
-	struct job *j = job_new((struct rest *)sd, out, cb, arg);
+	struct job *j = rest_job_new((struct rest *)sd, out, cb, arg);
 
-	job_add(j, K_POOLS, "/pools?order_by=name", NULL, true);
+	rest_job_add(j, K_POOLS, "/pools?order_by=name", NULL, true);
 	j->fail = fail_pools;
-	job_go(j);
-}
-
-/* --- runs --------------------------------------------------------------- */
-
-static int
-cmp_dag_newest(const void *a, const void *b)
-{
-	const struct af_run *x = a, *y = b;
-	int c = strcmp(x->dag_id, y->dag_id);
-
-	return c != 0 ? c : af_run_cmp_newest(x, y);
-}
-
-/*
- * The window's predicate, as the database source's: the run's time
- * (run_after on 3.x, data interval end or logical date on 2.x) in it,
- * unfinished, or failed and ended in it.
- */
-static bool
-in_window(const struct af_run *r, int64_t since)
-{
-	if (r->run_after != TIME_NONE && r->run_after >= since)
-		return true;
-	if (r->state == RUN_RUNNING || r->state == RUN_QUEUED)
-		return true;
-	return r->state == RUN_FAILED && r->end_date != TIME_NONE &&
-	    r->end_date >= since;
-}
-
-static void
-since_end(struct job *j)
-{
-	struct af_runs	*out = j->out, all = { 0 };
-	size_t		 i;
-
-	gather_runs(j, &all);
-	qsort(all.v, all.n, sizeof *all.v, cmp_dag_newest);
-	for (i = 0; i < all.n; i++) {
-		struct af_run *r = &all.v[i];
-		struct af_run *last = out->n > 0 ? &out->v[out->n - 1] : NULL;
-
-		/* The reads overlap: each run once. */
-		if ((last != NULL && strcmp(r->dag_id, last->dag_id) == 0 &&
-		    strcmp(r->run_id, last->run_id) == 0) ||
-		    !in_window(r, j->since))
-			continue;
-		*af_runs_push(out) = *r;
-		memset(r, 0, sizeof *r);
-	}
-	af_runs_free(&all);
-}
-
-static void
-rest_fetch_runs_since(struct sched *sd, int64_t since, struct af_runs *out,
-    sched_cb cb, void *arg)
-{
-	struct rest	*rs = (struct rest *)sd;
-	struct job	*j = job_new(rs, out, cb, arg);
-	json_t		*b;
-	const char	*path = "/dags/~/dagRuns/list";
-
-	j->since = since;
-	j->end = since_end;
-	j->fail = fail_runs;
-	if (api_version(rs) == 2) {
-		/* The database's three reads, filter for filter. */
-		b = runs_body("run_after");
-		body_time(b, "run_after_gte", since);
-		job_add(j, K_RUNS, path, b, true);
-		b = runs_body("run_after");
-		json_object_set_new(b, "states", states("running", "queued",
-		    NULL));
-		body_time(b, "run_after_lt", since);
-		job_add(j, K_RUNS, path, b, true);
-		b = runs_body("run_after");
-		json_object_set_new(b, "states", states("failed", NULL, NULL));
-		body_time(b, "end_date_gte", since);
-		body_time(b, "run_after_lt", since);
-		job_add(j, K_RUNS, path, b, true);
-	} else {
-		/*
-		 * v1 filters neither on the data interval nor on "run time":
-		 * runs whose execution date is in the window, runs that ended
-		 * in it (a run ends after its interval does), and unfinished
-		 * runs; since_end keeps those the database would.
-		 */
-		b = runs_body("execution_date");
-		body_time(b, "execution_date_gte", since);
-		job_add(j, K_RUNS, path, b, true);
-		b = runs_body("execution_date");
-		body_time(b, "end_date_gte", since);
-		job_add(j, K_RUNS, path, b, true);
-		b = runs_body("execution_date");
-		json_object_set_new(b, "states", states("running", "queued",
-		    NULL));
-		job_add(j, K_RUNS, path, b, true);
-	}
-	job_go(j);
-}
-
-/* One DAG's newest runs, newest first: reads of /dags/{id}/dagRuns. */
-static struct req *
-add_dag_runs(struct job *j, const char *dag_id, int limit)
-{
-	struct buf	 p = BUF_INIT;
-	struct req	*q;
-
-	buf_puts(&p, "/dags/");
-	seg(&p, dag_id);
-	buf_printf(&p, "/dagRuns?order_by=%s", api_version(j->rs) == 2 ?
-	    "-run_after" : "-execution_date");
-	q = job_add(j, K_RUNS, buf_str(&p), NULL, true);
-	q->want = limit;
-	buf_free(&p);
-	return q;
-}
-
-static void
-dag_runs_end(struct job *j)
-{
-	struct af_runs *out = j->out;
-
-	gather_runs(j, out);
-	qsort(out->v, out->n, sizeof *out->v, cmp_dag_newest);
-}
-
-static void
-rest_fetch_dag_runs(struct sched *sd, const char *dag_id, int limit,
-    struct af_runs *out, sched_cb cb, void *arg)
-{
-	struct job *j = job_new((struct rest *)sd, out, cb, arg);
-
-	add_dag_runs(j, dag_id, limit > 0 ? limit : 1);
-	j->end = dag_runs_end;
-	j->fail = fail_runs;
-	job_go(j);
-}
-
-/* The strips: only what sched.h promises is kept. */
-static void
-recent_end(struct job *j)
-{
-	struct af_runs *out = j->out;
-
-	dag_runs_end(j);
-	for (size_t i = 0; i < out->n; i++) {
-		struct af_run *r = &out->v[i];
-
-		r->logical_date = r->queued_at = TIME_NONE;
-		r->data_interval_start = r->data_interval_end = TIME_NONE;
-		free(r->run_type);
-		r->run_type = NULL;
-	}
-}
-
-/* The DAG list is in: one read of the newest runs per DAG. */
-static void
-recent_dags(void *arg, const char *err)
-{
-	struct job	*j = arg;
-	struct af_dags	*dags = j->dags;
-
-	if (err != NULL) {
-		buf_puts(&j->err, err);
-		job_finish(j);
-		return;
-	}
-	for (size_t i = 0; i < dags->n; i++)
-		add_dag_runs(j, dags->v[i].dag_id, j->per_dag);
-	job_next(j);
-}
-
-/*
- * The API has no "newest N of every DAG": the DAG list, then one read per
- * DAG (N + 1 requests, at most REST_PARALLEL at once).
- */
-static void
-rest_fetch_runs_recent(struct sched *sd, int per_dag, struct af_runs *out,
-    sched_cb cb, void *arg)
-{
-	struct rest	*rs = (struct rest *)sd;
-	struct job	*j = job_new(rs, out, cb, arg);
-
-	j->per_dag = per_dag > 0 ? per_dag : 1;
-	j->end = recent_end;
-	j->fail = fail_runs;
-	j->dags = xcalloc(1, sizeof *j->dags);
-	rest_fetch_dags(sd, j->dags, recent_dags, j);
-}
-
-static void
-run_end(struct job *j)
-{
-	gather_runs(j, j->out);
-}
-
-static void
-rest_fetch_run(struct sched *sd, const char *dag_id, const char *run_id,
-    struct af_runs *out, sched_cb cb, void *arg)
-{
-	struct job	*j = job_new((struct rest *)sd, out, cb, arg);
-	struct buf	 p = BUF_INIT;
-
-	buf_puts(&p, "/dags/");
-	seg(&p, dag_id);
-	buf_puts(&p, "/dagRuns/");
-	seg(&p, run_id);
-	job_add(j, K_RUN, buf_str(&p), NULL, false);
-	j->end = run_end;
-	j->fail = fail_runs;
-	buf_free(&p);
-	job_go(j);
-}
-
-/* --- task instances ----------------------------------------------------- */
-
-static int
-cmp_ti(const void *a, const void *b)
-{
-	const struct af_ti *x = a, *y = b;
-	int c;
-
-	if ((c = strcmp(x->dag_id, y->dag_id)) != 0 ||
-	    (c = strcmp(x->run_id, y->run_id)) != 0 ||
-	    (c = strcmp(x->task_id, y->task_id)) != 0)
-		return c;
-	return (x->map_index > y->map_index) - (x->map_index < y->map_index);
-}
-
-/* Whether (dag_id, run_id) is one of the job's runs. */
-static bool
-wanted_pair(const struct job *j, const struct af_ti *t)
-{
-	if (j->pairs == NULL)
-		return true;
-	for (size_t i = 0; i < j->n; i++)
-		if (strcmp(j->pairs[2 * i], t->dag_id) == 0 &&
-		    strcmp(j->pairs[2 * i + 1], t->run_id) == 0)
-			return true;
-	return false;
-}
-
-static void
-tis_end(struct job *j)
-{
-	struct af_tis *out = j->out;
-
-	for (size_t i = 0; i < j->nreqs; i++) {
-		struct af_tis *t = &j->reqs[i]->tis;
-
-		for (size_t k = 0; k < t->n; k++) {
-			if (!wanted_pair(j, &t->v[k]))
-				continue;
-			*af_tis_push(out) = t->v[k];
-			memset(&t->v[k], 0, sizeof t->v[k]);
-		}
-	}
-	qsort(out->v, out->n, sizeof *out->v, cmp_ti);
-}
-
-static void
-rest_fetch_tis(struct sched *sd, const char *dag_id, const char *run_id,
-    struct af_tis *out, sched_cb cb, void *arg)
-{
-	struct job	*j = job_new((struct rest *)sd, out, cb, arg);
-	struct buf	 p = BUF_INIT;
-
-	buf_puts(&p, "/dags/");
-	seg(&p, dag_id);
-	buf_puts(&p, "/dagRuns/");
-	seg(&p, run_id);
-	buf_puts(&p, "/taskInstances");
-	job_add(j, K_TIS, buf_str(&p), NULL, true);
-	j->end = tis_end;
-	j->fail = fail_tis;
-	buf_free(&p);
-	job_go(j);
-}
-
-/*
- * One batch read across DAGs and runs with the attention states; v1's
- * list takes no page (it answers every match at once), v2's is paged.
- */
-static void
-rest_fetch_attention_tis(struct sched *sd, const struct af_run *const *runs,
-    size_t n, struct af_tis *out, sched_cb cb, void *arg)
-{
-	struct rest	*rs = (struct rest *)sd;
-	struct job	*j = job_new(rs, out, cb, arg);
-	json_t		*b, *dags = json_array(), *ids = json_array();
-
-	/* The runs are the caller's only during the call: copies. */
-	j->pairs = xcalloc(2 * n + 1, sizeof *j->pairs);
-	j->n = n;
-	for (size_t i = 0; i < n; i++) {
-		j->pairs[2 * i] = xstrdup(runs[i]->dag_id);
-		j->pairs[2 * i + 1] = xstrdup(runs[i]->run_id);
-	}
-	j->end = tis_end;
-	j->fail = fail_tis;
-	if (n == 0) {
-		json_decref(dags);
-		json_decref(ids);
-		job_go(j);
-		return;
-	}
-	for (size_t i = 0; i < n; i++) {
-		json_array_append_new(dags, json_string(runs[i]->dag_id));
-		json_array_append_new(ids, json_string(runs[i]->run_id));
-	}
-	b = json_pack("{s:o, s:o, s:o}", "dag_ids", dags, "dag_run_ids", ids,
-	    "state", states("failed", "upstream_failed", "up_for_retry"));
-	job_add(j, K_TIS, "/dags/~/dagRuns/~/taskInstances/list", b,
-	    api_version(rs) == 2);
-	job_go(j);
+	rest_job_go(j);
 }
 
 /* --- the task graph ----------------------------------------------------- */
@@ -972,7 +588,7 @@ static void
 rest_fetch_graph(struct sched *sd, const char *dag_id, const char *run_id,
     struct graph **out, struct buf *warn, sched_cb cb, void *arg)
 {
-	struct job	*j = job_new((struct rest *)sd, out, cb, arg);
+	struct job	*j = rest_job_new((struct rest *)sd, out, cb, arg);
 	struct buf	 p = BUF_INIT;
 
 	(void)run_id;
@@ -980,12 +596,12 @@ rest_fetch_graph(struct sched *sd, const char *dag_id, const char *run_id,
 	*out = NULL;
 	j->graph = graph_new();
 	buf_puts(&p, "/dags/");
-	seg(&p, dag_id);
+	rest_seg(&p, dag_id);
 	buf_puts(&p, "/tasks");
-	job_add(j, K_TASKS, buf_str(&p), NULL, false);
+	rest_job_add(j, K_TASKS, buf_str(&p), NULL, false);
 	j->end = graph_end;
 	buf_free(&p);
-	job_go(j);
+	rest_job_go(j);
 }
 
 /* --- log template, SLA, unknown DAGs ------------------------------------ */
@@ -998,213 +614,12 @@ static void
 rest_fetch_log_template(struct sched *sd, const char *dag_id,
     const char *run_id, char **out, sched_cb cb, void *arg)
 {
-	struct job *j = job_new((struct rest *)sd, out, cb, arg);
+	struct job *j = rest_job_new((struct rest *)sd, out, cb, arg);
 
 	(void)dag_id;
 	(void)run_id;
 	*out = NULL;
-	job_go(j);
-}
-
-/*
- * The day an attempt counts for (sla.h): the end of its data interval,
- * else the logical date, else run_after.
- */
-static int64_t
-sla_day(const struct af_run *r)
-{
-	if (r->data_interval_end != TIME_NONE)
-		return r->data_interval_end;
-	return r->logical_date != TIME_NONE ? r->logical_date : r->run_after;
-}
-
-static int
-cmp_sla_day(const void *a, const void *b)
-{
-	const struct af_run *x = a, *y = b;
-	int64_t dx = sla_day(x), dy = sla_day(y);
-
-	if (dx != dy)
-		return dx < dy ? -1 : 1;
-	return strcmp(x->run_id, y->run_id);
-}
-
-/* One attempt of SLA i from run r (and its task's instances, if any). */
-static void
-sla_attempt(struct job *j, size_t i, const struct af_run *r,
-    struct sla_attempt *a)
-{
-	const char	*task = j->pairs[2 * i + 1];
-	struct req	*q = j->sla_tis[i];
-	long		 n = 0, ok = 0, bad = 0;
-	int64_t		 started = TIME_NONE, ended = TIME_NONE;
-
-	for (size_t k = 0; q != NULL && k < q->tis.n; k++) {
-		const struct af_ti *t = &q->tis.v[k];
-
-		if (strcmp(t->run_id, r->run_id) != 0 ||
-		    strcmp(t->task_id, task) != 0)
-			continue;
-		n++;
-		ok += t->state == TI_SUCCESS || t->state == TI_SKIPPED;
-		bad += ti_state_failed(t->state);
-		if (t->start_date != TIME_NONE && (started == TIME_NONE ||
-		    t->start_date < started))
-			started = t->start_date;
-		if (t->end_date != TIME_NONE && (ended == TIME_NONE ||
-		    t->end_date > ended))
-			ended = t->end_date;
-	}
-	a->run_id = xstrdup(r->run_id);
-	a->run_type = r->run_type != NULL ? xstrdup(r->run_type) : NULL;
-	a->interval_end = sla_day(r);
-	a->state = sla_attempt_state(r->state == RUN_UNKNOWN ? r->state_raw :
-	    run_state_name(r->state), *task != '\0', n, ok, bad,
-	    started != TIME_NONE);
-	a->start = *task != '\0' ? started : r->start_date;
-	a->end = *task != '\0' ? ended : r->end_date;
-	if (a->end == TIME_NONE && a->state == SLA_FAILED_ATTEMPT)
-		a->end = r->end_date;
-	a->airflow_miss = false;	/* not in the API */
-}
-
-/* Every read is in: the attempts, by SLA, day and run_id. */
-static void
-sla_end(struct job *j)
-{
-	struct sla_history	*h = j->out;
-	size_t			*sla_of, total = 0, i, k;
-
-	for (i = 0; i < j->n; i++)
-		total += j->sla_runs[i].n;
-	h->v = xcalloc(total + 1, sizeof *h->v);
-	sla_of = xcalloc(total + 1, sizeof *sla_of);
-	for (i = 0; i < j->n; i++) {
-		struct af_runs *rs = &j->sla_runs[i];
-
-		qsort(rs->v, rs->n, sizeof *rs->v, cmp_sla_day);
-		for (k = 0; k < rs->n; k++) {
-			sla_of[h->n] = i;
-			sla_attempt(j, i, &rs->v[k], &h->v[h->n++]);
-		}
-	}
-	sla_history_index(h, sla_of, j->n);
-	free(sla_of);
-}
-
-static void
-sla_fail(struct job *j)
-{
-	struct sla_history *h = j->out;
-
-	sla_history_free(h);
-}
-
-/* Phase one's reads, per SLA: its runs (kept if their day is in), 404s. */
-static void
-sla_runs_end(struct job *k)
-{
-	struct job	*j = k->arg;
-	struct sla_history *h = j->out;
-
-	for (size_t i = 0; i < j->n; i++) {
-		struct af_runs *from = &k->reqs[2 * i]->runs;
-
-		h->unknown_dag[i] = k->reqs[2 * i + 1]->missing;
-		for (size_t r = 0; r < from->n; r++) {
-			int64_t day = sla_day(&from->v[r]);
-
-			if (day == TIME_NONE || day < j->from || day >= j->to)
-				continue;
-			*af_runs_push(&j->sla_runs[i]) = from->v[r];
-			memset(&from->v[r], 0, sizeof from->v[r]);
-		}
-	}
-}
-
-/* Phase two: the instances of each task SLA's task in its runs. */
-static void
-sla_runs_done(void *arg, const char *err)
-{
-	struct job	*j = arg;
-	int		 api = api_version(j->rs);
-
-	if (err != NULL) {
-		buf_puts(&j->err, err);
-		job_finish(j);
-		return;
-	}
-	for (size_t i = 0; i < j->n; i++) {
-		json_t *ids;
-
-		if (*j->pairs[2 * i + 1] == '\0' || j->sla_runs[i].n == 0)
-			continue;
-		ids = json_array();
-		for (size_t r = 0; r < j->sla_runs[i].n; r++)
-			json_array_append_new(ids,
-			    json_string(j->sla_runs[i].v[r].run_id));
-		j->sla_tis[i] = job_add(j, K_TIS,
-		    "/dags/~/dagRuns/~/taskInstances/list",
-		    json_pack("{s:[s], s:[s], s:o}", "dag_ids",
-		    j->pairs[2 * i], "task_ids", j->pairs[2 * i + 1],
-		    "dag_run_ids", ids), api == 2);
-	}
-	job_next(j);
-}
-
-/*
- * Per SLA: GET /dags/{id} (a 404 is an unknown DAG) and its runs through
- * the batch list, bounded by a date the API filters on (run_after on
- * v2; on v1 the execution date, a year either side, since a manual run's
- * data interval ends before it); then the task's instances of those runs.
- * Airflow's own verdicts (sla_miss, deadline alerts) are not in the API:
- * airflow_miss is false and the history says it read neither.
- */
-static void
-rest_fetch_sla(struct sched *sd, const struct sla_def *const *defs, size_t n,
-    int64_t from, int64_t to, struct sla_history *out, sched_cb cb, void *arg)
-{
-	struct rest	*rs = (struct rest *)sd;
-	struct job	*j = job_new(rs, out, cb, arg);
-	struct job	*k = job_new(rs, NULL, sla_runs_done, j);
-	struct buf	 p = BUF_INIT;
-	json_t		*b;
-
-	sla_history_free(out);
-	out->nsla = n;
-	out->airflow_sla_miss = out->airflow_deadlines = false;
-	out->unknown_dag = xcalloc(n + 1, sizeof *out->unknown_dag);
-	j->n = n;
-	j->from = from;
-	j->to = to;
-	j->pairs = xcalloc(2 * n + 1, sizeof *j->pairs);
-	j->sla_runs = xcalloc(n + 1, sizeof *j->sla_runs);
-	j->sla_tis = xcalloc(n + 1, sizeof *j->sla_tis);
-	j->end = sla_end;
-	j->fail = sla_fail;
-	k->end = sla_runs_end;
-	for (size_t i = 0; i < n; i++) {
-		j->pairs[2 * i] = xstrdup(defs[i]->dag_id);
-		j->pairs[2 * i + 1] = xstrdup(defs[i]->task_id != NULL ?
-		    defs[i]->task_id : "");
-		b = json_pack("{s:[s]}", "dag_ids", defs[i]->dag_id);
-		if (api_version(rs) == 2) {
-			json_object_set_new(b, "order_by", json_string("run_after"));
-			body_time(b, "run_after_gte", from);
-		} else {
-			json_object_set_new(b, "order_by",
-			    json_string("execution_date"));
-			body_time(b, "execution_date_gte", from - 366 * 86400);
-			body_time(b, "execution_date_lte", to + 366 * 86400);
-		}
-		job_add(k, K_RUNS, "/dags/~/dagRuns/list", b, true);
-		buf_reset(&p);
-		buf_puts(&p, "/dags/");
-		seg(&p, defs[i]->dag_id);
-		job_add(k, K_EXISTS, buf_str(&p), NULL, false);
-	}
-	buf_free(&p);
-	job_go(k);
+	rest_job_go(j);
 }
 
 static void
@@ -1221,19 +636,19 @@ static void
 rest_fetch_unknown_dags(struct sched *sd, const char *const *dag_ids,
     size_t n, bool *out, sched_cb cb, void *arg)
 {
-	struct job	*j = job_new((struct rest *)sd, out, cb, arg);
+	struct job	*j = rest_job_new((struct rest *)sd, out, cb, arg);
 	struct buf	 p = BUF_INIT;
 
 	for (size_t i = 0; i < n; i++) {
 		buf_reset(&p);
 		buf_puts(&p, "/dags/");
-		seg(&p, dag_ids[i]);
+		rest_seg(&p, dag_ids[i]);
 		out[i] = false;
-		job_add(j, K_EXISTS, buf_str(&p), NULL, false);
+		rest_job_add(j, K_EXISTS, buf_str(&p), NULL, false);
 	}
 	j->end = unknown_end;
 	buf_free(&p);
-	job_go(j);
+	rest_job_go(j);
 }
 
 static const struct sched_ops rest_ops = {
