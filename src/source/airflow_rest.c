@@ -399,7 +399,7 @@ version_end(struct job *j)
 {
 	struct rest	*rs = j->rs;
 	struct req	*v2 = j->reqs[0];
-	int		 major;
+	int		 major, minor;
 
 	major = af_api_major(v2->version);
 	if (major < 2) {
@@ -413,10 +413,15 @@ version_end(struct job *j)
 	rs->about.major = major;
 	rs->about.release = rs->release;
 	rs->about.revision = NULL;
+	minor = strchr(rs->release, '.') != NULL ?
+	    atoi(strchr(rs->release, '.') + 1) : 0;
 	/* Earlier tries are kept from 2.10 on. */
-	rs->about.ti_history = major >= 3 || (major == 2 &&
-	    atoi(strchr(rs->release, '.') != NULL ? strchr(rs->release, '.') +
-	    1 : "0") >= 10);
+	rs->about.ti_history = major >= 3 || (major == 2 && minor >= 10);
+	/* Read as the API was up to 3.2; said, as the database source does. */
+	if (major > 3 || (major == 3 && minor > 2) || (major == 2 &&
+	    (minor < 7 || minor > 11)))
+		buf_printf(&rs->warnings, "Airflow %s: this build reads the "
+		    "API of Airflow 2.7 to 2.11 and 3.0 to 3.2", rs->release);
 }
 
 static void detect(struct rest *, int major);

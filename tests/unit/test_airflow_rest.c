@@ -245,6 +245,7 @@ test_versions_and_pages(void **state)
 		assert_true(sched_about(sd)->ti_history);
 		assert_null(sched_about(sd)->revision);
 		assert_string_equal(sd->ops->kind, "api");
+		assert_string_equal(sched_warnings(sd), "");
 
 		/* Pages of 2 though 100 were asked: followed to 5. */
 		memset(&w, 0, sizeof w);
