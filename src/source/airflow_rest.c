@@ -320,11 +320,16 @@ rest_api_version(const struct rest *rs)
 	return airflow_api_major(rs->api) >= 3 ? 2 : 1;
 }
 
-/* Appends s escaped as one path segment. */
+/* /dags/{dag_id}, and /dagRuns/{run_id} when run_id is not NULL. */
 void
-rest_seg(struct buf *b, const char *s)
+rest_dag_path(struct buf *b, const char *dag_id, const char *run_id)
 {
-	http_escape(b, s);
+	buf_puts(b, "/dags/");
+	http_escape(b, dag_id);
+	if (run_id != NULL) {
+		buf_puts(b, "/dagRuns/");
+		http_escape(b, run_id);
+	}
 }
 
 char *
@@ -600,8 +605,7 @@ rest_fetch_graph(struct sched *sd, const char *dag_id, const char *run_id,
 	(void)warn;
 	*out = NULL;
 	j->graph = graph_new();
-	buf_puts(&p, "/dags/");
-	rest_seg(&p, dag_id);
+	rest_dag_path(&p, dag_id, NULL);
 	buf_puts(&p, "/tasks");
 	rest_job_add(j, K_TASKS, buf_str(&p), NULL, false);
 	j->end = graph_end;
@@ -646,8 +650,7 @@ rest_fetch_unknown_dags(struct sched *sd, const char *const *dag_ids,
 
 	for (size_t i = 0; i < n; i++) {
 		buf_reset(&p);
-		buf_puts(&p, "/dags/");
-		rest_seg(&p, dag_ids[i]);
+		rest_dag_path(&p, dag_ids[i], NULL);
 		out[i] = false;
 		rest_job_add(j, K_EXISTS, buf_str(&p), NULL, false);
 	}

@@ -103,8 +103,9 @@ void		 rest_job_next(struct job *);
 void		 rest_job_finish(struct job *);
 /* 1 or 2: the API version in use. */
 int		 rest_api_version(const struct rest *);
-/* Appends s as one escaped path segment. */
-void		 rest_seg(struct buf *, const char *);
+/* Appends /dags/{dag_id}[/dagRuns/{run_id}], escaped; run_id may be NULL. */
+void		 rest_dag_path(struct buf *, const char *dag_id,
+		    const char *run_id);
 /* A run list body {"order_by": order_by}. */
 json_t		*rest_runs_body(const char *order_by);
 /* Sets key to the instant t, ISO 8601 in UTC. */

@@ -116,8 +116,7 @@ add_dag_runs(struct job *j, const char *dag_id, int limit)
 	struct buf	 p = BUF_INIT;
 	struct req	*q;
 
-	buf_puts(&p, "/dags/");
-	rest_seg(&p, dag_id);
+	rest_dag_path(&p, dag_id, NULL);
 	buf_printf(&p, "/dagRuns?order_by=%s", rest_api_version(j->rs) == 2 ?
 	    "-run_after" : "-execution_date");
 	q = rest_job_add(j, K_RUNS, buf_str(&p), NULL, true);
@@ -212,10 +211,7 @@ rest_fetch_run(struct sched *sd, const char *dag_id, const char *run_id,
 	struct job	*j = rest_job_new((struct rest *)sd, out, cb, arg);
 	struct buf	 p = BUF_INIT;
 
-	buf_puts(&p, "/dags/");
-	rest_seg(&p, dag_id);
-	buf_puts(&p, "/dagRuns/");
-	rest_seg(&p, run_id);
+	rest_dag_path(&p, dag_id, run_id);
 	rest_job_add(j, K_RUN, buf_str(&p), NULL, false);
 	j->end = run_end;
 	j->fail = rest_fail_runs;
@@ -276,10 +272,7 @@ rest_fetch_tis(struct sched *sd, const char *dag_id, const char *run_id,
 	struct job	*j = rest_job_new((struct rest *)sd, out, cb, arg);
 	struct buf	 p = BUF_INIT;
 
-	buf_puts(&p, "/dags/");
-	rest_seg(&p, dag_id);
-	buf_puts(&p, "/dagRuns/");
-	rest_seg(&p, run_id);
+	rest_dag_path(&p, dag_id, run_id);
 	buf_puts(&p, "/taskInstances");
 	rest_job_add(j, K_TIS, buf_str(&p), NULL, true);
 	j->end = tis_end;
@@ -519,8 +512,7 @@ rest_fetch_sla(struct sched *sd, const struct sla_def *const *defs, size_t n,
 		}
 		rest_job_add(k, K_RUNS, "/dags/~/dagRuns/list", b, true);
 		buf_reset(&p);
-		buf_puts(&p, "/dags/");
-		rest_seg(&p, defs[i]->dag_id);
+		rest_dag_path(&p, defs[i]->dag_id, NULL);
 		rest_job_add(k, K_EXISTS, buf_str(&p), NULL, false);
 	}
 	buf_free(&p);
