@@ -144,6 +144,44 @@ rec_start(struct rec *r, json_t *o, const char *list, size_t i,
 	}
 }
 
+/*
+ * One kind of list page: its key, how a record is read into a new element
+ * of out, how many out holds, and how the elements from n0 on are freed
+ * (a page that failed is taken back whole).
+ */
+struct page_kind {
+	const char	*key;
+	void		 (*read)(struct rec *, int api, void *out);
+	size_t		 (*count)(const void *out);
+	void		 (*drop)(void *out, size_t n0);
+};
+
+/* Reads a page of one kind: records read (>= 0), or -1 with out as it was. */
+static long
+page_read(const char *json, size_t len, int api, const struct page_kind *k,
+    void *out, long *total, struct buf *err)
+{
+	json_t		*doc, *list, *o;
+	size_t		 i, n0 = k->count(out);
+	struct rec	 r = { .bad = false };
+
+	if ((doc = page_open(json, len, k->key, &list, total, err)) == NULL)
+		return -1;
+	json_array_foreach(list, i, o) {
+		rec_start(&r, o, k->key, i, err);
+		if (!r.bad)
+			k->read(&r, api, out);
+		if (r.bad)
+			break;
+	}
+	json_decref(doc);
+	if (r.bad) {
+		k->drop(out, n0);
+		return -1;
+	}
+	return (long)(k->count(out) - n0);
+}
+
 /* --- DAGs -------------------------------------------------------------- */
 
 /* "a,b" from ["a", "b"], as the dag table stores owners; NULL if none. */
@@ -225,30 +263,35 @@ dag_read(struct rec *r, int api, struct af_dag *d)
 	d->import_errors = rec_bool(r, "has_import_errors", false);
 }
 
+static void
+dags_read(struct rec *r, int api, void *out)
+{
+	dag_read(r, api, af_dags_push(out));
+}
+
+static size_t
+dags_count(const void *out)
+{
+	return ((const struct af_dags *)out)->n;
+}
+
+static void
+dags_drop(void *out, size_t n0)
+{
+	struct af_dags *d = out;
+
+	while (d->n > n0)
+		af_dag_clear(&d->v[--d->n]);
+}
+
+static const struct page_kind dags_kind = { "dags", dags_read, dags_count,
+    dags_drop };
+
 long
 af_api_dags(const char *json, size_t len, int api, struct af_dags *out,
     long *total, struct buf *err)
 {
-	json_t		*doc, *list, *o;
-	size_t		 i, n0 = out->n;
-	struct rec	 r = { .bad = false };
-
-	if ((doc = page_open(json, len, "dags", &list, total, err)) == NULL)
-		return -1;
-	json_array_foreach(list, i, o) {
-		rec_start(&r, o, "dags", i, err);
-		if (!r.bad)
-			dag_read(&r, api, af_dags_push(out));
-		if (r.bad)
-			break;
-	}
-	json_decref(doc);
-	if (r.bad) {
-		while (out->n > n0)
-			af_dag_clear(&out->v[--out->n]);
-		return -1;
-	}
-	return (long)(out->n - n0);
+	return page_read(json, len, api, &dags_kind, out, total, err);
 }
 
 /* --- runs -------------------------------------------------------------- */
@@ -296,29 +339,32 @@ runs_truncate(struct af_runs *out, size_t n0)
 		af_run_clear(&out->v[--out->n]);
 }
 
+static void
+runs_read(struct rec *r, int api, void *out)
+{
+	run_read(r, api, af_runs_push(out));
+}
+
+static size_t
+runs_count(const void *out)
+{
+	return ((const struct af_runs *)out)->n;
+}
+
+static void
+runs_drop(void *out, size_t n0)
+{
+	runs_truncate(out, n0);
+}
+
+static const struct page_kind runs_kind = { "dag_runs", runs_read,
+    runs_count, runs_drop };
+
 long
 af_api_runs(const char *json, size_t len, int api, struct af_runs *out,
     long *total, struct buf *err)
 {
-	json_t		*doc, *list, *o;
-	size_t		 i, n0 = out->n;
-	struct rec	 r = { .bad = false };
-
-	if ((doc = page_open(json, len, "dag_runs", &list, total, err)) == NULL)
-		return -1;
-	json_array_foreach(list, i, o) {
-		rec_start(&r, o, "dag_runs", i, err);
-		if (!r.bad)
-			run_read(&r, api, af_runs_push(out));
-		if (r.bad)
-			break;
-	}
-	json_decref(doc);
-	if (r.bad) {
-		runs_truncate(out, n0);
-		return -1;
-	}
-	return (long)(out->n - n0);
+	return page_read(json, len, api, &runs_kind, out, total, err);
 }
 
 int
@@ -379,73 +425,88 @@ ti_read(struct rec *r, struct af_ti *t)
 	t->rendered_map_index = rec_str(r, "rendered_map_index", false);
 }
 
+/* The same fields in both versions: api is not looked at. */
+static void
+tis_read(struct rec *r, int api, void *out)
+{
+	(void)api;
+	ti_read(r, af_tis_push(out));
+}
+
+static size_t
+tis_count(const void *out)
+{
+	return ((const struct af_tis *)out)->n;
+}
+
+static void
+tis_drop(void *out, size_t n0)
+{
+	struct af_tis *t = out;
+
+	while (t->n > n0)
+		af_ti_clear(&t->v[--t->n]);
+}
+
+static const struct page_kind tis_kind = { "task_instances", tis_read,
+    tis_count, tis_drop };
+
 long
 af_api_tis(const char *json, size_t len, int api, struct af_tis *out,
     long *total, struct buf *err)
 {
-	json_t		*doc, *list, *o;
-	size_t		 i, n0 = out->n;
-	struct rec	 r = { .bad = false };
-
-	(void)api;	/* the same fields in both versions */
-	if ((doc = page_open(json, len, "task_instances", &list, total,
-	    err)) == NULL)
-		return -1;
-	json_array_foreach(list, i, o) {
-		rec_start(&r, o, "task_instances", i, err);
-		if (!r.bad)
-			ti_read(&r, af_tis_push(out));
-		if (r.bad)
-			break;
-	}
-	json_decref(doc);
-	if (r.bad) {
-		while (out->n > n0)
-			af_ti_clear(&out->v[--out->n]);
-		return -1;
-	}
-	return (long)(out->n - n0);
+	return page_read(json, len, api, &tis_kind, out, total, err);
 }
 
 /* --- pools ------------------------------------------------------------- */
+
+/* The same fields in both versions: api is not looked at. */
+static void
+pools_read(struct rec *r, int api, void *out)
+{
+	struct af_pools	*ps = out;
+	struct af_pool	*p;
+
+	(void)api;
+	ps->v = xreallocarray(ps->v, ps->n + 1, sizeof *ps->v);
+	p = &ps->v[ps->n++];
+	memset(p, 0, sizeof *p);
+	p->name = rec_str(r, "name", true);
+	p->slots = rec_int(r, "slots", -1, -1);
+	p->include_deferred = rec_bool(r, "include_deferred", false);
+	p->running = rec_int(r, "running_slots", 0, 0);
+	p->queued = rec_int(r, "queued_slots", 0, 0);
+	p->scheduled = rec_int(r, "scheduled_slots", 0, 0);
+	p->deferred = rec_int(r, "deferred_slots", 0, 0);
+}
+
+static size_t
+pools_count(const void *out)
+{
+	return ((const struct af_pools *)out)->n;
+}
+
+static void
+pools_drop(void *out, size_t n0)
+{
+	struct af_pools *ps = out;
+
+	while (ps->n > n0)
+		free(ps->v[--ps->n].name);
+}
+
+static const struct page_kind pools_kind = { "pools", pools_read,
+    pools_count, pools_drop };
 
 long
 af_api_pools(const char *json, size_t len, int api, struct af_pools *out,
     long *total, struct buf *err)
 {
-	json_t		*doc, *list, *o;
-	size_t		 i, n0 = out->n;
-	struct rec	 r = { .bad = false };
-	struct af_pool	*p;
+	long n = page_read(json, len, api, &pools_kind, out, total, err);
 
-	(void)api;	/* the same fields in both versions */
-	if ((doc = page_open(json, len, "pools", &list, total, err)) == NULL)
-		return -1;
-	json_array_foreach(list, i, o) {
-		rec_start(&r, o, "pools", i, err);
-		if (r.bad)
-			break;
-		out->v = xreallocarray(out->v, out->n + 1, sizeof *out->v);
-		p = &out->v[out->n++];
-		memset(p, 0, sizeof *p);
-		p->name = rec_str(&r, "name", true);
-		p->slots = rec_int(&r, "slots", -1, -1);
-		p->include_deferred = rec_bool(&r, "include_deferred", false);
-		p->running = rec_int(&r, "running_slots", 0, 0);
-		p->queued = rec_int(&r, "queued_slots", 0, 0);
-		p->scheduled = rec_int(&r, "scheduled_slots", 0, 0);
-		p->deferred = rec_int(&r, "deferred_slots", 0, 0);
-		if (r.bad)
-			break;
-	}
-	json_decref(doc);
-	if (r.bad) {
-		while (out->n > n0)
-			free(out->v[--out->n].name);
-		return -1;
-	}
-	out->valid = true;
-	return (long)(out->n - n0);
+	if (n >= 0)
+		out->valid = true;
+	return n;
 }
 
 /* --- the task graph ---------------------------------------------------- */
