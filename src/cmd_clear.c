@@ -32,6 +32,7 @@
 #include "http.h"
 #include "loop.h"
 #include "options.h"
+#include "sched_open.h"
 #include "report.h"
 
 /* How long a signal waits for the clear's answer, and the read-back. */
@@ -415,7 +416,15 @@ readback_start(struct clear_job *j)
 	}
 	/* Not from inside the old connection's callbacks: this is HTTP's. */
 	sched_free(j->db);
-	j->db = afdb_open(j->loop, &j->p, READBACK_MS, reopened, lost, j);
+	{
+		struct buf err = BUF_INIT;
+
+		j->db = sched_open_timeout(j->loop, j->s, READBACK_MS,
+		    reopened, lost, j, &err);
+		if (j->db == NULL)
+			readback_done(j, buf_str(&err));
+		buf_free(&err);
+	}
 }
 
 /* --- signals -------------------------------------------------------------- */
@@ -590,7 +599,8 @@ cmd_clear(const struct settings *s, const struct clear_options *o,
 		buf_free(&err);
 		return CLEAR_EXIT_FAILED;
 	}
-	if (db_params_build(options_db(s, &dbo), &j.p, &err) != 0) {
+	if (!sched_context_api(s) &&
+	    db_params_build(options_db(s, &dbo), &j.p, &err) != 0) {
 		fprintf(stderr, "dagtop: %s\n", buf_str(&err));
 		buf_free(&err);
 		return CLEAR_EXIT_CANNOT;
@@ -608,8 +618,9 @@ cmd_clear(const struct settings *s, const struct clear_options *o,
 	ho.ca_file = s->airflow_ca_file;
 	j.http = http_new(j.loop, &ho);
 	j.rc = CLEAR_EXIT_CANNOT;
-	j.db = afdb_open(j.loop, &j.p, (s->statement_timeout + 5) * 1000,
-	    opened, lost, &j);
+	j.db = sched_open_context(j.loop, s, opened, lost, &j, &err);
+	if (j.db == NULL)
+		stop(&j, buf_str(&err), CLEAR_EXIT_CANNOT);
 	while (j.phase != PH_DONE)
 		if (loop_run_once(j.loop) <= 0)
 			break;

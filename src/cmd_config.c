@@ -19,6 +19,7 @@
 #include "report.h"
 #include "sanitize.h"
 #include "sched.h"
+#include "sched_open.h"
 #include "secret.h"
 #include "sla.h"
 #include "tz.h"
@@ -147,12 +148,12 @@ check_sla_dags(const struct config *cfg, const struct settings *s)
 	size_t			  i, n = config_slas(cfg, s->context, v), bad = 0;
 
 	memset(&k, 0, sizeof k);
-	if (n == 0 || s->database == NULL) {
+	if (n == 0 || (s->database == NULL && !sched_context_api(s))) {
 		free(v);
 		return 0;
 	}
 	/* config check promises not to run the password command. */
-	if (s->database_password_command != NULL) {
+	if (!sched_context_api(s) && s->database_password_command != NULL) {
 		printf("SLA DAGs:    not checked (the password comes from a "
 		    "command, which config check does not run)\n");
 		free(v);
@@ -168,8 +169,9 @@ check_sla_dags(const struct config *cfg, const struct settings *s)
 	if (read != REPORT_READ_DONE) {
 		scrub_secrets(buf_str(&k.rd.error), s->database, &masked);
 		printf("SLA DAGs:    not checked (%s%s)\n", read ==
-		    REPORT_READ_FAILED ? "cannot read the Airflow database: " :
-		    "", buf_str(&masked));
+		    REPORT_READ_FAILED ? sched_context_api(s) ?
+		    "cannot read the Airflow API: " :
+		    "cannot read the Airflow database: " : "", buf_str(&masked));
 	} else {
 		for (i = 0; i < n; i++) {
 			if (!k.unknown[i])

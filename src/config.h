@@ -22,6 +22,7 @@ struct context {
 	char	*database;	/* libpq conninfo, postgresql:// URL or SQLAlchemy URL */
 	char	*database_password_env;
 	char	*database_password_command;
+	char	*source;	/* database | api; NULL: from what is set */
 	char	*airflow_api;
 	char	*composer_environment;	/* projects/P/locations/L/environments/E */
 	char	*composer_url;
@@ -45,6 +46,7 @@ struct context {
 	int	 connect_timeout;	/* seconds, -1 unset */
 	int	 scheduler_threshold;	/* seconds, -1 unset */
 	int	 refresh;		/* seconds, -1 unset */
+	int	 api_refresh;		/* seconds, -1 unset */
 	int	 serialized_dag_max;	/* MiB, -1 unset */
 	/* BigQuery slots and Google auth (dagtop.conf(5), BIGQUERY). */
 	char	*bigquery_project;
@@ -70,6 +72,7 @@ struct config {
 	bool		 holds_secret;	/* a password in a database URL */
 	char		*default_context;	/* [dagtop] context = */
 	int		 refresh;		/* [dagtop] refresh =, -1 unset */
+	int		 api_refresh;		/* [dagtop] api_refresh =, -1 unset */
 	int		 week_start;		/* [dagtop] week_start =, 0 = Sunday */
 	struct context	*ctx;
 	size_t		 nctx;
@@ -98,6 +101,11 @@ struct settings {
 	char	*database_source;	/* "--database", "DAGTOP_DATABASE", "file:line" */
 	char	*database_password_env;
 	char	*database_password_command;
+	/*
+	 * "database" or "api": the scheduler source (sched_open_context).
+	 * Default: database when one is set, else api when airflow_api is.
+	 */
+	char	*source;
 	char	*airflow_api;
 	char	*airflow_api_shown;	/* airflow_api, password masked: for
 					   messages and the audit log */
@@ -122,6 +130,7 @@ struct settings {
 	int	 connect_timeout;
 	int	 scheduler_threshold;
 	int	 refresh;
+	int	 api_refresh;		/* the console's, with source = api */
 	int	 serialized_dag_max;	/* MiB */
 	/* BigQuery slots; project NULL: no slots pane data, no report slots. */
 	char	*bigquery_project;
@@ -256,6 +265,11 @@ int	 config_resolve(const struct config *, const struct cli_options *,
 /* The same, without requiring a database (report slots: pools if one is set). */
 int	 config_resolve_no_database(const struct config *,
 	    const struct cli_options *, struct settings *, struct buf *err);
+/*
+ * The console's refresh interval in seconds: api_refresh when the
+ * context reads through the API (source = api), else refresh.
+ */
+int	 settings_refresh(const struct settings *);
 void	 settings_free(struct settings *);
 
 #endif

@@ -232,12 +232,25 @@ resolve(const struct config *cfg, const struct cli_options *cli,
 	pick_database(c, cli, envdb, s);
 	if (s->refresh < 0)
 		s->refresh = cfg->refresh;
+	if (s->api_refresh < 0)
+		s->api_refresh = cfg->api_refresh;
 	if (cli->readonly == 1)
 		s->readonly = true;
 	if (cli->refresh > 0)
 		s->refresh = cli->refresh;
 	fill_defaults(s);
-
+	if (s->source == NULL)
+		s->source = xstrdup(s->database == NULL &&
+		    s->airflow_api != NULL ? "api" : "database");
+	if (strcmp(s->source, "api") == 0) {
+		/* The REST API instead of a database: it must be there. */
+		if (s->airflow_api == NULL) {
+			buf_printf(err, "source = api needs 'airflow_api =' in "
+			    "the context (see dagtop.conf(5))");
+			return -1;
+		}
+		return 0;
+	}
 	if (s->database == NULL && need_database) {
 		buf_printf(err, "no database configured: pass --database "
 		    "CONNINFO, set DAGTOP_DATABASE, or add 'database =' to a "
@@ -259,6 +272,14 @@ config_resolve_no_database(const struct config *cfg,
     const struct cli_options *cli, struct settings *s, struct buf *err)
 {
 	return resolve(cfg, cli, s, err, false);
+}
+
+int
+settings_refresh(const struct settings *s)
+{
+	if (s->source != NULL && strcmp(s->source, "api") == 0)
+		return s->api_refresh;
+	return s->refresh;
 }
 
 void

@@ -6,12 +6,12 @@
  */
 #include <string.h>
 
-#include "airflow_db.h"
 #include "config.h"
 #include "dbconn.h"
 #include "loop.h"
 #include "options.h"
 #include "report.h"
+#include "sched_open.h"
 
 void
 report_read_init(struct report_read *r)
@@ -67,17 +67,11 @@ enum report_read_result
 report_read_run(struct report_read *r, const struct settings *s,
     void (*start)(void *job), void *job)
 {
-	struct db_params	p;
-	struct db_options	dbo;
-
-	if (db_params_build(options_db(s, &dbo), &p, &r->error) != 0)
-		return REPORT_READ_BAD_SETTINGS;
 	r->start = start;
 	r->job = job;
-	r->db = afdb_open(r->loop, &p, (s->statement_timeout + 5) * 1000,
-	    opened, lost, r);
-	afdb_set_serdag_max(r->db, (size_t)s->serialized_dag_max << 20);
-	db_params_free(&p);
+	r->db = sched_open_context(r->loop, s, opened, lost, r, &r->error);
+	if (r->db == NULL)
+		return REPORT_READ_BAD_SETTINGS;
 	/* Until the job ends (both break the loop), or nothing is left. */
 	(void)loop_run(r->loop);
 	if (r->done && r->error.len == 0)

@@ -170,6 +170,7 @@ write_json(struct run_job *j, const struct task_rows *rows, int64_t now)
 	char	*line, *save = NULL;
 
 	json_object_set_new(doc, "report", json_string("run"));
+	json_object_set_new(doc, "source", json_string(j->rd.db->ops->kind));
 	json_object_set_new(doc, "run", report_json_run(&j->runs.v[0], now));
 	json_object_set_new(doc, "ordered", json_boolean(rows->ordered));
 	a = json_array();

@@ -407,6 +407,7 @@ write_json(const struct sla_eval *ev, size_t n, struct tz **zones,
 	json_object_set_new(doc, "generated_at",
 	    report_json_time((int64_t)time(NULL)));
 	json_object_set_new(doc, "context", report_json_string(context));
+	json_object_set_new(doc, "source", json_string(db->ops->kind));
 	sched_describe(db, &b);
 	json_object_set_new(doc, "airflow", json_string(buf_str(&b)));
 	buf_reset(&b);

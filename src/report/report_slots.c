@@ -18,6 +18,7 @@
 #include "loop.h"
 #include "options.h"
 #include "report.h"
+#include "sched_open.h"
 #include "sanitize.h"
 #include "slots.h"
 #include "slots_src.h"
@@ -661,6 +662,7 @@ write_json(const struct slots_job *j, const struct slots *sl)
 	    json_integer(sl->alert_minutes));
 	json_object_set_new(doc, "generated_at", report_json_time(sl->read_at));
 	json_object_set_new(doc, "context", report_json_string(j->s->context));
+	json_object_set_new(doc, "source", json_string(j->s->source));
 	json_object_set_new(doc, "project",
 	    report_json_string(j->s->bigquery_project));
 	json_object_set_new(doc, "location",
@@ -720,8 +722,6 @@ int
 report_slots(const struct settings *s, const struct report_options *o)
 {
 	struct slots_job	 j;
-	struct db_params	 p;
-	struct db_options	 dbo;
 	struct slots_options	 so;
 	struct buf		 err = BUF_INIT, out = BUF_INIT;
 	struct tz		*zone;
@@ -743,18 +743,15 @@ report_slots(const struct settings *s, const struct report_options *o)
 	j.pending = 1;
 	slots_src_alert_minutes(j.src, o->alert_minutes);
 	slots_src_refresh(j.src, slots_done, &j);
-	if (s->database != NULL) {
-		if (db_params_build(options_db(s, &dbo), &p, &err) != 0) {
+	/* The pools, from the context's scheduler source if it has one. */
+	if (s->database != NULL || sched_context_api(s)) {
+		j.db = sched_open_context(j.loop, s, db_opened, db_lost, &j,
+		    &err);
+		if (j.db == NULL) {
 			buf_puts(&j.pool_error, buf_str(&err));
 			buf_reset(&err);
-			j.db = NULL;
-		} else {
+		} else
 			j.pending++;
-			j.db = afdb_open(j.loop, &p,
-			    (s->statement_timeout + 5) * 1000, db_opened,
-			    db_lost, &j);
-			db_params_free(&p);
-		}
 	}
 	loop_run(j.loop);
 	sl = slots_src_last(j.src);

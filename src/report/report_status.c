@@ -432,6 +432,7 @@ write_json(struct status_job *j)
 	    json_string(buf_str(&st->summary)));
 	json_object_set_new(doc, "generated_at", report_json_time(st->now));
 	json_object_set_new(doc, "context", report_json_string(j->s->context));
+	json_object_set_new(doc, "source", json_string(j->rd.db->ops->kind));
 
 	o = json_object();
 	json_object_set_new(o, "major", json_integer(s->major));

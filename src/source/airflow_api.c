@@ -60,6 +60,7 @@ struct api_call {
 	void			*arg;
 	struct http_req		*req;
 	struct buf		 errbody;	/* a failed streamed answer */
+	enum api_intent		 intent;	/* by method and path */
 	bool			 retried;
 	bool			 sent;		/* handed to curl at least once */
 };
@@ -334,6 +335,17 @@ airflow_api_major(const struct airflow_api *api)
 	return api->major;
 }
 
+void
+airflow_api_set_major(struct airflow_api *api, int major)
+{
+	struct buf b = BUF_INIT;
+
+	api->major = major >= 3 ? 3 : 2;
+	buf_printf(&b, "%s/api/v%d", api->base, api->major == 3 ? 2 : 1);
+	free(api->api_prefix);
+	api->api_prefix = buf_detach(&b);
+}
+
 const char *
 airflow_api_url(const struct airflow_api *api)
 {
@@ -606,7 +618,7 @@ call_done(struct http_req *req, const struct http_response *resp, void *arg)
 	if (resp->status == 401 && api_auth_has_token(api->auth) &&
 	    api_auth_expired(api->auth)) {
 		/* The token expired or was revoked: get a new one. */
-		if (!c->retried && strcmp(c->method, "GET") == 0) {
+		if (!c->retried && c->intent == API_READ) {
 			c->retried = true;
 			buf_reset(&c->errbody);
 			call_send(c);
@@ -674,8 +686,8 @@ call_send(struct api_call *c)
 		q.timeout_ms = 24L * 3600 * 1000;
 		q.stall_timeout_ms = api->timeout_ms;
 	}
-	c->req = api_start(api->http, &q, strcmp(c->method, "GET") == 0 ?
-	    API_READ : API_WRITE, api->readonly, buf_str(&auth), NULL, &err);
+	c->req = api_start(api->http, &q, c->intent, api->readonly,
+	    buf_str(&auth), NULL, &err);
 	if (c->req != NULL)
 		c->sent = true;
 	if (auth.data != NULL)
@@ -702,7 +714,9 @@ call_start(struct airflow_api *api, const char *method, const char *path,
 	    .path = xstrdup(path), .on_data = on_data, .on_done = on_done,
 	    .arg = arg, .next = api->calls,
 	    .accept = xstrdup(accept != NULL ? accept : "application/json"),
-	    .body = body != NULL ? xstrdup(body) : NULL };
+	    .body = body != NULL ? xstrdup(body) : NULL,
+	    .intent = api_airflow_intent(api->major >= 3 ? 2 : 1, method,
+	    path) };
 	api->calls = c;
 	call_send(c);
 	for (struct api_call *p = api->calls; p != NULL; p = p->next)
@@ -723,8 +737,12 @@ struct api_call *
 airflow_api_post(struct airflow_api *api, const char *path, const char *json,
     api_done_cb on_done, void *arg, struct buf *err)
 {
-	/* The write gate: nothing leaves the process in read-only mode. */
-	if (!airflow_api_may_write(api, err))
+	/*
+	 * The write gate: nothing leaves the process in read-only mode, but
+	 * for the list endpoints, which only read (api_airflow_intent).
+	 */
+	if (api_airflow_intent(api->major >= 3 ? 2 : 1, "POST", path) ==
+	    API_WRITE && !airflow_api_may_write(api, err))
 		return NULL;
 	return call_start(api, "POST", path, "application/json", json, NULL,
 	    on_done, arg);

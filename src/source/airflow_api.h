@@ -59,6 +59,11 @@ struct airflow_api *airflow_api_new(struct loop *, struct http *,
 void		 airflow_api_free(struct airflow_api *);
 int		 airflow_api_major(const struct airflow_api *);
 /*
+ * After detection (the REST source's GET /version): the calls made from
+ * now on go to /api/v2 for 3, /api/v1 otherwise.
+ */
+void		 airflow_api_set_major(struct airflow_api *, int major);
+/*
  * The base URL, for messages and the audit log (no credentials in it);
  * before a Composer lookup ended, the environment's name.
  */
@@ -87,10 +92,12 @@ struct api_call	*airflow_api_get(struct airflow_api *, const char *path,
 		    const char *accept, http_data_cb on_data, api_done_cb,
 		    void *arg);
 /*
- * POST a JSON body.  Refused by the write gate: returns NULL with its
+ * POST a JSON body.  A write (every POST but the read-only list endpoints:
+ * api_airflow_intent) is refused by the write gate: returns NULL with its
  * reason in err, and no socket is opened.  Otherwise NULL only when the
- * call failed at once (its callback has then run).  Never retried: a 401 drops the
- * token so that the user's next attempt logs in again.
+ * call failed at once (its callback has then run).  A write is never
+ * retried: a 401 drops the token so that the user's next attempt logs in
+ * again; a read POST gets one retry with a new token, as a GET does.
  */
 struct api_call	*airflow_api_post(struct airflow_api *, const char *path,
 		    const char *json, api_done_cb, void *arg, struct buf *err);

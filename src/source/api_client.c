@@ -72,6 +72,37 @@ api_gate(bool readonly, struct buf *why)
 	return API_REFUSED_READONLY;
 }
 
+/* The POSTs of each Airflow API version that write nothing. */
+static const struct {
+	int		 api;
+	const char	*path;
+	enum api_intent	 intent;
+} read_posts[] = {
+	{ 1, "/dags/~/dagRuns/list", API_READ },
+	{ 1, "/dags/~/dagRuns/~/taskInstances/list", API_READ },
+	{ 2, "/dags/~/dagRuns/list", API_READ },
+	{ 2, "/dags/~/dagRuns/~/taskInstances/list", API_READ },
+	{ 2, "/auth/token", API_LOGIN },
+};
+
+enum api_intent
+api_airflow_intent(int api, const char *method, const char *path)
+{
+	size_t	len = strcspn(path, "?#");
+	size_t	i;
+
+	if (strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0)
+		return API_READ;
+	if (strcmp(method, "POST") != 0)
+		return API_WRITE;
+	for (i = 0; i < sizeof read_posts / sizeof read_posts[0]; i++)
+		if (read_posts[i].api == api &&
+		    strlen(read_posts[i].path) == len &&
+		    strncmp(read_posts[i].path, path, len) == 0)
+			return read_posts[i].intent;
+	return API_WRITE;
+}
+
 struct http_req *
 api_start(struct http *http, const struct http_request *req,
     enum api_intent intent, bool readonly, const char *auth_header,

@@ -56,6 +56,18 @@ enum api_intent {
 enum api_refusal api_gate(bool readonly, struct buf *why);
 
 /*
+ * What a request to the Airflow API does, by method and path (relative to
+ * /api/v1 or /api/v2, with or without its query), for API version api (1
+ * or 2): a GET is a read; a POST on the allow-list of read-only POSTs of
+ * that version is a read (v1 and v2: /dags/~/dagRuns/list and
+ * /dags/~/dagRuns/~/taskInstances/list) or a login (v2: /auth/token, which
+ * lives outside the prefix); every other POST, and every PATCH, PUT and
+ * DELETE, is a write.
+ */
+enum api_intent	 api_airflow_intent(int api, const char *method,
+		    const char *path);
+
+/*
  * http_start behind the gate: a write in read-only mode returns NULL, sets
  * *refused (when not NULL) and opens no socket.  Otherwise as http_start;
  * auth_header ("Authorization: ...", or NULL) is added to the request's

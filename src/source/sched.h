@@ -5,10 +5,15 @@
  * asynchronously, and knows nothing of where they come from: table names
  * and SQL stay in the implementation.
  *
- * Implementations: airflow_db.c (the Airflow metadata database, through
- * libpq).  A second one (the Airflow REST API for Cloud Composer, or
- * another scheduler that keeps its state in PostgreSQL) is one more file
- * with a `struct sched_ops` and a constructor; see README, Layout.
+ * Implementations: airflow_db.c (kind "database": the Airflow metadata
+ * database, through libpq) and airflow_rest.c (kind "api": the Airflow
+ * REST API, v1 and v2, for Cloud Composer and every deployment whose
+ * database cannot be reached).  sched_open_context (src/sched_open.h)
+ * opens the one a context names.  Another (a scheduler that keeps its
+ * state elsewhere) is one more file with a `struct sched_ops` and a
+ * constructor; see README, Layout.  Where a kind cannot give what a fetch
+ * promises, the fetch fails with a line saying so, or the difference is
+ * in dagtop(1)'s table of sources; it never silently gives less.
  *
  * The contract of every fetch: *out (and warn) must stay valid until cb is
  * called, once, with NULL or a one-line error for the user; on error *out
@@ -34,15 +39,16 @@ typedef void (*sched_cb)(void *arg, const char *err);
 /* What the source found out about the Airflow it reads. */
 struct sched_about {
 	int		 major;		/* 2 or 3 */
-	const char	*release;	/* "2.10.3-2.11"; NULL when unknown */
-	const char	*revision;	/* its schema or API revision; NULL */
+	const char	*release;	/* "2.10.3-2.11" (database), "2.10.3"
+					   (api); NULL when unknown */
+	const char	*revision;	/* the alembic revision; NULL (api) */
 	bool		 ti_history;	/* earlier tries kept (2.10+) */
 };
 
 struct sched;
 
 struct sched_ops {
-	const char	*kind;		/* "database" */
+	const char	*kind;		/* "database" | "api" */
 	void		 (*free)(struct sched *);
 	const struct sched_about *(*about)(const struct sched *);
 	/* Notes from detection (an unknown revision); "" when none. */

@@ -18,6 +18,7 @@
 #include "logctl.h"
 #include "loop.h"
 #include "options.h"
+#include "sched_open.h"
 #include "rerun.h"
 #include "tz.h"
 #include "zoneinfo.h"
@@ -350,7 +351,8 @@ console_main(struct settings *s, const struct config *cfg,
 		buf_free(&err);
 		return 78;
 	}
-	if (db_params_build(options_db(s, &dbo), &a.params, &err) != 0) {
+	if (!sched_context_api(s) &&
+	    db_params_build(options_db(s, &dbo), &a.params, &err) != 0) {
 		fprintf(stderr, "dagtop: %s\n", buf_str(&err));
 		tz_free(a.c.zone);
 		buf_free(&err);

@@ -18,6 +18,7 @@
 #include "logctl.h"
 #include "loop.h"
 #include "options.h"
+#include "sched_open.h"
 #include "tz.h"
 #include "zoneinfo.h"
 
@@ -77,7 +78,7 @@ read_done(void *arg, const char *err)
 		swap_snapshot(a);
 	else if (err == NULL)
 		swap_snapshot(a);
-	loop_timer_set(a->refresh_timer, (int64_t)a->c.settings->refresh * 1000);
+	loop_timer_set(a->refresh_timer, (int64_t)settings_refresh(a->c.settings) * 1000);
 	a->dirty = true;
 }
 
@@ -253,10 +254,16 @@ app_connect(struct app *a)
 		a->tearing_down = false;
 		a->db = NULL;
 	}
-	a->db = afdb_open(a->loop, &a->params,
-	    (a->c.settings->statement_timeout + 5) * 1000, db_ready, db_lost, a);
-	afdb_set_serdag_max(a->db,
-	    (size_t)a->c.settings->serialized_dag_max << 20);
+	{
+		struct buf err = BUF_INIT;
+
+		a->db = sched_open_context(a->loop, a->c.settings, db_ready,
+		    db_lost, a, &err);
+		if (a->db == NULL)
+			/* Settings that cannot work: said, and tried again. */
+			schedule_reconnect(a, buf_str(&err));
+		buf_free(&err);
+	}
 }
 
 static void
@@ -356,8 +363,10 @@ app_switch_context(struct app *a, const char *name)
 	cli.context = name;
 	cli.database = NULL;
 	unsetenv("DAGTOP_DATABASE");
+	memset(&p, 0, sizeof p);
 	if (config_resolve(a->config, &cli, s, &err) != 0 ||
-	    db_params_build(options_db(s, &dbo), &p, &err) != 0) {
+	    (!sched_context_api(s) &&
+	    db_params_build(options_db(s, &dbo), &p, &err) != 0)) {
 		buf_reset(&a->message);
 		buf_puts(&a->message, buf_str(&err));
 		settings_free(s);

@@ -46,7 +46,7 @@ draw_header(struct app *a, int w)
 	}
 	buf_puts(&b, "  ");
 	fmt_time(&b, c->zone, now, FMT_SHORT);
-	if (c->snap.valid && now - c->snap.read_at > 2 * c->settings->refresh) {
+	if (c->snap.valid && now - c->snap.read_at > 2 * settings_refresh(c->settings)) {
 		buf_puts(&b, "  data ");
 		fmt_duration(&b, (double)(now - c->snap.read_at));
 		buf_puts(&b, " old");

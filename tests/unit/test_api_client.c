@@ -32,6 +32,36 @@ test_base_and_join(void **state)
 	buf_free(&b);
 }
 
+/* The gate's allow-list of read-only POSTs, per Airflow API version. */
+static void
+test_airflow_intent(void **state)
+{
+	(void)state;
+	assert_int_equal(api_airflow_intent(1, "GET", "/dags/d/clearTaskInstances"),
+	    API_READ);
+	assert_int_equal(api_airflow_intent(1, "POST", "/dags/~/dagRuns/list"),
+	    API_READ);
+	assert_int_equal(api_airflow_intent(2, "POST",
+	    "/dags/~/dagRuns/~/taskInstances/list?x=1"), API_READ);
+	assert_int_equal(api_airflow_intent(2, "POST", "/auth/token"),
+	    API_LOGIN);
+	assert_int_equal(api_airflow_intent(1, "POST", "/auth/token"),
+	    API_WRITE);
+	assert_int_equal(api_airflow_intent(2, "POST", "/dags/~/dagRuns/lis"),
+	    API_WRITE);
+	assert_int_equal(api_airflow_intent(2, "POST", "/dags/~/dagRuns/list2"),
+	    API_WRITE);
+	assert_int_equal(api_airflow_intent(2, "POST", "/dags/d/dagRuns/list"),
+	    API_WRITE);
+	assert_int_equal(api_airflow_intent(2, "PATCH", "/dags/~/dagRuns/list"),
+	    API_WRITE);
+	assert_int_equal(api_airflow_intent(1, "DELETE", "/pools/p"),
+	    API_WRITE);
+	assert_int_equal(api_airflow_intent(1, "PUT", "/x"), API_WRITE);
+	assert_int_equal(api_airflow_intent(1, "POST",
+	    "/dags/d/clearTaskInstances"), API_WRITE);
+}
+
 static struct http_response
 answer(long status, enum http_error e)
 {
@@ -170,6 +200,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_base_and_join),
+		cmocka_unit_test(test_airflow_intent),
 		cmocka_unit_test(test_retry_policy),
 		cmocka_unit_test(test_error_text),
 		cmocka_unit_test(test_static_tokens),

@@ -212,6 +212,60 @@ test_contexts_and_precedence(void **state)
 	buf_free(&err);
 }
 
+/*
+ * source: database when one is set, else api when airflow_api is; api
+ * needs no database (but an airflow_api); api_refresh from the context,
+ * else [dagtop], else 30, and the console's interval follows the source.
+ */
+static void
+test_source_and_api_refresh(void **state)
+{
+	struct config		cfg;
+	struct settings		s;
+	struct cli_options	cli = { NULL, NULL, NULL, -1, -1 };
+	struct buf		err = BUF_INIT;
+
+	(void)state;
+	unsetenv("DAGTOP_CONTEXT");
+	unsetenv("DAGTOP_DATABASE");
+	write_file("[dagtop]\napi_refresh = 45\n"
+	    "[context db]\ndatabase = host=x\nairflow_api = http://a\n"
+	    "[context api]\nairflow_api = http://a\napi_refresh = 60\n"
+	    "[context both]\ndatabase = host=x\nairflow_api = http://a\n"
+	    "source = api\n"
+	    "[context bad]\nsource = api\n"
+	    "[context none]\ntimezone = UTC\n", 0600);
+	assert_int_equal(config_load(&cfg, path, zone_ok), 0);
+	cli.context = "db";
+	assert_int_equal(config_resolve(&cfg, &cli, &s, &err), 0);
+	assert_string_equal(s.source, "database");
+	assert_int_equal(s.api_refresh, 45);
+	assert_int_equal(settings_refresh(&s), 5);
+	settings_free(&s);
+	cli.context = "api";
+	assert_int_equal(config_resolve(&cfg, &cli, &s, &err), 0);
+	assert_string_equal(s.source, "api");
+	assert_null(s.database);
+	assert_int_equal(settings_refresh(&s), 60);
+	settings_free(&s);
+	cli.context = "both";
+	assert_int_equal(config_resolve(&cfg, &cli, &s, &err), 0);
+	assert_string_equal(s.source, "api");
+	assert_int_equal(settings_refresh(&s), 45);
+	settings_free(&s);
+	cli.context = "bad";
+	assert_int_equal(config_resolve(&cfg, &cli, &s, &err), -1);
+	assert_non_null(strstr(buf_str(&err), "source = api needs"));
+	settings_free(&s);
+	buf_reset(&err);
+	cli.context = "none";
+	assert_int_equal(config_resolve(&cfg, &cli, &s, &err), -1);
+	assert_non_null(strstr(buf_str(&err), "no database configured"));
+	settings_free(&s);
+	config_free(&cfg);
+	buf_free(&err);
+}
+
 static void
 test_errors_with_lines(void **state)
 {
@@ -739,6 +793,7 @@ main(void)
 		cmocka_unit_test(test_masked),
 		cmocka_unit_test(test_params),
 		cmocka_unit_test(test_contexts_and_precedence),
+		cmocka_unit_test(test_source_and_api_refresh),
 		cmocka_unit_test(test_errors_with_lines),
 		cmocka_unit_test(test_numbers_and_serdag_max),
 		cmocka_unit_test(test_slas),

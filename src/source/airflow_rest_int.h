@@ -1,0 +1,138 @@
+/*
+ * airflow_rest_int.h: what the files of the REST API scheduler source
+ * share (airflow_rest.c: jobs, reads, opening, DAGs, graph; and
+ * airflow_rest_runs.c: runs, task instances, SLA history).  A fetch is a
+ * job of reads; see airflow_rest.c.
+ */
+#ifndef DAGTOP_AIRFLOW_REST_INT_H
+#define DAGTOP_AIRFLOW_REST_INT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "airflow.h"
+#include "airflow_rest.h"
+#include "buf.h"
+#include "graph.h"
+#include "sla.h"
+
+struct loop_timer;
+
+struct rest {
+	struct sched		 base;
+	struct loop		*loop;
+	struct http		*http;
+	struct airflow_api	*api;
+	int			 page_limit;
+	struct sched_about	 about;
+	char			*release;
+	struct buf		 warnings;
+	struct job		*jobs;		/* every live job */
+	long			 requests;
+	sched_cb		 ready;
+	void			*arg;
+};
+
+enum req_kind {
+	K_VERSION, K_HEALTH, K_DAGS, K_RUNS, K_RUN, K_TIS, K_POOLS, K_TASKS,
+	K_EXISTS
+};
+
+struct job;
+
+/* One read: a GET or a list POST, paged or not. */
+struct req {
+	struct job		*job;
+	enum req_kind		 kind;
+	char			*path;	/* with its query, for a GET */
+	json_t			*body;	/* a POST's; NULL for a GET */
+	bool			 paged;
+	long			 offset;
+	long			 want;	/* stop after this many; -1: all */
+	struct api_call		*call;
+	/* What it read. */
+	struct af_runs		 runs;
+	struct af_tis		 tis;
+	bool			 missing;	/* K_EXISTS: 404 */
+	char			*version;	/* K_VERSION */
+};
+
+typedef void (*job_end_fn)(struct job *);
+
+struct job {
+	struct rest		*rs;
+	struct job		*next;
+	sched_cb		 cb;
+	void			*arg;
+	struct loop_timer	*timer;
+	struct req		**reqs;
+	size_t			 nreqs;
+	size_t			 started;
+	size_t			 done;
+	bool			 starting;	/* inside job_next or req_send */
+	struct buf		 err;
+	job_end_fn		 end;	/* success: fills the output */
+	job_end_fn		 fail;	/* failure: empties it */
+	/* The output and what the end needs. */
+	void			*out;
+	struct graph		*graph;
+	struct af_dags		*dags;		/* the strips' DAG list */
+	int64_t			 since;
+	int			 per_dag;
+	int			 limit;
+	size_t			 n;	/* attention pairs */
+	char			**pairs;	/* dag_id, run_id, ...: copies */
+	/* SLAs: per SLA its DAG and task (copies), runs and TI read. */
+	struct af_runs		*sla_runs;
+	struct req		**sla_tis;
+	int64_t			 from, to;
+};
+
+/* A job for a fetch: cb(arg, err) once its reads are in. */
+struct job	*rest_job_new(struct rest *, void *out, sched_cb, void *arg);
+/* One more read; a POST when body is not NULL (the job owns it). */
+struct req	*rest_job_add(struct job *, enum req_kind, const char *path,
+		    json_t *body, bool paged);
+/* Starts the job on the next loop pass. */
+void		 rest_job_go(struct job *);
+/* Starts reads that wait; finishes the job when all are in. */
+void		 rest_job_next(struct job *);
+/* Fills or empties the output, frees the job, calls back. */
+void		 rest_job_finish(struct job *);
+/* 1 or 2: the API version in use. */
+int		 rest_api_version(const struct rest *);
+/* Appends /dags/{dag_id}[/dagRuns/{run_id}], escaped; run_id may be NULL. */
+void		 rest_dag_path(struct buf *, const char *dag_id,
+		    const char *run_id);
+/* A run list body {"order_by": order_by}. */
+json_t		*rest_runs_body(const char *order_by);
+/* Sets key to the instant t, ISO 8601 in UTC. */
+void		 rest_body_time(json_t *, const char *key, int64_t t);
+/* ["a", "b", "c"]: b and c may be NULL. */
+json_t		*rest_states(const char *a, const char *b, const char *c);
+/* Moves the runs every read of the job holds into out. */
+void		 rest_gather_runs(struct job *, struct af_runs *out);
+/* job->fail for a job whose out is a struct af_runs or af_tis. */
+void		 rest_fail_runs(struct job *);
+void		 rest_fail_tis(struct job *);
+
+/* The fetches, for the vtable (sched.h says what each promises). */
+void	rest_fetch_dags(struct sched *, struct af_dags *, sched_cb, void *);
+void	rest_fetch_runs_since(struct sched *, int64_t, struct af_runs *,
+	    sched_cb, void *);
+void	rest_fetch_runs_recent(struct sched *, int, struct af_runs *,
+	    sched_cb, void *);
+void	rest_fetch_dag_runs(struct sched *, const char *, int,
+	    struct af_runs *, sched_cb, void *);
+void	rest_fetch_run(struct sched *, const char *, const char *,
+	    struct af_runs *, sched_cb, void *);
+void	rest_fetch_tis(struct sched *, const char *, const char *,
+	    struct af_tis *, sched_cb, void *);
+void	rest_fetch_attention_tis(struct sched *, const struct af_run *const *,
+	    size_t, struct af_tis *, sched_cb, void *);
+void	rest_fetch_sla(struct sched *, const struct sla_def *const *, size_t,
+	    int64_t, int64_t, struct sla_history *, sched_cb, void *);
+
+#endif
