@@ -587,7 +587,7 @@ cmd_clear(const struct settings *s, const struct clear_options *o,
 		buf_free(&err);
 		return CLEAR_EXIT_FAILED;
 	}
-	if (!options_has_airflow_api(s)) {
+	if (!settings_has_api(s)) {
 		fprintf(stderr, "dagtop: clear needs airflow_api in the "
 		    "context (dagtop.conf(5))\n");
 		return CLEAR_EXIT_CANNOT;

@@ -512,7 +512,7 @@ check_resolve(const struct config *cfg, const struct cli_options *cli,
 {
 	if (config_resolve_no_database(cfg, cli, s, err) != 0)
 		return -1;
-	if (s->database != NULL || options_has_airflow_api(s))
+	if (s->database != NULL || settings_has_api(s))
 		return 0;
 	settings_free(s);
 	return config_resolve(cfg, cli, s, err);

@@ -265,6 +265,8 @@ int	 config_resolve(const struct config *, const struct cli_options *,
 /* The same, without requiring a database (report slots: pools if one is set). */
 int	 config_resolve_no_database(const struct config *,
 	    const struct cli_options *, struct settings *, struct buf *err);
+/* Whether the context has an Airflow API: a URL, Composer or MWAA. */
+bool	 settings_has_api(const struct settings *);
 /*
  * The console's refresh interval in seconds: api_refresh when the
  * context reads through the API (source = api), else refresh.

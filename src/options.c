@@ -70,11 +70,3 @@ options_airflow_api(const struct settings *s, struct airflow_api_opts *out)
 	out->readonly = s->readonly;
 	return out;
 }
-
-/* Whether the context has an Airflow API: a URL, Composer or MWAA. */
-bool
-options_has_airflow_api(const struct settings *s)
-{
-	return (s->airflow_api != NULL && *s->airflow_api != '\0') ||
-	    s->composer_environment != NULL || s->mwaa_environment != NULL;
-}

@@ -21,7 +21,5 @@ const struct slots_options *options_slots(const struct settings *,
 /* The Airflow REST API client's options; returns out. */
 const struct airflow_api_opts *options_airflow_api(const struct settings *,
 	    struct airflow_api_opts *out);
-/* Whether the context has an Airflow API (airflow_api or Composer). */
-bool	 options_has_airflow_api(const struct settings *);
 
 #endif

@@ -241,12 +241,13 @@ resolve(const struct config *cfg, const struct cli_options *cli,
 	fill_defaults(s);
 	if (s->source == NULL)
 		s->source = xstrdup(s->database == NULL &&
-		    s->airflow_api != NULL ? "api" : "database");
+		    settings_has_api(s) ? "api" : "database");
 	if (strcmp(s->source, "api") == 0) {
 		/* The REST API instead of a database: it must be there. */
-		if (s->airflow_api == NULL) {
-			buf_printf(err, "source = api needs 'airflow_api =' in "
-			    "the context (see dagtop.conf(5))");
+		if (!settings_has_api(s)) {
+			buf_printf(err, "source = api needs 'airflow_api =', "
+			    "'composer_environment =' or 'mwaa_environment =' "
+			    "in the context (see dagtop.conf(5))");
 			return -1;
 		}
 		return 0;
@@ -272,6 +273,13 @@ config_resolve_no_database(const struct config *cfg,
     const struct cli_options *cli, struct settings *s, struct buf *err)
 {
 	return resolve(cfg, cli, s, err, false);
+}
+
+bool
+settings_has_api(const struct settings *s)
+{
+	return (s->airflow_api != NULL && *s->airflow_api != '\0') ||
+	    s->composer_environment != NULL || s->mwaa_environment != NULL;
 }
 
 int

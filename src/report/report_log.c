@@ -137,7 +137,7 @@ tis_done(void *arg, const char *err)
 		report_read_fail(&j->rd, "this task instance has not run yet: no log");
 		return;
 	}
-	if (options_has_airflow_api(j->s)) {
+	if (settings_has_api(j->s)) {
 		struct airflow_api_opts ao;
 
 		options_airflow_api(j->s, &ao);

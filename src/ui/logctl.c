@@ -337,7 +337,7 @@ logctl_set_source(struct logctl *l, const struct settings *s,
 	l->api = NULL;
 	buf_reset(&l->api_error);
 	new_http(l, s);
-	if (options_has_airflow_api(s)) {
+	if (settings_has_api(s)) {
 		struct buf err = BUF_INIT;
 
 		struct airflow_api_opts ao;

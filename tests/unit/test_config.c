@@ -704,7 +704,7 @@ test_composer(void **state)
 	assert_int_equal(config_resolve_no_database(&cfg, &cli, &s, &err), 0);
 	assert_string_equal(s.airflow_auth, "google");
 	assert_string_equal(s.composer_url, "https://composer.googleapis.com");
-	assert_true(options_has_airflow_api(&s));
+	assert_true(settings_has_api(&s));
 	settings_free(&s);
 	config_free(&cfg);
 	buf_free(&err);
