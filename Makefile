@@ -159,6 +159,13 @@ lint:
 		$(CC) -std=c11 $(WARN) -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
 		    -fsyntax-only -Isrc/model $$f || exit 1; \
 	done; echo "layers: src/model builds on its own headers"
+	@for h in src/*.h src/*/*.h; do \
+		n=$${h##*/}; \
+		if echo "#include <$$n>" | $(CC) -E -x c - >/dev/null 2>&1; then \
+			echo "$$h has the name of a system header (<$$n>): a system header including it would get ours" >&2; \
+			exit 1; \
+		fi; \
+	done; echo "headers: none has a system header's name"
 	@rm -rf $(LINT_INC) && mkdir -p $(LINT_INC) && \
 	for h in src/*.h; do \
 		[ "$$h" = src/config.h ] || cp "$$h" $(LINT_INC)/; \

@@ -18,7 +18,7 @@
 #include "options.h"
 #include "report.h"
 #include "sanitize.h"
-#include "sched.h"
+#include "scheduler.h"
 #include "sched_open.h"
 #include "secret.h"
 #include "sla.h"

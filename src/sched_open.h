@@ -7,7 +7,7 @@
 #ifndef DAGTOP_SCHED_OPEN_H
 #define DAGTOP_SCHED_OPEN_H
 
-#include "sched.h"
+#include "scheduler.h"
 
 struct loop;
 struct settings;

@@ -2,6 +2,7 @@
  * af_api.c: the Airflow REST API's answers as model structs (af_api.h).
  */
 #include <limits.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -70,11 +71,16 @@ rec_int(struct rec *r, const char *key, int lo, int dflt)
 
 	if (v == NULL || json_is_null(v))
 		return dflt;
-	if (!json_is_integer(v)) {
+	/* The specs type some counts as number (v1's Task.retries): 3.0 is 3. */
+	if (json_is_real(v) && json_real_value(v) == floor(json_real_value(v)) &&
+	    fabs(json_real_value(v)) < 1e15)
+		n = (json_int_t)json_real_value(v);
+	else if (json_is_integer(v))
+		n = json_integer_value(v);
+	else {
 		rec_fail(r, key, "is not an integer");
 		return dflt;
 	}
-	n = json_integer_value(v);
 	if (n < lo || n > INT_MAX) {
 		rec_fail(r, key, "is out of range");
 		return dflt;

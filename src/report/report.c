@@ -105,6 +105,15 @@ report_error(const char *what, const char *why)
 	return 3;
 }
 
+/* The scheduler source the report reads ("database", "api"), or NULL. */
+static const char *report_source;
+
+void
+report_set_source(const char *source)
+{
+	report_source = source;
+}
+
 int
 report_unknown(enum report_format f, const char *what, const char *why)
 {
@@ -121,6 +130,9 @@ report_unknown(enum report_format f, const char *what, const char *why)
 		json_object_set_new(doc, "status", json_string("unknown"));
 		json_object_set_new(doc, "exit_code", json_integer(3));
 		json_object_set_new(doc, "error", report_json_string(plain));
+		if (report_source != NULL)
+			json_object_set_new(doc, "source",
+			    json_string(report_source));
 		report_json_print(doc);
 		json_decref(doc);
 	}

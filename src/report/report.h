@@ -122,6 +122,12 @@ int	 report_fourkeys(const struct config *, const struct report_options *);
  * downstream still reads valid JSON.  Returns 3.
  */
 int	 report_unknown(enum report_format, const char *what, const char *why);
+/*
+ * The scheduler source the settings chose ("database", "api"), named in
+ * report_unknown's JSON as every report's JSON names it; NULL: none.  Set
+ * once, before the report runs (a report is a process of its own).
+ */
+void	 report_set_source(const char *);
 /* Only the line on stderr (for a report whose stdout is data): returns 3. */
 int	 report_error(const char *what, const char *why);
 /*

@@ -19,7 +19,7 @@
 #include "options.h"
 #include "report.h"
 #include "sanitize.h"
-#include "sched.h"
+#include "scheduler.h"
 
 struct log_job {
 	const struct settings		*s;

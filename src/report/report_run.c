@@ -11,7 +11,7 @@
 
 #include "config.h"
 #include "report.h"
-#include "sched.h"
+#include "scheduler.h"
 #include "taskrows.h"
 #include "timefmt.h"
 #include "tz.h"

@@ -1,6 +1,6 @@
 /*
  * airflow_db.h: the Airflow metadata database, one implementation of the
- * scheduler source (sched.h).  Detects the Airflow version and features,
+ * scheduler source (scheduler.h).  Detects the Airflow version and features,
  * then answers the fetches with one SQL text per question and per schema
  * generation; every value from outside goes in as a parameter.
  */
@@ -13,14 +13,14 @@
 #include "graph.h"
 #include "schema.h"
 #include "sla.h"
-#include "sched.h"
+#include "scheduler.h"
 #include "slots.h"
 
 struct loop;
 struct db_params;
 
 /*
- * The Airflow metadata database as a scheduler source (sched.h).
+ * The Airflow metadata database as a scheduler source (scheduler.h).
  * Connects (asynchronously, in a read-only session: dbconn.h), detects the
  * schema; ready is called once either way.  timeout_ms guards the
  * connection and each query.  When an open connection is later lost, lost

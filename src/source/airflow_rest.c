@@ -1,6 +1,6 @@
 /*
  * airflow_rest.c: the Airflow REST API as a scheduler source
- * (airflow_rest.h, sched.h): its jobs and reads, the opening and version
+ * (airflow_rest.h, scheduler.h): its jobs and reads, the opening and version
  * detection, health, DAGs, pools, the task graph and unknown DAGs; runs,
  * task instances and SLA history are in airflow_rest_runs.c.
  *
@@ -252,7 +252,8 @@ req_done(struct api_call *c, const struct http_response *r, void *arg)
 
 	(void)c;
 	q->call = NULL;
-	if (r->status == 404 && (q->kind == K_EXISTS || q->kind == K_RUN))
+	if (r->status == 404 && (q->kind == K_EXISTS || q->kind == K_RUN ||
+	    q->none_on_404))
 		q->missing = true;
 	else if (r->status / 100 != 2)
 		req_fail(q, r, NULL);

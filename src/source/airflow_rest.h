@@ -1,6 +1,6 @@
 /*
  * airflow_rest.h: the Airflow REST API, v1 (Airflow 2.7+) and v2 (3.x), as
- * a scheduler source (sched.h, kind "api"): the same model structs as the
+ * a scheduler source (scheduler.h, kind "api"): the same model structs as the
  * database source, through the API's list endpoints, the cross-DAG `~`
  * batch lists and their state and date filters, every list followed to
  * its last page.  What the API cannot give is said per fetch (an error
@@ -10,7 +10,7 @@
 #define DAGTOP_AIRFLOW_REST_H
 
 #include "airflow_api.h"
-#include "sched.h"
+#include "scheduler.h"
 
 struct loop;
 struct buf;

@@ -56,6 +56,9 @@ struct req {
 	struct af_runs		 runs;
 	struct af_tis		 tis;
 	bool			 missing;	/* K_EXISTS: 404 */
+	/* A 404 reads as nothing: a DAG Airflow does not know has no runs,
+	   as the database's rows say. */
+	bool			 none_on_404;
 	char			*version;	/* K_VERSION */
 };
 
@@ -118,7 +121,7 @@ void		 rest_gather_runs(struct job *, struct af_runs *out);
 void		 rest_fail_runs(struct job *);
 void		 rest_fail_tis(struct job *);
 
-/* The fetches, for the vtable (sched.h says what each promises). */
+/* The fetches, for the vtable (scheduler.h says what each promises). */
 void	rest_fetch_dags(struct sched *, struct af_dags *, sched_cb, void *);
 void	rest_fetch_runs_since(struct sched *, int64_t, struct af_runs *,
 	    sched_cb, void *);

@@ -121,6 +121,7 @@ add_dag_runs(struct job *j, const char *dag_id, int limit)
 	    "-run_after" : "-execution_date");
 	q = rest_job_add(j, K_RUNS, buf_str(&p), NULL, true);
 	q->want = limit;
+	q->none_on_404 = true;
 	buf_free(&p);
 	return q;
 }
@@ -146,7 +147,7 @@ rest_fetch_dag_runs(struct sched *sd, const char *dag_id, int limit,
 	rest_job_go(j);
 }
 
-/* The strips: only what sched.h promises is kept. */
+/* The strips: only what scheduler.h promises is kept. */
 static void
 recent_end(struct job *j)
 {

@@ -1,7 +1,7 @@
-/* sched.c: the scheduler source's calls, each through its vtable. */
+/* scheduler.c: the scheduler source's calls, each through its vtable. */
 #include <stddef.h>
 
-#include "sched.h"
+#include "scheduler.h"
 
 void
 sched_free(struct sched *s)

@@ -1,5 +1,5 @@
 /*
- * sched.h: the scheduler source.  Everything above src/source (the console,
+ * scheduler.h: the scheduler source.  Everything above src/source (the console,
  * the reports, dagtop clear) reads DAGs, runs, task instances, task graphs,
  * pools and SLA attempts through this small vtable, into model structs,
  * asynchronously, and knows nothing of where they come from: table names
@@ -20,8 +20,8 @@
  * holds nothing.  Callbacks come from the event loop, never from inside the
  * fetch call itself.
  */
-#ifndef DAGTOP_SCHED_H
-#define DAGTOP_SCHED_H
+#ifndef DAGTOP_SCHEDULER_H
+#define DAGTOP_SCHEDULER_H
 
 #include <stdbool.h>
 #include <stdint.h>
