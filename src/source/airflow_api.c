@@ -341,6 +341,10 @@ airflow_api_set_major(struct airflow_api *api, int major)
 	struct buf b = BUF_INIT;
 
 	api->major = major >= 3 ? 3 : 2;
+	api->major_known = true;
+	/* Before a Composer lookup ends there is no base: it builds the prefix. */
+	if (api->base == NULL)
+		return;
 	buf_printf(&b, "%s/api/v%d", api->base, api->major == 3 ? 2 : 1);
 	free(api->api_prefix);
 	api->api_prefix = buf_detach(&b);
