@@ -3,8 +3,9 @@
 # daily runs, about 5 million task instances, with the schema's indexes),
 # then `dagtop report status --format json` against psql running the same
 # statements, in the same run, on the same server; then the EXPLAIN plan of
-# every statement dagtop sent.  Figures are ratios: the machine's noise
-# moves both sides alike.
+# every statement dagtop sent; then the console, and both again through the
+# Airflow REST API emulator (tests/bench/api.sh).  Figures are ratios: the
+# machine's noise moves both sides alike.
 set -eu
 cd "$(dirname "$0")/../.."
 . tests/lib/pg.sh
@@ -114,6 +115,10 @@ grep -q 'Index Scan\|Index Only Scan\|Bitmap Index Scan' "$work/plans.txt" &&
 echo
 unset PGOPTIONS
 sh tests/bench/console.sh "$DB" "$md"
+
+# The same through the Airflow REST API: the emulator on this database.
+echo
+sh tests/bench/api.sh "$SCHEMA" "$DB" || echo "bench: API mode FAILED"
 
 # Task logs: a 200 MB log through the API emulator (its own small server).
 echo

@@ -127,6 +127,11 @@ for build in "$@"; do
 			echo "FAILED: logs e2e on Airflow $r" >&2
 			failed=1
 		fi
+		echo "== console in API mode, no database, in tmux: $build/dagtop (Airflow $r, API emulator)"
+		if ! sh tests/e2e/console_api.sh "$build/dagtop" "$v"; then
+			echo "FAILED: console API-mode e2e on Airflow $r" >&2
+			failed=1
+		fi
 		echo "== every clear audited: $build/dagtop (Airflow $r, API emulator, tmux)"
 		if ! sh tests/integration/clear_audit.sh "$build/dagtop" "$v"; then
 			echo "FAILED: clear audit on Airflow $r" >&2
