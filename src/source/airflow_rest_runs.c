@@ -248,9 +248,12 @@ recent_step_end(struct job *k)
 
 static void	recent_step(struct job *);
 
-/* A window's reads are done: the next window, or the job's end. */
+/*
+ * The DAG list (step -1) or a window's reads are in: the next window, or
+ * the job's end.
+ */
 static void
-recent_step_done(void *arg, const char *err)
+recent_next(void *arg, const char *err)
 {
 	struct job *j = arg;
 
@@ -259,7 +262,10 @@ recent_step_done(void *arg, const char *err)
 		rest_job_finish(j);
 		return;
 	}
-	recent_trim(j, j->out);
+	if (j->step < 0)
+		qsort(j->dags->v, j->dags->n, sizeof *j->dags->v, cmp_dag_id);
+	else
+		recent_trim(j, j->out);
 	j->step++;
 	recent_step(j);
 }
@@ -302,25 +308,10 @@ recent_step(struct job *j)
 	else
 		json_decref(ids);
 	buf_free(&key);
-	k = rest_job_new(rs, NULL, recent_step_done, j);
+	k = rest_job_new(rs, NULL, recent_next, j);
 	k->end = recent_step_end;
 	rest_job_add(k, K_RUNS, "/dags/~/dagRuns/list", b, true);
 	rest_job_go(k);
-}
-
-/* The DAG list is in: the windows, from the newest. */
-static void
-recent_dags(void *arg, const char *err)
-{
-	struct job *j = arg;
-
-	if (err != NULL) {
-		buf_puts(&j->err, err);
-		rest_job_finish(j);
-		return;
-	}
-	qsort(j->dags->v, j->dags->n, sizeof *j->dags->v, cmp_dag_id);
-	recent_step(j);
 }
 
 /*
@@ -341,8 +332,9 @@ rest_fetch_runs_recent(struct sched *sd, int per_dag, struct af_runs *out,
 	j->per_dag = per_dag > 0 ? per_dag : 1;
 	j->end = recent_end;
 	j->fail = rest_fail_runs;
+	j->step = -1;
 	j->dags = xcalloc(1, sizeof *j->dags);
-	rest_fetch_dags(sd, j->dags, recent_dags, j);
+	rest_fetch_dags(sd, j->dags, recent_next, j);
 }
 
 static void
