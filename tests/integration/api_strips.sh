@@ -77,7 +77,7 @@ screen() {
 	$T kill-server 2>/dev/null || true
 	sleep 0.3
 	$T new-session -d -s e2e -x 150 -y 40 \
-	    "$ENV $bin --context $1; echo EXITED \$?; sleep 30"
+	    "$ENV $bin --context $1 2>$home/err.$1; echo \$? >$home/exit.$1; sleep 30"
 	wait_for "strip.none" 20 || { fail "$1: no DAG list"; return; }
 	wait_for "strip.rare" 20
 	sleep 1
@@ -91,11 +91,22 @@ for line in open(sys.argv[1], encoding="utf-8"):
     if len(cells) > 2 and cells[1].strip():
         print(cells[1][:45].rstrip())' "$home/raw.$1"
 	$T send-keys -t e2e q
+	i=0
+	while [ ! -s "$home/exit.$1" ] && [ $i -lt 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	# A sanitizer's report, or any other complaint, fails the test.
+	[ "$(cat "$home/exit.$1" 2>/dev/null)" = 0 ] && [ ! -s "$home/err.$1" ] ||
+	    fail "$1: exit status $(cat "$home/exit.$1" 2>/dev/null), stderr: $(head -c 2000 "$home/err.$1")"
 }
 
-want=$(screen db)
+# Not in $(...): a failure inside must count.
+screen db >"$home/lines.db"
 curl -s -XDELETE "$AF_URL/_emu/requests" >/dev/null
-got=$(screen api)
+screen api >"$home/lines.api"
+want=$(cat "$home/lines.db")
+got=$(cat "$home/lines.api")
 if [ -z "$want" ] || [ "$want" != "$got" ]; then
 	fail "Airflow schema $v: the strips differ between the database and the API"
 	echo "--- database" >&2; echo "$want" >&2
