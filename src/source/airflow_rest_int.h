@@ -84,6 +84,7 @@ struct job {
 	struct af_dags		*dags;		/* the strips' DAG list */
 	int64_t			 since;
 	int			 per_dag;
+	int			 step;		/* the strips' window */
 	int			 limit;
 	size_t			 n;	/* attention pairs */
 	char			**pairs;	/* dag_id, run_id, ...: copies */

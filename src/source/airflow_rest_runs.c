@@ -5,6 +5,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <jansson.h>
 
@@ -147,13 +148,85 @@ rest_fetch_dag_runs(struct sched *sd, const char *dag_id, int limit,
 	rest_job_go(j);
 }
 
+/*
+ * The strips' windows: a batch read of the runs whose time (run_after on
+ * v2, execution date on v1) is this recent, first for every DAG, then
+ * for the DAGs that had fewer than per_dag in the window before.  A DAG
+ * still short after the last window gets one read of its own.
+ */
+static const int64_t strip_window[] = {
+	6 * 3600, 2 * 86400, 16 * 86400, 128 * 86400
+};
+#define STRIP_STEPS	((int)(sizeof strip_window / sizeof strip_window[0]))
+
+/* For bsearch and qsort of the job's DAG list (dag_id is its first member). */
+static int
+cmp_dag_id(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* How many runs of dag_id the sorted runs hold. */
+static size_t
+runs_of(const struct af_runs *rs, const char *dag_id)
+{
+	size_t lo = 0, hi = rs->n, first;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(rs->v[mid].dag_id, dag_id) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	first = lo;
+	while (lo < rs->n && strcmp(rs->v[lo].dag_id, dag_id) == 0)
+		lo++;
+	return lo - first;
+}
+
+/*
+ * Sorts the runs by DAG, newest first, and keeps each run once (the
+ * windows overlap), per_dag per DAG and only the DAGs of the list.
+ */
+static void
+recent_trim(struct job *j, struct af_runs *out)
+{
+	struct af_runs	 all = *out;
+	size_t		 kept = 0;
+
+	qsort(all.v, all.n, sizeof *all.v, cmp_dag_newest);
+	memset(out, 0, sizeof *out);
+	for (size_t i = 0; i < all.n; i++) {
+		struct af_run *r = &all.v[i];
+		struct af_run *last = out->n > 0 ? &out->v[out->n - 1] : NULL;
+
+		if (last != NULL && strcmp(r->dag_id, last->dag_id) == 0) {
+			if (strcmp(r->run_id, last->run_id) == 0 ||
+			    kept >= (size_t)j->per_dag)
+				continue;
+		} else {
+			if (bsearch(&r->dag_id, j->dags->v, j->dags->n,
+			    sizeof *j->dags->v, cmp_dag_id) == NULL)
+				continue;
+			kept = 0;
+		}
+		kept++;
+		*af_runs_push(out) = *r;
+		memset(r, 0, sizeof *r);
+	}
+	af_runs_free(&all);
+}
+
 /* The strips: only what scheduler.h promises is kept. */
 static void
 recent_end(struct job *j)
 {
 	struct af_runs *out = j->out;
 
-	dag_runs_end(j);
+	rest_gather_runs(j, out);
+	recent_trim(j, out);
 	for (size_t i = 0; i < out->n; i++) {
 		struct af_run *r = &out->v[i];
 
@@ -164,26 +237,90 @@ recent_end(struct job *j)
 	}
 }
 
-/* The DAG list is in: one read of the newest runs per DAG. */
+/* A window's reads are in: its runs join the job's. */
 static void
-recent_dags(void *arg, const char *err)
+recent_step_end(struct job *k)
 {
-	struct job	*j = arg;
-	struct af_dags	*dags = j->dags;
+	struct job *j = k->arg;
+
+	rest_gather_runs(k, j->out);
+}
+
+static void	recent_step(struct job *);
+
+/*
+ * The DAG list (step -1) or a window's reads are in: the next window, or
+ * the job's end.
+ */
+static void
+recent_next(void *arg, const char *err)
+{
+	struct job *j = arg;
 
 	if (err != NULL) {
 		buf_puts(&j->err, err);
 		rest_job_finish(j);
 		return;
 	}
-	for (size_t i = 0; i < dags->n; i++)
-		add_dag_runs(j, dags->v[i].dag_id, j->per_dag);
-	rest_job_next(j);
+	if (j->step < 0)
+		qsort(j->dags->v, j->dags->n, sizeof *j->dags->v, cmp_dag_id);
+	else
+		recent_trim(j, j->out);
+	j->step++;
+	recent_step(j);
 }
 
 /*
- * The API has no "newest N of every DAG": the DAG list, then one read per
- * DAG (N + 1 requests, at most REST_PARALLEL at once).
+ * The next window's batch read for the DAGs still short (every DAG in the
+ * first, without a dag_ids filter); after the last window, one read per
+ * DAG still short.
+ */
+static void
+recent_step(struct job *j)
+{
+	struct rest	*rs = j->rs;
+	struct af_dags	*dags = j->dags;
+	struct af_runs	*have = j->out;
+	const char	*order = rest_api_version(rs) == 2 ? "run_after" :
+			    "execution_date";
+	struct job	*k;
+	json_t		*ids = json_array(), *b;
+	struct buf	 key = BUF_INIT;
+
+	for (size_t i = 0; i < dags->n; i++)
+		if (runs_of(have, dags->v[i].dag_id) < (size_t)j->per_dag)
+			json_array_append_new(ids,
+			    json_string(dags->v[i].dag_id));
+	if (json_array_size(ids) == 0 || j->step >= STRIP_STEPS) {
+		for (size_t i = 0; i < json_array_size(ids); i++)
+			add_dag_runs(j, json_string_value(json_array_get(ids, i)),
+			    j->per_dag);
+		json_decref(ids);
+		rest_job_next(j);
+		return;
+	}
+	buf_printf(&key, "%s_gte", order);
+	b = rest_runs_body(rest_api_version(rs) == 2 ? "-run_after" :
+	    "-execution_date");
+	rest_body_time(b, buf_str(&key), time(NULL) - strip_window[j->step]);
+	if (j->step > 0)
+		json_object_set_new(b, "dag_ids", ids);
+	else
+		json_decref(ids);
+	buf_free(&key);
+	k = rest_job_new(rs, NULL, recent_next, j);
+	k->end = recent_step_end;
+	rest_job_add(k, K_RUNS, "/dags/~/dagRuns/list", b, true);
+	rest_job_go(k);
+}
+
+/*
+ * The API has no "newest N of every DAG": the DAG list, then batch reads
+ * of the runs in ever wider windows (recent_step) for the DAGs that still
+ * have fewer than N, and one read for each DAG short after the widest.
+ * The newest N of a DAG with N in a window are all in it (the window
+ * filters on the field the strips order by), so the strips are the same
+ * as the per-DAG reads would give.
  */
 void
 rest_fetch_runs_recent(struct sched *sd, int per_dag, struct af_runs *out,
@@ -195,8 +332,9 @@ rest_fetch_runs_recent(struct sched *sd, int per_dag, struct af_runs *out,
 	j->per_dag = per_dag > 0 ? per_dag : 1;
 	j->end = recent_end;
 	j->fail = rest_fail_runs;
+	j->step = -1;
 	j->dags = xcalloc(1, sizeof *j->dags);
-	rest_fetch_dags(sd, j->dags, recent_dags, j);
+	rest_fetch_dags(sd, j->dags, recent_next, j);
 }
 
 static void

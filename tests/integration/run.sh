@@ -142,6 +142,11 @@ for build in "$@"; do
 			echo "FAILED: report parity, database and API, on Airflow $r" >&2
 			failed=1
 		fi
+		echo "== the console's run strips from the database and through the API: $build/dagtop (Airflow $r, tmux)"
+		if ! sh tests/integration/api_strips.sh "$build/dagtop" "$v"; then
+			echo "FAILED: run strips, database and API, on Airflow $r" >&2
+			failed=1
+		fi
 		echo "== the same in pages of 5: $build/dagtop (Airflow $r, API emulator, --page-limit 5)"
 		if ! sh tests/integration/api_parity.sh "$build/dagtop" "$v" 5; then
 			echo "FAILED: report parity in pages of 5 on Airflow $r" >&2
