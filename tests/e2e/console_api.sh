@@ -9,26 +9,11 @@
 # and --readonly with not one write counted at the emulator.
 # Usage: console_api.sh DAGTOP_BINARY SCHEMA   (2: 2.10, 3: 3.1, 32: 3.2)
 set -u
-. tests/lib/pg.sh
-. tests/lib/emu.sh
 bin=$1
 v=$2
-major=${v%"${v#?}"}	# 2 or 3
-db="afapi${v}_$$"
-sock=dagtop-api-$$
-T="tmux -L $sock -f /dev/null"
-. tests/lib/tmux.sh
-home=$(mktemp -d "${TMPDIR:-/tmp}/dagtop-api-home.XXXXXX")
-cleanup() {
-	$T kill-server 2>/dev/null
-	emu_stop_all
-	dropdb --if-exists "$db" 2>/dev/null
-	rm -rf "$home"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM HUP PIPE
+name=api
+. tests/lib/e2e_db.sh
 
-sql() { psql -X -A -t -q -d "$db" -c "$1"; }
 # count FIELD: the emulator's count of reads, read_posts, writes or logins
 # since its record was emptied.
 count() {

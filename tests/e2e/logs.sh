@@ -6,26 +6,11 @@
 # each Airflow schema.
 # Usage: logs.sh DAGTOP_BINARY SCHEMA   (2: 2.10, 3: 3.1, 32: 3.2)
 set -u
-. tests/lib/pg.sh
-. tests/lib/emu.sh
 bin=$1
 v=$2
-major=${v%"${v#?}"}	# 2 or 3
-db="aflog${v}_$$"
-sock=dagtop-logs-$$
-T="tmux -L $sock -f /dev/null"
-. tests/lib/tmux.sh
-home=$(mktemp -d "${TMPDIR:-/tmp}/dagtop-logs-home.XXXXXX")
-cleanup() {
-	$T kill-server 2>/dev/null
-	emu_stop_all
-	dropdb --if-exists "$db" 2>/dev/null
-	rm -rf "$home"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM HUP PIPE
+name=log
+. tests/lib/e2e_db.sh
 
-sql() { psql -X -A -t -q -d "$db" -c "$1"; }
 requests() { curl -s "$AF_URL/_emu/requests"; }
 # posts login|writes: what the emulator got since its record was emptied,
 # counted apart: the login (POST /auth/token, Airflow 3: the one request

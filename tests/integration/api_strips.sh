@@ -10,24 +10,10 @@
 # The refresh must take far fewer requests than one per DAG.
 # Usage: api_strips.sh DAGTOP_BINARY SCHEMA   (2: 2.10, 3: 3.1, 32: 3.2)
 set -u
-. tests/lib/pg.sh
-. tests/lib/emu.sh
 bin=$1
 v=$2
-major=${v%"${v#?}"}
-db="afstrips${v}_$$"
-sock=dagtop-strips-$$
-T="tmux -L $sock -f /dev/null"
-. tests/lib/tmux.sh
-home=$(mktemp -d "${TMPDIR:-/tmp}/dagtop-strips.XXXXXX")
-cleanup() {
-	$T kill-server 2>/dev/null
-	emu_stop_all
-	dropdb --if-exists "$db" 2>/dev/null
-	rm -rf "$home"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM HUP PIPE
+name=strips
+. tests/lib/e2e_db.sh
 
 pg_load_schema "$db" "$v"
 psql -q -X -v ON_ERROR_STOP=1 -d "$db" -f "tests/integration/fixture_v$v.sql" >/dev/null
