@@ -79,7 +79,7 @@ static const char usage_text[] =
 "  --database CONNINFO Airflow metadata database: libpq conninfo,\n"
 "                      postgresql:// URL or postgresql+psycopg2:// URL\n"
 "  --readonly          never write (reports are always read-only)\n"
-"  --refresh SECONDS   refresh interval (default 5)\n"
+"  --refresh SECONDS   refresh interval (default 5; 30 through the API)\n"
 "  --view NAME         console layout: oncall (default), compact, wide, slots,\n"
 "                      fourkeys, sla\n"
 "  --keymap NAME       console keys: default (arrows and vi), emacs\n"
@@ -92,7 +92,9 @@ static const char usage_text[] =
 "  for BigQuery: GOOGLE_CLOUD_PROJECT, GOOGLE_APPLICATION_CREDENTIALS,\n"
 "  CLOUDSDK_CONFIG, GCE_METADATA_HOST, DAGTOP_BIGQUERY_URL,\n"
 "  DAGTOP_GOOGLE_TOKEN_URL; for the Four Keys: the github_token_env\n"
-"  variable, DAGTOP_GITHUB_URL, XDG_CACHE_HOME (the ETag cache)\n"
+"  variable, DAGTOP_GITHUB_URL, XDG_CACHE_HOME (the ETag cache and\n"
+"  Composer's URL); for MWAA: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,\n"
+"  AWS_SESSION_TOKEN\n"
 "See dagtop(1) and dagtop.conf(5).\n";
 
 struct args {

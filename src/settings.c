@@ -236,8 +236,9 @@ resolve(const struct config *cfg, const struct cli_options *cli,
 		s->api_refresh = cfg->api_refresh;
 	if (cli->readonly == 1)
 		s->readonly = true;
+	/* --refresh is the interval in force, whichever the source. */
 	if (cli->refresh > 0)
-		s->refresh = cli->refresh;
+		s->refresh = s->api_refresh = cli->refresh;
 	fill_defaults(s);
 	if (s->source == NULL)
 		s->source = xstrdup(s->database == NULL &&

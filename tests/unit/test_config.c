@@ -253,6 +253,13 @@ test_source_and_api_refresh(void **state)
 	assert_string_equal(s.source, "api");
 	assert_int_equal(settings_refresh(&s), 45);
 	settings_free(&s);
+	/* --refresh is the interval in force in either mode. */
+	cli.context = "api";
+	cli.refresh = 7;
+	assert_int_equal(config_resolve(&cfg, &cli, &s, &err), 0);
+	assert_int_equal(settings_refresh(&s), 7);
+	settings_free(&s);
+	cli.refresh = -1;
 	cli.context = "bad";
 	assert_int_equal(config_resolve(&cfg, &cli, &s, &err), -1);
 	assert_non_null(strstr(buf_str(&err), "source = api needs"));
