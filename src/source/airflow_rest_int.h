@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 #include <jansson.h>
 
@@ -61,6 +62,18 @@ struct req {
 	bool			 none_on_404;
 	char			*version;	/* K_VERSION */
 };
+
+/*
+ * qsort for lists that may be empty: an empty list's array is NULL, which
+ * qsort must not be given (UBSan says so).
+ */
+static inline void
+rest_sort(void *v, size_t n, size_t size,
+    int (*cmp)(const void *, const void *))
+{
+	if (n > 1)
+		qsort(v, n, size, cmp);
+}
 
 typedef void (*job_end_fn)(struct job *);
 

@@ -46,7 +46,7 @@ since_end(struct job *j)
 	size_t		 i;
 
 	rest_gather_runs(j, &all);
-	qsort(all.v, all.n, sizeof *all.v, cmp_dag_newest);
+	rest_sort(all.v, all.n, sizeof *all.v, cmp_dag_newest);
 	for (i = 0; i < all.n; i++) {
 		struct af_run *r = &all.v[i];
 		struct af_run *last = out->n > 0 ? &out->v[out->n - 1] : NULL;
@@ -133,7 +133,7 @@ dag_runs_end(struct job *j)
 	struct af_runs *out = j->out;
 
 	rest_gather_runs(j, out);
-	qsort(out->v, out->n, sizeof *out->v, cmp_dag_newest);
+	rest_sort(out->v, out->n, sizeof *out->v, cmp_dag_newest);
 }
 
 void
@@ -159,7 +159,7 @@ static const int64_t strip_window[] = {
 };
 #define STRIP_STEPS	((int)(sizeof strip_window / sizeof strip_window[0]))
 
-/* For bsearch and qsort of the job's DAG list (dag_id is its first member). */
+/* For bsearch and rest_sort of the job's DAG list (dag_id is its first member). */
 static int
 cmp_dag_id(const void *a, const void *b)
 {
@@ -196,7 +196,7 @@ recent_trim(struct job *j, struct af_runs *out)
 	struct af_runs	 all = *out;
 	size_t		 kept = 0;
 
-	qsort(all.v, all.n, sizeof *all.v, cmp_dag_newest);
+	rest_sort(all.v, all.n, sizeof *all.v, cmp_dag_newest);
 	memset(out, 0, sizeof *out);
 	for (size_t i = 0; i < all.n; i++) {
 		struct af_run *r = &all.v[i];
@@ -207,8 +207,8 @@ recent_trim(struct job *j, struct af_runs *out)
 			    kept >= (size_t)j->per_dag)
 				continue;
 		} else {
-			if (bsearch(&r->dag_id, j->dags->v, j->dags->n,
-			    sizeof *j->dags->v, cmp_dag_id) == NULL)
+			if (j->dags->n == 0 || bsearch(&r->dag_id, j->dags->v,
+			    j->dags->n, sizeof *j->dags->v, cmp_dag_id) == NULL)
 				continue;
 			kept = 0;
 		}
@@ -263,7 +263,7 @@ recent_next(void *arg, const char *err)
 		return;
 	}
 	if (j->step < 0)
-		qsort(j->dags->v, j->dags->n, sizeof *j->dags->v, cmp_dag_id);
+		rest_sort(j->dags->v, j->dags->n, sizeof *j->dags->v, cmp_dag_id);
 	else
 		recent_trim(j, j->out);
 	j->step++;
@@ -401,7 +401,7 @@ tis_end(struct job *j)
 			memset(&t->v[k], 0, sizeof t->v[k]);
 		}
 	}
-	qsort(out->v, out->n, sizeof *out->v, cmp_ti);
+	rest_sort(out->v, out->n, sizeof *out->v, cmp_ti);
 }
 
 void
@@ -534,7 +534,7 @@ sla_end(struct job *j)
 	for (i = 0; i < j->n; i++) {
 		struct af_runs *rs = &j->sla_runs[i];
 
-		qsort(rs->v, rs->n, sizeof *rs->v, cmp_sla_day);
+		rest_sort(rs->v, rs->n, sizeof *rs->v, cmp_sla_day);
 		for (k = 0; k < rs->n; k++) {
 			sla_of[h->n] = i;
 			sla_attempt(j, i, &rs->v[k], &h->v[h->n++]);
