@@ -97,9 +97,11 @@ struct view_reader {
 	struct buf		*errors;
 };
 
+#define VIEW_WORDS	8
+
 /*
- * A line's words, at most 4, into w; -1 (said) when there are more.  The
- * line is cut in place.
+ * A line's words, at most VIEW_WORDS, into w; -1 (said) when there are
+ * more.  The line is cut in place.
  */
 static int
 view_words(struct view_reader *vr, char *line, char **w)
@@ -107,7 +109,7 @@ view_words(struct view_reader *vr, char *line, char **w)
 	int n;
 
 	line[strcspn(line, "#\r")] = '\0';	/* a comment, or CR LF */
-	for (n = 0; n < 4; n++) {
+	for (n = 0; n < VIEW_WORDS; n++) {
 		while (*line == ' ' || *line == '\t')
 			line++;
 		if (*line == '\0')
@@ -162,34 +164,95 @@ view_screen(struct view_reader *vr, char **w, int n)
 	vr->r = NULL;
 }
 
-/* "row [PCT]": a new row, on a new screen when there is none yet. */
+/* "min N": N from 1 to 1000, or -1 (said). */
+static int
+parse_min(struct view_reader *vr, char **w, int n, int i)
+{
+	char	*end;
+	long	 m;
+
+	m = i + 1 < n ? strtol(w[i + 1], &end, 10) : 0;
+	if (i + 1 >= n || *end != '\0' || end == w[i + 1] || m < 1 ||
+	    m > 1000) {
+		textfile_error(vr->errors, vr->file, vr->lineno, "'min' takes "
+		    "a number from 1 to 1000, not", i + 1 < n ? w[i + 1] : "");
+		return -1;
+	}
+	return (int)m;
+}
+
+/*
+ * The words after a row's or pane's first ones: a percentage, min N and
+ * (for a pane, when collapse is not NULL) collapse, in any order; -1
+ * (said) on anything else.  An unknown word before any percentage is
+ * taken for a bad percentage, as it was when a percentage was all there
+ * was.
+ */
+static int
+view_options(struct view_reader *vr, char **w, int n, int from, int *pct,
+    int *min, bool *collapse)
+{
+	const char	*what = collapse != NULL ? "a pane" : "'row'";
+	struct buf	 b = BUF_INIT;
+	int		 i;
+
+	*pct = *min = 0;
+	for (i = from; i < n; i++) {
+		if (strcmp(w[i], "min") == 0) {
+			if ((*min = parse_min(vr, w, n, i++)) < 0)
+				return -1;
+			continue;
+		}
+		if (collapse != NULL && strcmp(w[i], "collapse") == 0) {
+			*collapse = true;
+			continue;
+		}
+		if (*pct == 0 && (*pct = parse_pct(w[i])) > 0)
+			continue;
+		if (*pct < 0)
+			buf_printf(&b, "%s takes a percentage from 1%% to 100%%, "
+			    "not", what);
+		else
+			buf_printf(&b, "%s takes a percentage, min N%s, not",
+			    what, collapse != NULL ? " and collapse" : "");
+		textfile_error(vr->errors, vr->file, vr->lineno, buf_str(&b),
+		    w[i]);
+		buf_free(&b);
+		return -1;
+	}
+	return 0;
+}
+
+/* "row [PCT] [min N]": a new row, on a new screen when there is none yet. */
 static void
 view_row(struct view_reader *vr, char **w, int n)
 {
-	int pct = 0;
+	int pct, min;
 
-	if (n > 2 || (n == 2 && (pct = parse_pct(w[1])) < 0)) {
-		textfile_error(vr->errors, vr->file, vr->lineno, "'row' takes "
-		    "a percentage from 1% to 100%, not", n == 2 ? w[1] : "");
+	if (view_options(vr, w, n, 1, &pct, &min, NULL) != 0)
 		return;
-	}
 	if (vr->r != NULL)
 		check_row(vr->r, vr->errors, vr->file, vr->row_line);
 	if (vr->s == NULL)
 		vr->s = add_screen(vr->v, NULL, vr->lineno);
 	vr->r = add_row(vr->s, pct, vr->lineno);
+	vr->r->min = min;
 	vr->row_line = vr->lineno;
 }
 
-/* "pane KIND [PCT]": added to the row being filled, or to a new one. */
+/*
+ * "pane KIND [PCT] [min N] [collapse]": added to the row being filled, or
+ * to a new one.
+ */
 static void
 view_pane(struct view_reader *vr, char **w, int n)
 {
 	struct view_row	*r;
 	enum pane_kind	 kind;
-	int		 pct = 0;
+	int		 pct, min;
+	bool		 collapse = false;
 
-	if (n < 2 || n > 3) {
+	if (n < 2) {
 		textfile_error(vr->errors, vr->file, vr->lineno, "'pane' needs "
 		    "a kind and may have a percentage", NULL);
 		return;
@@ -199,11 +262,8 @@ view_pane(struct view_reader *vr, char **w, int n)
 		    "unknown pane kind", w[1]);
 		return;
 	}
-	if (n == 3 && (pct = parse_pct(w[2])) < 0) {
-		textfile_error(vr->errors, vr->file, vr->lineno, "a pane takes "
-		    "a percentage from 1% to 100%, not", w[2]);
+	if (view_options(vr, w, n, 2, &pct, &min, &collapse) != 0)
 		return;
-	}
 	if (vr->s == NULL)
 		vr->s = add_screen(vr->v, NULL, vr->lineno);
 	if (vr->r == NULL) {
@@ -214,6 +274,8 @@ view_pane(struct view_reader *vr, char **w, int n)
 	r->panes = xreallocarray(r->panes, r->npanes + 1, sizeof *r->panes);
 	r->panes[r->npanes].kind = kind;
 	r->panes[r->npanes].pct = pct;
+	r->panes[r->npanes].min = min;
+	r->panes[r->npanes].collapse = collapse;
 	r->npanes++;
 }
 
@@ -255,7 +317,7 @@ view_parse(struct view *v, const char *text, size_t len, const char *name,
     const char *file, struct buf *errors)
 {
 	struct view_reader	 vr;
-	char			*copy, *rest, *line, *w[4];
+	char			*copy, *rest, *line, *w[VIEW_WORDS];
 	size_t			 before = errors->len;
 	int			 n;
 
@@ -313,14 +375,17 @@ view_free(struct view *v)
  * never more than is left), the rest shared equally among the parts
  * without one, the last part taking what rounding left.  Then, when there
  * is room for it, no part is empty: each empty part takes one from the
- * largest part (the last of equals).  The parts add up to total exactly.
+ * largest part (the last of equals).  Then a part below its min (min may
+ * be NULL) takes one at a time from the part with the most above its own
+ * min and above one, while there is such a part.  The parts add up to
+ * total exactly.
  */
 static void
-split(int total, const int *pct, size_t n, int *out)
+split(int total, const int *pct, const int *min, size_t n, int *out)
 {
 	size_t		i, j, big, nfree = 0;
 	long long	used = 0, want, share;
-	int		sum = 0;
+	int		sum = 0, spare, most;
 
 	if (n == 0)
 		return;
@@ -354,48 +419,152 @@ split(int total, const int *pct, size_t n, int *out)
 		out[big]--;
 		out[i]++;
 	}
+	for (i = 0; min != NULL && i < n; i++) {
+		while (out[i] < min[i]) {
+			for (big = n, most = 0, j = 0; j < n; j++) {
+				spare = out[j] - (min[j] > 1 ? min[j] : 1);
+				if (j != i && spare > most) {
+					most = spare;
+					big = j;
+				}
+			}
+			if (big == n)
+				break;
+			out[big]--;
+			out[i]++;
+		}
+	}
+}
+
+/*
+ * split() over the parts that are not gone (gone may be NULL); the parts
+ * that are get 0.
+ */
+static void
+split_shown(int total, const int *pct, const int *min, const bool *gone,
+    size_t n, int *out)
+{
+	int	*p = xcalloc(n + 1, sizeof *p), *m = xcalloc(n + 1, sizeof *m);
+	int	*o = xcalloc(n + 1, sizeof *o);
+	size_t	 i, k = 0;
+
+	for (i = 0; i < n; i++) {
+		if (gone != NULL && gone[i])
+			continue;
+		p[k] = pct[i];
+		m[k] = min[i];
+		k++;
+	}
+	split(total, p, m, k, o);
+	for (i = 0, k = 0; i < n; i++)
+		out[i] = gone != NULL && gone[i] ? 0 : o[k++];
+	free(p);
+	free(m);
+	free(o);
+}
+
+/* Whether pane j of row r takes no space now. */
+static bool
+pane_gone(const struct view_row *r, size_t j, const bool *empty)
+{
+	return empty != NULL && r->panes[j].collapse &&
+	    (unsigned)r->panes[j].kind < PANE_KIND_COUNT &&
+	    empty[r->panes[j].kind];
+}
+
+/*
+ * Which rows of s take no lines now: those whose panes are all gone.
+ * Returns true, and no row gone, when that would be every row.
+ */
+static bool
+rows_all_gone(const struct view_screen *s, const bool *empty, bool *gone)
+{
+	size_t	i, j;
+	bool	all = s->nrows > 0;
+
+	for (i = 0; i < s->nrows; i++) {
+		gone[i] = s->rows[i].npanes > 0;
+		for (j = 0; j < s->rows[i].npanes; j++)
+			if (!pane_gone(&s->rows[i], j, empty))
+				gone[i] = false;
+		all = all && gone[i];
+	}
+	if (all)
+		memset(gone, 0, s->nrows * sizeof *gone);
+	return all;
+}
+
+/* The panes of row r at (x, y), w by h, from out[*n] on. */
+static void
+layout_row(const struct view_row *r, bool row_gone, const bool *empty,
+    int x, int y, int w, int h, struct pane_rect *out, size_t *n, size_t max)
+{
+	int	*pct = xcalloc(r->npanes + 1, sizeof *pct);
+	int	*min = xcalloc(r->npanes + 1, sizeof *min);
+	int	*size = xcalloc(r->npanes + 1, sizeof *size);
+	bool	*gone = xcalloc(r->npanes + 1, sizeof *gone);
+	size_t	 j;
+
+	for (j = 0; j < r->npanes; j++) {
+		pct[j] = r->panes[j].pct;
+		min[j] = r->panes[j].min;
+		gone[j] = row_gone || pane_gone(r, j, empty);
+	}
+	split_shown(w, pct, min, row_gone ? NULL : gone, r->npanes, size);
+	for (j = 0; j < r->npanes && *n < max; j++) {
+		out[*n].kind = r->panes[j].kind;
+		out[*n].x = x;
+		out[*n].y = y;
+		out[*n].w = gone[j] ? 0 : size[j];
+		out[*n].h = gone[j] ? 0 : h;
+		x += out[*n].w;
+		(*n)++;
+	}
+	free(pct);
+	free(min);
+	free(size);
+	free(gone);
+}
+
+size_t
+view_layout_fit(const struct view *v, size_t screen, int x, int y, int w,
+    int h, const bool *empty, struct pane_rect *out, size_t max)
+{
+	const struct view_screen	*s;
+	int				*pct, *min, *size;
+	bool				*gone;
+	size_t				 i, n = 0;
+	int				 yy = y;
+
+	if (screen >= v->nscreens || w <= 0 || h <= 0)
+		return 0;
+	s = &v->screens[screen];
+	pct = xcalloc(s->nrows + 1, sizeof *pct);
+	min = xcalloc(s->nrows + 1, sizeof *min);
+	size = xcalloc(s->nrows + 1, sizeof *size);
+	gone = xcalloc(s->nrows + 1, sizeof *gone);
+	for (i = 0; i < s->nrows; i++) {
+		pct[i] = s->rows[i].pct;
+		min[i] = s->rows[i].min;
+	}
+	if (rows_all_gone(s, empty, gone))
+		empty = NULL;	/* a screen shows something */
+	split_shown(h, pct, min, gone, s->nrows, size);
+	for (i = 0; i < s->nrows; i++) {
+		layout_row(&s->rows[i], gone[i], empty, x, yy, w, size[i], out,
+		    &n, max);
+		yy += size[i];
+	}
+	free(pct);
+	free(min);
+	free(size);
+	free(gone);
+	return n;
 }
 
 size_t
 view_layout(const struct view *v, size_t screen, int x, int y, int w, int h,
     struct pane_rect *out, size_t max)
 {
-	const struct view_screen	*s;
-	int				*pct, *size, *pw, *ph;
-	size_t				 i, j, n = 0;
-	int				 yy = y, xx;
-
-	if (screen >= v->nscreens || w <= 0 || h <= 0)
-		return 0;
-	s = &v->screens[screen];
-	pct = xcalloc(s->nrows + 1, sizeof *pct);
-	size = xcalloc(s->nrows + 1, sizeof *size);
-	for (i = 0; i < s->nrows; i++)
-		pct[i] = s->rows[i].pct;
-	split(h, pct, s->nrows, size);
-	for (i = 0; i < s->nrows; i++) {
-		const struct view_row *r = &s->rows[i];
-
-		pw = xcalloc(r->npanes + 1, sizeof *pw);
-		ph = xcalloc(r->npanes + 1, sizeof *ph);
-		for (j = 0; j < r->npanes; j++)
-			pw[j] = r->panes[j].pct;
-		split(w, pw, r->npanes, ph);
-		xx = x;
-		for (j = 0; j < r->npanes && n < max; j++) {
-			out[n].kind = r->panes[j].kind;
-			out[n].x = xx;
-			out[n].y = yy;
-			out[n].w = ph[j];
-			out[n].h = size[i];
-			xx += ph[j];
-			n++;
-		}
-		free(pw);
-		free(ph);
-		yy += size[i];
-	}
-	free(pct);
-	free(size);
-	return n;
+	return view_layout_fit(v, screen, x, y, w, h, NULL, out, max);
 }

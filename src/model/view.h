@@ -11,15 +11,23 @@
  *				default 60x16
  *	screen [NAME]		starts a screen; a view has one or more and
  *				shows one at a time
- *	row [PCT%]		starts a row of the current screen, PCT% of
+ *	row [PCT%] [min N]	starts a row of the current screen, PCT% of
  *				its height; rows without a percentage share
- *				what is left equally
- *	pane KIND [PCT%]	a pane of the current row, PCT% of its width,
- *				same sharing rule
+ *				what is left equally; min: at least N lines
+ *				when the other rows can spare them
+ *	pane KIND [PCT%] [min N] [collapse]
+ *				a pane of the current row, PCT% of its width,
+ *				same sharing rule; min: at least N columns
+ *				when its siblings can spare them; collapse:
+ *				while the pane has nothing to show it takes
+ *				no space, its siblings share it (a row whose
+ *				panes all collapse gives its lines to the
+ *				other rows)
  *
  * A pane before any row starts one row, a row before any screen one screen.
  * Pane kinds: runs, tasks, log, details, help, sla, fourkeys, slots,
  * sla-week.
+ * The words after KIND (or row) come in any order.  N is 1 to 1000.
  * Percentages are 1% to 100%, and the explicit ones of a row, or of the
  * rows of a screen, add up to at most 100%.  Every screen and every row
  * needs a pane.
@@ -33,6 +41,8 @@
  *	x.view:4: unknown pane kind 'graph'
  *	x.view:5: a pane takes a percentage from 1% to 100%, not '0%'
  *	x.view:6: unknown directive 'split'
+ *	x.view:6: 'min' takes a number from 1 to 1000, not 'x'
+ *	x.view:6: a pane takes a percentage, min N and collapse, not 'fold'
  *	x.view:7: the panes of this row ask for more than 100%
  *	x.view:8: the rows of a screen ask for more than 100%
  *	x.view:9: a row has no pane
@@ -42,6 +52,7 @@
 #ifndef DAGTOP_VIEW_H
 #define DAGTOP_VIEW_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "buf.h"
@@ -54,10 +65,13 @@ enum pane_kind {
 struct view_pane {
 	enum pane_kind	 kind;
 	int		 pct;	/* 0: share what is left */
+	int		 min;	/* columns; 0: none */
+	bool		 collapse;	/* no space while it has nothing */
 };
 
 struct view_row {
 	int			 pct;
+	int			 min;	/* lines; 0: none */
 	int			 line;	/* where it was declared, for messages */
 	struct view_pane	*panes;
 	size_t			 npanes;
@@ -99,10 +113,24 @@ void		 view_free(struct view *);
  * going to the last row and the last pane of a row.  Every row is at least
  * one line high when h is at least the number of rows, and every pane at
  * least one column wide when w is at least the number of panes in its row
- * (the space comes from the largest sibling).  Returns how many were
- * written (at most max); 0 for an empty area or a screen past the last.
+ * (the space comes from the largest sibling).  Then a part below its min
+ * takes what its siblings have above theirs (and above one), the largest
+ * first.  Returns how many were written (at most max); 0 for an empty area
+ * or a screen past the last.
  */
 size_t		 view_layout(const struct view *, size_t screen, int x, int y,
 		    int w, int h, struct pane_rect *, size_t max);
+/*
+ * The same for what the panes have now: empty[kind] (PANE_KIND_COUNT of
+ * them; NULL: none) says which kinds have nothing to show.  A collapse
+ * pane of an empty kind is written with no size (w and h 0) at the place
+ * it would start, and the rest of its row is laid out without it; a row
+ * whose panes are all collapsed gets no lines, the other rows are laid out
+ * without it.  When every row of the screen would go, nothing collapses.
+ * Panes keep their file order and index, collapsed or not.
+ */
+size_t		 view_layout_fit(const struct view *, size_t screen, int x,
+		    int y, int w, int h, const bool *empty, struct pane_rect *,
+		    size_t max);
 
 #endif

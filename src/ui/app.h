@@ -52,6 +52,9 @@ struct app {
 	struct af_tis		 next_tis;
 	size_t			 screen;	/* which screen of the view */
 	size_t			 focus;		/* pane index in the screen */
+	struct pane_rect	 layout[16];	/* of the last draw (mouse.c) */
+	size_t			 nlayout;
+	bool			 mouse;		/* clicks and the wheel */
 	bool			 help;
 	bool			 too_small;	/* the last draw said so */
 	bool			 quit;
@@ -137,5 +140,9 @@ const struct pane_ops *pane_class(enum pane_kind);
 void	*pane_state(struct console *, enum pane_kind);
 /* Every pane's own state goes (a new context; the end). */
 void	 panes_reset(struct console *);
+/* Which kinds have nothing to show now, for view_layout_fit. */
+void	 panes_empty(struct console *, bool empty[PANE_KIND_COUNT]);
+/* Pane i of the screen takes no space now: it cannot hold the focus. */
+bool	 panes_collapsed(struct console *, size_t screen, size_t i);
 
 #endif

@@ -62,7 +62,16 @@ details_draw(struct console *c, void *priv, WINDOW *w, bool focused)
 	buf_free(&b);
 }
 
+/* No task selected: nothing to show. */
+static bool
+details_empty(const struct console *c, const void *priv)
+{
+	(void)priv;
+	return !c->detail.loaded || console_task_row(c, c->task_sel) == NULL;
+}
+
 const struct pane_ops pane_details_ops = {
 	.draw = details_draw,
 	.key = NULL,
+	.empty = details_empty,
 };

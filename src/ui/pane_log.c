@@ -536,7 +536,16 @@ logpane_write(struct console *c, FILE *fp)
 	return 0;
 }
 
+/* No task selected: no log to show. */
+static bool
+log_empty(const struct console *c, const void *priv)
+{
+	(void)priv;
+	return c->log.task_id == NULL;
+}
+
 const struct pane_ops pane_log_ops = {
 	.draw = log_draw,
 	.key = log_key,
+	.empty = log_empty,
 };

@@ -247,8 +247,9 @@ runs_key(struct console *c, void *priv, enum action a)
 		return PANE_OPEN_RUN;
 	case ACTION_BACK:
 		if (c->runs_level == 1) {
+			/* Back at the DAGs: the run opened from here goes too. */
 			c->runs_level = 0;
-			return PANE_HANDLED;
+			return PANE_OPEN_DAG;
 		}
 		return PANE_IGNORED;
 	default:

@@ -194,7 +194,16 @@ tasks_key(struct console *c, void *priv, enum action a)
 	return PANE_HANDLED;
 }
 
+/* No run open: the tasks pane has nothing to show. */
+static bool
+tasks_empty(const struct console *c, const void *priv)
+{
+	(void)priv;
+	return c->detail.run_id == NULL;
+}
+
 const struct pane_ops pane_tasks_ops = {
 	.draw = tasks_draw,
 	.key = tasks_key,
+	.empty = tasks_empty,
 };

@@ -52,6 +52,34 @@ panes_reset(struct console *c)
 	}
 }
 
+/* Each class's empty hook, NULL meaning never empty. */
+void
+panes_empty(struct console *c, bool empty[PANE_KIND_COUNT])
+{
+	const struct pane_ops	*ops;
+	int			 k;
+
+	for (k = 0; k < PANE_KIND_COUNT; k++) {
+		ops = pane_class((enum pane_kind)k);
+		/* priv NULL: not shown yet, nothing made for it. */
+		empty[k] = ops->empty != NULL &&
+		    ops->empty(c, c->pane_state[k]);
+	}
+}
+
+bool
+panes_collapsed(struct console *c, size_t screen, size_t i)
+{
+	struct pane_rect	r[16];
+	bool			empty[PANE_KIND_COUNT];
+	size_t			n;
+
+	panes_empty(c, empty);
+	/* The size does not matter: a collapsed pane has none at any. */
+	n = view_layout_fit(&c->view, screen, 0, 0, 200, 100, empty, r, 16);
+	return i < n && r[i].w == 0;
+}
+
 bool
 pane_list_move(size_t *sel, size_t n, enum action a, size_t page)
 {

@@ -152,8 +152,10 @@ app_draw(struct app *a)
 	size_t			 n, i;
 	int			 w, h;
 	WINDOW			*win;
+	bool			 empty[PANE_KIND_COUNT];
 
 	getmaxyx(stdscr, h, w);
+	a->nlayout = 0;
 	erase();
 	rerun_hide(a->rerun);
 	a->too_small = w < c->view.min_w || h < c->view.min_h;
@@ -172,9 +174,15 @@ app_draw(struct app *a)
 		doupdate();
 		return;
 	}
-	n = view_layout(&c->view, a->screen, 0, 1, w, h - 3, r, 16);
+	/* Panes with nothing to show give their space away (view.h). */
+	panes_empty(c, empty);
+	n = view_layout_fit(&c->view, a->screen, 0, 1, w, h - 3, empty, r, 16);
 	if (a->focus >= n)
 		a->focus = 0;
+	for (i = 0; i < n && r[a->focus].w == 0; i++)
+		a->focus = (a->focus + 1) % n;	/* a collapsed pane has none */
+	memcpy(a->layout, r, n * sizeof *r);
+	a->nlayout = n;
 	for (i = 0; i < n; i++) {
 		if (r[i].w < 4 || r[i].h < 3)
 			continue;
@@ -246,7 +254,13 @@ app_next_pane(struct app *a, int dir)
 	size_t n = panes_in_screen(a, a->screen);
 
 	if (n > 1) {
-		a->focus = (a->focus + n + (size_t)(dir > 0 ? 1 : n - 1)) % n;
+		size_t i = a->focus;
+
+		/* Collapsed panes are passed over (panes_collapsed). */
+		do
+			i = (i + n + (size_t)(dir > 0 ? 1 : n - 1)) % n;
+		while (i != a->focus && panes_collapsed(&a->c, a->screen, i));
+		a->focus = i;
 		return;
 	}
 	/* One pane per screen: move between screens. */

@@ -69,6 +69,11 @@ struct pane_ops {
 	enum pane_result (*key)(struct console *, void *priv, enum action);
 	/* Frees what priv points to (not priv itself); NULL: nothing. */
 	void		 (*free)(void *priv);
+	/*
+	 * Nothing to show now (no run open, no task selected): a view's
+	 * collapse pane of this class then takes no space.  NULL: never.
+	 */
+	bool		 (*empty)(const struct console *, const void *priv);
 };
 
 /*

@@ -380,8 +380,8 @@ test_errors(void **state)
 	    "t.view:7: a pane takes a percentage from 1% to 100%, not '0%'\n"
 	    "t.view:8: unknown directive 'split'\n"
 	    "t.view:4: the panes of this row ask for more than 100%\n"
-	    "t.view:11: 'pane' needs a kind and may have a percentage\n"
-	    "t.view:12: too many words\n"
+	    "t.view:11: a pane takes a percentage from 1% to 100%, not 'extra'\n"
+	    "t.view:12: a pane takes a percentage, min N and collapse, not 'and'\n"
 	    "t.view:9: a row has no pane\n"
 	    "t.view:10: the rows of a screen ask for more than 100%\n");
 	assert_string_equal(BAD(
@@ -407,7 +407,7 @@ test_errors(void **state)
 	    "t.view:4: 'row' takes a percentage from 1% to 100%, not '%'\n"
 	    "t.view:5: 'row' takes a percentage from 1% to 100%, not '-5%'\n"
 	    "t.view:6: 'row' takes a percentage from 1% to 100%, not '5%%'\n"
-	    "t.view:7: 'row' takes a percentage from 1% to 100%, not ''\n"
+	    "t.view:7: 'row' takes a percentage, min N, not '2%'\n"
 	    "t.view:8: a pane takes a percentage from 1% to 100%, not '50'\n"
 	    "t.view:9: 'pane' needs a kind and may have a percentage\n"
 	    "t.view:10: 'screen' takes at most a name\n");
@@ -482,6 +482,119 @@ test_layout_rules(void **state)
 	view_free(&v);
 }
 
+/* min and collapse: read in any order, and their errors. */
+static void
+test_min_collapse_words(void **state)
+{
+	struct view v;
+
+	(void)state;
+	parse_ok(&v, "row 60% min 5\npane runs min 30 45%\n"
+	    "pane tasks collapse 55% min 20\nrow min 3\npane log collapse\n");
+	assert_int_equal(v.screens[0].rows[0].pct, 60);
+	assert_int_equal(v.screens[0].rows[0].min, 5);
+	assert_int_equal(v.screens[0].rows[0].panes[0].pct, 45);
+	assert_int_equal(v.screens[0].rows[0].panes[0].min, 30);
+	assert_false(v.screens[0].rows[0].panes[0].collapse);
+	assert_int_equal(v.screens[0].rows[0].panes[1].pct, 55);
+	assert_int_equal(v.screens[0].rows[0].panes[1].min, 20);
+	assert_true(v.screens[0].rows[0].panes[1].collapse);
+	assert_int_equal(v.screens[0].rows[1].pct, 0);
+	assert_int_equal(v.screens[0].rows[1].min, 3);
+	assert_true(v.screens[0].rows[1].panes[0].collapse);
+	view_free(&v);
+	assert_string_equal(BAD(
+	    "pane runs min\npane runs min 0\npane runs min 1001\n"
+	    "pane runs min x\npane runs min 5x\nrow collapse\n"
+	    "pane runs 10% 20%\npane runs fold\nrow 5% min 2 3\n"
+	    "pane log\n"),
+	    "t.view:1: 'min' takes a number from 1 to 1000, not ''\n"
+	    "t.view:2: 'min' takes a number from 1 to 1000, not '0'\n"
+	    "t.view:3: 'min' takes a number from 1 to 1000, not '1001'\n"
+	    "t.view:4: 'min' takes a number from 1 to 1000, not 'x'\n"
+	    "t.view:5: 'min' takes a number from 1 to 1000, not '5x'\n"
+	    "t.view:6: 'row' takes a percentage from 1% to 100%, not 'collapse'\n"
+	    "t.view:7: a pane takes a percentage, min N and collapse, not '20%'\n"
+	    "t.view:8: a pane takes a percentage from 1% to 100%, not 'fold'\n"
+	    "t.view:9: 'row' takes a percentage, min N, not '3'\n");
+}
+
+/*
+ * A collapsed pane's columns go to its row, an empty row's lines to the
+ * other rows; nothing collapses when the screen would be empty; min
+ * takes from the siblings above theirs.
+ */
+static void
+test_layout_collapse(void **state)
+{
+	struct view		v;
+	struct pane_rect	r[8];
+	bool			empty[PANE_KIND_COUNT] = { false };
+
+	(void)state;
+	load(&v, "oncall");
+	/* Nothing is empty: as view_layout. */
+	assert_int_equal(view_layout_fit(&v, 0, 0, 1, 80, 21, empty, r, 8), 3);
+	assert_rect(&r[0], PANE_RUNS, 0, 1, 36, 12);
+	assert_rect(&r[1], PANE_TASKS, 36, 1, 44, 12);
+	assert_rect(&r[2], PANE_LOG, 0, 13, 80, 9);
+	/* No run open, no task: the DAG list has the screen. */
+	empty[PANE_TASKS] = empty[PANE_LOG] = true;
+	assert_int_equal(view_layout_fit(&v, 0, 0, 1, 80, 21, empty, r, 8), 3);
+	assert_rect(&r[0], PANE_RUNS, 0, 1, 80, 21);
+	assert_rect(&r[1], PANE_TASKS, 80, 1, 0, 0);
+	assert_rect(&r[2], PANE_LOG, 0, 22, 0, 0);
+	assert_int_equal(view_layout_fit(&v, 0, 0, 1, 120, 37, empty, r, 8), 3);
+	assert_rect(&r[0], PANE_RUNS, 0, 1, 120, 37);
+	/* A run open, no task yet: the log's row goes. */
+	empty[PANE_TASKS] = false;
+	assert_int_equal(view_layout_fit(&v, 0, 0, 1, 80, 21, empty, r, 8), 3);
+	assert_rect(&r[0], PANE_RUNS, 0, 1, 36, 21);
+	assert_rect(&r[1], PANE_TASKS, 36, 1, 44, 21);
+	assert_rect(&r[2], PANE_LOG, 0, 22, 0, 0);
+	/* A kind that does not collapse in the file stays. */
+	empty[PANE_RUNS] = true;
+	assert_int_equal(view_layout_fit(&v, 0, 0, 1, 80, 21, empty, r, 8), 3);
+	assert_rect(&r[0], PANE_RUNS, 0, 1, 36, 21);
+	view_free(&v);
+	/* Every pane empty: the screen is laid out as if none were. */
+	parse_ok(&v, "row 30%\npane tasks collapse\nrow\npane log collapse\n");
+	empty[PANE_TASKS] = empty[PANE_LOG] = true;
+	assert_int_equal(view_layout_fit(&v, 0, 0, 0, 80, 10, empty, r, 8), 2);
+	assert_rect(&r[0], PANE_TASKS, 0, 0, 80, 3);
+	assert_rect(&r[1], PANE_LOG, 0, 3, 80, 7);
+	empty[PANE_LOG] = false;
+	assert_int_equal(view_layout_fit(&v, 0, 0, 0, 80, 10, empty, r, 8), 2);
+	assert_rect(&r[0], PANE_TASKS, 0, 0, 0, 0);
+	assert_rect(&r[1], PANE_LOG, 0, 0, 80, 10);
+	view_free(&v);
+	/* The freed share goes to the panes without a percentage. */
+	parse_ok(&v, "pane runs 30%\npane tasks 40% collapse\npane details\n");
+	empty[PANE_TASKS] = true;
+	assert_int_equal(view_layout_fit(&v, 0, 0, 0, 100, 10, empty, r, 8), 3);
+	assert_rect(&r[0], PANE_RUNS, 0, 0, 30, 10);
+	assert_rect(&r[1], PANE_TASKS, 30, 0, 0, 0);
+	assert_rect(&r[2], PANE_DETAILS, 30, 0, 70, 10);
+	assert_int_equal(view_layout_fit(&v, 0, 0, 0, 100, 10, NULL, r, 8), 3);
+	assert_rect(&r[1], PANE_TASKS, 30, 0, 40, 10);
+	view_free(&v);
+	/* min: from the siblings above theirs, never below one. */
+	parse_ok(&v, "row 10% min 4\npane runs 20% min 30\npane tasks min 50\n"
+	    "pane log\nrow\npane sla\n");
+	assert_int_equal(view_layout(&v, 0, 0, 0, 100, 20, r, 8), 4);
+	assert_rect(&r[0], PANE_RUNS, 0, 0, 30, 4);
+	assert_rect(&r[1], PANE_TASKS, 30, 0, 50, 4);
+	assert_rect(&r[2], PANE_LOG, 80, 0, 20, 4);
+	assert_rect(&r[3], PANE_SLA, 0, 4, 100, 16);
+	assert_int_equal(view_layout(&v, 0, 0, 0, 60, 3, r, 8), 4);
+	assert_rect(&r[0], PANE_RUNS, 0, 0, 30, 2);
+	assert_rect(&r[1], PANE_TASKS, 30, 0, 29, 2);
+	assert_rect(&r[2], PANE_LOG, 59, 0, 1, 2);
+	assert_rect(&r[3], PANE_SLA, 0, 2, 60, 1);
+	assert_tiles_all(&v, 70, 30);
+	view_free(&v);
+}
+
 /* Tiling for many shapes of view, at every size up to 70x30. */
 static void
 test_tiling(void **state)
@@ -524,6 +637,8 @@ main(void)
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_layout_rules),
 		cmocka_unit_test(test_tiling),
+		cmocka_unit_test(test_min_collapse_words),
+		cmocka_unit_test(test_layout_collapse),
 	};
 
 	return cmocka_run_group_tests_name("view", tests, NULL, NULL);
