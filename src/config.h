@@ -42,6 +42,7 @@ struct context {
 	int	 airflow_tls_verify;	/* -1 unset: on */
 	int	 airflow_timeout;	/* seconds, -1 unset */
 	int	 readonly;	/* -1 unset */
+	int	 mouse;		/* -1 unset */
 	int	 statement_timeout;	/* seconds, -1 unset */
 	int	 connect_timeout;	/* seconds, -1 unset */
 	int	 scheduler_threshold;	/* seconds, -1 unset */
@@ -126,6 +127,7 @@ struct settings {
 	bool	 airflow_tls_verify;	/* off only by name in the file */
 	int	 airflow_timeout;	/* seconds */
 	bool	 readonly;
+	bool	 mouse;		/* the console takes clicks and the wheel */
 	int	 statement_timeout;
 	int	 connect_timeout;
 	int	 scheduler_threshold;

@@ -129,6 +129,8 @@ const struct setting_def settings_table[] = {
 	    "the zone times are shown in, and the SLAs' zone"),
 	C("readonly", T_BOOL, 0, 0, NULL, "false", readonly, false,
 	    "never write"),
+	C("mouse", T_BOOL, 0, 0, NULL, "false", mouse, false,
+	    "the console takes clicks and the wheel"),
 	C("statement_timeout", T_SECONDS, 1, 3600, NULL, "30",
 	    statement_timeout, false, "a query's time limit"),
 	C("connect_timeout", T_SECONDS, 1, 300, NULL, "10", connect_timeout,

@@ -85,6 +85,7 @@ static const char usage_text[] =
 "  --keymap NAME       console keys: default (arrows and vi), emacs\n"
 "  --color WHEN        auto (default; NO_COLOR disables), always, never\n"
 "  --ascii             ASCII drawing only\n"
+"  --mouse             the console takes clicks and the wheel (mouse = yes)\n"
 "  -h, --help          this help\n"
 "  -V, --version       version and licence\n"
 "\n"
@@ -103,6 +104,7 @@ struct args {
 	const char		*keymap;
 	int			 color;		/* -1 auto */
 	bool			 ascii;
+	bool			 mouse;		/* --mouse */
 	struct report_options	 report;
 	struct clear_options	 clear;
 	const char		*words[8];
@@ -170,7 +172,8 @@ static bool
 report_mode(int argc, char **argv)
 {
 	static const char *const flags[] = { "--readonly", "--downstream",
-	    "--only-failed", "--yes", "-y", "--ascii", "--quiet", "-q" };
+	    "--only-failed", "--yes", "-y", "--ascii", "--quiet", "-q",
+	    "--mouse" };
 	size_t	k;
 	int	i;
 
@@ -252,6 +255,8 @@ parse_flag(const char *arg, struct args *a)
 		a->clear.yes = true;
 	else if (strcmp(arg, "--ascii") == 0)
 		a->ascii = true;
+	else if (strcmp(arg, "--mouse") == 0)
+		a->mouse = true;
 	else if (strcmp(arg, "--connect") == 0)
 		a->connect = true;
 	else if (strcmp(arg, "--quiet") == 0 || strcmp(arg, "-q") == 0)
@@ -589,6 +594,8 @@ static int
 call_console(const struct args *a, struct settings *s,
     const struct config *cfg)
 {
+	if (a->mouse)
+		s->mouse = true;	/* over the context's mouse = no */
 	return console_main(s, cfg, &a->cli, a->view, a->keymap, a->color,
 	    a->ascii);
 }

@@ -134,6 +134,13 @@ void	app_prompt_filter(struct app *);
 void	app_prompt_command(struct app *);
 void	app_prompt_save(struct app *);
 
+/* mouse.c: clicks and the wheel, when a->mouse */
+void	app_mouse_start(struct app *);
+/* KEY_MOUSE came: the event's click, double click or wheel. */
+void	app_mouse(struct app *);
+/* An action as its key runs it (commands.c), for the mouse. */
+void	app_run_action(struct app *, enum action);
+
 /* panes.c */
 const struct pane_ops *pane_class(enum pane_kind);
 /* The class's own state for this console, made (zeroed) when first asked. */

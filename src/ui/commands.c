@@ -681,6 +681,21 @@ app_handle_key(struct app *a, int key)
 }
 
 /*
+ * An action's command, as its key runs it once app_handle_key has let the
+ * key through: the caller (the mouse) has checked that no modal, help or
+ * prompt is up.
+ */
+void
+app_run_action(struct app *a, enum action act)
+{
+	const struct command *cmd = command_by_action(act);
+
+	buf_reset(&a->c.log.said);
+	if (cmd != NULL)
+		run(a, cmd, NULL);
+}
+
+/*
  * A : line: a command's name (or alias) and at most one argument.  Nothing
  * runs on a mistake: an unknown name, a missing or extra argument.
  */

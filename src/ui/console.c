@@ -159,6 +159,12 @@ stdin_ready(struct loop_fd *f, int revents, void *arg)
 			a->dirty = true;
 			continue;
 		}
+		if (rc == KEY_CODE_YES && ch == KEY_MOUSE) {
+			app_mouse(a);	/* nothing under a prompt or modal */
+			logctl_sync(a->logs);
+			a->dirty = true;
+			continue;
+		}
 		if (prompt_active()) {
 			/* A prompt that is not on screen takes no key. */
 			if (!app_too_small(a))
@@ -379,6 +385,8 @@ console_main(struct settings *s, const struct config *cfg,
 	}
 	catch_fatal();
 	screen_start(color);
+	a.mouse = s->mouse;
+	app_mouse_start(&a);
 	stdin_fd = loop_fd_add(a.loop, STDIN_FILENO, POLLIN, stdin_ready, &a);
 	a.logs = logctl_new(a.loop, &a.c, s, app_mark_dirty, &a);
 	a.rerun = rerun_new(&a.c, app_rerun_done, &a);

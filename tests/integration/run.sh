@@ -127,6 +127,13 @@ for build in "$@"; do
 			echo "FAILED: logs e2e on Airflow $r" >&2
 			failed=1
 		fi
+		if [ "$v" != 32 ]; then
+			echo "== layout and mouse in tmux: $build/dagtop (Airflow $r, API emulator)"
+			if ! sh tests/e2e/layout.sh "$build/dagtop" "$v"; then
+				echo "FAILED: layout e2e on Airflow $r" >&2
+				failed=1
+			fi
+		fi
 		echo "== console in API mode, no database, in tmux: $build/dagtop (Airflow $r, API emulator)"
 		if ! sh tests/e2e/console_api.sh "$build/dagtop" "$v"; then
 			echo "FAILED: console API-mode e2e on Airflow $r" >&2
