@@ -315,26 +315,36 @@ recent_step(struct job *j)
 }
 
 /*
- * The API has no "newest N of every DAG": the DAG list, then batch reads
- * of the runs in ever wider windows (recent_step) for the DAGs that still
- * have fewer than N, and one read for each DAG short after the widest.
- * The newest N of a DAG with N in a window are all in it (the window
- * filters on the field the strips order by), so the strips are the same
- * as the per-DAG reads would give.
+ * The API has no "newest N of every DAG": the DAG list (w->dags, or a read
+ * of /dags), then batch reads of the runs in ever wider windows
+ * (recent_step) for the DAGs that still have fewer than N, and one read
+ * for each DAG short after the widest.  The newest N of a DAG with N in a
+ * window are all in it (the window filters on the field the strips order
+ * by), so the strips are the same as the per-DAG reads would give.
  */
 void
-rest_fetch_runs_recent(struct sched *sd, int per_dag, struct af_runs *out,
-    sched_cb cb, void *arg)
+rest_fetch_runs_recent(struct sched *sd, const struct sched_recent *w,
+    struct af_runs *out, sched_cb cb, void *arg)
 {
 	struct rest	*rs = (struct rest *)sd;
 	struct job	*j = rest_job_new(rs, out, cb, arg);
+	struct job	*k;
 
-	j->per_dag = per_dag > 0 ? per_dag : 1;
+	j->per_dag = w->per_dag > 0 ? w->per_dag : 1;
 	j->end = recent_end;
 	j->fail = rest_fail_runs;
 	j->step = -1;
 	j->dags = xcalloc(1, sizeof *j->dags);
-	rest_fetch_dags(sd, j->dags, recent_next, j);
+	if (w->dags == NULL) {
+		rest_fetch_dags(sd, j->dags, recent_next, j);
+		return;
+	}
+	/* The ids only, copied: the list is sorted here. */
+	for (size_t i = 0; i < w->dags->n; i++)
+		af_dags_push(j->dags)->dag_id = xstrdup(w->dags->v[i].dag_id);
+	/* An empty job: recent_next from the loop, never from here. */
+	k = rest_job_new(rs, NULL, recent_next, j);
+	rest_job_go(k);
 }
 
 static void

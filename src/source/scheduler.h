@@ -47,6 +47,16 @@ struct sched_about {
 
 struct sched;
 
+/* What sched_fetch_runs_recent is to read; see there. */
+struct sched_recent {
+	int			 per_dag;
+	/*
+	 * The DAG list fetch_dags read in this refresh: the source reads it
+	 * no second time.  NULL: the source reads it itself.
+	 */
+	const struct af_dags	*dags;
+};
+
 struct sched_ops {
 	const char	*kind;		/* "database" | "api" */
 	void		 (*free)(struct sched *);
@@ -62,8 +72,9 @@ struct sched_ops {
 		    void *);
 	void	(*fetch_runs_since)(struct sched *, int64_t since,
 		    struct af_runs *, sched_cb, void *);
-	void	(*fetch_runs_recent)(struct sched *, int per_dag,
-		    struct af_runs *, sched_cb, void *);
+	void	(*fetch_runs_recent)(struct sched *,
+		    const struct sched_recent *, struct af_runs *, sched_cb,
+		    void *);
 	void	(*fetch_dag_runs)(struct sched *, const char *dag_id, int limit,
 		    struct af_runs *, sched_cb, void *);
 	void	(*fetch_run)(struct sched *, const char *dag_id,
@@ -112,13 +123,16 @@ void	sched_fetch_dags(struct sched *, struct af_dags *out, sched_cb,
 void	sched_fetch_runs_since(struct sched *, int64_t since,
 	    struct af_runs *out, sched_cb, void *arg);
 /*
- * The newest `per_dag` runs of every DAG, grouped by DAG, newest first
+ * The newest `w->per_dag` runs of every DAG, grouped by DAG, newest first
  * within a DAG as Airflow orders them (execution_date on 2.x, run_after on
  * 3.x: af_run.order): only dag_id (one copy per DAG, shared), run_id, state,
  * run_after, order, start_date and end_date are read; the other instants
  * are TIME_NONE, run_type NULL.  What the run strips draw, and no more.
+ * The DAGs are those of w->dags when it is given (a refresh reads the DAG
+ * list once: fetch_dags, then this with its answer), which, like *w, must
+ * stay valid until cb.
  */
-void	sched_fetch_runs_recent(struct sched *, int per_dag,
+void	sched_fetch_runs_recent(struct sched *, const struct sched_recent *w,
 	    struct af_runs *out, sched_cb, void *arg);
 /*
  * The newest `limit` runs of one DAG, newest first as Airflow orders them

@@ -14,6 +14,7 @@
 #define DAGTOP_APP_H
 
 #include "dbconn.h"
+#include "scheduler.h"
 #include "ui.h"
 
 struct sched;
@@ -48,6 +49,7 @@ struct app {
 	int			 pending;	/* reads of the refresh in flight */
 	bool			 refreshing;
 	struct snapshot		 next;
+	struct sched_recent	 recent;	/* what next.runs reads */
 	int			 detail_pending;
 	struct af_tis		 next_tis;
 	size_t			 screen;	/* which screen of the view */

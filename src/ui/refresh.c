@@ -162,6 +162,28 @@ fetch_sla(struct app *a)
 	    &a->next.sla, read_done, a);
 }
 
+/*
+ * The DAG list is in: the strips' runs of those DAGs (the source reads
+ * the list no second time).  Two reads pend on this one.
+ */
+static void
+dags_read(void *arg, const char *err)
+{
+	struct app *a = arg;
+
+	if (a->tearing_down)
+		return;
+	if (err != NULL) {
+		read_done(a, err);
+		read_done(a, NULL);	/* the runs', never started */
+		return;
+	}
+	a->recent.per_dag = STRIP_RUNS;
+	a->recent.dags = &a->next.dags;
+	sched_fetch_runs_recent(a->db, &a->recent, &a->next.runs, read_done, a);
+	read_done(a, NULL);
+}
+
 void
 app_refresh(struct app *a)
 {
@@ -176,8 +198,7 @@ app_refresh(struct app *a)
 	}
 	snapshot_free(&a->next);
 	sched_fetch_health(a->db, &a->next.health, read_done, a);
-	sched_fetch_dags(a->db, &a->next.dags, read_done, a);
-	sched_fetch_runs_recent(a->db, STRIP_RUNS, &a->next.runs, read_done, a);
+	sched_fetch_dags(a->db, &a->next.dags, dags_read, a);
 	sched_fetch_pools(a->db, &a->next.pools, pools_read, a);
 	fetch_sla(a);
 	app_fetch_detail(a, false);
