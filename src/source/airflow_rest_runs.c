@@ -11,6 +11,7 @@
 
 #include "af_api.h"
 #include "airflow_rest_int.h"
+#include "runmerge.h"
 
 /* --- runs --------------------------------------------------------------- */
 
@@ -219,13 +220,24 @@ recent_trim(struct job *j, struct af_runs *out)
 	af_runs_free(&all);
 }
 
-/* The strips: only what scheduler.h promises is kept. */
+/*
+ * The strips: only what scheduler.h promises is kept.  An incremental
+ * read's runs (those changed since) are merged into the last answer.
+ */
 static void
 recent_end(struct job *j)
 {
 	struct af_runs *out = j->out;
 
-	rest_gather_runs(j, out);
+	if (j->prev != NULL) {
+		struct af_runs changed = { 0 }, merged;
+
+		rest_gather_runs(j, &changed);
+		run_merge(j->prev, &changed, j->per_dag, &merged);
+		af_runs_free(out);
+		*out = merged;
+	} else
+		rest_gather_runs(j, out);
 	recent_trim(j, out);
 	for (size_t i = 0; i < out->n; i++) {
 		struct af_run *r = &out->v[i];
@@ -315,6 +327,42 @@ recent_step(struct job *j)
 }
 
 /*
+ * How far before the last read an incremental one looks back.  Airflow
+ * sets a run's updated_at from its own clock when it writes the row, and
+ * the row is seen only once the transaction commits: a read that began at
+ * T (this machine's clock) may miss a row stamped just before T but
+ * committed after it, and the two clocks may differ.  Looking back this
+ * far covers a commit that takes that long plus that much clock skew
+ * (NTP keeps both to well under a second); re-reading the runs changed in
+ * those minutes costs a few records, and the full read every
+ * full_refresh seconds bounds whatever a larger skew would miss.
+ */
+#define CHANGED_MARGIN	120
+
+/*
+ * An incremental read: the runs of every DAG whose updated_at is at or
+ * after the last read's start less the margin, one paged GET (neither
+ * version's batch list filters on updated_at), ordered by id so that a
+ * run changed while the pages are read does not move.  recent_end merges
+ * them into w->prev.
+ */
+static void
+recent_changed(struct job *j, const struct sched_recent *w)
+{
+	struct buf	 p = BUF_INIT;
+	char		*since = rest_iso(w->prev_at - CHANGED_MARGIN);
+
+	j->prev = w->prev;
+	rest_sort(j->dags->v, j->dags->n, sizeof *j->dags->v, cmp_dag_id);
+	buf_puts(&p, "/dags/~/dagRuns?order_by=id&updated_at_gte=");
+	http_escape(&p, since);
+	rest_job_add(j, K_RUNS, buf_str(&p), NULL, true);
+	free(since);
+	buf_free(&p);
+	rest_job_go(j);
+}
+
+/*
  * The API has no "newest N of every DAG": the DAG list (w->dags, or a read
  * of /dags), then batch reads of the runs in ever wider windows
  * (recent_step) for the DAGs that still have fewer than N, and one read
@@ -342,6 +390,10 @@ rest_fetch_runs_recent(struct sched *sd, const struct sched_recent *w,
 	/* The ids only, copied: the list is sorted here. */
 	for (size_t i = 0; i < w->dags->n; i++)
 		af_dags_push(j->dags)->dag_id = xstrdup(w->dags->v[i].dag_id);
+	if (w->prev != NULL) {
+		recent_changed(j, w);
+		return;
+	}
 	/* An empty job: recent_next from the loop, never from here. */
 	k = rest_job_new(rs, NULL, recent_next, j);
 	rest_job_go(k);

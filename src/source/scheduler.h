@@ -55,6 +55,17 @@ struct sched_recent {
 	 * no second time.  NULL: the source reads it itself.
 	 */
 	const struct af_dags	*dags;
+	/*
+	 * An incremental read: the answer of the last read of the same DAGs
+	 * and per_dag, and when that read began (epoch seconds, this
+	 * machine's clock).  The source may read only the runs changed since
+	 * and merge them into prev (run_merge) or read everything; out is
+	 * the same either way, but for runs deleted since (a full read, prev
+	 * NULL, drops them).  The API source reads by updated_at; the
+	 * database source reads everything (for now).
+	 */
+	const struct af_runs	*prev;
+	int64_t			 prev_at;
 };
 
 struct sched_ops {
@@ -129,7 +140,8 @@ void	sched_fetch_runs_since(struct sched *, int64_t since,
  * run_after, order, start_date and end_date are read; the other instants
  * are TIME_NONE, run_type NULL.  What the run strips draw, and no more.
  * The DAGs are those of w->dags when it is given (a refresh reads the DAG
- * list once: fetch_dags, then this with its answer), which, like *w, must
+ * list once: fetch_dags, then this with its answer); w->prev asks for an
+ * incremental read (struct sched_recent).  *w and what it points to must
  * stay valid until cb.
  */
 void	sched_fetch_runs_recent(struct sched *, const struct sched_recent *w,

@@ -50,6 +50,11 @@ struct app {
 	bool			 refreshing;
 	struct snapshot		 next;
 	struct sched_recent	 recent;	/* what next.runs reads */
+	bool			 full_due;	/* the next refresh reads all */
+	bool			 next_full;	/* the refresh in flight does */
+	int64_t			 next_at;	/* when it began */
+	int64_t			 runs_at;	/* snap.runs' read began */
+	int64_t			 full_at;	/* the last full read's began */
 	int			 detail_pending;
 	struct af_tis		 next_tis;
 	size_t			 screen;	/* which screen of the view */
@@ -77,7 +82,10 @@ void	app_load_view(struct app *, const char *, struct buf *errors);
 /* The refresh, reconnect and clock timers, then the first connection. */
 void	app_refresh_start(struct app *);
 void	app_connect(struct app *);
-/* A refresh of the snapshot now, unless one is in flight. */
+/*
+ * A full refresh of the snapshot now, or as soon as the one in flight is
+ * in (the timer's refreshes may read only what changed: refresh.c).
+ */
 void	app_refresh(struct app *);
 /* The open run's task instances again (and its graph when asked). */
 void	app_fetch_detail(struct app *, bool with_graph);

@@ -45,6 +45,9 @@ swap_snapshot(struct app *a)
 	memset(&a->next, 0, sizeof a->next);
 	c->snap.valid = true;
 	c->snap.read_at = (int64_t)time(NULL);
+	a->runs_at = a->next_at;
+	if (a->next_full)
+		a->full_at = a->next_at;
 	console_sort_runs(c);
 	console_rebuild_dag_order(c, keep);
 	free(keep);
@@ -66,6 +69,9 @@ read_done(void *arg, const char *err)
 
 	if (a->tearing_down)
 		return;
+	/* What failed was not read: the next refresh reads everything. */
+	if (err != NULL)
+		a->full_due = true;
 	if (err != NULL && a->last_error.len == 0) {
 		buf_reset(&a->message);
 		buf_puts(&a->message, err);
@@ -78,7 +84,10 @@ read_done(void *arg, const char *err)
 		swap_snapshot(a);
 	else if (err == NULL)
 		swap_snapshot(a);
-	loop_timer_set(a->refresh_timer, (int64_t)settings_refresh(a->c.settings) * 1000);
+	/* A full refresh asked for while this one was in flight: now. */
+	loop_timer_set(a->refresh_timer, a->full_due && err == NULL &&
+	    a->message.len == 0 ? 0 :
+	    (int64_t)settings_refresh(a->c.settings) * 1000);
 	a->dirty = true;
 }
 
@@ -180,16 +189,31 @@ dags_read(void *arg, const char *err)
 	}
 	a->recent.per_dag = STRIP_RUNS;
 	a->recent.dags = &a->next.dags;
+	/* The snapshot's runs stay until this read is in (swap_snapshot). */
+	a->recent.prev = a->next_full ? NULL : &a->c.snap.runs;
+	a->recent.prev_at = a->runs_at;
 	sched_fetch_runs_recent(a->db, &a->recent, &a->next.runs, read_done, a);
 	read_done(a, NULL);
 }
 
-void
-app_refresh(struct app *a)
+/*
+ * A refresh.  The runs are read whole (next_full) when asked (r, a rerun,
+ * a new connection: app_refresh), after a read failed, when there is no
+ * snapshot yet, and every full_refresh seconds; between, the source may
+ * read only the runs changed since the snapshot's (sched_recent.prev).
+ */
+static void
+read_snapshot(struct app *a)
 {
+	int64_t now = (int64_t)time(NULL);
+
 	if (a->db == NULL || !a->connected || a->refreshing)
 		return;
 	a->refreshing = true;
+	a->next_at = now;
+	a->next_full = a->full_due || !a->c.snap.valid || a->full_at == 0 ||
+	    now - a->full_at >= a->c.settings->full_refresh;
+	a->full_due = false;
 	a->pending = 4;
 	/* A read's error goes with the next read; what the user did stays. */
 	if (a->message_from_read) {
@@ -204,11 +228,18 @@ app_refresh(struct app *a)
 	app_fetch_detail(a, false);
 }
 
+void
+app_refresh(struct app *a)
+{
+	a->full_due = true;
+	read_snapshot(a);
+}
+
 static void
 refresh_due(struct loop_timer *t, void *arg)
 {
 	(void)t;
-	app_refresh(arg);
+	read_snapshot(arg);
 }
 
 static void
