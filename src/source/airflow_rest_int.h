@@ -98,6 +98,7 @@ struct job {
 	int64_t			 since;
 	int			 per_dag;
 	const struct af_runs	*prev;	/* the strips merged into, or NULL */
+	const struct sched_recent *want;	/* the strips' request */
 	int			 step;		/* the strips' window */
 	int			 limit;
 	size_t			 n;	/* attention pairs */

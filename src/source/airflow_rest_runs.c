@@ -187,9 +187,53 @@ runs_of(const struct af_runs *rs, const char *dag_id)
 	return lo - first;
 }
 
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Whether dag_id is in ids (sorted); ids NULL: every DAG is. */
+static bool
+listed(const char *const *ids, size_t n, const char *dag_id)
+{
+	if (ids == NULL)
+		return true;
+	return n > 0 && bsearch(&dag_id, ids, n, sizeof *ids, cmp_str) != NULL;
+}
+
+/* How many runs of dag_id the answer holds at most: its strip, or one. */
+static size_t
+want_runs(const struct job *j, const char *dag_id)
+{
+	const struct sched_recent *w = j->want;
+
+	return w == NULL || listed(w->strips, w->nstrips, dag_id) ?
+	    (size_t)j->per_dag : 1;
+}
+
+/*
+ * How many runs of dag_id the windows must find: want_runs, but in an
+ * incremental read only for a DAG whose strip prev lacks (it came into
+ * view); the others come from prev and the changed runs.
+ */
+static size_t
+want_read(const struct job *j, const char *dag_id)
+{
+	const struct sched_recent *w = j->want;
+
+	if (j->prev == NULL)
+		return want_runs(j, dag_id);
+	if (w->prev_strips == NULL ||
+	    listed(w->prev_strips, w->nprev_strips, dag_id) ||
+	    !listed(w->strips, w->nstrips, dag_id))
+		return 0;
+	return (size_t)j->per_dag;
+}
+
 /*
  * Sorts the runs by DAG, newest first, and keeps each run once (the
- * windows overlap), per_dag per DAG and only the DAGs of the list.
+ * windows overlap), want_runs per DAG and only the DAGs of the list.
  */
 static void
 recent_trim(struct job *j, struct af_runs *out)
@@ -205,7 +249,7 @@ recent_trim(struct job *j, struct af_runs *out)
 
 		if (last != NULL && strcmp(r->dag_id, last->dag_id) == 0) {
 			if (strcmp(r->run_id, last->run_id) == 0 ||
-			    kept >= (size_t)j->per_dag)
+			    kept >= want_runs(j, r->dag_id))
 				continue;
 		} else {
 			if (j->dags->n == 0 || bsearch(&r->dag_id, j->dags->v,
@@ -230,8 +274,10 @@ recent_end(struct job *j)
 	struct af_runs *out = j->out;
 
 	if (j->prev != NULL) {
-		struct af_runs changed = { 0 }, merged;
+		/* The windows' strips (in out), the changed runs. */
+		struct af_runs changed = *out, merged;
 
+		memset(out, 0, sizeof *out);
 		rest_gather_runs(j, &changed);
 		run_merge(j->prev, &changed, j->per_dag, &merged);
 		af_runs_free(out);
@@ -300,13 +346,17 @@ recent_step(struct job *j)
 	struct buf	 key = BUF_INIT;
 
 	for (size_t i = 0; i < dags->n; i++)
-		if (runs_of(have, dags->v[i].dag_id) < (size_t)j->per_dag)
+		if (runs_of(have, dags->v[i].dag_id) <
+		    want_read(j, dags->v[i].dag_id))
 			json_array_append_new(ids,
 			    json_string(dags->v[i].dag_id));
 	if (json_array_size(ids) == 0 || j->step >= STRIP_STEPS) {
-		for (size_t i = 0; i < json_array_size(ids); i++)
-			add_dag_runs(j, json_string_value(json_array_get(ids, i)),
-			    j->per_dag);
+		for (size_t i = 0; i < json_array_size(ids); i++) {
+			const char *id = json_string_value(json_array_get(ids,
+			    i));
+
+			add_dag_runs(j, id, (int)want_read(j, id));
+		}
 		json_decref(ids);
 		rest_job_next(j);
 		return;
@@ -315,7 +365,8 @@ recent_step(struct job *j)
 	b = rest_runs_body(rest_api_version(rs) == 2 ? "-run_after" :
 	    "-execution_date");
 	rest_body_time(b, buf_str(&key), time(NULL) - strip_window[j->step]);
-	if (j->step > 0)
+	/* The first window is every DAG's, but in an incremental read. */
+	if (j->step > 0 || j->prev != NULL)
 		json_object_set_new(b, "dag_ids", ids);
 	else
 		json_decref(ids);
@@ -343,8 +394,9 @@ recent_step(struct job *j)
  * An incremental read: the runs of every DAG whose updated_at is at or
  * after the last read's start less the margin, one paged GET (neither
  * version's batch list filters on updated_at), ordered by id so that a
- * run changed while the pages are read does not move.  recent_end merges
- * them into w->prev.
+ * run changed while the pages are read does not move; it is sent after
+ * the windows that read the strips of the DAGs that came into view
+ * (want_read).  recent_end merges both into w->prev.
  */
 static void
 recent_changed(struct job *j, const struct sched_recent *w)
@@ -353,13 +405,11 @@ recent_changed(struct job *j, const struct sched_recent *w)
 	char		*since = rest_iso(w->prev_at - CHANGED_MARGIN);
 
 	j->prev = w->prev;
-	rest_sort(j->dags->v, j->dags->n, sizeof *j->dags->v, cmp_dag_id);
 	buf_puts(&p, "/dags/~/dagRuns?order_by=id&updated_at_gte=");
 	http_escape(&p, since);
 	rest_job_add(j, K_RUNS, buf_str(&p), NULL, true);
 	free(since);
 	buf_free(&p);
-	rest_job_go(j);
 }
 
 /*
@@ -379,6 +429,7 @@ rest_fetch_runs_recent(struct sched *sd, const struct sched_recent *w,
 	struct job	*k;
 
 	j->per_dag = w->per_dag > 0 ? w->per_dag : 1;
+	j->want = w;
 	j->end = recent_end;
 	j->fail = rest_fail_runs;
 	j->step = -1;
@@ -390,10 +441,8 @@ rest_fetch_runs_recent(struct sched *sd, const struct sched_recent *w,
 	/* The ids only, copied: the list is sorted here. */
 	for (size_t i = 0; i < w->dags->n; i++)
 		af_dags_push(j->dags)->dag_id = xstrdup(w->dags->v[i].dag_id);
-	if (w->prev != NULL) {
+	if (w->prev != NULL)
 		recent_changed(j, w);
-		return;
-	}
 	/* An empty job: recent_next from the loop, never from here. */
 	k = rest_job_new(rs, NULL, recent_next, j);
 	rest_job_go(k);

@@ -66,6 +66,18 @@ struct sched_recent {
 	 */
 	const struct af_runs	*prev;
 	int64_t			 prev_at;
+	/*
+	 * The DAGs whose strips are wanted (per_dag runs; what the console
+	 * shows), sorted bytewise; every other DAG gets only its newest run
+	 * (what the DAG list's sorts need).  NULL: per_dag for every DAG.
+	 * prev_strips: the same for prev's read, so that a DAG that comes
+	 * into view has its strip read in full (the database source reads
+	 * per_dag for every DAG, for now).
+	 */
+	const char *const	*strips;
+	size_t			 nstrips;
+	const char *const	*prev_strips;
+	size_t			 nprev_strips;
 };
 
 struct sched_ops {

@@ -55,6 +55,15 @@ struct app {
 	int64_t			 next_at;	/* when it began */
 	int64_t			 runs_at;	/* snap.runs' read began */
 	int64_t			 full_at;	/* the last full read's began */
+	/* Strips read between refreshes (the user scrolled): refresh.c. */
+	struct loop_timer	*strips_timer;
+	bool			 strips_pending;
+	bool			 refresh_waits;	/* for the strips' read */
+	struct sched_recent	 strips_req;
+	struct af_runs		 strips_out;
+	char			**strips_want;
+	size_t			 nstrips_want;
+	int64_t			 strips_at;
 	int			 detail_pending;
 	struct af_tis		 next_tis;
 	size_t			 screen;	/* which screen of the view */
@@ -87,6 +96,8 @@ void	app_connect(struct app *);
  * in (the timer's refreshes may read only what changed: refresh.c).
  */
 void	app_refresh(struct app *);
+/* Drops a read of strips the source no longer runs (it was freed). */
+void	app_strips_free(struct app *);
 /* The open run's task instances again (and its graph when asked). */
 void	app_fetch_detail(struct app *, bool with_graph);
 /* Opens c->want_dag, c->want_run in the tasks pane; focus only when asked. */

@@ -15,7 +15,7 @@ schema=$1
 db=$2
 rounds=${DAGTOP_BENCH_API_ROUNDS:-5}
 idle=${DAGTOP_BENCH_IDLE:-60}
-bin=$(pwd)/dagtop
+bin=${DAGTOP_BENCH_BIN:-$(pwd)/dagtop}
 sock=dagtop-bench-api-$$
 T="tmux -L $sock -f /dev/null"
 . tests/lib/emu.sh

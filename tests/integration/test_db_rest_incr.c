@@ -6,7 +6,9 @@
  * makes them (new runs, runs that end or are cleared, a DAG with more
  * than a strip of runs gaining one, a backfill, a new DAG), each followed
  * by an incremental read (updated_at_gte, merged into the last answer)
- * that must equal a fresh full read, in fewer requests.
+ * that must equal a fresh full read, in fewer requests; and the DAGs whose
+ * strips are wanted change each round (the console's screen scrolls), the
+ * others getting only their newest run.
  */
 #include <setjmp.h>
 #include <signal.h>
@@ -172,13 +174,37 @@ open_rest(void)
 	return sd;
 }
 
-/* The strips of the DAGs read now: prev NULL for a full read. */
+/*
+ * The DAGs whose strips are wanted in round r (sorted; the others' newest
+ * run only), as the console's screen scrolls: they change every round.
+ */
+static const char *const strips_of[3][3] = {
+	{ "etl_daily", NULL, NULL },
+	{ "etl_daily", "incr.many", NULL },
+	{ "hourly_sync", "incr.few", "incr.many" },
+};
+
+static size_t
+nstrips_of(int r)
+{
+	size_t n = 0;
+
+	while (n < 3 && strips_of[r % 3][n] != NULL)
+		n++;
+	return n;
+}
+
+/*
+ * The strips of the DAGs read now, those of round r in full: prev NULL
+ * for a full read, else the answer of round r - 1.
+ */
 static void
-strips(struct sched *sd, const struct af_runs *prev, int64_t prev_at,
+strips(struct sched *sd, int rr, const struct af_runs *prev, int64_t prev_at,
     struct af_runs *out, long *requests)
 {
 	struct af_dags		 dags = { 0 };
 	struct sched_recent	 r;
+	int			 round = rr;
 	struct waiter		 w = { false, NULL };
 	long			 before;
 
@@ -190,6 +216,12 @@ strips(struct sched *sd, const struct af_runs *prev, int64_t prev_at,
 	r.dags = &dags;
 	r.prev = prev;
 	r.prev_at = prev_at;
+	r.strips = strips_of[round % 3];
+	r.nstrips = nstrips_of(round);
+	if (prev != NULL) {
+		r.prev_strips = strips_of[(round + 2) % 3];
+		r.nprev_strips = nstrips_of(round + 2);
+	}
 	sched_fetch_runs_recent(sd, &r, out, wake, &w);
 	wait_ok(&w);
 	*requests = airflow_rest_requests(sd) - before;
@@ -274,15 +306,15 @@ test_incremental_is_full(void **state)
 	    "now() - i * interval '1 day', now() - i * interval '1 day', "
 	    "now() - i * interval '1 day') FROM generate_series(1, 2) i");
 	at = (int64_t)time(NULL);
-	strips(sd, NULL, 0, &snap, &nfull);
+	strips(sd, 0, NULL, 0, &snap, &nfull);
 	for (int r = 1; r <= 4; r++) {
 		struct af_runs	inc = { 0 }, full = { 0 };
 		int64_t		now;
 
 		change(r);
 		now = (int64_t)time(NULL);
-		strips(sd, &snap, at, &inc, &ninc);
-		strips(sd, NULL, 0, &full, &nfull);
+		strips(sd, r, &snap, at, &inc, &ninc);
+		strips(sd, r, NULL, 0, &full, &nfull);
 		same(&inc, &full, r);
 		/* Only what changed was read: fewer requests than in full. */
 		if (ninc >= nfull)
