@@ -48,6 +48,7 @@ struct context {
 	int	 scheduler_threshold;	/* seconds, -1 unset */
 	int	 refresh;		/* seconds, -1 unset */
 	int	 api_refresh;		/* seconds, -1 unset */
+	int	 full_refresh;	/* seconds, -1 unset */
 	int	 serialized_dag_max;	/* MiB, -1 unset */
 	/* BigQuery slots and Google auth (dagtop.conf(5), BIGQUERY). */
 	char	*bigquery_project;
@@ -133,6 +134,11 @@ struct settings {
 	int	 scheduler_threshold;
 	int	 refresh;
 	int	 api_refresh;		/* the console's, with source = api */
+	/*
+	 * Between full reads a refresh may read only what changed (the API
+	 * source: runs by updated_at); a full read at least this often.
+	 */
+	int	 full_refresh;
 	int	 serialized_dag_max;	/* MiB */
 	/* BigQuery slots; project NULL: no slots pane data, no report slots. */
 	char	*bigquery_project;

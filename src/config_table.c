@@ -142,6 +142,8 @@ const struct setting_def settings_table[] = {
 	    "the console's refresh interval"),
 	C("api_refresh", T_SECONDS, 1, 3600, NULL, "30", api_refresh, false,
 	    "the console's refresh interval with source = api"),
+	C("full_refresh", T_SECONDS, 1, 86400, NULL, "300", full_refresh,
+	    false, "a full read at least this often (between: what changed)"),
 	C("serialized_dag_max", T_NUMBER, 1, 1024, NULL, "32",
 	    serialized_dag_max, false, "the largest serialized DAG read, MiB"),
 	C("bigquery_project", T_PROJECT, 0, 0, NULL, NULL, bigquery_project,

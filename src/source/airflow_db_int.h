@@ -72,8 +72,8 @@ double		 afdb_col_double(const PGresult *, int row, int col);
 /* The runs and task instances (airflow_db_runs.c), for the table. */
 void	afdb_fetch_runs_since(struct sched *, int64_t since,
 	    struct af_runs *, sched_cb, void *);
-void	afdb_fetch_runs_recent(struct sched *, int per_dag, struct af_runs *,
-	    sched_cb, void *);
+void	afdb_fetch_runs_recent(struct sched *, const struct sched_recent *,
+	    struct af_runs *, sched_cb, void *);
 void	afdb_fetch_dag_runs(struct sched *, const char *dag_id, int limit,
 	    struct af_runs *, sched_cb, void *);
 void	afdb_fetch_run(struct sched *, const char *dag_id,

@@ -209,8 +209,8 @@ strips_result(void *arg, const PGresult *res, const char *err)
 }
 
 void
-afdb_fetch_runs_recent(struct sched *sd, int per_dag, struct af_runs *out,
-    sched_cb cb, void *arg)
+afdb_fetch_runs_recent(struct sched *sd, const struct sched_recent *w,
+    struct af_runs *out, sched_cb cb, void *arg)
 {
 	struct afdb		*db = (struct afdb *)sd;
 	const struct af_schema	*s = &db->schema;
@@ -251,7 +251,8 @@ afdb_fetch_runs_recent(struct sched *sd, int per_dag, struct af_runs *out,
 		    "ORDER BY r.execution_date DESC LIMIT $1) r");
 	/* dag's primary key gives this order: no sort of 20,000 rows. */
 	buf_puts(&sql, " ORDER BY d.dag_id");
-	snprintf(n, sizeof n, "%d", per_dag);
+	/* One query joins the dag table: w->dags is not needed. */
+	snprintf(n, sizeof n, "%d", w->per_dag);
 	params[0] = n;
 	pg_query(db->pg, buf_str(&sql), 1, params, strips_result,
 	    afdb_request_new(db, out, cb, arg));

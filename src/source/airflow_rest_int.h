@@ -97,6 +97,8 @@ struct job {
 	struct af_dags		*dags;		/* the strips' DAG list */
 	int64_t			 since;
 	int			 per_dag;
+	const struct af_runs	*prev;	/* the strips merged into, or NULL */
+	const struct sched_recent *want;	/* the strips' request */
 	int			 step;		/* the strips' window */
 	int			 limit;
 	size_t			 n;	/* attention pairs */
@@ -125,6 +127,8 @@ void		 rest_dag_path(struct buf *, const char *dag_id,
 		    const char *run_id);
 /* A run list body {"order_by": order_by}. */
 json_t		*rest_runs_body(const char *order_by);
+/* The instant t, ISO 8601 in UTC (to free). */
+char		*rest_iso(int64_t t);
 /* Sets key to the instant t, ISO 8601 in UTC. */
 void		 rest_body_time(json_t *, const char *key, int64_t t);
 /* ["a", "b", "c"]: b and c may be NULL. */
@@ -139,8 +143,8 @@ void		 rest_fail_tis(struct job *);
 void	rest_fetch_dags(struct sched *, struct af_dags *, sched_cb, void *);
 void	rest_fetch_runs_since(struct sched *, int64_t, struct af_runs *,
 	    sched_cb, void *);
-void	rest_fetch_runs_recent(struct sched *, int, struct af_runs *,
-	    sched_cb, void *);
+void	rest_fetch_runs_recent(struct sched *, const struct sched_recent *,
+	    struct af_runs *, sched_cb, void *);
 void	rest_fetch_dag_runs(struct sched *, const char *, int,
 	    struct af_runs *, sched_cb, void *);
 void	rest_fetch_run(struct sched *, const char *, const char *,

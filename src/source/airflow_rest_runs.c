@@ -11,6 +11,7 @@
 
 #include "af_api.h"
 #include "airflow_rest_int.h"
+#include "runmerge.h"
 
 /* --- runs --------------------------------------------------------------- */
 
@@ -186,9 +187,53 @@ runs_of(const struct af_runs *rs, const char *dag_id)
 	return lo - first;
 }
 
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Whether dag_id is in ids (sorted); ids NULL: every DAG is. */
+static bool
+listed(const char *const *ids, size_t n, const char *dag_id)
+{
+	if (ids == NULL)
+		return true;
+	return n > 0 && bsearch(&dag_id, ids, n, sizeof *ids, cmp_str) != NULL;
+}
+
+/* How many runs of dag_id the answer holds at most: its strip, or one. */
+static size_t
+want_runs(const struct job *j, const char *dag_id)
+{
+	const struct sched_recent *w = j->want;
+
+	return w == NULL || listed(w->strips, w->nstrips, dag_id) ?
+	    (size_t)j->per_dag : 1;
+}
+
+/*
+ * How many runs of dag_id the windows must find: want_runs, but in an
+ * incremental read only for a DAG whose strip prev lacks (it came into
+ * view); the others come from prev and the changed runs.
+ */
+static size_t
+want_read(const struct job *j, const char *dag_id)
+{
+	const struct sched_recent *w = j->want;
+
+	if (j->prev == NULL)
+		return want_runs(j, dag_id);
+	if (w->prev_strips == NULL ||
+	    listed(w->prev_strips, w->nprev_strips, dag_id) ||
+	    !listed(w->strips, w->nstrips, dag_id))
+		return 0;
+	return (size_t)j->per_dag;
+}
+
 /*
  * Sorts the runs by DAG, newest first, and keeps each run once (the
- * windows overlap), per_dag per DAG and only the DAGs of the list.
+ * windows overlap), want_runs per DAG and only the DAGs of the list.
  */
 static void
 recent_trim(struct job *j, struct af_runs *out)
@@ -204,7 +249,7 @@ recent_trim(struct job *j, struct af_runs *out)
 
 		if (last != NULL && strcmp(r->dag_id, last->dag_id) == 0) {
 			if (strcmp(r->run_id, last->run_id) == 0 ||
-			    kept >= (size_t)j->per_dag)
+			    kept >= want_runs(j, r->dag_id))
 				continue;
 		} else {
 			if (j->dags->n == 0 || bsearch(&r->dag_id, j->dags->v,
@@ -219,13 +264,26 @@ recent_trim(struct job *j, struct af_runs *out)
 	af_runs_free(&all);
 }
 
-/* The strips: only what scheduler.h promises is kept. */
+/*
+ * The strips: only what scheduler.h promises is kept.  An incremental
+ * read's runs (those changed since) are merged into the last answer.
+ */
 static void
 recent_end(struct job *j)
 {
 	struct af_runs *out = j->out;
 
-	rest_gather_runs(j, out);
+	if (j->prev != NULL) {
+		/* The windows' strips (in out), the changed runs. */
+		struct af_runs changed = *out, merged;
+
+		memset(out, 0, sizeof *out);
+		rest_gather_runs(j, &changed);
+		run_merge(j->prev, &changed, j->per_dag, &merged);
+		af_runs_free(out);
+		*out = merged;
+	} else
+		rest_gather_runs(j, out);
 	recent_trim(j, out);
 	for (size_t i = 0; i < out->n; i++) {
 		struct af_run *r = &out->v[i];
@@ -288,13 +346,17 @@ recent_step(struct job *j)
 	struct buf	 key = BUF_INIT;
 
 	for (size_t i = 0; i < dags->n; i++)
-		if (runs_of(have, dags->v[i].dag_id) < (size_t)j->per_dag)
+		if (runs_of(have, dags->v[i].dag_id) <
+		    want_read(j, dags->v[i].dag_id))
 			json_array_append_new(ids,
 			    json_string(dags->v[i].dag_id));
 	if (json_array_size(ids) == 0 || j->step >= STRIP_STEPS) {
-		for (size_t i = 0; i < json_array_size(ids); i++)
-			add_dag_runs(j, json_string_value(json_array_get(ids, i)),
-			    j->per_dag);
+		for (size_t i = 0; i < json_array_size(ids); i++) {
+			const char *id = json_string_value(json_array_get(ids,
+			    i));
+
+			add_dag_runs(j, id, (int)want_read(j, id));
+		}
 		json_decref(ids);
 		rest_job_next(j);
 		return;
@@ -303,7 +365,8 @@ recent_step(struct job *j)
 	b = rest_runs_body(rest_api_version(rs) == 2 ? "-run_after" :
 	    "-execution_date");
 	rest_body_time(b, buf_str(&key), time(NULL) - strip_window[j->step]);
-	if (j->step > 0)
+	/* The first window is every DAG's, but in an incremental read. */
+	if (j->step > 0 || j->prev != NULL)
 		json_object_set_new(b, "dag_ids", ids);
 	else
 		json_decref(ids);
@@ -315,26 +378,74 @@ recent_step(struct job *j)
 }
 
 /*
- * The API has no "newest N of every DAG": the DAG list, then batch reads
- * of the runs in ever wider windows (recent_step) for the DAGs that still
- * have fewer than N, and one read for each DAG short after the widest.
- * The newest N of a DAG with N in a window are all in it (the window
- * filters on the field the strips order by), so the strips are the same
- * as the per-DAG reads would give.
+ * How far before the last read an incremental one looks back.  Airflow
+ * sets a run's updated_at from its own clock when it writes the row, and
+ * the row is seen only once the transaction commits: a read that began at
+ * T (this machine's clock) may miss a row stamped just before T but
+ * committed after it, and the two clocks may differ.  Looking back this
+ * far covers a commit that takes that long plus that much clock skew
+ * (NTP keeps both to well under a second); re-reading the runs changed in
+ * those minutes costs a few records, and the full read every
+ * full_refresh seconds bounds whatever a larger skew would miss.
+ */
+#define CHANGED_MARGIN	120
+
+/*
+ * An incremental read: the runs of every DAG whose updated_at is at or
+ * after the last read's start less the margin, one paged GET (neither
+ * version's batch list filters on updated_at), ordered by id so that a
+ * run changed while the pages are read does not move; it is sent after
+ * the windows that read the strips of the DAGs that came into view
+ * (want_read).  recent_end merges both into w->prev.
+ */
+static void
+recent_changed(struct job *j, const struct sched_recent *w)
+{
+	struct buf	 p = BUF_INIT;
+	char		*since = rest_iso(w->prev_at - CHANGED_MARGIN);
+
+	j->prev = w->prev;
+	buf_puts(&p, "/dags/~/dagRuns?order_by=id&updated_at_gte=");
+	http_escape(&p, since);
+	rest_job_add(j, K_RUNS, buf_str(&p), NULL, true);
+	free(since);
+	buf_free(&p);
+}
+
+/*
+ * The API has no "newest N of every DAG": the DAG list (w->dags, or a read
+ * of /dags), then batch reads of the runs in ever wider windows
+ * (recent_step) for the DAGs that still have fewer than N, and one read
+ * for each DAG short after the widest.  The newest N of a DAG with N in a
+ * window are all in it (the window filters on the field the strips order
+ * by), so the strips are the same as the per-DAG reads would give.
  */
 void
-rest_fetch_runs_recent(struct sched *sd, int per_dag, struct af_runs *out,
-    sched_cb cb, void *arg)
+rest_fetch_runs_recent(struct sched *sd, const struct sched_recent *w,
+    struct af_runs *out, sched_cb cb, void *arg)
 {
 	struct rest	*rs = (struct rest *)sd;
 	struct job	*j = rest_job_new(rs, out, cb, arg);
+	struct job	*k;
 
-	j->per_dag = per_dag > 0 ? per_dag : 1;
+	j->per_dag = w->per_dag > 0 ? w->per_dag : 1;
+	j->want = w;
 	j->end = recent_end;
 	j->fail = rest_fail_runs;
 	j->step = -1;
 	j->dags = xcalloc(1, sizeof *j->dags);
-	rest_fetch_dags(sd, j->dags, recent_next, j);
+	if (w->dags == NULL) {
+		rest_fetch_dags(sd, j->dags, recent_next, j);
+		return;
+	}
+	/* The ids only, copied: the list is sorted here. */
+	for (size_t i = 0; i < w->dags->n; i++)
+		af_dags_push(j->dags)->dag_id = xstrdup(w->dags->v[i].dag_id);
+	if (w->prev != NULL)
+		recent_changed(j, w);
+	/* An empty job: recent_next from the loop, never from here. */
+	k = rest_job_new(rs, NULL, recent_next, j);
+	rest_job_go(k);
 }
 
 static void

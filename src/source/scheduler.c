@@ -49,10 +49,10 @@ sched_fetch_runs_since(struct sched *s, int64_t since, struct af_runs *out,
 }
 
 void
-sched_fetch_runs_recent(struct sched *s, int per_dag, struct af_runs *out,
-    sched_cb cb, void *arg)
+sched_fetch_runs_recent(struct sched *s, const struct sched_recent *w,
+    struct af_runs *out, sched_cb cb, void *arg)
 {
-	s->ops->fetch_runs_recent(s, per_dag, out, cb, arg);
+	s->ops->fetch_runs_recent(s, w, out, cb, arg);
 }
 
 void

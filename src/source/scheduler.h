@@ -47,6 +47,39 @@ struct sched_about {
 
 struct sched;
 
+/* What sched_fetch_runs_recent is to read; see there. */
+struct sched_recent {
+	int			 per_dag;
+	/*
+	 * The DAG list fetch_dags read in this refresh: the source reads it
+	 * no second time.  NULL: the source reads it itself.
+	 */
+	const struct af_dags	*dags;
+	/*
+	 * An incremental read: the answer of the last read of the same DAGs
+	 * and per_dag, and when that read began (epoch seconds, this
+	 * machine's clock).  The source may read only the runs changed since
+	 * and merge them into prev (run_merge) or read everything; out is
+	 * the same either way, but for runs deleted since (a full read, prev
+	 * NULL, drops them).  The API source reads by updated_at; the
+	 * database source reads everything (for now).
+	 */
+	const struct af_runs	*prev;
+	int64_t			 prev_at;
+	/*
+	 * The DAGs whose strips are wanted (per_dag runs; what the console
+	 * shows), sorted bytewise; every other DAG gets only its newest run
+	 * (what the DAG list's sorts need).  NULL: per_dag for every DAG.
+	 * prev_strips: the same for prev's read, so that a DAG that comes
+	 * into view has its strip read in full (the database source reads
+	 * per_dag for every DAG, for now).
+	 */
+	const char *const	*strips;
+	size_t			 nstrips;
+	const char *const	*prev_strips;
+	size_t			 nprev_strips;
+};
+
 struct sched_ops {
 	const char	*kind;		/* "database" | "api" */
 	void		 (*free)(struct sched *);
@@ -62,8 +95,9 @@ struct sched_ops {
 		    void *);
 	void	(*fetch_runs_since)(struct sched *, int64_t since,
 		    struct af_runs *, sched_cb, void *);
-	void	(*fetch_runs_recent)(struct sched *, int per_dag,
-		    struct af_runs *, sched_cb, void *);
+	void	(*fetch_runs_recent)(struct sched *,
+		    const struct sched_recent *, struct af_runs *, sched_cb,
+		    void *);
 	void	(*fetch_dag_runs)(struct sched *, const char *dag_id, int limit,
 		    struct af_runs *, sched_cb, void *);
 	void	(*fetch_run)(struct sched *, const char *dag_id,
@@ -112,13 +146,17 @@ void	sched_fetch_dags(struct sched *, struct af_dags *out, sched_cb,
 void	sched_fetch_runs_since(struct sched *, int64_t since,
 	    struct af_runs *out, sched_cb, void *arg);
 /*
- * The newest `per_dag` runs of every DAG, grouped by DAG, newest first
+ * The newest `w->per_dag` runs of every DAG, grouped by DAG, newest first
  * within a DAG as Airflow orders them (execution_date on 2.x, run_after on
  * 3.x: af_run.order): only dag_id (one copy per DAG, shared), run_id, state,
  * run_after, order, start_date and end_date are read; the other instants
  * are TIME_NONE, run_type NULL.  What the run strips draw, and no more.
+ * The DAGs are those of w->dags when it is given (a refresh reads the DAG
+ * list once: fetch_dags, then this with its answer); w->prev asks for an
+ * incremental read (struct sched_recent).  *w and what it points to must
+ * stay valid until cb.
  */
-void	sched_fetch_runs_recent(struct sched *, int per_dag,
+void	sched_fetch_runs_recent(struct sched *, const struct sched_recent *w,
 	    struct af_runs *out, sched_cb, void *arg);
 /*
  * The newest `limit` runs of one DAG, newest first as Airflow orders them

@@ -14,6 +14,7 @@
 #define DAGTOP_APP_H
 
 #include "dbconn.h"
+#include "scheduler.h"
 #include "ui.h"
 
 struct sched;
@@ -48,6 +49,21 @@ struct app {
 	int			 pending;	/* reads of the refresh in flight */
 	bool			 refreshing;
 	struct snapshot		 next;
+	struct sched_recent	 recent;	/* what next.runs reads */
+	bool			 full_due;	/* the next refresh reads all */
+	bool			 next_full;	/* the refresh in flight does */
+	int64_t			 next_at;	/* when it began */
+	int64_t			 runs_at;	/* snap.runs' read began */
+	int64_t			 full_at;	/* the last full read's began */
+	/* Strips read between refreshes (the user scrolled): refresh.c. */
+	struct loop_timer	*strips_timer;
+	bool			 strips_pending;
+	bool			 refresh_waits;	/* for the strips' read */
+	struct sched_recent	 strips_req;
+	struct af_runs		 strips_out;
+	char			**strips_want;
+	size_t			 nstrips_want;
+	int64_t			 strips_at;
 	int			 detail_pending;
 	struct af_tis		 next_tis;
 	size_t			 screen;	/* which screen of the view */
@@ -78,8 +94,13 @@ void	app_load_view(struct app *, const char *, struct buf *errors);
 /* The refresh, reconnect and clock timers, then the first connection. */
 void	app_refresh_start(struct app *);
 void	app_connect(struct app *);
-/* A refresh of the snapshot now, unless one is in flight. */
+/*
+ * A full refresh of the snapshot now, or as soon as the one in flight is
+ * in (the timer's refreshes may read only what changed: refresh.c).
+ */
 void	app_refresh(struct app *);
+/* Drops a read of strips the source no longer runs (it was freed). */
+void	app_strips_free(struct app *);
 /* The open run's task instances again (and its graph when asked). */
 void	app_fetch_detail(struct app *, bool with_graph);
 /* Opens c->want_dag, c->want_run in the tasks pane; focus only when asked. */

@@ -301,6 +301,7 @@ console_free(struct app *a)
 	snapshot_free(&a->c.snap);
 	snapshot_free(&a->next);
 	af_tis_free(&a->next_tis);
+	app_strips_free(a);
 	af_tis_free(&a->c.detail.tis);
 	graph_free(a->c.detail.graph);
 	task_rows_free(&a->c.detail.rows);

@@ -11,7 +11,7 @@
 
 static void
 put_strip(struct console *c, WINDOW *w, const struct af_run *const *v,
-    size_t n)
+    size_t n, bool known)
 {
 	size_t	i;
 	int	k;
@@ -19,7 +19,8 @@ put_strip(struct console *c, WINDOW *w, const struct af_run *const *v,
 	/* Oldest on the left, as Airflow's grid view has it. */
 	for (k = STRIP - 1; k >= 0; k--) {
 		if ((size_t)k >= n) {
-			waddch(w, c->ascii ? '.' : ' ');
+			/* Runs not read (only the newest was): unknown. */
+			waddch(w, !known ? '?' : c->ascii ? '.' : ' ');
 			continue;
 		}
 		i = (size_t)k;
@@ -66,6 +67,7 @@ draw_dags(struct console *c, WINDOW *w, int h, int wd)
 		c->dag_top = c->dag_sel;
 	if (h > 3 && c->dag_sel >= c->dag_top + (size_t)(h - 3))
 		c->dag_top = c->dag_sel - (size_t)(h - 3) + 1;
+	c->dag_rows = h > 3 ? (size_t)(h - 3) : 0;	/* refresh.c reads ahead */
 	buf_printf(&b, "  %-*s %-*s %-8s", idw, "DAG", STRIP, "RUNS", "LATEST");
 	if (show_start)
 		buf_printf(&b, " %-11s", "STARTED");
@@ -89,7 +91,7 @@ draw_dags(struct console *c, WINDOW *w, int h, int wd)
 		ui_put(w, d->dag_id, idw);
 		x = 3 + idw + 1;
 		wmove(w, y, x);
-		put_strip(c, w, runs, n);
+		put_strip(c, w, runs, n, console_strip_known(c, d->dag_id));
 		x += STRIP + 1;
 		if (n > 0) {
 			wmove(w, y, x);

@@ -22,9 +22,20 @@
 #include "tz.h"
 #include "zoneinfo.h"
 
+static void
+ids_free(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
 void
 snapshot_free(struct snapshot *s)
 {
+	ids_free(s->strips, s->nstrips);
+	s->strips = NULL;
+	s->nstrips = 0;
 	af_health_clear(&s->health);
 	af_dags_free(&s->dags);
 	af_runs_free(&s->runs);
@@ -45,6 +56,9 @@ swap_snapshot(struct app *a)
 	memset(&a->next, 0, sizeof a->next);
 	c->snap.valid = true;
 	c->snap.read_at = (int64_t)time(NULL);
+	a->runs_at = a->next_at;
+	if (a->next_full)
+		a->full_at = a->next_at;
 	console_sort_runs(c);
 	console_rebuild_dag_order(c, keep);
 	free(keep);
@@ -66,6 +80,9 @@ read_done(void *arg, const char *err)
 
 	if (a->tearing_down)
 		return;
+	/* What failed was not read: the next refresh reads everything. */
+	if (err != NULL)
+		a->full_due = true;
 	if (err != NULL && a->last_error.len == 0) {
 		buf_reset(&a->message);
 		buf_puts(&a->message, err);
@@ -78,7 +95,10 @@ read_done(void *arg, const char *err)
 		swap_snapshot(a);
 	else if (err == NULL)
 		swap_snapshot(a);
-	loop_timer_set(a->refresh_timer, (int64_t)settings_refresh(a->c.settings) * 1000);
+	/* A full refresh asked for while this one was in flight: now. */
+	loop_timer_set(a->refresh_timer, a->full_due && err == NULL &&
+	    a->message.len == 0 ? 0 :
+	    (int64_t)settings_refresh(a->c.settings) * 1000);
 	a->dirty = true;
 }
 
@@ -162,12 +182,112 @@ fetch_sla(struct app *a)
 	    &a->next.sla, read_done, a);
 }
 
-void
-app_refresh(struct app *a)
+static int
+cmp_id(const void *a, const void *b)
 {
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+bool
+console_strip_known(const struct console *c, const char *dag_id)
+{
+	return c->snap.strips == NULL || (c->snap.nstrips > 0 &&
+	    bsearch(&dag_id, c->snap.strips, c->snap.nstrips,
+	    sizeof *c->snap.strips, cmp_id) != NULL);
+}
+
+/*
+ * The DAGs whose strips the screen wants, sorted copies: the DAG list's
+ * rows on screen and a page ahead, and the selected DAG (the runs pane
+ * shows its runs).  Before the first snapshot, none: the first read
+ * gives every DAG's newest run, the order follows, then these.
+ */
+static char **
+wanted_strips(const struct console *c, size_t *n)
+{
+	size_t	 rows = c->dag_rows > 0 ? c->dag_rows : 24;
+	size_t	 from = c->dag_top, to = from + 2 * rows, k = 0;
+	char	**v;
+
+	if (!c->snap.valid || from > c->ndag_order)
+		from = to = 0;
+	if (to > c->ndag_order)
+		to = c->ndag_order;
+	v = xcalloc(to - from + 2, sizeof *v);
+	for (size_t i = from; i < to; i++)
+		v[k++] = xstrdup(c->snap.dags.v[c->dag_order[i]].dag_id);
+	if (c->snap.valid && c->dag_sel < c->ndag_order &&
+	    (c->dag_sel < from || c->dag_sel >= to))
+		v[k++] = xstrdup(c->snap.dags.v[c->dag_order[c->dag_sel]].dag_id);
+	if (k > 1)
+		qsort(v, k, sizeof *v, cmp_id);
+	*n = k;
+	return v;
+}
+
+/*
+ * The DAG list is in: the strips' runs of those DAGs (the source reads
+ * the list no second time).  Two reads pend on this one.
+ */
+static void
+dags_read(void *arg, const char *err)
+{
+	struct app *a = arg;
+
+	if (a->tearing_down)
+		return;
+	if (err != NULL) {
+		read_done(a, err);
+		read_done(a, NULL);	/* the runs', never started */
+		return;
+	}
+	a->recent.per_dag = STRIP_RUNS;
+	a->recent.dags = &a->next.dags;
+	/* The snapshot's runs stay until this read is in (swap_snapshot). */
+	a->recent.prev = a->next_full ? NULL : &a->c.snap.runs;
+	a->recent.prev_at = a->runs_at;
+	/*
+	 * Through the API, the strips on screen and a page ahead (of a first
+	 * read of DAGs that all fit on two pages, all); every DAG's from the
+	 * database (which reads them all, for now).
+	 */
+	a->recent.strips = NULL;
+	a->recent.nstrips = 0;
+	if (sched_context_api(a->c.settings) && (a->c.snap.valid ||
+	    a->next.dags.n > 2 * (a->c.dag_rows > 0 ? a->c.dag_rows : 24))) {
+		a->next.strips = wanted_strips(&a->c, &a->next.nstrips);
+		a->recent.strips = (const char *const *)a->next.strips;
+		a->recent.nstrips = a->next.nstrips;
+	}
+	a->recent.prev_strips = (const char *const *)a->c.snap.strips;
+	a->recent.nprev_strips = a->c.snap.nstrips;
+	sched_fetch_runs_recent(a->db, &a->recent, &a->next.runs, read_done, a);
+	read_done(a, NULL);
+}
+
+/*
+ * A refresh.  The runs are read whole (next_full) when asked (r, a rerun,
+ * a new connection: app_refresh), after a read failed, when there is no
+ * snapshot yet, and every full_refresh seconds; between, the source may
+ * read only the runs changed since the snapshot's (sched_recent.prev).
+ */
+static void
+read_snapshot(struct app *a)
+{
+	int64_t now = (int64_t)time(NULL);
+
 	if (a->db == NULL || !a->connected || a->refreshing)
 		return;
+	if (a->strips_pending) {
+		/* It replaces the runs this one would merge into: after it. */
+		a->refresh_waits = true;
+		return;
+	}
 	a->refreshing = true;
+	a->next_at = now;
+	a->next_full = a->full_due || !a->c.snap.valid || a->full_at == 0 ||
+	    now - a->full_at >= a->c.settings->full_refresh;
+	a->full_due = false;
 	a->pending = 4;
 	/* A read's error goes with the next read; what the user did stays. */
 	if (a->message_from_read) {
@@ -176,18 +296,112 @@ app_refresh(struct app *a)
 	}
 	snapshot_free(&a->next);
 	sched_fetch_health(a->db, &a->next.health, read_done, a);
-	sched_fetch_dags(a->db, &a->next.dags, read_done, a);
-	sched_fetch_runs_recent(a->db, STRIP_RUNS, &a->next.runs, read_done, a);
+	sched_fetch_dags(a->db, &a->next.dags, dags_read, a);
 	sched_fetch_pools(a->db, &a->next.pools, pools_read, a);
 	fetch_sla(a);
 	app_fetch_detail(a, false);
+}
+
+void
+app_refresh(struct app *a)
+{
+	a->full_due = true;
+	read_snapshot(a);
 }
 
 static void
 refresh_due(struct loop_timer *t, void *arg)
 {
 	(void)t;
-	app_refresh(arg);
+	read_snapshot(arg);
+}
+
+void
+app_strips_free(struct app *a)
+{
+	af_runs_free(&a->strips_out);
+	ids_free(a->strips_want, a->nstrips_want);
+	a->strips_want = NULL;
+	a->nstrips_want = 0;
+	a->strips_pending = a->refresh_waits = false;
+}
+
+/* The strips the user scrolled to are in: the snapshot's runs now. */
+static void
+strips_done(void *arg, const char *err)
+{
+	struct app	*a = arg;
+	struct console	*c = &a->c;
+	char		*keep;
+
+	if (a->tearing_down)
+		return;
+	a->strips_pending = false;
+	if (err != NULL) {
+		/* Drawn as unknown until the next refresh reads them. */
+		af_runs_free(&a->strips_out);
+		ids_free(a->strips_want, a->nstrips_want);
+	} else {
+		keep = console_selected_dag(c);
+		af_runs_free(&c->snap.runs);
+		c->snap.runs = a->strips_out;
+		ids_free(c->snap.strips, c->snap.nstrips);
+		c->snap.strips = a->strips_want;
+		c->snap.nstrips = a->nstrips_want;
+		a->runs_at = a->strips_at;
+		console_sort_runs(c);
+		console_rebuild_dag_order(c, keep);
+		free(keep);
+		a->dirty = true;
+	}
+	memset(&a->strips_out, 0, sizeof a->strips_out);
+	a->strips_want = NULL;
+	a->nstrips_want = 0;
+	if (a->refresh_waits) {
+		a->refresh_waits = false;
+		read_snapshot(a);
+	}
+}
+
+/*
+ * Four times a second: when the DAG list shows (or is a page from) DAGs
+ * whose strips were not read, one read of them (the changed runs too,
+ * merged in), without waiting for the next refresh.
+ */
+static void
+strips_check(struct loop_timer *t, void *arg)
+{
+	struct app	*a = arg;
+	struct console	*c = &a->c;
+	size_t		 n, i;
+	char		**v;
+
+	loop_timer_set(t, 250);
+	if (a->db == NULL || !a->connected || a->refreshing ||
+	    a->strips_pending || !c->snap.valid || c->snap.strips == NULL)
+		return;
+	v = wanted_strips(c, &n);
+	for (i = 0; i < n && console_strip_known(c, v[i]); i++)
+		;
+	if (i == n) {
+		ids_free(v, n);
+		return;
+	}
+	a->strips_pending = true;
+	a->strips_want = v;
+	a->nstrips_want = n;
+	a->strips_at = (int64_t)time(NULL);
+	memset(&a->strips_req, 0, sizeof a->strips_req);
+	a->strips_req.per_dag = STRIP_RUNS;
+	a->strips_req.dags = &c->snap.dags;
+	a->strips_req.prev = &c->snap.runs;
+	a->strips_req.prev_at = a->runs_at;
+	a->strips_req.strips = (const char *const *)v;
+	a->strips_req.nstrips = n;
+	a->strips_req.prev_strips = (const char *const *)c->snap.strips;
+	a->strips_req.nprev_strips = c->snap.nstrips;
+	sched_fetch_runs_recent(a->db, &a->strips_req, &a->strips_out,
+	    strips_done, a);
 }
 
 static void
@@ -254,6 +468,8 @@ app_connect(struct app *a)
 		a->tearing_down = false;
 		a->db = NULL;
 	}
+	/* The old source's reads are gone, and their callbacks with them. */
+	app_strips_free(a);
 	{
 		struct buf err = BUF_INIT;
 
@@ -414,5 +630,7 @@ app_refresh_start(struct app *a)
 	a->reconnect_timer = loop_timer_new(a->loop, reconnect_due, a);
 	a->clock_timer = loop_timer_new(a->loop, clock_tick, a);
 	loop_timer_set(a->clock_timer, 1000);
+	a->strips_timer = loop_timer_new(a->loop, strips_check, a);
+	loop_timer_set(a->strips_timer, 250);
 	app_connect(a);
 }

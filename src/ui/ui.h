@@ -35,6 +35,12 @@ struct snapshot {
 	struct af_pools		 pools;
 	int64_t			 read_at;	/* wall clock of the read */
 	bool			 valid;
+	/*
+	 * The DAGs whose strips were read (sorted; the others' newest run
+	 * only, refresh.c); NULL: every DAG's.
+	 */
+	char			**strips;
+	size_t			 nstrips;
 };
 
 /* The run whose tasks are shown, and what was read of it. */
@@ -169,6 +175,7 @@ struct console {
 	/* runs pane */
 	int			 runs_level;	/* 0: DAGs, 1: runs of one DAG */
 	size_t			 dag_sel, dag_top;
+	size_t			 dag_rows;	/* on screen; 0: not drawn */
 	size_t			 run_sel, run_top;
 	size_t			*dag_order;	/* indexes into snap.dags, sorted */
 	size_t			 ndag_order;
@@ -296,6 +303,8 @@ const char *sort_name(enum sort_key);
 /* The runs of one DAG in the snapshot, newest first. */
 size_t	console_dag_runs(const struct console *, const char *dag_id,
 	    const struct af_run **out, size_t max);
+/* refresh.c: whether the DAG's strip was read (else only its newest run). */
+bool	console_strip_known(const struct console *, const char *dag_id);
 
 struct config;
 struct cli_options;

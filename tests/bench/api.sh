@@ -4,9 +4,10 @@
 #   - `report status --format json` with a context that has no database
 #     (source = api) timed beside the same report from the database, in
 #     alternating runs, and the requests one API report sends;
-#   - the console in API mode: time to the first full screen, the requests
-#     of one refresh (r), and the requests over an idle minute at the
-#     default api_refresh (30 s).
+#   - the console in API mode: time to the first full screen (strips
+#     drawn), the requests of one refresh (r, a full read), and the
+#     requests over an idle minute at the default api_refresh (30 s; the
+#     refreshes between full reads read only what changed).
 # Run by bench.sh, which has the server up; also usable on any loaded
 # database (the demo's).  The emulator is stopped whatever happens.
 # Usage: api.sh SCHEMA CONNINFO   (a role that may write; the emulator's)
@@ -15,7 +16,7 @@ schema=$1
 db=$2
 rounds=${DAGTOP_BENCH_API_ROUNDS:-5}
 idle=${DAGTOP_BENCH_IDLE:-60}
-bin=$(pwd)/dagtop
+bin=${DAGTOP_BENCH_BIN:-$(pwd)/dagtop}
 sock=dagtop-bench-api-$$
 T="tmux -L $sock -f /dev/null"
 . tests/lib/emu.sh
@@ -80,7 +81,13 @@ reset
 t0=$(now_ms)
 $T respawn-pane -k -t b "env TERM=tmux-256color HOME=$work $bin --context bench"
 i=0
-until $T capture-pane -p -t b | grep -q "DAGs ([1-9]"; do
+# Full: the DAG list is there and no strip on screen waits to be read
+# (drawn with '?').
+full_screen() {
+	$T capture-pane -p -t b >"$work/screen"
+	grep -q "DAGs ([1-9]" "$work/screen" && ! grep -q '??' "$work/screen"
+}
+until full_screen; do
 	sleep 0.1
 	i=$((i + 1))
 	[ $i -lt 3000 ] || {

@@ -455,7 +455,9 @@ def apply_clear(conn, cur, dag_id, tis, tasks, reset):
         runs.add(ti["run_id"])
     for run in runs:
         if reset:
-            cur.execute("UPDATE dag_run SET state='queued', queued_at=now(), start_date=NULL, end_date=NULL, "
+            # updated_at as Airflow's ORM sets it on every write (the
+            # console's incremental refresh reads by it).
+            cur.execute("UPDATE dag_run SET state='queued', queued_at=now(), start_date=NULL, end_date=NULL, updated_at=now(), "
                         "last_scheduling_decision=NULL, clear_number=clear_number+1 "
                         "WHERE dag_id=%s AND run_id=%s AND state IN ('success','failed')", (dag_id, run))
     date_col = "logical_date" if major == 3 else "execution_date"
@@ -548,10 +550,10 @@ def simulate_scheduler(period):
                     cur.execute("UPDATE task_instance SET state=%s, end_date=now(), "
                                 "duration=extract(epoch FROM now()-start_date) "
                                 "WHERE dag_id=%s AND task_id=%s AND run_id=%s AND map_index=%s", (end,) + key)
-            cur.execute("UPDATE dag_run SET state='running', start_date=now() WHERE state='queued'")
+            cur.execute("UPDATE dag_run SET state='running', start_date=now(), updated_at=now() WHERE state='queued'")
             cur.execute("""UPDATE dag_run r SET state = CASE WHEN EXISTS (SELECT 1 FROM task_instance t
                            WHERE t.dag_id=r.dag_id AND t.run_id=r.run_id AND t.state IN ('failed','upstream_failed'))
-                           THEN 'failed' ELSE 'success' END, end_date=now()
+                           THEN 'failed' ELSE 'success' END, end_date=now(), updated_at=now()
                            WHERE r.state='running' AND NOT EXISTS (SELECT 1 FROM task_instance t
                            WHERE t.dag_id=r.dag_id AND t.run_id=r.run_id AND
                            (t.state IS NULL OR t.state IN ('scheduled','queued','running','restarting','up_for_retry')))""")

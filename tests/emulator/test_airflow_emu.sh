@@ -85,6 +85,10 @@ cases = [
     ("/dags", "dags", lambda r: r["dag_id"], "", None, sql("SELECT count(*) FROM dag WHERE " + active)),
     ("/dags?" + stale_arg, "dags", lambda r: r["dag_id"], "", None, sql("SELECT count(*) FROM dag")),
     ("/dags/~/dagRuns", "dag_runs", lambda r: (r["dag_id"], r["dag_run_id"]), "", None, sql("SELECT count(*) FROM dag_run")),
+    # The console's incremental refresh: the runs Airflow wrote since.
+    ("/dags/~/dagRuns?order_by=id&updated_at_gte=2000-01-01T00:00:00Z", "dag_runs",
+     lambda r: (r["dag_id"], r["dag_run_id"]), "", None,
+     sql("SELECT count(*) FROM dag_run WHERE updated_at >= '2000-01-01T00:00:00Z'")),
     ("/dags/~/dagRuns?state=failed", "dag_runs", lambda r: (r["dag_id"], r["dag_run_id"]), "", None,
      sql("SELECT count(*) FROM dag_run WHERE state = 'failed'")),
     ("/dags/~/dagRuns/list", "dag_runs", lambda r: (r["dag_id"], r["dag_run_id"]), "",

@@ -154,6 +154,11 @@ for build in "$@"; do
 			echo "FAILED: run strips, database and API, on Airflow $r" >&2
 			failed=1
 		fi
+		echo "== the strips on screen and a page ahead, then where the user scrolls: $build/dagtop (Airflow $r, API emulator, tmux)"
+		if ! sh tests/integration/api_scroll.sh "$build/dagtop" "$v"; then
+			echo "FAILED: the strips read as the user scrolls, on Airflow $r" >&2
+			failed=1
+		fi
 		echo "== the same in pages of 5: $build/dagtop (Airflow $r, API emulator, --page-limit 5)"
 		if ! sh tests/integration/api_parity.sh "$build/dagtop" "$v" 5; then
 			echo "FAILED: report parity in pages of 5 on Airflow $r" >&2

@@ -347,7 +347,8 @@ test_recent_runs_per_dag(void **state)
 	size_t		 i, n = 0;
 
 	(void)state;
-	sched_fetch_runs_recent(a, 3, &r, wake, &w);
+	sched_fetch_runs_recent(a, &(struct sched_recent){ .per_dag = 3 }, &r,
+	    wake, &w);
 	wait_for(&w);
 	assert_null(w.err);
 	for (i = 0; i < r.n; i++) {
@@ -435,7 +436,8 @@ test_manual_rerun_is_latest(void **state)
 	af_runs_free(&r);
 
 	/* The run strips: newest first, the manual run's state the latest. */
-	sched_fetch_runs_recent(a, 3, &r, wake, &w);
+	sched_fetch_runs_recent(a, &(struct sched_recent){ .per_dag = 3 }, &r,
+	    wake, &w);
 	wait_for(&w);
 	assert_null(w.err);
 	for (i = 0; i < r.n; i++)
