@@ -188,12 +188,6 @@ command_acts_in(enum action act, enum pane_kind k)
 	return (unsigned)act < ACTION_COUNT && (acts_in[act] & IN(k)) != 0;
 }
 
-bool
-command_acts_anywhere(enum action act)
-{
-	return (unsigned)act < ACTION_COUNT && acts_in[act] == ALL_PANES;
-}
-
 static char	**names;	/* views or keymaps, for TAB */
 
 void
