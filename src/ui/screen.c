@@ -482,7 +482,8 @@ app_draw(struct app *a)
 		wnoutrefresh(win);
 		delwin(win);
 	}
-	rerun_draw(a->rerun, 2, w, h - 4);
+	/* The modal over the breadcrumb too: it names what it clears. */
+	rerun_draw(a->rerun, 1, w, h - 3);
 	doupdate();
 	if (prompt_active())
 		prompt_redraw(stdscr, h - 2);
