@@ -93,16 +93,20 @@ app_draw_help(struct app *a, int y, int w, int h)
 		wattron(win, A_BOLD);
 		ui_put_cut(win, buf_str(&keys), kw, c->ascii);
 		wattroff(win, A_BOLD);
-		wmove(win, row, kw + 3);
-		ui_put_cut(win, command_nth_name(i), 13, c->ascii);
-		wmove(win, row, kw + 17);
-		ui_put_cut(win, command_nth_help(i), w - kw - 19, c->ascii);
+		/* Narrow: what the key does before the action's name. */
+		if (w >= 60) {
+			wmove(win, row, kw + 3);
+			ui_put_cut(win, command_nth_name(i), 13, c->ascii);
+		}
+		wmove(win, row, kw + (w >= 60 ? 17 : 3));
+		ui_put_cut(win, command_nth_help(i), w - kw - (w >= 60 ? 19 : 5),
+		    c->ascii);
 	}
 	/* The bottom border: the filter, and what is below. */
 	buf_reset(&t);
 	if (a->help_typing || a->help_filter[0] != '\0')
 		buf_printf(&t, " /%s%s ", a->help_filter, a->help_typing ?
-		    "_ (Enter keeps, Esc clears)" : "");
+		    "_" : "");
 	if (t.len > 0) {
 		wmove(win, h - 1, 2);
 		ui_put_cut(win, buf_str(&t), w - 16, c->ascii);

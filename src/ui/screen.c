@@ -332,6 +332,12 @@ draw_status(struct app *a, int y, int w)
 	}
 	if (cut)
 		buf_printf(&line, "  %s", CUT_MARK(c));
+	if (a->help && a->help_typing) {
+		/* Keys type into help's filter now: say how it ends. */
+		buf_reset(&line);
+		buf_puts(&line, "type to filter  Enter keeps it  Esc clears it");
+		buf_reset(&tail);
+	}
 	move(y, 0);
 	clrtoeol();
 	attron(A_DIM);
