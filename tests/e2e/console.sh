@@ -190,6 +190,8 @@ if [ "${DAGTOP_E2E_RESTART:-0}" != 1 ]; then
 	expect "DAGs (11)" 15
 	$T capture-pane -p -t e2e | grep -q '^+-' || fail "no ASCII frame on vt100"
 	expect "~  scheduler healthy"
+	$T capture-pane -p -t e2e | sed -n 2p | grep -q '^(command line) > ' ||
+	    fail "no ASCII breadcrumb on vt100"
 	pid=$(pgrep -n -f -- "--ascii --refresh 3 --database $url")
 	if [ -n "$pid" ]; then
 		kill -TERM "$pid"
@@ -214,7 +216,12 @@ CONF
 	expect "DAGs (11)"
 	keys : c o n t e x t Space n o p e Enter
 	expect "no context 'nope'"
-	keys Q
+	# Another keymap: the bar names its keys, and still ends in help and
+	# quit.
+	keys : k e y m a p Space e m a c s Enter
+	$T capture-pane -p -t e2e | sed -n 24p | grep -q 'C-s filter.*F1 help  C-x quit$' ||
+	    fail "the emacs keymap's bar does not end in help and quit"
+	keys C-x
 	expect "EXITED 0"
 fi
 
