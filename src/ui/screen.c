@@ -1,7 +1,8 @@
 /*
- * screen.c: what the console draws around the panes (header, message and
- * status lines, help), the panes of the view's current screen, and focus:
- * which pane of which screen keys go to.
+ * screen.c: what the console draws around the panes (header, breadcrumb,
+ * message line, status bar; help is help.c's), the panes of the view's
+ * current screen or the too-small screen, and focus: which pane of which
+ * screen keys go to.  Every cut here ends in the mark.
  */
 #include <stdlib.h>
 #include <string.h>
