@@ -243,6 +243,20 @@ keymap_keys_for(const struct keymap *km, enum action a, struct buf *b)
 	}
 }
 
+int
+keymap_first_key(const struct keymap *km, enum action a, struct buf *b)
+{
+	size_t i;
+
+	for (i = 0; i < km->n; i++) {
+		if (km->v[i].action == a) {
+			keymap_key_name(km->v[i].key, b);
+			return 0;
+		}
+	}
+	return -1;
+}
+
 void
 keymap_free(struct keymap *km)
 {

@@ -127,6 +127,12 @@ enum action	 keymap_lookup(const struct keymap *, int key);
 /* The keys bound to an action, comma-separated, in binding order. */
 void		 keymap_keys_for(const struct keymap *, enum action,
 		    struct buf *);
+/*
+ * The first key bound to an action (the one a hint names), appended to the
+ * buffer; returns 0, or -1 and nothing appended when no key runs it.
+ */
+int		 keymap_first_key(const struct keymap *, enum action,
+		    struct buf *);
 void		 keymap_free(struct keymap *);
 
 #endif

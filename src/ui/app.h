@@ -7,7 +7,9 @@
  *	commands.c	the command table: : commands, key actions, help, completion
  *	refresh.c	the database: connect, refresh, reconnect, the open run
  *	lists.c		the DAG list and task lines derived from a snapshot
- *	screen.c	header, status line, help, the panes of the view, focus
+ *	screen.c	header, breadcrumb, status line, the panes of the view,
+ *			focus, the too-small screen
+ *	help.c		the help screen: scroll and filter
  *	panes.c		the pane classes, one line per kind
  */
 #ifndef DAGTOP_APP_H
@@ -80,6 +82,11 @@ struct app {
 	bool			 message_from_read;	/* an error of a read */
 	char			*describe;
 	char			*sla_back_view;	/* the view before sla's */
+	/* the help screen: first line shown, its / filter, being typed */
+	size_t			 help_top;
+	size_t			 help_rows, help_lines;	/* of the last draw */
+	char			 help_filter[64];
+	bool			 help_typing;
 };
 
 
@@ -129,6 +136,17 @@ void	app_next_pane(struct app *, int dir);
 bool	app_view_has(const struct app *, enum pane_kind);
 /* The screen is, or is about to be, "terminal too small". */
 bool	app_too_small(const struct app *);
+/* The prompt on the message line is not on screen (no key may reach it). */
+bool	app_prompt_hidden(const struct app *);
+
+/* help.c */
+/* The help screen in the area (y, w, h) of stdscr's columns. */
+void	app_draw_help(struct app *, int y, int w, int h);
+/*
+ * A key while help is shown: it scrolls, filters (/, type, Enter or Esc),
+ * back keys leave help; true when the key asks to quit dagtop.
+ */
+bool	app_help_key(struct app *, int key, enum action);
 
 /* commands.c: the command table */
 void	app_handle_key(struct app *, int key);
@@ -142,6 +160,8 @@ size_t	command_count(void);
 const char *command_nth_name(size_t);
 enum action command_nth_action(size_t);
 const char *command_nth_help(size_t);
+/* The action does something when a pane of this kind has the focus. */
+bool	command_acts_in(enum action, enum pane_kind);
 /* Swaps in a view or keymap read from its file; the old one stays on error. */
 void	app_switch_data(struct app *, bool view, const char *name);
 /* The failed tasks of the open run, to the rerun modal. */

@@ -130,6 +130,64 @@ static const struct command commands[] = {
 };
 #define NCOMMANDS (sizeof commands / sizeof *commands)
 
+/*
+ * Where each action does something: a bit per pane kind (1 << kind) for
+ * the focused pane's kinds it acts in, ALL_PANES for what acts whatever
+ * has the focus.  The status bar shows only these keys; none: the action
+ * is a modal's (only-failed).  A new action adds its line here.
+ */
+#define IN(k)		(1u << (k))
+#define ALL_PANES	((1u << PANE_KIND_COUNT) - 1)
+#define LISTS		(IN(PANE_RUNS) | IN(PANE_TASKS) | IN(PANE_LOG) | \
+			    IN(PANE_SLA) | IN(PANE_SLOTS) | IN(PANE_FOURKEYS))
+static const unsigned acts_in[ACTION_COUNT] = {
+	[ACTION_DOWN] = LISTS | IN(PANE_SLA_WEEK),
+	[ACTION_UP] = LISTS | IN(PANE_SLA_WEEK),
+	[ACTION_PAGE_DOWN] = LISTS,
+	[ACTION_PAGE_UP] = LISTS,
+	[ACTION_TOP] = LISTS,
+	[ACTION_BOTTOM] = LISTS,
+	[ACTION_LEFT] = IN(PANE_LOG) | IN(PANE_SLA_WEEK),
+	[ACTION_RIGHT] = IN(PANE_LOG) | IN(PANE_SLA_WEEK),
+	[ACTION_ENTER] = IN(PANE_RUNS) | IN(PANE_SLA) | IN(PANE_SLOTS) |
+	    IN(PANE_FOURKEYS),
+	[ACTION_BACK] = ALL_PANES,
+	[ACTION_BACK_OR_QUIT] = ALL_PANES,
+	[ACTION_NEXT_PANE] = ALL_PANES,
+	[ACTION_PREV_PANE] = ALL_PANES,
+	[ACTION_FILTER] = IN(PANE_RUNS) | IN(PANE_TASKS) | IN(PANE_LOG),
+	[ACTION_COMMAND] = ALL_PANES,
+	[ACTION_HELP] = ALL_PANES,
+	[ACTION_REFRESH] = ALL_PANES,
+	[ACTION_SORT] = IN(PANE_RUNS),
+	[ACTION_SORT_REVERSE] = IN(PANE_RUNS),
+	[ACTION_DOWNSTREAM] = IN(PANE_TASKS),
+	[ACTION_UNFOLD] = IN(PANE_TASKS),
+	[ACTION_SLA] = ALL_PANES,
+	[ACTION_SLA_WEEK] = ALL_PANES,
+	[ACTION_QUIT] = ALL_PANES,
+	[ACTION_PREV_TRY] = IN(PANE_LOG),
+	[ACTION_NEXT_TRY] = IN(PANE_LOG),
+	[ACTION_FOLLOW] = IN(PANE_LOG),
+	[ACTION_SEARCH_NEXT] = IN(PANE_LOG),
+	[ACTION_SEARCH_PREV] = IN(PANE_LOG),
+	[ACTION_JUMP_ERROR] = IN(PANE_LOG),
+	[ACTION_WRAP] = IN(PANE_LOG),
+	[ACTION_TIMESTAMPS] = IN(PANE_LOG),
+	[ACTION_SAVE] = IN(PANE_LOG),
+	[ACTION_PAGER] = IN(PANE_LOG),
+	[ACTION_RERUN] = IN(PANE_RUNS) | IN(PANE_TASKS) | IN(PANE_LOG) |
+	    IN(PANE_DETAILS),
+	[ACTION_SLOTS] = ALL_PANES,
+	[ACTION_FOURKEYS] = ALL_PANES,
+};
+
+bool
+command_acts_in(enum action act, enum pane_kind k)
+{
+	return (unsigned)act < ACTION_COUNT && (acts_in[act] & IN(k)) != 0;
+}
+
 static char	**names;	/* views or keymaps, for TAB */
 
 void
@@ -665,12 +723,16 @@ app_handle_key(struct app *a, int key)
 	 */
 	if (app_too_small(a) || (rerun_active(a->rerun) &&
 	    !rerun_shown(a->rerun) && !a->help)) {
+		/* The too-small screen says how to switch: with :view. */
 		if (act == ACTION_QUIT)
 			cmd_quit(a, act, NULL);
+		else if (act == ACTION_COMMAND && app_too_small(a))
+			cmd_command(a, act, NULL);
 		return;
 	}
 	if (a->help) {
-		a->help = false;
+		if (app_help_key(a, key, act))
+			cmd_quit(a, act, NULL);
 		return;
 	}
 	if (rerun_key(a->rerun, key, act))

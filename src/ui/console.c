@@ -167,7 +167,7 @@ stdin_ready(struct loop_fd *f, int revents, void *arg)
 		}
 		if (prompt_active()) {
 			/* A prompt that is not on screen takes no key. */
-			if (!app_too_small(a))
+			if (!app_prompt_hidden(a))
 				feed_prompt(a, rc, ch);
 			continue;
 		}

@@ -19,11 +19,16 @@ url="postgresql://reader@127.0.0.1:$PGPORT/$db"
 session "env PGPASSWORD=reader-secret TERM=tmux-256color LANG=C.UTF-8 HOME=$home $bin --database '$url'; echo EXITED \$?; sleep 30"
 
 expect "DAGs (11)" 15
-# The failed DAG comes first; its id's escape sequence is shown, not obeyed.
-$T capture-pane -p -t e2e | sed -n 4p | grep -q "we'ird.*F failed" ||
+# The failed DAG comes first (under the header and the breadcrumb); its
+# id's escape sequence is shown, not obeyed.
+$T capture-pane -p -t e2e | sed -n 5p | grep -q "we'ird.*F failed" ||
     fail "the failed DAG is not the first row"
 $T capture-pane -p -t e2e | grep -q '\^\[\[31' || fail "escape not shown visibly"
 expect "scheduler healthy"
+# The header keeps the health and the clock with its zone at 80 columns;
+# what it cuts of the rest ends in the mark.
+$T capture-pane -p -t e2e | sed -n 1p | grep -q '…  scheduler healthy  [0-9-]* [0-9:]* UTC$' ||
+    fail "the header's cut has no mark, or the clock no zone"
 
 # Filters: a regular expression over DAG ids and owners, ! inverts, empty
 # clears; each line goes to the history file (mode 0600).
@@ -52,20 +57,62 @@ expect "upstream_failed 0/3"
 expect "operator  BashOperator"
 keys j j
 expect "state     failed, try 3 of 3"
+# The breadcrumb names the context, the DAG, the run and the task.
+$T capture-pane -p -t e2e | sed -n 2p |
+    grep -q '^(command line) › etl_daily › scheduled__d1 › transform *$' ||
+    fail "the breadcrumb does not name DAG, run and task"
 keys d
 $T capture-pane -p -t e2e | grep -q '^\S*│\* failed' ||
     $T capture-pane -p -t e2e | grep -q '\* failed' ||
     fail "downstream of transform not marked"
 
-# Help lists the keys of the keymap file in use, with descriptions.
+# The status bar shows the keys that act in the focused pane: the tasks
+# pane's, then (Tab) the log's, then the DAG list's; help and quit always.
+status() { $T capture-pane -p -t e2e | sed -n 24p; }
+status | grep -q 'd downstream' || fail "no downstream key in the tasks pane's bar"
+status | grep -q 's sort' && fail "sort in the tasks pane's bar"
+keys Tab
+status | grep -q 'e error' || fail "no jump-error key in the log pane's bar"
+status | grep -q 'd downstream' && fail "downstream in the log pane's bar"
+keys Tab
+status | grep -q 's sort' || fail "no sort key in the runs pane's bar"
+status | grep -q 'Space unfold' && fail "unfold in the runs pane's bar"
+status | grep -q '? help  Q quit$' || fail "help and quit not at the bar's end"
+keys Tab
+
+# Help lists the keys of the keymap file in use, with descriptions; at
+# 80x24 it scrolls to its last line, says where it is, and filters.
 keys '?'
 expect "j, Down"
 expect "move down one row"
 expect "highlight what a rerun"
-keys Space
+expect "more ↓"
+keys G
+expect ":context NAME"
+$T capture-pane -p -t e2e | grep -q 'keys [0-9]*-\([0-9]*\) of \1 ' ||
+    fail "help's position does not say its last line is shown"
+keys g / t r y
+expect "/try_"
+expect "prev-try"
+expect_not "move down one row" 0.3
+keys Enter
+expect "/try "
+# Back clears the filter, then leaves help; it never quits.
+keys q
+expect "move down one row"
+keys q
+expect_not "move down one row" 0.3
+expect "tasks of scheduled__d1"
 
 # Resize below the view's minimum, and back.
 $T resize-window -t e2e -x 60 -y 20
+expect "terminal too small (need 80x24)"
+# It names the views that fit and how to switch; :view works from there.
+expect "views that fit 60x20: compact (40x10)"
+expect "switch: :view compact"
+keys : v i e w Space c o m p a c t Enter
+expect "runs of etl_daily"
+keys : v i e w Space o n c a l l Enter
 expect "terminal too small (need 80x24)"
 $T resize-window -t e2e -x 80 -y 24
 expect "tasks of scheduled__d1"
@@ -142,6 +189,9 @@ if [ "${DAGTOP_E2E_RESTART:-0}" != 1 ]; then
 		session "env PGPASSWORD=reader-secret TERM=vt100 NO_COLOR=1 LANG=C HOME=$home $bin --ascii --refresh 3 --database '$url'; echo EXITED \$?; sleep 30"
 	expect "DAGs (11)" 15
 	$T capture-pane -p -t e2e | grep -q '^+-' || fail "no ASCII frame on vt100"
+	expect "~  scheduler healthy"
+	$T capture-pane -p -t e2e | sed -n 2p | grep -q '^(command line) > ' ||
+	    fail "no ASCII breadcrumb on vt100"
 	pid=$(pgrep -n -f -- "--ascii --refresh 3 --database $url")
 	if [ -n "$pid" ]; then
 		kill -TERM "$pid"
@@ -166,7 +216,12 @@ CONF
 	expect "DAGs (11)"
 	keys : c o n t e x t Space n o p e Enter
 	expect "no context 'nope'"
-	keys Q
+	# Another keymap: the bar names its keys, and still ends in help and
+	# quit.
+	keys : k e y m a p Space e m a c s Enter
+	$T capture-pane -p -t e2e | sed -n 24p | grep -q 'C-s filter.*F1 help  C-x quit$' ||
+	    fail "the emacs keymap's bar does not end in help and quit"
+	keys C-x
 	expect "EXITED 0"
 fi
 

@@ -62,7 +62,7 @@ expect "DAGs (11)" 20
 # The header names the source: the API and its version.
 expect "REST API v$((major - 1))"
 # The failed DAG comes first, with its run strip.
-screen | sed -n 4p | grep -q "we'ird.*F failed" ||
+screen | sed -n 5p | grep -q "we'ird.*F failed" ||
     fail "the failed DAG is not the first row"
 expect "scheduler healthy"
 keys / e t l _ d a i l y Enter
@@ -75,7 +75,7 @@ expect "failed          3/3   30m00s"
 expect "upstream_failed 0/3"
 # Graph order (as the database gives it): extract, its downstream notify
 # and transform, then load and publish after transform.
-order=$(screen | sed -n '4,8p' | sed 's/ *│$//; s/.* //' | tr '\n' ' ')
+order=$(screen | sed -n '5,9p' | sed 's/ *│$//; s/.* //' | tr '\n' ' ')
 [ "$order" = "extract notify transfo load publish " ] ||
     fail "the tasks are not in graph order: $order"
 # The failed task's latest try, with its traceback, through the API.

@@ -63,7 +63,8 @@ start() {
 	$T kill-server 2>/dev/null
 	n=$((n + 1))
 	T="tmux -L $sock-$n -f /dev/null"
-	$T new-session -d -s e2e -x 100 -y 30 \
+	# 31 rows: the panes' 27 of 100x30 before the breadcrumb took one.
+	$T new-session -d -s e2e -x 100 -y 31 \
 	    "env E2E_PW=reader-secret TERM=tmux-256color LANG=${1:-C.UTF-8} HOME=$dir/home TZ=UTC $bin --config $dir/config --view slots ${2:-}; echo EXITED \$?; sleep 30"
 }
 

@@ -2,7 +2,8 @@
  * fuzz_keymap.c: libFuzzer harness for the keymap format.  Whatever the
  * bytes, parsing ends, a failure always says why, every binding names a
  * key that keymap_key_name() writes and keymap_key_parse() reads back to
- * the same code, and no action is out of range.  Includes resolve to fixed
+ * the same code, the first key of an action is its first binding, and no
+ * action is out of range.  Includes resolve to fixed
  * small texts (a chain deeper than the limit, a cycle, a broken file) or
  * to nothing.
  */
@@ -49,7 +50,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct keymap	km = { NULL, 0 };
 	struct buf	err = BUF_INIT, name = BUF_INIT;
-	size_t		i;
+	size_t		i, j;
 	int		code, rc;
 
 	rc = keymap_parse(&km, (const char *)data, size, "fuzz.keys", resolve,
@@ -64,6 +65,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (keymap_key_parse(buf_str(&name), &code) != 0 ||
 		    code != km.v[i].key ||
 		    keymap_lookup(&km, km.v[i].key) != km.v[i].action)
+			abort();
+		/* The first key of its action: the first entry bound to it. */
+		for (j = 0; km.v[j].action != km.v[i].action; j++)
+			;
+		buf_reset(&name);
+		if (keymap_first_key(&km, km.v[i].action, &name) != 0 ||
+		    keymap_key_parse(buf_str(&name), &code) != 0 ||
+		    code != km.v[j].key)
 			abort();
 	}
 	keymap_free(&km);

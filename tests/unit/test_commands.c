@@ -1,7 +1,8 @@
 /*
  * test_commands.c: the console's command table: every key action is one
- * command with its help line, names are unique, : lines are checked before
- * anything runs, and TAB offers what each command takes.
+ * command with its help line, names are unique, each says where it acts,
+ * : lines are checked before anything runs, and TAB offers what each
+ * command takes.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -53,6 +54,36 @@ test_help_lines(void **state)
 			assert_string_equal(command_nth_help(i),
 			    "fold or unfold a mapped task");
 	}
+}
+
+/*
+ * Where actions act, for the status bar: every action but the rerun
+ * modal's acts in some pane; the log's keys only in the log, the tasks
+ * pane's only there; help and quit everywhere.
+ */
+static void
+test_panes_of_actions(void **state)
+{
+	int	act, k, n;
+
+	(void)state;
+	for (act = 1; act < ACTION_COUNT; act++) {
+		for (n = 0, k = 0; k < PANE_KIND_COUNT; k++)
+			n += command_acts_in(act, k);
+		if (act == ACTION_ONLY_FAILED)
+			assert_int_equal(n, 0);
+		else if (n == 0)
+			fail_msg("%s acts in no pane", action_name(act));
+	}
+	for (k = 0; k < PANE_KIND_COUNT; k++) {
+		assert_true(command_acts_in(ACTION_HELP, k));
+		assert_true(command_acts_in(ACTION_QUIT, k));
+		assert_int_equal(command_acts_in(ACTION_FOLLOW, k), k == PANE_LOG);
+		assert_int_equal(command_acts_in(ACTION_DOWNSTREAM, k),
+		    k == PANE_TASKS);
+		assert_int_equal(command_acts_in(ACTION_SORT, k), k == PANE_RUNS);
+	}
+	assert_false(command_acts_in(ACTION_COUNT, PANE_RUNS));
 }
 
 /* Every candidate TAB offers for the word at start of line, joined by ' '. */
@@ -145,6 +176,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_every_action_is_one_command),
 		cmocka_unit_test(test_help_lines),
+		cmocka_unit_test(test_panes_of_actions),
 		cmocka_unit_test(test_completion),
 		cmocka_unit_test(test_command_line_mistakes),
 	};

@@ -295,6 +295,13 @@ test_directives(void **state)
 	assert_string_equal(keys_for(&km, ACTION_DOWN), "Down, k");
 	assert_string_equal(keys_for(&km, ACTION_UP), "j");
 	assert_string_equal(keys_for(&km, ACTION_BOTTOM), "");
+	/* The first key, as hints name it; none: -1 and nothing written. */
+	buf_reset(&keys_buf);
+	assert_int_equal(keymap_first_key(&km, ACTION_DOWN, &keys_buf), 0);
+	assert_string_equal(buf_str(&keys_buf), "Down");
+	buf_reset(&keys_buf);
+	assert_int_equal(keymap_first_key(&km, ACTION_BOTTOM, &keys_buf), -1);
+	assert_int_equal(keys_buf.len, 0);
 	assert_int_equal(km.n, 9);
 	keymap_free(&km);
 	assert_int_equal(km.n, 0);
