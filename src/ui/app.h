@@ -93,6 +93,25 @@ void	console_rebuild_dag_order(struct console *, const char *keep);
 /* The dag_id of the selected DAG (allocated), or NULL. */
 char	*console_selected_dag(const struct console *);
 void	console_rebuild_task_vis(struct console *);
+/*
+ * Moves the cursor of list k (DAGs or runs, tasks) to its next failed row
+ * (dir 1) or previous (-1), round the end, and says so in msg when it
+ * wrapped or found none.
+ */
+void	console_next_failed(struct console *, enum pane_kind k, int dir,
+	    struct buf *msg);
+/*
+ * The run under the runs list's cursor (allocated; NULL at the DAG level),
+ * and the cursor back on it after a refresh, where it has moved to.
+ */
+char	*console_selected_run(const struct console *);
+void	console_select_run(struct console *, const char *run_id);
+/* A run's tasks just read: the cursor on its first failure (lists.c). */
+void	console_select_first_failed_task(struct console *);
+/* The task line under the cursor, by id; and back to it after a rebuild. */
+char	*console_selected_task(const struct console *, int *map_index);
+void	console_select_task(struct console *, const char *task_id,
+	    int map_index);
 
 /* screen.c */
 void	app_draw(struct app *);

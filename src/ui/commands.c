@@ -46,6 +46,7 @@ static void	cmd_fourkeys(struct app *, enum action, const char *);
 static void	cmd_view(struct app *, enum action, const char *);
 static void	cmd_keymap(struct app *, enum action, const char *);
 static void	cmd_context(struct app *, enum action, const char *);
+static void	cmd_next_failed(struct app *, enum action, const char *);
 
 /* In the help screen's order, which is the order of enum action. */
 static const struct command commands[] = {
@@ -121,6 +122,10 @@ static const struct command commands[] = {
 	  "DORA Four Keys of the configured services (the fourkeys view)" },
 	{ ACTION_BACK_OR_QUIT, NULL, NULL, ARG_NONE, false, cmd_back,
 	  "go back one level; at the top, quit" },
+	{ ACTION_NEXT_FAILED, NULL, NULL, ARG_NONE, false, cmd_next_failed,
+	  "the next failed row: DAG whose latest run failed, run, task" },
+	{ ACTION_PREV_FAILED, NULL, NULL, ARG_NONE, false, cmd_next_failed,
+	  "the previous failed row (wraps round, as next-failed)" },
 	{ ACTION_NONE, "view", NULL, ARG_VIEW, true, cmd_view,
 	  "switch to view NAME (views/NAME.view)" },
 	{ ACTION_NONE, "keymap", NULL, ARG_KEYMAP, true, cmd_keymap,
@@ -641,6 +646,16 @@ cmd_context(struct app *a, enum action act, const char *arg)
 {
 	(void)act;
 	app_switch_context(a, arg);
+}
+
+/* next-failed, prev-failed: the focused list's cursor, or why it stays. */
+static void
+cmd_next_failed(struct app *a, enum action act, const char *arg)
+{
+	(void)arg;
+	buf_reset(&a->message);
+	console_next_failed(&a->c, app_focused_kind(a),
+	    act == ACTION_PREV_FAILED ? -1 : 1, &a->message);
 }
 
 static void

@@ -288,3 +288,152 @@ console_sort_runs(struct console *c)
 {
 	qsort(c->snap.runs.v, c->snap.runs.n, sizeof *c->snap.runs.v, cmp_run);
 }
+
+/* Whether row i of list k is a failure (k: PANE_RUNS at its level). */
+static bool
+row_failed(const struct console *c, enum pane_kind k, size_t i)
+{
+	const struct af_run	*r[64];
+	const struct task_row	*row;
+	enum ti_state		 st;
+	int			 inst;
+
+	if (k == PANE_TASKS) {
+		if ((row = console_task_row(c, i)) == NULL)
+			return false;
+		inst = console_task_inst(c, i);
+		st = inst >= 0 ? row->ti[inst].state : row->state;
+		return st == TI_FAILED || st == TI_UPSTREAM_FAILED;
+	}
+	if (c->runs_level == 0)
+		return console_dag_runs(c, c->snap.dags.v[c->dag_order[i]].dag_id,
+		    r, 1) == 1 && r[0]->state == RUN_FAILED;
+	return console_dag_runs(c, c->snap.dags.v[c->dag_order[c->dag_sel]].dag_id,
+	    r, 64) > i && r[i]->state == RUN_FAILED;
+}
+
+void
+console_next_failed(struct console *c, enum pane_kind k, int dir,
+    struct buf *msg)
+{
+	const struct af_run	*r[64];
+	size_t			*sel, n, i, step;
+
+	if (k == PANE_TASKS) {
+		sel = &c->task_sel;
+		n = c->detail.loaded ? c->ntask_vis : 0;
+	} else if (k != PANE_RUNS) {
+		buf_puts(msg, "next-failed: in the DAG, runs and tasks lists");
+		return;
+	} else if (c->runs_level == 0) {
+		sel = &c->dag_sel;
+		n = c->ndag_order;
+	} else {
+		sel = &c->run_sel;
+		n = c->ndag_order == 0 ? 0 : console_dag_runs(c,
+		    c->snap.dags.v[c->dag_order[c->dag_sel]].dag_id, r, 64);
+	}
+	for (step = 1; step <= n; step++) {
+		i = dir > 0 ? (*sel + step) % n : (*sel + n - step % n) % n;
+		if (!row_failed(c, k, i))
+			continue;
+		if (i == *sel)
+			buf_puts(msg, "no other failed row");
+		else if (dir > 0 ? i < *sel : i > *sel)
+			buf_puts(msg, dir > 0 ? "next-failed: wrapped to the top" :
+			    "prev-failed: wrapped to the bottom");
+		*sel = i;
+		if (k == PANE_TASKS)
+			c->show_downstream = false;	/* marked for another */
+		return;
+	}
+	buf_puts(msg, "no failed rows");
+}
+
+/*
+ * The cursor of a run just opened: its first failed task line, else its
+ * first upstream_failed or up_for_retry one, else the first line; the
+ * on-call engineer opens a run to see what broke.
+ */
+void
+console_select_first_failed_task(struct console *c)
+{
+	const struct task_row	*row;
+	size_t			 i, other = SIZE_MAX;
+
+	c->task_sel = c->task_top = 0;
+	for (i = 0; (row = console_task_row(c, i)) != NULL; i++) {
+		if (row->state == TI_FAILED) {
+			c->task_sel = i;
+			return;
+		}
+		if (other == SIZE_MAX && (row->state == TI_UPSTREAM_FAILED ||
+		    row->state == TI_UP_FOR_RETRY))
+			other = i;
+	}
+	if (other != SIZE_MAX)
+		c->task_sel = other;
+}
+
+/*
+ * The task line shown under the cursor, by id: its task id (allocated)
+ * and the map index of an instance line (-1 for a whole row); NULL when
+ * there is none.
+ */
+char *
+console_selected_task(const struct console *c, int *map_index)
+{
+	const struct task_row	*row = console_task_row(c, c->task_sel);
+	int			 inst = console_task_inst(c, c->task_sel);
+
+	*map_index = inst >= 0 && row != NULL ? row->ti[inst].map_index : -1;
+	return row != NULL ? xstrdup(row->ti->task_id) : NULL;
+}
+
+/* The cursor back on that line, if it is still shown; else where it was. */
+void
+console_select_task(struct console *c, const char *task_id, int map_index)
+{
+	const struct task_row	*row;
+	size_t			 i;
+	int			 inst, mi;
+
+	for (i = 0; task_id != NULL && (row = console_task_row(c, i)) != NULL;
+	    i++) {
+		inst = console_task_inst(c, i);
+		mi = inst >= 0 ? row->ti[inst].map_index : -1;
+		if (mi == map_index && strcmp(row->ti->task_id, task_id) == 0) {
+			c->task_sel = i;
+			return;
+		}
+	}
+}
+
+char *
+console_selected_run(const struct console *c)
+{
+	const struct af_run	*r[64];
+	size_t			 n;
+
+	if (c->runs_level != 1 || c->ndag_order == 0)
+		return NULL;
+	n = console_dag_runs(c, c->snap.dags.v[c->dag_order[c->dag_sel]].dag_id,
+	    r, 64);
+	return c->run_sel < n ? xstrdup(r[c->run_sel]->run_id) : NULL;
+}
+
+/* A run gone from the list (too old now) leaves the cursor where it was. */
+void
+console_select_run(struct console *c, const char *run_id)
+{
+	const struct af_run	*r[64];
+	size_t			 n, i;
+
+	if (run_id == NULL || c->runs_level != 1 || c->ndag_order == 0)
+		return;
+	n = console_dag_runs(c, c->snap.dags.v[c->dag_order[c->dag_sel]].dag_id,
+	    r, 64);
+	for (i = 0; i < n; i++)
+		if (strcmp(r[i]->run_id, run_id) == 0)
+			c->run_sel = i;
+}

@@ -39,6 +39,7 @@ swap_snapshot(struct app *a)
 {
 	struct console	*c = &a->c;
 	char		*keep = console_selected_dag(c);
+	char		*keep_run = console_selected_run(c);
 
 	snapshot_free(&c->snap);
 	c->snap = a->next;
@@ -47,7 +48,9 @@ swap_snapshot(struct app *a)
 	c->snap.read_at = (int64_t)time(NULL);
 	console_sort_runs(c);
 	console_rebuild_dag_order(c, keep);
+	console_select_run(c, keep_run);
 	free(keep);
+	free(keep_run);
 	a->dirty = true;
 #ifdef __GLIBC__
 	/*
@@ -95,6 +98,8 @@ detail_done(void *arg, const char *err)
 {
 	struct app	*a = arg;
 	struct console	*c = &a->c;
+	char		*keep;
+	int		 keep_mi;
 
 	if (a->tearing_down)
 		return;
@@ -111,12 +116,19 @@ detail_done(void *arg, const char *err)
 		c->detail.graph = NULL;
 		return;
 	}
+	/* The cursor stays on its task, by id; a run just opened: its failure. */
+	keep = c->detail.loaded ? console_selected_task(c, &keep_mi) : NULL;
 	af_tis_free(&c->detail.tis);
 	c->detail.tis = a->next_tis;
 	memset(&a->next_tis, 0, sizeof a->next_tis);
 	task_rows_free(&c->detail.rows);
 	task_rows_build(&c->detail.rows, c->detail.graph, &c->detail.tis);
 	console_rebuild_task_vis(c);
+	if (c->detail.loaded)
+		console_select_task(c, keep, keep_mi);
+	else
+		console_select_first_failed_task(c);
+	free(keep);
 	c->detail.loaded = true;
 	a->dirty = true;
 	logctl_sync(a->logs);
