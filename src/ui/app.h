@@ -90,6 +90,8 @@ void	snapshot_free(struct snapshot *);
 /* lists.c */
 void	console_sort_runs(struct console *);
 void	console_rebuild_dag_order(struct console *, const char *keep);
+/* Whether DAG i of the snapshot passes the DAG filter (and is active). */
+bool	console_dag_passes(const struct console *, size_t i);
 /* The dag_id of the selected DAG (allocated), or NULL. */
 char	*console_selected_dag(const struct console *);
 void	console_rebuild_task_vis(struct console *);

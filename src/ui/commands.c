@@ -358,8 +358,7 @@ jump_to_dag(struct app *a)
 		return;
 	}
 	/* A filter that hides it goes. */
-	if (c->dag_filter.on && !filter_match(&c->dag_filter, dag,
-	    c->snap.dags.v[i].owners))
+	if (c->dag_filter.on && !console_dag_passes(c, i))
 		filter_clear(&c->dag_filter);
 	console_rebuild_dag_order(c, dag);
 	if (c->ndag_order == 0 || strcmp(c->snap.dags.v[c->dag_order[

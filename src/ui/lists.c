@@ -37,6 +37,7 @@ filter_set(struct filter *f, const char *text, struct buf *err)
 {
 	struct filter	nf;
 	char		msg[256];
+	const char	*pat;
 	int		rc;
 
 	memset(&nf, 0, sizeof nf);
@@ -44,13 +45,20 @@ filter_set(struct filter *f, const char *text, struct buf *err)
 		filter_clear(f);
 		return 0;
 	}
-	nf.invert = text[0] == '!';
-	rc = regcomp(&nf.re, text + (nf.invert ? 1 : 0),
-	    REG_EXTENDED | REG_NOSUB | REG_ICASE);
-	if (rc != 0) {
-		regerror(rc, &nf.re, msg, sizeof msg);
-		buf_printf(err, "bad filter: %s", msg);
+	if (filter_spec_parse(text, &nf.spec, err) != 0)
 		return -1;
+	pat = nf.spec.pattern;
+	nf.invert = pat[0] == '!';
+	if (strcmp(pat, "") != 0 && strcmp(pat, "!") != 0) {
+		rc = regcomp(&nf.re, pat + (nf.invert ? 1 : 0),
+		    REG_EXTENDED | REG_NOSUB | REG_ICASE);
+		if (rc != 0) {
+			regerror(rc, &nf.re, msg, sizeof msg);
+			buf_printf(err, "bad filter: %s", msg);
+			filter_spec_free(&nf.spec);
+			return -1;
+		}
+		nf.has_re = true;
 	}
 	filter_clear(f);
 	*f = nf;
@@ -62,8 +70,9 @@ filter_set(struct filter *f, const char *text, struct buf *err)
 void
 filter_clear(struct filter *f)
 {
-	if (f->on)
+	if (f->has_re)
 		regfree(&f->re);
+	filter_spec_free(&f->spec);
 	free(f->text);
 	memset(f, 0, sizeof *f);
 }
@@ -74,11 +83,23 @@ filter_match(const struct filter *f, const char *a, const char *b)
 {
 	bool m;
 
-	if (!f->on)
+	if (!f->on || !f->has_re)
 		return true;
 	m = (a != NULL && regexec(&f->re, a, 0, NULL, 0) == 0) ||
 	    (b != NULL && regexec(&f->re, b, 0, NULL, 0) == 0);
 	return f->invert ? !m : m;
+}
+
+bool
+filter_match_ti(const struct filter *f, enum ti_state st)
+{
+	return !f->on || filter_spec_ti(&f->spec, st);
+}
+
+bool
+filter_match_run(const struct filter *f, enum run_state st)
+{
+	return !f->on || filter_spec_run(&f->spec, st);
 }
 
 /*
@@ -172,6 +193,25 @@ cmp_run(const void *x, const void *y)
 	return af_run_cmp_newest(a, b);
 }
 
+/*
+ * Whether DAG i of the snapshot is in the DAG list: active, its id or
+ * owners match the filter, and its latest run's state its state: words
+ * (a DAG without runs has no state to pass them).
+ */
+bool
+console_dag_passes(const struct console *c, size_t i)
+{
+	const struct af_dag	*d = &c->snap.dags.v[i];
+	const struct af_run	*r[1];
+
+	if (!d->active || !filter_match(&c->dag_filter, d->dag_id, d->owners))
+		return false;
+	if (!c->dag_filter.on || !c->dag_filter.spec.states)
+		return true;
+	return console_dag_runs(c, d->dag_id, r, 1) == 1 &&
+	    filter_match_run(&c->dag_filter, r[0]->state);
+}
+
 /* The DAG list from the snapshot, filter and sort; selection kept by id. */
 void
 console_rebuild_dag_order(struct console *c, const char *keep)
@@ -182,8 +222,7 @@ console_rebuild_dag_order(struct console *c, const char *keep)
 	c->dag_order = xcalloc(c->snap.dags.n + 1, sizeof *c->dag_order);
 	c->ndag_order = 0;
 	for (i = 0; i < c->snap.dags.n; i++)
-		if (c->snap.dags.v[i].active && filter_match(&c->dag_filter,
-		    c->snap.dags.v[i].dag_id, c->snap.dags.v[i].owners))
+		if (console_dag_passes(c, i))
 			c->dag_order[c->ndag_order++] = i;
 	sort_dags(c);
 	c->dag_sel = 0;
@@ -232,7 +271,8 @@ console_rebuild_task_vis(struct console *c)
 		const struct task_row *r = &c->detail.rows.v[i];
 
 		if (!filter_match(&c->task_filter, r->ti->task_id,
-		    r->ti->operator))
+		    r->ti->operator) || !filter_match_ti(&c->task_filter,
+		    r->state))
 			continue;
 		c->task_vis[c->ntask_vis].row = i;
 		c->task_vis[c->ntask_vis++].inst = -1;

@@ -193,7 +193,12 @@ runs_draw(struct console *c, void *priv, WINDOW *w, bool focused)
 		mvwaddstr(w, 2, 2, "reading the Airflow database...");
 		return;
 	}
-	if (c->runs_level == 0)
+	if (c->runs_level == 0 && c->ndag_order == 0 && c->dag_filter.on) {
+		/* Not an empty pane without a word. */
+		wmove(w, 2, 2);
+		ui_put_cut(w, "no matches (Esc: no filter)", wd - 4,
+		    c->ascii);
+	} else if (c->runs_level == 0)
 		draw_dags(c, w, h, wd);
 	else
 		draw_runs(c, w, h, wd);

@@ -14,6 +14,7 @@
 
 #include "airflow.h"
 #include "datafile.h"
+#include "filterspec.h"
 #include "graph.h"
 #include "keymap.h"
 #include "logsearch.h"
@@ -140,12 +141,17 @@ void	sla_panes_window(const struct sla_panes *, const struct tz *,
 	    int64_t now, int64_t *from, int64_t *to);
 extern const struct pane_ops pane_slots_ops;
 
-/* A / filter: an extended regular expression, ! in front inverts it. */
+/*
+ * A / filter: state: words (filterspec.h) and an extended regular
+ * expression, ! in front inverts it.
+ */
 struct filter {
-	bool	 on;
-	bool	 invert;
-	char	*text;
-	regex_t	 re;
+	bool			 on;
+	bool			 invert;
+	bool			 has_re;	/* re compiled: a pattern given */
+	char			*text;
+	regex_t			 re;
+	struct filter_spec	 spec;
 };
 
 enum sort_key { SORT_ATTENTION, SORT_NAME, SORT_STARTED, SORT_DURATION,
@@ -286,6 +292,9 @@ void	console_toggle_unfold(struct console *, size_t);
 int	filter_set(struct filter *, const char *text, struct buf *err);
 void	filter_clear(struct filter *);
 bool	filter_match(const struct filter *, const char *, const char *);
+/* Whether the state: words let this state through (all do without any). */
+bool	filter_match_ti(const struct filter *, enum ti_state);
+bool	filter_match_run(const struct filter *, enum run_state);
 const char *sort_name(enum sort_key);
 
 /* The runs of one DAG in the snapshot, newest first. */
@@ -317,6 +326,14 @@ void	prompt_shutdown(void);
 /* Opens the prompt; complete (may be NULL) and done both get arg. */
 void	prompt_open(WINDOW *, int y, const char *prompt, prompt_complete_cb,
 	    prompt_done_cb, void *arg);
+/*
+ * The line as it is typed: cb gets it after each key that changed it
+ * (until the prompt closes; set it after prompt_open).  prompt_hint shows
+ * a note beside the line (NULL: none), such as why it does not apply.
+ */
+typedef void (*prompt_change_cb)(void *arg, const char *line);
+void	prompt_on_change(prompt_change_cb, void *arg);
+void	prompt_hint(const char *);
 bool	prompt_active(void);
 void	prompt_cancel(void);
 void	prompt_feed(const char *, size_t);
