@@ -108,6 +108,17 @@ void	console_next_failed(struct console *, enum pane_kind k, int dir,
  */
 char	*console_selected_run(const struct console *);
 void	console_select_run(struct console *, const char *run_id);
+/*
+ * The runs pane's older pages (lists.c): the store begun for a DAG and the
+ * run the next page follows (NULL: none to read now), a page added to it,
+ * and the store let go.
+ */
+#define OLDER_PAGE	24	/* a day of an hourly DAG */
+const struct af_run *console_older_begin(struct console *, const char *dag_id);
+void	console_older_add(struct console *, struct af_runs *page);
+void	console_older_reset(struct console *);
+/* Reads the open DAG's next page of older runs (older.c). */
+void	app_fetch_older_runs(struct app *);
 /* A run's tasks just read: the cursor on its first failure (lists.c). */
 void	console_select_first_failed_task(struct console *);
 /* The task line under the cursor, by id; and back to it after a rebuild. */

@@ -455,6 +455,9 @@ cmd_pane(struct app *a, enum action act, const char *arg)
 	case PANE_JUMP_DAG:
 		jump_to_dag(a);
 		break;
+	case PANE_OLDER_RUNS:
+		app_fetch_older_runs(a);
+		break;
 	case PANE_FOCUS_NEXT:
 		app_focus_kind(a, PANE_RUNS);
 		break;

@@ -26,6 +26,38 @@ struct dag_key {
 static enum sort_key	sort_by;	/* qsort has no context argument */
 static bool		sort_rev;
 
+/* The last (oldest) run of dag_id in the snapshot, or NULL. */
+static const struct af_run *
+snapshot_last(const struct console *c, const char *dag_id)
+{
+	const struct af_run	*last = NULL;
+	size_t			 i;
+
+	/* Sorted by dag_id, newest first: the last of its block. */
+	for (i = 0; i < c->snap.runs.n; i++)
+		if (strcmp(c->snap.runs.v[i].dag_id, dag_id) == 0)
+			last = &c->snap.runs.v[i];
+	return last;
+}
+
+/*
+ * Whether runs between the snapshot's last run (NULL: none) and the older
+ * store are missing: the store holds none of it, and begins older.
+ */
+static bool
+older_gap(const struct older_runs *o, const struct af_run *last)
+{
+	size_t i;
+
+	if (last == NULL || o->runs.n == 0 ||
+	    af_run_cmp_newest(&o->runs.v[0], last) <= 0)
+		return false;
+	for (i = 0; i < o->runs.n; i++)
+		if (af_run_cmp_newest(&o->runs.v[i], last) == 0)
+			return false;
+	return true;
+}
+
 const char *
 sort_name(enum sort_key k)
 {
@@ -162,6 +194,29 @@ sort_dags(struct console *c)
 	free(k);
 }
 
+/*
+ * The older pages read for dag_id after the snapshot's n runs in out:
+ * those older than the snapshot's last (the store begins with a copy of
+ * the snapshot's runs when the first page was asked for, so newer runs
+ * that pushed some out of the snapshot since leave no hole, up to a
+ * snapshot's worth; older_gap says when they did).
+ */
+static size_t
+older_after(const struct console *c, const char *dag_id,
+    const struct af_run **out, size_t n, size_t max)
+{
+	const struct older_runs	*o = &c->older;
+	size_t			 i;
+
+	if (o->dag_id == NULL || strcmp(o->dag_id, dag_id) != 0 ||
+	    older_gap(o, n > 0 ? out[n - 1] : NULL))
+		return n;
+	for (i = 0; i < o->runs.n && n < max; i++)
+		if (n == 0 || af_run_cmp_newest(&o->runs.v[i], out[n - 1]) > 0)
+			out[n++] = &o->runs.v[i];
+	return n;
+}
+
 size_t
 console_dag_runs(const struct console *c, const char *dag_id,
     const struct af_run **out, size_t max)
@@ -179,7 +234,7 @@ console_dag_runs(const struct console *c, const char *dag_id,
 	while (lo < c->snap.runs.n && n < max &&
 	    strcmp(c->snap.runs.v[lo].dag_id, dag_id) == 0)
 		out[n++] = &c->snap.runs.v[lo++];
-	return n;
+	return older_after(c, dag_id, out, n, max);
 }
 
 static int
@@ -333,7 +388,7 @@ console_sort_runs(struct console *c)
 static bool
 row_failed(const struct console *c, enum pane_kind k, size_t i)
 {
-	const struct af_run	*r[64];
+	const struct af_run	*r[RUNS_LIST_MAX];
 	const struct task_row	*row;
 	enum ti_state		 st;
 	int			 inst;
@@ -349,14 +404,14 @@ row_failed(const struct console *c, enum pane_kind k, size_t i)
 		return console_dag_runs(c, c->snap.dags.v[c->dag_order[i]].dag_id,
 		    r, 1) == 1 && r[0]->state == RUN_FAILED;
 	return console_dag_runs(c, c->snap.dags.v[c->dag_order[c->dag_sel]].dag_id,
-	    r, 64) > i && r[i]->state == RUN_FAILED;
+	    r, RUNS_LIST_MAX) > i && r[i]->state == RUN_FAILED;
 }
 
 void
 console_next_failed(struct console *c, enum pane_kind k, int dir,
     struct buf *msg)
 {
-	const struct af_run	*r[64];
+	const struct af_run	*r[RUNS_LIST_MAX];
 	size_t			*sel, n, i, step;
 
 	if (k == PANE_TASKS) {
@@ -371,7 +426,7 @@ console_next_failed(struct console *c, enum pane_kind k, int dir,
 	} else {
 		sel = &c->run_sel;
 		n = c->ndag_order == 0 ? 0 : console_dag_runs(c,
-		    c->snap.dags.v[c->dag_order[c->dag_sel]].dag_id, r, 64);
+		    c->snap.dags.v[c->dag_order[c->dag_sel]].dag_id, r, RUNS_LIST_MAX);
 	}
 	for (step = 1; step <= n; step++) {
 		i = dir > 0 ? (*sel + step) % n : (*sel + n - step % n) % n;
@@ -452,13 +507,13 @@ console_select_task(struct console *c, const char *task_id, int map_index)
 char *
 console_selected_run(const struct console *c)
 {
-	const struct af_run	*r[64];
+	const struct af_run	*r[RUNS_LIST_MAX];
 	size_t			 n;
 
 	if (c->runs_level != 1 || c->ndag_order == 0)
 		return NULL;
 	n = console_dag_runs(c, c->snap.dags.v[c->dag_order[c->dag_sel]].dag_id,
-	    r, 64);
+	    r, RUNS_LIST_MAX);
 	return c->run_sel < n ? xstrdup(r[c->run_sel]->run_id) : NULL;
 }
 
@@ -466,14 +521,80 @@ console_selected_run(const struct console *c)
 void
 console_select_run(struct console *c, const char *run_id)
 {
-	const struct af_run	*r[64];
+	const struct af_run	*r[RUNS_LIST_MAX];
 	size_t			 n, i;
 
 	if (run_id == NULL || c->runs_level != 1 || c->ndag_order == 0)
 		return;
 	n = console_dag_runs(c, c->snap.dags.v[c->dag_order[c->dag_sel]].dag_id,
-	    r, 64);
+	    r, RUNS_LIST_MAX);
 	for (i = 0; i < n; i++)
 		if (strcmp(r[i]->run_id, run_id) == 0)
 			c->run_sel = i;
+}
+
+/* The older pages go (another DAG opened, another context). */
+void
+console_older_reset(struct console *c)
+{
+	free(c->older.dag_id);
+	af_runs_free(&c->older.runs);
+	c->older.dag_id = NULL;
+	c->older.loading = c->older.end = false;
+	c->older.gen++;		/* a read under way is for nothing now */
+}
+
+/* A copy of r that owns its strings. */
+static void
+run_copy(struct af_run *to, const struct af_run *r)
+{
+	*to = *r;
+	to->dag_id = dup_or_null(r->dag_id);
+	to->shared_dag_id = false;
+	to->run_id = dup_or_null(r->run_id);
+	to->state_raw = dup_or_null(r->state_raw);
+	to->run_type = dup_or_null(r->run_type);
+}
+
+/*
+ * Before the next page of dag_id's runs is read: the store is (again) for
+ * this DAG and begins with a copy of the snapshot's runs.  NULL when no
+ * page is to be read (one is under way, or there is no older run); else
+ * the run the page follows, the last the list holds.
+ */
+const struct af_run *
+console_older_begin(struct console *c, const char *dag_id)
+{
+	const struct af_run	*r[RUNS_LIST_MAX];
+	size_t			 n, i;
+
+	n = console_dag_runs(c, dag_id, r, RUNS_LIST_MAX);
+	if (c->older.dag_id != NULL && (strcmp(c->older.dag_id, dag_id) != 0 ||
+	    older_gap(&c->older, snapshot_last(c, dag_id))))
+		console_older_reset(c);
+	if (c->older.loading || c->older.end || n == 0 ||
+	    n + OLDER_PAGE > RUNS_LIST_MAX)
+		return NULL;
+	if (c->older.dag_id == NULL) {
+		c->older.dag_id = xstrdup(dag_id);
+		for (i = 0; i < n; i++)
+			run_copy(af_runs_push(&c->older.runs), r[i]);
+		return &c->older.runs.v[n - 1];
+	}
+	return r[n - 1];
+}
+
+/* A page read: its runs go after the store's, an empty one ends it. */
+void
+console_older_add(struct console *c, struct af_runs *page)
+{
+	size_t i;
+
+	c->older.loading = false;
+	c->older.end = page->n == 0;
+	for (i = 0; i < page->n; i++) {
+		*af_runs_push(&c->older.runs) = page->v[i];
+		memset(&page->v[i], 0, sizeof page->v[i]);
+	}
+	af_runs_free(page);
 }

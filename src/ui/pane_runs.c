@@ -127,7 +127,7 @@ draw_dags(struct console *c, WINDOW *w, int h, int wd)
 static void
 draw_runs(struct console *c, WINDOW *w, int h, int wd)
 {
-	const struct af_run	*runs[64];
+	const struct af_run	*runs[RUNS_LIST_MAX];
 	struct buf		 b = BUF_INIT;
 	size_t			 i, n;
 	int			 y;
@@ -135,7 +135,7 @@ draw_runs(struct console *c, WINDOW *w, int h, int wd)
 	if (c->ndag_order == 0)
 		return;
 	n = console_dag_runs(c, c->snap.dags.v[c->dag_order[c->dag_sel]].dag_id,
-	    runs, 64);
+	    runs, RUNS_LIST_MAX);
 	if (c->run_sel >= n && n > 0)
 		c->run_sel = n - 1;
 	if (c->run_sel < c->run_top)
@@ -166,6 +166,13 @@ draw_runs(struct console *c, WINDOW *w, int h, int wd)
 		if (i == c->run_sel)
 			wattroff(w, A_REVERSE);
 	}
+	/* Below the last run: the next page back, while it is read. */
+	if (y < h - 1 && i == n && c->older.loading) {
+		wmove(w, y, 3);
+		ui_put_cut(w, c->ascii ? "loading older runs..." :
+		    "loading older runs\xe2\x80\xa6", wd - 4, c->ascii);
+	} else if (y < h - 1 && i == n && c->older.end && n > 0)
+		mvwaddnstr(w, y, 3, "(no older runs)", wd - 4);
 	buf_free(&b);
 }
 
@@ -215,7 +222,7 @@ move_sel(size_t *sel, size_t n, enum action a, size_t page)
 static enum pane_result
 runs_key(struct console *c, void *priv, enum action a)
 {
-	const struct af_run	*runs[64];
+	const struct af_run	*runs[RUNS_LIST_MAX];
 	size_t			 n;
 
 	(void)priv;
@@ -231,8 +238,11 @@ runs_key(struct console *c, void *priv, enum action a)
 		else {
 			n = console_dag_runs(c,
 			    c->snap.dags.v[c->dag_order[c->dag_sel]].dag_id,
-			    runs, 64);
+			    runs, RUNS_LIST_MAX);
 			move_sel(&c->run_sel, n, a, 10);
+			/* At the last run read: the next page back. */
+			if (n > 0 && c->run_sel == n - 1)
+				return PANE_OLDER_RUNS;
 		}
 		return PANE_HANDLED;
 	case ACTION_ENTER:
@@ -244,7 +254,8 @@ runs_key(struct console *c, void *priv, enum action a)
 			return PANE_OPEN_DAG;
 		}
 		n = console_dag_runs(c,
-		    c->snap.dags.v[c->dag_order[c->dag_sel]].dag_id, runs, 64);
+		    c->snap.dags.v[c->dag_order[c->dag_sel]].dag_id, runs,
+		    RUNS_LIST_MAX);
 		if (c->run_sel >= n)
 			return PANE_HANDLED;
 		c->want_dag = runs[c->run_sel]->dag_id;

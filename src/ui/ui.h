@@ -54,7 +54,7 @@ struct console;
 /* What a pane's key handler asks of the console. */
 enum pane_result { PANE_IGNORED, PANE_HANDLED, PANE_OPEN_RUN, PANE_FOCUS_NEXT,
 	PANE_LOG_REFETCH, PANE_LOG_SCAN, PANE_LOG_SAVE, PANE_LOG_PAGER,
-	PANE_JUMP_DAG, PANE_OPEN_DAG };
+	PANE_JUMP_DAG, PANE_OPEN_DAG, PANE_OLDER_RUNS };
 
 /*
  * A pane class: a small vtable, as tmux's window modes.  Its state of its
@@ -199,6 +199,17 @@ struct console {
 	struct slots_feed	*slots;
 	/* Four Keys pane: GitHub or SQL (fourkeys_feed.c) */
 	struct fk_feed		*fourkeys;
+	/*
+	 * The open DAG's runs older than the snapshot's, read a page at a
+	 * time as the runs list's cursor reaches its end (lists.c).
+	 */
+	struct older_runs {
+		char		*dag_id;
+		struct af_runs	 runs;	/* from the snapshot's, newest first */
+		unsigned	 gen;	/* a read of an older generation is late */
+		bool		 loading;
+		bool		 end;	/* no older run */
+	}			 older;
 	/* each pane class's own state (panes.c) */
 	void			*pane_state[PANE_KIND_COUNT];
 };
@@ -297,7 +308,11 @@ bool	filter_match_ti(const struct filter *, enum ti_state);
 bool	filter_match_run(const struct filter *, enum run_state);
 const char *sort_name(enum sort_key);
 
-/* The runs of one DAG in the snapshot, newest first. */
+/*
+ * The runs of one DAG in the snapshot, newest first, then the older pages
+ * read for it (at most RUNS_LIST_MAX in all).
+ */
+#define RUNS_LIST_MAX	1024
 size_t	console_dag_runs(const struct console *, const char *dag_id,
 	    const struct af_run **out, size_t max);
 
