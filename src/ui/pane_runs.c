@@ -142,6 +142,10 @@ draw_runs(struct console *c, WINDOW *w, int h, int wd)
 		c->run_top = c->run_sel;
 	if (c->run_sel >= c->run_top + (size_t)(h - 3))
 		c->run_top = c->run_sel - (size_t)(h - 3) + 1;
+	/* The line below the last run (older ones read, or none) in sight. */
+	if ((c->older.loading || c->older.end) && n > 0 && h > 4 &&
+	    c->run_sel == n - 1 && n >= c->run_top + (size_t)(h - 3))
+		c->run_top = n + 1 - (size_t)(h - 3);
 	wattron(w, A_DIM);
 	mvwaddnstr(w, 1, 1, "  STATE    STARTED     TOOK    RUN", wd - 2);
 	wattroff(w, A_DIM);

@@ -53,7 +53,7 @@ expect "upstream_failed 0/3"
 expect "state     failed, try 3 of 3"
 keys g
 expect "operator  BashOperator"
-keys j
+keys j j
 expect "state     failed, try 3 of 3"
 keys d
 $T capture-pane -p -t e2e | grep -q '^\S*│\* failed' ||

@@ -191,6 +191,20 @@ expect "running"
 keys Enter
 expect "tasks of scheduled__h02"
 
+# --- the runs pane pages back: yesterday's runs of an hourly DAG --------------
+# It holds the newest 10; the cursor at the last one read asks for the next
+# page, and the next, until there is none older.
+keys BTab
+keys G
+wait_for "loading older runs" 2 || true	# it may come and go unseen
+sleep 1
+keys G
+sleep 1
+keys G
+expect "(no older runs)"
+keys Enter
+expect "tasks of scheduled__h36"
+
 keys Q
 expect "EXITED 0"
 if [ $fails -gt 0 ]; then
