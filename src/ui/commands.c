@@ -433,6 +433,8 @@ cmd_pane(struct app *a, enum action act, const char *arg)
 	r = ops->key != NULL ? ops->key(&a->c, pane_state(&a->c, k),
 	    act == ACTION_BACK_OR_QUIT ?
 	    ACTION_BACK : act) : PANE_IGNORED;
+	if (k == PANE_RUNS && a->c.runs_level == 0 && r == PANE_HANDLED)
+		a->c.dag_chosen = true;	/* the DAG list's cursor moved */
 	switch (r) {
 	case PANE_LOG_REFETCH:
 		logctl_refetch(a->logs);

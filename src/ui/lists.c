@@ -283,7 +283,12 @@ console_rebuild_dag_order(struct console *c, const char *keep)
 	c->dag_sel = 0;
 	for (i = 0; keep != NULL && i < c->ndag_order; i++)
 		if (strcmp(c->snap.dags.v[c->dag_order[i]].dag_id, keep) == 0)
-			c->dag_sel = i;
+			break;
+	if (keep != NULL && i < c->ndag_order)
+		c->dag_sel = i;
+	else if (keep != NULL && c->runs_level == 1)
+		/* The open DAG is gone from the list: never another's runs. */
+		c->runs_level = 0;
 	if (c->runs_level == 1 && c->ndag_order == 0)
 		c->runs_level = 0;
 }
@@ -440,6 +445,8 @@ console_next_failed(struct console *c, enum pane_kind k, int dir,
 		*sel = i;
 		if (k == PANE_TASKS)
 			c->show_downstream = false;	/* marked for another */
+		if (sel == &c->dag_sel)
+			c->dag_chosen = true;
 		return;
 	}
 	buf_puts(msg, "no failed rows");

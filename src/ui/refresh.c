@@ -38,7 +38,9 @@ static void
 swap_snapshot(struct app *a)
 {
 	struct console	*c = &a->c;
-	char		*keep = console_selected_dag(c);
+	/* A DAG nobody chose yet is no aim: the cursor stays on the top row. */
+	char		*keep = c->dag_chosen || c->runs_level == 1 ?
+			    console_selected_dag(c) : NULL;
 	char		*keep_run = console_selected_run(c);
 
 	snapshot_free(&c->snap);

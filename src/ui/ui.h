@@ -170,6 +170,7 @@ struct console {
 	/* runs pane */
 	int			 runs_level;	/* 0: DAGs, 1: runs of one DAG */
 	size_t			 dag_sel, dag_top;
+	bool			 dag_chosen;	/* moved there: refreshes keep it */
 	size_t			 run_sel, run_top;
 	size_t			*dag_order;	/* indexes into snap.dags, sorted */
 	size_t			 ndag_order;

@@ -226,6 +226,19 @@ expect "EXITED 0"
 # a date filter, and the runs not older dropped.
 session "$ENV $bin --context api; echo EXITED \$?; sleep 30"
 expect "DAGs (12)" 20
+# Before any move the cursor aims at nothing: when the first row's DAG
+# moves down at a refresh, the cursor stays on the top row.
+first=$(screen | awk 'NR == 4 { print $2 }')
+sql "UPDATE dag_run SET state = 'success' WHERE dag_id = 'corrupt_dag'"
+keys r
+i=0
+while [ $i -lt 50 ] && screen | sed -n 4p | grep -qF "$first"; do
+	sleep 0.1
+	i=$((i + 1))
+done
+screen | sed -n 4p | grep -qF "$first" && fail "$first did not move down"
+cursor_row | grep -qF "$(screen | awk 'NR == 4 { print $2 }')" ||
+    fail "the cursor followed a DAG nobody chose off the top row"
 keys / z z Enter
 keys Enter
 expect "runs of zz_hourly_billing"
