@@ -162,6 +162,8 @@ void	app_commands_free(void);
 void	app_prompt_filter(struct app *);
 void	app_prompt_command(struct app *);
 void	app_prompt_save(struct app *);
+/* What a / prompt left open at the end kept (the filter before it). */
+void	app_prompts_free(void);
 
 /* panes.c */
 const struct pane_ops *pane_class(enum pane_kind);

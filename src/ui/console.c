@@ -266,6 +266,7 @@ console_leave(struct app *a, struct loop_fd *stdin_fd)
 	    "interrupted by SIGTERM" : a->quit_signal == SIGINT ?
 	    "interrupted by SIGINT" : "the user quit", &said);
 	prompt_shutdown();
+	app_prompts_free();
 	app_commands_free();
 	endwin();
 	if (said.len > 0)

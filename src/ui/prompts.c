@@ -209,3 +209,9 @@ app_prompt_save(struct app *a)
 	open_on_message_line(a, "save log to (empty: dag.task.try.log): ", NULL,
 	    save_done);
 }
+
+void
+app_prompts_free(void)
+{
+	live_forget();
+}
