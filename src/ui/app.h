@@ -117,6 +117,8 @@ void	console_select_run(struct console *, const char *run_id);
 const struct af_run *console_older_begin(struct console *, const char *dag_id);
 void	console_older_add(struct console *, struct af_runs *page);
 void	console_older_reset(struct console *);
+/* A DAG opened, or the end: the runs filter and the older pages go. */
+void	console_runs_forget(struct console *);
 /* Reads the open DAG's next page of older runs (older.c). */
 void	app_fetch_older_runs(struct app *);
 /* A run's tasks just read: the cursor on its first failure (lists.c). */

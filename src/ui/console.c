@@ -310,7 +310,7 @@ console_free(struct app *a)
 	free(a->c.unfolded);
 	filter_clear(&a->c.dag_filter);
 	filter_clear(&a->c.task_filter);
-	console_older_reset(&a->c);
+	console_runs_forget(&a->c);
 	keymap_free(&a->c.keymap);
 	view_free(&a->c.view);
 	sla_panes_free(&a->c.sla);

@@ -408,8 +408,8 @@ row_failed(const struct console *c, enum pane_kind k, size_t i)
 	if (c->runs_level == 0)
 		return console_dag_runs(c, c->snap.dags.v[c->dag_order[i]].dag_id,
 		    r, 1) == 1 && r[0]->state == RUN_FAILED;
-	return console_dag_runs(c, c->snap.dags.v[c->dag_order[c->dag_sel]].dag_id,
-	    r, RUNS_LIST_MAX) > i && r[i]->state == RUN_FAILED;
+	return console_run_list(c, r, RUNS_LIST_MAX) > i &&
+	    r[i]->state == RUN_FAILED;
 }
 
 void
@@ -430,8 +430,7 @@ console_next_failed(struct console *c, enum pane_kind k, int dir,
 		n = c->ndag_order;
 	} else {
 		sel = &c->run_sel;
-		n = c->ndag_order == 0 ? 0 : console_dag_runs(c,
-		    c->snap.dags.v[c->dag_order[c->dag_sel]].dag_id, r, RUNS_LIST_MAX);
+		n = console_run_list(c, r, RUNS_LIST_MAX);
 	}
 	for (step = 1; step <= n; step++) {
 		i = dir > 0 ? (*sel + step) % n : (*sel + n - step % n) % n;
@@ -517,10 +516,9 @@ console_selected_run(const struct console *c)
 	const struct af_run	*r[RUNS_LIST_MAX];
 	size_t			 n;
 
-	if (c->runs_level != 1 || c->ndag_order == 0)
+	if (c->runs_level != 1)
 		return NULL;
-	n = console_dag_runs(c, c->snap.dags.v[c->dag_order[c->dag_sel]].dag_id,
-	    r, RUNS_LIST_MAX);
+	n = console_run_list(c, r, RUNS_LIST_MAX);
 	return c->run_sel < n ? xstrdup(r[c->run_sel]->run_id) : NULL;
 }
 
@@ -531,13 +529,42 @@ console_select_run(struct console *c, const char *run_id)
 	const struct af_run	*r[RUNS_LIST_MAX];
 	size_t			 n, i;
 
-	if (run_id == NULL || c->runs_level != 1 || c->ndag_order == 0)
+	if (run_id == NULL || c->runs_level != 1)
 		return;
-	n = console_dag_runs(c, c->snap.dags.v[c->dag_order[c->dag_sel]].dag_id,
-	    r, RUNS_LIST_MAX);
+	n = console_run_list(c, r, RUNS_LIST_MAX);
 	for (i = 0; i < n; i++)
 		if (strcmp(r[i]->run_id, run_id) == 0)
 			c->run_sel = i;
+}
+
+/*
+ * The runs list of the open DAG: its runs (console_dag_runs) that pass the
+ * runs filter, by run id and run type, and by state.
+ */
+size_t
+console_run_list(const struct console *c, const struct af_run **out,
+    size_t max)
+{
+	size_t i, n, k = 0;
+
+	if (c->ndag_order == 0 || c->dag_sel >= c->ndag_order)
+		return 0;
+	n = console_dag_runs(c, c->snap.dags.v[c->dag_order[c->dag_sel]].dag_id,
+	    out, max);
+	for (i = 0; i < n; i++)
+		if (filter_match(&c->run_filter, out[i]->run_id,
+		    out[i]->run_type) && filter_match_run(&c->run_filter,
+		    out[i]->state))
+			out[k++] = out[i];
+	return k;
+}
+
+/* A DAG opened (or the end): its runs list starts unfiltered, unpaged. */
+void
+console_runs_forget(struct console *c)
+{
+	filter_clear(&c->run_filter);
+	console_older_reset(c);
 }
 
 /* The older pages go (another DAG opened, another context). */

@@ -134,8 +134,12 @@ draw_runs(struct console *c, WINDOW *w, int h, int wd)
 
 	if (c->ndag_order == 0)
 		return;
-	n = console_dag_runs(c, c->snap.dags.v[c->dag_order[c->dag_sel]].dag_id,
-	    runs, RUNS_LIST_MAX);
+	n = console_run_list(c, runs, RUNS_LIST_MAX);
+	if (n == 0 && c->run_filter.on) {
+		wmove(w, 2, 2);
+		ui_put_cut(w, "no matches (/ Enter: no filter)", wd - 4,
+		    c->ascii);
+	}
 	if (c->run_sel >= n && n > 0)
 		c->run_sel = n - 1;
 	if (c->run_sel < c->run_top)
@@ -197,6 +201,8 @@ runs_draw(struct console *c, void *priv, WINDOW *w, bool focused)
 	else {
 		buf_puts(&title, "runs of ");
 		buf_puts(&title, c->snap.dags.v[c->dag_order[c->dag_sel]].dag_id);
+		if (c->run_filter.on)
+			buf_printf(&title, " (/%s)", c->run_filter.text);
 	}
 	ui_frame(w, buf_str(&title), focused, c->ascii);
 	buf_free(&title);
@@ -240,9 +246,7 @@ runs_key(struct console *c, void *priv, enum action a)
 		if (c->runs_level == 0)
 			move_sel(&c->dag_sel, c->ndag_order, a, 10);
 		else {
-			n = console_dag_runs(c,
-			    c->snap.dags.v[c->dag_order[c->dag_sel]].dag_id,
-			    runs, RUNS_LIST_MAX);
+			n = console_run_list(c, runs, RUNS_LIST_MAX);
 			move_sel(&c->run_sel, n, a, 10);
 			/* At the last run read: the next page back. */
 			if (n > 0 && c->run_sel == n - 1)
@@ -257,9 +261,7 @@ runs_key(struct console *c, void *priv, enum action a)
 			c->run_sel = c->run_top = 0;
 			return PANE_OPEN_DAG;
 		}
-		n = console_dag_runs(c,
-		    c->snap.dags.v[c->dag_order[c->dag_sel]].dag_id, runs,
-		    RUNS_LIST_MAX);
+		n = console_run_list(c, runs, RUNS_LIST_MAX);
 		if (c->run_sel >= n)
 			return PANE_HANDLED;
 		c->want_dag = runs[c->run_sel]->dag_id;

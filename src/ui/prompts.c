@@ -16,18 +16,34 @@
  * was on (it returns there whenever that row is let through again).
  */
 static struct {
-	bool	 tasks;
+	enum { LIVE_DAGS, LIVE_RUNS, LIVE_TASKS } list;
 	char	*before;	/* the filter's text then; NULL: none */
 	char	*keep_dag;
+	char	*keep_run;
 	char	*keep_task;
 	int	 keep_mi;
 } live;
+
+/* The filter of the list the prompt is for. */
+static struct filter *
+live_filter(struct console *c)
+{
+	switch (live.list) {
+	case LIVE_RUNS:
+		return &c->run_filter;
+	case LIVE_TASKS:
+		return &c->task_filter;
+	default:
+		return &c->dag_filter;
+	}
+}
 
 static void
 live_forget(void)
 {
 	free(live.before);
 	free(live.keep_dag);
+	free(live.keep_run);
 	free(live.keep_task);
 	memset(&live, 0, sizeof live);
 }
@@ -38,9 +54,12 @@ live_rebuild(struct app *a)
 {
 	struct console *c = &a->c;
 
-	if (live.tasks) {
+	if (live.list == LIVE_TASKS) {
 		console_rebuild_task_vis(c);
 		console_select_task(c, live.keep_task, live.keep_mi);
+	} else if (live.list == LIVE_RUNS) {
+		c->run_sel = 0;
+		console_select_run(c, live.keep_run);
 	} else
 		console_rebuild_dag_order(c, live.keep_dag);
 	a->dirty = true;
@@ -58,8 +77,7 @@ filter_typed(void *arg, const char *line)
 	struct console	*c = &a->c;
 	struct buf	 err = BUF_INIT;
 
-	if (filter_set(live.tasks ? &c->task_filter : &c->dag_filter, line,
-	    &err) != 0)
+	if (filter_set(live_filter(c), line, &err) != 0)
 		prompt_hint(buf_str(&err));
 	else {
 		prompt_hint(NULL);
@@ -74,7 +92,7 @@ filter_done(void *arg, const char *line)
 {
 	struct app	*a = arg;
 	struct console	*c = &a->c;
-	struct filter	*f = live.tasks ? &c->task_filter : &c->dag_filter;
+	struct filter	*f = live_filter(c);
 	struct buf	 err = BUF_INIT;
 
 	app_commands_free();
@@ -187,10 +205,12 @@ app_prompt_filter(struct app *a)
 		struct console *c = &a->c;
 
 		live_forget();
-		live.tasks = app_focused_kind(a) == PANE_TASKS;
-		live.before = dup_or_null(live.tasks ? c->task_filter.text :
-		    c->dag_filter.text);
+		live.list = app_focused_kind(a) == PANE_TASKS ? LIVE_TASKS :
+		    app_focused_kind(a) == PANE_RUNS && c->runs_level == 1 ?
+		    LIVE_RUNS : LIVE_DAGS;
+		live.before = dup_or_null(live_filter(c)->text);
 		live.keep_dag = console_selected_dag(c);
+		live.keep_run = console_selected_run(c);
 		live.keep_task = console_selected_task(c, &live.keep_mi);
 		open_on_message_line(a, "/", filter_candidate, filter_done);
 		prompt_on_change(filter_typed, a);

@@ -342,7 +342,7 @@ app_forget_run(struct app *a)
 	c->task_sel = c->task_top = 0;
 	c->show_downstream = false;
 	a->rerun_pending = false;
-	console_older_reset(c);	/* a DAG opened: its pages from the start */
+	console_runs_forget(c);	/* a DAG opened: its runs from the start */
 	logctl_sync(a->logs);
 }
 

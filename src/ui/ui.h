@@ -175,6 +175,7 @@ struct console {
 	size_t			*dag_order;	/* indexes into snap.dags, sorted */
 	size_t			 ndag_order;
 	struct filter		 dag_filter;
+	struct filter		 run_filter;	/* the open DAG's runs */
 	enum sort_key		 sort;
 	bool			 sort_reverse;
 	/*
@@ -314,6 +315,9 @@ const char *sort_name(enum sort_key);
  * read for it (at most RUNS_LIST_MAX in all).
  */
 #define RUNS_LIST_MAX	1024
+/* The open DAG's runs as the runs list shows them: the runs filter's. */
+size_t	console_run_list(const struct console *, const struct af_run **out,
+	    size_t max);
 size_t	console_dag_runs(const struct console *, const char *dag_id,
 	    const struct af_run **out, size_t max);
 

@@ -213,10 +213,24 @@ expect "running"
 keys Enter
 expect "tasks of scheduled__h02"
 
+# --- the state filter in the runs list ----------------------------------------
+keys BTab
+keys / s t a t e : f a i l e d Enter
+sleep 0.5
+screen | sed -n 4p | grep -q "failed" || fail "the failed run is not first"
+screen | sed -n 5p | cut -c1-20 | grep -q "[a-z]" &&
+    fail "the runs filter let more than the failed run through"
+keys g Enter
+expect "tasks of scheduled__h02"
+keys BTab
+keys / n o s u c h Enter
+expect "no matches"
+keys / Enter
+expect "running"
+
 # --- the runs pane pages back: yesterday's runs of an hourly DAG --------------
 # It holds the newest 10; the cursor at the last one read asks for the next
 # page, and the next, until there is none older.
-keys BTab
 pages_back
 
 keys Q

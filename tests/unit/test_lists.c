@@ -77,7 +77,7 @@ teardown(struct console *c)
 	free(c->dag_order);
 	filter_clear(&c->dag_filter);
 	filter_clear(&c->task_filter);
-	console_older_reset(c);
+	console_runs_forget(c);
 	af_tis_free(&c->detail.tis);
 	task_rows_free(&c->detail.rows);
 	free(c->task_vis);
@@ -130,8 +130,9 @@ test_next_failed_dags(void **state)
 static void
 test_next_failed_runs(void **state)
 {
-	struct console	c;
-	struct buf	msg = BUF_INIT;
+	const struct af_run	*r[RUNS_LIST_MAX];
+	struct console		 c;
+	struct buf		 msg = BUF_INIT;
 
 	(void)state;
 	setup(&c);
@@ -143,6 +144,17 @@ test_next_failed_runs(void **state)
 	console_next_failed(&c, PANE_RUNS, 1, &msg);
 	assert_int_equal(c.run_sel, 0);
 	assert_non_null(strstr(buf_str(&msg), "wrapped to the top"));
+	/* The runs filter: by state, by id; next-failed within it. */
+	assert_int_equal(filter_set(&c.run_filter, "state:failed", &msg), 0);
+	assert_int_equal(console_run_list(&c, r, RUNS_LIST_MAX), 2);
+	assert_string_equal(r[1]->run_id, "d05");
+	c.run_sel = 0;
+	console_next_failed(&c, PANE_RUNS, 1, &msg);
+	assert_int_equal(c.run_sel, 1);
+	assert_int_equal(filter_set(&c.run_filter, "d0[12] state:success",
+	    &msg), 0);
+	assert_int_equal(console_run_list(&c, r, RUNS_LIST_MAX), 2);
+	assert_string_equal(r[0]->run_id, "d01");
 	buf_free(&msg);
 	teardown(&c);
 }
