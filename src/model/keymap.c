@@ -50,6 +50,8 @@ static const char *const actions[ACTION_COUNT] = {
 	[ACTION_ONLY_FAILED] = "only-failed",
 	[ACTION_SLOTS] = "slots",
 	[ACTION_FOURKEYS] = "fourkeys",
+	[ACTION_NEXT_FAILED] = "next-failed",
+	[ACTION_PREV_FAILED] = "prev-failed",
 };
 
 static const struct {

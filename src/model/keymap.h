@@ -79,6 +79,8 @@ enum action {
 	ACTION_FOURKEYS,
 	/* q: back, and quit at the top level */
 	ACTION_BACK_OR_QUIT,
+	/* the next (previous) failed row of the focused list */
+	ACTION_NEXT_FAILED, ACTION_PREV_FAILED,
 	ACTION_COUNT
 };
 

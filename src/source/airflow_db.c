@@ -779,6 +779,7 @@ static const struct sched_ops afdb_ops = {
 	.fetch_graph = afdb_fetch_graph,
 	.fetch_log_template = afdb_fetch_log_template,
 	.fetch_unknown_dags = afdb_fetch_unknown_dags,
+	.fetch_dag_runs_before = afdb_fetch_dag_runs_before,
 	.fetch_sla = afdb_fetch_sla,
 	.fetch_pools = afdb_fetch_pools,
 };

@@ -74,6 +74,9 @@ void	afdb_fetch_runs_since(struct sched *, int64_t since,
 	    struct af_runs *, sched_cb, void *);
 void	afdb_fetch_runs_recent(struct sched *, const struct sched_recent *,
 	    struct af_runs *, sched_cb, void *);
+void	afdb_fetch_dag_runs_before(struct sched *, const char *dag_id,
+	    const struct af_run *before, int limit, struct af_runs *, sched_cb,
+	    void *);
 void	afdb_fetch_dag_runs(struct sched *, const char *dag_id, int limit,
 	    struct af_runs *, sched_cb, void *);
 void	afdb_fetch_run(struct sched *, const char *dag_id,

@@ -282,6 +282,37 @@ afdb_fetch_dag_runs(struct sched *sd, const char *dag_id, int limit,
 	buf_free(&sql);
 }
 
+/*
+ * The page of older runs: keyset on (order column, run_id) from the run
+ * the page follows, read exactly from its row (af_run.order is whole
+ * seconds; the column is not), through the same index as the newest.
+ */
+void
+afdb_fetch_dag_runs_before(struct sched *sd, const char *dag_id,
+    const struct af_run *before, int limit, struct af_runs *out, sched_cb cb,
+    void *arg)
+{
+	struct afdb		*db = (struct afdb *)sd;
+	const struct af_schema	*s = &db->schema;
+	struct buf		 sql = BUF_INIT;
+	char			 n[16];
+	const char		*params[3];
+
+	buf_puts(&sql, "SELECT ");
+	run_columns(s, &sql);
+	buf_printf(&sql, " FROM dag_run r WHERE r.dag_id = $1 AND (%s, r.run_id) "
+	    "< (SELECT %s, r.run_id FROM dag_run r WHERE r.dag_id = $1 AND "
+	    "r.run_id = $2) ORDER BY %s DESC, r.run_id DESC LIMIT $3",
+	    run_order_column(s), run_order_column(s), run_order_column(s));
+	snprintf(n, sizeof n, "%d", limit);
+	params[0] = dag_id;
+	params[1] = before->run_id;
+	params[2] = n;
+	pg_query(db->pg, buf_str(&sql), 3, params, runs_result,
+	    afdb_request_new(db, out, cb, arg));
+	buf_free(&sql);
+}
+
 void
 afdb_fetch_run(struct sched *sd, const char *dag_id, const char *run_id,
     struct af_runs *out, sched_cb cb, void *arg)

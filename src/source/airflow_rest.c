@@ -679,4 +679,5 @@ static const struct sched_ops rest_ops = {
 	.fetch_log_template = rest_fetch_log_template,
 	.fetch_sla = rest_fetch_sla,
 	.fetch_unknown_dags = rest_fetch_unknown_dags,
+	.fetch_dag_runs_before = rest_fetch_dag_runs_before,
 };

@@ -145,6 +145,8 @@ void	rest_fetch_runs_since(struct sched *, int64_t, struct af_runs *,
 	    sched_cb, void *);
 void	rest_fetch_runs_recent(struct sched *, const struct sched_recent *,
 	    struct af_runs *, sched_cb, void *);
+void	rest_fetch_dag_runs_before(struct sched *, const char *,
+	    const struct af_run *, int, struct af_runs *, sched_cb, void *);
 void	rest_fetch_dag_runs(struct sched *, const char *, int,
 	    struct af_runs *, sched_cb, void *);
 void	rest_fetch_run(struct sched *, const char *, const char *,

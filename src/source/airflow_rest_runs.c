@@ -12,6 +12,8 @@
 #include "af_api.h"
 #include "airflow_rest_int.h"
 #include "runmerge.h"
+#include "timefmt.h"
+#include "tz.h"
 
 /* --- runs --------------------------------------------------------------- */
 
@@ -145,6 +147,75 @@ rest_fetch_dag_runs(struct sched *sd, const char *dag_id, int limit,
 
 	add_dag_runs(j, dag_id, limit > 0 ? limit : 1);
 	j->end = dag_runs_end;
+	j->fail = rest_fail_runs;
+	rest_job_go(j);
+}
+
+/*
+ * The older page's end: the runs read, sorted, less those not strictly
+ * older than the run the page follows (the date filter takes in its whole
+ * second, and that run itself), cut to the page.
+ */
+static void
+dag_runs_before_end(struct job *j)
+{
+	struct af_runs	*out = j->out, all = { 0 };
+	struct af_run	 before = { 0 };
+	size_t		 i;
+
+	before.order = j->since;
+	before.run_id = j->pairs[1];
+	rest_gather_runs(j, &all);
+	rest_sort(all.v, all.n, sizeof *all.v, cmp_dag_newest);
+	for (i = 0; i < all.n; i++) {
+		if (out->n >= (size_t)j->limit ||
+		    af_run_cmp_newest(&all.v[i], &before) <= 0)
+			continue;
+		*af_runs_push(out) = all.v[i];
+		memset(&all.v[i], 0, sizeof all.v[i]);
+	}
+	af_runs_free(&all);
+}
+
+/*
+ * The API has no keyset cursor: the newest runs up to the second of the
+ * run the page follows (a date filter, run_after on v2, execution date on
+ * v1), and the end drops those that are not older.  A few more than the
+ * page are read for runs that share that second.
+ */
+void
+rest_fetch_dag_runs_before(struct sched *sd, const char *dag_id,
+    const struct af_run *before, int limit, struct af_runs *out, sched_cb cb,
+    void *arg)
+{
+	struct job	*j = rest_job_new((struct rest *)sd, out, cb, arg);
+	struct buf	 p = BUF_INIT;
+	struct buf	 iso = BUF_INIT;
+	const char	*c;
+	struct req	*q;
+
+	j->limit = limit > 0 ? limit : 1;
+	j->since = before->order;
+	j->n = 1;
+	j->pairs = xcalloc(3, sizeof *j->pairs);
+	j->pairs[0] = xstrdup(dag_id);
+	j->pairs[1] = xstrdup(before->run_id);
+	rest_dag_path(&p, dag_id, NULL);
+	buf_printf(&p, "/dagRuns?order_by=%s&%s_lte=",
+	    rest_api_version(j->rs) == 2 ? "-run_after" : "-execution_date",
+	    rest_api_version(j->rs) == 2 ? "run_after" : "execution_date");
+	fmt_time(&iso, tz_utc(), before->order + 1, FMT_ISO);
+	for (c = buf_str(&iso); *c != '\0'; c++)
+		if (*c == '+')
+			buf_puts(&p, "%2B");	/* a query's '+' is a blank */
+		else
+			buf_putc(&p, *c);
+	buf_free(&iso);
+	q = rest_job_add(j, K_RUNS, buf_str(&p), NULL, true);
+	q->want = j->limit + 16;
+	q->none_on_404 = true;
+	buf_free(&p);
+	j->end = dag_runs_before_end;
 	j->fail = rest_fail_runs;
 	rest_job_go(j);
 }

@@ -117,3 +117,11 @@ sched_fetch_unknown_dags(struct sched *s, const char *const *dag_ids,
 {
 	s->ops->fetch_unknown_dags(s, dag_ids, n, out, cb, arg);
 }
+
+void
+sched_fetch_dag_runs_before(struct sched *s, const char *dag_id,
+    const struct af_run *before, int limit, struct af_runs *out, sched_cb cb,
+    void *arg)
+{
+	s->ops->fetch_dag_runs_before(s, dag_id, before, limit, out, cb, arg);
+}

@@ -119,6 +119,9 @@ struct sched_ops {
 		    sched_cb, void *);
 	void	(*fetch_unknown_dags)(struct sched *, const char *const *,
 		    size_t, bool *, sched_cb, void *);
+	void	(*fetch_dag_runs_before)(struct sched *, const char *dag_id,
+		    const struct af_run *before, int limit, struct af_runs *,
+		    sched_cb, void *);
 };
 
 /* Every implementation's struct begins with this. */
@@ -209,5 +212,15 @@ void	sched_fetch_sla(struct sched *, const struct sla_def *const *, size_t,
  */
 void	sched_fetch_unknown_dags(struct sched *, const char *const *dag_ids,
 	    size_t n, bool *out, sched_cb, void *arg);
+/*
+ * The `limit` runs of one DAG next older than `before` (one of its runs)
+ * in Airflow's order, newest first (af_run_cmp_newest: af_run.order, then
+ * run_id): the runs pane's next page back, read with the columns of
+ * sched_fetch_dag_runs.  Keyset, never OFFSET: runs that arrive between
+ * two pages neither repeat a run nor skip one.
+ */
+void	sched_fetch_dag_runs_before(struct sched *, const char *dag_id,
+	    const struct af_run *before, int limit, struct af_runs *out,
+	    sched_cb, void *arg);
 
 #endif

@@ -121,9 +121,43 @@ void	snapshot_free(struct snapshot *);
 /* lists.c */
 void	console_sort_runs(struct console *);
 void	console_rebuild_dag_order(struct console *, const char *keep);
+/* Whether DAG i of the snapshot passes the DAG filter (and is active). */
+bool	console_dag_passes(const struct console *, size_t i);
 /* The dag_id of the selected DAG (allocated), or NULL. */
 char	*console_selected_dag(const struct console *);
 void	console_rebuild_task_vis(struct console *);
+/*
+ * Moves the cursor of list k (DAGs or runs, tasks) to its next failed row
+ * (dir 1) or previous (-1), round the end, and says so in msg when it
+ * wrapped or found none.
+ */
+void	console_next_failed(struct console *, enum pane_kind k, int dir,
+	    struct buf *msg);
+/*
+ * The run under the runs list's cursor (allocated; NULL at the DAG level),
+ * and the cursor back on it after a refresh, where it has moved to.
+ */
+char	*console_selected_run(const struct console *);
+void	console_select_run(struct console *, const char *run_id);
+/*
+ * The runs pane's older pages (lists.c): the store begun for a DAG and the
+ * run the next page follows (NULL: none to read now), a page added to it,
+ * and the store let go.
+ */
+#define OLDER_PAGE	24	/* a day of an hourly DAG */
+const struct af_run *console_older_begin(struct console *, const char *dag_id);
+void	console_older_add(struct console *, struct af_runs *page);
+void	console_older_reset(struct console *);
+/* A DAG opened, or the end: the runs filter and the older pages go. */
+void	console_runs_forget(struct console *);
+/* Reads the open DAG's next page of older runs (older.c). */
+void	app_fetch_older_runs(struct app *);
+/* A run's tasks just read: the cursor on its first failure (lists.c). */
+void	console_select_first_failed_task(struct console *);
+/* The task line under the cursor, by id; and back to it after a rebuild. */
+char	*console_selected_task(const struct console *, int *map_index);
+void	console_select_task(struct console *, const char *task_id,
+	    int map_index);
 
 /* screen.c */
 void	app_draw(struct app *);
@@ -174,6 +208,8 @@ void	app_commands_free(void);
 void	app_prompt_filter(struct app *);
 void	app_prompt_command(struct app *);
 void	app_prompt_save(struct app *);
+/* What a / prompt left open at the end kept (the filter before it). */
+void	app_prompts_free(void);
 
 /* mouse.c: clicks and the wheel, when a->mouse */
 void	app_mouse_start(struct app *);

@@ -46,6 +46,7 @@ static void	cmd_fourkeys(struct app *, enum action, const char *);
 static void	cmd_view(struct app *, enum action, const char *);
 static void	cmd_keymap(struct app *, enum action, const char *);
 static void	cmd_context(struct app *, enum action, const char *);
+static void	cmd_next_failed(struct app *, enum action, const char *);
 
 /* In the help screen's order, which is the order of enum action. */
 static const struct command commands[] = {
@@ -121,6 +122,10 @@ static const struct command commands[] = {
 	  "DORA Four Keys of the configured services (the fourkeys view)" },
 	{ ACTION_BACK_OR_QUIT, NULL, NULL, ARG_NONE, false, cmd_back,
 	  "go back one level; at the top, quit" },
+	{ ACTION_NEXT_FAILED, NULL, NULL, ARG_NONE, false, cmd_next_failed,
+	  "the next failed row: DAG whose latest run failed, run, task" },
+	{ ACTION_PREV_FAILED, NULL, NULL, ARG_NONE, false, cmd_next_failed,
+	  "the previous failed row (wraps round, as next-failed)" },
 	{ ACTION_NONE, "view", NULL, ARG_VIEW, true, cmd_view,
 	  "switch to view NAME (views/NAME.view)" },
 	{ ACTION_NONE, "keymap", NULL, ARG_KEYMAP, true, cmd_keymap,
@@ -411,8 +416,7 @@ jump_to_dag(struct app *a)
 		return;
 	}
 	/* A filter that hides it goes. */
-	if (c->dag_filter.on && !filter_match(&c->dag_filter, dag,
-	    c->snap.dags.v[i].owners))
+	if (c->dag_filter.on && !console_dag_passes(c, i))
 		filter_clear(&c->dag_filter);
 	console_rebuild_dag_order(c, dag);
 	if (c->ndag_order == 0 || strcmp(c->snap.dags.v[c->dag_order[
@@ -487,6 +491,8 @@ cmd_pane(struct app *a, enum action act, const char *arg)
 	r = ops->key != NULL ? ops->key(&a->c, pane_state(&a->c, k),
 	    act == ACTION_BACK_OR_QUIT ?
 	    ACTION_BACK : act) : PANE_IGNORED;
+	if (k == PANE_RUNS && a->c.runs_level == 0 && r == PANE_HANDLED)
+		a->c.dag_chosen = true;	/* the DAG list's cursor moved */
 	switch (r) {
 	case PANE_LOG_REFETCH:
 		logctl_refetch(a->logs);
@@ -508,6 +514,9 @@ cmd_pane(struct app *a, enum action act, const char *arg)
 		break;
 	case PANE_JUMP_DAG:
 		jump_to_dag(a);
+		break;
+	case PANE_OLDER_RUNS:
+		app_fetch_older_runs(a);
 		break;
 	case PANE_FOCUS_NEXT:
 		app_focus_kind(a, PANE_RUNS);
@@ -699,6 +708,16 @@ cmd_context(struct app *a, enum action act, const char *arg)
 {
 	(void)act;
 	app_switch_context(a, arg);
+}
+
+/* next-failed, prev-failed: the focused list's cursor, or why it stays. */
+static void
+cmd_next_failed(struct app *a, enum action act, const char *arg)
+{
+	(void)arg;
+	buf_reset(&a->message);
+	console_next_failed(&a->c, app_focused_kind(a),
+	    act == ACTION_PREV_FAILED ? -1 : 1, &a->message);
 }
 
 static void

@@ -272,6 +272,7 @@ console_leave(struct app *a, struct loop_fd *stdin_fd)
 	    "interrupted by SIGTERM" : a->quit_signal == SIGINT ?
 	    "interrupted by SIGINT" : "the user quit", &said);
 	prompt_shutdown();
+	app_prompts_free();
 	app_commands_free();
 	endwin();
 	if (said.len > 0)
@@ -316,6 +317,7 @@ console_free(struct app *a)
 	free(a->c.unfolded);
 	filter_clear(&a->c.dag_filter);
 	filter_clear(&a->c.task_filter);
+	console_runs_forget(&a->c);
 	keymap_free(&a->c.keymap);
 	view_free(&a->c.view);
 	sla_panes_free(&a->c.sla);

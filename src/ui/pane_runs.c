@@ -129,21 +129,29 @@ draw_dags(struct console *c, WINDOW *w, int h, int wd)
 static void
 draw_runs(struct console *c, WINDOW *w, int h, int wd)
 {
-	const struct af_run	*runs[64];
+	const struct af_run	*runs[RUNS_LIST_MAX];
 	struct buf		 b = BUF_INIT;
 	size_t			 i, n;
 	int			 y;
 
 	if (c->ndag_order == 0)
 		return;
-	n = console_dag_runs(c, c->snap.dags.v[c->dag_order[c->dag_sel]].dag_id,
-	    runs, 64);
+	n = console_run_list(c, runs, RUNS_LIST_MAX);
+	if (n == 0 && c->run_filter.on) {
+		wmove(w, 2, 2);
+		ui_put_cut(w, "no matches (/ Enter: no filter)", wd - 4,
+		    c->ascii);
+	}
 	if (c->run_sel >= n && n > 0)
 		c->run_sel = n - 1;
 	if (c->run_sel < c->run_top)
 		c->run_top = c->run_sel;
 	if (c->run_sel >= c->run_top + (size_t)(h - 3))
 		c->run_top = c->run_sel - (size_t)(h - 3) + 1;
+	/* The line below the last run (older ones read, or none) in sight. */
+	if ((c->older.loading || c->older.end) && n > 0 && h > 4 &&
+	    c->run_sel == n - 1 && n >= c->run_top + (size_t)(h - 3))
+		c->run_top = n + 1 - (size_t)(h - 3);
 	wattron(w, A_DIM);
 	mvwaddnstr(w, 1, 1, "  STATE    STARTED     TOOK    RUN", wd - 2);
 	wattroff(w, A_DIM);
@@ -168,6 +176,13 @@ draw_runs(struct console *c, WINDOW *w, int h, int wd)
 		if (i == c->run_sel)
 			wattroff(w, A_REVERSE);
 	}
+	/* Below the last run: the next page back, while it is read. */
+	if (y < h - 1 && i == n && c->older.loading) {
+		wmove(w, y, 3);
+		ui_put_cut(w, c->ascii ? "loading older runs..." :
+		    "loading older runs\xe2\x80\xa6", wd - 4, c->ascii);
+	} else if (y < h - 1 && i == n && c->older.end && n > 0)
+		mvwaddnstr(w, y, 3, "(no older runs)", wd - 4);
 	buf_free(&b);
 }
 
@@ -188,6 +203,8 @@ runs_draw(struct console *c, void *priv, WINDOW *w, bool focused)
 	else {
 		buf_puts(&title, "runs of ");
 		buf_puts(&title, c->snap.dags.v[c->dag_order[c->dag_sel]].dag_id);
+		if (c->run_filter.on)
+			buf_printf(&title, " (/%s)", c->run_filter.text);
 	}
 	ui_frame(w, buf_str(&title), focused, c->ascii);
 	buf_free(&title);
@@ -195,7 +212,12 @@ runs_draw(struct console *c, void *priv, WINDOW *w, bool focused)
 		mvwaddstr(w, 2, 2, "reading the Airflow database...");
 		return;
 	}
-	if (c->runs_level == 0)
+	if (c->runs_level == 0 && c->ndag_order == 0 && c->dag_filter.on) {
+		/* Not an empty pane without a word. */
+		wmove(w, 2, 2);
+		ui_put_cut(w, "no matches (Esc: no filter)", wd - 4,
+		    c->ascii);
+	} else if (c->runs_level == 0)
 		draw_dags(c, w, h, wd);
 	else
 		draw_runs(c, w, h, wd);
@@ -212,7 +234,7 @@ move_sel(size_t *sel, size_t n, enum action a, size_t page)
 static enum pane_result
 runs_key(struct console *c, void *priv, enum action a)
 {
-	const struct af_run	*runs[64];
+	const struct af_run	*runs[RUNS_LIST_MAX];
 	size_t			 n;
 
 	(void)priv;
@@ -226,10 +248,11 @@ runs_key(struct console *c, void *priv, enum action a)
 		if (c->runs_level == 0)
 			move_sel(&c->dag_sel, c->ndag_order, a, 10);
 		else {
-			n = console_dag_runs(c,
-			    c->snap.dags.v[c->dag_order[c->dag_sel]].dag_id,
-			    runs, 64);
+			n = console_run_list(c, runs, RUNS_LIST_MAX);
 			move_sel(&c->run_sel, n, a, 10);
+			/* At the last run read: the next page back. */
+			if (n > 0 && c->run_sel == n - 1)
+				return PANE_OLDER_RUNS;
 		}
 		return PANE_HANDLED;
 	case ACTION_ENTER:
@@ -240,8 +263,7 @@ runs_key(struct console *c, void *priv, enum action a)
 			c->run_sel = c->run_top = 0;
 			return PANE_OPEN_DAG;
 		}
-		n = console_dag_runs(c,
-		    c->snap.dags.v[c->dag_order[c->dag_sel]].dag_id, runs, 64);
+		n = console_run_list(c, runs, RUNS_LIST_MAX);
 		if (c->run_sel >= n)
 			return PANE_HANDLED;
 		c->want_dag = runs[c->run_sel]->dag_id;

@@ -169,6 +169,11 @@ tasks_draw(struct console *c, void *priv, WINDOW *w, bool focused)
 	wattroff(w, A_DIM);
 	for (y = 2, i = c->task_top; y < h - 1 && i < c->ntask_vis; y++, i++)
 		draw_task_line(c, w, y, wd, i);
+	if (c->ntask_vis == 0 && c->task_filter.on) {
+		wmove(w, 2, 2);
+		ui_put_cut(w, "no matches (/ Enter: no filter)",
+		    wd - 4, c->ascii);
+	}
 }
 
 static enum pane_result

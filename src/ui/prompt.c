@@ -31,6 +31,10 @@ static char		*history_path;
 static prompt_complete_cb complete_cb;	/* candidates for TAB */
 static void		*complete_arg;
 static int		 complete_start;	/* where the word begins */
+static prompt_change_cb	 change_cb;	/* the line as it is typed */
+static void		*change_arg;
+static char		*change_seen;	/* the line change_cb last saw */
+static char		*hint;		/* shown after the line, dim */
 
 static int
 getc_hook(FILE *fp)
@@ -64,6 +68,13 @@ redisplay(void)
 	ui_put(line_win, p, w - 1);
 	ui_put(line_win, rl_line_buffer, w - 1 - (int)text_width(p, strlen(p)));
 	col = (int)text_width(p, strlen(p));
+	if (hint != NULL) {
+		/* Beside what was typed: why the line does not apply yet. */
+		waddstr(line_win, "  ");
+		wattron(line_win, A_DIM);
+		ui_put_cut(line_win, hint, w - 1 - getcurx(line_win), false);
+		wattroff(line_win, A_DIM);
+	}
 	text_fit(rl_line_buffer, (size_t)rl_point, (size_t)rl_point, &used);
 	col += (int)text_width(rl_line_buffer, (size_t)rl_point);
 	if (col < w) {
@@ -97,6 +108,7 @@ on_line(char *line)
 	rl_callback_handler_remove();
 	active = false;
 	curs_set(0);
+	prompt_on_change(NULL, NULL);
 	cb(arg, copy);
 	free(copy);
 }
@@ -219,6 +231,9 @@ prompt_shutdown(void)
 		rl_callback_handler_remove();
 		active = false;
 	}
+	prompt_on_change(NULL, NULL);
+	free(change_seen);
+	change_seen = NULL;
 	free(history_path);
 	history_path = NULL;
 	clear_history();
@@ -239,6 +254,7 @@ prompt_open(WINDOW *w, int y, const char *prompt, prompt_complete_cb cands,
 	done_cb = cb;
 	done_arg = arg;
 	qhead = qtail = 0;
+	prompt_on_change(NULL, NULL);
 	active = true;
 	rl_callback_handler_install(prompt, on_line);
 	redisplay();
@@ -259,7 +275,39 @@ prompt_cancel(void)
 	rl_callback_handler_remove();
 	active = false;
 	curs_set(0);
+	prompt_on_change(NULL, NULL);
 	done_cb(done_arg, NULL);
+}
+
+void
+prompt_on_change(prompt_change_cb cb, void *arg)
+{
+	change_cb = cb;
+	change_arg = arg;
+	free(change_seen);
+	change_seen = xstrdup(active && rl_line_buffer != NULL ?
+	    rl_line_buffer : "");
+	prompt_hint(NULL);
+}
+
+void
+prompt_hint(const char *text)
+{
+	free(hint);
+	hint = text != NULL && *text != '\0' ? xstrdup(text) : NULL;
+}
+
+/* Tells change_cb of the line when a key changed it. */
+static void
+tell_change(void)
+{
+	if (!active || change_cb == NULL || rl_line_buffer == NULL ||
+	    strcmp(rl_line_buffer, change_seen) == 0)
+		return;
+	free(change_seen);
+	change_seen = xstrdup(rl_line_buffer);
+	change_cb(change_arg, change_seen);
+	redisplay();	/* the hint it may have set */
 }
 
 /* Feeds bytes to readline; it calls on_line when a line is complete. */
@@ -273,6 +321,7 @@ prompt_feed(const char *bytes, size_t n)
 		while (active && qhead != qtail)
 			rl_callback_read_char();
 	}
+	tell_change();
 }
 
 void

@@ -49,7 +49,10 @@ static void
 swap_snapshot(struct app *a)
 {
 	struct console	*c = &a->c;
-	char		*keep = console_selected_dag(c);
+	/* A DAG nobody chose yet is no aim: the cursor stays on the top row. */
+	char		*keep = c->dag_chosen || c->runs_level == 1 ?
+			    console_selected_dag(c) : NULL;
+	char		*keep_run = console_selected_run(c);
 
 	snapshot_free(&c->snap);
 	c->snap = a->next;
@@ -61,7 +64,9 @@ swap_snapshot(struct app *a)
 		a->full_at = a->next_at;
 	console_sort_runs(c);
 	console_rebuild_dag_order(c, keep);
+	console_select_run(c, keep_run);
 	free(keep);
+	free(keep_run);
 	a->dirty = true;
 #ifdef __GLIBC__
 	/*
@@ -115,6 +120,8 @@ detail_done(void *arg, const char *err)
 {
 	struct app	*a = arg;
 	struct console	*c = &a->c;
+	char		*keep;
+	int		 keep_mi;
 
 	if (a->tearing_down)
 		return;
@@ -131,12 +138,19 @@ detail_done(void *arg, const char *err)
 		c->detail.graph = NULL;
 		return;
 	}
+	/* The cursor stays on its task, by id; a run just opened: its failure. */
+	keep = c->detail.loaded ? console_selected_task(c, &keep_mi) : NULL;
 	af_tis_free(&c->detail.tis);
 	c->detail.tis = a->next_tis;
 	memset(&a->next_tis, 0, sizeof a->next_tis);
 	task_rows_free(&c->detail.rows);
 	task_rows_build(&c->detail.rows, c->detail.graph, &c->detail.tis);
 	console_rebuild_task_vis(c);
+	if (c->detail.loaded)
+		console_select_task(c, keep, keep_mi);
+	else
+		console_select_first_failed_task(c);
+	free(keep);
 	c->detail.loaded = true;
 	a->dirty = true;
 	logctl_sync(a->logs);
@@ -544,6 +558,7 @@ app_forget_run(struct app *a)
 	c->task_sel = c->task_top = 0;
 	c->show_downstream = false;
 	a->rerun_pending = false;
+	console_runs_forget(c);	/* a DAG opened: its runs from the start */
 	logctl_sync(a->logs);
 }
 

@@ -14,6 +14,7 @@
 
 #include "airflow.h"
 #include "datafile.h"
+#include "filterspec.h"
 #include "graph.h"
 #include "keymap.h"
 #include "logsearch.h"
@@ -59,7 +60,7 @@ struct console;
 /* What a pane's key handler asks of the console. */
 enum pane_result { PANE_IGNORED, PANE_HANDLED, PANE_OPEN_RUN, PANE_FOCUS_NEXT,
 	PANE_LOG_REFETCH, PANE_LOG_SCAN, PANE_LOG_SAVE, PANE_LOG_PAGER,
-	PANE_JUMP_DAG, PANE_OPEN_DAG };
+	PANE_JUMP_DAG, PANE_OPEN_DAG, PANE_OLDER_RUNS };
 
 /*
  * A pane class: a small vtable, as tmux's window modes.  Its state of its
@@ -151,12 +152,17 @@ void	sla_panes_window(const struct sla_panes *, const struct tz *,
 	    int64_t now, int64_t *from, int64_t *to);
 extern const struct pane_ops pane_slots_ops;
 
-/* A / filter: an extended regular expression, ! in front inverts it. */
+/*
+ * A / filter: state: words (filterspec.h) and an extended regular
+ * expression, ! in front inverts it.
+ */
 struct filter {
-	bool	 on;
-	bool	 invert;
-	char	*text;
-	regex_t	 re;
+	bool			 on;
+	bool			 invert;
+	bool			 has_re;	/* re compiled: a pattern given */
+	char			*text;
+	regex_t			 re;
+	struct filter_spec	 spec;
 };
 
 enum sort_key { SORT_ATTENTION, SORT_NAME, SORT_STARTED, SORT_DURATION,
@@ -176,10 +182,12 @@ struct console {
 	int			 runs_level;	/* 0: DAGs, 1: runs of one DAG */
 	size_t			 dag_sel, dag_top;
 	size_t			 dag_rows;	/* on screen; 0: not drawn */
+	bool			 dag_chosen;	/* moved there: refreshes keep it */
 	size_t			 run_sel, run_top;
 	size_t			*dag_order;	/* indexes into snap.dags, sorted */
 	size_t			 ndag_order;
 	struct filter		 dag_filter;
+	struct filter		 run_filter;	/* the open DAG's runs */
 	enum sort_key		 sort;
 	bool			 sort_reverse;
 	/*
@@ -205,6 +213,17 @@ struct console {
 	struct slots_feed	*slots;
 	/* Four Keys pane: GitHub or SQL (fourkeys_feed.c) */
 	struct fk_feed		*fourkeys;
+	/*
+	 * The open DAG's runs older than the snapshot's, read a page at a
+	 * time as the runs list's cursor reaches its end (lists.c).
+	 */
+	struct older_runs {
+		char		*dag_id;
+		struct af_runs	 runs;	/* from the snapshot's, newest first */
+		unsigned	 gen;	/* a read of an older generation is late */
+		bool		 loading;
+		bool		 end;	/* no older run */
+	}			 older;
 	/* each pane class's own state (panes.c) */
 	void			*pane_state[PANE_KIND_COUNT];
 };
@@ -298,9 +317,19 @@ void	console_toggle_unfold(struct console *, size_t);
 int	filter_set(struct filter *, const char *text, struct buf *err);
 void	filter_clear(struct filter *);
 bool	filter_match(const struct filter *, const char *, const char *);
+/* Whether the state: words let this state through (all do without any). */
+bool	filter_match_ti(const struct filter *, enum ti_state);
+bool	filter_match_run(const struct filter *, enum run_state);
 const char *sort_name(enum sort_key);
 
-/* The runs of one DAG in the snapshot, newest first. */
+/*
+ * The runs of one DAG in the snapshot, newest first, then the older pages
+ * read for it (at most RUNS_LIST_MAX in all).
+ */
+#define RUNS_LIST_MAX	1024
+/* The open DAG's runs as the runs list shows them: the runs filter's. */
+size_t	console_run_list(const struct console *, const struct af_run **out,
+	    size_t max);
 size_t	console_dag_runs(const struct console *, const char *dag_id,
 	    const struct af_run **out, size_t max);
 /* refresh.c: whether the DAG's strip was read (else only its newest run). */
@@ -331,6 +360,14 @@ void	prompt_shutdown(void);
 /* Opens the prompt; complete (may be NULL) and done both get arg. */
 void	prompt_open(WINDOW *, int y, const char *prompt, prompt_complete_cb,
 	    prompt_done_cb, void *arg);
+/*
+ * The line as it is typed: cb gets it after each key that changed it
+ * (until the prompt closes; set it after prompt_open).  prompt_hint shows
+ * a note beside the line (NULL: none), such as why it does not apply.
+ */
+typedef void (*prompt_change_cb)(void *arg, const char *line);
+void	prompt_on_change(prompt_change_cb, void *arg);
+void	prompt_hint(const char *);
 bool	prompt_active(void);
 void	prompt_cancel(void);
 void	prompt_feed(const char *, size_t);

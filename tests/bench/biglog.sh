@@ -64,6 +64,10 @@ CONF
 	$T send-keys -t b Enter; sleep 0.3
 	$T send-keys -t b j Enter
 	wait_screen "tasks of scheduled__d1"
+	# The cursor opens on the failed transform: up to extract first.
+	wait_screen "upstream_failed"
+	$T send-keys -t b g
+	wait_screen "log extract"
 	small=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")
 	$T send-keys -t b j j
 	t0=$(now_ms)

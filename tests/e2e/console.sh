@@ -53,7 +53,10 @@ keys j Enter
 expect "tasks of scheduled__d1"
 expect "failed          3/3   30m00s"
 expect "upstream_failed 0/3"
-# The selected task's fields below; the downstream mark.
+# The cursor lands on the run's first failed task; the selected task's
+# fields below; the downstream mark.
+expect "state     failed, try 3 of 3"
+keys g
 expect "operator  BashOperator"
 keys j j
 expect "state     failed, try 3 of 3"
@@ -156,7 +159,8 @@ keys g j Enter
 expect "runs of mapped.dag"
 keys Enter
 expect "up_for_retry    -     -        · process"
-keys j Space
+# No task failed: the cursor is on the first up_for_retry one, process.
+keys Space
 expect "[2]"
 keys j j j
 expect "map index 2"

@@ -78,8 +78,8 @@ expect "upstream_failed 0/3"
 order=$(screen | sed -n '5,9p' | sed 's/ *│$//; s/.* //' | tr '\n' ' ')
 [ "$order" = "extract notify transfo load publish " ] ||
     fail "the tasks are not in graph order: $order"
-# The failed task's latest try, with its traceback, through the API.
-keys j j
+# The failed task's latest try, with its traceback, through the API (the
+# cursor opens on the run's failed task).
 expect "log transform try 3/3"
 expect "ValueError: column"
 
@@ -90,7 +90,7 @@ keys Enter
 expect "runs of mapped.dag"
 keys Enter
 expect "up_for_retry    -     -        · process"
-keys j Space
+keys Space	# the cursor opens on process, up_for_retry
 expect "[2]"
 keys j j j
 expect "log process[2]"
@@ -103,7 +103,6 @@ keys Enter
 expect "runs of etl_daily"
 keys j Enter
 expect "tasks of scheduled__d1"
-keys j j
 expect "log transform try 3/3"
 keys R
 expect "Clear 3 task instances"

@@ -122,6 +122,9 @@ keys Enter
 expect "runs of etl_daily"
 keys j Enter
 expect "tasks of scheduled__d1"
+# The cursor opens on the failed task: up to extract first.
+expect "upstream_failed"
+keys g
 expect "refused: the log is a FIFO, not a regular file"
 keys j j
 expect "log transform try 3/3  CUT"
@@ -139,6 +142,8 @@ keys Enter
 expect "runs of etl_daily"
 keys j Enter
 expect "tasks of scheduled__d1"
+expect "upstream_failed"
+keys g	# the cursor opens on the failed task
 
 # The first task, extract, has the hostile log: it shows defused, and not
 # one of its controls reaches the terminal.
@@ -211,7 +216,7 @@ keys q q
 keys / m a p p e d Enter
 keys Enter Enter
 expect "tasks of scheduled__d1"
-keys j Space j j
+keys Space j j	# the cursor opens on process, up_for_retry
 expect "log process[1]"
 expect "following"
 n1=$($T capture-pane -p -t e2e | grep -o 'tick [0-9]*' | tail -1 | cut -d' ' -f2)
@@ -227,8 +232,7 @@ keys Enter
 expect "runs of etl_daily"
 keys j Enter
 expect "tasks of scheduled__d1"
-keys j j
-expect "log transform try 3/3"
+expect "log transform try 3/3"	# the cursor opens on the failed task
 keys R
 expect "Clear 3 task instances"
 for t in transform load publish; do
@@ -297,7 +301,6 @@ expect "rerun transform and 2 downstream"
 keys Escape
 expect "rerun cancelled"
 keys Tab
-keys j j
 expect "log transform try 3/3"
 # y clears; the panes show the new states as the database has them.
 keys R
@@ -325,6 +328,8 @@ keys Enter
 expect "runs of mapped.dag"
 keys j Enter
 expect "tasks of manual__big"
+expect "process"
+keys g	# the cursor opens on the failed process
 keys R
 expect "rerun fetch and 21 downstream"
 expect "DAG mapped.dag  run manual__big"

@@ -88,7 +88,6 @@ open_log() {
 	expect "runs of etl_daily"
 	keys j Enter
 	expect "tasks of scheduled__d1"
-	keys j j
 	expect "log transform try 3/3"
 }
 context() {

@@ -230,8 +230,7 @@ console() {
 	expect "runs of etl_daily"
 	keys j Enter
 	expect "tasks of scheduled__d1"
-	keys j j
-	expect "log transform try 3/3"
+	expect "log transform try 3/3"	# the cursor opens on the failed task
 	keys R
 	expect "Clear 3 task instances"
 	keys y

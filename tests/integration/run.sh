@@ -134,6 +134,14 @@ for build in "$@"; do
 				failed=1
 			fi
 		fi
+		case $v in
+		2|3)
+			echo "== failures in five keys in tmux: $build/dagtop (Airflow $r, API emulator)"
+			if ! sh tests/e2e/failures.sh "$build/dagtop" "$v"; then
+				echo "FAILED: failures e2e on Airflow $r" >&2
+				failed=1
+			fi ;;
+		esac
 		echo "== console in API mode, no database, in tmux: $build/dagtop (Airflow $r, API emulator)"
 		if ! sh tests/e2e/console_api.sh "$build/dagtop" "$v"; then
 			echo "FAILED: console API-mode e2e on Airflow $r" >&2

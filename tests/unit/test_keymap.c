@@ -184,7 +184,8 @@ test_actions(void **state)
 	    "sla-week", "quit",
 	    "prev-try", "next-try", "follow", "search-next", "search-prev",
 	    "jump-error", "wrap", "timestamps", "save", "pager", "rerun",
-	    "only-failed", "slots", "fourkeys", "back-or-quit" };
+	    "only-failed", "slots", "fourkeys", "back-or-quit", "next-failed",
+	    "prev-failed" };
 	int a;
 
 	(void)state;
