@@ -265,7 +265,8 @@ struct hint {
 	const char	*label;
 };
 static const struct hint pane_hints[] = {
-	{ ACTION_ENTER, "open" }, { ACTION_RERUN, "rerun" },
+	{ ACTION_ENTER, "open" }, { ACTION_NEXT_FAILED, "next failed" },
+	{ ACTION_RERUN, "rerun" },
 	{ ACTION_FILTER, "filter" }, { ACTION_DOWNSTREAM, "downstream" },
 	{ ACTION_UNFOLD, "unfold" }, { ACTION_JUMP_ERROR, "error" },
 	{ ACTION_FOLLOW, "follow" }, { ACTION_SEARCH_NEXT, "next match" },
