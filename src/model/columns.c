@@ -71,7 +71,7 @@ cols_cut(char *out, size_t outsz, const char *id, int width, int tail,
 	}
 	t = tail > 0 && tail < width ? (size_t)tail : 0;
 	/* A tail reads better from a word's start: "finance_…_daily_v2". */
-	for (m = 0; t > 0 && m < 4 && t + m + 4 <= (size_t)width; m++)
+	for (m = 0; t > 0 && m < 8 && t + m + 4 <= (size_t)width; m++)
 		if (strchr("_-.", id[len - t - m]) != NULL) {
 			t += m;
 			break;

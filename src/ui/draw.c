@@ -137,7 +137,7 @@ ui_put_id(WINDOW *w, const char *s, int width, int tail)
 			if (((unsigned char)b.data[t - 1] & 0xc0) != 0x80)
 				cols++;
 		/* As cols_cut: the tail starts at a word when one is near. */
-		for (n = 0; n < 4 && t > n && (size_t)tail + n + 4 <=
+		for (n = 0; n < 8 && t > n && (size_t)tail + n + 4 <=
 		    (size_t)width; n++)
 			if (strchr("_-.", b.data[t - n]) != NULL) {
 				t -= n;
@@ -178,65 +178,70 @@ ui_frame(WINDOW *w, const char *title, bool focused, bool ascii)
 static int
 foot_room(int wd)
 {
-	return wd - 10;
+	return wd - 8;
+}
+
+#define FOOT_ROWS_MAX	2
+
+/*
+ * Lays the foot out: the rest that fits the bottom line, and before it up
+ * to FOOT_ROWS_MAX rows above, each filled (broken at a blank in its
+ * second half when there is one, "id · state" kept together).  Draws when
+ * draw is true; returns the rows above it takes.
+ */
+static int
+lay_foot(WINDOW *w, const char *foot, int h, int wd, bool draw)
+{
+	struct buf	 b = BUF_INIT;
+	size_t		 used, n, k, off = 0, cut[FOOT_ROWS_MAX + 1];
+	int		 rows = 0, i;
+
+	if (foot == NULL || h < 6 || foot_room(wd) <= 0)
+		return 0;
+	sanitize_append(&b, foot, strlen(foot), SAN_SHOW_ESCAPES);
+	for (;;) {
+		text_fit(b.data + off, b.len - off, SIZE_MAX, &used);
+		if (used <= (size_t)foot_room(wd) || rows == FOOT_ROWS_MAX)
+			break;
+		n = text_fit(b.data + off, b.len - off, (size_t)(wd - 2), &used);
+		for (k = n; off + k < b.len && k > (size_t)(wd - 2) / 2; k--)
+			if (b.data[off + k] == ' ') {
+				/* Not after a lone separator: " · failed". */
+				if (k >= 3 && b.data[off + k - 2] == ' ')
+					k -= 2;
+				else if (k >= 3 && b.data[off + k - 3] == ' ')
+					k -= 3;
+				n = k + 1;
+				break;
+			}
+		cut[rows++] = n;
+		off += n;
+	}
+	if (draw) {
+		for (i = 0, off = 0; i < rows; i++) {
+			mvwhline(w, h - 1 - rows + i, 1, ' ', wd - 2);
+			wmove(w, h - 1 - rows + i, 1);
+			wattron(w, A_BOLD);
+			waddnstr(w, b.data + off, (int)cut[i]);
+			wattroff(w, A_BOLD);
+			off += cut[i];
+		}
+		wmove(w, h - 1, 2);
+		waddch(w, ' ');
+		ui_put(w, b.data + off, foot_room(wd));
+		waddch(w, ' ');
+	}
+	buf_free(&b);
+	return rows;
 }
 
 int
 ui_list_foot_rows(WINDOW *w, const char *foot)
 {
-	struct buf	b = BUF_INIT;
-	size_t		used;
-	int		h, wd;
+	int h, wd;
 
 	getmaxyx(w, h, wd);
-	if (foot == NULL || h < 6 || foot_room(wd) <= 0)
-		return 0;
-	sanitize_append(&b, foot, strlen(foot), SAN_SHOW_ESCAPES);
-	text_fit(buf_str(&b), b.len, SIZE_MAX, &used);
-	buf_free(&b);
-	return used > (size_t)foot_room(wd) ? 1 : 0;
-}
-
-/*
- * The foot on the bottom line; when it is wider, its head fills the row
- * above (which ui_list_foot_rows kept free) and the rest follows on the
- * bottom line, so that up to about twice the pane's width reads whole.
- */
-static void
-put_foot(WINDOW *w, const char *foot, int h, int wd)
-{
-	struct buf	b = BUF_INIT;
-	size_t		used, n, k;
-
-	sanitize_append(&b, foot, strlen(foot), SAN_SHOW_ESCAPES);
-	n = 0;
-	text_fit(buf_str(&b), b.len, SIZE_MAX, &used);
-	if (h >= 6 && used > (size_t)foot_room(wd)) {
-		n = text_fit(buf_str(&b), b.len, (size_t)(wd - 2), &used);
-		/* Break at a blank when one is in the second half. */
-		for (k = n; n < b.len && k > (size_t)(wd - 2) / 2; k--)
-			if (b.data[k] == ' ') {
-				/* Not after a lone separator: " · failed". */
-				if (k >= 3 && b.data[k - 2] == ' ')
-					k -= 2;
-				else if (k >= 3 && b.data[k - 3] == ' ')
-					k -= 3;
-				n = k + 1;
-				break;
-			}
-		mvwhline(w, h - 2, 1, ' ', wd - 2);
-		wmove(w, h - 2, 1);
-		wattron(w, A_BOLD);
-		waddnstr(w, buf_str(&b), (int)n);
-		wattroff(w, A_BOLD);
-	}
-	if (n < b.len) {
-		wmove(w, h - 1, 2);
-		waddch(w, ' ');
-		ui_put(w, buf_str(&b) + n, foot_room(wd));
-		waddch(w, ' ');
-	}
-	buf_free(&b);
+	return lay_foot(w, foot, h, wd, false);
 }
 
 attr_t
@@ -287,7 +292,7 @@ ui_list_frame(WINDOW *w, const struct list_frame *f, bool focused, bool ascii)
 		wattroff(w, A_BOLD);
 	}
 	if (h > 2 && f->foot != NULL && *f->foot != '\0')
-		put_foot(w, f->foot, h, wd);
+		lay_foot(w, f->foot, h, wd, true);
 }
 
 attr_t

@@ -301,7 +301,7 @@ struct list_frame {
 void	ui_list_frame(WINDOW *, const struct list_frame *, bool focused,
 	    bool ascii);
 /*
- * Rows the foot takes above the bottom line (0 or 1): a list shows that
+ * Rows the foot takes above the bottom line (0 to 2): a list shows that
  * many rows fewer, for a foot wider than the bottom line to read whole.
  */
 int	ui_list_foot_rows(WINDOW *, const char *foot);
