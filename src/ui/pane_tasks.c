@@ -41,28 +41,29 @@ in_downstream(const struct console *c, const char *task_id)
 /* The pane's own state: how far the task column is scrolled (`<`, `>`). */
 struct tasks_pane {
 	int	 hoff;
+	int	 depth;		/* depth marks shown at most, as wide as fits */
 	bool	 focused;	/* while drawing */
 };
 
 /* The columns, left to right: downstream mark, state, try, took, task, start. */
-enum { TC_MARK, TC_STATE, TC_TRY, TC_TOOK, TC_TASK, TC_START, TC_N };
+enum { TC_MARK, TC_STATE, TC_TRY, TC_TOOK, TC_TASK, TC_MAP, TC_START, TC_N };
 
 /*
- * The task cell of line i: depth marks, then the name (or "[3] rendered"
- * for a map index) and a folded mapped task's count per state
- * ("extract [3: 1s 1R 1r]").  Depth marks are ". " in ASCII, two columns
- * either way, so the ASCII cell measures the drawn one.
+ * The task cell of line i: up to depth marks of its depth, then the name
+ * (or "[3] rendered" for a map index).  Depth marks are ". " in ASCII, two
+ * columns either way, so the ASCII cell measures the drawn one.
  */
 static void
-task_cell(const struct console *c, size_t i, bool ascii, struct buf *b)
+task_cell(const struct console *c, size_t i, bool ascii, int depth,
+    struct buf *b)
 {
 	const struct task_row	*r = console_task_row(c, i);
 	int			 inst = console_task_inst(c, i);
 	const struct af_ti	*t = inst >= 0 ? &r->ti[inst] : r->ti;
-	int			 d, s;
+	int			 d;
 
 	buf_reset(b);
-	for (d = 0; d < r->depth && d < 8; d++)
+	for (d = 0; d < r->depth && d < depth; d++)
 		buf_puts(b, ascii ? ". " : "\xc2\xb7 ");
 	if (inst >= 0) {
 		buf_printf(b, "  [%d] ", t->map_index);
@@ -71,14 +72,23 @@ task_cell(const struct console *c, size_t i, bool ascii, struct buf *b)
 		return;
 	}
 	buf_puts(b, r->ti->task_id);
-	if (r->nti > 1) {
-		buf_printf(b, " [%zu:", r->nti);
-		for (s = 0; s < TI_NSTATES; s++)
-			if (r->counts[s] > 0)
-				buf_printf(b, " %zu%c", r->counts[s],
-				    ti_state_letter(s));
-		buf_putc(b, ']');
-	}
+}
+
+/* A folded mapped task's count per state: "[3: 1s 1R 1r]"; else empty. */
+static void
+map_cell(const struct console *c, size_t i, struct buf *b)
+{
+	const struct task_row	*r = console_task_row(c, i);
+	int			 s;
+
+	buf_reset(b);
+	if (console_task_inst(c, i) >= 0 || r->nti <= 1)
+		return;
+	buf_printf(b, "[%zu:", r->nti);
+	for (s = 0; s < TI_NSTATES; s++)
+		if (r->counts[s] > 0)
+			buf_printf(b, " %zu%c", r->counts[s], ti_state_letter(s));
+	buf_putc(b, ']');
 }
 
 /* The line's state: its instance's, or the row's for a whole row. */
@@ -100,22 +110,27 @@ cell_from(const struct buf *b, int hoff)
 	return buf_str(b) + (off < b->len ? off : b->len);
 }
 
-/* Sizes the columns from every line's cell and state. */
+/*
+ * Sizes the columns from every line's cell; the state column is as wide as
+ * the widest state name (the same whatever the run holds) or its short
+ * forms.  A narrow task column shows fewer depth marks, as many as leave
+ * it room for a name.
+ */
 static void
 plan_tasks(struct console *c, struct tasks_pane *p, struct col *cl,
     int avail, bool *brief)
 {
 	struct buf	b = BUF_INIT;
 	size_t		i;
-	int		len, idw = 4, full = 5, shrt = 5, longest = 0;
+	int		len, idw = 4, mapw = 0, shrt = 5, longest = 0;
 
 	for (i = 0; i < c->ntask_vis; i++) {
-		task_cell(c, i, true, &b);
+		task_cell(c, i, true, 8, &b);
 		longest = (int)b.len > longest ? (int)b.len : longest;
 		len = (int)strlen(cell_from(&b, p->hoff));
 		idw = len > idw ? len : idw;
-		len = (int)strlen(ti_state_name(line_state(c, i)));
-		full = len > full ? len : full;
+		map_cell(c, i, &b);
+		mapw = (int)b.len > mapw ? (int)b.len : mapw;
 		len = (int)strlen(ti_state_brief(line_state(c, i)));
 		shrt = len > shrt ? len : shrt;
 	}
@@ -123,17 +138,23 @@ plan_tasks(struct console *c, struct tasks_pane *p, struct col *cl,
 	if (p->hoff > longest - 8)
 		p->hoff = longest > 8 ? longest - 8 : 0;
 	/*
-	 * The state in full before the task grows past 10 columns: the
+	 * The state in full before the task grows past 9 columns: the
 	 * tests and the on-call eye read "failed          3/3   30m00s".
 	 */
 	cl[TC_MARK] = (struct col){ 1, 1, 0, false, 0 };
-	cl[TC_STATE] = (struct col){ shrt, full, 1, false, 0 };
+	cl[TC_STATE] = (struct col){ shrt, 15, 1, false, 0 };
 	cl[TC_TRY] = (struct col){ 5, 5, 2, false, 0 };
-	cl[TC_TOOK] = (struct col){ 7, 7, 3, false, 0 };
-	cl[TC_TASK] = (struct col){ idw < 10 ? idw : 10, idw, 4, false, 0 };
-	cl[TC_START] = (struct col){ 20, 30, 5, true, 0 };
+	cl[TC_TOOK] = (struct col){ 8, 8, 3, false, 0 };
+	cl[TC_TASK] = (struct col){ idw < 9 ? idw : 9, idw, 4, false, 0 };
+	cl[TC_MAP] = (struct col){ mapw, mapw, 5, true, 0 };
+	cl[TC_START] = (struct col){ 20, 30, 6, true, 0 };
+	if (mapw == 0)	/* no mapped task folded: no column */
+		cl[TC_MAP].min = cl[TC_MAP].want = avail + 1;
 	cols_fit(cl, TC_N, avail, 1);
-	*brief = cl[TC_STATE].width < full;
+	*brief = cl[TC_STATE].width < 15;
+	for (p->depth = 0; p->depth < 8 && (cl[TC_TASK].width >= idw ||
+	    2 * p->depth < cl[TC_TASK].width - 7); p->depth++)
+		;
 }
 
 /* The x of each column from the widths cols_fit gave (gap of one). */
@@ -209,7 +230,7 @@ draw_task_line(struct console *c, struct tasks_pane *p, WINDOW *w, int y,
 	    ti_state_name(st));
 	wattroff(w, ui_ti_attr(st));
 	draw_task_numbers(c, w, y, cl, x, t, inst >= 0 || r->nti == 1);
-	task_cell(c, i, c->ascii, &cell);
+	task_cell(c, i, c->ascii, p->depth, &cell);
 	if (down)
 		wattron(w, A_BOLD);
 	wmove(w, y, x[TC_TASK]);
@@ -217,7 +238,7 @@ draw_task_line(struct console *c, struct tasks_pane *p, WINDOW *w, int y,
 	if (p->hoff > 0) {
 		struct buf plain = BUF_INIT;
 
-		task_cell(c, i, true, &plain);
+		task_cell(c, i, true, p->depth, &plain);
 		ui_put_id(w, cell_from(&plain, p->hoff), cl[TC_TASK].width,
 		    tail);
 		buf_free(&plain);
@@ -225,6 +246,11 @@ draw_task_line(struct console *c, struct tasks_pane *p, WINDOW *w, int y,
 		ui_put_id(w, buf_str(&cell), cl[TC_TASK].width, tail);
 	if (down)
 		wattroff(w, A_BOLD);
+	if (cl[TC_MAP].width > 0) {
+		map_cell(c, i, &cell);
+		wmove(w, y, x[TC_MAP]);
+		ui_put(w, buf_str(&cell), cl[TC_MAP].width);
+	}
 	buf_free(&cell);
 	if (i == c->task_sel)
 		wattroff(w, cur);
@@ -243,7 +269,7 @@ tasks_tail(const struct console *c, const struct tasks_pane *p, int rows,
 	for (n = 0, i = c->task_top; n < 64 && n < (size_t)rows &&
 	    i < c->ntask_vis; n++, i++) {
 		cells[n] = (struct buf)BUF_INIT;
-		task_cell(c, i, true, &cells[n]);
+		task_cell(c, i, true, p->depth, &cells[n]);
 		ids[n] = cell_from(&cells[n], p->hoff);
 	}
 	tail = cols_tail(ids, n, width);
@@ -324,6 +350,10 @@ tasks_draw(struct console *c, void *priv, WINDOW *w, bool focused)
 		buf_printf(&b, " +%d", p->hoff);
 	wmove(w, 1, x[TC_TASK]);
 	ui_put(w, buf_str(&b), cl[TC_TASK].width);
+	if (cl[TC_MAP].width > 0) {
+		wmove(w, 1, x[TC_MAP]);
+		ui_put(w, "MAPPED", cl[TC_MAP].width);
+	}
 	if (cl[TC_START].width > 0)
 		mvwaddstr(w, 1, x[TC_START], "STARTED");
 	wattroff(w, A_DIM);
