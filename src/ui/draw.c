@@ -226,10 +226,12 @@ lay_foot(WINDOW *w, const char *foot, int h, int wd, bool draw)
 			wattroff(w, A_BOLD);
 			off += cut[i];
 		}
-		wmove(w, h - 1, 2);
-		waddch(w, ' ');
-		ui_put(w, b.data + off, foot_room(wd));
-		waddch(w, ' ');
+		if (off < b.len) {
+			wmove(w, h - 1, 2);
+			waddch(w, ' ');
+			ui_put(w, b.data + off, foot_room(wd));
+			waddch(w, ' ');
+		}
 	}
 	buf_free(&b);
 	return rows;
