@@ -51,6 +51,18 @@ cols_fit(struct col *c, size_t n, int avail, int gap)
 }
 
 void
+cols_xs(const struct col *c, size_t n, int x0, int gap, int *x)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		x[i] = x0;
+		if (c[i].width > 0)
+			x0 += c[i].width + gap;
+	}
+}
+
+void
 cols_cut(char *out, size_t outsz, const char *id, int width, int tail,
     const char *mark)
 {

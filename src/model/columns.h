@@ -28,6 +28,9 @@ struct col {
  */
 int	cols_fit(struct col *, size_t n, int avail, int gap);
 
+/* Where each column starts: from x0, shown ones gap apart. */
+void	cols_xs(const struct col *, size_t n, int x0, int gap, int *x);
+
 /*
  * How many trailing columns to keep when ids wider than width are cut
  * (head, a one-column mark, tail): 0 (cut at the end) when that tells the

@@ -49,19 +49,6 @@ put_head(WINDOW *w, int x, const char *label, int width)
 	ui_put(w, label, width);
 }
 
-/* The x of each column from the widths cols_fit gave (gap of one). */
-static void
-col_xs(const struct col *cl, size_t n, int x0, int *x)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		x[i] = x0;
-		if (cl[i].width > 0)
-			x0 += cl[i].width + 1;
-	}
-}
-
 /*
  * The id column scrolled hoff columns right: the ids as shown and whether
  * any is wider than width (so that `>` has something to show).
@@ -181,7 +168,7 @@ draw_dags(struct console *c, struct runs_pane *p, WINDOW *w, int h, int wd)
 	if (p->hoff > y - 8)
 		p->hoff = y > 8 ? y - 8 : 0;
 	plan_dags(c, cl, wd - 4, p->hoff, &brief);
-	col_xs(cl, DC_N, 1, x);
+	cols_xs(cl, DC_N, 1, 1, x);
 	if (c->dag_sel < c->dag_top)
 		c->dag_top = c->dag_sel;
 	if (h > 3 && c->dag_sel >= c->dag_top + (size_t)(h - 3))
@@ -251,7 +238,7 @@ draw_runs(struct console *c, struct runs_pane *p, WINDOW *w, int h, int wd)
 	cl[RC_ID] = (struct col){ idw < 12 ? idw : 12, idw, 0, false, 0 };
 	cols_fit(cl, RC_N, wd - 4, 1);
 	brief = cl[RC_STATE].width < full;
-	col_xs(cl, RC_N, 3, x);
+	cols_xs(cl, RC_N, 3, 1, x);
 	wattron(w, A_DIM);
 	put_head(w, x[RC_STATE], "STATE", cl[RC_STATE].width);
 	put_head(w, x[RC_START], "STARTED", cl[RC_START].width);

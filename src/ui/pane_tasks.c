@@ -157,19 +157,6 @@ plan_tasks(struct console *c, struct tasks_pane *p, struct col *cl,
 		;
 }
 
-/* The x of each column from the widths cols_fit gave (gap of one). */
-static void
-col_xs(const struct col *cl, int *x)
-{
-	int i, x0 = 1;
-
-	for (i = 0; i < TC_N; i++) {
-		x[i] = x0;
-		if (cl[i].width > 0)
-			x0 += cl[i].width + 1;
-	}
-}
-
 /* Try, time taken, and when it started with its operator. */
 static void
 draw_task_numbers(const struct console *c, WINDOW *w, int y,
@@ -330,7 +317,7 @@ tasks_draw(struct console *c, void *priv, WINDOW *w, bool focused)
 	h -= ui_list_foot_rows(w, buf_str(&foot));
 	pane_list_scroll(&c->task_sel, &c->task_top, c->ntask_vis, h - 3);
 	plan_tasks(c, p, cl, wd - 2, &brief);
-	col_xs(cl, x);
+	cols_xs(cl, TC_N, 1, 1, x);
 	f.title = buf_str(&b);
 	f.top = c->task_top;
 	f.sel = c->task_sel;

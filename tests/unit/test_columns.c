@@ -92,6 +92,22 @@ test_ties_left_to_right(void **state)
 }
 
 static void
+test_column_starts(void **state)
+{
+	struct col c[3] = {
+		{ 0, 0, 0, false, 4 },
+		{ 0, 0, 0, true, 0 },	/* left out: no gap for it */
+		{ 0, 0, 0, false, 6 },
+	};
+	int x[3];
+
+	(void)state;
+	cols_xs(c, NELEM(c), 1, 1, x);
+	assert_int_equal(x[0], 1);
+	assert_int_equal(x[2], 6);
+}
+
+static void
 test_cut_marks(void **state)
 {
 	char out[64];
@@ -162,6 +178,7 @@ main(void)
 		cmocka_unit_test(test_key_column_first),
 		cmocka_unit_test(test_numbers_keep_width),
 		cmocka_unit_test(test_ties_left_to_right),
+		cmocka_unit_test(test_column_starts),
 		cmocka_unit_test(test_cut_marks),
 		cmocka_unit_test(test_tail_tells_apart),
 		cmocka_unit_test(test_state_short_forms),
