@@ -46,6 +46,12 @@ enum run_state {
 
 enum ti_state	 ti_state_parse(const char *);	/* NULL or "" or "none" -> TI_NONE */
 const char	*ti_state_name(enum ti_state);	/* "none" for TI_NONE */
+/*
+ * The short form narrow list columns show ("ok", "upfail", "retry"...):
+ * at most STATE_SHORT_MAX columns, distinct per state; dagtop(1) lists them.
+ */
+#define STATE_SHORT_MAX	7
+const char	*ti_state_brief(enum ti_state);
 /* One letter per state, for screens and reports without colour. */
 char		 ti_state_letter(enum ti_state);
 bool		 ti_state_finished(enum ti_state);
@@ -56,6 +62,7 @@ bool		 ti_state_attention(enum ti_state);
 
 enum run_state	 run_state_parse(const char *);
 const char	*run_state_name(enum run_state);
+const char	*run_state_brief(enum run_state);	/* as ti_state_brief */
 char		 run_state_letter(enum run_state);
 bool		 run_state_finished(enum run_state);
 

@@ -4,36 +4,43 @@
 
 #include "airflow.h"
 
+/*
+ * Each state's name as Airflow stores it, its short form for narrow list
+ * columns (at most STATE_SHORT_MAX columns, documented in dagtop(1)) and
+ * its letter.
+ */
 static const struct {
 	const char	*name;
+	const char	*brief;
 	char		 letter;
 } ti_states[TI_NSTATES] = {
-	[TI_NONE] =		{ "none", '.' },
-	[TI_SCHEDULED] =	{ "scheduled", 'c' },
-	[TI_QUEUED] =		{ "queued", 'q' },
-	[TI_RUNNING] =		{ "running", 'R' },
-	[TI_SUCCESS] =		{ "success", 's' },
-	[TI_FAILED] =		{ "failed", 'F' },
-	[TI_UPSTREAM_FAILED] =	{ "upstream_failed", 'U' },
-	[TI_SKIPPED] =		{ "skipped", 'k' },
-	[TI_UP_FOR_RETRY] =	{ "up_for_retry", 'r' },
-	[TI_UP_FOR_RESCHEDULE] = { "up_for_reschedule", 'h' },
-	[TI_RESTARTING] =	{ "restarting", 'e' },
-	[TI_DEFERRED] =		{ "deferred", 'd' },
-	[TI_REMOVED] =		{ "removed", 'x' },
-	[TI_SHUTDOWN] =		{ "shutdown", 'z' },
-	[TI_UNKNOWN] =		{ "unknown", '?' },
+	[TI_NONE] =		{ "none", "none", '.' },
+	[TI_SCHEDULED] =	{ "scheduled", "sched", 'c' },
+	[TI_QUEUED] =		{ "queued", "queued", 'q' },
+	[TI_RUNNING] =		{ "running", "run", 'R' },
+	[TI_SUCCESS] =		{ "success", "ok", 's' },
+	[TI_FAILED] =		{ "failed", "failed", 'F' },
+	[TI_UPSTREAM_FAILED] =	{ "upstream_failed", "upfail", 'U' },
+	[TI_SKIPPED] =		{ "skipped", "skip", 'k' },
+	[TI_UP_FOR_RETRY] =	{ "up_for_retry", "retry", 'r' },
+	[TI_UP_FOR_RESCHEDULE] = { "up_for_reschedule", "resched", 'h' },
+	[TI_RESTARTING] =	{ "restarting", "restart", 'e' },
+	[TI_DEFERRED] =		{ "deferred", "defer", 'd' },
+	[TI_REMOVED] =		{ "removed", "removed", 'x' },
+	[TI_SHUTDOWN] =		{ "shutdown", "shutdn", 'z' },
+	[TI_UNKNOWN] =		{ "unknown", "unknown", '?' },
 };
 
 static const struct {
 	const char	*name;
+	const char	*brief;
 	char		 letter;
 } run_states[RUN_NSTATES] = {
-	[RUN_QUEUED] =	{ "queued", 'q' },
-	[RUN_RUNNING] =	{ "running", 'R' },
-	[RUN_SUCCESS] =	{ "success", 's' },
-	[RUN_FAILED] =	{ "failed", 'F' },
-	[RUN_UNKNOWN] =	{ "unknown", '?' },
+	[RUN_QUEUED] =	{ "queued", "queued", 'q' },
+	[RUN_RUNNING] =	{ "running", "run", 'R' },
+	[RUN_SUCCESS] =	{ "success", "ok", 's' },
+	[RUN_FAILED] =	{ "failed", "failed", 'F' },
+	[RUN_UNKNOWN] =	{ "unknown", "unknown", '?' },
 };
 
 const char *const af_job_type[AF_NJOBS] = {
@@ -59,6 +66,12 @@ const char *
 ti_state_name(enum ti_state s)
 {
 	return (unsigned)s < TI_NSTATES ? ti_states[s].name : "unknown";
+}
+
+const char *
+ti_state_brief(enum ti_state s)
+{
+	return (unsigned)s < TI_NSTATES ? ti_states[s].brief : "unknown";
 }
 
 char
@@ -113,6 +126,12 @@ const char *
 run_state_name(enum run_state s)
 {
 	return (unsigned)s < RUN_NSTATES ? run_states[s].name : "unknown";
+}
+
+const char *
+run_state_brief(enum run_state s)
+{
+	return (unsigned)s < RUN_NSTATES ? run_states[s].brief : "unknown";
 }
 
 char

@@ -377,6 +377,7 @@ console_main(struct settings *s, const struct config *cfg,
 	}
 	/* Line drawing needs UTF-8; anything else draws with ASCII. */
 	a.c.ascii = ascii || strcmp(nl_langinfo(CODESET), "UTF-8") != 0;
+	ui_set_ascii(a.c.ascii);
 	if (color < 0)
 		color = nc == NULL || *nc == '\0';
 	/* Before initscr(), so that curses leaves SIGWINCH to us. */

@@ -4,6 +4,7 @@
  */
 #include <string.h>
 
+#include "columns.h"
 #include "timefmt.h"
 #include "ui.h"
 
@@ -11,13 +12,13 @@
 
 static void
 put_strip(struct console *c, WINDOW *w, const struct af_run *const *v,
-    size_t n, bool known)
+    size_t n, bool known, int width)
 {
 	size_t	i;
 	int	k;
 
 	/* Oldest on the left, as Airflow's grid view has it. */
-	for (k = STRIP - 1; k >= 0; k--) {
+	for (k = (width < STRIP ? width : STRIP) - 1; k >= 0; k--) {
 		if ((size_t)k >= n) {
 			/* Runs not read (only the newest was): unknown. */
 			waddch(w, !known ? '?' : c->ascii ? '.' : ' ');
@@ -30,109 +31,191 @@ put_strip(struct console *c, WINDOW *w, const struct af_run *const *v,
 	}
 }
 
-/*
- * Columns that fit: mark, id, strip and latest state always; the start
- * time and the duration when there is room.  The id takes what is left
- * (up to 40 columns).
- */
-static void
-plan_columns(int avail, int *idw, bool *start, bool *took, bool *next)
-{
-	int fixed = 2 + 1 + STRIP + 1 + 8;
+/* The pane's own state: how far the id column is scrolled (`<`, `>`). */
+struct runs_pane {
+	int	 hoff;
+	bool	 focused;	/* while drawing */
+};
 
-	*start = avail - fixed - 12 - 8 >= 12;
-	*took = *start;
-	if (!*start)
-		*start = avail - fixed - 12 >= 12;
-	*next = *took && avail - fixed - 12 - 8 - 12 >= 20;
-	*idw = avail - fixed - (*start ? 12 : 0) - (*took ? 8 : 0) -
-	    (*next ? 12 : 0);
-	if (*idw > 40)
-		*idw = 40;
-	if (*idw < 4)
-		*idw = 4;
+/* The DAG list's columns, left to right. */
+enum { DC_MARK, DC_ID, DC_STRIP, DC_STATE, DC_START, DC_TOOK, DC_NEXT, DC_N };
+
+/* A column's header, cut with a mark to its width. */
+static void
+put_head(WINDOW *w, int x, const char *label, int width)
+{
+	if (width <= 0)
+		return;
+	wmove(w, 1, x);
+	ui_put(w, label, width);
+}
+
+/*
+ * The id column scrolled hoff columns right: the ids as shown and whether
+ * any is wider than width (so that `>` has something to show).
+ */
+static const char *
+id_from(const char *id, int hoff)
+{
+	size_t len = strlen(id);
+
+	return hoff > 0 ? id + ((size_t)hoff < len ? (size_t)hoff : len) : id;
+}
+
+/* Header of the id column: "DAG", "DAG +8" when scrolled. */
+static void
+id_head(struct buf *b, const char *label, int hoff)
+{
+	buf_reset(b);
+	buf_puts(b, label);
+	if (hoff > 0)
+		buf_printf(b, " +%d", hoff);
+}
+
+/* Sizes the DAG list's columns from the DAGs and their latest states. */
+static void
+plan_dags(struct console *c, struct col *cl, int avail, int hoff,
+    bool *brief)
+{
+	const struct af_run	*runs[1];
+	size_t			 i;
+	int			 idw = 3, full = 6, shrt = 6, len;
+
+	for (i = 0; i < c->ndag_order; i++) {
+		const char *id = c->snap.dags.v[c->dag_order[i]].dag_id;
+
+		len = (int)strlen(id_from(id, hoff));
+		if (len > idw)
+			idw = len;
+		if (console_dag_runs(c, id, runs, 1) == 1) {
+			len = (int)strlen(run_state_name(runs[0]->state));
+			full = len > full ? len : full;
+			len = (int)strlen(run_state_brief(runs[0]->state));
+			shrt = len > shrt ? len : shrt;
+		}
+	}
+	memset(cl, 0, DC_N * sizeof *cl);
+	cl[DC_MARK] = (struct col){ 1, 1, 0, false, 0 };
+	cl[DC_ID] = (struct col){ idw < 12 ? idw : 12, idw, 1, false, 0 };
+	cl[DC_STRIP] = (struct col){ 5, STRIP, 2, false, 0 };
+	cl[DC_STATE] = (struct col){ shrt, full, 7, false, 0 };
+	cl[DC_START] = (struct col){ 11, 11, 4, true, 0 };
+	cl[DC_TOOK] = (struct col){ 7, 7, 5, true, 0 };
+	cl[DC_NEXT] = (struct col){ 11, 11, 6, true, 0 };
+	cols_fit(cl, DC_N, avail, 1);
+	*brief = cl[DC_STATE].width < full;
+}
+
+/* One DAG's row at y, in the columns planned. */
+static void
+draw_dag_row(struct console *c, WINDOW *w, int y, const struct af_dag *d,
+    const struct col *cl, const int *x, int tail, int hoff, bool brief)
+{
+	const struct af_run	*runs[STRIP];
+	struct buf		 line = BUF_INIT;
+	size_t			 n;
+
+	n = console_dag_runs(c, d->dag_id, runs, STRIP);
+	mvwaddch(w, y, x[DC_MARK], d->paused ? 'P' : d->import_errors ? '!' :
+	    ' ');
+	wmove(w, y, x[DC_ID]);
+	ui_put_id(w, id_from(d->dag_id, hoff), cl[DC_ID].width, tail);
+	wmove(w, y, x[DC_STRIP]);
+	put_strip(c, w, runs, n, console_strip_known(c, d->dag_id),
+	    cl[DC_STRIP].width);
+	if (n > 0) {
+		wmove(w, y, x[DC_STATE]);
+		wattron(w, ui_run_attr(runs[0]->state));
+		waddstr(w, brief ? run_state_brief(runs[0]->state) :
+		    run_state_name(runs[0]->state));
+		wattroff(w, ui_run_attr(runs[0]->state));
+		if (cl[DC_START].width > 0) {
+			fmt_time(&line, c->zone, runs[0]->start_date,
+			    FMT_SHORT);
+			wmove(w, y, x[DC_START]);
+			ui_put(w, buf_str(&line), cl[DC_START].width);
+		}
+		if (cl[DC_TOOK].width > 0) {
+			buf_reset(&line);
+			fmt_duration(&line, af_run_duration(runs[0],
+			    c->snap.health.now));
+			wmove(w, y, x[DC_TOOK]);
+			ui_put(w, buf_str(&line), cl[DC_TOOK].width);
+		}
+	}
+	if (cl[DC_NEXT].width > 0 && !d->paused &&
+	    d->next_run_after != TIME_NONE) {
+		buf_reset(&line);
+		fmt_time(&line, c->zone, d->next_run_after, FMT_SHORT);
+		wmove(w, y, x[DC_NEXT]);
+		ui_put(w, buf_str(&line), cl[DC_NEXT].width);
+	}
+	buf_free(&line);
 }
 
 static void
-draw_dags(struct console *c, WINDOW *w, int h, int wd)
+draw_dags(struct console *c, struct runs_pane *p, WINDOW *w, int h, int wd)
 {
-	const struct af_run	*runs[STRIP];
-	struct buf		 b = BUF_INIT, line = BUF_INIT;
-	size_t			 i, n;
-	int			 y, idw, x;
-	bool			 show_start, show_took, show_next;
+	struct col	 cl[DC_N];
+	const char	*ids[256];
+	struct buf	 b = BUF_INIT;
+	size_t		 i, nv;
+	int		 y, x[DC_N], tail;
+	bool		 brief;
 
-	plan_columns(wd - 2, &idw, &show_start, &show_took, &show_next);
+	/* `>` stops once the longest id's end is in view. */
+	for (i = 0, y = 0; i < c->ndag_order; i++)
+		if ((int)strlen(c->snap.dags.v[c->dag_order[i]].dag_id) > y)
+			y = (int)strlen(c->snap.dags.v[c->dag_order[i]].dag_id);
+	if (p->hoff > y - 8)
+		p->hoff = y > 8 ? y - 8 : 0;
+	plan_dags(c, cl, wd - 4, p->hoff, &brief);
+	cols_xs(cl, DC_N, 1, 1, x);
 	if (c->dag_sel < c->dag_top)
 		c->dag_top = c->dag_sel;
 	if (h > 3 && c->dag_sel >= c->dag_top + (size_t)(h - 3))
 		c->dag_top = c->dag_sel - (size_t)(h - 3) + 1;
 	c->dag_rows = h > 3 ? (size_t)(h - 3) : 0;	/* refresh.c reads ahead */
-	buf_printf(&b, "  %-*s %-*s %-8s", idw, "DAG", STRIP, "RUNS", "LATEST");
-	if (show_start)
-		buf_printf(&b, " %-11s", "STARTED");
-	if (show_took)
-		buf_printf(&b, " %-7s", "TOOK");
-	if (show_next)
-		buf_printf(&b, " %-11s", "NEXT");
 	wattron(w, A_DIM);
-	mvwaddnstr(w, 1, 1, buf_str(&b), wd - 2);
+	id_head(&b, "DAG", p->hoff);
+	put_head(w, x[DC_ID], buf_str(&b), cl[DC_ID].width);
+	put_head(w, x[DC_STRIP], "RUNS", cl[DC_STRIP].width);
+	put_head(w, x[DC_STATE], "LATEST", cl[DC_STATE].width);
+	put_head(w, x[DC_START], "STARTED", cl[DC_START].width);
+	put_head(w, x[DC_TOOK], "TOOK", cl[DC_TOOK].width);
+	put_head(w, x[DC_NEXT], "NEXT", cl[DC_NEXT].width);
 	wattroff(w, A_DIM);
+	for (nv = 0, i = c->dag_top; nv < (size_t)(h - 3) && nv < 256 &&
+	    i < c->ndag_order; nv++, i++)
+		ids[nv] = id_from(c->snap.dags.v[c->dag_order[i]].dag_id,
+		    p->hoff);
+	tail = cols_tail(ids, nv, cl[DC_ID].width);
 	for (y = 2, i = c->dag_top; y < h - 1 && i < c->ndag_order; y++, i++) {
-		const struct af_dag *d = &c->snap.dags.v[c->dag_order[i]];
-
-		n = console_dag_runs(c, d->dag_id, runs, STRIP);
 		if (i == c->dag_sel) {
-			wattron(w, A_REVERSE);
+			wattron(w, ui_cursor_attr(p->focused));
 			mvwhline(w, y, 1, ' ', wd - 2);
 		}
-		mvwaddch(w, y, 1, d->paused ? 'P' : d->import_errors ? '!' : ' ');
-		wmove(w, y, 3);
-		ui_put(w, d->dag_id, idw);
-		x = 3 + idw + 1;
-		wmove(w, y, x);
-		put_strip(c, w, runs, n, console_strip_known(c, d->dag_id));
-		x += STRIP + 1;
-		if (n > 0) {
-			wmove(w, y, x);
-			wattron(w, ui_run_attr(runs[0]->state));
-			waddnstr(w, run_state_name(runs[0]->state), 8);
-			wattroff(w, ui_run_attr(runs[0]->state));
-			x += 9;
-			if (show_start) {
-				buf_reset(&line);
-				fmt_time(&line, c->zone, runs[0]->start_date,
-				    FMT_SHORT);
-				mvwaddnstr(w, y, x, buf_str(&line), 11);
-				x += 12;
-			}
-			if (show_took) {
-				buf_reset(&line);
-				fmt_duration(&line, af_run_duration(runs[0],
-				    c->snap.health.now));
-				mvwaddnstr(w, y, x, buf_str(&line), 7);
-			}
-		}
-		if (show_next && !d->paused && d->next_run_after != TIME_NONE) {
-			buf_reset(&line);
-			fmt_time(&line, c->zone, d->next_run_after, FMT_SHORT);
-			mvwaddnstr(w, y, 3 + idw + 1 + STRIP + 1 + 9 + 12 + 8,
-			    buf_str(&line), 11);
-		}
+		draw_dag_row(c, w, y, &c->snap.dags.v[c->dag_order[i]], cl, x,
+		    tail, p->hoff, brief);
 		if (i == c->dag_sel)
-			wattroff(w, A_REVERSE);
+			wattroff(w, ui_cursor_attr(p->focused));
 	}
 	buf_free(&b);
-	buf_free(&line);
 }
 
+/* The runs list's columns, left to right. */
+enum { RC_STATE, RC_START, RC_TOOK, RC_ID, RC_N };
+
 static void
-draw_runs(struct console *c, WINDOW *w, int h, int wd)
+draw_runs(struct console *c, struct runs_pane *p, WINDOW *w, int h, int wd)
 {
 	const struct af_run	*runs[RUNS_LIST_MAX];
+	const char		*ids[256];
+	struct col		 cl[RC_N];
 	struct buf		 b = BUF_INIT;
-	size_t			 i, n;
-	int			 y;
+	size_t			 i, n, nv;
+	int			 y, x[RC_N], idw = 3, full = 5, shrt = 5, tail;
+	bool			 brief;
 
 	if (c->ndag_order == 0)
 		return;
@@ -152,29 +235,60 @@ draw_runs(struct console *c, WINDOW *w, int h, int wd)
 	if ((c->older.loading || c->older.end) && n > 0 && h > 4 &&
 	    c->run_sel == n - 1 && n >= c->run_top + (size_t)(h - 3))
 		c->run_top = n + 1 - (size_t)(h - 3);
+	for (i = 0; i < n; i++) {
+		y = (int)strlen(id_from(runs[i]->run_id, p->hoff));
+		idw = y > idw ? y : idw;
+		y = (int)strlen(run_state_name(runs[i]->state));
+		full = y > full ? y : full;
+		y = (int)strlen(run_state_brief(runs[i]->state));
+		shrt = y > shrt ? y : shrt;
+	}
+	cl[RC_STATE] = (struct col){ shrt, full, 4, false, 0 };
+	cl[RC_START] = (struct col){ 11, 11, 2, true, 0 };
+	cl[RC_TOOK] = (struct col){ 7, 7, 3, true, 0 };
+	cl[RC_ID] = (struct col){ idw < 12 ? idw : 12, idw, 0, false, 0 };
+	cols_fit(cl, RC_N, wd - 4, 1);
+	brief = cl[RC_STATE].width < full;
+	cols_xs(cl, RC_N, 3, 1, x);
 	wattron(w, A_DIM);
-	mvwaddnstr(w, 1, 1, "  STATE    STARTED     TOOK    RUN", wd - 2);
+	put_head(w, x[RC_STATE], "STATE", cl[RC_STATE].width);
+	put_head(w, x[RC_START], "STARTED", cl[RC_START].width);
+	put_head(w, x[RC_TOOK], "TOOK", cl[RC_TOOK].width);
+	id_head(&b, "RUN", p->hoff);
+	put_head(w, x[RC_ID], buf_str(&b), cl[RC_ID].width);
 	wattroff(w, A_DIM);
+	for (nv = 0, i = c->run_top; nv < (size_t)(h - 3) && nv < 256 &&
+	    i < n; nv++, i++)
+		ids[nv] = id_from(runs[i]->run_id, p->hoff);
+	tail = cols_tail(ids, nv, cl[RC_ID].width);
 	for (y = 2, i = c->run_top; y < h - 1 && i < n; y++, i++) {
 		if (i == c->run_sel) {
-			wattron(w, A_REVERSE);
+			wattron(w, ui_cursor_attr(p->focused));
 			mvwhline(w, y, 1, ' ', wd - 2);
 		}
 		wattron(w, ui_run_attr(runs[i]->state));
-		mvwaddnstr(w, y, 3, run_state_name(runs[i]->state), 8);
+		mvwaddstr(w, y, x[RC_STATE], brief ?
+		    run_state_brief(runs[i]->state) :
+		    run_state_name(runs[i]->state));
 		wattroff(w, ui_run_attr(runs[i]->state));
-		buf_reset(&b);
-		fmt_time(&b, c->zone, runs[i]->start_date, FMT_SHORT);
-		buf_putc(&b, ' ');
-		fmt_duration(&b, af_run_duration(runs[i], c->snap.health.now));
-		if (wd > 24)
-			mvwaddnstr(w, y, 12, buf_str(&b), wd - 14);
-		if (wd > 34) {
-			wmove(w, y, 32);
-			ui_put(w, runs[i]->run_id, wd - 33);
+		if (cl[RC_START].width > 0) {
+			buf_reset(&b);
+			fmt_time(&b, c->zone, runs[i]->start_date, FMT_SHORT);
+			wmove(w, y, x[RC_START]);
+			ui_put(w, buf_str(&b), cl[RC_START].width);
 		}
+		if (cl[RC_TOOK].width > 0) {
+			buf_reset(&b);
+			fmt_duration(&b, af_run_duration(runs[i],
+			    c->snap.health.now));
+			wmove(w, y, x[RC_TOOK]);
+			ui_put(w, buf_str(&b), cl[RC_TOOK].width);
+		}
+		wmove(w, y, x[RC_ID]);
+		ui_put_id(w, id_from(runs[i]->run_id, p->hoff), cl[RC_ID].width,
+		    tail);
 		if (i == c->run_sel)
-			wattroff(w, A_REVERSE);
+			wattroff(w, ui_cursor_attr(p->focused));
 	}
 	/* Below the last run: the next page back, while it is read. */
 	if (y < h - 1 && i == n && c->older.loading) {
@@ -186,15 +300,47 @@ draw_runs(struct console *c, WINDOW *w, int h, int wd)
 	buf_free(&b);
 }
 
+/* The selected row in full for the frame's foot: id, then state. */
+static void
+runs_foot(struct console *c, struct buf *foot)
+{
+	const struct af_run	*runs[RUNS_LIST_MAX];
+	const char		*id;
+	size_t			 n;
+
+	if (c->ndag_order == 0)
+		return;
+	id = c->snap.dags.v[c->dag_order[c->dag_sel]].dag_id;
+	n = c->runs_level == 0 ? console_dag_runs(c, id, runs, 1) :
+	    console_run_list(c, runs, RUNS_LIST_MAX);
+	if (c->runs_level == 0) {
+		buf_puts(foot, id);
+		if (n > 0)
+			buf_printf(foot, " \xc2\xb7 %s",
+			    run_state_name(runs[0]->state));
+	} else if (c->run_sel < n) {
+		buf_puts(foot, runs[c->run_sel]->run_id);
+		buf_printf(foot, " \xc2\xb7 %s",
+		    run_state_name(runs[c->run_sel]->state));
+	}
+	if (c->ascii)
+		for (n = 0; n + 1 < foot->len; n++)
+			if (memcmp(foot->data + n, "\xc2\xb7", 2) == 0)
+				memcpy(foot->data + n, " -", 2);
+}
+
 static void
 runs_draw(struct console *c, void *priv, WINDOW *w, bool focused)
 {
-	int		h, wd;
-	struct buf	title = BUF_INIT;
+	const struct af_run	*runs[RUNS_LIST_MAX];
+	struct runs_pane	*p = priv;
+	struct list_frame	 f = { 0 };
+	struct buf		 title = BUF_INIT, foot = BUF_INIT;
+	int			 h, wd;
 
-	(void)priv;
 	getmaxyx(w, h, wd);
 	werase(w);
+	p->focused = focused;
 	if (c->runs_level == 0 && c->dag_filter.on)
 		buf_printf(&title, "DAGs (%zu, /%s)", c->ndag_order,
 		    c->dag_filter.text);
@@ -206,21 +352,39 @@ runs_draw(struct console *c, void *priv, WINDOW *w, bool focused)
 		if (c->run_filter.on)
 			buf_printf(&title, " (/%s)", c->run_filter.text);
 	}
-	ui_frame(w, buf_str(&title), focused, c->ascii);
-	buf_free(&title);
 	if (!c->snap.valid) {
+		ui_frame(w, buf_str(&title), focused, c->ascii);
 		mvwaddstr(w, 2, 2, "reading the Airflow database...");
+		buf_free(&title);
 		return;
 	}
+	runs_foot(c, &foot);
+	h -= ui_list_foot_rows(w, buf_str(&foot));
 	if (c->runs_level == 0 && c->ndag_order == 0 && c->dag_filter.on) {
 		/* Not an empty pane without a word. */
 		wmove(w, 2, 2);
 		ui_put_cut(w, "no matches (Esc: no filter)", wd - 4,
 		    c->ascii);
 	} else if (c->runs_level == 0)
-		draw_dags(c, w, h, wd);
+		draw_dags(c, p, w, h, wd);
 	else
-		draw_runs(c, w, h, wd);
+		draw_runs(c, p, w, h, wd);
+	f.title = buf_str(&title);
+	f.rows = h - 3;
+	f.foot = buf_str(&foot);
+	if (c->runs_level == 0) {
+		f.top = c->dag_top;
+		f.sel = c->dag_sel;
+		f.n = c->ndag_order;
+	} else {
+		f.top = c->run_top;
+		f.sel = c->run_sel;
+		f.n = c->ndag_order == 0 ? 0 : console_run_list(c, runs,
+		    RUNS_LIST_MAX);
+	}
+	ui_list_frame(w, &f, focused, c->ascii);
+	buf_free(&title);
+	buf_free(&foot);
 }
 
 /* The list cursor, left alone while the list is empty. */
@@ -235,10 +399,17 @@ static enum pane_result
 runs_key(struct console *c, void *priv, enum action a)
 {
 	const struct af_run	*runs[RUNS_LIST_MAX];
+	struct runs_pane	*p = priv;
 	size_t			 n;
 
-	(void)priv;
 	switch (a) {
+	case ACTION_LEFT:
+		p->hoff = p->hoff > 8 ? p->hoff - 8 : 0;
+		return PANE_HANDLED;
+	case ACTION_RIGHT:
+		if (p->hoff < 200)
+			p->hoff += 8;
+		return PANE_HANDLED;
 	case ACTION_DOWN:
 	case ACTION_UP:
 	case ACTION_PAGE_DOWN:
@@ -282,6 +453,7 @@ runs_key(struct console *c, void *priv, enum action a)
 }
 
 const struct pane_ops pane_runs_ops = {
+	.priv_size = sizeof (struct runs_pane),
 	.draw = runs_draw,
 	.key = runs_key,
 };

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "columns.h"
 #include "timefmt.h"
 #include "ui.h"
 
@@ -37,118 +38,268 @@ in_downstream(const struct console *c, const char *task_id)
 	return t != (size_t)-1 && c->downstream[t];
 }
 
+/* The pane's own state: how far the task column is scrolled (`<`, `>`). */
+struct tasks_pane {
+	int	 hoff;
+	int	 depth;		/* depth marks shown at most, as wide as fits */
+	bool	 focused;	/* while drawing */
+};
+
+/* The columns, left to right: downstream mark, state, try, took, task, start. */
+enum { TC_MARK, TC_STATE, TC_TRY, TC_TOOK, TC_TASK, TC_MAP, TC_START, TC_N };
+
 /*
- * The task's name (or its map index), indented by its depth in the graph;
- * a mapped task folded shows its instances' count per state.
+ * The task cell of line i: up to depth marks of its depth, then the name
+ * (or "[3] rendered" for a map index).  Depth marks are ". " in ASCII, two
+ * columns either way, so the ASCII cell measures the drawn one.
  */
 static void
-draw_task_name(const struct console *c, WINDOW *w, int y, int wd,
-    const struct task_row *r, const struct af_ti *t, int inst, bool down)
-{
-	int d;
-
-	wmove(w, y, 34);
-	for (d = 0; d < r->depth && d < 8 && 34 + 2 * d < wd - 8; d++)
-		waddstr(w, c->ascii ? ". " : "\xc2\xb7 ");
-	if (down)
-		wattron(w, A_BOLD);
-	if (inst >= 0) {
-		char idx[32];
-
-		snprintf(idx, sizeof idx, "  [%d] ", t->map_index);
-		ui_put(w, idx, wd - 35 - 2 * d);
-		ui_put(w, t->rendered_map_index, wd - 42 - 2 * d);
-	} else {
-		ui_put(w, r->ti->task_id, wd - 35 - 2 * d);
-		if (r->nti > 1) {
-			/* Counts per state: " [3: 1s 1R 1r]". */
-			struct buf	more = BUF_INIT;
-			int		s;
-
-			buf_printf(&more, " [%zu:", r->nti);
-			for (s = 0; s < TI_NSTATES; s++)
-				if (r->counts[s] > 0)
-					buf_printf(&more, " %zu%c", r->counts[s],
-					    ti_state_letter(s));
-			buf_putc(&more, ']');
-			ui_put(w, buf_str(&more), wd - 35 - 2 * d -
-			    (int)strlen(r->ti->task_id));
-			buf_free(&more);
-		}
-	}
-	if (down)
-		wattroff(w, A_BOLD);
-}
-
-/* Wide panes also show when the task started and its operator. */
-static void
-draw_task_started(const struct console *c, WINDOW *w, int y, int wd,
-    const struct af_ti *t)
-{
-	struct buf right = BUF_INIT;
-
-	fmt_time(&right, c->zone, t->start_date, FMT_CLOCK);
-	buf_putc(&right, ' ');
-	buf_puts(&right, t->operator != NULL ? t->operator : "-");
-	if (right.len > 30)
-		right.len = 30;
-	right.data[right.len] = '\0';
-	wmove(w, y, wd - 1 - 31);
-	wclrtoeol(w);
-	ui_put(w, buf_str(&right), 30);
-	buf_free(&right);
-	mvwaddch(w, y, wd - 1, c->ascii ? '|' : ACS_VLINE);
-}
-
-/* The i-th task line shown, at row y: state, try, time taken, name. */
-static void
-draw_task_line(struct console *c, WINDOW *w, int y, int wd, size_t i)
+task_cell(const struct console *c, size_t i, bool ascii, int depth,
+    struct buf *b)
 {
 	const struct task_row	*r = console_task_row(c, i);
 	int			 inst = console_task_inst(c, i);
 	const struct af_ti	*t = inst >= 0 ? &r->ti[inst] : r->ti;
-	enum ti_state		 st = inst >= 0 ? t->state : r->state;
+	int			 d;
+
+	buf_reset(b);
+	for (d = 0; d < r->depth && d < depth; d++)
+		buf_puts(b, ascii ? ". " : "\xc2\xb7 ");
+	if (inst >= 0) {
+		buf_printf(b, "  [%d] ", t->map_index);
+		if (t->rendered_map_index != NULL)
+			buf_puts(b, t->rendered_map_index);
+		return;
+	}
+	buf_puts(b, r->ti->task_id);
+}
+
+/* A folded mapped task's count per state: "[3: 1s 1R 1r]"; else empty. */
+static void
+map_cell(const struct console *c, size_t i, struct buf *b)
+{
+	const struct task_row	*r = console_task_row(c, i);
+	int			 s;
+
+	buf_reset(b);
+	if (console_task_inst(c, i) >= 0 || r->nti <= 1)
+		return;
+	buf_printf(b, "[%zu:", r->nti);
+	for (s = 0; s < TI_NSTATES; s++)
+		if (r->counts[s] > 0)
+			buf_printf(b, " %zu%c", r->counts[s], ti_state_letter(s));
+	buf_putc(b, ']');
+}
+
+/* The line's state: its instance's, or the row's for a whole row. */
+static enum ti_state
+line_state(const struct console *c, size_t i)
+{
+	const struct task_row	*r = console_task_row(c, i);
+	int			 inst = console_task_inst(c, i);
+
+	return inst >= 0 ? r->ti[inst].state : r->state;
+}
+
+/* The cell from hoff columns on (scrolled with `<` and `>`). */
+static const char *
+cell_from(const struct buf *b, int hoff)
+{
+	size_t off = hoff > 0 ? (size_t)hoff : 0;
+
+	return buf_str(b) + (off < b->len ? off : b->len);
+}
+
+/*
+ * Sizes the columns from every line's cell; the state column is as wide as
+ * the widest state name (the same whatever the run holds) or its short
+ * forms.  A narrow task column shows fewer depth marks, as many as leave
+ * it room for a name.
+ */
+static void
+plan_tasks(struct console *c, struct tasks_pane *p, struct col *cl,
+    int avail, bool *brief)
+{
+	struct buf	b = BUF_INIT;
+	size_t		i;
+	int		len, idw = 4, mapw = 0, shrt = 5, longest = 0;
+
+	for (i = 0; i < c->ntask_vis; i++) {
+		task_cell(c, i, true, 8, &b);
+		longest = (int)b.len > longest ? (int)b.len : longest;
+		len = (int)strlen(cell_from(&b, p->hoff));
+		idw = len > idw ? len : idw;
+		map_cell(c, i, &b);
+		mapw = (int)b.len > mapw ? (int)b.len : mapw;
+		len = (int)strlen(ti_state_brief(line_state(c, i)));
+		shrt = len > shrt ? len : shrt;
+	}
+	buf_free(&b);
+	if (p->hoff > longest - 8)
+		p->hoff = longest > 8 ? longest - 8 : 0;
+	/*
+	 * The state in full before the task grows past 9 columns: the
+	 * tests and the on-call eye read "failed          3/3   30m00s".
+	 */
+	cl[TC_MARK] = (struct col){ 1, 1, 0, false, 0 };
+	cl[TC_STATE] = (struct col){ shrt, 15, 1, false, 0 };
+	cl[TC_TRY] = (struct col){ 5, 5, 2, false, 0 };
+	cl[TC_TOOK] = (struct col){ 8, 8, 3, false, 0 };
+	cl[TC_TASK] = (struct col){ idw < 9 ? idw : 9, idw, 4, false, 0 };
+	cl[TC_MAP] = (struct col){ mapw, mapw, 5, true, 0 };
+	cl[TC_START] = (struct col){ 20, 30, 6, true, 0 };
+	if (mapw == 0)	/* no mapped task folded: no column */
+		cl[TC_MAP].min = cl[TC_MAP].want = avail + 1;
+	cols_fit(cl, TC_N, avail, 1);
+	*brief = cl[TC_STATE].width < 15;
+	for (p->depth = 0; p->depth < 8 && (cl[TC_TASK].width >= idw ||
+	    2 * p->depth < cl[TC_TASK].width - 7); p->depth++)
+		;
+}
+
+/* Try, time taken, and when it started with its operator. */
+static void
+draw_task_numbers(const struct console *c, WINDOW *w, int y,
+    const struct col *cl, const int *x, const struct af_ti *t, bool single)
+{
+	struct buf	b = BUF_INIT;
+
+	if (cl[TC_TRY].width > 0) {
+		if (single)
+			buf_printf(&b, "%d/%d", t->try_number,
+			    t->max_tries + 1);
+		else
+			buf_putc(&b, '-');
+		wmove(w, y, x[TC_TRY]);
+		ui_put(w, buf_str(&b), cl[TC_TRY].width);
+	}
+	if (cl[TC_TOOK].width > 0) {
+		buf_reset(&b);
+		if (single)
+			fmt_duration(&b, t->duration);
+		else
+			buf_putc(&b, '-');
+		wmove(w, y, x[TC_TOOK]);
+		ui_put(w, buf_str(&b), cl[TC_TOOK].width);
+	}
+	if (cl[TC_START].width > 0) {
+		buf_reset(&b);
+		fmt_time(&b, c->zone, t->start_date, FMT_CLOCK);
+		buf_putc(&b, ' ');
+		buf_puts(&b, t->operator != NULL ? t->operator : "-");
+		wmove(w, y, x[TC_START]);
+		ui_put(w, buf_str(&b), cl[TC_START].width);
+	}
+	buf_free(&b);
+}
+
+/* The i-th task line shown, at row y. */
+static void
+draw_task_line(struct console *c, struct tasks_pane *p, WINDOW *w, int y,
+    int wd, size_t i, const struct col *cl, const int *x, int tail,
+    bool brief)
+{
+	const struct task_row	*r = console_task_row(c, i);
+	int			 inst = console_task_inst(c, i);
+	const struct af_ti	*t = inst >= 0 ? &r->ti[inst] : r->ti;
+	enum ti_state		 st = line_state(c, i);
 	bool			 down = in_downstream(c, r->ti->task_id);
-	bool			 single = inst >= 0 || r->nti == 1;
-	struct buf		 b = BUF_INIT;
-	char			 try[16];
+	struct buf		 cell = BUF_INIT;
+	attr_t			 cur = ui_cursor_attr(p->focused);
 
 	if (i == c->task_sel) {
-		wattron(w, A_REVERSE);
+		wattron(w, cur);
 		mvwhline(w, y, 1, ' ', wd - 2);
 	}
-	mvwaddch(w, y, 1, down ? '*' : ' ');
+	mvwaddch(w, y, x[TC_MARK], down ? '*' : ' ');
 	wattron(w, ui_ti_attr(st));
-	mvwaddnstr(w, y, 3, ti_state_name(st), 15);
+	mvwaddstr(w, y, x[TC_STATE], brief ? ti_state_brief(st) :
+	    ti_state_name(st));
 	wattroff(w, ui_ti_attr(st));
-	snprintf(try, sizeof try, "%d/%d", t->try_number, t->max_tries + 1);
-	buf_printf(&b, "%-5s ", single ? try : "-");
-	if (single)
-		fmt_duration(&b, t->duration);
-	else
-		buf_putc(&b, '-');
-	if (wd > 34)
-		mvwaddnstr(w, y, 19, buf_str(&b), 14);
-	buf_free(&b);
-	if (wd > 36)
-		draw_task_name(c, w, y, wd, r, t, inst, down);
-	if (wd >= 90)
-		draw_task_started(c, w, y, wd, t);
+	draw_task_numbers(c, w, y, cl, x, t, inst >= 0 || r->nti == 1);
+	task_cell(c, i, c->ascii, p->depth, &cell);
+	if (down)
+		wattron(w, A_BOLD);
+	wmove(w, y, x[TC_TASK]);
+	/* Scrolled by bytes of the ASCII cell: the same count of columns. */
+	if (p->hoff > 0) {
+		struct buf plain = BUF_INIT;
+
+		task_cell(c, i, true, p->depth, &plain);
+		ui_put_id(w, cell_from(&plain, p->hoff), cl[TC_TASK].width,
+		    tail);
+		buf_free(&plain);
+	} else
+		ui_put_id(w, buf_str(&cell), cl[TC_TASK].width, tail);
+	if (down)
+		wattroff(w, A_BOLD);
+	if (cl[TC_MAP].width > 0) {
+		map_cell(c, i, &cell);
+		wmove(w, y, x[TC_MAP]);
+		ui_put(w, buf_str(&cell), cl[TC_MAP].width);
+	}
+	buf_free(&cell);
 	if (i == c->task_sel)
-		wattroff(w, A_REVERSE);
+		wattroff(w, cur);
+}
+
+/* The visible lines' cells, for cols_tail: which tail keeps them apart. */
+static int
+tasks_tail(const struct console *c, const struct tasks_pane *p, int rows,
+    int width)
+{
+	struct buf	 cells[64];
+	const char	*ids[64];
+	size_t		 i, n;
+	int		 tail;
+
+	for (n = 0, i = c->task_top; n < 64 && n < (size_t)rows &&
+	    i < c->ntask_vis; n++, i++) {
+		cells[n] = (struct buf)BUF_INIT;
+		task_cell(c, i, true, p->depth, &cells[n]);
+		ids[n] = cell_from(&cells[n], p->hoff);
+	}
+	tail = cols_tail(ids, n, width);
+	for (i = 0; i < n; i++)
+		buf_free(&cells[i]);
+	return tail;
+}
+
+/* The selected line in full: task id, map index, state and try. */
+static void
+tasks_foot(const struct console *c, struct buf *foot)
+{
+	const struct task_row	*r = console_task_row(c, c->task_sel);
+	int			 inst = console_task_inst(c, c->task_sel);
+	const struct af_ti	*t;
+
+	if (r == NULL)
+		return;
+	t = inst >= 0 ? &r->ti[inst] : r->ti;
+	buf_puts(foot, t->task_id);
+	if (inst >= 0)
+		buf_printf(foot, "[%d]", t->map_index);
+	buf_printf(foot, c->ascii ? " - %s" : " \xc2\xb7 %s",
+	    ti_state_name(line_state(c, c->task_sel)));
+	if (inst >= 0 || r->nti == 1)
+		buf_printf(foot, ", try %d of %d", t->try_number,
+		    t->max_tries + 1);
 }
 
 static void
 tasks_draw(struct console *c, void *priv, WINDOW *w, bool focused)
 {
-	const struct task_rows	*rows = &c->detail.rows;
-	struct buf		 b = BUF_INIT;
-	int			 h, wd, y;
+	struct tasks_pane	*p = priv;
+	struct list_frame	 f = { 0 };
+	struct buf		 b = BUF_INIT, foot = BUF_INIT;
+	struct col		 cl[TC_N];
+	int			 h, wd, y, x[TC_N], tail;
 	size_t			 i;
+	bool			 brief;
 
-	(void)priv;
 	getmaxyx(w, h, wd);
 	werase(w);
+	p->focused = focused;
 	if (c->detail.run_id == NULL) {
 		ui_frame(w, "tasks", focused, c->ascii);
 		mvwaddstr(w, 2, 2, "Enter on a run shows its tasks here.");
@@ -156,32 +307,69 @@ tasks_draw(struct console *c, void *priv, WINDOW *w, bool focused)
 	}
 	buf_puts(&b, "tasks of ");
 	buf_puts(&b, c->detail.run_id);
-	ui_frame(w, buf_str(&b), focused, c->ascii);
-	buf_free(&b);
 	if (!c->detail.loaded) {
+		ui_frame(w, buf_str(&b), focused, c->ascii);
 		mvwaddstr(w, 2, 2, "reading...");
+		buf_free(&b);
 		return;
 	}
+	tasks_foot(c, &foot);
+	h -= ui_list_foot_rows(w, buf_str(&foot));
 	pane_list_scroll(&c->task_sel, &c->task_top, c->ntask_vis, h - 3);
+	plan_tasks(c, p, cl, wd - 2, &brief);
+	cols_xs(cl, TC_N, 1, 1, x);
+	f.title = buf_str(&b);
+	f.top = c->task_top;
+	f.sel = c->task_sel;
+	f.n = c->ntask_vis;
+	f.rows = h - 3;
+	f.foot = buf_str(&foot);
+	ui_list_frame(w, &f, focused, c->ascii);
 	wattron(w, A_DIM);
-	mvwaddnstr(w, 1, 1, rows->ordered ? "  STATE           TRY   TOOK    TASK" :
-	    "  STATE           TRY   TOOK    TASK (no graph: by name)", wd - 2);
+	mvwaddstr(w, 1, x[TC_STATE], "STATE");
+	if (cl[TC_TRY].width > 0)
+		mvwaddstr(w, 1, x[TC_TRY], "TRY");
+	if (cl[TC_TOOK].width > 0)
+		mvwaddstr(w, 1, x[TC_TOOK], "TOOK");
+	buf_reset(&b);
+	buf_puts(&b, c->detail.rows.ordered ? "TASK" : "TASK (no graph: by name)");
+	if (p->hoff > 0)
+		buf_printf(&b, " +%d", p->hoff);
+	wmove(w, 1, x[TC_TASK]);
+	ui_put(w, buf_str(&b), cl[TC_TASK].width);
+	if (cl[TC_MAP].width > 0) {
+		wmove(w, 1, x[TC_MAP]);
+		ui_put(w, "MAPPED", cl[TC_MAP].width);
+	}
+	if (cl[TC_START].width > 0)
+		mvwaddstr(w, 1, x[TC_START], "STARTED");
 	wattroff(w, A_DIM);
+	tail = tasks_tail(c, p, h - 3, cl[TC_TASK].width);
 	for (y = 2, i = c->task_top; y < h - 1 && i < c->ntask_vis; y++, i++)
-		draw_task_line(c, w, y, wd, i);
+		draw_task_line(c, p, w, y, wd, i, cl, x, tail, brief);
 	if (c->ntask_vis == 0 && c->task_filter.on) {
 		wmove(w, 2, 2);
 		ui_put_cut(w, "no matches (/ Enter: no filter)",
 		    wd - 4, c->ascii);
 	}
+	buf_free(&b);
+	buf_free(&foot);
 }
 
 static enum pane_result
 tasks_key(struct console *c, void *priv, enum action a)
 {
-	(void)priv;
+	struct tasks_pane *p = priv;
+
 	if (!pane_list_move(&c->task_sel, c->ntask_vis, a, 10)) {
 		switch (a) {
+		case ACTION_LEFT:
+			p->hoff = p->hoff > 8 ? p->hoff - 8 : 0;
+			break;
+		case ACTION_RIGHT:
+			if (p->hoff < 200)
+				p->hoff += 8;
+			break;
 		case ACTION_DOWNSTREAM:
 			c->show_downstream = !c->show_downstream;
 			break;
@@ -208,6 +396,7 @@ tasks_empty(const struct console *c, const void *priv)
 }
 
 const struct pane_ops pane_tasks_ops = {
+	.priv_size = sizeof (struct tasks_pane),
 	.draw = tasks_draw,
 	.key = tasks_key,
 	.empty = tasks_empty,

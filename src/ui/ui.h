@@ -306,6 +306,36 @@ void	ui_put(WINDOW *, const char *, int maxcols);
 void	ui_put_cut(WINDOW *, const char *, int maxcols, bool ascii);
 /* A frame with a title; focused panes are drawn bold. */
 void	ui_frame(WINDOW *, const char *title, bool focused, bool ascii);
+/* ui_put's cut mark: '~' when ascii, else an ellipsis (console.c sets it). */
+void	ui_set_ascii(bool ascii);
+/*
+ * An id in exactly width columns; when cut, its head, the mark and its last
+ * tail columns (columns.h: cols_tail picks tail so rows stay apart).
+ */
+void	ui_put_id(WINDOW *, const char *, int width, int tail);
+/* The selected row: reversed, and dimmed when its pane is not focused. */
+attr_t	ui_cursor_attr(bool focused);
+/* What a list's frame shows besides its title. */
+struct list_frame {
+	const char	*title;
+	size_t		 top;	/* first row shown */
+	size_t		 sel;	/* the cursor */
+	size_t		 n;	/* rows in the list */
+	int		 rows;	/* rows shown */
+	const char	*foot;	/* the selected row in full, or NULL */
+};
+/*
+ * A list's frame: a focus mark and the title, the counter ("12/31") and a
+ * mark when rows lie above on the top line; the selected row's full id
+ * and state and a mark when rows lie below on the bottom line.
+ */
+void	ui_list_frame(WINDOW *, const struct list_frame *, bool focused,
+	    bool ascii);
+/*
+ * Rows the foot takes above the bottom line (0 to 2): a list shows that
+ * many rows fewer, for a foot wider than the bottom line to read whole.
+ */
+int	ui_list_foot_rows(WINDOW *, const char *foot);
 
 /* The row of the i-th task line shown (after the filter), or NULL. */
 const struct task_row *console_task_row(const struct console *, size_t);

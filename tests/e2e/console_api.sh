@@ -76,7 +76,7 @@ expect "upstream_failed 0/3"
 # Graph order (as the database gives it): extract, its downstream notify
 # and transform, then load and publish after transform.
 order=$(screen | sed -n '5,9p' | sed 's/ *│$//; s/.* //' | tr '\n' ' ')
-[ "$order" = "extract notify transfo load publish " ] ||
+[ "$order" = "extract notify transf… load publish " ] ||
     fail "the tasks are not in graph order: $order"
 # The failed task's latest try, with its traceback, through the API (the
 # cursor opens on the run's failed task).

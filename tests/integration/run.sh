@@ -122,6 +122,14 @@ for build in "$@"; do
 			echo "FAILED: SLA e2e on Airflow $r" >&2
 			failed=1
 		fi
+		case $v in
+		2|3)
+			echo "== lists at four sizes with long ids in tmux: $build/dagtop (Airflow $r schema)"
+			if ! sh tests/e2e/console_sizes.sh "$build/dagtop" "$v"; then
+				echo "FAILED: console sizes e2e on Airflow $r" >&2
+				failed=1
+			fi ;;
+		esac
 		echo "== logs and reruns in tmux: $build/dagtop (Airflow $r, API emulator)"
 		if ! sh tests/e2e/logs.sh "$build/dagtop" "$v"; then
 			echo "FAILED: logs e2e on Airflow $r" >&2

@@ -112,6 +112,28 @@ static const char *subjects[] = { "daily_etl", "attribution", "ledger_load",
 static const char *sources[] = { "orders", "customers", "payments",
 	"sessions", "products", "invoices", "events", "refunds" };
 
+/*
+ * The demo's DAG ids, as long as real ones (25 to 50 characters): team,
+ * subject, source and flavour, so that neighbours share long prefixes and
+ * differ at the end ("finance_ledger_load_payments_to_lake" and
+ * "finance_ledger_load_payments_v2").  Unique for i < 180.
+ */
+static void
+demo_id(char *id, size_t sz, int i)
+{
+	static const char *flavour[] = { "to_warehouse", "v2", "to_lake",
+	    "full_refresh", "incremental", "backfill" };
+	int n;
+
+	n = snprintf(id, sz, "%s%s%s_%s_%s", prefixes[i % 15],
+	    i % 9 == 4 ? "." : "_", subjects[(i * 7) % 12], sources[i % 8],
+	    flavour[(i / 3) % 6]);
+	if (n > 0 && n < 25)
+		snprintf(id + n, sz - (size_t)n, "_pipeline");
+	if (i >= 15 * 12)
+		snprintf(id, sz, "%s_%s_%d", prefixes[i % 15], subjects[i % 12], i);
+}
+
 static void
 add_edge(struct dag *d, int a, int b)
 {
@@ -815,12 +837,8 @@ main(int argc, char **argv)
 		if (bench)
 			snprintf(d->id, sizeof d->id, "%s_%s_%04d",
 			    prefixes[i % 15], subjects[(i / 15) % 12], i);
-		else if (i < 15 * 12)
-			snprintf(d->id, sizeof d->id, "%s%s%s", prefixes[i % 15],
-			    i % 9 == 4 ? "." : "_", subjects[(i * 7) % 12]);
 		else
-			snprintf(d->id, sizeof d->id, "%s_%s_%d", prefixes[i % 15],
-			    subjects[i % 12], i);
+			demo_id(d->id, sizeof d->id, i);
 		d->hour = (i * 5) % 24;
 		d->wrapped = schema == 3 || i % 6 != 3;
 		d->compressed = i % 7 == 2;
