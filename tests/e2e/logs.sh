@@ -62,7 +62,7 @@ airflow_password_env = AFPW
 timezone = UTC
 CONF
 chmod 600 "$home/.config/dagtop/config"
-ENV="env DBPW=reader-secret AFPW='s3cret pass' HOME=$home LANG=C.UTF-8 TERM=tmux-256color PAGER='cat >$home/paged.txt'"
+ENV="env DBPW=reader-secret AFPW='s3cret pass' HOME=$home XDG_DATA_HOME=$home/data LANG=C.UTF-8 TERM=tmux-256color PAGER='cat >$home/paged.txt'"
 
 # --- report log and dagtop clear (no terminal) ---------------------------------
 out=$(eval "$ENV $bin report log etl_daily scheduled__d1 transform")
@@ -189,6 +189,23 @@ keys "$home/saved.log" Enter
 expect "saved "
 [ "$(stat -c %a "$home/saved.log" 2>/dev/null)" = 600 ] || fail "saved log is not mode 600"
 grep -q "ValueError" "$home/saved.log" || fail "the saved log lacks the traceback"
+# Enter alone saves under $XDG_DATA_HOME/dagtop/logs/ (made 0700), and the
+# message names the full path; "~/" is $HOME.  200 columns: the whole path.
+$T resize-window -t e2e -x 200 -y 60
+keys o
+expect "save log to (empty: ~/data/dagtop/logs/):"
+keys Enter
+expect "lines to $home/data/dagtop/logs/etl_daily.transform.3.log"
+[ "$(stat -c %a "$home/data/dagtop/logs/etl_daily.transform.3.log" 2>/dev/null)" = 600 ] ||
+    fail "the log saved by default is not in \$XDG_DATA_HOME/dagtop/logs/ mode 600"
+[ "$(stat -c %a "$home/data/dagtop/logs" 2>/dev/null)" = 700 ] ||
+    fail "the logs folder is not mode 700"
+keys o
+keys "~/tilde.log" Enter
+expect "lines to $home/tilde.log"
+grep -q "ValueError" "$home/tilde.log" 2>/dev/null || fail "~/tilde.log was not saved"
+$T resize-window -t e2e -x 80 -y 24
+sleep 0.3
 
 # A token that expired (Airflow 3's login) is renewed, once, by itself.
 if [ "$major" = 3 ]; then
