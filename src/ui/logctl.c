@@ -216,6 +216,7 @@ logctl_sync(struct logctl *l)
 	    same(lp->task_id, ti->task_id) && lp->map_index == ti->map_index) {
 		/* The same instance: a new try, or the end of this one. */
 		lp->latest_try = want_try;
+		lp->max_tries = ti->max_tries;
 		if (!lp->pinned_try && lp->try_number != want_try) {
 			lp->try_number = want_try;
 			lp->running = running;
@@ -239,6 +240,7 @@ logctl_sync(struct logctl *l)
 	lp->task_id = xstrdup(ti->task_id);
 	lp->map_index = ti->map_index;
 	lp->try_number = lp->latest_try = want_try;
+	lp->max_tries = ti->max_tries;
 	lp->pinned_try = false;
 	lp->running = running;
 	buf_reset(&lp->note);

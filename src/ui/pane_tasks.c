@@ -119,10 +119,10 @@ draw_task_line(struct console *c, WINDOW *w, int y, int wd, size_t i)
 	}
 	mvwaddch(w, y, 1, down ? '*' : ' ');
 	wattron(w, ui_ti_attr(st));
-	mvwaddnstr(w, y, 3, ti_state_name(st), 15);
+	mvwaddnstr(w, y, 3, ti_state_text(st, t->try_number, true), 15);
 	wattroff(w, ui_ti_attr(st));
-	snprintf(try, sizeof try, "%d/%d", t->try_number, t->max_tries + 1);
-	buf_printf(&b, "%-5s ", single ? try : "-");
+	ti_try_text(try, sizeof try, t->try_number, t->max_tries);
+	buf_printf(&b, "%-6s ", single ? try : "-");
 	if (single)
 		fmt_duration(&b, t->duration);
 	else
@@ -164,8 +164,8 @@ tasks_draw(struct console *c, void *priv, WINDOW *w, bool focused)
 	}
 	pane_list_scroll(&c->task_sel, &c->task_top, c->ntask_vis, h - 3);
 	wattron(w, A_DIM);
-	mvwaddnstr(w, 1, 1, rows->ordered ? "  STATE           TRY   TOOK    TASK" :
-	    "  STATE           TRY   TOOK    TASK (no graph: by name)", wd - 2);
+	mvwaddnstr(w, 1, 1, rows->ordered ? "  STATE           TRY    TOOK    TASK" :
+	    "  STATE           TRY    TOOK    TASK (no graph: by name)", wd - 2);
 	wattroff(w, A_DIM);
 	for (y = 2, i = c->task_top; y < h - 1 && i < c->ntask_vis; y++, i++)
 		draw_task_line(c, w, y, wd, i);

@@ -46,8 +46,8 @@ keys Enter
 expect "runs of etl_daily"
 keys j Enter
 expect "tasks of scheduled__d1"
-expect "failed          3/3   30m00s"
-expect "upstream_failed 0/3"
+expect "failed          3 of 3 30m00s"
+expect "upstream_failed 0 of 3"
 # The selected task's fields below; the downstream mark.
 expect "operator  BashOperator"
 keys j j

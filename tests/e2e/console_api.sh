@@ -71,8 +71,8 @@ keys Enter
 expect "runs of etl_daily"
 keys j Enter
 expect "tasks of scheduled__d1"
-expect "failed          3/3   30m00s"
-expect "upstream_failed 0/3"
+expect "failed          3 of 3 30m00s"
+expect "upstream_failed 0 of 3"
 # Graph order (as the database gives it): extract, its downstream notify
 # and transform, then load and publish after transform.
 order=$(screen | sed -n '4,8p' | sed 's/ *│$//; s/.* //' | tr '\n' ' ')
@@ -80,7 +80,7 @@ order=$(screen | sed -n '4,8p' | sed 's/ *│$//; s/.* //' | tr '\n' ' ')
     fail "the tasks are not in graph order: $order"
 # The failed task's latest try, with its traceback, through the API.
 keys j j
-expect "log transform try 3/3"
+expect "log transform try 3 of 3"
 expect "ValueError: column"
 
 # A mapped task is one row with a count; Space unfolds its instances.
@@ -104,7 +104,7 @@ expect "runs of etl_daily"
 keys j Enter
 expect "tasks of scheduled__d1"
 keys j j
-expect "log transform try 3/3"
+expect "log transform try 3 of 3"
 keys R
 expect "Clear 3 task instances"
 expect "rerun transform and 2 downstream"
@@ -120,7 +120,7 @@ expect "cleared 3 task instances"
 [ "$(sql "SELECT state FROM dag_run WHERE dag_id='etl_daily' AND run_id='scheduled__d1'")" = queued ] ||
     fail "the run is not queued again"
 # The console reads the new states back at once, not at the next 30 s tick.
-expect_not "failed          3/3" 3
+expect_not "failed          3 of 3" 3
 expect "queued" 5
 keys Q
 expect "EXITED 0"

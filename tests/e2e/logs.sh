@@ -124,7 +124,7 @@ keys j Enter
 expect "tasks of scheduled__d1"
 expect "refused: the log is a FIFO, not a regular file"
 keys j j
-expect "log transform try 3/3  CUT"
+expect "log transform try 3 of 3  CUT"
 expect "the log was cut here, after 1 MB: log_spool_max"
 keys Q
 expect "EXITED 0"
@@ -143,7 +143,7 @@ expect "tasks of scheduled__d1"
 # The first task, extract, has the hostile log: it shows defused, and not
 # one of its controls reaches the terminal.
 expect "HOSTILE-END"
-expect "log extract try 1/1"
+expect "log extract try 1 of 3"
 sleep 0.5
 /usr/bin/python3 tests/e2e/no_escapes.py "$home/pty.raw" ||
     fail "a control sequence from the log reached the terminal"
@@ -153,7 +153,7 @@ esac
 
 # The failed task's latest try, with its traceback.
 keys j j
-expect "log transform try 3/3"
+expect "log transform try 3 of 3"
 expect "API v$((major - 1))"
 expect "ValueError: column"
 # Into the log: search, next match, the first error, an older try.
@@ -168,11 +168,11 @@ expect "match at line"
 keys e
 expect "first error at line"
 keys '['
-expect "log transform try 2/3"
+expect "log transform try 2 of 3 (newest 3)"
 keys g
 expect "Starting attempt 2 of 3"
 keys ']'
-expect "log transform try 3/3"
+expect "log transform try 3 of 3"
 keys t
 expect_not "[20" 0.5
 keys t
@@ -181,7 +181,7 @@ expect "wrap"
 keys w
 # The pager gets the sanitised log, and the console comes back.
 keys '|'
-expect "log transform try 3/3"
+expect "log transform try 3 of 3"
 grep -q "ValueError: column" "$home/paged.txt" 2>/dev/null || fail "the pager did not get the log"
 # Save it: mode 0600, sanitised.
 keys o
@@ -211,7 +211,7 @@ sleep 0.3
 if [ "$major" = 3 ]; then
 	curl -s -XPOST "$AF_URL/_emu/expire-tokens" >/dev/null
 	keys '['
-	expect "log transform try 2/3"
+	expect "log transform try 2 of 3 (newest 3)"
 	expect "ValueError: column"
 	keys ']'
 fi
@@ -245,7 +245,7 @@ expect "runs of etl_daily"
 keys j Enter
 expect "tasks of scheduled__d1"
 keys j j
-expect "log transform try 3/3"
+expect "log transform try 3 of 3"
 keys R
 expect "Clear 3 task instances"
 for t in transform load publish; do
@@ -281,7 +281,7 @@ requests | grep -q 'dry_run.: *false' && fail "y on the 'terminal too small' scr
 # The other keys on that screen did nothing either: the pane is where it was.
 keys Escape
 expect "rerun cancelled"
-expect "log transform try 3/3"
+expect "log transform try 3 of 3"
 [ "$(sql "SELECT state FROM task_instance WHERE dag_id='etl_daily' AND run_id='scheduled__d1' AND task_id='transform'")" = failed ] ||
     fail "cancel changed the database"
 # The only-failed toggle narrows the preview.
@@ -315,7 +315,7 @@ keys Escape
 expect "rerun cancelled"
 keys Tab
 keys j j
-expect "log transform try 3/3"
+expect "log transform try 3 of 3"
 # y clears; the panes show the new states as the database has them.
 keys R
 expect "Clear 3 task instances"
@@ -325,8 +325,15 @@ expect "cleared 3 task instances"
     fail "the clear did not reach the database"
 [ "$(sql "SELECT state FROM dag_run WHERE dag_id='etl_daily' AND run_id='scheduled__d1'")" = queued ] ||
     fail "the run is not queued again"
-expect_not "failed          3/3" 1.5
+expect_not "failed          3 of 3" 1.5
 expect "queued"
+# A cleared instance says what Airflow does next, not "none": in the tasks
+# pane, and in report run.
+expect "cleared, to run 3 of 3"
+$T capture-pane -p -t e2e | grep -q "│  none " && fail "a cleared task instance shows none"
+eval "$ENV $bin --context emu report run etl_daily scheduled__d1" |
+    grep -q "^cleared, waiting for the scheduler .*transform" ||
+    fail "report run does not say the cleared transform waits for the scheduler"
 # The audit log: one line per clear and per refused or failed attempt.
 audit="$home/.local/state/dagtop/audit.log"
 [ "$(stat -c %a "$audit" 2>/dev/null)" = 600 ] || fail "audit log missing or not mode 600"

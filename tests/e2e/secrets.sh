@@ -89,7 +89,7 @@ open_log() {
 	keys j Enter
 	expect "tasks of scheduled__d1"
 	keys j j
-	expect "log transform try 3/3"
+	expect "log transform try 3 of 3"
 }
 context() {
 	keys q q	# back to the DAGs first

@@ -231,7 +231,7 @@ console() {
 	keys j Enter
 	expect "tasks of scheduled__d1"
 	keys j j
-	expect "log transform try 3/3"
+	expect "log transform try 3 of 3"
 	keys R
 	expect "Clear 3 task instances"
 	keys y
