@@ -108,7 +108,7 @@ expect "DAGs (11)"
 keys g j Enter
 expect "runs of mapped.dag"
 keys Enter
-expect "up_for_retry    -     -        · process"
+expect "up_for_retry    -      -       · process"
 keys j Space
 expect "[2]"
 keys j j j
