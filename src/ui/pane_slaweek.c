@@ -218,7 +218,7 @@ slaweek_draw(struct console *c, void *priv, WINDOW *w, bool focused)
 			mvwhline(w, y, 1, ' ', wd - 2);
 		}
 		wmove(w, y, 2);
-		ui_put(w, c->sla.defs[i]->name, namew);
+		ui_put_cut(w, c->sla.defs[i]->name, namew, c->ascii);
 		x = 2 + namew + 1;
 		for (k = 0; k < 7 && (size_t)k < ev.ndays; k++) {
 			wmove(w, y, x + k * cw);
