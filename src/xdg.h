@@ -11,6 +11,7 @@ enum xdg_base {
 	XDG_CONFIG,	/* $XDG_CONFIG_HOME, else ~/.config */
 	XDG_STATE,	/* $XDG_STATE_HOME, else ~/.local/state */
 	XDG_CACHE,	/* $XDG_CACHE_HOME, else ~/.cache */
+	XDG_DATA,	/* $XDG_DATA_HOME, else ~/.local/share */
 };
 
 /*

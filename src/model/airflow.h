@@ -52,6 +52,13 @@ const char	*ti_state_name(enum ti_state);	/* "none" for TI_NONE */
  */
 #define STATE_SHORT_MAX	7
 const char	*ti_state_brief(enum ti_state);
+/*
+ * A task instance's state for people: as ti_state_name, except that one
+ * with no state that has run before (try_number > 0) was cleared and
+ * says what Airflow does next: "cleared, waiting for the scheduler", or in
+ * 15 columns "cleared, to run".  Reports in JSON keep the bare state.
+ */
+const char	*ti_state_text(enum ti_state, int try_number, bool brief);
 /* One letter per state, for screens and reports without colour. */
 char		 ti_state_letter(enum ti_state);
 bool		 ti_state_finished(enum ti_state);

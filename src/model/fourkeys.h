@@ -179,6 +179,17 @@ int	 fk_trend_freq(const struct fk_metrics *cur, const struct fk_metrics *prev);
 int	 fk_trend_lead(const struct fk_metrics *, const struct fk_metrics *);
 int	 fk_trend_cfr(const struct fk_metrics *, const struct fk_metrics *);
 int	 fk_trend_restore(const struct fk_metrics *, const struct fk_metrics *);
+/* "better", "worse" or "same" for a trend: the pane and the report agree. */
+const char	*fk_trend_word(int trend);
+/*
+ * The cue beside a metric's own figure: an arrow for the way the value
+ * moved (up or down: the trend, turned round when less is better) and
+ * whether that is better, as "+"/"-" or, with words, the word: "\u2191-"
+ * for a lead time that went up, "\u2193 better" for one that went down;
+ * '^' and 'v' with ascii.  "" when the trend is 0.
+ */
+const char	*fk_trend_cue(int trend, bool more_is_better, bool ascii,
+		    bool words);
 
 /*
  * Finds "root cause: SHA" in an incident's text (case-insensitive

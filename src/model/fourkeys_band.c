@@ -237,3 +237,28 @@ fk_trend_restore(const struct fk_metrics *cur, const struct fk_metrics *prev)
 	return trend((double)cur->restore_median,
 	    (double)prev->restore_median, true);
 }
+
+const char *
+fk_trend_word(int t)
+{
+	return t > 0 ? "better" : t < 0 ? "worse" : "same";
+}
+
+const char *
+fk_trend_cue(int t, bool more_is_better, bool ascii, bool words)
+{
+	/* [ascii][went down][worse][words] */
+	static const char *const cue[2][2][2][2] = {
+		{ { { "\xe2\x86\x91+", "\xe2\x86\x91 better" },
+		    { "\xe2\x86\x91-", "\xe2\x86\x91 worse" } },
+		  { { "\xe2\x86\x93+", "\xe2\x86\x93 better" },
+		    { "\xe2\x86\x93-", "\xe2\x86\x93 worse" } } },
+		{ { { "^+", "^ better" }, { "^-", "^ worse" } },
+		  { { "v+", "v better" }, { "v-", "v worse" } } },
+	};
+	bool down = more_is_better ? t < 0 : t > 0;
+
+	if (t == 0)
+		return "";
+	return cue[ascii][down][t < 0][words];
+}

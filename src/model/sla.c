@@ -247,6 +247,28 @@ sla_date_format(int64_t day, struct buf *b)
 	buf_printf(b, "%04d-%02d-%02d", y, m, d);
 }
 
+void
+sla_day_label(int64_t day, int width, struct buf *b)
+{
+	static const char *const names[7] = {
+		"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"
+	};
+	const char	*name = names[tz_weekday(day)];
+	char		 num[4];
+	int		 y, m, d, n;
+
+	tz_civil_from_days(day, &y, &m, &d);
+	n = snprintf(num, sizeof num, "%d", d);
+	if (width >= 4 + n)
+		buf_printf(b, "%s %s", name, num);
+	else if (width >= 3 + n)
+		buf_printf(b, "%.2s %s", name, num);
+	else if (width >= 2 + n)
+		buf_printf(b, "%.2s%s", name, num);
+	else
+		buf_puts(b, num);
+}
+
 int
 sla_date_parse(const char *s, int64_t *day)
 {

@@ -171,6 +171,12 @@ int	 sla_week_parse(const char *, int week_start, int64_t *first);
 void	 sla_week_name(int64_t first, int week_start, struct buf *);
 /* "2026-11-22" for a day number; and back (0 or -1). */
 void	 sla_date_format(int64_t day, struct buf *);
+/*
+ * The heading of a day's column in at most width columns: "Mon 30",
+ * "Mo 30", "Mo30", then "30" alone.  The day of the month is never cut (a
+ * cut "Mon 3" for Monday the 30th reads as the 3rd); nothing below 2.
+ */
+void	 sla_day_label(int64_t day, int width, struct buf *);
 int	 sla_date_parse(const char *, int64_t *day);
 
 /* Median duration of the newest successes that ended by now; -1 if none. */

@@ -74,6 +74,15 @@ ti_state_brief(enum ti_state s)
 	return (unsigned)s < TI_NSTATES ? ti_states[s].brief : "unknown";
 }
 
+const char *
+ti_state_text(enum ti_state s, int try_number, bool brief)
+{
+	if (s == TI_NONE && try_number > 0)
+		return brief ? "cleared, to run" :
+		    "cleared, waiting for the scheduler";
+	return ti_state_name(s);
+}
+
 char
 ti_state_letter(enum ti_state s)
 {

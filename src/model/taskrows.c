@@ -1,4 +1,5 @@
 /* taskrows.c: task instances in graph order, mapped tasks folded. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -116,4 +117,16 @@ task_rows_free(struct task_rows *rows)
 {
 	free(rows->v);
 	memset(rows, 0, sizeof *rows);
+}
+
+void
+ti_try_text(char *out, size_t size, int try_number, int max_tries)
+{
+	int most = max_tries + 1;
+
+	if (try_number < 0)
+		try_number = 0;
+	if (most < try_number)
+		most = try_number;
+	snprintf(out, size, "%d of %d", try_number, most);
 }

@@ -38,4 +38,13 @@ void	task_rows_build(struct task_rows *, const struct graph *g,
 	    const struct af_tis *tis);
 void	task_rows_free(struct task_rows *);
 
+/*
+ * The one wording of tries, "2 of 3": attempt try_number of at most
+ * max_tries + 1 (Airflow's max_tries counts the retries; a clear raises
+ * it, and a try beyond it raises the most shown).  Writes at most 24
+ * bytes to out.  The tasks pane's TRY cell, the log pane's title ("try 2
+ * of 3"), the details pane and the reports all say it so.
+ */
+void	ti_try_text(char *out, size_t size, int try_number, int max_tries);
+
 #endif

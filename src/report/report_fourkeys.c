@@ -32,17 +32,11 @@ one_done(void *arg)
 		loop_break(j->loop);
 }
 
-static const char *
-trend_word(int t)
-{
-	return t > 0 ? "better" : t < 0 ? "worse" : "same";
-}
-
 /* The trend, or "n/a" when either window has no data to compare. */
 static const char *
 trend_or_na(int t, bool comparable)
 {
-	return comparable ? trend_word(t) : "n/a";
+	return comparable ? fk_trend_word(t) : "n/a";
 }
 
 static void
@@ -115,7 +109,7 @@ text_metrics(struct buf *b, bool md, const struct fk_result *r)
 	buf_printf(&prev, "%d, ", p->deployments);
 	put_rate(&prev, p);
 	text_line(b, md, "deployment frequency", buf_str(&val),
-	    r->band_freq, trend_word(fk_trend_freq(c, p)), buf_str(&prev));
+	    r->band_freq, fk_trend_word(fk_trend_freq(c, p)), buf_str(&prev));
 	buf_reset(&val);
 	put_secs(&val, c->lead_median);
 	if (c->lead_median >= 0) {
@@ -293,7 +287,7 @@ json_metric(const char *band, int trend, bool comparable)
 
 	json_object_set_new(o, "band", json_string(band));
 	json_object_set_new(o, "trend", comparable ?
-	    json_string(trend_word(trend)) : json_null());
+	    json_string(fk_trend_word(trend)) : json_null());
 	return o;
 }
 

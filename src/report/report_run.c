@@ -137,13 +137,13 @@ write_text(struct run_job *j, const struct task_rows *rows,
 		char			 try[24];
 		struct buf		 dur = BUF_INIT;
 
-		snprintf(try, sizeof try, "%d/%d", t->try_number,
-		    t->max_tries + 1);
+		ti_try_text(try, sizeof try, t->try_number, t->max_tries);
 		if (row->nti == 1)
 			fmt_duration(&dur, t->duration);
 		else
 			buf_putc(&dur, '-');
-		buf_printf(b, "%-16s %-7s %-8s ", ti_state_name(row->state),
+		buf_printf(b, "%-16s %-7s %-8s ", ti_state_text(row->state,
+		    row->nti == 1 ? t->try_number : 0, false),
 		    row->nti == 1 ? try : "-", buf_str(&dur));
 		buf_free(&dur);
 		/* Depth marks, capped so a deep graph stays on the screen. */

@@ -10,6 +10,7 @@
 
 #include "config.h"
 #include "report.h"
+#include "taskrows.h"
 #include "sanitize.h"
 #include "scheduler.h"
 #include "status.h"
@@ -109,6 +110,7 @@ static void
 text_tis(struct buf *b, const struct af_ti *v, size_t n)
 {
 	size_t i, j, shown = 0, folded = 0;
+	char try[24];
 
 	for (i = 0; i < n; i = j) {
 		const struct af_ti *t = &v[i];
@@ -127,7 +129,8 @@ text_tis(struct buf *b, const struct af_ti *v, size_t n)
 			    v[j - 1].map_index, j - i);
 		} else
 			text_task_id(b, t);
-		buf_printf(b, "  try %d/%d", t->try_number, t->max_tries + 1);
+		ti_try_text(try, sizeof try, t->try_number, t->max_tries);
+		buf_printf(b, "  try %s", try);
 		if (j - i == 1 && t->hostname != NULL && *t->hostname != '\0') {
 			buf_puts(b, "  ");
 			report_put_id(b, t->hostname);

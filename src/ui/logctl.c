@@ -23,6 +23,7 @@
 #include "logctl.h"
 #include "loop.h"
 #include "options.h"
+#include "xdg.h"
 
 #define SETTLE_MS	120	/* the selection must rest this long */
 
@@ -215,6 +216,7 @@ logctl_sync(struct logctl *l)
 	    same(lp->task_id, ti->task_id) && lp->map_index == ti->map_index) {
 		/* The same instance: a new try, or the end of this one. */
 		lp->latest_try = want_try;
+		lp->max_tries = ti->max_tries;
 		if (!lp->pinned_try && lp->try_number != want_try) {
 			lp->try_number = want_try;
 			lp->running = running;
@@ -238,6 +240,7 @@ logctl_sync(struct logctl *l)
 	lp->task_id = xstrdup(ti->task_id);
 	lp->map_index = ti->map_index;
 	lp->try_number = lp->latest_try = want_try;
+	lp->max_tries = ti->max_tries;
 	lp->pinned_try = false;
 	lp->running = running;
 	buf_reset(&lp->note);
@@ -424,12 +427,49 @@ logctl_set_search(struct logctl *l, const char *pattern, struct buf *err)
 	return 0;
 }
 
+/*
+ * Where o saves: see logctl_save.  A default name holds no '/' and no
+ * control character, whatever the DAG and task ids hold.
+ */
+static char *
+save_path(const struct logpane *lp, const char *typed)
+{
+	struct buf	 b = BUF_INIT;
+	const char	*home = getenv("HOME");
+	char		*dir, *p;
+
+	if (*typed != '\0') {
+		if (strncmp(typed, "~/", 2) == 0 && home != NULL)
+			buf_printf(&b, "%s/%s", home, typed + 2);
+		else
+			buf_puts(&b, typed);
+		return buf_detach(&b);
+	}
+	buf_printf(&b, "%s.%s", lp->dag_id, lp->task_id);
+	if (lp->map_index >= 0)
+		buf_printf(&b, ".%d", lp->map_index);
+	buf_printf(&b, ".%d.log", lp->try_number);
+	for (p = b.data; *p != '\0'; p++)
+		if (*p == '/' || (unsigned char)*p < 0x20)
+			*p = '_';
+	if ((dir = xdg_path(XDG_DATA, "logs")) == NULL)
+		return buf_detach(&b);	/* no $HOME: the working folder */
+	xdg_make_dirs(dir);
+	p = xstrdup(buf_str(&b));
+	buf_reset(&b);
+	buf_printf(&b, "%s/%s", dir, p);
+	free(p);
+	free(dir);
+	return buf_detach(&b);
+}
+
 int
-logctl_save(struct logctl *l, const char *path, struct buf *msg)
+logctl_save(struct logctl *l, const char *typed, struct buf *msg)
 {
 	int	 fd;
 	FILE	*fp;
 	int	 rc;
+	char	*path = save_path(&l->c->log, typed), *full;
 
 	/* Logs can hold secrets: the copy is the user's alone. */
 	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY,
@@ -438,6 +478,7 @@ logctl_save(struct logctl *l, const char *path, struct buf *msg)
 		buf_printf(msg, "cannot write %s: %s", path, strerror(errno));
 		if (fd >= 0)
 			close(fd);
+		free(path);
 		return -1;
 	}
 	rc = logpane_write(l->c, fp);
@@ -445,10 +486,16 @@ logctl_save(struct logctl *l, const char *path, struct buf *msg)
 		rc = -1;
 	if (rc != 0) {
 		buf_printf(msg, "cannot write %s: %s", path, strerror(errno));
+		free(path);
 		return -1;
 	}
+	/* The full path, so that it can be found from another shell. */
+	full = realpath(path, NULL);
 	buf_printf(msg, "saved %zu lines to %s",
-	    logspool_lines(logfetch_spool(l->c->log.fetch)), path);
+	    logspool_lines(logfetch_spool(l->c->log.fetch)),
+	    full != NULL ? full : path);
+	free(full);
+	free(path);
 	return 0;
 }
 

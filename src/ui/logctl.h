@@ -46,8 +46,13 @@ void		 logctl_scan(struct logctl *);
 /* Sets (or with "" clears) the search and looks for the first match. */
 int		 logctl_set_search(struct logctl *, const char *pattern,
 		    struct buf *err);
-/* Writes the sanitised log to path (mode 0600); a message either way. */
-int		 logctl_save(struct logctl *, const char *path, struct buf *msg);
+/*
+ * Writes the sanitised log (mode 0600) to the path typed at the prompt
+ * ("~/" is $HOME; relative is from the working folder) or, for "", to
+ * $XDG_DATA_HOME/dagtop/logs/DAG.TASK[.MAP].TRY.log, making the folder.
+ * The message names the full path written, or why not.
+ */
+int		 logctl_save(struct logctl *, const char *typed, struct buf *msg);
 /* Shows the sanitised log in $PAGER (less); curses must be suspended. */
 int		 logctl_pager(struct logctl *, struct buf *msg);
 

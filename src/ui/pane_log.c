@@ -100,6 +100,7 @@ static void
 title(struct console *c, struct buf *b)
 {
 	struct logpane *lp = &c->log;
+	char		try[24];
 
 	buf_puts(b, "log");
 	if (lp->task_id == NULL)
@@ -107,8 +108,11 @@ title(struct console *c, struct buf *b)
 	buf_printf(b, " %s", lp->task_id);
 	if (lp->map_index >= 0)
 		buf_printf(b, "[%d]", lp->map_index);
-	buf_printf(b, " try %d/%d", lp->try_number,
-	    lp->latest_try > lp->try_number ? lp->latest_try : lp->try_number);
+	/* "try 2 of 3" as everywhere; an older try than the newest says so. */
+	ti_try_text(try, sizeof try, lp->try_number, lp->max_tries);
+	buf_printf(b, " try %s", try);
+	if (lp->latest_try > lp->try_number)
+		buf_printf(b, " (newest %d)", lp->latest_try);
 	if (lp->fetch == NULL)
 		return;
 	/* Before the source, which may be a long path. */

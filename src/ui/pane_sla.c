@@ -158,7 +158,7 @@ left_text(struct buf *b, const struct sla_day *d, const struct tz *zone,
 static void
 draw_sla_line(WINDOW *w, int y, int wd, int namew, const struct sla_day *d,
     const struct sla_def *def, const struct tz *zone, bool selected,
-    int64_t now)
+    int64_t now, bool ascii)
 {
 	struct buf	 b = BUF_INIT;
 	struct tz_local	 l;
@@ -175,7 +175,7 @@ draw_sla_line(WINDOW *w, int y, int wd, int namew, const struct sla_day *d,
 	wattroff(w, outcome_attr(d->outcome));
 	x += 9;
 	wmove(w, y, x);
-	ui_put(w, def->name, namew);
+	ui_put_cut(w, def->name, namew, ascii);
 	x += namew + 1;
 	if (d->deadline != TIME_NONE) {
 		tz_localtime(zone, d->deadline, &l);
@@ -190,7 +190,7 @@ draw_sla_line(WINDOW *w, int y, int wd, int namew, const struct sla_day *d,
 	x += 16;
 	if (x < wd - 2 && def->owner != NULL) {
 		wmove(w, y, x);
-		ui_put(w, def->owner, wd - 2 - x);
+		ui_put_cut(w, def->owner, wd - 2 - x, ascii);
 	}
 	if (selected)
 		wattroff(w, A_REVERSE);
@@ -227,9 +227,12 @@ sla_draw(struct console *c, void *priv, WINDOW *w, bool focused)
 	order = xcalloc(c->sla.n, sizeof *order);
 	today_all(c, now, days, order);
 	pane_list_scroll(&p->sel, &p->top, c->sla.n, h - 3);
-	namew = wd - 2 - 2 - 9 - 13 - 16 - 1;
-	if (namew > 28)
-		namew = 28;
+	/* As wide as the longest name, if the owners keep 10 columns. */
+	for (namew = 3, i = 0; i < c->sla.n; i++)
+		if ((int)strlen(c->sla.defs[i]->name) > namew)
+			namew = (int)strlen(c->sla.defs[i]->name);
+	if (namew > wd - 2 - 2 - 9 - 13 - 16 - 1 - 10)
+		namew = wd - 2 - 2 - 9 - 13 - 16 - 1 - 10;
 	if (namew < 8)
 		namew = 8;
 	wattron(w, A_DIM);
@@ -239,7 +242,7 @@ sla_draw(struct console *c, void *priv, WINDOW *w, bool focused)
 	for (y = 2, i = p->top; y < h - 1 && i < c->sla.n; y++, i++)
 		draw_sla_line(w, y, wd, namew, &days[order[i]],
 		    c->sla.defs[order[i]], c->sla.zones[order[i]], i == p->sel,
-		    now);
+		    now, c->ascii);
 	free(days);
 	free(order);
 	buf_free(&b);

@@ -23,9 +23,63 @@ struct slaweek_pane {
 #define CELL_MIN	5
 #define TAIL		20	/* " WEEK  26W   WORST  " */
 
-static const char *const wd_short[7] = {
-	"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"
+/* What the cells say, for the legend under the grid (cols: mark's width). */
+static const struct {
+	const char	*mark, *ascii;
+	int		 cols;
+	const char	*means;
+} legend_items[] = {
+	{ "\xe2\x9c\x93", "ok", 1, "met" },	/* check mark */
+	{ "+25m", "+25m", 4, "late by" },
+	{ "FAIL", "FAIL", 4, "failed" },
+	{ "MISS", "MISS", 4, "no run" },
+	{ "risk", "risk", 4, "at risk" },
+	{ "..", "..", 2, "not due yet" },
+	{ "\xc2\xb7", "-", 1, "no SLA that day" },	/* middle dot */
+	{ "DAG?", "DAG?", 4, "unknown DAG" },
 };
+
+/*
+ * The legend of the cells, wrapped at the pane's width and ending on line
+ * last; with dry_run only counted.  Returns the lines it takes so that
+ * the grid leaves them free; an item is never split across lines.
+ */
+static int
+legend(struct console *c, WINDOW *w, int last, int wd, bool dry_run)
+{
+	size_t	 i, n = sizeof legend_items / sizeof legend_items[0];
+	int	 pass, lines = 1, x, y = 0, iw;
+
+	for (pass = dry_run ? 1 : 0; pass < 2; pass++) {
+		if (pass == 1)
+			y = last - lines + 1;
+		lines = 1;
+		x = 2;
+		for (i = 0; i < n; i++) {
+			iw = (c->ascii ? (int)strlen(legend_items[i].ascii) :
+			    legend_items[i].cols) + 1 +
+			    (int)strlen(legend_items[i].means);
+			if (x > 2 && x + iw > wd - 2) {
+				lines++;
+				x = 2;
+			}
+			if (pass == 1 && !dry_run) {
+				wattron(w, A_BOLD);
+				mvwaddstr(w, y + lines - 1, x, c->ascii ?
+				    legend_items[i].ascii :
+				    legend_items[i].mark);
+				wattroff(w, A_BOLD);
+				wattron(w, A_DIM);
+				waddch(w, ' ');
+				waddnstr(w, legend_items[i].means, wd - 2 -
+				    getcurx(w));
+				wattroff(w, A_DIM);
+			}
+			x += iw + 2;
+		}
+	}
+	return lines;
+}
 
 /* Lateness in a few columns: +25m, +2h05, +3d. */
 static void
@@ -102,7 +156,7 @@ slaweek_draw(struct console *c, void *priv, WINDOW *w, bool focused)
 {
 	struct slaweek_pane	*p = priv;
 	struct buf		 b = BUF_INIT;
-	int			 h, wd, y, x, namew, k, cw;
+	int			 h, wd, y, x, namew, k, cw, rows;
 	int64_t			 now = (int64_t)time(NULL), first, home_first;
 	size_t			 i, n;
 	struct sla_eval		 ev;
@@ -139,22 +193,21 @@ slaweek_draw(struct console *c, void *priv, WINDOW *w, bool focused)
 	wattron(w, A_DIM);
 	mvwprintw(w, 1, 2, "%-*.*s", namew, namew, "SLA");
 	for (k = 0; k < 7; k++) {
-		int yy, m, d;
-		char day[16];
-
-		tz_civil_from_days(first + k, &yy, &m, &d);
-		snprintf(day, sizeof day, "%s %d", wd_short[tz_weekday(first +
-		    k)], d);
-		if (2 + namew + 1 + (k + 1) * cw < wd - 1)
-			mvwprintw(w, 1, 2 + namew + 1 + k * cw, "%-*.*s", cw,
-			    cw - 1, day);
+		buf_reset(&b);
+		sla_day_label(first + k, cw - 1, &b);
+		mvwaddnstr(w, 1, 2 + namew + 1 + k * cw, buf_str(&b), cw - 1);
 	}
 	x = 2 + namew + 1 + 7 * cw;
-	if (x + TAIL <= wd - 1)
-		mvwprintw(w, 1, x, "%-5s %-5s %s", "WEEK", "26W", "WORST");
+	if (x < wd - 1)
+		mvwaddnstr(w, 1, x, "WEEK  26W   WORST", wd - 1 - x);
 	wattroff(w, A_DIM);
-	pane_list_scroll(&p->sel, &p->top, c->sla.n, h - 3);
-	for (y = 2, i = p->top; y < h - 1 && i < c->sla.n; y++, i++) {
+	rows = h - 3 - legend(c, w, h - 2, wd, true);
+	if (rows < 1)
+		rows = h - 3;
+	else
+		legend(c, w, h - 2, wd, false);
+	pane_list_scroll(&p->sel, &p->top, c->sla.n, rows);
+	for (y = 2, i = p->top; y < 2 + rows && i < c->sla.n; y++, i++) {
 		n = i < hist->nsla ? hist->count[i] : 0;
 		sla_evaluate(&ev, c->sla.defs[i], c->sla.zones[i], first,
 		    first + 6, n > 0 ? &hist->v[hist->first[i]] : NULL, n, now);
@@ -165,7 +218,7 @@ slaweek_draw(struct console *c, void *priv, WINDOW *w, bool focused)
 			mvwhline(w, y, 1, ' ', wd - 2);
 		}
 		wmove(w, y, 2);
-		ui_put(w, c->sla.defs[i]->name, namew);
+		ui_put_cut(w, c->sla.defs[i]->name, namew, c->ascii);
 		x = 2 + namew + 1;
 		for (k = 0; k < 7 && (size_t)k < ev.ndays; k++) {
 			wmove(w, y, x + k * cw);

@@ -143,7 +143,7 @@ plan_tasks(struct console *c, struct tasks_pane *p, struct col *cl,
 	 */
 	cl[TC_MARK] = (struct col){ 1, 1, 0, false, 0 };
 	cl[TC_STATE] = (struct col){ shrt, 15, 1, false, 0 };
-	cl[TC_TRY] = (struct col){ 5, 5, 2, false, 0 };
+	cl[TC_TRY] = (struct col){ 6, 6, 2, false, 0 };	/* "3 of 3" */
 	cl[TC_TOOK] = (struct col){ 8, 8, 3, false, 0 };
 	cl[TC_TASK] = (struct col){ idw < 9 ? idw : 9, idw, 4, false, 0 };
 	cl[TC_MAP] = (struct col){ mapw, mapw, 5, true, 0 };
@@ -165,10 +165,13 @@ draw_task_numbers(const struct console *c, WINDOW *w, int y,
 	struct buf	b = BUF_INIT;
 
 	if (cl[TC_TRY].width > 0) {
-		if (single)
-			buf_printf(&b, "%d/%d", t->try_number,
-			    t->max_tries + 1);
-		else
+		if (single) {
+			char try[24];
+
+			ti_try_text(try, sizeof try, t->try_number,
+			    t->max_tries);
+			buf_puts(&b, try);
+		} else
 			buf_putc(&b, '-');
 		wmove(w, y, x[TC_TRY]);
 		ui_put(w, buf_str(&b), cl[TC_TRY].width);
@@ -213,8 +216,9 @@ draw_task_line(struct console *c, struct tasks_pane *p, WINDOW *w, int y,
 	}
 	mvwaddch(w, y, x[TC_MARK], down ? '*' : ' ');
 	wattron(w, ui_ti_attr(st));
-	mvwaddstr(w, y, x[TC_STATE], brief ? ti_state_brief(st) :
-	    ti_state_name(st));
+	mvwaddstr(w, y, x[TC_STATE], brief ? (st == TI_NONE &&
+	    t->try_number > 0 ? "cleared" : ti_state_brief(st)) :
+	    ti_state_text(st, t->try_number, true));
 	wattroff(w, ui_ti_attr(st));
 	draw_task_numbers(c, w, y, cl, x, t, inst >= 0 || r->nti == 1);
 	task_cell(c, i, c->ascii, p->depth, &cell);
@@ -280,10 +284,13 @@ tasks_foot(const struct console *c, struct buf *foot)
 	if (inst >= 0)
 		buf_printf(foot, "[%d]", t->map_index);
 	buf_printf(foot, c->ascii ? " - %s" : " \xc2\xb7 %s",
-	    ti_state_name(line_state(c, c->task_sel)));
-	if (inst >= 0 || r->nti == 1)
-		buf_printf(foot, ", try %d of %d", t->try_number,
-		    t->max_tries + 1);
+	    ti_state_text(line_state(c, c->task_sel), t->try_number, false));
+	if (inst >= 0 || r->nti == 1) {
+		char try[24];
+
+		ti_try_text(try, sizeof try, t->try_number, t->max_tries);
+		buf_printf(foot, ", try %s", try);
+	}
 }
 
 static void

@@ -9,6 +9,7 @@
 
 #include "app.h"
 #include "logctl.h"
+#include "xdg.h"
 
 /*
  * The list a / prompt filters, and what to go back to: the filter in
@@ -123,33 +124,17 @@ search_done(void *arg, const char *line)
 	buf_free(&err);
 }
 
+/* o ends here: logctl_save decides where ("" is the logs folder). */
 static void
 save_done(void *arg, const char *line)
 {
 	struct app	*a = arg;
-	struct logpane	*lp = &a->c.log;
-	struct buf	 path = BUF_INIT;
 
 	a->dirty = true;
-	if (line == NULL || lp->fetch == NULL)
+	if (line == NULL || a->c.log.fetch == NULL)
 		return;
-	if (*line != '\0')
-		buf_puts(&path, line);
-	else {
-		/* dag.task[.map].try.log in the current directory, no '/' */
-		char *p;
-
-		buf_printf(&path, "%s.%s", lp->dag_id, lp->task_id);
-		if (lp->map_index >= 0)
-			buf_printf(&path, ".%d", lp->map_index);
-		buf_printf(&path, ".%d.log", lp->try_number);
-		for (p = path.data; *p != '\0'; p++)
-			if (*p == '/' || (unsigned char)*p < 0x20)
-				*p = '_';
-	}
 	buf_reset(&a->message);
-	logctl_save(a->logs, buf_str(&path), &a->message);
-	buf_free(&path);
+	logctl_save(a->logs, line, &a->message);
 }
 
 /* : ends here: the command table runs the line. */
@@ -226,8 +211,21 @@ app_prompt_command(struct app *a)
 void
 app_prompt_save(struct app *a)
 {
-	open_on_message_line(a, "save log to (empty: dag.task.try.log): ", NULL,
-	    save_done);
+	char		*dir = xdg_path(XDG_DATA, "logs");
+	const char	*home = getenv("HOME");
+	size_t		 n = home != NULL ? strlen(home) : 0;
+	struct buf	 b = BUF_INIT;
+
+	/* The folder Enter saves into, with ~ for $HOME to keep it short. */
+	if (dir == NULL)
+		buf_puts(&b, "save log to (empty: DAG.TASK.TRY.log here): ");
+	else if (n > 1 && strncmp(dir, home, n) == 0 && dir[n] == '/')
+		buf_printf(&b, "save log to (empty: ~%s/): ", dir + n);
+	else
+		buf_printf(&b, "save log to (empty: %s/): ", dir);
+	free(dir);
+	open_on_message_line(a, buf_str(&b), NULL, save_done);
+	buf_free(&b);
 }
 
 void

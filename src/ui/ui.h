@@ -111,6 +111,7 @@ struct logpane {
 	int		 map_index;
 	int		 try_number;	/* shown */
 	int		 latest_try;	/* the newest try with a log */
+	int		 max_tries;	/* the instance's (retries; -1 unknown) */
 	bool		 pinned_try;	/* the user stepped to an older try */
 	bool		 running;
 	size_t		 top;		/* first line shown */

@@ -60,8 +60,42 @@ a = cur("api")
 print("API_CFR='%d%%'" % round(a["cfr"] * 100) if a["cfr"] is not None else "API_CFR='no data'")
 print("API_DEPLOYS='%d deploys'" % a["deployments"])
 print("WEB_DEPLOYS='%d deploys'" % cur("web")["deployments"])
+# Each figure with the cue that must sit right after it: the arrow is the
+# way the value moved since the 30 days before, +/- (or the word at 200
+# columns) whether that is better; none when either side has no data.
+def dur(s):
+    if s is None or s < 0: return "no data"
+    if s < 60: return "%ds" % s
+    if s < 3600: return "%dm%02ds" % (s // 60, s % 60)
+    if s < 86400: return "%dh%02dm" % (s // 3600, s % 3600 // 60)
+    return "%dd%02dh" % (s // 86400, s % 86400 // 3600)
+def cue(c, p, more_better, words):
+    if c is None or p is None or c < 0 or p < 0 or c == p: return ""
+    better = (c > p) == more_better
+    arrow = "\u2191" if c > p else "\u2193"
+    if words: return arrow + (" better" if better else " worse")
+    return arrow + ("+" if better else "-")
+for s in ("api", "web", "data"):
+    for words, var in ((False, "CELLS"), (True, "WORDS")):
+        c, p = e[s]["current"], e[s]["previous"]
+        pd = c["deployments"] / 30
+        fig = "%.1f/d" % pd if pd >= 1 else "%.1f/wk" % (pd * 7)
+        cells = [fig + cue(pd, p["deployments"] / 30, True, words)]
+        cells.append(dur(c["lead_median_s"]) + cue(c["lead_median_s"], p["lead_median_s"], False, words))
+        cells.append(("no data" if c["cfr"] is None else "%.0f%%" % (c["cfr"] * 100)) + cue(c["cfr"], p["cfr"], False, words))
+        cells.append(dur(c["restore_median_s"]) + cue(c["restore_median_s"], p["restore_median_s"], False, words))
+        print("%s_%s='%s'" % (s.upper(), var, "|".join(cells)))
 PY
 )"
+
+# check_cells SERVICE CELLS: the service's row holds each figure with its
+# own cue right after it, in the order of the headings.
+check_cells() {
+	row=$($T capture-pane -p -t e2e | grep "^│ $1 ")
+	pat=$(printf '%s' "$2" | sed 's/[.+^$*?()]/\\&/g; s/|/ +.* +/g')
+	printf '%s\n' "$row" | grep -Eq -- "$pat" ||
+	    fail "the row of $1 does not read: $2"
+}
 
 n=0
 start() {
@@ -76,20 +110,36 @@ sleep 1
 grep -q "/repos/" "$GH_EMU_LOG" && fail "GitHub was read before the Four Keys pane was shown"
 keys D
 expect "Four Keys: 30 days, DORA 2023 bands" 10
-expect "SERVICE     DEPLOYS          LEAD TIME        CHANGE FAIL      RESTORE"
 expect "$API_DEPLOYS" 20
 expect "$WEB_DEPLOYS" 20
 expect "$API_CFR"
 expect "GitHub answered 500" 20
 # every row of the good services has its band words, nothing wraps
 for s in api web data; do
-	$T capture-pane -p -t e2e | grep -Eq "^│ $s +[0-9.]+/(d|wk) " ||
+	$T capture-pane -p -t e2e | grep -Eq "^│ $s +[0-9.]+/(d|wk)([^a-z]|$)" ||
 	    fail "no numbers on the row of $s"
 done
 $T capture-pane -p -t e2e | grep -q "[▁▂▃▄▅▆▇█]" || fail "no sparkline blocks"
 $T capture-pane -p -t e2e | grep -Eq "elite|high|medium|low" || fail "no bands"
 $T capture-pane -p -t e2e | /usr/bin/python3 -c 'import sys; sys.exit(any(len(l.rstrip("\n")) > 80 for l in sys.stdin))' ||
     fail "lines wider than 80 columns"
+$T capture-pane -p -t e2e | grep -Eq "^│ SERVICE +DEPLOYS +LEAD TIME +CHANGE FAIL +RESTORE +│" ||
+    fail "a metric without its heading"
+check_cells api "$API_CELLS"
+check_cells web "$WEB_CELLS"
+check_cells data "$DATA_CELLS"
+expect "the way a figure moved since the 30 days before: + better, - worse"
+# Nothing cut without a mark: the names whole, every band whole.
+$T capture-pane -p -t e2e | grep -Eq "^│ broken " || fail "the service broken is cut"
+# 200 columns: the same cues in words.
+$T resize-window -t e2e -x 200 -y 60
+sleep 0.5
+check_cells api "$API_WORDS"
+check_cells web "$WEB_WORDS"
+check_cells data "$DATA_WORDS"
+expect "the way a figure moved since the 30 days before"
+$T resize-window -t e2e -x 80 -y 24
+sleep 0.5
 
 # Enter: the deployments and incidents behind api's numbers; q back.
 keys g
@@ -102,7 +152,7 @@ keys G
 expect "INCIDENTS  "
 expect "acme/api#"
 keys q
-expect "SERVICE     DEPLOYS"
+expect "SERVICE  "
 # Down to the broken service, whose error is its own.
 keys j
 keys j

@@ -84,11 +84,11 @@ wheel_down() { send "$(x10 65 "$1" "$2")"; }
 
 # The task cursor from extract to transform, a row at a time.
 down_to_transform() {
-	expect "log extract try 1/1"
+	expect "log extract try 1 of 1"
 	keys j
-	expect "log notify try 1/1"
+	expect "log notify try 1 of 1"
 	keys j
-	expect "log transform try 3/3"
+	expect "log transform try 3 of 3"
 }
 
 # --- collapse: the first screen, opening, back ----------------------------
@@ -109,7 +109,7 @@ expect "tasks of scheduled__d1"
 line 2 | grep -q "┌─ runs of etl_daily.*┐┌─ tasks of scheduled__d1" ||
     fail "opening a run did not bring the tasks pane beside the runs"
 # The cursor on a task: the log takes the rows below.
-expect "log extract try 1/1"
+expect "log extract try 1 of 1"
 screen | grep -q "^┌─ log extract" || fail "the log pane is not below"
 down_to_transform
 # Back: the tasks pane gives the focus to the runs, back again lets the
@@ -169,13 +169,13 @@ keys Escape
 keys Enter
 keys j Enter
 expect "tasks of scheduled__d1"
-expect "log extract try 1/1"
+expect "log extract try 1 of 1"
 # A click on the runs (below their last row) focuses them: j then moves
 # the run cursor, not the task cursor, and the log stays on extract.
 click 5 10
 keys j
 expect_not "log transform"
-expect "log extract try 1/1"
+expect "log extract try 1 of 1"
 # A click on the tasks pane's fourth row selects load: its log pane (which
 # says it has not run) and its details.
 x=$(( $(line 2 | sed 's/┐┌.*//' | wc -m) + 5 ))

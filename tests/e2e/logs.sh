@@ -62,7 +62,7 @@ airflow_password_env = AFPW
 timezone = UTC
 CONF
 chmod 600 "$home/.config/dagtop/config"
-ENV="env DBPW=reader-secret AFPW='s3cret pass' HOME=$home LANG=C.UTF-8 TERM=tmux-256color PAGER='cat >$home/paged.txt'"
+ENV="env DBPW=reader-secret AFPW='s3cret pass' HOME=$home XDG_DATA_HOME=$home/data LANG=C.UTF-8 TERM=tmux-256color PAGER='cat >$home/paged.txt'"
 
 # --- report log and dagtop clear (no terminal) ---------------------------------
 out=$(eval "$ENV $bin report log etl_daily scheduled__d1 transform")
@@ -127,7 +127,7 @@ expect "upstream_failed"
 keys g
 expect "refused: the log is a FIFO, not a regular file"
 keys j j
-expect "log transform try 3/3  CUT"
+expect "log transform try 3 of 3  CUT"
 expect "the log was cut here, after 1 MB: log_spool_max"
 keys Q
 expect "EXITED 0"
@@ -148,7 +148,7 @@ keys g	# the cursor opens on the failed task
 # The first task, extract, has the hostile log: it shows defused, and not
 # one of its controls reaches the terminal.
 expect "HOSTILE-END"
-expect "log extract try 1/1"
+expect "log extract try 1 of 3"
 sleep 0.5
 /usr/bin/python3 tests/e2e/no_escapes.py "$home/pty.raw" ||
     fail "a control sequence from the log reached the terminal"
@@ -158,7 +158,7 @@ esac
 
 # The failed task's latest try, with its traceback.
 keys j j
-expect "log transform try 3/3"
+expect "log transform try 3 of 3"
 expect "API v$((major - 1))"
 expect "ValueError: column"
 # Into the log: search, next match, the first error, an older try.
@@ -173,11 +173,11 @@ expect "match at line"
 keys e
 expect "first error at line"
 keys '['
-expect "log transform try 2/3"
+expect "log transform try 2 of 3 (newest 3)"
 keys g
 expect "Starting attempt 2 of 3"
 keys ']'
-expect "log transform try 3/3"
+expect "log transform try 3 of 3"
 keys t
 expect_not "[20" 0.5
 keys t
@@ -186,7 +186,7 @@ expect "wrap"
 keys w
 # The pager gets the sanitised log, and the console comes back.
 keys '|'
-expect "log transform try 3/3"
+expect "log transform try 3 of 3"
 grep -q "ValueError: column" "$home/paged.txt" 2>/dev/null || fail "the pager did not get the log"
 # Save it: mode 0600, sanitised.
 keys o
@@ -194,12 +194,29 @@ keys "$home/saved.log" Enter
 expect "saved "
 [ "$(stat -c %a "$home/saved.log" 2>/dev/null)" = 600 ] || fail "saved log is not mode 600"
 grep -q "ValueError" "$home/saved.log" || fail "the saved log lacks the traceback"
+# Enter alone saves under $XDG_DATA_HOME/dagtop/logs/ (made 0700), and the
+# message names the full path; "~/" is $HOME.  200 columns: the whole path.
+$T resize-window -t e2e -x 200 -y 60
+keys o
+expect "save log to (empty: ~/data/dagtop/logs/):"
+keys Enter
+expect "lines to $home/data/dagtop/logs/etl_daily.transform.3.log"
+[ "$(stat -c %a "$home/data/dagtop/logs/etl_daily.transform.3.log" 2>/dev/null)" = 600 ] ||
+    fail "the log saved by default is not in \$XDG_DATA_HOME/dagtop/logs/ mode 600"
+[ "$(stat -c %a "$home/data/dagtop/logs" 2>/dev/null)" = 700 ] ||
+    fail "the logs folder is not mode 700"
+keys o
+keys "~/tilde.log" Enter
+expect "lines to $home/tilde.log"
+grep -q "ValueError" "$home/tilde.log" 2>/dev/null || fail "~/tilde.log was not saved"
+$T resize-window -t e2e -x 80 -y 24
+sleep 0.3
 
 # A token that expired (Airflow 3's login) is renewed, once, by itself.
 if [ "$major" = 3 ]; then
 	curl -s -XPOST "$AF_URL/_emu/expire-tokens" >/dev/null
 	keys '['
-	expect "log transform try 2/3"
+	expect "log transform try 2 of 3 (newest 3)"
 	expect "ValueError: column"
 	keys ']'
 fi
@@ -232,7 +249,7 @@ keys Enter
 expect "runs of etl_daily"
 keys j Enter
 expect "tasks of scheduled__d1"
-expect "log transform try 3/3"	# the cursor opens on the failed task
+expect "log transform try 3 of 3"	# the cursor opens on the failed task
 keys R
 expect "Clear 3 task instances"
 for t in transform load publish; do
@@ -268,7 +285,7 @@ requests | grep -q 'dry_run.: *false' && fail "y on the 'terminal too small' scr
 # The other keys on that screen did nothing either: the pane is where it was.
 keys Escape
 expect "rerun cancelled"
-expect "log transform try 3/3"
+expect "log transform try 3 of 3"
 [ "$(sql "SELECT state FROM task_instance WHERE dag_id='etl_daily' AND run_id='scheduled__d1' AND task_id='transform'")" = failed ] ||
     fail "cancel changed the database"
 # The only-failed toggle narrows the preview.
@@ -301,7 +318,7 @@ expect "rerun transform and 2 downstream"
 keys Escape
 expect "rerun cancelled"
 keys Tab
-expect "log transform try 3/3"
+expect "log transform try 3 of 3"
 # y clears; the panes show the new states as the database has them.
 keys R
 expect "Clear 3 task instances"
@@ -311,8 +328,17 @@ expect "cleared 3 task instances"
     fail "the clear did not reach the database"
 [ "$(sql "SELECT state FROM dag_run WHERE dag_id='etl_daily' AND run_id='scheduled__d1'")" = queued ] ||
     fail "the run is not queued again"
-expect_not "failed          3/3" 1.5
+expect_not "failed          3 of 3" 1.5
 expect "queued"
+# A cleared instance that had run says what Airflow does next, not "none":
+# in the tasks pane (the clear raised its most tries to 6), and in report
+# run.  (load and publish never ran: nothing tells them from new ones.)
+expect "cleared, to run 3 of 6"
+$T capture-pane -p -t e2e | grep "· transfo" | grep -q "none " &&
+    fail "the cleared transform shows none"
+eval "$ENV $bin --context emu report run etl_daily scheduled__d1" |
+    grep -q "^cleared, waiting for the scheduler .*transform" ||
+    fail "report run does not say the cleared transform waits for the scheduler"
 # The audit log: one line per clear and per refused or failed attempt.
 audit="$home/.local/state/dagtop/audit.log"
 [ "$(stat -c %a "$audit" 2>/dev/null)" = 600 ] || fail "audit log missing or not mode 600"

@@ -88,7 +88,7 @@ open_log() {
 	expect "runs of etl_daily"
 	keys j Enter
 	expect "tasks of scheduled__d1"
-	expect "log transform try 3/3"
+	expect "log transform try 3 of 3"
 }
 context() {
 	keys q q	# back to the DAGs first

@@ -37,6 +37,32 @@ dag = sla_etI
 deadline = 10:00
 timezone = UTC
 CONF
+# check_week COLUMNS FIRST: the heading names the seven days from FIRST
+# (YYYY-MM-DD), computed here with date(1), in order and whole ("Mon 30",
+# or "Mo 30" at 80 columns: never "Mon 3" for the 30th); WEEK, 26W and
+# WORST have their headings; the legend says what every cell means.
+check_week() {
+	scr=$($T capture-pane -p -t e2e)
+	pat=""
+	k=0
+	while [ $k -lt 7 ]; do
+		d=$(date -u -d "$2 + $k days" +%-d)
+		a=$(date -u -d "$2 + $k days" +%a)
+		if [ "$1" -le 80 ] && [ ${#d} -eq 2 ]; then
+			a=$(printf %.2s "$a")
+		fi
+		pat="$pat +$a $d"
+		k=$((k + 1))
+	done
+	printf '%s\n' "$scr" | grep -Eq "^│ SLA$pat +WEEK +26W +WORST +│" ||
+	    fail "at $1 columns the week's heading is not SLA$pat WEEK 26W WORST"
+	for l in "✓ met" "+25m late by" "FAIL failed" "MISS no run" \
+	    "risk at risk" ".. not due yet" "· no SLA that day" "DAG? unknown DAG"; do
+		printf '%s\n' "$scr" | grep -qF -- "$l" ||
+		    fail "at $1 columns the legend lacks \"$l\""
+	done
+}
+
 session "env PGPASSWORD=reader-secret TERM=tmux-256color LANG=C.UTF-8 HOME=$home $bin --context sla; echo EXITED \$?; sleep 30"
 expect "DAGs (" 15
 
@@ -62,6 +88,8 @@ expect "tasks of scheduled__today"
 # The weekly summary: back to week 2026-W45 of the fixture.
 keys W
 expect "SLA week $(date -u +%G-W%V)"
+monday=$(date -u -d "$(date -u +%F) -$(( $(date -u +%u) - 1 )) days" +%F)
+check_week 80 "$monday"
 back=$(( ( $(date -u +%s) / 86400 + 3 ) / 7 - ( $(date -u -d 2026-11-02 +%s) / 86400 + 3 ) / 7 ))
 if [ "$back" -ge 26 ]; then
 	fail "the fixture's week 2026-W45 is more than 26 weeks ago: move it"
@@ -78,6 +106,13 @@ else
 	    fail "the SLA on sla_etI is not DAG? in the week"
 	$T capture-pane -p -t e2e | grep "typo" | grep -q "MISS" &&
 	    fail "the SLA on sla_etI is MISS in the week"
+	check_week 80 2026-11-02
+	for size in 100x30 120x40 200x60; do
+		$T resize-window -t e2e -x "${size%x*}" -y "${size#*x}"
+		sleep 0.5
+		check_week "${size%x*}" 2026-11-02
+	done
+	$T resize-window -t e2e -x 80 -y 24
 fi
 keys Q
 expect "EXITED 0"

@@ -230,7 +230,7 @@ console() {
 	expect "runs of etl_daily"
 	keys j Enter
 	expect "tasks of scheduled__d1"
-	expect "log transform try 3/3"	# the cursor opens on the failed task
+	expect "log transform try 3 of 3"	# the cursor opens on the failed task
 	keys R
 	expect "Clear 3 task instances"
 	keys y

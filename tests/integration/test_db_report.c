@@ -204,11 +204,11 @@ test_status_text(void **state)
 	assert_non_null(strstr(r.out, "scheduler  healthy, heartbeat "));
 	assert_non_null(strstr(r.out, "(scheduler-0)\n"));
 	assert_non_null(strstr(r.out, "\nfailed   etl_daily  scheduled__d1\n"));
-	assert_non_null(strstr(r.out, "         failed           transform  try 3/3  "
+	assert_non_null(strstr(r.out, "         failed           transform  try 3 of 3  "
 	    "worker-1\n"));
 	assert_non_null(strstr(r.out, "         upstream_failed  load, publish\n"));
 	assert_non_null(strstr(r.out, "\nrunning  mapped.dag  scheduled__d1\n"));
-	assert_non_null(strstr(r.out, "         up_for_retry     process[2]  try 1/2"));
+	assert_non_null(strstr(r.out, "         up_for_retry     process[2]  try 1 of 2"));
 	assert_non_null(strstr(r.out, "\nqueued   hourly_sync  scheduled__q\n"));
 	/* Hostile ids arrive defused, visibly. */
 	assert_non_null(strstr(r.out, "we'ird\xc3\xa9^[[31mdag"));
@@ -448,11 +448,11 @@ test_report_run(void **state)
 	assert_starts_with(r.out, "WARNING: etl_daily  scheduled__d1  failed");
 	/* Graph order with depth marks; upstream_failed after the failure. */
 	assert_non_null(strstr(r.out,
-	    "success          1/3     10m00s   extract  BashOperator\n"
-	    "success          1/3     1m00s      notify  EmptyOperator\n"
-	    "failed           3/3     30m00s     transform  PythonOperator\n"
-	    "upstream_failed  0/3     -            load  BigQueryInsertJobOperator\n"
-	    "upstream_failed  0/3     -              publish  BashOperator\n"));
+	    "success          1 of 3  10m00s   extract  BashOperator\n"
+	    "success          1 of 3  1m00s      notify  EmptyOperator\n"
+	    "failed           3 of 3  30m00s     transform  PythonOperator\n"
+	    "upstream_failed  0 of 3  -            load  BigQueryInsertJobOperator\n"
+	    "upstream_failed  0 of 3  -              publish  BashOperator\n"));
 	result_free(&r);
 
 	run(&r, mapped, pw_env);
@@ -495,7 +495,7 @@ test_report_run(void **state)
 	assert_int_equal(r.status, 0);
 	assert_non_null(strstr(r.out, "(task graph unavailable: tasks in name "
 	    "order)\n"));
-	assert_non_null(strstr(r.out, "success          1/1     1m00s    x  "
+	assert_non_null(strstr(r.out, "success          1 of 1  1m00s    x  "
 	    "BashOperator\n"));
 	assert_non_null(strstr(r.err, "serialized DAG unreadable (zlib"));
 	result_free(&r);

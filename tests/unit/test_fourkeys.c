@@ -370,7 +370,43 @@ test_windows_trends(void **state)
 	assert_int_equal(fk_trend_cfr(&r.cur, &r.prev), -1);
 	assert_int_equal(fk_trend_restore(&r.cur, &r.prev), 1);
 	assert_int_equal(fk_trend_freq(&r.cur, &r.cur), 0);
+	/* Each cue names its own metric's move: frequency went down
+	 * (worse), lead time down (better), failure rate up (worse),
+	 * restore time down (better). */
+	assert_string_equal(fk_trend_cue(fk_trend_freq(&r.cur, &r.prev),
+	    true, false, false), "\xe2\x86\x93-");
+	assert_string_equal(fk_trend_cue(fk_trend_lead(&r.cur, &r.prev),
+	    false, false, true), "\xe2\x86\x93 better");
+	assert_string_equal(fk_trend_cue(fk_trend_cfr(&r.cur, &r.prev),
+	    false, true, false), "^-");
+	assert_string_equal(fk_trend_cue(fk_trend_restore(&r.cur, &r.prev),
+	    false, true, true), "v better");
 	fk_result_free(&r);
+}
+
+/*
+ * The cue beside a figure: the arrow is the value's direction, the text
+ * whether that is better, and the word is the report's.
+ */
+static void
+test_trend_cue(void **state)
+{
+	(void)state;
+	/* more is better: up is better, down worse */
+	assert_string_equal(fk_trend_cue(1, true, true, false), "^+");
+	assert_string_equal(fk_trend_cue(-1, true, true, false), "v-");
+	/* less is better: a lead time that went up is worse */
+	assert_string_equal(fk_trend_cue(-1, false, true, false), "^-");
+	assert_string_equal(fk_trend_cue(-1, false, false, false),
+	    "\xe2\x86\x91-");
+	assert_string_equal(fk_trend_cue(-1, false, false, true),
+	    "\xe2\x86\x91 worse");
+	assert_string_equal(fk_trend_cue(1, false, true, true), "v better");
+	assert_string_equal(fk_trend_cue(0, false, false, true), "");
+	assert_string_equal(fk_trend_cue(0, true, true, false), "");
+	assert_string_equal(fk_trend_word(1), "better");
+	assert_string_equal(fk_trend_word(-1), "worse");
+	assert_string_equal(fk_trend_word(0), "same");
 }
 
 /* Deployments on the given days of a 28-day window; the class. */
@@ -650,6 +686,7 @@ main(void)
 		cmocka_unit_test(test_order),
 		cmocka_unit_test(test_duplicate_deploy),
 		cmocka_unit_test(test_root_cause),
+		cmocka_unit_test(test_trend_cue),
 		cmocka_unit_test(test_data_free),
 	};
 

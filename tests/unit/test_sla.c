@@ -143,6 +143,50 @@ check_week(const char *w, int ws, int y, int m, int d)
 }
 
 static void
+check_label(int64_t day, int width, const char *want)
+{
+	struct buf b = BUF_INIT;
+
+	sla_day_label(day, width, &b);
+	assert_string_equal(buf_str(&b), want);
+	assert_true((int)b.len <= (width < 2 ? 2 : width));
+	buf_free(&b);
+}
+
+/*
+ * A day's heading keeps its whole day of the month at every width: the
+ * console once showed "Mon 3" for Monday the 30th and "Mon 2".."Sun 2"
+ * for the 23rd..29th.
+ */
+static void
+test_day_label(void **state)
+{
+	int64_t mon30 = day_of(2026, 11, 30), k;
+	const char *week48[7] = {
+		"Mo 23", "Tu 24", "We 25", "Th 26", "Fr 27", "Sa 28", "Su 29"
+	};
+
+	(void)state;
+	check_label(mon30, 8, "Mon 30");
+	check_label(mon30, 6, "Mon 30");
+	check_label(mon30, 5, "Mo 30");
+	check_label(mon30, 4, "Mo30");
+	check_label(mon30, 3, "30");
+	check_label(mon30, 1, "30");
+	check_label(day_of(2026, 12, 1), 5, "Tue 1");
+	check_label(day_of(2026, 12, 1), 3, "Tu1");
+	check_label(day_of(2026, 12, 1), 1, "1");
+	/* Across a month's end and a year's end. */
+	check_label(day_of(2026, 12, 31), 6, "Thu 31");
+	check_label(day_of(2027, 1, 1), 6, "Fri 1");
+	check_label(day_of(2028, 2, 29), 6, "Tue 29");
+	/* Week 48 of 2026 at 80 columns: seven different days. */
+	for (k = 0; k < 7; k++)
+		check_label(sla_week_first(day_of(2026, 11, 25), 1) + k, 5,
+		    week48[k]);
+}
+
+static void
 test_weeks(void **state)
 {
 	int64_t first;
@@ -501,6 +545,7 @@ main(void)
 		cmocka_unit_test(test_attempt_state),
 		cmocka_unit_test(test_dst_new_york),
 		cmocka_unit_test(test_trailing),
+		cmocka_unit_test(test_day_label),
 		cmocka_unit_test(test_order),
 		cmocka_unit_test(test_unknown_dag),
 	};

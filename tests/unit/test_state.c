@@ -395,6 +395,23 @@ test_schedule_summary_garbage(void **state)
 	    "\"seconds\": 0, \"microseconds\": 0}}");
 }
 
+/* A cleared instance says what Airflow does next, not "none". */
+static void
+test_ti_state_text(void **state)
+{
+	(void)state;
+	assert_string_equal(ti_state_text(TI_NONE, 2, false),
+	    "cleared, waiting for the scheduler");
+	assert_string_equal(ti_state_text(TI_NONE, 1, true),
+	    "cleared, to run");
+	assert_true(strlen(ti_state_text(TI_NONE, 1, true)) <= 15);
+	/* never ran: no state yet, nothing was cleared */
+	assert_string_equal(ti_state_text(TI_NONE, 0, false), "none");
+	assert_string_equal(ti_state_text(TI_FAILED, 3, false), "failed");
+	assert_string_equal(ti_state_text(TI_UPSTREAM_FAILED, 0, true),
+	    "upstream_failed");
+}
+
 int
 main(void)
 {
@@ -409,6 +426,7 @@ main(void)
 		cmocka_unit_test(test_run_duration),
 		cmocka_unit_test(test_job_state),
 		cmocka_unit_test(test_health_clear),
+		cmocka_unit_test(test_ti_state_text),
 		cmocka_unit_test(test_schedule_summary_2x),
 		cmocka_unit_test(test_schedule_summary_3x_and_none),
 		cmocka_unit_test(test_schedule_summary_garbage),

@@ -124,6 +124,28 @@ test_unexpanded_mapped(void **state)
 	af_tis_free(&tis);
 }
 
+/*
+ * "2 of 3" is attempt 2 of at most 3: max_tries counts the retries, and a
+ * try beyond it (a clear raised max_tries) raises the most.
+ */
+static void
+test_try_text(void **state)
+{
+	char t[24];
+
+	(void)state;
+	ti_try_text(t, sizeof t, 2, 2);
+	assert_string_equal(t, "2 of 3");
+	ti_try_text(t, sizeof t, 1, 0);
+	assert_string_equal(t, "1 of 1");
+	ti_try_text(t, sizeof t, 0, 2);
+	assert_string_equal(t, "0 of 3");
+	ti_try_text(t, sizeof t, 4, 2);
+	assert_string_equal(t, "4 of 4");
+	ti_try_text(t, sizeof t, -1, -1);
+	assert_string_equal(t, "0 of 0");
+}
+
 int
 main(void)
 {
@@ -131,6 +153,7 @@ main(void)
 		cmocka_unit_test(test_graph_order_and_folding),
 		cmocka_unit_test(test_without_graph),
 		cmocka_unit_test(test_unexpanded_mapped),
+		cmocka_unit_test(test_try_text),
 	};
 
 	return cmocka_run_group_tests_name("taskrows", tests, NULL, NULL);

@@ -35,6 +35,10 @@ test_xdg_variables_win(void **state)
 	expect_path(XDG_CONFIG, "config", "/cfg/dagtop/config");
 	expect_path(XDG_STATE, "audit.log", "/st/dagtop/audit.log");
 	expect_path(XDG_CACHE, "github", "/ca/dagtop/github");
+	setenv("XDG_DATA_HOME", "/da", 1);
+	expect_path(XDG_DATA, "logs/d.t.1.log", "/da/dagtop/logs/d.t.1.log");
+	unsetenv("XDG_DATA_HOME");
+	expect_path(XDG_DATA, "logs", "/home/oncall/.local/share/dagtop/logs");
 	expect_path(XDG_STATE, "", "/st/dagtop");
 	expect_path(XDG_STATE, NULL, "/st/dagtop");
 }
