@@ -144,7 +144,7 @@ plan_tasks(struct console *c, struct tasks_pane *p, struct col *cl,
 	cl[TC_MARK] = (struct col){ 1, 1, 0, false, 0 };
 	cl[TC_STATE] = (struct col){ shrt, 15, 1, false, 0 };
 	cl[TC_TRY] = (struct col){ 6, 6, 2, false, 0 };	/* "3 of 3" */
-	cl[TC_TOOK] = (struct col){ 8, 8, 3, false, 0 };
+	cl[TC_TOOK] = (struct col){ 7, 8, 3, false, 0 };
 	cl[TC_TASK] = (struct col){ idw < 9 ? idw : 9, idw, 4, false, 0 };
 	cl[TC_MAP] = (struct col){ mapw, mapw, 5, true, 0 };
 	cl[TC_START] = (struct col){ 20, 30, 6, true, 0 };
@@ -152,6 +152,10 @@ plan_tasks(struct console *c, struct tasks_pane *p, struct col *cl,
 		cl[TC_MAP].min = cl[TC_MAP].want = avail + 1;
 	cols_fit(cl, TC_N, avail, 1);
 	*brief = cl[TC_STATE].width < 15;
+	if (*brief) {	/* the short forms: their width, the rest to the task */
+		cl[TC_STATE].want = shrt;
+		cols_fit(cl, TC_N, avail, 1);
+	}
 	for (p->depth = 0; p->depth < 8 && (cl[TC_TASK].width >= idw ||
 	    2 * p->depth < cl[TC_TASK].width - 7); p->depth++)
 		;

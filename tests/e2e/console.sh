@@ -158,7 +158,7 @@ expect "DAGs (11)"
 keys g j Enter
 expect "runs of mapped.dag"
 keys Enter
-expect "up_for_retry    -      -        · process"
+expect "up_for_retry    -      -       · process"
 # No task failed: the cursor is on the first up_for_retry one, process.
 keys Space
 expect "[2]"

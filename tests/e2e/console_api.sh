@@ -89,7 +89,7 @@ keys / m a p p e d Enter
 keys Enter
 expect "runs of mapped.dag"
 keys Enter
-expect "up_for_retry    -      -        · process"
+expect "up_for_retry    -      -       · process"
 keys Space	# the cursor opens on process, up_for_retry
 expect "[2]"
 keys j j j

@@ -54,7 +54,8 @@ for mode in utf8 ascii; do
 		check "$size $mode: runs" "$mode" "runs of "
 		keys Enter
 		expect "tasks of "
-		expect " 1/6 "
+		# The cursor opens on the run's first failed task, the second.
+		expect " 2/6 "
 		check "$size $mode: tasks" "$mode" "runs of " "tasks of "
 		# > scrolls the task ids: their start leaves the column.
 		keys '>'

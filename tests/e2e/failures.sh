@@ -103,7 +103,7 @@ expect "scheduler healthy"
 keys x
 cursor_row | grep -q "zz_hourly" || fail "x did not go to the next failed DAG"
 keys Enter
-expect "runs of zz_hourly_billing"
+expect "runs of zz_hourly_bi"
 keys Enter
 expect "tasks of scheduled__h01"
 expect "log transform"
@@ -117,7 +117,7 @@ expect "cleared 2 task instances"
 
 # --- next-failed and prev-failed in the runs and tasks lists ------------------
 keys BTab
-expect "runs of zz_hourly_billing"
+expect "runs of zz_hourly_bi"
 keys x
 cursor_row | grep -q "failed" || fail "x did not go to the failed run"
 keys Enter
@@ -184,18 +184,18 @@ expect "DAGs (12)"
 keys g
 row=$(screen | grep -n "│  corrupt_dag" | head -1 | cut -d: -f1)
 [ -n "$row" ] || fail "corrupt_dag is not on the first screen"
-n=$(( ${row:-4} - 4 ))
+n=$(( ${row:-5} - 5 ))
 while [ "$n" -gt 0 ]; do keys j; n=$((n - 1)); done
 cursor_row | grep -q "corrupt_dag" || fail "the cursor is not on corrupt_dag"
 # Its latest run fails: it moves to the top of the attention order.
 sql "UPDATE dag_run SET state = 'failed' WHERE dag_id = 'corrupt_dag'"
 keys r
 i=0
-while [ $i -lt 50 ] && ! screen | sed -n 4p | grep -q corrupt_dag; do
+while [ $i -lt 50 ] && ! screen | sed -n 5p | grep -q corrupt_dag; do
 	sleep 0.1
 	i=$((i + 1))
 done
-screen | sed -n 4p | grep -q corrupt_dag || fail "corrupt_dag did not move up"
+screen | sed -n 5p | grep -q corrupt_dag || fail "corrupt_dag did not move up"
 cursor_row | grep -q "corrupt_dag" || fail "the cursor did not stay on corrupt_dag"
 keys Enter
 expect "runs of corrupt_dag"
@@ -204,7 +204,7 @@ expect "runs of corrupt_dag"
 keys q
 keys / z z Enter
 keys Enter
-expect "runs of zz_hourly_billing"
+expect "runs of zz_hourly_bi"
 keys j
 sql "SELECT fx_run('zz_hourly_billing', 'scheduled__h00', 'running', 'scheduled',
   date_trunc('hour', now()), date_trunc('hour', now()) + interval '1 minute', NULL)" >/dev/null
@@ -217,8 +217,8 @@ expect "tasks of scheduled__h02"
 keys BTab
 keys / s t a t e : f a i l e d Enter
 sleep 0.5
-screen | sed -n 4p | grep -q "failed" || fail "the failed run is not first"
-screen | sed -n 5p | cut -c1-20 | grep -q "[a-z]" &&
+screen | sed -n 5p | grep -q "failed" || fail "the failed run is not first"
+screen | sed -n 6p | cut -c1-20 | grep -q "[a-z]" &&
     fail "the runs filter let more than the failed run through"
 keys g Enter
 expect "tasks of scheduled__h02"
@@ -242,20 +242,20 @@ session "$ENV $bin --context api; echo EXITED \$?; sleep 30"
 expect "DAGs (12)" 20
 # Before any move the cursor aims at nothing: when the first row's DAG
 # moves down at a refresh, the cursor stays on the top row.
-first=$(screen | awk 'NR == 4 { print $2 }')
+first=$(screen | awk 'NR == 5 { print $2 }')
 sql "UPDATE dag_run SET state = 'success' WHERE dag_id = 'corrupt_dag'"
 keys r
 i=0
-while [ $i -lt 50 ] && screen | sed -n 4p | grep -qF "$first"; do
+while [ $i -lt 50 ] && screen | sed -n 5p | grep -qF "$first"; do
 	sleep 0.1
 	i=$((i + 1))
 done
-screen | sed -n 4p | grep -qF "$first" && fail "$first did not move down"
-cursor_row | grep -qF "$(screen | awk 'NR == 4 { print $2 }')" ||
+screen | sed -n 5p | grep -qF "$first" && fail "$first did not move down"
+cursor_row | grep -qF "$(screen | awk 'NR == 5 { print $2 }')" ||
     fail "the cursor followed a DAG nobody chose off the top row"
 keys / z z Enter
 keys Enter
-expect "runs of zz_hourly_billing"
+expect "runs of zz_hourly_bi"
 pages_back
 keys Q
 expect "EXITED 0"
