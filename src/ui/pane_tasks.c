@@ -138,14 +138,14 @@ plan_tasks(struct console *c, struct tasks_pane *p, struct col *cl,
 	if (p->hoff > longest - 8)
 		p->hoff = longest > 8 ? longest - 8 : 0;
 	/*
-	 * The state in full before the task grows past 9 columns: the
-	 * tests and the on-call eye read "failed          3/3   30m00s".
+	 * The task id, the key column, grows first; then the state in full
+	 * (the foot line always has it).
 	 */
 	cl[TC_MARK] = (struct col){ 1, 1, 0, false, 0 };
-	cl[TC_STATE] = (struct col){ shrt, 15, 1, false, 0 };
+	cl[TC_STATE] = (struct col){ shrt, 15, 4, false, 0 };
 	cl[TC_TRY] = (struct col){ 6, 6, 2, false, 0 };	/* "3 of 3" */
 	cl[TC_TOOK] = (struct col){ 7, 8, 3, false, 0 };
-	cl[TC_TASK] = (struct col){ idw < 9 ? idw : 9, idw, 4, false, 0 };
+	cl[TC_TASK] = (struct col){ idw < 9 ? idw : 9, idw, 1, false, 0 };
 	cl[TC_MAP] = (struct col){ mapw, mapw, 5, true, 0 };
 	cl[TC_START] = (struct col){ 20, 30, 6, true, 0 };
 	if (mapw == 0)	/* no mapped task folded: no column */
