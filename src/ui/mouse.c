@@ -87,7 +87,7 @@ list_of(struct app *a, const struct pane_rect *r, size_t **sel,
 /*
  * A click on the focused pane r at line y: the cursor goes to the row
  * there, by as many down or up actions as rows lie between; false when
- * no row is there.
+ * no row is there (the frame, the column titles, the foot lines).
  */
 static bool
 select_row(struct app *a, const struct pane_rect *r, int y)
@@ -96,7 +96,9 @@ select_row(struct app *a, const struct pane_rect *r, int y)
 
 	if (!list_of(a, r, &sel, &top, &n))
 		return true;	/* no rows: the click focused, that is all */
-	if (y < r->y + LIST_TOP || y >= r->y + r->h - 1)
+	/* Rows stop above the foot lines, not only above the frame. */
+	if (y < r->y + LIST_TOP || (size_t)(y - r->y - LIST_TOP) >=
+	    (r->kind == PANE_RUNS ? a->c.runs_rows : a->c.task_rows))
 		return false;
 	row = top + (size_t)(y - r->y - LIST_TOP);
 	if (row >= n)

@@ -369,6 +369,7 @@ runs_draw(struct console *c, void *priv, WINDOW *w, bool focused)
 		draw_dags(c, p, w, h, wd);
 	else
 		draw_runs(c, p, w, h, wd);
+	c->runs_rows = h > 3 ? (size_t)(h - 3) : 0;
 	f.title = buf_str(&title);
 	f.rows = h - 3;
 	f.foot = buf_str(&foot);

@@ -333,6 +333,7 @@ tasks_draw(struct console *c, void *priv, WINDOW *w, bool focused)
 	f.top = c->task_top;
 	f.sel = c->task_sel;
 	f.n = c->ntask_vis;
+	c->task_rows = h > 3 ? (size_t)(h - 3) : 0;
 	f.rows = h - 3;
 	f.foot = buf_str(&foot);
 	ui_list_frame(w, &f, focused, c->ascii);

@@ -183,6 +183,7 @@ struct console {
 	int			 runs_level;	/* 0: DAGs, 1: runs of one DAG */
 	size_t			 dag_sel, dag_top;
 	size_t			 dag_rows;	/* on screen; 0: not drawn */
+	size_t			 runs_rows, task_rows; /* list rows the panes show (mouse.c) */
 	bool			 dag_chosen;	/* moved there: refreshes keep it */
 	size_t			 run_sel, run_top;
 	size_t			*dag_order;	/* indexes into snap.dags, sorted */

@@ -49,11 +49,12 @@ ENV="env DBPW=reader-secret AFPW=pw HOME=$home LANG=C.UTF-8 TERM=tmux-256color"
 screen() { $T capture-pane -p -t e2e; }
 # line N of the screen
 line() { screen | sed -n "$1p"; }
-# The panes' area is lines 2 to H-2: the runs pane (DAGs, or the runs of
+# The panes' area is lines 3 to H-2 (below the header and the breadcrumb
+# row): the runs pane (DAGs, or the runs of
 # one) alone has it, frame to frame, when its top line is one frame as wide
 # as the terminal and no other pane is on screen.
 alone() {
-	top=$(line 2)
+	top=$(line 3)
 	bottom=$(line $(($2 - 2)))
 	case $top in "┌─ "*"┐") ;; *) return 1 ;; esac
 	[ "$(printf '%s' "$top" | wc -m)" = "$1" ] &&
@@ -82,11 +83,12 @@ click() { send "$(x10 0 "$1" "$2") $(x10 3 "$1" "$2")"; }
 double() { send "$(x10 0 "$1" "$2") $(x10 3 "$1" "$2") $(x10 0 "$1" "$2") $(x10 3 "$1" "$2")"; }
 wheel_down() { send "$(x10 65 "$1" "$2")"; }
 
-# The task cursor from extract to transform, a row at a time.
+# The task cursor opens on the run's first failed task, transform; k and j
+# move it a row at a time, and the log follows.
 down_to_transform() {
-	expect "log extract try 1 of 1"
-	keys j
-	expect "log notify try 1 of 1"
+	expect "log transform try 3 of 3"
+	keys k
+	expect "log notify try 1 of 3"
 	keys j
 	expect "log transform try 3 of 3"
 }
@@ -106,11 +108,11 @@ expect "runs of etl_daily"
 expect_alone 80 24 "the runs of a DAG"
 keys j Enter
 expect "tasks of scheduled__d1"
-line 2 | grep -q "┌─ runs of etl_daily.*┐┌─ tasks of scheduled__d1" ||
+line 3 | grep -q "┌─ runs of etl_daily.*┐┌─ ▸ tasks of scheduled__d1" ||
     fail "opening a run did not bring the tasks pane beside the runs"
 # The cursor on a task: the log takes the rows below.
-expect "log extract try 1 of 1"
-screen | grep -q "^┌─ log extract" || fail "the log pane is not below"
+expect "log transform try 3 of 3"
+screen | grep -q "^┌─ log transform" || fail "the log pane is not below"
 down_to_transform
 # Back: the tasks pane gives the focus to the runs, back again lets the
 # run go, and the DAG list has the screen again.
@@ -143,16 +145,17 @@ expect "EXITED 0"
 session "$ENV $bin --context clicks; echo EXITED \$?; sleep 30"
 expect "DAGs (11)" 15
 expect_alone 80 24 "mouse session"
-# The third DAG's row is line 6 (header, frame, column titles, two rows).
-third=$(line 6 | sed 's/^│ *\([^ ]*\).*/\1/')
-click 10 6
+# The third DAG's row is line 7 (header, breadcrumb, frame, column titles,
+# two rows).
+third=$(line 7 | sed 's/^│ *\([^ ]*\).*/\1/')
+click 10 7
 keys Enter
 expect "runs of $third"
 keys Escape
 expect_alone 80 24 "back from $third"
 # A double click opens the row it is on.
-first=$(line 4 | sed 's/^│ *\([^ ]*\).*/\1/')
-double 10 4
+first=$(line 5 | sed 's/^│ *\([^ ]*\).*/\1/')
+double 10 5
 expect "runs of $first"
 keys Escape
 # The wheel over the runs of etl_daily moves their cursor three rows:
@@ -160,8 +163,8 @@ keys Escape
 keys / e t l _ d a i l y Enter
 keys Enter
 expect "runs of etl_daily"
-fourth=$(line 7 | sed 's/.* \([a-z_]*__[a-z0-9]*\) *│$/\1/')
-wheel_down 20 5
+fourth=$(line 8 | sed 's/.* \([a-z_]*__[a-z0-9]*\) *│$/\1/')
+wheel_down 20 6
 keys Enter
 expect "tasks of $fourth"
 keys Escape
@@ -169,17 +172,19 @@ keys Escape
 keys Enter
 keys j Enter
 expect "tasks of scheduled__d1"
-expect "log extract try 1 of 1"
+expect "log transform try 3 of 3"
 # A click on the runs (below their last row) focuses them: j then moves
-# the run cursor, not the task cursor, and the log stays on extract.
-click 5 10
+# the run cursor (its foot names scheduled__d2), not the task cursor, and
+# the log stays on transform.
+click 5 11
 keys j
-expect_not "log transform"
-expect "log extract try 1 of 1"
+expect "└─ scheduled__d2 · success"
+expect_not "task      load"
+expect "log transform try 3 of 3"
 # A click on the tasks pane's fourth row selects load: its log pane (which
 # says it has not run) and its details.
-x=$(( $(line 2 | sed 's/┐┌.*//' | wc -m) + 5 ))
-click "$x" 7
+x=$(( $(line 3 | sed 's/┐┌.*//' | wc -m) + 5 ))
+click "$x" 8
 expect "task      load"
 # The wheel over the log does not take the focus from the tasks: j moves
 # the task cursor.
