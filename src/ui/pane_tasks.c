@@ -110,6 +110,23 @@ cell_from(const struct buf *b, int hoff)
 	return buf_str(b) + (off < b->len ? off : b->len);
 }
 
+/* The short state, "cleared" for one with none that has run before. */
+static const char *
+state_brief(enum ti_state st, int try_number)
+{
+	return st == TI_NONE && try_number > 0 ? "cleared" : ti_state_brief(st);
+}
+
+/* The try number of line i's instance (of the row's first when folded). */
+static int
+line_try(const struct console *c, size_t i)
+{
+	const struct task_row	*r = console_task_row(c, i);
+	int			 inst = console_task_inst(c, i);
+
+	return inst >= 0 ? r->ti[inst].try_number : r->ti->try_number;
+}
+
 /*
  * Sizes the columns from every line's cell; the state column is as wide as
  * the widest state name (the same whatever the run holds) or its short
@@ -131,7 +148,8 @@ plan_tasks(struct console *c, struct tasks_pane *p, struct col *cl,
 		idw = len > idw ? len : idw;
 		map_cell(c, i, &b);
 		mapw = (int)b.len > mapw ? (int)b.len : mapw;
-		len = (int)strlen(ti_state_brief(line_state(c, i)));
+		len = (int)strlen(state_brief(line_state(c, i),
+		    line_try(c, i)));
 		shrt = len > shrt ? len : shrt;
 	}
 	buf_free(&b);
@@ -220,8 +238,7 @@ draw_task_line(struct console *c, struct tasks_pane *p, WINDOW *w, int y,
 	}
 	mvwaddch(w, y, x[TC_MARK], down ? '*' : ' ');
 	wattron(w, ui_ti_attr(st));
-	mvwaddstr(w, y, x[TC_STATE], brief ? (st == TI_NONE &&
-	    t->try_number > 0 ? "cleared" : ti_state_brief(st)) :
+	mvwaddstr(w, y, x[TC_STATE], brief ? state_brief(st, t->try_number) :
 	    ti_state_text(st, t->try_number, true));
 	wattroff(w, ui_ti_attr(st));
 	draw_task_numbers(c, w, y, cl, x, t, inst >= 0 || r->nti == 1);

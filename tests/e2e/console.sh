@@ -51,8 +51,8 @@ keys Enter
 expect "runs of etl_daily"
 keys j Enter
 expect "tasks of scheduled__d1"
-expect "failed          3 of 3 30m00s"
-expect "upstream_failed 0 of 3"
+expect "failed 3 of 3 30m00s"
+expect "upfail 0 of 3"
 # The cursor lands on the run's first failed task; the selected task's
 # fields below; the downstream mark.
 expect "state     failed, try 3 of 3"
@@ -158,7 +158,7 @@ expect "DAGs (11)"
 keys g j Enter
 expect "runs of mapped.dag"
 keys Enter
-expect "up_for_retry    -      -       · process"
+expect "retry -      -        · process"
 # No task failed: the cursor is on the first up_for_retry one, process.
 keys Space
 expect "[2]"

@@ -71,12 +71,12 @@ keys Enter
 expect "runs of etl_daily"
 keys j Enter
 expect "tasks of scheduled__d1"
-expect "failed          3 of 3 30m00s"
-expect "upstream_failed 0 of 3"
+expect "failed 3 of 3 30m00s"
+expect "upfail 0 of 3"
 # Graph order (as the database gives it): extract, its downstream notify
 # and transform, then load and publish after transform.
 order=$(screen | sed -n '5,9p' | sed 's/ *│$//; s/.* //' | tr '\n' ' ')
-[ "$order" = "extract notify transf… load publish " ] ||
+[ "$order" = "extract notify transform load publish " ] ||
     fail "the tasks are not in graph order: $order"
 # The failed task's latest try, with its traceback, through the API (the
 # cursor opens on the run's failed task).
@@ -89,7 +89,7 @@ keys / m a p p e d Enter
 keys Enter
 expect "runs of mapped.dag"
 keys Enter
-expect "up_for_retry    -      -       · process"
+expect "retry -      -        · process"
 keys Space	# the cursor opens on process, up_for_retry
 expect "[2]"
 keys j j j
@@ -119,7 +119,7 @@ expect "cleared 3 task instances"
 [ "$(sql "SELECT state FROM dag_run WHERE dag_id='etl_daily' AND run_id='scheduled__d1'")" = queued ] ||
     fail "the run is not queued again"
 # The console reads the new states back at once, not at the next 30 s tick.
-expect_not "failed          3 of 3" 3
+expect_not "failed 3 of 3" 3
 expect "queued" 5
 keys Q
 expect "EXITED 0"
