@@ -146,7 +146,16 @@ draw_dag_row(struct console *c, WINDOW *w, int y, const struct af_dag *d,
 	if (cl[DC_NEXT].width > 0 && !d->paused &&
 	    d->next_run_after != TIME_NONE) {
 		buf_reset(&line);
-		fmt_time(&line, c->zone, d->next_run_after, FMT_SHORT);
+		/*
+		 * A time already past is a run the scheduler has yet to
+		 * create (it is busy, or the DAG is at max_active_runs):
+		 * "due", not a past time read as the future.
+		 */
+		if (c->snap.health.now != TIME_NONE &&
+		    d->next_run_after <= c->snap.health.now)
+			buf_puts(&line, "due");
+		else
+			fmt_time(&line, c->zone, d->next_run_after, FMT_SHORT);
 		wmove(w, y, x[DC_NEXT]);
 		ui_put(w, buf_str(&line), cl[DC_NEXT].width);
 	}

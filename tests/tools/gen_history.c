@@ -373,7 +373,7 @@ static void
 emit_dags(FILE *o)
 {
 	int i;
-	char b1[80], b2[80], b3[80];
+	char b1[80], b2[80], b3[80], b4[80];
 
 	if (schema == 3) {
 		fputs("INSERT INTO dag_bundle (name, active) VALUES "
@@ -402,7 +402,7 @@ emit_dags(FILE *o)
 
 		if (d->hourly) {
 			period = 3600;
-			ns = now - now % 3600 - 3600;
+			ns = now - now % 3600;	/* the hour begun: its run is next */
 			sched = "@hourly";
 			desc = "At the start of every hour";
 		} else if (d->weekly) {
@@ -444,7 +444,7 @@ emit_dags(FILE *o)
 			fputs("\\N\t\\N\t\\N\t\\N\t", o);
 		else
 			fprintf(o, "%s\t%s\t%s\t%s\t", ts(ns, b1), ts(ns, b2),
-			    ts(ne, b3), ts(ne, b1));
+			    ts(ne, b3), ts(ne, b4));
 		fprintf(o, "%s", ts(now - rint_(10, 300), b1));
 		/* 3.2: the timetable's type name, NOT NULL. */
 		if (v32)
