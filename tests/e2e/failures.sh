@@ -66,30 +66,9 @@ SQL
 psql -q -X -d "$db" -c 'GRANT SELECT ON ALL TABLES IN SCHEMA public TO reader' >/dev/null
 psql -q -X -d "$db" -c "UPDATE job SET latest_heartbeat = now() WHERE state = 'running'" >/dev/null
 
-if [ "$major" = 2 ]; then auth=basic; else auth=login; fi
-emu_start AF --airflow "$v" --dsn "host=127.0.0.1 port=$PGPORT dbname=$db user=postgres" \
-    --auth "$auth" --user oncall --password 's3cret pass' || exit 1
-
-mkdir -p "$home/.config/dagtop"
-cat >"$home/.config/dagtop/config" <<CONF
-[context emu]
-database = postgresql://reader@127.0.0.1:$PGPORT/$db
-database_password_env = DBPW
-airflow_api = $AF_URL
-airflow_auth = $auth
-airflow_user = oncall
-airflow_password_env = AFPW
-timezone = UTC
-[context api]
-source = api
-airflow_api = $AF_URL
-airflow_auth = $auth
-airflow_user = oncall
-airflow_password_env = AFPW
-timezone = UTC
-CONF
-chmod 600 "$home/.config/dagtop/config"
-ENV="env DBPW=reader-secret AFPW='s3cret pass' HOME=$home LANG=C.UTF-8 TERM=tmux-256color"
+e2e_emulator || exit 1
+{ e2e_context emu both; e2e_context api api; } | e2e_config
+ENV=$E2E_ENV
 
 session "$ENV $bin --context emu; echo EXITED \$?; sleep 30"
 expect "DAGs (12)" 15

@@ -19,32 +19,9 @@ psql -q -X -v ON_ERROR_STOP=1 -d "$db" -f "tests/integration/fixture_v$v.sql" >/
 psql -q -X -v ON_ERROR_STOP=1 -d "$db" -f tests/integration/fixture.sql >/dev/null
 psql -q -X -d "$db" -c 'GRANT SELECT ON ALL TABLES IN SCHEMA public TO reader' >/dev/null
 psql -q -X -d "$db" -c "UPDATE job SET latest_heartbeat = now() WHERE state = 'running'" >/dev/null
-if [ "$major" = 2 ]; then auth=basic; else auth=login; fi
-emu_start AF --airflow "$v" --dsn "host=127.0.0.1 port=$PGPORT dbname=$db user=postgres" \
-    --auth "$auth" --user oncall --password pw || exit 1
-
-mkdir -p "$home/.config/dagtop"
-cat >"$home/.config/dagtop/config" <<CONF
-[context emu]
-database = postgresql://reader@127.0.0.1:$PGPORT/$db
-database_password_env = DBPW
-airflow_api = $AF_URL
-airflow_auth = $auth
-airflow_user = oncall
-airflow_password_env = AFPW
-timezone = UTC
-[context clicks]
-database = postgresql://reader@127.0.0.1:$PGPORT/$db
-database_password_env = DBPW
-airflow_api = $AF_URL
-airflow_auth = $auth
-airflow_user = oncall
-airflow_password_env = AFPW
-timezone = UTC
-mouse = yes
-CONF
-chmod 600 "$home/.config/dagtop/config"
-ENV="env DBPW=reader-secret AFPW=pw HOME=$home LANG=C.UTF-8 TERM=tmux-256color"
+e2e_emulator || exit 1
+{ e2e_context emu both; e2e_context clicks both "mouse = yes"; } | e2e_config
+ENV=$E2E_ENV
 
 screen() { $T capture-pane -p -t e2e; }
 # line N of the screen

@@ -45,24 +45,9 @@ SQL
 
 # Airflow 2 with basic auth, Airflow 3 with its login; the password only in
 # the environment.
-if [ "$major" = 2 ]; then auth=basic; else auth=login; fi
-emu_start AF --airflow "$v" --dsn "host=127.0.0.1 port=$PGPORT dbname=$db user=postgres" \
-    --auth "$auth" --user oncall --password 's3cret pass' \
-    --hostile etl_daily/extract --growing mapped.dag/process || exit 1
-
-mkdir -p "$home/.config/dagtop"
-cat >"$home/.config/dagtop/config" <<CONF
-[context emu]
-database = postgresql://reader@127.0.0.1:$PGPORT/$db
-database_password_env = DBPW
-airflow_api = $AF_URL
-airflow_auth = $auth
-airflow_user = oncall
-airflow_password_env = AFPW
-timezone = UTC
-CONF
-chmod 600 "$home/.config/dagtop/config"
-ENV="env DBPW=reader-secret AFPW='s3cret pass' HOME=$home XDG_DATA_HOME=$home/data LANG=C.UTF-8 TERM=tmux-256color PAGER='cat >$home/paged.txt'"
+e2e_emulator --hostile etl_daily/extract --growing mapped.dag/process || exit 1
+e2e_context emu both | e2e_config
+ENV="$E2E_ENV XDG_DATA_HOME=$home/data PAGER='cat >$home/paged.txt'"
 
 # --- report log and dagtop clear (no terminal) ---------------------------------
 out=$(eval "$ENV $bin report log etl_daily scheduled__d1 transform")

@@ -28,22 +28,9 @@ SELECT fx_run('scroll.d' || lpad(i::text, 3, '0'), 'scheduled__' || j,
 SQL
 psql -q -X -d "$db" -c 'GRANT SELECT ON ALL TABLES IN SCHEMA public TO reader' >/dev/null
 
-emu_start AF --airflow "$v" --page-limit 50 \
-    --dsn "host=127.0.0.1 port=$PGPORT dbname=$db user=postgres" || exit 1
-
-mkdir -p "$home/.config/dagtop"
-cat >"$home/.config/dagtop/config" <<CONF
-[context db]
-database = postgresql://reader@127.0.0.1:$PGPORT/$db
-database_password_env = DBPW
-timezone = UTC
-[context api]
-source = api
-airflow_api = $AF_URL
-timezone = UTC
-CONF
-chmod 600 "$home/.config/dagtop/config"
-ENV="env DBPW=reader-secret HOME=$home LANG=C.UTF-8 TERM=tmux-256color"
+e2e_emulator --page-limit 50 || exit 1
+{ e2e_context db db; e2e_context api api; } | e2e_config
+ENV=$E2E_ENV
 
 # lines: the DAG list's rows (id and strip) on screen now.
 lines() {

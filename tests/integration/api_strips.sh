@@ -35,27 +35,9 @@ SELECT fx_run('strip.rare', 'scheduled__' || i, CASE WHEN i = 2 THEN 'failed' EL
 SQL
 psql -q -X -d "$db" -c 'GRANT SELECT ON ALL TABLES IN SCHEMA public TO reader' >/dev/null
 
-if [ "$major" = 2 ]; then auth=basic; else auth=login; fi
-emu_start AF --airflow "$v" --page-limit 5 \
-    --dsn "host=127.0.0.1 port=$PGPORT dbname=$db user=postgres" \
-    --auth "$auth" --user oncall --password 's3cret pass' || exit 1
-
-mkdir -p "$home/.config/dagtop"
-cat >"$home/.config/dagtop/config" <<CONF
-[context db]
-database = postgresql://reader@127.0.0.1:$PGPORT/$db
-database_password_env = DBPW
-timezone = UTC
-[context api]
-source = api
-airflow_api = $AF_URL
-airflow_auth = $auth
-airflow_user = oncall
-airflow_password_env = AFPW
-timezone = UTC
-CONF
-chmod 600 "$home/.config/dagtop/config"
-ENV="env DBPW=reader-secret AFPW='s3cret pass' HOME=$home LANG=C.UTF-8 TERM=tmux-256color"
+e2e_emulator --page-limit 5 || exit 1
+{ e2e_context db db; e2e_context api api; } | e2e_config
+ENV=$E2E_ENV
 
 # screen CONTEXT: the DAG list's lines (a DAG id, its strip, its latest
 # state) once the console has read them.

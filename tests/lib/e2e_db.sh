@@ -22,3 +22,47 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM HUP PIPE
 
 sql() { psql -X -A -t -q -d "$db" -c "$1"; }
+
+# What the console runs with: the passwords only in the environment.
+E2E_ENV="env DBPW=reader-secret AFPW='s3cret pass' HOME=$home LANG=C.UTF-8 TERM=tmux-256color"
+
+# The Airflow API emulator on $db ($AF_URL), with the login the version
+# asks for (basic on 2.x, Airflow 3's own login; $auth), user oncall,
+# password in AFPW; more emulator options in "$@".
+e2e_emulator() {
+	if [ "$major" = 2 ]; then auth=basic; else auth=login; fi
+	emu_start AF --airflow "$v" "$@" \
+	    --dsn "host=127.0.0.1 port=$PGPORT dbname=$db user=postgres" \
+	    --auth "$auth" --user oncall --password 's3cret pass'
+}
+
+# e2e_context NAME KIND [LINE...]: a [context NAME] section of the test's
+# configuration on stdout.  KIND: db (the database alone), api (the
+# emulator alone: source = api), both (the database, and the emulator for
+# logs and reruns).  Each LINE is added as is.
+e2e_context() {
+	ctx_name=$1
+	ctx_kind=$2
+	shift 2
+	echo "[context $ctx_name]"
+	[ "$ctx_kind" = api ] && echo "source = api"
+	if [ "$ctx_kind" != api ]; then
+		echo "database = postgresql://reader@127.0.0.1:$PGPORT/$db"
+		echo "database_password_env = DBPW"
+	fi
+	if [ "$ctx_kind" != db ]; then
+		echo "airflow_api = $AF_URL"
+		echo "airflow_auth = $auth"
+		echo "airflow_user = oncall"
+		echo "airflow_password_env = AFPW"
+	fi
+	echo "timezone = UTC"
+	for line in "$@"; do echo "$line"; done
+}
+
+# The configuration file (mode 0600) from stdin.
+e2e_config() {
+	mkdir -p "$home/.config/dagtop"
+	cat >"$home/.config/dagtop/config"
+	chmod 600 "$home/.config/dagtop/config"
+}
