@@ -575,6 +575,12 @@ context_section(struct parse_state *ps, const char *section)
 	return ps->cur;
 }
 
+/*
+ * inih keeps this many bytes of a section header (its MAX_SECTION, 50,
+ * with the terminating NUL): a longer one reaches the handler cut short.
+ */
+#define INI_SECTION_KEPT	49
+
 /* Whether section is "WORD NAME" (or WORD alone when bare may be). */
 static bool
 section_is(const char *section, const char *word, bool bare)
@@ -607,6 +613,19 @@ config_ini_handler(void *user, const char *section, const char *name,
 	if (strcmp(name, "include") == 0 && (*section == '\0' ||
 	    strcmp(section, "dagtop") == 0)) {
 		include_file(ps, value);
+		return 1;
+	}
+	if (strlen(section) >= INI_SECTION_KEPT) {
+		/* inih cut it: a name that is not the one written. */
+		int here = ps->line;
+
+		ps->line = ps->section_line;	/* point at the header */
+		config_error(ps, "section header too long (at most %d "
+		    "characters between [ and ]): [%s...", INI_SECTION_KEPT - 1,
+		    section);
+		ps->line = here;
+		ps->bad_section = true;
+		ps->bad_line = ps->section_line;
 		return 1;
 	}
 	if (section_is(section, "sla", false)) {

@@ -13,6 +13,8 @@
 # ago), its jobs labelled with the demo's DAGs (b shows the slots pane).  GitHub too:
 # an emulator serves four months of deployments, releases, merged pull
 # requests and incidents for a few services (D shows the Four Keys).
+# SLAs too: four of the DAGs with deadlines, one a task's in Tokyo on
+# weekdays (a and W in the console, dagtop report sla).
 # Cloud Composer too: the context composer has no database and no URL, only
 # composer_environment; the Google emulator answers environments.get with a
 # second Airflow API emulator's URL, which takes the Google token
@@ -44,6 +46,42 @@ cleanup() {
 	rm -rf "$demo"
 }
 trap cleanup EXIT
+
+# SLAs: four of the demo's DAGs with deadlines (one a task's, in Tokyo on
+# weekdays), so that a and W have met, late, failed and pending days.
+demo_sla() {
+	set -- $(psql -At -X -d airflow -c "SELECT dag_id FROM dag WHERE NOT is_paused
+	    AND dag_id IN (SELECT dag_id FROM dag_run) ORDER BY md5(dag_id) LIMIT 4")
+	[ $# -eq 4 ] || return 0
+	task=$(psql -At -X -d airflow -c "SELECT task_id FROM task_instance
+	    WHERE dag_id = '$3' ORDER BY task_id DESC LIMIT 1")
+	cat >>"$demo/config" <<CONF
+
+[sla "warehouse by 06:00"]
+dag = $1
+deadline = 06:00
+owner = data-eng
+
+[sla "dashboards by 09:00"]
+dag = $2
+deadline = 09:00
+owner = analytics
+note = the morning dashboards read it
+
+[sla "Tokyo close, weekdays"]
+dag = $3
+task = $task
+deadline = 10:00
+timezone = Asia/Tokyo
+days = weekdays
+owner = finance-jp
+
+[sla "nightly by 23:30"]
+dag = $4
+deadline = 23:30
+owner = data-eng
+CONF
+}
 
 # BigQuery: the emulator, its jobs labelled with the demo's busiest DAGs,
 # and the demo context pointed at it with a service-account key.
@@ -150,6 +188,7 @@ demo_composer_start
 demo_bigquery
 demo_composer
 demo_github
+demo_sla	# sections of its own: after the contexts' keys
 # The ETag cache of the demo stays in the demo's folder.
 export XDG_CACHE_HOME="$demo/cache"
 if [ -t 0 ] && [ -t 1 ]; then

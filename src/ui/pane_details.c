@@ -32,7 +32,8 @@ details_draw(struct console *c, void *priv, WINDOW *w, bool focused)
 	werase(w);
 	ui_frame(w, "task instance", focused, c->ascii);
 	if (!c->detail.loaded || row == NULL) {
-		mvwaddstr(w, 1, 2, "Select a task to see it here.");
+		wmove(w, 1, 2);
+		ui_put(w, "Select a task to see it here.", getmaxx(w) - 4);
 		return;
 	}
 	t = console_task_inst(c, c->task_sel) >= 0 ?

@@ -363,7 +363,8 @@ runs_draw(struct console *c, void *priv, WINDOW *w, bool focused)
 	}
 	if (!c->snap.valid) {
 		ui_frame(w, buf_str(&title), focused, c->ascii);
-		mvwaddstr(w, 2, 2, "reading the Airflow database...");
+		wmove(w, 2, 2);
+		ui_put(w, "reading the Airflow database...", getmaxx(w) - 4);
 		buf_free(&title);
 		return;
 	}

@@ -154,9 +154,28 @@ left_text(struct buf *b, const struct sla_day *d, const struct tz *zone,
 	}
 }
 
-/* One SLA's line: state, name, deadline, left or late, owner. */
+/* The widths of the SLA, owner and "waits on" columns; 0: not shown. */
+struct sla_cols {
+	int	name, own, wait;
+};
+
+/* What an SLA waits on: its DAG, or DAG.task. */
 static void
-draw_sla_line(WINDOW *w, int y, int wd, int namew, const struct sla_day *d,
+waits_on(struct buf *b, const struct sla_def *def)
+{
+	buf_reset(b);
+	buf_puts(b, def->dag_id);
+	if (def->task_id != NULL)
+		buf_printf(b, ".%s", def->task_id);
+}
+
+/*
+ * One SLA's line: state, name, deadline, left or late, owner; on screens
+ * wide enough (cw->own > 0), what it waits on and its note after them.
+ */
+static void
+draw_sla_line(WINDOW *w, int y, int wd, const struct sla_cols *cw,
+    const struct sla_day *d,
     const struct sla_def *def, const struct tz *zone, bool selected,
     int64_t now, bool ascii)
 {
@@ -175,8 +194,8 @@ draw_sla_line(WINDOW *w, int y, int wd, int namew, const struct sla_day *d,
 	wattroff(w, outcome_attr(d->outcome));
 	x += 9;
 	wmove(w, y, x);
-	ui_put_cut(w, def->name, namew, ascii);
-	x += namew + 1;
+	ui_put_cut(w, def->name, cw->name, ascii);
+	x += cw->name + 1;
 	if (d->deadline != TIME_NONE) {
 		tz_localtime(zone, d->deadline, &l);
 		buf_printf(&b, "%02d:%02d %s", l.hour, l.min, l.abbr);
@@ -190,11 +209,59 @@ draw_sla_line(WINDOW *w, int y, int wd, int namew, const struct sla_day *d,
 	x += 16;
 	if (x < wd - 2 && def->owner != NULL) {
 		wmove(w, y, x);
-		ui_put_cut(w, def->owner, wd - 2 - x, ascii);
+		ui_put_cut(w, def->owner, cw->own > 0 ? cw->own : wd - 2 - x,
+		    ascii);
+	}
+	/* Wide screens: what the SLA waits on, then its note. */
+	if (cw->own > 0 && (x += cw->own + 1) < wd - 2) {
+		waits_on(&b, def);
+		wmove(w, y, x);
+		ui_put_cut(w, buf_str(&b), cw->wait, ascii);
+		x += cw->wait + 1;
+		if (def->note != NULL && x < wd - 2) {
+			wmove(w, y, x);
+			ui_put_cut(w, def->note, wd - 2 - x, ascii);
+		}
 	}
 	if (selected)
 		wattroff(w, A_REVERSE);
 	buf_free(&b);
+}
+
+/*
+ * The columns: the names as wide as the longest, if the owners keep 10
+ * columns; past the owners (as wide as the widest), when 20 columns are
+ * left, what each SLA waits on (as wide as the longest) and its note.
+ */
+static void
+sla_plan(const struct console *c, int wd, struct sla_cols *cw)
+{
+	struct buf	b = BUF_INIT;
+	size_t		i;
+	int		x;
+
+	memset(cw, 0, sizeof *cw);
+	for (cw->name = 3, cw->own = 5, i = 0; i < c->sla.n; i++) {
+		const struct sla_def *def = c->sla.defs[i];
+
+		if ((int)strlen(def->name) > cw->name)
+			cw->name = (int)strlen(def->name);
+		if (def->owner != NULL && (int)strlen(def->owner) > cw->own)
+			cw->own = (int)strlen(def->owner);
+		waits_on(&b, def);
+		if ((int)b.len > cw->wait)
+			cw->wait = (int)b.len;
+	}
+	buf_free(&b);
+	if (cw->name > wd - 2 - 2 - 9 - 13 - 16 - 1 - 10)
+		cw->name = wd - 2 - 2 - 9 - 13 - 16 - 1 - 10;
+	if (cw->name < 8)
+		cw->name = 8;
+	x = 3 + 9 + cw->name + 1 + 13 + 16 + cw->own + 1;
+	if (x + 20 > wd - 2)
+		cw->own = 0;
+	else if (cw->wait > wd - 2 - x)
+		cw->wait = wd - 2 - x;
 }
 
 static void
@@ -204,7 +271,8 @@ sla_draw(struct console *c, void *priv, WINDOW *w, bool focused)
 	struct sla_day	*days;
 	size_t		*order, i;
 	struct buf	 b = BUF_INIT;
-	int		 h, wd, y, namew;
+	struct sla_cols	 cw;
+	int		 h, wd, y, x;
 	int64_t		 now = (int64_t)time(NULL);
 
 	getmaxyx(w, h, wd);
@@ -213,13 +281,15 @@ sla_draw(struct console *c, void *priv, WINDOW *w, bool focused)
 	ui_frame(w, buf_str(&b), focused, c->ascii);
 	buf_reset(&b);
 	if (c->sla.n == 0) {
-		mvwaddstr(w, 1, 2, "No SLA is defined: add [sla \"NAME\"] "
-		    "sections to the configuration (dagtop.conf(5)).");
+		wmove(w, 1, 2);
+		ui_put_cut(w, "No SLA is defined: add [sla \"NAME\"] sections "
+		    "to the configuration (dagtop.conf(5)).", wd - 4, c->ascii);
 		buf_free(&b);
 		return;
 	}
 	if (!c->snap.valid) {
-		mvwaddstr(w, 2, 2, "reading the Airflow database...");
+		wmove(w, 2, 2);
+		ui_put(w, "reading the Airflow database...", getmaxx(w) - 4);
 		buf_free(&b);
 		return;
 	}
@@ -227,20 +297,19 @@ sla_draw(struct console *c, void *priv, WINDOW *w, bool focused)
 	order = xcalloc(c->sla.n, sizeof *order);
 	today_all(c, now, days, order);
 	pane_list_scroll(&p->sel, &p->top, c->sla.n, h - 3);
-	/* As wide as the longest name, if the owners keep 10 columns. */
-	for (namew = 3, i = 0; i < c->sla.n; i++)
-		if ((int)strlen(c->sla.defs[i]->name) > namew)
-			namew = (int)strlen(c->sla.defs[i]->name);
-	if (namew > wd - 2 - 2 - 9 - 13 - 16 - 1 - 10)
-		namew = wd - 2 - 2 - 9 - 13 - 16 - 1 - 10;
-	if (namew < 8)
-		namew = 8;
+	sla_plan(c, wd, &cw);
+	x = 3 + 9 + cw.name + 1 + 13 + 16;	/* where the owners start */
 	wattron(w, A_DIM);
-	mvwprintw(w, 1, 1, "  %-8s %-*s %-12s %-15s %s", "STATE", namew, "SLA",
-	    "DEADLINE", "LEFT / LATE", "OWNER");
+	mvwprintw(w, 1, 1, "  %-8s %-*s %-12s %-15s %s", "STATE", cw.name,
+	    "SLA", "DEADLINE", "LEFT / LATE", "OWNER");
+	if (cw.own > 0) {
+		mvwaddstr(w, 1, x + cw.own + 1, "WAITS ON");
+		if (x + cw.own + 1 + cw.wait + 1 < wd - 6)
+			mvwaddstr(w, 1, x + cw.own + 1 + cw.wait + 1, "NOTE");
+	}
 	wattroff(w, A_DIM);
 	for (y = 2, i = p->top; y < h - 1 && i < c->sla.n; y++, i++)
-		draw_sla_line(w, y, wd, namew, &days[order[i]],
+		draw_sla_line(w, y, wd, &cw, &days[order[i]],
 		    c->sla.defs[order[i]], c->sla.zones[order[i]], i == p->sel,
 		    now, c->ascii);
 	free(days);

@@ -330,14 +330,16 @@ tasks_draw(struct console *c, void *priv, WINDOW *w, bool focused)
 	p->focused = focused;
 	if (c->detail.run_id == NULL) {
 		ui_frame(w, "tasks", focused, c->ascii);
-		mvwaddstr(w, 2, 2, "Enter on a run shows its tasks here.");
+		wmove(w, 2, 2);
+		ui_put(w, "Enter on a run shows its tasks here.", getmaxx(w) - 4);
 		return;
 	}
 	buf_puts(&b, "tasks of ");
 	buf_puts(&b, c->detail.run_id);
 	if (!c->detail.loaded) {
 		ui_frame(w, buf_str(&b), focused, c->ascii);
-		mvwaddstr(w, 2, 2, "reading...");
+		wmove(w, 2, 2);
+		ui_put(w, "reading...", getmaxx(w) - 4);
 		buf_free(&b);
 		return;
 	}
