@@ -35,7 +35,10 @@ case $SCHEMA in
 esac
 demo=$(mktemp -d "${TMPDIR:-/tmp}/dagtop-demo.XXXXXX")
 
+# Every step runs, whatever fails: set -e would end the clean-up at the
+# first (the heartbeat already gone with the terminal's SIGHUP).
 cleanup() {
+	set +e
 	[ -n "${HEARTBEAT_PID:-}" ] && kill "$HEARTBEAT_PID" 2>/dev/null
 	emu_stop_all
 	bq_emu_stop || true

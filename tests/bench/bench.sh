@@ -22,7 +22,7 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/dagtop-bench.XXXXXX")
 if [ "${DAGTOP_BENCH_KEEP:-0}" = 1 ]; then
 	trap 'echo "kept: PGHOST=$PGHOST PGPORT=$PGPORT work=$work"' EXIT
 else
-	trap 'pg_stop; rm -rf "$work"' EXIT
+	trap 'set +e; pg_stop; rm -rf "$work"' EXIT
 fi
 trap 'exit 130' INT TERM HUP PIPE QUIT
 

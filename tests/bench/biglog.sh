@@ -17,7 +17,7 @@ cd "$(dirname "$0")/../.."
 MB=${DAGTOP_BENCH_LOG_MB:-200}
 work=$(mktemp -d "${TMPDIR:-/tmp}/dagtop-biglog.XXXXXX")
 T="tmux -L dagtop-biglog-$$ -f /dev/null"
-trap '$T kill-server 2>/dev/null || true; emu_stop_all; pg_stop; rm -rf "$work"' EXIT
+trap 'set +e; $T kill-server 2>/dev/null; emu_stop_all; pg_stop; rm -rf "$work"' EXIT
 trap 'exit 130' INT TERM HUP
 pg_start
 psql -q -X -d postgres -c "CREATE ROLE reader LOGIN PASSWORD 'reader-secret'" >/dev/null

@@ -6,7 +6,7 @@ set -eu
 cd "$(dirname "$0")/../.."
 . tests/lib/github_emu.sh
 T=$(mktemp -d "${TMPDIR:-/tmp}/gh-emu-test.XXXXXX")
-cleanup() { gh_emu_stop; rm -rf "$T"; }
+cleanup() { set +e; gh_emu_stop; rm -rf "$T"; }
 trap cleanup EXIT
 fails=0
 ok() { echo "ok   $1"; }

@@ -15,9 +15,10 @@ cd "$(dirname "$0")/../.."
 
 # DAGTOP_TEST_KEEP=1 leaves the server running for a developer to poke at.
 if [ "${DAGTOP_TEST_KEEP:-0}" = 1 ]; then
-	trap 'kill ${HEARTBEAT_PID:-} 2>/dev/null; echo "kept: PGHOST=$PGHOST PGPORT=$PGPORT (stop: pg_ctl -D $PG_DIR/data stop)"' EXIT
+	trap 'set +e; kill ${HEARTBEAT_PID:-} 2>/dev/null; echo "kept: PGHOST=$PGHOST PGPORT=$PGPORT (stop: pg_ctl -D $PG_DIR/data stop)"' EXIT
 else
-	trap 'kill ${HEARTBEAT_PID:-} 2>/dev/null; pg_stop' EXIT
+	# set +e: the server stops even when the heartbeat is already gone.
+	trap 'set +e; kill ${HEARTBEAT_PID:-} 2>/dev/null; pg_stop' EXIT
 fi
 trap 'exit 130' INT TERM HUP PIPE QUIT
 pg_start
