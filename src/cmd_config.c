@@ -212,7 +212,9 @@ setting_shown(const struct setting_def *d, const struct settings *s,
 {
 	const char	*at = (const char *)s + d->carried;
 	const char	*v = setting_is_string(d) ? *(char *const *)at : NULL;
-	int		 n = setting_is_string(d) ? 0 : *(const int *)at;
+	/* A bool is a bool in struct settings: read as int, a misaligned load. */
+	int		 n = setting_is_string(d) || d->type == T_BOOL ? 0 :
+			    *(const int *)at;
 
 	switch (d->type) {
 	case T_ENVNAME:
