@@ -45,10 +45,7 @@ for line in open(sys.argv[1], encoding="utf-8"):
 
 # screen CONTEXT: the bottom of the DAG list once read, after G.
 screen() {
-	$T kill-server 2>/dev/null || true
-	sleep 0.3
-	$T new-session -d -s e2e -x 80 -y 24 \
-	    "$ENV $bin --context $1 2>$home/err.$1; echo \$? >$home/exit.$1; sleep 30"
+	e2e_console_start "$1" 80x24
 	wait_for "scroll.d" 20 || { fail "$1: no DAG list"; return; }
 	sleep 1
 	if [ "$1" = api ]; then
@@ -57,14 +54,7 @@ screen() {
 	$T send-keys -t e2e G
 	sleep 2
 	lines
-	$T send-keys -t e2e q
-	i=0
-	while [ ! -s "$home/exit.$1" ] && [ $i -lt 100 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-	[ "$(cat "$home/exit.$1" 2>/dev/null)" = 0 ] && [ ! -s "$home/err.$1" ] ||
-	    fail "$1: exit status $(cat "$home/exit.$1" 2>/dev/null), stderr: $(head -c 2000 "$home/err.$1")"
+	e2e_console_quit "$1"
 }
 
 screen db >"$home/lines.db"

@@ -42,10 +42,7 @@ ENV=$E2E_ENV
 # screen CONTEXT: the DAG list's lines (a DAG id, its strip, its latest
 # state) once the console has read them.
 screen() {
-	$T kill-server 2>/dev/null || true
-	sleep 0.3
-	$T new-session -d -s e2e -x 150 -y 40 \
-	    "$ENV $bin --context $1 2>$home/err.$1; echo \$? >$home/exit.$1; sleep 30"
+	e2e_console_start "$1" 150x40
 	wait_for "strip.none" 20 || { fail "$1: no DAG list"; return; }
 	wait_for "strip.rare" 20
 	sleep 1
@@ -58,15 +55,7 @@ for line in open(sys.argv[1], encoding="utf-8"):
     cells = line.split("\u2502")
     if len(cells) > 2 and cells[1].strip():
         print(cells[1][:45].rstrip())' "$home/raw.$1"
-	$T send-keys -t e2e q
-	i=0
-	while [ ! -s "$home/exit.$1" ] && [ $i -lt 100 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-	# A sanitizer's report, or any other complaint, fails the test.
-	[ "$(cat "$home/exit.$1" 2>/dev/null)" = 0 ] && [ ! -s "$home/err.$1" ] ||
-	    fail "$1: exit status $(cat "$home/exit.$1" 2>/dev/null), stderr: $(head -c 2000 "$home/err.$1")"
+	e2e_console_quit "$1"
 }
 
 # Not in $(...): a failure inside must count.

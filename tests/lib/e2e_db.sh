@@ -66,3 +66,25 @@ e2e_config() {
 	cat >"$home/.config/dagtop/config"
 	chmod 600 "$home/.config/dagtop/config"
 }
+
+# e2e_console_start CONTEXT WxH: the console on CONTEXT in a new session,
+# its stderr in $home/err.CONTEXT and its exit status in $home/exit.CONTEXT.
+e2e_console_start() {
+	$T kill-server 2>/dev/null || true
+	sleep 0.3
+	$T new-session -d -s e2e -x "${2%x*}" -y "${2#*x}" \
+	    "$ENV $bin --context $1 2>$home/err.$1; echo \$? >$home/exit.$1; sleep 30"
+}
+
+# e2e_console_quit CONTEXT: q, then a failure unless the console exited 0
+# with nothing on stderr (a sanitizer's report, or any other complaint).
+e2e_console_quit() {
+	$T send-keys -t e2e q
+	i=0
+	while [ ! -s "$home/exit.$1" ] && [ $i -lt 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	[ "$(cat "$home/exit.$1" 2>/dev/null)" = 0 ] && [ ! -s "$home/err.$1" ] ||
+	    fail "$1: exit status $(cat "$home/exit.$1" 2>/dev/null), stderr: $(head -c 2000 "$home/err.$1")"
+}
