@@ -151,14 +151,21 @@ struct af_health {
 extern const char *const af_job_type[AF_NJOBS];	/* "SchedulerJob", ... */
 
 /* Growable arrays of the above, owned by whoever holds them. */
+/*
+ * mark, in both lists: where the source that read the list starts its next
+ * incremental read of the same (the database source: the highest
+ * dag_run.id it saw); 0 when it keeps none.  Opaque above src/source.
+ */
 struct af_dags {
 	struct af_dag	*v;
 	size_t		 n;
+	int64_t		 mark;
 };
 struct af_runs {
 	struct af_run	*v;
 	size_t		 n;
 	size_t		 cap;	/* 0: a power of two at or above n */
+	int64_t		 mark;
 };
 struct af_tis {
 	struct af_ti	*v;

@@ -326,6 +326,7 @@ af_dags_free(struct af_dags *a)
 	free(a->v);
 	a->v = NULL;
 	a->n = 0;
+	a->mark = 0;
 }
 
 void
@@ -338,6 +339,7 @@ af_runs_free(struct af_runs *a)
 	free(a->v);
 	a->v = NULL;
 	a->n = a->cap = 0;
+	a->mark = 0;
 }
 
 void

@@ -42,6 +42,16 @@ sched_fetch_dags(struct sched *s, struct af_dags *out, sched_cb cb, void *arg)
 }
 
 void
+sched_fetch_dags_since(struct sched *s, const struct af_dags *prev,
+    int64_t prev_at, struct af_dags *out, sched_cb cb, void *arg)
+{
+	if (s->ops->fetch_dags_since == NULL || prev == NULL)
+		s->ops->fetch_dags(s, out, cb, arg);
+	else
+		s->ops->fetch_dags_since(s, prev, prev_at, out, cb, arg);
+}
+
+void
 sched_fetch_runs_since(struct sched *s, int64_t since, struct af_runs *out,
     sched_cb cb, void *arg)
 {

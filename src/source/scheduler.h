@@ -93,6 +93,9 @@ struct sched_ops {
 		    void *);
 	void	(*fetch_dags)(struct sched *, struct af_dags *, sched_cb,
 		    void *);
+	/* NULL: sched_fetch_dags_since reads everything (fetch_dags). */
+	void	(*fetch_dags_since)(struct sched *, const struct af_dags *prev,
+		    int64_t prev_at, struct af_dags *, sched_cb, void *);
 	void	(*fetch_runs_since)(struct sched *, int64_t since,
 		    struct af_runs *, sched_cb, void *);
 	void	(*fetch_runs_recent)(struct sched *,
@@ -141,6 +144,16 @@ void	sched_fetch_health(struct sched *, struct af_health *out, sched_cb,
 /* Every DAG with its schedule, owners, pause and import-error state. */
 void	sched_fetch_dags(struct sched *, struct af_dags *out, sched_cb,
 	    void *arg);
+/*
+ * The DAG list again after a read of it: prev, the answer of a read that
+ * began at prev_at (epoch seconds, this machine's clock).  The source may
+ * read only what can have changed since and merge it into a copy of prev
+ * (prev stays as it is); *out is what sched_fetch_dags would give but for
+ * the limits dagtop(1) names (ENVIRONMENT, incremental refresh), which a
+ * full read (sched_fetch_dags) clears.
+ */
+void	sched_fetch_dags_since(struct sched *, const struct af_dags *prev,
+	    int64_t prev_at, struct af_dags *out, sched_cb, void *arg);
 /*
  * Runs that belong to the window since `since` (epoch seconds): those whose
  * run_after (3.x), or data interval end or logical date (2.x), is in it, every
