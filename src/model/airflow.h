@@ -84,6 +84,7 @@ struct af_dag {
 	char	*fileloc;
 	int64_t	 next_run;	/* next_dagrun (logical date) */
 	int64_t	 next_run_after; /* next_dagrun_create_after */
+	int	 open_runs;	/* queued and running runs (database; 0: API) */
 };
 
 struct af_run {

@@ -125,3 +125,53 @@ run_merge(const struct af_runs *prev, struct af_runs *fresh, int per_dag,
 	af_runs_free(&all);
 	free(t);
 }
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static bool
+listed(const char *const *ids, size_t n, const char *id)
+{
+	return n > 0 && bsearch(&id, ids, n, sizeof *ids, cmp_str) != NULL;
+}
+
+/*
+ * Two passes: which runs stay (the first run of each DAG names the group,
+ * so nothing is freed while names are compared), then the rest are
+ * cleared and the list closes up.
+ */
+void
+run_keep(struct af_runs *runs, const char *const *strips, size_t nstrips,
+    int per_dag, const char *const *dags, size_t ndags)
+{
+	bool		*stay = xcalloc(runs->n + 1, sizeof *stay);
+	size_t		 n = 0, kept = 0, limit = 0, i;
+	const char	*dag = NULL;
+	bool		 known = true;
+
+	for (i = 0; i < runs->n; i++) {
+		const struct af_run *r = &runs->v[i];
+
+		if (dag == NULL || strcmp(r->dag_id, dag) != 0) {
+			dag = r->dag_id;
+			kept = 0;
+			known = dags == NULL || listed(dags, ndags, dag);
+			limit = strips == NULL || listed(strips, nstrips, dag) ?
+			    (size_t)(per_dag > 0 ? per_dag : 1) : 1;
+		}
+		if (known && kept < limit) {
+			kept++;
+			stay[i] = true;
+		}
+	}
+	for (i = 0; i < runs->n; i++)
+		if (stay[i])
+			runs->v[n++] = runs->v[i];
+		else
+			af_run_clear(&runs->v[i]);
+	runs->n = n;
+	free(stay);
+}

@@ -26,4 +26,14 @@
 void	run_merge(const struct af_runs *prev, struct af_runs *fresh,
 	    int per_dag, struct af_runs *out);
 
+/*
+ * Keeps, of runs as run_merge gives them (grouped by dag_id, newest
+ * first, every run owning its dag_id), per_dag runs of each DAG listed in
+ * strips and one of every other (strips NULL: per_dag of all), and only
+ * the DAGs listed in dags (NULL: all); both lists sorted bytewise.  What
+ * a full read of the strips reads, after a merge read more.
+ */
+void	run_keep(struct af_runs *runs, const char *const *strips,
+	    size_t nstrips, int per_dag, const char *const *dags, size_t ndags);
+
 #endif

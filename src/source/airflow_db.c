@@ -11,6 +11,7 @@
 
 #include "airflow_db.h"
 #include "airflow_db_int.h"
+#include "dagmerge.h"
 #include "dbconn.h"
 #include "loop.h"
 #include "pg.h"
@@ -333,21 +334,58 @@ afdb_fetch_health(struct sched *sd, struct af_health *out, sched_cb cb,
 
 /* --- DAGs -------------------------------------------------------------- */
 
+/*
+ * The DAG list's rows, and as the last one (dag_id NULL) the mark: the
+ * count of the dag table's rows and a sum of their ids' hashes, which
+ * changes when a DAG comes or goes (dag_merge cannot place a new one).
+ */
+#define DAGS_MARK_ROW " UNION ALL SELECT NULL, NULL, NULL, NULL, NULL, " \
+	"NULL, NULL, NULL, count(*) * 4294967296 + coalesce(sum(" \
+	"hashtext(dag_id)::int8), 0), NULL, NULL FROM dag"
+
+/* A DAG list read, full or since an earlier one (dags_since). */
+struct dags_job {
+	struct afdb		*db;
+	const struct af_dags	*prev;		/* NULL: a full read */
+	struct af_dags		*out;
+	struct af_dags		 fresh;
+	sched_cb		 cb;
+	void			*arg;
+};
+
+static void	dags_full(struct dags_job *);
+
+static void
+dags_job_done(struct dags_job *j, const char *err)
+{
+	sched_cb	 cb = j->cb;
+	void		*arg = j->arg;
+
+	af_dags_free(&j->fresh);
+	free(j);
+	cb(arg, err);
+}
+
 static void
 dags_result(void *arg, const PGresult *res, const char *err)
 {
-	struct request	*r = arg;
-	struct af_dags	*out = r->out;
+	struct dags_job	*j = arg;
+	struct af_dags	*to = j->prev != NULL ? &j->fresh : j->out;
 	struct af_dag	*d;
 	char		*raw;
+	int64_t		 mark = 0;
 	int		 i;
 
 	if (err != NULL) {
-		afdb_request_done(r, err);
+		dags_job_done(j, err);
 		return;
 	}
 	for (i = 0; i < PQntuples(res); i++) {
-		d = af_dags_push(out);
+		if (PQgetisnull(res, i, 0)) {
+			mark = afdb_col_time(res, i, 8);
+			continue;
+		}
+		d = af_dags_push(to);
 		d->dag_id = afdb_col_str(res, i, 0);
 		d->paused = afdb_col_bool(res, i, 1);
 		d->active = afdb_col_bool(res, i, 2);
@@ -360,22 +398,33 @@ dags_result(void *arg, const PGresult *res, const char *err)
 		d->next_run = afdb_col_time(res, i, 7);
 		d->next_run_after = afdb_col_time(res, i, 8);
 		d->import_errors = afdb_col_bool(res, i, 9);
+		d->open_runs = afdb_col_int(res, i, 10, 0);
 	}
-	afdb_request_done(r, NULL);
+	if (j->prev != NULL) {
+		/* A DAG came or went: the list is read whole, now. */
+		if (mark != j->prev->mark ||
+		    !dag_merge(j->prev, &j->fresh, j->out)) {
+			af_dags_free(&j->fresh);
+			j->prev = NULL;
+			dags_full(j);
+			return;
+		}
+	}
+	j->out->mark = mark;
+	dags_job_done(j, NULL);
 }
 
+/* The select list and joins of a DAG read, for alias d. */
 static void
-afdb_fetch_dags(struct sched *sd, struct af_dags *out, sched_cb cb, void *arg)
+dags_select(const struct af_schema *s, struct buf *b)
 {
-	struct afdb		*db = (struct afdb *)sd;
-	const struct af_schema	*s = &db->schema;
-	struct buf		 sql = BUF_INIT;
-
-	buf_printf(&sql,
+	buf_printf(b,
 	    "SELECT d.dag_id, coalesce(d.is_paused, false), %s, d.owners, %s, "
 	    "%s, d.fileloc, " EPOCH("d.next_dagrun") ", "
-	    EPOCH("d.next_dagrun_create_after") ", %s "
-	    "FROM dag d ORDER BY d.dag_id",
+	    EPOCH("d.next_dagrun_create_after") ", %s, coalesce(o.n, 0) "
+	    "FROM dag d LEFT JOIN (SELECT r.dag_id, count(*) AS n FROM dag_run "
+	    "r WHERE r.state IN ('queued', 'running') GROUP BY r.dag_id) o ON "
+	    "o.dag_id = d.dag_id ",
 	    s->is_stale ? "NOT coalesce(d.is_stale, false)" :
 	    "coalesce(d.is_active, false)",
 	    s->timetable_summary ? "d.timetable_summary" :
@@ -383,9 +432,120 @@ afdb_fetch_dags(struct sched *sd, struct af_dags *out, sched_cb cb, void *arg)
 	    s->timetable_description ? "d.timetable_description" : "NULL",
 	    s->has_import_errors ? "coalesce(d.has_import_errors, false)" :
 	    "false");
-	pg_query(db->pg, buf_str(&sql), 0, NULL, dags_result,
-	    afdb_request_new(db, out, cb, arg));
+}
+
+static void
+dags_full(struct dags_job *j)
+{
+	struct buf sql = BUF_INIT;
+
+	buf_puts(&sql, "(");
+	dags_select(&j->db->schema, &sql);
+	buf_puts(&sql, "ORDER BY d.dag_id)" DAGS_MARK_ROW);
+	pg_query(j->db->pg, buf_str(&sql), 0, NULL, dags_result, j);
 	buf_free(&sql);
+}
+
+static void
+afdb_fetch_dags(struct sched *sd, struct af_dags *out, sched_cb cb, void *arg)
+{
+	struct dags_job *j = xcalloc(1, sizeof *j);
+
+	j->db = (struct afdb *)sd;
+	j->out = out;
+	j->cb = cb;
+	j->arg = arg;
+	dags_full(j);
+}
+
+/*
+ * The DAGs that can have changed since prev, in one statement that reads
+ * the dag table once (2,000 rows; 20,000 on the largest deployments) and
+ * returns only them: those named in the audit log since (a pause, a
+ * trigger, a delete: log.dttm), those with runs created since (the
+ * scheduler moved their next run: dag_run's key), those whose count of
+ * queued and running runs moved (a run that ended frees a max_active_runs
+ * slot, and the next run moves), and those whose pause, activity or
+ * import-error flag differs from prev's (sent as the lists of DAGs that
+ * have it, usually short).  What the DAG processor changes in a DAG's
+ * other columns (schedule, owners, file) waits for a full read.
+ */
+static void
+afdb_fetch_dags_since(struct sched *sd, const struct af_dags *prev,
+    int64_t prev_at, struct af_dags *out, sched_cb cb, void *arg)
+{
+	struct afdb		*db = (struct afdb *)sd;
+	const struct af_schema	*s = &db->schema;
+	struct dags_job		*j = xcalloc(1, sizeof *j);
+	struct buf		 sql = BUF_INIT, since = BUF_INIT,
+				 lists[5] = { BUF_INIT, BUF_INIT, BUF_INIT,
+				 BUF_INIT, BUF_INIT };
+	const char		**v[4], *params[7];
+	size_t			 nv[4] = { 0 }, i, k;
+	char			 from[24];
+	int64_t			 f = afdb_new_runs_from(db, prev_at);
+
+	j->db = db;
+	j->out = out;
+	j->cb = cb;
+	j->arg = arg;
+	if (f < 0) {
+		dags_full(j);
+		return;
+	}
+	j->prev = prev;
+	for (k = 0; k < 4; k++)
+		v[k] = xcalloc(prev->n + 1, sizeof *v[k]);
+	for (i = 0; i < prev->n; i++) {
+		const struct af_dag *d = &prev->v[i];
+
+		if (d->paused)
+			v[0][nv[0]++] = d->dag_id;
+		if (!d->active)
+			v[1][nv[1]++] = d->dag_id;
+		if (d->import_errors)
+			v[2][nv[2]++] = d->dag_id;
+		if (d->open_runs > 0)
+			v[3][nv[3]++] = d->dag_id;
+	}
+	for (k = 0; k < 4; k++) {
+		pg_array_literal(&lists[k], v[k], nv[k]);
+		free(v[k]);
+	}
+	/* The counts beside the last list's DAGs, as a text array. */
+	buf_puts(&lists[4], "{");
+	for (i = 0, k = 0; i < prev->n; i++)
+		if (prev->v[i].open_runs > 0)
+			buf_printf(&lists[4], "%s%d", k++ > 0 ? "," : "",
+			    prev->v[i].open_runs);
+	buf_puts(&lists[4], "}");
+	fmt_time(&since, tz_utc(), prev_at - AFDB_MARGIN, FMT_ISO);
+	snprintf(from, sizeof from, "%lld", (long long)f);
+	params[0] = buf_str(&since);
+	params[1] = from;
+	for (k = 0; k < 5; k++)
+		params[2 + k] = buf_str(&lists[k]);
+
+	buf_puts(&sql, "(");
+	dags_select(s, &sql);
+	buf_printf(&sql, "LEFT JOIN unnest($6::text[], $7::int[]) k(dag_id, n) "
+	    "ON k.dag_id = d.dag_id WHERE d.dag_id IN (SELECT l.dag_id FROM "
+	    "log l WHERE l.dttm >= $1::timestamptz AND l.dag_id IS NOT NULL "
+	    "UNION SELECT r.dag_id FROM dag_run r WHERE r.id > $2::int8) "
+	    "OR coalesce(o.n, 0) <> coalesce(k.n, 0) "
+	    "OR coalesce(d.is_paused, false) <> (d.dag_id = ANY($3::text[])) "
+	    "OR %s <> (d.dag_id = ANY($4::text[])) "
+	    "OR %s <> (d.dag_id = ANY($5::text[])) ORDER BY d.dag_id)"
+	    DAGS_MARK_ROW,
+	    s->is_stale ? "coalesce(d.is_stale, false)" :
+	    "NOT coalesce(d.is_active, false)",
+	    s->has_import_errors ? "coalesce(d.has_import_errors, false)" :
+	    "false");
+	pg_query(db->pg, buf_str(&sql), 7, params, dags_result, j);
+	buf_free(&sql);
+	buf_free(&since);
+	for (k = 0; k < 5; k++)
+		buf_free(&lists[k]);
 }
 
 /* --- the task graph ---------------------------------------------------- */
@@ -770,6 +930,7 @@ static const struct sched_ops afdb_ops = {
 	.describe = afdb_describe,
 	.fetch_health = afdb_fetch_health,
 	.fetch_dags = afdb_fetch_dags,
+	.fetch_dags_since = afdb_fetch_dags_since,
 	.fetch_runs_since = afdb_fetch_runs_since,
 	.fetch_runs_recent = afdb_fetch_runs_recent,
 	.fetch_dag_runs = afdb_fetch_dag_runs,

@@ -13,6 +13,20 @@
 
 #include "airflow_db.h"
 
+/*
+ * How far an incremental read looks back past its last read: the commit
+ * lag of Airflow's transactions and the clocks of its hosts (log.dttm is
+ * written by them), as the API source's CHANGED_MARGIN.
+ */
+#define AFDB_MARGIN	120
+#define AFDB_MARKS	128
+
+/* The highest dag_run.id a read saw, and when (this machine's clock). */
+struct afdb_mark {
+	int64_t	 at;
+	int64_t	 id;
+};
+
 /* The database source: a sched, its connection, and the schema it found. */
 struct afdb {
 	struct sched		 base;		/* first: the vtable */
@@ -28,6 +42,9 @@ struct afdb {
 	sched_cb			 lost;
 	void			*arg;
 	size_t			 serdag_max;	/* serialized_dag_max */
+	/* The run reads' marks, oldest first (afdb_new_runs_from). */
+	struct afdb_mark	 marks[AFDB_MARKS];
+	size_t			 nmarks;
 };
 
 /* One fetch in flight: where its answer goes, and who hears of it. */
@@ -50,6 +67,15 @@ struct pair {
 /* Epoch seconds of a timestamptz expression, NULL stays NULL. */
 #define RUNS_PER_DAG_MAX "100000"	/* a bound that is never the limit */
 #define EPOCH(x) "floor(extract(epoch FROM " x "))::int8"
+
+/* A run read that began at `at` saw dag_run ids up to id. */
+void		 afdb_mark_push(struct afdb *, int64_t at, int64_t id);
+/*
+ * The dag_run.id above which an incremental read after a read begun at
+ * prev_at must look for new runs (every run at or below it was committed
+ * before prev_at); -1 when this connection has read no runs yet.
+ */
+int64_t		 afdb_new_runs_from(const struct afdb *, int64_t prev_at);
 
 /* A request for out, answered by cb(arg, err). */
 struct request	*afdb_request_new(struct afdb *, void *out, sched_cb cb,

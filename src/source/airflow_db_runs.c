@@ -6,12 +6,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <libpq-fe.h>
 
 #include "airflow_db.h"
 #include "airflow_db_int.h"
 #include "pg.h"
+#include "runmerge.h"
 #include "timefmt.h"
 #include "tz.h"
 
@@ -156,56 +158,386 @@ afdb_fetch_runs_since(struct sched *sd, int64_t since, struct af_runs *out,
 	buf_free(&p);
 }
 
+/* --- the run strips ---------------------------------------------------- */
+
 /*
- * The run strips' rows: dag_id, run_id, state, run_after, start, end, on
- * 2.x the order (execution_date), and nothing else, a DAG at a time (the
- * console sorts them its own way).  20,000 rows on the bench: every column
- * and every numeric extract() costs the server and the wire, so this list
- * is the least the runs pane draws from, with date_part (float8) for the
- * instants.
+ * The strips' rows: dag_id, run_id, state, run_after, start, end, the
+ * order (execution_date on 2.x, run_after on 3.x), and a tag saying what
+ * the row is (strip_row), nothing else: 20,000 rows on the bench, where
+ * every column and every numeric extract() costs the server and the wire,
+ * so date_part (float8) for the instants.  dag is the expression of the
+ * DAG's id (d.dag_id or r.dag_id).
  */
 #define EPOCH_F(x) "floor(date_part('epoch', " x "))::int8"
 
 static void
-strips_result(void *arg, const PGresult *res, const char *err)
+strip_columns(const struct af_schema *s, const char *dag, const char *tag,
+    struct buf *b)
 {
-	struct request	*r = arg;
-	struct af_runs	*out = r->out;
-	struct af_run	*run;
-	const char	*dag_id = NULL;
-	int		 i;
+	buf_printf(b, "SELECT %s, r.run_id, r.state, ", dag);
+	if (s->run_after)
+		buf_puts(b, EPOCH_F("r.run_after") ", ");
+	else
+		buf_printf(b, EPOCH_F("coalesce(r.data_interval_end, %s)")
+		    ", ", s->logical_date ? "r.logical_date" :
+		    "r.execution_date");
+	buf_puts(b, EPOCH_F("r.start_date") ", " EPOCH_F("r.end_date"));
+	buf_printf(b, ", floor(date_part('epoch', %s))::int8, '%s' ",
+	    run_order_column(s), tag);
+}
 
-	if (err != NULL) {
-		afdb_request_done(r, err);
+/*
+ * The newest `lim` runs of DAG d (lim an SQL expression that may name d),
+ * as a lateral subquery r: on 2.x the unique (dag_id, execution_date)
+ * index read backwards; on 3.x the newest by logical date through its
+ * unique index plus the runs without one (manual, asset-triggered),
+ * merged by run_after.
+ */
+static void
+strip_lateral(const struct af_schema *s, const char *lim, struct buf *b)
+{
+	if (s->logical_date)
+		buf_printf(b, "LATERAL (SELECT * FROM ((SELECT * FROM dag_run "
+		    "r WHERE r.dag_id = d.dag_id AND r.logical_date IS NOT NULL "
+		    "ORDER BY r.logical_date DESC LIMIT %s) UNION ALL (SELECT * "
+		    "FROM dag_run r WHERE r.dag_id = d.dag_id AND "
+		    "r.logical_date IS NULL ORDER BY r.run_after DESC LIMIT %s)) "
+		    "u ORDER BY u.run_after DESC LIMIT %s) r", lim, lim, lim);
+	else
+		buf_printf(b, "LATERAL (SELECT * FROM dag_run r WHERE r.dag_id "
+		    "= d.dag_id ORDER BY r.execution_date DESC LIMIT %s) r",
+		    lim);
+}
+
+/* The highest dag_run.id now, as the last row (tag 'm'). */
+#define MARK_ROW " UNION ALL SELECT NULL, NULL, NULL, (SELECT max(id) " \
+	"FROM dag_run), NULL, NULL, NULL, 'm'"
+
+/* What a strip read is doing, and what its rows are merged into. */
+struct strip_job {
+	struct afdb			*db;
+	const struct sched_recent	*w;
+	struct af_runs			*out;
+	struct af_runs			 fresh;		/* incremental */
+	char				**replaced;	/* DAGs read whole */
+	size_t				 nreplaced;
+	int64_t				 at, mark;
+	bool				 full;		/* every row 'r' */
+	sched_cb			 cb;
+	void				*arg;
+};
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * One row into the job: 'r' a full read's run (into out), 'c' a run
+ * changed since prev and 'd' a run of a DAG read whole (into fresh; a
+ * 'd' row with no run_id says the DAG has none), 'm' the mark.  Rows come
+ * a DAG at a time: a DAG's runs share one dag_id (shared_dag_id).
+ */
+static void
+strip_row(struct strip_job *j, const PGresult *res, int i, const char **dag)
+{
+	const char	*tag = PQgetvalue(res, i, 7);
+	struct af_runs	*to = tag[0] == 'r' ? j->out : &j->fresh;
+	struct af_run	*run;
+
+	if (tag[0] == 'm') {
+		j->mark = PQgetisnull(res, i, 3) ? 0 : afdb_col_time(res, i, 3);
 		return;
 	}
-	/* Sized once: 20,000 rows need not go through eleven doublings. */
-	af_runs_reserve(out, out->n + (size_t)PQntuples(res));
-	for (i = 0; i < PQntuples(res); i++) {
-		run = af_runs_push(out);
-		/* Rows come a DAG at a time: its runs share one dag_id. */
-		if (dag_id == NULL || strcmp(dag_id, PQgetvalue(res, i, 0)) != 0) {
-			run->dag_id = afdb_col_str(res, i, 0);
-			dag_id = run->dag_id;
-		} else {
-			run->dag_id = (char *)dag_id;
-			run->shared_dag_id = true;
-		}
-		run->run_id = afdb_col_str(res, i, 1);
-		run->state = run_state_parse(PQgetisnull(res, i, 2) ? NULL :
-		    PQgetvalue(res, i, 2));
-		if (run->state == RUN_UNKNOWN)
-			run->state_raw = afdb_col_str(res, i, 2);
-		run->run_after = afdb_col_time(res, i, 3);
-		run->start_date = afdb_col_time(res, i, 4);
-		run->end_date = afdb_col_time(res, i, 5);
-		/* 3.x orders by run_after itself: no seventh column there. */
-		run->order = PQnfields(res) > 6 ? afdb_col_time(res, i, 6) :
-		    run->run_after;
-		run->logical_date = run->queued_at = run->data_interval_start =
-		    run->data_interval_end = TIME_NONE;
+	if (tag[0] == 'd' && (j->nreplaced == 0 || strcmp(
+	    j->replaced[j->nreplaced - 1], PQgetvalue(res, i, 0)) != 0)) {
+		j->replaced = xreallocarray(j->replaced, j->nreplaced + 1,
+		    sizeof *j->replaced);
+		j->replaced[j->nreplaced++] = afdb_col_str(res, i, 0);
 	}
-	afdb_request_done(r, NULL);
+	if (PQgetisnull(res, i, 1))
+		return;
+	run = af_runs_push(to);
+	if (to == j->out && *dag != NULL &&
+	    strcmp(*dag, PQgetvalue(res, i, 0)) == 0) {
+		run->dag_id = (char *)*dag;
+		run->shared_dag_id = true;
+	} else {
+		run->dag_id = afdb_col_str(res, i, 0);
+		if (to == j->out)
+			*dag = run->dag_id;
+	}
+	run->run_id = afdb_col_str(res, i, 1);
+	run->state = run_state_parse(PQgetisnull(res, i, 2) ? NULL :
+	    PQgetvalue(res, i, 2));
+	if (run->state == RUN_UNKNOWN)
+		run->state_raw = afdb_col_str(res, i, 2);
+	run->run_after = afdb_col_time(res, i, 3);
+	run->start_date = afdb_col_time(res, i, 4);
+	run->end_date = afdb_col_time(res, i, 5);
+	run->order = afdb_col_time(res, i, 6);
+	run->logical_date = run->queued_at = run->data_interval_start =
+	    run->data_interval_end = TIME_NONE;
+}
+
+/*
+ * The incremental read's answer: prev without the DAGs read whole, the
+ * changed runs and those DAGs' runs merged in (run_merge), then what a
+ * full read keeps (run_keep): per_dag of the strips' DAGs, one of the
+ * others, and only the DAGs of the list.
+ */
+static void
+strip_merge(struct strip_job *j)
+{
+	const struct sched_recent	*w = j->w;
+	struct af_runs			 view = { 0 }, merged;
+	const char			**dags = NULL;
+	size_t				 ndags = 0, i;
+
+	if (j->nreplaced > 1)
+		qsort(j->replaced, j->nreplaced, sizeof *j->replaced, cmp_str);
+	/* A view: prev's runs themselves, never freed through it. */
+	view.v = xcalloc(w->prev->n + 1, sizeof *view.v);
+	for (i = 0; i < w->prev->n; i++) {
+		const struct af_run *r = &w->prev->v[i];
+
+		if (j->nreplaced == 0 || bsearch(&r->dag_id, j->replaced,
+		    j->nreplaced, sizeof *j->replaced, cmp_str) == NULL)
+			view.v[view.n++] = *r;
+	}
+	run_merge(&view, &j->fresh, w->per_dag, &merged);
+	free(view.v);
+	if (w->dags != NULL) {
+		dags = xcalloc(w->dags->n + 1, sizeof *dags);
+		for (i = 0; i < w->dags->n; i++)
+			dags[ndags++] = w->dags->v[i].dag_id;
+		qsort(dags, ndags, sizeof *dags, cmp_str);
+	}
+	run_keep(&merged, w->strips, w->nstrips, w->per_dag,
+	    w->dags != NULL ? dags : NULL, ndags);
+	free(dags);
+	*j->out = merged;
+}
+
+static void
+strips_result(void *arg, const PGresult *res, const char *err)
+{
+	struct strip_job	*j = arg;
+	const char		*dag = NULL;
+	int			 i;
+
+	if (err == NULL) {
+		/* Sized once: 20,000 rows need not go through 11 doublings. */
+		if (j->full)
+			af_runs_reserve(j->out, j->out->n +
+			    (size_t)PQntuples(res));
+		for (i = 0; i < PQntuples(res); i++)
+			strip_row(j, res, i, &dag);
+		if (!j->full)
+			strip_merge(j);
+		j->out->mark = j->mark;
+		afdb_mark_push(j->db, j->at, j->mark);
+	}
+	af_runs_free(&j->fresh);
+	for (size_t k = 0; k < j->nreplaced; k++)
+		free(j->replaced[k]);
+	free(j->replaced);
+	{
+		sched_cb	 cb = j->cb;
+		void		*cbarg = j->arg;
+
+		free(j);
+		cb(cbarg, err);
+	}
+}
+
+void
+afdb_mark_push(struct afdb *db, int64_t at, int64_t id)
+{
+	if (db->nmarks == AFDB_MARKS) {
+		memmove(db->marks, db->marks + 1,
+		    (AFDB_MARKS - 1) * sizeof *db->marks);
+		db->nmarks--;
+	}
+	db->marks[db->nmarks].at = at;
+	db->marks[db->nmarks++].id = id;
+}
+
+/*
+ * The mark of the newest read that began AFDB_MARGIN before prev_at: a
+ * run with an id at or below it had its id before that read began, so
+ * (its transaction lasting less than the margin) it was committed before
+ * prev_at, and the read of prev saw it.  Early in a session no read is
+ * that old: then the oldest read's, which misses only a run whose
+ * transaction began before the session's first read, committed after
+ * it, and ended between two reads without ever being seen queued or
+ * running; a full read (full_refresh) finds it.
+ */
+int64_t
+afdb_new_runs_from(const struct afdb *db, int64_t prev_at)
+{
+	int64_t from = -1;
+
+	if (db->nmarks == 0)
+		return -1;
+	for (size_t i = 0; i < db->nmarks; i++)
+		if (db->marks[i].at <= prev_at - AFDB_MARGIN &&
+		    db->marks[i].id > from)
+			from = db->marks[i].id;
+	return from >= 0 ? from : db->marks[0].id;
+}
+
+/* The run states a scheduler still works on (the partial indexes). */
+static bool
+run_open(enum run_state s)
+{
+	return s == RUN_QUEUED || s == RUN_RUNNING;
+}
+
+/*
+ * A full read: the newest per_dag runs of the strips' DAGs and the newest
+ * of every other DAG (w->strips NULL: per_dag of every DAG), one lateral
+ * index read per DAG in the dag table's key order, then the mark.
+ */
+static void
+strips_full(struct strip_job *j)
+{
+	const struct sched_recent	*w = j->w;
+	const struct af_schema		*s = &j->db->schema;
+	struct buf			 sql = BUF_INIT, ids = BUF_INIT;
+	char				 n[16];
+	const char			*params[2];
+
+	snprintf(n, sizeof n, "%d", w->per_dag);
+	params[0] = n;
+	buf_puts(&sql, "(");
+	strip_columns(s, "d.dag_id", "r", &sql);
+	buf_puts(&sql, "FROM dag d CROSS JOIN ");
+	if (w->strips != NULL) {
+		pg_array_literal(&ids, w->strips, w->nstrips);
+		params[1] = buf_str(&ids);
+		strip_lateral(s, "CASE WHEN d.dag_id = ANY($2::text[]) THEN "
+		    "$1::int ELSE 1 END", &sql);
+	} else {
+		/* The same two parameters: one statement text either way. */
+		params[1] = "{}";
+		strip_lateral(s, "$1::int + 0 * cardinality($2::text[])",
+		    &sql);
+	}
+	/* dag's primary key gives this order: no sort of 20,000 rows. */
+	buf_puts(&sql, " ORDER BY d.dag_id)" MARK_ROW);
+	pg_query(j->db->pg, buf_str(&sql), 2, params, strips_result, j);
+	buf_free(&sql);
+	buf_free(&ids);
+}
+
+/*
+ * An incremental read, in one statement: what can have changed since
+ * prev, through indexes Airflow has on every release dagtop reads (2.7
+ * to 3.2):
+ *   - queued and running runs that prev does not hold in that state (the
+ *     partial indexes idx_dag_run_running_dags and _queued_dags);
+ *   - runs prev holds queued or running that are no longer (the unique
+ *     (dag_id, run_id) key): they ended, or were marked;
+ *   - runs created since (dag_run's key above afdb_new_runs_from), which
+ *     catches a run created and ended between two reads;
+ *   - every DAG named in Airflow's audit log since prev_at less the
+ *     margin (log.dttm), read whole, as a full read reads it: each user
+ *     action (clear, mark success or failed, delete, trigger, pause)
+ *     writes one there, through the UI, the REST API and the CLI alike;
+ *     and each DAG that came into the strips since prev (read per_dag).
+ * Not seen until a full read: a change nobody logged that never passed
+ * through queued or running (a run deleted by `airflow db clean` or by
+ * hand in SQL).
+ */
+static void
+strips_changed(struct strip_job *j, int64_t from)
+{
+	const struct sched_recent	*w = j->w;
+	const struct af_schema		*s = &j->db->schema;
+	struct buf			 sql = BUF_INIT, kd = BUF_INIT,
+					 kr = BUF_INIT, ks = BUF_INIT,
+					 ids = BUF_INIT, enter = BUF_INIT,
+					 since = BUF_INIT;
+	const char			**vd, **vr, **vs, **ve;
+	const char			*params[8];
+	char				 n[16], f[24];
+	size_t				 nk = 0, ne = 0, i;
+
+	vd = xcalloc(w->prev->n + 1, sizeof *vd);
+	vr = xcalloc(w->prev->n + 1, sizeof *vr);
+	vs = xcalloc(w->prev->n + 1, sizeof *vs);
+	for (i = 0; i < w->prev->n; i++) {
+		const struct af_run *r = &w->prev->v[i];
+
+		if (!run_open(r->state))
+			continue;
+		vd[nk] = r->dag_id;
+		vr[nk] = r->run_id;
+		vs[nk++] = r->state == RUN_QUEUED ? "queued" : "running";
+	}
+	ve = xcalloc(w->nstrips + 1, sizeof *ve);
+	for (i = 0; w->strips != NULL && w->prev_strips != NULL &&
+	    i < w->nstrips; i++)
+		if (w->nprev_strips == 0 || bsearch(&w->strips[i],
+		    w->prev_strips, w->nprev_strips, sizeof *w->prev_strips,
+		    cmp_str) == NULL)
+			ve[ne++] = w->strips[i];
+	pg_array_literal(&kd, vd, nk);
+	pg_array_literal(&kr, vr, nk);
+	pg_array_literal(&ks, vs, nk);
+	pg_array_literal(&enter, ve, ne);
+	if (w->strips != NULL)
+		pg_array_literal(&ids, w->strips, w->nstrips);
+	free(vd);
+	free(vr);
+	free(vs);
+	free(ve);
+	fmt_time(&since, tz_utc(), w->prev_at - AFDB_MARGIN, FMT_ISO);
+	snprintf(n, sizeof n, "%d", w->per_dag);
+	snprintf(f, sizeof f, "%lld", (long long)from);
+	params[0] = n;
+	params[1] = w->strips != NULL ? buf_str(&ids) : "{}";
+	params[2] = buf_str(&since);
+	params[3] = f;
+	params[4] = buf_str(&kd);
+	params[5] = buf_str(&kr);
+	params[6] = buf_str(&ks);
+	params[7] = buf_str(&enter);
+
+	buf_puts(&sql, "WITH k(dag_id, run_id, state) AS (SELECT * FROM "
+	    "unnest($5::text[], $6::text[], $7::text[])) ");
+	for (i = 0; i < 2; i++) {
+		strip_columns(s, "r.dag_id", "c", &sql);
+		buf_printf(&sql, "FROM dag_run r WHERE r.state = '%s' AND NOT "
+		    "EXISTS (SELECT 1 FROM k WHERE k.dag_id = r.dag_id AND "
+		    "k.run_id = r.run_id AND k.state = r.state) UNION ALL ",
+		    i == 0 ? "running" : "queued");
+	}
+	strip_columns(s, "r.dag_id", "c", &sql);
+	buf_puts(&sql, "FROM k JOIN dag_run r ON r.dag_id = k.dag_id AND "
+	    "r.run_id = k.run_id WHERE coalesce(r.state, '') NOT IN "
+	    "('queued', 'running') UNION ALL ");
+	strip_columns(s, "r.dag_id", "c", &sql);
+	buf_puts(&sql, "FROM dag_run r WHERE r.id > $4::int8 UNION ALL (");
+	strip_columns(s, "d.dag_id", "d", &sql);
+	buf_puts(&sql, "FROM (SELECT l.dag_id FROM log l WHERE l.dttm >= "
+	    "$3::timestamptz AND l.dag_id IS NOT NULL UNION SELECT "
+	    "unnest($8::text[])) t JOIN dag d ON d.dag_id = t.dag_id "
+	    "LEFT JOIN ");
+	strip_lateral(s, w->strips != NULL ? "CASE WHEN d.dag_id = "
+	    "ANY($2::text[]) THEN $1::int ELSE 1 END" :
+	    "$1::int + 0 * cardinality($2::text[])", &sql);
+	buf_puts(&sql, " ON true ORDER BY d.dag_id)" MARK_ROW);
+	pg_query(j->db->pg, buf_str(&sql), 8, params, strips_result, j);
+	buf_free(&sql);
+	buf_free(&kd);
+	buf_free(&kr);
+	buf_free(&ks);
+	buf_free(&ids);
+	buf_free(&enter);
+	buf_free(&since);
 }
 
 void
@@ -213,50 +545,22 @@ afdb_fetch_runs_recent(struct sched *sd, const struct sched_recent *w,
     struct af_runs *out, sched_cb cb, void *arg)
 {
 	struct afdb		*db = (struct afdb *)sd;
-	const struct af_schema	*s = &db->schema;
-	struct buf		 sql = BUF_INIT;
-	char			 n[16];
-	const char		*params[1];
+	struct strip_job	*j = xcalloc(1, sizeof *j);
+	int64_t			 from;
 
-	buf_puts(&sql, "SELECT d.dag_id, r.run_id, r.state, ");
-	if (s->run_after)
-		buf_puts(&sql, EPOCH_F("r.run_after") ", ");
+	j->db = db;
+	j->w = w;
+	j->out = out;
+	j->cb = cb;
+	j->arg = arg;
+	j->at = (int64_t)time(NULL);
+	from = w->prev != NULL ? afdb_new_runs_from(db, w->prev_at) : -1;
+	/* No incremental read without a mark from this connection. */
+	j->full = from < 0;
+	if (j->full)
+		strips_full(j);
 	else
-		buf_printf(&sql, EPOCH_F("coalesce(r.data_interval_end, %s)")
-		    ", ", s->logical_date ? "r.logical_date" :
-		    "r.execution_date");
-	buf_puts(&sql, EPOCH_F("r.start_date") ", " EPOCH_F("r.end_date"));
-	/* 2.x: the order (execution_date) differs from the run's time. */
-	if (!s->run_after)
-		buf_printf(&sql, ", floor(date_part('epoch', %s))::int8",
-		    run_order_column(s));
-	buf_puts(&sql, " ");
-	if (s->logical_date)
-		/*
-		 * 3.x: newest by logical date through the unique index, plus
-		 * the runs without one (manual, asset-triggered), merged by
-		 * run_after.
-		 */
-		buf_puts(&sql, "FROM dag d CROSS JOIN LATERAL ("
-		    "SELECT * FROM ((SELECT * FROM dag_run r WHERE r.dag_id = "
-		    "d.dag_id AND r.logical_date IS NOT NULL ORDER BY "
-		    "r.logical_date DESC LIMIT $1) UNION ALL (SELECT * FROM "
-		    "dag_run r WHERE r.dag_id = d.dag_id AND r.logical_date IS "
-		    "NULL ORDER BY r.run_after DESC LIMIT $1)) u "
-		    "ORDER BY u.run_after DESC LIMIT $1) r");
-	else
-		/* 2.x: the unique (dag_id, execution_date) index, backwards. */
-		buf_puts(&sql, "FROM dag d CROSS JOIN LATERAL ("
-		    "SELECT * FROM dag_run r WHERE r.dag_id = d.dag_id "
-		    "ORDER BY r.execution_date DESC LIMIT $1) r");
-	/* dag's primary key gives this order: no sort of 20,000 rows. */
-	buf_puts(&sql, " ORDER BY d.dag_id");
-	/* One query joins the dag table: w->dags is not needed. */
-	snprintf(n, sizeof n, "%d", w->per_dag);
-	params[0] = n;
-	pg_query(db->pg, buf_str(&sql), 1, params, strips_result,
-	    afdb_request_new(db, out, cb, arg));
-	buf_free(&sql);
+		strips_changed(j, from);
 }
 
 void

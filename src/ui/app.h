@@ -57,6 +57,14 @@ struct app {
 	int64_t			 next_at;	/* when it began */
 	int64_t			 runs_at;	/* snap.runs' read began */
 	int64_t			 full_at;	/* the last full read's began */
+	int64_t			 dags_at;	/* snap.dags' read began */
+	bool			 next_pools;	/* the refresh reads the pools */
+	bool			 next_sla;	/* and the SLAs' runs */
+	int64_t			 sla_at;	/* snap.sla's read began */
+	/* The open run's state when its task instances were last asked. */
+	enum run_state		 detail_state;
+	int64_t			 detail_end;
+	bool			 detail_asked;
 	/* Strips read between refreshes (the user scrolled): refresh.c. */
 	struct loop_timer	*strips_timer;
 	bool			 strips_pending;

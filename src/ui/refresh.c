@@ -54,12 +54,24 @@ swap_snapshot(struct app *a)
 			    console_selected_dag(c) : NULL;
 	char		*keep_run = console_selected_run(c);
 
+	/* What this refresh did not read stays as it was (read_snapshot). */
+	if (!a->next_pools) {
+		af_pools_free(&a->next.pools);
+		a->next.pools = c->snap.pools;
+		memset(&c->snap.pools, 0, sizeof c->snap.pools);
+	}
+	if (!a->next_sla) {
+		sla_history_free(&a->next.sla);
+		a->next.sla = c->snap.sla;
+		memset(&c->snap.sla, 0, sizeof c->snap.sla);
+	} else
+		a->sla_at = a->next_at;
 	snapshot_free(&c->snap);
 	c->snap = a->next;
 	memset(&a->next, 0, sizeof a->next);
 	c->snap.valid = true;
 	c->snap.read_at = (int64_t)time(NULL);
-	a->runs_at = a->next_at;
+	a->runs_at = a->dags_at = a->next_at;
 	if (a->next_full)
 		a->full_at = a->next_at;
 	console_sort_runs(c);
@@ -160,14 +172,49 @@ detail_done(void *arg, const char *err)
 	}
 }
 
+/* The open run as the snapshot has it, or NULL. */
+static const struct af_run *
+detail_run(const struct console *c)
+{
+	for (size_t i = 0; c->detail.run_id != NULL && i < c->snap.runs.n; i++) {
+		const struct af_run *r = &c->snap.runs.v[i];
+
+		if (strcmp(r->run_id, c->detail.run_id) == 0 &&
+		    strcmp(r->dag_id, c->detail.dag_id) == 0)
+			return r;
+	}
+	return NULL;
+}
+
+/*
+ * Whether a refresh reads the open run's task instances again: while the
+ * run is queued or running, once more after it ends or changes (cleared,
+ * marked: the strips see it), and when the snapshot does not hold the run
+ * (an older run: nothing says it is still).  A finished run that did not
+ * move has the task instances it had; a full read reads them anyway.
+ */
+static bool
+detail_stale(const struct app *a)
+{
+	const struct af_run *r = detail_run(&a->c);
+
+	return !a->detail_asked || r == NULL || !run_state_finished(r->state) ||
+	    r->state != a->detail_state || r->end_date != a->detail_end;
+}
+
 void
 app_fetch_detail(struct app *a, bool with_graph)
 {
-	struct console *c = &a->c;
+	struct console		*c = &a->c;
+	const struct af_run	*r;
 
 	if (a->db == NULL || !a->connected || c->detail.run_id == NULL ||
 	    a->detail_pending > 0)
 		return;
+	r = detail_run(c);
+	a->detail_asked = true;
+	a->detail_state = r != NULL ? r->state : RUN_UNKNOWN;
+	a->detail_end = r != NULL ? r->end_date : TIME_NONE;
 	a->detail_pending = with_graph ? 2 : 1;
 	af_tis_free(&a->next_tis);
 	sched_fetch_tis(a->db, c->detail.dag_id, c->detail.run_id, &a->next_tis,
@@ -181,15 +228,28 @@ app_fetch_detail(struct app *a, bool with_graph)
 	}
 }
 
-/* The SLAs' runs of the trailing weeks, when there are SLAs. */
+/*
+ * How often the SLA panes' runs are read while one shows: an attempt's
+ * verdict moves when its run ends, and minutes are the SLAs' grain.
+ */
+#define SLA_REFRESH	60
+
+/*
+ * The SLAs' runs of the trailing weeks, when there are SLAs and a pane
+ * shows them (at most every SLA_REFRESH seconds but on a full read).
+ * Otherwise the snapshot keeps the last answer (swap_snapshot).
+ */
 static void
 fetch_sla(struct app *a)
 {
 	int64_t from, to;
 
-	if (a->c.sla.n == 0)
+	a->next_sla = false;
+	if (a->c.sla.n == 0 || (!a->next_full && (!(app_view_has(a,
+	    PANE_SLA) || app_view_has(a, PANE_SLA_WEEK)) ||
+	    (a->sla_at != 0 && a->next_at - a->sla_at < SLA_REFRESH))))
 		return;
-	a->pending++;
+	a->next_sla = true;
 	sla_panes_window(&a->c.sla, a->c.zone, (int64_t)time(NULL), &from,
 	    &to);
 	sched_fetch_sla(a->db, a->c.sla.defs, a->c.sla.n, from, to,
@@ -258,17 +318,18 @@ dags_read(void *arg, const char *err)
 	a->recent.per_dag = STRIP_RUNS;
 	a->recent.dags = &a->next.dags;
 	/* The snapshot's runs stay until this read is in (swap_snapshot). */
-	a->recent.prev = a->next_full ? NULL : &a->c.snap.runs;
+	/* A DAG came or went (the list's mark moved): the runs whole too. */
+	a->recent.prev = a->next_full || a->next.dags.mark !=
+	    a->c.snap.dags.mark ? NULL : &a->c.snap.runs;
 	a->recent.prev_at = a->runs_at;
 	/*
-	 * Through the API, the strips on screen and a page ahead (of a first
-	 * read of DAGs that all fit on two pages, all); every DAG's from the
-	 * database (which reads them all, for now).
+	 * The strips on screen and a page ahead (of a first read of DAGs
+	 * that all fit on two pages, all); every other DAG's newest run.
 	 */
 	a->recent.strips = NULL;
 	a->recent.nstrips = 0;
-	if (sched_context_api(a->c.settings) && (a->c.snap.valid ||
-	    a->next.dags.n > 2 * (a->c.dag_rows > 0 ? a->c.dag_rows : 24))) {
+	if (a->c.snap.valid ||
+	    a->next.dags.n > 2 * (a->c.dag_rows > 0 ? a->c.dag_rows : 24)) {
 		a->next.strips = wanted_strips(&a->c, &a->next.nstrips);
 		a->recent.strips = (const char *const *)a->next.strips;
 		a->recent.nstrips = a->next.nstrips;
@@ -302,7 +363,7 @@ read_snapshot(struct app *a)
 	a->next_full = a->full_due || !a->c.snap.valid || a->full_at == 0 ||
 	    now - a->full_at >= a->c.settings->full_refresh;
 	a->full_due = false;
-	a->pending = 4;
+	a->pending = 3;
 	/* A read's error goes with the next read; what the user did stays. */
 	if (a->message_from_read) {
 		buf_reset(&a->message);
@@ -310,10 +371,22 @@ read_snapshot(struct app *a)
 	}
 	snapshot_free(&a->next);
 	sched_fetch_health(a->db, &a->next.health, read_done, a);
-	sched_fetch_dags(a->db, &a->next.dags, dags_read, a);
-	sched_fetch_pools(a->db, &a->next.pools, pools_read, a);
+	if (a->next_full)
+		sched_fetch_dags(a->db, &a->next.dags, dags_read, a);
+	else
+		sched_fetch_dags_since(a->db, &a->c.snap.dags, a->dags_at,
+		    &a->next.dags, dags_read, a);
+	/* The pools when the slots pane shows them; else they stay. */
+	a->next_pools = a->next_full || app_view_has(a, PANE_SLOTS);
+	if (a->next_pools) {
+		a->pending++;
+		sched_fetch_pools(a->db, &a->next.pools, pools_read, a);
+	}
 	fetch_sla(a);
-	app_fetch_detail(a, false);
+	if (a->next_sla)
+		a->pending++;
+	if (a->next_full || detail_stale(a))
+		app_fetch_detail(a, false);
 }
 
 void
@@ -568,6 +641,8 @@ forget_data(struct app *a)
 	struct console *c = &a->c;
 
 	snapshot_free(&c->snap);
+	a->sla_at = 0;
+	a->detail_asked = false;
 	app_forget_run(a);
 	c->ndag_order = 0;
 	c->runs_level = 0;

@@ -228,6 +228,36 @@ test_rounds_as_full_read(void **state)
 	af_runs_free(&snap);
 }
 
+/*
+ * run_keep: per_dag of the strips' DAGs, one of every other, none of a
+ * DAG the list no longer has; names are compared before any is freed.
+ */
+static void
+test_keep(void **state)
+{
+	struct af_runs		 a = { 0 };
+	const char *const	 strips[] = { "b" };
+	const char *const	 dags[] = { "a", "b" };
+
+	(void)state;
+	add(&a, "a", "a3", 30, RUN_RUNNING);
+	add(&a, "a", "a2", 20, RUN_SUCCESS);
+	add(&a, "b", "b3", 30, RUN_SUCCESS);
+	add(&a, "b", "b2", 20, RUN_FAILED);
+	add(&a, "b", "b1", 10, RUN_SUCCESS);
+	add(&a, "c", "c2", 20, RUN_SUCCESS);
+	add(&a, "c", "c1", 10, RUN_SUCCESS);
+	run_keep(&a, strips, 1, 2, dags, 2);
+	expect(&a, "a/a3:1 b/b3:2 b/b2:3");
+	/* No strips named: per_dag of every DAG; no list: every DAG. */
+	add(&a, "c", "c1", 10, RUN_SUCCESS);
+	run_keep(&a, NULL, 0, 1, NULL, 0);
+	expect(&a, "a/a3:1 b/b3:2 c/c1:2");
+	run_keep(&a, strips, 1, 5, dags, 0);
+	expect(&a, "");
+	af_runs_free(&a);
+}
+
 int
 main(void)
 {
@@ -237,6 +267,7 @@ main(void)
 		cmocka_unit_test(test_backfill),
 		cmocka_unit_test(test_shared_and_empty),
 		cmocka_unit_test(test_rounds_as_full_read),
+		cmocka_unit_test(test_keep),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
