@@ -62,7 +62,7 @@ struct sched_recent {
 	 * and merge them into prev (run_merge) or read everything; out is
 	 * the same either way, but for runs deleted since (a full read, prev
 	 * NULL, drops them).  The API source reads by updated_at; the
-	 * database source reads everything (for now).
+	 * database source what dagtop(1), Load on the database, lists.
 	 */
 	const struct af_runs	*prev;
 	int64_t			 prev_at;
@@ -71,8 +71,7 @@ struct sched_recent {
 	 * shows), sorted bytewise; every other DAG gets only its newest run
 	 * (what the DAG list's sorts need).  NULL: per_dag for every DAG.
 	 * prev_strips: the same for prev's read, so that a DAG that comes
-	 * into view has its strip read in full (the database source reads
-	 * per_dag for every DAG, for now).
+	 * into view has its strip read in full.
 	 */
 	const char *const	*strips;
 	size_t			 nstrips;
@@ -149,8 +148,9 @@ void	sched_fetch_dags(struct sched *, struct af_dags *out, sched_cb,
  * began at prev_at (epoch seconds, this machine's clock).  The source may
  * read only what can have changed since and merge it into a copy of prev
  * (prev stays as it is); *out is what sched_fetch_dags would give but for
- * the limits dagtop(1) names (ENVIRONMENT, incremental refresh), which a
- * full read (sched_fetch_dags) clears.
+ * the limits dagtop(1) names (Load on the database), which a full read
+ * (sched_fetch_dags) clears.  out->mark changes when a DAG comes or goes:
+ * then the runs must be read whole too.
  */
 void	sched_fetch_dags_since(struct sched *, const struct af_dags *prev,
 	    int64_t prev_at, struct af_dags *out, sched_cb, void *arg);
