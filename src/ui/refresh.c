@@ -88,6 +88,9 @@ swap_snapshot(struct app *a)
 	 */
 	malloc_trim(0);
 #endif
+	/* Strips the screen shows but this read did not: at once. */
+	if (a->strips_timer != NULL)
+		loop_timer_set(a->strips_timer, 0);
 }
 
 static void
