@@ -188,21 +188,43 @@ strip_columns(const struct af_schema *s, const char *dag, const char *tag,
 
 /*
  * The newest `lim` runs of DAG d (lim an SQL expression that may name d),
- * as a lateral subquery r: on 2.x the unique (dag_id, execution_date)
- * index read backwards; on 3.x the newest by logical date through its
- * unique index plus the runs without one (manual, asset-triggered),
- * merged by run_after.
+ * as a lateral subquery r, in Airflow's order.  On 2.x that is the unique
+ * (dag_id, execution_date) index read backwards.  On 3.x the order is
+ * run_after, which no index of dag_run serves a DAG at a time; the unique
+ * (dag_id, logical_date) index does, in three bounded reads merged by
+ * run_after:
+ *   - scheduled and backfill runs, newest logical date first: their
+ *     run_after is the end of their data interval, in the same order;
+ *   - the other runs with a logical date (manual, triggered: run_after is
+ *     the logical date) that are not older than the lim-th of the first
+ *     read (an older one ends after lim runs that end later);
+ *   - the runs without one (manual, asset-triggered), by run_after.
+ * Taking the newest by logical date alone put a manual run triggered
+ * during an interval above the scheduled run of that interval, which
+ * Airflow shows first.
  */
+#define SCHEDULED "r.run_type IN ('scheduled', 'backfill')"
+
 static void
 strip_lateral(const struct af_schema *s, const char *lim, struct buf *b)
 {
 	if (s->logical_date)
 		buf_printf(b, "LATERAL (SELECT * FROM ((SELECT * FROM dag_run "
 		    "r WHERE r.dag_id = d.dag_id AND r.logical_date IS NOT NULL "
-		    "ORDER BY r.logical_date DESC LIMIT %s) UNION ALL (SELECT * "
-		    "FROM dag_run r WHERE r.dag_id = d.dag_id AND "
-		    "r.logical_date IS NULL ORDER BY r.run_after DESC LIMIT %s)) "
-		    "u ORDER BY u.run_after DESC LIMIT %s) r", lim, lim, lim);
+		    "AND " SCHEDULED " ORDER BY r.logical_date DESC LIMIT %s) "
+		    "UNION ALL (SELECT * FROM dag_run r WHERE r.dag_id = "
+		    "d.dag_id AND r.logical_date IS NOT NULL AND NOT " SCHEDULED
+		    " AND r.logical_date >= coalesce((SELECT CASE WHEN count(*) "
+		    ">= %s THEN min(x.logical_date) END FROM (SELECT "
+		    "r.logical_date FROM dag_run r WHERE r.dag_id = d.dag_id AND "
+		    "r.logical_date IS NOT NULL AND " SCHEDULED " ORDER BY "
+		    "r.logical_date DESC LIMIT %s) x), '-infinity') ORDER BY "
+		    "r.logical_date DESC LIMIT %s) UNION ALL (SELECT * FROM "
+		    "dag_run r WHERE r.dag_id = d.dag_id AND r.logical_date IS "
+		    "NULL ORDER BY r.run_after DESC LIMIT %s)) u ORDER BY "
+		    "date_trunc('second', u.run_after) DESC, "
+		    "u.run_id COLLATE \"C\" DESC LIMIT %s) r",
+		    lim, lim, lim, lim, lim, lim);
 	else
 		buf_printf(b, "LATERAL (SELECT * FROM dag_run r WHERE r.dag_id "
 		    "= d.dag_id ORDER BY r.execution_date DESC LIMIT %s) r",
