@@ -189,7 +189,7 @@ strip_columns(const struct af_schema *s, const char *dag, const char *tag,
 /*
  * The newest `lim` runs of DAG d (lim an SQL expression that may name d),
  * as a lateral subquery r, in Airflow's order.  On 2.x that is the unique
- * (dag_id, execution_date) index read backwards.  On 3.x the order is
+ * (dag_id, execution_date) index read backwards (twice: below).  On 3.x the order is
  * run_after, which no index of dag_run serves a DAG at a time; the unique
  * (dag_id, logical_date) index does, in three bounded reads merged by
  * run_after:
@@ -226,9 +226,19 @@ strip_lateral(const struct af_schema *s, const char *lim, struct buf *b)
 		    "u.run_id COLLATE \"C\" DESC LIMIT %s) r",
 		    lim, lim, lim, lim, lim, lim);
 	else
+		/*
+		 * From the second of the lim-th newest on, sorted as
+		 * af_run_cmp_newest sorts (whole seconds, then run_id): a
+		 * manual run triggered in the second a scheduled run's date
+		 * falls in follows it there, whatever its fraction says.
+		 */
 		buf_printf(b, "LATERAL (SELECT * FROM dag_run r WHERE r.dag_id "
-		    "= d.dag_id ORDER BY r.execution_date DESC LIMIT %s) r",
-		    lim);
+		    "= d.dag_id AND r.execution_date >= coalesce((SELECT "
+		    "date_trunc('second', x.execution_date) FROM dag_run x "
+		    "WHERE x.dag_id = d.dag_id ORDER BY x.execution_date DESC "
+		    "OFFSET (%s) - 1 LIMIT 1), '-infinity') ORDER BY "
+		    "date_trunc('second', r.execution_date) DESC, "
+		    "r.run_id COLLATE \"C\" DESC LIMIT %s) r", lim, lim);
 }
 
 /* The highest dag_run.id now, as the last row (tag 'm'). */
