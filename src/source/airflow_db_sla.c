@@ -138,8 +138,8 @@ struct sla_miss {
 struct sla_read {
 	struct sla_history	*out;
 	size_t			 nsla;
-	size_t			*sla_dag;	/* per SLA: index into the DAGs */
-	size_t			*sla_pair;	/* per SLA: its pair, or SIZE_MAX */
+	size_t			*sla_dag;	/* per SLA: its DAG */
+	size_t			*sla_pair;	/* its pair, or SIZE_MAX */
 	size_t			 ndags;
 	char			**pair_task;	/* per pair: the task */
 	size_t			 npairs;
@@ -242,6 +242,7 @@ row_index(const PGresult *res, int row, int col, size_t n, size_t *i)
 	return true;
 }
 
+/* The first statement's rows: DAG, run_id, run_type, state, day, times. */
 static void
 sla_runs_result(struct sla_read *rd, const PGresult *res)
 {
@@ -260,11 +261,12 @@ sla_runs_result(struct sla_read *rd, const PGresult *res)
 		r->day = afdb_col_time(res, i, 4);
 		r->start = afdb_col_time(res, i, 5);
 		r->end = afdb_col_time(res, i, 6);
-		if (r->run_id == NULL)
+		if (r->run_id == NULL)	/* NOT NULL in Airflow; for strcmp */
 			r->run_id = xstrdup("");
 	}
 }
 
+/* The second's: (pair, run_id, n, ok, bad, started, ended), for bsearch. */
 static void
 sla_tis_result(struct sla_read *rd, const PGresult *res)
 {
@@ -501,7 +503,8 @@ sla_run_range(struct buf *sql, const struct af_schema *s, int lo)
 {
 	if (s->logical_date)
 		buf_printf(sql, "(r.logical_date >= $%d::timestamptz AND "
-		    "r.logical_date < $%d::timestamptz OR r.logical_date IS NULL)",
+		    "r.logical_date < $%d::timestamptz OR "
+		    "r.logical_date IS NULL)",
 		    lo, lo + 1);
 	else
 		buf_printf(sql, "r.execution_date >= $%d::timestamptz AND "
@@ -618,8 +621,8 @@ sla_query_verdicts(struct afdb *db, struct sla_read *rd,
 	    "dag d WHERE d.dag_id = k.dag_id)");
 	params[n++] = buf_str(&t->dags);
 	if (s->sla_miss) {
-		buf_printf(&sql, " UNION ALL SELECT 1, k.i, m.run_id, m.task_id "
-		    "FROM unnest($1::text[]) WITH ORDINALITY AS k(dag_id, i) "
+		buf_printf(&sql, " UNION ALL SELECT 1, k.i, m.run_id, "
+		    "m.task_id FROM unnest($1::text[]) WITH ORDINALITY AS k(dag_id, i) "
 		    "CROSS JOIN LATERAL (SELECT r.run_id, m.task_id FROM "
 		    "sla_miss m JOIN dag_run r ON r.dag_id = m.dag_id AND "
 		    "%s = m.execution_date WHERE m.dag_id = k.dag_id AND "

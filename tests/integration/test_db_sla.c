@@ -307,8 +307,10 @@ assert_same_history(const struct sla_history *want,
 			    defs[i]->task_id : "", got->count[i],
 			    want->count[i]);
 		for (k = 0; k < want->count[i]; k++) {
-			const struct sla_attempt *x = &want->v[want->first[i] + k];
-			const struct sla_attempt *y = &got->v[got->first[i] + k];
+			const struct sla_attempt *x, *y;
+
+			x = &want->v[want->first[i] + k];
+			y = &got->v[got->first[i] + k];
 
 			if (!same_str(x->run_id, y->run_id) ||
 			    !same_str(x->run_type, y->run_type) ||
@@ -316,9 +318,9 @@ assert_same_history(const struct sla_history *want,
 			    x->start != y->start || x->end != y->end ||
 			    x->state != y->state ||
 			    x->airflow_miss != y->airflow_miss)
-				fail_msg("%s: SLA %zu (%s.%s) attempt %zu: got %s "
-				    "%s day %lld start %lld end %lld state %d "
-				    "miss %d; want %s %s day %lld start %lld "
+				fail_msg("%s: SLA %zu (%s.%s) attempt %zu: got "
+				    "%s %s day %lld start %lld end %lld state "
+				    "%d miss %d; want %s %s day %lld start %lld "
 				    "end %lld state %d miss %d", what, i,
 				    defs[i]->dag_id, defs[i]->task_id ?
 				    defs[i]->task_id : "", k, y->run_id,
