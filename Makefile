@@ -179,7 +179,7 @@ lint:
 unit: $(UNIT_REL) $(UNIT_SAN)
 	@sh tests/lib/run-unit.sh $(UNIT_REL) $(UNIT_SAN)
 
-integration: dagtop $(SAN)/dagtop $(INTEG_REL) $(INTEG_SAN)
+integration: dagtop $(SAN)/dagtop $(INTEG_REL) $(INTEG_SAN) $(GEN)
 	@sh tests/integration/run.sh $(REL) $(SAN)
 
 fuzz:

@@ -113,4 +113,11 @@ void	afdb_fetch_attention_tis(struct sched *,
 	    const struct af_run *const *runs, size_t nruns, struct af_tis *,
 	    sched_cb, void *);
 
+/* The SLA attempts and the unknown DAGs (airflow_db_sla.c). */
+void	afdb_fetch_sla(struct sched *, const struct sla_def *const *,
+	    size_t, int64_t from, int64_t to, struct sla_history *, sched_cb,
+	    void *);
+void	afdb_fetch_unknown_dags(struct sched *, const char *const *dag_ids,
+	    size_t, bool *out, sched_cb, void *);
+
 #endif

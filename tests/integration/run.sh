@@ -67,6 +67,15 @@ for v in $SCHEMAS; do
 	createdb -T "af${v}_sla" "af${v}_hostile"
 	psql -q -X -v ON_ERROR_STOP=1 -d "af${v}_hostile" -f tests/integration/fixture_hostile.sql >/dev/null
 	psql -q -X -v ON_ERROR_STOP=1 -d "af${v}_hostile" -c 'GRANT SELECT ON ALL TABLES IN SCHEMA public TO reader' >/dev/null
+	# SLAs over a generated history and its edge cases (test_db_sla):
+	# the fixture's helpers first, for their dag_bundle row on 3.x.
+	pg_load_schema "af${v}_slagen" "$v"
+	psql -q -X -v ON_ERROR_STOP=1 -d "af${v}_slagen" -f "tests/integration/fixture_v$v.sql" >/dev/null
+	build/rel/gen_history --schema "$v" --dags 30 --days 30 --seed 18 |
+	    sed '/^INSERT INTO dag_bundle/d' |
+	    psql -q -X -v ON_ERROR_STOP=1 -d "af${v}_slagen" >/dev/null
+	psql -q -X -v ON_ERROR_STOP=1 -d "af${v}_slagen" -f tests/integration/fixture_slagen.sql >/dev/null
+	psql -q -X -v ON_ERROR_STOP=1 -d "af${v}_slagen" -c 'GRANT SELECT ON ALL TABLES IN SCHEMA public TO reader' >/dev/null
 done
 # A scheduler and a triggerer that stay alive: they heartbeat every two
 # seconds, as Airflow's do, for as long as the tests run.
