@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <libpq-fe.h>
 
@@ -524,7 +525,8 @@ afdb_fetch_dags_since(struct sched *sd, const struct af_dags *prev,
 			buf_printf(&lists[4], "%s%d", k++ > 0 ? "," : "",
 			    prev->v[i].open_runs);
 	buf_puts(&lists[4], "}");
-	fmt_time(&since, tz_utc(), prev_at - AFDB_MARGIN, FMT_ISO);
+	buf_printf(&since, "%lld", (long long)((int64_t)time(NULL) - prev_at +
+	    AFDB_LOG_MARGIN));
 	snprintf(from, sizeof from, "%lld", (long long)f);
 	params[0] = buf_str(&since);
 	params[1] = from;
@@ -546,7 +548,8 @@ afdb_fetch_dags_since(struct sched *sd, const struct af_dags *prev,
 	    "LEFT JOIN unnest($4::text[]) i(dag_id) ON i.dag_id = d.dag_id "
 	    "LEFT JOIN unnest($5::text[]) e(dag_id) ON e.dag_id = d.dag_id "
 	    "WHERE d.dag_id IN (SELECT l.dag_id FROM "
-	    "log l WHERE l.dttm >= $1::timestamptz AND l.dag_id IS NOT NULL "
+	    "log l WHERE l.dttm >= " AFDB_LOG_SINCE("$1") " AND "
+	    "l.dag_id IS NOT NULL "
 	    "UNION SELECT r.dag_id FROM dag_run r WHERE r.id > $2::int8) "
 	    "OR coalesce(o.n, 0) <> coalesce(k.n, 0) "
 	    "OR coalesce(d.is_paused, false) <> (p.dag_id IS NOT NULL) "

@@ -14,11 +14,18 @@
 #include "airflow_db.h"
 
 /*
- * How far an incremental read looks back past its last read: the commit
- * lag of Airflow's transactions and the clocks of its hosts (log.dttm is
- * written by them), as the API source's CHANGED_MARGIN.
+ * How far an incremental read looks back past its last read.  New runs
+ * (by dag_run.id, afdb_new_runs_from): the commit lag of the scheduler's
+ * loop, which can hold a run it created for as long as the loop lasts.
+ * The audit log (log.dttm, written by the clocks of Airflow's hosts, each
+ * row committed before the change it announces): the skew of those
+ * clocks against the database's, by which the look-back is counted
+ * (AFDB_LOG_SINCE), so that this machine's clock does not enter it.
  */
 #define AFDB_MARGIN	120
+#define AFDB_LOG_MARGIN	30
+/* $n as the instant elapsed + AFDB_LOG_MARGIN seconds before now(). */
+#define AFDB_LOG_SINCE(n) "now() - make_interval(secs => " n "::int)"
 #define AFDB_MARKS	128
 
 /* The highest dag_run.id a read saw, and when (this machine's clock). */

@@ -526,7 +526,8 @@ strips_changed(struct strip_job *j, int64_t from)
 	free(vr);
 	free(vs);
 	free(ve);
-	fmt_time(&since, tz_utc(), w->prev_at - AFDB_MARGIN, FMT_ISO);
+	buf_printf(&since, "%lld", (long long)((int64_t)time(NULL) -
+	    w->prev_at + AFDB_LOG_MARGIN));
 	snprintf(n, sizeof n, "%d", w->per_dag);
 	snprintf(f, sizeof f, "%lld", (long long)from);
 	params[0] = n;
@@ -556,7 +557,7 @@ strips_changed(struct strip_job *j, int64_t from)
 	buf_puts(&sql, "FROM dag_run r WHERE r.id > $4::int8 UNION ALL (");
 	strip_columns(s, "d.dag_id", "d", &sql);
 	buf_puts(&sql, "FROM (SELECT l.dag_id FROM log l WHERE l.dttm >= "
-	    "$3::timestamptz AND l.dag_id IS NOT NULL UNION SELECT "
+	    AFDB_LOG_SINCE("$3") " AND l.dag_id IS NOT NULL UNION SELECT "
 	    "unnest($8::text[])) t JOIN dag d ON d.dag_id = t.dag_id "
 	    "LEFT JOIN ");
 	strip_lateral(s, w->strips != NULL ? "CASE WHEN d.dag_id = "

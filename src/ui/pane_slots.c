@@ -77,10 +77,11 @@ draw_chart(struct console *c, WINDOW *w, const struct slots *s, int y0,
 		int y = y0 + ch - 1 - r;
 
 		buf_reset(&b);
-		if (r == ch - 1)
-			buf_printf(&b, "%6.0f", top);
-		else if (r == caprow)
+		/* The capacity's label before the scale's, on the top row. */
+		if (r == caprow)
 			buf_printf(&b, "%6.0f", s->cap_now);
+		else if (r == ch - 1)
+			buf_printf(&b, "%6.0f", top);
 		else if (r == 0)
 			buf_printf(&b, "%6d", 0);
 		wattron(w, A_DIM);

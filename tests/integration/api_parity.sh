@@ -147,9 +147,37 @@ sys.stdout.write(body + "\n" + status + "\n")
 PY
 }
 
+# close A B: the two normalised outputs are the same but for the clock:
+# every number and ISO instant equal within 3 (seconds: a report's age,
+# a heartbeat's, a running task's duration read a moment apart on a busy
+# machine), everything else equal, token for token.
+close() {
+	/usr/bin/python3 - "$1" "$2" <<'PY'
+import datetime, re, sys
+TOK = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ|\d+(?:\.\d+)?|\D")
+
+
+def value(t):
+    if "T" in t:
+        return datetime.datetime.strptime(t, "%Y-%m-%dT%H:%M:%SZ").timestamp()
+    return float(t)
+
+
+a, b = (TOK.findall(open(p, encoding="utf-8", errors="surrogateescape").read())
+        for p in sys.argv[1:3])
+if len(a) != len(b):
+    sys.exit(1)
+for x, y in zip(a, b):
+    if x == y:
+        continue
+    if not (x[0].isdigit() and y[0].isdigit()) or abs(value(x) - value(y)) > 3:
+        sys.exit(1)
+PY
+}
+
 # same LABEL SUFFIX ARGS...: the report both ways, equal apart from the
 # source (a database run before and after the API one; three tries for the
-# clock's sake).
+# clock's sake; then equal but for a clock a few seconds on, close).
 same() {
 	label=$1 db=$2
 	shift 2
@@ -179,6 +207,9 @@ same() {
 		normalize db "$work/db2" >"$work/n2"
 		cmp -s "$work/n2" "$work/na" && return
 		tries=$((tries + 1))
+		if [ $tries -ge 3 ] && close "$work/n2" "$work/na"; then
+			return
+		fi
 		if [ $tries -ge 3 ]; then
 			fail "$label: the API's output differs from the database's:"
 			diff "$work/n2" "$work/na" | head -n 40 >&2
