@@ -491,8 +491,12 @@ diff_dags(const struct af_dags *inc, const struct af_dags *full)
 		if (bad++ < 20) {
 			if (c <= 0)
 				print_dag("incremental:", &a[i]);
+			else
+				printf("  incremental: (none)\n");
 			if (c >= 0)
 				print_dag("full:       ", &b[j]);
+			else
+				printf("  full:        (none)\n");
 		}
 		if (c <= 0)
 			i++;
@@ -504,7 +508,7 @@ diff_dags(const struct af_dags *inc, const struct af_dags *full)
 	return bad;
 }
 
-/* Canonical order: by DAG, then newest first as Airflow orders them. */
+/* By DAG and run id: the two lists side by side. */
 static int
 cmp_run(const void *x, const void *y)
 {
@@ -512,7 +516,7 @@ cmp_run(const void *x, const void *y)
 	const struct af_run *b = *(const struct af_run *const *)y;
 	int c = strcmp(a->dag_id, b->dag_id);
 
-	return c != 0 ? c : af_run_cmp_newest(a, b);
+	return c != 0 ? c : strcmp(a->run_id, b->run_id);
 }
 
 static const struct af_run **
@@ -539,31 +543,45 @@ print_run(const char *how, const struct af_run *r)
 static bool
 run_eq(const struct af_run *a, const struct af_run *b)
 {
-	return strcmp(a->dag_id, b->dag_id) == 0 &&
-	    strcmp(a->run_id, b->run_id) == 0 && a->state == b->state &&
-	    str_eq(a->state_raw, b->state_raw) &&
+	return a->state == b->state && str_eq(a->state_raw, b->state_raw) &&
 	    a->run_after == b->run_after && a->order == b->order &&
 	    a->start_date == b->start_date && a->end_date == b->end_date;
 }
 
-/* The runs in canonical order, position by position: the count differing. */
+/*
+ * The runs by (dag_id, run_id): one missing on either side or a field
+ * that differs is printed and counted.  The same runs with the same
+ * fields are the same canonical order (by DAG, af_run_cmp_newest).
+ */
 static int
 diff_runs(const struct af_runs *inc, const struct af_runs *full)
 {
 	const struct af_run	**a = runs_sorted(inc), **b = runs_sorted(full);
-	size_t			  n = inc->n > full->n ? inc->n : full->n;
-	int			  bad = 0;
+	size_t			  i = 0, j = 0;
+	int			  bad = 0, c;
 
-	for (size_t i = 0; i < n; i++) {
-		if (i < inc->n && i < full->n && run_eq(a[i], b[i]))
+	while (i < inc->n || j < full->n) {
+		c = i == inc->n ? 1 : j == full->n ? -1 :
+		    cmp_run(&a[i], &b[j]);
+		if (c == 0 && run_eq(a[i], b[j])) {
+			i++;
+			j++;
 			continue;
-		if (bad++ < 20) {
-			printf("  at %zu:\n", i);
-			if (i < inc->n)
-				print_run("incremental:", a[i]);
-			if (i < full->n)
-				print_run("full:       ", b[i]);
 		}
+		if (bad++ < 20) {
+			if (c <= 0)
+				print_run("incremental:", a[i]);
+			else
+				printf("  incremental: (none)\n");
+			if (c >= 0)
+				print_run("full:       ", b[j]);
+			else
+				printf("  full:        (none)\n");
+		}
+		if (c <= 0)
+			i++;
+		if (c >= 0)
+			j++;
 	}
 	if (inc->n != full->n)
 		printf("  %zu runs read incrementally, %zu in full\n", inc->n,

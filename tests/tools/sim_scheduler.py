@@ -182,14 +182,14 @@ class Sim:
             time.sleep(self.rng.random() * 0.02)
         return event
 
-    def worker_log(self, event, dag_id, task_id, run_id, try_number):
+    def worker_log(self, event, dag_id, task_id, run_id, try_number, map_index):
         """2.x's task runner: Log(state, ti) in the state change's transaction."""
         if self.major != 2:
             return
         self.q("INSERT INTO log (dttm, dag_id, task_id, map_index, event, execution_date, "
-               "run_id, owner, extra, try_number) SELECT now(), %s, %s, -1, %s, r.execution_date, "
+               "run_id, owner, extra, try_number) SELECT now(), %s, %s, %s, %s, r.execution_date, "
                "%s, 'data-eng', NULL, %s FROM dag_run r WHERE r.dag_id = %s AND r.run_id = %s",
-               (dag_id, task_id, event, run_id, try_number, dag_id, run_id))
+               (dag_id, task_id, map_index, event, run_id, try_number, dag_id, run_id))
 
     # --- set-up -------------------------------------------------------
 
@@ -426,34 +426,34 @@ class Sim:
             "RETURNING dag_id, run_id, task_id", (self.sched_job,))
 
     def do_run_tis(self):
-        r = self.rows("SELECT dag_id, run_id, task_id, try_number FROM task_instance WHERE "
-                      "state = 'queued' ORDER BY random() LIMIT 3")
+        r = self.rows("SELECT dag_id, run_id, task_id, try_number, map_index FROM task_instance "
+                      "WHERE state = 'queued' ORDER BY random() LIMIT 3")
         hb = ", last_heartbeat_at = now()" if self.major == 3 else ""
-        for dag_id, run_id, task_id, tn in r:
-            self.worker_log("running", dag_id, task_id, run_id, tn)
+        for dag_id, run_id, task_id, tn, mi in r:
+            self.worker_log("running", dag_id, task_id, run_id, tn, mi)
             self.q("UPDATE task_instance SET state = 'running', start_date = now(), end_date = NULL, "
                    "duration = NULL, hostname = %s, unixname = 'airflow', pid = %s, updated_at = now()"
-                   + hb + " WHERE dag_id = %s AND run_id = %s AND task_id = %s AND map_index = -1",
+                   + hb + " WHERE dag_id = %s AND run_id = %s AND task_id = %s AND map_index = %s",
                    ("worker-%d" % self.rng.randint(1, 3), self.rng.randint(100, 30000),
-                    dag_id, run_id, task_id))
+                    dag_id, run_id, task_id, mi))
         self.commit()
         return ", ".join("%s/%s/%s" % x[:3] for x in r) or None
 
     def do_finish_tis(self):
-        r = self.rows("SELECT dag_id, run_id, task_id, try_number, max_tries FROM task_instance "
-                      "WHERE state = 'running' AND start_date < now() - interval '0.1 seconds' "
-                      "ORDER BY random() LIMIT 3")
+        r = self.rows("SELECT dag_id, run_id, task_id, try_number, max_tries, map_index FROM "
+                      "task_instance WHERE state = 'running' AND start_date < now() - "
+                      "interval '0.1 seconds' ORDER BY random() LIMIT 3")
         out = []
-        for dag_id, run_id, task_id, tn, mt in r:
+        for dag_id, run_id, task_id, tn, mt, mi in r:
             if self.rng.random() < 0.85:
                 st = "success"
             else:
                 st = "up_for_retry" if (tn or 0) <= (mt or 0) else "failed"
-            self.worker_log("failed" if st == "up_for_retry" else st, dag_id, task_id, run_id, tn)
+            self.worker_log("failed" if st == "up_for_retry" else st, dag_id, task_id, run_id, tn, mi)
             self.q("UPDATE task_instance SET state = %s, end_date = now(), duration = "
                    "extract(epoch FROM now() - start_date), updated_at = now() WHERE dag_id = %s "
-                   "AND run_id = %s AND task_id = %s AND map_index = -1",
-                   (st, dag_id, run_id, task_id))
+                   "AND run_id = %s AND task_id = %s AND map_index = %s",
+                   (st, dag_id, run_id, task_id, mi))
             out.append("%s/%s/%s %s" % (dag_id, run_id, task_id, st))
         self.commit()
         return ", ".join(out) or None
