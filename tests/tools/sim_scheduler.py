@@ -89,6 +89,12 @@ WEIGHTS = {
     "import_error": 1, "import_fixed": 1, "new_dag": 0.5, "stale": 0.5,
     "reactivate": 0.5,
 }
+# Changes Airflow makes that no cheap read can see, off unless --with
+# names them: an edited DAG file re-parsed (schedule, owners: only
+# last_parsed_time, unindexed, moves, as it does for every parse), and
+# 2.x's Browse lists (Browse > DAG Runs, Task Instances), whose actions
+# write audit rows that name no DAG (the form carries row ids).
+OPTIONAL = {"dag_edit": 1, "browse": 1}
 
 
 def uuid7():
@@ -122,6 +128,9 @@ class Sim:
         self.sched_job = None
         self.dags = {}          # dag_id -> {"interval", "tasks", "retries", "mar", "file"}
         self.serial = 0
+        self.weights = dict(WEIGHTS)
+        for k in o.with_ or []:
+            self.weights[k] = OPTIONAL[k]
 
     # --- helpers ------------------------------------------------------
 
@@ -401,6 +410,10 @@ class Sim:
                "ti.state IS NULL AND EXISTS (SELECT 1 FROM task_instance u WHERE u.dag_id = "
                "ti.dag_id AND u.run_id = ti.run_id AND u.task_id < ti.task_id AND u.state IN "
                "('failed', 'upstream_failed'))")
+        # The loop examines running runs: last_scheduling_decision (and the
+        # ORM's updated_at) move though nothing the console shows does.
+        self.q("UPDATE dag_run SET last_scheduling_decision = now(), updated_at = now() "
+               "WHERE state = 'running' AND random() < 0.3")
         extra = ", scheduled_dttm = now()" if self.major == 3 else ""
         return self.ti_step(
             "UPDATE task_instance ti SET state = 'scheduled', try_number = try_number + 1, "
@@ -664,9 +677,57 @@ class Sim:
 
     # --- the loop -----------------------------------------------------
 
+    def do_dag_edit(self):
+        """The DAG processor re-parses an edited file: a new schedule."""
+        d = self.pick("SELECT dag_id FROM dag WHERE dag_id = ANY(%s) AND " + self.active_sql(),
+                      (self.own(),))
+        if d is None:
+            return None
+        spec = self.dags[d[0]]
+        spec["interval"] = self.rng.choice([300, 3600, DAY])
+        summary = {3600: "@hourly", DAY: "@daily", 300: "*/5 * * * *"}[spec["interval"]]
+        # The next run after the latest one, as the timetable finds it.
+        latest = self.one("SELECT extract(epoch FROM max(" + self.date_col + "))::int8 "
+                          "FROM dag_run WHERE dag_id = %s", d)[0] or 0
+        first = (max(int(time.time()), latest) // spec["interval"] + 1) * spec["interval"]
+        col = "schedule_interval" if self.major == 2 else "timetable_summary"
+        self.q("UPDATE dag SET " + col + " = %s, timetable_description = %s, owners = %s, "
+               "last_parsed_time = now(), next_dagrun = %s, next_dagrun_data_interval_start = %s, "
+               "next_dagrun_data_interval_end = %s, next_dagrun_create_after = %s "
+               "WHERE dag_id = %s",
+               (json.dumps(summary) if self.major == 2 else summary, "soak " + summary,
+                self.rng.choice(["data-eng", "analytics", "data-eng,analytics"]),
+                iso(first), iso(first), iso(first + spec["interval"]),
+                iso(first + spec["interval"]), d[0]))
+        self.commit()
+        return "%s %s" % (d[0], summary)
+
+    def do_browse(self):
+        """2.x Browse > DAG Runs: a list action on one run, its audit row
+        without dag_id (the form carries the row id)."""
+        if self.major != 2:
+            return None
+        r = self.pick("SELECT id, dag_id, run_id, state FROM dag_run")
+        if r is None:
+            return None
+        event = self.rng.choice(["action_muldelete", "action_set_success",
+                                 "action_set_failed"])
+        self.q("INSERT INTO log (dttm, dag_id, event, owner, owner_display_name, extra) "
+               "VALUES (now(), NULL, %s, 'admin', 'Admin', %s)",
+               (event, json.dumps({"rowid": str(r[0]), "action": event[7:]})))
+        self.commit()
+        if event == "action_muldelete":
+            self.q("DELETE FROM dag_run WHERE id = %s", (r[0],))
+        else:
+            self.q("UPDATE dag_run SET state = %s, end_date = now(), updated_at = now() "
+                   "WHERE id = %s", (event[11:], r[0]))
+        self.reopen_dag(r[1])
+        self.commit()
+        return "%s/%s (%s)" % (r[1], r[2], event)
+
     def step(self):
-        kinds = list(WEIGHTS)
-        kind = self.rng.choices(kinds, [WEIGHTS[k] for k in kinds])[0]
+        kinds = list(self.weights)
+        kind = self.rng.choices(kinds, [self.weights[k] for k in kinds])[0]
         try:
             what = getattr(self, "do_" + kind)()
         except psycopg2.Error as e:
@@ -723,6 +784,10 @@ def main():
     ap.add_argument("--dags", type=int, default=45, help="the simulator's own DAGs (default 45)")
     ap.add_argument("--delay", type=float, default=0.01,
                     help="the most seconds between two changes (default 0.01)")
+    ap.add_argument("--with", dest="with_", action="append", choices=sorted(OPTIONAL),
+                    help="also these changes, which no cheap read sees: dag_edit (an edited "
+                    "DAG file re-parsed), browse (2.x Browse list actions, audit rows "
+                    "without dag_id)")
     o = ap.parse_args()
     sim = Sim(o)
     sim.setup()
