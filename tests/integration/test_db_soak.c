@@ -310,8 +310,9 @@ cmp_dag_id(const void *a, const void *b)
 
 /*
  * The screen's DAGs: SCREEN of the list sorted by id from `top`, which
- * moves at random as the user scrolls (a page, a line, a jump), and
- * sorted copies of their ids as sched_recent wants them.
+ * moves at random as the user scrolls (a page, a line, a jump), and at
+ * times the selected DAG elsewhere (wanted_strips, src/ui/refresh.c):
+ * sorted copies of their ids, as sched_recent wants them.
  */
 static char **
 screen(const struct af_dags *dags, bool scroll, size_t *n)
@@ -337,9 +338,15 @@ screen(const struct af_dags *dags, bool scroll, size_t *n)
 	v = xcalloc(dags->n + 1, sizeof *v);
 	memcpy(v, dags->v, dags->n * sizeof *v);
 	qsort(v, dags->n, sizeof *v, cmp_dag_id);
-	ids = xcalloc(rows + 1, sizeof *ids);
+	ids = xcalloc(rows + 2, sizeof *ids);
 	for (size_t i = top; i < top + rows; i++)
 		ids[k++] = xstrdup(v[i].dag_id);
+	/* Now and then the selected DAG is off screen (its runs pane). */
+	if (dags->n > rows && rnd_unit() < 0.2) {
+		size_t i = rnd() % (dags->n - rows);
+
+		ids[k++] = xstrdup(v[i < top ? i : i + rows].dag_id);
+	}
 	free(v);
 	qsort(ids, k, sizeof *ids, cmp_id);
 	*n = k;

@@ -151,8 +151,12 @@ class Sim:
 
     def commit(self):
         # Now and then the commit lands a little after the instants the
-        # transaction wrote (now() is its start), as an ORM flush does.
-        if self.rng.random() < 0.1:
+        # transaction wrote (now() is its start), as an ORM flush does;
+        # rarely seconds after, as a scheduler loop on a busy database.
+        u = self.rng.random()
+        if u < 0.01:
+            time.sleep(0.5 + self.rng.random() * 1.5)
+        elif u < 0.1:
             time.sleep(self.rng.random() * 0.05)
         self.conn.commit()
 
