@@ -479,8 +479,10 @@ str_or(const char *s)
 }
 
 static void
-print_dag(const char *how, const struct af_dag *d)
+print_dag(const char *how, const void *p)
 {
+	const struct af_dag *d = p;
+
 	printf("  %s dag %s paused=%d active=%d import_errors=%d owners=%s "
 	    "schedule=%s timetable=%s fileloc=%s next_run=%lld "
 	    "next_run_after=%lld\n", how, str_or(d->dag_id), d->paused,
@@ -490,60 +492,28 @@ print_dag(const char *how, const struct af_dag *d)
 }
 
 static bool
-dag_eq(const struct af_dag *a, const struct af_dag *b)
+dag_eq(const void *x, const void *y)
 {
-	return str_eq(a->dag_id, b->dag_id) && a->paused == b->paused &&
-	    a->active == b->active && a->import_errors == b->import_errors &&
+	const struct af_dag *a = x, *b = y;
+
+	return a->paused == b->paused && a->active == b->active &&
+	    a->import_errors == b->import_errors &&
 	    str_eq(a->owners, b->owners) && str_eq(a->schedule, b->schedule) &&
 	    str_eq(a->timetable_description, b->timetable_description) &&
 	    str_eq(a->fileloc, b->fileloc) && a->next_run == b->next_run &&
 	    a->next_run_after == b->next_run_after;
 }
 
-/* The DAG lists, by dag_id: the rows that differ printed; their count. */
 static int
-diff_dags(const struct af_dags *inc, const struct af_dags *full)
+cmp_dag_ptr(const void *x, const void *y)
 {
-	struct af_dag	*a = xcalloc(inc->n + 1, sizeof *a);
-	struct af_dag	*b = xcalloc(full->n + 1, sizeof *b);
-	size_t		 i = 0, j = 0;
-	int		 bad = 0, c;
-
-	memcpy(a, inc->v, inc->n * sizeof *a);
-	memcpy(b, full->v, full->n * sizeof *b);
-	qsort(a, inc->n, sizeof *a, cmp_dag_id);
-	qsort(b, full->n, sizeof *b, cmp_dag_id);
-	while (i < inc->n || j < full->n) {
-		c = i == inc->n ? 1 : j == full->n ? -1 :
-		    strcmp(a[i].dag_id, b[j].dag_id);
-		if (c == 0 && dag_eq(&a[i], &b[j])) {
-			i++;
-			j++;
-			continue;
-		}
-		if (bad++ < 20) {
-			if (c <= 0)
-				print_dag("incremental:", &a[i]);
-			else
-				printf("  incremental: (none)\n");
-			if (c >= 0)
-				print_dag("full:       ", &b[j]);
-			else
-				printf("  full:        (none)\n");
-		}
-		if (c <= 0)
-			i++;
-		if (c >= 0)
-			j++;
-	}
-	free(a);
-	free(b);
-	return bad;
+	return strcmp((*(const struct af_dag *const *)x)->dag_id,
+	    (*(const struct af_dag *const *)y)->dag_id);
 }
 
-/* By DAG and run id: the two lists side by side. */
+/* By DAG and run id: the key the two lists are laid side by side on. */
 static int
-cmp_run(const void *x, const void *y)
+cmp_run_ptr(const void *x, const void *y)
 {
 	const struct af_run *a = *(const struct af_run *const *)x;
 	const struct af_run *b = *(const struct af_run *const *)y;
@@ -552,20 +522,11 @@ cmp_run(const void *x, const void *y)
 	return c != 0 ? c : strcmp(a->run_id, b->run_id);
 }
 
-static const struct af_run **
-runs_sorted(const struct af_runs *r)
-{
-	const struct af_run **v = xcalloc(r->n + 1, sizeof *v);
-
-	for (size_t i = 0; i < r->n; i++)
-		v[i] = &r->v[i];
-	qsort(v, r->n, sizeof *v, cmp_run);
-	return v;
-}
-
 static void
-print_run(const char *how, const struct af_run *r)
+print_run(const char *how, const void *p)
 {
+	const struct af_run *r = p;
+
 	printf("  %s run %s/%s %s%s%s run_after=%lld order=%lld start=%lld "
 	    "end=%lld\n", how, str_or(r->dag_id), str_or(r->run_id),
 	    run_state_name(r->state), r->state_raw != NULL ? " " : "",
@@ -575,40 +536,63 @@ print_run(const char *how, const struct af_run *r)
 }
 
 static bool
-run_eq(const struct af_run *a, const struct af_run *b)
+run_eq(const void *x, const void *y)
 {
+	const struct af_run *a = x, *b = y;
+
 	return a->state == b->state && str_eq(a->state_raw, b->state_raw) &&
 	    a->run_after == b->run_after && a->order == b->order &&
 	    a->start_date == b->start_date && a->end_date == b->end_date;
 }
 
+/* How to lay two lists of one kind side by side. */
+struct kind {
+	size_t	  size;					/* of an element */
+	int	(*cmp)(const void *, const void *);	/* on pointers */
+	bool	(*eq)(const void *, const void *);	/* same key */
+	void	(*show)(const char *, const void *);
+};
+
+/* Pointers to the n elements of v, sorted by the kind's key. */
+static const void **
+by_key(const struct kind *k, const void *v, size_t n)
+{
+	const void **p = xcalloc(n + 1, sizeof *p);
+
+	for (size_t i = 0; i < n; i++)
+		p[i] = (const char *)v + i * k->size;
+	qsort(p, n, sizeof *p, k->cmp);
+	return p;
+}
+
 /*
- * The runs by (dag_id, run_id): one missing on either side or a field
- * that differs is printed and counted.  The same runs with the same
- * fields are the same canonical order (by DAG, af_run_cmp_newest).
+ * The incremental list against the full one, by key: an element missing
+ * on either side or one that differs is printed (the first 20) and
+ * counted.  The same elements with the same fields are also the same
+ * canonical order (by DAG, then af_run_cmp_newest for runs).
  */
 static int
-diff_runs(const struct af_runs *inc, const struct af_runs *full)
+diff(const struct kind *k, const void *inc, size_t ni, const void *full,
+    size_t nf)
 {
-	const struct af_run	**a = runs_sorted(inc), **b = runs_sorted(full);
-	size_t			  i = 0, j = 0;
-	int			  bad = 0, c;
+	const void	**a = by_key(k, inc, ni), **b = by_key(k, full, nf);
+	size_t		  i = 0, j = 0;
+	int		  bad = 0, c;
 
-	while (i < inc->n || j < full->n) {
-		c = i == inc->n ? 1 : j == full->n ? -1 :
-		    cmp_run(&a[i], &b[j]);
-		if (c == 0 && run_eq(a[i], b[j])) {
+	while (i < ni || j < nf) {
+		c = i == ni ? 1 : j == nf ? -1 : k->cmp(&a[i], &b[j]);
+		if (c == 0 && k->eq(a[i], b[j])) {
 			i++;
 			j++;
 			continue;
 		}
 		if (bad++ < 20) {
 			if (c <= 0)
-				print_run("incremental:", a[i]);
+				k->show("incremental:", a[i]);
 			else
 				printf("  incremental: (none)\n");
 			if (c >= 0)
-				print_run("full:       ", b[j]);
+				k->show("full:       ", b[j]);
 			else
 				printf("  full:        (none)\n");
 		}
@@ -617,13 +601,19 @@ diff_runs(const struct af_runs *inc, const struct af_runs *full)
 		if (c >= 0)
 			j++;
 	}
-	if (inc->n != full->n)
-		printf("  %zu runs read incrementally, %zu in full\n", inc->n,
-		    full->n);
+	if (ni != nf)
+		printf("  %zu read incrementally, %zu in full\n", ni, nf);
 	free(a);
 	free(b);
 	return bad;
 }
+
+static const struct kind dag_kind = {
+	sizeof(struct af_dag), cmp_dag_ptr, dag_eq, print_dag
+};
+static const struct kind run_kind = {
+	sizeof(struct af_run), cmp_run_ptr, run_eq, print_run
+};
 
 static double
 soak_seconds(void)
@@ -679,8 +669,8 @@ soak_round(struct sched *sd, struct snap *s, struct tally *t)
 	full_read(sd, s, &full, &t->full_rows);
 	t->full_reads++;
 	t->rounds++;
-	bad = diff_dags(&s->dags, &full.dags);
-	bad += diff_runs(&s->runs, &full.runs);
+	bad = diff(&dag_kind, s->dags.v, s->dags.n, full.dags.v, full.dags.n);
+	bad += diff(&run_kind, s->runs.v, s->runs.n, full.runs.v, full.runs.n);
 	snap_free(&full);
 	return bad;
 }
