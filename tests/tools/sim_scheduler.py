@@ -27,6 +27,11 @@ own transaction, with the columns Airflow sets (airflow.md sections 1 and 4):
   the schema has the table), a new DAG, a DAG going stale and coming back.
 - fast runs: created, run and ended in a burst of transactions, between
   two reads of a console.
+- with --with, what no cheap read sees (OPTIONAL below): an edited DAG
+  file re-parsed, and 2.x's Browse list actions.
+
+Not written: task_instance_history rows of a clear, serialized DAGs, 3.x
+task instance ids as UUIDv7 in bulk updates (gen_random_uuid() there).
 
 Driven on stdin, one command a line: "resume" starts (or restarts) the
 changes, "pause" finishes the action under way and answers "paused",
