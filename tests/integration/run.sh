@@ -104,6 +104,10 @@ createdb fourkeys
 psql -q -X -v ON_ERROR_STOP=1 -d fourkeys -f tests/integration/fixture_fourkeys.sql >/dev/null
 
 export DAGTOP_TEST_HOST="$PG_DIR" DAGTOP_TEST_PORT="$PGPORT"
+# test_db_soak (one of the test_db_* below): seconds of random changes by
+# tests/tools/sim_scheduler.py per schema and build, a minute each here;
+# set DAGTOP_SOAK_SECONDS for a longer soak (tests/emulator/README.md).
+export DAGTOP_SOAK_SECONDS="${DAGTOP_SOAK_SECONDS:-60}"
 failed=0
 for v in $SCHEMAS; do
 	echo "== the Airflow API emulator against the database (Airflow $(release "$v") schema)"
