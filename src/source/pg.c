@@ -33,7 +33,12 @@ enum pg_phase { PG_PASSWORD, PG_CONNECTING, PG_IDLE, PG_SENDING, PG_WAITING,
  */
 enum pg_step { PG_EXECUTE, PG_PREPARE, PG_DEALLOCATE };
 
-/* The statements prepared on this connection, named dagtop_ID. */
+/*
+ * The statements prepared on this connection, named dagtop_TAG_ID: TAG is
+ * random per connection, so that behind a pooler (PgBouncer) that hands
+ * server sessions from client to client a name of ours never runs another
+ * client's statement; it is missing there at worst (see step_done).
+ */
 #define PG_PREPARED_MAX	64
 /* Texts run once, by hash: the second run prepares. */
 #define PG_SEEN_MAX	256
@@ -59,7 +64,10 @@ struct pg {
 	void			*state_arg;
 	struct pg_query		*head, *tail;
 	enum pg_step		 step;		/* what is in flight for head */
+	bool			 by_name;	/* the query runs prepared */
+	bool			 no_names;	/* a name went missing: none */
 	unsigned		 prepare_id;	/* the name PREPARE gives */
+	unsigned		 tag;		/* of this connection's names */
 	PGresult		*result;	/* first result of the query in flight */
 	struct pg_stmt		 stmts[PG_PREPARED_MAX];
 	size_t			 nstmts;
@@ -273,7 +281,7 @@ trace_query(struct pg *p, const struct pg_query *q, unsigned id)
 		return;
 	/* A comment before the query: trace2sql.awk reads past it. */
 	if (id != 0)
-		fprintf(p->trace, "-- prepared dagtop_%u\n", id);
+		fprintf(p->trace, "-- prepared dagtop_%08x_%u\n", p->tag, id);
 	fprintf(p->trace, "-- query %d params\n", q->nparams);
 	for (i = 0; i < q->nparams; i++)
 		fprintf(p->trace, "-- $%d = %s\n", i + 1,
@@ -348,11 +356,11 @@ stmts_forget(struct pg *p)
 /*
  * Sends the next step of the query at the head when the connection is
  * idle.  Every statement is prepared once per connection, named
- * dagtop_ID: the first run of a text goes unnamed (PQsendQueryParams, as
- * a one-off should: report mode's short session pays no extra round
+ * dagtop_TAG_ID: the first run of a text goes unnamed (PQsendQueryParams,
+ * as a one-off should: report mode's short session pays no extra round
  * trip), the second prepares it (PQsendPrepare) and every later one runs
- * the name (PQsendQueryPrepared), so the server parses and plans it no
- * more.  The steps go one after the other, each a round trip of its own,
+ * the name (PQsendQueryPrepared), so the server parses it once (and plans
+ * it once where its generic plan is as good as a custom one).  The steps go one after the other, each a round trip of its own,
  * like the queries: one command in flight at a time keeps the queue's
  * order and its error handling simple, and a PREPARE costs one round trip
  * per text per connection.  At most PG_PREPARED_MAX names are kept (a few
@@ -365,7 +373,7 @@ pg_pump(struct pg *p)
 {
 	struct pg_query	*q = p->head;
 	struct pg_stmt	*st;
-	char		 name[32];
+	char		 name[64];
 	int		 ok;
 
 	if (p->phase != PG_IDLE || q == NULL)
@@ -373,19 +381,22 @@ pg_pump(struct pg *p)
 	if ((st = stmt_find(p, q->sql)) != NULL) {
 		st->used = ++p->uses;
 		trace_query(p, q, st->id);
-		snprintf(name, sizeof name, "dagtop_%u", st->id);
+		snprintf(name, sizeof name, "dagtop_%08x_%u", p->tag, st->id);
 		p->step = PG_EXECUTE;
+		p->by_name = true;
 		ok = PQsendQueryPrepared(p->conn, name, q->nparams,
 		    (const char *const *)q->params, NULL, NULL, 0);
-	} else if (p->step != PG_PREPARE && seen_before(p, q->sql)) {
+	} else if (p->step != PG_PREPARE && !p->no_names &&
+	    seen_before(p, q->sql)) {
 		if (p->nstmts == PG_PREPARED_MAX) {
-			snprintf(name, sizeof name, "DEALLOCATE dagtop_%u",
-			    stmt_evict(p));
+			snprintf(name, sizeof name, "DEALLOCATE dagtop_%08x_%u",
+			    p->tag, stmt_evict(p));
 			p->step = PG_DEALLOCATE;
 			ok = PQsendQuery(p->conn, name);
 		} else {
 			p->prepare_id = ++p->next_id;
-			snprintf(name, sizeof name, "dagtop_%u", p->prepare_id);
+			snprintf(name, sizeof name, "dagtop_%08x_%u", p->tag,
+			    p->prepare_id);
 			p->step = PG_PREPARE;
 			ok = PQsendPrepare(p->conn, name, q->sql, 0, NULL);
 		}
@@ -393,6 +404,7 @@ pg_pump(struct pg *p)
 		/* A first run, or one whose PREPARE failed: unnamed. */
 		trace_query(p, q, 0);
 		p->step = PG_EXECUTE;
+		p->by_name = false;
 		ok = PQsendQueryParams(p->conn, q->sql, q->nparams, NULL,
 		    (const char *const *)q->params, NULL, NULL, 0);
 	}
@@ -451,9 +463,21 @@ out:
 static void
 step_done(struct pg *p)
 {
-	bool prepared;
+	bool		 prepared;
+	const char	*state;
 
-	if (p->step == PG_EXECUTE) {
+	if (p->step == PG_EXECUTE && p->by_name && p->result != NULL &&
+	    (state = PQresultErrorField(p->result,
+	    PG_DIAG_SQLSTATE)) != NULL && strcmp(state, "26000") == 0) {
+		/*
+		 * Our name is not there: a pooler gave this statement
+		 * another server session, or someone ran DEALLOCATE.  The
+		 * query runs again unnamed, and this connection names
+		 * nothing more.
+		 */
+		p->no_names = true;
+		stmts_forget(p);
+	} else if (p->step == PG_EXECUTE) {
 		query_done(p);
 		return;
 	}
@@ -466,7 +490,10 @@ step_done(struct pg *p)
 		p->nstmts++;
 		p->step = PG_EXECUTE;
 	}
-	/* A failed PREPARE leaves step so: pg_pump runs the text unnamed. */
+	/*
+	 * A failed PREPARE leaves step so: pg_pump runs the text unnamed.
+	 * So does a missing name, with no_names.
+	 */
 	if (p->result != NULL) {
 		PQclear(p->result);
 		p->result = NULL;
@@ -678,6 +705,21 @@ password_done(void *arg, const char *out, const char *why)
 	params_free(val);
 }
 
+/* A random tag for this connection's statement names. */
+static unsigned
+random_tag(const struct pg *p)
+{
+	unsigned	tag = 0;
+	int		fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0 || read(fd, &tag, sizeof tag) != (ssize_t)sizeof tag)
+		tag = (unsigned)getpid() << 16 ^ (unsigned)loop_now_ms() ^
+		    (unsigned)(uintptr_t)p;
+	if (fd >= 0)
+		close(fd);
+	return tag;
+}
+
 struct pg *
 pg_connect(struct loop *loop, const char *const *kw, const char *const *val,
     const char *password_command, int timeout_ms, pg_state_cb cb, void *arg)
@@ -687,6 +729,7 @@ pg_connect(struct loop *loop, const char *const *kw, const char *const *val,
 	size_t		 n;
 
 	p->loop = loop;
+	p->tag = random_tag(p);
 	p->timeout_ms = timeout_ms;
 	p->state_cb = cb;
 	p->state_arg = arg;

@@ -3,7 +3,8 @@
  * sets it up): a text run a second time on a connection is prepared once
  * and runs by name after, the names stay bounded (the least recently run
  * is deallocated), a text the server refuses gives the same error every
- * time, and a new connection starts with no names.
+ * time, a name gone missing falls back to unnamed runs, and a new
+ * connection starts with no names.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -209,6 +210,38 @@ test_prepared_run_fails(void **state)
 	buf_free(&out);
 }
 
+/*
+ * A name that went missing (a pooler handed the statement another server
+ * session; here DEALLOCATE ALL): the query runs again unnamed and answers,
+ * and the connection names nothing more.
+ */
+static void
+test_name_missing(void **state)
+{
+	struct pg	*pg = open_pg();
+	struct buf	 out = BUF_INIT;
+	const char	*sql = "SELECT $1::int - 1";
+
+	(void)state;
+	run(pg, sql, 1, (const char *const[]){ "2" }, &out);
+	run(pg, sql, 1, (const char *const[]){ "3" }, &out);
+	prepared(pg, &out);
+	assert_int_equal(strncmp(buf_str(&out), "1|", 2), 0);
+	run(pg, "DEALLOCATE ALL", 0, NULL, &out);
+	assert_string_equal(buf_str(&out), "");
+	run(pg, sql, 1, (const char *const[]){ "10" }, &out);
+	assert_string_equal(buf_str(&out), "9");
+	run(pg, sql, 1, (const char *const[]){ "11" }, &out);
+	assert_string_equal(buf_str(&out), "10");
+	run(pg, "SELECT 5", 0, NULL, &out);
+	run(pg, "SELECT 5", 0, NULL, &out);
+	assert_string_equal(buf_str(&out), "5");
+	prepared(pg, &out);
+	assert_int_equal(strncmp(buf_str(&out), "0|", 2), 0);
+	pg_free(pg);
+	buf_free(&out);
+}
+
 int
 main(void)
 {
@@ -217,6 +250,7 @@ main(void)
 		cmocka_unit_test(test_names_bounded),
 		cmocka_unit_test(test_refused_text),
 		cmocka_unit_test(test_prepared_run_fails),
+		cmocka_unit_test(test_name_missing),
 	};
 	const char	*m = getenv("DAGTOP_TEST_SCHEMA");
 	int		 rc;
