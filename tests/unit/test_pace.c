@@ -32,6 +32,17 @@ one(struct pace *p, int64_t took_ms, int base_s, int slow_s,
 	return t;
 }
 
+/* n refreshes of took_ms each (slow_refresh 2 s): the interval after. */
+static int
+after(struct pace *p, int n, int64_t took_ms, int base_s)
+{
+	while (n-- > 0) {
+		pace_begin(p, 0);
+		pace_end(p, took_ms, base_s, 2, NULL);
+	}
+	return pace_every(p, base_s);
+}
+
 static void
 test_fast_stays(void **state)
 {
@@ -81,10 +92,7 @@ test_fast_comes_back_step_by_step(void **state)
 
 	(void)state;
 	pace_init(&p);
-	one(&p, 5000, 5, 2, &b);
-	one(&p, 5000, 5, 2, &b);
-	one(&p, 5000, 5, 2, &b);
-	assert_int_equal(pace_every(&p, 5), 40);
+	assert_int_equal(after(&p, 3, 5000, 5), 40);
 	assert_int_equal(one(&p, 100, 5, 2, &b), PACE_FASTER);
 	assert_string_equal(buf_str(&b), "refresh took 0.1 s: every 20 s now");
 	assert_int_equal(one(&p, 100, 5, 2, &b), PACE_FASTER);
@@ -96,12 +104,8 @@ test_fast_comes_back_step_by_step(void **state)
 	assert_int_equal(pace_every(&p, 5), 5);
 	/* An odd setting comes back to itself, never under it. */
 	pace_init(&p);
-	one(&p, 5000, 7, 2, &b);
-	one(&p, 5000, 7, 2, &b);
-	assert_int_equal(pace_every(&p, 7), 28);
-	one(&p, 10, 7, 2, &b);
-	one(&p, 10, 7, 2, &b);
-	assert_int_equal(pace_every(&p, 7), 7);
+	assert_int_equal(after(&p, 2, 5000, 7), 28);
+	assert_int_equal(after(&p, 2, 10, 7), 7);
 	buf_free(&b);
 }
 
@@ -114,16 +118,10 @@ test_cap_five_minutes(void **state)
 
 	(void)state;
 	pace_init(&p);
-	one(&p, 5000, 60, 2, &b);
-	one(&p, 5000, 60, 2, &b);
-	assert_int_equal(pace_every(&p, 60), 240);
-	one(&p, 5000, 60, 2, &b);
-	assert_int_equal(pace_every(&p, 60), 300);
-	one(&p, 10, 60, 2, &b);
-	assert_int_equal(pace_every(&p, 60), 150);
-	one(&p, 10, 60, 2, &b);
-	one(&p, 10, 60, 2, &b);
-	assert_int_equal(pace_every(&p, 60), 60);
+	assert_int_equal(after(&p, 2, 5000, 60), 240);
+	assert_int_equal(after(&p, 1, 5000, 60), 300);
+	assert_int_equal(after(&p, 1, 10, 60), 150);
+	assert_int_equal(after(&p, 2, 10, 60), 60);
 	pace_init(&p);
 	assert_int_equal(one(&p, 99000, 600, 2, &b), PACE_SAME);
 	assert_int_equal(pace_every(&p, 600), 600);
@@ -135,16 +133,12 @@ static void
 test_setting_changes(void **state)
 {
 	struct pace	p;
-	struct buf	b = BUF_INIT;
 
 	(void)state;
 	pace_init(&p);
-	one(&p, 5000, 5, 2, &b);
-	one(&p, 5000, 5, 2, &b);
-	assert_int_equal(pace_every(&p, 5), 20);
+	assert_int_equal(after(&p, 2, 5000, 5), 20);
 	assert_int_equal(pace_every(&p, 30), 30);
 	assert_int_equal(pace_every(&p, 2), 16);
-	buf_free(&b);
 }
 
 /* A refresh never begun, and a clock that went back, change nothing. */
