@@ -17,6 +17,8 @@
 #include "composer.h"
 #include "config.h"
 #include "conninfo.h"
+#include "number.h"
+#include "pace.h"
 #include "secret.h"
 #include "sla.h"
 #include "slots.h"
@@ -298,12 +300,21 @@ static void
 int_error(struct parse_state *ps, const struct setting_def *d,
     const char *value)
 {
+	int n;
+
 	switch (d->type) {
 	case T_BOOL:
 		config_error(ps, "'%s' must be true or false, not '%s'",
 		    d->name, value);
 		break;
 	case T_SECONDS:
+		if (d->min == PACE_REFRESH_MIN &&
+		    parse_int_range(value, 0, d->min - 1, &n) == 0) {
+			config_error(ps, "'%s' = %s is under the minimum refresh "
+			    "of %d seconds, which spares the Airflow database",
+			    d->name, value, d->min);
+			break;
+		}
 		config_error(ps, "'%s' must be a whole number of seconds from "
 		    "%d to %d, not '%s'", d->name, d->min, d->max, value);
 		break;

@@ -49,6 +49,7 @@ struct context {
 	int	 refresh;		/* seconds, -1 unset */
 	int	 api_refresh;		/* seconds, -1 unset */
 	int	 full_refresh;	/* seconds, -1 unset */
+	int	 slow_refresh;	/* seconds, -1 unset */
 	int	 serialized_dag_max;	/* MiB, -1 unset */
 	/* BigQuery slots and Google auth (dagtop.conf(5), BIGQUERY). */
 	char	*bigquery_project;
@@ -139,6 +140,8 @@ struct settings {
 	 * source: runs by updated_at); a full read at least this often.
 	 */
 	int	 full_refresh;
+	/* A refresh slower than this doubles the interval (pace.h). */
+	int	 slow_refresh;
 	int	 serialized_dag_max;	/* MiB */
 	/* BigQuery slots; project NULL: no slots pane data, no report slots. */
 	char	*bigquery_project;

@@ -13,6 +13,7 @@
 #include "config.h"
 #include "fourkeys.h"
 #include "number.h"
+#include "pace.h"
 #include "sla.h"
 
 #define NO	SETTING_NONE
@@ -41,9 +42,9 @@
 const struct setting_def settings_table[] = {
 	D("context", T_TEXT, 0, 0, NULL, default_context,
 	    "the context used without --context or DAGTOP_CONTEXT"),
-	D("refresh", T_SECONDS, 1, 3600, NULL, refresh,
+	D("refresh", T_SECONDS, PACE_REFRESH_MIN, 3600, NULL, refresh,
 	    "refresh interval of every context that sets none"),
-	D("api_refresh", T_SECONDS, 1, 3600, NULL, api_refresh,
+	D("api_refresh", T_SECONDS, PACE_REFRESH_MIN, 3600, NULL, api_refresh,
 	    "API refresh interval of every context that sets none"),
 	D("week_start", T_WEEKDAY, 0, 0, "monday", week_start,
 	    "the first day of an SLA week"),
@@ -138,10 +139,13 @@ const struct setting_def settings_table[] = {
 	C("scheduler_health_threshold", T_SECONDS, 1, 86400, NULL, "30",
 	    scheduler_threshold, false,
 	    "a heartbeat older than this is unhealthy"),
-	C("refresh", T_SECONDS, 1, 3600, NULL, "5", refresh, false,
-	    "the console's refresh interval"),
-	C("api_refresh", T_SECONDS, 1, 3600, NULL, "30", api_refresh, false,
+	C("refresh", T_SECONDS, PACE_REFRESH_MIN, 3600, NULL, "5", refresh,
+	    false, "the console's refresh interval"),
+	C("api_refresh", T_SECONDS, PACE_REFRESH_MIN, 3600, NULL, "30",
+	    api_refresh, false,
 	    "the console's refresh interval with source = api"),
+	C("slow_refresh", T_SECONDS, 1, 3600, NULL, "2", slow_refresh, false,
+	    "a refresh slower than this doubles the interval"),
 	C("full_refresh", T_SECONDS, 1, 86400, NULL, "300", full_refresh,
 	    false, "a full read at least this often (between: what changed)"),
 	C("serialized_dag_max", T_NUMBER, 1, 1024, NULL, "32",

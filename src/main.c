@@ -15,6 +15,7 @@
 #include "cmd_config.h"
 #include "config.h"
 #include "number.h"
+#include "pace.h"
 #include "report.h"
 #include "timefmt.h"
 #include "ui.h"
@@ -79,7 +80,8 @@ static const char usage_text[] =
 "  --database CONNINFO Airflow metadata database: libpq conninfo,\n"
 "                      postgresql:// URL or postgresql+psycopg2:// URL\n"
 "  --readonly          never write (reports are always read-only)\n"
-"  --refresh SECONDS   refresh interval (default 5; 30 through the API)\n"
+"  --refresh SECONDS   refresh interval (default 5; 30 through the API; at\n"
+"                      least 2, to spare the Airflow database)\n"
 "  --view NAME         console layout: oncall (default), compact, wide, slots,\n"
 "                      fourkeys, sla\n"
 "  --keymap NAME       console keys: default (arrows and vi), emacs\n"
@@ -211,6 +213,8 @@ static const struct text_option {
 	{ "--service", ARG(report.service), "--service needs a name" },
 };
 
+_Static_assert(PACE_REFRESH_MIN == 2, "--refresh's range says 2");
+
 /* The options that take a whole number: its bounds and where it goes. */
 static const struct number_option {
 	const char	*name;
@@ -218,7 +222,8 @@ static const struct number_option {
 	size_t		 offset, also;	/* ints of struct args; also: 0 */
 	const char	*range;		/* "--name takes RANGE, not 'x'" */
 } number_options[] = {
-	{ "--refresh", 1, 3600, ARG(cli.refresh), 0, "1 to 3600 seconds" },
+	{ "--refresh", PACE_REFRESH_MIN, 3600, ARG(cli.refresh), 0,
+	    "2 to 3600 seconds" },
 	{ "--try", 1, 100000, ARG(report.log_try), 0,
 	    "a try number from 1 to 100000" },
 	{ "--map-index", -1, 10000000, ARG(report.log_map_index),
@@ -335,6 +340,11 @@ parse_option(int argc, char **argv, int *i, struct args *a, bool report,
 		if ((v = option_value(argc, argv, i, o->name)) == NULL)
 			continue;
 		*taken = true;
+		if (o->min == PACE_REFRESH_MIN &&
+		    parse_int_range(v, 0, o->min - 1, &n) == 0)
+			return usage_error(report, "%s %s is under the minimum "
+			    "refresh of %d seconds, which spares the Airflow "
+			    "database", o->name, v, o->min);
 		if (parse_int_range(v, o->min, o->max, &n) != 0)
 			return usage_error(report, "%s takes %s, not '%s'",
 			    o->name, o->range, v);

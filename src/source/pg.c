@@ -1,6 +1,7 @@
 /* pg.c: asynchronous libpq connection and query queue. */
 #include <fcntl.h>
 #include <poll.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,29 @@ struct pg_query {
 enum pg_phase { PG_PASSWORD, PG_CONNECTING, PG_IDLE, PG_SENDING, PG_WAITING,
 	PG_DEAD };
 
+/*
+ * What is in flight for the query at the head of the queue: the query
+ * itself (unnamed, or a statement prepared before), its PREPARE, or the
+ * DEALLOCATE that makes room for it.
+ */
+enum pg_step { PG_EXECUTE, PG_PREPARE, PG_DEALLOCATE };
+
+/*
+ * The statements prepared on this connection, named dagtop_TAG_ID: TAG is
+ * random per connection, so that behind a pooler (PgBouncer) that hands
+ * server sessions from client to client a name of ours never runs another
+ * client's statement; it is missing there at worst (see step_done).
+ */
+#define PG_PREPARED_MAX	64
+/* Texts run once, by hash: the second run prepares. */
+#define PG_SEEN_MAX	256
+
+struct pg_stmt {
+	char		*sql;
+	unsigned	 id;
+	uint64_t	 used;		/* p->uses at its last run: LRU */
+};
+
 struct pg {
 	struct loop		*loop;
 	PGconn			*conn;
@@ -39,7 +63,18 @@ struct pg {
 	pg_state_cb		 state_cb;
 	void			*state_arg;
 	struct pg_query		*head, *tail;
+	enum pg_step		 step;		/* what is in flight for head */
+	bool			 by_name;	/* the query runs prepared */
+	bool			 no_names;	/* a name went missing: none */
+	unsigned		 prepare_id;	/* the name PREPARE gives */
+	unsigned		 tag;		/* of this connection's names */
 	PGresult		*result;	/* first result of the query in flight */
+	struct pg_stmt		 stmts[PG_PREPARED_MAX];
+	size_t			 nstmts;
+	unsigned		 next_id;
+	uint64_t		 uses;
+	uint64_t		 seen[PG_SEEN_MAX];	/* ring of text hashes */
+	size_t			 seen_next;
 	struct buf		 error;
 	int			 in_cb;
 	bool			 freed;
@@ -54,6 +89,7 @@ struct pg {
 
 static void	pg_io(struct loop_fd *, int, void *);
 static void	pg_pump(struct pg *);
+static void	stmts_forget(struct pg *);
 
 /* libpq's messages end in newlines and can span lines; keep the first line. */
 static void
@@ -162,6 +198,7 @@ pg_die(struct pg *p, const char *why)
 		PQfinish(p->conn);
 		p->conn = NULL;
 	}
+	stmts_forget(p);	/* the names died with the session */
 	if (p->starting) {
 		/*
 		 * Inside pg_connect, whose caller has no pointer yet: the
@@ -236,12 +273,15 @@ connect_step(struct pg *p)
 }
 
 static void
-trace_query(struct pg *p, const struct pg_query *q)
+trace_query(struct pg *p, const struct pg_query *q, unsigned id)
 {
 	int i;
 
 	if (p->trace == NULL)
 		return;
+	/* A comment before the query: trace2sql.awk reads past it. */
+	if (id != 0)
+		fprintf(p->trace, "-- prepared dagtop_%08x_%u\n", p->tag, id);
 	fprintf(p->trace, "-- query %d params\n", q->nparams);
 	for (i = 0; i < q->nparams; i++)
 		fprintf(p->trace, "-- $%d = %s\n", i + 1,
@@ -250,17 +290,125 @@ trace_query(struct pg *p, const struct pg_query *q)
 	fflush(p->trace);
 }
 
-/* Sends the next query when the connection is idle. */
+/* FNV-1a: texts run once are remembered by this, not kept. */
+static uint64_t
+sql_hash(const char *s)
+{
+	uint64_t h = 14695981039346656037ULL;
+
+	for (; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
+/*
+ * Whether this text ran before on this connection (then it is worth a
+ * name); a text never seen is remembered, the oldest forgotten.
+ */
+static bool
+seen_before(struct pg *p, const char *sql)
+{
+	uint64_t	h = sql_hash(sql);
+	size_t		i;
+
+	for (i = 0; i < PG_SEEN_MAX; i++)
+		if (p->seen[i] == h && h != 0)
+			return true;
+	p->seen[p->seen_next] = h;
+	p->seen_next = (p->seen_next + 1) % PG_SEEN_MAX;
+	return false;
+}
+
+static struct pg_stmt *
+stmt_find(struct pg *p, const char *sql)
+{
+	size_t i;
+
+	for (i = 0; i < p->nstmts; i++)
+		if (strcmp(p->stmts[i].sql, sql) == 0)
+			return &p->stmts[i];
+	return NULL;
+}
+
+/* Forgets the least recently run statement; returns its id. */
+static unsigned
+stmt_evict(struct pg *p)
+{
+	size_t		i, old = 0;
+	unsigned	id;
+
+	for (i = 1; i < p->nstmts; i++)
+		if (p->stmts[i].used < p->stmts[old].used)
+			old = i;
+	id = p->stmts[old].id;
+	free(p->stmts[old].sql);
+	p->stmts[old] = p->stmts[--p->nstmts];
+	return id;
+}
+
+static void
+stmts_forget(struct pg *p)
+{
+	while (p->nstmts > 0)
+		free(p->stmts[--p->nstmts].sql);
+}
+
+/*
+ * Sends the next step of the query at the head when the connection is
+ * idle.  Every statement is prepared once per connection, named
+ * dagtop_TAG_ID: the first run of a text goes unnamed (PQsendQueryParams,
+ * as a one-off should: report mode's short session pays no extra round
+ * trip), the second prepares it (PQsendPrepare) and every later one runs
+ * the name (PQsendQueryPrepared), so the server parses it once (and plans
+ * it once where its generic plan is as good as a custom one).  The steps go one after the other, each a round trip of its own,
+ * like the queries: one command in flight at a time keeps the queue's
+ * order and its error handling simple, and a PREPARE costs one round trip
+ * per text per connection.  At most PG_PREPARED_MAX names are kept (a few
+ * texts vary, with the lists they carry): making room DEALLOCATEs the
+ * least recently run first.  A new connection is a new struct pg, so the
+ * names go with the old one.
+ */
 static void
 pg_pump(struct pg *p)
 {
-	struct pg_query *q = p->head;
+	struct pg_query	*q = p->head;
+	struct pg_stmt	*st;
+	char		 name[64];
+	int		 ok;
 
 	if (p->phase != PG_IDLE || q == NULL)
 		return;
-	trace_query(p, q);
-	if (!PQsendQueryParams(p->conn, q->sql, q->nparams, NULL,
-	    (const char *const *)q->params, NULL, NULL, 0)) {
+	if ((st = stmt_find(p, q->sql)) != NULL) {
+		st->used = ++p->uses;
+		trace_query(p, q, st->id);
+		snprintf(name, sizeof name, "dagtop_%08x_%u", p->tag, st->id);
+		p->step = PG_EXECUTE;
+		p->by_name = true;
+		ok = PQsendQueryPrepared(p->conn, name, q->nparams,
+		    (const char *const *)q->params, NULL, NULL, 0);
+	} else if (p->step != PG_PREPARE && !p->no_names &&
+	    seen_before(p, q->sql)) {
+		if (p->nstmts == PG_PREPARED_MAX) {
+			snprintf(name, sizeof name, "DEALLOCATE dagtop_%08x_%u",
+			    p->tag, stmt_evict(p));
+			p->step = PG_DEALLOCATE;
+			ok = PQsendQuery(p->conn, name);
+		} else {
+			p->prepare_id = ++p->next_id;
+			snprintf(name, sizeof name, "dagtop_%08x_%u", p->tag,
+			    p->prepare_id);
+			p->step = PG_PREPARE;
+			ok = PQsendPrepare(p->conn, name, q->sql, 0, NULL);
+		}
+	} else {
+		/* A first run, or one whose PREPARE failed: unnamed. */
+		trace_query(p, q, 0);
+		p->step = PG_EXECUTE;
+		p->by_name = false;
+		ok = PQsendQueryParams(p->conn, q->sql, q->nparams, NULL,
+		    (const char *const *)q->params, NULL, NULL, 0);
+	}
+	if (!ok) {
 		pg_die(p, PQerrorMessage(p->conn));
 		return;
 	}
@@ -306,6 +454,56 @@ out:
 	query_free(q);
 }
 
+/*
+ * A step is done.  The query's own run ends it (query_done); a PREPARE
+ * that worked names the text and the query runs by name next; one that
+ * failed runs the query unnamed, whose answer (the same error, as a rule)
+ * is the query's; a DEALLOCATE only made room.
+ */
+static void
+step_done(struct pg *p)
+{
+	bool		 prepared;
+	const char	*state;
+
+	if (p->step == PG_EXECUTE && p->by_name && p->result != NULL &&
+	    (state = PQresultErrorField(p->result,
+	    PG_DIAG_SQLSTATE)) != NULL && strcmp(state, "26000") == 0) {
+		/*
+		 * Our name is not there: a pooler gave this statement
+		 * another server session, or someone ran DEALLOCATE.  The
+		 * query runs again unnamed, and this connection names
+		 * nothing more.
+		 */
+		p->no_names = true;
+		stmts_forget(p);
+	} else if (p->step == PG_EXECUTE) {
+		query_done(p);
+		return;
+	}
+	prepared = p->step == PG_PREPARE && p->result != NULL &&
+	    PQresultStatus(p->result) == PGRES_COMMAND_OK;
+	if (prepared) {
+		p->stmts[p->nstmts].sql = xstrdup(p->head->sql);
+		p->stmts[p->nstmts].id = p->prepare_id;
+		p->stmts[p->nstmts].used = ++p->uses;
+		p->nstmts++;
+		p->step = PG_EXECUTE;
+	}
+	/*
+	 * A failed PREPARE leaves step so: pg_pump runs the text unnamed.
+	 * So does a missing name, with no_names.
+	 */
+	if (p->result != NULL) {
+		PQclear(p->result);
+		p->result = NULL;
+	}
+	p->phase = PG_IDLE;
+	loop_timer_stop(p->timer);
+	watch_socket(p, POLLIN);
+	pg_pump(p);
+}
+
 static void
 pg_io(struct loop_fd *f, int revents, void *arg)
 {
@@ -344,7 +542,7 @@ pg_io(struct loop_fd *f, int revents, void *arg)
 	while (!PQisBusy(p->conn)) {
 		res = PQgetResult(p->conn);
 		if (res == NULL) {
-			query_done(p);
+			step_done(p);
 			return;
 		}
 		if (p->result == NULL)
@@ -507,6 +705,21 @@ password_done(void *arg, const char *out, const char *why)
 	params_free(val);
 }
 
+/* A random tag for this connection's statement names. */
+static unsigned
+random_tag(const struct pg *p)
+{
+	unsigned	tag = 0;
+	int		fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0 || read(fd, &tag, sizeof tag) != (ssize_t)sizeof tag)
+		tag = (unsigned)getpid() << 16 ^ (unsigned)loop_now_ms() ^
+		    (unsigned)(uintptr_t)p;
+	if (fd >= 0)
+		close(fd);
+	return tag;
+}
+
 struct pg *
 pg_connect(struct loop *loop, const char *const *kw, const char *const *val,
     const char *password_command, int timeout_ms, pg_state_cb cb, void *arg)
@@ -516,6 +729,7 @@ pg_connect(struct loop *loop, const char *const *kw, const char *const *val,
 	size_t		 n;
 
 	p->loop = loop;
+	p->tag = random_tag(p);
 	p->timeout_ms = timeout_ms;
 	p->state_cb = cb;
 	p->state_arg = arg;
@@ -641,6 +855,7 @@ pg_free(struct pg *p)
 		PQfinish(p->conn);
 	if (p->trace != NULL)
 		fclose(p->trace);
+	stmts_forget(p);
 	buf_free(&p->error);
 	free(p->where);
 	if (p->secret.data != NULL)

@@ -1,8 +1,11 @@
 /*
  * pg.h: asynchronous PostgreSQL over libpq, driven by the event loop.
  * PQconnectStartParams/PQconnectPoll to connect, PQsendQueryParams,
- * PQconsumeInput and PQisBusy to query: nothing here ever blocks.  Queries
- * are parameterised and sent one at a time in the order they were asked for.
+ * PQsendPrepare and PQsendQueryPrepared, PQconsumeInput and PQisBusy to
+ * query: nothing here ever blocks.  Queries are parameterised and sent one
+ * at a time in the order they were asked for; a text run a second time on
+ * a connection is prepared there, once, and runs by name from then on
+ * (unnamed again if a pooler loses the name).
  */
 #ifndef DAGTOP_PG_H
 #define DAGTOP_PG_H

@@ -16,6 +16,7 @@
 #define DAGTOP_APP_H
 
 #include "dbconn.h"
+#include "pace.h"
 #include "scheduler.h"
 #include "ui.h"
 
@@ -65,6 +66,7 @@ struct app {
 	enum run_state		 detail_state;
 	int64_t			 detail_end;
 	bool			 detail_asked;
+	struct pace		 pace;		/* the interval under load */
 	/* Strips read between refreshes (the user scrolled): refresh.c. */
 	struct loop_timer	*strips_timer;
 	bool			 strips_pending;
@@ -114,6 +116,8 @@ void	app_connect(struct app *);
  * in (the timer's refreshes may read only what changed: refresh.c).
  */
 void	app_refresh(struct app *);
+/* The refresh interval in use, seconds: longer while the database is slow. */
+int	app_refresh_every(const struct app *);
 /* Drops a read of strips the source no longer runs (it was freed). */
 void	app_strips_free(struct app *);
 /* The open run's task instances again (and its graph when asked). */

@@ -93,10 +93,44 @@ swap_snapshot(struct app *a)
 		loop_timer_set(a->strips_timer, 0);
 }
 
+int
+app_refresh_every(const struct app *a)
+{
+	if (sched_context_api(a->c.settings))
+		return settings_refresh(a->c.settings);
+	return pace_every(&a->pace, settings_refresh(a->c.settings));
+}
+
+/*
+ * A refresh of the database ended: one slower than slow_refresh doubles
+ * the interval, a fast one brings it back (pace.h), and the message line
+ * says so unless it says something else.  Through the API the interval
+ * stays the setting.  Returns the next interval in seconds.
+ */
+static int
+paced(struct app *a)
+{
+	const struct settings	*s = a->c.settings;
+	enum pace_turn		 t;
+	int64_t			 took;
+
+	if (sched_context_api(s))
+		return settings_refresh(s);
+	t = pace_end(&a->pace, loop_now_ms(), settings_refresh(s),
+	    s->slow_refresh, &took);
+	if (t != PACE_SAME && a->message.len == 0) {
+		pace_say(&a->pace, t, took, settings_refresh(s), &a->message);
+		a->message_from_read = true;
+	}
+	return app_refresh_every(a);
+}
+
 static void
 read_done(void *arg, const char *err)
 {
-	struct app *a = arg;
+	struct app	*a = arg;
+	bool		 now;
+	int		 every;
 
 	if (a->tearing_down)
 		return;
@@ -116,9 +150,9 @@ read_done(void *arg, const char *err)
 	else if (err == NULL)
 		swap_snapshot(a);
 	/* A full refresh asked for while this one was in flight: now. */
-	loop_timer_set(a->refresh_timer, a->full_due && err == NULL &&
-	    a->message.len == 0 ? 0 :
-	    (int64_t)settings_refresh(a->c.settings) * 1000);
+	now = a->full_due && err == NULL && a->message.len == 0;
+	every = paced(a);
+	loop_timer_set(a->refresh_timer, now ? 0 : (int64_t)every * 1000);
 	a->dirty = true;
 }
 
@@ -362,6 +396,7 @@ read_snapshot(struct app *a)
 		return;
 	}
 	a->refreshing = true;
+	pace_begin(&a->pace, loop_now_ms());
 	a->next_at = now;
 	a->next_full = a->full_due || !a->c.snap.valid || a->full_at == 0 ||
 	    now - a->full_at >= a->c.settings->full_refresh;
@@ -708,6 +743,7 @@ app_switch_context(struct app *a, const char *name)
 	slots_feed_free(a->c.slots);
 	a->c.slots = slots_feed_new(a->loop, s, app_mark_dirty, a);
 	forget_data(a);
+	pace_init(&a->pace);	/* the new context's own refresh */
 	a->backoff = 0;
 	a->connected = false;
 	app_connect(a);
@@ -720,6 +756,7 @@ void
 app_refresh_start(struct app *a)
 {
 	a->refresh_timer = loop_timer_new(a->loop, refresh_due, a);
+	pace_init(&a->pace);
 	a->reconnect_timer = loop_timer_new(a->loop, reconnect_due, a);
 	a->clock_timer = loop_timer_new(a->loop, clock_tick, a);
 	loop_timer_set(a->clock_timer, 1000);

@@ -64,11 +64,14 @@ header_right(struct app *a, int64_t now, int level, struct buf *b,
 	tz_localtime(c->zone, now, &lt);
 	buf_printf(b, " %s", lt.abbr[0] != '\0' ? lt.abbr : tz_name(c->zone));
 	if (c->snap.valid && now - c->snap.read_at >
-	    2 * settings_refresh(c->settings)) {
+	    2 * app_refresh_every(a)) {
 		buf_puts(b, "  data ");
 		fmt_duration(b, (double)(now - c->snap.read_at));
 		buf_puts(b, " old");
 	}
+	/* Backed off from a slow database (pace.h): the interval in use. */
+	if (app_refresh_every(a) > settings_refresh(c->settings))
+		buf_printf(b, "  every %d s", app_refresh_every(a));
 	if (c->settings->readonly)
 		buf_puts(b, "  READ-ONLY");
 	buf_free(&t);

@@ -29,8 +29,24 @@ usage "--hours takes 1 to 720, not '4294967297'" \
     report status --database $dsn --hours 4294967297
 usage "--window takes days such as 7d, 30d or 90d (1 to 366), not '4294967303d'" \
     report fourkeys --database $dsn --window 4294967303d
-usage "--refresh takes 1 to 3600 seconds, not '4294967301'" \
+usage "--refresh takes 2 to 3600 seconds, not '4294967301'" \
     report status --database $dsn --refresh 4294967301
+# Issue 18: a floor that spares the Airflow database, on the command line
+# and in the file.
+usage "--refresh 1 is under the minimum refresh of 2 seconds, which spares the Airflow database" \
+    report status --database $dsn --refresh 1
+floor=$(mktemp "${TMPDIR:-/tmp}/dagtop-floor.XXXXXX")
+printf '[dagtop]\napi_refresh = 1\n[context a]\ndatabase = host=x\nrefresh = 0\n' >"$floor"
+out=$("$bin" --config "$floor" config check 2>&1)
+rm -f "$floor"
+for want in ":2: 'api_refresh' = 1 is under the minimum refresh of 2 seconds" \
+    ":5: 'refresh' = 0 is under the minimum refresh of 2 seconds"; do
+	case $out in
+	*"$want"*) ;;
+	*)	echo "FAIL: config check: '$out' does not say '$want'" >&2
+		fail=1 ;;
+	esac
+done
 usage "--try takes a try number from 1 to 100000, not '4294967297'" \
     report status --database $dsn --try 4294967297
 usage "--map-index takes a map index from -1 to 10000000, not '-4294967295'" \

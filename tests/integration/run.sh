@@ -194,6 +194,14 @@ for build in "$@"; do
 			echo "FAILED: report parity in pages of 5 on Airflow $r" >&2
 			failed=1
 		fi
+		case $v in
+		2|3)
+			echo "== polite under load (one session named dagtop, prepared statements, back-off): $build/dagtop (Airflow $r schema, tmux)"
+			if ! sh tests/e2e/polite.sh "$build/dagtop" "$v"; then
+				echo "FAILED: polite e2e on Airflow $r" >&2
+				failed=1
+			fi ;;
+		esac
 	done
 done
 # BigQuery slots after the timed tests above (the *_down databases' heartbeat
