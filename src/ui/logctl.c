@@ -169,6 +169,7 @@ start_fetch(struct logctl *l)
 	lp->stick = true;
 	lp->traced = false;
 	lp->has_match = false;
+	l->drawn_ms = 0;	/* its first lines are drawn at once */
 	lp->fetch = logfetch_start(l->loop, l->api, l->settings->log_folder,
 	    &t, fetch_changed, l, &err);
 	if (lp->fetch == NULL)
