@@ -8,14 +8,20 @@
  */
 #include <ctype.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <jansson.h>
 
 #include "logtext.h"
+#include "sanitize.h"
 
 #define NDJSON_MAX_LINE	(1u << 20)
+#define FLAT_MAX	24	/* fields of a flat entry, at most */
+
+static void	put_utf8(struct buf *, unsigned long);
+static int	hexval(char);
 
 static const char *
 str_or(json_t *o, const char *key)
@@ -180,7 +186,7 @@ entry_text(json_t *o, struct buf *out)
 }
 
 int
-logtext_entry(const char *json, size_t len, struct buf *out)
+logtext_entry_tree(const char *json, size_t len, struct buf *out)
 {
 	json_t *o = json_loadb(json, len, JSON_ALLOW_NUL, NULL);
 
@@ -193,6 +199,329 @@ logtext_entry(const char *json, size_t len, struct buf *out)
 	entry_text(o, out);
 	json_decref(o);
 	return 0;
+}
+
+/*
+ * --- flat entries, without a JSON tree -------------------------------------
+ *
+ * Nearly every line of an Airflow 3 log is a flat object of strings (and a
+ * few integers).  jansson builds a tree of it, a malloc per key and value,
+ * and that was 58% of the console's time on a 200 MB log (tests/bench/
+ * biglog.sh, perf), five times what the rest of the path costs.  So a flat
+ * object is read here in two passes over the bytes, its fields as spans of
+ * the input; anything this scanner does not reproduce byte for byte
+ * (nesting, reals, escapes to NUL or lone surrogates, ill-formed UTF-8,
+ * duplicate keys, the keys with a layout of their own) goes to jansson
+ * instead, and fuzz_logtext.c holds the two outputs equal.
+ */
+
+struct flat_field {
+	const char	*key, *val;	/* strings: between the quotes */
+	size_t		 klen, vlen;
+	bool		 string, escaped;
+};
+
+static bool
+json_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+static size_t
+skip_json_space(const char *s, size_t len, size_t i)
+{
+	while (i < len && json_space(s[i]))
+		i++;
+	return i;
+}
+
+/* Four hex digits at s (len bytes there) into *cp. */
+static bool
+hex4(const char *s, size_t len, uint32_t *cp)
+{
+	*cp = 0;
+	if (len < 4)
+		return false;
+	for (int k = 0; k < 4; k++) {
+		if (hexval(s[k]) < 0)
+			return false;
+		*cp = *cp * 16 + (uint32_t)hexval(s[k]);
+	}
+	return true;
+}
+
+/*
+ * The escape after a backslash at s[p] (p is past the backslash): its code
+ * point and its length past p, or 0 when the scanner leaves it to jansson
+ * (an unknown escape, \u0000, a lone or reversed surrogate).
+ */
+static size_t
+flat_escape(const char *s, size_t len, size_t p, uint32_t *cp)
+{
+	static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
+	const char	*e;
+	uint32_t	 lo;
+
+	if (p >= len)
+		return 0;
+	if (s[p] != 'u') {
+		if (s[p] == '\0' || (e = strchr(from, s[p])) == NULL)
+			return 0;
+		*cp = (unsigned char)to[e - from];
+		return 1;
+	}
+	if (!hex4(s + p + 1, len - p - 1, cp) || *cp == 0 ||
+	    (*cp >= 0xdc00 && *cp <= 0xdfff))
+		return 0;
+	if (*cp < 0xd800 || *cp > 0xdbff)
+		return 5;
+	/* A high surrogate: its low half must follow. */
+	if (p + 6 >= len || s[p + 5] != '\\' || s[p + 6] != 'u' ||
+	    !hex4(s + p + 7, len - p - 7, &lo) || lo < 0xdc00 || lo > 0xdfff)
+		return 0;
+	*cp = 0x10000 + ((*cp - 0xd800) << 10) + (lo - 0xdc00);
+	return 11;
+}
+
+/*
+ * The string whose opening quote is s[*i]: its span and whether it holds
+ * escapes; *i moves past the closing quote.  false when jansson must judge
+ * it (a control byte, ill-formed UTF-8, an escape flat_escape leaves).
+ */
+static bool
+flat_string(const char *s, size_t len, size_t *i, const char **start,
+    size_t *slen, bool *escaped)
+{
+	size_t		p = *i + 1, n;
+	uint32_t	cp;
+	int		k;
+
+	*escaped = false;
+	*start = s + p;
+	while (p < len) {
+		unsigned char c = (unsigned char)s[p];
+
+		if (c == '"') {
+			*slen = p - (size_t)(*start - s);
+			*i = p + 1;
+			return true;
+		}
+		if (c < 0x20)
+			return false;
+		if (c == '\\') {
+			if ((n = flat_escape(s, len, p + 1, &cp)) == 0)
+				return false;
+			*escaped = true;
+			p += 1 + n;
+		} else if (c < 0x80)
+			p++;
+		else if ((k = utf8_decode(s + p, len - p, &cp)) > 0)
+			p += (size_t)k;
+		else
+			return false;
+	}
+	return false;
+}
+
+/*
+ * true, false, null or an integer jansson prints back the same (no "-0",
+ * at most 18 digits), at s[*i], followed by what may follow a value.
+ */
+static bool
+flat_literal(const char *s, size_t len, size_t *i)
+{
+	static const char *const words[] = { "true", "false", "null" };
+	size_t	p = *i, digits = 0;
+
+	for (size_t w = 0; w < 3 && p == *i; w++) {
+		size_t n = strlen(words[w]);
+
+		if (len - p >= n && memcmp(s + p, words[w], n) == 0)
+			p += n;
+	}
+	if (p == *i) {
+		if (p < len && s[p] == '-')
+			p++;
+		while (p + digits < len && isdigit((unsigned char)s[p + digits]))
+			digits++;
+		if (digits == 0 || digits > 18 || (digits > 1 && s[p] == '0') ||
+		    (s[*i] == '-' && s[p] == '0'))
+			return false;
+		p += digits;
+	}
+	if (p < len && !json_space(s[p]) && s[p] != ',' && s[p] != '}')
+		return false;
+	*i = p;
+	return true;
+}
+
+/* The fields of a flat object that is the whole of s; -1 if it is not one. */
+static int
+flat_parse(const char *s, size_t len, struct flat_field *f, size_t *nf)
+{
+	size_t	i = skip_json_space(s, len, 0), n = 0;
+
+	if (i >= len || s[i++] != '{')
+		return -1;
+	i = skip_json_space(s, len, i);
+	if (i < len && s[i] == '}')
+		i++;
+	else
+		for (;;) {
+			if (n == FLAT_MAX || i >= len || s[i] != '"' ||
+			    !flat_string(s, len, &i, &f[n].key, &f[n].klen,
+			    &f[n].escaped) || f[n].escaped)
+				return -1;
+			i = skip_json_space(s, len, i);
+			if (i >= len || s[i++] != ':')
+				return -1;
+			i = skip_json_space(s, len, i);
+			f[n].string = i < len && s[i] == '"';
+			f[n].val = s + i;
+			if (f[n].string ? !flat_string(s, len, &i, &f[n].val,
+			    &f[n].vlen, &f[n].escaped) : !flat_literal(s, len, &i))
+				return -1;
+			if (!f[n].string)
+				f[n].vlen = (size_t)(s + i - f[n].val);
+			n++;
+			i = skip_json_space(s, len, i);
+			if (i < len && s[i] == ',') {
+				i = skip_json_space(s, len, i + 1);
+				continue;
+			}
+			if (i >= len || s[i++] != '}')
+				return -1;
+			break;
+		}
+	if (skip_json_space(s, len, i) != len)
+		return -1;
+	/* jansson keeps the last of two equal keys, at the first's place. */
+	for (size_t a = 0; a < n; a++)
+		for (size_t b = a + 1; b < n; b++)
+			if (f[a].klen == f[b].klen &&
+			    memcmp(f[a].key, f[b].key, f[a].klen) == 0)
+				return -1;
+	*nf = n;
+	return 0;
+}
+
+/* A string field's value, decoded; a literal as it is. */
+static void
+flat_put(struct buf *out, const struct flat_field *f)
+{
+	const char	*s = f->val, *bs;
+	size_t		 len = f->vlen, p = 0, n;
+	uint32_t	 cp;
+
+	if (!f->escaped) {
+		buf_append(out, s, len);
+		return;
+	}
+	while (p < len) {
+		bs = memchr(s + p, '\\', len - p);
+		n = bs != NULL ? (size_t)(bs - s) - p : len - p;
+		buf_append(out, s + p, n);
+		p += n;
+		if (p >= len)
+			break;
+		/* flat_string checked every escape. */
+		n = flat_escape(s, len, p + 1, &cp);
+		put_utf8(out, cp);
+		p += 1 + n;
+	}
+}
+
+static bool
+key_is(const struct flat_field *f, const char *k)
+{
+	return f->klen == strlen(k) && memcmp(f->key, k, f->klen) == 0;
+}
+
+/*
+ * An event that entry_text lays out as a group ("::group::...",
+ * "::endgroup::").  Up to its first backslash an escaped string is its
+ * text; a simple escape there gives a character neither marker holds, so
+ * only a \u within the markers' 12 bytes needs the decoded text: jansson's.
+ */
+static bool
+flat_group(const struct flat_field *f)
+{
+	size_t		 head = f->vlen < 12 ? f->vlen : 12;
+	const char	*bs = f->escaped ? memchr(f->val, '\\', head) : NULL;
+
+	if (bs != NULL && bs[1] == 'u')
+		return true;
+	return (f->vlen >= 9 && memcmp(f->val, "::group::", 9) == 0) ||
+	    (f->vlen == 12 && memcmp(f->val, "::endgroup::", 12) == 0);
+}
+
+int
+logtext_entry_flat(const char *json, size_t len, struct buf *out)
+{
+	struct flat_field	 f[FLAT_MAX];
+	const struct flat_field	*ts = NULL, *level = NULL, *logger = NULL;
+	const struct flat_field	*event = NULL;
+	size_t			 n, i, at;
+
+	if (flat_parse(json, len, f, &n) != 0)
+		return -1;
+	for (i = 0; i < n; i++) {
+		const struct flat_field **slot = key_is(&f[i], "timestamp") ?
+		    &ts : key_is(&f[i], "level") ? &level :
+		    key_is(&f[i], "logger") ? &logger :
+		    key_is(&f[i], "event") ? &event : NULL;
+
+		if (slot != NULL) {
+			if (!f[i].string)
+				return -1;
+			*slot = &f[i];
+		} else if (key_is(&f[i], "error_detail") ||
+		    key_is(&f[i], "exc_info") || key_is(&f[i], "exception") ||
+		    key_is(&f[i], "sources"))
+			return -1;
+	}
+	if (event != NULL && flat_group(event))
+		return -1;
+	/* As entry_text writes it. */
+	if (ts != NULL) {
+		flat_put(out, ts);
+		buf_putc(out, ' ');
+	}
+	if (level != NULL) {
+		at = out->len;
+		flat_put(out, level);
+		for (i = at; i < out->len; i++)
+			out->data[i] = (char)toupper((unsigned char)out->data[i]);
+		for (i = out->len - at; i < 8; i++)
+			buf_putc(out, ' ');
+		buf_putc(out, ' ');
+	}
+	if (logger != NULL) {
+		buf_putc(out, '[');
+		flat_put(out, logger);
+		buf_puts(out, "] ");
+	}
+	if (event != NULL)
+		flat_put(out, event);
+	for (i = 0; i < n; i++) {
+		if (&f[i] == ts || &f[i] == level || &f[i] == logger ||
+		    &f[i] == event)
+			continue;
+		buf_putc(out, ' ');
+		buf_append(out, f[i].key, f[i].klen);
+		buf_putc(out, '=');
+		flat_put(out, &f[i]);
+	}
+	buf_putc(out, '\n');
+	return 0;
+}
+
+int
+logtext_entry(const char *json, size_t len, struct buf *out)
+{
+	if (logtext_entry_flat(json, len, out) == 0)
+		return 0;
+	return logtext_entry_tree(json, len, out);
 }
 
 void

@@ -22,6 +22,15 @@ enum { LOG_SEV_NONE, LOG_SEV_WARNING, LOG_SEV_ERROR };
  * never lost).
  */
 int	logtext_entry(const char *json, size_t len, struct buf *out);
+/*
+ * logtext_entry's two ways: a flat object (string, integer, true, false and
+ * null values, no key with a layout of its own but timestamp, level, logger
+ * and event) read in one pass, -1 with nothing appended for any other
+ * input; and jansson, for everything.  They write the same text for what
+ * the first takes (fuzz_logtext.c).
+ */
+int	logtext_entry_flat(const char *json, size_t len, struct buf *out);
+int	logtext_entry_tree(const char *json, size_t len, struct buf *out);
 
 /* NDJSON in pieces, however the pieces split it. */
 struct logtext_ndjson {

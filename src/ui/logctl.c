@@ -26,6 +26,7 @@
 #include "xdg.h"
 
 #define SETTLE_MS	120	/* the selection must rest this long */
+#define DRAW_MS		40	/* a log coming in is drawn this often at most */
 
 struct logctl {
 	struct loop		*loop;
@@ -41,6 +42,8 @@ struct logctl {
 	bool			 ti_history;
 	struct loop_timer	*settle;
 	struct loop_timer	*scan;
+	struct loop_timer	*draw;		/* the next draw of a log coming in */
+	int64_t			 drawn_ms;	/* its last */
 	char			*tmpl;		/* the run's log template */
 	bool			 tmpl_pending;
 	bool			 tmpl_read;	/* for the run in c->log.run_id */
@@ -54,10 +57,38 @@ mark_dirty(struct logctl *l)
 		l->dirty(l->arg);
 }
 
+/*
+ * The fetch has news.  A log streaming in brings some every read (80 a
+ * second, or more): the screen is drawn for the first lines and for every
+ * change of state at once, and for more lines at most every DRAW_MS, which
+ * the eye cannot tell from every read and which leaves the CPU to reading.
+ */
 static void
 fetch_changed(void *arg)
 {
-	mark_dirty(arg);
+	struct logctl	*l = arg;
+	struct logfetch	*f = l->c->log.fetch;
+	int64_t		 now = loop_now_ms();
+
+	if (f != NULL && logfetch_state(f) == LOGF_LOADING &&
+	    now - l->drawn_ms < DRAW_MS) {
+		if (!loop_timer_pending(l->draw))
+			loop_timer_set(l->draw, DRAW_MS - (now - l->drawn_ms));
+		return;
+	}
+	loop_timer_stop(l->draw);
+	l->drawn_ms = now;
+	mark_dirty(l);
+}
+
+static void
+draw_due(struct loop_timer *t, void *arg)
+{
+	struct logctl *l = arg;
+
+	(void)t;
+	l->drawn_ms = loop_now_ms();
+	mark_dirty(l);
 }
 
 static void
@@ -138,6 +169,7 @@ start_fetch(struct logctl *l)
 	lp->stick = true;
 	lp->traced = false;
 	lp->has_match = false;
+	l->drawn_ms = 0;	/* its first lines are drawn at once */
 	lp->fetch = logfetch_start(l->loop, l->api, l->settings->log_folder,
 	    &t, fetch_changed, l, &err);
 	if (lp->fetch == NULL)
@@ -370,6 +402,7 @@ logctl_new(struct loop *loop, struct console *c, const struct settings *s,
 	new_http(l, s);
 	l->settle = loop_timer_new(loop, settle_due, l);
 	l->scan = loop_timer_new(loop, scan_due, l);
+	l->draw = loop_timer_new(loop, draw_due, l);
 	c->log.stick = true;
 	c->log.timestamps = true;
 	return l;
@@ -388,6 +421,7 @@ logctl_free(struct logctl *l)
 	http_free(l->http);
 	loop_timer_free(l->settle);
 	loop_timer_free(l->scan);
+	loop_timer_free(l->draw);
 	free(l->tmpl);
 	buf_free(&l->api_error);
 	free(lp->dag_id);

@@ -1,8 +1,9 @@
 /*
  * fuzz_logtext.c: the Airflow log parsers (src/model/logtext.c) on any
  * bytes.  Besides not crashing: NDJSON gives the same text however its
- * input is split, and the sanitised text of any parse holds no ESC, no
- * C0 but newline, and no C1 code point.  A violation calls abort().
+ * input is split, the flat scanner writes what jansson writes for every
+ * entry it takes, and the sanitised text of any parse holds no ESC, no C0
+ * but newline, and no C1 code point.  A violation calls abort().
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -48,6 +49,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	free(tok);
 	check_clean(&a);
 	buf_reset(&a);
+
+	if (logtext_entry_flat((const char *)data, size, &a) == 0 &&
+	    (logtext_entry_tree((const char *)data, size, &b) != 0 ||
+	    a.len != b.len || memcmp(a.data, b.data, a.len) != 0))
+		abort();
+	buf_reset(&a);
+	buf_reset(&b);
 
 	logtext_ndjson_init(&nd);
 	nd.max_line = 64;

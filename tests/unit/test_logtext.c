@@ -98,6 +98,92 @@ test_ndjson_splits(void **state)
 	buf_free(&in);
 }
 
+/*
+ * The flat scanner takes the common entries and writes what jansson writes
+ * for them; everything it cannot reproduce it leaves, appending nothing.
+ */
+static void
+test_entry_flat(void **state)
+{
+	static const char *const taken[] = {
+		"{\"timestamp\": \"2025-01-01T00:00:05.123000Z\", \"level\": "
+		    "\"info\", \"event\": \"line 1\", \"logger\": \"airflow.task\", "
+		    "\"payload\": \"xx\"}",
+		"{}",
+		" {\"event\":\"e\",\"n\":-12,\"z\":0,\"t\":true,\"f\":false,"
+		    "\"u\":null} ",
+		"{\"level\": \"warning\", \"event\": \"tab\\there\\nnew \\\"q\\\" "
+		    "\\\\ \\/ \\b\\f\\r\"}",
+		"{\"event\": \"unicode text: caf\\u00e9 \\u20ac \\ud83d\\ude00 \xc3\xa9\xf0\x9f\x98\x80\"}",
+		"{\"level\": \"averyverylonglevel\", \"event\": \"colours are \\u001b[31mred\"}",
+		"{\"event\": \"a ::group:: not at the start\", \"k\": \"v\"}",
+	};
+	static const char *const left[] = {
+		"{\"event\": \"nested\", \"d\": {\"a\": 1}}",
+		"{\"event\": \"list\", \"d\": [1]}",
+		"{\"event\": \"real\", \"x\": 1.5}",
+		"{\"event\": \"exp\", \"x\": 1e5}",
+		"{\"event\": \"neg zero\", \"x\": -0}",
+		"{\"event\": \"lead zero\", \"x\": 01}",
+		"{\"event\": \"big\", \"x\": 1234567890123456789}",
+		"{\"event\": \"nul \\u0000 inside\"}",
+		"{\"event\": \"lone \\ud83d surrogate\"}",
+		"{\"event\": \"low \\ude00 first\"}",
+		"{\"event\": \"bad \\q escape\"}",
+		"{\"event\": \"bad \xc3\x28 utf-8\"}",
+		"{\"event\": \"overlong \xc0\xaf\"}",
+		"{\"event\": \"raw \x01 control\"}",
+		"{\"event\": \"a\", \"event\": \"b\"}",
+		"{\"event\": \"a\",}",
+		"{\"event\": \"a\"} trailing",
+		"{\"event\": \"::group::x\", \"sources\": [\"a\"]}",
+		"{\"event\": \"::endgroup::\"}",
+		"{\"event\": \"\\u003a:group::x\"}",
+		"{\"event\": \"e\", \"error_detail\": []}",
+		"{\"event\": \"e\", \"exc_info\": \"Traceback\"}",
+		"{\"event\": 3}",
+		"{\"timestamp\": 3, \"event\": \"ts is a number\"}",
+		"{\"esc\\u0061ped key\": \"v\"}",
+		"[\"an array\"]",
+		"not json",
+		"",
+	};
+	struct buf	flat = BUF_INIT, tree = BUF_INIT;
+	size_t		i;
+
+	(void)state;
+	for (i = 0; i < sizeof taken / sizeof *taken; i++) {
+		buf_reset(&flat);
+		buf_reset(&tree);
+		assert_int_equal(logtext_entry_flat(taken[i], strlen(taken[i]),
+		    &flat), 0);
+		assert_int_equal(logtext_entry_tree(taken[i], strlen(taken[i]),
+		    &tree), 0);
+		assert_string_equal(buf_str(&flat), buf_str(&tree));
+	}
+	for (i = 0; i < sizeof left / sizeof *left; i++) {
+		buf_reset(&flat);
+		assert_int_equal(logtext_entry_flat(left[i], strlen(left[i]),
+		    &flat), -1);
+		assert_int_equal(flat.len, 0);
+	}
+	/* What jansson is not asked for keeps its shape. */
+	buf_reset(&flat);
+	logtext_entry(taken[2], strlen(taken[2]), &flat);
+	assert_string_equal(buf_str(&flat), "e n=-12 z=0 t=true f=false "
+	    "u=null\n");
+	buf_reset(&flat);
+	logtext_entry(taken[3], strlen(taken[3]), &flat);
+	assert_string_equal(buf_str(&flat), "WARNING  tab\there\nnew \"q\" "
+	    "\\ / \b\f\r\n");
+	buf_reset(&flat);
+	logtext_entry(taken[4], strlen(taken[4]), &flat);
+	assert_string_equal(buf_str(&flat), "unicode text: caf\xc3\xa9 \xe2\x82\xac "
+	    "\xf0\x9f\x98\x80 \xc3\xa9\xf0\x9f\x98\x80\n");
+	buf_free(&flat);
+	buf_free(&tree);
+}
+
 /* A line longer than the limit passes through raw, memory bounded. */
 static void
 test_ndjson_overlong(void **state)
@@ -430,6 +516,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_entry),
+		cmocka_unit_test(test_entry_flat),
 		cmocka_unit_test(test_ndjson_splits),
 		cmocka_unit_test(test_ndjson_overlong),
 		cmocka_unit_test(test_documents),
