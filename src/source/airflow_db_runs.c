@@ -54,6 +54,19 @@ run_columns(const struct af_schema *s, struct buf *b)
 	    run_order_column(s));
 }
 
+/*
+ * A run's state from its cell; the text is kept only when the state is
+ * unknown: 20,000 runs need not carry copies.
+ */
+static void
+run_state_cell(struct af_run *run, const PGresult *res, int row, int col)
+{
+	run->state = run_state_parse(PQgetisnull(res, row, col) ? NULL :
+	    PQgetvalue(res, row, col));
+	if (run->state == RUN_UNKNOWN)
+		run->state_raw = afdb_col_str(res, row, col);
+}
+
 static void
 runs_result(void *arg, const PGresult *res, const char *err)
 {
@@ -70,11 +83,7 @@ runs_result(void *arg, const PGresult *res, const char *err)
 		run = af_runs_push(out);
 		run->dag_id = afdb_col_str(res, i, 0);
 		run->run_id = afdb_col_str(res, i, 1);
-		run->state = run_state_parse(PQgetisnull(res, i, 2) ? NULL :
-		    PQgetvalue(res, i, 2));
-		/* Kept only when unknown: 20,000 runs need not carry copies. */
-		if (run->state == RUN_UNKNOWN)
-			run->state_raw = afdb_col_str(res, i, 2);
+		run_state_cell(run, res, i, 2);
 		run->run_type = afdb_col_str(res, i, 3);
 		run->logical_date = afdb_col_time(res, i, 4);
 		run->run_after = afdb_col_time(res, i, 5);
@@ -301,10 +310,7 @@ strip_row(struct strip_job *j, const PGresult *res, int i, const char **dag)
 			*dag = run->dag_id;
 	}
 	run->run_id = afdb_col_str(res, i, 1);
-	run->state = run_state_parse(PQgetisnull(res, i, 2) ? NULL :
-	    PQgetvalue(res, i, 2));
-	if (run->state == RUN_UNKNOWN)
-		run->state_raw = afdb_col_str(res, i, 2);
+	run_state_cell(run, res, i, 2);
 	run->run_after = afdb_col_time(res, i, 3);
 	run->start_date = afdb_col_time(res, i, 4);
 	run->end_date = afdb_col_time(res, i, 5);
