@@ -120,11 +120,14 @@ $(SAN)/tests/%: $(SAN)/tests/unit/%.o $(SAN)/libdagtop.a
 	$(SAY) LD $@
 	$(Q)$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -o $@ $^ $(CMOCKA_LIBS) $(LIBS)
 
-$(REL)/tests/test_db_%: $(REL)/tests/integration/test_db_%.o $(REL)/libdagtop.a
+# The integration tests share tests/integration/dbtest.c (dbtest.h).
+$(REL)/tests/test_db_%: $(REL)/tests/integration/test_db_%.o \
+    $(REL)/tests/integration/dbtest.o $(REL)/libdagtop.a
 	$(SAY) LD $@
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(CMOCKA_LIBS) $(LIBS)
 
-$(SAN)/tests/test_db_%: $(SAN)/tests/integration/test_db_%.o $(SAN)/libdagtop.a
+$(SAN)/tests/test_db_%: $(SAN)/tests/integration/test_db_%.o \
+    $(SAN)/tests/integration/dbtest.o $(SAN)/libdagtop.a
 	$(SAY) LD $@
 	$(Q)$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -o $@ $^ $(CMOCKA_LIBS) $(LIBS)
 

@@ -19,95 +19,18 @@
 #include "airflow_db.h"
 #include "config.h"
 #include "dbconn.h"
+#include "dbtest.h"
 #include "loop.h"
 #include "options.h"
 #include "pg.h"
 
-/*
- * schema: the Airflow schema under test, as run.sh names its databases
- * (af2, af3, af32): 2 is 2.10, 3 is 3.1, 32 is 3.2.  major: 2 or 3.
- */
-static int		 schema, major;
-static const char	*host, *port;
-static struct loop	*L;
+/* The major release of the schema under test (dbtest.h): 2 or 3. */
+static int	 major;
 
 #define WEIRD_DAG "we'ird\xc3\xa9\x1b[31mdag"
 
-struct waiter {
-	bool	 done;
-	char	*err;
-};
-
-static void
-wake(void *arg, const char *err)
-{
-	struct waiter *w = arg;
-
-	w->done = true;
-	free(w->err);
-	w->err = err != NULL ? strdup(err) : NULL;
-	loop_break(L);
-}
-
-static void
-wait_for(struct waiter *w)
-{
-	while (!w->done)
-		assert_int_equal(loop_run(L), 0);
-	w->done = false;
-}
-
-/* The connection options of the settings below (options_db). */
+/* The connection options of the settings (settings_for, options_db). */
 static struct db_options dbo;
-
-static void
-settings_for(struct settings *s, const char *db, const char *user)
-{
-	char conn[512];
-
-	memset(s, 0, sizeof *s);
-	snprintf(conn, sizeof conn, "postgresql://%s@127.0.0.1:%s/%s", user,
-	    port, db);
-	s->database = strdup(conn);
-	if (strcmp(user, "reader") == 0)
-		s->database_password_env = strdup("DAGTOP_TEST_PW");
-	s->statement_timeout = 30;
-	s->connect_timeout = 5;
-}
-
-/* Opens dbname as the reader role; returns NULL with *err on failure. */
-static struct sched *
-open_as(const char *db, const char *user, char **err)
-{
-	struct settings		 s;
-	struct db_params	 p;
-	struct buf		 e = BUF_INIT;
-	struct waiter		 w = { false, NULL };
-	struct sched		*a;
-
-	settings_for(&s, db, user);
-	assert_int_equal(db_params_build(options_db(&s, &dbo), &p, &e), 0);
-	a = afdb_open(L, &p, 10000, wake, NULL, &w);
-	db_params_free(&p);
-	free(s.database);
-	free(s.database_password_env);
-	wait_for(&w);
-	*err = w.err;
-	if (w.err != NULL) {
-		sched_free(a);
-		return NULL;
-	}
-	return a;
-}
-
-static char *
-dbname(const char *suffix)
-{
-	static char name[64];
-
-	snprintf(name, sizeof name, "af%d%s", schema, suffix);
-	return name;
-}
 
 static struct sched *
 open_main(void)
@@ -118,20 +41,6 @@ open_main(void)
 	if (a == NULL)
 		fail_msg("cannot open: %s", err);
 	return a;
-}
-
-/* A superuser connection for setup, blocking: test code only. */
-static PGconn *
-admin(void)
-{
-	char	 conn[256];
-	PGconn	*c;
-
-	snprintf(conn, sizeof conn, "host=%s port=%s dbname=af%d user=postgres",
-	    host, port, schema);
-	c = PQconnectdb(conn);
-	assert_int_equal(PQstatus(c), CONNECTION_OK);
-	return c;
 }
 
 static void
@@ -560,7 +469,7 @@ order_string(const struct graph *g, struct buf *b)
 static void
 compress_in_place(void)
 {
-	PGconn		*c = admin();
+	PGconn		*c = admin("");
 	PGresult	*res;
 	unsigned char	*z;
 	uLongf		 zlen;
@@ -664,7 +573,7 @@ test_task_graph(void **state)
 static void
 set_corrupt_dag(const unsigned char *z, size_t zlen)
 {
-	PGconn		*c = admin();
+	PGconn		*c = admin("");
 	PGresult	*res;
 	const char	*params[1] = { (const char *)z };
 	int		 lens[1] = { (int)zlen }, fmts[1] = { 1 };
@@ -696,7 +605,7 @@ test_serdag_bomb(void **state)
 {
 	struct sched	*a = open_main();
 	struct buf	 warn = BUF_INIT, doc = BUF_INIT;
-	PGconn		*c = admin();
+	PGconn		*c = admin("");
 	PGresult	*saved;
 	unsigned char	*z;
 	uLongf		 zlen;
@@ -934,25 +843,14 @@ main(void)
 		cmocka_unit_test(test_unreachable),
 		cmocka_unit_test(test_password_command),
 	};
-	const char *m = getenv("DAGTOP_TEST_SCHEMA");
 	int rc;
 
-	host = getenv("DAGTOP_TEST_HOST");
-	port = getenv("DAGTOP_TEST_PORT");
-	if (m == NULL || host == NULL || port == NULL) {
-		fprintf(stderr, "run me through tests/integration/run.sh\n");
+	if (dbtest_env(true) == -1)
 		return 1;
-	}
-	schema = atoi(m);
-	if (schema != 2 && schema != 3 && schema != 32) {
-		fprintf(stderr, "DAGTOP_TEST_SCHEMA: 2, 3 or 32\n");
-		return 1;
-	}
 	major = schema == 2 ? 2 : 3;
 	setenv("DAGTOP_TEST_PW", "reader-secret", 1);
 	L = loop_new();
-	rc = cmocka_run_group_tests_name(schema == 2 ? "airflow-2.10" :
-	    schema == 3 ? "airflow-3.1" : "airflow-3.2", tests, NULL, NULL);
+	rc = cmocka_run_group_tests_name(dbtest_group(""), tests, NULL, NULL);
 	loop_free(L);
 	return rc;
 }

@@ -19,13 +19,11 @@
 
 #include "config.h"
 #include "dbconn.h"
+#include "dbtest.h"
 #include "loop.h"
 #include "options.h"
 #include "pg.h"
 
-static int		 schema;
-static const char	*port;
-static struct loop	*L;
 static struct db_options dbo;
 
 /* The first row of a result, fields joined by '|', or "ERROR why". */
@@ -60,19 +58,14 @@ open_pg(void)
 	struct db_params	 p;
 	struct buf		 e = BUF_INIT;
 	struct pg		*pg;
-	char			 conn[256];
 	bool			 up = false;
 
-	memset(&s, 0, sizeof s);
-	snprintf(conn, sizeof conn, "postgresql://reader@127.0.0.1:%s/af%d",
-	    port, schema);
-	s.database = conn;
-	s.database_password_env = "DAGTOP_TEST_PW";
-	s.statement_timeout = 30;
-	s.connect_timeout = 5;
+	settings_for(&s, dbname(""), "reader");
 	assert_int_equal(db_params_build(options_db(&s, &dbo), &p, &e), 0);
 	pg = pg_connect(L, p.keywords, p.values, NULL, 10000, up_cb, &up);
 	db_params_free(&p);
+	free(s.database);
+	free(s.database_password_env);
 	buf_free(&e);
 	while (!up)
 		loop_run(L);
@@ -252,15 +245,10 @@ main(void)
 		cmocka_unit_test(test_prepared_run_fails),
 		cmocka_unit_test(test_name_missing),
 	};
-	const char	*m = getenv("DAGTOP_TEST_SCHEMA");
-	int		 rc;
+	int	 rc;
 
-	port = getenv("DAGTOP_TEST_PORT");
-	if (m == NULL || port == NULL) {
-		fprintf(stderr, "run me through tests/integration/run.sh\n");
+	if (dbtest_env(false) == -1)
 		return 1;
-	}
-	schema = atoi(m);
 	setenv("DAGTOP_TEST_PW", "reader-secret", 1);
 	L = loop_new();
 	rc = cmocka_run_group_tests_name("pg", tests, NULL, NULL);

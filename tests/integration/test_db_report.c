@@ -19,9 +19,11 @@
 #include <cmocka.h>
 #include <jansson.h>
 
-/* The schema under test (af2, af3, af32: 2.10, 3.1, 3.2); major 2 or 3. */
-static int		 schema, major;
-static const char	*bin, *port;
+#include "dbtest.h"
+
+/* The major release of the schema under test (dbtest.h): 2 or 3. */
+static int		 major;
+static const char	*bin;
 static char		 home[256], cfgpath[400];
 
 struct result {
@@ -1191,21 +1193,15 @@ main(void)
 		cmocka_unit_test(test_no_password_in_errors),
 		cmocka_unit_test(test_usage),
 	};
-	const char *m = getenv("DAGTOP_TEST_SCHEMA");
 	char dir[320];
 	int rc;
 
-	bin = getenv("DAGTOP_BIN");
-	port = getenv("DAGTOP_TEST_PORT");
-	if (m == NULL || bin == NULL || port == NULL) {
+	if ((bin = getenv("DAGTOP_BIN")) == NULL) {
 		fprintf(stderr, "run me through tests/integration/run.sh\n");
 		return 1;
 	}
-	schema = atoi(m);
-	if (schema != 2 && schema != 3 && schema != 32) {
-		fprintf(stderr, "DAGTOP_TEST_SCHEMA: 2, 3 or 32\n");
+	if (dbtest_env(false) == -1)
 		return 1;
-	}
 	major = schema == 2 ? 2 : 3;
 	snprintf(home, sizeof home, "%s/dagtop-report-test.XXXXXX",
 	    getenv("TMPDIR") != NULL ? getenv("TMPDIR") : "/tmp");
@@ -1216,9 +1212,8 @@ main(void)
 	snprintf(dir, sizeof dir, "%s/.config/dagtop", home);
 	mkdir(dir, 0700);
 	snprintf(cfgpath, sizeof cfgpath, "%s/config", dir);
-	rc = cmocka_run_group_tests_name(schema == 2 ? "report-airflow-2.10" :
-	    schema == 3 ? "report-airflow-3.1" : "report-airflow-3.2", tests,
-	    NULL, NULL);
+	rc = cmocka_run_group_tests_name(dbtest_group("report-"), tests, NULL,
+	    NULL);
 	rmdir(dir);
 	snprintf(dir, sizeof dir, "%s/.config", home);
 	rmdir(dir);

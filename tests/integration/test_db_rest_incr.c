@@ -26,43 +26,15 @@
 #include <libpq-fe.h>
 
 #include "airflow_rest.h"
+#include "dbtest.h"
 #include "http.h"
 #include "loop.h"
 
 #define PER_DAG	10
 
-static int		 schema;
-static const char	*port;
-static struct loop	*L;
 static char		 db[64], url[64];
 static pid_t		 emu;
 static PGconn		*pg;
-
-struct waiter {
-	bool	 done;
-	char	*err;
-};
-
-static void
-wake(void *arg, const char *err)
-{
-	struct waiter *w = arg;
-
-	w->done = true;
-	free(w->err);
-	w->err = err != NULL ? strdup(err) : NULL;
-	loop_break(L);
-}
-
-static void
-wait_ok(struct waiter *w)
-{
-	while (!w->done)
-		assert_int_equal(loop_run(L), 0);
-	w->done = false;
-	if (w->err != NULL)
-		fail_msg("%s", w->err);
-}
 
 static void
 sql(const char *q)
@@ -75,35 +47,16 @@ sql(const char *q)
 	PQclear(r);
 }
 
-static PGconn *
-connect_to(const char *name)
-{
-	char	 conn[256];
-	PGconn	*c;
-
-	snprintf(conn, sizeof conn, "host=127.0.0.1 port=%s dbname=%s "
-	    "user=postgres", port, name);
-	c = PQconnectdb(conn);
-	if (PQstatus(c) != CONNECTION_OK)
-		fail_msg("%s: %s", name, PQerrorMessage(c));
-	return c;
-}
-
 /* The database, and the emulator serving it on a free port. */
 static int
 setup(void **state)
 {
-	PGconn	*admin = connect_to("postgres");
-	char	 q[256], dsn[256], pf[64];
+	char	 dsn[256], pf[64];
 	FILE	*f;
 	int	 p = 0;
 
 	(void)state;
-	snprintf(db, sizeof db, "af%d_incr_%ld", schema, (long)getpid());
-	snprintf(q, sizeof q, "CREATE DATABASE %s TEMPLATE af%d_sla", db,
-	    schema);
-	PQclear(PQexec(admin, q));
-	PQfinish(admin);
+	dbtest_create(db, sizeof db, "incr");
 	pg = connect_to(db);
 	snprintf(pf, sizeof pf, "/tmp/dagtop-incr-%ld.port", (long)getpid());
 	unlink(pf);
@@ -137,19 +90,13 @@ setup(void **state)
 static int
 teardown(void **state)
 {
-	PGconn	*admin;
-	char	 q[128];
-
 	(void)state;
 	if (emu > 0) {
 		kill(emu, SIGTERM);
 		waitpid(emu, NULL, 0);
 	}
 	PQfinish(pg);
-	admin = connect_to("postgres");
-	snprintf(q, sizeof q, "DROP DATABASE IF EXISTS %s", db);
-	PQclear(PQexec(admin, q));
-	PQfinish(admin);
+	dbtest_drop(db);
 	return 0;
 }
 
@@ -336,18 +283,12 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_incremental_is_full, setup,
 		    teardown),
 	};
-	const char *m = getenv("DAGTOP_TEST_SCHEMA");
 	int rc;
 
-	port = getenv("DAGTOP_TEST_PORT");
-	if (m == NULL || port == NULL) {
-		fprintf(stderr, "run me through tests/integration/run.sh\n");
+	if (dbtest_env(false) == -1)
 		return 1;
-	}
-	schema = atoi(m);
 	L = loop_new();
-	rc = cmocka_run_group_tests_name(schema == 2 ? "airflow-2.10" :
-	    schema == 3 ? "airflow-3.1" : "airflow-3.2", tests, NULL, NULL);
+	rc = cmocka_run_group_tests_name(dbtest_group(""), tests, NULL, NULL);
 	loop_free(L);
 	return rc;
 }

@@ -20,88 +20,24 @@
 #include <libpq-fe.h>
 
 #include "airflow_db.h"
-#include "config.h"
 #include "dbconn.h"
+#include "dbtest.h"
 #include "loop.h"
-#include "options.h"
 #include "pg.h"
 #include "sla.h"
 #include "timefmt.h"
 #include "tz.h"
 
-/* af2, af3, af32 as run.sh names the databases; see test_db_airflow.c. */
-static int		 schema;
-static const char	*host, *port;
-static struct loop	*L;
-
-struct waiter {
-	bool	 done;
-	char	*err;
-};
-
-static void
-wake(void *arg, const char *err)
-{
-	struct waiter *w = arg;
-
-	w->done = true;
-	free(w->err);
-	w->err = err != NULL ? strdup(err) : NULL;
-	loop_break(L);
-}
-
-static void
-wait_for(struct waiter *w)
-{
-	while (!w->done)
-		assert_int_equal(loop_run(L), 0);
-	w->done = false;
-}
-
-static struct db_options dbo;
-
 /* The source on af<schema><suffix>, as the reader role. */
 static struct sched *
 open_db(const char *suffix)
 {
-	struct settings		 s;
-	struct db_params	 p;
-	struct buf		 e = BUF_INIT;
-	struct waiter		 w = { false, NULL };
-	struct sched		*a;
-	char			 conn[256];
+	char		*err = NULL;
+	struct sched	*a = open_as(dbname(suffix), "reader", &err);
 
-	memset(&s, 0, sizeof s);
-	snprintf(conn, sizeof conn, "postgresql://reader@127.0.0.1:%s/af%d%s",
-	    port, schema, suffix);
-	s.database = strdup(conn);
-	s.database_password_env = strdup("DAGTOP_TEST_PW");
-	s.statement_timeout = 30;
-	s.connect_timeout = 5;
-	assert_int_equal(db_params_build(options_db(&s, &dbo), &p, &e), 0);
-	a = afdb_open(L, &p, 10000, wake, NULL, &w);
-	db_params_free(&p);
-	free(s.database);
-	free(s.database_password_env);
-	buf_free(&e);
-	wait_for(&w);
-	if (w.err != NULL)
-		fail_msg("cannot open af%d%s: %s", schema, suffix, w.err);
+	if (a == NULL)
+		fail_msg("cannot open af%d%s: %s", schema, suffix, err);
 	return a;
-}
-
-/* A blocking superuser connection, for the reference and the set-up. */
-static PGconn *
-admin(const char *suffix)
-{
-	char	 conn[256];
-	PGconn	*c;
-
-	snprintf(conn, sizeof conn, "host=%s port=%s dbname=af%d%s "
-	    "user=postgres", host, port, schema, suffix);
-	c = PQconnectdb(conn);
-	assert_int_equal(PQstatus(c), CONNECTION_OK);
-	return c;
 }
 
 static PGresult *
@@ -607,24 +543,13 @@ main(void)
 		cmocka_unit_test(test_generated_same),
 		cmocka_unit_test(test_statements),
 	};
-	const char *m = getenv("DAGTOP_TEST_SCHEMA");
 	int rc;
 
-	host = getenv("DAGTOP_TEST_HOST");
-	port = getenv("DAGTOP_TEST_PORT");
-	if (m == NULL || host == NULL || port == NULL) {
-		fprintf(stderr, "run me through tests/integration/run.sh\n");
+	if (dbtest_env(true) == -1)
 		return 1;
-	}
-	schema = atoi(m);
-	if (schema != 2 && schema != 3 && schema != 32) {
-		fprintf(stderr, "DAGTOP_TEST_SCHEMA: 2, 3 or 32\n");
-		return 1;
-	}
 	setenv("DAGTOP_TEST_PW", "reader-secret", 1);
 	L = loop_new();
-	rc = cmocka_run_group_tests_name(schema == 2 ? "sla-airflow-2.10" :
-	    schema == 3 ? "sla-airflow-3.1" : "sla-airflow-3.2", tests, NULL,
+	rc = cmocka_run_group_tests_name(dbtest_group("sla-"), tests, NULL,
 	    NULL);
 	loop_free(L);
 	return rc;

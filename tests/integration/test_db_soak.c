@@ -35,14 +35,12 @@
 
 #include "airflow_db.h"
 #include "dbconn.h"
+#include "dbtest.h"
 #include "loop.h"
 
 #define PER_DAG		10	/* STRIP_RUNS, src/ui/app.h */
 #define SCREEN		20	/* DAGs whose strips are shown */
 
-static int		 schema;
-static const char	*port;
-static struct loop	*L;
 static char		 db[64];
 static pid_t		 sim;
 static FILE		*sim_in, *sim_out;
@@ -70,32 +68,6 @@ PQgetResult(PGconn *c)
 	return r;
 }
 
-struct waiter {
-	bool	 done;
-	char	*err;
-};
-
-static void
-wake(void *arg, const char *err)
-{
-	struct waiter *w = arg;
-
-	w->done = true;
-	free(w->err);
-	w->err = err != NULL ? strdup(err) : NULL;
-	loop_break(L);
-}
-
-static void
-wait_ok(struct waiter *w)
-{
-	while (!w->done)
-		assert_int_equal(loop_run(L), 0);
-	w->done = false;
-	if (w->err != NULL)
-		fail_msg("%s", w->err);
-}
-
 /* xorshift64*: the screen's moves, from the seed. */
 static uint64_t
 rnd(void)
@@ -119,20 +91,6 @@ now_s(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static PGconn *
-connect_to(const char *name)
-{
-	char	 conn[256];
-	PGconn	*c;
-
-	snprintf(conn, sizeof conn, "host=127.0.0.1 port=%s dbname=%s "
-	    "user=postgres", port, name);
-	c = PQconnectdb(conn);
-	if (PQstatus(c) != CONNECTION_OK)
-		fail_msg("%s: %s", name, PQerrorMessage(c));
-	return c;
 }
 
 static void
@@ -169,28 +127,11 @@ sim_cmd(const char *cmd, const char *until, bool show)
 static int
 setup(void **state)
 {
-	PGconn		*admin = connect_to("postgres");
-	PGresult	*res;
-	char		 q[256], dsn[256], v[8], s[32];
-	int		 in[2], out[2];
+	char	 dsn[256], v[8], s[32];
+	int	 in[2], out[2];
 
 	(void)state;
-	snprintf(db, sizeof db, "af%d_soak_%ld", schema, (long)getpid());
-	snprintf(q, sizeof q, "CREATE DATABASE %s TEMPLATE af%d_sla", db,
-	    schema);
-	/* The template may be in use a moment by another test's teardown. */
-	for (int i = 0; i < 50; i++) {
-		res = PQexec(admin, q);
-		if (PQresultStatus(res) == PGRES_COMMAND_OK) {
-			PQclear(res);
-			break;
-		}
-		if (i == 49)
-			fail_msg("%s: %s", q, PQerrorMessage(admin));
-		PQclear(res);
-		usleep(100000);
-	}
-	PQfinish(admin);
+	dbtest_create(db, sizeof db, "soak");
 	snprintf(dsn, sizeof dsn, "host=127.0.0.1 port=%s dbname=%s "
 	    "user=postgres", port, db);
 	snprintf(v, sizeof v, "%d", schema);
@@ -233,9 +174,6 @@ setup(void **state)
 static int
 teardown(void **state)
 {
-	PGconn	*admin;
-	char	 q[128];
-
 	(void)state;
 	if (sim > 0) {
 		fclose(sim_in);		/* end of input: it quits */
@@ -244,10 +182,7 @@ teardown(void **state)
 		waitpid(sim, NULL, 0);
 		sim = 0;
 	}
-	admin = connect_to("postgres");
-	snprintf(q, sizeof q, "DROP DATABASE IF EXISTS %s WITH (FORCE)", db);
-	PQclear(PQexec(admin, q));
-	PQfinish(admin);
+	dbtest_drop(db);
 	return 0;
 }
 
@@ -705,7 +640,7 @@ test_soak(void **state)
 	inc = t.refreshes + t.scrolls;
 	printf("soak (Airflow %s, seed %llu): %ld rounds, %ld refreshes and "
 	    "%ld scrolls read incrementally, %ld full reads\n",
-	    schema == 2 ? "2.10" : schema == 3 ? "3.1" : "3.2",
+	    dbtest_release(),
 	    (unsigned long long)seed, t.rounds, t.refreshes, t.scrolls,
 	    t.full_reads);
 	printf("rows answered: %ld incrementally (%.0f a read), %ld in full "
@@ -727,16 +662,11 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_soak, setup, teardown),
 	};
-	const char *m = getenv("DAGTOP_TEST_SCHEMA");
 	const char *sv = getenv("DAGTOP_SOAK_SEED");
 	int rc;
 
-	port = getenv("DAGTOP_TEST_PORT");
-	if (m == NULL || port == NULL) {
-		fprintf(stderr, "run me through tests/integration/run.sh\n");
+	if (dbtest_env(false) == -1)
 		return 1;
-	}
-	schema = atoi(m);
 	seed = sv != NULL ? strtoull(sv, NULL, 10) :
 	    (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 20);
 	seed %= 1000000007;
@@ -744,8 +674,7 @@ main(void)
 	signal(SIGPIPE, SIG_IGN);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	L = loop_new();
-	rc = cmocka_run_group_tests_name(schema == 2 ? "airflow-2.10" :
-	    schema == 3 ? "airflow-3.1" : "airflow-3.2", tests, NULL, NULL);
+	rc = cmocka_run_group_tests_name(dbtest_group(""), tests, NULL, NULL);
 	loop_free(L);
 	return rc;
 }
