@@ -6,8 +6,9 @@
 #   make demo       a throwaway Airflow database with generated history, and
 #                   dagtop on it (DAGTOP_DEMO_SCHEMA=2|3|32: Airflow 2.10,
 #                   3.1 or 3.2)
-#   make bench      the large-database benchmark (dagtop against psql;
-#                   DAGTOP_BENCH_SCHEMA=2|3|32)
+#   make bench      the large-database benchmark (dagtop against psql,
+#                   the console's load on the database; 2,000 DAGs;
+#                   BENCH=--huge: 20,000 DAGs, hours; DAGTOP_BENCH_SCHEMA=2|3|32)
 #   make install    PREFIX=/usr/local DESTDIR=
 
 PREFIX	?= /usr/local
@@ -191,7 +192,7 @@ demo: deps
 
 bench: deps
 	@$(MAKE) --no-print-directory dagtop $(GEN)
-	@sh tests/bench/bench.sh
+	@sh tests/bench/bench.sh $(BENCH)
 
 install: dagtop
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
