@@ -61,7 +61,8 @@ echo "console, 80x24, default refresh (5 s), $ndags DAGs:"
 echo "  first full screen (DAG list and its strips): ${first} ms;" \
     "report status: ${report_ms} ms; ratio $(ratio "$first" "$report_ms") (target <= 1.00)"
 bench_summary "first full screen / report status" "$(ratio "$first" "$report_ms") (target <= 1.00)"
-echo "  the database over ${idle} s idle, per minute (pg_stat_statements):"
+echo "  the database over ${idle} s idle, per minute (pg_stat_statements; DB ms:"
+echo "  execution and planning):"
 pgss_show "$idle"
 if [ "$ndags" -le 5000 ]; then
 	tms="target <= 60" trows=" (target <= 5000)"
