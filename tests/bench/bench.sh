@@ -15,7 +15,7 @@
 set -eu
 cd "$(dirname "$0")/../.."
 . tests/lib/pg.sh
-. tests/bench/pgss.sh
+. tests/bench/lib.sh
 ROUNDS=${DAGTOP_BENCH_ROUNDS:-15}
 SCHEMA=${DAGTOP_BENCH_SCHEMA:-2}	# 2 (Airflow 2.10), 3 (3.1) or 32 (3.2)
 case $SCHEMA in
@@ -31,11 +31,12 @@ case ${1:-} in
 *) echo "usage: bench.sh [--huge]   (make bench BENCH=--huge)" >&2; exit 2 ;;
 esac
 # What the huge database takes, from the 2,000-DAG load on a 2-core machine
-# (about 5 minutes and 3.3 GB; gen_history empties the run tables in its
-# transaction, so that they are written without WAL): ten times the rows.
-# It is refused unless that much is free and 20 GB more, and stopped if the
-# free space falls under 20 GB while it runs.
-HUGE_GB=40
+# (about 5 minutes and 3.3 GB, with 32 MB of WAL: gen_history empties the
+# run tables in its transaction, so that they are written without WAL): ten
+# times the rows, and some room.  It is refused unless that much is free
+# and 20 GB more, and stopped if the free space falls under 20 GB while it
+# runs.
+HUGE_GB=35
 MIN_FREE_GB=20
 free_gb() { df -Pk "${TMPDIR:-/tmp}" | awk 'NR == 2 { print int($4 / 1048576) }'; }
 if [ "$SIZE" = huge ]; then
@@ -59,8 +60,6 @@ else
 	trap 'set +e; [ -z "$watch" ] || kill "$watch"; pg_stop; rm -rf "$work"' EXIT
 fi
 trap 'exit 130' INT TERM HUP PIPE QUIT
-
-now_ms() { date +%s%3N; }
 
 pg_start shared_buffers=1GB work_mem=64MB maintenance_work_mem=1GB \
     max_wal_size=$([ "$SIZE" = huge ] && echo 4GB || echo 8GB) \
@@ -95,7 +94,7 @@ echo "VACUUM ANALYZE: $(( ($(now_ms) - t1) / 1000 )) s"
 psql -q -X -d airflow -c "UPDATE job SET latest_heartbeat = now() WHERE state = 'running'" >/dev/null
 # The consoles and reports connect as a role of their own, so that
 # pg_stat_statements tells their statements apart from the bench's
-# (tests/bench/pgss.sh); it reads everything and, on loopback, needs no
+# (tests/bench/lib.sh); it reads everything and, on loopback, needs no
 # password.
 psql -q -X -d airflow -c 'CREATE EXTENSION pg_stat_statements' \
     -c 'CREATE ROLE dagtop_bench LOGIN' -c 'GRANT pg_read_all_data TO dagtop_bench' >/dev/null
@@ -137,7 +136,6 @@ while [ $i -lt "$ROUNDS" ]; do
 	i=$((i + 1))
 done
 nstmt=$(grep -c '^EXECUTE' "$work/same.sql")
-median() { sort -n "$1" | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2}'; }
 md=$(median "$work/d.txt"); mp=$(median "$work/p.txt")
 echo
 echo "report status --format json, median of $ROUNDS alternating runs:"

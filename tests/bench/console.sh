@@ -1,10 +1,10 @@
 #!/bin/sh
 # The console on the bench database: time to the first full screen against
 # `report status`, then over one idle minute the database's work for it
-# (pg_stat_statements, tests/bench/pgss.sh), bytes written to the terminal,
+# (pg_stat_statements, tests/bench/lib.sh), bytes written to the terminal,
 # CPU and memory.  Run by bench.sh, which has the server up; usage:
 #   console.sh CONNINFO REPORT_MS
-# CONNINFO connects as dagtop_bench (pgss.sh), so that the database's work
+# CONNINFO connects as dagtop_bench (lib.sh), so that the database's work
 # for the console is told apart from the bench's.
 set -u
 db=$1
@@ -13,30 +13,18 @@ idle=${DAGTOP_BENCH_IDLE:-60}
 sock=dagtop-bench-$$
 work=$(mktemp -d "${TMPDIR:-/tmp}/dagtop-bench-console.XXXXXX")
 T="tmux -L $sock -f /dev/null"
-. tests/bench/pgss.sh
+. tests/bench/lib.sh
 pid=
 trap 'set +e; $T kill-server 2>/dev/null; [ -z "$pid" ] || kill "$pid" 2>/dev/null; rm -rf "$work"' EXIT
 trap 'exit 130' INT TERM HUP PIPE QUIT
 
-now_ms() { date +%s%3N; }
-ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
-
 ndags=$(psql -X -A -t -d "$db" -c "SELECT count(*) FROM dag WHERE is_active" 2>/dev/null || echo 2000)
-# The first full screen: the DAG list with every DAG counted, and no run
-# strip on screen still waiting to be read (drawn with '?'), as api.sh has
-# it.  The console may show the list before its strips; the screen is full
-# when both are there.
-full_screen() {
-	$T capture-pane -p -t b >"$work/screen"
-	grep -q "DAGs ($ndags)" "$work/screen" && ! grep -q '??' "$work/screen"
-}
 $T new-session -d -s b -x 80 -y 24 "sleep 900"
 $T pipe-pane -t b -o "cat >> $work/bytes"
 t0=$(now_ms)
 $T respawn-pane -k -t b "env TERM=tmux-256color HOME=$work $(pwd)/dagtop --database '$db'"
 i=0
-until full_screen; do
+until full_screen "$T" b "$ndags" "$work/screen"; do
 	sleep 0.02
 	i=$((i + 1))
 	[ $i -lt 3000 ] || {

@@ -3,7 +3,7 @@
 # and team leads would have them: 80x24, default refresh, started a second
 # apart.  Once every one shows its first full screen, the database's share
 # of one CPU core over an idle minute: the DB ms of every statement they
-# sent (pg_stat_statements, tests/bench/pgss.sh) over the minute's ms.
+# sent (pg_stat_statements, tests/bench/lib.sh) over the minute's ms.
 # Every console is stopped whatever happens.  Run by bench.sh, which has
 # the server up; usage: consoles.sh CONNINFO (as dagtop_bench).
 set -u
@@ -13,7 +13,7 @@ idle=${DAGTOP_BENCH_IDLE:-60}
 sock=dagtop-bench-many-$$
 work=$(mktemp -d "${TMPDIR:-/tmp}/dagtop-bench-consoles.XXXXXX")
 T="tmux -L $sock -f /dev/null"
-. tests/bench/pgss.sh
+. tests/bench/lib.sh
 # tmux's end hangs the consoles up; any left after it are ended by pid.
 stop_all() {
 	set +e
@@ -24,7 +24,6 @@ stop_all() {
 trap stop_all EXIT
 trap 'exit 130' INT TERM HUP PIPE QUIT
 
-ticks() { awk '{ s += $14 + $15 } END { print s + 0 }' "$@"; }
 ndags=$(psql -X -A -t -d "$db" -c "SELECT count(*) FROM dag WHERE is_active" 2>/dev/null || echo 2000)
 $T new-session -d -s keep -x 80 -y 24 "sleep 3600"
 : >"$work/pids"
@@ -42,9 +41,7 @@ while :; do
 	full=0
 	i=1
 	while [ $i -le "$n" ]; do
-		$T capture-pane -p -t "c$i" >"$work/screen" 2>/dev/null
-		grep -q "DAGs ($ndags)" "$work/screen" && ! grep -q '??' "$work/screen" &&
-		    full=$((full + 1))
+		full_screen "$T" "c$i" "$ndags" "$work/screen" && full=$((full + 1))
 		i=$((i + 1))
 	done
 	[ "$full" -lt "$n" ] && [ $waited -lt 120 ] || break
@@ -57,10 +54,9 @@ for p in $(cat "$work/pids"); do
 done
 sleep 5
 pgss_reset
-stats=$(sed 's|.*|/proc/&/stat|' "$work/pids")
-c0=$(ticks $stats 2>/dev/null)
+c0=$(ticks $(cat "$work/pids"))
 sleep "$idle"
-c1=$(ticks $stats 2>/dev/null)
+c1=$(ticks $(cat "$work/pids"))
 hz=$(getconf CLK_TCK)
 echo "$n consoles at once, 80x24, default refresh, started a second apart, $ndags DAGs:"
 echo "  $full of $n showed a full first screen ($alive running) before the idle minute"

@@ -6,19 +6,16 @@
 # the newest still open), indexed as such a team would have it; then
 # `report fourkeys` over a 365-day window: its time, median of a few runs,
 # and the statements it sent with their DB ms (pg_stat_statements,
-# tests/bench/pgss.sh).  Run by bench.sh, which has the server up (PGHOST,
+# tests/bench/lib.sh).  Run by bench.sh, which has the server up (PGHOST,
 # PGPORT as the superuser); usage: fourkeys.sh (dagtop connects as
 # dagtop_bench).
 set -u
 rounds=${DAGTOP_BENCH_FK_ROUNDS:-5}
 nsvc=12
 work=$(mktemp -d "${TMPDIR:-/tmp}/dagtop-bench-fk.XXXXXX")
-. tests/bench/pgss.sh
+. tests/bench/lib.sh
 trap 'rm -rf "$work"' EXIT
 trap 'exit 130' INT TERM HUP PIPE QUIT
-
-now_ms() { date +%s%3N; }
-median() { sort -n "$1" | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2}'; }
 
 dropdb --if-exists fourkeys 2>/dev/null
 createdb -T template0 fourkeys || exit 1
@@ -85,24 +82,14 @@ run() {
 	    >"$work/out.json" 2>"$work/err"
 	rc=$?
 }
-pgss_reset
-run
-pgss_show 0 3 >"$work/stmts"
-calls=$PGSS_CALLS ms=$PGSS_MS
+bench_measure run "$rounds" "$work/stmts" 3
 [ "$rc" = 0 ] || {
 	echo "bench fourkeys: report fourkeys exited $rc:" >&2
 	head -c 2000 "$work/err" "$work/out.json" >&2
 }
-: >"$work/t.txt"
-i=0
-while [ $i -lt "$rounds" ]; do
-	a=$(now_ms); run; b=$(now_ms)
-	echo $((b - a)) >>"$work/t.txt"
-	i=$((i + 1))
-done
 echo "report fourkeys, SQL source, $nsvc services, a 365-day window over a year: $counts:"
-echo "  time: $(median "$work/t.txt") ms, median of $rounds runs (no target in issue 18)"
-echo "  statements: $calls ($nsvc services: one query each), $ms DB ms; the heaviest:"
-bench_summary "report fourkeys, SQL, a year, $nsvc services" "$(median "$work/t.txt") ms, $calls statements (no target)"
+echo "  time: $BENCH_MS ms, median of $rounds runs (no target in issue 18)"
+echo "  statements: $PGSS_CALLS ($nsvc services: one query each), $PGSS_MS DB ms; the heaviest:"
+bench_summary "report fourkeys, SQL, a year, $nsvc services" "$BENCH_MS ms, $PGSS_CALLS statements (no target)"
 cat "$work/stmts"
 dropdb fourkeys

@@ -4,19 +4,16 @@
 # before and after the runs end, two DAGs that do not exist), then
 # `report sla` (this week and the trailing 26 weeks): its time, median of
 # a few runs, and the statements it sent with their DB ms
-# (pg_stat_statements, tests/bench/pgss.sh).  Run by bench.sh, which has
+# (pg_stat_statements, tests/bench/lib.sh).  Run by bench.sh, which has
 # the server up; usage: sla.sh CONNINFO (as dagtop_bench).
 set -u
 db=$1
 rounds=${DAGTOP_BENCH_SLA_ROUNDS:-5}
 nsla=${DAGTOP_BENCH_SLAS:-200}
 work=$(mktemp -d "${TMPDIR:-/tmp}/dagtop-bench-sla.XXXXXX")
-. tests/bench/pgss.sh
+. tests/bench/lib.sh
 trap 'rm -rf "$work"' EXIT
 trap 'exit 130' INT TERM HUP PIPE QUIT
-
-now_ms() { date +%s%3N; }
-median() { sort -n "$1" | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2}'; }
 
 # The bench's DAGs as gen_history names them (--bench and --huge): DAG i
 # is <team>_<subject>_<i>, runs daily at hour 5i mod 24 UTC; every DAG has
@@ -58,10 +55,7 @@ run() {
 	    report sla --format json >"$work/out.json" 2>"$work/err"
 	rc=$?
 }
-pgss_reset
-run
-pgss_show 0 >"$work/stmts"
-calls=$PGSS_CALLS ms=$PGSS_MS
+bench_measure run "$rounds" "$work/stmts"
 [ "$rc" -le 1 ] || {
 	echo "bench sla: report sla exited $rc:" >&2
 	head -c 2000 "$work/err" "$work/out.json" >&2
@@ -69,16 +63,9 @@ calls=$PGSS_CALLS ms=$PGSS_MS
 nrep=$(/usr/bin/python3 -c '
 import json, sys
 print(len(json.load(open(sys.argv[1]))["slas"]))' "$work/out.json" 2>/dev/null || echo "?")
-: >"$work/t.txt"
-i=0
-while [ $i -lt "$rounds" ]; do
-	a=$(now_ms); run; b=$(now_ms)
-	echo $((b - a)) >>"$work/t.txt"
-	i=$((i + 1))
-done
 echo "report sla (this week and the trailing 26 weeks), $nsla SLAs ($nrep reported), $ndags DAGs:"
-echo "  time: $(median "$work/t.txt") ms, median of $rounds runs (target < 1000 ms)"
-echo "  statements: $calls (target <= 3), $ms DB ms; each:"
-bench_summary "report sla, $nsla SLAs, 26 weeks: time" "$(median "$work/t.txt") ms (target < 1000 ms)"
-bench_summary "report sla, $nsla SLAs, 26 weeks: statements" "$calls (target <= 3)"
+echo "  time: $BENCH_MS ms, median of $rounds runs (target < 1000 ms)"
+echo "  statements: $PGSS_CALLS (target <= 3), $PGSS_MS DB ms; each:"
+bench_summary "report sla, $nsla SLAs, 26 weeks: time" "$BENCH_MS ms (target < 1000 ms)"
+bench_summary "report sla, $nsla SLAs, 26 weeks: statements" "$PGSS_CALLS (target <= 3)"
 cat "$work/stmts"
