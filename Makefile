@@ -8,7 +8,7 @@
 #                   3.1 or 3.2)
 #   make bench      the large-database benchmark (dagtop against psql,
 #                   the console's load on the database; 2,000 DAGs;
-#                   BENCH=--huge: 20,000 DAGs, an hour or more;
+#                   BENCH=--huge: 20,000 DAGs, about 45 minutes;
 #                   DAGTOP_BENCH_SCHEMA=2|3|32)
 #   make install    PREFIX=/usr/local DESTDIR=
 
