@@ -24,8 +24,7 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/dagtop-bench-api.XXXXXX")
 trap '$T kill-server 2>/dev/null; emu_stop_all; rm -rf "$work"' EXIT
 trap 'exit 130' INT TERM HUP PIPE QUIT
 
-now_ms() { date +%s%3N; }
-median() { sort -n "$1" | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2}'; }
+. tests/bench/lib.sh
 # The emulator checks requests against the OpenAPI documents in the tests;
 # here it does not, so that the figures are the client's and the data's.
 emu_start AF --airflow "$schema" --page-limit 100 --no-validate --dsn "$db" || exit 1

@@ -2,14 +2,15 @@
  * gen_history.c: a deterministic, realistic Airflow metadata history, as SQL
  * (COPY blocks) for a database where airflow2_schema.sql,
  * airflow3_schema.sql or airflow32_schema.sql was loaded.  Used by make demo (32 DAGs, 14 days),
- * the tests and make bench (2,000 DAGs, 90 days, about 5 million task
- * instances).  Same options, same output.
+ * the tests and make bench (--bench: 2,000 DAGs, 90 days, about 5 million
+ * task instances; --huge: 20,000 DAGs, 90 days, about 50 million).  Same
+ * options, same output.
  *
  * --schema 2 is Airflow 2.10, 3 is 3.1, 32 is 3.2 (3.1's rows, and the
  * dag.timetable_type that 3.2 requires).
  *
  *   gen_history [--schema 2|3|32] [--dags N] [--days D] [--tasks-min A]
- *               [--tasks-max B] [--seed S] [--now EPOCH] [--bench]
+ *               [--tasks-max B] [--seed S] [--now EPOCH] [--bench|--huge]
  */
 #include <stdarg.h>
 #include <stdbool.h>
@@ -574,19 +575,62 @@ ti_row(FILE *o, const struct dag *d, const char *run_id, const struct task *t,
 	    1 + rint_(0, 10), t->op, st ? "CeleryExecutor" : "\\N");
 }
 
+/*
+ * The runs and task instances kept so far, as two COPY blocks (runs first:
+ * task_instance refers to dag_run), from the closed streams' buffers,
+ * which are freed.
+ */
+static void
+flush_runs(FILE *o, char *rbuf, size_t rlen, char *tbuf, size_t tlen)
+{
+	if (schema == 3)
+		fputs("COPY dag_run (dag_id, run_id, state, run_type, logical_date, "
+		    "run_after, queued_at, start_date, end_date, "
+		    "data_interval_start, data_interval_end, triggered_by, "
+		    "clear_number, log_template_id, created_dag_version_id) "
+		    "FROM stdin;\n", o);
+	else
+		fputs("COPY dag_run (dag_id, run_id, state, run_type, "
+		    "execution_date, queued_at, start_date, end_date, "
+		    "data_interval_start, data_interval_end, external_trigger, "
+		    "clear_number, log_template_id) FROM stdin;\n", o);
+	fwrite(rbuf, 1, rlen, o);
+	fputs("\\.\n", o);
+	if (schema == 3)
+		fputs("COPY task_instance (id, dag_id, run_id, task_id, map_index, "
+		    "start_date, end_date, duration, state, try_number, max_tries, "
+		    "hostname, unixname, pool, pool_slots, queue, priority_weight, "
+		    "operator, executor) FROM stdin;\n", o);
+	else
+		fputs("COPY task_instance (dag_id, run_id, task_id, map_index, "
+		    "start_date, end_date, duration, state, try_number, max_tries, "
+		    "hostname, unixname, pool, pool_slots, queue, priority_weight, "
+		    "operator, executor) FROM stdin;\n", o);
+	fwrite(tbuf, 1, tlen, o);
+	fputs("\\.\n", o);
+	free(rbuf);
+	free(tbuf);
+}
+
+/*
+ * Every DAG's runs and task instances, written a block of RUN_CHUNK DAGs
+ * at a time, so that memory stays small at 20,000 DAGs (--huge: about
+ * 12 GB of rows); the rows and the random sequence do not depend on the
+ * block size.
+ */
+#define RUN_CHUNK	250
+
 static void
 emit_runs(FILE *o)
 {
-	FILE *runs, *tis, *tih;
-	char *rbuf, *tbuf, *hbuf;
-	size_t rlen, tlen, hlen;
+	FILE *runs, *tis;
+	char *rbuf, *tbuf;
+	size_t rlen, tlen;
 	int i, k, m;
 	char b1[80], b2[80], b3[80], b4[80], b5[80], b6[80], b7[80], run_id[128];
 
 	runs = open_memstream(&rbuf, &rlen);
 	tis = open_memstream(&tbuf, &tlen);
-	tih = open_memstream(&hbuf, &hlen);
-	(void)tih;
 	for (i = 0; i < ndags; i++) {
 		struct dag *d = &dags[i];
 		int64_t period = d->hourly ? 3600 : d->weekly ? 7 * 86400 : 86400;
@@ -734,38 +778,17 @@ emit_runs(FILE *o)
 			if (running)
 				break;
 		}
+		if ((i + 1) % RUN_CHUNK == 0 && i + 1 < ndags) {
+			fclose(runs);
+			fclose(tis);
+			flush_runs(o, rbuf, rlen, tbuf, tlen);
+			runs = open_memstream(&rbuf, &rlen);
+			tis = open_memstream(&tbuf, &tlen);
+		}
 	}
 	fclose(runs);
 	fclose(tis);
-	fclose(tih);
-	if (schema == 3)
-		fputs("COPY dag_run (dag_id, run_id, state, run_type, logical_date, "
-		    "run_after, queued_at, start_date, end_date, "
-		    "data_interval_start, data_interval_end, triggered_by, "
-		    "clear_number, log_template_id, created_dag_version_id) "
-		    "FROM stdin;\n", o);
-	else
-		fputs("COPY dag_run (dag_id, run_id, state, run_type, "
-		    "execution_date, queued_at, start_date, end_date, "
-		    "data_interval_start, data_interval_end, external_trigger, "
-		    "clear_number, log_template_id) FROM stdin;\n", o);
-	fwrite(rbuf, 1, rlen, o);
-	fputs("\\.\n", o);
-	if (schema == 3)
-		fputs("COPY task_instance (id, dag_id, run_id, task_id, map_index, "
-		    "start_date, end_date, duration, state, try_number, max_tries, "
-		    "hostname, unixname, pool, pool_slots, queue, priority_weight, "
-		    "operator, executor) FROM stdin;\n", o);
-	else
-		fputs("COPY task_instance (dag_id, run_id, task_id, map_index, "
-		    "start_date, end_date, duration, state, try_number, max_tries, "
-		    "hostname, unixname, pool, pool_slots, queue, priority_weight, "
-		    "operator, executor) FROM stdin;\n", o);
-	fwrite(tbuf, 1, tlen, o);
-	fputs("\\.\n", o);
-	free(rbuf);
-	free(tbuf);
-	free(hbuf);
+	flush_runs(o, rbuf, rlen, tbuf, tlen);
 }
 
 int
@@ -782,8 +805,8 @@ main(int argc, char **argv)
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 
-		if (strcmp(a, "--bench") == 0) {
-			bench = 1;
+		if (strcmp(a, "--bench") == 0 || strcmp(a, "--huge") == 0) {
+			bench = a[2] == 'b' ? 2000 : 20000;
 			continue;
 		}
 		if (v == NULL) {
@@ -808,12 +831,12 @@ main(int argc, char **argv)
 		else {
 			fprintf(stderr, "usage: gen_history [--schema 2|3|32] "
 			    "[--dags N] [--days D] [--tasks-min A] [--tasks-max B] "
-			    "[--seed S] [--now EPOCH] [--bench]\n");
+			    "[--seed S] [--now EPOCH] [--bench|--huge]\n");
 			return 2;
 		}
 	}
 	if (bench) {
-		ndags = 2000;
+		ndags = bench;
 		ndays = 90;
 		tmin = 16;
 		tmax = 40;
@@ -863,6 +886,13 @@ main(int argc, char **argv)
 	printf("-- generated by gen_history: schema %d, %d DAGs, %d days, now %s\n",
 	    v32 ? 32 : schema, ndags, ndays, ts(now, b));
 	printf("SET client_min_messages = warning;\nBEGIN;\n");
+	/*
+	 * The bench's tables are empty: emptied again in the loading
+	 * transaction, on a server with wal_level = minimal, their rows and
+	 * indexes are written without WAL (several GB less disk).
+	 */
+	if (bench)
+		printf("TRUNCATE task_instance, dag_run CASCADE;\n");
 	printf("INSERT INTO log_template (id, filename, elasticsearch_id, "
 	    "created_at) VALUES (1, '{{ ti.dag_id }}/{{ ti.task_id }}/{{ ts }}/"
 	    "{{ try_number }}.log', '{dag_id}-{task_id}-{execution_date}-"
