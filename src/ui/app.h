@@ -116,6 +116,8 @@ void	app_connect(struct app *);
  * in (the timer's refreshes may read only what changed: refresh.c).
  */
 void	app_refresh(struct app *);
+/* A view was swapped in: what it shows and was not read, soon. */
+void	app_view_changed(struct app *);
 /* The refresh interval in use, seconds: longer while the database is slow. */
 int	app_refresh_every(const struct app *);
 /* Drops a read of strips the source no longer runs (it was freed). */

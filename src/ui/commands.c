@@ -285,6 +285,7 @@ app_switch_data(struct app *a, bool view, const char *name)
 		view_free(&a->c.view);
 		a->c.view = tmp.c.view;
 		a->screen = a->focus = 0;
+		app_view_changed(a);
 	} else {
 		keymap_free(&a->c.keymap);
 		a->c.keymap = tmp.c.keymap;

@@ -414,8 +414,11 @@ read_snapshot(struct app *a)
 	else
 		sched_fetch_dags_since(a->db, &a->c.snap.dags, a->dags_at,
 		    &a->next.dags, dags_read, a);
-	/* The pools when the slots pane shows them; else they stay. */
-	a->next_pools = a->next_full || app_view_has(a, PANE_SLOTS);
+	/*
+	 * The pools when the slots pane shows them (app_view_changed); else
+	 * they stay as last read, or unread.
+	 */
+	a->next_pools = app_view_has(a, PANE_SLOTS);
 	if (a->next_pools) {
 		a->pending++;
 		sched_fetch_pools(a->db, &a->next.pools, pools_read, a);
@@ -425,6 +428,19 @@ read_snapshot(struct app *a)
 		a->pending++;
 	if (a->next_full || detail_stale(a))
 		app_fetch_detail(a, false);
+}
+
+/*
+ * A view was swapped in: when it shows the pools and they were never
+ * read, the next refresh is now (an incremental one), not in a refresh
+ * interval's time.
+ */
+void
+app_view_changed(struct app *a)
+{
+	if (a->refresh_timer != NULL && !a->refreshing &&
+	    app_view_has(a, PANE_SLOTS) && !a->c.snap.pools.valid)
+		loop_timer_set(a->refresh_timer, 0);
 }
 
 void
