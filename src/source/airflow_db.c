@@ -115,37 +115,21 @@ set_about(struct afdb *db)
 	db->about.ti_history = db->schema.ti_history;
 }
 
+/*
+ * The columns of the tables dagtop reads, and the alembic revision, in
+ * one statement: the revision row has no column name.  A database
+ * without alembic_version (not Airflow, or a copy) still answers: the
+ * table is named only through query_to_xml, which runs only when
+ * to_regclass finds it, as SQL cannot otherwise name a table that may
+ * not exist.
+ */
 static void
-detect_revision(void *arg, const PGresult *res, const char *err)
-{
-	struct afdb	*db = arg;
-	struct buf	 e = BUF_INIT;
-	const char	*rev = NULL;
-
-	if (err != NULL) {
-		db->ready(db->arg, err);
-		return;
-	}
-	if (res != NULL && PQntuples(res) > 0 && !PQgetisnull(res, 0, 0))
-		rev = PQgetvalue(res, 0, 0);
-	if (schema_detect(&db->schema, (const char *const *)db->columns,
-	    db->ncolumns, rev, &e, &db->warnings) != 0) {
-		db->ready(db->arg, buf_str(&e));
-		buf_free(&e);
-		return;
-	}
-	buf_free(&e);
-	set_about(db);
-	db->opened = true;
-	db->ready(db->arg, NULL);
-}
-
-static void
-detect_columns(void *arg, const PGresult *res, const char *err)
+detect_schema(void *arg, const PGresult *res, const char *err)
 {
 	struct afdb	*db = arg;
 	int		 i, n;
 	struct buf	 e = BUF_INIT;
+	const char	*rev = NULL;
 
 	if (err != NULL) {
 		db->ready(db->arg, err);
@@ -154,18 +138,20 @@ detect_columns(void *arg, const PGresult *res, const char *err)
 	n = PQntuples(res);
 	db->columns = xcalloc((size_t)n + 1, sizeof *db->columns);
 	for (i = 0; i < n; i++) {
-		db->columns[db->ncolumns++] = xstrdup(PQgetvalue(res, i, 0));
-		if (strncmp(db->columns[i], "alembic_version.", 16) == 0)
+		if (PQgetisnull(res, i, 0)) {
+			if (!PQgetisnull(res, i, 1))
+				rev = PQgetvalue(res, i, 1);
+			continue;
+		}
+		db->columns[db->ncolumns] = xstrdup(PQgetvalue(res, i, 0));
+		if (strncmp(db->columns[db->ncolumns], "alembic_version.", 16) == 0)
 			db->has_alembic = true;
+		db->ncolumns++;
 	}
-	if (db->has_alembic) {
-		pg_query(db->pg, "SELECT version_num FROM alembic_version "
-		    "ORDER BY version_num LIMIT 1", 0, NULL, detect_revision, db);
-		return;
-	}
-	/* Let schema_detect name what is missing. */
+	/* schema_detect names what is missing, or reads the revision. */
 	if (schema_detect(&db->schema, (const char *const *)db->columns,
-	    db->ncolumns, NULL, &e, &db->warnings) == 0) {
+	    db->ncolumns, db->has_alembic ? rev : NULL, &e,
+	    &db->warnings) == 0) {
 		set_about(db);
 		db->opened = true;
 	}
@@ -194,11 +180,16 @@ on_state(struct pg *pg, void *arg)
 	pg_array_literal(&tables, schema_tables, ntables);
 	params[0] = buf_str(&tables);
 	pg_query(db->pg,
-	    "SELECT c.table_name || '.' || c.column_name "
+	    "SELECT c.table_name || '.' || c.column_name, NULL "
 	    "FROM information_schema.columns c "
 	    "WHERE c.table_schema = current_schema() "
 	    "AND c.table_name = ANY($1::text[]) "
-	    "ORDER BY 1", 1, params, detect_columns, db);
+	    "UNION ALL SELECT NULL, (xpath('/row/v/text()', query_to_xml("
+	    "'SELECT min(version_num) AS v FROM ' || "
+	    "quote_ident(current_schema()) || '.alembic_version', false, "
+	    "true, '')))[1]::text WHERE to_regclass(quote_ident("
+	    "current_schema()) || '.alembic_version') IS NOT NULL "
+	    "ORDER BY 1", 1, params, detect_schema, db);
 	buf_free(&tables);
 }
 

@@ -242,28 +242,51 @@ row_index(const PGresult *res, int row, int col, size_t n, size_t *i)
 	return true;
 }
 
-/* The first statement's rows: DAG, run_id, run_type, state, day, times. */
+/*
+ * The first statement's rows, by their kind (column 0): 'r' a run (DAG,
+ * run_id, run_type, state, day, start, end), 'u' a DAG the database
+ * lacks (DAG), 'm' one of Airflow's misses (DAG, run_id, task_id).
+ */
 static void
 sla_runs_result(struct sla_read *rd, const PGresult *res)
 {
 	struct sla_run	*r;
+	struct sla_miss	*m;
+	size_t		 d;
 	int		 i, nt = PQntuples(res);
 
 	rd->runs = xcalloc((size_t)nt + 1, sizeof *rd->runs);
+	rd->miss = xcalloc((size_t)nt + 1, sizeof *rd->miss);
 	for (i = 0; i < nt; i++) {
-		r = &rd->runs[rd->nruns];
-		if (!row_index(res, i, 0, rd->ndags, &r->dag))
+		const char *kind = PQgetvalue(res, i, 0);
+
+		if (!row_index(res, i, 1, rd->ndags, &d))
 			continue;
-		rd->nruns++;
-		r->run_id = afdb_col_str(res, i, 1);
-		r->run_type = afdb_col_str(res, i, 2);
-		r->state = afdb_col_str(res, i, 3);
-		r->day = afdb_col_time(res, i, 4);
-		r->start = afdb_col_time(res, i, 5);
-		r->end = afdb_col_time(res, i, 6);
+		if (kind[0] == 'u') {
+			rd->unknown[d] = true;
+			continue;
+		}
+		if (kind[0] == 'm') {
+			if (PQgetisnull(res, i, 2))
+				continue;
+			m = &rd->miss[rd->nmiss++];
+			m->dag = d;
+			m->run_id = afdb_col_str(res, i, 2);
+			m->task_id = afdb_col_str(res, i, 3);
+			continue;
+		}
+		r = &rd->runs[rd->nruns++];
+		r->dag = d;
+		r->run_id = afdb_col_str(res, i, 2);
+		r->run_type = afdb_col_str(res, i, 3);
+		r->state = afdb_col_str(res, i, 4);
+		r->day = afdb_col_time(res, i, 5);
+		r->start = afdb_col_time(res, i, 6);
+		r->end = afdb_col_time(res, i, 7);
 		if (r->run_id == NULL)	/* NOT NULL in Airflow; for strcmp */
 			r->run_id = xstrdup("");
 	}
+	qsort(rd->miss, rd->nmiss, sizeof *rd->miss, cmp_miss);
 }
 
 /* The second's: (pair, run_id, n, ok, bad, started, ended), for bsearch. */
@@ -288,32 +311,6 @@ sla_tis_result(struct sla_read *rd, const PGresult *res)
 		t->ended = afdb_col_time(res, i, 6);
 	}
 	qsort(rd->tis, rd->ntis, sizeof *rd->tis, cmp_tis);
-}
-
-/* Rows: (0, DAG) for a DAG the database lacks; (1, DAG, run, task) a miss. */
-static void
-sla_verdicts_result(struct sla_read *rd, const PGresult *res)
-{
-	struct sla_miss	*m;
-	size_t		 d;
-	int		 i, nt = PQntuples(res);
-
-	rd->miss = xcalloc((size_t)nt + 1, sizeof *rd->miss);
-	for (i = 0; i < nt; i++) {
-		if (!row_index(res, i, 1, rd->ndags, &d))
-			continue;
-		if (afdb_col_int(res, i, 0, 0) == 0) {
-			rd->unknown[d] = true;
-			continue;
-		}
-		if (PQgetisnull(res, i, 2))
-			continue;
-		m = &rd->miss[rd->nmiss++];
-		m->dag = d;
-		m->run_id = afdb_col_str(res, i, 2);
-		m->task_id = afdb_col_str(res, i, 3);
-	}
-	qsort(rd->miss, rd->nmiss, sizeof *rd->miss, cmp_miss);
 }
 
 /* The instances of pair p's task in run_id, or NULL when it has none. */
@@ -485,14 +482,6 @@ sla_tis_cb(void *arg, const PGresult *res, const char *err)
 	sla_statement_done(arg, err);
 }
 
-static void
-sla_verdicts_cb(void *arg, const PGresult *res, const char *err)
-{
-	if (err == NULL)
-		sla_verdicts_result(arg, res);
-	sla_statement_done(arg, err);
-}
-
 /*
  * Run r's logical date is within the margin of the window, $lo to $lo+1:
  * a range of the (dag_id, logical date) unique index; on 3.x also a run
@@ -542,22 +531,55 @@ struct sla_text {
 	const char	*logical;	/* run r's logical date column */
 };
 
-/* One: the runs of every DAG, by DAG, day and run_id. */
+/*
+ * One: the runs of every DAG, by DAG, day and run_id (kind 'r'); then
+ * the DAGs the database has no row for (a DAG removed from the files
+ * keeps its row, stale, and is known: 'u'); then Airflow's own verdicts
+ * ('m'): each DAG's sla_miss rows (through sm_dag) with their runs
+ * (through the (dag_id, logical date) index), or the deadline alerts of
+ * the runs of the window (deadline has no index on dagrun_id: its rows
+ * are hashed, a table far smaller than dag_run).  One statement, so that
+ * a report's SLAs cost the schema's detection and at most two more.
+ */
 static void
 sla_query_runs(struct afdb *db, struct sla_read *rd, const struct sla_text *t)
 {
-	struct buf	 sql = BUF_INIT, cols = BUF_INIT;
-	const char	*params[5];
+	const struct af_schema	*s = &db->schema;
+	struct buf		 sql = BUF_INIT, cols = BUF_INIT;
+	const char		*params[5];
 
 	buf_printf(&cols, "r.run_id, r.run_type, r.state, floor(extract(epoch "
 	    "FROM %s))::int8 AS day, " EPOCH("r.start_date") " AS start_at, "
 	    EPOCH("r.end_date") " AS end_at", buf_str(&t->day));
-	buf_puts(&sql, "SELECT k.i, r.run_id, r.run_type, r.state, r.day, "
-	    "r.start_at, r.end_at FROM unnest($1::text[]) WITH ORDINALITY "
-	    "AS k(dag_id, i)");
-	sla_runs_lateral(&sql, &db->schema, buf_str(&t->day), buf_str(&cols),
-	    2);
-	buf_puts(&sql, " ORDER BY k.i, r.day, r.run_id");
+	buf_puts(&sql, "SELECT 'r' AS kind, k.i, r.run_id::text, "
+	    "r.run_type::text, r.state::text, r.day, r.start_at, r.end_at "
+	    "FROM unnest($1::text[]) WITH ORDINALITY AS k(dag_id, i)");
+	sla_runs_lateral(&sql, s, buf_str(&t->day), buf_str(&cols), 2);
+	buf_puts(&sql, " UNION ALL SELECT 'u', k.i, NULL, NULL, NULL, NULL, "
+	    "NULL, NULL FROM unnest($1::text[]) WITH ORDINALITY AS "
+	    "k(dag_id, i) WHERE NOT EXISTS (SELECT 1 FROM dag d WHERE "
+	    "d.dag_id = k.dag_id)");
+	if (s->sla_miss)
+		buf_printf(&sql, " UNION ALL SELECT 'm', k.i, m.run_id, "
+		    "m.task_id, NULL, NULL, NULL, NULL FROM unnest($1::text[]) "
+		    "WITH ORDINALITY AS k(dag_id, i) CROSS JOIN LATERAL (SELECT "
+		    "r.run_id, m.task_id FROM sla_miss m JOIN dag_run r ON "
+		    "r.dag_id = m.dag_id AND %s = m.execution_date WHERE "
+		    "m.dag_id = k.dag_id AND m.execution_date >= $4::timestamptz "
+		    "AND m.execution_date < $5::timestamptz AND %s >= "
+		    "$4::timestamptz AND %s < $5::timestamptz OFFSET 0) m",
+		    t->logical, t->logical, t->logical);
+	else if (s->deadline) {
+		buf_puts(&sql, " UNION ALL SELECT 'm', k.i, r.run_id, NULL, "
+		    "NULL, NULL, NULL, NULL FROM unnest($1::text[]) WITH "
+		    "ORDINALITY AS k(dag_id, i)");
+		sla_runs_lateral(&sql, s, buf_str(&t->day),
+		    "r.id, r.run_id, r.end_date", 2);
+		buf_puts(&sql, " JOIN deadline d ON d.dagrun_id = r.id WHERE ");
+		buf_puts(&sql, s->deadline_missed ? "d.missed" :
+		    "d.deadline_time < coalesce(r.end_date, now())");
+	}
+	buf_puts(&sql, " ORDER BY 1, 2, 6, 3");
 	params[0] = buf_str(&t->dags);
 	params[1] = buf_str(&t->from);
 	params[2] = buf_str(&t->to);
@@ -599,56 +621,6 @@ sla_query_tis(struct afdb *db, struct sla_read *rd, const struct sla_text *t)
 	buf_free(&sql);
 }
 
-/*
- * Three: the DAGs the database has no row for (a DAG removed from the
- * files keeps its row, stale, and is known), and Airflow's own verdicts:
- * each DAG's sla_miss rows (through sm_dag) with their runs (through the
- * (dag_id, logical date) index), or the deadline alerts of the runs of
- * the first statement (deadline has no index on dagrun_id: its rows are
- * hashed, a table far smaller than dag_run).
- */
-static void
-sla_query_verdicts(struct afdb *db, struct sla_read *rd,
-    const struct sla_text *t)
-{
-	const struct af_schema	*s = &db->schema;
-	struct buf		 sql = BUF_INIT;
-	const char		*params[5];
-	int			 n = 0;
-
-	buf_puts(&sql, "SELECT 0, k.i, NULL, NULL FROM unnest($1::text[]) "
-	    "WITH ORDINALITY AS k(dag_id, i) WHERE NOT EXISTS (SELECT 1 FROM "
-	    "dag d WHERE d.dag_id = k.dag_id)");
-	params[n++] = buf_str(&t->dags);
-	if (s->sla_miss) {
-		buf_printf(&sql, " UNION ALL SELECT 1, k.i, m.run_id, "
-		    "m.task_id FROM unnest($1::text[]) WITH ORDINALITY AS k(dag_id, i) "
-		    "CROSS JOIN LATERAL (SELECT r.run_id, m.task_id FROM "
-		    "sla_miss m JOIN dag_run r ON r.dag_id = m.dag_id AND "
-		    "%s = m.execution_date WHERE m.dag_id = k.dag_id AND "
-		    "m.execution_date >= $2::timestamptz AND "
-		    "m.execution_date < $3::timestamptz AND %s >= "
-		    "$2::timestamptz AND %s < $3::timestamptz OFFSET 0) m",
-		    t->logical, t->logical, t->logical);
-		params[n++] = buf_str(&t->lo);
-		params[n++] = buf_str(&t->hi);
-	} else if (s->deadline) {
-		buf_puts(&sql, " UNION ALL SELECT 1, k.i, r.run_id, NULL "
-		    "FROM unnest($1::text[]) WITH ORDINALITY AS k(dag_id, i)");
-		sla_runs_lateral(&sql, s, buf_str(&t->day),
-		    "r.id, r.run_id, r.end_date", 2);
-		buf_puts(&sql, " JOIN deadline d ON d.dagrun_id = r.id WHERE ");
-		buf_puts(&sql, s->deadline_missed ? "d.missed" :
-		    "d.deadline_time < coalesce(r.end_date, now())");
-		params[n++] = buf_str(&t->from);
-		params[n++] = buf_str(&t->to);
-		params[n++] = buf_str(&t->lo);
-		params[n++] = buf_str(&t->hi);
-	}
-	pg_query(db->pg, buf_str(&sql), n, params, sla_verdicts_cb, rd);
-	buf_free(&sql);
-}
-
 /* The arrays of the SLAs' distinct DAGs and pairs (sla_group), as text. */
 static void
 sla_arrays(struct sla_read *rd, const struct sla_def *const *defs,
@@ -669,12 +641,12 @@ sla_arrays(struct sla_read *rd, const struct sla_def *const *defs,
 }
 
 /*
- * The SLAs' attempts in three statements whatever their number, each over
+ * The SLAs' attempts in two statements whatever their number, each over
  * the distinct DAGs (or DAG and task pairs) the SLAs name, given as
- * arrays: the DAGs' runs whose day is in [from, to); the task SLAs'
- * tasks' instances in those runs, added up per run; and Airflow's own
- * verdicts (sla_miss rows or deadline alerts of those runs) with the
- * DAGs the database does not have.  No statement text holds a value.
+ * arrays: the DAGs' runs whose day is in [from, to), with Airflow's own
+ * verdicts (sla_miss rows or deadline alerts of those runs) and the
+ * DAGs the database does not have; and the task SLAs' tasks' instances
+ * in those runs, added up per run.  No statement text holds a value.
  * The history is the one a single statement per SLA gave before.
  */
 void
@@ -712,11 +684,10 @@ afdb_fetch_sla(struct sched *sd, const struct sla_def *const *defs, size_t n,
 	else
 		buf_printf(&t.day, "coalesce(r.data_interval_end, %s)",
 		    t.logical);
-	rd->pending = rd->npairs > 0 ? 3 : 2;
+	rd->pending = rd->npairs > 0 ? 2 : 1;
 	sla_query_runs(db, rd, &t);
 	if (rd->npairs > 0)
 		sla_query_tis(db, rd, &t);
-	sla_query_verdicts(db, rd, &t);
 	buf_free(&t.dags);
 	buf_free(&t.pdags);
 	buf_free(&t.ptasks);

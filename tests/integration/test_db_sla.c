@@ -4,7 +4,7 @@
  * statement per read it replaced (kept here as the reference), on the SLA
  * fixture (af<schema>_sla) and on a random configuration over a generated
  * history with its edge cases (af<schema>_slagen: gen_history and
- * fixture_slagen.sql); and at most three statements however many SLAs.
+ * fixture_slagen.sql); and at most two statements however many SLAs.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -479,7 +479,7 @@ traced(const char *path, const char *must_not_hold)
 }
 
 /*
- * At most three statements per read, however many SLAs, DAGs and tasks
+ * At most two statements per read, however many SLAs, DAGs and tasks
  * (counted in the DAGTOP_TRACE_SQL trace, as the bench does); and no
  * statement's text holds a value (the DAG ids travel as parameters).
  */
@@ -515,8 +515,8 @@ test_statements(void **state)
 	fetch_sla(a, defs_ptrs(&d), d.n, (today() - 193) * 86400,
 	    (today() + 2) * 86400, &h);
 	after = traced(path, PQgetvalue(pairs, 0, 0));
-	if (after - base > 3)
-		fail_msg("%zu SLAs took %d statements (at most 3)", d.n,
+	if (after - base > 2)
+		fail_msg("%zu SLAs took %d statements (at most 2)", d.n,
 		    after - base);
 	assert_true(h.n > 0);
 
