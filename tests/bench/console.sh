@@ -20,21 +20,32 @@ trap 'exit 130' INT TERM HUP PIPE QUIT
 
 ndags=$(psql -X -A -t -d "$db" -c "SELECT count(*) FROM dag WHERE is_active" 2>/dev/null || echo 2000)
 $T new-session -d -s b -x 80 -y 24 "sleep 900"
-$T pipe-pane -t b -o "cat >> $work/bytes"
-t0=$(now_ms)
-$T respawn-pane -k -t b "env TERM=tmux-256color HOME=$work $(pwd)/dagtop --database '$db'"
-i=0
-until full_screen "$T" b "$ndags" "$work/screen"; do
-	sleep 0.02
-	i=$((i + 1))
-	[ $i -lt 3000 ] || {
-		echo "console: no first screen in 60 s" >&2
-		cat "$work/screen" >&2
-		exit 1
-	}
+# The first full screen, the median of DAGTOP_BENCH_SCREENS starts (5; the
+# report's figure is a median too): from the pane's respawn to the screen,
+# polled every 5 ms, so that one start's luck and the poll's step weigh
+# little.  The last start stays for the idle minute.
+screens=${DAGTOP_BENCH_SCREENS:-5}
+: >"$work/firsts"
+n=0
+while [ $n -lt "$screens" ]; do
+	[ $n -lt $((screens - 1)) ] || $T pipe-pane -t b -o "cat >> $work/bytes"
+	t0=$(now_ms)
+	$T respawn-pane -k -t b "env TERM=tmux-256color HOME=$work $(pwd)/dagtop --database '$db'"
+	i=0
+	until full_screen "$T" b "$ndags" "$work/screen"; do
+		sleep 0.005
+		i=$((i + 1))
+		[ $i -lt 12000 ] || {
+			echo "console: no first screen in 60 s" >&2
+			cat "$work/screen" >&2
+			exit 1
+		}
+	done
+	t1=$(now_ms)
+	echo $((t1 - t0)) >>"$work/firsts"
+	n=$((n + 1))
 done
-t1=$(now_ms)
-first=$((t1 - t0))
+first=$(median "$work/firsts")
 pid=$($T display-message -p -t b '#{pane_pid}')
 sleep 2
 pgss_reset
@@ -46,7 +57,8 @@ c1=$(ticks "$pid")
 rss=$(awk '/^VmRSS/ { print $2 }' "/proc/$pid/status")
 hz=$(getconf CLK_TCK)
 echo "console, 80x24, default refresh (5 s), $ndags DAGs:"
-echo "  first full screen (DAG list and its strips): ${first} ms;" \
+echo "  first full screen (DAG list and its strips), median of $screens starts:" \
+    "${first} ms ($(tr '\n' ' ' <"$work/firsts")ms);" \
     "report status: ${report_ms} ms; ratio $(ratio "$first" "$report_ms") (target <= 1.00)"
 bench_summary "first full screen / report status" "$(ratio "$first" "$report_ms") (target <= 1.00)"
 echo "  the database over ${idle} s idle, per minute (pg_stat_statements; DB ms:"
