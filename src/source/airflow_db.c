@@ -455,17 +455,30 @@ afdb_fetch_dags(struct sched *sd, struct af_dags *out, sched_cb cb, void *arg)
 	dags_full(j);
 }
 
+/* Appends "t" or "f" to a PostgreSQL array literal being built. */
+static void
+bool_item(struct buf *b, size_t i, bool v)
+{
+	buf_printf(b, "%s%s", i > 0 ? "," : "", v ? "t" : "f");
+}
+
 /*
- * The DAGs that can have changed since prev, in one statement that reads
- * the dag table once (2,000 rows; 20,000 on the largest deployments) and
- * returns only them: those named in the audit log since (a pause, a
- * trigger, a delete: log.dttm), those with runs created since (the
- * scheduler moved their next run: dag_run's key), those whose count of
- * queued and running runs moved (a run that ended frees a max_active_runs
- * slot, and the next run moves), and those whose pause, activity or
- * import-error flag differs from prev's (sent as the lists of DAGs that
- * have it, usually short).  What the DAG processor changes in a DAG's
- * other columns (schedule, owners, file) waits for a full read.
+ * The DAGs that can have changed since prev, in one statement that
+ * returns only them, each found through a small set:
+ *   - those named in the audit log since (a pause, a trigger, a delete:
+ *     log.dttm);
+ *   - those with runs created since (the scheduler moved their next
+ *     run: dag_run's key);
+ *   - those whose count of queued and running runs moved (a run that
+ *     ended frees a max_active_runs slot and the next run moves): the
+ *     partial indexes' counts against prev's, a full join of two short
+ *     lists;
+ *   - those whose pause, activity or import-error flag differs from
+ *     prev's: the DAGs that have one now (one pass over the dag table
+ *     with a plain filter, no join per row) against prev's such DAGs.
+ * The rows are then read by the dag table's key.  The mark (a DAG that
+ * came or went) is one more pass.  What the DAG processor changes in a
+ * DAG's other columns (schedule, owners, file) waits for a full read.
  */
 static void
 afdb_fetch_dags_since(struct sched *sd, const struct af_dags *prev,
@@ -475,11 +488,12 @@ afdb_fetch_dags_since(struct sched *sd, const struct af_dags *prev,
 	const struct af_schema	*s = &db->schema;
 	struct dags_job		*j = xcalloc(1, sizeof *j);
 	struct buf		 sql = BUF_INIT, since = BUF_INIT,
-				 lists[5] = { BUF_INIT, BUF_INIT, BUF_INIT,
-				 BUF_INIT, BUF_INIT };
-	const char		**v[4], *params[7];
-	size_t			 nv[4] = { 0 }, i, k;
+				 lists[6] = { BUF_INIT, BUF_INIT, BUF_INIT,
+				 BUF_INIT, BUF_INIT, BUF_INIT };
+	const char		**flagged, **open, *params[8];
+	size_t			 nf = 0, no = 0, i, k;
 	char			 from[24];
+	const char		*inactive, *errors;
 	int64_t			 f = afdb_new_runs_from(db, prev_at);
 
 	j->db = db;
@@ -491,70 +505,69 @@ afdb_fetch_dags_since(struct sched *sd, const struct af_dags *prev,
 		return;
 	}
 	j->prev = prev;
-	for (k = 0; k < 4; k++)
-		v[k] = xcalloc(prev->n + 1, sizeof *v[k]);
+	flagged = xcalloc(prev->n + 1, sizeof *flagged);
+	open = xcalloc(prev->n + 1, sizeof *open);
+	for (i = 0; i < 3; i++)
+		buf_puts(&lists[1 + i], "{");
+	buf_puts(&lists[5], "{");
 	for (i = 0; i < prev->n; i++) {
 		const struct af_dag *d = &prev->v[i];
 
-		if (d->paused)
-			v[0][nv[0]++] = d->dag_id;
-		if (!d->active)
-			v[1][nv[1]++] = d->dag_id;
-		if (d->import_errors)
-			v[2][nv[2]++] = d->dag_id;
-		if (d->open_runs > 0)
-			v[3][nv[3]++] = d->dag_id;
+		if (d->paused || !d->active || d->import_errors) {
+			bool_item(&lists[1], nf, d->paused);
+			bool_item(&lists[2], nf, !d->active);
+			bool_item(&lists[3], nf, d->import_errors);
+			flagged[nf++] = d->dag_id;
+		}
+		if (d->open_runs > 0) {
+			buf_printf(&lists[5], "%s%d", no > 0 ? "," : "",
+			    d->open_runs);
+			open[no++] = d->dag_id;
+		}
 	}
-	for (k = 0; k < 4; k++) {
-		pg_array_literal(&lists[k], v[k], nv[k]);
-		free(v[k]);
-	}
-	/* The counts beside the last list's DAGs, as a text array. */
-	buf_puts(&lists[4], "{");
-	for (i = 0, k = 0; i < prev->n; i++)
-		if (prev->v[i].open_runs > 0)
-			buf_printf(&lists[4], "%s%d", k++ > 0 ? "," : "",
-			    prev->v[i].open_runs);
-	buf_puts(&lists[4], "}");
+	for (i = 0; i < 3; i++)
+		buf_puts(&lists[1 + i], "}");
+	buf_puts(&lists[5], "}");
+	pg_array_literal(&lists[0], flagged, nf);
+	pg_array_literal(&lists[4], open, no);
+	free(flagged);
+	free(open);
 	buf_printf(&since, "%lld", (long long)((int64_t)time(NULL) - prev_at +
 	    AFDB_LOG_MARGIN));
 	snprintf(from, sizeof from, "%lld", (long long)f);
 	params[0] = buf_str(&since);
 	params[1] = from;
-	for (k = 0; k < 5; k++)
+	for (k = 0; k < 6; k++)
 		params[2 + k] = buf_str(&lists[k]);
 
+	inactive = s->is_stale ? "coalesce(x.is_stale, false)" :
+	    "NOT coalesce(x.is_active, false)";
+	errors = s->has_import_errors ? "coalesce(x.has_import_errors, false)" :
+	    "false";
 	buf_puts(&sql, "(");
 	dags_select(s, &sql);
-	/*
-	 * The lists are joined (hash joins), not searched with = ANY: a
-	 * prepared statement's generic plan searches an array parameter
-	 * element by element for each of 20,000 rows.  No ORDER BY: the
-	 * rows take prev's places (dag_merge), and sorting 20,000 ids by
-	 * the database's collation to return none is the costliest part.
-	 */
-	buf_printf(&sql, "LEFT JOIN unnest($6::text[], $7::int[]) k(dag_id, n) "
-	    "ON k.dag_id = d.dag_id "
-	    "LEFT JOIN unnest($3::text[]) p(dag_id) ON p.dag_id = d.dag_id "
-	    "LEFT JOIN unnest($4::text[]) i(dag_id) ON i.dag_id = d.dag_id "
-	    "LEFT JOIN unnest($5::text[]) e(dag_id) ON e.dag_id = d.dag_id "
-	    "WHERE d.dag_id IN (SELECT l.dag_id FROM "
-	    "log l WHERE l.dttm >= " AFDB_LOG_SINCE("$1") " AND "
-	    "l.dag_id IS NOT NULL "
-	    "UNION SELECT r.dag_id FROM dag_run r WHERE r.id > $2::int8) "
-	    "OR coalesce(o.n, 0) <> coalesce(k.n, 0) "
-	    "OR coalesce(d.is_paused, false) <> (p.dag_id IS NOT NULL) "
-	    "OR %s <> (i.dag_id IS NOT NULL) "
-	    "OR %s <> (e.dag_id IS NOT NULL))"
-	    DAGS_MARK_ROW,
-	    s->is_stale ? "coalesce(d.is_stale, false)" :
-	    "NOT coalesce(d.is_active, false)",
-	    s->has_import_errors ? "coalesce(d.has_import_errors, false)" :
-	    "false");
-	pg_query(db->pg, buf_str(&sql), 7, params, dags_result, j);
+	buf_printf(&sql, "WHERE d.dag_id IN (SELECT l.dag_id FROM log l "
+	    "WHERE l.dttm >= " AFDB_LOG_SINCE("$1") " AND l.dag_id IS NOT "
+	    "NULL UNION SELECT r.dag_id FROM dag_run r WHERE r.id > $2::int8 "
+	    "UNION SELECT coalesce(c.dag_id, k.dag_id) FROM (SELECT r.dag_id, "
+	    "count(*) AS n FROM (SELECT dag_id FROM dag_run WHERE state = "
+	    "'queued' UNION ALL SELECT dag_id FROM dag_run WHERE state = "
+	    "'running') r GROUP BY r.dag_id) c FULL JOIN unnest($7::text[], "
+	    "$8::int[]) k(dag_id, n) ON k.dag_id = c.dag_id WHERE "
+	    "coalesce(c.n, 0) <> coalesce(k.n, 0) "
+	    "UNION SELECT coalesce(n.dag_id, p.dag_id) FROM (SELECT "
+	    "x.dag_id, coalesce(x.is_paused, false) AS paused, %s AS "
+	    "inactive, %s AS errors FROM dag x WHERE coalesce(x.is_paused, "
+	    "false) OR %s OR %s) n FULL JOIN unnest($3::text[], $4::bool[], "
+	    "$5::bool[], $6::bool[]) p(dag_id, paused, inactive, errors) ON "
+	    "p.dag_id = n.dag_id WHERE n.dag_id IS NULL OR p.dag_id IS NULL "
+	    "OR n.paused <> p.paused OR n.inactive <> p.inactive OR "
+	    "n.errors <> p.errors))" DAGS_MARK_ROW,
+	    inactive, errors, inactive, errors);
+	pg_query(db->pg, buf_str(&sql), 8, params, dags_result, j);
 	buf_free(&sql);
 	buf_free(&since);
-	for (k = 0; k < 5; k++)
+	for (k = 0; k < 6; k++)
 		buf_free(&lists[k]);
 }
 
