@@ -1,7 +1,8 @@
 /*
- * airflow_db.c: the Airflow metadata database (2.7-2.11, 3.0-3.1+): the
- * connection and its schema, health, DAGs, the task graph, SLAs and pools
- * (runs and task instances: airflow_db_runs.c).
+ * airflow_db.c: the Airflow metadata database (2.7-2.11, 3.0-3.2): the
+ * connection and its schema, health, DAGs (whole, or what changed), the
+ * task graph and pools (runs and task instances: airflow_db_runs.c; SLA
+ * attempts: airflow_db_sla.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
