@@ -126,16 +126,16 @@ run_merge(const struct af_runs *prev, struct af_runs *fresh, int per_dag,
 	free(t);
 }
 
-static int
-cmp_str(const void *a, const void *b)
+int
+ids_cmp(const void *a, const void *b)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-static bool
-listed(const char *const *ids, size_t n, const char *id)
+bool
+ids_listed(const char *const *ids, size_t n, const char *id)
 {
-	return n > 0 && bsearch(&id, ids, n, sizeof *ids, cmp_str) != NULL;
+	return n > 0 && bsearch(&id, ids, n, sizeof *ids, ids_cmp) != NULL;
 }
 
 /*
@@ -158,8 +158,8 @@ run_keep(struct af_runs *runs, const char *const *strips, size_t nstrips,
 		if (dag == NULL || strcmp(r->dag_id, dag) != 0) {
 			dag = r->dag_id;
 			kept = 0;
-			known = dags == NULL || listed(dags, ndags, dag);
-			limit = strips == NULL || listed(strips, nstrips, dag) ?
+			known = dags == NULL || ids_listed(dags, ndags, dag);
+			limit = strips == NULL || ids_listed(strips, nstrips, dag) ?
 			    (size_t)(per_dag > 0 ? per_dag : 1) : 1;
 		}
 		if (known && kept < limit) {

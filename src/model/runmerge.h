@@ -7,6 +7,9 @@
 #ifndef DAGTOP_RUNMERGE_H
 #define DAGTOP_RUNMERGE_H
 
+#include <stdbool.h>
+#include <stddef.h>
+
 #include "airflow.h"
 
 /*
@@ -25,6 +28,14 @@
  */
 void	run_merge(const struct af_runs *prev, struct af_runs *fresh,
 	    int per_dag, struct af_runs *out);
+
+/*
+ * Lists of ids sorted bytewise (sched_recent's strips, the DAGs a read
+ * replaced): the order for qsort and bsearch of char *, and whether id
+ * is in the n of ids.
+ */
+int	ids_cmp(const void *, const void *);
+bool	ids_listed(const char *const *ids, size_t n, const char *id);
 
 /*
  * Keeps, of runs as run_merge gives them (grouped by dag_id, newest

@@ -268,12 +268,6 @@ struct strip_job {
 	void				*arg;
 };
 
-static int
-cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /*
  * One row into the job: 'r' a full read's run (into out), 'c' a run
  * changed since prev and 'd' a run of a DAG read whole (into fresh; a
@@ -334,14 +328,14 @@ strip_merge(struct strip_job *j)
 	size_t				 ndags = 0, i;
 
 	if (j->nreplaced > 1)
-		qsort(j->replaced, j->nreplaced, sizeof *j->replaced, cmp_str);
+		qsort(j->replaced, j->nreplaced, sizeof *j->replaced, ids_cmp);
 	/* A view: prev's runs themselves, never freed through it. */
 	view.v = xcalloc(w->prev->n + 1, sizeof *view.v);
 	for (i = 0; i < w->prev->n; i++) {
 		const struct af_run *r = &w->prev->v[i];
 
-		if (j->nreplaced == 0 || bsearch(&r->dag_id, j->replaced,
-		    j->nreplaced, sizeof *j->replaced, cmp_str) == NULL)
+		if (!ids_listed((const char *const *)j->replaced,
+		    j->nreplaced, r->dag_id))
 			view.v[view.n++] = *r;
 	}
 	run_merge(&view, &j->fresh, w->per_dag, &merged);
@@ -350,7 +344,7 @@ strip_merge(struct strip_job *j)
 		dags = xcalloc(w->dags->n + 1, sizeof *dags);
 		for (i = 0; i < w->dags->n; i++)
 			dags[ndags++] = w->dags->v[i].dag_id;
-		qsort(dags, ndags, sizeof *dags, cmp_str);
+		qsort(dags, ndags, sizeof *dags, ids_cmp);
 	}
 	run_keep(&merged, w->strips, w->nstrips, w->per_dag,
 	    w->dags != NULL ? dags : NULL, ndags);
@@ -518,9 +512,8 @@ strips_changed(struct strip_job *j, int64_t from)
 	ve = xcalloc(w->nstrips + 1, sizeof *ve);
 	for (i = 0; w->strips != NULL && w->prev_strips != NULL &&
 	    i < w->nstrips; i++)
-		if (w->nprev_strips == 0 || bsearch(&w->strips[i],
-		    w->prev_strips, w->nprev_strips, sizeof *w->prev_strips,
-		    cmp_str) == NULL)
+		if (!ids_listed(w->prev_strips, w->nprev_strips,
+		    w->strips[i]))
 			ve[ne++] = w->strips[i];
 	pg_array_literal(&kd, vd, nk);
 	pg_array_literal(&kr, vr, nk);

@@ -258,19 +258,11 @@ runs_of(const struct af_runs *rs, const char *dag_id)
 	return lo - first;
 }
 
-static int
-cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 /* Whether dag_id is in ids (sorted); ids NULL: every DAG is. */
 static bool
 listed(const char *const *ids, size_t n, const char *dag_id)
 {
-	if (ids == NULL)
-		return true;
-	return n > 0 && bsearch(&dag_id, ids, n, sizeof *ids, cmp_str) != NULL;
+	return ids == NULL || ids_listed(ids, n, dag_id);
 }
 
 /* How many runs of dag_id the answer holds at most: its strip, or one. */

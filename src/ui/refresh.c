@@ -18,6 +18,7 @@
 #include "logctl.h"
 #include "loop.h"
 #include "options.h"
+#include "runmerge.h"
 #include "sched_open.h"
 #include "tz.h"
 #include "zoneinfo.h"
@@ -293,18 +294,11 @@ fetch_sla(struct app *a)
 	    &a->next.sla, read_done, a);
 }
 
-static int
-cmp_id(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 bool
 console_strip_known(const struct console *c, const char *dag_id)
 {
-	return c->snap.strips == NULL || (c->snap.nstrips > 0 &&
-	    bsearch(&dag_id, c->snap.strips, c->snap.nstrips,
-	    sizeof *c->snap.strips, cmp_id) != NULL);
+	return c->snap.strips == NULL || ids_listed((const char *const *)
+	    c->snap.strips, c->snap.nstrips, dag_id);
 }
 
 /*
@@ -331,7 +325,7 @@ wanted_strips(const struct console *c, size_t *n)
 	    (c->dag_sel < from || c->dag_sel >= to))
 		v[k++] = xstrdup(c->snap.dags.v[c->dag_order[c->dag_sel]].dag_id);
 	if (k > 1)
-		qsort(v, k, sizeof *v, cmp_id);
+		qsort(v, k, sizeof *v, ids_cmp);
 	*n = k;
 	return v;
 }
