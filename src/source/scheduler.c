@@ -135,3 +135,17 @@ sched_fetch_dag_runs_before(struct sched *s, const char *dag_id,
 {
 	s->ops->fetch_dag_runs_before(s, dag_id, before, limit, out, cb, arg);
 }
+
+void
+sched_fetch_deps(struct sched *s, struct dep_facts *out, sched_cb cb,
+    void *arg)
+{
+	s->ops->fetch_deps(s, out, cb, arg);
+}
+
+void
+sched_fetch_dep_state(struct sched *s, const struct dep_ask *ask,
+    struct dep_state *out, sched_cb cb, void *arg)
+{
+	s->ops->fetch_dep_state(s, ask, out, cb, arg);
+}

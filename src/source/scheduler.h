@@ -27,6 +27,7 @@
 #include <stdint.h>
 
 #include "airflow.h"
+#include "depgraph.h"
 #include "graph.h"
 #include "sla.h"
 #include "slots.h"
@@ -124,6 +125,10 @@ struct sched_ops {
 	void	(*fetch_dag_runs_before)(struct sched *, const char *dag_id,
 		    const struct af_run *before, int limit, struct af_runs *,
 		    sched_cb, void *);
+	void	(*fetch_deps)(struct sched *, struct dep_facts *, sched_cb,
+		    void *);
+	void	(*fetch_dep_state)(struct sched *, const struct dep_ask *,
+		    struct dep_state *, sched_cb, void *);
 };
 
 /* Every implementation's struct begins with this. */
@@ -235,5 +240,25 @@ void	sched_fetch_unknown_dags(struct sched *, const char *const *dag_ids,
 void	sched_fetch_dag_runs_before(struct sched *, const char *dag_id,
 	    const struct af_run *before, int limit, struct af_runs *out,
 	    sched_cb, void *arg);
+/*
+ * The facts of the dependency graph across DAGs (depgraph.h): every DAG
+ * that takes part with its pause state, expression and next run, every
+ * asset and alias, task outlets, schedule references, and the sensor and
+ * trigger links of the newest serialized DAGs.  The database source reads
+ * them in at most two statements whatever the size; the API source in a
+ * number of pages that grows with the assets, and writes in out->gaps each
+ * edge kind the REST API cannot give.
+ */
+void	sched_fetch_deps(struct sched *, struct dep_facts *out, sched_cb,
+	    void *arg);
+/*
+ * The state a walk needs (one statement on the database): for each DAG of
+ * ask, its newest run, the failed or retrying task instance of that run
+ * (the newest such), and its median duration over its last SLA_MEDIAN_RUNS
+ * successful runs; for each asset, its newest event and who wrote it; the
+ * assets queued for ask->consumer; and the database clock.
+ */
+void	sched_fetch_dep_state(struct sched *, const struct dep_ask *ask,
+	    struct dep_state *out, sched_cb, void *arg);
 
 #endif
