@@ -148,6 +148,23 @@ RETURNS json LANGUAGE sql AS $$ SELECT dx_dep(p_waited, p_dag, 'sensor', p_task)
 CREATE FUNCTION dx_dep_trigger(p_dag text, p_target text, p_task text)
 RETURNS json LANGUAGE sql AS $$ SELECT dx_dep(p_dag, p_target, 'trigger', p_task) $$;
 
+-- A serialized task's outlets (2.10: "dataset", "dataset_alias"); the alias
+-- outlets are only here, never in task_outlet_dataset_reference.
+CREATE FUNCTION dx_out_asset(p_uri text) RETURNS json LANGUAGE sql AS $$
+  SELECT json_build_object('__type', 'dataset', '__var',
+                           json_build_object('uri', p_uri, 'extra', '{}'::json))
+$$;
+CREATE FUNCTION dx_out_alias(p_name text) RETURNS json LANGUAGE sql AS $$
+  SELECT json_build_object('__type', 'dataset_alias', '__var',
+                           json_build_object('name', p_name))
+$$;
+
+-- fx_task's task (wrapped) with these outlets.
+CREATE FUNCTION dx_outlets(p_task json, VARIADIC p_outlets json[]) RETURNS json
+LANGUAGE sql AS $$
+  SELECT jsonb_set(p_task::jsonb, '{__var,outlets}', to_jsonb(p_outlets))::json
+$$;
+
 -- One row per DAG on 2.x: a newer serialization replaces the row.
 CREATE FUNCTION dx_serdag(p_dag text, p_tasks json[], p_deps json[])
 RETURNS void LANGUAGE sql AS $$
@@ -264,8 +281,10 @@ SELECT dx_schedule('ghost_mart', 'bq://dwh/ghost');
 -- triggers exports, counts; the older one triggered exports_old.
 SELECT dx_serdag('ingest_orders', ARRAY[
     fx_task('extract', 'BashOperator', ARRAY['load'], false, true),
-    fx_task('load', 'BigQueryInsertJobOperator', ARRAY['publish'], false, true),
-    fx_task('publish', 'PythonOperator', ARRAY[]::text[], false, true)],
+    dx_outlets(fx_task('load', 'BigQueryInsertJobOperator', ARRAY['publish'], false, true),
+               dx_out_asset('bq://dwh/orders')),
+    dx_outlets(fx_task('publish', 'PythonOperator', ARRAY[]::text[], false, true),
+               dx_out_alias('orders_alias'))],
     ARRAY[dx_dep_out('ingest_orders', 'bq://dwh/orders'),
           dx_dep_alias_out('ingest_orders', 'orders_alias')]);
 SELECT dx_serdag('ingest_customers', ARRAY[
@@ -291,7 +310,8 @@ SELECT dx_serdag('alias_mart', ARRAY[
     fx_task('build', 'BigQueryInsertJobOperator', ARRAY[]::text[], false, true)],
     ARRAY[dx_dep_alias_in('alias_mart', 'orders_alias')]);
 SELECT dx_serdag('exports', ARRAY[
-    fx_task('push', 'GCSToS3Operator', ARRAY[]::text[], false, true)],
+    dx_outlets(fx_task('push', 'GCSToS3Operator', ARRAY[]::text[], false, true),
+               dx_out_asset('bq://dwh/exports'))],
     ARRAY[dx_dep_out('exports', 'bq://dwh/exports')]);
 SELECT dx_serdag('archive', ARRAY[
     fx_task('copy', 'BashOperator', ARRAY[]::text[], false, true)],
