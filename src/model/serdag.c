@@ -151,32 +151,82 @@ load_document(const char *text, size_t len, size_t max, struct buf *err)
 	return root;
 }
 
+/*
+ * The alias outlets of the document's tasks as [task_id, alias] pairs:
+ * each task's outlets list holds {"__type": "dataset_alias" (2.10) or
+ * "asset_alias" (3.x), "__var": {"name": ...}} for an alias.
+ */
+static json_t *
+alias_outlets(json_t *dag)
+{
+	json_t		*pairs = json_array(), *tasks, *task, *outlets, *o, *var;
+	const char	*task_id, *type, *name;
+	size_t		 i, k;
+
+	tasks = json_object_get(dag, "tasks");
+	json_array_foreach(tasks, i, task) {
+		json_t *t = unwrap(task);
+
+		task_id = t != NULL ? string_member(t, "task_id", NULL) : NULL;
+		outlets = t != NULL ? json_object_get(t, "outlets") : NULL;
+		if (task_id == NULL || !json_is_array(outlets))
+			continue;
+		json_array_foreach(outlets, k, o) {
+			type = json_is_object(o) ? string_member(o, "__type",
+			    NULL) : NULL;
+			var = json_is_object(o) ? json_object_get(o, "__var") :
+			    NULL;
+			name = json_is_object(var) ? string_member(var, "name",
+			    NULL) : NULL;
+			if (type == NULL || name == NULL ||
+			    (strcmp(type, "dataset_alias") != 0 &&
+			    strcmp(type, "asset_alias") != 0))
+				continue;
+			json_array_append_new(pairs, json_pack("[ss]", task_id,
+			    name));
+		}
+	}
+	return pairs;
+}
+
+/* Appends v as compact JSON text to out; -1 when it cannot be written. */
+static int
+dump_to(json_t *v, struct buf *out)
+{
+	char *dump = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+
+	if (dump == NULL)
+		return -1;
+	buf_puts(out, dump);
+	free(dump);
+	return 0;
+}
+
 int
 serdag_dependencies(const char *text, size_t len, size_t max,
-    struct buf *out, struct buf *err)
+    struct buf *deps, struct buf *aliases, struct buf *err)
 {
-	json_t	*root, *dag, *deps;
-	char	*dump;
+	json_t	*root, *dag, *list, *pairs;
+	int	 rc = 0;
 
 	if ((root = load_document(text, len, max, err)) == NULL)
 		return -1;
 	dag = json_object_get(root, "dag");
 	if (!json_is_object(dag))
 		dag = root;
-	deps = json_object_get(dag, "dag_dependencies");
-	if (deps == NULL || json_is_null(deps))
-		buf_puts(out, "[]");
-	else if ((dump = json_dumps(deps, JSON_COMPACT | JSON_ENCODE_ANY))
-	    != NULL) {
-		buf_puts(out, dump);
-		free(dump);
-	} else {
+	list = json_object_get(dag, "dag_dependencies");
+	if (list == NULL || json_is_null(list))
+		buf_puts(deps, "[]");
+	else if (dump_to(list, deps) == -1)
+		rc = -1;
+	pairs = alias_outlets(dag);
+	if (rc == 0 && (pairs == NULL || dump_to(pairs, aliases) == -1))
+		rc = -1;
+	if (rc == -1)
 		buf_puts(err, "dag_dependencies cannot be written back");
-		json_decref(root);
-		return -1;
-	}
+	json_decref(pairs);
 	json_decref(root);
-	return 0;
+	return rc;
 }
 
 struct graph *

@@ -50,12 +50,14 @@ struct graph	*serdag_parse(const char *json, size_t len, size_t max,
 
 /*
  * The dag_dependencies list of a serialized DAG's JSON text, written back
- * as compact JSON text into out ("[]" when the document has none), for a
- * reader of a row whose data is compressed (the database extracts it from
- * the others).  Same limits as serdag_parse.  Returns 0, or -1 with a
+ * as compact JSON text into deps ("[]" when the document has none), and
+ * its tasks' alias outlets, which only the serialized tasks hold, as a
+ * JSON list of [task_id, alias name] pairs into aliases: for a reader of
+ * a row whose data is compressed (the database extracts both from the
+ * others).  Same limits as serdag_parse.  Returns 0, or -1 with a
  * one-line reason in err.
  */
 int		 serdag_dependencies(const char *json, size_t len, size_t max,
-		    struct buf *out, struct buf *err);
+		    struct buf *deps, struct buf *aliases, struct buf *err);
 
 #endif

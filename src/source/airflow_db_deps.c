@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
 #include <libpq-fe.h>
 
 #include "airflow_db.h"
@@ -244,48 +245,93 @@ facts_result(struct deps_read *rd, const PGresult *res)
 }
 
 /*
- * One serialized DAG's dag_dependencies: the list the server extracted
- * (column 1), or the compressed document (column 2) inflated and read
- * here.  An unreadable one is a warning: its sensors and triggers are
- * missing from the graph, which is said.
+ * The tasks of DAG dag_id that emit through an alias, [task_id, alias]
+ * pairs (JSON text): only the serialized tasks name them, dag_dependencies
+ * names the alias for the DAG as a whole.  The DAG-level outlet of those
+ * entries (from index first on) becomes the task's; a further task adds an
+ * outlet of its own.
+ */
+static void
+alias_task_outlets(struct dep_facts *f, const char *dag_id, size_t first,
+    const char *pairs, size_t len)
+{
+	json_t			*v = json_loadb(pairs, len, 0, NULL), *p;
+	struct dep_outlet_fact	*o;
+	const char		*task, *name;
+	size_t			 i, k, a;
+
+	json_array_foreach(v, i, p) {
+		task = json_string_value(json_array_get(p, 0));
+		name = json_string_value(json_array_get(p, 1));
+		if (task == NULL || name == NULL)
+			continue;
+		if ((a = dep_facts_find_alias(f, name)) == (size_t)-1) {
+			dep_facts_alias(f)->name = xstrdup(name);
+			a = f->naliases - 1;
+		}
+		for (k = first; k < f->noutlets; k++)
+			if (f->outlets[k].kind == DEP_TO_ALIAS &&
+			    f->outlets[k].target == a &&
+			    f->outlets[k].task_id == NULL &&
+			    strcmp(f->outlets[k].dag_id, dag_id) == 0)
+				break;
+		if (k == f->noutlets) {
+			o = dep_facts_outlet(f);
+			o->dag_id = xstrdup(dag_id);
+			o->kind = DEP_TO_ALIAS;
+			o->target = a;
+		}
+		f->outlets[k].task_id = xstrdup(task);
+	}
+	json_decref(v);
+}
+
+/*
+ * One serialized DAG's dag_dependencies and alias outlets: as the server
+ * extracted them (columns 1 and 3), or the compressed document (column 2)
+ * inflated and read here.  An unreadable one is a warning: its sensors,
+ * triggers and alias outlets are missing from the graph, which is said.
  */
 static void
 dependencies_row(struct deps_read *rd, const PGresult *res, int i)
 {
 	struct dep_facts	*f = rd->out;
 	const char		*dag_id = PQgetvalue(res, i, 0);
-	struct buf		 text = BUF_INIT, deps = BUF_INIT, why = BUF_INIT;
+	struct buf		 text = BUF_INIT, deps = BUF_INIT,
+				 aliases = BUF_INIT, why = BUF_INIT;
 	unsigned char		*raw;
-	size_t			 rawlen;
+	size_t			 rawlen, first = f->noutlets;
 
 	if (!PQgetisnull(res, i, 1)) {
-		if (strcmp(PQgetvalue(res, i, 1), "[]") != 0)
-			dep_facts_add_dependencies(f, dag_id,
-			    PQgetvalue(res, i, 1),
-			    (size_t)PQgetlength(res, i, 1));
-		return;
-	}
-	if (PQgetisnull(res, i, 2))
-		return;
-	raw = PQunescapeBytea((const unsigned char *)PQgetvalue(res, i, 2),
-	    &rawlen);
-	if (raw == NULL)
-		buf_puts(&why, "cannot decode data_compressed");
-	else {
-		if (serdag_inflate(raw, rawlen, rd->db->serdag_max, &text,
-		    &why) == 0)
-			serdag_dependencies(text.data, text.len,
-			    rd->db->serdag_max, &deps, &why);
-		PQfreemem(raw);
+		buf_puts(&deps, PQgetvalue(res, i, 1));
+		if (!PQgetisnull(res, i, 3))
+			buf_puts(&aliases, PQgetvalue(res, i, 3));
+	} else if (!PQgetisnull(res, i, 2)) {
+		raw = PQunescapeBytea((const unsigned char *)
+		    PQgetvalue(res, i, 2), &rawlen);
+		if (raw == NULL)
+			buf_puts(&why, "cannot decode data_compressed");
+		else {
+			if (serdag_inflate(raw, rawlen, rd->db->serdag_max,
+			    &text, &why) == 0)
+				serdag_dependencies(text.data, text.len,
+				    rd->db->serdag_max, &deps, &aliases, &why);
+			PQfreemem(raw);
+		}
 	}
 	if (why.len > 0)
 		buf_printf(&f->warnings, "serialized DAG of %s unreadable "
-		    "(%s); its sensors and triggers are left out\n", dag_id,
-		    buf_str(&why));
-	else if (strcmp(buf_str(&deps), "[]") != 0)
+		    "(%s); its sensors, triggers and alias outlets are left "
+		    "out\n", dag_id, buf_str(&why));
+	else if (deps.len > 0 && strcmp(buf_str(&deps), "[]") != 0) {
 		dep_facts_add_dependencies(f, dag_id, deps.data, deps.len);
+		if (aliases.len > 0 && strcmp(buf_str(&aliases), "[]") != 0)
+			alias_task_outlets(f, dag_id, first, aliases.data,
+			    aliases.len);
+	}
 	buf_free(&text);
 	buf_free(&deps);
+	buf_free(&aliases);
 	buf_free(&why);
 }
 
@@ -398,15 +444,32 @@ facts_sql(const struct af_schema *s, struct buf *sql)
  * (2.x keeps one row per DAG; 3.x one per version, the newest through
  * dag_version's (dag_id, version_number) index, as fetch_graph reads it),
  * as the list's JSON text; for a compressed row (data NULL) the zlib
- * bytes instead.  data is json on 2.x and 3.1, jsonb on 3.2: -> and ::text
- * read both.
+ * bytes instead; and when the list names an alias, its tasks' alias
+ * outlets as [task_id, alias] pairs (tasks bare or wrapped, each outlet
+ * {"__type": "dataset_alias" | "asset_alias", "__var": {"name"}}), every
+ * step guarded so that an odd document gives nothing rather than an
+ * error.  data is json on 2.x and 3.1, jsonb on 3.2: -> and ::text read
+ * both; the pairs read it as jsonb.
  */
+#define DEPS_LIST	"coalesce(s.data->'dag'->'dag_dependencies', " \
+			"s.data->'dag_dependencies')"
+
 static void
 dependencies_sql(const struct af_schema *s, struct buf *sql)
 {
-	buf_puts(sql, "SELECT s.dag_id::text, coalesce(s.data->'dag'->"
-	    "'dag_dependencies', s.data->'dag_dependencies')::text, CASE WHEN "
-	    "s.data IS NULL THEN s.data_compressed END FROM ");
+	buf_puts(sql, "SELECT s.dag_id::text, " DEPS_LIST "::text, CASE WHEN "
+	    "s.data IS NULL THEN s.data_compressed END, CASE WHEN " DEPS_LIST
+	    "::text LIKE '%-alias\"%' THEN (SELECT jsonb_agg(jsonb_build_array("
+	    "x.t->>'task_id', coalesce(o->'__var', o)->>'name'))::text FROM "
+	    "(SELECT coalesce(s.data::jsonb->'dag', s.data::jsonb) AS dag) d "
+	    "CROSS JOIN LATERAL jsonb_array_elements(CASE WHEN jsonb_typeof("
+	    "d.dag->'tasks') = 'array' THEN d.dag->'tasks' ELSE '[]' END) e "
+	    "CROSS JOIN LATERAL (SELECT coalesce(e->'__var', e) AS t) x CROSS "
+	    "JOIN LATERAL jsonb_array_elements(CASE WHEN jsonb_typeof("
+	    "x.t->'outlets') = 'array' THEN x.t->'outlets' ELSE '[]' END) o "
+	    "WHERE o->>'__type' IN ('dataset_alias', 'asset_alias') AND "
+	    "x.t->>'task_id' IS NOT NULL AND coalesce(o->'__var', o)->>'name' "
+	    "IS NOT NULL) END FROM ");
 	if (s->dag_version)
 		buf_puts(sql, "dag d CROSS JOIN LATERAL (SELECT v.id FROM "
 		    "dag_version v WHERE v.dag_id = d.dag_id ORDER BY "
@@ -414,8 +477,7 @@ dependencies_sql(const struct af_schema *s, struct buf *sql)
 		    "s.dag_version_id = v.id");
 	else
 		buf_puts(sql, "serialized_dag s");
-	buf_puts(sql, " WHERE s.data IS NULL OR coalesce(s.data->'dag'->"
-	    "'dag_dependencies', s.data->'dag_dependencies') IS NOT NULL");
+	buf_puts(sql, " WHERE s.data IS NULL OR " DEPS_LIST " IS NOT NULL");
 }
 
 void

@@ -358,49 +358,64 @@ test_parse_invalid_json(void **state)
 
 /*
  * The dag_dependencies list of a document (a compressed row's, inflated),
- * written back as JSON: as it is, "[]" when absent or null, the same
- * limits and messages as a parse.
+ * written back as JSON: as it is, "[]" when absent or null; the tasks'
+ * alias outlets (2.10 bare or wrapped tasks, 3.x), other outlets and
+ * odd entries left out; the same limits and messages as a parse.
  */
 static void
 test_dependencies(void **state)
 {
 	static const char doc[] = "{\"__version\": 1, \"dag\": {\"_dag_id\": "
-	    "\"r\", \"tasks\": [], \"dag_dependencies\": [{\"source\": "
-	    "\"s\", \"target\": \"r\", \"dependency_type\": \"sensor\", "
-	    "\"dependency_id\": \"w\"}]}}";
+	    "\"r\", \"tasks\": [{\"task_id\": \"load\", \"outlets\": "
+	    "[{\"__type\": \"dataset\", \"__var\": {\"uri\": \"s3://a\"}}]}, "
+	    "{\"__type\": \"operator\", \"__var\": {\"task_id\": \"emit\", "
+	    "\"outlets\": [{\"__type\": \"dataset_alias\", \"__var\": "
+	    "{\"name\": \"al1\"}}, {\"__type\": \"asset_alias\", \"__var\": "
+	    "{\"name\": \"al2\", \"group\": \"asset\"}}, 7, {\"__type\": "
+	    "\"asset_alias\"}]}}, {\"task_id\": \"x\", \"outlets\": {}}, 3], "
+	    "\"dag_dependencies\": [{\"source\": \"s\", \"target\": \"r\", "
+	    "\"dependency_type\": \"sensor\", \"dependency_id\": \"w\"}]}}";
 	static const char none[] = "{\"dag\": {\"tasks\": []}}";
 	static const char null[] = "{\"dag\": {\"dag_dependencies\": null}}";
 	static const char bare[] = "{\"dag_dependencies\": [1]}";
-	struct buf	 out = BUF_INIT, err = BUF_INIT;
+	struct buf	 out = BUF_INIT, al = BUF_INIT, err = BUF_INIT;
 
 	(void)state;
 	assert_int_equal(serdag_dependencies(doc, sizeof doc - 1,
-	    SERDAG_MAX_DEFAULT, &out, &err), 0);
+	    SERDAG_MAX_DEFAULT, &out, &al, &err), 0);
 	assert_string_equal(buf_str(&out), "[{\"source\":\"s\",\"target\":"
 	    "\"r\",\"dependency_type\":\"sensor\",\"dependency_id\":\"w\"}]");
+	assert_string_equal(buf_str(&al), "[[\"emit\",\"al1\"],"
+	    "[\"emit\",\"al2\"]]");
 	assert_string_equal(buf_str(&err), "");
 	buf_reset(&out);
+	buf_reset(&al);
 	assert_int_equal(serdag_dependencies(none, sizeof none - 1,
-	    SERDAG_MAX_DEFAULT, &out, &err), 0);
+	    SERDAG_MAX_DEFAULT, &out, &al, &err), 0);
 	assert_string_equal(buf_str(&out), "[]");
+	assert_string_equal(buf_str(&al), "[]");
 	buf_reset(&out);
+	buf_reset(&al);
 	assert_int_equal(serdag_dependencies(null, sizeof null - 1,
-	    SERDAG_MAX_DEFAULT, &out, &err), 0);
+	    SERDAG_MAX_DEFAULT, &out, &al, &err), 0);
 	assert_string_equal(buf_str(&out), "[]");
 	buf_reset(&out);
+	buf_reset(&al);
 	assert_int_equal(serdag_dependencies(bare, sizeof bare - 1,
-	    SERDAG_MAX_DEFAULT, &out, &err), 0);
+	    SERDAG_MAX_DEFAULT, &out, &al, &err), 0);
 	assert_string_equal(buf_str(&out), "[1]");
 	buf_reset(&out);
+	buf_reset(&al);
 	assert_int_equal(serdag_dependencies("{", 1, SERDAG_MAX_DEFAULT, &out,
-	    &err), -1);
+	    &al, &err), -1);
 	assert_non_null(strstr(buf_str(&err), "not valid JSON"));
 	buf_reset(&err);
 	assert_int_equal(serdag_dependencies(doc, sizeof doc - 1,
-	    sizeof doc - 2, &out, &err), -1);
+	    sizeof doc - 2, &out, &al, &err), -1);
 	assert_non_null(strstr(buf_str(&err), "serialized_dag_max"));
 	assert_string_equal(buf_str(&out), "");
 	buf_free(&out);
+	buf_free(&al);
 	buf_free(&err);
 }
 
