@@ -2,7 +2,8 @@
  * fuzz_serdag.c: libFuzzer harness for the serialized-DAG reader.  The
  * bytes play both a zlib stream (data_compressed) and a JSON document
  * (data); whatever they are, the reader returns a graph or a reason, and a
- * graph's order holds every task exactly once.
+ * graph's order holds every task exactly once; the dependency reader gives
+ * two JSON lists or a reason.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -38,11 +39,30 @@ check(struct graph *g)
 	graph_free(g);
 }
 
+/* Both lists, or a reason: never half an answer. */
+static void
+check_dependencies(const uint8_t *data, size_t size)
+{
+	struct buf deps = BUF_INIT, aliases = BUF_INIT, err = BUF_INIT;
+
+	if (serdag_dependencies((const char *)data, size, SERDAG_MAX_DEFAULT,
+	    &deps, &aliases, &err) == 0) {
+		if (deps.len == 0 || aliases.len == 0 ||
+		    buf_str(&aliases)[0] != '[' || err.len != 0)
+			abort();
+	} else if (err.len == 0)
+		abort();
+	buf_free(&deps);
+	buf_free(&aliases);
+	buf_free(&err);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct buf	out = BUF_INIT, err = BUF_INIT;
 
+	check_dependencies(data, size);
 	check(serdag_parse((const char *)data, size, SERDAG_MAX_DEFAULT, &err));
 	buf_reset(&err);
 	if (serdag_inflate(data, size, SERDAG_MAX_DEFAULT, &out, &err) == 0)
