@@ -292,7 +292,14 @@ walk_leaf(struct why *w, size_t d, const struct dg_x *x, int depth)
 		l->asset = al->name;
 		for (i = 0; i < al->prod.n; i++)
 			dg_push(&all, al->prod.v[i]);
+		/* what it resolved to: their producers, their newest update */
 		for (k = 0; k < al->assets.n; k++) {
+			const struct dep_asset_state *r = asset_state(w->st,
+			    &g->assets[al->assets.v[k]]);
+
+			if (r != NULL && r->last_event != TIME_NONE &&
+			    (l->when == TIME_NONE || r->last_event > l->when))
+				l->when = r->last_event;
 			prod = &g->assets[al->assets.v[k]].prod;
 			for (i = 0; i < prod->n; i++)
 				dg_push(&all, prod->v[i]);

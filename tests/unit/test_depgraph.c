@@ -1657,7 +1657,7 @@ test_why_missing_and_paused(void **state)
 /*
  * The 3.1 seed's sensor: sensor_y waits on consumer_a, whose newest run
  * failed in task run at 09:00 (1/1).  Then a trigger: downstream_x runs
- * only when consumer_a triggers it.
+ * only when consumer_a triggers it.  Then an alias.
  */
 static void
 test_why_sensor(void **state)
@@ -1670,6 +1670,8 @@ test_why_sensor(void **state)
 
 	(void)state;
 	seed3(&f);
+	f.aliases[0].assets = xcalloc(1, sizeof *f.aliases[0].assets);
+	f.aliases[0].assets[f.aliases[0].nassets++] = 0;	/* al1 -> a */
 	g = build(&f);
 	d = dag_run(&st, "consumer_a", RUN_FAILED, NOW - 7200);
 	bad_task(d, "run", TI_FAILED, 1, 1, NOW - 3600);
@@ -1702,6 +1704,28 @@ test_why_sensor(void **state)
 	assert_false(w.found);
 	assert_string_equal(buf_str(&w.sentence), "producer depends on no "
 	    "other DAG or asset");
+	dep_why_free(&w);
+	/*
+	 * alias_consumer waits on al1, which producer writes (DAG level)
+	 * and which resolved to a; a came 5h ago, alias_consumer ran 3h
+	 * ago, so al1 has not come since; producer.load failed.
+	 */
+	d = dag_run(&st, "producer", RUN_FAILED, NOW - 7200);
+	bad_task(d, "load", TI_FAILED, 2, 2, NOW - 3600);
+	dag_run(&st, "alias_consumer", RUN_SUCCESS, NOW - 3 * 3600);
+	asset_event(&st, 1, "s3://b/a", NOW - 5 * 3600, "producer", "load");
+	why(g, "alias_consumer", &st, &w);
+	assert_true(w.found);
+	assert_string_equal(buf_str(&w.sentence), "alias_consumer waits for "
+	    "alias al1, last updated 5h00m ago; producer.load failed at "
+	    "09:00, try 2/2");
+	assert_int_equal(w.chain[1].kind, DEP_NODE_ALIAS);
+	assert_int_equal(w.chain[1].when, NOW - 5 * 3600);
+	dep_why_free(&w);
+	/* a newer a (after alias_consumer's run) satisfies the alias */
+	st.assets[0].last_event = NOW - 3600;
+	why(g, "alias_consumer", &st, &w);
+	assert_false(w.found);
 	dep_why_free(&w);
 	why(g, "nope", &st, &w);
 	assert_false(w.found);
