@@ -332,11 +332,28 @@ ref_text(enum dep_target_kind kind)
 	return kind == DEP_TO_NAME_REF ? "name" : "uri";
 }
 
+static bool
+same_task(const char *a, const char *b)
+{
+	return a == NULL ? b == NULL : b != NULL && strcmp(a, b) == 0;
+}
+
+/* An outlet, once: facts may repeat one (two reads of the same edge). */
 static void
 add_outlet(struct depgraph *g, size_t dag, const char *task, bool alias,
     size_t target)
 {
-	struct dg_outlet *o = DG_PUSH(g->outlets, g->noutlets);
+	const struct dg_list	*outs = &g->dags[dag].outs;
+	struct dg_outlet	*o;
+	size_t			 i;
+
+	for (i = 0; i < outs->n; i++) {
+		o = &g->outlets[outs->v[i]];
+		if (o->alias == alias && o->target == target &&
+		    same_task(o->task_id, task))
+			return;
+	}
+	o = DG_PUSH(g->outlets, g->noutlets);
 
 	o->dag = dag;
 	o->task_id = dup_or_null(task);
@@ -397,7 +414,24 @@ build_outlets(struct depgraph *g, const struct dep_facts *f,
 	}
 }
 
-/* Sensors and triggers; a DAG Airflow does not know is named. */
+static bool
+has_link(const struct depgraph *g, enum dep_link_kind kind, size_t s,
+    size_t t, const char *task)
+{
+	const struct dg_list	*out = &g->dags[s].links_out;
+	const struct dg_link	*k;
+	size_t			 i;
+
+	for (i = 0; i < out->n; i++) {
+		k = &g->links[out->v[i]];
+		if (k->kind == kind && k->target == t &&
+		    same_task(k->task_id, task))
+			return true;
+	}
+	return false;
+}
+
+/* Sensors and triggers, each once; a DAG Airflow does not know is named. */
 static void
 build_links(struct depgraph *g, const struct dep_facts *f)
 {
@@ -409,7 +443,8 @@ build_links(struct depgraph *g, const struct dep_facts *f)
 		l = &f->links[i];
 		s = dg_find_dag(g, l->source);
 		t = dg_find_dag(g, l->target);
-		if (s == DG_NONE || t == DG_NONE)
+		if (s == DG_NONE || t == DG_NONE || has_link(g, l->kind, s, t,
+		    l->task_id))
 			continue;
 		if (f->ndags > 0 && l->kind == DEP_SENSOR &&
 		    !g->dags[s].known)

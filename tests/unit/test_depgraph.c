@@ -44,9 +44,9 @@ fact_dag(struct dep_facts *f, const char *id)
 {
 	size_t	i;
 
-	for (i = 0; i < f->ndags; i++)
-		if (strcmp(f->dags[i].dag_id, id) == 0)
-			return &f->dags[i];
+	for (i = f->ndags; i > 0; i--)	/* the last: it wins in the build */
+		if (strcmp(f->dags[i - 1].dag_id, id) == 0)
+			return &f->dags[i - 1];
 	fail_msg("no DAG %s in the facts", id);
 	return NULL;
 }
@@ -861,6 +861,43 @@ test_impact_without_task_graph(void **state)
 }
 
 /*
+ * Facts may repeat themselves (a source reading two versions, or two
+ * spellings): the 3.1 seed given twice holds back exactly what it holds
+ * back once, and says so once.
+ */
+static void
+test_impact_duplicate_facts(void **state)
+{
+	struct dep_facts	 f = { 0 };
+	struct depgraph		*g;
+	struct graph		*tg = producer_graph();
+	struct dep_impact	 im;
+	char			*once;
+
+	(void)state;
+	seed3(&f);
+	g = build(&f);
+	assert_int_equal(dep_impact(g, "producer", "load", tg, NULL, &im), 0);
+	once = tree_text(&im);
+	dep_impact_free(&im);
+	depgraph_free(g);
+	seed3(&f);
+	seed3(&f);
+	g = build(&f);
+	assert_int_equal(depgraph_ndags(g), 10);
+	assert_int_equal(depgraph_nassets(g), 3);
+	assert_int_equal(dep_impact(g, "producer", "load", tg, NULL, &im), 0);
+	assert_tree(&im, once);
+	assert_string_equal(buf_str(&im.warnings), "producer writes alias "
+	    "al1 from a task its dependencies do not name: taken as held "
+	    "back\n");
+	dep_impact_free(&im);
+	free(once);
+	graph_free(tg);
+	depgraph_free(g);
+}
+
+/*
  * AND and OR: p.t1 writes x, p.t2 writes y; and_d waits on x & y, or_d on
  * x | y, nested on (x | y) & z (z written by q, not failing).
  *  - t1 fails alone (t1, t2 side by side): x held back; and_d held back
@@ -1087,7 +1124,8 @@ test_impact_diamond(void **state)
  * marked paused and not on time, and still counted; trig is triggered by
  * pz (held back as a whole) but the facts lack it, so af_dags gives its
  * paused flag and next run; a DAG sensing r from af_dags with a cron
- * schedule is on time.
+ * schedule is on time.  r.t also writes an inactive asset, whose consumer
+ * Airflow would not queue anyway: neither is listed.
  */
 static void
 test_impact_paused(void **state)
@@ -1106,6 +1144,10 @@ test_impact_paused(void **state)
 	fact_dag(&f, "pz")->next_run_after = 1000;
 	add_link(&f, DEP_TRIGGER, "pz", "trig", "go");
 	add_link(&f, DEP_SENSOR, "r", "sens", "wait");
+	/* an inactive asset: Airflow queues nothing from it */
+	add_outlet(&f, "r", "t", add_asset(&f, 2, NULL, "gone"));
+	f.assets[1].active = false;
+	add_dag(&f, "gone_c", "\"gone\"");
 	g = build(&f);
 	d = af_dags_push(&dags);
 	d->dag_id = xstrdup("trig");
@@ -1942,6 +1984,7 @@ main(void)
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_impact_seed),
 		cmocka_unit_test(test_impact_without_task_graph),
+		cmocka_unit_test(test_impact_duplicate_facts),
 		cmocka_unit_test(test_impact_and_or),
 		cmocka_unit_test(test_impact_alias),
 		cmocka_unit_test(test_impact_cycle),
