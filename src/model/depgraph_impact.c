@@ -93,8 +93,8 @@ outlet_held(const struct walk *w, const struct dg_outlet *o)
 }
 
 /*
- * Every producer is held back or dead (an inactive DAG), and one at least
- * is held back by this failure.
+ * Every producer is held back or dead (an inactive DAG, which Airflow does
+ * not run), and one at least is held back by this failure.
  */
 static bool
 producers_held(const struct walk *w, const struct dg_list *prod, bool *some)
@@ -104,10 +104,11 @@ producers_held(const struct walk *w, const struct dg_list *prod, bool *some)
 
 	for (i = 0; i < prod->n; i++) {
 		o = &w->g->outlets[prod->v[i]];
-		if (outlet_held(w, o))
-			*some = true;
-		else if (o->dag == w->root || w->g->dags[o->dag].active)
+		if (o->dag != w->root && !w->g->dags[o->dag].active)
+			continue;
+		if (!outlet_held(w, o))
 			return false;
+		*some = true;
 	}
 	return true;
 }
@@ -118,7 +119,7 @@ link_held(const struct walk *w, const struct dg_link *l)
 	if (l->source == w->root)
 		return l->kind == DEP_SENSOR || l->task_id == NULL ||
 		    task_held(w, l->task_id);
-	return w->dheld[l->source];
+	return w->dheld[l->source] && w->g->dags[l->source].active;
 }
 
 static bool
@@ -197,7 +198,9 @@ fixpoint(struct walk *w)
 			if (w->dheld[n] || !eval_dag(w, n))
 				continue;
 			w->dheld[n] = true;
-			enqueue_outlets(w, &g->dags[n]);
+			/* an inactive DAG is marked, its outputs were dead */
+			if (g->dags[n].active)
+				enqueue_outlets(w, &g->dags[n]);
 		} else if ((n -= g->ndags) < g->nassets) {
 			if (w->aheld[n] || !eval_asset(w, n))
 				continue;
@@ -342,6 +345,8 @@ expand(const struct walk *w, struct tree *t, size_t e, struct buf *warn)
 		expand_task(w, t, e, warn);
 		break;
 	case DEP_NODE_DAG:
+		if (!g->dags[x.idx].active)
+			break;
 		l = &g->dags[x.idx].outs;
 		for (i = 0; i < l->n; i++)
 			reach_outlet(w, t, &g->outlets[l->v[i]], e);

@@ -1125,7 +1125,9 @@ test_impact_diamond(void **state)
  * pz (held back as a whole) but the facts lack it, so af_dags gives its
  * paused flag and next run; a DAG sensing r from af_dags with a cron
  * schedule is on time.  r.t also writes an inactive asset, whose consumer
- * Airflow would not queue anyway: neither is listed.
+ * Airflow would not queue anyway: neither is listed; and a stale DAG on
+ * a is listed, marked inactive and not counted, but not what it writes or
+ * senses (dead before the failure).
  */
 static void
 test_impact_paused(void **state)
@@ -1148,6 +1150,12 @@ test_impact_paused(void **state)
 	add_outlet(&f, "r", "t", add_asset(&f, 2, NULL, "gone"));
 	f.assets[1].active = false;
 	add_dag(&f, "gone_c", "\"gone\"");
+	/* a stale DAG on a: marked; what it writes was dead before */
+	add_dag(&f, "stale", "\"a\"");
+	fact_dag(&f, "stale")->active = false;
+	add_outlet(&f, "stale", "w", add_asset(&f, 3, NULL, "s2"));
+	add_dag(&f, "s2_c", "\"s2\"");
+	add_link(&f, DEP_SENSOR, "stale", "s3_c", "wait");
 	g = build(&f);
 	d = af_dags_push(&dags);
 	d->dag_id = xstrdup("trig");
@@ -1164,6 +1172,7 @@ test_impact_paused(void **state)
 	    "  asset a (outlet)\n"
 	    "    dag pz (schedule) paused not_on_time\n"
 	    "      dag trig (trigger go)\n"
+	    "    dag stale (schedule) inactive\n"
 	    "  dag sens (sensor wait)\n");
 	assert_int_equal(im.items[2].next_run_after, 1000);
 	assert_int_equal(im.items[3].next_run_after, 2000);
@@ -1171,7 +1180,7 @@ test_impact_paused(void **state)
 	dep_impact_free(&im);
 	/* without dags, sens has no clock: not on time */
 	assert_int_equal(dep_impact(g, "r", "t", NULL, NULL, &im), 0);
-	assert_true(im.items[4].not_on_time);
+	assert_true(im.items[5].not_on_time);
 	assert_int_equal(im.items[3].next_run_after, TIME_NONE);
 	dep_impact_free(&im);
 	af_dags_free(&dags);
