@@ -323,7 +323,11 @@ struct dep_dag_state {
 	enum run_state	 run_state;
 	char		*run_id;
 	int64_t		 run_start, run_end, run_after;
-	/* The task instance that failed (or is retrying) in that run, if any. */
+	/*
+	 * The task instance that failed (or is retrying) in that run, if any:
+	 * its try and the tries it may have in all, Airflow's max_tries + 1
+	 * (max_tries counts the retries), as "try 3/3" shows them.
+	 */
 	char		*bad_task;
 	enum ti_state	 bad_state;
 	int		 bad_try, bad_max_tries;
