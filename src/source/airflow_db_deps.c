@@ -563,7 +563,8 @@ state_dag(struct state_read *rd, const PGresult *res, int i)
 		d->bad_state = ti_state_parse(PQgetvalue(res, i, 5));
 		d->bad_end = afdb_col_time(res, i, 9);
 		d->bad_try = afdb_col_int(res, i, 10, 0);
-		d->bad_max_tries = afdb_col_int(res, i, 11, 0);
+		/* The tries in all: max_tries counts the retries. */
+		d->bad_max_tries = afdb_col_int(res, i, 11, 0) + 1;
 	}
 	if (!PQgetisnull(res, i, 12))
 		d->median = (int64_t)afdb_col_double(res, i, 12);

@@ -45,8 +45,6 @@
 --   Root cause of sales_mart (upstream): customers is queued, orders is not;
 --   "sales_mart waits for asset bq://dwh/orders, last updated 26h ago by
 --   ingest_orders.load, which failed at 03:12, try 3/3" (now = the failure).
---   Root cause of report_x: its sensor on sales_mart, and so on up to the
---   same failure.
 
 -- ---------------------------------------------------------------------
 -- Helpers, 2.10 spelling (dataset tables).  fixture_deps3.sql has the same
