@@ -70,6 +70,17 @@ afdb_col_int(const PGresult *res, int row, int col, int dflt)
 }
 
 bool
+afdb_col_index(const PGresult *res, int row, int col, size_t n, size_t *i)
+{
+	int64_t k = afdb_col_time(res, row, col);
+
+	if (k < 1 || (uint64_t)k > n)
+		return false;
+	*i = (size_t)k - 1;
+	return true;
+}
+
+bool
 afdb_col_bool(const PGresult *res, int row, int col)
 {
 	return !PQgetisnull(res, row, col) &&

@@ -528,18 +528,6 @@ cmp_str(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* The 1-based index in column col, checked against n. */
-static bool
-row_index(const PGresult *res, int row, int col, size_t n, size_t *i)
-{
-	int64_t k = afdb_col_time(res, row, col);
-
-	if (k < 1 || (uint64_t)k > n)
-		return false;
-	*i = (size_t)k - 1;
-	return true;
-}
-
 /* 'r': a DAG's newest run, its failed or retrying instance, its median. */
 static void
 state_dag(struct state_read *rd, const PGresult *res, int i)
@@ -547,7 +535,7 @@ state_dag(struct state_read *rd, const PGresult *res, int i)
 	struct dep_dag_state	*d;
 	size_t			 k;
 
-	if (!row_index(res, i, 1, rd->ndags, &k))
+	if (!afdb_col_index(res, i, 1, rd->ndags, &k))
 		return;
 	d = &rd->out->dags[k];
 	d->has_run = !PQgetisnull(res, i, 2);
@@ -577,7 +565,7 @@ state_asset(struct state_read *rd, const PGresult *res, int i)
 	struct dep_asset_state	*a;
 	size_t			 k;
 
-	if (!row_index(res, i, 1, rd->nassets, &k))
+	if (!afdb_col_index(res, i, 1, rd->nassets, &k))
 		return;
 	a = &rd->out->assets[k];
 	if (!PQgetisnull(res, i, 7))

@@ -100,6 +100,12 @@ char		*afdb_col_str(const PGresult *, int row, int col);
 int64_t		 afdb_col_time(const PGresult *, int row, int col);
 int		 afdb_col_int(const PGresult *, int row, int col, int dflt);
 bool		 afdb_col_bool(const PGresult *, int row, int col);
+/*
+ * The 1-based index our SQL numbered a row with (WITH ORDINALITY) in
+ * column col, as *i from 0, checked against n: false when out of range.
+ */
+bool		 afdb_col_index(const PGresult *, int row, int col, size_t n,
+		    size_t *i);
 double		 afdb_col_double(const PGresult *, int row, int col);
 
 /* The runs and task instances (airflow_db_runs.c), for the table. */

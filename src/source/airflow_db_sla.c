@@ -230,18 +230,6 @@ sla_group(struct sla_read *rd, const struct sla_def *const *defs,
 	free(k);
 }
 
-/* The index (1-based in column col) of a row, checked against n. */
-static bool
-row_index(const PGresult *res, int row, int col, size_t n, size_t *i)
-{
-	int k = afdb_col_int(res, row, col, 0);
-
-	if (k < 1 || (size_t)k > n)
-		return false;
-	*i = (size_t)k - 1;
-	return true;
-}
-
 /*
  * The first statement's rows, by their kind (column 0): 'r' a run (DAG,
  * run_id, run_type, state, day, start, end), 'u' a DAG the database
@@ -260,7 +248,7 @@ sla_runs_result(struct sla_read *rd, const PGresult *res)
 	for (i = 0; i < nt; i++) {
 		const char *kind = PQgetvalue(res, i, 0);
 
-		if (!row_index(res, i, 1, rd->ndags, &d))
+		if (!afdb_col_index(res, i, 1, rd->ndags, &d))
 			continue;
 		if (kind[0] == 'u') {
 			rd->unknown[d] = true;
@@ -299,7 +287,7 @@ sla_tis_result(struct sla_read *rd, const PGresult *res)
 	rd->tis = xcalloc((size_t)nt + 1, sizeof *rd->tis);
 	for (i = 0; i < nt; i++) {
 		t = &rd->tis[rd->ntis];
-		if (!row_index(res, i, 0, rd->npairs, &t->pair) ||
+		if (!afdb_col_index(res, i, 0, rd->npairs, &t->pair) ||
 		    PQgetisnull(res, i, 1))
 			continue;
 		rd->ntis++;
