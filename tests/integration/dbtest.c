@@ -236,3 +236,29 @@ dbtest_group(const char *prefix)
 	snprintf(name, sizeof name, "%sairflow-%s", prefix, dbtest_release());
 	return name;
 }
+
+/*
+ * How many statements a DAGTOP_TRACE_SQL file holds; the test fails when
+ * a statement's text (not its parameter lines) holds must_not_hold.
+ */
+int
+dbtest_traced(const char *path, const char *must_not_hold)
+{
+	FILE	*f = fopen(path, "r");
+	char	 line[65536];
+	int	 n = 0;
+
+	if (f == NULL)
+		return 0;
+	while (fgets(line, sizeof line, f) != NULL) {
+		if (strncmp(line, "-- query ", 9) == 0)
+			n++;
+		else if (must_not_hold != NULL &&
+		    strncmp(line, "-- $", 4) != 0 &&
+		    strstr(line, must_not_hold) != NULL)
+			fail_msg("a statement's text holds '%s': %s",
+			    must_not_hold, line);
+	}
+	fclose(f);
+	return n;
+}

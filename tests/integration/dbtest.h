@@ -45,5 +45,6 @@ void		 dbtest_drop(const char *);
 int		 dbtest_env(bool);
 const char	*dbtest_release(void);
 const char	*dbtest_group(const char *);
+int		 dbtest_traced(const char *, const char *);
 
 #endif

@@ -654,29 +654,6 @@ test_why(void **state)
 	sched_free(a);
 }
 
-/* How many statements a DAGTOP_TRACE_SQL file holds. */
-static int
-traced(const char *path, const char *must_not_hold)
-{
-	FILE	*f = fopen(path, "r");
-	char	 line[65536];
-	int	 n = 0;
-
-	if (f == NULL)
-		return 0;
-	while (fgets(line, sizeof line, f) != NULL) {
-		if (strncmp(line, "-- query ", 9) == 0)
-			n++;
-		else if (must_not_hold != NULL &&
-		    strncmp(line, "-- $", 4) != 0 &&
-		    strstr(line, must_not_hold) != NULL)
-			fail_msg("a statement's text holds '%s': %s",
-			    must_not_hold, line);
-	}
-	fclose(f);
-	return n;
-}
-
 /*
  * Two statements for the facts and one for the state, every time (the
  * second read runs them prepared), and no value in their text.
@@ -709,16 +686,16 @@ test_statements(void **state)
 	ask.nassets = 1;
 	ask.consumer = "sales_mart";
 	for (i = 0; i < 2; i++) {
-		base = traced(path, NULL);
+		base = dbtest_traced(path, NULL);
 		fetch_deps(a, &f);
-		after = traced(path, "ingest_orders");
+		after = dbtest_traced(path, "ingest_orders");
 		if (after - base != 2)
 			fail_msg("the facts took %d statements (2)",
 			    after - base);
 		dep_facts_free(&f);
 		base = after;
 		fetch_state(a, &ask, &st);
-		after = traced(path, "ingest_orders");
+		after = dbtest_traced(path, "ingest_orders");
 		if (after - base != 1)
 			fail_msg("the state took %d statements (1)",
 			    after - base);

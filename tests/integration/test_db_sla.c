@@ -455,29 +455,6 @@ test_generated_same(void **state)
 	sched_free(a);
 }
 
-/* How many statements a DAGTOP_TRACE_SQL file holds. */
-static int
-traced(const char *path, const char *must_not_hold)
-{
-	FILE	*f = fopen(path, "r");
-	char	 line[65536];
-	int	 n = 0;
-
-	if (f == NULL)
-		return 0;
-	while (fgets(line, sizeof line, f) != NULL) {
-		if (strncmp(line, "-- query ", 9) == 0)
-			n++;
-		else if (must_not_hold != NULL &&
-		    strncmp(line, "-- $", 4) != 0 &&
-		    strstr(line, must_not_hold) != NULL)
-			fail_msg("a statement's text holds '%s': %s",
-			    must_not_hold, line);
-	}
-	fclose(f);
-	return n;
-}
-
 /*
  * At most two statements per read, however many SLAs, DAGs and tasks
  * (counted in the DAGTOP_TRACE_SQL trace, as the bench does); and no
@@ -511,10 +488,10 @@ test_statements(void **state)
 	defs_add(&one, PQgetvalue(pairs, 0, 0), NULL);
 	memset(&h, 0, sizeof h);
 
-	base = traced(path, NULL);
+	base = dbtest_traced(path, NULL);
 	fetch_sla(a, defs_ptrs(&d), d.n, (today() - 193) * 86400,
 	    (today() + 2) * 86400, &h);
-	after = traced(path, PQgetvalue(pairs, 0, 0));
+	after = dbtest_traced(path, PQgetvalue(pairs, 0, 0));
 	if (after - base > 2)
 		fail_msg("%zu SLAs took %d statements (at most 2)", d.n,
 		    after - base);
@@ -523,7 +500,7 @@ test_statements(void **state)
 	base = after;
 	fetch_sla(a, defs_ptrs(&one), one.n, (today() - 193) * 86400,
 	    (today() + 2) * 86400, &h);
-	after = traced(path, PQgetvalue(pairs, 0, 0));
+	after = dbtest_traced(path, PQgetvalue(pairs, 0, 0));
 	assert_in_range(after - base, 1, 3);
 
 	sla_history_free(&h);
