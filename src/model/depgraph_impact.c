@@ -139,13 +139,25 @@ eval_dag(struct walk *w, size_t d)
 	return false;
 }
 
+/*
+ * An asset is held back when every producer is: the tasks that name it as
+ * an outlet and the writers of the aliases that resolved to it.
+ */
 static bool
 eval_asset(struct walk *w, size_t a)
 {
 	const struct dg_asset	*as = &w->g->assets[a];
 	bool			 some = false;
+	size_t			 i;
 
-	return as->active && producers_held(w, &as->prod, &some) && some;
+	if (!as->active || !producers_held(w, &as->prod, &some))
+		return false;
+	/* an alias that resolved to it may write it again */
+	for (i = 0; i < as->aliases.n; i++)
+		if (!producers_held(w, &w->g->aliases[as->aliases.v[i]].prod,
+		    &some))
+			return false;
+	return some;
 }
 
 /* Any resolved asset or any producer of the alias still live: not held. */
@@ -171,12 +183,19 @@ enqueue_outlets(struct walk *w, const struct dg_dag *dag)
 {
 	const struct depgraph	*g = w->g;
 	const struct dg_outlet	*o;
-	size_t			 i;
+	const struct dg_list	*l;
+	size_t			 i, k;
 
 	for (i = 0; i < dag->outs.n; i++) {
 		o = &g->outlets[dag->outs.v[i]];
-		dg_push(&w->queue, o->alias ? g->ndags + g->nassets +
-		    o->target : g->ndags + o->target);
+		if (!o->alias) {
+			dg_push(&w->queue, g->ndags + o->target);
+			continue;
+		}
+		dg_push(&w->queue, g->ndags + g->nassets + o->target);
+		l = &g->aliases[o->target].assets;
+		for (k = 0; k < l->n; k++)
+			dg_push(&w->queue, g->ndags + l->v[k]);
 	}
 	for (i = 0; i < dag->links_out.n; i++)
 		dg_push(&w->queue, g->links[dag->links_out.v[i]].target);
@@ -368,8 +387,19 @@ expand(const struct walk *w, struct tree *t, size_t e, struct buf *warn)
 			if (l->v[i] == w->root || w->dcond[l->v[i]])
 				reach_dag(w, t, l->v[i], e, DEP_VIA_SCHEDULE,
 				    NULL, warn);
-		if (x.kind == DEP_NODE_ALIAS)
+		if (x.kind == DEP_NODE_ALIAS) {
+			/* what it resolved to, held back with it */
+			l = &g->aliases[x.idx].assets;
+			for (i = 0; i < l->n; i++) {
+				c = l->v[i];
+				if (w->aheld[c] && !t->ain[c]) {
+					t->ain[c] = true;
+					add_ent(t, DEP_NODE_ASSET, c, e,
+					    DEP_VIA_ALIAS, NULL, x.owner);
+				}
+			}
 			break;
+		}
 		l = &g->assets[x.idx].aliases;
 		for (i = 0; i < l->n; i++) {
 			c = l->v[i];

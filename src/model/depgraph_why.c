@@ -286,6 +286,13 @@ walk_leaf(struct why *w, size_t d, const struct dg_x *x, int depth)
 		s = asset_state(w->st, &g->assets[x->target]);
 		for (i = 0; i < g->assets[x->target].prod.n; i++)
 			dg_push(&all, g->assets[x->target].prod.v[i]);
+		/* the writers of the aliases that resolved to it */
+		for (k = 0; k < g->assets[x->target].aliases.n; k++) {
+			prod = &g->aliases[g->assets[x->target].
+			    aliases.v[k]].prod;
+			for (i = 0; i < prod->n; i++)
+				dg_push(&all, prod->v[i]);
+		}
 	} else {
 		const struct dg_alias *al = &g->aliases[x->target];
 
