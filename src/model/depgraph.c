@@ -38,6 +38,7 @@ dg_str_cmp(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+/* Lookup keys by string (when both have one), then id, then index. */
 static int
 key_cmp(const void *a, const void *b)
 {
@@ -227,6 +228,7 @@ fact_cmp(const void *a, const void *b)
 	return x->i < y->i ? -1 : x->i > y->i;
 }
 
+/* One asset: same uri and name, and ids that agree (0: unknown). */
 static bool
 same_asset(const struct dep_asset_fact *a, const struct dep_asset_fact *b)
 {
@@ -414,6 +416,7 @@ build_outlets(struct depgraph *g, const struct dep_facts *f,
 	}
 }
 
+/* Whether the graph has this sensor or trigger already. */
 static bool
 has_link(const struct depgraph *g, enum dep_link_kind kind, size_t s,
     size_t t, const char *task)

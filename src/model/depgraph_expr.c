@@ -86,6 +86,10 @@ parse_asset(struct depgraph *g, struct dg_dag *d, const json_t *a)
 	return 0;
 }
 
+/*
+ * One node of an expression and its subtree, in prefix order into d->x;
+ * -1 for what is not an expression (or nests deeper than allowed).
+ */
 static int
 parse_node(struct depgraph *g, struct dg_dag *d, const json_t *v, int depth)
 {

@@ -24,7 +24,7 @@ struct walk {
 	size_t			 t0;		/* failed task in tg */
 	bool			*tmark;		/* held tasks of tg */
 	bool			*dheld, *dcond, *aheld, *lheld;
-	struct dg_list		 queue;		/* node ids (see node_id) */
+	struct dg_list		 queue;		/* DAGs, then assets, aliases */
 };
 
 /* One node of the tree before it is laid out. */
@@ -50,7 +50,7 @@ struct tree {
  * What is held back.
  */
 
-/* Whether task `name` of the failed DAG is held back (NULL: DAG level). */
+/* Whether task `name` of the failed DAG is held back by the failure. */
 static bool
 task_held(const struct walk *w, const char *name)
 {
@@ -113,6 +113,10 @@ producers_held(const struct walk *w, const struct dg_list *prod, bool *some)
 	return true;
 }
 
+/*
+ * A sensor in the target waits on a failed or held-back DAG; a trigger
+ * fires no more when its task is held back (in a held-back DAG: any).
+ */
 static bool
 link_held(const struct walk *w, const struct dg_link *l)
 {
@@ -122,6 +126,11 @@ link_held(const struct walk *w, const struct dg_link *l)
 	return w->dheld[l->source] && w->g->dags[l->source].active;
 }
 
+/*
+ * A DAG other than the failed one is held back by its condition (noted in
+ * dcond: the tree hangs it under an asset only then), or by a sensor or a
+ * trigger.
+ */
 static bool
 eval_dag(struct walk *w, size_t d)
 {
@@ -278,6 +287,7 @@ met_again(const struct walk *w, struct tree *t, size_t d, size_t owner,
 	buf_putc(warn, '\n');
 }
 
+/* A held-back DAG met from entry parent: added once, else a cycle? */
 static void
 reach_dag(const struct walk *w, struct tree *t, size_t d, size_t parent,
     enum dep_via via, const char *task, struct buf *warn)
@@ -350,6 +360,7 @@ expand_task(const struct walk *w, struct tree *t, size_t e, struct buf *warn)
 	}
 }
 
+/* Adds the children of entry e: what it holds back, met first here. */
 static void
 expand(const struct walk *w, struct tree *t, size_t e, struct buf *warn)
 {
@@ -444,6 +455,10 @@ dag_from_list(const struct af_dags *dags, const char *id,
 	}
 }
 
+/*
+ * A DAG item's marks: from the facts, else from dags; not on time when
+ * paused, or with no clock, no condition and no trigger to start it.
+ */
 static void
 fill_dag(const struct depgraph *g, const struct af_dags *dags, size_t d,
     struct dep_item *it)

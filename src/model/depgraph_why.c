@@ -3,7 +3,7 @@
  *
  * The walk goes depth first from the DAG asked about through the links
  * that still block it, in a fixed order (its condition's branches as the
- * expression lists them, then its sensors, then, for a DAG that only runs
+ * expression lists them, then its sensors and, for a DAG that only runs
  * when triggered, its triggers), and stops at the first bad link: a
  * producer that failed, is paused, never ran or runs past its median, an
  * asset never updated, a DAG the graph does not know.  A producer that
@@ -36,6 +36,7 @@ struct why {
  * State.
  */
 
+/* The newest update of asset a as read: by id, else by uri; NULL. */
 static const struct dep_asset_state *
 asset_state(const struct dep_state *st, const struct dg_asset *a)
 {
@@ -190,6 +191,7 @@ push_link(struct why *w, enum dep_node_kind kind, enum dep_via via)
 	return l;
 }
 
+/* A link that explains the wait: anything but fine or on its way. */
 static bool
 bad(enum dep_verdict v)
 {
