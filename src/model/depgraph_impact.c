@@ -628,7 +628,8 @@ dep_impact(const struct depgraph *g, const char *dag_id, const char *task_id,
 	w.task_id = task_id;
 	w.tg = tg;
 	w.root = dg_find_dag(g, dag_id);
-	if (w.root == DG_NONE && tg == NULL)
+	if ((w.root == DG_NONE && tg == NULL) || dag_id == NULL ||
+	    task_id == NULL)
 		return -1;
 	w.t0 = tg != NULL ? graph_find(tg, task_id) : DG_NONE;
 	if (tg == NULL)

@@ -582,11 +582,15 @@ dep_why(const struct depgraph *g, const char *dag_id,
     const struct dep_state *st, const struct tz *zone, struct dep_why *out)
 {
 	static const struct dep_state	 none;
+	const struct dep_dag_state	*s;
 	struct why			 w;
 	struct dep_link			*l;
 	const struct dg_dag		*dag;
-	size_t				 d = dg_find_dag(g, dag_id);
+	size_t				 d;
 
+	if (dag_id == NULL)
+		dag_id = "";
+	d = dg_find_dag(g, dag_id);
 	memset(out, 0, sizeof *out);
 	memset(&w, 0, sizeof w);
 	w.g = g;
@@ -596,6 +600,11 @@ dep_why(const struct depgraph *g, const char *dag_id,
 	l = push_link(&w, DEP_NODE_DAG, DEP_VIA_FAILURE);
 	l->dag_id = d != DG_NONE ? g->dags[d].dag_id : dag_id;
 	l->verdict = DEP_OK;
+	if ((s = dg_dag_state(w.st, l->dag_id)) != NULL) {
+		/* its own newest run, for the first line of a chain */
+		l->run_id = s->run_id;
+		l->when = s->run_end != TIME_NONE ? s->run_end : s->run_start;
+	}
 	if (d == DG_NONE) {
 		buf_printf(&out->sentence, "%s depends on no other DAG or "
 		    "asset", dag_id);

@@ -848,6 +848,7 @@ test_impact_without_task_graph(void **state)
 	assert_non_null(strstr(buf_str(&im.warnings), "p has no task t9"));
 	dep_impact_free(&im);
 	assert_int_equal(dep_impact(g, "nope", "t", NULL, NULL, &im), -1);
+	assert_int_equal(dep_impact(g, "p", NULL, NULL, NULL, &im), -1);
 	assert_int_equal(im.nitems, 0);
 	assert_int_equal(dep_impact(g, "nope", "t1", tg, NULL, &im), 0);
 	assert_tree(&im,
@@ -1630,6 +1631,8 @@ test_why_failed_producer(void **state)
 	assert_int_equal(w.nchain, 3);
 	assert_int_equal(w.chain[0].kind, DEP_NODE_DAG);
 	assert_string_equal(w.chain[0].dag_id, "sales_mart");
+	assert_int_equal(w.chain[0].when, NOW - 30 * 3600 + 600);
+	assert_string_equal(w.chain[0].run_id, "scheduled__1");
 	assert_int_equal(w.chain[1].kind, DEP_NODE_ASSET);
 	assert_string_equal(w.chain[1].asset, "bq://dwh/orders");
 	assert_int_equal(w.chain[1].via, DEP_VIA_SCHEDULE);
