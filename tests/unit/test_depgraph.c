@@ -501,7 +501,8 @@ test_expressions(void **state)
 
 /*
  * 2.7-2.8: no expression column, so the schedule references are an all;
- * and an expression that cannot be read falls back on them too.
+ * and an expression that cannot be read falls back on them too.  A 3.x
+ * reference by name matching two assets waits on either.
  */
 static void
 test_schedule_without_expression(void **state)
@@ -519,7 +520,15 @@ test_schedule_without_expression(void **state)
 	add_dag(&f, "broken", "{\"xor\": [1]}");
 	add_schedule(&f, "broken", DEP_TO_ASSET, b, NULL);
 	add_dag(&f, "deep", NULL);
+	/* Asset.ref(name="same") names two assets: an any of them */
+	add_asset(&f, 3, "same", "x1");
+	add_asset(&f, 4, "same", "x2");
+	add_dag(&f, "refd", NULL);
+	add_schedule(&f, "refd", DEP_TO_NAME_REF, 0, "same");
 	g = depgraph_build(&f);
+	assert_false(cond_held(g, "refd", "x1"));
+	assert_false(cond_held(g, "refd", "x2"));
+	assert_true(cond_held(g, "refd", "x1 x2"));
 	assert_true(cond_held(g, "old", "s3://b/a"));
 	assert_true(cond_held(g, "old", "s3://b/b"));
 	assert_true(cond_held(g, "broken", "s3://b/b"));
