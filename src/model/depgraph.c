@@ -38,6 +38,7 @@ dg_str_cmp(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+/* Lookup keys by string (when both have one), then id, then index. */
 static int
 key_cmp(const void *a, const void *b)
 {
@@ -227,6 +228,7 @@ fact_cmp(const void *a, const void *b)
 	return x->i < y->i ? -1 : x->i > y->i;
 }
 
+/* One asset: same uri and name, and ids that agree (0: unknown). */
 static bool
 same_asset(const struct dep_asset_fact *a, const struct dep_asset_fact *b)
 {
@@ -414,6 +416,7 @@ build_outlets(struct depgraph *g, const struct dep_facts *f,
 	}
 }
 
+/* Whether the graph has this sensor or trigger already. */
 static bool
 has_link(const struct depgraph *g, enum dep_link_kind kind, size_t s,
     size_t t, const char *task)
@@ -466,17 +469,6 @@ build_links(struct depgraph *g, const struct dep_facts *f)
 	}
 }
 
-static struct dg_x *
-push_x(struct dg_dag *d, enum dg_x_kind kind, size_t target)
-{
-	struct dg_x *x = DG_PUSH(d->x, d->nx);
-
-	x->kind = kind;
-	x->target = target;
-	x->end = d->nx;
-	return x;
-}
-
 /*
  * The condition of a DAG without a usable expression (2.7-2.8, or the
  * API): all of its schedule references.  A reference to a name or uri is
@@ -488,31 +480,31 @@ schedule_condition(struct depgraph *g, struct dg_dag *d,
     const size_t *amap, const size_t *lmap)
 {
 	const struct dep_schedule_fact *s;
-	size_t	i, k, first, n, any;
+	size_t	i, first, n;
 
 	if (mine->n == 0)
 		return;
-	push_x(d, DGX_ALL, 0);
+	dg_push_x(d, DGX_ALL, 0);
 	for (i = 0; i < mine->n; i++) {
 		s = &f->schedules[mine->v[i]];
 		switch (s->kind) {
 		case DEP_TO_ASSET:
 			if (s->target < f->nassets && amap[s->target] != DG_NONE)
-				push_x(d, DGX_ASSET, amap[s->target]);
+				dg_push_x(d, DGX_ASSET, amap[s->target]);
 			else {
 				buf_printf(&g->warnings, "%s is scheduled on "
 				    "an asset no row has\n", d->dag_id);
-				push_x(d, DGX_NONE, 0);
+				dg_push_x(d, DGX_NONE, 0);
 			}
 			break;
 		case DEP_TO_ALIAS:
 			if (s->target < f->naliases &&
 			    lmap[s->target] != DG_NONE)
-				push_x(d, DGX_ALIAS, lmap[s->target]);
+				dg_push_x(d, DGX_ALIAS, lmap[s->target]);
 			else {
 				buf_printf(&g->warnings, "%s is scheduled on "
 				    "an alias no row has\n", d->dag_id);
-				push_x(d, DGX_NONE, 0);
+				dg_push_x(d, DGX_NONE, 0);
 			}
 			break;
 		case DEP_TO_NAME_REF:
@@ -520,21 +512,13 @@ schedule_condition(struct depgraph *g, struct dg_dag *d,
 			first = s->kind == DEP_TO_NAME_REF ?
 			    dg_find_name(g, s->ref, &n) :
 			    dg_find_uri(g, s->ref, &n);
-			if (first == DG_NONE) {
+			if (first == DG_NONE)
 				buf_printf(&g->warnings, "%s is scheduled on "
 				    "Asset.ref(%s=%s), which no asset has\n",
 				    d->dag_id, ref_text(s->kind),
 				    s->ref != NULL ? s->ref : "");
-				push_x(d, DGX_NONE, 0);
-				break;
-			}
-			any = d->nx;
-			push_x(d, DGX_ANY, 0);
-			for (k = 0; k < n; k++)
-				push_x(d, DGX_ASSET, (s->kind ==
-				    DEP_TO_NAME_REF ? g->by_name :
-				    g->by_uri)[first + k].i);
-			d->x[any].end = d->nx;
+			dg_push_assets(g, d, s->kind == DEP_TO_NAME_REF ?
+			    g->by_name : g->by_uri, first, n, NULL, NULL);
 			break;
 		}
 	}

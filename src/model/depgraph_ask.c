@@ -78,9 +78,16 @@ dep_upstream_ask(const struct depgraph *g, const char *dag_id, int max_depth,
 		for (j = 0; j < d->nx; j++) {
 			x = &d->x[j];
 			if (x->kind == DGX_ASSET) {
+				const struct dg_list *al2 =
+				    &g->assets[x->target].aliases;
+
 				add_asset(g, x->target, seen, out);
 				add_producers(g, &g->assets[x->target].prod,
 				    dd[queue.v[head]] + 1, dd, &queue);
+				for (k = 0; k < al2->n; k++)
+					add_producers(g, &g->aliases[
+					    al2->v[k]].prod,
+					    dd[queue.v[head]] + 1, dd, &queue);
 			} else if (x->kind == DGX_ALIAS) {
 				al = &g->aliases[x->target];
 				add_producers(g, &al->prod,

@@ -45,6 +45,12 @@ dag_successors(const struct depgraph *g, size_t d, struct dg_list *out)
 			c = &g->aliases[o->target].cons;
 			for (j = 0; j < c->n; j++)
 				dg_push(out, c->v[j]);
+			for (k = 0; k < g->aliases[o->target].assets.n; k++) {
+				c = &g->assets[g->aliases[o->target].
+				    assets.v[k]].cons;
+				for (j = 0; j < c->n; j++)
+					dg_push(out, c->v[j]);
+			}
 			continue;
 		}
 		a = &g->assets[o->target];

@@ -13,8 +13,8 @@
 
 #include "depgraph_int.h"
 
-static struct dg_x *
-push_node(struct dg_dag *d, enum dg_x_kind kind, size_t target)
+struct dg_x *
+dg_push_x(struct dg_dag *d, enum dg_x_kind kind, size_t target)
 {
 	struct dg_x	*x = DG_PUSH(d->x, d->nx);
 
@@ -24,31 +24,27 @@ push_node(struct dg_dag *d, enum dg_x_kind kind, size_t target)
 	return x;
 }
 
-/*
- * A leaf for the assets of k[first..first+n): one asset, or an any of
- * several (3.x lets two assets share a uri, or a name); a DGX_NONE leaf and
- * a warning when there is none.
- */
-static void
-push_assets(struct depgraph *g, struct dg_dag *d, const struct dg_key *k,
+void
+dg_push_assets(struct depgraph *g, struct dg_dag *d, const struct dg_key *k,
     size_t first, size_t n, const char *what, const char *text)
 {
 	size_t	any, i;
 
 	if (first == DG_NONE || n == 0) {
-		buf_printf(&g->warnings, "%s's expression names %s %s, which "
-		    "no asset has\n", d->dag_id, what, text);
-		push_node(d, DGX_NONE, 0);
+		if (what != NULL)
+			buf_printf(&g->warnings, "%s's expression names %s %s, "
+			    "which no asset has\n", d->dag_id, what, text);
+		dg_push_x(d, DGX_NONE, 0);
 		return;
 	}
 	if (n == 1) {
-		push_node(d, DGX_ASSET, k[first].i);
+		dg_push_x(d, DGX_ASSET, k[first].i);
 		return;
 	}
 	any = d->nx;
-	push_node(d, DGX_ANY, 0);
+	dg_push_x(d, DGX_ANY, 0);
 	for (i = 0; i < n; i++)
-		push_node(d, DGX_ASSET, k[first + i].i);
+		dg_push_x(d, DGX_ASSET, k[first + i].i);
 	d->x[any].end = d->nx;
 }
 
@@ -71,7 +67,7 @@ parse_asset(struct depgraph *g, struct dg_dag *d, const json_t *a)
 	if (json_is_integer(id) && json_integer_value(id) != 0 &&
 	    (i = dg_find_id(g, json_integer_value(id))) != DG_NONE &&
 	    strcmp(g->assets[i].uri, uri) == 0) {
-		push_node(d, DGX_ASSET, i);
+		dg_push_x(d, DGX_ASSET, i);
 		return 0;
 	}
 	first = dg_find_uri(g, uri, &n);
@@ -79,13 +75,17 @@ parse_asset(struct depgraph *g, struct dg_dag *d, const json_t *a)
 		for (i = 0; i < n; i++)
 			if (strcmp(g->assets[g->by_uri[first + i].i].name,
 			    name) == 0) {
-				push_node(d, DGX_ASSET, g->by_uri[first + i].i);
+				dg_push_x(d, DGX_ASSET, g->by_uri[first + i].i);
 				return 0;
 			}
-	push_assets(g, d, g->by_uri, first, n, "asset", uri);
+	dg_push_assets(g, d, g->by_uri, first, n, "asset", uri);
 	return 0;
 }
 
+/*
+ * One node of an expression and its subtree, in prefix order into d->x;
+ * -1 for what is not an expression (or nests deeper than allowed).
+ */
 static int
 parse_node(struct depgraph *g, struct dg_dag *d, const json_t *v, int depth)
 {
@@ -97,7 +97,7 @@ parse_node(struct depgraph *g, struct dg_dag *d, const json_t *v, int depth)
 		return -1;
 	if ((s = json_string_value(v)) != NULL) {	/* 2.x: a URI */
 		first = dg_find_uri(g, s, &n);
-		push_assets(g, d, g->by_uri, first, n, "dataset", s);
+		dg_push_assets(g, d, g->by_uri, first, n, "dataset", s);
 		return 0;
 	}
 	if (!json_is_object(v) || json_object_size(v) != 1)
@@ -107,7 +107,7 @@ parse_node(struct depgraph *g, struct dg_dag *d, const json_t *v, int depth)
 		if (!json_is_array(x))
 			return -1;
 		at = d->nx;
-		push_node(d, json_object_get(v, "all") != NULL ? DGX_ALL :
+		dg_push_x(d, json_object_get(v, "all") != NULL ? DGX_ALL :
 		    DGX_ANY, 0);
 		json_array_foreach(x, i, kid)
 			if (parse_node(g, d, kid, depth + 1) == -1)
@@ -122,9 +122,9 @@ parse_node(struct depgraph *g, struct dg_dag *d, const json_t *v, int depth)
 		if ((i = dg_find_alias(g, s)) == DG_NONE) {
 			buf_printf(&g->warnings, "%s's expression names alias "
 			    "%s, which no row has\n", d->dag_id, s);
-			push_node(d, DGX_NONE, 0);
+			dg_push_x(d, DGX_NONE, 0);
 		} else
-			push_node(d, DGX_ALIAS, i);
+			dg_push_x(d, DGX_ALIAS, i);
 		return 0;
 	}
 	if ((x = json_object_get(v, "asset")) != NULL ||
@@ -133,11 +133,11 @@ parse_node(struct depgraph *g, struct dg_dag *d, const json_t *v, int depth)
 	if ((x = json_object_get(v, "asset_ref")) != NULL) {
 		if ((s = member(x, "name")) != NULL) {
 			first = dg_find_name(g, s, &n);
-			push_assets(g, d, g->by_name, first, n,
+			dg_push_assets(g, d, g->by_name, first, n,
 			    "Asset.ref name", s);
 		} else if ((s = member(x, "uri")) != NULL) {
 			first = dg_find_uri(g, s, &n);
-			push_assets(g, d, g->by_uri, first, n,
+			dg_push_assets(g, d, g->by_uri, first, n,
 			    "Asset.ref uri", s);
 		} else
 			return -1;

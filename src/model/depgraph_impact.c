@@ -24,7 +24,7 @@ struct walk {
 	size_t			 t0;		/* failed task in tg */
 	bool			*tmark;		/* held tasks of tg */
 	bool			*dheld, *dcond, *aheld, *lheld;
-	struct dg_list		 queue;		/* node ids (see node_id) */
+	struct dg_list		 queue;		/* DAGs, then assets, aliases */
 };
 
 /* One node of the tree before it is laid out. */
@@ -50,7 +50,7 @@ struct tree {
  * What is held back.
  */
 
-/* Whether task `name` of the failed DAG is held back (NULL: DAG level). */
+/* Whether task `name` of the failed DAG is held back by the failure. */
 static bool
 task_held(const struct walk *w, const char *name)
 {
@@ -113,6 +113,10 @@ producers_held(const struct walk *w, const struct dg_list *prod, bool *some)
 	return true;
 }
 
+/*
+ * A sensor in the target waits on a failed or held-back DAG; a trigger
+ * fires no more when its task is held back (in a held-back DAG: any).
+ */
 static bool
 link_held(const struct walk *w, const struct dg_link *l)
 {
@@ -122,6 +126,11 @@ link_held(const struct walk *w, const struct dg_link *l)
 	return w->dheld[l->source] && w->g->dags[l->source].active;
 }
 
+/*
+ * A DAG other than the failed one is held back by its condition (noted in
+ * dcond: the tree hangs it under an asset only then), or by a sensor or a
+ * trigger.
+ */
 static bool
 eval_dag(struct walk *w, size_t d)
 {
@@ -139,13 +148,25 @@ eval_dag(struct walk *w, size_t d)
 	return false;
 }
 
+/*
+ * An asset is held back when every producer is: the tasks that name it as
+ * an outlet and the writers of the aliases that resolved to it.
+ */
 static bool
 eval_asset(struct walk *w, size_t a)
 {
 	const struct dg_asset	*as = &w->g->assets[a];
 	bool			 some = false;
+	size_t			 i;
 
-	return as->active && producers_held(w, &as->prod, &some) && some;
+	if (!as->active || !producers_held(w, &as->prod, &some))
+		return false;
+	/* an alias that resolved to it may write it again */
+	for (i = 0; i < as->aliases.n; i++)
+		if (!producers_held(w, &w->g->aliases[as->aliases.v[i]].prod,
+		    &some))
+			return false;
+	return some;
 }
 
 /* Any resolved asset or any producer of the alias still live: not held. */
@@ -171,12 +192,19 @@ enqueue_outlets(struct walk *w, const struct dg_dag *dag)
 {
 	const struct depgraph	*g = w->g;
 	const struct dg_outlet	*o;
-	size_t			 i;
+	const struct dg_list	*l;
+	size_t			 i, k;
 
 	for (i = 0; i < dag->outs.n; i++) {
 		o = &g->outlets[dag->outs.v[i]];
-		dg_push(&w->queue, o->alias ? g->ndags + g->nassets +
-		    o->target : g->ndags + o->target);
+		if (!o->alias) {
+			dg_push(&w->queue, g->ndags + o->target);
+			continue;
+		}
+		dg_push(&w->queue, g->ndags + g->nassets + o->target);
+		l = &g->aliases[o->target].assets;
+		for (k = 0; k < l->n; k++)
+			dg_push(&w->queue, g->ndags + l->v[k]);
 	}
 	for (i = 0; i < dag->links_out.n; i++)
 		dg_push(&w->queue, g->links[dag->links_out.v[i]].target);
@@ -259,6 +287,7 @@ met_again(const struct walk *w, struct tree *t, size_t d, size_t owner,
 	buf_putc(warn, '\n');
 }
 
+/* A held-back DAG met from entry parent: added once, else a cycle? */
 static void
 reach_dag(const struct walk *w, struct tree *t, size_t d, size_t parent,
     enum dep_via via, const char *task, struct buf *warn)
@@ -331,6 +360,7 @@ expand_task(const struct walk *w, struct tree *t, size_t e, struct buf *warn)
 	}
 }
 
+/* Adds the children of entry e: what it holds back, met first here. */
 static void
 expand(const struct walk *w, struct tree *t, size_t e, struct buf *warn)
 {
@@ -368,8 +398,19 @@ expand(const struct walk *w, struct tree *t, size_t e, struct buf *warn)
 			if (l->v[i] == w->root || w->dcond[l->v[i]])
 				reach_dag(w, t, l->v[i], e, DEP_VIA_SCHEDULE,
 				    NULL, warn);
-		if (x.kind == DEP_NODE_ALIAS)
+		if (x.kind == DEP_NODE_ALIAS) {
+			/* what it resolved to, held back with it */
+			l = &g->aliases[x.idx].assets;
+			for (i = 0; i < l->n; i++) {
+				c = l->v[i];
+				if (w->aheld[c] && !t->ain[c]) {
+					t->ain[c] = true;
+					add_ent(t, DEP_NODE_ASSET, c, e,
+					    DEP_VIA_ALIAS, NULL, x.owner);
+				}
+			}
 			break;
+		}
 		l = &g->assets[x.idx].aliases;
 		for (i = 0; i < l->n; i++) {
 			c = l->v[i];
@@ -414,6 +455,10 @@ dag_from_list(const struct af_dags *dags, const char *id,
 	}
 }
 
+/*
+ * A DAG item's marks: from the facts, else from dags; not on time when
+ * paused, or with no clock, no condition and no trigger to start it.
+ */
 static void
 fill_dag(const struct depgraph *g, const struct af_dags *dags, size_t d,
     struct dep_item *it)
@@ -583,7 +628,8 @@ dep_impact(const struct depgraph *g, const char *dag_id, const char *task_id,
 	w.task_id = task_id;
 	w.tg = tg;
 	w.root = dg_find_dag(g, dag_id);
-	if (w.root == DG_NONE && tg == NULL)
+	if ((w.root == DG_NONE && tg == NULL) || dag_id == NULL ||
+	    task_id == NULL)
 		return -1;
 	w.t0 = tg != NULL ? graph_find(tg, task_id) : DG_NONE;
 	if (tg == NULL)

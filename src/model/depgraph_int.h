@@ -138,6 +138,16 @@ const struct dep_dag_state *dg_dag_state(const struct dep_state *,
  */
 int	 dg_parse_expression(struct depgraph *, struct dg_dag *,
 	    const char *json);
+/* Appends a node to d's condition (end: itself alone; callers widen it). */
+struct dg_x *dg_push_x(struct dg_dag *, enum dg_x_kind, size_t target);
+/*
+ * A leaf for the assets of k[first..first+n): one asset, or an any of
+ * several (3.x lets two assets share a uri, or a name); a DGX_NONE leaf,
+ * and a warning naming what (unless NULL) and text, when there is none.
+ */
+void	 dg_push_assets(struct depgraph *, struct dg_dag *,
+	    const struct dg_key *, size_t first, size_t n, const char *what,
+	    const char *text);
 /* Whether node i of d's condition is held back, given held assets/aliases. */
 bool	 dg_x_held(const struct dg_dag *, size_t i, const bool *asset,
 	    const bool *alias);

@@ -3,7 +3,7 @@
  *
  * The walk goes depth first from the DAG asked about through the links
  * that still block it, in a fixed order (its condition's branches as the
- * expression lists them, then its sensors, then, for a DAG that only runs
+ * expression lists them, then its sensors and, for a DAG that only runs
  * when triggered, its triggers), and stops at the first bad link: a
  * producer that failed, is paused, never ran or runs past its median, an
  * asset never updated, a DAG the graph does not know.  A producer that
@@ -36,6 +36,7 @@ struct why {
  * State.
  */
 
+/* The newest update of asset a as read: by id, else by uri; NULL. */
 static const struct dep_asset_state *
 asset_state(const struct dep_state *st, const struct dg_asset *a)
 {
@@ -190,6 +191,7 @@ push_link(struct why *w, enum dep_node_kind kind, enum dep_via via)
 	return l;
 }
 
+/* A link that explains the wait: anything but fine or on its way. */
 static bool
 bad(enum dep_verdict v)
 {
@@ -286,6 +288,13 @@ walk_leaf(struct why *w, size_t d, const struct dg_x *x, int depth)
 		s = asset_state(w->st, &g->assets[x->target]);
 		for (i = 0; i < g->assets[x->target].prod.n; i++)
 			dg_push(&all, g->assets[x->target].prod.v[i]);
+		/* the writers of the aliases that resolved to it */
+		for (k = 0; k < g->assets[x->target].aliases.n; k++) {
+			prod = &g->aliases[g->assets[x->target].
+			    aliases.v[k]].prod;
+			for (i = 0; i < prod->n; i++)
+				dg_push(&all, prod->v[i]);
+		}
 	} else {
 		const struct dg_alias *al = &g->aliases[x->target];
 
@@ -573,11 +582,15 @@ dep_why(const struct depgraph *g, const char *dag_id,
     const struct dep_state *st, const struct tz *zone, struct dep_why *out)
 {
 	static const struct dep_state	 none;
+	const struct dep_dag_state	*s;
 	struct why			 w;
 	struct dep_link			*l;
 	const struct dg_dag		*dag;
-	size_t				 d = dg_find_dag(g, dag_id);
+	size_t				 d;
 
+	if (dag_id == NULL)
+		dag_id = "";
+	d = dg_find_dag(g, dag_id);
 	memset(out, 0, sizeof *out);
 	memset(&w, 0, sizeof w);
 	w.g = g;
@@ -587,6 +600,11 @@ dep_why(const struct depgraph *g, const char *dag_id,
 	l = push_link(&w, DEP_NODE_DAG, DEP_VIA_FAILURE);
 	l->dag_id = d != DG_NONE ? g->dags[d].dag_id : dag_id;
 	l->verdict = DEP_OK;
+	if ((s = dg_dag_state(w.st, l->dag_id)) != NULL) {
+		/* its own newest run, for the first line of a chain */
+		l->run_id = s->run_id;
+		l->when = s->run_end != TIME_NONE ? s->run_end : s->run_start;
+	}
 	if (d == DG_NONE) {
 		buf_printf(&out->sentence, "%s depends on no other DAG or "
 		    "asset", dag_id);

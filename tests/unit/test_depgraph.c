@@ -501,7 +501,8 @@ test_expressions(void **state)
 
 /*
  * 2.7-2.8: no expression column, so the schedule references are an all;
- * and an expression that cannot be read falls back on them too.
+ * and an expression that cannot be read falls back on them too.  A 3.x
+ * reference by name matching two assets waits on either.
  */
 static void
 test_schedule_without_expression(void **state)
@@ -519,7 +520,15 @@ test_schedule_without_expression(void **state)
 	add_dag(&f, "broken", "{\"xor\": [1]}");
 	add_schedule(&f, "broken", DEP_TO_ASSET, b, NULL);
 	add_dag(&f, "deep", NULL);
+	/* Asset.ref(name="same") names two assets: an any of them */
+	add_asset(&f, 3, "same", "x1");
+	add_asset(&f, 4, "same", "x2");
+	add_dag(&f, "refd", NULL);
+	add_schedule(&f, "refd", DEP_TO_NAME_REF, 0, "same");
 	g = depgraph_build(&f);
+	assert_false(cond_held(g, "refd", "x1"));
+	assert_false(cond_held(g, "refd", "x2"));
+	assert_true(cond_held(g, "refd", "x1 x2"));
 	assert_true(cond_held(g, "old", "s3://b/a"));
 	assert_true(cond_held(g, "old", "s3://b/b"));
 	assert_true(cond_held(g, "broken", "s3://b/b"));
@@ -848,6 +857,7 @@ test_impact_without_task_graph(void **state)
 	assert_non_null(strstr(buf_str(&im.warnings), "p has no task t9"));
 	dep_impact_free(&im);
 	assert_int_equal(dep_impact(g, "nope", "t", NULL, NULL, &im), -1);
+	assert_int_equal(dep_impact(g, "p", NULL, NULL, NULL, &im), -1);
 	assert_int_equal(im.nitems, 0);
 	assert_int_equal(dep_impact(g, "nope", "t1", tg, NULL, &im), 0);
 	assert_tree(&im,
@@ -953,9 +963,12 @@ test_impact_and_or(void **state)
  * Aliases and several producers.  p.t writes a; alias al resolved to a;
  * al_c is scheduled on al; z is written by p.t and by r.u.
  *  - with q.emit also writing al (q not failing): al still live, so al_c
- *    is not held back; z is listed with other_producer, and z_c (on z)
- *    not at all.
+ *    is not held back; and q.emit may write a again through al, so a is
+ *    listed with other_producer like z, and their consumers not at all.
  *  - without q.emit: al's only way is a, held back, so al and al_c are.
+ * Then an asset only an alias writes: p.emit writes alias al2, resolved
+ * to snap, which no task names; failing p.emit holds back al2, snap and
+ * both their consumers.
  */
 static void
 test_impact_alias(void **state)
@@ -965,7 +978,7 @@ test_impact_alias(void **state)
 	struct dep_impact	 im;
 	struct dep_alias_fact	*al;
 	struct dep_outlet_fact	*o;
-	size_t			 a, z, round;
+	size_t			 a, z, snap, round;
 
 	(void)state;
 	for (round = 0; round < 2; round++) {
@@ -993,7 +1006,7 @@ test_impact_alias(void **state)
 		if (round == 0)
 			assert_tree(&im,
 			    "task p.t (failure)\n"
-			    "  asset a (outlet)\n"
+			    "  asset a (outlet) other_producer\n"
 			    "  asset z (outlet) other_producer\n");
 		else
 			assert_tree(&im,
@@ -1002,10 +1015,33 @@ test_impact_alias(void **state)
 			    "    alias al (alias)\n"
 			    "      dag al_c (schedule)\n"
 			    "  asset z (outlet) other_producer\n");
-		assert_int_equal(im.nassets, 1);
+		assert_int_equal(im.nassets, round);
 		dep_impact_free(&im);
 		depgraph_free(g);
 	}
+	snap = add_asset(&f, 5, NULL, "snap");
+	al = dep_facts_alias(&f);
+	al->name = xstrdup("al2");
+	al->assets = xcalloc(1, sizeof *al->assets);
+	al->assets[al->nassets++] = snap;
+	o = dep_facts_outlet(&f);
+	o->dag_id = xstrdup("p");
+	o->task_id = xstrdup("emit");
+	o->kind = DEP_TO_ALIAS;
+	o->target = 0;
+	add_dag(&f, "p", NULL);
+	add_dag(&f, "al2_c", "{\"alias\": \"al2\"}");
+	add_dag(&f, "snap_c", "\"snap\"");
+	g = build(&f);
+	assert_int_equal(dep_impact(g, "p", "emit", NULL, NULL, &im), 0);
+	assert_tree(&im,
+	    "task p.emit (failure)\n"
+	    "  alias al2 (outlet)\n"
+	    "    dag al2_c (schedule)\n"
+	    "    asset snap (alias)\n"
+	    "      dag snap_c (schedule)\n");
+	dep_impact_free(&im);
+	depgraph_free(g);
 }
 
 /*
@@ -1604,6 +1640,8 @@ test_why_failed_producer(void **state)
 	assert_int_equal(w.nchain, 3);
 	assert_int_equal(w.chain[0].kind, DEP_NODE_DAG);
 	assert_string_equal(w.chain[0].dag_id, "sales_mart");
+	assert_int_equal(w.chain[0].when, NOW - 30 * 3600 + 600);
+	assert_string_equal(w.chain[0].run_id, "scheduled__1");
 	assert_int_equal(w.chain[1].kind, DEP_NODE_ASSET);
 	assert_string_equal(w.chain[1].asset, "bq://dwh/orders");
 	assert_int_equal(w.chain[1].via, DEP_VIA_SCHEDULE);
@@ -1654,7 +1692,8 @@ test_why_failed_producer(void **state)
 
 /*
  * A missing asset (nothing writes it, never updated), a paused producer,
- * and a producer the facts do not know (named only by its outlet).
+ * an asset only an alias writes, whose writer is paused, and a producer
+ * the facts do not know (named only by its outlet).
  */
 static void
 test_why_missing_and_paused(void **state)
@@ -1673,7 +1712,28 @@ test_why_missing_and_paused(void **state)
 	add_dag(&f, "c_ghost", "\"s3://g\"");
 	add_dag(&f, "pp", NULL);
 	fact_dag(&f, "pp")->paused = true;
+	/* snap is written only through alias al, by aw (paused) */
+	{
+		struct dep_alias_fact	*al = dep_facts_alias(&f);
+		struct dep_outlet_fact	*o = dep_facts_outlet(&f);
+
+		al->name = xstrdup("al");
+		al->assets = xcalloc(1, sizeof *al->assets);
+		al->assets[al->nassets++] = add_asset(&f, 4, NULL, "snap");
+		o->dag_id = xstrdup("aw");
+		o->task_id = xstrdup("emit");
+		o->kind = DEP_TO_ALIAS;
+		o->target = 0;
+		add_dag(&f, "aw", NULL);
+		fact_dag(&f, "aw")->paused = true;
+		add_dag(&f, "c_snap", "\"snap\"");
+	}
 	g = build(&f);
+	why(g, "c_snap", &st, &w);
+	assert_true(w.found);
+	assert_string_equal(buf_str(&w.sentence), "c_snap waits for asset "
+	    "snap, never updated; aw is paused");
+	dep_why_free(&w);
 	why(g, "c_never", &st, &w);
 	assert_true(w.found);
 	assert_string_equal(buf_str(&w.sentence), "c_never waits for asset "
