@@ -35,7 +35,8 @@
 --
 -- Expected, worked out by hand:
 --   Impact of ingest_orders.load failing: task publish (downstream in the
---   DAG); assets bq://dwh/orders (load) and alias orders_alias (publish);
+--   DAG); assets bq://dwh/orders (load) and alias orders_alias (publish)
+--   with bq://dwh/orders_snapshot, which only publish writes through it;
 --   DAGs held back: sales_mart (all: orders is one branch), alias_mart
 --   (alias), old_mart (inactive, marked), then through sales_mart: report_x
 --   (sensor wait_sales), exports (trigger kick), and through exports'
