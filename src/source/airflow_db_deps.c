@@ -62,6 +62,7 @@ find_id(const struct id_index *v, size_t n, int64_t id)
 	return hit != NULL ? hit->index : (size_t)-1;
 }
 
+/* A text cell, "" for NULL (the facts' ids are never NULL). */
 static char *
 col_str0(const PGresult *res, int row, int col)
 {
@@ -335,6 +336,10 @@ dependencies_row(struct deps_read *rd, const PGresult *res, int i)
 	buf_free(&why);
 }
 
+/*
+ * One statement answered; after the second, the callback, with the
+ * first error (the facts freed then: on error *out holds nothing).
+ */
 static void
 deps_read_done(struct deps_read *rd, const char *err)
 {
@@ -356,6 +361,7 @@ deps_read_done(struct deps_read *rd, const char *err)
 	free(e);
 }
 
+/* The first statement's answer; nothing is read after an error. */
 static void
 facts_cb(void *arg, const PGresult *res, const char *err)
 {
@@ -576,6 +582,7 @@ state_asset(struct state_read *rd, const PGresult *res, int i)
 	a->source_run = afdb_col_str(res, i, 4);
 }
 
+/* The state statement's rows into the slots state_prepare made. */
 static void
 state_result(struct state_read *rd, const PGresult *res)
 {
@@ -614,6 +621,7 @@ state_read_free(struct state_read *rd)
 	free(rd);
 }
 
+/* The answer, or on error nothing (dep_state_free), then the callback. */
 static void
 state_cb(void *arg, const PGresult *res, const char *err)
 {
