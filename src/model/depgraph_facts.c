@@ -200,7 +200,8 @@ resolved(struct dep_facts *f, const char *alias, const char *uri)
 
 	if ((a = dep_facts_find_asset(f, 0, uri)) == DG_NONE)
 		return;
-	al = &f->aliases[alias_of(f, alias)];
+	i = alias_of(f, alias);		/* may move f->aliases */
+	al = &f->aliases[i];
 	for (i = 0; i < al->nassets; i++)
 		if (al->assets[i] == a)
 			return;

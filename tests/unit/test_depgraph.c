@@ -338,6 +338,19 @@ test_dependencies_2(void **state)
 	assert_int_equal(f.aliases[0].assets[0], 0);
 	assert_int_equal(f.noutlets, 2);	/* no outlet from a schedule */
 	assert_int_equal(f.warnings.len, 0);
+	/* many new aliases met in resolved entries (the array moves) */
+	for (int i = 0; i < 40; i++) {
+		char	json[200];
+
+		snprintf(json, sizeof json, "[{\"source\": \"dataset-alias:"
+		    "n%d\", \"target\": \"dataset\", \"dependency_type\": "
+		    "\"dataset\", \"dependency_id\": \"s3://b/c\"}]", i);
+		assert_int_equal(add_deps(&f, "p", json), 1);
+	}
+	assert_int_equal(f.naliases, 42);
+	assert_string_equal(f.aliases[41].name, "n39");
+	assert_int_equal(f.aliases[41].nassets, 1);
+	assert_int_equal(f.aliases[41].assets[0], 1);
 	dep_facts_free(&f);
 }
 
