@@ -256,11 +256,9 @@ def dag_json(ctx, r, details=False):
                   "is_paused_upon_creation": None, "start_date": None, "end_date": None, "timezone": "UTC",
                   "last_parsed": d["last_parsed_time"], "params": {}, "doc_md": None, "dag_run_timeout": None,
                   "template_search_path": None, "orientation": "LR"})
-        # The column as stored (JSON; 2.7-2.8 have none): null when the
-        # DAG is not scheduled on assets.
+        # The JSON column as stored (psycopg2 decodes it; 2.7-2.8 have
+        # none): null when the DAG is not scheduled on assets.
         expr = r.get("asset_expression" if ctx.v2 else "dataset_expression")
-        if isinstance(expr, str):
-            expr = json.loads(expr)
         if ctx.v2:
             d.update({"owner_links": None, "asset_expression": expr, "default_args": None, "latest_dag_version": None})
         else:
