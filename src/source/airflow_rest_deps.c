@@ -648,6 +648,15 @@ state_runs_end(struct job *k)
 	}
 }
 
+/* st->dags is sorted by dag_id, as the ask's ids are. */
+static int
+cmp_dag_state(const void *a, const void *b)
+{
+	const struct dep_dag_state *x = a, *y = b;
+
+	return strcmp(x->dag_id, y->dag_id);
+}
+
 /*
  * The failed task instances are in: each DAG's bad task is its newest
  * run's failed or up_for_retry instance that ended last (upstream_failed
@@ -659,6 +668,7 @@ state_tis_done(void *arg, const char *err)
 	struct job		*j = arg;
 	struct dep_state	*st = j->out;
 	struct depstate		*x = j->extra;
+	struct dep_dag_state	 key = { 0 };
 
 	if (err != NULL)
 		buf_puts(&j->err, err);
@@ -668,9 +678,10 @@ state_tis_done(void *arg, const char *err)
 
 		if (t->state != TI_FAILED && t->state != TI_UP_FOR_RETRY)
 			continue;
-		for (size_t k = 0; k < st->ndags && d == NULL; k++)
-			if (strcmp(st->dags[k].dag_id, t->dag_id) == 0)
-				d = &st->dags[k];
+		key.dag_id = t->dag_id;
+		if (st->ndags > 0)
+			d = bsearch(&key, st->dags, st->ndags, sizeof *st->dags,
+			    cmp_dag_state);
 		if (d == NULL || d->run_id == NULL ||
 		    strcmp(d->run_id, t->run_id) != 0 || (d->bad_task != NULL &&
 		    t->end_date != TIME_NONE && t->end_date <= d->bad_end))
