@@ -4,24 +4,29 @@
  * from what the public API offers, in the shape the database gives them
  * (depgraph.h).
  *
- *   what			API v1 (2.9+)			API v2 (3.x)
- *   DAGs			/dags (paged)			/dags (paged)
- *   assets, outlets,	/datasets (paged:		/assets?only_active=false
- *   schedules		consuming_dags,			(paged: scheduled_dags,
- *			producing_tasks)		producing_tasks, aliases)
- *   aliases		(none)				/assets/aliases (paged)
- *   expressions		/dags/{id}/details		/dags/{id}/details
- *			dataset_expression		asset_expression
- *   newest event		/datasets/events?dataset_id=	/assets/events?asset_id=
- *   queue			/dags/{id}/datasets/queuedEvent	/dags/{id}/assets/queuedEvents
- *   runs, TIs		/dags/{id}/dagRuns, the batch task instance list
+ *   what           API v1 (2.x)                   API v2 (3.x)
+ *   DAGs           /dags                          /dags
+ *   assets and     /datasets: consuming_dags,     /assets?only_active=false:
+ *   their edges    producing_tasks                scheduled_dags,
+ *                                                 producing_tasks, aliases
+ *   aliases        none                           /assets/aliases
+ *   expressions    /dags/{id}/details:            /dags/{id}/details:
+ *                  dataset_expression (2.9+)      asset_expression
+ *   newest event   /datasets/events?dataset_id=   /assets/events?asset_id=
+ *   queue          /dags/{id}/datasets/           /dags/{id}/assets/
+ *                  queuedEvent                    queuedEvents
+ *   runs, TIs      /dags/{id}/dagRuns and the batch task instance list,
+ *                  as airflow_rest_runs.c reads them
  *
  * What a graph costs (fetch_deps), with P the page limit (100 unless
  * the context says less; Airflow caps it at maximum_page_limit): D DAGs
  * (stale ones too), A assets, L aliases and C DAGs scheduled on an
  * asset make ceil(D/P) + ceil(A/P) (+ ceil(L/P) on v2) list pages, read
  * side by side, then C details, REST_PARALLEL at a time: the details
- * only of the DAGs that take part, never every DAG.  The state of a walk
+ * only of the DAGs that take part, never every DAG.  The test fixture
+ * (tests/integration/fixture_deps*.sql: 12 DAGs, 8 assets, an alias, 7
+ * consumers) costs 3 + 2 + 7 = 12 requests on v1 and 13 on v2 in pages of
+ * 5; 9 and 10 in the default pages of 100.  The state of a walk
  * (fetch_dep_state) over N DAGs and M assets: 2N run reads (the newest
  * run; the newest SLA_MEDIAN_RUNS successes for the median), M event
  * reads (the newest event each), one queue read, then one batch list of
@@ -45,6 +50,7 @@
 
 /* --- decoding (pure) ---------------------------------------------------- */
 
+/* The answer as a JSON object; NULL with a line in err. */
 static json_t *
 parse(const char *json, size_t len, struct buf *err)
 {
