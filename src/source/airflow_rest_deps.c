@@ -723,22 +723,6 @@ state_runs_done(void *arg, const char *err)
 	free(runs);
 }
 
-/* A run read of dag_id: path and query, newest first, want runs. */
-static void
-add_runs(struct job *k, const char *dag_id, const char *query, long want)
-{
-	struct buf	 p = BUF_INIT;
-	struct req	*q;
-
-	rest_dag_path(&p, dag_id, NULL);
-	buf_puts(&p, "/dagRuns?");
-	buf_puts(&p, query);
-	q = rest_job_add(k, K_RUNS, buf_str(&p), NULL, true);
-	q->want = want;
-	q->none_on_404 = true;
-	buf_free(&p);
-}
-
 /*
  * The state in two steps: per DAG its newest run and newest successes,
  * per asset its newest event, the consumer's queue, side by side; then
@@ -769,9 +753,9 @@ rest_fetch_dep_state(struct sched *sd, const struct dep_ask *ask,
 		d->run_start = d->run_end = d->run_after = TIME_NONE;
 		d->bad_end = TIME_NONE;
 		d->median = -1;
-		add_runs(k, d->dag_id, api == 2 ? "order_by=-run_after" :
+		rest_add_runs(k, d->dag_id, api == 2 ? "order_by=-run_after" :
 		    "order_by=-execution_date", 1);
-		add_runs(k, d->dag_id, "state=success&order_by=-end_date",
+		rest_add_runs(k, d->dag_id, "state=success&order_by=-end_date",
 		    SLA_MEDIAN_RUNS);
 	}
 	for (size_t i = 0; i < ask->nassets; i++) {

@@ -133,6 +133,9 @@ int		 rest_api_version(const struct rest *);
 /* Appends /dags/{dag_id}[/dagRuns/{run_id}], escaped; run_id may be NULL. */
 void		 rest_dag_path(struct buf *, const char *dag_id,
 		    const char *run_id);
+/* A paged read of /dags/{dag_id}/dagRuns?query: want runs (-1: all). */
+struct req	*rest_add_runs(struct job *, const char *dag_id,
+		    const char *query, long want);
 /* A run list body {"order_by": order_by}. */
 json_t		*rest_runs_body(const char *order_by);
 /* The instant t, ISO 8601 in UTC (to free). */
