@@ -313,6 +313,33 @@ same_expressions(const struct dep_facts *f, const char *t)
 	PQclear(r);
 }
 
+/*
+ * The fixture's impact of ingest_orders.load failing, as far as the API's
+ * edges reach (the fixture's header has the whole): sales_mart (its all
+ * waits on orders) and old_mart (stale, on orders); finance_mart is an
+ * any still fed by customers.  alias_mart (alias), report_x (sensor),
+ * exports (trigger) and archive (behind exports) are the gaps'.
+ */
+#define IMPACT_API	"old_mart\nsales_mart\n"
+
+/* The DAGs a failure of ingest_orders.load holds back, one a line. */
+static char *
+impact_dags(const struct depgraph *g)
+{
+	struct dep_impact	 imp;
+	struct set		 s = { 0 };
+
+	memset(&imp, 0, sizeof imp);
+	assert_int_equal(dep_impact(g, "ingest_orders", "load", NULL, NULL,
+	    &imp), 0);
+	for (size_t i = 0; i < imp.nitems; i++)
+		if (imp.items[i].kind == DEP_NODE_DAG &&
+		    strcmp(imp.items[i].dag_id, "ingest_orders") != 0)
+			add(&s, "%s", imp.items[i].dag_id);
+	dep_impact_free(&imp);
+	return set_lines(&s);
+}
+
 static void
 test_facts(void **state)
 {
@@ -422,6 +449,8 @@ test_facts(void **state)
 	assert_int_equal(depgraph_nassets(g), f.nassets);
 	assert_true(depgraph_has_dag(g, "sales_mart"));
 	assert_non_null(strstr(depgraph_warnings(g), "cyc_a"));
+	same("held back by ingest_orders.load", impact_dags(g),
+	    xstrdup(IMPACT_API));
 	depgraph_free(g);
 	dep_facts_free(&f);
 	sched_free(sd);
