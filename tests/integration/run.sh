@@ -104,16 +104,6 @@ for v in $SCHEMAS; do
 		psql -q -X -v ON_ERROR_STOP=1 -d "$db" -c 'GRANT SELECT ON ALL TABLES IN SCHEMA public TO reader' >/dev/null
 	done
 done
-# Dependencies across DAGs (issue 19): af<schema>_deps holds
-# fixture_deps2.sql (2.10) or fixture_deps3.sql (3.1, 3.2) alone, unless
-# made already; test_db_rest_deps reads it through the API emulator.
-for v in $SCHEMAS; do
-	[ -z "$(psql -X -tA -d postgres -c "SELECT 1 FROM pg_database WHERE datname = 'af${v}_deps'")" ] || continue
-	pg_load_schema "af${v}_deps" "$v"
-	psql -q -X -v ON_ERROR_STOP=1 -d "af${v}_deps" -f "tests/integration/fixture_v$v.sql" >/dev/null
-	psql -q -X -v ON_ERROR_STOP=1 -d "af${v}_deps" -f "tests/integration/fixture_deps$([ "$v" = 2 ] && echo 2 || echo 3).sql" >/dev/null
-	psql -q -X -v ON_ERROR_STOP=1 -d "af${v}_deps" -c 'GRANT SELECT ON ALL TABLES IN SCHEMA public TO reader' >/dev/null
-done
 # A scheduler and a triggerer that stay alive: they heartbeat every two
 # seconds, as Airflow's do, for as long as the tests run.
 heartbeat() {

@@ -9,9 +9,12 @@
  * asset and DAG with its expression, pause and activity are what the
  * tables hold, read in the requests the source's header counts; gaps
  * names each edge kind it cannot give (sensors and triggers, aliases,
- * Asset.ref).  Then the state of every DAG and asset: newest run, its
- * failed task, the median of the newest successes, each asset's newest
- * event and who wrote it, and the consumer's queue, against SQL.
+ * Asset.ref), and the model's impact built from them reaches what those
+ * edges reach.  The same facts and the database source's
+ * (airflow_db_deps.c) agree kind by kind.  Then the state of every DAG
+ * and asset: newest run, its failed task, the median of the newest
+ * successes, each asset's newest event and who wrote it, and the
+ * consumer's queue, against SQL and against the database source's.
  */
 #include <setjmp.h>
 #include <signal.h>
@@ -456,6 +459,142 @@ test_facts(void **state)
 	sched_free(sd);
 }
 
+/* The API's and the database source's facts, one kind as lines. */
+enum fkind { F_SCHEDULES, F_OUTLETS, F_ASSETS, F_ALIASES, F_DAGS, F_EXPR };
+
+/* Whether asset a has a schedule or outlet of kind DEP_TO_ASSET. */
+static bool
+referenced(const struct dep_facts *f, size_t a)
+{
+	for (size_t i = 0; i < f->nschedules; i++)
+		if (f->schedules[i].kind == DEP_TO_ASSET &&
+		    f->schedules[i].target == a)
+			return true;
+	for (size_t i = 0; i < f->noutlets; i++)
+		if (f->outlets[i].kind == DEP_TO_ASSET &&
+		    f->outlets[i].target == a)
+			return true;
+	return false;
+}
+
+/* Whether dag_id is scheduled on an asset (its details were read). */
+static bool
+consumer(const struct dep_facts *f, const char *dag_id)
+{
+	for (size_t i = 0; i < f->nschedules; i++)
+		if (f->schedules[i].kind == DEP_TO_ASSET &&
+		    strcmp(f->schedules[i].dag_id, dag_id) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * What the API can give of one kind of facts, as sorted lines: schedules
+ * and outlets on assets, assets (on v1 active only when referenced: it
+ * cannot see aliases), aliases with what they resolved to, the DAGs of
+ * api (the database source's may hold fewer) and the consumers'
+ * expressions as canonical JSON.
+ */
+static char *
+facts_lines(const struct dep_facts *f, enum fkind k,
+    const struct dep_facts *api)
+{
+	struct set s = { 0 };
+
+	for (size_t i = 0; k == F_SCHEDULES && i < f->nschedules; i++)
+		if (f->schedules[i].kind == DEP_TO_ASSET)
+			add(&s, "%s|%s", f->schedules[i].dag_id,
+			    f->assets[f->schedules[i].target].uri);
+	for (size_t i = 0; k == F_OUTLETS && i < f->noutlets; i++)
+		if (f->outlets[i].kind == DEP_TO_ASSET)
+			add(&s, "%s|%s|%s", f->outlets[i].dag_id,
+			    f->outlets[i].task_id != NULL ?
+			    f->outlets[i].task_id : "-",
+			    f->assets[f->outlets[i].target].uri);
+	for (size_t i = 0; k == F_ASSETS && i < f->nassets; i++)
+		add(&s, "%lld|%s|%s|%d", (long long)f->assets[i].id,
+		    f->assets[i].uri, f->assets[i].name, f->assets[i].active &&
+		    (schema != 2 || referenced(f, i)));
+	for (size_t i = 0; k == F_ALIASES && i < f->naliases; i++) {
+		add(&s, "%s", f->aliases[i].name);
+		for (size_t a = 0; a < f->aliases[i].nassets; a++)
+			add(&s, "%s|%s", f->aliases[i].name,
+			    f->assets[f->aliases[i].assets[a]].uri);
+	}
+	for (size_t i = 0; (k == F_DAGS || k == F_EXPR) && i < f->ndags; i++) {
+		const struct dep_dag_fact	*d = &f->dags[i];
+		json_t				*e;
+		char				*c;
+		bool				 in = false;
+
+		for (size_t a = 0; a < api->ndags && !in; a++)
+			in = strcmp(api->dags[a].dag_id, d->dag_id) == 0;
+		if (!in)
+			continue;
+		if (k == F_DAGS) {
+			add(&s, "%s|%d|%d|%d|%lld", d->dag_id, d->paused,
+			    d->active, d->timed, (long long)d->next_run_after);
+			continue;
+		}
+		if (!consumer(api, d->dag_id) || d->expression == NULL)
+			continue;
+		e = json_loads(d->expression, JSON_DECODE_ANY, NULL);
+		c = json_dumps(e, JSON_COMPACT | JSON_SORT_KEYS |
+		    JSON_ENCODE_ANY);
+		add(&s, "%s|%s", d->dag_id, c != NULL ? c : d->expression);
+		free(c);
+		json_decref(e);
+	}
+	return set_lines(&s);
+}
+
+/*
+ * The facts through the API equal the database source's (airflow_db_deps.c)
+ * for every kind the API gives; the kinds it cannot give are in the
+ * database's facts and named in the API's gaps.
+ */
+static void
+test_same_as_database(void **state)
+{
+	struct sched		*sd = open_rest(), *dbs;
+	struct dep_facts	 api, dbf;
+	struct waiter		 w = { false, NULL };
+	char			*err = NULL;
+	static const char *const name[] = { "schedules on assets",
+	    "task outlets to assets", "assets", "aliases", "DAGs",
+	    "the consumers' expressions" };
+
+	(void)state;
+	memset(&api, 0, sizeof api);
+	memset(&dbf, 0, sizeof dbf);
+	if ((dbs = open_as(db, "postgres", &err)) == NULL)
+		fail_msg("%s: %s", db, err);
+	sched_fetch_deps(sd, &api, wake, &w);
+	wait_ok(&w);
+	memset(&w, 0, sizeof w);
+	sched_fetch_deps(dbs, &dbf, wake, &w);
+	wait_ok(&w);
+	for (int k = F_SCHEDULES; k <= F_EXPR; k++) {
+		if (k == F_ALIASES && schema == 2) {
+			/* v1 lists none; the database has them. */
+			assert_int_equal(api.naliases, 0);
+			assert_true(dbf.naliases > 0);
+			assert_non_null(strstr(buf_str(&api.gaps), "aliases"));
+			continue;
+		}
+		same(name[k], facts_lines(&api, k, &api),
+		    facts_lines(&dbf, k, &api));
+	}
+	/* Sensors and triggers: the database's, a gap through the API. */
+	assert_true(dbf.nlinks > 0);
+	assert_int_equal(api.nlinks, 0);
+	assert_non_null(strstr(buf_str(&api.gaps), "sensors and triggers"));
+	dep_facts_free(&api);
+	dep_facts_free(&dbf);
+	sched_free(dbs);
+	sched_free(sd);
+}
+
 /* The median of the newest SLA_MEDIAN_RUNS successes, by SQL's rows. */
 static char *
 sql_medians(void)
@@ -491,6 +630,42 @@ sql_medians(void)
 			d[n++] = atoll(PQgetvalue(r, i, 1));
 	}
 	PQclear(r);
+	return set_lines(&s);
+}
+
+/* A walk's state as sorted lines, all but the clock. */
+static char *
+state_lines(const struct dep_state *st)
+{
+	struct set s = { 0 };
+
+	for (size_t i = 0; i < st->ndags; i++) {
+		const struct dep_dag_state *d = &st->dags[i];
+
+		add(&s, "dag %s|%d|%s|%s|%lld|%lld|%lld|%s|%d|%d|%d|%lld|%lld",
+		    d->dag_id, d->has_run, d->run_id != NULL ? d->run_id : "-",
+		    d->has_run ? run_state_name(d->run_state) : "-",
+		    (long long)d->run_start, (long long)d->run_end,
+		    (long long)d->run_after, d->bad_task != NULL ? d->bad_task :
+		    "-", d->bad_task != NULL ? (int)d->bad_state : -1,
+		    d->bad_try, d->bad_max_tries, (long long)d->bad_end,
+		    (long long)d->median);
+	}
+	for (size_t i = 0; i < st->nassets; i++) {
+		const struct dep_asset_state *a = &st->assets[i];
+
+		if (a->last_event == TIME_NONE)
+			continue;	/* never updated: either way */
+		add(&s, "asset %lld|%s|%lld|%s|%s|%s", (long long)a->id,
+		    a->uri != NULL ? a->uri : "-", (long long)a->last_event,
+		    a->source_dag != NULL ? a->source_dag : "-",
+		    a->source_task != NULL ? a->source_task : "-",
+		    a->source_run != NULL ? a->source_run : "-");
+	}
+	for (size_t i = 0; i < st->nqueued; i++)
+		add(&s, "queued %s|%lld|%s", st->queued_for,
+		    (long long)st->queued[i], st->queued_uri[i] != NULL ?
+		    st->queued_uri[i] : "-");
 	return set_lines(&s);
 }
 
@@ -597,6 +772,23 @@ test_state(void **state)
 	same("queue", set_lines(&s), sql_lines(q));
 	spec_clean();
 
+	/* All of it as the database source reads it, but the clock. */
+	{
+		struct dep_state	 dst;
+		struct sched		*dbs;
+		char			*err = NULL;
+
+		memset(&dst, 0, sizeof dst);
+		memset(&w, 0, sizeof w);
+		if ((dbs = open_as(db, "postgres", &err)) == NULL)
+			fail_msg("%s: %s", db, err);
+		sched_fetch_dep_state(dbs, &ask, &dst, wake, &w);
+		wait_ok(&w);
+		same("the state", state_lines(&st), state_lines(&dst));
+		dep_state_free(&dst);
+		sched_free(dbs);
+	}
+
 	for (size_t i = 0; i < n; i++)
 		free(ids[i]);
 	for (size_t i = 0; i < na; i++)
@@ -614,6 +806,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_facts),
+		cmocka_unit_test(test_same_as_database),
 		cmocka_unit_test(test_state),
 	};
 
