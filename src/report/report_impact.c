@@ -123,11 +123,21 @@ json_head(const char *report, int rc, const char *summary,
 	return doc;
 }
 
-/* Dumps doc into b with the flags of report_json_print, and frees it. */
+/*
+ * Ends doc as every answer ends (gaps, warnings, reads), dumps it into b
+ * with the flags of report_json_print, and frees it.
+ */
 static void
-json_out(struct buf *b, json_t *doc)
+json_out(struct buf *b, json_t *doc, const struct depgraph *g,
+    const char *warnings, int reads)
 {
-	char *s = json_dumps(doc, JSON_INDENT(2) | JSON_ENSURE_ASCII |
+	char *s;
+
+	json_object_set_new(doc, "gaps", json_lines(g != NULL ?
+	    depgraph_gaps(g) : ""));
+	json_object_set_new(doc, "warnings", json_lines(warnings));
+	json_object_set_new(doc, "source_reads", json_integer(reads));
+	s = json_dumps(doc, JSON_INDENT(2) | JSON_ENSURE_ASCII |
 	    JSON_REAL_PRECISION(15) | JSON_PRESERVE_ORDER);
 
 	if (s != NULL) {
@@ -538,13 +548,8 @@ impact_json(struct buf *b, const struct impact_doc *d, int rc)
 	for (i = 0; i < im->nslas && d->slas != NULL; i++)
 		json_array_append_new(a, json_hit(&im->slas[i], d->slas));
 	json_object_set_new(doc, "slas", a);
-	json_object_set_new(doc, "gaps", json_lines(d->a->graph != NULL ?
-	    depgraph_gaps(d->a->graph) : ""));
-	json_object_set_new(doc, "warnings",
-	    json_lines(buf_str(&d->a->warnings)));
-	json_object_set_new(doc, "source_reads",
-	    json_integer(d->a->statements));
-	json_out(b, doc);
+	json_out(b, doc, d->a->graph, buf_str(&d->a->warnings),
+	    d->a->statements);
 	buf_free(&s);
 }
 
@@ -785,13 +790,8 @@ why_json(struct buf *b, const struct why_doc *d, int rc)
 	json_object_set_new(doc, "chain", a);
 	json_object_set_new(doc, "also_bad",
 	    json_integer((json_int_t)w->also_bad));
-	json_object_set_new(doc, "gaps", json_lines(d->a->graph != NULL ?
-	    depgraph_gaps(d->a->graph) : ""));
-	json_object_set_new(doc, "warnings",
-	    json_lines(buf_str(&d->a->warnings)));
-	json_object_set_new(doc, "source_reads",
-	    json_integer(d->a->statements));
-	json_out(b, doc);
+	json_out(b, doc, d->a->graph, buf_str(&d->a->warnings),
+	    d->a->statements);
 	buf_free(&s);
 }
 
