@@ -643,17 +643,22 @@ put_link(struct buf *b, const struct dep_link *l, bool first,
 	} else if (l->kind != DEP_NODE_DAG)
 		report_put_text(b, l->asset, md);
 	/* The first link is the DAG asked about: nothing leads to it. */
-	buf_printf(b, "%s%s%s%s", sep, first ? "-" : dep_via_name(l->via),
-	    sep, dep_verdict_name(l->verdict));
-	buf_puts(b, sep);
+	if (md || !first)
+		buf_printf(b, "%s%s", sep, first ? "-" : dep_via_name(l->via));
+	buf_printf(b, "%s%s", sep, dep_verdict_name(l->verdict));
+	/* Text leaves out what a link does not have; a table keeps cells. */
+	if (md || l->when != TIME_NONE)
+		buf_puts(b, sep);
 	if (l->when != TIME_NONE)
 		fmt_time(b, z, l->when, FMT_LONG);
-	buf_puts(b, sep);
+	if (md || l->try_number > 0)
+		buf_puts(b, sep);
 	if (l->try_number > 0) {
 		ti_try_text(try, sizeof try, l->try_number, l->max_tries);
 		buf_printf(b, "%s try %s", ti_state_name(l->ti_state), try);
 	}
-	buf_puts(b, sep);
+	if (md || l->run_id != NULL)
+		buf_puts(b, md ? sep : "  run ");
 	if (l->run_id != NULL)
 		report_put_text(b, l->run_id, md);
 }

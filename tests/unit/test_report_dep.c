@@ -328,7 +328,8 @@ test_why(void **state)
 	assert_non_null(strstr(s, "\n  asset  bq://dwh/orders  schedule  late  "
 	    "2026-03-09 01:12:00 UTC\n"));
 	assert_non_null(strstr(s, "  outlet  failed  2026-03-10 03:12:00 UTC  "
-	    "failed try 3 of 3  scheduled__"));
+	    "failed try 3 of 3  run scheduled__"));
+	assert_non_null(strstr(s, "\n  DAG    sales_mart  waiting\n"));
 	assert_non_null(strstr(s, "\nalso       1 more branch upstream is bad "
 	    "too\n"));
 	assert_inert(s);
