@@ -1,6 +1,5 @@
 /*
- * depgraph.c: the facts a source fills and the graph built from them
- * (depgraph.h).  The build sorts DAGs and aliases by name and indexes the
+ * depgraph.c: the graph built from the facts (depgraph.h).  The build sorts DAGs and aliases by name and indexes the
  * assets by uri, name and id, so every lookup afterwards is a binary
  * search; it resolves each DAG's condition, and names the cycles across
  * DAGs (Tarjan's algorithm, iterative: a long chain cannot exhaust the
@@ -14,150 +13,13 @@
 #include "depgraph_int.h"
 
 /* ----------------------------------------------------------------------
- * Facts.
- */
-
-/*
- * Room for one more element in an array of n elements that grows by
- * doubling (the capacity is implied by n: 4, 8, 16...); the new element is
- * zeroed.
- */
-static void *
-grow(void *v, size_t n, size_t size)
-{
-	char	*p = v;
-
-	if (n == 0 || (n >= 4 && (n & (n - 1)) == 0))
-		p = xreallocarray(p, n == 0 ? 4 : n * 2, size);
-	memset(p + n * size, 0, size);
-	return p;
-}
-
-#define PUSH(arr, n) ((arr) = grow((arr), (n), sizeof *(arr)), &(arr)[(n)++])
-
-struct dep_dag_fact *
-dep_facts_dag(struct dep_facts *f)
-{
-	struct dep_dag_fact *d = PUSH(f->dags, f->ndags);
-
-	d->active = true;
-	d->next_run_after = TIME_NONE;
-	return d;
-}
-
-struct dep_asset_fact *
-dep_facts_asset(struct dep_facts *f)
-{
-	struct dep_asset_fact *a = PUSH(f->assets, f->nassets);
-
-	a->active = true;
-	return a;
-}
-
-struct dep_alias_fact *
-dep_facts_alias(struct dep_facts *f)
-{
-	return PUSH(f->aliases, f->naliases);
-}
-
-struct dep_outlet_fact *
-dep_facts_outlet(struct dep_facts *f)
-{
-	return PUSH(f->outlets, f->noutlets);
-}
-
-struct dep_schedule_fact *
-dep_facts_schedule(struct dep_facts *f)
-{
-	return PUSH(f->schedules, f->nschedules);
-}
-
-struct dep_link_fact *
-dep_facts_link(struct dep_facts *f)
-{
-	return PUSH(f->links, f->nlinks);
-}
-
-size_t
-dep_facts_find_asset(const struct dep_facts *f, int64_t id, const char *uri)
-{
-	size_t	i;
-
-	if (id != 0)
-		for (i = 0; i < f->nassets; i++)
-			if (f->assets[i].id == id)
-				return i;
-	if (uri != NULL)
-		for (i = 0; i < f->nassets; i++)
-			if (f->assets[i].uri != NULL &&
-			    strcmp(f->assets[i].uri, uri) == 0)
-				return i;
-	return DG_NONE;
-}
-
-size_t
-dep_facts_find_alias(const struct dep_facts *f, const char *name)
-{
-	size_t	i;
-
-	if (name != NULL)
-		for (i = 0; i < f->naliases; i++)
-			if (f->aliases[i].name != NULL &&
-			    strcmp(f->aliases[i].name, name) == 0)
-				return i;
-	return DG_NONE;
-}
-
-void
-dep_facts_free(struct dep_facts *f)
-{
-	size_t	i;
-
-	for (i = 0; i < f->ndags; i++) {
-		free(f->dags[i].dag_id);
-		free(f->dags[i].expression);
-	}
-	for (i = 0; i < f->nassets; i++) {
-		free(f->assets[i].name);
-		free(f->assets[i].uri);
-	}
-	for (i = 0; i < f->naliases; i++) {
-		free(f->aliases[i].name);
-		free(f->aliases[i].assets);
-	}
-	for (i = 0; i < f->noutlets; i++) {
-		free(f->outlets[i].dag_id);
-		free(f->outlets[i].task_id);
-		free(f->outlets[i].ref);
-	}
-	for (i = 0; i < f->nschedules; i++) {
-		free(f->schedules[i].dag_id);
-		free(f->schedules[i].ref);
-	}
-	for (i = 0; i < f->nlinks; i++) {
-		free(f->links[i].source);
-		free(f->links[i].target);
-		free(f->links[i].task_id);
-	}
-	free(f->dags);
-	free(f->assets);
-	free(f->aliases);
-	free(f->outlets);
-	free(f->schedules);
-	free(f->links);
-	buf_free(&f->gaps);
-	buf_free(&f->warnings);
-	memset(f, 0, sizeof *f);
-}
-
-/* ----------------------------------------------------------------------
  * Lookups in a built graph.
  */
 
 void
 dg_push(struct dg_list *l, size_t x)
 {
-	size_t	*p = PUSH(l->v, l->n);
+	size_t	*p = DG_PUSH(l->v, l->n);
 
 	*p = x;
 }
@@ -170,8 +32,8 @@ dg_list_free(struct dg_list *l)
 	l->n = 0;
 }
 
-static int
-str_cmp(const void *a, const void *b)
+int
+dg_str_cmp(const void *a, const void *b)
 {
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
@@ -191,18 +53,23 @@ key_cmp(const void *a, const void *b)
 	return x->i < y->i ? -1 : x->i > y->i;
 }
 
+/*
+ * The index of the element of base[0..n) (each size bytes, its first
+ * member the char * key, sorted bytewise by it) whose key is s; DG_NONE.
+ */
 size_t
-dg_find_dag(const struct depgraph *g, const char *dag_id)
+dg_bsearch_id(const void *base, size_t n, size_t size, const char *s)
 {
-	size_t	lo = 0, hi = g->ndags, mid;
-	int	c;
+	size_t		 lo = 0, hi = n, mid;
+	const char	*key;
+	int		 c;
 
-	if (dag_id == NULL)
+	if (s == NULL)
 		return DG_NONE;
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
-		c = strcmp(dag_id, g->dags[mid].dag_id);
-		if (c == 0)
+		memcpy(&key, (const char *)base + mid * size, sizeof key);
+		if ((c = strcmp(s, key)) == 0)
 			return mid;
 		if (c < 0)
 			hi = mid;
@@ -213,24 +80,16 @@ dg_find_dag(const struct depgraph *g, const char *dag_id)
 }
 
 size_t
+dg_find_dag(const struct depgraph *g, const char *dag_id)
+{
+	return dg_bsearch_id(g->dags, g->ndags, sizeof *g->dags, dag_id);
+}
+
+size_t
 dg_find_alias(const struct depgraph *g, const char *name)
 {
-	size_t	lo = 0, hi = g->naliases, mid;
-	int	c;
-
-	if (name == NULL)
-		return DG_NONE;
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		c = strcmp(name, g->aliases[mid].name);
-		if (c == 0)
-			return mid;
-		if (c < 0)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	return DG_NONE;
+	return dg_bsearch_id(g->aliases, g->naliases, sizeof *g->aliases,
+	    name);
 }
 
 /*
@@ -292,18 +151,6 @@ dg_find_id(const struct depgraph *g, int64_t id)
 	return DG_NONE;
 }
 
-void
-dg_cycle_text(const struct depgraph *g, size_t scc, struct buf *b)
-{
-	size_t	i;
-	int	n = 0;
-
-	buf_puts(b, "cycle across DAGs:");
-	for (i = 0; i < g->ndags; i++)
-		if (g->dags[i].scc == scc)
-			buf_printf(b, "%s %s", n++ ? "," : "", g->dags[i].dag_id);
-}
-
 /* ----------------------------------------------------------------------
  * The build.
  */
@@ -332,7 +179,7 @@ build_dags(struct depgraph *g, const struct dep_facts *f)
 		if (f->links[i].target != NULL)
 			ids[n++] = f->links[i].target;
 	}
-	qsort(ids, n, sizeof *ids, str_cmp);
+	qsort(ids, n, sizeof *ids, dg_str_cmp);
 	g->dags = xcalloc(n + 1, sizeof *g->dags);
 	for (i = 0; i < n; i = j) {
 		for (j = i + 1; j < n && strcmp(ids[i], ids[j]) == 0; j++)
@@ -457,7 +304,7 @@ build_aliases(struct depgraph *g, const struct dep_facts *f,
 	for (i = 0; i < f->naliases; i++)
 		if (f->aliases[i].name != NULL)
 			names[n++] = f->aliases[i].name;
-	qsort(names, n, sizeof *names, str_cmp);
+	qsort(names, n, sizeof *names, dg_str_cmp);
 	g->aliases = xcalloc(n + 1, sizeof *g->aliases);
 	for (i = 0; i < n; i++)
 		if (i == 0 || strcmp(names[i - 1], names[i]) != 0)
@@ -489,7 +336,7 @@ static void
 add_outlet(struct depgraph *g, size_t dag, const char *task, bool alias,
     size_t target)
 {
-	struct dg_outlet *o = PUSH(g->outlets, g->noutlets);
+	struct dg_outlet *o = DG_PUSH(g->outlets, g->noutlets);
 
 	o->dag = dag;
 	o->task_id = dup_or_null(task);
@@ -574,7 +421,7 @@ build_links(struct depgraph *g, const struct dep_facts *f)
 			buf_printf(&g->warnings, "%s's task %s triggers %s, "
 			    "a DAG Airflow does not know\n", l->source,
 			    l->task_id != NULL ? l->task_id : "?", l->target);
-		x = PUSH(g->links, g->nlinks);
+		x = DG_PUSH(g->links, g->nlinks);
 		x->kind = l->kind;
 		x->source = s;
 		x->target = t;
@@ -587,7 +434,7 @@ build_links(struct depgraph *g, const struct dep_facts *f)
 static struct dg_x *
 push_x(struct dg_dag *d, enum dg_x_kind kind, size_t target)
 {
-	struct dg_x *x = PUSH(d->x, d->nx);
+	struct dg_x *x = DG_PUSH(d->x, d->nx);
 
 	x->kind = kind;
 	x->target = target;
@@ -712,113 +559,6 @@ build_conditions(struct depgraph *g, const struct dep_facts *f,
 	free(lstamp);
 }
 
-/* The DAGs d feeds: consumers of what it writes, its sensors, triggers. */
-static void
-dag_successors(const struct depgraph *g, size_t d, struct dg_list *out)
-{
-	const struct dg_dag	*dag = &g->dags[d];
-	const struct dg_outlet	*o;
-	const struct dg_asset	*a;
-	const struct dg_list	*c;
-	size_t			 i, j, k;
-
-	out->n = 0;
-	for (i = 0; i < dag->outs.n; i++) {
-		o = &g->outlets[dag->outs.v[i]];
-		if (o->alias) {
-			c = &g->aliases[o->target].cons;
-			for (j = 0; j < c->n; j++)
-				dg_push(out, c->v[j]);
-			continue;
-		}
-		a = &g->assets[o->target];
-		for (j = 0; j < a->cons.n; j++)
-			dg_push(out, a->cons.v[j]);
-		for (k = 0; k < a->aliases.n; k++) {
-			c = &g->aliases[a->aliases.v[k]].cons;
-			for (j = 0; j < c->n; j++)
-				dg_push(out, c->v[j]);
-		}
-	}
-	for (i = 0; i < dag->links_out.n; i++)
-		dg_push(out, g->links[dag->links_out.v[i]].target);
-}
-
-/*
- * Tarjan's strongly connected components over the DAG-to-DAG edges, with
- * an explicit stack; a component of two DAGs or more, or a DAG that feeds
- * itself, is a cycle and is named once in the warnings.
- */
-static void
-find_cycles(struct depgraph *g)
-{
-	struct dg_list	*succ, stack = { NULL, 0 }, call = { NULL, 0 };
-	size_t		*index, *low, *pos, counter = 1, v, w, r, i, m;
-	bool		*on, self;
-
-	succ = xcalloc(g->ndags + 1, sizeof *succ);
-	index = xcalloc(g->ndags + 1, sizeof *index);
-	low = xcalloc(g->ndags + 1, sizeof *low);
-	pos = xcalloc(g->ndags + 1, sizeof *pos);
-	on = xcalloc(g->ndags + 1, sizeof *on);
-	g->scc_cyclic = xcalloc(g->ndags + 1, sizeof *g->scc_cyclic);
-	for (v = 0; v < g->ndags; v++)
-		dag_successors(g, v, &succ[v]);
-	for (r = 0; r < g->ndags; r++) {
-		if (index[r] != 0)
-			continue;
-		dg_push(&call, r);
-		index[r] = low[r] = counter++;
-		dg_push(&stack, r);
-		on[r] = true;
-		while (call.n > 0) {
-			v = call.v[call.n - 1];
-			if (pos[v] < succ[v].n) {
-				w = succ[v].v[pos[v]++];
-				if (index[w] == 0) {
-					index[w] = low[w] = counter++;
-					dg_push(&stack, w);
-					on[w] = true;
-					dg_push(&call, w);
-				} else if (on[w] && index[w] < low[v])
-					low[v] = index[w];
-				continue;
-			}
-			call.n--;
-			if (call.n > 0 && low[v] < low[call.v[call.n - 1]])
-				low[call.v[call.n - 1]] = low[v];
-			if (low[v] != index[v])
-				continue;
-			self = false;
-			for (i = 0; i < succ[v].n; i++)
-				if (succ[v].v[i] == v)
-					self = true;
-			m = 0;
-			do {
-				w = stack.v[--stack.n];
-				on[w] = false;
-				g->dags[w].scc = g->nsccs;
-				m++;
-			} while (w != v);
-			if (m > 1 || self) {
-				g->scc_cyclic[g->nsccs] = true;
-				dg_cycle_text(g, g->nsccs, &g->warnings);
-				buf_putc(&g->warnings, '\n');
-			}
-			g->nsccs++;
-		}
-	}
-	for (v = 0; v < g->ndags; v++)
-		dg_list_free(&succ[v]);
-	free(succ);
-	free(index);
-	free(low);
-	free(pos);
-	free(on);
-	dg_list_free(&stack);
-	dg_list_free(&call);
-}
-
 struct depgraph *
 depgraph_build(const struct dep_facts *f)
 {
@@ -840,7 +580,7 @@ depgraph_build(const struct dep_facts *f)
 	build_outlets(g, f, amap, lmap);
 	build_links(g, f);
 	build_conditions(g, f, amap, lmap);
-	find_cycles(g);
+	dg_find_cycles(g);
 	free(amap);
 	free(lmap);
 	return g;

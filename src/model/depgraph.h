@@ -229,10 +229,9 @@ struct dep_item {
 	   and nothing else would trigger it). */
 	bool			 not_on_time;
 	/*
-	 * Asset items: this failure does not update it, but another producer
-	 * that is not held back still may, so its consumers are not held back
-	 * through it (they are listed with still_fed when that is their only
-	 * link).
+	 * Asset and alias items: this failure does not update it, but another
+	 * producer that is not held back still may, so its consumers are not
+	 * held back through it (the item has no children).
 	 */
 	bool			 other_producer;
 	int64_t			 next_run_after;	/* DAG items, TIME_NONE */

@@ -1,9 +1,8 @@
 /*
- * depgraph_expr.c: the two JSON documents of Airflow the dependency graph
- * reads (airflow_dependencies.md §3, §4), both untrusted: a DAG's
- * dataset_expression / asset_expression, and a serialized DAG's
- * dag_dependencies list.  jansson parses; nesting is bounded, and anything
- * not understood is a warning, never a crash.
+ * depgraph_expr.c: a DAG's dataset_expression / asset_expression
+ * (airflow_dependencies.md §3), untrusted JSON, into its condition.
+ * jansson parses; nesting is bounded, and anything not understood is a
+ * warning, never a crash.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -17,12 +16,8 @@
 static struct dg_x *
 push_node(struct dg_dag *d, enum dg_x_kind kind, size_t target)
 {
-	struct dg_x	*x;
+	struct dg_x	*x = DG_PUSH(d->x, d->nx);
 
-	if (d->nx == 0 || (d->nx >= 4 && (d->nx & (d->nx - 1)) == 0))
-		d->x = xreallocarray(d->x, d->nx == 0 ? 4 : d->nx * 2,
-		    sizeof *d->x);
-	x = &d->x[d->nx++];
 	x->kind = kind;
 	x->target = target;
 	x->end = d->nx;
@@ -200,142 +195,4 @@ dg_x_held(const struct dg_dag *d, size_t i, const bool *asset,
 		return n > 0;
 	}
 	return false;
-}
-
-/* ----------------------------------------------------------------------
- * dag_dependencies.
- */
-
-static bool
-is_alias_type(const char *t)
-{
-	return strcmp(t, "dataset-alias") == 0 || strcmp(t, "asset-alias") == 0;
-}
-
-static bool
-is_asset_type(const char *t)
-{
-	return strcmp(t, "dataset") == 0 || strcmp(t, "asset") == 0;
-}
-
-/* s without "dataset-alias:" / "asset-alias:" (or another prefix). */
-static const char *
-after(const char *s, const char *p1, const char *p2)
-{
-	size_t	n1 = strlen(p1), n2 = strlen(p2);
-
-	if (strncmp(s, p1, n1) == 0)
-		return s + n1;
-	if (strncmp(s, p2, n2) == 0)
-		return s + n2;
-	return NULL;
-}
-
-static size_t
-alias_of(struct dep_facts *f, const char *name)
-{
-	size_t	i = dep_facts_find_alias(f, name);
-
-	if (i == DG_NONE) {
-		dep_facts_alias(f)->name = xstrdup(name);
-		i = f->naliases - 1;
-	}
-	return i;
-}
-
-/* 2.10's resolved alias: the alias went to the asset of this uri, if known. */
-static void
-resolved(struct dep_facts *f, const char *alias, const char *uri)
-{
-	struct dep_alias_fact	*al;
-	size_t			 a, i;
-
-	if ((a = dep_facts_find_asset(f, 0, uri)) == DG_NONE)
-		return;
-	al = &f->aliases[alias_of(f, alias)];
-	for (i = 0; i < al->nassets; i++)
-		if (al->assets[i] == a)
-			return;
-	al->assets = xreallocarray(al->assets, al->nassets + 1,
-	    sizeof *al->assets);
-	al->assets[al->nassets++] = a;
-}
-
-/* One entry; true when it became a fact. */
-static bool
-take_entry(struct dep_facts *f, const char *dag_id, const json_t *e)
-{
-	const char		*src = member(e, "source");
-	const char		*dst = member(e, "target");
-	const char		*type = member(e, "dependency_type");
-	const char		*id = member(e, "dependency_id");
-	const char		*s;
-	struct dep_link_fact	*l;
-	struct dep_outlet_fact	*o;
-
-	if (src == NULL || dst == NULL || type == NULL || id == NULL) {
-		buf_printf(&f->warnings, "%s: a dag_dependencies entry "
-		    "without source, target, type or id\n", dag_id);
-		return false;
-	}
-	if (strcmp(type, "sensor") == 0 || strcmp(type, "trigger") == 0) {
-		l = dep_facts_link(f);
-		l->kind = type[0] == 's' ? DEP_SENSOR : DEP_TRIGGER;
-		l->source = xstrdup(src);
-		l->target = xstrdup(dst);
-		l->task_id = xstrdup(id);
-		return true;
-	}
-	if (is_alias_type(type) && strcmp(src, dag_id) == 0) {
-		o = dep_facts_outlet(f);
-		o->dag_id = xstrdup(dag_id);
-		o->kind = DEP_TO_ALIAS;
-		o->target = alias_of(f, id);
-		/* 2.10 resolved: {dag -> "dataset:URI", alias} */
-		if ((s = after(dst, "dataset:", "asset:")) != NULL)
-			resolved(f, id, s);
-		return true;
-	}
-	if (is_alias_type(type) &&
-	    (s = after(src, "dataset:", "asset:")) != NULL) {
-		resolved(f, id, s);	/* 2.10: {"dataset:URI" -> dag} */
-		return true;
-	}
-	if (is_asset_type(type) &&
-	    ((s = after(src, "dataset-alias:", "asset-alias:")) != NULL ||
-	    (s = after(dst, "dataset-alias:", "asset-alias:")) != NULL)) {
-		resolved(f, s, id);
-		return true;
-	}
-	if (is_alias_type(type) || is_asset_type(type) ||
-	    strcmp(type, "asset-name-ref") == 0 ||
-	    strcmp(type, "asset-uri-ref") == 0)
-		return false;	/* the reference tables name the task */
-	buf_printf(&f->warnings, "%s: a dag_dependencies entry of unknown "
-	    "type %s\n", dag_id, type);
-	return false;
-}
-
-size_t
-dep_facts_add_dependencies(struct dep_facts *f, const char *dag_id,
-    const char *json, size_t len)
-{
-	json_t		*v, *e;
-	json_error_t	 err;
-	size_t		 i, n = 0;
-
-	if (json == NULL || dag_id == NULL)
-		return 0;
-	v = json_loadb(json, len, JSON_DECODE_ANY, &err);
-	if (!json_is_array(v)) {
-		buf_printf(&f->warnings, "%s: dag_dependencies is not a JSON "
-		    "list (%s)\n", dag_id, v == NULL ? err.text : "not a list");
-		json_decref(v);
-		return 0;
-	}
-	json_array_foreach(v, i, e)
-		if (json_is_object(e) && take_entry(f, dag_id, e))
-			n++;
-	json_decref(v);
-	return n;
 }

@@ -100,15 +100,35 @@ struct depgraph {
 	struct buf	 gaps;
 };
 
+/*
+ * Room for one more element in an array of n elements that grows by
+ * doubling (the capacity is implied by n: 4, 8, 16...); the new element is
+ * zeroed.  DG_PUSH(arr, n) grows arr and returns its new last element.
+ */
+void	*dg_grow(void *, size_t n, size_t size);
+#define DG_PUSH(arr, n) \
+	((arr) = dg_grow((arr), (n), sizeof *(arr)), &(arr)[(n)++])
+
 void	 dg_push(struct dg_list *, size_t);
 void	 dg_list_free(struct dg_list *);
+/* qsort comparator of char * elements, bytewise. */
+int	 dg_str_cmp(const void *, const void *);
+size_t	 dg_bsearch_id(const void *, size_t, size_t, const char *);
 size_t	 dg_find_dag(const struct depgraph *, const char *);
 size_t	 dg_find_alias(const struct depgraph *, const char *);
 size_t	 dg_find_uri(const struct depgraph *, const char *, size_t *n);
 size_t	 dg_find_name(const struct depgraph *, const char *, size_t *n);
 size_t	 dg_find_id(const struct depgraph *, int64_t);
-/* "cycle across DAGs: a, b, c" for component scc, into b. */
+/*
+ * Sets each DAG's scc and scc_cyclic, and names each cycle (a component of
+ * two DAGs or more, or a DAG that feeds itself) in the warnings.
+ */
+void	 dg_find_cycles(struct depgraph *);
+/* "cycle across DAGs: a, b, c" (8 at most, "and 12 more") into b. */
 void	 dg_cycle_text(const struct depgraph *, size_t scc, struct buf *);
+
+const struct dep_dag_state *dg_dag_state(const struct dep_state *,
+	    const char *);
 
 /*
  * Parses a DAG's stored expression into its condition (d->x), resolving

@@ -33,128 +33,8 @@ struct why {
 };
 
 /* ----------------------------------------------------------------------
- * What to read.
- */
-
-static void
-add_asset(const struct depgraph *g, size_t a, bool *seen, struct dep_ask *o)
-{
-	if (seen[a])
-		return;
-	seen[a] = true;
-	o->asset_ids[o->nassets] = g->assets[a].id;
-	o->asset_uris[o->nassets++] = g->assets[a].uri;
-}
-
-static void
-add_producers(const struct depgraph *g, const struct dg_list *prod,
-    int depth, int *dd, struct dg_list *queue)
-{
-	size_t	i, p;
-
-	for (i = 0; i < prod->n; i++) {
-		p = g->outlets[prod->v[i]].dag;
-		if (dd[p] < 0) {
-			dd[p] = depth;
-			dg_push(queue, p);
-		}
-	}
-}
-
-static int
-id_cmp(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-void
-dep_upstream_ask(const struct depgraph *g, const char *dag_id, int max_depth,
-    struct dep_ask *out)
-{
-	struct dg_list		 queue = { NULL, 0 };
-	const struct dg_dag	*d;
-	const struct dg_x	*x;
-	const struct dg_alias	*al;
-	bool			*seen;
-	int			*dd;
-	size_t			 root, i, j, k, head;
-
-	memset(out, 0, sizeof *out);
-	root = dg_find_dag(g, dag_id);
-	out->consumer = root != DG_NONE ? g->dags[root].dag_id : dag_id;
-	out->dag_ids = xcalloc(g->ndags + 1, sizeof *out->dag_ids);
-	out->asset_ids = xcalloc(g->nassets + 1, sizeof *out->asset_ids);
-	out->asset_uris = xcalloc(g->nassets + 1, sizeof *out->asset_uris);
-	if (root == DG_NONE) {
-		out->dag_ids[out->ndags++] = dag_id;
-		return;
-	}
-	seen = xcalloc(g->nassets + 1, sizeof *seen);
-	dd = xcalloc(g->ndags + 1, sizeof *dd);
-	for (i = 0; i < g->ndags; i++)
-		dd[i] = -1;
-	dd[root] = 0;
-	dg_push(&queue, root);
-	for (head = 0; head < queue.n; head++) {
-		d = &g->dags[queue.v[head]];
-		out->dag_ids[out->ndags++] = d->dag_id;
-		if (dd[queue.v[head]] >= max_depth)
-			continue;
-		for (j = 0; j < d->nx; j++) {
-			x = &d->x[j];
-			if (x->kind == DGX_ASSET) {
-				add_asset(g, x->target, seen, out);
-				add_producers(g, &g->assets[x->target].prod,
-				    dd[queue.v[head]] + 1, dd, &queue);
-			} else if (x->kind == DGX_ALIAS) {
-				al = &g->aliases[x->target];
-				add_producers(g, &al->prod,
-				    dd[queue.v[head]] + 1, dd, &queue);
-				for (k = 0; k < al->assets.n; k++) {
-					add_asset(g, al->assets.v[k], seen,
-					    out);
-					add_producers(g, &g->assets[
-					    al->assets.v[k]].prod,
-					    dd[queue.v[head]] + 1, dd, &queue);
-				}
-			}
-		}
-		for (j = 0; j < d->links_in.n; j++) {
-			k = g->links[d->links_in.v[j]].source;
-			if (dd[k] < 0) {
-				dd[k] = dd[queue.v[head]] + 1;
-				dg_push(&queue, k);
-			}
-		}
-	}
-	qsort(out->dag_ids, out->ndags, sizeof *out->dag_ids, id_cmp);
-	free(seen);
-	free(dd);
-	dg_list_free(&queue);
-}
-
-/* ----------------------------------------------------------------------
  * State.
  */
-
-static const struct dep_dag_state *
-dag_state(const struct dep_state *st, const char *dag_id)
-{
-	size_t	lo = 0, hi = st->ndags, mid;
-	int	c;
-
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		c = strcmp(dag_id, st->dags[mid].dag_id);
-		if (c == 0)
-			return &st->dags[mid];
-		if (c < 0)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	return NULL;
-}
 
 static const struct dep_asset_state *
 asset_state(const struct dep_state *st, const struct dg_asset *a)
@@ -196,7 +76,7 @@ arrived(const struct why *w, size_t c, size_t a)
 		return false;
 	}
 	s = asset_state(st, as);
-	cs = dag_state(st, w->g->dags[c].dag_id);
+	cs = dg_dag_state(st, w->g->dags[c].dag_id);
 	return s != NULL && s->last_event != TIME_NONE && cs != NULL &&
 	    cs->has_run && cs->run_start != TIME_NONE &&
 	    s->last_event > cs->run_start;
@@ -321,7 +201,7 @@ static enum dep_verdict
 dag_verdict(const struct why *w, size_t d, struct dep_link *l)
 {
 	const struct dg_dag		*dag = &w->g->dags[d];
-	const struct dep_dag_state	*s = dag_state(w->st, dag->dag_id);
+	const struct dep_dag_state	*s = dg_dag_state(w->st, dag->dag_id);
 
 	l->dag_id = dag->dag_id;
 	if (s != NULL) {
@@ -412,7 +292,14 @@ walk_leaf(struct why *w, size_t d, const struct dg_x *x, int depth)
 		l->asset = al->name;
 		for (i = 0; i < al->prod.n; i++)
 			dg_push(&all, al->prod.v[i]);
+		/* what it resolved to: their producers, their newest update */
 		for (k = 0; k < al->assets.n; k++) {
+			const struct dep_asset_state *r = asset_state(w->st,
+			    &g->assets[al->assets.v[k]]);
+
+			if (r != NULL && r->last_event != TIME_NONE &&
+			    (l->when == TIME_NONE || r->last_event > l->when))
+				l->when = r->last_event;
 			prod = &g->assets[al->assets.v[k]].prod;
 			for (i = 0; i < prod->n; i++)
 				dg_push(&all, prod->v[i]);
@@ -523,7 +410,7 @@ static void
 dag_text(const struct why *w, const struct dep_link *l, const char *who,
     struct buf *b)
 {
-	const struct dep_dag_state *s = dag_state(w->st, l->dag_id);
+	const struct dep_dag_state *s = dg_dag_state(w->st, l->dag_id);
 
 	switch (l->verdict) {
 	case DEP_FAILED:
@@ -732,31 +619,4 @@ dep_why_free(struct dep_why *w)
 	buf_free(&w->sentence);
 	buf_free(&w->warnings);
 	memset(w, 0, sizeof *w);
-}
-
-void
-dep_state_free(struct dep_state *st)
-{
-	size_t	i;
-
-	for (i = 0; i < st->ndags; i++) {
-		free(st->dags[i].dag_id);
-		free(st->dags[i].run_id);
-		free(st->dags[i].bad_task);
-	}
-	for (i = 0; i < st->nassets; i++) {
-		free(st->assets[i].uri);
-		free(st->assets[i].source_dag);
-		free(st->assets[i].source_task);
-		free(st->assets[i].source_run);
-	}
-	for (i = 0; i < st->nqueued; i++)
-		if (st->queued_uri != NULL)
-			free(st->queued_uri[i]);
-	free(st->dags);
-	free(st->assets);
-	free(st->queued_for);
-	free(st->queued);
-	free(st->queued_uri);
-	memset(st, 0, sizeof *st);
 }

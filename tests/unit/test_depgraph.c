@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 
@@ -1656,7 +1657,7 @@ test_why_missing_and_paused(void **state)
 /*
  * The 3.1 seed's sensor: sensor_y waits on consumer_a, whose newest run
  * failed in task run at 09:00 (1/1).  Then a trigger: downstream_x runs
- * only when consumer_a triggers it.
+ * only when consumer_a triggers it.  Then an alias.
  */
 static void
 test_why_sensor(void **state)
@@ -1669,6 +1670,8 @@ test_why_sensor(void **state)
 
 	(void)state;
 	seed3(&f);
+	f.aliases[0].assets = xcalloc(1, sizeof *f.aliases[0].assets);
+	f.aliases[0].assets[f.aliases[0].nassets++] = 0;	/* al1 -> a */
 	g = build(&f);
 	d = dag_run(&st, "consumer_a", RUN_FAILED, NOW - 7200);
 	bad_task(d, "run", TI_FAILED, 1, 1, NOW - 3600);
@@ -1701,6 +1704,28 @@ test_why_sensor(void **state)
 	assert_false(w.found);
 	assert_string_equal(buf_str(&w.sentence), "producer depends on no "
 	    "other DAG or asset");
+	dep_why_free(&w);
+	/*
+	 * alias_consumer waits on al1, which producer writes (DAG level)
+	 * and which resolved to a; a came 5h ago, alias_consumer ran 3h
+	 * ago, so al1 has not come since; producer.load failed.
+	 */
+	d = dag_run(&st, "producer", RUN_FAILED, NOW - 7200);
+	bad_task(d, "load", TI_FAILED, 2, 2, NOW - 3600);
+	dag_run(&st, "alias_consumer", RUN_SUCCESS, NOW - 3 * 3600);
+	asset_event(&st, 1, "s3://b/a", NOW - 5 * 3600, "producer", "load");
+	why(g, "alias_consumer", &st, &w);
+	assert_true(w.found);
+	assert_string_equal(buf_str(&w.sentence), "alias_consumer waits for "
+	    "alias al1, last updated 5h00m ago; producer.load failed at "
+	    "09:00, try 2/2");
+	assert_int_equal(w.chain[1].kind, DEP_NODE_ALIAS);
+	assert_int_equal(w.chain[1].when, NOW - 5 * 3600);
+	dep_why_free(&w);
+	/* a newer a (after alias_consumer's run) satisfies the alias */
+	st.assets[0].last_event = NOW - 3600;
+	why(g, "alias_consumer", &st, &w);
+	assert_false(w.found);
 	dep_why_free(&w);
 	why(g, "nope", &st, &w);
 	assert_false(w.found);
@@ -1815,6 +1840,75 @@ test_upstream_ask(void **state)
 	depgraph_free(g);
 }
 
+/*
+ * Large and deep: a chain of 20,000 DAGs, d0 writes a0, d1 is scheduled on
+ * a0 and writes a1, and so on, and d0 is scheduled on any of the last
+ * asset and an outside one (a cycle through every DAG).  d0's failure
+ * holds back the 19,999 others, one level deeper each (the tree and its
+ * layout never recurse), names the one cycle once, and the whole build
+ * and walk take well under a second (5 s allows for the sanitizers).
+ */
+static void
+test_large_chain_quickly(void **state)
+{
+	enum { N = 20000 };
+	struct dep_facts	 f = { 0 };
+	struct depgraph		*g;
+	struct dep_impact	 im;
+	struct dep_why		 w;
+	struct dep_state	 st = { 0 };
+	char			 dag[32], uri[32], expr[80];
+	clock_t			 t0 = clock();
+	size_t			 i;
+
+	(void)state;
+	add_asset(&f, N + 1, NULL, "outside");
+	for (i = 0; i < N; i++) {
+		snprintf(dag, sizeof dag, "d%05zu", i);
+		snprintf(uri, sizeof uri, "a%05zu", i);
+		add_outlet(&f, dag, "t", add_asset(&f, (int64_t)i + 1, NULL,
+		    uri));
+		if (i == 0)
+			snprintf(expr, sizeof expr, "{\"any\": [\"a%05d\", "
+			    "\"outside\"]}", N - 1);
+		else
+			snprintf(expr, sizeof expr, "\"a%05zu\"", i - 1);
+		add_dag(&f, dag, expr);
+	}
+	g = build(&f);
+	assert_int_equal(depgraph_ndags(g), N);
+	assert_string_equal(depgraph_warnings(g), "cycle across DAGs: d00000, "
+	    "d00001, d00002, d00003, d00004, d00005, d00006, d00007 and 19992 "
+	    "more\n");
+	assert_int_equal(dep_impact(g, "d00000", "t", NULL, NULL, &im), 0);
+	assert_non_null(strstr(buf_str(&im.warnings), "d00007 and 19992 "
+	    "more\n"));
+	assert_int_equal(im.ndags, N - 1);
+	assert_int_equal(im.nassets, N);
+	assert_int_equal(im.nitems, 2 * N);
+	assert_int_equal(im.items[im.nitems - 1].depth, 2 * N - 1);
+	assert_string_equal(im.items[im.nitems - 1].asset, "a19999");
+	dep_impact_free(&im);
+	why(g, "d19999", &st, &w);
+	assert_true(w.found);
+	dep_why_free(&w);
+	depgraph_free(g);
+	/* a small cycle is named whole */
+	add_asset(&f, 1, NULL, "a00000");
+	add_asset(&f, 2, NULL, "a00001");
+	add_outlet(&f, "d0", "t", 0);
+	add_outlet(&f, "d1", "t", 1);
+	add_dag(&f, "d0", "\"a00001\"");
+	add_dag(&f, "d1", "\"a00000\"");
+	g = build(&f);
+	assert_string_equal(depgraph_warnings(g), "cycle across DAGs: d0, "
+	    "d1\n");
+	depgraph_free(g);
+	if ((double)(clock() - t0) / CLOCKS_PER_SEC > 5.0)
+		fail_msg("20,000 DAGs took %.1f s",
+		    (double)(clock() - t0) / CLOCKS_PER_SEC);
+}
+
 /* Names of the enums, as reports and JSON print them. */
 static void
 test_names(void **state)
@@ -1861,6 +1955,7 @@ main(void)
 		cmocka_unit_test(test_why_sensor),
 		cmocka_unit_test(test_why_deep_and_branches),
 		cmocka_unit_test(test_upstream_ask),
+		cmocka_unit_test(test_large_chain_quickly),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
