@@ -693,10 +693,14 @@ put_link(struct buf *b, const struct dep_link *l, bool first,
 		report_put_text(b, l->task_id, md);
 	} else if (l->kind != DEP_NODE_DAG)
 		report_put_text(b, l->asset, md);
-	/* The first link is the DAG asked about: nothing leads to it. */
-	if (md || !first)
-		buf_printf(b, "%s%s", sep, first ? "-" : dep_via_name(l->via));
-	buf_printf(b, "%s%s", sep, dep_verdict_name(l->verdict));
+	/*
+	 * The first link is the DAG asked about: nothing leads to it, and
+	 * its own verdict is the question, not an answer.
+	 */
+	if (first && !md)
+		return;
+	buf_printf(b, "%s%s%s%s", sep, first ? "-" : dep_via_name(l->via), sep,
+	    first ? "-" : dep_verdict_name(l->verdict));
 	/* Text leaves out what a link does not have; a table keeps cells. */
 	if (md || l->when != TIME_NONE)
 		buf_puts(b, sep);
