@@ -1,8 +1,9 @@
 /*
  * report_dep.h: the writers of `dagtop report impact` and `dagtop report
- * why` (report_impact.c), apart from their reads so that a test can hold
- * the formats to what dagtop(1) says: pure, from an answer of depread.h to
- * text, Markdown or JSON in a buffer, every id from outside defused.
+ * why` (report_dep.c), apart from their reads (report_impact.c) so that a
+ * test can hold the formats to what dagtop(1) says: pure, from an answer
+ * of depread.h to text, Markdown or JSON in a buffer, every id from
+ * outside defused.
  */
 #ifndef DAGTOP_REPORT_DEP_H
 #define DAGTOP_REPORT_DEP_H
