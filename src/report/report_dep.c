@@ -34,20 +34,31 @@ json_buf(struct buf *b)
 	return v;
 }
 
+/* The next non-empty line of *s, a copy to free (*s past it); NULL: none. */
+static char *
+next_line(const char **s)
+{
+	const char	*start, *nl;
+
+	while (*s != NULL && **s != '\0') {
+		start = *s;
+		if ((nl = strchr(start, '\n')) == NULL)
+			nl = start + strlen(start);
+		*s = *nl != '\0' ? nl + 1 : nl;
+		if (nl > start)
+			return xstrndup(start, (size_t)(nl - start));
+	}
+	return NULL;
+}
+
 /* Each line of text from outside as a JSON array of strings. */
 static json_t *
 json_lines(const char *s)
 {
-	json_t		*a = json_array();
-	const char	*nl;
-	char		*line;
+	json_t	*a = json_array();
+	char	*line;
 
-	for (; s != NULL && *s != '\0'; s = *nl != '\0' ? nl + 1 : nl) {
-		if ((nl = strchr(s, '\n')) == NULL)
-			nl = s + strlen(s);
-		if (nl == s)
-			continue;
-		line = xstrndup(s, (size_t)(nl - s));
+	while ((line = next_line(&s)) != NULL) {
 		json_array_append_new(a, report_json_string(line));
 		free(line);
 	}
@@ -58,15 +69,9 @@ json_lines(const char *s)
 static void
 put_labelled(struct buf *b, const char *label, const char *s, bool md)
 {
-	const char	*nl;
-	char		*line;
+	char	*line;
 
-	for (; s != NULL && *s != '\0'; s = *nl != '\0' ? nl + 1 : nl) {
-		if ((nl = strchr(s, '\n')) == NULL)
-			nl = s + strlen(s);
-		if (nl == s)
-			continue;
-		line = xstrndup(s, (size_t)(nl - s));
+	while ((line = next_line(&s)) != NULL) {
 		if (md) {
 			buf_printf(b, "- %s: ", label);
 			report_md_text(b, line);
