@@ -19,15 +19,23 @@
 #include "scheduler.h"
 
 struct tz;
+/*
+ * A graph with the answers still borrowing from it: freed when the cache
+ * has let it go (a newer read) and no answer built on it is left.
+ * Private to depread.c.
+ */
+struct dep_graph_hold;
 
 /*
  * The dependency graph as last read, shared by every question until it is
  * older than the caller's limit (the console keeps one per context; a
- * report reads it once).  graph is NULL until the first read ends.
+ * report reads it once).  graph is NULL until the first read ends.  A
+ * zeroed struct is an empty cache.
  */
 struct dep_cache {
-	struct depgraph	*graph;
-	int64_t		 read_at;	/* this machine's clock, epoch s */
+	struct depgraph		*graph;
+	int64_t			 read_at;	/* this machine's clock, epoch s */
+	struct dep_graph_hold	*hold;		/* private */
 };
 void	 dep_cache_free(struct dep_cache *);
 
@@ -38,7 +46,15 @@ struct dep_slas {
 	size_t				 n;
 };
 
+/*
+ * An answer's item, link and id strings are borrowed from the graph it was
+ * built on (graph, which stays valid until the answer is freed, even when
+ * the cache reads a newer one: depgraph_gaps(graph) says what the source
+ * could not give) and from its own state.
+ */
 struct impact_answer {
+	const struct depgraph	*graph;
+	struct dep_graph_hold	*hold;		/* private */
 	struct graph		*tg;		/* the failed DAG's task graph */
 	struct dep_impact	 impact;
 	struct dep_state	 state;
@@ -61,6 +77,8 @@ void	 impact_read(struct sched *, struct dep_cache *, int max_age,
 void	 impact_answer_free(struct impact_answer *);
 
 struct why_answer {
+	const struct depgraph	*graph;		/* as impact_answer's */
+	struct dep_graph_hold	*hold;		/* private */
 	struct dep_why		 why;
 	struct dep_state	 state;
 	struct buf		 warnings;

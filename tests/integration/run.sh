@@ -289,6 +289,13 @@ for build in "$@"; do
 		fi
 	done
 done
+for build in "$@"; do
+	echo "== report impact and why on the dependency scenario: $build/dagtop (Airflow 2.10 and 3.1)"
+	if ! sh tests/integration/report_impact.sh "$build/dagtop"; then
+		echo "FAILED: report impact and why" >&2
+		failed=1
+	fi
+done
 # Last, as it stops and starts the server: the console across an outage.
 echo "== console in tmux: $1/dagtop while PostgreSQL restarts"
 if ! DAGTOP_E2E_RESTART=1 sh tests/e2e/console.sh "$1/dagtop" af2; then
