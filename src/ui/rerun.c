@@ -41,6 +41,7 @@ struct rerun {
 	struct clear_result	 preview;
 	struct api_call		*call;
 	struct buf		 error;
+	struct buf		 note;		/* what the failure holds back */
 	char			 audit_id[64];	/* of the clear's records */
 	bool			 shutting_down;	/* no callbacks to the console */
 	int			 outcome;	/* CLEAR_EXIT_* of the last clear */
@@ -89,6 +90,7 @@ forget(struct rerun *r)
 	r->dag_id = r->run_id = NULL;
 	clear_result_free(&r->preview);
 	buf_reset(&r->error);
+	buf_reset(&r->note);
 	r->audit_id[0] = '\0';
 	r->phase = RR_CLOSED;
 }
@@ -100,6 +102,7 @@ rerun_free(struct rerun *r)
 		return;
 	forget(r);
 	buf_free(&r->error);
+	buf_free(&r->note);
 	free(r);
 }
 
@@ -332,6 +335,25 @@ rerun_start(struct rerun *r, struct airflow_api *api,
 		buf_free(&err);
 	}
 	send(r, true);
+}
+
+bool
+rerun_target(const struct rerun *r, const char **dag_id, const char **run_id,
+    const char **task_id)
+{
+	if (r == NULL || r->phase == RR_CLOSED || r->ntasks == 0)
+		return false;
+	*dag_id = r->dag_id;
+	*run_id = r->run_id;
+	*task_id = r->task_ids[0];
+	return true;
+}
+
+void
+rerun_set_note(struct rerun *r, const char *s)
+{
+	buf_reset(&r->note);
+	buf_puts(&r->note, s);
 }
 
 void
@@ -607,7 +629,7 @@ rerun_rows(const struct rerun *r, const struct clear_plan *plan, bool most,
 	*head = 2;
 	switch (r->phase) {
 	case RR_PREVIEW:
-		*head = 3 + (most ? 1 : 0);
+		*head = 4 + (most ? 1 : 0);	/* the impact line too */
 		need = *head + (plan->n > 0 ? (int)plan->n : 1) + 3;
 		break;
 	case RR_FAILED:
@@ -637,6 +659,13 @@ draw_preview(struct rerun *r, WINDOW *w, const struct clear_plan *plan,
 	int		 row = 2, list;
 	size_t		 i;
 
+	/* What the failure holds back: its row is there before the answer. */
+	wattron(w, A_BOLD);
+	wmove(w, row++, 2);
+	ui_put(w, r->note.len > 0 ? buf_str(&r->note) : r->c->ascii ?
+	    "what it holds back: reading..." :
+	    "what it holds back: reading\u2026", wd - 4);
+	wattroff(w, A_BOLD);
 	buf_printf(&b, "Clear %zu task instance%s%s:", plan->n,
 	    plan->n == 1 ? "" : "s", r->only_failed ?
 	    " (only failed and upstream_failed)" : "");
