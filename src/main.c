@@ -42,6 +42,18 @@ static const char usage_text[] =
 "                      by default), compliance for the period and the last\n"
 "                      26 weeks; exit 0 all met, 1 late, failed or missing,\n"
 "                      3 cannot tell\n"
+"  report impact DAG_ID RUN_ID TASK_ID [--format text|json|markdown]\n"
+"                      what a failed task holds back across DAGs: tasks,\n"
+"                      assets, DAGs (paused, next run) and SLAs (deadline,\n"
+"                      time left, whether the chain fits); exit 0 nothing\n"
+"                      outside its DAG, 1 something, 2 an SLA missed or\n"
+"                      out of reach, 3 cannot tell\n"
+"  report why SLA_NAME [--date DATE] | --dag DAG_ID\n"
+"             [--format text|json|markdown]\n"
+"                      the first failed, missing, paused or late link\n"
+"                      upstream of an SLA's DAG (or a DAG); exit 0 none,\n"
+"                      1 found, 2 the SLA's day missed or at risk,\n"
+"                      3 cannot tell\n"
 "  report log DAG_ID RUN_ID TASK_ID [--try N] [--map-index N]\n"
 "                      one try of a task's log (the latest by default),\n"
 "                      sanitised, from the Airflow API or the log folder\n"
@@ -211,6 +223,8 @@ static const struct text_option {
 	{ "--from", ARG(report.from), "--from takes a date YYYY-MM-DD" },
 	{ "--to", ARG(report.to), "--to takes a date YYYY-MM-DD" },
 	{ "--service", ARG(report.service), "--service needs a name" },
+	{ "--date", ARG(report.date), "--date takes a date YYYY-MM-DD" },
+	{ "--dag", ARG(report.dag), "--dag needs a DAG id" },
 };
 
 _Static_assert(PACE_REFRESH_MIN == 2, "--refresh's range says 2");
@@ -425,6 +439,19 @@ call_sla(const struct report_call *c)
 }
 
 static int
+call_impact(const struct report_call *c)
+{
+	return report_impact(c->s, c->cfg, c->o, c->args[0], c->args[1],
+	    c->args[2]);
+}
+
+static int
+call_why(const struct report_call *c)
+{
+	return report_why(c->s, c->cfg, c->o, c->nargs > 0 ? c->args[0] : NULL);
+}
+
+static int
 call_slots(const struct report_call *c)
 {
 	return report_slots(c->s, c->o);
@@ -461,6 +488,10 @@ static const struct report_kind {
 	{ "log", 3, 3, "usage: dagtop report log DAG_ID RUN_ID TASK_ID "
 	    "[--try N] [--map-index N]", NEEDS_AIRFLOW, call_log },
 	{ "sla", 0, 0, NULL, NEEDS_AIRFLOW, call_sla },
+	{ "impact", 3, 3, "usage: dagtop report impact DAG_ID RUN_ID TASK_ID",
+	    NEEDS_AIRFLOW, call_impact },
+	{ "why", 0, 1, "usage: dagtop report why SLA_NAME [--date YYYY-MM-DD] "
+	    "| --dag DAG_ID", NEEDS_AIRFLOW, call_why },
 	/* BigQuery alone makes a slots report; a database adds the pools. */
 	{ "slots", 0, 0, NULL, AIRFLOW_OPTIONAL, call_slots },
 	/* The Four Keys need no Airflow: GitHub or their own database. */

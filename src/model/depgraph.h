@@ -211,9 +211,11 @@ enum dep_via {
 struct dep_item {
 	enum dep_node_kind	 kind;
 	const char		*dag_id;	/* DAG and task items; borrowed
-						   from the graph */
-	const char		*task_id;	/* task items; sensor/trigger
-						   task for those vias */
+						   from the graph (or the
+						   impact's own copy) */
+	const char		*task_id;	/* task items (the impact's own
+						   copy, tg may go); sensor/
+						   trigger task for those vias */
 	const char		*asset;		/* asset (its name, else uri)
 						   and alias items */
 	const char		*uri;		/* asset items */
@@ -234,7 +236,12 @@ struct dep_item {
 	 */
 	bool			 other_producer;
 	int64_t			 next_run_after;	/* DAG items, TIME_NONE */
-	size_t			 sla_first, nsla;	/* into dep_impact.slas */
+	/*
+	 * This item's SLAs in dep_impact.slas: nsla hits with .item equal
+	 * to this item, the soonest at sla_first (slas are by deadline, so
+	 * another item's may come between).
+	 */
+	size_t			 sla_first, nsla;
 };
 
 /* An SLA held back by the failure (dep_impact_slas). */
@@ -245,8 +252,8 @@ struct dep_sla_hit {
 	int64_t		 left;		/* deadline - now (negative: passed) */
 	/*
 	 * The median durations along the chain from the failure to the SLA's
-	 * DAG (each held-back DAG's median run, the failed DAG's from the
-	 * failed task on when known); -1 when a median is unknown.
+	 * DAG (each held-back DAG's median run, and the failed DAG's whole
+	 * median run: the rerun runs it again); -1 when a median is unknown.
 	 */
 	int64_t		 chain;
 	bool		 fits;		/* now + chain <= deadline */

@@ -28,7 +28,39 @@ static const struct {
 const char *const schema_tables[] = {
 	"alembic_version", "dag", "dag_run", "task_instance", "serialized_dag",
 	"job", "task_instance_history", "dag_version", "sla_miss", "deadline",
+	"dataset", "dataset_alias", "dataset_alias_dataset", "dataset_event",
+	"dataset_dag_run_queue", "dag_schedule_dataset_reference",
+	"dag_schedule_dataset_alias_reference", "task_outlet_dataset_reference",
+	"asset", "asset_active", "asset_alias", "asset_alias_asset",
+	"asset_event", "asset_dag_run_queue", "dag_schedule_asset_reference",
+	"dag_schedule_asset_alias_reference",
+	"dag_schedule_asset_name_reference", "dag_schedule_asset_uri_reference",
+	"task_outlet_asset_reference",
 	NULL
+};
+
+/*
+ * The dependency tables' columns dagtop reads, '*' standing for the word
+ * ("dataset" on 2.x, "asset" on 3.x).  NULL ends each set.
+ */
+static const char *const asset_cols[] = {
+	"*.id", "*.uri", "task_outlet_*_reference.*_id",
+	"task_outlet_*_reference.dag_id", "task_outlet_*_reference.task_id",
+	"dag_schedule_*_reference.*_id", "dag_schedule_*_reference.dag_id",
+	"*_event.*_id", "*_event.timestamp", "*_event.source_dag_id",
+	"*_event.source_task_id", "*_event.source_run_id",
+	"*_dag_run_queue.*_id", "*_dag_run_queue.target_dag_id", NULL
+};
+static const char *const alias_cols[] = {
+	"*_alias.id", "*_alias.name", "*_alias_*.alias_id", "*_alias_*.*_id",
+	"dag_schedule_*_alias_reference.alias_id",
+	"dag_schedule_*_alias_reference.dag_id", NULL
+};
+static const char *const ref_cols[] = {
+	"dag_schedule_*_name_reference.name",
+	"dag_schedule_*_name_reference.dag_id",
+	"dag_schedule_*_uri_reference.uri",
+	"dag_schedule_*_uri_reference.dag_id", NULL
 };
 
 /* Columns without which dagtop cannot read a table at all. */
@@ -94,6 +126,52 @@ has_table(const char *const *cols, size_t n, const char *table)
 		if (strncmp(cols[i], table, len) == 0 && cols[i][len] == '.')
 			return true;
 	return false;
+}
+
+/* Whether every column of want, '*' read as word, is there. */
+static bool
+has_all(const char *const *cols, size_t n, const char *word,
+    const char *const *want)
+{
+	char		 name[128];
+	const char	*p;
+	size_t		 i, k, wl = strlen(word);
+
+	for (i = 0; want[i] != NULL; i++) {
+		for (k = 0, p = want[i]; *p != '\0' && k + wl < sizeof name;
+		    p++) {
+			if (*p == '*') {
+				memcpy(name + k, word, wl);
+				k += wl;
+			} else
+				name[k++] = *p;
+		}
+		name[k] = '\0';
+		if (!has(cols, n, name))
+			return false;
+	}
+	return true;
+}
+
+/* Which dependency tables there are (struct af_schema's assets..). */
+static void
+detect_assets(struct af_schema *s, const char *const *cols, size_t n)
+{
+	static const char *const expression[] = { "dag.*_expression", NULL };
+	static const char *const active[] = { "asset_active.uri", NULL };
+	static const char *const orphaned[] = { "*.is_orphaned", NULL };
+
+	if (has_all(cols, n, "asset", asset_cols))
+		s->assets = "asset";
+	else if (has_all(cols, n, "dataset", asset_cols))
+		s->assets = "dataset";
+	else
+		return;
+	s->asset_expression = has_all(cols, n, s->assets, expression);
+	s->asset_aliases = has_all(cols, n, s->assets, alias_cols);
+	s->asset_refs = has_all(cols, n, s->assets, ref_cols);
+	s->asset_active = has_all(cols, n, s->assets,
+	    s->assets[0] == 'a' ? active : orphaned);
 }
 
 int
@@ -162,6 +240,7 @@ schema_detect(struct af_schema *s, const char *const *cols, size_t n,
 	    has(cols, n, "deadline.deadline_time");
 	s->deadline_missed = s->deadline && has(cols, n, "deadline.missed");
 	s->has_import_errors = has(cols, n, "dag.has_import_errors");
+	detect_assets(s, cols, n);
 
 	s->revision = revision != NULL ? xstrdup(revision) : NULL;
 	s->release = schema_release(revision, &major);

@@ -32,6 +32,18 @@ struct af_schema {
 	bool		 deadline;	/* deadline alerts (3.1+) */
 	bool		 deadline_missed;	/* deadline.missed */
 	bool		 has_import_errors;
+	/*
+	 * Dependencies across DAGs (airflow_dependencies.md §6): the word
+	 * the reference tables are named with, "dataset" (2.x: dataset,
+	 * dataset_event, task_outlet_dataset_reference, ...) or "asset"
+	 * (3.x), NULL when the database has neither set whole.
+	 */
+	const char	*assets;
+	bool		 asset_expression; /* dag.<word>_expression (2.9+) */
+	bool		 asset_aliases;	/* the alias tables (2.10+) */
+	bool		 asset_refs;	/* name/uri reference schedules (3.0+) */
+	/* Activity readable: dataset.is_orphaned (2.x), asset_active (3.x). */
+	bool		 asset_active;
 };
 
 /* Known alembic heads: revision -> releases. NULL when unknown. */

@@ -119,14 +119,16 @@ load_within(const char *text, size_t len, size_t budget, json_error_t *je,
 	return root;
 }
 
-struct graph *
-serdag_parse(const char *text, size_t len, size_t max, struct buf *err)
+/*
+ * The document parsed within its budget (SERDAG_PARSE_FACTOR times max, at
+ * least SERDAG_PARSE_MIN), or NULL with a one-line reason in err.
+ */
+static json_t *
+load_document(const char *text, size_t len, size_t max, struct buf *err)
 {
 	json_error_t	 je;
-	json_t		*root, *dag, *tasks, *task, *down, *id;
-	struct graph	*g;
-	size_t		 i, k, budget;
-	int		 retries;
+	json_t		*root;
+	size_t		 budget;
 	bool		 over;
 
 	if (len > max) {
@@ -139,17 +141,54 @@ serdag_parse(const char *text, size_t len, size_t max, struct buf *err)
 	if (budget < SERDAG_PARSE_MIN)
 		budget = SERDAG_PARSE_MIN;
 	root = load_within(text, len, budget, &je, &over);
-	if (root == NULL && over) {
+	if (root == NULL && over)
 		buf_printf(err, "serialized DAG too large to read (its parse "
 		    "would take more than %zu bytes; serialized_dag_max)",
 		    budget);
-		return NULL;
-	}
-	if (root == NULL) {
+	else if (root == NULL)
 		buf_printf(err, "serialized DAG is not valid JSON (line %d: %s)",
 		    je.line, je.text);
-		return NULL;
+	return root;
+}
+
+int
+serdag_dependencies(const char *text, size_t len, size_t max,
+    struct buf *out, struct buf *err)
+{
+	json_t	*root, *dag, *deps;
+	char	*dump;
+
+	if ((root = load_document(text, len, max, err)) == NULL)
+		return -1;
+	dag = json_object_get(root, "dag");
+	if (!json_is_object(dag))
+		dag = root;
+	deps = json_object_get(dag, "dag_dependencies");
+	if (deps == NULL || json_is_null(deps))
+		buf_puts(out, "[]");
+	else if ((dump = json_dumps(deps, JSON_COMPACT | JSON_ENCODE_ANY))
+	    != NULL) {
+		buf_puts(out, dump);
+		free(dump);
+	} else {
+		buf_puts(err, "dag_dependencies cannot be written back");
+		json_decref(root);
+		return -1;
 	}
+	json_decref(root);
+	return 0;
+}
+
+struct graph *
+serdag_parse(const char *text, size_t len, size_t max, struct buf *err)
+{
+	json_t		*root, *dag, *tasks, *task, *down, *id;
+	struct graph	*g;
+	size_t		 i, k;
+	int		 retries;
+
+	if ((root = load_document(text, len, max, err)) == NULL)
+		return NULL;
 	dag = json_object_get(root, "dag");
 	if (!json_is_object(dag))
 		dag = root;	/* a bare DAG object, as some tools store it */

@@ -48,4 +48,14 @@ int		 serdag_inflate(const unsigned char *, size_t, size_t max,
 struct graph	*serdag_parse(const char *json, size_t len, size_t max,
 		    struct buf *err);
 
+/*
+ * The dag_dependencies list of a serialized DAG's JSON text, written back
+ * as compact JSON text into out ("[]" when the document has none), for a
+ * reader of a row whose data is compressed (the database extracts it from
+ * the others).  Same limits as serdag_parse.  Returns 0, or -1 with a
+ * one-line reason in err.
+ */
+int		 serdag_dependencies(const char *json, size_t len, size_t max,
+		    struct buf *out, struct buf *err);
+
 #endif

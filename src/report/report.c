@@ -11,6 +11,7 @@
 #include "airflow.h"
 #include "report.h"
 #include "secret.h"
+#include "sla.h"
 #include "sanitize.h"
 #include "timefmt.h"
 #include "tz.h"
@@ -151,6 +152,27 @@ report_zone(enum report_format f, const char *name, int *rc)
 		*rc = report_unknown(f, "configuration", buf_str(&why));
 	buf_free(&why);
 	return zone;
+}
+
+struct tz **
+report_sla_zones(const struct sla_def *const *defs, size_t n,
+    const char *context_zone, enum report_format f, int *rc)
+{
+	struct tz	**zones = xcalloc(n + 1, sizeof *zones);
+	size_t		  i, k;
+
+	for (i = 0; i < n; i++) {
+		const char *zn = defs[i]->timezone != NULL ?
+		    defs[i]->timezone : context_zone;
+
+		if ((zones[i] = report_zone(f, zn, rc)) == NULL) {
+			for (k = 0; k < i; k++)
+				tz_free(zones[k]);
+			free(zones);
+			return NULL;
+		}
+	}
+	return zones;
 }
 
 void

@@ -7,6 +7,7 @@
 #define DAGTOP_REPORT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <jansson.h>
@@ -29,6 +30,8 @@ struct report_options {
 	int			 alert_minutes;	/* slots: alert window, 0 default */
 	int			 window_days;	/* fourkeys: --window, 0 default */
 	const char		*service;	/* fourkeys: --service, or NULL */
+	const char		*date;		/* why: --date YYYY-MM-DD */
+	const char		*dag;		/* why: --dag DAG_ID */
 };
 
 /* Parses "text", "json", "csv", "markdown" (or "md"). */
@@ -116,6 +119,20 @@ int	 report_slots(const struct settings *, const struct report_options *);
 int	 report_fourkeys(const struct config *, const struct report_options *);
 
 /*
+ * `dagtop report impact DAG_ID RUN_ID TASK_ID`: what the failure of a
+ * task holds back across DAGs; exit 0 nothing outside its DAG, 1
+ * something, 2 an SLA already missed or out of reach, 3 cannot tell.
+ * `dagtop report why SLA_NAME | --dag DAG_ID`: the first bad link
+ * upstream; exit 0 none (and the SLA not missed), 1 one found, 2 the SLA's
+ * day missed or at risk, 3 cannot tell (report_dep.h).
+ */
+int	 report_impact(const struct settings *, const struct config *,
+	    const struct report_options *, const char *dag_id,
+	    const char *run_id, const char *task_id);
+int	 report_why(const struct settings *, const struct config *,
+	    const struct report_options *, const char *sla_name);
+
+/*
  * Says why a report could not be made: one line on stderr, always; then on
  * stdout the verdict line "UNKNOWN: ..." for text and Markdown, and for
  * JSON an object {"status": "unknown", "error": ...} so that a parser
@@ -136,6 +153,13 @@ int	 report_error(const char *what, const char *why);
  * "configuration" problem and *rc holds its exit status.
  */
 struct tz *report_zone(enum report_format, const char *name, int *rc);
+/*
+ * The zone of each SLA of defs[0..n), its own or context_zone; NULL when
+ * one cannot be loaded, once report_zone has said so (*rc).  tz_free each.
+ */
+struct sla_def;
+struct tz **report_sla_zones(const struct sla_def *const *defs, size_t n,
+	    const char *context_zone, enum report_format, int *rc);
 /*
  * The first line of every text report: the verdict word for the exit
  * status rc ("WARNING: "), the text, a newline.

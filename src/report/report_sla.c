@@ -538,28 +538,6 @@ period(const struct report_options *o, int week_start, const struct tz *z,
 	return 0;
 }
 
-/* The SLAs' zones, each its own or the context's; NULL once reported. */
-static struct tz **
-sla_zones(const struct sla_job *j, const char *context_zone,
-    enum report_format f, int *rc)
-{
-	struct tz	**zones = xcalloc(j->ndefs, sizeof *zones);
-	size_t		  i, k;
-
-	for (i = 0; i < j->ndefs; i++) {
-		const char *zn = j->defs[i]->timezone != NULL ?
-		    j->defs[i]->timezone : context_zone;
-
-		if ((zones[i] = report_zone(f, zn, rc)) == NULL) {
-			for (k = 0; k < i; k++)
-				tz_free(zones[k]);
-			free(zones);
-			return NULL;
-		}
-	}
-	return zones;
-}
-
 /*
  * Judges each SLA over the period [first, last] (days) from the attempts
  * read, and writes the report in the format asked; returns its exit status.
@@ -650,7 +628,8 @@ report_sla(const struct settings *s, const struct config *cfg,
 		rc = report_unknown(o->format, "report sla", buf_str(&err));
 		goto out_early;
 	}
-	if ((zones = sla_zones(&j, s->timezone, o->format, &rc)) == NULL)
+	if ((zones = report_sla_zones(j.defs, j.ndefs, s->timezone,
+	    o->format, &rc)) == NULL)
 		goto out_early;
 	/* Two days of margin either side: zones are up to 14 h off UTC. */
 	j.from = (first - SLA_TRAILING_WEEKS * 7 - 2) * 86400;

@@ -127,40 +127,42 @@ state_dag(const struct dep_state *st, const char *dag_id)
 	    state_cmp);
 }
 
-/* ----------------------------------------------------------------------
- * Impact.
- */
-
-struct impact_job {
-	struct sched			*s;
-	struct dep_cache		*cache;
-	const char			*dag_id, *run_id, *task_id;
-	const struct af_dags		*dags;
-	const struct dep_slas		*slas;
-	struct impact_answer		*out;
-	sched_cb			 cb;
-	void				*arg;
-
-	struct dep_facts		 facts;
-	bool				 reading_facts;
-	struct buf			 tg_warn;	/* fetch_graph's */
-	struct dep_ask			 ask;
-	int				 pending;
-	struct buf			 error;		/* the first */
+/* What both reads carry: where the answer goes, what they read on the way. */
+struct dep_job {
+	struct sched		*s;
+	struct dep_cache	*cache;
+	sched_cb		 cb;
+	void			*arg;
+	struct dep_facts	 facts;
+	struct dep_ask		 ask;
+	struct buf		 tg_warn;	/* fetch_graph's (impact) */
+	struct buf		 error;		/* the first (impact) */
 };
 
-/* Ends the job: the answer, or the first error with nothing in out. */
 static void
-impact_end(struct impact_job *j, const char *err)
+dep_job_init(struct dep_job *j, struct sched *s, struct dep_cache *cache,
+    sched_cb cb, void *arg)
+{
+	j->s = s;
+	j->cache = cache;
+	j->cb = cb;
+	j->arg = arg;
+}
+
+/*
+ * Frees what the read read on the way and the job (whose first member j
+ * is), then calls back, once: err is copied first, as it may live in the
+ * job.
+ */
+static void
+dep_job_end(struct dep_job *j, const char *err)
 {
 	sched_cb	 cb = j->cb;
 	void		*arg = j->arg;
 	struct buf	 e = BUF_INIT;
 
-	if (err != NULL) {
+	if (err != NULL)
 		buf_puts(&e, err);
-		impact_answer_free(j->out);
-	}
 	dep_facts_free(&j->facts);
 	dep_ask_free(&j->ask);
 	buf_free(&j->tg_warn);
@@ -168,6 +170,50 @@ impact_end(struct impact_job *j, const char *err)
 	free(j);
 	cb(arg, err != NULL ? buf_str(&e) : NULL);
 	buf_free(&e);
+}
+
+#define OOM_GRAPH	"out of memory building the dependency graph"
+
+/*
+ * An answer's graph: built from the facts the job has read (read: and put
+ * in the cache), else the cache's; either way held until the answer is
+ * freed.  -1 when out of memory.
+ */
+static int
+answer_graph(struct dep_job *j, bool read, struct dep_graph_hold **hold,
+    const struct depgraph **graph)
+{
+	if (read)
+		*hold = cache_install(j->cache, &j->facts);
+	else
+		*hold = hold_ref(j->cache->hold);
+	if (*hold == NULL)
+		return -1;
+	*graph = (*hold)->graph;
+	return 0;
+}
+
+/* ----------------------------------------------------------------------
+ * Impact.
+ */
+
+struct impact_job {
+	struct dep_job			 job;		/* first */
+	const char			*dag_id, *run_id, *task_id;
+	const struct af_dags		*dags;
+	const struct dep_slas		*slas;
+	struct impact_answer		*out;
+	bool				 reading_facts;
+	int				 pending;
+};
+
+/* Ends the job: the answer, or the first error with nothing in out. */
+static void
+impact_end(struct impact_job *j, const char *err)
+{
+	if (err != NULL)
+		impact_answer_free(j->out);
+	dep_job_end(&j->job, err);
 }
 
 /*
@@ -248,7 +294,7 @@ impact_walk(struct impact_job *j)
 	struct buf		 e = BUF_INIT;
 
 	graph_warnings(&a->warnings, a->hold);
-	put_lines(&a->warnings, buf_str(&j->tg_warn));
+	put_lines(&a->warnings, buf_str(&j->job.tg_warn));
 	if (a->tg != NULL && graph_find(a->tg, j->task_id) == (size_t)-1) {
 		buf_puts(&e, "DAG ");
 		buf_puts(&e, j->dag_id);
@@ -267,9 +313,9 @@ impact_walk(struct impact_job *j)
 		buf_free(&e);
 		return;
 	}
-	dep_impact_ask(&a->impact, &j->ask);
+	dep_impact_ask(&a->impact, &j->job.ask);
 	a->statements++;
-	sched_fetch_dep_state(j->s, &j->ask, &a->state, impact_state_done, j);
+	sched_fetch_dep_state(j->job.s, &j->job.ask, &a->state, impact_state_done, j);
 }
 
 /* One of the first two reads (facts, task graph) is in. */
@@ -278,22 +324,20 @@ impact_first_done(void *arg, const char *err)
 {
 	struct impact_job *j = arg;
 
-	if (err != NULL && j->error.len == 0)
-		buf_puts(&j->error, err);
+	if (err != NULL && j->job.error.len == 0)
+		buf_puts(&j->job.error, err);
 	if (--j->pending > 0)
 		return;
-	if (j->error.len > 0) {
-		impact_end(j, buf_str(&j->error));
+	if (j->job.error.len > 0) {
+		impact_end(j, buf_str(&j->job.error));
 		return;
 	}
 	if (j->reading_facts) {
-		if ((j->out->hold = cache_install(j->cache, &j->facts)) ==
-		    NULL) {
-			impact_end(j, "out of memory building the dependency "
-			    "graph");
+		if (answer_graph(&j->job, true, &j->out->hold,
+		    &j->out->graph) != 0) {
+			impact_end(j, OOM_GRAPH);
 			return;
 		}
-		j->out->graph = j->out->hold->graph;
 	}
 	impact_walk(j);
 }
@@ -307,33 +351,29 @@ impact_read(struct sched *s, struct dep_cache *cache, int max_age,
 	struct impact_job *j = xcalloc(1, sizeof *j);
 
 	memset(out, 0, sizeof *out);
-	j->s = s;
-	j->cache = cache;
+	dep_job_init(&j->job, s, cache, cb, arg);
 	j->dag_id = dag_id;
 	j->run_id = run_id;
 	j->task_id = task_id;
 	j->dags = dags;
 	j->slas = slas;
 	j->out = out;
-	j->cb = cb;
-	j->arg = arg;
 	/*
 	 * The facts and the failed DAG's task graph do not depend on each
 	 * other: both are asked for at once.  A cached graph is taken now, so
 	 * that a newer read meanwhile cannot take it from under this one.
 	 */
 	j->pending = 1;
-	if (cache_fresh(cache, max_age)) {
-		out->hold = hold_ref(cache->hold);
-		out->graph = out->hold->graph;
-	} else {
+	if (cache_fresh(cache, max_age))
+		(void)answer_graph(&j->job, false, &out->hold, &out->graph);
+	else {
 		j->reading_facts = true;
 		j->pending++;
 		out->statements++;
-		sched_fetch_deps(s, &j->facts, impact_first_done, j);
+		sched_fetch_deps(s, &j->job.facts, impact_first_done, j);
 	}
 	out->statements++;
-	sched_fetch_graph(s, dag_id, run_id, &out->tg, &j->tg_warn,
+	sched_fetch_graph(s, dag_id, run_id, &out->tg, &j->job.tg_warn,
 	    impact_first_done, j);
 }
 
@@ -354,35 +394,19 @@ impact_answer_free(struct impact_answer *a)
  */
 
 struct why_job {
-	struct sched		*s;
-	struct dep_cache	*cache;
+	struct dep_job		 job;		/* first */
 	const char		*dag_id;
 	int			 max_depth;
 	const struct tz		*zone;
 	struct why_answer	*out;
-	sched_cb		 cb;
-	void			*arg;
-
-	struct dep_facts	 facts;
-	struct dep_ask		 ask;
 };
 
 static void
 why_end(struct why_job *j, const char *err)
 {
-	sched_cb	 cb = j->cb;
-	void		*arg = j->arg;
-	struct buf	 e = BUF_INIT;
-
-	if (err != NULL) {
-		buf_puts(&e, err);
+	if (err != NULL)
 		why_answer_free(j->out);
-	}
-	dep_facts_free(&j->facts);
-	dep_ask_free(&j->ask);
-	free(j);
-	cb(arg, err != NULL ? buf_str(&e) : NULL);
-	buf_free(&e);
+	dep_job_end(&j->job, err);
 }
 
 static void
@@ -407,9 +431,9 @@ why_ask(struct why_job *j)
 	struct why_answer *a = j->out;
 
 	graph_warnings(&a->warnings, a->hold);
-	dep_upstream_ask(a->graph, j->dag_id, j->max_depth, &j->ask);
+	dep_upstream_ask(a->graph, j->dag_id, j->max_depth, &j->job.ask);
 	a->statements++;
-	sched_fetch_dep_state(j->s, &j->ask, &a->state, why_state_done, j);
+	sched_fetch_dep_state(j->job.s, &j->job.ask, &a->state, why_state_done, j);
 }
 
 static void
@@ -421,11 +445,10 @@ why_facts_done(void *arg, const char *err)
 		why_end(j, err);
 		return;
 	}
-	if ((j->out->hold = cache_install(j->cache, &j->facts)) == NULL) {
-		why_end(j, "out of memory building the dependency graph");
+	if (answer_graph(&j->job, true, &j->out->hold, &j->out->graph) != 0) {
+		why_end(j, OOM_GRAPH);
 		return;
 	}
-	j->out->graph = j->out->hold->graph;
 	why_ask(j);
 }
 
@@ -437,23 +460,19 @@ why_read(struct sched *s, struct dep_cache *cache, int max_age,
 	struct why_job *j = xcalloc(1, sizeof *j);
 
 	memset(out, 0, sizeof *out);
-	j->s = s;
-	j->cache = cache;
+	dep_job_init(&j->job, s, cache, cb, arg);
 	j->dag_id = dag_id;
 	j->max_depth = max_depth;
 	j->zone = zone;
 	j->out = out;
-	j->cb = cb;
-	j->arg = arg;
 	if (cache_fresh(cache, max_age)) {
 		/* Still a fetch before cb: callbacks come from the loop. */
-		out->hold = hold_ref(cache->hold);
-		out->graph = out->hold->graph;
+		(void)answer_graph(&j->job, false, &out->hold, &out->graph);
 		why_ask(j);
 		return;
 	}
 	out->statements++;
-	sched_fetch_deps(s, &j->facts, why_facts_done, j);
+	sched_fetch_deps(s, &j->job.facts, why_facts_done, j);
 }
 
 void

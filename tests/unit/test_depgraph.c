@@ -624,6 +624,814 @@ test_build_cycles(void **state)
 	depgraph_free(g);
 }
 
+/* ----------------------------------------------------------------------
+ * Impact.
+ */
+
+/*
+ * The tree, one item a line, indented by depth: "kind name (via) flags";
+ * checks on the way that each parent comes before its children one level
+ * up, and that the counts agree with the items.
+ */
+static char *
+tree_text(const struct dep_impact *im)
+{
+	struct buf		 b = BUF_INIT;
+	const struct dep_item	*it;
+	size_t			 i, tasks = 0, assets = 0, dags = 0;
+
+	for (i = 0; i < im->nitems; i++) {
+		it = &im->items[i];
+		if (i == 0) {
+			assert_int_equal(it->parent, NONE);
+			assert_int_equal(it->depth, 0);
+		} else {
+			assert_true(it->parent < i);
+			assert_int_equal(it->depth,
+			    im->items[it->parent].depth + 1);
+		}
+		buf_printf(&b, "%*s%s ", 2 * it->depth, "",
+		    dep_node_kind_name(it->kind));
+		switch (it->kind) {
+		case DEP_NODE_TASK:
+			buf_printf(&b, "%s.%s", it->dag_id, it->task_id);
+			tasks += i > 0;
+			break;
+		case DEP_NODE_DAG:
+			buf_puts(&b, it->dag_id);
+			dags += !it->inactive;
+			break;
+		case DEP_NODE_ASSET:
+			buf_puts(&b, it->asset);
+			assets += !it->other_producer;
+			break;
+		case DEP_NODE_ALIAS:
+			buf_puts(&b, it->asset);
+			break;
+		}
+		buf_printf(&b, " (%s", dep_via_name(it->via));
+		if (it->kind == DEP_NODE_DAG && it->task_id != NULL)
+			buf_printf(&b, " %s", it->task_id);
+		buf_putc(&b, ')');
+		if (it->paused)
+			buf_puts(&b, " paused");
+		if (it->inactive)
+			buf_puts(&b, " inactive");
+		if (it->not_on_time)
+			buf_puts(&b, " not_on_time");
+		if (it->other_producer)
+			buf_puts(&b, " other_producer");
+		buf_putc(&b, '\n');
+	}
+	assert_int_equal(im->ntasks, tasks);
+	assert_int_equal(im->nassets, assets);
+	assert_int_equal(im->ndags, dags);
+	return buf_detach(&b);
+}
+
+static void
+assert_tree(const struct dep_impact *im, const char *want)
+{
+	char	*got = tree_text(im);
+
+	assert_string_equal(got, want);
+	free(got);
+}
+
+/* A task graph from "a>b a>c c>d" (edges) and lone ids "e". */
+static struct graph *
+task_graph(const char *spec)
+{
+	struct graph	*tg = graph_new();
+	char		*s = xstrdup(spec), *w, *gt, *save = NULL;
+
+	for (w = strtok_r(s, " ", &save); w != NULL;
+	    w = strtok_r(NULL, " ", &save)) {
+		if ((gt = strchr(w, '>')) != NULL)
+			*gt++ = '\0';
+		if (graph_find(tg, w) == NONE)
+			graph_add_task(tg, w, NULL, false, 0);
+		if (gt != NULL) {
+			if (graph_find(tg, gt) == NONE)
+				graph_add_task(tg, gt, NULL, false, 0);
+			graph_add_edge(tg, w, gt);
+		}
+	}
+	graph_finish(tg);
+	free(s);
+	return tg;
+}
+
+static struct depgraph *
+build(struct dep_facts *f)
+{
+	struct depgraph *g = depgraph_build(f);
+
+	assert_non_null(g);
+	dep_facts_free(f);
+	return g;
+}
+
+/*
+ * The 3.1 seed, producer.load failing (load -> emit in its graph):
+ * load and emit held back; a's only producer is load, so a is held back
+ * and with it consumer_a, consumer_ab (all: a alone suffices), the two ref
+ * consumers and stale_c (marked inactive, not counted); al1 is written at
+ * DAG level by producer (dag_dependencies names no task), so it counts as
+ * held back, with a warning, and alias_consumer with it; consumer_a's
+ * trigger task holds downstream_x (a held-back DAG: every trigger counts)
+ * and its sensor in sensor_y waits on it; downstream_x writes c, so
+ * consumer_c too.  b (load2) is not touched.  Counts: 1 task, 2 assets
+ * (a, c), 8 DAGs.  sensor_y has no clock, no condition and no trigger:
+ * not on time anyway.
+ */
+static void
+test_impact_seed(void **state)
+{
+	struct dep_facts	 f = { 0 };
+	struct depgraph		*g;
+	struct graph		*tg = producer_graph();
+	struct dep_impact	 im;
+
+	(void)state;
+	seed3(&f);
+	g = build(&f);
+	assert_int_equal(dep_impact(g, "producer", "load", tg, NULL, &im), 0);
+	assert_tree(&im,
+	    "task producer.load (failure)\n"
+	    "  task producer.emit (task)\n"
+	    "  asset a (outlet)\n"
+	    "    dag consumer_a (schedule)\n"
+	    "      dag downstream_x (trigger trigger)\n"
+	    "        asset c (outlet)\n"
+	    "          dag consumer_c (schedule)\n"
+	    "      dag sensor_y (sensor wait_for_a) not_on_time\n"
+	    "    dag consumer_ab (schedule)\n"
+	    "    dag ref_consumer (schedule)\n"
+	    "    dag stale_c (schedule) inactive\n"
+	    "    dag uri_consumer (schedule)\n"
+	    "  alias al1 (outlet)\n"
+	    "    dag alias_consumer (schedule)\n");
+	assert_int_equal(im.ndags, 8);
+	assert_int_equal(im.nassets, 2);
+	assert_int_equal(im.ntasks, 1);
+	assert_string_equal(im.items[2].uri, "s3://b/a");
+	assert_string_equal(buf_str(&im.warnings), "producer writes alias "
+	    "al1 from a task its dependencies do not name: taken as held "
+	    "back\n");
+	dep_impact_free(&im);
+	assert_null(im.items);
+
+	/* the failure in consumer_a: its sensor and its trigger task */
+	graph_free(tg);
+	tg = task_graph("run>trigger");
+	assert_int_equal(dep_impact(g, "consumer_a", "run", tg, NULL, &im), 0);
+	assert_tree(&im,
+	    "task consumer_a.run (failure)\n"
+	    "  task consumer_a.trigger (task)\n"
+	    "    dag downstream_x (trigger trigger)\n"
+	    "      asset c (outlet)\n"
+	    "        dag consumer_c (schedule)\n"
+	    "  dag sensor_y (sensor wait_for_a) not_on_time\n");
+	assert_string_equal(buf_str(&im.warnings), "");
+	dep_impact_free(&im);
+	/* a trigger task beside the failure, not below it: no trigger */
+	graph_free(tg);
+	tg = task_graph("run trigger");
+	assert_int_equal(dep_impact(g, "consumer_a", "run", tg, NULL, &im), 0);
+	assert_tree(&im,
+	    "task consumer_a.run (failure)\n"
+	    "  dag sensor_y (sensor wait_for_a) not_on_time\n");
+	dep_impact_free(&im);
+	graph_free(tg);
+	depgraph_free(g);
+}
+
+/*
+ * Without the task graph only the failed task's own outlets and the DAG's
+ * own edges count, and the warnings say so; a DAG the graph does not
+ * know, with no task graph either, has nothing to say (-1); with one, the
+ * tasks alone.
+ */
+static void
+test_impact_without_task_graph(void **state)
+{
+	struct dep_facts	 f = { 0 };
+	struct depgraph		*g;
+	struct graph		*tg;
+	struct dep_impact	 im;
+	size_t			 a;
+
+	(void)state;
+	a = add_asset(&f, 1, NULL, "a");
+	add_asset(&f, 2, NULL, "b");
+	add_dag(&f, "p", NULL);
+	add_dag(&f, "c_a", "\"a\"");
+	add_dag(&f, "c_b", "\"b\"");
+	add_outlet(&f, "p", "t1", a);
+	add_outlet(&f, "p", "t2", 1);
+	g = build(&f);
+	assert_int_equal(dep_impact(g, "p", "t1", NULL, NULL, &im), 0);
+	assert_tree(&im,
+	    "task p.t1 (failure)\n"
+	    "  asset a (outlet)\n"
+	    "    dag c_a (schedule)\n");
+	assert_string_equal(buf_str(&im.warnings), "the task graph of p "
+	    "could not be read: only t1's own outlets and the DAG's edges "
+	    "count\n");
+	dep_impact_free(&im);
+	/* the task graph has no t9: the same, said differently */
+	tg = task_graph("t1>t2");
+	assert_int_equal(dep_impact(g, "p", "t9", tg, NULL, &im), 0);
+	assert_tree(&im, "task p.t9 (failure)\n");
+	assert_non_null(strstr(buf_str(&im.warnings), "p has no task t9"));
+	dep_impact_free(&im);
+	assert_int_equal(dep_impact(g, "nope", "t", NULL, NULL, &im), -1);
+	assert_int_equal(im.nitems, 0);
+	assert_int_equal(dep_impact(g, "nope", "t1", tg, NULL, &im), 0);
+	assert_tree(&im,
+	    "task nope.t1 (failure)\n"
+	    "  task nope.t2 (task)\n");
+	graph_free(tg);		/* the items keep their own copies */
+	assert_string_equal(im.items[1].task_id, "t2");
+	assert_string_equal(im.items[0].dag_id, "nope");
+	dep_impact_free(&im);
+	depgraph_free(g);
+}
+
+/*
+ * AND and OR: p.t1 writes x, p.t2 writes y; and_d waits on x & y, or_d on
+ * x | y, nested on (x | y) & z (z written by q, not failing).
+ *  - t1 fails alone (t1, t2 side by side): x held back; and_d held back
+ *    (one branch of an all suffices); or_d not (y still comes); nested
+ *    not (x | y still satisfied by y; z comes).
+ *  - t1 fails with t1 -> t2: x and y held back; and_d and or_d held back;
+ *    nested too (its any is held, so its all is).
+ */
+static void
+test_impact_and_or(void **state)
+{
+	struct dep_facts	 f = { 0 };
+	struct depgraph		*g;
+	struct graph		*tg;
+	struct dep_impact	 im;
+
+	(void)state;
+	add_outlet(&f, "p", "t1", add_asset(&f, 1, NULL, "x"));
+	add_outlet(&f, "p", "t2", add_asset(&f, 2, NULL, "y"));
+	add_outlet(&f, "q", "t", add_asset(&f, 3, NULL, "z"));
+	add_dag(&f, "p", NULL);
+	add_dag(&f, "q", NULL);
+	add_dag(&f, "and_d", "{\"all\": [\"x\", \"y\"]}");
+	add_dag(&f, "or_d", "{\"any\": [\"x\", \"y\"]}");
+	add_dag(&f, "nested", "{\"all\": [{\"any\": [\"x\", \"y\"]}, \"z\"]}");
+	g = build(&f);
+	tg = task_graph("t1 t2");
+	assert_int_equal(dep_impact(g, "p", "t1", tg, NULL, &im), 0);
+	assert_tree(&im,
+	    "task p.t1 (failure)\n"
+	    "  asset x (outlet)\n"
+	    "    dag and_d (schedule)\n");
+	dep_impact_free(&im);
+	graph_free(tg);
+	tg = task_graph("t1>t2");
+	assert_int_equal(dep_impact(g, "p", "t1", tg, NULL, &im), 0);
+	assert_tree(&im,
+	    "task p.t1 (failure)\n"
+	    "  task p.t2 (task)\n"
+	    "    asset y (outlet)\n"
+	    "  asset x (outlet)\n"
+	    "    dag and_d (schedule)\n"
+	    "    dag nested (schedule)\n"
+	    "    dag or_d (schedule)\n");
+	assert_int_equal(im.ndags, 3);
+	assert_int_equal(im.nassets, 2);
+	dep_impact_free(&im);
+	graph_free(tg);
+	depgraph_free(g);
+}
+
+/*
+ * Aliases and several producers.  p.t writes a; alias al resolved to a;
+ * al_c is scheduled on al; z is written by p.t and by r.u.
+ *  - with q.emit also writing al (q not failing): al still live, so al_c
+ *    is not held back; z is listed with other_producer, and z_c (on z)
+ *    not at all.
+ *  - without q.emit: al's only way is a, held back, so al and al_c are.
+ */
+static void
+test_impact_alias(void **state)
+{
+	struct dep_facts	 f = { 0 };
+	struct depgraph		*g;
+	struct dep_impact	 im;
+	struct dep_alias_fact	*al;
+	struct dep_outlet_fact	*o;
+	size_t			 a, z, round;
+
+	(void)state;
+	for (round = 0; round < 2; round++) {
+		a = add_asset(&f, 1, NULL, "a");
+		z = add_asset(&f, 2, NULL, "z");
+		al = dep_facts_alias(&f);
+		al->name = xstrdup("al");
+		al->assets = xcalloc(1, sizeof *al->assets);
+		al->assets[al->nassets++] = a;
+		add_dag(&f, "p", NULL);
+		add_dag(&f, "al_c", "{\"alias\": \"al\"}");
+		add_dag(&f, "z_c", "\"z\"");
+		add_outlet(&f, "p", "t", a);
+		add_outlet(&f, "p", "t", z);
+		add_outlet(&f, "r", "u", z);
+		if (round == 0) {
+			o = dep_facts_outlet(&f);
+			o->dag_id = xstrdup("q");
+			o->task_id = xstrdup("emit");
+			o->kind = DEP_TO_ALIAS;
+			o->target = 0;
+		}
+		g = build(&f);
+		assert_int_equal(dep_impact(g, "p", "t", NULL, NULL, &im), 0);
+		if (round == 0)
+			assert_tree(&im,
+			    "task p.t (failure)\n"
+			    "  asset a (outlet)\n"
+			    "  asset z (outlet) other_producer\n");
+		else
+			assert_tree(&im,
+			    "task p.t (failure)\n"
+			    "  asset a (outlet)\n"
+			    "    alias al (alias)\n"
+			    "      dag al_c (schedule)\n"
+			    "  asset z (outlet) other_producer\n");
+		assert_int_equal(im.nassets, 1);
+		dep_impact_free(&im);
+		depgraph_free(g);
+	}
+}
+
+/*
+ * Cycles.  r.t writes a; x on a writes b; y on b writes c; r is scheduled
+ * on c: r -> x -> y -> r.  The walk holds x and y back, meets r again
+ * through c, names the cycle once and stops.  Then a cycle the failure
+ * cannot close: s.t writes a2; u on a2 | c2 writes b2; v on b2 writes c2.
+ * u waits on an any whose other branch, c2, depends on u itself: the
+ * least fixpoint holds nothing back past a2 (a walk that assumed the
+ * cycle held back would list u and v).
+ */
+static void
+test_impact_cycle(void **state)
+{
+	struct dep_facts	 f = { 0 };
+	struct depgraph		*g;
+	struct dep_impact	 im;
+
+	(void)state;
+	add_outlet(&f, "r", "t", add_asset(&f, 1, NULL, "a"));
+	add_outlet(&f, "x", "w", add_asset(&f, 2, NULL, "b"));
+	add_outlet(&f, "y", "w", add_asset(&f, 3, NULL, "c"));
+	add_dag(&f, "r", "\"c\"");
+	add_dag(&f, "x", "\"a\"");
+	add_dag(&f, "y", "\"b\"");
+	add_outlet(&f, "s", "t", add_asset(&f, 4, NULL, "a2"));
+	add_outlet(&f, "u", "w", add_asset(&f, 5, NULL, "b2"));
+	add_outlet(&f, "v", "w", add_asset(&f, 6, NULL, "c2"));
+	add_dag(&f, "s", NULL);
+	add_dag(&f, "u", "{\"any\": [\"a2\", \"c2\"]}");
+	add_dag(&f, "v", "\"b2\"");
+	g = build(&f);
+	assert_string_equal(depgraph_warnings(g),
+	    "cycle across DAGs: r, x, y\n"
+	    "cycle across DAGs: u, v\n");
+	assert_int_equal(dep_impact(g, "r", "t", NULL, NULL, &im), 0);
+	assert_tree(&im,
+	    "task r.t (failure)\n"
+	    "  asset a (outlet)\n"
+	    "    dag x (schedule)\n"
+	    "      asset b (outlet)\n"
+	    "        dag y (schedule)\n"
+	    "          asset c (outlet)\n");
+	assert_int_equal(im.ndags, 2);
+	assert_string_equal(buf_str(&im.warnings), "the task graph of r could "
+	    "not be read: only t's own outlets and the DAG's edges count\n"
+	    "cycle across DAGs: r, x, y\n");
+	dep_impact_free(&im);
+	assert_int_equal(dep_impact(g, "s", "t", NULL, NULL, &im), 0);
+	assert_tree(&im,
+	    "task s.t (failure)\n"
+	    "  asset a2 (outlet)\n");
+	assert_null(strstr(buf_str(&im.warnings), "cycle"));
+	dep_impact_free(&im);
+	/* the same cycle with u on a2 & c2: now u and v are held back */
+	add_outlet(&f, "s", "t", add_asset(&f, 4, NULL, "a2"));
+	add_outlet(&f, "u", "w", add_asset(&f, 5, NULL, "b2"));
+	add_outlet(&f, "v", "w", add_asset(&f, 6, NULL, "c2"));
+	add_dag(&f, "u", "{\"all\": [\"a2\", \"c2\"]}");
+	add_dag(&f, "v", "\"b2\"");
+	depgraph_free(g);
+	g = build(&f);
+	assert_int_equal(dep_impact(g, "s", "t", NULL, NULL, &im), 0);
+	assert_tree(&im,
+	    "task s.t (failure)\n"
+	    "  asset a2 (outlet)\n"
+	    "    dag u (schedule)\n"
+	    "      asset b2 (outlet)\n"
+	    "        dag v (schedule)\n"
+	    "          asset c2 (outlet)\n");
+	assert_non_null(strstr(buf_str(&im.warnings),
+	    "cycle across DAGs: u, v\n"));
+	dep_impact_free(&im);
+	depgraph_free(g);
+}
+
+/*
+ * A diamond: r.t writes a; b1 and c1 are scheduled on a and write b and
+ * c; d waits on b & c.  d is held back once, under b1 (the first parent a
+ * breadth-first walk meets), and meeting it again through c is no cycle.
+ */
+static void
+test_impact_diamond(void **state)
+{
+	struct dep_facts	 f = { 0 };
+	struct depgraph		*g;
+	struct dep_impact	 im;
+
+	(void)state;
+	add_outlet(&f, "r", "t", add_asset(&f, 1, NULL, "a"));
+	add_outlet(&f, "b1", "w", add_asset(&f, 2, NULL, "b"));
+	add_outlet(&f, "c1", "w", add_asset(&f, 3, NULL, "c"));
+	add_dag(&f, "r", NULL);
+	add_dag(&f, "b1", "\"a\"");
+	add_dag(&f, "c1", "\"a\"");
+	add_dag(&f, "d", "{\"all\": [\"b\", \"c\"]}");
+	g = build(&f);
+	assert_string_equal(depgraph_warnings(g), "");
+	assert_int_equal(dep_impact(g, "r", "t", NULL, NULL, &im), 0);
+	assert_tree(&im,
+	    "task r.t (failure)\n"
+	    "  asset a (outlet)\n"
+	    "    dag b1 (schedule)\n"
+	    "      asset b (outlet)\n"
+	    "        dag d (schedule)\n"
+	    "    dag c1 (schedule)\n"
+	    "      asset c (outlet)\n");
+	assert_int_equal(im.ndags, 3);
+	assert_null(strstr(buf_str(&im.warnings), "cycle"));
+	dep_impact_free(&im);
+	depgraph_free(g);
+}
+
+/*
+ * Paused and unknown to the facts: r.t writes a; pz (paused, on a) is
+ * marked paused and not on time, and still counted; trig is triggered by
+ * pz (held back as a whole) but the facts lack it, so af_dags gives its
+ * paused flag and next run; a DAG sensing r from af_dags with a cron
+ * schedule is on time.
+ */
+static void
+test_impact_paused(void **state)
+{
+	struct dep_facts	 f = { 0 };
+	struct depgraph		*g;
+	struct dep_impact	 im;
+	struct af_dags		 dags = { 0 };
+	struct af_dag		*d;
+
+	(void)state;
+	add_outlet(&f, "r", "t", add_asset(&f, 1, NULL, "a"));
+	add_dag(&f, "r", NULL);
+	add_dag(&f, "pz", "\"a\"");
+	fact_dag(&f, "pz")->paused = true;
+	fact_dag(&f, "pz")->next_run_after = 1000;
+	add_link(&f, DEP_TRIGGER, "pz", "trig", "go");
+	add_link(&f, DEP_SENSOR, "r", "sens", "wait");
+	g = build(&f);
+	d = af_dags_push(&dags);
+	d->dag_id = xstrdup("trig");
+	d->active = true;
+	d->paused = false;
+	d->next_run_after = 2000;
+	d = af_dags_push(&dags);
+	d->dag_id = xstrdup("sens");
+	d->active = true;
+	d->schedule = xstrdup("0 2 * * *");
+	assert_int_equal(dep_impact(g, "r", "t", NULL, &dags, &im), 0);
+	assert_tree(&im,
+	    "task r.t (failure)\n"
+	    "  asset a (outlet)\n"
+	    "    dag pz (schedule) paused not_on_time\n"
+	    "      dag trig (trigger go)\n"
+	    "  dag sens (sensor wait)\n");
+	assert_int_equal(im.items[2].next_run_after, 1000);
+	assert_int_equal(im.items[3].next_run_after, 2000);
+	assert_int_equal(im.ndags, 3);
+	dep_impact_free(&im);
+	/* without dags, sens has no clock: not on time */
+	assert_int_equal(dep_impact(g, "r", "t", NULL, NULL, &im), 0);
+	assert_true(im.items[4].not_on_time);
+	assert_int_equal(im.items[3].next_run_after, TIME_NONE);
+	dep_impact_free(&im);
+	af_dags_free(&dags);
+	depgraph_free(g);
+}
+
+/*
+ * Three levels deep: r.t writes a; l1 on a writes b; l2 on b triggers l3
+ * (its task go); l4 senses l3.  Everything below is held back, each one
+ * level further down; l3's trigger is from a held-back DAG, so it counts
+ * whatever task it is.
+ */
+static void
+test_impact_three_levels(void **state)
+{
+	struct dep_facts	 f = { 0 };
+	struct depgraph		*g;
+	struct dep_impact	 im;
+	struct dep_ask		 ask;
+
+	(void)state;
+	add_outlet(&f, "r", "t", add_asset(&f, 1, NULL, "a"));
+	add_outlet(&f, "l1", "w", add_asset(&f, 2, NULL, "b"));
+	add_dag(&f, "r", NULL);
+	add_dag(&f, "l1", "\"a\"");
+	add_dag(&f, "l2", "\"b\"");
+	add_dag(&f, "l3", NULL);
+	add_dag(&f, "l4", NULL);
+	fact_dag(&f, "l4")->timed = true;
+	add_link(&f, DEP_TRIGGER, "l2", "l3", "go");
+	add_link(&f, DEP_SENSOR, "l3", "l4", "wait_l3");
+	g = build(&f);
+	assert_int_equal(dep_impact(g, "r", "t", NULL, NULL, &im), 0);
+	assert_tree(&im,
+	    "task r.t (failure)\n"
+	    "  asset a (outlet)\n"
+	    "    dag l1 (schedule)\n"
+	    "      asset b (outlet)\n"
+	    "        dag l2 (schedule)\n"
+	    "          dag l3 (trigger go)\n"
+	    "            dag l4 (sensor wait_l3)\n");
+	assert_int_equal(im.items[6].depth, 6);
+	assert_int_equal(im.ndags, 4);
+	dep_impact_ask(&im, &ask);
+	assert_int_equal(ask.ndags, 5);
+	assert_string_equal(ask.dag_ids[0], "l1");
+	assert_string_equal(ask.dag_ids[4], "r");
+	assert_int_equal(ask.nassets, 0);
+	assert_null(ask.consumer);
+	dep_ask_free(&ask);
+	dep_impact_free(&im);
+	depgraph_free(g);
+}
+
+/* ----------------------------------------------------------------------
+ * SLAs and the rerun modal's line.
+ */
+
+struct slas {
+	struct sla_def		 defs[10];
+	struct sla_day		 days[10];
+	const struct sla_def	*pdefs[10];
+	const struct sla_day	*pdays[10];
+	size_t			 n;
+};
+
+static void
+add_sla(struct slas *s, const char *name, const char *dag, const char *task,
+    enum sla_outcome outcome, int64_t deadline)
+{
+	size_t	i = s->n++;
+
+	memset(&s->defs[i], 0, sizeof s->defs[i]);
+	memset(&s->days[i], 0, sizeof s->days[i]);
+	s->defs[i].name = (char *)name;
+	s->defs[i].dag_id = (char *)dag;
+	s->defs[i].task_id = (char *)task;
+	s->days[i].outcome = outcome;
+	s->days[i].deadline = deadline;
+	s->days[i].finished_at = TIME_NONE;
+	s->pdefs[i] = &s->defs[i];
+	s->pdays[i] = outcome == SLA_NOUTCOMES ? NULL : &s->days[i];
+}
+
+static void
+add_state(struct dep_state *st, const char *dag, int64_t median)
+{
+	st->dags = xreallocarray(st->dags, st->ndags + 1, sizeof *st->dags);
+	memset(&st->dags[st->ndags], 0, sizeof *st->dags);
+	st->dags[st->ndags].dag_id = xstrdup(dag);
+	st->dags[st->ndags].median = median;
+	st->dags[st->ndags].bad_end = TIME_NONE;
+	st->ndags++;
+}
+
+/*
+ * r.t1 fails (t1 -> t2, t3 beside); m and n are scheduled on a, which t1
+ * writes; o is not.  Medians: r 20m, m 10m, n unknown.  now = 100000.
+ *   m_fits   on m, deadline now+1h: chain r+m = 30m, fits
+ *   m_tight  on m, now+1000s: 30m does not fit
+ *   n_passed on n, late and unfinished, deadline 10m ago: left -600,
+ *            chain unknown (-1), does not fit
+ *   o_free   on o: not held back, no hit
+ *   m_met    met today, m_none without a day: no hit
+ *   r_t2     on task t2 of r (downstream of t1): the t2 item, chain r
+ *   r_t3     on task t3 (beside t1): no hit
+ *   r_run    on r's whole run, now+100s: item 0, 20m does not fit
+ * By deadline: n_passed, r_run, m_tight, m_fits, r_t2.
+ */
+static void
+test_impact_slas(void **state)
+{
+	struct dep_facts	 f = { 0 };
+	struct depgraph		*g;
+	struct graph		*tg;
+	struct dep_impact	 im;
+	struct dep_state	 st = { 0 };
+	struct slas		 s = { 0 };
+	const int64_t		 now = 100000;
+	size_t			 m;
+
+	(void)state;
+	add_outlet(&f, "r", "t1", add_asset(&f, 1, NULL, "a"));
+	add_dag(&f, "r", NULL);
+	add_dag(&f, "m", "\"a\"");
+	add_dag(&f, "n", "\"a\"");
+	add_dag(&f, "o", NULL);
+	g = build(&f);
+	tg = task_graph("t1>t2 t3");
+	assert_int_equal(dep_impact(g, "r", "t1", tg, NULL, &im), 0);
+	assert_tree(&im,
+	    "task r.t1 (failure)\n"
+	    "  task r.t2 (task)\n"
+	    "  asset a (outlet)\n"
+	    "    dag m (schedule)\n"
+	    "    dag n (schedule)\n");
+	add_state(&st, "m", 600);
+	add_state(&st, "n", -1);
+	add_state(&st, "r", 1200);
+	add_sla(&s, "m_fits", "m", NULL, SLA_PENDING, now + 3600);
+	add_sla(&s, "m_tight", "m", NULL, SLA_AT_RISK, now + 1000);
+	add_sla(&s, "n_passed", "n", NULL, SLA_LATE, now - 600);
+	add_sla(&s, "o_free", "o", NULL, SLA_PENDING, now + 50);
+	add_sla(&s, "m_met", "m", NULL, SLA_MET, now + 60);
+	add_sla(&s, "m_none", "m", NULL, SLA_NOUTCOMES, now + 70);
+	add_sla(&s, "r_t2", "r", "t2", SLA_PENDING, now + 7200);
+	add_sla(&s, "r_t3", "r", "t3", SLA_PENDING, now + 80);
+	add_sla(&s, "r_run", "r", NULL, SLA_PENDING, now + 100);
+	dep_impact_slas(&im, s.pdefs, s.pdays, s.n, &st, now);
+	assert_int_equal(im.nslas, 5);
+	assert_int_equal(im.slas[0].sla, 2);		/* n_passed */
+	assert_int_equal(im.slas[0].item, 4);
+	assert_int_equal(im.slas[0].left, -600);
+	assert_int_equal(im.slas[0].chain, -1);
+	assert_false(im.slas[0].fits);
+	assert_int_equal(im.slas[1].sla, 8);		/* r_run */
+	assert_int_equal(im.slas[1].item, 0);
+	assert_int_equal(im.slas[1].chain, 1200);
+	assert_false(im.slas[1].fits);
+	assert_int_equal(im.slas[2].sla, 1);		/* m_tight */
+	assert_int_equal(im.slas[2].item, 3);
+	assert_int_equal(im.slas[2].chain, 1800);
+	assert_int_equal(im.slas[2].left, 1000);
+	assert_false(im.slas[2].fits);
+	assert_int_equal(im.slas[3].sla, 0);		/* m_fits */
+	assert_int_equal(im.slas[3].chain, 1800);
+	assert_int_equal(im.slas[3].deadline, now + 3600);
+	assert_true(im.slas[3].fits);
+	assert_int_equal(im.slas[4].sla, 6);		/* r_t2 */
+	assert_int_equal(im.slas[4].item, 1);
+	assert_int_equal(im.slas[4].chain, 1200);
+	assert_true(im.slas[4].fits);
+	m = 3;
+	assert_int_equal(im.items[m].sla_first, 2);
+	assert_int_equal(im.items[m].nsla, 2);
+	assert_int_equal(im.items[0].sla_first, 1);
+	assert_int_equal(im.items[0].nsla, 1);
+	assert_int_equal(im.items[2].nsla, 0);
+	/* a late success is judged: no longer held back */
+	s.days[2].finished_at = now - 10;
+	/* without state, every chain is unknown and nothing fits */
+	dep_impact_slas(&im, s.pdefs, s.pdays, s.n, NULL, now);
+	assert_int_equal(im.nslas, 4);
+	assert_int_equal(im.slas[0].sla, 8);
+	assert_int_equal(im.slas[0].chain, -1);
+	assert_false(im.slas[2].fits);
+	assert_int_equal(im.items[m].nsla, 2);
+	assert_int_equal(im.items[4].nsla, 0);
+	dep_impact_free(&im);
+	dep_state_free(&st);
+	assert_null(st.dags);
+	graph_free(tg);
+	depgraph_free(g);
+}
+
+/*
+ * The line: r.t writes a; acc_export, b2 and c3 wait on it (3 DAGs); SLAs
+ * on acc_export at 10:00 JST and on b2 at 11:00 JST; now 2h10m before
+ * the first.
+ */
+static void
+test_impact_line(void **state)
+{
+	struct dep_facts	 f = { 0 };
+	struct depgraph		*g;
+	struct dep_impact	 im;
+	struct dep_state	 st = { 0 };
+	struct slas		 s = { 0 };
+	struct buf		 b = BUF_INIT, err = BUF_INIT;
+	struct tz		*jst = tz_parse_posix("JST-9", &err);
+	const struct tz		*zones[3];
+	int64_t			 ten, now;
+
+	(void)state;
+	assert_non_null(jst);
+	ten = tz_mktime(jst, 2026, 12, 5, 10, 0, 0);
+	now = ten - 7800;
+	zones[0] = zones[1] = jst;
+	zones[2] = NULL;
+	add_outlet(&f, "r", "t", add_asset(&f, 1, NULL, "a"));
+	add_dag(&f, "r", NULL);
+	add_dag(&f, "acc_export", "\"a\"");
+	add_dag(&f, "b2", "\"a\"");
+	add_dag(&f, "c3", "\"a\"");
+	add_dag(&f, "x", NULL);
+	g = build(&f);
+	assert_int_equal(dep_impact(g, "r", "t", NULL, NULL, &im), 0);
+	add_sla(&s, "acc_export", "acc_export", NULL, SLA_PENDING, ten);
+	add_sla(&s, "b2_ready", "b2", NULL, SLA_PENDING, ten + 3600);
+	dep_impact_slas(&im, s.pdefs, s.pdays, s.n, NULL, now);
+	dep_impact_line(&im, s.pdefs, zones, now, &b);
+	assert_string_equal(buf_str(&b), "holds back 3 DAGs and 2 SLAs; next "
+	    "deadline acc_export 10:00 JST, 2h10m left");
+	/* the first deadline passed: the next one is named */
+	buf_reset(&b);
+	dep_impact_line(&im, s.pdefs, zones, ten + 60, &b);
+	assert_string_equal(buf_str(&b), "holds back 3 DAGs and 2 SLAs; next "
+	    "deadline b2_ready 11:00 JST, 59m00s left");
+	/* both passed: the soonest is named, with how long ago */
+	buf_reset(&b);
+	dep_impact_line(&im, s.pdefs, zones, ten + 3600 + 2100, &b);
+	assert_string_equal(buf_str(&b), "holds back 3 DAGs and 2 SLAs; "
+	    "acc_export deadline 10:00 JST passed 1h35m ago");
+	/* a chain that does not fit says what it needs, when there is room */
+	add_state(&st, "b2", 4000);
+	add_state(&st, "r", 4000);
+	s.defs[1].name = "b2";
+	dep_impact_slas(&im, s.pdefs, s.pdays, s.n, &st, now);
+	buf_reset(&b);
+	dep_impact_line(&im, s.pdefs, zones, ten + 60, &b);
+	assert_string_equal(buf_str(&b), "holds back 3 DAGs and 2 SLAs; b2 "
+	    "due 11:00 JST, 59m00s left, needs 2h13m");
+	/* a long name is cut so the line fits the modal; UTC by default */
+	s.defs[0].name = "the_accounting_export_for_the_regulator_and_the_board";
+	zones[0] = NULL;
+	buf_reset(&b);
+	dep_impact_line(&im, s.pdefs, zones, now, &b);
+	assert_string_equal(buf_str(&b), "holds back 3 DAGs and 2 SLAs; next "
+	    "deadline the_account~ 01:00 UTC, 2h10m left");
+	assert_int_equal(b.len, 78);
+	dep_impact_free(&im);
+	depgraph_free(g);
+	dep_state_free(&st);
+
+	/* nothing outside the DAG; one paused DAG; assets only */
+	f = (struct dep_facts){ 0 };
+	add_outlet(&f, "r", "t", add_asset(&f, 1, NULL, "a"));
+	add_outlet(&f, "r", "u", add_asset(&f, 2, NULL, "b"));
+	add_outlet(&f, "r", "u", add_asset(&f, 3, NULL, "c"));
+	add_outlet(&f, "r", "v", add_asset(&f, 4, NULL, "d"));
+	add_dag(&f, "r", NULL);
+	add_dag(&f, "pz", "\"a\"");
+	fact_dag(&f, "pz")->paused = true;
+	add_dag(&f, "pw", "\"d\"");
+	fact_dag(&f, "pw")->paused = true;
+	add_dag(&f, "act", "\"d\"");
+	g = build(&f);
+	assert_int_equal(dep_impact(g, "r", "none", NULL, NULL, &im), 0);
+	buf_reset(&b);
+	dep_impact_line(&im, NULL, NULL, now, &b);
+	assert_string_equal(buf_str(&b), "holds back nothing outside this DAG");
+	dep_impact_free(&im);
+	assert_int_equal(dep_impact(g, "r", "t", NULL, NULL, &im), 0);
+	buf_reset(&b);
+	dep_impact_line(&im, NULL, NULL, now, &b);
+	assert_string_equal(buf_str(&b), "holds back 1 DAG (paused)");
+	dep_impact_free(&im);
+	assert_int_equal(dep_impact(g, "r", "u", NULL, NULL, &im), 0);
+	buf_reset(&b);
+	dep_impact_line(&im, NULL, NULL, now, &b);
+	assert_string_equal(buf_str(&b), "holds back 2 assets");
+	dep_impact_free(&im);
+	assert_int_equal(dep_impact(g, "r", "v", NULL, NULL, &im), 0);
+	buf_reset(&b);
+	dep_impact_line(&im, NULL, NULL, now, &b);
+	assert_string_equal(buf_str(&b), "holds back 2 DAGs (1 paused)");
+	dep_impact_free(&im);
+	depgraph_free(g);
+	buf_free(&b);
+	buf_free(&err);
+	tz_free(jst);
+}
+
 /* Names of the enums, as reports and JSON print them. */
 static void
 test_names(void **state)
@@ -655,8 +1463,17 @@ main(void)
 		cmocka_unit_test(test_dangling),
 		cmocka_unit_test(test_build_cycles),
 		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_impact_seed),
+		cmocka_unit_test(test_impact_without_task_graph),
+		cmocka_unit_test(test_impact_and_or),
+		cmocka_unit_test(test_impact_alias),
+		cmocka_unit_test(test_impact_cycle),
+		cmocka_unit_test(test_impact_diamond),
+		cmocka_unit_test(test_impact_paused),
+		cmocka_unit_test(test_impact_three_levels),
+		cmocka_unit_test(test_impact_slas),
+		cmocka_unit_test(test_impact_line),
 	};
 
-	(void)producer_graph;
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

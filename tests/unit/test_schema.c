@@ -307,7 +307,16 @@ test_schema_tables(void **state)
 	static const char *const want[] = {
 		"alembic_version", "dag", "dag_run", "task_instance",
 		"serialized_dag", "job", "task_instance_history",
-		"dag_version", "sla_miss", "deadline",
+		"dag_version", "sla_miss", "deadline", "dataset",
+		"dataset_alias", "dataset_alias_dataset", "dataset_event",
+		"dataset_dag_run_queue", "dag_schedule_dataset_reference",
+		"dag_schedule_dataset_alias_reference",
+		"task_outlet_dataset_reference", "asset", "asset_active",
+		"asset_alias", "asset_alias_asset", "asset_event",
+		"asset_dag_run_queue", "dag_schedule_asset_reference",
+		"dag_schedule_asset_alias_reference",
+		"dag_schedule_asset_name_reference",
+		"dag_schedule_asset_uri_reference", "task_outlet_asset_reference",
 	};
 	size_t i;
 
@@ -525,6 +534,132 @@ test_detect_unknown_revision(void **state)
  * "unknown Airflow schema revision" warning, and the deadline's missed
  * flag is read.
  */
+/* airflow2_assets.sql (2.10): the columns of the tables dagtop reads. */
+static const char *const cols_210_assets[] = {
+	"dataset.id", "dataset.uri", "dataset.extra", "dataset.created_at",
+	"dataset.updated_at", "dataset.is_orphaned", "dataset_alias.id",
+	"dataset_alias.name", "dataset_alias_dataset.alias_id",
+	"dataset_alias_dataset.dataset_id",
+	"dag_schedule_dataset_reference.dataset_id",
+	"dag_schedule_dataset_reference.dag_id",
+	"dag_schedule_dataset_alias_reference.alias_id",
+	"dag_schedule_dataset_alias_reference.dag_id",
+	"task_outlet_dataset_reference.dataset_id",
+	"task_outlet_dataset_reference.dag_id",
+	"task_outlet_dataset_reference.task_id",
+	"dataset_dag_run_queue.dataset_id",
+	"dataset_dag_run_queue.target_dag_id", "dataset_event.id",
+	"dataset_event.dataset_id", "dataset_event.source_task_id",
+	"dataset_event.source_dag_id", "dataset_event.source_run_id",
+	"dataset_event.timestamp",
+};
+
+/* airflow3_assets.sql (3.1): the same. */
+static const char *const cols_31_assets[] = {
+	"asset.id", "asset.name", "asset.uri", "asset.group", "asset_active.name",
+	"asset_active.uri", "asset_alias.id", "asset_alias.name",
+	"asset_alias_asset.alias_id", "asset_alias_asset.asset_id",
+	"dag_schedule_asset_reference.asset_id",
+	"dag_schedule_asset_reference.dag_id",
+	"dag_schedule_asset_alias_reference.alias_id",
+	"dag_schedule_asset_alias_reference.dag_id",
+	"dag_schedule_asset_name_reference.name",
+	"dag_schedule_asset_name_reference.dag_id",
+	"dag_schedule_asset_uri_reference.uri",
+	"dag_schedule_asset_uri_reference.dag_id",
+	"task_outlet_asset_reference.asset_id",
+	"task_outlet_asset_reference.dag_id",
+	"task_outlet_asset_reference.task_id",
+	"asset_dag_run_queue.asset_id", "asset_dag_run_queue.target_dag_id",
+	"asset_event.id", "asset_event.asset_id", "asset_event.source_task_id",
+	"asset_event.source_dag_id", "asset_event.source_run_id",
+	"asset_event.timestamp",
+};
+
+static void
+detect_ok(struct af_schema *s, const struct cols *c, const char *revision)
+{
+	struct buf err = BUF_INIT, warn = BUF_INIT;
+
+	assert_int_equal(schema_detect(s, c->v, c->n, revision, &err, &warn),
+	    0);
+	assert_string_equal(buf_str(&err), "");
+	buf_free(&err);
+	buf_free(&warn);
+}
+
+#define ASSETS(s, word, expr, alias, refs, active) do {			\
+	if ((word) == NULL)						\
+		assert_null((s)->assets);				\
+	else {								\
+		assert_non_null((s)->assets);				\
+		assert_string_equal((s)->assets, (word));		\
+	}								\
+	assert_int_equal((s)->asset_expression, (expr));		\
+	assert_int_equal((s)->asset_aliases, (alias));			\
+	assert_int_equal((s)->asset_refs, (refs));			\
+	assert_int_equal((s)->asset_active, (active));			\
+} while (0)
+
+/*
+ * The dependency tables, by release (airflow_dependencies.md §6): 2.10 has
+ * the dataset tables, the expression and the aliases; 2.9 no aliases; 2.7
+ * and 2.8 no expression either; 3.x the asset tables with name/uri
+ * references and asset_active; a set missing a table is no set.
+ */
+static void
+test_detect_assets(void **state)
+{
+	struct af_schema	 s;
+	struct cols		 c;
+	size_t			 i;
+
+	(void)state;
+	/* Without the tables (the core schemas alone): none. */
+	cols_from(&c, cols_210, NELEM(cols_210));
+	detect_ok(&s, &c, "5f2621c13b39");
+	ASSETS(&s, NULL, false, false, false, false);
+	schema_clear(&s);
+
+	for (i = 0; i < NELEM(cols_210_assets); i++)
+		cols_add(&c, cols_210_assets[i]);
+	detect_ok(&s, &c, "5f2621c13b39");
+	ASSETS(&s, "dataset", true, true, false, true);
+	schema_clear(&s);
+	cols_drop(&c, "dataset_alias_dataset");		/* 2.9 */
+	detect_ok(&s, &c, "686269002441");
+	ASSETS(&s, "dataset", true, false, false, true);
+	schema_clear(&s);
+	cols_drop(&c, "dag.dataset_expression");	/* 2.7, 2.8 */
+	detect_ok(&s, &c, "405de8318b3a");
+	ASSETS(&s, "dataset", false, false, false, true);
+	schema_clear(&s);
+	cols_drop(&c, "dataset.is_orphaned");
+	detect_ok(&s, &c, "405de8318b3a");
+	ASSETS(&s, "dataset", false, false, false, false);
+	schema_clear(&s);
+	cols_drop(&c, "dataset_event");
+	detect_ok(&s, &c, "405de8318b3a");
+	ASSETS(&s, NULL, false, false, false, false);
+	schema_clear(&s);
+
+	cols_from(&c, cols_31, NELEM(cols_31));
+	for (i = 0; i < NELEM(cols_31_assets); i++)
+		cols_add(&c, cols_31_assets[i]);
+	detect_ok(&s, &c, "cc92b33c6709");
+	ASSETS(&s, "asset", true, true, true, true);
+	schema_clear(&s);
+	cols_drop(&c, "asset_active");
+	cols_drop(&c, "dag_schedule_asset_uri_reference.uri");
+	detect_ok(&s, &c, "cc92b33c6709");
+	ASSETS(&s, "asset", true, true, false, false);
+	schema_clear(&s);
+	cols_drop(&c, "task_outlet_asset_reference.task_id");
+	detect_ok(&s, &c, "cc92b33c6709");
+	ASSETS(&s, NULL, false, false, false, false);
+	schema_clear(&s);
+}
+
 static void
 test_detect_32(void **state)
 {
@@ -806,6 +941,7 @@ main(void)
 		cmocka_unit_test(test_detect_27_features),
 		cmocka_unit_test(test_detect_unknown_revision),
 		cmocka_unit_test(test_detect_32),
+		cmocka_unit_test(test_detect_assets),
 		cmocka_unit_test(test_detect_major_disagrees),
 		cmocka_unit_test(test_detect_missing_tables),
 		cmocka_unit_test(test_detect_missing_columns),

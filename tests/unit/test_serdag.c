@@ -356,6 +356,54 @@ test_parse_invalid_json(void **state)
 	buf_free(&err);
 }
 
+/*
+ * The dag_dependencies list of a document (a compressed row's, inflated),
+ * written back as JSON: as it is, "[]" when absent or null, the same
+ * limits and messages as a parse.
+ */
+static void
+test_dependencies(void **state)
+{
+	static const char doc[] = "{\"__version\": 1, \"dag\": {\"_dag_id\": "
+	    "\"r\", \"tasks\": [], \"dag_dependencies\": [{\"source\": "
+	    "\"s\", \"target\": \"r\", \"dependency_type\": \"sensor\", "
+	    "\"dependency_id\": \"w\"}]}}";
+	static const char none[] = "{\"dag\": {\"tasks\": []}}";
+	static const char null[] = "{\"dag\": {\"dag_dependencies\": null}}";
+	static const char bare[] = "{\"dag_dependencies\": [1]}";
+	struct buf	 out = BUF_INIT, err = BUF_INIT;
+
+	(void)state;
+	assert_int_equal(serdag_dependencies(doc, sizeof doc - 1,
+	    SERDAG_MAX_DEFAULT, &out, &err), 0);
+	assert_string_equal(buf_str(&out), "[{\"source\":\"s\",\"target\":"
+	    "\"r\",\"dependency_type\":\"sensor\",\"dependency_id\":\"w\"}]");
+	assert_string_equal(buf_str(&err), "");
+	buf_reset(&out);
+	assert_int_equal(serdag_dependencies(none, sizeof none - 1,
+	    SERDAG_MAX_DEFAULT, &out, &err), 0);
+	assert_string_equal(buf_str(&out), "[]");
+	buf_reset(&out);
+	assert_int_equal(serdag_dependencies(null, sizeof null - 1,
+	    SERDAG_MAX_DEFAULT, &out, &err), 0);
+	assert_string_equal(buf_str(&out), "[]");
+	buf_reset(&out);
+	assert_int_equal(serdag_dependencies(bare, sizeof bare - 1,
+	    SERDAG_MAX_DEFAULT, &out, &err), 0);
+	assert_string_equal(buf_str(&out), "[1]");
+	buf_reset(&out);
+	assert_int_equal(serdag_dependencies("{", 1, SERDAG_MAX_DEFAULT, &out,
+	    &err), -1);
+	assert_non_null(strstr(buf_str(&err), "not valid JSON"));
+	buf_reset(&err);
+	assert_int_equal(serdag_dependencies(doc, sizeof doc - 1,
+	    sizeof doc - 2, &out, &err), -1);
+	assert_non_null(strstr(buf_str(&err), "serialized_dag_max"));
+	assert_string_equal(buf_str(&out), "");
+	buf_free(&out);
+	buf_free(&err);
+}
+
 static void
 test_parse_no_task_list(void **state)
 {
@@ -848,6 +896,7 @@ main(void)
 		cmocka_unit_test(test_parse_bad_downstream),
 		cmocka_unit_test(test_parse_cycle_and_duplicates),
 		cmocka_unit_test(test_parse_invalid_json),
+		cmocka_unit_test(test_dependencies),
 		cmocka_unit_test(test_parse_no_task_list),
 		cmocka_unit_test(test_parse_empty_task_list),
 		cmocka_unit_test(test_inflate_round_trip),
