@@ -339,7 +339,7 @@ rows_impact(struct impact *im, const struct console *c,
 	const struct dep_impact	*d = &q->imp.impact;
 	struct buf		 b = BUF_INIT;
 	struct irow		*r;
-	size_t			 i, k;
+	size_t			 i, k, n;
 
 	for (i = 0; i < d->nitems; i++) {
 		const struct dep_item *it = &d->items[i];
@@ -395,10 +395,14 @@ rows_impact(struct impact *im, const struct console *c,
 		} else if (it->kind == DEP_NODE_DAG)
 			r->attr = it->paused || it->not_on_time ? A_DIM :
 			    A_BOLD;
-		for (k = it->sla_first; k < it->sla_first + it->nsla &&
-		    k < d->nslas; k++) {
+		/* Its SLAs: from the soonest on, those it holds (by deadline). */
+		for (k = it->sla_first, n = 0; n < it->nsla && k < d->nslas;
+		    k++) {
 			const struct dep_sla_hit *h = &d->slas[k];
 
+			if (h->item != i)
+				continue;
+			n++;
 			if (h->sla >= c->sla.n)
 				continue;
 			buf_reset(&b);
