@@ -886,16 +886,6 @@ task_loaded(struct app *a)
  * Drawing.
  */
 
-/* The rows a text takes wrapped to cols, at most max. */
-static int
-detail_rows(const char *s, int cols, int max)
-{
-	int n = cols > 0 ? (int)((strlen(s) + (size_t)cols - 1) /
-	    (size_t)cols) : 1;
-
-	return n < 1 ? 1 : n > max ? max : n;
-}
-
 static void
 draw_list(struct impact *im, WINDOW *w, int y0, int rows, int wd, bool ascii)
 {
@@ -920,30 +910,6 @@ draw_list(struct impact *im, WINDOW *w, int y0, int rows, int wd, bool ascii)
 		if (i == im->sel)
 			wattroff(w, A_REVERSE);
 	}
-}
-
-/* The selected row whole, wrapped on the rows left for it. */
-static void
-draw_detail(WINDOW *w, const char *s, int y0, int rows, int wd, bool ascii)
-{
-	size_t	len = strlen(s), pos = 0, n;
-	int	y, cols = wd - 4;
-
-	wattron(w, A_DIM);
-	for (y = 0; y < rows && pos < len; y++) {
-		n = y == rows - 1 ? len - pos : (size_t)cols;
-		if (n > len - pos)
-			n = len - pos;
-		wmove(w, y0 + y, 2);
-		{
-			char *part = xstrndup(s + pos, n);
-
-			ui_put_cut(w, part, cols, ascii);
-			free(part);
-		}
-		pos += n;
-	}
-	wattroff(w, A_DIM);
 }
 
 void
@@ -991,8 +957,9 @@ app_impact_draw(struct app *a, int y0, int width, int height)
 	if (im->sel < im->nrows)
 		detail = im->rows[im->sel].text;
 	frows = im->foot.len > 0 && h >= 9 ? 1 : 0;
-	drows = detail != NULL && h >= 8 ? detail_rows(detail, wd - 4,
-	    h >= 12 ? 2 : 1) : 0;
+	/* The selected row whole: up to two rows when the window is tall. */
+	drows = detail != NULL && h >= 8 ? ui_put_wrap(NULL, 0, 0, detail,
+	    wd - 4, h >= 12 ? 2 : 1, c->ascii) : 0;
 	list = h - 2 - 1 - frows - drows;
 	im->list_rows = list > 0 ? list : 0;
 	if (list > 0)
@@ -1005,8 +972,11 @@ app_impact_draw(struct app *a, int y0, int width, int height)
 		wattroff(w, ui_run_attr(RUN_QUEUED));
 		y++;
 	}
-	if (drows > 0)
-		draw_detail(w, detail, y, drows, wd, c->ascii);
+	if (drows > 0) {
+		wattron(w, A_DIM);
+		ui_put_wrap(w, y, 2, detail, wd - 4, drows, c->ascii);
+		wattroff(w, A_DIM);
+	}
 	if (wd > 40) {
 		wmove(w, h - 1, 2);
 		ui_put_cut(w, im->upstream ? " Enter opens  back closes " :

@@ -304,7 +304,7 @@ sla_draw(struct console *c, void *priv, WINDOW *w, bool focused)
 	struct buf	 b = BUF_INIT;
 	struct sla_cols	 cw;
 	const char	*cause;
-	int		 h, wd, y, x, list;
+	int		 h, wd, y, x, list, crows;
 	int64_t		 now = (int64_t)time(NULL);
 
 	getmaxyx(w, h, wd);
@@ -329,8 +329,10 @@ sla_draw(struct console *c, void *priv, WINDOW *w, bool focused)
 	order = xcalloc(c->sla.n, sizeof *order);
 	today_all(c, now, days, order);
 	cause = sla_causes(c, p, days, order);
-	/* The selected SLA's upstream cause on the last row, whole. */
-	list = h - 3 - (cause != NULL && h >= 6 ? 1 : 0);
+	/* The selected SLA's upstream cause on the last rows, whole. */
+	crows = cause != NULL && h >= 6 ? ui_put_wrap(NULL, 0, 0, cause,
+	    wd - 4 - 10, h >= 9 ? 2 : 1, c->ascii) : 0;
+	list = h - 3 - crows;
 	pane_list_scroll(&p->sel, &p->top, c->sla.n, list);
 	c->sla.selected = p->sel < c->sla.n ? order[p->sel] : SIZE_MAX;
 	sla_plan(c, wd, &cw);
@@ -348,12 +350,13 @@ sla_draw(struct console *c, void *priv, WINDOW *w, bool focused)
 		draw_sla_line(w, y, wd, &cw, &days[order[i]],
 		    c->sla.defs[order[i]], c->sla.zones[order[i]], i == p->sel,
 		    now, c->ascii, c->sla.cause[order[i]].upstream);
-	if (cause != NULL && h >= 6) {
+	if (crows > 0) {
 		wattron(w, A_BOLD);
-		wmove(w, h - 2, 2);
+		wmove(w, h - 1 - crows, 2);
 		ui_put_cut(w, "upstream: ", wd - 4, c->ascii);
 		wattroff(w, A_BOLD);
-		ui_put_cut(w, cause, wd - 4 - 10, c->ascii);
+		ui_put_wrap(w, h - 1 - crows, 12, cause, wd - 4 - 10, crows,
+		    c->ascii);
 	}
 	free(days);
 	free(order);

@@ -322,6 +322,13 @@ void	ui_put(WINDOW *, const char *, int maxcols);
  * was: an ellipsis ('~' in ASCII).
  */
 void	ui_put_cut(WINDOW *, const char *, int maxcols, bool ascii);
+/*
+ * Text from outside wrapped on up to rows rows of cols columns from (y, x),
+ * never inside a character, the rest cut with the mark; returns the rows
+ * it takes (w NULL: only counts).
+ */
+int	ui_put_wrap(WINDOW *, int y, int x, const char *, int cols, int rows,
+	    bool ascii);
 /* A frame with a title; focused panes are drawn bold. */
 void	ui_frame(WINDOW *, const char *title, bool focused, bool ascii);
 /* ui_put's cut mark: '~' when ascii, else an ellipsis (console.c sets it). */
