@@ -1,5 +1,15 @@
 /*
  * depgraph_why.c: upstream, why a DAG has not run (depgraph.h).
+ *
+ * The walk goes depth first from the DAG asked about through the links
+ * that still block it, in a fixed order (its condition's branches as the
+ * expression lists them, then its sensors, then, for a DAG that only runs
+ * when triggered, its triggers), and stops at the first bad link: a
+ * producer that failed, is paused, never ran or runs past its median, an
+ * asset never updated, a DAG the graph does not know.  A producer that
+ * succeeded but has not run since the consumer's last run is passed
+ * through: the walk continues upstream of it.  Each DAG is entered once
+ * and the depth is bounded, so a cycle ends the branch.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -7,26 +17,712 @@
 #include <string.h>
 
 #include "depgraph_int.h"
+#include "timefmt.h"
+#include "tz.h"
+
+/* How many DAGs deep the walk goes (dep_upstream_ask reads as far). */
+#define WHY_DEPTH	8
+
+struct why {
+	const struct depgraph	*g;
+	const struct dep_state	*st;
+	const struct tz		*zone;
+	struct dep_why		*out;
+	size_t			 ncap;
+	bool			*entered;	/* per DAG */
+};
+
+/* ----------------------------------------------------------------------
+ * What to read.
+ */
+
+static void
+add_asset(const struct depgraph *g, size_t a, bool *seen, struct dep_ask *o)
+{
+	if (seen[a])
+		return;
+	seen[a] = true;
+	o->asset_ids[o->nassets] = g->assets[a].id;
+	o->asset_uris[o->nassets++] = g->assets[a].uri;
+}
+
+static void
+add_producers(const struct depgraph *g, const struct dg_list *prod,
+    int depth, int *dd, struct dg_list *queue)
+{
+	size_t	i, p;
+
+	for (i = 0; i < prod->n; i++) {
+		p = g->outlets[prod->v[i]].dag;
+		if (dd[p] < 0) {
+			dd[p] = depth;
+			dg_push(queue, p);
+		}
+	}
+}
+
+static int
+id_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
 
 void
 dep_upstream_ask(const struct depgraph *g, const char *dag_id, int max_depth,
     struct dep_ask *out)
 {
-	(void)g;
-	(void)dag_id;
-	(void)max_depth;
+	struct dg_list		 queue = { NULL, 0 };
+	const struct dg_dag	*d;
+	const struct dg_x	*x;
+	const struct dg_alias	*al;
+	bool			*seen;
+	int			*dd;
+	size_t			 root, i, j, k, head;
+
 	memset(out, 0, sizeof *out);
+	root = dg_find_dag(g, dag_id);
+	out->consumer = root != DG_NONE ? g->dags[root].dag_id : dag_id;
+	out->dag_ids = xcalloc(g->ndags + 1, sizeof *out->dag_ids);
+	out->asset_ids = xcalloc(g->nassets + 1, sizeof *out->asset_ids);
+	out->asset_uris = xcalloc(g->nassets + 1, sizeof *out->asset_uris);
+	if (root == DG_NONE) {
+		out->dag_ids[out->ndags++] = dag_id;
+		return;
+	}
+	seen = xcalloc(g->nassets + 1, sizeof *seen);
+	dd = xcalloc(g->ndags + 1, sizeof *dd);
+	for (i = 0; i < g->ndags; i++)
+		dd[i] = -1;
+	dd[root] = 0;
+	dg_push(&queue, root);
+	for (head = 0; head < queue.n; head++) {
+		d = &g->dags[queue.v[head]];
+		out->dag_ids[out->ndags++] = d->dag_id;
+		if (dd[queue.v[head]] >= max_depth)
+			continue;
+		for (j = 0; j < d->nx; j++) {
+			x = &d->x[j];
+			if (x->kind == DGX_ASSET) {
+				add_asset(g, x->target, seen, out);
+				add_producers(g, &g->assets[x->target].prod,
+				    dd[queue.v[head]] + 1, dd, &queue);
+			} else if (x->kind == DGX_ALIAS) {
+				al = &g->aliases[x->target];
+				add_producers(g, &al->prod,
+				    dd[queue.v[head]] + 1, dd, &queue);
+				for (k = 0; k < al->assets.n; k++) {
+					add_asset(g, al->assets.v[k], seen,
+					    out);
+					add_producers(g, &g->assets[
+					    al->assets.v[k]].prod,
+					    dd[queue.v[head]] + 1, dd, &queue);
+				}
+			}
+		}
+		for (j = 0; j < d->links_in.n; j++) {
+			k = g->links[d->links_in.v[j]].source;
+			if (dd[k] < 0) {
+				dd[k] = dd[queue.v[head]] + 1;
+				dg_push(&queue, k);
+			}
+		}
+	}
+	qsort(out->dag_ids, out->ndags, sizeof *out->dag_ids, id_cmp);
+	free(seen);
+	free(dd);
+	dg_list_free(&queue);
+}
+
+/* ----------------------------------------------------------------------
+ * State.
+ */
+
+static const struct dep_dag_state *
+dag_state(const struct dep_state *st, const char *dag_id)
+{
+	size_t	lo = 0, hi = st->ndags, mid;
+	int	c;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		c = strcmp(dag_id, st->dags[mid].dag_id);
+		if (c == 0)
+			return &st->dags[mid];
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return NULL;
+}
+
+static const struct dep_asset_state *
+asset_state(const struct dep_state *st, const struct dg_asset *a)
+{
+	size_t	i;
+
+	if (a->id != 0)
+		for (i = 0; i < st->nassets; i++)
+			if (st->assets[i].id == a->id)
+				return &st->assets[i];
+	for (i = 0; i < st->nassets; i++)
+		if (st->assets[i].uri != NULL &&
+		    strcmp(st->assets[i].uri, a->uri) == 0)
+			return &st->assets[i];
+	return NULL;
+}
+
+/*
+ * Whether consumer c waits no more on asset a: it is in c's queue (when
+ * the queue read is c's), else it was updated after c's newest run began.
+ */
+static bool
+arrived(const struct why *w, size_t c, size_t a)
+{
+	const struct dep_state		*st = w->st;
+	const struct dg_asset		*as = &w->g->assets[a];
+	const struct dep_asset_state	*s;
+	const struct dep_dag_state	*cs;
+	size_t				 i;
+
+	if (st->queued_for != NULL &&
+	    strcmp(st->queued_for, w->g->dags[c].dag_id) == 0) {
+		for (i = 0; i < st->nqueued; i++)
+			if ((as->id != 0 && st->queued[i] == as->id) ||
+			    (st->queued_uri != NULL &&
+			    st->queued_uri[i] != NULL &&
+			    strcmp(st->queued_uri[i], as->uri) == 0))
+				return true;
+		return false;
+	}
+	s = asset_state(st, as);
+	cs = dag_state(st, w->g->dags[c].dag_id);
+	return s != NULL && s->last_event != TIME_NONE && cs != NULL &&
+	    cs->has_run && cs->run_start != TIME_NONE &&
+	    s->last_event > cs->run_start;
+}
+
+/* Whether node i of c's condition is satisfied. */
+static bool
+x_arrived(const struct why *w, size_t c, size_t i)
+{
+	const struct dg_dag	*d = &w->g->dags[c];
+	const struct dg_x	*x = &d->x[i];
+	const struct dg_alias	*al;
+	size_t			 j;
+
+	switch (x->kind) {
+	case DGX_ASSET:
+		return arrived(w, c, x->target);
+	case DGX_ALIAS:
+		al = &w->g->aliases[x->target];
+		for (j = 0; j < al->assets.n; j++)
+			if (arrived(w, c, al->assets.v[j]))
+				return true;
+		return false;
+	case DGX_NONE:
+		return false;
+	case DGX_ALL:
+		for (j = i + 1; j < x->end; j = d->x[j].end)
+			if (!x_arrived(w, c, j))
+				return false;
+		return true;
+	case DGX_ANY:
+		for (j = i + 1; j < x->end; j = d->x[j].end)
+			if (x_arrived(w, c, j))
+				return true;
+		return false;
+	}
+	return false;
+}
+
+/* How many leaves under node i still block c. */
+static size_t
+x_missing(const struct why *w, size_t c, size_t i)
+{
+	const struct dg_dag	*d = &w->g->dags[c];
+	size_t			 j, n = 0, m, best = (size_t)-1;
+
+	if (x_arrived(w, c, i))
+		return 0;
+	if (d->x[i].kind != DGX_ALL && d->x[i].kind != DGX_ANY)
+		return 1;
+	for (j = i + 1; j < d->x[i].end; j = d->x[j].end) {
+		m = x_missing(w, c, j);
+		n += m;
+		if (m > 0 && m < best)
+			best = m;
+	}
+	return d->x[i].kind == DGX_ALL ? n : best;
+}
+
+/*
+ * The leaves of c's condition that still block it: every missing branch
+ * of an all, the nearest to satisfied branch of an any.
+ */
+static void
+blocking(const struct why *w, size_t c, size_t i, struct dg_list *leaves)
+{
+	const struct dg_dag	*d = &w->g->dags[c];
+	size_t			 j, m, best = (size_t)-1, pick = DG_NONE;
+
+	if (x_arrived(w, c, i))
+		return;
+	switch (d->x[i].kind) {
+	case DGX_ALL:
+		for (j = i + 1; j < d->x[i].end; j = d->x[j].end)
+			blocking(w, c, j, leaves);
+		break;
+	case DGX_ANY:
+		for (j = i + 1; j < d->x[i].end; j = d->x[j].end)
+			if ((m = x_missing(w, c, j)) > 0 && m < best) {
+				best = m;
+				pick = j;
+			}
+		if (pick != DG_NONE)
+			blocking(w, c, pick, leaves);
+		break;
+	default:
+		dg_push(leaves, i);
+		break;
+	}
+}
+
+/* ----------------------------------------------------------------------
+ * The chain.
+ */
+
+static struct dep_link *
+push_link(struct why *w, enum dep_node_kind kind, enum dep_via via)
+{
+	struct dep_why	*o = w->out;
+	struct dep_link	*l;
+
+	if (o->nchain == w->ncap) {
+		w->ncap = w->ncap == 0 ? 8 : w->ncap * 2;
+		o->chain = xreallocarray(o->chain, w->ncap, sizeof *o->chain);
+	}
+	l = &o->chain[o->nchain++];
+	memset(l, 0, sizeof *l);
+	l->kind = kind;
+	l->via = via;
+	l->when = TIME_NONE;
+	return l;
+}
+
+static bool
+bad(enum dep_verdict v)
+{
+	return v != DEP_OK && v != DEP_WAITING;
+}
+
+/* A DAG's own verdict from its newest run, into link l. */
+static enum dep_verdict
+dag_verdict(const struct why *w, size_t d, struct dep_link *l)
+{
+	const struct dg_dag		*dag = &w->g->dags[d];
+	const struct dep_dag_state	*s = dag_state(w->st, dag->dag_id);
+
+	l->dag_id = dag->dag_id;
+	if (s != NULL) {
+		l->run_id = s->run_id;
+		l->when = s->run_end != TIME_NONE ? s->run_end : s->run_start;
+	}
+	if (dag->known && dag->paused)
+		return DEP_PAUSED;
+	if (!dag->known && s == NULL)
+		return DEP_UNKNOWN;
+	if (s == NULL || !s->has_run)
+		return DEP_MISSING;
+	if (s->bad_task != NULL) {
+		l->kind = DEP_NODE_TASK;
+		l->task_id = s->bad_task;
+		l->ti_state = s->bad_state;
+		l->try_number = s->bad_try;
+		l->max_tries = s->bad_max_tries;
+		if (s->bad_end != TIME_NONE)
+			l->when = s->bad_end;
+		if (ti_state_failed(s->bad_state))
+			return DEP_FAILED;
+	}
+	if (s->run_state == RUN_FAILED)
+		return DEP_FAILED;
+	if (s->run_state == RUN_SUCCESS)
+		return DEP_OK;
+	if (s->median >= 0 && s->run_start != TIME_NONE &&
+	    w->st->now - s->run_start > s->median &&
+	    s->bad_state != TI_UP_FOR_RETRY)
+		return DEP_LATE;
+	return DEP_WAITING;
+}
+
+static bool walk_dag(struct why *, size_t, int);
+
+/*
+ * A producer (or sensed, or triggering) DAG: its own verdict; when it
+ * succeeded but what d waits on has not come since, what holds it back
+ * upstream.  True when a bad link ends the chain.
+ */
+static bool
+walk_source(struct why *w, size_t p, enum dep_via via, bool passed,
+    int depth)
+{
+	size_t		 mark = w->out->nchain;
+	struct dep_link	*l = push_link(w, DEP_NODE_DAG, via);
+
+	l->verdict = dag_verdict(w, p, l);
+	if (bad(l->verdict))
+		return true;
+	if (passed && l->verdict == DEP_OK && walk_dag(w, p, depth + 1))
+		return true;
+	w->out->nchain = mark;
+	return false;
+}
+
+/* An asset (or alias) d waits on, and its producers. */
+static bool
+walk_leaf(struct why *w, size_t d, const struct dg_x *x, int depth)
+{
+	const struct depgraph		*g = w->g;
+	const struct dg_list		*prod;
+	const struct dep_asset_state	*s = NULL;
+	struct dg_list			 all = { NULL, 0 };
+	struct dep_link			*l;
+	size_t				 mark = w->out->nchain, i, k;
+	bool				 found = false;
+
+	if (x->kind == DGX_NONE) {
+		l = push_link(w, DEP_NODE_ASSET, DEP_VIA_SCHEDULE);
+		l->dag_id = g->dags[d].dag_id;
+		l->verdict = DEP_UNKNOWN;
+		return true;
+	}
+	l = push_link(w, x->kind == DGX_ALIAS ? DEP_NODE_ALIAS :
+	    DEP_NODE_ASSET, DEP_VIA_SCHEDULE);
+	l->dag_id = g->dags[d].dag_id;
+	l->verdict = DEP_WAITING;
+	if (x->kind == DGX_ASSET) {
+		l->asset = g->assets[x->target].uri;
+		s = asset_state(w->st, &g->assets[x->target]);
+		for (i = 0; i < g->assets[x->target].prod.n; i++)
+			dg_push(&all, g->assets[x->target].prod.v[i]);
+	} else {
+		const struct dg_alias *al = &g->aliases[x->target];
+
+		l->asset = al->name;
+		for (i = 0; i < al->prod.n; i++)
+			dg_push(&all, al->prod.v[i]);
+		for (k = 0; k < al->assets.n; k++) {
+			prod = &g->assets[al->assets.v[k]].prod;
+			for (i = 0; i < prod->n; i++)
+				dg_push(&all, prod->v[i]);
+		}
+	}
+	if (s != NULL) {
+		l->when = s->last_event;
+		l->run_id = s->source_run;
+	}
+	if (all.n == 0) {
+		/* nothing writes it: only a REST event would */
+		l->verdict = s == NULL || s->last_event == TIME_NONE ?
+		    DEP_MISSING : DEP_LATE;
+		dg_list_free(&all);
+		return true;
+	}
+	/* several producers: bad only when every one is */
+	found = true;
+	for (i = 0; i < all.n && found; i++) {
+		const struct dg_outlet *o = &g->outlets[all.v[i]];
+
+		if (i > 0 && g->outlets[all.v[i - 1]].dag == o->dag)
+			continue;
+		w->out->nchain = mark + 1;
+		found = walk_source(w, o->dag, DEP_VIA_OUTLET, true, depth);
+		if (found && w->out->chain[mark + 1].task_id == NULL)
+			w->out->chain[mark + 1].task_id = o->task_id;
+	}
+	if (!found)
+		w->out->nchain = mark;
+	dg_list_free(&all);
+	return found;
+}
+
+/*
+ * The links that block DAG d, in order, to the first bad one; false (the
+ * chain as it was) when all are fine.  For the DAG asked about (depth 0)
+ * the other links are looked at too, and the bad ones counted in also_bad.
+ */
+static bool
+walk_dag(struct why *w, size_t d, int depth)
+{
+	const struct dg_dag	*dag = &w->g->dags[d];
+	const struct dg_link	*k;
+	struct dg_list		 leaves = { NULL, 0 };
+	size_t			 i, mark;
+	bool			 found = false, hit;
+
+	if (depth > WHY_DEPTH || w->entered[d])
+		return false;
+	w->entered[d] = true;
+	if (dag->nx > 0)
+		blocking(w, d, 0, &leaves);
+	for (i = 0; i < leaves.n + dag->links_in.n; i++) {
+		if (found && depth > 0)
+			break;
+		mark = w->out->nchain;
+		if (i < leaves.n)
+			hit = walk_leaf(w, d, &dag->x[leaves.v[i]], depth);
+		else {
+			k = &w->g->links[dag->links_in.v[i - leaves.n]];
+			/* a trigger matters to a DAG that only runs by one */
+			if (k->kind == DEP_TRIGGER &&
+			    (dag->timed || dag->nx > 0))
+				continue;
+			hit = walk_source(w, k->source, k->kind == DEP_SENSOR ?
+			    DEP_VIA_SENSOR : DEP_VIA_TRIGGER,
+			    k->kind == DEP_TRIGGER, depth);
+		}
+		if (hit && found)
+			w->out->also_bad++;
+		if (!hit || found)
+			w->out->nchain = mark;
+		found = found || hit;
+	}
+	dg_list_free(&leaves);
+	return found;
+}
+
+/* ----------------------------------------------------------------------
+ * The sentence.
+ */
+
+/* "03:12", or "12-03 03:12" when more than a day from now. */
+static void
+when_text(const struct why *w, int64_t t, struct buf *b)
+{
+	struct tz_local	tl;
+	const struct tz	*z = w->zone != NULL ? w->zone : tz_utc();
+
+	if (t - w->st->now > 86400 || w->st->now - t > 86400) {
+		fmt_time(b, z, t, FMT_SHORT);
+		return;
+	}
+	tz_localtime(z, t, &tl);
+	buf_printf(b, "%02d:%02d", tl.hour, tl.min);
+}
+
+static void
+ago_text(const struct why *w, int64_t t, struct buf *b)
+{
+	fmt_duration(b, (double)(w->st->now - t));
+	buf_puts(b, " ago");
+}
+
+/* What is wrong with a DAG link: ", which failed at 03:12, try 3/3". */
+static void
+dag_text(const struct why *w, const struct dep_link *l, const char *who,
+    struct buf *b)
+{
+	const struct dep_dag_state *s = dag_state(w->st, l->dag_id);
+
+	switch (l->verdict) {
+	case DEP_FAILED:
+		buf_printf(b, "%s failed", who);
+		if (l->when != TIME_NONE) {
+			buf_puts(b, " at ");
+			when_text(w, l->when, b);
+		}
+		if (l->max_tries > 0)
+			buf_printf(b, ", try %d/%d", l->try_number,
+			    l->max_tries);
+		break;
+	case DEP_PAUSED:
+		buf_printf(b, "%s is paused", who);
+		break;
+	case DEP_MISSING:
+		buf_printf(b, "%s has never run", who);
+		break;
+	case DEP_UNKNOWN:
+		buf_printf(b, "%s is a DAG Airflow does not know", who);
+		break;
+	case DEP_LATE:
+		buf_printf(b, "%s has run ", who);
+		fmt_duration(b, (double)(w->st->now - s->run_start));
+		buf_puts(b, ", past its median of ");
+		fmt_duration(b, (double)s->median);
+		break;
+	default:
+		buf_printf(b, "%s is %s", who, dep_verdict_name(l->verdict));
+		break;
+	}
+}
+
+/* The sensor task of consumer that waits on source, or NULL. */
+static const char *
+sensor_task(const struct why *w, const char *consumer, const char *source)
+{
+	const struct dg_list	*in;
+	const struct dg_link	*k;
+	size_t			 c = dg_find_dag(w->g, consumer), i;
+
+	if (c == DG_NONE)
+		return NULL;
+	in = &w->g->dags[c].links_in;
+	for (i = 0; i < in->n; i++) {
+		k = &w->g->links[in->v[i]];
+		if (k->kind == DEP_SENSOR &&
+		    strcmp(w->g->dags[k->source].dag_id, source) == 0)
+			return k->task_id;
+	}
+	return NULL;
+}
+
+/* The newest update of the asset of this uri, as read. */
+static const struct dep_asset_state *
+update_of(const struct why *w, const char *uri)
+{
+	size_t	i;
+
+	for (i = 0; uri != NULL && i < w->st->nassets; i++)
+		if (w->st->assets[i].uri != NULL &&
+		    strcmp(w->st->assets[i].uri, uri) == 0)
+			return &w->st->assets[i];
+	return NULL;
+}
+
+/*
+ * "C waits for asset U, last updated 26h ago by P.t" and what follows,
+ * for the hop from consumer C through asset link a to the bad link.
+ * True when the sentence is complete.
+ */
+static bool
+asset_text(const struct why *w, const char *consumer,
+    const struct dep_link *a, const struct dep_link *bad_l, struct buf *b)
+{
+	const struct dep_asset_state	*s;
+
+	if (a->verdict == DEP_UNKNOWN) {
+		buf_printf(b, "%s's schedule names an asset Airflow does "
+		    "not have", consumer);
+		return true;
+	}
+	buf_printf(b, "%s waits for %s %s", consumer, a->kind ==
+	    DEP_NODE_ALIAS ? "alias" : "asset", a->asset);
+	s = a->kind == DEP_NODE_ASSET ? update_of(w, a->asset) : NULL;
+	if (a->when == TIME_NONE)
+		buf_puts(b, ", never updated");
+	else {
+		buf_puts(b, ", last updated ");
+		ago_text(w, a->when, b);
+		if (s != NULL && s->source_dag != NULL)
+			buf_printf(b, " by %s%s%s", s->source_dag,
+			    s->source_task != NULL ? "." : "",
+			    s->source_task != NULL ? s->source_task : "");
+	}
+	if (bad_l == a) {
+		buf_puts(b, "; no DAG writes it");
+		return true;
+	}
+	if (s != NULL && s->source_dag != NULL && a->when != TIME_NONE &&
+	    strcmp(s->source_dag, bad_l->dag_id) == 0 &&
+	    bad_l->kind == DEP_NODE_TASK && s->source_task != NULL &&
+	    strcmp(s->source_task, bad_l->task_id) == 0) {
+		dag_text(w, bad_l, ", which", b);
+		return true;
+	}
+	buf_puts(b, "; ");
+	return false;
+}
+
+/*
+ * The sentence names the last hop: the DAG that waits (the one asked
+ * about, or the last DAG the walk passed through, named after "waits
+ * through"), what it waits on, and what is wrong with the bad link.
+ */
+static void
+sentence(struct why *w, const char *asked)
+{
+	struct dep_why		*o = w->out;
+	const struct dep_link	*bad_l = &o->chain[o->nchain - 1];
+	const struct dep_link	*hop;
+	struct buf		*b = &o->sentence;
+	struct buf		 who = BUF_INIT;
+	size_t			 i, start = o->nchain - 1;
+	const char		*consumer = asked, *sensor;
+
+	if (start > 0 && (o->chain[start - 1].kind == DEP_NODE_ASSET ||
+	    o->chain[start - 1].kind == DEP_NODE_ALIAS))
+		start--;
+	if (start > 1) {
+		consumer = o->chain[start - 1].dag_id;
+		buf_printf(b, "%s waits through", asked);
+		for (i = 1; i < start; i++)
+			if (o->chain[i].kind == DEP_NODE_DAG ||
+			    o->chain[i].kind == DEP_NODE_TASK)
+				buf_printf(b, " %s", o->chain[i].dag_id);
+		buf_puts(b, ": ");
+	}
+	hop = &o->chain[start];
+	if (hop->kind == DEP_NODE_ASSET || hop->kind == DEP_NODE_ALIAS) {
+		if (asset_text(w, consumer, hop, bad_l, b))
+			return;
+	} else if (bad_l->via == DEP_VIA_SENSOR) {
+		sensor = sensor_task(w, consumer, bad_l->dag_id);
+		buf_printf(b, "%s's sensor%s%s waits on %s; ", consumer,
+		    sensor != NULL ? " " : "", sensor != NULL ? sensor : "",
+		    bad_l->dag_id);
+	} else if (bad_l->via == DEP_VIA_TRIGGER)
+		buf_printf(b, "%s runs when %s triggers it; ", consumer,
+		    bad_l->dag_id);
+	buf_puts(&who, bad_l->dag_id);
+	if (bad_l->kind == DEP_NODE_TASK && bad_l->task_id != NULL)
+		buf_printf(&who, ".%s", bad_l->task_id);
+	dag_text(w, bad_l, buf_str(&who), b);
+	buf_free(&who);
 }
 
 void
 dep_why(const struct depgraph *g, const char *dag_id,
     const struct dep_state *st, const struct tz *zone, struct dep_why *out)
 {
-	(void)g;
-	(void)st;
-	(void)zone;
+	static const struct dep_state	 none;
+	struct why			 w;
+	struct dep_link			*l;
+	const struct dg_dag		*dag;
+	size_t				 d = dg_find_dag(g, dag_id);
+
 	memset(out, 0, sizeof *out);
-	buf_printf(&out->sentence, "%s: nothing upstream is known", dag_id);
+	memset(&w, 0, sizeof w);
+	w.g = g;
+	w.st = st != NULL ? st : &none;
+	w.zone = zone;
+	w.out = out;
+	l = push_link(&w, DEP_NODE_DAG, DEP_VIA_FAILURE);
+	l->dag_id = d != DG_NONE ? g->dags[d].dag_id : dag_id;
+	l->verdict = DEP_OK;
+	if (d == DG_NONE) {
+		buf_printf(&out->sentence, "%s depends on no other DAG or "
+		    "asset", dag_id);
+		return;
+	}
+	dag = &g->dags[d];
+	if (dag->known && dag->paused) {
+		l->verdict = DEP_PAUSED;
+		out->found = true;
+		buf_printf(&out->sentence, "%s is paused", dag->dag_id);
+		return;
+	}
+	w.entered = xcalloc(g->ndags + 1, sizeof *w.entered);
+	out->found = walk_dag(&w, d, 0);
+	if (out->found)
+		sentence(&w, dag->dag_id);
+	else if (dag->nx == 0 && dag->links_in.n == 0)
+		buf_printf(&out->sentence, "%s depends on no other DAG or "
+		    "asset", dag->dag_id);
+	else
+		buf_printf(&out->sentence, "%s: every link upstream is fine; "
+		    "the DAG itself is slow", dag->dag_id);
+	free(w.entered);
 }
 
 void
@@ -55,7 +751,8 @@ dep_state_free(struct dep_state *st)
 		free(st->assets[i].source_run);
 	}
 	for (i = 0; i < st->nqueued; i++)
-		free(st->queued_uri[i]);
+		if (st->queued_uri != NULL)
+			free(st->queued_uri[i]);
 	free(st->dags);
 	free(st->assets);
 	free(st->queued_for);

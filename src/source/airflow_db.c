@@ -2,7 +2,7 @@
  * airflow_db.c: the Airflow metadata database (2.7-2.11, 3.0-3.2): the
  * connection and its schema, health, DAGs (whole, or what changed), the
  * task graph and pools (runs and task instances: airflow_db_runs.c; SLA
- * attempts: airflow_db_sla.c).
+ * attempts: airflow_db_sla.c; dependencies across DAGs: airflow_db_deps.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -758,4 +758,6 @@ static const struct sched_ops afdb_ops = {
 	.fetch_dag_runs_before = afdb_fetch_dag_runs_before,
 	.fetch_sla = afdb_fetch_sla,
 	.fetch_pools = afdb_fetch_pools,
+	.fetch_deps = afdb_fetch_deps,
+	.fetch_dep_state = afdb_fetch_dep_state,
 };

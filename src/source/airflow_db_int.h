@@ -127,4 +127,9 @@ void	afdb_fetch_sla(struct sched *, const struct sla_def *const *,
 void	afdb_fetch_unknown_dags(struct sched *, const char *const *dag_ids,
 	    size_t, bool *out, sched_cb, void *);
 
+/* The dependencies across DAGs (airflow_db_deps.c). */
+void	afdb_fetch_deps(struct sched *, struct dep_facts *, sched_cb, void *);
+void	afdb_fetch_dep_state(struct sched *, const struct dep_ask *,
+	    struct dep_state *, sched_cb, void *);
+
 #endif

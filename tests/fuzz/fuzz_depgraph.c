@@ -52,6 +52,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct dep_facts	 f = { 0 };
 	struct depgraph		*g;
 	struct dep_impact	 im;
+	struct dep_ask		 ask;
+	struct dep_why		 why;
+	struct dep_state	 st = { 0 };
 	char			*expr;
 	size_t			 i;
 
@@ -73,6 +76,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				abort();
 		dep_impact_free(&im);
 	}
+	dep_upstream_ask(g, "fuzzed", 8, &ask);
+	dep_ask_free(&ask);
+	dep_why(g, "fuzzed", &st, NULL, &why);
+	if (why.nchain == 0 || why.sentence.len == 0)
+		abort();	/* the DAG asked about, and a sentence */
+	dep_why_free(&why);
 	depgraph_free(g);
 	free(expr);
 	return 0;

@@ -76,6 +76,33 @@ for v in $SCHEMAS; do
 	    psql -q -X -v ON_ERROR_STOP=1 -d "af${v}_slagen" >/dev/null
 	psql -q -X -v ON_ERROR_STOP=1 -d "af${v}_slagen" -f tests/integration/fixture_slagen.sql >/dev/null
 	psql -q -X -v ON_ERROR_STOP=1 -d "af${v}_slagen" -c 'GRANT SELECT ON ALL TABLES IN SCHEMA public TO reader' >/dev/null
+	# Dependencies across DAGs (test_db_deps): the scenario of
+	# fixture_deps2.sql (2.10) / fixture_deps3.sql (3.1, 3.2); the seed of
+	# the reference examples (airflow_dependencies.md §2: the file
+	# without its BEGIN, runs, deadlines and queries; 3.2's writer sets
+	# timetable_type); on 2.x the scenario as 2.8 has it (no alias
+	# tables, no dataset_expression); and the core schema alone.
+	deps=3
+	[ "$v" = 2 ] && deps=2
+	pg_load_schema "af${v}_deps" "$v"
+	psql -q -X -v ON_ERROR_STOP=1 -d "af${v}_deps" -f "tests/integration/fixture_v$v.sql" >/dev/null
+	psql -q -X -v ON_ERROR_STOP=1 -d "af${v}_deps" -f "tests/integration/fixture_deps$deps.sql" >/dev/null
+	pg_load_schema "af${v}_depex" "$v"
+	{
+		[ "$v" = 32 ] && echo "ALTER TABLE dag ALTER COLUMN timetable_type SET DEFAULT '';"
+		sed -e '/^BEGIN;/d' -e '/^-- Q1/,$d' -e '/^-- runs + deadlines/,$d' \
+		    "$PG_REFERENCE/airflow${deps}_dependency_examples.sql"
+	} | psql -q -X -v ON_ERROR_STOP=1 -d "af${v}_depex" >/dev/null
+	createdb -T template0 "af${v}_nodeps"
+	psql -q -X -v ON_ERROR_STOP=1 -d "af${v}_nodeps" -f "$PG_REFERENCE/airflow${v}_schema.sql" >/dev/null
+	if [ "$v" = 2 ]; then
+		createdb -T af2_deps af2_deps28
+		psql -q -X -v ON_ERROR_STOP=1 -d af2_deps28 -c 'DROP TABLE dag_schedule_dataset_alias_reference, dataset_alias_dataset_event, dataset_alias_dataset, dataset_alias; ALTER TABLE dag DROP COLUMN dataset_expression' >/dev/null
+	fi
+	for db in "af${v}_deps" "af${v}_depex" "af${v}_nodeps" af2_deps28; do
+		[ "$v" != 2 ] && [ "$db" = af2_deps28 ] && continue
+		psql -q -X -v ON_ERROR_STOP=1 -d "$db" -c 'GRANT SELECT ON ALL TABLES IN SCHEMA public TO reader' >/dev/null
+	done
 done
 # A scheduler and a triggerer that stay alive: they heartbeat every two
 # seconds, as Airflow's do, for as long as the tests run.

@@ -1432,6 +1432,389 @@ test_impact_line(void **state)
 	tz_free(jst);
 }
 
+/* ----------------------------------------------------------------------
+ * Upstream.
+ */
+
+/* 2026-12-05 10:00 UTC, the database clock of the why tests. */
+#define NOW	((int64_t)1796464800)
+
+static struct dep_dag_state *
+dag_run(struct dep_state *st, const char *dag, enum run_state rs,
+    int64_t start)
+{
+	struct dep_dag_state *d;
+
+	add_state(st, dag, -1);
+	d = &st->dags[st->ndags - 1];
+	d->has_run = true;
+	d->run_state = rs;
+	d->run_id = xstrdup("scheduled__1");
+	d->run_start = start;
+	d->run_end = rs == RUN_SUCCESS || rs == RUN_FAILED ? start + 600 :
+	    TIME_NONE;
+	d->run_after = start;
+	return d;
+}
+
+static void
+bad_task(struct dep_dag_state *d, const char *task, enum ti_state ts,
+    int try, int max, int64_t end)
+{
+	d->bad_task = xstrdup(task);
+	d->bad_state = ts;
+	d->bad_try = try;
+	d->bad_max_tries = max;
+	d->bad_end = end;
+}
+
+static void
+asset_event(struct dep_state *st, int64_t id, const char *uri, int64_t when,
+    const char *dag, const char *task)
+{
+	struct dep_asset_state *a;
+
+	st->assets = xreallocarray(st->assets, st->nassets + 1,
+	    sizeof *st->assets);
+	a = &st->assets[st->nassets++];
+	memset(a, 0, sizeof *a);
+	a->id = id;
+	a->uri = xstrdup(uri);
+	a->last_event = when;
+	a->source_dag = dup_or_null(dag);
+	a->source_task = dup_or_null(task);
+}
+
+static int
+state_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct dep_dag_state *)a)->dag_id,
+	    ((const struct dep_dag_state *)b)->dag_id);
+}
+
+static void
+queue_for(struct dep_state *st, const char *dag, int64_t id, const char *uri)
+{
+	if (st->queued_for == NULL)
+		st->queued_for = xstrdup(dag);
+	st->queued = xreallocarray(st->queued, st->nqueued + 1,
+	    sizeof *st->queued);
+	st->queued_uri = xreallocarray(st->queued_uri, st->nqueued + 1,
+	    sizeof *st->queued_uri);
+	st->queued[st->nqueued] = id;
+	st->queued_uri[st->nqueued++] = dup_or_null(uri);
+}
+
+static void
+why(const struct depgraph *g, const char *dag, struct dep_state *st,
+    struct dep_why *w)
+{
+	st->now = NOW;
+	if (st->ndags > 0)
+		qsort(st->dags, st->ndags, sizeof *st->dags, state_cmp);
+	dep_why(g, dag, st, NULL, w);
+}
+
+/*
+ * The issue's example: sales_mart waits on orders (bq://dwh/orders), which
+ * ingest_orders.load wrote 26 hours ago and failed on today at 03:12 on
+ * its third and last try; sales_mart last ran 30 hours ago and its queue
+ * is empty.  Chain: sales_mart, the asset (waiting), the failed task.
+ */
+static void
+test_why_failed_producer(void **state)
+{
+	struct dep_facts	 f = { 0 };
+	struct depgraph		*g;
+	struct dep_state	 st = { 0 };
+	struct dep_why		 w;
+	struct dep_dag_state	*d;
+
+	(void)state;
+	add_outlet(&f, "ingest_orders", "load",
+	    add_asset(&f, 7, "orders", "bq://dwh/orders"));
+	add_dag(&f, "ingest_orders", NULL);
+	fact_dag(&f, "ingest_orders")->timed = true;
+	add_dag(&f, "sales_mart", "{\"all\": [{\"asset\": {\"uri\": "
+	    "\"bq://dwh/orders\", \"name\": \"orders\", \"id\": 7}}]}");
+	g = build(&f);
+	dag_run(&st, "sales_mart", RUN_SUCCESS, NOW - 30 * 3600);
+	d = dag_run(&st, "ingest_orders", RUN_FAILED, NOW - 8 * 3600);
+	bad_task(d, "load", TI_FAILED, 3, 3, NOW - 6 * 3600 - 48 * 60);
+	asset_event(&st, 7, "bq://dwh/orders", NOW - 26 * 3600,
+	    "ingest_orders", "load");
+	queue_for(&st, "sales_mart", 99, "bq://dwh/other");
+	why(g, "sales_mart", &st, &w);
+	assert_true(w.found);
+	assert_string_equal(buf_str(&w.sentence), "sales_mart waits for asset "
+	    "bq://dwh/orders, last updated 1d02h ago by ingest_orders.load, "
+	    "which failed at 03:12, try 3/3");
+	assert_int_equal(w.nchain, 3);
+	assert_int_equal(w.chain[0].kind, DEP_NODE_DAG);
+	assert_string_equal(w.chain[0].dag_id, "sales_mart");
+	assert_int_equal(w.chain[1].kind, DEP_NODE_ASSET);
+	assert_string_equal(w.chain[1].asset, "bq://dwh/orders");
+	assert_int_equal(w.chain[1].via, DEP_VIA_SCHEDULE);
+	assert_int_equal(w.chain[1].verdict, DEP_WAITING);
+	assert_int_equal(w.chain[1].when, NOW - 26 * 3600);
+	assert_int_equal(w.chain[2].kind, DEP_NODE_TASK);
+	assert_string_equal(w.chain[2].dag_id, "ingest_orders");
+	assert_string_equal(w.chain[2].task_id, "load");
+	assert_int_equal(w.chain[2].via, DEP_VIA_OUTLET);
+	assert_int_equal(w.chain[2].verdict, DEP_FAILED);
+	assert_int_equal(w.chain[2].ti_state, TI_FAILED);
+	assert_int_equal(w.chain[2].try_number, 3);
+	assert_int_equal(w.chain[2].max_tries, 3);
+	assert_int_equal(w.also_bad, 0);
+	dep_why_free(&w);
+	/* once orders is in sales_mart's queue, nothing upstream blocks */
+	queue_for(&st, "sales_mart", 7, "bq://dwh/orders");
+	why(g, "sales_mart", &st, &w);
+	assert_false(w.found);
+	assert_string_equal(buf_str(&w.sentence), "sales_mart: every link "
+	    "upstream is fine; the DAG itself is slow");
+	assert_int_equal(w.nchain, 1);
+	dep_why_free(&w);
+	/* a retrying task is waiting, not failed; past its median, late */
+	free(st.queued_uri[1]);
+	st.nqueued = 1;
+	d = &st.dags[0];
+	assert_string_equal(d->dag_id, "ingest_orders");
+	d->run_state = RUN_RUNNING;
+	d->bad_state = TI_UP_FOR_RETRY;
+	d->median = 600;
+	why(g, "sales_mart", &st, &w);
+	assert_false(w.found);
+	dep_why_free(&w);
+	d->bad_state = TI_SUCCESS;
+	free(d->bad_task);
+	d->bad_task = NULL;
+	why(g, "sales_mart", &st, &w);
+	assert_true(w.found);
+	assert_int_equal(w.chain[2].verdict, DEP_LATE);
+	assert_string_equal(buf_str(&w.sentence), "sales_mart waits for asset "
+	    "bq://dwh/orders, last updated 1d02h ago by ingest_orders.load; "
+	    "ingest_orders has run 8h00m, past its median of 10m00s");
+	dep_why_free(&w);
+	dep_state_free(&st);
+	depgraph_free(g);
+}
+
+/*
+ * A missing asset (nothing writes it, never updated), a paused producer,
+ * and a producer the facts do not know (named only by its outlet).
+ */
+static void
+test_why_missing_and_paused(void **state)
+{
+	struct dep_facts	 f = { 0 };
+	struct depgraph		*g;
+	struct dep_state	 st = { 0 };
+	struct dep_why		 w;
+
+	(void)state;
+	add_asset(&f, 1, NULL, "s3://never");
+	add_outlet(&f, "pp", "t", add_asset(&f, 2, NULL, "s3://a"));
+	add_outlet(&f, "ghost", "t", add_asset(&f, 3, NULL, "s3://g"));
+	add_dag(&f, "c_never", "\"s3://never\"");
+	add_dag(&f, "c_paused", "\"s3://a\"");
+	add_dag(&f, "c_ghost", "\"s3://g\"");
+	add_dag(&f, "pp", NULL);
+	fact_dag(&f, "pp")->paused = true;
+	g = build(&f);
+	why(g, "c_never", &st, &w);
+	assert_true(w.found);
+	assert_string_equal(buf_str(&w.sentence), "c_never waits for asset "
+	    "s3://never, never updated; no DAG writes it");
+	assert_int_equal(w.nchain, 2);
+	assert_int_equal(w.chain[1].verdict, DEP_MISSING);
+	dep_why_free(&w);
+	asset_event(&st, 2, "s3://a", NOW - 3 * 3600, "pp", "t");
+	dag_run(&st, "pp", RUN_SUCCESS, NOW - 4 * 3600);
+	why(g, "c_paused", &st, &w);
+	assert_true(w.found);
+	assert_string_equal(buf_str(&w.sentence), "c_paused waits for asset "
+	    "s3://a, last updated 3h00m ago by pp.t; pp is paused");
+	assert_int_equal(w.nchain, 3);
+	assert_int_equal(w.chain[2].kind, DEP_NODE_DAG);
+	assert_int_equal(w.chain[2].verdict, DEP_PAUSED);
+	dep_why_free(&w);
+	why(g, "c_ghost", &st, &w);
+	assert_true(w.found);
+	assert_string_equal(buf_str(&w.sentence), "c_ghost waits for asset "
+	    "s3://g, never updated; ghost is a DAG Airflow does not know");
+	dep_why_free(&w);
+	/* the DAG asked about is paused itself */
+	why(g, "pp", &st, &w);
+	assert_true(w.found);
+	assert_string_equal(buf_str(&w.sentence), "pp is paused");
+	dep_why_free(&w);
+	dep_state_free(&st);
+	depgraph_free(g);
+}
+
+/*
+ * The 3.1 seed's sensor: sensor_y waits on consumer_a, whose newest run
+ * failed in task run at 09:00 (1/1).  Then a trigger: downstream_x runs
+ * only when consumer_a triggers it.
+ */
+static void
+test_why_sensor(void **state)
+{
+	struct dep_facts	 f = { 0 };
+	struct depgraph		*g;
+	struct dep_state	 st = { 0 };
+	struct dep_why		 w;
+	struct dep_dag_state	*d;
+
+	(void)state;
+	seed3(&f);
+	g = build(&f);
+	d = dag_run(&st, "consumer_a", RUN_FAILED, NOW - 7200);
+	bad_task(d, "run", TI_FAILED, 1, 1, NOW - 3600);
+	dag_run(&st, "sensor_y", RUN_RUNNING, NOW - 600);
+	why(g, "sensor_y", &st, &w);
+	assert_true(w.found);
+	assert_string_equal(buf_str(&w.sentence), "sensor_y's sensor "
+	    "wait_for_a waits on consumer_a; consumer_a.run failed at 09:00, "
+	    "try 1/1");
+	assert_int_equal(w.nchain, 2);
+	assert_int_equal(w.chain[1].via, DEP_VIA_SENSOR);
+	assert_int_equal(w.chain[1].verdict, DEP_FAILED);
+	dep_why_free(&w);
+	why(g, "downstream_x", &st, &w);
+	assert_true(w.found);
+	assert_string_equal(buf_str(&w.sentence), "downstream_x runs when "
+	    "consumer_a triggers it; consumer_a.run failed at 09:00, try 1/1");
+	assert_int_equal(w.chain[1].via, DEP_VIA_TRIGGER);
+	dep_why_free(&w);
+	/* consumer_a succeeded: the sensor is fine */
+	st.dags[0].run_state = RUN_SUCCESS;
+	free(st.dags[0].bad_task);
+	st.dags[0].bad_task = NULL;
+	why(g, "sensor_y", &st, &w);
+	assert_false(w.found);
+	assert_string_equal(buf_str(&w.sentence), "sensor_y: every link "
+	    "upstream is fine; the DAG itself is slow");
+	dep_why_free(&w);
+	why(g, "producer", &st, &w);
+	assert_false(w.found);
+	assert_string_equal(buf_str(&w.sentence), "producer depends on no "
+	    "other DAG or asset");
+	dep_why_free(&w);
+	why(g, "nope", &st, &w);
+	assert_false(w.found);
+	assert_string_equal(buf_str(&w.sentence), "nope depends on no "
+	    "other DAG or asset");
+	dep_why_free(&w);
+	dep_state_free(&st);
+	depgraph_free(g);
+}
+
+/*
+ * Two levels and several branches.  top waits on a & z; a is written by
+ * mid, which succeeded 20h ago (before top's last run, 10h ago) and
+ * itself waits on b, written by deep, which failed; z is written by zp,
+ * paused.  The first bad link is through mid to deep; z counts in
+ * also_bad.  With top on (a & z) | q, q written by qp that never ran:
+ * the any's nearest branch is q (one leaf missing against two).
+ */
+static void
+test_why_deep_and_branches(void **state)
+{
+	struct dep_facts	 f = { 0 };
+	struct depgraph		*g;
+	struct dep_state	 st = { 0 };
+	struct dep_why		 w;
+	struct dep_dag_state	*d;
+
+	(void)state;
+	add_outlet(&f, "mid", "w", add_asset(&f, 1, NULL, "a"));
+	add_outlet(&f, "deep", "w", add_asset(&f, 2, NULL, "b"));
+	add_outlet(&f, "zp", "w", add_asset(&f, 3, NULL, "z"));
+	add_outlet(&f, "qp", "w", add_asset(&f, 4, NULL, "q"));
+	add_dag(&f, "top", "{\"all\": [\"a\", \"z\"]}");
+	add_dag(&f, "top2", "{\"any\": [{\"all\": [\"a\", \"z\"]}, \"q\"]}");
+	add_dag(&f, "mid", "\"b\"");
+	add_dag(&f, "deep", NULL);
+	add_dag(&f, "zp", NULL);
+	add_dag(&f, "qp", NULL);
+	fact_dag(&f, "zp")->paused = true;
+	g = build(&f);
+	dag_run(&st, "top", RUN_SUCCESS, NOW - 10 * 3600);
+	dag_run(&st, "top2", RUN_SUCCESS, NOW - 10 * 3600);
+	dag_run(&st, "mid", RUN_SUCCESS, NOW - 20 * 3600);
+	d = dag_run(&st, "deep", RUN_FAILED, NOW - 2 * 3600);
+	bad_task(d, "w", TI_FAILED, 2, 2, NOW - 3600);
+	asset_event(&st, 1, "a", NOW - 20 * 3600 + 300, "mid", "w");
+	asset_event(&st, 2, "b", NOW - 30 * 3600, "deep", "w");
+	why(g, "top", &st, &w);
+	assert_true(w.found);
+	assert_string_equal(buf_str(&w.sentence), "top waits through mid: "
+	    "mid waits for asset b, last updated 1d06h ago by deep.w, which "
+	    "failed at 09:00, try 2/2");
+	assert_int_equal(w.nchain, 5);
+	assert_string_equal(w.chain[2].dag_id, "mid");
+	assert_int_equal(w.chain[2].verdict, DEP_OK);
+	assert_string_equal(w.chain[3].asset, "b");
+	assert_int_equal(w.chain[4].verdict, DEP_FAILED);
+	assert_int_equal(w.also_bad, 1);
+	dep_why_free(&w);
+	why(g, "top2", &st, &w);
+	assert_true(w.found);
+	assert_string_equal(buf_str(&w.sentence), "top2 waits for asset q, "
+	    "never updated; qp has never run");
+	assert_int_equal(w.also_bad, 0);
+	dep_why_free(&w);
+	dep_state_free(&st);
+	depgraph_free(g);
+}
+
+/*
+ * What a walk reads: the 3.1 seed upstream of consumer_c is c, written by
+ * downstream_x, triggered by consumer_a, scheduled on a, written by
+ * producer; one hop reads consumer_c and downstream_x with c only.
+ */
+static void
+test_upstream_ask(void **state)
+{
+	struct dep_facts	 f = { 0 };
+	struct depgraph		*g;
+	struct dep_ask		 a;
+
+	(void)state;
+	seed3(&f);
+	g = build(&f);
+	dep_upstream_ask(g, "consumer_c", 8, &a);
+	assert_int_equal(a.ndags, 4);
+	assert_string_equal(a.dag_ids[0], "consumer_a");
+	assert_string_equal(a.dag_ids[1], "consumer_c");
+	assert_string_equal(a.dag_ids[2], "downstream_x");
+	assert_string_equal(a.dag_ids[3], "producer");
+	assert_int_equal(a.nassets, 2);
+	assert_int_equal(a.asset_ids[0], 3);
+	assert_string_equal(a.asset_uris[0], "s3://b/c");
+	assert_int_equal(a.asset_ids[1], 1);
+	assert_string_equal(a.consumer, "consumer_c");
+	dep_ask_free(&a);
+	dep_upstream_ask(g, "consumer_c", 1, &a);
+	assert_int_equal(a.ndags, 2);
+	assert_string_equal(a.dag_ids[1], "downstream_x");
+	assert_int_equal(a.nassets, 1);
+	dep_ask_free(&a);
+	/* the alias consumer reads the alias's producer */
+	dep_upstream_ask(g, "alias_consumer", 8, &a);
+	assert_int_equal(a.ndags, 2);
+	assert_string_equal(a.dag_ids[1], "producer");
+	dep_ask_free(&a);
+	dep_upstream_ask(g, "nope", 8, &a);
+	assert_int_equal(a.ndags, 1);
+	assert_string_equal(a.dag_ids[0], "nope");
+	assert_string_equal(a.consumer, "nope");
+	dep_ask_free(&a);
+	depgraph_free(g);
+}
+
 /* Names of the enums, as reports and JSON print them. */
 static void
 test_names(void **state)
@@ -1473,6 +1856,11 @@ main(void)
 		cmocka_unit_test(test_impact_three_levels),
 		cmocka_unit_test(test_impact_slas),
 		cmocka_unit_test(test_impact_line),
+		cmocka_unit_test(test_why_failed_producer),
+		cmocka_unit_test(test_why_missing_and_paused),
+		cmocka_unit_test(test_why_sensor),
+		cmocka_unit_test(test_why_deep_and_branches),
+		cmocka_unit_test(test_upstream_ask),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
