@@ -285,6 +285,22 @@ row_add(struct impact *im, enum irow_kind kind, int depth, const char *text)
 	return r;
 }
 
+/* A node's kind as the console names it elsewhere ("DAG", not "dag"). */
+static const char *
+kind_label(enum dep_node_kind k)
+{
+	switch (k) {
+	case DEP_NODE_DAG:
+		return "DAG";
+	case DEP_NODE_TASK:
+		return "task";
+	case DEP_NODE_ASSET:
+		return "asset";
+	default:
+		return "alias";
+	}
+}
+
 /* "10:00 JST": an instant in a zone, to the minute. */
 static void
 clock_in(struct buf *b, const struct tz *zone, int64_t t)
@@ -345,7 +361,7 @@ rows_impact(struct impact *im, const struct console *c,
 		const struct dep_item *it = &d->items[i];
 
 		buf_reset(&b);
-		buf_printf(&b, "%s ", dep_node_kind_name(it->kind));
+		buf_printf(&b, "%s ", kind_label(it->kind));
 		switch (it->kind) {
 		case DEP_NODE_TASK:
 			buf_printf(&b, "%s.%s", it->dag_id, it->task_id);
@@ -420,7 +436,7 @@ rows_impact(struct impact *im, const struct console *c,
 static void
 link_text(struct buf *b, const struct console *c, const struct dep_link *l)
 {
-	buf_printf(b, "%s ", dep_node_kind_name(l->kind));
+	buf_printf(b, "%s ", kind_label(l->kind));
 	if (l->kind == DEP_NODE_ASSET)
 		buf_puts(b, l->asset != NULL ? l->asset : "?");
 	else if (l->kind == DEP_NODE_TASK)
