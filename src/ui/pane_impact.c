@@ -343,6 +343,43 @@ sla_hit_text(struct buf *b, const struct console *c,
 	}
 }
 
+static int
+state_cmp(const void *key, const void *elem)
+{
+	return strcmp(key, ((const struct dep_dag_state *)elem)->dag_id);
+}
+
+/* " newest run failed": a held-back DAG's state as the read found it. */
+static void
+dag_state_text(struct buf *b, const struct dep_state *st, const char *dag_id)
+{
+	const struct dep_dag_state *d;
+
+	if (dag_id == NULL || st->ndags == 0 || (d = bsearch(dag_id, st->dags,
+	    st->ndags, sizeof *st->dags, state_cmp)) == NULL)
+		return;
+	if (d->has_run)
+		buf_printf(b, "  newest run %s", run_state_name(d->run_state));
+	else
+		buf_puts(b, "  no run yet");
+}
+
+/* A task of the open run: its state as the tasks pane has it, or NULL. */
+static const struct af_ti *
+open_ti(const struct console *c, const struct dep_req *q, const char *task_id)
+{
+	size_t i;
+
+	if (!c->detail.loaded || c->detail.run_id == NULL || q->run_id == NULL ||
+	    strcmp(c->detail.dag_id, q->dag_id) != 0 ||
+	    strcmp(c->detail.run_id, q->run_id) != 0 || task_id == NULL)
+		return NULL;
+	for (i = 0; i < c->detail.tis.n; i++)
+		if (strcmp(c->detail.tis.v[i].task_id, task_id) == 0)
+			return &c->detail.tis.v[i];
+	return NULL;
+}
+
 /*
  * The tree of an impact: each item under its parent (depth), then the SLAs
  * it holds, one row each.  DAG rows say their next run (console zone) and
@@ -355,6 +392,7 @@ rows_impact(struct impact *im, const struct console *c,
 	const struct dep_impact	*d = &q->imp.impact;
 	struct buf		 b = BUF_INIT;
 	struct irow		*r;
+	const struct af_ti	*ti;
 	size_t			 i, k, n;
 
 	for (i = 0; i < d->nitems; i++) {
@@ -365,11 +403,15 @@ rows_impact(struct impact *im, const struct console *c,
 		switch (it->kind) {
 		case DEP_NODE_TASK:
 			buf_printf(&b, "%s.%s", it->dag_id, it->task_id);
+			ti = open_ti(c, q, it->task_id);
+			if (ti != NULL)
+				buf_printf(&b, "  %s", ti_state_name(ti->state));
 			if (it->via == DEP_VIA_FAILURE)
 				buf_puts(&b, "  (the failure)");
 			break;
 		case DEP_NODE_DAG:
 			buf_puts(&b, it->dag_id);
+			dag_state_text(&b, &q->imp.state, it->dag_id);
 			if (it->next_run_after != TIME_NONE) {
 				buf_puts(&b, "  next ");
 				fmt_time(&b, c->zone, it->next_run_after,
@@ -434,7 +476,8 @@ rows_impact(struct impact *im, const struct console *c,
 
 /* A link of a why chain: what it is and what is wrong with it. */
 static void
-link_text(struct buf *b, const struct console *c, const struct dep_link *l)
+link_text(struct buf *b, const struct console *c, const struct dep_link *l,
+    bool first)
 {
 	buf_printf(b, "%s ", kind_label(l->kind));
 	if (l->kind == DEP_NODE_ASSET)
@@ -444,13 +487,17 @@ link_text(struct buf *b, const struct console *c, const struct dep_link *l)
 		    l->task_id != NULL ? l->task_id : "?");
 	else
 		buf_puts(b, l->dag_id != NULL ? l->dag_id : "?");
-	buf_printf(b, "  %s", dep_verdict_name(l->verdict));
+	/* The DAG asked about is fine in itself: only the links say why. */
+	if (l->verdict != DEP_OK || !first)
+		buf_printf(b, "  %s", dep_verdict_name(l->verdict));
 	if (l->when != TIME_NONE && l->when != 0) {
 		buf_puts(b, " ");
 		fmt_time(b, c->zone, l->when, FMT_SHORT);
 	}
-	if (l->kind == DEP_NODE_TASK && l->max_tries > 0)
-		buf_printf(b, ", try %d/%d", l->try_number, l->max_tries);
+	/* Tries as the tasks pane says them: max_tries is the retries. */
+	if (l->kind == DEP_NODE_TASK && l->try_number > 0)
+		buf_printf(b, ", try %d of %d", l->try_number,
+		    l->max_tries + 1);
 }
 
 /* The chain upstream, then the root-cause sentence. */
@@ -466,7 +513,7 @@ rows_why(struct impact *im, const struct console *c, const struct dep_req *q)
 		const struct dep_link *l = &w->chain[i];
 
 		buf_reset(&b);
-		link_text(&b, c, l);
+		link_text(&b, c, l, i == 0);
 		if (i > 0)
 			buf_printf(&b, "  (%s)", dep_via_name(l->via));
 		r = row_add(im, l->kind == DEP_NODE_TASK ? IR_TASK :
