@@ -97,6 +97,19 @@ expect "tasks of scheduled__2026-03-0"
 expect_not "impact of ingest_orders.load" 0.5
 expect "runs of ingest_orders"
 
+# --- on a run: its failed task; a run with none says so --------------------
+keys Left
+keys i
+expect "impact of ingest_orders.load"
+expect "holds back" 15
+keys Escape
+keys j
+keys i
+expect "impact: no failed or retrying task in run scheduled__2026-03-08" 15
+keys k
+keys Enter
+expect "tasks of scheduled__2026-03-0"
+
 # --- the rerun modal's line ---------------------------------------------------
 keys R
 expect "rerun load"
