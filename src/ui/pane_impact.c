@@ -381,9 +381,57 @@ open_ti(const struct console *c, const struct dep_req *q, const char *task_id)
 }
 
 /*
+ * One item of an impact as its row says it: task rows their state in the
+ * open run, DAG rows their newest run, next run (console zone) and the
+ * marks (paused, not on time, inactive), then how it was reached.
+ */
+static void
+item_text(struct buf *b, const struct console *c, const struct dep_req *q,
+    const struct dep_item *it)
+{
+	const struct af_ti *ti;
+
+	buf_printf(b, "%s ", kind_label(it->kind));
+	switch (it->kind) {
+	case DEP_NODE_TASK:
+		buf_printf(b, "%s.%s", it->dag_id, it->task_id);
+		if ((ti = open_ti(c, q, it->task_id)) != NULL)
+			buf_printf(b, "  %s", ti_state_name(ti->state));
+		if (it->via == DEP_VIA_FAILURE)
+			buf_puts(b, "  (the failure)");
+		break;
+	case DEP_NODE_DAG:
+		buf_puts(b, it->dag_id);
+		dag_state_text(b, &q->imp.state, it->dag_id);
+		if (it->next_run_after != TIME_NONE) {
+			buf_puts(b, "  next ");
+			fmt_time(b, c->zone, it->next_run_after, FMT_SHORT);
+		}
+		if (it->paused)
+			buf_puts(b, "  [paused]");
+		else if (it->not_on_time)
+			buf_puts(b, "  [not on time anyway]");
+		if (it->inactive)
+			buf_puts(b, "  [inactive]");
+		break;
+	default:
+		buf_puts(b, it->asset != NULL ? it->asset : "?");
+		if (it->other_producer)
+			buf_puts(b, "  (another producer still updates it)");
+		break;
+	}
+	if (it->depth > 0) {
+		buf_printf(b, "  via %s", dep_via_name(it->via));
+		if ((it->via == DEP_VIA_SENSOR || it->via == DEP_VIA_TRIGGER) &&
+		    it->task_id != NULL && it->kind == DEP_NODE_DAG)
+			buf_printf(b, " %s", it->task_id);
+	}
+}
+
+/*
  * The tree of an impact: each item under its parent (depth), then the SLAs
- * it holds, one row each.  DAG rows say their next run (console zone) and
- * the marks: paused, not on time, inactive.
+ * it holds, one row each; Enter on a task of the failed DAG opens it in
+ * the failed run.
  */
 static void
 rows_impact(struct impact *im, const struct console *c,
@@ -392,52 +440,13 @@ rows_impact(struct impact *im, const struct console *c,
 	const struct dep_impact	*d = &q->imp.impact;
 	struct buf		 b = BUF_INIT;
 	struct irow		*r;
-	const struct af_ti	*ti;
 	size_t			 i, k, n;
 
 	for (i = 0; i < d->nitems; i++) {
 		const struct dep_item *it = &d->items[i];
 
 		buf_reset(&b);
-		buf_printf(&b, "%s ", kind_label(it->kind));
-		switch (it->kind) {
-		case DEP_NODE_TASK:
-			buf_printf(&b, "%s.%s", it->dag_id, it->task_id);
-			ti = open_ti(c, q, it->task_id);
-			if (ti != NULL)
-				buf_printf(&b, "  %s", ti_state_name(ti->state));
-			if (it->via == DEP_VIA_FAILURE)
-				buf_puts(&b, "  (the failure)");
-			break;
-		case DEP_NODE_DAG:
-			buf_puts(&b, it->dag_id);
-			dag_state_text(&b, &q->imp.state, it->dag_id);
-			if (it->next_run_after != TIME_NONE) {
-				buf_puts(&b, "  next ");
-				fmt_time(&b, c->zone, it->next_run_after,
-				    FMT_SHORT);
-			}
-			if (it->paused)
-				buf_puts(&b, "  [paused]");
-			else if (it->not_on_time)
-				buf_puts(&b, "  [not on time anyway]");
-			if (it->inactive)
-				buf_puts(&b, "  [inactive]");
-			break;
-		default:
-			buf_puts(&b, it->asset != NULL ? it->asset : "?");
-			if (it->other_producer)
-				buf_puts(&b, "  (another producer still "
-				    "updates it)");
-			break;
-		}
-		if (it->depth > 0) {
-			buf_printf(&b, "  via %s", dep_via_name(it->via));
-			if ((it->via == DEP_VIA_SENSOR ||
-			    it->via == DEP_VIA_TRIGGER) && it->task_id != NULL &&
-			    it->kind == DEP_NODE_DAG)
-				buf_printf(&b, " %s", it->task_id);
-		}
+		item_text(&b, c, q, it);
 		r = row_add(im, it->kind == DEP_NODE_TASK ? IR_TASK :
 		    it->kind == DEP_NODE_DAG ? IR_DAG : it->kind ==
 		    DEP_NODE_ASSET ? IR_ASSET : IR_ALIAS, it->depth,
