@@ -629,7 +629,7 @@ rerun_rows(const struct rerun *r, const struct clear_plan *plan, bool most,
 	*head = 2;
 	switch (r->phase) {
 	case RR_PREVIEW:
-		*head = 4 + (most ? 1 : 0);	/* the impact line too */
+		*head = 3 + (most ? 1 : 0);
 		need = *head + (plan->n > 0 ? (int)plan->n : 1) + 3;
 		break;
 	case RR_FAILED:
@@ -659,13 +659,6 @@ draw_preview(struct rerun *r, WINDOW *w, const struct clear_plan *plan,
 	int		 row = 2, list;
 	size_t		 i;
 
-	/* What the failure holds back: its row is there before the answer. */
-	wattron(w, A_BOLD);
-	wmove(w, row++, 2);
-	ui_put(w, r->note.len > 0 ? buf_str(&r->note) : r->c->ascii ?
-	    "what it holds back: reading..." :
-	    "what it holds back: reading\u2026", wd - 4);
-	wattroff(w, A_BOLD);
 	buf_printf(&b, "Clear %zu task instance%s%s:", plan->n,
 	    plan->n == 1 ? "" : "s", r->only_failed ?
 	    " (only failed and upstream_failed)" : "");
@@ -700,6 +693,14 @@ draw_preview(struct rerun *r, WINDOW *w, const struct clear_plan *plan,
 		ui_put(w, buf_str(&b), wd - 4);
 		wattroff(w, A_DIM);
 	}
+	/*
+	 * What the failure holds back, on the row above the keys that is
+	 * blank otherwise: there before the answer, so nothing moves.
+	 */
+	wmove(w, h - 3, 2);
+	ui_put(w, r->note.len > 0 ? buf_str(&r->note) : r->c->ascii ?
+	    "what it holds back: reading..." :
+	    "what it holds back: reading\u2026", wd - 4);
 	keymap_keys_for(&r->c->keymap, ACTION_ONLY_FAILED, &keys);
 	keys.len = strcspn(buf_str(&keys), ",");
 	buf_reset(&b);
