@@ -2,7 +2,8 @@
  * airflow_rest.c: the Airflow REST API as a scheduler source
  * (airflow_rest.h, scheduler.h): its jobs and reads, the opening and version
  * detection, health, DAGs, pools, the task graph and unknown DAGs; runs,
- * task instances and SLA history are in airflow_rest_runs.c.
+ * task instances and SLA history are in airflow_rest_runs.c, the
+ * dependency facts and state in airflow_rest_deps.c.
  *
  * Every fetch is a job made of reads (struct req): a GET, or a POST of a
  * batch list endpoint (which the write gate lets by: api_airflow_intent).
@@ -90,6 +91,8 @@ job_free(struct job *j)
 		af_runs_free(&j->sla_runs[i]);
 	free(j->sla_runs);
 	free(j->sla_tis);
+	if (j->extra_free != NULL)
+		j->extra_free(j);
 	loop_timer_free(j->timer);
 	buf_free(&j->err);
 	free(j);
@@ -221,6 +224,9 @@ req_decode(struct req *q, const struct http_response *r, long *total,
 		return af_api_tasks(b, len, api, j->graph, total, err);
 	case K_EXISTS:
 		return 0;
+	case K_DEP_DAGS: case K_DEP_ASSETS: case K_DEP_ALIASES:
+	case K_DEP_DETAIL: case K_DEP_EVENTS: case K_DEP_QUEUED:
+		return rest_deps_decode(q, b, len, total, err);
 	}
 	return -1;
 }
@@ -680,4 +686,6 @@ static const struct sched_ops rest_ops = {
 	.fetch_sla = rest_fetch_sla,
 	.fetch_unknown_dags = rest_fetch_unknown_dags,
 	.fetch_dag_runs_before = rest_fetch_dag_runs_before,
+	.fetch_deps = rest_fetch_deps,
+	.fetch_dep_state = rest_fetch_dep_state,
 };

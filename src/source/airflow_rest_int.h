@@ -1,8 +1,9 @@
 /*
  * airflow_rest_int.h: what the files of the REST API scheduler source
- * share (airflow_rest.c: jobs, reads, opening, DAGs, graph; and
- * airflow_rest_runs.c: runs, task instances, SLA history).  A fetch is a
- * job of reads; see airflow_rest.c.
+ * share (airflow_rest.c: jobs, reads, opening, DAGs, graph;
+ * airflow_rest_runs.c: runs, task instances, SLA history; and
+ * airflow_rest_deps.c: the dependency facts and state).  A fetch is a job
+ * of reads; see airflow_rest.c.
  */
 #ifndef DAGTOP_AIRFLOW_REST_INT_H
 #define DAGTOP_AIRFLOW_REST_INT_H
@@ -16,6 +17,7 @@
 #include "airflow.h"
 #include "airflow_rest.h"
 #include "buf.h"
+#include "depgraph.h"
 #include "graph.h"
 #include "sla.h"
 
@@ -38,7 +40,10 @@ struct rest {
 
 enum req_kind {
 	K_VERSION, K_HEALTH, K_DAGS, K_RUNS, K_RUN, K_TIS, K_POOLS, K_TASKS,
-	K_EXISTS
+	K_EXISTS,
+	/* airflow_rest_deps.c's, decoded by rest_deps_decode */
+	K_DEP_DAGS, K_DEP_ASSETS, K_DEP_ALIASES, K_DEP_DETAIL, K_DEP_EVENTS,
+	K_DEP_QUEUED
 };
 
 struct job;
@@ -107,6 +112,9 @@ struct job {
 	struct af_runs		*sla_runs;
 	struct req		**sla_tis;
 	int64_t			 from, to;
+	/* A fetch's own state, freed with the job by extra_free. */
+	void			*extra;
+	job_end_fn		 extra_free;
 };
 
 /* A job for a fetch: cb(arg, err) once its reads are in. */
@@ -125,6 +133,9 @@ int		 rest_api_version(const struct rest *);
 /* Appends /dags/{dag_id}[/dagRuns/{run_id}], escaped; run_id may be NULL. */
 void		 rest_dag_path(struct buf *, const char *dag_id,
 		    const char *run_id);
+/* A paged read of /dags/{dag_id}/dagRuns?query: want runs (-1: all). */
+struct req	*rest_add_runs(struct job *, const char *dag_id,
+		    const char *query, long want);
 /* A run list body {"order_by": order_by}. */
 json_t		*rest_runs_body(const char *order_by);
 /* The instant t, ISO 8601 in UTC (to free). */
@@ -157,5 +168,33 @@ void	rest_fetch_attention_tis(struct sched *, const struct af_run *const *,
 	    size_t, struct af_tis *, sched_cb, void *);
 void	rest_fetch_sla(struct sched *, const struct sla_def *const *, size_t,
 	    int64_t, int64_t, struct sla_history *, sched_cb, void *);
+void	rest_fetch_deps(struct sched *, struct dep_facts *, sched_cb, void *);
+void	rest_fetch_dep_state(struct sched *, const struct dep_ask *,
+	    struct dep_state *, sched_cb, void *);
+
+/*
+ * airflow_rest_deps.c's decoders, pure (tests/unit/test_airflow_rest.c):
+ * one page (one object for a detail) of the answer as received, api 1 or
+ * 2, appended to the facts or the state.  Each returns the records of
+ * the page (the detail 0) and *total (total_entries, -1 when absent), or
+ * -1 with one line in err; a record without its key fields is a line in
+ * the facts' warnings and is skipped, a field of the wrong type is as
+ * absent.
+ */
+long	rest_deps_dags(const char *, size_t, int api, struct dep_facts *,
+	    long *total, struct buf *err);
+long	rest_deps_assets(const char *, size_t, int api, struct dep_facts *,
+	    long *total, struct buf *err);
+long	rest_deps_aliases(const char *, size_t, struct dep_facts *,
+	    long *total, struct buf *err);
+int	rest_deps_detail(const char *, size_t, int api, struct dep_facts *,
+	    struct buf *err);
+long	rest_deps_events(const char *, size_t, int api, struct dep_state *,
+	    long *total, struct buf *err);
+long	rest_deps_queued(const char *, size_t, int api, struct dep_state *,
+	    long *total, struct buf *err);
+/* req_decode for the K_DEP_* reads: into the job's facts or state. */
+long	rest_deps_decode(struct req *, const char *, size_t, long *total,
+	    struct buf *err);
 
 #endif

@@ -113,21 +113,32 @@ rest_fetch_runs_since(struct sched *sd, int64_t since, struct af_runs *out,
 	rest_job_go(j);
 }
 
-/* One DAG's newest runs, newest first: reads of /dags/{id}/dagRuns. */
-static struct req *
-add_dag_runs(struct job *j, const char *dag_id, int limit)
+/*
+ * A paged read of /dags/{id}/dagRuns?query, stopping after want runs; a
+ * DAG Airflow does not know has none.
+ */
+struct req *
+rest_add_runs(struct job *j, const char *dag_id, const char *query,
+    long want)
 {
 	struct buf	 p = BUF_INIT;
 	struct req	*q;
 
 	rest_dag_path(&p, dag_id, NULL);
-	buf_printf(&p, "/dagRuns?order_by=%s", rest_api_version(j->rs) == 2 ?
-	    "-run_after" : "-execution_date");
+	buf_printf(&p, "/dagRuns?%s", query);
 	q = rest_job_add(j, K_RUNS, buf_str(&p), NULL, true);
-	q->want = limit;
+	q->want = want;
 	q->none_on_404 = true;
 	buf_free(&p);
 	return q;
+}
+
+/* One DAG's newest runs, newest first: reads of /dags/{id}/dagRuns. */
+static struct req *
+add_dag_runs(struct job *j, const char *dag_id, int limit)
+{
+	return rest_add_runs(j, dag_id, rest_api_version(j->rs) == 2 ?
+	    "order_by=-run_after" : "order_by=-execution_date", limit);
 }
 
 static void

@@ -256,10 +256,13 @@ def dag_json(ctx, r, details=False):
                   "is_paused_upon_creation": None, "start_date": None, "end_date": None, "timezone": "UTC",
                   "last_parsed": d["last_parsed_time"], "params": {}, "doc_md": None, "dag_run_timeout": None,
                   "template_search_path": None, "orientation": "LR"})
+        # The JSON column as stored (psycopg2 decodes it; 2.7-2.8 have
+        # none): null when the DAG is not scheduled on assets.
+        expr = r.get("asset_expression" if ctx.v2 else "dataset_expression")
         if ctx.v2:
-            d.update({"owner_links": None, "asset_expression": None, "default_args": None, "latest_dag_version": None})
+            d.update({"owner_links": None, "asset_expression": expr, "default_args": None, "latest_dag_version": None})
         else:
-            d["dataset_expression"] = None
+            d["dataset_expression"] = expr
     return d
 
 
@@ -761,6 +764,185 @@ def pools(ctx, m):
         return bad_order(ctx, bad)
     limit, offset = ctx.page()
     return paged(ctx, "SELECT * FROM (" + sel + ") p", where, args, order, limit, offset, "pools", pool_json)
+
+
+# --- datasets (v1) and assets (v2) ----------------------------------------------
+#
+# As Airflow's endpoints answer them: an asset's consuming_dags (v2
+# scheduled_dags) are its dag_schedule_*_reference rows, producing_tasks its
+# task_outlet_*_reference rows (v2 consuming_tasks: task_inlet_*), v2 aliases
+# the asset_alias_asset rows; events newest by the order asked; a DAG's queue
+# its *_dag_run_queue rows, a 404 when it has none.
+
+def only(v2, fn):
+    """fn for one API version: the other's path is no route (a 404)."""
+    return lambda ctx, m: fn(ctx, m) if ctx.v2 == v2 else None
+
+
+def asset_names(ctx):
+    """(asset table, alias table, reference prefix, id column) of the schema."""
+    if ctx.v2:
+        return "asset", "asset_alias", "asset", "asset_id"
+    return "dataset", "dataset_alias", "dataset", "dataset_id"
+
+
+def refs(ctx, sql, aid):
+    ctx.cur.execute(sql, (aid,))
+    return ctx.cur.fetchall()
+
+
+def asset_json(ctx, r):
+    t, _, ref, col = asset_names(ctx)
+    stamp = "created_at, updated_at"
+    sched = [{"dag_id": x["dag_id"], "created_at": iso(x["created_at"]), "updated_at": iso(x["updated_at"])}
+             for x in refs(ctx, "SELECT dag_id, " + stamp + " FROM dag_schedule_" + ref + "_reference WHERE " + col +
+                           " = %s ORDER BY dag_id", r["id"])]
+    prod = [{"dag_id": x["dag_id"], "task_id": x["task_id"], "created_at": iso(x["created_at"]),
+             "updated_at": iso(x["updated_at"])}
+            for x in refs(ctx, "SELECT dag_id, task_id, " + stamp + " FROM task_outlet_" + ref + "_reference WHERE " +
+                          col + " = %s ORDER BY dag_id, task_id", r["id"])]
+    d = {"id": r["id"], "uri": r["uri"], "extra": r.get("extra"), "created_at": iso(r["created_at"]),
+         "updated_at": iso(r["updated_at"]), "producing_tasks": prod}
+    if not ctx.v2:
+        d["consuming_dags"] = sched
+        return d
+    cons = [{"dag_id": x["dag_id"], "task_id": x["task_id"], "created_at": iso(x["created_at"]),
+             "updated_at": iso(x["updated_at"])}
+            for x in refs(ctx, "SELECT dag_id, task_id, " + stamp + " FROM task_inlet_asset_reference WHERE "
+                          "asset_id = %s ORDER BY dag_id, task_id", r["id"])]
+    aliases = [{"id": x["id"], "name": x["name"], "group": x["group"]}
+               for x in refs(ctx, 'SELECT a.id, a.name, a."group" FROM asset_alias a JOIN asset_alias_asset aa '
+                             "ON aa.alias_id = a.id WHERE aa.asset_id = %s ORDER BY a.id", r["id"])]
+    ctx.cur.execute("SELECT id, timestamp FROM asset_event WHERE asset_id = %s ORDER BY timestamp DESC, id DESC "
+                    "LIMIT 1", (r["id"],))
+    last = ctx.cur.fetchone()
+    d.update({"name": r["name"], "group": r["group"], "scheduled_dags": sched, "consuming_tasks": cons,
+              "aliases": aliases,
+              "last_asset_event": {"id": last["id"], "timestamp": iso(last["timestamp"])} if last else None})
+    if ctx.emu.o.airflow == 32:
+        d["watchers"] = []
+    return d
+
+
+def assets(ctx, m):
+    t, _, ref, col = asset_names(ctx)
+    where, args = [], []
+    if ctx.v2 and ctx.p.get("only_active", True):
+        where.append("EXISTS (SELECT 1 FROM asset_active x WHERE x.name = a.name AND x.uri = a.uri)")
+    for key, c in (("uri_pattern", "a.uri"), ("name_pattern", "a.name")):
+        if ctx.p.get(key):
+            where.append(c + (" LIKE %s" if ctx.v2 else " ILIKE %s"))
+            args.append(ctx.p[key] if ctx.v2 else "%" + ctx.p[key] + "%")
+    ids = ctx.p.get("dag_ids")
+    if ids:
+        ids = ids if isinstance(ids, list) else [x for x in ids.split(",") if x]
+        where.append("(EXISTS (SELECT 1 FROM dag_schedule_" + ref + "_reference s WHERE s." + col +
+                     " = a.id AND s.dag_id = ANY(%s)) OR EXISTS (SELECT 1 FROM task_outlet_" + ref +
+                     "_reference o WHERE o." + col + " = a.id AND o.dag_id = ANY(%s)))")
+        args += [ids, ids]
+    allowed = {"id": "a.id", "uri": "a.uri", "created_at": "a.created_at", "updated_at": "a.updated_at"}
+    if ctx.v2:
+        allowed["name"] = "a.name"
+    order, bad = order_sql(ctx, ctx.p.get("order_by"), allowed, "id")
+    if bad:
+        return bad_order(ctx, bad)
+    limit, offset = ctx.page()
+    return paged(ctx, "SELECT a.* FROM " + t + " a", where, args, order, limit, offset,
+                 "assets" if ctx.v2 else "datasets", asset_json)
+
+
+def asset_aliases(ctx, m):
+    where, args = [], []
+    if ctx.p.get("name_pattern"):
+        where.append("a.name LIKE %s")
+        args.append(ctx.p["name_pattern"])
+    order, bad = order_sql(ctx, ctx.p.get("order_by"), {"id": "a.id", "name": "a.name"}, "id")
+    if bad:
+        return bad_order(ctx, bad)
+    limit, offset = ctx.page()
+    return paged(ctx, "SELECT a.* FROM asset_alias a", where, args, order, limit, offset, "asset_aliases",
+                 lambda c, r: {"id": r["id"], "name": r["name"], "group": r["group"]})
+
+
+def event_json(ctx, r):
+    t, _, ref, col = asset_names(ctx)
+    ctx.cur.execute("SELECT d.* FROM dag_run d JOIN dagrun_" + ref + "_event e ON e.dag_run_id = d.id "
+                    "WHERE e.event_id = %s ORDER BY d.id", (r["id"],))
+    runs = []
+    for x in ctx.cur.fetchall():
+        run = {"run_id": x["run_id"], "dag_id": x["dag_id"], "start_date": iso(x["start_date"]),
+               "end_date": iso(x["end_date"]), "state": x["state"],
+               "data_interval_start": iso(x.get("data_interval_start")),
+               "data_interval_end": iso(x.get("data_interval_end"))}
+        if ctx.v2:
+            run["logical_date"] = iso(x.get("logical_date"))
+            if run["start_date"] is None:
+                run["start_date"] = iso(x.get("queued_at") or x.get("run_after"))
+        else:
+            run["logical_date"] = iso(x.get("execution_date"))
+        runs.append(run)
+    d = {"id": r["id"], "extra": r.get("extra"), "source_dag_id": r["source_dag_id"],
+         "source_task_id": r["source_task_id"], "source_run_id": r["source_run_id"],
+         "source_map_index": r["source_map_index"] if r["source_map_index"] is not None else -1,
+         "timestamp": iso(r["timestamp"]), "created_dagruns": runs}
+    if ctx.v2:
+        d.update({"asset_id": r["asset_id"], "uri": r["a_uri"], "name": r["a_name"], "group": r["a_group"]})
+    else:
+        d.update({"dataset_id": r["dataset_id"], "dataset_uri": r["a_uri"]})
+    return d
+
+
+def asset_events(ctx, m):
+    t, _, ref, col = asset_names(ctx)
+    sel = ("SELECT e.*, a.uri AS a_uri, " + ('a.name AS a_name, a."group" AS a_group' if ctx.v2 else
+                                             "a.uri AS a_name") +
+           " FROM " + t + "_event e JOIN " + t + " a ON a.id = e." + col)
+    where, args = [], []
+    for key in (col, "source_dag_id", "source_task_id", "source_run_id", "source_map_index"):
+        if ctx.p.get(key) is not None:
+            where.append("e." + key + " = %s")
+            args.append(ctx.p[key])
+    date_filters(ctx, ctx.p, {"timestamp": "e.timestamp"}, where, args)
+    order, bad = order_sql(ctx, ctx.p.get("order_by"), {
+        "id": "e.id", "timestamp": "e.timestamp", "source_dag_id": "e.source_dag_id",
+        "source_task_id": "e.source_task_id", "source_run_id": "e.source_run_id",
+        "source_map_index": "e.source_map_index"}, "timestamp")
+    if bad:
+        return bad_order(ctx, bad)
+    limit, offset = ctx.page()
+    return paged(ctx, "SELECT * FROM (" + sel + ") e", where, args,
+                 order + ", e.id", limit, offset, "asset_events" if ctx.v2 else "dataset_events", event_json)
+
+
+def queued_events(ctx, m):
+    t, _, ref, col = asset_names(ctx)
+    where, args = ["q.target_dag_id = %s"], [m[0]]
+    if ctx.p.get("before"):
+        where.append("q.created_at < %s::timestamptz")
+        args.append(ctx.p["before"])
+    ctx.cur.execute("SELECT q.*, a.uri, coalesce(" + ("d.dag_display_name, " if ctx.v2 else "") +
+                    "q.target_dag_id) AS dn FROM " + t + "_dag_run_queue q JOIN " + t + " a ON a.id = q." + col +
+                    " LEFT JOIN dag d ON d.dag_id = q.target_dag_id WHERE " + " AND ".join(where) +
+                    " ORDER BY q." + col, args)
+    rows = ctx.cur.fetchall()
+    if not rows:
+        return not_found(ctx, "Queue event not found", "Queue event with dag_id: `%s` was not found" % m[0])
+    if ctx.v2:
+        return 200, {"queued_events": [{"asset_id": r["asset_id"], "dag_id": r["target_dag_id"],
+                                        "created_at": iso(r["created_at"]), "dag_display_name": r["dn"]}
+                                       for r in rows], "total_entries": len(rows)}
+    return 200, {"datasets": [{"uri": r["uri"], "dag_id": r["target_dag_id"], "created_at": iso(r["created_at"])}
+                              for r in rows], "total_entries": len(rows)}
+
+
+EVENT_FILTERS = PAGE + " source_dag_id source_task_id source_run_id source_map_index"
+route("GET", r"/datasets", PAGE + " uri_pattern dag_ids")(only(False, assets))
+route("GET", r"/assets", PAGE + " name_pattern uri_pattern dag_ids only_active")(only(True, assets))
+route("GET", r"/assets/aliases", PAGE + " name_pattern")(only(True, asset_aliases))
+route("GET", r"/datasets/events", EVENT_FILTERS + " dataset_id")(only(False, asset_events))
+route("GET", r"/assets/events", EVENT_FILTERS + " asset_id timestamp_(gte|gt|lte|lt)")(only(True, asset_events))
+route("GET", r"/dags/([^/]+)/datasets/queuedEvent", "before")(only(False, queued_events))
+route("GET", r"/dags/([^/]+)/assets/queuedEvents", "before")(only(True, queued_events))
 
 
 # --- dispatch ---------------------------------------------------------------------

@@ -23,6 +23,7 @@
 #include <cmocka.h>
 
 #include "airflow_rest.h"
+#include "airflow_rest_int.h"
 #include "buf.h"
 #include "http.h"
 #include "loop.h"
@@ -309,12 +310,137 @@ test_readonly_batch_read(void **state)
 	fake_stop(pid);
 }
 
+/*
+ * The dependency reads' decoding (airflow_rest_deps.c), pure: v1 datasets
+ * and v2 assets with their references and aliases, a record without its
+ * key fields skipped with a warning but counted for the page, a reference
+ * of the wrong type skipped, the consumers' expressions kept as compact
+ * JSON (a 2.10 single-dataset expression is a bare string), the newest
+ * event per asset, the queue with id and uri both, and a page without its
+ * list refused.
+ */
+#define JS(s)	(s), strlen(s)
+
+static void
+test_deps_decoding(void **state)
+{
+	struct dep_facts	 f;
+	struct dep_state	 st;
+	struct buf		 err = BUF_INIT;
+	long			 total;
+	const char		*v1dags = "{\"dags\": [{\"dag_id\": \"a_mart\", "
+	    "\"is_paused\": true, \"is_active\": true, \"schedule_interval\": "
+	    "{\"__type\": \"CronExpression\", \"value\": \"Dataset\"}}, "
+	    "{\"dag_id\": \"b_ingest\", \"is_paused\": false, \"is_active\": "
+	    "false, \"schedule_interval\": {\"__type\": \"CronExpression\", "
+	    "\"value\": \"0 1 * * *\"}}], \"total_entries\": 2}";
+	const char		*v1sets = "{\"datasets\": [{\"id\": 7, \"uri\": "
+	    "\"s3://x\", \"consuming_dags\": [{\"dag_id\": \"a_mart\"}, "
+	    "{\"dag_id\": 5}], \"producing_tasks\": [{\"dag_id\": \"b_ingest\", "
+	    "\"task_id\": \"load\"}]}, {\"id\": \"8\", \"uri\": \"s3://y\"}, "
+	    "{\"id\": 9, \"uri\": \"s3://z\", \"consuming_dags\": null}], "
+	    "\"total_entries\": 40}";
+	const char		*v2sets = "{\"assets\": [{\"id\": 3, \"name\": "
+	    "\"orders\", \"uri\": \"bq://o\", \"scheduled_dags\": [], "
+	    "\"producing_tasks\": [], \"aliases\": [{\"id\": 1, \"name\": "
+	    "\"al\"}]}], \"total_entries\": 1}";
+
+	(void)state;
+	memset(&f, 0, sizeof f);
+	assert_int_equal(rest_deps_dags(v1dags, strlen(v1dags), 1, &f, &total,
+	    &err), 2);
+	assert_int_equal(f.ndags, 2);
+	assert_true(f.dags[0].paused);
+	assert_false(f.dags[0].timed);		/* dataset-triggered */
+	assert_true(f.dags[1].timed);
+	assert_false(f.dags[1].active);
+	assert_int_equal(rest_deps_assets(v1sets, strlen(v1sets), 1, &f,
+	    &total, &err), 3);
+	assert_int_equal(total, 40);
+	assert_int_equal(f.nassets, 2);		/* "8" is no id */
+	assert_int_equal(f.assets[0].id, 7);
+	assert_string_equal(f.assets[0].name, "s3://x");
+	assert_true(f.assets[0].active);
+	assert_false(f.assets[1].active);	/* no reference: orphaned */
+	assert_int_equal(f.nschedules, 1);
+	assert_string_equal(f.schedules[0].dag_id, "a_mart");
+	assert_int_equal(f.schedules[0].kind, DEP_TO_ASSET);
+	assert_int_equal(f.schedules[0].target, 0);
+	assert_int_equal(f.noutlets, 1);
+	assert_string_equal(f.outlets[0].task_id, "load");
+	assert_non_null(strstr(buf_str(&f.warnings), "without a dag_id"));
+	assert_non_null(strstr(buf_str(&f.warnings), "without an id"));
+
+	/* Details: a bare string, an object, null; unknown DAG; no dag_id. */
+	assert_int_equal(rest_deps_detail(JS("{\"dag_id\": \"a_mart\", "
+	    "\"dataset_expression\": {\"any\": [\"s3://x\", \"s3://z\"]}}"),
+	    1, &f, &err), 0);
+	assert_string_equal(f.dags[0].expression,
+	    "{\"any\":[\"s3://x\",\"s3://z\"]}");
+	assert_int_equal(rest_deps_detail(JS("{\"dag_id\": \"b_ingest\", "
+	    "\"dataset_expression\": \"s3://x\"}"), 1, &f, &err), 0);
+	assert_string_equal(f.dags[1].expression, "\"s3://x\"");
+	assert_int_equal(rest_deps_detail(JS("{\"dag_id\": \"zz\"}"), 1, &f,
+	    &err), 0);
+	assert_non_null(strstr(buf_str(&f.warnings), "DAG zz"));
+	assert_int_equal(rest_deps_detail(JS("{\"dag_id\": 1}"), 1, &f, &err),
+	    -1);
+	buf_reset(&err);
+
+	/* v2: name apart from uri, the alias it was resolved from. */
+	assert_int_equal(rest_deps_assets(v2sets, strlen(v2sets), 2, &f,
+	    &total, &err), 1);
+	assert_string_equal(f.assets[2].name, "orders");
+	assert_string_equal(f.assets[2].uri, "bq://o");
+	assert_true(f.assets[2].active);	/* an alias resolved to it */
+	assert_int_equal(f.naliases, 1);
+	assert_int_equal(f.aliases[0].nassets, 1);
+	assert_int_equal(f.aliases[0].assets[0], 2);
+	assert_int_equal(rest_deps_aliases(JS("{\"asset_aliases\": [{\"name\": "
+	    "\"al\"}, {\"name\": \"lone\"}, {\"name\": 3}], \"total_entries\": "
+	    "3}"), &f, &total, &err), 3);
+	assert_int_equal(f.naliases, 2);
+	assert_string_equal(f.aliases[1].name, "lone");
+	assert_int_equal(rest_deps_assets(JS("{\"dags\": []}"), 2, &f, &total,
+	    &err), -1);
+	assert_non_null(strstr(buf_str(&err), "\"assets\""));
+	buf_reset(&err);
+	assert_int_equal(rest_deps_assets(JS("[1"), 2, &f, &total, &err), -1);
+	dep_facts_free(&f);
+
+	/* Events: the newest per asset; the queue, id and uri both. */
+	memset(&st, 0, sizeof st);
+	assert_int_equal(rest_deps_events(JS("{\"dataset_events\": [{"
+	    "\"dataset_id\": 7, \"dataset_uri\": \"s3://x\", \"timestamp\": "
+	    "\"2026-03-09T01:12:00Z\", \"source_dag_id\": \"b_ingest\", "
+	    "\"source_task_id\": \"load\", \"source_run_id\": \"r1\"}, {"
+	    "\"dataset_id\": 7, \"dataset_uri\": \"s3://x\", \"timestamp\": "
+	    "\"2026-03-08T01:12:00Z\", \"source_dag_id\": \"old\"}], "
+	    "\"total_entries\": 2}"), 1, &st, &total, &err), 2);
+	assert_int_equal(st.nassets, 1);
+	assert_int_equal(st.assets[0].last_event, 1773018720);
+	assert_string_equal(st.assets[0].source_dag, "b_ingest");
+	assert_string_equal(st.assets[0].source_run, "r1");
+	assert_int_equal(rest_deps_queued(JS("{\"datasets\": [{\"uri\": "
+	    "\"s3://x\", \"dag_id\": \"a_mart\"}], \"total_entries\": 1}"), 1,
+	    &st, &total, &err), 1);
+	assert_int_equal(st.nqueued, 1);
+	assert_int_equal(st.queued[0], 7);
+	assert_string_equal(st.queued_uri[0], "s3://x");
+	assert_int_equal(rest_deps_queued(JS("{\"queued_events\": [{\"asset_id\": "
+	    "7}]}"), 2, &st, &total, &err), 1);
+	assert_string_equal(st.queued_uri[1], "s3://x");
+	dep_state_free(&st);
+	buf_free(&err);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_versions_and_pages),
 		cmocka_unit_test(test_readonly_batch_read),
+		cmocka_unit_test(test_deps_decoding),
 	};
 
 	signal(SIGPIPE, SIG_IGN);
