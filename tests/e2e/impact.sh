@@ -45,7 +45,7 @@ e2e_emulator || exit 1
 # An SLA on sales_mart, which the failure holds back (missing today: its
 # deadline is past before any run), and one on finance_mart, which it does
 # not (an any: customers still feeds it).
-e2e_context emu both | e2e_config
+{ e2e_context emu both; e2e_context api api; } | e2e_config
 cat >>"$home/.config/dagtop/config" <<'CONF'
 [sla "sales_ready"]
 dag = sales_mart
@@ -143,6 +143,22 @@ expect "ingest_orders" 15
 keys Escape
 expect "SLAs today (2)"
 
+keys Q
+expect "EXITED 0"
+
+# --- through the REST API: the same key, and what the API cannot give --------
+session "$ENV $bin --context api; echo EXITED \$?; sleep 30"
+expect "DAGs (" 15
+keys /
+keys ingest_orders Enter
+keys Enter
+expect "runs of ingest_orders"
+keys Enter
+expect "tasks of scheduled__2026-03-0"
+keys i
+expect "impact of ingest_orders.load"
+expect "DAG sales_mart" 15
+expect "source gaps: "
 keys Q
 expect "EXITED 0"
 [ "$fails" -eq 0 ] || exit 1
