@@ -159,6 +159,16 @@ keys i
 expect "impact of ingest_orders.load"
 expect "DAG sales_mart" 15
 expect "source gaps: "
+# A tiny terminal: the compact view, and the window in it, cut with the mark.
+$T resize-window -t e2e -x 40 -y 10
+expect "terminal too small"
+keys : v i e w Space c o m p a c t Enter
+expect "impact of ingest_orders"
+screen | grep -F "impact of ingest_orders" | grep -qF "…" ||
+    fail "the window's title is not cut with the mark at 40 columns"
+keys Escape
+expect_not "impact of ingest_orders" 0.5
+expect "ingest_orders"
 keys Q
 expect "EXITED 0"
 [ "$fails" -eq 0 ] || exit 1
