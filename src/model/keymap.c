@@ -52,6 +52,7 @@ static const char *const actions[ACTION_COUNT] = {
 	[ACTION_FOURKEYS] = "fourkeys",
 	[ACTION_NEXT_FAILED] = "next-failed",
 	[ACTION_PREV_FAILED] = "prev-failed",
+	[ACTION_IMPACT] = "impact",
 };
 
 static const struct {

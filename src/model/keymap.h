@@ -81,6 +81,8 @@ enum action {
 	ACTION_BACK_OR_QUIT,
 	/* the next (previous) failed row of the focused list */
 	ACTION_NEXT_FAILED, ACTION_PREV_FAILED,
+	/* what a failure holds back, or why an SLA is late (issue 19) */
+	ACTION_IMPACT,
 	ACTION_COUNT
 };
 

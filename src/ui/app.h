@@ -16,6 +16,7 @@
 #define DAGTOP_APP_H
 
 #include "dbconn.h"
+#include "depread.h"
 #include "pace.h"
 #include "scheduler.h"
 #include "ui.h"
@@ -24,6 +25,7 @@ struct sched;
 struct logctl;
 struct rerun;
 struct loop_timer;
+struct impact;
 
 #define STRIP_RUNS	10
 #define BACKOFF_MAX	30
@@ -97,6 +99,12 @@ struct app {
 	size_t			 help_rows, help_lines;	/* of the last draw */
 	char			 help_filter[64];
 	bool			 help_typing;
+	/*
+	 * Blast radius (pane_impact.c): the window and its reads, and the
+	 * context's dependency graph as last read (max_age full_refresh).
+	 */
+	struct impact		*impact;
+	struct dep_cache	 dep_cache;
 };
 
 
@@ -231,6 +239,31 @@ void	app_mouse_start(struct app *);
 void	app_mouse(struct app *);
 /* An action as its key runs it (commands.c), for the mouse. */
 void	app_run_action(struct app *, enum action);
+
+/*
+ * pane_impact.c: the impact window over the panes, the rerun modal's line
+ * and the SLA pane's upstream causes; every read asynchronous, one at a
+ * time, through app->dep_cache.
+ */
+/* The impact key: the window for the selected task, run or SLA. */
+void	app_impact_open(struct app *);
+/*
+ * A key while the window is open (taken; acted on only when it was on
+ * screen) or waits behind what its Enter opened (back shows it again).
+ */
+bool	app_impact_key(struct app *, enum action);
+/* Draws the window in rows y .. y + h - 1 when open; each draw calls it. */
+void	app_impact_draw(struct app *, int y, int w, int h);	/* h 0: hides */
+/* Open, and not behind what its Enter opened. */
+bool	app_impact_open_now(const struct app *);
+bool	app_impact_shown(const struct app *);
+/* The rerun modal just opened: its line on what the failure holds back. */
+void	app_impact_rerun(struct app *);
+/* After a draw that showed the SLA pane: the whys due (full_refresh). */
+void	app_impact_sla_tick(struct app *);
+void	app_impact_free(struct app *);
+/* commands.c: DAG dag_id's runs in the runs pane, as Enter on it opens. */
+void	app_jump_dag(struct app *, const char *dag_id);
 
 /* panes.c */
 const struct pane_ops *pane_class(enum pane_kind);

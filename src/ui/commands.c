@@ -47,6 +47,7 @@ static void	cmd_view(struct app *, enum action, const char *);
 static void	cmd_keymap(struct app *, enum action, const char *);
 static void	cmd_context(struct app *, enum action, const char *);
 static void	cmd_next_failed(struct app *, enum action, const char *);
+static void	cmd_impact(struct app *, enum action, const char *);
 
 /* In the help screen's order, which is the order of enum action. */
 static const struct command commands[] = {
@@ -126,6 +127,9 @@ static const struct command commands[] = {
 	  "the next failed row: DAG whose latest run failed, run, task" },
 	{ ACTION_PREV_FAILED, NULL, NULL, ARG_NONE, false, cmd_next_failed,
 	  "the previous failed row (wraps round, as next-failed)" },
+	{ ACTION_IMPACT, NULL, NULL, ARG_NONE, false, cmd_impact,
+	  "what the selected task's or run's failure holds back; on an SLA, "
+	  "why it is late" },
 	{ ACTION_NONE, "view", NULL, ARG_VIEW, true, cmd_view,
 	  "switch to view NAME (views/NAME.view)" },
 	{ ACTION_NONE, "keymap", NULL, ARG_KEYMAP, true, cmd_keymap,
@@ -189,6 +193,8 @@ static const unsigned acts_in[ACTION_COUNT] = {
 	[ACTION_FOURKEYS] = ALL_PANES,
 	[ACTION_NEXT_FAILED] = IN(PANE_RUNS) | IN(PANE_TASKS),
 	[ACTION_PREV_FAILED] = IN(PANE_RUNS) | IN(PANE_TASKS),
+	[ACTION_IMPACT] = IN(PANE_RUNS) | IN(PANE_TASKS) | IN(PANE_LOG) |
+	    IN(PANE_DETAILS) | IN(PANE_SLA),
 };
 
 bool
@@ -328,10 +334,12 @@ app_rerun_failed(struct app *a)
 	if (n == 0)
 		buf_puts(&a->message, "no failed task in this run: select a "
 		    "task in the tasks pane to rerun it");
-	else
+	else {
 		rerun_start(a->rerun, logctl_api(a->logs), c->settings,
 		    logctl_api_error(a->logs), c->detail.dag_id,
 		    c->detail.run_id, ids, NULL, n);
+		app_impact_rerun(a);
+	}
 	free(ids);
 	a->dirty = true;
 }
@@ -374,6 +382,7 @@ rerun_selected(struct app *a)
 		rerun_start(a->rerun, logctl_api(a->logs), c->settings,
 		    logctl_api_error(a->logs), c->detail.dag_id,
 		    c->detail.run_id, ids, mis, 1);
+		app_impact_rerun(a);
 	}
 }
 
@@ -435,6 +444,13 @@ jump_to_dag(struct app *a)
 	app_forget_run(a);
 	app_focus_kind(a, PANE_RUNS);
 	free(dag);
+}
+
+void
+app_jump_dag(struct app *a, const char *dag_id)
+{
+	a->c.want_dag = dag_id;
+	jump_to_dag(a);
 }
 
 /*
@@ -715,6 +731,14 @@ cmd_context(struct app *a, enum action act, const char *arg)
 	app_switch_context(a, arg);
 }
 
+static void
+cmd_impact(struct app *a, enum action act, const char *arg)
+{
+	(void)act;
+	(void)arg;
+	app_impact_open(a);
+}
+
 /* next-failed, prev-failed: the focused list's cursor, or why it stays. */
 static void
 cmd_next_failed(struct app *a, enum action act, const char *arg)
@@ -746,7 +770,8 @@ app_handle_key(struct app *a, int key)
 	 * not on screen as it is now, only quit does anything.
 	 */
 	if (app_too_small(a) || (rerun_active(a->rerun) &&
-	    !rerun_shown(a->rerun) && !a->help)) {
+	    !rerun_shown(a->rerun) && !a->help) || (app_impact_open_now(a) &&
+	    !app_impact_shown(a) && !a->help && !rerun_active(a->rerun))) {
 		/* The too-small screen says how to switch: with :view. */
 		if (act == ACTION_QUIT)
 			cmd_quit(a, act, NULL);
@@ -760,6 +785,8 @@ app_handle_key(struct app *a, int key)
 		return;
 	}
 	if (rerun_key(a->rerun, key, act))
+		return;
+	if (app_impact_key(a, act))
 		return;
 	buf_reset(&a->c.log.said);
 	if ((cmd = command_by_action(act)) != NULL)

@@ -296,6 +296,7 @@ console_free(struct app *a)
 	slots_feed_free(a->c.slots);
 	fk_feed_free(a->c.fourkeys);
 	sched_free(a->db);
+	app_impact_free(a);
 	rerun_free(a->rerun);
 	logctl_free(a->logs);
 	db_params_free(&a->params);

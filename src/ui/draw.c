@@ -1,7 +1,9 @@
 /* draw.c: what every pane draws with: colours, frames, defused text. */
+#include <stdlib.h>
 #include <stdint.h>
 #include <string.h>
 
+#include "logindex.h"
 #include "sanitize.h"
 #include "ui.h"
 
@@ -311,4 +313,47 @@ void
 ui_put_cut(WINDOW *w, const char *s, int maxcols, bool ascii)
 {
 	put_fit(w, s, maxcols, cut_mark(ascii));
+}
+
+/*
+ * Text from outside on up to rows rows of cols columns from (y, x): wrapped
+ * at the last space that fits (else where the row is full), never inside a
+ * character, and what still does not fit cut with the mark on the last row.  Returns the rows it takes; w
+ * NULL only counts them.
+ */
+int
+ui_put_wrap(WINDOW *w, int y, int x, const char *s, int cols, int rows,
+    bool ascii)
+{
+	char	*clean, *part;
+	size_t	 len, pos = 0, n;
+	int	 r;
+
+	if (cols <= 0 || rows <= 0)
+		return 0;
+	clean = sanitize_dup(s != NULL ? s : "", SAN_SHOW_ESCAPES);
+	len = strlen(clean);
+	for (r = 0; r < rows && (pos < len || r == 0); r++) {
+		n = r == rows - 1 ? len - pos : logwrap_row_start(clean + pos,
+		    len - pos, (size_t)cols, 1);
+		if (n == 0 && pos < len)
+			n = len - pos;	/* a character wider than cols */
+		else if (r < rows - 1 && pos + n < len) {
+			size_t k = n;	/* at the last space that fits */
+
+			while (k > 0 && clean[pos + k - 1] != ' ')
+				k--;
+			if (k > 0)
+				n = k;
+		}
+		if (w != NULL) {
+			part = xstrndup(clean + pos, n);
+			wmove(w, y + r, x);
+			ui_put_cut(w, part, cols, ascii);
+			free(part);
+		}
+		pos += n;
+	}
+	free(clean);
+	return r;
 }

@@ -41,6 +41,8 @@ sla_panes_load(struct sla_panes *p, const struct config *cfg,
 	}
 	buf_free(&why);
 	p->n = n;
+	p->cause = xcalloc(n + 1, sizeof *p->cause);
+	p->selected = p->want = SIZE_MAX;
 }
 
 void
@@ -48,8 +50,12 @@ sla_panes_free(struct sla_panes *p)
 {
 	size_t i;
 
-	for (i = 0; i < p->n; i++)
+	for (i = 0; i < p->n; i++) {
 		tz_free(p->zones[i]);
+		if (p->cause != NULL)
+			free(p->cause[i].sentence);
+	}
+	free(p->cause);
 	free(p->zones);
 	free(p->defs);
 	memset(p, 0, sizeof *p);
@@ -177,7 +183,7 @@ static void
 draw_sla_line(WINDOW *w, int y, int wd, const struct sla_cols *cw,
     const struct sla_day *d,
     const struct sla_def *def, const struct tz *zone, bool selected,
-    int64_t now, bool ascii)
+    int64_t now, bool ascii, bool upstream)
 {
 	struct buf	 b = BUF_INIT;
 	struct tz_local	 l;
@@ -187,6 +193,9 @@ draw_sla_line(WINDOW *w, int y, int wd, const struct sla_cols *cw,
 		wattron(w, A_REVERSE);
 		mvwhline(w, y, 1, ' ', wd - 2);
 	}
+	/* The cause is upstream, in another DAG (pane_impact.c). */
+	if (upstream)
+		mvwaddstr(w, y, 1, ascii ? "^" : "\u2191");
 	wattron(w, outcome_attr(d->outcome));
 	/* "unknown DAG" does not fit: the LEFT column says it. */
 	mvwaddnstr(w, y, x, d->outcome == SLA_UNKNOWN_DAG ? "unknown" :
@@ -264,6 +273,28 @@ sla_plan(const struct console *c, int wd, struct sla_cols *cw)
 		cw->wait = wd - 2 - x;
 }
 
+/*
+ * What the impact reads need from a draw: each SLA's outcome today, that
+ * the pane showed (the reads run only then), the cursor put on the SLA the
+ * impact window opened; returns the selected SLA's upstream cause or NULL.
+ */
+static const char *
+sla_causes(struct console *c, struct sla_pane *p, const struct sla_day *days,
+    const size_t *order)
+{
+	size_t i;
+
+	c->sla.drawn = true;
+	for (i = 0; i < c->sla.n; i++) {
+		c->sla.cause[i].outcome = days[i].outcome;
+		if (order[i] == c->sla.want)
+			p->sel = i;
+	}
+	c->sla.want = SIZE_MAX;
+	return p->sel < c->sla.n && c->sla.cause[order[p->sel]].upstream ?
+	    c->sla.cause[order[p->sel]].sentence : NULL;
+}
+
 static void
 sla_draw(struct console *c, void *priv, WINDOW *w, bool focused)
 {
@@ -272,7 +303,8 @@ sla_draw(struct console *c, void *priv, WINDOW *w, bool focused)
 	size_t		*order, i;
 	struct buf	 b = BUF_INIT;
 	struct sla_cols	 cw;
-	int		 h, wd, y, x;
+	const char	*cause;
+	int		 h, wd, y, x, list, crows;
 	int64_t		 now = (int64_t)time(NULL);
 
 	getmaxyx(w, h, wd);
@@ -296,7 +328,13 @@ sla_draw(struct console *c, void *priv, WINDOW *w, bool focused)
 	days = xcalloc(c->sla.n, sizeof *days);
 	order = xcalloc(c->sla.n, sizeof *order);
 	today_all(c, now, days, order);
-	pane_list_scroll(&p->sel, &p->top, c->sla.n, h - 3);
+	cause = sla_causes(c, p, days, order);
+	/* The selected SLA's upstream cause on the last rows, whole. */
+	crows = cause != NULL && h >= 6 ? ui_put_wrap(NULL, 0, 0, cause,
+	    wd - 4 - 10, h >= 9 ? 2 : 1, c->ascii) : 0;
+	list = h - 3 - crows;
+	pane_list_scroll(&p->sel, &p->top, c->sla.n, list);
+	c->sla.selected = p->sel < c->sla.n ? order[p->sel] : SIZE_MAX;
 	sla_plan(c, wd, &cw);
 	x = 3 + 9 + cw.name + 1 + 13 + 16;	/* where the owners start */
 	wattron(w, A_DIM);
@@ -308,10 +346,18 @@ sla_draw(struct console *c, void *priv, WINDOW *w, bool focused)
 			mvwaddstr(w, 1, x + cw.own + 1 + cw.wait + 1, "NOTE");
 	}
 	wattroff(w, A_DIM);
-	for (y = 2, i = p->top; y < h - 1 && i < c->sla.n; y++, i++)
+	for (y = 2, i = p->top; y < 2 + list && i < c->sla.n; y++, i++)
 		draw_sla_line(w, y, wd, &cw, &days[order[i]],
 		    c->sla.defs[order[i]], c->sla.zones[order[i]], i == p->sel,
-		    now, c->ascii);
+		    now, c->ascii, c->sla.cause[order[i]].upstream);
+	if (crows > 0) {
+		wattron(w, A_BOLD);
+		wmove(w, h - 1 - crows, 2);
+		ui_put_cut(w, "upstream: ", wd - 4, c->ascii);
+		wattroff(w, A_BOLD);
+		ui_put_wrap(w, h - 1 - crows, 12, cause, wd - 4 - 10, crows,
+		    c->ascii);
+	}
 	free(days);
 	free(order);
 	buf_free(&b);

@@ -41,6 +41,7 @@ struct rerun {
 	struct clear_result	 preview;
 	struct api_call		*call;
 	struct buf		 error;
+	struct buf		 note;		/* what the failure holds back */
 	char			 audit_id[64];	/* of the clear's records */
 	bool			 shutting_down;	/* no callbacks to the console */
 	int			 outcome;	/* CLEAR_EXIT_* of the last clear */
@@ -89,6 +90,7 @@ forget(struct rerun *r)
 	r->dag_id = r->run_id = NULL;
 	clear_result_free(&r->preview);
 	buf_reset(&r->error);
+	buf_reset(&r->note);
 	r->audit_id[0] = '\0';
 	r->phase = RR_CLOSED;
 }
@@ -100,6 +102,7 @@ rerun_free(struct rerun *r)
 		return;
 	forget(r);
 	buf_free(&r->error);
+	buf_free(&r->note);
 	free(r);
 }
 
@@ -332,6 +335,25 @@ rerun_start(struct rerun *r, struct airflow_api *api,
 		buf_free(&err);
 	}
 	send(r, true);
+}
+
+bool
+rerun_target(const struct rerun *r, const char **dag_id, const char **run_id,
+    const char **task_id)
+{
+	if (r == NULL || r->phase == RR_CLOSED || r->ntasks == 0)
+		return false;
+	*dag_id = r->dag_id;
+	*run_id = r->run_id;
+	*task_id = r->task_ids[0];
+	return true;
+}
+
+void
+rerun_set_note(struct rerun *r, const char *s)
+{
+	buf_reset(&r->note);
+	buf_puts(&r->note, s);
 }
 
 void
@@ -671,6 +693,14 @@ draw_preview(struct rerun *r, WINDOW *w, const struct clear_plan *plan,
 		ui_put(w, buf_str(&b), wd - 4);
 		wattroff(w, A_DIM);
 	}
+	/*
+	 * What the failure holds back, on the row above the keys that is
+	 * blank otherwise: there before the answer, so nothing moves.
+	 */
+	wmove(w, h - 3, 2);
+	ui_put(w, r->note.len > 0 ? buf_str(&r->note) : r->c->ascii ?
+	    "what it holds back: reading..." :
+	    "what it holds back: reading\u2026", wd - 4);
 	keymap_keys_for(&r->c->keymap, ACTION_ONLY_FAILED, &keys);
 	keys.len = strcspn(buf_str(&keys), ",");
 	buf_reset(&b);

@@ -62,5 +62,17 @@ int		 rerun_shutdown(struct rerun *, struct loop *, int timeout_ms,
 void		 rerun_hide(struct rerun *);
 /* Open and on screen as it is now. */
 bool		 rerun_shown(const struct rerun *);
+/*
+ * What the open modal reruns: its DAG, run and first task (the one the
+ * line below is about); false when it is closed.
+ */
+bool		 rerun_target(const struct rerun *, const char **dag_id,
+		    const char **run_id, const char **task_id);
+/*
+ * The preview's line on what the failure holds back (pane_impact.c, when
+ * its read ends): its row is kept from the start, so neither the list nor
+ * the keys move when it comes.
+ */
+void		 rerun_set_note(struct rerun *, const char *);
 
 #endif

@@ -460,6 +460,7 @@ app_draw(struct app *a)
 	a->nlayout = 0;
 	erase();
 	rerun_hide(a->rerun);
+	app_impact_draw(a, 0, 0, 0);	/* hidden until drawn below */
 	a->too_small = w < c->view.min_w || h < c->view.min_h;
 	if (a->too_small) {
 		draw_too_small(a, w, h);
@@ -501,6 +502,8 @@ app_draw(struct app *a)
 		wnoutrefresh(win);
 		delwin(win);
 	}
+	app_impact_draw(a, 1, w, h - 3);
+	app_impact_sla_tick(a);
 	/* The modal over the breadcrumb too: it names what it clears. */
 	rerun_draw(a->rerun, 1, w, h - 3);
 	doupdate();

@@ -137,12 +137,28 @@ struct logpane {
 extern const struct pane_ops pane_sla_ops;
 extern const struct pane_ops pane_slaweek_ops;
 
+/*
+ * Why an SLA is late when the cause is in another DAG (pane_impact.c reads
+ * it, at most once per SLA per full_refresh, while the SLA pane shows).
+ */
+struct sla_cause {
+	enum sla_outcome	 outcome;	/* as the SLA pane last drew it */
+	bool			 asked;		/* a read queued or in flight */
+	int64_t			 read_at;	/* its last answer; 0: none */
+	bool			 upstream;	/* a bad link in another DAG */
+	char			*sentence;	/* then the root cause */
+};
+
 /* The SLAs of the context, for the SLA panes (pane_sla.c). */
 struct sla_panes {
 	const struct sla_def	**defs;
 	struct tz		**zones;	/* per SLA */
 	size_t			 n;
 	int			 week_start;
+	struct sla_cause	*cause;		/* per SLA */
+	bool			 drawn;		/* the pane drew since asked */
+	size_t			 selected;	/* under the cursor; SIZE_MAX: none */
+	size_t			 want;		/* to put the cursor on; SIZE_MAX: none */
 };
 /* Loads the SLAs of the context and their zones; frees them. */
 void	sla_panes_load(struct sla_panes *, const struct config *,
@@ -306,6 +322,13 @@ void	ui_put(WINDOW *, const char *, int maxcols);
  * was: an ellipsis ('~' in ASCII).
  */
 void	ui_put_cut(WINDOW *, const char *, int maxcols, bool ascii);
+/*
+ * Text from outside wrapped on up to rows rows of cols columns from (y, x),
+ * never inside a character, the rest cut with the mark; returns the rows
+ * it takes (w NULL: only counts).
+ */
+int	ui_put_wrap(WINDOW *, int y, int x, const char *, int cols, int rows,
+	    bool ascii);
 /* A frame with a title; focused panes are drawn bold. */
 void	ui_frame(WINDOW *, const char *title, bool focused, bool ascii);
 /* ui_put's cut mark: '~' when ascii, else an ellipsis (console.c sets it). */

@@ -189,6 +189,11 @@ for build in "$@"; do
 			if ! sh tests/e2e/failures.sh "$build/dagtop" "$v"; then
 				echo "FAILED: failures e2e on Airflow $r" >&2
 				failed=1
+			fi
+			echo "== blast radius in tmux: $build/dagtop (Airflow $r, dependency fixture, API emulator)"
+			if ! sh tests/e2e/impact.sh "$build/dagtop" "$v"; then
+				echo "FAILED: impact e2e on Airflow $r" >&2
+				failed=1
 			fi ;;
 		esac
 		echo "== console in API mode, no database, in tmux: $build/dagtop (Airflow $r, API emulator)"

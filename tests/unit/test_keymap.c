@@ -185,7 +185,7 @@ test_actions(void **state)
 	    "prev-try", "next-try", "follow", "search-next", "search-prev",
 	    "jump-error", "wrap", "timestamps", "save", "pager", "rerun",
 	    "only-failed", "slots", "fourkeys", "back-or-quit", "next-failed",
-	    "prev-failed" };
+	    "prev-failed", "impact" };
 	int a;
 
 	(void)state;
