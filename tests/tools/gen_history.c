@@ -616,6 +616,9 @@ build_web(bool bench)
 
 			snprintf(al->name, sizeof al->name, "%s_partner_exports",
 			    prefixes[i % 15]);
+			if (bench)
+				snprintf(al->name, sizeof al->name,
+				    "%s_partner_exports_%04d", prefixes[i % 15], i);
 			snprintf(uri, sizeof uri, "gs://exports/%s/partner_feed_%d",
 			    prefixes[i % 15], i);
 			snprintf(name, sizeof name, "exports.%s_partner_feed_%d",
