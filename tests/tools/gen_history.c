@@ -487,45 +487,41 @@ pick_condition(int i, const int *first, bool chain, int n, int shape)
 	d->shape = shape;
 }
 
+/* --bench: DAG i reads an asset of DAG i - 1 (a chain of nine in each 100). */
+static bool
+chain_link(bool bench, int i)
+{
+	return bench && i >= 100 && i % 100 >= 1 && i % 100 <= 8;
+}
+
 /*
- * Who produces and consumes what: for every DAG, its assets (one per load
- * task, 2.5 a DAG on average, exactly that many with --bench), whether it
- * is scheduled on assets (about 30%: one to six, fan-in, with AND, OR and
- * nested conditions; in --bench a chain of nine DAGs in every hundred),
- * an ExternalTaskSensor on an earlier DAG (12% of the others), a trigger
- * (one DAG in 97 with --bench) and an alias (one in 400).  Then the
- * demo's story over it.
+ * Each DAG's part, drawn in order: how many assets it produces (minprod[i]
+ * at least), whether it is scheduled on assets (shape set, the condition
+ * chosen later), else perhaps a sensor on an earlier DAG; with --bench, a
+ * trigger of a later DAG, which then runs only when triggered.
  */
 static void
-build_web(bool bench)
+web_roles(bool bench, int *minprod)
 {
-	int i, k, v[MAXT], nl, *first, *minprod, target, sum, nal;
-	bool story = demo_story(bench);
-	char uri[128], name[128];
+	int i, k, v[MAXT], nl;
 
-	first = calloc((size_t)ndags + 1, sizeof *first);
-	minprod = calloc((size_t)ndags, sizeof *minprod);
-	assets = calloc((size_t)ndags * 6 + 16, sizeof *assets);
-	nal = bench ? (ndags / 400 > 1 ? ndags / 400 : 1) : story ? 1 : 0;
-	aliases = calloc((size_t)nal + 1, sizeof *aliases);
 	for (i = 0; i < ndags; i++) {
 		struct dag *d = &dags[i];
 		bool cand = i >= 3 && !d->hourly && !d->weekly &&
 		    !d->manual_only && !d->stale && (bench || i % 8 != 0);
-		bool chain = bench && i >= 100 && i % 100 >= 1 && i % 100 <= 8;
 
 		d->shape = SH_NONE;
 		d->sensor_on = d->trigger_to = d->trig_task = -1;
 		d->sched_alias = d->fail_task = -1;
 		nl = load_tasks(d, v);
 		d->nprod = arint(0, 9) < 2 ? 0 : arint(1, 5);
-		if (i % 50 == 0 || (bench && i % 100 <= 7 && i >= 100))
+		if (i % 50 == 0 || chain_link(bench, i + 1))
 			minprod[i] = 1;	/* hubs, and chains' links */
 		if (d->nprod < minprod[i])
 			d->nprod = minprod[i];
 		if (d->nprod > nl)
 			d->nprod = minprod[i] = nl;
-		if (cand && (arint(0, 99) < 30 || chain))
+		if (cand && (arint(0, 99) < 30 || chain_link(bench, i)))
 			d->shape = SH_ALL;	/* chosen below */
 		else if (!d->manual_only && !d->stale && i >= 5 &&
 		    arint(0, 99) < 12)
@@ -538,38 +534,49 @@ build_web(bool bench)
 			}
 		}
 	}
-	if (story) {
-		int now_h = (int)(now % 86400 / 3600);
+}
 
-		for (i = 0; i < ndags; i++)
-			if (dags[i].sensor_on == DEMO_EXEC ||
-			    dags[i].sensor_on == DEMO_TARGET)
-				dags[i].sensor_on = -1;
-		dags[DEMO_INGEST].hour = (now_h + 20) % 24;
-		dags[DEMO_CUSTOMERS].hour = (now_h + 17) % 24;
-		dags[DEMO_EXEC].hour = now_h < 23 ? now_h + 1 : 23;
-		dags[DEMO_EXEC].sensor_on = DEMO_MART;
-		dags[DEMO_TRIGGER].trigger_to = DEMO_TARGET;
-		dags[DEMO_TARGET].triggered = true;
-		for (k = 0; k < 4; k++) {
-			i = atoi(demo_names[k][0]);
-			dags[i].steady = true;
-			if (dags[i].nprod < 1)
-				dags[i].nprod = 1;
-		}
-		for (i = 1; i <= DEMO_EXEC; i++)
-			if (i != DEMO_MART && i != DEMO_ALIASED &&
-			    i != DEMO_ANY && i != DEMO_NEST)
-				dags[i].shape = SH_NONE;
-		dags[DEMO_MART].sensor_on = dags[DEMO_ALIASED].sensor_on = -1;
-		dags[DEMO_ANY].sensor_on = dags[DEMO_NEST].sensor_on = -1;
-		dags[DEMO_INGEST].sensor_on = dags[DEMO_CUSTOMERS].sensor_on = -1;
+/* The demo's story over the roles drawn (DEMO_INGEST). */
+static void
+web_story(void)
+{
+	int i, k, now_h = (int)(now % 86400 / 3600);
+
+	for (i = 0; i < ndags; i++)
+		if (dags[i].sensor_on == DEMO_EXEC ||
+		    dags[i].sensor_on == DEMO_TARGET)
+			dags[i].sensor_on = -1;
+	/* Customers is written hours before orders, every day. */
+	dags[DEMO_INGEST].hour = (now_h + 20) % 24;
+	dags[DEMO_CUSTOMERS].hour = (now_h + 17) % 24;
+	dags[DEMO_EXEC].hour = now_h < 23 ? now_h + 1 : 23;
+	dags[DEMO_EXEC].sensor_on = DEMO_MART;
+	dags[DEMO_TRIGGER].trigger_to = DEMO_TARGET;
+	dags[DEMO_TARGET].triggered = true;
+	for (k = 0; k < 4; k++) {
+		i = atoi(demo_names[k][0]);
+		dags[i].steady = true;
+		if (dags[i].nprod < 1)
+			dags[i].nprod = 1;
 	}
-	/* --bench: exactly 2.5 assets a DAG, the aliases' included. */
-	target = ndags * 5 / 2 - nal;
-	for (sum = 0, i = 0; i < ndags; i++)
-		sum += dags[i].nprod;
-	for (k = 0; bench && sum != target && k < 10000000; k++) {
+	for (i = 1; i <= DEMO_EXEC; i++)
+		if (i != DEMO_MART && i != DEMO_ALIASED &&
+		    i != DEMO_ANY && i != DEMO_NEST)
+			dags[i].shape = SH_NONE;
+	dags[DEMO_MART].sensor_on = dags[DEMO_ALIASED].sensor_on = -1;
+	dags[DEMO_ANY].sensor_on = dags[DEMO_NEST].sensor_on = -1;
+	dags[DEMO_INGEST].sensor_on = dags[DEMO_CUSTOMERS].sensor_on = -1;
+}
+
+/* --bench: exactly target assets from load tasks, up or down one at a time. */
+static void
+web_quota(int target, const int *minprod)
+{
+	int k, v[MAXT], nl, sum = 0;
+
+	for (k = 0; k < ndags; k++)
+		sum += dags[k].nprod;
+	for (k = 0; sum != target && k < 10000000; k++) {
 		struct dag *d = &dags[arint(0, ndags - 1)];
 
 		nl = load_tasks(d, v);
@@ -581,63 +588,80 @@ build_web(bool bench)
 			sum--;
 		}
 	}
-	for (i = 0; i < ndags; i++) {
-		struct dag *d = &dags[i];
+}
 
-		first[i] = nassets;
-		nl = load_tasks(d, v);
-		if (d->nprod > nl)
-			d->nprod = nl;
-		for (k = 0; k < d->nprod; k++) {
-			const char *ld = d->t[v[k]].id + 5;
+/* DAG i's assets, one per load task: bq://dwh/<team>/<table>. */
+static void
+web_assets_of(bool bench, bool story, int i)
+{
+	struct dag *d = &dags[i];
+	int k, v[MAXT], nl;
+	char uri[128], name[128];
 
-			if (story && i == DEMO_INGEST && k == 0)
-				snprintf(uri, sizeof uri, "raw/orders");
-			else if (story && i == DEMO_CUSTOMERS && k == 0)
-				snprintf(uri, sizeof uri, "raw/customers");
-			else if (story && i == DEMO_MART && k == 0)
-				snprintf(uri, sizeof uri, "marts/revenue_by_region");
-			else if (bench)
-				snprintf(uri, sizeof uri, "%s/%s_%s_%04d",
-				    prefixes[i % 15], subjects[(i / 15) % 12], ld, i);
-			else
-				snprintf(uri, sizeof uri, "%s/%s_%s",
-				    prefixes[i % 15], subjects[(i * 7) % 12], ld);
-			snprintf(name, sizeof name, "%s", uri);
-			*strchr(name, '/') = '.';
-			memmove(uri + 9, uri, strlen(uri) + 1);
-			memcpy(uri, "bq://dwh/", 9);
-			add_asset(i, v[k], uri, name);
-		}
-		if (naliases < nal && (story ? i == DEMO_ALIAS :
-		    i == (naliases * 400 + 177) % ndags && i + 7 < ndags &&
-		    !dags[i + 7].triggered)) {
-			struct alias *al = &aliases[naliases];
+	nl = load_tasks(d, v);
+	if (d->nprod > nl)
+		d->nprod = nl;
+	for (k = 0; k < d->nprod; k++) {
+		const char *ld = d->t[v[k]].id + 5;
 
-			snprintf(al->name, sizeof al->name, "%s_partner_exports",
-			    prefixes[i % 15]);
-			if (bench)
-				snprintf(al->name, sizeof al->name,
-				    "%s_partner_exports_%04d", prefixes[i % 15], i);
-			snprintf(uri, sizeof uri, "gs://exports/%s/partner_feed_%d",
-			    prefixes[i % 15], i);
-			snprintf(name, sizeof name, "exports.%s_partner_feed_%d",
-			    prefixes[i % 15], i);
-			al->dag = i;
-			al->asset = add_asset(i, -1, uri, name);
-			assets[al->asset].alias = naliases;
-			k = task_named(d, "publish");
-			d->t[k].alias_out = naliases;
-			k = story ? DEMO_ALIASED : i + 7;
-			dags[k].shape = SH_ONE;
-			dags[k].sched_alias = naliases;
-			dags[k].leaf[0] = al->asset;
-			dags[k].sensor_on = -1;
-			dags[k].nleaf = 1;
-			naliases++;
-		}
+		if (story && i == DEMO_INGEST && k == 0)
+			snprintf(uri, sizeof uri, "raw/orders");
+		else if (story && i == DEMO_CUSTOMERS && k == 0)
+			snprintf(uri, sizeof uri, "raw/customers");
+		else if (story && i == DEMO_MART && k == 0)
+			snprintf(uri, sizeof uri, "marts/revenue_by_region");
+		else if (bench)
+			snprintf(uri, sizeof uri, "%s/%s_%s_%04d",
+			    prefixes[i % 15], subjects[(i / 15) % 12], ld, i);
+		else
+			snprintf(uri, sizeof uri, "%s/%s_%s",
+			    prefixes[i % 15], subjects[(i * 7) % 12], ld);
+		snprintf(name, sizeof name, "%s", uri);
+		*strchr(name, '/') = '.';
+		memmove(uri + 9, uri, strlen(uri) + 1);
+		memcpy(uri, "bq://dwh/", 9);
+		add_asset(i, v[k], uri, name);
 	}
-	first[ndags] = nassets;
+}
+
+/*
+ * An alias that DAG i's publish emits through (resolved to an asset of its
+ * own, in no task_outlet row) and DAG consumer is scheduled on.
+ */
+static void
+add_alias(bool bench, int i, int consumer)
+{
+	struct alias *al = &aliases[naliases];
+	struct dag *c = &dags[consumer];
+	char uri[128], name[128];
+
+	snprintf(al->name, sizeof al->name, "%s_partner_exports",
+	    prefixes[i % 15]);
+	if (bench)
+		snprintf(al->name, sizeof al->name,
+		    "%s_partner_exports_%04d", prefixes[i % 15], i);
+	snprintf(uri, sizeof uri, "gs://exports/%s/partner_feed_%d",
+	    prefixes[i % 15], i);
+	snprintf(name, sizeof name, "exports.%s_partner_feed_%d",
+	    prefixes[i % 15], i);
+	al->dag = i;
+	al->asset = add_asset(i, -1, uri, name);
+	assets[al->asset].alias = naliases;
+	dags[i].t[task_named(&dags[i], "publish")].alias_out = naliases;
+	c->shape = SH_ONE;
+	c->sched_alias = naliases;
+	c->leaf[0] = al->asset;
+	c->sensor_on = -1;
+	c->nleaf = 1;
+	naliases++;
+}
+
+/* The conditions of the DAGs scheduled on assets (first: DAG i's first). */
+static void
+web_conditions(bool bench, bool story, const int *first)
+{
+	int i;
+
 	for (i = 0; i < ndags; i++) {
 		struct dag *d = &dags[i];
 
@@ -653,12 +677,19 @@ build_web(bool bench)
 		else if (story && i == DEMO_NEST)
 			pick_condition(i, first, false, 3, SH_NEST);
 		else if (d->shape != SH_NONE && first[i] > 0)
-			pick_condition(i, first, bench && i >= 100 &&
-			    i % 100 >= 1 && i % 100 <= 8, 0, SH_NONE);
+			pick_condition(i, first, chain_link(bench, i), 0,
+			    SH_NONE);
 		else
 			d->shape = SH_NONE;
 	}
-	/* The tasks: sensors, triggers, the failure. */
+}
+
+/* The tasks the web needs: sensors (else a SqlSensor), trigger tasks. */
+static void
+web_tasks(void)
+{
+	int i, k;
+
 	for (i = 0; i < ndags; i++) {
 		struct dag *d = &dags[i];
 
@@ -673,6 +704,46 @@ build_web(bool bench)
 			d->trig_task = k;
 		}
 	}
+}
+
+/*
+ * Who produces and consumes what: for every DAG, its assets (one per load
+ * task, 2.5 a DAG on average, exactly that many with --bench), whether it
+ * is scheduled on assets (about 30%: one to six, fan-in, with AND, OR and
+ * nested conditions; in --bench a chain of nine DAGs in every hundred),
+ * an ExternalTaskSensor on an earlier DAG (12% of the others), a trigger
+ * (one DAG in 97 with --bench) and an alias (one in 400).  Then the
+ * demo's story over it.
+ */
+static void
+build_web(bool bench)
+{
+	int i, c, *first, *minprod, nal;
+	bool story = demo_story(bench);
+
+	first = calloc((size_t)ndags + 1, sizeof *first);
+	minprod = calloc((size_t)ndags, sizeof *minprod);
+	assets = calloc((size_t)ndags * 6 + 16, sizeof *assets);
+	nal = bench ? (ndags / 400 > 1 ? ndags / 400 : 1) : story ? 1 : 0;
+	aliases = calloc((size_t)nal + 1, sizeof *aliases);
+	web_roles(bench, minprod);
+	if (story)
+		web_story();
+	/* --bench: exactly 2.5 assets a DAG, the aliases' included. */
+	if (bench)
+		web_quota(ndags * 5 / 2 - nal, minprod);
+	for (i = 0; i < ndags; i++) {
+		first[i] = nassets;
+		web_assets_of(bench, story, i);
+		c = story ? DEMO_ALIASED : i + 7;
+		if (naliases < nal && (story ? i == DEMO_ALIAS :
+		    i == (naliases * 400 + 177) % ndags && c < ndags &&
+		    !dags[c].triggered))
+			add_alias(bench, i, c);
+	}
+	first[ndags] = nassets;
+	web_conditions(bench, story, first);
+	web_tasks();
 	if (story)
 		dags[DEMO_INGEST].fail_task = assets[first[DEMO_INGEST]].task;
 	free(first);
@@ -1428,7 +1499,153 @@ write_event(struct chunk *c, int a, int al, const struct dag *d,
 	push_time(&x->ev, &x->nev, &x->cev, at);
 }
 
+/* A run's tasks as simulated: their times, states and tries. */
+struct sim {
+	int64_t		 st[MAXT], en[MAXT], t_end;
+	const char	*state[MAXT];
+	int		 tries[MAXT];
+	bool		 running, failed;
+};
+
+/*
+ * d's tasks from start in topological order: each starts when its
+ * upstream ends, fail fails (try retries + 1, downstream upstream_failed),
+ * retry succeeds on its second try, a branch skips one side, and what has
+ * not ended by now is running, queued or not started.
+ */
+static void
+simulate(const struct dag *d, int64_t start, int fail, int retry,
+    struct sim *s)
+{
+	int k, side = 0;
+	bool dead[MAXT];
+
+	s->t_end = start;
+	s->running = s->failed = false;
+	memset(dead, 0, sizeof dead);
+	for (k = 0; k < d->n; k++) {
+		const struct task *t = &d->t[k];
+		int64_t ready = start;
+		int j;
+		bool up_failed = false, up_skipped = true;
+
+		for (j = 0; j < t->nup; j++) {
+			if (s->en[t->up[j]] > ready)
+				ready = s->en[t->up[j]];
+			if (dead[t->up[j]])
+				up_failed = true;
+			if (s->state[t->up[j]] == NULL ||
+			    strcmp(s->state[t->up[j]], "skipped") != 0)
+				up_skipped = false;
+		}
+		s->tries[k] = 1;
+		if (t->nup == 0)
+			up_skipped = false;
+		if (up_failed) {
+			s->state[k] = "upstream_failed";
+			dead[k] = true;
+			s->st[k] = s->en[k] = 0;
+			s->tries[k] = 0;
+			s->en[k] = ready;
+			continue;
+		}
+		if (t->skip_side != 0 && t->skip_side != side) {
+			s->state[k] = "skipped";
+			s->st[k] = s->en[k] = ready;
+			s->tries[k] = 0;
+			continue;
+		}
+		if (up_skipped) {
+			s->state[k] = "skipped";
+			s->st[k] = s->en[k] = ready;
+			s->tries[k] = 0;
+			continue;
+		}
+		s->st[k] = ready + rint_(2, 30);
+		s->en[k] = s->st[k] + task_seconds(t);
+		if (t->branch)
+			side = 1 + (int)(rnd() % 2);
+		if (k == fail) {
+			s->state[k] = "failed";
+			s->tries[k] = t->retries + 1;
+			s->en[k] += 300 * t->retries;
+			dead[k] = true;
+			s->failed = true;
+		} else
+			s->state[k] = "success";
+		if (k == retry && t->retries > 0) {
+			s->tries[k] = 2;
+			s->en[k] += 300;
+		}
+		if (s->en[k] > now) {
+			/* Still going: this run is the live one. */
+			s->running = true;
+			if (s->st[k] > now) {
+				s->state[k] = s->st[k] - now < 60 ?
+				    "queued" : NULL;
+				s->st[k] = 0;
+				s->tries[k] = s->state[k] ? 1 : 0;
+				s->en[k] = now + 86400;
+			} else
+				s->state[k] = "running";
+		}
+		if (s->en[k] > s->t_end && s->en[k] <= now)
+			s->t_end = s->en[k];
+	}
+}
+
 enum { RUN_SCHEDULED, RUN_ASSET, RUN_MANUAL };
+
+/*
+ * d's task instances in a run (mapped ones per index), and what its
+ * successful tasks did when they ended: the events of their outlets and
+ * the trigger of the trigger task.
+ */
+static void
+write_tis(struct chunk *c, struct dag *d, const char *run_id,
+    const struct sim *s)
+{
+	int k, m;
+
+	for (k = 0; k < d->n; k++) {
+		struct task *t = &d->t[k];
+		int nm = t->mapped ? t->nmap : 1;
+
+		for (m = 0; m < nm; m++) {
+			const char *st = s->state[k];
+			int64_t a = s->st[k], b = s->en[k];
+
+			/* A mapped task fails in one partition only. */
+			if (t->mapped && st != NULL &&
+			    strcmp(st, "failed") == 0 &&
+			    m != t->nmap / 2)
+				st = "success";
+			if (t->mapped && st != NULL &&
+			    strcmp(st, "success") == 0) {
+				a += m * 3;
+				b += m * 7;
+			}
+			if (b > now || (st != NULL &&
+			    strcmp(st, "running") == 0))
+				b = 0;
+			ti_row(c->tis, d, run_id, t, t->mapped ? m : -1,
+			    st, s->tries[k], a, b, false);
+		}
+		if (s->state[k] == NULL || strcmp(s->state[k], "success") != 0 ||
+		    s->st[k] == 0 || s->en[k] > now)
+			continue;
+		if (t->out >= 0)
+			write_event(c, t->out, -1, d, t, run_id, s->en[k]);
+		if (t->alias_out >= 0)
+			write_event(c, aliases[t->alias_out].asset,
+			    t->alias_out, d, t, run_id, s->en[k]);
+		if (k == d->trig_task) {
+			struct dag *x = &dags[d->trigger_to];
+
+			push_time(&x->trig, &x->ntrig, &x->ctrig, s->en[k]);
+		}
+	}
+}
 
 /*
  * One run of d: its tasks simulated from start, then (if it has started
@@ -1443,10 +1660,9 @@ static int
 one_run(struct chunk *c, struct dag *d, int kind, int64_t L, int64_t period,
     int64_t from, int64_t start, bool last)
 {
-	int64_t t_end = start, st[MAXT], en[MAXT];
-	const char *state[MAXT], *rs, *rt;
-	int k, m, tries[MAXT], fail = -1, retry = -1, side = 0;
-	bool running = false, failed = false, dead[MAXT];
+	struct sim s;
+	const char *rs, *rt;
+	int fail = -1, retry = -1;
 	double u = rfrac();
 	char b1[80], b2[80], b3[80], b4[80], b5[80], b6[80], b7[80];
 	char run_id[160];
@@ -1461,75 +1677,7 @@ one_run(struct chunk *c, struct dag *d, int kind, int64_t L, int64_t period,
 		fail = d->fail_task;
 		retry = -1;
 	}
-	memset(dead, 0, sizeof dead);
-	for (k = 0; k < d->n; k++) {
-		struct task *t = &d->t[k];
-		int64_t ready = start;
-		int j;
-		bool up_failed = false, up_skipped = true;
-
-		for (j = 0; j < t->nup; j++) {
-			if (en[t->up[j]] > ready)
-				ready = en[t->up[j]];
-			if (dead[t->up[j]])
-				up_failed = true;
-			if (state[t->up[j]] == NULL ||
-			    strcmp(state[t->up[j]], "skipped") != 0)
-				up_skipped = false;
-		}
-		tries[k] = 1;
-		if (t->nup == 0)
-			up_skipped = false;
-		if (up_failed) {
-			state[k] = "upstream_failed";
-			dead[k] = true;
-			st[k] = en[k] = 0;
-			tries[k] = 0;
-			en[k] = ready;
-			continue;
-		}
-		if (t->skip_side != 0 && t->skip_side != side) {
-			state[k] = "skipped";
-			st[k] = en[k] = ready;
-			tries[k] = 0;
-			continue;
-		}
-		if (up_skipped) {
-			state[k] = "skipped";
-			st[k] = en[k] = ready;
-			tries[k] = 0;
-			continue;
-		}
-		st[k] = ready + rint_(2, 30);
-		en[k] = st[k] + task_seconds(t);
-		if (t->branch)
-			side = 1 + (int)(rnd() % 2);
-		if (k == fail) {
-			state[k] = "failed";
-			tries[k] = t->retries + 1;
-			en[k] += 300 * t->retries;
-			dead[k] = true;
-			failed = true;
-		} else
-			state[k] = "success";
-		if (k == retry && t->retries > 0) {
-			tries[k] = 2;
-			en[k] += 300;
-		}
-		if (en[k] > now) {
-			/* Still going: this run is the live one. */
-			running = true;
-			if (st[k] > now) {
-				state[k] = st[k] - now < 60 ? "queued" : NULL;
-				st[k] = 0;
-				tries[k] = state[k] ? 1 : 0;
-				en[k] = now + 86400;
-			} else
-				state[k] = "running";
-		}
-		if (en[k] > t_end && en[k] <= now)
-			t_end = en[k];
-	}
+	simulate(d, start, fail, retry, &s);
 	if (start > now)
 		return 2;
 	rt = kind == RUN_SCHEDULED ? "scheduled" : kind == RUN_MANUAL ?
@@ -1540,7 +1688,7 @@ one_run(struct chunk *c, struct dag *d, int kind, int64_t L, int64_t period,
 		    (unsigned long long)(rnd() & 0xffffffffULL));
 	else
 		snprintf(run_id, sizeof run_id, "%s__%s", rt, iso(L, b1));
-	rs = running ? "running" : failed ? "failed" : "success";
+	rs = s.running ? "running" : s.failed ? "failed" : "success";
 	if (kind != RUN_ASSET)
 		from = L;
 	/* The run row. */
@@ -1549,57 +1697,20 @@ one_run(struct chunk *c, struct dag *d, int kind, int64_t L, int64_t period,
 		    "%s\t%s\t%s\t%s\t%d\t2\t%s\n", d->id, run_id, rs, rt,
 		    kind == RUN_ASSET ? "\\N" : ts(L, b1),
 		    ts(L + period, b2), ts(start - 1, b3),
-		    ts(start, b4), running ? "\\N" :
-		    ts(t_end + 2, b5), ts(from, b6), ts(L + period, b7),
+		    ts(start, b4), s.running ? "\\N" :
+		    ts(s.t_end + 2, b5), ts(from, b6), ts(L + period, b7),
 		    kind == RUN_SCHEDULED ? "timetable" : kind == RUN_MANUAL ?
 		    "operator" : "asset", (rnd() % 40 == 0), d->version_id);
 	else
 		fprintf(c->runs, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t"
 		    "%s\t%s\t%s\t%d\t2\n", d->id, run_id, rs, rt,
 		    ts(L, b1), ts(start - 1, b2),
-		    ts(start, b3), running ? "\\N" :
-		    ts(t_end + 2, b4), ts(from, b5),
+		    ts(start, b3), s.running ? "\\N" :
+		    ts(s.t_end + 2, b4), ts(from, b5),
 		    ts(L + period, b6), kind == RUN_MANUAL ? "t" : "f",
 		    (int)(rnd() % 40 == 0));
-	for (k = 0; k < d->n; k++) {
-		struct task *t = &d->t[k];
-		int nm = t->mapped ? t->nmap : 1;
-
-		for (m = 0; m < nm; m++) {
-			const char *s = state[k];
-			int64_t a = st[k], b = en[k];
-
-			/* A mapped task fails in one partition only. */
-			if (t->mapped && s != NULL &&
-			    strcmp(s, "failed") == 0 &&
-			    m != t->nmap / 2)
-				s = "success";
-			if (t->mapped && s != NULL &&
-			    strcmp(s, "success") == 0) {
-				a += m * 3;
-				b += m * 7;
-			}
-			if (b > now || (s != NULL &&
-			    strcmp(s, "running") == 0))
-				b = 0;
-			ti_row(c->tis, d, run_id, t, t->mapped ? m : -1,
-			    s, tries[k], a, b, false);
-		}
-		if (state[k] == NULL || strcmp(state[k], "success") != 0 ||
-		    st[k] == 0 || en[k] > now)
-			continue;
-		if (t->out >= 0)
-			write_event(c, t->out, -1, d, t, run_id, en[k]);
-		if (t->alias_out >= 0)
-			write_event(c, aliases[t->alias_out].asset,
-			    t->alias_out, d, t, run_id, en[k]);
-		if (k == d->trig_task) {
-			struct dag *x = &dags[d->trigger_to];
-
-			push_time(&x->trig, &x->ntrig, &x->ctrig, en[k]);
-		}
-	}
-	return running ? 1 : 0;
+	write_tis(c, d, run_id, &s);
+	return s.running ? 1 : 0;
 }
 
 /*
@@ -1673,10 +1784,54 @@ emit_runs(FILE *o)
 	chunk_flush(o, &c);
 }
 
+/*
+ * The DAGs, their ids, schedules and flags (without --bench: one of each
+ * kind the console shows) and task graphs, in the main sequence.
+ */
+static void
+make_dags(bool bench)
+{
+	int i, k;
+
+	dags = calloc((size_t)ndags, sizeof *dags);
+	for (i = 0; i < ndags; i++) {
+		struct dag *d = &dags[i];
+
+		if (bench)
+			snprintf(d->id, sizeof d->id, "%s_%s_%04d",
+			    prefixes[i % 15], subjects[(i / 15) % 12], i);
+		else
+			demo_id(d->id, sizeof d->id, i);
+		if (demo_story(bench))
+			for (k = 0; k < 4; k++)
+				if (i == atoi(demo_names[k][0]))
+					snprintf(d->id, sizeof d->id, "%s",
+					    demo_names[k][1]);
+		d->hour = (i * 5) % 24;
+		d->wrapped = schema == 3 || i % 6 != 3;
+		d->compressed = i % 7 == 2;
+		if (!bench) {
+			d->hourly = i % 11 == 6;
+			d->weekly = i == 9;
+			d->manual_only = i == 10;
+			d->paused = i == 3;
+			d->import_errors = i == 5;
+			d->stale = i == 7;
+			/* A few DAGs run late in the UTC day, so one is live now. */
+			if (i % 8 == 0)
+				d->hour = (int)((now % 86400) / 3600);
+		}
+		d->two_versions = schema == 3 && i % 5 == 1;
+		uuid(d->version_id);
+		uuid(d->old_version_id);
+		make_graph(d, rint_(tmin, tmax), i);
+	}
+}
+
 int
 main(int argc, char **argv)
 {
-	int i, k, seed = 42, bench = 0;
+	int i, seed = 42, bench = 0;
 	char b[80];
 
 	ndags = 32;
@@ -1738,39 +1893,7 @@ main(int argc, char **argv)
 	arng = rng ^ 0xD1B54A32D192ED03ULL;
 	if (arng == 0)
 		arng = 1;
-	dags = calloc((size_t)ndags, sizeof *dags);
-	for (i = 0; i < ndags; i++) {
-		struct dag *d = &dags[i];
-
-		if (bench)
-			snprintf(d->id, sizeof d->id, "%s_%s_%04d",
-			    prefixes[i % 15], subjects[(i / 15) % 12], i);
-		else
-			demo_id(d->id, sizeof d->id, i);
-		if (demo_story(bench))
-			for (k = 0; k < 4; k++)
-				if (i == atoi(demo_names[k][0]))
-					snprintf(d->id, sizeof d->id, "%s",
-					    demo_names[k][1]);
-		d->hour = (i * 5) % 24;
-		d->wrapped = schema == 3 || i % 6 != 3;
-		d->compressed = i % 7 == 2;
-		if (!bench) {
-			d->hourly = i % 11 == 6;
-			d->weekly = i == 9;
-			d->manual_only = i == 10;
-			d->paused = i == 3;
-			d->import_errors = i == 5;
-			d->stale = i == 7;
-			/* A few DAGs run late in the UTC day, so one is live now. */
-			if (i % 8 == 0)
-				d->hour = (int)((now % 86400) / 3600);
-		}
-		d->two_versions = schema == 3 && i % 5 == 1;
-		uuid(d->version_id);
-		uuid(d->old_version_id);
-		make_graph(d, rint_(tmin, tmax), i);
-	}
+	make_dags(bench);
 	build_web(bench);
 
 	setvbuf(stdout, NULL, _IOFBF, 1 << 20);
