@@ -14,9 +14,10 @@
  * (2.5 a DAG: 5,000 with --bench), a third of the DAGs are scheduled on
  * assets with AND, OR and nested conditions (their runs dataset_triggered /
  * asset_triggered, created when the events written by the producers' runs
- * meet the condition; what is left half met stays queued), sensors and
- * triggers (dag_dependencies, run_type manual for the triggered), and
- * aliases.  The demo's story: see DEMO_INGEST.
+ * meet the condition, each linked to the events it consumed; what is left
+ * half met stays queued), sensors and triggers (dag_dependencies, run_type
+ * manual for the triggered), and aliases.  The demo's story: see
+ * DEMO_INGEST.
  *
  *   gen_history [--schema 2|3|32] [--dags N] [--days D] [--tasks-min A]
  *               [--tasks-max B] [--seed S] [--now EPOCH] [--bench|--huge]
@@ -1312,6 +1313,21 @@ emit_queue(FILE *o)
 				fprintf(o, "%d\t%s\t%s\n", dags[i].leaf[k] + 1,
 				    dags[i].id, ts(dags[i].qat[k], b));
 	fputs("\\.\n", o);
+	/*
+	 * The events each asset-triggered run consumed: those of its assets
+	 * (direct, or through its alias) within its data interval, which
+	 * runs from the first event queued for it to the one that met its
+	 * condition.
+	 */
+	fprintf(o, "INSERT INTO dagrun_%s_event (dag_run_id, event_id) "
+	    "SELECT r.id, e.id FROM dag_run r JOIN ("
+	    "SELECT dag_id, %s_id AS a FROM dag_schedule_%s_reference UNION "
+	    "SELECT s.dag_id, x.%s_id FROM dag_schedule_%s_alias_reference s "
+	    "JOIN %s_alias_%s x USING (alias_id)) l ON l.dag_id = r.dag_id "
+	    "JOIN %s_event e ON e.%s_id = l.a AND e.timestamp BETWEEN "
+	    "r.data_interval_start AND r.data_interval_end "
+	    "WHERE r.run_type = '%s_triggered';\n", as, as, as, as, as, as,
+	    as, as, as, as);
 	fprintf(o, "SELECT setval('%s_id_seq', %d), setval('%s_alias_id_seq', "
 	    "%d), setval('%s_event_id_seq', %lld);\n", as, nassets + 1, as,
 	    naliases + 1, as, (long long)next_event_id);
