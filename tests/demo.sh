@@ -247,7 +247,7 @@ if [ $# -eq 2 ]; then
 	./dagtop report impact ingest_orders_from_shop_postgres "$1" "$2" \
 	    >"$demo/impact" 2>/dev/null || rc=$?
 fi
-if [ $rc -le 1 ]; then
+if [ $rc -le 2 ]; then
 	echo
 	head -20 "$demo/impact"
 fi

@@ -103,9 +103,10 @@ why() {
 	    report why "deps farthest" --format json >"$work/why.json" 2>"$work/why.err"
 	wrc=$?
 }
-# Whether a report answered: an exit status of the scheme (0 or 1) and JSON.
+# Whether a report answered: an exit status of the scheme (0 all good, 1
+# needs attention, 2 critical; not 3, cannot tell) and JSON.
 answered() {
-	[ "$1" -le 1 ] && /usr/bin/python3 -c 'import json, sys; json.load(open(sys.argv[1]))' "$2" 2>/dev/null
+	[ "$1" -le 2 ] && /usr/bin/python3 -c 'import json, sys; json.load(open(sys.argv[1]))' "$2" 2>/dev/null
 }
 
 echo "report impact $root $run $task: the failure holds back $nheld DAGs (the bench's own query), the farthest $far"
@@ -118,16 +119,10 @@ fi
 bench_measure impact "$rounds" "$work/stmts"
 held_json=$(/usr/bin/python3 -c '
 import json, sys
-d = json.load(open(sys.argv[1]))
-def count(o, kind):
-    if isinstance(o, dict):
-        return (o.get("kind") == kind) + sum(count(v, kind) for v in o.values())
-    if isinstance(o, list):
-        return sum(count(v, kind) for v in o)
-    return 0
-slas = d.get("slas", []) if isinstance(d, dict) else []
-print(count(d, "dag"), len(slas) if isinstance(slas, list) else "?")' "$work/out.json" 2>/dev/null || echo "? ?")
-echo "  dagtop reports $(echo "$held_json" | cut -d' ' -f1) DAG items and $(echo "$held_json" | cut -d' ' -f2) SLAs held back"
+h = json.load(open(sys.argv[1])).get("held_back", {})
+print("%s DAGs, %s assets, %s tasks and %s SLAs" % tuple(
+    h.get(k, "?") for k in ("dags", "assets", "tasks", "slas")))' "$work/out.json" 2>/dev/null || echo "?")
+echo "  dagtop: it holds back $held_json"
 echo "  time: $BENCH_MS ms, median of $rounds runs (exit $rc)"
 ms=$PGSS_MS calls=$PGSS_CALLS
 echo "  statements: $calls (target <= 4), $ms DB ms (target < 100 ms); each:"
