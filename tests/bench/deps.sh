@@ -3,8 +3,9 @@
 # failure holds back the most DAGs, found by a query of the bench's own
 # (a DAG-level closure over asset, sensor and trigger edges, from the
 # outlets of the tasks that did not run to success in each DAG's newest
-# failed run; compressed serialized DAGs' sensors and triggers are not
-# counted there), then `report impact DAG RUN TASK --format json` on it,
+# failed run; an asset edge counts when the consumer's condition has no
+# any, which another branch may still feed; compressed serialized DAGs'
+# sensors and triggers are not counted there), then `report impact DAG RUN TASK --format json` on it,
 # with SLAs on some of the DAGs it holds back: its time, median of a few
 # runs, and the statements it sent with their DB ms (pg_stat_statements,
 # tests/bench/lib.sh); then `report why` on the SLA of the DAG farthest
@@ -26,6 +27,7 @@ if [ "$(psql -X -A -t -d "$db" -c "SELECT to_regclass('asset') IS NOT NULL")" = 
 	a=asset
 	active="NOT d.is_stale"
 fi
+expr=${a}_expression
 # root|run|task|held|farthest DAG|DAGs held back (comma separated, nearest first)
 pick=$(psql -X -A -t -F '|' -d "$db" <<SQL
 WITH RECURSIVE latest AS (
@@ -40,6 +42,8 @@ WITH RECURSIVE latest AS (
 	SELECT o.dag_id, o.task_id, r.dag_id
 	FROM task_outlet_${a}_reference o
 	JOIN dag_schedule_${a}_reference r ON r.${a}_id = o.${a}_id
+	JOIN dag c ON c.dag_id = r.dag_id
+	WHERE coalesce(c.$expr::text, '') NOT LIKE '%"any"%'
 ), failed AS (
 	SELECT * FROM (SELECT DISTINCT ON (dag_id) dag_id, run_id, state
 	    FROM dag_run ORDER BY dag_id, start_date DESC) n
