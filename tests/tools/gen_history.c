@@ -39,19 +39,34 @@ static uint64_t rng;
 static int schema = 2;		/* the major version: 2 or 3 */
 static bool v32;		/* --schema 32: Airflow 3.2 */
 
+static uint64_t arng;		/* the asset web's own sequence */
+
+/* xorshift64*: the next number of sequence s. */
+static uint64_t
+xs_next(uint64_t *s)
+{
+	*s ^= *s >> 12;
+	*s ^= *s << 25;
+	*s ^= *s >> 27;
+	return *s * 2685821657736338717ULL;
+}
+
+static int
+xs_int(uint64_t *s, int lo, int hi)	/* lo..hi inclusive */
+{
+	return lo + (int)(xs_next(s) % (uint64_t)(hi - lo + 1));
+}
+
 static uint64_t
 rnd(void)
 {
-	rng ^= rng >> 12;
-	rng ^= rng << 25;
-	rng ^= rng >> 27;
-	return rng * 2685821657736338717ULL;
+	return xs_next(&rng);
 }
 
 static int
 rint_(int lo, int hi)	/* lo..hi inclusive */
 {
-	return lo + (int)(rnd() % (uint64_t)(hi - lo + 1));
+	return xs_int(&rng, lo, hi);
 }
 
 static double
@@ -161,7 +176,6 @@ static int nassets;
 static struct alias *aliases;
 static int naliases;
 static int64_t next_event_id = 1;
-static uint64_t arng;		/* the asset web's own sequence */
 
 static const char *prefixes[] = { "sales", "marketing", "finance", "partner",
 	"inventory", "customer", "billing", "ads", "search", "growth", "risk",
@@ -346,22 +360,14 @@ sort_ids(struct dag *d, int *v, int n)
 }
 
 /*
- * The asset web (issue 19): its own random sequence, so that the runs of
- * DAGs it leaves alone are drawn as before.
+ * The asset web (issue 19) draws from its own sequence, so that it is the
+ * same on every schema and the runs of DAGs it leaves alone are drawn as
+ * before.
  */
-static uint64_t
-arnd(void)
-{
-	arng ^= arng >> 12;
-	arng ^= arng << 25;
-	arng ^= arng >> 27;
-	return arng * 2685821657736338717ULL;
-}
-
 static int
 arint(int lo, int hi)	/* lo..hi inclusive */
 {
-	return lo + (int)(arnd() % (uint64_t)(hi - lo + 1));
+	return xs_int(&arng, lo, hi);
 }
 
 /*
