@@ -15,6 +15,9 @@
 # requests and incidents for a few services (D shows the Four Keys).
 # SLAs too: four of the DAGs with deadlines, one a task's in Tokyo on
 # weekdays (a and W in the console, dagtop report sla).
+# Assets too: datasets (assets on 3.x) produced and consumed across DAGs,
+# sensors, a trigger and an alias, and a failed ingest whose blast radius
+# reaches an SLA due later today (demo_blast_sla).
 # Cloud Composer too: the context composer has no database and no URL, only
 # composer_environment; the Google emulator answers environments.get with a
 # second Airflow API emulator's URL, which takes the Google token
@@ -83,6 +86,31 @@ owner = finance-jp
 dag = $4
 deadline = 23:30
 owner = data-eng
+CONF
+}
+
+# The blast radius (issue 19): gen_history's story fails the newest run of
+# ingest_orders_from_shop_postgres at its load (try 3/3), so the asset
+# bq://dwh/raw/orders is not updated; sales_mart_daily_revenue_by_region,
+# scheduled on orders AND customers, waits (customers queued); the sensor of
+# exec_dashboard_refresh_morning waits on the mart; and that DAG's SLA is
+# due later today (its next run, two and a half hours after it starts, at
+# the latest 23:59 UTC): pending, held back upstream.
+demo_blast_sla() {
+	deadline=$(psql -At -X -d airflow -c "SELECT to_char(least(
+	    next_dagrun_create_after + interval '150 minutes',
+	    date_trunc('day', now()) + interval '23 hours 59 minutes')
+	    AT TIME ZONE 'UTC', 'HH24:MI') FROM dag
+	    WHERE dag_id = 'exec_dashboard_refresh_morning'")
+	[ -n "$deadline" ] || return 0
+	cat >>"$demo/config" <<CONF
+
+[sla "exec dashboard refreshed"]
+dag = exec_dashboard_refresh_morning
+deadline = $deadline
+timezone = UTC
+owner = exec-reporting
+note = its data waits on ingest_orders through the sales mart
 CONF
 }
 
@@ -192,6 +220,7 @@ demo_bigquery
 demo_composer
 demo_github
 demo_sla	# sections of its own: after the contexts' keys
+demo_blast_sla
 # The ETag cache of the demo stays in the demo's folder.
 export XDG_CACHE_HOME="$demo/cache"
 if [ -t 0 ] && [ -t 1 ]; then
@@ -207,6 +236,20 @@ if [ -n "${CMP_URL:-}" ]; then
 	echo
 	./dagtop --context composer config check --connect 2>&1 |
 	    grep -E '^(connect|airflow|token): ' || true
+fi
+# The story's failure and what it holds back (i in the console).
+set -- $(psql -At -X -d airflow -c "SELECT run_id, task_id FROM task_instance
+    WHERE dag_id = 'ingest_orders_from_shop_postgres' AND state = 'failed'
+    ORDER BY end_date DESC LIMIT 1" | tr '|' ' ')
+rc=3
+if [ $# -eq 2 ]; then
+	rc=0
+	./dagtop report impact ingest_orders_from_shop_postgres "$1" "$2" \
+	    >"$demo/impact" 2>/dev/null || rc=$?
+fi
+if [ $rc -le 2 ]; then
+	echo
+	head -20 "$demo/impact"
 fi
 echo
 status=0

@@ -6,11 +6,12 @@
 # on the same server; then the EXPLAIN plan of every statement dagtop sent;
 # then the console (first screen, and the database's work over an idle
 # minute from pg_stat_statements, which the server loads), fifty consoles at
-# once, the 26-week SLA report with 200 SLAs, the Four Keys SQL source over
-# a year of releases, and the reports and the console again through the
-# Airflow REST API emulator (tests/bench/api.sh).  Figures are ratios or
-# per-minute figures beside their targets (issue 18): the machine's noise
-# moves both sides of a ratio alike.
+# once, the 26-week SLA report with 200 SLAs, the impact of the failure that
+# holds back the most across the asset web (tests/bench/deps.sh), the Four
+# Keys SQL source over a year of releases, and the reports and the console
+# again through the Airflow REST API emulator (tests/bench/api.sh).
+# Figures are ratios or per-minute figures beside their targets (issue 18):
+# the machine's noise moves both sides of a ratio alike.
 # Usage: bench.sh [--huge]   (make bench BENCH=--huge)
 set -eu
 cd "$(dirname "$0")/../.."
@@ -181,6 +182,8 @@ echo
 sh tests/bench/consoles.sh "$CDB" || echo "bench: fifty consoles FAILED"
 echo
 sh tests/bench/sla.sh "$CDB" || echo "bench: the SLA report FAILED"
+echo
+sh tests/bench/deps.sh "$CDB" || echo "bench: the blast radius FAILED"
 echo
 sh tests/bench/fourkeys.sh || echo "bench: the Four Keys FAILED"
 
