@@ -11,9 +11,6 @@
 #include "timefmt.h"
 #include "tz.h"
 
-/* The rerun modal's line fits an 80-column modal inside its border. */
-#define DEP_LINE_MAX	78
-
 /*
  * The median durations along the chain from the failure to item i: every
  * DAG item on the way, and the failed DAG itself (its whole run: the rerun
@@ -140,50 +137,36 @@ clock_text(struct buf *b, const struct tz *zone, int64_t t)
 }
 
 /*
- * The line's deadline part for hit h, in at most `room` bytes (the SLA's
- * name is cut, marked "~", when it is too long): "; next deadline NAME
- * 10:00 JST, 2h10m left"; when the chain's medians say it will not make
- * it, "; NAME due 10:00 JST, 2h10m left, needs 3h05m"; when the deadline
- * passed, "; NAME deadline 10:00 JST passed 35m00s ago".
+ * The line's deadline part for hit h, whole (the UI cuts the line to its
+ * room, with its mark): "; next deadline NAME 10:00 JST, 2h10m left";
+ * when the chain's medians say it will not make it, "; NAME due 10:00
+ * JST, 2h10m left, needs 3h05m"; when the deadline passed, "; NAME
+ * deadline 10:00 JST passed 35m00s ago".
  */
 static void
 deadline_text(const struct dep_sla_hit *h, const struct sla_def *const *defs,
-    const struct tz *const *zones, int64_t now, size_t room, struct buf *out)
+    const struct tz *const *zones, int64_t now, struct buf *out)
 {
 	const struct tz	*zone = zones != NULL ? zones[h->sla] : NULL;
 	const char	*name = defs[h->sla]->name != NULL ?
 			    defs[h->sla]->name : defs[h->sla]->dag_id;
-	struct buf	 when = BUF_INIT, left = BUF_INIT, b = BUF_INIT;
-	struct buf	 needs = BUF_INIT;
+	struct buf	 when = BUF_INIT, left = BUF_INIT;
 	int64_t		 dt = h->deadline - now;
-	int		 cut, len = (int)strlen(name);
 
 	clock_text(&when, zone, h->deadline);
 	fmt_duration(&left, (double)(dt < 0 ? -dt : dt));
-	if (dt >= 0 && h->chain >= 0 && now + h->chain > h->deadline)
-		fmt_duration(&needs, (double)h->chain);
-	for (cut = len; cut >= 0; cut--) {
-		buf_reset(&b);
-		if (dt < 0)
-			buf_printf(&b, "; %.*s%s deadline %s passed %s ago",
-			    cut, name, cut < len ? "~" : "", buf_str(&when),
-			    buf_str(&left));
-		else if (needs.len > 0)
-			buf_printf(&b, "; %.*s%s due %s, %s left, needs %s",
-			    cut, name, cut < len ? "~" : "", buf_str(&when),
-			    buf_str(&left), buf_str(&needs));
-		else
-			buf_printf(&b, "; next deadline %.*s%s %s, %s left",
-			    cut, name, cut < len ? "~" : "", buf_str(&when),
-			    buf_str(&left));
-		if (b.len <= room)
-			break;
-	}
-	buf_puts(out, buf_str(&b));
+	if (dt < 0)
+		buf_printf(out, "; %s deadline %s passed %s ago", name,
+		    buf_str(&when), buf_str(&left));
+	else if (h->chain >= 0 && now + h->chain > h->deadline) {
+		buf_printf(out, "; %s due %s, %s left, needs ", name,
+		    buf_str(&when), buf_str(&left));
+		fmt_duration(out, (double)h->chain);
+	} else
+		buf_printf(out, "; next deadline %s %s, %s left", name,
+		    buf_str(&when), buf_str(&left));
 	buf_free(&when);
 	buf_free(&left);
-	buf_free(&needs);
-	buf_free(&b);
 }
 
 void
@@ -191,7 +174,7 @@ dep_impact_line(const struct dep_impact *im, const struct sla_def *const *defs,
     const struct tz *const *zones, int64_t now, struct buf *out)
 {
 	const struct dep_sla_hit	*h = NULL;
-	size_t				 i, paused = 0, start = out->len;
+	size_t				 i, paused = 0;
 
 	if (im->ndags == 0 && im->nassets == 0 && im->nslas == 0) {
 		buf_puts(out, "holds back nothing outside this DAG");
@@ -222,6 +205,5 @@ dep_impact_line(const struct dep_impact *im, const struct sla_def *const *defs,
 	if (h == NULL && im->nslas > 0)
 		h = &im->slas[0];
 	if (h != NULL && defs != NULL && defs[h->sla] != NULL)
-		deadline_text(h, defs, zones, now, DEP_LINE_MAX -
-		    (out->len - start), out);
+		deadline_text(h, defs, zones, now, out);
 }

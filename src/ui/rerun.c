@@ -695,12 +695,13 @@ draw_preview(struct rerun *r, WINDOW *w, const struct clear_plan *plan,
 	}
 	/*
 	 * What the failure holds back, on the row above the keys that is
-	 * blank otherwise: there before the answer, so nothing moves.
+	 * blank otherwise: there before the answer, so nothing moves.  The
+	 * model gives the line whole; here it is cut to the modal, marked.
 	 */
 	wmove(w, h - 3, 2);
-	ui_put(w, r->note.len > 0 ? buf_str(&r->note) : r->c->ascii ?
+	ui_put_cut(w, r->note.len > 0 ? buf_str(&r->note) : r->c->ascii ?
 	    "what it holds back: reading..." :
-	    "what it holds back: reading\u2026", wd - 4);
+	    "what it holds back: reading\u2026", wd - 4, r->c->ascii);
 	keymap_keys_for(&r->c->keymap, ACTION_ONLY_FAILED, &keys);
 	keys.len = strcspn(buf_str(&keys), ",");
 	buf_reset(&b);
