@@ -301,8 +301,10 @@ void	 dep_impact_slas(struct dep_impact *, const struct sla_def *const *defs,
 /*
  * The one line the rerun modal shows: "holds back 3 DAGs and 2 SLAs; next
  * deadline acc_export 10:00 JST, 2h10m left", "holds back nothing outside
- * this DAG", "holds back 1 DAG (paused)".  zone gives the SLA's own time
- * zone for the deadline (NULL: UTC); defs as given to dep_impact_slas.
+ * this DAG", "holds back 1 DAG (paused)".  Whole, however long the SLA's
+ * name: cutting it to a width, with the mark, is the UI's job.  zone gives
+ * the SLA's own time zone for the deadline (NULL: UTC); defs as given to
+ * dep_impact_slas.
  */
 void	 dep_impact_line(const struct dep_impact *,
 	    const struct sla_def *const *defs, const struct tz *const *zones,
