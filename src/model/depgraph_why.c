@@ -8,8 +8,11 @@
  * producer that failed, is paused, never ran or runs past its median, an
  * asset never updated, a DAG the graph does not know.  A producer that
  * succeeded but has not run since the consumer's last run is passed
- * through: the walk continues upstream of it.  Each DAG is entered once
- * and the depth is bounded, so a cycle ends the branch.
+ * through: the walk continues upstream of it.  So is a DAG a sensor waits
+ * on whose newest run is older than the period the sensing DAG waits for
+ * (an ExternalTaskSensor waits for the run of its own logical date; a
+ * success from an earlier period does not let it through).  Each DAG is
+ * entered once and the depth is bounded, so a cycle ends the branch.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -238,6 +241,55 @@ dag_verdict(const struct why *w, size_t d, struct dep_link *l)
 	return DEP_WAITING;
 }
 
+/* When a DAG's newest run is due: its run_after, else its start. */
+static int64_t
+run_due(const struct dep_dag_state *s)
+{
+	if (s == NULL || !s->has_run)
+		return TIME_NONE;
+	return s->run_after != TIME_NONE ? s->run_after : s->run_start;
+}
+
+/*
+ * Since when the DAGs consumer c waits on must have run for the period c
+ * waits for (TIME_NONE: not known).  When c's newest run is done, c waits
+ * for the period its next run covers, which starts where that run's ends:
+ * its run_after.  When it is queued or running, c waits for that run's
+ * period, which starts one interval before its run_after: the scheduler
+ * set next_run_after one interval after it (a clock DAG; for one without,
+ * the period is not known).  A run that never ran: not known either.
+ */
+static int64_t
+period_start(const struct why *w, size_t c)
+{
+	const struct dep_dag_state	*s = dg_dag_state(w->st,
+					    w->g->dags[c].dag_id);
+	int64_t				 due = run_due(s);
+	int64_t				 next = w->g->dags[c].next_run_after;
+
+	if (due == TIME_NONE)
+		return TIME_NONE;
+	if (s->run_state != RUN_QUEUED && s->run_state != RUN_RUNNING)
+		return due;
+	if (next == TIME_NONE || next <= due)
+		return TIME_NONE;
+	return due - (next - due);
+}
+
+/*
+ * Whether DAG p's newest run is older than the period consumer c waits
+ * for (an earlier period's run): then p has not run for c yet, and a
+ * success of p does not mean that c's sensor on it is through.
+ */
+static bool
+stale_for(const struct why *w, size_t p, size_t c)
+{
+	int64_t	since = period_start(w, c);
+	int64_t	due = run_due(dg_dag_state(w->st, w->g->dags[p].dag_id));
+
+	return since != TIME_NONE && due != TIME_NONE && due <= since;
+}
+
 static bool walk_dag(struct why *, size_t, int);
 
 /*
@@ -374,9 +426,14 @@ walk_dag(struct why *w, size_t d, int depth)
 			if (k->kind == DEP_TRIGGER &&
 			    (dag->timed || dag->nx > 0))
 				continue;
+			/*
+			 * a sensed DAG that has not run for d's period yet
+			 * is passed through, as a trigger always is
+			 */
 			hit = walk_source(w, k->source, k->kind == DEP_SENSOR ?
 			    DEP_VIA_SENSOR : DEP_VIA_TRIGGER,
-			    k->kind == DEP_TRIGGER, depth);
+			    k->kind == DEP_TRIGGER ||
+			    stale_for(w, k->source, d), depth);
 		}
 		if (hit && found)
 			w->out->also_bad++;
@@ -533,7 +590,9 @@ asset_text(const struct why *w, const char *consumer,
 /*
  * The sentence names the last hop: the DAG that waits (the one asked
  * about, or the last DAG the walk passed through, named after "waits
- * through"), what it waits on, and what is wrong with the bad link.
+ * through"), what it waits on, and what is wrong with the bad link.  A
+ * sensed DAG the walk passed through (it has not run for the period the
+ * sensor waits for) is named first, with when it last ran.
  */
 static void
 sentence(struct why *w, const char *asked)
@@ -543,16 +602,31 @@ sentence(struct why *w, const char *asked)
 	const struct dep_link	*hop;
 	struct buf		*b = &o->sentence;
 	struct buf		 who = BUF_INIT;
-	size_t			 i, start = o->nchain - 1;
+	size_t			 i, start = o->nchain - 1, first = 1;
 	const char		*consumer = asked, *sensor;
 
 	if (start > 0 && (o->chain[start - 1].kind == DEP_NODE_ASSET ||
 	    o->chain[start - 1].kind == DEP_NODE_ALIAS))
 		start--;
-	if (start > 1) {
+	if (start > 1 && o->chain[1].via == DEP_VIA_SENSOR) {
+		/* a sensed DAG passed through: it has not run for the period */
+		sensor = sensor_task(w, asked, o->chain[1].dag_id);
+		buf_printf(b, "%s's sensor%s%s waits on %s, which ", asked,
+		    sensor != NULL ? " " : "", sensor != NULL ? sensor : "",
+		    o->chain[1].dag_id);
+		if (o->chain[1].when != TIME_NONE) {
+			buf_puts(b, "last ran ");
+			ago_text(w, o->chain[1].when, b);
+		} else
+			buf_puts(b, "has not run for this period");
+		buf_puts(b, "; ");
+		consumer = asked = o->chain[1].dag_id;
+		first = 2;
+	}
+	if (start > first) {
 		consumer = o->chain[start - 1].dag_id;
 		buf_printf(b, "%s waits through", asked);
-		for (i = 1; i < start; i++)
+		for (i = first; i < start; i++)
 			if (o->chain[i].kind == DEP_NODE_DAG ||
 			    o->chain[i].kind == DEP_NODE_TASK)
 				buf_printf(b, " %s", o->chain[i].dag_id);

@@ -1615,6 +1615,19 @@ queue_for(struct dep_state *st, const char *dag, int64_t id, const char *uri)
 	st->queued_uri[st->nqueued++] = dup_or_null(uri);
 }
 
+/* The state of dag, to change between walks. */
+static struct dep_dag_state *
+state_of(struct dep_state *st, const char *dag)
+{
+	size_t	i;
+
+	for (i = 0; i < st->ndags; i++)
+		if (strcmp(st->dags[i].dag_id, dag) == 0)
+			return &st->dags[i];
+	fail_msg("no state for %s", dag);
+	return NULL;
+}
+
 static void
 why(const struct depgraph *g, const char *dag, struct dep_state *st,
     struct dep_why *w)
@@ -1870,6 +1883,183 @@ test_why_sensor(void **state)
 }
 
 /*
+ * The demo's shape (make demo): exec (on a clock, its next run due in an
+ * hour) has a sensor on mart; mart is scheduled on orders & customers;
+ * ingest.load.orders_0 writes orders and failed today at 07:00, try 3/3;
+ * crm writes customers (7h ago, after mart's run: arrived for mart).
+ * exec's newest run (23h ago) covered yesterday: it now waits for the
+ * period after it.  mart's newest run succeeded 28h ago, before that
+ * period began: it has not run for exec yet, so the walk goes into it, to
+ * orders (last updated 28h10m ago, before mart's run) and its failed
+ * producer.  Chain: exec, mart (sensor, ok), orders (waiting), ingest's
+ * failed task.  The old rule took mart's success for a pass: "every link
+ * upstream is fine".
+ */
+static struct depgraph *
+demo_shape(struct dep_state *st, int64_t exec_next)
+{
+	struct dep_facts	 f = { 0 };
+	struct dep_dag_state	*d;
+	struct depgraph		*g;
+
+	add_outlet(&f, "ingest", "load.orders_0",
+	    add_asset(&f, 1, "orders", "bq://dwh/raw/orders"));
+	add_outlet(&f, "crm", "load.customers_0",
+	    add_asset(&f, 2, "customers", "bq://dwh/raw/customers"));
+	add_dag(&f, "ingest", NULL);
+	add_dag(&f, "crm", NULL);
+	add_dag(&f, "mart", "{\"all\": [\"bq://dwh/raw/orders\", "
+	    "\"bq://dwh/raw/customers\"]}");
+	add_dag(&f, "exec", NULL);
+	fact_dag(&f, "ingest")->timed = fact_dag(&f, "crm")->timed = true;
+	fact_dag(&f, "exec")->timed = true;
+	fact_dag(&f, "exec")->next_run_after = exec_next;
+	add_link(&f, DEP_SENSOR, "mart", "exec", "wait_for_mart");
+	g = build(&f);
+	if (st == NULL)
+		return g;
+	dag_run(st, "exec", RUN_SUCCESS, NOW - 23 * 3600);
+	dag_run(st, "mart", RUN_SUCCESS, NOW - 28 * 3600);
+	dag_run(st, "crm", RUN_SUCCESS, NOW - 7 * 3600 - 600);
+	d = dag_run(st, "ingest", RUN_FAILED, NOW - 4 * 3600);
+	bad_task(d, "load.orders_0", TI_FAILED, 3, 3, NOW - 3 * 3600);
+	asset_event(st, 1, "bq://dwh/raw/orders", NOW - 28 * 3600 - 600,
+	    "ingest", "load.orders_0");
+	asset_event(st, 2, "bq://dwh/raw/customers", NOW - 7 * 3600, "crm",
+	    "load.customers_0");
+	return g;
+}
+
+static void
+test_why_sensor_stale(void **state)
+{
+	struct depgraph		*g;
+	struct dep_state	 st = { 0 };
+	struct dep_why		 w;
+	struct dep_dag_state	*d;
+
+	(void)state;
+	g = demo_shape(&st, NOW + 3600);
+	why(g, "exec", &st, &w);
+	assert_true(w.found);
+	assert_string_equal(buf_str(&w.sentence), "exec's sensor "
+	    "wait_for_mart waits on mart, which last ran 1d03h ago; mart "
+	    "waits for asset bq://dwh/raw/orders, last updated 1d04h ago by "
+	    "ingest.load.orders_0, which failed at 07:00, try 3/3");
+	assert_int_equal(w.nchain, 4);
+	assert_string_equal(w.chain[1].dag_id, "mart");
+	assert_int_equal(w.chain[1].via, DEP_VIA_SENSOR);
+	assert_int_equal(w.chain[1].verdict, DEP_OK);
+	assert_int_equal(w.chain[2].kind, DEP_NODE_ASSET);
+	assert_string_equal(w.chain[2].asset, "bq://dwh/raw/orders");
+	assert_int_equal(w.chain[3].kind, DEP_NODE_TASK);
+	assert_string_equal(w.chain[3].dag_id, "ingest");
+	assert_string_equal(w.chain[3].task_id, "load.orders_0");
+	assert_int_equal(w.chain[3].verdict, DEP_FAILED);
+	assert_int_equal(w.chain[3].try_number, 3);
+	assert_int_equal(w.chain[3].max_tries, 3);
+	dep_why_free(&w);
+	/*
+	 * exec's run for today started an hour ago and its sensor waits:
+	 * its period began a day before its run_after (the next is due a
+	 * day after it), and mart's run of 28h ago is older still.
+	 */
+	d = state_of(&st, "exec");
+	d->run_state = RUN_RUNNING;
+	d->run_start = d->run_after = NOW - 3600;
+	d->run_end = TIME_NONE;
+	depgraph_free(g);
+	g = demo_shape(NULL, NOW + 23 * 3600);
+	why(g, "exec", &st, &w);
+	assert_true(w.found);
+	assert_int_equal(w.nchain, 4);
+	assert_string_equal(w.chain[3].task_id, "load.orders_0");
+	dep_why_free(&w);
+	dep_state_free(&st);
+	depgraph_free(g);
+}
+
+/*
+ * The same web, exec's run for today running (due an hour ago, the next
+ * in 23h: its period began 25h ago), and mart ran for that period 5h ago:
+ * the sensor is through, whatever failed upstream of mart since (orders'
+ * producer failed on the next period's load): nothing upstream holds exec.
+ */
+static void
+test_why_sensor_ran_for_period(void **state)
+{
+	struct depgraph		*g;
+	struct dep_state	 st = { 0 };
+	struct dep_why		 w;
+	struct dep_dag_state	*d;
+
+	(void)state;
+	g = demo_shape(&st, NOW + 23 * 3600);
+	d = state_of(&st, "exec");
+	d->run_state = RUN_RUNNING;
+	d->run_start = d->run_after = NOW - 3600;
+	d->run_end = TIME_NONE;
+	d = state_of(&st, "mart");
+	d->run_start = d->run_after = NOW - 5 * 3600;
+	d->run_end = NOW - 5 * 3600 + 600;
+	why(g, "exec", &st, &w);
+	assert_false(w.found);
+	assert_string_equal(buf_str(&w.sentence), "exec: every link upstream "
+	    "is fine; the DAG itself is slow");
+	assert_int_equal(w.nchain, 1);
+	dep_why_free(&w);
+	dep_state_free(&st);
+	depgraph_free(g);
+}
+
+/*
+ * The same, mart's run for exec's period failed (build, 05:10, try 2/2):
+ * mart is the first bad link, not what is upstream of it.  And when the
+ * run that failed is an earlier period's (28h ago) and mart has not run
+ * since, that failure still ends the chain: the walk passes only through
+ * a DAG whose old run succeeded.
+ */
+static void
+test_why_sensor_failed_for_period(void **state)
+{
+	struct depgraph		*g;
+	struct dep_state	 st = { 0 };
+	struct dep_why		 w;
+	struct dep_dag_state	*d;
+
+	(void)state;
+	g = demo_shape(&st, NOW + 23 * 3600);
+	d = state_of(&st, "exec");
+	d->run_state = RUN_RUNNING;
+	d->run_start = d->run_after = NOW - 3600;
+	d->run_end = TIME_NONE;
+	d = state_of(&st, "mart");
+	d->run_state = RUN_FAILED;
+	d->run_start = d->run_after = NOW - 5 * 3600;
+	d->run_end = NOW - 5 * 3600 + 600;
+	bad_task(d, "build", TI_FAILED, 2, 2, NOW - 5 * 3600 + 600);
+	why(g, "exec", &st, &w);
+	assert_true(w.found);
+	assert_string_equal(buf_str(&w.sentence), "exec's sensor "
+	    "wait_for_mart waits on mart; mart.build failed at 05:10, try 2/2");
+	assert_int_equal(w.nchain, 2);
+	assert_int_equal(w.chain[1].via, DEP_VIA_SENSOR);
+	assert_int_equal(w.chain[1].verdict, DEP_FAILED);
+	dep_why_free(&w);
+	d = state_of(&st, "mart");	/* why sorted them */
+	d->run_start = d->run_after = NOW - 28 * 3600;
+	d->run_end = d->bad_end = NOW - 28 * 3600 + 600;
+	why(g, "exec", &st, &w);
+	assert_true(w.found);
+	assert_int_equal(w.nchain, 2);
+	assert_int_equal(w.chain[1].verdict, DEP_FAILED);
+	assert_string_equal(w.chain[1].task_id, "build");
+	dep_why_free(&w);
+	dep_state_free(&st);
+	depgraph_free(g);
+}
+
+/*
  * Two levels and several branches.  top waits on a & z; a is written by
  * mid, which succeeded 20h ago (before top's last run, 10h ago) and
  * itself waits on b, written by deep, which failed; z is written by zp,
@@ -2087,6 +2277,9 @@ main(void)
 		cmocka_unit_test(test_why_failed_producer),
 		cmocka_unit_test(test_why_missing_and_paused),
 		cmocka_unit_test(test_why_sensor),
+		cmocka_unit_test(test_why_sensor_stale),
+		cmocka_unit_test(test_why_sensor_ran_for_period),
+		cmocka_unit_test(test_why_sensor_failed_for_period),
 		cmocka_unit_test(test_why_deep_and_branches),
 		cmocka_unit_test(test_upstream_ask),
 		cmocka_unit_test(test_large_chain_quickly),
