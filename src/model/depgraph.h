@@ -425,7 +425,10 @@ struct dep_why {
  * link: through the assets of its expression that are not yet queued for
  * it (only the branches that still block it: of an any, the one nearest
  * to being satisfied), their producers and those producers' own upstream,
- * its sensors' DAGs and its triggers.  st must hold what dep_upstream_ask
+ * its sensors' DAGs and its triggers.  A sensed DAG whose newest run is
+ * older than the period the sensing DAG waits for (from the sensing DAG's
+ * newest run_after and its DAG's next_run_after) has not run for it yet:
+ * the walk goes on upstream of it.  st must hold what dep_upstream_ask
  * named.  The sentence reads like "sales_mart waits for asset
  * bq://dwh/orders, last updated 26h ago by ingest_orders.load, which
  * failed at 03:12, try 3/3"; times in zone (NULL: UTC).  found is false,
