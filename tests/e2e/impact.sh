@@ -117,6 +117,16 @@ expect "rerun load"
 expect "and 1 SLA" 15
 $T capture-pane -p -t e2e | grep -F "holds back" | grep -qF "SLA" ||
     fail "the rerun modal's line names no SLA"
+# The model gives the line whole: the SLA's name is there in full, and the
+# line, longer than the modal, is cut by the modal with the mark at its end
+# (a cut in the model once left "; ~ deadline 00:01 JST passed").
+$T capture-pane -p -t e2e | grep -F "holds back" |
+    grep -qF "and 1 SLA; sales_ready deadline 00:01 JST" ||
+    fail "the rerun modal's line does not name sales_ready whole"
+$T capture-pane -p -t e2e | grep -F "holds back" | grep -qF "…" ||
+    fail "the rerun modal's line is not cut with the mark"
+$T capture-pane -p -t e2e | grep -F "holds back" | grep -qF "~" &&
+    fail "the rerun modal's line has a cut of the model's"
 $T capture-pane -p -t e2e | grep -qF "y clears" ||
     fail "the rerun modal's keys moved away"
 keys Escape
