@@ -1930,13 +1930,35 @@ demo_shape(struct dep_state *st, int64_t exec_next)
 	return g;
 }
 
+/* exec's run for today, due and started an hour ago, runs. */
+static void
+exec_running(struct dep_state *st)
+{
+	struct dep_dag_state *d = state_of(st, "exec");
+
+	d->run_state = RUN_RUNNING;
+	d->run_start = d->run_after = NOW - 3600;
+	d->run_end = TIME_NONE;
+}
+
+/* mart's newest run instead: rs, due and started at start, 10 minutes. */
+static struct dep_dag_state *
+mart_run(struct dep_state *st, enum run_state rs, int64_t start)
+{
+	struct dep_dag_state *d = state_of(st, "mart");
+
+	d->run_state = rs;
+	d->run_start = d->run_after = start;
+	d->run_end = start + 600;
+	return d;
+}
+
 static void
 test_why_sensor_stale(void **state)
 {
 	struct depgraph		*g;
 	struct dep_state	 st = { 0 };
 	struct dep_why		 w;
-	struct dep_dag_state	*d;
 
 	(void)state;
 	g = demo_shape(&st, NOW + 3600);
@@ -1964,10 +1986,7 @@ test_why_sensor_stale(void **state)
 	 * its period began a day before its run_after (the next is due a
 	 * day after it), and mart's run of 28h ago is older still.
 	 */
-	d = state_of(&st, "exec");
-	d->run_state = RUN_RUNNING;
-	d->run_start = d->run_after = NOW - 3600;
-	d->run_end = TIME_NONE;
+	exec_running(&st);
 	depgraph_free(g);
 	g = demo_shape(NULL, NOW + 23 * 3600);
 	why(g, "exec", &st, &w);
@@ -1991,17 +2010,11 @@ test_why_sensor_ran_for_period(void **state)
 	struct depgraph		*g;
 	struct dep_state	 st = { 0 };
 	struct dep_why		 w;
-	struct dep_dag_state	*d;
 
 	(void)state;
 	g = demo_shape(&st, NOW + 23 * 3600);
-	d = state_of(&st, "exec");
-	d->run_state = RUN_RUNNING;
-	d->run_start = d->run_after = NOW - 3600;
-	d->run_end = TIME_NONE;
-	d = state_of(&st, "mart");
-	d->run_start = d->run_after = NOW - 5 * 3600;
-	d->run_end = NOW - 5 * 3600 + 600;
+	exec_running(&st);
+	mart_run(&st, RUN_SUCCESS, NOW - 5 * 3600);
 	why(g, "exec", &st, &w);
 	assert_false(w.found);
 	assert_string_equal(buf_str(&w.sentence), "exec: every link upstream "
@@ -2029,14 +2042,8 @@ test_why_sensor_failed_for_period(void **state)
 
 	(void)state;
 	g = demo_shape(&st, NOW + 23 * 3600);
-	d = state_of(&st, "exec");
-	d->run_state = RUN_RUNNING;
-	d->run_start = d->run_after = NOW - 3600;
-	d->run_end = TIME_NONE;
-	d = state_of(&st, "mart");
-	d->run_state = RUN_FAILED;
-	d->run_start = d->run_after = NOW - 5 * 3600;
-	d->run_end = NOW - 5 * 3600 + 600;
+	exec_running(&st);
+	d = mart_run(&st, RUN_FAILED, NOW - 5 * 3600);
 	bad_task(d, "build", TI_FAILED, 2, 2, NOW - 5 * 3600 + 600);
 	why(g, "exec", &st, &w);
 	assert_true(w.found);
@@ -2046,9 +2053,8 @@ test_why_sensor_failed_for_period(void **state)
 	assert_int_equal(w.chain[1].via, DEP_VIA_SENSOR);
 	assert_int_equal(w.chain[1].verdict, DEP_FAILED);
 	dep_why_free(&w);
-	d = state_of(&st, "mart");	/* why sorted them */
-	d->run_start = d->run_after = NOW - 28 * 3600;
-	d->run_end = d->bad_end = NOW - 28 * 3600 + 600;
+	d = mart_run(&st, RUN_FAILED, NOW - 28 * 3600);
+	d->bad_end = d->run_end;
 	why(g, "exec", &st, &w);
 	assert_true(w.found);
 	assert_int_equal(w.nchain, 2);
