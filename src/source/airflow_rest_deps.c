@@ -666,7 +666,8 @@ cmp_dag_state(const void *a, const void *b)
 /*
  * The failed task instances are in: each DAG's bad task is its newest
  * run's failed or up_for_retry instance that ended last (upstream_failed
- * ones only follow a failure).
+ * ones only follow a failure), with its try and its tries in all
+ * (max_tries + 1), as the database source gives them.
  */
 static void
 state_tis_done(void *arg, const char *err)
@@ -696,7 +697,9 @@ state_tis_done(void *arg, const char *err)
 		d->bad_task = xstrdup(t->task_id);
 		d->bad_state = t->state;
 		d->bad_try = t->try_number;
-		d->bad_max_tries = t->max_tries;
+		/* The tries in all, as the database source gives them:
+		   max_tries counts the retries (depgraph.h). */
+		d->bad_max_tries = t->max_tries + 1;
 		d->bad_end = t->end_date;
 	}
 	rest_job_finish(j);

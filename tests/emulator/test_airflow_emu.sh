@@ -6,7 +6,10 @@
 # OpenAPI response schema (--self-test); health follows the job heartbeats;
 # requests the spec refuses are answered in the version's error shape and
 # listed at /_emu/invalid; reads and read-only POSTs are counted apart from
-# writes.  Exits non-zero on a failure.
+# writes.  The dataset (2.x) and asset (3.x) reads the same way on
+# af<SCHEMA>_deps (run.sh's dependency scenario): assets, aliases, events
+# and a consumer's queue as the tables hold them.  Exits non-zero on a
+# failure.
 set -u
 . tests/lib/pg.sh
 . tests/lib/emu.sh
@@ -17,11 +20,14 @@ for db in "" _down; do
 	emu_start "E$(echo "$db" | tr -d _)" --airflow "$v" --page-limit 5 --self-test \
 	    --dsn "host=127.0.0.1 port=$PGPORT dbname=af$v$db user=postgres" || exit 1
 done
-/usr/bin/python3 - "$v" "$E_URL" "$Edown_URL" "host=127.0.0.1 port=$PGPORT dbname=af$v user=postgres" <<'PY'
+emu_start Edeps --airflow "$v" --page-limit 5 --self-test \
+    --dsn "host=127.0.0.1 port=$PGPORT dbname=af${v}_deps user=postgres" || exit 1
+/usr/bin/python3 - "$v" "$E_URL" "$Edown_URL" "host=127.0.0.1 port=$PGPORT dbname=af$v user=postgres" \
+    "$Edeps_URL" "host=127.0.0.1 port=$PGPORT dbname=af${v}_deps user=postgres" <<'PY'
 import json, sys, urllib.error, urllib.parse, urllib.request
 import psycopg2
 
-v, url, down, dsn = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
+v, url, down, dsn, deps_url, deps_dsn = sys.argv[1:7]
 api = url + ("/api/v1" if v == "2" else "/api/v2")
 v2 = v != "2"
 fails = []
@@ -44,19 +50,21 @@ def check(what, cond):
         fails.append(what)
 
 
-def pages(path, key, ident, query="", body=None):
-    """Every row of a list, page by page: (rows, total, requests)."""
+def pages(path, key, ident, query="", body=None, base=None):
+    """Every row of a list, page by page: (rows, total, requests); from
+    the API at base (default: the emulator on af<SCHEMA>)."""
+    base = base or api
     rows, offset, n, total = [], 0, 0, None
     while True:
         n += 1
         if body is None:
             sep = "&" if "?" in path else "?"
-            st, d = call(api + path + sep + "limit=50&offset=%d" % offset + query)
+            st, d = call(base + path + sep + "limit=50&offset=%d" % offset + query)
         else:
             b = dict(body, page_offset=offset)
             if v2 or "dagRuns/list" in path and not path.endswith("taskInstances/list"):
                 b["page_limit"] = 50
-            st, d = call(api + path, b)
+            st, d = call(base + path, b)
         if st != 200:
             check("%s: HTTP %d %s" % (path, st, d), False)
             return rows, total, n
@@ -147,6 +155,41 @@ call(api + "/dags/etl_daily/clearTaskInstances", {"dry_run": True, "task_ids": [
 st, d = call(url + "/_emu/requests")
 check("counted: %d reads, %d read POSTs, %d writes" % (d["reads"], d["read_posts"], d["writes"]),
       (d["reads"], d["read_posts"], d["writes"]) == (1, 2, 1) and len(d["requests"]) == 4)
+# The dataset/asset reads on the dependency scenario: every list as the
+# tables hold it, the consumer's queue, a DAG with none queued a 404, and
+# no answer the response schema refuses.
+dapi = deps_url + ("/api/v2" if v2 else "/api/v1")
+conn.close()
+conn = psycopg2.connect(deps_dsn)
+cur = conn.cursor()
+t = "asset" if v2 else "dataset"
+cases = [
+    ("/assets?only_active=false" if v2 else "/datasets", "assets" if v2 else "datasets",
+     lambda r: (r["id"], r["uri"]), sql("SELECT count(*) FROM " + t)),
+    ("/assets/events" if v2 else "/datasets/events", "asset_events" if v2 else "dataset_events",
+     lambda r: r["id"], sql("SELECT count(*) FROM " + t + "_event")),
+]
+if v2:
+    cases += [
+        ("/assets", "assets", lambda r: (r["id"], r["uri"]),
+         sql("SELECT count(*) FROM asset a WHERE EXISTS (SELECT 1 FROM asset_active x WHERE x.name = a.name AND x.uri = a.uri)")),
+        ("/assets/aliases", "asset_aliases", lambda r: r["name"], sql("SELECT count(*) FROM asset_alias")),
+    ]
+for path, key, ident, want in cases:
+    rows, total, n = pages(path, key, ident, base=dapi)
+    check("deps %s: total_entries %s, the database has %d" % (path, total, want), total == want and want > 0)
+    check("deps %s: %d rows over %d pages, all distinct" % (path, len(rows), n), len(rows) == want and len(set(rows)) == want)
+queue = "/assets/queuedEvents" if v2 else "/datasets/queuedEvent"
+want = sql("SELECT count(*) FROM " + t + "_dag_run_queue WHERE target_dag_id = 'sales_mart'")
+st, d = call(dapi + "/dags/sales_mart" + queue)
+got = d.get("queued_events" if v2 else "datasets", []) if st == 200 else []
+check("deps: sales_mart's queue: HTTP %d, %d entries, the database has %d" % (st, len(got), want),
+      st == 200 and len(got) == want > 0 and d.get("total_entries") == want)
+st, d = call(dapi + "/dags/ingest_orders" + queue)
+check("deps: nothing queued for ingest_orders is a 404: %d" % st, st == 404)
+st, d = call(deps_url + "/_emu/invalid")
+check("deps: every answer matched the response schema (%s)" % d["invalid"][:2], d["validating"] and not d["invalid"])
+
 if not fails:
     print("Airflow API emulator (schema %s): all checks passed" % v)
 sys.exit(1 if fails else 0)
