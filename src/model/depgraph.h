@@ -405,7 +405,8 @@ struct dep_link {
 	enum dep_verdict	 verdict;
 	int64_t			 when;	/* last update / run end / failure */
 	enum ti_state		 ti_state;
-	int			 try_number, max_tries;
+	int			 try_number;
+	int			 max_tries;	/* all tries: Airflow's max_tries + 1 */
 	const char		*run_id;
 };
 

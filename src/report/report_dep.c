@@ -334,8 +334,8 @@ put_soonest(struct buf *b, const struct dep_impact *im,
 
 /*
  * The verdict's text: "ingest.load (run R) holds back 3 DAGs and 2 SLAs;
- * next deadline ...": the console's line, with the deadline in full (the
- * line cuts the SLA's name to its width).
+ * next deadline ...": the counts of the console's line, then the soonest
+ * SLA as put_soonest writes it, its deadline with date and zone in full.
  */
 static void
 impact_summary(struct buf *b, const struct impact_doc *d, int rc)
@@ -403,7 +403,8 @@ put_failure(struct buf *b, const struct impact_doc *d)
 	}
 	buf_printf(b, "  %s", run_state_name(ds->run_state));
 	if (ds->bad_task != NULL && strcmp(ds->bad_task, d->task_id) == 0) {
-		ti_try_text(try, sizeof try, ds->bad_try, ds->bad_max_tries);
+		/* ti_try_text takes Airflow's max_tries (the retries). */
+		ti_try_text(try, sizeof try, ds->bad_try, ds->bad_max_tries - 1);
 		buf_printf(b, ", task %s, try %s", ti_state_name(ds->bad_state),
 		    try);
 		if (ds->bad_end != TIME_NONE) {
@@ -704,7 +705,7 @@ put_link(struct buf *b, const struct dep_link *l, bool first,
 	if (md || l->try_number > 0)
 		buf_puts(b, sep);
 	if (l->try_number > 0) {
-		ti_try_text(try, sizeof try, l->try_number, l->max_tries);
+		ti_try_text(try, sizeof try, l->try_number, l->max_tries - 1);
 		buf_printf(b, "%s try %s", ti_state_name(l->ti_state), try);
 	}
 	if (md || l->run_id != NULL)
@@ -790,7 +791,7 @@ json_link(const struct dep_link *l, bool first)
 	json_object_set_new(o, "try_number", l->try_number > 0 ?
 	    json_integer(l->try_number) : json_null());
 	json_object_set_new(o, "max_tries", l->try_number > 0 ?
-	    json_integer(l->max_tries) : json_null());
+	    json_integer(l->max_tries - 1) : json_null());
 	json_object_set_new(o, "run_id", report_json_string(l->run_id));
 	return o;
 }

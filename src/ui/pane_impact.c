@@ -503,10 +503,9 @@ link_text(struct buf *b, const struct console *c, const struct dep_link *l,
 		buf_puts(b, " ");
 		fmt_time(b, c->zone, l->when, FMT_SHORT);
 	}
-	/* Tries as the tasks pane says them: max_tries is the retries. */
+	/* Tries as the tasks pane says them ("try 3 of 3"). */
 	if (l->kind == DEP_NODE_TASK && l->try_number > 0)
-		buf_printf(b, ", try %d of %d", l->try_number,
-		    l->max_tries + 1);
+		buf_printf(b, ", try %d of %d", l->try_number, l->max_tries);
 }
 
 /* The chain upstream, then the root-cause sentence. */
@@ -1163,8 +1162,13 @@ app_impact_sla_tick(struct app *a)
 		if (sc->asked || (sc->read_at != 0 &&
 		    now - sc->read_at < every))
 			continue;
+		/*
+		 * Pending too: a deadline still ahead whose DAG waits on a
+		 * failure upstream is what an operator wants to see early.
+		 */
 		if (sc->outcome != SLA_AT_RISK && sc->outcome != SLA_LATE &&
-		    sc->outcome != SLA_MISSING && sc->outcome != SLA_FAILED)
+		    sc->outcome != SLA_MISSING && sc->outcome != SLA_FAILED &&
+		    sc->outcome != SLA_PENDING)
 			continue;
 		sc->asked = true;
 		q = req_new(a, DQ_SLA, c->sla.defs[i]->dag_id, NULL, NULL);

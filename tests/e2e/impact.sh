@@ -56,6 +56,16 @@ dag = finance_mart
 deadline = 23:59
 timezone = UTC
 CONF
+# And one on sales_mart still pending whatever the hour: 14:00 in a zone
+# where it is now about noon (Etc/GMT-N is N hours east of UTC).
+off=$((12 - $(date -u +%H | sed 's/^0//')))
+case $off in
+0) zone=Etc/GMT ;;
+-*) zone="Etc/GMT+${off#-}" ;;
+*) zone="Etc/GMT-$off" ;;
+esac
+printf '[sla "sales_noon"]\ndag = sales_mart\ndeadline = 14:00\ntimezone = %s\n' \
+    "$zone" >>"$home/.config/dagtop/config"
 ENV=$E2E_ENV
 
 session "$ENV $bin --context emu; echo EXITED \$?; sleep 30"
@@ -134,10 +144,20 @@ expect "rerun cancelled"
 
 # --- the SLA pane: the upstream mark and the cause ----------------------------
 keys a
-expect "SLAs today (2)"
+expect "SLAs today (3)"
 expect "↑" 15
 screen | grep -F "sales_ready" | grep -qF "↑" ||
     fail "sales_ready is not marked as late upstream"
+# A pending SLA is marked too once its cause is read.
+k=0
+until screen | grep -F "sales_noon" | grep -qF "↑"; do
+	[ $k -lt 150 ] ||
+	    fail "the pending sales_noon is not marked as held back upstream"
+	sleep 0.1
+	k=$((k + 1))
+done
+screen | grep -F "sales_noon" | grep -qF "pending" ||
+    fail "sales_noon is not pending"
 screen | grep -F "finance_ready" | grep -qF "↑" &&
     fail "finance_ready is marked as late upstream"
 # i on the SLA row: why, upstream, ending in the root cause.

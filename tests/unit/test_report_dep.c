@@ -274,7 +274,7 @@ draw_why(struct why_answer *a, bool found)
 	chain[2] = (struct dep_link){ .kind = DEP_NODE_TASK,
 	    .dag_id = "ingest_orders", .task_id = HOSTILE,
 	    .via = DEP_VIA_OUTLET, .verdict = DEP_FAILED, .when = T0,
-	    .ti_state = TI_FAILED, .try_number = 3, .max_tries = 2,
+	    .ti_state = TI_FAILED, .try_number = 3, .max_tries = 3,
 	    .run_id = "scheduled__2026-03-09T01:00:00+00:00" };
 	a->why.chain = chain;
 	a->why.nchain = 3;
