@@ -387,8 +387,9 @@ facts_cb(void *arg, const PGresult *res, const char *err)
  * asset entry's id).  Four scans with no false negative whatever the
  * document's spacing, where parsing every document took most of the
  * impact's time: at the bench's 2,000 documents (13 MB; 144 kept on
- * 2.10, 170 on 3.1) the facts take 58 ms where they took 78 on 2.10, 73
- * where 98 on 3.1, most of it the detoasting both need.  A document left out loses only the warnings an odd asset
+ * 2.10, 170 on 3.1) the facts take 57 ms where they took 83 on 2.10, 73
+ * where 95 on 3.1 (means of 11 runs), most of it the detoasting both
+ * need.  A document left out loses only the warnings an odd asset
  * entry or list of it would give.  The text is detoasted once (|| ''
  * makes a copy of its own, OFFSET 0 keeps it from being inlined into
  * each test), and the list extracted once per row, in a subquery that
