@@ -6,8 +6,8 @@
  * consumers of the reference examples' seed (af<schema>_depex,
  * airflow_dependencies.md §2); a 2.8 database (no aliases, no expression:
  * af2_deps28) and one without the dependency tables (af<schema>_nodeps);
- * and the statements: at most two for the facts, one for the state,
- * none holding a value.
+ * and the statements: one for the facts, one for the state, none holding
+ * a value.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -642,8 +642,11 @@ test_why(void **state)
 }
 
 /*
- * Two statements for the facts and one for the state, every time (the
- * second read runs them prepared), and no value in their text.
+ * One statement for the facts (the reference tables and the
+ * dag_dependencies lists together) and one for the state, every time (the
+ * second read runs them prepared), and no value in their text: with the
+ * connection's schema detection and the failed DAG's task graph, an
+ * impact is four statements (issue 19's bench target).
  */
 static void
 test_statements(void **state)
@@ -676,8 +679,8 @@ test_statements(void **state)
 		base = dbtest_traced(path, NULL);
 		fetch_deps(a, &f);
 		after = dbtest_traced(path, "ingest_orders");
-		if (after - base != 2)
-			fail_msg("the facts took %d statements (2)",
+		if (after - base != 1)
+			fail_msg("the facts took %d statements (1)",
 			    after - base);
 		dep_facts_free(&f);
 		base = after;
