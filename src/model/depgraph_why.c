@@ -140,38 +140,6 @@ x_missing(const struct why *w, size_t c, size_t i)
 	return d->x[i].kind == DGX_ALL ? n : best;
 }
 
-/*
- * The leaves of c's condition that still block it: every missing branch
- * of an all, the nearest to satisfied branch of an any.
- */
-static void
-blocking(const struct why *w, size_t c, size_t i, struct dg_list *leaves)
-{
-	const struct dg_dag	*d = &w->g->dags[c];
-	size_t			 j, m, best = (size_t)-1, pick = DG_NONE;
-
-	if (x_arrived(w, c, i))
-		return;
-	switch (d->x[i].kind) {
-	case DGX_ALL:
-		for (j = i + 1; j < d->x[i].end; j = d->x[j].end)
-			blocking(w, c, j, leaves);
-		break;
-	case DGX_ANY:
-		for (j = i + 1; j < d->x[i].end; j = d->x[j].end)
-			if ((m = x_missing(w, c, j)) > 0 && m < best) {
-				best = m;
-				pick = j;
-			}
-		if (pick != DG_NONE)
-			blocking(w, c, pick, leaves);
-		break;
-	default:
-		dg_push(leaves, i);
-		break;
-	}
-}
-
 /* ----------------------------------------------------------------------
  * The chain.
  */
@@ -396,6 +364,63 @@ walk_leaf(struct why *w, size_t d, const struct dg_x *x, int depth)
 }
 
 /*
+ * Whether the branch at node i of d's condition blocks d through a bad
+ * link upstream, leaving that chain on when it does.  Every missing
+ * branch of an all is walked until one is bad.  An any blocks d only
+ * when every branch still missing is bad: one that is merely on its way
+ * (a healthy producer that has not run yet) will let d run, so the wait
+ * is not caused upstream; when all are bad the chain is that of the
+ * branch nearest to satisfied (the fewest leaves missing).
+ */
+static bool
+walk_x(struct why *w, size_t d, size_t i, int depth)
+{
+	const struct dg_dag	*dag = &w->g->dags[d];
+	size_t			 mark = w->out->nchain, before, j, k, n = 0;
+	size_t			*kids, *miss;
+	bool			 hit = false;
+
+	if (x_arrived(w, d, i))
+		return false;
+	if (dag->x[i].kind == DGX_ALL) {
+		for (j = i + 1; j < dag->x[i].end && !hit; j = dag->x[j].end)
+			if (!(hit = walk_x(w, d, j, depth)))
+				w->out->nchain = mark;
+		return hit;
+	}
+	if (dag->x[i].kind != DGX_ANY)
+		return walk_leaf(w, d, &dag->x[i], depth);
+	for (j = i + 1; j < dag->x[i].end; j = dag->x[j].end)
+		n++;
+	kids = xcalloc(n + 1, sizeof *kids);
+	miss = xcalloc(n + 1, sizeof *miss);
+	/* nearest to satisfied first (insertion sort: a handful) */
+	for (n = 0, j = i + 1; j < dag->x[i].end; j = dag->x[j].end) {
+		size_t m = x_missing(w, d, j);
+
+		for (k = n; k > 0 && miss[k - 1] > m; k--) {
+			kids[k] = kids[k - 1];
+			miss[k] = miss[k - 1];
+		}
+		kids[k] = j;
+		miss[k] = m;
+		n++;
+	}
+	for (k = 0, hit = n > 0; k < n && hit; k++) {
+		before = w->out->nchain;
+		hit = walk_x(w, d, kids[k], depth);
+		/* the first branch's chain is the one kept */
+		if (k > 0)
+			w->out->nchain = before;
+	}
+	if (!hit)
+		w->out->nchain = mark;
+	free(kids);
+	free(miss);
+	return hit;
+}
+
+/*
  * The links that block DAG d, in order, to the first bad one; false (the
  * chain as it was) when all are fine.  For the DAG asked about (depth 0)
  * the other links are looked at too, and the bad ones counted in also_bad.
@@ -405,23 +430,27 @@ walk_dag(struct why *w, size_t d, int depth)
 {
 	const struct dg_dag	*dag = &w->g->dags[d];
 	const struct dg_link	*k;
-	struct dg_list		 leaves = { NULL, 0 };
+	struct dg_list		 top = { NULL, 0 };
 	size_t			 i, mark;
 	bool			 found = false, hit;
 
 	if (depth > WHY_DEPTH || w->entered[d])
 		return false;
 	w->entered[d] = true;
-	if (dag->nx > 0)
-		blocking(w, d, 0, &leaves);
-	for (i = 0; i < leaves.n + dag->links_in.n; i++) {
+	/* the branches of a top all one by one, for also_bad */
+	if (dag->nx > 0 && dag->x[0].kind == DGX_ALL) {
+		for (i = 1; i < dag->x[0].end; i = dag->x[i].end)
+			dg_push(&top, i);
+	} else if (dag->nx > 0)
+		dg_push(&top, 0);
+	for (i = 0; i < top.n + dag->links_in.n; i++) {
 		if (found && depth > 0)
 			break;
 		mark = w->out->nchain;
-		if (i < leaves.n)
-			hit = walk_leaf(w, d, &dag->x[leaves.v[i]], depth);
+		if (i < top.n)
+			hit = walk_x(w, d, top.v[i], depth);
 		else {
-			k = &w->g->links[dag->links_in.v[i - leaves.n]];
+			k = &w->g->links[dag->links_in.v[i - top.n]];
 			/* a trigger matters to a DAG that only runs by one */
 			if (k->kind == DEP_TRIGGER &&
 			    (dag->timed || dag->nx > 0))
@@ -441,7 +470,7 @@ walk_dag(struct why *w, size_t d, int depth)
 			w->out->nchain = mark;
 		found = found || hit;
 	}
-	dg_list_free(&leaves);
+	dg_list_free(&top);
 	return found;
 }
 

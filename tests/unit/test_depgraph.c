@@ -2125,6 +2125,52 @@ test_why_deep_and_branches(void **state)
 }
 
 /*
+ * An any with one branch fed by a healthy producer is not held back
+ * upstream: fin waits on o | c; o's producer failed, c's producer last
+ * succeeded and will run again.  The wait is not caused upstream (found
+ * false), though the failed branch is the first and as near.  Once c's
+ * producer fails too, both branches are bad and the chain is the first.
+ */
+static void
+test_why_any_still_fed(void **state)
+{
+	struct dep_facts	 f = { 0 };
+	struct depgraph		*g;
+	struct dep_state	 st = { 0 };
+	struct dep_why		 w;
+	struct dep_dag_state	*d;
+
+	(void)state;
+	add_outlet(&f, "ing_o", "load", add_asset(&f, 1, NULL, "o"));
+	add_outlet(&f, "ing_c", "load", add_asset(&f, 2, NULL, "c"));
+	add_dag(&f, "fin", "{\"any\": [\"o\", \"c\"]}");
+	add_dag(&f, "ing_o", NULL);
+	add_dag(&f, "ing_c", NULL);
+	g = build(&f);
+	dag_run(&st, "fin", RUN_SUCCESS, NOW - 10 * 3600);
+	d = dag_run(&st, "ing_o", RUN_FAILED, NOW - 2 * 3600);
+	bad_task(d, "load", TI_FAILED, 3, 3, NOW - 3600);
+	dag_run(&st, "ing_c", RUN_SUCCESS, NOW - 12 * 3600);
+	asset_event(&st, 1, "o", NOW - 30 * 3600, "ing_o", "load");
+	asset_event(&st, 2, "c", NOW - 12 * 3600, "ing_c", "load");
+	why(g, "fin", &st, &w);
+	assert_false(w.found);
+	assert_int_equal(w.nchain, 1);
+	dep_why_free(&w);
+	d = state_of(&st, "ing_c");
+	d->run_state = RUN_FAILED;
+	bad_task(d, "load", TI_FAILED, 2, 2, NOW - 1800);
+	why(g, "fin", &st, &w);
+	assert_true(w.found);
+	assert_string_equal(w.chain[1].asset, "o");
+	assert_string_equal(w.chain[2].dag_id, "ing_o");
+	assert_int_equal(w.chain[2].verdict, DEP_FAILED);
+	dep_why_free(&w);
+	dep_state_free(&st);
+	depgraph_free(g);
+}
+
+/*
  * What a walk reads: the 3.1 seed upstream of consumer_c is c, written by
  * downstream_x, triggered by consumer_a, scheduled on a, written by
  * producer; one hop reads consumer_c and downstream_x with c only.
@@ -2287,6 +2333,7 @@ main(void)
 		cmocka_unit_test(test_why_sensor_ran_for_period),
 		cmocka_unit_test(test_why_sensor_failed_for_period),
 		cmocka_unit_test(test_why_deep_and_branches),
+		cmocka_unit_test(test_why_any_still_fed),
 		cmocka_unit_test(test_upstream_ask),
 		cmocka_unit_test(test_large_chain_quickly),
 	};
