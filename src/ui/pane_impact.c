@@ -394,7 +394,12 @@ item_text(struct buf *b, const struct console *c, const struct dep_req *q,
 	buf_printf(b, "%s ", kind_label(it->kind));
 	switch (it->kind) {
 	case DEP_NODE_TASK:
-		buf_printf(b, "%s.%s", it->dag_id, it->task_id);
+		/* the failed DAG's tasks: the title names the DAG */
+		if (it->dag_id != NULL && q->dag_id != NULL &&
+		    strcmp(it->dag_id, q->dag_id) == 0)
+			buf_puts(b, it->task_id);
+		else
+			buf_printf(b, "%s.%s", it->dag_id, it->task_id);
 		if ((ti = open_ti(c, q, it->task_id)) != NULL)
 			buf_printf(b, "  %s", ti_state_name(ti->state));
 		if (it->via == DEP_VIA_FAILURE)
