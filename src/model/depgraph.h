@@ -302,13 +302,14 @@ void	 dep_impact_slas(struct dep_impact *, const struct sla_def *const *defs,
  * The one line the rerun modal shows: "holds back 3 DAGs and 2 SLAs; next
  * deadline acc_export 10:00 JST, 2h10m left", "holds back nothing outside
  * this DAG", "holds back 1 DAG (paused)".  Whole, however long the SLA's
- * name: cutting it to a width, with the mark, is the UI's job.  zone gives
- * the SLA's own time zone for the deadline (NULL: UTC); defs as given to
- * dep_impact_slas.
+ * name: cutting it to a width, with the mark, is the UI's job.  zones give
+ * each SLA's own time zone for the deadline (NULL: UTC); defs as given to
+ * dep_impact_slas.  dated writes the deadline with its date, "2026-11-22
+ * 10:00:00 JST", for a report read later; else the wall clock, "10:00 JST".
  */
 void	 dep_impact_line(const struct dep_impact *,
 	    const struct sla_def *const *defs, const struct tz *const *zones,
-	    int64_t now, struct buf *out);
+	    int64_t now, bool dated, struct buf *out);
 void	 dep_impact_free(struct dep_impact *);
 const char	*dep_via_name(enum dep_via);	/* "sensor", "schedule", ... */
 const char	*dep_node_kind_name(enum dep_node_kind);
@@ -362,6 +363,9 @@ struct dep_state {
 };
 
 void	 dep_state_free(struct dep_state *);
+/* The state read for dag_id (binary search: dags is sorted); NULL if none. */
+const struct dep_dag_state *dep_state_dag(const struct dep_state *,
+	    const char *dag_id);
 
 /*
  * What to read state for, in one go (struct sched's fetch_dep_state): the

@@ -143,7 +143,7 @@ dep_ask_free(struct dep_ask *a)
 
 /* The state of a DAG, by binary search (st->dags is sorted); NULL if none. */
 const struct dep_dag_state *
-dg_dag_state(const struct dep_state *st, const char *dag_id)
+dep_state_dag(const struct dep_state *st, const char *dag_id)
 {
 	size_t	i;
 

@@ -127,9 +127,6 @@ void	 dg_find_cycles(struct depgraph *);
 /* "cycle across DAGs: a, b, c" (8 at most, "and 12 more") into b. */
 void	 dg_cycle_text(const struct depgraph *, size_t scc, struct buf *);
 
-const struct dep_dag_state *dg_dag_state(const struct dep_state *,
-	    const char *);
-
 /*
  * Parses a DAG's stored expression into its condition (d->x), resolving
  * assets and aliases against the graph; what it names that the graph does

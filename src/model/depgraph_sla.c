@@ -26,7 +26,7 @@ chain_of(const struct dep_impact *im, size_t i, const struct dep_state *st)
 
 	for (;; i = im->items[i].parent) {
 		if (im->items[i].kind == DEP_NODE_DAG || i == 0) {
-			s = dg_dag_state(st, im->items[i].dag_id);
+			s = dep_state_dag(st, im->items[i].dag_id);
 			if (s == NULL || s->median < 0)
 				return -1;
 			sum += s->median;
@@ -145,7 +145,7 @@ clock_text(struct buf *b, const struct tz *zone, int64_t t)
  */
 static void
 deadline_text(const struct dep_sla_hit *h, const struct sla_def *const *defs,
-    const struct tz *const *zones, int64_t now, struct buf *out)
+    const struct tz *const *zones, int64_t now, bool dated, struct buf *out)
 {
 	const struct tz	*zone = zones != NULL ? zones[h->sla] : NULL;
 	const char	*name = defs[h->sla]->name != NULL ?
@@ -153,7 +153,11 @@ deadline_text(const struct dep_sla_hit *h, const struct sla_def *const *defs,
 	struct buf	 when = BUF_INIT, left = BUF_INIT;
 	int64_t		 dt = h->deadline - now;
 
-	clock_text(&when, zone, h->deadline);
+	if (dated)
+		fmt_time(&when, zone != NULL ? zone : tz_utc(), h->deadline,
+		    FMT_LONG);
+	else
+		clock_text(&when, zone, h->deadline);
 	fmt_duration(&left, (double)(dt < 0 ? -dt : dt));
 	if (dt < 0)
 		buf_printf(out, "; %s deadline %s passed %s ago", name,
@@ -171,7 +175,7 @@ deadline_text(const struct dep_sla_hit *h, const struct sla_def *const *defs,
 
 void
 dep_impact_line(const struct dep_impact *im, const struct sla_def *const *defs,
-    const struct tz *const *zones, int64_t now, struct buf *out)
+    const struct tz *const *zones, int64_t now, bool dated, struct buf *out)
 {
 	const struct dep_sla_hit	*h = NULL;
 	size_t				 i, paused = 0;
@@ -205,5 +209,5 @@ dep_impact_line(const struct dep_impact *im, const struct sla_def *const *defs,
 	if (h == NULL && im->nslas > 0)
 		h = &im->slas[0];
 	if (h != NULL && defs != NULL && defs[h->sla] != NULL)
-		deadline_text(h, defs, zones, now, out);
+		deadline_text(h, defs, zones, now, dated, out);
 }

@@ -80,7 +80,7 @@ arrived(const struct why *w, size_t c, size_t a)
 		return false;
 	}
 	s = asset_state(st, as);
-	cs = dg_dag_state(st, w->g->dags[c].dag_id);
+	cs = dep_state_dag(st, w->g->dags[c].dag_id);
 	return s != NULL && s->last_event != TIME_NONE && cs != NULL &&
 	    cs->has_run && cs->run_start != TIME_NONE &&
 	    s->last_event > cs->run_start;
@@ -174,7 +174,7 @@ static enum dep_verdict
 dag_verdict(const struct why *w, size_t d, struct dep_link *l)
 {
 	const struct dg_dag		*dag = &w->g->dags[d];
-	const struct dep_dag_state	*s = dg_dag_state(w->st, dag->dag_id);
+	const struct dep_dag_state	*s = dep_state_dag(w->st, dag->dag_id);
 
 	l->dag_id = dag->dag_id;
 	if (s != NULL) {
@@ -230,7 +230,7 @@ run_due(const struct dep_dag_state *s)
 static int64_t
 period_start(const struct why *w, size_t c)
 {
-	const struct dep_dag_state	*s = dg_dag_state(w->st,
+	const struct dep_dag_state	*s = dep_state_dag(w->st,
 					    w->g->dags[c].dag_id);
 	int64_t				 due = run_due(s);
 	int64_t				 next = w->g->dags[c].next_run_after;
@@ -253,7 +253,7 @@ static bool
 stale_for(const struct why *w, size_t p, size_t c)
 {
 	int64_t	since = period_start(w, c);
-	int64_t	due = run_due(dg_dag_state(w->st, w->g->dags[p].dag_id));
+	int64_t	due = run_due(dep_state_dag(w->st, w->g->dags[p].dag_id));
 
 	return since != TIME_NONE && due != TIME_NONE && due <= since;
 }
@@ -505,7 +505,7 @@ static void
 dag_text(const struct why *w, const struct dep_link *l, const char *who,
     struct buf *b)
 {
-	const struct dep_dag_state *s = dg_dag_state(w->st, l->dag_id);
+	const struct dep_dag_state *s = dep_state_dag(w->st, l->dag_id);
 
 	switch (l->verdict) {
 	case DEP_FAILED:
@@ -703,7 +703,7 @@ dep_why(const struct depgraph *g, const char *dag_id,
 	l = push_link(&w, DEP_NODE_DAG, DEP_VIA_FAILURE);
 	l->dag_id = d != DG_NONE ? g->dags[d].dag_id : dag_id;
 	l->verdict = DEP_OK;
-	if ((s = dg_dag_state(w.st, l->dag_id)) != NULL) {
+	if ((s = dep_state_dag(w.st, l->dag_id)) != NULL) {
 		/* its own newest run, for the first line of a chain */
 		l->run_id = s->run_id;
 		l->when = s->run_end != TIME_NONE ? s->run_end : s->run_start;

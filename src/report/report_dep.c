@@ -296,54 +296,16 @@ put_hit(struct buf *b, const struct dep_sla_hit *h, const struct dep_slas *sl,
 }
 
 /*
- * The soonest deadline in full, as the console's line says it within its
- * width: "; next deadline NAME <when>, 2h10m left", "; NAME due <when>,
- * 2h10m left, needs 3h05m", "; NAME deadline <when> passed 35m00s ago".
- * The hit is the line's: the first not yet passed, else the first.
- */
-static void
-put_soonest(struct buf *b, const struct dep_impact *im,
-    const struct dep_slas *sl)
-{
-	const struct dep_sla_hit	*h = &im->slas[0];
-	size_t				 i;
-
-	for (i = im->nslas; i-- > 0; )
-		if (im->slas[i].left >= 0)
-			h = &im->slas[i];
-	buf_puts(b, h->left >= 0 && !hit_critical(h) ? "; next deadline " :
-	    "; ");
-	report_put_id(b, sl->defs[h->sla]->name);
-	buf_puts(b, h->left < 0 ? " deadline " : h->chain >= 0 && !h->fits ?
-	    " due " : " ");
-	fmt_time(b, sl->zones[h->sla], h->deadline, FMT_LONG);
-	if (h->left < 0) {
-		buf_puts(b, " passed ");
-		fmt_duration(b, (double)-h->left);
-		buf_puts(b, " ago");
-		return;
-	}
-	buf_puts(b, ", ");
-	fmt_duration(b, (double)h->left);
-	buf_puts(b, " left");
-	if (h->chain >= 0 && !h->fits) {
-		buf_puts(b, ", needs ");
-		fmt_duration(b, (double)h->chain);
-	}
-}
-
-/*
  * The verdict's text: "ingest.load (run R) holds back 3 DAGs and 2 SLAs;
- * next deadline ...": the counts of the console's line, then the soonest
- * SLA as put_soonest writes it, its deadline with date and zone in full.
+ * next deadline ...": the console's line, its deadline with date and zone
+ * in full (dep_impact_line, dated), then how many SLAs are lost.
  */
 static void
 impact_summary(struct buf *b, const struct impact_doc *d, int rc)
 {
 	const struct dep_impact	*im = &d->a->impact;
-	const char		*line = buf_str(&d->a->line), *semi;
+	struct buf		 line = BUF_INIT;
 	size_t			 i, bad = 0;
-	char			*counts;
 
 	report_put_id(b, d->dag_id);
 	buf_putc(b, '.');
@@ -351,15 +313,11 @@ impact_summary(struct buf *b, const struct impact_doc *d, int rc)
 	buf_puts(b, " (run ");
 	report_put_id(b, d->run_id);
 	buf_puts(b, ") ");
-	if (im->nslas == 0 || d->slas == NULL ||
-	    (semi = strchr(line, ';')) == NULL) {
-		report_put_id(b, line);
-		return;
-	}
-	counts = xstrndup(line, (size_t)(semi - line));
-	report_put_id(b, counts);
-	free(counts);
-	put_soonest(b, im, d->slas);
+	dep_impact_line(im, d->slas != NULL ? d->slas->defs : NULL,
+	    d->slas != NULL ? d->slas->zones : NULL, d->a->state.now, true,
+	    &line);
+	report_put_id(b, buf_str(&line));
+	buf_free(&line);
 	for (i = 0; i < im->nslas; i++)
 		bad += hit_critical(&im->slas[i]);
 	if (rc == 2)
@@ -367,24 +325,14 @@ impact_summary(struct buf *b, const struct impact_doc *d, int rc)
 		    bad == 1 ? "" : "s");
 }
 
-static const struct dep_dag_state *
-state_of(const struct dep_state *st, const char *dag_id)
-{
-	size_t i;
-
-	for (i = 0; i < st->ndags; i++)
-		if (strcmp(st->dags[i].dag_id, dag_id) == 0)
-			return &st->dags[i];
-	return NULL;
-}
-
 /* The failure line: the run's and the task's state as the source read. */
 static void
 put_failure(struct buf *b, const struct impact_doc *d)
 {
-	const struct dep_dag_state	*ds = state_of(&d->a->state, d->dag_id);
+	const struct dep_dag_state	*ds;
 	char				 try[32];
 
+	ds = dep_state_dag(&d->a->state, d->dag_id);
 	buf_printf(b, "%-11s", "failure");
 	report_put_id(b, d->dag_id);
 	buf_putc(b, '.');

@@ -111,22 +111,6 @@ graph_warnings(struct buf *b, const struct dep_graph_hold *h)
 	put_lines(b, buf_str(&h->warnings));
 }
 
-static int
-state_cmp(const void *key, const void *elem)
-{
-	return strcmp(key, ((const struct dep_dag_state *)elem)->dag_id);
-}
-
-/* The state read for dag_id, or NULL (st->dags is sorted by dag_id). */
-static const struct dep_dag_state *
-state_dag(const struct dep_state *st, const char *dag_id)
-{
-	if (st->ndags == 0 || dag_id == NULL)
-		return NULL;
-	return bsearch(dag_id, st->dags, st->ndags, sizeof *st->dags,
-	    state_cmp);
-}
-
 /* What both reads carry: where the answer goes, what they read on the way. */
 struct dep_job {
 	struct sched		*s;
@@ -236,7 +220,7 @@ impact_slas(struct impact_job *j)
 
 	if (sl == NULL || sl->n == 0) {
 		dep_impact_slas(&a->impact, NULL, NULL, 0, &a->state, now);
-		dep_impact_line(&a->impact, NULL, NULL, now, &a->line);
+		dep_impact_line(&a->impact, NULL, NULL, now, false, &a->line);
 		return;
 	}
 	days = xcalloc(sl->n, sizeof *days);
@@ -244,7 +228,7 @@ impact_slas(struct impact_job *j)
 	for (i = 0; i < sl->n; i++) {
 		const struct sla_def		*d = sl->defs[i];
 		const struct tz			*z = sl->zones[i];
-		const struct dep_dag_state	*ds = state_dag(&a->state,
+		const struct dep_dag_state	*ds = dep_state_dag(&a->state,
 						    d->dag_id);
 		struct sla_attempt		 at;
 
@@ -266,7 +250,8 @@ impact_slas(struct impact_job *j)
 		today[i] = &days[i];
 	}
 	dep_impact_slas(&a->impact, sl->defs, today, sl->n, &a->state, now);
-	dep_impact_line(&a->impact, sl->defs, sl->zones, now, &a->line);
+	dep_impact_line(&a->impact, sl->defs, sl->zones, now, false,
+	    &a->line);
 	free(today);
 	free(days);
 }

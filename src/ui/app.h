@@ -26,6 +26,7 @@ struct logctl;
 struct rerun;
 struct loop_timer;
 struct impact;
+struct depq;
 
 #define STRIP_RUNS	10
 #define BACKOFF_MAX	30
@@ -100,10 +101,12 @@ struct app {
 	char			 help_filter[64];
 	bool			 help_typing;
 	/*
-	 * Blast radius (pane_impact.c): the window and its reads, and the
-	 * context's dependency graph as last read (max_age full_refresh).
+	 * Blast radius: the window (pane_impact.c), the reads (impactctl.c)
+	 * and the context's dependency graph as last read (max_age
+	 * full_refresh).
 	 */
 	struct impact		*impact;
+	struct depq		*depq;
 	struct dep_cache	 dep_cache;
 };
 
@@ -241,9 +244,9 @@ void	app_mouse(struct app *);
 void	app_run_action(struct app *, enum action);
 
 /*
- * pane_impact.c: the impact window over the panes, the rerun modal's line
- * and the SLA pane's upstream causes; every read asynchronous, one at a
- * time, through app->dep_cache.
+ * pane_impact.c: the impact window over the panes; its reads, the rerun
+ * modal's line and the SLA pane's upstream causes are impactctl.c's, every
+ * read asynchronous, one at a time, through app->dep_cache.
  */
 /* The impact key: the window for the selected task, run or SLA. */
 void	app_impact_open(struct app *);
@@ -257,11 +260,16 @@ void	app_impact_draw(struct app *, int y, int w, int h);	/* h 0: hides */
 /* Open, and not behind what its Enter opened. */
 bool	app_impact_open_now(const struct app *);
 bool	app_impact_shown(const struct app *);
-/* The rerun modal just opened: its line on what the failure holds back. */
+/*
+ * The open run's task instances are in (refresh.c): the failure of a run
+ * the window asks about, and the cursor on the task its Enter opened.
+ */
+void	app_impact_run_loaded(struct app *);
+void	app_impact_free(struct app *);
+/* impactctl.c: the rerun modal just opened: its line on what it holds back. */
 void	app_impact_rerun(struct app *);
 /* After a draw that showed the SLA pane: the whys due (full_refresh). */
 void	app_impact_sla_tick(struct app *);
-void	app_impact_free(struct app *);
 /* commands.c: DAG dag_id's runs in the runs pane, as Enter on it opens. */
 void	app_jump_dag(struct app *, const char *dag_id);
 

@@ -15,6 +15,7 @@
 #include "airflow_db.h"
 #include "app.h"
 #include "config.h"
+#include "impactctl.h"
 #include "logctl.h"
 #include "loop.h"
 #include "options.h"
@@ -297,6 +298,7 @@ console_free(struct app *a)
 	fk_feed_free(a->c.fourkeys);
 	sched_free(a->db);
 	app_impact_free(a);
+	depq_free(a);
 	rerun_free(a->rerun);
 	logctl_free(a->logs);
 	db_params_free(&a->params);

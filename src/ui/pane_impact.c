@@ -13,12 +13,9 @@
  * panes back where the user was.  The window never moves the focus on its
  * own: an answer only fills it.
  *
- * Also here: the rerun modal's line (what the failure holds back) and the
- * SLA pane's upstream causes.  Every read goes through depread.h's
- * impact_read / why_read with the app's dep_cache (max_age: full_refresh),
- * one at a time in a small queue (the window first, then the rerun line,
- * then the SLA pane's whys), so two reads never race to fill the cache
- * and a key never waits for one.
+ * The window asks its questions through impactctl.c, which holds the
+ * reads (and the rerun modal's and the SLA pane's); it is filled by
+ * impact_window_answer when the answer comes.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -27,12 +24,10 @@
 #include "app.h"
 #include "config.h"
 #include "depread.h"
+#include "impactctl.h"
 #include "rerun.h"
 #include "timefmt.h"
 #include "tz.h"
-
-/* How far upstream a why walks (hops). */
-#define WHY_DEPTH	8
 
 enum irow_kind { IR_TASK, IR_DAG, IR_ASSET, IR_ALIAS, IR_SLA, IR_TEXT };
 
@@ -57,21 +52,6 @@ struct origin {
 	int		 runs_level;
 };
 
-enum dq_kind { DQ_IMPACT, DQ_RERUN, DQ_WHY, DQ_SLA };
-
-/* One read, queued or in flight. */
-struct dep_req {
-	struct app		*a;
-	enum dq_kind		 kind;
-	unsigned		 gen;		/* the window's, DQ_IMPACT/DQ_WHY */
-	size_t			 sla;		/* DQ_SLA, DQ_WHY */
-	char			*dag_id, *run_id, *task_id;
-	struct dep_slas		 slas;
-	struct impact_answer	 imp;
-	struct why_answer	 why;
-	struct dep_req		*next;
-};
-
 struct impact {
 	enum iw_state	 state;
 	bool		 parked;	/* Enter opened a node: back returns */
@@ -91,11 +71,6 @@ struct impact {
 	char		*want_dag, *want_run;
 	/* Enter on a task: the cursor on it once its run is in */
 	char		*sel_dag, *sel_run, *sel_task;
-	/* the read queue */
-	struct dep_req	*queue;
-	struct dep_req	*busy;		/* in flight */
-	struct sched	*busy_db;	/* the source it was sent to */
-	char		*cache_context;	/* whose graph dep_cache holds */
 };
 
 static struct impact *
@@ -104,151 +79,6 @@ imp_of(struct app *a)
 	if (a->impact == NULL)
 		a->impact = xcalloc(1, sizeof *a->impact);
 	return a->impact;
-}
-
-/* ----------------------------------------------------------------------
- * The read queue.
- */
-
-static void	dq_done(void *, const char *);
-
-static void
-req_free(struct dep_req *q)
-{
-	if (q == NULL)
-		return;
-	impact_answer_free(&q->imp);
-	why_answer_free(&q->why);
-	free(q->dag_id);
-	free(q->run_id);
-	free(q->task_id);
-	free(q);
-}
-
-static struct dep_req *
-req_new(struct app *a, enum dq_kind kind, const char *dag_id,
-    const char *run_id, const char *task_id)
-{
-	struct dep_req *q = xcalloc(1, sizeof *q);
-
-	q->a = a;
-	q->kind = kind;
-	q->dag_id = xstrdup(dag_id);
-	q->run_id = run_id != NULL ? xstrdup(run_id) : NULL;
-	q->task_id = task_id != NULL ? xstrdup(task_id) : NULL;
-	return q;
-}
-
-/* The graph is the context's: another context's goes. */
-static void
-cache_for_context(struct app *a)
-{
-	struct impact	*im = imp_of(a);
-	const char	*ctx = a->settings != NULL &&
-			    a->settings->context != NULL ?
-			    a->settings->context : "";
-
-	if (im->cache_context != NULL && strcmp(im->cache_context, ctx) == 0)
-		return;
-	dep_cache_free(&a->dep_cache);
-	memset(&a->dep_cache, 0, sizeof a->dep_cache);
-	free(im->cache_context);
-	im->cache_context = xstrdup(ctx);
-}
-
-/* Starts the first queued read when none is in flight and one can run. */
-static void
-dq_next(struct app *a)
-{
-	struct impact	*im = imp_of(a);
-	struct dep_req	*q;
-	const struct tz	*zone;
-	int		 max_age;
-
-	if (im->busy != NULL && im->busy_db != a->db)
-		im->busy = NULL;	/* its source went, and its answer */
-	if (im->busy != NULL || im->queue == NULL || a->db == NULL ||
-	    !a->connected)
-		return;
-	q = im->queue;
-	im->queue = q->next;
-	q->next = NULL;
-	im->busy = q;
-	im->busy_db = a->db;
-	cache_for_context(a);
-	max_age = a->c.settings->full_refresh > 0 ?
-	    a->c.settings->full_refresh : 300;
-	if (q->kind == DQ_IMPACT || q->kind == DQ_RERUN) {
-		/*
-		 * Borrowed: a context switch frees these only as it frees
-		 * the source, which ends this read first (tearing_down).
-		 */
-		q->slas.defs = (const struct sla_def *const *)a->c.sla.defs;
-		q->slas.zones = (const struct tz *const *)a->c.sla.zones;
-		q->slas.n = a->c.sla.n;
-		impact_read(a->db, &a->dep_cache, max_age, q->dag_id,
-		    q->run_id, q->task_id, NULL, &q->slas, &q->imp, dq_done, q);
-	} else {
-		zone = q->sla < a->c.sla.n ? a->c.sla.zones[q->sla] :
-		    a->c.zone;
-		why_read(a->db, &a->dep_cache, max_age, q->dag_id, WHY_DEPTH,
-		    zone, &q->why, dq_done, q);
-	}
-}
-
-/* Queues a read: the window's go first, the SLA pane's last. */
-static void
-dq_push(struct app *a, struct dep_req *q)
-{
-	struct impact	*im = imp_of(a);
-	struct dep_req	**p;
-
-	for (p = &im->queue; *p != NULL; p = &(*p)->next)
-		if ((*p)->kind > q->kind)
-			break;
-	q->next = *p;
-	*p = q;
-	dq_next(a);
-}
-
-static void	window_answer(struct app *, struct dep_req *, const char *);
-static void	rerun_answer(struct app *, struct dep_req *, const char *);
-static void	sla_answer(struct app *, struct dep_req *, const char *);
-
-static void
-dq_done(void *arg, const char *err)
-{
-	struct dep_req	*q = arg;
-	struct app	*a = q->a;
-	struct impact	*im = a->impact;
-
-	if (im != NULL && im->busy == q)
-		im->busy = NULL;
-	if (a->tearing_down || im == NULL) {
-		/* The source is going: the window says so, i asks again. */
-		if (im != NULL && (q->kind == DQ_IMPACT || q->kind == DQ_WHY))
-			window_answer(a, q, "the database connection was "
-			    "reset before the answer came");
-		if (im != NULL && q->kind == DQ_SLA && q->sla < a->c.sla.n)
-			a->c.sla.cause[q->sla].asked = false;
-		req_free(q);
-		return;
-	}
-	switch (q->kind) {
-	case DQ_IMPACT:
-	case DQ_WHY:
-		window_answer(a, q, err);
-		break;
-	case DQ_RERUN:
-		rerun_answer(a, q, err);
-		break;
-	case DQ_SLA:
-		sla_answer(a, q, err);
-		break;
-	}
-	req_free(q);
-	a->dirty = true;
-	dq_next(a);
 }
 
 /* ----------------------------------------------------------------------
@@ -343,20 +173,13 @@ sla_hit_text(struct buf *b, const struct console *c,
 	}
 }
 
-static int
-state_cmp(const void *key, const void *elem)
-{
-	return strcmp(key, ((const struct dep_dag_state *)elem)->dag_id);
-}
-
 /* " newest run failed": a held-back DAG's state as the read found it. */
 static void
 dag_state_text(struct buf *b, const struct dep_state *st, const char *dag_id)
 {
 	const struct dep_dag_state *d;
 
-	if (dag_id == NULL || st->ndags == 0 || (d = bsearch(dag_id, st->dags,
-	    st->ndags, sizeof *st->dags, state_cmp)) == NULL)
+	if ((d = dep_state_dag(st, dag_id)) == NULL)
 		return;
 	if (d->has_run)
 		buf_printf(b, "  newest run %s", run_state_name(d->run_state));
@@ -580,15 +403,15 @@ foot_of(struct buf *foot, const char *warnings, const char *gaps)
 	}
 }
 
-static void
-window_answer(struct app *a, struct dep_req *q, const char *err)
+void
+impact_window_answer(struct app *a, struct dep_req *q, const char *err)
 {
 	struct impact	*im = a->impact;
 	struct console	*c = &a->c;
 	const struct dep_impact *d = &q->imp.impact;
 	const struct depgraph	*graph;
 
-	if (im->state != IW_READING || q->gen != im->gen)
+	if (im == NULL || im->state != IW_READING || q->gen != im->gen)
 		return;		/* closed, or another question since */
 	rows_free(im);
 	buf_reset(&im->error);
@@ -710,7 +533,7 @@ window_close(struct app *a)
 
 /* Asks the question and shows "reading…" until the answer is in. */
 static void
-window_ask(struct app *a, enum dq_kind kind, const char *title,
+window_ask(struct app *a, enum depq_kind kind, const char *title,
     const char *dag_id, const char *run_id, const char *task_id, size_t sla)
 {
 	struct impact	*im = imp_of(a);
@@ -725,10 +548,10 @@ window_ask(struct app *a, enum dq_kind kind, const char *title,
 	im->state = IW_READING;
 	im->upstream = kind == DQ_WHY;
 	im->gen++;
-	q = req_new(a, kind, dag_id, run_id, task_id);
+	q = depq_req(a, kind, dag_id, run_id, task_id);
 	q->gen = im->gen;
 	q->sla = sla;
-	dq_push(a, q);
+	depq_push(a, q);
 	if (a->db == NULL || !a->connected) {
 		buf_reset(&a->message);
 		buf_puts(&a->message, "impact: not connected; read when the "
@@ -958,6 +781,16 @@ task_loaded(struct app *a)
 	im->sel_dag = im->sel_run = im->sel_task = NULL;
 }
 
+void
+app_impact_run_loaded(struct app *a)
+{
+	if (a->impact == NULL)
+		return;
+	if (a->impact->want_run != NULL)
+		window_run_loaded(a);
+	task_loaded(a);
+}
+
 /* ----------------------------------------------------------------------
  * Drawing.
  */
@@ -1000,10 +833,6 @@ app_impact_draw(struct app *a, int y0, int width, int height)
 	if (im == NULL)
 		return;
 	im->shown = false;
-	dq_next(a);		/* a read queued while not connected */
-	if (im->want_run != NULL)
-		window_run_loaded(a);
-	task_loaded(a);
 	if (im->state == IW_CLOSED || im->parked)
 		return;
 	if (wd < 20 || h < 5)
@@ -1078,123 +907,13 @@ app_impact_open_now(const struct app *a)
 	    !a->impact->parked;
 }
 
-/* ----------------------------------------------------------------------
- * The rerun modal's line.
- */
-
-void
-app_impact_rerun(struct app *a)
-{
-	const char	*dag, *run, *task;
-	struct dep_req	*q;
-
-	if (!rerun_target(a->rerun, &dag, &run, &task))
-		return;
-	q = req_new(a, DQ_RERUN, dag, run, task);
-	dq_push(a, q);
-}
-
-static void
-rerun_answer(struct app *a, struct dep_req *q, const char *err)
-{
-	const char	*dag, *run, *task;
-	struct buf	 b = BUF_INIT;
-
-	if (!rerun_target(a->rerun, &dag, &run, &task) ||
-	    strcmp(dag, q->dag_id) != 0 || strcmp(run, q->run_id) != 0 ||
-	    strcmp(task, q->task_id) != 0)
-		return;		/* another rerun since */
-	if (err != NULL)
-		buf_printf(&b, "what it holds back: not read (%s)", err);
-	else
-		buf_puts(&b, buf_str(&q->imp.line));
-	rerun_set_note(a->rerun, buf_str(&b));
-	buf_free(&b);
-}
-
-/* ----------------------------------------------------------------------
- * The SLA pane's upstream causes.
- */
-
-static void
-sla_answer(struct app *a, struct dep_req *q, const char *err)
-{
-	struct sla_cause	*sc;
-	const struct dep_why	*w = &q->why.why;
-	const struct dep_link	*bad;
-
-	if (q->sla >= a->c.sla.n || strcmp(a->c.sla.defs[q->sla]->dag_id,
-	    q->dag_id) != 0)
-		return;		/* another context's SLAs */
-	sc = &a->c.sla.cause[q->sla];
-	sc->asked = false;
-	sc->read_at = (int64_t)time(NULL);
-	free(sc->sentence);
-	sc->sentence = NULL;
-	sc->upstream = false;
-	if (err != NULL)
-		return;		/* tried again at the next full_refresh */
-	bad = w->found && w->nchain > 0 ? &w->chain[w->nchain - 1] : NULL;
-	/* Upstream: the bad link is in another DAG than the SLA's. */
-	sc->upstream = bad != NULL && bad->dag_id != NULL &&
-	    strcmp(bad->dag_id, q->dag_id) != 0;
-	if (sc->upstream)
-		sc->sentence = xstrdup(buf_str(&w->sentence));
-}
-
-/*
- * While the SLA pane is on screen: a why read for each SLA that is at
- * risk, late or missing, at most one per SLA per full_refresh (queued,
- * one in flight at a time).
- */
-void
-app_impact_sla_tick(struct app *a)
-{
-	struct console	*c = &a->c;
-	int64_t		 now = (int64_t)time(NULL);
-	int		 every = c->settings->full_refresh > 0 ?
-			    c->settings->full_refresh : 300;
-	size_t		 i;
-
-	if (!c->sla.drawn || c->sla.cause == NULL || a->db == NULL ||
-	    !a->connected)
-		return;
-	c->sla.drawn = false;
-	for (i = 0; i < c->sla.n; i++) {
-		struct sla_cause	*sc = &c->sla.cause[i];
-		struct dep_req		*q;
-
-		if (sc->asked || (sc->read_at != 0 &&
-		    now - sc->read_at < every))
-			continue;
-		/*
-		 * Pending too: a deadline still ahead whose DAG waits on a
-		 * failure upstream is what an operator wants to see early.
-		 */
-		if (sc->outcome != SLA_AT_RISK && sc->outcome != SLA_LATE &&
-		    sc->outcome != SLA_MISSING && sc->outcome != SLA_FAILED &&
-		    sc->outcome != SLA_PENDING)
-			continue;
-		sc->asked = true;
-		q = req_new(a, DQ_SLA, c->sla.defs[i]->dag_id, NULL, NULL);
-		q->sla = i;
-		dq_push(a, q);
-	}
-}
-
 void
 app_impact_free(struct app *a)
 {
 	struct impact	*im = a->impact;
-	struct dep_req	*q;
 
 	if (im == NULL)
 		return;
-	while ((q = im->queue) != NULL) {
-		im->queue = q->next;
-		req_free(q);
-	}
-	/* An answer in flight was dropped with the source (sched_free). */
 	rows_free(im);
 	origin_free(&im->from);
 	buf_free(&im->title);
@@ -1203,11 +922,9 @@ app_impact_free(struct app *a)
 	free(im->sel_dag);
 	free(im->sel_run);
 	free(im->sel_task);
-	free(im->cache_context);
 	buf_free(&im->head);
 	buf_free(&im->foot);
 	buf_free(&im->error);
 	free(im);
 	a->impact = NULL;
-	dep_cache_free(&a->dep_cache);
 }

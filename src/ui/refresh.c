@@ -14,6 +14,7 @@
 
 #include "airflow_db.h"
 #include "app.h"
+#include "impactctl.h"
 #include "config.h"
 #include "logctl.h"
 #include "loop.h"
@@ -204,6 +205,7 @@ detail_done(void *arg, const char *err)
 	c->detail.loaded = true;
 	a->dirty = true;
 	logctl_sync(a->logs);
+	app_impact_run_loaded(a);
 	if (a->rerun_pending) {
 		a->rerun_pending = false;
 		app_rerun_failed(a);
@@ -581,6 +583,7 @@ db_ready(void *arg, const char *err)
 	    sched_about(a->db)->major, sched_about(a->db)->ti_history);
 	app_refresh(a);
 	app_fetch_detail(a, a->c.detail.run_id != NULL);
+	depq_connected(a);	/* a question asked while it was down */
 }
 
 static void

@@ -1460,17 +1460,17 @@ test_impact_line(void **state)
 	add_sla(&s, "acc_export", "acc_export", NULL, SLA_PENDING, ten);
 	add_sla(&s, "b2_ready", "b2", NULL, SLA_PENDING, ten + 3600);
 	dep_impact_slas(&im, s.pdefs, s.pdays, s.n, NULL, now);
-	dep_impact_line(&im, s.pdefs, zones, now, &b);
+	dep_impact_line(&im, s.pdefs, zones, now, false, &b);
 	assert_string_equal(buf_str(&b), "holds back 3 DAGs and 2 SLAs; next "
 	    "deadline acc_export 10:00 JST, 2h10m left");
 	/* the first deadline passed: the next one is named */
 	buf_reset(&b);
-	dep_impact_line(&im, s.pdefs, zones, ten + 60, &b);
+	dep_impact_line(&im, s.pdefs, zones, ten + 60, false, &b);
 	assert_string_equal(buf_str(&b), "holds back 3 DAGs and 2 SLAs; next "
 	    "deadline b2_ready 11:00 JST, 59m00s left");
 	/* both passed: the soonest is named, with how long ago */
 	buf_reset(&b);
-	dep_impact_line(&im, s.pdefs, zones, ten + 3600 + 2100, &b);
+	dep_impact_line(&im, s.pdefs, zones, ten + 3600 + 2100, false, &b);
 	assert_string_equal(buf_str(&b), "holds back 3 DAGs and 2 SLAs; "
 	    "acc_export deadline 10:00 JST passed 1h35m ago");
 	/* a chain that does not fit says what it needs, when there is room */
@@ -1479,7 +1479,7 @@ test_impact_line(void **state)
 	s.defs[1].name = "b2";
 	dep_impact_slas(&im, s.pdefs, s.pdays, s.n, &st, now);
 	buf_reset(&b);
-	dep_impact_line(&im, s.pdefs, zones, ten + 60, &b);
+	dep_impact_line(&im, s.pdefs, zones, ten + 60, false, &b);
 	assert_string_equal(buf_str(&b), "holds back 3 DAGs and 2 SLAs; b2 "
 	    "due 11:00 JST, 59m00s left, needs 2h13m");
 	/*
@@ -1490,12 +1490,12 @@ test_impact_line(void **state)
 	s.defs[0].name = "the_accounting_export_for_the_regulator_and_the_board";
 	zones[0] = NULL;
 	buf_reset(&b);
-	dep_impact_line(&im, s.pdefs, zones, now, &b);
+	dep_impact_line(&im, s.pdefs, zones, now, false, &b);
 	assert_string_equal(buf_str(&b), "holds back 3 DAGs and 2 SLAs; next "
 	    "deadline the_accounting_export_for_the_regulator_and_the_board "
 	    "01:00 UTC, 2h10m left");
 	buf_reset(&b);
-	dep_impact_line(&im, s.pdefs, zones, ten + 3600 + 2100, &b);
+	dep_impact_line(&im, s.pdefs, zones, ten + 3600 + 2100, false, &b);
 	assert_string_equal(buf_str(&b), "holds back 3 DAGs and 2 SLAs; "
 	    "the_accounting_export_for_the_regulator_and_the_board deadline "
 	    "01:00 UTC passed 1h35m ago");
@@ -1518,22 +1518,22 @@ test_impact_line(void **state)
 	g = build(&f);
 	assert_int_equal(dep_impact(g, "r", "none", NULL, NULL, &im), 0);
 	buf_reset(&b);
-	dep_impact_line(&im, NULL, NULL, now, &b);
+	dep_impact_line(&im, NULL, NULL, now, false, &b);
 	assert_string_equal(buf_str(&b), "holds back nothing outside this DAG");
 	dep_impact_free(&im);
 	assert_int_equal(dep_impact(g, "r", "t", NULL, NULL, &im), 0);
 	buf_reset(&b);
-	dep_impact_line(&im, NULL, NULL, now, &b);
+	dep_impact_line(&im, NULL, NULL, now, false, &b);
 	assert_string_equal(buf_str(&b), "holds back 1 DAG (paused)");
 	dep_impact_free(&im);
 	assert_int_equal(dep_impact(g, "r", "u", NULL, NULL, &im), 0);
 	buf_reset(&b);
-	dep_impact_line(&im, NULL, NULL, now, &b);
+	dep_impact_line(&im, NULL, NULL, now, false, &b);
 	assert_string_equal(buf_str(&b), "holds back 2 assets");
 	dep_impact_free(&im);
 	assert_int_equal(dep_impact(g, "r", "v", NULL, NULL, &im), 0);
 	buf_reset(&b);
-	dep_impact_line(&im, NULL, NULL, now, &b);
+	dep_impact_line(&im, NULL, NULL, now, false, &b);
 	assert_string_equal(buf_str(&b), "holds back 2 DAGs (1 paused)");
 	dep_impact_free(&im);
 	depgraph_free(g);

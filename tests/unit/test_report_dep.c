@@ -133,8 +133,9 @@ test_impact_text(void **state)
 	s = write_impact(REPORT_TEXT, &a);
 	assert_prefix(s, "WARNING: ingest_orders.load (run "
 	    "scheduled__2026-03-09T01:00:00+00:00) holds back 3 DAGs");
-	/* The line's counts, the soonest deadline in full (not cut). */
-	assert_non_null(strstr(s, ") holds back 3 DAGs and 1 SLA; next deadline "
+	/* The model's line, the soonest deadline in full (not cut). */
+	assert_non_null(strstr(s, ") holds back 3 DAGs (1 paused) and 1 SLA; "
+	    "next deadline "
 	    "sales_daily 2026-03-10 10:00:00 UTC, 6h48m left\n"));
 	assert_non_null(strstr(s, "\n  task   ingest_orders.load  the failure\n"));
 	assert_non_null(strstr(s, "\n    asset  bq://dwh/orders  outlet\n"));
@@ -166,7 +167,8 @@ test_impact_rc(void **state)
 	assert_int_equal(impact_rc(&a, "ingest_orders"), 2);
 	s = write_impact(REPORT_TEXT, &a);
 	assert_prefix(s, "CRITICAL: ");
-	assert_non_null(strstr(s, "holds back 3 DAGs and 1 SLA; sales_daily "
+	assert_non_null(strstr(s, "holds back 3 DAGs (1 paused) and 1 SLA; "
+	    "sales_daily "
 	    "deadline 2026-03-10 03:02:00 UTC passed 10m00s ago; 1 SLA missed "
 	    "or out of reach\n"));
 	assert_non_null(strstr(s, "missed 10m00s ago, chain 1h05m, does not "
