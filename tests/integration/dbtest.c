@@ -7,7 +7,10 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/types.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -194,6 +197,59 @@ dbtest_drop(const char *db)
 	snprintf(q, sizeof q, "DROP DATABASE IF EXISTS %s WITH (FORCE)", db);
 	PQclear(PQexec(c, q));
 	PQfinish(c);
+}
+
+/*
+ * The Airflow REST API emulator (tests/emulator/airflow_emu.py) of the
+ * schema under test on database db, pages of 5, every request and answer
+ * checked against the OpenAPI document with self_test; url gets its base
+ * address.  Returns its process id (dbtest_emu_stop ends it); fails the
+ * test when it does not start within 10 seconds.
+ */
+pid_t
+dbtest_emu_start(const char *db, bool self_test, char *url, size_t urlsz)
+{
+	char	 dsn[256], pf[64], v[8];
+	FILE	*f;
+	int	 p = 0;
+	pid_t	 pid;
+
+	snprintf(pf, sizeof pf, "/tmp/dagtop-emu-%ld.port", (long)getpid());
+	unlink(pf);
+	snprintf(dsn, sizeof dsn, "host=127.0.0.1 port=%s dbname=%s "
+	    "user=postgres", port, db);
+	snprintf(v, sizeof v, "%d", schema);
+	if ((pid = fork()) == 0) {
+		execl("/usr/bin/python3", "python3",
+		    "tests/emulator/airflow_emu.py", "--port-file", pf,
+		    "--airflow", v, "--page-limit", "5", "--dsn", dsn,
+		    self_test ? "--self-test" : (char *)NULL, (char *)NULL);
+		_exit(127);
+	}
+	for (int i = 0; i < 200 && p == 0; i++) {
+		usleep(50000);
+		if ((f = fopen(pf, "r")) != NULL) {
+			if (fscanf(f, "%d", &p) != 1)
+				p = 0;
+			fclose(f);
+		}
+	}
+	unlink(pf);
+	if (p == 0) {
+		dbtest_emu_stop(pid);
+		fail_msg("the emulator did not start");
+	}
+	snprintf(url, urlsz, "http://127.0.0.1:%d", p);
+	return pid;
+}
+
+void
+dbtest_emu_stop(pid_t pid)
+{
+	if (pid > 0) {
+		kill(pid, SIGTERM);
+		waitpid(pid, NULL, 0);
+	}
 }
 
 /*

@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include <libpq-fe.h>
 
@@ -42,6 +43,10 @@ void		 settings_for(struct settings *, const char *, const char *);
 struct sched	*open_as(const char *, const char *, char **);
 void		 dbtest_create(char *, size_t, const char *);
 void		 dbtest_drop(const char *);
+/* The Airflow API emulator on database db (dbtest.c says more). */
+pid_t		 dbtest_emu_start(const char *db, bool self_test, char *url,
+		    size_t urlsz);
+void		 dbtest_emu_stop(pid_t);
 int		 dbtest_env(bool);
 const char	*dbtest_release(void);
 const char	*dbtest_group(const char *);

@@ -51,39 +51,10 @@ sql(const char *q)
 static int
 setup(void **state)
 {
-	char	 dsn[256], pf[64];
-	FILE	*f;
-	int	 p = 0;
-
 	(void)state;
 	dbtest_create(db, sizeof db, "incr");
 	pg = connect_to(db);
-	snprintf(pf, sizeof pf, "/tmp/dagtop-incr-%ld.port", (long)getpid());
-	unlink(pf);
-	snprintf(dsn, sizeof dsn, "host=127.0.0.1 port=%s dbname=%s "
-	    "user=postgres", port, db);
-	if ((emu = fork()) == 0) {
-		char v[8];
-
-		snprintf(v, sizeof v, "%d", schema);
-		execl("/usr/bin/python3", "python3",
-		    "tests/emulator/airflow_emu.py", "--port-file", pf,
-		    "--airflow", v, "--page-limit", "5", "--dsn", dsn,
-		    (char *)NULL);
-		_exit(127);
-	}
-	for (int i = 0; i < 200 && p == 0; i++) {
-		usleep(50000);
-		if ((f = fopen(pf, "r")) != NULL) {
-			if (fscanf(f, "%d", &p) != 1)
-				p = 0;
-			fclose(f);
-		}
-	}
-	unlink(pf);
-	if (p == 0)
-		fail_msg("the emulator did not start");
-	snprintf(url, sizeof url, "http://127.0.0.1:%d", p);
+	emu = dbtest_emu_start(db, false, url, sizeof url);
 	return 0;
 }
 
@@ -91,10 +62,7 @@ static int
 teardown(void **state)
 {
 	(void)state;
-	if (emu > 0) {
-		kill(emu, SIGTERM);
-		waitpid(emu, NULL, 0);
-	}
+	dbtest_emu_stop(emu);
 	PQfinish(pg);
 	dbtest_drop(db);
 	return 0;
