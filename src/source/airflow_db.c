@@ -343,9 +343,10 @@ afdb_fetch_health(struct sched *sd, struct af_health *out, sched_cb cb,
  * count of the dag table's rows and a sum of their ids' hashes, which
  * changes when a DAG comes or goes (dag_merge cannot place a new one).
  */
+#define DAGS_MARK "count(*) * 4294967296 + coalesce(sum(hashtext(dag_id)" \
+	"::int8), 0)"
 #define DAGS_MARK_ROW " UNION ALL SELECT NULL, NULL, NULL, NULL, NULL, " \
-	"NULL, NULL, NULL, count(*) * 4294967296 + coalesce(sum(" \
-	"hashtext(dag_id)::int8), 0), NULL, NULL FROM dag"
+	"NULL, NULL, NULL, " DAGS_MARK ", NULL, NULL FROM dag"
 
 /* A DAG list read, full or since an earlier one (dags_since). */
 struct dags_job {
@@ -486,10 +487,10 @@ bool_item(struct buf *b, size_t i, bool v)
  *     partial indexes' counts against prev's, a full join of two short
  *     lists;
  *   - those whose pause, activity or import-error flag differs from
- *     prev's: the DAGs that have one now (one pass over the dag table
- *     with a plain filter, no join per row) against prev's such DAGs.
- * The rows are then read by the dag table's key.  The mark (a DAG that
- * came or went) is one more pass.  What the DAG processor changes in a
+ *     prev's: the DAGs that have one now against prev's such DAGs.
+ * The rows are then read by the dag table's key.  The DAGs flagged now
+ * and the mark (a DAG that came or went) come from one pass over the dag
+ * table, with no join per row.  What the DAG processor changes in a
  * DAG's other columns (schedule, owners, file) waits for a full read.
  */
 static void
@@ -556,9 +557,19 @@ afdb_fetch_dags_since(struct sched *sd, const struct af_dags *prev,
 	    "NOT coalesce(x.is_active, false)";
 	errors = s->has_import_errors ? "coalesce(x.has_import_errors, false)" :
 	    "false";
-	buf_puts(&sql, "(");
+	/*
+	 * x: the one pass over the dag table, for the mark and the DAGs
+	 * flagged now (arrays: the 2,000 paused of 20,000, say).
+	 */
+	buf_printf(&sql, "WITH x AS MATERIALIZED (SELECT " DAGS_MARK " AS mark, "
+	    "array_agg(dag_id) FILTER (WHERE f) AS ids, array_agg(paused) "
+	    "FILTER (WHERE f) AS paused, array_agg(inactive) FILTER (WHERE f) "
+	    "AS inactive, array_agg(errors) FILTER (WHERE f) AS errors FROM "
+	    "(SELECT y.*, y.paused OR y.inactive OR y.errors AS f FROM (SELECT "
+	    "x.dag_id, coalesce(x.is_paused, false) AS paused, %s AS inactive, "
+	    "%s AS errors FROM dag x) y) z) (", inactive, errors);
 	dags_select(s, &sql);
-	buf_printf(&sql, "WHERE d.dag_id IN (SELECT l.dag_id FROM log l "
+	buf_puts(&sql, "WHERE d.dag_id IN (SELECT l.dag_id FROM log l "
 	    "WHERE l.dttm >= " AFDB_LOG_SINCE("$1") " AND l.dag_id IS NOT "
 	    "NULL UNION SELECT r.dag_id FROM dag_run r WHERE r.id > $2::int8 "
 	    "UNION SELECT coalesce(c.dag_id, k.dag_id) FROM (SELECT r.dag_id, "
@@ -567,15 +578,14 @@ afdb_fetch_dags_since(struct sched *sd, const struct af_dags *prev,
 	    "'running') r GROUP BY r.dag_id) c FULL JOIN unnest($7::text[], "
 	    "$8::int[]) k(dag_id, n) ON k.dag_id = c.dag_id WHERE "
 	    "coalesce(c.n, 0) <> coalesce(k.n, 0) "
-	    "UNION SELECT coalesce(n.dag_id, p.dag_id) FROM (SELECT "
-	    "x.dag_id, coalesce(x.is_paused, false) AS paused, %s AS "
-	    "inactive, %s AS errors FROM dag x WHERE coalesce(x.is_paused, "
-	    "false) OR %s OR %s) n FULL JOIN unnest($3::text[], $4::bool[], "
-	    "$5::bool[], $6::bool[]) p(dag_id, paused, inactive, errors) ON "
-	    "p.dag_id = n.dag_id WHERE n.dag_id IS NULL OR p.dag_id IS NULL "
-	    "OR n.paused <> p.paused OR n.inactive <> p.inactive OR "
-	    "n.errors <> p.errors))" DAGS_MARK_ROW,
-	    inactive, errors, inactive, errors);
+	    "UNION SELECT coalesce(n.dag_id, p.dag_id) FROM (SELECT u.* FROM x "
+	    "CROSS JOIN LATERAL unnest(x.ids, x.paused, x.inactive, x.errors) "
+	    "u(dag_id, paused, inactive, errors)) n FULL JOIN unnest($3::text[], "
+	    "$4::bool[], $5::bool[], $6::bool[]) p(dag_id, paused, inactive, "
+	    "errors) ON p.dag_id = n.dag_id WHERE n.dag_id IS NULL OR "
+	    "p.dag_id IS NULL OR n.paused <> p.paused OR n.inactive <> "
+	    "p.inactive OR n.errors <> p.errors)) UNION ALL SELECT NULL, NULL, "
+	    "NULL, NULL, NULL, NULL, NULL, NULL, x.mark, NULL, NULL FROM x");
 	pg_query(db->pg, buf_str(&sql), 8, params, dags_result, j);
 	buf_free(&sql);
 	buf_free(&since);

@@ -469,9 +469,11 @@ strips_full(struct strip_job *j)
  * prev, through indexes Airflow has on every release dagtop reads (2.7
  * to 3.2):
  *   - queued and running runs that prev does not hold in that state (the
- *     partial indexes idx_dag_run_running_dags and _queued_dags);
- *   - runs prev holds queued or running that are no longer (the unique
- *     (dag_id, run_id) key): they ended, or were marked;
+ *     partial indexes idx_dag_run_running_dags and _queued_dags, read
+ *     once);
+ *   - runs prev holds queued or running that are no longer (those the
+ *     partial indexes no longer give, then by the unique (dag_id,
+ *     run_id) key): they ended, or were marked;
  *   - runs created since (dag_run's key above afdb_new_runs_from), which
  *     catches a run created and ended between two reads;
  *   - every DAG named in Airflow's audit log since prev_at less the
@@ -538,20 +540,27 @@ strips_changed(struct strip_job *j, int64_t from)
 	params[6] = buf_str(&ks);
 	params[7] = buf_str(&enter);
 
+	/*
+	 * o: the open runs now, each partial index read once.  NOT IN on a
+	 * subquery is a hashed subplan, not a loop: the runs of o that prev
+	 * does not hold in that state, and prev's open runs that o does not
+	 * hold, read by the unique key (only those: what ended since).
+	 */
 	buf_puts(&sql, "WITH k(dag_id, run_id, state) AS (SELECT * FROM "
-	    "unnest($5::text[], $6::text[], $7::text[])) ");
+	    "unnest($5::text[], $6::text[], $7::text[])), o(dag_id, run_id, "
+	    "state, a, s, e, ord, tag) AS MATERIALIZED (");
 	for (i = 0; i < 2; i++) {
 		strip_columns(s, "r.dag_id", "c", &sql);
-		/* NOT IN on a subquery: a hashed subplan, not a loop. */
-		buf_printf(&sql, "FROM dag_run r WHERE r.state = '%s' AND "
-		    "(r.dag_id, r.run_id, r.state) NOT IN (SELECT k.dag_id, "
-		    "k.run_id, k.state FROM k) UNION ALL ",
-		    i == 0 ? "running" : "queued");
+		buf_printf(&sql, "FROM dag_run r WHERE r.state = '%s'%s",
+		    i == 0 ? "running" : "queued", i == 0 ? " UNION ALL " :
+		    ") ");
 	}
+	buf_puts(&sql, "SELECT * FROM o WHERE (o.dag_id, o.run_id, o.state) "
+	    "NOT IN (SELECT k.dag_id, k.run_id, k.state FROM k) UNION ALL ");
 	strip_columns(s, "r.dag_id", "c", &sql);
-	buf_puts(&sql, "FROM k JOIN dag_run r ON r.dag_id = k.dag_id AND "
-	    "r.run_id = k.run_id WHERE coalesce(r.state, '') NOT IN "
-	    "('queued', 'running') UNION ALL ");
+	buf_puts(&sql, "FROM dag_run r WHERE (r.dag_id, r.run_id) IN (SELECT "
+	    "k.dag_id, k.run_id FROM k WHERE (k.dag_id, k.run_id) NOT IN "
+	    "(SELECT o.dag_id, o.run_id FROM o)) UNION ALL ");
 	strip_columns(s, "r.dag_id", "c", &sql);
 	buf_puts(&sql, "FROM dag_run r WHERE r.id > $4::int8 UNION ALL (");
 	strip_columns(s, "d.dag_id", "d", &sql);
