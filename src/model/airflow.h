@@ -161,6 +161,8 @@ struct af_dags {
 	struct af_dag	*v;
 	size_t		 n;
 	int64_t		 mark;
+	/* database: signatures of the DAGs' flags and of their open runs */
+	int64_t		 flags, opens;
 };
 struct af_runs {
 	struct af_run	*v;

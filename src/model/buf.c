@@ -197,3 +197,13 @@ buf_wipe(struct buf *b)
 	wipe(b->data, b->cap);
 	buf_free(b);
 }
+
+uint64_t
+str_hash(const char *s)
+{
+	uint64_t h = UINT64_C(14695981039346656037);
+
+	for (; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * UINT64_C(1099511628211);
+	return h;
+}

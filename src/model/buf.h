@@ -4,6 +4,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct buf {
 	char	*data;	/* always NUL-terminated when non-NULL */
@@ -38,6 +39,8 @@ char	*xstrdup(const char *);
 char	*xstrndup(const char *, size_t);
 /* A copy of s, or NULL for NULL. */
 char	*dup_or_null(const char *);
+/* FNV-1a of a string: for hash tables and remembering texts by hash. */
+uint64_t str_hash(const char *);
 /* A copy of s, or NULL for NULL and for "" (an unset option). */
 char	*dup_nonempty(const char *);
 /*

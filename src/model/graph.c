@@ -33,23 +33,12 @@ struct graph_private {
 	struct graph_ids	ids;
 };
 
-/* FNV-1a. */
-static size_t
-id_hash(const char *s)
-{
-	uint64_t h = UINT64_C(14695981039346656037);
-
-	for (; *s != '\0'; s++)
-		h = (h ^ (unsigned char)*s) * UINT64_C(1099511628211);
-	return (size_t)h;
-}
-
 /* The slot of task_id: where it is, or the empty one where it would go. */
 static size_t *
 id_slot(const struct graph *g, const struct graph_ids *ids,
     const char *task_id)
 {
-	size_t	i = id_hash(task_id) & (ids->n - 1);
+	size_t	i = (size_t)str_hash(task_id) & (ids->n - 1);
 
 	while (ids->slot[i] != 0 &&
 	    strcmp(g->tasks[ids->slot[i] - 1].task_id, task_id) != 0)

@@ -290,17 +290,6 @@ trace_query(struct pg *p, const struct pg_query *q, unsigned id)
 	fflush(p->trace);
 }
 
-/* FNV-1a: texts run once are remembered by this, not kept. */
-static uint64_t
-sql_hash(const char *s)
-{
-	uint64_t h = 14695981039346656037ULL;
-
-	for (; *s != '\0'; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return h;
-}
-
 /*
  * Whether this text ran before on this connection (then it is worth a
  * name); a text never seen is remembered, the oldest forgotten.
@@ -308,7 +297,7 @@ sql_hash(const char *s)
 static bool
 seen_before(struct pg *p, const char *sql)
 {
-	uint64_t	h = sql_hash(sql);
+	uint64_t	h = str_hash(sql);
 	size_t		i;
 
 	for (i = 0; i < PG_SEEN_MAX; i++)

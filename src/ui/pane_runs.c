@@ -77,23 +77,20 @@ static void
 plan_dags(struct console *c, struct col *cl, int avail, int hoff,
     bool *brief)
 {
-	const struct af_run	*runs[1];
-	size_t			 i;
-	int			 idw = 3, full = 6, shrt = 6, len;
+	int	idw = 3, full = 6, shrt = 6, len;
 
-	for (i = 0; i < c->ndag_order; i++) {
-		const char *id = c->snap.dags.v[c->dag_order[i]].dag_id;
-
-		len = (int)strlen(id_from(id, hoff));
-		if (len > idw)
-			idw = len;
-		if (console_dag_runs(c, id, runs, 1) == 1) {
-			len = (int)strlen(run_state_name(runs[0]->state));
-			full = len > full ? len : full;
-			len = (int)strlen(run_state_brief(runs[0]->state));
-			shrt = len > shrt ? len : shrt;
-		}
-	}
+	/* The longest id (measured with the list) less the scroll: id_from. */
+	if (hoff <= 0)
+		len = (int)c->dag_id_max;
+	else
+		len = c->dag_id_max > (size_t)hoff ?
+		    (int)(c->dag_id_max - (size_t)hoff) : 0;
+	if (len > idw)
+		idw = len;
+	if ((int)c->dag_state_max > full)
+		full = (int)c->dag_state_max;
+	if ((int)c->dag_state_brief_max > shrt)
+		shrt = (int)c->dag_state_brief_max;
 	memset(cl, 0, DC_N * sizeof *cl);
 	cl[DC_MARK] = (struct col){ 1, 1, 0, false, 0 };
 	cl[DC_ID] = (struct col){ idw < 12 ? idw : 12, idw, 1, false, 0 };

@@ -204,6 +204,13 @@ struct console {
 	size_t			 run_sel, run_top;
 	size_t			*dag_order;	/* indexes into snap.dags, sorted */
 	size_t			 ndag_order;
+	/*
+	 * Over the DAGs of dag_order, for the list's columns (computed with
+	 * it, not at each draw: 20,000 DAGs): the longest id in bytes, the
+	 * longest name and short name of a newest run's state (0: no run).
+	 */
+	size_t			 dag_id_max;
+	size_t			 dag_state_max, dag_state_brief_max;
 	struct filter		 dag_filter;
 	struct filter		 run_filter;	/* the open DAG's runs */
 	enum sort_key		 sort;
