@@ -87,7 +87,10 @@ static const char usage_text[] =
 "                      whether the token is accepted)\n"
 "\n"
 "global options:\n"
-"  --context NAME      the [context NAME] of the configuration file to use\n"
+"  --context NAME      the [context NAME] of the configuration file to use;\n"
+"                      a list a,b for report status and config check\n"
+"  --all-contexts      every context of the file, for report status and\n"
+"                      config check\n"
 "  --config FILE       configuration file (default $XDG_CONFIG_HOME/dagtop/config)\n"
 "  --database CONNINFO Airflow metadata database: libpq conninfo,\n"
 "                      postgresql:// URL or postgresql+psycopg2:// URL\n"
@@ -278,6 +281,8 @@ parse_flag(const char *arg, struct args *a)
 		a->mouse = true;
 	else if (strcmp(arg, "--connect") == 0)
 		a->connect = true;
+	else if (strcmp(arg, "--all-contexts") == 0)
+		a->cli.all_contexts = true;
 	else if (strcmp(arg, "--quiet") == 0 || strcmp(arg, "-q") == 0)
 		a->report.quiet = true;
 	else
