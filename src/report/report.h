@@ -108,6 +108,15 @@ const char *report_read_what(enum report_read_result, const char *what);
 int	 report_status(const struct settings *, const struct report_options *);
 
 /*
+ * `dagtop report status` over several contexts (config_resolve_contexts'
+ * s[0..n)), read at once: a section per context, then the overall
+ * verdict; returns the worst exit status, CRITICAL before UNKNOWN before
+ * WARNING before OK.
+ */
+int	 report_status_many(const struct settings *, size_t n,
+	    const struct report_options *);
+
+/*
  * `dagtop report run DAG_ID [RUN_ID]`: exit 0, 1 when the run failed, 3
  * when it cannot tell (no such DAG or run).
  */
