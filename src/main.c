@@ -549,6 +549,35 @@ report_kind(const struct args *a, int *rc)
 	return NULL;
 }
 
+/*
+ * report status over several contexts (config_resolve_contexts): its exit
+ * status, or -1 when one context is asked (then as every report).
+ */
+static int
+status_many(const struct args *a, const struct config *cfg)
+{
+	struct settings	*v;
+	struct buf	 err = BUF_INIT;
+	size_t		 i, n;
+	int		 rc;
+
+	if (config_resolve_contexts(cfg, &a->cli, &v, &n, &err) != 0) {
+		rc = report_unknown(a->report.format, "configuration",
+		    buf_str(&err));
+		buf_free(&err);
+		return rc;
+	}
+	if (n == 0)
+		return -1;
+	for (i = 0; i < n; i++)
+		v[i].readonly = true;	/* reports never write */
+	rc = report_status_many(v, n, &a->report);
+	for (i = 0; i < n; i++)
+		settings_free(&v[i]);
+	free(v);
+	return rc;
+}
+
 /* `dagtop report KIND ...`: the file, the context (as the kind needs), the report. */
 static int
 run_report(const struct args *a)
@@ -570,6 +599,10 @@ run_report(const struct args *a)
 		return rc;
 	}
 	fputs(buf_str(&cfg.warnings), stderr);
+	if (k->run == call_status && (rc = status_many(a, &cfg)) >= 0) {
+		config_free(&cfg);
+		return rc;
+	}
 	memset(&s, 0, sizeof s);
 	call.s = k->needs == NEEDS_FILE_ONLY ? NULL : &s;
 	call.cfg = &cfg;
