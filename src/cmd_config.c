@@ -303,6 +303,9 @@ print_settings(const struct config *cfg, const struct settings *s)
 			printf("  (from %s)", s->database_source);
 		else if (setting_defaulted(d, c, s))
 			printf("  (default)");
+		else if (c != NULL && c->inherited != NULL &&
+		    c->inherited[d - settings_table])
+			printf("  (context-defaults)");
 		putchar('\n');
 	}
 	buf_free(&b);

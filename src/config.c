@@ -851,32 +851,42 @@ check_contexts(struct config *cfg)
 /*
  * [context-defaults] merged into every context, once every file is read:
  * each value a context does not set itself, so that its own wins wherever
- * either stands in the files.
+ * either stands in the files; c->inherited marks the values taken.
  */
 static void
 apply_context_defaults(struct config *cfg)
 {
 	const struct setting_def	*d;
 	const struct context		*def = cfg->ctx_defaults;
-	size_t				 i;
+	size_t				 i, rows = 0;
 
+	while (settings_table[rows].name != NULL)
+		rows++;
 	for (i = 0; def != NULL && i < cfg->nctx; i++) {
-		void *c = &cfg->ctx[i];
+		struct context *c = &cfg->ctx[i];
 
 		for (d = settings_table; d->name != NULL; d++) {
 			const char *from = (const char *)def + d->offset;
 			char *to = (char *)c + d->offset;
+			bool took = false;
 
 			if ((d->sections & SEC_CONTEXT) == 0 ||
 			    d->offset == SETTING_NONE)
 				continue;
 			if (setting_is_string(d)) {
-				if (*(char **)to == NULL &&
-				    *(char *const *)from != NULL)
+				took = *(char **)to == NULL &&
+				    *(char *const *)from != NULL;
+				if (took)
 					*(char **)to =
 					    xstrdup(*(char *const *)from);
-			} else if (*(int *)to < 0)
+			} else if ((took = *(int *)to < 0 &&
+			    *(const int *)from >= 0))
 				*(int *)to = *(const int *)from;
+			if (took && c->inherited == NULL)
+				c->inherited = xcalloc(rows,
+				    sizeof *c->inherited);
+			if (took)
+				c->inherited[d - settings_table] = true;
 		}
 	}
 }

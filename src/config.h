@@ -66,6 +66,11 @@ struct context {
 	char	*google_key_file;
 	char	*google_token_url;
 	char	*google_metadata_url;
+	/*
+	 * Per row of settings_table, whether the value came from
+	 * [context-defaults] (config check says so); NULL when none did.
+	 */
+	bool	*inherited;
 };
 
 struct config {
@@ -284,7 +289,8 @@ const char *config_key_nth(size_t i);
 
 /*
  * Picks the context and merges file, environment (DAGTOP_CONTEXT,
- * DAGTOP_DATABASE) and command line.  Returns 0, or -1 with one line in err;
+ * DAGTOP_DATABASE) and command line; a list of contexts (or
+ * --all-contexts over several) is an error here.  Returns 0, or -1 with one line in err;
  * either way the caller frees the settings with settings_free().
  */
 int	 config_resolve(const struct config *, const struct cli_options *,

@@ -33,6 +33,7 @@ static void
 context_free(struct context *c)
 {
 	section_free(SEC_CONTEXT, c);
+	free(c->inherited);
 	free(c->name);
 	free(c->file);
 }
@@ -150,8 +151,10 @@ bigquery_defaults(const struct context *c, struct settings *s)
 }
 
 /*
- * The context to use: --context, DAGTOP_CONTEXT, [dagtop] context =, or
- * the only one.  0 with *out (NULL: none), or -1 with the reason in err.
+ * The context to use: --context, DAGTOP_CONTEXT, [dagtop] contexts = when
+ * it names one, [dagtop] context =, or the only one.  A list, or
+ * --all-contexts over several, is refused: it is config_resolve_contexts'.
+ * 0 with *out (NULL: none), or -1 with the reason in err.
  */
 static int
 pick_context(const struct config *cfg, const struct cli_options *cli,

@@ -193,7 +193,7 @@ run "$work/check" config check --connect --context ok,down,stalled1,stalled2
 has "$work/check" "contexts:    4: ok, down, stalled1, stalled2" \
     "connect:     ok: OK, Airflow 2." "connect:     down: OK, Airflow 3." \
     "connect:     stalled1: FAILED: cannot read the Airflow database: $stalled" \
-    "connect_timeout: ${limit}s" "configuration has errors"
+    "connect_timeout: ${limit}s  (context-defaults)" "configuration has errors"
 run "$work/check2" config check --connect --context ok,warn
 [ $rc -eq 0 ] || fail "config check --connect, all reached: exit $rc: $(cat "$work/check2.err")"
 has "$work/check2" "connect:     warn: OK, Airflow 3." "configuration OK"

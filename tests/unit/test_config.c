@@ -836,6 +836,16 @@ test_context_defaults(void **state)
 	assert_int_equal(s.statement_timeout, 7);	/* its own, before */
 	assert_true(s.readonly);
 	settings_free(&s);
+	/* Which values came from [context-defaults], for config check. */
+	assert_non_null(cfg.ctx[0].inherited);
+	assert_false(cfg.ctx[0].inherited[setting_find(SEC_CONTEXT,
+	    "statement_timeout") - settings_table]);
+	assert_true(cfg.ctx[0].inherited[setting_find(SEC_CONTEXT,
+	    "connect_timeout") - settings_table]);
+	assert_true(cfg.ctx[0].inherited[setting_find(SEC_CONTEXT,
+	    "timezone") - settings_table]);
+	assert_false(cfg.ctx[0].inherited[setting_find(SEC_CONTEXT,
+	    "database") - settings_table]);
 	config_free(&cfg);
 
 	/* In an included file, and a section given twice adds to it. */
