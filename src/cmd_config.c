@@ -303,6 +303,9 @@ print_settings(const struct config *cfg, const struct settings *s)
 			printf("  (from %s)", s->database_source);
 		else if (setting_defaulted(d, c, s))
 			printf("  (default)");
+		else if (c != NULL && c->inherited != NULL &&
+		    c->inherited[d - settings_table])
+			printf("  (context-defaults)");
 		putchar('\n');
 	}
 	buf_free(&b);
@@ -520,12 +523,112 @@ check_resolve(const struct config *cfg, const struct cli_options *cli,
 	return config_resolve(cfg, cli, s, err);
 }
 
+/* --- several contexts ------------------------------------------------ */
+
+/* One context's reach: its source opened (schema or API found), one read. */
+struct reach {
+	struct report_read	*rd;
+	struct af_health	 health;
+};
+
+static void
+reach_start(void *arg)
+{
+	struct reach *r = arg;
+
+	sched_fetch_health(r->rd->db, &r->health, report_read_last, r->rd);
+}
+
+/*
+ * config check --connect over several contexts: each reached through its
+ * own source (the database: connected and its schema detected; the API:
+ * its version and a read with the token), all at once in one loop, so one
+ * that stalls fails on its own time limit and delays none of the others.
+ * A line each, "connect:     NAME: OK, Airflow ..." or "NAME: FAILED:
+ * why"; returns 1 when any is out of reach.
+ */
+static int
+connect_contexts(struct settings *v, size_t n)
+{
+	struct report_reads	  g;
+	struct reach		 *r = xcalloc(n, sizeof *r);
+	const struct settings	**s = xcalloc(n, sizeof *s);
+	void			**jobs = xcalloc(n, sizeof *jobs);
+	enum report_read_result	 *res = xcalloc(n, sizeof *res);
+	struct buf		  b = BUF_INIT, said = BUF_INIT;
+	size_t			  i;
+	int			  bad = 0;
+
+	report_reads_init(&g, n);
+	for (i = 0; i < n; i++) {
+		r[i].rd = &g.r[i];
+		s[i] = &v[i];
+		jobs[i] = &r[i];
+	}
+	report_reads_run(&g, s, reach_start, jobs, res);
+	for (i = 0; i < n; i++) {
+		buf_reset(&b);
+		buf_reset(&said);
+		if (res[i] == REPORT_READ_DONE) {
+			sched_describe(g.r[i].db, &b);
+			probe_said(&said, buf_str(&b));
+			printf("connect:     %s: OK, %s (%s)\n", v[i].context,
+			    buf_str(&said), g.r[i].db->ops->kind);
+		} else {
+			scrub_secrets(buf_str(&g.r[i].error), v[i].database, &b);
+			probe_said(&said, buf_str(&b));
+			printf("connect:     %s: FAILED: %s%s\n", v[i].context,
+			    res[i] == REPORT_READ_BAD_SETTINGS ? "" :
+			    sched_context_api(&v[i]) ? "cannot read the Airflow "
+			    "API: " : "cannot read the Airflow database: ",
+			    buf_str(&said));
+			bad = 1;
+		}
+		af_health_clear(&r[i].health);
+	}
+	report_reads_close(&g);
+	buf_free(&b);
+	buf_free(&said);
+	free(r);
+	free(s);
+	free(jobs);
+	free(res);
+	return bad;
+}
+
+/*
+ * config check over several contexts (config_resolve_contexts): the
+ * settings in force of each, as for one, then with connect each one's
+ * reach.  Returns 1 when one is out of reach.
+ */
+static int
+check_contexts(const struct config *cfg, struct settings *v, size_t n,
+    bool connect)
+{
+	size_t i;
+
+	printf("contexts:    %zu:", n);
+	for (i = 0; i < n; i++)
+		printf("%s %s", i > 0 ? "," : "", v[i].context);
+	putchar('\n');
+	for (i = 0; i < n; i++) {
+		putchar('\n');
+		print_settings(cfg, &v[i]);
+		print_summaries(&v[i]);
+		print_slas(cfg, &v[i]);
+	}
+	putchar('\n');
+	print_services(cfg);
+	return connect ? connect_contexts(v, n) : 0;
+}
+
 int
 cmd_config_check(const struct cli_options *cli, bool connect)
 {
 	struct config	 cfg;
-	struct settings	 s;
+	struct settings	 s, *many = NULL;
 	struct buf	 err = BUF_INIT, masked = BUF_INIT;
+	size_t		 nmany = 0;
 	int		 bad = 0;
 
 	bad = config_load(&cfg, cli->config, config_zone_ok) != 0;
@@ -537,7 +640,17 @@ cmd_config_check(const struct cli_options *cli, bool connect)
 	fputs(buf_str(&cfg.warnings), stderr);
 	fputs(buf_str(&cfg.errors), stderr);
 	bad |= check_zones(&cfg);
-	if (cfg.loaded || cfg.errors.len == 0) {
+	if ((cfg.loaded || cfg.errors.len == 0) &&
+	    config_resolve_contexts(&cfg, cli, &many, &nmany, &err) != 0) {
+		scrub_secrets(buf_str(&err), NULL, &masked);
+		fprintf(stderr, "dagtop: %s\n", buf_str(&masked));
+		bad = 1;
+	} else if (nmany > 0) {
+		bad |= check_contexts(&cfg, many, nmany, connect);
+		for (size_t i = 0; i < nmany; i++)
+			settings_free(&many[i]);
+		free(many);
+	} else if (cfg.loaded || cfg.errors.len == 0) {
 		if (check_resolve(&cfg, cli, &s, &err) != 0) {
 			scrub_secrets(buf_str(&err), NULL, &masked);
 			fprintf(stderr, "dagtop: %s\n", buf_str(&masked));

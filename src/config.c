@@ -661,6 +661,14 @@ config_ini_handler(void *user, const char *section, const char *name,
 	} else if (strncmp(section, "context ", 8) == 0) {
 		which = SEC_CONTEXT;
 		base = context_section(ps, section);
+	} else if (strcmp(section, "context-defaults") == 0) {
+		which = SEC_CONTEXT;
+		if (ps->cfg->ctx_defaults == NULL) {
+			ps->cfg->ctx_defaults = xcalloc(1,
+			    sizeof *ps->cfg->ctx_defaults);
+			section_unset(SEC_CONTEXT, ps->cfg->ctx_defaults);
+		}
+		base = ps->cfg->ctx_defaults;
 	} else {
 		int here = ps->line;
 
@@ -673,6 +681,12 @@ config_ini_handler(void *user, const char *section, const char *name,
 	}
 	if (base != NULL)
 		set_key(ps, which, base, section, name, value);
+	if (which == SEC_DAGTOP && strcmp(name, "contexts") == 0) {
+		/* Where, for the check once every context is read. */
+		free(ps->cfg->contexts_file);
+		ps->cfg->contexts_file = xstrdup(ps->file);
+		ps->cfg->contexts_line = ps->line;
+	}
 	return 1;
 }
 
@@ -834,6 +848,66 @@ check_contexts(struct config *cfg)
 	}
 }
 
+/*
+ * [context-defaults] merged into every context, once every file is read:
+ * each value a context does not set itself, so that its own wins wherever
+ * either stands in the files; c->inherited marks the values taken.
+ */
+static void
+apply_context_defaults(struct config *cfg)
+{
+	const struct setting_def	*d;
+	const struct context		*def = cfg->ctx_defaults;
+	size_t				 i, rows = 0;
+
+	while (settings_table[rows].name != NULL)
+		rows++;
+	for (i = 0; def != NULL && i < cfg->nctx; i++) {
+		struct context *c = &cfg->ctx[i];
+
+		for (d = settings_table; d->name != NULL; d++) {
+			const char *from = (const char *)def + d->offset;
+			char *to = (char *)c + d->offset;
+			bool took = false;
+
+			if ((d->sections & SEC_CONTEXT) == 0 ||
+			    d->offset == SETTING_NONE)
+				continue;
+			if (setting_is_string(d)) {
+				took = *(char **)to == NULL &&
+				    *(char *const *)from != NULL;
+				if (took)
+					*(char **)to =
+					    xstrdup(*(char *const *)from);
+			} else if ((took = *(int *)to < 0 &&
+			    *(const int *)from >= 0))
+				*(int *)to = *(const int *)from;
+			if (took && c->inherited == NULL)
+				c->inherited = xcalloc(rows,
+				    sizeof *c->inherited);
+			if (took)
+				c->inherited[d - settings_table] = true;
+		}
+	}
+}
+
+/* [dagtop] contexts = names contexts the files define, each once. */
+static void
+check_context_list(struct config *cfg)
+{
+	struct buf		 why = BUF_INIT;
+	const struct context	**v = NULL;
+	size_t			 n;
+
+	if (cfg->contexts == NULL)
+		return;
+	if (config_context_list(cfg, cfg->contexts, &v, &n, &why) != 0)
+		buf_printf(&cfg->errors, "%s:%d: 'contexts': %s\n",
+		    cfg->contexts_file, cfg->contexts_line, buf_str(&why));
+	free(v);
+	buf_free(&why);
+}
+
 /* What a service must say, checked once every file has been read. */
 static void
 check_services(struct config *cfg)
@@ -881,7 +955,9 @@ config_load(struct config *cfg, const char *explicit_path,
 	}
 	cfg->loaded = true;
 	check_slas(cfg);
+	apply_context_defaults(cfg);
 	check_contexts(cfg);
+	check_context_list(cfg);
 	check_services(cfg);
 	return cfg->errors.len > 0 ? -1 : 0;
 }

@@ -66,6 +66,11 @@ struct context {
 	char	*google_key_file;
 	char	*google_token_url;
 	char	*google_metadata_url;
+	/*
+	 * Per row of settings_table, whether the value came from
+	 * [context-defaults] (config check says so); NULL when none did.
+	 */
+	bool	*inherited;
 };
 
 struct config {
@@ -74,6 +79,21 @@ struct config {
 	bool		 exposed;	/* readable by group or others */
 	bool		 holds_secret;	/* a password in a database URL */
 	char		*default_context;	/* [dagtop] context = */
+	/*
+	 * [dagtop] contexts = a, b: the contexts read at once (the
+	 * console's overview, report status, config check), and where it
+	 * was set, for messages.
+	 */
+	char		*contexts;
+	char		*contexts_file;
+	int		 contexts_line;
+	/*
+	 * [context-defaults]: the values every [context] takes where it
+	 * sets none itself (config_load merges them in once every file is
+	 * read, so a context's own value wins whatever the order); NULL
+	 * when the file has no such section.
+	 */
+	struct context	*ctx_defaults;
 	int		 refresh;		/* [dagtop] refresh =, -1 unset */
 	int		 api_refresh;		/* [dagtop] api_refresh =, -1 unset */
 	int		 week_start;		/* [dagtop] week_start =, 0 = Sunday */
@@ -95,6 +115,7 @@ struct cli_options {
 	const char	*database;
 	int		 readonly;
 	int		 refresh;
+	bool		 all_contexts;	/* --all-contexts */
 };
 
 /* The settings in force after file, environment and command line. */
@@ -268,11 +289,36 @@ const char *config_key_nth(size_t i);
 
 /*
  * Picks the context and merges file, environment (DAGTOP_CONTEXT,
- * DAGTOP_DATABASE) and command line.  Returns 0, or -1 with one line in err;
+ * DAGTOP_DATABASE) and command line; a list of contexts (or
+ * --all-contexts over several) is an error here.  Returns 0, or -1 with one line in err;
  * either way the caller frees the settings with settings_free().
  */
 int	 config_resolve(const struct config *, const struct cli_options *,
 	    struct settings *, struct buf *err);
+/*
+ * The contexts a list names ("a, b": commas, blanks around names
+ * ignored), in its order, into *out (an array to free; the contexts are
+ * cfg's).  -1 with why in err: an empty name, a name no [context] has, or
+ * a name twice.
+ */
+int	 config_context_list(const struct config *, const char *list,
+	    const struct context ***out, size_t *n, struct buf *err);
+/*
+ * The contexts asked for at once: --all-contexts (every [context], in file
+ * order), --context a,b (a comma list), DAGTOP_CONTEXT holding a list, or
+ * else [dagtop] contexts =, in that order.  Returns 0 with *n == 0 when
+ * they come to one context (a single name, or --database or
+ * DAGTOP_DATABASE without a list): the caller then uses config_resolve as
+ * for one.  Else 0 with *out an array of *n settings, each resolved as
+ * config_resolve resolves that one context (--readonly and --refresh
+ * apply to each); the caller frees each with settings_free and the array
+ * with free.  -1 with one line in err: a name no [context] has, a name
+ * twice, an empty name, --database or DAGTOP_DATABASE with a list, or a
+ * context that cannot be resolved (named in the line).
+ */
+int	 config_resolve_contexts(const struct config *,
+	    const struct cli_options *, struct settings **out, size_t *n,
+	    struct buf *err);
 /* The same, without requiring a database (report slots: pools if one is set). */
 int	 config_resolve_no_database(const struct config *,
 	    const struct cli_options *, struct settings *, struct buf *err);

@@ -42,6 +42,9 @@
 const struct setting_def settings_table[] = {
 	D("context", T_TEXT, 0, 0, NULL, default_context,
 	    "the context used without --context or DAGTOP_CONTEXT"),
+	D("contexts", T_STRING, 0, 0, NULL, contexts,
+	    "the contexts the overview, report status and config check read "
+	    "at once"),
 	D("refresh", T_SECONDS, PACE_REFRESH_MIN, 3600, NULL, refresh,
 	    "refresh interval of every context that sets none"),
 	D("api_refresh", T_SECONDS, PACE_REFRESH_MIN, 3600, NULL, api_refresh,

@@ -32,7 +32,9 @@ static const char usage_text[] =
 "  report status [--since SPAN] [--format text|json|csv|markdown] [--quiet]\n"
 "                      scheduler health, run counts, failed and running runs;\n"
 "                      exit 0 all good, 1 needs attention, 2 critical,\n"
-"                      3 cannot tell\n"
+"                      3 cannot tell; over several contexts (--context a,b,\n"
+"                      --all-contexts, contexts =) a section each, read at\n"
+"                      once, and the worst (critical before unknown)\n"
 "  report run DAG_ID [RUN_ID] [--format text|json]\n"
 "                      a run's task instances in task-graph order (the\n"
 "                      latest run without RUN_ID); exit 1 if it failed\n"
@@ -84,10 +86,14 @@ static const char usage_text[] =
 "                      validate the configuration file and show the\n"
 "                      effective settings (secrets masked); --connect also\n"
 "                      reaches the Airflow API (Composer's URL, version,\n"
-"                      whether the token is accepted)\n"
+"                      whether the token is accepted); over several\n"
+"                      contexts, reaches each at once, a line each\n"
 "\n"
 "global options:\n"
-"  --context NAME      the [context NAME] of the configuration file to use\n"
+"  --context NAME      the [context NAME] of the configuration file to use;\n"
+"                      a list a,b for report status and config check\n"
+"  --all-contexts      every context of the file, for report status and\n"
+"                      config check\n"
 "  --config FILE       configuration file (default $XDG_CONFIG_HOME/dagtop/config)\n"
 "  --database CONNINFO Airflow metadata database: libpq conninfo,\n"
 "                      postgresql:// URL or postgresql+psycopg2:// URL\n"
@@ -278,6 +284,8 @@ parse_flag(const char *arg, struct args *a)
 		a->mouse = true;
 	else if (strcmp(arg, "--connect") == 0)
 		a->connect = true;
+	else if (strcmp(arg, "--all-contexts") == 0)
+		a->cli.all_contexts = true;
 	else if (strcmp(arg, "--quiet") == 0 || strcmp(arg, "-q") == 0)
 		a->report.quiet = true;
 	else
@@ -544,6 +552,35 @@ report_kind(const struct args *a, int *rc)
 	return NULL;
 }
 
+/*
+ * report status over several contexts (config_resolve_contexts): its exit
+ * status, or -1 when one context is asked (then as every report).
+ */
+static int
+status_many(const struct args *a, const struct config *cfg)
+{
+	struct settings	*v;
+	struct buf	 err = BUF_INIT;
+	size_t		 i, n;
+	int		 rc;
+
+	if (config_resolve_contexts(cfg, &a->cli, &v, &n, &err) != 0) {
+		rc = report_unknown(a->report.format, "configuration",
+		    buf_str(&err));
+		buf_free(&err);
+		return rc;
+	}
+	if (n == 0)
+		return -1;
+	for (i = 0; i < n; i++)
+		v[i].readonly = true;	/* reports never write */
+	rc = report_status_many(v, n, &a->report);
+	for (i = 0; i < n; i++)
+		settings_free(&v[i]);
+	free(v);
+	return rc;
+}
+
 /* `dagtop report KIND ...`: the file, the context (as the kind needs), the report. */
 static int
 run_report(const struct args *a)
@@ -565,6 +602,10 @@ run_report(const struct args *a)
 		return rc;
 	}
 	fputs(buf_str(&cfg.warnings), stderr);
+	if (k->run == call_status && (rc = status_many(a, &cfg)) >= 0) {
+		config_free(&cfg);
+		return rc;
+	}
 	memset(&s, 0, sizeof s);
 	call.s = k->needs == NEEDS_FILE_ONLY ? NULL : &s;
 	call.cfg = &cfg;

@@ -33,6 +33,7 @@ static void
 context_free(struct context *c)
 {
 	section_free(SEC_CONTEXT, c);
+	free(c->inherited);
 	free(c->name);
 	free(c->file);
 }
@@ -59,6 +60,10 @@ config_free(struct config *cfg)
 	for (i = 0; i < cfg->nsvc; i++)
 		service_free(&cfg->svc[i]);
 	free(cfg->svc);
+	if (cfg->ctx_defaults != NULL)
+		context_free(cfg->ctx_defaults);
+	free(cfg->ctx_defaults);
+	free(cfg->contexts_file);
 	section_free(SEC_DAGTOP, cfg);
 	free(cfg->path);
 	buf_free(&cfg->errors);
@@ -146,8 +151,10 @@ bigquery_defaults(const struct context *c, struct settings *s)
 }
 
 /*
- * The context to use: --context, DAGTOP_CONTEXT, [dagtop] context =, or
- * the only one.  0 with *out (NULL: none), or -1 with the reason in err.
+ * The context to use: --context, DAGTOP_CONTEXT, [dagtop] contexts = when
+ * it names one, [dagtop] context =, or the only one.  A list, or
+ * --all-contexts over several, is refused: it is config_resolve_contexts'.
+ * 0 with *out (NULL: none), or -1 with the reason in err.
  */
 static int
 pick_context(const struct config *cfg, const struct cli_options *cli,
@@ -157,10 +164,31 @@ pick_context(const struct config *cfg, const struct cli_options *cli,
 	size_t		 i;
 
 	*out = NULL;
+	if (cli->all_contexts && cfg->nctx > 1) {
+		buf_puts(err, "--all-contexts: this command reads one context; "
+		    "choose it with --context");
+		return -1;
+	}
 	if (want == NULL && env != NULL && *env != '\0')
 		want = env;
+	if (want == NULL && cfg->contexts != NULL &&
+	    strchr(cfg->contexts, ',') == NULL) {
+		/* contexts = naming one: that one, before context =. */
+		const struct context **v;
+
+		if (config_context_list(cfg, cfg->contexts, &v, &i, err) != 0)
+			return -1;
+		*out = v[0];
+		free(v);
+		return 0;
+	}
 	if (want == NULL)
 		want = cfg->default_context;
+	if (want != NULL && strchr(want, ',') != NULL) {
+		buf_printf(err, "'%s' names several contexts; this command "
+		    "reads one: choose it with --context", want);
+		return -1;
+	}
 	if (want != NULL) {
 		for (i = 0; i < cfg->nctx; i++)
 			if (strcmp(cfg->ctx[i].name, want) == 0)
@@ -274,6 +302,158 @@ config_resolve_no_database(const struct config *cfg,
     const struct cli_options *cli, struct settings *s, struct buf *err)
 {
 	return resolve(cfg, cli, s, err, false);
+}
+
+/*
+ * "a" of " a , b": the next name of a list at *p, its length in *len;
+ * *more says whether a comma followed (another name, maybe empty, comes).
+ */
+static const char *
+list_next(const char **p, size_t *len, bool *more)
+{
+	const char	*name;
+
+	*p += strspn(*p, " \t");
+	name = *p;
+	*len = strcspn(name, ",");
+	*p += *len;
+	*more = **p == ',';
+	if (*more)
+		(*p)++;
+	while (*len > 0 && (name[*len - 1] == ' ' || name[*len - 1] == '\t'))
+		(*len)--;
+	return name;
+}
+
+int
+config_context_list(const struct config *cfg, const char *list,
+    const struct context ***out, size_t *n, struct buf *err)
+{
+	const char	*p = list, *name;
+	size_t		 len, i, k;
+	bool		 more = true;
+
+	*out = NULL;
+	*n = 0;
+	while (more) {
+		name = list_next(&p, &len, &more);
+		for (i = 0; i < cfg->nctx && (strlen(cfg->ctx[i].name) != len ||
+		    strncmp(cfg->ctx[i].name, name, len) != 0); i++)
+			;
+		for (k = 0; len > 0 && i < cfg->nctx && k < *n; k++)
+			if ((*out)[k] == &cfg->ctx[i])
+				break;
+		if (len == 0)
+			buf_printf(err, "an empty name in the list '%s'", list);
+		else if (i == cfg->nctx)
+			buf_printf(err, "no context '%.*s' in %s", (int)len,
+			    name, cfg->loaded ? cfg->path :
+			    "the configuration (no file)");
+		else if (k < *n)
+			buf_printf(err, "context '%.*s' is named twice",
+			    (int)len, name);
+		else {
+			*out = xreallocarray(*out, *n + 1, sizeof **out);
+			(*out)[(*n)++] = &cfg->ctx[i];
+			continue;
+		}
+		free(*out);
+		*out = NULL;
+		*n = 0;
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The list config_resolve_contexts reads, and what it is called in
+ * messages; NULL when none is asked (one context, or --database).
+ */
+static const char *
+asked_list(const struct config *cfg, const struct cli_options *cli,
+    const char **said)
+{
+	const char *env = getenv("DAGTOP_CONTEXT");
+
+	if (cli->context != NULL) {
+		*said = "--context";
+		return cli->context;
+	}
+	if (env != NULL && *env != '\0') {
+		*said = "DAGTOP_CONTEXT";
+		return env;
+	}
+	*said = "[dagtop] contexts";
+	if (cli->database != NULL || (getenv("DAGTOP_DATABASE") != NULL &&
+	    *getenv("DAGTOP_DATABASE") != '\0'))
+		return NULL;	/* one database named: as today */
+	return cfg->contexts;
+}
+
+int
+config_resolve_contexts(const struct config *cfg,
+    const struct cli_options *cli, struct settings **out, size_t *n,
+    struct buf *err)
+{
+	const struct context	**v = NULL;
+	const char		*list, *said, *envdb = getenv("DAGTOP_DATABASE");
+	struct cli_options	 one = *cli;
+	struct buf		 why = BUF_INIT;
+	size_t			 i, k, nv = 0;
+
+	*out = NULL;
+	*n = 0;
+	if (cli->all_contexts && cli->context != NULL) {
+		buf_puts(err, "--all-contexts and --context: choose one");
+		return -1;
+	}
+	if (cli->all_contexts) {
+		said = "--all-contexts";
+		if (cfg->nctx == 0) {
+			buf_printf(err, "--all-contexts: %s defines no context",
+			    cfg->loaded ? cfg->path : "the configuration (no "
+			    "file)");
+			return -1;
+		}
+		v = xcalloc(cfg->nctx, sizeof *v);
+		for (nv = 0; nv < cfg->nctx; nv++)
+			v[nv] = &cfg->ctx[nv];
+	} else if ((list = asked_list(cfg, cli, &said)) == NULL ||
+	    strchr(list, ',') == NULL)
+		return 0;	/* one name: config_resolve's, as today */
+	else if (config_context_list(cfg, list, &v, &nv, &why) != 0) {
+		buf_printf(err, "%s: %s", said, buf_str(&why));
+		buf_free(&why);
+		return -1;
+	}
+	if (nv == 1) {
+		free(v);	/* one context: config_resolve's, as today */
+		return 0;
+	}
+	if (cli->database != NULL || (envdb != NULL && *envdb != '\0')) {
+		buf_printf(err, "%s names one database; it cannot go with %s "
+		    "(%zu contexts)", cli->database != NULL ? "--database" :
+		    "DAGTOP_DATABASE", said, nv);
+		free(v);
+		return -1;
+	}
+	*out = xcalloc(nv, sizeof **out);
+	one.all_contexts = false;
+	for (i = 0; i < nv; i++) {
+		one.context = v[i]->name;
+		if (config_resolve(cfg, &one, &(*out)[i], err) == 0)
+			continue;
+		buf_printf(err, " (context %s)", v[i]->name);
+		for (k = 0; k <= i; k++)
+			settings_free(&(*out)[k]);
+		free(*out);
+		*out = NULL;
+		free(v);
+		return -1;
+	}
+	*n = nv;
+	free(v);
+	return 0;
 }
 
 bool

@@ -48,13 +48,16 @@ const char *report_format_name(enum report_format);
  */
 struct loop;
 struct sched;
+struct report_reads;
 struct report_read {
-	struct loop	*loop;
-	struct sched	*db;
-	struct buf	 error;		/* the first error */
-	bool		 done;
-	void		(*start)(void *job);
-	void		*job;
+	struct loop		*loop;
+	struct sched		*db;
+	struct buf		 error;		/* the first error */
+	bool			 done;
+	bool			 ended;		/* done or failed */
+	void			(*start)(void *job);
+	void			*job;
+	struct report_reads	*group;		/* report_reads_run's, or NULL */
 };
 enum report_read_result {
 	REPORT_READ_DONE,
@@ -70,6 +73,27 @@ void	 report_read_fail(struct report_read *, const char *err);
 /* A sched_cb for a job's last read (arg: its struct report_read). */
 void	 report_read_last(void *rd, const char *err);
 void	 report_read_close(struct report_read *);
+
+/*
+ * Several contexts read at once, in one loop (report status over several
+ * contexts, report compare): r[i] reads context s[i] as report_read_run
+ * does, every source opened together and each job started when its own
+ * is open; the loop runs until every job has ended.  A context that fails
+ * (bad settings, no connection, a read failing or stalling past the
+ * source's time limit) has its error in r[i].error and result[i], and
+ * delays none of the others.  A job ends with report_read_done or
+ * report_read_fail on its own r[i], as alone; only the first end counts.
+ */
+struct report_reads {
+	struct loop		*loop;
+	struct report_read	*r;
+	size_t			 n, left;
+};
+void	 report_reads_init(struct report_reads *, size_t n);
+void	 report_reads_run(struct report_reads *,
+	    const struct settings *const *s, void (*start)(void *job),
+	    void *const *jobs, enum report_read_result *result);
+void	 report_reads_close(struct report_reads *);
 /*
  * What a report calls a read that did not finish, for report_unknown and
  * report_error: "database" when no connection could even be set up (the
@@ -82,6 +106,15 @@ const char *report_read_what(enum report_read_result, const char *what);
  * critical, 3 cannot tell).
  */
 int	 report_status(const struct settings *, const struct report_options *);
+
+/*
+ * `dagtop report status` over several contexts (config_resolve_contexts'
+ * s[0..n)), read at once: a section per context, then the overall
+ * verdict; returns the worst exit status, CRITICAL before UNKNOWN before
+ * WARNING before OK.
+ */
+int	 report_status_many(const struct settings *, size_t n,
+	    const struct report_options *);
 
 /*
  * `dagtop report run DAG_ID [RUN_ID]`: exit 0, 1 when the run failed, 3

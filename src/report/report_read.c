@@ -4,6 +4,7 @@
  * check's SLA DAGs) opens the source, starts its fetches once it is open,
  * and waits for them here: the connection's callbacks live in one place.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "config.h"
@@ -20,19 +21,38 @@ report_read_init(struct report_read *r)
 	r->loop = loop_new();
 }
 
+/* A job ended: alone, the loop stops; in a group, once all have ended. */
+static void
+ended(struct report_read *r)
+{
+	if (r->group == NULL) {
+		loop_break(r->loop);
+		return;
+	}
+	if (r->ended)
+		return;
+	r->ended = true;
+	if (--r->group->left == 0)
+		loop_break(r->loop);
+}
+
 void
 report_read_fail(struct report_read *r, const char *err)
 {
+	if (r->ended)
+		return;
 	if (r->error.len == 0)
 		buf_puts(&r->error, err != NULL ? err : "no answer");
-	loop_break(r->loop);
+	ended(r);
 }
 
 void
 report_read_done(struct report_read *r)
 {
+	if (r->ended)
+		return;
 	r->done = true;
-	loop_break(r->loop);
+	ended(r);
 }
 
 void
@@ -89,6 +109,70 @@ report_read_close(struct report_read *r)
 	loop_free(r->loop);
 	r->loop = NULL;
 	buf_free(&r->error);
+}
+
+void
+report_reads_init(struct report_reads *g, size_t n)
+{
+	memset(g, 0, sizeof *g);
+	g->loop = loop_new();
+	g->n = n;
+	g->r = xcalloc(n + 1, sizeof *g->r);
+	for (size_t i = 0; i < n; i++) {
+		g->r[i].loop = g->loop;
+		g->r[i].group = g;
+	}
+}
+
+void
+report_reads_run(struct report_reads *g, const struct settings *const *s,
+    void (*start)(void *job), void *const *jobs,
+    enum report_read_result *result)
+{
+	size_t i;
+
+	g->left = g->n;
+	for (i = 0; i < g->n; i++) {
+		struct report_read *r = &g->r[i];
+
+		r->start = start;
+		r->job = jobs[i];
+		r->db = sched_open_context(g->loop, s[i], opened, lost, r,
+		    &r->error);
+		if (r->db == NULL) {
+			result[i] = REPORT_READ_BAD_SETTINGS;
+			r->ended = true;
+			g->left--;
+		}
+	}
+	/* Until every job has ended (the last breaks the loop). */
+	if (g->left > 0)
+		(void)loop_run(g->loop);
+	for (i = 0; i < g->n; i++) {
+		struct report_read *r = &g->r[i];
+
+		if (r->db == NULL)
+			continue;
+		if (r->done && r->error.len == 0)
+			result[i] = REPORT_READ_DONE;
+		else {
+			if (r->error.len == 0)
+				buf_puts(&r->error, "no answer");
+			result[i] = REPORT_READ_FAILED;
+		}
+	}
+}
+
+void
+report_reads_close(struct report_reads *g)
+{
+	for (size_t i = 0; i < g->n; i++) {
+		sched_free(g->r[i].db);
+		buf_free(&g->r[i].error);
+	}
+	free(g->r);
+	loop_free(g->loop);
+	memset(g, 0, sizeof *g);
 }
 
 const char *

@@ -13,14 +13,19 @@
 #include "taskrows.h"
 #include "sanitize.h"
 #include "scheduler.h"
+#include "secret.h"
 #include "status.h"
 #include "timefmt.h"
 #include "tz.h"
+#include "zoneinfo.h"
 
 struct status_job {
 	const struct settings		*s;
 	const struct report_options	*o;
-	struct report_read		 rd;
+	struct report_read		*rd;		/* alone, or of a group */
+	enum report_read_result		 read;
+	struct tz			*zone;		/* NULL: zone_error says */
+	struct buf			 zone_error;
 	int64_t				 since;
 	int				 pending;
 	struct af_health		 health;
@@ -40,7 +45,7 @@ first_reads_done(void *arg, const char *err)
 	size_t			 i, n = 0;
 
 	if (err != NULL) {
-		report_read_fail(&j->rd, err);
+		report_read_fail(j->rd, err);
 		return;
 	}
 	if (--j->pending > 0)
@@ -49,14 +54,14 @@ first_reads_done(void *arg, const char *err)
 	    j->s->scheduler_threshold);
 	j->built = true;
 	if (j->status.nattention == 0) {
-		report_read_done(&j->rd);
+		report_read_done(j->rd);
 		return;
 	}
 	failed = xcalloc(j->status.nattention, sizeof *failed);
 	for (i = 0; i < j->status.nattention; i++)
 		failed[n++] = j->status.attention[i];
-	sched_fetch_attention_tis(j->rd.db, failed, n, &j->tis,
-	    report_read_last, &j->rd);
+	sched_fetch_attention_tis(j->rd->db, failed, n, &j->tis,
+	    report_read_last, j->rd);
 	free(failed);
 }
 
@@ -67,9 +72,9 @@ start(void *arg)
 	struct status_job *j = arg;
 
 	j->pending = 3;
-	sched_fetch_health(j->rd.db, &j->health, first_reads_done, j);
-	sched_fetch_dags(j->rd.db, &j->dags, first_reads_done, j);
-	sched_fetch_runs_since(j->rd.db, j->since, &j->runs, first_reads_done, j);
+	sched_fetch_health(j->rd->db, &j->health, first_reads_done, j);
+	sched_fetch_dags(j->rd->db, &j->dags, first_reads_done, j);
+	sched_fetch_runs_since(j->rd->db, j->since, &j->runs, first_reads_done, j);
 }
 
 /* --- text ---------------------------------------------------------------- */
@@ -205,7 +210,7 @@ write_text(struct status_job *j, const struct tz *zone, struct buf *b)
 	struct buf		 ver = BUF_INIT;
 
 	buf_printf(b, "%s\n", buf_str(&st->summary));
-	sched_describe(j->rd.db, &ver);
+	sched_describe(j->rd->db, &ver);
 	buf_printf(b, "%-11s", "context");
 	report_put_id(b, j->s->context != NULL ? j->s->context : "(command line)");
 	buf_printf(b, ", %s\n", buf_str(&ver));
@@ -277,23 +282,40 @@ csv_time(struct buf *b, int64_t t)
 		fmt_time(b, tz_utc(), t, FMT_ISO);
 }
 
+/* A row's first field in a report of several contexts: the context. */
+static void
+csv_context(const struct status_job *j, struct buf *b, bool many)
+{
+	if (!many)
+		return;
+	report_csv_field(b, j->s->context);
+	buf_putc(b, ',');
+}
+
+static void
+csv_header(struct buf *b, bool many)
+{
+	buf_printf(b, "%skind,dag_id,run_id,state,run_type,logical_date,"
+	    "start_date,end_date,duration_seconds,failed_tasks\n",
+	    many ? "context," : "");
+}
+
 /*
  * A row per run that needs a human (kind "run") and per DAG with import
- * errors (kind "import_error").
+ * errors (kind "import_error"); with many, each after its context.
  */
 static void
-write_csv(struct status_job *j, struct buf *b)
+write_csv(struct status_job *j, struct buf *b, bool many)
 {
 	const struct status	*st = &j->status;
 	struct buf		 tasks = BUF_INIT;
 	size_t			 i, first, n;
 	double			 d;
 
-	buf_puts(b, "kind,dag_id,run_id,state,run_type,logical_date,"
-	    "start_date,end_date,duration_seconds,failed_tasks\n");
 	for (i = 0; i < st->nattention; i++) {
 		const struct af_run *r = st->attention[i];
 
+		csv_context(j, b, many);
 		buf_puts(b, "run,");
 		report_csv_field(b, r->dag_id);
 		buf_putc(b, ',');
@@ -316,6 +338,7 @@ write_csv(struct status_job *j, struct buf *b)
 	for (i = 0; i < j->dags.n; i++) {
 		if (!j->dags.v[i].import_errors)
 			continue;
+		csv_context(j, b, many);
 		buf_puts(b, "import_error,");
 		report_csv_field(b, j->dags.v[i].dag_id);
 		buf_puts(b, ",,import_error,,,,,,\n");
@@ -332,19 +355,25 @@ md_time(struct buf *b, const struct tz *zone, int64_t t)
 		buf_putc(b, '-');
 }
 
+/* With many, the section is headed by the context's name. */
 static void
-write_markdown(struct status_job *j, const struct tz *zone, struct buf *b)
+write_markdown(struct status_job *j, const struct tz *zone, struct buf *b,
+    bool many)
 {
 	const struct status	*st = &j->status;
 	struct buf		 ver = BUF_INIT, tasks = BUF_INIT;
 	size_t			 i, first, n;
 	double			 d;
 
-	buf_printf(b, "## Airflow status\n\n**%s**\n\n- context ",
-	    buf_str(&st->summary));
+	if (many) {
+		buf_puts(b, "## ");
+		report_md_text(b, j->s->context);
+	} else
+		buf_puts(b, "## Airflow status");
+	buf_printf(b, "\n\n**%s**\n\n- context ", buf_str(&st->summary));
 	report_md_text(b, j->s->context != NULL ? j->s->context :
 	    "(command line)");
-	sched_describe(j->rd.db, &ver);
+	sched_describe(j->rd->db, &ver);
 	buf_puts(b, ", ");
 	report_md_text(b, buf_str(&ver));
 	buf_puts(b, "\n- window ");
@@ -417,11 +446,12 @@ json_job(enum health h, const struct af_job_health *jh, int64_t now)
 	return o;
 }
 
-static void
-write_json(struct status_job *j)
+/* The report's JSON object for one context that was read. */
+static json_t *
+status_json(struct status_job *j)
 {
 	const struct status	*st = &j->status;
-	const struct sched_about	*s = sched_about(j->rd.db);
+	const struct sched_about	*s = sched_about(j->rd->db);
 	json_t			*doc = json_object(), *o, *a, *tis;
 	size_t			 i, k, first, n;
 	int			 q;
@@ -435,7 +465,7 @@ write_json(struct status_job *j)
 	    json_string(buf_str(&st->summary)));
 	json_object_set_new(doc, "generated_at", report_json_time(st->now));
 	json_object_set_new(doc, "context", report_json_string(j->s->context));
-	json_object_set_new(doc, "source", json_string(j->rd.db->ops->kind));
+	json_object_set_new(doc, "source", json_string(j->rd->db->ops->kind));
 
 	o = json_object();
 	json_object_set_new(o, "major", json_integer(s->major));
@@ -496,63 +526,335 @@ write_json(struct status_job *j)
 	json_object_set_new(doc, "runs", a);
 
 	a = json_array();
-	if (*sched_warnings(j->rd.db) != '\0')
-		json_array_append_new(a, report_json_string(sched_warnings(j->rd.db)));
+	if (*sched_warnings(j->rd->db) != '\0')
+		json_array_append_new(a, report_json_string(sched_warnings(j->rd->db)));
 	json_object_set_new(doc, "warnings", a);
-	report_json_print(doc);
-	json_decref(doc);
+	return doc;
+}
+
+/* --- the job, alone or one of several ------------------------------------- */
+
+/* A job reading context s over the window from since, through rd. */
+static void
+job_init(struct status_job *j, const struct settings *s,
+    const struct report_options *o, int64_t since, struct report_read *rd)
+{
+	memset(j, 0, sizeof *j);
+	j->s = s;
+	j->o = o;
+	j->since = since;
+	j->rd = rd;
+}
+
+/* What the job read, and its zone; not its read (rd), which is the caller's. */
+static void
+job_clear(struct status_job *j)
+{
+	status_clear(&j->status);
+	af_health_clear(&j->health);
+	af_dags_free(&j->dags);
+	af_runs_free(&j->runs);
+	af_tis_free(&j->tis);
+	tz_free(j->zone);
+	buf_free(&j->zone_error);
+}
+
+/* The exit status of one context as alone: 3 when it could not be read. */
+static int
+job_rc(const struct status_job *j)
+{
+	if (j->zone == NULL || j->read != REPORT_READ_DONE)
+		return 3;
+	return (int)j->status.verdict;
+}
+
+/* What could not be read and why, as report_unknown says it. */
+static const char *
+job_what(const struct status_job *j)
+{
+	if (j->zone == NULL)
+		return "configuration";
+	return report_read_what(j->read, "cannot read the Airflow database");
+}
+
+static const char *
+job_why(const struct status_job *j)
+{
+	return j->zone == NULL ? buf_str(&j->zone_error) :
+	    buf_str(&j->rd->error);
+}
+
+/* The source's notes from detection, on stderr; named among several. */
+static void
+job_warnings(const struct status_job *j, bool many)
+{
+	struct buf clean = BUF_INIT;
+
+	if (*sched_warnings(j->rd->db) == '\0' || j->o->format == REPORT_JSON)
+		return;
+	if (many) {
+		report_put_id(&clean, j->s->context);
+		buf_puts(&clean, ": ");
+	}
+	report_put_lines(&clean, sched_warnings(j->rd->db));
+	fprintf(stderr, "dagtop: %s", buf_str(&clean));
+	buf_free(&clean);
 }
 
 int
 report_status(const struct settings *s, const struct report_options *o)
 {
 	struct status_job	 j;
-	enum report_read_result	 read;
+	struct report_read	 rd;
 	struct buf		 out = BUF_INIT;
 	struct tz		*zone;
+	json_t			*doc;
 	int			 rc;
 
 	if ((zone = report_zone(o->format, s->timezone, &rc)) == NULL)
 		return rc;
-	memset(&j, 0, sizeof j);
-	j.s = s;
-	j.o = o;
-	j.since = (int64_t)time(NULL) - o->since_span;
-	report_read_init(&j.rd);
-	read = report_read_run(&j.rd, s, start, &j);
-	if (read != REPORT_READ_DONE)
-		rc = report_unknown(o->format, report_read_what(read,
-		    "cannot read the Airflow database"), buf_str(&j.rd.error));
+	job_init(&j, s, o, (int64_t)time(NULL) - o->since_span, &rd);
+	j.zone = zone;
+	report_read_init(&rd);
+	j.read = report_read_run(&rd, s, start, &j);
+	if (j.read != REPORT_READ_DONE)
+		rc = report_unknown(o->format, job_what(&j), job_why(&j));
 	else {
-		rc = (int)j.status.verdict;
-		if (*sched_warnings(j.rd.db) != '\0' &&
-		    o->format != REPORT_JSON) {
-			struct buf clean = BUF_INIT;
-
-			report_put_lines(&clean, sched_warnings(j.rd.db));
-			fprintf(stderr, "dagtop: %s", buf_str(&clean));
-			buf_free(&clean);
-		}
-		if (o->format == REPORT_JSON)
-			write_json(&j);
-		else if (o->format == REPORT_CSV)
-			write_csv(&j, &out);
-		else if (o->quiet && rc == 0)
+		rc = job_rc(&j);
+		job_warnings(&j, false);
+		if (o->format == REPORT_JSON) {
+			doc = status_json(&j);
+			report_json_print(doc);
+			json_decref(doc);
+		} else if (o->format == REPORT_CSV) {
+			csv_header(&out, false);
+			write_csv(&j, &out, false);
+		} else if (o->quiet && rc == 0)
 			;
 		else if (o->format == REPORT_MARKDOWN)
-			write_markdown(&j, zone, &out);
+			write_markdown(&j, zone, &out, false);
 		else
 			write_text(&j, zone, &out);
 		fputs(buf_str(&out), stdout);
 	}
 	fflush(stdout);
-	report_read_close(&j.rd);
-	status_clear(&j.status);
-	af_health_clear(&j.health);
-	af_dags_free(&j.dags);
-	af_runs_free(&j.runs);
-	af_tis_free(&j.tis);
+	report_read_close(&rd);
+	job_clear(&j);
 	buf_free(&out);
-	tz_free(zone);
+	return rc;
+}
+
+/* --- several contexts ------------------------------------------------------ */
+
+/*
+ * The worse of two exit statuses across contexts: CRITICAL, then UNKNOWN,
+ * then WARNING, then OK.  A context known to be broken outranks one that
+ * could not be read, which outranks a warning: dagtop(1) says why.
+ */
+static int
+worse(int a, int b)
+{
+	static const int rank[] = { 0, 1, 3, 2 };
+
+	return rank[b] > rank[a] ? b : a;
+}
+
+/* The JSON status word of an exit status. */
+static const char *
+status_word(int rc)
+{
+	static const char *const words[] = { "ok", "warning", "critical",
+	    "unknown" };
+
+	return words[rc];
+}
+
+/*
+ * The overall verdict: "CRITICAL: 3 contexts: 1 critical (prod), 1
+ * unknown (stalled), 1 ok", the worst first, each name but the good ones.
+ */
+static void
+overall_line(struct buf *b, const struct status_job *v, size_t n, int rc,
+    bool md)
+{
+	static const int order[] = { 2, 3, 1, 0 };
+	size_t	 i, k, count, named;
+	bool	 first = true;
+
+	buf_printf(b, "%s: %zu contexts", report_verdict_word(rc), n);
+	for (k = 0; k < 4; k++) {
+		for (i = count = 0; i < n; i++)
+			count += job_rc(&v[i]) == order[k];
+		if (count == 0)
+			continue;
+		buf_printf(b, "%s %zu %s", first ? ":" : ",", count,
+		    status_word(order[k]));
+		first = false;
+		if (order[k] == 0)
+			continue;
+		buf_puts(b, " (");
+		for (i = named = 0; i < n; i++) {
+			if (job_rc(&v[i]) != order[k])
+				continue;
+			if (named++ > 0)
+				buf_puts(b, ", ");
+			report_put_text(b, v[i].s->context, md);
+		}
+		buf_putc(b, ')');
+	}
+}
+
+/* "UNKNOWN: what: why" for a context that could not be read. */
+static void
+unknown_line(struct buf *b, const struct status_job *j, bool md)
+{
+	char *plain = scrub_dup(job_why(j), j->s->database);
+	char *clean = sanitize_dup(plain, 0);
+
+	if (md) {
+		buf_puts(b, "**UNKNOWN: ");
+		report_md_text(b, job_what(j));
+		buf_puts(b, ": ");
+		report_md_text(b, plain);
+		buf_puts(b, "**\n");
+	} else
+		buf_printf(b, "UNKNOWN: %s: %s\n", job_what(j), clean);
+	free(clean);
+	free(plain);
+}
+
+/* The JSON of a context that could not be read, as report_unknown's. */
+static json_t *
+unknown_json(const struct status_job *j)
+{
+	json_t	*doc = json_object();
+	char	*plain = scrub_dup(job_why(j), j->s->database);
+	struct buf what = BUF_INIT;
+
+	buf_printf(&what, "%s: %s", job_what(j), plain);
+	json_object_set_new(doc, "status", json_string("unknown"));
+	json_object_set_new(doc, "exit_code", json_integer(3));
+	json_object_set_new(doc, "error", report_json_string(buf_str(&what)));
+	json_object_set_new(doc, "context", report_json_string(j->s->context));
+	json_object_set_new(doc, "source", json_string(j->s->source));
+	buf_free(&what);
+	free(plain);
+	return doc;
+}
+
+/* The sections, one per context, then the overall verdict; rc the worst. */
+static void
+write_many(struct status_job *v, size_t n, int rc, struct buf *b)
+{
+	enum report_format	 f = v[0].o->format;
+	json_t			*doc, *a;
+	size_t			 i;
+
+	if (f == REPORT_JSON) {
+		doc = json_object();
+		json_object_set_new(doc, "report", json_string("status"));
+		json_object_set_new(doc, "status", json_string(status_word(rc)));
+		json_object_set_new(doc, "exit_code", json_integer(rc));
+		a = json_array();
+		for (i = 0; i < n; i++)
+			json_array_append_new(a, job_rc(&v[i]) == 3 ?
+			    unknown_json(&v[i]) : status_json(&v[i]));
+		json_object_set_new(doc, "contexts", a);
+		report_json_print(doc);
+		json_decref(doc);
+		return;
+	}
+	if (f == REPORT_CSV) {
+		csv_header(b, true);
+		for (i = 0; i < n; i++) {
+			if (job_rc(&v[i]) != 3) {
+				write_csv(&v[i], b, true);
+				continue;
+			}
+			csv_context(&v[i], b, true);
+			buf_puts(b, "unknown,,,unknown,,,,,,\n");
+		}
+		return;
+	}
+	if (v[0].o->quiet && rc == 0)
+		return;
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			buf_putc(b, '\n');
+		if (f == REPORT_MARKDOWN && job_rc(&v[i]) == 3) {
+			buf_puts(b, "## ");
+			report_md_text(b, v[i].s->context);
+			buf_puts(b, "\n\n");
+			unknown_line(b, &v[i], true);
+		} else if (f == REPORT_MARKDOWN)
+			write_markdown(&v[i], v[i].zone, b, true);
+		else {
+			buf_puts(b, "== ");
+			report_put_id(b, v[i].s->context);
+			buf_putc(b, '\n');
+			if (job_rc(&v[i]) == 3)
+				unknown_line(b, &v[i], false);
+			else
+				write_text(&v[i], v[i].zone, b);
+		}
+	}
+	if (f == REPORT_MARKDOWN) {
+		buf_puts(b, "\n## Overall\n\n**");
+		overall_line(b, v, n, rc, true);
+		buf_puts(b, "**\n");
+	} else {
+		buf_putc(b, '\n');
+		overall_line(b, v, n, rc, false);
+		buf_putc(b, '\n');
+	}
+}
+
+int
+report_status_many(const struct settings *s, size_t n,
+    const struct report_options *o)
+{
+	struct report_reads	  g;
+	struct status_job	 *v = xcalloc(n, sizeof *v);
+	const struct settings	**sv = xcalloc(n, sizeof *sv);
+	void			**jobs = xcalloc(n, sizeof *jobs);
+	enum report_read_result	 *res = xcalloc(n, sizeof *res);
+	struct buf		  out = BUF_INIT, what = BUF_INIT;
+	int64_t			  since = (int64_t)time(NULL) - o->since_span;
+	size_t			  i;
+	int			  rc = 0;
+
+	report_reads_init(&g, n);
+	for (i = 0; i < n; i++) {
+		job_init(&v[i], &s[i], o, since, &g.r[i]);
+		v[i].zone = zoneinfo_load(s[i].timezone, &v[i].zone_error);
+		sv[i] = &s[i];
+		jobs[i] = &v[i];
+	}
+	/* One loop: a context that stalls fails on its own time limit. */
+	report_reads_run(&g, sv, start, jobs, res);
+	for (i = 0; i < n; i++) {
+		v[i].read = res[i];
+		rc = worse(rc, job_rc(&v[i]));
+		if (job_rc(&v[i]) != 3) {
+			job_warnings(&v[i], true);
+			continue;
+		}
+		buf_reset(&what);
+		report_put_id(&what, s[i].context);
+		buf_printf(&what, ": %s", job_what(&v[i]));
+		report_error(buf_str(&what), job_why(&v[i]));
+	}
+	write_many(v, n, rc, &out);
+	fputs(buf_str(&out), stdout);
+	fflush(stdout);
+	for (i = 0; i < n; i++)
+		job_clear(&v[i]);
+	report_reads_close(&g);
+	buf_free(&out);
+	buf_free(&what);
+	free(v);
+	free(sv);
+	free(jobs);
+	free(res);
 	return rc;
 }

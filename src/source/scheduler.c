@@ -149,3 +149,17 @@ sched_fetch_dep_state(struct sched *s, const struct dep_ask *ask,
 {
 	s->ops->fetch_dep_state(s, ask, out, cb, arg);
 }
+
+void
+sched_fetch_shapes(struct sched *s, struct cmp_shapes *out, struct buf *warn,
+    sched_cb cb, void *arg)
+{
+	s->ops->fetch_shapes(s, out, warn, cb, arg);
+}
+
+void
+sched_fetch_task_stats(struct sched *s, int64_t since, struct cmp_tasks *out,
+    sched_cb cb, void *arg)
+{
+	s->ops->fetch_task_stats(s, since, out, cb, arg);
+}

@@ -27,6 +27,7 @@
 #include <stdint.h>
 
 #include "airflow.h"
+#include "compare.h"
 #include "depgraph.h"
 #include "graph.h"
 #include "sla.h"
@@ -129,6 +130,10 @@ struct sched_ops {
 		    void *);
 	void	(*fetch_dep_state)(struct sched *, const struct dep_ask *,
 		    struct dep_state *, sched_cb, void *);
+	void	(*fetch_shapes)(struct sched *, struct cmp_shapes *,
+		    struct buf *warn, sched_cb, void *);
+	void	(*fetch_task_stats)(struct sched *, int64_t since,
+		    struct cmp_tasks *, sched_cb, void *);
 };
 
 /* Every implementation's struct begins with this. */
@@ -260,5 +265,21 @@ void	sched_fetch_deps(struct sched *, struct dep_facts *out, sched_cb,
  */
 void	sched_fetch_dep_state(struct sched *, const struct dep_ask *ask,
 	    struct dep_state *out, sched_cb, void *arg);
+
+/*
+ * Blue/green (compare.h).  Every active DAG's task graph as its newest
+ * serialized DAG (database) or its tasks endpoint (API) gives it, task
+ * ids and edges; a DAG whose graph cannot be read is marked unknown and
+ * named in warn, one line each.
+ */
+void	sched_fetch_shapes(struct sched *, struct cmp_shapes *out,
+	    struct buf *warn, sched_cb, void *arg);
+/*
+ * Per task, over the runs of the window since `since` (as
+ * sched_fetch_runs_since chooses them): the task instances that ended,
+ * the failed ones, the median and p90 of the successful ones' durations.
+ */
+void	sched_fetch_task_stats(struct sched *, int64_t since,
+	    struct cmp_tasks *out, sched_cb, void *arg);
 
 #endif

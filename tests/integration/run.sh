@@ -300,6 +300,11 @@ for build in "$@"; do
 		echo "FAILED: report impact and why" >&2
 		failed=1
 	fi
+	echo "== report status and config check --connect over five contexts, two stalled: $build/dagtop (Airflow 2.10 and 3.1)"
+	if ! sh tests/integration/report_fleet.sh "$build/dagtop"; then
+		echo "FAILED: report status over several contexts" >&2
+		failed=1
+	fi
 done
 # Last, as it stops and starts the server: the console across an outage.
 echo "== console in tmux: $1/dagtop while PostgreSQL restarts"

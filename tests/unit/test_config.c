@@ -149,7 +149,7 @@ test_contexts_and_precedence(void **state)
 {
 	struct config		cfg;
 	struct settings		s;
-	struct cli_options	cli = { NULL, NULL, NULL, -1, -1 };
+	struct cli_options	cli = { NULL, NULL, NULL, -1, -1, false };
 	struct buf		err = BUF_INIT;
 
 	(void)state;
@@ -222,7 +222,7 @@ test_source_and_api_refresh(void **state)
 {
 	struct config		cfg;
 	struct settings		s;
-	struct cli_options	cli = { NULL, NULL, NULL, -1, -1 };
+	struct cli_options	cli = { NULL, NULL, NULL, -1, -1, false };
 	struct buf		err = BUF_INIT;
 
 	(void)state;
@@ -328,7 +328,7 @@ test_numbers_and_serdag_max(void **state)
 {
 	struct config		cfg;
 	struct settings		s;
-	struct cli_options	cli = { NULL, "a", NULL, -1, -1 };
+	struct cli_options	cli = { NULL, "a", NULL, -1, -1, false };
 	struct buf		err = BUF_INIT;
 
 	(void)state;
@@ -677,7 +677,7 @@ test_composer(void **state)
 {
 	struct config		cfg;
 	struct settings		s;
-	struct cli_options	cli = { NULL, "c", NULL, -1, -1 };
+	struct cli_options	cli = { NULL, "c", NULL, -1, -1, false };
 	struct buf		err = BUF_INIT;
 
 	(void)state;
@@ -795,6 +795,281 @@ test_table(void **state)
 	    T_REFUSED);
 }
 
+/*
+ * Issue 20: [context-defaults] fills what a context does not set, in any
+ * file order, its own value winning; it wins over [dagtop] refresh as a
+ * context's own value does; an include can hold it; bad keys say file:line.
+ */
+static void
+test_context_defaults(void **state)
+{
+	struct config		cfg;
+	struct settings		s;
+	struct cli_options	cli = { NULL, "b", NULL, -1, -1, false };
+	struct buf		err = BUF_INIT;
+	char			inc[] = "/tmp/dagtop-config-inc.XXXXXX";
+	char			text[512];
+	FILE			*fp;
+	int			fd;
+
+	(void)state;
+	unsetenv("DAGTOP_CONTEXT");
+	unsetenv("DAGTOP_DATABASE");
+	write_file("[dagtop]\nrefresh = 9\napi_refresh = 40\n"
+	    "[context a]\ndatabase = host=a\nstatement_timeout = 7\n"
+	    "[context-defaults]\nstatement_timeout = 12\nconnect_timeout = 3\n"
+	    "readonly = yes\ntimezone = Europe/Paris\nrefresh = 11\n"
+	    "[context b]\ndatabase = host=b\nreadonly = no\n", 0600);
+	assert_int_equal(config_load(&cfg, path, zone_ok), 0);
+	assert_int_equal(cfg.nctx, 2);
+	assert_int_equal(config_resolve(&cfg, &cli, &s, &err), 0);
+	assert_string_equal(s.database, "host=b");
+	assert_int_equal(s.statement_timeout, 12);
+	assert_int_equal(s.connect_timeout, 3);
+	assert_false(s.readonly);	/* its own, over the defaults' */
+	assert_string_equal(s.timezone, "Europe/Paris");
+	assert_int_equal(s.refresh, 11);	/* the defaults', over [dagtop] */
+	assert_int_equal(s.api_refresh, 40);	/* [dagtop]'s: none set it */
+	settings_free(&s);
+	cli.context = "a";
+	assert_int_equal(config_resolve(&cfg, &cli, &s, &err), 0);
+	assert_int_equal(s.statement_timeout, 7);	/* its own, before */
+	assert_true(s.readonly);
+	settings_free(&s);
+	/* Which values came from [context-defaults], for config check. */
+	assert_non_null(cfg.ctx[0].inherited);
+	assert_false(cfg.ctx[0].inherited[setting_find(SEC_CONTEXT,
+	    "statement_timeout") - settings_table]);
+	assert_true(cfg.ctx[0].inherited[setting_find(SEC_CONTEXT,
+	    "connect_timeout") - settings_table]);
+	assert_true(cfg.ctx[0].inherited[setting_find(SEC_CONTEXT,
+	    "timezone") - settings_table]);
+	assert_false(cfg.ctx[0].inherited[setting_find(SEC_CONTEXT,
+	    "database") - settings_table]);
+	config_free(&cfg);
+
+	/* In an included file, and a section given twice adds to it. */
+	fd = mkstemp(inc);
+	assert_true(fd >= 0);
+	fp = fdopen(fd, "w");
+	assert_non_null(fp);
+	fputs("[context-defaults]\nconnect_timeout = 4\n", fp);
+	fclose(fp);
+	snprintf(text, sizeof text, "include = %s\n[context a]\n"
+	    "database = host=a\n[context-defaults]\nstatement_timeout = 5\n",
+	    inc);
+	write_file(text, 0600);
+	assert_int_equal(config_load(&cfg, path, zone_ok), 0);
+	assert_int_equal(config_resolve(&cfg, &cli, &s, &err), 0);
+	assert_int_equal(s.connect_timeout, 4);
+	assert_int_equal(s.statement_timeout, 5);
+	settings_free(&s);
+	config_free(&cfg);
+	unlink(inc);
+
+	/* Its errors have file:line; a [dagtop] key is no context key. */
+	write_file("[context a]\ndatabase = host=a\n"
+	    "[context-defaults]\nrefresh = 1\nweek_start = monday\n", 0600);
+	assert_int_equal(config_load(&cfg, path, zone_ok), -1);
+	assert_non_null(strstr(buf_str(&cfg.errors), ":4: 'refresh' = 1 is "
+	    "under the minimum refresh"));
+	assert_non_null(strstr(buf_str(&cfg.errors), ":5: unknown key "
+	    "'week_start' in [context-defaults]"));
+	config_free(&cfg);
+	buf_free(&err);
+}
+
+/* The settings of several contexts, and what makes the list go wrong. */
+static void
+resolve_err(const char *file_text, struct cli_options *cli, const char *want)
+{
+	struct config	 cfg;
+	struct settings	*v = NULL;
+	size_t		 n = 99;
+	struct buf	 err = BUF_INIT;
+
+	write_file(file_text, 0600);
+	assert_int_equal(config_load(&cfg, path, zone_ok), 0);
+	assert_int_equal(config_resolve_contexts(&cfg, cli, &v, &n, &err), -1);
+	assert_null(v);
+	assert_int_equal(n, 0);
+	if (strstr(buf_str(&err), want) == NULL)
+		fail_msg("'%s' is not in '%s'", want, buf_str(&err));
+	config_free(&cfg);
+	buf_free(&err);
+}
+
+/*
+ * Issue 20: --all-contexts, --context a,b, DAGTOP_CONTEXT and [dagtop]
+ * contexts = in that order; one name is config_resolve's (n 0); each
+ * context resolved as alone, --readonly and --refresh on each.
+ */
+static void
+test_resolve_contexts(void **state)
+{
+	static const char three[] = "[dagtop]\ncontext = b\n"
+	    "contexts = c , a\n"
+	    "[context a]\ndatabase = host=a\n"
+	    "[context b]\ndatabase = host=b\nrefresh = 8\n"
+	    "[context c]\nairflow_api = https://c.example.com\n";
+	struct config		cfg;
+	struct settings		*v, s;
+	struct cli_options	cli = { NULL, NULL, NULL, -1, -1, false };
+	struct buf		err = BUF_INIT;
+	size_t			n, i;
+
+	(void)state;
+	unsetenv("DAGTOP_CONTEXT");
+	unsetenv("DAGTOP_DATABASE");
+	write_file(three, 0600);
+	assert_int_equal(config_load(&cfg, path, zone_ok), 0);
+
+	/* contexts = with nothing asked: its order. */
+	assert_int_equal(config_resolve_contexts(&cfg, &cli, &v, &n, &err), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(v[0].context, "c");
+	assert_string_equal(v[0].source, "api");
+	assert_string_equal(v[1].context, "a");
+	assert_string_equal(v[1].database, "host=a");
+	for (i = 0; i < n; i++)
+		settings_free(&v[i]);
+	free(v);
+	/* ...and a command of one context still takes context =. */
+	assert_int_equal(config_resolve(&cfg, &cli, &s, &err), 0);
+	assert_string_equal(s.context, "b");
+	settings_free(&s);
+
+	/* --all-contexts: file order; --readonly and --refresh on each. */
+	cli.all_contexts = true;
+	cli.readonly = 1;
+	cli.refresh = 3;
+	assert_int_equal(config_resolve_contexts(&cfg, &cli, &v, &n, &err), 0);
+	assert_int_equal(n, 3);
+	for (i = 0; i < n; i++) {
+		static const char *const names[] = { "a", "b", "c" };
+
+		assert_string_equal(v[i].context, names[i]);
+		assert_true(v[i].readonly);
+		assert_int_equal(v[i].refresh, 3);
+		settings_free(&v[i]);
+	}
+	free(v);
+	/* A command that reads one context refuses --all-contexts. */
+	assert_int_equal(config_resolve(&cfg, &cli, &s, &err), -1);
+	assert_non_null(strstr(buf_str(&err), "--all-contexts: this command "
+	    "reads one context"));
+	settings_free(&s);
+	buf_reset(&err);
+	cli.all_contexts = false;
+	cli.readonly = cli.refresh = -1;
+
+	/* A list on the command line; DAGTOP_CONTEXT's below it. */
+	setenv("DAGTOP_CONTEXT", "a,c", 1);
+	cli.context = " b,a ";
+	assert_int_equal(config_resolve_contexts(&cfg, &cli, &v, &n, &err), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(v[0].context, "b");
+	assert_int_equal(v[0].refresh, 8);
+	assert_string_equal(v[1].context, "a");
+	for (i = 0; i < n; i++)
+		settings_free(&v[i]);
+	free(v);
+	cli.context = NULL;
+	assert_int_equal(config_resolve_contexts(&cfg, &cli, &v, &n, &err), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(v[0].context, "a");
+	assert_string_equal(v[1].context, "c");
+	for (i = 0; i < n; i++)
+		settings_free(&v[i]);
+	free(v);
+	/* A list cannot be the one context of config_resolve. */
+	assert_int_equal(config_resolve(&cfg, &cli, &s, &err), -1);
+	assert_non_null(strstr(buf_str(&err), "'a,c' names several contexts"));
+	settings_free(&s);
+	buf_reset(&err);
+
+	/* One name, from anywhere: n 0, config_resolve's as today. */
+	setenv("DAGTOP_CONTEXT", "a", 1);
+	assert_int_equal(config_resolve_contexts(&cfg, &cli, &v, &n, &err), 0);
+	assert_int_equal(n, 0);
+	assert_null(v);
+	unsetenv("DAGTOP_CONTEXT");
+	cli.context = "c";
+	assert_int_equal(config_resolve_contexts(&cfg, &cli, &v, &n, &err), 0);
+	assert_int_equal(n, 0);
+	/* --database without a list: that one database, as today. */
+	cli.context = NULL;
+	cli.database = "host=x";
+	assert_int_equal(config_resolve_contexts(&cfg, &cli, &v, &n, &err), 0);
+	assert_int_equal(n, 0);
+	cli.database = NULL;
+	assert_string_equal(buf_str(&err), "");
+	config_free(&cfg);
+
+	/* contexts = naming one is the context in force. */
+	write_file("[dagtop]\ncontexts = a\n[context a]\ndatabase = host=a\n"
+	    "[context b]\ndatabase = host=b\n", 0600);
+	assert_int_equal(config_load(&cfg, path, zone_ok), 0);
+	assert_int_equal(config_resolve_contexts(&cfg, &cli, &v, &n, &err), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(config_resolve(&cfg, &cli, &s, &err), 0);
+	assert_string_equal(s.context, "a");
+	settings_free(&s);
+	config_free(&cfg);
+
+	/* The errors, one line each. */
+	cli.context = "a,nope";
+	resolve_err(three, &cli, "--context: no context 'nope' in ");
+	cli.context = "a,b,a";
+	resolve_err(three, &cli, "--context: context 'a' is named twice");
+	cli.context = "a,";
+	resolve_err(three, &cli, "--context: an empty name in the list 'a,'");
+	cli.context = "a,b";
+	cli.database = "host=x";
+	resolve_err(three, &cli, "--database names one database; it cannot go "
+	    "with --context (2 contexts)");
+	cli.context = NULL;
+	cli.all_contexts = true;
+	resolve_err(three, &cli, "--database names one database; it cannot go "
+	    "with --all-contexts (3 contexts)");
+	cli.database = NULL;
+	cli.context = "a";
+	resolve_err(three, &cli, "--all-contexts and --context: choose one");
+	cli.context = NULL;
+	resolve_err("[dagtop]\nrefresh = 5\n", &cli, "defines no context");
+	cli.all_contexts = false;
+	setenv("DAGTOP_CONTEXT", "b,zz", 1);
+	resolve_err(three, &cli, "DAGTOP_CONTEXT: no context 'zz' in ");
+	setenv("DAGTOP_CONTEXT", "a,b", 1);
+	setenv("DAGTOP_DATABASE", "host=env", 1);
+	resolve_err(three, &cli, "DAGTOP_DATABASE names one database");
+	unsetenv("DAGTOP_DATABASE");
+	unsetenv("DAGTOP_CONTEXT");
+	/* A context that cannot be resolved is named. */
+	cli.context = "a,x";
+	resolve_err("[context a]\ndatabase = host=a\n[context x]\n"
+	    "timezone = UTC\n", &cli, "no database configured: pass --database "
+	    "CONNINFO");
+	resolve_err("[context a]\ndatabase = host=a\n[context x]\n"
+	    "timezone = UTC\n", &cli, " (context x)");
+	cli.context = NULL;
+
+	/* contexts = is checked at load, with file:line. */
+	write_file("[context a]\ndatabase = host=a\n[dagtop]\n"
+	    "contexts = a, b\n", 0600);
+	assert_int_equal(config_load(&cfg, path, zone_ok), -1);
+	assert_non_null(strstr(buf_str(&cfg.errors), ":4: 'contexts': no "
+	    "context 'b' in "));
+	config_free(&cfg);
+	write_file("[dagtop]\ncontexts = a, a\n[context a]\n"
+	    "database = host=a\n", 0600);
+	assert_int_equal(config_load(&cfg, path, zone_ok), -1);
+	assert_non_null(strstr(buf_str(&cfg.errors), ":2: 'contexts': context "
+	    "'a' is named twice\n"));
+	config_free(&cfg);
+	buf_free(&err);
+}
+
 int
 main(void)
 {
@@ -813,6 +1088,8 @@ main(void)
 		cmocka_unit_test(test_included_file_exposed),
 		cmocka_unit_test(test_errors_without_passwords),
 		cmocka_unit_test(test_composer),
+		cmocka_unit_test(test_context_defaults),
+		cmocka_unit_test(test_resolve_contexts),
 	};
 	int fd = mkstemp(path), rc;
 
