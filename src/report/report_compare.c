@@ -70,29 +70,11 @@ start(void *arg)
 		    &j->hist, read_done, j);
 }
 
-/* The facts compare.h's sources fill, freed (cmp_shapes_free's rule). */
 static void
 side_job_free(struct side_job *j)
 {
-	size_t i, k;
-
-	for (i = 0; i < j->shapes.n; i++) {
-		struct cmp_shape *s = &j->shapes.v[i];
-
-		for (k = 0; k < s->ntasks; k++)
-			free(s->tasks[k]);
-		for (k = 0; k < s->nedges; k++)
-			free(s->edges[k]);
-		free(s->tasks);
-		free(s->edges);
-		free(s->dag_id);
-	}
-	free(j->shapes.v);
-	for (i = 0; i < j->tasks.n; i++) {
-		free(j->tasks.v[i].dag_id);
-		free(j->tasks.v[i].task_id);
-	}
-	free(j->tasks.v);
+	cmp_shapes_free(&j->shapes);
+	cmp_tasks_free(&j->tasks);
 	af_dags_free(&j->dags);
 	af_runs_free(&j->runs);
 	sla_history_free(&j->hist);

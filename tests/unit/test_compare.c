@@ -167,19 +167,11 @@ setup(void **state)
 	return 0;
 }
 
-static void
-free_strv(char **v, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-}
-
 static int
 teardown(void **state)
 {
 	struct fx	*f = *state;
-	size_t		 w, i;
+	size_t		 w;
 
 	cmp_result_free(&f->res);
 	for (w = 0; w < 2; w++) {
@@ -187,17 +179,8 @@ teardown(void **state)
 
 		af_dags_free(&s->dags);
 		af_runs_free(&s->runs);
-		for (i = 0; i < s->shapes.n; i++) {
-			free(s->shapes.v[i].dag_id);
-			free_strv(s->shapes.v[i].tasks, s->shapes.v[i].ntasks);
-			free_strv(s->shapes.v[i].edges, s->shapes.v[i].nedges);
-		}
-		free(s->shapes.v);
-		for (i = 0; i < s->tasks.n; i++) {
-			free(s->tasks.v[i].dag_id);
-			free(s->tasks.v[i].task_id);
-		}
-		free(s->tasks.v);
+		cmp_shapes_free(&s->shapes);
+		cmp_tasks_free(&s->tasks);
 	}
 	free(f);
 	return 0;
