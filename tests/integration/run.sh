@@ -310,6 +310,13 @@ for build in "$@"; do
 		failed=1
 	fi
 done
+for build in "$@"; do
+	echo "== report compare, blue 2.10 against green 3.1: $build/dagtop"
+	if ! sh tests/integration/report_compare.sh "$build/dagtop"; then
+		echo "FAILED: report compare" >&2
+		failed=1
+	fi
+done
 # Last, as it stops and starts the server: the console across an outage.
 echo "== console in tmux: $1/dagtop while PostgreSQL restarts"
 if ! DAGTOP_E2E_RESTART=1 sh tests/e2e/console.sh "$1/dagtop" af2; then
