@@ -306,24 +306,17 @@ put_pct(struct buf *b, double frac)
 	buf_printf(b, "%.0f%%", frac * 100);
 }
 
-/* "2026-11-22T00:00:00Z"-like, without a clock or a zone: UTC. */
+/* A logical date in UTC: "2026-11-22", and "T01:00" when not midnight. */
 static void
 put_date(struct buf *b, int64_t t)
 {
-	int64_t	 days = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
-	int64_t	 secs = t - days * 86400;
-	int64_t	 z = days + 719468, era = (z >= 0 ? z : z - 146096) / 146097;
-	int64_t	 doe = z - era * 146097;
-	int64_t	 yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	int64_t	 doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	int64_t	 mp = (5 * doy + 2) / 153, d = doy - (153 * mp + 2) / 5 + 1;
-	int64_t	 m = mp < 10 ? mp + 3 : mp - 9, y = yoe + era * 400 + (m <= 2);
+	int64_t day = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
+	int64_t secs = t - day * 86400;
 
-	buf_printf(b, "%04lld-%02lld-%02lld", (long long)y, (long long)m,
-	    (long long)d);
+	sla_date_format(day, b);
 	if (secs != 0)
-		buf_printf(b, "T%02lld:%02lld", (long long)(secs / 3600),
-		    (long long)(secs / 60 % 60));
+		buf_printf(b, "T%02d:%02d", (int)(secs / 3600),
+		    (int)(secs / 60 % 60));
 }
 
 static void
@@ -656,7 +649,6 @@ find_slas(struct cmp_result *res, const struct cmp_side *blue,
 		f = add_finding(res, s->worse ? CMP_SLA : CMP_NOT_COMPARED,
 		    s->worse ? VERDICT_WARNING : VERDICT_OK, s->worse ?
 		    CMP_GREEN : CMP_BLUE, NULL, s->def->dag_id, s->def->name);
-		buf_puts(&t, "SLA: ");
 		put_sla_side(&t, s->ev[CMP_BLUE], "blue");
 		put_sla_side(&t, s->ev[CMP_GREEN], "; green");
 		set_detail(f, &t);
@@ -686,8 +678,7 @@ cmp_finding_order(const void *a, const void *b)
 
 /* The DAGs of both sides, merged by id, with their runs' figures. */
 static void
-build_dags(struct cmp_result *res, const struct cmp_side *const side[2],
-    const struct cmp_options *o)
+build_dags(struct cmp_result *res, const struct cmp_side *const side[2])
 {
 	const struct af_dag	**dv[2];
 	const struct af_run	**rv[2];
@@ -727,7 +718,6 @@ build_dags(struct cmp_result *res, const struct cmp_side *const side[2],
 		    rv[1] + first[1], ri[1] - first[1]);
 		diff_graph(d);
 	}
-	(void)o;
 	for (w = 0; w < 2; w++) {
 		free(dv[w]);
 		free(rv[w]);
@@ -743,7 +733,7 @@ compare_build(struct cmp_result *res, const struct cmp_side *blue,
 
 	memset(res, 0, sizeof *res);
 	res->threshold = o->threshold;
-	build_dags(res, side, o);
+	build_dags(res, side);
 	for (i = 0; i < res->ndags; i++) {
 		find_double(res, &res->dags[i]);
 		find_presence(res, &res->dags[i]);

@@ -166,7 +166,7 @@ has text "  WARNING  cmp_graph: task graph differs on green: +1 task, +2 edges, 
 has text "  WARNING  cmp_slow: median run 10m00s on blue, 14m00s on green (+40%); p90 13m20s and 18m40s"
 has text "  WARNING  cmp_slow.crunch: task median 8m20s on blue, 11m40s on green"
 has text "  WARNING  cmp_slow.publish: task median 1m40s on blue, 2m20s on green"
-has text "  WARNING  cmp_sla SLA cmp_ready: SLA: blue 6 met, 0 late"
+has text "  WARNING  cmp_sla SLA cmp_ready: blue 6 met, 0 late, 0 failed"
 has text "    + task audit"
 has text "    + edge ingest.extract -> check"
 has text "    - edge start -> check"

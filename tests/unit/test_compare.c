@@ -680,14 +680,14 @@ test_slas(void **state)
 	x = finding(f, CMP_SLA, "a");
 	assert_non_null(x);
 	assert_string_equal(x->subject, "a_by_ten");
-	assert_string_equal(x->detail, "SLA: blue 7 met, 0 late, 0 failed, "
+	assert_string_equal(x->detail, "blue 7 met, 0 late, 0 failed, "
 	    "0 missing (100%); green 5 met, 1 late, 0 failed, 1 missing (71%)");
 	assert_null(finding(f, CMP_SLA, "b"));
 	/* Green does not know the DAG: worse; blue neither: not compared. */
 	f->s[1].slas[1].unknown_dag = true;
 	build(f);
 	x = finding(f, CMP_SLA, "b");
-	assert_string_equal(x->detail, "SLA: blue 5 met, 2 late, 0 failed, "
+	assert_string_equal(x->detail, "blue 5 met, 2 late, 0 failed, "
 	    "0 missing (71%); green does not know the DAG");
 	f->s[0].slas[1].unknown_dag = true;
 	build(f);
