@@ -236,16 +236,18 @@ text_dags(struct buf *b, const struct cmp_result *res)
 {
 	size_t i;
 
-	buf_puts(b, "\nruns          ---------- blue ----------   "
-	    "---------- green ---------\n"
-	    "              runs fail    ok  median     p90   "
-	    "runs fail    ok  median     p90  DAG\n");
+	/* Each side's cells are 32 columns wide (text_side_stats). */
+	buf_puts(b, "\nruns\n"
+	    "  ------------- blue -------------  "
+	    "------------ green -------------\n"
+	    "   runs fail    ok  median     p90  "
+	    " runs fail    ok  median     p90  DAG\n");
 	for (i = 0; i < res->ndags; i++) {
 		const struct cmp_dag *d = &res->dags[i];
 
 		if (!dag_shown(d))
 			continue;
-		buf_puts(b, "           ");
+		buf_puts(b, "  ");
 		text_side_stats(b, &d->st[CMP_BLUE]);
 		buf_puts(b, "  ");
 		text_side_stats(b, &d->st[CMP_GREEN]);

@@ -194,6 +194,11 @@ test_text(void **state)
 	    "(+40%)"));
 	assert_non_null(strstr(s, "graph differences (green against blue)"));
 	assert_non_null(strstr(s, "    - edge a -> evil"));
+	/* The runs table: each side's five columns under their heads. */
+	assert_non_null(strstr(s, "\n   runs fail    ok  median     p90   runs "
+	    "fail    ok  median     p90  DAG\n"));
+	assert_non_null(strstr(s, "\n      3    0  100%   1m40s   1m40s      3 "
+	    "   0  100%   2m20s   2m20s  slow\n"));
 	assert_non_null(strstr(s, "tasks that changed most"));
 	assert_non_null(strstr(s, "\nSLAs\n"));
 	assert_non_null(strstr(s, "blue 3 met, 0 late, 0 failed, 0 missing "
