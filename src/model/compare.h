@@ -21,6 +21,8 @@
 #include "sla.h"
 #include "status.h"
 
+struct graph;
+
 /* ----------------------------------------------------------------------
  * The facts (the sources fill these).
  */
@@ -75,6 +77,12 @@ void	 cmp_shapes_free(struct cmp_shapes *);
 void	 cmp_tasks_free(struct cmp_tasks *);
 /* Sorts and removes duplicates of a shape's tasks and edges. */
 void	 cmp_shape_finish(struct cmp_shape *);
+/*
+ * A shape's tasks and edges from a finished task graph (graph.h: edges to
+ * unknown tasks already dropped), finished; what both sources use, so that
+ * the database's serialized DAG and the API's tasks give the same shape.
+ */
+void	 cmp_shape_from_graph(struct cmp_shape *, const struct graph *);
 /* Sorts a list of shapes by dag_id (sources fill in any order). */
 void	 cmp_shapes_sort(struct cmp_shapes *);
 /*

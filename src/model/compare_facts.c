@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "compare.h"
+#include "graph.h"
 
 static void
 free_strv(char **v, size_t n)
@@ -195,4 +196,31 @@ cmp_tasks_from_tis(const struct af_tis *tis, struct cmp_tasks *out)
 		free(out->v);
 		out->v = NULL;
 	}
+}
+
+void
+cmp_shape_from_graph(struct cmp_shape *s, const struct graph *g)
+{
+	size_t i, k, ne = 0;
+
+	for (i = 0; i < g->ntasks; i++)
+		ne += g->tasks[i].ndown;
+	s->tasks = xreallocarray(NULL, g->ntasks ? g->ntasks : 1,
+	    sizeof *s->tasks);
+	s->edges = xreallocarray(NULL, ne ? ne : 1, sizeof *s->edges);
+	s->ntasks = s->nedges = 0;
+	for (i = 0; i < g->ntasks; i++) {
+		const struct graph_task *t = &g->tasks[i];
+		struct buf e = BUF_INIT;
+
+		s->tasks[s->ntasks++] = xstrdup(t->task_id);
+		for (k = 0; k < t->ndown; k++) {
+			buf_reset(&e);
+			buf_printf(&e, "%s\t%s", t->task_id,
+			    g->tasks[t->down[k]].task_id);
+			s->edges[s->nedges++] = xstrdup(buf_str(&e));
+		}
+		buf_free(&e);
+	}
+	cmp_shape_finish(s);
 }
