@@ -4,7 +4,9 @@
 # differences) and green on 3.1 (afcmp_green), each read through its own
 # database: exactly the designed differences are found, and nothing else,
 # in text, JSON and Markdown, with dagtop(1)'s exit statuses; then the
-# sides swapped (what was worse on green is better on it now).
+# sides swapped (what was worse on green is better on it now); and green
+# read through the REST API (the emulator serving afcmp_green), as a green
+# Composer 3 is: the same findings.
 # Usage: report_compare.sh DAGTOP_BINARY   (inside run.sh: its server, the
 #   reader role, and the databases afcmp_blue and afcmp_green it loads)
 #
@@ -18,14 +20,18 @@
 #   WARNING  task            cmp_slow     publish 100s -> 140s (+40%)
 #   WARNING  sla             cmp_sla      cmp_ready met on blue, late on green
 set -u
+. tests/lib/emu.sh
 bin=$1
 fails=0
 work=$(mktemp -d "${TMPDIR:-/tmp}/dagtop-compare.XXXXXX")
-trap '[ "${DAGTOP_TEST_KEEP:-0}" = 1 ] || rm -rf "$work"' EXIT
+trap 'emu_stop_all; [ "${DAGTOP_TEST_KEEP:-0}" = 1 ] || rm -rf "$work"' EXIT
 trap 'exit 130' INT TERM HUP PIPE
 fail() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
 esc=$(printf '\033')
 
+emu_start G --airflow 3 --self-test \
+    --dsn "host=127.0.0.1 port=$PGPORT dbname=afcmp_green user=postgres" \
+    --auth login --user oncall --password 's3cret pass' || exit 1
 cat >"$work/conf" <<EOF
 [sla "cmp_ready"]
 dag = cmp_sla
@@ -39,9 +45,16 @@ timezone = UTC
 database = postgresql://reader@127.0.0.1:$PGPORT/afcmp_green
 database_password_env = DBPW
 timezone = UTC
+[context green-api]
+source = api
+airflow_api = $G_URL
+airflow_auth = login
+airflow_user = oncall
+airflow_password_env = AFPW
+timezone = UTC
 EOF
 chmod 600 "$work/conf"
-export DBPW=reader-secret
+export DBPW=reader-secret AFPW='s3cret pass'
 unset DAGTOP_DATABASE DAGTOP_CONTEXT
 
 # rep NAME ARGS...: report compare ARGS; NAME.out, NAME.err, NAME.rc.
@@ -79,7 +92,8 @@ if not ok:
     print("  expected:\n    " + "\n    ".join(w.strip() for w in want),
           file=sys.stderr)
 for side in ("blue", "green"):
-    if doc[side]["source"] != "database" or not doc[side]["airflow"]:
+    if doc[side]["source"] not in ("database", "api") or \
+            not doc[side]["airflow"]:
         print("  %s: no source or Airflow" % side, file=sys.stderr)
         ok = False
 if doc["window"]["seconds"] != 7 * 86400:
@@ -210,6 +224,22 @@ warning graph cmp_graph
 ok only_on cmp_gone
 ok paused_on cmp_paused
 "
+
+# --- green through the REST API ----------------------------------------------
+rep api blue green-api --format json
+rc api 2
+findings api "
+critical double_running cmp_double
+warning only_on cmp_gone
+warning paused_on cmp_paused
+warning graph cmp_graph
+warning duration cmp_slow
+warning task cmp_slow crunch
+warning task cmp_slow publish
+warning sla cmp_sla cmp_ready
+"
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(d["green"]["source"] != "api" or d["blue"]["source"] != "database")' \
+    "$work/api.out" || fail "api: the sides' sources are not database and api"
 
 # --- cannot tell ---------------------------------------------------------------
 rep nosuch blue nosuch
