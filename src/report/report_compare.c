@@ -134,6 +134,25 @@ put_change(struct buf *b, double c)
 		buf_printf(b, "%+.0f%%", c * 100);
 }
 
+/*
+ * A task's figures, blue's then green's, the separators between them
+ * (text and Markdown differ only there): median, median, change, failed
+ * of instances, failed of instances.
+ */
+static void
+put_task_figures(struct buf *b, const struct cmp_task_change *c,
+    const char *const sep[5])
+{
+	fmt_duration(b, c->t[CMP_BLUE]->median);
+	buf_puts(b, sep[0]);
+	fmt_duration(b, c->t[CMP_GREEN]->median);
+	buf_puts(b, sep[1]);
+	put_change(b, c->median_change);
+	buf_printf(b, "%s%zu/%zu%s%zu/%zu%s", sep[2], c->t[CMP_BLUE]->failed,
+	    c->t[CMP_BLUE]->n, sep[3], c->t[CMP_GREEN]->failed,
+	    c->t[CMP_GREEN]->n, sep[4]);
+}
+
 /* An edge "UP\tDOWN" as "UP -> DOWN", defused. */
 static void
 put_edge(struct buf *b, const char *e, bool md)
@@ -269,20 +288,16 @@ text_tasks(struct buf *b, const struct cmp_result *res)
 	for (i = 0; i < res->ntasks; i++) {
 		const struct cmp_task_change *c = &res->tasks[i];
 
+		static const char *const sep[5] = { " -> ", " (",
+		    "), failed ", " -> ", "" };
+
 		buf_puts(b, "  ");
 		report_put_id(b, c->dag_id);
 		buf_putc(b, '.');
 		report_put_id(b, c->task_id);
 		buf_puts(b, "  ");
-		fmt_duration(b, c->t[CMP_BLUE]->median);
-		buf_puts(b, " -> ");
-		fmt_duration(b, c->t[CMP_GREEN]->median);
-		buf_puts(b, " (");
-		put_change(b, c->median_change);
-		buf_printf(b, "), failed %zu/%zu -> %zu/%zu%s\n",
-		    c->t[CMP_BLUE]->failed, c->t[CMP_BLUE]->n,
-		    c->t[CMP_GREEN]->failed, c->t[CMP_GREEN]->n,
-		    c->worse ? "  worse" : "");
+		put_task_figures(b, c, sep);
+		buf_puts(b, c->worse ? "  worse\n" : "\n");
 	}
 }
 
@@ -448,20 +463,16 @@ md_tables(struct buf *b, const struct cmp_result *res)
 	for (i = 0; i < res->ntasks; i++) {
 		const struct cmp_task_change *c = &res->tasks[i];
 
+		static const char *const sep[5] = { " | ", " | ", " | ",
+		    " | ", " | " };
+
 		buf_puts(b, "| ");
 		report_md_text(b, c->dag_id);
 		buf_puts(b, " | ");
 		report_md_text(b, c->task_id);
 		buf_puts(b, " | ");
-		fmt_duration(b, c->t[CMP_BLUE]->median);
-		buf_puts(b, " | ");
-		fmt_duration(b, c->t[CMP_GREEN]->median);
-		buf_puts(b, " | ");
-		put_change(b, c->median_change);
-		buf_printf(b, " | %zu/%zu | %zu/%zu | %s |\n",
-		    c->t[CMP_BLUE]->failed, c->t[CMP_BLUE]->n,
-		    c->t[CMP_GREEN]->failed, c->t[CMP_GREEN]->n,
-		    c->worse ? "yes" : "no");
+		put_task_figures(b, c, sep);
+		buf_puts(b, c->worse ? "yes |\n" : "no |\n");
 	}
 	if (res->nslas > 0)
 		buf_puts(b, "\n### SLAs\n\n| SLA | Blue met | Blue late | "

@@ -200,6 +200,8 @@ test_text(void **state)
 	assert_non_null(strstr(s, "\n      3    0  100%   1m40s   1m40s      3 "
 	    "   0  100%   2m20s   2m20s  slow\n"));
 	assert_non_null(strstr(s, "tasks that changed most"));
+	assert_non_null(strstr(s, "^J@me  30s -> 30s (+0%), failed 0/10 -> "
+	    "5/10  worse\n"));
 	assert_non_null(strstr(s, "\nSLAs\n"));
 	assert_non_null(strstr(s, "blue 3 met, 0 late, 0 failed, 0 missing "
 	    "(100%); green 2 met, 1 late, 0 failed, 0 missing (67%)  worse"));
@@ -226,6 +228,8 @@ test_markdown(void **state)
 	assert_non_null(strstr(s, "| CRITICAL | double_running | both |"));
 	assert_non_null(strstr(s, "### Runs\n"));
 	assert_non_null(strstr(s, "### Tasks that changed most\n"));
+	assert_non_null(strstr(s, "@me | 30s | 30s | +0% | 0/10 | 5/10 | yes "
+	    "|\n"));
 	assert_non_null(strstr(s, "### SLAs\n"));
 	assert_non_null(strstr(s, "### Graph differences"));
 	/* The hostile id: no cell break, no link, no HTML, no autolink. */
