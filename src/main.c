@@ -56,6 +56,12 @@ static const char usage_text[] =
 "                      upstream of an SLA's DAG (or a DAG); exit 0 none,\n"
 "                      1 found, 2 the SLA's day missed or at risk,\n"
 "                      3 cannot tell\n"
+"  report compare BLUE GREEN [--since SPAN] [--threshold N%]\n"
+"               [--format text|json|markdown]\n"
+"                      blue/green: green's DAGs, graphs, runs, tasks and\n"
+"                      SLAs against blue's over --since (default 7d);\n"
+"                      exit 0 the same, 1 green worse, 2 both running the\n"
+"                      same logical dates, 3 cannot tell\n"
 "  report log DAG_ID RUN_ID TASK_ID [--try N] [--map-index N]\n"
 "                      one try of a task's log (the latest by default),\n"
 "                      sanitised, from the Airflow API or the log folder\n"
@@ -130,6 +136,7 @@ struct args {
 	const char		*words[8];
 	int			 nwords;
 	bool			 format_given;
+	bool			 since_given;	/* compare: else 7d */
 	bool			 connect;	/* config check --connect */
 };
 
@@ -323,6 +330,16 @@ parse_special(int argc, char **argv, int *i, struct args *a, bool report,
 		if (parse_span(v, &a->report.since_span) != 0 ||
 		    a->report.since_span <= 0)
 			return usage_error(report, "--since takes a span such as 30m, 24h or 7d, not '%s'", v);
+		a->since_given = true;
+	} else if ((v = option_value(argc, argv, i, "--threshold")) != NULL) {
+		char pct[16];
+
+		snprintf(pct, sizeof pct, "%s", v);
+		if (*pct != '\0' && pct[strlen(pct) - 1] == '%')
+			pct[strlen(pct) - 1] = '\0';
+		if (strlen(v) >= sizeof pct || parse_int_range(pct, 0, 1000, &n) != 0)
+			return usage_error(report, "--threshold takes a percentage from 0%% to 1000%%, not '%s'", v);
+		a->report.threshold = n / 100.0;
 	} else if ((v = option_value(argc, argv, i, "--window")) != NULL) {
 		if (parse_days(v, &n) != 0)
 			return usage_error(report, "--window takes days such as 7d, 30d or 90d (1 to 366), not '%s'", v);
@@ -390,6 +407,7 @@ parse_args(int argc, char **argv, struct args *a)
 	a->color = -1;
 	a->report.format = REPORT_TEXT;
 	a->report.since_span = 24 * 3600;
+	a->report.threshold = 0.20;
 	a->report.log_map_index = -1;
 	a->clear.map_index = -1;
 	report = report_mode(argc, argv);
@@ -419,6 +437,7 @@ struct report_call {
 	const struct report_options	*o;
 	const char *const		*args;	/* the words after its name */
 	int				 nargs;
+	const struct args		*a;
 };
 
 static int
@@ -471,6 +490,16 @@ call_fourkeys(const struct report_call *c)
 	return report_fourkeys(c->cfg, c->o);
 }
 
+static int
+call_compare(const struct report_call *c)
+{
+	struct report_options o = *c->o;
+
+	if (!c->a->since_given)
+		o.since_span = 7 * 86400;
+	return report_compare(c->cfg, &c->a->cli, &o, c->args[0], c->args[1]);
+}
+
 /* What a report reads the context's settings for. */
 enum report_needs {
 	NEEDS_AIRFLOW,		/* the context, with its database */
@@ -504,6 +533,9 @@ static const struct report_kind {
 	{ "slots", 0, 0, NULL, AIRFLOW_OPTIONAL, call_slots },
 	/* The Four Keys need no Airflow: GitHub or their own database. */
 	{ "fourkeys", 0, 0, NULL, NEEDS_FILE_ONLY, call_fourkeys },
+	/* Two contexts, each resolved by the report itself. */
+	{ "compare", 2, 2, "usage: dagtop report compare BLUE GREEN "
+	    "[--since SPAN] [--threshold N%]", NEEDS_FILE_ONLY, call_compare },
 };
 #define NREPORTS (sizeof report_kinds / sizeof *report_kinds)
 
@@ -612,6 +644,7 @@ run_report(const struct args *a)
 	call.o = &a->report;
 	call.args = a->words + 2;
 	call.nargs = a->nwords - 2;
+	call.a = a;
 	if (k->needs != NEEDS_FILE_ONLY) {
 		r = k->needs == AIRFLOW_OPTIONAL ?
 		    config_resolve_no_database(&cfg, &a->cli, &s, &err) :

@@ -32,6 +32,7 @@ struct report_options {
 	const char		*service;	/* fourkeys: --service, or NULL */
 	const char		*date;		/* why: --date YYYY-MM-DD */
 	const char		*dag;		/* why: --dag DAG_ID */
+	double			 threshold;	/* compare: --threshold, 0.20 */
 };
 
 /* Parses "text", "json", "csv", "markdown" (or "md"). */
@@ -164,6 +165,17 @@ int	 report_impact(const struct settings *, const struct config *,
 	    const char *run_id, const char *task_id);
 int	 report_why(const struct settings *, const struct config *,
 	    const struct report_options *, const char *sla_name);
+
+struct cli_options;
+/*
+ * `dagtop report compare BLUE GREEN`: green judged against blue, each
+ * context read with its own settings (cli with each name as --context);
+ * exit 0 the same, 1 green worse, 2 critical (running twice), 3 cannot
+ * tell (report_compare.c, compare.h).
+ */
+int	 report_compare(const struct config *, const struct cli_options *,
+	    const struct report_options *, const char *blue,
+	    const char *green);
 
 /*
  * Says why a report could not be made: one line on stderr, always; then on

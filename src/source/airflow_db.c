@@ -815,4 +815,6 @@ static const struct sched_ops afdb_ops = {
 	.fetch_pools = afdb_fetch_pools,
 	.fetch_deps = afdb_fetch_deps,
 	.fetch_dep_state = afdb_fetch_dep_state,
+	.fetch_shapes = afdb_fetch_shapes,
+	.fetch_task_stats = afdb_fetch_task_stats,
 };

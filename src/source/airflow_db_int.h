@@ -126,6 +126,20 @@ void	afdb_fetch_attention_tis(struct sched *,
 	    const struct af_run *const *runs, size_t nruns, struct af_tis *,
 	    sched_cb, void *);
 
+/*
+ * The SQL of sched_fetch_runs_since's two statements, rows `cols` of the
+ * run r, since as $1 (airflow_db_runs.c; the blue/green task figures read
+ * the same runs).
+ */
+void	afdb_runs_since_sql(const struct af_schema *, const char *cols,
+	    struct buf *win, struct buf *failed);
+
+/* Blue/green: shapes and task figures (airflow_db_compare.c). */
+void	afdb_fetch_shapes(struct sched *, struct cmp_shapes *, struct buf *warn,
+	    sched_cb, void *);
+void	afdb_fetch_task_stats(struct sched *, int64_t since,
+	    struct cmp_tasks *, sched_cb, void *);
+
 /* The SLA attempts and the unknown DAGs (airflow_db_sla.c). */
 void	afdb_fetch_sla(struct sched *, const struct sla_def *const *,
 	    size_t, int64_t from, int64_t to, struct sla_history *, sched_cb,

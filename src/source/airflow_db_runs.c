@@ -98,26 +98,21 @@ runs_result(void *arg, const PGresult *res, const char *err)
 	afdb_request_done(r, NULL);
 }
 
+/*
+ * The statements of the window's runs (sched_fetch_runs_since), each row
+ * `cols` of the run r, the instant since as $1: into win, the runs of the
+ * window and every unfinished run; into failed, the failed runs that ended
+ * in the window though their own time is older.  The two never overlap:
+ * a reader may run them apart or as one UNION ALL.
+ */
 void
-afdb_fetch_runs_since(struct sched *sd, int64_t since, struct af_runs *out,
-    sched_cb cb, void *arg)
+afdb_runs_since_sql(const struct af_schema *s, const char *cols,
+    struct buf *win, struct buf *failed)
 {
-	struct afdb		*db = (struct afdb *)sd;
-	const struct af_schema	*s = &db->schema;
-	struct buf		 sql = BUF_INIT, cols = BUF_INIT, p = BUF_INIT;
-	const char		*params[1], *run_time;
-	struct pair		*pair = xcalloc(1, sizeof *pair);
+	const char *run_time;
 
-	pair->pending = 2;
-	pair->cb = cb;
-	pair->arg = arg;
-	run_columns(s, &cols);
 	run_time = s->run_after ? "r.run_after" :
 	    "coalesce(r.data_interval_end, r.execution_date)";
-	/* An ISO instant in UTC, read by PostgreSQL as a timestamptz. */
-	fmt_time(&p, tz_utc(), since, FMT_ISO);
-	params[0] = buf_str(&p);
-
 	/*
 	 * First the runs of the window and every unfinished run.  Each branch
 	 * is served by an index: run_after (3.x), or on 2.x the unique
@@ -129,40 +124,59 @@ afdb_fetch_runs_since(struct sched *sd, int64_t since, struct af_runs *out,
 	 * against 20 ms on 180,000 runs).
 	 */
 	if (s->run_after)
-		buf_printf(&sql, "SELECT %s FROM dag_run r "
-		    "WHERE r.run_after >= $1::timestamptz", buf_str(&cols));
+		buf_printf(win, "SELECT %s FROM dag_run r "
+		    "WHERE r.run_after >= $1::timestamptz", cols);
 	else
-		buf_printf(&sql, "SELECT %s FROM dag d CROSS JOIN LATERAL ("
+		buf_printf(win, "SELECT %s FROM dag d CROSS JOIN LATERAL ("
 		    "SELECT * FROM dag_run r WHERE r.dag_id = d.dag_id AND "
 		    "r.execution_date >= $1::timestamptz - coalesce("
 		    "d.next_dagrun_data_interval_end - "
 		    "d.next_dagrun_data_interval_start, interval '0') "
 		    "ORDER BY r.execution_date DESC LIMIT " RUNS_PER_DAG_MAX ") r "
 		    "WHERE coalesce(r.data_interval_end, r.execution_date) >= "
-		    "$1::timestamptz", buf_str(&cols));
-	buf_printf(&sql,
+		    "$1::timestamptz", cols);
+	buf_printf(win,
 	    " UNION ALL SELECT %s FROM dag_run r WHERE r.state = 'running' "
 	    "AND %s < $1::timestamptz"
 	    " UNION ALL SELECT %s FROM dag_run r WHERE r.state = 'queued' "
-	    "AND %s < $1::timestamptz",
-	    buf_str(&cols), run_time, buf_str(&cols), run_time);
-	pg_query(db->pg, buf_str(&sql), 1, params, runs_result,
-	    afdb_request_new(db, out, afdb_pair_done, pair));
+	    "AND %s < $1::timestamptz", cols, run_time, cols, run_time);
 
 	/*
 	 * Then the failed runs that ended in the window though their own time
 	 * is older (a backfill, a catch-up): through (dag_id, state), a DAG
-	 * at a time.  A separate statement, so that each stays small; the two
-	 * answers never overlap.
+	 * at a time.
 	 */
-	buf_reset(&sql);
-	buf_printf(&sql, "SELECT %s FROM dag d CROSS JOIN LATERAL (SELECT * "
+	buf_printf(failed, "SELECT %s FROM dag d CROSS JOIN LATERAL (SELECT * "
 	    "FROM dag_run r WHERE r.dag_id = d.dag_id AND r.state = 'failed' "
 	    "AND r.end_date >= $1::timestamptz LIMIT " RUNS_PER_DAG_MAX ") r "
-	    "WHERE %s < $1::timestamptz", buf_str(&cols), run_time);
+	    "WHERE %s < $1::timestamptz", cols, run_time);
+}
+
+void
+afdb_fetch_runs_since(struct sched *sd, int64_t since, struct af_runs *out,
+    sched_cb cb, void *arg)
+{
+	struct afdb		*db = (struct afdb *)sd;
+	struct buf		 sql = BUF_INIT, failed = BUF_INIT;
+	struct buf		 cols = BUF_INIT, p = BUF_INIT;
+	const char		*params[1];
+	struct pair		*pair = xcalloc(1, sizeof *pair);
+
+	pair->pending = 2;
+	pair->cb = cb;
+	pair->arg = arg;
+	run_columns(&db->schema, &cols);
+	/* An ISO instant in UTC, read by PostgreSQL as a timestamptz. */
+	fmt_time(&p, tz_utc(), since, FMT_ISO);
+	params[0] = buf_str(&p);
+	/* Two statements, so that each stays small. */
+	afdb_runs_since_sql(&db->schema, buf_str(&cols), &sql, &failed);
 	pg_query(db->pg, buf_str(&sql), 1, params, runs_result,
 	    afdb_request_new(db, out, afdb_pair_done, pair));
+	pg_query(db->pg, buf_str(&failed), 1, params, runs_result,
+	    afdb_request_new(db, out, afdb_pair_done, pair));
 	buf_free(&sql);
+	buf_free(&failed);
 	buf_free(&cols);
 	buf_free(&p);
 }

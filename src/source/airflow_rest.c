@@ -63,6 +63,7 @@ req_free(struct req *q)
 	af_runs_free(&q->runs);
 	af_tis_free(&q->tis);
 	free(q->version);
+	graph_free(q->graph);
 	free(q);
 }
 
@@ -221,7 +222,8 @@ req_decode(struct req *q, const struct http_response *r, long *total,
 	case K_POOLS:
 		return af_api_pools(b, len, api, j->out, total, err);
 	case K_TASKS:
-		return af_api_tasks(b, len, api, j->graph, total, err);
+		return af_api_tasks(b, len, api, q->graph != NULL ? q->graph :
+		    j->graph, total, err);
 	case K_EXISTS:
 		return 0;
 	case K_DEP_DAGS: case K_DEP_ASSETS: case K_DEP_ALIASES:
@@ -688,4 +690,6 @@ static const struct sched_ops rest_ops = {
 	.fetch_dag_runs_before = rest_fetch_dag_runs_before,
 	.fetch_deps = rest_fetch_deps,
 	.fetch_dep_state = rest_fetch_dep_state,
+	.fetch_shapes = rest_fetch_shapes,
+	.fetch_task_stats = rest_fetch_task_stats,
 };

@@ -66,6 +66,8 @@ struct req {
 	   as the database's rows say. */
 	bool			 none_on_404;
 	char			*version;	/* K_VERSION */
+	/* K_TASKS of a read of several graphs: its own (else job->graph). */
+	struct graph		*graph;
 };
 
 /*
@@ -172,6 +174,10 @@ void	rest_fetch_deps(struct sched *, struct dep_facts *, sched_cb, void *);
 void	rest_fetch_dep_state(struct sched *, const struct dep_ask *,
 	    struct dep_state *, sched_cb, void *);
 
+void	rest_fetch_shapes(struct sched *, struct cmp_shapes *, struct buf *,
+	    sched_cb, void *);
+void	rest_fetch_task_stats(struct sched *, int64_t, struct cmp_tasks *,
+	    sched_cb, void *);
 /*
  * airflow_rest_deps.c's decoders, pure (tests/unit/test_airflow_rest.c):
  * one page (one object for a detail) of the answer as received, api 1 or

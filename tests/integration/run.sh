@@ -104,6 +104,15 @@ for v in $SCHEMAS; do
 		psql -q -X -v ON_ERROR_STOP=1 -d "$db" -c 'GRANT SELECT ON ALL TABLES IN SCHEMA public TO reader' >/dev/null
 	done
 done
+# Blue/green (test_db_compare, report compare): the same DAGs on Airflow
+# 2.10 (afcmp_blue) and 3.1 (afcmp_green) with the differences designed in
+# fixture_compare_blue.sql's header.
+for side in blue:2 green:3; do
+	pg_load_schema "afcmp_${side%:*}" "${side#*:}"
+	psql -q -X -v ON_ERROR_STOP=1 -d "afcmp_${side%:*}" -f "tests/integration/fixture_v${side#*:}.sql" >/dev/null
+	psql -q -X -v ON_ERROR_STOP=1 -d "afcmp_${side%:*}" -f "tests/integration/fixture_compare_${side%:*}.sql" >/dev/null
+	psql -q -X -v ON_ERROR_STOP=1 -d "afcmp_${side%:*}" -c 'GRANT SELECT ON ALL TABLES IN SCHEMA public TO reader' >/dev/null
+done
 # A scheduler and a triggerer that stay alive: they heartbeat every two
 # seconds, as Airflow's do, for as long as the tests run.
 heartbeat() {
@@ -303,6 +312,13 @@ for build in "$@"; do
 	echo "== report status and config check --connect over five contexts, two stalled: $build/dagtop (Airflow 2.10 and 3.1)"
 	if ! sh tests/integration/report_fleet.sh "$build/dagtop"; then
 		echo "FAILED: report status over several contexts" >&2
+		failed=1
+	fi
+done
+for build in "$@"; do
+	echo "== report compare, blue 2.10 against green 3.1: $build/dagtop"
+	if ! sh tests/integration/report_compare.sh "$build/dagtop"; then
+		echo "FAILED: report compare" >&2
 		failed=1
 	fi
 done

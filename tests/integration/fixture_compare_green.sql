@@ -1,0 +1,146 @@
+-- Blue/green comparison, the GREEN side: Airflow 3.1 (database afcmp_green).
+-- Load into a database with the 3.1 schema after fixture_v3.sql (its fx_*
+-- helpers).  The same environment as fixture_compare_blue.sql, whose
+-- header works out the differences and the expected figures; here:
+--   cmp_gone      absent
+--   cmp_paused    paused (unpaused on blue)
+--   cmp_slow      every task 1.4 times as long: crunch 700 840 560 980 770
+--                 630 (D-7 .. D-2; median 700, p90 980), publish 140
+--   cmp_double    unpaused, as on blue: the double run
+--   cmp_graph     two versions: 1, the graph blue has (the runs were made
+--                 with it), and 2, the newest, compressed, which the
+--                 comparison reads: start -> ingest.extract -> ingest.load
+--                 -> audit, ingest.extract -> check (task audit added; edge
+--                 start->check gone, ingest.extract->check and
+--                 ingest.load->audit new).  audit has no task instances
+--                 (the runs predate it).
+--   cmp_sla       starts 05:30 and ends 06:30 UTC: SLA "cmp_ready" (06:00
+--                 UTC) missed, late by 30m, every day it is met on blue
+--   cmp_same      identical to blue
+
+SELECT fx_dag('cmp_paused', true, true, false, '@daily');
+SELECT fx_dag('cmp_slow', true, true, false, '@daily');
+SELECT fx_dag('cmp_double', false, true, false, '@daily');
+SELECT fx_dag('cmp_graph', true, true, false, '@daily');
+SELECT fx_dag('cmp_sla', true, true, false, '0 0 * * *');
+SELECT fx_dag('cmp_same', true, true, false, '@daily');
+
+-- One run of p_dag for logical date D - p_k days, starting p_offset after
+-- its data interval ends; its tasks p_tasks one after the other, each in
+-- p_states[i] for p_secs[i] seconds (upstream_failed: never started).
+CREATE FUNCTION cmp_run(p_dag text, p_k int, p_state text, p_offset interval,
+                        p_tasks text[], p_states text[], p_secs int[])
+RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+  l timestamptz := (date_trunc('day', now() AT TIME ZONE 'UTC')
+                    - p_k * interval '1 day') AT TIME ZONE 'UTC';
+  run text := 'scheduled__' || to_char(l AT TIME ZONE 'UTC',
+                                       'YYYY-MM-DD"T"HH24:MI:SS') || '+00:00';
+  t timestamptz := l + interval '1 day' + p_offset;
+  s timestamptz := t;
+  i int;
+BEGIN
+  FOR i IN 1 .. cardinality(p_tasks) LOOP
+    t := t + p_secs[i] * interval '1 second';
+  END LOOP;
+  PERFORM fx_run(p_dag, run, p_state, 'scheduled', l, s, t);
+  t := s;
+  FOR i IN 1 .. cardinality(p_tasks) LOOP
+    IF p_states[i] = 'upstream_failed' THEN
+      PERFORM fx_ti(p_dag, run, p_tasks[i], -1, p_states[i], 0, 2, NULL, NULL,
+                    'EmptyOperator');
+    ELSE
+      PERFORM fx_ti(p_dag, run, p_tasks[i], -1, p_states[i], 1, 2, t,
+                    t + p_secs[i] * interval '1 second', 'BashOperator');
+      t := t + p_secs[i] * interval '1 second';
+    END IF;
+  END LOOP;
+END $$;
+
+-- Six successful runs D-7 .. D-2 of the same tasks and durations.
+CREATE FUNCTION cmp_runs(p_dag text, p_offset interval, p_tasks text[],
+                         p_secs int[]) RETURNS void LANGUAGE plpgsql AS $$
+DECLARE k int; ok text[] := array_fill('success'::text,
+                                       ARRAY[cardinality(p_tasks)]);
+BEGIN
+  FOR k IN 2 .. 7 LOOP
+    PERFORM cmp_run(p_dag, k, 'success', p_offset, p_tasks, ok, p_secs);
+  END LOOP;
+END $$;
+
+-- Task graphs.
+SELECT fx_serdag('cmp_paused', fx_document('cmp_paused', ARRAY[
+  fx_task('only', 'BashOperator', ARRAY[]::text[], false, true)]));
+SELECT fx_serdag('cmp_slow', fx_document('cmp_slow', ARRAY[
+  fx_task('crunch', 'BashOperator', ARRAY['publish'], false, true),
+  fx_task('publish', 'BashOperator', ARRAY[]::text[], false, true)]));
+SELECT fx_serdag('cmp_double', fx_document('cmp_double', ARRAY[
+  fx_task('write', 'BashOperator', ARRAY[]::text[], false, true)]));
+SELECT fx_serdag('cmp_sla', fx_document('cmp_sla', ARRAY[
+  fx_task('build', 'BashOperator', ARRAY[]::text[], false, true)]));
+SELECT fx_serdag('cmp_same', fx_document('cmp_same', ARRAY[
+  fx_task('extract', 'BashOperator', ARRAY['transform'], false, true),
+  fx_task('transform', 'BashOperator', ARRAY['load'], false, true),
+  fx_task('load', 'BashOperator', ARRAY[]::text[], false, true)]));
+-- cmp_graph version 1, blue's graph, which the runs below are made with.
+SELECT fx_serdag('cmp_graph', fx_document('cmp_graph', ARRAY[
+  fx_task('start', 'EmptyOperator', ARRAY['check', 'ingest.extract'], false, true),
+  fx_task('ingest.extract', 'BashOperator', ARRAY['ingest.load'], false, true),
+  fx_task('ingest.load', 'BashOperator', ARRAY[]::text[], false, true),
+  fx_task('check', 'EmptyOperator', ARRAY[]::text[], false, true)]));
+
+-- Runs.
+SELECT cmp_runs('cmp_paused', interval '10 minutes', ARRAY['only'],
+                ARRAY[100]);
+SELECT cmp_runs('cmp_double', interval '10 minutes', ARRAY['write'],
+                ARRAY[50]);
+SELECT cmp_runs('cmp_graph', interval '10 minutes',
+                ARRAY['start', 'ingest.extract', 'ingest.load', 'check'],
+                ARRAY[5, 40, 20, 10]);
+SELECT cmp_runs('cmp_sla', interval '5 hours 30 minutes', ARRAY['build'],
+                ARRAY[3600]);
+-- cmp_slow: crunch 700 840 560 980 770 630 (D-7 .. D-2), publish 140.
+SELECT cmp_run('cmp_slow', 7, 'success', interval '10 minutes',
+  ARRAY['crunch', 'publish'], ARRAY['success', 'success'], ARRAY[700, 140]);
+SELECT cmp_run('cmp_slow', 6, 'success', interval '10 minutes',
+  ARRAY['crunch', 'publish'], ARRAY['success', 'success'], ARRAY[840, 140]);
+SELECT cmp_run('cmp_slow', 5, 'success', interval '10 minutes',
+  ARRAY['crunch', 'publish'], ARRAY['success', 'success'], ARRAY[560, 140]);
+SELECT cmp_run('cmp_slow', 4, 'success', interval '10 minutes',
+  ARRAY['crunch', 'publish'], ARRAY['success', 'success'], ARRAY[980, 140]);
+SELECT cmp_run('cmp_slow', 3, 'success', interval '10 minutes',
+  ARRAY['crunch', 'publish'], ARRAY['success', 'success'], ARRAY[770, 140]);
+SELECT cmp_run('cmp_slow', 2, 'success', interval '10 minutes',
+  ARRAY['crunch', 'publish'], ARRAY['success', 'success'], ARRAY[630, 140]);
+-- cmp_same: extract 62 60 75 70 66 90, transform 300 280 320 (45, failed)
+-- 310 290, load 30 32 28 (upstream_failed) 31 29.
+SELECT cmp_run('cmp_same', 7, 'success', interval '10 minutes',
+  ARRAY['extract', 'transform', 'load'],
+  ARRAY['success', 'success', 'success'], ARRAY[62, 300, 30]);
+SELECT cmp_run('cmp_same', 6, 'success', interval '10 minutes',
+  ARRAY['extract', 'transform', 'load'],
+  ARRAY['success', 'success', 'success'], ARRAY[60, 280, 32]);
+SELECT cmp_run('cmp_same', 5, 'success', interval '10 minutes',
+  ARRAY['extract', 'transform', 'load'],
+  ARRAY['success', 'success', 'success'], ARRAY[75, 320, 28]);
+SELECT cmp_run('cmp_same', 4, 'failed', interval '10 minutes',
+  ARRAY['extract', 'transform', 'load'],
+  ARRAY['success', 'failed', 'upstream_failed'], ARRAY[70, 45, 0]);
+SELECT cmp_run('cmp_same', 3, 'success', interval '10 minutes',
+  ARRAY['extract', 'transform', 'load'],
+  ARRAY['success', 'success', 'success'], ARRAY[66, 310, 31]);
+SELECT cmp_run('cmp_same', 2, 'success', interval '10 minutes',
+  ARRAY['extract', 'transform', 'load'],
+  ARRAY['success', 'success', 'success'], ARRAY[90, 290, 29]);
+
+-- cmp_graph version 2, the newest, compressed: start -> ingest.extract,
+-- ingest.extract -> [check, ingest.load], ingest.load -> audit (the JSON
+-- of the zlib stream below).
+SELECT fx_serdag('cmp_graph', '{}');
+UPDATE serialized_dag SET data = NULL,
+       data_compressed = '\x789cbd53b16e833010fd17cf880cdd181b75eed24e154227ec8015635b67939422febd670c518c3a3495e88475efeebde7e37964557511e8a4d1ac78ca1887861563f85492b382d59dad1a04dbb28c9da412cad4543d10ee0e372cb703c15e76e2cb6841f8fbdb3114c09d1d2b3e46d2f0830d80b102c11b249474018356688b62ce03fa65709d78e9ac1f5eefc666b033bc570106892765aeb94573919c2e921389e6803c5fb55c2e0207cd7273d5cea380ae5a44833d2675239ccfc5a747a83d2ba729fbb5e5cd6ceafd195cbbaff5ba15f599e0c58632c0ffe47f1efc6ff3d073f9e0bad7fbee9390479c44f3fb392917ea064d6f83743ccde2ba572aa35d48c551e800c697433bbd331d6be51a8e8006c6489825846b4b4abac976cabe7d3469067fec5dd35966cb7f4cbb628dc0b8da14bc65659abe018cbdaea6'
+ WHERE dag_version_id = (SELECT id FROM dag_version WHERE dag_id = 'cmp_graph'
+                          AND version_number = 2);
+
+DROP FUNCTION cmp_runs(text, interval, text[], int[]);
+DROP FUNCTION cmp_run(text, int, text, interval, text[], text[], int[]);
