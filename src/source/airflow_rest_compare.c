@@ -37,11 +37,7 @@
 
 /* A read of the shapes: the DAG list, then each active DAG's tasks. */
 struct shapes_ctx {
-	struct rest		*rs;
-	struct cmp_shapes	*out;
 	struct buf		*warn;
-	sched_cb		 cb;
-	void			*arg;
 	struct af_dags		 dags;
 	char			**ids;		/* per read, its DAG */
 	size_t			 nids;
@@ -64,7 +60,7 @@ static void
 shapes_end(struct job *j)
 {
 	struct shapes_ctx	*c = j->extra;
-	struct cmp_shapes	*out = c->out;
+	struct cmp_shapes	*out = j->out;
 
 	out->v = c->nids > 0 ? xcalloc(c->nids, sizeof *out->v) : NULL;
 	for (size_t i = 0; i < j->nreqs; i++) {
@@ -88,33 +84,22 @@ shapes_end(struct job *j)
 static void
 shapes_fail(struct job *j)
 {
-	struct shapes_ctx *c = j->extra;
-
-	cmp_shapes_free(c->out);
+	cmp_shapes_free(j->out);
 }
 
-/* The DAG list is in: one tasks read per active DAG. */
+/* The DAG list is in: one tasks read per active DAG, in job j. */
 static void
 shapes_dags_in(void *arg, const char *err)
 {
-	struct shapes_ctx	*c = arg;
-	struct job		*j;
+	struct job		*j = arg;
+	struct shapes_ctx	*c = j->extra;
 	struct buf		 p = BUF_INIT;
 
 	if (err != NULL) {
-		sched_cb cb = c->cb;
-		void *cbarg = c->arg;
-
-		af_dags_free(&c->dags);
-		free(c);
-		cb(cbarg, err);
+		buf_puts(&j->err, err);
+		rest_job_finish(j);
 		return;
 	}
-	j = rest_job_new(c->rs, c->out, c->cb, c->arg);
-	j->extra = c;
-	j->extra_free = shapes_ctx_free;
-	j->end = shapes_end;
-	j->fail = shapes_fail;
 	c->ids = xcalloc(c->dags.n + 1, sizeof *c->ids);
 	for (size_t i = 0; i < c->dags.n; i++) {
 		struct req *q;
@@ -133,30 +118,32 @@ shapes_dags_in(void *arg, const char *err)
 	rest_job_go(j);
 }
 
+/*
+ * Two jobs, as rest_fetch_dep_state: the one the caller hears from, which
+ * owns the context (so that freeing the source mid-read frees it), is
+ * given the tasks reads once the DAG list's job is done.
+ */
 void
 rest_fetch_shapes(struct sched *sd, struct cmp_shapes *out, struct buf *warn,
     sched_cb cb, void *arg)
 {
-	struct shapes_ctx *c = xcalloc(1, sizeof *c);
+	struct job		*j = rest_job_new((struct rest *)sd, out, cb, arg);
+	struct shapes_ctx	*c = xcalloc(1, sizeof *c);
 
-	c->rs = (struct rest *)sd;
-	c->out = out;
 	c->warn = warn;
-	c->cb = cb;
-	c->arg = arg;
+	j->extra = c;
+	j->extra_free = shapes_ctx_free;
+	j->end = shapes_end;
+	j->fail = shapes_fail;
 	out->v = NULL;
 	out->n = 0;
-	rest_fetch_dags(sd, &c->dags, shapes_dags_in, c);
+	rest_fetch_dags(sd, &c->dags, shapes_dags_in, j);
 }
 
 /* --- task figures ------------------------------------------------------- */
 
 /* A read of the task figures: the window's runs, then their instances. */
 struct stats_ctx {
-	struct rest		*rs;
-	struct cmp_tasks	*out;
-	sched_cb		 cb;
-	void			*arg;
 	struct af_runs		 runs;	/* sorted by dag_id, run_id */
 };
 
@@ -207,16 +194,14 @@ stats_end(struct job *j)
 			memset(&t->v[k], 0, sizeof t->v[k]);
 		}
 	}
-	cmp_tasks_from_tis(&tis, c->out);
+	cmp_tasks_from_tis(&tis, j->out);
 	af_tis_free(&tis);
 }
 
 static void
 stats_fail(struct job *j)
 {
-	struct stats_ctx *c = j->extra;
-
-	cmp_tasks_free(c->out);
+	cmp_tasks_free(j->out);
 }
 
 /* One batch list for runs [from, to) of c->runs. */
@@ -240,48 +225,41 @@ stats_add_list(struct job *j, const struct stats_ctx *c, size_t from,
 	b = json_pack("{s:o, s:o, s:o}", "dag_ids", dags, "dag_run_ids", ids,
 	    "state", st);
 	rest_job_add(j, K_TIS, "/dags/~/dagRuns/~/taskInstances/list", b,
-	    rest_api_version(c->rs) == 2);
+	    rest_api_version(j->rs) == 2);
 }
 
 /* The window's runs are in: their ended instances, in batch lists. */
 static void
 stats_runs_in(void *arg, const char *err)
 {
-	struct stats_ctx	*c = arg;
-	struct job		*j;
+	struct job		*j = arg;
+	struct stats_ctx	*c = j->extra;
 
 	if (err != NULL) {
-		sched_cb cb = c->cb;
-		void *cbarg = c->arg;
-
-		af_runs_free(&c->runs);
-		free(c);
-		cb(cbarg, err);
+		buf_puts(&j->err, err);
+		rest_job_finish(j);
 		return;
 	}
 	rest_sort(c->runs.v, c->runs.n, sizeof *c->runs.v, cmp_run_key);
-	j = rest_job_new(c->rs, c->out, c->cb, c->arg);
-	j->extra = c;
-	j->extra_free = stats_ctx_free;
-	j->end = stats_end;
-	j->fail = stats_fail;
 	for (size_t i = 0; i < c->runs.n; i += TASKS_RUNS_PER_LIST)
 		stats_add_list(j, c, i, i + TASKS_RUNS_PER_LIST < c->runs.n ?
 		    i + TASKS_RUNS_PER_LIST : c->runs.n);
 	rest_job_go(j);
 }
 
+/* Two jobs, as rest_fetch_shapes: the runs', then this one's lists. */
 void
 rest_fetch_task_stats(struct sched *sd, int64_t since, struct cmp_tasks *out,
     sched_cb cb, void *arg)
 {
-	struct stats_ctx *c = xcalloc(1, sizeof *c);
+	struct job		*j = rest_job_new((struct rest *)sd, out, cb, arg);
+	struct stats_ctx	*c = xcalloc(1, sizeof *c);
 
-	c->rs = (struct rest *)sd;
-	c->out = out;
-	c->cb = cb;
-	c->arg = arg;
+	j->extra = c;
+	j->extra_free = stats_ctx_free;
+	j->end = stats_end;
+	j->fail = stats_fail;
 	out->v = NULL;
 	out->n = 0;
-	rest_fetch_runs_since(sd, since, &c->runs, stats_runs_in, c);
+	rest_fetch_runs_since(sd, since, &c->runs, stats_runs_in, j);
 }
