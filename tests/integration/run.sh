@@ -110,6 +110,7 @@ done
 for side in blue:2 green:3; do
 	pg_load_schema "afcmp_${side%:*}" "${side#*:}"
 	psql -q -X -v ON_ERROR_STOP=1 -d "afcmp_${side%:*}" -f "tests/integration/fixture_v${side#*:}.sql" >/dev/null
+	psql -q -X -v ON_ERROR_STOP=1 -d "afcmp_${side%:*}" -f tests/integration/fixture_compare_common.sql >/dev/null
 	psql -q -X -v ON_ERROR_STOP=1 -d "afcmp_${side%:*}" -f "tests/integration/fixture_compare_${side%:*}.sql" >/dev/null
 	psql -q -X -v ON_ERROR_STOP=1 -d "afcmp_${side%:*}" -c 'GRANT SELECT ON ALL TABLES IN SCHEMA public TO reader' >/dev/null
 done
