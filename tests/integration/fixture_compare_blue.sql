@@ -110,13 +110,6 @@ UPDATE serialized_dag SET data = NULL,
 -- Runs.
 SELECT cmp_runs('cmp_gone', interval '10 minutes', ARRAY['a', 'b'],
                 ARRAY[10, 20]);
-SELECT cmp_runs('cmp_paused', interval '10 minutes', ARRAY['only'],
-                ARRAY[100]);
-SELECT cmp_runs('cmp_double', interval '10 minutes', ARRAY['write'],
-                ARRAY[50]);
-SELECT cmp_runs('cmp_graph', interval '10 minutes',
-                ARRAY['start', 'ingest.extract', 'ingest.load', 'check'],
-                ARRAY[5, 40, 20, 10]);
 SELECT cmp_runs('cmp_sla', interval '30 minutes', ARRAY['build'],
                 ARRAY[3600]);
 -- cmp_slow: crunch 500 600 400 700 550 450 (D-7 .. D-2), publish 100.
@@ -132,26 +125,9 @@ SELECT cmp_run('cmp_slow', 3, 'success', interval '10 minutes',
   ARRAY['crunch', 'publish'], ARRAY['success', 'success'], ARRAY[550, 100]);
 SELECT cmp_run('cmp_slow', 2, 'success', interval '10 minutes',
   ARRAY['crunch', 'publish'], ARRAY['success', 'success'], ARRAY[450, 100]);
--- cmp_same: extract 62 60 75 70 66 90, transform 300 280 320 (45, failed)
--- 310 290, load 30 32 28 (upstream_failed) 31 29.
-SELECT cmp_run('cmp_same', 7, 'success', interval '10 minutes',
-  ARRAY['extract', 'transform', 'load'],
-  ARRAY['success', 'success', 'success'], ARRAY[62, 300, 30]);
-SELECT cmp_run('cmp_same', 6, 'success', interval '10 minutes',
-  ARRAY['extract', 'transform', 'load'],
-  ARRAY['success', 'success', 'success'], ARRAY[60, 280, 32]);
-SELECT cmp_run('cmp_same', 5, 'success', interval '10 minutes',
-  ARRAY['extract', 'transform', 'load'],
-  ARRAY['success', 'success', 'success'], ARRAY[75, 320, 28]);
-SELECT cmp_run('cmp_same', 4, 'failed', interval '10 minutes',
-  ARRAY['extract', 'transform', 'load'],
-  ARRAY['success', 'failed', 'upstream_failed'], ARRAY[70, 45, 0]);
-SELECT cmp_run('cmp_same', 3, 'success', interval '10 minutes',
-  ARRAY['extract', 'transform', 'load'],
-  ARRAY['success', 'success', 'success'], ARRAY[66, 310, 31]);
-SELECT cmp_run('cmp_same', 2, 'success', interval '10 minutes',
-  ARRAY['extract', 'transform', 'load'],
-  ARRAY['success', 'success', 'success'], ARRAY[90, 290, 29]);
+-- The runs that are the same on both sides (fixture_compare_common.sql).
+SELECT cmp_same_runs();
 
+DROP FUNCTION cmp_same_runs();
 DROP FUNCTION cmp_runs(text, interval, text[], int[]);
 DROP FUNCTION cmp_run(text, int, text, interval, text[], text[], int[]);

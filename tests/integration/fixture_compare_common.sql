@@ -44,3 +44,36 @@ BEGIN
     PERFORM cmp_run(p_dag, k, 'success', p_offset, p_tasks, ok, p_secs);
   END LOOP;
 END $$;
+
+-- The runs both sides hold alike: cmp_paused, cmp_double and cmp_graph
+-- (six successes each), and cmp_same: extract 62 60 75 70 66 90,
+-- transform 300 280 320 (45, failed) 310 290, load 30 32 28
+-- (upstream_failed) 31 29.
+CREATE FUNCTION cmp_same_runs() RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM cmp_runs('cmp_paused', interval '10 minutes', ARRAY['only'],
+                  ARRAY[100]);
+  PERFORM cmp_runs('cmp_double', interval '10 minutes', ARRAY['write'],
+                  ARRAY[50]);
+  PERFORM cmp_runs('cmp_graph', interval '10 minutes',
+                  ARRAY['start', 'ingest.extract', 'ingest.load', 'check'],
+                  ARRAY[5, 40, 20, 10]);
+  PERFORM cmp_run('cmp_same', 7, 'success', interval '10 minutes',
+    ARRAY['extract', 'transform', 'load'],
+    ARRAY['success', 'success', 'success'], ARRAY[62, 300, 30]);
+  PERFORM cmp_run('cmp_same', 6, 'success', interval '10 minutes',
+    ARRAY['extract', 'transform', 'load'],
+    ARRAY['success', 'success', 'success'], ARRAY[60, 280, 32]);
+  PERFORM cmp_run('cmp_same', 5, 'success', interval '10 minutes',
+    ARRAY['extract', 'transform', 'load'],
+    ARRAY['success', 'success', 'success'], ARRAY[75, 320, 28]);
+  PERFORM cmp_run('cmp_same', 4, 'failed', interval '10 minutes',
+    ARRAY['extract', 'transform', 'load'],
+    ARRAY['success', 'failed', 'upstream_failed'], ARRAY[70, 45, 0]);
+  PERFORM cmp_run('cmp_same', 3, 'success', interval '10 minutes',
+    ARRAY['extract', 'transform', 'load'],
+    ARRAY['success', 'success', 'success'], ARRAY[66, 310, 31]);
+  PERFORM cmp_run('cmp_same', 2, 'success', interval '10 minutes',
+    ARRAY['extract', 'transform', 'load'],
+    ARRAY['success', 'success', 'success'], ARRAY[90, 290, 29]);
+END $$;

@@ -48,13 +48,6 @@ SELECT fx_serdag('cmp_graph', fx_document('cmp_graph', ARRAY[
   fx_task('check', 'EmptyOperator', ARRAY[]::text[], false, true)]));
 
 -- Runs.
-SELECT cmp_runs('cmp_paused', interval '10 minutes', ARRAY['only'],
-                ARRAY[100]);
-SELECT cmp_runs('cmp_double', interval '10 minutes', ARRAY['write'],
-                ARRAY[50]);
-SELECT cmp_runs('cmp_graph', interval '10 minutes',
-                ARRAY['start', 'ingest.extract', 'ingest.load', 'check'],
-                ARRAY[5, 40, 20, 10]);
 SELECT cmp_runs('cmp_sla', interval '5 hours 30 minutes', ARRAY['build'],
                 ARRAY[3600]);
 -- cmp_slow: crunch 700 840 560 980 770 630 (D-7 .. D-2), publish 140.
@@ -70,26 +63,8 @@ SELECT cmp_run('cmp_slow', 3, 'success', interval '10 minutes',
   ARRAY['crunch', 'publish'], ARRAY['success', 'success'], ARRAY[770, 140]);
 SELECT cmp_run('cmp_slow', 2, 'success', interval '10 minutes',
   ARRAY['crunch', 'publish'], ARRAY['success', 'success'], ARRAY[630, 140]);
--- cmp_same: extract 62 60 75 70 66 90, transform 300 280 320 (45, failed)
--- 310 290, load 30 32 28 (upstream_failed) 31 29.
-SELECT cmp_run('cmp_same', 7, 'success', interval '10 minutes',
-  ARRAY['extract', 'transform', 'load'],
-  ARRAY['success', 'success', 'success'], ARRAY[62, 300, 30]);
-SELECT cmp_run('cmp_same', 6, 'success', interval '10 minutes',
-  ARRAY['extract', 'transform', 'load'],
-  ARRAY['success', 'success', 'success'], ARRAY[60, 280, 32]);
-SELECT cmp_run('cmp_same', 5, 'success', interval '10 minutes',
-  ARRAY['extract', 'transform', 'load'],
-  ARRAY['success', 'success', 'success'], ARRAY[75, 320, 28]);
-SELECT cmp_run('cmp_same', 4, 'failed', interval '10 minutes',
-  ARRAY['extract', 'transform', 'load'],
-  ARRAY['success', 'failed', 'upstream_failed'], ARRAY[70, 45, 0]);
-SELECT cmp_run('cmp_same', 3, 'success', interval '10 minutes',
-  ARRAY['extract', 'transform', 'load'],
-  ARRAY['success', 'success', 'success'], ARRAY[66, 310, 31]);
-SELECT cmp_run('cmp_same', 2, 'success', interval '10 minutes',
-  ARRAY['extract', 'transform', 'load'],
-  ARRAY['success', 'success', 'success'], ARRAY[90, 290, 29]);
+-- The runs that are the same on both sides (fixture_compare_common.sql).
+SELECT cmp_same_runs();
 
 -- cmp_graph version 2, the newest, compressed: start -> ingest.extract,
 -- ingest.extract -> [check, ingest.load], ingest.load -> audit (the JSON
@@ -100,5 +75,6 @@ UPDATE serialized_dag SET data = NULL,
  WHERE dag_version_id = (SELECT id FROM dag_version WHERE dag_id = 'cmp_graph'
                           AND version_number = 2);
 
+DROP FUNCTION cmp_same_runs();
 DROP FUNCTION cmp_runs(text, interval, text[], int[]);
 DROP FUNCTION cmp_run(text, int, text, interval, text[], text[], int[]);
