@@ -60,21 +60,11 @@ usage "--hours takes 1 to 720, not ' 5'" \
 # apply to an asynchronous connection, so the loop must (issue 14: 35 s
 # against a documented 10).
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/dagtop-inputs.XXXXXX")
-/usr/bin/python3 -c '
-import socket, sys
-s = socket.socket()
-s.bind(("127.0.0.1", 0))
-s.listen(16)
-print(s.getsockname()[1], flush=True)
-held = []
-while True:
-    held.append(s.accept()[0])
-' >"$tmp/port" &
-silent=$!
-trap 'kill $silent 2>/dev/null; rm -rf "$tmp"' EXIT
-i=0
-while [ ! -s "$tmp/port" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-port=$(cat "$tmp/port")
+. tests/lib/silent.sh
+SILENT_PID=
+trap '[ -z "$SILENT_PID" ] || kill "$SILENT_PID" 2>/dev/null; rm -rf "$tmp"' EXIT
+silent_start "$tmp"
+port=$SILENT_PORT
 
 # silent TIMEOUT MAX_SECONDS URL_QUERY ARGS...: exit 3 within MAX_SECONDS
 # with "cannot connect to 127.0.0.1:PORT within TIMEOUT s", no password.

@@ -15,25 +15,14 @@ bin=$1
 fails=0
 fail() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
 work=$(mktemp -d "${TMPDIR:-/tmp}/dagtop-fleet.XXXXXX")
-silent=
+SILENT_PID=
 # The silent server goes whatever happens: by its PID, never by name.
-trap '[ -n "$silent" ] && kill "$silent" 2>/dev/null; rm -rf "$work"' EXIT
+trap '[ -z "$SILENT_PID" ] || kill "$SILENT_PID" 2>/dev/null; rm -rf "$work"' EXIT
 trap 'exit 130' INT TERM HUP PIPE
 
-/usr/bin/python3 -c '
-import socket
-s = socket.socket()
-s.bind(("127.0.0.1", 0))
-s.listen(16)
-print(s.getsockname()[1], flush=True)
-held = []
-while True:
-    held.append(s.accept()[0])
-' >"$work/port" &
-silent=$!
-i=0
-while [ ! -s "$work/port" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-port=$(cat "$work/port")
+. tests/lib/silent.sh
+silent_start "$work"
+port=$SILENT_PORT
 [ -n "$port" ] || { fail "the silent server did not start"; exit 1; }
 
 # Each stalled context waits 3 s: two in turn would take 6.
