@@ -50,6 +50,33 @@ fleet_row_set(struct fleet_row *r, const struct status *st,
 }
 
 void
+fleet_row_sla(struct fleet_row *r, const struct sla_day *days, size_t n)
+{
+	size_t i;
+
+	r->nsla = n;
+	r->sla_read = true;
+	r->sla_risk = r->sla_missed = 0;
+	for (i = 0; i < n; i++) {
+		if (days[i].outcome == SLA_AT_RISK)
+			r->sla_risk++;
+		else if (sla_outcome_missed(days[i].outcome))
+			r->sla_missed++;
+	}
+}
+
+void
+fleet_row_sla_cell(const struct fleet_row *r, struct buf *b)
+{
+	if (r->nsla == 0)
+		buf_puts(b, "-");
+	else if (!r->sla_read)
+		buf_puts(b, "?");
+	else
+		buf_printf(b, "%zu/%zu", r->sla_risk, r->sla_missed);
+}
+
+void
 fleet_row_fail(struct fleet_row *r, const char *err)
 {
 	free(r->error);
@@ -114,6 +141,9 @@ fleet_row_detail(const struct fleet_row *r, int64_t now, struct buf *b)
 		    r->nimport_errors == 1 ? "" : "s");
 		buf_printf(b, "; runs %zu failed, %zu running, %zu queued",
 		    r->failed, r->running, r->queued);
+		if (r->nsla > 0 && r->sla_read)
+			buf_printf(b, "; SLAs today %zu at risk, %zu missed "
+			    "of %zu", r->sla_risk, r->sla_missed, r->nsla);
 		buf_puts(b, "; data ");
 		fleet_row_age(r, now, b);
 		buf_puts(b, " old");

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "airflow.h"
+#include "sla.h"
 #include "status.h"
 
 struct buf;
@@ -26,6 +27,11 @@ struct fleet_row {
 	enum verdict	 verdict;	/* of the last good read */
 	int64_t		 read_at;	/* it began, epoch s; 0 never */
 	char		*error;		/* the last read's; NULL went well */
+	/* Today's SLAs of the context, as the SLA pane judges them. */
+	size_t		 nsla;		/* 0: none defined, no column */
+	bool		 sla_read;	/* their runs were read once */
+	size_t		 sla_risk;	/* at risk */
+	size_t		 sla_missed;	/* late, failed or missing */
 };
 
 /* A row for context name with nothing read yet. */
@@ -37,6 +43,14 @@ void		 fleet_row_free(struct fleet_row *);
  */
 void		 fleet_row_set(struct fleet_row *, const struct status *,
 		    const char *version, int64_t at);
+/*
+ * Today of each of the context's n SLAs (sla_eval_day, as the SLA pane
+ * evaluates it): how many are at risk and how many missed.
+ */
+void		 fleet_row_sla(struct fleet_row *, const struct sla_day *,
+		    size_t n);
+/* "1/0" (at risk/missed); "-" with no SLA, "?" before they are read. */
+void		 fleet_row_sla_cell(const struct fleet_row *, struct buf *);
 /* A read (or the connection) failed: why; what was read stays, aged. */
 void		 fleet_row_fail(struct fleet_row *, const char *err);
 /*
@@ -53,8 +67,8 @@ const char	*fleet_health_cell(enum health);
 /*
  * Every value of the row on one line, for the detail line: "prod: OK;
  * Airflow 2.10.3; scheduler ok, triggerer ok, processor -; DAGs 12 active,
- * 3 paused, 1 import error; runs 2 failed, 1 running, 0 queued; data 3s
- * old; error: ...".  Outside text (the name, the error) unsanitised: the
+ * 3 paused, 1 import error; runs 2 failed, 1 running, 0 queued; SLAs
+ * today 1 at risk, 0 missed of 4; data 3s old; error: ...".  Outside text (the name, the error) unsanitised: the
  * caller shows it through its sanitising helpers.
  */
 void		 fleet_row_detail(const struct fleet_row *, int64_t now,

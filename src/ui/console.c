@@ -407,8 +407,8 @@ console_run(struct settings *s, const struct settings *fleet, size_t nfleet,
 	a.c.slots = slots_feed_new(a.loop, s, app_mark_dirty, &a);
 	a.c.fourkeys = fk_feed_new(a.loop, a.config, app_mark_dirty, &a);
 	if (nfleet > 0) {
-		a.fleet = fleetctl_new(a.loop, fleet, nfleet, app_mark_dirty,
-		    &a);
+		a.fleet = fleetctl_new(a.loop, cfg, fleet, nfleet,
+		    app_mark_dirty, &a);
 		a.fleet_shown = true;
 	}
 	app_refresh_start(&a);

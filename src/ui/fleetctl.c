@@ -16,9 +16,17 @@
 #include "sched_open.h"
 #include "scheduler.h"
 #include "status.h"
+#include "ui.h"
 
 /* Seconds between attempts to reach a context out of reach, at most. */
 #define FLEET_BACKOFF_MAX	30
+/*
+ * The SLAs' runs are read at most this often (the console's SLA pane
+ * reads them as often), over the days today's verdict and the median of
+ * the last successes need, not the pane's trailing weeks.
+ */
+#define FLEET_SLA_EVERY		60
+#define FLEET_SLA_DAYS		21
 
 /* One context: its source, its timer, its pace and its read in flight. */
 struct fctx {
@@ -41,6 +49,11 @@ struct fctx {
 	struct af_dags		 dags;
 	struct af_runs		 runs;
 	struct buf		 err;		/* the read's first error */
+	struct sla_panes	 sla;		/* the context's SLAs, zones */
+	struct sla_history	 sla_next;	/* being read */
+	struct sla_history	 sla_hist;	/* as last read */
+	bool			 sla_reading;	/* this refresh reads them */
+	int64_t			 sla_at;	/* their last read began */
 };
 
 struct fleetctl {
@@ -68,6 +81,32 @@ fctx_forget_read(struct fctx *x)
 	af_health_clear(&x->health);
 	af_dags_free(&x->dags);
 	af_runs_free(&x->runs);
+	sla_history_free(&x->sla_next);
+}
+
+/* Today of each SLA (sla_eval_day, as the SLA pane), into the row. */
+static void
+fctx_judge_slas(struct fctx *x, int64_t now)
+{
+	struct sla_day			*days;
+	const struct sla_history	*h = &x->sla_hist;
+	const struct sla_attempt	*v;
+	size_t				 i, n;
+
+	if (x->sla.n == 0 || x->sla_at == 0)
+		return;
+	days = xcalloc(x->sla.n, sizeof *days);
+	for (i = 0; i < x->sla.n; i++) {
+		n = i < h->nsla ? h->count[i] : 0;
+		v = n > 0 ? &h->v[h->first[i]] : NULL;
+		sla_eval_day(x->sla.defs[i], x->sla.zones[i],
+		    sla_local_day(x->sla.zones[i], now), v, n,
+		    sla_median_duration(v, n, now), now, &days[i]);
+		if (sla_history_unknown_dag(h, i))
+			sla_day_unknown_dag(&days[i]);
+	}
+	fleet_row_sla(&x->row, days, x->sla.n);
+	free(days);
 }
 
 /*
@@ -115,6 +154,13 @@ read_done(void *arg, const char *err)
 	    x->s->scheduler_threshold);
 	fleet_row_set(&x->row, &st, sched_about(x->db)->release, x->began);
 	status_clear(&st);
+	if (x->sla_reading) {
+		sla_history_free(&x->sla_hist);
+		x->sla_hist = x->sla_next;
+		memset(&x->sla_next, 0, sizeof x->sla_next);
+		x->sla_at = x->began;
+	}
+	fctx_judge_slas(x, (int64_t)time(NULL));
 	fctx_forget_read(x);
 	pace_end(&x->pace, loop_now_ms(), settings_refresh(x->s),
 	    x->s->slow_refresh, NULL);
@@ -140,9 +186,17 @@ fctx_read(struct fctx *x)
 	x->began = (int64_t)time(NULL);
 	x->since = x->began - FLEET_WINDOW;
 	fctx_forget_read(x);
+	x->sla_reading = x->sla.n > 0 && (x->sla_at == 0 ||
+	    x->began - x->sla_at >= FLEET_SLA_EVERY);
+	if (x->sla_reading)
+		x->pending++;
 	sched_fetch_health(x->db, &x->health, read_done, x);
 	sched_fetch_dags(x->db, &x->dags, read_done, x);
 	sched_fetch_runs_since(x->db, x->since, &x->runs, read_done, x);
+	if (x->sla_reading)
+		sched_fetch_sla(x->db, x->sla.defs, x->sla.n,
+		    x->began - FLEET_SLA_DAYS * 86400, x->began + 2 * 86400,
+		    &x->sla_next, read_done, x);
 }
 
 static void
@@ -215,8 +269,8 @@ fctx_due(struct loop_timer *t, void *arg)
 }
 
 struct fleetctl *
-fleetctl_new(struct loop *loop, const struct settings *v, size_t n,
-    void (*changed)(void *), void *arg)
+fleetctl_new(struct loop *loop, const struct config *cfg,
+    const struct settings *v, size_t n, void (*changed)(void *), void *arg)
 {
 	struct fleetctl	*f = xcalloc(1, sizeof *f);
 	size_t		 i;
@@ -237,6 +291,8 @@ fleetctl_new(struct loop *loop, const struct settings *v, size_t n,
 		x->err = (struct buf)BUF_INIT;
 		x->timer = loop_timer_new(loop, fctx_due, x);
 		pace_init(&x->pace);
+		sla_panes_load(&x->sla, cfg, &v[i]);
+		x->row.nsla = x->sla.n;
 	}
 	for (i = 0; i < n; i++)
 		fctx_connect(&f->v[i]);
@@ -255,6 +311,8 @@ fleetctl_free(struct fleetctl *f)
 		loop_timer_free(f->v[i].timer);
 		fleet_row_free(&f->v[i].row);
 		buf_free(&f->v[i].err);
+		sla_history_free(&f->v[i].sla_hist);
+		sla_panes_free(&f->v[i].sla);
 	}
 	free(f->v);
 	free(f);

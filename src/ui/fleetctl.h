@@ -6,7 +6,9 @@
  * runs, a slow one backs off), all in the console's one loop, so a
  * context that is slow or out of reach shows its own error and age and
  * never delays another.  Each read is report status's: health, DAGs and
- * the runs of the last 24 hours, judged by status_build (fleet.h).
+ * the runs of the last 24 hours, judged by status_build (fleet.h); and,
+ * at most once a minute, the runs of the context's SLAs, whose today is
+ * judged as the SLA pane judges it.
  */
 #ifndef DAGTOP_FLEETCTL_H
 #define DAGTOP_FLEETCTL_H
@@ -15,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct config;
 struct loop;
 struct settings;
 struct fleet_row;
@@ -24,11 +27,13 @@ struct fleetctl;
 #define FLEET_WINDOW	(24 * 3600)
 
 /*
- * Opens a source per context of v (borrowed: they must outlive it) and
- * reads each at once; changed(arg) is called when a row changes.
+ * Opens a source per context of v (borrowed, as cfg, whose SLAs each
+ * context takes: they must outlive it) and reads each at once;
+ * changed(arg) is called when a row changes.
  */
-struct fleetctl	*fleetctl_new(struct loop *, const struct settings *v,
-		    size_t n, void (*changed)(void *), void *arg);
+struct fleetctl	*fleetctl_new(struct loop *, const struct config *cfg,
+		    const struct settings *v, size_t n, void (*changed)(void *),
+		    void *arg);
 void		 fleetctl_free(struct fleetctl *);
 size_t		 fleetctl_count(const struct fleetctl *);
 const struct fleet_row *fleetctl_row(const struct fleetctl *, size_t);

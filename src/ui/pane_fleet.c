@@ -26,8 +26,8 @@ static const struct fleet_col {
 	int		 width;
 } cols[] = {
 	{ "VERDICT", 8 }, { "SCHED", 5 }, { "TRIG", 4 }, { "PROC", 4 },
-	{ "VERSION", 11 }, { "DAGS a/p/e", 10 }, { "RUNS f/r/q", 10 },
-	{ "AGE", 4 }
+	{ "VERSION", 9 }, { "DAG a/p/e", 9 }, { "RUN f/r/q", 9 },
+	{ "SLA r/m", 7 }, { "AGE", 4 }
 };
 #define NCOLS	(sizeof cols / sizeof *cols)
 
@@ -122,6 +122,10 @@ draw_cells(struct app *a, WINDOW *w, int y, int x, int width, size_t i)
 		buf_reset(&b);
 		buf_printf(&b, "%zu/%zu/%zu", r->failed, r->running, r->queued);
 		cell(w, y, x, buf_str(&b), cols[6].width, ascii);
+		x += cols[6].width + 1;
+		buf_reset(&b);
+		fleet_row_sla_cell(r, &b);
+		cell(w, y, x, buf_str(&b), cols[7].width, ascii);
 	}
 	buf_reset(&b);
 	fleet_row_age(r, (int64_t)time(NULL), &b);

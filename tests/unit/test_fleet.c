@@ -159,12 +159,50 @@ test_fail_keeps_and_ages(void **state)
 	fleet_row_free(&r);
 }
 
+/* Today's SLAs: at risk and missed counted apart, the rest not. */
+static void
+test_sla_counts(void **state)
+{
+	struct fleet_row	r;
+	struct sla_day		days[6];
+	struct buf		b = BUF_INIT;
+	const enum sla_outcome	o[] = { SLA_AT_RISK, SLA_LATE, SLA_FAILED,
+				    SLA_MISSING, SLA_MET, SLA_PENDING };
+	size_t			i;
+
+	(void)state;
+	fleet_row_init(&r, "prod");
+	fleet_row_sla_cell(&r, &b);
+	assert_string_equal(buf_str(&b), "-");
+	r.nsla = 6;
+	buf_reset(&b);
+	fleet_row_sla_cell(&r, &b);
+	assert_string_equal(buf_str(&b), "?");
+	memset(days, 0, sizeof days);
+	for (i = 0; i < 6; i++)
+		days[i].outcome = o[i];
+	fleet_row_sla(&r, days, 6);
+	assert_int_equal(r.sla_risk, 1);
+	assert_int_equal(r.sla_missed, 3);
+	buf_reset(&b);
+	fleet_row_sla_cell(&r, &b);
+	assert_string_equal(buf_str(&b), "1/3");
+	r.valid = true;
+	buf_reset(&b);
+	fleet_row_detail(&r, NOW, &b);
+	assert_non_null(strstr(buf_str(&b), "; SLAs today 1 at risk, 3 missed "
+	    "of 6;"));
+	buf_free(&b);
+	fleet_row_free(&r);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_row_from_status),
 		cmocka_unit_test(test_fail_keeps_and_ages),
+		cmocka_unit_test(test_sla_counts),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
