@@ -596,8 +596,9 @@ db_lost(void *arg, const char *err)
 	schedule_reconnect(a, err);
 }
 
-void
-app_connect(struct app *a)
+/* The source closed: its reads are gone, and their callbacks with them. */
+static void
+close_db(struct app *a)
 {
 	if (a->db != NULL) {
 		a->tearing_down = true;
@@ -606,8 +607,13 @@ app_connect(struct app *a)
 		a->tearing_down = false;
 		a->db = NULL;
 	}
-	/* The old source's reads are gone, and their callbacks with them. */
 	app_strips_free(a);
+}
+
+void
+app_connect(struct app *a)
+{
+	close_db(a);
 	{
 		struct buf err = BUF_INIT;
 
@@ -788,14 +794,7 @@ app_refresh_start(struct app *a)
 void
 app_disconnect(struct app *a)
 {
-	if (a->db != NULL) {
-		a->tearing_down = true;
-		logctl_forget_db(a->logs);
-		sched_free(a->db);
-		a->tearing_down = false;
-		a->db = NULL;
-	}
-	app_strips_free(a);
+	close_db(a);
 	loop_timer_stop(a->refresh_timer);
 	loop_timer_stop(a->reconnect_timer);
 	a->connected = a->refreshing = false;
