@@ -150,6 +150,24 @@ draw_top(struct app *a, int w)
 	ui_put_cut(stdscr, "overview", w, a->c.ascii);
 }
 
+/*
+ * The foot's words on the context's pace: a read in flight longer than
+ * its interval, and an interval backed off from a slow context (pace.h).
+ */
+static void
+pace_words(struct app *a, size_t i, struct buf *b)
+{
+	int64_t	busy = fleetctl_reading(a->fleet, i, loop_now_ms());
+	int	every = fleetctl_every(a->fleet, i);
+	int	base = settings_refresh(fleetctl_settings(a->fleet, i));
+
+	if (busy > every)
+		buf_printf(b, "; waiting on its source for %llds",
+		    (long long)busy);
+	if (every > base)
+		buf_printf(b, "; slow: every %d s", every);
+}
+
 void
 app_fleet_draw(struct app *a, int y, int w, int h)
 {
@@ -172,8 +190,10 @@ app_fleet_draw(struct app *a, int y, int w, int h)
 	name_w = inner - cells_width();
 	if (name_w > 24)
 		name_w = 24;
-	r = fleetctl_row(a->fleet, a->fleet_sel < n ? a->fleet_sel : 0);
-	fleet_row_detail(r, (int64_t)time(NULL), &foot);
+	i = a->fleet_sel < n ? a->fleet_sel : 0;
+	fleet_row_detail(fleetctl_row(a->fleet, i), (int64_t)time(NULL),
+	    &foot);
+	pace_words(a, i, &foot);
 	rows = h - 3 - ui_list_foot_rows(win, buf_str(&foot));
 	if (rows < 1)
 		rows = 1;
