@@ -26,7 +26,8 @@ static const char usage_text[] =
 "usage: dagtop [global options] [COMMAND [options]]\n"
 "\n"
 "Without a command: the interactive console (needs a terminal; ? lists its\n"
-"keys).\n"
+"keys); over several contexts (--context a,b, --all-contexts, contexts =)\n"
+"it opens on the environments overview, a row per context.\n"
 "\n"
 "commands:\n"
 "  report status [--since SPAN] [--format text|json|csv|markdown] [--quiet]\n"
@@ -97,9 +98,10 @@ static const char usage_text[] =
 "\n"
 "global options:\n"
 "  --context NAME      the [context NAME] of the configuration file to use;\n"
-"                      a list a,b for report status and config check\n"
-"  --all-contexts      every context of the file, for report status and\n"
-"                      config check\n"
+"                      a list a,b for the console's overview, report status\n"
+"                      and config check\n"
+"  --all-contexts      every context of the file, for the console's\n"
+"                      overview, report status and config check\n"
 "  --config FILE       configuration file (default $XDG_CONFIG_HOME/dagtop/config)\n"
 "  --database CONNINFO Airflow metadata database: libpq conninfo,\n"
 "                      postgresql:// URL or postgresql+psycopg2:// URL\n"
@@ -705,6 +707,47 @@ call_clear(const struct args *a, struct settings *s,
 	return cmd_clear(s, &a->clear, a->words[1], a->words[2], a->words[3]);
 }
 
+/*
+ * The console over several contexts (config_resolve_contexts): the
+ * environments overview.  Its exit status, or -1 when one context is
+ * asked (then the console as always), or 78 on a configuration error.
+ */
+static int
+console_many(const struct args *a)
+{
+	struct config	 cfg;
+	struct settings	*v;
+	struct buf	 err = BUF_INIT;
+	size_t		 i, n;
+	int		 rc;
+
+	if (config_load(&cfg, a->cli.config, config_zone_ok) != 0) {
+		config_free(&cfg);
+		return -1;	/* load_context says why */
+	}
+	if (config_resolve_contexts(&cfg, &a->cli, &v, &n, &err) != 0) {
+		fputs(buf_str(&cfg.warnings), stderr);
+		fprintf(stderr, "dagtop: %s\n", buf_str(&err));
+		buf_free(&err);
+		config_free(&cfg);
+		return 78;
+	}
+	if (n == 0) {
+		config_free(&cfg);
+		return -1;
+	}
+	fputs(buf_str(&cfg.warnings), stderr);
+	for (i = 0; i < n && a->mouse; i++)
+		v[i].mouse = true;
+	rc = console_main_many(v, n, &cfg, &a->cli, a->view, a->keymap,
+	    a->color, a->ascii);
+	for (i = 0; i < n; i++)
+		settings_free(&v[i]);
+	free(v);
+	config_free(&cfg);
+	return rc;
+}
+
 static int
 call_console(const struct args *a, struct settings *s,
     const struct config *cfg)
@@ -744,6 +787,8 @@ main(int argc, char **argv)
 	setlocale(LC_ALL, "");
 	rc = parse_args(argc, argv, &a);
 	if (rc >= 0)
+		return rc;
+	if (a.nwords == 0 && (rc = console_many(&a)) >= 0)
 		return rc;
 	if (a.nwords == 0)
 		return with_context(&a, call_console);

@@ -108,6 +108,13 @@ struct app {
 	struct impact		*impact;
 	struct depq		*depq;
 	struct dep_cache	 dep_cache;
+	/*
+	 * The environments overview (pane_fleet.c, fleetctl.c): NULL with
+	 * one context; shown, or behind the context Enter opened.
+	 */
+	struct fleetctl		*fleet;
+	bool			 fleet_shown;
+	size_t			 fleet_sel, fleet_top;
 };
 
 
@@ -272,6 +279,22 @@ void	app_impact_rerun(struct app *);
 void	app_impact_sla_tick(struct app *);
 /* commands.c: DAG dag_id's runs in the runs pane, as Enter on it opens. */
 void	app_jump_dag(struct app *, const char *dag_id);
+
+/*
+ * pane_fleet.c: the environments overview, over the whole screen while
+ * shown (its reads: fleetctl.h).
+ */
+bool	app_fleet_shown(const struct app *);
+/* h 0: rows 0 and 1 (header, breadcrumb); else the list in rows y .. y + h - 1. */
+void	app_fleet_draw(struct app *, int y, int w, int h);
+/* A key while the overview is shown: taken, or false (quit, help, :). */
+bool	app_fleet_key(struct app *, enum action);
+/* Context name opened as :context opens it; the overview waits behind. */
+void	app_fleet_open(struct app *, const char *name);
+/* Back from the open context's top: the overview again (false: none). */
+bool	app_fleet_back(struct app *);
+/* refresh.c: the context's connection closed, its reads and data gone. */
+void	app_disconnect(struct app *);
 
 /* panes.c */
 const struct pane_ops *pane_class(enum pane_kind);

@@ -64,9 +64,10 @@ static const struct command commands[] = {
 	{ ACTION_LEFT, NULL, NULL, ARG_NONE, false, NULL, "scroll left" },
 	{ ACTION_RIGHT, NULL, NULL, ARG_NONE, false, NULL, "scroll right" },
 	{ ACTION_ENTER, NULL, NULL, ARG_NONE, false, NULL,
-	  "open: DAG -> runs -> tasks -> log" },
+	  "open: context -> DAG -> runs -> tasks -> log (the context: in the "
+	  "environments overview)" },
 	{ ACTION_BACK, NULL, NULL, ARG_NONE, false, cmd_back,
-	  "go back one level; at the top, clear the filter" },
+	  "back one level (to the overview); at the top, clear the filter" },
 	{ ACTION_NEXT_PANE, NULL, NULL, ARG_NONE, false, cmd_next_pane,
 	  "focus the next pane" },
 	{ ACTION_PREV_PANE, NULL, NULL, ARG_NONE, false, cmd_next_pane,
@@ -122,7 +123,7 @@ static const struct command commands[] = {
 	{ ACTION_FOURKEYS, NULL, NULL, ARG_NONE, false, cmd_fourkeys,
 	  "DORA Four Keys of the configured services (the fourkeys view)" },
 	{ ACTION_BACK_OR_QUIT, NULL, NULL, ARG_NONE, false, cmd_back,
-	  "go back one level; at the top, quit" },
+	  "back one level (to the overview); at the top, quit" },
 	{ ACTION_NEXT_FAILED, NULL, NULL, ARG_NONE, false, cmd_next_failed,
 	  "the next failed row: DAG whose latest run failed, run, task" },
 	{ ACTION_PREV_FAILED, NULL, NULL, ARG_NONE, false, cmd_next_failed,
@@ -468,6 +469,8 @@ back_from_top(struct app *a, enum pane_kind k, bool quit_at_top)
 		app_focus_kind(a, PANE_RUNS);
 		return;
 	}
+	if (app_fleet_back(a))
+		return;		/* the environments overview, never quit */
 	if (quit_at_top) {
 		a->quit = true;
 		loop_break(a->loop);
@@ -728,7 +731,7 @@ static void
 cmd_context(struct app *a, enum action act, const char *arg)
 {
 	(void)act;
-	app_switch_context(a, arg);
+	app_fleet_open(a, arg);
 }
 
 static void
@@ -784,6 +787,8 @@ app_handle_key(struct app *a, int key)
 			cmd_quit(a, act, NULL);
 		return;
 	}
+	if (app_fleet_key(a, act))
+		return;
 	if (rerun_key(a->rerun, key, act))
 		return;
 	if (app_impact_key(a, act))

@@ -15,6 +15,7 @@
 #include "airflow_db.h"
 #include "app.h"
 #include "config.h"
+#include "fleetctl.h"
 #include "impactctl.h"
 #include "logctl.h"
 #include "loop.h"
@@ -298,6 +299,7 @@ console_free(struct app *a)
 	fk_feed_free(a->c.fourkeys);
 	sched_free(a->db);
 	app_impact_free(a);
+	fleetctl_free(a->fleet);
 	depq_free(a);
 	rerun_free(a->rerun);
 	logctl_free(a->logs);
@@ -333,10 +335,15 @@ console_free(struct app *a)
 	free(a->sla_back_view);
 }
 
-int
-console_main(struct settings *s, const struct config *cfg,
-    const struct cli_options *cli, const char *view_name,
-    const char *keymap_name, int color, bool ascii)
+/*
+ * The console on context s, or (nfleet > 0) on the environments overview
+ * of the contexts fleet (s the first of them; no connection of its own
+ * until Enter opens one).
+ */
+static int
+console_run(struct settings *s, const struct settings *fleet, size_t nfleet,
+    const struct config *cfg, const struct cli_options *cli,
+    const char *view_name, const char *keymap_name, int color, bool ascii)
 {
 	struct app		 a;
 	struct db_options	 dbo;
@@ -399,6 +406,11 @@ console_main(struct settings *s, const struct config *cfg,
 	a.rerun = rerun_new(&a.c, app_rerun_done, &a);
 	a.c.slots = slots_feed_new(a.loop, s, app_mark_dirty, &a);
 	a.c.fourkeys = fk_feed_new(a.loop, a.config, app_mark_dirty, &a);
+	if (nfleet > 0) {
+		a.fleet = fleetctl_new(a.loop, cfg, fleet, nfleet,
+		    app_mark_dirty, &a);
+		a.fleet_shown = true;
+	}
 	app_refresh_start(&a);
 	a.dirty = true;
 	while (!a.quit) {
@@ -413,4 +425,22 @@ console_main(struct settings *s, const struct config *cfg,
 	console_free(&a);
 	buf_free(&err);
 	return exit_rc;
+}
+
+int
+console_main(struct settings *s, const struct config *cfg,
+    const struct cli_options *cli, const char *view_name,
+    const char *keymap_name, int color, bool ascii)
+{
+	return console_run(s, NULL, 0, cfg, cli, view_name, keymap_name,
+	    color, ascii);
+}
+
+int
+console_main_many(struct settings *v, size_t n, const struct config *cfg,
+    const struct cli_options *cli, const char *view_name,
+    const char *keymap_name, int color, bool ascii)
+{
+	return console_run(&v[0], v, n, cfg, cli, view_name, keymap_name,
+	    color, ascii);
 }

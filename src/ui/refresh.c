@@ -596,8 +596,9 @@ db_lost(void *arg, const char *err)
 	schedule_reconnect(a, err);
 }
 
-void
-app_connect(struct app *a)
+/* The source closed: its reads are gone, and their callbacks with them. */
+static void
+close_db(struct app *a)
 {
 	if (a->db != NULL) {
 		a->tearing_down = true;
@@ -606,8 +607,13 @@ app_connect(struct app *a)
 		a->tearing_down = false;
 		a->db = NULL;
 	}
-	/* The old source's reads are gone, and their callbacks with them. */
 	app_strips_free(a);
+}
+
+void
+app_connect(struct app *a)
+{
+	close_db(a);
 	{
 		struct buf err = BUF_INIT;
 
@@ -719,6 +725,7 @@ app_switch_context(struct app *a, const char *name)
 
 	cli.context = name;
 	cli.database = NULL;
+	cli.all_contexts = false;	/* the overview's list named it */
 	unsetenv("DAGTOP_DATABASE");
 	memset(&p, 0, sizeof p);
 	if (config_resolve(a->config, &cli, s, &err) != 0 ||
@@ -775,5 +782,23 @@ app_refresh_start(struct app *a)
 	loop_timer_set(a->clock_timer, 1000);
 	a->strips_timer = loop_timer_new(a->loop, strips_check, a);
 	loop_timer_set(a->strips_timer, 250);
-	app_connect(a);
+	if (a->fleet == NULL)
+		app_connect(a);	/* the overview connects on Enter */
+}
+
+/*
+ * Back to the environments overview: the open context's connection
+ * closes (the overview reads it through its own), its timers stop and
+ * what it read goes; Enter opens a context anew (app_switch_context).
+ */
+void
+app_disconnect(struct app *a)
+{
+	close_db(a);
+	loop_timer_stop(a->refresh_timer);
+	loop_timer_stop(a->reconnect_timer);
+	a->connected = a->refreshing = false;
+	a->pending = a->detail_pending = 0;
+	buf_reset(&a->last_error);
+	forget_data(a);
 }

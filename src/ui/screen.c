@@ -280,6 +280,11 @@ static const struct hint pane_hints[] = {
 	{ ACTION_NEXT_PANE, "pane" }, { ACTION_REFRESH, "refresh" },
 	{ ACTION_COMMAND, "command" }
 };
+/* The environments overview's keys (pane_fleet.c). */
+static const struct hint fleet_hints[] = {
+	{ ACTION_ENTER, "open" }, { ACTION_DOWN, "down" }, { ACTION_UP, "up" },
+	{ ACTION_REFRESH, "refresh" }, { ACTION_COMMAND, "command" }
+};
 /* The help screen's own keys (app_help_key). */
 static const struct hint help_hints[] = {
 	{ ACTION_DOWN, "down" }, { ACTION_UP, "up" },
@@ -310,8 +315,11 @@ draw_status(struct app *a, int y, int w)
 	struct console	*c = &a->c;
 	struct buf	 line = BUF_INIT, one = BUF_INIT, tail = BUF_INIT;
 	enum pane_kind	 k = app_focused_kind(a);
-	const struct hint *order = a->help ? help_hints : pane_hints;
+	bool		 fleet = !a->help && app_fleet_shown(a);
+	const struct hint *order = a->help ? help_hints : fleet ? fleet_hints :
+			    pane_hints;
 	size_t		 n = a->help ? sizeof help_hints / sizeof *help_hints :
+			    fleet ? sizeof fleet_hints / sizeof *fleet_hints :
 			    sizeof pane_hints / sizeof *pane_hints, i;
 	bool		 cut = false;
 	int		 room;
@@ -323,7 +331,7 @@ draw_status(struct app *a, int y, int w)
 		buf_puts(&tail, buf_str(&one));
 	room = w - cols_of(&tail) - 2 - 3;	/* and "  " + the mark */
 	for (i = 0; i < n; i++) {
-		if ((!a->help && !command_acts_in(order[i].act, k)) ||
+		if ((!a->help && !fleet && !command_acts_in(order[i].act, k)) ||
 		    !hint(a, order[i].act, order[i].label, &one))
 			continue;
 		if (cols_of(&line) + (line.len > 0 ? 2 : 0) + cols_of(&one) >
@@ -470,7 +478,10 @@ app_draw(struct app *a)
 			prompt_redraw(stdscr, h - 2);
 		return;
 	}
-	draw_header(a, w);
+	if (app_fleet_shown(a))
+		app_fleet_draw(a, 0, w, 0);	/* its own rows 0 and 1 */
+	else
+		draw_header(a, w);
 	draw_message(a, h - 2, w);
 	draw_status(a, h - 1, w);
 	/* Help takes the breadcrumb's row too: it is about the panes. */
@@ -478,6 +489,15 @@ app_draw(struct app *a)
 		wnoutrefresh(stdscr);
 		app_draw_help(a, 1, w, h - 3);
 		doupdate();
+		return;
+	}
+	if (app_fleet_shown(a)) {
+		/* The overview over the whole screen (pane_fleet.c). */
+		wnoutrefresh(stdscr);
+		app_fleet_draw(a, 2, w, h - 4);
+		doupdate();
+		if (prompt_active())
+			prompt_redraw(stdscr, h - 2);
 		return;
 	}
 	draw_crumbs(a, 1, w);

@@ -407,6 +407,13 @@ struct cli_options;
 int	console_main(struct settings *, const struct config *,
 	    const struct cli_options *, const char *view, const char *keymap,
 	    int color, bool ascii);
+/*
+ * The same on several contexts (v, n from config_resolve_contexts): the
+ * environments overview, a row per context; Enter opens one.
+ */
+int	console_main_many(struct settings *v, size_t n,
+	    const struct config *, const struct cli_options *,
+	    const char *view, const char *keymap, int color, bool ascii);
 
 /* The readline prompt on the message line (prompt.c). */
 typedef void (*prompt_done_cb)(void *arg, const char *line);	/* NULL: cancelled */

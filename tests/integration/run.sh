@@ -204,6 +204,11 @@ for build in "$@"; do
 			if ! sh tests/e2e/impact.sh "$build/dagtop" "$v"; then
 				echo "FAILED: impact e2e on Airflow $r" >&2
 				failed=1
+			fi
+			echo "== environments overview in tmux: $build/dagtop (Airflow $r, four contexts, one stalled)"
+			if ! sh tests/e2e/overview.sh "$build/dagtop" "$v"; then
+				echo "FAILED: overview e2e on Airflow $r" >&2
+				failed=1
 			fi ;;
 		esac
 		echo "== console in API mode, no database, in tmux: $build/dagtop (Airflow $r, API emulator)"
