@@ -29,28 +29,17 @@ psql -q -X -d "$db" -c 'GRANT SELECT ON ALL TABLES IN SCHEMA public TO reader' >
 
 # Its scheduler and triggerer heartbeat as run.sh keeps af<v>'s alive;
 # they and the silent server go whatever happens: by PID, never by name.
-silent=
+SILENT_PID=
 beat=
-trap 'cleanup; [ -n "$silent" ] && kill "$silent" 2>/dev/null; [ -n "$beat" ] && kill "$beat" 2>/dev/null' EXIT
+trap 'cleanup; [ -z "$SILENT_PID" ] || kill "$SILENT_PID" 2>/dev/null; [ -n "$beat" ] && kill "$beat" 2>/dev/null' EXIT
 while :; do
 	sql "UPDATE job SET latest_heartbeat = now() - interval '2 seconds' WHERE state = 'running'" >/dev/null 2>&1
 	sleep 2
 done &
 beat=$!
-/usr/bin/python3 -c '
-import socket
-s = socket.socket()
-s.bind(("127.0.0.1", 0))
-s.listen(16)
-print(s.getsockname()[1], flush=True)
-held = []
-while True:
-    held.append(s.accept()[0])
-' >"$home/port" &
-silent=$!
-i=0
-while [ ! -s "$home/port" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-port=$(cat "$home/port")
+. tests/lib/silent.sh
+silent_start "$home"
+port=$SILENT_PORT
 [ -n "$port" ] || { fail "the silent server did not start"; exit 1; }
 
 e2e_config <<EOF2
