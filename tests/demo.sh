@@ -18,6 +18,10 @@
 # Assets too: datasets (assets on 3.x) produced and consumed across DAGs,
 # sensors, a trigger and an alias, and a failed ingest whose blast radius
 # reaches an SLA due later today (demo_blast_sla).
+# Blue/green too (issue 20): a second environment, green, the same DAGs on
+# Airflow 3.1 (3.2 when the demo's is 3.1) in the middle of an upgrade
+# (demo_green); the console opens on the overview of both, and
+# `dagtop report compare demo green` (or :compare) says how green differs.
 # Cloud Composer too: the context composer has no database and no URL, only
 # composer_environment; the Google emulator answers environments.get with a
 # second Airflow API emulator's URL, which takes the Google token
@@ -31,9 +35,9 @@ cd "$(dirname "$0")/.."
 . tests/lib/github_emu.sh
 SCHEMA=${DAGTOP_DEMO_SCHEMA:-2}
 case $SCHEMA in
-2) RELEASE=2.10 ;;
-3) RELEASE=3.1 ;;
-32) RELEASE=3.2 ;;
+2) RELEASE=2.10 GREEN=3 GREEN_RELEASE=3.1 ;;
+3) RELEASE=3.1 GREEN=32 GREEN_RELEASE=3.2 ;;
+32) RELEASE=3.2 GREEN=32 GREEN_RELEASE=3.2 ;;
 *) echo "demo: DAGTOP_DEMO_SCHEMA is 2 (Airflow 2.10), 3 (3.1) or 32 (3.2), not '$SCHEMA'" >&2; exit 2 ;;
 esac
 demo=$(mktemp -d "${TMPDIR:-/tmp}/dagtop-demo.XXXXXX")
@@ -114,6 +118,43 @@ note = its data waits on ingest_orders through the sales mart
 CONF
 }
 
+# Green: the same history on Airflow $GREEN_RELEASE, as a team has it early
+# in a blue/green upgrade: its DAGs paused, not yet moved, but
+# billing_revenue_rollup_events_to_lake, unpaused there and left unpaused
+# on blue too (the double run report compare calls critical);
+# sales_revenue_rollup_events_incremental ran 40% slower there, the newest
+# run of growth_daily_etl_orders_to_lake failed there, and
+# marketing.attribution_refunds_incremental's file is not deployed yet.
+demo_green() {
+	pg_load_schema airflow_green "$GREEN"
+	build/rel/gen_history --schema "$GREEN" --dags 32 --days 14 \
+	    --now "$NOW" | psql -q -X -v ON_ERROR_STOP=1 -d airflow_green >/dev/null
+	psql -q -X -v ON_ERROR_STOP=1 -d airflow_green <<'SQL' >/dev/null
+UPDATE dag SET is_paused = dag_id <> 'billing_revenue_rollup_events_to_lake';
+UPDATE dag SET is_stale = true
+ WHERE dag_id = 'marketing.attribution_refunds_incremental';
+UPDATE task_instance SET end_date = start_date + (end_date - start_date) * 1.4,
+       duration = duration * 1.4
+ WHERE dag_id = 'sales_revenue_rollup_events_incremental'
+   AND end_date IS NOT NULL;
+UPDATE dag_run SET end_date = start_date + (end_date - start_date) * 1.4
+ WHERE dag_id = 'sales_revenue_rollup_events_incremental'
+   AND end_date IS NOT NULL;
+WITH r AS (SELECT id, run_id FROM dag_run
+            WHERE dag_id = 'growth_daily_etl_orders_to_lake'
+              AND state = 'success' ORDER BY logical_date DESC LIMIT 1)
+UPDATE dag_run SET state = 'failed' FROM r WHERE dag_run.id = r.id;
+UPDATE task_instance SET state = 'failed'
+ WHERE (dag_id, run_id, task_id) IN (SELECT t.dag_id, t.run_id, t.task_id
+         FROM task_instance t JOIN dag_run r ON r.dag_id = t.dag_id
+          AND r.run_id = t.run_id
+        WHERE t.dag_id = 'growth_daily_etl_orders_to_lake'
+          AND r.state = 'failed' ORDER BY r.logical_date DESC,
+          t.end_date DESC LIMIT 1);
+GRANT SELECT ON ALL TABLES IN SCHEMA public TO dagtop_reader;
+SQL
+}
+
 # BigQuery: the emulator, its jobs labelled with the demo's busiest DAGs,
 # and the demo context pointed at it with a service-account key.
 demo_bigquery() {
@@ -176,18 +217,22 @@ trap 'exit 130' INT TERM HUP PIPE QUIT
 
 pg_start
 pg_load_schema airflow "$SCHEMA"
-build/rel/gen_history --schema "$SCHEMA" --dags 32 --days 14 |
+# One instant for both environments' histories: the same runs on both.
+NOW=$(date +%s)
+build/rel/gen_history --schema "$SCHEMA" --dags 32 --days 14 --now "$NOW" |
     psql -q -X -v ON_ERROR_STOP=1 -d airflow >/dev/null
 # A read-only role, as a real deployment would give dagtop.
 psql -q -X -v ON_ERROR_STOP=1 -d airflow <<'SQL' >/dev/null
 CREATE ROLE dagtop_reader LOGIN PASSWORD 'demo';
 GRANT SELECT ON ALL TABLES IN SCHEMA public TO dagtop_reader;
 SQL
+demo_green
 
 # The scheduler and triggerer of the demo stay alive while it runs.
 (
 	while :; do
 		psql -q -X -d airflow -c "UPDATE job SET latest_heartbeat = now() WHERE state = 'running'" >/dev/null 2>&1 || exit 0
+		psql -q -X -d airflow_green -c "UPDATE job SET latest_heartbeat = now() WHERE state = 'running'" >/dev/null 2>&1 || true
 		sleep 5
 	done
 ) &
@@ -201,20 +246,27 @@ emu_start API --airflow "$SCHEMA" \
 cat >"$demo/config" <<CONF
 [dagtop]
 context = demo
+contexts = demo, green
+
+[context-defaults]
+database_password_env = PGPASSWORD
 
 [context demo]
 database = postgresql://dagtop_reader@127.0.0.1:$PGPORT/airflow
-database_password_env = PGPASSWORD
 airflow_api = $API_URL
 airflow_auth = basic
 airflow_user = demo
 airflow_password_env = DEMO_AIRFLOW_PASSWORD
+
+[context green]
+database = postgresql://dagtop_reader@127.0.0.1:$PGPORT/airflow_green
 CONF
 chmod 600 "$demo/config"
 export DAGTOP_CONFIG="$demo/config" PGPASSWORD=demo DEMO_AIRFLOW_PASSWORD=demo
 # The audit log of the demo's reruns stays in the demo's folder.
 export DAGTOP_AUDIT_LOG="$demo/audit.log"
 echo "demo: Airflow $RELEASE metadata database on 127.0.0.1:$PGPORT, API on $API_URL"
+echo "demo: green, Airflow $GREEN_RELEASE, on the same server (database airflow_green)"
 demo_composer_start
 demo_bigquery
 demo_composer
@@ -251,6 +303,8 @@ if [ $rc -le 2 ]; then
 	echo
 	head -20 "$demo/impact"
 fi
+echo
+./dagtop report compare demo green | head -12 || true
 echo
 status=0
 ./dagtop report status || status=$?
