@@ -110,6 +110,23 @@ fctx_judge_slas(struct fctx *x, int64_t now)
 }
 
 /*
+ * How often a row is read: the context's refresh, but at least
+ * FLEET_REFRESH_MIN seconds.  A row's read is report status's (the whole
+ * DAG list and a day of runs), a few hundred times what an idle console's
+ * incremental refresh costs the database at 2,000 DAGs; an overview wants
+ * the verdict, not every second of it.
+ */
+#define FLEET_REFRESH_MIN	30
+
+static int
+fleet_refresh(const struct settings *s)
+{
+	int r = settings_refresh(s);
+
+	return r > FLEET_REFRESH_MIN ? r : FLEET_REFRESH_MIN;
+}
+
+/*
  * The context failed (its source could not open, was lost, or a read
  * failed): the row says why and keeps what it had; the next try after a
  * backoff that doubles up to FLEET_BACKOFF_MAX, through a new source.
@@ -118,7 +135,7 @@ static void
 fctx_fail(struct fctx *x, const char *why)
 {
 	if (x->reading)
-		pace_end(&x->pace, loop_now_ms(), settings_refresh(x->s),
+		pace_end(&x->pace, loop_now_ms(), fleet_refresh(x->s),
 		    x->s->slow_refresh, NULL);
 	x->reading = false;
 	x->pending = 0;
@@ -162,10 +179,10 @@ read_done(void *arg, const char *err)
 	}
 	fctx_judge_slas(x, (int64_t)time(NULL));
 	fctx_forget_read(x);
-	pace_end(&x->pace, loop_now_ms(), settings_refresh(x->s),
+	pace_end(&x->pace, loop_now_ms(), fleet_refresh(x->s),
 	    x->s->slow_refresh, NULL);
 	loop_timer_set(x->timer,
-	    (int64_t)pace_every(&x->pace, settings_refresh(x->s)) * 1000);
+	    (int64_t)pace_every(&x->pace, fleet_refresh(x->s)) * 1000);
 	fctx_changed(x);
 }
 
@@ -351,7 +368,7 @@ fleetctl_reading(const struct fleetctl *f, size_t i, int64_t now_ms)
 int
 fleetctl_every(const struct fleetctl *f, size_t i)
 {
-	return pace_every(&f->v[i].pace, settings_refresh(f->v[i].s));
+	return pace_every(&f->v[i].pace, fleet_refresh(f->v[i].s));
 }
 
 void

@@ -93,6 +93,9 @@ screen >"$home/screen.first"; [ -n "${OVERVIEW_SHOW:-}" ] && cp "$home/screen.fi
 # --- the others refresh while the stalled one waits ------------------------
 before=$(row_of warn)
 sql "UPDATE dag_run SET state = 'queued' WHERE state = 'success' AND start_date > now() - interval '20 hours'" >/dev/null
+# A row is read every 30 s at most (fleetctl.c): r reads each now, but the
+# stalled one, whose read still waits.
+keys r
 i=0
 while [ "$(row_of warn)" = "$before" ] && [ $i -lt 100 ]; do
 	sleep 0.1
