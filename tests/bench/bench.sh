@@ -6,8 +6,10 @@
 # on the same server; then the EXPLAIN plan of every statement dagtop sent;
 # then the console (first screen, and the database's work over an idle
 # minute from pg_stat_statements, which the server loads), fifty consoles at
-# once, the 26-week SLA report with 200 SLAs, the impact of the failure that
-# holds back the most across the asset web (tests/bench/deps.sh), the Four
+# once, the environments overview of five contexts of that size
+# (tests/bench/fleet.sh), the 26-week SLA report with 200 SLAs, the
+# impact of the failure that holds back the most across the asset web
+# (tests/bench/deps.sh), the Four
 # Keys SQL source over a year of releases, and the reports and the console
 # again through the Airflow REST API emulator (tests/bench/api.sh).
 # Figures are ratios or per-minute figures beside their targets (issue 18):
@@ -180,6 +182,8 @@ unset PGOPTIONS
 sh tests/bench/console.sh "$CDB" "$md" || echo "bench: the console FAILED"
 echo
 sh tests/bench/consoles.sh "$CDB" || echo "bench: fifty consoles FAILED"
+echo
+sh tests/bench/fleet.sh "$CDB" || echo "bench: the environments overview FAILED"
 echo
 sh tests/bench/sla.sh "$CDB" || echo "bench: the SLA report FAILED"
 echo
