@@ -778,9 +778,16 @@ write_many(struct status_job *v, size_t n, int rc, struct buf *b)
 	}
 	if (v[0].o->quiet && rc == 0)
 		return;
+	/* The verdict first, as every text report's (monitoring reads it). */
+	if (f == REPORT_MARKDOWN) {
+		buf_puts(b, "**");
+		overall_line(b, v, n, rc, true);
+		buf_puts(b, "**\n");
+	} else
+		overall_line(b, v, n, rc, false);
+	buf_putc(b, '\n');
 	for (i = 0; i < n; i++) {
-		if (i > 0)
-			buf_putc(b, '\n');
+		buf_putc(b, '\n');
 		if (f == REPORT_MARKDOWN && job_rc(&v[i]) == 3) {
 			buf_puts(b, "## ");
 			report_md_text(b, v[i].s->context);
@@ -797,15 +804,6 @@ write_many(struct status_job *v, size_t n, int rc, struct buf *b)
 			else
 				write_text(&v[i], v[i].zone, b);
 		}
-	}
-	if (f == REPORT_MARKDOWN) {
-		buf_puts(b, "\n## Overall\n\n**");
-		overall_line(b, v, n, rc, true);
-		buf_puts(b, "**\n");
-	} else {
-		buf_putc(b, '\n');
-		overall_line(b, v, n, rc, false);
-		buf_putc(b, '\n');
 	}
 }
 
@@ -847,9 +845,10 @@ report_status_many(const struct settings *s, size_t n,
 	write_many(v, n, rc, &out);
 	fputs(buf_str(&out), stdout);
 	fflush(stdout);
+	/* The sources first: a read they end may still write to its job. */
+	report_reads_close(&g);
 	for (i = 0; i < n; i++)
 		job_clear(&v[i]);
-	report_reads_close(&g);
 	buf_free(&out);
 	buf_free(&what);
 	free(v);

@@ -343,11 +343,14 @@ afdb_fetch_health(struct sched *sd, struct af_health *out, sched_cb cb,
  * signatures: the mark (column 8), the count of the dag table's rows and
  * a sum of their ids' hashes, which changes when a DAG comes or goes
  * (dag_merge cannot place a new one); the flags' (column 10), the same
- * sum with each hash xor'd with its DAG's pause, activity and
+ * sum with each hash xor'd with the hash of its DAG's pause, activity and
  * import-error bits, which changes when one of those does; the open
  * runs' (column 7), the count of queued and running runs and a sum of
- * their DAGs' hashes xor'd with their state, which changes when a DAG's
- * counts do.  One pass over the dag table, one over each partial index
+ * their DAGs' hashes xor'd with the hash of their state, which changes
+ * when a DAG's counts do.  Hashing the bits (hashint4) makes each change
+ * move the sum by a 32-bit amount of its own: the bits themselves would
+ * move it by 1, 2 or 4, and two DAGs flipping the same flag would cancel
+ * one time in two.  One pass over the dag table, one over each partial index
  * (an index-only scan); sum() of int4 adds in int8, as fast as count(*).
  * The statement begins with this: WITH sig(mark, flags, opens) ...
  */
@@ -356,10 +359,10 @@ dags_sig(const struct af_schema *s, struct buf *b)
 {
 	buf_printf(b, "WITH sig(mark, flags, opens) AS MATERIALIZED (SELECT "
 	    "count(*) * 4294967296 + coalesce(sum(hashtext(m.dag_id)), 0), "
-	    "coalesce(sum(hashtext(m.dag_id) # (coalesce(m.is_paused, "
+	    "coalesce(sum(hashtext(m.dag_id) # hashint4(coalesce(m.is_paused, "
 	    "false)::int | ((%s)::int << 1) | ((%s)::int << 2))), 0), (SELECT "
-	    "count(*) * 4294967296 + coalesce(sum(hashtext(o.dag_id) # o.q), "
-	    "0) FROM (SELECT dag_id, 1 AS q FROM dag_run WHERE state = "
+	    "count(*) * 4294967296 + coalesce(sum(hashtext(o.dag_id) # "
+	    "hashint4(o.q)), 0) FROM (SELECT dag_id, 1 AS q FROM dag_run WHERE state = "
 	    "'queued' UNION ALL SELECT dag_id, 2 FROM dag_run WHERE state = "
 	    "'running') o) FROM dag m) ",
 	    s->is_stale ? "coalesce(m.is_stale, false)" :

@@ -178,22 +178,51 @@ stats_ctx_free(struct job *j)
 	free(c);
 }
 
+static int
+ti_key_cmp(const void *x, const void *y)
+{
+	const struct af_ti	*a = x, *b = y;
+	int			 c;
+
+	if ((c = strcmp(a->dag_id, b->dag_id)) != 0 ||
+	    (c = strcmp(a->run_id, b->run_id)) != 0 ||
+	    (c = strcmp(a->task_id, b->task_id)) != 0)
+		return c;
+	return (a->map_index > b->map_index) - (a->map_index < b->map_index);
+}
+
+/*
+ * The instances of the window's runs, each once: a batch list asks for
+ * its DAGs' runs by id, and a scheduled run's id is every DAG's on its
+ * date, so a DAG whose runs two batches share comes back from both.
+ */
 static void
 stats_end(struct job *j)
 {
 	struct stats_ctx	*c = j->extra;
 	struct af_tis		 tis = { 0 };
+	size_t			 i, k, n = 0;
 
-	for (size_t i = 0; i < j->nreqs; i++) {
+	for (i = 0; i < j->nreqs; i++) {
 		struct af_tis *t = &j->reqs[i]->tis;
 
-		for (size_t k = 0; k < t->n; k++) {
+		for (k = 0; k < t->n; k++) {
 			if (!in_runs(c, &t->v[k]))
 				continue;
 			*af_tis_push(&tis) = t->v[k];
 			memset(&t->v[k], 0, sizeof t->v[k]);
 		}
 	}
+	if (tis.n > 1)
+		qsort(tis.v, tis.n, sizeof *tis.v, ti_key_cmp);
+	for (i = 0; i < tis.n; i++) {
+		if (n > 0 && ti_key_cmp(&tis.v[n - 1], &tis.v[i]) == 0) {
+			af_ti_clear(&tis.v[i]);
+			continue;
+		}
+		tis.v[n++] = tis.v[i];
+	}
+	tis.n = n;
 	cmp_tasks_from_tis(&tis, j->out);
 	af_tis_free(&tis);
 }

@@ -287,6 +287,10 @@ void	app_jump_dag(struct app *, const char *dag_id);
 bool	app_fleet_shown(const struct app *);
 /* h 0: rows 0 and 1 (header, breadcrumb); else the list in rows y .. y + h - 1. */
 void	app_fleet_draw(struct app *, int y, int w, int h);
+/* The columns the overview needs: its cells and a short name. */
+int	app_fleet_min_w(void);
+/* screen.c: the narrowest screen that shows what is open. */
+int	app_min_w(const struct app *);
 /* A key while the overview is shown: taken, or false (quit, help, :). */
 bool	app_fleet_key(struct app *, enum action);
 /* Context name opened as :context opens it; the overview waits behind. */

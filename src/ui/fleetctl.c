@@ -380,9 +380,17 @@ fleetctl_pause(struct fleetctl *f, bool paused)
 	if (paused)
 		return;
 	for (i = 0; i < f->n; i++) {
-		struct fctx *x = &f->v[i];
+		struct fctx	*x = &f->v[i];
+		int64_t		 age = (int64_t)time(NULL) - x->began;
+		int		 every = pace_every(&x->pace, fleet_refresh(x->s));
 
-		if (x->connected)
+		/*
+		 * Back from a context: a row read within its interval waits
+		 * for its timer (Enter and back again read nothing more).
+		 */
+		if (x->connected && x->began != 0 && age < every)
+			loop_timer_set(x->timer, (int64_t)(every - age) * 1000);
+		else if (x->connected)
 			fctx_read(x);
 		else if (!x->opening && !loop_timer_pending(x->timer))
 			fctx_connect(x);	/* its try fell in the pause */

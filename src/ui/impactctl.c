@@ -25,7 +25,6 @@
 struct depq {
 	struct dep_req	*queue;
 	struct dep_req	*busy;		/* in flight */
-	struct sched	*busy_db;	/* the source it was sent to */
 	char		*cache_context;
 };
 
@@ -92,8 +91,6 @@ dq_next(struct app *a)
 	const struct tz	*zone;
 	int		 max_age;
 
-	if (im->busy != NULL && im->busy_db != a->db)
-		im->busy = NULL;	/* its source went, and its answer */
 	if (im->busy != NULL || im->queue == NULL || a->db == NULL ||
 	    !a->connected)
 		return;
@@ -101,7 +98,6 @@ dq_next(struct app *a)
 	im->queue = q->next;
 	q->next = NULL;
 	im->busy = q;
-	im->busy_db = a->db;
 	cache_for_context(a);
 	max_age = a->c.settings->full_refresh > 0 ?
 	    a->c.settings->full_refresh : 300;
@@ -284,6 +280,23 @@ app_impact_sla_tick(struct app *a)
 		q->sla = i;
 		depq_push(a, q);
 	}
+}
+
+void
+depq_source_gone(struct app *a)
+{
+	struct depq *im = a->depq;
+
+	if (im == NULL || im->busy == NULL)
+		return;
+	/* Not answered while the source was freed: it never will be. */
+	if (im->busy->kind == DQ_IMPACT || im->busy->kind == DQ_WHY)
+		impact_window_answer(a, im->busy, "the connection was closed "
+		    "before the answer came");
+	if (im->busy->kind == DQ_SLA && im->busy->sla < a->c.sla.n)
+		a->c.sla.cause[im->busy->sla].asked = false;
+	req_free(im->busy);
+	im->busy = NULL;
 }
 
 void

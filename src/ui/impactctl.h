@@ -38,6 +38,12 @@ struct dep_req	*depq_req(struct app *, enum depq_kind, const char *dag_id,
 void		 depq_push(struct app *, struct dep_req *q);
 /* The source is (again) connected: the first queued read starts. */
 void		 depq_connected(struct app *);
+/*
+ * The console freed its source: a read it was running without calling
+ * back (the API source drops its callbacks) is let go, so that the queue
+ * moves on with the next source.
+ */
+void		 depq_source_gone(struct app *);
 /* The queue, the graph cache; an answer in flight went with the source. */
 void		 depq_free(struct app *);
 

@@ -49,6 +49,13 @@ cells_width(void)
 	return n;
 }
 
+/* The frame, eight columns of name (cut with its mark), and the cells. */
+int
+app_fleet_min_w(void)
+{
+	return 2 + 8 + cells_width();
+}
+
 /* Text in exactly width columns at (y, x) of w: cut with the mark. */
 static void
 cell(WINDOW *w, int y, int x, const char *s, int width, bool ascii)

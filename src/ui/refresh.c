@@ -604,6 +604,7 @@ close_db(struct app *a)
 		a->tearing_down = true;
 		logctl_forget_db(a->logs);
 		sched_free(a->db);
+		depq_source_gone(a);
 		a->tearing_down = false;
 		a->db = NULL;
 	}

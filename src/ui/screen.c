@@ -401,6 +401,18 @@ draw_too_small(struct app *a, int w, int h)
 	struct app	 tmp;
 	size_t		 i;
 
+	if (app_min_w(a) > c->view.min_w && w < app_min_w(a)) {
+		/* The overview: its columns, whatever the view. */
+		buf_printf(&b, "terminal too small (need %dx%d) for the "
+		    "environments overview", app_min_w(a), c->view.min_h);
+		mvaddstr(0, 0, "");
+		ui_put_cut(stdscr, buf_str(&b), w, c->ascii);
+		buf_free(&b);
+		buf_free(&fit);
+		buf_free(&err);
+		datafile_names_free(names);
+		return;
+	}
 	for (i = 0; names != NULL && names[i] != NULL; i++) {
 		memset(&tmp, 0, sizeof tmp);
 		buf_reset(&err);
@@ -469,7 +481,7 @@ app_draw(struct app *a)
 	erase();
 	rerun_hide(a->rerun);
 	app_impact_draw(a, 0, 0, 0);	/* hidden until drawn below */
-	a->too_small = w < c->view.min_w || h < c->view.min_h;
+	a->too_small = w < app_min_w(a) || h < c->view.min_h;
 	if (a->too_small) {
 		draw_too_small(a, w, h);
 		wnoutrefresh(stdscr);
@@ -622,7 +634,18 @@ app_too_small(const struct app *a)
 	int h, w;
 
 	getmaxyx(stdscr, h, w);
-	return a->too_small || w < a->c.view.min_w || h < a->c.view.min_h;
+	return a->too_small || w < app_min_w(a) || h < a->c.view.min_h;
+}
+
+/* The view's width, or the overview's when it shows (its columns fixed). */
+int
+app_min_w(const struct app *a)
+{
+	int w = a->c.view.min_w;
+
+	if (app_fleet_shown(a) && w < app_fleet_min_w())
+		w = app_fleet_min_w();
+	return w;
 }
 
 /* Too small for any prompt: the too-small screen shows it otherwise. */

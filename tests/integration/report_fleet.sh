@@ -4,7 +4,7 @@
 # failed runs and import errors, af3_down with its scheduler dead) and two
 # contexts on a server that accepts connections and never answers: each
 # context has its own section, the stalled ones their own error, the
-# others are reported in full, the overall verdict and exit status are
+# others are reported in full, the overall verdict (first) and exit status are
 # the worst (CRITICAL before UNKNOWN), in every format; the stalled
 # contexts fail together on their own time limit, not one after another.
 # The contexts share their settings through [context-defaults].
@@ -86,9 +86,9 @@ has "$work/text" "== ok" "OK: scheduler healthy" "== warn" \
     "scheduler  down, heartbeat 10m" "== stalled1" "== stalled2" \
     "UNKNOWN: cannot read the Airflow database: $stalled" \
     "CRITICAL: 5 contexts: 1 critical (down), 2 unknown (stalled1, stalled2), 1 warning (warn), 1 ok"
-[ "$(sed -n '1p' "$work/text")" = "== ok" ] || fail "text: the first section is not ok's"
-[ "$(tail -n 1 "$work/text")" = "CRITICAL: 5 contexts: 1 critical (down), 2 unknown (stalled1, stalled2), 1 warning (warn), 1 ok" ] ||
-    fail "text: the last line is not the overall verdict: $(tail -n 1 "$work/text")"
+[ "$(sed -n '1p' "$work/text")" = "CRITICAL: 5 contexts: 1 critical (down), 2 unknown (stalled1, stalled2), 1 warning (warn), 1 ok" ] ||
+    fail "text: the first line is not the overall verdict: $(sed -n '1p' "$work/text")"
+[ "$(sed -n '3p' "$work/text")" = "== ok" ] || fail "text: the first section is not ok's"
 # The others in full: the failed runs of warn with their tasks.
 grep -q "^failed   " "$work/text" || fail "text: warn's failed runs are missing"
 has "$work/text.err" "dagtop: stalled1: cannot read the Airflow database: $stalled"
@@ -142,12 +142,13 @@ for s in ("stalled1", "stalled2"):
     assert by[s]["source"] == "database"
 PY
 
-# Markdown: a section headed by each name, then the overall verdict.
+# Markdown: the overall verdict, then a section headed by each name.
 run "$work/md" report status --format markdown
 [ $rc -eq 2 ] || fail "markdown: exit $rc, want 2"
 has "$work/md" "## ok" "## warn" "## down" "## stalled1" \
-    "**UNKNOWN: cannot read the Airflow database: cannot connect to 127\\.0\\.0\\.1\\:$port within $limit s**" \
-    "## Overall" "**CRITICAL: 5 contexts: 1 critical (down), 2 unknown (stalled1, stalled2), 1 warning (warn), 1 ok**"
+    "**UNKNOWN: cannot read the Airflow database: cannot connect to 127\\.0\\.0\\.1\\:$port within $limit s**"
+[ "$(sed -n '1p' "$work/md")" = "**CRITICAL: 5 contexts: 1 critical (down), 2 unknown (stalled1, stalled2), 1 warning (warn), 1 ok**" ] ||
+    fail "markdown: the first line is not the overall verdict: $(sed -n '1p' "$work/md")"
 
 # CSV: a context column; a context not read is a row of kind unknown.
 run "$work/csv" report status --format csv
