@@ -27,6 +27,7 @@ struct rerun;
 struct loop_timer;
 struct impact;
 struct depq;
+struct cmpwin;
 
 #define STRIP_RUNS	10
 #define BACKOFF_MAX	30
@@ -108,6 +109,8 @@ struct app {
 	struct impact		*impact;
 	struct depq		*depq;
 	struct dep_cache	 dep_cache;
+	/* The compare window, :compare (pane_compare.c). */
+	struct cmpwin		*compare;
 };
 
 
@@ -272,6 +275,20 @@ void	app_impact_rerun(struct app *);
 void	app_impact_sla_tick(struct app *);
 /* commands.c: DAG dag_id's runs in the runs pane, as Enter on it opens. */
 void	app_jump_dag(struct app *, const char *dag_id);
+
+/*
+ * pane_compare.c: the compare window over the panes, blue against green,
+ * on two connections of its own that close with it.
+ */
+/* :compare BLUE GREEN [SPAN] (arg: the rest of the line). */
+void	app_compare_open(struct app *, const char *arg);
+/* A key while the window is open: taken, as app_impact_key's. */
+bool	app_compare_key(struct app *, enum action);
+/* Draws the window in rows y .. y + h - 1 when open; each draw calls it. */
+void	app_compare_draw(struct app *, int y, int w, int h);	/* h 0: hides */
+bool	app_compare_open_now(const struct app *);
+bool	app_compare_shown(const struct app *);
+void	app_compare_free(struct app *);
 
 /* panes.c */
 const struct pane_ops *pane_class(enum pane_kind);

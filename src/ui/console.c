@@ -298,6 +298,7 @@ console_free(struct app *a)
 	fk_feed_free(a->c.fourkeys);
 	sched_free(a->db);
 	app_impact_free(a);
+	app_compare_free(a);
 	depq_free(a);
 	rerun_free(a->rerun);
 	logctl_free(a->logs);

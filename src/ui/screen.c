@@ -461,6 +461,7 @@ app_draw(struct app *a)
 	erase();
 	rerun_hide(a->rerun);
 	app_impact_draw(a, 0, 0, 0);	/* hidden until drawn below */
+	app_compare_draw(a, 0, 0, 0);
 	a->too_small = w < c->view.min_w || h < c->view.min_h;
 	if (a->too_small) {
 		draw_too_small(a, w, h);
@@ -504,6 +505,7 @@ app_draw(struct app *a)
 	}
 	app_impact_draw(a, 1, w, h - 3);
 	app_impact_sla_tick(a);
+	app_compare_draw(a, 1, w, h - 3);
 	/* The modal over the breadcrumb too: it names what it clears. */
 	rerun_draw(a->rerun, 1, w, h - 3);
 	doupdate();
