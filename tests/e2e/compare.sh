@@ -108,9 +108,23 @@ keys j
 cursor_row | grep -qF "only_on" || fail "j does not move the window's cursor"
 expect "PWNED-TITLE"
 expect "HOSTILE-END: "
-# r reads both again; the findings come back.
+# r reads both again: the cursor back on the first finding.
 keys r
 expect "CRITICAL: 1 critical, 8 warnings" 20
+cursor_row | grep -qF "cmp_double" || fail "r did not read again"
+keys j
+cursor_row | grep -qF "cmp_evil" || fail "j did not select the second"
+# Too small a screen: no key acts on the window or behind it, back
+# included; at 80x24 again it is as it was.
+$T resize-window -t e2e -x 30 -y 10
+expect "terminal too small"
+keys j
+keys Escape
+keys Enter
+$T resize-window -t e2e -x 80 -y 24
+expect "compare blue / green"
+cursor_row | grep -qF "cmp_evil" ||
+    fail "a key acted while the screen was too small ($(cursor_row))"
 
 # --- back: the panes as they were -----------------------------------------
 keys Escape
