@@ -64,20 +64,7 @@ verdict_body(struct buf *b, const struct cmp_report *r, bool md)
 	buf_puts(b, " over ");
 	fmt_duration(b, (double)(r->now - r->since));
 	buf_puts(b, ": ");
-	if (res->verdict == VERDICT_UNKNOWN) {
-		buf_puts(b, "neither side lists a DAG: nothing to compare");
-		return;
-	}
-	if (res->count[VERDICT_CRITICAL] + res->count[VERDICT_WARNING] == 0)
-		buf_printf(b, "no difference that matters in %zu DAG%s",
-		    res->ndags, res->ndags == 1 ? "" : "s");
-	else
-		buf_printf(b, "%zu critical, %zu warning%s",
-		    res->count[VERDICT_CRITICAL], res->count[VERDICT_WARNING],
-		    res->count[VERDICT_WARNING] == 1 ? "" : "s");
-	if (res->count[VERDICT_OK] > 0)
-		buf_printf(b, ", %zu note%s", res->count[VERDICT_OK],
-		    res->count[VERDICT_OK] == 1 ? "" : "s");
+	cmp_counts_text(b, res);
 }
 
 static void

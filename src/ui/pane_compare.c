@@ -394,18 +394,7 @@ verdict_text(struct buf *b, const struct cmpwin *w)
 	const struct cmp_result *r = &w->res;
 
 	buf_printf(b, "%s: ", verdict_name(r->verdict));
-	if (r->verdict == VERDICT_UNKNOWN)
-		buf_puts(b, "neither side lists a DAG: nothing to compare");
-	else if (r->count[VERDICT_CRITICAL] + r->count[VERDICT_WARNING] == 0)
-		buf_printf(b, "no difference that matters in %zu DAG%s",
-		    r->ndags, r->ndags == 1 ? "" : "s");
-	else
-		buf_printf(b, "%zu critical, %zu warning%s",
-		    r->count[VERDICT_CRITICAL], r->count[VERDICT_WARNING],
-		    r->count[VERDICT_WARNING] == 1 ? "" : "s");
-	if (r->count[VERDICT_OK] > 0)
-		buf_printf(b, ", %zu note%s", r->count[VERDICT_OK],
-		    r->count[VERDICT_OK] == 1 ? "" : "s");
+	cmp_counts_text(b, r);
 	buf_puts(b, " over ");
 	fmt_duration(b, (double)w->span);
 }
