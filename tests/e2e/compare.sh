@@ -16,7 +16,9 @@ v=2
 name=cmpe
 . tests/lib/e2e_db.sh
 gdb="${db}_green"
-trap 'cleanup; dropdb --if-exists "$gdb" 2>/dev/null' EXIT
+. tests/lib/silent.sh
+silent_start "$home"
+trap 'cleanup; dropdb --if-exists "$gdb" 2>/dev/null; kill $SILENT_PID 2>/dev/null' EXIT
 
 screen() { $T capture-pane -p -t e2e; }
 # The row under the cursor (reverse video), without its attributes; the
@@ -68,6 +70,10 @@ database_password_env = DBPW
 timezone = UTC
 [context gone]
 database = postgresql://reader@127.0.0.1:1/nothing
+database_password_env = DBPW
+timezone = UTC
+[context stalled]
+database = postgresql://reader@127.0.0.1:$SILENT_PORT/nothing
 database_password_env = DBPW
 timezone = UTC
 EOF
@@ -149,6 +155,19 @@ expect "green gone: " 20
 screen | grep -F "green gone: " | grep -qi "connect\|refused" ||
     fail "the unreachable side does not say why"
 keys Escape
+# A side that never answers: the other is read, no key waits, and the
+# window closes at once, its connection with it.
+keys :
+keys "compare blue stalled" Enter
+expect "green stalled: connecting"
+expect "blue  blue: read"
+ss -tn state established "( dport = :$SILENT_PORT )" | grep -q "127.0.0.1" ||
+    fail "no connection to the stalled side"
+keys Escape
+expect_not "compare blue / green" 0.3
+sleep 0.3
+ss -tn state established "( dport = :$SILENT_PORT )" | grep -q "127.0.0.1" &&
+    fail "the stalled side's connection outlived the window"
 # A context the file does not have, and mistakes on the : line.
 keys :
 keys "compare blue nowhere" Enter
