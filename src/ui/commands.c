@@ -901,6 +901,7 @@ app_command_complete(struct app *a, const char *line, int start, size_t i)
 	case ARG_SORT:
 		return i < SORT_COUNT ? sort_name((enum sort_key)i) : NULL;
 	case ARG_CONTEXT:
+	case ARG_LINE:		/* :compare's BLUE */
 		return a->config != NULL && i < a->config->nctx ?
 		    a->config->ctx[i].name : NULL;
 	default:

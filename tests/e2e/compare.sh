@@ -87,8 +87,19 @@ keys j j
 before=$(cursor_row)
 
 # --- :compare blue green ------------------------------------------------
+# Help names it; TAB completes the first context.
+keys '?'
+keys /
+keys compare Enter
+expect "is green behaving like blue?"
+keys Escape
+keys Escape
+expect_not "is green behaving like blue?" 0.3
 keys :
-keys "compare blue green" Enter
+keys "compare bl"
+keys Tab
+expect ":compare blue"
+keys " green" Enter
 expect "compare blue / green"
 expect "CRITICAL: 1 critical, 8 warnings" 20
 cursor_row | grep -q "CRITICAL *double_running *cmp_double" ||
