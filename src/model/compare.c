@@ -27,6 +27,29 @@ cmp_side_name(enum cmp_which w)
 	return w == CMP_BLUE ? "blue" : "green";
 }
 
+/*
+ * The findings counted, as every writer says them (the report's verdict
+ * line, the console's compare window): fixed words and numbers only.
+ */
+void
+cmp_counts_text(struct buf *b, const struct cmp_result *res)
+{
+	if (res->verdict == VERDICT_UNKNOWN) {
+		buf_puts(b, "neither side lists a DAG: nothing to compare");
+		return;
+	}
+	if (res->count[VERDICT_CRITICAL] + res->count[VERDICT_WARNING] == 0)
+		buf_printf(b, "no difference that matters in %zu DAG%s",
+		    res->ndags, res->ndags == 1 ? "" : "s");
+	else
+		buf_printf(b, "%zu critical, %zu warning%s",
+		    res->count[VERDICT_CRITICAL], res->count[VERDICT_WARNING],
+		    res->count[VERDICT_WARNING] == 1 ? "" : "s");
+	if (res->count[VERDICT_OK] > 0)
+		buf_printf(b, ", %zu note%s", res->count[VERDICT_OK],
+		    res->count[VERDICT_OK] == 1 ? "" : "s");
+}
+
 void
 cmp_options_default(struct cmp_options *o, int64_t since, int64_t now)
 {

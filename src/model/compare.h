@@ -251,6 +251,8 @@ void	 compare_build(struct cmp_result *, const struct cmp_side *blue,
 void	 cmp_result_free(struct cmp_result *);
 const char *cmp_kind_name(enum cmp_kind);	/* "double_running", ... */
 const char *cmp_side_name(enum cmp_which);	/* "blue", "green" */
+/* "1 critical, 7 warnings, 2 notes", or why nothing was compared. */
+void	 cmp_counts_text(struct buf *, const struct cmp_result *);
 /*
  * percentile_disc over v[0..n) (sorted here): the first value, in
  * ascending order, at or above which lies the fraction f; -1 when n is 0.

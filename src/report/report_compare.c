@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "compare.h"
+#include "compareread.h"
 #include "config.h"
 #include "report.h"
 #include "report_compare.h"
@@ -19,31 +20,20 @@
 #include "timefmt.h"
 #include "tz.h"
 
-/* One side's reads. */
+/* One side's reads, and the report's read that waits for them. */
 struct side_job {
 	struct report_read	*rd;
-	const struct sla_def	**defs;
-	size_t			  ndefs;
-	int64_t			  since, sla_from, sla_to;
-	int			  pending;
-	struct af_dags		  dags;
-	struct cmp_shapes	  shapes;
-	struct buf		  warn;
-	struct af_runs		  runs;
-	struct cmp_tasks	  tasks;
-	struct sla_history	  hist;
+	struct cmp_read		 cr;
 };
 
 static void
-read_done(void *arg, const char *err)
+side_done(void *arg, const char *err)
 {
 	struct side_job *j = arg;
 
-	if (err != NULL) {
+	if (err != NULL)
 		report_read_fail(j->rd, err);
-		return;
-	}
-	if (--j->pending == 0)
+	else
 		report_read_done(j->rd);
 }
 
@@ -51,34 +41,9 @@ read_done(void *arg, const char *err)
 static void
 start(void *arg)
 {
-	struct side_job	*j = arg;
-	struct sched	*db = j->rd->db;
+	struct side_job *j = arg;
 
-	/* A source without the blue/green reads says so, never crashes. */
-	if (db->ops->fetch_shapes == NULL || db->ops->fetch_task_stats == NULL) {
-		report_read_fail(j->rd, "this source cannot read task graphs "
-		    "and task figures yet");
-		return;
-	}
-	j->pending = j->ndefs > 0 ? 5 : 4;
-	sched_fetch_dags(db, &j->dags, read_done, j);
-	sched_fetch_shapes(db, &j->shapes, &j->warn, read_done, j);
-	sched_fetch_runs_since(db, j->since, &j->runs, read_done, j);
-	sched_fetch_task_stats(db, j->since, &j->tasks, read_done, j);
-	if (j->ndefs > 0)
-		sched_fetch_sla(db, j->defs, j->ndefs, j->sla_from, j->sla_to,
-		    &j->hist, read_done, j);
-}
-
-static void
-side_job_free(struct side_job *j)
-{
-	cmp_shapes_free(&j->shapes);
-	cmp_tasks_free(&j->tasks);
-	af_dags_free(&j->dags);
-	af_runs_free(&j->runs);
-	sla_history_free(&j->hist);
-	buf_free(&j->warn);
+	cmp_read_start(&j->cr, j->rd->db, side_done, j);
 }
 
 static const char *const severity_word[] = { "ok", "warning", "critical",
@@ -99,20 +64,7 @@ verdict_body(struct buf *b, const struct cmp_report *r, bool md)
 	buf_puts(b, " over ");
 	fmt_duration(b, (double)(r->now - r->since));
 	buf_puts(b, ": ");
-	if (res->verdict == VERDICT_UNKNOWN) {
-		buf_puts(b, "neither side lists a DAG: nothing to compare");
-		return;
-	}
-	if (res->count[VERDICT_CRITICAL] + res->count[VERDICT_WARNING] == 0)
-		buf_printf(b, "no difference that matters in %zu DAG%s",
-		    res->ndags, res->ndags == 1 ? "" : "s");
-	else
-		buf_printf(b, "%zu critical, %zu warning%s",
-		    res->count[VERDICT_CRITICAL], res->count[VERDICT_WARNING],
-		    res->count[VERDICT_WARNING] == 1 ? "" : "s");
-	if (res->count[VERDICT_OK] > 0)
-		buf_printf(b, ", %zu note%s", res->count[VERDICT_OK],
-		    res->count[VERDICT_OK] == 1 ? "" : "s");
+	cmp_counts_text(b, res);
 }
 
 static void
@@ -841,26 +793,6 @@ resolve_sides(const struct config *cfg, const struct cli_options *cli,
 	return rc;
 }
 
-/* Evaluates one side's SLAs over the window's local days. */
-static struct sla_eval *
-side_slas(const struct side_job *j, struct tz **zones, int64_t since,
-    int64_t now)
-{
-	struct sla_eval	*ev = xcalloc(j->ndefs + 1, sizeof *ev);
-	size_t		 i;
-
-	for (i = 0; i < j->ndefs; i++) {
-		size_t c = i < j->hist.nsla ? j->hist.count[i] : 0;
-
-		sla_evaluate(&ev[i], j->defs[i], zones[i],
-		    sla_local_day(zones[i], since), sla_local_day(zones[i], now),
-		    c > 0 ? &j->hist.v[j->hist.first[i]] : NULL, c, now);
-		if (sla_history_unknown_dag(&j->hist, i))
-			sla_eval_unknown_dag(&ev[i]);
-	}
-	return ev;
-}
-
 /* Both sides read: compare and write; returns the exit status. */
 static int
 compare_and_write(struct side_job job[2], struct report_reads *g,
@@ -870,34 +802,19 @@ compare_and_write(struct side_job job[2], struct report_reads *g,
 	struct cmp_report	 r;
 	struct cmp_side		 side[2];
 	struct cmp_options	 co;
-	struct sla_eval		*ev[2];
 	struct buf		 out = BUF_INIT;
-	size_t			 w, i;
+	size_t			 w;
 
 	memset(&r, 0, sizeof r);
-	memset(side, 0, sizeof side);
 	r.o = o;
 	r.zone = home;
 	r.since = since;
 	r.now = now;
 	for (w = 0; w < 2; w++) {
-		struct sched *db = g->r[w].db;
-
 		r.name[w] = name[w];
-		sched_describe(db, &r.airflow[w]);
-		r.kind[w] = db->ops->kind;
-		buf_puts(&r.warnings[w], sched_warnings(db));
-		buf_puts(&r.warnings[w], buf_str(&job[w].warn));
-		ev[w] = side_slas(&job[w], zones, since, now);
-		side[w].context = name[w];
-		side[w].airflow = buf_str(&r.airflow[w]);
-		side[w].kind = r.kind[w];
-		side[w].dags = &job[w].dags;
-		side[w].shapes = &job[w].shapes;
-		side[w].runs = &job[w].runs;
-		side[w].tasks = &job[w].tasks;
-		side[w].slas = ev[w];
-		side[w].nslas = job[w].ndefs;
+		r.kind[w] = g->r[w].db->ops->kind;
+		cmp_read_side(&job[w].cr, g->r[w].db, name[w], zones,
+		    &r.airflow[w], &r.warnings[w], &side[w]);
 	}
 	cmp_options_default(&co, since, now);
 	co.threshold = o->threshold;
@@ -907,9 +824,6 @@ compare_and_write(struct side_job job[2], struct report_reads *g,
 	fputs(buf_str(&out), stdout);
 	cmp_result_free(&r.res);
 	for (w = 0; w < 2; w++) {
-		for (i = 0; i < job[w].ndefs; i++)
-			sla_eval_free(&ev[w][i]);
-		free(ev[w]);
 		buf_free(&r.airflow[w]);
 		buf_free(&r.warnings[w]);
 	}
@@ -938,12 +852,7 @@ read_and_compare(const struct settings s[2], const struct report_options *o,
 	report_reads_init(&g, 2);
 	for (w = 0; w < 2; w++) {
 		job[w].rd = &g.r[w];
-		job[w].defs = defs;
-		job[w].ndefs = ndefs;
-		job[w].since = since;
-		/* Zones are up to 14 h off UTC: a day of margin either side. */
-		job[w].sla_from = since - 2 * 86400;
-		job[w].sla_to = now + 2 * 86400;
+		cmp_read_init(&job[w].cr, defs, ndefs, since, now);
 	}
 	report_reads_run(&g, sp, start, jobs, res);
 	for (w = 0; w < 2 && rc < 0; w++) {
@@ -961,7 +870,7 @@ read_and_compare(const struct settings s[2], const struct report_options *o,
 	fflush(stdout);
 	report_reads_close(&g);
 	for (w = 0; w < 2; w++)
-		side_job_free(&job[w]);
+		cmp_read_free(&job[w].cr);
 	buf_free(&what);
 	return rc;
 }

@@ -27,6 +27,7 @@ struct rerun;
 struct loop_timer;
 struct impact;
 struct depq;
+struct cmpwin;
 
 #define STRIP_RUNS	10
 #define BACKOFF_MAX	30
@@ -115,6 +116,8 @@ struct app {
 	struct fleetctl		*fleet;
 	bool			 fleet_shown;
 	size_t			 fleet_sel, fleet_top;
+	/* The compare window, :compare (pane_compare.c). */
+	struct cmpwin		*compare;
 };
 
 
@@ -299,6 +302,20 @@ void	app_fleet_open(struct app *, const char *name);
 bool	app_fleet_back(struct app *);
 /* refresh.c: the context's connection closed, its reads and data gone. */
 void	app_disconnect(struct app *);
+
+/*
+ * pane_compare.c: the compare window over the panes, blue against green,
+ * on two connections of its own that close with it.
+ */
+/* :compare BLUE GREEN [SPAN] (arg: the rest of the line). */
+void	app_compare_open(struct app *, const char *arg);
+/* A key while the window is open: taken, as app_impact_key's. */
+bool	app_compare_key(struct app *, enum action);
+/* Draws the window in rows y .. y + h - 1 when open; each draw calls it. */
+void	app_compare_draw(struct app *, int y, int w, int h);	/* h 0: hides */
+bool	app_compare_open_now(const struct app *);
+bool	app_compare_shown(const struct app *);
+void	app_compare_free(struct app *);
 
 /* panes.c */
 const struct pane_ops *pane_class(enum pane_kind);

@@ -17,7 +17,8 @@
 #include "rerun.h"
 
 /* What a command's argument is, for checking and for TAB. */
-enum cmd_arg { ARG_NONE, ARG_VIEW, ARG_KEYMAP, ARG_SORT, ARG_CONTEXT };
+enum cmd_arg { ARG_NONE, ARG_VIEW, ARG_KEYMAP, ARG_SORT, ARG_CONTEXT,
+	ARG_LINE };	/* ARG_LINE: the rest of the line, the command parses it */
 
 struct command {
 	enum action	 action;	/* its key action; ACTION_NONE: : only */
@@ -48,6 +49,7 @@ static void	cmd_keymap(struct app *, enum action, const char *);
 static void	cmd_context(struct app *, enum action, const char *);
 static void	cmd_next_failed(struct app *, enum action, const char *);
 static void	cmd_impact(struct app *, enum action, const char *);
+static void	cmd_compare(struct app *, enum action, const char *);
 
 /* In the help screen's order, which is the order of enum action. */
 static const struct command commands[] = {
@@ -137,6 +139,9 @@ static const struct command commands[] = {
 	  "switch to keymap NAME (keymaps/NAME.keys)" },
 	{ ACTION_NONE, "context", NULL, ARG_CONTEXT, true, cmd_context,
 	  "switch to context NAME of the configuration file" },
+	{ ACTION_NONE, "compare", NULL, ARG_LINE, true, cmd_compare,
+	  "BLUE GREEN [SPAN]: is green behaving like blue? (7d; r reads "
+	  "again, back closes)" },
 };
 #define NCOMMANDS (sizeof commands / sizeof *commands)
 
@@ -742,6 +747,13 @@ cmd_impact(struct app *a, enum action act, const char *arg)
 	app_impact_open(a);
 }
 
+static void
+cmd_compare(struct app *a, enum action act, const char *arg)
+{
+	(void)act;
+	app_compare_open(a, arg);
+}
+
 /* next-failed, prev-failed: the focused list's cursor, or why it stays. */
 static void
 cmd_next_failed(struct app *a, enum action act, const char *arg)
@@ -787,6 +799,9 @@ app_handle_key(struct app *a, int key)
 			cmd_quit(a, act, NULL);
 		return;
 	}
+	/* The compare window is over whatever is under it, the overview too. */
+	if (app_compare_key(a, act))
+		return;
 	if (app_fleet_key(a, act))
 		return;
 	if (rerun_key(a->rerun, key, act))
@@ -834,6 +849,13 @@ app_command_line(struct app *a, const char *line)
 	else if ((cmd = command_by_name(w[0])) == NULL)
 		buf_printf(&a->message, "unknown command '%s' (TAB lists the "
 		    "commands, ? the keys)", w[0]);
+	else if (cmd->arg == ARG_LINE) {
+		/* The words after the name, as typed: the command reads them. */
+		line += strspn(line, " \t");
+		line += strcspn(line, " \t");
+		buf_reset(&a->c.log.said);
+		run(a, cmd, line + strspn(line, " \t"));
+	}
 	else if (w[2] != NULL || (w[1] != NULL && cmd->arg == ARG_NONE))
 		buf_printf(&a->message, ":%s takes %s", command_name(cmd),
 		    cmd->arg == ARG_NONE ? "no argument" : "one argument");
@@ -885,6 +907,7 @@ app_command_complete(struct app *a, const char *line, int start, size_t i)
 	case ARG_SORT:
 		return i < SORT_COUNT ? sort_name((enum sort_key)i) : NULL;
 	case ARG_CONTEXT:
+	case ARG_LINE:		/* :compare's BLUE */
 		return a->config != NULL && i < a->config->nctx ?
 		    a->config->ctx[i].name : NULL;
 	default:

@@ -300,6 +300,7 @@ console_free(struct app *a)
 	sched_free(a->db);
 	app_impact_free(a);
 	fleetctl_free(a->fleet);
+	app_compare_free(a);
 	depq_free(a);
 	rerun_free(a->rerun);
 	logctl_free(a->logs);

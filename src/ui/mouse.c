@@ -131,7 +131,8 @@ app_mouse(struct app *a)
 		return;
 	/* Nothing under a modal, the help or a prompt: confirming is a key. */
 	if (a->help || prompt_active() || rerun_active(a->rerun) ||
-	    app_impact_open_now(a) || app_too_small(a))
+	    app_impact_open_now(a) || app_too_small(a) ||
+	    app_compare_open_now(a))
 		return;
 	if ((i = pane_at(a, ev.x, ev.y)) == a->nlayout)
 		return;

@@ -481,6 +481,7 @@ app_draw(struct app *a)
 	erase();
 	rerun_hide(a->rerun);
 	app_impact_draw(a, 0, 0, 0);	/* hidden until drawn below */
+	app_compare_draw(a, 0, 0, 0);
 	a->too_small = w < app_min_w(a) || h < c->view.min_h;
 	if (a->too_small) {
 		draw_too_small(a, w, h);
@@ -507,6 +508,8 @@ app_draw(struct app *a)
 		/* The overview over the whole screen (pane_fleet.c). */
 		wnoutrefresh(stdscr);
 		app_fleet_draw(a, 2, w, h - 4);
+		/* :compare from the overview: its window over it. */
+		app_compare_draw(a, 1, w, h - 3);
 		doupdate();
 		if (prompt_active())
 			prompt_redraw(stdscr, h - 2);
@@ -536,6 +539,7 @@ app_draw(struct app *a)
 	}
 	app_impact_draw(a, 1, w, h - 3);
 	app_impact_sla_tick(a);
+	app_compare_draw(a, 1, w, h - 3);
 	/* The modal over the breadcrumb too: it names what it clears. */
 	rerun_draw(a->rerun, 1, w, h - 3);
 	doupdate();

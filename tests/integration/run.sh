@@ -327,6 +327,11 @@ for build in "$@"; do
 		echo "FAILED: report compare" >&2
 		failed=1
 	fi
+	echo "== console in tmux: the compare window, blue 2.10 against green 3.1: $build/dagtop"
+	if ! sh tests/e2e/compare.sh "$build/dagtop"; then
+		echo "FAILED: console e2e compare window" >&2
+		failed=1
+	fi
 done
 # Last, as it stops and starts the server: the console across an outage.
 echo "== console in tmux: $1/dagtop while PostgreSQL restarts"
