@@ -106,7 +106,7 @@ cmp -s "$work/one_nd" "$work/sec_nd" || fail "text: warn's section is not report
 run "$work/unknown" report status --context warn,stalled1,ok
 [ $rc -eq 3 ] || fail "unknown: exit $rc, want 3"
 has "$work/unknown" "UNKNOWN: 3 contexts: 1 unknown (stalled1), 1 warning (warn), 1 ok"
-[ "$(sed -n '1p' "$work/unknown")" = "== warn" ] || fail "--context a,b: not in its order"
+[ "$(sed -n '3p' "$work/unknown")" = "== warn" ] || fail "--context a,b: not in its order"
 
 # --all-contexts: every context, in file order.
 run "$work/all" report status --all-contexts
