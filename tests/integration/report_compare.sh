@@ -6,7 +6,10 @@
 # in text, JSON and Markdown, with dagtop(1)'s exit statuses; then the
 # sides swapped (what was worse on green is better on it now); and green
 # read through the REST API (the emulator serving afcmp_green), as a green
-# Composer 3 is: the same findings.
+# Composer 3 is, and both through it (blue's API v1 on 2.10, green's v2 on
+# 3.1: a Composer 2 against a Composer 3): the same findings; and each
+# side against itself, on the same version (2.10 and 3.1; database and
+# API): nothing but the double run, every DAG running on both.
 # Usage: report_compare.sh DAGTOP_BINARY   (inside run.sh: its server, the
 #   reader role, and the databases afcmp_blue and afcmp_green it loads)
 #
@@ -32,6 +35,9 @@ esc=$(printf '\033')
 emu_start G --airflow 3 --self-test \
     --dsn "host=127.0.0.1 port=$PGPORT dbname=afcmp_green user=postgres" \
     --auth login --user oncall --password 's3cret pass' || exit 1
+emu_start B --airflow 2 --self-test \
+    --dsn "host=127.0.0.1 port=$PGPORT dbname=afcmp_blue user=postgres" \
+    --auth basic --user oncall --password 's3cret pass' || exit 1
 cat >"$work/conf" <<EOF
 [sla "cmp_ready"]
 dag = cmp_sla
@@ -49,6 +55,13 @@ timezone = UTC
 source = api
 airflow_api = $G_URL
 airflow_auth = login
+airflow_user = oncall
+airflow_password_env = AFPW
+timezone = UTC
+[context blue-api]
+source = api
+airflow_api = $B_URL
+airflow_auth = basic
 airflow_user = oncall
 airflow_password_env = AFPW
 timezone = UTC
@@ -240,6 +253,38 @@ warning sla cmp_sla cmp_ready
 "
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(d["green"]["source"] != "api" or d["blue"]["source"] != "database")' \
     "$work/api.out" || fail "api: the sides' sources are not database and api"
+
+# --- both through the REST API: Composer 2 against Composer 3 ----------------
+rep apis blue-api green-api --format json
+rc apis 2
+findings apis "
+critical double_running cmp_double
+warning only_on cmp_gone
+warning paused_on cmp_paused
+warning graph cmp_graph
+warning duration cmp_slow
+warning task cmp_slow crunch
+warning task cmp_slow publish
+warning sla cmp_sla cmp_ready
+"
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(d["green"]["source"] != "api" or d["blue"]["source"] != "api")' \
+    "$work/apis.out" || fail "apis: the sides' sources are not both api"
+
+# --- the same version on both sides: each against itself --------------------
+# Every DAG unpaused there runs twice: those double runs, nothing else
+# (blue: cmp_double, cmp_gone, cmp_paused; green: cmp_double).
+rep same_blue blue blue-api --format json
+rc same_blue 2
+findings same_blue "
+critical double_running cmp_double
+critical double_running cmp_gone
+critical double_running cmp_paused
+"
+rep same_green green green-api --format json
+rc same_green 2
+findings same_green "
+critical double_running cmp_double
+"
 
 # --- cannot tell ---------------------------------------------------------------
 rep nosuch blue nosuch
