@@ -47,6 +47,8 @@ database = postgresql://reader@127.0.0.1:$PGPORT/af2_ok
 database = postgresql://reader@db.dagtop-silent.test:$PGPORT/af2_ok
 [context nx]
 database = postgresql://reader@nx.dagtop-silent.test:$PGPORT/af2_ok
+[context local]
+database = postgresql://reader@localhost:$PGPORT/af2_ok
 [context both]
 database = postgresql://reader@db.dagtop-silent.test,127.0.0.1:$PGPORT,$PGPORT/af2_ok
 EOF
@@ -101,6 +103,12 @@ run "$work/both" report status --context both
 [ $rc -eq 3 ] || fail "both: exit $rc, want 3"
 [ $took -le $((limit + 1)) ] || fail "both: $took s"
 has "$work/both" "cannot resolve db.dagtop-silent.test within $limit s"
+
+# A name that resolves (localhost, from /etc/hosts, to 127.0.0.1 and ::1
+# perhaps): libpq gets each address in turn, the name kept as host.
+run "$work/local" report status --context local
+[ $rc -eq 0 ] || fail "localhost: exit $rc, want 0: $(cat "$work/local.err")"
+has "$work/local" "OK: scheduler healthy" "context    local"
 
 grep -q "reader-secret" "$work/text" "$work/text.err" && fail "the password is out"
 [ $fails -eq 0 ] || exit 1
