@@ -12,6 +12,7 @@
 #include "loop.h"
 #include "number.h"
 #include "pg.h"
+#include "resolve.h"
 #include "secret.h"
 
 struct pg_query {
@@ -23,8 +24,8 @@ struct pg_query {
 	struct pg_query	 *next;
 };
 
-enum pg_phase { PG_PASSWORD, PG_CONNECTING, PG_IDLE, PG_SENDING, PG_WAITING,
-	PG_DEAD };
+enum pg_phase { PG_PASSWORD, PG_RESOLVING, PG_CONNECTING, PG_IDLE,
+	PG_SENDING, PG_WAITING, PG_DEAD };
 
 /*
  * What is in flight for the query at the head of the queue: the query
@@ -59,6 +60,8 @@ struct pg {
 	struct loop_timer	*timer;
 	int			 timeout_ms;
 	int			 connect_ms;	/* the connect phase's limit */
+	int64_t			 connect_by;	/* its deadline, or 0 */
+	struct resolve		*resolve;	/* the host names' lookup */
 	char			*where;		/* "HOST:PORT", for messages */
 	pg_state_cb		 state_cb;
 	void			*state_arg;
@@ -186,6 +189,8 @@ pg_die(struct pg *p, const char *why)
 		set_error(p, why);
 	p->phase = PG_DEAD;
 	loop_timer_stop(p->timer);
+	resolve_cancel(p->resolve);
+	p->resolve = NULL;
 	if (p->watch != NULL) {
 		loop_fd_del(p->watch);
 		p->watch = NULL;
@@ -234,7 +239,12 @@ pg_timeout(struct loop_timer *t, void *arg)
 		pg_die(p, NULL);	/* a failure that was waiting to be told */
 		return;
 	}
-	if (p->phase == PG_CONNECTING)
+	if (p->phase == PG_RESOLVING)
+		snprintf(msg, sizeof msg, "cannot resolve %s within %d s",
+		    resolve_waiting_for(p->resolve) != NULL ?
+		    resolve_waiting_for(p->resolve) : p->where,
+		    (p->connect_ms + 999) / 1000);
+	else if (p->phase == PG_CONNECTING)
 		snprintf(msg, sizeof msg, "cannot connect to %s within %d s",
 		    p->where, (p->connect_ms + 999) / 1000);
 	else
@@ -652,13 +662,63 @@ connect_start(struct pg *p, const char *const *kw, const char *const *val)
 	}
 	/*
 	 * libpq applies connect_timeout only in its blocking calls; with
-	 * PQconnectPoll the loop must.  It bounds the whole attempt: a
-	 * server that accepts and never answers is abandoned on time.
+	 * PQconnectPoll the loop must.  It bounds the whole attempt, the
+	 * host names' lookup included: a server that accepts and never
+	 * answers is abandoned on time.
 	 */
+	if (p->connect_by != 0)
+		loop_timer_set(p->timer, p->connect_by > loop_now_ms() ?
+		    p->connect_by - loop_now_ms() : 0);
+	connect_step(p);
+}
+
+static void
+params_wipe(char **kw, char **val)
+{
+	size_t i;
+
+	for (i = 0; kw != NULL && kw[i] != NULL; i++) {
+		free(kw[i]);
+		wipe_free(val[i]);
+	}
+	free(kw);
+	free(val);
+}
+
+/* The host names are looked up (resolve.h): libpq starts on the addresses. */
+static void
+resolved(void *arg, char **kw, char **val, const char *err)
+{
+	struct pg *p = arg;
+
+	p->resolve = NULL;
+	if (kw == NULL)
+		pg_die(p, err);
+	else
+		connect_start(p, (const char *const *)kw,
+		    (const char *const *)val);
+	params_wipe(kw, val);
+}
+
+/*
+ * Starts the connection attempt and its time limit.  libpq would look a
+ * host name up inside PQconnectStartParams and PQconnectPoll, blocking the
+ * loop for as long as the name server takes: names are looked up off the
+ * loop first (resolve.h) and libpq connects to the addresses as hostaddr.
+ */
+static void
+connect_begin(struct pg *p, const char *const *kw, const char *const *val)
+{
 	p->connect_ms = connect_timeout_ms(kw, val, p->timeout_ms);
+	p->connect_by = p->connect_ms > 0 ? loop_now_ms() + p->connect_ms : 0;
+	p->resolve = resolve_start(p->loop, kw, val, resolved, p);
+	if (p->resolve == NULL) {
+		connect_start(p, kw, val);
+		return;
+	}
+	p->phase = PG_RESOLVING;
 	if (p->connect_ms > 0)
 		loop_timer_set(p->timer, p->connect_ms);
-	connect_step(p);
 }
 
 /*
@@ -687,7 +747,7 @@ password_done(void *arg, const char *out, const char *why)
 			;
 		kw[n] = xstrdup("password");
 		val[n] = xstrndup(out, strcspn(out, "\r\n"));
-		connect_start(p, (const char *const *)kw,
+		connect_begin(p, (const char *const *)kw,
 		    (const char *const *)val);
 	}
 	params_free(kw);
@@ -749,7 +809,7 @@ pg_connect(struct loop *loop, const char *const *kw, const char *const *val,
 			loop_timer_set(p->timer, 0);
 		}
 	} else
-		connect_start(p, kw, val);
+		connect_begin(p, kw, val);
 	p->starting = false;
 	return p;
 }
@@ -757,8 +817,8 @@ pg_connect(struct loop *loop, const char *const *kw, const char *const *val,
 bool
 pg_ready(const struct pg *p)
 {
-	return p->phase != PG_PASSWORD && p->phase != PG_CONNECTING &&
-	    p->phase != PG_DEAD;
+	return p->phase != PG_PASSWORD && p->phase != PG_RESOLVING &&
+	    p->phase != PG_CONNECTING && p->phase != PG_DEAD;
 }
 
 bool
@@ -835,6 +895,7 @@ pg_free(struct pg *p)
 	if (p->watch != NULL)
 		loop_fd_del(p->watch);
 	command_cancel(p->pwcmd);
+	resolve_cancel(p->resolve);
 	params_free(p->kw);
 	params_free(p->val);
 	loop_timer_free(p->timer);

@@ -320,6 +320,16 @@ for build in "$@"; do
 		echo "FAILED: report status over several contexts" >&2
 		failed=1
 	fi
+	echo "== report status with a context whose host name does not resolve (silent name server): $build/dagtop"
+	if ! sh tests/integration/report_dns.sh "$build/dagtop"; then
+		echo "FAILED: report status with a silent name server" >&2
+		failed=1
+	fi
+	echo "== environments overview in tmux with a context whose host name does not resolve: $build/dagtop (Airflow 2.10)"
+	if ! sh tests/e2e/overview_dns.sh "$build/dagtop" 2; then
+		echo "FAILED: overview e2e with a silent name server" >&2
+		failed=1
+	fi
 done
 for build in "$@"; do
 	echo "== report compare, blue 2.10 against green 3.1: $build/dagtop"
