@@ -240,6 +240,7 @@ static const struct text_option {
 	{ "--service", ARG(report.service), "--service needs a name" },
 	{ "--date", ARG(report.date), "--date takes a date YYYY-MM-DD" },
 	{ "--dag", ARG(report.dag), "--dag needs a DAG id" },
+	{ "--output", ARG(report.output), "--output needs a file" },
 };
 
 _Static_assert(PACE_REFRESH_MIN == 2, "--refresh's range says 2");
@@ -260,6 +261,7 @@ static const struct number_option {
 	{ "--hours", 1, 720, ARG(report.hours), 0, "1 to 720" },
 	{ "--alert-minutes", 1, 1440, ARG(report.alert_minutes), 0,
 	    "1 to 1440" },
+	{ "--weeks", 1, 104, ARG(report.weeks), 0, "1 to 104 weeks" },
 };
 
 /* A flag without a value: whether arg is one.  -h and -V exit here. */
@@ -326,7 +328,7 @@ parse_special(int argc, char **argv, int *i, struct args *a, bool report,
 			return usage_error(report, "--color takes auto, always or never, not '%s'", v);
 	} else if ((v = option_value(argc, argv, i, "--format")) != NULL) {
 		if (report_format_parse(v, &a->report.format) != 0)
-			return usage_error(report, "--format takes text, json, csv or markdown, not '%s'", v);
+			return usage_error(report, "--format takes text, json, csv, markdown, openmetrics, slack or html, not '%s'", v);
 		a->format_given = true;
 	} else if ((v = option_value(argc, argv, i, "--since")) != NULL) {
 		if (parse_span(v, &a->report.since_span) != 0 ||
@@ -514,31 +516,40 @@ enum report_needs {
  * report is a file in src/report and one line here.  usage NULL: the
  * report takes no argument.
  */
+#define T	FORMAT_BIT(REPORT_TEXT)
+#define TJ	(T | FORMAT_BIT(REPORT_JSON))
+#define TJM	(TJ | FORMAT_BIT(REPORT_MARKDOWN))
+#define TJCM	(TJM | FORMAT_BIT(REPORT_CSV))
 static const struct report_kind {
 	const char		*name;
 	int			 min_args, max_args;
 	const char		*usage;
 	enum report_needs	 needs;
 	int			(*run)(const struct report_call *);
+	unsigned		 formats;	/* FORMAT_BIT()s it writes */
 } report_kinds[] = {
-	{ "status", 0, 0, NULL, NEEDS_AIRFLOW, call_status },
+	{ "status", 0, 0, NULL, NEEDS_AIRFLOW, call_status, TJCM },
 	{ "run", 1, 2, "usage: dagtop report run DAG_ID [RUN_ID]",
-	    NEEDS_AIRFLOW, call_run },
+	    NEEDS_AIRFLOW, call_run, TJ },
 	{ "log", 3, 3, "usage: dagtop report log DAG_ID RUN_ID TASK_ID "
-	    "[--try N] [--map-index N]", NEEDS_AIRFLOW, call_log },
-	{ "sla", 0, 0, NULL, NEEDS_AIRFLOW, call_sla },
+	    "[--try N] [--map-index N]", NEEDS_AIRFLOW, call_log, T },
+	{ "sla", 0, 0, NULL, NEEDS_AIRFLOW, call_sla, TJCM },
 	{ "impact", 3, 3, "usage: dagtop report impact DAG_ID RUN_ID TASK_ID",
-	    NEEDS_AIRFLOW, call_impact },
+	    NEEDS_AIRFLOW, call_impact, TJM },
 	{ "why", 0, 1, "usage: dagtop report why SLA_NAME [--date YYYY-MM-DD] "
-	    "| --dag DAG_ID", NEEDS_AIRFLOW, call_why },
+	    "| --dag DAG_ID", NEEDS_AIRFLOW, call_why, TJM },
 	/* BigQuery alone makes a slots report; a database adds the pools. */
-	{ "slots", 0, 0, NULL, AIRFLOW_OPTIONAL, call_slots },
+	{ "slots", 0, 0, NULL, AIRFLOW_OPTIONAL, call_slots, TJCM },
 	/* The Four Keys need no Airflow: GitHub or their own database. */
-	{ "fourkeys", 0, 0, NULL, NEEDS_FILE_ONLY, call_fourkeys },
+	{ "fourkeys", 0, 0, NULL, NEEDS_FILE_ONLY, call_fourkeys, TJCM },
 	/* Two contexts, each resolved by the report itself. */
 	{ "compare", 2, 2, "usage: dagtop report compare BLUE GREEN "
-	    "[--since SPAN] [--threshold N%]", NEEDS_FILE_ONLY, call_compare },
+	    "[--since SPAN] [--threshold N%]", NEEDS_FILE_ONLY, call_compare, TJM },
 };
+#undef T
+#undef TJ
+#undef TJM
+#undef TJCM
 #define NREPORTS (sizeof report_kinds / sizeof *report_kinds)
 
 /* The reports' names, "a, b, c" (last_sep ", ") or "a, b or c". */
@@ -551,6 +562,23 @@ report_names(struct buf *out, const char *last_sep)
 		if (i > 0)
 			buf_puts(out, i + 1 == NREPORTS ? last_sep : ", ");
 		buf_puts(out, report_kinds[i].name);
+	}
+}
+
+/* The formats of a set, "text, json or markdown". */
+static void
+format_names(struct buf *out, unsigned set)
+{
+	int	f, left = 0;
+
+	for (f = 0; f < REPORT_NFORMATS; f++)
+		left += (set & FORMAT_BIT(f)) != 0;
+	for (f = 0; f < REPORT_NFORMATS; f++) {
+		if (!(set & FORMAT_BIT(f)))
+			continue;
+		buf_puts(out, report_format_name((enum report_format)f));
+		if (--left > 0)
+			buf_puts(out, left == 1 ? " or " : ", ");
 	}
 }
 
@@ -575,8 +603,14 @@ report_kind(const struct args *a, int *rc)
 		*rc = usage_error(true, "unknown report '%s' (this release "
 		    "has: %s)", a->words[1], buf_str(&names));
 	} else if (nargs >= k->min_args && nargs <= k->max_args) {
-		buf_free(&names);
-		return k;
+		if (k->formats & FORMAT_BIT(a->report.format)) {
+			buf_free(&names);
+			return k;
+		}
+		format_names(&names, k->formats);
+		*rc = usage_error(true, "report %s takes --format %s, not '%s'",
+		    k->name, buf_str(&names),
+		    report_format_name(a->report.format));
 	} else if (k->usage != NULL)
 		*rc = usage_error(true, "%s", k->usage);
 	else

@@ -493,6 +493,32 @@ sla_evaluate(struct sla_eval *e, const struct sla_def *def,
 }
 
 void
+sla_weeks(const struct sla_def *def, const struct tz *z, int64_t last_week,
+    size_t nweeks, const struct sla_attempt *v, size_t n, int64_t now,
+    struct sla_summary *out)
+{
+	struct sla_day	days[7];
+	int64_t		born = INT64_MAX, median, first;
+	size_t		i, w, nd;
+
+	median = sla_median_duration(v, n, now);
+	for (i = 0; i < n; i++)
+		if (v[i].interval_end != TIME_NONE &&
+		    sla_local_day(z, v[i].interval_end) < born)
+			born = sla_local_day(z, v[i].interval_end);
+	if (born > last_week)	/* the last week is judged, as sla_evaluate's */
+		born = last_week;
+	for (w = 0; w < nweeks; w++) {
+		first = last_week - (int64_t)(nweeks - 1 - w) * 7;
+		for (i = 0, nd = 0; i < 7; i++)
+			if (first + (int64_t)i >= born)
+				sla_eval_day(def, z, first + (int64_t)i, v, n,
+				    median, now, &days[nd++]);
+		sla_summarise(days, nd, &out[w]);
+	}
+}
+
+void
 sla_eval_free(struct sla_eval *e)
 {
 	free(e->days);

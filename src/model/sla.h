@@ -199,6 +199,17 @@ void	 sla_evaluate(struct sla_eval *, const struct sla_def *,
 	    const struct sla_attempt *, size_t, int64_t now);
 void	 sla_eval_free(struct sla_eval *);
 /*
+ * Week by week: out[0..nweeks) summarise the weeks (7 local dates each)
+ * that end with the week starting on last_week (a local date), oldest
+ * first, so out[nweeks - 1] is that week.  Days before the first attempt's
+ * day are not judged (a DAG younger than a week broke no SLA before it
+ * existed), so such a week has compliance -1.  Each day is judged as
+ * sla_evaluate judges it.
+ */
+void	 sla_weeks(const struct sla_def *, const struct tz *,
+	    int64_t last_week, size_t nweeks, const struct sla_attempt *,
+	    size_t, int64_t now, struct sla_summary *out);
+/*
  * The SLA's DAG is not in the database: every day it applies on becomes
  * SLA_UNKNOWN_DAG (no run, no lateness, no forecast), nothing is judged,
  * and both compliance figures are -1.  Days it does not apply on stay n/a.

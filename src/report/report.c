@@ -22,6 +22,9 @@ static const char *const format_names[] = {
 	[REPORT_JSON] = "json",
 	[REPORT_CSV] = "csv",
 	[REPORT_MARKDOWN] = "markdown",
+	[REPORT_OPENMETRICS] = "openmetrics",
+	[REPORT_SLACK] = "slack",
+	[REPORT_HTML] = "html",
 };
 
 int

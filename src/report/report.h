@@ -16,7 +16,15 @@
 
 struct settings;
 
-enum report_format { REPORT_TEXT, REPORT_JSON, REPORT_CSV, REPORT_MARKDOWN };
+enum report_format {
+	REPORT_TEXT, REPORT_JSON, REPORT_CSV, REPORT_MARKDOWN,
+	REPORT_OPENMETRICS,	/* Prometheus text for node_exporter's textfiles */
+	REPORT_SLACK,		/* a Slack Block Kit message (JSON) */
+	REPORT_HTML,		/* a page for mail (the digest) */
+	REPORT_NFORMATS
+};
+/* A set of formats, for what a report takes: FORMAT_BIT(REPORT_JSON) | ... */
+#define FORMAT_BIT(f)	(1u << (f))
 
 struct report_options {
 	enum report_format	 format;
@@ -33,9 +41,12 @@ struct report_options {
 	const char		*date;		/* why: --date YYYY-MM-DD */
 	const char		*dag;		/* why: --dag DAG_ID */
 	double			 threshold;	/* compare: --threshold, 0.20 */
+	int			 weeks;		/* sla: --weeks N, 0 none; digest */
+	const char		*output;	/* --output FILE, or NULL: stdout */
 };
 
-/* Parses "text", "json", "csv", "markdown" (or "md"). */
+/* Parses "text", "json", "csv", "markdown" (or "md"), "openmetrics",
+   "slack", "html". */
 int	 report_format_parse(const char *, enum report_format *);
 const char *report_format_name(enum report_format);
 
