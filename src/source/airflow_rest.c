@@ -119,6 +119,16 @@ rest_job_finish(struct job *j)
 	free(err);
 }
 
+bool
+rest_job_ended(struct job *j, const char *err)
+{
+	if (err == NULL)
+		return false;
+	buf_puts(&j->err, err);
+	rest_job_finish(j);
+	return true;
+}
+
 static void
 job_timer(struct loop_timer *t, void *arg)
 {

@@ -95,11 +95,8 @@ shapes_dags_in(void *arg, const char *err)
 	struct shapes_ctx	*c = j->extra;
 	struct buf		 p = BUF_INIT;
 
-	if (err != NULL) {
-		buf_puts(&j->err, err);
-		rest_job_finish(j);
+	if (rest_job_ended(j, err))
 		return;
-	}
 	c->ids = xcalloc(c->dags.n + 1, sizeof *c->ids);
 	for (size_t i = 0; i < c->dags.n; i++) {
 		struct req *q;
@@ -264,11 +261,8 @@ stats_runs_in(void *arg, const char *err)
 	struct job		*j = arg;
 	struct stats_ctx	*c = j->extra;
 
-	if (err != NULL) {
-		buf_puts(&j->err, err);
-		rest_job_finish(j);
+	if (rest_job_ended(j, err))
 		return;
-	}
 	rest_sort(c->runs.v, c->runs.n, sizeof *c->runs.v, cmp_run_key);
 	for (size_t i = 0; i < c->runs.n; i += TASKS_RUNS_PER_LIST)
 		stats_add_list(j, c, i, i + TASKS_RUNS_PER_LIST < c->runs.n ?

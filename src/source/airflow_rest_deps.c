@@ -531,11 +531,8 @@ deps_lists_done(void *arg, const char *err)
 	const char		**ids;
 	size_t			 n = 0;
 
-	if (err != NULL) {
-		buf_puts(&j->err, err);
-		rest_job_finish(j);
+	if (rest_job_ended(j, err))
 		return;
-	}
 	rest_sort(f->dags, f->ndags, sizeof *f->dags, cmp_dag_fact);
 	ids = xcalloc(f->nschedules + 1, sizeof *ids);
 	for (size_t i = 0; i < f->nschedules; i++)
@@ -712,11 +709,8 @@ state_runs_done(void *arg, const char *err)
 	struct depstate		*x = j->extra;
 	const struct af_run	**runs;
 
-	if (err != NULL) {
-		buf_puts(&j->err, err);
-		rest_job_finish(j);
+	if (rest_job_ended(j, err))
 		return;
-	}
 	runs = xcalloc(x->newest.n + 1, sizeof *runs);
 	for (size_t i = 0; i < x->newest.n; i++)
 		runs[i] = &x->newest.v[i];

@@ -130,6 +130,12 @@ void		 rest_job_go(struct job *);
 void		 rest_job_next(struct job *);
 /* Fills or empties the output, frees the job, calls back. */
 void		 rest_job_finish(struct job *);
+/*
+ * For a job that waits on another fetch first: when that fetch failed
+ * (err), the job ends with its error and true is returned (the job is
+ * gone); else false.
+ */
+bool		 rest_job_ended(struct job *, const char *err);
 /* 1 or 2: the API version in use. */
 int		 rest_api_version(const struct rest *);
 /* Appends /dags/{dag_id}[/dagRuns/{run_id}], escaped; run_id may be NULL. */

@@ -139,12 +139,5 @@ $T resize-window -t e2e -x 80 -y 24
 expect "overview: 4 contexts"
 expect_not "DAGs (" 0.5
 
-keys q
-i=0
-while ! grep -q EXITED "$home/err" 2>/dev/null && [ $i -lt 50 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
-grep -q "EXITED 0" "$home/err" || fail "exit: $(cat "$home/err")"
-[ "$(grep -v EXITED "$home/err")" = "" ] || fail "stderr: $(cat "$home/err")"
+quit_clean "$home/err"
 exit $((fails > 0))

@@ -70,12 +70,5 @@ wait_for "cannot resolve db.dagtop-silent.test within $cto s" $((cto + 3)) ||
 row_of dns | grep -qF "UNKNOWN" || fail "dns: $(row_of dns)"
 row_of ok | grep -qF "OK" || fail "ok: $(row_of ok)"
 
-keys q
-i=0
-while ! grep -q EXITED "$home/err" 2>/dev/null && [ $i -lt 50 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
-grep -q "EXITED 0" "$home/err" || fail "exit: $(cat "$home/err")"
-[ "$(grep -v EXITED "$home/err")" = "" ] || fail "stderr: $(cat "$home/err")"
+quit_clean "$home/err"
 exit $((fails > 0))

@@ -14,14 +14,14 @@
 #   reader role and its databases)
 set -u
 bin=$1
-fails=0
-fail() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
 work=$(mktemp -d "${TMPDIR:-/tmp}/dagtop-dns.XXXXXX")
 DNS_PID=
 # The name server goes whatever happens: by its PID, never by name.
 trap '[ -z "$DNS_PID" ] || kill "$DNS_PID" 2>/dev/null; rm -rf "$work"' EXIT
 trap 'exit 130' INT TERM HUP PIPE
 
+. tests/lib/report.sh
+RUN_WRAP=dns_run
 . tests/lib/silent_dns.sh
 if ! dns_usable; then
 	echo "SKIP: report_dns.sh needs root and unshare -m"
@@ -54,27 +54,7 @@ database = postgresql://reader@db.dagtop-silent.test,127.0.0.1:$PGPORT,$PGPORT/a
 EOF
 chmod 600 "$work/conf"
 
-# run OUT ARGS...: dagtop on the file, in its namespace; stdout in OUT,
-# stderr in OUT.err, the exit status in $rc and the seconds taken in $took.
-run() {
-	out=$1
-	shift
-	t0=$(date +%s)
-	dns_run env -i HOME="$work" PATH=/usr/bin:/bin LC_ALL=C.UTF-8 \
-	    DBPW=reader-secret "$bin" --config "$work/conf" "$@" \
-	    >"$out" 2>"$out.err"
-	rc=$?
-	took=$(($(date +%s) - t0))
-}
-
-has() {
-	f=$1
-	shift
-	for want in "$@"; do
-		grep -qF -- "$want" "$f" || fail "$(basename "$f"): no '$want' in: $(cat "$f")"
-	done
-}
-
+# run (tests/lib/report.sh) runs dagtop in the namespace: RUN_WRAP above.
 # The namespace does what it should: the name hangs, nx fails at once.
 t0=$(date +%s)
 dns_run getent hosts nx.dagtop-silent.test >/dev/null &&

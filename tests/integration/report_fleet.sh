@@ -12,14 +12,13 @@
 #   reader role and its databases)
 set -u
 bin=$1
-fails=0
-fail() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
 work=$(mktemp -d "${TMPDIR:-/tmp}/dagtop-fleet.XXXXXX")
 SILENT_PID=
 # The silent server goes whatever happens: by its PID, never by name.
 trap '[ -z "$SILENT_PID" ] || kill "$SILENT_PID" 2>/dev/null; rm -rf "$work"' EXIT
 trap 'exit 130' INT TERM HUP PIPE
 
+. tests/lib/report.sh
 . tests/lib/silent.sh
 silent_start "$work"
 port=$SILENT_PORT
@@ -51,28 +50,6 @@ database = postgresql://reader@127.0.0.1:$port/af
 database = postgresql://reader@127.0.0.1:$PGPORT/af3_ok
 EOF
 chmod 600 "$work/conf"
-
-# run OUT ARGS...: dagtop on the file; stdout in OUT, stderr in OUT.err,
-# the exit status in $rc and the seconds taken in $took.
-run() {
-	out=$1
-	shift
-	t0=$(date +%s)
-	env -i HOME="$work" PATH=/usr/bin:/bin LC_ALL=C.UTF-8 \
-	    DBPW=reader-secret "$bin" --config "$work/conf" "$@" \
-	    >"$out" 2>"$out.err"
-	rc=$?
-	took=$(($(date +%s) - t0))
-}
-
-# has FILE TEXT...: each TEXT is in FILE.
-has() {
-	f=$1
-	shift
-	for want in "$@"; do
-		grep -qF -- "$want" "$f" || fail "$(basename "$f"): no '$want' in: $(cat "$f")"
-	done
-}
 
 stalled="cannot connect to 127.0.0.1:$port within $limit s"
 

@@ -38,6 +38,20 @@ expect_not() {
 
 keys() { $T send-keys -t e2e "$@"; sleep 0.3; }
 
+# quit_clean ERRFILE: q quits the console, which exits 0 and says nothing
+# on stderr (the session's command sends stderr to ERRFILE, then appends
+# "EXITED $?").
+quit_clean() {
+	keys q
+	i=0
+	while ! grep -q EXITED "$1" 2>/dev/null && [ $i -lt 50 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	grep -q "EXITED 0" "$1" || fail "exit: $(cat "$1")"
+	[ "$(grep -v EXITED "$1")" = "" ] || fail "stderr: $(cat "$1")"
+}
+
 # Runs the shell command $1 in a new 80x24 session "e2e" on a fresh server:
 # the old server is gone first, so the new session never meets a dying one.
 session() {
