@@ -495,6 +495,12 @@ call_fourkeys(const struct report_call *c)
 }
 
 static int
+call_digest(const struct report_call *c)
+{
+	return report_digest(c->s, c->cfg, &c->a->cli, c->o);
+}
+
+static int
 call_compare(const struct report_call *c)
 {
 	struct report_options o = *c->o;
@@ -545,6 +551,9 @@ static const struct report_kind {
 	/* Two contexts, each resolved by the report itself. */
 	{ "compare", 2, 2, "usage: dagtop report compare BLUE GREEN "
 	    "[--since SPAN] [--threshold N%]", NEEDS_FILE_ONLY, call_compare, TJM },
+	/* The team lead's Monday page: mail wants HTML. */
+	{ "digest", 0, 0, NULL, NEEDS_AIRFLOW, call_digest,
+	    TJM | FORMAT_BIT(REPORT_HTML) },
 };
 #undef T
 #undef TJ
