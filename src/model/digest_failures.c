@@ -279,7 +279,8 @@ build_tasks(struct digest_failures *f, const struct af_tis *tis,
 				f->dags[k].failed_tasks += t->failures;
 	}
 	free(v);
-	qsort(f->tasks, f->ntasks, sizeof *f->tasks, cmp_task);
+	if (f->ntasks > 1)
+		qsort(f->tasks, f->ntasks, sizeof *f->tasks, cmp_task);
 }
 
 void
@@ -293,7 +294,8 @@ digest_failures_build(struct digest_failures *f, int64_t from, int64_t to,
 	nfailed = digest_failed_runs(runs, from, to, &failed);
 	build_runs(f, from, to, runs, dags, failed, nfailed);
 	build_tasks(f, tis, failed, nfailed);
-	qsort(f->dags, f->ndags, sizeof *f->dags, cmp_dag);
+	if (f->ndags > 1)
+		qsort(f->dags, f->ndags, sizeof *f->dags, cmp_dag);
 	free(failed);
 }
 
