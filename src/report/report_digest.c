@@ -42,12 +42,12 @@
 
 struct digest_job {
 	struct report_read	 rd;
+	struct sla_history	*hist;		/* the caller's: see read_airflow */
 	const struct sla_def	**defs;
 	size_t			 ndefs;
 	int64_t			 sla_from, sla_to;	/* attempts read */
 	int64_t			 from, to;		/* the week */
 	int			 pending;
-	struct sla_history	 hist;
 	struct af_dags		 dags;
 	struct af_runs		 runs;
 	struct af_tis		 tis;
@@ -85,7 +85,7 @@ start(void *arg)
 	j->pending = j->ndefs > 0 ? 3 : 2;
 	if (j->ndefs > 0)
 		sched_fetch_sla(j->rd.db, j->defs, j->ndefs, j->sla_from,
-		    j->sla_to, &j->hist, first_reads_done, j);
+		    j->sla_to, j->hist, first_reads_done, j);
 	sched_fetch_dags(j->rd.db, &j->dags, first_reads_done, j);
 	sched_fetch_runs_since(j->rd.db, j->from - RUNS_MARGIN, &j->runs,
 	    first_reads_done, j);
@@ -134,10 +134,10 @@ build_sla(struct digest *d, const struct digest_job *j,
 		const char		*zn = def->timezone != NULL ?
 					    def->timezone : s->timezone;
 		struct tz		*z;
-		size_t			 c = i < j->hist.nsla ?
-					    j->hist.count[i] : 0;
+		size_t			 c = i < j->hist->nsla ?
+					    j->hist->count[i] : 0;
 		const struct sla_attempt *v = c > 0 ?
-					    &j->hist.v[j->hist.first[i]] : NULL;
+					    &j->hist->v[j->hist->first[i]] : NULL;
 
 		if ((z = zoneinfo_load(zn, &why)) == NULL) {
 			set_error(o, buf_str(&why));
@@ -147,7 +147,7 @@ build_sla(struct digest *d, const struct digest_job *j,
 		    v, c, now);
 		sla_weeks(def, z, d->first_day, SLA_TRAILING_WEEKS, v, c, now,
 		    d->sla[i].weeks);
-		if (sla_history_unknown_dag(&j->hist, i))
+		if (sla_history_unknown_dag(j->hist, i))
 			sla_eval_unknown_dag(&d->sla[i].ev);
 		d->sla[i].zone = xstrdup(tz_name(z));
 		d->nsla++;
@@ -234,17 +234,19 @@ read_reruns(struct digest *d, int64_t now)
 
 /*
  * The Airflow sections: one read of the context's source; on failure both
- * carry its error and the others are still read.
+ * carry its error and the others are still read.  The SLA days borrow
+ * their run ids from hist, which must outlive the digest's writing.
  */
 static void
 read_airflow(struct digest *d, const struct settings *s,
-    const struct config *cfg, int64_t now)
+    const struct config *cfg, struct sla_history *hist, int64_t now)
 {
 	struct digest_job	 j;
 	enum report_read_result	 res;
 	size_t			 i;
 
 	memset(&j, 0, sizeof j);
+	j.hist = hist;
 	j.defs = xcalloc(cfg->nsla + 1, sizeof *j.defs);
 	j.ndefs = config_slas(cfg, s->context, j.defs);
 	j.from = d->from;
@@ -276,7 +278,6 @@ read_airflow(struct digest *d, const struct settings *s,
 		d->origin[DIGEST_FAILURES].newest = newest_run(&j.runs, now);
 	}
 	report_read_close(&j.rd);
-	sla_history_free(&j.hist);
 	af_dags_free(&j.dags);
 	af_runs_free(&j.runs);
 	af_tis_free(&j.tis);
@@ -342,12 +343,13 @@ int
 report_digest(const struct settings *s, const struct config *cfg,
     const struct cli_options *cli, const struct report_options *o)
 {
-	struct digest	 d;
-	struct tz	*zone;
-	struct buf	 err = BUF_INIT, name = BUF_INIT, out = BUF_INIT;
-	int64_t		 now = (int64_t)time(NULL), first;
-	json_t		*doc;
-	int		 rc = 0;
+	struct digest		 d;
+	struct sla_history	 hist;
+	struct tz		*zone;
+	struct buf		 err = BUF_INIT, name = BUF_INIT, out = BUF_INIT;
+	int64_t			 now = (int64_t)time(NULL), first;
+	json_t			*doc;
+	int			 rc = 0;
 
 	if ((zone = report_zone(o->format, s->timezone, &rc)) == NULL)
 		return rc;
@@ -366,7 +368,8 @@ report_digest(const struct settings *s, const struct config *cfg,
 	d.zone = xstrdup(tz_name(zone));
 	d.generated_at = now;
 
-	read_airflow(&d, s, cfg, now);
+	memset(&hist, 0, sizeof hist);
+	read_airflow(&d, s, cfg, &hist, now);
 	read_reruns(&d, now);
 	digest_read_fourkeys(&d, cfg);
 	digest_read_slots(&d, s);
@@ -393,6 +396,7 @@ report_digest(const struct settings *s, const struct config *cfg,
 	fputs(buf_str(&out), stdout);
 	fflush(stdout);
 	digest_free(&d);
+	sla_history_free(&hist);
 out:
 	buf_free(&out);
 	buf_free(&err);

@@ -15,7 +15,7 @@ bin=$1
 fails=0
 fail() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
 work=$(mktemp -d "${TMPDIR:-/tmp}/dagtop-digest.XXXXXX")
-trap 'for v in 2 3; do dropdb --if-exists "afdigest$v" 2>/dev/null; done; rm -rf "$work"' EXIT
+trap 'for v in 2 3; do dropdb --if-exists "afdigest$v" 2>/dev/null; done; [ -n "${DIGEST_KEEP:-}" ] || rm -rf "$work"' EXIT
 trap 'exit 130' INT TERM HUP PIPE
 . tests/lib/pg.sh
 
