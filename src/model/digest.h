@@ -211,7 +211,8 @@ size_t	 digest_failed_runs(const struct af_runs *, int64_t from, int64_t to,
  * the runs after the week are there and serve only to find recoveries;
  * tis the failed runs' task instances (any order; those of other runs are
  * ignored); dags the DAG list, for owners.  A run is the week's when it
- * ended in [from, to).  A failed task is an instance whose final state is
+ * ended in [from, to); f->dags holds the DAGs with a failed run in the
+ * week.  A failed task is an instance whose final state is
  * failed (upstream_failed ones never ran and are not counted).  A failed
  * run recovers at the end of the DAG's first successful run that ended
  * after it, for the same or a later logical date (run_after where a run

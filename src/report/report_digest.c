@@ -48,6 +48,7 @@ struct digest_job {
 	int64_t			 sla_from, sla_to;	/* attempts read */
 	int64_t			 from, to;		/* the week */
 	int			 pending;
+	struct buf		 sla_error;	/* the SLA read's alone */
 	struct af_dags		 dags;
 	struct af_runs		 runs;
 	struct af_tis		 tis;
@@ -76,6 +77,21 @@ first_reads_done(void *arg, const char *err)
 	free(failed);
 }
 
+/*
+ * The SLA attempts are in, or their read failed: a failure of that read
+ * alone is the SLA section's (the failures are still read); a lost
+ * connection fails the other reads too.
+ */
+static void
+sla_read_done(void *arg, const char *err)
+{
+	struct digest_job *j = arg;
+
+	if (err != NULL)
+		buf_puts(&j->sla_error, err);
+	first_reads_done(j, NULL);
+}
+
 /* The source is open: SLA attempts, DAGs and runs, at once. */
 static void
 start(void *arg)
@@ -85,7 +101,7 @@ start(void *arg)
 	j->pending = j->ndefs > 0 ? 3 : 2;
 	if (j->ndefs > 0)
 		sched_fetch_sla(j->rd.db, j->defs, j->ndefs, j->sla_from,
-		    j->sla_to, j->hist, first_reads_done, j);
+		    j->sla_to, j->hist, sla_read_done, j);
 	sched_fetch_dags(j->rd.db, &j->dags, first_reads_done, j);
 	sched_fetch_runs_since(j->rd.db, j->from - RUNS_MARGIN, &j->runs,
 	    first_reads_done, j);
@@ -271,13 +287,17 @@ read_airflow(struct digest *d, const struct settings *s,
 		if (j.ndefs == 0)
 			d->origin[DIGEST_SLA].skipped = xstrdup("no SLA is "
 			    "defined for this context");
-		else
+		else if (j.sla_error.len > 0) {
+			set_error(&d->origin[DIGEST_SLA], buf_str(&j.sla_error));
+			report_error("digest: SLA", buf_str(&j.sla_error));
+		} else
 			build_sla(d, &j, s, now);
 		digest_failures_build(&d->failures, d->from, d->to, &j.runs,
 		    &j.tis, &j.dags);
 		d->origin[DIGEST_FAILURES].newest = newest_run(&j.runs, now);
 	}
 	report_read_close(&j.rd);
+	buf_free(&j.sla_error);
 	af_dags_free(&j.dags);
 	af_runs_free(&j.runs);
 	af_tis_free(&j.tis);
@@ -334,6 +354,14 @@ say_errors(const struct digest *d)
 			buf_printf(&what, "digest: %s", names[i]);
 			report_error(buf_str(&what), d->origin[i].error);
 		}
+	for (i = 0; i < d->nservices; i++)
+		if (d->services[i].origin.error != NULL) {
+			buf_reset(&what);
+			buf_printf(&what, "digest: Four Keys of %s",
+			    d->services[i].name != NULL ? d->services[i].name :
+			    "a service");
+			report_error(buf_str(&what), d->services[i].origin.error);
+		}
 	if (d->failures.reruns_origin.error != NULL)
 		report_error("digest: reruns", d->failures.reruns_origin.error);
 	buf_free(&what);
@@ -353,8 +381,12 @@ report_digest(const struct settings *s, const struct config *cfg,
 
 	if ((zone = report_zone(o->format, s->timezone, &rc)) == NULL)
 		return rc;
-	if (digest_week(o->week, cfg->week_start, zone, now, &first, &name,
-	    &err) != 0) {
+	if (o->from != NULL || o->to != NULL)
+		buf_puts(&err, "report digest takes --week, not --from/--to");
+	else
+		(void)digest_week(o->week, cfg->week_start, zone, now, &first,
+		    &name, &err);
+	if (err.len > 0) {
 		rc = report_unknown(o->format, "report digest", buf_str(&err));
 		goto out;
 	}
