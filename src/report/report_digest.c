@@ -382,7 +382,7 @@ report_digest(const struct settings *s, const struct config *cfg,
 	if ((zone = report_zone(o->format, s->timezone, &rc)) == NULL)
 		return rc;
 	if (o->from != NULL || o->to != NULL)
-		buf_puts(&err, "report digest takes --week, not --from/--to");
+		buf_puts(&err, "give --week, not --from/--to");
 	else
 		(void)digest_week(o->week, cfg->week_start, zone, now, &first,
 		    &name, &err);
