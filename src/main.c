@@ -63,6 +63,14 @@ static const char usage_text[] =
 "                      SLAs against blue's over --since (default 7d);\n"
 "                      exit 0 the same, 1 green worse, 2 both running the\n"
 "                      same logical dates, 3 cannot tell\n"
+"  report digest [--week 2026-W49|last|this]\n"
+"                [--format text|json|markdown|html] [--output FILE]\n"
+"                      the team lead's week (last week by default): SLAs\n"
+"                      day by day and over 26 weeks, failures, reruns from\n"
+"                      the audit log, time to recovery, Four Keys, slots,\n"
+"                      environments, each with its source and age; exit 0\n"
+"                      all good, 1 an SLA missed or a context not OK, 3 a\n"
+"                      section could not be read (the rest is written)\n"
 "  report log DAG_ID RUN_ID TASK_ID [--try N] [--map-index N]\n"
 "                      one try of a task's log (the latest by default),\n"
 "                      sanitised, from the Airflow API or the log folder\n"
@@ -495,6 +503,12 @@ call_fourkeys(const struct report_call *c)
 }
 
 static int
+call_digest(const struct report_call *c)
+{
+	return report_digest(c->s, c->cfg, &c->a->cli, c->o);
+}
+
+static int
 call_compare(const struct report_call *c)
 {
 	struct report_options o = *c->o;
@@ -545,6 +559,9 @@ static const struct report_kind {
 	/* Two contexts, each resolved by the report itself. */
 	{ "compare", 2, 2, "usage: dagtop report compare BLUE GREEN "
 	    "[--since SPAN] [--threshold N%]", NEEDS_FILE_ONLY, call_compare, TJM },
+	/* The team lead's Monday page: mail wants HTML. */
+	{ "digest", 0, 0, NULL, NEEDS_AIRFLOW, call_digest,
+	    TJM | FORMAT_BIT(REPORT_HTML) },
 };
 #undef T
 #undef TJ

@@ -190,4 +190,46 @@ void	 digest_origin_free(struct digest_origin *);
  */
 int	 digest_rc(const struct digest *);
 
+/*
+ * --- digest_failures.c: the week's failures and reruns (report digest) ---
+ * Pure: the sources' answers in, struct digest_failures out.
+ */
+struct af_runs;
+struct af_tis;
+struct af_dags;
+struct af_run;
+
+/*
+ * The failed runs that ended in [from, to), whose task instances the
+ * failures section counts: *out (free it) holds n borrowed pointers.
+ */
+size_t	 digest_failed_runs(const struct af_runs *, int64_t from, int64_t to,
+	    const struct af_run ***out);
+/*
+ * The failures of the week [from, to) into f (whose reruns it leaves as
+ * they are): runs are those read since the week began and up to now, so
+ * the runs after the week are there and serve only to find recoveries;
+ * tis the failed runs' task instances (any order; those of other runs are
+ * ignored); dags the DAG list, for owners.  A run is the week's when it
+ * ended in [from, to); f->dags holds the DAGs with a failed run in the
+ * week.  A failed task is an instance whose final state is
+ * failed (upstream_failed ones never ran and are not counted).  A failed
+ * run recovers at the end of the DAG's first successful run that ended
+ * after it, for the same or a later logical date (run_after where a run
+ * has none).
+ */
+void	 digest_failures_build(struct digest_failures *, int64_t from,
+	    int64_t to, const struct af_runs *, const struct af_tis *,
+	    const struct af_dags *);
+/*
+ * The reruns of the week from the audit log's text (audit.h: a JSON object
+ * a line): the outcome records of action "clear" whose time is in
+ * [from, to), appended to f->reruns, which end sorted by time.  Intent
+ * records and other actions are passed over; blank lines too.  Returns how
+ * many lines were malformed (not JSON, or an outcome of a clear without
+ * its time, user, DAG, run or result): skipped, never fatal.
+ */
+size_t	 digest_reruns_parse(struct digest_failures *, const char *text,
+	    size_t len, int64_t from, int64_t to);
+
 #endif

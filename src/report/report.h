@@ -267,4 +267,13 @@ int	 report_end(int rc);
 /* Prints a JSON document with the flags every report uses. */
 void	 report_json_print(json_t *);
 
+/*
+ * `dagtop report digest [--week W]`: the weekly digest (digest.h) of the
+ * context, its SLA week and trend, failures and reruns, Four Keys, slots
+ * and environments; exit 0 all good, 1 an SLA missed or a context not OK,
+ * 3 a section's source could not be read (the rest is written).
+ */
+int	 report_digest(const struct settings *, const struct config *,
+	    const struct cli_options *, const struct report_options *);
+
 #endif

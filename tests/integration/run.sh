@@ -320,6 +320,11 @@ for build in "$@"; do
 		echo "FAILED: report status over several contexts" >&2
 		failed=1
 	fi
+	echo "== report digest on a designed week, every format, an audit log, an unreachable database: $build/dagtop (Airflow 2.10 and 3.1)"
+	if ! sh tests/integration/report_digest.sh "$build/dagtop"; then
+		echo "FAILED: report digest" >&2
+		failed=1
+	fi
 	echo "== report status with a context whose host name does not resolve (silent name server): $build/dagtop"
 	if ! sh tests/integration/report_dns.sh "$build/dagtop"; then
 		echo "FAILED: report status with a silent name server" >&2
