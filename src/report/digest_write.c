@@ -358,7 +358,7 @@ static void
 put_sla(struct doc *doc, struct ctx *x)
 {
 	static const char *const head2[] = {
-		"SLA", "week", "26 weeks", "worst late",
+		"SLA", "week", "26 weeks", "worst",
 		"26 weeks, oldest first"
 	};
 	const struct digest	*d = x->d;
@@ -638,6 +638,22 @@ put_metric_value(struct buf *b, int key, const struct fk_metrics *m)
 	}
 }
 
+/* Whether key has a figure on both sides (else its trend is not "same"). */
+static bool
+fk_comparable(int key, const struct fk_metrics *a, const struct fk_metrics *b)
+{
+	switch (key) {
+	case 0:
+		return true;
+	case 1:
+		return a->lead_median >= 0 && b->lead_median >= 0;
+	case 2:
+		return a->cfr >= 0 && b->cfr >= 0;
+	default:
+		return a->restore_median >= 0 && b->restore_median >= 0;
+	}
+}
+
 /* One window's table: a row per key per service that could be read. */
 static void
 put_fk_window(struct doc *doc, struct ctx *x, bool month)
@@ -686,7 +702,8 @@ put_fk_window(struct doc *doc, struct ctx *x, bool month)
 			cell_buf(&row[2], &x->b);
 			put_metric_value(&x->b, k, &r->prev);
 			cell_buf(&row[3], &x->b);
-			cell_text(&row[4], "%s", *cue != '\0' ? cue : "same");
+			cell_text(&row[4], "%s", *cue != '\0' ? cue :
+			    fk_comparable(k, &r->cur, &r->prev) ? "same" : "-");
 			row[4].tone = trends[k] > 0 ? TONE_GOOD :
 			    trends[k] < 0 ? TONE_BAD : TONE_NONE;
 			cell_text(&row[5], "%s", fk_band_name(bands[k]));
@@ -874,12 +891,12 @@ put_envs(struct doc *doc, struct ctx *x)
 		row[4].tone = e->failed > 0 ? TONE_BAD : TONE_NONE;
 		cell_text(&row[5], "%zu", e->running);
 		cell_text(&row[6], "%zu", e->queued);
-		if (e->version != NULL) {
-			cell_text(&row[7], "Airflow ");
-			cell_out(&row[7], e->version);
-			cell_text(&row[7], "; ");
-		}
 		cell_out(&row[7], e->summary);
+		if (e->version != NULL) {
+			cell_text(&row[7], " (Airflow ");
+			cell_out(&row[7], e->version);
+			cell_text(&row[7], ")");
+		}
 	}
 	cell_text(doc_para(doc, DOC_ORIGIN), "DAGs: active/paused; failed, "
 	    "running, queued: runs in the week.");
