@@ -65,15 +65,19 @@ tone_style(enum doc_tone t)
  * BAR_PX, its height the week's compliance (at least 2px so 0% shows), a
  * 1px grey stub for a week with nothing judged; each bar's title says its
  * figure.  The cell's Unicode strip follows in small type, for clients
- * that drop the bars' heights and for the text-only part of a mail.
+ * that drop the bars' heights.  Attributes (height, width, bgcolor) rather
+ * than styles for the bar itself: Outlook's Word renderer honours them on
+ * a cell, and they keep a bar near 200 bytes, since Gmail clips a message
+ * past 102 kB.
  */
 static void
 html_strip(struct buf *b, const struct doc_cell *c)
 {
 	size_t i;
 
-	buf_puts(b, "<table role=\"presentation\" cellpadding=\"0\" "
-	    "cellspacing=\"0\" border=\"0\"><tr>");
+	buf_printf(b, "<table role=\"presentation\" cellpadding=\"0\" "
+	    "cellspacing=\"0\" border=\"0\"><tr style=\"height:%dpx\">",
+	    BAR_PX);
 	for (i = 0; i < c->nstrip; i++) {
 		double	v = c->strip[i];
 		int	px = v < 0 ? 1 : (int)(v * BAR_PX + 0.5);
@@ -82,48 +86,52 @@ html_strip(struct buf *b, const struct doc_cell *c)
 
 		if (v >= 0 && px < 2)
 			px = 2;
-		buf_printf(b, "<td style=\"vertical-align:bottom;height:%dpx;"
-		    "padding:0 1px 0 0\"", BAR_PX);
+		buf_puts(b, "<td style=\"vertical-align:bottom;padding:0 1px 0 0\"");
 		if (v < 0)
 			buf_puts(b, " title=\"nothing judged\"");
 		else
 			buf_printf(b, " title=\"%.1f%%\"", v * 100);
-		buf_printf(b, "><table role=\"presentation\" cellpadding=\"0\" "
-		    "cellspacing=\"0\" border=\"0\"><tr><td style=\"width:5px;"
-		    "height:%dpx;background-color:%s;font-size:1px;"
-		    "line-height:1px\">&#160;</td></tr></table></td>",
-		    px, colour);
+		buf_printf(b, "><table cellpadding=\"0\" cellspacing=\"0\" "
+		    "border=\"0\"><tr><td height=\"%d\" width=\"5\" "
+		    "bgcolor=\"%s\" style=\"font-size:1px;line-height:1px\">"
+		    "&#160;</td></tr></table></td>", px, colour);
 	}
 	buf_puts(b, "</tr></table><div style=\"font-size:10px;color:#666666\">");
 	html_cell_text(b, c);
 	buf_puts(b, "</div>");
 }
 
+/*
+ * A table of figures: cell borders from the border attribute, alignment
+ * from align and valign, a style only on a cell with a tone, so that a
+ * long digest stays well under Gmail's 102 kB clipping.
+ */
 static void
 html_table(struct buf *b, const struct doc_table *t)
 {
 	size_t r, k;
 
 	buf_puts(b, "<table cellpadding=\"4\" cellspacing=\"0\" border=\"1\" "
-	    "style=\"border-collapse:collapse;border:1px solid #cccccc;"
+	    "style=\"border-collapse:collapse;border-color:#cccccc;"
 	    "margin:0 0 12px 0;" FONT "font-size:13px\">\n<tr>");
 	for (k = 0; k < t->ncols; k++) {
-		buf_printf(b, "<th style=\"background-color:#f0f0f0;"
-		    "border:1px solid #cccccc;text-align:%s\">",
-		    t->right >> k & 1 ? "right" : "left");
+		buf_printf(b, "<th align=\"%s\" style=\"background-color:"
+		    "#f0f0f0\">", t->right >> k & 1 ? "right" : "left");
 		html_cell_text(b, &t->head[k]);
 		buf_puts(b, "</th>");
 	}
 	buf_puts(b, "</tr>\n");
 	for (r = 0; r < t->nrows; r++) {
-		buf_puts(b, "<tr>");
+		buf_puts(b, "<tr valign=\"top\">");
 		for (k = 0; k < t->ncols; k++) {
 			const struct doc_cell *c = &t->rows[r * t->ncols + k];
 
-			buf_printf(b, "<td style=\"border:1px solid #cccccc;"
-			    "vertical-align:top;text-align:%s;%s\">",
-			    t->right >> k & 1 ? "right" : "left",
-			    tone_style(c->tone));
+			buf_puts(b, "<td");
+			if (t->right >> k & 1)
+				buf_puts(b, " align=\"right\"");
+			if (c->tone != TONE_NONE)
+				buf_printf(b, " style=\"%s\"", tone_style(c->tone));
+			buf_putc(b, '>');
 			if (c->nstrip > 0)
 				html_strip(b, c);
 			else

@@ -1049,8 +1049,12 @@ text_table(struct buf *b, const struct doc_table *t)
 					w[k] = cw;
 			}
 		}
-	/* Two spaces of indent, two between columns; cut the widest first. */
-	avail = TEXT_WIDTH - 2 - 2 * (nc - first - 1);
+	/*
+	 * Two spaces of indent and two between columns (four and one under
+	 * a first column alone); cut the widest first.
+	 */
+	avail = t->first_alone ? TEXT_WIDTH - 4 - (nc - first - 1) :
+	    TEXT_WIDTH - 2 - 2 * (nc - first - 1);
 	for (;;) {
 		size_t widest = nc, pass;
 

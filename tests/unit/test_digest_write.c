@@ -743,16 +743,21 @@ test_html(void **state)
 	    "click^[]8;;^G, 2026-W49</title>");
 	assert_has(t, "<h2 style=");
 	assert_has(t, ">SLA week</h2>");
-	assert_has(t, ">orders &lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; "
+	assert_has(t, "<tr valign=\"top\"><td>orders &lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; "
 	    "(orders by 10:00 Asia/Tokyo daily, owner ana[x](javascript:"
 	    "alert(1))|col)</td>");
-	assert_has(t, "font-weight:bold;\">late 25m00s</td>");
+	assert_has(t, "<td style=\"background-color:#fdecea;color:#7f1d1d;"
+	    "font-weight:bold;\">late 25m00s</td>");
 	assert_has(t, "api]]&gt;&amp;amp;");
 	assert_has(t, "bad\xef\xbf\xbd\xef\xbf\xbd(\xef\xbf\xbd");
 	/* The trend: 26 bars, the weeks' heights in pixels of 20. */
-	assert_has(t, "title=\"40.0%\"><table role=\"presentation\" "
-	    "cellpadding=\"0\" cellspacing=\"0\" border=\"0\"><tr><td "
-	    "style=\"width:5px;height:8px;background-color:#c62828;");
+	assert_has(t, "title=\"40.0%\"><table cellpadding=\"0\" "
+	    "cellspacing=\"0\" border=\"0\"><tr><td height=\"8\" width=\"5\" "
+	    "bgcolor=\"#c62828\" style=\"font-size:1px;line-height:1px\">"
+	    "&#160;</td></tr></table></td>");
+	assert_has(t, "title=\"100.0%\"><table cellpadding=\"0\" "
+	    "cellspacing=\"0\" border=\"0\"><tr><td height=\"20\" width=\"5\" "
+	    "bgcolor=\"#2e7d32\"");
 	assert_has(t, "title=\"nothing judged\"");
 	digest_free(&d);
 	buf_free(&b);
