@@ -104,7 +104,9 @@ html_strip(struct buf *b, const struct doc_cell *c)
 /*
  * A table of figures: cell borders from the border attribute, alignment
  * from align and valign, a style only on a cell with a tone, so that a
- * long digest stays well under Gmail's 102 kB clipping.
+ * long digest stays well under Gmail's 102 kB clipping.  word-break lets
+ * a 200-character DAG id wrap where clients allow it (not Outlook's Word
+ * renderer, which widens the table instead).
  */
 static void
 html_table(struct buf *b, const struct doc_table *t)
@@ -113,7 +115,8 @@ html_table(struct buf *b, const struct doc_table *t)
 
 	buf_puts(b, "<table cellpadding=\"4\" cellspacing=\"0\" border=\"1\" "
 	    "style=\"border-collapse:collapse;border-color:#cccccc;"
-	    "margin:0 0 12px 0;" FONT "font-size:13px\">\n<tr>");
+	    "margin:0 0 12px 0;word-break:break-word;" FONT "font-size:13px\">"
+	    "\n<tr>");
 	for (k = 0; k < t->ncols; k++) {
 		buf_printf(b, "<th align=\"%s\" style=\"background-color:"
 		    "#f0f0f0\">", t->right >> k & 1 ? "right" : "left");

@@ -522,6 +522,36 @@ dump(const char *name, const struct buf *b)
 	buf_free(&path);
 }
 
+/* The sections appear once each, in enum digest_section's order. */
+static void
+assert_order(const char *text, const char *const *marks, size_t n)
+{
+	const char	*prev = text, *p;
+	size_t		 i;
+
+	for (i = 0; i < n; i++) {
+		if ((p = strstr(prev, marks[i])) == NULL) {
+			print_error("\"%s\" missing or out of order\n", marks[i]);
+			fail();
+		}
+		prev = p;
+	}
+}
+
+static const char *const text_sections[] = {
+	"\nSLA week\n", "\nFailures\n", "\nReruns done from dagtop\n",
+	"\nFour Keys\n", "\nBigQuery slots\n", "\nEnvironments\n"
+};
+static const char *const md_sections[] = {
+	"\n## SLA week\n", "\n## Failures\n", "\n### Reruns done from dagtop\n",
+	"\n## Four Keys\n", "\n## BigQuery slots\n", "\n## Environments\n"
+};
+static const char *const html_sections[] = {
+	">SLA week</h2>", ">Failures</h2>", ">Reruns done from dagtop</h3>",
+	">Four Keys</h2>", ">BigQuery slots</h2>", ">Environments</h2>",
+	"</body>\n</html>\n"
+};
+
 /* --- tests ------------------------------------------------------------------- */
 
 static void
@@ -537,6 +567,7 @@ test_text_full(void **state)
 	dump("full.txt", &b);
 	t = buf_str(&b);
 	assert_terminal_safe(t, 80);
+	assert_order(t, text_sections, 6);
 	assert_line(t, "Weekly digest: prod^[]8;;http://evil.example/^Gclick^[]8;;^G, "
 	    "2026-W49");
 	assert_line(t, "Week 2026-11-30 to 2026-12-06; generated 2026-12-07 "
@@ -659,6 +690,7 @@ test_text_skipped(void **state)
 	dump("skipped.txt", &b);
 	t = buf_str(&b);
 	assert_terminal_safe(t, 80);
+	assert_order(t, text_sections, 6);
 	assert_line(t, "Status: OK (every SLA met, every context OK).");
 	assert_line(t, "Nothing to show: no SLAs are configured");
 	assert_line(t, "0 runs ended in the week; 0 failed.");
@@ -686,6 +718,7 @@ test_markdown(void **state)
 	digest_write_markdown(&b, &d);
 	dump("full.md", &b);
 	t = buf_str(&b);
+	assert_order(t, md_sections, 6);
 	assert_lacks(t, "\x1b");
 	assert_lacks(t, "[x](");
 	assert_line(t, "## SLA week");
@@ -735,6 +768,7 @@ test_html(void **state)
 	dump("full.html", &b);
 	t = buf_str(&b);
 	assert_int_equal(run_checker(t, true), 0);
+	assert_order(t, html_sections, 7);
 	assert_lacks(t, "<script");
 	assert_lacks(t, "\x1b");
 	assert_lacks(t, "\xef\xbf\xbe");
