@@ -3,7 +3,7 @@
  * digest_write.c turns a struct digest into a list of blocks (headings,
  * paragraphs, tables) whose cells hold spans of text, each span either
  * dagtop's own words or text from outside; the text and Markdown writers
- * (digest_write.c) and the HTML writer (digest_html.c) only render those
+ * (digest_text.c) and the HTML writer (digest_html.c) only render those
  * blocks, so that every format carries the same content and outside text
  * is made inert at exactly one place per format.
  */
@@ -63,7 +63,13 @@ struct doc {
 	size_t		  n;
 };
 
-/* The digest's page as text and Markdown (digest_write.c), HTML (digest_html.c). */
+struct digest;
+/* The digest's page, every section in order (digest_write.c); doc_free it. */
+void	 doc_build(struct doc *, const struct digest *);
+void	 doc_free(struct doc *);
+/* The page as text and Markdown (digest_text.c), HTML (digest_html.c). */
+void	 doc_write_text(struct buf *, const struct doc *);
+void	 doc_write_markdown(struct buf *, const struct doc *);
 void	 doc_write_html(struct buf *, const struct doc *, const char *title);
 
 #endif
