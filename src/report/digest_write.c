@@ -298,7 +298,7 @@ put_header(struct doc *doc, struct ctx *x)
 	doc->v[doc->n - 1].tone = rc == 0 ? TONE_GOOD : rc == 1 ? TONE_WARN :
 	    TONE_BAD;
 	cell_text(c, "Status: %s (%s).", report_verdict_word(rc),
-	    rc == 0 ? "every SLA met, every context OK" :
+	    rc == 0 ? "no SLA missed, no context in trouble" :
 	    rc == 1 ? "an SLA was missed or a context is not OK" :
 	    "a source could not be read; its section says which");
 }

@@ -691,7 +691,7 @@ test_text_skipped(void **state)
 	t = buf_str(&b);
 	assert_terminal_safe(t, 80);
 	assert_order(t, text_sections, 6);
-	assert_line(t, "Status: OK (every SLA met, every context OK).");
+	assert_line(t, "Status: OK (no SLA missed, no context in trouble).");
 	assert_line(t, "Nothing to show: no SLAs are configured");
 	assert_line(t, "0 runs ended in the week; 0 failed.");
 	assert_line(t, "No failed run.");
