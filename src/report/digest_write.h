@@ -17,7 +17,8 @@
 
 void	 digest_write_text(struct buf *, const struct digest *);
 void	 digest_write_markdown(struct buf *, const struct digest *);
-/* A whole XHTML document for mail: inline styles, inline SVG, no script. */
+/* A whole XHTML document for mail: inline styles, table-cell bars (not
+   SVG, which Gmail and Outlook do not show reliably), no script. */
 void	 digest_write_html(struct buf *, const struct digest *);
 /* The digest as one JSON object (digest_json.c). */
 json_t	*digest_json(const struct digest *);
