@@ -520,6 +520,7 @@ enum report_needs {
 #define TJ	(T | FORMAT_BIT(REPORT_JSON))
 #define TJM	(TJ | FORMAT_BIT(REPORT_MARKDOWN))
 #define TJCM	(TJM | FORMAT_BIT(REPORT_CSV))
+#define TJCMO	(TJCM | FORMAT_BIT(REPORT_OPENMETRICS))
 static const struct report_kind {
 	const char		*name;
 	int			 min_args, max_args;
@@ -528,20 +529,20 @@ static const struct report_kind {
 	int			(*run)(const struct report_call *);
 	unsigned		 formats;	/* FORMAT_BIT()s it writes */
 } report_kinds[] = {
-	{ "status", 0, 0, NULL, NEEDS_AIRFLOW, call_status, TJCM },
+	{ "status", 0, 0, NULL, NEEDS_AIRFLOW, call_status, TJCMO },
 	{ "run", 1, 2, "usage: dagtop report run DAG_ID [RUN_ID]",
 	    NEEDS_AIRFLOW, call_run, TJ },
 	{ "log", 3, 3, "usage: dagtop report log DAG_ID RUN_ID TASK_ID "
 	    "[--try N] [--map-index N]", NEEDS_AIRFLOW, call_log, T },
-	{ "sla", 0, 0, NULL, NEEDS_AIRFLOW, call_sla, TJCM },
+	{ "sla", 0, 0, NULL, NEEDS_AIRFLOW, call_sla, TJCMO },
 	{ "impact", 3, 3, "usage: dagtop report impact DAG_ID RUN_ID TASK_ID",
 	    NEEDS_AIRFLOW, call_impact, TJM },
 	{ "why", 0, 1, "usage: dagtop report why SLA_NAME [--date YYYY-MM-DD] "
 	    "| --dag DAG_ID", NEEDS_AIRFLOW, call_why, TJM },
 	/* BigQuery alone makes a slots report; a database adds the pools. */
-	{ "slots", 0, 0, NULL, AIRFLOW_OPTIONAL, call_slots, TJCM },
+	{ "slots", 0, 0, NULL, AIRFLOW_OPTIONAL, call_slots, TJCMO },
 	/* The Four Keys need no Airflow: GitHub or their own database. */
-	{ "fourkeys", 0, 0, NULL, NEEDS_FILE_ONLY, call_fourkeys, TJCM },
+	{ "fourkeys", 0, 0, NULL, NEEDS_FILE_ONLY, call_fourkeys, TJCMO },
 	/* Two contexts, each resolved by the report itself. */
 	{ "compare", 2, 2, "usage: dagtop report compare BLUE GREEN "
 	    "[--since SPAN] [--threshold N%]", NEEDS_FILE_ONLY, call_compare, TJM },
@@ -550,6 +551,7 @@ static const struct report_kind {
 #undef TJ
 #undef TJM
 #undef TJCM
+#undef TJCMO
 #define NREPORTS (sizeof report_kinds / sizeof *report_kinds)
 
 /* The reports' names, "a, b, c" (last_sep ", ") or "a, b or c". */
@@ -662,6 +664,11 @@ run_report(const struct args *a)
 
 	if ((k = report_kind(a, &rc)) == NULL)
 		return rc;
+	report_set_name(k->name);
+	/* Before the file is read: its errors belong in the output too. */
+	if (a->report.output != NULL &&
+	    (rc = report_output(a->report.output)) != 0)
+		return rc;
 	if (config_load(&cfg, a->cli.config, config_zone_ok) != 0) {
 		fputs(buf_str(&cfg.errors), stderr);
 		rc = report_unknown(a->report.format, "configuration",
@@ -670,6 +677,7 @@ run_report(const struct args *a)
 		return rc;
 	}
 	fputs(buf_str(&cfg.warnings), stderr);
+	report_set_max_series(cfg.metrics_max_series);
 	if (k->run == call_status && (rc = status_many(a, &cfg)) >= 0) {
 		config_free(&cfg);
 		return rc;
