@@ -575,7 +575,7 @@ write_openmetrics(const struct sla_eval *ev, size_t n, const char *context,
 	    "the days judged (0..1) over the period (window=\"period\") and "
 	    "the trailing 26 weeks (window=\"26w\"); NaN when none was "
 	    "judged.");
-	om_family(&m, "dagtop_sla_days", OM_GAUGE,
+	om_family(&m, "dagtop_sla_outcomes", OM_GAUGE,
 	    "Days of the period by outcome.");
 	om_family(&m, "dagtop_sla_worst_lateness_seconds", OM_GAUGE,
 	    "The period's longest lateness past the deadline, 0 when none.");
@@ -586,7 +586,7 @@ write_openmetrics(const struct sla_eval *ev, size_t n, const char *context,
 		om_compliance(&m, d, context, "period", &ev[i].period);
 		om_compliance(&m, d, context, "26w", &ev[i].trailing);
 		for (k = 0; k < SLA_NOUTCOMES; k++)
-			om_add(&m, "dagtop_sla_days",
+			om_add(&m, "dagtop_sla_outcomes",
 			    (double)ev[i].period.count[k], "context", context,
 			    "sla", d->name, "dag_id", d->dag_id, "task_id",
 			    d->task_id, "outcome", sla_outcome_name(k), NULL);
