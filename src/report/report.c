@@ -400,6 +400,16 @@ report_begin(void)
 /* --output: the file asked for, and the temporary stdout writes to. */
 static char *output_file, *output_temp;
 
+/* Interrupted (cron's kill, ^C): no temporary left behind, then as asked. */
+static void
+output_interrupted(int sig)
+{
+	if (output_temp != NULL)
+		unlink(output_temp);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
 int
 report_output(const char *file)
 {
@@ -435,6 +445,9 @@ report_output(const char *file)
 	}
 	close(fd);
 	output_file = xstrdup(file);
+	signal(SIGINT, output_interrupted);
+	signal(SIGTERM, output_interrupted);
+	signal(SIGHUP, output_interrupted);
 	return 0;
 }
 

@@ -392,6 +392,10 @@ left=$(ls -A "$work/out" | grep -v '^dagtop.prom$' | grep -v '^adir.prom$')
 [ -z "$left" ] || fail "--output left temporaries: $left"
 cmp -s "$target" "$work/before" || fail "--output: the failed writes changed the file"
 
+# The sanitizers' build: not a word from them in any run.
+bad=$(grep -l -e 'Sanitizer' -e 'runtime error' "$work"/*.err 2>/dev/null)
+[ -z "$bad" ] || fail "sanitizer reports in: $bad"
+
 [ $fails -eq 0 ] && echo "report_metrics: all good" && exit 0
 echo "report_metrics: $fails failure(s)" >&2
 exit 1
