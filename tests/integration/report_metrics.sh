@@ -32,7 +32,8 @@ run() {
 	_o=$1
 	_c=$2
 	shift 2
-	${AS:-} env -i HOME="$work/home" PATH=/usr/bin:/bin LC_ALL=C.UTF-8 TZ=UTC \
+	${AS:-} env -i HOME="$work/home" PATH=/usr/bin:/bin \
+	    LC_ALL="${LOCALE:-C.UTF-8}" LOCPATH="${LOCPATH:-}" TZ=UTC \
 	    DBPW=reader-secret GH_TEST_TOKEN="${TOKEN:-}" \
 	    XDG_CACHE_HOME="$work/cache" "$bin" --config "$_c" report "$@" \
 	    >"$_o" 2>"$_o.err"
@@ -322,6 +323,20 @@ EOF
 	    'dagtop_fourkeys_time_to_restore_median_seconds{service="api"} 8100' \
 	    'dagtop_fourkeys_change_failure_ratio{service="data"} 0.2' \
 	    'dagtop_fourkeys_time_to_restore_median_seconds{service="data"} NaN'
+	# A locale with a decimal comma changes no number (de_DE built here,
+	# for this test only: LOCPATH).
+	mkdir -p "$work/locale"
+	if localedef -i de_DE -f UTF-8 "$work/locale/de_DE.UTF-8" >/dev/null 2>&1; then
+		LOCALE=de_DE.UTF-8 LOCPATH=$work/locale
+		run "$work/fkde.om" "$conf" fourkeys --format openmetrics
+		LOCALE= LOCPATH=
+		grep -v timestamp_seconds "$out" >"$work/fk.c"
+		grep -v timestamp_seconds "$work/fkde.om" >"$work/fk.de"
+		cmp -s "$work/fk.c" "$work/fk.de" ||
+		    fail "fourkeys in de_DE: $(diff "$work/fk.c" "$work/fk.de")"
+	else
+		fail "localedef could not build de_DE.UTF-8"
+	fi
 	# A bad token: the service could not be read, exit 3, said in metrics.
 	TOKEN=bad
 	run "$work/fkbad.om" "$conf" fourkeys --format openmetrics

@@ -22,7 +22,8 @@ dropdb:postgresql-client tmux:tmux mandoc:mandoc python3:python3
 openssl:openssl curl:curl pgrep:procps runuser:util-linux ss:iproute2
 getconf:libc-bin locale:libc-bin awk:mawk sed:sed grep:grep find:findutils
 od:coreutils stat:coreutils mktemp:coreutils date:coreutils
-timeout:coreutils cmark-gfm:cmark-gfm promtool:prometheus"
+timeout:coreutils cmark-gfm:cmark-gfm promtool:prometheus
+localedef:libc-bin"
 
 missing=""
 for p in $PACKAGES; do

@@ -53,6 +53,12 @@ test_family_rules(void **state)
 	assert_int_equal(om_add(&m, "dagtop_runs", 1, "__x", "x", NULL), -1);
 	assert_int_equal(om_add(&m, "dagtop_runs", 1, "a", "x", "a", "y",
 	    NULL), -1);
+	/* at most OM_MAX_LABELS (8) labels */
+	assert_int_equal(om_add(&m, "dagtop_runs", 1, "a", "1", "b", "2", "c",
+	    "3", "d", "4", "e", "5", "f", "6", "g", "7", "h", "8", "i", "9",
+	    NULL), -1);
+	assert_int_equal(om_add(&m, "dagtop_runs", 1, "a", "1", "b", "2", "c",
+	    "3", "d", "4", "e", "5", "f", "6", "g", "7", "h", "8", NULL), 0);
 	om_free(&m);
 }
 
