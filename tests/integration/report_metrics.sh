@@ -21,7 +21,8 @@ fails=0
 fail() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
 work=$(mktemp -d "${TMPDIR:-/tmp}/dagtop-metrics.XXXXXX")
 # The emulators go whatever happens, by their PIDs.
-trap 'bq_emu_stop; gh_emu_stop; chmod -R u+w "$work" 2>/dev/null; rm -rf "$work"' EXIT
+NE_PID=
+trap 'bq_emu_stop; gh_emu_stop; [ -z "$NE_PID" ] || kill "$NE_PID" 2>/dev/null; chmod -R u+w "$work" 2>/dev/null; rm -rf "$work"' EXIT
 trap 'exit 130' INT TERM HUP PIPE
 mkdir -p "$work/home"
 ESC=$(printf '\033')
@@ -348,6 +349,39 @@ EOF
 	gh_emu_stop
 else
 	fail "the GitHub emulator did not start"
+fi
+
+# --- node_exporter's textfile collector reads them all at once ----------------
+# As deployed: a file per report in one folder; node_exporter refuses a
+# file it cannot parse, a series in two files, or one metric with two HELPs.
+if command -v prometheus-node-exporter >/dev/null; then
+	v=${schemas%% *}
+	mkdir "$work/textfile"
+	cp "$work/many$v.om" "$work/textfile/status.prom"
+	cp "$work/sla$v.om" "$work/textfile/sla.prom"
+	[ -f "$work/slots100.om" ] && cp "$work/slots100.om" "$work/textfile/slots.prom"
+	[ -f "$work/fk.om" ] && cp "$work/fk.om" "$work/textfile/fourkeys.prom"
+	port=$(/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	prometheus-node-exporter --collector.disable-defaults \
+	    --collector.textfile --collector.textfile.directory="$work/textfile" \
+	    --web.listen-address="127.0.0.1:$port" >"$work/ne.log" 2>&1 &
+	NE_PID=$!
+	i=0
+	until curl -sf "http://127.0.0.1:$port/metrics" >"$work/scrape" 2>/dev/null; do
+		i=$((i + 1))
+		[ $i -lt 50 ] || break
+		sleep 0.1
+	done
+	kill "$NE_PID" 2>/dev/null
+	NE_PID=
+	line "$work/scrape" 'node_textfile_scrape_error 0' \
+	    'dagtop_status_dag_failed_runs{context="m",dag_id="q\"uote\\back\nline"} 3' \
+	    'dagtop_report_success{context="gone",report="status"} 0'
+	want=$(cat "$work"/textfile/*.prom | grep -c '^dagtop_')
+	got=$(grep -c '^dagtop_' "$work/scrape")
+	[ "$want" = "$got" ] || fail "node_exporter: $got dagtop samples of $want: $(cat "$work/ne.log")"
+else
+	echo "report_metrics.sh: no prometheus-node-exporter: its textfile collector not tried" >&2
 fi
 
 # --- --output FILE ------------------------------------------------------------
