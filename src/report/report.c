@@ -495,6 +495,10 @@ report_end(int rc)
 			fclose(stdout);
 		if (e != 0)
 			unlink(output_temp);
+		/* The handler may unlink it until here: not once it is freed. */
+		signal(SIGINT, SIG_DFL);
+		signal(SIGTERM, SIG_DFL);
+		signal(SIGHUP, SIG_DFL);
 		free(output_temp);
 		output_temp = NULL;
 		if (e != 0) {
