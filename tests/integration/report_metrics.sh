@@ -34,7 +34,8 @@ run() {
 	_c=$2
 	shift 2
 	${AS:-} env -i HOME="$work/home" PATH=/usr/bin:/bin \
-	    LC_ALL="${LOCALE:-C.UTF-8}" LOCPATH="${LOCPATH:-}" TZ=UTC \
+	    LC_ALL="${LOCALE:-C.UTF-8}" LOCPATH="${LOCPATH:-}" \
+	    LSAN_OPTIONS="${LSAN:-}" TZ=UTC \
 	    DBPW=reader-secret GH_TEST_TOKEN="${TOKEN:-}" \
 	    XDG_CACHE_HOME="$work/cache" "$bin" --config "$_c" report "$@" \
 	    >"$_o" 2>"$_o.err"
@@ -328,9 +329,12 @@ EOF
 	# for this test only: LOCPATH).
 	mkdir -p "$work/locale"
 	if localedef -i de_DE -f UTF-8 "$work/locale/de_DE.UTF-8" >/dev/null 2>&1; then
+		# glibc's setlocale keeps the LOCPATH list it read for good.
+		echo 'leak:__argz_add_sep' >"$work/lsan.supp"
 		LOCALE=de_DE.UTF-8 LOCPATH=$work/locale
+		LSAN=suppressions=$work/lsan.supp
 		run "$work/fkde.om" "$conf" fourkeys --format openmetrics
-		LOCALE= LOCPATH=
+		LOCALE= LOCPATH= LSAN=
 		grep -v timestamp_seconds "$out" >"$work/fk.c"
 		grep -v timestamp_seconds "$work/fkde.om" >"$work/fk.de"
 		cmp -s "$work/fk.c" "$work/fk.de" ||
