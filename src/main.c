@@ -712,9 +712,11 @@ run_report(const struct args *a)
 		/* Reports never write: the read-only gate is closed for them. */
 		s.readonly = true;
 		report_set_source(s.source);
+		report_set_context(s.context);
 	}
 	rc = k->run(&call);
 	report_set_source(NULL);
+	report_set_context(NULL);
 	if (k->needs != NEEDS_FILE_ONLY)
 		settings_free(&s);
 	config_free(&cfg);

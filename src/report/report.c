@@ -119,8 +119,16 @@ report_error(const char *what, const char *why)
 static const char *report_source;
 /* The report's name, for report_unknown's metrics; NULL before main sets it. */
 static const char *report_name;
+/* The context read, for report_unknown's metrics; NULL: none (yet). */
+static const char *report_context;
 /* [dagtop] metrics_max_series */
 static size_t max_series = 100;
+
+void
+report_set_context(const char *context)
+{
+	report_context = context;
+}
 
 void
 report_set_name(const char *name)
@@ -211,7 +219,7 @@ report_unknown(enum report_format f, const char *what, const char *why)
 		struct om m;
 
 		om_init(&m);
-		report_om_read(&m, report_name, NULL, false,
+		report_om_read(&m, report_name, report_context, false,
 		    (int64_t)time(NULL));
 		report_om_print(&m);
 	}

@@ -286,6 +286,8 @@ struct om;
  * task, per consumer) metric.  Set once, before the report runs.
  */
 void	 report_set_name(const char *);
+/* The context read (NULL: none), so a failure's series is a success's. */
+void	 report_set_context(const char *);
 void	 report_set_max_series(int);
 size_t	 report_max_series(void);
 /*

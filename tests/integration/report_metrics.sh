@@ -231,7 +231,7 @@ for s in j["slas"]:
 	run "$work/slagone$v.om" "$conf.gone" sla --week 2026-W45 --format openmetrics
 	[ $rc -eq 3 ] || fail "sla gone $v: exit $rc, want 3"
 	promtool_ok "$work/slagone$v.om"
-	line "$work/slagone$v.om" 'dagtop_report_success{report="sla"} 0'
+	line "$work/slagone$v.om" 'dagtop_report_success{report="sla",context="s"} 0'
 done
 
 # --- report slots (BigQuery emulator) --------------------------------------------
