@@ -97,6 +97,7 @@ struct config {
 	int		 refresh;		/* [dagtop] refresh =, -1 unset */
 	int		 api_refresh;		/* [dagtop] api_refresh =, -1 unset */
 	int		 week_start;		/* [dagtop] week_start =, 0 = Sunday */
+	int		 metrics_max_series;	/* [dagtop] metrics_max_series = */
 	struct context	*ctx;
 	size_t		 nctx;
 	struct sla_def	*sla;			/* [sla "NAME"] sections */

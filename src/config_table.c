@@ -51,6 +51,9 @@ const struct setting_def settings_table[] = {
 	    "API refresh interval of every context that sets none"),
 	D("week_start", T_WEEKDAY, 0, 0, "monday", week_start,
 	    "the first day of an SLA week"),
+	D("metrics_max_series", T_NUMBER, 1, 100000, "100",
+	    metrics_max_series, "the most per-DAG (per-task, per-consumer) "
+	    "series of each metric in --format openmetrics"),
 	{ "include", SEC_DAGTOP, T_INCLUDE, 0, 0, NULL, NULL, NO, NO, false,
 	    "read another file here" },
 	D("github_url", T_URL, 0, 0, NULL, fk.github_url,

@@ -30,7 +30,8 @@ static const char usage_text[] =
 "it opens on the environments overview, a row per context.\n"
 "\n"
 "commands:\n"
-"  report status [--since SPAN] [--format text|json|csv|markdown] [--quiet]\n"
+"  report status [--since SPAN] [--quiet]\n"
+"                [--format text|json|csv|markdown|openmetrics]\n"
 "                      scheduler health, run counts, failed and running runs;\n"
 "                      exit 0 all good, 1 needs attention, 2 critical,\n"
 "                      3 cannot tell; over several contexts (--context a,b,\n"
@@ -40,7 +41,7 @@ static const char usage_text[] =
 "                      a run's task instances in task-graph order (the\n"
 "                      latest run without RUN_ID); exit 1 if it failed\n"
 "  report sla [--week 2026-W47|this|last | --from DATE [--to DATE]]\n"
-"             [--format text|json|csv|markdown]\n"
+"             [--format text|json|csv|markdown|openmetrics]\n"
 "                      the SLAs of the configuration day by day (this week\n"
 "                      by default), compliance for the period and the last\n"
 "                      26 weeks; exit 0 all met, 1 late, failed or missing,\n"
@@ -84,7 +85,7 @@ static const char usage_text[] =
 "                      3 cannot tell, 4 sent but outcome unknown (the\n"
 "                      database's states are printed)\n"
 "  report slots [--hours N] [--alert-minutes N]\n"
-"               [--format text|json|csv|markdown] [--quiet]\n"
+"               [--format text|json|csv|markdown|openmetrics] [--quiet]\n"
 "                      BigQuery slots per minute and reservation against\n"
 "                      that reservation's capacity (baseline + autoscale\n"
 "                      max, + idle slots unless ignore_idle_slots), on-demand\n"
@@ -92,11 +93,18 @@ static const char usage_text[] =
 "                      exit 1 when a reservation went above capacity in the\n"
 "                      last --alert-minutes (1 to 1440, default 15)\n"
 "  report fourkeys [--window 7d|30d|90d] [--service NAME]\n"
-"                  [--format text|json|csv|markdown] [--quiet]\n"
+"                  [--format text|json|csv|markdown|openmetrics]\n"
+"                  [--quiet]\n"
 "                      the DORA Four Keys of each [service]: deployment\n"
 "                      frequency, lead time, change failure rate, time to\n"
 "                      restore, with DORA bands and the trend against the\n"
 "                      window before; exit 3 when a service cannot be read\n"
+"  report ... --format openmetrics\n"
+"                      Prometheus text for node_exporter's textfile\n"
+"                      collector (metrics in dagtop(1), OpenMetrics)\n"
+"  report ... --output FILE\n"
+"                      write FILE atomically (a temporary beside it, then\n"
+"                      renamed), left as it was when the write fails\n"
 "  config check [--connect]\n"
 "                      validate the configuration file and show the\n"
 "                      effective settings (secrets masked); --connect also\n"
@@ -534,6 +542,7 @@ enum report_needs {
 #define TJ	(T | FORMAT_BIT(REPORT_JSON))
 #define TJM	(TJ | FORMAT_BIT(REPORT_MARKDOWN))
 #define TJCM	(TJM | FORMAT_BIT(REPORT_CSV))
+#define TJCMO	(TJCM | FORMAT_BIT(REPORT_OPENMETRICS))
 static const struct report_kind {
 	const char		*name;
 	int			 min_args, max_args;
@@ -542,20 +551,20 @@ static const struct report_kind {
 	int			(*run)(const struct report_call *);
 	unsigned		 formats;	/* FORMAT_BIT()s it writes */
 } report_kinds[] = {
-	{ "status", 0, 0, NULL, NEEDS_AIRFLOW, call_status, TJCM },
+	{ "status", 0, 0, NULL, NEEDS_AIRFLOW, call_status, TJCMO },
 	{ "run", 1, 2, "usage: dagtop report run DAG_ID [RUN_ID]",
 	    NEEDS_AIRFLOW, call_run, TJ },
 	{ "log", 3, 3, "usage: dagtop report log DAG_ID RUN_ID TASK_ID "
 	    "[--try N] [--map-index N]", NEEDS_AIRFLOW, call_log, T },
-	{ "sla", 0, 0, NULL, NEEDS_AIRFLOW, call_sla, TJCM },
+	{ "sla", 0, 0, NULL, NEEDS_AIRFLOW, call_sla, TJCMO },
 	{ "impact", 3, 3, "usage: dagtop report impact DAG_ID RUN_ID TASK_ID",
 	    NEEDS_AIRFLOW, call_impact, TJM },
 	{ "why", 0, 1, "usage: dagtop report why SLA_NAME [--date YYYY-MM-DD] "
 	    "| --dag DAG_ID", NEEDS_AIRFLOW, call_why, TJM },
 	/* BigQuery alone makes a slots report; a database adds the pools. */
-	{ "slots", 0, 0, NULL, AIRFLOW_OPTIONAL, call_slots, TJCM },
+	{ "slots", 0, 0, NULL, AIRFLOW_OPTIONAL, call_slots, TJCMO },
 	/* The Four Keys need no Airflow: GitHub or their own database. */
-	{ "fourkeys", 0, 0, NULL, NEEDS_FILE_ONLY, call_fourkeys, TJCM },
+	{ "fourkeys", 0, 0, NULL, NEEDS_FILE_ONLY, call_fourkeys, TJCMO },
 	/* Two contexts, each resolved by the report itself. */
 	{ "compare", 2, 2, "usage: dagtop report compare BLUE GREEN "
 	    "[--since SPAN] [--threshold N%]", NEEDS_FILE_ONLY, call_compare, TJM },
@@ -567,6 +576,7 @@ static const struct report_kind {
 #undef TJ
 #undef TJM
 #undef TJCM
+#undef TJCMO
 #define NREPORTS (sizeof report_kinds / sizeof *report_kinds)
 
 /* The reports' names, "a, b, c" (last_sep ", ") or "a, b or c". */
@@ -679,6 +689,11 @@ run_report(const struct args *a)
 
 	if ((k = report_kind(a, &rc)) == NULL)
 		return rc;
+	report_set_name(k->name);
+	/* Before the file is read: its errors belong in the output too. */
+	if (a->report.output != NULL &&
+	    (rc = report_output(a->report.output)) != 0)
+		return rc;
 	if (config_load(&cfg, a->cli.config, config_zone_ok) != 0) {
 		fputs(buf_str(&cfg.errors), stderr);
 		rc = report_unknown(a->report.format, "configuration",
@@ -687,6 +702,7 @@ run_report(const struct args *a)
 		return rc;
 	}
 	fputs(buf_str(&cfg.warnings), stderr);
+	report_set_max_series(cfg.metrics_max_series);
 	if (k->run == call_status && (rc = status_many(a, &cfg)) >= 0) {
 		config_free(&cfg);
 		return rc;
@@ -713,9 +729,11 @@ run_report(const struct args *a)
 		/* Reports never write: the read-only gate is closed for them. */
 		s.readonly = true;
 		report_set_source(s.source);
+		report_set_context(s.context);
 	}
 	rc = k->run(&call);
 	report_set_source(NULL);
+	report_set_context(NULL);
 	if (k->needs != NEEDS_FILE_ONLY)
 		settings_free(&s);
 	config_free(&cfg);

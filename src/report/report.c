@@ -1,14 +1,20 @@
 /* report.c: what every report shares. */
+#include <sys/stat.h>
+
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "airflow.h"
+#include "openmetrics.h"
 #include "report.h"
 #include "secret.h"
 #include "sla.h"
@@ -111,6 +117,74 @@ report_error(const char *what, const char *why)
 
 /* The scheduler source the report reads ("database", "api"), or NULL. */
 static const char *report_source;
+/* The report's name, for report_unknown's metrics; NULL before main sets it. */
+static const char *report_name;
+/* The context read, for report_unknown's metrics; NULL: none (yet). */
+static const char *report_context;
+/* [dagtop] metrics_max_series */
+static size_t max_series = 100;
+
+void
+report_set_context(const char *context)
+{
+	report_context = context;
+}
+
+void
+report_set_name(const char *name)
+{
+	report_name = name;
+}
+
+void
+report_set_max_series(int n)
+{
+	if (n > 0)
+		max_series = (size_t)n;
+}
+
+size_t
+report_max_series(void)
+{
+	return max_series;
+}
+
+void
+report_om_read(struct om *m, const char *report, const char *context,
+    bool ok, int64_t now)
+{
+	om_family(m, "dagtop_report_success", OM_GAUGE,
+	    "1 when the report read its sources, 0 when it could not "
+	    "(the report's other metrics are then missing).");
+	om_family(m, "dagtop_report_timestamp_seconds", OM_GAUGE,
+	    "When the report was made, in seconds since the Unix epoch.");
+	om_family(m, "dagtop_report_series_omitted", OM_GAUGE,
+	    "Series of a per-DAG, per-task or per-consumer metric left out "
+	    "by metrics_max_series (the worst are kept).");
+	om_add(m, "dagtop_report_success", ok ? 1 : 0, "report", report,
+	    "context", context, NULL);
+	om_add(m, "dagtop_report_timestamp_seconds", (double)now,
+	    "report", report, "context", context, NULL);
+}
+
+void
+report_om_omitted(struct om *m, const char *report, const char *context,
+    const char *metric, size_t omitted)
+{
+	om_add(m, "dagtop_report_series_omitted", (double)omitted,
+	    "report", report, "context", context, "metric", metric, NULL);
+}
+
+void
+report_om_print(struct om *m)
+{
+	struct buf b = BUF_INIT;
+
+	om_write(m, &b);
+	fputs(buf_str(&b), stdout);
+	buf_free(&b);
+	om_free(m);
+}
 
 void
 report_set_source(const char *source)
@@ -139,6 +213,15 @@ report_unknown(enum report_format f, const char *what, const char *why)
 			    json_string(report_source));
 		report_json_print(doc);
 		json_decref(doc);
+	}
+	if (f == REPORT_OPENMETRICS) {
+		/* A collector must see the failure, not an old or empty file. */
+		struct om m;
+
+		om_init(&m);
+		report_om_read(&m, report_name, report_context, false,
+		    (int64_t)time(NULL));
+		report_om_print(&m);
 	}
 	free(clean);
 	free(plain);
@@ -322,6 +405,87 @@ report_begin(void)
 	signal(SIGPIPE, SIG_IGN);
 }
 
+/* --output: the file asked for, and the temporary stdout writes to. */
+static char *output_file, *output_temp;
+
+/* Interrupted (cron's kill, ^C): no temporary left behind, then as asked. */
+static void
+output_interrupted(int sig)
+{
+	if (output_temp != NULL)
+		unlink(output_temp);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+int
+report_output(const char *file)
+{
+	const char	*slash = strrchr(file, '/');
+	struct buf	 t = BUF_INIT;
+	mode_t		 mask;
+	int		 fd;
+
+	/* ".NAME.XXXXXX" beside it: a collector reading *.prom skips it. */
+	if (slash != NULL)
+		buf_append(&t, file, (size_t)(slash - file) + 1);
+	buf_printf(&t, ".%s.XXXXXX", slash != NULL ? slash + 1 : file);
+	output_temp = buf_detach(&t);
+	if ((fd = mkstemp(output_temp)) == -1) {
+		fprintf(stderr, "dagtop: cannot write %s: %s\n", file,
+		    strerror(errno));
+		free(output_temp);
+		output_temp = NULL;
+		return 3;
+	}
+	/* mkstemp's 0600 would shut out a collector running as another user. */
+	mask = umask(0);
+	umask(mask);
+	fflush(stdout);
+	if (fchmod(fd, 0666 & ~mask) != 0 || dup2(fd, STDOUT_FILENO) == -1) {
+		fprintf(stderr, "dagtop: cannot write %s: %s\n", file,
+		    strerror(errno));
+		close(fd);
+		unlink(output_temp);
+		free(output_temp);
+		output_temp = NULL;
+		return 3;
+	}
+	close(fd);
+	output_file = xstrdup(file);
+	signal(SIGINT, output_interrupted);
+	signal(SIGTERM, output_interrupted);
+	signal(SIGHUP, output_interrupted);
+	return 0;
+}
+
+/* The temporary made whole and durable, then renamed over the file: 0 or errno. */
+static int
+output_commit(void)
+{
+	char	*dir, *slash;
+	int	 fd;
+
+	if (fsync(STDOUT_FILENO) != 0 && errno != EINVAL)
+		return errno;
+	if (fclose(stdout) != 0)
+		return errno;
+	if (rename(output_temp, output_file) != 0)
+		return errno;
+	/* The rename itself durable: the folder synced (best effort). */
+	dir = xstrdup(output_file);
+	slash = strrchr(dir, '/');
+	if (slash != NULL)
+		slash[slash == dir] = '\0';
+	fd = open(slash != NULL ? dir : ".", O_RDONLY | O_DIRECTORY);
+	if (fd != -1) {
+		fsync(fd);
+		close(fd);
+	}
+	free(dir);
+	return 0;
+}
+
 int
 report_end(int rc)
 {
@@ -330,6 +494,31 @@ report_end(int rc)
 	errno = 0;
 	if (fflush(stdout) != 0)
 		e = errno;
+	if (output_temp != NULL) {
+		if (e == 0 && ferror(stdout))
+			e = EIO;
+		if (e == 0)
+			e = output_commit();
+		else
+			fclose(stdout);
+		if (e != 0)
+			unlink(output_temp);
+		/* The handler may unlink it until here: not once it is freed. */
+		signal(SIGINT, SIG_DFL);
+		signal(SIGTERM, SIG_DFL);
+		signal(SIGHUP, SIG_DFL);
+		free(output_temp);
+		output_temp = NULL;
+		if (e != 0) {
+			fprintf(stderr, "dagtop: cannot write the report to "
+			    "%s: %s (left as it was)\n", output_file,
+			    strerror(e));
+			rc = 3;
+		}
+		free(output_file);
+		output_file = NULL;
+		return rc;
+	}
 	if (ferror(stdout) || fclose(stdout) != 0) {
 		if (e == 0)
 			e = errno;

@@ -276,4 +276,41 @@ void	 report_json_print(json_t *);
 int	 report_digest(const struct settings *, const struct config *,
 	    const struct cli_options *, const struct report_options *);
 
+/*
+ * --output FILE: from here on stdout goes to a temporary file beside FILE
+ * (".FILE.XXXXXX", a plain file under the umask), which report_end syncs
+ * and renames over FILE, so that a reader (node_exporter's textfile
+ * collector) sees the old file or the new one whole, never a part.  On a
+ * failure FILE stays as it was, no temporary is left, and report_end says
+ * why and returns 3.  Returns 0, or 3 (said on stderr) when the temporary
+ * cannot be made.
+ */
+int	 report_output(const char *file);
+
+/* --- OpenMetrics (Prometheus text), what every report's shares --- */
+struct om;
+/*
+ * The report's name ("status", "sla"), for the metrics report_unknown
+ * writes; and [dagtop] metrics_max_series, the cap on each per-DAG (per
+ * task, per consumer) metric.  Set once, before the report runs.
+ */
+void	 report_set_name(const char *);
+/* The context read (NULL: none), so a failure's series is a success's. */
+void	 report_set_context(const char *);
+void	 report_set_max_series(int);
+size_t	 report_max_series(void);
+/*
+ * Declares the families every report writes (dagtop_report_success,
+ * dagtop_report_timestamp_seconds, dagtop_report_series_omitted) and adds
+ * the first two for a read of context (NULL: no context label) that
+ * succeeded or not, at now.
+ */
+void	 report_om_read(struct om *, const char *report, const char *context,
+	    bool ok, int64_t now);
+/* How many series of metric the cap left out (0 too: an alert may watch). */
+void	 report_om_omitted(struct om *, const char *report,
+	    const char *context, const char *metric, size_t omitted);
+/* Writes the metrics to stdout and frees them. */
+void	 report_om_print(struct om *);
+
 #endif

@@ -14,6 +14,7 @@
 #include "config.h"
 #include "fourkeys_src.h"
 #include "loop.h"
+#include "openmetrics.h"
 #include "report.h"
 #include "sparkline.h"
 #include "timefmt.h"
@@ -530,6 +531,78 @@ write_csv(struct fk_src *src, struct buf *b)
 	}
 }
 
+/* --- OpenMetrics ------------------------------------------------------------ */
+
+/* Seconds, or NaN for "no data" (-1). */
+static double
+om_secs(int64_t s)
+{
+	return s >= 0 ? (double)s : NAN;
+}
+
+/*
+ * Per service (the configuration's, so the label cannot grow on its own):
+ * whether it was read, and its Four Keys over the window.
+ */
+static void
+write_openmetrics(struct fk_src *src, int rc)
+{
+	struct om		 m;
+	struct fk_svc_view	 v;
+	size_t			 i;
+
+	om_init(&m);
+	report_om_read(&m, "fourkeys", NULL, rc == 0, (int64_t)time(NULL));
+	om_family(&m, "dagtop_fourkeys_window_seconds", OM_GAUGE,
+	    "The window the Four Keys cover (--window), in seconds.");
+	om_family(&m, "dagtop_fourkeys_service_up", OM_GAUGE,
+	    "1 when the service's deployments and incidents were read, 0 "
+	    "when not (its other metrics are then missing).");
+	om_family(&m, "dagtop_fourkeys_deployments", OM_GAUGE,
+	    "Deployments in the window.");
+	om_family(&m, "dagtop_fourkeys_deployments_per_day", OM_GAUGE,
+	    "Deployment frequency: deployments per day over the window.");
+	om_family(&m, "dagtop_fourkeys_lead_time_median_seconds", OM_GAUGE,
+	    "Lead time for changes, median; NaN without changes.");
+	om_family(&m, "dagtop_fourkeys_lead_time_p90_seconds", OM_GAUGE,
+	    "Lead time for changes, 90th percentile; NaN without changes.");
+	om_family(&m, "dagtop_fourkeys_change_failure_ratio", OM_GAUGE,
+	    "Deployments followed by an incident, of all (0..1); NaN without "
+	    "deployments.");
+	om_family(&m, "dagtop_fourkeys_incidents", OM_GAUGE,
+	    "Incidents opened in the window.");
+	om_family(&m, "dagtop_fourkeys_time_to_restore_median_seconds",
+	    OM_GAUGE, "Time to restore service, median over the window's "
+	    "resolved incidents; NaN without any.");
+	om_add(&m, "dagtop_fourkeys_window_seconds",
+	    fk_src_days(src) * 86400.0, NULL);
+	for (i = 0; i < fk_src_count(src); i++) {
+		const struct fk_metrics *c;
+
+		fk_src_service(src, i, &v);
+		om_add(&m, "dagtop_fourkeys_service_up", v.valid, "service",
+		    v.name, NULL);
+		if (!v.valid)
+			continue;
+		c = &v.res->cur;
+		om_add(&m, "dagtop_fourkeys_deployments", c->deployments,
+		    "service", v.name, NULL);
+		om_add(&m, "dagtop_fourkeys_deployments_per_day", c->per_day,
+		    "service", v.name, NULL);
+		om_add(&m, "dagtop_fourkeys_lead_time_median_seconds",
+		    om_secs(c->lead_median), "service", v.name, NULL);
+		om_add(&m, "dagtop_fourkeys_lead_time_p90_seconds",
+		    om_secs(c->lead_p90), "service", v.name, NULL);
+		om_add(&m, "dagtop_fourkeys_change_failure_ratio",
+		    c->cfr >= 0 ? c->cfr : NAN, "service", v.name, NULL);
+		om_add(&m, "dagtop_fourkeys_incidents", c->incidents,
+		    "service", v.name, NULL);
+		om_add(&m, "dagtop_fourkeys_time_to_restore_median_seconds",
+		    om_secs(c->restore_median), "service", v.name, NULL);
+	}
+	report_om_print(&m);
+}
+
 int
 report_fourkeys(const struct config *cfg, const struct report_options *o)
 {
@@ -568,6 +641,8 @@ report_fourkeys(const struct config *cfg, const struct report_options *o)
 		write_json(j.src, rc);
 	else if (o->format == REPORT_CSV)
 		write_csv(j.src, &out);
+	else if (o->format == REPORT_OPENMETRICS)
+		write_openmetrics(j.src, rc);
 	else if (!(o->quiet && rc == 0)) {
 		write_verdict(j.src, rc, o->format == REPORT_MARKDOWN, &out);
 		write_heading(j.src, o->format == REPORT_MARKDOWN, &out);

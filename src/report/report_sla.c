@@ -8,7 +8,10 @@
 #include <string.h>
 #include <time.h>
 
+#include <math.h>
+
 #include "config.h"
+#include "openmetrics.h"
 #include "report.h"
 #include "sanitize.h"
 #include "scheduler.h"
@@ -538,6 +541,62 @@ period(const struct report_options *o, int week_start, const struct tz *z,
 	return 0;
 }
 
+/* --- OpenMetrics ------------------------------------------------------------ */
+
+/* One SLA's compliance over a window ("period", "26w"); NaN: nothing judged. */
+static void
+om_compliance(struct om *m, const struct sla_def *d, const char *context,
+    const char *window, const struct sla_summary *sum)
+{
+	om_add(m, "dagtop_sla_compliance_ratio", sum->compliance < 0 ? NAN :
+	    sum->compliance, "context", context, "sla", d->name, "dag_id",
+	    d->dag_id, "task_id", d->task_id, "window", window, NULL);
+}
+
+/*
+ * Per SLA: compliance of the period and the trailing 26 weeks, the
+ * period's days by outcome, its worst lateness.  The SLAs are the
+ * configuration's, so their labels cannot grow on their own.
+ */
+static void
+write_openmetrics(const struct sla_eval *ev, size_t n, const char *context,
+    int rc, int64_t now)
+{
+	struct om	m;
+	size_t		i;
+	int		k;
+
+	om_init(&m);
+	report_om_read(&m, "sla", context, true, now);
+	om_family(&m, "dagtop_sla_verdict", OM_GAUGE, "The SLA report's exit "
+	    "status: 0 all met, 1 late, failed or missing, 3 nothing judged "
+	    "yet.");
+	om_family(&m, "dagtop_sla_compliance_ratio", OM_GAUGE, "Days met of "
+	    "the days judged (0..1) over the period (window=\"period\") and "
+	    "the trailing 26 weeks (window=\"26w\"); NaN when none was "
+	    "judged.");
+	om_family(&m, "dagtop_sla_outcomes", OM_GAUGE,
+	    "Days of the period by outcome.");
+	om_family(&m, "dagtop_sla_worst_lateness_seconds", OM_GAUGE,
+	    "The period's longest lateness past the deadline, 0 when none.");
+	om_add(&m, "dagtop_sla_verdict", rc, "context", context, NULL);
+	for (i = 0; i < n; i++) {
+		const struct sla_def *d = ev[i].def;
+
+		om_compliance(&m, d, context, "period", &ev[i].period);
+		om_compliance(&m, d, context, "26w", &ev[i].trailing);
+		for (k = 0; k < SLA_NOUTCOMES; k++)
+			om_add(&m, "dagtop_sla_outcomes",
+			    (double)ev[i].period.count[k], "context", context,
+			    "sla", d->name, "dag_id", d->dag_id, "task_id",
+			    d->task_id, "outcome", sla_outcome_name(k), NULL);
+		om_add(&m, "dagtop_sla_worst_lateness_seconds",
+		    (double)ev[i].period.worst_late, "context", context, "sla",
+		    d->name, "dag_id", d->dag_id, "task_id", d->task_id, NULL);
+	}
+	report_om_print(&m);
+}
+
 /*
  * Judges each SLA over the period [first, last] (days) from the attempts
  * read, and writes the report in the format asked; returns its exit status.
@@ -582,6 +641,9 @@ evaluate_and_write(const struct sla_job *j, const struct settings *s,
 	case REPORT_MARKDOWN:
 		write_markdown(&out, ev, j->ndefs, zones, buf_str(&label),
 		    first, last);
+		break;
+	case REPORT_OPENMETRICS:
+		write_openmetrics(ev, j->ndefs, s->context, rc, now);
 		break;
 	default:
 		if (!(o->quiet && rc == 0))

@@ -16,6 +16,7 @@
 #include "config.h"
 #include "dbconn.h"
 #include "loop.h"
+#include "openmetrics.h"
 #include "options.h"
 #include "report.h"
 #include "sched_open.h"
@@ -718,6 +719,146 @@ write_json(const struct slots_job *j, const struct slots *sl)
 	json_decref(doc);
 }
 
+/* --- OpenMetrics ------------------------------------------------------------ */
+
+/* The most slot-time first: the consumers kept under the cap. */
+static int
+consumer_cmp(const void *a, const void *b)
+{
+	const struct slot_consumer *x = *(const struct slot_consumer *const *)a;
+	const struct slot_consumer *y = *(const struct slot_consumer *const *)b;
+
+	if (x->slot_ms != y->slot_ms)
+		return x->slot_ms < y->slot_ms ? 1 : -1;
+	return strcmp(x->key, y->key);
+}
+
+/*
+ * The slot-seconds of the top users and DAGs (their airflow-dag and
+ * airflow-task labels), at most metrics_max_series each.  Jobs are left
+ * out: a job id is new every run, a series that never comes back.
+ */
+static void
+om_consumers(struct om *m, const struct slots *sl, const char *ctx)
+{
+	const struct slot_consumer	**v = xcalloc(sl->nc + 1, sizeof *v);
+	size_t				  i, n, kept[2] = { 0, 0 }, left[2] = { 0, 0 };
+	size_t				  cap = report_max_series();
+
+	for (i = n = 0; i < sl->nc; i++)
+		if (sl->c[i].kind == CONSUMER_USER ||
+		    sl->c[i].kind == CONSUMER_DAG)
+			v[n++] = &sl->c[i];
+	qsort(v, n, sizeof *v, consumer_cmp);
+	for (i = 0; i < n; i++) {
+		const struct slot_consumer *c = v[i];
+		int k = c->kind == CONSUMER_USER ? 0 : 1;
+
+		if (kept[k] == cap) {
+			left[k]++;
+			continue;
+		}
+		kept[k]++;
+		if (k == 0)
+			om_add(m, "dagtop_slots_user_slot_seconds",
+			    c->slot_ms / 1000, "context", ctx, "user", c->key,
+			    NULL);
+		else
+			om_add(m, "dagtop_slots_dag_slot_seconds",
+			    c->slot_ms / 1000, "context", ctx, "dag_id",
+			    c->dag != NULL ? c->dag : c->key, "task_id",
+			    c->task, NULL);
+	}
+	report_om_omitted(m, "slots", ctx, "dagtop_slots_user_slot_seconds",
+	    left[0]);
+	report_om_omitted(m, "slots", ctx, "dagtop_slots_dag_slot_seconds",
+	    left[1]);
+	free(v);
+}
+
+/* A reservation's (or on-demand's) figures over the window. */
+static void
+om_resv(struct om *m, const struct slot_resv *r, const char *ctx)
+{
+	const char *id = r->id != NULL ? r->id : "on-demand";
+
+	om_add(m, "dagtop_slots_reservation_peak", r->peak, "context", ctx,
+	    "reservation", id, NULL);
+	om_add(m, "dagtop_slots_reservation_average", r->average, "context",
+	    ctx, "reservation", id, NULL);
+	if (r->id == NULL || r->now.limit < 0)
+		return;
+	om_add(m, "dagtop_slots_reservation_capacity", r->now.limit,
+	    "context", ctx, "reservation", id, NULL);
+	om_add(m, "dagtop_slots_reservation_above_capacity_seconds",
+	    r->minutes_above * 60.0, "context", ctx, "reservation", id,
+	    "window", "report", NULL);
+	om_add(m, "dagtop_slots_reservation_above_capacity_seconds",
+	    r->recent_above * 60.0, "context", ctx, "reservation", id,
+	    "window", "alert", NULL);
+}
+
+static void
+write_openmetrics(const struct slots_job *j, const struct slots *sl)
+{
+	const char	*ctx = j->s->context;
+	struct om	 m;
+	size_t		 i;
+
+	om_init(&m);
+	report_om_read(&m, "slots", ctx, true, sl->read_at);
+	om_family(&m, "dagtop_slots_verdict", OM_GAUGE, "The slots report's "
+	    "exit status: 0 within capacity, 1 above it in the alert window.");
+	om_family(&m, "dagtop_slots_window_seconds", OM_GAUGE,
+	    "The window read (--hours), in seconds.");
+	om_family(&m, "dagtop_slots_peak", OM_GAUGE,
+	    "Slots of the window's busiest minute (its average).");
+	om_family(&m, "dagtop_slots_average", OM_GAUGE,
+	    "Slots on average over the window.");
+	om_family(&m, "dagtop_slots_capacity", OM_GAUGE,
+	    "Slots the reservations (or the configured capacity) allow now.");
+	om_family(&m, "dagtop_slots_above_capacity_seconds", OM_GAUGE,
+	    "Time above capacity, over the window (window=\"report\") and "
+	    "the last --alert-minutes (window=\"alert\").");
+	om_family(&m, "dagtop_slots_reservation_peak", OM_GAUGE,
+	    "A reservation's slots at its busiest minute.");
+	om_family(&m, "dagtop_slots_reservation_average", OM_GAUGE,
+	    "A reservation's slots on average over the window.");
+	om_family(&m, "dagtop_slots_reservation_capacity", OM_GAUGE,
+	    "A reservation's ceiling now: baseline, autoscale max and idle "
+	    "slots unless ignored.");
+	om_family(&m, "dagtop_slots_reservation_above_capacity_seconds",
+	    OM_GAUGE, "Time a reservation spent above its ceiling, over the "
+	    "window (window=\"report\") and the alert window "
+	    "(window=\"alert\").");
+	om_family(&m, "dagtop_slots_user_slot_seconds", OM_GAUGE,
+	    "Slot-seconds of a user over the window, the most first, at most "
+	    "metrics_max_series users.");
+	om_family(&m, "dagtop_slots_dag_slot_seconds", OM_GAUGE,
+	    "Slot-seconds of an Airflow DAG (or task) by its job labels over "
+	    "the window, at most metrics_max_series.");
+	om_add(&m, "dagtop_slots_verdict", slots_rc(sl), "context", ctx, NULL);
+	om_add(&m, "dagtop_slots_window_seconds", (double)(sl->end - sl->start),
+	    "context", ctx, NULL);
+	om_add(&m, "dagtop_slots_peak", sl->peak, "context", ctx, NULL);
+	om_add(&m, "dagtop_slots_average", sl->average, "context", ctx, NULL);
+	if (sl->cap_kind == CAP_RESERVATION || sl->cap_kind == CAP_FIXED) {
+		om_add(&m, "dagtop_slots_capacity", sl->cap_now, "context",
+		    ctx, NULL);
+		om_add(&m, "dagtop_slots_above_capacity_seconds",
+		    sl->minutes_above * 60.0, "context", ctx, "window",
+		    "report", NULL);
+		om_add(&m, "dagtop_slots_above_capacity_seconds",
+		    sl->recent_above * 60.0, "context", ctx, "window", "alert",
+		    NULL);
+	}
+	for (i = 0; i < sl->nr; i++)
+		if (resv_shown(sl, &sl->r[i]))
+			om_resv(&m, &sl->r[i], ctx);
+	om_consumers(&m, sl, ctx);
+	report_om_print(&m);
+}
+
 int
 report_slots(const struct settings *s, const struct report_options *o)
 {
@@ -766,6 +907,8 @@ report_slots(const struct settings *s, const struct report_options *o)
 		write_json(&j, sl);
 	else if (o->format == REPORT_CSV)
 		write_csv(sl, &out);
+	else if (o->format == REPORT_OPENMETRICS)
+		write_openmetrics(&j, sl);
 	else if (!(o->quiet && rc == 0))
 		write_text(&j, sl, zone, o->format == REPORT_MARKDOWN, &out);
 	fputs(buf_str(&out), stdout);

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "config.h"
+#include "openmetrics.h"
 #include "report.h"
 #include "taskrows.h"
 #include "sanitize.h"
@@ -601,6 +602,140 @@ job_warnings(const struct status_job *j, bool many)
 	buf_free(&clean);
 }
 
+/* --- OpenMetrics ------------------------------------------------------------ */
+
+static const char *const om_job_names[AF_NJOBS] = {
+	[AF_JOB_SCHEDULER] = "scheduler",
+	[AF_JOB_TRIGGERER] = "triggerer",
+	[AF_JOB_DAG_PROCESSOR] = "dag_processor",
+};
+
+/* The families of the status report, declared for each context alike. */
+static void
+om_status_families(struct om *m)
+{
+	om_family(m, "dagtop_status_verdict", OM_GAUGE, "The status "
+	    "report's verdict as its exit status: 0 OK, 1 warning, "
+	    "2 critical, 3 unknown.");
+	om_family(m, "dagtop_status_job_up", OM_GAUGE, "1 when the Airflow "
+	    "job (scheduler, triggerer, dag_processor) heartbeats in time, "
+	    "0 when it is down; absent when it never ran.");
+	om_family(m, "dagtop_status_job_heartbeat_age_seconds", OM_GAUGE,
+	    "Seconds since the job's newest heartbeat.");
+	om_family(m, "dagtop_status_dags", OM_GAUGE,
+	    "DAGs by state: active or paused.");
+	om_family(m, "dagtop_status_dag_import_errors", OM_GAUGE,
+	    "DAGs whose file has import errors.");
+	om_family(m, "dagtop_status_window_seconds", OM_GAUGE,
+	    "The window the run counts cover (--since), in seconds.");
+	om_family(m, "dagtop_status_runs", OM_GAUGE,
+	    "DAG runs of the window by state.");
+	om_family(m, "dagtop_status_dag_failed_runs", OM_GAUGE, "Failed runs "
+	    "of the window per DAG, the most first, at most "
+	    "metrics_max_series DAGs.");
+}
+
+struct dag_count {
+	const char	*dag_id;
+	size_t		 n;
+};
+
+/* The most first, then by dag_id: the DAGs kept under the cap. */
+static int
+dag_count_cmp(const void *a, const void *b)
+{
+	const struct dag_count *x = a, *y = b;
+
+	if (x->n != y->n)
+		return x->n < y->n ? 1 : -1;
+	return strcmp(x->dag_id, y->dag_id);
+}
+
+/* dagtop_status_dag_failed_runs, capped, and how many DAGs it left out. */
+static void
+om_failed_per_dag(struct om *m, const struct status_job *j,
+    const char *context)
+{
+	struct dag_count	*v = xcalloc(j->runs.n + 1, sizeof *v);
+	size_t			 i, k, n = 0, cap = report_max_series();
+
+	for (i = 0; i < j->runs.n; i++) {
+		const struct af_run *r = &j->runs.v[i];
+
+		if (r->state != RUN_FAILED || r->dag_id == NULL)
+			continue;
+		for (k = 0; k < n && strcmp(v[k].dag_id, r->dag_id) != 0; k++)
+			;
+		if (k == n)
+			v[n++].dag_id = r->dag_id;
+		v[k].n++;
+	}
+	qsort(v, n, sizeof *v, dag_count_cmp);
+	for (i = 0; i < n && i < cap; i++)
+		om_add(m, "dagtop_status_dag_failed_runs", (double)v[i].n,
+		    "context", context, "dag_id", v[i].dag_id, NULL);
+	report_om_omitted(m, "status", context,
+	    "dagtop_status_dag_failed_runs", n > cap ? n - cap : 0);
+	free(v);
+}
+
+/* One context's metrics: what it read, or only that it could not. */
+static void
+om_status(struct om *m, const struct status_job *j)
+{
+	const struct status	*st = &j->status;
+	const char		*ctx = j->s->context;
+	const struct af_job_health *jh;
+	int64_t			 seen;
+	int			 k;
+
+	report_om_read(m, "status", ctx, job_rc(j) != 3, (int64_t)time(NULL));
+	om_status_families(m);
+	om_add(m, "dagtop_status_verdict", job_rc(j), "context", ctx, NULL);
+	if (job_rc(j) == 3)
+		return;
+	for (k = 0; k < AF_NJOBS; k++) {
+		if (st->job[k] == HEALTH_ABSENT)
+			continue;
+		jh = &j->health.job[k];
+		om_add(m, "dagtop_status_job_up", st->job[k] == HEALTH_OK,
+		    "context", ctx, "job", om_job_names[k], NULL);
+		seen = jh->last_heartbeat != TIME_NONE ? jh->last_heartbeat :
+		    jh->last_seen;
+		if (seen != TIME_NONE)
+			om_add(m, "dagtop_status_job_heartbeat_age_seconds",
+			    (double)(st->now - seen), "context", ctx, "job",
+			    om_job_names[k], NULL);
+	}
+	om_add(m, "dagtop_status_dags", (double)st->nactive, "context", ctx,
+	    "state", "active", NULL);
+	om_add(m, "dagtop_status_dags", (double)st->npaused, "context", ctx,
+	    "state", "paused", NULL);
+	om_add(m, "dagtop_status_dag_import_errors",
+	    (double)st->nimport_errors, "context", ctx, NULL);
+	om_add(m, "dagtop_status_window_seconds", (double)j->o->since_span,
+	    "context", ctx, NULL);
+	for (k = 0; k < RUN_NSTATES; k++)
+		if (k != RUN_UNKNOWN || st->runs_by_state[k] > 0)
+			om_add(m, "dagtop_status_runs",
+			    (double)st->runs_by_state[k], "context", ctx,
+			    "state", run_state_name(k), NULL);
+	om_failed_per_dag(m, j, ctx);
+}
+
+/* The metrics of contexts v[0..n), each read or not. */
+static void
+write_openmetrics(const struct status_job *v, size_t n)
+{
+	struct om	m;
+	size_t		i;
+
+	om_init(&m);
+	for (i = 0; i < n; i++)
+		om_status(&m, &v[i]);
+	report_om_print(&m);
+}
+
 int
 report_status(const struct settings *s, const struct report_options *o)
 {
@@ -617,7 +752,14 @@ report_status(const struct settings *s, const struct report_options *o)
 	j.zone = zone;
 	report_read_init(&rd);
 	j.read = report_read_run(&rd, s, start, &j);
-	if (j.read != REPORT_READ_DONE)
+	if (o->format == REPORT_OPENMETRICS) {
+		rc = job_rc(&j);
+		if (rc == 3)
+			report_error(job_what(&j), job_why(&j));
+		else
+			job_warnings(&j, false);
+		write_openmetrics(&j, 1);
+	} else if (j.read != REPORT_READ_DONE)
 		rc = report_unknown(o->format, job_what(&j), job_why(&j));
 	else {
 		rc = job_rc(&j);
@@ -762,6 +904,10 @@ write_many(struct status_job *v, size_t n, int rc, struct buf *b)
 		json_object_set_new(doc, "contexts", a);
 		report_json_print(doc);
 		json_decref(doc);
+		return;
+	}
+	if (f == REPORT_OPENMETRICS) {
+		write_openmetrics(v, n);
 		return;
 	}
 	if (f == REPORT_CSV) {

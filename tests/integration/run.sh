@@ -67,6 +67,11 @@ for v in $SCHEMAS; do
 	createdb -T "af${v}_sla" "af${v}_hostile"
 	psql -q -X -v ON_ERROR_STOP=1 -d "af${v}_hostile" -f tests/integration/fixture_hostile.sql >/dev/null
 	psql -q -X -v ON_ERROR_STOP=1 -d "af${v}_hostile" -c 'GRANT SELECT ON ALL TABLES IN SCHEMA public TO reader' >/dev/null
+	# --format openmetrics (report_metrics.sh): a DAG id with a quote, a
+	# backslash and a newline, the most failed runs; the scheduler dead.
+	createdb -T "af$v" "af${v}_metrics"
+	psql -q -X -v ON_ERROR_STOP=1 -d "af${v}_metrics" -f tests/integration/fixture_metrics.sql >/dev/null
+	psql -q -X -v ON_ERROR_STOP=1 -d "af${v}_metrics" -c 'GRANT SELECT ON ALL TABLES IN SCHEMA public TO reader' >/dev/null
 	# SLAs over a generated history and its edge cases (test_db_sla):
 	# the fixture's helpers first, for their dag_bundle row on 3.x.
 	pg_load_schema "af${v}_slagen" "$v"
@@ -323,6 +328,11 @@ for build in "$@"; do
 	echo "== report digest on a designed week, every format, an audit log, an unreachable database: $build/dagtop (Airflow 2.10 and 3.1)"
 	if ! sh tests/integration/report_digest.sh "$build/dagtop"; then
 		echo "FAILED: report digest" >&2
+		failed=1
+	fi
+	echo "== --format openmetrics of report status, sla, slots and fourkeys through promtool, and --output: $build/dagtop (Airflow $SCHEMAS)"
+	if ! sh tests/integration/report_metrics.sh "$build/dagtop" $SCHEMAS; then
+		echo "FAILED: report --format openmetrics and --output" >&2
 		failed=1
 	fi
 	echo "== report status with a context whose host name does not resolve (silent name server): $build/dagtop"

@@ -11,7 +11,7 @@ PACKAGES="build-essential pkg-config libpq-dev libjansson-dev libinih-dev
 zlib1g-dev libcmocka-dev libncurses-dev libreadline-dev libcurl4-openssl-dev
 libssl-dev postgresql postgresql-client tmux tzdata clang libclang-rt-14-dev
 mandoc locales python3 python3-psycopg2 python3-yaml python3-jsonschema openssl
-curl procps cmark-gfm iproute2"
+curl procps cmark-gfm iproute2 prometheus"
 
 # The commands the scripts under tests/ run, each with the package that has
 # it on Debian 12 (the essential ones too, so a trimmed image is caught).
@@ -22,7 +22,8 @@ dropdb:postgresql-client tmux:tmux mandoc:mandoc python3:python3
 openssl:openssl curl:curl pgrep:procps runuser:util-linux ss:iproute2
 getconf:libc-bin locale:libc-bin awk:mawk sed:sed grep:grep find:findutils
 od:coreutils stat:coreutils mktemp:coreutils date:coreutils
-timeout:coreutils cmark-gfm:cmark-gfm"
+timeout:coreutils cmark-gfm:cmark-gfm promtool:prometheus
+localedef:libc-bin"
 
 missing=""
 for p in $PACKAGES; do
