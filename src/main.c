@@ -528,12 +528,14 @@ static const struct report_kind {
 	int			(*run)(const struct report_call *);
 	unsigned		 formats;	/* FORMAT_BIT()s it writes */
 } report_kinds[] = {
-	{ "status", 0, 0, NULL, NEEDS_AIRFLOW, call_status, TJCM },
+	{ "status", 0, 0, NULL, NEEDS_AIRFLOW, call_status,
+	    TJCM | FORMAT_BIT(REPORT_SLACK) },
 	{ "run", 1, 2, "usage: dagtop report run DAG_ID [RUN_ID]",
 	    NEEDS_AIRFLOW, call_run, TJ },
 	{ "log", 3, 3, "usage: dagtop report log DAG_ID RUN_ID TASK_ID "
 	    "[--try N] [--map-index N]", NEEDS_AIRFLOW, call_log, T },
-	{ "sla", 0, 0, NULL, NEEDS_AIRFLOW, call_sla, TJCM },
+	{ "sla", 0, 0, NULL, NEEDS_AIRFLOW, call_sla,
+	    TJCM | FORMAT_BIT(REPORT_SLACK) },
 	{ "impact", 3, 3, "usage: dagtop report impact DAG_ID RUN_ID TASK_ID",
 	    NEEDS_AIRFLOW, call_impact, TJM },
 	{ "why", 0, 1, "usage: dagtop report why SLA_NAME [--date YYYY-MM-DD] "

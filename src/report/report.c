@@ -11,6 +11,7 @@
 #include "airflow.h"
 #include "report.h"
 #include "secret.h"
+#include "slack.h"
 #include "sla.h"
 #include "sanitize.h"
 #include "timefmt.h"
@@ -137,6 +138,12 @@ report_unknown(enum report_format f, const char *what, const char *why)
 		if (report_source != NULL)
 			json_object_set_new(doc, "source",
 			    json_string(report_source));
+		report_json_print(doc);
+		json_decref(doc);
+	}
+	/* Slack: still a message, saying UNKNOWN and why (slack.h). */
+	if (f == REPORT_SLACK) {
+		doc = slack_unknown(what, plain, report_source);
 		report_json_print(doc);
 		json_decref(doc);
 	}
