@@ -104,8 +104,10 @@ slack_put_text(struct buf *b, const char *s)
 			buf_puts(b, "&gt;");
 			break;
 		case '*': case '_': case '~': case '`':
+			/* Neither opening nor closing: no space either side. */
 			buf_puts(b, ZWSP);
 			buf_putc(b, *p);
+			buf_puts(b, ZWSP);
 			break;
 		case '@':
 			buf_putc(b, '@');

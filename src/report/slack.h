@@ -74,8 +74,8 @@ void	 slack_msg_free(struct slack_msg *);
  * Text from outside, inert in mrkdwn: sanitised (escape sequences removed,
  * other controls shown as "^X", ill-formed UTF-8 as U+FFFD), &, < and >
  * written as &amp; &lt; &gt; (no mention, channel ping or link can form),
- * a zero-width space before each of * _ ~ ` and after '@' and "://" (no
- * emphasis, code, @-mention or bare URL).  NULL is "-", "" is "\"\"".
+ * a zero-width space either side of each of * _ ~ ` and after '@' and
+ * "://" (no emphasis, code, @-mention or bare URL).  NULL is "-", "" is "\"\"".
  */
 void	 slack_put_text(struct buf *, const char *);
 /*
