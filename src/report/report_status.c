@@ -862,8 +862,8 @@ status_slack_many(struct status_job *v, size_t n, int rc)
 		if (job_rc(&v[i]) != 3)
 			slack_failing_dags(&v[i], m, true);
 	slack_age(&src, read_at, (int64_t)time(NULL));
-	buf_printf(&src, "%zu contexts' Airflow sources; dagtop report status",
-	    n);
+	buf_printf(&src, "the Airflow sources of %zu contexts; dagtop report "
+	    "status", n);
 	ctx[0] = buf_str(&src);
 	buf_reset(&t);
 	for (i = 0; i < n; i++) {
