@@ -609,7 +609,7 @@ sla_slack(const struct sla_eval *ev, size_t n, struct tz **zones,
     int64_t read_at)
 {
 	struct slack_msg	*m = slack_msg_new();
-	struct buf		 t = BUF_INIT, src = BUF_INIT;
+	struct buf		 t = BUF_INIT, src = BUF_INIT, ver = BUF_INIT;
 	const char		*ctx[1];
 	json_t			*doc;
 	size_t			 i, met = 0, missed = 0;
@@ -637,16 +637,8 @@ sla_slack(const struct sla_eval *ev, size_t n, struct tz **zones,
 		slack_section(m, buf_str(&t), true);
 	}
 	buf_reset(&t);
-	buf_puts(&t, "read ");
-	fmt_duration(&t, (double)(now > read_at ? now - read_at : 0));
-	buf_printf(&t, " ago from Airflow %s ", db->ops->kind);
-	{
-		struct buf ver = BUF_INIT;
-
-		sched_describe(db, &ver);
-		slack_put_text(&t, buf_str(&ver));
-		buf_free(&ver);
-	}
+	sched_describe(db, &ver);
+	slack_read_from(&t, read_at, now, db->ops->kind, buf_str(&ver));
 	buf_puts(&t, "; context ");
 	slack_put_text(&t, context != NULL ? context : "(command line)");
 	buf_puts(&t, "; dagtop report sla");
@@ -655,6 +647,7 @@ sla_slack(const struct sla_eval *ev, size_t n, struct tz **zones,
 	doc = slack_msg_finish(m, buf_str(&src), "missed SLAs");
 	buf_free(&t);
 	buf_free(&src);
+	buf_free(&ver);
 	return doc;
 }
 

@@ -739,15 +739,6 @@ slack_overview(struct status_job *j, struct buf *t)
 	buf_free(&ver);
 }
 
-/* "read 12s ago from Airflow database ...": how old the numbers are. */
-static void
-slack_age(struct buf *t, int64_t read_at, int64_t now)
-{
-	buf_puts(t, "read ");
-	fmt_duration(t, (double)(now > read_at ? now - read_at : 0));
-	buf_puts(t, " ago from ");
-}
-
 /* The message for one context that was read. */
 static json_t *
 status_slack(struct status_job *j)
@@ -763,11 +754,10 @@ status_slack(struct status_job *j)
 	if (j->status.runs_by_state[RUN_FAILED] > 0)
 		slack_divider(m);
 	slack_failing_dags(j, m, false);
-	slack_age(&src, j->status.now, (int64_t)time(NULL));
-	buf_printf(&src, "Airflow %s ", j->rd->db->ops->kind);
 	buf_reset(&t);
 	sched_describe(j->rd->db, &t);
-	slack_put_text(&src, buf_str(&t));
+	slack_read_from(&src, j->status.now, (int64_t)time(NULL),
+	    j->rd->db->ops->kind, buf_str(&t));
 	buf_puts(&src, "; context ");
 	slack_put_text(&src, j->s->context != NULL ? j->s->context :
 	    "(command line)");
@@ -861,9 +851,11 @@ status_slack_many(struct status_job *v, size_t n, int rc)
 	for (i = 0; i < n; i++)
 		if (job_rc(&v[i]) != 3)
 			slack_failing_dags(&v[i], m, true);
-	slack_age(&src, read_at, (int64_t)time(NULL));
-	buf_printf(&src, "the Airflow sources of %zu contexts; dagtop report "
-	    "status", n);
+	buf_puts(&src, "read ");
+	fmt_duration(&src, (double)((int64_t)time(NULL) > read_at ?
+	    (int64_t)time(NULL) - read_at : 0));
+	buf_printf(&src, " ago from the Airflow sources of %zu contexts; "
+	    "dagtop report status", n);
 	ctx[0] = buf_str(&src);
 	buf_reset(&t);
 	for (i = 0; i < n; i++) {

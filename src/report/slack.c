@@ -4,6 +4,7 @@
 
 #include "sanitize.h"
 #include "slack.h"
+#include "timefmt.h"
 
 #define ZWSP		"\xe2\x80\x8b"	/* U+200B ZERO WIDTH SPACE */
 #define ELLIPSIS	"\xe2\x80\xa6"	/* U+2026 */
@@ -306,6 +307,20 @@ slack_msg_finish(struct slack_msg *m, const char *fallback, const char *noun)
 	json_object_set_new(doc, "blocks", fit_blocks(m, noun));
 	slack_msg_free(m);
 	return doc;
+}
+
+void
+slack_read_from(struct buf *b, int64_t read_at, int64_t now,
+    const char *kind, const char *about)
+{
+	buf_puts(b, "read ");
+	fmt_duration(b, (double)(now > read_at ? now - read_at : 0));
+	buf_printf(b, " ago from Airflow %s", strcmp(kind, "api") == 0 ?
+	    "API" : kind);
+	if (about != NULL) {
+		buf_puts(b, ": ");
+		slack_put_text(b, about);
+	}
 }
 
 json_t *

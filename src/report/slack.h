@@ -17,6 +17,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include <jansson.h>
 
@@ -83,6 +84,15 @@ void	 slack_put_text(struct buf *, const char *);
  * character or an entity (&lt;); returns true when it cut.
  */
 bool	 slack_cut(struct buf *, size_t max);
+
+/*
+ * A context element's text: "read 2s ago from Airflow database: Airflow
+ * 2.10.3 (5f2621c13b39)", how old the numbers are (now - read_at, never
+ * below 0) and where they come from: kind "database" or "api", about the
+ * source's own description (outside text, made inert), or NULL.
+ */
+void	 slack_read_from(struct buf *, int64_t read_at, int64_t now,
+	    const char *kind, const char *about);
 
 /* A message saying a report could not be made: UNKNOWN, what and why. */
 json_t	*slack_unknown(const char *what, const char *why, const char *source);

@@ -161,7 +161,7 @@ assert b[0]["type"] == "header" and b[0]["text"]["text"] == want, (b[0], want)
 assert m["text"] == want, m["text"]
 assert b[-1]["type"] == "context", b[-1]
 c = b[-1]["elements"][0]["text"]
-assert c.startswith("read ") and " ago from Airflow database " in c, c
+assert c.startswith("read ") and " ago from Airflow database: Airflow " in c, c
 dags = [x["text"]["text"] for x in b if x["type"] == "section"
         and x["text"]["text"].startswith(":x: *DAG* ")]
 etl = [t for t in dags if t.startswith(":x: *DAG* etl\u200b_\u200bdaily\n")]

@@ -210,6 +210,22 @@ test_fit(void **state)
 }
 
 static void
+test_read_from(void **state)
+{
+	struct buf b = BUF_INIT;
+
+	(void)state;
+	slack_read_from(&b, 1000, 1012, "database", "Airflow 2.10.3 <x>");
+	assert_string_equal(buf_str(&b),
+	    "read 12s ago from Airflow database: Airflow 2.10.3 &lt;x&gt;");
+	buf_reset(&b);
+	/* A database clock ahead of ours is no negative age. */
+	slack_read_from(&b, 1012, 1000, "api", NULL);
+	assert_string_equal(buf_str(&b), "read 0s ago from Airflow API");
+	buf_free(&b);
+}
+
+static void
 test_unknown(void **state)
 {
 	json_t	*doc;
@@ -235,6 +251,7 @@ main(void)
 		cmocka_unit_test(test_cut),
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_fit),
+		cmocka_unit_test(test_read_from),
 		cmocka_unit_test(test_unknown),
 	};
 
