@@ -13,7 +13,6 @@
 # Usage: report_slack.sh DAGTOP_BINARY   (inside run.sh: its server, the
 #   reader role and its databases)
 set -u
-. tests/lib/pg.sh
 bin=$1
 fails=0
 fail() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
@@ -281,6 +280,19 @@ met = [x["text"]["text"] for x in b if x["type"] == "section"
 assert met == ["*Met or not judged yet* monday" + U + "only"], met
 assert b[-1]["type"] == "context"
 PY
+
+	# All met: a short message, and nothing with --quiet.
+	sed -n '/monday_only/,$p' "$work/sla$v.conf" >"$work/slaok$v.conf"
+	run "$work/slaok$v" --config "$work/slaok$v.conf" --database "$url/af${v}_sla" \
+	    report sla --week 2026-W45 --format slack
+	expect "$work/slaok$v" 0
+	valid "$work/slaok$v"
+	grep -q '"text": "OK: SLAs 2026-W45' "$work/slaok$v" ||
+	    fail "slaok$v: no OK header: $(cat "$work/slaok$v")"
+	run "$work/slaokq$v" --config "$work/slaok$v.conf" --database "$url/af${v}_sla" \
+	    report sla --week 2026-W45 --format slack --quiet
+	expect "$work/slaokq$v" 0
+	[ -s "$work/slaokq$v" ] && fail "slaokq$v: --quiet wrote: $(cat "$work/slaokq$v")"
 
 	# Sixty SLAs, all missed, hostile names: cut, with their exact count.
 	: >"$work/sla60.conf"
