@@ -14,9 +14,8 @@
 #   reader role and its databases)
 set -u
 bin=$1
-fails=0
-fail() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
 work=$(mktemp -d "${TMPDIR:-/tmp}/dagtop-slack.XXXXXX")
+. tests/lib/report.sh
 trap 'rm -rf "$work"; for v in 2 3; do dropdb --if-exists "af${v}_slack500" 2>/dev/null; done' EXIT
 trap 'exit 130' INT TERM HUP PIPE
 check=tests/tools/check_blockkit.py
@@ -96,7 +95,11 @@ SQL
 	    { fail "cannot make $db"; exit 1; }
 done
 
-cat >"$work/conf" <<EOF
+# The contexts of the report over several; "one" for a database given with
+# --database; the SLA contexts, each with its own SLAs (fixture_sla.sql's
+# week 2026-W45: table_a_ready and feed missed, monday_only met).
+{
+	cat <<EOF
 [dagtop]
 contexts = ok, warn, big, down, gone
 
@@ -106,6 +109,8 @@ timezone = UTC
 
 [context ok]
 database = postgresql://reader@127.0.0.1:$PGPORT/af2_ok
+[context ok3]
+database = postgresql://reader@127.0.0.1:$PGPORT/af3_ok
 [context warn]
 database = postgresql://reader@127.0.0.1:$PGPORT/af3
 [context big]
@@ -114,7 +119,51 @@ database = postgresql://reader@127.0.0.1:$PGPORT/af3_slack500
 database = postgresql://reader@127.0.0.1:$PGPORT/af2_down
 [context gone]
 database = postgresql://reader@127.0.0.1:1/af
+[context one]
+timezone = UTC
+[context sla]
+timezone = UTC
+[context slaok]
+timezone = UTC
+[context sla60]
+timezone = UTC
+
+[sla "table_a_ready"]
+context = sla
+dag = sla_etl
+task = build_table_a
+deadline = 10:00
+timezone = Asia/Tokyo
+days = mon-fri
+owner = data-eng <@U0AB>
+[sla "feed"]
+context = sla
+dag = sla_etl
+deadline = 13:00
+timezone = UTC
+[sla "monday_only"]
+context = sla
+dag = sla_etl
+task = build_table_a
+deadline = 10:00
+timezone = Asia/Tokyo
+days = mon
+[sla "mondays"]
+context = slaok
+dag = sla_etl
+task = build_table_a
+deadline = 10:00
+timezone = Asia/Tokyo
+days = mon
 EOF
+	# Sixty SLAs, all missed as table_a_ready, hostile names.
+	i=1
+	while [ $i -le 60 ]; do
+		printf '[sla "s%02d <!channel> *bold*"]\ncontext = sla60\ndag = sla_etl\ntask = build_table_a\ndeadline = 10:00\ntimezone = Asia/Tokyo\ndays = mon-fri\nowner = team %d\n' \
+		    $i $i
+		i=$((i + 1))
+	done
+} >"$work/conf"
 chmod 600 "$work/conf"
 
 # beat: the slack500 databases' scheduler alive now (run.sh's heartbeat
@@ -123,14 +172,6 @@ beat() {
 	for v in 2 3; do
 		psql -q -X -d "af${v}_slack500" -c "UPDATE job SET latest_heartbeat = now() WHERE state = 'running'" >/dev/null
 	done
-}
-# run OUT ARGS...: dagtop; stdout in OUT, stderr in OUT.err, status in $rc.
-run() {
-	out=$1
-	shift
-	env -i HOME="$work" PATH=/usr/bin:/bin LC_ALL=C.UTF-8 \
-	    DBPW=reader-secret "$bin" "$@" >"$out" 2>"$out.err"
-	rc=$?
 }
 # valid FILE: the message passes the checker.
 valid() {
@@ -147,10 +188,10 @@ for v in 2 3; do
 	url="postgresql://reader:reader-secret@127.0.0.1:$PGPORT"
 
 	# One context, warnings: the header is the text report's verdict.
-	run "$work/s$v" --database "$url/af$v" report status --format slack
+	run "$work/s$v" --context one --database "$url/af$v" report status --format slack
 	expect "$work/s$v" 1
 	valid "$work/s$v"
-	run "$work/s$v.txt" --database "$url/af$v" report status
+	run "$work/s$v.txt" --context one --database "$url/af$v" report status
 	python3 - "$work/s$v" "$work/s$v.txt" <<'PY' || fail "status on af$v"
 import json, sys
 m = json.load(open(sys.argv[1]))
@@ -171,22 +212,22 @@ assert not any("…and" in x.get("text", {}).get("text", "") for x in b)
 PY
 
 	# All good: a short valid message; nothing at all with --quiet.
-	run "$work/ok$v" --database "$url/af${v}_ok" report status --format slack
+	run "$work/ok$v" --context one --database "$url/af${v}_ok" report status --format slack
 	expect "$work/ok$v" 0
 	valid "$work/ok$v"
 	grep -q '"text": "OK' "$work/ok$v" || fail "ok$v: no OK header: $(cat "$work/ok$v")"
-	run "$work/okq$v" --database "$url/af${v}_ok" report status --format slack --quiet
+	run "$work/okq$v" --context one --database "$url/af${v}_ok" report status --format slack --quiet
 	expect "$work/okq$v" 0
 	[ -s "$work/okq$v" ] && fail "okq$v: --quiet wrote: $(cat "$work/okq$v")"
 
 	# 500 failing DAGs: cut to 50 blocks, "…and N more" exact, hostile
 	# ids inert, the long section cut with "…".
 	beat
-	run "$work/big$v" --database "$url/af${v}_slack500" report status --format slack
+	run "$work/big$v" --context one --database "$url/af${v}_slack500" report status --format slack
 	expect "$work/big$v" 1
 	valid "$work/big$v"
 	beat
-	run "$work/big$v.json" --database "$url/af${v}_slack500" report status --format json
+	run "$work/big$v.json" --context one --database "$url/af${v}_slack500" report status --format json
 	python3 - "$work/big$v" "$work/big$v.json" <<'PY' || fail "status on af${v}_slack500"
 import json, sys
 m = json.load(open(sys.argv[1]))
@@ -226,30 +267,11 @@ PY
 
 	# SLAs: the fixture's week (fixture_sla.sql): two missed, one with
 	# its owner, and one met (Mondays only).
-	cat >"$work/sla$v.conf" <<EOF
-[sla "table_a_ready"]
-dag = sla_etl
-task = build_table_a
-deadline = 10:00
-timezone = Asia/Tokyo
-days = mon-fri
-owner = data-eng <@U0AB>
-[sla "feed"]
-dag = sla_etl
-deadline = 13:00
-timezone = UTC
-[sla "monday_only"]
-dag = sla_etl
-task = build_table_a
-deadline = 10:00
-timezone = Asia/Tokyo
-days = mon
-EOF
-	run "$work/sla$v" --config "$work/sla$v.conf" --database "$url/af${v}_sla" \
+	run "$work/sla$v" --context sla --database "$url/af${v}_sla" \
 	    report sla --week 2026-W45 --format slack
 	expect "$work/sla$v" 1
 	valid "$work/sla$v"
-	run "$work/sla$v.txt" --config "$work/sla$v.conf" --database "$url/af${v}_sla" \
+	run "$work/sla$v.txt" --context sla --database "$url/af${v}_sla" \
 	    report sla --week 2026-W45
 	python3 - "$work/sla$v" "$work/sla$v.txt" <<'PY' || fail "sla on af${v}_sla"
 import json, sys
@@ -282,27 +304,19 @@ assert b[-1]["type"] == "context"
 PY
 
 	# All met: a short message, and nothing with --quiet.
-	sed -n '/monday_only/,$p' "$work/sla$v.conf" >"$work/slaok$v.conf"
-	run "$work/slaok$v" --config "$work/slaok$v.conf" --database "$url/af${v}_sla" \
+	run "$work/slaok$v" --context slaok --database "$url/af${v}_sla" \
 	    report sla --week 2026-W45 --format slack
 	expect "$work/slaok$v" 0
 	valid "$work/slaok$v"
 	grep -q '"text": "OK: SLAs 2026-W45' "$work/slaok$v" ||
 	    fail "slaok$v: no OK header: $(cat "$work/slaok$v")"
-	run "$work/slaokq$v" --config "$work/slaok$v.conf" --database "$url/af${v}_sla" \
+	run "$work/slaokq$v" --context slaok --database "$url/af${v}_sla" \
 	    report sla --week 2026-W45 --format slack --quiet
 	expect "$work/slaokq$v" 0
 	[ -s "$work/slaokq$v" ] && fail "slaokq$v: --quiet wrote: $(cat "$work/slaokq$v")"
 
 	# Sixty SLAs, all missed, hostile names: cut, with their exact count.
-	: >"$work/sla60.conf"
-	i=1
-	while [ $i -le 60 ]; do
-		printf '[sla "s%02d <!channel> *bold*"]\ndag = sla_etl\ntask = build_table_a\ndeadline = 10:00\ntimezone = Asia/Tokyo\ndays = mon-fri\nowner = team %d\n' \
-		    $i $i >>"$work/sla60.conf"
-		i=$((i + 1))
-	done
-	run "$work/sla60_$v" --config "$work/sla60.conf" --database "$url/af${v}_sla" \
+	run "$work/sla60_$v" --context sla60 --database "$url/af${v}_sla" \
 	    report sla --week 2026-W45 --format slack
 	expect "$work/sla60_$v" 1
 	valid "$work/sla60_$v"
@@ -326,11 +340,11 @@ done
 # Several contexts: one message, a section per context not OK, the header
 # the text report's verdict without the names; exit 2.
 beat
-run "$work/many" --config "$work/conf" report status --format slack
+run "$work/many" report status --format slack
 expect "$work/many" 2
 valid "$work/many"
 beat
-run "$work/many.txt" --config "$work/conf" report status
+run "$work/many.txt" report status
 python3 - "$work/many" "$work/many.txt" <<'PY' || fail "several contexts"
 import json, re, sys
 m = json.load(open(sys.argv[1]))
@@ -350,26 +364,15 @@ assert b[-1]["type"] == "context" and len(b[-1]["elements"]) == 2, b[-1]
 PY
 
 # Several contexts all good: nothing with --quiet, else a short message.
-cat >"$work/okconf" <<EOF
-[dagtop]
-contexts = a, b
-[context a]
-database = postgresql://reader:reader-secret@127.0.0.1:$PGPORT/af2_ok
-timezone = UTC
-[context b]
-database = postgresql://reader:reader-secret@127.0.0.1:$PGPORT/af3_ok
-timezone = UTC
-EOF
-chmod 600 "$work/okconf"
-run "$work/manyq" --config "$work/okconf" report status --format slack --quiet
+run "$work/manyq" --context ok,ok3 report status --format slack --quiet
 expect "$work/manyq" 0
 [ -s "$work/manyq" ] && fail "manyq: --quiet wrote: $(cat "$work/manyq")"
-run "$work/manyok" --config "$work/okconf" report status --format slack
+run "$work/manyok" --context ok,ok3 report status --format slack
 expect "$work/manyok" 0
 valid "$work/manyok"
 
 # Cannot tell: still a message, UNKNOWN and why, exit 3, no password.
-run "$work/unk" --database "postgresql://reader:reader-secret@127.0.0.1:1/af" \
+run "$work/unk" --context one --database "postgresql://reader:reader-secret@127.0.0.1:1/af" \
     report status --format slack
 expect "$work/unk" 3
 valid "$work/unk"
