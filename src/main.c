@@ -31,21 +31,24 @@ static const char usage_text[] =
 "\n"
 "commands:\n"
 "  report status [--since SPAN] [--quiet]\n"
-"                [--format text|json|csv|markdown|openmetrics]\n"
+"                [--format text|json|csv|markdown|openmetrics|slack]\n"
 "                      scheduler health, run counts, failed and running runs;\n"
 "                      exit 0 all good, 1 needs attention, 2 critical,\n"
 "                      3 cannot tell; over several contexts (--context a,b,\n"
 "                      --all-contexts, contexts =) a section each, read at\n"
-"                      once, and the worst (critical before unknown)\n"
+"                      once, and the worst (critical before unknown);\n"
+"                      slack: a Block Kit message (JSON) for a webhook,\n"
+"                      a section per failing DAG with its owners\n"
 "  report run DAG_ID [RUN_ID] [--format text|json]\n"
 "                      a run's task instances in task-graph order (the\n"
 "                      latest run without RUN_ID); exit 1 if it failed\n"
 "  report sla [--week 2026-W47|this|last | --from DATE [--to DATE]]\n"
-"             [--format text|json|csv|markdown|openmetrics]\n"
+"             [--format text|json|csv|markdown|openmetrics|slack] [--quiet]\n"
 "                      the SLAs of the configuration day by day (this week\n"
 "                      by default), compliance for the period and the last\n"
 "                      26 weeks; exit 0 all met, 1 late, failed or missing,\n"
-"                      3 cannot tell\n"
+"                      3 cannot tell; slack: a section per missed SLA with\n"
+"                      its owner\n"
 "  report impact DAG_ID RUN_ID TASK_ID [--format text|json|markdown]\n"
 "                      what a failed task holds back across DAGs: tasks,\n"
 "                      assets, DAGs (paused, next run) and SLAs (deadline,\n"
@@ -551,12 +554,14 @@ static const struct report_kind {
 	int			(*run)(const struct report_call *);
 	unsigned		 formats;	/* FORMAT_BIT()s it writes */
 } report_kinds[] = {
-	{ "status", 0, 0, NULL, NEEDS_AIRFLOW, call_status, TJCMO },
+	{ "status", 0, 0, NULL, NEEDS_AIRFLOW, call_status,
+	    TJCMO | FORMAT_BIT(REPORT_SLACK) },
 	{ "run", 1, 2, "usage: dagtop report run DAG_ID [RUN_ID]",
 	    NEEDS_AIRFLOW, call_run, TJ },
 	{ "log", 3, 3, "usage: dagtop report log DAG_ID RUN_ID TASK_ID "
 	    "[--try N] [--map-index N]", NEEDS_AIRFLOW, call_log, T },
-	{ "sla", 0, 0, NULL, NEEDS_AIRFLOW, call_sla, TJCMO },
+	{ "sla", 0, 0, NULL, NEEDS_AIRFLOW, call_sla,
+	    TJCMO | FORMAT_BIT(REPORT_SLACK) },
 	{ "impact", 3, 3, "usage: dagtop report impact DAG_ID RUN_ID TASK_ID",
 	    NEEDS_AIRFLOW, call_impact, TJM },
 	{ "why", 0, 1, "usage: dagtop report why SLA_NAME [--date YYYY-MM-DD] "

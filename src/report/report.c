@@ -17,6 +17,7 @@
 #include "openmetrics.h"
 #include "report.h"
 #include "secret.h"
+#include "slack.h"
 #include "sla.h"
 #include "sanitize.h"
 #include "timefmt.h"
@@ -222,6 +223,12 @@ report_unknown(enum report_format f, const char *what, const char *why)
 		report_om_read(&m, report_name, report_context, false,
 		    (int64_t)time(NULL));
 		report_om_print(&m);
+	}
+	/* Slack: still a message, saying UNKNOWN and why (slack.h). */
+	if (f == REPORT_SLACK) {
+		doc = slack_unknown(what, plain, report_source);
+		report_json_print(doc);
+		json_decref(doc);
 	}
 	free(clean);
 	free(plain);

@@ -192,7 +192,8 @@ int	 report_compare(const struct config *, const struct cli_options *,
  * Says why a report could not be made: one line on stderr, always; then on
  * stdout the verdict line "UNKNOWN: ..." for text and Markdown, and for
  * JSON an object {"status": "unknown", "error": ...} so that a parser
- * downstream still reads valid JSON.  Returns 3.
+ * downstream still reads valid JSON; for Slack a message saying UNKNOWN
+ * and why (slack_unknown).  Returns 3.
  */
 int	 report_unknown(enum report_format, const char *what, const char *why);
 /*

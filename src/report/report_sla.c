@@ -16,6 +16,7 @@
 #include "sanitize.h"
 #include "scheduler.h"
 #include "sla.h"
+#include "slack.h"
 #include "timefmt.h"
 #include "tz.h"
 
@@ -597,6 +598,118 @@ write_openmetrics(const struct sla_eval *ev, size_t n, const char *context,
 	report_om_print(&m);
 }
 
+/* --- Slack --- */
+
+/* Whether the SLA missed a day of the period, or names an unknown DAG. */
+static bool
+sla_missed_any(const struct sla_eval *e)
+{
+	return e->unknown_dag || e->period.count[SLA_LATE] +
+	    e->period.count[SLA_FAILED] + e->period.count[SLA_MISSING] > 0;
+}
+
+/* A missed SLA as a section (an item): what, how it missed, whose. */
+static void
+slack_missed(struct buf *t, const struct sla_eval *e, const struct tz *zone)
+{
+	const struct sla_def	*d = e->def;
+	size_t			 k, shown = 0;
+
+	buf_puts(t, ":warning: *SLA* ");
+	slack_put_text(t, d->name);
+	buf_puts(t, "\n*Target* ");
+	slack_put_text(t, d->dag_id);
+	if (d->task_id != NULL) {
+		buf_putc(t, '.');
+		slack_put_text(t, d->task_id);
+	}
+	buf_puts(t, " by ");
+	put_deadline(t, d->deadline);
+	buf_printf(t, " %s", tz_name(zone));
+	if (e->unknown_dag)
+		buf_puts(t, "\n*Unknown DAG* the Airflow database has no such "
+		    "DAG; no day is judged");
+	else
+		buf_printf(t, "\n*Missed* %zu late, %zu failed, %zu missing",
+		    e->period.count[SLA_LATE], e->period.count[SLA_FAILED],
+		    e->period.count[SLA_MISSING]);
+	for (k = 0; k < e->ndays; k++) {
+		const struct sla_day *day = &e->days[k];
+
+		if (!sla_outcome_missed(day->outcome))
+			continue;
+		buf_printf(t, "%s%s %04d-%02d-%02d ", shown++ == 0 ?
+		    "\n*Days* " : ", ", weekday_short[tz_weekday(day->day)],
+		    day->y, day->m, day->d);
+		put_cell(t, day);
+	}
+	if (!e->unknown_dag) {
+		buf_puts(t, "\n*Compliance* ");
+		put_pct(t, &e->period);
+		buf_printf(t, ", %d weeks ", SLA_TRAILING_WEEKS);
+		put_pct(t, &e->trailing);
+		if (e->period.worst_late > 0) {
+			buf_puts(t, "; worst late ");
+			fmt_duration(t, (double)e->period.worst_late);
+		}
+	}
+	buf_puts(t, "\n*Owner* ");
+	slack_put_text(t, d->owner);
+}
+
+/*
+ * The message: the verdict as header, a section per SLA missed (or on an
+ * unknown DAG), the SLAs met named in one section, and where and when the
+ * numbers were read.
+ */
+static json_t *
+sla_slack(const struct sla_eval *ev, size_t n, struct tz **zones,
+    const char *period, const char *context, struct sched *db,
+    int64_t read_at)
+{
+	struct slack_msg	*m = slack_msg_new();
+	struct buf		 t = BUF_INIT, src = BUF_INIT, ver = BUF_INIT;
+	const char		*ctx[1];
+	json_t			*doc;
+	size_t			 i, met = 0, missed = 0;
+	int64_t			 now = (int64_t)time(NULL);
+
+	verdict(&t, ev, n, period);
+	slack_header(m, buf_str(&t));
+	slack_put_text(&src, buf_str(&t));	/* the fallback */
+	buf_reset(&t);
+	for (i = 0; i < n; i++) {
+		if (sla_missed_any(&ev[i]))
+			continue;
+		buf_puts(&t, met++ == 0 ? "*Met or not judged yet* " : ", ");
+		slack_put_text(&t, ev[i].def->name);
+	}
+	if (met > 0)
+		slack_section(m, buf_str(&t), false);
+	for (i = 0; i < n; i++) {
+		if (!sla_missed_any(&ev[i]))
+			continue;
+		if (missed++ == 0)
+			slack_divider(m);
+		buf_reset(&t);
+		slack_missed(&t, &ev[i], zones[i]);
+		slack_section(m, buf_str(&t), true);
+	}
+	buf_reset(&t);
+	sched_describe(db, &ver);
+	slack_read_from(&t, read_at, now, db->ops->kind, buf_str(&ver));
+	buf_puts(&t, "; context ");
+	slack_put_text(&t, context != NULL ? context : "(command line)");
+	buf_puts(&t, "; dagtop report sla");
+	ctx[0] = buf_str(&t);
+	slack_context(m, ctx, 1);
+	doc = slack_msg_finish(m, buf_str(&src), "missed SLAs");
+	buf_free(&t);
+	buf_free(&src);
+	buf_free(&ver);
+	return doc;
+}
+
 /*
  * Judges each SLA over the period [first, last] (days) from the attempts
  * read, and writes the report in the format asked; returns its exit status.
@@ -644,6 +757,15 @@ evaluate_and_write(const struct sla_job *j, const struct settings *s,
 		break;
 	case REPORT_OPENMETRICS:
 		write_openmetrics(ev, j->ndefs, s->context, rc, now);
+		break;
+	case REPORT_SLACK:
+		if (!(o->quiet && rc == 0)) {
+			json_t *doc = sla_slack(ev, j->ndefs, zones,
+			    buf_str(&label), s->context, j->rd.db, now);
+
+			report_json_print(doc);
+			json_decref(doc);
+		}
 		break;
 	default:
 		if (!(o->quiet && rc == 0))

@@ -15,6 +15,7 @@
 #include "sanitize.h"
 #include "scheduler.h"
 #include "secret.h"
+#include "slack.h"
 #include "status.h"
 #include "timefmt.h"
 #include "tz.h"
@@ -736,6 +737,280 @@ write_openmetrics(const struct status_job *v, size_t n)
 	report_om_print(&m);
 }
 
+/* --- Slack --- */
+
+/* The owners of DAG dag_id as Airflow has them, or NULL. */
+static const char *
+dag_owners(const struct af_dags *dags, const char *dag_id)
+{
+	size_t	i;
+
+	for (i = 0; i < dags->n; i++)
+		if (strcmp(dags->v[i].dag_id, dag_id) == 0)
+			return dags->v[i].owners;
+	return NULL;
+}
+
+/* The failed and retrying task instances of a run, inert: "a, b[2]". */
+static void
+slack_failed_tasks(struct buf *b, const struct af_ti *v, size_t n)
+{
+	size_t	i, shown = 0, more = 0;
+
+	for (i = 0; i < n; i++) {
+		if (v[i].state != TI_FAILED && v[i].state != TI_UP_FOR_RETRY)
+			continue;
+		if (shown == 20) {
+			more++;
+			continue;
+		}
+		if (shown++ > 0)
+			buf_puts(b, ", ");
+		slack_put_text(b, v[i].task_id);
+		if (v[i].map_index >= 0)
+			buf_printf(b, "[%d]", v[i].map_index);
+	}
+	if (shown == 0)
+		buf_putc(b, '-');
+	if (more > 0)
+		buf_printf(b, " and %zu more", more);
+}
+
+/*
+ * A section (an item) per failing DAG of the job: its newest failed run
+ * in the window, that run's failed tasks, the DAG's owners, and how many
+ * more runs of it failed.  Among several contexts each names its context.
+ * Outside text is never inside our own *bold*: a label, then the text.
+ */
+static void
+slack_failing_dags(struct status_job *j, struct slack_msg *m, bool many)
+{
+	const struct status	*st = &j->status;
+	struct buf		 t = BUF_INIT;
+	size_t			 i, k, first, n, more;
+	bool			 seen;
+
+	for (i = 0; i < st->nattention; i++) {
+		const struct af_run *r = st->attention[i];
+
+		if (r->state != RUN_FAILED)
+			continue;
+		for (k = 0, seen = false; k < i && !seen; k++)
+			seen = st->attention[k]->state == RUN_FAILED &&
+			    strcmp(st->attention[k]->dag_id, r->dag_id) == 0;
+		if (seen)
+			continue;
+		for (k = i + 1, more = 0; k < st->nattention; k++)
+			more += st->attention[k]->state == RUN_FAILED &&
+			    strcmp(st->attention[k]->dag_id, r->dag_id) == 0;
+		buf_reset(&t);
+		if (many) {
+			buf_puts(&t, "*Context* ");
+			slack_put_text(&t, j->s->context);
+			buf_putc(&t, '\n');
+		}
+		buf_puts(&t, ":x: *DAG* ");
+		slack_put_text(&t, r->dag_id);
+		buf_puts(&t, "\n*Failed run* ");
+		slack_put_text(&t, r->run_id);
+		if (r->end_date != TIME_NONE) {
+			buf_puts(&t, ", ended ");
+			fmt_time(&t, j->zone, r->end_date, FMT_LONG);
+		}
+		if (af_run_duration(r, st->now) >= 0) {
+			buf_puts(&t, " (");
+			fmt_duration(&t, af_run_duration(r, st->now));
+			buf_putc(&t, ')');
+		}
+		if (more > 0)
+			buf_printf(&t, "; %zu earlier failed run%s in the window",
+			    more, more == 1 ? "" : "s");
+		buf_puts(&t, "\n*Failed tasks* ");
+		first = status_run_tis(&j->tis, r, &n);
+		slack_failed_tasks(&t, &j->tis.v[first], n);
+		buf_puts(&t, "\n*Owner* ");
+		slack_put_text(&t, dag_owners(&j->dags, r->dag_id));
+		slack_section(m, buf_str(&t), true);
+	}
+	buf_free(&t);
+}
+
+/* The context's state in a few lines: where, scheduler, runs, DAGs. */
+static void
+slack_overview(struct status_job *j, struct buf *t)
+{
+	const struct status	*st = &j->status;
+	struct buf		 ver = BUF_INIT;
+	size_t			 i, shown = 0;
+
+	buf_puts(t, "*Context* ");
+	slack_put_text(t, j->s->context != NULL ? j->s->context :
+	    "(command line)");
+	sched_describe(j->rd->db, &ver);
+	buf_puts(t, ", ");
+	slack_put_text(t, buf_str(&ver));
+	buf_printf(t, "\n*Scheduler* %s", health_name(st->job[AF_JOB_SCHEDULER]));
+	if (st->job[AF_JOB_TRIGGERER] != HEALTH_ABSENT)
+		buf_printf(t, "   *Triggerer* %s",
+		    health_name(st->job[AF_JOB_TRIGGERER]));
+	buf_puts(t, "\n*Runs* since ");
+	fmt_time(t, j->zone, j->since, FMT_LONG);
+	buf_printf(t, ": %zu success, %zu failed, %zu running, %zu queued",
+	    st->runs_by_state[RUN_SUCCESS], st->runs_by_state[RUN_FAILED],
+	    st->runs_by_state[RUN_RUNNING], st->runs_by_state[RUN_QUEUED]);
+	buf_printf(t, "\n*DAGs* %zu (%zu active, %zu paused, %zu with import "
+	    "errors)", st->ndags, st->nactive, st->npaused,
+	    st->nimport_errors);
+	for (i = 0; i < j->dags.n; i++) {
+		if (!j->dags.v[i].import_errors)
+			continue;
+		if (shown == 20) {
+			buf_printf(t, " and %zu more", st->nimport_errors - 20);
+			break;
+		}
+		buf_puts(t, shown++ == 0 ? "\n*Import errors* " : ", ");
+		slack_put_text(t, j->dags.v[i].dag_id);
+	}
+	buf_free(&ver);
+}
+
+/* The message for one context that was read. */
+static json_t *
+status_slack(struct status_job *j)
+{
+	struct slack_msg	*m = slack_msg_new();
+	struct buf		 t = BUF_INIT, src = BUF_INIT, fb = BUF_INIT;
+	const char		*ctx[1];
+	json_t			*doc;
+
+	slack_header(m, buf_str(&j->status.summary));
+	slack_overview(j, &t);
+	slack_section(m, buf_str(&t), false);
+	if (j->status.runs_by_state[RUN_FAILED] > 0)
+		slack_divider(m);
+	slack_failing_dags(j, m, false);
+	buf_reset(&t);
+	sched_describe(j->rd->db, &t);
+	slack_read_from(&src, j->status.now, (int64_t)time(NULL),
+	    j->rd->db->ops->kind, buf_str(&t));
+	buf_puts(&src, "; context ");
+	slack_put_text(&src, j->s->context != NULL ? j->s->context :
+	    "(command line)");
+	buf_puts(&src, "; dagtop report status");
+	ctx[0] = buf_str(&src);
+	slack_context(m, ctx, 1);
+	slack_put_text(&fb, buf_str(&j->status.summary));
+	doc = slack_msg_finish(m, buf_str(&fb), "failing DAGs");
+	buf_free(&t);
+	buf_free(&src);
+	buf_free(&fb);
+	return doc;
+}
+
+/*
+ * The message over several contexts (rc the worst): the overall verdict
+ * as header, a section per context that is not OK (first, so no cut loses
+ * one), the OK ones named in one, then the failing DAGs of them all.
+ */
+static json_t *
+status_slack_many(struct status_job *v, size_t n, int rc)
+{
+	static const int	 order[] = { 2, 3, 1, 0 };
+	static const char *const words[] = { "ok", "warning", "critical",
+	    "unknown" };
+	struct slack_msg	*m = slack_msg_new();
+	struct buf		 t = BUF_INIT, src = BUF_INIT;
+	const char		*ctx[2];
+	json_t			*doc;
+	size_t			 i, k, count, ok = 0, failed = 0;
+	int64_t			 read_at = (int64_t)time(NULL);
+	bool			 first = true;
+
+	buf_printf(&t, "%s: %zu contexts", report_verdict_word(rc), n);
+	for (k = 0; k < 4; k++) {
+		for (i = count = 0; i < n; i++)
+			count += job_rc(&v[i]) == order[k];
+		if (count == 0)
+			continue;
+		buf_printf(&t, "%s %zu %s", first ? ":" : ",", count,
+		    words[order[k]]);
+		first = false;
+	}
+	slack_header(m, buf_str(&t));
+	doc = json_string(buf_str(&t));		/* the fallback, kept */
+	for (i = 0; i < n; i++) {
+		int r = job_rc(&v[i]);
+
+		if (r == 0) {
+			ok++;
+			continue;
+		}
+		buf_reset(&t);
+		buf_printf(&t, "*%s* ", report_verdict_word(r));
+		slack_put_text(&t, v[i].s->context);
+		buf_puts(&t, "\n");
+		if (r == 3) {
+			char *plain = scrub_dup(job_why(&v[i]),
+			    v[i].s->database);
+
+			slack_put_text(&t, job_what(&v[i]));
+			buf_puts(&t, ": ");
+			slack_put_text(&t, plain);
+			free(plain);
+		} else {
+			slack_put_text(&t, buf_str(&v[i].status.summary));
+			buf_putc(&t, '\n');
+			slack_overview(&v[i], &t);
+			failed += v[i].status.runs_by_state[RUN_FAILED];
+			if (v[i].status.now < read_at)
+				read_at = v[i].status.now;
+		}
+		slack_section(m, buf_str(&t), false);
+	}
+	if (ok > 0) {
+		buf_reset(&t);
+		buf_puts(&t, "*OK* ");
+		for (i = k = 0; i < n; i++) {
+			if (job_rc(&v[i]) != 0)
+				continue;
+			if (k++ > 0)
+				buf_puts(&t, ", ");
+			slack_put_text(&t, v[i].s->context);
+			if (v[i].status.now < read_at)
+				read_at = v[i].status.now;
+		}
+		slack_section(m, buf_str(&t), false);
+	}
+	if (failed > 0)
+		slack_divider(m);
+	for (i = 0; i < n; i++)
+		if (job_rc(&v[i]) != 3)
+			slack_failing_dags(&v[i], m, true);
+	buf_puts(&src, "read ");
+	fmt_duration(&src, (double)((int64_t)time(NULL) > read_at ?
+	    (int64_t)time(NULL) - read_at : 0));
+	buf_printf(&src, " ago from the Airflow sources of %zu contexts; "
+	    "dagtop report status", n);
+	ctx[0] = buf_str(&src);
+	buf_reset(&t);
+	for (i = 0; i < n; i++) {
+		buf_puts(&t, i > 0 ? "; " : "");
+		slack_put_text(&t, v[i].s->context);
+		buf_puts(&t, ": ");
+		slack_put_text(&t, job_rc(&v[i]) != 3 ? v[i].rd->db->ops->kind :
+		    v[i].s->source != NULL ? v[i].s->source : "not read");
+	}
+	ctx[1] = buf_str(&t);
+	slack_context(m, ctx, 2);
+	buf_reset(&src);
+	slack_put_text(&src, json_string_value(doc));
+	json_decref(doc);
+	doc = slack_msg_finish(m, buf_str(&src), "failing DAGs");
+	buf_free(&t);
+	buf_free(&src);
+	return doc;
+}
+
 int
 report_status(const struct settings *s, const struct report_options *o)
 {
@@ -773,7 +1048,11 @@ report_status(const struct settings *s, const struct report_options *o)
 			write_csv(&j, &out, false);
 		} else if (o->quiet && rc == 0)
 			;
-		else if (o->format == REPORT_MARKDOWN)
+		else if (o->format == REPORT_SLACK) {
+			doc = status_slack(&j);
+			report_json_print(doc);
+			json_decref(doc);
+		} else if (o->format == REPORT_MARKDOWN)
 			write_markdown(&j, zone, &out, false);
 		else
 			write_text(&j, zone, &out);
@@ -924,6 +1203,12 @@ write_many(struct status_job *v, size_t n, int rc, struct buf *b)
 	}
 	if (v[0].o->quiet && rc == 0)
 		return;
+	if (f == REPORT_SLACK) {
+		doc = status_slack_many(v, n, rc);
+		report_json_print(doc);
+		json_decref(doc);
+		return;
+	}
 	/* The verdict first, as every text report's (monitoring reads it). */
 	if (f == REPORT_MARKDOWN) {
 		buf_puts(b, "**");

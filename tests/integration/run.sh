@@ -335,6 +335,11 @@ for build in "$@"; do
 		echo "FAILED: report --format openmetrics and --output" >&2
 		failed=1
 	fi
+	echo "== report status and sla --format slack: Block Kit's limits, 500 failing DAGs, hostile ids, several contexts: $build/dagtop (Airflow 2.10 and 3.1)"
+	if ! sh tests/integration/report_slack.sh "$build/dagtop"; then
+		echo "FAILED: report --format slack" >&2
+		failed=1
+	fi
 	echo "== report status with a context whose host name does not resolve (silent name server): $build/dagtop"
 	if ! sh tests/integration/report_dns.sh "$build/dagtop"; then
 		echo "FAILED: report status with a silent name server" >&2
