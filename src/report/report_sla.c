@@ -697,7 +697,7 @@ week_day(const struct sla_weeks_table *t, size_t w)
 	return t->first + 7 * (int64_t)w;
 }
 
-/* The week in which s's worst lateness fell, for the row; SIZE_MAX none. */
+/* The week SLA i's worst lateness fell in (first of equals), or SIZE_MAX. */
 static size_t
 worst_week(const struct sla_weeks_table *t, size_t i)
 {
