@@ -3,7 +3,6 @@
  * and for cron: every SLA of the configuration, a line per day, the
  * compliance of the period and of the trailing 26 weeks.
  */
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
