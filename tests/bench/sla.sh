@@ -68,6 +68,7 @@ echo "  time: $BENCH_MS ms, median of $rounds runs (target < 1000 ms)"
 echo "  statements: $PGSS_CALLS (target <= 3), $PGSS_MS DB ms; each:"
 bench_summary "report sla, $nsla SLAs, 26 weeks: time" "$BENCH_MS ms (target < 1000 ms)"
 bench_summary "report sla, $nsla SLAs, 26 weeks: statements" "$PGSS_CALLS (target <= 3)"
+cat "$work/stmts"
 
 # The half-year view: `report sla --weeks 26`, a column per week, from one
 # read of the 26 weeks.
@@ -89,7 +90,6 @@ print(len(d["slas"]))' "$work/weeks.json" 2>/dev/null || echo "?")
 echo "report sla --weeks 26 (a column per week), $nsla SLAs ($nrep reported):"
 echo "  time: $BENCH_MS ms, median of $rounds runs (target < 1000 ms)"
 echo "  statements: $PGSS_CALLS (target <= 3), $PGSS_MS DB ms; each:"
-sed 's/^/    /' "$work/stmts.weeks"
 bench_summary "report sla --weeks 26, $nsla SLAs: time" "$BENCH_MS ms (target < 1000 ms)"
 bench_summary "report sla --weeks 26, $nsla SLAs: statements" "$PGSS_CALLS (target <= 3)"
-cat "$work/stmts"
+cat "$work/stmts.weeks"
