@@ -28,3 +28,31 @@ sparkline(struct buf *out, const int *v, int n, int width, bool ascii)
 			buf_puts(out, blocks[level - 1]);
 	}
 }
+
+void
+sparkline_ratio(struct buf *out, double r, bool ascii)
+{
+	int level;
+
+	if (r < 0 || r != r) {
+		buf_puts(out, ascii ? "." : "\u00b7");
+		return;
+	}
+	if (r >= 1) {
+		buf_puts(out, ascii ? "#" : blocks[7]);
+		return;
+	}
+	/*
+	 * Below 1 never reaches the full block, nor 10 in ASCII; the nudge
+	 * keeps 3/7 (2.999... sevenths in binary) on its own step.
+	 */
+	if (ascii) {
+		level = (int)(r * 10 + 1e-9);
+		buf_putc(out, (char)('0' + (level > 9 ? 9 : level)));
+		return;
+	}
+	level = (int)(r * 7 + 1e-9);
+	if (level > 6)
+		level = 6;
+	buf_puts(out, blocks[level]);
+}

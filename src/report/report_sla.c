@@ -782,6 +782,502 @@ evaluate_and_write(const struct sla_job *j, const struct settings *s,
 	return rc;
 }
 
+/* --- week by week --- */
+
+/*
+ * `report sla --weeks N`, for the half-year review: the N weeks that end
+ * with the week --week names (this week by default), a row per SLA and a
+ * column per week, each cell the week's compliance, and a last row of
+ * every SLA together.  Its figures come from sla_weeks, so a week is
+ * judged as `report sla` judges its days.
+ */
+struct sla_weeks_table {
+	struct sla_eval		*ev;	/* per SLA: def, unknown_dag, the span */
+	struct sla_summary	*cell;	/* [sla * nweeks + week] */
+	struct sla_summary	*all;	/* [week]: every SLA whose DAG exists */
+	struct sla_summary	 all_span;
+	size_t			 nsla, nweeks;
+	int64_t			 first;	/* the oldest week's first day */
+	int			 week_start;
+};
+
+#define WEEK_CELL	5	/* " 100%" */
+#define WEEK_NAME_MAX	20	/* the widest SLA name in text */
+
+/* Adds the counts of b to a; worst lateness is the larger. */
+static void
+summary_add(struct sla_summary *a, const struct sla_summary *b)
+{
+	int k;
+
+	for (k = 0; k < SLA_NOUTCOMES; k++)
+		a->count[k] += b->count[k];
+	a->judged += b->judged;
+	if (b->worst_late > a->worst_late)
+		a->worst_late = b->worst_late;
+	a->compliance = a->judged > 0 ?
+	    (double)a->count[SLA_MET] / (double)a->judged : -1;
+}
+
+static void
+weeks_table_build(struct sla_weeks_table *t, const struct sla_job *j,
+    struct tz **zones, int64_t last_week, size_t nweeks, int week_start,
+    int64_t now)
+{
+	size_t i, w;
+
+	memset(t, 0, sizeof *t);
+	t->nsla = j->ndefs;
+	t->nweeks = nweeks;
+	t->first = last_week - 7 * (int64_t)(nweeks - 1);
+	t->week_start = week_start;
+	t->ev = xcalloc(t->nsla + 1, sizeof *t->ev);
+	t->cell = xcalloc(t->nsla * nweeks + 1, sizeof *t->cell);
+	t->all = xcalloc(nweeks, sizeof *t->all);
+	t->all_span.compliance = -1;
+	for (w = 0; w < nweeks; w++)
+		t->all[w].compliance = -1;
+	for (i = 0; i < t->nsla; i++) {
+		size_t			 c = i < j->hist.nsla ? j->hist.count[i] : 0;
+		const struct sla_attempt *v = c > 0 ?
+					    &j->hist.v[j->hist.first[i]] : NULL;
+		struct sla_summary	*row = &t->cell[i * nweeks];
+
+		t->ev[i].def = j->defs[i];
+		t->ev[i].period.compliance = t->ev[i].trailing.compliance = -1;
+		t->ev[i].median = sla_median_duration(v, c, now);
+		if (sla_history_unknown_dag(&j->hist, i)) {
+			/* No week of it is judged: a configuration error. */
+			t->ev[i].unknown_dag = true;
+			t->ev[i].median = -1;
+			for (w = 0; w < nweeks; w++)
+				row[w].compliance = -1;
+			continue;
+		}
+		sla_weeks(j->defs[i], zones[i], last_week, nweeks, v, c, now,
+		    row);
+		for (w = 0; w < nweeks; w++) {
+			summary_add(&t->ev[i].period, &row[w]);
+			summary_add(&t->all[w], &row[w]);
+		}
+		summary_add(&t->all_span, &t->ev[i].period);
+	}
+}
+
+static void
+weeks_table_free(struct sla_weeks_table *t)
+{
+	free(t->ev);
+	free(t->cell);
+	free(t->all);
+	memset(t, 0, sizeof *t);
+}
+
+/* The first day of week w (0: the oldest). */
+static int64_t
+week_day(const struct sla_weeks_table *t, size_t w)
+{
+	return t->first + 7 * (int64_t)w;
+}
+
+/* The week SLA i's worst lateness fell in (first of equals), or SIZE_MAX. */
+static size_t
+worst_week(const struct sla_weeks_table *t, size_t i)
+{
+	size_t w, at = SIZE_MAX;
+
+	for (w = 0; w < t->nweeks; w++)
+		if (t->cell[i * t->nweeks + w].worst_late > 0 &&
+		    (at == SIZE_MAX || t->cell[i * t->nweeks + w].worst_late >
+		    t->cell[i * t->nweeks + at].worst_late))
+			at = w;
+	return at;
+}
+
+/* "40%" in a cell, "-" when nothing was judged. */
+static void
+week_pct(struct buf *b, const struct sla_summary *s)
+{
+	if (s->compliance < 0)
+		buf_puts(b, "-");
+	else
+		buf_printf(b, "%.0f%%", s->compliance * 100);
+}
+
+/* "2026-W23..2026-W48 (26 weeks, 2026-06-01..2026-11-29)" */
+static void
+weeks_label(struct buf *b, const struct sla_weeks_table *t)
+{
+	sla_week_name(t->first, t->week_start, b);
+	buf_puts(b, "..");
+	sla_week_name(week_day(t, t->nweeks - 1), t->week_start, b);
+	buf_printf(b, " (%zu week%s, ", t->nweeks, t->nweeks == 1 ? "" : "s");
+	sla_date_format(t->first, b);
+	buf_puts(b, "..");
+	sla_date_format(week_day(t, t->nweeks - 1) + 6, b);
+	buf_putc(b, ')');
+}
+
+/*
+ * A name in exactly width columns, sanitised, cut with "…" when wider:
+ * the full name is in the summary under the tables.
+ */
+static void
+put_name_cell(struct buf *b, const char *name, size_t width)
+{
+	struct buf	clean = BUF_INIT;
+	size_t		w, used, cut;
+
+	report_put_id(&clean, name);
+	w = text_width(clean.data, clean.len);
+	if (w <= width) {
+		buf_puts(b, buf_str(&clean));
+		used = w;
+	} else {
+		cut = text_fit(clean.data, clean.len, width - 1, &used);
+		buf_printf(b, "%.*s\xe2\x80\xa6", (int)cut, clean.data);
+		used++;
+	}
+	for (; used < width; used++)
+		buf_putc(b, ' ');
+	buf_free(&clean);
+}
+
+/*
+ * Text in 80 columns: the weeks in blocks, each as many weeks as fit
+ * beside the names (blocks of even size), so no week is cut; then a line
+ * per SLA with its full name, the span and its worst lateness.
+ */
+static void
+weeks_write_text(struct buf *b, const struct sla_weeks_table *t,
+    struct tz **zones, const char *context)
+{
+	struct buf	 v = BUF_INIT, l = BUF_INIT;
+	size_t		 i, w, namew = 8, per, nblocks, from, to, at;
+
+	weeks_label(&l, t);
+	verdict(&v, t->ev, t->nsla, buf_str(&l));
+	buf_puts(b, buf_str(&v));
+	buf_puts(b, "\ncontext    ");
+	report_put_id(b, context != NULL ? context : "(command line)");
+	buf_putc(b, '\n');
+	for (i = 0; i < t->nsla; i++) {
+		buf_reset(&v);
+		report_put_id(&v, t->ev[i].def->name);
+		w = text_width(v.data, v.len);
+		if (w > namew)
+			namew = w;
+	}
+	if (namew > WEEK_NAME_MAX)
+		namew = WEEK_NAME_MAX;
+	per = (80 - namew) / WEEK_CELL;
+	nblocks = (t->nweeks + per - 1) / per;
+	per = (t->nweeks + nblocks - 1) / nblocks;
+	for (from = 0; from < t->nweeks; from = to) {
+		to = from + per < t->nweeks ? from + per : t->nweeks;
+		buf_puts(b, "\nweeks ");
+		sla_week_name(week_day(t, from), t->week_start, b);
+		buf_puts(b, "..");
+		sla_week_name(week_day(t, to - 1), t->week_start, b);
+		buf_puts(b, " (");
+		sla_date_format(week_day(t, from), b);
+		buf_puts(b, "..");
+		sla_date_format(week_day(t, to - 1) + 6, b);
+		buf_puts(b, "), met/judged per week\n");
+		put_name_cell(b, "SLA", namew);
+		for (w = from; w < to; w++) {
+			buf_reset(&v);
+			sla_week_name(week_day(t, w), t->week_start, &v);
+			buf_printf(b, "%*s", WEEK_CELL, buf_str(&v) + 5);
+		}
+		buf_putc(b, '\n');
+		for (i = 0; i <= t->nsla; i++) {
+			const struct sla_summary *row = i < t->nsla ?
+			    &t->cell[i * t->nweeks] : t->all;
+
+			put_name_cell(b, i < t->nsla ? t->ev[i].def->name :
+			    "all SLAs", namew);
+			for (w = from; w < to; w++) {
+				buf_reset(&v);
+				if (i < t->nsla && t->ev[i].unknown_dag)
+					buf_puts(&v, "DAG?");
+				else
+					week_pct(&v, &row[w]);
+				buf_printf(b, "%*s", WEEK_CELL, buf_str(&v));
+			}
+			buf_putc(b, '\n');
+		}
+	}
+	buf_puts(b, "\n");
+	for (i = 0; i < t->nsla; i++) {
+		const struct sla_def *d = t->ev[i].def;
+
+		report_put_id(b, d->name);
+		buf_puts(b, "  ");
+		put_target(b, d);
+		buf_puts(b, "  by ");
+		put_deadline(b, d->deadline);
+		buf_printf(b, " %s ", tz_name(zones[i]));
+		sla_days_format(d->days, b);
+		buf_puts(b, "\n  ");
+		if (t->ev[i].unknown_dag) {
+			buf_puts(b, "unknown DAG: the Airflow database has no "
+			    "such DAG; no week is judged\n");
+			continue;
+		}
+		buf_printf(b, "%zu weeks ", t->nweeks);
+		put_pct(b, &t->ev[i].period);
+		if ((at = worst_week(t, i)) != SIZE_MAX) {
+			buf_puts(b, "  worst late ");
+			fmt_duration(b, (double)t->ev[i].period.worst_late);
+			buf_puts(b, " in ");
+			sla_week_name(week_day(t, at), t->week_start, b);
+		}
+		buf_putc(b, '\n');
+	}
+	buf_printf(b, "all SLAs\n  %zu weeks ", t->nweeks);
+	put_pct(b, &t->all_span);
+	buf_putc(b, '\n');
+	buf_free(&v);
+	buf_free(&l);
+}
+
+static void
+weeks_write_markdown(struct buf *b, const struct sla_weeks_table *t,
+    struct tz **zones)
+{
+	struct buf	l = BUF_INIT, v = BUF_INIT;
+	size_t		i, w;
+
+	weeks_label(&l, t);
+	buf_printf(b, "## SLA weeks %s\n\n", buf_str(&l));
+	verdict(&v, t->ev, t->nsla, buf_str(&l));
+	buf_printf(b, "**%s**\n\n", buf_str(&v));
+	buf_puts(b, "Met/judged per week.\n\n| SLA | deadline |");
+	for (w = 0; w < t->nweeks; w++) {
+		buf_putc(b, ' ');
+		sla_week_name(week_day(t, w), t->week_start, b);
+		buf_puts(b, " |");
+	}
+	buf_printf(b, " %zu weeks | worst late |\n|---|---|", t->nweeks);
+	for (w = 0; w < t->nweeks; w++)
+		buf_puts(b, "---:|");
+	buf_puts(b, "---:|---:|\n");
+	for (i = 0; i <= t->nsla; i++) {
+		const struct sla_summary *row = i < t->nsla ?
+		    &t->cell[i * t->nweeks] : t->all;
+		const struct sla_summary *span = i < t->nsla ?
+		    &t->ev[i].period : &t->all_span;
+		bool unknown = i < t->nsla && t->ev[i].unknown_dag;
+
+		buf_puts(b, "| ");
+		if (i < t->nsla) {
+			report_md_text(b, t->ev[i].def->name);
+			buf_puts(b, " | ");
+			put_deadline(b, t->ev[i].def->deadline);
+			buf_printf(b, " %s |", tz_name(zones[i]));
+		} else
+			buf_puts(b, "**all SLAs** | |");
+		for (w = 0; w < t->nweeks; w++) {
+			buf_putc(b, ' ');
+			if (unknown)
+				buf_puts(b, "unknown DAG");
+			else
+				week_pct(b, &row[w]);
+			buf_puts(b, " |");
+		}
+		buf_putc(b, ' ');
+		put_pct(b, span);
+		buf_puts(b, " | ");
+		if (span->worst_late > 0)
+			fmt_duration(b, (double)span->worst_late);
+		else
+			buf_puts(b, "-");
+		buf_puts(b, " |\n");
+	}
+	buf_free(&l);
+	buf_free(&v);
+}
+
+/* A row per SLA and week, then a row per week for every SLA ("all"). */
+static void
+weeks_write_csv(struct buf *b, const struct sla_weeks_table *t)
+{
+	size_t i, w;
+
+	buf_puts(b, "row,sla,dag_id,task_id,week,first_day,last_day,met,late,"
+	    "failed,missing,judged,compliance,worst_late_seconds\n");
+	for (i = 0; i <= t->nsla; i++) {
+		const struct sla_def *d = i < t->nsla ? t->ev[i].def : NULL;
+
+		for (w = 0; w < t->nweeks; w++) {
+			const struct sla_summary *s = d != NULL ?
+			    &t->cell[i * t->nweeks + w] : &t->all[w];
+
+			buf_puts(b, d != NULL ? "sla," : "all,");
+			if (d != NULL) {
+				report_csv_field(b, d->name);
+				buf_putc(b, ',');
+				report_csv_field(b, d->dag_id);
+				buf_putc(b, ',');
+				report_csv_field(b, d->task_id);
+			} else
+				buf_puts(b, ",,");
+			buf_putc(b, ',');
+			sla_week_name(week_day(t, w), t->week_start, b);
+			buf_putc(b, ',');
+			sla_date_format(week_day(t, w), b);
+			buf_putc(b, ',');
+			sla_date_format(week_day(t, w) + 6, b);
+			buf_printf(b, ",%zu,%zu,%zu,%zu,%zu,", s->count[SLA_MET],
+			    s->count[SLA_LATE], s->count[SLA_FAILED],
+			    s->count[SLA_MISSING], s->judged);
+			if (s->compliance >= 0)
+				buf_printf(b, "%.4f", s->compliance);
+			buf_printf(b, ",%lld\n", (long long)s->worst_late);
+		}
+	}
+}
+
+/* The weeks of a row, each week's summary with its name and days. */
+static json_t *
+json_weeks(const struct sla_weeks_table *t, const struct sla_summary *row)
+{
+	json_t		*a = json_array(), *o;
+	struct buf	 b = BUF_INIT;
+	size_t		 w;
+
+	for (w = 0; w < t->nweeks; w++) {
+		o = json_summary(&row[w]);
+		sla_week_name(week_day(t, w), t->week_start, &b);
+		json_object_set_new(o, "week", json_string(buf_str(&b)));
+		buf_reset(&b);
+		sla_date_format(week_day(t, w), &b);
+		json_object_set_new(o, "from", json_string(buf_str(&b)));
+		buf_reset(&b);
+		sla_date_format(week_day(t, w) + 6, &b);
+		json_object_set_new(o, "to", json_string(buf_str(&b)));
+		buf_reset(&b);
+		json_array_append_new(a, o);
+	}
+	buf_free(&b);
+	return a;
+}
+
+static void
+weeks_write_json(const struct sla_weeks_table *t, struct tz **zones,
+    int rc, const char *context, const struct sla_history *h,
+    struct sched *db)
+{
+	json_t		*doc = json_object(), *o, *a;
+	struct buf	 b = BUF_INIT, l = BUF_INIT;
+	size_t		 i;
+
+	json_object_set_new(doc, "report", json_string("sla"));
+	json_object_set_new(doc, "status", json_string(rc == 0 ? "ok" :
+	    rc == 1 ? "warning" : "unknown"));
+	json_object_set_new(doc, "exit_code", json_integer(rc));
+	weeks_label(&l, t);
+	verdict(&b, t->ev, t->nsla, buf_str(&l));
+	json_object_set_new(doc, "summary", json_string(buf_str(&b)));
+	buf_reset(&b);
+	json_object_set_new(doc, "generated_at",
+	    report_json_time((int64_t)time(NULL)));
+	json_object_set_new(doc, "context", report_json_string(context));
+	json_object_set_new(doc, "source", json_string(db->ops->kind));
+	sched_describe(db, &b);
+	json_object_set_new(doc, "airflow", json_string(buf_str(&b)));
+	buf_reset(&b);
+	json_object_set_new(doc, "airflow_sla_source", h->airflow_sla_miss ?
+	    json_string("sla_miss") : h->airflow_deadlines ?
+	    json_string("deadline") : json_null());
+	o = json_object();
+	sla_date_format(t->first, &b);
+	json_object_set_new(o, "from", json_string(buf_str(&b)));
+	buf_reset(&b);
+	sla_date_format(week_day(t, t->nweeks - 1) + 6, &b);
+	json_object_set_new(o, "to", json_string(buf_str(&b)));
+	buf_reset(&b);
+	sla_week_name(week_day(t, t->nweeks - 1), t->week_start, &b);
+	json_object_set_new(o, "week", json_string(buf_str(&b)));
+	buf_reset(&b);
+	json_object_set_new(o, "weeks", json_integer((json_int_t)t->nweeks));
+	json_object_set_new(o, "week_start",
+	    json_string(weekday_long[t->week_start]));
+	json_object_set_new(doc, "period", o);
+
+	a = json_array();
+	for (i = 0; i < t->nsla; i++) {
+		const struct sla_def *d = t->ev[i].def;
+
+		o = json_object();
+		json_object_set_new(o, "name", report_json_string(d->name));
+		json_object_set_new(o, "dag_id", report_json_string(d->dag_id));
+		json_object_set_new(o, "task_id", report_json_string(d->task_id));
+		put_deadline(&b, d->deadline);
+		json_object_set_new(o, "deadline", json_string(buf_str(&b)));
+		buf_reset(&b);
+		json_object_set_new(o, "timezone", json_string(tz_name(zones[i])));
+		sla_days_format(d->days, &b);
+		json_object_set_new(o, "applies_on", json_string(buf_str(&b)));
+		buf_reset(&b);
+		json_object_set_new(o, "owner", report_json_string(d->owner));
+		json_object_set_new(o, "unknown_dag",
+		    json_boolean(t->ev[i].unknown_dag));
+		json_object_set_new(o, "weeks",
+		    json_weeks(t, &t->cell[i * t->nweeks]));
+		json_object_set_new(o, "span", json_summary(&t->ev[i].period));
+		json_array_append_new(a, o);
+	}
+	json_object_set_new(doc, "slas", a);
+	o = json_object();
+	json_object_set_new(o, "weeks", json_weeks(t, t->all));
+	json_object_set_new(o, "span", json_summary(&t->all_span));
+	json_object_set_new(doc, "all_slas", o);
+	report_json_print(doc);
+	json_decref(doc);
+	buf_free(&b);
+	buf_free(&l);
+}
+
+/*
+ * The N weeks that end with the week starting on last_week, from the
+ * attempts read once over the whole span; returns the exit status of the
+ * span (as sla_rc: 1 for any miss or unknown DAG, 3 nothing judged).
+ */
+static int
+weeks_evaluate_and_write(const struct sla_job *j, const struct settings *s,
+    const struct config *cfg, const struct report_options *o,
+    struct tz **zones, int64_t last_week, int64_t now)
+{
+	struct sla_weeks_table	 t;
+	struct buf		 out = BUF_INIT;
+	int			 rc;
+
+	weeks_table_build(&t, j, zones, last_week, (size_t)o->weeks,
+	    cfg->week_start, now);
+	rc = sla_rc(t.ev, t.nsla);
+	switch (o->format) {
+	case REPORT_JSON:
+		weeks_write_json(&t, zones, rc, s->context, &j->hist, j->rd.db);
+		break;
+	case REPORT_CSV:
+		weeks_write_csv(&out, &t);
+		break;
+	case REPORT_MARKDOWN:
+		weeks_write_markdown(&out, &t, zones);
+		break;
+	default:
+		if (!(o->quiet && rc == 0))
+			weeks_write_text(&out, &t, zones, s->context);
+		break;
+	}
+	fputs(buf_str(&out), stdout);
+	buf_free(&out);
+	weeks_table_free(&t);
+	return rc;
+}
+
 int
 report_sla(const struct settings *s, const struct config *cfg,
     const struct report_options *o)
@@ -807,8 +1303,15 @@ report_sla(const struct settings *s, const struct config *cfg,
 		free(j.defs);
 		return rc;
 	}
-	if (period(o, cfg->week_start, home, now, &first, &last, &name,
-	    &err) != 0) {
+	if (o->weeks > 0 && (o->from != NULL || o->to != NULL))
+		buf_puts(&err, "--weeks counts back from --week (this week by "
+		    "default); it takes no --from/--to");
+	else if (o->weeks > 0 && (o->format == REPORT_OPENMETRICS ||
+	    o->format == REPORT_SLACK))
+		buf_printf(&err, "--weeks writes text, json, csv or markdown, "
+		    "not %s", report_format_name(o->format));
+	if (err.len > 0 || period(o, cfg->week_start, home, now, &first,
+	    &last, &name, &err) != 0) {
 		rc = report_unknown(o->format, "report sla", buf_str(&err));
 		goto out_early;
 	}
@@ -817,12 +1320,16 @@ report_sla(const struct settings *s, const struct config *cfg,
 		goto out_early;
 	/* Two days of margin either side: zones are up to 14 h off UTC. */
 	j.from = (first - SLA_TRAILING_WEEKS * 7 - 2) * 86400;
+	if (o->weeks > 0)	/* once, from the oldest week's first day */
+		j.from = (first - 7 * (int64_t)(o->weeks - 1) - 2) * 86400;
 	j.to = (last + 2) * 86400;
 	report_read_init(&j.rd);
 	read = report_read_run(&j.rd, s, start, &j);
 	if (read != REPORT_READ_DONE)
 		rc = report_unknown(o->format, report_read_what(read,
 		    "cannot read the Airflow database"), buf_str(&j.rd.error));
+	else if (o->weeks > 0)
+		rc = weeks_evaluate_and_write(&j, s, cfg, o, zones, first, now);
 	else
 		rc = evaluate_and_write(&j, s, cfg, o, zones, buf_str(&name),
 		    first, last, now);

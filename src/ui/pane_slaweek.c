@@ -2,13 +2,18 @@
  * pane_slaweek.c: the weekly SLA summary for team leads: a row per SLA, a
  * column per day of the week (met, late by N, failed, missing, not
  * applicable), compliance for the week and the trailing 26 weeks, and the
- * worst lateness.  left and right move a week back and forth.
+ * worst lateness.  left and right move a week back and forth.  Under each
+ * SLA, its strip: the compliance of the 26 weeks that end with this one,
+ * oldest left, the shown week marked; it stays in place while the week
+ * moves, and the selected SLA's figures for the shown week and the 26
+ * weeks are on the detail line above the legend.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "sparkline.h"
 #include "timefmt.h"
 #include "tz.h"
 #include "ui.h"
@@ -37,6 +42,9 @@ static const struct {
 	{ "..", "..", 2, "not due yet" },
 	{ "\xc2\xb7", "-", 1, "no SLA that day" },	/* middle dot */
 	{ "DAG?", "DAG?", 4, "unknown DAG" },
+	/* The strips: 0 to 99% in steps, full only when all met. */
+	{ "\xe2\x96\x81\xe2\x96\x84\xe2\x96\x88", "0-9#", 3,
+	    "met % a week" },
 };
 
 /*
@@ -151,15 +159,156 @@ pct(struct buf *b, const struct sla_summary *s)
 		buf_printf(b, "%.0f%%", s->compliance * 100);
 }
 
+/* The strip's weeks, "W24..W49": the 26 that end with this one. */
+static void
+strip_range(const struct console *c, int64_t home_first, struct buf *b)
+{
+	struct buf name = BUF_INIT;
+
+	sla_week_name(home_first - 7 * (SLA_TRAILING_WEEKS - 1),
+	    c->sla.week_start, &name);
+	buf_printf(b, "%s..", buf_str(&name) + 5);
+	buf_reset(&name);
+	sla_week_name(home_first, c->sla.week_start, &name);
+	buf_puts(b, buf_str(&name) + 5);
+	buf_free(&name);
+}
+
+/*
+ * The strip of an SLA on line y from x: the weeks' compliance (weeks[0]
+ * the oldest), the shown week in reverse video against the row's own, in
+ * at most avail columns; when they are fewer than the weeks, the newest
+ * are kept behind the cut mark.  Then the 26 weeks' figures, if room.
+ */
+static void
+strip(struct console *c, WINDOW *w, int y, int x, int avail,
+    const struct sla_summary *weeks, const struct sla_summary *span,
+    size_t shown, bool unknown, bool sel)
+{
+	struct buf	b = BUF_INIT;
+	size_t		k, from = 0;
+	attr_t		at;
+
+	if (avail < 2)
+		return;
+	wmove(w, y, x);
+	if ((size_t)avail < SLA_TRAILING_WEEKS) {
+		from = SLA_TRAILING_WEEKS - (size_t)avail + 1;
+		wattron(w, A_DIM);
+		waddstr(w, c->ascii ? "~" : "\xe2\x80\xa6");
+		wattroff(w, A_DIM);
+	}
+	for (k = from; k < SLA_TRAILING_WEEKS; k++) {
+		buf_reset(&b);
+		if (unknown) {
+			buf_puts(&b, "?");
+			at = ui_run_attr(RUN_QUEUED);
+		} else {
+			sparkline_ratio(&b, weeks[k].compliance, c->ascii);
+			at = weeks[k].compliance < 0 ? A_DIM :
+			    weeks[k].compliance >= 1 ? ui_run_attr(RUN_SUCCESS) :
+			    ui_run_attr(RUN_FAILED);
+		}
+		if (k == shown) {
+			/* Stands out of a selected (reversed) row too. */
+			if (sel)
+				wattroff(w, A_REVERSE);
+			else
+				at |= A_REVERSE;
+			at |= A_BOLD;
+		}
+		wattron(w, at);
+		waddstr(w, buf_str(&b));
+		wattroff(w, at);
+		if (k == shown && sel)
+			wattron(w, A_REVERSE);
+	}
+	/* The 26 weeks together, in what is left of the line. */
+	if (!unknown && avail > (int)SLA_TRAILING_WEEKS + 4) {
+		buf_reset(&b);
+		buf_puts(&b, " 26w ");
+		pct(&b, span);
+		if (span->judged > 0)
+			buf_printf(&b, " (%zu/%zu)", span->count[SLA_MET],
+			    span->judged);
+		if (span->worst_late > 0) {
+			buf_puts(&b, ", worst ");
+			late_text(&b, span->worst_late);
+		}
+		wattron(w, A_DIM);
+		ui_put_cut(w, buf_str(&b), avail - (int)SLA_TRAILING_WEEKS,
+		    c->ascii);
+		wattroff(w, A_DIM);
+	}
+	buf_free(&b);
+}
+
+/* The weeks of a strip added up. */
+static void
+span_of(const struct sla_summary *weeks, size_t n, struct sla_summary *all)
+{
+	size_t	k;
+	int	o;
+
+	memset(all, 0, sizeof *all);
+	for (k = 0; k < n; k++) {
+		for (o = 0; o < SLA_NOUTCOMES; o++)
+			all->count[o] += weeks[k].count[o];
+		all->judged += weeks[k].judged;
+		if (weeks[k].worst_late > all->worst_late)
+			all->worst_late = weeks[k].worst_late;
+	}
+	all->compliance = all->judged > 0 ?
+	    (double)all->count[SLA_MET] / (double)all->judged : -1;
+}
+
+/*
+ * The selected SLA's figures for the shown week (as its strip judges it),
+ * on line y: "feed 2026-W45: 43% (3/7), 1 failed, 3 missing".
+ */
+static void
+detail(struct console *c, WINDOW *w, int y, int wd, size_t i,
+    const struct sla_summary *s, bool unknown, int64_t week_first)
+{
+	struct buf	b = BUF_INIT;
+
+	buf_puts(&b, c->sla.defs[i]->name);
+	buf_putc(&b, ' ');
+	sla_week_name(week_first, c->sla.week_start, &b);
+	if (unknown)
+		buf_puts(&b, ": unknown DAG, nothing judged (see config check)");
+	else if (s->judged == 0)
+		buf_puts(&b, ": nothing judged");
+	else {
+		buf_puts(&b, ": ");
+		pct(&b, s);
+		buf_printf(&b, " (%zu/%zu)", s->count[SLA_MET], s->judged);
+		if (s->count[SLA_LATE] > 0)
+			buf_printf(&b, ", %zu late", s->count[SLA_LATE]);
+		if (s->count[SLA_FAILED] > 0)
+			buf_printf(&b, ", %zu failed", s->count[SLA_FAILED]);
+		if (s->count[SLA_MISSING] > 0)
+			buf_printf(&b, ", %zu missing", s->count[SLA_MISSING]);
+		if (s->worst_late > 0) {
+			buf_puts(&b, ", worst ");
+			late_text(&b, s->worst_late);
+		}
+	}
+	wmove(w, y, 2);
+	ui_put_cut(w, buf_str(&b), wd - 4, c->ascii);
+	buf_free(&b);
+}
+
 static void
 slaweek_draw(struct console *c, void *priv, WINDOW *w, bool focused)
 {
 	struct slaweek_pane	*p = priv;
 	struct buf		 b = BUF_INIT;
-	int			 h, wd, y, x, namew, k, cw, rows;
+	int			 h, wd, y, x, namew, k, cw, rows, leg, per;
 	int64_t			 now = (int64_t)time(NULL), first, home_first;
-	size_t			 i, n;
+	size_t			 i, n, shown;
 	struct sla_eval		 ev;
+	struct sla_summary	 weeks[SLA_TRAILING_WEEKS], span;
 	const struct sla_history *hist = &c->snap.sla;
 
 	getmaxyx(w, h, wd);
@@ -201,18 +350,30 @@ slaweek_draw(struct console *c, void *priv, WINDOW *w, bool focused)
 	if (x < wd - 1)
 		mvwaddnstr(w, 1, x, "WEEK  26W   WORST", wd - 1 - x);
 	wattroff(w, A_DIM);
-	rows = h - 3 - legend(c, w, h - 2, wd, true);
-	if (rows < 1)
-		rows = h - 3;
+	/* The legend and the detail line under the rows, room allowing. */
+	leg = legend(c, w, h - 2, wd, true);
+	rows = h - 4 - leg;
+	if (rows < 2)
+		rows = h - 3, leg = 0;
 	else
 		legend(c, w, h - 2, wd, false);
-	pane_list_scroll(&p->sel, &p->top, c->sla.n, rows);
-	for (y = 2, i = p->top; y < 2 + rows && i < c->sla.n; y++, i++) {
+	/* Two lines an SLA: its week, then its strip; one if that is all. */
+	per = rows >= 2 ? 2 : 1;
+	pane_list_scroll(&p->sel, &p->top, c->sla.n, rows / per);
+	shown = SLA_TRAILING_WEEKS - 1 - (size_t)p->week_back;
+	for (y = 2, i = p->top; y + per - 1 < 2 + rows && i < c->sla.n;
+	    y += per, i++) {
+		bool unknown = sla_history_unknown_dag(hist, i);
+
 		n = i < hist->nsla ? hist->count[i] : 0;
 		sla_evaluate(&ev, c->sla.defs[i], c->sla.zones[i], first,
 		    first + 6, n > 0 ? &hist->v[hist->first[i]] : NULL, n, now);
-		if (sla_history_unknown_dag(hist, i))
+		if (unknown)
 			sla_eval_unknown_dag(&ev);
+		/* The strip: the weeks ending with this one, from the same read. */
+		sla_weeks(c->sla.defs[i], c->sla.zones[i], home_first,
+		    SLA_TRAILING_WEEKS, n > 0 ? &hist->v[hist->first[i]] : NULL,
+		    n, now, weeks);
 		if (i == p->sel) {
 			wattron(w, A_REVERSE);
 			mvwhline(w, y, 1, ' ', wd - 2);
@@ -238,8 +399,23 @@ slaweek_draw(struct console *c, void *priv, WINDOW *w, bool focused)
 			buf_puts(&b, "-");
 		if (wd - 2 - x - 12 > 0)
 			mvwaddnstr(w, y, x + 12, buf_str(&b), wd - 2 - x - 12);
+		if (per == 2) {
+			if (i == p->sel)
+				mvwhline(w, y + 1, 1, ' ', wd - 2);
+			wattron(w, A_DIM);
+			buf_reset(&b);
+			strip_range(c, home_first, &b);
+			mvwaddnstr(w, y + 1, 4, buf_str(&b), namew - 2);
+			wattroff(w, A_DIM);
+			span_of(weeks, SLA_TRAILING_WEEKS, &span);
+			strip(c, w, y + 1, 2 + namew + 1, wd - 2 - (2 + namew + 1),
+			    weeks, &span, shown, unknown, i == p->sel);
+		}
 		if (i == p->sel)
 			wattroff(w, A_REVERSE);
+		if (i == p->sel && leg > 0)
+			detail(c, w, h - 2 - leg, wd, i, &weeks[shown], unknown,
+			    first);
 		sla_eval_free(&ev);
 	}
 	buf_free(&b);

@@ -57,7 +57,8 @@ check_week() {
 	printf '%s\n' "$scr" | grep -Eq "^│ SLA$pat +WEEK +26W +WORST +│" ||
 	    fail "at $1 columns the week's heading is not SLA$pat WEEK 26W WORST"
 	for l in "✓ met" "+25m late by" "FAIL failed" "MISS no run" \
-	    "risk at risk" ".. not due yet" "· no SLA that day" "DAG? unknown DAG"; do
+	    "risk at risk" ".. not due yet" "· no SLA that day" "DAG? unknown DAG" \
+	    "▁▄█ met % a week"; do
 		printf '%s\n' "$scr" | grep -qF -- "$l" ||
 		    fail "at $1 columns the legend lacks \"$l\""
 	done
@@ -107,10 +108,66 @@ else
 	$T capture-pane -p -t e2e | grep "typo" | grep -q "MISS" &&
 	    fail "the SLA on sla_etI is MISS in the week"
 	check_week 80 2026-11-02
+	# The strips: the 26 weeks ending with this one, W45 at cell
+	# 26 - back (1-based); before it nothing judged (the DAG is born in
+	# W45), W45 at 40% (table_a_ready, lowest but two of the eighths)
+	# and 43% (feed), then every week missed (0%, the lowest block) up
+	# to last week.  This week's cell depends on the hour: not checked.
+	pre=""
+	i=0
+	while [ $i -lt $((25 - back)) ]; do pre="$pre·"; i=$((i + 1)); done
+	post=""
+	i=1
+	while [ $i -lt "$back" ]; do post="$post▁"; i=$((i + 1)); done
+	check_strips() {
+		scr=$($T capture-pane -p -t e2e)
+		printf '%s\n' "$scr" | grep -m1 -A1 "table_a_ready " | tail -n 1 |
+		    grep -q "W[0-9][0-9]\.\.W[0-9][0-9] *$pre▃$post.* 26w .*worst +25m" ||
+		    fail "$1: table_a_ready's strip is not $pre▃$post… worst +25m"
+		printf '%s\n' "$scr" | grep -m1 -A1 "│ feed " | tail -n 1 |
+		    grep -q " $pre▄$post" ||
+		    fail "$1: feed's strip is not $pre▄$post…"
+		printf '%s\n' "$scr" | grep -m1 -A1 "│ typo " | tail -n 1 |
+		    grep -q " ??????????????????????????" ||
+		    fail "$1: the unknown DAG's strip is not ?s"
+	}
+	check_strips "2026-W45"
+	expect "table_a_ready 2026-W45: 40% (2/5), 1 late, 1 failed, 1 missing, worst +25m"
+	# The shown week is marked (reverse video) on feed's strip (table_a_ready,
+	# the selected row, is all reverse but that cell).
+	line=$($T capture-pane -p -e -t e2e | grep -m1 -A1 "feed " | tail -n 1)
+	seg=${line##*·}
+	seg=${seg%%▄*}
+	case "$seg" in
+	*'[7m'*|*';7m'*|*'[7;'*|*';7;'*) ;;
+	*) fail "feed's W45 cell is not marked (reverse video)" ;;
+	esac
+	seg=${line#*▄}
+	seg=${seg%%▁*}
+	case "$seg" in
+	*'[7m'*|*';7m'*|*'[7;'*|*';7;'*) fail "feed's W46 cell is marked too" ;;
+	esac
+	# A week back: the strips stay where they are, the mark moves.
+	strip_before=$($T capture-pane -p -t e2e | grep -m1 -A1 "table_a_ready " | tail -n 1)
+	keys '<'
+	expect "SLA week 2026-W44"
+	expect "table_a_ready 2026-W44: nothing judged"
+	strip_after=$($T capture-pane -p -t e2e | grep -m1 -A1 "table_a_ready " | tail -n 1)
+	[ "$strip_before" = "$strip_after" ] ||
+	    fail "the strip moved with the week: '$strip_before' then '$strip_after'"
+	line=$($T capture-pane -p -e -t e2e | grep -m1 -A1 "feed " | tail -n 1)
+	seg=${line#*▄}
+	seg=${seg%%▁*}
+	case "$seg" in
+	*'[7m'*|*';7m'*|*'[7;'*|*';7;'*) fail "feed's W45 cell is still marked at W44" ;;
+	esac
+	keys '>'
+	expect "SLA week 2026-W45"
 	for size in 100x30 120x40 200x60; do
 		$T resize-window -t e2e -x "${size%x*}" -y "${size#*x}"
 		sleep 0.5
 		check_week "${size%x*}" 2026-11-02
+		check_strips "$size"
 	done
 	$T resize-window -t e2e -x 80 -y 24
 fi
@@ -123,6 +180,15 @@ expect "DAGs (" 15
 keys W
 expect "SLA week"
 $T capture-pane -p -t e2e | grep -q '^+-' || fail "no ASCII frame"
+if [ "$back" -lt 26 ]; then
+	# The strips in ASCII: '.' nothing judged, the tens digit, '#' all met.
+	apre=$(printf '%s' "$pre" | sed 's/·/./g')
+	apost=$(printf '%s' "$post" | sed 's/▁/0/g')
+	$T capture-pane -p -t e2e | grep -m1 -A1 "table_a_ready " | tail -n 1 |
+	    grep -q " ${apre}4$apost" || fail "ASCII: table_a_ready's strip is not ${apre}4$apost…"
+	$T capture-pane -p -t e2e | grep -q "0-9# met % a week" ||
+	    fail "ASCII: the legend does not say what the strip's digits are"
+fi
 keys Q
 expect "EXITED 0"
 

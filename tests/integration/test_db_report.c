@@ -960,6 +960,165 @@ test_report_sla(void **state)
 }
 
 /*
+ * `report sla --weeks 26` on the SLA fixture, in all four formats, the 26
+ * weeks ending with 2026-W48, figures by hand from fixture_sla.sql: the DAG
+ * is born in 2026-W45, so W23..W44 are not judged ("-");
+ *   table_a_ready (mon-fri): W45 2/5 = 40%, W46..W48 0/5 (missing);
+ *     the span 2/20 = 10.0%, worst late 25m in W45;
+ *   feed (daily, 13:00 UTC): W45 Mon..Wed met, Thu failed, Fri..Sun
+ *     missing: 3/7 = 43%; W46..W48 0/7; the span 3/28 = 10.7%;
+ *   typo: an unknown DAG, no week judged;
+ *   every SLA: W45 5/12 = 42%, the span 5/48 = 10.4%; exit 1.
+ */
+static void
+test_report_sla_weeks(void **state)
+{
+	struct result	 r;
+	json_t		*doc, *slas, *wk, *all;
+	json_error_t	 jerr;
+	char		 db[256];
+	const char	*argv[14], *p, *nl;
+	size_t		 lines;
+
+	(void)state;
+	write_config("[dagtop]\nweek_start = monday\n"
+	    "[sla \"table_a_ready\"]\ndag = sla_etl\ntask = build_table_a\n"
+	    "deadline = 10:00\ntimezone = Asia/Tokyo\ndays = mon-fri\n"
+	    "owner = data-eng\n"
+	    "[sla \"feed\"]\ndag = sla_etl\ndeadline = 13:00\n"
+	    "timezone = UTC\n"
+	    "[sla \"typo\"]\ndag = sla_etI\ndeadline = 10:00\n"
+	    "timezone = UTC\n", 0600);
+	snprintf(db, sizeof db, "%s", url("_sla"));
+	argv[0] = "--config"; argv[1] = cfgpath; argv[2] = "--database";
+	argv[3] = db; argv[4] = "report"; argv[5] = "sla"; argv[6] = "--week";
+	argv[7] = "2026-W48"; argv[8] = "--weeks"; argv[9] = "26";
+	argv[10] = "--format"; argv[11] = "text"; argv[12] = NULL;
+
+	run(&r, argv, pw_env);
+	assert_int_equal(r.status, 1);
+	assert_starts_with(r.out, "WARNING: SLAs 2026-W23..2026-W48 (26 weeks, "
+	    "2026-06-01..2026-11-29): 1 SLA on an unknown DAG");
+	assert_non_null(strstr(r.out, "\nweeks 2026-W23..2026-W35 (2026-06-01.."
+	    "2026-08-30), met/judged per week\n"));
+	assert_non_null(strstr(r.out, "\nSLA            W36  W37  W38  W39  "
+	    "W40  W41  W42  W43  W44  W45  W46  W47  W48\n"
+	    "table_a_ready    -    -    -    -    -    -    -    -    -  40%"
+	    "   0%   0%   0%\n"
+	    "feed             -    -    -    -    -    -    -    -    -  43%"
+	    "   0%   0%   0%\n"
+	    "typo          DAG? DAG? DAG? DAG? DAG? DAG? DAG? DAG? DAG? DAG?"
+	    " DAG? DAG? DAG?\n"
+	    "all SLAs         -    -    -    -    -    -    -    -    -  42%"
+	    "   0%   0%   0%\n"));
+	assert_non_null(strstr(r.out, "\ntable_a_ready  sla_etl.build_table_a  "
+	    "by 10:00 Asia/Tokyo mon-fri\n  26 weeks 10.0% (2/20)  worst late "
+	    "25m00s in 2026-W45\n"));
+	assert_non_null(strstr(r.out, "\n  26 weeks 10.7% (3/28)\n"));
+	assert_non_null(strstr(r.out, "\nall SLAs\n  26 weeks 10.4% (5/48)\n"));
+	/* 80 columns past the verdict line (one line, as monitors read it). */
+	for (p = strchr(r.out, '\n') + 1; (nl = strchr(p, '\n')) != NULL;
+	    p = nl + 1)
+		assert_true(nl - p <= 80);
+	result_free(&r);
+
+	argv[11] = "json";
+	run(&r, argv, pw_env);
+	assert_int_equal(r.status, 1);
+	doc = json_loads(r.out, 0, &jerr);
+	assert_non_null(doc);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(doc,
+	    "period"), "weeks")), 26);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(
+	    doc, "period"), "from")), "2026-06-01");
+	slas = json_object_get(doc, "slas");
+	assert_int_equal(json_array_size(slas), 3);
+	wk = json_object_get(json_array_get(slas, 0), "weeks");
+	assert_int_equal(json_array_size(wk), 26);
+#define WK(i, f) json_object_get(json_array_get(wk, (i)), (f))
+	assert_string_equal(json_string_value(WK(0, "week")), "2026-W23");
+	assert_true(json_is_null(WK(21, "compliance")));
+	assert_int_equal(json_integer_value(WK(21, "judged")), 0);
+	assert_string_equal(json_string_value(WK(22, "week")), "2026-W45");
+	assert_int_equal(json_integer_value(WK(22, "met")), 2);
+	assert_int_equal(json_integer_value(WK(22, "late")), 1);
+	assert_int_equal(json_integer_value(WK(22, "failed")), 1);
+	assert_int_equal(json_integer_value(WK(22, "missing")), 1);
+	assert_int_equal(json_integer_value(WK(22, "judged")), 5);
+	assert_int_equal(json_integer_value(WK(22, "worst_late_seconds")), 1500);
+	assert_int_equal(json_integer_value(WK(25, "missing")), 5);
+	assert_true(json_real_value(WK(25, "compliance")) == 0);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(
+	    json_array_get(slas, 0), "span"), "judged")), 20);
+	wk = json_object_get(json_array_get(slas, 1), "weeks");
+	assert_int_equal(json_integer_value(WK(22, "met")), 3);
+	assert_int_equal(json_integer_value(WK(22, "judged")), 7);
+	assert_true(json_is_true(json_object_get(json_array_get(slas, 2),
+	    "unknown_dag")));
+	wk = json_object_get(json_array_get(slas, 2), "weeks");
+	assert_int_equal(json_integer_value(WK(25, "judged")), 0);
+	all = json_object_get(doc, "all_slas");
+	wk = json_object_get(all, "weeks");
+	assert_int_equal(json_integer_value(WK(22, "met")), 5);
+	assert_int_equal(json_integer_value(WK(22, "judged")), 12);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(all,
+	    "span"), "judged")), 48);
+#undef WK
+	json_decref(doc);
+	result_free(&r);
+
+	argv[11] = "csv";
+	run(&r, argv, pw_env);
+	assert_int_equal(r.status, 1);
+	assert_starts_with(r.out, "row,sla,dag_id,task_id,week,first_day,"
+	    "last_day,met,late,failed,missing,judged,compliance,"
+	    "worst_late_seconds\nsla,table_a_ready,sla_etl,build_table_a,"
+	    "2026-W23,2026-06-01,2026-06-07,0,0,0,0,0,,0\n");
+	assert_non_null(strstr(r.out, "\nsla,table_a_ready,sla_etl,build_table_a,"
+	    "2026-W45,2026-11-02,2026-11-08,2,1,1,1,5,0.4000,1500\n"));
+	assert_non_null(strstr(r.out, "\nsla,feed,sla_etl,,2026-W45,2026-11-02,"
+	    "2026-11-08,3,0,1,3,7,0.4286,0\n"));
+	assert_non_null(strstr(r.out, "\nall,,,,2026-W45,2026-11-02,2026-11-08,"
+	    "5,1,2,4,12,0.4167,1500\n"));
+	assert_non_null(strstr(r.out, "\nall,,,,2026-W48,2026-11-23,2026-11-29,"
+	    "0,0,0,12,12,0.0000,0\n"));
+	for (lines = 0, p = r.out; (p = strchr(p, '\n')) != NULL; p++)
+		lines++;
+	assert_int_equal(lines, 1 + 26 * 4);
+	result_free(&r);
+
+	argv[11] = "markdown";
+	run(&r, argv, pw_env);
+	assert_int_equal(r.status, 1);
+	assert_starts_with(r.out, "## SLA weeks 2026-W23..2026-W48 (26 weeks, "
+	    "2026-06-01..2026-11-29)\n\n**WARNING: SLAs 2026-W23..2026-W48");
+	assert_non_null(strstr(r.out, "| SLA | deadline | 2026-W23 | 2026-W24 |"));
+	assert_non_null(strstr(r.out, "| table\\_a\\_ready | 10:00 Asia/Tokyo |"
+	    " - | - | - | - | - | - | - | - | - | - | - | - | - | - | - | - |"
+	    " - | - | - | - | - | - | 40% | 0% | 0% | 0% | 10.0% (2/20) |"
+	    " 25m00s |\n"));
+	assert_non_null(strstr(r.out, "| **all SLAs** | | - |"));
+	assert_non_null(strstr(r.out, " 42% | 0% | 0% | 0% | 10.4% (5/48) |"
+	    " 25m00s |\n"));
+	result_free(&r);
+
+	/* With --from/--to: a usage error that says why. */
+	argv[6] = "--from"; argv[7] = "2026-11-02";
+	argv[11] = "text";
+	run(&r, argv, pw_env);
+	assert_int_equal(r.status, 3);
+	assert_non_null(strstr(r.err, "--weeks counts back from --week"));
+	result_free(&r);
+	/* Out of range. */
+	argv[6] = "--week"; argv[7] = "2026-W48"; argv[9] = "105";
+	run(&r, argv, pw_env);
+	assert_int_equal(r.status, 3);
+	assert_non_null(strstr(r.err, "1 to 104 weeks"));
+	result_free(&r);
+	unlink(cfgpath);
+}
+
+/*
  * An SLA on a DAG the database does not have (a typo: sla_etI): `config
  * check` warns with file:line; `report sla` says "unknown DAG", not
  * "missing", and counts no miss for it, but the verdict is WARNING.
@@ -1185,6 +1344,7 @@ main(void)
 		cmocka_unit_test(test_report_run),
 		cmocka_unit_test(test_report_run_type),
 		cmocka_unit_test(test_report_sla),
+		cmocka_unit_test(test_report_sla_weeks),
 		cmocka_unit_test(test_report_sla_unknown_dag),
 		cmocka_unit_test(test_report_hostile),
 		cmocka_unit_test(test_write_errors),

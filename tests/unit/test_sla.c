@@ -504,6 +504,137 @@ test_unknown_dag(void **state)
 	sla_history_free(&h);
 }
 
+/*
+ * Week by week (sla_weeks), hand-computed.  A weekday SLA by 10:00 UTC on
+ * a DAG born on Wednesday 2026-10-21, runs every day ending 09:00 but for
+ * Tue 10-27 (10:40, late 40m), Thu 10-29 (11:05, late 1h05) and Fri 11-06
+ * (failed).  Four weeks, Monday first, ending with 2026-W45:
+ *   W42 (10-12..18)  nothing judged: before the DAG existed
+ *   W43 (10-19..25)  Wed, Thu, Fri judged, met: 3/3 (Mon, Tue not judged)
+ *   W44 (10-26..11-01)  3/5, two late, worst 1h05
+ *   W45 (11-02..08)  4/5, one failed; the weekend n/a
+ */
+static void
+test_sla_weeks(void **state)
+{
+	struct tz		*z = tz_utc(), *ny;
+	struct buf		 err = BUF_INIT;
+	struct sla_def		 d = def(10 * H, SLA_WEEKDAYS);
+	struct sla_attempt	 v[32];
+	struct sla_summary	 w[4];
+	int64_t			 born = day_of(2026, 10, 21), day, now, first;
+	size_t			 n = 0;
+	int			 i;
+
+	(void)state;
+	now = at(z, 2026, 11, 20, 0, 0);
+	for (day = born; day <= day_of(2026, 11, 8); day++) {
+		int64_t	mid = day * 86400, end = mid + 9 * H;
+		enum sla_attempt_state st = SLA_SUCCEEDED;
+
+		if (day == day_of(2026, 10, 27))
+			end = mid + 10 * H + 40 * M;
+		if (day == day_of(2026, 10, 29))
+			end = mid + 11 * H + 5 * M;
+		if (day == day_of(2026, 11, 6))
+			st = SLA_FAILED_ATTEMPT;
+		v[n++] = att("r", mid, end - H, end, st);
+	}
+	sla_weeks(&d, z, day_of(2026, 11, 2), 4, v, n, now, w);
+	assert_int_equal(w[0].judged, 0);
+	assert_true(w[0].compliance < 0);
+	assert_int_equal(w[0].count[SLA_MISSING], 0);
+	assert_int_equal(w[1].judged, 3);
+	assert_int_equal(w[1].count[SLA_MET], 3);
+	assert_int_equal(w[1].count[SLA_MISSING], 0);
+	assert_true(w[1].compliance > 0.999);
+	assert_int_equal(w[2].judged, 5);
+	assert_int_equal(w[2].count[SLA_MET], 3);
+	assert_int_equal(w[2].count[SLA_LATE], 2);
+	assert_int_equal(w[2].worst_late, H + 5 * M);
+	assert_true(w[2].compliance > 0.599 && w[2].compliance < 0.601);
+	assert_int_equal(w[3].judged, 5);
+	assert_int_equal(w[3].count[SLA_MET], 4);
+	assert_int_equal(w[3].count[SLA_FAILED], 1);
+	assert_int_equal(w[3].count[SLA_NOT_APPLICABLE], 2);
+	assert_int_equal(w[3].worst_late, 0);
+	assert_true(w[3].compliance > 0.799 && w[3].compliance < 0.801);
+
+	/* One week alone is the last: the same figures as in four. */
+	sla_weeks(&d, z, day_of(2026, 10, 26), 1, v, n, now, w);
+	assert_int_equal(w[0].judged, 5);
+	assert_int_equal(w[0].worst_late, H + 5 * M);
+
+	/*
+	 * A DAG younger than the last week (first run Thu 11-05): the last
+	 * week is judged whole, so Mon..Wed are missing: 2/5; the weeks
+	 * before are not judged.
+	 */
+	sla_weeks(&d, z, day_of(2026, 11, 2), 2, v + 15, n - 15, now, w);
+	assert_int_equal(w[0].judged, 0);
+	assert_true(w[0].compliance < 0);
+	assert_int_equal(w[1].judged, 5);
+	assert_int_equal(w[1].count[SLA_MISSING], 3);
+	assert_int_equal(w[1].count[SLA_MET], 1);
+	assert_int_equal(w[1].count[SLA_FAILED], 1);
+
+	/* A week not over: the days ahead are pending, not judged. */
+	now = at(z, 2026, 11, 4, 12, 0);
+	sla_weeks(&d, z, day_of(2026, 11, 2), 1, v, 14, now, w);
+	assert_int_equal(w[0].judged, 3);	/* Mon, Tue, Wed */
+	assert_int_equal(w[0].count[SLA_PENDING] + w[0].count[SLA_AT_RISK], 2);
+
+	/*
+	 * New York, daily by 06:00, runs ending 05:50 local, two weeks with
+	 * a change of offset each: in the spring-forward week (Mon 2026-03-02
+	 * .. Sun 03-08) the Sunday's run ends at 10:30 UTC, 06:30 EDT, late
+	 * by 30m though it would be 05:30 in EST; in the fall-back week (Mon
+	 * 10-26 .. Sun 11-01) 10:30 UTC on the Sunday is 05:30 EST: met.
+	 */
+	ny = zoneinfo_load("America/New_York", &err);
+	assert_non_null(ny);
+	d = def(6 * H, SLA_ALL_DAYS);
+	for (n = 0, i = 0; i < 7; i++) {
+		int64_t mid = at(ny, 2026, 3, 2 + i, 0, 0);
+
+		v[n++] = att("r", mid, mid, at(ny, 2026, 3, 2 + i, 5, 50),
+		    SLA_SUCCEEDED);
+	}
+	v[6].end = at(z, 2026, 3, 8, 10, 30);
+	for (i = 0; i < 7; i++) {
+		int64_t mid = at(ny, 2026, 10, 26 + i, 0, 0);
+
+		v[n++] = att("r", mid, mid, at(ny, 2026, 10, 26 + i, 5, 50),
+		    SLA_SUCCEEDED);
+	}
+	v[13].end = at(z, 2026, 11, 1, 10, 30);
+	now = at(z, 2026, 11, 20, 0, 0);
+	first = day_of(2026, 3, 2);
+	sla_weeks(&d, ny, first, 1, v, n, now, w);
+	assert_int_equal(w[0].judged, 7);
+	assert_int_equal(w[0].count[SLA_MET], 6);
+	assert_int_equal(w[0].count[SLA_LATE], 1);
+	assert_int_equal(w[0].worst_late, 30 * M);
+	sla_weeks(&d, ny, day_of(2026, 10, 26), 1, v, n, now, w);
+	assert_int_equal(w[0].judged, 7);
+	assert_int_equal(w[0].count[SLA_MET], 7);
+	assert_int_equal(w[0].worst_late, 0);
+	/* 35 weeks from March to the fall-back week: the spring one first. */
+	{
+		struct sla_summary all[35];
+
+		sla_weeks(&d, ny, day_of(2026, 10, 26), 35, v, n, now, all);
+		assert_int_equal(day_of(2026, 10, 26) - 34 * 7, first);
+		assert_int_equal(all[0].worst_late, 30 * M);
+		assert_int_equal(all[0].count[SLA_MET], 6);
+		/* Between the two: runs missing every day (7 judged). */
+		assert_int_equal(all[1].count[SLA_MISSING], 7);
+		assert_int_equal(all[34].count[SLA_MET], 7);
+	}
+	tz_free(ny);
+	buf_free(&err);
+}
+
 static void
 test_order(void **state)
 {
@@ -548,6 +679,7 @@ main(void)
 		cmocka_unit_test(test_day_label),
 		cmocka_unit_test(test_order),
 		cmocka_unit_test(test_unknown_dag),
+		cmocka_unit_test(test_sla_weeks),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -47,12 +47,33 @@ test_width_and_edges(void **state)
 	buf_free(&b);
 }
 
+/* Compliance per week: full only when all met, 0 still drawn, none a dot. */
+static void
+test_ratio(void **state)
+{
+	struct buf	b = BUF_INIT;
+	double		v[] = { -1, 0, 0.14, 0.15, 0.4, 3.0 / 7, 0.99, 1 };
+	size_t		i;
+
+	(void)state;
+	for (i = 0; i < sizeof v / sizeof *v; i++)
+		sparkline_ratio(&b, v[i], false);
+	assert_string_equal(buf_str(&b), "\u00b7\u2581\u2581\u2582\u2583"
+	    "\u2584\u2587\u2588");
+	buf_reset(&b);
+	for (i = 0; i < sizeof v / sizeof *v; i++)
+		sparkline_ratio(&b, v[i], true);
+	assert_string_equal(buf_str(&b), ".01144" "9#");
+	buf_free(&b);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_blocks),
 		cmocka_unit_test(test_width_and_edges),
+		cmocka_unit_test(test_ratio),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
