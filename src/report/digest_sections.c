@@ -73,6 +73,7 @@ digest_read_fourkeys(struct digest *d, const struct config *cfg)
 	struct buf		 err = BUF_INIT;
 	size_t			 i, n;
 	int			 year;
+	int64_t			 began;
 
 	if (cfg->nsvc == 0) {
 		o->skipped = xstrdup("no [service] is configured");
@@ -85,6 +86,8 @@ digest_read_fourkeys(struct digest *d, const struct config *cfg)
 		o->error = xstrdup(buf_str(&err));
 		goto out;
 	}
+	/* The source's fetched_at is its window's end: this is the read's. */
+	began = (int64_t)time(NULL);
 	fk_src_refresh(w.src, fk_one_done, &w);
 	if (fk_src_busy(w.src))
 		loop_run(w.loop);
@@ -106,7 +109,7 @@ digest_read_fourkeys(struct digest *d, const struct config *cfg)
 		}
 		fk_evaluate(v.data, d->to, 7, year, &sv->week);
 		fk_evaluate(v.data, d->to, 30, year, &sv->month);
-		sv->origin.read_at = v.fetched_at;
+		sv->origin.read_at = began;
 		sv->origin.newest = fk_newest(v.data, d->to);
 		if (sv->origin.newest > o->newest)
 			o->newest = sv->origin.newest;
@@ -114,7 +117,7 @@ digest_read_fourkeys(struct digest *d, const struct config *cfg)
 	buf_printf(&err, "Four Keys of %zu service%s, DORA %d bands", n,
 	    n == 1 ? "" : "s", year);
 	o->source = xstrdup(buf_str(&err));
-	o->read_at = (int64_t)time(NULL);
+	o->read_at = began;
 out:
 	fk_src_free(w.src);
 	loop_free(w.loop);
