@@ -51,6 +51,7 @@
 #define MINUTES		10080.0
 
 static char	dir[128];
+static pid_t	emu_pid;	/* the emulator running, stopped whatever happens */
 
 #define assert_near(a, b) \
 	do { \
@@ -60,7 +61,7 @@ static char	dir[128];
 	} while (0)
 
 /* An emulator: python3 SCRIPT --port-file PF ARGS...; its port, or fail. */
-static pid_t
+static void
 emu_start(const char *script, const char *const *args, int *port_out)
 {
 	char		 pf[256];
@@ -82,6 +83,7 @@ emu_start(const char *script, const char *const *args, int *port_out)
 		execv("/usr/bin/python3", (char *const *)argv);
 		_exit(127);
 	}
+	emu_pid = pid;
 	for (int i = 0; i < 200 && p == 0; i++) {
 		usleep(50000);
 		if ((f = fopen(pf, "r")) != NULL) {
@@ -90,22 +92,28 @@ emu_start(const char *script, const char *const *args, int *port_out)
 			fclose(f);
 		}
 	}
-	if (p == 0) {
-		kill(pid, SIGTERM);
-		waitpid(pid, NULL, 0);
+	if (p == 0)
 		fail_msg("%s did not start", script);
-	}
 	*port_out = p;
-	return pid;
 }
 
 static void
-emu_stop(pid_t pid)
+emu_stop(void)
 {
-	if (pid > 0) {
-		kill(pid, SIGTERM);
-		waitpid(pid, NULL, 0);
+	if (emu_pid > 0) {
+		kill(emu_pid, SIGTERM);
+		waitpid(emu_pid, NULL, 0);
 	}
+	emu_pid = 0;
+}
+
+/* After each test, passed or failed. */
+static int
+emu_teardown(void **state)
+{
+	(void)state;
+	emu_stop();
+	return 0;
 }
 
 /* Writes text to dir/name (mode 600) and loads it as the configuration. */
@@ -232,17 +240,16 @@ test_fourkeys(void **state)
 	struct digest	 d;
 	char		 text[1024];
 	int		 p;
-	pid_t		 pid;
 	size_t		 i, k, good = 0;
 
 	(void)state;
-	pid = emu_start("tests/emulator/github_emu.py", args, &p);
+	emu_start("tests/emulator/github_emu.py", args, &p);
 	setenv("GH_TEST_TOKEN", "ghp_emuTestToken0123456789", 1);
 	snprintf(text, sizeof text, conf, p);
 	load_config(&cfg, "fk.conf", text);
 	week_digest(&d);
 	digest_read_fourkeys(&d, &cfg);
-	emu_stop(pid);
+	emu_stop();
 	assert_null(d.origin[DIGEST_FOURKEYS].error);
 	assert_null(d.origin[DIGEST_FOURKEYS].skipped);
 	assert_non_null(d.origin[DIGEST_FOURKEYS].source);
@@ -352,13 +359,12 @@ test_slots(void **state)
 	char					 line[512];
 	FILE					*f;
 	int					 p, params = 0;
-	pid_t					 pid;
 
 	(void)state;
 	snprintf(log, sizeof log, "%s/bq.log", dir);
 	args[1] = log;
 	unsetenv("GOOGLE_CLOUD_PROJECT");
-	pid = emu_start("tests/emulator/bigquery_emu.py", args, &p);
+	emu_start("tests/emulator/bigquery_emu.py", args, &p);
 	snprintf(text, sizeof text, conf, p, p);
 	load_config(&cfg, "bq.conf", text);
 
@@ -449,7 +455,7 @@ test_slots(void **state)
 	assert_string_equal(d.origin[DIGEST_SLOTS].skipped,
 	    "no BigQuery project is configured");
 	digest_free(&d);
-	emu_stop(pid);
+	emu_stop();
 	config_free(&cfg);
 }
 
@@ -585,8 +591,8 @@ int
 main(void)
 {
 	const struct CMUnitTest emulators[] = {
-		cmocka_unit_test(test_fourkeys),
-		cmocka_unit_test(test_slots),
+		cmocka_unit_test_teardown(test_fourkeys, emu_teardown),
+		cmocka_unit_test_teardown(test_slots, emu_teardown),
 	};
 	const struct CMUnitTest envs[] = {
 		cmocka_unit_test(test_envs),
