@@ -43,7 +43,7 @@ typedef void (*slots_src_cb)(void *arg);
 /*
  * NULL with the reason in err when the options cannot work (no project,
  * an auth method without what it needs).  hours: the window (0: the
- * options' hours).
+ * options' hours), unless the options name a past one (from, until).
  */
 struct slots_src *slots_src_new(struct loop *, const struct slots_options *,
 		    int hours, struct buf *err);

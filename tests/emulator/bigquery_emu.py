@@ -56,7 +56,7 @@ says), and @window_start and @window_end bound the answer to the minutes
 [start, end) instead of the last 1500 (logged as "PARAMS name=value ...").
 The project "pastweek" answers only with them, from a fixed week of its
 own, 2026-11-16 to 2026-11-23 UTC, every figure easy to work out by hand
-(PASTWEEK_* below), with decoys just outside it.
+(PASTWEEK and PW_* below), with decoys just outside it.
 """
 import argparse
 import base64
@@ -302,13 +302,13 @@ def pastweek_consumers(win, top):
     """The SQL's four groupings over the jobs of the window."""
     jobs = [j for j in PW_JOBS if win[0] <= j[4] < win[1]]
 
-    def group(keyf, kind, label):
+    def group(keyf, label):
         g = {}
         for j in jobs:
             k = keyf(j)
             if k is None:
                 continue
-            e = g.setdefault(k, [0, 0, 0, j])
+            e = g.setdefault(k, [0, 0, 0])
             e[0] += j[5]
             e[1] += 1
             e[2] += j[6]
@@ -317,10 +317,10 @@ def pastweek_consumers(win, top):
     rows = [["total", None, None, None, None,
              str(sum(j[5] for j in jobs)), str(len(jobs)),
              str(sum(j[6] for j in jobs)), str(sum(j[6] for j in jobs))]]
-    rows += group(lambda j: j[1], "user", lambda k, e: [
+    rows += group(lambda j: j[1], lambda k, e: [
         "user", k, k, None, None, str(e[0]), str(e[1]), str(e[2]),
         str(e[2])])
-    rows += group(lambda j: (j[2], j[3]) if j[2] else None, "dag",
+    rows += group(lambda j: (j[2], j[3]) if j[2] else None,
                   lambda k, e: ["dag", k[0] + ("." + k[1] if k[1] else ""),
                                 None, k[0], k[1], str(e[0]), str(e[1]),
                                 str(e[2]), str(e[2])])

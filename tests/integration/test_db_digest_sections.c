@@ -10,8 +10,8 @@
  *    7 days and the 7 before are worked out below from the same lists
  *    (T(d) = NOW - d days - 10 h: C7 holds d 0..6, P7 d 7..13).
  *  - Slots: the BigQuery emulator's project "pastweek", whose fixed week
- *    is in bigquery_emu.py (PASTWEEK_*): the figures below follow from it
- *    by hand; 999-slot decoys and two jobs lie just outside the week, so
+ *    is in bigquery_emu.py (PASTWEEK, PW_*): the figures below follow
+ *    from it by hand; 999-slot decoys and two jobs lie just outside the week, so
  *    any slip of the bounds dagtop sends shows.  Project "denied" gives
  *    an error, a context without a project is skipped.
  *  - Environments: contexts on run.sh's af<schema>_ok (OK) and
