@@ -22,7 +22,7 @@
 /* At most this many top consumers: a page for people, not a dump. */
 #define DIGEST_TOP	10
 
-/* --- Four Keys ------------------------------------------------------------- */
+/* --- Four Keys ------------------------------------------------------------ */
 
 struct fk_wait {
 	struct loop	*loop;
@@ -124,7 +124,7 @@ out:
 	buf_free(&err);
 }
 
-/* --- BigQuery slots -------------------------------------------------------- */
+/* --- BigQuery slots ------------------------------------------------------- */
 
 static void
 slots_one_done(void *arg)
@@ -265,7 +265,7 @@ out:
 	buf_free(&err);
 }
 
-/* --- environments ---------------------------------------------------------- */
+/* --- environments --------------------------------------------------------- */
 
 static void
 env_judged(void *arg, size_t i, const struct status *st, const char *release,

@@ -11,9 +11,9 @@
  *    (T(d) = NOW - d days - 10 h: C7 holds d 0..6, P7 d 7..13).
  *  - Slots: the BigQuery emulator's project "pastweek", whose fixed week
  *    is in bigquery_emu.py (PASTWEEK, PW_*): the figures below follow
- *    from it by hand; 999-slot decoys and two jobs lie just outside the week, so
- *    any slip of the bounds dagtop sends shows.  Project "denied" gives
- *    an error, a context without a project is skipped.
+ *    from it by hand; 999-slot decoys and two jobs lie just outside the
+ *    week, so any slip of the bounds dagtop sends shows.  Project
+ *    "denied" gives an error, a context without a project is skipped.
  *  - Environments: contexts on run.sh's af<schema>_ok (OK) and
  *    af<schema>_down (scheduler dead: CRITICAL) and one on a port nothing
  *    listens on; the counts are those `dagtop report status --format json`
@@ -141,7 +141,7 @@ week_digest(struct digest *d)
 	d->to = WEEK_TO;
 }
 
-/* --- Four Keys --------------------------------------------------------------- */
+/* --- Four Keys ------------------------------------------------------------ */
 
 struct fk_want {
 	int	 dep, changes;
@@ -302,7 +302,7 @@ test_fourkeys(void **state)
 	config_free(&cfg);
 }
 
-/* --- slots --------------------------------------------------------------- */
+/* --- slots ---------------------------------------------------------------- */
 
 /* The settings of context name in the slots configuration. */
 static void
@@ -459,7 +459,7 @@ test_slots(void **state)
 	config_free(&cfg);
 }
 
-/* --- environments -------------------------------------------------------- */
+/* --- environments --------------------------------------------------------- */
 
 /* `dagtop report status --format json` of one context, since `since`. */
 static json_t *
