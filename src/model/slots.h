@@ -250,12 +250,15 @@ bool	bq_valid_project(const char *);
 bool	bq_valid_region(const char *);
 /* true when s is "admin-project:LOCATION.name", as reservation_id is. */
 bool	bq_valid_reservation(const char *);
+#define SLOTS_SQL_WINDOW	0
 /* Where the jobs are read: this project's, or the whole organization's. */
 enum jobs_view { JOBS_VIEW_PROJECT, JOBS_VIEW_ORGANIZATION };
 
 /*
  * The statements over `project`.`region-REGION`.INFORMATION_SCHEMA for the
- * last `minutes` whole minutes (the current one left out).  Each starts
+ * last `minutes` whole minutes (the current one left out), or, with
+ * minutes SLOTS_SQL_WINDOW, for [@window_start, @window_end): TIMESTAMP
+ * query parameters the caller sends with the statement (a past week).  Each starts
  * with a "-- dagtop:NAME" comment that says which question it answers
  * (timeline, capacity, consumers).  The timeline groups per minute and
  * reservation_id; with JOBS_VIEW_ORGANIZATION it reads

@@ -43,21 +43,33 @@ view_name(struct buf *b, const char *project, const char *region,
 
 /*
  * The window: whole minutes back from the current one, which is left out
- * (still filling up).  job_creation_time is the partition column; a job
- * may have been created a day before it ran, so the filter on it reaches
- * further back than the window.
+ * (still filling up), or (minutes SLOTS_SQL_WINDOW) the TIMESTAMP query
+ * parameters @window_start and @window_end, [start, end).
+ * job_creation_time is the partition column; a job may have been created
+ * a day before it ran, so the filter on it reaches further back than the
+ * window.
  */
 static void
 window_where(struct buf *b, int minutes)
 {
-	buf_printf(b,
-	    "WHERE job_creation_time >= TIMESTAMP_SUB(CURRENT_TIMESTAMP(), "
-	    "INTERVAL %d MINUTE)\n"
-	    "  AND period_start >= TIMESTAMP_SUB(TIMESTAMP_TRUNC("
-	    "CURRENT_TIMESTAMP(), MINUTE), INTERVAL %d MINUTE)\n"
-	    "  AND period_start < TIMESTAMP_TRUNC(CURRENT_TIMESTAMP(), MINUTE)\n"
-	    "  AND (statement_type IS NULL OR statement_type != 'SCRIPT')\n",
-	    minutes + 1440, minutes);
+	if (minutes == SLOTS_SQL_WINDOW)
+		buf_puts(b,
+		    "WHERE job_creation_time >= TIMESTAMP_SUB(@window_start, "
+		    "INTERVAL 1440 MINUTE)\n"
+		    "  AND job_creation_time < @window_end\n"
+		    "  AND period_start >= @window_start\n"
+		    "  AND period_start < @window_end\n"
+		    "  AND (statement_type IS NULL OR statement_type != 'SCRIPT')\n");
+	else
+		buf_printf(b,
+		    "WHERE job_creation_time >= TIMESTAMP_SUB(CURRENT_TIMESTAMP(), "
+		    "INTERVAL %d MINUTE)\n"
+		    "  AND period_start >= TIMESTAMP_SUB(TIMESTAMP_TRUNC("
+		    "CURRENT_TIMESTAMP(), MINUTE), INTERVAL %d MINUTE)\n"
+		    "  AND period_start < TIMESTAMP_TRUNC(CURRENT_TIMESTAMP(), "
+		    "MINUTE)\n"
+		    "  AND (statement_type IS NULL OR statement_type != 'SCRIPT')\n",
+		    minutes + 1440, minutes);
 }
 
 bool
@@ -122,10 +134,19 @@ slots_sql_capacity(struct buf *b, const char *admin_project,
 	    "  ignore_idle_slots\n"
 	    "FROM ");
 	view_name(b, admin_project, region, "RESERVATIONS_TIMELINE");
-	buf_printf(b, "\nWHERE period_start >= TIMESTAMP_SUB(TIMESTAMP_TRUNC("
-	    "CURRENT_TIMESTAMP(), MINUTE), INTERVAL %d MINUTE)\n"
-	    "  AND period_start < TIMESTAMP_TRUNC(CURRENT_TIMESTAMP(), MINUTE)\n"
-	    "ORDER BY period_start, reservation_id", minutes);
+	/* A row before the window carries into it: a day back. */
+	if (minutes == SLOTS_SQL_WINDOW)
+		buf_puts(b, "\nWHERE period_start >= TIMESTAMP_SUB("
+		    "@window_start, INTERVAL 1440 MINUTE)\n"
+		    "  AND period_start < @window_end\n"
+		    "ORDER BY period_start, reservation_id");
+	else
+		buf_printf(b, "\nWHERE period_start >= TIMESTAMP_SUB("
+		    "TIMESTAMP_TRUNC(CURRENT_TIMESTAMP(), MINUTE), INTERVAL %d "
+		    "MINUTE)\n"
+		    "  AND period_start < TIMESTAMP_TRUNC(CURRENT_TIMESTAMP(), "
+		    "MINUTE)\n"
+		    "ORDER BY period_start, reservation_id", minutes);
 }
 
 void

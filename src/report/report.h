@@ -127,6 +127,19 @@ int	 report_status(const struct settings *, const struct report_options *);
  */
 int	 report_status_many(const struct settings *, size_t n,
 	    const struct report_options *);
+/*
+ * Each of s[0..n)'s health judged as `report status` judges it (status_build
+ * over the runs since `since`), every context read at once, without the
+ * task instances the report lists: judged(arg, i, st, release, error) per
+ * context, in order, with st and release (may be NULL) when it was read,
+ * else st NULL and error the line that says why (secrets scrubbed).  The
+ * arguments live only during the call.  The weekly digest's environments.
+ */
+struct status;
+typedef void (*report_judged_cb)(void *arg, size_t i, const struct status *,
+	    const char *release, const char *error);
+void	 report_status_judge(const struct settings *, size_t n, int64_t since,
+	    report_judged_cb, void *arg);
 
 /*
  * `dagtop report run DAG_ID [RUN_ID]`: exit 0, 1 when the run failed, 3

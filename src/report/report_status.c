@@ -36,6 +36,7 @@ struct status_job {
 	struct af_tis			 tis;
 	struct status			 status;
 	bool				 built;
+	bool				 judge_only;	/* no TIs to list */
 };
 
 /* All three first reads are in: judge, then fetch the TIs that matter. */
@@ -55,7 +56,7 @@ first_reads_done(void *arg, const char *err)
 	status_build(&j->status, &j->health, &j->dags, &j->runs, j->since,
 	    j->s->scheduler_threshold);
 	j->built = true;
-	if (j->status.nattention == 0) {
+	if (j->status.nattention == 0 || j->judge_only) {
 		report_read_done(j->rd);
 		return;
 	}
@@ -1287,4 +1288,50 @@ report_status_many(const struct settings *s, size_t n,
 	free(jobs);
 	free(res);
 	return rc;
+}
+
+void
+report_status_judge(const struct settings *s, size_t n, int64_t since,
+    report_judged_cb judged, void *arg)
+{
+	struct report_reads	  g;
+	struct status_job	 *v = xcalloc(n, sizeof *v);
+	const struct settings	**sv = xcalloc(n, sizeof *sv);
+	void			**jobs = xcalloc(n, sizeof *jobs);
+	enum report_read_result	 *res = xcalloc(n, sizeof *res);
+	struct buf		  why = BUF_INIT;
+	size_t			  i;
+
+	report_reads_init(&g, n);
+	for (i = 0; i < n; i++) {
+		job_init(&v[i], &s[i], NULL, since, &g.r[i]);
+		v[i].judge_only = true;
+		sv[i] = &s[i];
+		jobs[i] = &v[i];
+	}
+	report_reads_run(&g, sv, start, jobs, res);
+	for (i = 0; i < n; i++) {
+		char *plain;
+
+		v[i].read = res[i];
+		if (res[i] == REPORT_READ_DONE && v[i].built) {
+			judged(arg, i, &v[i].status,
+			    sched_about(v[i].rd->db)->release, NULL);
+			continue;
+		}
+		plain = scrub_dup(buf_str(&v[i].rd->error), s[i].database);
+		buf_reset(&why);
+		buf_printf(&why, "%s: %s", report_read_what(res[i],
+		    "cannot read the Airflow database"), plain);
+		judged(arg, i, NULL, NULL, buf_str(&why));
+		free(plain);
+	}
+	report_reads_close(&g);
+	for (i = 0; i < n; i++)
+		job_clear(&v[i]);
+	buf_free(&why);
+	free(v);
+	free(sv);
+	free(jobs);
+	free(res);
 }

@@ -44,6 +44,7 @@ struct bq_query {
 	struct bq		*bq;
 	struct bq_query		*next;
 	char			*sql;
+	json_t			*params;	/* queryParameters, or NULL */
 	bq_cb			 cb;
 	void			*arg;
 	char			 request_id[37];	/* a UUID: the API's limit is 36 */
@@ -113,6 +114,7 @@ query_free(struct bq_query *q)
 {
 	query_detach(q);
 	free(q->sql);
+	json_decref(q->params);
 	bq_state_free(&q->st);
 	free(q);
 }
@@ -291,6 +293,10 @@ query_body(const struct bq_query *q)
 	json_object_set_new(o, "location", json_string(b->location));
 	json_object_set_new(o, "timeoutMs", json_integer(SERVER_WAIT_MS));
 	json_object_set_new(o, "requestId", json_string(q->request_id));
+	if (q->params != NULL) {
+		json_object_set_new(o, "parameterMode", json_string("NAMED"));
+		json_object_set(o, "queryParameters", q->params);
+	}
 	if (b->page_rows > 0)
 		json_object_set_new(o, "maxResults", json_integer(b->page_rows));
 	json_object_set_new(labels, "client", json_string("dagtop"));
@@ -405,10 +411,18 @@ make_request_id(char *out, size_t len)
 struct bq_query *
 bq_query(struct bq *b, const char *sql, bq_cb cb, void *arg)
 {
+	return bq_query_params(b, sql, NULL, cb, arg);
+}
+
+struct bq_query *
+bq_query_params(struct bq *b, const char *sql, json_t *params, bq_cb cb,
+    void *arg)
+{
 	struct bq_query *q = xcalloc(1, sizeof *q);
 
 	q->bq = b;
 	q->sql = xstrdup(sql);
+	q->params = params != NULL ? json_incref(params) : NULL;
 	q->cb = cb;
 	q->arg = arg;
 	bq_state_init(&q->st);

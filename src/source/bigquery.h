@@ -14,6 +14,8 @@
 
 #include <stdint.h>
 
+#include <jansson.h>
+
 #include "bq_answer.h"
 
 struct loop;
@@ -39,6 +41,13 @@ struct bq	*bq_new(struct loop *, struct http *, struct gauth *,
 void		 bq_free(struct bq *);
 /* Starts a query; cb is called once, never before this returns. */
 struct bq_query	*bq_query(struct bq *, const char *sql, bq_cb, void *arg);
+/*
+ * The same with named query parameters: params is the jobs.query
+ * queryParameters array ([{"name", "parameterType", "parameterValue"}]),
+ * kept (a reference is taken) until the query ends.
+ */
+struct bq_query	*bq_query_params(struct bq *, const char *sql, json_t *params,
+		    bq_cb, void *arg);
 /* Stops a query; its callback is not called. */
 void		 bq_cancel(struct bq_query *);
 

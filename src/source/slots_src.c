@@ -22,6 +22,8 @@ struct slots_src {
 	char			*reservation;	/* NULL: every one used */
 	enum jobs_view		 view;
 	int			 minutes;
+	int64_t			 until;		/* 0: the window ends now */
+	json_t			*params;	/* the window's, or NULL */
 	int			 alert_minutes;
 	int			 refresh_s;
 	int			 capacity;	/* configured, -1 none */
@@ -39,6 +41,23 @@ struct slots_src {
 };
 
 static void	refresh_due(struct loop_timer *, void *);
+
+/*
+ * A TIMESTAMP query parameter at epoch seconds t, its value as the API
+ * takes one: "2026-11-16 00:00:00+00:00" (a string, as every value).
+ */
+static json_t *
+ts_param(const char *name, int64_t t)
+{
+	time_t		tt = (time_t)t;
+	struct tm	tm;
+	char		v[40];
+
+	gmtime_r(&tt, &tm);
+	strftime(v, sizeof v, "%Y-%m-%d %H:%M:%S+00:00", &tm);
+	return json_pack("{s:s, s:{s:s}, s:{s:s}}", "name", name,
+	    "parameterType", "type", "TIMESTAMP", "parameterValue", "value", v);
+}
 
 struct slots_src *
 slots_src_new(struct loop *loop, const struct slots_options *o, int hours,
@@ -72,6 +91,13 @@ slots_src_new(struct loop *loop, const struct slots_options *o, int hours,
 	    o->admin_project : o->project);
 	src->location = xstrdup(o->location);
 	src->minutes = (hours > 0 ? hours : o->hours) * 60;
+	if (o->until > 0 && o->until - o->from >= 60) {
+		src->until = o->until / 60 * 60;
+		src->minutes = (int)((src->until - o->from) / 60);
+		src->params = json_pack("[o, o]", ts_param("window_start",
+		    src->until - (int64_t)src->minutes * 60),
+		    ts_param("window_end", src->until));
+	}
 	src->refresh_s = o->refresh > 0 ? o->refresh : 60;
 	src->capacity = o->capacity;
 	src->reservation = o->reservation != NULL ?
@@ -109,6 +135,7 @@ slots_src_free(struct slots_src *src)
 	free(src->admin);
 	free(src->location);
 	free(src->reservation);
+	json_decref(src->params);
 	free(src);
 }
 
@@ -190,38 +217,44 @@ consumers_done(void *arg, struct bq_result *res, const char *err)
 	query_done(arg, Q_CONSUMERS, res, err);
 }
 
+/* A statement of the window: over the parameters when it is a past one. */
+static struct bq_query *
+ask(struct slots_src *src, const char *sql, bq_cb cb)
+{
+	return bq_query_params(src->bq, sql, src->params, cb, src);
+}
+
 static void
 start(struct slots_src *src)
 {
-	struct buf sql = BUF_INIT;
+	struct buf	sql = BUF_INIT;
+	int		minutes = src->params != NULL ? SLOTS_SQL_WINDOW :
+			    src->minutes;
 
 	if (src->pending > 0)
 		return;
 	slots_free(&src->next);
-	slots_init(&src->next, (int64_t)time(NULL), src->minutes);
+	slots_init(&src->next, src->until > 0 ? src->until :
+	    (int64_t)time(NULL), src->minutes);
 	src->next.alert_minutes = src->alert_minutes;
 	slots_only(&src->next, src->reservation);
 	buf_reset(&src->next_error);
 	buf_reset(&src->next_warning);
 	src->pending = 2;
-	slots_sql_timeline(&sql, src->project, src->location, src->minutes,
+	slots_sql_timeline(&sql, src->project, src->location, minutes,
 	    src->view, src->admin);
-	src->q[Q_TIMELINE] = bq_query(src->bq, buf_str(&sql), timeline_done,
-	    src);
+	src->q[Q_TIMELINE] = ask(src, buf_str(&sql), timeline_done);
 	buf_reset(&sql);
-	slots_sql_consumers(&sql, src->project, src->location, src->minutes,
+	slots_sql_consumers(&sql, src->project, src->location, minutes,
 	    TOP_CONSUMERS);
-	src->q[Q_CONSUMERS] = bq_query(src->bq, buf_str(&sql),
-	    consumers_done, src);
+	src->q[Q_CONSUMERS] = ask(src, buf_str(&sql), consumers_done);
 	buf_reset(&sql);
 	if (src->capacity >= 0)
 		slots_set_capacity(&src->next, src->capacity);
 	else {
 		src->pending++;
-		slots_sql_capacity(&sql, src->admin, src->location,
-		    src->minutes);
-		src->q[Q_CAPACITY] = bq_query(src->bq, buf_str(&sql),
-		    capacity_done, src);
+		slots_sql_capacity(&sql, src->admin, src->location, minutes);
+		src->q[Q_CAPACITY] = ask(src, buf_str(&sql), capacity_done);
 	}
 	buf_free(&sql);
 }

@@ -10,6 +10,7 @@
 #define DAGTOP_SLOTS_SRC_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "google_auth.h"
 #include "slots.h"
@@ -28,6 +29,11 @@ struct slots_options {
 	bool		 org_view;	/* JOBS_TIMELINE_BY_ORGANIZATION */
 	int		 refresh;	/* seconds; 0 or less: 60 */
 	int		 hours;		/* the window */
+	/*
+	 * A past window [from, until), whole minutes, instead of the last
+	 * hours (until 0): its bounds go to the queries as parameters.
+	 */
+	int64_t		 from, until;
 	int		 capacity;	/* -1: read from the reservations */
 };
 
@@ -37,7 +43,7 @@ typedef void (*slots_src_cb)(void *arg);
 /*
  * NULL with the reason in err when the options cannot work (no project,
  * an auth method without what it needs).  hours: the window (0: the
- * options' hours).
+ * options' hours), unless the options name a past one (from, until).
  */
 struct slots_src *slots_src_new(struct loop *, const struct slots_options *,
 		    int hours, struct buf *err);

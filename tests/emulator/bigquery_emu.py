@@ -49,9 +49,19 @@ labels.  Projects with special names:
   slow      every job slow            hot      adhoc also above in the
                                                last 10 minutes
 Each request is logged to --log as "METHOD PATH [detail]".
+
+A query may carry named TIMESTAMP parameters (parameterMode NAMED): every
+@name in the SQL must be one of them (else 400 invalidQuery, as BigQuery
+says), and @window_start and @window_end bound the answer to the minutes
+[start, end) instead of the last 1500 (logged as "PARAMS name=value ...").
+The project "pastweek" answers only with them, from a fixed week of its
+own, 2026-11-16 to 2026-11-23 UTC, every figure easy to work out by hand
+(PASTWEEK and PW_* below), with decoys just outside it.
 """
 import argparse
 import base64
+import datetime
+import re
 import json
 import math
 import os
@@ -113,9 +123,12 @@ RESERVATIONS = {"etl": (300, 100, False), "bi": (200, 0, False),
                 "adhoc": (50, 50, True)}
 
 
-def minutes_back(sql):
+def minutes_back(sql, win=None):
     """The minutes of the answer: the last 1500, the current one too unless
-    the query leaves it out as dagtop's does."""
+    the query leaves it out as dagtop's does; or those of the window."""
+    if win:
+        start, end = win
+        return list(range(start // 60 * 60, end, 60)), end
     now = int(time.time()) // 60 * 60
     last = 1 if "period_start < TIMESTAMP_TRUNC(CURRENT_TIMESTAMP(), " \
         "MINUTE)" in sql else 0
@@ -137,8 +150,8 @@ def usage(project, t, now, org):
             None: 325 if 50 < ago <= 60 else 25}
 
 
-def timeline_rows(project, sql):
-    ts, now = minutes_back(sql)
+def timeline_rows(project, sql, win=None):
+    ts, now = minutes_back(sql, win)
     org = "JOBS_TIMELINE_BY_ORGANIZATION" in sql
     rows = []
     for t in ts:
@@ -156,14 +169,14 @@ def timeline_rows(project, sql):
     return schema, rows
 
 
-def capacity_rows(project, sql):
+def capacity_rows(project, sql, win=None):
     schema = [("period_start", "TIMESTAMP"), ("reservation_id", "STRING"),
               ("edition", "STRING"), ("baseline", "INTEGER"),
               ("autoscale_current", "INTEGER"), ("autoscale_max", "INTEGER"),
               ("ignore_idle_slots", "BOOLEAN")]
     if project == "ondemand":
         return schema, []
-    ts, now = minutes_back(sql)
+    ts, now = minutes_back(sql, win)
     rows = []
     for t in ts:
         use = usage(project, t, now, False)
@@ -209,12 +222,163 @@ def consumer_rows():
     return schema, rows
 
 
-def answer_for(project, sql):
+# --- the fixed past week of project "pastweek" --------------------------------
+
+def utc(*a):
+    return int(datetime.datetime(*a, tzinfo=datetime.timezone.utc)
+               .timestamp())
+
+
+PASTWEEK = (utc(2026, 11, 16), utc(2026, 11, 23))
+PW_ETL_SPIKE = utc(2026, 11, 19, 10, 0)          # etl 420 for a minute
+PW_ADHOC = (utc(2026, 11, 20, 14, 0), utc(2026, 11, 20, 14, 20))  # 140
+PW_ONDEMAND = (utc(2026, 11, 18, 9, 0), utc(2026, 11, 18, 10, 0))  # 50
+# Just outside the week: 999 slots on etl, seen only past its bounds.
+PW_DECOYS = (PASTWEEK[0] - 60, PASTWEEK[1])
+# (job, user, dag, task, minute, slot_ms, bytes billed); the last two are
+# outside the week.
+PW_AIRFLOW = "airflow@demo-project.iam.gserviceaccount.com"
+PW_JOBS = [
+    ("job_pw_1", PW_AIRFLOW, "etl_daily", "load_to_bq",
+     utc(2026, 11, 17, 3, 0), 6000000, 2**30),
+    ("job_pw_2", PW_AIRFLOW, "etl_daily", "load_to_bq",
+     utc(2026, 11, 18, 3, 0), 4000000, 2**30),
+    ("job_pw_3", "analyst@example.com", None, None,
+     utc(2026, 11, 19, 10, 0), 8000000, 2 * 2**30),
+    ("job_pw_4", PW_AIRFLOW, "report_weekly", "build",
+     utc(2026, 11, 20, 14, 0), 2000000, 2**29),
+    ("job_pw_5", "analyst@example.com", "etl_daily", "transform",
+     PASTWEEK[1], 50000000, 2**40),
+    ("job_pw_6", "looker@example.com", "adhoc_dag", "x",
+     PASTWEEK[0] - 60, 30000000, 2**40),
+]
+
+
+def pastweek_usage(t):
+    """{reservation_id or None: slots} in the minute starting at t."""
+    rid = lambda n: "%s:US.%s" % (ADMIN, n)  # noqa: E731
+    u = {rid("etl"): 100}
+    if t == PW_ETL_SPIKE:
+        u[rid("etl")] = 420
+    if t in PW_DECOYS:
+        u[rid("etl")] = 999
+    if PW_ADHOC[0] <= t < PW_ADHOC[1]:
+        u[rid("adhoc")] = 140
+    if PW_ONDEMAND[0] <= t < PW_ONDEMAND[1]:
+        u[None] = 50
+    return u
+
+
+def pastweek_timeline(win):
+    ts, _ = minutes_back("", win)
+    rows = []
+    for t in ts:
+        for rid, slots in sorted(pastweek_usage(t).items(),
+                                 key=lambda kv: kv[0] or ""):
+            rows.append([bq_time(t), rid, str(slots * 60000), "1", "0"])
+    schema = [("minute", "TIMESTAMP"), ("reservation_id", "STRING"),
+              ("slot_ms", "INTEGER"), ("running", "INTEGER"),
+              ("pending", "INTEGER")]
+    return schema, rows
+
+
+def pastweek_capacity(win):
+    """One row per reservation an hour before the window (the query reaches
+    a day back for it): it carries into every minute."""
+    schema = [("period_start", "TIMESTAMP"), ("reservation_id", "STRING"),
+              ("edition", "STRING"), ("baseline", "INTEGER"),
+              ("autoscale_current", "INTEGER"), ("autoscale_max", "INTEGER"),
+              ("ignore_idle_slots", "BOOLEAN")]
+    rows = []
+    for name in sorted(RESERVATIONS):
+        base, amax, ignore = RESERVATIONS[name]
+        rows.append([bq_time(win[0] - 3600), "%s:US.%s" % (ADMIN, name),
+                     "ENTERPRISE", str(base), "0", str(amax),
+                     "true" if ignore else "false"])
+    return schema, rows
+
+
+def pastweek_consumers(win, top):
+    """The SQL's four groupings over the jobs of the window."""
+    jobs = [j for j in PW_JOBS if win[0] <= j[4] < win[1]]
+
+    def group(keyf, label):
+        g = {}
+        for j in jobs:
+            k = keyf(j)
+            if k is None:
+                continue
+            e = g.setdefault(k, [0, 0, 0])
+            e[0] += j[5]
+            e[1] += 1
+            e[2] += j[6]
+        out = sorted(g.items(), key=lambda kv: -kv[1][0])[:top]
+        return [label(k, e) for k, e in out]
+    rows = [["total", None, None, None, None,
+             str(sum(j[5] for j in jobs)), str(len(jobs)),
+             str(sum(j[6] for j in jobs)), str(sum(j[6] for j in jobs))]]
+    rows += group(lambda j: j[1], lambda k, e: [
+        "user", k, k, None, None, str(e[0]), str(e[1]), str(e[2]),
+        str(e[2])])
+    rows += group(lambda j: (j[2], j[3]) if j[2] else None,
+                  lambda k, e: ["dag", k[0] + ("." + k[1] if k[1] else ""),
+                                None, k[0], k[1], str(e[0]), str(e[1]),
+                                str(e[2]), str(e[2])])
+    for j in sorted(jobs, key=lambda j: -j[5])[:top]:
+        rows.append(["job", j[0], j[1], j[2], j[3], str(j[5]), "1",
+                     str(j[6]), str(j[6])])
+    schema = [("kind", "STRING"), ("key", "STRING"), ("user", "STRING"),
+              ("dag", "STRING"), ("task", "STRING"), ("slot_ms", "INTEGER"),
+              ("jobs", "INTEGER"), ("bytes_processed", "INTEGER"),
+              ("bytes_billed", "INTEGER")]
+    return schema, rows
+
+
+def query_window(params):
+    """(start, end) epoch seconds from @window_start and @window_end, or
+    None."""
+    v = {}
+    for p in params or []:
+        try:
+            if p["parameterType"]["type"] != "TIMESTAMP":
+                continue
+            v[p["name"]] = int(datetime.datetime.fromisoformat(
+                p["parameterValue"]["value"]).timestamp())
+        except (KeyError, TypeError, ValueError):
+            continue
+    if "window_start" in v and "window_end" in v:
+        return v["window_start"], v["window_end"]
+    return None
+
+
+def missing_param(sql, params):
+    """The first @name of the SQL that no parameter declares, or None."""
+    names = set(p.get("name") for p in params or [] if isinstance(p, dict))
+    for n in re.findall(r"@([A-Za-z_][A-Za-z_0-9]*)", sql):
+        if n not in names:
+            return n
+    return None
+
+
+def answer_for(project, sql, params=None):
     first = sql.split("\n", 1)[0].strip()
+    win = query_window(params)
+    if project == "pastweek":
+        if win is None:
+            return None
+        m = re.search(r"LIMIT (\d+)", sql)
+        top = int(m.group(1)) if m else 15
+        if first == "-- dagtop:timeline":
+            return pastweek_timeline(win)
+        if first == "-- dagtop:capacity":
+            return pastweek_capacity(win)
+        if first == "-- dagtop:consumers":
+            return pastweek_consumers(win, top)
+        return None
     if first == "-- dagtop:timeline":
-        return timeline_rows(project, sql)
+        return timeline_rows(project, sql, win)
     if first == "-- dagtop:capacity":
-        return capacity_rows(project, sql)
+        return capacity_rows(project, sql, win)
     if first == "-- dagtop:consumers":
         return consumer_rows()
     return None
@@ -480,7 +644,20 @@ class Handler(BaseHTTPRequestHandler):
                 self.reply(*google_error(400, "invalidQuery", "Legacy SQL "
                                          "cannot read INFORMATION_SCHEMA"))
                 return
-            if project == "badsql" or answer_for(project, sql) is None:
+            params = req.get("queryParameters")
+            if params is not None:
+                log("PARAMS " + " ".join(
+                    "%s=%s" % (p.get("name"), (p.get("parameterValue") or
+                                               {}).get("value"))
+                    for p in params if isinstance(p, dict)))
+            missing = missing_param(sql, params)
+            if missing is not None:
+                self.reply(*google_error(400, "invalidQuery", "Query "
+                                         "parameter '%s' not found" %
+                                         missing))
+                return
+            if project == "badsql" or \
+                    answer_for(project, sql, params) is None:
                 self.reply(*google_error(400, "invalidQuery", "Syntax error: "
                                          "Unexpected identifier at [1:1]"))
                 return
@@ -490,7 +667,7 @@ class Handler(BaseHTTPRequestHandler):
                                          "required for region-qualified "
                                          "INFORMATION_SCHEMA"))
                 return
-            schema, rows = answer_for(project, sql)
+            schema, rows = answer_for(project, sql, params)
             with LOCK:
                 STATE["seq"] += 1
                 job_id = "job_emu_%d" % STATE["seq"]

@@ -705,6 +705,25 @@ test_sql(void **state)
 	assert_non_null(strstr(buf_str(&b), "key = 'airflow-task'"));
 	assert_non_null(strstr(buf_str(&b), "LIMIT 15"));
 	assert_non_null(strstr(buf_str(&b), "`region-eu`"));
+	/*
+	 * A past window (the digest's week): every bound is a query
+	 * parameter, nothing is counted from the current time.
+	 */
+	buf_reset(&b);
+	slots_sql_timeline(&b, "p", "US", SLOTS_SQL_WINDOW, JOBS_VIEW_PROJECT,
+	    "p");
+	slots_sql_capacity(&b, "p", "US", SLOTS_SQL_WINDOW);
+	slots_sql_consumers(&b, "p", "US", SLOTS_SQL_WINDOW, 15);
+	assert_null(strstr(buf_str(&b), "CURRENT_TIMESTAMP"));
+	assert_non_null(strstr(buf_str(&b), "period_start >= @window_start\n"
+	    "  AND period_start < @window_end"));
+	assert_non_null(strstr(buf_str(&b), "job_creation_time >= "
+	    "TIMESTAMP_SUB(@window_start, INTERVAL 1440 MINUTE)"));
+	assert_non_null(strstr(buf_str(&b), "job_creation_time < @window_end"));
+	/* Capacity: a day back, for the row that carries into the window. */
+	assert_non_null(strstr(buf_str(&b), "WHERE period_start >= "
+	    "TIMESTAMP_SUB(@window_start, INTERVAL 1440 MINUTE)\n"
+	    "  AND period_start < @window_end\nORDER BY"));
 	buf_free(&b);
 
 	assert_true(bq_valid_project("my-proj-123"));
