@@ -304,10 +304,18 @@ digest_read_envs(struct digest *d, const struct config *cfg,
 {
 	struct digest_origin	*o = &d->origin[DIGEST_ENVIRONMENTS];
 	struct settings		*v = NULL;
+	struct cli_options	 all = *cli;
 	struct buf		 err = BUF_INIT;
 	size_t			 i, n = 0;
 
-	if (config_resolve_contexts(cfg, cli, &v, &n, &err) != 0) {
+	/*
+	 * The digest is one context's (--context NAME); its environments are
+	 * the file's: [dagtop] contexts = (or --all-contexts), whatever
+	 * --context or DAGTOP_CONTEXT chose for the rest.
+	 */
+	if (!all.all_contexts && cfg->contexts != NULL && all.database == NULL)
+		all.context = cfg->contexts;
+	if (config_resolve_contexts(cfg, &all, &v, &n, &err) != 0) {
 		o->error = xstrdup(buf_str(&err));
 		buf_free(&err);
 		return;

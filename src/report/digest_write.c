@@ -219,8 +219,13 @@ static bool
 put_origin(struct doc *doc, struct ctx *x, const struct digest_origin *o,
     const char *what)
 {
-	struct doc_cell *c = doc_para(doc, DOC_ORIGIN);
+	struct doc_cell *c;
 
+	/* A section never read has no source to name: only why. */
+	if (o->source == NULL && o->read_at == TIME_NONE &&
+	    (o->error != NULL || o->skipped != NULL))
+		goto why;
+	c = doc_para(doc, DOC_ORIGIN);
 	cell_text(c, "%s", what);
 	cell_out(c, o->source != NULL ? o->source : "unknown");
 	if (o->read_at != TIME_NONE) {
@@ -239,6 +244,7 @@ put_origin(struct doc *doc, struct ctx *x, const struct digest_origin *o,
 		cell_buf(c, &x->b);
 	}
 	cell_text(c, ".");
+why:
 	if (o->error != NULL) {
 		c = doc_para(doc, DOC_ERROR);
 		cell_text(c, "Could not be read: ");
@@ -875,8 +881,7 @@ put_envs(struct doc *doc, struct ctx *x)
 
 			for (k = 2; k < 7; k++)
 				cell_text(&row[k], "-");
-			cell_text(&row[7], "could not be read: ");
-			cell_out(&row[7], e->error);
+			cell_text(&row[7], "see below");
 			continue;
 		}
 		cell_text(&row[2], "%zu/%zu", e->active, e->paused);
@@ -894,7 +899,18 @@ put_envs(struct doc *doc, struct ctx *x)
 		}
 	}
 	cell_text(doc_para(doc, DOC_ORIGIN), "DAGs: active/paused; failed, "
-	    "running, queued: runs in the week.");
+	    "running, queued: runs since the week began.");
+	/* Each error whole: a table cell would cut it. */
+	for (i = 0; i < d->nenvs; i++) {
+		struct doc_cell *c;
+
+		if (d->envs[i].error == NULL)
+			continue;
+		c = doc_para(doc, DOC_ERROR);
+		cell_out(c, d->envs[i].context);
+		cell_text(c, ": could not be read: ");
+		cell_out(c, d->envs[i].error);
+	}
 }
 
 /*

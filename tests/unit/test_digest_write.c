@@ -613,7 +613,10 @@ test_text_full(void **state)
 	    "       0");
 	assert_line(t, "  orders.load  orders  load|x         2.0  50.0%    12  "
 	    "1.0 MiB");
-	assert_has(t, "could not b\xe2\x80\xa6");
+	/* An environment's error whole, under the table (its cell says so). */
+	assert_has(t, "see below");
+	assert_has(t, ": could not be read: connection refused");
+	assert_has(t, "^[]8;;http://evil.example/^Gclick");
 	/* The 200-character id is cut, with an ellipsis. */
 	assert_lacks(t, long_id);
 	assert_has(t, "dddddddd\xe2\x80\xa6");
