@@ -164,8 +164,8 @@ doc_write_html(struct buf *b, const struct doc *doc, const char *title)
 	    "<table role=\"presentation\" width=\"100%\" cellpadding=\"0\" "
 	    "cellspacing=\"0\" border=\"0\" style=\"background-color:#f4f4f4\">"
 	    "<tr><td align=\"center\" style=\"padding:16px\">\n"
-	    "<table role=\"presentation\" width=\"760\" cellpadding=\"0\" "
-	    "cellspacing=\"0\" border=\"0\" style=\"width:760px;"
+	    "<table role=\"presentation\" width=\"100%\" cellpadding=\"0\" "
+	    "cellspacing=\"0\" border=\"0\" style=\"max-width:760px;"
 	    "background-color:#ffffff;" FONT "font-size:14px;"
 	    "line-height:1.4;color:#222222\"><tr><td align=\"left\" "
 	    "style=\"padding:16px 20px\">\n");

@@ -29,11 +29,15 @@ void	 digest_read_fourkeys(struct digest *, const struct config *);
  */
 void	 digest_read_slots(struct digest *, const struct settings *);
 /*
- * Every configured context's health as `report status` judges it over the
- * week (DIGEST_ENVIRONMENTS, d->envs), all read at once; skipped when
- * the configuration names fewer than two contexts.
+ * The health of every context of [dagtop] contexts =, whatever
+ * --context chose for the rest of the digest, as `report status` judges it over the runs since the
+ * week began (DIGEST_ENVIRONMENTS, d->envs), all read at once; skipped
+ * (DIGEST_ENVS_SKIPPED) when that list has fewer than two.
  */
 void	 digest_read_envs(struct digest *, const struct config *,
 	    const struct cli_options *);
+#define DIGEST_ENVS_SKIPPED \
+	"no [dagtop] contexts = list names two or more contexts"
+
 
 #endif

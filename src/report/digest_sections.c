@@ -321,7 +321,7 @@ digest_read_envs(struct digest *d, const struct config *cfg,
 		return;
 	}
 	if (n < 2) {
-		o->skipped = xstrdup("one context is configured");
+		o->skipped = xstrdup(DIGEST_ENVS_SKIPPED);
 		goto out;
 	}
 	buf_printf(&err, "Airflow of %zu contexts:", n);

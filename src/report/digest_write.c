@@ -279,8 +279,9 @@ put_header(struct doc *doc, struct ctx *x)
 	struct doc_cell		*c;
 	int			 rc = digest_rc(d);
 
+	/* The verdict first, as every text report's first line. */
 	c = doc_para(doc, DOC_TITLE);
-	cell_text(c, "Weekly digest: ");
+	cell_text(c, "%s: weekly digest of ", report_verdict_word(rc));
 	cell_out(c, d->context);
 	cell_text(c, ", ");
 	cell_out(c, d->week);
@@ -969,16 +970,33 @@ digest_write_html(struct buf *b, const struct digest *d)
 	struct buf	 title = BUF_INIT;
 
 	doc_build(&doc, d);
-	buf_puts(&title, "Weekly digest: ");
 	if (doc.n > 0) {
 		size_t i;
 
 		/* The title's words, as plain text: escaped by the writer. */
-		buf_reset(&title);
 		for (i = 0; i < doc.v[0].text.nsp; i++)
 			if (doc.v[0].text.sp[i].s != NULL)
 				buf_puts(&title, doc.v[0].text.sp[i].s);
 	}
+	doc_write_html(b, &doc, buf_str(&title));
+	buf_free(&title);
+	doc_free(&doc);
+}
+
+void
+digest_write_html_unknown(struct buf *b, const char *what, const char *why)
+{
+	struct doc	 doc = { NULL, 0 };
+	struct buf	 title = BUF_INIT;
+	struct doc_cell	*c;
+
+	buf_printf(&title, "UNKNOWN: %s", what);
+	c = doc_para(&doc, DOC_TITLE);
+	cell_text(c, "UNKNOWN: %s", what);
+	c = doc_para(&doc, DOC_ERROR);
+	cell_out(c, why);
+	cell_text(doc_para(&doc, DOC_PARA), "dagtop could not make the "
+	    "report; the exit status is 3.");
 	doc_write_html(b, &doc, buf_str(&title));
 	buf_free(&title);
 	doc_free(&doc);

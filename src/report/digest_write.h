@@ -20,6 +20,14 @@ void	 digest_write_markdown(struct buf *, const struct digest *);
 /* A whole XHTML document for mail: inline styles, table-cell bars (not
    SVG, which Gmail and Outlook do not show reliably), no script. */
 void	 digest_write_html(struct buf *, const struct digest *);
+/*
+ * The page a report written as HTML gives when it cannot be made
+ * (report_unknown): "UNKNOWN: what" and why, so that a mail sent by cron
+ * says what went wrong instead of arriving empty.  what is dagtop's own
+ * text; why comes from outside.
+ */
+void	 digest_write_html_unknown(struct buf *, const char *what,
+	    const char *why);
 /* The digest as one JSON object (digest_json.c). */
 json_t	*digest_json(const struct digest *);
 

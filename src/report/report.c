@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "airflow.h"
+#include "digest_write.h"
 #include "openmetrics.h"
 #include "report.h"
 #include "secret.h"
@@ -223,6 +224,14 @@ report_unknown(enum report_format f, const char *what, const char *why)
 		report_om_read(&m, report_name, report_context, false,
 		    (int64_t)time(NULL));
 		report_om_print(&m);
+	}
+	/* HTML (the digest's mail): a page saying so, never an empty one. */
+	if (f == REPORT_HTML) {
+		struct buf page = BUF_INIT;
+
+		digest_write_html_unknown(&page, what, plain);
+		fputs(buf_str(&page), stdout);
+		buf_free(&page);
 	}
 	/* Slack: still a message, saying UNKNOWN and why (slack.h). */
 	if (f == REPORT_SLACK) {

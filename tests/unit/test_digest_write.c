@@ -568,8 +568,9 @@ test_text_full(void **state)
 	t = buf_str(&b);
 	assert_terminal_safe(t, 80);
 	assert_order(t, text_sections, 6);
-	assert_line(t, "Weekly digest: prod^[]8;;http://evil.example/^Gclick^[]8;;^G, "
-	    "2026-W49");
+	assert_line(t, "UNKNOWN: weekly digest of prod^[]8;;http://evil.example/"
+	    "^Gclick^[]8;;^G,");
+	assert_line(t, "2026-W49");
 	assert_line(t, "Week 2026-11-30 to 2026-12-06; generated 2026-12-07 "
 	    "08:00:00 UTC (UTC; every");
 	assert_line(t, "Status: UNKNOWN (a source could not be read; its section "
@@ -638,7 +639,7 @@ test_text_errors(void **state)
 	t = buf_str(&b);
 	assert_terminal_safe(t, 80);
 	assert_string_equal(t,
-	    "Weekly digest: prod, 2026-W49\n"
+	    "UNKNOWN: weekly digest of prod, 2026-W49\n"
 	    "Week 2026-11-30 to 2026-12-06; generated 2026-12-07 17:00:00 JST "
 	    "(JST-9; every\n"
 	    "time below in this zone).\n"
@@ -776,7 +777,7 @@ test_html(void **state)
 	assert_lacks(t, "\x1b");
 	assert_lacks(t, "\xef\xbf\xbe");
 	assert_lacks(t, "]]>");
-	assert_has(t, "<title>Weekly digest: prod^[]8;;http://evil.example/^G"
+	assert_has(t, "<title>UNKNOWN: weekly digest of prod^[]8;;http://evil.example/^G"
 	    "click^[]8;;^G, 2026-W49</title>");
 	assert_has(t, "<h2 style=");
 	assert_has(t, ">SLA week</h2>");
