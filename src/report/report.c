@@ -511,13 +511,23 @@ report_end(int rc)
 	if (fflush(stdout) != 0)
 		e = errno;
 	if (output_temp != NULL) {
+		struct stat	st;
+		bool		empty;
+
 		if (e == 0 && ferror(stdout))
 			e = EIO;
-		if (e == 0)
+		/*
+		 * Nothing written (--quiet when all is good; a CSV that could
+		 * not be made, its reason on stderr): FILE stays as it was,
+		 * never replaced by an empty one.
+		 */
+		empty = e == 0 && fstat(STDOUT_FILENO, &st) == 0 &&
+		    st.st_size == 0;
+		if (e == 0 && !empty)
 			e = output_commit();
 		else
 			fclose(stdout);
-		if (e != 0)
+		if (e != 0 || empty)
 			unlink(output_temp);
 		/* The handler may unlink it until here: not once it is freed. */
 		signal(SIGINT, SIG_DFL);

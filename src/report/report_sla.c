@@ -1320,7 +1320,12 @@ report_sla(const struct settings *s, const struct config *cfg,
 		goto out_early;
 	/* Two days of margin either side: zones are up to 14 h off UTC. */
 	j.from = (first - SLA_TRAILING_WEEKS * 7 - 2) * 86400;
-	if (o->weeks > 0)	/* once, from the oldest week's first day */
+	/*
+	 * --weeks reads at least what the plain report and the W pane read
+	 * (26 weeks back): a week is judged from the DAG's first run read,
+	 * so a shorter read would make a week's figure depend on N.
+	 */
+	if (o->weeks > SLA_TRAILING_WEEKS)
 		j.from = (first - 7 * (int64_t)(o->weeks - 1) - 2) * 86400;
 	j.to = (last + 2) * 86400;
 	report_read_init(&j.rd);

@@ -143,7 +143,7 @@ for state, n in j["run_counts"].items():
 near(m("dagtop_status_dags", context="m", state="active"), j["dags"]["active"])
 near(m("dagtop_status_dags", context="m", state="paused"), j["dags"]["paused"])
 age = m("dagtop_status_job_heartbeat_age_seconds", context="m", job="scheduler")
-assert 600 <= age < 3600, age
+assert age >= 600, age  # set 10 minutes back when run.sh loaded it
 '
 	# The cap: two DAGs kept (the most failures, then by id), one counted.
 	printf '[dagtop]\nmetrics_max_series = 2\n' | cat - "$conf" >"$conf.cap"
@@ -371,9 +371,13 @@ if command -v prometheus-node-exporter >/dev/null; then
 	    --web.listen-address="127.0.0.1:$port" >"$work/ne.log" 2>&1 &
 	NE_PID=$!
 	i=0
-	until curl -sf "http://127.0.0.1:$port/metrics" >"$work/scrape" 2>/dev/null; do
+	# Up to 30 s for a loaded machine; a collector that died says so.
+	until curl -sf -m 5 "http://127.0.0.1:$port/metrics" >"$work/scrape" 2>/dev/null; do
 		i=$((i + 1))
-		[ $i -lt 50 ] || break
+		if [ $i -ge 300 ] || ! kill -0 "$NE_PID" 2>/dev/null; then
+			fail "node_exporter did not answer: $(cat "$work/ne.log")"
+			break
+		fi
 		sleep 0.1
 	done
 	kill "$NE_PID" 2>/dev/null
