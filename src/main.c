@@ -725,12 +725,19 @@ run_report(const struct args *a)
 	call.nargs = a->nwords - 2;
 	call.a = a;
 	if (k->needs != NEEDS_FILE_ONLY) {
+		/*
+		 * The context asked for labels a failure to resolve it, as a
+		 * read of it would be labelled (--format openmetrics).
+		 */
+		report_set_context(a->cli.context != NULL ? a->cli.context :
+		    getenv("DAGTOP_CONTEXT"));
 		r = k->needs == AIRFLOW_OPTIONAL ?
 		    config_resolve_no_database(&cfg, &a->cli, &s, &err) :
 		    config_resolve(&cfg, &a->cli, &s, &err);
 		if (r != 0) {
 			rc = report_unknown(a->report.format, "configuration",
 			    buf_str(&err));
+			report_set_context(NULL);
 			buf_free(&err);
 			settings_free(&s);
 			config_free(&cfg);

@@ -445,6 +445,29 @@ sla_summarise(const struct sla_day *v, size_t n, struct sla_summary *s)
 }
 
 void
+sla_summary_add(struct sla_summary *a, const struct sla_summary *b)
+{
+	int k;
+
+	for (k = 0; k < SLA_NOUTCOMES; k++)
+		a->count[k] += b->count[k];
+	a->judged += b->judged;
+	if (b->worst_late > a->worst_late)
+		a->worst_late = b->worst_late;
+	a->compliance = a->judged > 0 ?
+	    (double)a->count[SLA_MET] / (double)a->judged : -1;
+}
+
+void
+sla_compliance_pct(struct buf *b, const struct sla_summary *s)
+{
+	if (s->compliance < 0)
+		buf_puts(b, "-");
+	else
+		buf_printf(b, "%.0f%%", s->compliance * 100);
+}
+
+void
 sla_evaluate(struct sla_eval *e, const struct sla_def *def,
     const struct tz *z, int64_t first, int64_t last,
     const struct sla_attempt *v, size_t n, int64_t now)

@@ -189,6 +189,10 @@ void	 sla_eval_day(const struct sla_def *, const struct tz *, int64_t day,
 
 /* Adds days up. */
 void	 sla_summarise(const struct sla_day *, size_t, struct sla_summary *);
+/* Adds the counts of b to a, the worse lateness kept, compliance anew. */
+void	 sla_summary_add(struct sla_summary *a, const struct sla_summary *b);
+/* A summary's compliance in a cell: "40%", "-" when nothing was judged. */
+void	 sla_compliance_pct(struct buf *, const struct sla_summary *);
 
 /*
  * The days first..last (local dates) of an SLA and the summary of the

@@ -804,21 +804,6 @@ struct sla_weeks_table {
 #define WEEK_CELL	5	/* " 100%" */
 #define WEEK_NAME_MAX	20	/* the widest SLA name in text */
 
-/* Adds the counts of b to a; worst lateness is the larger. */
-static void
-summary_add(struct sla_summary *a, const struct sla_summary *b)
-{
-	int k;
-
-	for (k = 0; k < SLA_NOUTCOMES; k++)
-		a->count[k] += b->count[k];
-	a->judged += b->judged;
-	if (b->worst_late > a->worst_late)
-		a->worst_late = b->worst_late;
-	a->compliance = a->judged > 0 ?
-	    (double)a->count[SLA_MET] / (double)a->judged : -1;
-}
-
 static void
 weeks_table_build(struct sla_weeks_table *t, const struct sla_job *j,
     struct tz **zones, int64_t last_week, size_t nweeks, int week_start,
@@ -857,10 +842,10 @@ weeks_table_build(struct sla_weeks_table *t, const struct sla_job *j,
 		sla_weeks(j->defs[i], zones[i], last_week, nweeks, v, c, now,
 		    row);
 		for (w = 0; w < nweeks; w++) {
-			summary_add(&t->ev[i].period, &row[w]);
-			summary_add(&t->all[w], &row[w]);
+			sla_summary_add(&t->ev[i].period, &row[w]);
+			sla_summary_add(&t->all[w], &row[w]);
 		}
-		summary_add(&t->all_span, &t->ev[i].period);
+		sla_summary_add(&t->all_span, &t->ev[i].period);
 	}
 }
 
@@ -892,16 +877,6 @@ worst_week(const struct sla_weeks_table *t, size_t i)
 		    t->cell[i * t->nweeks + at].worst_late))
 			at = w;
 	return at;
-}
-
-/* "40%" in a cell, "-" when nothing was judged. */
-static void
-week_pct(struct buf *b, const struct sla_summary *s)
-{
-	if (s->compliance < 0)
-		buf_puts(b, "-");
-	else
-		buf_printf(b, "%.0f%%", s->compliance * 100);
 }
 
 /* "2026-W23..2026-W48 (26 weeks, 2026-06-01..2026-11-29)" */
@@ -983,7 +958,7 @@ weeks_write_text(struct buf *b, const struct sla_weeks_table *t,
 		sla_date_format(week_day(t, from), b);
 		buf_puts(b, "..");
 		sla_date_format(week_day(t, to - 1) + 6, b);
-		buf_puts(b, "), met/judged per week\n");
+		buf_puts(b, "), compliance per week\n");
 		put_name_cell(b, "SLA", namew);
 		for (w = from; w < to; w++) {
 			buf_reset(&v);
@@ -1002,7 +977,7 @@ weeks_write_text(struct buf *b, const struct sla_weeks_table *t,
 				if (i < t->nsla && t->ev[i].unknown_dag)
 					buf_puts(&v, "DAG?");
 				else
-					week_pct(&v, &row[w]);
+					sla_compliance_pct(&v, &row[w]);
 				buf_printf(b, "%*s", WEEK_CELL, buf_str(&v));
 			}
 			buf_putc(b, '\n');
@@ -1083,7 +1058,7 @@ weeks_write_markdown(struct buf *b, const struct sla_weeks_table *t,
 			if (unknown)
 				buf_puts(b, "unknown DAG");
 			else
-				week_pct(b, &row[w]);
+				sla_compliance_pct(b, &row[w]);
 			buf_puts(b, " |");
 		}
 		buf_putc(b, ' ');

@@ -150,15 +150,6 @@ cell(struct console *c, WINDOW *w, const struct sla_day *d, int width)
 	buf_free(&b);
 }
 
-static void
-pct(struct buf *b, const struct sla_summary *s)
-{
-	if (s->compliance < 0)
-		buf_puts(b, "-");
-	else
-		buf_printf(b, "%.0f%%", s->compliance * 100);
-}
-
 /* The strip's weeks, "W24..W49": the 26 that end with this one. */
 static void
 strip_range(const struct console *c, int64_t home_first, struct buf *b)
@@ -227,7 +218,7 @@ strip(struct console *c, WINDOW *w, int y, int x, int avail,
 	if (!unknown && avail > (int)SLA_TRAILING_WEEKS + 4) {
 		buf_reset(&b);
 		buf_puts(&b, " 26w ");
-		pct(&b, span);
+		sla_compliance_pct(&b, span);
 		if (span->judged > 0)
 			buf_printf(&b, " (%zu/%zu)", span->count[SLA_MET],
 			    span->judged);
@@ -247,19 +238,12 @@ strip(struct console *c, WINDOW *w, int y, int x, int avail,
 static void
 span_of(const struct sla_summary *weeks, size_t n, struct sla_summary *all)
 {
-	size_t	k;
-	int	o;
+	size_t k;
 
 	memset(all, 0, sizeof *all);
-	for (k = 0; k < n; k++) {
-		for (o = 0; o < SLA_NOUTCOMES; o++)
-			all->count[o] += weeks[k].count[o];
-		all->judged += weeks[k].judged;
-		if (weeks[k].worst_late > all->worst_late)
-			all->worst_late = weeks[k].worst_late;
-	}
-	all->compliance = all->judged > 0 ?
-	    (double)all->count[SLA_MET] / (double)all->judged : -1;
+	all->compliance = -1;
+	for (k = 0; k < n; k++)
+		sla_summary_add(all, &weeks[k]);
 }
 
 /*
@@ -281,7 +265,7 @@ detail(struct console *c, WINDOW *w, int y, int wd, size_t i,
 		buf_puts(&b, ": nothing judged");
 	else {
 		buf_puts(&b, ": ");
-		pct(&b, s);
+		sla_compliance_pct(&b, s);
 		buf_printf(&b, " (%zu/%zu)", s->count[SLA_MET], s->judged);
 		if (s->count[SLA_LATE] > 0)
 			buf_printf(&b, ", %zu late", s->count[SLA_LATE]);
@@ -387,10 +371,10 @@ slaweek_draw(struct console *c, void *priv, WINDOW *w, bool focused)
 		}
 		x += 7 * cw;
 		buf_reset(&b);
-		pct(&b, &ev.period);
+		sla_compliance_pct(&b, &ev.period);
 		mvwaddnstr(w, y, x, buf_str(&b), 5);
 		buf_reset(&b);
-		pct(&b, &ev.trailing);
+		sla_compliance_pct(&b, &ev.trailing);
 		mvwaddnstr(w, y, x + 6, buf_str(&b), 5);
 		buf_reset(&b);
 		if (ev.period.worst_late > 0)

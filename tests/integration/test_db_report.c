@@ -1000,7 +1000,7 @@ test_report_sla_weeks(void **state)
 	assert_starts_with(r.out, "WARNING: SLAs 2026-W23..2026-W48 (26 weeks, "
 	    "2026-06-01..2026-11-29): 1 SLA on an unknown DAG");
 	assert_non_null(strstr(r.out, "\nweeks 2026-W23..2026-W35 (2026-06-01.."
-	    "2026-08-30), met/judged per week\n"));
+	    "2026-08-30), compliance per week\n"));
 	assert_non_null(strstr(r.out, "\nSLA            W36  W37  W38  W39  "
 	    "W40  W41  W42  W43  W44  W45  W46  W47  W48\n"
 	    "table_a_ready    -    -    -    -    -    -    -    -    -  40%"
