@@ -387,7 +387,7 @@ digest_reruns_parse(struct digest_failures *f, const char *text, size_t len,
 				blank = false;
 		if (!blank && rerun_line(f, p, n, from, to) != 0)
 			bad++;
-		p += n + 1;
+		p = nl != NULL ? nl + 1 : end;
 	}
 	/* A stable order: qsort is not, so equal times keep the log's order. */
 	for (size_t i = 1; i < f->nreruns; i++)
