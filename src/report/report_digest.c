@@ -190,9 +190,15 @@ newest_run(const struct af_runs *runs, int64_t now)
 	return t;
 }
 
+/* The most of the audit log read: its tail, where this week's lines are. */
+#define AUDIT_READ_MAX	((off_t)64 << 20)
+
 /*
  * The reruns of the week from the audit log: a missing file is no rerun
- * (skipped), an unreadable one an error of this part alone.
+ * (skipped), an unreadable one an error of this part alone.  Only a
+ * regular file is read (a FIFO there must not hang a cron run), opened
+ * non-blocking, and of it at most the last AUDIT_READ_MAX bytes from a
+ * line's start; the origin says when the log was cut.
  */
 static void
 read_reruns(struct digest *d, int64_t now)
@@ -201,8 +207,11 @@ read_reruns(struct digest *d, int64_t now)
 	struct buf		 text = BUF_INIT, src = BUF_INIT;
 	struct stat		 st;
 	char			*path = audit_path(), chunk[65536];
-	ssize_t			 got;
-	size_t			 bad;
+	const char		*why = NULL, *body;
+	ssize_t			 got = 0;
+	size_t			 bad, len;
+	off_t			 left;
+	bool			 cut = false;
 	int			 fd;
 
 	if (path == NULL) {
@@ -211,7 +220,8 @@ read_reruns(struct digest *d, int64_t now)
 		return;
 	}
 	buf_printf(&src, "dagtop audit log %s", path);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) < 0) {
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0) {
 		o->source = buf_detach(&src);
 		if (errno == ENOENT)
 			buf_printf(&text, "no audit log at %s", path);
@@ -225,22 +235,52 @@ read_reruns(struct digest *d, int64_t now)
 		free(path);
 		return;
 	}
-	while ((got = read(fd, chunk, sizeof chunk)) > 0)
+	if (fstat(fd, &st) != 0)
+		why = strerror(errno);
+	else if (!S_ISREG(st.st_mode))
+		why = "not a regular file";
+	else if (st.st_size > AUDIT_READ_MAX) {
+		cut = true;
+		if (lseek(fd, st.st_size - AUDIT_READ_MAX, SEEK_SET) < 0)
+			why = strerror(errno);
+	}
+	for (left = AUDIT_READ_MAX; why == NULL && left > 0; left -= got) {
+		got = read(fd, chunk, left < (off_t)sizeof chunk ?
+		    (size_t)left : sizeof chunk);
+		if (got < 0 && errno == EINTR) {
+			got = 0;
+			continue;
+		}
+		if (got < 0)
+			why = strerror(errno);
+		if (got <= 0)
+			break;
 		buf_append(&text, chunk, (size_t)got);
-	if (got < 0) {
+	}
+	if (why != NULL) {
 		buf_reset(&text);
 		buf_printf(&text, "cannot read the audit log %s: %s", path,
-		    strerror(errno));
+		    why);
 		o->error = buf_detach(&text);
 	} else {
-		bad = digest_reruns_parse(&d->failures, text.data != NULL ?
-		    text.data : "", text.len, d->from, d->to);
+		body = text.data != NULL ? text.data : "";
+		len = text.len;
+		if (cut) {
+			/* The first line may be a part: start after it. */
+			const char *nl = memchr(body, '\n', len);
+
+			len = nl != NULL ? len - (size_t)(nl + 1 - body) : 0;
+			body = nl != NULL ? nl + 1 : body;
+			buf_printf(&src, " (only its last %lld MiB read)",
+			    (long long)(AUDIT_READ_MAX >> 20));
+		}
+		bad = digest_reruns_parse(&d->failures, body, len, d->from,
+		    d->to);
 		if (bad > 0)
 			buf_printf(&src, " (%zu malformed line%s skipped)", bad,
 			    bad == 1 ? "" : "s");
 		o->read_at = now;
-		if (fstat(fd, &st) == 0)
-			o->newest = (int64_t)st.st_mtime;
+		o->newest = (int64_t)st.st_mtime;
 	}
 	o->source = buf_detach(&src);
 	close(fd);
