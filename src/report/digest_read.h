@@ -36,6 +36,12 @@ void	 digest_read_slots(struct digest *, const struct settings *);
  */
 void	 digest_read_envs(struct digest *, const struct config *,
 	    const struct cli_options *);
+/*
+ * A section's error from a source (why, or "no answer" when empty), with
+ * any password scrubbed out: every section's errors go through here.
+ */
+void	 digest_set_error(struct digest_origin *, const char *why);
+
 #define DIGEST_ENVS_SKIPPED \
 	"no [dagtop] contexts = list names two or more contexts"
 

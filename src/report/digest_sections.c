@@ -17,10 +17,19 @@
 #include "loop.h"
 #include "options.h"
 #include "report.h"
+#include "secret.h"
 #include "slots_src.h"
 
 /* At most this many top consumers: a page for people, not a dump. */
 #define DIGEST_TOP	10
+
+void
+digest_set_error(struct digest_origin *o, const char *why)
+{
+	free(o->error);
+	o->error = scrub_dup(why != NULL && *why != '\0' ? why : "no answer",
+	    NULL);
+}
 
 /* --- Four Keys ------------------------------------------------------------ */
 
@@ -83,7 +92,7 @@ digest_read_fourkeys(struct digest *d, const struct config *cfg)
 	w.src = fk_src_new(w.loop, cfg->svc, cfg->nsvc, &cfg->fk, NULL, 30,
 	    d->to, &err);
 	if (w.src == NULL) {
-		o->error = xstrdup(buf_str(&err));
+		digest_set_error(o, buf_str(&err));
 		goto out;
 	}
 	/* The source's fetched_at is its window's end: this is the read's. */
@@ -103,8 +112,7 @@ digest_read_fourkeys(struct digest *d, const struct config *cfg)
 		sv->origin.source = xstrdup(v.describe);
 		sv->origin.read_at = sv->origin.newest = TIME_NONE;
 		if (!v.valid) {
-			sv->origin.error = xstrdup(*v.error != '\0' ? v.error :
-			    "no answer");
+			digest_set_error(&sv->origin, v.error);
 			continue;
 		}
 		fk_evaluate(v.data, d->to, 7, year, &sv->week);
@@ -241,7 +249,7 @@ digest_read_slots(struct digest *d, const struct settings *s)
 	so.until = d->to;
 	loop = loop_new();
 	if ((src = slots_src_new(loop, &so, 0, &err)) == NULL) {
-		o->error = xstrdup(buf_str(&err));
+		digest_set_error(o, buf_str(&err));
 		goto out;
 	}
 	slots_src_refresh(src, slots_one_done, loop);
@@ -253,8 +261,7 @@ digest_read_slots(struct digest *d, const struct settings *s)
 	o->source = xstrdup(buf_str(&err));
 	sl = slots_src_last(src);
 	if (!sl->valid) {
-		o->error = xstrdup(*slots_src_error(src) != '\0' ?
-		    slots_src_error(src) : "no answer");
+		digest_set_error(o, slots_src_error(src));
 		goto out;
 	}
 	o->read_at = sl->read_at;
@@ -316,7 +323,7 @@ digest_read_envs(struct digest *d, const struct config *cfg,
 	if (!all.all_contexts && cfg->contexts != NULL && all.database == NULL)
 		all.context = cfg->contexts;
 	if (config_resolve_contexts(cfg, &all, &v, &n, &err) != 0) {
-		o->error = xstrdup(buf_str(&err));
+		digest_set_error(o, buf_str(&err));
 		buf_free(&err);
 		return;
 	}

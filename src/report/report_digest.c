@@ -123,15 +123,6 @@ airflow_source(const struct settings *s, const struct sched *db)
 	return buf_detach(&b);
 }
 
-/* An error from a source, for a section: without a password in it. */
-static void
-set_error(struct digest_origin *o, const char *why)
-{
-	free(o->error);
-	o->error = scrub_dup(why != NULL && *why != '\0' ? why : "no answer",
-	    NULL);
-}
-
 /*
  * The SLA section from the attempts read: the week's days and the 26
  * weeks up to it, each SLA in its own zone.
@@ -156,7 +147,7 @@ build_sla(struct digest *d, const struct digest_job *j,
 					    &j->hist->v[j->hist->first[i]] : NULL;
 
 		if ((z = zoneinfo_load(zn, &why)) == NULL) {
-			set_error(o, buf_str(&why));
+			digest_set_error(o, buf_str(&why));
 			break;
 		}
 		sla_evaluate(&d->sla[i].ev, def, z, d->first_day, d->last_day,
@@ -292,14 +283,16 @@ read_reruns(struct digest *d, int64_t now)
  * The Airflow sections: one read of the context's source; on failure both
  * carry its error and the others are still read.  The SLA days borrow
  * their run ids from hist, which must outlive the digest's writing.
+ * True when a failed read was said on stderr (say_errors then skips it).
  */
-static void
+static bool
 read_airflow(struct digest *d, const struct settings *s,
     const struct config *cfg, struct sla_history *hist, int64_t now)
 {
 	struct digest_job	 j;
 	enum report_read_result	 res;
 	size_t			 i;
+	bool			 said = false;
 
 	memset(&j, 0, sizeof j);
 	j.hist = hist;
@@ -317,20 +310,23 @@ read_airflow(struct digest *d, const struct settings *s,
 		d->origin[i].source = airflow_source(s, j.rd.db);
 	}
 	if (res != REPORT_READ_DONE) {
-		set_error(&d->origin[DIGEST_SLA], buf_str(&j.rd.error));
-		set_error(&d->origin[DIGEST_FAILURES], buf_str(&j.rd.error));
+		digest_set_error(&d->origin[DIGEST_SLA],
+		    buf_str(&j.rd.error));
+		digest_set_error(&d->origin[DIGEST_FAILURES],
+		    buf_str(&j.rd.error));
 		report_error(report_read_what(res,
 		    "cannot read the Airflow database"), buf_str(&j.rd.error));
+		said = true;
 	} else {
 		d->origin[DIGEST_SLA].read_at = now;
 		d->origin[DIGEST_FAILURES].read_at = now;
 		if (j.ndefs == 0)
 			d->origin[DIGEST_SLA].skipped = xstrdup("no SLA is "
 			    "defined for this context");
-		else if (j.sla_error.len > 0) {
-			set_error(&d->origin[DIGEST_SLA], buf_str(&j.sla_error));
-			report_error("digest: SLA", buf_str(&j.sla_error));
-		} else
+		else if (j.sla_error.len > 0)
+			digest_set_error(&d->origin[DIGEST_SLA],
+			    buf_str(&j.sla_error));
+		else
 			build_sla(d, &j, s, now);
 		digest_failures_build(&d->failures, d->from, d->to, &j.runs,
 		    &j.tis, &j.dags);
@@ -342,6 +338,7 @@ read_airflow(struct digest *d, const struct settings *s,
 	af_runs_free(&j.runs);
 	af_tis_free(&j.tis);
 	free(j.defs);
+	return said;
 }
 
 /*
@@ -378,9 +375,12 @@ local_midnight(const struct tz *z, int64_t day)
 	return tz_mktime(z, y, m, dd, 0, 0, 0);
 }
 
-/* Each section's error on stderr too: cron mails stderr. */
+/*
+ * Each section's error on stderr too, once: cron mails stderr.  An
+ * Airflow read already said (airflow_said) is the SLA's and failures'.
+ */
 static void
-say_errors(const struct digest *d)
+say_errors(const struct digest *d, bool airflow_said)
 {
 	static const char *const names[DIGEST_NSECTIONS] = {
 		"SLA", "failures", "Four Keys", "slots", "environments"
@@ -388,8 +388,9 @@ say_errors(const struct digest *d)
 	struct buf	what = BUF_INIT;
 	size_t		i;
 
-	for (i = DIGEST_FOURKEYS; i < DIGEST_NSECTIONS; i++)
-		if (d->origin[i].error != NULL) {
+	for (i = 0; i < DIGEST_NSECTIONS; i++)
+		if (d->origin[i].error != NULL && !(airflow_said &&
+		    (i == DIGEST_SLA || i == DIGEST_FAILURES))) {
 			buf_reset(&what);
 			buf_printf(&what, "digest: %s", names[i]);
 			report_error(buf_str(&what), d->origin[i].error);
@@ -418,6 +419,7 @@ report_digest(const struct settings *s, const struct config *cfg,
 	int64_t			 now = (int64_t)time(NULL), first;
 	json_t			*doc;
 	int			 rc = 0;
+	bool			 said;
 
 	if ((zone = report_zone(o->format, s->timezone, &rc)) == NULL)
 		return rc;
@@ -441,12 +443,12 @@ report_digest(const struct settings *s, const struct config *cfg,
 	d.generated_at = now;
 
 	memset(&hist, 0, sizeof hist);
-	read_airflow(&d, s, cfg, &hist, now);
+	said = read_airflow(&d, s, cfg, &hist, now);
 	read_reruns(&d, now);
 	digest_read_fourkeys(&d, cfg);
 	digest_read_slots(&d, s);
 	digest_read_envs(&d, cfg, cli);
-	say_errors(&d);
+	say_errors(&d, said);
 
 	rc = digest_rc(&d);
 	switch (o->format) {
