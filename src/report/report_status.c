@@ -1084,16 +1084,6 @@ worse(int a, int b)
 	return rank[b] > rank[a] ? b : a;
 }
 
-/* The JSON status word of an exit status. */
-static const char *
-status_word(int rc)
-{
-	static const char *const words[] = { "ok", "warning", "critical",
-	    "unknown" };
-
-	return words[rc];
-}
-
 /*
  * The overall verdict: "CRITICAL: 3 contexts: 1 critical (prod), 1
  * unknown (stalled), 1 ok", the worst first, each name but the good ones.
@@ -1113,7 +1103,7 @@ overall_line(struct buf *b, const struct status_job *v, size_t n, int rc,
 		if (count == 0)
 			continue;
 		buf_printf(b, "%s %zu %s", first ? ":" : ",", count,
-		    status_word(order[k]));
+		    report_status_word(order[k]));
 		first = false;
 		if (order[k] == 0)
 			continue;
@@ -1178,7 +1168,8 @@ write_many(struct status_job *v, size_t n, int rc, struct buf *b)
 	if (f == REPORT_JSON) {
 		doc = json_object();
 		json_object_set_new(doc, "report", json_string("status"));
-		json_object_set_new(doc, "status", json_string(status_word(rc)));
+		json_object_set_new(doc, "status",
+		    json_string(report_status_word(rc)));
 		json_object_set_new(doc, "exit_code", json_integer(rc));
 		a = json_array();
 		for (i = 0; i < n; i++)
