@@ -102,8 +102,7 @@ json_sla(const struct digest *d, const struct digest_sla *s)
 	json_object_set_new(o, "name", report_json_string(def->name));
 	json_object_set_new(o, "dag_id", report_json_string(def->dag_id));
 	json_object_set_new(o, "task_id", report_json_string(def->task_id));
-	buf_printf(&b, "%02d:%02d", def->deadline / 3600,
-	    def->deadline / 60 % 60);
+	sla_deadline_format(def->deadline, &b);
 	json_object_set_new(o, "deadline", json_string(buf_str(&b)));
 	buf_reset(&b);
 	json_object_set_new(o, "timezone", report_json_string(s->zone));

@@ -391,8 +391,10 @@ put_sla(struct doc *doc, struct ctx *x)
 		if (def != NULL) {
 			cell_text(&row[0], " (");
 			sla_target(&row[0], def);
-			cell_text(&row[0], " by %02d:%02d ", def->deadline / 3600,
-			    def->deadline / 60 % 60);
+			cell_text(&row[0], " by ");
+			sla_deadline_format(def->deadline, &x->b);
+			cell_buf(&row[0], &x->b);
+			cell_text(&row[0], " ");
 			cell_out(&row[0], d->sla[i].zone != NULL ?
 			    d->sla[i].zone : d->zone);
 			cell_text(&row[0], " ");
