@@ -213,11 +213,12 @@ put_outcome(struct buf *b, const struct sla_day *day)
 /*
  * The section's origin: a line saying where its numbers come from and how
  * old they are; then, when it could not be read, the error; when it is
- * skipped, why.  Returns whether the section's figures follow.
+ * skipped, why.  Returns whether the section's figures follow.  name
+ * (outside text: a service's), when not NULL, begins each of these lines.
  */
 static bool
-put_origin(struct doc *doc, struct ctx *x, const struct digest_origin *o,
-    const char *what)
+put_origin_of(struct doc *doc, struct ctx *x, const struct digest_origin *o,
+    const char *name, const char *what)
 {
 	struct doc_cell *c;
 
@@ -226,6 +227,8 @@ put_origin(struct doc *doc, struct ctx *x, const struct digest_origin *o,
 	    (o->error != NULL || o->skipped != NULL))
 		goto why;
 	c = doc_para(doc, DOC_ORIGIN);
+	if (name != NULL)
+		cell_out(c, name);
 	cell_text(c, "%s", what);
 	cell_out(c, o->source != NULL ? o->source : "unknown");
 	if (o->read_at != TIME_NONE) {
@@ -247,21 +250,42 @@ put_origin(struct doc *doc, struct ctx *x, const struct digest_origin *o,
 why:
 	if (o->error != NULL) {
 		c = doc_para(doc, DOC_ERROR);
-		cell_text(c, "Could not be read: ");
+		if (name != NULL) {
+			cell_out(c, name);
+			cell_text(c, " could not be read: ");
+		} else
+			cell_text(c, "Could not be read: ");
 		cell_out(c, o->error);
 		return false;
 	}
 	if (o->skipped != NULL) {
 		c = doc_para(doc, DOC_PARA);
-		cell_text(c, "Nothing to show: ");
+		if (name != NULL) {
+			cell_out(c, name);
+			cell_text(c, ": nothing to show: ");
+		} else
+			cell_text(c, "Nothing to show: ");
 		cell_out(c, o->skipped);
 		return false;
 	}
 	if (o->read_at == TIME_NONE) {
-		cell_text(doc_para(doc, DOC_PARA), "Not read.");
+		c = doc_para(doc, DOC_PARA);
+		if (name != NULL) {
+			cell_out(c, name);
+			cell_text(c, ": not read.");
+		} else
+			cell_text(c, "Not read.");
 		return false;
 	}
 	return true;
+}
+
+/* A section's origin (put_origin_of without a name). */
+static bool
+put_origin(struct doc *doc, struct ctx *x, const struct digest_origin *o,
+    const char *what)
+{
+	return put_origin_of(doc, x, o, NULL, what);
 }
 
 static void
@@ -720,7 +744,6 @@ static void
 put_fourkeys(struct doc *doc, struct ctx *x)
 {
 	const struct digest	*d = x->d;
-	struct doc_cell		*c;
 	size_t			 i, good = 0;
 
 	cell_text(doc_para(doc, DOC_HEADING), "Four Keys");
@@ -730,37 +753,10 @@ put_fourkeys(struct doc *doc, struct ctx *x)
 		cell_text(doc_para(doc, DOC_PARA), "No service is measured.");
 		return;
 	}
-	for (i = 0; i < d->nservices; i++) {
-		const struct digest_origin *o = &d->services[i].origin;
-
-		c = doc_para(doc, DOC_ORIGIN);
-		cell_out(c, d->services[i].name);
-		cell_text(c, ": ");
-		cell_out(c, o->source != NULL ? o->source : "unknown");
-		if (o->read_at != TIME_NONE) {
-			buf_puts(&x->b, "; read ");
-			put_time(x, o->read_at);
-			cell_buf(c, &x->b);
-		}
-		if (o->newest != TIME_NONE) {
-			buf_puts(&x->b, "; newest datum ");
-			put_time(x, o->newest);
-			cell_buf(c, &x->b);
-		}
-		cell_text(c, ".");
-		if (o->error != NULL) {
-			c = doc_para(doc, DOC_ERROR);
-			cell_out(c, d->services[i].name);
-			cell_text(c, " could not be read: ");
-			cell_out(c, o->error);
-		} else if (o->skipped != NULL) {
-			c = doc_para(doc, DOC_PARA);
-			cell_out(c, d->services[i].name);
-			cell_text(c, ": nothing to show: ");
-			cell_out(c, o->skipped);
-		} else
+	for (i = 0; i < d->nservices; i++)
+		if (put_origin_of(doc, x, &d->services[i].origin,
+		    d->services[i].name, ": "))
 			good++;
-	}
 	if (good == 0)
 		return;
 	put_fk_window(doc, x, false);

@@ -787,6 +787,9 @@ test_html(void **state)
 	assert_has(t, "<td style=\"background-color:#fdecea;color:#7f1d1d;"
 	    "font-weight:bold;\">late 25m00s</td>");
 	assert_has(t, "api]]&gt;&amp;amp;");
+	/* A service's origin line says its data's age as a section's does. */
+	assert_has(t, "GitHub acme/api; read ");
+	assert_has(t, " (2h00m before the read).");
 	assert_has(t, "bad\xef\xbf\xbd\xef\xbf\xbd(\xef\xbf\xbd");
 	/* The trend: 26 bars, the weeks' heights in pixels of 20. */
 	assert_has(t, "title=\"40.0%\"><table cellpadding=\"0\" "
