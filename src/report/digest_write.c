@@ -641,24 +641,34 @@ band_tone(enum fk_band b)
 	    b == FK_BAND_NONE ? TONE_MUTED : TONE_NONE;
 }
 
+/* The Four Keys in the order of their rows (put_fk_window's arrays). */
+enum fk_key {
+	FK_KEY_FREQ,		/* deployment frequency */
+	FK_KEY_LEAD,		/* lead time for changes */
+	FK_KEY_CFR,		/* change failure rate */
+	FK_KEY_RESTORE,		/* time to restore */
+	FK_NKEYS
+};
+
 static void
-put_metric_value(struct buf *b, int key, const struct fk_metrics *m)
+put_metric_value(struct buf *b, enum fk_key key, const struct fk_metrics *m)
 {
 	switch (key) {
-	case 0:
+	case FK_KEY_FREQ:
 		buf_printf(b, "%d (%.1f/week)", m->deployments, m->per_week);
 		break;
-	case 1:
+	case FK_KEY_LEAD:
 		fmt_duration(b, m->lead_median < 0 ? -1.0 :
 		    (double)m->lead_median);
 		break;
-	case 2:
+	case FK_KEY_CFR:
 		if (m->cfr < 0)
 			buf_puts(b, "-");
 		else
 			buf_printf(b, "%.0f%% (%d/%d)", m->cfr * 100, m->failed,
 			    m->deployments);
 		break;
+	case FK_KEY_RESTORE:
 	default:
 		fmt_duration(b, m->restore_median < 0 ? -1.0 :
 		    (double)m->restore_median);
@@ -668,15 +678,17 @@ put_metric_value(struct buf *b, int key, const struct fk_metrics *m)
 
 /* Whether key has a figure on both sides (else its trend is not "same"). */
 static bool
-fk_comparable(int key, const struct fk_metrics *a, const struct fk_metrics *b)
+fk_comparable(enum fk_key key, const struct fk_metrics *a,
+    const struct fk_metrics *b)
 {
 	switch (key) {
-	case 0:
+	case FK_KEY_FREQ:
 		return true;
-	case 1:
+	case FK_KEY_LEAD:
 		return a->lead_median >= 0 && b->lead_median >= 0;
-	case 2:
+	case FK_KEY_CFR:
 		return a->cfr >= 0 && b->cfr >= 0;
+	case FK_KEY_RESTORE:
 	default:
 		return a->restore_median >= 0 && b->restore_median >= 0;
 	}
@@ -689,7 +701,7 @@ put_fk_window(struct doc *doc, struct ctx *x, bool month)
 	static const char *const head[] = {
 		"service", "key", "now", "before", "trend", "DORA band"
 	};
-	static const char *const keys[4] = {
+	static const char *const keys[FK_NKEYS] = {
 		"deployments", "lead time", "change failure rate",
 		"time to restore"
 	};
@@ -697,7 +709,7 @@ put_fk_window(struct doc *doc, struct ctx *x, bool month)
 	struct doc_table	*t;
 	struct doc_cell		*row;
 	size_t			 i;
-	int			 k;
+	enum fk_key		 k;
 
 	cell_text(doc_para(doc, DOC_SUB), "Last %d days against the %d before",
 	    month ? 30 : 7, month ? 30 : 7);
@@ -706,10 +718,10 @@ put_fk_window(struct doc *doc, struct ctx *x, bool month)
 	for (i = 0; i < d->nservices; i++) {
 		const struct digest_service *s = &d->services[i];
 		const struct fk_result *r = month ? &s->month : &s->week;
-		const enum fk_band bands[4] = {
+		const enum fk_band bands[FK_NKEYS] = {
 			r->band_freq, r->band_lead, r->band_cfr, r->band_restore
 		};
-		const int trends[4] = {
+		const int trends[FK_NKEYS] = {
 			fk_trend_freq(&r->cur, &r->prev),
 			fk_trend_lead(&r->cur, &r->prev),
 			fk_trend_cfr(&r->cur, &r->prev),
@@ -718,12 +730,12 @@ put_fk_window(struct doc *doc, struct ctx *x, bool month)
 
 		if (s->origin.error != NULL || s->origin.skipped != NULL)
 			continue;
-		for (k = 0; k < 4; k++) {
-			const char *cue = fk_trend_cue(trends[k], k == 0, false,
-			    true);
+		for (k = FK_KEY_FREQ; k < FK_NKEYS; k++) {
+			const char *cue = fk_trend_cue(trends[k],
+			    k == FK_KEY_FREQ, false, true);
 
 			row = table_row(t);
-			if (k == 0)
+			if (k == FK_KEY_FREQ)
 				cell_out(&row[0], s->name);
 			cell_text(&row[1], "%s", keys[k]);
 			put_metric_value(&x->b, k, &r->cur);
