@@ -15,6 +15,7 @@
 #include <jansson.h>
 
 #include "slots.h"
+#include "slots_src.h"
 
 /* 2026-11-22 00:00:00 UTC */
 #define DAY0	INT64_C(1763769600)
@@ -743,6 +744,26 @@ test_sql(void **state)
 	assert_false(bq_valid_reservation("adm:U S.etl"));
 }
 
+/* A past window under a whole minute is refused, not made the last hours. */
+static void
+test_short_window(void **state)
+{
+	struct slots_options	o;
+	struct buf		err = BUF_INIT;
+
+	(void)state;
+	memset(&o, 0, sizeof o);
+	o.project = "p";
+	o.location = "US";
+	o.hours = 24;
+	o.from = 1800000000;
+	o.until = o.from + 59;
+	assert_null(slots_src_new(NULL, &o, 0, &err));
+	assert_string_equal(buf_str(&err),
+	    "the BigQuery slots window is shorter than a whole minute");
+	buf_free(&err);
+}
+
 static void
 test_bytes_and_pools(void **state)
 {
@@ -783,6 +804,7 @@ main(void)
 		cmocka_unit_test(test_consumers),
 		cmocka_unit_test(test_buckets),
 		cmocka_unit_test(test_sql),
+		cmocka_unit_test(test_short_window),
 		cmocka_unit_test(test_bytes_and_pools),
 	};
 
