@@ -536,15 +536,17 @@ check_env(const struct digest_env *e, const char *cfgpath, int64_t since,
 static void
 test_envs(void **state)
 {
+#define ENVS_CONTEXTS \
+	    "[context ok]\n" \
+	    "database = postgresql://postgres@127.0.0.1:%s/%s_ok\n" \
+	    "[context down]\n" \
+	    "database = postgresql://postgres@127.0.0.1:%s/%s_down\n" \
+	    "[context gone]\n" \
+	    "database = postgresql://postgres@127.0.0.1:1/%s\n"
 	static const char conf[] =
 	    "[dagtop]\n"
 	    "contexts = ok, down, gone\n"
-	    "[context ok]\n"
-	    "database = postgresql://postgres@127.0.0.1:%s/%s_ok\n"
-	    "[context down]\n"
-	    "database = postgresql://postgres@127.0.0.1:%s/%s_down\n"
-	    "[context gone]\n"
-	    "database = postgresql://postgres@127.0.0.1:1/%s\n";
+	    ENVS_CONTEXTS;
 	struct cli_options	 cli;
 	struct config		 cfg;
 	struct digest		 d;
@@ -592,8 +594,8 @@ test_envs(void **state)
 	config_free(&cfg);
 
 	/* Without a contexts = list: skipped, whatever [context]s there are. */
-	snprintf(text, sizeof text, strchr(conf, '[') + strlen("[dagtop]\n"
-	    "contexts = ok, down, gone\n"), port, db, port, db, db);
+	snprintf(text, sizeof text, ENVS_CONTEXTS, port, db, port, db, db);
+#undef ENVS_CONTEXTS
 	load_config(&cfg, "envs1.conf", text);
 	digest_init(&d);
 	d.from = since;
