@@ -659,6 +659,21 @@ test_buckets(void **state)
 	slots_free(&s);
 }
 
+/*
+ * One statement over a jobs view with a past window: every bound a query
+ * parameter, the partition column bounded too, nothing from the clock.
+ */
+static void
+assert_window_jobs(const char *sql)
+{
+	assert_null(strstr(sql, "CURRENT_TIMESTAMP"));
+	assert_non_null(strstr(sql, "period_start >= @window_start\n"
+	    "  AND period_start < @window_end"));
+	assert_non_null(strstr(sql, "job_creation_time >= "
+	    "TIMESTAMP_SUB(@window_start, INTERVAL 1440 MINUTE)"));
+	assert_non_null(strstr(sql, "job_creation_time < @window_end"));
+}
+
 static void
 test_sql(void **state)
 {
@@ -713,15 +728,14 @@ test_sql(void **state)
 	buf_reset(&b);
 	slots_sql_timeline(&b, "p", "US", SLOTS_SQL_WINDOW, JOBS_VIEW_PROJECT,
 	    "p");
-	slots_sql_capacity(&b, "p", "US", SLOTS_SQL_WINDOW);
+	assert_window_jobs(buf_str(&b));
+	buf_reset(&b);
 	slots_sql_consumers(&b, "p", "US", SLOTS_SQL_WINDOW, 15);
-	assert_null(strstr(buf_str(&b), "CURRENT_TIMESTAMP"));
-	assert_non_null(strstr(buf_str(&b), "period_start >= @window_start\n"
-	    "  AND period_start < @window_end"));
-	assert_non_null(strstr(buf_str(&b), "job_creation_time >= "
-	    "TIMESTAMP_SUB(@window_start, INTERVAL 1440 MINUTE)"));
-	assert_non_null(strstr(buf_str(&b), "job_creation_time < @window_end"));
+	assert_window_jobs(buf_str(&b));
 	/* Capacity: a day back, for the row that carries into the window. */
+	buf_reset(&b);
+	slots_sql_capacity(&b, "p", "US", SLOTS_SQL_WINDOW);
+	assert_null(strstr(buf_str(&b), "CURRENT_TIMESTAMP"));
 	assert_non_null(strstr(buf_str(&b), "WHERE period_start >= "
 	    "TIMESTAMP_SUB(@window_start, INTERVAL 1440 MINUTE)\n"
 	    "  AND period_start < @window_end\nORDER BY"));
