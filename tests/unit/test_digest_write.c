@@ -839,6 +839,12 @@ test_checker_refuses(void **state)
 		/* a remote image, a remote link, a javascript: link */
 		"<html xmlns=\"http://www.w3.org/1999/xhtml\"><body>"
 		"<img src=\"https://evil.example/p.gif\" /></body></html>",
+		/* a relative image: fetched from wherever the mail is read */
+		"<html xmlns=\"http://www.w3.org/1999/xhtml\"><body>"
+		"<img src=\"p.gif\" /></body></html>",
+		"<html xmlns=\"http://www.w3.org/1999/xhtml\"><body>"
+		"<img srcset=\"a.png 1x, data:image/png;base64,AA== 2x\" />"
+		"</body></html>",
 		"<html xmlns=\"http://www.w3.org/1999/xhtml\"><body>"
 		"<a href=\"//evil.example/\">x</a></body></html>",
 		"<html xmlns=\"http://www.w3.org/1999/xhtml\"><body>"
