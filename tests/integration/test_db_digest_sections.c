@@ -436,6 +436,24 @@ test_slots(void **state)
 	fclose(f);
 	assert_int_equal(params, 3);
 
+	/*
+	 * The week still under way (--week this): read up to now, so the
+	 * average is over the two hours gone (etl's 100 a minute), not
+	 * diluted by the minutes still to come.
+	 */
+	slots_settings(&cfg, "week", &s);
+	digest_init(&d);
+	d.from = (int64_t)time(NULL) / 60 * 60 - 7200;
+	d.to = d.from + 7 * 86400;
+	digest_read_slots(&d, &s);
+	settings_free(&s);
+	if (d.origin[DIGEST_SLOTS].error != NULL)
+		fail_msg("slots so far: %s", d.origin[DIGEST_SLOTS].error);
+	assert_non_null(strstr(d.origin[DIGEST_SLOTS].source,
+	    "; the week so far"));
+	assert_near(d.slots.average, 100);
+	digest_free(&d);
+
 	/* BigQuery's refusal is the section's error. */
 	slots_settings(&cfg, "denied", &s);
 	week_digest(&d);
