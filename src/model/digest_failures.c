@@ -257,8 +257,9 @@ build_runs(struct digest_failures *f, int64_t from, int64_t to,
 	ok = successes(runs, &nok);
 	for (i = 0; i < nfailed; i++) {
 		struct digest_recovery	*rc = &f->recoveries[i];
-		const struct af_run	*next = next_success(ok, nok, failed[i]);
+		const struct af_run	*next;
 
+		next = next_success(ok, nok, failed[i]);
 		rc->dag_id = xstrdup(failed[i]->dag_id);
 		rc->run_id = xstrdup(failed[i]->run_id);
 		rc->failed_at = failed[i]->end_date;
