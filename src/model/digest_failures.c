@@ -72,29 +72,67 @@ logical(const struct af_run *r)
 	return r->logical_date != TIME_NONE ? r->logical_date : r->run_after;
 }
 
-/* The DAG's first success that ended after the failed run f, or NULL. */
-static const struct af_run *
-next_success(const struct af_runs *runs, const struct af_run *f)
+/* By dag_id, end, run_id: a DAG's successes in the order they ended. */
+static int
+cmp_run_end(const void *a, const void *b)
 {
-	const struct af_run	*best = NULL;
-	size_t			 i;
+	const struct af_run *x = *(const struct af_run *const *)a;
+	const struct af_run *y = *(const struct af_run *const *)b;
+	int c = strcmp(x->dag_id, y->dag_id);
 
-	for (i = 0; i < runs->n; i++) {
-		const struct af_run *r = &runs->v[i];
+	if (c != 0)
+		return c;
+	if (x->end_date != y->end_date)
+		return x->end_date < y->end_date ? -1 : 1;
+	return strcmp(x->run_id, y->run_id);
+}
 
-		if (r->state != RUN_SUCCESS || r->end_date == TIME_NONE ||
-		    r->end_date <= f->end_date ||
-		    strcmp(r->dag_id, f->dag_id) != 0)
-			continue;
-		if (logical(f) != TIME_NONE && (logical(r) == TIME_NONE ||
-		    logical(r) < logical(f)))
-			continue;
-		if (best == NULL || r->end_date < best->end_date ||
-		    (r->end_date == best->end_date &&
-		    strcmp(r->run_id, best->run_id) < 0))
-			best = r;
+/* The successful runs with an end, sorted by cmp_run_end; *n of them. */
+static const struct af_run **
+successes(const struct af_runs *runs, size_t *n)
+{
+	const struct af_run	**v;
+	size_t			  i;
+
+	v = xcalloc(runs->n + 1, sizeof *v);
+	for (*n = 0, i = 0; i < runs->n; i++)
+		if (runs->v[i].state == RUN_SUCCESS &&
+		    runs->v[i].end_date != TIME_NONE)
+			v[(*n)++] = &runs->v[i];
+	qsort(v, *n, sizeof *v, cmp_run_end);
+	return v;
+}
+
+/*
+ * The DAG's first success that ended after the failed run f, or NULL:
+ * found in ok (successes()) from the first of f's DAG ending after it.
+ */
+static const struct af_run *
+next_success(const struct af_run **ok, size_t n, const struct af_run *f)
+{
+	size_t	lo = 0, hi = n, mid;
+	int	c;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		c = strcmp(ok[mid]->dag_id, f->dag_id);
+		if (c < 0 || (c == 0 && ok[mid]->end_date <= f->end_date))
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
-	return best;
+	for (; lo < n && strcmp(ok[lo]->dag_id, f->dag_id) == 0; lo++)
+		if (logical(f) == TIME_NONE || (logical(ok[lo]) != TIME_NONE &&
+		    logical(ok[lo]) >= logical(f)))
+			return ok[lo];
+	return NULL;
+}
+
+/* A DAG id against a run's (bsearch over runs sorted by cmp_run_key). */
+static int
+cmp_dag_key(const void *key, const void *elem)
+{
+	return strcmp(key, (*(const struct af_run *const *)elem)->dag_id);
 }
 
 /* Most failed runs first, then most failed tasks, then by id. */
@@ -189,9 +227,9 @@ build_runs(struct digest_failures *f, int64_t from, int64_t to,
     const struct af_runs *runs, const struct af_dags *dags,
     const struct af_run **failed, size_t nfailed)
 {
-	const struct af_run	**week;
+	const struct af_run	**week, **ok;
 	int64_t			 *took;
-	size_t			  i, n = 0, k, ntook = 0;
+	size_t			  i, n = 0, nok, ntook = 0;
 
 	week = xcalloc(runs->n + 1, sizeof *week);
 	for (i = 0; i < runs->n; i++)
@@ -204,10 +242,8 @@ build_runs(struct digest_failures *f, int64_t from, int64_t to,
 	for (i = 0; i < n; i++) {
 		struct digest_dag *d;
 
-		for (k = 0; k < nfailed; k++)
-			if (strcmp(failed[k]->dag_id, week[i]->dag_id) == 0)
-				break;
-		if (k == nfailed)
+		if (bsearch(week[i]->dag_id, failed, nfailed, sizeof *failed,
+		    cmp_dag_key) == NULL)
 			continue;
 		d = dag_entry(f, week[i]->dag_id, dags);
 		d->runs++;
@@ -218,18 +254,20 @@ build_runs(struct digest_failures *f, int64_t from, int64_t to,
 
 	f->recoveries = xcalloc(nfailed + 1, sizeof *f->recoveries);
 	took = xcalloc(nfailed + 1, sizeof *took);
+	ok = successes(runs, &nok);
 	for (i = 0; i < nfailed; i++) {
 		struct digest_recovery	*rc = &f->recoveries[i];
-		const struct af_run	*ok = next_success(runs, failed[i]);
+		const struct af_run	*next;
 
+		next = next_success(ok, nok, failed[i]);
 		rc->dag_id = xstrdup(failed[i]->dag_id);
 		rc->run_id = xstrdup(failed[i]->run_id);
 		rc->failed_at = failed[i]->end_date;
 		rc->recovered_at = TIME_NONE;
-		if (ok != NULL) {
-			rc->recovered_at = ok->end_date;
-			rc->recovered_by = xstrdup(ok->run_id);
-			took[ntook++] = ok->end_date - failed[i]->end_date;
+		if (next != NULL) {
+			rc->recovered_at = next->end_date;
+			rc->recovered_by = xstrdup(next->run_id);
+			took[ntook++] = next->end_date - failed[i]->end_date;
 		} else
 			f->unrecovered++;
 	}
@@ -241,6 +279,7 @@ build_runs(struct digest_failures *f, int64_t from, int64_t to,
 		    (took[ntook / 2 - 1] + took[ntook / 2]) / 2;
 		f->recovery_max = took[ntook - 1];
 	}
+	free(ok);
 	free(took);
 }
 
@@ -387,7 +426,7 @@ digest_reruns_parse(struct digest_failures *f, const char *text, size_t len,
 				blank = false;
 		if (!blank && rerun_line(f, p, n, from, to) != 0)
 			bad++;
-		p += n + 1;
+		p = nl != NULL ? nl + 1 : end;
 	}
 	/* A stable order: qsort is not, so equal times keep the log's order. */
 	for (size_t i = 1; i < f->nreruns; i++)

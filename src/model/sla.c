@@ -182,6 +182,12 @@ sla_days_format(unsigned mask, struct buf *b)
 #undef BIT
 }
 
+void
+sla_deadline_format(int deadline, struct buf *b)
+{
+	buf_printf(b, "%02d:%02d", deadline / 3600, deadline / 60 % 60);
+}
+
 int64_t
 sla_local_day(const struct tz *z, int64_t t)
 {

@@ -156,6 +156,8 @@ int	 sla_parse_weekday(const char *, int *);
 int	 sla_parse_days(const char *, unsigned *, struct buf *err);
 /* The canonical text: "daily", "mon-fri", "mon,wed,fri". */
 void	 sla_days_format(unsigned, struct buf *);
+/* A deadline (seconds after local midnight) as its wall time: "06:00". */
+void	 sla_deadline_format(int deadline, struct buf *);
 
 /* The local date number (days since 1970-01-01) of an instant. */
 int64_t	 sla_local_day(const struct tz *, int64_t t);

@@ -102,8 +102,7 @@ json_sla(const struct digest *d, const struct digest_sla *s)
 	json_object_set_new(o, "name", report_json_string(def->name));
 	json_object_set_new(o, "dag_id", report_json_string(def->dag_id));
 	json_object_set_new(o, "task_id", report_json_string(def->task_id));
-	buf_printf(&b, "%02d:%02d", def->deadline / 3600,
-	    def->deadline / 60 % 60);
+	sla_deadline_format(def->deadline, &b);
 	json_object_set_new(o, "deadline", json_string(buf_str(&b)));
 	buf_reset(&b);
 	json_object_set_new(o, "timezone", report_json_string(s->zone));
@@ -342,21 +341,6 @@ json_slots(const struct digest *d)
 	return o;
 }
 
-static const char *
-status_word(int rc)
-{
-	switch (rc) {
-	case 0:
-		return "ok";
-	case 1:
-		return "warning";
-	case 2:
-		return "critical";
-	default:
-		return "unknown";
-	}
-}
-
 static json_t *
 json_envs(const struct digest *d)
 {
@@ -372,7 +356,7 @@ json_envs(const struct digest *d)
 		    "s:I, s:I, s:I, s:I, s:I, s:o}",
 		    "context", report_json_string(e->context),
 		    "status", e->error != NULL ? "unknown" :
-		    status_word((int)e->verdict),
+		    report_status_word((int)e->verdict),
 		    "summary", report_json_string(e->summary),
 		    "version", report_json_string(e->version),
 		    "active_dags", (json_int_t)e->active,
@@ -394,7 +378,8 @@ digest_json(const struct digest *d)
 	int	 rc = digest_rc(d);
 
 	json_object_set_new(doc, "report", json_string("digest"));
-	json_object_set_new(doc, "status", json_string(status_word(rc)));
+	json_object_set_new(doc, "status",
+	    json_string(report_status_word(rc)));
 	json_object_set_new(doc, "exit_code", json_integer(rc));
 	json_object_set_new(doc, "generated_at",
 	    report_json_time(d->generated_at));

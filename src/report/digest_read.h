@@ -18,11 +18,13 @@ struct settings;
 
 /*
  * The Four Keys of every [service], over the 7 and the 30 days that end at
- * d->to, each against the period before (DIGEST_FOURKEYS, d->services).
+ * d->to (or now, while the week is not over), each against the period
+ * before (DIGEST_FOURKEYS, d->services).
  */
 void	 digest_read_fourkeys(struct digest *, const struct config *);
 /*
- * BigQuery slots over the week [d->from, d->to): the peak minute, each
+ * BigQuery slots over the week [d->from, d->to) (up to now while it is
+ * not over): the peak minute, each
  * reservation's peak, average and minutes above capacity, and the top
  * consumers (DIGEST_SLOTS, d->slots); skipped when the context has no
  * BigQuery project.
@@ -36,6 +38,12 @@ void	 digest_read_slots(struct digest *, const struct settings *);
  */
 void	 digest_read_envs(struct digest *, const struct config *,
 	    const struct cli_options *);
+/*
+ * A section's error from a source (why, or "no answer" when empty), with
+ * any password scrubbed out: every section's errors go through here.
+ */
+void	 digest_set_error(struct digest_origin *, const char *why);
+
 #define DIGEST_ENVS_SKIPPED \
 	"no [dagtop] contexts = list names two or more contexts"
 

@@ -17,10 +17,30 @@
 #include "loop.h"
 #include "options.h"
 #include "report.h"
+#include "secret.h"
 #include "slots_src.h"
 
 /* At most this many top consumers: a page for people, not a dump. */
 #define DIGEST_TOP	10
+
+/*
+ * Where a section's window ends: the week's end, or now while the week
+ * (--week this) is not over, so no minute or day still to come is
+ * counted as an empty one.
+ */
+static int64_t
+so_far(const struct digest *d, int64_t now)
+{
+	return d->to < now ? d->to : now;
+}
+
+void
+digest_set_error(struct digest_origin *o, const char *why)
+{
+	free(o->error);
+	o->error = scrub_dup(why != NULL && *why != '\0' ? why : "no answer",
+	    NULL);
+}
 
 /* --- Four Keys ------------------------------------------------------------ */
 
@@ -73,21 +93,21 @@ digest_read_fourkeys(struct digest *d, const struct config *cfg)
 	struct buf		 err = BUF_INIT;
 	size_t			 i, n;
 	int			 year;
-	int64_t			 began;
+	int64_t			 began = (int64_t)time(NULL), end;
 
 	if (cfg->nsvc == 0) {
 		o->skipped = xstrdup("no [service] is configured");
 		return;
 	}
 	w.loop = loop_new();
+	end = so_far(d, began);
 	w.src = fk_src_new(w.loop, cfg->svc, cfg->nsvc, &cfg->fk, NULL, 30,
-	    d->to, &err);
+	    end, &err);
 	if (w.src == NULL) {
-		o->error = xstrdup(buf_str(&err));
+		digest_set_error(o, buf_str(&err));
 		goto out;
 	}
-	/* The source's fetched_at is its window's end: this is the read's. */
-	began = (int64_t)time(NULL);
+	/* The source's fetched_at is its window's end: began is the read's. */
 	fk_src_refresh(w.src, fk_one_done, &w);
 	if (fk_src_busy(w.src))
 		loop_run(w.loop);
@@ -103,19 +123,20 @@ digest_read_fourkeys(struct digest *d, const struct config *cfg)
 		sv->origin.source = xstrdup(v.describe);
 		sv->origin.read_at = sv->origin.newest = TIME_NONE;
 		if (!v.valid) {
-			sv->origin.error = xstrdup(*v.error != '\0' ? v.error :
-			    "no answer");
+			digest_set_error(&sv->origin, v.error);
 			continue;
 		}
-		fk_evaluate(v.data, d->to, 7, year, &sv->week);
-		fk_evaluate(v.data, d->to, 30, year, &sv->month);
+		fk_evaluate(v.data, end, 7, year, &sv->week);
+		fk_evaluate(v.data, end, 30, year, &sv->month);
 		sv->origin.read_at = began;
-		sv->origin.newest = fk_newest(v.data, d->to);
+		sv->origin.newest = fk_newest(v.data, end);
 		if (sv->origin.newest > o->newest)
 			o->newest = sv->origin.newest;
 	}
 	buf_printf(&err, "Four Keys of %zu service%s, DORA %d bands", n,
 	    n == 1 ? "" : "s", year);
+	if (end < d->to)
+		buf_puts(&err, "; the days up to now (the week so far)");
 	o->source = xstrdup(buf_str(&err));
 	o->read_at = began;
 out:
@@ -238,23 +259,24 @@ digest_read_slots(struct digest *d, const struct settings *s)
 		return;
 	}
 	so.from = d->from;
-	so.until = d->to;
+	so.until = so_far(d, (int64_t)time(NULL));
 	loop = loop_new();
 	if ((src = slots_src_new(loop, &so, 0, &err)) == NULL) {
-		o->error = xstrdup(buf_str(&err));
+		digest_set_error(o, buf_str(&err));
 		goto out;
 	}
 	slots_src_refresh(src, slots_one_done, loop);
 	if (slots_src_busy(src))
 		loop_run(loop);
 	buf_printf(&err, "BigQuery (%s)", slots_src_describe(src));
+	if (so.until < d->to)
+		buf_puts(&err, "; the week so far");
 	if (*slots_src_warning(src) != '\0')
 		buf_printf(&err, "; %s", slots_src_warning(src));
 	o->source = xstrdup(buf_str(&err));
 	sl = slots_src_last(src);
 	if (!sl->valid) {
-		o->error = xstrdup(*slots_src_error(src) != '\0' ?
-		    slots_src_error(src) : "no answer");
+		digest_set_error(o, slots_src_error(src));
 		goto out;
 	}
 	o->read_at = sl->read_at;
@@ -316,7 +338,7 @@ digest_read_envs(struct digest *d, const struct config *cfg,
 	if (!all.all_contexts && cfg->contexts != NULL && all.database == NULL)
 		all.context = cfg->contexts;
 	if (config_resolve_contexts(cfg, &all, &v, &n, &err) != 0) {
-		o->error = xstrdup(buf_str(&err));
+		digest_set_error(o, buf_str(&err));
 		buf_free(&err);
 		return;
 	}

@@ -213,11 +213,12 @@ put_outcome(struct buf *b, const struct sla_day *day)
 /*
  * The section's origin: a line saying where its numbers come from and how
  * old they are; then, when it could not be read, the error; when it is
- * skipped, why.  Returns whether the section's figures follow.
+ * skipped, why.  Returns whether the section's figures follow.  name
+ * (outside text: a service's), when not NULL, begins each of these lines.
  */
 static bool
-put_origin(struct doc *doc, struct ctx *x, const struct digest_origin *o,
-    const char *what)
+put_origin_of(struct doc *doc, struct ctx *x, const struct digest_origin *o,
+    const char *name, const char *what)
 {
 	struct doc_cell *c;
 
@@ -226,6 +227,8 @@ put_origin(struct doc *doc, struct ctx *x, const struct digest_origin *o,
 	    (o->error != NULL || o->skipped != NULL))
 		goto why;
 	c = doc_para(doc, DOC_ORIGIN);
+	if (name != NULL)
+		cell_out(c, name);
 	cell_text(c, "%s", what);
 	cell_out(c, o->source != NULL ? o->source : "unknown");
 	if (o->read_at != TIME_NONE) {
@@ -247,21 +250,42 @@ put_origin(struct doc *doc, struct ctx *x, const struct digest_origin *o,
 why:
 	if (o->error != NULL) {
 		c = doc_para(doc, DOC_ERROR);
-		cell_text(c, "Could not be read: ");
+		if (name != NULL) {
+			cell_out(c, name);
+			cell_text(c, " could not be read: ");
+		} else
+			cell_text(c, "Could not be read: ");
 		cell_out(c, o->error);
 		return false;
 	}
 	if (o->skipped != NULL) {
 		c = doc_para(doc, DOC_PARA);
-		cell_text(c, "Nothing to show: ");
+		if (name != NULL) {
+			cell_out(c, name);
+			cell_text(c, ": nothing to show: ");
+		} else
+			cell_text(c, "Nothing to show: ");
 		cell_out(c, o->skipped);
 		return false;
 	}
 	if (o->read_at == TIME_NONE) {
-		cell_text(doc_para(doc, DOC_PARA), "Not read.");
+		c = doc_para(doc, DOC_PARA);
+		if (name != NULL) {
+			cell_out(c, name);
+			cell_text(c, ": not read.");
+		} else
+			cell_text(c, "Not read.");
 		return false;
 	}
 	return true;
+}
+
+/* A section's origin (put_origin_of without a name). */
+static bool
+put_origin(struct doc *doc, struct ctx *x, const struct digest_origin *o,
+    const char *what)
+{
+	return put_origin_of(doc, x, o, NULL, what);
 }
 
 static void
@@ -391,8 +415,10 @@ put_sla(struct doc *doc, struct ctx *x)
 		if (def != NULL) {
 			cell_text(&row[0], " (");
 			sla_target(&row[0], def);
-			cell_text(&row[0], " by %02d:%02d ", def->deadline / 3600,
-			    def->deadline / 60 % 60);
+			cell_text(&row[0], " by ");
+			sla_deadline_format(def->deadline, &x->b);
+			cell_buf(&row[0], &x->b);
+			cell_text(&row[0], " ");
 			cell_out(&row[0], d->sla[i].zone != NULL ?
 			    d->sla[i].zone : d->zone);
 			cell_text(&row[0], " ");
@@ -615,24 +641,34 @@ band_tone(enum fk_band b)
 	    b == FK_BAND_NONE ? TONE_MUTED : TONE_NONE;
 }
 
+/* The Four Keys in the order of their rows (put_fk_window's arrays). */
+enum fk_key {
+	FK_KEY_FREQ,		/* deployment frequency */
+	FK_KEY_LEAD,		/* lead time for changes */
+	FK_KEY_CFR,		/* change failure rate */
+	FK_KEY_RESTORE,		/* time to restore */
+	FK_NKEYS
+};
+
 static void
-put_metric_value(struct buf *b, int key, const struct fk_metrics *m)
+put_metric_value(struct buf *b, enum fk_key key, const struct fk_metrics *m)
 {
 	switch (key) {
-	case 0:
+	case FK_KEY_FREQ:
 		buf_printf(b, "%d (%.1f/week)", m->deployments, m->per_week);
 		break;
-	case 1:
+	case FK_KEY_LEAD:
 		fmt_duration(b, m->lead_median < 0 ? -1.0 :
 		    (double)m->lead_median);
 		break;
-	case 2:
+	case FK_KEY_CFR:
 		if (m->cfr < 0)
 			buf_puts(b, "-");
 		else
 			buf_printf(b, "%.0f%% (%d/%d)", m->cfr * 100, m->failed,
 			    m->deployments);
 		break;
+	case FK_KEY_RESTORE:
 	default:
 		fmt_duration(b, m->restore_median < 0 ? -1.0 :
 		    (double)m->restore_median);
@@ -642,15 +678,17 @@ put_metric_value(struct buf *b, int key, const struct fk_metrics *m)
 
 /* Whether key has a figure on both sides (else its trend is not "same"). */
 static bool
-fk_comparable(int key, const struct fk_metrics *a, const struct fk_metrics *b)
+fk_comparable(enum fk_key key, const struct fk_metrics *a,
+    const struct fk_metrics *b)
 {
 	switch (key) {
-	case 0:
+	case FK_KEY_FREQ:
 		return true;
-	case 1:
+	case FK_KEY_LEAD:
 		return a->lead_median >= 0 && b->lead_median >= 0;
-	case 2:
+	case FK_KEY_CFR:
 		return a->cfr >= 0 && b->cfr >= 0;
+	case FK_KEY_RESTORE:
 	default:
 		return a->restore_median >= 0 && b->restore_median >= 0;
 	}
@@ -663,7 +701,7 @@ put_fk_window(struct doc *doc, struct ctx *x, bool month)
 	static const char *const head[] = {
 		"service", "key", "now", "before", "trend", "DORA band"
 	};
-	static const char *const keys[4] = {
+	static const char *const keys[FK_NKEYS] = {
 		"deployments", "lead time", "change failure rate",
 		"time to restore"
 	};
@@ -671,7 +709,7 @@ put_fk_window(struct doc *doc, struct ctx *x, bool month)
 	struct doc_table	*t;
 	struct doc_cell		*row;
 	size_t			 i;
-	int			 k;
+	enum fk_key		 k;
 
 	cell_text(doc_para(doc, DOC_SUB), "Last %d days against the %d before",
 	    month ? 30 : 7, month ? 30 : 7);
@@ -680,10 +718,10 @@ put_fk_window(struct doc *doc, struct ctx *x, bool month)
 	for (i = 0; i < d->nservices; i++) {
 		const struct digest_service *s = &d->services[i];
 		const struct fk_result *r = month ? &s->month : &s->week;
-		const enum fk_band bands[4] = {
+		const enum fk_band bands[FK_NKEYS] = {
 			r->band_freq, r->band_lead, r->band_cfr, r->band_restore
 		};
-		const int trends[4] = {
+		const int trends[FK_NKEYS] = {
 			fk_trend_freq(&r->cur, &r->prev),
 			fk_trend_lead(&r->cur, &r->prev),
 			fk_trend_cfr(&r->cur, &r->prev),
@@ -692,12 +730,12 @@ put_fk_window(struct doc *doc, struct ctx *x, bool month)
 
 		if (s->origin.error != NULL || s->origin.skipped != NULL)
 			continue;
-		for (k = 0; k < 4; k++) {
-			const char *cue = fk_trend_cue(trends[k], k == 0, false,
-			    true);
+		for (k = FK_KEY_FREQ; k < FK_NKEYS; k++) {
+			const char *cue = fk_trend_cue(trends[k],
+			    k == FK_KEY_FREQ, false, true);
 
 			row = table_row(t);
-			if (k == 0)
+			if (k == FK_KEY_FREQ)
 				cell_out(&row[0], s->name);
 			cell_text(&row[1], "%s", keys[k]);
 			put_metric_value(&x->b, k, &r->cur);
@@ -718,7 +756,6 @@ static void
 put_fourkeys(struct doc *doc, struct ctx *x)
 {
 	const struct digest	*d = x->d;
-	struct doc_cell		*c;
 	size_t			 i, good = 0;
 
 	cell_text(doc_para(doc, DOC_HEADING), "Four Keys");
@@ -728,37 +765,10 @@ put_fourkeys(struct doc *doc, struct ctx *x)
 		cell_text(doc_para(doc, DOC_PARA), "No service is measured.");
 		return;
 	}
-	for (i = 0; i < d->nservices; i++) {
-		const struct digest_origin *o = &d->services[i].origin;
-
-		c = doc_para(doc, DOC_ORIGIN);
-		cell_out(c, d->services[i].name);
-		cell_text(c, ": ");
-		cell_out(c, o->source != NULL ? o->source : "unknown");
-		if (o->read_at != TIME_NONE) {
-			buf_puts(&x->b, "; read ");
-			put_time(x, o->read_at);
-			cell_buf(c, &x->b);
-		}
-		if (o->newest != TIME_NONE) {
-			buf_puts(&x->b, "; newest datum ");
-			put_time(x, o->newest);
-			cell_buf(c, &x->b);
-		}
-		cell_text(c, ".");
-		if (o->error != NULL) {
-			c = doc_para(doc, DOC_ERROR);
-			cell_out(c, d->services[i].name);
-			cell_text(c, " could not be read: ");
-			cell_out(c, o->error);
-		} else if (o->skipped != NULL) {
-			c = doc_para(doc, DOC_PARA);
-			cell_out(c, d->services[i].name);
-			cell_text(c, ": nothing to show: ");
-			cell_out(c, o->skipped);
-		} else
+	for (i = 0; i < d->nservices; i++)
+		if (put_origin_of(doc, x, &d->services[i].origin,
+		    d->services[i].name, ": "))
 			good++;
-	}
 	if (good == 0)
 		return;
 	put_fk_window(doc, x, false);

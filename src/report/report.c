@@ -414,6 +414,16 @@ report_verdict_word(int rc)
 	return rc >= 0 && rc <= 3 ? words[rc] : "UNKNOWN";
 }
 
+const char *
+report_status_word(int rc)
+{
+	static const char *const words[] = {
+		"ok", "warning", "critical", "unknown"
+	};
+
+	return rc >= 0 && rc <= 3 ? words[rc] : "unknown";
+}
+
 void
 report_begin(void)
 {

@@ -270,6 +270,8 @@ void	 report_put_text(struct buf *, const char *, bool md);
  * exit status 0..3: "OK", "WARNING", "CRITICAL", "UNKNOWN".
  */
 const char *report_verdict_word(int);
+/* The same in lower case, as JSON reports spell their "status". */
+const char *report_status_word(int);
 /*
  * Around every report: report_begin ignores SIGPIPE, so that a closed pipe
  * is a write error; report_end(rc) flushes and closes stdout and returns

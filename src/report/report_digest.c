@@ -123,15 +123,6 @@ airflow_source(const struct settings *s, const struct sched *db)
 	return buf_detach(&b);
 }
 
-/* An error from a source, for a section: without a password in it. */
-static void
-set_error(struct digest_origin *o, const char *why)
-{
-	free(o->error);
-	o->error = scrub_dup(why != NULL && *why != '\0' ? why : "no answer",
-	    NULL);
-}
-
 /*
  * The SLA section from the attempts read: the week's days and the 26
  * weeks up to it, each SLA in its own zone.
@@ -156,7 +147,7 @@ build_sla(struct digest *d, const struct digest_job *j,
 					    &j->hist->v[j->hist->first[i]] : NULL;
 
 		if ((z = zoneinfo_load(zn, &why)) == NULL) {
-			set_error(o, buf_str(&why));
+			digest_set_error(o, buf_str(&why));
 			break;
 		}
 		sla_evaluate(&d->sla[i].ev, def, z, d->first_day, d->last_day,
@@ -190,9 +181,15 @@ newest_run(const struct af_runs *runs, int64_t now)
 	return t;
 }
 
+/* The most of the audit log read: its tail, where this week's lines are. */
+#define AUDIT_READ_MAX	((off_t)64 << 20)
+
 /*
  * The reruns of the week from the audit log: a missing file is no rerun
- * (skipped), an unreadable one an error of this part alone.
+ * (skipped), an unreadable one an error of this part alone.  Only a
+ * regular file is read (a FIFO there must not hang a cron run), opened
+ * non-blocking, and of it at most the last AUDIT_READ_MAX bytes from a
+ * line's start; the origin says when the log was cut.
  */
 static void
 read_reruns(struct digest *d, int64_t now)
@@ -201,8 +198,11 @@ read_reruns(struct digest *d, int64_t now)
 	struct buf		 text = BUF_INIT, src = BUF_INIT;
 	struct stat		 st;
 	char			*path = audit_path(), chunk[65536];
-	ssize_t			 got;
-	size_t			 bad;
+	const char		*why = NULL, *body;
+	ssize_t			 got = 0;
+	size_t			 bad, len;
+	off_t			 left;
+	bool			 cut = false;
 	int			 fd;
 
 	if (path == NULL) {
@@ -211,7 +211,8 @@ read_reruns(struct digest *d, int64_t now)
 		return;
 	}
 	buf_printf(&src, "dagtop audit log %s", path);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) < 0) {
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0) {
 		o->source = buf_detach(&src);
 		if (errno == ENOENT)
 			buf_printf(&text, "no audit log at %s", path);
@@ -225,22 +226,52 @@ read_reruns(struct digest *d, int64_t now)
 		free(path);
 		return;
 	}
-	while ((got = read(fd, chunk, sizeof chunk)) > 0)
+	if (fstat(fd, &st) != 0)
+		why = strerror(errno);
+	else if (!S_ISREG(st.st_mode))
+		why = "not a regular file";
+	else if (st.st_size > AUDIT_READ_MAX) {
+		cut = true;
+		if (lseek(fd, st.st_size - AUDIT_READ_MAX, SEEK_SET) < 0)
+			why = strerror(errno);
+	}
+	for (left = AUDIT_READ_MAX; why == NULL && left > 0; left -= got) {
+		got = read(fd, chunk, left < (off_t)sizeof chunk ?
+		    (size_t)left : sizeof chunk);
+		if (got < 0 && errno == EINTR) {
+			got = 0;
+			continue;
+		}
+		if (got < 0)
+			why = strerror(errno);
+		if (got <= 0)
+			break;
 		buf_append(&text, chunk, (size_t)got);
-	if (got < 0) {
+	}
+	if (why != NULL) {
 		buf_reset(&text);
 		buf_printf(&text, "cannot read the audit log %s: %s", path,
-		    strerror(errno));
+		    why);
 		o->error = buf_detach(&text);
 	} else {
-		bad = digest_reruns_parse(&d->failures, text.data != NULL ?
-		    text.data : "", text.len, d->from, d->to);
+		body = text.data != NULL ? text.data : "";
+		len = text.len;
+		if (cut) {
+			/* The first line may be a part: start after it. */
+			const char *nl = memchr(body, '\n', len);
+
+			len = nl != NULL ? len - (size_t)(nl + 1 - body) : 0;
+			body = nl != NULL ? nl + 1 : body;
+			buf_printf(&src, " (only its last %lld MiB read)",
+			    (long long)(AUDIT_READ_MAX >> 20));
+		}
+		bad = digest_reruns_parse(&d->failures, body, len, d->from,
+		    d->to);
 		if (bad > 0)
 			buf_printf(&src, " (%zu malformed line%s skipped)", bad,
 			    bad == 1 ? "" : "s");
 		o->read_at = now;
-		if (fstat(fd, &st) == 0)
-			o->newest = (int64_t)st.st_mtime;
+		o->newest = (int64_t)st.st_mtime;
 	}
 	o->source = buf_detach(&src);
 	close(fd);
@@ -252,14 +283,16 @@ read_reruns(struct digest *d, int64_t now)
  * The Airflow sections: one read of the context's source; on failure both
  * carry its error and the others are still read.  The SLA days borrow
  * their run ids from hist, which must outlive the digest's writing.
+ * True when a failed read was said on stderr (say_errors then skips it).
  */
-static void
+static bool
 read_airflow(struct digest *d, const struct settings *s,
     const struct config *cfg, struct sla_history *hist, int64_t now)
 {
 	struct digest_job	 j;
 	enum report_read_result	 res;
 	size_t			 i;
+	bool			 said = false;
 
 	memset(&j, 0, sizeof j);
 	j.hist = hist;
@@ -277,20 +310,23 @@ read_airflow(struct digest *d, const struct settings *s,
 		d->origin[i].source = airflow_source(s, j.rd.db);
 	}
 	if (res != REPORT_READ_DONE) {
-		set_error(&d->origin[DIGEST_SLA], buf_str(&j.rd.error));
-		set_error(&d->origin[DIGEST_FAILURES], buf_str(&j.rd.error));
+		digest_set_error(&d->origin[DIGEST_SLA],
+		    buf_str(&j.rd.error));
+		digest_set_error(&d->origin[DIGEST_FAILURES],
+		    buf_str(&j.rd.error));
 		report_error(report_read_what(res,
 		    "cannot read the Airflow database"), buf_str(&j.rd.error));
+		said = true;
 	} else {
 		d->origin[DIGEST_SLA].read_at = now;
 		d->origin[DIGEST_FAILURES].read_at = now;
 		if (j.ndefs == 0)
 			d->origin[DIGEST_SLA].skipped = xstrdup("no SLA is "
 			    "defined for this context");
-		else if (j.sla_error.len > 0) {
-			set_error(&d->origin[DIGEST_SLA], buf_str(&j.sla_error));
-			report_error("digest: SLA", buf_str(&j.sla_error));
-		} else
+		else if (j.sla_error.len > 0)
+			digest_set_error(&d->origin[DIGEST_SLA],
+			    buf_str(&j.sla_error));
+		else
 			build_sla(d, &j, s, now);
 		digest_failures_build(&d->failures, d->from, d->to, &j.runs,
 		    &j.tis, &j.dags);
@@ -302,6 +338,7 @@ read_airflow(struct digest *d, const struct settings *s,
 	af_runs_free(&j.runs);
 	af_tis_free(&j.tis);
 	free(j.defs);
+	return said;
 }
 
 /*
@@ -338,9 +375,12 @@ local_midnight(const struct tz *z, int64_t day)
 	return tz_mktime(z, y, m, dd, 0, 0, 0);
 }
 
-/* Each section's error on stderr too: cron mails stderr. */
+/*
+ * Each section's error on stderr too, once: cron mails stderr.  An
+ * Airflow read already said (airflow_said) is the SLA's and failures'.
+ */
 static void
-say_errors(const struct digest *d)
+say_errors(const struct digest *d, bool airflow_said)
 {
 	static const char *const names[DIGEST_NSECTIONS] = {
 		"SLA", "failures", "Four Keys", "slots", "environments"
@@ -348,8 +388,9 @@ say_errors(const struct digest *d)
 	struct buf	what = BUF_INIT;
 	size_t		i;
 
-	for (i = DIGEST_FOURKEYS; i < DIGEST_NSECTIONS; i++)
-		if (d->origin[i].error != NULL) {
+	for (i = 0; i < DIGEST_NSECTIONS; i++)
+		if (d->origin[i].error != NULL && !(airflow_said &&
+		    (i == DIGEST_SLA || i == DIGEST_FAILURES))) {
 			buf_reset(&what);
 			buf_printf(&what, "digest: %s", names[i]);
 			report_error(buf_str(&what), d->origin[i].error);
@@ -378,6 +419,7 @@ report_digest(const struct settings *s, const struct config *cfg,
 	int64_t			 now = (int64_t)time(NULL), first;
 	json_t			*doc;
 	int			 rc = 0;
+	bool			 said;
 
 	if ((zone = report_zone(o->format, s->timezone, &rc)) == NULL)
 		return rc;
@@ -401,12 +443,12 @@ report_digest(const struct settings *s, const struct config *cfg,
 	d.generated_at = now;
 
 	memset(&hist, 0, sizeof hist);
-	read_airflow(&d, s, cfg, &hist, now);
+	said = read_airflow(&d, s, cfg, &hist, now);
 	read_reruns(&d, now);
 	digest_read_fourkeys(&d, cfg);
 	digest_read_slots(&d, s);
 	digest_read_envs(&d, cfg, cli);
-	say_errors(&d);
+	say_errors(&d, said);
 
 	rc = digest_rc(&d);
 	switch (o->format) {

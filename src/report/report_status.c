@@ -571,11 +571,14 @@ job_rc(const struct status_job *j)
 	return (int)j->status.verdict;
 }
 
-/* What could not be read and why, as report_unknown says it. */
+/*
+ * What could not be read and why, as report_unknown says it (a job that
+ * only judges has no zone to miss).
+ */
 static const char *
 job_what(const struct status_job *j)
 {
-	if (j->zone == NULL)
+	if (j->zone == NULL && !j->judge_only)
 		return "configuration";
 	return report_read_what(j->read, "cannot read the Airflow database");
 }
@@ -583,7 +586,7 @@ job_what(const struct status_job *j)
 static const char *
 job_why(const struct status_job *j)
 {
-	return j->zone == NULL ? buf_str(&j->zone_error) :
+	return j->zone == NULL && !j->judge_only ? buf_str(&j->zone_error) :
 	    buf_str(&j->rd->error);
 }
 
@@ -1081,16 +1084,6 @@ worse(int a, int b)
 	return rank[b] > rank[a] ? b : a;
 }
 
-/* The JSON status word of an exit status. */
-static const char *
-status_word(int rc)
-{
-	static const char *const words[] = { "ok", "warning", "critical",
-	    "unknown" };
-
-	return words[rc];
-}
-
 /*
  * The overall verdict: "CRITICAL: 3 contexts: 1 critical (prod), 1
  * unknown (stalled), 1 ok", the worst first, each name but the good ones.
@@ -1110,7 +1103,7 @@ overall_line(struct buf *b, const struct status_job *v, size_t n, int rc,
 		if (count == 0)
 			continue;
 		buf_printf(b, "%s %zu %s", first ? ":" : ",", count,
-		    status_word(order[k]));
+		    report_status_word(order[k]));
 		first = false;
 		if (order[k] == 0)
 			continue;
@@ -1175,7 +1168,8 @@ write_many(struct status_job *v, size_t n, int rc, struct buf *b)
 	if (f == REPORT_JSON) {
 		doc = json_object();
 		json_object_set_new(doc, "report", json_string("status"));
-		json_object_set_new(doc, "status", json_string(status_word(rc)));
+		json_object_set_new(doc, "status",
+		    json_string(report_status_word(rc)));
 		json_object_set_new(doc, "exit_code", json_integer(rc));
 		a = json_array();
 		for (i = 0; i < n; i++)
@@ -1239,99 +1233,124 @@ write_many(struct status_job *v, size_t n, int rc, struct buf *b)
 	}
 }
 
-int
-report_status_many(const struct settings *s, size_t n,
-    const struct report_options *o)
+/* What status_read_all hands over once every context has answered. */
+typedef void (*status_read_cb)(void *arg, struct status_job *v, size_t n);
+
+/*
+ * Every context of s[0..n) read at once in one loop (a context that
+ * stalls fails on its own time limit), each job's read result set, then
+ * done(arg, v, n) while the jobs and their sources live; the sources are
+ * closed before the jobs are cleared (a read they end may still write to
+ * its job).  o NULL: the jobs only judge (no zone, no task instances).
+ */
+static void
+status_read_all(const struct settings *s, size_t n,
+    const struct report_options *o, int64_t since, status_read_cb done,
+    void *arg)
 {
 	struct report_reads	  g;
 	struct status_job	 *v = xcalloc(n, sizeof *v);
 	const struct settings	**sv = xcalloc(n, sizeof *sv);
 	void			**jobs = xcalloc(n, sizeof *jobs);
 	enum report_read_result	 *res = xcalloc(n, sizeof *res);
-	struct buf		  out = BUF_INIT, what = BUF_INIT;
-	int64_t			  since = (int64_t)time(NULL) - o->since_span;
 	size_t			  i;
-	int			  rc = 0;
 
 	report_reads_init(&g, n);
 	for (i = 0; i < n; i++) {
 		job_init(&v[i], &s[i], o, since, &g.r[i]);
-		v[i].zone = zoneinfo_load(s[i].timezone, &v[i].zone_error);
+		if (o != NULL)
+			v[i].zone = zoneinfo_load(s[i].timezone,
+			    &v[i].zone_error);
+		else
+			v[i].judge_only = true;
 		sv[i] = &s[i];
 		jobs[i] = &v[i];
 	}
-	/* One loop: a context that stalls fails on its own time limit. */
 	report_reads_run(&g, sv, start, jobs, res);
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n; i++)
 		v[i].read = res[i];
-		rc = worse(rc, job_rc(&v[i]));
+	done(arg, v, n);
+	report_reads_close(&g);
+	for (i = 0; i < n; i++)
+		job_clear(&v[i]);
+	free(v);
+	free(sv);
+	free(jobs);
+	free(res);
+}
+
+/* report_status_many's part once read: its exit status in rc. */
+static void
+many_done(void *arg, struct status_job *v, size_t n)
+{
+	int		*rc = arg;
+	struct buf	 out = BUF_INIT, what = BUF_INIT;
+	size_t		 i;
+
+	for (i = 0; i < n; i++) {
+		*rc = worse(*rc, job_rc(&v[i]));
 		if (job_rc(&v[i]) != 3) {
 			job_warnings(&v[i], true);
 			continue;
 		}
 		buf_reset(&what);
-		report_put_id(&what, s[i].context);
+		report_put_id(&what, v[i].s->context);
 		buf_printf(&what, ": %s", job_what(&v[i]));
 		report_error(buf_str(&what), job_why(&v[i]));
 	}
-	write_many(v, n, rc, &out);
+	write_many(v, n, *rc, &out);
 	fputs(buf_str(&out), stdout);
 	fflush(stdout);
-	/* The sources first: a read they end may still write to its job. */
-	report_reads_close(&g);
-	for (i = 0; i < n; i++)
-		job_clear(&v[i]);
 	buf_free(&out);
 	buf_free(&what);
-	free(v);
-	free(sv);
-	free(jobs);
-	free(res);
+}
+
+int
+report_status_many(const struct settings *s, size_t n,
+    const struct report_options *o)
+{
+	int	rc = 0;
+
+	status_read_all(s, n, o, (int64_t)time(NULL) - o->since_span,
+	    many_done, &rc);
 	return rc;
+}
+
+struct judge_arg {
+	report_judged_cb	 judged;
+	void			*arg;
+};
+
+/* report_status_judge's part once read: each context to judged. */
+static void
+judge_done(void *arg, struct status_job *v, size_t n)
+{
+	struct judge_arg	*ja = arg;
+	struct buf		 why = BUF_INIT;
+	size_t			 i;
+
+	for (i = 0; i < n; i++) {
+		char *plain;
+
+		if (v[i].read == REPORT_READ_DONE && v[i].built) {
+			ja->judged(ja->arg, i, &v[i].status,
+			    sched_about(v[i].rd->db)->release, NULL);
+			continue;
+		}
+		plain = scrub_dup(job_why(&v[i]), v[i].s->database);
+		buf_reset(&why);
+		buf_printf(&why, "%s: %s", job_what(&v[i]), plain);
+		ja->judged(ja->arg, i, NULL, NULL, buf_str(&why));
+		free(plain);
+	}
+	buf_free(&why);
 }
 
 void
 report_status_judge(const struct settings *s, size_t n, int64_t since,
     report_judged_cb judged, void *arg)
 {
-	struct report_reads	  g;
-	struct status_job	 *v = xcalloc(n, sizeof *v);
-	const struct settings	**sv = xcalloc(n, sizeof *sv);
-	void			**jobs = xcalloc(n, sizeof *jobs);
-	enum report_read_result	 *res = xcalloc(n, sizeof *res);
-	struct buf		  why = BUF_INIT;
-	size_t			  i;
+	struct judge_arg	ja = { judged, arg };
 
-	report_reads_init(&g, n);
-	for (i = 0; i < n; i++) {
-		job_init(&v[i], &s[i], NULL, since, &g.r[i]);
-		v[i].judge_only = true;
-		sv[i] = &s[i];
-		jobs[i] = &v[i];
-	}
-	report_reads_run(&g, sv, start, jobs, res);
-	for (i = 0; i < n; i++) {
-		char *plain;
-
-		v[i].read = res[i];
-		if (res[i] == REPORT_READ_DONE && v[i].built) {
-			judged(arg, i, &v[i].status,
-			    sched_about(v[i].rd->db)->release, NULL);
-			continue;
-		}
-		plain = scrub_dup(buf_str(&v[i].rd->error), s[i].database);
-		buf_reset(&why);
-		buf_printf(&why, "%s: %s", report_read_what(res[i],
-		    "cannot read the Airflow database"), plain);
-		judged(arg, i, NULL, NULL, buf_str(&why));
-		free(plain);
-	}
-	report_reads_close(&g);
-	for (i = 0; i < n; i++)
-		job_clear(&v[i]);
-	buf_free(&why);
-	free(v);
-	free(sv);
-	free(jobs);
-	free(res);
+	status_read_all(s, n, NULL, since, judge_done, &ja);
 }

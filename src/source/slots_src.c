@@ -71,6 +71,12 @@ slots_src_new(struct loop *loop, const struct slots_options *o, int hours,
 		    "context, or GOOGLE_CLOUD_PROJECT");
 		return NULL;
 	}
+	/* A past window must hold a whole minute: not "the last hours". */
+	if (o->until > 0 && o->until / 60 * 60 - o->from < 60) {
+		buf_puts(err, "the BigQuery slots window is shorter than a "
+		    "whole minute");
+		return NULL;
+	}
 	src = xcalloc(1, sizeof *src);
 	src->loop = loop;
 	src->http = http_new(loop, NULL);
@@ -91,7 +97,7 @@ slots_src_new(struct loop *loop, const struct slots_options *o, int hours,
 	    o->admin_project : o->project);
 	src->location = xstrdup(o->location);
 	src->minutes = (hours > 0 ? hours : o->hours) * 60;
-	if (o->until > 0 && o->until - o->from >= 60) {
+	if (o->until > 0) {
 		src->until = o->until / 60 * 60;
 		src->minutes = (int)((src->until - o->from) / 60);
 		src->params = json_pack("[o, o]", ts_param("window_start",

@@ -56,7 +56,12 @@ says), and @window_start and @window_end bound the answer to the minutes
 [start, end) instead of the last 1500 (logged as "PARAMS name=value ...").
 The project "pastweek" answers only with them, from a fixed week of its
 own, 2026-11-16 to 2026-11-23 UTC, every figure easy to work out by hand
-(PASTWEEK and PW_* below), with decoys just outside it.
+(PASTWEEK and PW_* below), with decoys just outside it.  The parameters
+bound the answer only when the SQL filters on both of them in a WHERE
+(period_start, and job_creation_time for the jobs' views, as slots_sql.c
+writes it); a query that dropped its window gets every row: "pastweek"
+the day either side of its week, decoys included, any other project its
+last 1500 minutes.
 """
 import argparse
 import base64
@@ -360,9 +365,35 @@ def missing_param(sql, params):
     return None
 
 
+# The bounds a windowed query must filter on, in its WHERE, as slots_sql.c
+# writes them: period_start within the window, and for the jobs' views
+# job_creation_time (the partition column) too.
+PERIOD_BOUNDS = (
+    re.compile(r"\bWHERE\b[\s\S]*\bperiod_start\s*>=\s*"
+               r"(?:TIMESTAMP_SUB\(\s*)?@window_start\b"),
+    re.compile(r"\bWHERE\b[\s\S]*\bperiod_start\s*<\s*@window_end\b"))
+CREATION_BOUNDS = (
+    re.compile(r"\bWHERE\b[\s\S]*\bjob_creation_time\s*>=\s*"
+               r"(?:TIMESTAMP_SUB\(\s*)?@window_start\b"),
+    re.compile(r"\bWHERE\b[\s\S]*\bjob_creation_time\s*<\s*@window_end\b"))
+
+
+def bounds_window(sql):
+    """Whether the SQL filters on both window parameters as it should: a
+    query that carries them but dropped its WHERE on them gets no window."""
+    need = PERIOD_BOUNDS
+    if "JOBS_TIMELINE" in sql:
+        need += CREATION_BOUNDS
+    return all(r.search(sql) for r in need)
+
+
 def answer_for(project, sql, params=None):
     first = sql.split("\n", 1)[0].strip()
     win = query_window(params)
+    if win is not None and not bounds_window(sql):
+        # Unfiltered, BigQuery would answer every row: the decoys too.
+        win = (PASTWEEK[0] - 86400, PASTWEEK[1] + 86400) \
+            if project == "pastweek" else None
     if project == "pastweek":
         if win is None:
             return None

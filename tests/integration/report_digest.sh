@@ -38,7 +38,7 @@ EOF
 run() {
 	out=$1
 	shift
-	env -i HOME="$work" PATH=/usr/bin:/bin LC_ALL=C.UTF-8 \
+	timeout 60 env -i HOME="$work" PATH=/usr/bin:/bin LC_ALL=C.UTF-8 \
 	    DBPW=reader-secret DAGTOP_AUDIT_LOG="$work/audit.log" \
 	    "$bin" --config "$work/conf" "$@" >"$out" 2>"$out.err"
 	rc=$?
@@ -213,12 +213,9 @@ PY
 		[ $fmt != text ] && grep -qiE '(^|[^\\])<(script|b>lory)' "$out" &&
 		    fail "$fmt ($v): raw HTML from an id got out"
 	done
-	if [ -f tests/tools/check_digest_html.py ]; then
-		/usr/bin/python3 tests/tools/check_digest_html.py "$work/html$v" ||
-		    fail "html ($v): check_digest_html.py"
-	else
-		echo "report_digest.sh: tests/tools/check_digest_html.py is not in this tree: the HTML's own checks are skipped" >&2
-	fi
+	# The checker is in the tree: missing, it is a failure, not a skip.
+	/usr/bin/python3 tests/tools/check_digest_html.py "$work/html$v" ||
+	    fail "html ($v): check_digest_html.py"
 	# Week parsing shares report sla's: a bad week is a usage error.
 	run "$work/bad$v" report digest --context digest --week 2026-W99
 	[ $rc -eq 3 ] || fail "--week 2026-W99: exit $rc, want 3"
@@ -272,6 +269,18 @@ run "$work/badaudit" report digest --context digest --week 2026-W45 --format jso
 import json, sys
 d = json.load(open(sys.argv[1]))
 assert "cannot read the audit log" in d["failures"]["reruns"]["origin"]["error"], d["failures"]["reruns"]
+assert d["failures"]["origin"]["error"] is None and d["failures"]["failed_runs"] == 4
+PY
+
+# A FIFO at the audit log's path: refused at once, not waited on.
+rmdir "$work/audit.log"
+mkfifo "$work/audit.log"
+run "$work/fifoaudit" report digest --context digest --week 2026-W45 --format json
+[ $rc -eq 3 ] || fail "audit log FIFO: exit $rc, want 3"
+/usr/bin/python3 - "$work/fifoaudit" <<'PY' || fail "audit log FIFO: $(cat "$work/fifoaudit")"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["failures"]["reruns"]["origin"]["error"].endswith(": not a regular file"), d["failures"]["reruns"]
 assert d["failures"]["origin"]["error"] is None and d["failures"]["failed_runs"] == 4
 PY
 

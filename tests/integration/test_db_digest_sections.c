@@ -436,6 +436,24 @@ test_slots(void **state)
 	fclose(f);
 	assert_int_equal(params, 3);
 
+	/*
+	 * The week still under way (--week this): read up to now, so the
+	 * average is over the two hours gone (etl's 100 a minute), not
+	 * diluted by the minutes still to come.
+	 */
+	slots_settings(&cfg, "week", &s);
+	digest_init(&d);
+	d.from = (int64_t)time(NULL) / 60 * 60 - 7200;
+	d.to = d.from + 7 * 86400;
+	digest_read_slots(&d, &s);
+	settings_free(&s);
+	if (d.origin[DIGEST_SLOTS].error != NULL)
+		fail_msg("slots so far: %s", d.origin[DIGEST_SLOTS].error);
+	assert_non_null(strstr(d.origin[DIGEST_SLOTS].source,
+	    "; the week so far"));
+	assert_near(d.slots.average, 100);
+	digest_free(&d);
+
 	/* BigQuery's refusal is the section's error. */
 	slots_settings(&cfg, "denied", &s);
 	week_digest(&d);
@@ -536,15 +554,17 @@ check_env(const struct digest_env *e, const char *cfgpath, int64_t since,
 static void
 test_envs(void **state)
 {
+#define ENVS_CONTEXTS \
+	    "[context ok]\n" \
+	    "database = postgresql://postgres@127.0.0.1:%s/%s_ok\n" \
+	    "[context down]\n" \
+	    "database = postgresql://postgres@127.0.0.1:%s/%s_down\n" \
+	    "[context gone]\n" \
+	    "database = postgresql://postgres@127.0.0.1:1/%s\n"
 	static const char conf[] =
 	    "[dagtop]\n"
 	    "contexts = ok, down, gone\n"
-	    "[context ok]\n"
-	    "database = postgresql://postgres@127.0.0.1:%s/%s_ok\n"
-	    "[context down]\n"
-	    "database = postgresql://postgres@127.0.0.1:%s/%s_down\n"
-	    "[context gone]\n"
-	    "database = postgresql://postgres@127.0.0.1:1/%s\n";
+	    ENVS_CONTEXTS;
 	struct cli_options	 cli;
 	struct config		 cfg;
 	struct digest		 d;
@@ -592,8 +612,8 @@ test_envs(void **state)
 	config_free(&cfg);
 
 	/* Without a contexts = list: skipped, whatever [context]s there are. */
-	snprintf(text, sizeof text, strchr(conf, '[') + strlen("[dagtop]\n"
-	    "contexts = ok, down, gone\n"), port, db, port, db, db);
+	snprintf(text, sizeof text, ENVS_CONTEXTS, port, db, port, db, db);
+#undef ENVS_CONTEXTS
 	load_config(&cfg, "envs1.conf", text);
 	digest_init(&d);
 	d.from = since;

@@ -13,7 +13,9 @@ Exit 0 when every file passes, 1 when one does not (each reason on stderr),
    <audio>, <input> or <svg:image> with a remote or script source;
  - no attribute is an event handler (on*);
  - no URL attribute (href, src, action, background, poster, ...) nor any
-   url(...) in a style attribute or <style> element points elsewhere: no
+   url(...) in a style attribute or <style> element points elsewhere (a
+   relative reference in url() or in a sourced tag's src is fetched too,
+   so refused like a remote one): no
    scheme but mailto: and cid: (data: for images only, never SVG), no
    scheme-relative //host; javascript:, vbscript: and data:text/html are
    refused however they are spelled (case, whitespace, control characters,
@@ -116,8 +118,12 @@ def check(path):
                 image = tag in SOURCED and attr in ("src", "srcset")
                 for part in (value.split(",") if attr == "srcset"
                              else [value]):
-                    why = url_problem(part.strip().split(" ")[0]
-                                      if attr == "srcset" else part, image)
+                    url = part.strip().split(" ")[0] \
+                        if attr == "srcset" else part
+                    why = url_problem(url, image)
+                    if why is None and image and squeeze(url) and \
+                            not SCHEME.match(squeeze(url)):
+                        why = "a relative reference (fetched)"
                     if why is not None:
                         problems.append("<%s %s=%r>: %s" %
                                         (tag, attr, value[:60], why))

@@ -50,6 +50,7 @@
 #include "airflow.h"
 #include "buf.h"
 #include "digest.h"
+#include "digest_read.h"
 
 #define FROM	INT64_C(1795996800)	/* 2026-11-30T00:00:00Z */
 #define TO	(FROM + 7 * D)
@@ -377,6 +378,24 @@ test_rc(void **state)
 	digest_free(&d);
 }
 
+/* A source's error in a section: its passwords scrubbed, never empty. */
+static void
+test_set_error(void **state)
+{
+	struct digest_origin	o;
+
+	(void)state;
+	memset(&o, 0, sizeof o);
+	digest_set_error(&o, "GitHub https://bot:ghp_SECRET@api.example/ "
+	    "refused; password=hunter2");
+	assert_null(strstr(o.error, "ghp_SECRET"));
+	assert_null(strstr(o.error, "hunter2"));
+	assert_non_null(strstr(o.error, "refused"));
+	digest_set_error(&o, "");
+	assert_string_equal(o.error, "no answer");
+	free(o.error);
+}
+
 int
 main(void)
 {
@@ -391,6 +410,7 @@ main(void)
 		    teardown),
 		cmocka_unit_test(test_reruns),
 		cmocka_unit_test(test_rc),
+		cmocka_unit_test(test_set_error),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

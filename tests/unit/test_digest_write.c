@@ -787,6 +787,9 @@ test_html(void **state)
 	assert_has(t, "<td style=\"background-color:#fdecea;color:#7f1d1d;"
 	    "font-weight:bold;\">late 25m00s</td>");
 	assert_has(t, "api]]&gt;&amp;amp;");
+	/* A service's origin line says its data's age as a section's does. */
+	assert_has(t, "GitHub acme/api; read ");
+	assert_has(t, " (2h00m before the read).");
 	assert_has(t, "bad\xef\xbf\xbd\xef\xbf\xbd(\xef\xbf\xbd");
 	/* The trend: 26 bars, the weeks' heights in pixels of 20. */
 	assert_has(t, "title=\"40.0%\"><table cellpadding=\"0\" "
@@ -836,6 +839,12 @@ test_checker_refuses(void **state)
 		/* a remote image, a remote link, a javascript: link */
 		"<html xmlns=\"http://www.w3.org/1999/xhtml\"><body>"
 		"<img src=\"https://evil.example/p.gif\" /></body></html>",
+		/* a relative image: fetched from wherever the mail is read */
+		"<html xmlns=\"http://www.w3.org/1999/xhtml\"><body>"
+		"<img src=\"p.gif\" /></body></html>",
+		"<html xmlns=\"http://www.w3.org/1999/xhtml\"><body>"
+		"<img srcset=\"a.png 1x, data:image/png;base64,AA== 2x\" />"
+		"</body></html>",
 		"<html xmlns=\"http://www.w3.org/1999/xhtml\"><body>"
 		"<a href=\"//evil.example/\">x</a></body></html>",
 		"<html xmlns=\"http://www.w3.org/1999/xhtml\"><body>"

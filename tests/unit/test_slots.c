@@ -15,6 +15,7 @@
 #include <jansson.h>
 
 #include "slots.h"
+#include "slots_src.h"
 
 /* 2026-11-22 00:00:00 UTC */
 #define DAY0	INT64_C(1763769600)
@@ -658,6 +659,21 @@ test_buckets(void **state)
 	slots_free(&s);
 }
 
+/*
+ * One statement over a jobs view with a past window: every bound a query
+ * parameter, the partition column bounded too, nothing from the clock.
+ */
+static void
+assert_window_jobs(const char *sql)
+{
+	assert_null(strstr(sql, "CURRENT_TIMESTAMP"));
+	assert_non_null(strstr(sql, "period_start >= @window_start\n"
+	    "  AND period_start < @window_end"));
+	assert_non_null(strstr(sql, "job_creation_time >= "
+	    "TIMESTAMP_SUB(@window_start, INTERVAL 1440 MINUTE)"));
+	assert_non_null(strstr(sql, "job_creation_time < @window_end"));
+}
+
 static void
 test_sql(void **state)
 {
@@ -712,15 +728,14 @@ test_sql(void **state)
 	buf_reset(&b);
 	slots_sql_timeline(&b, "p", "US", SLOTS_SQL_WINDOW, JOBS_VIEW_PROJECT,
 	    "p");
-	slots_sql_capacity(&b, "p", "US", SLOTS_SQL_WINDOW);
+	assert_window_jobs(buf_str(&b));
+	buf_reset(&b);
 	slots_sql_consumers(&b, "p", "US", SLOTS_SQL_WINDOW, 15);
-	assert_null(strstr(buf_str(&b), "CURRENT_TIMESTAMP"));
-	assert_non_null(strstr(buf_str(&b), "period_start >= @window_start\n"
-	    "  AND period_start < @window_end"));
-	assert_non_null(strstr(buf_str(&b), "job_creation_time >= "
-	    "TIMESTAMP_SUB(@window_start, INTERVAL 1440 MINUTE)"));
-	assert_non_null(strstr(buf_str(&b), "job_creation_time < @window_end"));
+	assert_window_jobs(buf_str(&b));
 	/* Capacity: a day back, for the row that carries into the window. */
+	buf_reset(&b);
+	slots_sql_capacity(&b, "p", "US", SLOTS_SQL_WINDOW);
+	assert_null(strstr(buf_str(&b), "CURRENT_TIMESTAMP"));
 	assert_non_null(strstr(buf_str(&b), "WHERE period_start >= "
 	    "TIMESTAMP_SUB(@window_start, INTERVAL 1440 MINUTE)\n"
 	    "  AND period_start < @window_end\nORDER BY"));
@@ -741,6 +756,26 @@ test_sql(void **state)
 	assert_false(bq_valid_reservation(":US.etl"));
 	assert_false(bq_valid_reservation("adm:US.e'tl"));
 	assert_false(bq_valid_reservation("adm:U S.etl"));
+}
+
+/* A past window under a whole minute is refused, not made the last hours. */
+static void
+test_short_window(void **state)
+{
+	struct slots_options	o;
+	struct buf		err = BUF_INIT;
+
+	(void)state;
+	memset(&o, 0, sizeof o);
+	o.project = "p";
+	o.location = "US";
+	o.hours = 24;
+	o.from = 1800000000;
+	o.until = o.from + 59;
+	assert_null(slots_src_new(NULL, &o, 0, &err));
+	assert_string_equal(buf_str(&err),
+	    "the BigQuery slots window is shorter than a whole minute");
+	buf_free(&err);
 }
 
 static void
@@ -783,6 +818,7 @@ main(void)
 		cmocka_unit_test(test_consumers),
 		cmocka_unit_test(test_buckets),
 		cmocka_unit_test(test_sql),
+		cmocka_unit_test(test_short_window),
 		cmocka_unit_test(test_bytes_and_pools),
 	};
 
