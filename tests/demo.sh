@@ -305,6 +305,9 @@ if [ $rc -le 2 ]; then
 fi
 echo
 ./dagtop report compare demo green | head -12 || true
+# The team lead's Monday page, about the week so far here.
+echo
+./dagtop --context demo report digest --week this | head -24 || true
 echo
 status=0
 ./dagtop report status || status=$?

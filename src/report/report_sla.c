@@ -392,20 +392,22 @@ json_summary(const struct sla_summary *s)
 	return o;
 }
 
-static void
-write_json(const struct sla_eval *ev, size_t n, struct tz **zones,
-    const char *week, int64_t first, int64_t last, int week_start, int rc,
+/*
+ * The fields every JSON form of the report starts with: the verdict and its
+ * line for the period named label, when, the context, and what was read.
+ */
+static json_t *
+json_head(const struct sla_eval *ev, size_t n, const char *label, int rc,
     const char *context, const struct sla_history *h, struct sched *db)
 {
-	json_t		*doc = json_object(), *o, *a, *days, *dj;
+	json_t		*doc = json_object();
 	struct buf	 b = BUF_INIT;
-	size_t		 i, k;
 
 	json_object_set_new(doc, "report", json_string("sla"));
 	json_object_set_new(doc, "status", json_string(rc == 0 ? "ok" :
 	    rc == 1 ? "warning" : "unknown"));
 	json_object_set_new(doc, "exit_code", json_integer(rc));
-	verdict(&b, ev, n, week != NULL ? week : "");
+	verdict(&b, ev, n, label);
 	json_object_set_new(doc, "summary", json_string(buf_str(&b)));
 	buf_reset(&b);
 	json_object_set_new(doc, "generated_at",
@@ -414,10 +416,23 @@ write_json(const struct sla_eval *ev, size_t n, struct tz **zones,
 	json_object_set_new(doc, "source", json_string(db->ops->kind));
 	sched_describe(db, &b);
 	json_object_set_new(doc, "airflow", json_string(buf_str(&b)));
-	buf_reset(&b);
 	json_object_set_new(doc, "airflow_sla_source", h->airflow_sla_miss ?
 	    json_string("sla_miss") : h->airflow_deadlines ?
 	    json_string("deadline") : json_null());
+	buf_free(&b);
+	return doc;
+}
+
+static void
+write_json(const struct sla_eval *ev, size_t n, struct tz **zones,
+    const char *week, int64_t first, int64_t last, int week_start, int rc,
+    const char *context, const struct sla_history *h, struct sched *db)
+{
+	json_t		*doc, *o, *a, *days, *dj;
+	struct buf	 b = BUF_INIT;
+	size_t		 i, k;
+
+	doc = json_head(ev, n, week != NULL ? week : "", rc, context, h, db);
 	o = json_object();
 	sla_date_format(first, &b);
 	json_object_set_new(o, "from", json_string(buf_str(&b)));
@@ -1144,28 +1159,12 @@ weeks_write_json(const struct sla_weeks_table *t, struct tz **zones,
     int rc, const char *context, const struct sla_history *h,
     struct sched *db)
 {
-	json_t		*doc = json_object(), *o, *a;
+	json_t		*doc, *o, *a;
 	struct buf	 b = BUF_INIT, l = BUF_INIT;
 	size_t		 i;
 
-	json_object_set_new(doc, "report", json_string("sla"));
-	json_object_set_new(doc, "status", json_string(rc == 0 ? "ok" :
-	    rc == 1 ? "warning" : "unknown"));
-	json_object_set_new(doc, "exit_code", json_integer(rc));
 	weeks_label(&l, t);
-	verdict(&b, t->ev, t->nsla, buf_str(&l));
-	json_object_set_new(doc, "summary", json_string(buf_str(&b)));
-	buf_reset(&b);
-	json_object_set_new(doc, "generated_at",
-	    report_json_time((int64_t)time(NULL)));
-	json_object_set_new(doc, "context", report_json_string(context));
-	json_object_set_new(doc, "source", json_string(db->ops->kind));
-	sched_describe(db, &b);
-	json_object_set_new(doc, "airflow", json_string(buf_str(&b)));
-	buf_reset(&b);
-	json_object_set_new(doc, "airflow_sla_source", h->airflow_sla_miss ?
-	    json_string("sla_miss") : h->airflow_deadlines ?
-	    json_string("deadline") : json_null());
+	doc = json_head(t->ev, t->nsla, buf_str(&l), rc, context, h, db);
 	o = json_object();
 	sla_date_format(t->first, &b);
 	json_object_set_new(o, "from", json_string(buf_str(&b)));
