@@ -12,12 +12,14 @@
 #   the reader role; the databases afdigest2 and afdigest3 are made here)
 set -u
 bin=$1
-fails=0
-fail() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
 work=$(mktemp -d "${TMPDIR:-/tmp}/dagtop-digest.XXXXXX")
 trap 'for v in 2 3; do dropdb --if-exists "afdigest$v" 2>/dev/null; done; [ -n "${DIGEST_KEEP:-}" ] || rm -rf "$work"' EXIT
 trap 'exit 130' INT TERM HUP PIPE
 . tests/lib/pg.sh
+. tests/lib/report.sh
+# run (tests/lib/report.sh): a run that hangs fails; the test's audit log.
+RUN_WRAP="timeout 60"
+RUN_ENV="DAGTOP_AUDIT_LOG=$work/audit.log"
 
 # The audit log (audit.h: a JSON object a line).  In 2026-W45: alice's
 # clear, bob's failed one, mallory's (a user name with an OSC title and a
@@ -33,25 +35,7 @@ this is not { json
 {"time":"2026-11-09T00:00:00Z","id":"5","record":"outcome","user":"carol","pid":5,"context":"digest","api":null,"action":"clear","dag_id":"sales_etl","run_id":"z","tasks":[],"include_downstream":false,"only_failed":false,"cleared":[],"count":1,"result":"cleared"}
 EOF
 
-# run OUT ARGS...: dagtop on the file; stdout in OUT, stderr in OUT.err,
-# the exit status in $rc.
-run() {
-	out=$1
-	shift
-	timeout 60 env -i HOME="$work" PATH=/usr/bin:/bin LC_ALL=C.UTF-8 \
-	    DBPW=reader-secret DAGTOP_AUDIT_LOG="$work/audit.log" \
-	    "$bin" --config "$work/conf" "$@" >"$out" 2>"$out.err"
-	rc=$?
-}
 
-# has FILE TEXT...: each TEXT is in FILE.
-has() {
-	f=$1
-	shift
-	for want in "$@"; do
-		grep -qF -- "$want" "$f" || fail "$(basename "$f"): no '$want' in: $(cat "$f")"
-	done
-}
 
 # clean FILE: no escape sequence, C1 control or bidi control in FILE.
 clean() {
