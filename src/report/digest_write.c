@@ -181,16 +181,18 @@ put_pct(struct buf *b, const struct sla_summary *s)
 		    s->count[SLA_MET], s->judged);
 }
 
-/* "late 25m" and the like, as `report sla` words a day. */
+/*
+ * A day of the grid as `report sla` words it, but lateness short, so
+ * that seven days fit 80 columns whole: "+25m00s" (done that late),
+ * ">25m00s" (not done, that late so far); the grid's legend says so.
+ */
 static enum doc_tone
 put_outcome(struct buf *b, const struct sla_day *day)
 {
 	switch (day->outcome) {
 	case SLA_LATE:
-		buf_puts(b, "late ");
+		buf_putc(b, day->finished_at == TIME_NONE ? '>' : '+');
 		fmt_duration(b, (double)day->late_by);
-		if (day->finished_at == TIME_NONE)
-			buf_puts(b, "+");
 		return TONE_BAD;
 	case SLA_MET:
 		buf_puts(b, sla_outcome_label(day->outcome));
@@ -468,8 +470,9 @@ put_sla(struct doc *doc, struct ctx *x)
 		cell_strip(&row[4], s->weeks, SLA_TRAILING_WEEKS);
 	}
 	c = doc_para(doc, DOC_ORIGIN);
-	cell_text(c, "Trend: a block a week, its height the week's compliance "
-	    "(full: 100%%); \xc2\xb7 nothing judged.");
+	cell_text(c, "Days: +25m00s done that late, >25m00s not done and "
+	    "that late so far.  Trend: a block a week, its height the week's "
+	    "compliance (full: 100%%); \xc2\xb7 nothing judged.");
 	for (i = 0; i < d->nsla; i++) {
 		if (!d->sla[i].ev.unknown_dag || d->sla[i].ev.def == NULL)
 			continue;

@@ -579,11 +579,11 @@ test_text_full(void **state)
 	assert_line(t, "========");
 	assert_line(t, "SLAs from Airflow database (context prod, 2.10.3); read "
 	    "12-07 07:59; newest");
-	assert_line(t, "    Mon 30 Tue 1       Wed 2  Thu 3   Fri 4   Sat 5 Sun 6");
+	assert_line(t, "    Mon 30 Tue 1   Wed 2  Thu 3   Fri 4   Sat 5 Sun 6");
 	assert_line(t, "  orders <script>alert('x')</script> (orders by 10:00 "
 	    "Asia/Tokyo daily, owner a\xe2\x80\xa6");
-	assert_line(t, "    met    late 25m00s failed missing pending n/a   met");
-	assert_line(t, "    met    met         met    met     met     n/a   n/a");
+	assert_line(t, "    met    +25m00s failed missing pending n/a   met");
+	assert_line(t, "    met    met     met    met     met     n/a   n/a");
 	assert_line(t, "  SLA                  week         26 weeks   worst  "
 	    "26 weeks, oldest first");
 	assert_line(t, "  orders <sc\xe2\x80\xa6   40.0% (2/5)  90.0% (117/130)  "
@@ -731,7 +731,7 @@ test_markdown(void **state)
 	assert_line(t, "|---|---|---|---|---|---|---|---|");
 	assert_has(t, "| orders \\<script\\>alert\\(\\'x\\'\\)\\<\\/script\\> "
 	    "(orders by 10:00 Asia\\/Tokyo daily, owner ana\\[x\\]\\("
-	    "javascript\\:alert\\(1\\)\\)\\|col) | met | **late 25m00s** | "
+	    "javascript\\:alert\\(1\\)\\)\\|col) | met | **+25m00s** | "
 	    "**failed** | **missing** | pending | n/a | met |");
 	assert_has(t, "| **40.0% (2/5)** | 90.0% (117/130) | 25m00s | "
 	    "····················█▄▁▇█▃ |");
@@ -741,7 +741,7 @@ test_markdown(void **state)
 	assert_no_outside_markup(html);
 	assert_tables_whole(html);
 	assert_has(html, "<h2>SLA week</h2>");
-	assert_has(html, "<strong>late 25m00s</strong>");
+	assert_has(html, "<strong>+25m00s</strong>");
 	free(html);
 	digest_free(&d);
 	buf_free(&b);
@@ -785,7 +785,7 @@ test_html(void **state)
 	    "(orders by 10:00 Asia/Tokyo daily, owner ana[x](javascript:"
 	    "alert(1))|col)</td>");
 	assert_has(t, "<td style=\"background-color:#fdecea;color:#7f1d1d;"
-	    "font-weight:bold;\">late 25m00s</td>");
+	    "font-weight:bold;\">+25m00s</td>");
 	assert_has(t, "api]]&gt;&amp;amp;");
 	/* A service's origin line says its data's age as a section's does. */
 	assert_has(t, "GitHub acme/api; read ");
