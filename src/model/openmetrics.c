@@ -119,22 +119,23 @@ om_family(struct om *m, const char *name, enum om_type type, const char *help)
 	return 0;
 }
 
-void
-om_put_label_value(struct buf *b, const char *s)
+/*
+ * s made valid UTF-8 (ill-formed bytes become U+FFFD, escapes and other
+ * controls are shown, not kept), then the escapes the format knows: a
+ * backslash and a newline everywhere, a double quote in a label value only
+ * (HELP text keeps it as it is).
+ */
+static void
+put_escaped(struct buf *b, const char *s, bool quote)
 {
 	struct buf	 t = BUF_INIT;
 	const char	*p;
 
-	/*
-	 * Valid UTF-8 first (ill-formed bytes become U+FFFD, escapes and
-	 * other controls are shown, not kept), then the three escapes the
-	 * format knows.
-	 */
 	sanitize_append(&t, s, strlen(s), SAN_NEWLINES | SAN_SHOW_ESCAPES);
 	for (p = buf_str(&t); *p != '\0'; p++) {
 		if (*p == '\\')
 			buf_puts(b, "\\\\");
-		else if (*p == '"')
+		else if (*p == '"' && quote)
 			buf_puts(b, "\\\"");
 		else if (*p == '\n')
 			buf_puts(b, "\\n");
@@ -144,23 +145,10 @@ om_put_label_value(struct buf *b, const char *s)
 	buf_free(&t);
 }
 
-/* HELP text: only backslash and newline are escaped there. */
-static void
-put_help(struct buf *b, const char *s)
+void
+om_put_label_value(struct buf *b, const char *s)
 {
-	struct buf	 t = BUF_INIT;
-	const char	*p;
-
-	sanitize_append(&t, s, strlen(s), SAN_NEWLINES | SAN_SHOW_ESCAPES);
-	for (p = buf_str(&t); *p != '\0'; p++) {
-		if (*p == '\\')
-			buf_puts(b, "\\\\");
-		else if (*p == '\n')
-			buf_puts(b, "\\n");
-		else
-			buf_putc(b, *p);
-	}
-	buf_free(&t);
+	put_escaped(b, s, true);
 }
 
 /* The locale's decimal point (LC_NUMERIC) turned back into '.'. */
@@ -289,7 +277,7 @@ om_write(const struct om *m, struct buf *b)
 		if (f->n == 0)
 			continue;
 		buf_printf(b, "# HELP %s ", f->name);
-		put_help(b, f->help);
+		put_escaped(b, f->help, false);
 		buf_printf(b, "\n# TYPE %s %s\n", f->name,
 		    f->type == OM_COUNTER ? "counter" : "gauge");
 		for (k = 0; k < f->n; k++) {

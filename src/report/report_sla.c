@@ -423,6 +423,33 @@ json_head(const struct sla_eval *ev, size_t n, const char *label, int rc,
 	return doc;
 }
 
+/*
+ * An SLA's definition as both JSON forms (the period's and --weeks') start
+ * its object: name, DAG, task, deadline, zone, days, owner, and whether its
+ * DAG is known.
+ */
+static json_t *
+json_sla_def(const struct sla_eval *e, const struct tz *zone)
+{
+	const struct sla_def	*d = e->def;
+	json_t			*o = json_object();
+	struct buf		 b = BUF_INIT;
+
+	json_object_set_new(o, "name", report_json_string(d->name));
+	json_object_set_new(o, "dag_id", report_json_string(d->dag_id));
+	json_object_set_new(o, "task_id", report_json_string(d->task_id));
+	put_deadline(&b, d->deadline);
+	json_object_set_new(o, "deadline", json_string(buf_str(&b)));
+	buf_reset(&b);
+	json_object_set_new(o, "timezone", json_string(tz_name(zone)));
+	sla_days_format(d->days, &b);
+	json_object_set_new(o, "applies_on", json_string(buf_str(&b)));
+	json_object_set_new(o, "owner", report_json_string(d->owner));
+	json_object_set_new(o, "unknown_dag", json_boolean(e->unknown_dag));
+	buf_free(&b);
+	return o;
+}
+
 static void
 write_json(const struct sla_eval *ev, size_t n, struct tz **zones,
     const char *week, int64_t first, int64_t last, int week_start, int rc,
@@ -450,20 +477,7 @@ write_json(const struct sla_eval *ev, size_t n, struct tz **zones,
 	for (i = 0; i < n; i++) {
 		const struct sla_def *d = ev[i].def;
 
-		o = json_object();
-		json_object_set_new(o, "name", report_json_string(d->name));
-		json_object_set_new(o, "dag_id", report_json_string(d->dag_id));
-		json_object_set_new(o, "task_id", report_json_string(d->task_id));
-		put_deadline(&b, d->deadline);
-		json_object_set_new(o, "deadline", json_string(buf_str(&b)));
-		buf_reset(&b);
-		json_object_set_new(o, "timezone", json_string(tz_name(zones[i])));
-		sla_days_format(d->days, &b);
-		json_object_set_new(o, "applies_on", json_string(buf_str(&b)));
-		buf_reset(&b);
-		json_object_set_new(o, "owner", report_json_string(d->owner));
-		json_object_set_new(o, "unknown_dag",
-		    json_boolean(ev[i].unknown_dag));
+		o = json_sla_def(&ev[i], zones[i]);
 		json_object_set_new(o, "note", report_json_string(d->note));
 		json_object_set_new(o, "median_duration_seconds",
 		    ev[i].median >= 0 ? json_integer(ev[i].median) : json_null());
@@ -1182,22 +1196,7 @@ weeks_write_json(const struct sla_weeks_table *t, struct tz **zones,
 
 	a = json_array();
 	for (i = 0; i < t->nsla; i++) {
-		const struct sla_def *d = t->ev[i].def;
-
-		o = json_object();
-		json_object_set_new(o, "name", report_json_string(d->name));
-		json_object_set_new(o, "dag_id", report_json_string(d->dag_id));
-		json_object_set_new(o, "task_id", report_json_string(d->task_id));
-		put_deadline(&b, d->deadline);
-		json_object_set_new(o, "deadline", json_string(buf_str(&b)));
-		buf_reset(&b);
-		json_object_set_new(o, "timezone", json_string(tz_name(zones[i])));
-		sla_days_format(d->days, &b);
-		json_object_set_new(o, "applies_on", json_string(buf_str(&b)));
-		buf_reset(&b);
-		json_object_set_new(o, "owner", report_json_string(d->owner));
-		json_object_set_new(o, "unknown_dag",
-		    json_boolean(t->ev[i].unknown_dag));
+		o = json_sla_def(&t->ev[i], zones[i]);
 		json_object_set_new(o, "weeks",
 		    json_weeks(t, &t->cell[i * t->nweeks]));
 		json_object_set_new(o, "span", json_summary(&t->ev[i].period));
