@@ -37,6 +37,17 @@ psql -q -X -v ON_ERROR_STOP=1 -d postgres <<'SQL'
 CREATE ROLE reader LOGIN PASSWORD 'reader-secret';
 SQL
 
+# grant DB: the reader role (dagtop's, in the tests) may read all of DB.
+grant() {
+	psql -q -X -v ON_ERROR_STOP=1 -d "$1" -c 'GRANT SELECT ON ALL TABLES IN SCHEMA public TO reader' >/dev/null
+}
+# derive DB TEMPLATE FIXTURE: a copy of the database TEMPLATE with
+# tests/integration/FIXTURE on top, readable by the reader role.
+derive() {
+	createdb -T "$2" "$1"
+	psql -q -X -v ON_ERROR_STOP=1 -d "$1" -f "tests/integration/$3" >/dev/null
+	grant "$1"
+}
 # load_fixtures: every database the tests read, loaded with the facts the
 # tests expect.  Many are written against today, UTC (runs "yesterday",
 # windows of "the last 7 days" ending now, SLA days): see fresh_fixtures.
@@ -46,7 +57,7 @@ load_fixtures() {
 		pg_load_schema "af$v" "$v"
 		psql -q -X -v ON_ERROR_STOP=1 -d "af$v" -f "tests/integration/fixture_v$v.sql" >/dev/null
 		psql -q -X -v ON_ERROR_STOP=1 -d "af$v" -f tests/integration/fixture.sql >/dev/null
-		psql -q -X -v ON_ERROR_STOP=1 -d "af$v" -c 'GRANT SELECT ON ALL TABLES IN SCHEMA public TO reader' >/dev/null
+		grant "af$v"
 		# The same deployment with its scheduler dead for ten minutes.
 		createdb -T "af$v" "af${v}_down"
 		psql -q -X -v ON_ERROR_STOP=1 -d "af${v}_down" -c \
@@ -60,23 +71,15 @@ load_fixtures() {
 		psql -q -X -v ON_ERROR_STOP=1 -d "af${v}_newer" -c \
 		    "UPDATE alembic_version SET version_num = 'ffffffffffff'" >/dev/null
 		# A manual run after a failed scheduled one: which is the latest.
-		createdb -T "af$v" "af${v}_order"
-		psql -q -X -v ON_ERROR_STOP=1 -d "af${v}_order" -f tests/integration/fixture_order.sql >/dev/null
-		psql -q -X -v ON_ERROR_STOP=1 -d "af${v}_order" -c 'GRANT SELECT ON ALL TABLES IN SCHEMA public TO reader' >/dev/null
+		derive "af${v}_order" "af$v" fixture_order.sql
 		# SLAs: their own runs, in their own database.
-		createdb -T "af$v" "af${v}_sla"
-		psql -q -X -v ON_ERROR_STOP=1 -d "af${v}_sla" -f tests/integration/fixture_sla.sql >/dev/null
-		psql -q -X -v ON_ERROR_STOP=1 -d "af${v}_sla" -c 'GRANT SELECT ON ALL TABLES IN SCHEMA public TO reader' >/dev/null
+		derive "af${v}_sla" "af$v" fixture_sla.sql
 		# Hostile ids: a run id that is a Markdown link, an empty one, a pool
 		# name with '|'.
-		createdb -T "af${v}_sla" "af${v}_hostile"
-		psql -q -X -v ON_ERROR_STOP=1 -d "af${v}_hostile" -f tests/integration/fixture_hostile.sql >/dev/null
-		psql -q -X -v ON_ERROR_STOP=1 -d "af${v}_hostile" -c 'GRANT SELECT ON ALL TABLES IN SCHEMA public TO reader' >/dev/null
+		derive "af${v}_hostile" "af${v}_sla" fixture_hostile.sql
 		# --format openmetrics (report_metrics.sh): a DAG id with a quote, a
 		# backslash and a newline, the most failed runs; the scheduler dead.
-		createdb -T "af$v" "af${v}_metrics"
-		psql -q -X -v ON_ERROR_STOP=1 -d "af${v}_metrics" -f tests/integration/fixture_metrics.sql >/dev/null
-		psql -q -X -v ON_ERROR_STOP=1 -d "af${v}_metrics" -c 'GRANT SELECT ON ALL TABLES IN SCHEMA public TO reader' >/dev/null
+		derive "af${v}_metrics" "af$v" fixture_metrics.sql
 		# SLAs over a generated history and its edge cases (test_db_sla):
 		# the fixture's helpers first, for their dag_bundle row on 3.x.
 		pg_load_schema "af${v}_slagen" "$v"
@@ -85,7 +88,7 @@ load_fixtures() {
 		    sed '/^INSERT INTO dag_bundle/d' |
 		    psql -q -X -v ON_ERROR_STOP=1 -d "af${v}_slagen" >/dev/null
 		psql -q -X -v ON_ERROR_STOP=1 -d "af${v}_slagen" -f tests/integration/fixture_slagen.sql >/dev/null
-		psql -q -X -v ON_ERROR_STOP=1 -d "af${v}_slagen" -c 'GRANT SELECT ON ALL TABLES IN SCHEMA public TO reader' >/dev/null
+		grant "af${v}_slagen"
 		# Dependencies across DAGs (test_db_deps): the scenario of
 		# fixture_deps2.sql (2.10) / fixture_deps3.sql (3.1, 3.2); the seed of
 		# the reference examples (airflow_dependencies.md §2: the file
@@ -111,7 +114,7 @@ load_fixtures() {
 		fi
 		for db in "af${v}_deps" "af${v}_depex" "af${v}_nodeps" af2_deps28; do
 			[ "$v" != 2 ] && [ "$db" = af2_deps28 ] && continue
-			psql -q -X -v ON_ERROR_STOP=1 -d "$db" -c 'GRANT SELECT ON ALL TABLES IN SCHEMA public TO reader' >/dev/null
+			grant "$db"
 		done
 	done
 	# Blue/green (test_db_compare, report compare): the same DAGs on Airflow
@@ -122,7 +125,7 @@ load_fixtures() {
 		psql -q -X -v ON_ERROR_STOP=1 -d "afcmp_${side%:*}" -f "tests/integration/fixture_v${side#*:}.sql" >/dev/null
 		psql -q -X -v ON_ERROR_STOP=1 -d "afcmp_${side%:*}" -f tests/integration/fixture_compare_common.sql >/dev/null
 		psql -q -X -v ON_ERROR_STOP=1 -d "afcmp_${side%:*}" -f "tests/integration/fixture_compare_${side%:*}.sql" >/dev/null
-		psql -q -X -v ON_ERROR_STOP=1 -d "afcmp_${side%:*}" -c 'GRANT SELECT ON ALL TABLES IN SCHEMA public TO reader' >/dev/null
+		grant "afcmp_${side%:*}"
 	done
 	createdb notairflow
 	psql -q -X -v ON_ERROR_STOP=1 -d notairflow -c 'CREATE TABLE dag (dag_id text)' >/dev/null
