@@ -74,19 +74,16 @@ json_origin(const struct digest_origin *o, int64_t generated_at)
 	return j;
 }
 
+/*
+ * report_json_sla_summary with its compliance to four places, as every
+ * ratio here.
+ */
 static json_t *
 json_summary(const struct sla_summary *s)
 {
-	json_t	*o = json_object();
-	int	 k;
+	json_t	*o = report_json_sla_summary(s);
 
-	for (k = SLA_MET; k < SLA_NOUTCOMES; k++)
-		json_object_set_new(o, sla_outcome_name(k),
-		    json_integer((json_int_t)s->count[k]));
-	json_object_set_new(o, "judged", json_integer((json_int_t)s->judged));
 	json_object_set_new(o, "compliance", jratio(s->compliance));
-	json_object_set_new(o, "worst_late_seconds",
-	    json_integer(s->worst_late));
 	return o;
 }
 

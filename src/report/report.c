@@ -91,6 +91,23 @@ report_json_time(int64_t t)
 	return v;
 }
 
+json_t *
+report_json_sla_summary(const struct sla_summary *s)
+{
+	json_t	*o = json_object();
+	int	 k;
+
+	for (k = SLA_MET; k < SLA_NOUTCOMES; k++)
+		json_object_set_new(o, sla_outcome_name(k),
+		    json_integer((json_int_t)s->count[k]));
+	json_object_set_new(o, "judged", json_integer((json_int_t)s->judged));
+	json_object_set_new(o, "compliance", s->compliance < 0 ? json_null() :
+	    json_real(s->compliance));
+	json_object_set_new(o, "worst_late_seconds",
+	    json_integer(s->worst_late));
+	return o;
+}
+
 void
 report_json_print(json_t *doc)
 {

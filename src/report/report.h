@@ -241,6 +241,13 @@ void	 report_verdict(struct buf *, int rc, const char *, ...)
 json_t	*report_json_string(const char *);
 /* An ISO 8601 instant in UTC, or JSON null for TIME_NONE. */
 json_t	*report_json_time(int64_t);
+/*
+ * An SLA summary as every JSON form writes it: the days of each outcome,
+ * judged, compliance (0..1, null when nothing was judged) and
+ * worst_late_seconds.
+ */
+struct sla_summary;
+json_t	*report_json_sla_summary(const struct sla_summary *);
 struct af_ti;
 struct af_run;
 /* A task instance and a run as JSON objects, named as Airflow's API names them. */

@@ -100,6 +100,19 @@ put_target(struct buf *b, const struct sla_def *d)
  * was decided yet (every day pending or not applicable: a future week is
  * not OK); else 0.
  */
+/* An SLA as the text forms head it: "name  target  by 10:00 UTC mon-fri". */
+static void
+put_sla_line(struct buf *b, const struct sla_def *d, const struct tz *zone)
+{
+	report_put_id(b, d->name);
+	buf_puts(b, "  ");
+	put_target(b, d);
+	buf_puts(b, "  by ");
+	put_deadline(b, d->deadline);
+	buf_printf(b, " %s ", tz_name(zone));
+	sla_days_format(d->days, b);
+}
+
 static int
 sla_rc(const struct sla_eval *ev, size_t n)
 {
@@ -200,13 +213,7 @@ write_text(struct buf *b, const struct sla_eval *ev, size_t n,
 		const struct sla_def *d = ev[i].def;
 
 		buf_puts(b, "\n");
-		report_put_id(b, d->name);
-		buf_puts(b, "  ");
-		put_target(b, d);
-		buf_puts(b, "  by ");
-		put_deadline(b, d->deadline);
-		buf_printf(b, " %s ", tz_name(zones[i]));
-		sla_days_format(d->days, b);
+		put_sla_line(b, d, zones[i]);
 		if (d->owner != NULL) {
 			buf_puts(b, "  owner ");
 			report_put_id(b, d->owner);
@@ -375,23 +382,6 @@ write_csv(struct buf *b, const struct sla_eval *ev, size_t n)
 	}
 }
 
-static json_t *
-json_summary(const struct sla_summary *s)
-{
-	json_t	*o = json_object();
-	int	 k;
-
-	for (k = SLA_MET; k < SLA_NOUTCOMES; k++)
-		json_object_set_new(o, sla_outcome_name(k),
-		    json_integer((json_int_t)s->count[k]));
-	json_object_set_new(o, "judged", json_integer((json_int_t)s->judged));
-	json_object_set_new(o, "compliance", s->compliance < 0 ? json_null() :
-	    json_real(s->compliance));
-	json_object_set_new(o, "worst_late_seconds",
-	    json_integer(s->worst_late));
-	return o;
-}
-
 /*
  * The fields every JSON form of the report starts with: the verdict and its
  * line for the period named label, when, the context, and what was read.
@@ -511,9 +501,10 @@ write_json(const struct sla_eval *ev, size_t n, struct tz **zones,
 			json_array_append_new(days, dj);
 		}
 		json_object_set_new(o, "days", days);
-		json_object_set_new(o, "period", json_summary(&ev[i].period));
+		json_object_set_new(o, "period",
+		    report_json_sla_summary(&ev[i].period));
 		json_object_set_new(o, "trailing_26_weeks",
-		    json_summary(&ev[i].trailing));
+		    report_json_sla_summary(&ev[i].trailing));
 		json_array_append_new(a, o);
 	}
 	json_object_set_new(doc, "slas", a);
@@ -1016,13 +1007,7 @@ weeks_write_text(struct buf *b, const struct sla_weeks_table *t,
 	for (i = 0; i < t->nsla; i++) {
 		const struct sla_def *d = t->ev[i].def;
 
-		report_put_id(b, d->name);
-		buf_puts(b, "  ");
-		put_target(b, d);
-		buf_puts(b, "  by ");
-		put_deadline(b, d->deadline);
-		buf_printf(b, " %s ", tz_name(zones[i]));
-		sla_days_format(d->days, b);
+		put_sla_line(b, d, zones[i]);
 		buf_puts(b, "\n  ");
 		if (t->ev[i].unknown_dag) {
 			buf_puts(b, "unknown DAG: the Airflow database has no "
@@ -1152,7 +1137,7 @@ json_weeks(const struct sla_weeks_table *t, const struct sla_summary *row)
 	size_t		 w;
 
 	for (w = 0; w < t->nweeks; w++) {
-		o = json_summary(&row[w]);
+		o = report_json_sla_summary(&row[w]);
 		sla_week_name(week_day(t, w), t->week_start, &b);
 		json_object_set_new(o, "week", json_string(buf_str(&b)));
 		buf_reset(&b);
@@ -1199,13 +1184,14 @@ weeks_write_json(const struct sla_weeks_table *t, struct tz **zones,
 		o = json_sla_def(&t->ev[i], zones[i]);
 		json_object_set_new(o, "weeks",
 		    json_weeks(t, &t->cell[i * t->nweeks]));
-		json_object_set_new(o, "span", json_summary(&t->ev[i].period));
+		json_object_set_new(o, "span",
+		    report_json_sla_summary(&t->ev[i].period));
 		json_array_append_new(a, o);
 	}
 	json_object_set_new(doc, "slas", a);
 	o = json_object();
 	json_object_set_new(o, "weeks", json_weeks(t, t->all));
-	json_object_set_new(o, "span", json_summary(&t->all_span));
+	json_object_set_new(o, "span", report_json_sla_summary(&t->all_span));
 	json_object_set_new(doc, "all_slas", o);
 	report_json_print(doc);
 	json_decref(doc);
